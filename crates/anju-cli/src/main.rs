@@ -1,0 +1,86 @@
+//! `anju`: the command line. Thin: parses arguments, calls the library crates, prints.
+
+use anju_core::Lang;
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+mod cmd_ledger;
+mod cmd_policy;
+mod cmd_rubric;
+
+#[derive(Parser)]
+#[command(name = "anju", version, about = "安居 Anju — 物业管理全覆盖 (property management for every compound)")]
+pub struct Cli {
+    /// 数据库地址 / database URL: sqlite://anju.db (default) or postgres://…
+    #[arg(long, env = "ANJU_DATABASE_URL", default_value = "sqlite://anju.db", global = true)]
+    pub database_url: String,
+    /// 输出语言 / output language: zh (default) or en
+    #[arg(long, default_value = "zh", global = true)]
+    pub lang: Lang,
+    #[command(subcommand)]
+    pub cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+pub enum Cmd {
+    /// 执行数据库迁移 / apply database migrations
+    Migrate,
+    /// 导入 / import
+    #[command(subcommand)]
+    Import(cmd_ledger::ImportCmd),
+    /// 导出 / export
+    #[command(subcommand)]
+    Export(cmd_ledger::ExportCmd),
+    /// 覆盖率统计 / coverage figures
+    Stats(cmd_ledger::StatsArgs),
+    /// 载入演示数据 / load the demo data
+    Demo,
+    /// 启动网页服务 / start the web server
+    Serve(cmd_ledger::ServeArgs),
+    /// 补贴政策 / subsidy policies
+    #[command(subcommand)]
+    Policy(cmd_policy::PolicyCmd),
+    /// 补贴试算 / what-if subsidy calculator for one compound
+    Subsidy(cmd_policy::SubsidyArgs),
+    /// 考核评分表 / assessment rubrics
+    #[command(subcommand)]
+    Rubric(cmd_rubric::RubricCmd),
+    /// 性能基准 / benchmarks
+    #[command(subcommand)]
+    Bench(BenchCmd),
+}
+
+#[derive(Subcommand)]
+pub enum BenchCmd {
+    /// 生成并导入 100,000 个小区的台账 / generate and import a 100,000-compound ledger
+    Import(cmd_ledger::BenchImportArgs),
+    /// 100 万个小区 3 年补贴 / 3-year schedules for 1,000,000 compounds under each policy
+    Subsidy(cmd_policy::BenchSubsidyArgs),
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("ANJU_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let lang = cli.lang;
+    let result = match cli.cmd {
+        Cmd::Policy(c) => cmd_policy::run_policy(c, lang),
+        Cmd::Subsidy(a) => cmd_policy::run_subsidy(a, lang),
+        Cmd::Rubric(c) => cmd_rubric::run(c, lang),
+        Cmd::Bench(BenchCmd::Subsidy(a)) => cmd_policy::run_bench(a, lang),
+        other => cmd_ledger::run(other, &cli.database_url, lang),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            let head = lang.pick("错误", "error");
+            eprintln!("{head}: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! CLI integration tests: run the real binary.
