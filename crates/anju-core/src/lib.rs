@@ -8,6 +8,7 @@ pub mod credit_code;
 pub mod lang;
 pub mod money;
 pub mod region;
+pub mod stats;
 
 pub use area::Area;
 pub use compound::{

@@ -1,0 +1,241 @@
+//! Coverage figures (覆盖率统计): compounds, households and area by management mode, owners'
+//! bodies, unmanaged compounds by household band, infrastructure needs — per street and
+//! community, as officials report them upward (seed 004 一; seed 003 附件5; DOMAIN.md).
+
+use crate::{Area, Compound, InfraKind, Infrastructure, ManagementMode, ModeGroup};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The household band seed 004 一 counts unmanaged compounds by: "30户以下" vs "30户以上".
+/// Read as 不满30户 (< 30) and 30户及以上 (≥ 30) so that the two bands neither overlap nor leave
+/// a gap at exactly 30 (the seed's own 以下/以上 would both include 30).
+pub const SMALL_COMPOUND_HOUSEHOLDS: u32 = 30;
+
+/// Compounds, households and area for one management mode.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ModeFigures {
+    pub compounds: u64,
+    pub households: u64,
+    /// ㎡, two decimals, as a string ("12345.67").
+    pub area_m2: String,
+    #[serde(skip)]
+    area: Area,
+}
+
+/// The coverage figures of one scope (the whole selection, a street or a community).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Coverage {
+    /// 小区总数
+    pub compounds: u64,
+    /// 总户数
+    pub households: u64,
+    /// 总建筑面积 ㎡
+    pub area_m2: String,
+    /// 有物业企业服务的小区 (专业化物业, 国有托管, 纳入临近物业区域)
+    pub with_company: u64,
+    /// … 其中有业主组织的
+    pub with_company_with_committee: u64,
+    /// 兜底/单位后勤 (basic cover without a company)
+    pub basic: u64,
+    /// 弃管（含自管）小区
+    pub unmanaged: u64,
+    /// … 其中有业主组织的
+    pub unmanaged_with_committee: u64,
+    /// 弃管小区户数合计
+    pub unmanaged_households: u64,
+    /// 弃管小区中不满30户的小区数
+    pub unmanaged_under_30_households: u64,
+    /// 弃管小区中30户及以上的小区数
+    pub unmanaged_30_plus_households: u64,
+    /// 有业主组织（业委会、物管会、环物委）的小区
+    pub with_committee: u64,
+    /// 物业覆盖率 (with_company + basic) / compounds, percent with one decimal, as a string.
+    pub coverage_percent: String,
+    /// By management mode code.
+    pub by_mode: BTreeMap<&'static str, ModeFigures>,
+    /// Infrastructure needs of the unmanaged compounds (seed 004 三(五)), by item code.
+    pub unmanaged_needs: BTreeMap<&'static str, u64>,
+    /// Infrastructure needs of all compounds in scope, by item code.
+    pub needs: BTreeMap<&'static str, u64>,
+    #[serde(skip)]
+    area: Area,
+    #[serde(skip)]
+    needs_all: Infrastructure,
+    #[serde(skip)]
+    needs_unmanaged: Infrastructure,
+}
+
+impl Coverage {
+    fn add(&mut self, c: &Compound) {
+        let hh = u64::from(c.households.unwrap_or(0));
+        let area = c.area.unwrap_or_default();
+        let committee = c.owners_body.exists();
+        self.compounds += 1;
+        self.households += hh;
+        self.area += area;
+        if committee {
+            self.with_committee += 1;
+        }
+        match c.mode.group() {
+            ModeGroup::Company => {
+                self.with_company += 1;
+                if committee {
+                    self.with_company_with_committee += 1;
+                }
+            }
+            ModeGroup::Basic => self.basic += 1,
+            ModeGroup::Unmanaged => {
+                self.unmanaged += 1;
+                self.unmanaged_households += hh;
+                if committee {
+                    self.unmanaged_with_committee += 1;
+                }
+                if c.households.unwrap_or(0) < SMALL_COMPOUND_HOUSEHOLDS {
+                    self.unmanaged_under_30_households += 1;
+                } else {
+                    self.unmanaged_30_plus_households += 1;
+                }
+                self.needs_unmanaged.add(&c.needs);
+            }
+        }
+        self.needs_all.add(&c.needs);
+        let m = self.by_mode.entry(c.mode.code()).or_default();
+        m.compounds += 1;
+        m.households += hh;
+        m.area += area;
+    }
+
+    fn finish(&mut self) {
+        self.area_m2 = self.area.to_string();
+        for m in self.by_mode.values_mut() {
+            m.area_m2 = m.area.to_string();
+        }
+        for k in InfraKind::ALL {
+            self.needs.insert(k.code(), u64::from(self.needs_all.get(k)));
+            self.unmanaged_needs.insert(k.code(), u64::from(self.needs_unmanaged.get(k)));
+        }
+        self.coverage_percent = percent(self.with_company + self.basic, self.compounds);
+    }
+
+    pub fn area(&self) -> Area {
+        self.area
+    }
+
+    pub fn mode(&self, m: ManagementMode) -> ModeFigures {
+        self.by_mode.get(m.code()).cloned().unwrap_or_default()
+    }
+}
+
+/// "45.6" for 456/1000: one decimal, half-up, computed in integers.
+pub fn percent(part: u64, whole: u64) -> String {
+    if whole == 0 {
+        return "0.0".to_string();
+    }
+    let tenths = (u128::from(part) * 2000 + u128::from(whole)) / (u128::from(whole) * 2);
+    format!("{}.{}", tenths / 10, tenths % 10)
+}
+
+/// One community's figures.
+#[derive(Debug, Clone, Serialize)]
+pub struct CommunityCoverage {
+    pub community: String,
+    #[serde(flatten)]
+    pub figures: Coverage,
+}
+
+/// One street's figures with its communities.
+#[derive(Debug, Clone, Serialize)]
+pub struct StreetCoverage {
+    pub street: String,
+    #[serde(flatten)]
+    pub figures: Coverage,
+    pub communities: Vec<CommunityCoverage>,
+}
+
+/// The whole report: totals for the selection, then each street and its communities.
+#[derive(Debug, Clone, Serialize)]
+pub struct CoverageReport {
+    #[serde(flatten)]
+    pub total: Coverage,
+    pub streets: Vec<StreetCoverage>,
+}
+
+/// Community name used for compounds whose community is not recorded.
+pub const NO_COMMUNITY: &str = "（未填社区）";
+
+/// Computes the figures. Streets and communities are sorted by name.
+pub fn coverage<'a>(compounds: impl IntoIterator<Item = &'a Compound>) -> CoverageReport {
+    let mut total = Coverage::default();
+    let mut streets: BTreeMap<&str, (Coverage, BTreeMap<&str, Coverage>)> = BTreeMap::new();
+    for c in compounds {
+        total.add(c);
+        let s = streets.entry(c.street.as_str()).or_default();
+        s.0.add(c);
+        s.1.entry(c.community.as_deref().unwrap_or(NO_COMMUNITY)).or_default().add(c);
+    }
+    total.finish();
+    let streets = streets
+        .into_iter()
+        .map(|(name, (mut f, comms))| {
+            f.finish();
+            StreetCoverage {
+                street: name.to_string(),
+                figures: f,
+                communities: comms
+                    .into_iter()
+                    .map(|(cn, mut cf)| {
+                        cf.finish();
+                        CommunityCoverage { community: cn.to_string(), figures: cf }
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    CoverageReport { total, streets }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::OwnersBody;
+
+    fn c(name: &str, mode: ManagementMode, hh: u32, body: OwnersBody) -> Compound {
+        let mut c = Compound::new(name, "甲街道", mode);
+        c.households = Some(hh);
+        c.owners_body = body;
+        c.area = Some(Area::from_m2(hh * 80));
+        c
+    }
+
+    #[test]
+    fn household_band_boundary_is_30() {
+        let rows = [
+            c("a", ManagementMode::None, 29, OwnersBody::None),
+            c("b", ManagementMode::SelfManaged, 30, OwnersBody::OwnersCommittee),
+            c("c", ManagementMode::Professional, 10, OwnersBody::OwnersCommittee),
+            c("d", ManagementMode::StreetFallback, 50, OwnersBody::None),
+        ];
+        let r = coverage(&rows);
+        assert_eq!(r.total.compounds, 4);
+        assert_eq!(r.total.unmanaged, 2);
+        assert_eq!(r.total.unmanaged_under_30_households, 1);
+        assert_eq!(r.total.unmanaged_30_plus_households, 1);
+        assert_eq!(r.total.unmanaged_households, 59);
+        assert_eq!(r.total.unmanaged_with_committee, 1);
+        assert_eq!(r.total.with_company, 1);
+        assert_eq!(r.total.with_company_with_committee, 1);
+        assert_eq!(r.total.basic, 1);
+        assert_eq!(r.total.coverage_percent, "50.0");
+        assert_eq!(r.total.area_m2, "9520.00");
+        assert_eq!(r.total.mode(ManagementMode::None).households, 29);
+    }
+
+    #[test]
+    fn percent_rounds_half_up() {
+        assert_eq!(percent(1, 3), "33.3");
+        assert_eq!(percent(2, 3), "66.7");
+        assert_eq!(percent(1, 8), "12.5");
+        assert_eq!(percent(1, 16), "6.3");
+        assert_eq!(percent(0, 0), "0.0");
+    }
+}
