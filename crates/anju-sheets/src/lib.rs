@@ -1,1 +1,27 @@
-//! anju-sheets
+//! Ledger files (台账): `.xlsx`, `.xls` and `.csv` in, `.xlsx` out.
+//!
+//! A ledger row becomes an [`anju_core::Compound`]. Reading is all or nothing: [`read_ledger`]
+//! returns every compound, or [`LedgerError::Problems`] listing every bad cell (row, column,
+//! value, reason in Chinese and English). Matching against what is stored, the transaction and
+//! the audit log belong to `anju-store`; this crate does no database work.
+//!
+//! The columns, with the header variants accepted on import, are in [`COLUMNS`]
+//! ([`columns_markdown`] renders them for the README). [`write_ledger`] writes the same layout,
+//! so export → import gives back the same compounds.
+//!
+//! Reading a large `.xlsx` streams its cells row by row rather than loading the sheet as a grid.
+
+mod bench;
+mod cell;
+mod columns;
+mod error;
+mod read;
+mod write;
+
+pub use bench::generate_bench_ledger;
+pub use columns::{
+    COLUMNS, ColumnSpec, Field, column_letter, columns_markdown, match_header, normalize_header,
+};
+pub use error::{LedgerError, Problem};
+pub use read::{FileKind, Ledger, ReadOptions, read_ledger, read_ledger_bytes};
+pub use write::{SHEET_NAME, write_ledger, write_ledger_to_buffer};
