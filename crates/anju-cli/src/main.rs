@@ -9,10 +9,19 @@ mod cmd_policy;
 mod cmd_rubric;
 
 #[derive(Parser)]
-#[command(name = "anju", version, about = "安居 Anju — 物业管理全覆盖 (property management for every compound)")]
+#[command(
+    name = "anju",
+    version,
+    about = "安居 Anju — 物业管理全覆盖 (property management for every compound)"
+)]
 pub struct Cli {
     /// 数据库地址 / database URL: sqlite://anju.db (default) or postgres://…
-    #[arg(long, env = "ANJU_DATABASE_URL", default_value = "sqlite://anju.db", global = true)]
+    #[arg(
+        long,
+        env = "ANJU_DATABASE_URL",
+        default_value = "sqlite://anju.db",
+        global = true
+    )]
     pub database_url: String,
     /// 输出语言 / output language: zh (default) or en
     #[arg(long, default_value = "zh", global = true)]

@@ -1,1 +1,51 @@
-//! anju-web
+//! Anju's web application. Until the web-app issue lands this serves the ledger page (台账),
+//! the coverage figures, and a small JSON API; every page calls the same store and core
+//! functions as the CLI.
+//!
+//! Invariant: only this crate knows HTML and HTTP.
+
+mod error;
+mod ledger;
+
+use anju_store::Store;
+use axum::Router;
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::get;
+
+pub use error::WebError;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    /// Shown as a banner: the data on this server is demo data.
+    pub demo: bool,
+}
+
+/// The whole application.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/ledger") }))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/assets/anju.css", get(css))
+        .merge(ledger::router())
+        .with_state(state)
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+}
+
+async fn css() -> impl IntoResponse {
+    (
+        [(axum::http::header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        include_str!("../assets/anju.css"),
+    )
+}
+
+/// Serves the app on 127.0.0.1:`port` until Ctrl-C.
+pub async fn serve(state: AppState, port: u16) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}

@@ -1,0 +1,253 @@
+//! The ledger through the command line, as an official uses it: demo, stats, import, export.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn anju(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_anju"))
+        .args(args)
+        .env_remove("ANJU_DATABASE_URL")
+        .output()
+        .expect("run anju")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+pub struct Db {
+    _dir: tempfile::TempDir,
+    pub url: String,
+}
+
+pub fn fresh_sqlite() -> Db {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite://{}", dir.path().join("anju.db").display());
+    Db { _dir: dir, url }
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../anju-sheets/tests/fixtures")
+        .join(name)
+}
+
+fn stats_json(db: &str, street: Option<&str>) -> Value {
+    let mut args = vec!["stats", "--format", "json", "--database-url", db];
+    if let Some(s) = street {
+        args.extend(["--street", s]);
+    }
+    let o = anju(&args);
+    assert!(o.status.success(), "stats failed: {}", stderr(&o));
+    serde_json::from_str(&stdout(&o)).expect("stats prints JSON")
+}
+
+/// Seed 004 一 and 三(五), as DOMAIN.md lists them: the demo reproduces every figure.
+#[test]
+fn demo_reproduces_daqintala_census_figures() {
+    let db = fresh_sqlite();
+    let o = anju(&["demo", "--database-url", &db.url]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let s = stats_json(&db.url, Some("大沁他拉街道"));
+    let n = |k: &str| s[k].as_u64().unwrap_or_else(|| panic!("key {k} in {s}"));
+    assert_eq!(n("compounds"), 151);
+    assert_eq!(n("with_company"), 74);
+    assert_eq!(n("with_company_with_committee"), 27);
+    assert_eq!(n("unmanaged"), 77);
+    assert_eq!(n("unmanaged_with_committee"), 19);
+    assert_eq!(n("unmanaged_under_30_households"), 16);
+    assert_eq!(n("unmanaged_30_plus_households"), 61);
+    assert_eq!(n("unmanaged_households"), 3796);
+    let needs = &s["unmanaged_needs"];
+    for (k, v) in [
+        ("cameras", 170),
+        ("chargers", 70),
+        ("water_points", 45),
+        ("unit_doors", 219),
+        ("bike_sheds", 26),
+        ("parking_bays", 30),
+        ("barrier_gates", 53),
+    ] {
+        assert_eq!(needs[k].as_u64(), Some(v), "{k}");
+    }
+    // Per community rows add up to the street.
+    let street = &s["streets"][0];
+    let sum: u64 = street["communities"]
+        .as_array()
+        .expect("communities")
+        .iter()
+        .map(|c| c["compounds"].as_u64().unwrap_or(0))
+        .sum();
+    assert_eq!(sum, 151);
+}
+
+#[test]
+fn demo_holds_shanting_and_liaocheng_and_loads_idempotently() {
+    let db = fresh_sqlite();
+    assert!(anju(&["demo", "--database-url", &db.url]).status.success());
+    let again = anju(&["demo", "--database-url", &db.url]);
+    assert!(again.status.success());
+    assert!(
+        stdout(&again).contains("新增 0，更新 0"),
+        "{}",
+        stdout(&again)
+    );
+    let all = stats_json(&db.url, None);
+    assert_eq!(all["compounds"].as_u64(), Some(151 + 41 + 7));
+    let shanting = stats_json(&db.url, Some("山城街道"));
+    assert_eq!(shanting["compounds"].as_u64(), Some(41));
+    assert_eq!(shanting["with_company"].as_u64(), Some(20));
+}
+
+#[test]
+fn stats_table_is_chinese_by_default_and_english_on_request() {
+    let db = fresh_sqlite();
+    assert!(anju(&["demo", "--database-url", &db.url]).status.success());
+    let zh = anju(&[
+        "stats",
+        "--street",
+        "大沁他拉街道",
+        "--database-url",
+        &db.url,
+    ]);
+    assert!(zh.status.success());
+    let t = stdout(&zh);
+    assert!(
+        t.contains("合计") && t.contains("151") && t.contains("3,796"),
+        "{t}"
+    );
+    assert!(t.contains("摄像头 170"), "{t}");
+    let en = anju(&["stats", "--lang", "en", "--database-url", &db.url]);
+    assert!(stdout(&en).contains("total"));
+}
+
+#[test]
+fn stats_for_an_unknown_street_is_a_clear_error() {
+    let db = fresh_sqlite();
+    assert!(anju(&["demo", "--database-url", &db.url]).status.success());
+    let o = anju(&["stats", "--street", "不存在街道", "--database-url", &db.url]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("不存在街道"), "{}", stderr(&o));
+}
+
+#[test]
+fn export_then_import_changes_nothing() {
+    let db = fresh_sqlite();
+    assert!(anju(&["demo", "--database-url", &db.url]).status.success());
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("台账.xlsx");
+    let f = file.to_str().expect("utf-8 path");
+    let o = anju(&["export", "ledger", f, "--database-url", &db.url]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let before = stats_json(&db.url, None);
+    let o = anju(&["import", "ledger", f, "--database-url", &db.url]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("新增 0，更新 0，未变 199"),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(before, stats_json(&db.url, None));
+    // And into an empty database it recreates the same figures.
+    let db2 = fresh_sqlite();
+    let o = anju(&["import", "ledger", f, "--database-url", &db2.url]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(before, stats_json(&db2.url, None));
+}
+
+fn count(db: &str) -> u64 {
+    stats_json(db, None)["compounds"].as_u64().unwrap_or(0)
+}
+
+/// A bad file writes nothing and lists every problem with its row and column, in Chinese by
+/// default and in English with --lang en.
+#[test]
+fn a_bad_ledger_writes_nothing_and_lists_every_problem() {
+    let db = fresh_sqlite();
+    assert!(anju(&["demo", "--database-url", &db.url]).status.success());
+    let before = stats_json(&db.url, None);
+    let bad = fixture("bad_rows.xlsx");
+    let o = anju(&[
+        "import",
+        "ledger",
+        bad.to_str().expect("path"),
+        "--database-url",
+        &db.url,
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let err = stderr(&o);
+    assert!(err.contains("第") && err.contains("行"), "{err}");
+    assert!(err.contains("建筑面积"), "{err}");
+    assert!(err.contains("未写入任何数据"), "{err}");
+    assert_eq!(before, stats_json(&db.url, None), "nothing written");
+    let o = anju(&[
+        "import",
+        "ledger",
+        bad.to_str().expect("path"),
+        "--lang",
+        "en",
+        "--database-url",
+        &db.url,
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("Nothing was written"), "{}", stderr(&o));
+}
+
+#[test]
+fn unreadable_files_are_refused_with_a_reason() {
+    let db = fresh_sqlite();
+    for (file, needle) in [
+        ("encrypted.xlsx", "密码"),
+        ("corrupt.xlsx", ""),
+        ("zero.xlsx", ""),
+        ("zero.csv", ""),
+        ("wrong_headers.xlsx", "小区名称"),
+        ("empty_sheet.xlsx", ""),
+    ] {
+        let f = fixture(file);
+        let o = anju(&[
+            "import",
+            "ledger",
+            f.to_str().expect("path"),
+            "--database-url",
+            &db.url,
+        ]);
+        assert_eq!(o.status.code(), Some(1), "{file}: {}", stdout(&o));
+        let err = stderr(&o);
+        assert!(
+            err.contains(needle) && err.contains("未写入任何数据"),
+            "{file}: {err}"
+        );
+        assert_eq!(count(&db.url), 0, "{file}: nothing written");
+    }
+}
+
+#[test]
+fn good_csv_in_gb18030_imports_and_reimport_changes_nothing() {
+    let db = fresh_sqlite();
+    let f = fixture("good_gb18030.csv");
+    let p = f.to_str().expect("path");
+    let o = anju(&["import", "ledger", p, "--database-url", &db.url]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let n = count(&db.url);
+    assert!(n > 0);
+    let o = anju(&["import", "ledger", p, "--database-url", &db.url]);
+    assert!(stdout(&o).contains("新增 0，更新 0"), "{}", stdout(&o));
+    assert_eq!(count(&db.url), n);
+    for other in ["good.xls", "good.xlsx", "good_utf8_bom.csv"] {
+        let f = fixture(other);
+        let o = anju(&[
+            "import",
+            "ledger",
+            f.to_str().expect("path"),
+            "--database-url",
+            &db.url,
+        ]);
+        assert!(o.status.success(), "{other}: {}", stderr(&o));
+    }
+}
