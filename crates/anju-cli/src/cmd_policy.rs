@@ -1,30 +1,255 @@
-//! `anju policy …`, `anju subsidy`, `anju bench subsidy`. (Placeholder: owned by the policy work.)
+//! `anju policy list|show|lint`, `anju subsidy`, `anju bench subsidy`: thin wrappers over
+//! `anju-policy`.
 
 use anju_core::Lang;
-use clap::{Args, Subcommand};
+use anju_policy::{PolicyError, Scenario, evaluate, lint, report, shipped, synthetic};
+use clap::{Args, Subcommand, ValueEnum};
 use std::process::ExitCode;
+use std::time::Instant;
 
 #[derive(Subcommand)]
 pub enum PolicyCmd {
     /// 列出政策 / list the policies
     List,
+    /// 以中文（或 --lang en 英文）列出政策的全部规则 / the policy's rules in plain words
+    Show {
+        /// 政策编号或政策文件路径 / a policy id or a policy file
+        policy: String,
+    },
+    /// 检查政策文件：档次的重叠与缺口、无值参数、无标准的期、未知字段 / find the gaps in a policy file
+    Lint {
+        /// 政策编号或政策文件路径 / a policy id or a policy file
+        policy: String,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, Default)]
+pub enum Format {
+    #[default]
+    Table,
+    Json,
 }
 
 #[derive(Args)]
 pub struct SubsidyArgs {
+    /// 政策编号或政策文件路径 / a policy id or a policy file
     #[arg(long)]
     pub policy: String,
+    /// 情景文件（TOML）/ the scenario file (TOML)
+    #[arg(long)]
+    pub scenario: std::path::PathBuf,
+    /// table | json
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 #[derive(Args)]
-pub struct BenchSubsidyArgs {}
+pub struct BenchSubsidyArgs {
+    /// 每个政策的小区数 / compounds per policy
+    #[arg(long, default_value_t = 1_000_000)]
+    pub compounds: usize,
+    /// 只测这一个政策 / only this policy
+    #[arg(long)]
+    pub policy: Option<String>,
+    /// 线程数（默认：CPU 核数）/ threads (default: the number of CPUs)
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
 
-pub fn run_policy(_c: PolicyCmd, _lang: Lang) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("not built yet")
+fn err(e: PolicyError, lang: Lang) -> anyhow::Error {
+    anyhow::anyhow!(e.message(lang))
 }
-pub fn run_subsidy(_a: SubsidyArgs, _lang: Lang) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("not built yet")
+
+pub fn run_policy(c: PolicyCmd, lang: Lang) -> anyhow::Result<ExitCode> {
+    match c {
+        PolicyCmd::List => {
+            let mut rows = vec![
+                if lang == Lang::Zh {
+                    vec!["编号", "名称", "辖区", "状态", "施行", "依据"]
+                } else {
+                    vec!["id", "title", "jurisdiction", "status", "from", "seed"]
+                }
+                .into_iter()
+                .map(String::from)
+                .collect::<Vec<_>>(),
+            ];
+            for (id, _) in shipped::SHIPPED {
+                let p = shipped::shipped_policy(id).map_err(|e| err(e, lang))?;
+                let f = &p.file;
+                let status = match (f.status.as_str(), lang) {
+                    ("in_force", Lang::Zh) => "施行",
+                    ("draft", Lang::Zh) => "征求意见稿",
+                    ("proposal", Lang::Zh) => "街道建议",
+                    ("in_force", Lang::En) => "in force",
+                    (s, _) => s,
+                };
+                rows.push(vec![
+                    id.to_string(),
+                    lang.pick(&f.short, &f.short_en).to_string(),
+                    lang.pick(&f.jurisdiction, &f.jurisdiction_en).to_string(),
+                    status.to_string(),
+                    f.effective_from
+                        .map_or_else(|| "—".to_string(), |d| d.0.to_string()),
+                    format!("seed {}", f.source.seed),
+                ]);
+            }
+            print!("{}", report::columns(&rows, 6));
+            Ok(ExitCode::SUCCESS)
+        }
+        PolicyCmd::Show { policy } => {
+            let (p, _) = anju_policy::resolve(&policy).map_err(|e| err(e, lang))?;
+            print!("{}", anju_policy::explain::describe(&p, lang));
+            Ok(ExitCode::SUCCESS)
+        }
+        PolicyCmd::Lint { policy } => {
+            let src = match shipped::shipped(&policy) {
+                Some(s) => s.to_string(),
+                None => std::fs::read_to_string(&policy).map_err(|e| {
+                    anyhow::anyhow!(
+                        "{}: {policy}: {e}",
+                        lang.pick("读不到政策文件", "cannot read the policy file")
+                    )
+                })?,
+            };
+            let r = lint(&src);
+            print!("{}", r.render(&policy, lang));
+            Ok(if r.unresolved() > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+    }
 }
-pub fn run_bench(_a: BenchSubsidyArgs, _lang: Lang) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("not built yet")
+
+pub fn run_subsidy(a: SubsidyArgs, lang: Lang) -> anyhow::Result<ExitCode> {
+    let (p, _) = anju_policy::resolve(&a.policy).map_err(|e| err(e, lang))?;
+    let text = std::fs::read_to_string(&a.scenario).map_err(|e| {
+        anyhow::anyhow!(
+            "{}: {}: {e}",
+            lang.pick("读不到情景文件", "cannot read the scenario file"),
+            a.scenario.display()
+        )
+    })?;
+    let s = Scenario::parse(&text).map_err(|e| err(e, lang))?;
+    let o = evaluate(&p, &s.input()).map_err(|e| err(e, lang))?;
+    match a.format {
+        Format::Json => {
+            let r = report::report(&p, s.name.as_deref(), &o, lang);
+            println!("{}", serde_json::to_string_pretty(&r)?);
+        }
+        Format::Table => print!("{}", report::render_table(&p, s.name.as_deref(), &o, lang)),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Peak resident memory of this process, from /proc/self/status (VmHWM), in kB.
+fn peak_kb() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+pub fn run_bench(a: BenchSubsidyArgs, lang: Lang) -> anyhow::Result<ExitCode> {
+    let threads = a.threads.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    });
+    let ids: Vec<&str> = match &a.policy {
+        Some(id) => vec![id.as_str()],
+        None => shipped::SHIPPED.iter().map(|(id, _)| *id).collect(),
+    };
+    if cfg!(debug_assertions) {
+        eprintln!(
+            "{}",
+            lang.pick(
+                "注意：这是调试构建，数字没有代表性；请用 cargo build --release。",
+                "note: a debug build; figures mean little. Use a release build."
+            )
+        );
+    }
+    println!(
+        "{}",
+        match lang {
+            Lang::Zh => format!(
+                "每个政策 {} 个合成小区、3 年期的补贴计划，{threads} 个线程",
+                a.compounds
+            ),
+            Lang::En => format!(
+                "3-year schedules for {} synthetic compounds per policy, {threads} threads",
+                a.compounds
+            ),
+        }
+    );
+    let mut rows = vec![
+        if lang == Lang::Zh {
+            vec![
+                "政策",
+                "小区",
+                "符合条件",
+                "出错",
+                "期数",
+                "合计支付(元)",
+                "用时(秒)",
+                "小区/秒",
+            ]
+        } else {
+            vec![
+                "policy",
+                "compounds",
+                "eligible",
+                "errors",
+                "periods",
+                "total payable",
+                "seconds",
+                "compounds/s",
+            ]
+        }
+        .into_iter()
+        .map(String::from)
+        .collect::<Vec<_>>(),
+    ];
+    let mut notes: Vec<String> = Vec::new();
+    for id in ids {
+        let p = shipped::shipped_policy(id).map_err(|e| err(e, lang))?;
+        let pool = synthetic::pool_for(&p, 20_240_501);
+        let inputs = synthetic::inputs(&p, a.compounds, 20_240_501, &pool);
+        let t0 = Instant::now();
+        let totals = anju_policy::evaluate_batch(&p, &inputs, threads, |_, _| {});
+        let secs = t0.elapsed().as_secs_f64();
+        let rate = if secs > 0.0 {
+            (totals.compounds as f64 / secs) as u64
+        } else {
+            0
+        };
+        rows.push(vec![
+            id.to_string(),
+            totals.compounds.to_string(),
+            totals.eligible.to_string(),
+            totals.errors.to_string(),
+            totals.periods.to_string(),
+            totals.total_payable.grouped(),
+            format!("{secs:.3}"),
+            anju_core::money::group_thousands(rate),
+        ]);
+        if totals.errors > 0
+            && let Some(e) = inputs.iter().find_map(|i| evaluate(&p, i).err())
+        {
+            notes.push(format!("{id}: {}", e.message(lang)));
+        }
+        drop(inputs);
+    }
+    print!("{}", report::columns(&rows, 1));
+    for n in &notes {
+        println!("{n}");
+    }
+    if let Some(kb) = peak_kb() {
+        println!(
+            "{}{} MB",
+            lang.pick("峰值内存（VmHWM）：", "peak memory (VmHWM): "),
+            kb / 1024
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }

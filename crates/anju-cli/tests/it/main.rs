@@ -1,1 +1,4 @@
 //! CLI integration tests: run the real binary.
+mod ledger;
+mod policy;
+mod rubric;

@@ -1,0 +1,817 @@
+//! Every rule of every seed, with hand-worked examples from its text and every boundary.
+
+use anju_core::{Fen, Lang};
+use anju_policy::lint::Kind;
+use anju_policy::*;
+use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
+
+fn policy(id: &str) -> Policy {
+    shipped_policy(id).unwrap_or_else(|e| panic!("{id}: {e}"))
+}
+
+fn run(id: &str, scenario: &str) -> Result<Outcome, PolicyError> {
+    let s = Scenario::parse(scenario).unwrap_or_else(|e| panic!("scenario: {e}\n{scenario}"));
+    evaluate(&policy(id), &s.input())
+}
+
+fn ok(id: &str, scenario: &str) -> Outcome {
+    run(id, scenario).unwrap_or_else(|e| panic!("{id}: {e}\n{scenario}"))
+}
+
+fn yuan(s: &str) -> Fen {
+    Fen::parse_yuan(s).expect("yuan")
+}
+
+// ---------------------------------------------------------------- shipped files, tests as data
+
+#[test]
+fn every_shipped_policy_loads_lints_clean_and_passes_its_examples() {
+    assert_eq!(shipped::SHIPPED.len(), 6);
+    for (id, src) in shipped::SHIPPED {
+        let p = policy(id);
+        assert_eq!(p.id(), *id);
+        let l = lint(src);
+        assert_eq!(l.unresolved(), 0, "{id}:\n{}", l.render(id, Lang::Zh));
+        assert!(!p.file.examples.is_empty(), "{id} has no examples");
+        for ex in &p.file.examples {
+            let s = Scenario::from_table(&ex.scenario)
+                .unwrap_or_else(|e| panic!("{id} / {}: {e}", ex.name));
+            let r = evaluate(&p, &s.input());
+            match (&ex.error, r) {
+                (Some(code), Err(e)) => assert_eq!(e.code(), code, "{id} / {}", ex.name),
+                (Some(code), Ok(o)) => panic!(
+                    "{id} / {}: expected {code}, got {}",
+                    ex.name, o.total_payable
+                ),
+                (None, Err(e)) => panic!("{id} / {}: {e}", ex.name),
+                (None, Ok(o)) => {
+                    if let Some(t) = &ex.total_payable {
+                        assert_eq!(&o.total_payable.plain(), t, "{id} / {}", ex.name);
+                    }
+                    if let Some(e) = ex.eligible {
+                        assert_eq!(o.eligible, e, "{id} / {}", ex.name);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Every quote in every shipped file is the seed's own words (… marks an omission).
+#[test]
+fn every_quote_is_in_its_seed() {
+    let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared");
+    let norm = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    for (id, _) in shipped::SHIPPED {
+        let p = policy(id);
+        let path = shared.join(&p.file.source.file);
+        let seed = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{id}: {}: {e}", path.display()));
+        let seed = norm(&seed);
+        let f = &p.file;
+        let mut quotes: Vec<&str> = vec![&f.periods.quote, &f.proration.quote, &f.rate.quote];
+        quotes.extend(f.gate.iter().map(|g| g.quote.as_str()));
+        quotes.extend(f.retention.iter().map(|r| r.quote.as_str()));
+        quotes.extend(f.payers.iter().map(|x| x.quote.as_str()));
+        quotes.extend(f.eligibility.iter().map(|x| x.quote.as_str()));
+        quotes.extend(f.parameters.values().map(|x| x.quote.as_str()));
+        quotes.extend(f.tables.values().map(|x| x.quote.as_str()));
+        quotes.extend(f.notes.iter().map(|x| x.quote.as_str()));
+        for q in quotes {
+            for piece in q.split('…').map(norm).filter(|x| !x.is_empty()) {
+                assert!(seed.contains(&piece), "{id}: not in the seed: {piece}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_contract_example_totals_45360() {
+    let s = Scenario::parse(include_str!("fixtures/liaocheng-example.toml")).expect("scenario");
+    let p = policy("liaocheng-2021");
+    let o = evaluate(&p, &s.input()).expect("evaluate");
+    assert_eq!(o.total_payable, yuan("45360.00"));
+    let pay: Vec<String> = o.periods.iter().map(|x| x.payable.plain()).collect();
+    assert_eq!(pay, ["21600.00", "12960.00", "10800.00"]);
+    let r = report::report(&p, s.name.as_deref(), &o, Lang::Zh);
+    let j = serde_json::to_value(&r).expect("json");
+    assert_eq!(j["total_payable"], "45360.00");
+    assert_eq!(j["eligible"], true);
+    assert_eq!(j["by_payer"]["district"], "45360.00");
+    assert_eq!(j["periods"][2]["released"], "5400.00");
+    assert_eq!(j["periods"][0]["payable"], "21600.00");
+    let lines = explain::period_lines(&p, &o, &o.periods[0], Lang::Zh).join("\n");
+    assert!(
+        lines.contains("服务面积 5,000.00㎡ × 0.40 元/㎡/月（第 1 期标准）× 12 个月 = 24,000.00 元（聊城方案 三、财政补贴标准）"),
+        "{lines}"
+    );
+    let en = explain::period_lines(&p, &o, &o.periods[0], Lang::En).join("\n");
+    assert!(en.contains("served area 5,000.00 m² × 0.40 yuan/m²/month (rate for period 1) × 12 months = 24,000.00 yuan"), "{en}");
+}
+
+// ---------------------------------------------------------------- Liaocheng (seed 000)
+
+fn liaocheng_year(score: &str) -> Outcome {
+    ok(
+        "liaocheng-2021",
+        &format!(
+            r#"
+[compound]
+area_m2 = 1000
+status = "unmanaged"
+[contract]
+signed = 2022-01-01
+entry = 2022-01-01
+term_years = 3
+[[results]]
+period = 1
+score = {score}
+[[results]]
+period = 2
+score = 100
+[[results]]
+period = 3
+score = 100
+collection_rate = 0.9
+"#
+        ),
+    )
+}
+
+#[test]
+fn liaocheng_score_tiers_at_every_boundary() {
+    // Year 1: 1,000 × 0.4 × 12 = 4,800; base 90 % = 4,320.
+    for (score, factor, paid) in [
+        ("100", dec!(1.00), "4320.00"),
+        ("80", dec!(1.00), "4320.00"),   // 80分以上 includes 80
+        ("79.9", dec!(0.80), "3456.00"), // 60-80分
+        ("60", dec!(0.80), "3456.00"),   // the overlap, settled: 60 → 80 %
+        ("59.9", dec!(0.50), "2160.00"), // 60分以下
+        ("0", dec!(0.50), "2160.00"),
+    ] {
+        let o = liaocheng_year(score);
+        let p = &o.periods[0];
+        assert_eq!(p.factor, factor, "score {score}");
+        assert_eq!(p.payable_now, yuan(paid), "score {score}");
+        assert_eq!(
+            p.retained,
+            yuan("480.00"),
+            "score {score}: the retention does not depend on the score"
+        );
+        assert_eq!(p.standard, yuan("4800.00"));
+    }
+    // 60 is settled by the file's resolution, and the explanation says so.
+    let o = liaocheng_year("60");
+    assert!(o.periods[0].factor_hit.and_then(|h| h.resolution).is_some());
+    let p = policy("liaocheng-2021");
+    let l = explain::period_lines(&p, &o, &o.periods[0], Lang::Zh).join("\n");
+    assert!(l.contains("60 处文本有歧义"), "{l}");
+}
+
+#[test]
+fn liaocheng_score_out_of_range_is_refused() {
+    for bad in ["101", "-1"] {
+        let r = Scenario::parse(&format!("[[results]]\nperiod = 1\nscore = {bad}\n"));
+        assert!(
+            matches!(r, Err(PolicyError::BadInput { ref key, .. }) if key == "results[period=1].score"),
+            "{bad}: {r:?}"
+        );
+    }
+}
+
+/// Service that ended early: signed 31 January (the month-end rule), one whole month to
+/// 28 February, then `days` more.
+fn liaocheng_ended(ended: &str) -> Outcome {
+    ok(
+        "liaocheng-2021",
+        &format!(
+            r#"
+[compound]
+area_m2 = 1000
+status = "abandoned"
+[contract]
+signed = 2022-01-31
+entry = 2022-01-31
+term_years = 3
+ended = {ended}
+[[results]]
+period = 1
+score = 90
+collection_rate = 0.85
+"#
+        ),
+    )
+}
+
+#[test]
+fn liaocheng_half_month_proration_at_every_boundary() {
+    // 2022-01-31 + 1 month = 2022-02-28; the service ends on `ended` (inclusive).
+    for (ended, days, months, standard) in [
+        ("2022-03-13", 14, dec!(1), "400.00"),   // 不足半月：不予计算
+        ("2022-03-14", 15, dec!(1.5), "600.00"), // exactly half a month: the gap, settled as half
+        ("2022-03-15", 16, dec!(1.5), "600.00"), // 超过半月：按半月
+        ("2022-03-27", 28, dec!(1.5), "600.00"),
+        ("2022-03-30", 0, dec!(2), "800.00"), // 2022-01-31 + 2 months = 2022-03-31: a full second month
+    ] {
+        let o = liaocheng_ended(ended);
+        let p = &o.periods[0];
+        assert_eq!(p.time.days, days, "ended {ended}");
+        assert_eq!(p.months, months, "ended {ended}");
+        assert_eq!(p.standard, yuan(standard), "ended {ended}");
+        // Periods 2 and 3 are not served: zero, and no results needed for them.
+        assert_eq!(o.periods[1].payable, Fen::ZERO);
+        assert!(o.periods[1].served.is_none());
+        // The retention is settled with the last period served.
+        assert_eq!(o.release.map(|r| r.period), Some(1));
+    }
+    let o = liaocheng_ended("2022-03-14");
+    assert!(
+        o.periods[0].part_hit.and_then(|h| h.resolution).is_some(),
+        "15 days is settled by the file"
+    );
+}
+
+#[test]
+fn liaocheng_retention_released_at_80_and_withheld_below() {
+    let at = |rate: &str| {
+        ok(
+            "liaocheng-2021",
+            &format!(
+                r#"
+[compound]
+area_m2 = 1000
+status = "abandoned"
+[contract]
+signed = 2022-01-01
+entry = 2022-01-01
+term_years = 3
+[[results]]
+period = 1
+score = 90
+collection_rate = 0.5
+[[results]]
+period = 2
+score = 90
+[[results]]
+period = 3
+score = 90
+collection_rate = {rate}
+"#
+            ),
+        )
+    };
+    // Standard 4,800 + 3,600 + 2,400 = 10,800; retained 10 % = 1,080.
+    let released = at("0.80");
+    assert_eq!(released.release.map(|r| r.released), Some(yuan("1080.00")));
+    assert_eq!(released.total_payable, yuan("10800.00"));
+    let withheld = at("0.799");
+    assert_eq!(withheld.release.map(|r| r.released), Some(Fen::ZERO));
+    assert_eq!(withheld.total_payable, yuan("9720.00"));
+    assert_eq!(at("1").total_payable, yuan("10800.00"));
+}
+
+#[test]
+fn liaocheng_missing_inputs_are_named_never_zero() {
+    let base = "[compound]\narea_m2 = 1000\nstatus = \"abandoned\"\n[contract]\nsigned = 2022-01-01\nentry = 2022-01-01\nterm_years = 3\n";
+    let cases = [
+        (base.to_string(), "results[period=1].score"),
+        (format!("{base}[[results]]\nperiod = 1\nscore = 90\n[[results]]\nperiod = 2\nscore = 90\n[[results]]\nperiod = 3\nscore = 90\n"), "results[period=3].collection_rate"),
+        ("[compound]\narea_m2 = 1000\nstatus = \"abandoned\"\n[contract]\nentry = 2022-01-01\nterm_years = 3\n".to_string(), "contract.signed"),
+        ("[compound]\narea_m2 = 1000\nstatus = \"abandoned\"\n[contract]\nsigned = 2022-01-01\nentry = 2022-01-01\n".to_string(), "contract.term_years"),
+        ("[compound]\narea_m2 = 1000\n[contract]\nsigned = 2022-01-01\nentry = 2022-01-01\nterm_years = 3\n".to_string(), "compound.status"),
+        ("[compound]\nstatus = \"abandoned\"\n[contract]\nsigned = 2022-01-01\nentry = 2022-01-01\nterm_years = 3\n[[results]]\nperiod = 1\nscore = 90\n".to_string(), "compound.area_m2"),
+    ];
+    for (sc, key) in cases {
+        match run("liaocheng-2021", &sc) {
+            Err(PolicyError::MissingInput { key: k, .. }) => assert_eq!(k, key),
+            other => panic!("expected missing {key}, got {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn liaocheng_not_taken_over_is_not_eligible() {
+    let o = ok(
+        "liaocheng-2021",
+        "[compound]\narea_m2 = 1000\nstatus = \"managed\"\n[contract]\nsigned = 2022-01-01\nentry = 2022-01-01\nterm_years = 3\n",
+    );
+    assert!(!o.eligible);
+    assert_eq!(o.total_payable, Fen::ZERO);
+    assert!(o.periods.is_empty());
+}
+
+#[test]
+fn month_end_contract_signed_on_31_january() {
+    let o = ok(
+        "liaocheng-2021",
+        r#"
+[compound]
+area_m2 = 1000
+status = "abandoned"
+[contract]
+signed = 2024-01-31
+entry = 2024-01-31
+term_years = 3
+[[results]]
+period = 1
+score = 90
+[[results]]
+period = 2
+score = 90
+[[results]]
+period = 3
+score = 90
+collection_rate = 0.9
+"#,
+    );
+    let d = |s: &str| s.parse::<jiff::civil::Date>().expect("date");
+    assert_eq!(
+        (o.periods[0].start, o.periods[0].end),
+        (d("2024-01-31"), d("2025-01-31"))
+    );
+    assert_eq!(o.periods[2].end, d("2027-01-31"));
+    assert!(
+        o.periods
+            .iter()
+            .all(|p| p.months == dec!(12) && p.time.days == 0)
+    );
+    // 2024 is a leap year: one month from 31 Jan is 29 Feb, so service through 28 Feb
+    // (inclusive) is exactly one month; through 27 Feb it is 28 days (half a month).
+    let o = liaocheng_ended_on("2024-01-31", "2024-02-28");
+    assert_eq!((o.periods[0].time.months, o.periods[0].time.days), (1, 0));
+    let o = liaocheng_ended_on("2024-01-31", "2024-02-27");
+    assert_eq!(
+        (
+            o.periods[0].time.months,
+            o.periods[0].time.days,
+            o.periods[0].months
+        ),
+        (0, 28, dec!(0.5))
+    );
+    let o = liaocheng_ended_on("2024-01-31", "2024-02-29");
+    assert_eq!((o.periods[0].time.months, o.periods[0].time.days), (1, 1));
+    // In 2023, one month from 31 Jan is 28 Feb.
+    let o = liaocheng_ended_on("2023-01-31", "2023-02-27");
+    assert_eq!((o.periods[0].time.months, o.periods[0].time.days), (1, 0));
+}
+
+fn liaocheng_ended_on(signed: &str, ended: &str) -> Outcome {
+    ok(
+        "liaocheng-2021",
+        &format!(
+            "[compound]\narea_m2 = 1000\nstatus = \"abandoned\"\n[contract]\nsigned = {signed}\nentry = {signed}\nterm_years = 3\nended = {ended}\n[[results]]\nperiod = 1\nscore = 90\ncollection_rate = 0.9\n"
+        ),
+    )
+}
+
+#[test]
+fn ambiguous_or_impossible_dates_are_refused() {
+    let bad = [
+        // entry before signing
+        "[compound]\narea_m2 = 1\nstatus = \"abandoned\"\n[contract]\nsigned = 2022-02-01\nentry = 2022-01-01\nterm_years = 3\n",
+        // ended before it started
+        "[compound]\narea_m2 = 1\nstatus = \"abandoned\"\n[contract]\nsigned = 2022-02-01\nentry = 2022-02-01\nterm_years = 3\nended = 2022-01-01\n",
+        // term_years and term_end disagree
+        "[compound]\narea_m2 = 1\nstatus = \"abandoned\"\n[contract]\nsigned = 2022-02-01\nentry = 2022-02-01\nterm_years = 3\nterm_end = 2026-02-01\n",
+    ];
+    for sc in bad {
+        assert!(
+            matches!(run("liaocheng-2021", sc), Err(PolicyError::BadInput { .. })),
+            "{sc}"
+        );
+    }
+    // A date-time or a loose date is not a date.
+    assert!(Scenario::parse("[contract]\nsigned = 2022-02-01T10:00:00\n").is_err());
+    assert!(Scenario::parse("[contract]\nsigned = \"2022-2-1\"\n").is_err());
+    assert!(Scenario::parse("[contract]\nsigned = \"2022-02-30\"\n").is_err());
+    // An unknown key is refused, not ignored.
+    assert!(matches!(
+        Scenario::parse("[contract]\nsigend = 2022-02-01\n"),
+        Err(PolicyError::InvalidScenario(_))
+    ));
+}
+
+// ---------------------------------------------------------------- Yantai (seed 001)
+
+fn yantai(term: &str, results: &str) -> Result<Outcome, PolicyError> {
+    run(
+        "yantai-2022",
+        &format!(
+            "[compound]\narea_m2 = 10000\nstatus = \"unmanaged\"\n[contract]\nsigned = 2022-09-01\nentry = 2022-09-01\nfee_per_m2_month = 0.8\n{term}\n{results}"
+        ),
+    )
+}
+
+const PASSED3: &str = "[[results]]\nperiod = 1\nevaluation_passed = true\n[[results]]\nperiod = 2\nevaluation_passed = false\n[[results]]\nperiod = 3\nevaluation_passed = true\nfees_total = 90000.01\n";
+
+#[test]
+fn yantai_term_must_exceed_10_years() {
+    for (term, eligible) in [
+        ("term_years = 10", false),
+        ("term_end = 2032-08-31", false), // exactly 10 years
+        ("term_end = 2032-09-01", true),  // 10 years and 1 day
+        ("term_years = 11", true),
+        ("term_years = 9", false),
+    ] {
+        let o = yantai(term, PASSED3).unwrap_or_else(|e| panic!("{term}: {e}"));
+        assert_eq!(o.eligible, eligible, "{term}");
+    }
+}
+
+#[test]
+fn yantai_half_of_fees_yearly_after_evaluation_split_1_to_1() {
+    let o = yantai("term_years = 15", PASSED3).expect("yantai");
+    // Year 1: 10,000 × 0.8 × 12 = 96,000 fees → 48,000. Year 2: evaluation failed → 0.
+    // Year 3: the exact fees 90,000.01 → 45,000.005 → 45,000.01 (half-up, once).
+    let pay: Vec<String> = o.periods.iter().map(|p| p.payable.plain()).collect();
+    assert_eq!(pay, ["48000.00", "0.00", "45000.01"]);
+    assert_eq!(o.total_payable, yuan("93000.01"));
+    // City and district 1:1; the odd fen goes to the city (listed first), and it adds up.
+    assert_eq!(o.periods[2].by_payer[0], yuan("22500.01"));
+    assert_eq!(o.periods[2].by_payer[1], yuan("22500.00"));
+    assert_eq!(o.by_payer[0] + o.by_payer[1], o.total_payable);
+    let missing = yantai(
+        "term_years = 15",
+        "[[results]]\nperiod = 1\nevaluation_passed = true\n",
+    );
+    assert!(
+        matches!(missing, Err(PolicyError::MissingInput { key, .. }) if key == "results[period=2].evaluation_passed")
+    );
+    let no_fee = run(
+        "yantai-2022",
+        "[compound]\narea_m2 = 100\nstatus = \"unmanaged\"\n[contract]\nsigned = 2022-09-01\nentry = 2022-09-01\nterm_years = 11\n[[results]]\nperiod = 1\nevaluation_passed = true\n",
+    );
+    assert!(
+        matches!(no_fee, Err(PolicyError::MissingInput { key, .. }) if key == "contract.fee_per_m2_month")
+    );
+}
+
+// ---------------------------------------------------------------- Erqi (seed 002)
+
+fn erqi(score: &str) -> Outcome {
+    ok(
+        "erqi-draft",
+        &format!(
+            "[compound]\narea_m2 = 1000\nin_renovation = true\n[contract]\nsigned = 2022-01-01\nentry = 2022-03-01\nterm_years = 3\n{}",
+            (1..=6)
+                .map(|k| format!("[[results]]\nperiod = {k}\nscore = {score}\n"))
+                .collect::<String>()
+        ),
+    )
+}
+
+#[test]
+fn erqi_grades_at_every_boundary() {
+    for (score, grade, per_half_year) in [
+        ("100", Grade::Excellent, "1800.00"),
+        ("95", Grade::Excellent, "1800.00"), // 含95分
+        ("94.9", Grade::Good, "1200.00"),
+        ("85", Grade::Good, "1200.00"), // 含85分
+        ("84.9", Grade::Pass, "900.00"),
+        ("70", Grade::Pass, "900.00"), // 含70分 (the overlap with 70分以下, settled)
+        ("69.9", Grade::Fail, "0.00"),
+        ("0", Grade::Fail, "0.00"),
+    ] {
+        let o = erqi(score);
+        assert_eq!(o.periods.len(), 6);
+        assert_eq!(o.periods[0].grade, Some(grade), "score {score}");
+        assert_eq!(o.periods[0].payable, yuan(per_half_year), "score {score}");
+    }
+    // Half-years from formal entry (not signing): 2022-03-01 ..< 2022-09-01, …, to 2025-03-01.
+    let o = erqi("90");
+    assert_eq!(o.periods[0].start.to_string(), "2022-03-01");
+    assert_eq!(o.periods[5].end.to_string(), "2025-03-01");
+    assert_eq!(o.total_payable, yuan("7200.00"));
+}
+
+#[test]
+fn erqi_outside_renovation_is_not_eligible_and_part_months_are_refused() {
+    let o = ok(
+        "erqi-draft",
+        "[compound]\narea_m2 = 1000\nin_renovation = false\n[contract]\nsigned = 2022-01-01\nentry = 2022-03-01\nterm_years = 3\n",
+    );
+    assert!(!o.eligible);
+    let e = run(
+        "erqi-draft",
+        "[compound]\narea_m2 = 1000\nin_renovation = true\n[contract]\nsigned = 2022-01-01\nentry = 2022-03-01\nterm_years = 3\nended = 2022-05-10\n[[results]]\nperiod = 1\nscore = 90\n",
+    );
+    assert!(
+        matches!(e, Err(PolicyError::PartMonth { days: 10, .. })),
+        "{e:?}"
+    );
+}
+
+// ---------------------------------------------------------------- Shanting (seed 003)
+
+#[test]
+fn shanting_amounts_are_not_set_and_never_zero() {
+    let e = run(
+        "shanting-2020",
+        "[compound]\narea_m2 = 3000\nstatus = \"unmanaged\"\n[contract]\nsigned = 2020-10-01\nentry = 2020-10-01\nterm_years = 3\n",
+    );
+    match e {
+        Err(err @ PolicyError::ParameterNotSet { .. }) => {
+            assert!(err.to_string().contains("另行制定"), "{err}");
+            assert!(
+                err.message(Lang::En).contains("no value"),
+                "{}",
+                err.message(Lang::En)
+            );
+        }
+        other => panic!("expected ParameterNotSet, got {other:?}"),
+    }
+}
+
+// ---------------------------------------------------------------- Daqintala (seed 004)
+
+fn street(households: u32, built: &str, entry: &str, extra: &str) -> Result<Outcome, PolicyError> {
+    run(
+        "daqintala-2022-street",
+        &format!(
+            "[compound]\narea_m2 = 1000\nhouseholds = {households}\n{built}\nstatus = \"abandoned\"\n[contract]\nsigned = {entry}\nentry = {entry}\nterm_years = 3\n{extra}{}",
+            (1..=4)
+                .map(|k| format!(
+                    "[[results]]\nperiod = {k}\ngrade = \"优秀\"\nsatisfaction = 0.8\n"
+                ))
+                .collect::<String>()
+        ),
+    )
+}
+
+#[test]
+fn daqintala_street_households_and_age_boundaries() {
+    let built = "built_year = 2012\nbuilt = 2012-07-01";
+    assert!(
+        street(100, built, "2022-07-01", "").expect("100").eligible,
+        "100户以下 includes 100"
+    );
+    assert!(
+        !street(101, built, "2022-07-01", "").expect("101").eligible,
+        "101 is over"
+    );
+    // Built 10 years ago to the day qualifies; one day short does not.
+    assert!(
+        street(
+            50,
+            "built_year = 2012\nbuilt = 2012-07-01",
+            "2022-07-01",
+            ""
+        )
+        .expect("to the day")
+        .eligible
+    );
+    assert!(
+        !street(
+            50,
+            "built_year = 2012\nbuilt = 2012-07-02",
+            "2022-07-01",
+            ""
+        )
+        .expect("a day short")
+        .eligible
+    );
+    // Only the year: decided when every day of it gives the same answer, otherwise asked for.
+    assert!(
+        street(50, "built_year = 2011", "2022-07-01", "")
+            .expect("2011")
+            .eligible
+    );
+    assert!(
+        !street(50, "built_year = 2013", "2022-07-01", "")
+            .expect("2013")
+            .eligible
+    );
+    let e = street(50, "built_year = 2012", "2022-07-01", "");
+    assert!(
+        matches!(e, Err(PolicyError::MissingInput { key, .. }) if key == "compound.built"),
+        "2012 is ambiguous"
+    );
+}
+
+#[test]
+fn daqintala_street_rates_by_calendar_year_and_the_gate() {
+    // Entry 2023-03-01, 3 years: 2023 (10 months × 0.2), 2024 (12 × 0.2), 2025 (12 × 0.1),
+    // 2026 (2 months × 0.1) on 1,000 m².
+    let o = street(50, "built_year = 1990", "2023-03-01", "").expect("street");
+    let pay: Vec<String> = o.periods.iter().map(|p| p.payable.plain()).collect();
+    assert_eq!(pay, ["2000.00", "2400.00", "1200.00", "200.00"]);
+    // Satisfaction 79.9 % or a grade below excellent: nothing for that year.
+    let low = run(
+        "daqintala-2022-street",
+        "[compound]\narea_m2 = 1000\nhouseholds = 50\nbuilt_year = 1990\nstatus = \"abandoned\"\n[contract]\nsigned = 2023-01-01\nentry = 2023-01-01\nterm_years = 2\n[[results]]\nperiod = 1\ngrade = \"优秀\"\nsatisfaction = 0.799\n[[results]]\nperiod = 2\ngrade = \"良好\"\nsatisfaction = 0.95\n",
+    )
+    .expect("low");
+    assert_eq!(low.total_payable, Fen::ZERO);
+    assert!(low.periods.iter().all(|p| !p.gate_passed));
+    // An entry mid-month leaves part of a month in the first calendar year: refused.
+    assert!(matches!(
+        street(50, "built_year = 1990", "2023-03-15", ""),
+        Err(PolicyError::PartMonth { .. })
+    ));
+}
+
+#[test]
+fn daqintala_city_tapers_by_contract_year() {
+    let o = ok(
+        "daqintala-2022-city",
+        "[compound]\narea_m2 = 1000\nstatus = \"self_managed\"\n[contract]\nsigned = 2022-05-01\nentry = 2022-06-01\nterm_years = 3\n[[results]]\nperiod = 1\ngrade = \"优秀\"\nsatisfaction = 0.9\n[[results]]\nperiod = 2\ngrade = \"优秀\"\nsatisfaction = 0.9\n[[results]]\nperiod = 3\ngrade = \"合格\"\nsatisfaction = 0.9\n",
+    );
+    let pay: Vec<String> = o.periods.iter().map(|p| p.payable.plain()).collect();
+    assert_eq!(pay, ["3600.00", "2400.00", "0.00"]);
+    assert_eq!(
+        o.periods[0].start.to_string(),
+        "2022-06-01",
+        "counted from the takeover"
+    );
+}
+
+// ---------------------------------------------------------------- the linter
+
+#[test]
+fn lint_finds_the_liaocheng_overlap_at_60_and_the_gap_at_half_a_month() {
+    let src = include_str!("fixtures/liaocheng-unresolved.toml");
+    let r = lint(src);
+    assert!(r.unresolved() >= 2, "{}", r.render("fixture", Lang::Zh));
+    let overlap60 = r
+        .findings
+        .iter()
+        .find(|f| matches!(&f.kind, Kind::Overlap { at, .. } if at.as_point() == Some(dec!(60))))
+        .expect("overlap at 60");
+    assert!(overlap60.resolution.is_none());
+    let line = src.lines().nth(overlap60.line - 1).unwrap_or("");
+    assert!(line.contains("60"), "line {} is '{line}'", overlap60.line);
+    let gap = r
+        .findings
+        .iter()
+        .find(|f| matches!(&f.kind, Kind::Gap { at, .. } if at.as_point() == Some(dec!(15))))
+        .expect("gap at 15 days");
+    assert!(
+        src.lines()
+            .nth(gap.line - 1)
+            .unwrap_or("")
+            .contains("half_month_days")
+    );
+    let text = r.render("fixture", Lang::Zh);
+    assert!(
+        text.contains("恰好 60") && text.contains("恰好 15") && text.contains("建议"),
+        "{text}"
+    );
+    // The shipped file settles both, and lint prints the reasons as notes.
+    let shipped = lint(shipped::shipped("liaocheng-2021").unwrap_or(""));
+    assert_eq!(shipped.unresolved(), 0);
+    assert_eq!(shipped.of("overlap").len(), 2);
+    assert_eq!(shipped.of("gap").len(), 1);
+    assert!(
+        shipped
+            .render("liaocheng-2021", Lang::En)
+            .contains("resolved (line")
+    );
+    // Evaluating the unresolved copy refuses to guess at 60 points.
+    let p = load(src).expect("the unresolved copy still loads");
+    let s = Scenario::parse("[compound]\narea_m2 = 1000\nstatus = \"abandoned\"\n[contract]\nsigned = 2022-01-01\nentry = 2022-01-01\nterm_years = 3\n[[results]]\nperiod = 1\nscore = 60\n").expect("s");
+    assert!(matches!(
+        evaluate(&p, &s.input()),
+        Err(PolicyError::Overlap { .. })
+    ));
+}
+
+#[test]
+fn lint_reports_unknown_fields_missing_values_and_periods_without_rate_with_lines() {
+    let src = shipped::shipped("daqintala-2022-city").unwrap_or("");
+    let bad = src
+        .replace("[rate]\n", "[rate]\ncolour = \"red\"\n")
+        .replace(
+            "values = [{ by_index = [\"0.3\", \"0.2\", \"0.1\"] }]",
+            "values = [{ by_index = [\"0.3\", \"0.2\"] }]",
+        )
+        .replace("count = 3\n", "count = 3\ncount_from = 1\n");
+    let r = lint(&bad);
+    let unknown = r.of("unknown_field");
+    assert_eq!(unknown.len(), 2, "{}", r.render("bad", Lang::Zh));
+    for f in unknown {
+        let line = bad.lines().nth(f.line - 1).unwrap_or("");
+        assert!(
+            line.starts_with("colour") || line.starts_with("count_from"),
+            "line {}: {line}",
+            f.line
+        );
+    }
+    let norate = r.of("period_without_rate");
+    assert_eq!(norate.len(), 1, "{}", r.render("bad", Lang::Zh));
+    assert!(r.render("bad", Lang::Zh).contains("第 3 至 3 期没有标准"));
+    // A parameter with no value and no `unset` reason is unresolved.
+    let shanting = shipped::shipped("shanting-2020").unwrap_or("");
+    let bare = shanting
+        .replace("unset = ", "# unset = ")
+        .replace("unset_en = ", "# unset_en = ");
+    let r = lint(&bare);
+    assert_eq!(r.of("parameter_without_value").len(), 1);
+    assert!(r.of("parameter_without_value")[0].resolution.is_none());
+    // A syntax error has its line.
+    let r = lint("format = 1\nid = \"x\"\n[rate\n");
+    assert_eq!(r.findings.len(), 1);
+    assert_eq!(r.findings[0].line, 3);
+}
+
+// ---------------------------------------------------------------- batch and properties
+
+#[test]
+fn batch_is_the_same_code_path_as_the_calculator() {
+    for (id, _) in shipped::SHIPPED {
+        if *id == "shanting-2020" {
+            continue;
+        }
+        let p = policy(id);
+        let pool = synthetic::pool_for(&p, 7);
+        let inputs = synthetic::inputs(&p, 2000, 7, &pool);
+        let totals = evaluate_batch(&p, &inputs, 2, |_, _| {});
+        let mut sum = Fen::ZERO;
+        let mut errors = 0;
+        for i in &inputs {
+            match evaluate(&p, i) {
+                Ok(o) => sum += o.total_payable,
+                Err(_) => errors += 1,
+            }
+        }
+        assert_eq!(totals.compounds, 2000, "{id}");
+        assert_eq!(totals.errors, errors, "{id}");
+        if let Some(e) = inputs.iter().find_map(|i| evaluate(&p, i).err()) {
+            panic!("{id}: synthetic compounds should all compute: {e}");
+        }
+        assert_eq!(totals.total_payable, sum, "{id}");
+        assert_eq!(totals.by_payer.iter().copied().sum::<Fen>(), sum, "{id}");
+        assert!(totals.total_payable > Fen::ZERO, "{id}");
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    #[test]
+    fn amounts_are_never_negative_and_always_add_up(seed in 0u64..1_000_000, which in 0usize..5) {
+        let ids = ["liaocheng-2021", "yantai-2022", "erqi-draft", "daqintala-2022-city", "daqintala-2022-street"];
+        let p = policy(ids[which]);
+        let pool = synthetic::pool_for(&p, seed);
+        for input in synthetic::inputs(&p, 20, seed, &pool) {
+            let o = evaluate(&p, &input).map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
+            let mut total = Fen::ZERO;
+            for x in &o.periods {
+                for f in [x.standard, x.entitlement, x.payable_now, x.retained, x.released, x.payable] {
+                    proptest::prop_assert!(f >= Fen::ZERO);
+                }
+                proptest::prop_assert_eq!(x.payable_now + x.retained, x.entitlement);
+                proptest::prop_assert!(x.entitlement <= x.standard + Fen(1));
+                proptest::prop_assert_eq!(x.payable, x.payable_now + x.released);
+                proptest::prop_assert_eq!(x.by_payer.iter().copied().sum::<Fen>(), x.payable);
+                total += x.payable;
+            }
+            proptest::prop_assert_eq!(total, o.total_payable);
+            proptest::prop_assert_eq!(o.by_payer.iter().copied().sum::<Fen>(), o.total_payable);
+            if let Some(r) = o.release {
+                proptest::prop_assert!(r.released == r.retained_total || r.released == Fen::ZERO);
+            }
+        }
+    }
+
+    #[test]
+    fn split_matches_core_and_adds_up(amount in 0i64..10_000_000_000, a in 0u64..5, b in 0u64..5) {
+        let w = [a, b];
+        let mine = eval::split(Fen(amount), &w);
+        if a + b > 0 {
+            let core = Fen(amount).split_by_weights(&w);
+            proptest::prop_assert_eq!(&mine[..2], &core[..]);
+            proptest::prop_assert_eq!(mine.iter().copied().sum::<Fen>(), Fen(amount));
+        }
+    }
+
+    #[test]
+    fn decimal_inputs_are_exact(area in 1i64..10_000_000, cents in 1i64..200) {
+        // area in 0.01 m², rate 0.4: the standard is exact and rounded once.
+        let area = Decimal::new(area, 2);
+        let sc = format!("[compound]\narea_m2 = \"{area}\"\nstatus = \"abandoned\"\n[contract]\nsigned = 2022-01-01\nentry = 2022-01-01\nterm_years = 3\nfee_per_m2_month = \"{}\"\n[[results]]\nperiod = 1\nscore = 90\n[[results]]\nperiod = 2\nscore = 90\n[[results]]\nperiod = 3\nscore = 90\ncollection_rate = 0.9\n", Decimal::new(cents, 2));
+        let o = run("liaocheng-2021", &sc).map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
+        proptest::prop_assert_eq!(o.periods[0].standard_exact, area * dec!(0.4) * dec!(12));
+        proptest::prop_assert_eq!(o.periods[0].standard, Fen::from_yuan_rounded(area * dec!(4.8)));
+    }
+}
+
+proptest::proptest! {
+    #[test]
+    fn fast_rounding_agrees_with_core(m in -100_000_000_000_000i64..100_000_000_000_000, scale in 0u32..12) {
+        let d = Decimal::new(m, scale);
+        proptest::prop_assert_eq!(eval::to_fen(d), Fen::from_yuan_rounded(d));
+    }
+
+    #[test]
+    fn table_index_agrees_with_the_rules(tenths in -20i64..1100) {
+        let x = Decimal::new(tenths, 1);
+        let unresolved = load(include_str!("fixtures/liaocheng-unresolved.toml")).expect("fixture");
+        for p in [policy("liaocheng-2021"), policy("erqi-draft"), unresolved] {
+            for t in &p.tables {
+                let fast = t.lookup(x).map_err(|e| e.code());
+                let slow = t.lookup_slow(x).map_err(|e| e.code());
+                proptest::prop_assert_eq!(fast, slow, "{} at {}", t.name, x);
+            }
+        }
+    }
+}
