@@ -1,1 +1,214 @@
-//! anju-store
+//! Anju's storage: one behaviour on two engines, SQLite (embedded, the default) and PostgreSQL.
+//!
+//! Everything goes through one [`Store`] over an `AnyPool` with `$n` placeholders and runtime
+//! queries. Each engine has its own migration folder (auto-increment keys and triggers differ),
+//! embedded in the binary and applied at start-up and by `anju migrate`.
+//!
+//! Invariants:
+//! - every write appends to `audit_log` (who, when, entity, before, after) in the same
+//!   transaction; the database itself refuses UPDATE and DELETE on `audit_log`;
+//! - nothing is hard-deleted (triggers refuse DELETE; compounds are archived instead);
+//! - a versioned record is only changed when the caller names the version it read
+//!   ([`StoreError::Conflict`] otherwise).
+//!
+//! Storage conventions: areas as integer hundredths of m², money as integer fen, dates as TEXT
+//! `YYYY-MM-DD`, timestamps as TEXT RFC 3339 UTC, coordinates as integer micro-degrees, enums as
+//! the TEXT codes of `anju-core`, flags as integer 0/1.
+
+mod audit;
+mod companies;
+mod compounds;
+mod error;
+mod ledger;
+mod regions;
+mod sql;
+
+pub use audit::{Actor, AuditEntry, AuditFilter};
+pub use companies::{Company, CompanyUpdate};
+pub use compounds::{CompoundFilter, CompoundSort, ModePeriod, StoredCompound};
+pub use error::{Result, StoreError};
+pub use ledger::ApplySummary;
+pub use regions::{Region, RegionIds};
+
+use sqlx::AnyPool;
+use sqlx::any::AnyPoolOptions;
+use sqlx::migrate::Migrator;
+use sqlx::{AnyConnection, Executor};
+use std::time::Duration;
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// The database engine behind a [`Store`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+impl Engine {
+    /// Which engine a database URL names: `sqlite:…` or `postgres://…` / `postgresql://…`.
+    pub fn from_url(url: &str) -> Result<Engine> {
+        if url.starts_with("sqlite:") {
+            Ok(Engine::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Engine::Postgres)
+        } else {
+            Err(StoreError::UnsupportedUrl(url.to_string()))
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Sqlite => "SQLite",
+            Engine::Postgres => "PostgreSQL",
+        }
+    }
+
+    fn migrator(self) -> &'static Migrator {
+        match self {
+            Engine::Sqlite => &SQLITE_MIGRATIONS,
+            Engine::Postgres => &POSTGRES_MIGRATIONS,
+        }
+    }
+}
+
+/// The default database: a SQLite file next to where `anju` runs.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://anju.db";
+
+/// The store: a connection pool and the engine it talks to. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    engine: Engine,
+}
+
+impl Store {
+    /// Connects and applies any pending migrations. A SQLite file is created when missing.
+    pub async fn connect(url: &str) -> Result<Store> {
+        let store = Store::connect_without_migrating(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Connects without touching the schema (for tools that only read, or that migrate later).
+    pub async fn connect_without_migrating(url: &str) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let engine = Engine::from_url(url)?;
+        let pool = match engine {
+            Engine::Sqlite => {
+                let url = sqlite_url_with_mode(url);
+                let pool = AnyPoolOptions::new()
+                    .max_connections(4)
+                    .after_connect(|conn: &mut AnyConnection, _meta| {
+                        Box::pin(async move {
+                            // Per connection: these pragmas are not persistent.
+                            conn.execute("PRAGMA foreign_keys = ON").await?;
+                            conn.execute("PRAGMA busy_timeout = 10000").await?;
+                            conn.execute("PRAGMA synchronous = NORMAL").await?;
+                            // 32 MiB of page cache (allocated only as used): a city ledger's
+                            // import then stays in memory until commit instead of spilling.
+                            conn.execute("PRAGMA cache_size = -32768").await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(&url)
+                    .await?;
+                // WAL is a property of the database file: once is enough (and the URL can't say it).
+                if !url.contains("mode=memory") && !url.contains(":memory:") {
+                    pool.execute("PRAGMA journal_mode = WAL").await?;
+                }
+                pool
+            }
+            Engine::Postgres => {
+                AnyPoolOptions::new()
+                    .max_connections(8)
+                    .acquire_timeout(Duration::from_secs(30))
+                    .connect(url)
+                    .await?
+            }
+        };
+        Ok(Store { pool, engine })
+    }
+
+    /// Applies the embedded migrations that are not yet applied. Running it again is a no-op.
+    pub async fn migrate(&self) -> Result<()> {
+        self.engine.migrator().run(&self.pool).await?;
+        Ok(())
+    }
+
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    /// The underlying pool, for other crates' tables that live in the same database (sessions).
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Closes the pool (waits for connections to be returned).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// Begins a write transaction. SQLite takes the write lock up front (`BEGIN IMMEDIATE`) so
+    /// that two writers queue on `busy_timeout` instead of failing on a lock upgrade.
+    pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(match self.engine {
+            Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Engine::Postgres => self.pool.begin().await?,
+        })
+    }
+}
+
+/// `sqlite://x.db` → `sqlite://x.db?mode=rwc` unless the URL already says how to open the file.
+fn sqlite_url_with_mode(url: &str) -> String {
+    if url.contains("mode=") || url.contains(":memory:") {
+        url.to_string()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engines_from_urls() {
+        assert_eq!(
+            Engine::from_url("sqlite://anju.db").ok(),
+            Some(Engine::Sqlite)
+        );
+        assert_eq!(
+            Engine::from_url("sqlite::memory:").ok(),
+            Some(Engine::Sqlite)
+        );
+        assert_eq!(
+            Engine::from_url("postgres://u@h/db").ok(),
+            Some(Engine::Postgres)
+        );
+        assert_eq!(
+            Engine::from_url("postgresql://u@h/db").ok(),
+            Some(Engine::Postgres)
+        );
+        assert!(matches!(
+            Engine::from_url("mysql://x"),
+            Err(StoreError::UnsupportedUrl(_))
+        ));
+        assert_eq!(
+            sqlite_url_with_mode("sqlite://a.db"),
+            "sqlite://a.db?mode=rwc"
+        );
+        assert_eq!(
+            sqlite_url_with_mode("sqlite://a.db?mode=ro"),
+            "sqlite://a.db?mode=ro"
+        );
+        assert_eq!(
+            sqlite_url_with_mode("sqlite://a.db?cache=shared"),
+            "sqlite://a.db?cache=shared&mode=rwc"
+        );
+    }
+}

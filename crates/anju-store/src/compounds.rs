@@ -1,0 +1,917 @@
+//! 小区: the compounds of the census ledger, their versions, archive flag and mode history.
+
+use crate::audit::{self, Actor, NewAudit, to_json};
+use crate::companies::CompanyIndex;
+use crate::regions::{PathReq, RegionIndex, resolve_paths};
+use crate::sql::{Cols, Ph, Val, bind_all, date_text, dyn_query, now_ts, parse_date, today_cn};
+use crate::{Result, Store, StoreError};
+use anju_core::{
+    Area, Category, Compound, Coordinates, CreditCode, InfraKind, Infrastructure, ManagementMode,
+    OwnersBody,
+};
+use serde::{Deserialize, Serialize};
+use sqlx::AnyConnection;
+use sqlx::any::AnyRow;
+
+/// A compound as stored: the ledger's fields plus identity, version and archive flag.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredCompound {
+    pub id: i64,
+    /// Bumped by every change; writers name the version they read.
+    pub version: i64,
+    /// Archived (归档) instead of deleted.
+    pub archived: bool,
+    pub street_id: i64,
+    pub community_id: Option<i64>,
+    pub company_id: Option<i64>,
+    pub created_at: String,
+    pub updated_at: String,
+    /// The ledger's fields. Region names come from the region tree: `district` is the street's
+    /// district; `company_code` is the company's code on file.
+    pub compound: Compound,
+}
+
+/// One period of a compound's management mode (物业管理方式).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModePeriod {
+    pub mode: ManagementMode,
+    pub since: jiff::civil::Date,
+    /// `None` while the mode is current.
+    pub until: Option<jiff::civil::Date>,
+    pub actor: String,
+    pub created_at: String,
+}
+
+/// How a compound list is ordered (the id breaks ties).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CompoundSort {
+    /// 区 → 街道 → 社区 → 名称
+    #[default]
+    Region,
+    Name,
+    HouseholdsDesc,
+    AreaDesc,
+    BuiltYear,
+    UpdatedDesc,
+    Id,
+}
+
+impl CompoundSort {
+    fn order_by(self) -> &'static str {
+        match self {
+            CompoundSort::Region => "d.name, s.name, cm.name, c.name, c.id",
+            CompoundSort::Name => "c.name, c.id",
+            CompoundSort::HouseholdsDesc => {
+                "CASE WHEN c.households IS NULL THEN 1 ELSE 0 END, c.households DESC, c.id"
+            }
+            CompoundSort::AreaDesc => {
+                "CASE WHEN c.area IS NULL THEN 1 ELSE 0 END, c.area DESC, c.id"
+            }
+            CompoundSort::BuiltYear => {
+                "CASE WHEN c.built_year IS NULL THEN 1 ELSE 0 END, c.built_year, c.id"
+            }
+            CompoundSort::UpdatedDesc => "c.updated_at DESC, c.id DESC",
+            CompoundSort::Id => "c.id",
+        }
+    }
+}
+
+/// Which compounds to list. Names match exactly; `search` matches part of the name or address.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompoundFilter {
+    /// Only compounds under this region (a city, district, street or community id).
+    pub region_id: Option<i64>,
+    pub district: Option<String>,
+    pub street: Option<String>,
+    pub community: Option<String>,
+    pub mode: Option<ManagementMode>,
+    pub company_id: Option<i64>,
+    pub include_archived: bool,
+    pub search: Option<String>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+    pub sort: CompoundSort,
+}
+
+macro_rules! compound_select {
+    () => {
+        "SELECT c.id, c.version, c.archived, c.street_id, c.community_id, c.company_id, \
+         c.created_at, c.updated_at, \
+         c.name, d.name, s.name, cm.name, c.address, c.built_year, c.area, c.area_multi, \
+         c.area_high, c.buildings, c.households, c.category, c.renovation, c.mode, co.name, \
+         co.credit_code, c.owners_body, c.party_branch, \
+         c.infra_cameras, c.infra_chargers, c.infra_water_points, c.infra_unit_doors, \
+         c.infra_bike_sheds, c.infra_parking_bays, c.infra_barrier_gates, c.infra_property_offices, \
+         c.need_cameras, c.need_chargers, c.need_water_points, c.need_unit_doors, \
+         c.need_bike_sheds, c.need_parking_bays, c.need_barrier_gates, c.need_property_offices, \
+         c.management_area, c.lat_e6, c.lng_e6, c.remarks \
+         FROM compounds c \
+         JOIN regions s ON s.id = c.street_id \
+         LEFT JOIN regions d ON d.id = s.parent_id AND d.level = 'district' \
+         LEFT JOIN regions cm ON cm.id = c.community_id \
+         LEFT JOIN companies co ON co.id = c.company_id"
+    };
+}
+pub(crate) const COMPOUND_SELECT: &str = compound_select!();
+
+/// The columns a compound's data is written to, in the order of [`data_vals`].
+pub(crate) const DATA_COLS: [&str; 36] = [
+    "name",
+    "street_id",
+    "community_id",
+    "address",
+    "built_year",
+    "area",
+    "area_multi",
+    "area_high",
+    "buildings",
+    "households",
+    "category",
+    "renovation",
+    "mode",
+    "company_id",
+    "owners_body",
+    "party_branch",
+    "infra_cameras",
+    "infra_chargers",
+    "infra_water_points",
+    "infra_unit_doors",
+    "infra_bike_sheds",
+    "infra_parking_bays",
+    "infra_barrier_gates",
+    "infra_property_offices",
+    "need_cameras",
+    "need_chargers",
+    "need_water_points",
+    "need_unit_doors",
+    "need_bike_sheds",
+    "need_parking_bays",
+    "need_barrier_gates",
+    "need_property_offices",
+    "management_area",
+    "lat_e6",
+    "lng_e6",
+    "remarks",
+];
+
+/// Where a compound hangs in the region tree and which company serves it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Links {
+    pub street_id: i64,
+    pub community_id: Option<i64>,
+    pub company_id: Option<i64>,
+}
+
+pub(crate) fn data_vals(c: &Compound, l: Links, out: &mut Vec<Val>) {
+    let opt_u32 = |v: Option<u32>| Val::Int(v.map(i64::from));
+    out.extend([
+        Val::text(c.name.as_str()),
+        Val::int(l.street_id),
+        Val::Int(l.community_id),
+        Val::Text(c.address.clone()),
+        Val::Int(c.built_year.map(i64::from)),
+        Val::Int(c.area.map(Area::centi)),
+        Val::Int(c.area_multi.map(Area::centi)),
+        Val::Int(c.area_high.map(Area::centi)),
+        opt_u32(c.buildings),
+        opt_u32(c.households),
+        Val::Int(c.category.map(|k| i64::from(k.number()))),
+        Val::flag(c.renovation),
+        Val::text(c.mode.code()),
+        Val::Int(l.company_id),
+        Val::text(c.owners_body.code()),
+        Val::flag(c.party_branch),
+    ]);
+    out.extend(
+        InfraKind::ALL
+            .iter()
+            .map(|k| Val::int(i64::from(c.infra.get(*k)))),
+    );
+    out.extend(
+        InfraKind::ALL
+            .iter()
+            .map(|k| Val::int(i64::from(c.needs.get(*k)))),
+    );
+    out.extend([
+        Val::Text(c.management_area.clone()),
+        Val::Int(c.coords.map(|x| x.lat_e6)),
+        Val::Int(c.coords.map(|x| x.lng_e6)),
+        Val::Text(c.remarks.clone()),
+    ]);
+}
+
+pub(crate) fn stored_from_row(row: &AnyRow) -> Result<StoredCompound> {
+    let mut c = Cols::new(row);
+    let id = c.i64()?;
+    let version = c.i64()?;
+    let archived = c.flag()?;
+    let street_id = c.i64()?;
+    let community_id = c.opt_i64()?;
+    let company_id = c.opt_i64()?;
+    let created_at = c.string()?;
+    let updated_at = c.string()?;
+    let name = c.string()?;
+    let district = c.opt_string()?;
+    let street = c.string()?;
+    let community = c.opt_string()?;
+    let address = c.opt_string()?;
+    let built_year = c
+        .opt_i64()?
+        .map(|y| i32::try_from(y).map_err(|_| StoreError::Corrupt(format!("建成年份 {y}"))))
+        .transpose()?;
+    let area = c.opt_i64()?.map(Area::from_centi);
+    let area_multi = c.opt_i64()?.map(Area::from_centi);
+    let area_high = c.opt_i64()?.map(Area::from_centi);
+    let buildings = c.opt_u32()?;
+    let households = c.opt_u32()?;
+    let category = c
+        .opt_i64()?
+        .map(|n| Category::from_number(n).ok_or_else(|| StoreError::Corrupt(format!("类别 {n}"))))
+        .transpose()?;
+    let renovation = c.flag()?;
+    let mode_code = c.string()?;
+    let mode = ManagementMode::from_code(&mode_code)
+        .ok_or_else(|| StoreError::Corrupt(format!("管理方式 '{mode_code}'")))?;
+    let company = c.opt_string()?;
+    let company_code = c
+        .opt_string()?
+        .map(|s| CreditCode::parse(&s).map_err(|e| StoreError::Corrupt(e.to_string())))
+        .transpose()?;
+    let body_code = c.string()?;
+    let owners_body = OwnersBody::from_code(&body_code)
+        .ok_or_else(|| StoreError::Corrupt(format!("业主组织 '{body_code}'")))?;
+    let party_branch = c.flag()?;
+    let mut infra = Infrastructure::default();
+    for k in InfraKind::ALL {
+        infra.set(k, c.u32()?);
+    }
+    let mut needs = Infrastructure::default();
+    for k in InfraKind::ALL {
+        needs.set(k, c.u32()?);
+    }
+    let management_area = c.opt_string()?;
+    let coords = match (c.opt_i64()?, c.opt_i64()?) {
+        (Some(lat_e6), Some(lng_e6)) => Some(Coordinates { lat_e6, lng_e6 }),
+        _ => None,
+    };
+    let remarks = c.opt_string()?;
+    Ok(StoredCompound {
+        id,
+        version,
+        archived,
+        street_id,
+        community_id,
+        company_id,
+        created_at,
+        updated_at,
+        compound: Compound {
+            name,
+            district,
+            street,
+            community,
+            address,
+            built_year,
+            area,
+            area_multi,
+            area_high,
+            buildings,
+            households,
+            category,
+            renovation,
+            mode,
+            company,
+            company_code,
+            owners_body,
+            party_branch,
+            infra,
+            needs,
+            management_area,
+            coords,
+            remarks,
+        },
+    })
+}
+
+/// The columns of a compound packed into one JSON array per row, for bulk reads: one value per
+/// row instead of forty-odd keeps a 100,000-row read fast and small through the Any driver.
+/// Names come from the region and company indexes the caller already holds.
+macro_rules! packed_fields {
+    () => {
+        "c.id, c.version, c.archived, c.street_id, c.community_id, c.company_id, c.created_at, \
+         c.updated_at, c.name, c.address, c.built_year, c.area, c.area_multi, c.area_high, \
+         c.buildings, c.households, c.category, c.renovation, c.mode, c.owners_body, \
+         c.party_branch, \
+         {arr}(c.infra_cameras, c.infra_chargers, c.infra_water_points, c.infra_unit_doors, \
+         c.infra_bike_sheds, c.infra_parking_bays, c.infra_barrier_gates, c.infra_property_offices), \
+         {arr}(c.need_cameras, c.need_chargers, c.need_water_points, c.need_unit_doors, \
+         c.need_bike_sheds, c.need_parking_bays, c.need_barrier_gates, c.need_property_offices), \
+         c.management_area, c.lat_e6, c.lng_e6, c.remarks"
+    };
+}
+
+/// `SELECT <all matching rows as one JSON array of arrays> FROM compounds c WHERE ` (the caller
+/// adds the condition). One row per query also saves a thread hand-off per row in sqlx-sqlite.
+pub(crate) fn packed_select(conn: &AnyConnection) -> String {
+    let j = crate::sql::JsonSql::for_conn(conn);
+    format!(
+        "SELECT {}({}({})){} FROM compounds c WHERE ",
+        j.agg,
+        j.arr,
+        packed_fields!().replace("{arr}", j.arr),
+        j.cast
+    )
+}
+
+/// Decodes the result of [`packed_select`].
+pub(crate) fn stored_from_packed_all(
+    json: Option<String>,
+    regions: &RegionIndex,
+    companies: &CompanyIndex,
+) -> Result<Vec<StoredCompound>> {
+    let Some(json) = json else {
+        return Ok(Vec::new());
+    };
+    let rows: Vec<Packed> = serde_json::from_str(&json)
+        .map_err(|e| StoreError::Corrupt(format!("小区数据无法读取：{e}")))?;
+    rows.into_iter()
+        .map(|p| stored_from_packed(p, regions, companies))
+        .collect()
+}
+
+#[derive(Deserialize)]
+struct Packed(
+    i64,
+    i64,
+    i64,
+    i64,
+    Option<i64>,
+    Option<i64>,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<i32>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<u32>,
+    Option<u32>,
+    Option<i64>,
+    i64,
+    String,
+    String,
+    i64,
+    [u32; 8],
+    [u32; 8],
+    Option<String>,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+);
+
+/// One element of [`packed_select`]'s array.
+fn stored_from_packed(
+    p: Packed,
+    regions: &RegionIndex,
+    companies: &CompanyIndex,
+) -> Result<StoredCompound> {
+    let region_name = |id: i64| {
+        regions
+            .get(id)
+            .map(|r| r.name.clone())
+            .ok_or_else(|| StoreError::Corrupt(format!("区域编号 {id} 不存在")))
+    };
+    let company = p.5.map(|id| {
+        companies
+            .by_id(id)
+            .ok_or_else(|| StoreError::Corrupt(format!("企业编号 {id} 不存在")))
+    });
+    let company = company.transpose()?;
+    Ok(StoredCompound {
+        id: p.0,
+        version: p.1,
+        archived: p.2 != 0,
+        street_id: p.3,
+        community_id: p.4,
+        company_id: p.5,
+        created_at: p.6,
+        updated_at: p.7,
+        compound: Compound {
+            name: p.8,
+            district: regions.district_of(p.3).map(|d| d.name.clone()),
+            street: region_name(p.3)?,
+            community: p.4.map(region_name).transpose()?,
+            address: p.9,
+            built_year: p.10,
+            area: p.11.map(Area::from_centi),
+            area_multi: p.12.map(Area::from_centi),
+            area_high: p.13.map(Area::from_centi),
+            buildings: p.14,
+            households: p.15,
+            category: p
+                .16
+                .map(|n| {
+                    Category::from_number(n).ok_or_else(|| StoreError::Corrupt(format!("类别 {n}")))
+                })
+                .transpose()?,
+            renovation: p.17 != 0,
+            mode: ManagementMode::from_code(&p.18)
+                .ok_or_else(|| StoreError::Corrupt(format!("管理方式 '{}'", p.18)))?,
+            company: company.map(|c| c.name.clone()),
+            company_code: company.and_then(|c| c.credit_code.clone()),
+            owners_body: OwnersBody::from_code(&p.19)
+                .ok_or_else(|| StoreError::Corrupt(format!("业主组织 '{}'", p.19)))?,
+            party_branch: p.20 != 0,
+            infra: Infrastructure(p.21),
+            needs: Infrastructure(p.22),
+            management_area: p.23,
+            coords: match (p.24, p.25) {
+                (Some(lat_e6), Some(lng_e6)) => Some(Coordinates { lat_e6, lng_e6 }),
+                _ => None,
+            },
+            remarks: p.26,
+        },
+    })
+}
+
+/// Reads one compound on the caller's connection (inside a transaction: sees its writes).
+pub(crate) async fn fetch_compound(conn: &mut AnyConnection, id: i64) -> Result<StoredCompound> {
+    let row = sqlx::query(concat!(compound_select!(), " WHERE c.id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound {
+            entity: audit::COMPOUND,
+            id,
+        })?;
+    stored_from_row(&row)
+}
+
+/// Trims the names a compound is matched and grouped by; empty optional texts become `None`.
+pub(crate) fn tidy(c: &Compound) -> Result<Compound> {
+    let mut c = c.clone();
+    let opt = |s: &mut Option<String>| {
+        *s = s
+            .take()
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty());
+    };
+    c.name = c.name.trim().to_string();
+    c.street = c.street.trim().to_string();
+    opt(&mut c.district);
+    opt(&mut c.community);
+    opt(&mut c.company);
+    if c.name.is_empty() {
+        return Err(StoreError::Invalid("小区名称不能为空".into()));
+    }
+    if c.street.is_empty() {
+        return Err(StoreError::Invalid(format!(
+            "小区“{}”未填写所属街道（镇）",
+            c.name
+        )));
+    }
+    if c.company.is_none() && c.company_code.is_some() {
+        return Err(StoreError::Invalid(format!(
+            "小区“{}”填写了统一社会信用代码，但没有填写物业企业名称",
+            c.name
+        )));
+    }
+    Ok(c)
+}
+
+/// Closes the open mode period of each compound at `since` and opens a new one.
+pub(crate) async fn change_modes(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    at: &str,
+    since: jiff::civil::Date,
+    changes: &[(i64, ManagementMode)],
+) -> Result<()> {
+    let since_s = date_text(since);
+    for chunk in changes.chunks(500) {
+        let ids = Ph::for_conn(conn).list(chunk.len());
+        let rows = bind_all(
+            dyn_query(format!(
+                "SELECT compound_id, since FROM compound_modes WHERE until IS NULL AND compound_id IN ({ids})"
+            )),
+            chunk.iter().map(|(id, _)| Val::int(*id)),
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        for row in &rows {
+            let mut c = Cols::new(row);
+            let id = c.i64()?;
+            let open_since = c.string()?;
+            if open_since > since_s {
+                return Err(StoreError::Invalid(format!(
+                    "小区（编号 {id}）现行管理方式自 {open_since} 起实行，变更日期 {since_s} 不能更早"
+                )));
+            }
+        }
+        bind_all(
+            dyn_query({
+                let mut ph = Ph::for_conn(conn);
+                format!(
+                    "UPDATE compound_modes SET until = {} WHERE until IS NULL AND compound_id IN ({})",
+                    ph.one(),
+                    ph.list(chunk.len())
+                )
+            }),
+            std::iter::once(Val::text(since_s.as_str())).chain(chunk.iter().map(|(id, _)| Val::int(*id))),
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    open_modes(conn, actor, at, since, changes).await
+}
+
+/// Opens a mode period for compounds that have none open (new compounds, or after closing).
+pub(crate) async fn open_modes(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    at: &str,
+    since: jiff::civil::Date,
+    rows: &[(i64, ManagementMode)],
+) -> Result<()> {
+    let since_s = date_text(since);
+    for chunk in rows.chunks(crate::sql::rows_per_statement(5)) {
+        let sql = format!(
+            "INSERT INTO compound_modes (compound_id, mode, since, actor, created_at) VALUES {}",
+            Ph::for_conn(conn).rows(chunk.len(), 5)
+        );
+        let mut q = dyn_query(sql);
+        for (id, mode) in chunk {
+            q = q
+                .bind(*id)
+                .bind(mode.code())
+                .bind(since_s.clone())
+                .bind(actor.name.clone())
+                .bind(at.to_string());
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+pub(crate) async fn current_version(
+    conn: &mut AnyConnection,
+    entity: &'static str,
+    id: i64,
+) -> Result<i64> {
+    let sql = match entity {
+        audit::COMPANY => "SELECT version FROM companies WHERE id = $1",
+        _ => "SELECT version FROM compounds WHERE id = $1",
+    };
+    let row = sqlx::query(sql)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound { entity, id })?;
+    Cols::new(&row).i64()
+}
+
+impl CompoundFilter {
+    fn where_clause(&self, vals: &mut Vec<Val>) -> String {
+        let mut w = String::from(" WHERE 1 = 1");
+        if !self.include_archived {
+            w.push_str(" AND c.archived = 0");
+        }
+        let mut push = |vals: &mut Vec<Val>, v: Val, clause: &dyn Fn(usize) -> String| {
+            vals.push(v);
+            w.push_str(&clause(vals.len()));
+        };
+        if let Some(r) = self.region_id {
+            push(vals, Val::int(r), &|n| {
+                format!(
+                    " AND (c.street_id = ${n} OR c.community_id = ${n} OR s.parent_id = ${n} \
+                     OR d.parent_id = ${n})"
+                )
+            });
+        }
+        if let Some(x) = &self.district {
+            push(vals, Val::text(x.as_str()), &|n| {
+                format!(" AND d.name = ${n}")
+            });
+        }
+        if let Some(x) = &self.street {
+            push(vals, Val::text(x.as_str()), &|n| {
+                format!(" AND s.name = ${n}")
+            });
+        }
+        if let Some(x) = &self.community {
+            push(vals, Val::text(x.as_str()), &|n| {
+                format!(" AND cm.name = ${n}")
+            });
+        }
+        if let Some(m) = self.mode {
+            push(vals, Val::text(m.code()), &|n| {
+                format!(" AND c.mode = ${n}")
+            });
+        }
+        if let Some(id) = self.company_id {
+            push(vals, Val::int(id), &|n| format!(" AND c.company_id = ${n}"));
+        }
+        if let Some(q) = self
+            .search
+            .as_deref()
+            .map(str::trim)
+            .filter(|q| !q.is_empty())
+        {
+            let pattern = format!("%{}%", escape_like(q));
+            push(vals, Val::Text(Some(pattern)), &|n| {
+                format!(" AND (c.name LIKE ${n} ESCAPE '\\' OR c.address LIKE ${n} ESCAPE '\\')")
+            });
+        }
+        w
+    }
+}
+
+fn escape_like(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+impl Store {
+    /// Compounds matching the filter, in the filter's order, a page at a time.
+    pub async fn list_compounds(&self, filter: &CompoundFilter) -> Result<Vec<StoredCompound>> {
+        let mut vals = Vec::new();
+        let mut sql = format!(
+            "{COMPOUND_SELECT}{} ORDER BY {}",
+            filter.where_clause(&mut vals),
+            filter.sort.order_by()
+        );
+        if filter.limit.is_some() || filter.offset.is_some() {
+            vals.push(Val::int(filter.limit.unwrap_or(i64::MAX).max(0)));
+            vals.push(Val::int(filter.offset.unwrap_or(0).max(0)));
+            sql.push_str(&format!(
+                " LIMIT ${} OFFSET ${}",
+                vals.len() - 1,
+                vals.len()
+            ));
+        }
+        let rows = bind_all(dyn_query(sql), vals).fetch_all(&self.pool).await?;
+        rows.iter().map(stored_from_row).collect()
+    }
+
+    /// How many compounds match the filter (ignoring limit and offset), for paging.
+    pub async fn count_compounds(&self, filter: &CompoundFilter) -> Result<i64> {
+        let mut vals = Vec::new();
+        let sql = format!(
+            "SELECT COUNT(*) FROM compounds c \
+             JOIN regions s ON s.id = c.street_id \
+             LEFT JOIN regions d ON d.id = s.parent_id AND d.level = 'district' \
+             LEFT JOIN regions cm ON cm.id = c.community_id{}",
+            filter.where_clause(&mut vals)
+        );
+        let row = bind_all(dyn_query(sql), vals).fetch_one(&self.pool).await?;
+        Cols::new(&row).i64()
+    }
+
+    /// Every current (not archived) compound, optionally of one street, ordered by region: the
+    /// input of the coverage figures. The community name is `compound.community`.
+    pub async fn all_compounds_for_stats(
+        &self,
+        street: Option<&str>,
+    ) -> Result<Vec<StoredCompound>> {
+        self.list_compounds(&CompoundFilter {
+            street: street.map(str::to_string),
+            ..CompoundFilter::default()
+        })
+        .await
+    }
+
+    pub async fn get_compound(&self, id: i64) -> Result<StoredCompound> {
+        let mut conn = self.pool.acquire().await?;
+        fetch_compound(&mut conn, id).await
+    }
+
+    /// Changes a compound if nobody changed it since `expected_version`; a change of mode is
+    /// dated today (China time). Writing the same data again changes nothing.
+    pub async fn update_compound(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected_version: i64,
+        compound: Compound,
+    ) -> Result<StoredCompound> {
+        self.update_compound_dated(actor, id, expected_version, compound, today_cn())
+            .await
+    }
+
+    /// [`Store::update_compound`] with the date a change of mode takes effect.
+    pub async fn update_compound_dated(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected_version: i64,
+        compound: Compound,
+        mode_since: jiff::civil::Date,
+    ) -> Result<StoredCompound> {
+        let target = tidy(&compound)?;
+        let at = now_ts();
+        let mut tx = self.begin_write().await?;
+        let before = fetch_compound(&mut tx, id).await?;
+        if before.version != expected_version {
+            return Err(StoreError::Conflict {
+                entity: audit::COMPOUND,
+                id,
+                expected: expected_version,
+                actual: before.version,
+            });
+        }
+        if before.archived {
+            return Err(StoreError::Invalid(format!(
+                "小区“{}”已归档，不能修改",
+                before.compound.name
+            )));
+        }
+        let mut audits = Vec::new();
+        let mut regions = RegionIndex::load(&mut tx).await?;
+        let path = PathReq {
+            city: None,
+            district: target.district.as_deref(),
+            street: &target.street,
+            community: target.community.as_deref(),
+        };
+        let (ids, _) = resolve_paths(&mut tx, actor, &at, &mut regions, &[path]).await?;
+        let ids = ids
+            .first()
+            .copied()
+            .ok_or_else(|| StoreError::Corrupt("区域未能建立".into()))?;
+        let mut companies = CompanyIndex::load(&mut tx).await?;
+        let company_id = match &target.company {
+            Some(name) => Some(
+                companies
+                    .upsert(
+                        &mut tx,
+                        &at,
+                        name,
+                        target.company_code.as_ref(),
+                        &mut audits,
+                    )
+                    .await?
+                    .0,
+            ),
+            None => None,
+        };
+        let links = Links {
+            street_id: ids.street,
+            community_id: ids.community,
+            company_id,
+        };
+        let mut normalized = target.clone();
+        normalized.district = regions.district_of(ids.street).map(|r| r.name.clone());
+        normalized.company_code = target
+            .company
+            .as_deref()
+            .and_then(|n| companies.by_name(n)?.credit_code.clone());
+        if normalized == before.compound
+            && links
+                == (Links {
+                    street_id: before.street_id,
+                    community_id: before.community_id,
+                    company_id: before.company_id,
+                })
+        {
+            audit::append(&mut tx, actor, &at, audits).await?;
+            tx.commit().await?;
+            return Ok(before);
+        }
+        let mut vals = Vec::with_capacity(40);
+        data_vals(&normalized, links, &mut vals);
+        let set: Vec<String> = DATA_COLS
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{c} = ${}", i + 1))
+            .collect();
+        let n = DATA_COLS.len();
+        let sql = format!(
+            "UPDATE compounds SET {}, version = version + 1, updated_at = ${} \
+             WHERE id = ${} AND version = ${}",
+            set.join(", "),
+            n + 1,
+            n + 2,
+            n + 3
+        );
+        vals.extend([
+            Val::text(at.as_str()),
+            Val::int(id),
+            Val::int(expected_version),
+        ]);
+        let done = bind_all(dyn_query(sql), vals).execute(&mut *tx).await?;
+        if done.rows_affected() == 0 {
+            let actual = current_version(&mut tx, audit::COMPOUND, id).await?;
+            return Err(StoreError::Conflict {
+                entity: audit::COMPOUND,
+                id,
+                expected: expected_version,
+                actual,
+            });
+        }
+        if normalized.mode != before.compound.mode {
+            change_modes(&mut tx, actor, &at, mode_since, &[(id, normalized.mode)]).await?;
+        }
+        let after = fetch_compound(&mut tx, id).await?;
+        audits.push(NewAudit {
+            action: "update",
+            entity: audit::COMPOUND,
+            entity_id: Some(id),
+            before: Some(to_json(&before)?),
+            after: Some(to_json(&after)?),
+        });
+        audit::append(&mut tx, actor, &at, audits).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Archives (归档) a compound: it leaves the lists and figures but stays, with its history
+    /// and audit trail. Nothing is ever deleted.
+    pub async fn archive_compound(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected_version: i64,
+    ) -> Result<StoredCompound> {
+        let at = now_ts();
+        let mut tx = self.begin_write().await?;
+        let before = fetch_compound(&mut tx, id).await?;
+        if before.version != expected_version {
+            return Err(StoreError::Conflict {
+                entity: audit::COMPOUND,
+                id,
+                expected: expected_version,
+                actual: before.version,
+            });
+        }
+        if before.archived {
+            return Ok(before);
+        }
+        let done = sqlx::query(
+            "UPDATE compounds SET archived = 1, version = version + 1, updated_at = $1 \
+             WHERE id = $2 AND version = $3",
+        )
+        .bind(at.clone())
+        .bind(id)
+        .bind(expected_version)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            let actual = current_version(&mut tx, audit::COMPOUND, id).await?;
+            return Err(StoreError::Conflict {
+                entity: audit::COMPOUND,
+                id,
+                expected: expected_version,
+                actual,
+            });
+        }
+        let after = fetch_compound(&mut tx, id).await?;
+        audit::append(
+            &mut tx,
+            actor,
+            &at,
+            vec![NewAudit {
+                action: "archive",
+                entity: audit::COMPOUND,
+                entity_id: Some(id),
+                before: Some(to_json(&before)?),
+                after: Some(to_json(&after)?),
+            }],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// A compound's management modes, oldest first; the last one is open (`until` is `None`).
+    pub async fn mode_history(&self, compound_id: i64) -> Result<Vec<ModePeriod>> {
+        let rows = sqlx::query(
+            "SELECT mode, since, until, actor, created_at FROM compound_modes \
+             WHERE compound_id = $1 ORDER BY since, id",
+        )
+        .bind(compound_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let mut c = Cols::new(row);
+                let code = c.string()?;
+                let mode = ManagementMode::from_code(&code)
+                    .ok_or_else(|| StoreError::Corrupt(format!("管理方式 '{code}'")))?;
+                Ok(ModePeriod {
+                    mode,
+                    since: parse_date(&c.string()?)?,
+                    until: c.opt_string()?.map(|s| parse_date(&s)).transpose()?,
+                    actor: c.string()?,
+                    created_at: c.string()?,
+                })
+            })
+            .collect()
+    }
+}

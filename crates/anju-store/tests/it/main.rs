@@ -1,0 +1,14 @@
+//! anju-store's behaviour, each test run on SQLite and on PostgreSQL.
+
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test that fails should panic with the error"
+)]
+
+mod support;
+
+mod companies;
+mod compounds;
+mod integrity;
+mod ledger;
+mod regions;
