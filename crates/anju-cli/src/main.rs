@@ -4,7 +4,9 @@ use anju_core::Lang;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+mod cmd_company;
 mod cmd_ledger;
+mod cmd_path;
 mod cmd_policy;
 mod cmd_rubric;
 
@@ -54,6 +56,26 @@ pub enum Cmd {
     /// 考核评分表 / assessment rubrics
     #[command(subcommand)]
     Rubric(cmd_rubric::RubricCmd),
+    /// 小区全覆盖路径：推进、时间线 / a compound's path to coverage
+    #[command(subcommand)]
+    Compound(cmd_path::CompoundCmd),
+    /// 物业服务合同、备案 / contracts and filing
+    #[command(subcommand)]
+    Contract(cmd_path::ContractCmd),
+    /// 公开遴选物业企业 / public selection of companies
+    #[command(subcommand)]
+    Selection(cmd_path::SelectionCmd),
+    /// 阶段目标与进度 / dated targets and progress
+    Targets(cmd_path::TargetsArgs),
+    /// 物业企业与信用档案 / companies and their credit files
+    #[command(subcommand)]
+    Company(cmd_company::CompanyCmd),
+    /// 任务清单 / tasks per compound
+    #[command(subcommand)]
+    Tasks(cmd_company::TasksCmd),
+    /// 规划：物业管理区域划分 / planning: management areas
+    #[command(subcommand)]
+    Plan(cmd_company::PlanCmd),
     /// 性能基准 / benchmarks
     #[command(subcommand)]
     Bench(BenchCmd),
@@ -82,6 +104,13 @@ fn main() -> ExitCode {
         Cmd::Subsidy(a) => cmd_policy::run_subsidy(a, lang),
         Cmd::Rubric(c) => cmd_rubric::run(c, lang),
         Cmd::Bench(BenchCmd::Subsidy(a)) => cmd_policy::run_bench(a, lang),
+        Cmd::Compound(c) => cmd_path::run_compound(c, &cli.database_url, lang),
+        Cmd::Contract(c) => cmd_path::run_contract(c, &cli.database_url, lang),
+        Cmd::Selection(c) => cmd_path::run_selection(c, &cli.database_url, lang),
+        Cmd::Targets(a) => cmd_path::run_targets(a, &cli.database_url, lang),
+        Cmd::Company(c) => cmd_company::run_company(c, &cli.database_url, lang),
+        Cmd::Tasks(c) => cmd_company::run_tasks(c, &cli.database_url, lang),
+        Cmd::Plan(c) => cmd_company::run_plan(c, &cli.database_url, lang),
         other => cmd_ledger::run(other, &cli.database_url, lang),
     };
     match result {
