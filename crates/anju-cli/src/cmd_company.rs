@@ -1,31 +1,1131 @@
-//! `anju company …`, `anju tasks …`, `anju plan areas`. (Placeholder.)
+//! `anju company …` (registry and credit files), `anju tasks …` (task lists, Shanting 附件3/4)
+//! and `anju plan areas` (management areas, seed 004 and seed 001).
 
-use anju_core::Lang;
-use clap::Subcommand;
+use anju_core::credit::{CreditGrade, CreditRecord, CreditScheme, RecordKind, grade};
+use anju_core::money::group_thousands;
+use anju_core::planning::{AreaPlan, AreaRules, PlanCompound, plan_areas};
+use anju_core::task::TaskStatus;
+use anju_core::{CreditCode, Lang, ModeGroup};
+use anju_store::{
+    Actor, AreaAssignment, Company, CompanyRecord, CompanyUpdate, CompoundFilter, NewCompanyRecord,
+    NewTask, Store, TaskFilter,
+};
+use anyhow::Context;
+use clap::{Args, Subcommand, ValueEnum};
 use std::process::ExitCode;
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
+}
 
 #[derive(Subcommand)]
 pub enum CompanyCmd {
+    /// 登记企业 / register a company
+    Add {
+        /// 企业名称 / name
+        #[arg(long)]
+        name: String,
+        /// 统一社会信用代码（18 位，校验） / unified social credit code (18 characters, checked)
+        #[arg(long)]
+        credit_code: Option<String>,
+        /// 联系人 / contact person
+        #[arg(long)]
+        contact: Option<String>,
+        /// 联系电话 / phone
+        #[arg(long)]
+        phone: Option<String>,
+    },
     /// 列出企业 / list companies
-    List,
-}
-#[derive(Subcommand)]
-pub enum TasksCmd {
-    /// 列出任务 / list tasks
-    List,
-}
-#[derive(Subcommand)]
-pub enum PlanCmd {
-    /// 划分物业管理区域 / propose management areas
-    Areas,
+    List {
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// 企业登记信息、信用档案与信用等级 / registry facts, credit file and grade
+    Show {
+        /// 企业名称或编号 / name or id
+        company: String,
+        #[command(flatten)]
+        grading: GradingArgs,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// 记入信用档案 / add a record to the credit file
+    Record(RecordArgs),
+    /// 全部企业的信用等级 / every company's grade
+    Grades {
+        #[command(flatten)]
+        grading: GradingArgs,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
 }
 
-pub fn run_company(_c: CompanyCmd, _db: &str, _lang: Lang) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("not built yet")
+#[derive(Args)]
+pub struct GradingArgs {
+    /// 计算日期（默认今天）/ grade as of this date (default today)
+    #[arg(long)]
+    pub as_of: Option<jiff::civil::Date>,
+    /// 信用等级方案文件（TOML，默认内置烟台分档）/ credit scheme file (TOML; default: built-in)
+    #[arg(long)]
+    pub scheme: Option<std::path::PathBuf>,
 }
-pub fn run_tasks(_c: TasksCmd, _db: &str, _lang: Lang) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("not built yet")
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum KindArg {
+    Assessment,
+    #[value(alias = "bad_conduct")]
+    BadConduct,
+    Complaint,
+    Dismissal,
 }
-pub fn run_plan(_c: PlanCmd, _db: &str, _lang: Lang) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("not built yet")
+
+#[derive(Args)]
+pub struct RecordArgs {
+    /// 企业名称或编号 / name or id
+    pub company: String,
+    /// 记录类型 / kind of record
+    #[arg(long, value_enum)]
+    pub kind: KindArg,
+    /// 发生日期 / date (YYYY-MM-DD)
+    #[arg(long)]
+    pub date: jiff::civil::Date,
+    /// 考核分（0–100）/ assessment score
+    #[arg(long)]
+    pub score: Option<rust_decimal::Decimal>,
+    /// 考核或投诉所属期间 / period (2022, 2022-H1, 2022-10 …)
+    #[arg(long)]
+    pub period: Option<String>,
+    /// 考核单位 / assessor
+    #[arg(long)]
+    pub assessor: Option<String>,
+    /// 不良行为扣分（默认按方案）/ bad-conduct points (default: the scheme's)
+    #[arg(long)]
+    pub points: Option<rust_decimal::Decimal>,
+    /// 投诉件数 / number of complaints
+    #[arg(long)]
+    pub count: Option<u32>,
+    /// 涉及的小区（名称或编号）/ compound concerned (name or id)
+    #[arg(long)]
+    pub compound: Option<String>,
+    /// 小区所在街道（同名时区分）/ the compound's street, when names repeat
+    #[arg(long)]
+    pub street: Option<String>,
+    /// 说明、事由 / description, reason
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum TasksCmd {
+    /// 布置任务 / add a task to a compound
+    Add {
+        /// 小区名称或编号 / compound name or id
+        #[arg(long)]
+        compound: String,
+        /// 街道（同名小区时区分）/ street, when names repeat
+        #[arg(long)]
+        street: Option<String>,
+        /// 任务 / task
+        #[arg(long)]
+        title: String,
+        /// 详细要求 / details
+        #[arg(long)]
+        detail: Option<String>,
+        /// 责任人 / responsible person
+        #[arg(long)]
+        responsible: String,
+        /// 完成时间（当天仍算按时）/ deadline (the day itself is on time)
+        #[arg(long)]
+        deadline: jiff::civil::Date,
+    },
+    /// 列出任务 / list tasks
+    List {
+        #[arg(long)]
+        street: Option<String>,
+        /// 只列逾期任务 / only overdue tasks
+        #[arg(long)]
+        overdue: bool,
+        /// 以该日期判断逾期（默认今天）/ judge overdue as of this date (default today)
+        #[arg(long)]
+        as_of: Option<jiff::civil::Date>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// 标记完成 / mark a task done
+    Done {
+        id: i64,
+        /// 完成日期（默认今天）/ date done (default today)
+        #[arg(long)]
+        date: Option<jiff::civil::Date>,
+    },
+    /// 取消任务（不删除）/ cancel a task (nothing is deleted)
+    Cancel { id: i64 },
+    /// 按文件附件载入任务清单 / load a seed task list
+    ImportSeed {
+        /// shanting-2020：山亭区附件3/附件4
+        #[arg(long, value_enum)]
+        preset: Preset,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Preset {
+    /// 山亭区 2020 附件3/附件4（责任人 郭振华）
+    #[value(name = "shanting-2020")]
+    Shanting2020,
+}
+
+#[derive(Subcommand)]
+pub enum PlanCmd {
+    /// 划分物业管理区域 / propose management areas (and accept them into the ledger)
+    Areas(AreasArgs),
+}
+
+#[derive(Args)]
+pub struct AreasArgs {
+    /// 街道名称 / street name
+    #[arg(long)]
+    pub street: String,
+    /// 每个区域的目标户数 / target households per area
+    #[arg(long, default_value_t = 200)]
+    pub target_households: u32,
+    /// 合并上限（目标的百分比）/ no merge beyond this % of the target
+    #[arg(long, default_value_t = 130)]
+    pub cap_percent: u32,
+    /// 低于目标的该百分比则并入相邻区域 / areas under this % of the target merge into a neighbour
+    #[arg(long, default_value_t = 50)]
+    pub min_percent: u32,
+    /// 不满该户数的为零星小区，纳入临近区域 / compounds under this many households join a neighbour
+    #[arg(long, default_value_t = 30)]
+    pub small_households: u32,
+    /// 最大合并距离（米）/ largest area diameter and joining distance, metres
+    #[arg(long, default_value_t = 2_000)]
+    pub max_join_m: u32,
+    /// 采纳方案：写入台账的“物业管理区域”（一次事务，留审计）/ write the plan into the ledger
+    #[arg(long)]
+    pub accept: bool,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+}
+
+/// Who the command line acts as in the audit log.
+fn cli_actor() -> Actor {
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "unknown".into());
+    Actor::new(format!("cli:{user}"), "admin")
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("tokio runtime")
+}
+
+/// Display width: CJK characters take two columns.
+fn width(s: &str) -> usize {
+    s.chars()
+        .map(|c| {
+            if (c as u32) >= 0x1100 && !matches!(c, '≥' | '㎡' | '·') {
+                2
+            } else {
+                1
+            }
+        })
+        .sum()
+}
+
+/// Aligns rows: the first column left, the others right; a rule under the header.
+fn render_table(rows: &[Vec<String>]) -> String {
+    let cols = rows.first().map(|r| r.len()).unwrap_or(0);
+    let widths: Vec<usize> = (0..cols)
+        .map(|i| rows.iter().map(|r| width(&r[i])).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for (ri, r) in rows.iter().enumerate() {
+        for (i, cell) in r.iter().enumerate() {
+            let pad = widths[i] - width(cell);
+            if i == 0 {
+                out.push_str(cell);
+                out.push_str(&" ".repeat(pad));
+            } else {
+                out.push_str("  ");
+                out.push_str(&" ".repeat(pad));
+                out.push_str(cell);
+            }
+        }
+        let trimmed = out.trim_end().len();
+        out.truncate(trimmed);
+        out.push('\n');
+        if ri == 0 {
+            out.push_str(&"-".repeat(widths.iter().sum::<usize>() + 2 * cols.saturating_sub(1)));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn g(n: impl Into<u64>) -> String {
+    group_thousands(n.into())
+}
+
+// ---------------------------------------------------------------------------------------------
+// plan areas
+
+pub fn run_plan(c: PlanCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
+    let rt = runtime()?;
+    rt.block_on(async move {
+        match c {
+            PlanCmd::Areas(a) => plan_areas_cmd(db, a, lang).await,
+        }
+    })
+}
+
+async fn plan_areas_cmd(db: &str, a: AreasArgs, lang: Lang) -> anyhow::Result<ExitCode> {
+    if a.target_households == 0 {
+        anyhow::bail!(
+            "{}",
+            lang.pick(
+                "目标户数必须大于 0",
+                "--target-households must be greater than 0"
+            )
+        );
+    }
+    let store = Store::connect(db).await?;
+    let rows = store
+        .list_compounds(&CompoundFilter {
+            street: Some(a.street.clone()),
+            ..CompoundFilter::default()
+        })
+        .await?;
+    if rows.is_empty() {
+        anyhow::bail!(
+            "{}",
+            match lang {
+                Lang::Zh => format!("街道“{}”没有小区（请检查名称，或先导入台账）", a.street),
+                Lang::En => format!(
+                    "street '{}' has no compounds (check the name, or import the ledger first)",
+                    a.street
+                ),
+            }
+        );
+    }
+    let unmanaged: Vec<_> = rows
+        .iter()
+        .filter(|s| s.compound.mode.group() == ModeGroup::Unmanaged)
+        .collect();
+    let input: Vec<PlanCompound> = unmanaged
+        .iter()
+        .map(|s| PlanCompound {
+            id: s.id,
+            name: s.compound.name.clone(),
+            community: s.compound.community.clone(),
+            households: s.compound.households,
+            coords: s.compound.coords,
+        })
+        .collect();
+    let rules = AreaRules {
+        target_households: a.target_households,
+        cap_percent: a.cap_percent,
+        min_percent: a.min_percent,
+        small_households: a.small_households,
+        max_join_m: a.max_join_m,
+    };
+    let plan = plan_areas(&a.street, &input, rules);
+
+    let accepted = if a.accept {
+        let version_of = |id: i64| {
+            unmanaged
+                .iter()
+                .find(|s| s.id == id)
+                .map(|s| s.version)
+                .unwrap_or(0)
+        };
+        let assignments: Vec<AreaAssignment> = plan
+            .areas
+            .iter()
+            .map(|ar| AreaAssignment {
+                name: ar.name.clone(),
+                households: ar.households,
+                explanation: Some(
+                    ar.explanation
+                        .iter()
+                        .map(|e| e.zh.as_str())
+                        .collect::<Vec<_>>()
+                        .join("；"),
+                ),
+                members: ar
+                    .members
+                    .iter()
+                    .map(|m| (m.id, version_of(m.id)))
+                    .collect(),
+            })
+            .collect();
+        Some(
+            store
+                .accept_area_plan(&cli_actor(), &a.street, a.target_households, &assignments)
+                .await?,
+        )
+    } else {
+        None
+    };
+
+    match a.format {
+        Format::Json => {
+            let mut v = serde_json::to_value(&plan)?;
+            if let (Some(obj), Some(s)) = (v.as_object_mut(), accepted) {
+                obj.insert("accepted".into(), serde_json::to_value(s)?);
+            }
+            println!("{}", serde_json::to_string_pretty(&v)?);
+        }
+        Format::Table => {
+            print!("{}", plan_table(&plan, lang));
+            if let Some(s) = accepted {
+                println!();
+                println!(
+                    "{}",
+                    match (lang, s.changed()) {
+                        (Lang::Zh, true) => format!(
+                            "已采纳：{} 个小区写入物业管理区域；新建 {} 个区域，更新 {} 个，归档 {} 个（均已记入审计日志）",
+                            s.compounds_changed, s.areas_created, s.areas_updated, s.areas_archived
+                        ),
+                        (Lang::Zh, false) => "已采纳：台账已与方案一致，未做任何修改".to_string(),
+                        (Lang::En, true) => format!(
+                            "accepted: {} compounds given their area; {} areas created, {} updated, {} archived (all audited)",
+                            s.compounds_changed, s.areas_created, s.areas_updated, s.areas_archived
+                        ),
+                        (Lang::En, false) =>
+                            "accepted: the ledger already matches the plan, nothing changed"
+                                .to_string(),
+                    }
+                );
+            } else if !plan.areas.is_empty() {
+                println!();
+                println!(
+                    "{}",
+                    lang.pick(
+                        "这是方案，尚未写入台账；加 --accept 采纳。",
+                        "This is a proposal; nothing was written. Add --accept to accept it."
+                    )
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn plan_table(p: &AreaPlan, lang: Lang) -> String {
+    let mut out = String::new();
+    let t = p.rules.target_households;
+    out.push_str(&match lang {
+        Lang::Zh => format!(
+            "{} 无物业小区物业管理区域划分方案：目标每区 {} 户，合并上限 {} 户，不足 {} 户的区域并入相邻区域，不满 {} 户的零星小区纳入临近区域\n\n",
+            p.street,
+            g(t),
+            g(p.cap),
+            g(p.min),
+            p.rules.small_households
+        ),
+        Lang::En => format!(
+            "{}: management areas for the unmanaged compounds — target {} households per area, cap {}, areas under {} merge into a neighbour, compounds under {} households join a neighbour\n\n",
+            p.street,
+            g(t),
+            g(p.cap),
+            g(p.min),
+            p.rules.small_households
+        ),
+    });
+    let mut rows = vec![vec![
+        lang.pick("区域", "area").to_string(),
+        lang.pick("小区数", "compounds").to_string(),
+        lang.pick("户数", "households").to_string(),
+        lang.pick("占目标", "of target").to_string(),
+        lang.pick("直径（米）", "diameter (m)").to_string(),
+        lang.pick("距他区（米）", "to next area (m)").to_string(),
+        lang.pick("主要社区", "main community").to_string(),
+    ]];
+    for a in &p.areas {
+        rows.push(vec![
+            a.name.clone(),
+            a.members.len().to_string(),
+            g(a.households),
+            format!("{}%", u64::from(a.households) * 100 / u64::from(t.max(1))),
+            g(a.diameter_m),
+            a.nearest_other_m.map(g).unwrap_or_else(|| "—".into()),
+            a.main_community.clone().unwrap_or_else(|| "—".into()),
+        ]);
+    }
+    out.push_str(&render_table(&rows));
+    let s = &p.spread;
+    out.push_str(&match lang {
+        Lang::Zh => format!(
+            "合计：{} 个区域，{} 个小区，{} 户；每区户数 最少 {}，最多 {}，平均 {}\n",
+            s.areas,
+            s.compounds,
+            g(s.households),
+            g(s.min),
+            g(s.max),
+            s.mean
+        ),
+        Lang::En => format!(
+            "total: {} areas, {} compounds, {} households; households per area min {}, max {}, mean {}\n",
+            s.areas,
+            s.compounds,
+            g(s.households),
+            g(s.min),
+            g(s.max),
+            s.mean
+        ),
+    });
+    for a in &p.areas {
+        out.push('\n');
+        let members: Vec<String> = a
+            .members
+            .iter()
+            .map(|m| match lang {
+                Lang::Zh => format!("{}（{} 户）", m.name, m.households),
+                Lang::En => format!("{} ({})", m.name, m.households),
+            })
+            .collect();
+        out.push_str(&format!(
+            "{}{}{}\n",
+            a.name,
+            lang.pick("：", ": "),
+            members.join(lang.pick("、", ", "))
+        ));
+        for e in &a.explanation {
+            out.push_str(&format!("  · {}\n", e.text(lang)));
+        }
+    }
+    if !p.unplaced.is_empty() {
+        out.push('\n');
+        out.push_str(lang.pick("未能划分的小区：\n", "compounds not placed:\n"));
+        for u in &p.unplaced {
+            out.push_str(&format!(
+                "  · {}{}{}\n",
+                u.name,
+                lang.pick("：", ": "),
+                u.reason.text(lang)
+            ));
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// company
+
+fn today() -> jiff::civil::Date {
+    jiff::Zoned::now().date()
+}
+
+async fn find_company(store: &Store, key: &str, lang: Lang) -> anyhow::Result<Company> {
+    let key = key.trim();
+    if let Ok(id) = key.parse::<i64>()
+        && let Ok(c) = store.get_company(id).await
+    {
+        return Ok(c);
+    }
+    store
+        .list_companies()
+        .await?
+        .into_iter()
+        .find(|c| c.name == key)
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "{}",
+                match lang {
+                    Lang::Zh =>
+                        format!("找不到企业“{key}”（请用 anju company list 查看名称或编号）"),
+                    Lang::En => format!("no company '{key}' (see anju company list)"),
+                }
+            )
+        })
+}
+
+async fn find_compound(
+    store: &Store,
+    key: &str,
+    street: Option<&str>,
+    lang: Lang,
+) -> anyhow::Result<anju_store::StoredCompound> {
+    let key = key.trim();
+    if let Ok(id) = key.parse::<i64>()
+        && let Ok(c) = store.get_compound(id).await
+    {
+        return Ok(c);
+    }
+    let found: Vec<_> = store
+        .list_compounds(&CompoundFilter {
+            street: street.map(str::to_string),
+            search: Some(key.to_string()),
+            ..CompoundFilter::default()
+        })
+        .await?
+        .into_iter()
+        .filter(|c| c.compound.name == key)
+        .collect();
+    match found.len() {
+        1 => Ok(found.into_iter().next().context("one compound")?),
+        0 => anyhow::bail!(
+            "{}",
+            match lang {
+                Lang::Zh => format!("找不到小区“{key}”"),
+                Lang::En => format!("no compound '{key}'"),
+            }
+        ),
+        n => anyhow::bail!(
+            "{}",
+            match lang {
+                Lang::Zh => format!("有 {n} 个名为“{key}”的小区，请用 --street 指明街道或改用编号"),
+                Lang::En => format!("{n} compounds are named '{key}': add --street or use the id"),
+            }
+        ),
+    }
+}
+
+fn load_scheme(path: Option<&std::path::Path>, lang: Lang) -> anyhow::Result<CreditScheme> {
+    match path {
+        None => Ok(CreditScheme::yantai_default()),
+        Some(p) => {
+            let text = std::fs::read_to_string(p).with_context(|| {
+                format!("{} {}", lang.pick("无法读取", "cannot read"), p.display())
+            })?;
+            Ok(CreditScheme::from_toml(&text)?)
+        }
+    }
+}
+
+fn opt(s: &Option<String>) -> String {
+    s.clone().unwrap_or_else(|| "—".into())
+}
+
+pub fn run_company(c: CompanyCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
+    let rt = runtime()?;
+    rt.block_on(async move {
+        let store = Store::connect(db).await?;
+        match c {
+            CompanyCmd::Add {
+                name,
+                credit_code,
+                contact,
+                phone,
+            } => {
+                let code = match credit_code {
+                    Some(s) => Some(CreditCode::parse(s.trim()).map_err(|e| match lang {
+                        Lang::Zh => anyhow::anyhow!("{e}"),
+                        Lang::En => anyhow::anyhow!("{}", e.english()),
+                    })?),
+                    None => None,
+                };
+                let co = store
+                    .register_company(
+                        &cli_actor(),
+                        CompanyUpdate {
+                            name,
+                            credit_code: code,
+                            contact_person: contact,
+                            phone,
+                        },
+                    )
+                    .await?;
+                println!(
+                    "{}",
+                    match lang {
+                        Lang::Zh => format!("已登记企业“{}”（编号 {}）", co.name, co.id),
+                        Lang::En => format!("registered '{}' (id {})", co.name, co.id),
+                    }
+                );
+            }
+            CompanyCmd::List { format } => {
+                let all = store.list_companies().await?;
+                if format == Format::Json {
+                    println!("{}", serde_json::to_string_pretty(&all)?);
+                } else {
+                    let mut rows = vec![vec![
+                        lang.pick("企业名称", "company").to_string(),
+                        lang.pick("编号", "id").to_string(),
+                        lang.pick("统一社会信用代码", "credit code").to_string(),
+                        lang.pick("联系人", "contact").to_string(),
+                        lang.pick("电话", "phone").to_string(),
+                    ]];
+                    for c in &all {
+                        rows.push(vec![
+                            c.name.clone(),
+                            c.id.to_string(),
+                            c.credit_code
+                                .as_ref()
+                                .map(|x| x.as_str().to_string())
+                                .unwrap_or_else(|| "—".into()),
+                            opt(&c.contact_person),
+                            opt(&c.phone),
+                        ]);
+                    }
+                    print!("{}", render_table(&rows));
+                    println!(
+                        "{}",
+                        match lang {
+                            Lang::Zh => format!("共 {} 家企业", g(all.len() as u64)),
+                            Lang::En => format!("{} companies", g(all.len() as u64)),
+                        }
+                    );
+                }
+            }
+            CompanyCmd::Show {
+                company,
+                grading,
+                format,
+            } => {
+                let scheme = load_scheme(grading.scheme.as_deref(), lang)?;
+                let as_of = grading.as_of.unwrap_or_else(today);
+                let co = find_company(&store, &company, lang).await?;
+                let file = store.company_records(co.id).await?;
+                let records: Vec<CreditRecord> = file.iter().map(|r| r.record.clone()).collect();
+                let gr = grade(&records, &scheme, as_of);
+                if format == Format::Json {
+                    let v = serde_json::json!({ "company": co, "records": file, "grade": gr });
+                    println!("{}", serde_json::to_string_pretty(&v)?);
+                } else {
+                    print!("{}", show_company(&co, &file, &gr, lang));
+                }
+            }
+            CompanyCmd::Record(a) => {
+                let co = find_company(&store, &a.company, lang).await?;
+                let compound = match &a.compound {
+                    Some(k) => Some(find_compound(&store, k, a.street.as_deref(), lang).await?),
+                    None => None,
+                };
+                let kind = match a.kind {
+                    KindArg::Assessment => RecordKind::Assessment,
+                    KindArg::BadConduct => RecordKind::BadConduct,
+                    KindArg::Complaint => RecordKind::Complaint,
+                    KindArg::Dismissal => RecordKind::Dismissal,
+                };
+                let rec = store
+                    .add_company_record(
+                        &cli_actor(),
+                        co.id,
+                        NewCompanyRecord {
+                            record: CreditRecord {
+                                period: a.period,
+                                score: a.score,
+                                points: a.points,
+                                complaints: a.count,
+                                assessor: a.assessor,
+                                note: a.note,
+                                ..CreditRecord::new(kind, a.date)
+                            },
+                            compound_id: compound.map(|c| c.id),
+                        },
+                    )
+                    .await?;
+                let as_of = today().max(a.date);
+                let gr = grade(
+                    &store
+                        .company_records(co.id)
+                        .await?
+                        .into_iter()
+                        .map(|r| r.record)
+                        .collect::<Vec<_>>(),
+                    &CreditScheme::yantai_default(),
+                    as_of,
+                );
+                println!(
+                    "{}",
+                    match lang {
+                        Lang::Zh => format!(
+                            "已记入“{}”的信用档案：{}（记录编号 {}）。截至 {as_of} 信用分 {}，等级 {}",
+                            co.name,
+                            kind.zh(),
+                            rec.id,
+                            gr.score,
+                            gr.grade
+                        ),
+                        Lang::En => format!(
+                            "added to the credit file of '{}': {} (record {}). Credit score as of {as_of}: {}, grade {}",
+                            co.name,
+                            kind.en(),
+                            rec.id,
+                            gr.score,
+                            gr.grade
+                        ),
+                    }
+                );
+            }
+            CompanyCmd::Grades { grading, format } => {
+                let scheme = load_scheme(grading.scheme.as_deref(), lang)?;
+                let as_of = grading.as_of.unwrap_or_else(today);
+                let all = store.list_companies().await?;
+                let records = store.all_company_records().await?;
+                let graded: Vec<_> = all
+                    .iter()
+                    .map(|c| {
+                        let rs: Vec<CreditRecord> = records
+                            .iter()
+                            .filter(|r| r.company_id == c.id)
+                            .map(|r| r.record.clone())
+                            .collect();
+                        (c, rs.len(), grade(&rs, &scheme, as_of))
+                    })
+                    .collect();
+                if format == Format::Json {
+                    let v: Vec<_> = graded
+                        .iter()
+                        .map(|(c, n, gr)| {
+                            serde_json::json!({
+                                "id": c.id, "name": c.name, "records": n,
+                                "score": gr.score, "grade": gr.grade,
+                            })
+                        })
+                        .collect();
+                    println!("{}", serde_json::to_string_pretty(&v)?);
+                } else {
+                    println!(
+                        "{}",
+                        match lang {
+                            Lang::Zh => format!("信用等级（{}，截至 {as_of}）", scheme.name),
+                            Lang::En => format!("credit grades ({}, as of {as_of})", scheme.name),
+                        }
+                    );
+                    let mut rows = vec![vec![
+                        lang.pick("企业名称", "company").to_string(),
+                        lang.pick("档案记录", "records").to_string(),
+                        lang.pick("考核次数", "assessments").to_string(),
+                        lang.pick("信用分", "score").to_string(),
+                        lang.pick("等级", "grade").to_string(),
+                    ]];
+                    for (c, n, gr) in &graded {
+                        rows.push(vec![
+                            c.name.clone(),
+                            g(*n as u64),
+                            gr.assessments.to_string(),
+                            format!("{:.2}", gr.score),
+                            gr.grade.clone(),
+                        ]);
+                    }
+                    print!("{}", render_table(&rows));
+                }
+            }
+        }
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+fn show_company(co: &Company, file: &[CompanyRecord], gr: &CreditGrade, lang: Lang) -> String {
+    let mut out = String::new();
+    let sep = lang.pick("：", ": ");
+    out.push_str(&format!("{}\n", co.name));
+    for (k, v) in [
+        (lang.pick("编号", "id"), co.id.to_string()),
+        (
+            lang.pick("统一社会信用代码", "credit code"),
+            co.credit_code
+                .as_ref()
+                .map(|c| c.as_str().to_string())
+                .unwrap_or_else(|| "—".into()),
+        ),
+        (lang.pick("联系人", "contact"), opt(&co.contact_person)),
+        (lang.pick("电话", "phone"), opt(&co.phone)),
+    ] {
+        out.push_str(&format!("  {k}{sep}{v}\n"));
+    }
+    out.push('\n');
+    out.push_str(lang.pick("信用档案\n", "credit file\n"));
+    if file.is_empty() {
+        out.push_str(lang.pick("  （无记录）\n", "  (no records)\n"));
+    } else {
+        let mut rows = vec![vec![
+            lang.pick("日期", "date").to_string(),
+            lang.pick("类型", "kind").to_string(),
+            lang.pick("期间", "period").to_string(),
+            lang.pick("分数/扣分/件数", "score/points/count")
+                .to_string(),
+            lang.pick("小区", "compound").to_string(),
+            lang.pick("考核单位/说明", "assessor/note").to_string(),
+        ]];
+        for r in file {
+            let x = &r.record;
+            let figure = match x.kind {
+                RecordKind::Assessment => x.score.map(|s| s.to_string()),
+                RecordKind::BadConduct => x
+                    .points
+                    .map(|p| format!("-{p}"))
+                    .or_else(|| Some(lang.pick("按方案", "scheme").to_string())),
+                RecordKind::Complaint => x.complaints.map(g),
+                RecordKind::Dismissal => None,
+            };
+            let who: Vec<String> = [x.assessor.clone(), x.note.clone()]
+                .into_iter()
+                .flatten()
+                .collect();
+            rows.push(vec![
+                x.happened_on.to_string(),
+                x.kind.label(lang).to_string(),
+                opt(&x.period),
+                figure.unwrap_or_else(|| "—".into()),
+                opt(&x.compound),
+                if who.is_empty() {
+                    "—".into()
+                } else {
+                    who.join(" · ")
+                },
+            ]);
+        }
+        out.push_str(&render_table(&rows));
+    }
+    out.push('\n');
+    out.push_str(&match lang {
+        Lang::Zh => format!(
+            "信用等级：{}（信用分 {:.2}，截至 {}）\n",
+            gr.grade, gr.score, gr.as_of
+        ),
+        Lang::En => format!(
+            "credit grade: {} (score {:.2}, as of {})\n",
+            gr.grade, gr.score, gr.as_of
+        ),
+    });
+    for e in &gr.explanation {
+        out.push_str(&format!("  · {}\n", e.text(lang)));
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// tasks
+
+pub fn run_tasks(c: TasksCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
+    let rt = runtime()?;
+    rt.block_on(async move {
+        let store = Store::connect(db).await?;
+        match c {
+            TasksCmd::Add {
+                compound,
+                street,
+                title,
+                detail,
+                responsible,
+                deadline,
+            } => {
+                let c = find_compound(&store, &compound, street.as_deref(), lang).await?;
+                let t = store
+                    .add_task(
+                        &cli_actor(),
+                        NewTask {
+                            compound_id: c.id,
+                            title,
+                            detail,
+                            responsible,
+                            deadline,
+                        },
+                    )
+                    .await?;
+                println!(
+                    "{}",
+                    match lang {
+                        Lang::Zh => format!(
+                            "已布置任务 {}：{}“{}”，责任人 {}，完成时间 {}",
+                            t.id, t.compound, t.title, t.responsible, t.deadline
+                        ),
+                        Lang::En => format!(
+                            "task {} added: {} '{}', responsible {}, deadline {}",
+                            t.id, t.compound, t.title, t.responsible, t.deadline
+                        ),
+                    }
+                );
+            }
+            TasksCmd::List {
+                street,
+                overdue,
+                as_of,
+                format,
+            } => {
+                let as_of = as_of.unwrap_or_else(today);
+                let tasks = store
+                    .list_tasks(&TaskFilter {
+                        street,
+                        overdue_as_of: overdue.then_some(as_of),
+                        ..TaskFilter::default()
+                    })
+                    .await?;
+                if format == Format::Json {
+                    let v: Vec<_> = tasks
+                        .iter()
+                        .map(|t| {
+                            let mut v = serde_json::to_value(t).unwrap_or_default();
+                            if let Some(o) = v.as_object_mut() {
+                                o.insert("overdue".into(), t.overdue(as_of).into());
+                            }
+                            v
+                        })
+                        .collect();
+                    println!("{}", serde_json::to_string_pretty(&v)?);
+                } else {
+                    let mut rows = vec![vec![
+                        lang.pick("小区", "compound").to_string(),
+                        lang.pick("编号", "id").to_string(),
+                        lang.pick("社区", "community").to_string(),
+                        lang.pick("任务", "task").to_string(),
+                        lang.pick("责任人", "responsible").to_string(),
+                        lang.pick("完成时间", "deadline").to_string(),
+                        lang.pick("状态", "status").to_string(),
+                    ]];
+                    let mut late = 0u64;
+                    for t in &tasks {
+                        let status = if t.overdue(as_of) {
+                            late += 1;
+                            lang.pick("逾期", "overdue").to_string()
+                        } else if let (TaskStatus::Done, Some(d)) = (t.status, t.done_on) {
+                            format!("{} {d}", t.status.label(lang))
+                        } else {
+                            t.status.label(lang).to_string()
+                        };
+                        rows.push(vec![
+                            t.compound.clone(),
+                            t.id.to_string(),
+                            opt(&t.community),
+                            t.title.clone(),
+                            t.responsible.clone(),
+                            t.deadline.to_string(),
+                            status,
+                        ]);
+                    }
+                    print!("{}", render_table(&rows));
+                    println!(
+                        "{}",
+                        match lang {
+                            Lang::Zh => format!(
+                                "共 {} 项任务，截至 {as_of} 逾期 {} 项（完成时间当天仍算按时）",
+                                g(tasks.len() as u64),
+                                g(late)
+                            ),
+                            Lang::En => format!(
+                                "{} tasks, {} overdue as of {as_of} (the deadline day is on time)",
+                                g(tasks.len() as u64),
+                                g(late)
+                            ),
+                        }
+                    );
+                }
+            }
+            TasksCmd::Done { id, date } => {
+                let t = store.get_task(id).await?;
+                let t = store
+                    .set_task_status(
+                        &cli_actor(),
+                        id,
+                        t.version,
+                        TaskStatus::Done,
+                        Some(date.unwrap_or_else(today)),
+                    )
+                    .await?;
+                println!(
+                    "{}",
+                    match lang {
+                        Lang::Zh => format!(
+                            "任务 {} 已完成（{}）",
+                            t.id,
+                            opt(&t.done_on.map(|d| d.to_string()))
+                        ),
+                        Lang::En => format!(
+                            "task {} done ({})",
+                            t.id,
+                            opt(&t.done_on.map(|d| d.to_string()))
+                        ),
+                    }
+                );
+            }
+            TasksCmd::Cancel { id } => {
+                let t = store.get_task(id).await?;
+                let t = store
+                    .set_task_status(&cli_actor(), id, t.version, TaskStatus::Cancelled, None)
+                    .await?;
+                println!(
+                    "{}",
+                    match lang {
+                        Lang::Zh => format!("任务 {} 已取消（记录保留）", t.id),
+                        Lang::En => format!("task {} cancelled (kept on record)", t.id),
+                    }
+                );
+            }
+            TasksCmd::ImportSeed { preset } => {
+                let Preset::Shanting2020 = preset;
+                import_shanting(&store, lang).await?;
+            }
+        }
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// Seed 003 附件3/附件4: one task per compound of each community row, responsible person and
+/// deadline as the seed gives them (11月底 → 2020-11-30, 11月15日 → 2020-11-15).
+async fn import_shanting(store: &Store, lang: Lang) -> anyhow::Result<()> {
+    use anju_demo::shanting::{self, List};
+    let compounds = store
+        .list_compounds(&CompoundFilter {
+            street: Some(shanting::STREET.to_string()),
+            ..CompoundFilter::default()
+        })
+        .await?;
+    if compounds.is_empty() {
+        anyhow::bail!(
+            "{}",
+            lang.pick(
+                "山城街道没有小区：请先运行 anju demo 载入演示数据",
+                "山城街道 has no compounds: run anju demo first"
+            )
+        );
+    }
+    let mut new = Vec::new();
+    let mut missing = Vec::new();
+    for row in shanting::tasks() {
+        let title = match row.list {
+            List::Annex3 => "物业管理整治提升（附件3）",
+            List::Annex4 => "物业管理全覆盖（附件4）",
+        };
+        let deadline: jiff::civil::Date = row
+            .deadline
+            .parse()
+            .with_context(|| format!("seed deadline {}", row.deadline))?;
+        for name in &row.compounds {
+            match compounds.iter().find(|c| {
+                c.compound.name == *name && c.compound.community.as_deref() == Some(row.community)
+            }) {
+                Some(c) => new.push(NewTask {
+                    compound_id: c.id,
+                    title: title.to_string(),
+                    detail: Some(format!("{}（完成时间：{}）", row.task, row.deadline_text)),
+                    responsible: row.responsible.to_string(),
+                    deadline,
+                }),
+                None => missing.push(format!("{}/{}", row.community, name)),
+            }
+        }
+    }
+    let (created, skipped) = store.add_tasks_once(&cli_actor(), &new).await?;
+    println!(
+        "{}",
+        match lang {
+            Lang::Zh => format!(
+                "已按山亭区附件3/附件4载入任务 {} 项，已存在跳过 {} 项",
+                created.len(),
+                skipped
+            ),
+            Lang::En => format!(
+                "loaded {} tasks from Shanting's annexes 3 and 4; {} already there",
+                created.len(),
+                skipped
+            ),
+        }
+    );
+    if !missing.is_empty() {
+        println!(
+            "{}{}",
+            lang.pick("台账中找不到的小区：", "compounds not in the ledger: "),
+            missing.join("、")
+        );
+    }
+    Ok(())
 }

@@ -6,7 +6,9 @@ use std::fmt;
 use std::ops::{Add, AddAssign};
 
 /// An area in hundredths of a square metre. Never negative.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Area(i64);
 
@@ -37,7 +39,9 @@ impl Area {
             .chars()
             .filter(|c| *c != ',' && *c != '，')
             .collect();
-        let d: Decimal = t.parse().map_err(|_| AreaError::NotANumber(s.to_string()))?;
+        let d: Decimal = t
+            .parse()
+            .map_err(|_| AreaError::NotANumber(s.to_string()))?;
         Area::from_decimal(d).map_err(|e| match e {
             AreaError::NotANumber(_) => AreaError::NotANumber(s.to_string()),
             AreaError::Negative(_) => AreaError::Negative(s.to_string()),
@@ -124,7 +128,10 @@ mod tests {
         assert_eq!(Area::parse("0").map(Area::centi), Ok(0));
         assert!(matches!(Area::parse("-1"), Err(AreaError::Negative(_))));
         assert!(matches!(Area::parse("abc"), Err(AreaError::NotANumber(_))));
-        assert!(matches!(Area::parse("1.234"), Err(AreaError::TooPrecise(_))));
+        assert!(matches!(
+            Area::parse("1.234"),
+            Err(AreaError::TooPrecise(_))
+        ));
         assert_eq!(Area::from_m2(8000).display_m2(), "8,000.00 ㎡");
         assert_eq!(Area::from_centi(5).to_string(), "0.05");
     }

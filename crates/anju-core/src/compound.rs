@@ -104,7 +104,10 @@ impl ManagementMode {
     /// Reads what officials write in the 物业管理方式 column, tolerating common variants.
     /// An empty cell is not a mode: the caller decides whether that is allowed.
     pub fn parse_zh(s: &str) -> Option<ManagementMode> {
-        let t: String = s.split_whitespace().collect::<String>().replace(['（', '）', '(', ')'], "");
+        let t: String = s
+            .split_whitespace()
+            .collect::<String>()
+            .replace(['（', '）', '(', ')'], "");
         if t.is_empty() {
             return None;
         }
@@ -124,7 +127,8 @@ impl ManagementMode {
             ManagementMode::SelfManaged
         } else if has("弃管") || has("无物业") || t == "无" || has("未实施") {
             ManagementMode::None
-        } else if has("专业") || has("物业公司") || has("市场化") || has("外聘") || t == "物业" {
+        } else if has("专业") || has("物业公司") || has("市场化") || has("外聘") || t == "物业"
+        {
             ManagementMode::Professional
         } else {
             return None;
@@ -192,13 +196,19 @@ impl OwnersBody {
             return Some(b);
         }
         Some(match t.as_str() {
-            "" | "无" | "否" | "没有" | "未成立" | "×" | "0" | "N" | "n" | "no" => OwnersBody::None,
-            "有" | "是" | "已成立" | "√" | "✓" | "1" | "Y" | "y" | "yes" => OwnersBody::OwnersCommittee,
+            "" | "无" | "否" | "没有" | "未成立" | "×" | "0" | "N" | "n" | "no" => {
+                OwnersBody::None
+            }
+            "有" | "是" | "已成立" | "√" | "✓" | "1" | "Y" | "y" | "yes" => {
+                OwnersBody::OwnersCommittee
+            }
             _ if t.contains("环境") => OwnersBody::EnvironmentCommittee,
             _ if t.contains("物业管理委员会") || t.contains("物管会") => {
                 OwnersBody::ManagementCommittee
             }
-            _ if t.contains("业主委员会") || t.contains("业委会") => OwnersBody::OwnersCommittee,
+            _ if t.contains("业主委员会") || t.contains("业委会") => {
+                OwnersBody::OwnersCommittee
+            }
             _ => return None,
         })
     }
@@ -226,7 +236,11 @@ impl Category {
     }
     /// "1", "1类", "一类", "Ⅰ类", "第1类".
     pub fn parse_zh(s: &str) -> Option<Category> {
-        let t = s.trim().trim_start_matches('第').trim_end_matches('类').trim_end_matches(".0");
+        let t = s
+            .trim()
+            .trim_start_matches('第')
+            .trim_end_matches('类')
+            .trim_end_matches(".0");
         match t {
             "1" | "一" | "Ⅰ" | "I" => Some(Category::One),
             "2" | "二" | "Ⅱ" | "II" => Some(Category::Two),
@@ -342,7 +356,10 @@ impl Coordinates {
         if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lng) {
             return None;
         }
-        Some(Coordinates { lat_e6: (lat * 1e6).round() as i64, lng_e6: (lng * 1e6).round() as i64 })
+        Some(Coordinates {
+            lat_e6: (lat * 1e6).round() as i64,
+            lng_e6: (lng * 1e6).round() as i64,
+        })
     }
     pub fn lat(&self) -> f64 {
         self.lat_e6 as f64 / 1e6
@@ -415,7 +432,11 @@ pub struct Compound {
 
 impl Compound {
     /// A compound with only its name, street and mode set.
-    pub fn new(name: impl Into<String>, street: impl Into<String>, mode: ManagementMode) -> Compound {
+    pub fn new(
+        name: impl Into<String>,
+        street: impl Into<String>,
+        mode: ManagementMode,
+    ) -> Compound {
         Compound {
             name: name.into(),
             district: None,
@@ -475,9 +496,15 @@ mod tests {
 
     #[test]
     fn reads_owners_bodies_and_categories() {
-        assert_eq!(OwnersBody::parse_zh("有"), Some(OwnersBody::OwnersCommittee));
+        assert_eq!(
+            OwnersBody::parse_zh("有"),
+            Some(OwnersBody::OwnersCommittee)
+        );
         assert_eq!(OwnersBody::parse_zh(""), Some(OwnersBody::None));
-        assert_eq!(OwnersBody::parse_zh("物管会"), Some(OwnersBody::ManagementCommittee));
+        assert_eq!(
+            OwnersBody::parse_zh("物管会"),
+            Some(OwnersBody::ManagementCommittee)
+        );
         assert_eq!(
             OwnersBody::parse_zh("环境和物业管理委员会"),
             Some(OwnersBody::EnvironmentCommittee)

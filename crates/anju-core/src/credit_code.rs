@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 const ALPHABET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 
 /// A validated 统一社会信用代码. A value that exists has a correct check character.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -20,12 +22,18 @@ pub struct CreditCode(String);
 pub enum CreditCodeError {
     #[error("统一社会信用代码应为18位，'{code}' 为 {len} 位")]
     Length { code: String, len: usize },
-    #[error("统一社会信用代码 '{code}' 第 {pos} 位 '{ch}' 不是允许的字符（数字和除 I、O、Z、S、V 以外的大写字母）")]
+    #[error(
+        "统一社会信用代码 '{code}' 第 {pos} 位 '{ch}' 不是允许的字符（数字和除 I、O、Z、S、V 以外的大写字母）"
+    )]
     Character { code: String, pos: usize, ch: char },
     #[error("统一社会信用代码 '{code}' 第3—8位应为行政区划代码（数字）")]
     Division { code: String },
     #[error("统一社会信用代码 '{code}' 校验位错误：应为 '{expected}'，实为 '{actual}'")]
-    Check { code: String, expected: char, actual: char },
+    Check {
+        code: String,
+        expected: char,
+        actual: char,
+    },
 }
 
 impl CreditCodeError {
@@ -41,7 +49,11 @@ impl CreditCodeError {
             CreditCodeError::Division { code } => {
                 format!("credit code '{code}': characters 3–8 must be a division code (digits)")
             }
-            CreditCodeError::Check { code, expected, actual } => format!(
+            CreditCodeError::Check {
+                code,
+                expected,
+                actual,
+            } => format!(
                 "credit code '{code}': check character is '{actual}', should be '{expected}'"
             ),
         }
@@ -77,7 +89,11 @@ impl CreditCode {
         }
         for (i, ch) in code.chars().enumerate() {
             if value_of(ch).is_none() {
-                return Err(CreditCodeError::Character { code: code.clone(), pos: i + 1, ch });
+                return Err(CreditCodeError::Character {
+                    code: code.clone(),
+                    pos: i + 1,
+                    ch,
+                });
             }
         }
         if !code.chars().skip(2).take(6).all(|c| c.is_ascii_digit()) {
@@ -87,7 +103,11 @@ impl CreditCode {
         let actual = code.chars().nth(17).unwrap_or('?');
         match check_char(&first17) {
             Some(expected) if expected == actual => Ok(CreditCode(code)),
-            Some(expected) => Err(CreditCodeError::Check { code, expected, actual }),
+            Some(expected) => Err(CreditCodeError::Check {
+                code,
+                expected,
+                actual,
+            }),
             None => Err(CreditCodeError::Length { code, len }),
         }
     }
@@ -130,17 +150,28 @@ mod tests {
     #[test]
     fn known_codes() {
         // Published codes of real organisations (check characters verified by hand).
-        for ok in ["91350100M000100Y43", "91110000600037341L", "91440300708461136T"] {
+        for ok in [
+            "91350100M000100Y43",
+            "91110000600037341L",
+            "91440300708461136T",
+        ] {
             assert!(CreditCode::parse(ok).is_ok(), "{ok}");
         }
         assert!(matches!(
             CreditCode::parse("91350100M000100Y44"),
             Err(CreditCodeError::Check { expected: '3', .. })
         ));
-        assert!(matches!(CreditCode::parse("123"), Err(CreditCodeError::Length { len: 3, .. })));
+        assert!(matches!(
+            CreditCode::parse("123"),
+            Err(CreditCodeError::Length { len: 3, .. })
+        ));
         assert!(matches!(
             CreditCode::parse("9135010OM000100Y43"),
-            Err(CreditCodeError::Character { pos: 8, ch: 'O', .. })
+            Err(CreditCodeError::Character {
+                pos: 8,
+                ch: 'O',
+                ..
+            })
         ));
         assert!(CreditCode::parse(" 91350100m000100y43 ").is_ok());
     }

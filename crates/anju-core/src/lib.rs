@@ -4,15 +4,22 @@
 
 pub mod area;
 pub mod compound;
+pub mod contract;
+pub mod credit;
 pub mod credit_code;
 pub mod lang;
+pub mod lifecycle;
 pub mod money;
+pub mod planning;
 pub mod region;
+pub mod selection;
 pub mod stats;
+pub mod targets;
+pub mod task;
 
 pub use area::Area;
 pub use compound::{
-    Category, Compound, Coordinates, Infrastructure, InfraKind, ManagementMode, ModeGroup,
+    Category, Compound, Coordinates, InfraKind, Infrastructure, ManagementMode, ModeGroup,
     OwnersBody,
 };
 pub use credit_code::CreditCode;

@@ -11,7 +11,9 @@ use std::ops::{Add, AddAssign, Neg, Sub, SubAssign};
 
 /// An amount of money in fen (0.01 元). Signed, so that differences can be expressed; amounts
 /// that are paid are never negative (the rules ensure it, tests check it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Fen(pub i64);
 
@@ -30,7 +32,11 @@ impl Fen {
     pub fn from_yuan_rounded(yuan: Decimal) -> Fen {
         let r = yuan.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
         let fen = r * Decimal::ONE_HUNDRED;
-        Fen(i64::try_from(fen).unwrap_or(if fen.is_sign_negative() { i64::MIN } else { i64::MAX }))
+        Fen(i64::try_from(fen).unwrap_or(if fen.is_sign_negative() {
+            i64::MIN
+        } else {
+            i64::MAX
+        }))
     }
 
     /// The amount in yuan, exact.
@@ -148,7 +154,11 @@ pub fn group_decimal(d: Decimal, dp: u32) -> String {
     if dp > 0 {
         let f = (frac * Decimal::from(10u64.pow(dp))).round();
         s.push('.');
-        s.push_str(&format!("{:0width$}", u64::try_from(f).unwrap_or(0), width = dp as usize));
+        s.push_str(&format!(
+            "{:0width$}",
+            u64::try_from(f).unwrap_or(0),
+            width = dp as usize
+        ));
     }
     s
 }
@@ -231,7 +241,10 @@ mod tests {
     #[test]
     fn split_adds_up() {
         assert_eq!(Fen(101).split_by_weights(&[1, 1]), vec![Fen(51), Fen(50)]);
-        assert_eq!(Fen(100).split_by_weights(&[1, 1, 1]), vec![Fen(34), Fen(33), Fen(33)]);
+        assert_eq!(
+            Fen(100).split_by_weights(&[1, 1, 1]),
+            vec![Fen(34), Fen(33), Fen(33)]
+        );
     }
 
     proptest::proptest! {

@@ -111,8 +111,10 @@ impl Coverage {
             m.area_m2 = m.area.to_string();
         }
         for k in InfraKind::ALL {
-            self.needs.insert(k.code(), u64::from(self.needs_all.get(k)));
-            self.unmanaged_needs.insert(k.code(), u64::from(self.needs_unmanaged.get(k)));
+            self.needs
+                .insert(k.code(), u64::from(self.needs_all.get(k)));
+            self.unmanaged_needs
+                .insert(k.code(), u64::from(self.needs_unmanaged.get(k)));
         }
         self.coverage_percent = percent(self.with_company + self.basic, self.compounds);
     }
@@ -171,7 +173,9 @@ pub fn coverage<'a>(compounds: impl IntoIterator<Item = &'a Compound>) -> Covera
         total.add(c);
         let s = streets.entry(c.street.as_str()).or_default();
         s.0.add(c);
-        s.1.entry(c.community.as_deref().unwrap_or(NO_COMMUNITY)).or_default().add(c);
+        s.1.entry(c.community.as_deref().unwrap_or(NO_COMMUNITY))
+            .or_default()
+            .add(c);
     }
     total.finish();
     let streets = streets
@@ -185,7 +189,10 @@ pub fn coverage<'a>(compounds: impl IntoIterator<Item = &'a Compound>) -> Covera
                     .into_iter()
                     .map(|(cn, mut cf)| {
                         cf.finish();
-                        CommunityCoverage { community: cn.to_string(), figures: cf }
+                        CommunityCoverage {
+                            community: cn.to_string(),
+                            figures: cf,
+                        }
                     })
                     .collect(),
             }
@@ -211,8 +218,18 @@ mod tests {
     fn household_band_boundary_is_30() {
         let rows = [
             c("a", ManagementMode::None, 29, OwnersBody::None),
-            c("b", ManagementMode::SelfManaged, 30, OwnersBody::OwnersCommittee),
-            c("c", ManagementMode::Professional, 10, OwnersBody::OwnersCommittee),
+            c(
+                "b",
+                ManagementMode::SelfManaged,
+                30,
+                OwnersBody::OwnersCommittee,
+            ),
+            c(
+                "c",
+                ManagementMode::Professional,
+                10,
+                OwnersBody::OwnersCommittee,
+            ),
             c("d", ManagementMode::StreetFallback, 50, OwnersBody::None),
         ];
         let r = coverage(&rows);

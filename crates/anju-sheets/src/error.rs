@@ -68,6 +68,9 @@ pub enum LedgerError {
     /// The workbook could not be produced.
     #[error("无法生成表格：{reason}")]
     Write { reason: String },
+    /// The caller of [`crate::read_ledger_chunks`] asked to stop before the end of the file.
+    #[error("读取已中止")]
+    Cancelled,
 }
 
 impl LedgerError {
@@ -174,6 +177,9 @@ impl LedgerError {
                     format!("Cannot produce the workbook: {reason}\n")
                 }
             }
+            LedgerError::Cancelled => lang
+                .pick("读取已中止。\n", "Reading was stopped.\n")
+                .to_string(),
         }
     }
 }

@@ -23,5 +23,8 @@ pub use columns::{
     COLUMNS, ColumnSpec, Field, column_letter, columns_markdown, match_header, normalize_header,
 };
 pub use error::{LedgerError, Problem};
-pub use read::{FileKind, Ledger, ReadOptions, read_ledger, read_ledger_bytes};
+pub use read::{
+    FileKind, Ledger, LedgerChunk, LedgerInfo, ReadOptions, read_ledger, read_ledger_bytes,
+    read_ledger_bytes_chunks, read_ledger_chunks,
+};
 pub use write::{SHEET_NAME, write_ledger, write_ledger_to_buffer};

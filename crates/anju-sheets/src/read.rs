@@ -11,6 +11,7 @@ use calamine::{Reader, SheetVisible, Xls, XlsError, Xlsx, XlsxError};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::Cursor;
+use std::ops::ControlFlow;
 use std::path::Path;
 
 /// How a file is to be read.
@@ -79,21 +80,80 @@ pub struct Ledger {
     pub source_rows: Vec<usize>,
 }
 
+/// Consecutive valid rows of a ledger, as [`read_ledger_chunks`] hands them over.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LedgerChunk {
+    /// The compounds in file order.
+    pub rows: Vec<Compound>,
+    /// For each compound in `rows`, its row number (1-based as Excel shows it).
+    pub source_rows: Vec<usize>,
+}
+
+/// A ledger that [`read_ledger_chunks`] read cleanly: everything but the rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerInfo {
+    /// How many compounds the chunks held.
+    pub rows: usize,
+    /// The sheet they came from (the file name's stem for CSV).
+    pub sheet: String,
+    /// The header row, 1-based as Excel shows it.
+    pub header_row: usize,
+    /// Headers of columns that were not used, as written.
+    pub ignored_columns: Vec<String>,
+}
+
 /// Reads a ledger file (.xlsx, .xls, .csv). All or nothing: any bad row makes it an error
 /// listing every problem.
 pub fn read_ledger(path: &Path, opts: &ReadOptions) -> Result<Ledger, LedgerError> {
+    let mut all = LedgerChunk::default();
+    let info = read_ledger_chunks(path, opts, usize::MAX, |c| {
+        all.rows.extend(c.rows);
+        all.source_rows.extend(c.source_rows);
+        ControlFlow::Continue(())
+    })?;
+    Ok(Ledger::from_parts(info, all))
+}
+
+/// Reads a ledger file, handing the valid rows to `sink` in chunks of `chunk_rows` (the last one
+/// shorter) while the rest of the file is still being read, so that a caller can write rows
+/// while later ones are parsed. Validation is the same as [`read_ledger`]'s, over the whole
+/// file (a compound listed twice is found however far apart the rows are), and so is the result:
+/// `Ok` with everything but the rows, or the error listing every problem.
+///
+/// Chunks come only while every row so far is valid. Once a problem is found no further chunk
+/// comes, reading goes on to find every problem, and the result is the error: a caller that
+/// wrote the chunks it was given must undo them then. `sink` may stop the reading with
+/// `ControlFlow::Break`; the result is then [`LedgerError::Cancelled`].
+pub fn read_ledger_chunks(
+    path: &Path,
+    opts: &ReadOptions,
+    chunk_rows: usize,
+    mut sink: impl FnMut(LedgerChunk) -> ControlFlow<()>,
+) -> Result<LedgerInfo, LedgerError> {
     let kind = FileKind::from_path(path)?;
     let bytes = std::fs::read(path).map_err(|e| LedgerError::Io {
         path: path.display().to_string(),
         reason: e.to_string(),
     })?;
-    let mut ledger = read_ledger_bytes(&bytes, kind, opts)?;
+    let mut info = read_bytes(&bytes, kind, opts, chunk_rows, &mut sink)?;
     if kind == FileKind::Csv
         && let Some(stem) = path.file_stem().and_then(|s| s.to_str())
     {
-        ledger.sheet = stem.to_string();
+        info.sheet = stem.to_string();
     }
-    Ok(ledger)
+    Ok(info)
+}
+
+impl Ledger {
+    fn from_parts(info: LedgerInfo, all: LedgerChunk) -> Ledger {
+        Ledger {
+            rows: all.rows,
+            sheet: info.sheet,
+            header_row: info.header_row,
+            ignored_columns: info.ignored_columns,
+            source_rows: all.source_rows,
+        }
+    }
 }
 
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
@@ -106,11 +166,46 @@ pub fn read_ledger_bytes(
     kind: FileKind,
     opts: &ReadOptions,
 ) -> Result<Ledger, LedgerError> {
+    let mut all = LedgerChunk::default();
+    let info = read_bytes(bytes, kind, opts, usize::MAX, &mut |c: LedgerChunk| {
+        all.rows.extend(c.rows);
+        all.source_rows.extend(c.source_rows);
+        ControlFlow::Continue(())
+    })?;
+    Ok(Ledger::from_parts(info, all))
+}
+
+/// [`read_ledger_chunks`] over bytes, as [`read_ledger_bytes`] reads them.
+pub fn read_ledger_bytes_chunks(
+    bytes: &[u8],
+    kind: FileKind,
+    opts: &ReadOptions,
+    chunk_rows: usize,
+    mut sink: impl FnMut(LedgerChunk) -> ControlFlow<()>,
+) -> Result<LedgerInfo, LedgerError> {
+    read_bytes(bytes, kind, opts, chunk_rows, &mut sink)
+}
+
+/// Where the rows go: the caller's sink, in chunks.
+type Sink<'s> = &'s mut dyn FnMut(LedgerChunk) -> ControlFlow<()>;
+
+fn read_bytes(
+    bytes: &[u8],
+    kind: FileKind,
+    opts: &ReadOptions,
+    chunk_rows: usize,
+    sink: Sink<'_>,
+) -> Result<LedgerInfo, LedgerError> {
+    let out = Out {
+        opts,
+        chunk_rows: chunk_rows.max(1),
+        sink,
+    };
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(LedgerError::Empty);
     }
     if bytes.starts_with(ZIP_MAGIC) {
-        return read_xlsx(bytes, opts);
+        return read_xlsx(bytes, out);
     }
     if bytes.starts_with(CFB_MAGIC) {
         // An encrypted .xlsx is an OLE compound file holding "EncryptionInfo" and
@@ -119,14 +214,21 @@ pub fn read_ledger_bytes(
         {
             return Err(LedgerError::Encrypted);
         }
-        return read_xls(bytes, opts);
+        return read_xls(bytes, out);
     }
     match kind {
-        FileKind::Csv => read_csv(bytes, opts),
+        FileKind::Csv => read_csv(bytes, out),
         FileKind::Xlsx | FileKind::Xls => Err(LedgerError::Unreadable {
             reason: "不是有效的 Excel 文件 / not an Excel workbook".into(),
         }),
     }
+}
+
+/// What every sheet's [`Builder`] shares: the options and where valid rows go.
+struct Out<'o, 's> {
+    opts: &'o ReadOptions,
+    chunk_rows: usize,
+    sink: Sink<'s>,
 }
 
 fn contains_utf16le(hay: &[u8], needle: &str) -> bool {
@@ -141,7 +243,7 @@ fn sheet_order(sheets: &[calamine::Sheet]) -> Vec<String> {
     names.into_iter().map(|s| s.name.clone()).collect()
 }
 
-fn read_xlsx(bytes: &[u8], opts: &ReadOptions) -> Result<Ledger, LedgerError> {
+fn read_xlsx(bytes: &[u8], mut out: Out<'_, '_>) -> Result<LedgerInfo, LedgerError> {
     let xlsx_err = |e: XlsxError| match e {
         XlsxError::Password => LedgerError::Encrypted,
         e => LedgerError::Unreadable {
@@ -151,7 +253,7 @@ fn read_xlsx(bytes: &[u8], opts: &ReadOptions) -> Result<Ledger, LedgerError> {
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(xlsx_err)?;
     let mut outcome = Outcome::default();
     for name in sheet_order(wb.sheets_metadata()) {
-        let mut b = Builder::new(opts);
+        let mut b = Builder::new(&mut out);
         {
             let mut cells = wb.worksheet_cells_reader(&name).map_err(xlsx_err)?;
             let mut row: Vec<Val<'_>> = Vec::new();
@@ -186,7 +288,7 @@ fn read_xlsx(bytes: &[u8], opts: &ReadOptions) -> Result<Ledger, LedgerError> {
     outcome.finish()
 }
 
-fn read_xls(bytes: &[u8], opts: &ReadOptions) -> Result<Ledger, LedgerError> {
+fn read_xls(bytes: &[u8], mut out: Out<'_, '_>) -> Result<LedgerInfo, LedgerError> {
     let xls_err = |e: XlsError| match e {
         XlsError::Password => LedgerError::Encrypted,
         e => LedgerError::Unreadable {
@@ -197,7 +299,7 @@ fn read_xls(bytes: &[u8], opts: &ReadOptions) -> Result<Ledger, LedgerError> {
     let mut outcome = Outcome::default();
     for name in sheet_order(wb.sheets_metadata()) {
         let range = wb.worksheet_range(&name).map_err(xls_err)?;
-        let mut b = Builder::new(opts);
+        let mut b = Builder::new(&mut out);
         if let Some((r0, c0)) = range.start() {
             let mut row: Vec<Val<'_>> = Vec::new();
             for (i, cells) in range.rows().enumerate() {
@@ -248,7 +350,7 @@ fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>, LedgerError> {
         .ok_or_else(undecodable)
 }
 
-fn read_csv(bytes: &[u8], opts: &ReadOptions) -> Result<Ledger, LedgerError> {
+fn read_csv(bytes: &[u8], mut out: Out<'_, '_>) -> Result<LedgerInfo, LedgerError> {
     let text = decode_text(bytes)?;
     if text.trim().is_empty() {
         return Err(LedgerError::Empty);
@@ -263,7 +365,7 @@ fn read_csv(bytes: &[u8], opts: &ReadOptions) -> Result<Ledger, LedgerError> {
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
-    let mut b = Builder::new(opts);
+    let mut b = Builder::new(&mut out);
     let mut rec = csv::StringRecord::new();
     // Row numbers as a spreadsheet program shows the CSV: one row a record, blank lines
     // included, line breaks inside quoted cells not. The csv crate skips blank lines and its
@@ -317,7 +419,11 @@ struct Outcome {
 
 impl Outcome {
     /// `Some` when this sheet decides the result.
-    fn sheet(&mut self, name: String, b: Builder<'_>) -> Option<Result<Ledger, LedgerError>> {
+    fn sheet(
+        &mut self,
+        name: String,
+        b: Builder<'_, '_, '_>,
+    ) -> Option<Result<LedgerInfo, LedgerError>> {
         match b.finish(name) {
             Finished::NoContent => None,
             Finished::NoHeader(found) => {
@@ -328,7 +434,7 @@ impl Outcome {
         }
     }
 
-    fn finish(self) -> Result<Ledger, LedgerError> {
+    fn finish(self) -> Result<LedgerInfo, LedgerError> {
         match self.no_header {
             None => Err(LedgerError::Empty),
             Some(found) => Err(LedgerError::MissingColumns {
@@ -346,7 +452,7 @@ impl Outcome {
 enum Finished {
     NoContent,
     NoHeader(Vec<String>),
-    Done(Result<Ledger, LedgerError>),
+    Done(Result<LedgerInfo, LedgerError>),
 }
 
 /// How many non-empty rows may come before the header (title rows, notes, merged cells).
@@ -367,17 +473,21 @@ struct Header {
 
 /// Consumes rows one at a time (so that a 100,000-row sheet is never held as a grid of cells)
 /// and collects compounds and problems.
-struct Builder<'o> {
+struct Builder<'b, 'o, 's> {
     opts: &'o ReadOptions,
+    out: &'b mut Out<'o, 's>,
     header: Option<Header>,
     rows_before_header: usize,
     /// The row that looked most like a header: (matched fields, its headers).
     best_candidate: Option<(usize, Vec<String>)>,
-    rows: Vec<Compound>,
-    source_rows: Vec<usize>,
+    /// Valid rows not yet handed to the sink (none are kept once a problem is found).
+    pending: LedgerChunk,
+    /// Valid rows so far.
+    total: usize,
     problems: Vec<Problem>,
     seen: HashMap<(String, String), usize>,
     stopped: bool,
+    cancelled: bool,
 }
 
 fn header_text(v: &Val<'_>) -> String {
@@ -386,19 +496,39 @@ fn header_text(v: &Val<'_>) -> String {
         .unwrap_or_default()
 }
 
-impl<'o> Builder<'o> {
-    fn new(opts: &'o ReadOptions) -> Self {
+impl<'b, 'o, 's> Builder<'b, 'o, 's> {
+    fn new(out: &'b mut Out<'o, 's>) -> Self {
         Builder {
-            opts,
+            opts: out.opts,
+            out,
             header: None,
             rows_before_header: 0,
             best_candidate: None,
-            rows: Vec::new(),
-            source_rows: Vec::new(),
+            pending: LedgerChunk::default(),
+            total: 0,
             problems: Vec::new(),
             seen: HashMap::new(),
             stopped: false,
+            cancelled: false,
         }
+    }
+
+    /// Hands the pending rows to the sink; stops reading when it says so.
+    fn flush(&mut self) {
+        if self.pending.rows.is_empty() || self.cancelled {
+            return;
+        }
+        let chunk = std::mem::take(&mut self.pending);
+        if (self.out.sink)(chunk).is_break() {
+            self.cancelled = true;
+            self.stopped = true;
+        }
+    }
+
+    /// Notes a problem; from now on no rows are handed over.
+    fn problem(&mut self, p: Problem) {
+        self.problems.push(p);
+        self.pending = LedgerChunk::default();
     }
 
     /// Takes one row (0-based sheet row index). Returns false to stop reading this sheet.
@@ -479,8 +609,11 @@ impl<'o> Builder<'o> {
         });
     }
 
-    fn finish(self, sheet: String) -> Finished {
-        let Some(h) = self.header else {
+    fn finish(mut self, sheet: String) -> Finished {
+        if self.cancelled {
+            return Finished::Done(Err(LedgerError::Cancelled));
+        }
+        let Some(h) = self.header.take() else {
             return match self.best_candidate {
                 None => Finished::NoContent,
                 Some((_, found)) => Finished::NoHeader(found),
@@ -495,15 +628,18 @@ impl<'o> Builder<'o> {
         if !self.problems.is_empty() {
             return Finished::Done(Err(LedgerError::Problems(self.problems)));
         }
-        if self.rows.is_empty() {
+        if self.total == 0 {
             return Finished::Done(Err(LedgerError::Empty));
         }
-        Finished::Done(Ok(Ledger {
-            rows: self.rows,
+        self.flush();
+        if self.cancelled {
+            return Finished::Done(Err(LedgerError::Cancelled));
+        }
+        Finished::Done(Ok(LedgerInfo {
+            rows: self.total,
             sheet,
             header_row: h.row,
             ignored_columns: h.ignored,
-            source_rows: self.source_rows,
         }))
     }
 
@@ -550,32 +686,45 @@ impl<'o> Builder<'o> {
 
         let label = |f: Field| h.pos[f.index()].and_then(|i| h.labels.get(i).cloned());
         if !issues.0.is_empty() {
-            self.problems
-                .extend(issues.0.into_iter().map(|(f, value, r)| Problem {
+            let found: Vec<Problem> = issues
+                .0
+                .into_iter()
+                .map(|(f, value, r)| Problem {
                     row: row_no,
                     column: label(f),
                     value,
                     reason_zh: r.zh,
                     reason_en: r.en,
-                }));
+                })
+                .collect();
+            for p in found {
+                self.problem(p);
+            }
             return;
         }
         let Some(c) = c else { return };
 
         let key = (c.street.clone(), c.name.clone());
         if let Some(first) = self.seen.get(&key) {
-            self.problems.push(Problem {
+            let p = Problem {
                 row: row_no,
                 column: label(Field::Name),
                 value: c.name,
                 reason_zh: format!("与第 {first} 行重复（同一街道下小区名称相同）"),
                 reason_en: format!("duplicates row {first} (same street and compound name)"),
-            });
+            };
+            self.problem(p);
             return;
         }
         self.seen.insert(key, row_no);
-        self.rows.push(c);
-        self.source_rows.push(row_no);
+        self.total += 1;
+        if self.problems.is_empty() {
+            self.pending.rows.push(c);
+            self.pending.source_rows.push(row_no);
+            if self.pending.rows.len() >= self.out.chunk_rows {
+                self.flush();
+            }
+        }
     }
 }
 

@@ -36,9 +36,9 @@ macro_rules! company_cols {
         "id, name, credit_code, contact_person, phone, version, archived, created_at, updated_at"
     };
 }
-const COMPANY_SELECT: &str = concat!("SELECT ", company_cols!(), " FROM companies");
+pub(crate) const COMPANY_SELECT: &str = concat!("SELECT ", company_cols!(), " FROM companies");
 
-fn company_from_row(c: &mut Cols<'_>) -> Result<Company> {
+pub(crate) fn company_from_row(c: &mut Cols<'_>) -> Result<Company> {
     let id = c.i64()?;
     let name = c.string()?;
     let credit_code = c

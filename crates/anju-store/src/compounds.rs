@@ -450,15 +450,26 @@ pub(crate) async fn fetch_compound(conn: &mut AnyConnection, id: i64) -> Result<
 
 /// Trims the names a compound is matched and grouped by; empty optional texts become `None`.
 pub(crate) fn tidy(c: &Compound) -> Result<Compound> {
-    let mut c = c.clone();
-    let opt = |s: &mut Option<String>| {
-        *s = s
-            .take()
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty());
+    tidy_owned(c.clone())
+}
+
+/// [`tidy`], taking the compound.
+pub(crate) fn tidy_owned(mut c: Compound) -> Result<Compound> {
+    let trim = |s: &mut String| {
+        if s.trim().len() != s.len() {
+            *s = s.trim().to_string();
+        }
     };
-    c.name = c.name.trim().to_string();
-    c.street = c.street.trim().to_string();
+    let opt = |s: &mut Option<String>| {
+        if let Some(v) = s.as_mut() {
+            trim(v);
+        }
+        if s.as_ref().is_some_and(String::is_empty) {
+            *s = None;
+        }
+    };
+    trim(&mut c.name);
+    trim(&mut c.street);
     opt(&mut c.district);
     opt(&mut c.community);
     opt(&mut c.company);

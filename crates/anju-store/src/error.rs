@@ -70,6 +70,9 @@ pub fn entity_zh(entity: &str) -> &'static str {
         crate::audit::COMPANY => "物业服务企业",
         crate::audit::REGION => "行政区域",
         crate::audit::LEDGER => "台账",
+        crate::areas::AREA => "物业管理区域",
+        crate::credit::COMPANY_RECORD => "信用档案记录",
+        crate::tasks::TASK => "任务",
         _ => "记录",
     }
 }

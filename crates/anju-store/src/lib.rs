@@ -15,20 +15,38 @@
 //! `YYYY-MM-DD`, timestamps as TEXT RFC 3339 UTC, coordinates as integer micro-degrees, enums as
 //! the TEXT codes of `anju-core`, flags as integer 0/1.
 
+mod areas;
 mod audit;
 mod companies;
 mod compounds;
+mod contracts;
+mod credit;
 mod error;
+mod evidence;
 mod ledger;
+mod lifecycle;
 mod regions;
+mod selections;
 mod sql;
+mod targets;
+mod tasks;
 
+pub use areas::{AcceptSummary, AreaAssignment, ManagementArea};
 pub use audit::{Actor, AuditEntry, AuditFilter};
 pub use companies::{Company, CompanyUpdate};
 pub use compounds::{CompoundFilter, CompoundSort, ModePeriod, StoredCompound};
+pub use contracts::{ContractRecord, DismissalProposal, NewContract};
+pub use credit::{CompanyRecord, NewCompanyRecord};
 pub use error::{Result, StoreError};
-pub use ledger::ApplySummary;
+pub use evidence::{
+    DEFAULT_EVIDENCE_DIR, EVIDENCE_MAX_BYTES, Evidence, EvidenceDir, check_upload, sha256_hex,
+    sniff_mime,
+};
+pub use ledger::{ApplySummary, LedgerImport};
+pub use lifecycle::{Lifecycle, StageRow, StepRecord, StepRequest};
 pub use regions::{Region, RegionIds};
+pub use selections::{Registration, Selection, SelectionCompound};
+pub use tasks::{NewTask, Task, TaskFilter};
 
 use sqlx::AnyPool;
 use sqlx::any::AnyPoolOptions;
@@ -109,6 +127,7 @@ impl Store {
                             // 32 MiB of page cache (allocated only as used): a city ledger's
                             // import then stays in memory until commit instead of spilling.
                             conn.execute("PRAGMA cache_size = -32768").await?;
+                            conn.execute("PRAGMA temp_store = MEMORY").await?;
                             Ok(())
                         })
                     })

@@ -271,7 +271,10 @@ impl PgSchema {
             return None;
         };
         let schema = format!("cli_{tag}_{}", std::process::id());
-        pg_exec(&base, &format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"));
+        pg_exec(
+            &base,
+            &format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"),
+        );
         let sep = if base.contains('?') { '&' } else { '?' };
         let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
         Some(PgSchema { base, schema, url })
@@ -280,23 +283,36 @@ impl PgSchema {
 
 impl Drop for PgSchema {
     fn drop(&mut self) {
-        pg_exec(&self.base, &format!("DROP SCHEMA IF EXISTS {} CASCADE", self.schema));
+        pg_exec(
+            &self.base,
+            &format!("DROP SCHEMA IF EXISTS {} CASCADE", self.schema),
+        );
     }
 }
 
 fn pg_exec(url: &str, sql: &str) {
     use sqlx::Connection;
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     rt.block_on(async {
-        let mut c = sqlx::PgConnection::connect(url).await.expect("connect to ANJU_TEST_PG_URL");
-        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string())).execute(&mut c).await.expect("sql");
+        let mut c = sqlx::PgConnection::connect(url)
+            .await
+            .expect("connect to ANJU_TEST_PG_URL");
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
+            .execute(&mut c)
+            .await
+            .expect("sql");
     });
 }
 
 /// The same commands on PostgreSQL: demo figures, a refused bad file, export/import round trip.
 #[test]
 fn the_ledger_works_the_same_on_postgresql() {
-    let Some(pg) = PgSchema::new("ledger") else { return };
+    let Some(pg) = PgSchema::new("ledger") else {
+        return;
+    };
     let o = anju(&["demo", "--database-url", &pg.url]);
     assert!(o.status.success(), "{}", stderr(&o));
     let s = stats_json(&pg.url, Some("大沁他拉街道"));
@@ -305,13 +321,27 @@ fn the_ledger_works_the_same_on_postgresql() {
     assert_eq!(s["with_company_with_committee"].as_u64(), Some(27));
     let before = stats_json(&pg.url, None);
     let bad = fixture("bad_rows.xlsx");
-    let o = anju(&["import", "ledger", bad.to_str().expect("path"), "--database-url", &pg.url]);
+    let o = anju(&[
+        "import",
+        "ledger",
+        bad.to_str().expect("path"),
+        "--database-url",
+        &pg.url,
+    ]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(before, stats_json(&pg.url, None), "nothing written");
     let dir = tempfile::tempdir().expect("tempdir");
     let file = dir.path().join("ledger.xlsx");
     let f = file.to_str().expect("path");
-    assert!(anju(&["export", "ledger", f, "--database-url", &pg.url]).status.success());
+    assert!(
+        anju(&["export", "ledger", f, "--database-url", &pg.url])
+            .status
+            .success()
+    );
     let o = anju(&["import", "ledger", f, "--database-url", &pg.url]);
-    assert!(stdout(&o).contains("新增 0，更新 0，未变 199"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("新增 0，更新 0，未变 199"),
+        "{}",
+        stdout(&o)
+    );
 }

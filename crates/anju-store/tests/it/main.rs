@@ -9,6 +9,8 @@ mod support;
 
 mod companies;
 mod compounds;
+mod credit_tasks;
 mod integrity;
 mod ledger;
+mod lifecycle;
 mod regions;

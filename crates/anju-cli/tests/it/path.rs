@@ -1,0 +1,194 @@
+//! The path to coverage through the command line: one Daqintala compound from the census to
+//! in-service, and the coverage figures follow.
+
+use super::ledger::{anju, fresh_sqlite, stderr, stdout};
+use serde_json::Value;
+
+fn ok(args: &[&str]) -> String {
+    let o = anju(args);
+    assert!(o.status.success(), "{args:?}: {}{}", stdout(&o), stderr(&o));
+    stdout(&o)
+}
+
+fn stats(db: &str) -> Value {
+    let out = ok(&[
+        "stats",
+        "--format",
+        "json",
+        "--street",
+        "大沁他拉街道",
+        "--database-url",
+        db,
+    ]);
+    serde_json::from_str(&out).expect("JSON")
+}
+
+#[test]
+fn walks_gongxiaoshe_to_in_service() {
+    let db = fresh_sqlite();
+    let url = db.url.as_str();
+    let ev = tempfile::tempdir().expect("tempdir");
+    let evd = ev.path().to_string_lossy().into_owned();
+    ok(&["demo", "--database-url", url]);
+    let before = stats(url);
+    let c = "供销社家属院";
+    let adv = |extra: &[&str]| {
+        let mut a = vec![
+            "compound",
+            "advance",
+            c,
+            "--street",
+            "大沁他拉街道",
+            "--database-url",
+            url,
+        ];
+        a.extend_from_slice(extra);
+        anju(&a)
+    };
+    // A refused step: the evidence file is kept and reported.
+    let scan = ev.path().join("scan.pdf");
+    std::fs::write(&scan, b"%PDF-1.4 questionnaire").expect("write");
+    let scan_s = scan.to_string_lossy().into_owned();
+    let o = adv(&[
+        "--to",
+        "mode_decided",
+        "--mode",
+        "专业化物业",
+        "--evidence",
+        &scan_s,
+        "--evidence-dir",
+        &evd,
+    ]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("不能确定管理模式"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("证明材料已保存"), "{}", stderr(&o));
+    let stored = walk(ev.path());
+    assert_eq!(stored.len(), 1, "{stored:?}");
+
+    for step in [
+        vec![
+            "--to",
+            "consulted",
+            "--evidence",
+            &scan_s,
+            "--evidence-dir",
+            &evd,
+            "--note",
+            "三承诺问卷",
+        ],
+        vec!["--to", "mode_decided", "--mode", "专业化物业"],
+        vec!["--to", "owners_settled", "--body", "业主委员会"],
+    ] {
+        let o = adv(&step);
+        assert!(o.status.success(), "{step:?}: {}", stderr(&o));
+    }
+    let co = "奈曼旗安居物业服务有限公司";
+    ok(&["company", "add", "--name", co, "--database-url", url]);
+    let o = adv(&["--to", "company_selected", "--company", co]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The street may not sign where an owners' committee exists.
+    let sign = |signer: &str| {
+        anju(&[
+            "contract",
+            "sign",
+            "--compound",
+            c,
+            "--street",
+            "大沁他拉街道",
+            "--company",
+            co,
+            "--signer",
+            signer,
+            "--term-years",
+            "10",
+            "--database-url",
+            url,
+        ])
+    };
+    let o = sign("street");
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("须由业主委员会签订"), "{}", stderr(&o));
+    let out = stdout(&sign("owners_body"));
+    assert!(out.contains("已签订合同，编号 1"), "{out}");
+    assert!(out.contains("10 年"), "{out}");
+    let o = adv(&["--to", "entered"]);
+    assert!(stderr(&o).contains("合同尚未备案"), "{}", stderr(&o));
+    ok(&["contract", "file", "1", "--database-url", url]);
+    for to in ["trial_run", "entered", "in_service"] {
+        let o = adv(&["--to", to]);
+        assert!(o.status.success(), "{to}: {}", stderr(&o));
+    }
+    let show = ok(&[
+        "compound",
+        "show",
+        c,
+        "--street",
+        "大沁他拉街道",
+        "--database-url",
+        url,
+    ]);
+    assert!(show.contains("在管服务"), "{show}");
+    assert!(show.contains("已按期备案"), "{show}");
+    assert!(show.contains("[证明材料 1]"), "{show}");
+
+    let after = stats(url);
+    let n = |v: &Value, k: &str| v[k].as_i64().unwrap_or_else(|| panic!("{k}"));
+    assert_eq!(n(&after, "with_company"), n(&before, "with_company") + 1);
+    assert_eq!(n(&after, "unmanaged"), n(&before, "unmanaged") - 1);
+
+    // Dismissal: 50 % is not enough, 50.1 % is.
+    let d = |m: &str| {
+        ok(&[
+            "contract",
+            "dismissal",
+            "--contract",
+            "1",
+            "--owners",
+            "1000",
+            "--respondents",
+            "1000",
+            "--dissatisfied",
+            m,
+            "--database-url",
+            url,
+        ])
+    };
+    assert!(d("500").contains("未超过"));
+    assert!(d("501").contains("已提出解聘提议"));
+
+    // Targets from the preset, and the stuck list.
+    let t = ok(&[
+        "targets",
+        "--street",
+        "大沁他拉街道",
+        "--preset",
+        "daqintala-2022",
+        "--database-url",
+        url,
+    ]);
+    assert!(t.contains("基数 77 个"), "{t}");
+    let s = ok(&[
+        "compound",
+        "stuck",
+        "--street",
+        "大沁他拉街道",
+        "--database-url",
+        url,
+    ]);
+    assert!(s.contains("调查摸底\t76"), "{s}");
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).expect("dir").flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else if p.extension().is_some_and(|x| x == "pdf")
+            && p.file_name() != Some("scan.pdf".as_ref())
+        {
+            out.push(p);
+        }
+    }
+    out
+}

@@ -1,0 +1,543 @@
+//! 物业服务合同: signing (with the who-signs and one-company rules of the path), filing (备案)
+//! with its deadline, termination with its reason, and the dismissal surveys of seed 004.
+//!
+//! Signing, filing and termination record the matching lifecycle step on every compound of the
+//! contract in the same transaction.
+
+use crate::audit::{self, Actor, NewAudit, to_json};
+use crate::lifecycle::{StepRequest, Via, apply_step};
+use crate::sql::{Cols, date_text, dyn_query, now_ts, parse_date};
+use crate::{Result, Store, StoreError};
+use anju_core::contract::{DismissalSurvey, Fees, FilingStatus, ServiceLevel, Term};
+use anju_core::lifecycle::{Event, ExitKind, Signer};
+use anju_core::{Area, Fen};
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use sqlx::AnyConnection;
+
+pub(crate) const CONTRACT: &str = "contract";
+pub(crate) const DISMISSAL: &str = "dismissal_proposal";
+
+/// A contract to sign.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewContract {
+    /// The compound(s) it serves (one project: one company).
+    pub compound_ids: Vec<i64>,
+    pub company_id: i64,
+    pub signer: Signer,
+    /// The body or office that signed, as written (e.g. "供销社家属院业主委员会").
+    pub signer_name: Option<String>,
+    pub signed_on: Date,
+    /// 进场日期; the term starts here when given (else on the signing date).
+    pub entry_on: Option<Date>,
+    pub term: Term,
+    pub service_level: ServiceLevel,
+    /// The lowest level the policy allows (Yantai, Liaocheng: 二级); `None`: no minimum.
+    pub min_level: Option<ServiceLevel>,
+    pub fees: Fees,
+    pub served_area: Area,
+    /// 公示 of services and fees.
+    pub notice_on: Option<Date>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContractRecord {
+    pub id: i64,
+    pub version: i64,
+    pub compound_ids: Vec<i64>,
+    pub company_id: i64,
+    pub company: String,
+    pub signer: Signer,
+    pub signer_name: Option<String>,
+    pub signed_on: Date,
+    pub entry_on: Option<Date>,
+    pub term: Term,
+    pub service_level: ServiceLevel,
+    pub fees: Fees,
+    pub served_area: Area,
+    pub notice_on: Option<Date>,
+    pub filed_on: Option<Date>,
+    pub active: bool,
+    pub ended_on: Option<Date>,
+    pub end_kind: Option<ExitKind>,
+    pub end_reason: Option<String>,
+}
+
+impl ContractRecord {
+    /// The term starts on the entry date, or the signing date without one.
+    pub fn term_start(&self) -> Date {
+        self.entry_on.unwrap_or(self.signed_on)
+    }
+    /// 合同届满日.
+    pub fn term_last_day(&self) -> Date {
+        self.term.last_day(self.term_start())
+    }
+    pub fn filing(&self, today: Date) -> FilingStatus {
+        FilingStatus::of(self.signed_on, self.filed_on, today)
+    }
+}
+
+/// A satisfaction survey recorded against a contract.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DismissalProposal {
+    pub id: i64,
+    pub contract_id: i64,
+    pub surveyed_on: Date,
+    pub survey: DismissalSurvey,
+    /// More than 50 % of the owners dissatisfied: the owners may dismiss the company.
+    pub raised: bool,
+    pub note: Option<String>,
+}
+
+const CONTRACT_COLS: &str = "c.id, c.version, c.company_id, co.name, c.signer, c.signer_name, \
+     c.signed_on, c.entry_on, c.term_months, c.service_level, c.fee_multi_fen, c.fee_high_fen, \
+     c.served_area, c.notice_on, c.filed_on, c.status, c.ended_on, c.end_kind, c.end_reason";
+
+fn contract_from_row(row: &sqlx::any::AnyRow) -> Result<ContractRecord> {
+    let mut c = Cols::new(row);
+    let corrupt = |what: &str| StoreError::Corrupt(what.to_string());
+    let opt_date = |s: Option<String>| s.map(|s| parse_date(&s)).transpose();
+    Ok(ContractRecord {
+        id: c.i64()?,
+        version: c.i64()?,
+        compound_ids: Vec::new(),
+        company_id: c.i64()?,
+        company: c.string()?,
+        signer: Signer::from_code(&c.string()?).ok_or_else(|| corrupt("签约方"))?,
+        signer_name: c.opt_string()?,
+        signed_on: parse_date(&c.string()?)?,
+        entry_on: opt_date(c.opt_string()?)?,
+        term: Term::months(c.u32()?),
+        service_level: u8::try_from(c.i64()?)
+            .ok()
+            .and_then(ServiceLevel::new)
+            .ok_or_else(|| corrupt("服务等级"))?,
+        fees: Fees {
+            multi: c.opt_i64()?.map(Fen),
+            high: c.opt_i64()?.map(Fen),
+        },
+        served_area: Area::from_centi(c.i64()?),
+        notice_on: opt_date(c.opt_string()?)?,
+        filed_on: opt_date(c.opt_string()?)?,
+        active: c.string()? == "active",
+        ended_on: opt_date(c.opt_string()?)?,
+        end_kind: c
+            .opt_string()?
+            .map(|k| ExitKind::from_code(&k).ok_or_else(|| corrupt("终止类型")))
+            .transpose()?,
+        end_reason: c.opt_string()?,
+    })
+}
+
+async fn fetch_contract(conn: &mut AnyConnection, id: i64) -> Result<ContractRecord> {
+    let row = dyn_query(format!(
+        "SELECT {CONTRACT_COLS} FROM contracts c JOIN companies co ON co.id = c.company_id \
+         WHERE c.id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(StoreError::NotFound {
+        entity: CONTRACT,
+        id,
+    })?;
+    let mut rec = contract_from_row(&row)?;
+    let rows = sqlx::query(
+        "SELECT compound_id FROM contract_compounds WHERE contract_id = $1 ORDER BY compound_id",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rec.compound_ids = rows
+        .iter()
+        .map(|r| Cols::new(r).i64())
+        .collect::<Result<_>>()?;
+    Ok(rec)
+}
+
+fn check_version(rec: &ContractRecord, expected: i64) -> Result<()> {
+    if rec.version != expected {
+        return Err(StoreError::Conflict {
+            entity: CONTRACT,
+            id: rec.id,
+            expected,
+            actual: rec.version,
+        });
+    }
+    Ok(())
+}
+
+async fn bump(conn: &mut AnyConnection, id: i64, version: i64) -> Result<()> {
+    let done =
+        sqlx::query("UPDATE contracts SET version = version + 1 WHERE id = $1 AND version = $2")
+            .bind(id)
+            .bind(version)
+            .execute(&mut *conn)
+            .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::Conflict {
+            entity: CONTRACT,
+            id,
+            expected: version,
+            actual: version + 1,
+        });
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Signs a contract: checks its terms, records it and the 签订合同 step on each compound
+    /// (which refuses a contract before a company is selected, with another company than the
+    /// selected one, or signed by the street or community where an owners' body exists).
+    pub async fn sign_contract(&self, actor: &Actor, c: &NewContract) -> Result<ContractRecord> {
+        let mut ids = c.compound_ids.clone();
+        ids.sort_unstable();
+        ids.dedup();
+        if ids.is_empty() {
+            return Err(StoreError::Invalid("合同未指明服务的小区".into()));
+        }
+        if let Some(min) = c.min_level
+            && !c.service_level.meets(min)
+        {
+            return Err(StoreError::Invalid(format!(
+                "服务等级“{}”低于政策要求：服务等级标准不得低于{}",
+                c.service_level.zh(),
+                min.zh()
+            )));
+        }
+        if let Some(e) = c.entry_on
+            && e < c.signed_on
+        {
+            return Err(StoreError::Invalid(format!(
+                "进场日期 {e} 早于签订日期 {}",
+                c.signed_on
+            )));
+        }
+        if c.term.months == 0 {
+            return Err(StoreError::Invalid("合同期限不能为 0".into()));
+        }
+        let at = now_ts();
+        let mut tx = self.begin_write().await?;
+        // The company must exist (a clear error instead of a foreign-key failure).
+        let company = sqlx::query("SELECT name FROM companies WHERE id = $1")
+            .bind(c.company_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if company.is_none() {
+            return Err(StoreError::NotFound {
+                entity: audit::COMPANY,
+                id: c.company_id,
+            });
+        }
+        let row = sqlx::query(
+            "INSERT INTO contracts (company_id, signer, signer_name, signed_on, entry_on, \
+             term_months, service_level, fee_multi_fen, fee_high_fen, served_area, notice_on, \
+             status, version, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'active', 1, $12, $12) RETURNING id",
+        )
+        .bind(c.company_id)
+        .bind(c.signer.code())
+        .bind(c.signer_name.clone())
+        .bind(date_text(c.signed_on))
+        .bind(c.entry_on.map(date_text))
+        .bind(i64::from(c.term.months))
+        .bind(i64::from(c.service_level.number()))
+        .bind(c.fees.multi.map(|f| f.0))
+        .bind(c.fees.high.map(|f| f.0))
+        .bind(c.served_area.centi())
+        .bind(c.notice_on.map(date_text))
+        .bind(at.clone())
+        .fetch_one(&mut *tx)
+        .await?;
+        let id = Cols::new(&row).i64()?;
+        for cid in &ids {
+            sqlx::query(
+                "INSERT INTO contract_compounds (contract_id, compound_id) VALUES ($1, $2)",
+            )
+            .bind(id)
+            .bind(*cid)
+            .execute(&mut *tx)
+            .await?;
+            let req = StepRequest::new(
+                Event::SignContract {
+                    contract_id: id,
+                    company_id: c.company_id,
+                    signer: c.signer,
+                },
+                c.signed_on,
+            );
+            apply_step(&mut tx, actor, &at, *cid, None, &req, Via::Contract).await?;
+        }
+        let rec = fetch_contract(&mut tx, id).await?;
+        audit::append(
+            &mut tx,
+            actor,
+            &at,
+            vec![NewAudit {
+                action: "insert",
+                entity: CONTRACT,
+                entity_id: Some(id),
+                before: None,
+                after: Some(to_json(&rec)?),
+            }],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(rec)
+    }
+
+    pub async fn get_contract(&self, id: i64) -> Result<ContractRecord> {
+        let mut conn = self.pool.acquire().await?;
+        fetch_contract(&mut conn, id).await
+    }
+
+    /// Contracts, newest first; of one compound when given.
+    pub async fn list_contracts(&self, compound_id: Option<i64>) -> Result<Vec<ContractRecord>> {
+        let mut conn = self.pool.acquire().await?;
+        let rows = match compound_id {
+            Some(cid) => {
+                sqlx::query(
+                    "SELECT contract_id FROM contract_compounds WHERE compound_id = $1 \
+                     ORDER BY contract_id DESC",
+                )
+                .bind(cid)
+                .fetch_all(&mut *conn)
+                .await?
+            }
+            None => {
+                sqlx::query("SELECT id FROM contracts ORDER BY id DESC")
+                    .fetch_all(&mut *conn)
+                    .await?
+            }
+        };
+        let ids: Vec<i64> = rows
+            .iter()
+            .map(|r| Cols::new(r).i64())
+            .collect::<Result<_>>()?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            out.push(fetch_contract(&mut conn, id).await?);
+        }
+        Ok(out)
+    }
+
+    /// Files (备案) a contract on `on`, recording the step on each compound. A filing after the
+    /// deadline is accepted and shows as overdue ([`ContractRecord::filing`]).
+    pub async fn file_contract(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected_version: i64,
+        on: Date,
+    ) -> Result<ContractRecord> {
+        let at = now_ts();
+        let mut tx = self.begin_write().await?;
+        let before = fetch_contract(&mut tx, id).await?;
+        check_version(&before, expected_version)?;
+        if !before.active {
+            return Err(StoreError::Invalid(format!(
+                "合同（编号 {id}）已终止，不能备案"
+            )));
+        }
+        if let Some(f) = before.filed_on {
+            return Err(StoreError::Invalid(format!(
+                "合同（编号 {id}）已于 {f} 备案，不能重复备案"
+            )));
+        }
+        if on < before.signed_on {
+            return Err(StoreError::Invalid(format!(
+                "备案日期 {on} 早于合同签订日期 {}",
+                before.signed_on
+            )));
+        }
+        bump(&mut tx, id, expected_version).await?;
+        sqlx::query("UPDATE contracts SET filed_on = $1, updated_at = $2 WHERE id = $3")
+            .bind(date_text(on))
+            .bind(at.clone())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        for cid in &before.compound_ids {
+            let req = StepRequest::new(Event::File, on);
+            apply_step(&mut tx, actor, &at, *cid, None, &req, Via::Contract).await?;
+        }
+        let after = fetch_contract(&mut tx, id).await?;
+        audit::append(
+            &mut tx,
+            actor,
+            &at,
+            vec![NewAudit {
+                action: "file",
+                entity: CONTRACT,
+                entity_id: Some(id),
+                before: Some(to_json(&before)?),
+                after: Some(to_json(&after)?),
+            }],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Ends a contract (解聘, 期满, 退出) with its reason; each compound still on this contract
+    /// leaves the path's contract stages (and the ledger's mode becomes 无物业 when it was in
+    /// service).
+    pub async fn terminate_contract(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected_version: i64,
+        kind: ExitKind,
+        reason: &str,
+        on: Date,
+    ) -> Result<ContractRecord> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(StoreError::Invalid("终止合同须填写原因".into()));
+        }
+        let at = now_ts();
+        let mut tx = self.begin_write().await?;
+        let before = fetch_contract(&mut tx, id).await?;
+        check_version(&before, expected_version)?;
+        if !before.active {
+            return Err(StoreError::Invalid(format!("合同（编号 {id}）已终止")));
+        }
+        if on < before.signed_on {
+            return Err(StoreError::Invalid(format!(
+                "终止日期 {on} 早于合同签订日期 {}",
+                before.signed_on
+            )));
+        }
+        bump(&mut tx, id, expected_version).await?;
+        sqlx::query(
+            "UPDATE contracts SET status = 'terminated', ended_on = $1, end_kind = $2, \
+             end_reason = $3, updated_at = $4 WHERE id = $5",
+        )
+        .bind(date_text(on))
+        .bind(kind.code())
+        .bind(reason.to_string())
+        .bind(at.clone())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        for cid in &before.compound_ids {
+            let on_this = sqlx::query(
+                "SELECT 1 FROM compound_lifecycle WHERE compound_id = $1 AND contract_id = $2",
+            )
+            .bind(*cid)
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .is_some();
+            if on_this {
+                let mut req = StepRequest::new(Event::End { kind }, on);
+                req.note = Some(reason.to_string());
+                apply_step(&mut tx, actor, &at, *cid, None, &req, Via::Contract).await?;
+            }
+        }
+        let after = fetch_contract(&mut tx, id).await?;
+        audit::append(
+            &mut tx,
+            actor,
+            &at,
+            vec![NewAudit {
+                action: "terminate",
+                entity: CONTRACT,
+                entity_id: Some(id),
+                before: Some(to_json(&before)?),
+                after: Some(to_json(&after)?),
+            }],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Records a satisfaction survey on an active contract; it raises a dismissal proposal when
+    /// more than 50 % of the owners are dissatisfied (seed 004 三(二)).
+    pub async fn record_dismissal_survey(
+        &self,
+        actor: &Actor,
+        contract_id: i64,
+        surveyed_on: Date,
+        survey: DismissalSurvey,
+        note: Option<&str>,
+    ) -> Result<DismissalProposal> {
+        let at = now_ts();
+        let mut tx = self.begin_write().await?;
+        let contract = fetch_contract(&mut tx, contract_id).await?;
+        if !contract.active {
+            return Err(StoreError::Invalid(format!(
+                "合同（编号 {contract_id}）已终止，不能再登记满意度调查"
+            )));
+        }
+        let raised = survey.raises_dismissal();
+        let row = sqlx::query(
+            "INSERT INTO dismissal_proposals (contract_id, surveyed_on, owners, respondents, \
+             dissatisfied, raised, note, actor, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        )
+        .bind(contract_id)
+        .bind(date_text(surveyed_on))
+        .bind(i64::from(survey.owners))
+        .bind(i64::from(survey.respondents))
+        .bind(i64::from(survey.dissatisfied))
+        .bind(i64::from(raised))
+        .bind(note.map(str::to_string))
+        .bind(actor.name.clone())
+        .bind(at.clone())
+        .fetch_one(&mut *tx)
+        .await?;
+        let p = DismissalProposal {
+            id: Cols::new(&row).i64()?,
+            contract_id,
+            surveyed_on,
+            survey,
+            raised,
+            note: note.map(str::to_string),
+        };
+        audit::append(
+            &mut tx,
+            actor,
+            &at,
+            vec![NewAudit {
+                action: "insert",
+                entity: DISMISSAL,
+                entity_id: Some(p.id),
+                before: None,
+                after: Some(to_json(&p)?),
+            }],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(p)
+    }
+
+    /// The surveys recorded against a contract, oldest first.
+    pub async fn dismissal_proposals(&self, contract_id: i64) -> Result<Vec<DismissalProposal>> {
+        let rows = sqlx::query(
+            "SELECT id, contract_id, surveyed_on, owners, respondents, dissatisfied, raised, note \
+             FROM dismissal_proposals WHERE contract_id = $1 ORDER BY id",
+        )
+        .bind(contract_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let mut c = Cols::new(row);
+                Ok(DismissalProposal {
+                    id: c.i64()?,
+                    contract_id: c.i64()?,
+                    surveyed_on: parse_date(&c.string()?)?,
+                    survey: DismissalSurvey {
+                        owners: c.u32()?,
+                        respondents: c.u32()?,
+                        dissatisfied: c.u32()?,
+                    },
+                    raised: c.flag()?,
+                    note: c.opt_string()?,
+                })
+            })
+            .collect()
+    }
+}
