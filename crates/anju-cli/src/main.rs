@@ -6,6 +6,8 @@ use std::process::ExitCode;
 
 mod cmd_company;
 mod cmd_ledger;
+mod cmd_oversight;
+mod cmd_survey;
 mod cmd_path;
 mod cmd_policy;
 mod cmd_rubric;
@@ -76,6 +78,24 @@ pub enum Cmd {
     /// 规划：物业管理区域划分 / planning: management areas
     #[command(subcommand)]
     Plan(cmd_company::PlanCmd),
+    /// 考核 / assessments
+    #[command(subcommand)]
+    Assess(cmd_oversight::AssessCmd),
+    /// 巡查与整改 / patrols and rectification orders
+    #[command(subcommand)]
+    Patrol(cmd_oversight::PatrolCmd),
+    /// 投诉 / complaints
+    #[command(subcommand)]
+    Complaint(cmd_oversight::ComplaintCmd),
+    /// 满意度调查 / satisfaction surveys
+    #[command(subcommand)]
+    Survey(cmd_survey::SurveyCmd),
+    /// 物业费收缴 / fees billed and collected
+    #[command(subcommand)]
+    Fees(cmd_survey::FeesCmd),
+    /// 收支公示 / public accounts
+    #[command(subcommand)]
+    Accounts(cmd_survey::AccountsCmd),
     /// 性能基准 / benchmarks
     #[command(subcommand)]
     Bench(BenchCmd),
@@ -111,6 +131,12 @@ fn main() -> ExitCode {
         Cmd::Company(c) => cmd_company::run_company(c, &cli.database_url, lang),
         Cmd::Tasks(c) => cmd_company::run_tasks(c, &cli.database_url, lang),
         Cmd::Plan(c) => cmd_company::run_plan(c, &cli.database_url, lang),
+        Cmd::Assess(c) => cmd_oversight::run_assess(c, &cli.database_url, lang),
+        Cmd::Patrol(c) => cmd_oversight::run_patrol(c, &cli.database_url, lang),
+        Cmd::Complaint(c) => cmd_oversight::run_complaint(c, &cli.database_url, lang),
+        Cmd::Survey(c) => cmd_survey::run_survey(c, &cli.database_url, lang),
+        Cmd::Fees(c) => cmd_survey::run_fees(c, &cli.database_url, lang),
+        Cmd::Accounts(c) => cmd_survey::run_accounts(c, &cli.database_url, lang),
         other => cmd_ledger::run(other, &cli.database_url, lang),
     };
     match result {
