@@ -1,13 +1,14 @@
 //! `anju company …` (registry and credit files), `anju tasks …` (task lists, Shanting 附件3/4)
 //! and `anju plan areas` (management areas, seed 004 and seed 001).
 
+use crate::util::{cli_actor, find_compound, render_table, runtime, today};
 use anju_core::credit::{CreditGrade, CreditRecord, CreditScheme, RecordKind, grade};
 use anju_core::money::group_thousands;
 use anju_core::planning::{AreaPlan, AreaRules, PlanCompound, plan_areas};
 use anju_core::task::TaskStatus;
 use anju_core::{CreditCode, Lang, ModeGroup};
 use anju_store::{
-    Actor, AreaAssignment, Company, CompanyRecord, CompanyUpdate, CompoundFilter, NewCompanyRecord,
+    AreaAssignment, Company, CompanyRecord, CompanyUpdate, CompoundFilter, NewCompanyRecord,
     NewTask, Store, TaskFilter,
 };
 use anyhow::Context;
@@ -211,62 +212,10 @@ pub struct AreasArgs {
 }
 
 /// Who the command line acts as in the audit log.
-fn cli_actor() -> Actor {
-    let user = std::env::var("USER")
-        .or_else(|_| std::env::var("USERNAME"))
-        .unwrap_or_else(|_| "unknown".into());
-    Actor::new(format!("cli:{user}"), "admin")
-}
-
-fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("tokio runtime")
-}
 
 /// Display width: CJK characters take two columns.
-fn width(s: &str) -> usize {
-    s.chars()
-        .map(|c| {
-            if (c as u32) >= 0x1100 && !matches!(c, '≥' | '㎡' | '·') {
-                2
-            } else {
-                1
-            }
-        })
-        .sum()
-}
 
 /// Aligns rows: the first column left, the others right; a rule under the header.
-fn render_table(rows: &[Vec<String>]) -> String {
-    let cols = rows.first().map(|r| r.len()).unwrap_or(0);
-    let widths: Vec<usize> = (0..cols)
-        .map(|i| rows.iter().map(|r| width(&r[i])).max().unwrap_or(0))
-        .collect();
-    let mut out = String::new();
-    for (ri, r) in rows.iter().enumerate() {
-        for (i, cell) in r.iter().enumerate() {
-            let pad = widths[i] - width(cell);
-            if i == 0 {
-                out.push_str(cell);
-                out.push_str(&" ".repeat(pad));
-            } else {
-                out.push_str("  ");
-                out.push_str(&" ".repeat(pad));
-                out.push_str(cell);
-            }
-        }
-        let trimmed = out.trim_end().len();
-        out.truncate(trimmed);
-        out.push('\n');
-        if ri == 0 {
-            out.push_str(&"-".repeat(widths.iter().sum::<usize>() + 2 * cols.saturating_sub(1)));
-            out.push('\n');
-        }
-    }
-    out
-}
 
 fn g(n: impl Into<u64>) -> String {
     group_thousands(n.into())
@@ -518,10 +467,6 @@ fn plan_table(p: &AreaPlan, lang: Lang) -> String {
 // ---------------------------------------------------------------------------------------------
 // company
 
-fn today() -> jiff::civil::Date {
-    jiff::Zoned::now().date()
-}
-
 async fn find_company(store: &Store, key: &str, lang: Lang) -> anyhow::Result<Company> {
     let key = key.trim();
     if let Ok(id) = key.parse::<i64>()
@@ -544,47 +489,6 @@ async fn find_company(store: &Store, key: &str, lang: Lang) -> anyhow::Result<Co
                 }
             )
         })
-}
-
-async fn find_compound(
-    store: &Store,
-    key: &str,
-    street: Option<&str>,
-    lang: Lang,
-) -> anyhow::Result<anju_store::StoredCompound> {
-    let key = key.trim();
-    if let Ok(id) = key.parse::<i64>()
-        && let Ok(c) = store.get_compound(id).await
-    {
-        return Ok(c);
-    }
-    let found: Vec<_> = store
-        .list_compounds(&CompoundFilter {
-            street: street.map(str::to_string),
-            search: Some(key.to_string()),
-            ..CompoundFilter::default()
-        })
-        .await?
-        .into_iter()
-        .filter(|c| c.compound.name == key)
-        .collect();
-    match found.len() {
-        1 => Ok(found.into_iter().next().context("one compound")?),
-        0 => anyhow::bail!(
-            "{}",
-            match lang {
-                Lang::Zh => format!("找不到小区“{key}”"),
-                Lang::En => format!("no compound '{key}'"),
-            }
-        ),
-        n => anyhow::bail!(
-            "{}",
-            match lang {
-                Lang::Zh => format!("有 {n} 个名为“{key}”的小区，请用 --street 指明街道或改用编号"),
-                Lang::En => format!("{n} compounds are named '{key}': add --street or use the id"),
-            }
-        ),
-    }
 }
 
 fn load_scheme(path: Option<&std::path::Path>, lang: Lang) -> anyhow::Result<CreditScheme> {

@@ -1,13 +1,14 @@
 //! `anju compound …`, `anju contract …`, `anju selection …`, `anju targets`: the path to
 //! coverage. Thin: parses, calls anju-store (which applies anju-core's rules), prints.
 
+use crate::util::{find_compound, runtime, today};
 use anju_core::contract::{DismissalSurvey, Fees, ServiceLevel, Term};
 use anju_core::lifecycle::{Event, ExitKind, Signer, Stage};
 use anju_core::targets::{Target, TargetKind, daqintala_2022};
 use anju_core::{Area, Fen, Lang, ManagementMode, OwnersBody};
 use anju_store::{
-    Actor, CompoundFilter, ContractRecord, DEFAULT_EVIDENCE_DIR, EvidenceDir, NewContract,
-    StepRequest, Store, StoredCompound,
+    Actor, ContractRecord, DEFAULT_EVIDENCE_DIR, EvidenceDir, NewContract, StepRequest, Store,
+    StoredCompound,
 };
 use anyhow::{Context, anyhow, bail};
 use clap::{Args, Subcommand};
@@ -288,19 +289,6 @@ pub struct TargetsArgs {
     pub json: bool,
 }
 
-fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("tokio runtime")
-}
-
-fn today() -> Date {
-    jiff::Timestamp::now()
-        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::Offset::constant(8)))
-        .date()
-}
-
 fn actor(w: &Who) -> Actor {
     let name = w.by.clone().unwrap_or_else(|| {
         let user = std::env::var("USER")
@@ -309,32 +297,6 @@ fn actor(w: &Who) -> Actor {
         format!("cli:{user}")
     });
     Actor::new(name, w.role.clone())
-}
-
-async fn find_compound(
-    s: &Store,
-    key: &str,
-    street: Option<&str>,
-) -> anyhow::Result<StoredCompound> {
-    if let Ok(id) = key.trim().parse::<i64>() {
-        return Ok(s.get_compound(id).await?);
-    }
-    let list = s
-        .list_compounds(&CompoundFilter {
-            street: street.map(str::to_string),
-            search: Some(key.trim().to_string()),
-            ..CompoundFilter::default()
-        })
-        .await?;
-    let exact: Vec<_> = list
-        .into_iter()
-        .filter(|c| c.compound.name == key.trim())
-        .collect();
-    match exact.len() {
-        1 => Ok(exact.into_iter().next().ok_or_else(|| anyhow!("?"))?),
-        0 => bail!("找不到小区“{key}”"),
-        n => bail!("有 {n} 个名为“{key}”的小区，请用 --street 指明街道或使用编号"),
-    }
 }
 
 async fn find_company(s: &Store, key: &str) -> anyhow::Result<(i64, String)> {
@@ -380,7 +342,7 @@ pub fn run_compound(c: CompoundCmd, db: &str, lang: Lang) -> anyhow::Result<Exit
         let s = Store::connect(db).await?;
         match c {
             CompoundCmd::Show { compound, street } => {
-                let c = find_compound(&s, &compound, street.as_deref()).await?;
+                let c = find_compound(&s, &compound, street.as_deref(), lang).await?;
                 show_compound(&s, &c, lang).await?;
             }
             CompoundCmd::Advance {
@@ -396,7 +358,7 @@ pub fn run_compound(c: CompoundCmd, db: &str, lang: Lang) -> anyhow::Result<Exit
                 note,
                 who,
             } => {
-                let c = find_compound(&s, &compound, street.as_deref()).await?;
+                let c = find_compound(&s, &compound, street.as_deref(), lang).await?;
                 let on = date.unwrap_or_else(today);
                 let lc = s.lifecycle(c.id).await?;
                 let event = if to.trim() == "exit" {
@@ -670,7 +632,7 @@ pub fn run_contract(c: ContractCmd, db: &str, lang: Lang) -> anyhow::Result<Exit
                 let mut area = Area::ZERO;
                 let mut multi = Area::ZERO;
                 for key in &a.compounds {
-                    let c = find_compound(&s, key, a.street.as_deref()).await?;
+                    let c = find_compound(&s, key, a.street.as_deref(), lang).await?;
                     area += c.compound.area.unwrap_or(Area::ZERO);
                     multi += c.compound.area_multi.unwrap_or(Area::ZERO);
                     ids.push(c.id);
@@ -930,7 +892,7 @@ pub fn run_selection(c: SelectionCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
                 date,
                 who,
             } => {
-                let c = find_compound(&s, &compound, None).await?;
+                let c = find_compound(&s, &compound, None, lang).await?;
                 s.recommend_selection(&actor(&who), id, c.id, date.unwrap_or_else(today))
                     .await?
             }
@@ -941,7 +903,7 @@ pub fn run_selection(c: SelectionCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
                 date,
                 who,
             } => {
-                let c = find_compound(&s, &compound, None).await?;
+                let c = find_compound(&s, &compound, None, lang).await?;
                 let (co, _) = find_company(&s, &company).await?;
                 s.choose_in_selection(&actor(&who), id, c.id, co, date.unwrap_or_else(today))
                     .await?

@@ -144,11 +144,6 @@ pub fn run_subsidy(a: SubsidyArgs, lang: Lang) -> anyhow::Result<ExitCode> {
 }
 
 /// Peak resident memory of this process, from /proc/self/status (VmHWM), in kB.
-fn peak_kb() -> Option<u64> {
-    let s = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
 
 pub fn run_bench(a: BenchSubsidyArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     let threads = a.threads.unwrap_or_else(|| {
@@ -244,7 +239,7 @@ pub fn run_bench(a: BenchSubsidyArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     for n in &notes {
         println!("{n}");
     }
-    if let Some(kb) = peak_kb() {
+    if let Some(kb) = crate::util::peak_rss_kib() {
         println!(
             "{}{} MB",
             lang.pick("峰值内存（VmHWM）：", "peak memory (VmHWM): "),

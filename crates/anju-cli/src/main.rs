@@ -7,10 +7,11 @@ use std::process::ExitCode;
 mod cmd_company;
 mod cmd_ledger;
 mod cmd_oversight;
-mod cmd_survey;
 mod cmd_path;
 mod cmd_policy;
 mod cmd_rubric;
+mod cmd_survey;
+mod util;
 
 #[derive(Parser)]
 #[command(

@@ -1,0 +1,131 @@
+//! Small helpers every command module shares: the runtime, today's date in China, who the
+//! command line acts as, finding a compound by name or id, and aligned plain-text tables.
+
+use anju_core::Lang;
+use anju_store::{Actor, CompoundFilter, Store, StoredCompound};
+use anyhow::Context;
+
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("tokio runtime")
+}
+
+/// Today in China (UTC+8): officials' dates are Beijing dates whatever the server's zone.
+pub fn today() -> jiff::civil::Date {
+    jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::Offset::constant(8)))
+        .date()
+}
+
+/// The login name of whoever runs the command, as the audit log records it: `cli:NAME`.
+pub fn cli_user() -> String {
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "unknown".into());
+    format!("cli:{user}")
+}
+
+/// The command line acts as an administrator.
+pub fn cli_actor() -> Actor {
+    Actor::new(cli_user(), "admin")
+}
+
+/// Finds one compound by id or exact name (within a street when names repeat).
+pub async fn find_compound(
+    store: &Store,
+    key: &str,
+    street: Option<&str>,
+    lang: Lang,
+) -> anyhow::Result<StoredCompound> {
+    let key = key.trim();
+    if let Ok(id) = key.parse::<i64>()
+        && let Ok(c) = store.get_compound(id).await
+    {
+        return Ok(c);
+    }
+    let found: Vec<_> = store
+        .list_compounds(&CompoundFilter {
+            street: street.map(str::to_string),
+            search: Some(key.to_string()),
+            ..CompoundFilter::default()
+        })
+        .await?
+        .into_iter()
+        .filter(|c| c.compound.name == key)
+        .collect();
+    match found.len() {
+        1 => Ok(found.into_iter().next().context("one compound")?),
+        0 => anyhow::bail!(
+            "{}",
+            match lang {
+                Lang::Zh => format!("找不到小区“{key}”"),
+                Lang::En => format!("no compound '{key}'"),
+            }
+        ),
+        n => anyhow::bail!(
+            "{}",
+            match lang {
+                Lang::Zh => format!("有 {n} 个名为“{key}”的小区，请用 --street 指明街道或改用编号"),
+                Lang::En => format!("{n} compounds are named '{key}': add --street or use the id"),
+            }
+        ),
+    }
+}
+
+/// Display width in a terminal: CJK characters take two columns.
+pub fn width(s: &str) -> usize {
+    s.chars()
+        .map(|c| {
+            if (c as u32) >= 0x1100 && !matches!(c, '≥' | '㎡' | '·') {
+                2
+            } else {
+                1
+            }
+        })
+        .sum()
+}
+
+/// An aligned table: the first row is the header, the first column left-aligned, the others
+/// right-aligned (numbers), as an official pastes it into WeChat.
+pub fn render_table(rows: &[Vec<String>]) -> String {
+    let cols = rows.first().map(|r| r.len()).unwrap_or(0);
+    let widths: Vec<usize> = (0..cols)
+        .map(|i| {
+            rows.iter()
+                .map(|r| r.get(i).map_or(0, |c| width(c)))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for (ri, r) in rows.iter().enumerate() {
+        for (i, cell) in r.iter().enumerate() {
+            let pad = widths[i].saturating_sub(width(cell));
+            if i == 0 {
+                out.push_str(cell);
+                out.push_str(&" ".repeat(pad));
+            } else {
+                out.push_str("  ");
+                out.push_str(&" ".repeat(pad));
+                out.push_str(cell);
+            }
+        }
+        let trimmed = out.trim_end().len();
+        out.truncate(trimmed);
+        out.push('\n');
+        if ri == 0 {
+            out.push_str(&"-".repeat(widths.iter().sum::<usize>() + 2 * cols.saturating_sub(1)));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Peak resident memory of this process (VmHWM), in KiB, where /proc tells it.
+pub fn peak_rss_kib() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
