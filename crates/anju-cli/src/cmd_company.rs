@@ -211,12 +211,6 @@ pub struct AreasArgs {
     pub format: Format,
 }
 
-/// Who the command line acts as in the audit log.
-
-/// Display width: CJK characters take two columns.
-
-/// Aligns rows: the first column left, the others right; a rule under the header.
-
 fn g(n: impl Into<u64>) -> String {
     group_thousands(n.into())
 }

@@ -1,35 +1,982 @@
-//! `anju assess …`, `anju patrol …`, `anju complaint …`. (Placeholder.)
+//! `anju assess …` (考核), `anju patrol …` (巡查与整改), `anju complaint …` (投诉).
+//!
+//! Access is explicit until accounts exist: a company acts with `--as-company`, a third-party
+//! evaluator is the `--assessor` of kind `third_party` and must be assigned the compound.
 
+use crate::util::{cli_user, find_compound, runtime, today};
 use anju_core::Lang;
+use anju_core::assessment::{AssessorKind, Outcome, Period};
+use anju_core::oversight::{ComplaintSource, FindingCategory, PatrolKind};
+use anju_policy::rubric::{EventsFile, Rubric, SatisfactionRate, Survey};
+use anju_store::{
+    Actor, Assessment, AssessmentFilter, ComplaintFilter, ComplaintRules, DEFAULT_EVIDENCE_DIR,
+    ERQI_ORDER_MAPPING, EvidenceDir, NewAssessment, NewComplaint, NewFinding, NewPatrol,
+    OrderFilter, Store,
+};
+use anyhow::{Context, bail};
 use clap::Subcommand;
+use jiff::civil::Date;
+use std::path::PathBuf;
 use std::process::ExitCode;
+
+fn actor(by: &Option<String>, role: &str) -> Actor {
+    Actor::new(by.clone().unwrap_or_else(cli_user), role)
+}
+
+async fn company_id(s: &Store, key: &str, lang: Lang) -> anyhow::Result<i64> {
+    let key = key.trim();
+    let id = key.parse::<i64>().ok();
+    s.list_companies()
+        .await?
+        .into_iter()
+        .find(|c| Some(c.id) == id || c.name == key)
+        .map(|c| c.id)
+        .with_context(|| match lang {
+            Lang::Zh => format!("找不到物业企业“{key}”"),
+            Lang::En => format!("no company '{key}'"),
+        })
+}
+
+async fn store_files(
+    s: &Store,
+    a: &Actor,
+    dir: &std::path::Path,
+    files: &[PathBuf],
+) -> anyhow::Result<Vec<String>> {
+    let dir = EvidenceDir::new(dir);
+    let mut out = Vec::new();
+    for f in files {
+        let bytes = std::fs::read(f).with_context(|| format!("{}", f.display()))?;
+        let name = f
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        out.push(s.put_evidence(a, &dir, &name, &bytes).await?.sha256);
+    }
+    Ok(out)
+}
+
+fn parse_period(s: &str, lang: Lang) -> anyhow::Result<Period> {
+    Period::parse(s).with_context(|| match lang {
+        Lang::Zh => format!("考核周期“{s}”无法识别（例：2026H1、2026Q3、2026-03、2026）"),
+        Lang::En => format!("unknown period '{s}' (e.g. 2026H1, 2026Q3, 2026-03, 2026)"),
+    })
+}
 
 #[derive(Subcommand)]
 pub enum AssessCmd {
+    /// 新建考核（草稿，按评分细则计分）/ create a draft assessment, scored with the rubric
+    New {
+        #[arg(long)]
+        compound: String,
+        #[arg(long)]
+        street: Option<String>,
+        /// 考核周期 / period: 2026H1, 2026Q3, 2026-03, 2026
+        #[arg(long)]
+        period: String,
+        /// 评分细则（内置 id 或 TOML 文件）/ rubric (built-in id or file)
+        #[arg(long, default_value = "erqi")]
+        rubric: String,
+        /// street | housing_authority | third_party
+        #[arg(long, default_value = "street")]
+        assessor_kind: String,
+        /// 考核单位名称 / assessor's name
+        #[arg(long)]
+        assessor: String,
+        /// 扣分事项文件（TOML，见 RUBRIC_FORMAT.md）/ events file
+        #[arg(long)]
+        events: Option<PathBuf>,
+        /// 满意度（85% 或 0.85）/ satisfaction rate
+        #[arg(long)]
+        satisfaction: Option<String>,
+        /// 将本期逾期/超期整改计入扣分（二七细则对照表）/ add overdue and late orders as events
+        #[arg(long)]
+        with_orders: bool,
+        /// 申诉期（天）/ objection window in days
+        #[arg(long)]
+        objection_days: Option<u32>,
+        /// 证明材料（照片、PDF）/ evidence files
+        #[arg(long = "evidence")]
+        evidence: Vec<PathBuf>,
+        #[arg(long, default_value = DEFAULT_EVIDENCE_DIR)]
+        evidence_dir: PathBuf,
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// 提交 / submit
+    Submit {
+        id: i64,
+        #[arg(long)]
+        date: Option<Date>,
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// 复核（区）：维持或调整 / district review: confirm or adjust
+    Review {
+        id: i64,
+        /// 调整理由（给出即为调整）/ reason (adjusts when given)
+        #[arg(long)]
+        adjust: Option<String>,
+        /// 调整后的扣分事项文件 / corrected events file
+        #[arg(long)]
+        events: Option<PathBuf>,
+        #[arg(long)]
+        date: Option<Date>,
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// 申诉（企业）/ objection by the company
+    Object {
+        id: i64,
+        #[arg(long)]
+        as_company: String,
+        #[arg(long)]
+        text: String,
+        #[arg(long)]
+        date: Option<Date>,
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// 申诉处理决定：upheld | adjusted / decide on the objection
+    Decide {
+        id: i64,
+        #[arg(long)]
+        outcome: String,
+        #[arg(long)]
+        reason: Option<String>,
+        #[arg(long)]
+        events: Option<PathBuf>,
+        #[arg(long)]
+        date: Option<Date>,
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// 定案（申诉期满或企业放弃申诉）/ finalize
+    Finalize {
+        id: i64,
+        #[arg(long)]
+        waived: bool,
+        #[arg(long)]
+        date: Option<Date>,
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// 查看 / show
+    Show {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
     /// 列出 / list
-    List,
+    List {
+        #[arg(long)]
+        compound: Option<String>,
+        #[arg(long)]
+        period: Option<String>,
+        /// 第三方测评机构只看受委托的小区 / as this evaluator
+        #[arg(long)]
+        as_evaluator: Option<String>,
+    },
+    /// 委托第三方测评机构测评小区 / assign a compound to an evaluator
+    Assign {
+        #[arg(long)]
+        evaluator: String,
+        #[arg(long)]
+        compound: String,
+        #[arg(long)]
+        street: Option<String>,
+        #[arg(long)]
+        by: Option<String>,
+    },
 }
 
-pub fn run_assess(_c: AssessCmd, _db: &str, _lang: Lang) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("not built yet")
+fn events_of(path: &Option<PathBuf>) -> anyhow::Result<Option<EventsFile>> {
+    path.as_ref()
+        .map(|p| EventsFile::load(p).map_err(|e| anyhow::anyhow!("{}", e.message(Lang::Zh))))
+        .transpose()
+}
+
+fn print_assessment(a: &Assessment, lang: Lang) {
+    let grade = a
+        .scorecard
+        .grade
+        .as_ref()
+        .map(|g| g.name(lang).to_string())
+        .unwrap_or_else(|| lang.pick("未评等次", "no grade").to_string());
+    println!(
+        "{} {}  {}  {}  {} {}  {}: {}  {}",
+        lang.pick("考核", "assessment"),
+        a.id,
+        a.compound,
+        a.period.code(),
+        a.assessor_kind.label(lang),
+        a.assessor,
+        lang.pick("得分", "score"),
+        a.score,
+        grade
+    );
+    println!(
+        "  {}: {}  {}: {}",
+        lang.pick("状态", "status"),
+        a.status.label(lang),
+        lang.pick("版本", "version"),
+        a.version
+    );
+    if let Some(o) = a.review_outcome {
+        println!(
+            "  {}: {} {}",
+            lang.pick("复核", "review"),
+            o.label(lang),
+            a.review_reason.as_deref().unwrap_or("")
+        );
+    }
+    if let Some(t) = &a.objection {
+        println!("  {}: {t}", lang.pick("申诉", "objection"));
+    }
+    if let Some(o) = a.decision {
+        println!(
+            "  {}: {} {}",
+            lang.pick("申诉处理", "decision"),
+            o.label(lang),
+            a.decision_reason.as_deref().unwrap_or("")
+        );
+    }
+}
+
+pub fn run_assess(c: AssessCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
+    runtime()?.block_on(async move {
+        let s = Store::connect(db).await?;
+        match c {
+            AssessCmd::New {
+                compound,
+                street,
+                period,
+                rubric,
+                assessor_kind,
+                assessor,
+                events,
+                satisfaction,
+                with_orders,
+                objection_days,
+                evidence,
+                evidence_dir,
+                by,
+            } => {
+                let rubric = Rubric::builtin_or_path(&rubric)
+                    .map_err(|e| anyhow::anyhow!("{}", e.message(lang)))?;
+                let period = parse_period(&period, lang)?;
+                let kind = AssessorKind::from_code(&assessor_kind)
+                    .with_context(|| format!("assessor kind '{assessor_kind}'"))?;
+                let cpd = find_compound(&s, &compound, street.as_deref(), lang).await?;
+                let file = events_of(&events)?;
+                let mut evs = file.as_ref().map(|f| f.events.clone()).unwrap_or_default();
+                let mut survey = file.and_then(|f| f.survey);
+                if let Some(r) = satisfaction {
+                    let rate = SatisfactionRate::parse(&r)
+                        .map_err(|e| anyhow::anyhow!("{}", e.message(lang)))?;
+                    survey = Some(Survey::from_rate(rate));
+                }
+                if with_orders {
+                    let extra = s
+                        .order_events(cpd.id, &period, today(), ERQI_ORDER_MAPPING)
+                        .await?;
+                    for e in &extra {
+                        println!(
+                            "{} {} {} × {}",
+                            lang.pick("整改计入：第", "orders: item"),
+                            e.item,
+                            e.code,
+                            e.count
+                        );
+                    }
+                    evs.extend(extra);
+                }
+                let role = match kind {
+                    AssessorKind::ThirdParty => "evaluator",
+                    AssessorKind::HousingAuthority => "housing",
+                    AssessorKind::Street => "street",
+                };
+                let who = actor(&by, role);
+                let evidence = store_files(&s, &who, &evidence_dir, &evidence).await?;
+                let a = s
+                    .create_assessment(
+                        &who,
+                        NewAssessment {
+                            compound_id: cpd.id,
+                            period,
+                            rubric,
+                            assessor_kind: kind,
+                            assessor,
+                            events: evs,
+                            survey,
+                            objection_days,
+                            evidence,
+                        },
+                    )
+                    .await?;
+                print_assessment(&a, lang);
+            }
+            AssessCmd::Submit { id, date, by } => {
+                let a = s.get_assessment(id).await?;
+                let a = s
+                    .submit_assessment(
+                        &actor(&by, "street"),
+                        id,
+                        a.version,
+                        date.unwrap_or_else(today),
+                    )
+                    .await?;
+                print_assessment(&a, lang);
+            }
+            AssessCmd::Review {
+                id,
+                adjust,
+                events,
+                date,
+                by,
+            } => {
+                let a = s.get_assessment(id).await?;
+                let rubric = Rubric::builtin_or_path(&a.rubric_id).ok();
+                let file = events_of(&events)?;
+                let outcome = if adjust.is_some() {
+                    Outcome::Adjusted
+                } else {
+                    Outcome::Upheld
+                };
+                let adjusted = match (&rubric, file) {
+                    (Some(r), Some(f)) => Some((r, f.events)),
+                    (None, Some(_)) => bail!("评分细则“{}”无法载入", a.rubric_id),
+                    _ => None,
+                };
+                let a = s
+                    .review_assessment(
+                        &actor(&by, "district"),
+                        id,
+                        a.version,
+                        outcome,
+                        adjust.as_deref(),
+                        adjusted,
+                        date.unwrap_or_else(today),
+                    )
+                    .await?;
+                print_assessment(&a, lang);
+            }
+            AssessCmd::Object {
+                id,
+                as_company,
+                text,
+                date,
+                by,
+            } => {
+                let co = company_id(&s, &as_company, lang).await?;
+                let a = s.get_assessment(id).await?;
+                let a = s
+                    .object_assessment(
+                        &actor(&by, "company"),
+                        id,
+                        a.version,
+                        co,
+                        &text,
+                        date.unwrap_or_else(today),
+                    )
+                    .await?;
+                print_assessment(&a, lang);
+            }
+            AssessCmd::Decide {
+                id,
+                outcome,
+                reason,
+                events,
+                date,
+                by,
+            } => {
+                let outcome = Outcome::from_code(&outcome)
+                    .with_context(|| format!("outcome '{outcome}' (upheld | adjusted)"))?;
+                let a = s.get_assessment(id).await?;
+                let rubric = Rubric::builtin_or_path(&a.rubric_id).ok();
+                let file = events_of(&events)?;
+                let adjusted = match (&rubric, file) {
+                    (Some(r), Some(f)) => Some((r, f.events)),
+                    (None, Some(_)) => bail!("评分细则“{}”无法载入", a.rubric_id),
+                    _ => None,
+                };
+                let a = s
+                    .decide_objection(
+                        &actor(&by, "district"),
+                        id,
+                        a.version,
+                        outcome,
+                        reason.as_deref(),
+                        adjusted,
+                        date.unwrap_or_else(today),
+                    )
+                    .await?;
+                print_assessment(&a, lang);
+            }
+            AssessCmd::Finalize {
+                id,
+                waived,
+                date,
+                by,
+            } => {
+                let a = s.get_assessment(id).await?;
+                let a = s
+                    .finalize_assessment(
+                        &actor(&by, "district"),
+                        id,
+                        a.version,
+                        waived,
+                        date.unwrap_or_else(today),
+                    )
+                    .await?;
+                print_assessment(&a, lang);
+            }
+            AssessCmd::Show { id, json } => {
+                let a = s.get_assessment(id).await?;
+                if json {
+                    println!("{}", serde_json::to_string_pretty(&a)?);
+                } else {
+                    print_assessment(&a, lang);
+                    for item in &a.scorecard.items {
+                        println!("  {}. {}", item.no, item.explain(lang));
+                    }
+                }
+            }
+            AssessCmd::List {
+                compound,
+                period,
+                as_evaluator,
+            } => {
+                let compound_id = match compound {
+                    Some(k) => Some(find_compound(&s, &k, None, lang).await?.id),
+                    None => None,
+                };
+                for a in s
+                    .list_assessments(&AssessmentFilter {
+                        compound_id,
+                        period,
+                        as_evaluator,
+                        ..AssessmentFilter::default()
+                    })
+                    .await?
+                {
+                    print_assessment(&a, lang);
+                }
+            }
+            AssessCmd::Assign {
+                evaluator,
+                compound,
+                street,
+                by,
+            } => {
+                let cpd = find_compound(&s, &compound, street.as_deref(), lang).await?;
+                s.assign_evaluator(&actor(&by, "district"), &evaluator, cpd.id)
+                    .await?;
+                println!(
+                    "{} {evaluator} → {}",
+                    lang.pick("已委托", "assigned"),
+                    cpd.compound.name
+                );
+            }
+        }
+        s.close().await;
+        Ok(ExitCode::SUCCESS)
+    })
 }
 
 #[derive(Subcommand)]
 pub enum PatrolCmd {
-    /// 列出 / list
-    List,
+    /// 记录巡查及发现的问题 / record a patrol and its findings
+    Add {
+        #[arg(long)]
+        compound: String,
+        #[arg(long)]
+        street: Option<String>,
+        /// weekly_patrol | monthly_check
+        #[arg(long, default_value = "weekly_patrol")]
+        kind: String,
+        #[arg(long)]
+        date: Option<Date>,
+        /// 巡查人 / inspector
+        #[arg(long)]
+        inspector: Option<String>,
+        /// 问题：类别:描述（environment|facilities|order|safety）/ finding "category:text"
+        #[arg(long = "finding")]
+        findings: Vec<String>,
+        /// 整改期限（给出即下达整改通知）/ order deadline (issues orders)
+        #[arg(long)]
+        order_deadline: Option<Date>,
+        /// 照片（附于每个问题）/ photos (attached to every finding)
+        #[arg(long = "photo")]
+        photos: Vec<PathBuf>,
+        #[arg(long, default_value = DEFAULT_EVIDENCE_DIR)]
+        evidence_dir: PathBuf,
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// 整改通知 / rectification orders
+    Orders {
+        /// 只列逾期 / only overdue (as of --date, default today)
+        #[arg(long)]
+        overdue: bool,
+        #[arg(long)]
+        date: Option<Date>,
+        /// 企业只看自己的 / one company's orders
+        #[arg(long)]
+        company: Option<String>,
+        #[arg(long)]
+        compound: Option<String>,
+    },
+    /// 企业回复整改 / the company answers an order
+    Answer {
+        order: i64,
+        #[arg(long)]
+        as_company: String,
+        #[arg(long)]
+        text: String,
+        #[arg(long = "evidence")]
+        evidence: Vec<PathBuf>,
+        #[arg(long, default_value = DEFAULT_EVIDENCE_DIR)]
+        evidence_dir: PathBuf,
+        #[arg(long)]
+        date: Option<Date>,
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// 销号 / close an answered order
+    Close {
+        order: i64,
+        #[arg(long)]
+        date: Option<Date>,
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// 重新打开（整改不到位）/ reopen
+    Reopen {
+        order: i64,
+        #[arg(long)]
+        deadline: Option<Date>,
+        #[arg(long)]
+        by: Option<String>,
+    },
 }
 
-pub fn run_patrol(_c: PatrolCmd, _db: &str, _lang: Lang) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("not built yet")
+pub fn run_patrol(c: PatrolCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
+    runtime()?.block_on(async move {
+        let s = Store::connect(db).await?;
+        match c {
+            PatrolCmd::Add {
+                compound,
+                street,
+                kind,
+                date,
+                inspector,
+                findings,
+                order_deadline,
+                photos,
+                evidence_dir,
+                by,
+            } => {
+                let a = actor(&by, "street");
+                let kind =
+                    PatrolKind::from_code(&kind).with_context(|| format!("kind '{kind}'"))?;
+                let cpd = find_compound(&s, &compound, street.as_deref(), lang).await?;
+                let photos = store_files(&s, &a, &evidence_dir, &photos).await?;
+                let mut list = Vec::new();
+                for f in &findings {
+                    let (cat, text) = f
+                        .split_once([':', '：'])
+                        .with_context(|| format!("finding '{f}': category:text"))?;
+                    let category = FindingCategory::from_code(cat)
+                        .with_context(|| format!("category '{cat}'"))?;
+                    list.push(NewFinding {
+                        category,
+                        description: text.to_string(),
+                        evidence: photos.clone(),
+                        order_deadline,
+                    });
+                }
+                let p = s
+                    .add_patrol(
+                        &a,
+                        NewPatrol {
+                            compound_id: cpd.id,
+                            kind,
+                            date: date.unwrap_or_else(today),
+                            inspector: inspector.unwrap_or_else(|| a.name.clone()),
+                            note: None,
+                            findings: list,
+                        },
+                    )
+                    .await?;
+                println!(
+                    "{} {}  {}  {}",
+                    lang.pick("巡查", "patrol"),
+                    p.id,
+                    cpd.compound.name,
+                    p.kind.label(lang)
+                );
+                for f in &p.findings {
+                    let order = f
+                        .order_id
+                        .map(|o| format!("  {} {o}", lang.pick("整改通知", "order")))
+                        .unwrap_or_default();
+                    println!("  [{}] {}{order}", f.category.label(lang), f.description);
+                }
+            }
+            PatrolCmd::Orders {
+                overdue,
+                date,
+                company,
+                compound,
+            } => {
+                let as_of = date.unwrap_or_else(today);
+                let company_id = match company {
+                    Some(k) => Some(company_id(&s, &k, lang).await?),
+                    None => None,
+                };
+                let compound_id = match compound {
+                    Some(k) => Some(find_compound(&s, &k, None, lang).await?.id),
+                    None => None,
+                };
+                for o in s
+                    .list_orders(&OrderFilter {
+                        compound_id,
+                        company_id,
+                        overdue_as_of: overdue.then_some(as_of),
+                        ..OrderFilter::default()
+                    })
+                    .await?
+                {
+                    let flag = if o.overdue(as_of) {
+                        lang.pick("  逾期", "  OVERDUE")
+                    } else if o.answered_late {
+                        lang.pick("  超期回复", "  answered late")
+                    } else {
+                        ""
+                    };
+                    println!(
+                        "{} {}  {}  {}  [{}] {}  {} {}  {}{flag}",
+                        lang.pick("整改通知", "order"),
+                        o.id,
+                        o.compound,
+                        o.company,
+                        o.category.label(lang),
+                        o.description,
+                        lang.pick("期限", "deadline"),
+                        o.deadline,
+                        o.status.label(lang)
+                    );
+                }
+            }
+            PatrolCmd::Answer {
+                order,
+                as_company,
+                text,
+                evidence,
+                evidence_dir,
+                date,
+                by,
+            } => {
+                let a = actor(&by, "company");
+                let co = company_id(&s, &as_company, lang).await?;
+                let o = s.get_order(order).await?;
+                let ev = store_files(&s, &a, &evidence_dir, &evidence).await?;
+                let o = s
+                    .answer_order(
+                        &a,
+                        order,
+                        o.version,
+                        co,
+                        &text,
+                        &ev,
+                        date.unwrap_or_else(today),
+                    )
+                    .await?;
+                println!(
+                    "{} {} {}{}",
+                    lang.pick("整改通知", "order"),
+                    o.id,
+                    o.status.label(lang),
+                    if o.answered_late {
+                        lang.pick("（超期回复）", " (late)")
+                    } else {
+                        ""
+                    }
+                );
+            }
+            PatrolCmd::Close { order, date, by } => {
+                let o = s.get_order(order).await?;
+                let o = s
+                    .close_order(
+                        &actor(&by, "street"),
+                        order,
+                        o.version,
+                        date.unwrap_or_else(today),
+                    )
+                    .await?;
+                println!(
+                    "{} {} {}",
+                    lang.pick("整改通知", "order"),
+                    o.id,
+                    o.status.label(lang)
+                );
+            }
+            PatrolCmd::Reopen {
+                order,
+                deadline,
+                by,
+            } => {
+                let o = s.get_order(order).await?;
+                let o = s
+                    .reopen_order(&actor(&by, "street"), order, o.version, deadline)
+                    .await?;
+                println!(
+                    "{} {} {}",
+                    lang.pick("整改通知", "order"),
+                    o.id,
+                    o.status.label(lang)
+                );
+            }
+        }
+        s.close().await;
+        Ok(ExitCode::SUCCESS)
+    })
 }
 
 #[derive(Subcommand)]
 pub enum ComplaintCmd {
+    /// 登记投诉 / record a complaint
+    Add {
+        #[arg(long)]
+        compound: String,
+        #[arg(long)]
+        street: Option<String>,
+        /// resident | hotline_12345 | other
+        #[arg(long, default_value = "resident")]
+        source: String,
+        #[arg(long)]
+        category: String,
+        #[arg(long)]
+        text: String,
+        /// 受理日期 / received on
+        #[arg(long)]
+        date: Option<Date>,
+        /// 签收时限（工作日）/ working days to sign for it
+        #[arg(long, default_value_t = 1)]
+        sign_days: u32,
+        /// 答复时限（工作日）/ working days to answer
+        #[arg(long, default_value_t = 3)]
+        answer_days: u32,
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// 企业签收 / the company signs for it
+    Sign {
+        id: i64,
+        #[arg(long)]
+        as_company: String,
+        #[arg(long)]
+        date: Option<Date>,
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// 企业答复 / the company answers
+    Answer {
+        id: i64,
+        #[arg(long)]
+        as_company: String,
+        #[arg(long)]
+        text: String,
+        #[arg(long)]
+        date: Option<Date>,
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// 居民评价（1–5）/ resident's rating
+    Rate {
+        id: i64,
+        rating: u32,
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// 办结 / close
+    Close {
+        id: i64,
+        #[arg(long)]
+        date: Option<Date>,
+        #[arg(long)]
+        by: Option<String>,
+    },
     /// 列出 / list
-    List,
+    List {
+        #[arg(long)]
+        company: Option<String>,
+        #[arg(long)]
+        period: Option<String>,
+    },
+    /// 投诉件数计入信用档案 / add the period's counts to the credit files
+    Credit {
+        #[arg(long)]
+        period: String,
+        #[arg(long)]
+        date: Option<Date>,
+        #[arg(long)]
+        by: Option<String>,
+    },
 }
 
-pub fn run_complaint(_c: ComplaintCmd, _db: &str, _lang: Lang) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("not built yet")
+fn print_complaint(c: &anju_store::Complaint, lang: Lang) {
+    println!(
+        "{} {}  {}  {}  {}  [{}] {}  {}  {} {} / {} {}{}",
+        lang.pick("投诉", "complaint"),
+        c.id,
+        c.compound,
+        c.company.as_deref().unwrap_or("-"),
+        c.source.label(lang),
+        c.category,
+        c.text,
+        c.status.label(lang),
+        lang.pick("签收期限", "sign by"),
+        c.sign_deadline,
+        lang.pick("答复期限", "answer by"),
+        c.answer_deadline,
+        c.rating
+            .map(|r| format!("  {} {r}", lang.pick("评价", "rating")))
+            .unwrap_or_default()
+    );
+}
+
+pub fn run_complaint(c: ComplaintCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
+    runtime()?.block_on(async move {
+        let s = Store::connect(db).await?;
+        match c {
+            ComplaintCmd::Add {
+                compound,
+                street,
+                source,
+                category,
+                text,
+                date,
+                sign_days,
+                answer_days,
+                by,
+            } => {
+                let source = ComplaintSource::from_code(&source)
+                    .with_context(|| format!("source '{source}'"))?;
+                let cpd = find_compound(&s, &compound, street.as_deref(), lang).await?;
+                let c = s
+                    .add_complaint(
+                        &actor(&by, "street"),
+                        NewComplaint {
+                            compound_id: cpd.id,
+                            source,
+                            category,
+                            text,
+                            received_on: date.unwrap_or_else(today),
+                        },
+                        &ComplaintRules {
+                            sign_working_days: sign_days,
+                            answer_working_days: answer_days,
+                            holidays: Vec::new(),
+                        },
+                    )
+                    .await?;
+                print_complaint(&c, lang);
+            }
+            ComplaintCmd::Sign {
+                id,
+                as_company,
+                date,
+                by,
+            } => {
+                let co = company_id(&s, &as_company, lang).await?;
+                let c = s.get_complaint(id).await?;
+                let c = s
+                    .sign_complaint(
+                        &actor(&by, "company"),
+                        id,
+                        c.version,
+                        co,
+                        date.unwrap_or_else(today),
+                    )
+                    .await?;
+                print_complaint(&c, lang);
+            }
+            ComplaintCmd::Answer {
+                id,
+                as_company,
+                text,
+                date,
+                by,
+            } => {
+                let co = company_id(&s, &as_company, lang).await?;
+                let c = s.get_complaint(id).await?;
+                let c = s
+                    .answer_complaint(
+                        &actor(&by, "company"),
+                        id,
+                        c.version,
+                        co,
+                        &text,
+                        date.unwrap_or_else(today),
+                    )
+                    .await?;
+                print_complaint(&c, lang);
+            }
+            ComplaintCmd::Rate { id, rating, by } => {
+                let c = s.get_complaint(id).await?;
+                let c = s
+                    .rate_complaint(&actor(&by, "resident"), id, c.version, rating)
+                    .await?;
+                print_complaint(&c, lang);
+            }
+            ComplaintCmd::Close { id, date, by } => {
+                let c = s.get_complaint(id).await?;
+                let c = s
+                    .close_complaint(
+                        &actor(&by, "street"),
+                        id,
+                        c.version,
+                        date.unwrap_or_else(today),
+                    )
+                    .await?;
+                print_complaint(&c, lang);
+            }
+            ComplaintCmd::List { company, period } => {
+                let company_id = match company {
+                    Some(k) => Some(company_id(&s, &k, lang).await?),
+                    None => None,
+                };
+                let period = period.map(|p| parse_period(&p, lang)).transpose()?;
+                for c in s
+                    .list_complaints(&ComplaintFilter {
+                        company_id,
+                        period,
+                        ..ComplaintFilter::default()
+                    })
+                    .await?
+                {
+                    print_complaint(&c, lang);
+                }
+            }
+            ComplaintCmd::Credit { period, date, by } => {
+                let period = parse_period(&period, lang)?;
+                let recs = s
+                    .record_complaint_counts(
+                        &actor(&by, "street"),
+                        &period,
+                        date.unwrap_or_else(today),
+                    )
+                    .await?;
+                println!(
+                    "{} {}",
+                    lang.pick("计入信用档案的企业数：", "companies recorded:"),
+                    recs.len()
+                );
+            }
+        }
+        s.close().await;
+        Ok(ExitCode::SUCCESS)
+    })
 }

@@ -143,8 +143,6 @@ pub fn run_subsidy(a: SubsidyArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Peak resident memory of this process, from /proc/self/status (VmHWM), in kB.
-
 pub fn run_bench(a: BenchSubsidyArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     let threads = a.threads.unwrap_or_else(|| {
         std::thread::available_parallelism()

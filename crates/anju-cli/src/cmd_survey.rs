@@ -1,35 +1,773 @@
-//! `anju survey …`, `anju fees …`, `anju accounts …`. (Placeholder.)
+//! `anju survey …` (satisfaction surveys, seeds 002 item 20 and 004), `anju fees …` (fees billed
+//! and collected, collection rate) and `anju accounts …` (收支公示, seed 002 七(四)).
 
+use crate::util::{cli_actor, find_compound, render_table, runtime};
 use anju_core::Lang;
-use clap::Subcommand;
+use anju_store::{NewSurvey, Store, SurveyAnswer, SurveyResult, SurveyRule};
+use clap::{Subcommand, ValueEnum};
 use std::process::ExitCode;
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum RuleArg {
+    /// 二七区：样本不少于10% / Erqi: at least 10 %
+    Erqi,
+    /// 大沁他拉：100户以下不少于10户，超过100户10% / Daqintala
+    Daqintala,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
+}
 
 #[derive(Subcommand)]
 pub enum SurveyCmd {
-    /// 列出 / list
-    List,
+    /// 发起调查并发放问卷链接 / create a survey and issue its links
+    New {
+        /// 小区名称或编号 / compound name or id
+        #[arg(long)]
+        compound: String,
+        /// 小区所在街道（同名时区分）/ the compound's street, when names repeat
+        #[arg(long)]
+        street: Option<String>,
+        /// 调查期间 / period (2026H1 …)
+        #[arg(long)]
+        period: String,
+        /// 抽样规则 / sample rule
+        #[arg(long, value_enum)]
+        rule: RuleArg,
+        /// 总户数（默认取台账）/ households (default: the ledger's)
+        #[arg(long)]
+        households: Option<u32>,
+        /// 发放问卷份数（默认为应抽样户数）/ links to issue (default: the required sample)
+        #[arg(long)]
+        tokens: Option<u32>,
+        /// 开始日期 / first day
+        #[arg(long)]
+        from: Option<jiff::civil::Date>,
+        /// 结束日期 / last day
+        #[arg(long)]
+        to: Option<jiff::civil::Date>,
+    },
+    /// 补发问卷链接 / issue more links
+    Issue {
+        /// 调查编号 / survey id
+        id: i64,
+        /// 份数 / how many
+        #[arg(long)]
+        count: u32,
+    },
+    /// 提交问卷（每个链接只能用一次）/ answer with a token (once)
+    Answer {
+        /// 问卷令牌 / token (from the link /s/<token>)
+        token: String,
+        /// 小区名称或编号 / compound name or id
+        #[arg(long)]
+        compound: String,
+        #[arg(long)]
+        street: Option<String>,
+        /// 满意 / satisfied
+        #[arg(
+            long,
+            conflicts_with = "dissatisfied",
+            required_unless_present = "dissatisfied"
+        )]
+        satisfied: bool,
+        /// 不满意 / dissatisfied
+        #[arg(long)]
+        dissatisfied: bool,
+        /// 评分 1–5 / score 1–5
+        #[arg(long)]
+        score: Option<u8>,
+        /// 意见 / comment
+        #[arg(long)]
+        comment: Option<String>,
+    },
+    /// 调查结果 / a survey's result
+    Result {
+        /// 调查编号 / survey id
+        id: i64,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// 结束调查（有效且超过半数不满意时提出解聘动议）/ close (raises the dismissal proposal)
+    Close {
+        /// 调查编号 / survey id
+        id: i64,
+    },
+    /// 问卷链接 / a survey's links
+    Links {
+        /// 调查编号 / survey id
+        id: i64,
+    },
+    /// 列出调查 / list surveys
+    List {
+        /// 小区名称或编号 / compound
+        #[arg(long)]
+        compound: Option<String>,
+        #[arg(long)]
+        street: Option<String>,
+    },
 }
 
-pub fn run_survey(_c: SurveyCmd, _db: &str, _lang: Lang) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("not built yet")
+fn yes_no(b: bool, lang: Lang) -> &'static str {
+    match (b, lang) {
+        (true, Lang::Zh) => "是",
+        (false, Lang::Zh) => "否",
+        (true, Lang::En) => "yes",
+        (false, Lang::En) => "no",
+    }
+}
+
+fn print_result(r: &SurveyResult, lang: Lang) {
+    let s = &r.survey;
+    let zh = lang == Lang::Zh;
+    let rule = match (s.rule, zh) {
+        (SurveyRule::Erqi, true) => "二七区（不少于10%）",
+        (SurveyRule::Erqi, false) => "Erqi (at least 10 %)",
+        (SurveyRule::Daqintala, true) => "大沁他拉（100户以下不少于10户，超过100户10%）",
+        (SurveyRule::Daqintala, false) => "Daqintala (≤ 100: at least 10; over 100: 10 %)",
+    };
+    let status = match (s.closed, zh) {
+        (true, true) => "已结束",
+        (false, true) => "进行中",
+        (true, false) => "closed",
+        (false, false) => "open",
+    };
+    let rows: Vec<Vec<String>> = vec![
+        vec![lang.pick("调查编号", "Survey").into(), s.id.to_string()],
+        vec![lang.pick("小区", "Compound").into(), s.compound.clone()],
+        vec![lang.pick("期间", "Period").into(), s.period.clone()],
+        vec![lang.pick("抽样规则", "Sample rule").into(), rule.into()],
+        vec![lang.pick("状态", "Status").into(), status.into()],
+        vec![
+            lang.pick("总户数", "Households").into(),
+            s.households.to_string(),
+        ],
+        vec![
+            lang.pick("应抽样户数", "Required sample").into(),
+            s.required_sample.to_string(),
+        ],
+        vec![
+            lang.pick("已发放问卷", "Links issued").into(),
+            r.issued.to_string(),
+        ],
+        vec![
+            lang.pick("有效问卷", "Responses").into(),
+            r.responses.to_string(),
+        ],
+        vec![
+            lang.pick("满意", "Satisfied").into(),
+            r.satisfied.to_string(),
+        ],
+        vec![
+            lang.pick("不满意", "Dissatisfied").into(),
+            r.dissatisfied.to_string(),
+        ],
+        vec![
+            lang.pick("满意率", "Satisfaction rate").into(),
+            r.rate_text.clone().unwrap_or_else(|| "—".into()),
+        ],
+    ];
+    let sep = lang.pick("：", ": ");
+    for r in rows {
+        println!("{}{sep}{}", r[0], r[1]);
+    }
+    if !r.valid {
+        let why = r.invalid_reason.clone().unwrap_or_default();
+        match lang {
+            Lang::Zh => println!("调查无效，不计分：{why}"),
+            Lang::En => println!(
+                "invalid, not scored: {} responses, {} required",
+                r.responses, s.required_sample
+            ),
+        }
+    } else {
+        let points = r
+            .erqi_points
+            .map(|p| p.normalize().to_string())
+            .unwrap_or_default();
+        let gate = r.daqintala_gate.unwrap_or(false);
+        match lang {
+            Lang::Zh => {
+                println!("二七区考核第20项（居民满意度）得分：{points} / 10");
+                println!("大沁他拉“满意率80%以上”：{}", yes_no(gate, lang));
+                println!(
+                    "超过半数不满意（解聘动议）：{}",
+                    yes_no(r.dismissal_triggered, lang)
+                );
+            }
+            Lang::En => {
+                println!("Erqi item 20 (resident satisfaction): {points} of 10");
+                println!("Daqintala gate (80 % or more): {}", yes_no(gate, lang));
+                println!(
+                    "More than half dissatisfied (dismissal proposal): {}",
+                    yes_no(r.dismissal_triggered, lang)
+                );
+            }
+        }
+    }
+    if let Some(p) = s.dismissal_proposal_id {
+        match lang {
+            Lang::Zh => println!("已在合同上登记解聘动议（编号 {p}）"),
+            Lang::En => println!("Dismissal proposal {p} recorded on the contract"),
+        }
+    }
+}
+
+pub fn run_survey(c: SurveyCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
+    let rt = runtime()?;
+    rt.block_on(async move {
+        let store = Store::connect(db).await?;
+        match c {
+            SurveyCmd::New {
+                compound,
+                street,
+                period,
+                rule,
+                households,
+                tokens,
+                from,
+                to,
+            } => {
+                let cp = find_compound(&store, &compound, street.as_deref(), lang).await?;
+                let rule = match rule {
+                    RuleArg::Erqi => SurveyRule::Erqi,
+                    RuleArg::Daqintala => SurveyRule::Daqintala,
+                };
+                let (s, issued) = store
+                    .create_survey(
+                        &cli_actor(),
+                        &NewSurvey {
+                            compound_id: cp.id,
+                            period,
+                            starts_on: from,
+                            ends_on: to,
+                            rule,
+                            households,
+                            tokens,
+                        },
+                    )
+                    .await?;
+                match lang {
+                    Lang::Zh => println!(
+                        "已发起满意度调查（编号 {}）：{}，{}，总户数 {} 户，应抽样 {} 户，已发放问卷链接 {} 个：",
+                        s.id,
+                        s.compound,
+                        s.period,
+                        s.households,
+                        s.required_sample,
+                        issued.len()
+                    ),
+                    Lang::En => println!(
+                        "Survey {} created: {}, {}, {} households, required sample {}, {} links issued:",
+                        s.id,
+                        s.compound,
+                        s.period,
+                        s.households,
+                        s.required_sample,
+                        issued.len()
+                    ),
+                }
+                for t in &issued {
+                    println!("{}", t.link());
+                }
+            }
+            SurveyCmd::Issue { id, count } => {
+                let issued = store.issue_survey_tokens(&cli_actor(), id, count).await?;
+                for t in &issued {
+                    println!("{}", t.link());
+                }
+            }
+            SurveyCmd::Answer {
+                token,
+                compound,
+                street,
+                satisfied,
+                dissatisfied,
+                score,
+                comment,
+            } => {
+                let cp = find_compound(&store, &compound, street.as_deref(), lang).await?;
+                let token = token.trim().trim_start_matches("/s/").to_string();
+                store
+                    .answer_survey(
+                        &token,
+                        cp.id,
+                        &SurveyAnswer {
+                            satisfied: satisfied && !dissatisfied,
+                            score,
+                            comment,
+                        },
+                    )
+                    .await?;
+                println!("{}", lang.pick("问卷已提交，谢谢！", "Thank you: answer recorded."));
+            }
+            SurveyCmd::Result { id, format } => {
+                let r = store.survey_result(id).await?;
+                match format {
+                    Format::Json => println!("{}", serde_json::to_string_pretty(&r)?),
+                    Format::Table => print_result(&r, lang),
+                }
+            }
+            SurveyCmd::Close { id } => {
+                let s = store.get_survey(id).await?;
+                let r = store.close_survey(&cli_actor(), id, s.version).await?;
+                print_result(&r, lang);
+            }
+            SurveyCmd::Links { id } => {
+                for t in store.survey_tokens(id).await? {
+                    let used = if t.used {
+                        lang.pick("（已使用）", " (used)")
+                    } else {
+                        ""
+                    };
+                    println!("{}{used}", t.link());
+                }
+            }
+            SurveyCmd::List { compound, street } => {
+                let cid = match compound {
+                    Some(c) => Some(find_compound(&store, &c, street.as_deref(), lang).await?.id),
+                    None => None,
+                };
+                let mut rows = vec![vec![
+                    lang.pick("编号", "Id").to_string(),
+                    lang.pick("小区", "Compound").into(),
+                    lang.pick("期间", "Period").into(),
+                    lang.pick("规则", "Rule").into(),
+                    lang.pick("总户数", "Households").into(),
+                    lang.pick("应抽样", "Required").into(),
+                    lang.pick("有效问卷", "Responses").into(),
+                    lang.pick("满意率", "Rate").into(),
+                    lang.pick("状态", "Status").into(),
+                ]];
+                for s in store.list_surveys(cid).await? {
+                    let r = store.survey_result(s.id).await?;
+                    let rate = if r.valid {
+                        r.rate_text.clone().unwrap_or_default()
+                    } else {
+                        lang.pick("无效", "invalid").to_string()
+                    };
+                    rows.push(vec![
+                        s.id.to_string(),
+                        s.compound.clone(),
+                        s.period.clone(),
+                        s.rule.code().into(),
+                        s.households.to_string(),
+                        s.required_sample.to_string(),
+                        r.responses.to_string(),
+                        rate,
+                        if s.closed {
+                            lang.pick("已结束", "closed")
+                        } else {
+                            lang.pick("进行中", "open")
+                        }
+                        .into(),
+                    ]);
+                }
+                print!("{}", render_table(&rows));
+            }
+        }
+        Ok(ExitCode::SUCCESS)
+    })
 }
 
 #[derive(Subcommand)]
 pub enum FeesCmd {
-    /// 列出 / list
-    List,
+    /// 导入收缴表（.xlsx/.xls/.csv：小区名称、所属街道、月份、应收、实收）/ import a fee sheet
+    Import {
+        /// 文件 / file
+        file: std::path::PathBuf,
+    },
+    /// 录入某月应收、实收 / enter one month
+    Set {
+        #[arg(long)]
+        compound: String,
+        #[arg(long)]
+        street: Option<String>,
+        /// 月份 / month (2026-01)
+        #[arg(long)]
+        month: String,
+        /// 应收（元）/ billed (yuan, 12,000.00)
+        #[arg(long)]
+        billed: String,
+        /// 实收（元）/ collected (yuan)
+        #[arg(long)]
+        collected: String,
+    },
+    /// 收缴率 / collection rate
+    Rate {
+        #[arg(long)]
+        compound: String,
+        #[arg(long)]
+        street: Option<String>,
+        /// 期间 / period: 2026-01, 2026Q1, 2026H1, 2026
+        #[arg(long, conflicts_with_all = ["from", "to"])]
+        period: Option<String>,
+        /// 起始月份 / first month
+        #[arg(long)]
+        from: Option<String>,
+        /// 截止月份 / last month
+        #[arg(long)]
+        to: Option<String>,
+    },
 }
 
-pub fn run_fees(_c: FeesCmd, _db: &str, _lang: Lang) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("not built yet")
+fn fee_err(e: anju_core::fees::FeeError, lang: Lang) -> anyhow::Error {
+    anyhow::anyhow!("{}", e.message(lang))
+}
+
+fn yuan(s: &str, lang: Lang) -> anyhow::Result<anju_core::Fen> {
+    anju_core::Fen::parse_yuan(s).map_err(|e| match lang {
+        Lang::Zh => anyhow::anyhow!("{e}"),
+        Lang::En => anyhow::anyhow!("bad amount '{s}'"),
+    })
+}
+
+pub fn run_fees(c: FeesCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
+    use anju_core::fees::{Month, MonthRange, percent_text};
+    use anju_store::{CompoundFilter, FeeInput};
+    let rt = runtime()?;
+    rt.block_on(async move {
+        let store = Store::connect(db).await?;
+        match c {
+            FeesCmd::Import { file } => {
+                let rows = match anju_sheets::read_fee_sheet(&file) {
+                    Ok(r) => r,
+                    Err(e) => {
+                        eprintln!("{}", e.render(lang));
+                        return Ok(ExitCode::from(1));
+                    }
+                };
+                let all = store.list_compounds(&CompoundFilter::default()).await?;
+                let mut inputs = Vec::new();
+                let mut problems = Vec::new();
+                for r in &rows {
+                    let found: Vec<_> = all
+                        .iter()
+                        .filter(|c| {
+                            c.compound.name == r.compound
+                                && r.street.as_ref().is_none_or(|s| &c.compound.street == s)
+                        })
+                        .collect();
+                    match found.as_slice() {
+                        [one] => inputs.push(FeeInput {
+                            compound_id: one.id,
+                            month: r.month,
+                            billed: r.billed,
+                            collected: r.collected,
+                        }),
+                        [] => problems.push(match lang {
+                            Lang::Zh => format!("第 {} 行：台账中没有小区“{}”", r.row, r.compound),
+                            Lang::En => {
+                                format!("Row {}: no compound '{}' in the ledger", r.row, r.compound)
+                            }
+                        }),
+                        _ => problems.push(match lang {
+                            Lang::Zh => {
+                                format!("第 {} 行：小区“{}”重名，请填写所属街道", r.row, r.compound)
+                            }
+                            Lang::En => format!(
+                                "Row {}: several compounds named '{}': give the street",
+                                r.row, r.compound
+                            ),
+                        }),
+                    }
+                }
+                if !problems.is_empty() {
+                    eprintln!(
+                        "{}",
+                        match lang {
+                            Lang::Zh =>
+                                format!("收缴表有 {} 处问题，未导入任何数据", problems.len()),
+                            Lang::En =>
+                                format!("{} problems; nothing was imported", problems.len()),
+                        }
+                    );
+                    for p in problems {
+                        eprintln!("{p}");
+                    }
+                    return Ok(ExitCode::from(1));
+                }
+                let sum = store.import_fees(&cli_actor(), &inputs).await?;
+                match lang {
+                    Lang::Zh => println!(
+                        "已导入 {} 行：新增 {}，更新 {}，未变 {}",
+                        rows.len(),
+                        sum.inserted,
+                        sum.updated,
+                        sum.unchanged
+                    ),
+                    Lang::En => println!(
+                        "{} rows imported: {} new, {} updated, {} unchanged",
+                        rows.len(),
+                        sum.inserted,
+                        sum.updated,
+                        sum.unchanged
+                    ),
+                }
+            }
+            FeesCmd::Set {
+                compound,
+                street,
+                month,
+                billed,
+                collected,
+            } => {
+                let cp = find_compound(&store, &compound, street.as_deref(), lang).await?;
+                let month = Month::parse(&month).map_err(|e| fee_err(e, lang))?;
+                let m = store
+                    .set_fee_month(
+                        &cli_actor(),
+                        &FeeInput {
+                            compound_id: cp.id,
+                            month,
+                            billed: yuan(&billed, lang)?,
+                            collected: yuan(&collected, lang)?,
+                        },
+                        None,
+                    )
+                    .await?;
+                match lang {
+                    Lang::Zh => println!(
+                        "{} {}：应收 {}，实收 {}",
+                        m.compound,
+                        m.month,
+                        m.billed.display_yuan(),
+                        m.collected.display_yuan()
+                    ),
+                    Lang::En => println!(
+                        "{} {}: billed {}, collected {}",
+                        m.compound,
+                        m.month,
+                        m.billed.display_yuan(),
+                        m.collected.display_yuan()
+                    ),
+                }
+            }
+            FeesCmd::Rate {
+                compound,
+                street,
+                period,
+                from,
+                to,
+            } => {
+                let cp = find_compound(&store, &compound, street.as_deref(), lang).await?;
+                let range = match (period, from, to) {
+                    (Some(p), _, _) => MonthRange::parse(&p).map_err(|e| fee_err(e, lang))?,
+                    (None, Some(f), t) => {
+                        let f = Month::parse(&f).map_err(|e| fee_err(e, lang))?;
+                        let t = match t {
+                            Some(t) => Month::parse(&t).map_err(|e| fee_err(e, lang))?,
+                            None => Month::of(crate::util::today()),
+                        };
+                        MonthRange::new(f, t).map_err(|e| fee_err(e, lang))?
+                    }
+                    _ => anyhow::bail!(
+                        "{}",
+                        lang.pick("请给出 --period 或 --from", "give --period or --from")
+                    ),
+                };
+                let mut rows = vec![vec![
+                    lang.pick("月份", "Month").to_string(),
+                    lang.pick("应收（元）", "Billed (yuan)").into(),
+                    lang.pick("实收（元）", "Collected (yuan)").into(),
+                    lang.pick("收缴率", "Rate").into(),
+                ]];
+                let rate_text = |b, c| match anju_core::fees::collection_rate(b, c) {
+                    Ok(r) => percent_text(r),
+                    Err(_) => "—".to_string(),
+                };
+                for m in store.fee_months(cp.id, Some(range)).await? {
+                    rows.push(vec![
+                        m.month.to_string(),
+                        m.billed.grouped(),
+                        m.collected.grouped(),
+                        rate_text(m.billed, m.collected),
+                    ]);
+                }
+                let fig = store.collection(cp.id, range).await?;
+                rows.push(vec![
+                    lang.pick("合计", "Total").to_string(),
+                    fig.collection.billed.grouped(),
+                    fig.collection.collected.grouped(),
+                    rate_text(fig.collection.billed, fig.collection.collected),
+                ]);
+                println!("{} {range}", cp.compound.name);
+                print!("{}", render_table(&rows));
+                if let Err(e) = fig.collection.rate() {
+                    anyhow::bail!("{}", e.message(lang));
+                }
+            }
+        }
+        Ok(ExitCode::SUCCESS)
+    })
 }
 
 #[derive(Subcommand)]
 pub enum AccountsCmd {
-    /// 列出 / list
-    List,
+    /// 登记一笔收入或支出 / add an income or spending line
+    Add {
+        #[arg(long)]
+        compound: String,
+        #[arg(long)]
+        street: Option<String>,
+        /// 公示期间 / period (2026H1 …)
+        #[arg(long)]
+        period: String,
+        /// 类别 / kind
+        #[arg(long, value_enum)]
+        kind: KindArg,
+        /// 支出类别（保洁、保安、维修 …）/ spending category
+        #[arg(long)]
+        category: Option<String>,
+        /// 金额（元）/ amount (yuan)
+        #[arg(long)]
+        amount: String,
+        /// 说明 / note
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// 收支公示 / the statement of a compound for a period
+    Show {
+        #[arg(long)]
+        compound: String,
+        #[arg(long)]
+        street: Option<String>,
+        #[arg(long)]
+        period: String,
+        /// 业主委员会分成比例（%，6–10，默认 10）/ owners' body share of fees, percent (6–10)
+        #[arg(long, default_value = "10")]
+        owners_share: rust_decimal::Decimal,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
 }
 
-pub fn run_accounts(_c: AccountsCmd, _db: &str, _lang: Lang) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("not built yet")
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum KindArg {
+    /// 物业服务费收入 / property-service fees
+    #[value(alias = "income_fees")]
+    Fees,
+    /// 公共收益 / public revenue
+    #[value(alias = "income_public_revenue")]
+    PublicRevenue,
+    /// 政府物业补贴 / government subsidy
+    #[value(alias = "income_subsidy")]
+    Subsidy,
+    /// 支出 / spending
+    Spending,
+}
+
+pub fn run_accounts(c: AccountsCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
+    use anju_core::accounts::EntryKind;
+    use anju_store::NewAccountEntry;
+    let rt = runtime()?;
+    rt.block_on(async move {
+        let store = Store::connect(db).await?;
+        match c {
+            AccountsCmd::Add {
+                compound,
+                street,
+                period,
+                kind,
+                category,
+                amount,
+                note,
+            } => {
+                let cp = find_compound(&store, &compound, street.as_deref(), lang).await?;
+                let kind = match kind {
+                    KindArg::Fees => EntryKind::IncomeFees,
+                    KindArg::PublicRevenue => EntryKind::IncomePublicRevenue,
+                    KindArg::Subsidy => EntryKind::IncomeSubsidy,
+                    KindArg::Spending => EntryKind::Spending,
+                };
+                let e = store
+                    .add_account_entry(
+                        &cli_actor(),
+                        &NewAccountEntry {
+                            compound_id: cp.id,
+                            period,
+                            kind,
+                            category,
+                            amount: yuan(&amount, lang)?,
+                            note,
+                        },
+                    )
+                    .await?;
+                println!(
+                    "{} {} {}{} {}",
+                    cp.compound.name,
+                    e.period,
+                    e.kind.name(lang),
+                    e.category.map(|c| format!("（{c}）")).unwrap_or_default(),
+                    e.amount.display_yuan()
+                );
+            }
+            AccountsCmd::Show {
+                compound,
+                street,
+                period,
+                owners_share,
+                format,
+            } => {
+                let cp = find_compound(&store, &compound, street.as_deref(), lang).await?;
+                let st = store
+                    .account_statement(cp.id, &period, owners_share)
+                    .await?;
+                if format == Format::Json {
+                    println!("{}", serde_json::to_string_pretty(&st)?);
+                    return Ok(ExitCode::SUCCESS);
+                }
+                let t = &st.totals;
+                match lang {
+                    Lang::Zh => println!("{}（{}）{} 收支公示", st.compound, st.street, st.period),
+                    Lang::En => println!(
+                        "{} ({}) {}: public accounts",
+                        st.compound, st.street, st.period
+                    ),
+                }
+                let mut rows = vec![vec![
+                    lang.pick("项目", "Item").to_string(),
+                    lang.pick("金额", "Amount").into(),
+                ]];
+                for (k, v) in [
+                    (EntryKind::IncomeFees, t.income_fees),
+                    (EntryKind::IncomePublicRevenue, t.income_public_revenue),
+                    (EntryKind::IncomeSubsidy, t.income_subsidy),
+                ] {
+                    rows.push(vec![k.name(lang).to_string(), v.display_yuan()]);
+                }
+                rows.push(vec![
+                    lang.pick("收入合计", "Total income").into(),
+                    t.income.display_yuan(),
+                ]);
+                for (cat, v) in &t.spending_by_category {
+                    rows.push(vec![
+                        format!("{}：{cat}", lang.pick("支出", "Spending")),
+                        v.display_yuan(),
+                    ]);
+                }
+                rows.push(vec![
+                    lang.pick("支出合计", "Total spending").into(),
+                    t.spending.display_yuan(),
+                ]);
+                rows.push(vec![
+                    lang.pick("结余", "Balance").into(),
+                    t.balance.display_yuan(),
+                ]);
+                rows.push(vec![
+                    format!(
+                        "{}（{}%）",
+                        lang.pick("业主委员会分成", "Owners' body share"),
+                        t.owners_share_percent.normalize()
+                    ),
+                    t.owners_share.display_yuan(),
+                ]);
+                print!("{}", render_table(&rows));
+            }
+        }
+        Ok(ExitCode::SUCCESS)
+    })
 }

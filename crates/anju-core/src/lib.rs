@@ -2,14 +2,18 @@
 //!
 //! Invariant: this crate does no IO, no async, no SQL and no HTTP.
 
+pub mod accounts;
 pub mod area;
+pub mod assessment;
 pub mod compound;
 pub mod contract;
 pub mod credit;
 pub mod credit_code;
+pub mod fees;
 pub mod lang;
 pub mod lifecycle;
 pub mod money;
+pub mod oversight;
 pub mod planning;
 pub mod region;
 pub mod selection;

@@ -15,6 +15,7 @@ mod bench;
 mod cell;
 mod columns;
 mod error;
+mod fees;
 mod read;
 mod write;
 
@@ -23,6 +24,7 @@ pub use columns::{
     COLUMNS, ColumnSpec, Field, column_letter, columns_markdown, match_header, normalize_header,
 };
 pub use error::{LedgerError, Problem};
+pub use fees::{FeeSheetRow, read_fee_sheet, read_fee_sheet_bytes};
 pub use read::{
     FileKind, Ledger, LedgerChunk, LedgerInfo, ReadOptions, read_ledger, read_ledger_bytes,
     read_ledger_bytes_chunks, read_ledger_chunks,

@@ -320,7 +320,7 @@ fn read_xls(bytes: &[u8], mut out: Out<'_, '_>) -> Result<LedgerInfo, LedgerErro
 
 /// Decodes CSV bytes: UTF-8 (with or without BOM), UTF-16 with BOM (Excel's "Unicode text"),
 /// else GB18030 (Excel's "CSV" on a Chinese Windows saves GBK, a subset).
-fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>, LedgerError> {
+pub(crate) fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>, LedgerError> {
     let undecodable = || {
         LedgerError::Unreadable {
         reason: "无法识别文件编码（应为 UTF-8 或 GB18030）/ unknown text encoding (expected UTF-8 or GB18030)"

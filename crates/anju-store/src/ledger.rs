@@ -4,6 +4,11 @@
 //! equal what is stored write nothing, so importing the same file twice changes nothing: no
 //! version bumps, no audit rows. Everything else is written in multi-row statements: a city's
 //! ledger of 100,000 rows must import in seconds on SQLite.
+//!
+//! [`LedgerImport`] takes the rows in chunks inside the one transaction, so that a caller can
+//! write the rows already read while the rest of the file is read and validated (the two cores
+//! of a street office's laptop are the budget); [`Store::apply_ledger`] is the same code with
+//! one chunk.
 
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::companies::CompanyIndex;

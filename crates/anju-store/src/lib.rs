@@ -15,25 +15,36 @@
 //! `YYYY-MM-DD`, timestamps as TEXT RFC 3339 UTC, coordinates as integer micro-degrees, enums as
 //! the TEXT codes of `anju-core`, flags as integer 0/1.
 
+mod accounts;
 mod areas;
+mod assessments;
 mod audit;
 mod companies;
+mod complaints;
 mod compounds;
 mod contracts;
 mod credit;
 mod error;
 mod evidence;
+mod fees;
 mod ledger;
 mod lifecycle;
+mod patrols;
 mod regions;
 mod selections;
 mod sql;
+mod surveys;
 mod targets;
 mod tasks;
 
+pub use accounts::{AccountEntry, AccountStatement, NewAccountEntry};
 pub use areas::{AcceptSummary, AreaAssignment, ManagementArea};
+pub use assessments::{
+    Assessment, AssessmentFilter, AssessmentResult, DEFAULT_OBJECTION_DAYS, NewAssessment,
+};
 pub use audit::{Actor, AuditEntry, AuditFilter};
 pub use companies::{Company, CompanyUpdate};
+pub use complaints::{Complaint, ComplaintFilter, ComplaintRules, NewComplaint};
 pub use compounds::{CompoundFilter, CompoundSort, ModePeriod, StoredCompound};
 pub use contracts::{ContractRecord, DismissalProposal, NewContract};
 pub use credit::{CompanyRecord, NewCompanyRecord};
@@ -42,10 +53,16 @@ pub use evidence::{
     DEFAULT_EVIDENCE_DIR, EVIDENCE_MAX_BYTES, Evidence, EvidenceDir, check_upload, sha256_hex,
     sniff_mime,
 };
+pub use fees::{CollectionFigures, FeeImportSummary, FeeInput, FeeMonth};
 pub use ledger::{ApplySummary, LedgerImport};
 pub use lifecycle::{Lifecycle, StageRow, StepRecord, StepRequest};
+pub use patrols::{
+    ERQI_ORDER_MAPPING, Finding, NewFinding, NewPatrol, OrderCounts, OrderFilter, Patrol,
+    RectificationOrder,
+};
 pub use regions::{Region, RegionIds};
 pub use selections::{Registration, Selection, SelectionCompound};
+pub use surveys::{IssuedToken, NewSurvey, Survey, SurveyAnswer, SurveyResult, SurveyRule};
 pub use tasks::{NewTask, Task, TaskFilter};
 
 use sqlx::AnyPool;

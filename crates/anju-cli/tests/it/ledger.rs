@@ -345,3 +345,94 @@ fn the_ledger_works_the_same_on_postgresql() {
         stdout(&o)
     );
 }
+
+/// Rows in every table a ledger import writes to: compounds, their mode history, regions,
+/// companies and the audit log.
+fn footprint(url: &str) -> Vec<i64> {
+    use sqlx::{Connection, Row};
+    sqlx::any::install_default_drivers();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let mut c = sqlx::AnyConnection::connect(url).await.expect("connect");
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM compounds), (SELECT COUNT(*) FROM compound_modes), \
+             (SELECT COUNT(*) FROM regions), (SELECT COUNT(*) FROM companies), \
+             (SELECT COUNT(*) FROM audit_log)",
+        )
+        .fetch_one(&mut c)
+        .await
+        .expect("count");
+        (0..5).map(|i| row.get::<i64, _>(i)).collect()
+    })
+}
+
+/// A ledger longer than one chunk of the import (which writes the rows read so far while it
+/// reads on, 5,000 rows at a time), with a bad row in its last chunk: nothing of the chunks already written remains.
+/// Once as the reader refuses the row, once as the store does.
+fn bad_last_chunk_writes_nothing(url: &str) {
+    assert!(anju(&["demo", "--database-url", url]).status.success());
+    let before = footprint(url);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("城区台账.xlsx");
+    let f = file.to_str().expect("path");
+    let mut rows = anju_sheets::generate_bench_ledger(5_400, 11);
+
+    rows[5_399].built_year = Some(2999);
+    anju_sheets::write_ledger(&file, &rows).expect("write");
+    let o = anju(&["import", "ledger", f, "--database-url", url]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stderr(&o).contains("第 5401 行"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("未写入任何数据"), "{}", stderr(&o));
+    assert_eq!(footprint(url), before, "nothing written");
+
+    // A credit code that contradicts the one the earlier rows gave their company.
+    rows[5_399].built_year = Some(2001);
+    let k = rows
+        .iter()
+        .position(|r| r.company.is_some())
+        .expect("a company");
+    rows[5_399].mode = rows[k].mode;
+    rows[5_399].company = rows[k].company.clone();
+    rows[5_399].company_code = anju_core::CreditCode::complete("91150525MA9999999").ok();
+    assert_ne!(rows[5_399].company_code, rows[k].company_code);
+    anju_sheets::write_ledger(&file, &rows).expect("write");
+    let o = anju(&["import", "ledger", f, "--database-url", url]);
+    assert!(!o.status.success(), "{}", stdout(&o));
+    assert!(stderr(&o).contains("不一致"), "{}", stderr(&o));
+    assert_eq!(footprint(url), before, "nothing written");
+
+    // Fixed, it imports; again, it changes nothing.
+    rows[5_399].company_code = rows[k].company_code.clone();
+    anju_sheets::write_ledger(&file, &rows).expect("write");
+    let o = anju(&["import", "ledger", f, "--database-url", url]);
+    assert!(
+        stdout(&o).contains("5400 行；新增 5400，更新 0，未变 0"),
+        "{}{}",
+        stdout(&o),
+        stderr(&o)
+    );
+    let after = footprint(url);
+    let o = anju(&["import", "ledger", f, "--database-url", url]);
+    assert!(
+        stdout(&o).contains("新增 0，更新 0，未变 5400"),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(footprint(url), after, "a re-import writes nothing");
+}
+
+#[test]
+fn a_bad_row_in_the_last_chunk_writes_nothing() {
+    bad_last_chunk_writes_nothing(&fresh_sqlite().url);
+}
+
+#[test]
+fn a_bad_row_in_the_last_chunk_writes_nothing_on_postgresql() {
+    let Some(pg) = PgSchema::new("last_chunk") else {
+        return;
+    };
+    bad_last_chunk_writes_nothing(&pg.url);
+}

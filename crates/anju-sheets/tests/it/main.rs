@@ -5,9 +5,11 @@ use anju_core::{
     Area, Category, Compound, Coordinates, CreditCode, InfraKind, Lang, ManagementMode, OwnersBody,
 };
 use anju_sheets::{
-    FileKind, LedgerError, Problem, ReadOptions, generate_bench_ledger, read_ledger,
-    read_ledger_bytes, write_ledger, write_ledger_to_buffer,
+    FileKind, LedgerChunk, LedgerError, Problem, ReadOptions, generate_bench_ledger, read_ledger,
+    read_ledger_bytes, read_ledger_bytes_chunks, read_ledger_chunks, write_ledger,
+    write_ledger_to_buffer,
 };
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 const CODE_OK: &str = "91350100M000100Y43";
@@ -530,4 +532,111 @@ fn columns_doc_is_in_sync() {
         doc.contains(&table),
         "COLUMNS.md is out of date; replace its table with:\n{table}"
     );
+}
+
+// ---- reading in chunks ----
+
+/// Reads in chunks, keeping every chunk handed over.
+fn chunks_of(
+    bytes: &[u8],
+    kind: FileKind,
+    size: usize,
+) -> (
+    Vec<LedgerChunk>,
+    Result<anju_sheets::LedgerInfo, LedgerError>,
+) {
+    let mut got = Vec::new();
+    let r = read_ledger_bytes_chunks(bytes, kind, &opts(), size, |c| {
+        got.push(c);
+        ControlFlow::Continue(())
+    });
+    (got, r)
+}
+
+#[test]
+fn chunks_hand_over_the_rows_read_ledger_returns() {
+    let rows = generate_bench_ledger(2_345, 9);
+    let bytes = write_ledger_to_buffer(&rows).expect("writes");
+    let whole = read_ledger_bytes(&bytes, FileKind::Xlsx, &opts()).expect("reads");
+    let (chunks, info) = chunks_of(&bytes, FileKind::Xlsx, 1_000);
+    let info = info.expect("reads in chunks");
+    assert_eq!(
+        chunks.iter().map(|c| c.rows.len()).collect::<Vec<_>>(),
+        [1_000, 1_000, 345]
+    );
+    assert!(chunks.iter().all(|c| c.rows.len() == c.source_rows.len()));
+    let rows: Vec<Compound> = chunks.iter().flat_map(|c| c.rows.clone()).collect();
+    let source: Vec<usize> = chunks.iter().flat_map(|c| c.source_rows.clone()).collect();
+    assert_eq!(rows, whole.rows);
+    assert_eq!(source, whole.source_rows);
+    assert_eq!(
+        (info.rows, info.sheet, info.header_row, info.ignored_columns),
+        (2_345, whole.sheet, whole.header_row, whole.ignored_columns)
+    );
+
+    // From a file, as the import reads it.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("台账.xlsx");
+    std::fs::write(&path, &bytes).expect("write");
+    let mut n = 0;
+    let info = read_ledger_chunks(&path, &opts(), 700, |c| {
+        n += c.rows.len();
+        ControlFlow::Continue(())
+    })
+    .expect("reads");
+    assert_eq!((n, info.rows), (2_345, 2_345));
+}
+
+#[test]
+fn a_bad_row_in_the_last_chunk_stops_the_chunks_and_every_problem_is_listed() {
+    let mut rows = generate_bench_ledger(2_500, 3);
+    rows[2_300].built_year = Some(2999);
+    rows[2_400].name = rows[10].name.clone();
+    rows[2_400].street = rows[10].street.clone();
+    let bytes = write_ledger_to_buffer(&rows).expect("writes");
+    let (chunks, r) = chunks_of(&bytes, FileKind::Xlsx, 1_000);
+    // Rows 1 to 2,000 were valid when handed over; nothing after the first problem was.
+    assert_eq!(
+        chunks.iter().map(|c| c.rows.len()).collect::<Vec<_>>(),
+        [1_000, 1_000]
+    );
+    let whole = problems(read_ledger_bytes(&bytes, FileKind::Xlsx, &opts()));
+    let ps = info_problems(r);
+    assert_eq!(ps, whole, "the same problems as reading the whole file");
+    assert_eq!(ps.len(), 2);
+    assert_eq!(ps[0].row, 2_302);
+    assert_eq!(ps[1].row, 2_402);
+    assert!(ps[1].reason_zh.contains("与第 12 行重复"), "{:?}", ps[1]);
+
+    // The same over CSV.
+    let mut csv = String::from("小区名称,所属街道,物业管理方式,建成年份\n");
+    for i in 0..2_500 {
+        let year = if i == 2_499 { 2999 } else { 1990 };
+        csv.push_str(&format!("小区{i},东城街道,自管,{year}\n"));
+    }
+    let (chunks, r) = chunks_of(csv.as_bytes(), FileKind::Csv, 1_000);
+    assert_eq!(chunks.len(), 2);
+    let ps = info_problems(r);
+    assert_eq!(ps.len(), 1);
+    assert_eq!(ps[0].row, 2_501);
+}
+
+fn info_problems(r: Result<anju_sheets::LedgerInfo, LedgerError>) -> Vec<Problem> {
+    match r {
+        Err(LedgerError::Problems(ps)) => ps,
+        other => panic!("expected problems, got {other:?}"),
+    }
+}
+
+#[test]
+fn the_sink_can_stop_the_reading() {
+    let rows = generate_bench_ledger(1_500, 5);
+    let bytes = write_ledger_to_buffer(&rows).expect("writes");
+    let mut seen = 0;
+    let r = read_ledger_bytes_chunks(&bytes, FileKind::Xlsx, &opts(), 500, |_| {
+        seen += 1;
+        ControlFlow::Break(())
+    });
+    assert!(matches!(r, Err(LedgerError::Cancelled)), "{r:?}");
+    assert_eq!(seen, 1);
 }

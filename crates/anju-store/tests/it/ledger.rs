@@ -344,3 +344,234 @@ async fn import_20000_rows_and_reimport(db: TestDb) {
     assert_eq!((third.updated, third.unchanged), (20, 19_980));
     assert_eq!(s.audit_count().await.unwrap(), audit + 21);
 }
+
+/// Everything a ledger import can write, counted (to show that nothing was).
+async fn footprint(s: &anju_store::Store) -> (i64, usize, usize, usize) {
+    (
+        s.audit_count().await.unwrap(),
+        s.list_regions().await.unwrap().len(),
+        s.list_companies().await.unwrap().len(),
+        s.list_compounds(&CompoundFilter {
+            include_archived: true,
+            ..CompoundFilter::default()
+        })
+        .await
+        .unwrap()
+        .len(),
+    )
+}
+
+both!(chunked_import_equals_one_batch);
+async fn chunked_import_equals_one_batch(db: TestDb) {
+    let s = &db.store;
+    let rows = generated(1_000);
+    let mut import = s.begin_ledger(&clerk(), date(2022, 3, 1)).await.unwrap();
+    for chunk in rows.chunks(300) {
+        import.apply(chunk).await.unwrap();
+    }
+    assert_eq!(import.rows(), 1_000);
+    let sum = import.commit().await.unwrap();
+    assert_eq!(
+        sum,
+        ApplySummary {
+            inserted: 1_000,
+            companies_created: 50,
+            regions_created: 1 + 20 + 100,
+            ..ApplySummary::default()
+        }
+    );
+    let after = footprint(s).await;
+    assert_eq!(
+        after.0,
+        1 + 121 + 50 + 1_000,
+        "import, regions, companies, compounds"
+    );
+
+    // Every inserted row is audited with every value it was written with.
+    let all = s.list_compounds(&CompoundFilter::default()).await.unwrap();
+    for c in all.iter().take(50) {
+        let trail = s
+            .audit_entries(&AuditFilter {
+                entity: Some("compound".into()),
+                entity_id: Some(c.id),
+                ..AuditFilter::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(trail.len(), 1);
+        let doc = trail[0].after.as_ref().unwrap();
+        assert_eq!(doc["id"], c.id);
+        assert_eq!(doc["version"], 1);
+        assert_eq!(doc["street_id"], c.street_id);
+        assert_eq!(doc["created_at"], serde_json::json!(c.created_at));
+        // Absent keys are the empty values: the document reads back as the stored compound.
+        let back: anju_core::Compound = serde_json::from_value(fill_defaults(&doc["compound"]))
+            .unwrap_or_else(|e| panic!("{e}: {doc}"));
+        assert_eq!(back, c.compound, "{doc}");
+    }
+
+    // The same ledger again, in other chunks, as one batch: nothing changes.
+    let mut import = s.begin_ledger(&clerk(), date(2022, 4, 1)).await.unwrap();
+    for chunk in rows.chunks(77) {
+        import.apply(chunk).await.unwrap();
+    }
+    let again = import.commit().await.unwrap();
+    assert_eq!(
+        again,
+        ApplySummary {
+            unchanged: 1_000,
+            ..ApplySummary::default()
+        }
+    );
+    assert_eq!(footprint(s).await, after);
+    let again = s
+        .apply_ledger(&clerk(), &rows, date(2022, 4, 1))
+        .await
+        .unwrap();
+    assert_eq!(again.unchanged, 1_000);
+    assert_eq!(footprint(s).await, after);
+}
+
+/// The compact audit document with the keys it leaves out put back as null / zeros.
+fn fill_defaults(doc: &serde_json::Value) -> serde_json::Value {
+    let mut doc = doc.clone();
+    let obj = doc.as_object_mut().unwrap();
+    for k in [
+        "district",
+        "community",
+        "address",
+        "built_year",
+        "area",
+        "area_multi",
+        "area_high",
+        "buildings",
+        "households",
+        "category",
+        "company",
+        "company_code",
+        "management_area",
+        "coords",
+        "remarks",
+    ] {
+        obj.entry(k).or_insert(serde_json::Value::Null);
+    }
+    for k in ["infra", "needs"] {
+        obj.entry(k)
+            .or_insert(serde_json::json!([0, 0, 0, 0, 0, 0, 0, 0]));
+    }
+    doc
+}
+
+both!(bad_row_in_last_chunk_rolls_back_earlier_chunks);
+async fn bad_row_in_last_chunk_rolls_back_earlier_chunks(db: TestDb) {
+    let s = &db.store;
+    let base = generated(30);
+    s.apply_ledger(&clerk(), &base, date(2022, 3, 1))
+        .await
+        .unwrap();
+    let before = footprint(s).await;
+    let stored = s.list_compounds(&CompoundFilter::default()).await.unwrap();
+
+    // Updates of the stored rows, new streets, companies and compounds over several chunks,
+    // then, in the last chunk, a compound already listed in the first one.
+    let mut rows: Vec<_> = base
+        .iter()
+        .map(|r| {
+            let mut r = r.clone();
+            r.households = Some(999);
+            r.mode = ManagementMode::StateTakeover;
+            r
+        })
+        .collect();
+    for i in 0..1_200 {
+        let mut c = compound(&format!("新建小区{i}"), &format!("新{}镇", i % 7), "新社区");
+        if i % 2 == 0 {
+            c.company = Some(format!("新来的物业公司{}", i % 9));
+        }
+        rows.push(c);
+    }
+    let mut dup = rows[5].clone();
+    dup.remarks = Some("又写了一遍".into());
+    rows.push(dup);
+    let chunks: Vec<&[anju_core::Compound]> = rows.chunks(400).collect();
+    assert_eq!(chunks.len(), 4);
+
+    let mut import = s.begin_ledger(&officer(), date(2022, 6, 1)).await.unwrap();
+    for c in &chunks[..3] {
+        import.apply(c).await.unwrap();
+    }
+    let err = import.apply(chunks[3]).await.unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Invalid(m) if m.contains("第 6 条与第 1231 条")),
+        "{err}"
+    );
+    // A spoiled import takes nothing more.
+    assert!(import.apply(&rows[..1]).await.is_err());
+    assert!(import.commit().await.is_err());
+    assert_eq!(
+        footprint(s).await,
+        before,
+        "nothing of the first chunks remains"
+    );
+    assert_eq!(
+        s.list_compounds(&CompoundFilter::default()).await.unwrap(),
+        stored
+    );
+
+    // The reader found a bad row in the last chunk after the store took every chunk: the
+    // caller rolls back (or just drops the import).
+    let good: Vec<_> = rows[..rows.len() - 1].to_vec();
+    let mut import = s.begin_ledger(&officer(), date(2022, 6, 1)).await.unwrap();
+    for c in good.chunks(400) {
+        import.apply(c).await.unwrap();
+    }
+    import.rollback().await.unwrap();
+    assert_eq!(footprint(s).await, before);
+    let mut import = s.begin_ledger(&officer(), date(2022, 6, 1)).await.unwrap();
+    for c in good.chunks(400) {
+        import.apply(c).await.unwrap();
+    }
+    drop(import);
+    assert_eq!(footprint(s).await, before);
+    for c in &stored {
+        assert_eq!(s.mode_history(c.id).await.unwrap().len(), 1);
+    }
+
+    // And the same rows commit cleanly when nothing is wrong.
+    let mut import = s.begin_ledger(&officer(), date(2022, 6, 1)).await.unwrap();
+    for c in good.chunks(400) {
+        import.apply(c).await.unwrap();
+    }
+    let sum = import.commit().await.unwrap();
+    assert_eq!((sum.inserted, sum.updated, sum.unchanged), (1_200, 30, 0));
+}
+
+both!(company_code_learned_in_a_later_chunk);
+async fn company_code_learned_in_a_later_chunk(db: TestDb) {
+    let s = &db.store;
+    // Stored: a compound served by a company without a code on file.
+    let mut a = compound("阳光小区", "大沁他拉街道", "西湖社区");
+    a.company = Some("安居物业".into());
+    s.apply_ledger(&clerk(), std::slice::from_ref(&a), date(2022, 3, 1))
+        .await
+        .unwrap();
+    let audit = s.audit_count().await.unwrap();
+    // The new ledger lists it unchanged in the first chunk and gives the company's code in a
+    // later one: the compound is unchanged (as in one batch), the company gains its code.
+    let mut b = compound("幸福里", "大沁他拉街道", "西湖社区");
+    b.company = Some("安居物业".into());
+    b.company_code = Some(code(7));
+    let c = compound("新华园", "大沁他拉街道", "西湖社区");
+    let mut import = s.begin_ledger(&clerk(), date(2022, 4, 1)).await.unwrap();
+    import.apply(std::slice::from_ref(&a)).await.unwrap();
+    import.apply(&[b.clone(), c.clone()]).await.unwrap();
+    import.apply(std::slice::from_ref(&a)).await.unwrap_err();
+    drop(import);
+    assert_eq!(s.audit_count().await.unwrap(), audit);
+
+    let mut import = s.begin_ledger(&clerk(), date(2022, 4, 1)).await.unwrap();
+    import.apply(&[c, b]).await.unwrap();
+    import.apply(&[a]).await.unwrap();
+    let sum = import.commit().await.unwrap();
+    assert_eq!((sum.inserted, sum.updated, sum.unchanged), (2, 0, 1));
+}

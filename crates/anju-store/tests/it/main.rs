@@ -13,4 +13,6 @@ mod credit_tasks;
 mod integrity;
 mod ledger;
 mod lifecycle;
+mod oversight;
 mod regions;
+mod surveys_fees;

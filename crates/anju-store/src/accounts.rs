@@ -1,0 +1,179 @@
+//! 收支公示 (seed 002 七(四)): income — 物业服务费, 公共收益, 区政府物业补贴 — and spending (by
+//! category) per compound and period, audited and versioned; a statement per compound and
+//! period as data ([`AccountStatement`], serializable) for the public page, with the owners'
+//! body share of fee income (seed 004: 6–10 %, refused outside).
+
+use crate::audit::{self, Actor, NewAudit, to_json};
+use crate::compounds::fetch_compound;
+use crate::sql::{Cols, dyn_query, now_ts};
+use crate::{Result, Store, StoreError};
+use anju_core::Fen;
+use anju_core::accounts::{EntryKind, Line, OwnersShare, Totals, totals};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use sqlx::any::AnyRow;
+
+pub(crate) const ACCOUNT_ENTRY: &str = "account_entry";
+
+/// A line to add.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewAccountEntry {
+    pub compound_id: i64,
+    /// "2026H1", "2026-03" …
+    pub period: String,
+    pub kind: EntryKind,
+    /// Required for spending (保洁、保安、维修 …).
+    pub category: Option<String>,
+    pub amount: Fen,
+    pub note: Option<String>,
+}
+
+/// A stored line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountEntry {
+    pub id: i64,
+    pub compound_id: i64,
+    pub period: String,
+    pub kind: EntryKind,
+    pub category: Option<String>,
+    pub amount: Fen,
+    pub note: Option<String>,
+    pub version: i64,
+    pub created_at: String,
+}
+
+/// 收支公示 of one compound for one period: the data the public page and the CLI render.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountStatement {
+    pub compound_id: i64,
+    pub compound: String,
+    pub street: String,
+    pub period: String,
+    pub entries: Vec<AccountEntry>,
+    pub totals: Totals,
+}
+
+const ENTRY_SELECT: &str = "SELECT id, compound_id, period, kind, category, amount_fen, note, \
+     version, created_at FROM account_entries";
+
+fn entry_from_row(row: &AnyRow) -> Result<AccountEntry> {
+    let mut c = Cols::new(row);
+    Ok(AccountEntry {
+        id: c.i64()?,
+        compound_id: c.i64()?,
+        period: c.string()?,
+        kind: {
+            let k = c.string()?;
+            EntryKind::from_code(&k)
+                .ok_or_else(|| StoreError::Corrupt(format!("未知的收支类别 '{k}'")))?
+        },
+        category: c.opt_string()?,
+        amount: Fen(c.i64()?),
+        note: c.opt_string()?,
+        version: c.i64()?,
+        created_at: c.string()?,
+    })
+}
+
+impl Store {
+    /// Adds an income or spending line, audited.
+    pub async fn add_account_entry(
+        &self,
+        actor: &Actor,
+        e: &NewAccountEntry,
+    ) -> Result<AccountEntry> {
+        if e.period.trim().is_empty() {
+            return Err(StoreError::Invalid("公示期间不能为空".into()));
+        }
+        if e.amount.is_negative() {
+            return Err(StoreError::Invalid("金额不能为负数".into()));
+        }
+        let category = e
+            .category
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_string);
+        if e.kind == EntryKind::Spending && category.is_none() {
+            return Err(StoreError::Invalid(
+                "支出须注明类别（如 保洁、保安、维修）".into(),
+            ));
+        }
+        let at = now_ts();
+        let mut tx = self.begin_write().await?;
+        fetch_compound(&mut tx, e.compound_id).await?;
+        let row = sqlx::query(
+            "INSERT INTO account_entries (compound_id, period, kind, category, amount_fen, note, \
+             version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7) \
+             RETURNING id",
+        )
+        .bind(e.compound_id)
+        .bind(e.period.trim().to_string())
+        .bind(e.kind.code())
+        .bind(category)
+        .bind(e.amount.0)
+        .bind(e.note.clone())
+        .bind(at.clone())
+        .fetch_one(&mut *tx)
+        .await?;
+        let id = Cols::new(&row).i64()?;
+        let stored = dyn_query(format!("{ENTRY_SELECT} WHERE id = $1"))
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let stored = entry_from_row(&stored)?;
+        audit::append(
+            &mut tx,
+            actor,
+            &at,
+            vec![NewAudit {
+                action: "insert",
+                entity: ACCOUNT_ENTRY,
+                entity_id: Some(id),
+                before: None,
+                after: Some(to_json(&stored)?),
+            }],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(stored)
+    }
+
+    /// The statement of a compound for a period, with the owners' body share of fee income at
+    /// `share_percent` (6–10 inclusive, seed 004; refused outside).
+    pub async fn account_statement(
+        &self,
+        compound_id: i64,
+        period: &str,
+        share_percent: Decimal,
+    ) -> Result<AccountStatement> {
+        let share =
+            OwnersShare::new(share_percent).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let mut conn = self.pool.acquire().await?;
+        let compound = fetch_compound(&mut conn, compound_id).await?;
+        let rows = dyn_query(format!(
+            "{ENTRY_SELECT} WHERE compound_id = $1 AND period = $2 ORDER BY id"
+        ))
+        .bind(compound_id)
+        .bind(period.trim().to_string())
+        .fetch_all(&mut *conn)
+        .await?;
+        let entries: Vec<AccountEntry> = rows.iter().map(entry_from_row).collect::<Result<_>>()?;
+        let lines: Vec<Line> = entries
+            .iter()
+            .map(|e| Line {
+                kind: e.kind,
+                category: e.category.clone(),
+                amount: e.amount,
+            })
+            .collect();
+        Ok(AccountStatement {
+            compound_id,
+            compound: compound.compound.name.clone(),
+            street: compound.compound.street.clone(),
+            period: period.trim().to_string(),
+            totals: totals(&lines, share),
+            entries,
+        })
+    }
+}

@@ -1,0 +1,474 @@
+//! 投诉 (seeds 002, 003 "建立健全物业投诉责任机制"): a complaint from a resident or the 12345
+//! hotline about a compound, assigned to the compound's current company, with deadlines to sign
+//! for it (签收) and to answer counted in working days, the answer, the resident's rating and
+//! closing. Each step is one audited transaction. Counts per company and period feed the credit
+//! file (`complaint` records) through [`Store::add_company_record`].
+
+use crate::audit::{self, Actor, NewAudit, to_json};
+use crate::compounds::fetch_compound;
+use crate::sql::{Cols, Val, bind_all, date_text, dyn_query, now_ts, parse_date};
+use crate::{CompanyRecord, NewCompanyRecord, Result, Store, StoreError};
+use anju_core::assessment::{Period, add_working_days};
+use anju_core::credit::{CreditRecord, RecordKind};
+use anju_core::oversight::{ComplaintSource, ComplaintStatus};
+use serde::{Deserialize, Serialize};
+use sqlx::AnyConnection;
+use sqlx::any::AnyRow;
+
+pub(crate) const COMPLAINT: &str = "complaint";
+
+/// Deadlines of a complaint, in working days after the day it was received: Saturdays and Sundays
+/// are skipped; public holidays are **not** modelled unless listed in `holidays`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ComplaintRules {
+    /// 签收 within this many working days (default 1).
+    pub sign_working_days: u32,
+    /// 答复 within this many working days (default 3).
+    pub answer_working_days: u32,
+    pub holidays: Vec<jiff::civil::Date>,
+}
+
+impl Default for ComplaintRules {
+    fn default() -> ComplaintRules {
+        ComplaintRules {
+            sign_working_days: 1,
+            answer_working_days: 3,
+            holidays: Vec::new(),
+        }
+    }
+}
+
+/// A complaint to record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewComplaint {
+    pub compound_id: i64,
+    pub source: ComplaintSource,
+    /// 类别 (环境卫生, 维修, 收费, 秩序 …), free text.
+    pub category: String,
+    pub text: String,
+    pub received_on: jiff::civil::Date,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Complaint {
+    pub id: i64,
+    pub compound_id: i64,
+    pub compound: String,
+    pub company_id: Option<i64>,
+    pub company: Option<String>,
+    pub source: ComplaintSource,
+    pub category: String,
+    pub text: String,
+    pub received_on: jiff::civil::Date,
+    pub sign_deadline: jiff::civil::Date,
+    pub answer_deadline: jiff::civil::Date,
+    pub status: ComplaintStatus,
+    pub signed_on: Option<jiff::civil::Date>,
+    pub answer: Option<String>,
+    pub answered_on: Option<jiff::civil::Date>,
+    /// The resident's rating, 1–5.
+    pub rating: Option<u32>,
+    pub closed_on: Option<jiff::civil::Date>,
+    pub version: i64,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl Complaint {
+    /// Not signed for after the sign deadline (the deadline day itself is on time).
+    pub fn sign_overdue(&self, as_of: jiff::civil::Date) -> bool {
+        self.status == ComplaintStatus::Received && as_of > self.sign_deadline
+    }
+
+    /// Not answered after the answer deadline.
+    pub fn answer_overdue(&self, as_of: jiff::civil::Date) -> bool {
+        matches!(
+            self.status,
+            ComplaintStatus::Received | ComplaintStatus::Signed
+        ) && as_of > self.answer_deadline
+    }
+
+    /// Signed for or answered after its deadline.
+    pub fn late(&self) -> bool {
+        self.signed_on.is_some_and(|d| d > self.sign_deadline)
+            || self.answered_on.is_some_and(|d| d > self.answer_deadline)
+    }
+}
+
+/// Which complaints to list; by received date then id.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ComplaintFilter {
+    pub compound_id: Option<i64>,
+    /// A company sees only its own complaints: pass its id.
+    pub company_id: Option<i64>,
+    pub status: Option<ComplaintStatus>,
+    /// Received in this period.
+    pub period: Option<Period>,
+}
+
+const SELECT: &str = "SELECT p.id, p.compound_id, c.name, p.company_id, co.name, p.source, \
+     p.category, p.text, p.received_on, p.sign_deadline, p.answer_deadline, p.status, \
+     p.signed_on, p.answer, p.answered_on, p.rating, p.closed_on, p.version, p.created_at, \
+     p.updated_at FROM complaints p JOIN compounds c ON c.id = p.compound_id \
+     LEFT JOIN companies co ON co.id = p.company_id";
+
+fn opt_date(s: Option<String>) -> Result<Option<jiff::civil::Date>> {
+    s.map(|s| parse_date(&s)).transpose()
+}
+
+fn from_row(row: &AnyRow) -> Result<Complaint> {
+    let mut c = Cols::new(row);
+    Ok(Complaint {
+        id: c.i64()?,
+        compound_id: c.i64()?,
+        compound: c.string()?,
+        company_id: c.opt_i64()?,
+        company: c.opt_string()?,
+        source: {
+            let s = c.string()?;
+            ComplaintSource::from_code(&s)
+                .ok_or_else(|| StoreError::Corrupt(format!("未知的投诉来源 '{s}'")))?
+        },
+        category: c.string()?,
+        text: c.string()?,
+        received_on: parse_date(&c.string()?)?,
+        sign_deadline: parse_date(&c.string()?)?,
+        answer_deadline: parse_date(&c.string()?)?,
+        status: {
+            let s = c.string()?;
+            ComplaintStatus::from_code(&s)
+                .ok_or_else(|| StoreError::Corrupt(format!("未知的投诉状态 '{s}'")))?
+        },
+        signed_on: opt_date(c.opt_string()?)?,
+        answer: c.opt_string()?,
+        answered_on: opt_date(c.opt_string()?)?,
+        rating: c.opt_u32()?,
+        closed_on: opt_date(c.opt_string()?)?,
+        version: c.i64()?,
+        created_at: c.string()?,
+        updated_at: c.string()?,
+    })
+}
+
+async fn fetch(conn: &mut AnyConnection, id: i64) -> Result<Complaint> {
+    let row = dyn_query(format!("{SELECT} WHERE p.id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound {
+            entity: COMPLAINT,
+            id,
+        })?;
+    from_row(&row)
+}
+
+fn own(c: &Complaint, as_company_id: i64) -> Result<()> {
+    if c.company_id != Some(as_company_id) {
+        return Err(StoreError::Invalid(format!(
+            "无权操作：投诉 {} 不是交办给本企业的",
+            c.id
+        )));
+    }
+    Ok(())
+}
+
+fn wrong_status(c: &Complaint, what: &str) -> StoreError {
+    StoreError::Invalid(format!(
+        "投诉 {} 当前为“{}”，不能{what}",
+        c.id,
+        c.status.label(anju_core::Lang::Zh)
+    ))
+}
+
+impl Store {
+    /// Records a complaint, assigned to the compound's current company, with its deadlines.
+    pub async fn add_complaint(
+        &self,
+        actor: &Actor,
+        new: NewComplaint,
+        rules: &ComplaintRules,
+    ) -> Result<Complaint> {
+        let category = new.category.trim().to_string();
+        let text = new.text.trim().to_string();
+        if category.is_empty() || text.is_empty() {
+            return Err(StoreError::Invalid("投诉类别和内容不能为空".into()));
+        }
+        let sign = add_working_days(new.received_on, rules.sign_working_days, &rules.holidays);
+        let answer = add_working_days(new.received_on, rules.answer_working_days, &rules.holidays);
+        let at = now_ts();
+        let mut tx = self.begin_write().await?;
+        let compound = fetch_compound(&mut tx, new.compound_id).await?;
+        let row = sqlx::query(
+            "INSERT INTO complaints (compound_id, company_id, source, category, text, received_on, \
+             sign_deadline, answer_deadline, status, version, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'received', 1, $9, $9) RETURNING id",
+        )
+        .bind(new.compound_id)
+        .bind(compound.company_id)
+        .bind(new.source.code())
+        .bind(category)
+        .bind(text)
+        .bind(date_text(new.received_on))
+        .bind(date_text(sign))
+        .bind(date_text(answer.max(sign)))
+        .bind(at.clone())
+        .fetch_one(&mut *tx)
+        .await?;
+        let id = Cols::new(&row).i64()?;
+        let after = fetch(&mut tx, id).await?;
+        audit::append(
+            &mut tx,
+            actor,
+            &at,
+            vec![NewAudit {
+                action: "insert",
+                entity: COMPLAINT,
+                entity_id: Some(id),
+                before: None,
+                after: Some(to_json(&after)?),
+            }],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    pub async fn get_complaint(&self, id: i64) -> Result<Complaint> {
+        let mut conn = self.pool.acquire().await?;
+        fetch(&mut conn, id).await
+    }
+
+    pub async fn list_complaints(&self, f: &ComplaintFilter) -> Result<Vec<Complaint>> {
+        let mut sql = format!("{SELECT} WHERE 1 = 1");
+        let mut vals = Vec::new();
+        if let Some(id) = f.compound_id {
+            vals.push(Val::int(id));
+            sql.push_str(&format!(" AND p.compound_id = ${}", vals.len()));
+        }
+        if let Some(id) = f.company_id {
+            vals.push(Val::int(id));
+            sql.push_str(&format!(" AND p.company_id = ${}", vals.len()));
+        }
+        if let Some(st) = f.status {
+            vals.push(Val::text(st.code()));
+            sql.push_str(&format!(" AND p.status = ${}", vals.len()));
+        }
+        if let Some(p) = f.period {
+            vals.push(Val::text(date_text(p.start)));
+            sql.push_str(&format!(" AND p.received_on >= ${}", vals.len()));
+            vals.push(Val::text(date_text(p.end)));
+            sql.push_str(&format!(" AND p.received_on <= ${}", vals.len()));
+        }
+        sql.push_str(" ORDER BY p.received_on, p.id");
+        let rows = bind_all(dyn_query(sql), vals).fetch_all(&self.pool).await?;
+        rows.iter().map(from_row).collect()
+    }
+
+    async fn complaint_step(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected_version: i64,
+        change: impl FnOnce(&mut Complaint) -> Result<()>,
+    ) -> Result<Complaint> {
+        let at = now_ts();
+        let mut tx = self.begin_write().await?;
+        let before = fetch(&mut tx, id).await?;
+        if before.version != expected_version {
+            return Err(StoreError::Conflict {
+                entity: COMPLAINT,
+                id,
+                expected: expected_version,
+                actual: before.version,
+            });
+        }
+        let mut c = before.clone();
+        change(&mut c)?;
+        let done = sqlx::query(
+            "UPDATE complaints SET status = $1, signed_on = $2, answer = $3, answered_on = $4, \
+             rating = $5, closed_on = $6, version = version + 1, updated_at = $7 \
+             WHERE id = $8 AND version = $9",
+        )
+        .bind(c.status.code())
+        .bind(c.signed_on.map(date_text))
+        .bind(c.answer.clone())
+        .bind(c.answered_on.map(date_text))
+        .bind(c.rating.map(i64::from))
+        .bind(c.closed_on.map(date_text))
+        .bind(at.clone())
+        .bind(id)
+        .bind(expected_version)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict {
+                entity: COMPLAINT,
+                id,
+                expected: expected_version,
+                actual: expected_version + 1,
+            });
+        }
+        let after = fetch(&mut tx, id).await?;
+        audit::append(
+            &mut tx,
+            actor,
+            &at,
+            vec![NewAudit {
+                action: "update",
+                entity: COMPLAINT,
+                entity_id: Some(id),
+                before: Some(to_json(&before)?),
+                after: Some(to_json(&after)?),
+            }],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// 签收 by the assigned company.
+    pub async fn sign_complaint(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected_version: i64,
+        as_company_id: i64,
+        on: jiff::civil::Date,
+    ) -> Result<Complaint> {
+        self.complaint_step(actor, id, expected_version, |c| {
+            own(c, as_company_id)?;
+            if c.status != ComplaintStatus::Received {
+                return Err(wrong_status(c, "签收"));
+            }
+            c.status = ComplaintStatus::Signed;
+            c.signed_on = Some(on);
+            Ok(())
+        })
+        .await
+    }
+
+    /// 答复 by the assigned company (after signing for it).
+    pub async fn answer_complaint(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected_version: i64,
+        as_company_id: i64,
+        text: &str,
+        on: jiff::civil::Date,
+    ) -> Result<Complaint> {
+        let text = text.trim().to_string();
+        if text.is_empty() {
+            return Err(StoreError::Invalid("答复内容不能为空".into()));
+        }
+        self.complaint_step(actor, id, expected_version, |c| {
+            own(c, as_company_id)?;
+            if c.status != ComplaintStatus::Signed {
+                return Err(wrong_status(c, "答复（请先签收）"));
+            }
+            c.status = ComplaintStatus::Answered;
+            c.answer = Some(text);
+            c.answered_on = Some(on);
+            Ok(())
+        })
+        .await
+    }
+
+    /// The resident's rating (1–5) of an answered complaint.
+    pub async fn rate_complaint(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected_version: i64,
+        rating: u32,
+    ) -> Result<Complaint> {
+        if !(1..=5).contains(&rating) {
+            return Err(StoreError::Invalid(format!(
+                "评价须为 1–5 分，而不是 {rating}"
+            )));
+        }
+        self.complaint_step(actor, id, expected_version, |c| {
+            if c.status != ComplaintStatus::Answered {
+                return Err(wrong_status(c, "评价"));
+            }
+            c.rating = Some(rating);
+            Ok(())
+        })
+        .await
+    }
+
+    /// 办结: closes an answered complaint.
+    pub async fn close_complaint(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected_version: i64,
+        on: jiff::civil::Date,
+    ) -> Result<Complaint> {
+        self.complaint_step(actor, id, expected_version, |c| {
+            if c.status != ComplaintStatus::Answered {
+                return Err(wrong_status(c, "办结"));
+            }
+            c.status = ComplaintStatus::Closed;
+            c.closed_on = Some(on);
+            Ok(())
+        })
+        .await
+    }
+
+    /// Adds, for each company with complaints received in the period, one `complaint` record with
+    /// the count to its credit file (dated `on`). A company whose file already has a complaint
+    /// record for this period from this count is skipped, so running it twice adds nothing.
+    pub async fn record_complaint_counts(
+        &self,
+        actor: &Actor,
+        period: &Period,
+        on: jiff::civil::Date,
+    ) -> Result<Vec<CompanyRecord>> {
+        let list = self
+            .list_complaints(&ComplaintFilter {
+                period: Some(*period),
+                ..ComplaintFilter::default()
+            })
+            .await?;
+        let mut counts: Vec<(i64, u32)> = Vec::new();
+        for c in &list {
+            let Some(co) = c.company_id else { continue };
+            match counts.iter_mut().find(|(id, _)| *id == co) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((co, 1)),
+            }
+        }
+        let marker = format!("投诉统计 {}", period.code());
+        let mut out = Vec::new();
+        for (company_id, n) in counts {
+            let already = self
+                .company_records(company_id)
+                .await?
+                .into_iter()
+                .any(|r| {
+                    r.record.kind == RecordKind::Complaint
+                        && r.record.note.as_deref() == Some(marker.as_str())
+                });
+            if already {
+                continue;
+            }
+            let mut record = CreditRecord::new(RecordKind::Complaint, on);
+            record.period = Some(period.code());
+            record.complaints = Some(n);
+            record.note = Some(marker.clone());
+            out.push(
+                self.add_company_record(
+                    actor,
+                    company_id,
+                    NewCompanyRecord {
+                        record,
+                        compound_id: None,
+                    },
+                )
+                .await?,
+            );
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,524 @@
+//! Satisfaction surveys, fees and public accounts (issue #5 items 4–6), on both engines.
+
+use crate::support::{TestDb, both, clerk, compound, date, officer};
+use anju_core::accounts::EntryKind;
+use anju_core::contract::{Fees, ServiceLevel, Term};
+use anju_core::fees::{Month, MonthRange, percent_text};
+use anju_core::lifecycle::{Event, Signer};
+use anju_core::{Area, Fen, ManagementMode, OwnersBody};
+use anju_store::{
+    AuditFilter, FeeInput, NewAccountEntry, NewContract, NewSurvey, StepRequest, Store, StoreError,
+    SurveyAnswer, SurveyResult, SurveyRule,
+};
+use rust_decimal::Decimal;
+
+const STREET: &str = "大沁他拉街道";
+
+/// Compounds loaded as ledger rows; returns their ids in order.
+async fn compounds(s: &Store, names: &[&str]) -> Vec<i64> {
+    let rows: Vec<_> = names
+        .iter()
+        .map(|n| compound(n, STREET, "东城社区"))
+        .collect();
+    s.apply_ledger(&clerk(), &rows, date(2022, 6, 1))
+        .await
+        .unwrap();
+    let all = s.list_compounds(&Default::default()).await.unwrap();
+    names
+        .iter()
+        .map(|n| all.iter().find(|c| c.compound.name == *n).unwrap().id)
+        .collect()
+}
+
+fn new_survey(compound_id: i64, rule: SurveyRule, households: u32, tokens: u32) -> NewSurvey {
+    NewSurvey {
+        compound_id,
+        period: "2026H1".into(),
+        starts_on: Some(date(2026, 6, 1)),
+        ends_on: Some(date(2026, 6, 30)),
+        rule,
+        households: Some(households),
+        tokens: Some(tokens),
+    }
+}
+
+fn yes() -> SurveyAnswer {
+    SurveyAnswer {
+        satisfied: true,
+        score: Some(5),
+        comment: None,
+    }
+}
+
+fn no() -> SurveyAnswer {
+    SurveyAnswer {
+        satisfied: false,
+        score: None,
+        comment: Some("垃圾清运不及时".into()),
+    }
+}
+
+/// A survey with `satisfied` + `dissatisfied` answers; returns its closed result.
+async fn answered(
+    s: &Store,
+    compound_id: i64,
+    rule: SurveyRule,
+    households: u32,
+    satisfied: u32,
+    dissatisfied: u32,
+) -> SurveyResult {
+    let (survey, tokens) = s
+        .create_survey(
+            &officer(),
+            &new_survey(compound_id, rule, households, satisfied + dissatisfied),
+        )
+        .await
+        .unwrap();
+    for (i, t) in tokens.iter().enumerate() {
+        let a = if (i as u32) < satisfied { yes() } else { no() };
+        s.answer_survey(&t.token, compound_id, &a).await.unwrap();
+    }
+    s.close_survey(&officer(), survey.id, survey.version)
+        .await
+        .unwrap()
+}
+
+both!(sample_sizes_follow_the_rule);
+async fn sample_sizes_follow_the_rule(db: TestDb) {
+    let s = &db.store;
+    let id = compounds(s, &["光明小区"]).await[0];
+    // (households, Erqi ≥ 10 % rounded up, Daqintala ≤ 100 → ≥ 10 (never more than all), > 100 → 10 %)
+    for (households, erqi, daqintala) in [
+        (9, 1, 9),
+        (10, 1, 10),
+        (99, 10, 10),
+        (100, 10, 10),
+        (101, 11, 11),
+        (1_000, 100, 100),
+    ] {
+        for (rule, want) in [(SurveyRule::Erqi, erqi), (SurveyRule::Daqintala, daqintala)] {
+            let mut n = new_survey(id, rule, households, 0);
+            n.tokens = None; // the required sample
+            let (survey, tokens) = s.create_survey(&officer(), &n).await.unwrap();
+            assert_eq!(survey.required_sample, want, "{rule:?} {households}");
+            assert_eq!(tokens.len() as u32, want);
+            assert!(tokens.iter().all(|t| t.token.len() == 32));
+        }
+    }
+    // More tokens than households is refused.
+    let err = s
+        .create_survey(&officer(), &new_survey(id, SurveyRule::Erqi, 9, 10))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Invalid(_)), "{err}");
+    // Without --households, the ledger's figure (96 households) is used.
+    let mut n = new_survey(id, SurveyRule::Daqintala, 0, 0);
+    n.households = None;
+    n.tokens = None;
+    let (survey, _) = s.create_survey(&officer(), &n).await.unwrap();
+    assert_eq!((survey.households, survey.required_sample), (96, 10));
+}
+
+both!(erqi_points_and_daqintala_gate_at_the_boundaries);
+async fn erqi_points_and_daqintala_gate_at_the_boundaries(db: TestDb) {
+    let s = &db.store;
+    let id = compounds(s, &["团结楼"]).await[0];
+    // End to end at 79.9 %: 1,000 households, 1,000 answers, 799 satisfied.
+    let r = answered(s, id, SurveyRule::Erqi, 1_000, 799, 201).await;
+    assert!(r.valid && r.survey.closed);
+    assert_eq!(r.rate, Some(Decimal::new(799, 3)));
+    assert_eq!(r.rate_text.as_deref(), Some("79.9%"));
+    assert_eq!(r.erqi_points, Some(Decimal::from(8)));
+    assert_eq!(r.daqintala_gate, Some(false));
+    assert!(!r.dismissal_triggered);
+    // The other boundaries from the same counts, scored by the same function.
+    for (satisfied, points, gate) in [
+        (800, 10, true),
+        (799, 8, false),
+        (500, 5, false),
+        (499, 0, false),
+    ] {
+        let r = SurveyResult::from_counts(r.survey.clone(), 1_000, 1_000, satisfied).unwrap();
+        assert_eq!(r.erqi_points, Some(Decimal::from(points)), "{satisfied}");
+        assert_eq!(r.daqintala_gate, Some(gate), "{satisfied}");
+    }
+    // 80 % end to end on a small compound: 10 households, 8 of 10 satisfied.
+    let r = answered(s, id, SurveyRule::Daqintala, 10, 8, 2).await;
+    assert_eq!(r.erqi_points, Some(Decimal::from(10)));
+    assert_eq!(r.daqintala_gate, Some(true));
+}
+
+both!(a_token_works_once_and_only_for_its_compound);
+async fn a_token_works_once_and_only_for_its_compound(db: TestDb) {
+    let s = &db.store;
+    let ids = compounds(s, &["税务局宿舍", "农行家属院"]).await;
+    let (survey, tokens) = s
+        .create_survey(&officer(), &new_survey(ids[0], SurveyRule::Erqi, 20, 3))
+        .await
+        .unwrap();
+    assert_eq!(tokens[0].link(), format!("/s/{}", tokens[0].token));
+    // Distinct, unguessable tokens.
+    assert_ne!(tokens[0].token, tokens[1].token);
+    s.answer_survey(&tokens[0].token, ids[0], &yes())
+        .await
+        .unwrap();
+    let err = s
+        .answer_survey(&tokens[0].token, ids[0], &no())
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("已使用过"), "{err}");
+    let err = s
+        .answer_survey(&tokens[1].token, ids[1], &yes())
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("不属于该小区"), "{err}");
+    let err = s
+        .answer_survey("0123456789abcdef0123456789abcdef", ids[0], &yes())
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("无效"), "{err}");
+    let err = s
+        .answer_survey(
+            &tokens[2].token,
+            ids[0],
+            &SurveyAnswer {
+                satisfied: true,
+                score: Some(6),
+                comment: None,
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("1–5"), "{err}");
+    // Only the first answer counted.
+    let r = s.survey_result(survey.id).await.unwrap();
+    assert_eq!((r.issued, r.responses, r.satisfied), (3, 1, 1));
+    // Stale version refused; a closed survey takes no answers.
+    let err = s
+        .close_survey(&officer(), survey.id, survey.version + 1)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { .. }), "{err}");
+    s.close_survey(&officer(), survey.id, survey.version)
+        .await
+        .unwrap();
+    let err = s
+        .answer_survey(&tokens[1].token, ids[0], &yes())
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("已结束"), "{err}");
+    // Audited: creation, the one answer (without the token), the close.
+    let audits = s
+        .audit_entries(&AuditFilter {
+            entity: Some("survey".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        audits.iter().map(|a| a.action.as_str()).collect::<Vec<_>>(),
+        vec!["close", "insert"]
+    );
+    let answers = s
+        .audit_entries(&AuditFilter {
+            entity: Some("survey_response".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(answers.len(), 1);
+    let text = serde_json::to_string(&answers[0].after).unwrap();
+    assert!(!text.contains(&tokens[0].token));
+}
+
+both!(too_few_responses_is_invalid_and_not_scored);
+async fn too_few_responses_is_invalid_and_not_scored(db: TestDb) {
+    let s = &db.store;
+    let id = compounds(s, &["供销社家属院"]).await[0];
+    // Daqintala, 100 households: 10 required; 9 answers, all dissatisfied.
+    let r = answered(s, id, SurveyRule::Daqintala, 100, 0, 9).await;
+    assert_eq!(r.survey.required_sample, 10);
+    assert!(!r.valid);
+    assert!(
+        r.invalid_reason.as_deref().unwrap().contains("样本不足"),
+        "{:?}",
+        r.invalid_reason
+    );
+    assert_eq!(r.erqi_points, None);
+    assert_eq!(r.daqintala_gate, None);
+    assert!(!r.dismissal_triggered, "an invalid survey raises nothing");
+    assert_eq!(r.rate, Some(Decimal::ZERO));
+}
+
+async fn signed(s: &Store, id: i64) -> i64 {
+    let co = s.upsert_company(&clerk(), "乙物业", None).await.unwrap();
+    for (event, on) in [
+        (Event::Consult, date(2022, 8, 1)),
+        (
+            Event::DecideMode {
+                mode: ManagementMode::Professional,
+            },
+            date(2022, 8, 5),
+        ),
+        (
+            Event::SettleOwners {
+                body: OwnersBody::None,
+            },
+            date(2022, 8, 10),
+        ),
+        (Event::SelectCompany { company_id: co }, date(2022, 8, 20)),
+    ] {
+        let v = s.lifecycle(id).await.unwrap().version;
+        s.advance(&officer(), id, v, &StepRequest::new(event, on))
+            .await
+            .unwrap();
+    }
+    s.sign_contract(
+        &officer(),
+        &NewContract {
+            compound_ids: vec![id],
+            company_id: co,
+            signer: Signer::Community,
+            signer_name: None,
+            signed_on: date(2022, 9, 1),
+            entry_on: Some(date(2022, 10, 1)),
+            term: Term::years(10),
+            service_level: ServiceLevel::TWO,
+            min_level: Some(ServiceLevel::TWO),
+            fees: Fees::LIAOCHENG_2021,
+            served_area: Area::from_m2(8000),
+            notice_on: None,
+        },
+    )
+    .await
+    .unwrap()
+    .id
+}
+
+both!(dismissal_proposal_above_half_dissatisfied_not_at_half);
+async fn dismissal_proposal_above_half_dissatisfied_not_at_half(db: TestDb) {
+    let s = &db.store;
+    let id = compounds(s, &["农业银行家属院"]).await[0];
+    let contract = signed(s, id).await;
+    // Exactly 50 % dissatisfied (500 of 1,000): no proposal.
+    let half = answered(s, id, SurveyRule::Erqi, 1_000, 500, 500).await;
+    assert!(half.valid && !half.dismissal_triggered);
+    assert_eq!(half.survey.dismissal_proposal_id, None);
+    // 50.1 % (501 of 1,000): the proposal is raised on the compound's contract.
+    let more = answered(s, id, SurveyRule::Erqi, 1_000, 499, 501).await;
+    assert!(more.valid && more.dismissal_triggered);
+    assert_eq!(more.erqi_points, Some(Decimal::ZERO));
+    let pid = more.survey.dismissal_proposal_id.unwrap();
+    let proposals = s.dismissal_proposals(contract).await.unwrap();
+    assert_eq!(proposals.len(), 1);
+    assert_eq!(proposals[0].id, pid);
+    assert!(proposals[0].raised);
+    assert_eq!(proposals[0].survey.dissatisfied, 501);
+    assert!(proposals[0].note.as_deref().unwrap().contains("抽样"));
+}
+
+fn month(s: &str) -> Month {
+    Month::parse(s).unwrap()
+}
+
+fn fee(compound_id: i64, m: &str, billed: i64, collected: i64) -> FeeInput {
+    FeeInput {
+        compound_id,
+        month: month(m),
+        billed: Fen(billed),
+        collected: Fen(collected),
+    }
+}
+
+both!(collection_rate_per_period_and_cumulative);
+async fn collection_rate_per_period_and_cumulative(db: TestDb) {
+    let s = &db.store;
+    let id = compounds(s, &["光明小区"]).await[0];
+    // Nothing billed yet: an error, not a division by zero.
+    let err = s
+        .collection_rate(id, MonthRange::parse("2026-01").unwrap())
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("收缴率无法计算：应收为零"),
+        "{err}"
+    );
+    // A month billed at zero is the same error.
+    s.set_fee_month(&clerk(), &fee(id, "2026-01", 0, 0), None)
+        .await
+        .unwrap();
+    assert!(
+        s.collection_rate(id, MonthRange::parse("2026-01").unwrap())
+            .await
+            .is_err()
+    );
+    // 2026-02..06: 12,000.00 billed a month; collected 9,600 / 12,000 / 6,000 / 12,000 / 8,400.
+    for (m, c) in [
+        ("2026-02", 960_000),
+        ("2026-03", 1_200_000),
+        ("2026-04", 600_000),
+        ("2026-05", 1_200_000),
+        ("2026-06", 840_000),
+    ] {
+        s.set_fee_month(&clerk(), &fee(id, m, 1_200_000, c), None)
+            .await
+            .unwrap();
+    }
+    let rate = |r: &str| {
+        let r = MonthRange::parse(r).unwrap();
+        async move { s.collection_rate(id, r).await.unwrap() }
+    };
+    assert_eq!(rate("2026-02").await, Decimal::new(80, 2));
+    // Q1: (0 + 9,600 + 12,000) / (0 + 12,000 + 12,000) = 90 %.
+    assert_eq!(rate("2026Q1").await, Decimal::new(90, 2));
+    // H1: 48,000 / 60,000 = 80 %.
+    assert_eq!(rate("2026H1").await, Decimal::new(80, 2));
+    assert_eq!(rate("2026").await, Decimal::new(80, 2));
+    assert_eq!(percent_text(rate("2026-04..2026-05").await), "75.00 %");
+    let cum = s
+        .cumulative_collection_rate(id, month("2026-04"), month("2026-12"))
+        .await
+        .unwrap();
+    // 26,400 / 36,000, exact (not rounded before it is shown).
+    assert_eq!(cum, Decimal::from(264) / Decimal::from(360));
+    assert_eq!(percent_text(cum), "73.33 %");
+    // Liaocheng: contract year 1 of a contract starting 2026-01.
+    let y1 = s
+        .contract_year_collection_rate(id, month("2026-01"), 1)
+        .await
+        .unwrap();
+    assert_eq!(y1, Decimal::new(80, 2));
+    // Stale version refused.
+    let cur = s
+        .fee_months(id, Some(MonthRange::parse("2026-02").unwrap()))
+        .await
+        .unwrap();
+    let err = s
+        .set_fee_month(
+            &clerk(),
+            &fee(id, "2026-02", 1_200_000, 1),
+            Some(cur[0].version + 1),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { .. }), "{err}");
+    let audits = s
+        .audit_entries(&AuditFilter {
+            entity: Some("fee_month".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(audits.len(), 6);
+}
+
+both!(fee_import_is_all_or_nothing_and_idempotent);
+async fn fee_import_is_all_or_nothing_and_idempotent(db: TestDb) {
+    let s = &db.store;
+    let ids = compounds(s, &["团结楼", "税务局宿舍"]).await;
+    let rows = vec![
+        fee(ids[0], "2026-01", 1_000_000, 900_000),
+        fee(ids[1], "2026-01", 500_000, 500_000),
+    ];
+    let sum = s.import_fees(&clerk(), &rows).await.unwrap();
+    assert_eq!((sum.inserted, sum.updated, sum.unchanged), (2, 0, 0));
+    let audits = s.audit_count().await.unwrap();
+    // The same file again changes nothing and writes no audit row.
+    let sum = s.import_fees(&clerk(), &rows).await.unwrap();
+    assert_eq!((sum.inserted, sum.updated, sum.unchanged), (0, 0, 2));
+    assert_eq!(s.audit_count().await.unwrap(), audits);
+    // A bad row (unknown compound) fails the whole import: the good change is not applied.
+    let bad = vec![
+        fee(ids[0], "2026-01", 1_000_000, 950_000),
+        fee(999_999, "2026-01", 1, 1),
+    ];
+    assert!(s.import_fees(&clerk(), &bad).await.is_err());
+    let m = s.fee_months(ids[0], None).await.unwrap();
+    assert_eq!(m[0].collected, Fen(900_000));
+    assert_eq!(s.audit_count().await.unwrap(), audits);
+}
+
+both!(account_statement_sums_and_owners_share);
+async fn account_statement_sums_and_owners_share(db: TestDb) {
+    let s = &db.store;
+    let id = compounds(s, &["供销社家属院"]).await[0];
+    for (kind, cat, fen) in [
+        (EntryKind::IncomeFees, None, 1_234_567),
+        (EntryKind::IncomePublicRevenue, None, 300_000),
+        (EntryKind::IncomeSubsidy, None, 200_000),
+        (EntryKind::Spending, Some("保洁"), 400_000),
+        (EntryKind::Spending, Some("保安"), 600_000),
+        (EntryKind::Spending, Some("保洁"), 34_567),
+    ] {
+        s.add_account_entry(
+            &clerk(),
+            &NewAccountEntry {
+                compound_id: id,
+                period: "2026H1".into(),
+                kind,
+                category: cat.map(str::to_string),
+                amount: Fen(fen),
+                note: None,
+            },
+        )
+        .await
+        .unwrap();
+    }
+    // Spending without a category is refused.
+    assert!(
+        s.add_account_entry(
+            &clerk(),
+            &NewAccountEntry {
+                compound_id: id,
+                period: "2026H1".into(),
+                kind: EntryKind::Spending,
+                category: None,
+                amount: Fen(1),
+                note: None,
+            },
+        )
+        .await
+        .is_err()
+    );
+    let st = s
+        .account_statement(id, "2026H1", Decimal::from(6))
+        .await
+        .unwrap();
+    let t = &st.totals;
+    assert_eq!(t.income, Fen(1_734_567));
+    assert_eq!(t.spending, Fen(1_034_567));
+    assert_eq!(t.balance, Fen(700_000));
+    assert_eq!(t.balance.display_yuan(), "7,000.00 元");
+    assert_eq!(t.owners_share, Fen(74_074)); // 6 % of 12,345.67 = 740.7402
+    assert_eq!(
+        t.spending_by_category,
+        vec![
+            ("保安".to_string(), Fen(600_000)),
+            ("保洁".to_string(), Fen(434_567))
+        ]
+    );
+    let ten = s
+        .account_statement(id, "2026H1", Decimal::TEN)
+        .await
+        .unwrap();
+    assert_eq!(ten.totals.owners_share, Fen(123_457)); // 1,234.567 → 1,234.57
+    for bad in [Decimal::from(5), Decimal::from(11)] {
+        let err = s.account_statement(id, "2026H1", bad).await.unwrap_err();
+        assert!(err.to_string().contains("6%–10%"), "{err}");
+    }
+    // Another period is empty; the statement serializes for the public page.
+    let empty = s
+        .account_statement(id, "2026H2", Decimal::TEN)
+        .await
+        .unwrap();
+    assert_eq!(empty.totals.income, Fen::ZERO);
+    assert!(serde_json::to_string(&st).unwrap().contains("owners_share"));
+    let audits = s
+        .audit_entries(&AuditFilter {
+            entity: Some("account_entry".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(audits.len(), 6);
+}
