@@ -282,6 +282,38 @@ pub(crate) async fn apply_step(
             .await?;
     }
 
+    // Formal entry (正式进场) dates the contract's entry when signing left it open: the service
+    // period (and the subsidies that count from entry, seed 002 七(二)) start on this day.
+    if next.stage == Stage::Entered
+        && state.stage != Stage::Entered
+        && let Some(contract_id) = next.contract_id
+    {
+        let set = sqlx::query(
+            "UPDATE contracts SET entry_on = $1, version = version + 1, updated_at = $2 \
+             WHERE id = $3 AND entry_on IS NULL",
+        )
+        .bind(date_text(req.on))
+        .bind(at.to_string())
+        .bind(contract_id)
+        .execute(&mut *conn)
+        .await?;
+        if set.rows_affected() == 1 {
+            audit::append(
+                conn,
+                actor,
+                at,
+                vec![NewAudit {
+                    action: "update",
+                    entity: crate::contracts::CONTRACT,
+                    entity_id: Some(contract_id),
+                    before: Some(serde_json::json!({ "entry_on": null }).to_string()),
+                    after: Some(serde_json::json!({ "entry_on": date_text(req.on) }).to_string()),
+                }],
+            )
+            .await?;
+        }
+    }
+
     // The ledger follows the path: the owners' body, and the mode once service starts or stops.
     let before = compound.compound.clone();
     let mut body = before.owners_body;

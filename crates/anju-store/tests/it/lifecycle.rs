@@ -556,3 +556,36 @@ async fn targets_count_on_their_due_dates(db: TestDb) {
     assert_eq!(all.status, TargetStatus::Overdue);
     assert_eq!(all.missing.len(), 2);
 }
+
+both!(formal_entry_dates_a_contract_signed_without_an_entry_date);
+async fn formal_entry_dates_a_contract_signed_without_an_entry_date(db: TestDb) {
+    let s = &db.store;
+    let id = unmanaged(s, "供销社家属院", OwnersBody::None).await;
+    let co = s
+        .upsert_company(&clerk(), "奈曼旗安居物业服务有限公司", Some(code(1)))
+        .await
+        .unwrap();
+    to_selected(s, id, co, OwnersBody::OwnersCommittee).await;
+    let mut open = contract(vec![id], co, Signer::OwnersBody);
+    open.entry_on = None;
+    let k = s.sign_contract(&officer(), &open).await.unwrap();
+    assert_eq!(k.entry_on, None);
+    let k = s
+        .file_contract(&officer(), k.id, k.version, date(2022, 9, 11))
+        .await
+        .unwrap();
+    let audits = s.audit_count().await.unwrap();
+    step(s, id, Event::Enter, date(2022, 10, 8)).await;
+    let after = s.get_contract(k.id).await.unwrap();
+    assert_eq!(
+        after.entry_on,
+        Some(date(2022, 10, 8)),
+        "entry dated by the step"
+    );
+    assert_eq!(after.version, k.version + 1);
+    assert_eq!(
+        s.audit_count().await.unwrap(),
+        audits + 2,
+        "the step and the contract's new entry date are both audited"
+    );
+}
