@@ -1,6 +1,7 @@
 //! Ledger commands: migrate, import, export, stats, demo, serve, bench import.
 
 use crate::Cmd;
+use crate::util::{cli_actor, render_table, runtime, today};
 use anju_core::stats::{Coverage, coverage};
 use anju_core::{InfraKind, Lang};
 use anju_sheets::{LedgerChunk, LedgerError, LedgerInfo, ReadOptions};
@@ -58,28 +59,6 @@ pub struct BenchImportArgs {
     /// 小区数 / number of compounds
     #[arg(long, default_value_t = 100_000)]
     pub compounds: usize,
-}
-
-/// Who the command line acts as in the audit log.
-fn cli_actor() -> Actor {
-    let user = std::env::var("USER")
-        .or_else(|_| std::env::var("USERNAME"))
-        .unwrap_or_else(|_| "unknown".into());
-    Actor {
-        name: format!("cli:{user}"),
-        role: "admin".into(),
-    }
-}
-
-fn today() -> jiff::civil::Date {
-    jiff::Zoned::now().date()
-}
-
-fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("tokio runtime")
 }
 
 pub fn run(cmd: Cmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
@@ -413,54 +392,6 @@ fn stats_table(r: &anju_core::stats::CoverageReport, lang: Lang) -> String {
     out
 }
 
-/// Display width: CJK characters take two columns.
-fn width(s: &str) -> usize {
-    s.chars()
-        .map(|c| {
-            if (c as u32) >= 0x1100 && !matches!(c, '≥' | '㎡') {
-                2
-            } else {
-                1
-            }
-        })
-        .sum()
-}
-
-fn render_table(rows: &[Vec<String>]) -> String {
-    let cols = rows.first().map(|r| r.len()).unwrap_or(0);
-    let widths: Vec<usize> = (0..cols)
-        .map(|i| rows.iter().map(|r| width(&r[i])).max().unwrap_or(0))
-        .collect();
-    let mut out = String::new();
-    for (ri, r) in rows.iter().enumerate() {
-        for (i, cell) in r.iter().enumerate() {
-            let pad = widths[i] - width(cell);
-            if i == 0 {
-                out.push_str(cell);
-                out.push_str(&" ".repeat(pad));
-            } else {
-                out.push_str("  ");
-                out.push_str(&" ".repeat(pad));
-                out.push_str(cell);
-            }
-        }
-        out.push('\n');
-        if ri == 0 {
-            out.push_str(&"-".repeat(widths.iter().sum::<usize>() + 2 * cols.saturating_sub(1)));
-            out.push('\n');
-        }
-    }
-    out
-}
-
-/// Peak resident memory of this process (VmHWM), in MiB, where /proc tells it.
-pub fn peak_rss_mib() -> Option<f64> {
-    let s = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024.0)
-}
-
 async fn bench_import(a: BenchImportArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     let dir = tempfile::tempdir()?;
     let xlsx = dir.path().join("bench-ledger.xlsx");
@@ -509,7 +440,7 @@ async fn bench_import(a: BenchImportArgs, lang: Lang) -> anyhow::Result<ExitCode
         "  re-import (no change)   {reimport_s:>8.2} s  ({} unchanged; read + validate + match)",
         again.summary.unchanged
     );
-    match peak_rss_mib() {
+    match crate::util::peak_rss_kib().map(|kb| kb as f64 / 1024.0) {
         Some(m) => println!("  peak memory (VmHWM)     {m:>8.1} MiB (target ≤ 500 MB)"),
         None => println!("  peak memory             n/a on this system"),
     }

@@ -290,13 +290,10 @@ pub struct TargetsArgs {
 }
 
 fn actor(w: &Who) -> Actor {
-    let name = w.by.clone().unwrap_or_else(|| {
-        let user = std::env::var("USER")
-            .or_else(|_| std::env::var("USERNAME"))
-            .unwrap_or_else(|_| "unknown".into());
-        format!("cli:{user}")
-    });
-    Actor::new(name, w.role.clone())
+    Actor::new(
+        w.by.clone().unwrap_or_else(crate::util::cli_user),
+        w.role.clone(),
+    )
 }
 
 async fn find_company(s: &Store, key: &str) -> anyhow::Result<(i64, String)> {
