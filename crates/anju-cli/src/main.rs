@@ -4,13 +4,18 @@ use anju_core::Lang;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+mod cmd_budget;
 mod cmd_company;
+mod cmd_funding;
 mod cmd_ledger;
 mod cmd_oversight;
 mod cmd_path;
 mod cmd_policy;
+mod cmd_report;
 mod cmd_rubric;
+mod cmd_signals;
 mod cmd_survey;
+mod cmd_user;
 mod util;
 
 #[derive(Parser)]
@@ -97,6 +102,19 @@ pub enum Cmd {
     /// 收支公示 / public accounts
     #[command(subcommand)]
     Accounts(cmd_survey::AccountsCmd),
+    /// 补贴发放：核算、申报、审核、拨付 / subsidy runs, applications, reviews and disbursement
+    #[command(subcommand)]
+    Funding(cmd_funding::FundingCmd),
+    /// 预算测算与政策比较 / budget projection and policy comparison
+    #[command(subcommand)]
+    Budget(cmd_budget::BudgetCmd),
+    /// 报表（xlsx）/ reports in the seeds' layouts
+    Report(cmd_report::ReportArgs),
+    /// 风险线索（虚报、套取）/ fraud signals
+    Signals(cmd_signals::SignalsArgs),
+    /// 用户账号 / user accounts
+    #[command(subcommand)]
+    User(cmd_user::UserCmd),
     /// 性能基准 / benchmarks
     #[command(subcommand)]
     Bench(BenchCmd),
@@ -138,6 +156,11 @@ fn main() -> ExitCode {
         Cmd::Survey(c) => cmd_survey::run_survey(c, &cli.database_url, lang),
         Cmd::Fees(c) => cmd_survey::run_fees(c, &cli.database_url, lang),
         Cmd::Accounts(c) => cmd_survey::run_accounts(c, &cli.database_url, lang),
+        Cmd::Funding(c) => cmd_funding::run(c, &cli.database_url, lang),
+        Cmd::Budget(c) => cmd_budget::run(c, &cli.database_url, lang),
+        Cmd::Report(a) => cmd_report::run(a, &cli.database_url, lang),
+        Cmd::Signals(a) => cmd_signals::run(a, &cli.database_url, lang),
+        Cmd::User(c) => cmd_user::run(c, &cli.database_url, lang),
         other => cmd_ledger::run(other, &cli.database_url, lang),
     };
     match result {

@@ -17,6 +17,8 @@ mod columns;
 mod error;
 mod fees;
 mod read;
+mod reports;
+mod subsidy_sheets;
 mod write;
 
 pub use bench::generate_bench_ledger;

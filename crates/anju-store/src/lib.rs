@@ -32,10 +32,13 @@ mod lifecycle;
 mod patrols;
 mod regions;
 mod selections;
+mod signals;
 mod sql;
+mod subsidies;
 mod surveys;
 mod targets;
 mod tasks;
+mod users;
 
 pub use accounts::{AccountEntry, AccountStatement, NewAccountEntry};
 pub use areas::{AcceptSummary, AreaAssignment, ManagementArea};

@@ -4,8 +4,10 @@
 //!
 //! Invariant: only this crate knows HTML and HTTP.
 
+mod auth;
 mod error;
 mod ledger;
+mod resident;
 
 use anju_store::Store;
 use axum::Router;

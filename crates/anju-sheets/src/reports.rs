@@ -1,0 +1,1 @@
+//! Placeholder: reports in the seeds' layouts (issue 7).

@@ -1,0 +1,1 @@
+//! Placeholder: subsidy application form and disbursement list (issue 7).

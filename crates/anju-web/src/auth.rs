@@ -1,0 +1,1 @@
+//! Placeholder: accounts, sessions and access (issue 6).

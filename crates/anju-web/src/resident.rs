@@ -1,0 +1,1 @@
+//! Placeholder: resident pages without login (issue 5/6).
