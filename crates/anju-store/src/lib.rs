@@ -16,6 +16,7 @@
 //! the TEXT codes of `anju-core`, flags as integer 0/1.
 
 mod accounts;
+mod alerts;
 mod areas;
 mod assessments;
 mod audit;

@@ -5,6 +5,7 @@
 //! Invariant: only this crate knows HTML and HTTP.
 
 mod auth;
+mod charts;
 mod error;
 mod ledger;
 mod resident;
@@ -31,6 +32,8 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/assets/anju.css", get(css))
         .merge(ledger::router())
+        .merge(auth::router())
+        .merge(resident::router())
         .with_state(state)
         .layer(tower_http::trace::TraceLayer::new_for_http())
 }

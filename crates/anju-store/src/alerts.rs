@@ -1,0 +1,1 @@
+//! Placeholder: what officials act on today (issue 6).

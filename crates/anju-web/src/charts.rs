@@ -1,0 +1,1 @@
+//! Placeholder: server-side SVG charts (issue 6).
