@@ -182,6 +182,17 @@ pub enum Preset {
 pub enum PlanCmd {
     /// 划分物业管理区域 / propose management areas (and accept them into the ledger)
     Areas(AreasArgs),
+    /// 已采纳的物业管理区域及其小区 / the accepted management areas and their compounds
+    ListAreas {
+        /// 街道名称 / street name
+        #[arg(long)]
+        street: String,
+        /// 含已撤销的区域 / include areas a later plan archived
+        #[arg(long)]
+        all: bool,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
 }
 
 #[derive(Args)]
@@ -223,8 +234,99 @@ pub fn run_plan(c: PlanCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
     rt.block_on(async move {
         match c {
             PlanCmd::Areas(a) => plan_areas_cmd(db, a, lang).await,
+            PlanCmd::ListAreas {
+                street,
+                all,
+                format,
+            } => list_areas_cmd(db, &street, all, format, lang).await,
         }
     })
+}
+
+/// The accepted areas of a street, each with the compounds the ledger places in it.
+async fn list_areas_cmd(
+    db: &str,
+    street: &str,
+    all: bool,
+    format: Format,
+    lang: Lang,
+) -> anyhow::Result<ExitCode> {
+    let store = Store::connect(db).await?;
+    let areas: Vec<_> = store
+        .management_areas(street)
+        .await?
+        .into_iter()
+        .filter(|a| all || !a.archived)
+        .collect();
+    let compounds = store
+        .list_compounds(&CompoundFilter {
+            street: Some(street.to_string()),
+            ..CompoundFilter::default()
+        })
+        .await?;
+    let members = |name: &str| -> Vec<&str> {
+        compounds
+            .iter()
+            .filter(|c| c.compound.management_area.as_deref() == Some(name))
+            .map(|c| c.compound.name.as_str())
+            .collect()
+    };
+    if format == Format::Json {
+        let out: Vec<_> = areas
+            .iter()
+            .map(|a| {
+                serde_json::json!({
+                    "id": a.id,
+                    "name": a.name,
+                    "households": a.households,
+                    "target_households": a.target_households,
+                    "archived": a.archived,
+                    "explanation": a.explanation,
+                    "compounds": members(&a.name),
+                })
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if areas.is_empty() {
+        println!(
+            "{}",
+            match lang {
+                Lang::Zh => format!(
+                    "街道“{street}”尚未采纳物业管理区域方案（anju plan areas --street {street} --accept）"
+                ),
+                Lang::En => format!(
+                    "street '{street}' has no accepted management areas yet (anju plan areas --street {street} --accept)"
+                ),
+            }
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut rows = vec![vec![
+        lang.pick("区域", "area").to_string(),
+        lang.pick("户数", "households").to_string(),
+        lang.pick("小区数", "compounds").to_string(),
+        lang.pick("状态", "status").to_string(),
+        lang.pick("小区", "members").to_string(),
+    ]];
+    for a in &areas {
+        let m = members(&a.name);
+        rows.push(vec![
+            a.name.clone(),
+            g(u64::try_from(a.households).unwrap_or(0)),
+            m.len().to_string(),
+            if a.archived {
+                lang.pick("已撤销", "archived")
+            } else {
+                lang.pick("有效", "active")
+            }
+            .to_string(),
+            m.join("、"),
+        ]);
+    }
+    print!("{}", render_table(&rows));
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn plan_areas_cmd(db: &str, a: AreasArgs, lang: Lang) -> anyhow::Result<ExitCode> {

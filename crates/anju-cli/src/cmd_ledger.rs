@@ -52,6 +52,12 @@ pub struct ServeArgs {
     pub demo: bool,
     #[arg(long, default_value_t = 8080)]
     pub port: u16,
+    /// 会话 Cookie 加 Secure 标记（经 HTTPS 提供服务时）/ mark the session cookie Secure (behind HTTPS)
+    #[arg(long)]
+    pub secure_cookies: bool,
+    /// 会话闲置多少分钟后失效 / minutes of inactivity that end a session
+    #[arg(long, default_value_t = 480)]
+    pub idle_minutes: i64,
 }
 
 #[derive(Args)]
@@ -114,6 +120,7 @@ pub fn run(cmd: Cmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
                 let store = Store::connect(db).await?;
                 if a.demo {
                     load_demo(&store, lang).await?;
+                    crate::cmd_user::ensure_demo_accounts(&store, lang).await?;
                 }
                 println!(
                     "{} http://127.0.0.1:{}/  ({})",
@@ -121,14 +128,10 @@ pub fn run(cmd: Cmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
                     a.port,
                     lang.pick("Ctrl-C 停止", "Ctrl-C stops")
                 );
-                anju_web::serve(
-                    anju_web::AppState {
-                        store,
-                        demo: a.demo,
-                    },
-                    a.port,
-                )
-                .await?;
+                let mut state = anju_web::AppState::new(store, a.demo);
+                state.auth.secure_cookies = a.secure_cookies;
+                state.auth.idle_timeout = jiff::SignedDuration::from_mins(a.idle_minutes.max(1));
+                anju_web::serve(state, a.port).await?;
                 Ok(ExitCode::SUCCESS)
             }
             Cmd::Bench(crate::BenchCmd::Import(a)) => bench_import(a, lang).await,
@@ -265,7 +268,9 @@ pub async fn load_demo(store: &Store, lang: Lang) -> anyhow::Result<()> {
             .await?;
     }
     let rows = anju_demo::demo_ledger();
-    let s = store.apply_ledger(&actor, &rows, today()).await?;
+    let s = store
+        .apply_ledger(&actor, &rows, anju_demo::CENSUS_DATE)
+        .await?;
     match lang {
         Lang::Zh => println!(
             "演示数据：{} 个小区（新增 {}，更新 {}，未变 {}）。名称与属性部分为虚构，已在备注中标注。",

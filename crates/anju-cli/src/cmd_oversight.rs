@@ -3,15 +3,16 @@
 //! Access is explicit until accounts exist: a company acts with `--as-company`, a third-party
 //! evaluator is the `--assessor` of kind `third_party` and must be assigned the compound.
 
+use crate::cmd_survey::Format;
 use crate::util::{cli_user, find_compound, runtime, today};
 use anju_core::Lang;
 use anju_core::assessment::{AssessorKind, Outcome, Period};
 use anju_core::oversight::{ComplaintSource, FindingCategory, PatrolKind};
 use anju_policy::rubric::{EventsFile, Rubric, SatisfactionRate, Survey};
 use anju_store::{
-    Actor, Assessment, AssessmentFilter, ComplaintFilter, ComplaintRules, DEFAULT_EVIDENCE_DIR,
-    ERQI_ORDER_MAPPING, EvidenceDir, NewAssessment, NewComplaint, NewFinding, NewPatrol,
-    OrderFilter, Store,
+    Actor, Assessment, AssessmentFilter, ComplaintFilter, ComplaintOverdue, ComplaintRules,
+    ComplaintStage, DEFAULT_EVIDENCE_DIR, ERQI_ORDER_MAPPING, EvidenceDir, NewAssessment,
+    NewComplaint, NewFinding, NewPatrol, OrderFilter, Store,
 };
 use anyhow::{Context, bail};
 use clap::Subcommand;
@@ -526,6 +527,23 @@ pub enum PatrolCmd {
         company: Option<String>,
         #[arg(long)]
         compound: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// 列出小区的巡查记录 / a compound's patrols
+    List {
+        #[arg(long)]
+        compound: String,
+        #[arg(long)]
+        street: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// 查看巡查记录 / one patrol with its findings
+    Show {
+        id: i64,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
     },
     /// 企业回复整改 / the company answers an order
     Answer {
@@ -559,6 +577,25 @@ pub enum PatrolCmd {
         #[arg(long)]
         by: Option<String>,
     },
+}
+
+fn print_patrol(p: &anju_store::Patrol, compound: &str, lang: Lang) {
+    println!(
+        "{} {}  {}  {}  {}  {}",
+        lang.pick("巡查", "patrol"),
+        p.id,
+        compound,
+        p.kind.label(lang),
+        p.date,
+        p.inspector
+    );
+    for f in &p.findings {
+        let order = f
+            .order_id
+            .map(|o| format!("  {} {o}", lang.pick("整改通知", "order")))
+            .unwrap_or_default();
+        println!("  [{}] {}{order}", f.category.label(lang), f.description);
+    }
 }
 
 pub fn run_patrol(c: PatrolCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
@@ -624,11 +661,36 @@ pub fn run_patrol(c: PatrolCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                     println!("  [{}] {}{order}", f.category.label(lang), f.description);
                 }
             }
+            PatrolCmd::List {
+                compound,
+                street,
+                format,
+            } => {
+                let cpd = find_compound(&s, &compound, street.as_deref(), lang).await?;
+                let list = s.list_patrols(cpd.id).await?;
+                if format == Format::Json {
+                    println!("{}", serde_json::to_string_pretty(&list)?);
+                } else {
+                    for p in &list {
+                        print_patrol(p, &cpd.compound.name, lang);
+                    }
+                }
+            }
+            PatrolCmd::Show { id, format } => {
+                let p = s.get_patrol(id).await?;
+                if format == Format::Json {
+                    println!("{}", serde_json::to_string_pretty(&p)?);
+                } else {
+                    let name = s.get_compound(p.compound_id).await?.compound.name;
+                    print_patrol(&p, &name, lang);
+                }
+            }
             PatrolCmd::Orders {
                 overdue,
                 date,
                 company,
                 compound,
+                format,
             } => {
                 let as_of = date.unwrap_or_else(today);
                 let company_id = match company {
@@ -639,15 +701,28 @@ pub fn run_patrol(c: PatrolCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                     Some(k) => Some(find_compound(&s, &k, None, lang).await?.id),
                     None => None,
                 };
-                for o in s
+                let orders = s
                     .list_orders(&OrderFilter {
                         compound_id,
                         company_id,
                         overdue_as_of: overdue.then_some(as_of),
                         ..OrderFilter::default()
                     })
-                    .await?
-                {
+                    .await?;
+                if format == Format::Json {
+                    let list: Vec<_> = orders
+                        .iter()
+                        .map(|o| {
+                            let mut v = serde_json::to_value(o).unwrap_or_default();
+                            v["overdue"] = serde_json::Value::Bool(o.overdue(as_of));
+                            v
+                        })
+                        .collect();
+                    println!("{}", serde_json::to_string_pretty(&list)?);
+                    s.close().await;
+                    return Ok(ExitCode::SUCCESS);
+                }
+                for o in orders {
                     let flag = if o.overdue(as_of) {
                         lang.pick("  逾期", "  OVERDUE")
                     } else if o.answered_late {
@@ -768,6 +843,14 @@ pub enum ComplaintCmd {
         /// 答复时限（工作日）/ working days to answer
         #[arg(long, default_value_t = 3)]
         answer_days: u32,
+        /// 投诉人联系方式 / the resident's contact
+        #[arg(long)]
+        contact: Option<String>,
+        /// 证明材料（照片、PDF）/ evidence files
+        #[arg(long = "evidence")]
+        evidence: Vec<PathBuf>,
+        #[arg(long, default_value = DEFAULT_EVIDENCE_DIR)]
+        evidence_dir: PathBuf,
         #[arg(long)]
         by: Option<String>,
     },
@@ -788,6 +871,11 @@ pub enum ComplaintCmd {
         as_company: String,
         #[arg(long)]
         text: String,
+        /// 答复的证明材料 / evidence of the answer
+        #[arg(long = "evidence")]
+        evidence: Vec<PathBuf>,
+        #[arg(long, default_value = DEFAULT_EVIDENCE_DIR)]
+        evidence_dir: PathBuf,
         #[arg(long)]
         date: Option<Date>,
         #[arg(long)]
@@ -808,13 +896,32 @@ pub enum ComplaintCmd {
         #[arg(long)]
         by: Option<String>,
     },
-    /// 列出 / list
+    /// 列出（末行为逾期件数）/ list (the last line counts the overdue)
     List {
         #[arg(long)]
         company: Option<String>,
         #[arg(long)]
+        compound: Option<String>,
+        #[arg(long)]
         period: Option<String>,
+        /// 只列逾期（未按时签收或答复）/ only overdue (to sign for or to answer)
+        #[arg(long)]
+        overdue: bool,
+        /// 逾期的判断日期（默认今天）/ overdue as of (default today)
+        #[arg(long)]
+        as_of: Option<Date>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
     },
+    /// 查看投诉及证明材料 / one complaint with its evidence
+    Show {
+        id: i64,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// 节假日清单（计算工作日期限时跳过）/ the holiday list used by working-day deadlines
+    #[command(subcommand)]
+    Holidays(HolidaysCmd),
     /// 投诉件数计入信用档案 / add the period's counts to the credit files
     Credit {
         #[arg(long)]
@@ -823,6 +930,28 @@ pub enum ComplaintCmd {
         date: Option<Date>,
         #[arg(long)]
         by: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum HolidaysCmd {
+    /// 添加节假日 / add a holiday (one day, or --to for a range)
+    Add {
+        /// 日期 / day (2026-10-01)
+        date: Date,
+        /// 截止日期（含）/ last day of a range, inclusive
+        #[arg(long)]
+        to: Option<Date>,
+        /// 名称 / name (国庆节)
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// 列出 / list
+    List {
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
     },
 }
 
@@ -860,20 +989,26 @@ pub fn run_complaint(c: ComplaintCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
                 date,
                 sign_days,
                 answer_days,
+                contact,
+                evidence,
+                evidence_dir,
                 by,
             } => {
+                let a = actor(&by, "street");
                 let source = ComplaintSource::from_code(&source)
                     .with_context(|| format!("source '{source}'"))?;
                 let cpd = find_compound(&s, &compound, street.as_deref(), lang).await?;
+                let files = store_files(&s, &a, &evidence_dir, &evidence).await?;
                 let c = s
                     .add_complaint(
-                        &actor(&by, "street"),
+                        &a,
                         NewComplaint {
                             compound_id: cpd.id,
                             source,
                             category,
                             text,
                             received_on: date.unwrap_or_else(today),
+                            contact,
                         },
                         &ComplaintRules {
                             sign_working_days: sign_days,
@@ -882,6 +1017,10 @@ pub fn run_complaint(c: ComplaintCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
                         },
                     )
                     .await?;
+                if !files.is_empty() {
+                    s.attach_complaint_evidence(&a, c.id, ComplaintStage::Complaint, &files)
+                        .await?;
+                }
                 print_complaint(&c, lang);
             }
             ComplaintCmd::Sign {
@@ -907,14 +1046,19 @@ pub fn run_complaint(c: ComplaintCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
                 id,
                 as_company,
                 text,
+                evidence,
+                evidence_dir,
                 date,
                 by,
             } => {
+                let a = actor(&by, "company");
                 let co = company_id(&s, &as_company, lang).await?;
                 let c = s.get_complaint(id).await?;
+                // Files are stored before the step is tried: a refused answer loses no upload.
+                let files = store_files(&s, &a, &evidence_dir, &evidence).await?;
                 let c = s
                     .answer_complaint(
-                        &actor(&by, "company"),
+                        &a,
                         id,
                         c.version,
                         co,
@@ -922,6 +1066,10 @@ pub fn run_complaint(c: ComplaintCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
                         date.unwrap_or_else(today),
                     )
                     .await?;
+                if !files.is_empty() {
+                    s.attach_complaint_evidence(&a, c.id, ComplaintStage::Answer, &files)
+                        .await?;
+                }
                 print_complaint(&c, lang);
             }
             ComplaintCmd::Rate { id, rating, by } => {
@@ -943,21 +1091,132 @@ pub fn run_complaint(c: ComplaintCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
                     .await?;
                 print_complaint(&c, lang);
             }
-            ComplaintCmd::List { company, period } => {
+            ComplaintCmd::List {
+                company,
+                compound,
+                period,
+                overdue,
+                as_of,
+                format,
+            } => {
                 let company_id = match company {
                     Some(k) => Some(company_id(&s, &k, lang).await?),
                     None => None,
                 };
+                let compound_id = match compound {
+                    Some(k) => Some(find_compound(&s, &k, None, lang).await?.id),
+                    None => None,
+                };
                 let period = period.map(|p| parse_period(&p, lang)).transpose()?;
-                for c in s
-                    .list_complaints(&ComplaintFilter {
-                        company_id,
-                        period,
-                        ..ComplaintFilter::default()
-                    })
-                    .await?
-                {
+                let as_of = as_of.unwrap_or_else(today);
+                let filter = ComplaintFilter {
+                    company_id,
+                    compound_id,
+                    period,
+                    ..ComplaintFilter::default()
+                };
+                let all = s.list_complaints(&filter).await?;
+                let counts = ComplaintOverdue::of(&all, as_of);
+                let list: Vec<_> = all
+                    .into_iter()
+                    .filter(|c| !overdue || c.sign_overdue(as_of) || c.answer_overdue(as_of))
+                    .collect();
+                if format == Format::Json {
+                    println!(
+                        "{}",
+                        serde_json::to_string_pretty(&serde_json::json!({
+                            "as_of": as_of,
+                            "complaints": list,
+                            "overdue": counts,
+                        }))?
+                    );
+                } else {
+                    for c in &list {
+                        print_complaint(c, lang);
+                        if c.sign_overdue(as_of) || c.answer_overdue(as_of) {
+                            println!("  {}", lang.pick("逾期", "OVERDUE"));
+                        }
+                    }
+                    match lang {
+                        Lang::Zh => println!(
+                            "截至 {as_of}：逾期 {} 件（未按时签收 {} 件，未按时答复 {} 件）",
+                            counts.overdue, counts.sign_overdue, counts.answer_overdue
+                        ),
+                        Lang::En => println!(
+                            "As of {as_of}: {} overdue ({} not signed for in time, {} not answered in time)",
+                            counts.overdue, counts.sign_overdue, counts.answer_overdue
+                        ),
+                    }
+                }
+            }
+            ComplaintCmd::Show { id, format } => {
+                let c = s.get_complaint(id).await?;
+                let files = s.complaint_evidence(id).await?;
+                if format == Format::Json {
+                    let files: Vec<_> = files
+                        .iter()
+                        .map(|(st, e)| serde_json::json!({ "stage": st, "file": e }))
+                        .collect();
+                    println!(
+                        "{}",
+                        serde_json::to_string_pretty(&serde_json::json!({
+                            "complaint": c,
+                            "evidence": files,
+                        }))?
+                    );
+                } else {
                     print_complaint(&c, lang);
+                    if let Some(a) = &c.answer {
+                        println!("  {}：{a}", lang.pick("答复", "Answer"));
+                    }
+                    if let Some(ct) = &c.contact {
+                        println!("  {}：{ct}", lang.pick("联系方式", "Contact"));
+                    }
+                    for (st, e) in &files {
+                        let what = match st {
+                            ComplaintStage::Complaint => lang.pick("投诉材料", "complaint"),
+                            ComplaintStage::Answer => lang.pick("答复材料", "answer"),
+                        };
+                        println!("  [{what}] {} {} {}", e.original_name, e.mime, e.sha256);
+                    }
+                }
+            }
+            ComplaintCmd::Holidays(HolidaysCmd::Add {
+                date,
+                to,
+                name,
+                by,
+            }) => {
+                let last = to.unwrap_or(date);
+                if last < date {
+                    bail!(
+                        "{}",
+                        lang.pick("--to 早于开始日期", "--to is before the first day")
+                    );
+                }
+                let mut days = Vec::new();
+                let mut d = date;
+                while d <= last {
+                    days.push(d);
+                    d = d.tomorrow()?;
+                }
+                let n = s
+                    .add_holidays(&actor(&by, "street"), &days, &name)
+                    .await?
+                    .len();
+                match lang {
+                    Lang::Zh => println!("已添加节假日 {n} 天：{name}（{date} 至 {last}）"),
+                    Lang::En => println!("{n} holiday(s) added: {name} ({date} to {last})"),
+                }
+            }
+            ComplaintCmd::Holidays(HolidaysCmd::List { format }) => {
+                let list = s.holidays().await?;
+                if format == Format::Json {
+                    println!("{}", serde_json::to_string_pretty(&list)?);
+                } else {
+                    for h in &list {
+                        println!("{}  {}", h.day, h.name);
+                    }
                 }
             }
             ComplaintCmd::Credit { period, date, by } => {

@@ -847,7 +847,7 @@ pub fn run_selection(c: SelectionCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
                 who,
             } => {
                 let (co, _) = find_company(&s, &company).await?;
-                s.register_for_selection(&actor(&who), id, co, date.unwrap_or_else(today))
+                s.register_for_selection(&actor(&who), id, s.get_selection(id).await?.version, co, date.unwrap_or_else(today))
                     .await?
             }
             SelectionCmd::Screen {
@@ -863,7 +863,7 @@ pub fn run_selection(c: SelectionCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
                 }
                 s.screen_selection(
                     &actor(&who),
-                    id,
+                    id, s.get_selection(id).await?.version,
                     date.unwrap_or_else(today),
                     &ids,
                     note.as_deref(),
@@ -880,7 +880,7 @@ pub fn run_selection(c: SelectionCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
                 for q in &companies {
                     ids.push(find_company(&s, q).await?.0);
                 }
-                s.shortlist_selection(&actor(&who), id, date.unwrap_or_else(today), &ids)
+                s.shortlist_selection(&actor(&who), id, s.get_selection(id).await?.version, date.unwrap_or_else(today), &ids)
                     .await?
             }
             SelectionCmd::Recommend {
@@ -890,7 +890,7 @@ pub fn run_selection(c: SelectionCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
                 who,
             } => {
                 let c = find_compound(&s, &compound, None, lang).await?;
-                s.recommend_selection(&actor(&who), id, c.id, date.unwrap_or_else(today))
+                s.recommend_selection(&actor(&who), id, s.get_selection(id).await?.version, c.id, date.unwrap_or_else(today))
                     .await?
             }
             SelectionCmd::Choose {
@@ -902,7 +902,7 @@ pub fn run_selection(c: SelectionCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
             } => {
                 let c = find_compound(&s, &compound, None, lang).await?;
                 let (co, _) = find_company(&s, &company).await?;
-                s.choose_in_selection(&actor(&who), id, c.id, co, date.unwrap_or_else(today))
+                s.choose_in_selection(&actor(&who), id, s.get_selection(id).await?.version, c.id, co, date.unwrap_or_else(today))
                     .await?
             }
             SelectionCmd::Show { id } => s.get_selection(id).await?,

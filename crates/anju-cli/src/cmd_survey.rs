@@ -4,6 +4,7 @@
 use crate::util::{cli_actor, find_compound, render_table, runtime};
 use anju_core::Lang;
 use anju_store::{NewSurvey, Store, SurveyAnswer, SurveyResult, SurveyRule};
+use anyhow::Context;
 use clap::{Subcommand, ValueEnum};
 use std::process::ExitCode;
 
@@ -100,6 +101,20 @@ pub enum SurveyCmd {
     Links {
         /// 调查编号 / survey id
         id: i64,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// 打印二维码（A4 网页，可打印后发给住户）/ a printable A4 sheet of the survey's QR codes
+    Qr {
+        /// 调查编号 / survey id
+        #[arg(long)]
+        survey: i64,
+        /// 网址前缀，如 https://anju.example.cn / the server's base URL
+        #[arg(long)]
+        base_url: String,
+        /// 输出文件 / output file (.html)
+        #[arg(long)]
+        out: std::path::PathBuf,
     },
     /// 列出调查 / list surveys
     List {
@@ -108,6 +123,8 @@ pub enum SurveyCmd {
         compound: Option<String>,
         #[arg(long)]
         street: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
     },
 }
 
@@ -316,8 +333,24 @@ pub fn run_survey(c: SurveyCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                 let r = store.close_survey(&cli_actor(), id, s.version).await?;
                 print_result(&r, lang);
             }
-            SurveyCmd::Links { id } => {
-                for t in store.survey_tokens(id).await? {
+            SurveyCmd::Links { id, format } => {
+                let tokens = store.survey_tokens(id).await?;
+                if format == Format::Json {
+                    let list: Vec<_> = tokens
+                        .iter()
+                        .map(|t| {
+                            serde_json::json!({
+                                "id": t.id,
+                                "link": t.link(),
+                                "household": t.household,
+                                "used": t.used,
+                            })
+                        })
+                        .collect();
+                    println!("{}", serde_json::to_string_pretty(&list)?);
+                    return Ok(ExitCode::SUCCESS);
+                }
+                for t in tokens {
                     let used = if t.used {
                         lang.pick("（已使用）", " (used)")
                     } else {
@@ -326,11 +359,52 @@ pub fn run_survey(c: SurveyCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                     println!("{}{used}", t.link());
                 }
             }
-            SurveyCmd::List { compound, street } => {
+            SurveyCmd::Qr {
+                survey,
+                base_url,
+                out,
+            } => {
+                let s = store.get_survey(survey).await?;
+                let tokens = store.survey_tokens(survey).await?;
+                let html = anju_web::survey_qr_sheet(&s, &tokens, &base_url, lang)
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                std::fs::write(&out, html)
+                    .with_context(|| format!("{}", out.display()))?;
+                let open = tokens.iter().filter(|t| !t.used).count();
+                match lang {
+                    Lang::Zh => println!(
+                        "已生成调查 {} 的二维码 {} 个（未使用 {} 个）：{}",
+                        s.id,
+                        tokens.len(),
+                        open,
+                        out.display()
+                    ),
+                    Lang::En => println!(
+                        "{} QR codes of survey {} ({} unused) written to {}",
+                        tokens.len(),
+                        s.id,
+                        open,
+                        out.display()
+                    ),
+                }
+            }
+            SurveyCmd::List {
+                compound,
+                street,
+                format,
+            } => {
                 let cid = match compound {
                     Some(c) => Some(find_compound(&store, &c, street.as_deref(), lang).await?.id),
                     None => None,
                 };
+                if format == Format::Json {
+                    let mut out = Vec::new();
+                    for s in store.list_surveys(cid).await? {
+                        out.push(store.survey_result(s.id).await?);
+                    }
+                    println!("{}", serde_json::to_string_pretty(&out)?);
+                    return Ok(ExitCode::SUCCESS);
+                }
                 let mut rows = vec![vec![
                     lang.pick("编号", "Id").to_string(),
                     lang.pick("小区", "Compound").into(),
@@ -411,6 +485,8 @@ pub enum FeesCmd {
         /// 截止月份 / last month
         #[arg(long)]
         to: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
     },
 }
 
@@ -552,6 +628,7 @@ pub fn run_fees(c: FeesCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
                 period,
                 from,
                 to,
+                format,
             } => {
                 let cp = find_compound(&store, &compound, street.as_deref(), lang).await?;
                 let range = match (period, from, to) {
@@ -569,6 +646,28 @@ pub fn run_fees(c: FeesCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
                         lang.pick("请给出 --period 或 --from", "give --period or --from")
                     ),
                 };
+                if format == Format::Json {
+                    let months = store.fee_months(cp.id, Some(range)).await?;
+                    let fig = store.collection(cp.id, range).await?;
+                    let rate = fig.collection.rate().ok();
+                    println!(
+                        "{}",
+                        serde_json::to_string_pretty(&serde_json::json!({
+                            "compound_id": cp.id,
+                            "compound": cp.compound.name,
+                            "range": range.to_string(),
+                            "months": months,
+                            "billed_fen": fig.collection.billed.0,
+                            "collected_fen": fig.collection.collected.0,
+                            "rate": rate.map(|r| r.to_string()),
+                            "rate_text": rate.map(percent_text),
+                        }))?
+                    );
+                    if let Err(e) = fig.collection.rate() {
+                        anyhow::bail!("{}", e.message(lang));
+                    }
+                    return Ok(ExitCode::SUCCESS);
+                }
                 let mut rows = vec![vec![
                     lang.pick("月份", "Month").to_string(),
                     lang.pick("应收（元）", "Billed (yuan)").into(),
@@ -643,6 +742,16 @@ pub enum AccountsCmd {
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
     },
+    /// 小区公示页地址（居民无需登录；首次使用时生成）/ the compound's public page link
+    PublicLink {
+        #[arg(long)]
+        compound: String,
+        #[arg(long)]
+        street: Option<String>,
+        /// 网址前缀，如 https://anju.example.cn / the server's base URL
+        #[arg(long)]
+        base_url: Option<String>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -704,6 +813,16 @@ pub fn run_accounts(c: AccountsCmd, db: &str, lang: Lang) -> anyhow::Result<Exit
                     e.category.map(|c| format!("（{c}）")).unwrap_or_default(),
                     e.amount.display_yuan()
                 );
+            }
+            AccountsCmd::PublicLink {
+                compound,
+                street,
+                base_url,
+            } => {
+                let cp = find_compound(&store, &compound, street.as_deref(), lang).await?;
+                let key = store.compound_public_key(&cli_actor(), cp.id).await?;
+                let base = base_url.unwrap_or_default();
+                println!("{}/p/{key}", base.trim().trim_end_matches('/'));
             }
             AccountsCmd::Show {
                 compound,

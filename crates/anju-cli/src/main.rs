@@ -4,6 +4,7 @@ use anju_core::Lang;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+mod cmd_bench_web;
 mod cmd_budget;
 mod cmd_company;
 mod cmd_funding;
@@ -126,6 +127,8 @@ pub enum BenchCmd {
     Import(cmd_ledger::BenchImportArgs),
     /// 100 万个小区 3 年补贴 / 3-year schedules for 1,000,000 compounds under each policy
     Subsidy(cmd_policy::BenchSubsidyArgs),
+    /// 网页压测：10 万小区、50 个并发客户端 / the web app under load (dashboard and ledger)
+    Web(cmd_bench_web::BenchWebArgs),
 }
 
 fn main() -> ExitCode {
@@ -143,6 +146,7 @@ fn main() -> ExitCode {
         Cmd::Subsidy(a) => cmd_policy::run_subsidy(a, lang),
         Cmd::Rubric(c) => cmd_rubric::run(c, lang),
         Cmd::Bench(BenchCmd::Subsidy(a)) => cmd_policy::run_bench(a, lang),
+        Cmd::Bench(BenchCmd::Web(a)) => cmd_bench_web::run(a, &cli.database_url, lang),
         Cmd::Compound(c) => cmd_path::run_compound(c, &cli.database_url, lang),
         Cmd::Contract(c) => cmd_path::run_contract(c, &cli.database_url, lang),
         Cmd::Selection(c) => cmd_path::run_selection(c, &cli.database_url, lang),
@@ -167,7 +171,15 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             let head = lang.pick("错误", "error");
-            eprintln!("{head}: {e:#}");
+            // A refusal from the store carries its English text; show it under --lang en.
+            let refused = e
+                .chain()
+                .find_map(|c| c.downcast_ref::<anju_store::StoreError>())
+                .filter(|se| matches!(se, anju_store::StoreError::Refused { .. }));
+            match refused {
+                Some(se) => eprintln!("{head}: {}", se.message(lang)),
+                None => eprintln!("{head}: {e:#}"),
+            }
             ExitCode::from(2)
         }
     }

@@ -2,6 +2,7 @@
 //!
 //! Invariant: this crate does no IO, no async, no SQL and no HTTP.
 
+pub mod access;
 pub mod accounts;
 pub mod area;
 pub mod assessment;
@@ -10,6 +11,7 @@ pub mod contract;
 pub mod credit;
 pub mod credit_code;
 pub mod fees;
+pub mod funding;
 pub mod lang;
 pub mod lifecycle;
 pub mod money;
@@ -17,6 +19,7 @@ pub mod oversight;
 pub mod planning;
 pub mod region;
 pub mod selection;
+pub mod signals;
 pub mod stats;
 pub mod targets;
 pub mod task;

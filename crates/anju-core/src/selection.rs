@@ -91,6 +91,55 @@ pub enum SelectionError {
     AlreadyRegistered(i64),
 }
 
+impl SelectionError {
+    /// The reason in English (the `Display` text is Chinese).
+    pub fn en(&self) -> String {
+        match self {
+            SelectionError::DeadlineBeforeAnnouncement {
+                announced,
+                deadline,
+            } => format!("the deadline {deadline} is before the announcement {announced}"),
+            SelectionError::OutsideRegistration {
+                on,
+                announced,
+                deadline,
+            } => format!(
+                "{on} is outside the registration period ({announced} to {deadline}, inclusive)"
+            ),
+            SelectionError::WrongStage { stage, what } => {
+                let what = match *what {
+                    "报名" => "register",
+                    "资格审查" => "screen",
+                    "确定入围企业" => "shortlist",
+                    "选定企业" => "choose a company",
+                    "推荐入围企业" => "recommend the shortlist",
+                    other => other,
+                };
+                format!("the selection is at '{}': cannot {what}", stage.en())
+            }
+            SelectionError::ScreenBeforeDeadline { on, deadline } => format!(
+                "screening ({on}) can only happen after the registration deadline {deadline}"
+            ),
+            SelectionError::ShortlistSize(n) => {
+                format!("a shortlist has 1 to 3 companies, not {n}")
+            }
+            SelectionError::NotQualified(id) => {
+                format!("company {id} did not register or pass screening and cannot be shortlisted")
+            }
+            SelectionError::NotShortlisted(id) => format!("company {id} is not on the shortlist"),
+            SelectionError::NotRecommended => {
+                "the shortlist has not been recommended to this compound's owners' body yet".into()
+            }
+            SelectionError::AlreadyChosen(id) => format!(
+                "this compound already chose company {id} in this selection: one service project, one company"
+            ),
+            SelectionError::AlreadyRegistered(id) => {
+                format!("company {id} has already registered")
+            }
+        }
+    }
+}
+
 /// The registration window, inclusive of both ends.
 pub fn registration_open(announced: Date, deadline: Date, on: Date) -> bool {
     announced <= on && on <= deadline

@@ -25,6 +25,11 @@ use anju_core::{Category, Compound, CreditCode, ModeGroup};
 /// Every demo compound's remarks start with this.
 pub const DEMO_MARK: &str = "演示数据";
 
+/// The date the demo ledger describes (摸底底数): 2022-06-30, the start of the half-year of
+/// Daqintala's 2022年下半年工作计划 (seed 004). Each compound's management mode is dated from
+/// it, so dated targets (60 % by 2022-12-31 …) and coverage over time work on the demo.
+pub const CENSUS_DATE: jiff::civil::Date = jiff::civil::date(2022, 6, 30);
+
 /// A property company (物业服务企业) of the demo. Names, contacts, phones and credit codes are
 /// invented; the codes are valid (GB 32100-2015 check character) and carry the real division
 /// code of the company's district. Phones use a subscriber number starting with 0, which no

@@ -19,6 +19,7 @@ pub mod interval;
 pub mod lint;
 pub mod load;
 pub mod policy;
+pub mod projection;
 pub mod report;
 pub mod rubric;
 pub mod sampling;
@@ -32,6 +33,7 @@ pub use input::{CompoundFacts, ContractFacts, Grade, Input, PeriodResult, Status
 pub use lint::{Finding, LintReport, lint};
 pub use load::load;
 pub use policy::Policy;
+pub use projection::{Assumptions, Candidate, Projection, project};
 pub use scenario::Scenario;
 pub use shipped::{SHIPPED, shipped, shipped_policy};
 

@@ -14,6 +14,25 @@ use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 
 pub(crate) const ACCOUNT_ENTRY: &str = "account_entry";
+pub(crate) const PUBLIC_KEY: &str = "compound_public_key";
+
+/// 160 random bits from the OS, as 32 characters of lowercase base32 (no padding).
+fn new_public_key() -> Result<String> {
+    const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
+    let mut b = [0u8; 20];
+    getrandom::fill(&mut b).map_err(|e| StoreError::Corrupt(format!("无法取得随机数：{e}")))?;
+    let mut out = String::with_capacity(32);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for x in b {
+        acc = (acc << 8) | u32::from(x);
+        bits += 8;
+        while bits >= 5 {
+            bits -= 5;
+            out.push(char::from(ALPHABET[((acc >> bits) & 31) as usize]));
+        }
+    }
+    Ok(out)
+}
 
 /// A line to add.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -175,5 +194,84 @@ impl Store {
             totals: totals(&lines, share),
             entries,
         })
+    }
+
+    /// The key of a compound's public page (`/p/<key>`): random, unguessable, made on first
+    /// use (audited) and the same ever after. Never the numeric id.
+    pub async fn compound_public_key(&self, actor: &Actor, compound_id: i64) -> Result<String> {
+        if let Some(k) = self.existing_public_key(compound_id).await? {
+            return Ok(k);
+        }
+        let at = now_ts();
+        let mut tx = self.begin_write().await?;
+        fetch_compound(&mut tx, compound_id).await?;
+        let there =
+            sqlx::query("SELECT public_key FROM compound_public_keys WHERE compound_id = $1")
+                .bind(compound_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if let Some(row) = there {
+            return Cols::new(&row).string();
+        }
+        let key = new_public_key()?;
+        sqlx::query(
+            "INSERT INTO compound_public_keys (compound_id, public_key, created_at) \
+             VALUES ($1, $2, $3)",
+        )
+        .bind(compound_id)
+        .bind(key.clone())
+        .bind(at.clone())
+        .execute(&mut *tx)
+        .await?;
+        // The key is public by design (it is printed on notices), so the audit row may name it.
+        audit::append(
+            &mut tx,
+            actor,
+            &at,
+            vec![NewAudit {
+                action: "insert",
+                entity: PUBLIC_KEY,
+                entity_id: Some(compound_id),
+                before: None,
+                after: Some(to_json(&serde_json::json!({ "public_key": key }))?),
+            }],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(key)
+    }
+
+    async fn existing_public_key(&self, compound_id: i64) -> Result<Option<String>> {
+        let row = sqlx::query("SELECT public_key FROM compound_public_keys WHERE compound_id = $1")
+            .bind(compound_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| Cols::new(&r).string()).transpose()
+    }
+
+    /// The compound a public key names; `None` for an unknown key.
+    pub async fn compound_by_public_key(&self, key: &str) -> Result<Option<i64>> {
+        let key = key.trim().to_ascii_lowercase();
+        if key.len() < 20 {
+            return Ok(None);
+        }
+        let row = sqlx::query("SELECT compound_id FROM compound_public_keys WHERE public_key = $1")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| Cols::new(&r).i64()).transpose()
+    }
+
+    /// The periods a compound has account lines for, the latest first by their text ("2026-10"
+    /// before "2026-09", "2026H2" before "2026H1").
+    pub async fn account_periods(&self, compound_id: i64) -> Result<Vec<String>> {
+        let rows = sqlx::query(
+            "SELECT DISTINCT period FROM account_entries WHERE compound_id = $1 \
+             ORDER BY period DESC",
+        )
+        .bind(compound_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Cols::new(r).string()).collect()
     }
 }

@@ -7,6 +7,7 @@
 
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::fetch_compound;
+use crate::selections::street_id;
 use crate::sql::{Cols, dyn_query, now_ts};
 use crate::{Result, Store, StoreError};
 use serde::{Deserialize, Serialize};
@@ -72,22 +73,6 @@ fn area_from_row(c: &mut Cols<'_>) -> Result<ManagementArea> {
         created_at: c.string()?,
         updated_at: c.string()?,
     })
-}
-
-/// The id of the street (街道/镇) with this name; two streets of one name must be told apart.
-pub(crate) async fn street_id(conn: &mut AnyConnection, street: &str) -> Result<i64> {
-    let rows = sqlx::query("SELECT id FROM regions WHERE level = 'street' AND name = $1")
-        .bind(street.trim().to_string())
-        .fetch_all(&mut *conn)
-        .await?;
-    match rows.as_slice() {
-        [one] => Cols::new(one).i64(),
-        [] => Err(StoreError::Invalid(format!("找不到街道“{street}”"))),
-        _ => Err(StoreError::Invalid(format!(
-            "有 {} 个名为“{street}”的街道，无法区分",
-            rows.len()
-        ))),
-    }
 }
 
 async fn areas_of_street(conn: &mut AnyConnection, street_id: i64) -> Result<Vec<ManagementArea>> {

@@ -16,9 +16,21 @@ use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
 pub(crate) const COMPLAINT: &str = "complaint";
+pub(crate) const HOLIDAY: &str = "holiday";
+
+/// The stored holiday list, inside a transaction.
+pub(crate) async fn holidays_on(conn: &mut AnyConnection) -> Result<Vec<jiff::civil::Date>> {
+    let rows = sqlx::query("SELECT day FROM holidays ORDER BY day")
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter()
+        .map(|r| parse_date(&Cols::new(r).string()?))
+        .collect()
+}
 
 /// Deadlines of a complaint, in working days after the day it was received: Saturdays and Sundays
-/// are skipped; public holidays are **not** modelled unless listed in `holidays`.
+/// are skipped, and so are the days of the stored holiday list ([`Store::add_holiday`]) and any
+/// listed in `holidays`. Adjusted working weekends (调休上班) are not modelled.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ComplaintRules {
     /// 签收 within this many working days (default 1).
@@ -47,6 +59,8 @@ pub struct NewComplaint {
     pub category: String,
     pub text: String,
     pub received_on: jiff::civil::Date,
+    /// 联系方式 a resident may leave (optional).
+    pub contact: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,6 +83,7 @@ pub struct Complaint {
     /// The resident's rating, 1–5.
     pub rating: Option<u32>,
     pub closed_on: Option<jiff::civil::Date>,
+    pub contact: Option<String>,
     pub version: i64,
     pub created_at: String,
     pub updated_at: String,
@@ -104,12 +119,64 @@ pub struct ComplaintFilter {
     pub status: Option<ComplaintStatus>,
     /// Received in this period.
     pub period: Option<Period>,
+    /// Only those overdue (to sign for or to answer) on this day.
+    pub overdue_on: Option<jiff::civil::Date>,
+}
+
+/// 逾期 counts of complaints on a day.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ComplaintOverdue {
+    /// Not signed for after the sign deadline.
+    pub sign_overdue: u32,
+    /// Not answered after the answer deadline.
+    pub answer_overdue: u32,
+    /// Either of the two.
+    pub overdue: u32,
+}
+
+impl ComplaintOverdue {
+    pub fn of(list: &[Complaint], as_of: jiff::civil::Date) -> ComplaintOverdue {
+        let mut o = ComplaintOverdue::default();
+        for c in list {
+            let (s, a) = (c.sign_overdue(as_of), c.answer_overdue(as_of));
+            o.sign_overdue += u32::from(s);
+            o.answer_overdue += u32::from(a);
+            o.overdue += u32::from(s || a);
+        }
+        o
+    }
+}
+
+/// A listed non-working day (法定节假日).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Holiday {
+    pub day: jiff::civil::Date,
+    pub name: String,
+}
+
+/// Which part of a complaint a file documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ComplaintStage {
+    /// 投诉 itself (photos from the resident or the hotline ticket).
+    Complaint,
+    /// The company's 答复.
+    Answer,
+}
+
+impl ComplaintStage {
+    pub fn code(self) -> &'static str {
+        match self {
+            ComplaintStage::Complaint => "complaint",
+            ComplaintStage::Answer => "answer",
+        }
+    }
 }
 
 const SELECT: &str = "SELECT p.id, p.compound_id, c.name, p.company_id, co.name, p.source, \
      p.category, p.text, p.received_on, p.sign_deadline, p.answer_deadline, p.status, \
-     p.signed_on, p.answer, p.answered_on, p.rating, p.closed_on, p.version, p.created_at, \
-     p.updated_at FROM complaints p JOIN compounds c ON c.id = p.compound_id \
+     p.signed_on, p.answer, p.answered_on, p.rating, p.closed_on, p.contact, p.version, \
+     p.created_at, p.updated_at FROM complaints p JOIN compounds c ON c.id = p.compound_id \
      LEFT JOIN companies co ON co.id = p.company_id";
 
 fn opt_date(s: Option<String>) -> Result<Option<jiff::civil::Date>> {
@@ -144,6 +211,7 @@ fn from_row(row: &AnyRow) -> Result<Complaint> {
         answered_on: opt_date(c.opt_string()?)?,
         rating: c.opt_u32()?,
         closed_on: opt_date(c.opt_string()?)?,
+        contact: c.opt_string()?,
         version: c.i64()?,
         created_at: c.string()?,
         updated_at: c.string()?,
@@ -164,8 +232,8 @@ async fn fetch(conn: &mut AnyConnection, id: i64) -> Result<Complaint> {
 
 fn own(c: &Complaint, as_company_id: i64) -> Result<()> {
     if c.company_id != Some(as_company_id) {
-        return Err(StoreError::Invalid(format!(
-            "无权操作：投诉 {} 不是交办给本企业的",
+        return Err(StoreError::Forbidden(format!(
+            "投诉 {} 不是交办给本企业的",
             c.id
         )));
     }
@@ -181,7 +249,8 @@ fn wrong_status(c: &Complaint, what: &str) -> StoreError {
 }
 
 impl Store {
-    /// Records a complaint, assigned to the compound's current company, with its deadlines.
+    /// Records a complaint, assigned to the compound's current company (its active contract's,
+    /// else the ledger's), with its deadlines.
     pub async fn add_complaint(
         &self,
         actor: &Actor,
@@ -193,18 +262,41 @@ impl Store {
         if category.is_empty() || text.is_empty() {
             return Err(StoreError::Invalid("投诉类别和内容不能为空".into()));
         }
-        let sign = add_working_days(new.received_on, rules.sign_working_days, &rules.holidays);
-        let answer = add_working_days(new.received_on, rules.answer_working_days, &rules.holidays);
+        let contact = new
+            .contact
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_string);
+        if contact.as_ref().is_some_and(|c| c.chars().count() > 100) {
+            return Err(StoreError::Invalid("联系方式不能超过 100 个字".into()));
+        }
         let at = now_ts();
         let mut tx = self.begin_write().await?;
+        let mut holidays = holidays_on(&mut tx).await?;
+        holidays.extend(rules.holidays.iter().copied());
+        let sign = add_working_days(new.received_on, rules.sign_working_days, &holidays);
+        let answer = add_working_days(new.received_on, rules.answer_working_days, &holidays);
         let compound = fetch_compound(&mut tx, new.compound_id).await?;
-        let row = sqlx::query(
-            "INSERT INTO complaints (compound_id, company_id, source, category, text, received_on, \
-             sign_deadline, answer_deadline, status, version, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'received', 1, $9, $9) RETURNING id",
+        // The company serving now: the active contract's, else the ledger's.
+        let contracted = sqlx::query(
+            "SELECT c.company_id FROM contracts c JOIN contract_compounds cc \
+             ON cc.contract_id = c.id WHERE cc.compound_id = $1 AND c.status = 'active' \
+             ORDER BY c.id DESC",
         )
         .bind(new.compound_id)
-        .bind(compound.company_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .map(|r| Cols::new(&r).i64())
+        .transpose()?;
+        let company_id = contracted.or(compound.company_id);
+        let row = sqlx::query(
+            "INSERT INTO complaints (compound_id, company_id, source, category, text, received_on, \
+             sign_deadline, answer_deadline, status, contact, version, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'received', $10, 1, $9, $9) RETURNING id",
+        )
+        .bind(new.compound_id)
+        .bind(company_id)
         .bind(new.source.code())
         .bind(category)
         .bind(text)
@@ -212,6 +304,7 @@ impl Store {
         .bind(date_text(sign))
         .bind(date_text(answer.max(sign)))
         .bind(at.clone())
+        .bind(contact)
         .fetch_one(&mut *tx)
         .await?;
         let id = Cols::new(&row).i64()?;
@@ -261,7 +354,194 @@ impl Store {
         }
         sql.push_str(" ORDER BY p.received_on, p.id");
         let rows = bind_all(dyn_query(sql), vals).fetch_all(&self.pool).await?;
-        rows.iter().map(from_row).collect()
+        let mut list: Vec<Complaint> = rows.iter().map(from_row).collect::<Result<_>>()?;
+        if let Some(day) = f.overdue_on {
+            list.retain(|c| c.sign_overdue(day) || c.answer_overdue(day));
+        }
+        Ok(list)
+    }
+
+    /// Adds a day to the holiday list (audited); adding a listed day again is refused.
+    pub async fn add_holiday(
+        &self,
+        actor: &Actor,
+        day: jiff::civil::Date,
+        name: &str,
+    ) -> Result<Holiday> {
+        let mut added = self.add_holidays(actor, &[day], name).await?;
+        added
+            .pop()
+            .ok_or_else(|| StoreError::Corrupt("节假日未写入".into()))
+    }
+
+    /// Adds days to the holiday list in one audited transaction: all or none (a day already
+    /// listed refuses the whole list).
+    pub async fn add_holidays(
+        &self,
+        actor: &Actor,
+        days: &[jiff::civil::Date],
+        name: &str,
+    ) -> Result<Vec<Holiday>> {
+        let name = name.trim().to_string();
+        if name.is_empty() {
+            return Err(StoreError::Invalid("节假日名称不能为空".into()));
+        }
+        let at = now_ts();
+        let mut tx = self.begin_write().await?;
+        let mut out = Vec::with_capacity(days.len());
+        let mut audits = Vec::with_capacity(days.len());
+        for &day in days {
+            let exists = sqlx::query("SELECT name FROM holidays WHERE day = $1")
+                .bind(date_text(day))
+                .fetch_optional(&mut *tx)
+                .await?;
+            if let Some(row) = exists {
+                return Err(StoreError::Duplicate(format!(
+                    "{day} 已在节假日清单中（{}）",
+                    Cols::new(&row).string()?
+                )));
+            }
+            sqlx::query(
+                "INSERT INTO holidays (day, name, actor, created_at) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(date_text(day))
+            .bind(name.clone())
+            .bind(actor.name.clone())
+            .bind(at.clone())
+            .execute(&mut *tx)
+            .await?;
+            let h = Holiday {
+                day,
+                name: name.clone(),
+            };
+            audits.push(NewAudit {
+                action: "insert",
+                entity: HOLIDAY,
+                entity_id: None,
+                before: None,
+                after: Some(to_json(&h)?),
+            });
+            out.push(h);
+        }
+        audit::append(&mut tx, actor, &at, audits).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// The holiday list, by day.
+    pub async fn holidays(&self) -> Result<Vec<Holiday>> {
+        let rows = sqlx::query("SELECT day, name FROM holidays ORDER BY day")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let mut c = Cols::new(r);
+                Ok(Holiday {
+                    day: parse_date(&c.string()?)?,
+                    name: c.string()?,
+                })
+            })
+            .collect()
+    }
+
+    /// Links stored evidence files (see [`Store::put_evidence`]) to a complaint or its answer,
+    /// audited; a file linked twice is linked once.
+    pub async fn attach_complaint_evidence(
+        &self,
+        actor: &Actor,
+        id: i64,
+        stage: ComplaintStage,
+        sha256: &[String],
+    ) -> Result<()> {
+        let at = now_ts();
+        let mut tx = self.begin_write().await?;
+        let c = fetch(&mut tx, id).await?;
+        if stage == ComplaintStage::Answer && c.answer.is_none() {
+            return Err(StoreError::Invalid(format!(
+                "投诉 {id} 尚未答复，不能附答复的证明材料"
+            )));
+        }
+        let mut added = Vec::new();
+        for sha in sha256 {
+            let known = sqlx::query("SELECT 1 FROM evidence WHERE sha256 = $1")
+                .bind(sha.clone())
+                .fetch_optional(&mut *tx)
+                .await?;
+            if known.is_none() {
+                return Err(StoreError::Invalid(format!("找不到证明材料 {sha}")));
+            }
+            let there = sqlx::query(
+                "SELECT 1 FROM complaint_evidence WHERE complaint_id = $1 AND stage = $2 \
+                 AND sha256 = $3",
+            )
+            .bind(id)
+            .bind(stage.code())
+            .bind(sha.clone())
+            .fetch_optional(&mut *tx)
+            .await?;
+            if there.is_some() {
+                continue;
+            }
+            sqlx::query(
+                "INSERT INTO complaint_evidence (complaint_id, stage, sha256, created_at) \
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(id)
+            .bind(stage.code())
+            .bind(sha.clone())
+            .bind(at.clone())
+            .execute(&mut *tx)
+            .await?;
+            added.push(sha.clone());
+        }
+        if !added.is_empty() {
+            audit::append(
+                &mut tx,
+                actor,
+                &at,
+                vec![NewAudit {
+                    action: "attach_evidence",
+                    entity: COMPLAINT,
+                    entity_id: Some(id),
+                    before: None,
+                    after: Some(to_json(
+                        &serde_json::json!({ "stage": stage, "sha256": added }),
+                    )?),
+                }],
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The files linked to a complaint, with the part each documents.
+    pub async fn complaint_evidence(
+        &self,
+        id: i64,
+    ) -> Result<Vec<(ComplaintStage, crate::Evidence)>> {
+        let rows = sqlx::query(
+            "SELECT ce.stage, ce.sha256 FROM complaint_evidence ce WHERE ce.complaint_id = $1 \
+             ORDER BY ce.stage, ce.created_at, ce.sha256",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::new();
+        for r in &rows {
+            let mut c = Cols::new(r);
+            let stage = match c.string()?.as_str() {
+                "answer" => ComplaintStage::Answer,
+                _ => ComplaintStage::Complaint,
+            };
+            let sha = c.string()?;
+            let e = self
+                .get_evidence(&sha)
+                .await?
+                .ok_or_else(|| StoreError::Corrupt(format!("证明材料 {sha} 不见了")))?;
+            out.push((stage, e));
+        }
+        Ok(out)
     }
 
     async fn complaint_step(

@@ -583,7 +583,7 @@ pub(crate) async fn current_version(
 }
 
 impl CompoundFilter {
-    fn where_clause(&self, vals: &mut Vec<Val>) -> String {
+    pub(crate) fn where_clause(&self, vals: &mut Vec<Val>) -> String {
         let mut w = String::from(" WHERE 1 = 1");
         if !self.include_archived {
             w.push_str(" AND c.archived = 0");

@@ -194,27 +194,40 @@ impl Store {
         ids.sort_unstable();
         ids.dedup();
         if ids.is_empty() {
-            return Err(StoreError::Invalid("合同未指明服务的小区".into()));
+            return Err(StoreError::refused(
+                "合同未指明服务的小区",
+                "the contract names no compound",
+            ));
         }
         if let Some(min) = c.min_level
             && !c.service_level.meets(min)
         {
-            return Err(StoreError::Invalid(format!(
-                "服务等级“{}”低于政策要求：服务等级标准不得低于{}",
-                c.service_level.zh(),
-                min.zh()
-            )));
+            return Err(StoreError::refused(
+                format!(
+                    "服务等级“{}”低于政策要求：服务等级标准不得低于{}",
+                    c.service_level.zh(),
+                    min.zh()
+                ),
+                format!(
+                    "service level '{}' is below the policy's minimum '{}'",
+                    c.service_level.zh(),
+                    min.zh()
+                ),
+            ));
         }
         if let Some(e) = c.entry_on
             && e < c.signed_on
         {
-            return Err(StoreError::Invalid(format!(
-                "进场日期 {e} 早于签订日期 {}",
-                c.signed_on
-            )));
+            return Err(StoreError::refused(
+                format!("进场日期 {e} 早于签订日期 {}", c.signed_on),
+                format!("entry date {e} is before the signing date {}", c.signed_on),
+            ));
         }
         if c.term.months == 0 {
-            return Err(StoreError::Invalid("合同期限不能为 0".into()));
+            return Err(StoreError::refused(
+                "合同期限不能为 0",
+                "the contract term cannot be 0",
+            ));
         }
         let at = now_ts();
         let mut tx = self.begin_write().await?;
@@ -335,20 +348,22 @@ impl Store {
         let before = fetch_contract(&mut tx, id).await?;
         check_version(&before, expected_version)?;
         if !before.active {
-            return Err(StoreError::Invalid(format!(
-                "合同（编号 {id}）已终止，不能备案"
-            )));
+            return Err(StoreError::refused(
+                format!("合同（编号 {id}）已终止，不能备案"),
+                format!("contract {id} has ended and cannot be filed"),
+            ));
         }
         if let Some(f) = before.filed_on {
-            return Err(StoreError::Invalid(format!(
-                "合同（编号 {id}）已于 {f} 备案，不能重复备案"
-            )));
+            return Err(StoreError::refused(
+                format!("合同（编号 {id}）已于 {f} 备案，不能重复备案"),
+                format!("contract {id} was already filed on {f}"),
+            ));
         }
         if on < before.signed_on {
-            return Err(StoreError::Invalid(format!(
-                "备案日期 {on} 早于合同签订日期 {}",
-                before.signed_on
-            )));
+            return Err(StoreError::refused(
+                format!("备案日期 {on} 早于合同签订日期 {}", before.signed_on),
+                format!("filing date {on} is before the signing date {}", before.signed_on),
+            ));
         }
         bump(&mut tx, id, expected_version).await?;
         sqlx::query("UPDATE contracts SET filed_on = $1, updated_at = $2 WHERE id = $3")
@@ -393,20 +408,26 @@ impl Store {
     ) -> Result<ContractRecord> {
         let reason = reason.trim();
         if reason.is_empty() {
-            return Err(StoreError::Invalid("终止合同须填写原因".into()));
+            return Err(StoreError::refused(
+                "终止合同须填写原因",
+                "ending a contract needs a reason",
+            ));
         }
         let at = now_ts();
         let mut tx = self.begin_write().await?;
         let before = fetch_contract(&mut tx, id).await?;
         check_version(&before, expected_version)?;
         if !before.active {
-            return Err(StoreError::Invalid(format!("合同（编号 {id}）已终止")));
+            return Err(StoreError::refused(
+                format!("合同（编号 {id}）已终止"),
+                format!("contract {id} has already ended"),
+            ));
         }
         if on < before.signed_on {
-            return Err(StoreError::Invalid(format!(
-                "终止日期 {on} 早于合同签订日期 {}",
-                before.signed_on
-            )));
+            return Err(StoreError::refused(
+                format!("终止日期 {on} 早于合同签订日期 {}", before.signed_on),
+                format!("end date {on} is before the signing date {}", before.signed_on),
+            ));
         }
         bump(&mut tx, id, expected_version).await?;
         sqlx::query(
@@ -467,9 +488,10 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let contract = fetch_contract(&mut tx, contract_id).await?;
         if !contract.active {
-            return Err(StoreError::Invalid(format!(
-                "合同（编号 {contract_id}）已终止，不能再登记满意度调查"
-            )));
+            return Err(StoreError::refused(
+                format!("合同（编号 {contract_id}）已终止，不能再登记满意度调查"),
+                format!("contract {contract_id} has ended: no more surveys can be recorded on it"),
+            ));
         }
         let raised = survey.raises_dismissal();
         let row = sqlx::query(

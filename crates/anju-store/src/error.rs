@@ -34,6 +34,16 @@ pub enum StoreError {
     #[error("数据不合法：{0}")]
     Invalid(String),
 
+    /// The caller may not do this (无权操作: another company's complaint or order, a survey link
+    /// of another compound); nothing was written. The web layer answers 403.
+    #[error("无权操作：{0}")]
+    Forbidden(String),
+
+    /// A rule refused the request; nothing was written. Shown in Chinese; `en` is what
+    /// [`StoreError::message`] gives for English output.
+    #[error("{zh}")]
+    Refused { zh: String, en: String },
+
     /// A stored value cannot be read back into a domain type.
     #[error("数据库中的数据无法读取：{0}")]
     Corrupt(String),
@@ -48,7 +58,25 @@ impl StoreError {
                 | StoreError::NotFound { .. }
                 | StoreError::Duplicate(_)
                 | StoreError::Invalid(_)
+                | StoreError::Forbidden(_)
+                | StoreError::Refused { .. }
         )
+    }
+
+    /// The message in the reader's language: English where the error carries it, else Chinese.
+    pub fn message(&self, lang: anju_core::Lang) -> String {
+        match (self, lang) {
+            (StoreError::Refused { en, .. }, anju_core::Lang::En) => en.clone(),
+            _ => self.to_string(),
+        }
+    }
+
+    /// A refusal in both languages.
+    pub fn refused(zh: impl Into<String>, en: impl Into<String>) -> StoreError {
+        StoreError::Refused {
+            zh: zh.into(),
+            en: en.into(),
+        }
     }
 }
 

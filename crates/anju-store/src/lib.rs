@@ -42,13 +42,17 @@ mod tasks;
 mod users;
 
 pub use accounts::{AccountEntry, AccountStatement, NewAccountEntry};
+pub use alerts::{Alert, AlertGroup, AlertKind, AlertOptions, CoverageCell, CoveragePoint};
 pub use areas::{AcceptSummary, AreaAssignment, ManagementArea};
 pub use assessments::{
     Assessment, AssessmentFilter, AssessmentResult, DEFAULT_OBJECTION_DAYS, NewAssessment,
 };
 pub use audit::{Actor, AuditEntry, AuditFilter};
 pub use companies::{Company, CompanyUpdate};
-pub use complaints::{Complaint, ComplaintFilter, ComplaintRules, NewComplaint};
+pub use complaints::{
+    Complaint, ComplaintFilter, ComplaintOverdue, ComplaintRules, ComplaintStage, Holiday,
+    NewComplaint,
+};
 pub use compounds::{CompoundFilter, CompoundSort, ModePeriod, StoredCompound};
 pub use contracts::{ContractRecord, DismissalProposal, NewContract};
 pub use credit::{CompanyRecord, NewCompanyRecord};
@@ -66,8 +70,15 @@ pub use patrols::{
 };
 pub use regions::{Region, RegionIds};
 pub use selections::{Registration, Selection, SelectionCompound};
-pub use surveys::{IssuedToken, NewSurvey, Survey, SurveyAnswer, SurveyResult, SurveyRule};
+pub use signals::SignalScope;
+pub use subsidies::{
+    FundingPolicy, LineFilter, PayerShare, SubsidyAdjustment, SubsidyLine, SubsidyRun, SubsidyStep,
+};
+pub use surveys::{
+    IssuedToken, NewSurvey, Survey, SurveyAnswer, SurveyResult, SurveyRule, TokenSurvey,
+};
 pub use tasks::{NewTask, Task, TaskFilter};
+pub use users::{NewSession, NewUser, SessionUser, User, ts_text};
 
 use sqlx::AnyPool;
 use sqlx::any::AnyPoolOptions;

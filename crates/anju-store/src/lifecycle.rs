@@ -157,10 +157,10 @@ pub(crate) async fn apply_step(
 ) -> Result<(LifecycleState, i64, i64)> {
     let compound = fetch_compound(conn, compound_id).await?;
     if compound.archived {
-        return Err(StoreError::Invalid(format!(
-            "小区“{}”已归档，不能推进",
-            compound.compound.name
-        )));
+        return Err(StoreError::refused(
+            format!("小区“{}”已归档，不能推进", compound.compound.name),
+            format!("compound '{}' is archived and cannot advance", compound.compound.name),
+        ));
     }
     let (state, version) = load_state(conn, &compound).await?;
     if let Some(expected) = expected_version
@@ -176,27 +176,39 @@ pub(crate) async fn apply_step(
     if via == Via::Advance {
         match &req.event {
             Event::SignContract { .. } => {
-                return Err(StoreError::Invalid(
-                    "签订合同须登记合同条款：请使用“合同签订”（anju contract sign）".into(),
+                return Err(StoreError::refused(
+                    "签订合同须登记合同条款：请使用“合同签订”（anju contract sign）",
+                    "signing needs the contract's terms: use `anju contract sign`",
                 ));
             }
             Event::File => {
-                return Err(StoreError::Invalid(
-                    "合同备案请使用“合同备案”（anju contract file）".into(),
+                return Err(StoreError::refused(
+                    "合同备案请使用“合同备案”（anju contract file）",
+                    "file a contract with `anju contract file`",
                 ));
             }
             Event::End { .. } if state.contract_id.is_some() => {
-                return Err(StoreError::Invalid(format!(
-                    "小区“{}”有物业服务合同（编号 {}），请通过终止合同（anju contract terminate）办理",
-                    compound.compound.name,
-                    state.contract_id.unwrap_or_default()
-                )));
+                return Err(StoreError::refused(
+                    format!(
+                        "小区“{}”有物业服务合同（编号 {}），请通过终止合同（anju contract terminate）办理",
+                        compound.compound.name,
+                        state.contract_id.unwrap_or_default()
+                    ),
+                    format!(
+                        "compound '{}' has a service contract (no. {}): end it with `anju contract terminate`",
+                        compound.compound.name,
+                        state.contract_id.unwrap_or_default()
+                    ),
+                ));
             }
             _ => {}
         }
     }
     let next = transition(&state, &req.event, req.on).map_err(|e| {
-        StoreError::Invalid(format!("小区“{}”：{}", compound.compound.name, e.zh()))
+        StoreError::refused(
+            format!("小区“{}”：{}", compound.compound.name, e.zh()),
+            format!("compound '{}': {}", compound.compound.name, e.en()),
+        )
     })?;
     let opt_int = |v: Option<i64>| v;
     let done = if version == 0 {
@@ -271,9 +283,10 @@ pub(crate) async fn apply_step(
             .await?
             .is_some();
         if !known {
-            return Err(StoreError::Invalid(format!(
-                "证明材料 {sha} 尚未上传，请先上传再推进"
-            )));
+            return Err(StoreError::refused(
+                format!("证明材料 {sha} 尚未上传，请先上传再推进"),
+                format!("evidence {sha} has not been uploaded: upload it first"),
+            ));
         }
         sqlx::query("INSERT INTO step_evidence (step_id, sha256) VALUES ($1, $2)")
             .bind(step_id)

@@ -482,8 +482,8 @@ impl Store {
             expected_version,
             |o| {
                 if o.company_id != as_company_id {
-                    return Err(StoreError::Invalid(format!(
-                        "无权操作：整改通知 {id} 是下达给“{}”的，其他企业不能回复",
+                    return Err(StoreError::Forbidden(format!(
+                        "整改通知 {id} 是下达给“{}”的，其他企业不能回复",
                         o.company
                     )));
                 }

@@ -60,8 +60,8 @@ impl Selection {
     }
 }
 
-fn invalid(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Invalid(e.to_string())
+fn invalid(e: anju_core::selection::SelectionError) -> StoreError {
+    StoreError::refused(e.to_string(), e.en())
 }
 
 pub(crate) async fn street_id(conn: &mut AnyConnection, street: &str) -> Result<i64> {
@@ -71,10 +71,14 @@ pub(crate) async fn street_id(conn: &mut AnyConnection, street: &str) -> Result<
         .await?;
     match rows.as_slice() {
         [one] => Cols::new(one).i64(),
-        [] => Err(StoreError::Invalid(format!("找不到街道“{street}”"))),
-        _ => Err(StoreError::Invalid(format!(
-            "有多个名为“{street}”的街道，请在台账中区分"
-        ))),
+        [] => Err(StoreError::refused(
+            format!("找不到街道“{street}”"),
+            format!("no street named '{street}'"),
+        )),
+        _ => Err(StoreError::refused(
+            format!("有多个名为“{street}”的街道，请在台账中区分"),
+            format!("several streets are named '{street}': tell them apart in the ledger"),
+        )),
     }
 }
 
@@ -156,6 +160,19 @@ async fn fetch_selection(conn: &mut AnyConnection, id: i64) -> Result<Selection>
     })
 }
 
+/// Refuses a change made on a stale read of the selection.
+fn check_version(s: &Selection, expected: i64) -> Result<()> {
+    if s.version != expected {
+        return Err(StoreError::Conflict {
+            entity: SELECTION,
+            id: s.id,
+            expected,
+            actual: s.version,
+        });
+    }
+    Ok(())
+}
+
 /// Bumps the selection's version, sets its stage, and audits the change.
 async fn finish(
     conn: &mut AnyConnection,
@@ -200,7 +217,10 @@ impl Store {
     ) -> Result<Selection> {
         check_dates(announced_on, deadline).map_err(invalid)?;
         if title.trim().is_empty() {
-            return Err(StoreError::Invalid("遴选公告标题不能为空".into()));
+            return Err(StoreError::refused(
+                "遴选公告标题不能为空",
+                "the announcement needs a title",
+            ));
         }
         let at = now_ts();
         let mut tx = self.begin_write().await?;
@@ -245,12 +265,14 @@ impl Store {
         &self,
         actor: &Actor,
         id: i64,
+        expected_version: i64,
         company_id: i64,
         on: Date,
     ) -> Result<Selection> {
         let at = now_ts();
         let mut tx = self.begin_write().await?;
         let before = fetch_selection(&mut tx, id).await?;
+        check_version(&before, expected_version)?;
         check_registration(before.stage, before.announced_on, before.deadline, on)
             .map_err(invalid)?;
         if before
@@ -283,6 +305,7 @@ impl Store {
         &self,
         actor: &Actor,
         id: i64,
+        expected_version: i64,
         on: Date,
         qualified: &[i64],
         note: Option<&str>,
@@ -290,14 +313,16 @@ impl Store {
         let at = now_ts();
         let mut tx = self.begin_write().await?;
         let before = fetch_selection(&mut tx, id).await?;
+        check_version(&before, expected_version)?;
         check_screening(before.stage, before.deadline, on).map_err(invalid)?;
         if let Some(q) = qualified
             .iter()
             .find(|q| !before.registrations.iter().any(|r| r.company_id == **q))
         {
-            return Err(StoreError::Invalid(format!(
-                "企业（编号 {q}）未报名本次遴选"
-            )));
+            return Err(StoreError::refused(
+                format!("企业（编号 {q}）未报名本次遴选"),
+                format!("company {q} did not register for this selection"),
+            ));
         }
         for r in &before.registrations {
             sqlx::query(
@@ -326,12 +351,14 @@ impl Store {
         &self,
         actor: &Actor,
         id: i64,
+        expected_version: i64,
         on: Date,
         companies: &[i64],
     ) -> Result<Selection> {
         let at = now_ts();
         let mut tx = self.begin_write().await?;
         let before = fetch_selection(&mut tx, id).await?;
+        check_version(&before, expected_version)?;
         let qualified: Vec<i64> = before
             .registrations
             .iter()
@@ -366,12 +393,14 @@ impl Store {
         &self,
         actor: &Actor,
         id: i64,
+        expected_version: i64,
         compound_id: i64,
         on: Date,
     ) -> Result<Selection> {
         let at = now_ts();
         let mut tx = self.begin_write().await?;
         let before = fetch_selection(&mut tx, id).await?;
+        check_version(&before, expected_version)?;
         if before.stage != SelectionStage::Shortlisted {
             return Err(invalid(anju_core::selection::SelectionError::WrongStage {
                 stage: before.stage,
@@ -380,20 +409,29 @@ impl Store {
         }
         let compound = crate::compounds::fetch_compound(&mut tx, compound_id).await?;
         if compound.compound.street != before.street {
-            return Err(StoreError::Invalid(format!(
-                "小区“{}”属于{}，不在本次遴选的街道（{}）",
-                compound.compound.name, compound.compound.street, before.street
-            )));
+            return Err(StoreError::refused(
+                format!(
+                    "小区“{}”属于{}，不在本次遴选的街道（{}）",
+                    compound.compound.name, compound.compound.street, before.street
+                ),
+                format!(
+                    "compound '{}' is in {}, not in this selection's street ({})",
+                    compound.compound.name, compound.compound.street, before.street
+                ),
+            ));
         }
         if before
             .compounds
             .iter()
             .any(|c| c.compound_id == compound_id)
         {
-            return Err(StoreError::Invalid(format!(
-                "已向小区“{}”推荐过入围企业",
-                compound.compound.name
-            )));
+            return Err(StoreError::refused(
+                format!("已向小区“{}”推荐过入围企业", compound.compound.name),
+                format!(
+                    "the shortlist was already recommended to compound '{}'",
+                    compound.compound.name
+                ),
+            ));
         }
         sqlx::query(
             "INSERT INTO selection_compounds (selection_id, compound_id, recommended_on) \
@@ -415,6 +453,7 @@ impl Store {
         &self,
         actor: &Actor,
         id: i64,
+        expected_version: i64,
         compound_id: i64,
         company_id: i64,
         on: Date,
@@ -422,6 +461,7 @@ impl Store {
         let at = now_ts();
         let mut tx = self.begin_write().await?;
         let before = fetch_selection(&mut tx, id).await?;
+        check_version(&before, expected_version)?;
         let entry = before
             .compounds
             .iter()

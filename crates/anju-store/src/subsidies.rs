@@ -1,1 +1,1532 @@
-//! Placeholder: filled in by the issue that owns it.
+//! 补贴: which policy governs which region (dated), the subsidy run (one line per compound and
+//! kind, computed with `anju_policy::evaluate` from stored facts, every amount explained), the
+//! money's path (anju-core `funding::transition`, one audited transaction per step, version
+//! checked), adjustment decisions (调整决定) and infrastructure grants (seed 004 三（五）).
+//!
+//! How stored facts become the calculator's input, per compound with a contract in scope:
+//! - served area, signing and entry dates, term (start and last day), fee per ㎡ (多层 fee, else
+//!   高层), end of service: the contract; households, built year, renovation: the ledger; status:
+//!   the management mode on the day before signing (无/弃管 → abandoned, 业主自管 → self-managed);
+//! - per policy period: the latest *final* assessment whose period ends inside it (score, grade,
+//!   passed → `evaluation_passed`); fees billed and collected over its months (collection rate,
+//!   and `fees_total` = 应收 when billed); satisfaction: the latest closed, valid survey whose
+//!   period ends inside it.
+//! - a run settles the policy periods whose last day falls in the run's window (a calendar
+//!   period, or contract year n counted from the day the policy counts from).
+//!
+//! Retention (质保金): each subsidy line records what it holds back (`retained`); when the run
+//! settles the policy's last period, a `retention_release` line pays the retention held on this
+//! compound's earlier lines of the same contract plus this one's, if the policy's condition holds
+//! on the last period's results (Liaocheng: collection ≥ 80 %), else 0 with the reason.
+
+use crate::audit::{self, Actor, NewAudit, to_json};
+use crate::sql::{Cols, date_text, dyn_query, now_ts, parse_date};
+use crate::{ContractRecord, Region, Result, Store, StoreError};
+use anju_core::assessment::AssessmentStatus;
+use anju_core::fees::{Month, MonthRange};
+use anju_core::funding::{self, Action, LineKind, LineStatus, RunPeriod};
+use anju_core::{Fen, Lang, ManagementMode, RegionLevel};
+use anju_policy::dates;
+use anju_policy::policy::{Anchor, From};
+use anju_policy::{Grade, Input, PeriodResult, Policy, PolicyError, Status};
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use sqlx::AnyConnection;
+use sqlx::any::AnyRow;
+use std::collections::HashMap;
+
+pub(crate) const FUNDING_POLICY: &str = "funding_policy";
+pub(crate) const SUBSIDY_RUN: &str = "subsidy_run";
+pub(crate) const SUBSIDY_LINE: &str = "subsidy_line";
+pub(crate) const SUBSIDY_ADJUSTMENT: &str = "subsidy_adjustment";
+
+/// A dated assignment of a policy to a district or street.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FundingPolicy {
+    pub id: i64,
+    pub region_id: i64,
+    pub region: String,
+    pub level: RegionLevel,
+    pub policy_id: String,
+    pub valid_from: Date,
+    pub created_by: String,
+    pub created_at: String,
+}
+
+/// One payer's part of a line (市级财政, 区级财政 …); the parts add up to the line's amount.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayerShare {
+    pub id: String,
+    pub name: String,
+    pub name_en: String,
+    pub weight: u64,
+    pub amount: Fen,
+}
+
+/// One line of a run (or an infrastructure grant).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubsidyLine {
+    pub id: i64,
+    pub run_id: Option<i64>,
+    pub compound_id: i64,
+    pub compound: String,
+    pub street: String,
+    pub company_id: Option<i64>,
+    pub company: Option<String>,
+    pub contract_id: Option<i64>,
+    pub kind: LineKind,
+    pub policy_id: Option<String>,
+    /// The run's period code (`2023`, `cy3` …) or the grant's year.
+    pub period: String,
+    /// The days the line pays for (the settled policy periods), both ends included.
+    pub period_start: Option<Date>,
+    pub period_end: Option<Date>,
+    pub eligible: bool,
+    /// As computed (payable at this settlement).
+    pub amount: Fen,
+    /// Held back as retention by this line.
+    pub retained: Fen,
+    /// The approved amount (set at approval, changed only by an adjustment decision).
+    pub approved: Option<Fen>,
+    pub payers: Vec<PayerShare>,
+    pub reason_zh: Option<String>,
+    pub reason_en: Option<String>,
+    pub explanation_zh: String,
+    pub explanation_en: String,
+    pub status: LineStatus,
+    pub version: i64,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl SubsidyLine {
+    /// The amount that counts: approved once approved, else as computed.
+    pub fn amount_due(&self) -> Fen {
+        self.approved.unwrap_or(self.amount)
+    }
+    pub fn reason(&self, lang: Lang) -> Option<&str> {
+        match lang {
+            Lang::Zh => self.reason_zh.as_deref(),
+            Lang::En => self.reason_en.as_deref().or(self.reason_zh.as_deref()),
+        }
+    }
+    pub fn explanation(&self, lang: Lang) -> &str {
+        lang.pick(&self.explanation_zh, &self.explanation_en)
+    }
+}
+
+/// A run: scope, period and its lines.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubsidyRun {
+    pub id: i64,
+    pub region_id: i64,
+    pub region: String,
+    pub period: String,
+    /// `current` or `superseded`.
+    pub status: String,
+    pub created_by: String,
+    pub created_at: String,
+    pub lines: Vec<SubsidyLine>,
+}
+
+/// A step on the money's path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubsidyStep {
+    pub id: i64,
+    pub line_id: i64,
+    pub action: String,
+    pub from_status: String,
+    pub to_status: String,
+    pub person: String,
+    pub role: String,
+    pub on: Date,
+    pub comment: Option<String>,
+    pub created_at: String,
+}
+
+/// An adjustment decision (调整决定).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubsidyAdjustment {
+    pub id: i64,
+    pub line_id: i64,
+    pub old: Fen,
+    pub new: Fen,
+    pub reason: String,
+    pub decided_by: String,
+    pub decided_on: Date,
+    pub created_at: String,
+}
+
+/// Which lines to list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LineFilter {
+    pub run_id: Option<i64>,
+    /// Lines of compounds under this region (district, street or community).
+    pub region_id: Option<i64>,
+    pub period: Option<String>,
+    pub company_id: Option<i64>,
+    pub status: Option<LineStatus>,
+    /// Include superseded lines (left out by default).
+    pub include_superseded: bool,
+}
+
+fn refused(e: funding::FundingError) -> StoreError {
+    StoreError::refused(e.zh, e.en)
+}
+
+const LINE_SELECT: &str = "SELECT l.id, l.run_id, l.compound_id, c.name, s.name, l.company_id, \
+     co.name, l.contract_id, l.kind, l.policy_id, l.period, l.period_start, l.period_end, \
+     l.eligible, l.amount_fen, l.retained_fen, l.approved_fen, l.payers, l.reason_zh, \
+     l.reason_en, l.explanation_zh, l.explanation_en, l.status, l.version, l.created_at, \
+     l.updated_at FROM subsidy_lines l JOIN compounds c ON c.id = l.compound_id \
+     JOIN regions s ON s.id = c.street_id LEFT JOIN companies co ON co.id = l.company_id";
+
+fn line_from_row(row: &AnyRow) -> Result<SubsidyLine> {
+    let mut c = Cols::new(row);
+    let corrupt = |w: &str| StoreError::Corrupt(w.to_string());
+    let opt_date = |s: Option<String>| s.map(|s| parse_date(&s)).transpose();
+    Ok(SubsidyLine {
+        id: c.i64()?,
+        run_id: c.opt_i64()?,
+        compound_id: c.i64()?,
+        compound: c.string()?,
+        street: c.string()?,
+        company_id: c.opt_i64()?,
+        company: c.opt_string()?,
+        contract_id: c.opt_i64()?,
+        kind: LineKind::from_code(&c.string()?).ok_or_else(|| corrupt("补贴行类型"))?,
+        policy_id: c.opt_string()?,
+        period: c.string()?,
+        period_start: opt_date(c.opt_string()?)?,
+        period_end: opt_date(c.opt_string()?)?,
+        eligible: c.flag()?,
+        amount: Fen(c.i64()?),
+        retained: Fen(c.i64()?),
+        approved: c.opt_i64()?.map(Fen),
+        payers: serde_json::from_str(&c.string()?).map_err(|_| corrupt("补贴行的出资方"))?,
+        reason_zh: c.opt_string()?,
+        reason_en: c.opt_string()?,
+        explanation_zh: c.string()?,
+        explanation_en: c.string()?,
+        status: LineStatus::from_code(&c.string()?).ok_or_else(|| corrupt("补贴行状态"))?,
+        version: c.i64()?,
+        created_at: c.string()?,
+        updated_at: c.string()?,
+    })
+}
+
+async fn fetch_line(conn: &mut AnyConnection, id: i64) -> Result<SubsidyLine> {
+    let row = dyn_query(format!("{LINE_SELECT} WHERE l.id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound {
+            entity: SUBSIDY_LINE,
+            id,
+        })?;
+    line_from_row(&row)
+}
+
+/// A line about to be written.
+struct NewLine {
+    compound_id: i64,
+    company_id: Option<i64>,
+    contract_id: Option<i64>,
+    kind: LineKind,
+    policy_id: Option<String>,
+    period: String,
+    days: Option<(Date, Date)>,
+    eligible: bool,
+    amount: Fen,
+    retained: Fen,
+    payers: Vec<PayerShare>,
+    reason: Option<(String, String)>,
+    explanation: (String, String),
+}
+
+async fn insert_line(
+    conn: &mut AnyConnection,
+    run_id: Option<i64>,
+    l: &NewLine,
+    at: &str,
+) -> Result<i64> {
+    let row = sqlx::query(
+        "INSERT INTO subsidy_lines (run_id, compound_id, company_id, contract_id, kind, \
+         policy_id, period, period_start, period_end, eligible, amount_fen, retained_fen, \
+         payers, reason_zh, reason_en, explanation_zh, explanation_en, status, version, \
+         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
+         $13, $14, $15, $16, $17, 'draft', 1, $18, $18) RETURNING id",
+    )
+    .bind(run_id)
+    .bind(l.compound_id)
+    .bind(l.company_id)
+    .bind(l.contract_id)
+    .bind(l.kind.code())
+    .bind(l.policy_id.clone())
+    .bind(l.period.clone())
+    .bind(l.days.map(|d| date_text(d.0)))
+    .bind(l.days.map(|d| date_text(d.1)))
+    .bind(i64::from(l.eligible))
+    .bind(l.amount.0)
+    .bind(l.retained.0)
+    .bind(to_json(&l.payers)?)
+    .bind(l.reason.as_ref().map(|r| r.0.clone()))
+    .bind(l.reason.as_ref().map(|r| r.1.clone()))
+    .bind(l.explanation.0.clone())
+    .bind(l.explanation.1.clone())
+    .bind(at.to_string())
+    .fetch_one(&mut *conn)
+    .await?;
+    Cols::new(&row).i64()
+}
+
+fn payer_shares(policy: &Policy, amount: Fen) -> Vec<PayerShare> {
+    let parts = amount.split_by_weights(&policy.weights);
+    policy
+        .file
+        .payers
+        .iter()
+        .zip(parts)
+        .map(|(p, a)| PayerShare {
+            id: p.id.clone(),
+            name: p.name.clone(),
+            name_en: p.name_en.clone(),
+            weight: p.weight,
+            amount: a,
+        })
+        .collect()
+}
+
+fn resplit(payers: &[PayerShare], amount: Fen) -> Vec<PayerShare> {
+    let weights: Vec<u64> = payers.iter().map(|p| p.weight).collect();
+    payers
+        .iter()
+        .zip(amount.split_by_weights(&weights))
+        .map(|(p, a)| PayerShare {
+            amount: a,
+            ..p.clone()
+        })
+        .collect()
+}
+
+/// The day-by-day schedule of a policy's periods for one contract: (index, start, end excl.).
+fn schedule(policy: &Policy, start: Date, term_end_excl: Date) -> Vec<(u32, Date, Date)> {
+    let unit = policy.periods.unit.months();
+    let first = match policy.periods.anchor {
+        Anchor::Start => start,
+        Anchor::Calendar => {
+            let m0 = i32::from(start.month()) - 1;
+            let m = (m0 / unit) * unit + 1;
+            Date::new(start.year(), m as i8, 1).unwrap_or(start)
+        }
+    };
+    let mut out = Vec::new();
+    for n in 0..anju_policy::eval::MAX_PERIODS {
+        let (Some(s), Some(e)) = (
+            dates::add_months(first, n as i32 * unit),
+            dates::add_months(first, (n as i32 + 1) * unit),
+        ) else {
+            break;
+        };
+        match policy.periods.count {
+            Some(c) if n as u32 >= c => break,
+            None if s >= term_end_excl => break,
+            _ => {}
+        }
+        out.push((n as u32 + 1, s, e));
+    }
+    out
+}
+
+fn status_of(mode: ManagementMode) -> Status {
+    match mode {
+        ManagementMode::None => Status::Abandoned,
+        ManagementMode::SelfManaged => Status::SelfManaged,
+        _ => Status::Managed,
+    }
+}
+
+fn join_lines(lines: &[String]) -> String {
+    lines.join("\n")
+}
+
+/// Why an input is missing, in words for the line.
+fn missing_reason(e: &PolicyError, lang: Lang) -> String {
+    match e {
+        PolicyError::MissingInput { key, .. } => {
+            let k = key.as_str();
+            let what = if k.contains("score") || k.contains("grade") || k.contains("evaluation") {
+                lang.pick("缺少考核结果", "no assessment result")
+            } else if k.contains("collection_rate") {
+                lang.pick(
+                    "缺少收缴率（该期无应收记录）",
+                    "no collection rate (nothing billed)",
+                )
+            } else if k.contains("satisfaction") {
+                lang.pick("缺少满意率", "no satisfaction rate")
+            } else if k.contains("entry") {
+                lang.pick("缺少正式进场日期", "no formal entry date")
+            } else {
+                lang.pick("缺少必要数据", "an input is missing")
+            };
+            format!("{what}（{k}）")
+        }
+        other => other.message(lang),
+    }
+}
+
+fn ineligible(
+    base: NewLineBase,
+    days: Option<(Date, Date)>,
+    zh: String,
+    en: String,
+    expl: Option<(String, String)>,
+) -> NewLine {
+    NewLine {
+        compound_id: base.compound_id,
+        company_id: base.company_id,
+        contract_id: base.contract_id,
+        kind: LineKind::Subsidy,
+        policy_id: base.policy_id,
+        period: base.period,
+        days,
+        eligible: false,
+        amount: Fen::ZERO,
+        retained: Fen::ZERO,
+        payers: Vec::new(),
+        explanation: expl.unwrap_or_else(|| (zh.clone(), en.clone())),
+        reason: Some((zh, en)),
+    }
+}
+
+#[derive(Clone)]
+struct NewLineBase {
+    compound_id: i64,
+    company_id: Option<i64>,
+    contract_id: Option<i64>,
+    policy_id: Option<String>,
+    period: String,
+}
+
+impl Store {
+    /// Finds a district or street by name (one of that level and name).
+    pub async fn find_region(&self, level: RegionLevel, name: &str) -> Result<Region> {
+        let found: Vec<Region> = self
+            .list_regions()
+            .await?
+            .into_iter()
+            .filter(|r| r.level == level && r.name == name.trim())
+            .collect();
+        match found.len() {
+            1 => found
+                .into_iter()
+                .next()
+                .ok_or_else(|| StoreError::Corrupt("区域".into())),
+            0 => Err(StoreError::refused(
+                format!("找不到{}“{name}”", level_zh(level)),
+                format!("no {} named '{name}'", level.code()),
+            )),
+            n => Err(StoreError::refused(
+                format!("有 {n} 个名为“{name}”的{}", level_zh(level)),
+                format!("{n} regions are named '{name}'"),
+            )),
+        }
+    }
+
+    /// Assigns a policy to a district or street from a date (audited). The policy id must be a
+    /// shipped policy.
+    pub async fn set_funding_policy(
+        &self,
+        actor: &Actor,
+        region_id: i64,
+        policy_id: &str,
+        valid_from: Date,
+    ) -> Result<FundingPolicy> {
+        if anju_policy::shipped(policy_id).is_none() {
+            return Err(StoreError::refused(
+                format!(
+                    "没有编号为“{policy_id}”的政策（可用：{}）",
+                    anju_policy::SHIPPED
+                        .iter()
+                        .map(|(id, _)| *id)
+                        .collect::<Vec<_>>()
+                        .join("、")
+                ),
+                format!("no policy '{policy_id}'"),
+            ));
+        }
+        let region = self
+            .list_regions()
+            .await?
+            .into_iter()
+            .find(|r| r.id == region_id)
+            .ok_or(StoreError::NotFound {
+                entity: "region",
+                id: region_id,
+            })?;
+        if !matches!(region.level, RegionLevel::District | RegionLevel::Street) {
+            return Err(StoreError::refused(
+                "政策只能指定给区县或街道",
+                "a policy is assigned to a district or a street",
+            ));
+        }
+        let at = now_ts();
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query(
+            "INSERT INTO funding_policies (region_id, policy_id, valid_from, created_by, \
+             created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(region_id)
+        .bind(policy_id.to_string())
+        .bind(date_text(valid_from))
+        .bind(actor.name.clone())
+        .bind(at.clone())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| match StoreError::from(e) {
+            StoreError::Duplicate(_) => StoreError::refused(
+                format!("{}自 {valid_from} 起已指定了政策", region.name),
+                format!("{} already has a policy from {valid_from}", region.name),
+            ),
+            other => other,
+        })?;
+        let id = Cols::new(&row).i64()?;
+        let rec = FundingPolicy {
+            id,
+            region_id,
+            region: region.name.clone(),
+            level: region.level,
+            policy_id: policy_id.to_string(),
+            valid_from,
+            created_by: actor.name.clone(),
+            created_at: at.clone(),
+        };
+        audit::append(
+            &mut tx,
+            actor,
+            &at,
+            vec![NewAudit {
+                action: "insert",
+                entity: FUNDING_POLICY,
+                entity_id: Some(id),
+                before: None,
+                after: Some(to_json(&rec)?),
+            }],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(rec)
+    }
+
+    /// Every assignment, by region and date.
+    pub async fn list_funding_policies(&self) -> Result<Vec<FundingPolicy>> {
+        let rows = sqlx::query(
+            "SELECT f.id, f.region_id, r.name, r.level, f.policy_id, f.valid_from, f.created_by, \
+             f.created_at FROM funding_policies f JOIN regions r ON r.id = f.region_id \
+             ORDER BY r.name, f.valid_from",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let mut c = Cols::new(row);
+                Ok(FundingPolicy {
+                    id: c.i64()?,
+                    region_id: c.i64()?,
+                    region: c.string()?,
+                    level: RegionLevel::from_code(&c.string()?)
+                        .ok_or_else(|| StoreError::Corrupt("区域级别".into()))?,
+                    policy_id: c.string()?,
+                    valid_from: parse_date(&c.string()?)?,
+                    created_by: c.string()?,
+                    created_at: c.string()?,
+                })
+            })
+            .collect()
+    }
+
+    /// The policy governing a street on a day: the street's own assignment, else its district's.
+    async fn policy_for(
+        &self,
+        all: &[FundingPolicy],
+        street_id: i64,
+        district_id: Option<i64>,
+        on: Date,
+    ) -> Option<String> {
+        let pick = |rid: i64| {
+            all.iter()
+                .filter(|f| f.region_id == rid && f.valid_from <= on)
+                .max_by_key(|f| f.valid_from)
+                .map(|f| f.policy_id.clone())
+        };
+        pick(street_id).or_else(|| district_id.and_then(pick))
+    }
+
+    /// Runs the subsidy computation for every compound with a contract under `region_id` (a
+    /// street or district) and `period`; supersedes the earlier run's draft lines (never a line
+    /// already applied for or approved). Audited.
+    pub async fn run_subsidies(
+        &self,
+        actor: &Actor,
+        region_id: i64,
+        period: RunPeriod,
+    ) -> Result<SubsidyRun> {
+        let regions = self.list_regions().await?;
+        let region =
+            regions
+                .iter()
+                .find(|r| r.id == region_id)
+                .cloned()
+                .ok_or(StoreError::NotFound {
+                    entity: "region",
+                    id: region_id,
+                })?;
+        let assignments = self.list_funding_policies().await?;
+        let compounds = self
+            .list_compounds(&crate::CompoundFilter {
+                region_id: Some(region_id),
+                sort: crate::CompoundSort::Region,
+                ..Default::default()
+            })
+            .await?;
+        let contracts = self.list_contracts(None).await?;
+        let period_code = period.code();
+        let mut lines: Vec<NewLine> = Vec::new();
+        // Each policy is loaded once per run.
+        let mut policies: HashMap<String, Policy> = HashMap::new();
+        for sc in &compounds {
+            let serving: Vec<&ContractRecord> = contracts
+                .iter()
+                .filter(|k| k.compound_ids.contains(&sc.id))
+                .collect();
+            if serving.is_empty() {
+                continue;
+            }
+            let district_id = regions
+                .iter()
+                .find(|r| r.id == sc.street_id)
+                .and_then(|s| s.parent_id);
+            for k in serving {
+                let new = self
+                    .compute_line(sc, k, &assignments, district_id, period, &mut policies)
+                    .await?;
+                lines.extend(new);
+            }
+        }
+
+        let at = now_ts();
+        let mut tx = self.begin_write().await?;
+        let mut audits = Vec::new();
+        // Supersede the earlier runs of this scope and period, and their draft lines.
+        let old = sqlx::query(
+            "SELECT id FROM subsidy_runs WHERE region_id = $1 AND period = $2 AND status = 'current'",
+        )
+        .bind(region_id)
+        .bind(period_code.clone())
+        .fetch_all(&mut *tx)
+        .await?;
+        for row in &old {
+            let old_id = Cols::new(row).i64()?;
+            sqlx::query("UPDATE subsidy_runs SET status = 'superseded' WHERE id = $1")
+                .bind(old_id)
+                .execute(&mut *tx)
+                .await?;
+            let n = sqlx::query(
+                "UPDATE subsidy_lines SET status = 'superseded', version = version + 1, \
+                 updated_at = $1 WHERE run_id = $2 AND status = 'draft'",
+            )
+            .bind(at.clone())
+            .bind(old_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            audits.push(NewAudit {
+                action: "supersede",
+                entity: SUBSIDY_RUN,
+                entity_id: Some(old_id),
+                before: None,
+                after: Some(format!("{{\"draft_lines_superseded\":{n}}}")),
+            });
+        }
+        let row = sqlx::query(
+            "INSERT INTO subsidy_runs (region_id, period, status, created_by, created_at) \
+             VALUES ($1, $2, 'current', $3, $4) RETURNING id",
+        )
+        .bind(region_id)
+        .bind(period_code.clone())
+        .bind(actor.name.clone())
+        .bind(at.clone())
+        .fetch_one(&mut *tx)
+        .await?;
+        let run_id = Cols::new(&row).i64()?;
+        for l in &lines {
+            let id = insert_line(&mut tx, Some(run_id), l, &at).await?;
+            let after = fetch_line(&mut tx, id).await?;
+            audits.push(NewAudit {
+                action: "insert",
+                entity: SUBSIDY_LINE,
+                entity_id: Some(id),
+                before: None,
+                after: Some(to_json(&after)?),
+            });
+        }
+        audits.push(NewAudit {
+            action: "insert",
+            entity: SUBSIDY_RUN,
+            entity_id: Some(run_id),
+            before: None,
+            after: Some(format!(
+                "{{\"region\":{},\"period\":{},\"lines\":{}}}",
+                serde_json::to_string(&region.name).unwrap_or_default(),
+                serde_json::to_string(&period_code).unwrap_or_default(),
+                lines.len()
+            )),
+        });
+        audit::append(&mut tx, actor, &at, audits).await?;
+        tx.commit().await?;
+        self.get_subsidy_run(run_id).await
+    }
+
+    /// The lines one contract of one compound contributes to a run (none when the run settles
+    /// none of its policy periods).
+    async fn compute_line(
+        &self,
+        sc: &crate::StoredCompound,
+        k: &ContractRecord,
+        assignments: &[FundingPolicy],
+        district_id: Option<i64>,
+        period: RunPeriod,
+        policies: &mut HashMap<String, Policy>,
+    ) -> Result<Vec<NewLine>> {
+        let mut base = NewLineBase {
+            compound_id: sc.id,
+            company_id: Some(k.company_id),
+            contract_id: Some(k.id),
+            policy_id: None,
+            period: period.code(),
+        };
+        // The policy in force when the run's window (or the contract) starts.
+        let probe = period.window(k.signed_on).map_or(k.signed_on, |w| w.1);
+        let Some(policy_id) = self
+            .policy_for(assignments, sc.street_id, district_id, probe)
+            .await
+        else {
+            return Ok(vec![ineligible(
+                base,
+                None,
+                "未指定适用的补贴政策（anju funding policy set）".into(),
+                "no subsidy policy assigned (anju funding policy set)".into(),
+                None,
+            )]);
+        };
+        base.policy_id = Some(policy_id.clone());
+        if !policies.contains_key(&policy_id) {
+            let Some(src) = anju_policy::shipped(&policy_id) else {
+                return Err(StoreError::Corrupt(format!("政策 {policy_id}")));
+            };
+            let loaded = anju_policy::load(src).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            policies.insert(policy_id.clone(), loaded);
+        }
+        let policy = policies
+            .get(&policy_id)
+            .ok_or_else(|| StoreError::Corrupt(format!("政策 {policy_id}")))?;
+        let start = match policy.periods.from {
+            From::Signed => k.signed_on,
+            From::Entry => match k.entry_on {
+                Some(e) => e,
+                None => {
+                    return Ok(vec![ineligible(
+                        base,
+                        None,
+                        "缺少正式进场日期（政策自进场之日起计算）".into(),
+                        "no formal entry date (the policy counts from entry)".into(),
+                        None,
+                    )]);
+                }
+            },
+        };
+        let Some(window) = period.window(start) else {
+            return Ok(Vec::new());
+        };
+        let term_start = k.term_start();
+        let term_last = k.term_last_day();
+        let term_end_excl = term_last.tomorrow().unwrap_or(term_last);
+        let mut service_end = term_end_excl;
+        if let Some(e) = k.ended_on {
+            service_end = service_end.min(e.tomorrow().unwrap_or(e));
+        }
+        if let Some(t) = policy.effective_to {
+            service_end = service_end.min(t.tomorrow().unwrap_or(t));
+        }
+        let counted_from = policy.effective_from.map_or(start, |e| start.max(e));
+        let sched: Vec<(u32, Date, Date)> = schedule(policy, start, term_end_excl)
+            .into_iter()
+            .filter(|(_, s, e)| *s < service_end && *e > counted_from)
+            .collect();
+        let selected: Vec<(u32, Date, Date)> = sched
+            .iter()
+            .copied()
+            .filter(|(_, _, e)| funding::settles_in(e.yesterday().unwrap_or(*e), window))
+            .collect();
+        let (Some(first), Some(last)) = (selected.first().copied(), selected.last().copied())
+        else {
+            return Ok(Vec::new());
+        };
+        let days = (first.1, last.2.yesterday().unwrap_or(last.2));
+        let is_final = sched.last().map(|p| p.0) == Some(last.0);
+
+        // The facts.
+        let modes = self.mode_history(sc.id).await?;
+        let before_signing = k.signed_on.yesterday().unwrap_or(k.signed_on);
+        let mode = modes
+            .iter()
+            .filter(|m| m.since <= before_signing)
+            .max_by_key(|m| m.since)
+            .map(|m| m.mode)
+            .unwrap_or(sc.compound.mode);
+        let assessments = self
+            .list_assessments(&crate::AssessmentFilter {
+                compound_id: Some(sc.id),
+                ..Default::default()
+            })
+            .await?;
+        let surveys = self.list_surveys(Some(sc.id)).await?;
+        let mut results = Vec::new();
+        for (idx, ps, pe) in &selected {
+            let last_day = pe.yesterday().unwrap_or(*pe);
+            let a = assessments
+                .iter()
+                .filter(|a| a.status == AssessmentStatus::Final)
+                .filter(|a| *ps <= a.period.end && a.period.end <= last_day)
+                .max_by_key(|a| (a.period.end, a.id));
+            let range = MonthRange {
+                from: Month::of(*ps),
+                to: Month::of(last_day),
+            };
+            // Satisfaction: the latest closed, valid survey whose period ends in this one.
+            let mut satisfaction = None;
+            let mut best: Option<Date> = None;
+            for sv in surveys.iter().filter(|sv| sv.closed) {
+                let Some(sp) = anju_core::assessment::Period::parse(&sv.period) else {
+                    continue;
+                };
+                if sp.end < *ps || sp.end > last_day || best.is_some_and(|b| b > sp.end) {
+                    continue;
+                }
+                let r = self.survey_result(sv.id).await?;
+                if r.valid && r.rate.is_some() {
+                    satisfaction = r.rate;
+                    best = Some(sp.end);
+                }
+            }
+            let fees = self.collection(sc.id, range).await?;
+            let billed = fees.collection.billed;
+            results.push(PeriodResult {
+                period: *idx,
+                score: a.map(|a| a.score),
+                grade: a.and_then(|a| a.grade_code.as_deref().and_then(Grade::parse)),
+                evaluation_passed: a.and_then(|a| a.passed),
+                satisfaction,
+                collection_rate: fees.rate,
+                fees_total: (billed > Fen::ZERO).then(|| billed.to_yuan()),
+            });
+        }
+        let fee = k.fees.multi.or(k.fees.high).map(Fen::to_yuan);
+        let input = Input {
+            compound: anju_policy::CompoundFacts {
+                area_m2: Some(k.served_area.to_decimal()),
+                households: sc.compound.households,
+                built_year: sc.compound.built_year.and_then(|y| i16::try_from(y).ok()),
+                built: None,
+                status: Some(status_of(mode)),
+                in_renovation: Some(sc.compound.renovation),
+            },
+            contract: anju_policy::ContractFacts {
+                signed: Some(k.signed_on),
+                entry: k.entry_on,
+                term_years: None,
+                term_start: Some(term_start),
+                term_end: Some(term_last),
+                fee_per_m2_month: fee,
+                ended: Some(days.1.min(service_end.yesterday().unwrap_or(service_end))),
+            },
+            results: &results,
+        };
+        // Only the settled periods count: start counting at the first of them; before the
+        // policy's last period the retention is not settled here (its condition is neutral).
+        let mut p = policy.clone();
+        p.effective_from = Some(counted_from.max(first.1));
+        if !is_final && let Some(ret) = p.retention.as_mut() {
+            ret.condition = anju_policy::policy::Requirement {
+                input: anju_policy::policy::ResultInput::Score,
+                test: anju_policy::policy::Test::Range(
+                    anju_policy::interval::RawInterval::parse("[0, +inf)")
+                        .and_then(|r| r.numeric())
+                        .map_err(StoreError::Corrupt)?,
+                ),
+                grades: Vec::new(),
+            };
+        }
+        let mut outcome = match anju_policy::evaluate(&p, &input) {
+            Ok(o) => o,
+            Err(e) => {
+                return Ok(vec![ineligible(
+                    base,
+                    Some(days),
+                    missing_reason(&e, Lang::Zh),
+                    missing_reason(&e, Lang::En),
+                    None,
+                )]);
+            }
+        };
+        if !is_final {
+            outcome.release = None;
+            for po in &mut outcome.periods {
+                po.released = Fen::ZERO;
+                po.payable = po.payable_now;
+                po.by_payer = anju_policy::eval::split(po.payable, &p.weights);
+            }
+        }
+        let explain = |lang: Lang, o: &anju_policy::Outcome| -> String {
+            let mut v = anju_policy::explain::eligibility_lines(&p, o, lang);
+            for po in o.periods.iter().filter(|po| po.served.is_some()) {
+                v.extend(anju_policy::explain::period_lines(&p, o, po, lang));
+            }
+            join_lines(&v)
+        };
+        if !outcome.eligible {
+            let zh = explain(Lang::Zh, &outcome);
+            let en = explain(Lang::En, &outcome);
+            return Ok(vec![ineligible(
+                base,
+                Some(days),
+                "不符合补贴条件（见说明）".into(),
+                "not eligible (see the explanation)".into(),
+                Some((zh, en)),
+            )]);
+        }
+        let served: Vec<_> = outcome
+            .periods
+            .iter()
+            .filter(|po| po.served.is_some())
+            .collect();
+        let amount: Fen = served.iter().map(|po| po.payable_now).sum();
+        let retained: Fen = served.iter().map(|po| po.retained).sum();
+        let gate_failed: Vec<u32> = served
+            .iter()
+            .filter(|po| !po.gate_passed)
+            .map(|po| po.index)
+            .collect();
+        let reason = (!gate_failed.is_empty()).then(|| {
+            (
+                format!("考核未达到付款条件（第 {gate_failed:?} 期），本期不予支付"),
+                format!("the assessment gate was not met (period {gate_failed:?}): nothing paid"),
+            )
+        });
+        let zh = explain(Lang::Zh, &outcome);
+        let en = explain(Lang::En, &outcome);
+        let mut out = vec![NewLine {
+            compound_id: base.compound_id,
+            company_id: base.company_id,
+            contract_id: base.contract_id,
+            kind: LineKind::Subsidy,
+            policy_id: base.policy_id.clone(),
+            period: base.period.clone(),
+            days: Some(days),
+            eligible: amount > Fen::ZERO || gate_failed.is_empty(),
+            amount,
+            retained,
+            payers: payer_shares(&p, amount),
+            reason,
+            explanation: (zh, en),
+        }];
+        // The retention release, with the last period.
+        if is_final && let Some(rel) = outcome.release {
+            let earlier = self.retained_before(sc.id, k.id, days.0).await?;
+            let held = earlier + retained;
+            let passed = rel.check.passed;
+            let released = if passed { held } else { Fen::ZERO };
+            let observed = match rel.check.observed {
+                anju_policy::eval::ReqValue::Number(d) => anju_core::fees::percent_text(d),
+                anju_policy::eval::ReqValue::Grade(g) => g.zh().to_string(),
+                anju_policy::eval::ReqValue::Bool(b) => b.to_string(),
+            };
+            let cond = policy
+                .file
+                .retention
+                .as_ref()
+                .map(|r| (r.condition.text.clone(), r.condition.text_en.clone()))
+                .unwrap_or_default();
+            let head_zh = format!(
+                "预留金合计 {} 元 = 本行以前各期预留 {} 元 + 本期预留 {} 元；第 {} 期 {} {}：{}",
+                held.plain(),
+                earlier.plain(),
+                retained.plain(),
+                rel.period,
+                observed,
+                if passed { "满足" } else { "不满足" },
+                cond.0
+            );
+            let head_en = format!(
+                "Retention held {} = earlier lines {} + this period {}; period {} is {}: {} '{}'",
+                held.plain(),
+                earlier.plain(),
+                retained.plain(),
+                rel.period,
+                observed,
+                if passed { "meets" } else { "does not meet" },
+                cond.1
+            );
+            let tail_zh = if passed {
+                format!("→ 释放 {} 元", released.plain())
+            } else {
+                "→ 不再支付预留部分".to_string()
+            };
+            let tail_en = if passed {
+                format!("→ {} released", released.plain())
+            } else {
+                "→ the retention is not paid".to_string()
+            };
+            out.push(NewLine {
+                compound_id: base.compound_id,
+                company_id: base.company_id,
+                contract_id: base.contract_id,
+                kind: LineKind::RetentionRelease,
+                policy_id: base.policy_id.clone(),
+                period: base.period.clone(),
+                days: Some(days),
+                eligible: passed,
+                amount: released,
+                retained: Fen::ZERO,
+                payers: payer_shares(&p, released),
+                reason: (!passed).then(|| {
+                    (
+                        format!("{}：实际 {observed}，预留部分不予支付", cond.0),
+                        format!("{}: observed {observed}, retention withheld", cond.1),
+                    )
+                }),
+                explanation: (
+                    format!("{head_zh} {tail_zh}"),
+                    format!("{head_en} {tail_en}"),
+                ),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Retention held on this compound's earlier subsidy lines of the same contract (not
+    /// superseded, ending before `before`).
+    async fn retained_before(
+        &self,
+        compound_id: i64,
+        contract_id: i64,
+        before: Date,
+    ) -> Result<Fen> {
+        let rows = sqlx::query(
+            "SELECT retained_fen, period_end FROM subsidy_lines WHERE compound_id = $1 \
+             AND contract_id = $2 AND kind = 'subsidy' AND status <> 'superseded' \
+             AND period_end IS NOT NULL",
+        )
+        .bind(compound_id)
+        .bind(contract_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut sum = Fen::ZERO;
+        for row in &rows {
+            let mut c = Cols::new(row);
+            let fen = Fen(c.i64()?);
+            let end = parse_date(&c.string()?)?;
+            if end < before {
+                sum += fen;
+            }
+        }
+        Ok(sum)
+    }
+
+    /// A run with its lines.
+    pub async fn get_subsidy_run(&self, id: i64) -> Result<SubsidyRun> {
+        let row = sqlx::query(
+            "SELECT r.id, r.region_id, g.name, r.period, r.status, r.created_by, r.created_at \
+             FROM subsidy_runs r JOIN regions g ON g.id = r.region_id WHERE r.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound {
+            entity: SUBSIDY_RUN,
+            id,
+        })?;
+        let mut c = Cols::new(&row);
+        let mut run = SubsidyRun {
+            id: c.i64()?,
+            region_id: c.i64()?,
+            region: c.string()?,
+            period: c.string()?,
+            status: c.string()?,
+            created_by: c.string()?,
+            created_at: c.string()?,
+            lines: Vec::new(),
+        };
+        run.lines = self
+            .subsidy_lines(&LineFilter {
+                run_id: Some(id),
+                include_superseded: true,
+                ..Default::default()
+            })
+            .await?;
+        Ok(run)
+    }
+
+    /// Every run, newest first (without lines).
+    pub async fn list_subsidy_runs(&self) -> Result<Vec<SubsidyRun>> {
+        let rows = sqlx::query(
+            "SELECT r.id, r.region_id, g.name, r.period, r.status, r.created_by, r.created_at \
+             FROM subsidy_runs r JOIN regions g ON g.id = r.region_id ORDER BY r.id DESC",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let mut c = Cols::new(row);
+                Ok(SubsidyRun {
+                    id: c.i64()?,
+                    region_id: c.i64()?,
+                    region: c.string()?,
+                    period: c.string()?,
+                    status: c.string()?,
+                    created_by: c.string()?,
+                    created_at: c.string()?,
+                    lines: Vec::new(),
+                })
+            })
+            .collect()
+    }
+
+    /// Lines by filter, by street, compound and kind.
+    pub async fn subsidy_lines(&self, f: &LineFilter) -> Result<Vec<SubsidyLine>> {
+        let mut sql = format!("{LINE_SELECT} WHERE 1 = 1");
+        let mut n = 0;
+        let mut ph = || {
+            n += 1;
+            format!("${n}")
+        };
+        if f.run_id.is_some() {
+            sql += &format!(" AND l.run_id = {}", ph());
+        }
+        if f.region_id.is_some() {
+            let (a, b, c) = (ph(), ph(), ph());
+            sql +=
+                &format!(" AND (c.street_id = {a} OR s.parent_id = {b} OR c.community_id = {c})");
+        }
+        if f.period.is_some() {
+            sql += &format!(" AND l.period = {}", ph());
+        }
+        if f.company_id.is_some() {
+            sql += &format!(" AND l.company_id = {}", ph());
+        }
+        if f.status.is_some() {
+            sql += &format!(" AND l.status = {}", ph());
+        }
+        if !f.include_superseded {
+            sql += " AND l.status <> 'superseded'";
+        }
+        sql += " ORDER BY s.name, c.name, l.id";
+        let mut q = dyn_query(sql);
+        if let Some(r) = f.run_id {
+            q = q.bind(r);
+        }
+        if let Some(r) = f.region_id {
+            q = q.bind(r).bind(r).bind(r);
+        }
+        if let Some(p) = &f.period {
+            q = q.bind(p.clone());
+        }
+        if let Some(c) = f.company_id {
+            q = q.bind(c);
+        }
+        if let Some(s) = f.status {
+            q = q.bind(s.code());
+        }
+        let rows = q.fetch_all(&self.pool).await?;
+        rows.iter().map(line_from_row).collect()
+    }
+
+    pub async fn get_subsidy_line(&self, id: i64) -> Result<SubsidyLine> {
+        let mut conn = self.pool.acquire().await?;
+        fetch_line(&mut conn, id).await
+    }
+
+    /// One step on the money's path, in one audited transaction naming the version read.
+    /// Applying is refused while another line claims the same compound, kind and days.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one explicit parameter per fact of a step"
+    )]
+    pub async fn subsidy_step(
+        &self,
+        actor: &Actor,
+        line_id: i64,
+        expected_version: i64,
+        action: Action,
+        person: &str,
+        on: Date,
+        comment: Option<&str>,
+    ) -> Result<SubsidyLine> {
+        let at = now_ts();
+        let mut tx = self.begin_write().await?;
+        let before = fetch_line(&mut tx, line_id).await?;
+        if before.version != expected_version {
+            return Err(StoreError::Conflict {
+                entity: SUBSIDY_LINE,
+                id: line_id,
+                expected: expected_version,
+                actual: before.version,
+            });
+        }
+        let next = funding::transition(before.status, action, before.eligible).map_err(refused)?;
+        if action == Action::Apply {
+            check_double(&mut tx, &before).await?;
+        }
+        let approved = match action {
+            Action::Approve => Some(before.amount),
+            _ => before.approved,
+        };
+        let done = sqlx::query(
+            "UPDATE subsidy_lines SET status = $1, approved_fen = $2, version = version + 1, \
+             updated_at = $3 WHERE id = $4 AND version = $5",
+        )
+        .bind(next.code())
+        .bind(approved.map(|f| f.0))
+        .bind(at.clone())
+        .bind(line_id)
+        .bind(expected_version)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Conflict {
+                entity: SUBSIDY_LINE,
+                id: line_id,
+                expected: expected_version,
+                actual: expected_version + 1,
+            });
+        }
+        let person = if person.trim().is_empty() {
+            actor.name.clone()
+        } else {
+            person.trim().to_string()
+        };
+        sqlx::query(
+            "INSERT INTO subsidy_steps (line_id, action, from_status, to_status, person, role, \
+             on_date, comment, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(line_id)
+        .bind(action.code())
+        .bind(before.status.code())
+        .bind(next.code())
+        .bind(person)
+        .bind(actor.role.clone())
+        .bind(date_text(on))
+        .bind(comment.map(str::to_string))
+        .bind(at.clone())
+        .execute(&mut *tx)
+        .await?;
+        let after = fetch_line(&mut tx, line_id).await?;
+        audit::append(
+            &mut tx,
+            actor,
+            &at,
+            vec![NewAudit {
+                action: action.code(),
+                entity: SUBSIDY_LINE,
+                entity_id: Some(line_id),
+                before: Some(to_json(&before)?),
+                after: Some(to_json(&after)?),
+            }],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// The steps of a line, oldest first.
+    pub async fn subsidy_steps(&self, line_id: i64) -> Result<Vec<SubsidyStep>> {
+        let rows = sqlx::query(
+            "SELECT id, line_id, action, from_status, to_status, person, role, on_date, comment, \
+             created_at FROM subsidy_steps WHERE line_id = $1 ORDER BY id",
+        )
+        .bind(line_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let mut c = Cols::new(row);
+                Ok(SubsidyStep {
+                    id: c.i64()?,
+                    line_id: c.i64()?,
+                    action: c.string()?,
+                    from_status: c.string()?,
+                    to_status: c.string()?,
+                    person: c.string()?,
+                    role: c.string()?,
+                    on: parse_date(&c.string()?)?,
+                    comment: c.opt_string()?,
+                    created_at: c.string()?,
+                })
+            })
+            .collect()
+    }
+
+    /// 调整决定: changes an approved amount, recording old and new and the reason; the payers'
+    /// parts are split again so they still add up. Audited.
+    pub async fn adjust_subsidy(
+        &self,
+        actor: &Actor,
+        line_id: i64,
+        expected_version: i64,
+        new_amount: Fen,
+        reason: &str,
+        on: Date,
+    ) -> Result<SubsidyLine> {
+        let at = now_ts();
+        let mut tx = self.begin_write().await?;
+        let before = fetch_line(&mut tx, line_id).await?;
+        if before.version != expected_version {
+            return Err(StoreError::Conflict {
+                entity: SUBSIDY_LINE,
+                id: line_id,
+                expected: expected_version,
+                actual: before.version,
+            });
+        }
+        let old = before.amount_due();
+        funding::check_adjustment(before.status, old, new_amount, reason).map_err(refused)?;
+        let payers = resplit(&before.payers, new_amount);
+        sqlx::query(
+            "UPDATE subsidy_lines SET approved_fen = $1, payers = $2, version = version + 1, \
+             updated_at = $3 WHERE id = $4 AND version = $5",
+        )
+        .bind(new_amount.0)
+        .bind(to_json(&payers)?)
+        .bind(at.clone())
+        .bind(line_id)
+        .bind(expected_version)
+        .execute(&mut *tx)
+        .await?;
+        let row = sqlx::query(
+            "INSERT INTO subsidy_adjustments (line_id, old_fen, new_fen, reason, decided_by, \
+             decided_on, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(line_id)
+        .bind(old.0)
+        .bind(new_amount.0)
+        .bind(reason.trim().to_string())
+        .bind(actor.name.clone())
+        .bind(date_text(on))
+        .bind(at.clone())
+        .fetch_one(&mut *tx)
+        .await?;
+        let adj_id = Cols::new(&row).i64()?;
+        let after = fetch_line(&mut tx, line_id).await?;
+        audit::append(
+            &mut tx,
+            actor,
+            &at,
+            vec![
+                NewAudit {
+                    action: "adjust",
+                    entity: SUBSIDY_LINE,
+                    entity_id: Some(line_id),
+                    before: Some(to_json(&before)?),
+                    after: Some(to_json(&after)?),
+                },
+                NewAudit {
+                    action: "insert",
+                    entity: SUBSIDY_ADJUSTMENT,
+                    entity_id: Some(adj_id),
+                    before: None,
+                    after: Some(format!(
+                        "{{\"line_id\":{line_id},\"old_fen\":{},\"new_fen\":{},\"reason\":{}}}",
+                        old.0,
+                        new_amount.0,
+                        serde_json::to_string(reason.trim()).unwrap_or_default()
+                    )),
+                },
+            ],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// The adjustment decisions of a line, oldest first.
+    pub async fn subsidy_adjustments(&self, line_id: i64) -> Result<Vec<SubsidyAdjustment>> {
+        let rows = sqlx::query(
+            "SELECT id, line_id, old_fen, new_fen, reason, decided_by, decided_on, created_at \
+             FROM subsidy_adjustments WHERE line_id = $1 ORDER BY id",
+        )
+        .bind(line_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let mut c = Cols::new(row);
+                Ok(SubsidyAdjustment {
+                    id: c.i64()?,
+                    line_id: c.i64()?,
+                    old: Fen(c.i64()?),
+                    new: Fen(c.i64()?),
+                    reason: c.string()?,
+                    decided_by: c.string()?,
+                    decided_on: parse_date(&c.string()?)?,
+                    created_at: c.string()?,
+                })
+            })
+            .collect()
+    }
+
+    /// 基础设施投入资金 (seed 004 三（五）): one grant per compound, 5,000–10,000 元, paid by
+    /// `payer` (the street office by default); a draft line that then walks the same path.
+    pub async fn grant_infrastructure(
+        &self,
+        actor: &Actor,
+        compound_id: i64,
+        amount: Fen,
+        on: Date,
+        payer: Option<&str>,
+        note: Option<&str>,
+    ) -> Result<SubsidyLine> {
+        funding::check_infra_grant(amount).map_err(refused)?;
+        let c = self.get_compound(compound_id).await?;
+        let existing = self
+            .subsidy_lines(&LineFilter::default())
+            .await?
+            .into_iter()
+            .find(|l| l.compound_id == compound_id && l.kind == LineKind::Infrastructure);
+        if let Some(e) = existing {
+            return Err(StoreError::refused(
+                format!(
+                    "小区“{}”已有基础设施投入资金（第 {} 号，{} 元，{}），不能重复",
+                    e.compound,
+                    e.id,
+                    e.amount.plain(),
+                    e.status.label(Lang::Zh)
+                ),
+                format!(
+                    "'{}' already has an infrastructure grant (line {}, {} yuan)",
+                    e.compound,
+                    e.id,
+                    e.amount.plain()
+                ),
+            ));
+        }
+        let payer = payer.unwrap_or("街道办事处").to_string();
+        let line = NewLine {
+            compound_id,
+            company_id: c.company_id,
+            contract_id: None,
+            kind: LineKind::Infrastructure,
+            policy_id: None,
+            period: on.year().to_string(),
+            days: Some((on, on)),
+            eligible: true,
+            amount,
+            retained: Fen::ZERO,
+            payers: vec![PayerShare {
+                id: "grant".into(),
+                name: payer.clone(),
+                name_en: payer.clone(),
+                weight: 1,
+                amount,
+            }],
+            reason: None,
+            explanation: (
+                format!(
+                    "基础设施投入资金 {} 元（大沁他拉方案 三（五）：按比例给与物业服务企业 5000 元至 10000 元）{}",
+                    amount.plain(),
+                    note.map(|n| format!("；{n}")).unwrap_or_default()
+                ),
+                format!(
+                    "Infrastructure grant of {} yuan (Daqintala 3(5): 5,000–10,000 yuan per compound){}",
+                    amount.plain(),
+                    note.map(|n| format!("; {n}")).unwrap_or_default()
+                ),
+            ),
+        };
+        let at = now_ts();
+        let mut tx = self.begin_write().await?;
+        let id = insert_line(&mut tx, None, &line, &at).await?;
+        let after = fetch_line(&mut tx, id).await?;
+        audit::append(
+            &mut tx,
+            actor,
+            &at,
+            vec![NewAudit {
+                action: "insert",
+                entity: SUBSIDY_LINE,
+                entity_id: Some(id),
+                before: None,
+                after: Some(to_json(&after)?),
+            }],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+}
+
+/// Refuses an application while another line claims the same compound and kind over any of
+/// the same days (seed 000 四（三）、002 七（四）: nothing paid twice).
+async fn check_double(conn: &mut AnyConnection, line: &SubsidyLine) -> Result<()> {
+    let rows = dyn_query(format!(
+        "{LINE_SELECT} WHERE l.compound_id = $1 AND l.kind = $2 AND l.id <> $3"
+    ))
+    .bind(line.compound_id)
+    .bind(line.kind.code())
+    .bind(line.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let Some(mine) = line.period_start.zip(line.period_end) else {
+        return Ok(());
+    };
+    for row in &rows {
+        let other = line_from_row(row)?;
+        let Some(theirs) = other.period_start.zip(other.period_end) else {
+            continue;
+        };
+        if other.status.claims() && funding::overlaps(mine, theirs) {
+            return Err(StoreError::refused(
+                format!(
+                    "小区“{}”{} 至 {} 已有{}申报（第 {} 号，{}，{} 至 {}），不能重复申报",
+                    line.compound,
+                    mine.0,
+                    mine.1,
+                    other.kind.label(Lang::Zh),
+                    other.id,
+                    other.status.label(Lang::Zh),
+                    theirs.0,
+                    theirs.1
+                ),
+                format!(
+                    "'{}' already has an application for {} to {}: line {} ({}), {} to {}",
+                    line.compound,
+                    mine.0,
+                    mine.1,
+                    other.id,
+                    other.status.label(Lang::En),
+                    theirs.0,
+                    theirs.1
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn level_zh(level: RegionLevel) -> &'static str {
+    match level {
+        RegionLevel::City => "市",
+        RegionLevel::District => "区县",
+        RegionLevel::Street => "街道",
+        RegionLevel::Community => "社区",
+    }
+}

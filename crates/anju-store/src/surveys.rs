@@ -16,7 +16,7 @@
 //! the compound's owners. A sampled survey can only estimate that share, so a **valid** survey
 //! raises the dismissal *proposal* when dissatisfied responses are more than 50 % of the
 //! responses (超过 excludes 50 % itself). The proposal is recorded on the compound's active
-//! contract with `record_dismissal_survey`, the sample standing in for the owners
+//! contract in the closing transaction, the sample standing in for the owners
 //! (`owners = respondents = responses`) and a note naming the survey, the sample and the
 //! compound's households; the owners' body then decides. A compound without an active contract
 //! gets the trigger in the result but no proposal.
@@ -24,7 +24,7 @@
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::fetch_compound;
 use crate::sql::{Cols, date_text, dyn_query, now_ts, parse_date, today_cn};
-use crate::{Result, Store, StoreError};
+use crate::{DismissalProposal, Result, Store, StoreError};
 use anju_core::contract::DismissalSurvey;
 use anju_policy::rubric::{Rubric, SatisfactionRate};
 use anju_policy::sampling::SampleRule;
@@ -431,20 +431,25 @@ impl Store {
         .bind(token)
         .fetch_optional(&mut *tx)
         .await?
-        .ok_or_else(|| StoreError::Invalid("问卷链接无效".into()))?;
+        .ok_or_else(|| {
+            StoreError::refused(
+                "问卷链接无效，请核对链接或二维码",
+                "This survey link is not valid; please check the link or QR code",
+            )
+        })?;
         let mut c = Cols::new(&row);
         let (token_id, survey_id, owner, status, used_at) =
             (c.i64()?, c.i64()?, c.i64()?, c.string()?, c.opt_string()?);
         if owner != compound_id {
-            return Err(StoreError::Invalid("问卷链接不属于该小区，不能提交".into()));
+            return Err(StoreError::Forbidden(
+                "问卷链接不属于该小区，不能提交".into(),
+            ));
         }
         if status != "open" {
-            return Err(StoreError::Invalid("调查已结束，不能再提交问卷".into()));
+            return Err(closed_refusal());
         }
         if used_at.is_some() {
-            return Err(StoreError::Invalid(
-                "该问卷链接已使用过，每户只能提交一次".into(),
-            ));
+            return Err(used_refusal());
         }
         let done = sqlx::query(
             "UPDATE survey_tokens SET used_at = $1, satisfied = $2, score = $3, comment = $4 \
@@ -458,9 +463,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() != 1 {
-            return Err(StoreError::Invalid(
-                "该问卷链接已使用过，每户只能提交一次".into(),
-            ));
+            return Err(used_refusal());
         }
         let after = serde_json::json!({
             "survey_id": survey_id,
@@ -483,6 +486,31 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// The survey a token belongs to, for its resident page; `None` for an unknown token.
+    /// Reading does not use the token up.
+    pub async fn survey_by_token(&self, token: &str) -> Result<Option<TokenSurvey>> {
+        let token = token.trim().to_ascii_lowercase();
+        let mut conn = self.pool.acquire().await?;
+        let Some(row) =
+            sqlx::query("SELECT survey_id, household, used_at FROM survey_tokens WHERE token = $1")
+                .bind(token)
+                .fetch_optional(&mut *conn)
+                .await?
+        else {
+            return Ok(None);
+        };
+        let mut c = Cols::new(&row);
+        let (survey_id, household, used) = (c.i64()?, c.opt_string()?, c.opt_string()?.is_some());
+        let survey = fetch_survey(&mut conn, survey_id).await?;
+        let compound = fetch_compound(&mut conn, survey.compound_id).await?;
+        Ok(Some(TokenSurvey {
+            survey,
+            street: compound.compound.street.clone(),
+            household,
+            used,
+        }))
     }
 
     pub async fn get_survey(&self, id: i64) -> Result<Survey> {
@@ -540,26 +568,33 @@ impl Store {
 
     /// Closes a survey (version-checked) and, when it is valid and more than 50 % of the
     /// responses are dissatisfied, records the dismissal proposal on the compound's active
-    /// contract (see the module doc for the denominator).
+    /// contract (see the module doc for the denominator) — all in one transaction, so a survey
+    /// is never closed without its proposal nor a proposal left behind by a refused close.
     pub async fn close_survey(
         &self,
         actor: &Actor,
         id: i64,
         expected_version: i64,
     ) -> Result<SurveyResult> {
-        let before = self.survey_result(id).await?;
+        let at = now_ts();
+        let mut tx = self.begin_write().await?;
+        let before = result_on(&mut tx, id).await?;
         check_version(&before.survey, expected_version)?;
         if before.survey.closed {
             return Err(StoreError::Invalid(format!("调查（编号 {id}）已结束")));
         }
+        let mut audits = Vec::new();
         let mut proposal_id = None;
         if before.dismissal_triggered {
-            let contract = self
-                .list_contracts(Some(before.survey.compound_id))
-                .await?
-                .into_iter()
-                .find(|c| c.active);
-            if let Some(contract) = contract {
+            let contract = sqlx::query(
+                "SELECT c.id FROM contracts c JOIN contract_compounds cc ON cc.contract_id = c.id \
+                 WHERE cc.compound_id = $1 AND c.status = 'active' ORDER BY c.id DESC",
+            )
+            .bind(before.survey.compound_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(row) = contract {
+                let contract_id = Cols::new(&row).i64()?;
                 let survey =
                     DismissalSurvey::new(before.responses, before.responses, before.dissatisfied)
                         .map_err(|e| StoreError::Invalid(e.to_string()))?;
@@ -570,20 +605,42 @@ impl Store {
                     before.responses,
                     before.dissatisfied
                 );
-                let p = self
-                    .record_dismissal_survey(
-                        actor,
-                        contract.id,
-                        before.survey.ends_on.unwrap_or_else(today_cn),
-                        survey,
-                        Some(&note),
-                    )
-                    .await?;
+                let surveyed_on = before.survey.ends_on.unwrap_or_else(today_cn);
+                let raised = survey.raises_dismissal();
+                let row = sqlx::query(
+                    "INSERT INTO dismissal_proposals (contract_id, surveyed_on, owners, \
+                     respondents, dissatisfied, raised, note, actor, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                )
+                .bind(contract_id)
+                .bind(date_text(surveyed_on))
+                .bind(i64::from(survey.owners))
+                .bind(i64::from(survey.respondents))
+                .bind(i64::from(survey.dissatisfied))
+                .bind(i64::from(raised))
+                .bind(Some(note.clone()))
+                .bind(actor.name.clone())
+                .bind(at.clone())
+                .fetch_one(&mut *tx)
+                .await?;
+                let p = DismissalProposal {
+                    id: Cols::new(&row).i64()?,
+                    contract_id,
+                    surveyed_on,
+                    survey,
+                    raised,
+                    note: Some(note),
+                };
                 proposal_id = Some(p.id);
+                audits.push(NewAudit {
+                    action: "insert",
+                    entity: crate::contracts::DISMISSAL,
+                    entity_id: Some(p.id),
+                    before: None,
+                    after: Some(to_json(&p)?),
+                });
             }
         }
-        let at = now_ts();
-        let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE surveys SET status = 'closed', dismissal_proposal_id = $1, \
              version = version + 1, updated_at = $2 WHERE id = $3 AND version = $4",
@@ -597,24 +654,48 @@ impl Store {
         if done.rows_affected() != 1 {
             let now = fetch_survey(&mut tx, id).await?;
             check_version(&now, expected_version)?;
+            return Err(StoreError::Conflict {
+                entity: SURVEY,
+                id,
+                expected: expected_version,
+                actual: now.version,
+            });
         }
         let after = result_on(&mut tx, id).await?;
-        audit::append(
-            &mut tx,
-            actor,
-            &at,
-            vec![NewAudit {
-                action: "close",
-                entity: SURVEY,
-                entity_id: Some(id),
-                before: Some(to_json(&before)?),
-                after: Some(to_json(&after)?),
-            }],
-        )
-        .await?;
+        audits.push(NewAudit {
+            action: "close",
+            entity: SURVEY,
+            entity_id: Some(id),
+            before: Some(to_json(&before)?),
+            after: Some(to_json(&after)?),
+        });
+        audit::append(&mut tx, actor, &at, audits).await?;
         tx.commit().await?;
         Ok(after)
     }
+}
+
+fn used_refusal() -> StoreError {
+    StoreError::refused(
+        "该问卷链接已使用过，每户只能提交一次",
+        "This survey link has already been used: one answer per household",
+    )
+}
+
+fn closed_refusal() -> StoreError {
+    StoreError::refused(
+        "调查已结束，不能再提交问卷",
+        "This survey is closed and takes no more answers",
+    )
+}
+
+/// What the resident page of a token shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenSurvey {
+    pub survey: Survey,
+    pub street: String,
+    pub household: Option<String>,
+    pub used: bool,
 }
 
 fn check_version(s: &Survey, expected: i64) -> Result<()> {

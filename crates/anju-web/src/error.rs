@@ -13,6 +13,16 @@ pub enum WebError {
     Render(#[from] askama::Error),
     #[error("参数错误：{0}")]
     BadRequest(String),
+    /// No live session: a page is redirected to the login page (coming back to `next`), an API
+    /// call gets 401.
+    #[error("请先登录")]
+    Unauthorized { next: String, api: bool },
+    /// The role or scope does not allow this (the message says what).
+    #[error("无权操作：{0}")]
+    Forbidden(String),
+    /// A POST without the session's CSRF token.
+    #[error("表单已失效或来源不明（CSRF 校验失败），请刷新页面后重试")]
+    Csrf,
 }
 
 impl WebError {
@@ -24,9 +34,25 @@ impl WebError {
             WebError::Store(anju_store::StoreError::Conflict { .. }) => {
                 ("conflict", StatusCode::CONFLICT)
             }
+            WebError::Store(anju_store::StoreError::Forbidden(_)) => {
+                ("forbidden", StatusCode::FORBIDDEN)
+            }
+            // A rule refused the request or the data breaks one: the user can fix it.
+            WebError::Store(anju_store::StoreError::Invalid(_)) => {
+                ("invalid", StatusCode::UNPROCESSABLE_ENTITY)
+            }
+            WebError::Store(anju_store::StoreError::Refused { .. }) => {
+                ("refused", StatusCode::UNPROCESSABLE_ENTITY)
+            }
+            WebError::Store(anju_store::StoreError::Duplicate(_)) => {
+                ("duplicate", StatusCode::CONFLICT)
+            }
             WebError::Store(_) => ("store_error", StatusCode::INTERNAL_SERVER_ERROR),
             WebError::Render(_) => ("render_error", StatusCode::INTERNAL_SERVER_ERROR),
             WebError::BadRequest(_) => ("bad_request", StatusCode::UNPROCESSABLE_ENTITY),
+            WebError::Unauthorized { .. } => ("unauthorized", StatusCode::UNAUTHORIZED),
+            WebError::Forbidden(_) => ("forbidden", StatusCode::FORBIDDEN),
+            WebError::Csrf => ("csrf", StatusCode::FORBIDDEN),
         }
     }
 }
@@ -34,10 +60,18 @@ impl WebError {
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let (code, status) = self.code();
+        if let WebError::Unauthorized { next, api: false } = &self {
+            let to = format!("/login?next={}", crate::ledger::urlencode(next));
+            return axum::response::Redirect::to(&to).into_response();
+        }
         tracing::error!(error = ?self, code, "request failed");
         let message = match &self {
             WebError::Store(e @ anju_store::StoreError::NotFound { .. })
-            | WebError::Store(e @ anju_store::StoreError::Conflict { .. }) => e.to_string(),
+            | WebError::Store(e @ anju_store::StoreError::Conflict { .. })
+            | WebError::Store(e @ anju_store::StoreError::Forbidden(_))
+            | WebError::Store(e @ anju_store::StoreError::Invalid(_))
+            | WebError::Store(e @ anju_store::StoreError::Refused { .. })
+            | WebError::Store(e @ anju_store::StoreError::Duplicate(_)) => e.to_string(),
             other => other.to_string(),
         };
         (

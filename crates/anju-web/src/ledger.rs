@@ -1,22 +1,44 @@
-//! 台账 — the ledger page, coverage figures and their JSON.
+//! 台账 — the ledger page: filter (street, community, mode, category, lifecycle stage), search
+//! by name or address, sort, paginate, all within the viewer's scope; export exactly what is
+//! shown as xlsx; import a ledger file with the same all-or-nothing report as
+//! `anju import ledger` (every problem with row, column and reason; nothing written on any
+//! problem; a row outside the uploader's scope is a problem). Also the coverage figures and
+//! their JSON.
 
-use crate::{AppState, WebError};
+use crate::compound::today;
+use crate::{AppState, Viewer, WebError};
+use anju_core::access::Action;
+use anju_core::lifecycle::Stage;
 use anju_core::stats::{CoverageReport, coverage};
-use anju_core::{Compound, Lang, ManagementMode};
-use anju_store::{CompoundFilter, StoredCompound};
+use anju_core::{Category, Compound, Lang, ManagementMode, RegionLevel};
+use anju_sheets::{FileKind, LedgerError, Problem, ReadOptions};
+use anju_store::{CompoundFilter, CompoundSort, Region, StoredCompound};
 use askama::Template;
 use axum::Json;
 use axum::Router;
-use axum::extract::{Query, State};
-use axum::response::Html;
+use axum::extract::{DefaultBodyLimit, Multipart, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
+use std::collections::HashMap;
 
 const PAGE_SIZE: usize = 50;
+
+/// The largest ledger file accepted by upload: 20 MiB (a city's 100,000-row ledger as xlsx is
+/// about 8 MiB).
+pub const LEDGER_UPLOAD_MAX_BYTES: usize = 20 * 1024 * 1024;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/ledger", get(ledger_page))
+        .route("/ledger/export.xlsx", get(export_xlsx))
+        .route(
+            "/ledger/import",
+            get(import_form)
+                .post(import_upload)
+                .layer(DefaultBodyLimit::max(LEDGER_UPLOAD_MAX_BYTES + 64 * 1024)),
+        )
         .route("/api/v1/stats", get(stats_json))
         .route("/api/v1/compounds", get(compounds_json))
 }
@@ -26,10 +48,26 @@ pub struct LedgerQuery {
     pub street: Option<String>,
     pub community: Option<String>,
     pub mode: Option<String>,
+    /// 类别: 1, 2 or 3.
+    pub category: Option<String>,
+    /// Lifecycle stage code (`census`, `consulted`, … `in_service`).
+    pub status: Option<String>,
     pub q: Option<String>,
+    /// `region` (default), `name`, `households`, `area`, `built`, `updated`.
+    pub sort: Option<String>,
     pub page: Option<usize>,
     pub lang: Option<String>,
 }
+
+/// The sorts offered: code, the store's order, labels.
+const SORTS: [(&str, CompoundSort, &str, &str); 6] = [
+    ("region", CompoundSort::Region, "按街道社区", "by street and community"),
+    ("name", CompoundSort::Name, "按名称", "by name"),
+    ("households", CompoundSort::HouseholdsDesc, "户数从多到少", "most households first"),
+    ("area", CompoundSort::AreaDesc, "面积从大到小", "largest area first"),
+    ("built", CompoundSort::BuiltYear, "建成年份从早到晚", "oldest first"),
+    ("updated", CompoundSort::UpdatedDesc, "最近更新", "recently updated"),
+];
 
 impl LedgerQuery {
     fn lang(&self) -> Lang {
@@ -43,30 +81,116 @@ impl LedgerQuery {
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty())
     }
-    fn mode(&self) -> Result<Option<ManagementMode>, WebError> {
+    fn mode(&self, lang: Lang) -> Result<Option<ManagementMode>, WebError> {
         match Self::non_empty(&self.mode) {
             None => Ok(None),
-            Some(m) => ManagementMode::from_code(&m)
-                .map(Some)
-                .ok_or_else(|| WebError::BadRequest(format!("未知的物业管理方式：{m}"))),
+            Some(m) => ManagementMode::from_code(&m).map(Some).ok_or_else(|| {
+                WebError::BadRequest(match lang {
+                    Lang::Zh => format!("未知的物业管理方式：{m}"),
+                    Lang::En => format!("unknown management mode: {m}"),
+                })
+            }),
+        }
+    }
+    fn category(&self, lang: Lang) -> Result<Option<Category>, WebError> {
+        match Self::non_empty(&self.category) {
+            None => Ok(None),
+            Some(c) => Category::parse_zh(&c).map(Some).ok_or_else(|| {
+                WebError::BadRequest(match lang {
+                    Lang::Zh => format!("类别：未知的小区类别“{c}”（应为 1、2 或 3）"),
+                    Lang::En => format!("category: unknown category '{c}' (1, 2 or 3)"),
+                })
+            }),
+        }
+    }
+    fn stage(&self, lang: Lang) -> Result<Option<Stage>, WebError> {
+        match Self::non_empty(&self.status) {
+            None => Ok(None),
+            Some(s) => Stage::from_code(&s).map(Some).ok_or_else(|| {
+                WebError::BadRequest(match lang {
+                    Lang::Zh => format!("状态：未知的工作阶段“{s}”"),
+                    Lang::En => format!("status: unknown stage '{s}'"),
+                })
+            }),
+        }
+    }
+    fn sort(&self, lang: Lang) -> Result<CompoundSort, WebError> {
+        match Self::non_empty(&self.sort) {
+            None => Ok(CompoundSort::Region),
+            Some(s) => SORTS
+                .iter()
+                .find(|(code, ..)| *code == s)
+                .map(|(_, sort, ..)| *sort)
+                .ok_or_else(|| {
+                    WebError::BadRequest(match lang {
+                        Lang::Zh => format!("排序：未知的排序方式“{s}”"),
+                        Lang::En => format!("sort: unknown order '{s}'"),
+                    })
+                }),
         }
     }
 }
 
-/// The compounds the query selects, in the store's order.
-async fn select(state: &AppState, q: &LedgerQuery) -> Result<Vec<StoredCompound>, WebError> {
-    let mode = q.mode()?;
-    let filter = CompoundFilter {
-        street: LedgerQuery::non_empty(&q.street),
+/// Where each compound stands on the path to coverage, by id (for the status filter and column).
+async fn stages(
+    state: &AppState,
+    street: Option<&str>,
+) -> Result<HashMap<i64, Stage>, WebError> {
+    Ok(state
+        .store
+        .stage_overview(street)
+        .await?
+        .into_iter()
+        .map(|r| (r.compound_id, r.stage))
+        .collect())
+}
+
+/// What the query selects within the viewer's scope, in the chosen order, with the stages when
+/// they were needed.
+struct Selected {
+    compounds: Vec<StoredCompound>,
+    stages: HashMap<i64, Stage>,
+}
+
+/// The compounds the query selects within the viewer's scope, in the chosen order. The same
+/// function serves the page, the export and the JSON, so an export holds exactly what is shown.
+async fn select(
+    state: &AppState,
+    viewer: &Viewer,
+    q: &LedgerQuery,
+    with_stages: bool,
+) -> Result<Selected, WebError> {
+    let lang = viewer.lang;
+    let mode = q.mode(lang)?;
+    let category = q.category(lang)?;
+    let stage = q.stage(lang)?;
+    let sort = q.sort(lang)?;
+    let street = LedgerQuery::non_empty(&q.street);
+    let filter = viewer.scoped(CompoundFilter {
+        street: street.clone(),
         community: LedgerQuery::non_empty(&q.community),
         mode,
         search: LedgerQuery::non_empty(&q.q),
+        sort,
         ..CompoundFilter::default()
+    });
+    let mut compounds = state.store.list_compounds(&filter).await?;
+    if let Some(k) = category {
+        compounds.retain(|c| c.compound.category == Some(k));
+    }
+    let stages = if with_stages || stage.is_some() {
+        stages(state, street.as_deref()).await?
+    } else {
+        HashMap::new()
     };
-    Ok(state.store.list_compounds(&filter).await?)
+    if let Some(st) = stage {
+        compounds.retain(|c| stages.get(&c.id) == Some(&st));
+    }
+    Ok(Selected { compounds, stages })
 }
 
 struct Row {
+    id: i64,
     name: String,
     street: String,
     community: String,
@@ -77,17 +201,20 @@ struct Row {
     households: String,
     category: String,
     mode: String,
+    stage: String,
     company: String,
     owners_body: String,
 }
 
 impl Row {
-    fn of(c: &Compound, lang: Lang) -> Row {
+    fn of(s: &StoredCompound, stage: Option<Stage>, lang: Lang) -> Row {
+        let c = &s.compound;
         let opt = |v: Option<u32>| {
             v.map(|n| anju_core::money::group_thousands(u64::from(n)))
                 .unwrap_or_default()
         };
         Row {
+            id: s.id,
             name: c.name.clone(),
             street: c.street.clone(),
             community: c.community.clone().unwrap_or_default(),
@@ -101,6 +228,7 @@ impl Row {
                 .map(|k| k.number().to_string())
                 .unwrap_or_default(),
             mode: c.mode.label(lang).to_string(),
+            stage: stage.map(|s| s.label(lang).to_string()).unwrap_or_default(),
             company: c.company.clone().unwrap_or_default(),
             owners_body: lang
                 .pick(c.owners_body.zh(), c.owners_body.en())
@@ -122,9 +250,10 @@ struct StatRow {
     coverage: String,
 }
 
-struct ModeOption {
-    code: &'static str,
-    label: &'static str,
+/// One `<option>` of a filter.
+struct Opt {
+    code: String,
+    label: String,
     selected: bool,
 }
 
@@ -136,8 +265,11 @@ struct LedgerPage {
     t: Labels,
     community: String,
     q: String,
-    modes: Vec<ModeOption>,
+    modes: Vec<Opt>,
     streets: Vec<(String, bool)>,
+    categories: Vec<Opt>,
+    statuses: Vec<Opt>,
+    sorts: Vec<Opt>,
     cards: Vec<(String, String)>,
     stat_rows: Vec<StatRow>,
     rows: Vec<Row>,
@@ -147,6 +279,14 @@ struct LedgerPage {
     prev_link: Option<String>,
     next_link: Option<String>,
     other_lang_link: String,
+    /// The export of exactly these filters (every page).
+    export_link: String,
+    /// Shown to roles that may import a ledger.
+    import_link: Option<String>,
+    /// Who is logged in, and the token their logout form carries.
+    who: String,
+    csrf: String,
+    logout: &'static str,
 }
 
 /// Every fixed text on the page, in the reader's language.
@@ -156,8 +296,13 @@ struct Labels {
     demo_banner: &'static str,
     all_streets: &'static str,
     all_modes: &'static str,
+    all_categories: &'static str,
+    all_statuses: &'static str,
     search: &'static str,
     filter: &'static str,
+    sort: &'static str,
+    export: &'static str,
+    import: &'static str,
     coverage: &'static str,
     street: &'static str,
     community: &'static str,
@@ -175,6 +320,7 @@ struct Labels {
     buildings: &'static str,
     category: &'static str,
     mode: &'static str,
+    stage: &'static str,
     company: &'static str,
     owners_body: &'static str,
     prev: &'static str,
@@ -199,8 +345,13 @@ impl Labels {
             ),
             all_streets: p("全部街道", "All streets"),
             all_modes: p("全部管理方式", "All modes"),
+            all_categories: p("全部类别", "All categories"),
+            all_statuses: p("全部工作阶段", "All stages"),
             search: p("小区名称或地址", "Name or address"),
             filter: p("筛选", "Filter"),
+            sort: p("排序", "Sort"),
+            export: p("导出 Excel（当前筛选的全部页）", "Export to Excel (these filters, all pages)"),
+            import: p("导入台账", "Import a ledger"),
             coverage: p("覆盖情况", "Coverage"),
             street: p("街道", "Street"),
             community: p("社区", "Community"),
@@ -218,6 +369,7 @@ impl Labels {
             buildings: p("楼栋数", "Buildings"),
             category: p("类别", "Category"),
             mode: p("物业管理方式", "Management mode"),
+            stage: p("工作阶段", "Stage"),
             company: p("物业企业", "Company"),
             owners_body: p("业主组织", "Owners' body"),
             prev: p("上一页", "Previous"),
@@ -229,34 +381,46 @@ impl Labels {
     }
 }
 
-fn link(q: &LedgerQuery, page: usize, lang: Lang) -> String {
+/// The query string of the filters (without the page), `k=v&…`.
+fn filter_query(q: &LedgerQuery) -> Vec<String> {
     let mut parts = Vec::new();
-    let enc = |s: &str| urlencode(s);
     for (k, v) in [
         ("street", &q.street),
         ("community", &q.community),
         ("mode", &q.mode),
+        ("category", &q.category),
+        ("status", &q.status),
         ("q", &q.q),
+        ("sort", &q.sort),
     ] {
         if let Some(v) = LedgerQuery::non_empty(v) {
-            parts.push(format!("{k}={}", enc(&v)));
+            parts.push(format!("{k}={}", urlencode(&v)));
         }
     }
-    if page > 1 {
-        parts.push(format!("page={page}"));
-    }
+    parts
+}
+
+fn link_to(path: &str, mut parts: Vec<String>, lang: Lang) -> String {
     if lang == Lang::En {
         parts.push("lang=en".to_string());
     }
     if parts.is_empty() {
-        "/ledger".to_string()
+        path.to_string()
     } else {
-        format!("/ledger?{}", parts.join("&"))
+        format!("{path}?{}", parts.join("&"))
     }
 }
 
+fn link(q: &LedgerQuery, page: usize, lang: Lang) -> String {
+    let mut parts = filter_query(q);
+    if page > 1 {
+        parts.push(format!("page={page}"));
+    }
+    link_to("/ledger", parts, lang)
+}
+
 /// Percent-encodes a query value (UTF-8 bytes outside the unreserved set).
-fn urlencode(s: &str) -> String {
+pub(crate) fn urlencode(s: &str) -> String {
     let mut out = String::with_capacity(s.len() * 3);
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
@@ -268,17 +432,39 @@ fn urlencode(s: &str) -> String {
     out
 }
 
+fn who(viewer: &Viewer, lang: Lang) -> String {
+    match (&viewer.region_name, &viewer.company_name) {
+        (_, Some(c)) => format!(
+            "{} · {} · {c}",
+            viewer.display_name,
+            viewer.role.label(lang)
+        ),
+        (Some(r), None) => format!(
+            "{} · {} · {r}",
+            viewer.display_name,
+            viewer.role.label(lang)
+        ),
+        (None, None) => format!("{} · {}", viewer.display_name, viewer.role.label(lang)),
+    }
+}
+
 async fn ledger_page(
     State(state): State<AppState>,
+    mut viewer: Viewer,
     Query(q): Query<LedgerQuery>,
 ) -> Result<Html<String>, WebError> {
     let lang = q.lang();
+    viewer.lang = lang;
     let t = Labels::new(lang);
-    let selected = select(&state, &q).await?;
+    let Selected {
+        compounds: selected,
+        stages,
+    } = select(&state, &viewer, &q, true).await?;
+    // Only the streets the viewer may see are offered.
     let all_streets: Vec<String> = {
         let mut s: Vec<String> = state
             .store
-            .list_compounds(&CompoundFilter::default())
+            .list_compounds(&viewer.compound_filter())
             .await?
             .into_iter()
             .map(|c| c.compound.street)
@@ -295,10 +481,12 @@ async fn ledger_page(
         .iter()
         .skip((page - 1) * PAGE_SIZE)
         .take(PAGE_SIZE)
-        .map(|s| Row::of(&s.compound, lang))
+        .map(|s| Row::of(s, stages.get(&s.id).copied(), lang))
         .collect();
     let street = LedgerQuery::non_empty(&q.street).unwrap_or_default();
-    let mode = LedgerQuery::non_empty(&q.mode).unwrap_or_default();
+    let chosen = |v: &Option<String>| LedgerQuery::non_empty(v).unwrap_or_default();
+    let (mode, category, status) = (chosen(&q.mode), chosen(&q.category), chosen(&q.status));
+    let sort = LedgerQuery::non_empty(&q.sort).unwrap_or_else(|| "region".into());
     let tot = &report.total;
     let cards = vec![
         (t.compounds.to_string(), tot.compounds.to_string()),
@@ -315,6 +503,11 @@ async fn ledger_page(
         ),
     ];
     let other = if lang == Lang::En { Lang::Zh } else { Lang::En };
+    let opt = |code: &str, label: &str, sel: &str| Opt {
+        code: code.to_string(),
+        label: label.to_string(),
+        selected: code == sel,
+    };
     let page_html = LedgerPage {
         lang,
         demo: state.demo,
@@ -322,11 +515,7 @@ async fn ledger_page(
         q: LedgerQuery::non_empty(&q.q).unwrap_or_default(),
         modes: ManagementMode::ALL
             .iter()
-            .map(|m| ModeOption {
-                code: m.code(),
-                label: m.label(lang),
-                selected: m.code() == mode,
-            })
+            .map(|m| opt(m.code(), m.label(lang), &mode))
             .collect(),
         streets: all_streets
             .into_iter()
@@ -334,6 +523,24 @@ async fn ledger_page(
                 let sel = s == street;
                 (s, sel)
             })
+            .collect(),
+        categories: ["1", "2", "3"]
+            .iter()
+            .map(|k| {
+                let label = match lang {
+                    Lang::Zh => format!("{k} 类"),
+                    Lang::En => format!("category {k}"),
+                };
+                opt(k, &label, &category)
+            })
+            .collect(),
+        statuses: Stage::ALL
+            .iter()
+            .map(|s| opt(s.code(), s.label(lang), &status))
+            .collect(),
+        sorts: SORTS
+            .iter()
+            .map(|(code, _, zh, en)| opt(code, lang.pick(zh, en), &sort))
             .collect(),
         cards,
         stat_rows: stat_rows(&report),
@@ -344,6 +551,12 @@ async fn ledger_page(
         prev_link: (page > 1).then(|| link(&q, page - 1, lang)),
         next_link: (page < pages).then(|| link(&q, page + 1, lang)),
         other_lang_link: link(&q, page, other),
+        export_link: link_to("/ledger/export.xlsx", filter_query(&q), lang),
+        import_link: anju_core::access::can(viewer.role, Action::EditCompounds)
+            .then(|| link_to("/ledger/import", Vec::new(), lang)),
+        who: who(&viewer, lang),
+        csrf: viewer.csrf_token.clone(),
+        logout: lang.pick("退出登录", "Sign out"),
         t,
     }
     .render()?;
@@ -375,10 +588,12 @@ fn stat_rows(r: &CoverageReport) -> Vec<StatRow> {
 
 async fn stats_json(
     State(state): State<AppState>,
+    mut viewer: Viewer,
     Query(q): Query<LedgerQuery>,
 ) -> Result<Json<CoverageReport>, WebError> {
-    let selected = select(&state, &q).await?;
-    Ok(Json(coverage(selected.iter().map(|s| &s.compound))))
+    viewer.lang = q.lang();
+    let selected = select(&state, &viewer, &q, false).await?;
+    Ok(Json(coverage(selected.compounds.iter().map(|s| &s.compound))))
 }
 
 #[derive(serde::Serialize)]
@@ -391,11 +606,14 @@ struct CompoundJson {
 
 async fn compounds_json(
     State(state): State<AppState>,
+    mut viewer: Viewer,
     Query(q): Query<LedgerQuery>,
 ) -> Result<Json<Vec<CompoundJson>>, WebError> {
-    let selected = select(&state, &q).await?;
+    viewer.lang = q.lang();
+    let selected = select(&state, &viewer, &q, false).await?;
     Ok(Json(
         selected
+            .compounds
             .into_iter()
             .map(|s| CompoundJson {
                 id: s.id,
@@ -404,4 +622,376 @@ async fn compounds_json(
             })
             .collect(),
     ))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Export
+
+/// `Content-Disposition` for a download: an ASCII fallback name and the real (Chinese) name
+/// RFC 5987-encoded, which every current browser prefers.
+pub(crate) fn attachment(ascii: &str, name: &str) -> String {
+    format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        urlencode(name)
+    )
+}
+
+/// The ledger as shown (the same filters, every page) as an xlsx workbook.
+async fn export_xlsx(
+    State(state): State<AppState>,
+    mut viewer: Viewer,
+    Query(q): Query<LedgerQuery>,
+) -> Result<Response, WebError> {
+    viewer.lang = q.lang();
+    let selected = select(&state, &viewer, &q, false).await?;
+    let rows: Vec<Compound> = selected.compounds.into_iter().map(|s| s.compound).collect();
+    let lang = viewer.lang;
+    let bytes = tokio::task::spawn_blocking(move || anju_sheets::write_ledger_to_buffer(&rows))
+        .await
+        .map_err(|e| WebError::BadRequest(format!("导出失败：{e}")))?
+        .map_err(|e| WebError::BadRequest(e.render(lang)))?;
+    let day = today();
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                attachment(
+                    &format!("ledger-{day}.xlsx"),
+                    &format!("{}-{day}.xlsx", lang.pick("小区台账", "compound-ledger")),
+                ),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Import
+
+/// One line of the import report.
+struct ProblemRow {
+    row: String,
+    column: String,
+    value: String,
+    reason: String,
+}
+
+#[derive(Template)]
+#[template(path = "ledger_import.html")]
+struct ImportPage {
+    chrome: crate::compound::Chrome,
+    /// A refusal that is not about rows (wrong kind of file, missing columns …).
+    message: Option<String>,
+    problems: Vec<ProblemRow>,
+    /// What a successful import did.
+    done: Option<String>,
+}
+
+fn import_page(
+    state: &AppState,
+    viewer: &Viewer,
+    status: StatusCode,
+    message: Option<String>,
+    problems: &[Problem],
+    done: Option<String>,
+) -> Response {
+    let l = viewer.lang;
+    let page = ImportPage {
+        chrome: crate::compound::Chrome::new(
+            state,
+            viewer,
+            l.pick("导入台账", "Import a ledger"),
+            "/ledger/import",
+        ),
+        message,
+        problems: problems
+            .iter()
+            .map(|p| ProblemRow {
+                row: p.row.to_string(),
+                column: p.column.clone().unwrap_or_default(),
+                value: p.value.clone(),
+                reason: l.pick(&p.reason_zh, &p.reason_en).to_string(),
+            })
+            .collect(),
+        done,
+    };
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => WebError::from(e).into_response(),
+    }
+}
+
+async fn import_form(State(state): State<AppState>, viewer: Viewer) -> Response {
+    if let Err(e) = viewer.require(Action::EditCompounds) {
+        return crate::compound::html_error(&state, &viewer, e);
+    }
+    import_page(&state, &viewer, StatusCode::OK, None, &[], None)
+}
+
+/// The kind of an uploaded ledger, from its first bytes (never from the name alone): a ZIP is
+/// xlsx, an OLE compound file is xls, text without NUL bytes is CSV.
+pub(crate) fn sniff_ledger(name: &str, bytes: &[u8]) -> Option<FileKind> {
+    let lower = name.to_ascii_lowercase();
+    let ext = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or_default();
+    if bytes.starts_with(b"PK\x03\x04") && matches!(ext, "xlsx" | "xlsm" | "xls") {
+        Some(FileKind::Xlsx)
+    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
+        && matches!(ext, "xls" | "xlsx")
+    {
+        Some(FileKind::Xls)
+    } else if matches!(ext, "csv" | "tsv" | "txt") && !bytes.contains(&0) {
+        Some(FileKind::Csv)
+    } else {
+        None
+    }
+}
+
+/// Rows whose street (or community) lies outside the uploader's scope, as problems of the
+/// report: a street office imports only its own street's compounds.
+pub(crate) fn scope_problems(
+    scope: crate::auth::Scope,
+    regions: &[Region],
+    rows: &[Compound],
+    source_rows: &[usize],
+) -> Vec<Problem> {
+    use crate::auth::Scope;
+    let by_id: HashMap<i64, &Region> = regions.iter().map(|r| (r.id, r)).collect();
+    let within = |mut id: i64, outer: i64| {
+        for _ in 0..16 {
+            if id == outer {
+                return true;
+            }
+            match by_id.get(&id).and_then(|r| r.parent_id) {
+                Some(p) => id = p,
+                None => return false,
+            }
+        }
+        false
+    };
+    let parent_name = |r: &Region| {
+        r.parent_id
+            .and_then(|p| by_id.get(&p))
+            .map(|p| p.name.clone())
+    };
+    let mut out = Vec::new();
+    for (i, c) in rows.iter().enumerate() {
+        let row = source_rows.get(i).copied().unwrap_or(i + 2);
+        let outside = |column: &str, value: &str, zh: String, en: String| Problem {
+            row,
+            column: Some(column.to_string()),
+            value: value.to_string(),
+            reason_zh: zh,
+            reason_en: en,
+        };
+        match scope {
+            Scope::All => {}
+            Scope::Company(_) | Scope::Nothing => out.push(outside(
+                "所属街道",
+                &c.street,
+                "您的账号不能导入台账".into(),
+                "your account may not import a ledger".into(),
+            )),
+            Scope::Region(r) => {
+                let Some(mine) = by_id.get(&r) else {
+                    out.push(outside(
+                        "所属街道",
+                        &c.street,
+                        "您的账号没有有效的管辖范围".into(),
+                        "your account has no valid area".into(),
+                    ));
+                    continue;
+                };
+                if mine.level == RegionLevel::Community {
+                    let street_ok = parent_name(mine).as_deref() == Some(c.street.as_str());
+                    if !street_ok {
+                        out.push(outside(
+                            "所属街道",
+                            &c.street,
+                            format!("不在您的管辖范围内（您只能导入{}的小区）", mine.name),
+                            format!("outside your area (you may import only {}'s compounds)", mine.name),
+                        ));
+                    } else if c.community.as_deref() != Some(mine.name.as_str()) {
+                        out.push(outside(
+                            "所属社区",
+                            c.community.as_deref().unwrap_or(""),
+                            format!("不在您的管辖范围内（您只能导入{}的小区）", mine.name),
+                            format!("outside your area (you may import only {}'s compounds)", mine.name),
+                        ));
+                    }
+                    continue;
+                }
+                let ok = regions.iter().any(|s| {
+                    s.level == RegionLevel::Street
+                        && s.name == c.street
+                        && within(s.id, r)
+                        && c.district.as_ref().is_none_or(|d| {
+                            parent_name(s).is_none_or(|p| &p == d)
+                        })
+                });
+                if !ok {
+                    out.push(outside(
+                        "所属街道",
+                        &c.street,
+                        format!("不在您的管辖范围内（您只能导入{}的小区）", mine.name),
+                        format!("outside your area (you may import only {}'s compounds)", mine.name),
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Reads the upload: the CSRF field, and the file (name, bytes).
+async fn read_upload(
+    mut mp: Multipart,
+    l: Lang,
+) -> Result<(Option<String>, Option<(String, Vec<u8>)>), String> {
+    let too_big = || match l {
+        Lang::Zh => format!(
+            "台账文件：上传失败，文件过大或传输中断（不超过 {} MiB）",
+            LEDGER_UPLOAD_MAX_BYTES / (1024 * 1024)
+        ),
+        Lang::En => format!(
+            "ledger file: the upload failed, too large or interrupted (at most {} MiB)",
+            LEDGER_UPLOAD_MAX_BYTES / (1024 * 1024)
+        ),
+    };
+    let mut csrf = None;
+    let mut file = None;
+    loop {
+        let field = match mp.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(_) => return Err(too_big()),
+        };
+        match field.name().unwrap_or("") {
+            "file" => {
+                let name = field.file_name().unwrap_or("").to_string();
+                let bytes = field.bytes().await.map_err(|_| too_big())?;
+                if bytes.len() > LEDGER_UPLOAD_MAX_BYTES {
+                    return Err(too_big());
+                }
+                if !name.is_empty() || !bytes.is_empty() {
+                    file = Some((name, bytes.to_vec()));
+                }
+            }
+            "csrf" => csrf = Some(field.text().await.map_err(|_| too_big())?),
+            _ => {}
+        }
+    }
+    Ok((csrf, file))
+}
+
+/// `POST /ledger/import`: all or nothing, like `anju import ledger`.
+async fn import_upload(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    mp: Multipart,
+) -> Response {
+    let l = viewer.lang;
+    if let Err(e) = viewer.require(Action::EditCompounds) {
+        return crate::compound::html_error(&state, &viewer, e);
+    }
+    let refuse = |m: String| {
+        import_page(
+            &state,
+            &viewer,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(m),
+            &[],
+            None,
+        )
+    };
+    let (csrf, file) = match read_upload(mp, l).await {
+        Ok(x) => x,
+        Err(m) => return refuse(m),
+    };
+    if let Err(e) = viewer.check_csrf(&headers, csrf.as_deref()) {
+        return crate::compound::html_error(&state, &viewer, e);
+    }
+    let Some((name, bytes)) = file else {
+        return refuse(
+            l.pick("台账文件：请选择要导入的文件", "ledger file: choose a file to import")
+                .to_string(),
+        );
+    };
+    let Some(kind) = sniff_ledger(&name, &bytes) else {
+        return refuse(match l {
+            Lang::Zh => format!(
+                "台账文件：“{name}”不是可导入的表格（只接受 .xlsx、.xls、.csv，按文件内容判断）"
+            ),
+            Lang::En => format!(
+                "ledger file: '{name}' is not a spreadsheet we import (.xlsx, .xls, .csv, judged by content)"
+            ),
+        });
+    };
+    let opts = ReadOptions::now(l);
+    let read =
+        tokio::task::spawn_blocking(move || anju_sheets::read_ledger_bytes(&bytes, kind, &opts))
+            .await;
+    let ledger = match read {
+        Ok(Ok(ledger)) => ledger,
+        Ok(Err(LedgerError::Problems(ps))) => {
+            return import_page(
+                &state,
+                &viewer,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(LedgerError::Problems(ps.clone()).to_string()),
+                &ps,
+                None,
+            );
+        }
+        Ok(Err(e)) => return refuse(e.render(l)),
+        Err(e) => return refuse(format!("{e}")),
+    };
+    let regions = match state.store.list_regions().await {
+        Ok(r) => r,
+        Err(e) => return WebError::from(e).into_response(),
+    };
+    let ps = scope_problems(viewer.scope(), &regions, &ledger.rows, &ledger.source_rows);
+    if !ps.is_empty() {
+        return import_page(
+            &state,
+            &viewer,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(LedgerError::Problems(ps.clone()).to_string()),
+            &ps,
+            None,
+        );
+    }
+    match state
+        .store
+        .apply_ledger(&viewer.actor(), &ledger.rows, today())
+        .await
+    {
+        Ok(s) => {
+            let done = match l {
+                Lang::Zh => format!(
+                    "已导入“{name}”：{} 行，新增 {}，更新 {}，未变 {}。",
+                    ledger.rows.len(),
+                    s.inserted,
+                    s.updated,
+                    s.unchanged
+                ),
+                Lang::En => format!(
+                    "Imported '{name}': {} rows, {} new, {} updated, {} unchanged.",
+                    ledger.rows.len(),
+                    s.inserted,
+                    s.updated,
+                    s.unchanged
+                ),
+            };
+            import_page(&state, &viewer, StatusCode::OK, None, &[], Some(done))
+        }
+        Err(anju_store::StoreError::Invalid(m)) => refuse(m),
+        Err(e) => WebError::from(e).into_response(),
+    }
 }

@@ -4,8 +4,13 @@
 //!
 //! Invariant: only this crate knows HTML and HTTP.
 
-mod auth;
+pub mod api;
+pub mod auth;
 mod charts;
+mod workflow;
+mod companies;
+mod compound;
+pub mod dashboard;
 mod error;
 mod ledger;
 mod resident;
@@ -15,7 +20,9 @@ use axum::Router;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 
+pub use auth::{AuthConfig, LoginLimiter, Viewer, hash_password, verify_password};
 pub use error::WebError;
+pub use resident::{qr_svg, survey_link, survey_qr_sheet};
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -23,6 +30,22 @@ pub struct AppState {
     pub store: Store,
     /// Shown as a banner: the data on this server is demo data.
     pub demo: bool,
+    /// Session and login rules (cookie flags, timeouts, rate limit).
+    pub auth: AuthConfig,
+    /// Failed logins per username and client address, in memory.
+    pub limiter: std::sync::Arc<LoginLimiter>,
+}
+
+impl AppState {
+    /// A state with the default session rules (8 h idle, 7 days absolute, no `Secure` flag).
+    pub fn new(store: Store, demo: bool) -> AppState {
+        AppState {
+            store,
+            demo,
+            auth: AuthConfig::default(),
+            limiter: auth::new_limiter(),
+        }
+    }
 }
 
 /// The whole application.
@@ -32,8 +55,16 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/assets/anju.css", get(css))
         .merge(ledger::router())
+        .merge(compound::router())
+        .merge(companies::router())
+        .merge(workflow::router())
         .merge(auth::router())
         .merge(resident::router())
+        .merge(api::router())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::session_layer,
+        ))
         .with_state(state)
         .layer(tower_http::trace::TraceLayer::new_for_http())
 }
@@ -48,9 +79,12 @@ async fn css() -> impl IntoResponse {
 /// Serves the app on 127.0.0.1:`port` until Ctrl-C.
 pub async fn serve(state: AppState, port: u16) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
 }

@@ -134,6 +134,43 @@ fn accepting_the_plan_fills_the_ledger_column_once() {
     let out = stdout(&o);
     assert!(out.contains("3,796 户"), "{out}");
     assert!(out.contains("纳入临近物业服务区域"), "{out}");
+
+    // The accepted areas list back with their member compounds: every one of the 77 once.
+    let o = anju(&[
+        "plan",
+        "list-areas",
+        "--street",
+        "大沁他拉街道",
+        "--format",
+        "json",
+        "--database-url",
+        &db.url,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let listed: Value = serde_json::from_str(&stdout(&o)).expect("list-areas prints JSON");
+    let listed = listed.as_array().expect("array");
+    assert_eq!(listed.len(), n_areas);
+    let members: Vec<&str> = listed
+        .iter()
+        .flat_map(|a| a["compounds"].as_array().expect("compounds").iter())
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(members.len(), 77);
+    assert_eq!(members.iter().collect::<BTreeSet<_>>().len(), 77);
+    let households: u64 = listed
+        .iter()
+        .filter_map(|a| a["households"].as_u64())
+        .sum();
+    assert_eq!(households, 3_796);
+    let o = anju(&[
+        "plan",
+        "list-areas",
+        "--street",
+        "大沁他拉街道",
+        "--database-url",
+        &db.url,
+    ]);
+    assert!(stdout(&o).contains("大沁他拉街道第1物业管理区域"), "{}", stdout(&o));
 }
 
 #[test]

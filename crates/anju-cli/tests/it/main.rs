@@ -1,8 +1,13 @@
 //! CLI integration tests: run the real binary.
 mod areas;
+mod funding;
+mod budget;
 mod ledger;
 mod oversight;
 mod path;
 mod policy;
+mod reports;
 mod rubric;
+mod signals;
 mod surveys;
+mod users;

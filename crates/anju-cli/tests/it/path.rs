@@ -108,6 +108,29 @@ fn walks_gongxiaoshe_to_in_service() {
     let o = sign("street");
     assert!(!o.status.success());
     assert!(stderr(&o).contains("须由业主委员会签订"), "{}", stderr(&o));
+    // The same refusal in English under --lang en.
+    let o = anju(&[
+        "contract",
+        "sign",
+        "--compound",
+        c,
+        "--street",
+        "大沁他拉街道",
+        "--company",
+        co,
+        "--signer",
+        "street",
+        "--term-years",
+        "10",
+        "--lang",
+        "en",
+        "--database-url",
+        url,
+    ]);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(err.starts_with("error: compound '供销社家属院': "), "{err}");
+    assert!(!err.contains("须由"), "{err}");
     let out = stdout(&sign("owners_body"));
     assert!(out.contains("已签订合同，编号 1"), "{out}");
     assert!(out.contains("10 年"), "{out}");

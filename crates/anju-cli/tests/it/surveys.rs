@@ -2,17 +2,98 @@
 
 use crate::ledger::{anju, fresh_sqlite, stderr, stdout};
 
-fn demo() -> crate::ledger::Db {
+pub fn demo() -> crate::ledger::Db {
     let db = fresh_sqlite();
     let o = anju(&["demo", "--database-url", &db.url]);
     assert!(o.status.success(), "{}", stderr(&o));
     db
 }
 
-#[test]
-fn survey_links_work_once_and_only_for_their_compound() {
-    let db = demo();
-    let d = db.url.as_str();
+/// A PostgreSQL schema of its own (the URL selects it with `options=-c search_path=`), dropped
+/// at the end. `None` (with a notice) when ANJU_TEST_PG_URL is unset; a failure under CI=true.
+pub struct PgDb {
+    base: String,
+    schema: String,
+    pub url: String,
+}
+
+impl PgDb {
+    /// A fresh schema with the demo data loaded.
+    pub fn demo(tag: &str) -> Option<PgDb> {
+        let Ok(base) = std::env::var("ANJU_TEST_PG_URL") else {
+            assert!(
+                std::env::var("CI").map(|v| v != "true").unwrap_or(true),
+                "CI=true but ANJU_TEST_PG_URL is not set"
+            );
+            eprintln!("notice: ANJU_TEST_PG_URL not set, PostgreSQL test skipped");
+            return None;
+        };
+        let schema = format!("cli_{tag}_{}", std::process::id());
+        pg_exec(
+            &base,
+            &format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"),
+        );
+        let sep = if base.contains('?') { '&' } else { '?' };
+        let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
+        let db = PgDb { base, schema, url };
+        let o = anju(&["demo", "--database-url", &db.url]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        Some(db)
+    }
+}
+
+impl Drop for PgDb {
+    fn drop(&mut self) {
+        pg_exec(
+            &self.base,
+            &format!("DROP SCHEMA IF EXISTS {} CASCADE", self.schema),
+        );
+    }
+}
+
+fn pg_exec(url: &str, sql: &str) {
+    use sqlx::Connection;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let mut c = sqlx::PgConnection::connect(url)
+            .await
+            .expect("connect to ANJU_TEST_PG_URL");
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
+            .execute(&mut c)
+            .await
+            .expect("sql");
+    });
+}
+
+/// Runs a flow on a fresh SQLite demo database and, when ANJU_TEST_PG_URL is set, on a fresh
+/// PostgreSQL schema with the demo data.
+macro_rules! both_engines {
+    ($name:ident, $flow:ident) => {
+        mod $name {
+            #[test]
+            fn sqlite() {
+                let db = $crate::surveys::demo();
+                super::$flow(&db.url);
+            }
+            #[test]
+            fn postgres() {
+                if let Some(db) = $crate::surveys::PgDb::demo(stringify!($name)) {
+                    super::$flow(&db.url);
+                }
+            }
+        }
+    };
+}
+pub(crate) use both_engines;
+
+both_engines!(
+    survey_links,
+    survey_links_work_once_and_only_for_their_compound
+);
+fn survey_links_work_once_and_only_for_their_compound(d: &str) {
     let o = anju(&[
         "survey",
         "new",
@@ -62,10 +143,8 @@ fn survey_links_work_once_and_only_for_their_compound() {
     assert!(stdout(&o).contains("invalid"), "{}", stdout(&o));
 }
 
-#[test]
-fn fees_import_rate_and_accounts() {
-    let db = demo();
-    let d = db.url.as_str();
+both_engines!(fees_and_accounts, fees_import_rate_and_accounts);
+fn fees_import_rate_and_accounts(d: &str) {
     let dir = tempfile::tempdir().expect("tempdir");
     let csv = dir.path().join("fees.csv");
     std::fs::write(
@@ -172,4 +251,136 @@ fn fees_import_rate_and_accounts() {
     ]);
     assert!(!o.status.success());
     assert!(stderr(&o).contains("6%–10%"), "{}", stderr(&o));
+    // JSON for the rate and the statement.
+    let o = anju(&[
+        "fees",
+        "rate",
+        "--compound",
+        "祥和苑",
+        "--period",
+        "2026Q1",
+        "--format",
+        "json",
+        "--database-url",
+        d,
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(v["billed_fen"], 2_400_000);
+    assert_eq!(v["collected_fen"], 2_100_000);
+    assert_eq!(v["rate_text"], "87.50 %");
+    assert_eq!(v["months"].as_array().map(Vec::len), Some(2));
+    // The public page link: random, the same every time.
+    let link = |_: ()| {
+        let o = anju(&[
+            "accounts",
+            "public-link",
+            "--compound",
+            "祥和苑",
+            "--base-url",
+            "https://anju.example.cn/",
+            "--database-url",
+            d,
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o).trim().to_string()
+    };
+    let first = link(());
+    assert!(first.starts_with("https://anju.example.cn/p/"), "{first}");
+    assert_eq!(first.len(), "https://anju.example.cn/p/".len() + 32);
+    assert_eq!(link(()), first);
+}
+
+both_engines!(survey_qr_sheet_and_json, survey_qr_sheet_and_json_lists);
+fn survey_qr_sheet_and_json_lists(d: &str) {
+    let o = anju(&[
+        "survey",
+        "new",
+        "--compound",
+        "祥和苑",
+        "--period",
+        "2026H2",
+        "--rule",
+        "erqi",
+        "--households",
+        "40",
+        "--database-url",
+        d,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Erqi: at least 10 % of 40 = 4 links.
+    let links: Vec<String> = stdout(&o)
+        .lines()
+        .filter(|l| l.starts_with("/s/"))
+        .map(str::to_string)
+        .collect();
+    assert_eq!(links.len(), 4);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("sheet.html");
+    let o = anju(&[
+        "survey",
+        "qr",
+        "--survey",
+        "1",
+        "--base-url",
+        "https://anju.example.cn",
+        "--out",
+        out.to_str().expect("utf-8 path"),
+        "--database-url",
+        d,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("二维码 4 个"), "{}", stdout(&o));
+    let html = std::fs::read_to_string(&out).expect("sheet written");
+    assert_eq!(html.matches("<svg").count(), 4, "one QR code per token");
+    for l in &links {
+        assert!(html.contains(&format!("https://anju.example.cn{l}")), "{l}");
+    }
+    assert!(html.contains("第 1 户") && html.contains("size:A4"));
+    // A bad base URL is refused, naming it.
+    let o = anju(&[
+        "survey",
+        "qr",
+        "--survey",
+        "1",
+        "--base-url",
+        "anju.example.cn",
+        "--out",
+        out.to_str().expect("utf-8 path"),
+        "--database-url",
+        d,
+    ]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("http://"), "{}", stderr(&o));
+
+    let token = links[0].trim_start_matches("/s/");
+    let o = anju(&[
+        "survey",
+        "answer",
+        token,
+        "--compound",
+        "祥和苑",
+        "--dissatisfied",
+        "--database-url",
+        d,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = anju(&["survey", "list", "--format", "json", "--database-url", d]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(v[0]["survey"]["compound"], "祥和苑");
+    assert_eq!(v[0]["survey"]["required_sample"], 4);
+    assert_eq!(v[0]["responses"], 1);
+    assert_eq!(v[0]["valid"], false);
+    let o = anju(&[
+        "survey",
+        "links",
+        "1",
+        "--format",
+        "json",
+        "--database-url",
+        d,
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(v.as_array().map(Vec::len), Some(4));
+    assert_eq!(v[0]["used"], true);
+    assert_eq!(v[1]["used"], false);
 }

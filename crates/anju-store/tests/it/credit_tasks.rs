@@ -345,7 +345,7 @@ async fn area_acceptance_is_all_or_nothing_and_idempotent(db: TestDb) {
         .accept_area_plan(&officer(), "不存在街道", 200, &plan(&now))
         .await
         .unwrap_err();
-    assert!(matches!(err, StoreError::Invalid(_)), "{err}");
+    assert!(matches!(err, StoreError::Refused { .. }), "{err}");
     let one = vec![AreaAssignment {
         name: "大沁他拉街道第1物业管理区域".into(),
         households: 288,

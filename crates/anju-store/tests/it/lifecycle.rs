@@ -111,7 +111,7 @@ async fn walks_a_compound_to_in_service_and_back_out(db: TestDb) {
     low.service_level = ServiceLevel::new(3).unwrap();
     assert!(matches!(
         s.sign_contract(&officer(), &low).await.unwrap_err(),
-        StoreError::Invalid(m) if m.contains("不得低于二级")
+        StoreError::Refused { zh, en } if zh.contains("不得低于二级") && en.contains("below the policy's minimum")
     ));
 
     let k = s
@@ -438,48 +438,59 @@ async fn public_selection_chooses_one_company_per_compound(db: TestDb) {
         .await
         .unwrap();
     for (i, c) in cos.iter().enumerate() {
-        s.register_for_selection(&officer(), sel.id, *c, date(2022, 9, 10 + i as i8))
+        s.register_for_selection(&officer(), sel.id, s.get_selection(sel.id).await.expect("sel").version, *c, date(2022, 9, 10 + i as i8))
             .await
             .unwrap();
     }
     // The deadline day itself is open; the next day is not.
     let late = s.upsert_company(&clerk(), "迟到物业", None).await.unwrap();
     let err = s
-        .register_for_selection(&officer(), sel.id, late, date(2022, 9, 16))
+        .register_for_selection(&officer(), sel.id, s.get_selection(sel.id).await.expect("sel").version, late, date(2022, 9, 16))
         .await
         .unwrap_err();
     assert!(err.to_string().contains("不在报名期内"), "{err}");
     let err = s
-        .screen_selection(&officer(), sel.id, date(2022, 9, 15), &cos, None)
+        .screen_selection(&officer(), sel.id, s.get_selection(sel.id).await.expect("sel").version, date(2022, 9, 15), &cos, None)
         .await
         .unwrap_err();
     assert!(err.to_string().contains("之后才能"), "{err}");
-    s.screen_selection(&officer(), sel.id, date(2022, 9, 16), &cos, None)
+    s.screen_selection(&officer(), sel.id, s.get_selection(sel.id).await.expect("sel").version, date(2022, 9, 16), &cos, None)
         .await
         .unwrap();
     let err = s
-        .shortlist_selection(&officer(), sel.id, date(2022, 9, 17), &cos)
+        .shortlist_selection(&officer(), sel.id, s.get_selection(sel.id).await.expect("sel").version, date(2022, 9, 17), &cos)
         .await
         .unwrap_err();
     assert!(err.to_string().contains("1 至 3 家"), "{err}");
-    s.shortlist_selection(&officer(), sel.id, date(2022, 9, 17), &cos[..3])
+    assert_eq!(
+        err.message(anju_core::Lang::En),
+        "a shortlist has 1 to 3 companies, not 4"
+    );
+    // A change made on a stale read is refused: someone else moved the selection on.
+    let stale = s.get_selection(sel.id).await.expect("sel").version - 1;
+    let err = s
+        .shortlist_selection(&officer(), sel.id, stale, date(2022, 9, 17), &cos[..3])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { .. }), "{err}");
+    s.shortlist_selection(&officer(), sel.id, s.get_selection(sel.id).await.expect("sel").version, date(2022, 9, 17), &cos[..3])
         .await
         .unwrap();
     let err = s
-        .choose_in_selection(&officer(), sel.id, id, cos[0], date(2022, 9, 20))
+        .choose_in_selection(&officer(), sel.id, s.get_selection(sel.id).await.expect("sel").version, id, cos[0], date(2022, 9, 20))
         .await
         .unwrap_err();
     assert!(err.to_string().contains("尚未"), "{err}");
-    s.recommend_selection(&officer(), sel.id, id, date(2022, 9, 18))
+    s.recommend_selection(&officer(), sel.id, s.get_selection(sel.id).await.expect("sel").version, id, date(2022, 9, 18))
         .await
         .unwrap();
     let err = s
-        .choose_in_selection(&officer(), sel.id, id, cos[3], date(2022, 9, 20))
+        .choose_in_selection(&officer(), sel.id, s.get_selection(sel.id).await.expect("sel").version, id, cos[3], date(2022, 9, 20))
         .await
         .unwrap_err();
     assert!(err.to_string().contains("不在入围名单"), "{err}");
     let sel = s
-        .choose_in_selection(&officer(), sel.id, id, cos[1], date(2022, 9, 20))
+        .choose_in_selection(&officer(), sel.id, s.get_selection(sel.id).await.expect("sel").version, id, cos[1], date(2022, 9, 20))
         .await
         .unwrap();
     assert_eq!(sel.compounds[0].company_id, Some(cos[1]));
@@ -489,7 +500,7 @@ async fn public_selection_chooses_one_company_per_compound(db: TestDb) {
         (Stage::CompanySelected, Some(cos[1]))
     );
     let err = s
-        .choose_in_selection(&officer(), sel.id, id, cos[2], date(2022, 9, 21))
+        .choose_in_selection(&officer(), sel.id, s.get_selection(sel.id).await.expect("sel").version, id, cos[2], date(2022, 9, 21))
         .await
         .unwrap_err();
     assert!(err.to_string().contains("一家物业服务企业"), "{err}");

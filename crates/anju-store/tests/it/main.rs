@@ -7,12 +7,16 @@
 
 mod support;
 
+mod alerts;
 mod companies;
 mod compounds;
 mod credit_tasks;
+mod funding;
 mod integrity;
 mod ledger;
 mod lifecycle;
 mod oversight;
 mod regions;
+mod signals;
 mod surveys_fees;
+mod users;

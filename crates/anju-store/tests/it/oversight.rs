@@ -408,7 +408,10 @@ async fn orders_overdue_late_and_only_their_company_answers(db: TestDb) {
         )
         .await
         .unwrap_err();
-    assert!(err.to_string().contains("无权"), "{err}");
+    assert!(
+        matches!(err, anju_store::StoreError::Forbidden(_)) && err.to_string().contains("无权"),
+        "{err}"
+    );
     assert!(
         s.list_orders(&OrderFilter {
             company_id: Some(other),
@@ -521,6 +524,7 @@ async fn complaints_deadlines_access_and_credit_file(db: TestDb) {
         category: "环境卫生".into(),
         text: text.into(),
         received_on: on,
+        contact: None,
     };
     let c = s
         .add_complaint(
@@ -539,7 +543,10 @@ async fn complaints_deadlines_access_and_credit_file(db: TestDb) {
         .sign_complaint(&company_actor(), c.id, c.version, other, date(2026, 11, 23))
         .await
         .unwrap_err();
-    assert!(err.to_string().contains("无权"), "{err}");
+    assert!(
+        matches!(err, anju_store::StoreError::Forbidden(_)) && err.to_string().contains("无权"),
+        "{err}"
+    );
     assert!(
         s.list_complaints(&ComplaintFilter {
             company_id: Some(other),
@@ -608,4 +615,166 @@ async fn complaints_deadlines_access_and_credit_file(db: TestDb) {
         .await
         .unwrap();
     assert_eq!(audit.len(), 6);
+}
+
+both!(complaints_holidays_overdue_contact_and_evidence);
+async fn complaints_holidays_overdue_contact_and_evidence(db: TestDb) {
+    use anju_core::oversight::ComplaintSource;
+    use anju_store::{
+        ComplaintFilter, ComplaintOverdue, ComplaintRules, ComplaintStage, EvidenceDir,
+        NewComplaint,
+    };
+    let cs = setup(&db).await;
+    let s = &db.store;
+    // 2026-10-01..07 National Day: received Wednesday 09-30, signed by the next working day.
+    for d in 1..=7 {
+        s.add_holiday(&clerk(), date(2026, 10, d), "国庆节")
+            .await
+            .unwrap();
+    }
+    let err = s
+        .add_holiday(&clerk(), date(2026, 10, 1), "国庆节")
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("已在节假日清单中"), "{err}");
+    assert_eq!(s.holidays().await.unwrap().len(), 7);
+    let new = |text: &str, on, contact: Option<&str>| NewComplaint {
+        compound_id: cs[0].id,
+        source: ComplaintSource::Resident,
+        category: "设施维修".into(),
+        text: text.into(),
+        received_on: on,
+        contact: contact.map(str::to_string),
+    };
+    let rules = ComplaintRules::default();
+    let c = s
+        .add_complaint(
+            &clerk(),
+            new("单元门坏了", date(2026, 9, 30), Some(" 13800000000 ")),
+            &rules,
+        )
+        .await
+        .unwrap();
+    // 10-01..07 are holidays (10-03/04 also a weekend): 1 working day → 10-08, 3 → 10-12
+    // (10-10 and 10-11 are Saturday and Sunday).
+    assert_eq!(c.sign_deadline, date(2026, 10, 8));
+    assert_eq!(c.answer_deadline, date(2026, 10, 12));
+    assert_eq!(c.contact.as_deref(), Some("13800000000"));
+    let d = s
+        .add_complaint(&clerk(), new("路灯不亮", date(2026, 10, 12), None), &rules)
+        .await
+        .unwrap();
+    assert_eq!(d.sign_deadline, date(2026, 10, 13));
+
+    // Overdue on 10-09: c not signed for (deadline 10-08); d not yet due.
+    let overdue = s
+        .list_complaints(&ComplaintFilter {
+            overdue_on: Some(date(2026, 10, 9)),
+            ..ComplaintFilter::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(overdue.iter().map(|c| c.id).collect::<Vec<_>>(), vec![c.id]);
+    let all = s
+        .list_complaints(&ComplaintFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        ComplaintOverdue::of(&all, date(2026, 10, 8)),
+        ComplaintOverdue::default(),
+        "the deadline day itself is on time"
+    );
+    assert_eq!(
+        ComplaintOverdue::of(&all, date(2026, 10, 14)),
+        ComplaintOverdue {
+            sign_overdue: 2,
+            answer_overdue: 1,
+            overdue: 2
+        }
+    );
+
+    // Evidence on the complaint; on the answer only once answered.
+    let dir = tempfile::tempdir().unwrap();
+    let ev = EvidenceDir::new(dir.path());
+    let pdf = b"%PDF-1.4\n% complaint photo\n";
+    let e = s
+        .put_evidence(&clerk(), &ev, "照片.pdf", pdf)
+        .await
+        .unwrap();
+    s.attach_complaint_evidence(
+        &clerk(),
+        c.id,
+        ComplaintStage::Complaint,
+        std::slice::from_ref(&e.sha256),
+    )
+    .await
+    .unwrap();
+    s.attach_complaint_evidence(
+        &clerk(),
+        c.id,
+        ComplaintStage::Complaint,
+        std::slice::from_ref(&e.sha256),
+    )
+    .await
+    .unwrap();
+    let err = s
+        .attach_complaint_evidence(
+            &clerk(),
+            c.id,
+            ComplaintStage::Answer,
+            std::slice::from_ref(&e.sha256),
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("尚未答复"), "{err}");
+    let err = s
+        .attach_complaint_evidence(
+            &clerk(),
+            c.id,
+            ComplaintStage::Complaint,
+            &["ab".repeat(32)],
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("找不到证明材料"), "{err}");
+    let co = cs[0].company_id.unwrap();
+    let c = s
+        .sign_complaint(&company_actor(), c.id, c.version, co, date(2026, 10, 8))
+        .await
+        .unwrap();
+    let c = s
+        .answer_complaint(
+            &company_actor(),
+            c.id,
+            c.version,
+            co,
+            "已修复",
+            date(2026, 10, 9),
+        )
+        .await
+        .unwrap();
+    let png = b"\x89PNG\r\n\x1a\nrepaired door";
+    let e2 = s
+        .put_evidence(&company_actor(), &ev, "修复后.png", png)
+        .await
+        .unwrap();
+    s.attach_complaint_evidence(
+        &company_actor(),
+        c.id,
+        ComplaintStage::Answer,
+        std::slice::from_ref(&e2.sha256),
+    )
+    .await
+    .unwrap();
+    let files = s.complaint_evidence(c.id).await.unwrap();
+    assert_eq!(
+        files
+            .iter()
+            .map(|(st, e)| (*st, e.original_name.as_str()))
+            .collect::<Vec<_>>(),
+        vec![
+            (ComplaintStage::Answer, "修复后.png"),
+            (ComplaintStage::Complaint, "照片.pdf")
+        ]
+    );
 }

@@ -522,3 +522,150 @@ async fn account_statement_sums_and_owners_share(db: TestDb) {
         .unwrap();
     assert_eq!(audits.len(), 6);
 }
+
+both!(close_with_dismissal_is_one_transaction);
+async fn close_with_dismissal_is_one_transaction(db: TestDb) {
+    let s = &db.store;
+    let id = compounds(s, &["农业银行家属院"]).await[0];
+    let contract = signed(s, id).await;
+    // 10 households, 3 answers of which 2 dissatisfied (66.7 % > 50 %): triggers a proposal.
+    let (survey, tokens) = s
+        .create_survey(&officer(), &new_survey(id, SurveyRule::Erqi, 10, 3))
+        .await
+        .unwrap();
+    for (t, a) in tokens.iter().zip([yes(), no(), no()]) {
+        s.answer_survey(&t.token, id, &a).await.unwrap();
+    }
+    // A stale version is refused and leaves nothing behind: no proposal, survey still open.
+    let err = s
+        .close_survey(&officer(), survey.id, survey.version + 1)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { .. }), "{err}");
+    assert!(s.dismissal_proposals(contract).await.unwrap().is_empty());
+    assert!(!s.get_survey(survey.id).await.unwrap().closed);
+    // Closed: the proposal and the close land together, each with its audit row.
+    let r = s
+        .close_survey(&officer(), survey.id, survey.version)
+        .await
+        .unwrap();
+    assert!(r.survey.closed && r.dismissal_triggered);
+    let proposals = s.dismissal_proposals(contract).await.unwrap();
+    assert_eq!(proposals.len(), 1);
+    assert_eq!(r.survey.dismissal_proposal_id, Some(proposals[0].id));
+    assert_eq!(
+        (
+            proposals[0].survey.respondents,
+            proposals[0].survey.dissatisfied
+        ),
+        (3, 2)
+    );
+    let audit = s
+        .audit_entries(&AuditFilter {
+            entity: Some("dismissal_proposal".into()),
+            entity_id: Some(proposals[0].id),
+            ..AuditFilter::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(audit.len(), 1);
+    // Closing again is refused and adds no second proposal.
+    assert!(
+        s.close_survey(&officer(), survey.id, r.survey.version)
+            .await
+            .is_err()
+    );
+    assert_eq!(s.dismissal_proposals(contract).await.unwrap().len(), 1);
+}
+
+both!(token_of_another_compound_is_forbidden_and_reading_does_not_use_it);
+async fn token_of_another_compound_is_forbidden_and_reading_does_not_use_it(db: TestDb) {
+    let s = &db.store;
+    let ids = compounds(s, &["光明小区", "团结楼"]).await;
+    let (survey, tokens) = s
+        .create_survey(&officer(), &new_survey(ids[0], SurveyRule::Erqi, 20, 2))
+        .await
+        .unwrap();
+    let seen = s.survey_by_token(&tokens[0].token).await.unwrap().unwrap();
+    assert_eq!(seen.survey.id, survey.id);
+    assert_eq!(seen.survey.compound, "光明小区");
+    assert_eq!(seen.street, STREET);
+    assert!(!seen.used);
+    assert!(s.survey_by_token("nope").await.unwrap().is_none());
+    let err = s
+        .answer_survey(&tokens[0].token, ids[1], &yes())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Forbidden(_)), "{err}");
+    assert!(err.to_string().starts_with("无权操作"), "{err}");
+    s.answer_survey(&tokens[0].token, ids[0], &yes())
+        .await
+        .unwrap();
+    assert!(
+        s.survey_by_token(&tokens[0].token)
+            .await
+            .unwrap()
+            .unwrap()
+            .used
+    );
+    let err = s
+        .answer_survey(&tokens[0].token, ids[0], &yes())
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("只能提交一次"), "{err}");
+    assert!(
+        err.message(anju_core::Lang::En)
+            .contains("already been used"),
+        "{}",
+        err.message(anju_core::Lang::En)
+    );
+}
+
+both!(public_keys_are_random_stable_and_per_compound);
+async fn public_keys_are_random_stable_and_per_compound(db: TestDb) {
+    let s = &db.store;
+    let ids = compounds(s, &["光明小区", "团结楼"]).await;
+    let k0 = s.compound_public_key(&officer(), ids[0]).await.unwrap();
+    let k1 = s.compound_public_key(&officer(), ids[1]).await.unwrap();
+    assert_ne!(k0, k1);
+    assert_eq!(k0.len(), 32);
+    assert_eq!(s.compound_public_key(&officer(), ids[0]).await.unwrap(), k0);
+    assert_eq!(s.compound_by_public_key(&k0).await.unwrap(), Some(ids[0]));
+    assert_eq!(
+        s.compound_by_public_key(&k1.to_uppercase()).await.unwrap(),
+        Some(ids[1])
+    );
+    assert_eq!(
+        s.compound_by_public_key(&ids[0].to_string()).await.unwrap(),
+        None
+    );
+    // Made once, audited once.
+    let audit = s
+        .audit_entries(&AuditFilter {
+            entity: Some("compound_public_key".into()),
+            ..AuditFilter::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(audit.len(), 2);
+    // Account periods, the latest first.
+    for period in ["2026-09", "2026-10", "2026-09"] {
+        s.add_account_entry(
+            &clerk(),
+            &NewAccountEntry {
+                compound_id: ids[0],
+                period: period.into(),
+                kind: EntryKind::IncomeFees,
+                category: None,
+                amount: Fen(100),
+                note: None,
+            },
+        )
+        .await
+        .unwrap();
+    }
+    assert_eq!(
+        s.account_periods(ids[0]).await.unwrap(),
+        vec!["2026-10".to_string(), "2026-09".to_string()]
+    );
+}

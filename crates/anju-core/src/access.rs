@@ -1,0 +1,396 @@
+//! Who may do what: the roles of DOMAIN.md and one permission table.
+//!
+//! A person acts in one [`Role`] and, for most roles, from one place in the region tree
+//! (市 → 区 → 街道 → 社区) or for one company. This module answers only "may this role do this
+//! kind of thing at all" ([`can`]); *where* (which compounds) is the scope check of the web
+//! layer, which narrows every list to the viewer's region or company.
+//!
+//! The table, as decided here (DOMAIN.md names the roles; the seeds say who does each step):
+//!
+//! | action | admin | 住建 | 财政 | 街道 | 社区 | 企业 | 测评 | 审计 |
+//! |---|---|---|---|---|---|---|---|---|
+//! | view ledger, figures, compound pages | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ |
+//! | edit compounds, import ledgers | ✓ | ✓ |  | ✓ | ✓ |  |  |  |
+//! | advance the path to coverage | ✓ | ✓ |  | ✓ | ✓ |  |  |  |
+//! | contracts, selections | ✓ | ✓ |  | ✓ |  |  |  |  |
+//! | tasks and targets | ✓ | ✓ |  | ✓ |  |  |  |  |
+//! | enter assessments | ✓ | ✓ |  | ✓ |  |  | ✓ |  |
+//! | review (复核) assessments | ✓ | ✓ |  |  |  |  |  |  |
+//! | patrols, orders, record complaints | ✓ | ✓ |  | ✓ | ✓ |  |  |  |
+//! | answer orders and complaints | ✓ |  |  |  |  | ✓ |  |  |
+//! | surveys | ✓ | ✓ |  | ✓ | ✓ |  |  |  |
+//! | fees and public accounts | ✓ |  |  |  |  | ✓ |  |  |
+//! | companies and credit files | ✓ | ✓ |  |  |  |  |  |  |
+//! | apply for / review subsidies | ✓ | ✓ |  | ✓ |  |  |  |  |
+//! | approve subsidies | ✓ | ✓ |  |  |  |  |  |  |
+//! | disburse | ✓ |  | ✓ |  |  |  |  |  |
+//! | view the audit log | ✓ | ✓ |  |  |  |  |  | ✓ |
+//! | manage users | ✓ |  |  |  |  |  |  |  |
+//!
+//! The auditor (审计) reads everything and changes nothing: every action that is a write is
+//! refused to that role ([`Action::is_write`]). The administrator (系统管理员) is the one the
+//! command line acts as, so it may do everything.
+
+use serde::{Deserialize, Serialize};
+
+/// A role a user acts in (DOMAIN.md "who uses it").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 系统管理员
+    Admin,
+    /// 住建部门 (市/区住建局, 房屋管理服务中心)
+    HousingAuthority,
+    /// 财政部门
+    Finance,
+    /// 街道办事处
+    Street,
+    /// 社区
+    Community,
+    /// 物业企业
+    Company,
+    /// 第三方测评机构
+    Evaluator,
+    /// 审计
+    Auditor,
+}
+
+impl Role {
+    pub const ALL: [Role; 8] = [
+        Role::Admin,
+        Role::HousingAuthority,
+        Role::Finance,
+        Role::Street,
+        Role::Community,
+        Role::Company,
+        Role::Evaluator,
+        Role::Auditor,
+    ];
+
+    /// The stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::HousingAuthority => "housing_authority",
+            Role::Finance => "finance",
+            Role::Street => "street",
+            Role::Community => "community",
+            Role::Company => "company",
+            Role::Evaluator => "evaluator",
+            Role::Auditor => "auditor",
+        }
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            Role::Admin => "系统管理员",
+            Role::HousingAuthority => "住建部门",
+            Role::Finance => "财政部门",
+            Role::Street => "街道办事处",
+            Role::Community => "社区",
+            Role::Company => "物业企业",
+            Role::Evaluator => "第三方测评机构",
+            Role::Auditor => "审计",
+        }
+    }
+
+    pub fn en(self) -> &'static str {
+        match self {
+            Role::Admin => "administrator",
+            Role::HousingAuthority => "housing authority",
+            Role::Finance => "finance bureau",
+            Role::Street => "street office",
+            Role::Community => "community",
+            Role::Company => "property company",
+            Role::Evaluator => "third-party evaluator",
+            Role::Auditor => "auditor",
+        }
+    }
+
+    pub fn label(self, lang: crate::Lang) -> &'static str {
+        lang.pick(self.zh(), self.en())
+    }
+
+    /// The code only.
+    pub fn from_code(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.code() == s)
+    }
+
+    /// What people type: the code (`street`, `housing-authority`), the Chinese label (街道办事处)
+    /// or a common short form (街道, 住建, 住建局, 财政, 企业, 物业, 测评, 管理员).
+    pub fn parse(s: &str) -> Option<Role> {
+        let t = s.trim();
+        let code = t.to_ascii_lowercase().replace('-', "_");
+        if let Some(r) = Role::from_code(&code) {
+            return Some(r);
+        }
+        if let Some(r) = Role::ALL.into_iter().find(|r| r.zh() == t) {
+            return Some(r);
+        }
+        Some(match t {
+            "管理员" => Role::Admin,
+            "住建" | "住建局" | "住建部门" | "房管中心" => Role::HousingAuthority,
+            "财政" | "财政局" => Role::Finance,
+            "街道" | "街道办" => Role::Street,
+            "社区居委会" | "居委会" => Role::Community,
+            "企业" | "物业" | "物业公司" => Role::Company,
+            "测评" | "测评机构" | "第三方" => Role::Evaluator,
+            "审计局" => Role::Auditor,
+            _ => return None,
+        })
+    }
+
+    /// Roles whose work is bounded by a place in the region tree; their accounts need a region.
+    pub fn needs_region(self) -> bool {
+        matches!(self, Role::Street | Role::Community)
+    }
+
+    /// Roles that act for one company; their accounts need a company.
+    pub fn needs_company(self) -> bool {
+        matches!(self, Role::Company)
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// Something a user asks to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// 台账, coverage figures, compound pages, reports.
+    ViewLedger,
+    /// Edit a compound's facts, import a ledger.
+    EditCompounds,
+    /// A step on the path to coverage (征求意见 … 进场).
+    AdvanceLifecycle,
+    /// Sign, file, terminate contracts; run public selections.
+    ManageContracts,
+    /// Tasks and dated targets.
+    ManageTasks,
+    /// Enter an assessment (考核评分).
+    Assess,
+    /// 复核 and decide assessments, appeals.
+    ReviewAssessments,
+    /// Patrols, rectification orders, record complaints.
+    Patrol,
+    /// A company answers its rectification orders and complaints.
+    AnswerOrders,
+    /// Satisfaction surveys.
+    ManageSurveys,
+    /// Fee collection and 收支公示 entries.
+    EnterFees,
+    /// Register companies, add to credit files.
+    ManageCompanies,
+    /// Apply for and review (初审) subsidies.
+    ReviewSubsidies,
+    /// Approve (审批) subsidies.
+    ApproveSubsidies,
+    /// Disburse approved subsidies (拨付).
+    Disburse,
+    /// Read the audit log.
+    ViewAuditLog,
+    /// Create, disable accounts, reset passwords.
+    ManageUsers,
+}
+
+impl Action {
+    pub const ALL: [Action; 17] = [
+        Action::ViewLedger,
+        Action::EditCompounds,
+        Action::AdvanceLifecycle,
+        Action::ManageContracts,
+        Action::ManageTasks,
+        Action::Assess,
+        Action::ReviewAssessments,
+        Action::Patrol,
+        Action::AnswerOrders,
+        Action::ManageSurveys,
+        Action::EnterFees,
+        Action::ManageCompanies,
+        Action::ReviewSubsidies,
+        Action::ApproveSubsidies,
+        Action::Disburse,
+        Action::ViewAuditLog,
+        Action::ManageUsers,
+    ];
+
+    /// Whether the action changes anything (everything but reading).
+    pub fn is_write(self) -> bool {
+        !matches!(self, Action::ViewLedger | Action::ViewAuditLog)
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            Action::ViewLedger => "查看台账",
+            Action::EditCompounds => "编辑小区台账",
+            Action::AdvanceLifecycle => "推进全覆盖工作步骤",
+            Action::ManageContracts => "管理选聘与合同",
+            Action::ManageTasks => "管理任务与目标",
+            Action::Assess => "考核评分",
+            Action::ReviewAssessments => "复核考核结果",
+            Action::Patrol => "巡查与整改",
+            Action::AnswerOrders => "答复整改单与投诉",
+            Action::ManageSurveys => "满意度调查",
+            Action::EnterFees => "录入收费与收支公示",
+            Action::ManageCompanies => "管理物业企业与信用档案",
+            Action::ReviewSubsidies => "申报与初审补贴",
+            Action::ApproveSubsidies => "审批补贴",
+            Action::Disburse => "拨付补贴",
+            Action::ViewAuditLog => "查看审计日志",
+            Action::ManageUsers => "管理账号",
+        }
+    }
+
+    pub fn en(self) -> &'static str {
+        match self {
+            Action::ViewLedger => "view the ledger",
+            Action::EditCompounds => "edit compounds",
+            Action::AdvanceLifecycle => "advance the path to coverage",
+            Action::ManageContracts => "manage selections and contracts",
+            Action::ManageTasks => "manage tasks and targets",
+            Action::Assess => "enter assessments",
+            Action::ReviewAssessments => "review assessments",
+            Action::Patrol => "patrol and order rectification",
+            Action::AnswerOrders => "answer orders and complaints",
+            Action::ManageSurveys => "run satisfaction surveys",
+            Action::EnterFees => "enter fees and public accounts",
+            Action::ManageCompanies => "manage companies and credit files",
+            Action::ReviewSubsidies => "apply for and review subsidies",
+            Action::ApproveSubsidies => "approve subsidies",
+            Action::Disburse => "disburse subsidies",
+            Action::ViewAuditLog => "view the audit log",
+            Action::ManageUsers => "manage accounts",
+        }
+    }
+
+    pub fn label(self, lang: crate::Lang) -> &'static str {
+        lang.pick(self.zh(), self.en())
+    }
+}
+
+/// Whether a role may do an action at all (the table in the module doc).
+pub fn can(role: Role, action: Action) -> bool {
+    use Action as A;
+    use Role as R;
+    match role {
+        R::Admin => true,
+        R::Auditor => !action.is_write(),
+        R::HousingAuthority => !matches!(
+            action,
+            A::AnswerOrders | A::EnterFees | A::Disburse | A::ManageUsers
+        ),
+        R::Finance => matches!(action, A::ViewLedger | A::Disburse),
+        R::Street => matches!(
+            action,
+            A::ViewLedger
+                | A::EditCompounds
+                | A::AdvanceLifecycle
+                | A::ManageContracts
+                | A::ManageTasks
+                | A::Assess
+                | A::Patrol
+                | A::ManageSurveys
+                | A::ReviewSubsidies
+        ),
+        R::Community => matches!(
+            action,
+            A::ViewLedger | A::EditCompounds | A::AdvanceLifecycle | A::Patrol | A::ManageSurveys
+        ),
+        R::Company => matches!(action, A::ViewLedger | A::AnswerOrders | A::EnterFees),
+        R::Evaluator => matches!(action, A::ViewLedger | A::Assess),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_and_people_can_type_chinese() {
+        for r in Role::ALL {
+            assert_eq!(Role::from_code(r.code()), Some(r));
+            assert_eq!(Role::parse(r.zh()), Some(r));
+            assert_eq!(Role::parse(&r.code().to_uppercase()), Some(r));
+        }
+        assert_eq!(
+            Role::parse("housing-authority"),
+            Some(Role::HousingAuthority)
+        );
+        assert_eq!(Role::parse(" 街道 "), Some(Role::Street));
+        assert_eq!(Role::parse("住建局"), Some(Role::HousingAuthority));
+        assert_eq!(Role::parse("居民"), None, "residents need no account");
+        assert_eq!(Role::parse(""), None);
+    }
+
+    #[test]
+    fn auditor_reads_everything_and_changes_nothing() {
+        for a in Action::ALL {
+            assert_eq!(can(Role::Auditor, a), !a.is_write(), "{a:?}");
+        }
+        assert!(can(Role::Auditor, Action::ViewAuditLog));
+    }
+
+    #[test]
+    fn every_role_can_view_the_ledger_and_admin_can_do_everything() {
+        for r in Role::ALL {
+            assert!(can(r, Action::ViewLedger), "{r:?}");
+        }
+        for a in Action::ALL {
+            assert!(can(Role::Admin, a), "{a:?}");
+        }
+    }
+
+    /// The table, row by row: (role, action, allowed).
+    #[test]
+    fn permission_table() {
+        use Action as A;
+        use Role as R;
+        let cases = [
+            (R::Street, A::AdvanceLifecycle, true),
+            (R::Street, A::ManageContracts, true),
+            (R::Street, A::ApproveSubsidies, false),
+            (R::Street, A::Disburse, false),
+            (R::Street, A::ViewAuditLog, false),
+            (R::Street, A::ManageUsers, false),
+            (R::Community, A::AdvanceLifecycle, true),
+            (R::Community, A::ManageContracts, false),
+            (R::Company, A::AnswerOrders, true),
+            (R::Company, A::EnterFees, true),
+            (R::Company, A::EditCompounds, false),
+            (R::Company, A::Assess, false),
+            (R::Company, A::Patrol, false),
+            (R::Evaluator, A::Assess, true),
+            (R::Evaluator, A::ReviewAssessments, false),
+            (R::Evaluator, A::EditCompounds, false),
+            (R::Finance, A::Disburse, true),
+            (R::Finance, A::ApproveSubsidies, false),
+            (R::Finance, A::EditCompounds, false),
+            (R::HousingAuthority, A::ApproveSubsidies, true),
+            (R::HousingAuthority, A::ReviewAssessments, true),
+            (R::HousingAuthority, A::ViewAuditLog, true),
+            (R::HousingAuthority, A::Disburse, false),
+            (R::HousingAuthority, A::AnswerOrders, false),
+            (R::HousingAuthority, A::ManageUsers, false),
+        ];
+        for (role, action, allowed) in cases {
+            assert_eq!(can(role, action), allowed, "{role:?} {action:?}");
+        }
+    }
+
+    #[test]
+    fn only_company_answers_orders_and_only_finance_disburses() {
+        let who = |a: Action| -> Vec<Role> {
+            Role::ALL
+                .into_iter()
+                .filter(|r| *r != Role::Admin && can(*r, a))
+                .collect()
+        };
+        assert_eq!(who(Action::AnswerOrders), vec![Role::Company]);
+        assert_eq!(who(Action::Disburse), vec![Role::Finance]);
+        assert_eq!(who(Action::ManageUsers), Vec::<Role>::new());
+    }
+}

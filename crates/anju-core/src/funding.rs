@@ -1,0 +1,505 @@
+//! 补贴资金的路径 (the money's path): a subsidy line is computed by a run (草稿), applied for by the
+//! company (申报), reviewed by the street (街道审核), reviewed again by the district (区级复核),
+//! approved (批准) and disbursed by finance (拨付); any review may return it to the applicant
+//! for correction (退回修改), who applies again. Seeds: 000 四（二）申报、（三）拨付流程;
+//! 001 三（四）奖补资金实行年度拨付; 002 七（二）4 复核 → 区政府同意 → 区财政局拨付.
+//!
+//! One pure [`transition`] holds every guard and refuses with the reason in Chinese and English.
+//! Decisions the seeds leave open:
+//! - an ineligible line (不符合条件 or 缺少考核结果) cannot be applied for: the run states why;
+//! - an approved amount changes only by an adjustment decision (调整决定) with a reason, and only
+//!   before it is disbursed (after that, money is recovered by a separate decision, not here);
+//! - the infrastructure grant (seed 004 三（五）: 5000元至10000元) includes both ends (至).
+
+use crate::Fen;
+use crate::Lang;
+use crate::assessment::Period;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Where a subsidy line stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LineStatus {
+    /// 草稿: computed by a run, not applied for.
+    Draft,
+    /// 已被重算取代: a later run of the same scope and period replaced this draft.
+    Superseded,
+    /// 已申报
+    Applied,
+    /// 街道已审核
+    StreetReviewed,
+    /// 区级已复核
+    DistrictReviewed,
+    /// 已批准
+    Approved,
+    /// 已拨付
+    Disbursed,
+    /// 已退回修改
+    Returned,
+}
+
+impl LineStatus {
+    pub const ALL: [LineStatus; 8] = [
+        LineStatus::Draft,
+        LineStatus::Superseded,
+        LineStatus::Applied,
+        LineStatus::StreetReviewed,
+        LineStatus::DistrictReviewed,
+        LineStatus::Approved,
+        LineStatus::Disbursed,
+        LineStatus::Returned,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            LineStatus::Draft => "draft",
+            LineStatus::Superseded => "superseded",
+            LineStatus::Applied => "applied",
+            LineStatus::StreetReviewed => "street_reviewed",
+            LineStatus::DistrictReviewed => "district_reviewed",
+            LineStatus::Approved => "approved",
+            LineStatus::Disbursed => "disbursed",
+            LineStatus::Returned => "returned",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<LineStatus> {
+        LineStatus::ALL.into_iter().find(|x| x.code() == s)
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            LineStatus::Draft => lang.pick("草稿", "draft"),
+            LineStatus::Superseded => lang.pick("已被重算取代", "superseded"),
+            LineStatus::Applied => lang.pick("已申报", "applied"),
+            LineStatus::StreetReviewed => lang.pick("街道已审核", "reviewed by the street"),
+            LineStatus::DistrictReviewed => lang.pick("区级已复核", "reviewed by the district"),
+            LineStatus::Approved => lang.pick("已批准", "approved"),
+            LineStatus::Disbursed => lang.pick("已拨付", "disbursed"),
+            LineStatus::Returned => lang.pick("已退回修改", "returned for correction"),
+        }
+    }
+
+    /// In the path (申报 onwards): the line claims its compound and period, so no other line
+    /// may be applied for over the same compound, kind and days.
+    pub fn claims(self) -> bool {
+        !matches!(self, LineStatus::Draft | LineStatus::Superseded)
+    }
+
+    /// A rerun may replace it (only a draft; never anything applied for or approved).
+    pub fn replaceable(self) -> bool {
+        self == LineStatus::Draft
+    }
+}
+
+/// What a line pays for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LineKind {
+    /// 补贴（按政策计算，本期应付部分）
+    Subsidy,
+    /// 质保金（预留部分）释放: seed 000 四（一）剩余10%.
+    RetentionRelease,
+    /// 基础设施投入资金: seed 004 三（五）.
+    Infrastructure,
+}
+
+impl LineKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            LineKind::Subsidy => "subsidy",
+            LineKind::RetentionRelease => "retention_release",
+            LineKind::Infrastructure => "infrastructure",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<LineKind> {
+        [
+            LineKind::Subsidy,
+            LineKind::RetentionRelease,
+            LineKind::Infrastructure,
+        ]
+        .into_iter()
+        .find(|k| k.code() == s)
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            LineKind::Subsidy => lang.pick("补贴", "subsidy"),
+            LineKind::RetentionRelease => lang.pick("预留金（质保金）释放", "retention released"),
+            LineKind::Infrastructure => lang.pick("基础设施投入资金", "infrastructure grant"),
+        }
+    }
+}
+
+/// A step on the path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// 申报 (the company; again after a return)
+    Apply,
+    /// 街道审核
+    StreetReview,
+    /// 区级复核
+    DistrictReview,
+    /// 批准
+    Approve,
+    /// 拨付 (finance)
+    Disburse,
+    /// 退回修改 (back to the applicant)
+    Return,
+}
+
+impl Action {
+    pub const ALL: [Action; 6] = [
+        Action::Apply,
+        Action::StreetReview,
+        Action::DistrictReview,
+        Action::Approve,
+        Action::Disburse,
+        Action::Return,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Action::Apply => "apply",
+            Action::StreetReview => "street_review",
+            Action::DistrictReview => "district_review",
+            Action::Approve => "approve",
+            Action::Disburse => "disburse",
+            Action::Return => "return",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<Action> {
+        Action::ALL.into_iter().find(|a| a.code() == s)
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Action::Apply => lang.pick("申报", "apply"),
+            Action::StreetReview => lang.pick("街道审核", "street review"),
+            Action::DistrictReview => lang.pick("区级复核", "district review"),
+            Action::Approve => lang.pick("批准", "approve"),
+            Action::Disburse => lang.pick("拨付", "disburse"),
+            Action::Return => lang.pick("退回修改", "return for correction"),
+        }
+    }
+}
+
+/// A refusal, in both languages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FundingError {
+    pub zh: String,
+    pub en: String,
+}
+
+impl FundingError {
+    fn new(zh: impl Into<String>, en: impl Into<String>) -> FundingError {
+        FundingError {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+
+    pub fn message(&self, lang: Lang) -> &str {
+        lang.pick(&self.zh, &self.en)
+    }
+}
+
+impl fmt::Display for FundingError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.zh)
+    }
+}
+
+impl std::error::Error for FundingError {}
+
+/// The next status of a line after `action`, or why not. `eligible`: the run found the line
+/// payable (an ineligible line explains itself and cannot be applied for).
+pub fn transition(
+    status: LineStatus,
+    action: Action,
+    eligible: bool,
+) -> Result<LineStatus, FundingError> {
+    use LineStatus as S;
+    let wrong = || {
+        FundingError::new(
+            format!(
+                "当前状态为“{}”，不能{}",
+                status.label(Lang::Zh),
+                action.label(Lang::Zh)
+            ),
+            format!(
+                "the line is {}: cannot {}",
+                status.label(Lang::En),
+                action.label(Lang::En)
+            ),
+        )
+    };
+    match (status, action) {
+        (S::Draft | S::Returned, Action::Apply) if !eligible => Err(FundingError::new(
+            "该小区本期不符合补贴条件（见说明），不能申报",
+            "the compound is not eligible for this period (see the explanation): cannot apply",
+        )),
+        (S::Superseded, _) => Err(FundingError::new(
+            "该行已被重算取代，请使用最新一次测算的结果",
+            "this line was superseded by a later run: use the latest one",
+        )),
+        (S::Draft | S::Returned, Action::Apply) => Ok(S::Applied),
+        (S::Applied, Action::StreetReview) => Ok(S::StreetReviewed),
+        (S::StreetReviewed, Action::DistrictReview) => Ok(S::DistrictReviewed),
+        (S::DistrictReviewed, Action::Approve) => Ok(S::Approved),
+        (S::Approved, Action::Disburse) => Ok(S::Disbursed),
+        (S::Applied | S::StreetReviewed | S::DistrictReviewed, Action::Return) => Ok(S::Returned),
+        (S::Approved | S::Disbursed, Action::Return) => Err(FundingError::new(
+            "已批准的金额不能退回修改；如需改变金额，请作出调整决定",
+            "an approved amount cannot be returned: make an adjustment decision instead",
+        )),
+        _ => Err(wrong()),
+    }
+}
+
+/// Checks an adjustment decision (调整决定) of an approved amount.
+pub fn check_adjustment(
+    status: LineStatus,
+    old: Fen,
+    new: Fen,
+    reason: &str,
+) -> Result<(), FundingError> {
+    if status != LineStatus::Approved {
+        return Err(FundingError::new(
+            format!(
+                "只有已批准、尚未拨付的金额可以调整（当前：{}）",
+                status.label(Lang::Zh)
+            ),
+            format!(
+                "only an approved amount not yet disbursed can be adjusted (now: {})",
+                status.label(Lang::En)
+            ),
+        ));
+    }
+    if reason.trim().is_empty() {
+        return Err(FundingError::new(
+            "调整决定须写明理由",
+            "an adjustment decision needs its reason",
+        ));
+    }
+    if new.is_negative() {
+        return Err(FundingError::new(
+            "调整后的金额不能为负",
+            "the adjusted amount cannot be negative",
+        ));
+    }
+    if new == old {
+        return Err(FundingError::new(
+            format!("调整后的金额与原批准金额相同（{} 元）", old.plain()),
+            format!("the new amount equals the approved one ({})", old.plain()),
+        ));
+    }
+    Ok(())
+}
+
+/// 基础设施投入资金的下限与上限 (seed 004 三（五）: 5000元至10000元, both included).
+pub const INFRA_GRANT_MIN: Fen = Fen(500_000);
+pub const INFRA_GRANT_MAX: Fen = Fen(1_000_000);
+
+/// Checks an infrastructure grant's amount against seed 004's 5,000–10,000 元.
+pub fn check_infra_grant(amount: Fen) -> Result<(), FundingError> {
+    if amount < INFRA_GRANT_MIN || amount > INFRA_GRANT_MAX {
+        return Err(FundingError::new(
+            format!(
+                "基础设施投入资金 {} 元不在 5000 元至 10000 元之间（大沁他拉方案 三（五））",
+                amount.plain()
+            ),
+            format!(
+                "an infrastructure grant of {} yuan is outside 5,000–10,000 yuan (Daqintala 3(5))",
+                amount.plain()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The period a run covers: a calendar period (month, quarter, half-year, year) or one contract
+/// year, counted per compound from the day its policy counts from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RunPeriod {
+    Calendar(Period),
+    /// 合同第 n 年 (1-based).
+    ContractYear(u16),
+}
+
+impl RunPeriod {
+    /// `2023`, `2023H1`, `2023Q2`, `2023-03`, or a contract year `cy2` / `contract-year-2` /
+    /// `合同第2年`.
+    pub fn parse(s: &str) -> Result<RunPeriod, FundingError> {
+        let t = s.trim();
+        let lower = t.to_ascii_lowercase();
+        let n = lower
+            .strip_prefix("cy")
+            .or_else(|| lower.strip_prefix("contract-year-"))
+            .or_else(|| t.strip_prefix("合同第").and_then(|r| r.strip_suffix('年')));
+        if let Some(n) = n {
+            return match n.trim().parse::<u16>() {
+                Ok(k) if (1..=100).contains(&k) => Ok(RunPeriod::ContractYear(k)),
+                _ => Err(bad_period(s)),
+            };
+        }
+        Period::parse(t)
+            .map(RunPeriod::Calendar)
+            .ok_or_else(|| bad_period(s))
+    }
+
+    /// The canonical text: `2023`, `2023H1`, `2023Q2`, `2023-03`, `cy2`.
+    pub fn code(&self) -> String {
+        match self {
+            RunPeriod::Calendar(p) => p.code(),
+            RunPeriod::ContractYear(n) => format!("cy{n}"),
+        }
+    }
+
+    pub fn label(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (RunPeriod::Calendar(p), _) => p.code(),
+            (RunPeriod::ContractYear(n), Lang::Zh) => format!("合同第{n}年"),
+            (RunPeriod::ContractYear(n), Lang::En) => format!("contract year {n}"),
+        }
+    }
+
+    /// The days covered, both ends included; `from` is the day the compound's subsidy counts
+    /// from (used by a contract year only). `None` if out of the calendar's range.
+    pub fn window(&self, from: Date) -> Option<(Date, Date)> {
+        match self {
+            RunPeriod::Calendar(p) => Some((p.start, p.end)),
+            RunPeriod::ContractYear(n) => {
+                let start = from
+                    .checked_add(jiff::Span::new().years(i64::from(*n) - 1))
+                    .ok()?;
+                let end = from
+                    .checked_add(jiff::Span::new().years(i64::from(*n)))
+                    .ok()?
+                    .yesterday()
+                    .ok()?;
+                Some((start, end))
+            }
+        }
+    }
+}
+
+fn bad_period(s: &str) -> FundingError {
+    FundingError::new(
+        format!("期间“{s}”无法识别：可写 2023、2023H1、2023Q2、2023-03 或合同年 cy2"),
+        format!("period '{s}' not understood: write 2023, 2023H1, 2023Q2, 2023-03 or cy2"),
+    )
+}
+
+/// A policy period is settled in the run whose window holds its last day (paid after the period
+/// is served and assessed: 每年度申报, 每半年考核拨付一次).
+pub fn settles_in(last_day: Date, window: (Date, Date)) -> bool {
+    window.0 <= last_day && last_day <= window.1
+}
+
+/// Two day ranges (both ends included) share a day.
+pub fn overlaps(a: (Date, Date), b: (Date, Date)) -> bool {
+    a.0 <= b.1 && b.0 <= a.1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn the_whole_path_and_its_refusals() {
+        use Action as A;
+        use LineStatus as S;
+        let mut s = S::Draft;
+        for (a, next) in [
+            (A::Apply, S::Applied),
+            (A::StreetReview, S::StreetReviewed),
+            (A::DistrictReview, S::DistrictReviewed),
+            (A::Approve, S::Approved),
+            (A::Disburse, S::Disbursed),
+        ] {
+            s = transition(s, a, true).expect("legal step");
+            assert_eq!(s, next);
+        }
+        // Skipping the district review is refused, in both languages.
+        let e = transition(S::StreetReviewed, A::Approve, true).expect_err("skip");
+        assert_eq!(e.zh, "当前状态为“街道已审核”，不能批准");
+        assert_eq!(
+            e.message(Lang::En),
+            "the line is reviewed by the street: cannot approve"
+        );
+        // Returned from any review, then applied again.
+        for from in [S::Applied, S::StreetReviewed, S::DistrictReviewed] {
+            assert_eq!(transition(from, A::Return, true), Ok(S::Returned));
+        }
+        assert_eq!(transition(S::Returned, A::Apply, true), Ok(S::Applied));
+        assert!(transition(S::Approved, A::Return, true).is_err());
+        assert!(transition(S::Disbursed, A::Disburse, true).is_err());
+        assert!(transition(S::Draft, A::Apply, false).is_err());
+        assert!(transition(S::Superseded, A::Apply, true).is_err());
+    }
+
+    #[test]
+    fn adjustments_only_of_approved_amounts_with_a_reason() {
+        let ok = check_adjustment(LineStatus::Approved, Fen(100), Fen(90), "面积核减");
+        assert_eq!(ok, Ok(()));
+        assert!(check_adjustment(LineStatus::Applied, Fen(100), Fen(90), "x").is_err());
+        assert!(check_adjustment(LineStatus::Disbursed, Fen(100), Fen(90), "x").is_err());
+        assert!(check_adjustment(LineStatus::Approved, Fen(100), Fen(90), " ").is_err());
+        assert!(check_adjustment(LineStatus::Approved, Fen(100), Fen(100), "x").is_err());
+        assert!(check_adjustment(LineStatus::Approved, Fen(100), Fen(-1), "x").is_err());
+    }
+
+    #[test]
+    fn infrastructure_grant_bounds_include_both_ends() {
+        for (fen, ok) in [
+            (499_999, false),
+            (500_000, true),
+            (800_000, true),
+            (1_000_000, true),
+            (1_000_001, false),
+        ] {
+            assert_eq!(check_infra_grant(Fen(fen)).is_ok(), ok, "{fen}");
+        }
+    }
+
+    #[test]
+    fn run_periods_and_their_windows() {
+        let from = date(2022, 9, 1);
+        for (text, code, window) in [
+            ("2023", "2023", (date(2023, 1, 1), date(2023, 12, 31))),
+            ("2023h2", "2023H2", (date(2023, 7, 1), date(2023, 12, 31))),
+            ("2023Q1", "2023Q1", (date(2023, 1, 1), date(2023, 3, 31))),
+            ("2023-02", "2023-02", (date(2023, 2, 1), date(2023, 2, 28))),
+            ("cy1", "cy1", (date(2022, 9, 1), date(2023, 8, 31))),
+            ("合同第3年", "cy3", (date(2024, 9, 1), date(2025, 8, 31))),
+        ] {
+            let p = RunPeriod::parse(text).expect(text);
+            assert_eq!(p.code(), code);
+            assert_eq!(p.window(from), Some(window), "{text}");
+        }
+        assert!(RunPeriod::parse("cy0").is_err());
+        assert!(RunPeriod::parse("2023H3").is_err());
+        // A contract year from 31 January ends on 30 January (end-of-month rule).
+        assert_eq!(
+            RunPeriod::ContractYear(1).window(date(2024, 1, 31)),
+            Some((date(2024, 1, 31), date(2025, 1, 30)))
+        );
+        assert!(settles_in(date(2023, 8, 31), (from, date(2023, 8, 31))));
+        assert!(!settles_in(date(2023, 9, 1), (from, date(2023, 8, 31))));
+        assert!(overlaps(
+            (date(2023, 1, 1), date(2023, 6, 30)),
+            (date(2023, 6, 30), date(2023, 12, 31))
+        ));
+        assert!(!overlaps(
+            (date(2023, 1, 1), date(2023, 6, 30)),
+            (date(2023, 7, 1), date(2023, 12, 31))
+        ));
+    }
+}

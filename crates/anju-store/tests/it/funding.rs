@@ -1,0 +1,746 @@
+//! Subsidy runs and the money's path (issue 7): on both engines.
+//!
+//! Worked by hand from seed 000 (Liaocheng): served area 8,000 ㎡, signed 2022-09-01, score ≥ 80
+//! (factor 100 %), 10 % held back each year:
+//!   year 1: 8,000 × 0.4 × 12 = 38,400.00 → paid 34,560.00, held 3,840.00
+//!   year 2: 8,000 × 0.3 × 12 = 28,800.00 → paid 25,920.00, held 2,880.00
+//!   year 3: 8,000 × 0.2 × 12 = 19,200.00 → paid 17,280.00, held 1,920.00
+//!   retention 3,840 + 2,880 + 1,920 = 8,640.00, released when year 3's collection ≥ 80 %.
+
+use crate::support::{TestDb, both, clerk, code, compound, date, officer};
+use anju_core::assessment::{AssessorKind, Outcome, Period};
+use anju_core::contract::{Fees, ServiceLevel, Term};
+use anju_core::fees::Month;
+use anju_core::funding::{Action, LineKind, LineStatus, RunPeriod};
+use anju_core::lifecycle::{Event, Signer};
+use anju_core::{Area, Fen, ManagementMode, OwnersBody, RegionLevel};
+use anju_policy::rubric::Rubric;
+use anju_store::{
+    Actor, AuditFilter, FeeInput, LineFilter, NewAssessment, NewContract, StepRequest, Store,
+    StoreError, SubsidyLine,
+};
+
+const STREET: &str = "大沁他拉街道";
+
+fn finance() -> Actor {
+    Actor::new("财政局刘会计", "finance")
+}
+
+async fn step(s: &Store, id: i64, event: Event, on: jiff::civil::Date) {
+    let v = s.lifecycle(id).await.unwrap().version;
+    s.advance(&officer(), id, v, &StepRequest::new(event, on))
+        .await
+        .unwrap();
+}
+
+/// An abandoned compound walked to a signed contract (signed 2022-09-01, entry 2022-10-01).
+async fn contracted(s: &Store, name: &str, k: usize, term: Term) -> i64 {
+    let c = compound(name, STREET, "东城社区");
+    s.apply_ledger(&clerk(), &[c], date(2022, 6, 1))
+        .await
+        .unwrap();
+    let id = s
+        .list_compounds(&Default::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|x| x.compound.name == name)
+        .unwrap()
+        .id;
+    let co = s
+        .upsert_company(&clerk(), &format!("第{k}物业服务有限公司"), Some(code(k)))
+        .await
+        .unwrap();
+    step(s, id, Event::Consult, date(2022, 8, 1)).await;
+    step(
+        s,
+        id,
+        Event::DecideMode {
+            mode: ManagementMode::Professional,
+        },
+        date(2022, 8, 5),
+    )
+    .await;
+    step(
+        s,
+        id,
+        Event::SettleOwners {
+            body: OwnersBody::OwnersCommittee,
+        },
+        date(2022, 8, 10),
+    )
+    .await;
+    step(
+        s,
+        id,
+        Event::SelectCompany { company_id: co },
+        date(2022, 8, 20),
+    )
+    .await;
+    s.sign_contract(
+        &officer(),
+        &NewContract {
+            compound_ids: vec![id],
+            company_id: co,
+            signer: Signer::OwnersBody,
+            signer_name: Some(format!("{name}业主委员会")),
+            signed_on: date(2022, 9, 1),
+            entry_on: Some(date(2022, 10, 1)),
+            term,
+            service_level: ServiceLevel::TWO,
+            min_level: Some(ServiceLevel::TWO),
+            fees: Fees::LIAOCHENG_2021,
+            served_area: Area::from_m2(8000),
+            notice_on: None,
+        },
+    )
+    .await
+    .unwrap();
+    id
+}
+
+/// A final assessment (no deductions) for `period`.
+async fn assessed(s: &Store, id: i64, period: &str) {
+    let a = s
+        .create_assessment(
+            &officer(),
+            NewAssessment {
+                compound_id: id,
+                period: Period::parse(period).unwrap(),
+                rubric: Rubric::builtin("erqi").unwrap(),
+                assessor_kind: AssessorKind::Street,
+                assessor: STREET.into(),
+                events: vec![],
+                survey: Some(anju_policy::rubric::Survey::from_rate(
+                    anju_policy::rubric::SatisfactionRate::parse("95%").unwrap(),
+                )),
+                objection_days: None,
+                evidence: vec![],
+            },
+        )
+        .await
+        .unwrap();
+    let p = a.period;
+    let after = p.end.tomorrow().unwrap();
+    let a = s
+        .submit_assessment(&officer(), a.id, a.version, after)
+        .await
+        .unwrap();
+    let a = s
+        .review_assessment(
+            &officer(),
+            a.id,
+            a.version,
+            Outcome::Upheld,
+            None,
+            None,
+            after,
+        )
+        .await
+        .unwrap();
+    s.finalize_assessment(&officer(), a.id, a.version, true, after)
+        .await
+        .unwrap();
+}
+
+/// Twelve months from `from` billed 1,000.00 each, collected `collected` in total.
+async fn fees(s: &Store, id: i64, from: &str, collected_first: i64) {
+    let mut m = Month::parse(from).unwrap();
+    let mut rows = Vec::new();
+    for i in 0..12 {
+        rows.push(FeeInput {
+            compound_id: id,
+            month: m,
+            billed: Fen(100_000),
+            collected: Fen(if i == 0 { collected_first } else { 80_000 }),
+        });
+        m = m.next();
+    }
+    s.import_fees(&clerk(), &rows).await.unwrap();
+}
+
+async fn street_id(s: &Store) -> i64 {
+    s.find_region(RegionLevel::Street, STREET).await.unwrap().id
+}
+
+async fn run(s: &Store, period: &str) -> Vec<SubsidyLine> {
+    let sid = street_id(s).await;
+    s.run_subsidies(&officer(), sid, RunPeriod::parse(period).unwrap())
+        .await
+        .unwrap()
+        .lines
+}
+
+async fn walk(s: &Store, line: &SubsidyLine, actions: &[Action]) -> SubsidyLine {
+    let mut l = line.clone();
+    for a in actions {
+        l = s
+            .subsidy_step(&officer(), l.id, l.version, *a, "", date(2023, 9, 10), None)
+            .await
+            .unwrap();
+    }
+    l
+}
+
+both!(whole_path_from_application_to_disbursement);
+async fn whole_path_from_application_to_disbursement(db: TestDb) {
+    let s = &db.store;
+    let id = contracted(s, "供销社家属院", 1, Term::years(10)).await;
+    let sid = street_id(s).await;
+    s.set_funding_policy(&officer(), sid, "liaocheng-2021", date(2021, 11, 15))
+        .await
+        .unwrap();
+    // An unknown policy is refused.
+    assert!(
+        s.set_funding_policy(&officer(), sid, "nowhere", date(2022, 1, 1))
+            .await
+            .is_err()
+    );
+    assessed(s, id, "2023H1").await;
+    let lines = run(s, "cy1").await;
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    let l = &lines[0];
+    assert_eq!((l.kind, l.eligible), (LineKind::Subsidy, true));
+    assert_eq!(l.amount, Fen(3_456_000), "38,400 × 90 %");
+    assert_eq!(l.retained, Fen(384_000));
+    assert_eq!(
+        (l.period_start, l.period_end),
+        (Some(date(2022, 9, 1)), Some(date(2023, 8, 31)))
+    );
+    assert_eq!(l.payers.len(), 1);
+    assert_eq!(l.payers[0].amount, l.amount);
+    assert!(l.explanation_zh.contains("第 1 期"), "{}", l.explanation_zh);
+    assert!(
+        l.explanation_en.contains("period 1"),
+        "{}",
+        l.explanation_en
+    );
+    // The explanation's split shows what is paid now, not the retention (held until year 3).
+    assert!(
+        l.explanation_zh.contains("开发区财政 1/1 34,560.00 元"),
+        "{}",
+        l.explanation_zh
+    );
+
+    // The whole path, each step with its person, date and comment.
+    let applied = s
+        .subsidy_step(
+            &Actor::new("第1物业服务有限公司", "company"),
+            l.id,
+            l.version,
+            Action::Apply,
+            "张会计",
+            date(2023, 9, 5),
+            Some("2022-2023 年度申报"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(applied.status, LineStatus::Applied);
+    // A stale version is refused.
+    assert!(matches!(
+        s.subsidy_step(
+            &officer(),
+            l.id,
+            l.version,
+            Action::StreetReview,
+            "",
+            date(2023, 9, 6),
+            None
+        )
+        .await,
+        Err(StoreError::Conflict { .. })
+    ));
+    // Skipping the district review is refused with the reason.
+    let err = s
+        .subsidy_step(
+            &officer(),
+            l.id,
+            applied.version,
+            Action::Approve,
+            "",
+            date(2023, 9, 6),
+            None,
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("不能批准"), "{err}");
+    let done = walk(
+        s,
+        &applied,
+        &[
+            Action::StreetReview,
+            Action::DistrictReview,
+            Action::Approve,
+        ],
+    )
+    .await;
+    assert_eq!(done.approved, Some(Fen(3_456_000)));
+    let paid = s
+        .subsidy_step(
+            &finance(),
+            done.id,
+            done.version,
+            Action::Disburse,
+            "刘会计",
+            date(2023, 10, 8),
+            Some("国库集中支付"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(paid.status, LineStatus::Disbursed);
+    let steps = s.subsidy_steps(l.id).await.unwrap();
+    let codes: Vec<_> = steps.iter().map(|x| x.action.as_str()).collect();
+    assert_eq!(
+        codes,
+        [
+            "apply",
+            "street_review",
+            "district_review",
+            "approve",
+            "disburse"
+        ]
+    );
+    assert_eq!(steps[0].person, "张会计");
+    assert_eq!(steps[0].comment.as_deref(), Some("2022-2023 年度申报"));
+    assert_eq!(steps[4].on, date(2023, 10, 8));
+    let audits = s
+        .audit_entries(&AuditFilter {
+            entity: Some("subsidy_line".into()),
+            entity_id: Some(l.id),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(audits.len(), 6, "insert + five steps");
+
+    // Nothing paid twice: a rerun supersedes no approved line, and applying for the same
+    // compound and days again (here through the calendar year 2023) is refused, naming the
+    // existing line.
+    let again = run(s, "2023").await;
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].period_end, Some(date(2023, 8, 31)));
+    let err = s
+        .subsidy_step(
+            &officer(),
+            again[0].id,
+            again[0].version,
+            Action::Apply,
+            "",
+            date(2023, 9, 20),
+            None,
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains(&format!("第 {} 号", l.id)) && err.to_string().contains("已拨付"),
+        "{err}"
+    );
+    assert_eq!(
+        s.get_subsidy_line(l.id).await.unwrap().status,
+        LineStatus::Disbursed
+    );
+}
+
+both!(return_for_correction_then_reapply_and_rerun_supersedes_drafts);
+async fn return_for_correction_then_reapply_and_rerun_supersedes_drafts(db: TestDb) {
+    let s = &db.store;
+    let id = contracted(s, "团结楼", 2, Term::years(10)).await;
+    let sid = street_id(s).await;
+    s.set_funding_policy(&officer(), sid, "liaocheng-2021", date(2021, 11, 15))
+        .await
+        .unwrap();
+    assessed(s, id, "2023H1").await;
+    let first = run(s, "cy1").await;
+    // A rerun supersedes the draft.
+    let second = run(s, "cy1").await;
+    assert_eq!(
+        s.get_subsidy_line(first[0].id).await.unwrap().status,
+        LineStatus::Superseded
+    );
+    assert!(
+        s.subsidy_step(
+            &officer(),
+            first[0].id,
+            first[0].version + 1,
+            Action::Apply,
+            "",
+            date(2023, 9, 5),
+            None
+        )
+        .await
+        .is_err()
+    );
+    let l = walk(s, &second[0], &[Action::Apply, Action::StreetReview]).await;
+    let back = s
+        .subsidy_step(
+            &officer(),
+            l.id,
+            l.version,
+            Action::Return,
+            "街道王科长",
+            date(2023, 9, 12),
+            Some("服务面积与合同不符，请核对"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(back.status, LineStatus::Returned);
+    let again = walk(s, &back, &[Action::Apply, Action::StreetReview]).await;
+    assert_eq!(again.status, LineStatus::StreetReviewed);
+    let steps = s.subsidy_steps(l.id).await.unwrap();
+    assert_eq!(steps[2].action, "return");
+    assert_eq!(
+        steps[2].comment.as_deref(),
+        Some("服务面积与合同不符，请核对")
+    );
+    assert_eq!(steps.len(), 5);
+    // A third run after the application leaves the applied line alone.
+    run(s, "cy1").await;
+    assert_eq!(
+        s.get_subsidy_line(l.id).await.unwrap().status,
+        LineStatus::StreetReviewed
+    );
+}
+
+both!(approved_amount_changes_only_by_an_adjustment);
+async fn approved_amount_changes_only_by_an_adjustment(db: TestDb) {
+    let s = &db.store;
+    let id = contracted(s, "光明小区", 3, Term::years(10)).await;
+    let sid = street_id(s).await;
+    s.set_funding_policy(&officer(), sid, "liaocheng-2021", date(2021, 11, 15))
+        .await
+        .unwrap();
+    assessed(s, id, "2023H1").await;
+    let l = run(s, "cy1").await.remove(0);
+    // Not yet approved: no adjustment.
+    let err = s
+        .adjust_subsidy(
+            &officer(),
+            l.id,
+            l.version,
+            Fen(3_000_000),
+            "核减",
+            date(2023, 9, 1),
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("只有已批准"), "{err}");
+    let l = walk(
+        s,
+        &l,
+        &[
+            Action::Apply,
+            Action::StreetReview,
+            Action::DistrictReview,
+            Action::Approve,
+        ],
+    )
+    .await;
+    // Without a reason: refused.
+    assert!(
+        s.adjust_subsidy(
+            &officer(),
+            l.id,
+            l.version,
+            Fen(3_000_000),
+            " ",
+            date(2023, 9, 1)
+        )
+        .await
+        .is_err()
+    );
+    let adj = s
+        .adjust_subsidy(
+            &officer(),
+            l.id,
+            l.version,
+            Fen(3_000_001),
+            "服务面积核减为 6,944.45 ㎡",
+            date(2023, 9, 20),
+        )
+        .await
+        .unwrap();
+    assert_eq!(adj.approved, Some(Fen(3_000_001)));
+    assert_eq!(
+        adj.amount,
+        Fen(3_456_000),
+        "the computed amount stays on record"
+    );
+    assert_eq!(
+        adj.payers.iter().map(|p| p.amount).sum::<Fen>(),
+        Fen(3_000_001)
+    );
+    let list = s.subsidy_adjustments(l.id).await.unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!((list[0].old, list[0].new), (Fen(3_456_000), Fen(3_000_001)));
+    assert_eq!(list[0].reason, "服务面积核减为 6,944.45 ㎡");
+    // Disbursed: no more adjustments.
+    let paid = walk(s, &adj, &[Action::Disburse]).await;
+    assert!(
+        s.adjust_subsidy(
+            &officer(),
+            l.id,
+            paid.version,
+            Fen(1),
+            "x",
+            date(2023, 11, 1)
+        )
+        .await
+        .is_err()
+    );
+}
+
+both!(retention_released_at_80_and_withheld_at_79_9);
+async fn retention_released_at_80_and_withheld_at_79_9(db: TestDb) {
+    let s = &db.store;
+    let a = contracted(s, "八十小区", 4, Term::years(10)).await;
+    let b = contracted(s, "七九九小区", 5, Term::years(10)).await;
+    let sid = street_id(s).await;
+    s.set_funding_policy(&officer(), sid, "liaocheng-2021", date(2021, 11, 15))
+        .await
+        .unwrap();
+    for id in [a, b] {
+        for p in ["2023H1", "2024H1", "2025H1"] {
+            assessed(s, id, p).await;
+        }
+    }
+    // Year 3 is 2024-09 … 2025-08: 12 × 1,000.00 billed; collected 9,600.00 (80 %) and
+    // 9,588.00 (79.9 %).
+    fees(s, a, "2024-09", 80_000).await;
+    fees(s, b, "2024-09", 78_800).await;
+    let y1 = run(s, "cy1").await;
+    let y2 = run(s, "cy2").await;
+    assert!(y1.iter().chain(&y2).all(|l| l.kind == LineKind::Subsidy));
+    assert_eq!(y2[0].amount, Fen(2_592_000));
+    let y3 = run(s, "cy3").await;
+    let of = |id: i64, kind: LineKind| {
+        y3.iter()
+            .find(|l| l.compound_id == id && l.kind == kind)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(of(a, LineKind::Subsidy).amount, Fen(1_728_000));
+    assert_eq!(of(a, LineKind::Subsidy).retained, Fen(192_000));
+    let ra = of(a, LineKind::RetentionRelease);
+    assert!(ra.eligible);
+    assert_eq!(ra.amount, Fen(864_000), "3,840 + 2,880 + 1,920");
+    assert!(
+        ra.explanation_zh.contains("80.00 %"),
+        "{}",
+        ra.explanation_zh
+    );
+    let rb = of(b, LineKind::RetentionRelease);
+    assert!(!rb.eligible);
+    assert_eq!(rb.amount, Fen::ZERO);
+    assert!(
+        rb.reason_zh.as_deref().unwrap().contains("79.90 %"),
+        "{:?}",
+        rb.reason_zh
+    );
+    // The withheld retention cannot be applied for.
+    assert!(
+        s.subsidy_step(
+            &officer(),
+            rb.id,
+            rb.version,
+            Action::Apply,
+            "",
+            date(2025, 9, 5),
+            None
+        )
+        .await
+        .is_err()
+    );
+    // The release walks the path as its own line.
+    let r = walk(s, &ra, &[Action::Apply]).await;
+    assert_eq!(r.status, LineStatus::Applied);
+}
+
+both!(yantai_city_and_district_split_adds_up_to_the_fen);
+async fn yantai_city_and_district_split_adds_up_to_the_fen(db: TestDb) {
+    let s = &db.store;
+    // 11 years: "超过10年".
+    let id = contracted(s, "烟台小区", 6, Term::years(11)).await;
+    let sid = street_id(s).await;
+    s.set_funding_policy(&officer(), sid, "yantai-2022", date(2022, 1, 1))
+        .await
+        .unwrap();
+    assessed(s, id, "2023H1").await;
+    // Year 1 is 2022-09 … 2023-08; 应收 12,000.01 → 50 % = 6,000.005 → 6,000.01 (half-up once)
+    // → city 3,000.01, district 3,000.00.
+    let mut m = Month::parse("2022-09").unwrap();
+    let mut rows = Vec::new();
+    for i in 0..12 {
+        rows.push(FeeInput {
+            compound_id: id,
+            month: m,
+            billed: Fen(if i == 0 { 100_001 } else { 100_000 }),
+            collected: Fen(90_000),
+        });
+        m = m.next();
+    }
+    s.import_fees(&clerk(), &rows).await.unwrap();
+    let l = run(s, "cy1").await.remove(0);
+    assert!(l.eligible, "{:?} {}", l.reason_zh, l.explanation_zh);
+    assert_eq!(l.amount, Fen(600_001), "{}", l.explanation_zh);
+    let parts: Vec<_> = l.payers.iter().map(|p| (p.id.as_str(), p.amount)).collect();
+    assert_eq!(parts, [("city", Fen(300_001)), ("district", Fen(300_000))]);
+    assert_eq!(l.payers.iter().map(|p| p.amount).sum::<Fen>(), l.amount);
+}
+
+both!(ineligible_compounds_are_explained_and_grants_bounded);
+async fn ineligible_compounds_are_explained_and_grants_bounded(db: TestDb) {
+    let s = &db.store;
+    let id = contracted(s, "无考核小区", 7, Term::years(10)).await;
+    // No policy for the street yet.
+    let l = run(s, "cy1").await.remove(0);
+    assert!(!l.eligible);
+    assert!(
+        l.reason_zh
+            .as_deref()
+            .unwrap()
+            .contains("未指定适用的补贴政策")
+    );
+    let sid = street_id(s).await;
+    s.set_funding_policy(&officer(), sid, "liaocheng-2021", date(2021, 11, 15))
+        .await
+        .unwrap();
+    // No assessment: 缺少考核结果, not 0.
+    let l = run(s, "cy1").await.remove(0);
+    assert!(!l.eligible);
+    assert_eq!(l.amount, Fen::ZERO);
+    assert!(
+        l.reason_zh.as_deref().unwrap().contains("缺少考核结果"),
+        "{:?}",
+        l.reason_zh
+    );
+    assert!(
+        l.reason_en
+            .as_deref()
+            .unwrap()
+            .contains("no assessment result")
+    );
+    let err = s
+        .subsidy_step(
+            &officer(),
+            l.id,
+            l.version,
+            Action::Apply,
+            "",
+            date(2023, 9, 5),
+            None,
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("不符合补贴条件"), "{err}");
+
+    // Infrastructure grants: 5,000–10,000 元, once per compound.
+    assert!(
+        s.grant_infrastructure(&officer(), id, Fen(499_999), date(2023, 3, 1), None, None)
+            .await
+            .is_err()
+    );
+    assert!(
+        s.grant_infrastructure(&officer(), id, Fen(1_000_001), date(2023, 3, 1), None, None)
+            .await
+            .is_err()
+    );
+    let g = s
+        .grant_infrastructure(
+            &officer(),
+            id,
+            Fen(1_000_000),
+            date(2023, 3, 1),
+            None,
+            Some("充电桩 2 个"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (g.kind, g.amount),
+        (LineKind::Infrastructure, Fen(1_000_000))
+    );
+    let err = s
+        .grant_infrastructure(&officer(), id, Fen(800_000), date(2023, 4, 1), None, None)
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains(&format!("第 {} 号", g.id)),
+        "{err}"
+    );
+    let listed = s
+        .subsidy_lines(&LineFilter {
+            region_id: Some(sid),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(listed.iter().any(|x| x.id == g.id));
+}
+
+/// A closed survey of 10 answers, `satisfied` of them satisfied, for `period`.
+async fn surveyed(s: &Store, id: i64, period: &str, satisfied: usize) {
+    let (survey, tokens) = s
+        .create_survey(
+            &officer(),
+            &anju_store::NewSurvey {
+                compound_id: id,
+                period: period.into(),
+                starts_on: None,
+                ends_on: None,
+                rule: anju_store::SurveyRule::Daqintala,
+                households: Some(96),
+                tokens: Some(10),
+            },
+        )
+        .await
+        .unwrap();
+    for (i, t) in tokens.iter().enumerate() {
+        let a = anju_store::SurveyAnswer {
+            satisfied: i < satisfied,
+            score: None,
+            comment: None,
+        };
+        s.answer_survey(&t.token, id, &a).await.unwrap();
+    }
+    s.close_survey(&officer(), survey.id, survey.version)
+        .await
+        .unwrap();
+}
+
+both!(daqintala_gate_reads_the_survey_satisfaction);
+async fn daqintala_gate_reads_the_survey_satisfaction(db: TestDb) {
+    let s = &db.store;
+    let a = contracted(s, "满意小区", 8, Term::years(10)).await;
+    let b = contracted(s, "不满意小区", 9, Term::years(10)).await;
+    let sid = street_id(s).await;
+    s.set_funding_policy(&officer(), sid, "daqintala-2022-city", date(2022, 1, 1))
+        .await
+        .unwrap();
+    for id in [a, b] {
+        assessed(s, id, "2023H1").await;
+    }
+    // Year 1 counts from entry: 2022-10-01 … 2023-09-30. 8/10 = 80 % (included), 7/10 = 70 %.
+    surveyed(s, a, "2023H1", 8).await;
+    surveyed(s, b, "2023H1", 7).await;
+    let lines = run(s, "cy1").await;
+    let of = |id: i64| lines.iter().find(|l| l.compound_id == id).unwrap().clone();
+    let la = of(a);
+    assert_eq!(
+        (la.period_start, la.period_end),
+        (Some(date(2022, 10, 1)), Some(date(2023, 9, 30)))
+    );
+    assert!(la.eligible, "{:?} {}", la.reason_zh, la.explanation_zh);
+    assert_eq!(la.amount, Fen(2_880_000), "8,000 × 0.3 × 12");
+    let lb = of(b);
+    assert_eq!(lb.amount, Fen::ZERO);
+    assert!(!lb.eligible);
+    assert!(
+        lb.reason_zh
+            .as_deref()
+            .unwrap()
+            .contains("考核未达到付款条件"),
+        "{:?}",
+        lb.reason_zh
+    );
+    assert!(lb.explanation_zh.contains("70"), "{}", lb.explanation_zh);
+}

@@ -1,0 +1,1440 @@
+//! 小区页面 — one compound: its ledger facts, the path to coverage (timeline with evidence), the
+//! contract and its filing deadline, oversight (assessments, patrols, rectification orders,
+//! complaints, surveys), fees and public accounts, the audit history, and the forms the
+//! viewer's role may use (advance the path with evidence, file or terminate the contract).
+//!
+//! Also the page frame ([`Chrome`]) and the HTML error page the other pages of this area
+//! (`companies`, `workflow`) share, and `/evidence/{sha256}`.
+//!
+//! Every page calls the same store functions as the CLI (`anju compound show|advance`,
+//! `anju contract file|terminate`). Every POST checks the role, the compound's scope and the
+//! CSRF token before anything is written; a refused form comes back with the field named and
+//! what was typed kept.
+
+use crate::{AppState, Viewer, WebError};
+use anju_core::access::Action;
+use anju_core::lifecycle::{Event, ExitKind, Stage, transition};
+use anju_core::{Area, Fen, InfraKind, Lang, ManagementMode, OwnersBody};
+use anju_store::{
+    AssessmentFilter, AuditFilter, ComplaintFilter, DEFAULT_EVIDENCE_DIR, EVIDENCE_MAX_BYTES,
+    EvidenceDir, OrderFilter, StepRequest, StoreError, StoredCompound,
+};
+use askama::Template;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Extension, Form, Multipart, Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/compounds/find", get(find_compound))
+        .route("/compounds/{id}", get(compound_page))
+        .route(
+            "/compounds/{id}/advance",
+            // Three files at the store's limit, plus the form fields.
+            post(advance).layer(DefaultBodyLimit::max(3 * EVIDENCE_MAX_BYTES + 64 * 1024)),
+        )
+        .route("/compounds/{id}/file", post(file_contract))
+        .route("/compounds/{id}/terminate", post(terminate_contract))
+        .route("/evidence/{sha256}", get(evidence_file))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The frame shared by the compound, company, selection, task and target pages
+
+/// Header, language switch, who is logged in, the demo banner.
+pub(crate) struct Chrome {
+    pub l: Lang,
+    pub demo: bool,
+    pub title: String,
+    /// Path and query of this page without `lang` (the switch adds or drops it).
+    pub here: String,
+    pub who: String,
+    pub csrf: String,
+}
+
+impl Chrome {
+    pub(crate) fn new(
+        state: &AppState,
+        viewer: &Viewer,
+        title: impl Into<String>,
+        here: &str,
+    ) -> Chrome {
+        let l = viewer.lang;
+        let place = viewer
+            .company_name
+            .as_deref()
+            .or(viewer.region_name.as_deref());
+        let who = match place {
+            Some(p) => format!("{} · {} · {p}", viewer.display_name, viewer.role.label(l)),
+            None => format!("{} · {}", viewer.display_name, viewer.role.label(l)),
+        };
+        Chrome {
+            l,
+            demo: state.demo,
+            title: title.into(),
+            here: here.to_string(),
+            who,
+            csrf: viewer.csrf_token.clone(),
+        }
+    }
+
+    /// A link in the reader's language.
+    pub(crate) fn href(&self, path: &str) -> String {
+        with_lang(path, self.l)
+    }
+
+    /// This page in the other language.
+    pub(crate) fn other_lang_link(&self) -> String {
+        match self.l {
+            Lang::Zh => with_lang(&self.here, Lang::En),
+            Lang::En => self.here.clone(),
+        }
+    }
+}
+
+/// `path` with `lang=en` added when the reader reads English.
+pub(crate) fn with_lang(path: &str, l: Lang) -> String {
+    match l {
+        Lang::Zh => path.to_string(),
+        Lang::En if path.contains('?') => format!("{path}&lang=en"),
+        Lang::En => format!("{path}?lang=en"),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "compound_error.html")]
+struct ErrorPage {
+    chrome: Chrome,
+    status: u16,
+    message: String,
+}
+
+/// Refusals and unknown records as an HTML page (403/404) in the reader's language; other
+/// failures go through [`WebError`]'s JSON answer (and the log).
+pub(crate) fn html_error(state: &AppState, viewer: &Viewer, e: WebError) -> Response {
+    let l = viewer.lang;
+    let (status, message) = match &e {
+        WebError::Forbidden(m) => (StatusCode::FORBIDDEN, m.clone()),
+        WebError::Csrf => (StatusCode::FORBIDDEN, e.to_string()),
+        WebError::Store(s @ StoreError::NotFound { .. }) => (StatusCode::NOT_FOUND, s.message(l)),
+        WebError::Store(s @ StoreError::Forbidden(_)) => (StatusCode::FORBIDDEN, s.message(l)),
+        _ => return e.into_response(),
+    };
+    let title = match status {
+        StatusCode::NOT_FOUND => l.pick("找不到页面", "Not found"),
+        _ => l.pick("无权访问", "Forbidden"),
+    };
+    let page = ErrorPage {
+        chrome: Chrome::new(state, viewer, title, "/ledger"),
+        status: status.as_u16(),
+        message,
+    };
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(err) => WebError::from(err).into_response(),
+    }
+}
+
+/// Today in China (UTC+8), as the CLI dates steps.
+pub(crate) fn today() -> jiff::civil::Date {
+    jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+        .date()
+}
+
+/// A typed date, or today when left empty; the error names the field.
+pub(crate) fn parse_date_field(
+    v: &str,
+    field_zh: &str,
+    field_en: &str,
+    l: Lang,
+) -> Result<jiff::civil::Date, String> {
+    let v = v.trim();
+    if v.is_empty() {
+        return Ok(today());
+    }
+    v.parse::<jiff::civil::Date>().map_err(|_| match l {
+        Lang::Zh => format!("{field_zh}：“{v}”不是有效日期（应为 2026-11-22 这样的格式）"),
+        Lang::En => format!("{field_en}: '{v}' is not a date (write it like 2026-11-22)"),
+    })
+}
+
+/// A store refusal a user can act on, in their language; `None` for failures of the system.
+pub(crate) fn user_message(e: &StoreError, l: Lang) -> Option<String> {
+    e.is_user_error().then(|| e.message(l))
+}
+
+/// A form answer: a user error re-renders the form (422), anything else is an error page.
+pub(crate) enum Refusal {
+    Form(String),
+    Fail(WebError),
+}
+
+impl From<WebError> for Refusal {
+    fn from(e: WebError) -> Refusal {
+        Refusal::Fail(e)
+    }
+}
+
+pub(crate) fn refusal(e: StoreError, l: Lang) -> Refusal {
+    match user_message(&e, l) {
+        Some(m) if !matches!(e, StoreError::NotFound { .. } | StoreError::Forbidden(_)) => {
+            Refusal::Form(m)
+        }
+        _ => Refusal::Fail(WebError::Store(e)),
+    }
+}
+
+fn dash() -> String {
+    "—".to_string()
+}
+
+fn opt_text(v: Option<&str>) -> String {
+    v.filter(|s| !s.trim().is_empty())
+        .map(str::to_string)
+        .unwrap_or_else(dash)
+}
+
+fn yes_no(b: bool, l: Lang) -> String {
+    l.pick(if b { "是" } else { "否" }, if b { "yes" } else { "no" })
+        .to_string()
+}
+
+fn count(v: Option<u32>) -> String {
+    v.map(|n| anju_core::money::group_thousands(u64::from(n)))
+        .unwrap_or_else(dash)
+}
+
+fn area(v: Option<Area>) -> String {
+    v.map(Area::display_m2).unwrap_or_else(dash)
+}
+
+fn infra_text(i: &anju_core::Infrastructure, l: Lang) -> String {
+    if i.is_empty() {
+        return dash();
+    }
+    InfraKind::ALL
+        .iter()
+        .filter(|k| i.get(**k) > 0)
+        .map(|k| format!("{} {}", l.pick(k.zh(), k.en()), i.get(*k)))
+        .collect::<Vec<_>>()
+        .join(l.pick("、", ", "))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The compound page
+
+struct Opt {
+    value: String,
+    label: String,
+    selected: bool,
+}
+
+fn opts<I: IntoIterator<Item = (String, String)>>(items: I, selected: &str) -> Vec<Opt> {
+    items
+        .into_iter()
+        .map(|(value, label)| Opt {
+            selected: value == selected,
+            value,
+            label,
+        })
+        .collect()
+}
+
+struct StepView {
+    date: String,
+    from: String,
+    to: String,
+    event: String,
+    actor: String,
+    note: String,
+    evidence: Vec<(String, String)>,
+}
+
+struct ContractView {
+    id: i64,
+    version: i64,
+    company: String,
+    company_link: String,
+    signer: String,
+    signed_on: String,
+    entry_on: String,
+    term: String,
+    term_last_day: String,
+    level: String,
+    fee_multi: String,
+    fee_high: String,
+    served_area: String,
+    notice_on: String,
+    filing: String,
+    filing_overdue: bool,
+    filed: bool,
+    active: bool,
+    status: String,
+}
+
+struct Line {
+    cells: Vec<String>,
+    hot: bool,
+}
+
+/// What the viewer typed into the advance form, kept when it is refused.
+#[derive(Debug, Default, Clone)]
+struct AdvanceInput {
+    to: String,
+    date: String,
+    mode: String,
+    body: String,
+    company: String,
+    note: String,
+    version: String,
+    /// Evidence stored by an earlier, refused attempt (SHA-256).
+    kept: Vec<String>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+struct ContractForm {
+    csrf: Option<String>,
+    contract_id: Option<String>,
+    version: Option<String>,
+    date: Option<String>,
+    kind: Option<String>,
+    reason: Option<String>,
+}
+
+/// Which form an error belongs to.
+#[derive(Default)]
+struct Problems {
+    advance: Option<String>,
+    contract: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "compound.html")]
+struct CompoundPage {
+    chrome: Chrome,
+    l: Lang,
+    name: String,
+    facts: Vec<(&'static str, String)>,
+    stage: String,
+    lc_version: i64,
+    timeline: Vec<StepView>,
+    contracts: Vec<ContractView>,
+    assessments: Vec<Line>,
+    patrols: Vec<Line>,
+    orders: Vec<Line>,
+    complaints: Vec<Line>,
+    surveys: Vec<Line>,
+    fees: Vec<Line>,
+    fee_summary: String,
+    accounts: Vec<Line>,
+    audit: Option<Vec<Line>>,
+    can_advance: bool,
+    next_steps: Vec<Opt>,
+    modes: Vec<Opt>,
+    bodies: Vec<Opt>,
+    companies: Vec<Opt>,
+    can_contract: bool,
+    exit_kinds: Vec<Opt>,
+    input: AdvanceInput,
+    contract_input: ContractForm,
+    problems: Problems,
+    today: String,
+    max_mib: usize,
+    advance_action: String,
+    file_action: String,
+    terminate_action: String,
+}
+
+/// The events a step form may send, by code, with what they need.
+const STEP_CODES: [&str; 8] = [
+    "consult",
+    "decide_mode",
+    "settle_owners",
+    "select_company",
+    "start_trial",
+    "enter",
+    "start_service",
+    "exit",
+];
+
+fn step_label(code: &str, l: Lang) -> String {
+    let e = probe_event(code);
+    match e {
+        Some(e) => {
+            let stage = match code {
+                "exit" => l.pick("退出（回到待选聘）", "exit (back to selection)"),
+                _ => target_stage(code).map(|s| s.label(l)).unwrap_or(""),
+            };
+            format!("{} → {stage}", l.pick(e.zh(), e.en()))
+        }
+        None => code.to_string(),
+    }
+}
+
+fn target_stage(code: &str) -> Option<Stage> {
+    Some(match code {
+        "consult" => Stage::Consulted,
+        "decide_mode" => Stage::ModeDecided,
+        "settle_owners" => Stage::OwnersSettled,
+        "select_company" => Stage::CompanySelected,
+        "start_trial" => Stage::TrialRun,
+        "enter" => Stage::Entered,
+        "start_service" => Stage::InService,
+        _ => return None,
+    })
+}
+
+/// A representative event for a code, to ask the core rules whether it may come next.
+fn probe_event(code: &str) -> Option<Event> {
+    Some(match code {
+        "consult" => Event::Consult,
+        "decide_mode" => Event::DecideMode {
+            mode: ManagementMode::Professional,
+        },
+        "settle_owners" => Event::SettleOwners {
+            body: OwnersBody::OwnersCommittee,
+        },
+        "select_company" => Event::SelectCompany { company_id: 1 },
+        "start_trial" => Event::StartTrial,
+        "enter" => Event::Enter,
+        "start_service" => Event::StartService,
+        "exit" => Event::End {
+            kind: ExitKind::Exit,
+        },
+        _ => return None,
+    })
+}
+
+/// The steps the rules allow from the compound's position (each event tried with the
+/// representative choices, and for mode and owners' body with every choice).
+fn next_steps(state: &anju_core::lifecycle::LifecycleState) -> Vec<&'static str> {
+    let day = state.last_date.map_or(today(), |d| d.max(today()));
+    STEP_CODES
+        .into_iter()
+        .filter(|code| {
+            let tries: Vec<Event> = match *code {
+                "decide_mode" => ManagementMode::ALL
+                    .iter()
+                    .map(|m| Event::DecideMode { mode: *m })
+                    .collect(),
+                "settle_owners" => OwnersBody::ALL
+                    .iter()
+                    .map(|b| Event::SettleOwners { body: *b })
+                    .collect(),
+                c => probe_event(c).into_iter().collect(),
+            };
+            tries.iter().any(|e| transition(state, e, day).is_ok())
+        })
+        .collect()
+}
+
+fn money(f: Option<Fen>, l: Lang) -> String {
+    f.map(|f| format!("{} {}", f.grouped(), l.pick("元/㎡/月", "yuan/㎡/month")))
+        .unwrap_or_else(dash)
+}
+
+async fn compound_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Response {
+    match render(
+        &state,
+        &viewer,
+        id,
+        AdvanceInput::default(),
+        ContractForm::default(),
+        Problems::default(),
+    )
+    .await
+    {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => html_error(&state, &viewer, e),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct FindQuery {
+    street: Option<String>,
+    name: Option<String>,
+}
+
+/// `/compounds/find?street=…&name=…` (the ledger's rows link here): the one compound of that
+/// name in that street within the viewer's scope, else 404.
+async fn find_compound(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    axum::extract::Query(q): axum::extract::Query<FindQuery>,
+) -> Response {
+    let name = q.name.as_deref().unwrap_or("").trim().to_string();
+    let street = q.street.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let found = state
+        .store
+        .list_compounds(&viewer.scoped(anju_store::CompoundFilter {
+            street: street.map(str::to_string),
+            search: Some(name.clone()),
+            ..anju_store::CompoundFilter::default()
+        }))
+        .await
+        .map(|v| {
+            v.into_iter()
+                .filter(|c| c.compound.name == name)
+                .collect::<Vec<_>>()
+        });
+    match found {
+        Ok(v) if v.len() == 1 => {
+            Redirect::to(&with_lang(&format!("/compounds/{}", v[0].id), viewer.lang))
+                .into_response()
+        }
+        Ok(_) => html_error(
+            &state,
+            &viewer,
+            WebError::Store(StoreError::NotFound {
+                entity: "compound",
+                id: 0,
+            }),
+        ),
+        Err(e) => html_error(&state, &viewer, e.into()),
+    }
+}
+
+/// The compound, or 404/403.
+pub(crate) async fn visible_compound(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+) -> Result<StoredCompound, WebError> {
+    let c = state.store.get_compound(id).await?;
+    viewer.require_compound(&state.store, &c).await?;
+    Ok(c)
+}
+
+async fn render(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    input: AdvanceInput,
+    contract_input: ContractForm,
+    problems: Problems,
+) -> Result<String, WebError> {
+    let l = viewer.lang;
+    let store = &state.store;
+    let sc = visible_compound(state, viewer, id).await?;
+    let c = &sc.compound;
+    let lc = store.lifecycle(id).await?;
+    let today = today();
+
+    let facts: Vec<(&'static str, String)> = vec![
+        (l.pick("小区名称", "Name"), c.name.clone()),
+        (l.pick("区", "District"), opt_text(c.district.as_deref())),
+        (l.pick("街道", "Street"), c.street.clone()),
+        (
+            l.pick("社区", "Community"),
+            opt_text(c.community.as_deref()),
+        ),
+        (l.pick("地址", "Address"), opt_text(c.address.as_deref())),
+        (
+            l.pick("建成年份", "Built"),
+            c.built_year.map(|y| y.to_string()).unwrap_or_else(dash),
+        ),
+        (l.pick("建筑面积", "Floor area"), area(c.area)),
+        (
+            l.pick("其中多层", "of which multi-storey"),
+            area(c.area_multi),
+        ),
+        (l.pick("其中高层", "of which high-rise"), area(c.area_high)),
+        (l.pick("楼栋数", "Buildings"), count(c.buildings)),
+        (l.pick("户数", "Households"), count(c.households)),
+        (
+            l.pick("类别", "Category"),
+            c.category
+                .map(|k| k.number().to_string())
+                .unwrap_or_else(dash),
+        ),
+        (
+            l.pick("老旧小区改造", "Renovation"),
+            yes_no(c.renovation, l),
+        ),
+        (
+            l.pick("物业管理方式", "Management mode"),
+            c.mode.label(l).to_string(),
+        ),
+        (
+            l.pick("物业企业", "Company"),
+            opt_text(c.company.as_deref()),
+        ),
+        (
+            l.pick("统一社会信用代码", "Credit code"),
+            c.company_code
+                .as_ref()
+                .map(|k| k.to_string())
+                .unwrap_or_else(dash),
+        ),
+        (
+            l.pick("业主组织", "Owners' body"),
+            l.pick(c.owners_body.zh(), c.owners_body.en()).to_string(),
+        ),
+        (l.pick("党支部", "Party branch"), yes_no(c.party_branch, l)),
+        (
+            l.pick("基础设施", "Infrastructure"),
+            infra_text(&c.infra, l),
+        ),
+        (
+            l.pick("设施需求", "Infrastructure needed"),
+            infra_text(&c.needs, l),
+        ),
+        (
+            l.pick("物业管理区域", "Management area"),
+            opt_text(c.management_area.as_deref()),
+        ),
+        (
+            l.pick("坐标", "Coordinates"),
+            c.coords
+                .map(|k| format!("{:.6}, {:.6}", k.lat_e6 as f64 / 1e6, k.lng_e6 as f64 / 1e6))
+                .unwrap_or_else(dash),
+        ),
+        (l.pick("备注", "Remarks"), opt_text(c.remarks.as_deref())),
+        (l.pick("台账版本", "Ledger version"), sc.version.to_string()),
+    ];
+
+    let timeline = lc
+        .steps
+        .iter()
+        .rev()
+        .map(|s| StepView {
+            date: s.happened_on.to_string(),
+            from: s.stage_from.label(l).to_string(),
+            to: s.stage_to.label(l).to_string(),
+            event: l.pick(s.event.zh(), s.event.en()).to_string(),
+            actor: format!("{}（{}）", s.actor, role_label(&s.role, l)),
+            note: s.note.clone().unwrap_or_default(),
+            evidence: s
+                .evidence
+                .iter()
+                .map(|h| {
+                    (
+                        format!("/evidence/{h}?compound={id}"),
+                        h.chars().take(12).collect(),
+                    )
+                })
+                .collect(),
+        })
+        .collect();
+
+    let contracts = store
+        .list_contracts(Some(id))
+        .await?
+        .into_iter()
+        .map(|k| {
+            let filing = k.filing(today);
+            ContractView {
+                id: k.id,
+                version: k.version,
+                company_link: format!("/companies/{}", k.company_id),
+                company: k.company.clone(),
+                signer: format!(
+                    "{}{}",
+                    l.pick(k.signer.zh(), k.signer.en()),
+                    k.signer_name
+                        .as_deref()
+                        .map(|n| format!("（{n}）"))
+                        .unwrap_or_default()
+                ),
+                signed_on: k.signed_on.to_string(),
+                entry_on: k.entry_on.map(|d| d.to_string()).unwrap_or_else(dash),
+                term: match l {
+                    Lang::Zh => k.term.zh(),
+                    Lang::En => k.term.en(),
+                },
+                term_last_day: k.term_last_day().to_string(),
+                level: k.service_level.zh(),
+                fee_multi: money(k.fees.multi, l),
+                fee_high: money(k.fees.high, l),
+                served_area: k.served_area.display_m2(),
+                notice_on: k
+                    .notice_on
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| l.pick("未公示", "not published").to_string()),
+                filing: match l {
+                    Lang::Zh => filing.zh(),
+                    Lang::En => filing.en(),
+                },
+                filing_overdue: filing.is_overdue(),
+                filed: k.filed_on.is_some(),
+                active: k.active,
+                status: if k.active {
+                    l.pick("有效", "active").to_string()
+                } else {
+                    format!(
+                        "{} {} {} {}",
+                        l.pick("已终止", "terminated"),
+                        k.ended_on.map(|d| d.to_string()).unwrap_or_default(),
+                        k.end_kind.map(|x| l.pick(x.zh(), x.en())).unwrap_or(""),
+                        k.end_reason.as_deref().unwrap_or("")
+                    )
+                },
+            }
+        })
+        .collect::<Vec<_>>();
+
+    // A company user sees only its own company's records on the page.
+    let own =
+        |company_id: Option<i64>| viewer.company_id.is_none() || company_id == viewer.company_id;
+
+    let assessments = store
+        .list_assessments(&AssessmentFilter {
+            compound_id: Some(id),
+            ..AssessmentFilter::default()
+        })
+        .await?
+        .into_iter()
+        .filter(|a| own(a.company_id))
+        .map(|a| Line {
+            hot: a.passed == Some(false),
+            cells: vec![
+                a.period.code(),
+                format!("{}（{}）", a.assessor, a.assessor_kind.label(l)),
+                a.status.label(l).to_string(),
+                anju_core::money::group_decimal(a.score, 2),
+                a.grade_code.clone().unwrap_or_else(dash),
+                match a.passed {
+                    Some(p) => yes_no(p, l),
+                    None => dash(),
+                },
+            ],
+        })
+        .collect();
+
+    let patrols = store
+        .list_patrols(id)
+        .await?
+        .into_iter()
+        .map(|p| Line {
+            hot: false,
+            cells: vec![
+                p.date.to_string(),
+                p.kind.label(l).to_string(),
+                p.inspector.clone(),
+                p.findings.len().to_string(),
+                p.note.clone().unwrap_or_default(),
+            ],
+        })
+        .collect();
+
+    let orders = store
+        .list_orders(&OrderFilter {
+            compound_id: Some(id),
+            company_id: viewer.company_id,
+            ..OrderFilter::default()
+        })
+        .await?
+        .into_iter()
+        .map(|o| {
+            let overdue = anju_core::oversight::order_overdue(o.status, o.deadline, today);
+            Line {
+                hot: overdue || o.answered_late,
+                cells: vec![
+                    o.issued_on.to_string(),
+                    o.category.label(l).to_string(),
+                    o.description.clone(),
+                    o.company.clone(),
+                    o.deadline.to_string(),
+                    format!(
+                        "{}{}",
+                        o.status.label(l),
+                        if overdue {
+                            l.pick("（逾期）", " (overdue)")
+                        } else if o.answered_late {
+                            l.pick("（逾期答复）", " (answered late)")
+                        } else {
+                            ""
+                        }
+                    ),
+                ],
+            }
+        })
+        .collect();
+
+    let complaints = store
+        .list_complaints(&ComplaintFilter {
+            compound_id: Some(id),
+            company_id: viewer.company_id,
+            ..ComplaintFilter::default()
+        })
+        .await?
+        .into_iter()
+        .map(|k| {
+            let open = k.answered_on.is_none() && k.closed_on.is_none();
+            let late = open && today > k.answer_deadline;
+            Line {
+                hot: late,
+                cells: vec![
+                    k.received_on.to_string(),
+                    k.source.label(l).to_string(),
+                    k.category.clone(),
+                    k.text.clone(),
+                    k.answer_deadline.to_string(),
+                    format!(
+                        "{}{}",
+                        k.status.label(l),
+                        if late {
+                            l.pick("（逾期）", " (overdue)")
+                        } else {
+                            ""
+                        }
+                    ),
+                ],
+            }
+        })
+        .collect();
+
+    let surveys = store
+        .list_surveys(Some(id))
+        .await?
+        .into_iter()
+        .map(|s| Line {
+            hot: false,
+            cells: vec![
+                s.period.clone(),
+                s.starts_on.map(|d| d.to_string()).unwrap_or_else(dash),
+                s.ends_on.map(|d| d.to_string()).unwrap_or_else(dash),
+                anju_core::money::group_thousands(u64::from(s.households)),
+                anju_core::money::group_thousands(u64::from(s.required_sample)),
+                l.pick(
+                    if s.closed { "已结束" } else { "进行中" },
+                    if s.closed { "closed" } else { "open" },
+                )
+                .to_string(),
+            ],
+        })
+        .collect();
+
+    let months = store.fee_months(id, None).await?;
+    let mut total = anju_core::fees::Collection {
+        billed: Fen::ZERO,
+        collected: Fen::ZERO,
+        months: 0,
+    };
+    for m in &months {
+        total.add(m.billed, m.collected);
+    }
+    let fee_summary = match total.rate() {
+        Ok(rate) => format!(
+            "{} {}–{}：{} {}，{} {}，{} {}",
+            l.pick("累计", "Cumulative"),
+            months
+                .first()
+                .map(|m| m.month.to_string())
+                .unwrap_or_default(),
+            months
+                .last()
+                .map(|m| m.month.to_string())
+                .unwrap_or_default(),
+            l.pick("应收", "billed"),
+            total.billed.display_yuan(),
+            l.pick("实收", "collected"),
+            total.collected.display_yuan(),
+            l.pick("收缴率", "collection rate"),
+            anju_core::fees::percent_text(rate)
+        ),
+        Err(_) => String::new(),
+    };
+    let fees = months
+        .iter()
+        .rev()
+        .take(24)
+        .map(|m| {
+            let rate = anju_core::fees::collection_rate(m.billed, m.collected)
+                .map(anju_core::fees::percent_text)
+                .unwrap_or_else(|_| dash());
+            Line {
+                hot: false,
+                cells: vec![
+                    m.month.to_string(),
+                    m.billed.display_yuan(),
+                    m.collected.display_yuan(),
+                    rate,
+                ],
+            }
+        })
+        .collect();
+
+    let mut accounts = Vec::new();
+    for period in store.account_periods(id).await? {
+        // The owners' body share (seed 004 三(四): 6–10 %) changes none of the totals shown
+        // here; 10 % as the CLI's default and the public page.
+        let st = store
+            .account_statement(id, &period, rust_decimal::Decimal::TEN)
+            .await?;
+        accounts.push(Line {
+            hot: st.totals.balance.is_negative(),
+            cells: vec![
+                period,
+                st.totals.income.display_yuan(),
+                st.totals.spending.display_yuan(),
+                st.totals.balance.display_yuan(),
+                st.entries.len().to_string(),
+            ],
+        });
+    }
+
+    let audit = if anju_core::access::can(viewer.role, Action::ViewAuditLog) {
+        let mut rows = Vec::new();
+        for entity in ["compound", "lifecycle"] {
+            rows.extend(
+                store
+                    .audit_entries(&AuditFilter {
+                        entity: Some(entity.to_string()),
+                        entity_id: Some(id),
+                        actor: None,
+                        limit: Some(100),
+                    })
+                    .await?,
+            );
+        }
+        rows.sort_by(|a, b| b.at.cmp(&a.at).then(b.id.cmp(&a.id)));
+        Some(
+            rows.into_iter()
+                .take(100)
+                .map(|a| Line {
+                    hot: false,
+                    cells: vec![
+                        a.at.chars().take(19).collect::<String>().replace('T', " "),
+                        format!("{}（{}）", a.actor, role_label(&a.role, l)),
+                        a.action.clone(),
+                        a.entity.clone(),
+                    ],
+                })
+                .collect(),
+        )
+    } else {
+        None
+    };
+
+    let can_advance = anju_core::access::can(viewer.role, Action::AdvanceLifecycle);
+    let can_contract = anju_core::access::can(viewer.role, Action::ManageContracts);
+    let steps = next_steps(&lc.state);
+    let companies = if can_advance && steps.contains(&"select_company") {
+        store
+            .list_companies()
+            .await?
+            .into_iter()
+            .filter(|co| !co.archived)
+            .map(|co| (co.id.to_string(), co.name))
+            .collect::<Vec<_>>()
+    } else {
+        Vec::new()
+    };
+    let mut input = input;
+    if input.version.is_empty() {
+        input.version = lc.version.to_string();
+    }
+    let title = c.name.clone();
+    Ok(CompoundPage {
+        chrome: Chrome::new(state, viewer, title, &format!("/compounds/{id}")),
+        l,
+        name: c.name.clone(),
+        facts,
+        stage: lc.state.stage.label(l).to_string(),
+        lc_version: lc.version,
+        timeline,
+        contracts,
+        assessments,
+        patrols,
+        orders,
+        complaints,
+        surveys,
+        fees,
+        fee_summary,
+        accounts,
+        audit,
+        can_advance,
+        next_steps: opts(
+            steps.iter().map(|s| (s.to_string(), step_label(s, l))),
+            &input.to,
+        ),
+        modes: opts(
+            ManagementMode::ALL
+                .iter()
+                .map(|m| (m.code().to_string(), m.label(l).to_string())),
+            &input.mode,
+        ),
+        bodies: opts(
+            OwnersBody::ALL
+                .iter()
+                .map(|b| (b.code().to_string(), l.pick(b.zh(), b.en()).to_string())),
+            &input.body,
+        ),
+        companies: opts(companies, &input.company),
+        can_contract,
+        exit_kinds: opts(
+            ExitKind::ALL
+                .iter()
+                .map(|k| (k.code().to_string(), l.pick(k.zh(), k.en()).to_string())),
+            contract_input.kind.as_deref().unwrap_or(""),
+        ),
+        input,
+        contract_input,
+        problems,
+        today: today.to_string(),
+        max_mib: EVIDENCE_MAX_BYTES / (1024 * 1024),
+        advance_action: with_lang(&format!("/compounds/{id}/advance"), l),
+        file_action: with_lang(&format!("/compounds/{id}/file"), l),
+        terminate_action: with_lang(&format!("/compounds/{id}/terminate"), l),
+    }
+    .render()?)
+}
+
+fn role_label(code: &str, l: Lang) -> String {
+    anju_core::access::Role::from_code(code)
+        .map(|r| r.label(l).to_string())
+        .unwrap_or_else(|| code.to_string())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Advancing the path
+
+fn evidence_dir(ext: Option<Extension<EvidenceDir>>) -> EvidenceDir {
+    match ext {
+        Some(Extension(d)) => d,
+        None => EvidenceDir::new(
+            std::env::var("ANJU_EVIDENCE_DIR").unwrap_or_else(|_| DEFAULT_EVIDENCE_DIR.into()),
+        ),
+    }
+}
+
+/// Reads the advance form: fields, and the uploaded files (name, bytes).
+async fn read_advance(
+    mut mp: Multipart,
+    l: Lang,
+) -> Result<(AdvanceInput, Option<String>, Vec<(String, Vec<u8>)>), String> {
+    let mut input = AdvanceInput::default();
+    let mut csrf = None;
+    let mut files = Vec::new();
+    let too_big = || match l {
+        Lang::Zh => format!(
+            "证明材料：上传失败，文件过大或传输中断（每个文件不超过 {} MiB）",
+            EVIDENCE_MAX_BYTES / (1024 * 1024)
+        ),
+        Lang::En => format!(
+            "evidence: the upload failed, too large or interrupted (at most {} MiB a file)",
+            EVIDENCE_MAX_BYTES / (1024 * 1024)
+        ),
+    };
+    loop {
+        let field = match mp.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(_) => return Err(too_big()),
+        };
+        let name = field.name().unwrap_or("").to_string();
+        if name == "evidence" {
+            let file_name = field.file_name().unwrap_or("").to_string();
+            let bytes = field.bytes().await.map_err(|_| too_big())?;
+            if !file_name.is_empty() || !bytes.is_empty() {
+                files.push((file_name, bytes.to_vec()));
+            }
+            continue;
+        }
+        let text = field.text().await.map_err(|_| too_big())?;
+        match name.as_str() {
+            "csrf" => csrf = Some(text),
+            "to" => input.to = text,
+            "date" => input.date = text,
+            "mode" => input.mode = text,
+            "body" => input.body = text,
+            "company" => input.company = text,
+            "note" => input.note = text,
+            "version" => input.version = text,
+            "kept" if !text.trim().is_empty() => input.kept.push(text.trim().to_string()),
+            _ => {}
+        }
+    }
+    Ok((input, csrf, files))
+}
+
+/// The event the form asks for; the error names the field.
+async fn event_of(state: &AppState, input: &AdvanceInput, l: Lang) -> Result<Event, String> {
+    let need = |zh: &str, en: &str| match l {
+        Lang::Zh => format!("{zh}：请选择"),
+        Lang::En => format!("{en}: please choose"),
+    };
+    Ok(match input.to.trim() {
+        "consult" => Event::Consult,
+        "decide_mode" => Event::DecideMode {
+            mode: ManagementMode::from_code(input.mode.trim())
+                .ok_or_else(|| need("管理模式", "management mode"))?,
+        },
+        "settle_owners" => Event::SettleOwners {
+            body: OwnersBody::from_code(input.body.trim())
+                .ok_or_else(|| need("业主组织", "owners' body"))?,
+        },
+        "select_company" => {
+            let id: i64 = input
+                .company
+                .trim()
+                .parse()
+                .map_err(|_| need("物业企业", "company"))?;
+            state
+                .store
+                .get_company(id)
+                .await
+                .map_err(|_| need("物业企业", "company"))?;
+            Event::SelectCompany { company_id: id }
+        }
+        "start_trial" => Event::StartTrial,
+        "enter" => Event::Enter,
+        "start_service" => Event::StartService,
+        "exit" => Event::End {
+            kind: ExitKind::Exit,
+        },
+        _ => return Err(need("下一步骤", "next step")),
+    })
+}
+
+async fn advance(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ext: Option<Extension<EvidenceDir>>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    mp: Multipart,
+) -> Response {
+    let l = viewer.lang;
+    if let Err(e) = viewer.require(Action::AdvanceLifecycle) {
+        return html_error(&state, &viewer, e);
+    }
+    if let Err(e) = visible_compound(&state, &viewer, id).await {
+        return html_error(&state, &viewer, e);
+    }
+    let (mut input, csrf, files) = match read_advance(mp, l).await {
+        Ok(x) => x,
+        Err(m) => {
+            // Without the fields we cannot tell the token either: refuse like a bad token.
+            return form_again(&state, &viewer, id, AdvanceInput::default(), m).await;
+        }
+    };
+    if let Err(e) = viewer.check_csrf(&headers, csrf.as_deref()) {
+        return html_error(&state, &viewer, e);
+    }
+    let result: Result<(), Refusal> = async {
+        let event = event_of(&state, &input, l).await.map_err(Refusal::Form)?;
+        let on = parse_date_field(&input.date, "日期", "date", l).map_err(Refusal::Form)?;
+        let version: i64 = input.version.trim().parse().map_err(|_| {
+            Refusal::Form(
+                l.pick(
+                    "页面版本缺失，请刷新页面后重试",
+                    "the page is stale: reload it",
+                )
+                .to_string(),
+            )
+        })?;
+        // Evidence first: a refused step must never lose an upload.
+        let dir = evidence_dir(ext);
+        let actor = viewer.actor();
+        for (name, bytes) in &files {
+            let e = state
+                .store
+                .put_evidence(&actor, &dir, name, bytes)
+                .await
+                .map_err(|e| refusal(e, l))?;
+            if !input.kept.contains(&e.sha256) {
+                input.kept.push(e.sha256);
+            }
+        }
+        for sha in &input.kept {
+            if state
+                .store
+                .get_evidence(sha)
+                .await
+                .map_err(WebError::from)?
+                .is_none()
+            {
+                return Err(Refusal::Form(
+                    l.pick(
+                        "证明材料：找不到先前上传的文件，请重新上传",
+                        "evidence: an earlier upload is missing, upload it again",
+                    )
+                    .to_string(),
+                ));
+            }
+        }
+        let note = input.note.trim();
+        let req = StepRequest {
+            event,
+            on,
+            note: (!note.is_empty()).then(|| note.to_string()),
+            evidence: input.kept.clone(),
+        };
+        state
+            .store
+            .advance(&actor, id, version, &req)
+            .await
+            .map_err(|e| refusal(e, l))?;
+        Ok(())
+    }
+    .await;
+    match result {
+        Ok(()) => Redirect::to(&with_lang(&format!("/compounds/{id}"), l)).into_response(),
+        Err(Refusal::Form(m)) => {
+            let m = if input.kept.is_empty() {
+                m
+            } else {
+                format!(
+                    "{m}{}",
+                    l.pick(
+                        "（证明材料已保存，修正后重新提交即可，无需再次上传）",
+                        " (the evidence is stored: fix and resubmit, no need to upload again)"
+                    )
+                )
+            };
+            form_again(&state, &viewer, id, input, m).await
+        }
+        Err(Refusal::Fail(e)) => html_error(&state, &viewer, e),
+    }
+}
+
+async fn form_again(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    input: AdvanceInput,
+    message: String,
+) -> Response {
+    let problems = Problems {
+        advance: Some(message),
+        contract: None,
+    };
+    match render(state, viewer, id, input, ContractForm::default(), problems).await {
+        Ok(html) => (StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response(),
+        Err(e) => html_error(state, viewer, e),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Filing and terminating the contract
+
+async fn contract_action(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    headers: &HeaderMap,
+    f: ContractForm,
+    terminate: bool,
+) -> Response {
+    let l = viewer.lang;
+    if let Err(e) = viewer.require(Action::ManageContracts) {
+        return html_error(state, viewer, e);
+    }
+    if let Err(e) = visible_compound(state, viewer, id).await {
+        return html_error(state, viewer, e);
+    }
+    if let Err(e) = viewer.check_csrf(headers, f.csrf.as_deref()) {
+        return html_error(state, viewer, e);
+    }
+    let result: Result<(), Refusal> = async {
+        let field = |v: &Option<String>, zh: &str, en: &str| -> Result<i64, Refusal> {
+            v.as_deref()
+                .and_then(|s| s.trim().parse().ok())
+                .ok_or_else(|| {
+                    Refusal::Form(match l {
+                        Lang::Zh => format!("{zh}缺失，请刷新页面后重试"),
+                        Lang::En => format!("{en} missing: reload the page"),
+                    })
+                })
+        };
+        let contract_id = field(&f.contract_id, "合同编号", "contract id")?;
+        let version = field(&f.version, "合同版本", "contract version")?;
+        let k = state
+            .store
+            .get_contract(contract_id)
+            .await
+            .map_err(WebError::from)?;
+        if !k.compound_ids.contains(&id) {
+            return Err(Refusal::Fail(WebError::Forbidden(
+                l.pick("该合同不属于本小区", "this contract is not this compound's")
+                    .to_string(),
+            )));
+        }
+        let on = parse_date_field(f.date.as_deref().unwrap_or(""), "日期", "date", l)
+            .map_err(Refusal::Form)?;
+        let actor = viewer.actor();
+        if terminate {
+            let kind =
+                ExitKind::from_code(f.kind.as_deref().unwrap_or("").trim()).ok_or_else(|| {
+                    Refusal::Form(
+                        l.pick("终止方式：请选择", "how it ends: please choose")
+                            .to_string(),
+                    )
+                })?;
+            let reason = f.reason.as_deref().unwrap_or("").trim();
+            if reason.is_empty() {
+                return Err(Refusal::Form(
+                    l.pick("终止原因：请填写", "reason: please write it")
+                        .to_string(),
+                ));
+            }
+            state
+                .store
+                .terminate_contract(&actor, contract_id, version, kind, reason, on)
+                .await
+                .map_err(|e| refusal(e, l))?;
+        } else {
+            state
+                .store
+                .file_contract(&actor, contract_id, version, on)
+                .await
+                .map_err(|e| refusal(e, l))?;
+        }
+        Ok(())
+    }
+    .await;
+    match result {
+        Ok(()) => Redirect::to(&with_lang(&format!("/compounds/{id}"), l)).into_response(),
+        Err(Refusal::Form(m)) => {
+            let problems = Problems {
+                advance: None,
+                contract: Some(m),
+            };
+            match render(state, viewer, id, AdvanceInput::default(), f, problems).await {
+                Ok(html) => (StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response(),
+                Err(e) => html_error(state, viewer, e),
+            }
+        }
+        Err(Refusal::Fail(e)) => html_error(state, viewer, e),
+    }
+}
+
+async fn file_contract(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    Form(f): Form<ContractForm>,
+) -> Response {
+    contract_action(&state, &viewer, id, &headers, f, false).await
+}
+
+async fn terminate_contract(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    Form(f): Form<ContractForm>,
+) -> Response {
+    contract_action(&state, &viewer, id, &headers, f, true).await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evidence files
+
+#[derive(Debug, Default, Deserialize)]
+struct EvidenceQuery {
+    compound: Option<i64>,
+}
+
+/// Whether a compound's records name this file (path steps, rectification orders,
+/// assessments).
+async fn compound_links(state: &AppState, compound_id: i64, sha: &str) -> Result<bool, WebError> {
+    let lc = state.store.lifecycle(compound_id).await?;
+    if lc.steps.iter().any(|s| s.evidence.iter().any(|h| h == sha)) {
+        return Ok(true);
+    }
+    let orders = state
+        .store
+        .list_orders(&OrderFilter {
+            compound_id: Some(compound_id),
+            ..OrderFilter::default()
+        })
+        .await?;
+    if orders.iter().any(|o| o.evidence.iter().any(|h| h == sha)) {
+        return Ok(true);
+    }
+    let assessments = state
+        .store
+        .list_assessments(&AssessmentFilter {
+            compound_id: Some(compound_id),
+            ..AssessmentFilter::default()
+        })
+        .await?;
+    Ok(assessments
+        .iter()
+        .any(|a| a.evidence.iter().any(|h| h == sha)))
+}
+
+async fn evidence_file(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ext: Option<Extension<EvidenceDir>>,
+    Path(sha): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<EvidenceQuery>,
+) -> Response {
+    let l = viewer.lang;
+    let not_found = || {
+        WebError::Store(StoreError::NotFound {
+            entity: "evidence",
+            id: 0,
+        })
+    };
+    let result: Result<Response, WebError> = async {
+        if sha.len() != 64 || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(not_found());
+        }
+        let e = state
+            .store
+            .get_evidence(&sha)
+            .await?
+            .ok_or_else(not_found)?;
+        // The compound the link came from, else every compound the viewer may see.
+        let candidates: Vec<i64> = match q.compound {
+            Some(id) => vec![visible_compound(&state, &viewer, id).await?.id],
+            None => state
+                .store
+                .list_compounds(&viewer.compound_filter())
+                .await?
+                .into_iter()
+                .map(|c| c.id)
+                .collect(),
+        };
+        let mut allowed = false;
+        for id in candidates {
+            if compound_links(&state, id, &sha).await? {
+                allowed = true;
+                break;
+            }
+        }
+        if !allowed {
+            return Err(WebError::Forbidden(
+                l.pick(
+                    "该证明材料不属于您可查看的小区",
+                    "this evidence belongs to no compound you may see",
+                )
+                .to_string(),
+            ));
+        }
+        let dir = evidence_dir(ext);
+        let bytes = tokio::fs::read(dir.path_of(&e))
+            .await
+            .map_err(|_| not_found())?;
+        let name = crate::ledger::urlencode(&e.original_name);
+        Ok((
+            [
+                (header::CONTENT_TYPE, e.mime.clone()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("inline; filename*=UTF-8''{name}"),
+                ),
+                (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+                (header::CACHE_CONTROL, "private, max-age=3600".to_string()),
+            ],
+            bytes,
+        )
+            .into_response())
+    }
+    .await;
+    result.unwrap_or_else(|e| html_error(&state, &viewer, e))
+}

@@ -1,0 +1,563 @@
+//! 工作台 — the page a street office opens every morning: coverage by street and community
+//! (compounds, households and area by mode group), progress against each dated target, charts
+//! drawn on the server ([`crate::charts`]), and today's alerts grouped by kind.
+//!
+//! Every figure comes from aggregate queries over the viewer's [`CompoundFilter`]
+//! ([`Store::coverage_cells`], [`Store::coverage_over_time`], [`Store::alerts`]) and, for the
+//! streets that have targets, [`Store::target_progress`] (anju-core's `targets::progress`): no
+//! page loads every compound.
+//!
+//! **Cache.** Those queries still scan every compound in scope (≈ 0.1–0.3 s at 100,000 in
+//! SQLite), too slow for a page everyone opens every morning. So the rendered page is kept per
+//! (database, scope, label, language, day) together with [`Store::data_version`] — the newest
+//! audit id, which every write advances in its own transaction — and reused while that version
+//! is unchanged and the entry is younger than [`CACHE_TTL`] (the TTL bounds the one case the
+//! version can miss: on PostgreSQL a transaction holding a lower id committing later). A miss is
+//! computed by one request at a time, so a burst after a write does not run the scans fifty
+//! times. [`render_dashboard_uncached`] is the same page without the cache.
+
+use crate::WebError;
+use crate::charts::{self, Bar, Series};
+use anju_core::fees::Month;
+use anju_core::money::group_thousands;
+use anju_core::targets::{Progress, TargetKind};
+use anju_core::{Area, Lang, ModeGroup};
+use anju_store::{AlertGroup, AlertOptions, CompoundFilter, CoverageCell, Store};
+use askama::Template;
+use jiff::civil::Date;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{LazyLock, Mutex};
+use std::time::{Duration, Instant};
+
+/// How many months the coverage-over-time chart shows, ending with the current month.
+pub const MONTHS_SHOWN: i32 = 24;
+
+/// Sums for one scope (all, a street, a community), by mode group.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Sums {
+    compounds: u64,
+    households: u64,
+    area_centi: i64,
+    with_body: u64,
+    /// company, basic, unmanaged
+    groups: [(u64, u64, i64); 3],
+}
+
+fn group_index(g: ModeGroup) -> usize {
+    match g {
+        ModeGroup::Company => 0,
+        ModeGroup::Basic => 1,
+        ModeGroup::Unmanaged => 2,
+    }
+}
+
+impl Sums {
+    fn add(&mut self, c: &CoverageCell) {
+        self.compounds += c.compounds;
+        self.households += c.households;
+        self.area_centi += c.area_centi;
+        self.with_body += c.with_body;
+        let g = &mut self.groups[group_index(c.mode.group())];
+        g.0 += c.compounds;
+        g.1 += c.households;
+        g.2 += c.area_centi;
+    }
+    fn covered(&self) -> u64 {
+        self.groups[0].0 + self.groups[1].0
+    }
+}
+
+/// One row of the coverage table, formatted.
+struct CoverageRow {
+    street: String,
+    community: String,
+    is_street: bool,
+    compounds: String,
+    households: String,
+    area: String,
+    /// company, basic, unmanaged: (compounds, "户数 户 · 面积 ㎡")
+    groups: Vec<(String, String)>,
+    with_body: String,
+    coverage: String,
+}
+
+fn m2(centi: i64) -> String {
+    format!("{} ㎡", Area::from_centi(centi).grouped())
+}
+
+fn row(street: &str, community: &str, is_street: bool, s: &Sums, lang: Lang) -> CoverageRow {
+    CoverageRow {
+        street: street.to_string(),
+        community: community.to_string(),
+        is_street,
+        compounds: group_thousands(s.compounds),
+        households: group_thousands(s.households),
+        area: m2(s.area_centi),
+        groups: s
+            .groups
+            .iter()
+            .map(|(n, h, a)| {
+                (
+                    group_thousands(*n),
+                    format!(
+                        "{} {} · {}",
+                        group_thousands(*h),
+                        lang.pick("户", "hh"),
+                        m2(*a)
+                    ),
+                )
+            })
+            .collect(),
+        with_body: group_thousands(s.with_body),
+        coverage: charts::percent_label(s.covered(), s.compounds),
+    }
+}
+
+struct TargetRow {
+    street: String,
+    label: String,
+    due: String,
+    baseline: String,
+    required: String,
+    achieved: String,
+    percent: String,
+    status: String,
+    /// "met", "on_track", "met_late", "overdue": the CSS class.
+    status_class: &'static str,
+}
+
+struct AlertItem {
+    compound: String,
+    street: String,
+    what: String,
+    link: String,
+}
+
+struct AlertBlock {
+    code: &'static str,
+    label: &'static str,
+    total: String,
+    shown: usize,
+    more: bool,
+    items: Vec<AlertItem>,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    lang: Lang,
+    t: Labels,
+    scope: String,
+    today: String,
+    cards: Vec<(String, String)>,
+    rows: Vec<CoverageRow>,
+    targets: Vec<TargetRow>,
+    chart_time: String,
+    chart_streets: String,
+    chart_communities: String,
+    chart_categories: String,
+    alerts: Vec<AlertBlock>,
+    alert_total: String,
+}
+
+/// Every fixed text on the page, in the reader's language.
+struct Labels {
+    title: &'static str,
+    dashboard: &'static str,
+    ledger: &'static str,
+    scope: &'static str,
+    as_of: &'static str,
+    coverage: &'static str,
+    street: &'static str,
+    community: &'static str,
+    compounds: &'static str,
+    households: &'static str,
+    area: &'static str,
+    company: &'static str,
+    basic: &'static str,
+    unmanaged: &'static str,
+    with_body: &'static str,
+    coverage_rate: &'static str,
+    targets: &'static str,
+    target: &'static str,
+    due: &'static str,
+    baseline: &'static str,
+    required: &'static str,
+    achieved: &'static str,
+    status: &'static str,
+    no_targets: &'static str,
+    charts: &'static str,
+    alerts: &'static str,
+    no_alerts: &'static str,
+    more: &'static str,
+}
+
+impl Labels {
+    fn new(lang: Lang) -> Labels {
+        let p = |zh, en| lang.pick(zh, en);
+        Labels {
+            title: p(
+                "安居 · 物业管理全覆盖",
+                "Anju · property management for every compound",
+            ),
+            dashboard: p("工作台", "Dashboard"),
+            ledger: p("小区台账", "Compound ledger"),
+            scope: p("范围", "Scope"),
+            as_of: p("截至", "As of"),
+            coverage: p("覆盖情况", "Coverage"),
+            street: p("街道", "Street"),
+            community: p("社区", "Community"),
+            compounds: p("小区数", "Compounds"),
+            households: p("户数", "Households"),
+            area: p("建筑面积", "Floor area"),
+            company: p("有物业企业", "With a company"),
+            basic: p("兜底/后勤", "Basic cover"),
+            unmanaged: p("弃管（含自管）", "Unmanaged"),
+            with_body: p("有业主组织", "With owners' body"),
+            coverage_rate: p("覆盖率", "Coverage"),
+            targets: p("阶段目标进度", "Progress against targets"),
+            target: p("目标", "Target"),
+            due: p("期限", "Due"),
+            baseline: p("基数（无物业小区）", "Baseline (unmanaged)"),
+            required: p("需完成", "Required"),
+            achieved: p("已完成", "Achieved"),
+            status: p("状态", "Status"),
+            no_targets: p(
+                "本范围内的街道尚未设定阶段目标。",
+                "No street in this scope has dated targets.",
+            ),
+            charts: p("图表", "Charts"),
+            alerts: p("今日待办提醒", "Today's alerts"),
+            no_alerts: p("今天没有需要处理的提醒。", "Nothing needs action today."),
+            more: p("仅列出最早的", "showing the oldest"),
+        }
+    }
+}
+
+fn month_minus(m: Month, n: i32) -> Month {
+    let idx = i32::from(m.year) * 12 + i32::from(m.month) - 1 - n;
+    Month {
+        year: i16::try_from(idx.div_euclid(12)).unwrap_or(m.year),
+        month: i8::try_from(idx.rem_euclid(12) + 1).unwrap_or(1),
+    }
+}
+
+/// How long a cached page may be reused even when no write was seen.
+pub const CACHE_TTL: Duration = Duration::from_secs(60);
+/// At most this many cached pages (the oldest is dropped).
+const CACHE_MAX: usize = 256;
+
+struct Cached {
+    version: i64,
+    at: Instant,
+    html: String,
+}
+
+static CACHE: LazyLock<Mutex<HashMap<String, Cached>>> = LazyLock::new(Default::default);
+static FILLING: LazyLock<tokio::sync::Mutex<()>> = LazyLock::new(Default::default);
+
+fn cached(key: &str, version: i64) -> Option<String> {
+    let cache = CACHE.lock().ok()?;
+    cache
+        .get(key)
+        .filter(|c| c.version == version && c.at.elapsed() < CACHE_TTL)
+        .map(|c| c.html.clone())
+}
+
+fn remember(key: String, version: i64, html: &str) {
+    let Ok(mut cache) = CACHE.lock() else { return };
+    cache.retain(|_, c| c.at.elapsed() < CACHE_TTL);
+    while cache.len() >= CACHE_MAX {
+        let Some(oldest) = cache
+            .iter()
+            .min_by_key(|(_, c)| c.at)
+            .map(|(k, _)| k.clone())
+        else {
+            break;
+        };
+        cache.remove(&oldest);
+    }
+    cache.insert(
+        key,
+        Cached {
+            version,
+            at: Instant::now(),
+            html: html.to_string(),
+        },
+    );
+}
+
+/// The 工作台 HTML for the compounds `filter` selects (the viewer's scope), as of `today`;
+/// reused from the cache while nothing was written (see the module doc).
+pub async fn render_dashboard(
+    store: &Store,
+    filter: &CompoundFilter,
+    scope_label: &str,
+    lang: Lang,
+    today: Date,
+) -> Result<String, WebError> {
+    let key = format!(
+        "{}|{filter:?}|{scope_label}|{lang:?}|{today}",
+        store.database_identity()
+    );
+    let version = store.data_version().await?;
+    if let Some(html) = cached(&key, version) {
+        return Ok(html);
+    }
+    let _one_at_a_time = FILLING.lock().await;
+    let version = store.data_version().await?;
+    if let Some(html) = cached(&key, version) {
+        return Ok(html);
+    }
+    let html = render_dashboard_uncached(store, filter, scope_label, lang, today).await?;
+    remember(key, version, &html);
+    Ok(html)
+}
+
+/// The 工作台 HTML computed afresh from the database.
+pub async fn render_dashboard_uncached(
+    store: &Store,
+    filter: &CompoundFilter,
+    scope_label: &str,
+    lang: Lang,
+    today: Date,
+) -> Result<String, WebError> {
+    let t = Labels::new(lang);
+    let cells = store.coverage_cells(filter).await?;
+
+    // Coverage sums: total, per street, per street × community.
+    let mut total = Sums::default();
+    let mut streets: BTreeMap<&str, (Sums, BTreeMap<&str, Sums>)> = BTreeMap::new();
+    let mut categories = [0u64; 4];
+    for c in &cells {
+        total.add(c);
+        let s = streets.entry(c.street.as_str()).or_default();
+        s.0.add(c);
+        s.1.entry(
+            c.community
+                .as_deref()
+                .unwrap_or(anju_core::stats::NO_COMMUNITY),
+        )
+        .or_default()
+        .add(c);
+        let k = c.category.map_or(0, usize::from).min(3);
+        categories[k] += c.compounds;
+    }
+    let mut rows = vec![row(lang.pick("合计", "Total"), "", true, &total, lang)];
+    for (street, (s, comms)) in &streets {
+        rows.push(row(street, "", true, s, lang));
+        for (cm, cs) in comms {
+            rows.push(row("", cm, false, cs, lang));
+        }
+    }
+    let cards = vec![
+        (t.compounds.to_string(), group_thousands(total.compounds)),
+        (t.households.to_string(), group_thousands(total.households)),
+        (t.area.to_string(), m2(total.area_centi)),
+        (
+            t.coverage_rate.to_string(),
+            charts::percent_label(total.covered(), total.compounds),
+        ),
+        (t.company.to_string(), group_thousands(total.groups[0].0)),
+        (t.basic.to_string(), group_thousands(total.groups[1].0)),
+        (t.unmanaged.to_string(), group_thousands(total.groups[2].0)),
+        (t.with_body.to_string(), group_thousands(total.with_body)),
+    ];
+
+    // Targets of the streets in scope.
+    let mut targets = Vec::new();
+    let mut progress: Vec<(String, Progress)> = Vec::new();
+    for street in streets.keys() {
+        if store.targets(street).await?.is_empty() {
+            continue;
+        }
+        for p in store.target_progress(street, today).await? {
+            progress.push((street.to_string(), p));
+        }
+    }
+    for (street, p) in &progress {
+        let status_class = match p.status {
+            anju_core::targets::TargetStatus::Met => "met",
+            anju_core::targets::TargetStatus::OnTrack => "on_track",
+            anju_core::targets::TargetStatus::MetLate => "met_late",
+            anju_core::targets::TargetStatus::Overdue => "overdue",
+        };
+        targets.push(TargetRow {
+            street: street.clone(),
+            label: match lang {
+                Lang::Zh => p.target.label.clone(),
+                Lang::En => format!("{} {} %", p.target.kind.en(), p.target.share_percent),
+            },
+            due: p.target.due.to_string(),
+            baseline: group_thousands(u64::from(p.baseline)),
+            required: group_thousands(u64::from(p.required)),
+            achieved: group_thousands(u64::from(p.achieved)),
+            percent: format!("{} %", p.percent),
+            status: lang.pick(p.status.zh(), p.status.en()).to_string(),
+            status_class,
+        });
+    }
+
+    // Coverage over time, with each covered-compounds target as a dashed line: the street's
+    // compounds outside the baseline plus the required number (summed over streets).
+    let to = Month::of(today);
+    let from = month_minus(to, MONTHS_SHOWN - 1);
+    let points = store.coverage_over_time(filter, from, to).await?;
+    let labels: Vec<String> = points.iter().map(|p| p.month.to_string()).collect();
+    let mut series = vec![Series {
+        name: lang.pick("已覆盖小区", "Covered compounds").to_string(),
+        values: points.iter().map(|p| p.covered).collect(),
+        dashed: false,
+    }];
+    let mut target_lines: BTreeMap<(Date, u32), u64> = BTreeMap::new();
+    for (street, p) in &progress {
+        if p.target.kind != TargetKind::Covered {
+            continue;
+        }
+        let street_total = streets.get(street.as_str()).map_or(0, |s| s.0.compounds);
+        let v = street_total.saturating_sub(u64::from(p.baseline)) + u64::from(p.required);
+        *target_lines
+            .entry((p.target.due, p.target.share_percent))
+            .or_default() += v;
+    }
+    for ((due, share), v) in target_lines {
+        series.push(Series {
+            name: match lang {
+                Lang::Zh => format!("目标 {share}%（{due}）"),
+                Lang::En => format!("target {share}% ({due})"),
+            },
+            values: vec![v; points.len()],
+            dashed: true,
+        });
+    }
+    let chart_time = charts::line_chart(
+        lang.pick("覆盖小区数（月末）", "Covered compounds (month end)"),
+        &labels,
+        &series,
+        Some(total.compounds),
+        lang,
+    );
+
+    let group_names = vec![
+        t.company.to_string(),
+        t.basic.to_string(),
+        t.unmanaged.to_string(),
+    ];
+    let street_rows: Vec<(String, Vec<u64>)> = streets
+        .iter()
+        .map(|(name, (s, _))| (name.to_string(), s.groups.iter().map(|g| g.0).collect()))
+        .collect();
+    let chart_streets = charts::stacked_bars(
+        lang.pick("各街道小区管理方式", "Compounds by mode, per street"),
+        &group_names,
+        &street_rows,
+        lang,
+    );
+    // Communities, lowest coverage first (where the work is), at most 30.
+    let mut comm_bars: Vec<(u64, u64, Bar)> = streets
+        .iter()
+        .flat_map(|(street, (_, comms))| {
+            let many = streets.len() > 1;
+            comms.iter().map(move |(cm, s)| {
+                let label = if many {
+                    format!("{street}·{cm}")
+                } else {
+                    cm.to_string()
+                };
+                (
+                    s.covered(),
+                    s.compounds,
+                    Bar {
+                        label,
+                        value: s.covered(),
+                        whole: Some(s.compounds),
+                    },
+                )
+            })
+        })
+        .collect();
+    comm_bars.sort_by(|a, b| {
+        (u128::from(a.0) * u128::from(b.1))
+            .cmp(&(u128::from(b.0) * u128::from(a.1)))
+            .then_with(|| a.2.label.cmp(&b.2.label))
+    });
+    let comm_bars: Vec<Bar> = comm_bars.into_iter().take(30).map(|x| x.2).collect();
+    let chart_communities = charts::horizontal_bars(
+        lang.pick(
+            "各社区物业覆盖率（由低到高，最多 30 个）",
+            "Coverage by community (lowest first, up to 30)",
+        ),
+        &comm_bars,
+        lang,
+    );
+    let cat_names = [
+        lang.pick("未分类", "Not classified"),
+        lang.pick("一类", "Category 1"),
+        lang.pick("二类", "Category 2"),
+        lang.pick("三类", "Category 3"),
+    ];
+    let slices: Vec<(String, u64)> = [1, 2, 3, 0]
+        .iter()
+        .map(|&k| (cat_names[k].to_string(), categories[k]))
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    let chart_categories =
+        charts::donut(lang.pick("小区类别", "Compound categories"), &slices, lang);
+
+    // Alerts.
+    let groups: Vec<AlertGroup> = store.alerts(filter, today, AlertOptions::default()).await?;
+    let alert_total: u64 = groups.iter().map(|g| g.total).sum();
+    let alerts = groups
+        .iter()
+        .map(|g| AlertBlock {
+            code: g.kind.code(),
+            label: g.kind.label(lang),
+            total: group_thousands(g.total),
+            shown: g.items.len(),
+            more: (g.items.len() as u64) < g.total,
+            items: g
+                .items
+                .iter()
+                .map(|a| AlertItem {
+                    compound: a.compound.clone(),
+                    street: match &a.community {
+                        Some(c) => format!("{} · {c}", a.street),
+                        None => a.street.clone(),
+                    },
+                    what: a.what(lang),
+                    link: a.link.clone(),
+                })
+                .collect(),
+        })
+        .collect();
+
+    let page = DashboardPage {
+        lang,
+        t,
+        scope: scope_label.to_string(),
+        today: today.to_string(),
+        cards,
+        rows,
+        targets,
+        chart_time,
+        chart_streets,
+        chart_communities,
+        chart_categories,
+        alerts,
+        alert_total: group_thousands(alert_total),
+    };
+    Ok(page.render()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_back_cross_years() {
+        let m = |y, mo| Month { year: y, month: mo };
+        assert_eq!(month_minus(m(2026, 11), 23), m(2024, 12));
+        assert_eq!(month_minus(m(2026, 1), 1), m(2025, 12));
+        assert_eq!(month_minus(m(2026, 12), 0), m(2026, 12));
+    }
+}

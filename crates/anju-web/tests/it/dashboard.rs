@@ -1,0 +1,302 @@
+//! 工作台: `render_dashboard` over the demo ledger (figures, targets, charts, a planted overdue
+//! filing, scope) and over a generated ledger (timed).
+
+use anju_core::contract::{Fees, ServiceLevel, Term};
+use anju_core::lifecycle::{Event, Signer};
+use anju_core::{Area, Lang, ManagementMode, OwnersBody};
+use anju_store::{Actor, CompoundFilter, NewContract, StepRequest, Store};
+use anju_web::dashboard::{render_dashboard, render_dashboard_uncached};
+use jiff::civil::{Date, date};
+
+const DAQINTALA: &str = "大沁他拉街道";
+const TODAY: Date = date(2026, 11, 22);
+
+fn actor() -> Actor {
+    Actor::new("test", "admin")
+}
+
+async fn demo_store(dir: &tempfile::TempDir) -> Store {
+    let url = format!("sqlite://{}", dir.path().join("dash.db").display());
+    let store = Store::connect(&url).await.expect("connect");
+    for c in anju_demo::demo_companies() {
+        store
+            .upsert_company(&actor(), &c.name, Some(c.credit_code.clone()))
+            .await
+            .expect("company");
+    }
+    store
+        .apply_ledger(&actor(), &anju_demo::demo_ledger(), anju_demo::CENSUS_DATE)
+        .await
+        .expect("demo loads");
+    store
+}
+
+fn street(name: &str) -> CompoundFilter {
+    CompoundFilter {
+        street: Some(name.into()),
+        ..CompoundFilter::default()
+    }
+}
+
+/// Walks an unmanaged Daqintala compound to a contract signed 2026-11-01 and never filed
+/// (deadline 2026-11-11): on 2026-11-22 it is 11 days overdue. Returns the compound's name.
+async fn plant_unfiled_contract(store: &Store) -> (i64, String) {
+    let c = store
+        .list_compounds(&CompoundFilter {
+            mode: Some(ManagementMode::None),
+            ..street(DAQINTALA)
+        })
+        .await
+        .expect("list")
+        .into_iter()
+        .next()
+        .expect("an unmanaged compound");
+    let co = store
+        .upsert_company(&actor(), "奈曼旗安居物业服务有限公司", None)
+        .await
+        .expect("company");
+    let steps = [
+        (Event::Consult, date(2026, 9, 1)),
+        (
+            Event::DecideMode {
+                mode: ManagementMode::Professional,
+            },
+            date(2026, 9, 5),
+        ),
+        (
+            Event::SettleOwners {
+                body: OwnersBody::OwnersCommittee,
+            },
+            date(2026, 9, 10),
+        ),
+        (Event::SelectCompany { company_id: co }, date(2026, 10, 1)),
+    ];
+    for (event, on) in steps {
+        let v = store.lifecycle(c.id).await.expect("lifecycle").version;
+        store
+            .advance(&actor(), c.id, v, &StepRequest::new(event, on))
+            .await
+            .expect("step");
+    }
+    store
+        .sign_contract(
+            &actor(),
+            &NewContract {
+                compound_ids: vec![c.id],
+                company_id: co,
+                signer: Signer::OwnersBody,
+                signer_name: Some("业主委员会".into()),
+                signed_on: date(2026, 11, 1),
+                entry_on: None,
+                term: Term::years(3),
+                service_level: ServiceLevel::TWO,
+                min_level: Some(ServiceLevel::TWO),
+                fees: Fees::LIAOCHENG_2021,
+                served_area: Area::from_m2(5000),
+                notice_on: None,
+            },
+        )
+        .await
+        .expect("sign");
+    (c.id, c.compound.name)
+}
+
+#[tokio::test]
+async fn dashboard_shows_the_streets_figures_targets_charts_and_overdue_filing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = demo_store(&dir).await;
+    for t in anju_core::targets::daqintala_2022(DAQINTALA) {
+        store.add_target(&actor(), &t).await.expect("target");
+    }
+    let (id, name) = plant_unfiled_contract(&store).await;
+    let html = render_dashboard(&store, &street(DAQINTALA), "大沁他拉街道", Lang::Zh, TODAY)
+        .await
+        .expect("renders");
+
+    assert!(html.contains("<title>工作台"), "title");
+    assert!(html.contains("范围：大沁他拉街道 · 截至 2026-11-22"));
+    // Seed 004 一: 151 compounds; 74 with a company, 77 abandoned or self-managed with 3,796
+    // households between them.
+    assert!(
+        html.contains("<b>151</b><span>小区数</span>"),
+        "151 compounds"
+    );
+    assert!(
+        html.contains("<b>74</b><span>有物业企业</span>"),
+        "with a company"
+    );
+    assert!(
+        html.contains(">77<small>3,796 户 · "),
+        "unmanaged households"
+    );
+    assert!(
+        html.contains("<b>77</b><span>弃管（含自管）</span>"),
+        "unmanaged"
+    );
+    assert!(
+        html.contains("<b>49.0 %</b><span>覆盖率</span>"),
+        "74 / 151 = 49.0 %"
+    );
+    // The table agrees with anju-core's coverage figures over the same compounds.
+    let list = store
+        .list_compounds(&street(DAQINTALA))
+        .await
+        .expect("list");
+    let report = anju_core::stats::coverage(list.iter().map(|s| &s.compound));
+    let area = format!("<b>{} ㎡</b>", report.total.area().grouped());
+    assert!(html.contains(&area), "area {area}");
+    let hh = anju_core::money::group_thousands(report.total.households);
+    assert!(
+        html.contains(&format!("<b>{hh}</b><span>户数</span>")),
+        "households {hh}"
+    );
+    for community in &report.streets[0].communities {
+        assert!(html.contains(&format!("<td>{}</td>", community.community)));
+    }
+
+    // Targets: baseline 77 unmanaged on 2022-07-01; 60 % → 47 required; nothing covered since.
+    assert!(html.contains("2022年底完成60%无物业小区的物业引进工作"));
+    assert!(
+        html.contains("<td class=\"num\">77</td><td class=\"num\">47</td><td class=\"num\">0</td>")
+    );
+    assert!(html.contains("<span class=\"status overdue\">已逾期</span>"));
+
+    // Four charts drawn on the server, none empty.
+    assert_eq!(html.matches("role=\"img\"").count(), 4);
+    assert!(!html.contains("暂无数据"));
+    assert!(html.contains("目标 60%（2022-12-31）"), "target line");
+
+    // The planted filing: 11 days past its 2026-11-11 deadline, linked to the compound.
+    let section = html
+        .split("id=\"alert-filing_overdue\"")
+        .nth(1)
+        .expect("filing alerts shown")
+        .split("</section>")
+        .next()
+        .expect("section");
+    assert!(section.contains(&format!("<a href=\"/compounds/{id}\">{name}</a>")));
+    assert!(section.contains("合同未备案：期限 2026-11-11，已逾期 11 天"));
+    assert!(section.contains("合同逾期未备案"));
+
+    // A write shows at once: a task due yesterday appears in the cached page's place.
+    store
+        .add_task(
+            &actor(),
+            anju_store::NewTask {
+                compound_id: id,
+                title: "公示物业服务内容".into(),
+                detail: None,
+                responsible: "王敏".into(),
+                deadline: date(2026, 11, 21),
+            },
+        )
+        .await
+        .expect("task");
+    let html = render_dashboard(&store, &street(DAQINTALA), "大沁他拉街道", Lang::Zh, TODAY)
+        .await
+        .expect("renders");
+    assert!(html.contains("任务“公示物业服务内容”（责任人 王敏）：期限 2026-11-21，已逾期 1 天"));
+
+    // English on request.
+    let en = render_dashboard(&store, &street(DAQINTALA), "Daqintala", Lang::En, TODAY)
+        .await
+        .expect("renders");
+    assert!(en.contains("<html lang=\"en\">") && en.contains("Contracts not filed in time"));
+    assert!(en.contains("11 days overdue"));
+
+    // Another street's officer sees neither the compound nor the alert.
+    let other = render_dashboard(&store, &street("山城街道"), "山城街道", Lang::Zh, TODAY)
+        .await
+        .expect("renders");
+    assert!(other.contains("<b>41</b><span>小区数</span>"));
+    assert!(!other.contains("alert-filing_overdue"));
+    assert!(!other.contains(&name));
+    assert!(other.contains("本范围内的街道尚未设定阶段目标"));
+
+    // The day of the deadline itself is on time.
+    let on_time = render_dashboard(&store, &street(DAQINTALA), "", Lang::Zh, date(2026, 11, 11))
+        .await
+        .expect("renders");
+    assert!(!on_time.contains("alert-filing_overdue"));
+}
+
+/// A generated ledger of `ANJU_DASH_BENCH_N` compounds (default 2,000) in SQLite; prints the
+/// time per render (`--nocapture`). The figures must add up whatever the size.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dashboard_over_a_generated_ledger() {
+    let n: usize = std::env::var("ANJU_DASH_BENCH_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2_000);
+    let dir = tempfile::tempdir().expect("tempdir");
+    // ANJU_DASH_BENCH_DB keeps the database for a look at the query plans.
+    let path = std::env::var("ANJU_DASH_BENCH_DB")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| dir.path().join("bench.db"));
+    let url = format!("sqlite://{}", path.display());
+    let store = Store::connect(&url).await.expect("connect");
+    let rows = anju_sheets::generate_bench_ledger(n, 2022);
+    let households: u64 = rows
+        .iter()
+        .map(|c| u64::from(c.households.unwrap_or(0)))
+        .sum();
+    let t0 = std::time::Instant::now();
+    store
+        .apply_ledger(&actor(), &rows, date(2022, 6, 30))
+        .await
+        .expect("import");
+    let import = t0.elapsed();
+    let all = CompoundFilter::default();
+    let runs = 5u32;
+    let t = std::time::Instant::now();
+    let mut html = String::new();
+    for _ in 0..runs {
+        html = render_dashboard_uncached(&store, &all, "全部", Lang::Zh, TODAY)
+            .await
+            .expect("renders");
+    }
+    let uncached = t.elapsed() / runs;
+    render_dashboard(&store, &all, "全部", Lang::Zh, TODAY)
+        .await
+        .expect("renders");
+    let t = std::time::Instant::now();
+    for _ in 0..runs * 20 {
+        let again = render_dashboard(&store, &all, "全部", Lang::Zh, TODAY)
+            .await
+            .expect("renders");
+        assert_eq!(again.len(), html.len());
+    }
+    let cached = t.elapsed() / (runs * 20);
+    println!(
+        "dashboard over {n} compounds: import {import:.2?}; render {uncached:.2?} uncached, \
+         {cached:.2?} cached ({} KiB HTML)",
+        html.len() / 1024
+    );
+    // Where the time goes.
+    let t = std::time::Instant::now();
+    let cells = store.coverage_cells(&all).await.expect("cells");
+    let t_cells = t.elapsed();
+    let t = std::time::Instant::now();
+    let from = anju_core::fees::Month::new(2024, 12).expect("month");
+    let to = anju_core::fees::Month::new(2026, 11).expect("month");
+    store
+        .coverage_over_time(&all, from, to)
+        .await
+        .expect("over time");
+    let t_time = t.elapsed();
+    let t = std::time::Instant::now();
+    store
+        .alerts(&all, TODAY, anju_store::AlertOptions::default())
+        .await
+        .expect("alerts");
+    let t_alerts = t.elapsed();
+    println!(
+        "  coverage cells {t_cells:.2?} ({} cells), coverage over time {t_time:.2?}, \
+         alerts {t_alerts:.2?}",
+        cells.len()
+    );
+    let grouped = anju_core::money::group_thousands(n as u64);
+    assert!(html.contains(&format!("<b>{grouped}</b><span>小区数</span>")));
+    let hh = anju_core::money::group_thousands(households);
+    assert!(html.contains(&format!("<b>{hh}</b><span>户数</span>")));
+}

@@ -1,0 +1,532 @@
+//! /selections, /tasks and /targets through HTTP: the public selection step by step with the
+//! selection's version, tasks with overdue highlighted and marked done, targets with progress
+//! computed from the path (hand-worked from seed 004's Daqintala figures).
+
+use crate::compound_page::{compound_named, unmanaged_in};
+use crate::support::{Session, TestApp, UserScope, both_engines, enc, user_session};
+use anju_core::access::Role;
+use anju_store::{Actor, CompoundFilter, NewTask, StepRequest};
+use axum::http::StatusCode;
+
+const DAQINTALA: &str = "大沁他拉街道";
+
+async fn post(t: &TestApp, s: &Session, uri: &str, fields: &[(&str, &str)]) -> crate::support::Res {
+    let mut body = format!("csrf={}", enc(&s.csrf));
+    for (k, v) in fields {
+        body.push_str(&format!("&{k}={}", enc(v)));
+    }
+    t.post_form(Some(s), uri, &body).await
+}
+
+both_engines!(a_public_selection_runs_step_by_step_through_the_forms);
+async fn a_public_selection_runs_step_by_step_through_the_forms(t: &TestApp) {
+    let s = user_session(t, "jiedao", Role::Street, UserScope::Region(DAQINTALA)).await;
+    let companies = t.state.store.list_companies().await.expect("companies");
+    let (a, b) = (&companies[0], &companies[1]);
+    let (a_id, b_id) = (a.id.to_string(), b.id.to_string());
+
+    // A missing deadline names the field and keeps the title.
+    let r = post(
+        t,
+        &s,
+        "/selections",
+        &[
+            ("street", DAQINTALA),
+            ("title", "第一批无物业小区选聘"),
+            ("date", "2026-11-01"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("报名截止日期：请填写或选择"), "{}", r.body);
+    assert!(r.body.contains("value=\"第一批无物业小区选聘\""));
+
+    let r = post(
+        t,
+        &s,
+        "/selections",
+        &[
+            ("street", DAQINTALA),
+            ("title", "第一批无物业小区选聘"),
+            ("date", "2026-11-01"),
+            ("deadline", "2026-11-10"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page_uri = r.location().to_string();
+    let id: i64 = page_uri
+        .rsplit('/')
+        .next()
+        .and_then(|x| x.parse().ok())
+        .expect("id");
+    let version = |t: &TestApp| {
+        let store = t.state.store.clone();
+        async move {
+            store
+                .get_selection(id)
+                .await
+                .expect("sel")
+                .version
+                .to_string()
+        }
+    };
+
+    // Registration on the deadline day itself is on time (含当日); the day after is refused.
+    let v = version(t).await;
+    let r = post(
+        t,
+        &s,
+        &format!("/selections/{id}/register"),
+        &[("version", &v), ("company", &a_id), ("date", "2026-11-10")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let v2 = version(t).await;
+    let r = post(
+        t,
+        &s,
+        &format!("/selections/{id}/register"),
+        &[("version", &v2), ("company", &b_id), ("date", "2026-11-11")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("不在报名期内"), "{}", r.body);
+    assert!(
+        r.body.contains("value=\"2026-11-11\""),
+        "the typed date is kept"
+    );
+
+    // A stale page (the version before the registration) gets the conflict message.
+    let r = post(
+        t,
+        &s,
+        &format!("/selections/{id}/register"),
+        &[("version", &v), ("company", &b_id), ("date", "2026-11-05")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("已被他人修改"), "{}", r.body);
+
+    let r = post(
+        t,
+        &s,
+        &format!("/selections/{id}/screen"),
+        &[
+            ("version", &v2),
+            ("qualified", &a_id),
+            ("date", "2026-11-11"),
+            ("note", "资质齐全"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let v = version(t).await;
+    let r = post(
+        t,
+        &s,
+        &format!("/selections/{id}/shortlist"),
+        &[
+            ("version", &v),
+            ("companies", &a_id),
+            ("date", "2026-11-12"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let c = unmanaged_in(t, DAQINTALA).await;
+    let cid = c.id.to_string();
+    let v = version(t).await;
+    let r = post(
+        t,
+        &s,
+        &format!("/selections/{id}/recommend"),
+        &[("version", &v), ("compound", &cid), ("date", "2026-11-13")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // Choosing a company that is not on the shortlist is refused with the reason.
+    let v = version(t).await;
+    let r = post(
+        t,
+        &s,
+        &format!("/selections/{id}/choose"),
+        &[
+            ("version", &v),
+            ("compound", &cid),
+            ("company", &b_id),
+            ("date", "2026-11-14"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("不在入围名单中"), "{}", r.body);
+    // The choice is a step on the compound's path: refused before the owners' side is settled.
+    let r = post(
+        t,
+        &s,
+        &format!("/selections/{id}/choose"),
+        &[
+            ("version", &v),
+            ("compound", &cid),
+            ("company", &a_id),
+            ("date", "2026-11-14"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("当前阶段为“调查摸底”，不能选定物业企业"),
+        "{}",
+        r.body
+    );
+    let store = &t.state.store;
+    let actor = Actor::new("test", "street");
+    let on = jiff::civil::date(2026, 11, 1);
+    let mut ver = 0;
+    for e in [
+        anju_core::lifecycle::Event::Consult,
+        anju_core::lifecycle::Event::DecideMode {
+            mode: anju_core::ManagementMode::Professional,
+        },
+        anju_core::lifecycle::Event::SettleOwners {
+            body: anju_core::OwnersBody::OwnersCommittee,
+        },
+    ] {
+        ver = store
+            .advance(&actor, c.id, ver, &StepRequest::new(e, on))
+            .await
+            .expect("step")
+            .version;
+    }
+    let r = post(
+        t,
+        &s,
+        &format!("/selections/{id}/choose"),
+        &[
+            ("version", &v),
+            ("compound", &cid),
+            ("company", &a_id),
+            ("date", "2026-11-14"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let lc = store.lifecycle(c.id).await.expect("lc");
+    assert_eq!(lc.state.stage, anju_core::lifecycle::Stage::CompanySelected);
+    assert_eq!(lc.state.company_id, Some(a.id));
+
+    let page = t.get_as(&s, &page_uri).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("已确定入围企业"), "{}", page.body);
+    assert!(
+        page.body.contains(&format!("{}（2026-11-14）", a.name)),
+        "the choice"
+    );
+    assert!(page.body.contains("资质齐全"));
+    let list = t.get_as(&s, "/selections").await;
+    assert!(list.body.contains("第一批无物业小区选聘"));
+
+    // Another street's officer neither sees nor opens it; the auditor reads but cannot post;
+    // a form without the token is refused.
+    let street = compound_named(t, "台联小区").await.compound.street;
+    let o = user_session(t, "other", Role::Street, UserScope::Region(&street)).await;
+    assert!(
+        !t.get_as(&o, "/selections")
+            .await
+            .body
+            .contains("第一批无物业小区选聘")
+    );
+    assert_eq!(t.get_as(&o, &page_uri).await.status, StatusCode::FORBIDDEN);
+    let au = user_session(t, "shenji", Role::Auditor, UserScope::None).await;
+    assert_eq!(t.get_as(&au, &page_uri).await.status, StatusCode::OK);
+    let v = version(t).await;
+    let r = post(
+        t,
+        &au,
+        &format!("/selections/{id}/recommend"),
+        &[("version", &v), ("compound", &cid)],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = t
+        .post_form(
+            Some(&s),
+            &format!("/selections/{id}/recommend"),
+            &format!("version={v}&compound={cid}"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(version(t).await, v, "nothing written");
+}
+
+both_engines!(tasks_are_listed_in_scope_with_overdue_highlighted_and_marked_done);
+async fn tasks_are_listed_in_scope_with_overdue_highlighted_and_marked_done(t: &TestApp) {
+    let store = &t.state.store;
+    let a = Actor::new("test", "street");
+    let ours = store
+        .list_compounds(&CompoundFilter {
+            street: Some(DAQINTALA.into()),
+            ..CompoundFilter::default()
+        })
+        .await
+        .expect("list");
+    let other = compound_named(t, "台联小区").await;
+    let task = |compound_id: i64, title: &str, deadline: jiff::civil::Date| NewTask {
+        compound_id,
+        title: title.into(),
+        detail: None,
+        responsible: "王主任".into(),
+        deadline,
+    };
+    store
+        .add_task(
+            &a,
+            task(ours[0].id, "召开业主大会", jiff::civil::date(2026, 1, 15)),
+        )
+        .await
+        .expect("t1");
+    store
+        .add_task(
+            &a,
+            task(ours[1].id, "公示选聘结果", jiff::civil::date(2099, 1, 1)),
+        )
+        .await
+        .expect("t2");
+    store
+        .add_task(
+            &a,
+            task(other.id, "聊城的任务", jiff::civil::date(2026, 1, 15)),
+        )
+        .await
+        .expect("t3");
+
+    let s = user_session(t, "jiedao", Role::Street, UserScope::Region(DAQINTALA)).await;
+    let r = t.get_as(&s, "/tasks").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("召开业主大会") && r.body.contains("公示选聘结果"));
+    assert!(
+        !r.body.contains("聊城的任务"),
+        "another street's task is not listed"
+    );
+    assert!(
+        r.body
+            .contains("<b id=\"overdue-count\" class=\"hot\">1</b>"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("badge overdue"));
+    let r = t.get_as(&s, "/tasks?overdue=1").await;
+    assert!(r.body.contains("召开业主大会") && !r.body.contains("公示选聘结果"));
+
+    // Mark the overdue one done through its form.
+    let t1 = store
+        .list_tasks(&anju_store::TaskFilter {
+            compound_id: Some(ours[0].id),
+            ..Default::default()
+        })
+        .await
+        .expect("tasks")[0]
+        .clone();
+    let r = post(
+        t,
+        &s,
+        &format!("/tasks/{}/done", t1.id),
+        &[("version", &t1.version.to_string()), ("date", "2026-11-20")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = t.get_as(&s, "/tasks?status=done").await;
+    assert!(r.body.contains("召开业主大会") && r.body.contains("2026-11-20"));
+    assert!(r.body.contains("<b id=\"overdue-count\">0</b>"));
+    // The same page again (stale version) is refused with the conflict message.
+    let r = post(
+        t,
+        &s,
+        &format!("/tasks/{}/done", t1.id),
+        &[("version", &t1.version.to_string())],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("已被他人修改"), "{}", r.body);
+    // Another street's task cannot be marked from here.
+    let t3 = store
+        .list_tasks(&anju_store::TaskFilter {
+            compound_id: Some(other.id),
+            ..Default::default()
+        })
+        .await
+        .expect("tasks")[0]
+        .clone();
+    let r = post(
+        t,
+        &s,
+        &format!("/tasks/{}/done", t3.id),
+        &[("version", &t3.version.to_string())],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    // Adding a task without a responsible person names the field and keeps the title.
+    let cid = ours[2].id.to_string();
+    let r = post(
+        t,
+        &s,
+        "/tasks",
+        &[
+            ("compound", &cid),
+            ("title", "张贴公告"),
+            ("deadline", "2026-12-01"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("责任人：请填写或选择"));
+    assert!(r.body.contains("value=\"张贴公告\""));
+    let r = post(
+        t,
+        &s,
+        "/tasks",
+        &[
+            ("compound", &cid),
+            ("title", "张贴公告"),
+            ("responsible", "李干事"),
+            ("deadline", "2026-12-01"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(t.get_as(&s, "/tasks").await.body.contains("张贴公告"));
+    // Another street's compound cannot get a task from this officer.
+    let oid = other.id.to_string();
+    let r = post(
+        t,
+        &s,
+        "/tasks",
+        &[
+            ("compound", &oid),
+            ("title", "越权"),
+            ("responsible", "李"),
+            ("deadline", "2026-12-01"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+
+both_engines!(targets_show_progress_from_the_path_and_what_is_overdue);
+async fn targets_show_progress_from_the_path_and_what_is_overdue(t: &TestApp) {
+    let s = user_session(t, "jiedao", Role::Street, UserScope::Region(DAQINTALA)).await;
+    // Seed 004: "2022年底完成60%无物业小区的物业引进工作", baseline the 77 unmanaged compounds.
+    let r = post(
+        t,
+        &s,
+        "/targets",
+        &[
+            ("street", DAQINTALA),
+            ("kind", "covered"),
+            ("share", "60"),
+            ("baseline", "2022-07-01"),
+            ("due", "2026-12-31"),
+            ("label", "年底完成60%物业引进"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // A share over 100 is refused, the field named and the label kept.
+    let r = post(
+        t,
+        &s,
+        "/targets",
+        &[
+            ("street", DAQINTALA),
+            ("kind", "covered"),
+            ("share", "120"),
+            ("baseline", "2022-07-01"),
+            ("due", "2026-12-31"),
+            ("label", "超额"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("目标比例须在 1% 至 100% 之间"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("value=\"超额\""));
+
+    // One compound covered by the street's basic service (街道兜底) on 2026-11-22.
+    let c = unmanaged_in(t, DAQINTALA).await;
+    let store = &t.state.store;
+    let a = Actor::new("test", "street");
+    let on = jiff::civil::date(2026, 11, 22);
+    let lc = store
+        .advance(
+            &a,
+            c.id,
+            0,
+            &StepRequest::new(anju_core::lifecycle::Event::Consult, on),
+        )
+        .await
+        .expect("consult");
+    let lc = store
+        .advance(
+            &a,
+            c.id,
+            lc.version,
+            &StepRequest::new(
+                anju_core::lifecycle::Event::DecideMode {
+                    mode: anju_core::ManagementMode::StreetFallback,
+                },
+                on,
+            ),
+        )
+        .await
+        .expect("mode");
+    store
+        .advance(
+            &a,
+            c.id,
+            lc.version,
+            &StepRequest::new(anju_core::lifecycle::Event::StartService, on),
+        )
+        .await
+        .expect("service");
+
+    // 60 % of 77 = 46.2 → 47 required (rounded up); 1 achieved = 1/77 = 1.3 %.
+    let r = t.get_as(&s, "/targets?as_of=2026-12-01").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("年底完成60%物业引进"), "{}", r.body);
+    assert!(r.body.contains("<td class=\"num\">77（2022-07-01）</td><td class=\"num\">47</td><td class=\"num\">1（1.3 %）</td>"), "{}", r.body);
+    assert!(r.body.contains("进行中"));
+    // After the due date it is overdue and the missing compounds are listed (20 shown).
+    let r = t.get_as(&s, "/targets?as_of=2027-01-15").await;
+    assert!(r.body.contains("badge overdue\">已逾期"), "{}", r.body);
+    assert!(r.body.contains("未完成的小区"));
+    assert!(r.body.contains("另有 56"), "76 missing, 20 shown");
+    assert!(
+        !r.body.contains(&format!(">{}</a>、", c.compound.name)),
+        "the covered one is not missing"
+    );
+
+    // Another street's officer sees none of it.
+    let street = compound_named(t, "台联小区").await.compound.street;
+    let o = user_session(t, "other", Role::Street, UserScope::Region(&street)).await;
+    let r = t.get_as(&o, "/targets").await;
+    assert!(!r.body.contains("年底完成60%物业引进"));
+    let r = post(
+        t,
+        &o,
+        "/targets",
+        &[
+            ("street", DAQINTALA),
+            ("kind", "covered"),
+            ("share", "50"),
+            ("baseline", "2022-07-01"),
+            ("due", "2026-12-31"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}

@@ -1,0 +1,450 @@
+// Browser tests of `anju serve --demo` with Debian's chromium and playwright-core.
+//
+//   node e2e/run.mjs            (from the project root or from e2e/; .ci/run does this)
+//
+// Needs: target/release/anju (or ANJU_BIN), /usr/bin/chromium (or CHROMIUM), `npm ci` in e2e/.
+// Builds nothing. Starts `anju serve --demo --port <free port>` on a temporary SQLite database
+// (ANJU_DATABASE_URL), waits for /healthz, runs the flows of issue 6 item 4 and saves a
+// screenshot of every step to target/e2e/*.png (CI artifacts).
+//
+// A flow is skipped, with a printed notice, only when the page it needs does not exist yet
+// (its route answers 404). Any other problem fails the flow; any failure exits non-zero.
+
+import { chromium } from 'playwright-core';
+import { spawn, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const ANJU = process.env.ANJU_BIN ?? path.join(root, 'target/release/anju');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const SHOTS = path.join(root, 'target/e2e');
+
+// The demo accounts `anju serve --demo` creates (crates/anju-cli/src/cmd_user.rs).
+const DEMO_PASSWORD = 'anju-demo-2026';
+const STREET_USER = { username: 'daqintala', display: '大沁他拉街道 李强' };
+const COMPANY_USER = { username: 'wuye', display: '物业企业 张经理' };
+const STREET = '大沁他拉街道';
+
+class Skip extends Error {}
+
+function skipUnless(found, what) {
+  if (!found) throw new Skip(`${what} does not exist yet (404)`);
+}
+
+function check(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+// ------------------------------------------------------------------------------------------
+// The server
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'anju-e2e-'));
+const dbUrl = `sqlite://${path.join(tmp, 'e2e.db')}`;
+const env = { ...process.env, ANJU_DATABASE_URL: dbUrl, ANJU_LOG: process.env.ANJU_LOG ?? 'warn' };
+
+function anju(...args) {
+  return execFileSync(ANJU, args, { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+async function startServer() {
+  check(fs.existsSync(ANJU), `${ANJU} not found: build it first (cargo build --release)`);
+  const port = await freePort();
+  const child = spawn(ANJU, ['serve', '--demo', '--port', String(port)], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const base = `http://127.0.0.1:${port}`;
+  const t0 = Date.now();
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`anju serve exited (${child.exitCode}):\n${out}`);
+    try {
+      const r = await fetch(`${base}/healthz`);
+      if (r.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() - t0 > 120_000) throw new Error(`no /healthz after 120 s:\n${out}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { child, base, output: () => out };
+}
+
+// ------------------------------------------------------------------------------------------
+// Helpers
+
+let shotNo = 0;
+async function shot(page, name) {
+  shotNo += 1;
+  const file = path.join(SHOTS, `${String(shotNo).padStart(2, '0')}-${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+async function login(browser, base, user, contextOptions = {}) {
+  const context = await browser.newContext({ locale: 'zh-CN', ...contextOptions });
+  const page = await context.newPage();
+  await page.goto(`${base}/login`);
+  await page.fill('input[name=username]', user.username);
+  await page.fill('input[name=password]', DEMO_PASSWORD);
+  await Promise.all([page.waitForNavigation(), page.click('form.login button[type=submit]')]);
+  check(!new URL(page.url()).pathname.startsWith('/login'), `login as ${user.username} stayed on ${page.url()}`);
+  return { context, page };
+}
+
+/// GET through the browser context (its cookies): status and body.
+async function get(context, url) {
+  const r = await context.request.get(url, { maxRedirects: 0 });
+  return { status: r.status(), text: await r.text(), headers: r.headers() };
+}
+
+async function compoundsJson(context, base, query = '') {
+  const r = await get(context, `${base}/api/v1/compounds${query}`);
+  check(r.status === 200, `/api/v1/compounds${query} answered ${r.status}`);
+  return JSON.parse(r.text);
+}
+
+/// The dashboard's URL (`/dashboard`, or `/` when it is the dashboard), or null.
+async function dashboardUrl(context, base) {
+  for (const p of ['/dashboard', '/']) {
+    const r = await get(context, `${base}${p}`);
+    if (r.status === 200 && r.text.includes('class="cards"')) return `${base}${p}`;
+  }
+  return null;
+}
+
+/// The dashboard's figure cards as { label: value }.
+async function dashboardCards(page, url) {
+  await page.goto(url);
+  return page.$$eval('.cards .card', (cards) =>
+    Object.fromEntries(cards.map((c) => [c.querySelector('span')?.textContent.trim(), c.querySelector('b')?.textContent.trim()])),
+  );
+}
+
+const number = (s) => Number(String(s ?? '').replace(/[^\d.-]/g, ''));
+
+/// A ledger file (UTF-8 CSV with the canonical headers) with one new compound in the street.
+function ledgerCsv(name) {
+  const file = path.join(tmp, `${name}.csv`);
+  const header = '序号,小区名称,街道（镇）,社区,详细地址,建成年代,建筑面积（㎡）,栋数,总户数,小区类别,管理方式,物业公司,业委会';
+  const row = `1,${name},${STREET},,浏览器测试路1号,2005,8800.5,4,96,2,无物业,,无`;
+  fs.writeFileSync(file, `\ufeff${header}\n${row}\n`);
+  return file;
+}
+
+/// Fills a form the way a careful user would: every empty required field gets a valid value.
+async function fillRequired(form) {
+  for (const el of await form.$$('select')) {
+    const value = await el.evaluate((s) => s.value);
+    if (!value) {
+      const opts = await el.$$eval('option', (os) => os.map((o) => o.value).filter((v) => v));
+      if (opts.length) await el.selectOption(opts[0]);
+    }
+  }
+  for (const el of await form.$$('input[required], textarea[required]')) {
+    const type = (await el.getAttribute('type')) ?? 'text';
+    if (['hidden', 'submit', 'checkbox', 'file'].includes(type)) continue;
+    if (type === 'radio') {
+      const name = await el.getAttribute('name');
+      if (!(await form.$(`input[name="${name}"]:checked`))) await el.check();
+      continue;
+    }
+    if ((await el.inputValue()) !== '') continue;
+    if (type === 'number') await el.fill((await el.getAttribute('max')) ?? (await el.getAttribute('min')) ?? '1');
+    else if (type === 'date') await el.fill(new Date().toISOString().slice(0, 10));
+    else await el.fill('浏览器测试');
+  }
+}
+
+// ------------------------------------------------------------------------------------------
+// Flows
+
+const results = [];
+async function flow(name, fn) {
+  const t0 = Date.now();
+  try {
+    await fn();
+    results.push({ name, status: 'pass', ms: Date.now() - t0 });
+    console.log(`PASS  ${name}`);
+  } catch (e) {
+    if (e instanceof Skip) {
+      results.push({ name, status: 'skip', note: e.message });
+      console.log(`SKIP  ${name}: ${e.message}`);
+    } else {
+      results.push({ name, status: 'fail', note: e.stack ?? String(e) });
+      console.log(`FAIL  ${name}: ${e.stack ?? e}`);
+    }
+  }
+}
+
+async function main() {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  for (const f of fs.readdirSync(SHOTS)) if (f.endsWith('.png')) fs.rmSync(path.join(SHOTS, f));
+  const server = await startServer();
+  const { base } = server;
+  console.log(`anju serve --demo at ${base} (database ${dbUrl})`);
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+  });
+  let officer; // the street officer's { context, page }
+  let dashboard = null;
+  let cardsBefore = null;
+  let importedName = null;
+  try {
+    await flow('serve --demo prints the demo accounts', async () => {
+      const out = server.output();
+      for (const u of [STREET_USER, COMPANY_USER]) check(out.includes(u.username), `${u.username} not in:\n${out}`);
+      check(out.includes(DEMO_PASSWORD), 'the demo password is not printed');
+    });
+
+    await flow('login: a wrong password is refused, the street officer signs in', async () => {
+      const context = await browser.newContext({ locale: 'zh-CN' });
+      const page = await context.newPage();
+      await page.goto(`${base}/ledger`);
+      check(new URL(page.url()).pathname === '/login', `/ledger without a session showed ${page.url()}`);
+      await page.fill('input[name=username]', STREET_USER.username);
+      await page.fill('input[name=password]', 'not-the-password');
+      await page.click('form.login button[type=submit]');
+      await page.waitForSelector('.error');
+      check((await page.textContent('.error')).includes('用户名或密码错误'), 'no 用户名或密码错误 message');
+      check((await page.inputValue('input[name=username]')) === STREET_USER.username, 'the username typed was not kept');
+      await shot(page, 'login-refused');
+      await context.close();
+      officer = await login(browser, base, STREET_USER, { viewport: { width: 1280, height: 900 } });
+      const body = await officer.page.textContent('body');
+      check(body.includes(STREET_USER.display), `the page does not name ${STREET_USER.display}`);
+      await shot(officer.page, 'street-officer-signed-in');
+      // Only the officer's street, in the list and in the API.
+      const list = await compoundsJson(officer.context, base);
+      check(list.length > 0, 'the officer sees no compound');
+      const others = list.filter((c) => c.street !== STREET);
+      check(others.length === 0, `the officer sees ${others.length} compounds of other streets`);
+    });
+    check(officer, 'the street officer could not sign in; the other flows need that');
+
+    dashboard = await dashboardUrl(officer.context, base);
+    if (dashboard) cardsBefore = await dashboardCards(officer.page, dashboard);
+
+    await flow('import a ledger through the web', async () => {
+      let importUrl = null;
+      for (const p of ['/ledger/import', '/import', '/import/ledger']) {
+        if ((await get(officer.context, `${base}${p}`)).status === 200) {
+          importUrl = `${base}${p}`;
+          break;
+        }
+      }
+      skipUnless(importUrl, 'the ledger import page (/ledger/import)');
+      const { page } = officer;
+      await page.goto(importUrl);
+      const name = `浏览器测试小区${Date.now() % 100000}`;
+      const input = await page.waitForSelector('input[type=file]');
+      await input.setInputFiles(ledgerCsv(name));
+      const form = await input.evaluateHandle((i) => i.form);
+      await Promise.all([page.waitForNavigation(), form.asElement().$('button[type=submit], button:not([type])').then((b) => b.click())]);
+      await shot(page, 'ledger-imported');
+      const found = await compoundsJson(officer.context, base, `?q=${encodeURIComponent(name)}`);
+      check(found.length === 1, `after the web import /api/v1/compounds?q=${name} lists ${found.length}`);
+      importedName = name;
+    });
+
+    await flow('advance a compound on its page, with evidence', async () => {
+      const list = await compoundsJson(officer.context, base);
+      const probe = await get(officer.context, `${base}/compounds/${list[0].id}`);
+      skipUnless(probe.status !== 404, 'the compound page (/compounds/{id})');
+      const { page } = officer;
+      // The first compound without a company whose page offers a next step.
+      let target = null;
+      for (const c of list.filter((c) => !c.company).slice(0, 20)) {
+        const r = await page.goto(`${base}/compounds/${c.id}`);
+        check(r.status() === 200, `/compounds/${c.id} answered ${r.status()}`);
+        if (await page.$('form[action$="/advance"] select[name=to] option[value]:not([value=""])')) {
+          target = c;
+          break;
+        }
+      }
+      check(target, 'no compound without a company offers a next step on its page');
+      const stageBefore = (await page.textContent('#stage')).trim();
+      const stepsBefore = (await page.$$('ol.timeline li')).length;
+      const form = await page.$('form[action$="/advance"]');
+      const steps = await form.$$eval('select[name=to] option', (os) => os.map((o) => o.value).filter((v) => v));
+      const to = steps[0];
+      await form.$('select[name=to]').then((s) => s.selectOption(to));
+      if (to === 'decide_mode') await form.$('select[name=mode]').then((s) => s.selectOption({ index: 1 }));
+      if (to === 'settle_owners') await form.$('select[name=body]').then((s) => s.selectOption({ index: 1 }));
+      if (to === 'select_company') await form.$('select[name=company]').then((s) => s.selectOption({ index: 1 }));
+      await form.$('textarea[name=note]').then((t) => t.fill('浏览器测试：入户走访记录'));
+      const png = path.join(tmp, 'evidence.png');
+      fs.writeFileSync(png, Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64'));
+      await form.$('input[type=file][name=evidence]').then((i) => i.setInputFiles(png));
+      await Promise.all([page.waitForNavigation(), form.$('button[type=submit]').then((b) => b.click())]);
+      await shot(page, 'compound-advanced');
+      const refused = await page.$('#advance-error, .error');
+      check(!refused, `advancing (${to}) was refused: ${refused && (await refused.textContent())}`);
+      check(new URL(page.url()).pathname === `/compounds/${target.id}`, `after advancing the browser is at ${page.url()}`);
+      const stepsAfter = await page.$$('ol.timeline li');
+      check(stepsAfter.length === stepsBefore + 1, `timeline: ${stepsBefore} steps before, ${stepsAfter.length} after`);
+      const last = await page.textContent('ol.timeline li:first-child');
+      check(last.includes('浏览器测试：入户走访记录'), `the new step lacks the note: ${last}`);
+      check(await page.$('ol.timeline li:first-child a[href^="/evidence/"]'), 'the new step lacks its evidence link');
+      console.log(`      ${target.name}: ${stageBefore} → ${(await page.textContent('#stage')).trim()} (${to})`);
+    });
+
+    await flow('enter an assessment on a phone (390×844)', async () => {
+      const list = await compoundsJson(officer.context, base);
+      const target = list.find((c) => c.company) ?? list[0];
+      let url = null;
+      for (const p of [`/compounds/${target.id}/assessments/new`, `/assessments/new?compound=${target.id}`, '/assessments/new']) {
+        if ((await get(officer.context, `${base}${p}`)).status === 200) {
+          url = `${base}${p}`;
+          break;
+        }
+      }
+      skipUnless(url, 'the assessment entry page (/assessments/new)');
+      const phone = await login(browser, base, STREET_USER, {
+        viewport: { width: 390, height: 844 },
+        deviceScaleFactor: 2,
+        isMobile: true,
+        hasTouch: true,
+      });
+      const { page } = phone;
+      await page.goto(url);
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      check(width <= 390, `the assessment page is ${width}px wide on a 390px phone (scrolls sideways)`);
+      const form = await page.$('form[method=post]');
+      check(form, 'no form on the assessment page');
+      await fillRequired(form);
+      await shot(page, 'assessment-phone-filled');
+      await Promise.all([page.waitForNavigation(), form.$('button[type=submit], button:not([type])').then((b) => b.click())]);
+      await shot(page, 'assessment-phone-saved');
+      check(!(await page.$('.error')), `the assessment was refused: ${await page.textContent('.error').catch(() => '')}`);
+      await phone.context.close();
+    });
+
+    await flow('a resident answers a survey by link on a phone', async () => {
+      const list = await compoundsJson(officer.context, base);
+      const target = list.find((c) => c.company && c.households > 0);
+      check(target, 'no compound with a company and households in the demo street');
+      const year = new Date().getFullYear();
+      const half = new Date().getMonth() < 6 ? 'H1' : 'H2';
+      const out = anju('survey', 'new', '--compound', String(target.id), '--period', `${year}${half}`, '--rule', 'daqintala', '--tokens', '2');
+      const surveyId = out.match(/(?:编号|Survey) (\d+)/)?.[1];
+      const tokens = [...out.matchAll(/\/s\/([A-Za-z0-9_-]+)/g)].map((m) => m[1]);
+      check(surveyId && tokens.length === 2, `anju survey new printed no id or links:\n${out}`);
+      const context = await browser.newContext({
+        locale: 'zh-CN',
+        viewport: { width: 390, height: 844 },
+        deviceScaleFactor: 2,
+        isMobile: true,
+        hasTouch: true,
+      });
+      const page = await context.newPage();
+      const r = await page.goto(`${base}/s/${tokens[0]}`);
+      check(r.status() === 200, `/s/<token> answered ${r.status()}`);
+      check((await page.textContent('header')).includes(target.name), `the survey page does not name ${target.name}`);
+      // Submitting without choosing is refused with the question named, the comment kept.
+      await page.fill('textarea[name=comment]', '楼道很干净');
+      await Promise.all([page.waitForNavigation(), page.click('form button[type=submit]')]);
+      check(!(await page.$('.msg.ok')), 'an answer without 满意/不满意 was accepted');
+      check((await page.inputValue('textarea[name=comment]')) === '楼道很干净', 'the comment typed was lost');
+      await shot(page, 'survey-refused-without-choice');
+      await page.check('input[name=satisfied][value=yes]');
+      await page.selectOption('select[name=score]', '5');
+      await Promise.all([page.waitForNavigation(), page.click('form button[type=submit]')]);
+      await page.waitForSelector('.msg.ok');
+      await shot(page, 'survey-answered');
+      // The link works once.
+      await page.goto(`${base}/s/${tokens[0]}`);
+      check((await page.textContent('main')).includes('已使用'), 'a used link still offers the form');
+      check(!(await page.$('form')), 'a used link still shows the form');
+      await context.close();
+      const result = JSON.parse(anju('survey', 'result', surveyId, '--format', 'json'));
+      check(result.responses === 1 && result.satisfied === 1, `survey result after one answer: ${JSON.stringify(result)}`);
+    });
+
+    await flow('the dashboard changes after a change to the ledger', async () => {
+      skipUnless(dashboard, 'the dashboard (/dashboard or /)');
+      if (!importedName) {
+        // No web import ran: the office imports a file with the command line instead.
+        importedName = `命令行导入小区${Date.now() % 100000}`;
+        anju('import', 'ledger', ledgerCsv(importedName));
+      }
+      const after = await dashboardCards(officer.page, dashboard);
+      await shot(officer.page, 'dashboard-after');
+      const label = '小区数';
+      check(label in cardsBefore, `no ${label} card on the dashboard: ${JSON.stringify(cardsBefore)}`);
+      check(
+        number(after[label]) === number(cardsBefore[label]) + 1,
+        `${label}: ${cardsBefore[label]} before, ${after[label]} after importing one compound`,
+      );
+    });
+
+    await flow('a company user cannot open another company\'s compound (403)', async () => {
+      const company = await login(browser, base, COMPANY_USER);
+      try {
+        await shot(company.page, 'company-signed-in');
+        const own = await compoundsJson(company.context, base);
+        check(own.length > 0, 'the company user sees no compound');
+        const companies = new Set(own.map((c) => c.company));
+        check(companies.size === 1, `the company user sees compounds of ${[...companies].join('、')}`);
+        const all = await compoundsJson(officer.context, base);
+        const other = all.find((c) => c.company && !companies.has(c.company));
+        check(other, 'no compound of another company in the street');
+        check(!own.some((c) => c.id === other.id), 'another company\'s compound is in the company\'s list');
+        const ledger = await get(company.context, `${base}/ledger?q=${encodeURIComponent(other.name)}`);
+        check(ledger.status === 200 && !ledger.text.includes(`>${other.name}<`), 'the ledger search shows another company\'s compound');
+        // The JSON API says the same, with a stable code.
+        const apiMine = await get(company.context, `${base}/api/v1/compounds/${own[0].id}`);
+        if (apiMine.status !== 404) {
+          check(apiMine.status === 200, `GET /api/v1/compounds/{own} answered ${apiMine.status}`);
+          const apiTheirs = await get(company.context, `${base}/api/v1/compounds/${other.id}`);
+          check(apiTheirs.status === 403, `GET /api/v1/compounds/{other company's} answered ${apiTheirs.status}, not 403`);
+          check(JSON.parse(apiTheirs.text).code === 'forbidden', `403 body: ${apiTheirs.text}`);
+        }
+        const mine = await get(company.context, `${base}/compounds/${own[0].id}`);
+        skipUnless(mine.status !== 404, 'the compound page (/compounds/{id})');
+        check(mine.status === 200, `the company's own compound page answered ${mine.status}`);
+        const theirs = await company.page.goto(`${base}/compounds/${other.id}`);
+        await shot(company.page, 'company-forbidden');
+        check(theirs.status() === 403, `another company's compound page answered ${theirs.status()}, not 403`);
+      } finally {
+        await company.context.close();
+      }
+    });
+  } finally {
+    await browser.close();
+    server.child.kill('SIGINT');
+  }
+  console.log('\nbrowser tests:');
+  for (const r of results) console.log(`  ${r.status.toUpperCase().padEnd(4)}  ${r.name}${r.status === 'skip' ? ` — ${r.note}` : ''}`);
+  console.log(`screenshots: ${SHOTS}`);
+  const failed = results.filter((r) => r.status === 'fail').length;
+  if (failed) {
+    console.log(`${failed} failed`);
+    process.exitCode = 1;
+  } else {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});
