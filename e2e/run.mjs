@@ -260,9 +260,25 @@ async function main() {
       const form = await input.evaluateHandle((i) => i.form);
       await Promise.all([page.waitForNavigation(), form.asElement().$('button[type=submit], button:not([type])').then((b) => b.click())]);
       await shot(page, 'ledger-imported');
+      check((await page.textContent('main')).includes('新增 1'), 'the import report does not say 新增 1');
       const found = await compoundsJson(officer.context, base, `?q=${encodeURIComponent(name)}`);
       check(found.length === 1, `after the web import /api/v1/compounds?q=${name} lists ${found.length}`);
       importedName = name;
+      // All or nothing: a file with one good and one bad row changes nothing and names the problem.
+      const good = `${name}乙`;
+      const bad = path.join(tmp, 'bad.csv');
+      fs.writeFileSync(bad, fs.readFileSync(ledgerCsv(good), 'utf8') + `2,${name}丙,${STREET},,路2号,2005,900,1,很多,2,无物业,,无\n`);
+      await page.goto(importUrl);
+      const input2 = await page.waitForSelector('input[type=file]');
+      await input2.setInputFiles(bad);
+      const form2 = await input2.evaluateHandle((i) => i.form);
+      await Promise.all([page.waitForNavigation(), form2.asElement().$('button[type=submit], button:not([type])').then((b) => b.click())]);
+      await shot(page, 'ledger-import-refused');
+      const report = await page.textContent('main');
+      check(report.includes('总户数'), `the refusal does not name the column 总户数: ${report.slice(0, 400)}`);
+      check(!report.includes('新增 1'), 'a file with a bad row was reported as imported');
+      const none = await compoundsJson(officer.context, base, `?q=${encodeURIComponent(good)}`);
+      check(none.length === 0, 'the good row of a refused file was imported');
     });
 
     await flow('advance a compound on its page, with evidence', async () => {
@@ -310,32 +326,60 @@ async function main() {
     await flow('enter an assessment on a phone (390×844)', async () => {
       const list = await compoundsJson(officer.context, base);
       const target = list.find((c) => c.company) ?? list[0];
-      let url = null;
-      for (const p of [`/compounds/${target.id}/assessments/new`, `/assessments/new?compound=${target.id}`, '/assessments/new']) {
-        if ((await get(officer.context, `${base}${p}`)).status === 200) {
-          url = `${base}${p}`;
-          break;
-        }
-      }
-      skipUnless(url, 'the assessment entry page (/assessments/new)');
+      const url = `${base}/assessments/new?compound=${target.id}`;
+      skipUnless((await get(officer.context, url)).status !== 404, 'the assessment entry page (/assessments/new)');
       const phone = await login(browser, base, STREET_USER, {
         viewport: { width: 390, height: 844 },
         deviceScaleFactor: 2,
         isMobile: true,
         hasTouch: true,
       });
-      const { page } = phone;
-      await page.goto(url);
-      const width = await page.evaluate(() => document.documentElement.scrollWidth);
-      check(width <= 390, `the assessment page is ${width}px wide on a 390px phone (scrolls sideways)`);
-      const form = await page.$('form[method=post]');
-      check(form, 'no form on the assessment page');
-      await fillRequired(form);
-      await shot(page, 'assessment-phone-filled');
-      await Promise.all([page.waitForNavigation(), form.$('button[type=submit], button:not([type])').then((b) => b.click())]);
-      await shot(page, 'assessment-phone-saved');
-      check(!(await page.$('.error')), `the assessment was refused: ${await page.textContent('.error').catch(() => '')}`);
-      await phone.context.close();
+      try {
+        const { page } = phone;
+        const r = await page.goto(url);
+        check(r.status() === 200, `${url} answered ${r.status()}`);
+        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        check(width <= 390, `the assessment page is ${width}px wide on a 390px phone (scrolls sideways)`);
+        const form = await page.$('form#assess-form');
+        check(form, 'no form#assess-form on the assessment page');
+        const year = new Date().getFullYear();
+        await form.$('input[name=period]').then((i) => i.fill(`${year}${new Date().getMonth() < 6 ? 'H1' : 'H2'}`));
+        // Two taps on the + button of the first deduction that may count twice: the running
+        // total drops, the same as typing 2.
+        const totalBefore = number(await page.textContent('#running-total'));
+        let card = null;
+        for (const d of await form.$$('section.item:not([data-satisfaction]) .ded')) {
+          const max = await d.$eval('input', (i) => i.max);
+          if (max === '' || Number(max) >= 2) {
+            card = d;
+            break;
+          }
+        }
+        check(card, 'no deduction on the form can count twice');
+        const item = (await card.evaluate((d) => d.closest('section.item').querySelector('h3').textContent)).split('.')[0].trim();
+        const plus = await card.$('button.plus');
+        await plus.tap();
+        await plus.tap();
+        const taps = await card.$eval('input', (i) => i.value);
+        check(taps === '2', `two taps on + made ${taps}`);
+        const totalAfter = number(await page.textContent('#running-total'));
+        check(totalAfter < totalBefore, `running total ${totalBefore} → ${totalAfter} after two deductions`);
+        const rate = await form.$('input[name=rate]');
+        if (rate) await rate.fill('90%');
+        const png = path.join(tmp, 'photo.png');
+        fs.writeFileSync(png, Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64'));
+        await form.$(`input[type=file][name="photo.${item}"]`).then((i) => i.setInputFiles(png));
+        await shot(page, 'assessment-phone-filled');
+        await Promise.all([page.waitForNavigation(), form.$('button[name=action][value=submit]').then((b) => b.tap())]);
+        await shot(page, 'assessment-phone-saved');
+        const refused = await page.$('#form-error, .error');
+        check(!refused, `the assessment was refused: ${refused && (await refused.textContent())}`);
+        check(/^\/assessments\/\d+$/.test(new URL(page.url()).pathname), `after saving the browser is at ${page.url()}`);
+        check((await page.textContent(`#item-${item}`)).includes('× 2'), `the scorecard's item ${item} does not show the two deductions`);
+        console.log(`      ${target.name}: ${(await page.textContent('#status')).trim()}, total ${(await page.textContent('#total')).trim()}`);
+      } finally {
+        await phone.context.close();
+      }
     });
 
     await flow('a resident answers a survey by link on a phone', async () => {

@@ -34,6 +34,8 @@ const BENCH_USER: &str = "bench-web";
 const DASHBOARD_P99_MS: f64 = 100.0;
 const LEDGER_P99_MS: f64 = 50.0;
 const MIN_RPS: f64 = 1000.0;
+/// A request unanswered this long counts as an error.
+const READ_TIMEOUT: Duration = Duration::from_secs(60);
 
 #[derive(Args)]
 pub struct BenchWebArgs {
@@ -299,7 +301,7 @@ impl Conn {
     fn open(addr: &str) -> std::io::Result<Conn> {
         let s = TcpStream::connect(addr)?;
         s.set_nodelay(true)?;
-        s.set_read_timeout(Some(Duration::from_secs(60)))?;
+        s.set_read_timeout(Some(READ_TIMEOUT))?;
         Ok(Conn {
             reader: BufReader::new(s),
         })
@@ -626,7 +628,15 @@ fn client(
             }
             Err(e) => {
                 out[k].errors += 1;
-                first_error.get_or_insert_with(|| format!("GET {}: {e}", routes[k]));
+                let what = if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) {
+                    format!("no answer within {} s", READ_TIMEOUT.as_secs())
+                } else {
+                    e.to_string()
+                };
+                first_error.get_or_insert_with(|| format!("GET {}: {what}", routes[k]));
             }
         }
     }

@@ -122,16 +122,26 @@ pub fn run(cmd: Cmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
                     load_demo(&store, lang).await?;
                     crate::cmd_user::ensure_demo_accounts(&store, lang).await?;
                 }
+                let mut state = anju_web::AppState::new(store, a.demo);
+                state.auth.secure_cookies = a.secure_cookies;
+                state.auth.idle_timeout = jiff::SignedDuration::from_mins(a.idle_minutes.max(1));
+                // Bind first: "serving" is printed only once the port really accepts.
+                let listener = tokio::net::TcpListener::bind(("127.0.0.1", a.port))
+                    .await
+                    .with_context(|| {
+                        format!(
+                            "{} 127.0.0.1:{}",
+                            lang.pick("无法监听端口", "cannot listen on"),
+                            a.port
+                        )
+                    })?;
                 println!(
                     "{} http://127.0.0.1:{}/  ({})",
                     lang.pick("安居已启动：", "Anju is serving at"),
                     a.port,
                     lang.pick("Ctrl-C 停止", "Ctrl-C stops")
                 );
-                let mut state = anju_web::AppState::new(store, a.demo);
-                state.auth.secure_cookies = a.secure_cookies;
-                state.auth.idle_timeout = jiff::SignedDuration::from_mins(a.idle_minutes.max(1));
-                anju_web::serve(state, a.port).await?;
+                anju_web::serve_on(listener, state).await?;
                 Ok(ExitCode::SUCCESS)
             }
             Cmd::Bench(crate::BenchCmd::Import(a)) => bench_import(a, lang).await,

@@ -449,7 +449,7 @@ pub fn run_survey(c: SurveyCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
 
 #[derive(Subcommand)]
 pub enum FeesCmd {
-    /// 导入收缴表（.xlsx/.xls/.csv：小区名称、所属街道、月份、应收、实收）/ import a fee sheet
+    /// 导入收缴表（.xlsx/.xls/.csv：小区名称、所属街道、[户号]、月份、应收、实收；有户号列即为按户明细）/ import a fee sheet (per household when it has a 户号 column)
     Import {
         /// 文件 / file
         file: std::path::PathBuf,
@@ -469,6 +469,21 @@ pub enum FeesCmd {
         /// 实收（元）/ collected (yuan)
         #[arg(long)]
         collected: String,
+    },
+    /// 按户明细：某月各户应收、实收与欠费 / per-household detail of a month, with arrears
+    Households {
+        #[arg(long)]
+        compound: String,
+        #[arg(long)]
+        street: Option<String>,
+        /// 月份 / month (2026-01)
+        #[arg(long)]
+        month: String,
+        /// 只列欠费户 / only households in arrears
+        #[arg(long)]
+        arrears: bool,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
     },
     /// 收缴率 / collection rate
     Rate {
@@ -518,6 +533,7 @@ pub fn run_fees(c: FeesCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
                 };
                 let all = store.list_compounds(&CompoundFilter::default()).await?;
                 let mut inputs = Vec::new();
+                let mut households = Vec::new();
                 let mut problems = Vec::new();
                 for r in &rows {
                     let found: Vec<_> = all
@@ -528,12 +544,21 @@ pub fn run_fees(c: FeesCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
                         })
                         .collect();
                     match found.as_slice() {
-                        [one] => inputs.push(FeeInput {
-                            compound_id: one.id,
-                            month: r.month,
-                            billed: r.billed,
-                            collected: r.collected,
-                        }),
+                        [one] => match &r.household {
+                            Some(h) => households.push(anju_store::HouseholdFeeInput {
+                                compound_id: one.id,
+                                household: h.clone(),
+                                month: r.month,
+                                billed: r.billed,
+                                collected: r.collected,
+                            }),
+                            None => inputs.push(FeeInput {
+                                compound_id: one.id,
+                                month: r.month,
+                                billed: r.billed,
+                                collected: r.collected,
+                            }),
+                        },
                         [] => problems.push(match lang {
                             Lang::Zh => format!("第 {} 行：台账中没有小区“{}”", r.row, r.compound),
                             Lang::En => {
@@ -565,6 +590,36 @@ pub fn run_fees(c: FeesCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
                         eprintln!("{p}");
                     }
                     return Ok(ExitCode::from(1));
+                }
+                if !households.is_empty() {
+                    let sum = store
+                        .import_household_fees(&cli_actor(), &households)
+                        .await?;
+                    match lang {
+                        Lang::Zh => println!(
+                            "已导入按户明细 {} 行：新增 {}，更新 {}，未变 {}；据此汇总小区月度合计 {} 个（新增 {}，更新 {}，未变 {}）",
+                            rows.len(),
+                            sum.households.inserted,
+                            sum.households.updated,
+                            sum.households.unchanged,
+                            sum.months.inserted + sum.months.updated + sum.months.unchanged,
+                            sum.months.inserted,
+                            sum.months.updated,
+                            sum.months.unchanged
+                        ),
+                        Lang::En => println!(
+                            "{} household rows imported: {} new, {} updated, {} unchanged; {} compound months summed from them ({} new, {} updated, {} unchanged)",
+                            rows.len(),
+                            sum.households.inserted,
+                            sum.households.updated,
+                            sum.households.unchanged,
+                            sum.months.inserted + sum.months.updated + sum.months.unchanged,
+                            sum.months.inserted,
+                            sum.months.updated,
+                            sum.months.unchanged
+                        ),
+                    }
+                    return Ok(ExitCode::SUCCESS);
                 }
                 let sum = store.import_fees(&cli_actor(), &inputs).await?;
                 match lang {
@@ -621,6 +676,78 @@ pub fn run_fees(c: FeesCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
                         m.collected.display_yuan()
                     ),
                 }
+            }
+            FeesCmd::Households {
+                compound,
+                street,
+                month,
+                arrears,
+                format,
+            } => {
+                let cp = find_compound(&store, &compound, street.as_deref(), lang).await?;
+                let m = Month::parse(&month).map_err(|e| fee_err(e, lang))?;
+                let range = MonthRange::new(m, m).map_err(|e| fee_err(e, lang))?;
+                let list: Vec<_> = store
+                    .household_fees(cp.id, Some(range))
+                    .await?
+                    .into_iter()
+                    .filter(|h| !arrears || h.arrears().0 > 0)
+                    .collect();
+                if format == Format::Json {
+                    let out: Vec<_> = list
+                        .iter()
+                        .map(|h| {
+                            serde_json::json!({
+                                "household": h.household,
+                                "month": h.month.to_string(),
+                                "billed_fen": h.billed.0,
+                                "collected_fen": h.collected.0,
+                                "arrears_fen": h.arrears().0,
+                            })
+                        })
+                        .collect();
+                    println!("{}", serde_json::to_string_pretty(&out)?);
+                    return Ok(ExitCode::SUCCESS);
+                }
+                if list.is_empty() {
+                    println!(
+                        "{}",
+                        lang.pick(
+                            "该月没有按户明细（或没有欠费户）",
+                            "no per-household detail for that month (or nobody in arrears)"
+                        )
+                    );
+                    return Ok(ExitCode::SUCCESS);
+                }
+                let mut rows = vec![vec![
+                    lang.pick("户号", "Household").to_string(),
+                    lang.pick("应收（元）", "Billed (yuan)").into(),
+                    lang.pick("实收（元）", "Collected (yuan)").into(),
+                    lang.pick("欠费（元）", "Arrears (yuan)").into(),
+                ]];
+                let (mut b, mut c, mut a) = (0i64, 0i64, 0i64);
+                for h in &list {
+                    b += h.billed.0;
+                    c += h.collected.0;
+                    a += h.arrears().0;
+                    rows.push(vec![
+                        h.household.clone(),
+                        h.billed.grouped(),
+                        h.collected.grouped(),
+                        h.arrears().grouped(),
+                    ]);
+                }
+                rows.push(vec![
+                    match lang {
+                        Lang::Zh => format!("合计（{} 户）", list.len()),
+                        Lang::En => format!("Total ({} households)", list.len()),
+                    },
+                    anju_core::Fen(b).grouped(),
+                    anju_core::Fen(c).grouped(),
+                    anju_core::Fen(a).grouped(),
+                ]);
+                println!("{} {m}", cp.compound.name);
+                print!("{}", render_table(&rows));
             }
             FeesCmd::Rate {
                 compound,

@@ -4,6 +4,7 @@ use anju_core::Lang;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+mod cmd_bench_funding;
 mod cmd_bench_web;
 mod cmd_budget;
 mod cmd_company;
@@ -129,6 +130,8 @@ pub enum BenchCmd {
     Subsidy(cmd_policy::BenchSubsidyArgs),
     /// 网页压测：10 万小区、50 个并发客户端 / the web app under load (dashboard and ledger)
     Web(cmd_bench_web::BenchWebArgs),
+    /// 补贴计算 + 调度表：10 万小区、3 年 / subsidy runs and the 调度表 for 100,000 compounds
+    Funding(cmd_bench_funding::BenchFundingArgs),
 }
 
 fn main() -> ExitCode {
@@ -147,6 +150,7 @@ fn main() -> ExitCode {
         Cmd::Rubric(c) => cmd_rubric::run(c, lang),
         Cmd::Bench(BenchCmd::Subsidy(a)) => cmd_policy::run_bench(a, lang),
         Cmd::Bench(BenchCmd::Web(a)) => cmd_bench_web::run(a, &cli.database_url, lang),
+        Cmd::Bench(BenchCmd::Funding(a)) => cmd_bench_funding::run(a, lang),
         Cmd::Compound(c) => cmd_path::run_compound(c, &cli.database_url, lang),
         Cmd::Contract(c) => cmd_path::run_contract(c, &cli.database_url, lang),
         Cmd::Selection(c) => cmd_path::run_selection(c, &cli.database_url, lang),

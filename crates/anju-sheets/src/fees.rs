@@ -1,6 +1,7 @@
 //! 物业费收缴表: billed (应收) and collected (实收) per compound per month, from .xlsx/.xls/.csv.
 //!
-//! Columns (header variants accepted): 小区名称, 所属街道 (optional), 月份, 应收, 实收. Every row
+//! Columns (header variants accepted): 小区名称, 所属街道 (optional), 户号 (optional: a sheet with
+//! it is per-household detail, 按户明细, and every row needs one), 月份, 应收, 实收. Every row
 //! is checked first; any problem fails the whole file with every problem listed (row, column,
 //! reason in Chinese and English), like the ledger import.
 
@@ -19,6 +20,8 @@ pub struct FeeSheetRow {
     pub row: usize,
     pub compound: String,
     pub street: Option<String>,
+    /// 户号 (楼-单元-室) when the sheet is per household.
+    pub household: Option<String>,
     pub month: Month,
     pub billed: Fen,
     pub collected: Fen,
@@ -28,6 +31,7 @@ pub struct FeeSheetRow {
 enum Col {
     Compound,
     Street,
+    Household,
     Month,
     Billed,
     Collected,
@@ -41,6 +45,9 @@ fn match_fee_header(h: &str) -> Option<Col> {
     match h.as_str() {
         "小区名称" | "小区" | "小区名" | "项目名称" => Some(Col::Compound),
         "所属街道" | "街道" | "街道办事处" | "街道名称" => Some(Col::Street),
+        "户号" | "房号" | "房屋" | "门牌号" | "房间号" | "楼号单元室" | "楼栋单元房号" | "业主房号" => {
+            Some(Col::Household)
+        }
         "月份" | "月" | "年月" | "所属月份" | "收费月份" => Some(Col::Month),
         "应收" | "应收金额" | "应收物业费" | "应收款" | "应收费用" => {
             Some(Col::Billed)
@@ -52,9 +59,9 @@ fn match_fee_header(h: &str) -> Option<Col> {
     }
 }
 
-const HEADERS: [(Col, &str); 5] = [
+/// The columns a fee sheet must have (所属街道 and 户号 are optional).
+const HEADERS: [(Col, &str); 4] = [
     (Col::Compound, "小区名称"),
-    (Col::Street, "所属街道"),
     (Col::Month, "月份"),
     (Col::Billed, "应收"),
     (Col::Collected, "实收"),
@@ -160,7 +167,7 @@ fn parse_rows(rows: &[Vec<String>]) -> Result<Vec<FeeSheetRow>, LedgerError> {
     let pos = |col: Col| header.iter().position(|h| match_fee_header(h) == Some(col));
     let missing: Vec<String> = HEADERS
         .iter()
-        .filter(|(c, _)| *c != Col::Street && pos(*c).is_none())
+        .filter(|(c, _)| pos(*c).is_none())
         .map(|(_, n)| (*n).to_string())
         .collect();
     if !missing.is_empty() {
@@ -170,6 +177,7 @@ fn parse_rows(rows: &[Vec<String>]) -> Result<Vec<FeeSheetRow>, LedgerError> {
         });
     }
     let col_name = |i: usize| format!("{} ({})", header[i], crate::columns::column_letter(i));
+    let ph = pos(Col::Household);
     let (pc, ps, pm, pb, pcol) = (
         pos(Col::Compound).unwrap_or(0),
         pos(Col::Street),
@@ -233,17 +241,41 @@ fn parse_rows(rows: &[Vec<String>]) -> Result<Vec<FeeSheetRow>, LedgerError> {
         let billed = money(pb, "应收", "billed");
         let collected = money(pcol, "实收", "collected");
         let street = ps.map(get).filter(|s| !s.is_empty());
-        if let (Ok(month), Some(billed), Some(collected), false) =
-            (month, billed, collected, compound.is_empty())
+        let household = ph.map(get).filter(|s| !s.is_empty());
+        if let Some(p) = ph
+            && household.is_none()
         {
-            let key = (compound.clone(), street.clone(), month);
+            bad(
+                p,
+                "按户明细表每行都须填写户号".into(),
+                "a per-household sheet needs a household on every row".into(),
+            );
+        }
+        if let (Ok(month), Some(billed), Some(collected), false) = (
+            month,
+            billed,
+            collected,
+            compound.is_empty() || (ph.is_some() && household.is_none()),
+        ) {
+            let key = (compound.clone(), street.clone(), household.clone(), month);
             if let Some(first) = seen.insert(key, row) {
+                let (zh, en) = if household.is_some() {
+                    (
+                        format!("与第 {first} 行重复：同一户同一月份只能有一行"),
+                        format!("duplicates row {first}: one row per household and month"),
+                    )
+                } else {
+                    (
+                        format!("与第 {first} 行重复：同一小区同一月份只能有一行"),
+                        format!("duplicates row {first}: one row per compound and month"),
+                    )
+                };
                 problems.push(Problem {
                     row,
                     column: Some(col_name(pm)),
                     value: month.to_string(),
-                    reason_zh: format!("与第 {first} 行重复：同一小区同一月份只能有一行"),
-                    reason_en: format!("duplicates row {first}: one row per compound and month"),
+                    reason_zh: zh,
+                    reason_en: en,
                 });
                 continue;
             }
@@ -251,6 +283,7 @@ fn parse_rows(rows: &[Vec<String>]) -> Result<Vec<FeeSheetRow>, LedgerError> {
                 row,
                 compound,
                 street,
+                household,
                 month,
                 billed,
                 collected,
@@ -291,6 +324,20 @@ mod tests {
             p[0].render(anju_core::Lang::Zh)
                 .starts_with("第 2 行，月份 (B)")
         );
+        // Per-household detail: every row needs its 户号; one row per household and month.
+        let hh = "小区名称,户号,月份,应收,实收\n光明小区,1-1-101,2026-01,100,100\n光明小区,1-1-102,2026-01,100.50,0\n";
+        let rows = read_fee_sheet_bytes(hh.as_bytes(), FileKind::Csv).unwrap();
+        assert_eq!(rows[1].household.as_deref(), Some("1-1-102"));
+        assert_eq!(rows[1].billed, Fen(10_050));
+        let hh_bad = "小区名称,户号,月份,应收,实收\n光明小区,,2026-01,100,100\n光明小区,1-1-102,2026-01,1,0\n光明小区,1-1-102,2026-01,1,0\n";
+        let LedgerError::Problems(p) =
+            read_fee_sheet_bytes(hh_bad.as_bytes(), FileKind::Csv).unwrap_err()
+        else {
+            panic!("problems expected")
+        };
+        assert_eq!(p.len(), 2, "{p:?}");
+        assert!(p[0].render(anju_core::Lang::Zh).contains("须填写户号"));
+        assert!(p[1].render(anju_core::Lang::Zh).contains("与第 3 行重复：同一户"));
         let missing = "小区名称,月份,应收\n光明小区,2026-01,1\n";
         assert!(matches!(
             read_fee_sheet_bytes(missing.as_bytes(), FileKind::Csv),

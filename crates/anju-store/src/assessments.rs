@@ -293,8 +293,8 @@ async fn require_assignment(
     .fetch_optional(&mut *conn)
     .await?;
     if ok.is_none() {
-        return Err(StoreError::Invalid(format!(
-            "无权操作：第三方测评机构“{evaluator}”未受委托测评小区“{compound}”"
+        return Err(StoreError::Forbidden(format!(
+            "第三方测评机构“{evaluator}”未受委托测评小区“{compound}”"
         )));
     }
     Ok(())
@@ -687,8 +687,8 @@ impl Store {
     ) -> Result<Assessment> {
         let a = self.get_assessment(id).await?;
         if a.company_id != Some(as_company_id) {
-            return Err(StoreError::Invalid(format!(
-                "无权操作：只有小区“{}”的物业服务企业可以对本考核申诉",
+            return Err(StoreError::Forbidden(format!(
+                "只有小区“{}”的物业服务企业可以对本考核申诉",
                 a.compound
             )));
         }

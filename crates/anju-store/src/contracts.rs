@@ -89,11 +89,11 @@ pub struct DismissalProposal {
     pub note: Option<String>,
 }
 
-const CONTRACT_COLS: &str = "c.id, c.version, c.company_id, co.name, c.signer, c.signer_name, \
+pub(crate) const CONTRACT_COLS: &str = "c.id, c.version, c.company_id, co.name, c.signer, c.signer_name, \
      c.signed_on, c.entry_on, c.term_months, c.service_level, c.fee_multi_fen, c.fee_high_fen, \
      c.served_area, c.notice_on, c.filed_on, c.status, c.ended_on, c.end_kind, c.end_reason";
 
-fn contract_from_row(row: &sqlx::any::AnyRow) -> Result<ContractRecord> {
+pub(crate) fn contract_from_row(row: &sqlx::any::AnyRow) -> Result<ContractRecord> {
     let mut c = Cols::new(row);
     let corrupt = |what: &str| StoreError::Corrupt(what.to_string());
     let opt_date = |s: Option<String>| s.map(|s| parse_date(&s)).transpose();

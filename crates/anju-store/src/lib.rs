@@ -61,7 +61,10 @@ pub use evidence::{
     DEFAULT_EVIDENCE_DIR, EVIDENCE_MAX_BYTES, Evidence, EvidenceDir, check_upload, sha256_hex,
     sniff_mime,
 };
-pub use fees::{CollectionFigures, FeeImportSummary, FeeInput, FeeMonth};
+pub use fees::{
+    CollectionFigures, FeeImportSummary, FeeInput, FeeMonth, HouseholdFee, HouseholdFeeInput,
+    HouseholdImportSummary,
+};
 pub use ledger::{ApplySummary, LedgerImport};
 pub use lifecycle::{Lifecycle, StageRow, StepRecord, StepRequest};
 pub use patrols::{
@@ -72,7 +75,8 @@ pub use regions::{Region, RegionIds};
 pub use selections::{Registration, Selection, SelectionCompound};
 pub use signals::SignalScope;
 pub use subsidies::{
-    FundingPolicy, LineFilter, PayerShare, SubsidyAdjustment, SubsidyLine, SubsidyRun, SubsidyStep,
+    BenchFundingSeeded, FundingPolicy, LineFilter, PayerShare, SubsidyAdjustment, SubsidyLine,
+    SubsidyRun, SubsidyStep,
 };
 pub use surveys::{
     IssuedToken, NewSurvey, Survey, SurveyAnswer, SurveyResult, SurveyRule, TokenSurvey,

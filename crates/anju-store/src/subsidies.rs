@@ -20,10 +20,12 @@
 //! on the last period's results (Liaocheng: collection ≥ 80 %), else 0 with the reason.
 
 use crate::audit::{self, Actor, NewAudit, to_json};
-use crate::sql::{Cols, date_text, dyn_query, now_ts, parse_date};
+use crate::sql::{
+    Cols, Ph, Val, bind_all, date_text, dyn_query, now_ts, parse_date, rows_per_statement,
+};
 use crate::{ContractRecord, Region, Result, Store, StoreError};
 use anju_core::assessment::AssessmentStatus;
-use anju_core::fees::{Month, MonthRange};
+use anju_core::fees::{Collection, Month};
 use anju_core::funding::{self, Action, LineKind, LineStatus, RunPeriod};
 use anju_core::{Fen, Lang, ManagementMode, RegionLevel};
 use anju_policy::dates;
@@ -228,6 +230,7 @@ async fn fetch_line(conn: &mut AnyConnection, id: i64) -> Result<SubsidyLine> {
 }
 
 /// A line about to be written.
+#[derive(Clone)]
 struct NewLine {
     compound_id: i64,
     company_id: Option<i64>,
@@ -545,26 +548,13 @@ impl Store {
             .collect()
     }
 
-    /// The policy governing a street on a day: the street's own assignment, else its district's.
-    async fn policy_for(
-        &self,
-        all: &[FundingPolicy],
-        street_id: i64,
-        district_id: Option<i64>,
-        on: Date,
-    ) -> Option<String> {
-        let pick = |rid: i64| {
-            all.iter()
-                .filter(|f| f.region_id == rid && f.valid_from <= on)
-                .max_by_key(|f| f.valid_from)
-                .map(|f| f.policy_id.clone())
-        };
-        pick(street_id).or_else(|| district_id.and_then(pick))
-    }
-
     /// Runs the subsidy computation for every compound with a contract under `region_id` (a
     /// street or district) and `period`; supersedes the earlier run's draft lines (never a line
     /// already applied for or approved). Audited.
+    ///
+    /// The facts are read in bulk (a handful of statements per run, each over up to 500
+    /// compounds, never one per compound), the lines computed on every core, and written with
+    /// their audit in one transaction in multi-row INSERTs.
     pub async fn run_subsidies(
         &self,
         actor: &Actor,
@@ -581,6 +571,7 @@ impl Store {
                     entity: "region",
                     id: region_id,
                 })?;
+        let region_by_id: HashMap<i64, &Region> = regions.iter().map(|r| (r.id, r)).collect();
         let assignments = self.list_funding_policies().await?;
         let compounds = self
             .list_compounds(&crate::CompoundFilter {
@@ -589,30 +580,91 @@ impl Store {
                 ..Default::default()
             })
             .await?;
-        let contracts = self.list_contracts(None).await?;
-        let period_code = period.code();
-        let mut lines: Vec<NewLine> = Vec::new();
-        // Each policy is loaded once per run.
-        let mut policies: HashMap<String, Policy> = HashMap::new();
-        for sc in &compounds {
-            let serving: Vec<&ContractRecord> = contracts
-                .iter()
-                .filter(|k| k.compound_ids.contains(&sc.id))
-                .collect();
-            if serving.is_empty() {
-                continue;
-            }
-            let district_id = regions
-                .iter()
-                .find(|r| r.id == sc.street_id)
-                .and_then(|s| s.parent_id);
-            for k in serving {
-                let new = self
-                    .compute_line(sc, k, &assignments, district_id, period, &mut policies)
-                    .await?;
-                lines.extend(new);
+        let mut conn = self.pool.acquire().await?;
+        let contracts = all_contracts(&mut conn).await?;
+        // Each compound's contracts, newest first (the order the lines come in).
+        let mut serving: HashMap<i64, Vec<usize>> = HashMap::new();
+        for (i, k) in contracts.iter().enumerate() {
+            for cid in &k.compound_ids {
+                serving.entry(*cid).or_default().push(i);
             }
         }
+        let period_code = period.code();
+
+        // 1. What each compound's contract settles in this run (pure; policies loaded once).
+        let mut policies: HashMap<String, Policy> = HashMap::new();
+        let mut steps: Vec<Step<'_>> = Vec::new();
+        for sc in &compounds {
+            let Some(ks) = serving.get(&sc.id) else {
+                continue;
+            };
+            let district_id = region_by_id.get(&sc.street_id).and_then(|s| s.parent_id);
+            for &ki in ks {
+                let k = &contracts[ki];
+                steps.push(plan_line(
+                    sc,
+                    k,
+                    &assignments,
+                    district_id,
+                    period,
+                    &mut policies,
+                )?);
+            }
+        }
+
+        // 2. The facts those settlements need, in bulk.
+        let facts = self.load_facts(&mut conn, &mut steps).await?;
+        drop(conn);
+
+        // 3. The lines, computed in parallel, in the compounds' order.
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .clamp(1, 16);
+        let per = steps.len().div_ceil(threads).max(64);
+        let computed: Vec<Result<Vec<NewLine>>> = std::thread::scope(|s| {
+            let handles: Vec<_> = steps
+                .chunks(per)
+                .map(|part| {
+                    let facts = &facts;
+                    let policies = &policies;
+                    s.spawn(move || {
+                        part.iter()
+                            .map(|st| match st {
+                                Step::Done(v) => Ok(v.clone()),
+                                Step::Plan(p) => finish_line(p, policies, facts),
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        vec![Err(StoreError::Corrupt("补贴计算线程异常退出".into()))]
+                    })
+                })
+                .collect()
+        });
+        let mut lines: Vec<NewLine> = Vec::new();
+        for r in computed {
+            lines.extend(r?);
+        }
+        drop(steps);
+
+        // Names for the audit copies of the lines (as `fetch_line` would read them back).
+        let mut names: HashMap<i64, (&str, &str)> = HashMap::new();
+        for sc in &compounds {
+            let street = region_by_id
+                .get(&sc.street_id)
+                .map_or("", |r| r.name.as_str());
+            names.insert(sc.id, (sc.compound.name.as_str(), street));
+        }
+        let companies: HashMap<i64, &str> = contracts
+            .iter()
+            .map(|k| (k.company_id, k.company.as_str()))
+            .collect();
 
         let at = now_ts();
         let mut tx = self.begin_write().await?;
@@ -648,6 +700,7 @@ impl Store {
                 after: Some(format!("{{\"draft_lines_superseded\":{n}}}")),
             });
         }
+        audit::append(&mut tx, actor, &at, audits).await?;
         let row = sqlx::query(
             "INSERT INTO subsidy_runs (region_id, period, status, created_by, created_at) \
              VALUES ($1, $2, 'current', $3, $4) RETURNING id",
@@ -659,388 +712,246 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         let run_id = Cols::new(&row).i64()?;
-        for l in &lines {
-            let id = insert_line(&mut tx, Some(run_id), l, &at).await?;
-            let after = fetch_line(&mut tx, id).await?;
-            audits.push(NewAudit {
-                action: "insert",
-                entity: SUBSIDY_LINE,
-                entity_id: Some(id),
-                before: None,
-                after: Some(to_json(&after)?),
-            });
+        let ids = reserve_line_ids(&mut tx, lines.len()).await?;
+        let per = rows_per_statement(LINE_INSERT_COLS);
+        for (chunk, chunk_ids) in lines.chunks(per).zip(ids.chunks(per)) {
+            insert_lines(&mut tx, run_id, chunk, chunk_ids, &at).await?;
+            let mut chunk_audits = Vec::with_capacity(chunk.len());
+            for (l, &id) in chunk.iter().zip(chunk_ids) {
+                let (compound, street) = names.get(&l.compound_id).copied().unwrap_or_default();
+                let after = SubsidyLine {
+                    id,
+                    run_id: Some(run_id),
+                    compound_id: l.compound_id,
+                    compound: compound.to_string(),
+                    street: street.to_string(),
+                    company_id: l.company_id,
+                    company: l
+                        .company_id
+                        .and_then(|c| companies.get(&c))
+                        .map(|s| (*s).to_string()),
+                    contract_id: l.contract_id,
+                    kind: l.kind,
+                    policy_id: l.policy_id.clone(),
+                    period: l.period.clone(),
+                    period_start: l.days.map(|d| d.0),
+                    period_end: l.days.map(|d| d.1),
+                    eligible: l.eligible,
+                    amount: l.amount,
+                    retained: l.retained,
+                    approved: None,
+                    payers: l.payers.clone(),
+                    reason_zh: l.reason.as_ref().map(|r| r.0.clone()),
+                    reason_en: l.reason.as_ref().map(|r| r.1.clone()),
+                    explanation_zh: l.explanation.0.clone(),
+                    explanation_en: l.explanation.1.clone(),
+                    status: LineStatus::Draft,
+                    version: 1,
+                    created_at: at.clone(),
+                    updated_at: at.clone(),
+                };
+                chunk_audits.push(NewAudit {
+                    action: "insert",
+                    entity: SUBSIDY_LINE,
+                    entity_id: Some(id),
+                    before: None,
+                    after: Some(to_json(&after)?),
+                });
+            }
+            audit::append(&mut tx, actor, &at, chunk_audits).await?;
         }
-        audits.push(NewAudit {
-            action: "insert",
-            entity: SUBSIDY_RUN,
-            entity_id: Some(run_id),
-            before: None,
-            after: Some(format!(
-                "{{\"region\":{},\"period\":{},\"lines\":{}}}",
-                serde_json::to_string(&region.name).unwrap_or_default(),
-                serde_json::to_string(&period_code).unwrap_or_default(),
-                lines.len()
-            )),
-        });
-        audit::append(&mut tx, actor, &at, audits).await?;
+        audit::append(
+            &mut tx,
+            actor,
+            &at,
+            vec![NewAudit {
+                action: "insert",
+                entity: SUBSIDY_RUN,
+                entity_id: Some(run_id),
+                before: None,
+                after: Some(format!(
+                    "{{\"region\":{},\"period\":{},\"lines\":{}}}",
+                    serde_json::to_string(&region.name).unwrap_or_default(),
+                    serde_json::to_string(&period_code).unwrap_or_default(),
+                    lines.len()
+                )),
+            }],
+        )
+        .await?;
         tx.commit().await?;
         self.get_subsidy_run(run_id).await
     }
 
-    /// The lines one contract of one compound contributes to a run (none when the run settles
-    /// none of its policy periods).
-    async fn compute_line(
-        &self,
-        sc: &crate::StoredCompound,
-        k: &ContractRecord,
-        assignments: &[FundingPolicy],
-        district_id: Option<i64>,
-        period: RunPeriod,
-        policies: &mut HashMap<String, Policy>,
-    ) -> Result<Vec<NewLine>> {
-        let mut base = NewLineBase {
-            compound_id: sc.id,
-            company_id: Some(k.company_id),
-            contract_id: Some(k.id),
-            policy_id: None,
-            period: period.code(),
-        };
-        // The policy in force when the run's window (or the contract) starts.
-        let probe = period.window(k.signed_on).map_or(k.signed_on, |w| w.1);
-        let Some(policy_id) = self
-            .policy_for(assignments, sc.street_id, district_id, probe)
-            .await
-        else {
-            return Ok(vec![ineligible(
-                base,
-                None,
-                "未指定适用的补贴政策（anju funding policy set）".into(),
-                "no subsidy policy assigned (anju funding policy set)".into(),
-                None,
-            )]);
-        };
-        base.policy_id = Some(policy_id.clone());
-        if !policies.contains_key(&policy_id) {
-            let Some(src) = anju_policy::shipped(&policy_id) else {
-                return Err(StoreError::Corrupt(format!("政策 {policy_id}")));
+    /// Reads, for every planned settlement, the facts it needs: the management mode before
+    /// signing, the final assessments and the fee months of each settled period, the closed
+    /// surveys and the retention already held. Records each plan's slots in `steps`.
+    async fn load_facts(&self, conn: &mut AnyConnection, steps: &mut [Step<'_>]) -> Result<Facts> {
+        let mut mode_rows = Vec::new();
+        let mut period_rows = Vec::new();
+        let mut retained_rows = Vec::new();
+        let mut plan_no = 0_i64;
+        let mut slot = 0_usize;
+        let mut plan_compounds = std::collections::HashSet::new();
+        for st in steps.iter_mut() {
+            let Step::Plan(p) = st else {
+                continue;
             };
-            let loaded = anju_policy::load(src).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            policies.insert(policy_id.clone(), loaded);
+            p.plan_no = plan_no as usize;
+            p.slot0 = slot;
+            plan_compounds.insert(p.sc.id);
+            let before_signing = p.k.signed_on.yesterday().unwrap_or(p.k.signed_on);
+            mode_rows.push(vec![
+                Val::int(plan_no),
+                Val::int(p.sc.id),
+                Val::text(date_text(before_signing)),
+            ]);
+            for (_, ps, pe) in &p.selected {
+                let last_day = pe.yesterday().unwrap_or(*pe);
+                period_rows.push(vec![
+                    Val::int(slot as i64),
+                    Val::int(p.sc.id),
+                    Val::text(date_text(*ps)),
+                    Val::text(date_text(last_day)),
+                    Val::text(Month::of(*ps).to_string()),
+                    Val::text(Month::of(last_day).to_string()),
+                ]);
+                slot += 1;
+            }
+            if p.is_final {
+                retained_rows.push(vec![
+                    Val::int(plan_no),
+                    Val::int(p.sc.id),
+                    Val::int(p.k.id),
+                    Val::text(date_text(p.days.0)),
+                ]);
+            }
+            plan_no += 1;
         }
-        let policy = policies
-            .get(&policy_id)
-            .ok_or_else(|| StoreError::Corrupt(format!("政策 {policy_id}")))?;
-        let start = match policy.periods.from {
-            From::Signed => k.signed_on,
-            From::Entry => match k.entry_on {
-                Some(e) => e,
-                None => {
-                    return Ok(vec![ineligible(
-                        base,
-                        None,
-                        "缺少正式进场日期（政策自进场之日起计算）".into(),
-                        "no formal entry date (the policy counts from entry)".into(),
-                        None,
-                    )]);
-                }
-            },
-        };
-        let Some(window) = period.window(start) else {
-            return Ok(Vec::new());
-        };
-        let term_start = k.term_start();
-        let term_last = k.term_last_day();
-        let term_end_excl = term_last.tomorrow().unwrap_or(term_last);
-        let mut service_end = term_end_excl;
-        if let Some(e) = k.ended_on {
-            service_end = service_end.min(e.tomorrow().unwrap_or(e));
-        }
-        if let Some(t) = policy.effective_to {
-            service_end = service_end.min(t.tomorrow().unwrap_or(t));
-        }
-        let counted_from = policy.effective_from.map_or(start, |e| start.max(e));
-        let sched: Vec<(u32, Date, Date)> = schedule(policy, start, term_end_excl)
-            .into_iter()
-            .filter(|(_, s, e)| *s < service_end && *e > counted_from)
-            .collect();
-        let selected: Vec<(u32, Date, Date)> = sched
-            .iter()
-            .copied()
-            .filter(|(_, _, e)| funding::settles_in(e.yesterday().unwrap_or(*e), window))
-            .collect();
-        let (Some(first), Some(last)) = (selected.first().copied(), selected.last().copied())
-        else {
-            return Ok(Vec::new());
-        };
-        let days = (first.1, last.2.yesterday().unwrap_or(last.2));
-        let is_final = sched.last().map(|p| p.0) == Some(last.0);
-
-        // The facts.
-        let modes = self.mode_history(sc.id).await?;
-        let before_signing = k.signed_on.yesterday().unwrap_or(k.signed_on);
-        let mode = modes
-            .iter()
-            .filter(|m| m.since <= before_signing)
-            .max_by_key(|m| m.since)
-            .map(|m| m.mode)
-            .unwrap_or(sc.compound.mode);
-        let assessments = self
-            .list_assessments(&crate::AssessmentFilter {
-                compound_id: Some(sc.id),
-                ..Default::default()
-            })
-            .await?;
-        let surveys = self.list_surveys(Some(sc.id)).await?;
-        let mut results = Vec::new();
-        for (idx, ps, pe) in &selected {
-            let last_day = pe.yesterday().unwrap_or(*pe);
-            let a = assessments
-                .iter()
-                .filter(|a| a.status == AssessmentStatus::Final)
-                .filter(|a| *ps <= a.period.end && a.period.end <= last_day)
-                .max_by_key(|a| (a.period.end, a.id));
-            let range = MonthRange {
-                from: Month::of(*ps),
-                to: Month::of(last_day),
-            };
-            // Satisfaction: the latest closed, valid survey whose period ends in this one.
-            let mut satisfaction = None;
-            let mut best: Option<Date> = None;
-            for sv in surveys.iter().filter(|sv| sv.closed) {
-                let Some(sp) = anju_core::assessment::Period::parse(&sv.period) else {
-                    continue;
+        let plans = plan_no as usize;
+        let mut facts = Facts {
+            modes: vec![None; plans],
+            assessments: vec![None; slot],
+            fees: vec![
+                Collection {
+                    billed: Fen::ZERO,
+                    collected: Fen::ZERO,
+                    months: 0,
                 };
-                if sp.end < *ps || sp.end > last_day || best.is_some_and(|b| b > sp.end) {
-                    continue;
-                }
-                let r = self.survey_result(sv.id).await?;
-                if r.valid && r.rate.is_some() {
-                    satisfaction = r.rate;
-                    best = Some(sp.end);
-                }
-            }
-            let fees = self.collection(sc.id, range).await?;
-            let billed = fees.collection.billed;
-            results.push(PeriodResult {
-                period: *idx,
-                score: a.map(|a| a.score),
-                grade: a.and_then(|a| a.grade_code.as_deref().and_then(Grade::parse)),
-                evaluation_passed: a.and_then(|a| a.passed),
-                satisfaction,
-                collection_rate: fees.rate,
-                fees_total: (billed > Fen::ZERO).then(|| billed.to_yuan()),
-            });
-        }
-        let fee = k.fees.multi.or(k.fees.high).map(Fen::to_yuan);
-        let input = Input {
-            compound: anju_policy::CompoundFacts {
-                area_m2: Some(k.served_area.to_decimal()),
-                households: sc.compound.households,
-                built_year: sc.compound.built_year.and_then(|y| i16::try_from(y).ok()),
-                built: None,
-                status: Some(status_of(mode)),
-                in_renovation: Some(sc.compound.renovation),
-            },
-            contract: anju_policy::ContractFacts {
-                signed: Some(k.signed_on),
-                entry: k.entry_on,
-                term_years: None,
-                term_start: Some(term_start),
-                term_end: Some(term_last),
-                fee_per_m2_month: fee,
-                ended: Some(days.1.min(service_end.yesterday().unwrap_or(service_end))),
-            },
-            results: &results,
+                slot
+            ],
+            retained: vec![Fen::ZERO; plans],
+            surveys: HashMap::new(),
         };
-        // Only the settled periods count: start counting at the first of them; before the
-        // policy's last period the retention is not settled here (its condition is neutral).
-        let mut p = policy.clone();
-        p.effective_from = Some(counted_from.max(first.1));
-        if !is_final && let Some(ret) = p.retention.as_mut() {
-            ret.condition = anju_policy::policy::Requirement {
-                input: anju_policy::policy::ResultInput::Score,
-                test: anju_policy::policy::Test::Range(
-                    anju_policy::interval::RawInterval::parse("[0, +inf)")
-                        .and_then(|r| r.numeric())
-                        .map_err(StoreError::Corrupt)?,
-                ),
-                grades: Vec::new(),
-            };
+        if plans == 0 {
+            return Ok(facts);
         }
-        let mut outcome = match anju_policy::evaluate(&p, &input) {
-            Ok(o) => o,
-            Err(e) => {
-                return Ok(vec![ineligible(
-                    base,
-                    Some(days),
-                    missing_reason(&e, Lang::Zh),
-                    missing_reason(&e, Lang::En),
-                    None,
-                )]);
-            }
-        };
-        if !is_final {
-            outcome.release = None;
-            for po in &mut outcome.periods {
-                po.released = Fen::ZERO;
-                po.payable = po.payable_now;
-                po.by_payer = anju_policy::eval::split(po.payable, &p.weights);
-            }
-        }
-        let explain = |lang: Lang, o: &anju_policy::Outcome| -> String {
-            let mut v = anju_policy::explain::eligibility_lines(&p, o, lang);
-            for po in o.periods.iter().filter(|po| po.served.is_some()) {
-                v.extend(anju_policy::explain::period_lines(&p, o, po, lang));
-            }
-            join_lines(&v)
-        };
-        if !outcome.eligible {
-            let zh = explain(Lang::Zh, &outcome);
-            let en = explain(Lang::En, &outcome);
-            return Ok(vec![ineligible(
-                base,
-                Some(days),
-                "不符合补贴条件（见说明）".into(),
-                "not eligible (see the explanation)".into(),
-                Some((zh, en)),
-            )]);
-        }
-        let served: Vec<_> = outcome
-            .periods
-            .iter()
-            .filter(|po| po.served.is_some())
-            .collect();
-        let amount: Fen = served.iter().map(|po| po.payable_now).sum();
-        let retained: Fen = served.iter().map(|po| po.retained).sum();
-        let gate_failed: Vec<u32> = served
-            .iter()
-            .filter(|po| !po.gate_passed)
-            .map(|po| po.index)
-            .collect();
-        let reason = (!gate_failed.is_empty()).then(|| {
-            (
-                format!("考核未达到付款条件（第 {gate_failed:?} 期），本期不予支付"),
-                format!("the assessment gate was not met (period {gate_failed:?}): nothing paid"),
-            )
-        });
-        let zh = explain(Lang::Zh, &outcome);
-        let en = explain(Lang::En, &outcome);
-        let mut out = vec![NewLine {
-            compound_id: base.compound_id,
-            company_id: base.company_id,
-            contract_id: base.contract_id,
-            kind: LineKind::Subsidy,
-            policy_id: base.policy_id.clone(),
-            period: base.period.clone(),
-            days: Some(days),
-            eligible: amount > Fen::ZERO || gate_failed.is_empty(),
-            amount,
-            retained,
-            payers: payer_shares(&p, amount),
-            reason,
-            explanation: (zh, en),
-        }];
-        // The retention release, with the last period.
-        if is_final && let Some(rel) = outcome.release {
-            let earlier = self.retained_before(sc.id, k.id, days.0).await?;
-            let held = earlier + retained;
-            let passed = rel.check.passed;
-            let released = if passed { held } else { Fen::ZERO };
-            let observed = match rel.check.observed {
-                anju_policy::eval::ReqValue::Number(d) => anju_core::fees::percent_text(d),
-                anju_policy::eval::ReqValue::Grade(g) => g.zh().to_string(),
-                anju_policy::eval::ReqValue::Bool(b) => b.to_string(),
-            };
-            let cond = policy
-                .file
-                .retention
-                .as_ref()
-                .map(|r| (r.condition.text.clone(), r.condition.text_en.clone()))
-                .unwrap_or_default();
-            let head_zh = format!(
-                "预留金合计 {} 元 = 本行以前各期预留 {} 元 + 本期预留 {} 元；第 {} 期 {} {}：{}",
-                held.plain(),
-                earlier.plain(),
-                retained.plain(),
-                rel.period,
-                observed,
-                if passed { "满足" } else { "不满足" },
-                cond.0
-            );
-            let head_en = format!(
-                "Retention held {} = earlier lines {} + this period {}; period {} is {}: {} '{}'",
-                held.plain(),
-                earlier.plain(),
-                retained.plain(),
-                rel.period,
-                observed,
-                if passed { "meets" } else { "does not meet" },
-                cond.1
-            );
-            let tail_zh = if passed {
-                format!("→ 释放 {} 元", released.plain())
-            } else {
-                "→ 不再支付预留部分".to_string()
-            };
-            let tail_en = if passed {
-                format!("→ {} released", released.plain())
-            } else {
-                "→ the retention is not paid".to_string()
-            };
-            out.push(NewLine {
-                compound_id: base.compound_id,
-                company_id: base.company_id,
-                contract_id: base.contract_id,
-                kind: LineKind::RetentionRelease,
-                policy_id: base.policy_id.clone(),
-                period: base.period.clone(),
-                days: Some(days),
-                eligible: passed,
-                amount: released,
-                retained: Fen::ZERO,
-                payers: payer_shares(&p, released),
-                reason: (!passed).then(|| {
-                    (
-                        format!("{}：实际 {observed}，预留部分不予支付", cond.0),
-                        format!("{}: observed {observed}, retention withheld", cond.1),
-                    )
-                }),
-                explanation: (
-                    format!("{head_zh} {tail_zh}"),
-                    format!("{head_en} {tail_en}"),
-                ),
-            });
-        }
-        Ok(out)
-    }
-
-    /// Retention held on this compound's earlier subsidy lines of the same contract (not
-    /// superseded, ending before `before`).
-    async fn retained_before(
-        &self,
-        compound_id: i64,
-        contract_id: i64,
-        before: Date,
-    ) -> Result<Fen> {
-        let rows = sqlx::query(
-            "SELECT retained_fen, period_end FROM subsidy_lines WHERE compound_id = $1 \
-             AND contract_id = $2 AND kind = 'subsidy' AND status <> 'superseded' \
-             AND period_end IS NOT NULL",
+        // The mode on the day before signing: the latest period begun by then (ties: the last
+        // recorded).
+        let mut best_mode: Vec<Option<(Date, i64)>> = vec![None; plans];
+        for row in over_values(
+            conn,
+            "k, cid, d",
+            &mode_rows,
+            "SELECT r.k, m.id, m.mode, m.since FROM r JOIN compound_modes m \
+             ON m.compound_id = r.cid AND m.since <= r.d",
         )
-        .bind(compound_id)
-        .bind(contract_id)
-        .fetch_all(&self.pool)
-        .await?;
-        let mut sum = Fen::ZERO;
-        for row in &rows {
-            let mut c = Cols::new(row);
-            let fen = Fen(c.i64()?);
-            let end = parse_date(&c.string()?)?;
-            if end < before {
-                sum += fen;
+        .await?
+        {
+            let mut c = Cols::new(&row);
+            let k = usize::try_from(c.i64()?).map_err(|_| StoreError::Corrupt("序号".into()))?;
+            let id = c.i64()?;
+            let code = c.string()?;
+            let mode = ManagementMode::from_code(&code)
+                .ok_or_else(|| StoreError::Corrupt(format!("管理方式 '{code}'")))?;
+            let since = parse_date(&c.string()?)?;
+            if best_mode[k].is_none_or(|b| (since, id) > b) {
+                best_mode[k] = Some((since, id));
+                facts.modes[k] = Some(mode);
             }
         }
-        Ok(sum)
+        // The latest final assessment whose period ends inside each settled period.
+        let final_code = AssessmentStatus::Final.code();
+        for row in over_values(
+            conn,
+            "k, cid, a, b, ma, mb",
+            &period_rows,
+            &format!(
+                "SELECT r.k, a.id, a.period_end, a.score_e2, a.grade_code, a.passed FROM r \
+                 JOIN assessments a ON a.compound_id = r.cid AND a.status = '{final_code}' \
+                 AND a.period_end >= r.a AND a.period_end <= r.b"
+            ),
+        )
+        .await?
+        {
+            let mut c = Cols::new(&row);
+            let k = usize::try_from(c.i64()?).map_err(|_| StoreError::Corrupt("序号".into()))?;
+            let found = FinalAssessment {
+                id: c.i64()?,
+                end: parse_date(&c.string()?)?,
+                score: rust_decimal::Decimal::new(c.i64()?, 2).normalize(),
+                grade_code: c.opt_string()?,
+                passed: c.opt_i64()?.map(|v| v != 0),
+            };
+            let slot = &mut facts.assessments[k];
+            if slot
+                .as_ref()
+                .is_none_or(|b| (found.end, found.id) > (b.end, b.id))
+            {
+                *slot = Some(found);
+            }
+        }
+        // Billed and collected over each settled period's months.
+        for row in over_values(
+            conn,
+            "k, cid, a, b, ma, mb",
+            &period_rows,
+            "SELECT r.k, CAST(SUM(f.billed_fen) AS BIGINT), CAST(SUM(f.collected_fen) AS BIGINT), \
+             COUNT(*) FROM r JOIN fee_months f ON f.compound_id = r.cid AND f.month >= r.ma \
+             AND f.month <= r.mb GROUP BY r.k",
+        )
+        .await?
+        {
+            let mut c = Cols::new(&row);
+            let k = usize::try_from(c.i64()?).map_err(|_| StoreError::Corrupt("序号".into()))?;
+            facts.fees[k] = Collection {
+                billed: Fen(c.i64()?),
+                collected: Fen(c.i64()?),
+                months: c.u32()?,
+            };
+        }
+        // Retention held on the earlier subsidy lines of the same contract.
+        for row in over_values(
+            conn,
+            "k, cid, kid, d",
+            &retained_rows,
+            "SELECT r.k, l.retained_fen FROM r JOIN subsidy_lines l ON l.compound_id = r.cid \
+             AND l.contract_id = r.kid AND l.kind = 'subsidy' AND l.status <> 'superseded' \
+             AND l.period_end IS NOT NULL AND l.period_end < r.d",
+        )
+        .await?
+        {
+            let mut c = Cols::new(&row);
+            let k = usize::try_from(c.i64()?).map_err(|_| StoreError::Corrupt("序号".into()))?;
+            facts.retained[k] += Fen(c.i64()?);
+        }
+        // Closed surveys of the compounds, newest first, with their figures when valid.
+        let surveys = self.list_surveys(None).await?;
+        for sv in surveys.into_iter().filter(|sv| sv.closed) {
+            if !plan_compounds.contains(&sv.compound_id) {
+                continue;
+            }
+            let Some(sp) = anju_core::assessment::Period::parse(&sv.period) else {
+                continue;
+            };
+            let r = self.survey_result(sv.id).await?;
+            let rate = if r.valid { r.rate } else { None };
+            facts
+                .surveys
+                .entry(sv.compound_id)
+                .or_default()
+                .push((sp.end, rate));
+        }
+        Ok(facts)
     }
 
     /// A run with its lines.
@@ -1528,5 +1439,720 @@ fn level_zh(level: RegionLevel) -> &'static str {
         RegionLevel::District => "区县",
         RegionLevel::Street => "街道",
         RegionLevel::Community => "社区",
+    }
+}
+
+/// The policy governing a street on a day: the street's own assignment, else its district's.
+fn policy_for(
+    all: &[FundingPolicy],
+    street_id: i64,
+    district_id: Option<i64>,
+    on: Date,
+) -> Option<String> {
+    let pick = |rid: i64| {
+        all.iter()
+            .filter(|f| f.region_id == rid && f.valid_from <= on)
+            .max_by_key(|f| f.valid_from)
+            .map(|f| f.policy_id.clone())
+    };
+    pick(street_id).or_else(|| district_id.and_then(pick))
+}
+
+/// One contract of one compound in a run: its lines already (no policy, no entry date), or
+/// what it settles, waiting for the facts.
+enum Step<'a> {
+    Done(Vec<NewLine>),
+    Plan(Box<Plan<'a>>),
+}
+
+/// The policy periods one contract of one compound settles in a run.
+struct Plan<'a> {
+    sc: &'a crate::StoredCompound,
+    k: &'a ContractRecord,
+    base: NewLineBase,
+    policy_id: String,
+    term_start: Date,
+    term_last: Date,
+    service_end: Date,
+    counted_from: Date,
+    selected: Vec<(u32, Date, Date)>,
+    first: (u32, Date, Date),
+    days: (Date, Date),
+    is_final: bool,
+    /// This plan's number among the run's plans (its slot in [`Facts::modes`] and
+    /// [`Facts::retained`]).
+    plan_no: usize,
+    /// Its first settled period's slot in [`Facts::assessments`] and [`Facts::fees`].
+    slot0: usize,
+}
+
+/// A final assessment, as much of it as the run uses.
+#[derive(Clone)]
+struct FinalAssessment {
+    id: i64,
+    end: Date,
+    score: rust_decimal::Decimal,
+    grade_code: Option<String>,
+    passed: Option<bool>,
+}
+
+/// The facts a run reads, in bulk, by plan and by settled period.
+struct Facts {
+    modes: Vec<Option<ManagementMode>>,
+    assessments: Vec<Option<FinalAssessment>>,
+    fees: Vec<Collection>,
+    retained: Vec<Fen>,
+    /// Closed surveys by compound, newest first: (period end, rate when valid).
+    surveys: HashMap<i64, Vec<(Date, Option<rust_decimal::Decimal>)>>,
+}
+
+/// Every contract with its compounds, newest first: two statements.
+async fn all_contracts(conn: &mut AnyConnection) -> Result<Vec<ContractRecord>> {
+    let rows = dyn_query(format!(
+        "SELECT {} FROM contracts c JOIN companies co ON co.id = c.company_id ORDER BY c.id DESC",
+        crate::contracts::CONTRACT_COLS
+    ))
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out: Vec<ContractRecord> = rows
+        .iter()
+        .map(crate::contracts::contract_from_row)
+        .collect::<Result<_>>()?;
+    let at: HashMap<i64, usize> = out.iter().enumerate().map(|(i, k)| (k.id, i)).collect();
+    let links = sqlx::query(
+        "SELECT contract_id, compound_id FROM contract_compounds ORDER BY contract_id, compound_id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for row in &links {
+        let mut c = Cols::new(row);
+        let kid = c.i64()?;
+        let cid = c.i64()?;
+        if let Some(&i) = at.get(&kid) {
+            out[i].compound_ids.push(cid);
+        }
+    }
+    Ok(out)
+}
+
+/// Runs `select`, which reads the table `r (cols)`, over `rows` bound as a VALUES list, up to
+/// 500 rows a statement: how a run reads a fact for every compound in a few statements.
+async fn over_values(
+    conn: &mut AnyConnection,
+    cols: &str,
+    rows: &[Vec<Val>],
+    select: &str,
+) -> Result<Vec<AnyRow>> {
+    let width = cols.split(',').count();
+    let mut out = Vec::new();
+    for chunk in rows.chunks(rows_per_statement(width)) {
+        let mut ph = Ph::for_conn(conn);
+        let sql = format!(
+            "WITH r ({cols}) AS (VALUES {}) {select}",
+            ph.rows(chunk.len(), width)
+        );
+        let q = bind_all(dyn_query(sql), chunk.iter().flatten().cloned());
+        out.extend(q.fetch_all(&mut *conn).await?);
+    }
+    Ok(out)
+}
+
+/// Ids for `n` new lines, reserved inside the writing transaction (so the audit needs no
+/// read-back).
+async fn reserve_line_ids(conn: &mut AnyConnection, n: usize) -> Result<Vec<i64>> {
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    let count = i64::try_from(n).map_err(|_| StoreError::Invalid("补贴行过多".into()))?;
+    if conn.backend_name() == "SQLite" {
+        let row = sqlx::query("SELECT COALESCE(MAX(id), 0) FROM subsidy_lines")
+            .fetch_one(&mut *conn)
+            .await?;
+        let max = Cols::new(&row).i64()?;
+        Ok((max + 1..=max + count).collect())
+    } else {
+        let row = sqlx::query(
+            "SELECT json_agg(nextval(pg_get_serial_sequence('subsidy_lines', 'id')))::text \
+             FROM generate_series(1, $1)",
+        )
+        .bind(count)
+        .fetch_one(&mut *conn)
+        .await?;
+        let json = Cols::new(&row).string()?;
+        serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("编号无法读取：{e}")))
+    }
+}
+
+const LINE_INSERT_COLS: usize = 22;
+
+/// Writes a run's lines with the given ids in one multi-row INSERT.
+async fn insert_lines(
+    conn: &mut AnyConnection,
+    run_id: i64,
+    lines: &[NewLine],
+    ids: &[i64],
+    at: &str,
+) -> Result<()> {
+    if lines.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "INSERT INTO subsidy_lines (id, run_id, compound_id, company_id, contract_id, kind, \
+         policy_id, period, period_start, period_end, eligible, amount_fen, retained_fen, \
+         payers, reason_zh, reason_en, explanation_zh, explanation_en, status, version, \
+         created_at, updated_at) VALUES {}",
+        Ph::for_conn(conn).rows(lines.len(), LINE_INSERT_COLS)
+    );
+    let mut vals = Vec::with_capacity(lines.len() * LINE_INSERT_COLS);
+    for (l, &id) in lines.iter().zip(ids) {
+        vals.extend([
+            Val::int(id),
+            Val::int(run_id),
+            Val::int(l.compound_id),
+            Val::Int(l.company_id),
+            Val::Int(l.contract_id),
+            Val::text(l.kind.code()),
+            Val::Text(l.policy_id.clone()),
+            Val::text(l.period.clone()),
+            Val::Text(l.days.map(|d| date_text(d.0))),
+            Val::Text(l.days.map(|d| date_text(d.1))),
+            Val::flag(l.eligible),
+            Val::int(l.amount.0),
+            Val::int(l.retained.0),
+            Val::text(to_json(&l.payers)?),
+            Val::Text(l.reason.as_ref().map(|r| r.0.clone())),
+            Val::Text(l.reason.as_ref().map(|r| r.1.clone())),
+            Val::text(l.explanation.0.clone()),
+            Val::text(l.explanation.1.clone()),
+            Val::text(LineStatus::Draft.code()),
+            Val::int(1),
+            Val::text(at),
+            Val::text(at),
+        ]);
+    }
+    bind_all(dyn_query(sql), vals).execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// What one contract of one compound settles in a run (none when the run settles none of its
+/// policy periods), or its line already when it cannot be computed.
+fn plan_line<'a>(
+    sc: &'a crate::StoredCompound,
+    k: &'a ContractRecord,
+    assignments: &[FundingPolicy],
+    district_id: Option<i64>,
+    period: RunPeriod,
+    policies: &mut HashMap<String, Policy>,
+) -> Result<Step<'a>> {
+    let mut base = NewLineBase {
+        compound_id: sc.id,
+        company_id: Some(k.company_id),
+        contract_id: Some(k.id),
+        policy_id: None,
+        period: period.code(),
+    };
+    // The policy in force when the run's window (or the contract) starts.
+    let probe = period.window(k.signed_on).map_or(k.signed_on, |w| w.1);
+    let Some(policy_id) = policy_for(assignments, sc.street_id, district_id, probe) else {
+        return Ok(Step::Done(vec![ineligible(
+            base,
+            None,
+            "未指定适用的补贴政策（anju funding policy set）".into(),
+            "no subsidy policy assigned (anju funding policy set)".into(),
+            None,
+        )]));
+    };
+    base.policy_id = Some(policy_id.clone());
+    if !policies.contains_key(&policy_id) {
+        let Some(src) = anju_policy::shipped(&policy_id) else {
+            return Err(StoreError::Corrupt(format!("政策 {policy_id}")));
+        };
+        let loaded = anju_policy::load(src).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        policies.insert(policy_id.clone(), loaded);
+    }
+    let policy = policies
+        .get(&policy_id)
+        .ok_or_else(|| StoreError::Corrupt(format!("政策 {policy_id}")))?;
+    let start = match policy.periods.from {
+        From::Signed => k.signed_on,
+        From::Entry => match k.entry_on {
+            Some(e) => e,
+            None => {
+                return Ok(Step::Done(vec![ineligible(
+                    base,
+                    None,
+                    "缺少正式进场日期（政策自进场之日起计算）".into(),
+                    "no formal entry date (the policy counts from entry)".into(),
+                    None,
+                )]));
+            }
+        },
+    };
+    let Some(window) = period.window(start) else {
+        return Ok(Step::Done(Vec::new()));
+    };
+    let term_start = k.term_start();
+    let term_last = k.term_last_day();
+    let term_end_excl = term_last.tomorrow().unwrap_or(term_last);
+    let mut service_end = term_end_excl;
+    if let Some(e) = k.ended_on {
+        service_end = service_end.min(e.tomorrow().unwrap_or(e));
+    }
+    if let Some(t) = policy.effective_to {
+        service_end = service_end.min(t.tomorrow().unwrap_or(t));
+    }
+    let counted_from = policy.effective_from.map_or(start, |e| start.max(e));
+    let sched: Vec<(u32, Date, Date)> = schedule(policy, start, term_end_excl)
+        .into_iter()
+        .filter(|(_, s, e)| *s < service_end && *e > counted_from)
+        .collect();
+    let selected: Vec<(u32, Date, Date)> = sched
+        .iter()
+        .copied()
+        .filter(|(_, _, e)| funding::settles_in(e.yesterday().unwrap_or(*e), window))
+        .collect();
+    let (Some(first), Some(last)) = (selected.first().copied(), selected.last().copied()) else {
+        return Ok(Step::Done(Vec::new()));
+    };
+    let days = (first.1, last.2.yesterday().unwrap_or(last.2));
+    let is_final = sched.last().map(|p| p.0) == Some(last.0);
+    Ok(Step::Plan(Box::new(Plan {
+        sc,
+        k,
+        base,
+        policy_id,
+        term_start,
+        term_last,
+        service_end,
+        counted_from,
+        selected,
+        first,
+        days,
+        is_final,
+        plan_no: 0,
+        slot0: 0,
+    })))
+}
+
+/// The lines of a planned settlement, from the facts read in bulk.
+fn finish_line(
+    plan: &Plan<'_>,
+    policies: &HashMap<String, Policy>,
+    facts: &Facts,
+) -> Result<Vec<NewLine>> {
+    let Plan {
+        sc,
+        k,
+        base,
+        policy_id,
+        term_start,
+        term_last,
+        service_end,
+        counted_from,
+        selected,
+        first,
+        days,
+        is_final,
+        plan_no,
+        slot0,
+    } = plan;
+    let (sc, k, base) = (*sc, *k, base.clone());
+    let (term_start, term_last, service_end, counted_from) =
+        (*term_start, *term_last, *service_end, *counted_from);
+    let (first, days, is_final) = (*first, *days, *is_final);
+    let policy = policies
+        .get(policy_id)
+        .ok_or_else(|| StoreError::Corrupt(format!("政策 {policy_id}")))?;
+
+    // The facts.
+    let mode = facts
+        .modes
+        .get(*plan_no)
+        .copied()
+        .flatten()
+        .unwrap_or(sc.compound.mode);
+    let no_surveys = Vec::new();
+    let surveys = facts.surveys.get(&sc.id).unwrap_or(&no_surveys);
+    let mut results = Vec::new();
+    for (j, (idx, ps, pe)) in selected.iter().enumerate() {
+        let last_day = pe.yesterday().unwrap_or(*pe);
+        let a = facts.assessments.get(slot0 + j).and_then(Option::as_ref);
+        // Satisfaction: the latest closed, valid survey whose period ends in this one.
+        let mut satisfaction = None;
+        let mut best: Option<Date> = None;
+        for (end, rate) in surveys {
+            if *end < *ps || *end > last_day || best.is_some_and(|b| b > *end) {
+                continue;
+            }
+            if rate.is_some() {
+                satisfaction = *rate;
+                best = Some(*end);
+            }
+        }
+        let fees = facts.fees.get(slot0 + j).copied().unwrap_or(Collection {
+            billed: Fen::ZERO,
+            collected: Fen::ZERO,
+            months: 0,
+        });
+        let billed = fees.billed;
+        results.push(PeriodResult {
+            period: *idx,
+            score: a.map(|a| a.score),
+            grade: a.and_then(|a| a.grade_code.as_deref().and_then(Grade::parse)),
+            evaluation_passed: a.and_then(|a| a.passed),
+            satisfaction,
+            collection_rate: fees.rate().ok(),
+            fees_total: (billed > Fen::ZERO).then(|| billed.to_yuan()),
+        });
+    }
+    let fee = k.fees.multi.or(k.fees.high).map(Fen::to_yuan);
+    let input = Input {
+        compound: anju_policy::CompoundFacts {
+            area_m2: Some(k.served_area.to_decimal()),
+            households: sc.compound.households,
+            built_year: sc.compound.built_year.and_then(|y| i16::try_from(y).ok()),
+            built: None,
+            status: Some(status_of(mode)),
+            in_renovation: Some(sc.compound.renovation),
+        },
+        contract: anju_policy::ContractFacts {
+            signed: Some(k.signed_on),
+            entry: k.entry_on,
+            term_years: None,
+            term_start: Some(term_start),
+            term_end: Some(term_last),
+            fee_per_m2_month: fee,
+            ended: Some(days.1.min(service_end.yesterday().unwrap_or(service_end))),
+        },
+        results: &results,
+    };
+    // Only the settled periods count: start counting at the first of them; before the
+    // policy's last period the retention is not settled here (its condition is neutral).
+    let mut p = policy.clone();
+    p.effective_from = Some(counted_from.max(first.1));
+    if !is_final && let Some(ret) = p.retention.as_mut() {
+        ret.condition = anju_policy::policy::Requirement {
+            input: anju_policy::policy::ResultInput::Score,
+            test: anju_policy::policy::Test::Range(
+                anju_policy::interval::RawInterval::parse("[0, +inf)")
+                    .and_then(|r| r.numeric())
+                    .map_err(StoreError::Corrupt)?,
+            ),
+            grades: Vec::new(),
+        };
+    }
+    let mut outcome = match anju_policy::evaluate(&p, &input) {
+        Ok(o) => o,
+        Err(e) => {
+            return Ok(vec![ineligible(
+                base,
+                Some(days),
+                missing_reason(&e, Lang::Zh),
+                missing_reason(&e, Lang::En),
+                None,
+            )]);
+        }
+    };
+    if !is_final {
+        outcome.release = None;
+        for po in &mut outcome.periods {
+            po.released = Fen::ZERO;
+            po.payable = po.payable_now;
+            po.by_payer = anju_policy::eval::split(po.payable, &p.weights);
+        }
+    }
+    let explain = |lang: Lang, o: &anju_policy::Outcome| -> String {
+        let mut v = anju_policy::explain::eligibility_lines(&p, o, lang);
+        for po in o.periods.iter().filter(|po| po.served.is_some()) {
+            v.extend(anju_policy::explain::period_lines(&p, o, po, lang));
+        }
+        join_lines(&v)
+    };
+    if !outcome.eligible {
+        let zh = explain(Lang::Zh, &outcome);
+        let en = explain(Lang::En, &outcome);
+        return Ok(vec![ineligible(
+            base,
+            Some(days),
+            "不符合补贴条件（见说明）".into(),
+            "not eligible (see the explanation)".into(),
+            Some((zh, en)),
+        )]);
+    }
+    let served: Vec<_> = outcome
+        .periods
+        .iter()
+        .filter(|po| po.served.is_some())
+        .collect();
+    let amount: Fen = served.iter().map(|po| po.payable_now).sum();
+    let retained: Fen = served.iter().map(|po| po.retained).sum();
+    let gate_failed: Vec<u32> = served
+        .iter()
+        .filter(|po| !po.gate_passed)
+        .map(|po| po.index)
+        .collect();
+    let reason = (!gate_failed.is_empty()).then(|| {
+        (
+            format!("考核未达到付款条件（第 {gate_failed:?} 期），本期不予支付"),
+            format!("the assessment gate was not met (period {gate_failed:?}): nothing paid"),
+        )
+    });
+    let zh = explain(Lang::Zh, &outcome);
+    let en = explain(Lang::En, &outcome);
+    let mut out = vec![NewLine {
+        compound_id: base.compound_id,
+        company_id: base.company_id,
+        contract_id: base.contract_id,
+        kind: LineKind::Subsidy,
+        policy_id: base.policy_id.clone(),
+        period: base.period.clone(),
+        days: Some(days),
+        eligible: amount > Fen::ZERO || gate_failed.is_empty(),
+        amount,
+        retained,
+        payers: payer_shares(&p, amount),
+        reason,
+        explanation: (zh, en),
+    }];
+    // The retention release, with the last period.
+    if is_final && let Some(rel) = outcome.release {
+        let earlier = facts.retained.get(*plan_no).copied().unwrap_or(Fen::ZERO);
+        let held = earlier + retained;
+        let passed = rel.check.passed;
+        let released = if passed { held } else { Fen::ZERO };
+        let observed = match rel.check.observed {
+            anju_policy::eval::ReqValue::Number(d) => anju_core::fees::percent_text(d),
+            anju_policy::eval::ReqValue::Grade(g) => g.zh().to_string(),
+            anju_policy::eval::ReqValue::Bool(b) => b.to_string(),
+        };
+        let cond = policy
+            .file
+            .retention
+            .as_ref()
+            .map(|r| (r.condition.text.clone(), r.condition.text_en.clone()))
+            .unwrap_or_default();
+        let head_zh = format!(
+            "预留金合计 {} 元 = 本行以前各期预留 {} 元 + 本期预留 {} 元；第 {} 期 {} {}：{}",
+            held.plain(),
+            earlier.plain(),
+            retained.plain(),
+            rel.period,
+            observed,
+            if passed { "满足" } else { "不满足" },
+            cond.0
+        );
+        let head_en = format!(
+            "Retention held {} = earlier lines {} + this period {}; period {} is {}: {} '{}'",
+            held.plain(),
+            earlier.plain(),
+            retained.plain(),
+            rel.period,
+            observed,
+            if passed { "meets" } else { "does not meet" },
+            cond.1
+        );
+        let tail_zh = if passed {
+            format!("→ 释放 {} 元", released.plain())
+        } else {
+            "→ 不再支付预留部分".to_string()
+        };
+        let tail_en = if passed {
+            format!("→ {} released", released.plain())
+        } else {
+            "→ the retention is not paid".to_string()
+        };
+        out.push(NewLine {
+            compound_id: base.compound_id,
+            company_id: base.company_id,
+            contract_id: base.contract_id,
+            kind: LineKind::RetentionRelease,
+            policy_id: base.policy_id.clone(),
+            period: base.period.clone(),
+            days: Some(days),
+            eligible: passed,
+            amount: released,
+            retained: Fen::ZERO,
+            payers: payer_shares(&p, released),
+            reason: (!passed).then(|| {
+                (
+                    format!("{}：实际 {observed}，预留部分不予支付", cond.0),
+                    format!("{}: observed {observed}, retention withheld", cond.1),
+                )
+            }),
+            explanation: (
+                format!("{head_zh} {tail_zh}"),
+                format!("{head_en} {tail_en}"),
+            ),
+        });
+    }
+    Ok(out)
+}
+
+/// What [`Store::bench_seed_funding`] wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BenchFundingSeeded {
+    pub contracts: u64,
+    pub assessments: u64,
+    pub fee_months: u64,
+}
+
+impl Store {
+    /// BENCHMARK ONLY (`anju bench funding`), never called by the application: gives every
+    /// compound without a contract a 3-year-style contract signed on `signed_on` (served by its
+    /// ledger company, else `fallback_company_id`), a closed 无物业 mode period before it (so a
+    /// takeover policy finds it eligible), one *final* assessment per contract year (scores
+    /// 80–99) and `years × 12` fee months (collection 70–100 %), all generated in SQL
+    /// (`INSERT … SELECT`) without audit or workflow. Real data enters through
+    /// `sign_contract`, the assessment workflow and the fee import, which check and audit every
+    /// row. Refuses anything but SQLite (it writes explicit ids).
+    pub async fn bench_seed_funding(
+        &self,
+        signed_on: Date,
+        years: u32,
+        fallback_company_id: i64,
+    ) -> Result<BenchFundingSeeded> {
+        if !matches!(self.engine, crate::Engine::Sqlite) {
+            return Err(StoreError::refused(
+                "基准数据只写入 SQLite 基准库",
+                "benchmark data is written to a SQLite bench database only",
+            ));
+        }
+        if !(1..=10).contains(&years) {
+            return Err(StoreError::refused(
+                "年数须在 1–10 之间",
+                "years must be between 1 and 10",
+            ));
+        }
+        let at = now_ts();
+        let signed = date_text(signed_on);
+        let term_months = i64::from(years) * 12;
+        let mut tx = self.begin_write().await?;
+        let off = Cols::new(
+            &sqlx::query("SELECT COALESCE(MAX(id), 0) FROM contracts")
+                .fetch_one(&mut *tx)
+                .await?,
+        )
+        .i64()?;
+        sqlx::query(
+            "CREATE TEMP TABLE bench_new (compound_id INTEGER PRIMARY KEY, contract_id INTEGER)",
+        )
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO bench_new (compound_id, contract_id) SELECT c.id, $1 + c.id FROM \
+             compounds c WHERE c.archived = 0 AND NOT EXISTS (SELECT 1 FROM contract_compounds \
+             cc WHERE cc.compound_id = c.id)",
+        )
+        .bind(off)
+        .execute(&mut *tx)
+        .await?;
+        // Served area 10,000–59,999 ㎡ (stored in centi-㎡); 0.60 元/㎡·月.
+        let contracts = sqlx::query(
+            "INSERT INTO contracts (id, company_id, signer, signer_name, signed_on, entry_on, \
+             term_months, service_level, fee_multi_fen, fee_high_fen, served_area, notice_on, \
+             filed_on, status, version, created_at, updated_at) SELECT b.contract_id, \
+             COALESCE(c.company_id, $1), 'street', '基准街道', $2, $2, $3, 2, 60, NULL, \
+             (10000 + (c.id * 7919) % 50000) * 100, NULL, $2, 'active', 1, $4, $4 \
+             FROM bench_new b JOIN compounds c ON c.id = b.compound_id",
+        )
+        .bind(fallback_company_id)
+        .bind(signed.clone())
+        .bind(term_months)
+        .bind(at.clone())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        sqlx::query(
+            "INSERT INTO contract_compounds (contract_id, compound_id) SELECT contract_id, \
+             compound_id FROM bench_new",
+        )
+        .execute(&mut *tx)
+        .await?;
+        let before = signed_on.yesterday().unwrap_or(signed_on);
+        let since = Date::new(before.year() - 2, 1, 1).unwrap_or(before);
+        sqlx::query(
+            "INSERT INTO compound_modes (compound_id, mode, since, until, actor, created_at) \
+             SELECT compound_id, 'none', $1, $2, 'bench', $3 FROM bench_new",
+        )
+        .bind(date_text(since))
+        .bind(date_text(before))
+        .bind(at.clone())
+        .execute(&mut *tx)
+        .await?;
+        let scorecard = |score: i64| -> Result<String> {
+            to_json(&anju_policy::rubric::Scorecard {
+                rubric_id: "bench".into(),
+                rubric_name_zh: "基准".into(),
+                rubric_name_en: "bench".into(),
+                items: Vec::new(),
+                groups: Vec::new(),
+                total: rust_decimal::Decimal::new(score, 0),
+                max_total: rust_decimal::Decimal::new(100, 0),
+                complete: true,
+                grade: None,
+            })
+        };
+        let mut assessments = 0;
+        let mut fee_months = 0;
+        for y in 0..years as i32 {
+            let (Some(ys), Some(ye)) = (
+                dates::add_months(signed_on, y * 12),
+                dates::add_months(signed_on, (y + 1) * 12),
+            ) else {
+                break;
+            };
+            let last = ye.yesterday().unwrap_or(ye);
+            let final_on = last.tomorrow().unwrap_or(last);
+            // One final assessment per contract year, score 80–99 (the scorecard's total is
+            // illustrative; the score column is what the run reads).
+            let card = scorecard(90)?;
+            assessments += sqlx::query(
+                "INSERT INTO assessments (compound_id, company_id, period, period_kind, \
+                 period_start, period_end, rubric_id, assessor_kind, assessor, status, events, \
+                 survey, scorecard, score_e2, grade_code, passed, objection_days, submitted_on, \
+                 final_on, version, created_at, updated_at) SELECT b.compound_id, k.company_id, \
+                 $1, 'year', $2, $3, 'bench', 'street', '基准街道', 'final', '[]', NULL, $4, \
+                 (80 + (b.compound_id * 31 + $5) % 20) * 100, NULL, 1, 0, $6, $6, 1, $7, $7 \
+                 FROM bench_new b JOIN contracts k ON k.id = b.contract_id",
+            )
+            .bind(format!("{}", last.year()))
+            .bind(date_text(ys))
+            .bind(date_text(last))
+            .bind(card)
+            .bind(i64::from(y))
+            .bind(date_text(final_on))
+            .bind(at.clone())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            for m in 0..12 {
+                let Some(d) = dates::add_months(ys, m) else {
+                    break;
+                };
+                // 应收 = area × 0.60 元; 实收 70–100 % of it, varying by compound and year.
+                fee_months += sqlx::query(
+                    "INSERT INTO fee_months (compound_id, month, billed_fen, collected_fen, \
+                     source, version, created_at, updated_at) SELECT b.compound_id, $1, \
+                     k.served_area * 60 / 100, k.served_area * 60 / 100 * \
+                     (70 + (b.compound_id * 17 + $2) % 31) / 100, 'import', 1, $3, $3 \
+                     FROM bench_new b JOIN contracts k ON k.id = b.contract_id",
+                )
+                .bind(Month::of(d).to_string())
+                .bind(i64::from(y))
+                .bind(at.clone())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            }
+        }
+        sqlx::query("DROP TABLE bench_new")
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(BenchFundingSeeded {
+            contracts,
+            assessments,
+            fee_months,
+        })
     }
 }

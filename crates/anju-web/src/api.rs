@@ -867,12 +867,11 @@ fn schemas() -> Value {
         (
             "NewAssessment",
             obj(
-                &["compound_id", "period", "rubric", "assessor_kind"],
+                &["compound_id", "period", "rubric"],
                 json!({
                     "compound_id": {"type": "integer"},
                     "period": {"type": "string", "description": "2026、2026H1、2026Q3 或 2026-03"},
-                    "rubric": {"type": "string", "description": "内置评分细则编号，如 erqi"},
-                    "assessor_kind": {"type": "string", "enum": ["third_party", "housing_authority", "street"]},
+                    "rubric": {"type": "string", "description": "内置评分细则编号，如 erqi；考核单位由账号决定（测评机构、街道或住建部门）"},
                     "events": {"type": "array", "description": "扣分事件：{item, code, count}", "items": {"type": "object", "additionalProperties": true}},
                     "objection_days": {"type": ["integer", "null"]},
                     "evidence": {"type": "array", "items": {"type": "string"}}
@@ -915,7 +914,7 @@ fn schemas() -> Value {
             obj(
                 &["compound_id", "source", "category", "text", "received_on"],
                 json!({
-                    "compound_id": {"type": "integer"}, "source": {"type": "string"},
+                    "compound_id": {"type": "integer"}, "source": {"type": "string", "enum": ["resident", "hotline_12345", "other"]},
                     "category": {"type": "string"}, "text": {"type": "string"},
                     "received_on": date(), "contact": {"type": ["string", "null"]}
                 }),
@@ -1155,6 +1154,51 @@ async fn compound_in_scope(
     } else {
         Err(outside(viewer.lang, "小区", "compound", id))
     }
+}
+
+/// For an evaluator (测评机构), the compounds it was assigned (`anju assess assign`, recorded in
+/// the append-only audit log); `None` for every other role. The assessment pages use the same
+/// rule: an evaluator enters and reads only the assessments of its assigned compounds.
+async fn evaluator_compounds(
+    state: &AppState,
+    viewer: &Viewer,
+) -> Result<Option<HashSet<i64>>, WebError> {
+    if viewer.role != anju_core::access::Role::Evaluator {
+        return Ok(None);
+    }
+    let me = viewer
+        .company_name
+        .clone()
+        .unwrap_or_else(|| viewer.username.clone());
+    let rows = state
+        .store
+        .audit_entries(&AuditFilter {
+            entity: Some("evaluator_assignment".into()),
+            ..AuditFilter::default()
+        })
+        .await?;
+    Ok(Some(
+        rows.iter()
+            .filter_map(|e| e.after.as_ref())
+            .filter(|a| a["evaluator"].as_str() == Some(me.as_str()))
+            .filter_map(|a| a["compound_id"].as_i64())
+            .collect(),
+    ))
+}
+
+/// An assessment's compound: in scope and, for an evaluator, assigned.
+async fn assessable(state: &AppState, viewer: &Viewer, compound_id: i64) -> Result<(), WebError> {
+    compound_in_scope(state, viewer, compound_id).await?;
+    if let Some(assigned) = evaluator_compounds(state, viewer).await?
+        && !assigned.contains(&compound_id)
+    {
+        return Err(WebError::Forbidden(msg(
+            viewer.lang,
+            format!("测评机构未受委托测评该小区（编号 {compound_id}）"),
+            format!("this evaluator is not assigned compound {compound_id}"),
+        )));
+    }
+    Ok(())
 }
 
 /// The ids of the compounds the viewer may see (archived ones too); `None`: all of them.
@@ -1702,12 +1746,14 @@ async fn assessments_list(State(state): State<AppState>, viewer: Viewer, Query(q
         ..AssessmentFilter::default()
     };
     let visible = visible_ids(&state, &viewer).await?;
+    let assigned = evaluator_compounds(&state, &viewer).await?;
     let list: Vec<_> = state
         .store
         .list_assessments(&f)
         .await?
         .into_iter()
         .filter(|a| record_visible(&viewer, &visible, a.compound_id, a.company_id))
+        .filter(|a| assigned.as_ref().is_none_or(|m| m.contains(&a.compound_id)))
         .collect();
     ok(list)
 }
@@ -1725,6 +1771,9 @@ async fn assessment_get(
     if !record_visible(&viewer, &visible, a.compound_id, a.company_id) {
         return Err(outside(l, "考核", "assessment", id));
     }
+    if viewer.role == anju_core::access::Role::Evaluator {
+        assessable(&state, &viewer, a.compound_id).await?;
+    }
     ok(a)
 }
 
@@ -1733,7 +1782,6 @@ struct NewAssessmentJson {
     compound_id: i64,
     period: String,
     rubric: String,
-    assessor_kind: AssessorKind,
     #[serde(default)]
     events: Vec<anju_policy::rubric::Event>,
     objection_days: Option<u32>,
@@ -1750,7 +1798,7 @@ async fn assessment_create(
     write_guard(&viewer, &headers, Action::Assess)?;
     let l = viewer.lang;
     let a: NewAssessmentJson = body(&bytes, l)?;
-    compound_in_scope(&state, &viewer, a.compound_id).await?;
+    assessable(&state, &viewer, a.compound_id).await?;
     let period = period_of(&a.period, l)?;
     let rubric = anju_policy::rubric::Rubric::builtin(a.rubric.trim()).map_err(|e| {
         bad(
@@ -1759,12 +1807,37 @@ async fn assessment_create(
             format!("rubric: {}", e.message(Lang::En)),
         )
     })?;
+    // Who assesses follows from the account, as on the assessment page.
+    let (assessor_kind, assessor) = match viewer.role {
+        anju_core::access::Role::Evaluator => (
+            AssessorKind::ThirdParty,
+            viewer
+                .company_name
+                .clone()
+                .unwrap_or_else(|| viewer.username.clone()),
+        ),
+        anju_core::access::Role::Street | anju_core::access::Role::Community => (
+            AssessorKind::Street,
+            viewer
+                .region_name
+                .clone()
+                .unwrap_or_else(|| viewer.display_name.clone()),
+        ),
+        _ => (
+            AssessorKind::HousingAuthority,
+            viewer
+                .region_name
+                .clone()
+                .map(|r| format!("{r}住建部门"))
+                .unwrap_or_else(|| "住建部门".to_string()),
+        ),
+    };
     let new = anju_store::NewAssessment {
         compound_id: a.compound_id,
         period,
         rubric,
-        assessor_kind: a.assessor_kind,
-        assessor: viewer.display_name.clone(),
+        assessor_kind,
+        assessor,
         events: a.events,
         survey: None,
         objection_days: a.objection_days,
@@ -1784,7 +1857,7 @@ async fn assessment_submit(
     let l = viewer.lang;
     let id = id_of(&id, l)?;
     let a = state.store.get_assessment(id).await?;
-    compound_in_scope(&state, &viewer, a.compound_id).await?;
+    assessable(&state, &viewer, a.compound_id).await?;
     let v: VersionOn = body(&bytes, l)?;
     ok(state
         .store
@@ -1921,6 +1994,17 @@ async fn complaints_list(State(state): State<AppState>, viewer: Viewer, Query(q)
     ok(list)
 }
 
+/// A complaint as the API takes it: `source` by its code (`hotline_12345`, as the CLI).
+#[derive(Deserialize)]
+struct NewComplaintJson {
+    compound_id: i64,
+    source: String,
+    category: String,
+    text: String,
+    received_on: jiff::civil::Date,
+    contact: Option<String>,
+}
+
 async fn complaint_create(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -1929,7 +2013,28 @@ async fn complaint_create(
 ) -> Out {
     write_guard(&viewer, &headers, Action::Patrol)?;
     let l = viewer.lang;
-    let c: NewComplaint = body(&bytes, l)?;
+    let j: NewComplaintJson = body(&bytes, l)?;
+    let source = anju_core::oversight::ComplaintSource::from_code(&j.source).ok_or_else(|| {
+        bad(
+            l,
+            format!(
+                "投诉来源 source 不认识：“{}”（resident、hotline_12345、other）",
+                j.source
+            ),
+            format!(
+                "unknown source '{}' (resident, hotline_12345, other)",
+                j.source
+            ),
+        )
+    })?;
+    let c = NewComplaint {
+        compound_id: j.compound_id,
+        source,
+        category: j.category,
+        text: j.text,
+        received_on: j.received_on,
+        contact: j.contact,
+    };
     if c.text.trim().is_empty() {
         return Err(bad(l, "投诉内容 text：请填写", "text: please fill in"));
     }

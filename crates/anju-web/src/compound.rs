@@ -625,10 +625,15 @@ async fn render(
         })
         .collect();
 
+    // A company user sees only its own company's records on the page.
+    let own =
+        |company_id: Option<i64>| viewer.company_id.is_none() || company_id == viewer.company_id;
+
     let contracts = store
         .list_contracts(Some(id))
         .await?
         .into_iter()
+        .filter(|k| own(Some(k.company_id)))
         .map(|k| {
             let filing = k.filing(today);
             ContractView {
@@ -680,10 +685,6 @@ async fn render(
             }
         })
         .collect::<Vec<_>>();
-
-    // A company user sees only its own company's records on the page.
-    let own =
-        |company_id: Option<i64>| viewer.company_id.is_none() || company_id == viewer.company_id;
 
     let assessments = store
         .list_assessments(&AssessmentFilter {
@@ -1338,7 +1339,7 @@ struct EvidenceQuery {
 }
 
 /// Whether a compound's records name this file (path steps, rectification orders,
-/// assessments).
+/// assessments, complaints).
 async fn compound_links(state: &AppState, compound_id: i64, sha: &str) -> Result<bool, WebError> {
     let lc = state.store.lifecycle(compound_id).await?;
     if lc.steps.iter().any(|s| s.evidence.iter().any(|h| h == sha)) {
@@ -1361,9 +1362,26 @@ async fn compound_links(state: &AppState, compound_id: i64, sha: &str) -> Result
             ..AssessmentFilter::default()
         })
         .await?;
-    Ok(assessments
+    if assessments
         .iter()
-        .any(|a| a.evidence.iter().any(|h| h == sha)))
+        .any(|a| a.evidence.iter().any(|h| h == sha))
+    {
+        return Ok(true);
+    }
+    let complaints = state
+        .store
+        .list_complaints(&ComplaintFilter {
+            compound_id: Some(compound_id),
+            ..ComplaintFilter::default()
+        })
+        .await?;
+    for k in complaints {
+        let files = state.store.complaint_evidence(k.id).await?;
+        if files.iter().any(|(_, e)| e.sha256 == sha) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 async fn evidence_file(
@@ -1389,24 +1407,14 @@ async fn evidence_file(
             .get_evidence(&sha)
             .await?
             .ok_or_else(not_found)?;
-        // The compound the link came from, else every compound the viewer may see.
-        let candidates: Vec<i64> = match q.compound {
-            Some(id) => vec![visible_compound(&state, &viewer, id).await?.id],
-            None => state
-                .store
-                .list_compounds(&viewer.compound_filter())
-                .await?
-                .into_iter()
-                .map(|c| c.id)
-                .collect(),
+        // The compound the link came from (every link on a compound page names it): scanning
+        // every compound a city-wide viewer may see for one file would cost a query per
+        // compound, so a link without it is not served.
+        let Some(compound_id) = q.compound else {
+            return Err(not_found());
         };
-        let mut allowed = false;
-        for id in candidates {
-            if compound_links(&state, id, &sha).await? {
-                allowed = true;
-                break;
-            }
-        }
+        let compound_id = visible_compound(&state, &viewer, compound_id).await?.id;
+        let allowed = compound_links(&state, compound_id, &sha).await?;
         if !allowed {
             return Err(WebError::Forbidden(
                 l.pick(

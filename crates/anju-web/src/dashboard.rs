@@ -287,6 +287,34 @@ fn remember(key: String, version: i64, html: &str) {
     );
 }
 
+/// `/` and `/dashboard`: the 工作台 of the logged-in viewer, over what their account may see.
+pub fn router() -> axum::Router<crate::AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/", get(page))
+        .route("/dashboard", get(page))
+}
+
+async fn page(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    viewer: crate::Viewer,
+) -> Result<axum::response::Html<String>, WebError> {
+    let label = viewer
+        .region_name
+        .clone()
+        .or_else(|| viewer.company_name.clone())
+        .unwrap_or_else(|| viewer.lang.pick("全部", "all").to_string());
+    let html = render_dashboard(
+        &state.store,
+        &viewer.compound_filter(),
+        &label,
+        viewer.lang,
+        crate::today(),
+    )
+    .await?;
+    Ok(axum::response::Html(html))
+}
+
 /// The 工作台 HTML for the compounds `filter` selects (the viewer's scope), as of `today`;
 /// reused from the cache while nothing was written (see the module doc).
 pub async fn render_dashboard(

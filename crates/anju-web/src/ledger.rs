@@ -61,12 +61,37 @@ pub struct LedgerQuery {
 
 /// The sorts offered: code, the store's order, labels.
 const SORTS: [(&str, CompoundSort, &str, &str); 6] = [
-    ("region", CompoundSort::Region, "按街道社区", "by street and community"),
+    (
+        "region",
+        CompoundSort::Region,
+        "按街道社区",
+        "by street and community",
+    ),
     ("name", CompoundSort::Name, "按名称", "by name"),
-    ("households", CompoundSort::HouseholdsDesc, "户数从多到少", "most households first"),
-    ("area", CompoundSort::AreaDesc, "面积从大到小", "largest area first"),
-    ("built", CompoundSort::BuiltYear, "建成年份从早到晚", "oldest first"),
-    ("updated", CompoundSort::UpdatedDesc, "最近更新", "recently updated"),
+    (
+        "households",
+        CompoundSort::HouseholdsDesc,
+        "户数从多到少",
+        "most households first",
+    ),
+    (
+        "area",
+        CompoundSort::AreaDesc,
+        "面积从大到小",
+        "largest area first",
+    ),
+    (
+        "built",
+        CompoundSort::BuiltYear,
+        "建成年份从早到晚",
+        "oldest first",
+    ),
+    (
+        "updated",
+        CompoundSort::UpdatedDesc,
+        "最近更新",
+        "recently updated",
+    ),
 ];
 
 impl LedgerQuery {
@@ -132,10 +157,7 @@ impl LedgerQuery {
 }
 
 /// Where each compound stands on the path to coverage, by id (for the status filter and column).
-async fn stages(
-    state: &AppState,
-    street: Option<&str>,
-) -> Result<HashMap<i64, Stage>, WebError> {
+async fn stages(state: &AppState, street: Option<&str>) -> Result<HashMap<i64, Stage>, WebError> {
     Ok(state
         .store
         .stage_overview(street)
@@ -283,6 +305,8 @@ struct LedgerPage {
     export_link: String,
     /// Shown to roles that may import a ledger.
     import_link: Option<String>,
+    /// Shown to roles that may read the audit log.
+    audit_link: Option<String>,
     /// Who is logged in, and the token their logout form carries.
     who: String,
     csrf: String,
@@ -303,6 +327,7 @@ struct Labels {
     sort: &'static str,
     export: &'static str,
     import: &'static str,
+    audit: &'static str,
     coverage: &'static str,
     street: &'static str,
     community: &'static str,
@@ -350,8 +375,12 @@ impl Labels {
             search: p("小区名称或地址", "Name or address"),
             filter: p("筛选", "Filter"),
             sort: p("排序", "Sort"),
-            export: p("导出 Excel（当前筛选的全部页）", "Export to Excel (these filters, all pages)"),
+            export: p(
+                "导出 Excel（当前筛选的全部页）",
+                "Export to Excel (these filters, all pages)",
+            ),
             import: p("导入台账", "Import a ledger"),
+            audit: p("审计日志", "Audit log"),
             coverage: p("覆盖情况", "Coverage"),
             street: p("街道", "Street"),
             community: p("社区", "Community"),
@@ -554,6 +583,8 @@ async fn ledger_page(
         export_link: link_to("/ledger/export.xlsx", filter_query(&q), lang),
         import_link: anju_core::access::can(viewer.role, Action::EditCompounds)
             .then(|| link_to("/ledger/import", Vec::new(), lang)),
+        audit_link: anju_core::access::can(viewer.role, Action::ViewAuditLog)
+            .then(|| link_to("/audit", Vec::new(), lang)),
         who: who(&viewer, lang),
         csrf: viewer.csrf_token.clone(),
         logout: lang.pick("退出登录", "Sign out"),
@@ -593,7 +624,9 @@ async fn stats_json(
 ) -> Result<Json<CoverageReport>, WebError> {
     viewer.lang = q.lang();
     let selected = select(&state, &viewer, &q, false).await?;
-    Ok(Json(coverage(selected.compounds.iter().map(|s| &s.compound))))
+    Ok(Json(coverage(
+        selected.compounds.iter().map(|s| &s.compound),
+    )))
 }
 
 #[derive(serde::Serialize)]
@@ -814,14 +847,20 @@ pub(crate) fn scope_problems(
                             "所属街道",
                             &c.street,
                             format!("不在您的管辖范围内（您只能导入{}的小区）", mine.name),
-                            format!("outside your area (you may import only {}'s compounds)", mine.name),
+                            format!(
+                                "outside your area (you may import only {}'s compounds)",
+                                mine.name
+                            ),
                         ));
                     } else if c.community.as_deref() != Some(mine.name.as_str()) {
                         out.push(outside(
                             "所属社区",
                             c.community.as_deref().unwrap_or(""),
                             format!("不在您的管辖范围内（您只能导入{}的小区）", mine.name),
-                            format!("outside your area (you may import only {}'s compounds)", mine.name),
+                            format!(
+                                "outside your area (you may import only {}'s compounds)",
+                                mine.name
+                            ),
                         ));
                     }
                     continue;
@@ -830,16 +869,19 @@ pub(crate) fn scope_problems(
                     s.level == RegionLevel::Street
                         && s.name == c.street
                         && within(s.id, r)
-                        && c.district.as_ref().is_none_or(|d| {
-                            parent_name(s).is_none_or(|p| &p == d)
-                        })
+                        && c.district
+                            .as_ref()
+                            .is_none_or(|d| parent_name(s).is_none_or(|p| &p == d))
                 });
                 if !ok {
                     out.push(outside(
                         "所属街道",
                         &c.street,
                         format!("不在您的管辖范围内（您只能导入{}的小区）", mine.name),
-                        format!("outside your area (you may import only {}'s compounds)", mine.name),
+                        format!(
+                            "outside your area (you may import only {}'s compounds)",
+                            mine.name
+                        ),
                     ));
                 }
             }
@@ -919,8 +961,11 @@ async fn import_upload(
     }
     let Some((name, bytes)) = file else {
         return refuse(
-            l.pick("台账文件：请选择要导入的文件", "ledger file: choose a file to import")
-                .to_string(),
+            l.pick(
+                "台账文件：请选择要导入的文件",
+                "ledger file: choose a file to import",
+            )
+            .to_string(),
         );
     };
     let Some(kind) = sniff_ledger(&name, &bytes) else {

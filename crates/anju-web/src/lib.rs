@@ -13,11 +13,13 @@ mod compound;
 pub mod dashboard;
 mod error;
 mod ledger;
+mod inspect;
+mod audit_view;
 mod resident;
 
 use anju_store::Store;
 use axum::Router;
-use axum::response::{IntoResponse, Redirect};
+use axum::response::IntoResponse;
 use axum::routing::get;
 
 pub use auth::{AuthConfig, LoginLimiter, Viewer, hash_password, verify_password};
@@ -51,10 +53,12 @@ impl AppState {
 /// The whole application.
 pub fn app(state: AppState) -> Router {
     Router::new()
-        .route("/", get(|| async { Redirect::to("/ledger") }))
+        .merge(dashboard::router())
         .route("/healthz", get(|| async { "ok" }))
         .route("/assets/anju.css", get(css))
         .merge(ledger::router())
+        .merge(inspect::router())
+        .merge(audit_view::router())
         .merge(compound::router())
         .merge(companies::router())
         .merge(workflow::router())
@@ -69,6 +73,13 @@ pub fn app(state: AppState) -> Router {
         .layer(tower_http::trace::TraceLayer::new_for_http())
 }
 
+/// Today in China (UTC+8): officials' dates are Beijing dates whatever the server's zone.
+pub(crate) fn today() -> jiff::civil::Date {
+    jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::Offset::constant(8)))
+        .date()
+}
+
 async fn css() -> impl IntoResponse {
     (
         [(axum::http::header::CONTENT_TYPE, "text/css; charset=utf-8")],
@@ -79,6 +90,12 @@ async fn css() -> impl IntoResponse {
 /// Serves the app on 127.0.0.1:`port` until Ctrl-C.
 pub async fn serve(state: AppState, port: u16) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
+    serve_on(listener, state).await
+}
+
+/// Serves the app on a listener already bound (so a caller can say "serving" only once the
+/// port is really open) until Ctrl-C.
+pub async fn serve_on(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
     axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),

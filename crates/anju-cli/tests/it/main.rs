@@ -1,5 +1,6 @@
 //! CLI integration tests: run the real binary.
 mod areas;
+mod bench_web;
 mod funding;
 mod budget;
 mod ledger;

@@ -384,3 +384,76 @@ fn survey_qr_sheet_and_json_lists(d: &str) {
     assert_eq!(v[0]["used"], true);
     assert_eq!(v[1]["used"], false);
 }
+
+both_engines!(household_fees, household_fee_sheet_sums_and_lists_arrears);
+fn household_fee_sheet_sums_and_lists_arrears(d: &str) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csv = dir.path().join("households.csv");
+    // 按户明细: three households of 祥和苑 in March; 2-1-302 has paid nothing.
+    std::fs::write(
+        &csv,
+        "小区名称,所属街道,户号,月份,应收（元）,实收（元）\n祥和苑,大沁他拉街道,1-1-101,2026-03,120.00,120.00\n祥和苑,大沁他拉街道,2-1-302,2026-03,\"1,080.50\",0\n祥和苑,大沁他拉街道,3-2-501,2026-03,95.5,95.5\n",
+    )
+    .expect("write");
+    let f = csv.to_str().expect("utf-8 path");
+    let o = anju(&["fees", "import", f, "--database-url", d]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("已导入按户明细 3 行：新增 3"), "{}", stdout(&o));
+    // The compound month is their sum: 1,296.00 billed, 215.50 collected.
+    let o = anju(&[
+        "fees",
+        "rate",
+        "--compound",
+        "祥和苑",
+        "--period",
+        "2026-03",
+        "--format",
+        "json",
+        "--database-url",
+        d,
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(v["billed_fen"].as_i64(), Some(129_600), "{v}");
+    assert_eq!(v["collected_fen"].as_i64(), Some(21_550), "{v}");
+    let o = anju(&[
+        "fees",
+        "households",
+        "--compound",
+        "祥和苑",
+        "--month",
+        "2026-03",
+        "--arrears",
+        "--database-url",
+        d,
+    ]);
+    let out = stdout(&o);
+    assert!(out.contains("2-1-302") && out.contains("1,080.50"), "{out}");
+    assert!(!out.contains("1-1-101"), "{out}");
+    // A hand-entered total for that month is refused: the detail decides it.
+    let o = anju(&[
+        "fees",
+        "set",
+        "--compound",
+        "祥和苑",
+        "--month",
+        "2026-03",
+        "--billed",
+        "1",
+        "--collected",
+        "1",
+        "--database-url",
+        d,
+    ]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("按户明细"), "{}", stderr(&o));
+    // A sheet with a 户号 column needs one on every row: nothing is imported.
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "小区名称,户号,月份,应收,实收\n祥和苑,,2026-04,1,1\n祥和苑,1-1-101,2026-04,1,1\n",
+    )
+    .expect("write");
+    let o = anju(&["fees", "import", bad.to_str().expect("utf-8"), "--database-url", d]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("须填写户号"), "{}", stderr(&o));
+}

@@ -296,6 +296,7 @@ async fn evaluator_outside_its_assignment_is_refused(db: TestDb) {
         .await
         .unwrap_err();
     assert!(err.to_string().contains("未受委托"), "{err}");
+    assert!(matches!(err, StoreError::Forbidden(_)), "{err:?}");
     let a = s
         .create_assessment(
             &Actor::new(ev, "evaluator"),

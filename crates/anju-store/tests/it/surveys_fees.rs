@@ -438,6 +438,75 @@ async fn fee_import_is_all_or_nothing_and_idempotent(db: TestDb) {
     assert_eq!(s.audit_count().await.unwrap(), audits);
 }
 
+both!(household_detail_sums_into_the_compound_month);
+async fn household_detail_sums_into_the_compound_month(db: TestDb) {
+    let s = &db.store;
+    let id = compounds(s, &["团结楼"]).await[0];
+    let hh = |h: &str, m: &str, billed: i64, collected: i64| anju_store::HouseholdFeeInput {
+        compound_id: id,
+        household: h.into(),
+        month: month(m),
+        billed: Fen(billed),
+        collected: Fen(collected),
+    };
+    // Three households in January: 120.00 + 120.00 + 95.50 billed, 120.00 + 0 + 95.50 collected.
+    let rows = vec![
+        hh("1-1-101", "2026-01", 12_000, 12_000),
+        hh("1-1-102", "2026-01", 12_000, 0),
+        hh("1-2-201", "2026-01", 9_550, 9_550),
+    ];
+    let sum = s.import_household_fees(&clerk(), &rows).await.unwrap();
+    assert_eq!(sum.households.inserted, 3);
+    assert_eq!(sum.months.inserted, 1);
+    let m = s.fee_months(id, None).await.unwrap();
+    assert_eq!((m[0].billed, m[0].collected), (Fen(33_550), Fen(21_550)));
+    // The rate is the same computation as without detail: 215.50 / 335.50.
+    let jan = anju_core::fees::MonthRange::new(month("2026-01"), month("2026-01")).unwrap();
+    assert_eq!(
+        s.collection_rate(id, jan).await.unwrap(),
+        anju_core::fees::collection_rate(Fen(33_550), Fen(21_550)).unwrap()
+    );
+    let arrears: Vec<_> = s
+        .household_fees(id, Some(jan))
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|h| h.arrears().0 > 0)
+        .map(|h| (h.household.clone(), h.arrears()))
+        .collect();
+    assert_eq!(arrears, vec![("1-1-102".to_string(), Fen(12_000))]);
+    // Again: nothing changes, no audit row.
+    let audits = s.audit_count().await.unwrap();
+    let again = s.import_household_fees(&clerk(), &rows).await.unwrap();
+    assert_eq!((again.households.unchanged, again.months.unchanged), (3, 1));
+    assert_eq!(s.audit_count().await.unwrap(), audits);
+    // 1-1-102 pays later: only that household in the new sheet; the month is re-summed.
+    let paid = s
+        .import_household_fees(&clerk(), &[hh("1-1-102", "2026-01", 12_000, 12_000)])
+        .await
+        .unwrap();
+    assert_eq!((paid.households.updated, paid.months.updated), (1, 1));
+    let m = s.fee_months(id, None).await.unwrap();
+    assert_eq!(m[0].collected, Fen(33_550));
+    // A month with detail cannot be overwritten by a hand-entered or imported total.
+    let err = s
+        .set_fee_month(&clerk(), &fee(id, "2026-01", 1, 1), None)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("按户明细"), "{err}");
+    assert!(s.import_fees(&clerk(), &[fee(id, "2026-01", 1, 1)]).await.is_err());
+    // All or nothing: a bad row (unknown compound) leaves everything as it was.
+    let mut bad = vec![hh("1-1-101", "2026-02", 12_000, 12_000)];
+    bad.push(anju_store::HouseholdFeeInput {
+        compound_id: 999_999,
+        ..hh("9-9-999", "2026-02", 1, 1)
+    });
+    assert!(s.import_household_fees(&clerk(), &bad).await.is_err());
+    assert_eq!(s.fee_months(id, None).await.unwrap().len(), 1);
+    // The payment wrote three audit rows: the household, the month, the import summary.
+    assert_eq!(s.audit_count().await.unwrap(), audits + 3);
+}
+
 both!(account_statement_sums_and_owners_share);
 async fn account_statement_sums_and_owners_share(db: TestDb) {
     let s = &db.store;

@@ -194,7 +194,13 @@ async fn the_compound_page_shows_the_ledger_facts_and_sections(t: &TestApp) {
 
     // The ledger rows link to the page.
     let r = t.get_as(&admin, "/ledger?q=%E5%8F%B0%E8%81%94").await;
-    assert!(r.body.contains("/compounds/find?street="), "{}", r.body);
+    assert!(
+        r.body
+            .contains(&format!("<a href=\"/compounds/{}\">台联小区</a>", c.id)),
+        "{}",
+        r.body
+    );
+    // A compound can also be found by street and name.
     let street = enc(&c.compound.street);
     let r = t
         .get_as(
@@ -347,7 +353,11 @@ async fn advancing_through_the_form_changes_the_stage_and_the_timeline(t: &TestA
             .expect("req"),
     )
     .await;
-    assert_eq!(file.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        file.status,
+        StatusCode::NOT_FOUND,
+        "a link must name its compound"
+    );
 }
 
 both_engines!(a_refused_step_keeps_the_typed_note_and_shows_the_reason);
@@ -421,6 +431,43 @@ async fn a_refused_step_keeps_the_typed_note_and_shows_the_reason(t: &TestApp) {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("不是可接受的文件类型"), "{}", r.body);
     assert!(r.body.contains("附件"));
+    // Over the 20 MiB limit (by one byte): refused by size, in Chinese.
+    let mut big = PNG.to_vec();
+    big.resize(20 * 1024 * 1024 + 1, 0);
+    let r = post_multipart(
+        t,
+        dir.path(),
+        &s,
+        &uri,
+        &[
+            ("csrf", &s.csrf),
+            ("version", "0"),
+            ("to", "consult"),
+            ("note", "大文件"),
+        ],
+        &[("evidence", "scan.png", &big)],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("超过上限 20 MiB"), "{}", r.body);
+    assert!(r.body.contains("大文件"));
+    // The reason in English when the page is read in English.
+    let r = post_multipart(
+        t,
+        dir.path(),
+        &s,
+        &format!("{uri}?lang=en"),
+        &[
+            ("csrf", &s.csrf),
+            ("version", "0"),
+            ("to", "enter"),
+            ("note", "kept"),
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Record the next step") && r.body.contains(">kept</textarea>"));
 
     // A stale page: the Chinese conflict message.
     let ok = post_multipart(

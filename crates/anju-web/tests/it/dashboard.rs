@@ -300,3 +300,28 @@ async fn dashboard_over_a_generated_ledger() {
     let hh = anju_core::money::group_thousands(households);
     assert!(html.contains(&format!("<b>{hh}</b><span>户数</span>")));
 }
+
+/// `/` is the 工作台 of whoever logs in, over their own scope only.
+#[tokio::test]
+async fn the_dashboard_at_root_shows_the_viewers_scope_only() {
+    use crate::support::{TestApp, UserScope, user_session};
+    use anju_core::access::Role;
+    use axum::http::StatusCode;
+    let t = TestApp::with_demo().await;
+    // Not logged in: sent to the login page.
+    let r = t.get("/").await;
+    assert!(r.status.is_redirection(), "{}", r.status);
+    assert!(r.location().starts_with("/login"), "{}", r.location());
+    let s = user_session(&t, "shancheng", Role::Street, UserScope::Region("山城街道")).await;
+    for path in ["/", "/dashboard"] {
+        let r = t.get_as(&s, path).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
+        assert!(r.body.contains("山城街道"), "{path}");
+        assert!(!r.body.contains(DAQINTALA), "{path}: another street leaked");
+        assert!(r.body.contains("<svg"), "{path}: charts drawn on the server");
+    }
+    let r = t.get_as(&s, "/?lang=en").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("lang=\"en\""), "English page");
+    t.finish().await;
+}

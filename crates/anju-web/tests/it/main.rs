@@ -5,12 +5,17 @@
 
 mod support;
 
+mod access_matrix;
+mod api;
 mod auth;
 mod companies;
 mod compound_page;
 mod dashboard;
 mod resident;
 mod workflow;
+mod ledger_page;
+mod inspect;
+mod audit_view;
 
 use anju_core::access::Role;
 use axum::http::StatusCode;

@@ -224,6 +224,8 @@ async fn a_public_selection_runs_step_by_step_through_the_forms(t: &TestApp) {
         "the choice"
     );
     assert!(page.body.contains("资质齐全"));
+    let en = t.get_as(&s, &format!("{page_uri}?lang=en")).await;
+    assert!(en.body.contains("Registered companies") && en.body.contains("shortlisted"));
     let list = t.get_as(&s, "/selections").await;
     assert!(list.body.contains("第一批无物业小区选聘"));
 
@@ -316,6 +318,8 @@ async fn tasks_are_listed_in_scope_with_overdue_highlighted_and_marked_done(t: &
         r.body
     );
     assert!(r.body.contains("badge overdue"));
+    let en = t.get_as(&s, "/tasks?lang=en").await;
+    assert!(en.body.contains("Mark done") && en.body.contains("href=\"/tasks\">中文</a>"));
     let r = t.get_as(&s, "/tasks?overdue=1").await;
     assert!(r.body.contains("召开业主大会") && !r.body.contains("公示选聘结果"));
 
@@ -500,6 +504,8 @@ async fn targets_show_progress_from_the_path_and_what_is_overdue(t: &TestApp) {
     assert!(r.body.contains("年底完成60%物业引进"), "{}", r.body);
     assert!(r.body.contains("<td class=\"num\">77（2022-07-01）</td><td class=\"num\">47</td><td class=\"num\">1（1.3 %）</td>"), "{}", r.body);
     assert!(r.body.contains("进行中"));
+    let en = t.get_as(&s, "/targets?as_of=2026-12-01&lang=en").await;
+    assert!(en.body.contains("Coverage targets") && en.body.contains("on track"));
     // After the due date it is overdue and the missing compounds are listed (20 shown).
     let r = t.get_as(&s, "/targets?as_of=2027-01-15").await;
     assert!(r.body.contains("badge overdue\">已逾期"), "{}", r.body);

@@ -1,0 +1,1532 @@
+//! The access-control matrix: every route of the app (pages and API) × every role × inside and
+//! outside the role's scope, with the status the permission table (`anju_core::access::can`)
+//! and the scope rules say; and no response to a street, community or company account ever
+//! carries the name of a compound outside its scope.
+//!
+//! [`ROUTES`] is the one list of routes. `the_list_covers_every_route_of_the_app` reads every
+//! `.route("…")` in `src/` and the API table (`anju_web::api::routes`) and fails when the app
+//! has a route the list lacks, so a new page cannot skip the matrix.
+//!
+//! The world: street A = 大沁他拉街道, street B = 山城街道; company A serves the "inside"
+//! compound in one of A's communities, company B the "outside" compound in B. Each row's URL
+//! names the inside or the outside record of its kind (compound, contract, task, assessment,
+//! order, complaint, survey, selection, company, street).
+
+use crate::support::{Session, TestApp, UserScope, both_engines, enc, user_session};
+use anju_core::access::{Action, Role, can};
+use anju_store::{Actor, CompoundFilter, StoredCompound};
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use std::collections::BTreeSet;
+
+pub const STREET_A: &str = "大沁他拉街道";
+pub const STREET_B: &str = "山城街道";
+
+/// What a row needs from the viewer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// Anyone, no login (resident pages, health, assets, the login page, the API document).
+    Public,
+    /// A login and this permission.
+    Act(Action),
+}
+
+/// How the row's record relates to the viewer's scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sc {
+    /// Not bounded (everyone permitted sees the same thing).
+    None,
+    /// A record of a compound, contract, order … : a street, community or company account gets
+    /// `hidden` for the outside one.
+    Record,
+    /// A company's file: only a company account is bounded (to its own company).
+    Company,
+    /// An assessment: as `Record`, and an evaluator only for the compounds it was assigned.
+    Assess,
+    /// A list or search: 200 on both sides, and never the other side's data.
+    List,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Payload {
+    Empty,
+    /// urlencoded, placeholders filled in.
+    Form(&'static str),
+    /// multipart with a `csrf` field and these fields.
+    Multipart(&'static [(&'static str, &'static str)]),
+    /// JSON, placeholders filled in; sent with `X-CSRF-Token`.
+    Json(&'static str),
+    /// A JSON body built from the world (contracts).
+    JsonContract,
+}
+
+/// One route (or one probe of a route) of the matrix.
+#[derive(Debug, Clone, Copy)]
+pub struct Row {
+    pub method: &'static str,
+    /// The route as registered (axum syntax).
+    pub route: &'static str,
+    /// The request, with placeholders: {compound} {contract} {company} {task} {assessment}
+    /// {order} {complaint} {survey} {selection} {street} {token} {key} {name} {csrf}.
+    pub url: &'static str,
+    pub need: Need,
+    pub scope: Sc,
+    pub body: Payload,
+    /// The status when permitted and inside (0: a write that passes the guards — anything but
+    /// 401/403/5xx).
+    pub ok: u16,
+    /// The status for a bounded account on the outside record.
+    pub hidden: u16,
+}
+
+const fn r(
+    method: &'static str,
+    route: &'static str,
+    url: &'static str,
+    need: Need,
+    scope: Sc,
+    body: Payload,
+    ok: u16,
+) -> Row {
+    Row {
+        method,
+        route,
+        url,
+        need,
+        scope,
+        body,
+        ok,
+        hidden: 403,
+    }
+}
+
+use Action as A;
+use Need::{Act, Public};
+use Payload::{Empty, Form, Json, JsonContract, Multipart};
+
+const VIEW: Need = Act(A::ViewLedger);
+const PASS: u16 = 0;
+
+/// Every route of the app. Keep in step with the app: a test fails when a route is missing.
+pub const ROUTES: &[Row] = &[
+    // lib.rs
+    r("GET", "/", "/", VIEW, Sc::List, Empty, 200),
+    r("GET", "/healthz", "/healthz", Public, Sc::None, Empty, 200),
+    r(
+        "GET",
+        "/assets/anju.css",
+        "/assets/anju.css",
+        Public,
+        Sc::None,
+        Empty,
+        200,
+    ),
+    // auth.rs (POST /login and /logout: tested in auth.rs, see SKIPPED)
+    r("GET", "/login", "/login", Public, Sc::None, Empty, 200),
+    r(
+        "GET",
+        "/api/v1/me",
+        "/api/v1/me",
+        VIEW,
+        Sc::None,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/api/v1/users",
+        "/api/v1/users",
+        Act(A::ManageUsers),
+        Sc::None,
+        Json(r#"{"username":"m_new","password":"matrix-password-1","role":"street"}"#),
+        PASS,
+    ),
+    // ledger.rs
+    r("GET", "/ledger", "/ledger", VIEW, Sc::List, Empty, 200),
+    r(
+        "GET",
+        "/ledger",
+        "/ledger?street={street}",
+        VIEW,
+        Sc::List,
+        Empty,
+        200,
+    ),
+    r(
+        "GET",
+        "/ledger",
+        "/ledger?q={name_part}",
+        VIEW,
+        Sc::List,
+        Empty,
+        200,
+    ),
+    r(
+        "GET",
+        "/api/v1/stats",
+        "/api/v1/stats?street={street}",
+        VIEW,
+        Sc::List,
+        Empty,
+        200,
+    ),
+    r(
+        "GET",
+        "/api/v1/compounds",
+        "/api/v1/compounds",
+        VIEW,
+        Sc::List,
+        Empty,
+        200,
+    ),
+    r(
+        "GET",
+        "/api/v1/compounds",
+        "/api/v1/compounds?q={name}",
+        VIEW,
+        Sc::List,
+        Empty,
+        200,
+    ),
+    // compound.rs
+    Row {
+        hidden: 404,
+        ..r(
+            "GET",
+            "/compounds/find",
+            "/compounds/find?street={street}&name={name}",
+            VIEW,
+            Sc::Record,
+            Empty,
+            303,
+        )
+    },
+    r(
+        "GET",
+        "/compounds/{id}",
+        "/compounds/{compound}",
+        VIEW,
+        Sc::Record,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/compounds/{id}/advance",
+        "/compounds/{compound}/advance",
+        Act(A::AdvanceLifecycle),
+        Sc::Record,
+        Multipart(&[("to", "")]),
+        PASS,
+    ),
+    r(
+        "POST",
+        "/compounds/{id}/file",
+        "/compounds/{compound}/file",
+        Act(A::ManageContracts),
+        Sc::Record,
+        Form("csrf={csrf}"),
+        PASS,
+    ),
+    r(
+        "POST",
+        "/compounds/{id}/terminate",
+        "/compounds/{compound}/terminate",
+        Act(A::ManageContracts),
+        Sc::Record,
+        Form("csrf={csrf}"),
+        PASS,
+    ),
+    // An unknown file: 404 to everyone logged in (no file is planted; see the report).
+    Row {
+        hidden: 404,
+        ..r(
+            "GET",
+            "/evidence/{sha256}",
+            "/evidence/0000000000000000000000000000000000000000000000000000000000000000",
+            VIEW,
+            Sc::None,
+            Empty,
+            404,
+        )
+    },
+    // companies.rs
+    r(
+        "GET",
+        "/companies",
+        "/companies",
+        VIEW,
+        Sc::List,
+        Empty,
+        200,
+    ),
+    r(
+        "GET",
+        "/companies/{id}",
+        "/companies/{company}",
+        VIEW,
+        Sc::Company,
+        Empty,
+        200,
+    ),
+    // workflow.rs
+    r(
+        "GET",
+        "/selections",
+        "/selections",
+        VIEW,
+        Sc::List,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/selections",
+        "/selections",
+        Act(A::ManageContracts),
+        Sc::Record,
+        Form("csrf={csrf}&street={street}"),
+        PASS,
+    ),
+    r(
+        "GET",
+        "/selections/{id}",
+        "/selections/{selection}",
+        VIEW,
+        Sc::Record,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/selections/{id}/{step}",
+        "/selections/{selection}/register",
+        Act(A::ManageContracts),
+        Sc::Record,
+        Form("csrf={csrf}"),
+        PASS,
+    ),
+    r("GET", "/tasks", "/tasks", VIEW, Sc::List, Empty, 200),
+    r(
+        "GET",
+        "/tasks",
+        "/tasks?street={street}",
+        VIEW,
+        Sc::List,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/tasks",
+        "/tasks",
+        Act(A::ManageTasks),
+        Sc::Record,
+        Form("csrf={csrf}&compound={compound}"),
+        PASS,
+    ),
+    r(
+        "POST",
+        "/tasks/{id}/done",
+        "/tasks/{task}/done",
+        Act(A::ManageTasks),
+        Sc::Record,
+        Form("csrf={csrf}"),
+        PASS,
+    ),
+    r("GET", "/targets", "/targets", VIEW, Sc::List, Empty, 200),
+    r(
+        "POST",
+        "/targets",
+        "/targets",
+        Act(A::ManageTasks),
+        Sc::Record,
+        Form("csrf={csrf}&street={street}"),
+        PASS,
+    ),
+    // resident.rs: no login, the link is the key
+    r(
+        "GET",
+        "/s/{token}",
+        "/s/{token}",
+        Public,
+        Sc::None,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/s/{token}",
+        "/s/{token}",
+        Public,
+        Sc::None,
+        Form(""),
+        PASS,
+    ),
+    r(
+        "GET",
+        "/s/{token}/qr.svg",
+        "/s/{token}/qr.svg",
+        Public,
+        Sc::None,
+        Empty,
+        200,
+    ),
+    r("GET", "/p/{key}", "/p/{key}", Public, Sc::None, Empty, 200),
+    r(
+        "POST",
+        "/p/{key}/complaint",
+        "/p/{key}/complaint",
+        Public,
+        Sc::None,
+        Form(""),
+        PASS,
+    ),
+    // dashboard.rs
+    r(
+        "GET",
+        "/dashboard",
+        "/dashboard",
+        VIEW,
+        Sc::List,
+        Empty,
+        200,
+    ),
+    // ledger.rs: import and export
+    r(
+        "GET",
+        "/ledger/export.xlsx",
+        "/ledger/export.xlsx",
+        VIEW,
+        Sc::List,
+        Empty,
+        200,
+    ),
+    r(
+        "GET",
+        "/ledger/export.xlsx",
+        "/ledger/export.xlsx?street={street}",
+        VIEW,
+        Sc::List,
+        Empty,
+        200,
+    ),
+    r(
+        "GET",
+        "/ledger/export.xlsx",
+        "/ledger/export.xlsx?q={name_part}",
+        VIEW,
+        Sc::List,
+        Empty,
+        200,
+    ),
+    r(
+        "GET",
+        "/ledger/import",
+        "/ledger/import",
+        Act(A::EditCompounds),
+        Sc::None,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/ledger/import",
+        "/ledger/import",
+        Act(A::EditCompounds),
+        Sc::None,
+        Multipart(&[]),
+        PASS,
+    ),
+    // inspect.rs: assessments on a phone, patrols, orders
+    r(
+        "GET",
+        "/assessments/new",
+        "/assessments/new?compound={compound}",
+        Act(A::Assess),
+        Sc::Assess,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/assessments/new",
+        "/assessments/new?compound={compound}",
+        Act(A::Assess),
+        Sc::Assess,
+        Multipart(&[]),
+        PASS,
+    ),
+    r(
+        "GET",
+        "/assessments/{id}",
+        "/assessments/{assessment}",
+        VIEW,
+        Sc::Assess,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/assessments/{id}/{step}",
+        "/assessments/{assessment}/submit",
+        Act(A::Assess),
+        Sc::Assess,
+        Form("csrf={csrf}"),
+        PASS,
+    ),
+    r(
+        "GET",
+        "/patrols/new",
+        "/patrols/new?compound={compound}",
+        Act(A::Patrol),
+        Sc::Record,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/patrols/new",
+        "/patrols/new?compound={compound}",
+        Act(A::Patrol),
+        Sc::Record,
+        Multipart(&[]),
+        PASS,
+    ),
+    r(
+        "GET",
+        "/patrols/{id}",
+        "/patrols/{patrol}",
+        VIEW,
+        Sc::Record,
+        Empty,
+        200,
+    ),
+    // No photo is planted: 404 inside, 403 outside.
+    r(
+        "GET",
+        "/patrols/{id}/photo/{sha}",
+        "/patrols/{patrol}/photo/0000000000000000000000000000000000000000000000000000000000000000",
+        VIEW,
+        Sc::Record,
+        Empty,
+        404,
+    ),
+    r(
+        "POST",
+        "/orders/{id}/answer",
+        "/orders/{order}/answer",
+        Act(A::AnswerOrders),
+        Sc::Record,
+        Multipart(&[]),
+        PASS,
+    ),
+    r(
+        "POST",
+        "/orders/{id}/close",
+        "/orders/{order}/close",
+        Act(A::Patrol),
+        Sc::Record,
+        Form("csrf={csrf}"),
+        PASS,
+    ),
+    r(
+        "POST",
+        "/orders/{id}/reopen",
+        "/orders/{order}/reopen",
+        Act(A::Patrol),
+        Sc::Record,
+        Form("csrf={csrf}"),
+        PASS,
+    ),
+    // audit_view.rs
+    r(
+        "GET",
+        "/audit",
+        "/audit",
+        Act(A::ViewAuditLog),
+        Sc::None,
+        Empty,
+        200,
+    ),
+    // api.rs
+    r(
+        "GET",
+        "/api/v1/openapi.json",
+        "/api/v1/openapi.json",
+        Public,
+        Sc::None,
+        Empty,
+        200,
+    ),
+    r(
+        "GET",
+        "/api/v1/ledger",
+        "/api/v1/ledger",
+        VIEW,
+        Sc::List,
+        Empty,
+        200,
+    ),
+    r(
+        "GET",
+        "/api/v1/ledger",
+        "/api/v1/ledger?q={name}&per_page=500",
+        VIEW,
+        Sc::List,
+        Empty,
+        200,
+    ),
+    r(
+        "GET",
+        "/api/v1/compounds/{id}",
+        "/api/v1/compounds/{compound}",
+        VIEW,
+        Sc::Record,
+        Empty,
+        200,
+    ),
+    r(
+        "PUT",
+        "/api/v1/compounds/{id}",
+        "/api/v1/compounds/{compound}",
+        Act(A::EditCompounds),
+        Sc::Record,
+        Json("{}"),
+        PASS,
+    ),
+    r(
+        "GET",
+        "/api/v1/compounds/{id}/lifecycle",
+        "/api/v1/compounds/{compound}/lifecycle",
+        VIEW,
+        Sc::Record,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/api/v1/compounds/{id}/lifecycle",
+        "/api/v1/compounds/{compound}/lifecycle",
+        Act(A::AdvanceLifecycle),
+        Sc::Record,
+        Json("{}"),
+        PASS,
+    ),
+    r(
+        "GET",
+        "/api/v1/compounds/{id}/contracts",
+        "/api/v1/compounds/{compound}/contracts",
+        VIEW,
+        Sc::Record,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/api/v1/contracts",
+        "/api/v1/contracts",
+        Act(A::ManageContracts),
+        Sc::Record,
+        JsonContract,
+        PASS,
+    ),
+    r(
+        "POST",
+        "/api/v1/contracts/{id}/file",
+        "/api/v1/contracts/{contract}/file",
+        Act(A::ManageContracts),
+        Sc::Record,
+        Json("{}"),
+        PASS,
+    ),
+    r(
+        "POST",
+        "/api/v1/contracts/{id}/terminate",
+        "/api/v1/contracts/{contract}/terminate",
+        Act(A::ManageContracts),
+        Sc::Record,
+        Json("{}"),
+        PASS,
+    ),
+    r(
+        "GET",
+        "/api/v1/companies",
+        "/api/v1/companies",
+        VIEW,
+        Sc::List,
+        Empty,
+        200,
+    ),
+    r(
+        "GET",
+        "/api/v1/companies/{id}",
+        "/api/v1/companies/{company}",
+        VIEW,
+        Sc::Company,
+        Empty,
+        200,
+    ),
+    r(
+        "GET",
+        "/api/v1/tasks",
+        "/api/v1/tasks",
+        VIEW,
+        Sc::List,
+        Empty,
+        200,
+    ),
+    r(
+        "GET",
+        "/api/v1/tasks",
+        "/api/v1/tasks?street={street}",
+        VIEW,
+        Sc::List,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/api/v1/tasks",
+        "/api/v1/tasks",
+        Act(A::ManageTasks),
+        Sc::Record,
+        Json(
+            r#"{"compound_id":{compound},"title":"矩阵","responsible":"矩阵","deadline":"2026-12-31"}"#,
+        ),
+        PASS,
+    ),
+    r(
+        "POST",
+        "/api/v1/tasks/{id}/done",
+        "/api/v1/tasks/{task}/done",
+        Act(A::ManageTasks),
+        Sc::Record,
+        Json("{}"),
+        PASS,
+    ),
+    r(
+        "GET",
+        "/api/v1/targets",
+        "/api/v1/targets?street={street}",
+        VIEW,
+        Sc::Record,
+        Empty,
+        200,
+    ),
+    r(
+        "GET",
+        "/api/v1/assessments",
+        "/api/v1/assessments",
+        VIEW,
+        Sc::List,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/api/v1/assessments",
+        "/api/v1/assessments",
+        Act(A::Assess),
+        Sc::Assess,
+        Json(r#"{"compound_id":{compound},"period":"2026Q4","rubric":"erqi"}"#),
+        PASS,
+    ),
+    r(
+        "GET",
+        "/api/v1/assessments/{id}",
+        "/api/v1/assessments/{assessment}",
+        VIEW,
+        Sc::Assess,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/api/v1/assessments/{id}/submit",
+        "/api/v1/assessments/{assessment}/submit",
+        Act(A::Assess),
+        Sc::Assess,
+        Json("{}"),
+        PASS,
+    ),
+    r(
+        "GET",
+        "/api/v1/compounds/{id}/patrols",
+        "/api/v1/compounds/{compound}/patrols",
+        VIEW,
+        Sc::Record,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/api/v1/patrols",
+        "/api/v1/patrols",
+        Act(A::Patrol),
+        Sc::Record,
+        Json(
+            r#"{"compound_id":{compound},"kind":"weekly_patrol","date":"2026-11-20","inspector":"矩阵","findings":[]}"#,
+        ),
+        PASS,
+    ),
+    r(
+        "GET",
+        "/api/v1/orders",
+        "/api/v1/orders",
+        VIEW,
+        Sc::List,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/api/v1/orders/{id}/answer",
+        "/api/v1/orders/{order}/answer",
+        Act(A::AnswerOrders),
+        Sc::Record,
+        Json("{}"),
+        PASS,
+    ),
+    r(
+        "GET",
+        "/api/v1/complaints",
+        "/api/v1/complaints",
+        VIEW,
+        Sc::List,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/api/v1/complaints",
+        "/api/v1/complaints",
+        Act(A::Patrol),
+        Sc::Record,
+        Json(
+            r#"{"compound_id":{compound},"source":"resident","category":"环境","text":"矩阵","received_on":"2026-11-20"}"#,
+        ),
+        PASS,
+    ),
+    r(
+        "POST",
+        "/api/v1/complaints/{id}/answer",
+        "/api/v1/complaints/{complaint}/answer",
+        Act(A::AnswerOrders),
+        Sc::Record,
+        Json("{}"),
+        PASS,
+    ),
+    r(
+        "GET",
+        "/api/v1/surveys",
+        "/api/v1/surveys",
+        VIEW,
+        Sc::List,
+        Empty,
+        200,
+    ),
+    r(
+        "GET",
+        "/api/v1/surveys/{id}/results",
+        "/api/v1/surveys/{survey}/results",
+        VIEW,
+        Sc::Record,
+        Empty,
+        200,
+    ),
+    r(
+        "GET",
+        "/api/v1/compounds/{id}/fees",
+        "/api/v1/compounds/{compound}/fees?range=2026",
+        VIEW,
+        Sc::Record,
+        Empty,
+        200,
+    ),
+    r(
+        "GET",
+        "/api/v1/compounds/{id}/accounts",
+        "/api/v1/compounds/{compound}/accounts?period=2026",
+        VIEW,
+        Sc::Record,
+        Empty,
+        200,
+    ),
+    r(
+        "GET",
+        "/api/v1/audit",
+        "/api/v1/audit?limit=50",
+        Act(A::ViewAuditLog),
+        Sc::None,
+        Empty,
+        200,
+    ),
+];
+
+/// Routes registered but left out of the matrix, with the reason.
+pub const SKIPPED: &[(&str, &str, &str)] = &[
+    (
+        "POST",
+        "/login",
+        "creates sessions; tested in auth.rs (CSRF, rate limit, next=)",
+    ),
+    (
+        "POST",
+        "/logout",
+        "ends the session the matrix runs on; tested in auth.rs",
+    ),
+];
+
+/// The records a row's URL can name, inside and outside the bounded accounts' scope.
+#[derive(Debug, Clone)]
+pub struct Side {
+    pub compound: StoredCompound,
+    pub contract: i64,
+    pub company: i64,
+    pub task: i64,
+    pub patrol: i64,
+    pub assessment: i64,
+    pub order: i64,
+    pub complaint: i64,
+    pub survey: i64,
+    pub selection: i64,
+    pub street: &'static str,
+    pub token: String,
+    pub key: String,
+    /// The compound a contract is signed for (unmanaged before).
+    pub contract_compound: i64,
+}
+
+pub struct World {
+    pub inside: Side,
+    pub outside: Side,
+    /// The community account's community.
+    pub community: String,
+    pub company_a_name: String,
+    /// Names no bounded account may ever see: the outside compound's, and (for the community
+    /// and company accounts) a compound of another community of street A.
+    pub planted_b: String,
+    pub planted_other_community: Option<String>,
+}
+
+fn actor() -> Actor {
+    Actor::new("matrix", "admin")
+}
+
+async fn sign_contract_for(
+    t: &TestApp,
+    compound: &StoredCompound,
+    company: i64,
+) -> anju_store::ContractRecord {
+    use anju_core::lifecycle::Event;
+    let s = &t.state.store;
+    let on = jiff::civil::date(2026, 10, 1);
+    let steps = [
+        Event::Consult,
+        Event::DecideMode {
+            mode: anju_core::ManagementMode::from_code("professional").expect("mode"),
+        },
+        Event::SettleOwners {
+            body: anju_core::OwnersBody::from_code("owners_committee").expect("body"),
+        },
+        Event::SelectCompany {
+            company_id: company,
+        },
+    ];
+    for e in steps {
+        let v = s.lifecycle(compound.id).await.expect("lc").version;
+        s.advance(
+            &actor(),
+            compound.id,
+            v,
+            &anju_store::StepRequest::new(e, on),
+        )
+        .await
+        .expect("advance");
+    }
+    s.sign_contract(&actor(), &new_contract(compound, company))
+        .await
+        .expect("sign")
+}
+
+pub fn new_contract(compound: &StoredCompound, company: i64) -> anju_store::NewContract {
+    anju_store::NewContract {
+        compound_ids: vec![compound.id],
+        company_id: company,
+        signer: anju_core::lifecycle::Signer::OwnersBody,
+        signer_name: Some("业主委员会".into()),
+        signed_on: jiff::civil::date(2026, 10, 2),
+        entry_on: None,
+        term: anju_core::contract::Term::years(3),
+        service_level: anju_core::contract::ServiceLevel::new(2).expect("level"),
+        min_level: None,
+        fees: anju_core::contract::Fees::LIAOCHENG_2021,
+        served_area: compound.compound.area.unwrap_or(anju_core::Area::ZERO),
+        notice_on: None,
+    }
+}
+
+async fn side(
+    t: &TestApp,
+    compound: StoredCompound,
+    unmanaged: &StoredCompound,
+    street: &'static str,
+) -> Side {
+    let s = &t.state.store;
+    let company = compound.company_id.expect("served");
+    let contract = sign_contract_for(t, unmanaged, company).await.id;
+    let task = s
+        .add_task(
+            &actor(),
+            anju_store::NewTask {
+                compound_id: compound.id,
+                title: "矩阵任务".into(),
+                detail: None,
+                responsible: "矩阵".into(),
+                deadline: jiff::civil::date(2026, 12, 31),
+            },
+        )
+        .await
+        .expect("task")
+        .id;
+    let assessment = s
+        .create_assessment(
+            &actor(),
+            anju_store::NewAssessment {
+                compound_id: compound.id,
+                period: anju_core::assessment::Period::parse("2026Q3").expect("period"),
+                rubric: anju_policy::rubric::Rubric::builtin("erqi").expect("rubric"),
+                assessor_kind: anju_core::assessment::AssessorKind::Street,
+                assessor: "矩阵".into(),
+                events: vec![],
+                survey: None,
+                objection_days: None,
+                evidence: vec![],
+            },
+        )
+        .await
+        .expect("assessment")
+        .id;
+    let patrol = s
+        .add_patrol(
+            &actor(),
+            anju_store::NewPatrol {
+                compound_id: compound.id,
+                kind: anju_core::oversight::PatrolKind::WeeklyPatrol,
+                date: jiff::civil::date(2026, 11, 2),
+                inspector: "矩阵".into(),
+                note: None,
+                findings: vec![anju_store::NewFinding {
+                    category: anju_core::oversight::FindingCategory::Environment,
+                    description: "垃圾未清运".into(),
+                    evidence: vec![],
+                    order_deadline: Some(jiff::civil::date(2026, 11, 9)),
+                }],
+            },
+        )
+        .await
+        .expect("patrol");
+    let order = patrol.findings[0].order_id.expect("order");
+    let patrol = patrol.id;
+    let complaint = s
+        .add_complaint(
+            &actor(),
+            anju_store::NewComplaint {
+                compound_id: compound.id,
+                source: anju_core::oversight::ComplaintSource::Resident,
+                category: "环境".into(),
+                text: "楼道堆物".into(),
+                received_on: jiff::civil::date(2026, 11, 2),
+                contact: None,
+            },
+            &anju_store::ComplaintRules::default(),
+        )
+        .await
+        .expect("complaint")
+        .id;
+    let (survey, tokens) = s
+        .create_survey(
+            &actor(),
+            &anju_store::NewSurvey {
+                compound_id: compound.id,
+                period: "2026H2".into(),
+                starts_on: None,
+                ends_on: None,
+                rule: anju_store::SurveyRule::Erqi,
+                households: Some(30),
+                tokens: Some(3),
+            },
+        )
+        .await
+        .expect("survey");
+    let selection = s
+        .open_selection(
+            &actor(),
+            street,
+            "矩阵遴选",
+            jiff::civil::date(2026, 11, 1),
+            jiff::civil::date(2026, 12, 31),
+        )
+        .await
+        .expect("selection")
+        .id;
+    let key = s
+        .compound_public_key(&actor(), compound.id)
+        .await
+        .expect("key");
+    Side {
+        contract,
+        company,
+        task,
+        patrol,
+        assessment,
+        order,
+        complaint,
+        survey: survey.id,
+        selection,
+        street,
+        token: tokens[0].token.clone(),
+        key,
+        contract_compound: unmanaged.id,
+        compound,
+    }
+}
+
+fn unmanaged(list: &[StoredCompound], community: Option<&str>) -> StoredCompound {
+    list.iter()
+        .find(|c| {
+            c.company_id.is_none()
+                && c.compound.mode.code() == "none"
+                && community.is_none_or(|m| c.compound.community.as_deref() == Some(m))
+        })
+        .or_else(|| list.iter().find(|c| c.company_id.is_none()))
+        .expect("an unmanaged compound")
+        .clone()
+}
+
+/// Builds the world on the demo ledger.
+pub async fn world(t: &TestApp) -> World {
+    let s = &t.state.store;
+    let all = s
+        .list_compounds(&CompoundFilter::default())
+        .await
+        .expect("compounds");
+    let a: Vec<StoredCompound> = all
+        .iter()
+        .filter(|c| c.compound.street == STREET_A)
+        .cloned()
+        .collect();
+    let b: Vec<StoredCompound> = all
+        .iter()
+        .filter(|c| c.compound.street == STREET_B)
+        .cloned()
+        .collect();
+    // Inside: a compound of A with a company and a community that also has an unmanaged one.
+    let cin = a
+        .iter()
+        .find(|c| {
+            c.company_id.is_some()
+                && c.compound.community.is_some()
+                && a.iter()
+                    .any(|u| u.company_id.is_none() && u.compound.community == c.compound.community)
+        })
+        .expect("inside compound")
+        .clone();
+    let community = cin.compound.community.clone().expect("community");
+    let company_a = cin.company_id.expect("company");
+    let count = |name: &str| {
+        all.iter()
+            .filter(|c| c.compound.name.contains(name))
+            .count()
+    };
+    let cout = b
+        .iter()
+        .find(|c| c.company_id.is_some_and(|k| k != company_a) && count(&c.compound.name) == 1)
+        .expect("outside compound")
+        .clone();
+    assert!(
+        all.iter()
+            .filter(|c| c.company_id == Some(company_a))
+            .all(|c| c.compound.street == STREET_A),
+        "company A serves street A only"
+    );
+    let planted_other_community = a
+        .iter()
+        .find(|c| {
+            c.compound.community.as_deref() != Some(community.as_str())
+                && c.company_id != Some(company_a)
+                && count(&c.compound.name) == 1
+        })
+        .map(|c| c.compound.name.clone());
+    let ua = unmanaged(&a, Some(&community));
+    let ub = unmanaged(&b, None);
+    let company_a_name = s.get_company(company_a).await.expect("company").name;
+    let planted_b = cout.compound.name.clone();
+    s.assign_evaluator(&actor(), "m_evaluator", cin.id)
+        .await
+        .expect("assign");
+    let inside = side(t, cin, &ua, STREET_A).await;
+    let outside = side(t, cout, &ub, STREET_B).await;
+    World {
+        inside,
+        outside,
+        community,
+        company_a_name,
+        planted_b,
+        planted_other_community,
+    }
+}
+
+/// The accounts of the matrix, one per role.
+pub async fn accounts(t: &TestApp, w: &World) -> Vec<(Role, Session)> {
+    let mut out = Vec::new();
+    for role in Role::ALL {
+        let scope = match role {
+            Role::Street => UserScope::Region(STREET_A),
+            Role::Community => UserScope::Region(&w.community),
+            Role::Company => UserScope::Company(&w.company_a_name),
+            _ => UserScope::None,
+        };
+        let s = user_session(t, &format!("m_{}", role.code()), role, scope).await;
+        out.push((role, s));
+    }
+    out
+}
+
+fn bounded(role: Role, scope: Sc) -> bool {
+    match scope {
+        Sc::None | Sc::List => false,
+        Sc::Record => matches!(role, Role::Street | Role::Community | Role::Company),
+        Sc::Company => role == Role::Company,
+        Sc::Assess => matches!(
+            role,
+            Role::Street | Role::Community | Role::Company | Role::Evaluator
+        ),
+    }
+}
+
+/// The name without its last character: a search that finds the compound, without the page
+/// echoing the whole name back in its search box.
+fn name_part(name: &str) -> String {
+    let mut chars: Vec<char> = name.chars().collect();
+    chars.pop();
+    chars.into_iter().collect()
+}
+
+fn fill(template: &str, s: &Side, csrf: &str) -> String {
+    template
+        .replace("{compound}", &s.compound.id.to_string())
+        .replace("{contract}", &s.contract.to_string())
+        .replace("{company}", &s.company.to_string())
+        .replace("{task}", &s.task.to_string())
+        .replace("{patrol}", &s.patrol.to_string())
+        .replace("{assessment}", &s.assessment.to_string())
+        .replace("{order}", &s.order.to_string())
+        .replace("{complaint}", &s.complaint.to_string())
+        .replace("{survey}", &s.survey.to_string())
+        .replace("{selection}", &s.selection.to_string())
+        .replace("{street}", &enc(s.street))
+        .replace("{token}", &s.token)
+        .replace("{key}", &s.key)
+        .replace("{name_part}", &enc(&name_part(&s.compound.compound.name)))
+        .replace("{name}", &enc(&s.compound.compound.name))
+        .replace("{csrf}", csrf)
+}
+
+/// The request a row makes for one side, as one account (or none).
+pub fn request(row: &Row, s: &Side, session: Option<&Session>) -> Request<Body> {
+    let csrf = session.map_or("", |x| x.csrf.as_str());
+    let uri = fill(row.url, s, csrf);
+    let mut b = Request::builder().method(row.method).uri(uri);
+    if let Some(x) = session {
+        b = b.header(header::COOKIE, &x.cookie);
+    }
+    let body = match row.body {
+        Empty => Body::empty(),
+        Form(f) => {
+            b = b.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+            Body::from(fill(f, s, csrf))
+        }
+        Multipart(fields) => {
+            let boundary = "matrixboundary";
+            b = b.header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            );
+            let mut text = String::new();
+            for (k, v) in [("csrf", csrf)].iter().chain(fields.iter()) {
+                text.push_str(&format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                ));
+            }
+            text.push_str(&format!("--{boundary}--\r\n"));
+            Body::from(text)
+        }
+        Json(j) => {
+            b = b
+                .header(header::CONTENT_TYPE, "application/json")
+                .header("x-csrf-token", csrf);
+            Body::from(fill(j, s, csrf))
+        }
+        JsonContract => {
+            b = b
+                .header(header::CONTENT_TYPE, "application/json")
+                .header("x-csrf-token", csrf);
+            let mut k = new_contract(&s.compound, s.company);
+            k.compound_ids = vec![s.contract_compound];
+            Body::from(serde_json::to_string(&k).expect("json"))
+        }
+    };
+    b.body(body).expect("request")
+}
+
+/// The status the row must answer ([`PASS`]: passes the guards).
+pub fn expected(row: &Row, role: Option<Role>, outside: bool) -> u16 {
+    let api = row.route.starts_with("/api/");
+    match (role, row.need) {
+        // 审计 reads everything and changes nothing, whatever the route.
+        (Some(Role::Auditor), _) if row.method != "GET" => 403,
+        (_, Public) => row.ok,
+        (None, Act(_)) => {
+            if api {
+                401
+            } else {
+                303
+            }
+        }
+        (Some(r), Act(a)) if !can(r, a) => 403,
+        (Some(r), Act(_)) if outside && bounded(r, row.scope) => row.hidden,
+        _ => row.ok,
+    }
+}
+
+fn check(
+    row: &Row,
+    who: &str,
+    outside: bool,
+    want: u16,
+    got: StatusCode,
+    body: &str,
+) -> Option<String> {
+    let g = got.as_u16();
+    let fine = if want == PASS {
+        g != 401 && g != 403 && g < 500
+    } else {
+        g == want
+    };
+    (!fine).then(|| {
+        let short: String = body.chars().take(160).collect();
+        format!(
+            "{} {} as {who} ({}): want {}, got {g} {short}",
+            row.method,
+            row.url,
+            if outside { "outside" } else { "inside" },
+            if want == PASS {
+                "not 401/403/5xx".to_string()
+            } else {
+                want.to_string()
+            },
+        )
+    })
+}
+
+both_engines!(every_route_every_role_inside_and_outside);
+async fn every_route_every_role_inside_and_outside(t: &TestApp) {
+    let w = world(t).await;
+    let sessions = accounts(t, &w).await;
+    let mut failures = Vec::new();
+    let mut leaks = Vec::new();
+    let mut asked = 0usize;
+    let mut who: Vec<(Option<Role>, Option<&Session>)> =
+        sessions.iter().map(|(r, s)| (Some(*r), Some(s))).collect();
+    who.push((None, None));
+    for row in ROUTES {
+        for (role, session) in &who {
+            for (outside, side) in [(false, &w.inside), (true, &w.outside)] {
+                let name = role.map_or("anonymous", |r| r.code());
+                let want = expected(row, *role, outside);
+                let res = send_raw(t, request(row, side, *session)).await;
+                asked += 1;
+                if let Some(f) = check(row, name, outside, want, res.status, &res.body) {
+                    failures.push(f);
+                }
+                // Pages and API for an unauthenticated visitor redirect to the login page.
+                if role.is_none() && row.need != Public && !row.route.starts_with("/api/") {
+                    assert!(
+                        res.location().starts_with("/login"),
+                        "{} {}",
+                        row.method,
+                        row.url
+                    );
+                }
+                // Never another street's, community's or company's compound.
+                let bounded_role =
+                    matches!(role, Some(Role::Street | Role::Community | Role::Company));
+                // A 403 page may name what was refused (the viewer asked for it by id); every
+                // list, search, export and API answer must not.
+                let checked = res.status == StatusCode::OK || row.route.starts_with("/api/");
+                if bounded_role && checked && !(row.need == Public) {
+                    if res.body.contains(&w.planted_b) {
+                        leaks.push(format!(
+                            "{} {} as {name}: shows {}",
+                            row.method, row.url, w.planted_b
+                        ));
+                    }
+                    if matches!(role, Some(Role::Community | Role::Company))
+                        && let Some(p) = &w.planted_other_community
+                        && res.body.contains(p.as_str())
+                    {
+                        leaks.push(format!("{} {} as {name}: shows {p}", row.method, row.url));
+                    }
+                }
+            }
+        }
+    }
+    assert!(asked >= ROUTES.len() * 18, "{asked}");
+    assert!(
+        failures.is_empty() && leaks.is_empty(),
+        "{} of {asked} requests answered wrongly:\n{}\nleaks:\n{}",
+        failures.len(),
+        failures.join("\n"),
+        leaks.join("\n")
+    );
+}
+
+/// A response with its body as text; an xlsx export is read back and its compound names
+/// become the text, so the leak check reads exports too.
+async fn send_raw(t: &TestApp, req: Request<Body>) -> crate::support::Res {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let res = anju_web::app(t.state.clone())
+        .oneshot(req)
+        .await
+        .expect("response");
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = res.into_body().collect().await.expect("body").to_bytes();
+    let xlsx = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("spreadsheetml"));
+    let body = if xlsx && status == StatusCode::OK {
+        match anju_sheets::read_ledger_bytes(
+            &bytes,
+            anju_sheets::FileKind::Xlsx,
+            &anju_sheets::ReadOptions::now(anju_core::Lang::Zh),
+        ) {
+            Ok(ledger) => ledger
+                .rows
+                .iter()
+                .map(|c| format!("{} {}", c.name, c.street))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            // An export of nothing (a filter outside the viewer's area) has no rows to read.
+            Err(anju_sheets::LedgerError::Empty) => String::new(),
+            Err(e) => panic!("the export reads back: {e:?}"),
+        }
+    } else {
+        String::from_utf8_lossy(&bytes).into_owned()
+    };
+    crate::support::Res {
+        status,
+        headers,
+        body,
+    }
+}
+
+/// The `.route("…")` paths in a source file (spanning lines is fine).
+fn routes_in(src: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = src;
+    while let Some(at) = rest.find(".route(") {
+        rest = &rest[at + ".route(".len()..];
+        let t = rest.trim_start();
+        if let Some(stripped) = t.strip_prefix('"')
+            && let Some(end) = stripped.find('"')
+        {
+            out.push(stripped[..end].to_string());
+        }
+    }
+    out
+}
+
+#[test]
+fn the_list_covers_every_route_of_the_app() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut registered: BTreeSet<String> = BTreeSet::new();
+    let mut stack = vec![dir];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("src") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                let text = std::fs::read_to_string(&p).expect("read");
+                registered.extend(routes_in(&text));
+            }
+        }
+    }
+    let api: Vec<(&str, &str)> = anju_web::api::routes();
+    registered.extend(api.iter().map(|(_, p)| p.to_string()));
+    let listed: BTreeSet<&str> = ROUTES
+        .iter()
+        .map(|r| r.route)
+        .chain(SKIPPED.iter().map(|s| s.1))
+        .collect();
+    let missing: Vec<&String> = registered
+        .iter()
+        .filter(|p| !listed.contains(p.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "routes the access matrix does not test (add them to ROUTES): {missing:?}"
+    );
+    // Every API method too, not only every path.
+    let listed_api: BTreeSet<(String, &str)> = ROUTES
+        .iter()
+        .map(|r| (r.method.to_ascii_lowercase(), r.route))
+        .collect();
+    for (m, p) in api {
+        assert!(
+            listed_api.contains(&(m.to_string(), p)),
+            "{m} {p} is not in the matrix"
+        );
+    }
+    // And nothing listed that the app no longer has.
+    let stale: Vec<&str> = listed
+        .iter()
+        .filter(|p| !registered.contains(**p))
+        .copied()
+        .collect();
+    assert!(stale.is_empty(), "listed but not registered: {stale:?}");
+}
+
+#[test]
+fn route_scan_reads_multi_line_routes() {
+    let src = "Router::new()\n .route(\n  \"/a/{id}\",\n get(x))\n.route(\"/b\", post(y))";
+    assert_eq!(
+        routes_in(src),
+        vec!["/a/{id}".to_string(), "/b".to_string()]
+    );
+}
+
+#[test]
+fn expectations_follow_the_permission_table() {
+    let row = ROUTES
+        .iter()
+        .find(|r| r.route == "/api/v1/compounds/{id}/lifecycle" && r.method == "POST")
+        .expect("row");
+    assert_eq!(expected(row, None, false), 401);
+    assert_eq!(expected(row, Some(Role::Finance), false), 403);
+    assert_eq!(expected(row, Some(Role::Auditor), false), 403);
+    assert_eq!(expected(row, Some(Role::Street), true), 403);
+    assert_eq!(expected(row, Some(Role::HousingAuthority), true), PASS);
+    let page = ROUTES
+        .iter()
+        .find(|r| r.route == "/compounds/{id}")
+        .expect("page");
+    assert_eq!(expected(page, None, false), 303);
+    assert_eq!(expected(page, Some(Role::Company), true), 403);
+    assert_eq!(expected(page, Some(Role::Evaluator), true), 200);
+}

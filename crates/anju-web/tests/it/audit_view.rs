@@ -1,0 +1,94 @@
+//! The audit log view through HTTP: who may read it, filters, readable diffs, no secrets.
+
+use crate::support::{TestApp, UserScope, both_engines, enc, user_session};
+use anju_core::access::Role;
+use anju_store::{Actor, CompoundFilter};
+use axum::http::StatusCode;
+
+both_engines!(the_audit_log_is_for_the_auditor_and_the_authority_only);
+async fn the_audit_log_is_for_the_auditor_and_the_authority_only(t: &TestApp) {
+    let street = user_session(t, "li", Role::Street, UserScope::Region("大沁他拉街道")).await;
+    let r = t.get_as(&street, "/audit").await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.body.contains("无权"), "{}", r.body);
+    let company = t
+        .state
+        .store
+        .list_compounds(&CompoundFilter::default())
+        .await
+        .expect("list")
+        .into_iter()
+        .find_map(|c| c.compound.company)
+        .expect("company");
+    let co = user_session(t, "wuye", Role::Company, UserScope::Company(&company)).await;
+    assert_eq!(t.get_as(&co, "/audit").await.status, StatusCode::FORBIDDEN);
+
+    // A change to record: one compound's households, by a named actor.
+    let store = &t.state.store;
+    let c = store
+        .list_compounds(&CompoundFilter::default())
+        .await
+        .expect("list")
+        .remove(0);
+    let mut changed = c.compound.clone();
+    changed.households = Some(changed.households.unwrap_or(0) + 7);
+    store
+        .update_compound(&Actor::new("wang", "street"), c.id, c.version, changed)
+        .await
+        .expect("update");
+
+    let auditor = user_session(t, "shenji", Role::Auditor, UserScope::None).await;
+    let r = t
+        .get_as(
+            &auditor,
+            &format!("/audit?entity=compound&entity_id={}", c.id),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let before = c.compound.households.unwrap_or(0);
+    assert!(
+        r.body.contains(&format!(
+            "<b>compound.households</b>：<del>{before}</del> → <ins>{}</ins>",
+            before + 7
+        )),
+        "a readable diff: {}",
+        r.body
+    );
+    // By actor and by date range (today is included at both ends).
+    let today = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+        .date();
+    let r = t
+        .get_as(
+            &auditor,
+            &format!("/audit?actor=wang&from={today}&to={today}"),
+        )
+        .await;
+    assert!(
+        r.body.contains("wang") && r.body.contains("1 / 1"),
+        "{}",
+        r.body
+    );
+    let r = t.get_as(&auditor, "/audit?actor=wang&to=2020-01-01").await;
+    assert!(r.body.contains("没有符合条件的记录"));
+    // A bad date names the field and keeps what was typed.
+    let r = t
+        .get_as(&auditor, &format!("/audit?from={}", enc("昨天")))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("起始日期") && r.body.contains("value=\"昨天\""));
+    // Pages of 50.
+    let r = t.get_as(&auditor, "/audit?entity=compound").await;
+    assert!(r.body.contains("1 / "), "{}", r.body);
+    // Never a password hash or a token: logins and account creation are in the log.
+    let r = t.get_as(&auditor, "/audit?entity=user").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(!r.body.contains("$argon2"), "no password hash");
+    let r = t.get_as(&auditor, "/audit?entity=session").await;
+    let token = auditor.cookie.split_once('=').expect("cookie").1;
+    assert!(r.body.contains("<table id=\"audit\">"), "logins are logged");
+    assert!(!r.body.contains(token), "no session token");
+    // The housing authority reads it too.
+    let ha = user_session(t, "zhujian", Role::HousingAuthority, UserScope::None).await;
+    assert_eq!(t.get_as(&ha, "/audit").await.status, StatusCode::OK);
+}
