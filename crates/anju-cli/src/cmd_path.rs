@@ -847,8 +847,14 @@ pub fn run_selection(c: SelectionCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
                 who,
             } => {
                 let (co, _) = find_company(&s, &company).await?;
-                s.register_for_selection(&actor(&who), id, s.get_selection(id).await?.version, co, date.unwrap_or_else(today))
-                    .await?
+                s.register_for_selection(
+                    &actor(&who),
+                    id,
+                    s.get_selection(id).await?.version,
+                    co,
+                    date.unwrap_or_else(today),
+                )
+                .await?
             }
             SelectionCmd::Screen {
                 id,
@@ -863,7 +869,8 @@ pub fn run_selection(c: SelectionCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
                 }
                 s.screen_selection(
                     &actor(&who),
-                    id, s.get_selection(id).await?.version,
+                    id,
+                    s.get_selection(id).await?.version,
                     date.unwrap_or_else(today),
                     &ids,
                     note.as_deref(),
@@ -880,8 +887,14 @@ pub fn run_selection(c: SelectionCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
                 for q in &companies {
                     ids.push(find_company(&s, q).await?.0);
                 }
-                s.shortlist_selection(&actor(&who), id, s.get_selection(id).await?.version, date.unwrap_or_else(today), &ids)
-                    .await?
+                s.shortlist_selection(
+                    &actor(&who),
+                    id,
+                    s.get_selection(id).await?.version,
+                    date.unwrap_or_else(today),
+                    &ids,
+                )
+                .await?
             }
             SelectionCmd::Recommend {
                 id,
@@ -890,8 +903,14 @@ pub fn run_selection(c: SelectionCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
                 who,
             } => {
                 let c = find_compound(&s, &compound, None, lang).await?;
-                s.recommend_selection(&actor(&who), id, s.get_selection(id).await?.version, c.id, date.unwrap_or_else(today))
-                    .await?
+                s.recommend_selection(
+                    &actor(&who),
+                    id,
+                    s.get_selection(id).await?.version,
+                    c.id,
+                    date.unwrap_or_else(today),
+                )
+                .await?
             }
             SelectionCmd::Choose {
                 id,
@@ -902,8 +921,15 @@ pub fn run_selection(c: SelectionCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
             } => {
                 let c = find_compound(&s, &compound, None, lang).await?;
                 let (co, _) = find_company(&s, &company).await?;
-                s.choose_in_selection(&actor(&who), id, s.get_selection(id).await?.version, c.id, co, date.unwrap_or_else(today))
-                    .await?
+                s.choose_in_selection(
+                    &actor(&who),
+                    id,
+                    s.get_selection(id).await?.version,
+                    c.id,
+                    co,
+                    date.unwrap_or_else(today),
+                )
+                .await?
             }
             SelectionCmd::Show { id } => s.get_selection(id).await?,
             SelectionCmd::List => {

@@ -9,9 +9,26 @@ use serde::{Deserialize, Serialize};
 macro_rules! codes {
     ($(#[$m:meta])* $name:ident { $($v:ident = $code:literal, $zh:literal, $en:literal;)+ }) => {
         $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum $name { $($v,)+ }
+
+        /// JSON carries the same code as the database and the command line.
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.code())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = String::deserialize(d)?;
+                // Also the serde name of earlier versions (`hotline12345`).
+                let loose = |c: &str| c.replace('_', "") == s.replace('_', "");
+                $name::from_code(&s)
+                    .or_else(|| Self::ALL.iter().copied().find(|x| loose(x.code())))
+                    .ok_or_else(|| serde::de::Error::custom(format!("unknown code '{s}'")))
+            }
+        }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$v,)+];
@@ -93,6 +110,7 @@ pub fn answered_late(deadline: jiff::civil::Date, answered_on: jiff::civil::Date
 }
 
 #[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests")]
 mod tests {
     use super::*;
     use jiff::civil::date;
@@ -110,5 +128,14 @@ mod tests {
             Some(FindingCategory::Safety)
         );
         assert_eq!(ComplaintSource::Hotline12345.code(), "hotline_12345");
+        // JSON uses the same code, and still reads the older serde name.
+        assert_eq!(
+            serde_json::to_string(&ComplaintSource::Hotline12345).unwrap(),
+            "\"hotline_12345\""
+        );
+        for old in ["\"hotline_12345\"", "\"hotline12345\""] {
+            let back: ComplaintSource = serde_json::from_str(old).unwrap();
+            assert_eq!(back, ComplaintSource::Hotline12345);
+        }
     }
 }

@@ -45,9 +45,8 @@ fn match_fee_header(h: &str) -> Option<Col> {
     match h.as_str() {
         "小区名称" | "小区" | "小区名" | "项目名称" => Some(Col::Compound),
         "所属街道" | "街道" | "街道办事处" | "街道名称" => Some(Col::Street),
-        "户号" | "房号" | "房屋" | "门牌号" | "房间号" | "楼号单元室" | "楼栋单元房号" | "业主房号" => {
-            Some(Col::Household)
-        }
+        "户号" | "房号" | "房屋" | "门牌号" | "房间号" | "楼号单元室" | "楼栋单元房号"
+        | "业主房号" => Some(Col::Household),
         "月份" | "月" | "年月" | "所属月份" | "收费月份" => Some(Col::Month),
         "应收" | "应收金额" | "应收物业费" | "应收款" | "应收费用" => {
             Some(Col::Billed)
@@ -337,7 +336,10 @@ mod tests {
         };
         assert_eq!(p.len(), 2, "{p:?}");
         assert!(p[0].render(anju_core::Lang::Zh).contains("须填写户号"));
-        assert!(p[1].render(anju_core::Lang::Zh).contains("与第 3 行重复：同一户"));
+        assert!(
+            p[1].render(anju_core::Lang::Zh)
+                .contains("与第 3 行重复：同一户")
+        );
         let missing = "小区名称,月份,应收\n光明小区,2026-01,1\n";
         assert!(matches!(
             read_fee_sheet_bytes(missing.as_bytes(), FileKind::Csv),

@@ -27,12 +27,12 @@ pub use columns::{
 };
 pub use error::{LedgerError, Problem};
 pub use fees::{FeeSheetRow, read_fee_sheet, read_fee_sheet_bytes};
-pub use reports::{
-    BodyMerge, GroupHeading, ReportCell, ReportSheet, write_report, write_report_to_buffer,
-};
 pub use read::{
     FileKind, Ledger, LedgerChunk, LedgerInfo, ReadOptions, read_ledger, read_ledger_bytes,
     read_ledger_bytes_chunks, read_ledger_chunks,
+};
+pub use reports::{
+    BodyMerge, GroupHeading, ReportCell, ReportSheet, write_report, write_report_to_buffer,
 };
 pub use subsidy_sheets::{
     SubsidySheetLine, application_sheets, disbursement_sheet, write_disbursement_list,

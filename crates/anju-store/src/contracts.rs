@@ -362,7 +362,10 @@ impl Store {
         if on < before.signed_on {
             return Err(StoreError::refused(
                 format!("备案日期 {on} 早于合同签订日期 {}", before.signed_on),
-                format!("filing date {on} is before the signing date {}", before.signed_on),
+                format!(
+                    "filing date {on} is before the signing date {}",
+                    before.signed_on
+                ),
             ));
         }
         bump(&mut tx, id, expected_version).await?;
@@ -426,7 +429,10 @@ impl Store {
         if on < before.signed_on {
             return Err(StoreError::refused(
                 format!("终止日期 {on} 早于合同签订日期 {}", before.signed_on),
-                format!("end date {on} is before the signing date {}", before.signed_on),
+                format!(
+                    "end date {on} is before the signing date {}",
+                    before.signed_on
+                ),
             ));
         }
         bump(&mut tx, id, expected_version).await?;

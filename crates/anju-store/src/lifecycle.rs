@@ -159,7 +159,10 @@ pub(crate) async fn apply_step(
     if compound.archived {
         return Err(StoreError::refused(
             format!("小区“{}”已归档，不能推进", compound.compound.name),
-            format!("compound '{}' is archived and cannot advance", compound.compound.name),
+            format!(
+                "compound '{}' is archived and cannot advance",
+                compound.compound.name
+            ),
         ));
     }
     let (state, version) = load_state(conn, &compound).await?;

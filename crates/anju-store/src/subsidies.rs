@@ -581,7 +581,8 @@ impl Store {
             })
             .await?;
         let mut conn = self.pool.acquire().await?;
-        let contracts = all_contracts(&mut conn).await?;
+        let ids: Vec<i64> = compounds.iter().map(|c| c.id).collect();
+        let contracts = contracts_of(&mut conn, &ids).await?;
         // Each compound's contracts, newest first (the order the lines come in).
         let mut serving: HashMap<i64, Vec<usize>> = HashMap::new();
         for (i, k) in contracts.iter().enumerate() {
@@ -629,10 +630,11 @@ impl Store {
                     let facts = &facts;
                     let policies = &policies;
                     s.spawn(move || {
+                        let mut cache = PolicyCache::new();
                         part.iter()
                             .map(|st| match st {
                                 Step::Done(v) => Ok(v.clone()),
-                                Step::Plan(p) => finish_line(p, policies, facts),
+                                Step::Plan(p) => finish_line(p, policies, facts, &mut cache),
                             })
                             .collect::<Vec<_>>()
                     })
@@ -852,8 +854,8 @@ impl Store {
             conn,
             "k, cid, d",
             &mode_rows,
-            "SELECT r.k, m.id, m.mode, m.since FROM r JOIN compound_modes m \
-             ON m.compound_id = r.cid AND m.since <= r.d",
+            "SELECT r.k, m.id, m.mode, m.since FROM r CROSS JOIN compound_modes m \
+             WHERE m.compound_id = r.cid AND m.since <= r.d",
         )
         .await?
         {
@@ -877,7 +879,7 @@ impl Store {
             &period_rows,
             &format!(
                 "SELECT r.k, a.id, a.period_end, a.score_e2, a.grade_code, a.passed FROM r \
-                 JOIN assessments a ON a.compound_id = r.cid AND a.status = '{final_code}' \
+                 CROSS JOIN assessments a WHERE a.compound_id = r.cid AND a.status = '{final_code}' \
                  AND a.period_end >= r.a AND a.period_end <= r.b"
             ),
         )
@@ -906,7 +908,7 @@ impl Store {
             "k, cid, a, b, ma, mb",
             &period_rows,
             "SELECT r.k, CAST(SUM(f.billed_fen) AS BIGINT), CAST(SUM(f.collected_fen) AS BIGINT), \
-             COUNT(*) FROM r JOIN fee_months f ON f.compound_id = r.cid AND f.month >= r.ma \
+             COUNT(*) FROM r CROSS JOIN fee_months f WHERE f.compound_id = r.cid AND f.month >= r.ma \
              AND f.month <= r.mb GROUP BY r.k",
         )
         .await?
@@ -924,7 +926,7 @@ impl Store {
             conn,
             "k, cid, kid, d",
             &retained_rows,
-            "SELECT r.k, l.retained_fen FROM r JOIN subsidy_lines l ON l.compound_id = r.cid \
+            "SELECT r.k, l.retained_fen FROM r CROSS JOIN subsidy_lines l WHERE l.compound_id = r.cid \
              AND l.contract_id = r.kid AND l.kind = 'subsidy' AND l.status <> 'superseded' \
              AND l.period_end IS NOT NULL AND l.period_end < r.d",
         )
@@ -1506,30 +1508,50 @@ struct Facts {
     surveys: HashMap<i64, Vec<(Date, Option<rust_decimal::Decimal>)>>,
 }
 
-/// Every contract with its compounds, newest first: two statements.
-async fn all_contracts(conn: &mut AnyConnection) -> Result<Vec<ContractRecord>> {
-    let rows = dyn_query(format!(
-        "SELECT {} FROM contracts c JOIN companies co ON co.id = c.company_id ORDER BY c.id DESC",
-        crate::contracts::CONTRACT_COLS
-    ))
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut out: Vec<ContractRecord> = rows
-        .iter()
-        .map(crate::contracts::contract_from_row)
-        .collect::<Result<_>>()?;
-    let at: HashMap<i64, usize> = out.iter().enumerate().map(|(i, k)| (k.id, i)).collect();
-    let links = sqlx::query(
-        "SELECT contract_id, compound_id FROM contract_compounds ORDER BY contract_id, compound_id",
+/// The contracts serving `compound_ids`, newest first, each listing those of its compounds that
+/// are among them: a few statements per 500 compounds.
+async fn contracts_of(
+    conn: &mut AnyConnection,
+    compound_ids: &[i64],
+) -> Result<Vec<ContractRecord>> {
+    let rows: Vec<Vec<Val>> = compound_ids.iter().map(|id| vec![Val::int(*id)]).collect();
+    let links = over_values(
+        conn,
+        "cid",
+        &rows,
+        "SELECT cc.contract_id, cc.compound_id FROM r CROSS JOIN contract_compounds cc \
+         WHERE cc.compound_id = r.cid",
     )
-    .fetch_all(&mut *conn)
     .await?;
+    let mut serves: HashMap<i64, Vec<i64>> = HashMap::new();
     for row in &links {
         let mut c = Cols::new(row);
         let kid = c.i64()?;
-        let cid = c.i64()?;
-        if let Some(&i) = at.get(&kid) {
-            out[i].compound_ids.push(cid);
+        serves.entry(kid).or_default().push(c.i64()?);
+    }
+    let mut ids: Vec<i64> = serves.keys().copied().collect();
+    ids.sort_unstable();
+    let rows: Vec<Vec<Val>> = ids.iter().map(|id| vec![Val::int(*id)]).collect();
+    let found = over_values(
+        conn,
+        "kid",
+        &rows,
+        &format!(
+            "SELECT {} FROM r CROSS JOIN contracts c JOIN companies co ON co.id = c.company_id \
+             WHERE c.id = r.kid",
+            crate::contracts::CONTRACT_COLS
+        ),
+    )
+    .await?;
+    let mut out: Vec<ContractRecord> = found
+        .iter()
+        .map(crate::contracts::contract_from_row)
+        .collect::<Result<_>>()?;
+    out.sort_by_key(|k| std::cmp::Reverse(k.id));
+    for k in &mut out {
+        if let Some(mut cids) = serves.remove(&k.id) {
+            cids.sort_unstable();
+            k.compound_ids = cids;
         }
     }
     Ok(out)
@@ -1734,11 +1756,15 @@ fn plan_line<'a>(
     })))
 }
 
+/// Policies as evaluated for a settlement, by (policy id, first counted day, final period).
+type PolicyCache = HashMap<(String, Date, bool), Policy>;
+
 /// The lines of a planned settlement, from the facts read in bulk.
 fn finish_line(
     plan: &Plan<'_>,
     policies: &HashMap<String, Policy>,
     facts: &Facts,
+    cache: &mut PolicyCache,
 ) -> Result<Vec<NewLine>> {
     let Plan {
         sc,
@@ -1828,20 +1854,28 @@ fn finish_line(
     };
     // Only the settled periods count: start counting at the first of them; before the
     // policy's last period the retention is not settled here (its condition is neutral).
-    let mut p = policy.clone();
-    p.effective_from = Some(counted_from.max(first.1));
-    if !is_final && let Some(ret) = p.retention.as_mut() {
-        ret.condition = anju_policy::policy::Requirement {
-            input: anju_policy::policy::ResultInput::Score,
-            test: anju_policy::policy::Test::Range(
-                anju_policy::interval::RawInterval::parse("[0, +inf)")
-                    .and_then(|r| r.numeric())
-                    .map_err(StoreError::Corrupt)?,
-            ),
-            grades: Vec::new(),
-        };
+    // The policy as evaluated here, cloned once per (policy, first counted day, final or not).
+    let key = (policy_id.clone(), counted_from.max(first.1), is_final);
+    if !cache.contains_key(&key) {
+        let mut p = policy.clone();
+        p.effective_from = Some(key.1);
+        if !is_final && let Some(ret) = p.retention.as_mut() {
+            ret.condition = anju_policy::policy::Requirement {
+                input: anju_policy::policy::ResultInput::Score,
+                test: anju_policy::policy::Test::Range(
+                    anju_policy::interval::RawInterval::parse("[0, +inf)")
+                        .and_then(|r| r.numeric())
+                        .map_err(StoreError::Corrupt)?,
+                ),
+                grades: Vec::new(),
+            };
+        }
+        cache.insert(key.clone(), p);
     }
-    let mut outcome = match anju_policy::evaluate(&p, &input) {
+    let p = cache
+        .get(&key)
+        .ok_or_else(|| StoreError::Corrupt(format!("政策 {policy_id}")))?;
+    let mut outcome = match anju_policy::evaluate(p, &input) {
         Ok(o) => o,
         Err(e) => {
             return Ok(vec![ineligible(
@@ -1862,9 +1896,9 @@ fn finish_line(
         }
     }
     let explain = |lang: Lang, o: &anju_policy::Outcome| -> String {
-        let mut v = anju_policy::explain::eligibility_lines(&p, o, lang);
+        let mut v = anju_policy::explain::eligibility_lines(p, o, lang);
         for po in o.periods.iter().filter(|po| po.served.is_some()) {
-            v.extend(anju_policy::explain::period_lines(&p, o, po, lang));
+            v.extend(anju_policy::explain::period_lines(p, o, po, lang));
         }
         join_lines(&v)
     };
@@ -1910,7 +1944,7 @@ fn finish_line(
         eligible: amount > Fen::ZERO || gate_failed.is_empty(),
         amount,
         retained,
-        payers: payer_shares(&p, amount),
+        payers: payer_shares(p, amount),
         reason,
         explanation: (zh, en),
     }];
@@ -1972,7 +2006,7 @@ fn finish_line(
             eligible: passed,
             amount: released,
             retained: Fen::ZERO,
-            payers: payer_shares(&p, released),
+            payers: payer_shares(p, released),
             reason: (!passed).then(|| {
                 (
                     format!("{}：实际 {observed}，预留部分不予支付", cond.0),

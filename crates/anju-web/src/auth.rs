@@ -296,9 +296,10 @@ impl Viewer {
         if self.can_see_compound(store, c).await? {
             Ok(())
         } else {
+            // The number only: a refusal never names another street's compound.
             Err(WebError::Forbidden(match self.lang {
-                Lang::Zh => format!("无权访问小区“{}”：不在您的管辖范围内", c.compound.name),
-                Lang::En => format!("compound '{}' is outside your area", c.compound.name),
+                Lang::Zh => format!("无权访问小区（编号 {}）：不在您的管辖范围内", c.id),
+                Lang::En => format!("compound no. {} is outside your area", c.id),
             }))
         }
     }
@@ -818,10 +819,12 @@ async fn create_user_api(
     State(state): State<AppState>,
     viewer: Viewer,
     headers: HeaderMap,
-    Json(body): Json<NewUserJson>,
+    body: Result<Json<NewUserJson>, axum::extract::rejection::JsonRejection>,
 ) -> Result<(StatusCode, Json<anju_store::User>), WebError> {
-    viewer.check_csrf(&headers, None)?;
+    // Who may do it first: a non-admin learns nothing about the body's shape.
     viewer.require(Action::ManageUsers)?;
+    viewer.check_csrf(&headers, None)?;
+    let Json(body) = body.map_err(|e| WebError::BadRequest(format!("请求内容：{e}")))?;
     let role = Role::parse(&body.role)
         .ok_or_else(|| WebError::BadRequest(format!("角色：未知的角色“{}”", body.role)))?;
     check_new_password(&body.password, viewer.lang)

@@ -167,8 +167,8 @@ async fn stages(state: &AppState, street: Option<&str>) -> Result<HashMap<i64, S
         .collect())
 }
 
-/// What the query selects within the viewer's scope, in the chosen order, with the stages when
-/// they were needed.
+/// What the query selects within the viewer's scope, in the chosen order, with every
+/// compound's stage when the status filter needed them.
 struct Selected {
     compounds: Vec<StoredCompound>,
     stages: HashMap<i64, Stage>,
@@ -176,12 +176,7 @@ struct Selected {
 
 /// The compounds the query selects within the viewer's scope, in the chosen order. The same
 /// function serves the page, the export and the JSON, so an export holds exactly what is shown.
-async fn select(
-    state: &AppState,
-    viewer: &Viewer,
-    q: &LedgerQuery,
-    with_stages: bool,
-) -> Result<Selected, WebError> {
+async fn select(state: &AppState, viewer: &Viewer, q: &LedgerQuery) -> Result<Selected, WebError> {
     let lang = viewer.lang;
     let mode = q.mode(lang)?;
     let category = q.category(lang)?;
@@ -200,7 +195,7 @@ async fn select(
     if let Some(k) = category {
         compounds.retain(|c| c.compound.category == Some(k));
     }
-    let stages = if with_stages || stage.is_some() {
+    let stages = if stage.is_some() {
         stages(state, street.as_deref()).await?
     } else {
         HashMap::new()
@@ -488,30 +483,24 @@ async fn ledger_page(
     let Selected {
         compounds: selected,
         stages,
-    } = select(&state, &viewer, &q, true).await?;
-    // Only the streets the viewer may see are offered.
-    let all_streets: Vec<String> = {
-        let mut s: Vec<String> = state
-            .store
-            .list_compounds(&viewer.compound_filter())
-            .await?
-            .into_iter()
-            .map(|c| c.compound.street)
-            .collect();
-        s.sort();
-        s.dedup();
-        s
-    };
+    } = select(&state, &viewer, &q).await?;
+    // Only the streets the viewer may see are offered: from the region tree (not by listing
+    // every compound again), or from the company's own compounds.
+    let all_streets = offered_streets(&state, &viewer).await?;
     let report = coverage(selected.iter().map(|s| &s.compound));
     let total = selected.len();
     let pages = total.div_ceil(PAGE_SIZE).max(1);
     let page = q.page.unwrap_or(1).clamp(1, pages);
-    let rows = selected
-        .iter()
-        .skip((page - 1) * PAGE_SIZE)
-        .take(PAGE_SIZE)
-        .map(|s| Row::of(s, stages.get(&s.id).copied(), lang))
-        .collect();
+    let mut rows = Vec::with_capacity(PAGE_SIZE);
+    for s in selected.iter().skip((page - 1) * PAGE_SIZE).take(PAGE_SIZE) {
+        // The stage of the rows shown only (one compound at a time): the page costs the same
+        // for a street of 150 compounds and a city of 100,000. A status filter has them all.
+        let stage = match stages.get(&s.id) {
+            Some(st) => *st,
+            None => state.store.lifecycle(s.id).await?.state.stage,
+        };
+        rows.push(Row::of(s, Some(stage), lang));
+    }
     let street = LedgerQuery::non_empty(&q.street).unwrap_or_default();
     let chosen = |v: &Option<String>| LedgerQuery::non_empty(v).unwrap_or_default();
     let (mode, category, status) = (chosen(&q.mode), chosen(&q.category), chosen(&q.status));
@@ -594,6 +583,54 @@ async fn ledger_page(
     Ok(Html(page_html))
 }
 
+/// The street names the street filter offers the viewer, sorted.
+async fn offered_streets(state: &AppState, viewer: &Viewer) -> Result<Vec<String>, WebError> {
+    use crate::auth::Scope;
+    let mut names: Vec<String> = match viewer.scope() {
+        scope @ (Scope::All | Scope::Region(_)) => {
+            let regions = state.store.list_regions().await?;
+            let by_id: HashMap<i64, &Region> = regions.iter().map(|r| (r.id, r)).collect();
+            regions
+                .iter()
+                .filter(|r| r.level == RegionLevel::Street)
+                .filter(|street| match scope {
+                    Scope::Region(outer) => {
+                        // The street is under the viewer's region, or the viewer's community is
+                        // under the street.
+                        within(&by_id, street.id, outer) || within(&by_id, outer, street.id)
+                    }
+                    _ => true,
+                })
+                .map(|r| r.name.clone())
+                .collect()
+        }
+        Scope::Company(_) | Scope::Nothing => state
+            .store
+            .list_compounds(&viewer.compound_filter())
+            .await?
+            .into_iter()
+            .map(|c| c.compound.street)
+            .collect(),
+    };
+    names.sort();
+    names.dedup();
+    Ok(names)
+}
+
+/// Whether region `id` lies at or under region `outer` in the tree.
+fn within(by_id: &HashMap<i64, &Region>, mut id: i64, outer: i64) -> bool {
+    for _ in 0..16 {
+        if id == outer {
+            return true;
+        }
+        match by_id.get(&id).and_then(|r| r.parent_id) {
+            Some(p) => id = p,
+            None => return false,
+        }
+    }
+    false
+}
+
 fn stat_rows(r: &CoverageReport) -> Vec<StatRow> {
     let mut out = Vec::new();
     for s in &r.streets {
@@ -623,7 +660,7 @@ async fn stats_json(
     Query(q): Query<LedgerQuery>,
 ) -> Result<Json<CoverageReport>, WebError> {
     viewer.lang = q.lang();
-    let selected = select(&state, &viewer, &q, false).await?;
+    let selected = select(&state, &viewer, &q).await?;
     Ok(Json(coverage(
         selected.compounds.iter().map(|s| &s.compound),
     )))
@@ -643,7 +680,7 @@ async fn compounds_json(
     Query(q): Query<LedgerQuery>,
 ) -> Result<Json<Vec<CompoundJson>>, WebError> {
     viewer.lang = q.lang();
-    let selected = select(&state, &viewer, &q, false).await?;
+    let selected = select(&state, &viewer, &q).await?;
     Ok(Json(
         selected
             .compounds
@@ -676,7 +713,7 @@ async fn export_xlsx(
     Query(q): Query<LedgerQuery>,
 ) -> Result<Response, WebError> {
     viewer.lang = q.lang();
-    let selected = select(&state, &viewer, &q, false).await?;
+    let selected = select(&state, &viewer, &q).await?;
     let rows: Vec<Compound> = selected.compounds.into_iter().map(|s| s.compound).collect();
     let lang = viewer.lang;
     let bytes = tokio::task::spawn_blocking(move || anju_sheets::write_ledger_to_buffer(&rows))
@@ -795,18 +832,6 @@ pub(crate) fn scope_problems(
 ) -> Vec<Problem> {
     use crate::auth::Scope;
     let by_id: HashMap<i64, &Region> = regions.iter().map(|r| (r.id, r)).collect();
-    let within = |mut id: i64, outer: i64| {
-        for _ in 0..16 {
-            if id == outer {
-                return true;
-            }
-            match by_id.get(&id).and_then(|r| r.parent_id) {
-                Some(p) => id = p,
-                None => return false,
-            }
-        }
-        false
-    };
     let parent_name = |r: &Region| {
         r.parent_id
             .and_then(|p| by_id.get(&p))
@@ -868,7 +893,7 @@ pub(crate) fn scope_problems(
                 let ok = regions.iter().any(|s| {
                     s.level == RegionLevel::Street
                         && s.name == c.street
-                        && within(s.id, r)
+                        && within(&by_id, s.id, r)
                         && c.district
                             .as_ref()
                             .is_none_or(|d| parent_name(s).is_none_or(|p| &p == d))
@@ -1038,5 +1063,93 @@ async fn import_upload(
         }
         Err(anju_store::StoreError::Invalid(m)) => refuse(m),
         Err(e) => WebError::from(e).into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::Scope;
+
+    fn region(id: i64, parent: Option<i64>, level: RegionLevel, name: &str) -> Region {
+        Region {
+            id,
+            parent_id: parent,
+            level,
+            name: name.into(),
+            code: None,
+            created_at: String::new(),
+        }
+    }
+
+    fn row(street: &str, community: Option<&str>) -> Compound {
+        let mut c = Compound::new("甲小区", street, ManagementMode::None);
+        c.community = community.map(str::to_string);
+        c
+    }
+
+    #[test]
+    fn an_import_row_outside_the_uploaders_area_is_a_problem_naming_row_and_column() {
+        let regions = vec![
+            region(1, None, RegionLevel::District, "奈曼旗"),
+            region(2, Some(1), RegionLevel::Street, "大沁他拉街道"),
+            region(3, Some(2), RegionLevel::Community, "西环社区"),
+            region(4, None, RegionLevel::District, "山亭区"),
+            region(5, Some(4), RegionLevel::Street, "山城街道"),
+        ];
+        let rows = vec![
+            row("大沁他拉街道", Some("西环社区")),
+            row("山城街道", None),
+            row("大沁他拉街道", Some("东城社区")),
+            row("新街道", None),
+        ];
+        let src = [2, 3, 4, 5];
+        let at = |scope| {
+            scope_problems(scope, &regions, &rows, &src)
+                .into_iter()
+                .map(|p| (p.row, p.column.unwrap_or_default()))
+                .collect::<Vec<_>>()
+        };
+        assert!(at(Scope::All).is_empty());
+        // A street office: its own street only (a street not in the tree is outside too).
+        assert_eq!(
+            at(Scope::Region(2)),
+            [(3, "所属街道".to_string()), (5, "所属街道".to_string())]
+        );
+        // A district: every street under it.
+        assert_eq!(at(Scope::Region(1)), at(Scope::Region(2)));
+        // A community: its own community of its street.
+        assert_eq!(
+            at(Scope::Region(3)),
+            [
+                (3, "所属街道".to_string()),
+                (4, "所属社区".to_string()),
+                (5, "所属街道".to_string())
+            ]
+        );
+        assert_eq!(at(Scope::Company(9)).len(), 4);
+    }
+
+    #[test]
+    fn uploads_are_recognised_by_content_not_by_name() {
+        assert_eq!(
+            sniff_ledger("a.xlsx", b"PK\x03\x04rest"),
+            Some(FileKind::Xlsx)
+        );
+        assert_eq!(
+            sniff_ledger("a.csv", "小区名称,所属街道".as_bytes()),
+            Some(FileKind::Csv)
+        );
+        assert_eq!(sniff_ledger("a.xlsx", b"%PDF-1.4"), None);
+        assert_eq!(sniff_ledger("a.csv", b"\x89PNG\r\n\x1a\n\0\0"), None);
+        assert_eq!(sniff_ledger("a.exe", b"PK\x03\x04"), None);
+    }
+
+    #[test]
+    fn the_download_name_is_rfc_5987_encoded() {
+        assert_eq!(
+            attachment("ledger.xlsx", "小区台账.xlsx"),
+            "attachment; filename=\"ledger.xlsx\"; filename*=UTF-8''%E5%B0%8F%E5%8C%BA%E5%8F%B0%E8%B4%A6.xlsx"
+        );
     }
 }

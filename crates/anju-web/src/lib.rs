@@ -5,17 +5,20 @@
 //! Invariant: only this crate knows HTML and HTTP.
 
 pub mod api;
+mod audit_view;
 pub mod auth;
 mod charts;
-mod workflow;
 mod companies;
 mod compound;
 pub mod dashboard;
 mod error;
-mod ledger;
+mod funding;
 mod inspect;
-mod audit_view;
+mod ledger;
+mod reports_web;
 mod resident;
+mod signals_web;
+mod workflow;
 
 use anju_store::Store;
 use axum::Router;
@@ -24,6 +27,7 @@ use axum::routing::get;
 
 pub use auth::{AuthConfig, LoginLimiter, Viewer, hash_password, verify_password};
 pub use error::WebError;
+pub use funding::compound_subsidies_html;
 pub use resident::{qr_svg, survey_link, survey_qr_sheet};
 
 /// What every handler can reach.
@@ -65,6 +69,9 @@ pub fn app(state: AppState) -> Router {
         .merge(auth::router())
         .merge(resident::router())
         .merge(api::router())
+        .merge(funding::router())
+        .merge(reports_web::router())
+        .merge(signals_web::router())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::session_layer,

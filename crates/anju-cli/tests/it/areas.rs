@@ -157,10 +157,7 @@ fn accepting_the_plan_fills_the_ledger_column_once() {
         .collect();
     assert_eq!(members.len(), 77);
     assert_eq!(members.iter().collect::<BTreeSet<_>>().len(), 77);
-    let households: u64 = listed
-        .iter()
-        .filter_map(|a| a["households"].as_u64())
-        .sum();
+    let households: u64 = listed.iter().filter_map(|a| a["households"].as_u64()).sum();
     assert_eq!(households, 3_796);
     let o = anju(&[
         "plan",
@@ -170,7 +167,11 @@ fn accepting_the_plan_fills_the_ledger_column_once() {
         "--database-url",
         &db.url,
     ]);
-    assert!(stdout(&o).contains("大沁他拉街道第1物业管理区域"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("大沁他拉街道第1物业管理区域"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]

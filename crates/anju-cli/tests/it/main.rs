@@ -1,8 +1,8 @@
 //! CLI integration tests: run the real binary.
 mod areas;
 mod bench_web;
-mod funding;
 mod budget;
+mod funding;
 mod ledger;
 mod oversight;
 mod path;

@@ -398,7 +398,11 @@ fn household_fee_sheet_sums_and_lists_arrears(d: &str) {
     let f = csv.to_str().expect("utf-8 path");
     let o = anju(&["fees", "import", f, "--database-url", d]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stdout(&o).contains("已导入按户明细 3 行：新增 3"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("已导入按户明细 3 行：新增 3"),
+        "{}",
+        stdout(&o)
+    );
     // The compound month is their sum: 1,296.00 billed, 215.50 collected.
     let o = anju(&[
         "fees",
@@ -453,7 +457,13 @@ fn household_fee_sheet_sums_and_lists_arrears(d: &str) {
         "小区名称,户号,月份,应收,实收\n祥和苑,,2026-04,1,1\n祥和苑,1-1-101,2026-04,1,1\n",
     )
     .expect("write");
-    let o = anju(&["fees", "import", bad.to_str().expect("utf-8"), "--database-url", d]);
+    let o = anju(&[
+        "fees",
+        "import",
+        bad.to_str().expect("utf-8"),
+        "--database-url",
+        d,
+    ]);
     assert!(!o.status.success());
     assert!(stderr(&o).contains("须填写户号"), "{}", stderr(&o));
 }

@@ -438,27 +438,59 @@ async fn public_selection_chooses_one_company_per_compound(db: TestDb) {
         .await
         .unwrap();
     for (i, c) in cos.iter().enumerate() {
-        s.register_for_selection(&officer(), sel.id, s.get_selection(sel.id).await.expect("sel").version, *c, date(2022, 9, 10 + i as i8))
-            .await
-            .unwrap();
+        s.register_for_selection(
+            &officer(),
+            sel.id,
+            s.get_selection(sel.id).await.expect("sel").version,
+            *c,
+            date(2022, 9, 10 + i as i8),
+        )
+        .await
+        .unwrap();
     }
     // The deadline day itself is open; the next day is not.
     let late = s.upsert_company(&clerk(), "迟到物业", None).await.unwrap();
     let err = s
-        .register_for_selection(&officer(), sel.id, s.get_selection(sel.id).await.expect("sel").version, late, date(2022, 9, 16))
+        .register_for_selection(
+            &officer(),
+            sel.id,
+            s.get_selection(sel.id).await.expect("sel").version,
+            late,
+            date(2022, 9, 16),
+        )
         .await
         .unwrap_err();
     assert!(err.to_string().contains("不在报名期内"), "{err}");
     let err = s
-        .screen_selection(&officer(), sel.id, s.get_selection(sel.id).await.expect("sel").version, date(2022, 9, 15), &cos, None)
+        .screen_selection(
+            &officer(),
+            sel.id,
+            s.get_selection(sel.id).await.expect("sel").version,
+            date(2022, 9, 15),
+            &cos,
+            None,
+        )
         .await
         .unwrap_err();
     assert!(err.to_string().contains("之后才能"), "{err}");
-    s.screen_selection(&officer(), sel.id, s.get_selection(sel.id).await.expect("sel").version, date(2022, 9, 16), &cos, None)
-        .await
-        .unwrap();
+    s.screen_selection(
+        &officer(),
+        sel.id,
+        s.get_selection(sel.id).await.expect("sel").version,
+        date(2022, 9, 16),
+        &cos,
+        None,
+    )
+    .await
+    .unwrap();
     let err = s
-        .shortlist_selection(&officer(), sel.id, s.get_selection(sel.id).await.expect("sel").version, date(2022, 9, 17), &cos)
+        .shortlist_selection(
+            &officer(),
+            sel.id,
+            s.get_selection(sel.id).await.expect("sel").version,
+            date(2022, 9, 17),
+            &cos,
+        )
         .await
         .unwrap_err();
     assert!(err.to_string().contains("1 至 3 家"), "{err}");
@@ -473,24 +505,57 @@ async fn public_selection_chooses_one_company_per_compound(db: TestDb) {
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::Conflict { .. }), "{err}");
-    s.shortlist_selection(&officer(), sel.id, s.get_selection(sel.id).await.expect("sel").version, date(2022, 9, 17), &cos[..3])
-        .await
-        .unwrap();
+    s.shortlist_selection(
+        &officer(),
+        sel.id,
+        s.get_selection(sel.id).await.expect("sel").version,
+        date(2022, 9, 17),
+        &cos[..3],
+    )
+    .await
+    .unwrap();
     let err = s
-        .choose_in_selection(&officer(), sel.id, s.get_selection(sel.id).await.expect("sel").version, id, cos[0], date(2022, 9, 20))
+        .choose_in_selection(
+            &officer(),
+            sel.id,
+            s.get_selection(sel.id).await.expect("sel").version,
+            id,
+            cos[0],
+            date(2022, 9, 20),
+        )
         .await
         .unwrap_err();
     assert!(err.to_string().contains("尚未"), "{err}");
-    s.recommend_selection(&officer(), sel.id, s.get_selection(sel.id).await.expect("sel").version, id, date(2022, 9, 18))
-        .await
-        .unwrap();
+    s.recommend_selection(
+        &officer(),
+        sel.id,
+        s.get_selection(sel.id).await.expect("sel").version,
+        id,
+        date(2022, 9, 18),
+    )
+    .await
+    .unwrap();
     let err = s
-        .choose_in_selection(&officer(), sel.id, s.get_selection(sel.id).await.expect("sel").version, id, cos[3], date(2022, 9, 20))
+        .choose_in_selection(
+            &officer(),
+            sel.id,
+            s.get_selection(sel.id).await.expect("sel").version,
+            id,
+            cos[3],
+            date(2022, 9, 20),
+        )
         .await
         .unwrap_err();
     assert!(err.to_string().contains("不在入围名单"), "{err}");
     let sel = s
-        .choose_in_selection(&officer(), sel.id, s.get_selection(sel.id).await.expect("sel").version, id, cos[1], date(2022, 9, 20))
+        .choose_in_selection(
+            &officer(),
+            sel.id,
+            s.get_selection(sel.id).await.expect("sel").version,
+            id,
+            cos[1],
+            date(2022, 9, 20),
+        )
         .await
         .unwrap();
     assert_eq!(sel.compounds[0].company_id, Some(cos[1]));
@@ -500,7 +565,14 @@ async fn public_selection_chooses_one_company_per_compound(db: TestDb) {
         (Stage::CompanySelected, Some(cos[1]))
     );
     let err = s
-        .choose_in_selection(&officer(), sel.id, s.get_selection(sel.id).await.expect("sel").version, id, cos[2], date(2022, 9, 21))
+        .choose_in_selection(
+            &officer(),
+            sel.id,
+            s.get_selection(sel.id).await.expect("sel").version,
+            id,
+            cos[2],
+            date(2022, 9, 21),
+        )
         .await
         .unwrap_err();
     assert!(err.to_string().contains("一家物业服务企业"), "{err}");

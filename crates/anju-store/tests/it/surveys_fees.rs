@@ -494,7 +494,11 @@ async fn household_detail_sums_into_the_compound_month(db: TestDb) {
         .await
         .unwrap_err();
     assert!(err.to_string().contains("按户明细"), "{err}");
-    assert!(s.import_fees(&clerk(), &[fee(id, "2026-01", 1, 1)]).await.is_err());
+    assert!(
+        s.import_fees(&clerk(), &[fee(id, "2026-01", 1, 1)])
+            .await
+            .is_err()
+    );
     // All or nothing: a bad row (unknown compound) leaves everything as it was.
     let mut bad = vec![hh("1-1-101", "2026-02", 12_000, 12_000)];
     bad.push(anju_store::HouseholdFeeInput {

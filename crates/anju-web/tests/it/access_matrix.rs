@@ -876,6 +876,56 @@ pub const SKIPPED: &[(&str, &str, &str)] = &[
         "/logout",
         "ends the session the matrix runs on; tested in auth.rs",
     ),
+    (
+        "GET",
+        "/funding",
+        "subsidies: step rules beyond the permission table; tested in funding_web.rs",
+    ),
+    (
+        "POST",
+        "/funding/runs",
+        "tested in funding_web.rs (role and area)",
+    ),
+    (
+        "POST",
+        "/funding/infra",
+        "tested in funding_web.rs",
+    ),
+    (
+        "GET",
+        "/funding/lines/{id}",
+        "tested in funding_web.rs (area, other company 403)",
+    ),
+    (
+        "POST",
+        "/funding/lines/{id}/step",
+        "tested in funding_web.rs (each step by its role, wrong roles 403)",
+    ),
+    (
+        "POST",
+        "/funding/lines/{id}/adjust",
+        "needs an approved line; tested in funding_web.rs",
+    ),
+    (
+        "GET",
+        "/reports",
+        "tested in reports_web.rs",
+    ),
+    (
+        "GET",
+        "/reports/{name}",
+        "companies and communities refused, area forced; tested in reports_web.rs",
+    ),
+    (
+        "GET",
+        "/reports/{name}/xlsx",
+        "tested in reports_web.rs (cells equal the CLI's file)",
+    ),
+    (
+        "GET",
+        "/signals",
+        "housing authority, auditor and admin only; tested in signals_web.rs",
+    ),
 ];
 
 /// The records a row's URL can name, inside and outside the bounded accounts' scope.
@@ -1436,7 +1486,7 @@ async fn send_raw(t: &TestApp, req: Request<Body>) -> crate::support::Res {
 }
 
 /// The `.route("…")` paths in a source file (spanning lines is fine).
-fn routes_in(src: &str) -> Vec<String> {
+pub(crate) fn routes_in(src: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = src;
     while let Some(at) = rest.find(".route(") {

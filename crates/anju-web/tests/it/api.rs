@@ -563,3 +563,39 @@ async fn errors_have_a_stable_code_and_a_chinese_message() {
     let r = t.get_as(&fin, "/api/v1/compounds/abc?lang=en").await;
     assert!(r.json()["message"].as_str().expect("m").contains("bad id"));
 }
+
+/// Every `/api/` route registered by any module is in the API table (so in the document), and
+/// every row of the table is registered.
+#[test]
+fn every_api_route_of_every_module_is_in_the_table() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut registered = std::collections::BTreeSet::new();
+    for e in std::fs::read_dir(&dir).expect("src") {
+        let p = e.expect("entry").path();
+        if p.extension().is_some_and(|x| x == "rs") {
+            let text = std::fs::read_to_string(&p).expect("read");
+            registered.extend(
+                crate::access_matrix::routes_in(&text)
+                    .into_iter()
+                    .filter(|r| r.starts_with("/api/")),
+            );
+        }
+    }
+    let table: std::collections::BTreeSet<String> = anju_web::api::routes()
+        .into_iter()
+        .map(|(_, p)| p.to_string())
+        .collect();
+    let served_elsewhere: std::collections::BTreeSet<String> = anju_web::api::table()
+        .into_iter()
+        .filter(|r| r.handler.is_none())
+        .map(|r| r.doc.path.to_string())
+        .collect();
+    let undocumented: Vec<&String> = registered.difference(&table).collect();
+    assert!(
+        undocumented.is_empty(),
+        "add to api::table(): {undocumented:?}"
+    );
+    // The rows served elsewhere must really be registered there.
+    let gone: Vec<&String> = served_elsewhere.difference(&registered).collect();
+    assert!(gone.is_empty(), "documented but not served: {gone:?}");
+}

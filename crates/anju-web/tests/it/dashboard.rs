@@ -318,7 +318,10 @@ async fn the_dashboard_at_root_shows_the_viewers_scope_only() {
         assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
         assert!(r.body.contains("山城街道"), "{path}");
         assert!(!r.body.contains(DAQINTALA), "{path}: another street leaked");
-        assert!(r.body.contains("<svg"), "{path}: charts drawn on the server");
+        assert!(
+            r.body.contains("<svg"),
+            "{path}: charts drawn on the server"
+        );
     }
     let r = t.get_as(&s, "/?lang=en").await;
     assert_eq!(r.status, StatusCode::OK);

@@ -122,11 +122,22 @@ async fn an_assessment_entered_on_the_form_scores_as_the_cli_does(t: &TestApp) {
     let r = t.post_form(Some(&ha), &review, "outcome=upheld").await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "no CSRF token");
     let r = t
-        .post_form(Some(&s), &review, &format!("csrf={}&outcome=upheld", s.csrf))
+        .post_form(
+            Some(&s),
+            &review,
+            &format!("csrf={}&outcome=upheld", s.csrf),
+        )
         .await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN, "a street office does not review");
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "a street office does not review"
+    );
     let page = t.get_as(&ha, &format!("/assessments/{id}")).await;
-    assert!(page.body.contains(&format!("action=\"/assessments/{id}/review\"")));
+    assert!(
+        page.body
+            .contains(&format!("action=\"/assessments/{id}/review\""))
+    );
     let r = t
         .post_form(
             Some(&ha),
@@ -146,11 +157,19 @@ async fn an_assessment_entered_on_the_form_scores_as_the_cli_does(t: &TestApp) {
     let co = c.compound.company.clone().expect("company");
     let o1 = user_session(t, "mine", Role::Company, UserScope::Company(&co)).await;
     let page = t.get_as(&o1, &format!("/assessments/{id}")).await;
-    assert!(page.body.contains(&format!("action=\"/assessments/{id}/object\"")), "申诉 offered");
+    assert!(
+        page.body
+            .contains(&format!("action=\"/assessments/{id}/object\"")),
+        "申诉 offered"
+    );
     let r = t
         .post_form(Some(&o1), &object, &format!("csrf={}&text=+", o1.csrf))
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "an empty objection");
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "an empty objection"
+    );
     let r = t
         .post_form(
             Some(&o1),

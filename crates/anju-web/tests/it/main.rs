@@ -7,15 +7,18 @@ mod support;
 
 mod access_matrix;
 mod api;
+mod audit_view;
 mod auth;
 mod companies;
 mod compound_page;
 mod dashboard;
-mod resident;
-mod workflow;
-mod ledger_page;
+mod funding_web;
 mod inspect;
-mod audit_view;
+mod ledger_page;
+mod reports_web;
+mod resident;
+mod signals_web;
+mod workflow;
 
 use anju_core::access::Role;
 use axum::http::StatusCode;

@@ -1,0 +1,910 @@
+//! 补贴 — subsidy runs and the money's path on the web (issue 7, parts 1–2): start a run for a
+//! street or district and a period, read every line with its explanation (中文/English), and
+//! take the steps 申报 → 街道审核 → 区级复核 → 批准 → 拨付 (or 退回修改 with a comment) as buttons
+//! shown only to the role whose turn it is; adjustment decisions, infrastructure grants, and the
+//! retention and split totals per payer. Every write goes through the same store calls as
+//! `anju funding`.
+//!
+//! Who takes which step (on top of `anju_core::access` and the viewer's area):
+//! - 申报: the company serving the compound (its own compounds only), or the administrator;
+//! - 街道审核: a street account (`ReviewSubsidies`) for compounds in its street;
+//! - 区级复核 and 批准: the housing authority (`ApproveSubsidies`) within its area;
+//! - 拨付: finance (`Disburse`);
+//! - 退回修改: whoever may take the next forward step from the current status.
+//!
+//! [`compound_subsidies_html`] is the compound page's fragment: that compound's lines and their
+//! explanations.
+
+use crate::compound::{Chrome, html_error, parse_date_field, with_lang};
+use crate::{AppState, Viewer, WebError};
+use anju_core::access::{Action as Perm, Role};
+use anju_core::funding::{Action, LineStatus, RunPeriod};
+use anju_core::{Fen, Lang, RegionLevel};
+use anju_store::{LineFilter, Region, Store, StoreError, SubsidyLine};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/funding", get(funding_page))
+        .route("/funding/runs", post(start_run))
+        .route("/funding/infra", post(infra_grant))
+        .route("/funding/lines/{id}", get(line_page))
+        .route("/funding/lines/{id}/step", post(line_step))
+        .route("/funding/lines/{id}/adjust", post(line_adjust))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rules: who may do what
+
+/// Whether the viewer's role may take `action` at all (the area is checked separately).
+pub(crate) fn role_may(viewer: &Viewer, action: Action) -> bool {
+    let can = |p| anju_core::access::can(viewer.role, p);
+    match action {
+        Action::Apply => matches!(viewer.role, Role::Company | Role::Admin),
+        Action::StreetReview => matches!(viewer.role, Role::Street | Role::Admin),
+        Action::DistrictReview | Action::Approve => can(Perm::ApproveSubsidies),
+        Action::Disburse => can(Perm::Disburse),
+        // Returning belongs to whoever reviews at this point (see `may_return`).
+        Action::Return => {
+            can(Perm::ApproveSubsidies) || matches!(viewer.role, Role::Street | Role::Admin)
+        }
+    }
+}
+
+/// The forward step a line in `status` waits for.
+fn next_step(status: LineStatus) -> Option<Action> {
+    match status {
+        LineStatus::Draft | LineStatus::Returned => Some(Action::Apply),
+        LineStatus::Applied => Some(Action::StreetReview),
+        LineStatus::StreetReviewed => Some(Action::DistrictReview),
+        LineStatus::DistrictReviewed => Some(Action::Approve),
+        LineStatus::Approved => Some(Action::Disburse),
+        LineStatus::Disbursed | LineStatus::Superseded => None,
+    }
+}
+
+/// The steps the viewer may offer on a line in `status`, in order.
+fn offered(viewer: &Viewer, status: LineStatus) -> Vec<Action> {
+    let mut out = Vec::new();
+    if let Some(next) = next_step(status) {
+        if role_may(viewer, next) {
+            out.push(next);
+        }
+        let reviewing = matches!(
+            next,
+            Action::StreetReview | Action::DistrictReview | Action::Approve
+        );
+        if reviewing && role_may(viewer, next) {
+            out.push(Action::Return);
+        }
+    }
+    out
+}
+
+fn forbidden(viewer: &Viewer, zh: String, en: String) -> WebError {
+    WebError::Forbidden(viewer.lang.pick(&zh, &en).to_string())
+}
+
+/// 403 unless the viewer may take `action` on `line` (role, turn and area).
+async fn check_step(
+    store: &Store,
+    viewer: &Viewer,
+    line: &SubsidyLine,
+    action: Action,
+) -> Result<(), WebError> {
+    let zh_role = viewer.role.zh();
+    let en_role = viewer.role.en();
+    let allowed = if action == Action::Return {
+        offered(viewer, line.status).contains(&Action::Return)
+    } else {
+        role_may(viewer, action)
+    };
+    if !allowed {
+        return Err(forbidden(
+            viewer,
+            format!("“{zh_role}”角色无权{}", action.label(Lang::Zh)),
+            format!("the role '{en_role}' may not {}", action.label(Lang::En)),
+        ));
+    }
+    let c = store.get_compound(line.compound_id).await?;
+    viewer.require_compound(store, &c).await?;
+    if viewer.role == Role::Company && line.company_id != viewer.company_id {
+        return Err(forbidden(
+            viewer,
+            format!("小区“{}”不是本企业服务的小区，不能代为申报", line.compound),
+            format!(
+                "'{}' is not served by your company: you cannot apply for it",
+                line.compound
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Whether `region` lies within the viewer's area (their own region or below it).
+async fn region_in_scope(
+    store: &Store,
+    viewer: &Viewer,
+    region: &Region,
+) -> Result<bool, WebError> {
+    Ok(match viewer.scope() {
+        crate::auth::Scope::All => true,
+        crate::auth::Scope::Region(r) => {
+            region.id == r || store.region_within(region.id, r).await?
+        }
+        crate::auth::Scope::Company(_) | crate::auth::Scope::Nothing => false,
+    })
+}
+
+fn may_run(viewer: &Viewer) -> bool {
+    use anju_core::access::can;
+    can(viewer.role, Perm::ReviewSubsidies)
+        || can(viewer.role, Perm::ApproveSubsidies)
+        || can(viewer.role, Perm::Disburse)
+}
+
+/// The lines filter narrowed to the viewer's area.
+fn scoped_lines(viewer: &Viewer, mut f: LineFilter) -> LineFilter {
+    match viewer.scope() {
+        crate::auth::Scope::All => {}
+        crate::auth::Scope::Region(r) => f.region_id = Some(r),
+        crate::auth::Scope::Company(c) => f.company_id = Some(c),
+        crate::auth::Scope::Nothing => f.company_id = Some(i64::MIN),
+    }
+    f
+}
+
+// ---------------------------------------------------------------------------------------------
+// Views
+
+pub(crate) struct LineRow {
+    pub id: i64,
+    pub link: String,
+    pub street: String,
+    pub compound: String,
+    pub company: String,
+    pub kind: String,
+    pub days: String,
+    pub amount: String,
+    pub retained: String,
+    pub approved: String,
+    pub payers: String,
+    pub status: String,
+    pub reason: String,
+    pub explanation: Vec<String>,
+    pub eligible: bool,
+}
+
+fn days(l: &SubsidyLine) -> String {
+    match (l.period_start, l.period_end) {
+        (Some(a), Some(b)) if a == b => a.to_string(),
+        (Some(a), Some(b)) => format!("{a} – {b}"),
+        _ => "—".to_string(),
+    }
+}
+
+pub(crate) fn line_row(l: &SubsidyLine, lang: Lang) -> LineRow {
+    LineRow {
+        id: l.id,
+        link: with_lang(&format!("/funding/lines/{}", l.id), lang),
+        street: l.street.clone(),
+        compound: l.compound.clone(),
+        company: l.company.clone().unwrap_or_else(|| "—".to_string()),
+        kind: l.kind.label(lang).to_string(),
+        days: days(l),
+        amount: l.amount.grouped(),
+        retained: l.retained.grouped(),
+        approved: l.approved.map(Fen::grouped).unwrap_or_else(|| "—".into()),
+        payers: l
+            .payers
+            .iter()
+            .map(|p| format!("{} {}", lang.pick(&p.name, &p.name_en), p.amount.grouped()))
+            .collect::<Vec<_>>()
+            .join(lang.pick("；", "; ")),
+        status: l.status.label(lang).to_string(),
+        reason: l.reason(lang).unwrap_or("").to_string(),
+        explanation: l.explanation(lang).lines().map(str::to_string).collect(),
+        eligible: l.eligible,
+    }
+}
+
+/// Totals per payer over payable lines (the amount that counts: approved once approved), and
+/// the retention held.
+struct Totals {
+    payers: Vec<(String, String)>,
+    total: String,
+    retained: String,
+    lines: usize,
+}
+
+fn totals(lines: &[SubsidyLine], lang: Lang) -> Totals {
+    let mut by: BTreeMap<String, Fen> = BTreeMap::new();
+    let mut order: Vec<String> = Vec::new();
+    let mut total = Fen::ZERO;
+    let mut retained = Fen::ZERO;
+    let mut n = 0;
+    for l in lines.iter().filter(|l| l.eligible) {
+        n += 1;
+        total = total + l.amount_due();
+        retained = retained + l.retained;
+        for p in &l.payers {
+            let name = lang.pick(&p.name, &p.name_en).to_string();
+            if !by.contains_key(&name) {
+                order.push(name.clone());
+            }
+            let e = by.entry(name).or_insert(Fen::ZERO);
+            *e = *e + p.amount;
+        }
+    }
+    Totals {
+        payers: order
+            .into_iter()
+            .map(|n| {
+                let v = by.get(&n).copied().unwrap_or(Fen::ZERO).grouped();
+                (n, v)
+            })
+            .collect(),
+        total: total.grouped(),
+        retained: retained.grouped(),
+        lines: n,
+    }
+}
+
+struct RunRow {
+    id: i64,
+    link: String,
+    region: String,
+    period: String,
+    status: String,
+    by: String,
+    at: String,
+}
+
+#[derive(Template)]
+#[template(path = "funding.html")]
+struct FundingPage {
+    chrome: Chrome,
+    l: Lang,
+    may_run: bool,
+    may_grant: bool,
+    scope_default: String,
+    runs: Vec<RunRow>,
+    run: String,
+    status: String,
+    statuses: Vec<(String, String)>,
+    rows: Vec<LineRow>,
+    totals: Totals,
+    error: Option<String>,
+    form_region: String,
+    form_level: String,
+    form_period: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ListQuery {
+    run: Option<String>,
+    status: Option<String>,
+}
+
+const STATUSES: [LineStatus; 8] = [
+    LineStatus::Draft,
+    LineStatus::Applied,
+    LineStatus::StreetReviewed,
+    LineStatus::DistrictReviewed,
+    LineStatus::Approved,
+    LineStatus::Disbursed,
+    LineStatus::Returned,
+    LineStatus::Superseded,
+];
+
+async fn funding_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    match funding_html(&state, &viewer, &q, None, RunForm::default()).await {
+        Ok(h) => Html(h).into_response(),
+        Err(e) => html_error(&state, &viewer, e),
+    }
+}
+
+async fn funding_html(
+    state: &AppState,
+    viewer: &Viewer,
+    q: &ListQuery,
+    error: Option<String>,
+    form: RunForm,
+) -> Result<String, WebError> {
+    viewer.require(Perm::ViewLedger)?;
+    let l = viewer.lang;
+    let store = &state.store;
+    let run_id = q
+        .run
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| {
+            s.trim().parse::<i64>().map_err(|_| {
+                WebError::BadRequest(match l {
+                    Lang::Zh => format!("测算编号“{s}”不是数字"),
+                    Lang::En => format!("run '{s}' is not a number"),
+                })
+            })
+        })
+        .transpose()?;
+    let status = q
+        .status
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .and_then(LineStatus::from_code);
+    let lines = store
+        .subsidy_lines(&scoped_lines(
+            viewer,
+            LineFilter {
+                run_id,
+                status,
+                ..Default::default()
+            },
+        ))
+        .await?;
+    let mut runs = Vec::new();
+    for r in store.list_subsidy_runs().await? {
+        let region = Region {
+            id: r.region_id,
+            parent_id: None,
+            level: RegionLevel::Street,
+            name: r.region.clone(),
+            code: None,
+            created_at: String::new(),
+        };
+        if viewer.role == Role::Company || !region_in_scope(store, viewer, &region).await? {
+            continue;
+        }
+        runs.push(RunRow {
+            id: r.id,
+            link: with_lang(&format!("/funding?run={}", r.id), l),
+            region: r.region,
+            period: r.period,
+            status: if r.status == "current" {
+                l.pick("有效", "current").to_string()
+            } else {
+                l.pick("已被重算取代", "superseded").to_string()
+            },
+            by: r.created_by,
+            at: r.created_at,
+        });
+    }
+    let here = match (&run_id, &status) {
+        (Some(r), _) => format!("/funding?run={r}"),
+        (None, Some(s)) => format!("/funding?status={}", s.code()),
+        _ => "/funding".to_string(),
+    };
+    let page = FundingPage {
+        chrome: Chrome::new(state, viewer, l.pick("补贴测算与拨付", "Subsidies"), &here),
+        l,
+        may_run: may_run(viewer),
+        may_grant: anju_core::access::can(viewer.role, Perm::ReviewSubsidies),
+        scope_default: viewer.region_name.clone().unwrap_or_default(),
+        runs,
+        run: run_id.map(|r| r.to_string()).unwrap_or_default(),
+        status: status.map(|s| s.code().to_string()).unwrap_or_default(),
+        statuses: STATUSES
+            .iter()
+            .map(|s| (s.code().to_string(), s.label(l).to_string()))
+            .collect(),
+        totals: totals(&lines, l),
+        rows: lines.iter().map(|x| line_row(x, l)).collect(),
+        error,
+        form_region: form.region.unwrap_or_default(),
+        form_level: form.level.unwrap_or_else(|| match viewer.region_level {
+            Some(RegionLevel::District) => "district".into(),
+            _ => "street".into(),
+        }),
+        form_period: form.period.unwrap_or_default(),
+    };
+    Ok(page.render()?)
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+struct RunForm {
+    csrf: Option<String>,
+    level: Option<String>,
+    region: Option<String>,
+    period: Option<String>,
+}
+
+async fn start_run(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Form(f): Form<RunForm>,
+) -> Response {
+    let l = viewer.lang;
+    let attempt = async {
+        viewer.check_csrf(&headers, f.csrf.as_deref())?;
+        if !may_run(&viewer) {
+            return Err(forbidden(
+                &viewer,
+                format!("“{}”角色无权发起补贴测算", viewer.role.zh()),
+                format!(
+                    "the role '{}' may not start a subsidy run",
+                    viewer.role.en()
+                ),
+            ));
+        }
+        let level = match f.level.as_deref() {
+            Some("district") => RegionLevel::District,
+            _ => RegionLevel::Street,
+        };
+        let name = f.region.as_deref().unwrap_or("").trim().to_string();
+        if name.is_empty() {
+            return Ok(Err(l
+                .pick(
+                    "范围：请填写街道或区县名称",
+                    "Scope: name the street or district",
+                )
+                .to_string()));
+        }
+        let region = match state.store.find_region(level, &name).await {
+            Ok(r) => r,
+            Err(e) if e.is_user_error() => return Ok(Err(e.message(l))),
+            Err(e) => return Err(e.into()),
+        };
+        if !region_in_scope(&state.store, &viewer, &region).await? {
+            return Err(forbidden(
+                &viewer,
+                format!("“{}”不在您的管辖范围内", region.name),
+                format!("'{}' is outside your area", region.name),
+            ));
+        }
+        let period = match RunPeriod::parse(f.period.as_deref().unwrap_or("").trim()) {
+            Ok(p) => p,
+            Err(e) => {
+                return Ok(Err(format!(
+                    "{}{}",
+                    l.pick("期间：", "Period: "),
+                    e.message(l)
+                )));
+            }
+        };
+        match state
+            .store
+            .run_subsidies(&viewer.actor(), region.id, period)
+            .await
+        {
+            Ok(run) => Ok(Ok(run.id)),
+            Err(e) if e.is_user_error() && !matches!(e, StoreError::Forbidden(_)) => {
+                Ok(Err(e.message(l)))
+            }
+            Err(e) => Err(WebError::from(e)),
+        }
+    }
+    .await;
+    match attempt {
+        Ok(Ok(id)) => Redirect::to(&with_lang(&format!("/funding?run={id}"), l)).into_response(),
+        Ok(Err(msg)) => {
+            match funding_html(&state, &viewer, &ListQuery::default(), Some(msg), f).await {
+                Ok(h) => (StatusCode::UNPROCESSABLE_ENTITY, Html(h)).into_response(),
+                Err(e) => html_error(&state, &viewer, e),
+            }
+        }
+        Err(e) => html_error(&state, &viewer, e),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct InfraForm {
+    csrf: Option<String>,
+    compound_id: Option<String>,
+    amount: Option<String>,
+    date: Option<String>,
+    payer: Option<String>,
+    note: Option<String>,
+}
+
+async fn infra_grant(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Form(f): Form<InfraForm>,
+) -> Response {
+    let l = viewer.lang;
+    let attempt = async {
+        viewer.check_csrf(&headers, f.csrf.as_deref())?;
+        viewer.require(Perm::ReviewSubsidies)?;
+        let Some(cid) = f
+            .compound_id
+            .as_deref()
+            .and_then(|s| s.trim().parse::<i64>().ok())
+        else {
+            return Ok(Err(l
+                .pick("小区编号：请填写数字", "Compound id: give a number")
+                .to_string()));
+        };
+        let c = state.store.get_compound(cid).await?;
+        viewer.require_compound(&state.store, &c).await?;
+        let raw = f.amount.as_deref().unwrap_or("").trim();
+        let Ok(amount) = Fen::parse_yuan(raw) else {
+            return Ok(Err(match l {
+                Lang::Zh => format!("金额：“{raw}”不正确（例如 8000 或 8000.50）"),
+                Lang::En => format!("Amount: '{raw}' is not valid (e.g. 8000 or 8000.50)"),
+            }));
+        };
+        let on = match parse_date_field(f.date.as_deref().unwrap_or(""), "日期", "Date", l) {
+            Ok(d) => d,
+            Err(m) => return Ok(Err(m)),
+        };
+        let payer = f.payer.as_deref().map(str::trim).filter(|s| !s.is_empty());
+        let note = f.note.as_deref().map(str::trim).filter(|s| !s.is_empty());
+        match state
+            .store
+            .grant_infrastructure(&viewer.actor(), cid, amount, on, payer, note)
+            .await
+        {
+            Ok(line) => Ok(Ok(line.id)),
+            Err(e) if e.is_user_error() && !matches!(e, StoreError::Forbidden(_)) => {
+                Ok(Err(e.message(l)))
+            }
+            Err(e) => Err(WebError::from(e)),
+        }
+    }
+    .await;
+    match attempt {
+        Ok(Ok(id)) => Redirect::to(&with_lang(&format!("/funding/lines/{id}"), l)).into_response(),
+        Ok(Err(msg)) => {
+            match funding_html(
+                &state,
+                &viewer,
+                &ListQuery::default(),
+                Some(msg),
+                RunForm::default(),
+            )
+            .await
+            {
+                Ok(h) => (StatusCode::UNPROCESSABLE_ENTITY, Html(h)).into_response(),
+                Err(e) => html_error(&state, &viewer, e),
+            }
+        }
+        Err(e) => html_error(&state, &viewer, e),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// One line
+
+struct StepRow {
+    on: String,
+    action: String,
+    from: String,
+    to: String,
+    person: String,
+    role: String,
+    comment: String,
+}
+
+struct AdjustRow {
+    on: String,
+    old: String,
+    new: String,
+    reason: String,
+    by: String,
+}
+
+#[derive(Template)]
+#[template(path = "funding_line.html")]
+struct LinePage {
+    chrome: Chrome,
+    l: Lang,
+    item: LineRow,
+    step_url: String,
+    adjust_url: String,
+    version: i64,
+    policy: String,
+    period: String,
+    explanation_other: Vec<String>,
+    steps: Vec<StepRow>,
+    adjustments: Vec<AdjustRow>,
+    /// (action code, label, is a return)
+    buttons: Vec<(String, String, bool)>,
+    may_adjust: bool,
+    error: Option<String>,
+}
+
+async fn line_page(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
+    match line_html(&state, &viewer, id, None).await {
+        Ok(h) => Html(h).into_response(),
+        Err(e) => html_error(&state, &viewer, e),
+    }
+}
+
+async fn visible_line(store: &Store, viewer: &Viewer, id: i64) -> Result<SubsidyLine, WebError> {
+    viewer.require(Perm::ViewLedger)?;
+    let line = store.get_subsidy_line(id).await?;
+    let c = store.get_compound(line.compound_id).await?;
+    viewer.require_compound(store, &c).await?;
+    Ok(line)
+}
+
+async fn line_html(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    error: Option<String>,
+) -> Result<String, WebError> {
+    let l = viewer.lang;
+    let store = &state.store;
+    let line = visible_line(store, viewer, id).await?;
+    let steps = store.subsidy_steps(id).await?;
+    let adjustments = store.subsidy_adjustments(id).await?;
+    let own = viewer.role != Role::Company || line.company_id == viewer.company_id;
+    let buttons = if own {
+        offered(viewer, line.status)
+            .into_iter()
+            .map(|a| {
+                (
+                    a.code().to_string(),
+                    a.label(l).to_string(),
+                    a == Action::Return,
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let status_label = |code: &str| {
+        LineStatus::from_code(code)
+            .map(|s| s.label(l).to_string())
+            .unwrap_or_else(|| code.to_string())
+    };
+    let other = match l {
+        Lang::Zh => Lang::En,
+        Lang::En => Lang::Zh,
+    };
+    let page = LinePage {
+        chrome: Chrome::new(
+            state,
+            viewer,
+            format!("{} · {} #{}", line.compound, line.kind.label(l), line.id),
+            &format!("/funding/lines/{id}"),
+        ),
+        l,
+        version: line.version,
+        policy: line.policy_id.clone().unwrap_or_else(|| "—".into()),
+        period: line.period.clone(),
+        explanation_other: line
+            .explanation(other)
+            .lines()
+            .map(str::to_string)
+            .collect(),
+        steps: steps
+            .iter()
+            .map(|s| StepRow {
+                on: s.on.to_string(),
+                action: Action::from_code(&s.action)
+                    .map(|a| a.label(l).to_string())
+                    .unwrap_or_else(|| s.action.clone()),
+                from: status_label(&s.from_status),
+                to: status_label(&s.to_status),
+                person: s.person.clone(),
+                role: Role::from_code(&s.role)
+                    .map(|r| r.label(l).to_string())
+                    .unwrap_or_else(|| s.role.clone()),
+                comment: s.comment.clone().unwrap_or_default(),
+            })
+            .collect(),
+        adjustments: adjustments
+            .iter()
+            .map(|a| AdjustRow {
+                on: a.decided_on.to_string(),
+                old: a.old.grouped(),
+                new: a.new.grouped(),
+                reason: a.reason.clone(),
+                by: a.decided_by.clone(),
+            })
+            .collect(),
+        buttons,
+        may_adjust: anju_core::access::can(viewer.role, Perm::ApproveSubsidies)
+            && matches!(line.status, LineStatus::Approved | LineStatus::Disbursed),
+        item: line_row(&line, l),
+        step_url: with_lang(&format!("/funding/lines/{id}/step"), l),
+        adjust_url: with_lang(&format!("/funding/lines/{id}/adjust"), l),
+        error,
+    };
+    Ok(page.render()?)
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct StepForm {
+    csrf: Option<String>,
+    action: Option<String>,
+    version: Option<String>,
+    date: Option<String>,
+    comment: Option<String>,
+    person: Option<String>,
+}
+
+/// A form's outcome: done, refused with a message for the form (422), or an error page.
+async fn answer_line(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    r: Result<Result<(), String>, WebError>,
+) -> Response {
+    match r {
+        Ok(Ok(())) => {
+            Redirect::to(&with_lang(&format!("/funding/lines/{id}"), viewer.lang)).into_response()
+        }
+        Ok(Err(msg)) => match line_html(state, viewer, id, Some(msg)).await {
+            Ok(h) => (StatusCode::UNPROCESSABLE_ENTITY, Html(h)).into_response(),
+            Err(e) => html_error(state, viewer, e),
+        },
+        Err(e) => html_error(state, viewer, e),
+    }
+}
+
+fn store_refusal(e: StoreError, l: Lang) -> Result<Result<(), String>, WebError> {
+    if e.is_user_error() && !matches!(e, StoreError::Forbidden(_) | StoreError::NotFound { .. }) {
+        Ok(Err(e.message(l)))
+    } else {
+        Err(e.into())
+    }
+}
+
+fn version_of(v: Option<&str>, line: &SubsidyLine) -> i64 {
+    v.and_then(|s| s.trim().parse().ok())
+        .unwrap_or(line.version)
+}
+
+async fn line_step(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<StepForm>,
+) -> Response {
+    let l = viewer.lang;
+    let r = async {
+        viewer.check_csrf(&headers, f.csrf.as_deref())?;
+        let code = f.action.as_deref().unwrap_or("");
+        let Some(action) = Action::from_code(code) else {
+            return Err(WebError::BadRequest(match l {
+                Lang::Zh => format!("办理步骤“{code}”不认识"),
+                Lang::En => format!("unknown step '{code}'"),
+            }));
+        };
+        let line = visible_line(&state.store, &viewer, id).await?;
+        check_step(&state.store, &viewer, &line, action).await?;
+        let on = match parse_date_field(f.date.as_deref().unwrap_or(""), "日期", "Date", l) {
+            Ok(d) => d,
+            Err(m) => return Ok(Err(m)),
+        };
+        let comment = f
+            .comment
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty());
+        if action == Action::Return && comment.is_none() {
+            return Ok(Err(l
+                .pick(
+                    "意见：退回修改须写明原因",
+                    "Comment: say why the line is returned",
+                )
+                .to_string()));
+        }
+        let person = f
+            .person
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .unwrap_or(&viewer.display_name);
+        match state
+            .store
+            .subsidy_step(
+                &viewer.actor(),
+                id,
+                version_of(f.version.as_deref(), &line),
+                action,
+                person,
+                on,
+                comment,
+            )
+            .await
+        {
+            Ok(_) => Ok(Ok(())),
+            Err(e) => store_refusal(e, l),
+        }
+    }
+    .await;
+    answer_line(&state, &viewer, id, r).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct AdjustForm {
+    csrf: Option<String>,
+    version: Option<String>,
+    amount: Option<String>,
+    reason: Option<String>,
+    date: Option<String>,
+}
+
+async fn line_adjust(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<AdjustForm>,
+) -> Response {
+    let l = viewer.lang;
+    let r = async {
+        viewer.check_csrf(&headers, f.csrf.as_deref())?;
+        viewer.require(Perm::ApproveSubsidies)?;
+        let line = visible_line(&state.store, &viewer, id).await?;
+        let raw = f.amount.as_deref().unwrap_or("").trim();
+        let Ok(amount) = Fen::parse_yuan(raw) else {
+            return Ok(Err(match l {
+                Lang::Zh => format!("调整后金额：“{raw}”不正确（例如 8000 或 8000.50）"),
+                Lang::En => format!("New amount: '{raw}' is not valid (e.g. 8000 or 8000.50)"),
+            }));
+        };
+        let reason = f.reason.as_deref().unwrap_or("").trim();
+        let on = match parse_date_field(f.date.as_deref().unwrap_or(""), "日期", "Date", l) {
+            Ok(d) => d,
+            Err(m) => return Ok(Err(m)),
+        };
+        match state
+            .store
+            .adjust_subsidy(
+                &viewer.actor(),
+                id,
+                version_of(f.version.as_deref(), &line),
+                amount,
+                reason,
+                on,
+            )
+            .await
+        {
+            Ok(_) => Ok(Ok(())),
+            Err(e) => store_refusal(e, l),
+        }
+    }
+    .await;
+    answer_line(&state, &viewer, id, r).await
+}
+
+// ---------------------------------------------------------------------------------------------
+// The compound page's fragment
+
+#[derive(Template)]
+#[template(path = "funding_compound.html")]
+struct CompoundFragment {
+    l: Lang,
+    rows: Vec<LineRow>,
+}
+
+/// One compound's subsidy lines (current ones, every kind) with each amount's explanation, as
+/// an HTML fragment (a `<section>`) for the compound page. The caller checks that the viewer
+/// may see the compound.
+pub async fn compound_subsidies_html(
+    store: &Store,
+    compound_id: i64,
+    lang: Lang,
+) -> Result<String, WebError> {
+    let c = store.get_compound(compound_id).await?;
+    let rows = store
+        .subsidy_lines(&LineFilter {
+            region_id: Some(c.street_id),
+            ..Default::default()
+        })
+        .await?
+        .into_iter()
+        .filter(|x| x.compound_id == compound_id)
+        .map(|x| line_row(&x, lang))
+        .collect();
+    Ok(CompoundFragment { l: lang, rows }.render()?)
+}

@@ -1,0 +1,361 @@
+//! /funding through HTTP: the money's path (申报 → 街道审核 → 区级复核 → 批准 → 拨付, with a return
+//! for correction) taken by the right roles, wrong roles refused with 403, a company refused
+//! for another company's compound, a double application refused in Chinese, the payer totals,
+//! and the compound page's fragment. On both engines.
+
+use crate::support::{Session, TestApp, UserScope, both_engines, user_session};
+use anju_core::Lang;
+use anju_core::access::Role;
+use axum::http::StatusCode;
+
+const STREET: &str = "大沁他拉街道";
+const DISTRICT: &str = "奈曼旗";
+
+/// (compound id, its company's name) in the street, and another company's name.
+async fn pick(t: &TestApp) -> (i64, String, String) {
+    let store = &t.state.store;
+    let companies = store.list_companies().await.expect("companies");
+    let name_of = |id: i64| {
+        companies
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| c.name.clone())
+            .expect("company")
+    };
+    let all = store
+        .list_compounds(&Default::default())
+        .await
+        .expect("compounds");
+    let street_id = store
+        .find_region(anju_core::RegionLevel::Street, STREET)
+        .await
+        .expect("street")
+        .id;
+    let c = all
+        .iter()
+        .find(|c| c.street_id == street_id && c.company_id.is_some())
+        .expect("a compound with a company");
+    let own = c.company_id.expect("company");
+    let other = all
+        .iter()
+        .filter_map(|x| x.company_id)
+        .find(|id| *id != own)
+        .expect("another company");
+    (c.id, name_of(own), name_of(other))
+}
+
+async fn step(
+    t: &TestApp,
+    s: &Session,
+    line: i64,
+    action: &str,
+    comment: &str,
+) -> crate::support::Res {
+    t.post_form(
+        Some(s),
+        &format!("/funding/lines/{line}/step"),
+        &format!(
+            "csrf={}&action={action}&date=2026-03-10&comment={}",
+            s.csrf,
+            crate::support::enc(comment)
+        ),
+    )
+    .await
+}
+
+async fn status_of(t: &TestApp, s: &Session, line: i64) -> String {
+    let r = t.get_as(s, &format!("/funding/lines/{line}")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let at = r.body.find("id=\"status\">").expect("status") + "id=\"status\">".len();
+    r.body[at..].chars().take_while(|c| *c != '<').collect()
+}
+
+both_engines!(money_path_through_the_web);
+async fn money_path_through_the_web(t: &TestApp) {
+    let (cid, own, other) = pick(t).await;
+    let jd = user_session(t, "jd", Role::Street, UserScope::Region(STREET)).await;
+    let co = user_session(t, "co", Role::Company, UserScope::Company(&own)).await;
+    let co2 = user_session(t, "co2", Role::Company, UserScope::Company(&other)).await;
+    let zj = user_session(t, "zj", Role::HousingAuthority, UserScope::Region(DISTRICT)).await;
+    let cz = user_session(t, "cz", Role::Finance, UserScope::None).await;
+
+    // The street records an infrastructure grant (a line of its own).
+    let r = t
+        .post_form(
+            Some(&jd),
+            "/funding/infra",
+            &format!(
+                "csrf={}&compound_id={cid}&amount=8000&date=2026-03-01&note=%E5%AE%89%E9%98%B2",
+                jd.csrf
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let line: i64 = r
+        .location()
+        .trim_start_matches("/funding/lines/")
+        .parse()
+        .expect("line id");
+    // Out of the 5,000–10,000 range: refused in Chinese, naming the rule.
+    let r = t
+        .post_form(
+            Some(&jd),
+            "/funding/infra",
+            &format!("csrf={}&compound_id={cid}&amount=12000", jd.csrf),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+
+    // Only the serving company applies: another company and the street are refused.
+    let r = step(t, &co2, line, "apply", "").await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = step(t, &jd, line, "apply", "").await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    // The company sees no buttons on another company's line… and its own has 申报.
+    let page = t.get_as(&co, &format!("/funding/lines/{line}")).await;
+    assert!(page.body.contains("value=\"apply\""), "{}", page.body);
+
+    let r = step(t, &co, line, "apply", "").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(status_of(t, &co, line).await, "已申报");
+    // A double application: refused, in Chinese.
+    let r = step(t, &co, line, "apply", "").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("不能申报"), "{}", r.body);
+
+    // Finance cannot review; the street reviews.
+    let r = step(t, &cz, line, "street_review", "").await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = step(t, &jd, line, "street_review", "材料齐全").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    // The district returns it (a comment is required), the company applies again.
+    let r = step(t, &zj, line, "return", "").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("退回修改须写明原因"), "{}", r.body);
+    let r = step(t, &zj, line, "return", "请补充发票").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(status_of(t, &zj, line).await, "已退回修改");
+    assert_eq!(
+        step(t, &co, line, "apply", "已补充").await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        step(t, &jd, line, "street_review", "").await.status,
+        StatusCode::SEE_OTHER
+    );
+    // The street may not take the district's step.
+    assert_eq!(
+        step(t, &jd, line, "district_review", "").await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        step(t, &zj, line, "district_review", "同意").await.status,
+        StatusCode::SEE_OTHER
+    );
+    // Finance may not approve; the housing authority does.
+    assert_eq!(
+        step(t, &cz, line, "approve", "").await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        step(t, &zj, line, "approve", "").await.status,
+        StatusCode::SEE_OTHER
+    );
+    // The housing authority may not disburse; finance does.
+    assert_eq!(
+        step(t, &zj, line, "disburse", "").await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        step(t, &cz, line, "disburse", "").await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(status_of(t, &cz, line).await, "已拨付");
+
+    // Every step with its person, date and comment.
+    let page = t.get_as(&zj, &format!("/funding/lines/{line}")).await;
+    for needle in [
+        "请补充发票",
+        "材料齐全",
+        "2026-03-10",
+        "测试 cz",
+        "8,000.00",
+    ] {
+        assert!(page.body.contains(needle), "{needle}: {}", page.body);
+    }
+    // The list: the payer's total.
+    let list = t.get_as(&zj, "/funding").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("街道办事处"), "{}", list.body);
+    assert!(
+        list.body
+            .contains("<span class=\"num\" id=\"total\">8,000.00</span>")
+    );
+    // Another company's user sees none of it.
+    let list = t.get_as(&co2, "/funding").await;
+    assert!(!list.body.contains(&format!("/funding/lines/{line}\"")));
+    assert_eq!(
+        t.get_as(&co2, &format!("/funding/lines/{line}"))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+
+    // The disbursement list for the street and year: a valid xlsx holding the line, its
+    // payer and the amount; the printable page shows the same.
+    let street = crate::support::enc(STREET);
+    let (status, _, bytes) = crate::reports_web::get_bytes(
+        t,
+        &jd,
+        &format!("/reports/disbursement-list/xlsx?street={street}&period=2026"),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&bytes)
+    );
+    let text: Vec<String> = crate::reports_web::cells(&bytes)
+        .iter()
+        .flat_map(|(_, rows)| rows.iter().flatten().map(|c| c.to_string()))
+        .collect();
+    assert!(text.iter().any(|c| c == "8000"), "{text:?}");
+    assert!(text.iter().any(|c| c.contains("街道办事处")), "{text:?}");
+    let page = t
+        .get_as(
+            &jd,
+            &format!("/reports/disbursement-list?street={street}&period=2026"),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("8,000.00"), "{}", page.body);
+
+    // The compound page's fragment, in both languages.
+    let zh = anju_web::compound_subsidies_html(&t.state.store, cid, Lang::Zh)
+        .await
+        .expect("fragment");
+    assert!(
+        zh.contains("基础设施投入资金") && zh.contains("8,000.00"),
+        "{zh}"
+    );
+    assert!(zh.contains("安防"), "{zh}");
+    let en = anju_web::compound_subsidies_html(&t.state.store, cid, Lang::En)
+        .await
+        .expect("fragment");
+    assert!(en.contains("Infrastructure grant of 8000.00 yuan"), "{en}");
+}
+
+both_engines!(runs_by_role_and_area);
+async fn runs_by_role_and_area(t: &TestApp) {
+    let jd = user_session(t, "jd", Role::Street, UserScope::Region(STREET)).await;
+    let community = anju_demo::regions()[0].3[0];
+    let sq = user_session(t, "sq", Role::Community, UserScope::Region(community)).await;
+    let form = |s: &Session, region: &str, period: &str| {
+        format!(
+            "csrf={}&level=street&region={}&period={period}",
+            s.csrf,
+            crate::support::enc(region)
+        )
+    };
+    // A community account may not run subsidies.
+    let r = t
+        .post_form(Some(&sq), "/funding/runs", &form(&sq, STREET, "2026"))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    // A street officer only for their own street.
+    let r = t
+        .post_form(Some(&jd), "/funding/runs", &form(&jd, "山城街道", "2026"))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    // A bad period names the field.
+    let r = t
+        .post_form(Some(&jd), "/funding/runs", &form(&jd, STREET, "明年"))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("期间："), "{}", r.body);
+    // No CSRF token: refused.
+    let r = t
+        .post_form(
+            Some(&jd),
+            "/funding/runs",
+            "level=street&region=x&period=2026",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+
+both_engines!(a_run_started_on_the_web);
+async fn a_run_started_on_the_web(t: &TestApp) {
+    let store = &t.state.store;
+    let sid = store
+        .find_region(anju_core::RegionLevel::Street, STREET)
+        .await
+        .expect("street")
+        .id;
+    store
+        .set_funding_policy(
+            &anju_store::Actor::new("test", "admin"),
+            sid,
+            "liaocheng-2021",
+            jiff::civil::date(2021, 11, 15),
+        )
+        .await
+        .expect("policy");
+    let jd = user_session(t, "jd", Role::Street, UserScope::Region(STREET)).await;
+    let r = t
+        .post_form(
+            Some(&jd),
+            "/funding/runs",
+            &format!(
+                "csrf={}&level=street&region={}&period=2026",
+                jd.csrf,
+                crate::support::enc(STREET)
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(
+        r.location().starts_with("/funding?run="),
+        "{}",
+        r.location()
+    );
+    let page = t.get_as(&jd, r.location()).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let lines = store
+        .subsidy_lines(&anju_store::LineFilter {
+            region_id: Some(sid),
+            ..Default::default()
+        })
+        .await
+        .expect("lines");
+    // The run is listed; every line it made (the demo street has no contract yet, so there
+    // may be none) with its explanation.
+    let run_id = r.location().trim_start_matches("/funding?run=");
+    assert!(
+        page.body
+            .contains(&format!("/funding?run={run_id}\">{run_id}</a>")),
+        "{}",
+        page.body
+    );
+    // Every line is listed with its reason or explanation.
+    for l in &lines {
+        assert!(
+            page.body.contains(&format!("/funding/lines/{}\"", l.id)),
+            "line {}",
+            l.id
+        );
+        let first = l.explanation(Lang::Zh).lines().next().unwrap_or("");
+        assert!(page.body.contains(&askama_escape(first)), "{first}");
+    }
+}
+
+/// HTML-escapes like the templates do (enough for the explanation text).
+fn askama_escape(s: &str) -> String {
+    s.replace('&', "&#38;")
+        .replace('<', "&#60;")
+        .replace('>', "&#62;")
+        .replace('"', "&#34;")
+        .replace('\'', "&#39;")
+}
