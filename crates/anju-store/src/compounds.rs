@@ -671,6 +671,23 @@ impl Store {
         rows.iter().map(stored_from_row).collect()
     }
 
+    /// These compounds, in the order of `ids` (ids that do not exist are left out): one query
+    /// for a page of a list the caller already ordered.
+    pub async fn compounds_by_ids(&self, ids: &[i64]) -> Result<Vec<StoredCompound>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+        let sql = format!("{COMPOUND_SELECT} WHERE c.id IN ({})", marks.join(", "));
+        let vals: Vec<Val> = ids.iter().map(|id| Val::int(*id)).collect();
+        let rows = bind_all(dyn_query(sql), vals).fetch_all(&self.pool).await?;
+        let mut by_id: std::collections::HashMap<i64, StoredCompound> = rows
+            .iter()
+            .map(|r| stored_from_row(r).map(|c| (c.id, c)))
+            .collect::<Result<_>>()?;
+        Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+    }
+
     /// How many compounds match the filter (ignoring limit and offset), for paging.
     pub async fn count_compounds(&self, filter: &CompoundFilter) -> Result<i64> {
         let mut vals = Vec::new();

@@ -550,6 +550,24 @@ impl Store {
             .collect())
     }
 
+    /// The stage of every compound that has taken a step on the path, by id (one query);
+    /// a compound without a row is at `LifecycleState::initial` of its mode and owners' body.
+    pub async fn recorded_stages(&self) -> Result<std::collections::HashMap<i64, Stage>> {
+        let rows = sqlx::query("SELECT compound_id, stage FROM compound_lifecycle")
+            .fetch_all(&self.pool)
+            .await?;
+        let mut out = std::collections::HashMap::with_capacity(rows.len());
+        for row in &rows {
+            let mut c = Cols::new(row);
+            let id = c.i64()?;
+            let code = c.string()?;
+            let stage = Stage::from_code(&code)
+                .ok_or_else(|| StoreError::Corrupt(format!("阶段 '{code}'")))?;
+            out.insert(id, stage);
+        }
+        Ok(out)
+    }
+
     /// The day each compound's owners' body was formed on the path (the first
     /// `settle_owners` step naming a body), by compound id.
     pub async fn owners_body_dates(&self) -> Result<std::collections::HashMap<i64, Date>> {

@@ -332,6 +332,11 @@ struct CompoundPage {
     fee_summary: String,
     accounts: Vec<Line>,
     audit: Option<Vec<Line>>,
+    /// The subsidy lines with their explanations (crate::funding), already HTML.
+    subsidies: String,
+    /// Links to enter an assessment or a patrol here, for the roles that may.
+    new_assessment: Option<String>,
+    new_patrol: Option<String>,
     can_advance: bool,
     next_steps: Vec<Opt>,
     modes: Vec<Opt>,
@@ -935,6 +940,13 @@ async fn render(
         input.version = lc.version.to_string();
     }
     let title = c.name.clone();
+    // visible_compound above has checked the viewer may see this compound.
+    let subsidies = crate::funding::compound_subsidies_html(store, id, l).await?;
+    let lang_q = if l == Lang::En { "&lang=en" } else { "" };
+    let new_assessment = anju_core::access::can(viewer.role, Action::Assess)
+        .then(|| format!("/assessments/new?compound={id}{lang_q}"));
+    let new_patrol = anju_core::access::can(viewer.role, Action::Patrol)
+        .then(|| format!("/patrols/new?compound={id}{lang_q}"));
     Ok(CompoundPage {
         chrome: Chrome::new(state, viewer, title, &format!("/compounds/{id}")),
         l,
@@ -953,6 +965,9 @@ async fn render(
         fee_summary,
         accounts,
         audit,
+        subsidies,
+        new_assessment,
+        new_patrol,
         can_advance,
         next_steps: opts(
             steps.iter().map(|s| (s.to_string(), step_label(s, l))),

@@ -232,15 +232,15 @@ fn totals(lines: &[SubsidyLine], lang: Lang) -> Totals {
     let mut n = 0;
     for l in lines.iter().filter(|l| l.eligible) {
         n += 1;
-        total = total + l.amount_due();
-        retained = retained + l.retained;
+        total += l.amount_due();
+        retained += l.retained;
         for p in &l.payers {
             let name = lang.pick(&p.name, &p.name_en).to_string();
             if !by.contains_key(&name) {
                 order.push(name.clone());
             }
             let e = by.entry(name).or_insert(Fen::ZERO);
-            *e = *e + p.amount;
+            *e += p.amount;
         }
     }
     Totals {

@@ -175,22 +175,13 @@ struct Selected {
 }
 
 /// The compounds the query selects within the viewer's scope, in the chosen order. The same
-/// function serves the page, the export and the JSON, so an export holds exactly what is shown.
+/// function serves the export and the JSON, so an export holds exactly what the page shows.
 async fn select(state: &AppState, viewer: &Viewer, q: &LedgerQuery) -> Result<Selected, WebError> {
     let lang = viewer.lang;
-    let mode = q.mode(lang)?;
     let category = q.category(lang)?;
     let stage = q.stage(lang)?;
-    let sort = q.sort(lang)?;
     let street = LedgerQuery::non_empty(&q.street);
-    let filter = viewer.scoped(CompoundFilter {
-        street: street.clone(),
-        community: LedgerQuery::non_empty(&q.community),
-        mode,
-        search: LedgerQuery::non_empty(&q.q),
-        sort,
-        ..CompoundFilter::default()
-    });
+    let filter = query_filter(viewer, q)?;
     let mut compounds = state.store.list_compounds(&filter).await?;
     if let Some(k) = category {
         compounds.retain(|c| c.compound.category == Some(k));
@@ -204,6 +195,126 @@ async fn select(state: &AppState, viewer: &Viewer, q: &LedgerQuery) -> Result<Se
         compounds.retain(|c| stages.get(&c.id) == Some(&st));
     }
     Ok(Selected { compounds, stages })
+}
+
+/// The store filter of a query, inside the viewer's scope.
+fn query_filter(viewer: &Viewer, q: &LedgerQuery) -> Result<CompoundFilter, WebError> {
+    let lang = viewer.lang;
+    Ok(viewer.scoped(CompoundFilter {
+        street: LedgerQuery::non_empty(&q.street),
+        community: LedgerQuery::non_empty(&q.community),
+        mode: q.mode(lang)?,
+        search: LedgerQuery::non_empty(&q.q),
+        sort: q.sort(lang)?,
+        ..CompoundFilter::default()
+    }))
+}
+
+/// What the page needs of a selection: the ordered ids (a page is a slice of them), the
+/// coverage figures, and the stages when the status filter computed them. Kept per query and
+/// scope until anything is written (`Store::data_version`, the newest audit id: every write
+/// adds one) or for [`SUMMARY_TTL`], so paging through 100,000 compounds does not read them all
+/// again for every page; only one selection is computed at a time.
+struct Summary {
+    ids: Vec<i64>,
+    /// The streets the viewer's street filter offers.
+    streets: Vec<String>,
+    report: CoverageReport,
+    stages: HashMap<i64, Stage>,
+}
+
+struct CachedSummary {
+    version: i64,
+    at: std::time::Instant,
+    summary: std::sync::Arc<Summary>,
+}
+
+const SUMMARY_TTL: std::time::Duration = std::time::Duration::from_secs(60);
+const SUMMARY_MAX: usize = 32;
+
+static SUMMARIES: std::sync::LazyLock<std::sync::Mutex<HashMap<String, CachedSummary>>> =
+    std::sync::LazyLock::new(Default::default);
+static SUMMARIZING: std::sync::LazyLock<tokio::sync::Mutex<()>> =
+    std::sync::LazyLock::new(Default::default);
+
+fn cached_summary(key: &str, version: i64) -> Option<std::sync::Arc<Summary>> {
+    let cache = SUMMARIES.lock().ok()?;
+    cache
+        .get(key)
+        .filter(|c| c.version == version && c.at.elapsed() < SUMMARY_TTL)
+        .map(|c| c.summary.clone())
+}
+
+async fn summary(
+    state: &AppState,
+    viewer: &Viewer,
+    q: &LedgerQuery,
+) -> Result<std::sync::Arc<Summary>, WebError> {
+    let lang = viewer.lang;
+    let key = format!(
+        "{}|{:?}|{:?}|{:?}",
+        state.store.database_identity(),
+        query_filter(viewer, q)?,
+        q.category(lang)?,
+        q.stage(lang)?
+    );
+    let version = state.store.data_version().await?;
+    if let Some(s) = cached_summary(&key, version) {
+        return Ok(s);
+    }
+    let _one_at_a_time = SUMMARIZING.lock().await;
+    if let Some(s) = cached_summary(&key, version) {
+        return Ok(s);
+    }
+    let Selected {
+        compounds,
+        mut stages,
+    } = select(state, viewer, q).await?;
+    // Every selected compound's stage, so a page needs no query per row.
+    if stages.is_empty() {
+        let recorded = state.store.recorded_stages().await?;
+        stages = compounds
+            .iter()
+            .map(|c| {
+                let stage = recorded.get(&c.id).copied().unwrap_or_else(|| {
+                    anju_core::lifecycle::LifecycleState::initial(
+                        c.compound.mode,
+                        c.compound.owners_body,
+                    )
+                    .stage
+                });
+                (c.id, stage)
+            })
+            .collect();
+    }
+    let summary = std::sync::Arc::new(Summary {
+        streets: offered_streets(state, viewer).await?,
+        ids: compounds.iter().map(|c| c.id).collect(),
+        report: coverage(compounds.iter().map(|s| &s.compound)),
+        stages,
+    });
+    if let Ok(mut cache) = SUMMARIES.lock() {
+        cache.retain(|_, c| c.at.elapsed() < SUMMARY_TTL);
+        while cache.len() >= SUMMARY_MAX {
+            let Some(oldest) = cache
+                .iter()
+                .min_by_key(|(_, c)| c.at)
+                .map(|(k, _)| k.clone())
+            else {
+                break;
+            };
+            cache.remove(&oldest);
+        }
+        cache.insert(
+            key,
+            CachedSummary {
+                version,
+                at: std::time::Instant::now(),
+                summary: summary.clone(),
+            },
+        );
+    }
+    Ok(summary)
 }
 
 struct Row {
@@ -480,26 +591,31 @@ async fn ledger_page(
     let lang = q.lang();
     viewer.lang = lang;
     let t = Labels::new(lang);
-    let Selected {
-        compounds: selected,
-        stages,
-    } = select(&state, &viewer, &q).await?;
+    let summary = summary(&state, &viewer, &q).await?;
+    let stages = &summary.stages;
     // Only the streets the viewer may see are offered: from the region tree (not by listing
     // every compound again), or from the company's own compounds.
-    let all_streets = offered_streets(&state, &viewer).await?;
-    let report = coverage(selected.iter().map(|s| &s.compound));
-    let total = selected.len();
+    let all_streets = summary.streets.clone();
+    let report = &summary.report;
+    let total = summary.ids.len();
     let pages = total.div_ceil(PAGE_SIZE).max(1);
     let page = q.page.unwrap_or(1).clamp(1, pages);
     let mut rows = Vec::with_capacity(PAGE_SIZE);
-    for s in selected.iter().skip((page - 1) * PAGE_SIZE).take(PAGE_SIZE) {
-        // The stage of the rows shown only (one compound at a time): the page costs the same
-        // for a street of 150 compounds and a city of 100,000. A status filter has them all.
+    // The rows shown only, in one query: the page costs the same for a street of 150
+    // compounds and a city of 100,000.
+    let shown: Vec<i64> = summary
+        .ids
+        .iter()
+        .skip((page - 1) * PAGE_SIZE)
+        .take(PAGE_SIZE)
+        .copied()
+        .collect();
+    for s in state.store.compounds_by_ids(&shown).await? {
         let stage = match stages.get(&s.id) {
             Some(st) => *st,
             None => state.store.lifecycle(s.id).await?.state.stage,
         };
-        rows.push(Row::of(s, Some(stage), lang));
+        rows.push(Row::of(&s, Some(stage), lang));
     }
     let street = LedgerQuery::non_empty(&q.street).unwrap_or_default();
     let chosen = |v: &Option<String>| LedgerQuery::non_empty(v).unwrap_or_default();
@@ -561,7 +677,7 @@ async fn ledger_page(
             .map(|(code, _, zh, en)| opt(code, lang.pick(zh, en), &sort))
             .collect(),
         cards,
-        stat_rows: stat_rows(&report),
+        stat_rows: stat_rows(report),
         rows,
         page,
         pages,

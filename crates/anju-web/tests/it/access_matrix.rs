@@ -886,11 +886,7 @@ pub const SKIPPED: &[(&str, &str, &str)] = &[
         "/funding/runs",
         "tested in funding_web.rs (role and area)",
     ),
-    (
-        "POST",
-        "/funding/infra",
-        "tested in funding_web.rs",
-    ),
+    ("POST", "/funding/infra", "tested in funding_web.rs"),
     (
         "GET",
         "/funding/lines/{id}",
@@ -906,11 +902,7 @@ pub const SKIPPED: &[(&str, &str, &str)] = &[
         "/funding/lines/{id}/adjust",
         "needs an approved line; tested in funding_web.rs",
     ),
-    (
-        "GET",
-        "/reports",
-        "tested in reports_web.rs",
-    ),
+    ("GET", "/reports", "tested in reports_web.rs"),
     (
         "GET",
         "/reports/{name}",
