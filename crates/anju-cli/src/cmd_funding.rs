@@ -5,7 +5,6 @@
 use crate::util::{cli_actor, find_compound, render_table, runtime, today};
 use anju_core::funding::{Action, LineStatus, RunPeriod};
 use anju_core::{Fen, Lang, RegionLevel};
-use anju_sheets::SubsidySheetLine;
 use anju_store::{Actor, LineFilter, Region, Store, SubsidyLine};
 use clap::{Args, Subcommand, ValueEnum};
 use std::process::ExitCode;
@@ -600,30 +599,7 @@ pub fn run(c: FundingCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn sheet_line(l: &SubsidyLine, lang: Lang) -> SubsidySheetLine {
-    SubsidySheetLine {
-        id: l.id,
-        street: l.street.clone(),
-        compound: l.compound.clone(),
-        company: l.company.clone(),
-        kind: l.kind.label(lang).to_string(),
-        policy: l.policy_id.clone(),
-        period_start: l.period_start,
-        period_end: l.period_end,
-        eligible: l.eligible,
-        amount: l.amount,
-        retained: l.retained,
-        approved: l.approved,
-        payers: l
-            .payers
-            .iter()
-            .map(|p| (lang.pick(&p.name, &p.name_en).to_string(), p.amount))
-            .collect(),
-        status: l.status.label(lang).to_string(),
-        reason: l.reason(lang).map(str::to_string),
-        explanation: l.explanation(lang).to_string(),
-    }
-}
+use anju_reports::subsidy_sheet_line as sheet_line;
 
 /// Writes the subsidy application form or the disbursement list (called by `anju report`).
 pub fn report(a: &crate::cmd_report::ReportArgs, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {

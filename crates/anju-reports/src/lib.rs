@@ -142,3 +142,32 @@ pub(crate) async fn compounds_in(store: &Store, scope: &Scope) -> Result<Vec<Sto
     }
     Ok(rows)
 }
+
+/// A subsidy line as the 申报表 and the 拨付清单 print it (the CLI and the web download share it).
+pub fn subsidy_sheet_line(
+    l: &anju_store::SubsidyLine,
+    lang: Lang,
+) -> anju_sheets::SubsidySheetLine {
+    anju_sheets::SubsidySheetLine {
+        id: l.id,
+        street: l.street.clone(),
+        compound: l.compound.clone(),
+        company: l.company.clone(),
+        kind: l.kind.label(lang).to_string(),
+        policy: l.policy_id.clone(),
+        period_start: l.period_start,
+        period_end: l.period_end,
+        eligible: l.eligible,
+        amount: l.amount,
+        retained: l.retained,
+        approved: l.approved,
+        payers: l
+            .payers
+            .iter()
+            .map(|p| (lang.pick(&p.name, &p.name_en).to_string(), p.amount))
+            .collect(),
+        status: l.status.label(lang).to_string(),
+        reason: l.reason(lang).map(str::to_string),
+        explanation: l.explanation(lang).to_string(),
+    }
+}

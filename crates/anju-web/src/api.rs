@@ -1130,9 +1130,7 @@ fn created<T: serde::Serialize>(v: T) -> Out {
     Ok((StatusCode::CREATED, Json(v)).into_response())
 }
 
-fn today() -> jiff::civil::Date {
-    crate::compound::today()
-}
+use crate::today;
 
 /// A write: the role's permission, then the CSRF header.
 fn write_guard(viewer: &Viewer, headers: &HeaderMap, action: Action) -> Result<(), WebError> {

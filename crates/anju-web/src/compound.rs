@@ -138,12 +138,7 @@ pub(crate) fn html_error(state: &AppState, viewer: &Viewer, e: WebError) -> Resp
     }
 }
 
-/// Today in China (UTC+8), as the CLI dates steps.
-pub(crate) fn today() -> jiff::civil::Date {
-    jiff::Timestamp::now()
-        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
-        .date()
-}
+pub(crate) use crate::today;
 
 /// A typed date, or today when left empty; the error names the field.
 pub(crate) fn parse_date_field(

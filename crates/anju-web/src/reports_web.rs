@@ -17,8 +17,8 @@ use anju_core::{Lang, RegionLevel};
 use anju_reports::{
     AccountsParams, DispatchParams, RankingParams, ReportError, Scope, ScoresParams, TaskList,
 };
-use anju_sheets::{ReportCell, ReportSheet, SubsidySheetLine};
-use anju_store::{LineFilter, SubsidyLine};
+use anju_sheets::{ReportCell, ReportSheet};
+use anju_store::LineFilter;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -142,30 +142,7 @@ fn user(zh: &str, en: &str, l: Lang) -> Problem {
     Problem::User(l.pick(zh, en).to_string())
 }
 
-fn sheet_line(l: &SubsidyLine, lang: Lang) -> SubsidySheetLine {
-    SubsidySheetLine {
-        id: l.id,
-        street: l.street.clone(),
-        compound: l.compound.clone(),
-        company: l.company.clone(),
-        kind: l.kind.label(lang).to_string(),
-        policy: l.policy_id.clone(),
-        period_start: l.period_start,
-        period_end: l.period_end,
-        eligible: l.eligible,
-        amount: l.amount,
-        retained: l.retained,
-        approved: l.approved,
-        payers: l
-            .payers
-            .iter()
-            .map(|p| (lang.pick(&p.name, &p.name_en).to_string(), p.amount))
-            .collect(),
-        status: l.status.label(lang).to_string(),
-        reason: l.reason(lang).map(str::to_string),
-        explanation: l.explanation(lang).to_string(),
-    }
-}
+use anju_reports::subsidy_sheet_line as sheet_line;
 
 /// The sheets of report `name` for the viewer, as `anju report` builds them.
 async fn build_sheets(

@@ -802,10 +802,7 @@ async fn public_page(
 }
 
 /// Today in Beijing (complaints are dated by the day they arrive there).
-fn today_beijing() -> jiff::civil::Date {
-    let tz = jiff::tz::TimeZone::fixed(jiff::tz::offset(8));
-    jiff::Timestamp::now().to_zoned(tz).date()
-}
+use crate::today as today_beijing;
 
 async fn public_complaint(
     State(state): State<AppState>,
