@@ -2181,7 +2181,7 @@ async fn accounts_get(
 }
 
 async fn audit_list(State(state): State<AppState>, viewer: Viewer, Query(q): Q) -> Out {
-    viewer.require(Action::ViewAuditLog)?;
+    viewer.require_whole_audit_log()?;
     let l = viewer.lang;
     let limit = q_int(&q, "limit", l)?.unwrap_or(200).clamp(1, 10_000);
     let f = AuditFilter {

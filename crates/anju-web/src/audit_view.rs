@@ -10,7 +10,6 @@
 use crate::compound::{Chrome, html_error};
 use crate::{AppState, Viewer, WebError};
 use anju_core::Lang;
-use anju_core::access::Action;
 use anju_store::{AuditEntry, AuditFilter};
 use askama::Template;
 use axum::Router;
@@ -269,7 +268,7 @@ async fn audit_page(
     Query(q): Query<AuditQuery>,
 ) -> Response {
     let l = viewer.lang;
-    if let Err(e) = viewer.require(Action::ViewAuditLog) {
+    if let Err(e) = viewer.require_whole_audit_log() {
         return html_error(&state, &viewer, e);
     }
     let (rows, error) = match select(&state, &q, l).await {

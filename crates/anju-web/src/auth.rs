@@ -304,6 +304,25 @@ impl Viewer {
         }
     }
 
+    /// The whole audit log: a role that may read it, over the whole city. The log is not cut
+    /// by region (its entries name contracts, users, runs …), so an account bounded to a
+    /// district or street reads a compound's history on the compound page instead.
+    pub fn require_whole_audit_log(&self) -> Result<(), WebError> {
+        self.require(Action::ViewAuditLog)?;
+        if self.scope() == Scope::All {
+            Ok(())
+        } else {
+            Err(WebError::Forbidden(
+                self.lang
+                    .pick(
+                        "审计日志仅对全市范围的账号开放；本辖区小区的变更记录见小区页面",
+                        "the whole audit log is for city-wide accounts; a compound's history is on its page",
+                    )
+                    .to_string(),
+            ))
+        }
+    }
+
     /// 403 unless the role may do this (`anju_core::access::can`).
     pub fn require(&self, action: Action) -> Result<(), WebError> {
         if can(self.role, action) {

@@ -221,6 +221,8 @@ struct Summary {
     streets: Vec<String>,
     report: CoverageReport,
     stages: HashMap<i64, Stage>,
+    /// Pages already built from this summary, by page number and language.
+    pages: std::sync::Mutex<HashMap<(usize, Lang), std::sync::Arc<Vec<Row>>>>,
 }
 
 struct CachedSummary {
@@ -231,6 +233,8 @@ struct CachedSummary {
 
 const SUMMARY_TTL: std::time::Duration = std::time::Duration::from_secs(60);
 const SUMMARY_MAX: usize = 32;
+/// Built pages kept per summary (50 rows each).
+const PAGES_KEPT: usize = 16;
 
 static SUMMARIES: std::sync::LazyLock<std::sync::Mutex<HashMap<String, CachedSummary>>> =
     std::sync::LazyLock::new(Default::default);
@@ -292,6 +296,7 @@ async fn summary(
         ids: compounds.iter().map(|c| c.id).collect(),
         report: coverage(compounds.iter().map(|s| &s.compound)),
         stages,
+        pages: std::sync::Mutex::new(HashMap::new()),
     });
     if let Ok(mut cache) = SUMMARIES.lock() {
         cache.retain(|_, c| c.at.elapsed() < SUMMARY_TTL);
@@ -400,7 +405,7 @@ struct LedgerPage {
     sorts: Vec<Opt>,
     cards: Vec<(String, String)>,
     stat_rows: Vec<StatRow>,
-    rows: Vec<Row>,
+    rows: std::sync::Arc<Vec<Row>>,
     page: usize,
     pages: usize,
     total: usize,
@@ -600,23 +605,41 @@ async fn ledger_page(
     let total = summary.ids.len();
     let pages = total.div_ceil(PAGE_SIZE).max(1);
     let page = q.page.unwrap_or(1).clamp(1, pages);
-    let mut rows = Vec::with_capacity(PAGE_SIZE);
-    // The rows shown only, in one query: the page costs the same for a street of 150
-    // compounds and a city of 100,000.
-    let shown: Vec<i64> = summary
-        .ids
-        .iter()
-        .skip((page - 1) * PAGE_SIZE)
-        .take(PAGE_SIZE)
-        .copied()
-        .collect();
-    for s in state.store.compounds_by_ids(&shown).await? {
-        let stage = match stages.get(&s.id) {
-            Some(st) => *st,
-            None => state.store.lifecycle(s.id).await?.state.stage,
-        };
-        rows.push(Row::of(&s, Some(stage), lang));
-    }
+    let cached_rows = summary
+        .pages
+        .lock()
+        .ok()
+        .and_then(|p| p.get(&(page, lang)).cloned());
+    let rows = match cached_rows {
+        Some(rows) => rows,
+        None => {
+            // The rows shown only, in one query: the page costs the same for a street of 150
+            // compounds and a city of 100,000.
+            let shown: Vec<i64> = summary
+                .ids
+                .iter()
+                .skip((page - 1) * PAGE_SIZE)
+                .take(PAGE_SIZE)
+                .copied()
+                .collect();
+            let mut rows = Vec::with_capacity(PAGE_SIZE);
+            for s in state.store.compounds_by_ids(&shown).await? {
+                let stage = match stages.get(&s.id) {
+                    Some(st) => *st,
+                    None => state.store.lifecycle(s.id).await?.state.stage,
+                };
+                rows.push(Row::of(&s, Some(stage), lang));
+            }
+            let rows = std::sync::Arc::new(rows);
+            // The first pages are the ones people open; a crawl through all of them is not kept.
+            if let Ok(mut p) = summary.pages.lock()
+                && p.len() < PAGES_KEPT
+            {
+                p.insert((page, lang), rows.clone());
+            }
+            rows
+        }
+    };
     let street = LedgerQuery::non_empty(&q.street).unwrap_or_default();
     let chosen = |v: &Option<String>| LedgerQuery::non_empty(v).unwrap_or_default();
     let (mode, category, status) = (chosen(&q.mode), chosen(&q.category), chosen(&q.status));
@@ -688,7 +711,8 @@ async fn ledger_page(
         export_link: link_to("/ledger/export.xlsx", filter_query(&q), lang),
         import_link: anju_core::access::can(viewer.role, Action::EditCompounds)
             .then(|| link_to("/ledger/import", Vec::new(), lang)),
-        audit_link: anju_core::access::can(viewer.role, Action::ViewAuditLog)
+        audit_link: (anju_core::access::can(viewer.role, Action::ViewAuditLog)
+            && viewer.scope() == crate::auth::Scope::All)
             .then(|| link_to("/audit", Vec::new(), lang)),
         who: who(&viewer, lang),
         csrf: viewer.csrf_token.clone(),

@@ -91,4 +91,21 @@ async fn the_audit_log_is_for_the_auditor_and_the_authority_only(t: &TestApp) {
     // The housing authority reads it too.
     let ha = user_session(t, "zhujian", Role::HousingAuthority, UserScope::None).await;
     assert_eq!(t.get_as(&ha, "/audit").await.status, StatusCode::OK);
+    // A district's housing authority does not read the whole city's log (it is not cut by
+    // region); a compound's own history stays on the compound page.
+    let district = user_session(
+        t,
+        "naiman",
+        Role::HousingAuthority,
+        UserScope::Region("奈曼旗"),
+    )
+    .await;
+    assert_eq!(
+        t.get_as(&district, "/audit").await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        t.get_as(&district, "/api/v1/audit").await.status,
+        StatusCode::FORBIDDEN
+    );
 }
