@@ -222,8 +222,11 @@ struct Summary {
     report: CoverageReport,
     stages: HashMap<i64, Stage>,
     /// Pages already built from this summary, by page number and language.
-    pages: std::sync::Mutex<HashMap<(usize, Lang), std::sync::Arc<Vec<Row>>>>,
+    pages: std::sync::Mutex<HashMap<(usize, Lang), PageRows>>,
 }
+
+/// A page's rows, built once and shared.
+type PageRows = std::sync::Arc<Vec<Row>>;
 
 struct CachedSummary {
     version: i64,
