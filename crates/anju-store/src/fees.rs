@@ -444,13 +444,17 @@ impl Store {
         let mut audits = Vec::new();
         let mut sum = HouseholdImportSummary::default();
         let mut touched = std::collections::BTreeSet::new();
+        let mut checked = std::collections::HashSet::new();
         for r in rows {
-            let compound = fetch_compound(&mut tx, r.compound_id).await?;
-            if compound.archived {
-                return Err(StoreError::Invalid(format!(
-                    "小区“{}”已归档",
-                    compound.compound.name
-                )));
+            // Each compound once, however many households the sheet lists for it.
+            if checked.insert(r.compound_id) {
+                let compound = fetch_compound(&mut tx, r.compound_id).await?;
+                if compound.archived {
+                    return Err(StoreError::Invalid(format!(
+                        "小区“{}”已归档",
+                        compound.compound.name
+                    )));
+                }
             }
             match write_household(&mut tx, r, &at, &mut audits).await? {
                 Written::Inserted => sum.households.inserted += 1,

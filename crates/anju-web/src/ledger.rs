@@ -156,14 +156,25 @@ impl LedgerQuery {
     }
 }
 
-/// Where each compound stands on the path to coverage, by id (for the status filter and column).
-async fn stages(state: &AppState, street: Option<&str>) -> Result<HashMap<i64, Stage>, WebError> {
-    Ok(state
-        .store
-        .stage_overview(street)
-        .await?
-        .into_iter()
-        .map(|r| (r.compound_id, r.stage))
+/// Where each of these compounds stands on the path to coverage, by id: the recorded stage
+/// (one query), else the initial stage of its mode and owners' body (as `Store::lifecycle`).
+async fn stages_of(
+    state: &AppState,
+    compounds: &[StoredCompound],
+) -> Result<HashMap<i64, Stage>, WebError> {
+    let recorded = state.store.recorded_stages().await?;
+    Ok(compounds
+        .iter()
+        .map(|c| {
+            let stage = recorded.get(&c.id).copied().unwrap_or_else(|| {
+                anju_core::lifecycle::LifecycleState::initial(
+                    c.compound.mode,
+                    c.compound.owners_body,
+                )
+                .stage
+            });
+            (c.id, stage)
+        })
         .collect())
 }
 
@@ -180,14 +191,13 @@ async fn select(state: &AppState, viewer: &Viewer, q: &LedgerQuery) -> Result<Se
     let lang = viewer.lang;
     let category = q.category(lang)?;
     let stage = q.stage(lang)?;
-    let street = LedgerQuery::non_empty(&q.street);
     let filter = query_filter(viewer, q)?;
     let mut compounds = state.store.list_compounds(&filter).await?;
     if let Some(k) = category {
         compounds.retain(|c| c.compound.category == Some(k));
     }
     let stages = if stage.is_some() {
-        stages(state, street.as_deref()).await?
+        stages_of(state, &compounds).await?
     } else {
         HashMap::new()
     };
@@ -279,20 +289,7 @@ async fn summary(
     } = select(state, viewer, q).await?;
     // Every selected compound's stage, so a page needs no query per row.
     if stages.is_empty() {
-        let recorded = state.store.recorded_stages().await?;
-        stages = compounds
-            .iter()
-            .map(|c| {
-                let stage = recorded.get(&c.id).copied().unwrap_or_else(|| {
-                    anju_core::lifecycle::LifecycleState::initial(
-                        c.compound.mode,
-                        c.compound.owners_body,
-                    )
-                    .stage
-                });
-                (c.id, stage)
-            })
-            .collect();
+        stages = stages_of(state, &compounds).await?;
     }
     let summary = std::sync::Arc::new(Summary {
         streets: offered_streets(state, viewer).await?,

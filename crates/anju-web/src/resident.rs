@@ -801,9 +801,6 @@ async fn public_page(
     )
 }
 
-/// Today in Beijing (complaints are dated by the day they arrive there).
-use crate::today as today_beijing;
-
 async fn public_complaint(
     State(state): State<AppState>,
     Path(key): Path<String>,
@@ -871,7 +868,8 @@ async fn public_complaint(
                 source: anju_core::oversight::ComplaintSource::Resident,
                 category,
                 text,
-                received_on: today_beijing(),
+                // Complaints are dated by the day they arrive in Beijing time.
+                received_on: crate::today(),
                 contact: Some(contact).filter(|c| !c.is_empty()),
             },
             &rules,
