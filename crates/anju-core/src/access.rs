@@ -25,7 +25,14 @@
 //! | approve subsidies | ✓ | ✓ |  |  |  |  |  |  |
 //! | disburse | ✓ |  | ✓ |  |  |  |  |  |
 //! | view the audit log | ✓ | ✓ |  |  |  |  |  | ✓ |
+//! | upload evidence (photos, scans) | ✓ | ✓ |  | ✓ | ✓ | ✓ | ✓ |  |
+//! | budget projection (预算测算) | ✓ | ✓ | ✓ |  |  |  |  | ✓ |
 //! | manage users | ✓ |  |  |  |  |  |  |  |
+//!
+//! Uploading evidence is allowed to every role that takes a step evidence can support (the
+//! path, assessments, patrols, answers to orders); the file is only attached by that step,
+//! which checks its own permission and scope. A budget projection reads shipped policies and
+//! the compounds in the viewer's area and changes nothing, so the auditor may run it too.
 //!
 //! The auditor (审计) reads everything and changes nothing: every action that is a write is
 //! refused to that role ([`Action::is_write`]). The administrator (系统管理员) is the one the
@@ -195,10 +202,14 @@ pub enum Action {
     ViewAuditLog,
     /// Create, disable accounts, reset passwords.
     ManageUsers,
+    /// Upload a file (证明材料) that a step, an assessment, a patrol or an answer then cites.
+    UploadEvidence,
+    /// Project a subsidy policy's yearly cost (预算测算); reads only.
+    ProjectBudget,
 }
 
 impl Action {
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 19] = [
         Action::ViewLedger,
         Action::EditCompounds,
         Action::AdvanceLifecycle,
@@ -216,11 +227,16 @@ impl Action {
         Action::Disburse,
         Action::ViewAuditLog,
         Action::ManageUsers,
+        Action::UploadEvidence,
+        Action::ProjectBudget,
     ];
 
     /// Whether the action changes anything (everything but reading).
     pub fn is_write(self) -> bool {
-        !matches!(self, Action::ViewLedger | Action::ViewAuditLog)
+        !matches!(
+            self,
+            Action::ViewLedger | Action::ViewAuditLog | Action::ProjectBudget
+        )
     }
 
     pub fn zh(self) -> &'static str {
@@ -242,6 +258,8 @@ impl Action {
             Action::Disburse => "拨付补贴",
             Action::ViewAuditLog => "查看审计日志",
             Action::ManageUsers => "管理账号",
+            Action::UploadEvidence => "上传证明材料",
+            Action::ProjectBudget => "预算测算",
         }
     }
 
@@ -264,6 +282,8 @@ impl Action {
             Action::Disburse => "disburse subsidies",
             Action::ViewAuditLog => "view the audit log",
             Action::ManageUsers => "manage accounts",
+            Action::UploadEvidence => "upload evidence",
+            Action::ProjectBudget => "project budgets",
         }
     }
 
@@ -283,7 +303,7 @@ pub fn can(role: Role, action: Action) -> bool {
             action,
             A::AnswerOrders | A::EnterFees | A::Disburse | A::ManageUsers
         ),
-        R::Finance => matches!(action, A::ViewLedger | A::Disburse),
+        R::Finance => matches!(action, A::ViewLedger | A::Disburse | A::ProjectBudget),
         R::Street => matches!(
             action,
             A::ViewLedger
@@ -295,13 +315,22 @@ pub fn can(role: Role, action: Action) -> bool {
                 | A::Patrol
                 | A::ManageSurveys
                 | A::ReviewSubsidies
+                | A::UploadEvidence
         ),
         R::Community => matches!(
             action,
-            A::ViewLedger | A::EditCompounds | A::AdvanceLifecycle | A::Patrol | A::ManageSurveys
+            A::ViewLedger
+                | A::EditCompounds
+                | A::AdvanceLifecycle
+                | A::Patrol
+                | A::ManageSurveys
+                | A::UploadEvidence
         ),
-        R::Company => matches!(action, A::ViewLedger | A::AnswerOrders | A::EnterFees),
-        R::Evaluator => matches!(action, A::ViewLedger | A::Assess),
+        R::Company => matches!(
+            action,
+            A::ViewLedger | A::AnswerOrders | A::EnterFees | A::UploadEvidence
+        ),
+        R::Evaluator => matches!(action, A::ViewLedger | A::Assess | A::UploadEvidence),
     }
 }
 
@@ -375,6 +404,18 @@ mod tests {
             (R::HousingAuthority, A::Disburse, false),
             (R::HousingAuthority, A::AnswerOrders, false),
             (R::HousingAuthority, A::ManageUsers, false),
+            (R::HousingAuthority, A::UploadEvidence, true),
+            (R::HousingAuthority, A::ProjectBudget, true),
+            (R::Finance, A::ProjectBudget, true),
+            (R::Finance, A::UploadEvidence, false),
+            (R::Street, A::UploadEvidence, true),
+            (R::Street, A::ProjectBudget, false),
+            (R::Community, A::UploadEvidence, true),
+            (R::Company, A::UploadEvidence, true),
+            (R::Company, A::ProjectBudget, false),
+            (R::Evaluator, A::UploadEvidence, true),
+            (R::Auditor, A::UploadEvidence, false),
+            (R::Auditor, A::ProjectBudget, true),
         ];
         for (role, action, allowed) in cases {
             assert_eq!(can(role, action), allowed, "{role:?} {action:?}");

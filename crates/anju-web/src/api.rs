@@ -26,13 +26,13 @@ use anju_core::lifecycle::{Event, ExitKind};
 use anju_core::task::TaskStatus;
 use anju_store::{
     AssessmentFilter, AuditFilter, ComplaintFilter, ComplaintRules, CompoundFilter, CompoundSort,
-    NewComplaint, NewContract, NewPatrol, NewTask, OrderFilter, StepRequest, StoredCompound,
-    TaskFilter,
+    EVIDENCE_MAX_BYTES, EvidenceDir, NewComplaint, NewContract, NewPatrol, NewTask, OrderFilter,
+    StepRequest, StoredCompound, TaskFilter,
 };
 use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Extension, FromRequest, Multipart, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post, put};
@@ -48,6 +48,10 @@ type Q = Query<HashMap<String, String>>;
 /// Rows per page of `/api/v1/ledger` unless `per_page` says otherwise (at most [`MAX_PER_PAGE`]).
 pub const DEFAULT_PER_PAGE: i64 = 50;
 pub const MAX_PER_PAGE: i64 = 500;
+
+/// Room for multipart headers around a file of [`EVIDENCE_MAX_BYTES`]: a body up to the limit
+/// plus this reaches the handler, which then names the limit itself (413 `too_large`).
+const UPLOAD_SLACK: usize = 64 * 1024;
 
 /// The owners' body share of fee income used when `share` is not given (the public page's).
 const DEFAULT_OWNERS_SHARE_PERCENT: i64 = 10;
@@ -123,6 +127,8 @@ pub struct RouteDoc {
     pub response: &'static str,
     /// Which module serves it when not this one.
     pub served_by: Option<&'static str>,
+    /// The body is a file (raw bytes or `multipart/form-data`), not JSON.
+    pub upload: bool,
 }
 
 /// A row of the table: the document and, when served here, the handler.
@@ -155,6 +161,7 @@ fn row(
             body,
             response,
             served_by: None,
+            upload: false,
         },
         handler,
     }
@@ -319,6 +326,28 @@ pub fn table() -> Vec<ApiRoute> {
             "Lifecycle",
             Some(post(lifecycle_post)),
         ),
+        {
+            let mut r = row(
+                "post",
+                "/api/v1/evidence",
+                "evidence",
+                "上传证明材料（JPEG、PNG、WebP、HEIC 或 PDF，不超过 20 MiB，按文件内容识别类型），返回 SHA-256；推进步骤、考核、巡查、答复时在 evidence 中引用",
+                Some(A::UploadEvidence),
+                vec![query(
+                    "name",
+                    "string",
+                    "原始文件名（直接上传文件内容时必填；multipart 上传取文件字段的文件名）",
+                )],
+                Some("Upload"),
+                "Evidence",
+                Some(
+                    post(evidence_upload)
+                        .layer(DefaultBodyLimit::max(EVIDENCE_MAX_BYTES + UPLOAD_SLACK)),
+                ),
+            );
+            r.doc.upload = true;
+            r
+        },
         row(
             "get",
             "/api/v1/compounds/{id}/contracts",
@@ -669,7 +698,8 @@ fn error_schema() -> Value {
                 "type": "string",
                 "description": "稳定的错误代码",
                 "enum": ["unauthorized", "forbidden", "csrf", "not_found", "conflict", "duplicate",
-                         "bad_request", "invalid", "refused", "store_error", "render_error"]
+                         "bad_request", "invalid", "refused", "too_large", "unsupported_type",
+                         "store_error", "render_error"]
             },
             "message": {"type": "string", "description": "中文说明，指出字段或记录"}
         }
@@ -770,6 +800,24 @@ fn schemas() -> Value {
                     "on": date(),
                     "note": {"type": ["string", "null"]},
                     "evidence": {"type": "array", "items": {"type": "string"}, "description": "已上传证明材料的 SHA-256"}
+                }),
+            ),
+        ),
+        (
+            "Upload",
+            json!({"type": "string", "format": "binary", "description": "文件内容（直接作为请求体，或 multipart/form-data 的 file 字段）"}),
+        ),
+        (
+            "Evidence",
+            obj(
+                &["sha256", "size", "mime", "original_name"],
+                json!({
+                    "sha256": {"type": "string", "description": "文件内容的 SHA-256（十六进制），在 evidence 数组中引用"},
+                    "size": {"type": "integer", "description": "字节数"},
+                    "mime": {"type": "string", "description": "按文件头识别的类型"},
+                    "original_name": {"type": "string"},
+                    "uploaded_by": {"type": "string"},
+                    "created_at": {"type": "string"}
                 }),
             ),
         ),
@@ -1011,8 +1059,20 @@ pub fn openapi() -> Value {
         } else if d.method != "get" {
             op["security"] = json!([{"session": [], "csrf": []}]);
         }
+        if d.upload {
+            op["responses"]["413"] = err("文件超过 20 MiB（too_large）");
+            op["responses"]["415"] = err("不是可接受的文件类型（unsupported_type）");
+        }
         if let Some(b) = d.body {
-            op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{b}")}}}});
+            let schema = json!({"$ref": format!("#/components/schemas/{b}")});
+            op["requestBody"] = if d.upload {
+                json!({"required": true, "content": {
+                    "application/octet-stream": {"schema": schema},
+                    "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {"file": schema}}}
+                }})
+            } else {
+                json!({"required": true, "content": {"application/json": {"schema": schema}}})
+            };
         }
         let entry = paths.entry(d.path.to_string()).or_insert_with(|| json!({}));
         entry[d.method] = op;
@@ -1417,6 +1477,113 @@ async fn lifecycle_post(
         .store
         .advance(&viewer.actor(), id, a.version, &req)
         .await?)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evidence
+
+fn too_large(l: Lang) -> WebError {
+    let mib = EVIDENCE_MAX_BYTES / (1024 * 1024);
+    WebError::TooLarge(msg(
+        l,
+        format!("证明材料 file：文件超过 {mib} MiB 上限，请压缩或分开上传"),
+        format!("file: larger than the {mib} MiB limit"),
+    ))
+}
+
+/// The file of an upload request: `multipart/form-data` (the first part with a file name,
+/// usually `file`) or the raw body named by `?name=`.
+async fn upload_of(
+    state: &AppState,
+    q: &HashMap<String, String>,
+    req: axum::extract::Request,
+    l: Lang,
+) -> Result<(String, Bytes), WebError> {
+    let multipart = req
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let broken = |status: StatusCode| {
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            too_large(l)
+        } else {
+            bad(
+                l,
+                "证明材料 file：上传中断或格式不对，请重试",
+                "file: the upload was interrupted or malformed",
+            )
+        }
+    };
+    if multipart {
+        let mut mp = Multipart::from_request(req, state)
+            .await
+            .map_err(|e| broken(e.status()))?;
+        while let Some(field) = mp.next_field().await.map_err(|e| broken(e.status()))? {
+            let Some(name) = field.file_name().map(str::to_string) else {
+                continue;
+            };
+            let bytes = field.bytes().await.map_err(|e| broken(e.status()))?;
+            return Ok((name, bytes));
+        }
+        return Err(bad(
+            l,
+            "证明材料 file：请求中没有文件",
+            "file: the request carries no file",
+        ));
+    }
+    let name = q_text(q, "name").ok_or_else(|| {
+        bad(
+            l,
+            "文件名 name：直接上传文件内容时须在 ?name= 中给出原始文件名",
+            "name: give the file's name as ?name= when sending the raw file",
+        )
+    })?;
+    let bytes = Bytes::from_request(req, state)
+        .await
+        .map_err(|e| broken(e.status()))?;
+    Ok((name, bytes))
+}
+
+/// `POST /api/v1/evidence`: the same store path as the pages' uploads (size, magic bytes,
+/// stored by SHA-256 with its audit row); oversize and unknown kinds get their own codes.
+async fn evidence_upload(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    ext: Option<Extension<EvidenceDir>>,
+    Query(q): Q,
+    req: axum::extract::Request,
+) -> Out {
+    write_guard(&viewer, &headers, Action::UploadEvidence)?;
+    let l = viewer.lang;
+    let (name, bytes) = upload_of(&state, &q, req, l).await?;
+    if bytes.len() > EVIDENCE_MAX_BYTES {
+        return Err(too_large(l));
+    }
+    if !bytes.is_empty() && anju_store::sniff_mime(&bytes).is_none() {
+        return Err(WebError::UnsupportedType(msg(
+            l,
+            format!(
+                "证明材料 file：“{name}”不是可接受的文件类型，只接受 JPEG、PNG、WebP、HEIC 图片和 PDF 文件（按文件内容识别，与扩展名无关）"
+            ),
+            format!(
+                "file: '{name}' is not an accepted kind: JPEG, PNG, WebP, HEIC images and PDF only (judged by content, not by name)"
+            ),
+        )));
+    }
+    let e = state
+        .store
+        .put_evidence(&viewer.actor(), &crate::evidence_dir(ext), &name, &bytes)
+        .await?;
+    created(json!({
+        "sha256": e.sha256,
+        "size": e.size,
+        "mime": e.mime,
+        "original_name": e.original_name,
+        "uploaded_by": e.actor,
+        "created_at": e.created_at,
+    }))
 }
 
 async fn contracts_of(

@@ -87,7 +87,7 @@ pub struct LoginLimiter {
 }
 
 impl LoginLimiter {
-    fn recent(&self, key: &str, window: Duration) -> usize {
+    pub(crate) fn recent(&self, key: &str, window: Duration) -> usize {
         let Ok(mut map) = self.failures.lock() else {
             return 0;
         };
@@ -97,13 +97,13 @@ impl LoginLimiter {
         list.len()
     }
 
-    fn fail(&self, key: &str) {
+    pub(crate) fn fail(&self, key: &str) {
         if let Ok(mut map) = self.failures.lock() {
             map.entry(key.to_string()).or_default().push(Instant::now());
         }
     }
 
-    fn clear(&self, key: &str) {
+    pub(crate) fn clear(&self, key: &str) {
         if let Ok(mut map) = self.failures.lock() {
             map.remove(key);
         }
@@ -473,7 +473,11 @@ pub async fn session_layer(
         Err(e) => return e.into_response(),
     };
     let reads = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    let account_path = matches!(req.uri().path(), "/login" | "/logout");
+    // Their own account: signing in and out, and their own password.
+    let account_path = matches!(
+        req.uri().path(),
+        "/login" | "/logout" | crate::account::PASSWORD_PATH
+    );
     if let Some(v) = &viewer
         && v.role == Role::Auditor
         && !reads
@@ -592,7 +596,7 @@ fn random_token() -> Result<String, WebError> {
     Ok(b.iter().map(|x| format!("{x:02x}")).collect())
 }
 
-fn cookie_header(text: &str) -> Result<HeaderValue, WebError> {
+pub(crate) fn cookie_header(text: &str) -> Result<HeaderValue, WebError> {
     HeaderValue::from_str(text).map_err(|e| WebError::BadRequest(e.to_string()))
 }
 
@@ -647,7 +651,7 @@ async fn login_page(
     )
 }
 
-fn session_cookie(state: &AppState, token: &str, max_age_secs: i64) -> String {
+pub(crate) fn session_cookie(state: &AppState, token: &str, max_age_secs: i64) -> String {
     let secure = if state.auth.secure_cookies {
         "; Secure"
     } else {

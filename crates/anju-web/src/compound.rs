@@ -16,8 +16,8 @@ use anju_core::access::Action;
 use anju_core::lifecycle::{Event, ExitKind, Stage, transition};
 use anju_core::{Area, Fen, InfraKind, Lang, ManagementMode, OwnersBody};
 use anju_store::{
-    AssessmentFilter, AuditFilter, ComplaintFilter, DEFAULT_EVIDENCE_DIR, EVIDENCE_MAX_BYTES,
-    EvidenceDir, OrderFilter, StepRequest, StoreError, StoredCompound,
+    AssessmentFilter, AuditFilter, ComplaintFilter, EVIDENCE_MAX_BYTES, EvidenceDir, OrderFilter,
+    StepRequest, StoreError, StoredCompound,
 };
 use askama::Template;
 use axum::Router;
@@ -1009,15 +1009,6 @@ fn role_label(code: &str, l: Lang) -> String {
 // ---------------------------------------------------------------------------------------------
 // Advancing the path
 
-fn evidence_dir(ext: Option<Extension<EvidenceDir>>) -> EvidenceDir {
-    match ext {
-        Some(Extension(d)) => d,
-        None => EvidenceDir::new(
-            std::env::var("ANJU_EVIDENCE_DIR").unwrap_or_else(|_| DEFAULT_EVIDENCE_DIR.into()),
-        ),
-    }
-}
-
 /// Reads the advance form: fields, and the uploaded files (name, bytes).
 async fn read_advance(
     mut mp: Multipart,
@@ -1145,7 +1136,7 @@ async fn advance(
             )
         })?;
         // Evidence first: a refused step must never lose an upload.
-        let dir = evidence_dir(ext);
+        let dir = crate::evidence_dir(ext);
         let actor = viewer.actor();
         for (name, bytes) in &files {
             let e = state
@@ -1434,7 +1425,7 @@ async fn evidence_file(
                 .to_string(),
             ));
         }
-        let dir = evidence_dir(ext);
+        let dir = crate::evidence_dir(ext);
         let bytes = tokio::fs::read(dir.path_of(&e))
             .await
             .map_err(|_| not_found())?;

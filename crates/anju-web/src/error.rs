@@ -20,6 +20,12 @@ pub enum WebError {
     /// The role or scope does not allow this (the message says what).
     #[error("无权操作：{0}")]
     Forbidden(String),
+    /// An upload larger than the limit (413 `too_large`; the message gives the limit).
+    #[error("{0}")]
+    TooLarge(String),
+    /// An upload whose first bytes are not an accepted kind of file (415 `unsupported_type`).
+    #[error("{0}")]
+    UnsupportedType(String),
     /// A POST without the session's CSRF token.
     #[error("表单已失效或来源不明（CSRF 校验失败），请刷新页面后重试")]
     Csrf,
@@ -53,6 +59,10 @@ impl WebError {
             WebError::Unauthorized { .. } => ("unauthorized", StatusCode::UNAUTHORIZED),
             WebError::Forbidden(_) => ("forbidden", StatusCode::FORBIDDEN),
             WebError::Csrf => ("csrf", StatusCode::FORBIDDEN),
+            WebError::TooLarge(_) => ("too_large", StatusCode::PAYLOAD_TOO_LARGE),
+            WebError::UnsupportedType(_) => {
+                ("unsupported_type", StatusCode::UNSUPPORTED_MEDIA_TYPE)
+            }
         }
     }
 }

@@ -29,8 +29,8 @@ use anju_core::assessment::{AssessmentStatus, AssessorKind, Outcome, Period, obj
 use anju_core::oversight::{FindingCategory, OrderStatus, PatrolKind};
 use anju_policy::rubric::{Event, Rubric, SatisfactionRate, Scoring, Survey, Unit};
 use anju_store::{
-    Assessment, AuditFilter, DEFAULT_EVIDENCE_DIR, EVIDENCE_MAX_BYTES, EvidenceDir, NewAssessment,
-    NewFinding, NewPatrol, OrderFilter, Patrol, RectificationOrder, StoreError, StoredCompound,
+    Assessment, AuditFilter, EVIDENCE_MAX_BYTES, EvidenceDir, NewAssessment, NewFinding, NewPatrol,
+    OrderFilter, Patrol, RectificationOrder, StoreError, StoredCompound,
 };
 use askama::Template;
 use axum::Router;
@@ -73,15 +73,6 @@ pub fn router() -> Router<AppState> {
         )
         .route("/orders/{id}/close", post(order_close))
         .route("/orders/{id}/reopen", post(order_reopen))
-}
-
-fn evidence_dir(ext: Option<Extension<EvidenceDir>>) -> EvidenceDir {
-    match ext {
-        Some(Extension(d)) => d,
-        None => EvidenceDir::new(
-            std::env::var("ANJU_EVIDENCE_DIR").unwrap_or_else(|_| DEFAULT_EVIDENCE_DIR.into()),
-        ),
-    }
 }
 
 fn forbidden(l: Lang, zh: String, en: String) -> WebError {
@@ -550,7 +541,7 @@ async fn assess_create(
     let submit = field(&fields, "action") == "submit";
     let result: Result<i64, Refusal> = async {
         // Photos first: a refused form never loses an upload.
-        let dir = evidence_dir(ext);
+        let dir = crate::evidence_dir(ext);
         for (name, sha) in store_uploads(&state, &viewer, &dir, &files).await? {
             let no = name
                 .strip_prefix("photo.")
@@ -1101,7 +1092,7 @@ async fn patrol_create(
     }
     let mut input = patrol_input(&fields);
     let result: Result<i64, Refusal> = async {
-        let dir = evidence_dir(ext);
+        let dir = crate::evidence_dir(ext);
         for (name, sha) in store_uploads(&state, &viewer, &dir, &files).await? {
             let i: usize = name
                 .strip_prefix('f')
@@ -1304,7 +1295,7 @@ async fn patrol_photo(
             .get_evidence(&sha)
             .await?
             .ok_or_else(not_found)?;
-        let bytes = tokio::fs::read(evidence_dir(ext).path_of(&e))
+        let bytes = tokio::fs::read(crate::evidence_dir(ext).path_of(&e))
             .await
             .map_err(|_| not_found())?;
         Ok((
@@ -1386,7 +1377,7 @@ async fn order_answer(
                     .into(),
             ));
         }
-        let dir = evidence_dir(ext);
+        let dir = crate::evidence_dir(ext);
         let mut shas: Vec<String> = fields.get("kept").cloned().unwrap_or_default();
         for (_, sha) in store_uploads(&state, &viewer, &dir, &files).await? {
             if !shas.contains(&sha) {

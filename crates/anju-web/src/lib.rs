@@ -4,6 +4,7 @@
 //!
 //! Invariant: only this crate knows HTML and HTTP.
 
+mod account;
 pub mod api;
 mod audit_view;
 pub mod auth;
@@ -67,6 +68,7 @@ pub fn app(state: AppState) -> Router {
         .merge(companies::router())
         .merge(workflow::router())
         .merge(auth::router())
+        .merge(account::router())
         .merge(resident::router())
         .merge(api::router())
         .merge(funding::router())
@@ -78,6 +80,20 @@ pub fn app(state: AppState) -> Router {
         ))
         .with_state(state)
         .layer(tower_http::trace::TraceLayer::new_for_http())
+}
+
+/// Where evidence files live: the `EvidenceDir` extension the server (or a test) set, else
+/// `ANJU_EVIDENCE_DIR`, else [`anju_store::DEFAULT_EVIDENCE_DIR`].
+pub(crate) fn evidence_dir(
+    ext: Option<axum::extract::Extension<anju_store::EvidenceDir>>,
+) -> anju_store::EvidenceDir {
+    match ext {
+        Some(axum::extract::Extension(d)) => d,
+        None => anju_store::EvidenceDir::new(
+            std::env::var("ANJU_EVIDENCE_DIR")
+                .unwrap_or_else(|_| anju_store::DEFAULT_EVIDENCE_DIR.into()),
+        ),
+    }
 }
 
 /// Today in China (UTC+8): officials' dates are Beijing dates whatever the server's zone.

@@ -29,6 +29,8 @@ pub enum Need {
     Public,
     /// A login and this permission.
     Act(Action),
+    /// A login, any role: the viewer's own account (the auditor may change their password).
+    Own,
 }
 
 /// How the row's record relates to the viewer's scope.
@@ -58,6 +60,8 @@ pub enum Payload {
     Json(&'static str),
     /// A JSON body built from the world (contracts).
     JsonContract,
+    /// A raw file upload (a tiny PDF), sent with `X-CSRF-Token`.
+    File,
 }
 
 /// One route (or one probe of a route) of the matrix.
@@ -101,8 +105,8 @@ const fn r(
 }
 
 use Action as A;
-use Need::{Act, Public};
-use Payload::{Empty, Form, Json, JsonContract, Multipart};
+use Need::{Act, Own, Public};
+use Payload::{Empty, File, Form, Json, JsonContract, Multipart};
 
 const VIEW: Need = Act(A::ViewLedger);
 const PASS: u16 = 0;
@@ -140,6 +144,27 @@ pub const ROUTES: &[Row] = &[
         Sc::None,
         Json(r#"{"username":"m_new","password":"matrix-password-1","role":"street"}"#),
         PASS,
+    ),
+    // account.rs (a wrong current password: the form again, the session lives on)
+    r(
+        "GET",
+        "/account/password",
+        "/account/password",
+        Own,
+        Sc::None,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/account/password",
+        "/account/password",
+        Own,
+        Sc::None,
+        Form(
+            "csrf={csrf}&current_password=not-mine-1&new_password=matrix-new-1&confirm_password=matrix-new-1",
+        ),
+        422,
     ),
     // ledger.rs
     r("GET", "/ledger", "/ledger", VIEW, Sc::List, Empty, 200),
@@ -612,6 +637,15 @@ pub const ROUTES: &[Row] = &[
         Sc::Record,
         Json("{}"),
         PASS,
+    ),
+    r(
+        "POST",
+        "/api/v1/evidence",
+        "/api/v1/evidence?name=matrix.pdf",
+        Act(A::UploadEvidence),
+        Sc::None,
+        File,
+        201,
     ),
     r(
         "GET",
@@ -1319,6 +1353,12 @@ pub fn request(row: &Row, s: &Side, session: Option<&Session>) -> Request<Body> 
             k.compound_ids = vec![s.contract_compound];
             Body::from(serde_json::to_string(&k).expect("json"))
         }
+        File => {
+            b = b
+                .header(header::CONTENT_TYPE, "application/pdf")
+                .header("x-csrf-token", csrf);
+            Body::from(&b"%PDF-1.4\n% matrix\n"[..])
+        }
     };
     b.body(body).expect("request")
 }
@@ -1328,9 +1368,10 @@ pub fn expected(row: &Row, role: Option<Role>, outside: bool) -> u16 {
     let api = row.route.starts_with("/api/");
     match (role, row.need) {
         // 审计 reads everything and changes nothing, whatever the route.
-        (Some(Role::Auditor), _) if row.method != "GET" => 403,
+        (Some(Role::Auditor), n) if row.method != "GET" && n != Own => 403,
         (_, Public) => row.ok,
-        (None, Act(_)) => {
+        (Some(_), Own) => row.ok,
+        (None, Act(_) | Own) => {
             if api {
                 401
             } else {
@@ -1440,10 +1481,7 @@ async fn every_route_every_role_inside_and_outside(t: &TestApp) {
 async fn send_raw(t: &TestApp, req: Request<Body>) -> crate::support::Res {
     use http_body_util::BodyExt;
     use tower::ServiceExt;
-    let res = anju_web::app(t.state.clone())
-        .oneshot(req)
-        .await
-        .expect("response");
+    let res = t.app().oneshot(req).await.expect("response");
     let status = res.status();
     let headers = res.headers().clone();
     let bytes = res.into_body().collect().await.expect("body").to_bytes();

@@ -599,3 +599,179 @@ fn every_api_route_of_every_module_is_in_the_table() {
     let gone: Vec<&String> = served_elsewhere.difference(&registered).collect();
     assert!(gone.is_empty(), "documented but not served: {gone:?}");
 }
+
+/// `POST /api/v1/evidence` with a raw body (`?name=`) or multipart, with the session's CSRF
+/// token unless `csrf` is false.
+async fn upload(
+    t: &TestApp,
+    s: &Session,
+    uri: &str,
+    content_type: &str,
+    body: Vec<u8>,
+    csrf: bool,
+) -> crate::support::Res {
+    let mut b = Request::post(uri)
+        .header(header::COOKIE, &s.cookie)
+        .header(header::CONTENT_TYPE, content_type);
+    if csrf {
+        b = b.header("x-csrf-token", &s.csrf);
+    }
+    t.send(b.body(Body::from(body)).expect("request")).await
+}
+
+both_engines!(evidence_uploaded_through_the_api_supports_a_step);
+async fn evidence_uploaded_through_the_api_supports_a_step(t: &TestApp) {
+    let s = user_session(t, "jd_ev", Role::Street, UserScope::Region(STREET_A)).await;
+    // A raw PDF, named in the query: 201 with its SHA-256 and the kind read from its bytes.
+    let pdf = b"%PDF-1.4\n% anju api evidence\n".to_vec();
+    let r = upload(
+        t,
+        &s,
+        "/api/v1/evidence?name=%E9%97%AE%E5%8D%B7.pdf",
+        "application/pdf",
+        pdf.clone(),
+        true,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let e = r.json();
+    let sha = anju_store::sha256_hex(&pdf);
+    assert_eq!(e["sha256"], sha);
+    assert_eq!(e["mime"], "application/pdf");
+    assert_eq!(e["original_name"], "问卷.pdf");
+    assert_eq!(e["size"], pdf.len());
+    // The same file as multipart: the same hash, stored once.
+    let boundary = "apievidence";
+    let mut mp = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"again.pdf\"\r\nContent-Type: application/pdf\r\n\r\n"
+    )
+    .into_bytes();
+    mp.extend_from_slice(&pdf);
+    mp.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let r = upload(
+        t,
+        &s,
+        "/api/v1/evidence",
+        &format!("multipart/form-data; boundary={boundary}"),
+        mp,
+        true,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()["sha256"], sha);
+    // The returned hash supports a step of the path.
+    let c = t
+        .state
+        .store
+        .list_compounds(&CompoundFilter {
+            street: Some(STREET_A.into()),
+            mode: anju_core::ManagementMode::from_code("none"),
+            ..CompoundFilter::default()
+        })
+        .await
+        .expect("list")[0]
+        .clone();
+    let uri = format!("/api/v1/compounds/{}/lifecycle", c.id);
+    let v = t.get_as(&s, &uri).await.json()["version"]
+        .as_i64()
+        .expect("version");
+    let r = send_json(
+        t,
+        &s,
+        "POST",
+        &uri,
+        json!({"version": v, "step": {"event": "consult"}, "on": "2026-10-01",
+               "note": "三承诺", "evidence": [sha]}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let steps = t.get_as(&s, &uri).await.json()["steps"].clone();
+    let last = steps
+        .as_array()
+        .and_then(|a| a.last())
+        .expect("a step")
+        .clone();
+    assert_eq!(last["evidence"], json!([sha]), "{last}");
+    // A text file called .pdf: 415 unsupported_type, named, in Chinese.
+    let r = upload(
+        t,
+        &s,
+        "/api/v1/evidence?name=fake.pdf",
+        "application/pdf",
+        b"just some text".to_vec(),
+        true,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{}", r.body);
+    assert_eq!(r.json()["code"], "unsupported_type");
+    let m = r.json()["message"].as_str().unwrap_or("").to_string();
+    assert!(
+        m.contains("fake.pdf") && m.contains("不是可接受的文件类型"),
+        "{m}"
+    );
+    // One byte over 20 MiB, and far over it (cut off by the body limit): 413 too_large.
+    for extra in [1usize, 1024 * 1024] {
+        let mut big = b"%PDF-1.4\n".to_vec();
+        big.resize(20 * 1024 * 1024 + extra, b'0');
+        let r = upload(
+            t,
+            &s,
+            "/api/v1/evidence?name=big.pdf",
+            "application/pdf",
+            big,
+            true,
+        )
+        .await;
+        assert_eq!(
+            r.status,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "{extra}: {}",
+            r.body
+        );
+        assert_eq!(r.json()["code"], "too_large");
+        assert!(r.body.contains("20 MiB"), "{}", r.body);
+    }
+    // No name for a raw body: 422 naming the parameter.
+    let r = upload(
+        t,
+        &s,
+        "/api/v1/evidence",
+        "application/pdf",
+        pdf.clone(),
+        true,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("name"), "{}", r.body);
+    // Without the CSRF header: 403 csrf; an auditor and the finance bureau: 403.
+    let r = upload(
+        t,
+        &s,
+        "/api/v1/evidence?name=a.pdf",
+        "application/pdf",
+        pdf.clone(),
+        false,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(r.json()["code"], "csrf");
+    for (name, role) in [("au_ev", Role::Auditor), ("fi_ev", Role::Finance)] {
+        let other = user_session(t, name, role, UserScope::None).await;
+        let r = upload(
+            t,
+            &other,
+            "/api/v1/evidence?name=a.pdf",
+            "application/pdf",
+            pdf.clone(),
+            true,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{name}: {}", r.body);
+        assert_eq!(r.json()["code"], "forbidden");
+    }
+    // The document describes it as a file upload with both error codes.
+    let doc = t.get("/api/v1/openapi.json").await.json();
+    let op = &doc["paths"]["/api/v1/evidence"]["post"];
+    assert!(op["requestBody"]["content"]["multipart/form-data"].is_object());
+    assert!(op["responses"]["413"].is_object() && op["responses"]["415"].is_object());
+}

@@ -34,6 +34,8 @@ pub const TEST_PASSWORD: &str = "test-password-1";
 
 pub struct TestApp {
     _dir: Option<tempfile::TempDir>,
+    /// Where uploads of this test go (every request of [`TestApp::send`] carries it).
+    pub evidence: tempfile::TempDir,
     pub state: AppState,
     pg_schema: Option<(String, String)>,
 }
@@ -93,6 +95,7 @@ impl TestApp {
         load_demo(&store).await;
         TestApp {
             _dir: Some(dir),
+            evidence: tempfile::tempdir().expect("tempdir"),
             state: AppState::new(store, true),
             pg_schema: None,
         }
@@ -125,6 +128,7 @@ impl TestApp {
         load_demo(&store).await;
         Some(TestApp {
             _dir: None,
+            evidence: tempfile::tempdir().expect("tempdir"),
             state: AppState::new(store, true),
             pg_schema: Some((base, schema)),
         })
@@ -142,11 +146,15 @@ impl TestApp {
         }
     }
 
+    /// The app as every test request reaches it: evidence stored in this test's directory.
+    pub fn app(&self) -> axum::Router {
+        app(self.state.clone()).layer(axum::Extension(anju_store::EvidenceDir::new(
+            self.evidence.path(),
+        )))
+    }
+
     pub async fn send(&self, req: Request<Body>) -> Res {
-        let res = app(self.state.clone())
-            .oneshot(req)
-            .await
-            .expect("response");
+        let res = self.app().oneshot(req).await.expect("response");
         let status = res.status();
         let headers = res.headers().clone();
         let body = res.into_body().collect().await.expect("body").to_bytes();
