@@ -57,8 +57,140 @@ pub struct AuditFilter {
     pub entity: Option<String>,
     pub entity_id: Option<i64>,
     pub actor: Option<String>,
+    /// Only the entries that concern this region: see [`Store::audit_entries`].
+    pub region_id: Option<i64>,
     /// At most this many (all when `None`).
     pub limit: Option<i64>,
+}
+
+/// Entities whose rows concern one compound, and how an entry's `entity_id` leads to it: the
+/// SQL selecting the entity ids that belong to the compounds in `sc` (the region's compounds).
+/// Checked at read time (nothing is written to the append-only log), against where the
+/// compound lies now.
+const BY_COMPOUND: &[(&str, &str)] = &[
+    (COMPOUND, "SELECT id FROM sc"),
+    ("lifecycle", "SELECT id FROM sc"),
+    ("compound_public_key", "SELECT id FROM sc"),
+    (
+        "contract",
+        "SELECT contract_id FROM contract_compounds WHERE compound_id IN (SELECT id FROM sc)",
+    ),
+    (
+        "dismissal_proposal",
+        "SELECT p.id FROM dismissal_proposals p JOIN contract_compounds k \
+         ON k.contract_id = p.contract_id WHERE k.compound_id IN (SELECT id FROM sc)",
+    ),
+    (
+        "task",
+        "SELECT id FROM tasks WHERE compound_id IN (SELECT id FROM sc)",
+    ),
+    (
+        "assessment",
+        "SELECT id FROM assessments WHERE compound_id IN (SELECT id FROM sc)",
+    ),
+    (
+        "evaluator_assignment",
+        "SELECT id FROM evaluator_assignments WHERE compound_id IN (SELECT id FROM sc)",
+    ),
+    (
+        "patrol",
+        "SELECT id FROM patrols WHERE compound_id IN (SELECT id FROM sc)",
+    ),
+    (
+        "patrol_finding",
+        "SELECT f.id FROM patrol_findings f JOIN patrols p ON p.id = f.patrol_id \
+         WHERE p.compound_id IN (SELECT id FROM sc)",
+    ),
+    (
+        "rectification_order",
+        "SELECT id FROM rectification_orders WHERE compound_id IN (SELECT id FROM sc)",
+    ),
+    (
+        "complaint",
+        "SELECT id FROM complaints WHERE compound_id IN (SELECT id FROM sc)",
+    ),
+    (
+        "survey",
+        "SELECT id FROM surveys WHERE compound_id IN (SELECT id FROM sc)",
+    ),
+    (
+        "survey_response",
+        "SELECT t.id FROM survey_tokens t JOIN surveys v ON v.id = t.survey_id \
+         WHERE v.compound_id IN (SELECT id FROM sc)",
+    ),
+    (
+        "fee_month",
+        "SELECT id FROM fee_months WHERE compound_id IN (SELECT id FROM sc)",
+    ),
+    (
+        "household_fee",
+        "SELECT id FROM household_fees WHERE compound_id IN (SELECT id FROM sc)",
+    ),
+    (
+        "account_entry",
+        "SELECT id FROM account_entries WHERE compound_id IN (SELECT id FROM sc)",
+    ),
+    (
+        "subsidy_line",
+        "SELECT id FROM subsidy_lines WHERE compound_id IN (SELECT id FROM sc)",
+    ),
+    (
+        "subsidy_adjustment",
+        "SELECT a.id FROM subsidy_adjustments a JOIN subsidy_lines l ON l.id = a.line_id \
+         WHERE l.compound_id IN (SELECT id FROM sc)",
+    ),
+];
+
+/// Entities of one street (or the region itself), and the SQL selecting their ids for the
+/// regions in `rs` (the region and everything under it).
+const BY_REGION: &[(&str, &str)] = &[
+    (REGION, "SELECT id FROM rs"),
+    (
+        "selection",
+        "SELECT id FROM selections WHERE street_id IN (SELECT id FROM rs)",
+    ),
+    (
+        "target",
+        "SELECT id FROM targets WHERE street_id IN (SELECT id FROM rs)",
+    ),
+    (
+        "management_area",
+        "SELECT id FROM management_areas WHERE street_id IN (SELECT id FROM rs)",
+    ),
+];
+
+/// Entities that belong to no one region (companies serve many, accounts, sessions, city-wide
+/// imports, runs, policies, holidays, evidence before a step cites it): only a city-wide
+/// reader sees them.
+pub const CITY_WIDE_ENTITIES: &[&str] = &[
+    COMPANY,
+    LEDGER,
+    "company_record",
+    "evidence",
+    "user",
+    "session",
+    "holiday",
+    "funding_policy",
+    "subsidy_run",
+];
+
+/// `WITH sc …, rs …` for region `$1`: the compounds (archived too) and the regions under it.
+const REGION_CTE: &str = "WITH sc AS (SELECT c.id FROM compounds c \
+     JOIN regions s ON s.id = c.street_id \
+     LEFT JOIN regions d ON d.id = s.parent_id AND d.level = 'district' \
+     WHERE c.street_id = $1 OR c.community_id = $1 OR s.parent_id = $1 OR d.parent_id = $1), \
+     rs AS (SELECT r.id FROM regions r LEFT JOIN regions p ON p.id = r.parent_id \
+     LEFT JOIN regions g ON g.id = p.parent_id \
+     WHERE r.id = $1 OR r.parent_id = $1 OR p.parent_id = $1 OR g.parent_id = $1) ";
+
+/// ` AND (…)`: the entry's entity leads to a compound in `sc` or a region in `rs`.
+fn region_clause() -> String {
+    let parts: Vec<String> = BY_COMPOUND
+        .iter()
+        .chain(BY_REGION)
+        .map(|(entity, ids)| format!("(entity = '{entity}' AND entity_id IN ({ids}))"))
+        .collect();
+    format!(" AND ({})", parts.join(" OR "))
 }
 
 /// An audit entry about to be written.
@@ -107,11 +239,25 @@ pub(crate) async fn append(
 
 impl Store {
     /// Reads the audit log, newest first.
+    ///
+    /// With [`AuditFilter::region_id`] only the entries that concern that region: those of a
+    /// compound under it (its ledger row, path, contracts, tasks, assessments, patrols, orders,
+    /// complaints, surveys, fees, accounts, subsidy lines …, by where the compound lies now)
+    /// and those of the region or a street under it (selections, targets, management areas).
+    /// Entries of [`CITY_WIDE_ENTITIES`] and entries without an id are never in a region.
     pub async fn audit_entries(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
-        let mut sql = String::from(
+        let mut vals = Vec::new();
+        let mut sql = String::new();
+        if let Some(r) = filter.region_id {
+            vals.push(Val::int(r));
+            sql.push_str(REGION_CTE);
+        }
+        sql.push_str(
             "SELECT id, at, actor, role, action, entity, entity_id, before, after FROM audit_log WHERE 1 = 1",
         );
-        let mut vals = Vec::new();
+        if filter.region_id.is_some() {
+            sql.push_str(&region_clause());
+        }
         if let Some(e) = &filter.entity {
             vals.push(Val::text(e.as_str()));
             sql.push_str(&format!(" AND entity = ${}", vals.len()));
@@ -162,4 +308,60 @@ fn parse_json(s: Option<String>) -> Result<Option<serde_json::Value>> {
         serde_json::from_str(&s).map_err(|e| StoreError::Corrupt(format!("审计记录不是 JSON：{e}")))
     })
     .transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every entity the store audits is placed: in a compound, in a region, or city-wide. A new
+    /// kind of record must say where it belongs before a district can read the log.
+    #[test]
+    fn every_audited_entity_is_placed() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let placed: Vec<&str> = BY_COMPOUND
+            .iter()
+            .chain(BY_REGION)
+            .map(|(e, _)| *e)
+            .chain(CITY_WIDE_ENTITIES.iter().copied())
+            .collect();
+        let mut found = Vec::new();
+        for e in std::fs::read_dir(&dir).expect("src") {
+            let p = e.expect("entry").path();
+            if p.extension().is_none_or(|x| x != "rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&p).expect("read");
+            for line in text.lines() {
+                let t = line.trim();
+                // `pub(crate) const NAME: &str = "entity";` and `entity: "literal",`
+                let value = if t.starts_with("pub(crate) const ") && t.contains(": &str = \"") {
+                    t.split('"').nth(1)
+                } else if let Some(rest) = t.strip_prefix("entity: \"") {
+                    rest.split('"').next()
+                } else {
+                    None
+                };
+                if let Some(v) = value.filter(|v| {
+                    !v.is_empty() && v.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                }) {
+                    found.push(v.to_string());
+                }
+            }
+        }
+        assert!(found.iter().any(|f| f == "subsidy_line"), "{found:?}");
+        let unplaced: Vec<&String> = found
+            .iter()
+            .filter(|f| !placed.contains(&f.as_str()))
+            .collect();
+        assert!(unplaced.is_empty(), "place these entities: {unplaced:?}");
+    }
+
+    #[test]
+    fn the_region_clause_names_each_entity_once() {
+        let c = region_clause();
+        for (e, _) in BY_COMPOUND.iter().chain(BY_REGION) {
+            assert_eq!(c.matches(&format!("entity = '{e}'")).count(), 1, "{e}");
+        }
+    }
 }

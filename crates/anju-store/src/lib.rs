@@ -47,7 +47,7 @@ pub use areas::{AcceptSummary, AreaAssignment, ManagementArea};
 pub use assessments::{
     Assessment, AssessmentFilter, AssessmentResult, DEFAULT_OBJECTION_DAYS, NewAssessment,
 };
-pub use audit::{Actor, AuditEntry, AuditFilter};
+pub use audit::{Actor, AuditEntry, AuditFilter, CITY_WIDE_ENTITIES};
 pub use companies::{Company, CompanyUpdate};
 pub use complaints::{
     Complaint, ComplaintFilter, ComplaintOverdue, ComplaintRules, ComplaintStage, Holiday,

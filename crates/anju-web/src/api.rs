@@ -655,7 +655,7 @@ pub fn table() -> Vec<ApiRoute> {
             "get",
             "/api/v1/audit",
             "audit",
-            "审计日志（审计、住建部门、系统管理员）",
+            "审计日志（审计、住建部门、系统管理员；区、街道账号只见本辖区小区与街道的记录）",
             Some(A::ViewAuditLog),
             vec![
                 query("entity", "string", "对象类型，如 compound"),
@@ -2348,13 +2348,14 @@ async fn accounts_get(
 }
 
 async fn audit_list(State(state): State<AppState>, viewer: Viewer, Query(q): Q) -> Out {
-    viewer.require_whole_audit_log()?;
+    let region_id = viewer.audit_region()?;
     let l = viewer.lang;
     let limit = q_int(&q, "limit", l)?.unwrap_or(200).clamp(1, 10_000);
     let f = AuditFilter {
         entity: q_text(&q, "entity"),
         entity_id: q_int(&q, "entity_id", l)?,
         actor: q_text(&q, "actor"),
+        region_id,
         limit: Some(limit),
     };
     ok(state.store.audit_entries(&f).await?)

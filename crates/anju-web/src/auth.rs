@@ -9,7 +9,8 @@
 //!   the role may not do that at all (the table is `anju_core::access`).
 //! - `viewer.compound_filter()` — a `CompoundFilter` already narrowed to what the viewer may see
 //!   (their street/community/district, their company's compounds, or everything for the city's
-//!   housing authority, the auditor and the administrator); set the user's filters on top of it,
+//!   housing authority, a city-wide auditor and the administrator; an auditor's account given a
+//!   district or street reads that area); set the user's filters on top of it,
 //!   never replace `region_id`/`company_id`. `viewer.scoped(filter)` does that for a filter
 //!   built elsewhere.
 //! - `viewer.can_see_compound(&store, &compound).await?` / `viewer.require_compound(…)` for
@@ -183,7 +184,7 @@ pub struct Viewer {
 /// What the viewer's account bounds their view to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
-    /// Every compound (admin, auditor, a city-level or unbounded official).
+    /// Every compound (admin, a city-level or unbounded official or auditor).
     All,
     /// Compounds under this region (street, community, district).
     Region(i64),
@@ -241,7 +242,7 @@ impl Viewer {
     /// What the account bounds the view to.
     pub fn scope(&self) -> Scope {
         match self.role {
-            Role::Admin | Role::Auditor => Scope::All,
+            Role::Admin => Scope::All,
             Role::Company => self.company_id.map_or(Scope::Nothing, Scope::Company),
             role => match (self.region_id, self.region_level) {
                 (Some(_), Some(RegionLevel::City)) => Scope::All,
@@ -304,22 +305,23 @@ impl Viewer {
         }
     }
 
-    /// The whole audit log: a role that may read it, over the whole city. The log is not cut
-    /// by region (its entries name contracts, users, runs …), so an account bounded to a
-    /// district or street reads a compound's history on the compound page instead.
-    pub fn require_whole_audit_log(&self) -> Result<(), WebError> {
+    /// The part of the audit log this viewer reads: `None` for the whole log (a city-wide
+    /// account), `Some(region)` for an account bounded to a district or street (only the
+    /// entries about the compounds and streets under it, see `Store::audit_entries`); 403 for
+    /// a role that may not read the log, or a company's account.
+    pub fn audit_region(&self) -> Result<Option<i64>, WebError> {
         self.require(Action::ViewAuditLog)?;
-        if self.scope() == Scope::All {
-            Ok(())
-        } else {
-            Err(WebError::Forbidden(
+        match self.scope() {
+            Scope::All => Ok(None),
+            Scope::Region(r) => Ok(Some(r)),
+            Scope::Company(_) | Scope::Nothing => Err(WebError::Forbidden(
                 self.lang
                     .pick(
-                        "审计日志仅对全市范围的账号开放；本辖区小区的变更记录见小区页面",
-                        "the whole audit log is for city-wide accounts; a compound's history is on its page",
+                        "该账号没有可查阅审计日志的辖区",
+                        "this account has no area whose audit log it may read",
                     )
                     .to_string(),
-            ))
+            )),
         }
     }
 

@@ -892,6 +892,7 @@ async fn render(
                         entity: Some(entity.to_string()),
                         entity_id: Some(id),
                         actor: None,
+                        region_id: None,
                         limit: Some(100),
                     })
                     .await?,

@@ -8,6 +8,7 @@
 mod support;
 
 mod alerts;
+mod audit_scope;
 mod companies;
 mod compounds;
 mod credit_tasks;

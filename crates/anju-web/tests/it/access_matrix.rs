@@ -1476,6 +1476,85 @@ async fn every_route_every_role_inside_and_outside(t: &TestApp) {
     );
 }
 
+both_engines!(a_regions_audit_log_never_shows_another_regions_entries);
+/// The audit log as a district's housing authority (奈曼旗, above street A) and as a street's
+/// auditor (street A): the inside records' entries are there, the outside ones never, in the
+/// API and on the page.
+async fn a_regions_audit_log_never_shows_another_regions_entries(t: &TestApp) {
+    let w = world(t).await;
+    let district = user_session(
+        t,
+        "m_district_ha",
+        Role::HousingAuthority,
+        UserScope::Region("奈曼旗"),
+    )
+    .await;
+    let street_auditor = user_session(
+        t,
+        "m_street_auditor",
+        Role::Auditor,
+        UserScope::Region(STREET_A),
+    )
+    .await;
+    let records = |s: &Side| {
+        vec![
+            ("compound", s.compound.id),
+            ("lifecycle", s.contract_compound),
+            ("contract", s.contract),
+            ("task", s.task),
+            ("patrol", s.patrol),
+            ("assessment", s.assessment),
+            ("rectification_order", s.order),
+            ("complaint", s.complaint),
+            ("survey", s.survey),
+            ("selection", s.selection),
+        ]
+    };
+    for (who, session) in [("district", &district), ("street auditor", &street_auditor)] {
+        let r = t.get_as(session, "/api/v1/audit?limit=10000").await;
+        assert_eq!(r.status, StatusCode::OK, "{who}: {}", r.body);
+        let rows = r.json();
+        let seen: BTreeSet<(String, i64)> = rows
+            .as_array()
+            .expect("rows")
+            .iter()
+            .filter_map(|e| Some((e["entity"].as_str()?.to_string(), e["entity_id"].as_i64()?)))
+            .collect();
+        for (entity, id) in records(&w.inside) {
+            assert!(
+                seen.contains(&(entity.to_string(), id)),
+                "{who}: {entity} {id} missing"
+            );
+        }
+        for (entity, id) in records(&w.outside) {
+            assert!(
+                !seen.contains(&(entity.to_string(), id)),
+                "{who}: shows {entity} {id}"
+            );
+            let page = t
+                .get_as(session, &format!("/audit?entity={entity}&entity_id={id}"))
+                .await;
+            assert_eq!(page.status, StatusCode::OK);
+            assert!(
+                page.body.contains("没有符合条件的记录"),
+                "{who}: {entity} {id}"
+            );
+        }
+        assert!(
+            !r.body.contains(&w.planted_b),
+            "{who}: names {}",
+            w.planted_b
+        );
+        let page = t
+            .get_as(
+                session,
+                &format!("/audit?entity=compound&entity_id={}", w.inside.compound.id),
+            )
+            .await;
+        assert!(page.body.contains("<table id=\"audit\">"), "{who}");
+    }
+}
+
 /// A response with its body as text; an xlsx export is read back and its compound names
 /// become the text, so the leak check reads exports too.
 async fn send_raw(t: &TestApp, req: Request<Body>) -> crate::support::Res {

@@ -91,8 +91,9 @@ async fn the_audit_log_is_for_the_auditor_and_the_authority_only(t: &TestApp) {
     // The housing authority reads it too.
     let ha = user_session(t, "zhujian", Role::HousingAuthority, UserScope::None).await;
     assert_eq!(t.get_as(&ha, "/audit").await.status, StatusCode::OK);
-    // A district's housing authority does not read the whole city's log (it is not cut by
-    // region); a compound's own history stays on the compound page.
+    // A district's housing authority reads its district's part of the log (no company, no
+    // account, no city-wide import); the access matrix checks that no other region's entry
+    // appears.
     let district = user_session(
         t,
         "naiman",
@@ -100,12 +101,24 @@ async fn the_audit_log_is_for_the_auditor_and_the_authority_only(t: &TestApp) {
         UserScope::Region("奈曼旗"),
     )
     .await;
-    assert_eq!(
-        t.get_as(&district, "/audit").await.status,
-        StatusCode::FORBIDDEN
+    let r = t.get_as(&district, "/audit").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("仅显示奈曼旗辖区内"), "{}", r.body);
+    let r = t.get_as(&district, "/api/v1/audit?limit=10000").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let rows = r.json();
+    let rows = rows.as_array().expect("rows");
+    assert!(!rows.is_empty());
+    assert!(
+        rows.iter().all(|e| !matches!(
+            e["entity"].as_str(),
+            Some("company" | "user" | "session" | "ledger")
+        )),
+        "nothing city-wide"
     );
+    // A company's account still reads no log at all.
     assert_eq!(
-        t.get_as(&district, "/api/v1/audit").await.status,
+        t.get_as(&co, "/api/v1/audit").await.status,
         StatusCode::FORBIDDEN
     );
 }
