@@ -4,12 +4,11 @@
 
 use crate::util::{render_table, runtime, today};
 use anju_core::{Compound, Fen, Lang};
+use anju_policy::Policy;
 use anju_policy::projection::{
-    Assumptions, Candidate, Projection, parse_coverage, parse_list, parse_share, project,
+    AssumptionText, Assumptions, Candidate, Projection, candidates, project,
 };
-use anju_policy::{Grade, Policy};
 use anju_store::{CompoundFilter, CompoundSort, Store};
-use anyhow::Context;
 use clap::{Args, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -114,65 +113,21 @@ fn load_policy(key: &str, lang: Lang) -> anyhow::Result<Policy> {
 }
 
 fn assumptions(a: &AssumeArgs, lang: Lang) -> anyhow::Result<Assumptions> {
-    let msg = |e: anju_policy::PolicyError| anyhow::anyhow!("{}", e.message(lang));
-    let start = a.start_year.unwrap_or_else(|| today().year() + 1);
-    let mut out = Assumptions::new(start, a.years);
-    if let Some(c) = &a.coverage {
-        out.coverage = parse_coverage(c).map_err(msg)?;
-    }
-    if let Some(s) = &a.score {
-        out.scores = parse_list("score", s).map_err(msg)?;
-    }
-    if let Some(s) = &a.collection_rate {
-        out.collection_rates = parse_list("collection_rate", s).map_err(msg)?;
-        if out
-            .collection_rates
-            .iter()
-            .any(|r| *r > rust_decimal::Decimal::ONE)
-        {
-            anyhow::bail!(
-                "{}",
-                lang.pick(
-                    "收缴率应在 0–100 % 之间（写 85% 或 0.85）",
-                    "collection rates must be 0–100 % (write 85% or 0.85)"
-                )
-            );
-        }
-    }
-    out.evaluation_passed = a.passed;
-    if let Some(s) = &a.satisfaction {
-        out.satisfaction = Some(parse_share(s).with_context(|| {
-            lang.pick("满意度应为 0–100 %", "satisfaction must be 0–100 %")
-                .to_string()
-        })?);
-    }
-    if let Some(g) = &a.grade {
-        out.grade = Some(Grade::parse(g).with_context(|| {
-            format!(
-                "{}{g}",
-                lang.pick("无法识别的考核等次：", "unknown grade: ")
-            )
-        })?);
-    }
-    out.fee_per_m2_month = a.fee;
-    out.term_years = a.term_years;
-    let (m, d) = a
-        .sign_date
-        .split_once('-')
-        .and_then(|(m, d)| Some((m.trim().parse::<i8>().ok()?, d.trim().parse::<i8>().ok()?)))
-        .with_context(|| {
-            format!(
-                "{}{}",
-                lang.pick(
-                    "签约日应写成 月-日，如 07-01：",
-                    "the signing day is MM-DD, e.g. 07-01: "
-                ),
-                a.sign_date
-            )
-        })?;
-    out.sign_month = m;
-    out.sign_day = d;
-    Ok(out)
+    let text = AssumptionText {
+        years: a.years,
+        coverage: a.coverage.clone().unwrap_or_default(),
+        score: a.score.clone().unwrap_or_default(),
+        collection_rate: a.collection_rate.clone().unwrap_or_default(),
+        passed: a.passed,
+        satisfaction: a.satisfaction.clone().unwrap_or_default(),
+        grade: a.grade.clone().unwrap_or_default(),
+        fee: a.fee,
+        term_years: a.term_years,
+        sign_date: a.sign_date.clone(),
+        ..AssumptionText::new(a.start_year.unwrap_or_else(|| today().year() + 1))
+    };
+    text.parse(lang)
+        .map_err(|e| anyhow::anyhow!("{}", e.message(lang)))
 }
 
 /// The compounds of the set, in ledger order; and a description of the set.
@@ -229,15 +184,6 @@ async fn compounds(
         );
     }
     Ok((rows, what.join(" ")))
-}
-
-fn candidates(rows: &[(Option<i64>, Compound)]) -> (Vec<Candidate>, usize) {
-    let c: Vec<Candidate> = rows
-        .iter()
-        .filter_map(|(id, c)| Candidate::from_compound(*id, c))
-        .collect();
-    let skipped = rows.len() - c.len();
-    (c, skipped)
 }
 
 fn run_one(

@@ -67,6 +67,17 @@ impl Candidate {
     }
 }
 
+/// The targets among ledger compounds (id, compound), in their order, and how many were
+/// already managed (reported, not counted).
+pub fn candidates(rows: &[(Option<i64>, Compound)]) -> (Vec<Candidate>, usize) {
+    let c: Vec<Candidate> = rows
+        .iter()
+        .filter_map(|(id, c)| Candidate::from_compound(*id, c))
+        .collect();
+    let skipped = rows.len() - c.len();
+    (c, skipped)
+}
+
 /// The cumulative share covered by the end of `year`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CoverageStep {
@@ -324,6 +335,117 @@ pub fn parse_list(key: &str, s: &str) -> Result<Vec<Decimal>, PolicyError> {
             })
         })
         .collect()
+}
+
+/// The assumptions as people type them: the CLI's flags and the web form's fields, read by
+/// one function ([`AssumptionText::parse`]) so both accept and refuse the same input. A
+/// refusal is [`PolicyError::BadInput`] whose `key` names the field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AssumptionText {
+    pub start_year: i16,
+    pub years: u16,
+    /// Cumulative coverage: "2027:60%,2028:100%"; empty: every compound in the first year.
+    pub coverage: String,
+    /// Scores by period, the last repeats: "85" or "88,65,50".
+    pub score: String,
+    /// Collection rates by period: "85%" or "0.85,0.80".
+    pub collection_rate: String,
+    pub passed: Option<bool>,
+    /// "85%" or "0.85".
+    pub satisfaction: String,
+    /// 优秀 良好 合格 不合格.
+    pub grade: String,
+    /// 元/㎡/月.
+    pub fee: Option<Decimal>,
+    pub term_years: u32,
+    /// MM-DD.
+    pub sign_date: String,
+}
+
+impl AssumptionText {
+    /// The defaults of `anju budget`: 3 years from `start_year`, 10-year contracts signed 01-01.
+    pub fn new(start_year: i16) -> AssumptionText {
+        AssumptionText {
+            start_year,
+            years: 3,
+            coverage: String::new(),
+            score: String::new(),
+            collection_rate: String::new(),
+            passed: None,
+            satisfaction: String::new(),
+            grade: String::new(),
+            fee: None,
+            term_years: 10,
+            sign_date: "01-01".into(),
+        }
+    }
+
+    pub fn parse(&self, lang: Lang) -> Result<Assumptions, PolicyError> {
+        let some = |s: &str| Some(s.trim()).filter(|t| !t.is_empty()).map(str::to_string);
+        let pick = |zh: &str, en: &str| lang.pick(zh, en).to_string();
+        let mut out = Assumptions::new(self.start_year, self.years);
+        if let Some(c) = some(&self.coverage) {
+            out.coverage = parse_coverage(&c)?;
+        }
+        if let Some(s) = some(&self.score) {
+            out.scores = parse_list("score", &s)?;
+        }
+        if let Some(s) = some(&self.collection_rate) {
+            out.collection_rates = parse_list("collection_rate", &s)?;
+            if out.collection_rates.iter().any(|r| *r > Decimal::ONE) {
+                return Err(bad(
+                    "collection_rate",
+                    pick(
+                        "收缴率应在 0–100 % 之间（写 85% 或 0.85）",
+                        "collection rates must be 0–100 % (write 85% or 0.85)",
+                    ),
+                ));
+            }
+        }
+        out.evaluation_passed = self.passed;
+        if let Some(s) = some(&self.satisfaction) {
+            out.satisfaction = Some(parse_share(&s).ok_or_else(|| {
+                bad(
+                    "satisfaction",
+                    pick("满意度应为 0–100 %", "satisfaction must be 0–100 %"),
+                )
+            })?);
+        }
+        if let Some(g) = some(&self.grade) {
+            out.grade = Some(Grade::parse(&g).ok_or_else(|| {
+                bad(
+                    "grade",
+                    format!(
+                        "{}{g}",
+                        lang.pick("无法识别的考核等次：", "unknown grade: ")
+                    ),
+                )
+            })?);
+        }
+        out.fee_per_m2_month = self.fee;
+        out.term_years = self.term_years;
+        let (m, d) = self
+            .sign_date
+            .split_once('-')
+            .and_then(|(m, d)| Some((m.trim().parse::<i8>().ok()?, d.trim().parse::<i8>().ok()?)))
+            .filter(|(m, d)| (1..=12).contains(m) && (1..=31).contains(d))
+            .ok_or_else(|| {
+                bad(
+                    "sign_date",
+                    format!(
+                        "{}{}",
+                        lang.pick(
+                            "签约日应写成 月-日，如 07-01：",
+                            "the signing day is MM-DD, e.g. 07-01: "
+                        ),
+                        self.sign_date
+                    ),
+                )
+            })?;
+        out.sign_month = m;
+        out.sign_day = d;
+        Ok(out)
+    }
 }
 
 /// One payer's column.

@@ -8,6 +8,7 @@ mod account;
 pub mod api;
 mod audit_view;
 pub mod auth;
+mod budget_web;
 mod charts;
 mod companies;
 mod compound;
@@ -74,6 +75,7 @@ pub fn app(state: AppState) -> Router {
         .merge(funding::router())
         .merge(reports_web::router())
         .merge(signals_web::router())
+        .merge(budget_web::router())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::session_layer,

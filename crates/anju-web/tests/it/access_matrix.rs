@@ -564,6 +564,35 @@ pub const ROUTES: &[Row] = &[
         Form("csrf={csrf}"),
         PASS,
     ),
+    // budget_web.rs (the xlsx without a policy: 422 past the guards; its cells are tested in
+    // budget_web.rs)
+    r(
+        "GET",
+        "/budget",
+        "/budget",
+        Act(A::ProjectBudget),
+        Sc::None,
+        Empty,
+        200,
+    ),
+    r(
+        "GET",
+        "/budget",
+        "/budget?policy=liaocheng-2021&score=85&collection_rate=85%25&start_year=2027",
+        Act(A::ProjectBudget),
+        Sc::None,
+        Empty,
+        200,
+    ),
+    r(
+        "GET",
+        "/budget/xlsx",
+        "/budget/xlsx",
+        Act(A::ProjectBudget),
+        Sc::None,
+        Empty,
+        422,
+    ),
     // audit_view.rs
     r(
         "GET",

@@ -10,6 +10,7 @@ mod account;
 mod api;
 mod audit_view;
 mod auth;
+mod budget_web;
 mod companies;
 mod compound_page;
 mod dashboard;
