@@ -362,15 +362,7 @@ async fn budget_page(
 async fn page(state: &AppState, viewer: &Viewer, q: BudgetQuery) -> Result<Response, WebError> {
     viewer.require(Action::ProjectBudget)?;
     let l = viewer.lang;
-    let mut streets: Vec<String> = state
-        .store
-        .list_compounds(&viewer.compound_filter())
-        .await?
-        .into_iter()
-        .map(|c| c.compound.street)
-        .collect();
-    streets.sort();
-    streets.dedup();
+    let streets = crate::workflow::street_names(state, viewer).await?;
     let policies = anju_policy::shipped::SHIPPED
         .iter()
         .map(|(id, _)| {

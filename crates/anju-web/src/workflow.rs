@@ -102,7 +102,10 @@ async fn visible_streets(
 }
 
 /// Every street with compounds the viewer may see, sorted.
-async fn street_names(state: &AppState, viewer: &Viewer) -> Result<Vec<String>, WebError> {
+pub(crate) async fn street_names(
+    state: &AppState,
+    viewer: &Viewer,
+) -> Result<Vec<String>, WebError> {
     let set: BTreeSet<String> = state
         .store
         .list_compounds(&viewer.compound_filter())

@@ -239,11 +239,9 @@ async fn a_compound_is_updated_with_its_version_and_audited(t: &TestApp) {
     );
 }
 
-both_engines!(the_path_to_coverage_and_its_contract_through_the_api);
-async fn the_path_to_coverage_and_its_contract_through_the_api(t: &TestApp) {
-    let s = user_session(t, "jd", Role::Street, UserScope::Region(STREET_A)).await;
-    let c = t
-        .state
+/// The first unmanaged compound of street A.
+async fn first_unmanaged(t: &TestApp) -> anju_store::StoredCompound {
+    t.state
         .store
         .list_compounds(&CompoundFilter {
             street: Some(STREET_A.into()),
@@ -252,7 +250,13 @@ async fn the_path_to_coverage_and_its_contract_through_the_api(t: &TestApp) {
         })
         .await
         .expect("list")[0]
-        .clone();
+        .clone()
+}
+
+both_engines!(the_path_to_coverage_and_its_contract_through_the_api);
+async fn the_path_to_coverage_and_its_contract_through_the_api(t: &TestApp) {
+    let s = user_session(t, "jd", Role::Street, UserScope::Region(STREET_A)).await;
+    let c = first_unmanaged(t).await;
     let uri = format!("/api/v1/compounds/{}/lifecycle", c.id);
     let lc = t.get_as(&s, &uri).await.json();
     let v0 = lc["version"].as_i64().expect("version");
@@ -660,17 +664,7 @@ async fn evidence_uploaded_through_the_api_supports_a_step(t: &TestApp) {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     assert_eq!(r.json()["sha256"], sha);
     // The returned hash supports a step of the path.
-    let c = t
-        .state
-        .store
-        .list_compounds(&CompoundFilter {
-            street: Some(STREET_A.into()),
-            mode: anju_core::ManagementMode::from_code("none"),
-            ..CompoundFilter::default()
-        })
-        .await
-        .expect("list")[0]
-        .clone();
+    let c = first_unmanaged(t).await;
     let uri = format!("/api/v1/compounds/{}/lifecycle", c.id);
     let v = t.get_as(&s, &uri).await.json()["version"]
         .as_i64()
