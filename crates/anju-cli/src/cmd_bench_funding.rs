@@ -40,6 +40,9 @@ pub struct BenchFundingArgs {
     /// 政策编号 / policy id (a shipped policy)
     #[arg(long, default_value = "liaocheng-2021")]
     pub policy: String,
+    /// 保留基准数据库于此路径以便检查 / keep the bench database at this path for inspection
+    #[arg(long)]
+    pub keep_db: Option<std::path::PathBuf>,
 }
 
 pub fn run(a: BenchFundingArgs, lang: Lang) -> anyhow::Result<ExitCode> {
@@ -73,7 +76,22 @@ fn yuan(f: Fen) -> String {
 
 async fn bench(a: BenchFundingArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     let dir = tempfile::tempdir()?;
-    let db = format!("sqlite://{}", dir.path().join("bench-funding.db").display());
+    let db_path = match &a.keep_db {
+        Some(p) => {
+            if p.exists() {
+                bail!(
+                    "{}",
+                    lang.pick(
+                        "--keep-db 指定的文件已存在",
+                        "the --keep-db file already exists"
+                    )
+                );
+            }
+            p.clone()
+        }
+        None => dir.path().join("bench-funding.db"),
+    };
+    let db = format!("sqlite://{}", db_path.display());
     let store = Store::connect(&db).await?;
     let actor = cli_actor();
     let signed_on = jiff::civil::date(2022, 1, 1);
@@ -135,16 +153,15 @@ async fn bench(a: BenchFundingArgs, lang: Lang) -> anyhow::Result<ExitCode> {
         let (mut lines, mut eligible, mut releases) = (0usize, 0usize, 0usize);
         let (mut amount, mut retained) = (Fen::ZERO, Fen::ZERO);
         for d in &districts {
-            let run = store
+            let done = store
                 .run_subsidies(&actor, d.id, RunPeriod::ContractYear(year))
                 .await?;
-            for l in &run.lines {
-                lines += 1;
-                eligible += usize::from(l.eligible);
-                releases += usize::from(l.kind == anju_core::funding::LineKind::RetentionRelease);
-                amount += l.amount;
-                retained += l.retained;
-            }
+            let s = &done.summary;
+            lines += s.lines;
+            eligible += s.eligible;
+            releases += s.retention_releases;
+            amount += s.amount;
+            retained += s.retained;
         }
         println!(
             "  run 合同第{year}年            {:>8.2} s  ({lines} lines, {eligible} eligible, {releases} retention releases; payable {} 元, retained {} 元)",

@@ -369,9 +369,10 @@ pub fn run(c: FundingCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
                 let p = RunPeriod::parse(&period)
                     .map_err(|e| anyhow::anyhow!("{}", e.message(lang)))?;
                 let started = std::time::Instant::now();
-                let run = store.run_subsidies(&actor, r.id, p).await?;
-                let total: Fen = run.lines.iter().map(|l| l.amount).sum();
-                let ineligible = run.lines.iter().filter(|l| !l.eligible).count();
+                let done = store.run_subsidies(&actor, r.id, p).await?;
+                let run = store.get_subsidy_run(done.run.id).await?;
+                let total = done.summary.amount;
+                let ineligible = done.summary.not_payable;
                 match format {
                     Format::Json => println!(
                         "{}",

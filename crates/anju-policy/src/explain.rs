@@ -88,9 +88,34 @@ fn grade_name(g: Grade, lang: Lang) -> &'static str {
     }
 }
 
+/// An observed share as a percentage with two decimals, "80.00 %", "86.25 %" — exact when it
+/// has no more decimals than that, else cut (never rounded, so a value below a boundary never
+/// prints as the boundary) after "约" / "≈": 0.799999 → "约79.99 %".
+pub fn pct_observed(d: Decimal, lang: Lang) -> String {
+    let p = (d * Decimal::ONE_HUNDRED).normalize();
+    if p.scale() <= 2 {
+        return format!("{p:.2} %");
+    }
+    let cut = p.trunc_with_scale(2);
+    format!("{}{cut:.2} %", lang.pick("约", "≈"))
+}
+
+/// What a result input is called in a sentence ("物业费收缴率" for `collection_rate`).
+pub fn input_label(key: &str, lang: Lang) -> &str {
+    let (zh, en) = match key {
+        "score" => ("考核得分", "assessment score"),
+        "grade" => ("考核等级", "assessment grade"),
+        "evaluation_passed" => ("考评结果", "evaluation result"),
+        "satisfaction" => ("满意率", "satisfaction rate"),
+        "collection_rate" => ("物业费收缴率", "fee collection rate"),
+        other => (other, other),
+    };
+    lang.pick(zh, en)
+}
+
 fn req_value_text(v: ReqValue, lang: Lang) -> String {
     match v {
-        ReqValue::Number(x) if x <= Decimal::ONE => pct(x),
+        ReqValue::Number(x) if x <= Decimal::ONE => pct_observed(x, lang),
         ReqValue::Number(x) => num(x),
         ReqValue::Grade(g) => grade_name(g, lang).to_string(),
         ReqValue::Bool(b) => lang
@@ -565,7 +590,7 @@ fn release_lines(policy: &Policy, r: &crate::eval::ReleaseOutcome, lang: Lang) -
             Lang::Zh => format!(
                 "✓ 释放预留：第 {} 期 {} 为 {}，满足「{}」→ 支付预留合计 {}{}",
                 r.period,
-                rf.condition.input,
+                input_label(&rf.condition.input, lang),
                 seen,
                 rf.condition.text,
                 yuan(r.released, lang),
@@ -574,7 +599,7 @@ fn release_lines(policy: &Policy, r: &crate::eval::ReleaseOutcome, lang: Lang) -
             Lang::En => format!(
                 "✓ Retention released: period {} {} is {}, meets '{}' → the retained {} is paid{}",
                 r.period,
-                rf.condition.input,
+                input_label(&rf.condition.input, lang),
                 seen,
                 rf.condition.text_en,
                 yuan(r.released, lang),
@@ -586,7 +611,7 @@ fn release_lines(policy: &Policy, r: &crate::eval::ReleaseOutcome, lang: Lang) -
             Lang::Zh => format!(
                 "✗ 预留不再支付：第 {} 期 {} 为 {}，未满足「{}」→ 预留合计 {} 不予支付{}",
                 r.period,
-                rf.condition.input,
+                input_label(&rf.condition.input, lang),
                 seen,
                 rf.condition.text,
                 yuan(r.retained_total, lang),
@@ -595,7 +620,7 @@ fn release_lines(policy: &Policy, r: &crate::eval::ReleaseOutcome, lang: Lang) -
             Lang::En => format!(
                 "✗ Retention withheld: period {} {} is {}, does not meet '{}' → the retained {} is not paid{}",
                 r.period,
-                rf.condition.input,
+                input_label(&rf.condition.input, lang),
                 seen,
                 rf.condition.text_en,
                 yuan(r.retained_total, lang),
@@ -1025,8 +1050,8 @@ pub fn describe(policy: &Policy, lang: Lang) -> String {
         section(&mut s, n, "预留", "Retention", lang);
         n += 1;
         s.push_str(&match lang {
-            Lang::Zh => format!("  每期金额的 {} 预留，补助期满后按最后一期的 {} 结算：{}则支付全部预留，否则不再支付。\n", pct(r.share.0), r.condition.input, r.condition.text),
-            Lang::En => format!("  {} of each period is held back and settled on the last period's {}: paid in full if {}, otherwise not paid.\n", pct(r.share.0), r.condition.input, r.condition.text_en),
+            Lang::Zh => format!("  每期金额的 {} 预留，补助期满后按最后一期的 {} 结算：{}则支付全部预留，否则不再支付。\n", pct(r.share.0), input_label(&r.condition.input, Lang::Zh), r.condition.text),
+            Lang::En => format!("  {} of each period is held back and settled on the last period's {}: paid in full if {}, otherwise not paid.\n", pct(r.share.0), input_label(&r.condition.input, Lang::En), r.condition.text_en),
         });
         s.push_str(&quote_line(&r.quote, &r.clause, lang));
         s.push('\n');

@@ -23,7 +23,7 @@
 //! Reads everything in four queries whatever the number of compounds: compounds, companies,
 //! contracts (one per contract, not per compound) — no per-compound query.
 
-use crate::{Result, Scope, compounds_in};
+use crate::{Result, Scope, compounds_in_order};
 use anju_core::{ManagementMode, ModeGroup};
 use anju_sheets::{ReportCell, ReportSheet};
 use anju_store::Store;
@@ -118,7 +118,8 @@ pub fn nature(mode: ManagementMode) -> &'static str {
 
 pub async fn build_dispatch(store: &Store, p: &DispatchParams) -> Result<DispatchReport> {
     let report_date = p.date.unwrap_or_else(|| filing_date(p.today));
-    let compounds = compounds_in(store, &p.scope).await?;
+    // Rows are ordered here (by street, then community and id).
+    let compounds = compounds_in_order(store, &p.scope, anju_store::CompoundSort::Id).await?;
     let companies: HashMap<i64, anju_store::Company> = store
         .list_companies()
         .await?
@@ -126,13 +127,11 @@ pub async fn build_dispatch(store: &Store, p: &DispatchParams) -> Result<Dispatc
         .map(|c| (c.id, c))
         .collect();
     // The active contract per compound (newest first, so the first seen wins).
-    let mut contract_of: HashMap<i64, anju_store::ContractRecord> = HashMap::new();
-    for c in store.list_contracts(None).await? {
-        if !c.active {
-            continue;
-        }
+    let contracts = store.list_contracts(None).await?;
+    let mut contract_of: HashMap<i64, &anju_store::ContractRecord> = HashMap::new();
+    for c in contracts.iter().filter(|c| c.active) {
         for id in &c.compound_ids {
-            contract_of.entry(*id).or_insert_with(|| c.clone());
+            contract_of.entry(*id).or_insert(c);
         }
     }
     let mut streets: BTreeMap<String, Vec<&anju_store::StoredCompound>> = BTreeMap::new();

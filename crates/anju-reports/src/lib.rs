@@ -126,10 +126,21 @@ impl Scope {
 
 /// The current compounds in scope (one query); an empty scope that names a place is an error.
 pub(crate) async fn compounds_in(store: &Store, scope: &Scope) -> Result<Vec<StoredCompound>> {
+    compounds_in_order(store, scope, anju_store::CompoundSort::Region).await
+}
+
+/// [`compounds_in`] in another order (a report that orders its rows itself asks for `Id`, the
+/// cheapest for the database).
+pub(crate) async fn compounds_in_order(
+    store: &Store,
+    scope: &Scope,
+    sort: anju_store::CompoundSort,
+) -> Result<Vec<StoredCompound>> {
     let rows = store
         .list_compounds(&CompoundFilter {
             district: scope.district.clone(),
             street: scope.street.clone(),
+            sort,
             ..CompoundFilter::default()
         })
         .await?;

@@ -14,6 +14,7 @@ use anju_core::{Area, Fen};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
+use std::collections::HashMap;
 
 pub(crate) const CONTRACT: &str = "contract";
 pub(crate) const DISMISSAL: &str = "dismissal_proposal";
@@ -94,7 +95,15 @@ pub(crate) const CONTRACT_COLS: &str = "c.id, c.version, c.company_id, co.name, 
      c.served_area, c.notice_on, c.filed_on, c.status, c.ended_on, c.end_kind, c.end_reason";
 
 pub(crate) fn contract_from_row(row: &sqlx::any::AnyRow) -> Result<ContractRecord> {
-    let mut c = Cols::new(row);
+    contract_from_row_at(row, 0)
+}
+
+/// A contract read from [`CONTRACT_COLS`] starting at column `first`.
+pub(crate) fn contract_from_row_at(
+    row: &sqlx::any::AnyRow,
+    first: usize,
+) -> Result<ContractRecord> {
+    let mut c = Cols::from(row, first);
     let corrupt = |what: &str| StoreError::Corrupt(what.to_string());
     let opt_date = |s: Option<String>| s.map(|s| parse_date(&s)).transpose();
     Ok(ContractRecord {
@@ -153,6 +162,34 @@ async fn fetch_contract(conn: &mut AnyConnection, id: i64) -> Result<ContractRec
         .map(|r| Cols::new(r).i64())
         .collect::<Result<_>>()?;
     Ok(rec)
+}
+
+/// Every contract, newest first, with its compounds: two statements whatever their number (a
+/// city-wide report reads them all).
+async fn all_contracts(conn: &mut AnyConnection) -> Result<Vec<ContractRecord>> {
+    let rows = dyn_query(format!(
+        "SELECT {CONTRACT_COLS} FROM contracts c JOIN companies co ON co.id = c.company_id \
+         ORDER BY c.id DESC"
+    ))
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out: Vec<ContractRecord> = rows.iter().map(contract_from_row).collect::<Result<_>>()?;
+    drop(rows);
+    let index: HashMap<i64, usize> = out.iter().enumerate().map(|(i, k)| (k.id, i)).collect();
+    let links = sqlx::query(
+        "SELECT contract_id, compound_id FROM contract_compounds ORDER BY contract_id, compound_id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for row in &links {
+        let mut c = Cols::new(row);
+        let kid = c.i64()?;
+        let cid = c.i64()?;
+        if let Some(k) = index.get(&kid).and_then(|&i| out.get_mut(i)) {
+            k.compound_ids.push(cid);
+        }
+    }
+    Ok(out)
 }
 
 fn check_version(rec: &ContractRecord, expected: i64) -> Result<()> {
@@ -307,22 +344,16 @@ impl Store {
     /// Contracts, newest first; of one compound when given.
     pub async fn list_contracts(&self, compound_id: Option<i64>) -> Result<Vec<ContractRecord>> {
         let mut conn = self.pool.acquire().await?;
-        let rows = match compound_id {
-            Some(cid) => {
-                sqlx::query(
-                    "SELECT contract_id FROM contract_compounds WHERE compound_id = $1 \
-                     ORDER BY contract_id DESC",
-                )
-                .bind(cid)
-                .fetch_all(&mut *conn)
-                .await?
-            }
-            None => {
-                sqlx::query("SELECT id FROM contracts ORDER BY id DESC")
-                    .fetch_all(&mut *conn)
-                    .await?
-            }
+        let Some(cid) = compound_id else {
+            return all_contracts(&mut conn).await;
         };
+        let rows = sqlx::query(
+            "SELECT contract_id FROM contract_compounds WHERE compound_id = $1 \
+             ORDER BY contract_id DESC",
+        )
+        .bind(cid)
+        .fetch_all(&mut *conn)
+        .await?;
         let ids: Vec<i64> = rows
             .iter()
             .map(|r| Cols::new(r).i64())

@@ -33,6 +33,7 @@ mod lifecycle;
 mod patrols;
 mod regions;
 mod selections;
+mod settle;
 mod signals;
 mod sql;
 mod subsidies;
@@ -75,8 +76,8 @@ pub use regions::{Region, RegionIds};
 pub use selections::{Registration, Selection, SelectionCompound};
 pub use signals::SignalScope;
 pub use subsidies::{
-    BenchFundingSeeded, FundingPolicy, LineFilter, PayerShare, SubsidyAdjustment, SubsidyLine,
-    SubsidyRun, SubsidyStep,
+    BenchFundingSeeded, FundingPolicy, LineFilter, PayerShare, RunResult, RunSummary,
+    SubsidyAdjustment, SubsidyLine, SubsidyRun, SubsidyStep,
 };
 pub use surveys::{
     IssuedToken, NewSurvey, Survey, SurveyAnswer, SurveyResult, SurveyRule, TokenSurvey,
@@ -164,6 +165,11 @@ impl Store {
                             // import then stays in memory until commit instead of spilling.
                             conn.execute("PRAGMA cache_size = -32768").await?;
                             conn.execute("PRAGMA temp_store = MEMORY").await?;
+                            // Reads through a memory map (up to 1 GiB of the file, paged in as
+                            // touched and given back by the kernel under pressure) instead of a
+                            // read() system call per page: a city-wide subsidy run looks up
+                            // millions of fee months.
+                            conn.execute("PRAGMA mmap_size = 1073741824").await?;
                             Ok(())
                         })
                     })

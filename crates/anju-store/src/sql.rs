@@ -175,6 +175,10 @@ impl<'r> Cols<'r> {
     pub(crate) fn new(row: &'r AnyRow) -> Cols<'r> {
         Cols { row, i: 0 }
     }
+    /// Reading from column `i` on (after leading columns read otherwise).
+    pub(crate) fn from(row: &'r AnyRow, i: usize) -> Cols<'r> {
+        Cols { row, i }
+    }
     fn idx(&mut self) -> usize {
         let i = self.i;
         self.i += 1;

@@ -20,6 +20,7 @@
 //! on the last period's results (Liaocheng: collection ≥ 80 %), else 0 with the reason.
 
 use crate::audit::{self, Actor, NewAudit, to_json};
+use crate::settle::{self, Basis, BasisPeriod, PolicyCache};
 use crate::sql::{
     Cols, Ph, Val, bind_all, date_text, dyn_query, now_ts, parse_date, rows_per_statement,
 };
@@ -30,7 +31,7 @@ use anju_core::funding::{self, Action, LineKind, LineStatus, RunPeriod};
 use anju_core::{Fen, Lang, ManagementMode, RegionLevel};
 use anju_policy::dates;
 use anju_policy::policy::{Anchor, From};
-use anju_policy::{Grade, Input, PeriodResult, Policy, PolicyError, Status};
+use anju_policy::{Policy, PolicyError, Status};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
@@ -131,6 +132,39 @@ pub struct SubsidyRun {
     pub lines: Vec<SubsidyLine>,
 }
 
+/// What a run wrote: the run (its lines are read with [`Store::subsidy_lines`] or
+/// [`Store::get_subsidy_run`]) and the figures of its lines.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RunResult {
+    pub run: SubsidyRun,
+    pub summary: RunSummary,
+}
+
+/// A run's lines counted and added up.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct RunSummary {
+    pub lines: usize,
+    pub eligible: usize,
+    /// Lines not payable (ineligible, or missing a fact: 缺少考核结果 …).
+    pub not_payable: usize,
+    pub retention_releases: usize,
+    /// Payable at this settlement, all lines.
+    pub amount: Fen,
+    /// Held back as retention by the subsidy lines.
+    pub retained: Fen,
+}
+
+impl RunSummary {
+    pub(crate) fn count(&mut self, l: &NewLine) {
+        self.lines += 1;
+        self.eligible += usize::from(l.eligible);
+        self.not_payable += usize::from(!l.eligible);
+        self.retention_releases += usize::from(l.kind == LineKind::RetentionRelease);
+        self.amount += l.amount;
+        self.retained += l.retained;
+    }
+}
+
 /// A step on the money's path.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SubsidyStep {
@@ -180,14 +214,15 @@ const LINE_SELECT: &str = "SELECT l.id, l.run_id, l.compound_id, c.name, s.name,
      co.name, l.contract_id, l.kind, l.policy_id, l.period, l.period_start, l.period_end, \
      l.eligible, l.amount_fen, l.retained_fen, l.approved_fen, l.payers, l.reason_zh, \
      l.reason_en, l.explanation_zh, l.explanation_en, l.status, l.version, l.created_at, \
-     l.updated_at FROM subsidy_lines l JOIN compounds c ON c.id = l.compound_id \
+     l.updated_at, l.basis FROM subsidy_lines l JOIN compounds c ON c.id = l.compound_id \
      JOIN regions s ON s.id = c.street_id LEFT JOIN companies co ON co.id = l.company_id";
 
-fn line_from_row(row: &AnyRow) -> Result<SubsidyLine> {
+/// A line as stored, with its basis (the explanation not yet rendered).
+fn line_from_row(row: &AnyRow) -> Result<(SubsidyLine, Option<String>)> {
     let mut c = Cols::new(row);
     let corrupt = |w: &str| StoreError::Corrupt(w.to_string());
     let opt_date = |s: Option<String>| s.map(|s| parse_date(&s)).transpose();
-    Ok(SubsidyLine {
+    let line = SubsidyLine {
         id: c.i64()?,
         run_id: c.opt_i64()?,
         compound_id: c.i64()?,
@@ -214,7 +249,61 @@ fn line_from_row(row: &AnyRow) -> Result<SubsidyLine> {
         version: c.i64()?,
         created_at: c.string()?,
         updated_at: c.string()?,
-    })
+    };
+    Ok((line, c.opt_string()?))
+}
+
+/// Lines as read, each with its explanation (rendered from its basis where the run stored one;
+/// on every core when there are many).
+fn lines_from_rows(rows: &[AnyRow]) -> Result<Vec<SubsidyLine>> {
+    let read: Vec<(SubsidyLine, Option<String>)> =
+        rows.iter().map(line_from_row).collect::<Result<_>>()?;
+    let render_part = |part: &mut [(SubsidyLine, Option<String>)]| -> Result<()> {
+        let mut policies = HashMap::new();
+        let mut cache = settle::PolicyCache::new();
+        for (l, basis) in part.iter_mut() {
+            let Some(b) = basis.as_deref() else { continue };
+            if !l.explanation_zh.is_empty() {
+                continue;
+            }
+            let r = settle::Rendering {
+                base: NewLineBase {
+                    compound_id: l.compound_id,
+                    company_id: l.company_id,
+                    contract_id: l.contract_id,
+                    policy_id: l.policy_id.clone(),
+                    period: l.period.clone(),
+                },
+                kind: l.kind,
+                amount: l.amount,
+                basis: b,
+            };
+            (l.explanation_zh, l.explanation_en) = settle::render(&r, &mut policies, &mut cache)?;
+        }
+        Ok(())
+    };
+    let mut read = read;
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 16);
+    if read.len() < 1_000 || threads == 1 {
+        render_part(&mut read)?;
+    } else {
+        let per = read.len().div_ceil(threads);
+        std::thread::scope(|s| {
+            let handles: Vec<_> = read
+                .chunks_mut(per)
+                .map(|part| s.spawn(|| render_part(part)))
+                .collect();
+            for h in handles {
+                h.join()
+                    .unwrap_or_else(|_| Err(StoreError::Corrupt("补贴说明线程异常退出".into())))?;
+            }
+            Ok::<(), StoreError>(())
+        })?;
+    }
+    Ok(read.into_iter().map(|(l, _)| l).collect())
 }
 
 async fn fetch_line(conn: &mut AnyConnection, id: i64) -> Result<SubsidyLine> {
@@ -226,25 +315,31 @@ async fn fetch_line(conn: &mut AnyConnection, id: i64) -> Result<SubsidyLine> {
             entity: SUBSIDY_LINE,
             id,
         })?;
-    line_from_row(&row)
+    lines_from_rows(std::slice::from_ref(&row))?
+        .pop()
+        .ok_or(StoreError::NotFound {
+            entity: SUBSIDY_LINE,
+            id,
+        })
 }
 
 /// A line about to be written.
 #[derive(Clone)]
-struct NewLine {
-    compound_id: i64,
-    company_id: Option<i64>,
-    contract_id: Option<i64>,
-    kind: LineKind,
-    policy_id: Option<String>,
-    period: String,
-    days: Option<(Date, Date)>,
-    eligible: bool,
-    amount: Fen,
-    retained: Fen,
-    payers: Vec<PayerShare>,
-    reason: Option<(String, String)>,
-    explanation: (String, String),
+pub(crate) struct NewLine {
+    pub compound_id: i64,
+    pub company_id: Option<i64>,
+    pub contract_id: Option<i64>,
+    pub kind: LineKind,
+    pub policy_id: Option<String>,
+    pub period: String,
+    pub days: Option<(Date, Date)>,
+    pub eligible: bool,
+    pub amount: Fen,
+    pub retained: Fen,
+    pub payers: Vec<PayerShare>,
+    pub reason: Option<(String, String)>,
+    /// Empty (both) when the explanation is rendered from `basis` when read.
+    pub explanation: (String, String),
 }
 
 async fn insert_line(
@@ -283,7 +378,7 @@ async fn insert_line(
     Cols::new(&row).i64()
 }
 
-fn payer_shares(policy: &Policy, amount: Fen) -> Vec<PayerShare> {
+pub(crate) fn payer_shares(policy: &Policy, amount: Fen) -> Vec<PayerShare> {
     let parts = amount.split_by_weights(&policy.weights);
     policy
         .file
@@ -341,7 +436,7 @@ fn schedule(policy: &Policy, start: Date, term_end_excl: Date) -> Vec<(u32, Date
     out
 }
 
-fn status_of(mode: ManagementMode) -> Status {
+pub(crate) fn status_of(mode: ManagementMode) -> Status {
     match mode {
         ManagementMode::None => Status::Abandoned,
         ManagementMode::SelfManaged => Status::SelfManaged,
@@ -349,12 +444,12 @@ fn status_of(mode: ManagementMode) -> Status {
     }
 }
 
-fn join_lines(lines: &[String]) -> String {
+pub(crate) fn join_lines(lines: &[String]) -> String {
     lines.join("\n")
 }
 
 /// Why an input is missing, in words for the line.
-fn missing_reason(e: &PolicyError, lang: Lang) -> String {
+pub(crate) fn missing_reason(e: &PolicyError, lang: Lang) -> String {
     match e {
         PolicyError::MissingInput { key, .. } => {
             let k = key.as_str();
@@ -378,7 +473,7 @@ fn missing_reason(e: &PolicyError, lang: Lang) -> String {
     }
 }
 
-fn ineligible(
+pub(crate) fn ineligible(
     base: NewLineBase,
     days: Option<(Date, Date)>,
     zh: String,
@@ -403,12 +498,12 @@ fn ineligible(
 }
 
 #[derive(Clone)]
-struct NewLineBase {
-    compound_id: i64,
-    company_id: Option<i64>,
-    contract_id: Option<i64>,
-    policy_id: Option<String>,
-    period: String,
+pub(crate) struct NewLineBase {
+    pub compound_id: i64,
+    pub company_id: Option<i64>,
+    pub contract_id: Option<i64>,
+    pub policy_id: Option<String>,
+    pub period: String,
 }
 
 impl Store {
@@ -560,7 +655,7 @@ impl Store {
         actor: &Actor,
         region_id: i64,
         period: RunPeriod,
-    ) -> Result<SubsidyRun> {
+    ) -> Result<RunResult> {
         let regions = self.list_regions().await?;
         let region =
             regions
@@ -573,16 +668,9 @@ impl Store {
                 })?;
         let region_by_id: HashMap<i64, &Region> = regions.iter().map(|r| (r.id, r)).collect();
         let assignments = self.list_funding_policies().await?;
-        let compounds = self
-            .list_compounds(&crate::CompoundFilter {
-                region_id: Some(region_id),
-                sort: crate::CompoundSort::Region,
-                ..Default::default()
-            })
-            .await?;
+        let compounds = run_compounds(&self.pool, region_id).await?;
         let mut conn = self.pool.acquire().await?;
-        let ids: Vec<i64> = compounds.iter().map(|c| c.id).collect();
-        let contracts = contracts_of(&mut conn, &ids).await?;
+        let contracts = contracts_under(&mut conn, region_id).await?;
         // Each compound's contracts, newest first (the order the lines come in).
         let mut serving: HashMap<i64, Vec<usize>> = HashMap::new();
         for (i, k) in contracts.iter().enumerate() {
@@ -623,7 +711,8 @@ impl Store {
             .unwrap_or(1)
             .clamp(1, 16);
         let per = steps.len().div_ceil(threads).max(64);
-        let computed: Vec<Result<Vec<NewLine>>> = std::thread::scope(|s| {
+        type Computed = Vec<(NewLine, Option<std::sync::Arc<str>>)>;
+        let computed: Vec<Result<Computed>> = std::thread::scope(|s| {
             let handles: Vec<_> = steps
                 .chunks(per)
                 .map(|part| {
@@ -633,7 +722,7 @@ impl Store {
                         let mut cache = PolicyCache::new();
                         part.iter()
                             .map(|st| match st {
-                                Step::Done(v) => Ok(v.clone()),
+                                Step::Done(v) => Ok(v.iter().cloned().map(|l| (l, None)).collect()),
                                 Step::Plan(p) => finish_line(p, policies, facts, &mut cache),
                             })
                             .collect::<Vec<_>>()
@@ -649,24 +738,12 @@ impl Store {
                 })
                 .collect()
         });
-        let mut lines: Vec<NewLine> = Vec::new();
+        let mut lines: Computed = Vec::new();
         for r in computed {
             lines.extend(r?);
         }
         drop(steps);
-
-        // Names for the audit copies of the lines (as `fetch_line` would read them back).
-        let mut names: HashMap<i64, (&str, &str)> = HashMap::new();
-        for sc in &compounds {
-            let street = region_by_id
-                .get(&sc.street_id)
-                .map_or("", |r| r.name.as_str());
-            names.insert(sc.id, (sc.compound.name.as_str(), street));
-        }
-        let companies: HashMap<i64, &str> = contracts
-            .iter()
-            .map(|k| (k.company_id, k.company.as_str()))
-            .collect();
+        drop(facts);
 
         let at = now_ts();
         let mut tx = self.begin_write().await?;
@@ -716,48 +793,18 @@ impl Store {
         let run_id = Cols::new(&row).i64()?;
         let ids = reserve_line_ids(&mut tx, lines.len()).await?;
         let per = rows_per_statement(LINE_INSERT_COLS);
+        let mut summary = RunSummary::default();
         for (chunk, chunk_ids) in lines.chunks(per).zip(ids.chunks(per)) {
             insert_lines(&mut tx, run_id, chunk, chunk_ids, &at).await?;
             let mut chunk_audits = Vec::with_capacity(chunk.len());
-            for (l, &id) in chunk.iter().zip(chunk_ids) {
-                let (compound, street) = names.get(&l.compound_id).copied().unwrap_or_default();
-                let after = SubsidyLine {
-                    id,
-                    run_id: Some(run_id),
-                    compound_id: l.compound_id,
-                    compound: compound.to_string(),
-                    street: street.to_string(),
-                    company_id: l.company_id,
-                    company: l
-                        .company_id
-                        .and_then(|c| companies.get(&c))
-                        .map(|s| (*s).to_string()),
-                    contract_id: l.contract_id,
-                    kind: l.kind,
-                    policy_id: l.policy_id.clone(),
-                    period: l.period.clone(),
-                    period_start: l.days.map(|d| d.0),
-                    period_end: l.days.map(|d| d.1),
-                    eligible: l.eligible,
-                    amount: l.amount,
-                    retained: l.retained,
-                    approved: None,
-                    payers: l.payers.clone(),
-                    reason_zh: l.reason.as_ref().map(|r| r.0.clone()),
-                    reason_en: l.reason.as_ref().map(|r| r.1.clone()),
-                    explanation_zh: l.explanation.0.clone(),
-                    explanation_en: l.explanation.1.clone(),
-                    status: LineStatus::Draft,
-                    version: 1,
-                    created_at: at.clone(),
-                    updated_at: at.clone(),
-                };
+            for ((l, _), &id) in chunk.iter().zip(chunk_ids) {
+                summary.count(l);
                 chunk_audits.push(NewAudit {
                     action: "insert",
                     entity: SUBSIDY_LINE,
                     entity_id: Some(id),
                     before: None,
-                    after: Some(to_json(&after)?),
+                    after: Some(line_audit(id, run_id, l)?),
                 });
             }
             audit::append(&mut tx, actor, &at, chunk_audits).await?;
@@ -781,7 +828,10 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        self.get_subsidy_run(run_id).await
+        Ok(RunResult {
+            run: self.get_subsidy_run_head(run_id).await?,
+            summary,
+        })
     }
 
     /// Reads, for every planned settlement, the facts it needs: the management mode before
@@ -829,6 +879,15 @@ impl Store {
             }
             plan_no += 1;
         }
+        // Each query walks its table's index in compound order (the plans come in the ledger's
+        // order, by street and name): neighbouring lookups then share the pages read.
+        let by_compound = |r: &Vec<Val>| match r.get(1) {
+            Some(Val::Int(Some(id))) => *id,
+            _ => 0,
+        };
+        mode_rows.sort_by_key(by_compound);
+        period_rows.sort_by_key(by_compound);
+        retained_rows.sort_by_key(by_compound);
         let plans = plan_no as usize;
         let mut facts = Facts {
             modes: vec![None; plans],
@@ -958,6 +1017,19 @@ impl Store {
 
     /// A run with its lines.
     pub async fn get_subsidy_run(&self, id: i64) -> Result<SubsidyRun> {
+        let mut run = self.get_subsidy_run_head(id).await?;
+        run.lines = self
+            .subsidy_lines(&LineFilter {
+                run_id: Some(id),
+                include_superseded: true,
+                ..Default::default()
+            })
+            .await?;
+        Ok(run)
+    }
+
+    /// A run without its lines.
+    pub async fn get_subsidy_run_head(&self, id: i64) -> Result<SubsidyRun> {
         let row = sqlx::query(
             "SELECT r.id, r.region_id, g.name, r.period, r.status, r.created_by, r.created_at \
              FROM subsidy_runs r JOIN regions g ON g.id = r.region_id WHERE r.id = $1",
@@ -970,7 +1042,7 @@ impl Store {
             id,
         })?;
         let mut c = Cols::new(&row);
-        let mut run = SubsidyRun {
+        Ok(SubsidyRun {
             id: c.i64()?,
             region_id: c.i64()?,
             region: c.string()?,
@@ -979,15 +1051,7 @@ impl Store {
             created_by: c.string()?,
             created_at: c.string()?,
             lines: Vec::new(),
-        };
-        run.lines = self
-            .subsidy_lines(&LineFilter {
-                run_id: Some(id),
-                include_superseded: true,
-                ..Default::default()
-            })
-            .await?;
-        Ok(run)
+        })
     }
 
     /// Every run, newest first (without lines).
@@ -1061,7 +1125,7 @@ impl Store {
             q = q.bind(s.code());
         }
         let rows = q.fetch_all(&self.pool).await?;
-        rows.iter().map(line_from_row).collect()
+        lines_from_rows(&rows)
     }
 
     pub async fn get_subsidy_line(&self, id: i64) -> Result<SubsidyLine> {
@@ -1402,7 +1466,7 @@ async fn check_double(conn: &mut AnyConnection, line: &SubsidyLine) -> Result<()
         return Ok(());
     };
     for row in &rows {
-        let other = line_from_row(row)?;
+        let (other, _) = line_from_row(row)?;
         let Some(theirs) = other.period_start.zip(other.period_end) else {
             continue;
         };
@@ -1469,7 +1533,7 @@ enum Step<'a> {
 
 /// The policy periods one contract of one compound settles in a run.
 struct Plan<'a> {
-    sc: &'a crate::StoredCompound,
+    sc: &'a RunCompound,
     k: &'a ContractRecord,
     base: NewLineBase,
     policy_id: String,
@@ -1508,50 +1572,75 @@ struct Facts {
     surveys: HashMap<i64, Vec<(Date, Option<rust_decimal::Decimal>)>>,
 }
 
-/// The contracts serving `compound_ids`, newest first, each listing those of its compounds that
-/// are among them: a few statements per 500 compounds.
-async fn contracts_of(
-    conn: &mut AnyConnection,
-    compound_ids: &[i64],
-) -> Result<Vec<ContractRecord>> {
-    let rows: Vec<Vec<Val>> = compound_ids.iter().map(|id| vec![Val::int(*id)]).collect();
-    let links = over_values(
-        conn,
-        "cid",
-        &rows,
-        "SELECT cc.contract_id, cc.compound_id FROM r CROSS JOIN contract_compounds cc \
-         WHERE cc.compound_id = r.cid",
+/// What a run reads of a compound.
+pub(crate) struct RunCompound {
+    id: i64,
+    street_id: i64,
+    mode: ManagementMode,
+    households: Option<u32>,
+    built_year: Option<i64>,
+    renovation: bool,
+}
+
+/// The compounds (not archived) under a district, street or community, in id order: only the
+/// columns a run reads.
+async fn run_compounds(pool: &sqlx::AnyPool, region_id: i64) -> Result<Vec<RunCompound>> {
+    let rows = sqlx::query(
+        "SELECT c.id, c.street_id, c.mode, c.households, c.built_year, c.renovation \
+         FROM compounds c JOIN regions s ON s.id = c.street_id \
+         LEFT JOIN regions d ON d.id = s.parent_id AND d.level = 'district' \
+         WHERE c.archived = 0 AND (c.street_id = $1 OR c.community_id = $1 \
+         OR s.parent_id = $1 OR d.parent_id = $1) ORDER BY c.id",
     )
+    .bind(region_id)
+    .fetch_all(pool)
     .await?;
-    let mut serves: HashMap<i64, Vec<i64>> = HashMap::new();
-    for row in &links {
+    rows.iter()
+        .map(|row| {
+            let mut c = Cols::new(row);
+            let id = c.i64()?;
+            let street_id = c.i64()?;
+            let code = c.string()?;
+            Ok(RunCompound {
+                id,
+                street_id,
+                mode: ManagementMode::from_code(&code)
+                    .ok_or_else(|| StoreError::Corrupt(format!("管理方式 '{code}'")))?,
+                households: c.opt_u32()?,
+                built_year: c.opt_i64()?,
+                renovation: c.flag()?,
+            })
+        })
+        .collect()
+}
+
+/// The contracts serving the compounds (not archived) under a district, street or community,
+/// newest first, each listing those of its compounds that are under it: one statement.
+async fn contracts_under(conn: &mut AnyConnection, region_id: i64) -> Result<Vec<ContractRecord>> {
+    let rows = dyn_query(format!(
+        "SELECT x.id, {} FROM contract_compounds cc JOIN contracts c ON c.id = cc.contract_id \
+         JOIN companies co ON co.id = c.company_id JOIN compounds x ON x.id = cc.compound_id \
+         JOIN regions s ON s.id = x.street_id \
+         LEFT JOIN regions d ON d.id = s.parent_id AND d.level = 'district' \
+         WHERE x.archived = 0 AND (x.street_id = $1 OR x.community_id = $1 \
+         OR s.parent_id = $1 OR d.parent_id = $1) ORDER BY c.id DESC, x.id",
+        crate::contracts::CONTRACT_COLS
+    ))
+    .bind(region_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out: Vec<ContractRecord> = Vec::new();
+    for row in &rows {
         let mut c = Cols::new(row);
+        let compound_id = c.i64()?;
         let kid = c.i64()?;
-        serves.entry(kid).or_default().push(c.i64()?);
-    }
-    let mut ids: Vec<i64> = serves.keys().copied().collect();
-    ids.sort_unstable();
-    let rows: Vec<Vec<Val>> = ids.iter().map(|id| vec![Val::int(*id)]).collect();
-    let found = over_values(
-        conn,
-        "kid",
-        &rows,
-        &format!(
-            "SELECT {} FROM r CROSS JOIN contracts c JOIN companies co ON co.id = c.company_id \
-             WHERE c.id = r.kid",
-            crate::contracts::CONTRACT_COLS
-        ),
-    )
-    .await?;
-    let mut out: Vec<ContractRecord> = found
-        .iter()
-        .map(crate::contracts::contract_from_row)
-        .collect::<Result<_>>()?;
-    out.sort_by_key(|k| std::cmp::Reverse(k.id));
-    for k in &mut out {
-        if let Some(mut cids) = serves.remove(&k.id) {
-            cids.sort_unstable();
-            k.compound_ids = cids;
+        match out.last_mut() {
+            Some(k) if k.id == kid => k.compound_ids.push(compound_id),
+            _ => {
+                let mut k = crate::contracts::contract_from_row_at(row, 1)?;
+                k.compound_ids.push(compound_id);
+                out.push(k);
+            }
         }
     }
     Ok(out)
@@ -1605,13 +1694,13 @@ async fn reserve_line_ids(conn: &mut AnyConnection, n: usize) -> Result<Vec<i64>
     }
 }
 
-const LINE_INSERT_COLS: usize = 22;
+const LINE_INSERT_COLS: usize = 23;
 
 /// Writes a run's lines with the given ids in one multi-row INSERT.
 async fn insert_lines(
     conn: &mut AnyConnection,
     run_id: i64,
-    lines: &[NewLine],
+    lines: &[(NewLine, Option<std::sync::Arc<str>>)],
     ids: &[i64],
     at: &str,
 ) -> Result<()> {
@@ -1622,11 +1711,11 @@ async fn insert_lines(
         "INSERT INTO subsidy_lines (id, run_id, compound_id, company_id, contract_id, kind, \
          policy_id, period, period_start, period_end, eligible, amount_fen, retained_fen, \
          payers, reason_zh, reason_en, explanation_zh, explanation_en, status, version, \
-         created_at, updated_at) VALUES {}",
+         created_at, updated_at, basis) VALUES {}",
         Ph::for_conn(conn).rows(lines.len(), LINE_INSERT_COLS)
     );
     let mut vals = Vec::with_capacity(lines.len() * LINE_INSERT_COLS);
-    for (l, &id) in lines.iter().zip(ids) {
+    for ((l, basis), &id) in lines.iter().zip(ids) {
         vals.extend([
             Val::int(id),
             Val::int(run_id),
@@ -1650,16 +1739,62 @@ async fn insert_lines(
             Val::int(1),
             Val::text(at),
             Val::text(at),
+            Val::Text(basis.as_deref().map(str::to_string)),
         ]);
     }
     bind_all(dyn_query(sql), vals).execute(&mut *conn).await?;
     Ok(())
 }
 
+/// The audit copy of a line a run wrote: every computed figure, without the explanation text or
+/// its basis, which stay on the line and which the database refuses to change (migration 0010).
+fn line_audit(id: i64, run_id: i64, l: &NewLine) -> Result<String> {
+    #[derive(Serialize)]
+    struct LineAudit<'a> {
+        id: i64,
+        run_id: i64,
+        compound_id: i64,
+        company_id: Option<i64>,
+        contract_id: Option<i64>,
+        kind: &'a str,
+        policy_id: Option<&'a str>,
+        period: &'a str,
+        period_start: Option<Date>,
+        period_end: Option<Date>,
+        eligible: bool,
+        amount: Fen,
+        retained: Fen,
+        payers: &'a [PayerShare],
+        #[serde(skip_serializing_if = "Option::is_none")]
+        reason_zh: Option<&'a str>,
+        status: &'a str,
+        version: i64,
+    }
+    to_json(&LineAudit {
+        id,
+        run_id,
+        compound_id: l.compound_id,
+        company_id: l.company_id,
+        contract_id: l.contract_id,
+        kind: l.kind.code(),
+        policy_id: l.policy_id.as_deref(),
+        period: &l.period,
+        period_start: l.days.map(|d| d.0),
+        period_end: l.days.map(|d| d.1),
+        eligible: l.eligible,
+        amount: l.amount,
+        retained: l.retained,
+        payers: &l.payers,
+        reason_zh: l.reason.as_ref().map(|r| r.0.as_str()),
+        status: LineStatus::Draft.code(),
+        version: 1,
+    })
+}
+
 /// What one contract of one compound settles in a run (none when the run settles none of its
 /// policy periods), or its line already when it cannot be computed.
 fn plan_line<'a>(
-    sc: &'a crate::StoredCompound,
+    sc: &'a RunCompound,
     k: &'a ContractRecord,
     assignments: &[FundingPolicy],
     district_id: Option<i64>,
@@ -1756,270 +1891,114 @@ fn plan_line<'a>(
     })))
 }
 
-/// Policies as evaluated for a settlement, by (policy id, first counted day, final period).
-type PolicyCache = HashMap<(String, Date, bool), Policy>;
+/// A planned settlement's basis: the facts read in bulk, as the calculator takes them.
+fn basis_of(plan: &Plan<'_>, facts: &Facts) -> Basis {
+    let (sc, k) = (plan.sc, plan.k);
+    let mode = facts
+        .modes
+        .get(plan.plan_no)
+        .copied()
+        .flatten()
+        .unwrap_or(sc.mode);
+    let no_surveys = Vec::new();
+    let surveys = facts.surveys.get(&sc.id).unwrap_or(&no_surveys);
+    let periods = plan
+        .selected
+        .iter()
+        .enumerate()
+        .map(|(j, (idx, ps, pe))| {
+            let last_day = pe.yesterday().unwrap_or(*pe);
+            let a = facts
+                .assessments
+                .get(plan.slot0 + j)
+                .and_then(Option::as_ref);
+            // Satisfaction: the latest closed, valid survey whose period ends in this one.
+            let mut satisfaction = None;
+            let mut best: Option<Date> = None;
+            for (end, rate) in surveys {
+                if *end < *ps || *end > last_day || best.is_some_and(|b| b > *end) {
+                    continue;
+                }
+                if rate.is_some() {
+                    satisfaction = *rate;
+                    best = Some(*end);
+                }
+            }
+            let fees = facts.fees.get(plan.slot0 + j).copied();
+            BasisPeriod {
+                n: *idx,
+                assessment: a.map(|a| a.id),
+                score: a.map(|a| a.score),
+                grade: a.and_then(|a| a.grade_code.clone()),
+                passed: a.and_then(|a| a.passed),
+                satisfaction,
+                billed: fees.map_or(0, |f| f.billed.0),
+                collected: fees.map_or(0, |f| f.collected.0),
+                months: fees.map_or(0, |f| f.months),
+            }
+        })
+        .collect();
+    Basis {
+        v: 1,
+        mode: mode.code().to_string(),
+        area: k.served_area.to_decimal(),
+        households: sc.households,
+        built_year: sc.built_year.and_then(|y| i16::try_from(y).ok()),
+        renovation: sc.renovation,
+        signed: k.signed_on,
+        entry: k.entry_on,
+        term: (plan.term_start, plan.term_last),
+        fee: k.fees.multi.or(k.fees.high).map(Fen::to_yuan),
+        ended: plan
+            .days
+            .1
+            .min(plan.service_end.yesterday().unwrap_or(plan.service_end)),
+        from: plan.counted_from.max(plan.first.1),
+        last: plan.is_final,
+        days: plan.days,
+        periods,
+        held: if plan.is_final {
+            facts
+                .retained
+                .get(plan.plan_no)
+                .copied()
+                .unwrap_or(Fen::ZERO)
+                .0
+        } else {
+            0
+        },
+    }
+}
 
-/// The lines of a planned settlement, from the facts read in bulk.
+/// The lines of a planned settlement, from the facts read in bulk, without their explanations
+/// (each line that would have one carries its basis instead).
 fn finish_line(
     plan: &Plan<'_>,
     policies: &HashMap<String, Policy>,
     facts: &Facts,
     cache: &mut PolicyCache,
-) -> Result<Vec<NewLine>> {
-    let Plan {
-        sc,
-        k,
-        base,
-        policy_id,
-        term_start,
-        term_last,
-        service_end,
-        counted_from,
-        selected,
-        first,
-        days,
-        is_final,
-        plan_no,
-        slot0,
-    } = plan;
-    let (sc, k, base) = (*sc, *k, base.clone());
-    let (term_start, term_last, service_end, counted_from) =
-        (*term_start, *term_last, *service_end, *counted_from);
-    let (first, days, is_final) = (*first, *days, *is_final);
+) -> Result<Vec<(NewLine, Option<std::sync::Arc<str>>)>> {
     let policy = policies
-        .get(policy_id)
-        .ok_or_else(|| StoreError::Corrupt(format!("政策 {policy_id}")))?;
-
-    // The facts.
-    let mode = facts
-        .modes
-        .get(*plan_no)
-        .copied()
-        .flatten()
-        .unwrap_or(sc.compound.mode);
-    let no_surveys = Vec::new();
-    let surveys = facts.surveys.get(&sc.id).unwrap_or(&no_surveys);
-    let mut results = Vec::new();
-    for (j, (idx, ps, pe)) in selected.iter().enumerate() {
-        let last_day = pe.yesterday().unwrap_or(*pe);
-        let a = facts.assessments.get(slot0 + j).and_then(Option::as_ref);
-        // Satisfaction: the latest closed, valid survey whose period ends in this one.
-        let mut satisfaction = None;
-        let mut best: Option<Date> = None;
-        for (end, rate) in surveys {
-            if *end < *ps || *end > last_day || best.is_some_and(|b| b > *end) {
-                continue;
-            }
-            if rate.is_some() {
-                satisfaction = *rate;
-                best = Some(*end);
-            }
-        }
-        let fees = facts.fees.get(slot0 + j).copied().unwrap_or(Collection {
-            billed: Fen::ZERO,
-            collected: Fen::ZERO,
-            months: 0,
-        });
-        let billed = fees.billed;
-        results.push(PeriodResult {
-            period: *idx,
-            score: a.map(|a| a.score),
-            grade: a.and_then(|a| a.grade_code.as_deref().and_then(Grade::parse)),
-            evaluation_passed: a.and_then(|a| a.passed),
-            satisfaction,
-            collection_rate: fees.rate().ok(),
-            fees_total: (billed > Fen::ZERO).then(|| billed.to_yuan()),
-        });
-    }
-    let fee = k.fees.multi.or(k.fees.high).map(Fen::to_yuan);
-    let input = Input {
-        compound: anju_policy::CompoundFacts {
-            area_m2: Some(k.served_area.to_decimal()),
-            households: sc.compound.households,
-            built_year: sc.compound.built_year.and_then(|y| i16::try_from(y).ok()),
-            built: None,
-            status: Some(status_of(mode)),
-            in_renovation: Some(sc.compound.renovation),
-        },
-        contract: anju_policy::ContractFacts {
-            signed: Some(k.signed_on),
-            entry: k.entry_on,
-            term_years: None,
-            term_start: Some(term_start),
-            term_end: Some(term_last),
-            fee_per_m2_month: fee,
-            ended: Some(days.1.min(service_end.yesterday().unwrap_or(service_end))),
-        },
-        results: &results,
-    };
-    // Only the settled periods count: start counting at the first of them; before the
-    // policy's last period the retention is not settled here (its condition is neutral).
-    // The policy as evaluated here, cloned once per (policy, first counted day, final or not).
-    let key = (policy_id.clone(), counted_from.max(first.1), is_final);
-    if !cache.contains_key(&key) {
-        let mut p = policy.clone();
-        p.effective_from = Some(key.1);
-        if !is_final && let Some(ret) = p.retention.as_mut() {
-            ret.condition = anju_policy::policy::Requirement {
-                input: anju_policy::policy::ResultInput::Score,
-                test: anju_policy::policy::Test::Range(
-                    anju_policy::interval::RawInterval::parse("[0, +inf)")
-                        .and_then(|r| r.numeric())
-                        .map_err(StoreError::Corrupt)?,
-                ),
-                grades: Vec::new(),
+        .get(&plan.policy_id)
+        .ok_or_else(|| StoreError::Corrupt(format!("政策 {}", plan.policy_id)))?;
+    let basis = basis_of(plan, facts);
+    let lines = settle::settle(&plan.base, &basis, policy, cache, false)?;
+    let json: Option<std::sync::Arc<str>> = lines
+        .iter()
+        .any(|l| l.explanation.0.is_empty())
+        .then(|| basis.to_json().map(std::sync::Arc::from))
+        .transpose()?;
+    Ok(lines
+        .into_iter()
+        .map(|l| {
+            let b = if l.explanation.0.is_empty() {
+                json.clone()
+            } else {
+                None
             };
-        }
-        cache.insert(key.clone(), p);
-    }
-    let p = cache
-        .get(&key)
-        .ok_or_else(|| StoreError::Corrupt(format!("政策 {policy_id}")))?;
-    let mut outcome = match anju_policy::evaluate(p, &input) {
-        Ok(o) => o,
-        Err(e) => {
-            return Ok(vec![ineligible(
-                base,
-                Some(days),
-                missing_reason(&e, Lang::Zh),
-                missing_reason(&e, Lang::En),
-                None,
-            )]);
-        }
-    };
-    if !is_final {
-        outcome.release = None;
-        for po in &mut outcome.periods {
-            po.released = Fen::ZERO;
-            po.payable = po.payable_now;
-            po.by_payer = anju_policy::eval::split(po.payable, &p.weights);
-        }
-    }
-    let explain = |lang: Lang, o: &anju_policy::Outcome| -> String {
-        let mut v = anju_policy::explain::eligibility_lines(p, o, lang);
-        for po in o.periods.iter().filter(|po| po.served.is_some()) {
-            v.extend(anju_policy::explain::period_lines(p, o, po, lang));
-        }
-        join_lines(&v)
-    };
-    if !outcome.eligible {
-        let zh = explain(Lang::Zh, &outcome);
-        let en = explain(Lang::En, &outcome);
-        return Ok(vec![ineligible(
-            base,
-            Some(days),
-            "不符合补贴条件（见说明）".into(),
-            "not eligible (see the explanation)".into(),
-            Some((zh, en)),
-        )]);
-    }
-    let served: Vec<_> = outcome
-        .periods
-        .iter()
-        .filter(|po| po.served.is_some())
-        .collect();
-    let amount: Fen = served.iter().map(|po| po.payable_now).sum();
-    let retained: Fen = served.iter().map(|po| po.retained).sum();
-    let gate_failed: Vec<u32> = served
-        .iter()
-        .filter(|po| !po.gate_passed)
-        .map(|po| po.index)
-        .collect();
-    let reason = (!gate_failed.is_empty()).then(|| {
-        (
-            format!("考核未达到付款条件（第 {gate_failed:?} 期），本期不予支付"),
-            format!("the assessment gate was not met (period {gate_failed:?}): nothing paid"),
-        )
-    });
-    let zh = explain(Lang::Zh, &outcome);
-    let en = explain(Lang::En, &outcome);
-    let mut out = vec![NewLine {
-        compound_id: base.compound_id,
-        company_id: base.company_id,
-        contract_id: base.contract_id,
-        kind: LineKind::Subsidy,
-        policy_id: base.policy_id.clone(),
-        period: base.period.clone(),
-        days: Some(days),
-        eligible: amount > Fen::ZERO || gate_failed.is_empty(),
-        amount,
-        retained,
-        payers: payer_shares(p, amount),
-        reason,
-        explanation: (zh, en),
-    }];
-    // The retention release, with the last period.
-    if is_final && let Some(rel) = outcome.release {
-        let earlier = facts.retained.get(*plan_no).copied().unwrap_or(Fen::ZERO);
-        let held = earlier + retained;
-        let passed = rel.check.passed;
-        let released = if passed { held } else { Fen::ZERO };
-        let observed = match rel.check.observed {
-            anju_policy::eval::ReqValue::Number(d) => anju_core::fees::percent_text(d),
-            anju_policy::eval::ReqValue::Grade(g) => g.zh().to_string(),
-            anju_policy::eval::ReqValue::Bool(b) => b.to_string(),
-        };
-        let cond = policy
-            .file
-            .retention
-            .as_ref()
-            .map(|r| (r.condition.text.clone(), r.condition.text_en.clone()))
-            .unwrap_or_default();
-        let head_zh = format!(
-            "预留金合计 {} 元 = 本行以前各期预留 {} 元 + 本期预留 {} 元；第 {} 期 {} {}：{}",
-            held.plain(),
-            earlier.plain(),
-            retained.plain(),
-            rel.period,
-            observed,
-            if passed { "满足" } else { "不满足" },
-            cond.0
-        );
-        let head_en = format!(
-            "Retention held {} = earlier lines {} + this period {}; period {} is {}: {} '{}'",
-            held.plain(),
-            earlier.plain(),
-            retained.plain(),
-            rel.period,
-            observed,
-            if passed { "meets" } else { "does not meet" },
-            cond.1
-        );
-        let tail_zh = if passed {
-            format!("→ 释放 {} 元", released.plain())
-        } else {
-            "→ 不再支付预留部分".to_string()
-        };
-        let tail_en = if passed {
-            format!("→ {} released", released.plain())
-        } else {
-            "→ the retention is not paid".to_string()
-        };
-        out.push(NewLine {
-            compound_id: base.compound_id,
-            company_id: base.company_id,
-            contract_id: base.contract_id,
-            kind: LineKind::RetentionRelease,
-            policy_id: base.policy_id.clone(),
-            period: base.period.clone(),
-            days: Some(days),
-            eligible: passed,
-            amount: released,
-            retained: Fen::ZERO,
-            payers: payer_shares(p, released),
-            reason: (!passed).then(|| {
-                (
-                    format!("{}：实际 {observed}，预留部分不予支付", cond.0),
-                    format!("{}: observed {observed}, retention withheld", cond.1),
-                )
-            }),
-            explanation: (
-                format!("{head_zh} {tail_zh}"),
-                format!("{head_en} {tail_en}"),
-            ),
-        });
-    }
-    Ok(out)
+            (l, b)
+        })
+        .collect())
 }
 
 /// What [`Store::bench_seed_funding`] wrote.

@@ -478,7 +478,7 @@ async fn start_run(
             .run_subsidies(&viewer.actor(), region.id, period)
             .await
         {
-            Ok(run) => Ok(Ok(run.id)),
+            Ok(done) => Ok(Ok(done.run.id)),
             Err(e) if e.is_user_error() && !matches!(e, StoreError::Forbidden(_)) => {
                 Ok(Err(e.message(l)))
             }

@@ -165,10 +165,18 @@ async fn street_id(s: &Store) -> i64 {
 
 async fn run(s: &Store, period: &str) -> Vec<SubsidyLine> {
     let sid = street_id(s).await;
-    s.run_subsidies(&officer(), sid, RunPeriod::parse(period).unwrap())
+    let done = s
+        .run_subsidies(&officer(), sid, RunPeriod::parse(period).unwrap())
         .await
-        .unwrap()
-        .lines
+        .unwrap();
+    let run = s.get_subsidy_run(done.run.id).await.unwrap();
+    // The summary adds up what the run wrote.
+    assert_eq!(done.summary.lines, run.lines.len());
+    assert_eq!(
+        done.summary.amount,
+        run.lines.iter().map(|l| l.amount).sum::<anju_core::Fen>()
+    );
+    run.lines
 }
 
 async fn walk(s: &Store, line: &SubsidyLine, actions: &[Action]) -> SubsidyLine {
@@ -550,9 +558,79 @@ async fn retention_released_at_80_and_withheld_at_79_9(db: TestDb) {
         .await
         .is_err()
     );
+    // The last year's subsidy line explains what it pays now (17,280.00), not the release,
+    // which is its own line: 90 % of 19,200.00 with the 10 % retention of 1,920.00.
+    let sa = of(a, LineKind::Subsidy);
+    assert!(
+        sa.explanation_zh.contains("本期支付 17,280.00 元"),
+        "{}",
+        sa.explanation_zh
+    );
+    assert!(
+        !sa.explanation_zh.contains("释放预留"),
+        "{}",
+        sa.explanation_zh
+    );
+    assert!(
+        sa.explanation_en
+            .contains("Paid at this settlement 17,280.00"),
+        "{}",
+        sa.explanation_en
+    );
+    // The release line names the input in words and the rate as read.
+    assert!(
+        ra.explanation_zh.contains("物业费收缴率 80.00 %"),
+        "{}",
+        ra.explanation_zh
+    );
+    // The same explanation when the line is read alone.
+    let again = s.get_subsidy_line(ra.id).await.unwrap();
+    assert_eq!(again.explanation_zh, ra.explanation_zh);
+    assert_eq!(again.explanation_en, ra.explanation_en);
+    // The audit copy of a computed line holds its figures, not the explanation text.
+    let audit = s
+        .audit_entries(&AuditFilter {
+            entity: Some("subsidy_line".into()),
+            entity_id: Some(ra.id),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let inserted = audit.iter().find(|e| e.action == "insert").unwrap();
+    let after = inserted.after.as_ref().unwrap();
+    assert_eq!(after["amount"], 864_000, "{after}");
+    assert!(after.get("explanation_zh").is_none(), "{after}");
+    assert!(after.get("basis").is_none(), "{after}");
     // The release walks the path as its own line.
     let r = walk(s, &ra, &[Action::Apply]).await;
     assert_eq!(r.status, LineStatus::Applied);
+}
+
+both!(a_computed_line_cannot_be_changed_in_the_database);
+async fn a_computed_line_cannot_be_changed_in_the_database(db: TestDb) {
+    let s = &db.store;
+    let id = contracted(s, "测算结果不可改小区", 4, Term::years(10)).await;
+    let sid = street_id(s).await;
+    s.set_funding_policy(&officer(), sid, "liaocheng-2021", date(2021, 11, 15))
+        .await
+        .unwrap();
+    assessed(s, id, "2023H1").await;
+    let lines = run(s, "cy1").await;
+    let l = lines.iter().find(|l| l.compound_id == id).unwrap();
+    // Neither the amount, nor the basis its explanation is rendered from, can be rewritten
+    // behind the money's path; the status still moves.
+    for sql in [
+        "UPDATE subsidy_lines SET amount_fen = amount_fen + 100 WHERE id = $1",
+        "UPDATE subsidy_lines SET basis = '{}' WHERE id = $1",
+        "UPDATE subsidy_lines SET explanation_zh = '改过' WHERE id = $1",
+    ] {
+        let r = sqlx::query(sql).bind(l.id).execute(s.pool()).await;
+        assert!(r.is_err(), "{sql} was accepted");
+    }
+    let walked = walk(s, l, &[Action::Apply]).await;
+    assert_eq!(walked.status, LineStatus::Applied);
+    assert_eq!(walked.amount, l.amount);
+    assert_eq!(walked.explanation_zh, l.explanation_zh);
 }
 
 both!(yantai_city_and_district_split_adds_up_to_the_fen);

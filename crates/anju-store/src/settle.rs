@@ -1,0 +1,420 @@
+//! One settlement of a subsidy run — what one contract of one compound is paid for the policy
+//! periods a run settles — computed from its [`Basis`]: the facts the run read (the
+//! calculator's input, the first counted day, whether the policy's last period is settled, the
+//! retention held before).
+//!
+//! A run computes the amounts without their explanations and stores the basis with each line
+//! (compact JSON, a few hundred bytes instead of ~2 KB of zh/en text per line and again in its
+//! audit copy); reading a line renders its explanation from the basis with the same function,
+//! so the text shown is always the one that produced the amount. The database refuses any change
+//! to a line's computed columns or basis (migration 0010), and a rendering that would give
+//! another amount than the one stored (a shipped policy file changed since the run) says so
+//! under the explanation instead of hiding it.
+
+use crate::subsidies::{
+    NewLine, NewLineBase, ineligible, join_lines, missing_reason, payer_shares, status_of,
+};
+use crate::{Result, StoreError};
+use anju_core::fees::Collection;
+use anju_core::funding::LineKind;
+use anju_core::{Fen, Lang, ManagementMode};
+use anju_policy::{Grade, Input, PeriodResult, Policy};
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// The facts one settlement was computed from, as stored with its lines (`subsidy_lines.basis`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Basis {
+    /// Format version.
+    pub v: u8,
+    /// The management mode on the day before signing (its status: 弃管, 自管 …).
+    pub mode: String,
+    /// Served area (㎡), from the contract.
+    pub area: Decimal,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub households: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub built_year: Option<i16>,
+    pub renovation: bool,
+    pub signed: Date,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry: Option<Date>,
+    /// The contract term: first and last day.
+    pub term: (Date, Date),
+    /// Fee per ㎡ and month (多层, else 高层).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fee: Option<Decimal>,
+    /// The last day of service counted in this settlement.
+    pub ended: Date,
+    /// The first day counted (the settled periods only, and not before the policy applies).
+    pub from: Date,
+    /// Whether the policy's last period is settled (the retention is settled with it).
+    pub last: bool,
+    /// The days paid for.
+    pub days: (Date, Date),
+    pub periods: Vec<BasisPeriod>,
+    /// Retention held on this contract's earlier lines, in fen (when `last`).
+    #[serde(default)]
+    pub held: i64,
+}
+
+/// One settled policy period's results.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct BasisPeriod {
+    pub n: u32,
+    /// The final assessment's id, score, grade and pass, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assessment: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grade: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passed: Option<bool>,
+    /// The latest closed, valid survey's satisfaction (0–1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub satisfaction: Option<Decimal>,
+    /// Fees billed and collected over the period's months, in fen, and how many months.
+    pub billed: i64,
+    pub collected: i64,
+    pub months: u32,
+}
+
+impl Basis {
+    pub fn to_json(&self) -> Result<String> {
+        serde_json::to_string(self).map_err(|e| StoreError::Corrupt(format!("补贴依据：{e}")))
+    }
+
+    pub fn from_json(s: &str) -> Result<Basis> {
+        serde_json::from_str(s).map_err(|e| StoreError::Corrupt(format!("补贴依据无法读取：{e}")))
+    }
+}
+
+/// Policies as evaluated for a settlement, by (policy id, first counted day, last period).
+pub(crate) type PolicyCache = HashMap<(String, Date, bool), Policy>;
+
+/// The policy as this settlement evaluates it: counted from `from`; before the policy's last
+/// period the retention is not settled here (its condition is neutral).
+fn policy_for_settlement<'c>(
+    policy: &Policy,
+    policy_id: &str,
+    from: Date,
+    last: bool,
+    cache: &'c mut PolicyCache,
+) -> Result<&'c Policy> {
+    let key = (policy_id.to_string(), from, last);
+    if !cache.contains_key(&key) {
+        let mut p = policy.clone();
+        p.effective_from = Some(from);
+        if !last && let Some(ret) = p.retention.as_mut() {
+            ret.condition = anju_policy::policy::Requirement {
+                input: anju_policy::policy::ResultInput::Score,
+                test: anju_policy::policy::Test::Range(
+                    anju_policy::interval::RawInterval::parse("[0, +inf)")
+                        .and_then(|r| r.numeric())
+                        .map_err(StoreError::Corrupt)?,
+                ),
+                grades: Vec::new(),
+            };
+        }
+        cache.insert(key.clone(), p);
+    }
+    cache
+        .get(&key)
+        .ok_or_else(|| StoreError::Corrupt(format!("政策 {policy_id}")))
+}
+
+/// The lines of one settlement (a subsidy line, and with the last period a retention release),
+/// with their explanations when `explain`, else with empty ones (the run stores the basis and
+/// the explanation is rendered when read).
+pub(crate) fn settle(
+    base: &NewLineBase,
+    b: &Basis,
+    policy: &Policy,
+    cache: &mut PolicyCache,
+    explain: bool,
+) -> Result<Vec<NewLine>> {
+    let policy_id = base.policy_id.as_deref().unwrap_or_default();
+    let mode = ManagementMode::from_code(&b.mode)
+        .ok_or_else(|| StoreError::Corrupt(format!("管理方式 '{}'", b.mode)))?;
+    let results: Vec<PeriodResult> = b
+        .periods
+        .iter()
+        .map(|r| {
+            let fees = Collection {
+                billed: Fen(r.billed),
+                collected: Fen(r.collected),
+                months: r.months,
+            };
+            PeriodResult {
+                period: r.n,
+                score: r.score,
+                grade: r.grade.as_deref().and_then(Grade::parse),
+                evaluation_passed: r.passed,
+                satisfaction: r.satisfaction,
+                collection_rate: fees.rate().ok(),
+                fees_total: (fees.billed > Fen::ZERO).then(|| fees.billed.to_yuan()),
+            }
+        })
+        .collect();
+    let input = Input {
+        compound: anju_policy::CompoundFacts {
+            area_m2: Some(b.area),
+            households: b.households,
+            built_year: b.built_year,
+            built: None,
+            status: Some(status_of(mode)),
+            in_renovation: Some(b.renovation),
+        },
+        contract: anju_policy::ContractFacts {
+            signed: Some(b.signed),
+            entry: b.entry,
+            term_years: None,
+            term_start: Some(b.term.0),
+            term_end: Some(b.term.1),
+            fee_per_m2_month: b.fee,
+            ended: Some(b.ended),
+        },
+        results: &results,
+    };
+    let p = policy_for_settlement(policy, policy_id, b.from, b.last, cache)?;
+    let mut outcome = match anju_policy::evaluate(p, &input) {
+        Ok(o) => o,
+        Err(e) => {
+            return Ok(vec![ineligible(
+                base.clone(),
+                Some(b.days),
+                missing_reason(&e, Lang::Zh),
+                missing_reason(&e, Lang::En),
+                None,
+            )]);
+        }
+    };
+    // The release (with the last period) is a line of its own: the subsidy line pays, and
+    // explains, only what is payable now.
+    let release = outcome.release.take();
+    for po in &mut outcome.periods {
+        po.released = Fen::ZERO;
+        po.payable = po.payable_now;
+        po.by_payer = anju_policy::eval::split(po.payable, &p.weights);
+    }
+    let texts = |o: &anju_policy::Outcome| -> (String, String) {
+        if !explain {
+            return (String::new(), String::new());
+        }
+        let one = |lang: Lang| {
+            let mut v = anju_policy::explain::eligibility_lines(p, o, lang);
+            for po in o.periods.iter().filter(|po| po.served.is_some()) {
+                v.extend(anju_policy::explain::period_lines(p, o, po, lang));
+            }
+            join_lines(&v)
+        };
+        (one(Lang::Zh), one(Lang::En))
+    };
+    if !outcome.eligible {
+        let mut line = ineligible(
+            base.clone(),
+            Some(b.days),
+            "不符合补贴条件（见说明）".into(),
+            "not eligible (see the explanation)".into(),
+            None,
+        );
+        line.explanation = texts(&outcome);
+        return Ok(vec![line]);
+    }
+    let served: Vec<_> = outcome
+        .periods
+        .iter()
+        .filter(|po| po.served.is_some())
+        .collect();
+    let amount: Fen = served.iter().map(|po| po.payable_now).sum();
+    let retained: Fen = served.iter().map(|po| po.retained).sum();
+    let gate_failed: Vec<u32> = served
+        .iter()
+        .filter(|po| !po.gate_passed)
+        .map(|po| po.index)
+        .collect();
+    let reason = (!gate_failed.is_empty()).then(|| {
+        (
+            format!("考核未达到付款条件（第 {gate_failed:?} 期），本期不予支付"),
+            format!("the assessment gate was not met (period {gate_failed:?}): nothing paid"),
+        )
+    });
+    let mut out = vec![NewLine {
+        compound_id: base.compound_id,
+        company_id: base.company_id,
+        contract_id: base.contract_id,
+        kind: LineKind::Subsidy,
+        policy_id: base.policy_id.clone(),
+        period: base.period.clone(),
+        days: Some(b.days),
+        eligible: amount > Fen::ZERO || gate_failed.is_empty(),
+        amount,
+        retained,
+        payers: payer_shares(p, amount),
+        reason,
+        explanation: texts(&outcome),
+    }];
+    if b.last
+        && let Some(rel) = release
+    {
+        out.push(release_line(base, b, policy, &rel, retained, explain));
+    }
+    Ok(out)
+}
+
+/// The retention release settled with the policy's last period: what this contract's lines held
+/// back, paid if the policy's condition holds on the last period's results, else nothing.
+fn release_line(
+    base: &NewLineBase,
+    b: &Basis,
+    policy: &Policy,
+    rel: &anju_policy::eval::ReleaseOutcome,
+    retained: Fen,
+    explain: bool,
+) -> NewLine {
+    let earlier = Fen(b.held);
+    let held = earlier + retained;
+    let passed = rel.check.passed;
+    let released = if passed { held } else { Fen::ZERO };
+    let observed = |lang: Lang| match rel.check.observed {
+        anju_policy::eval::ReqValue::Number(d) => anju_policy::explain::pct_observed(d, lang),
+        anju_policy::eval::ReqValue::Grade(g) => lang.pick(g.zh(), g.en()).to_string(),
+        anju_policy::eval::ReqValue::Bool(b) => lang
+            .pick(if b { "是" } else { "否" }, if b { "yes" } else { "no" })
+            .to_string(),
+    };
+    let (cond_zh, cond_en, input) = policy
+        .file
+        .retention
+        .as_ref()
+        .map(|r| {
+            (
+                r.condition.text.clone(),
+                r.condition.text_en.clone(),
+                r.condition.input.clone(),
+            )
+        })
+        .unwrap_or_default();
+    let explanation = if explain {
+        let head_zh = format!(
+            "预留金合计 {} 元 = 本行以前各期预留 {} 元 + 本期预留 {} 元；第 {} 期{} {}，{}「{}」",
+            held.plain(),
+            earlier.plain(),
+            retained.plain(),
+            rel.period,
+            anju_policy::explain::input_label(&input, Lang::Zh),
+            observed(Lang::Zh),
+            if passed { "满足" } else { "不满足" },
+            cond_zh
+        );
+        let head_en = format!(
+            "Retention held {} = earlier lines {} + this period {}; period {} {} is {}: {} '{}'",
+            held.plain(),
+            earlier.plain(),
+            retained.plain(),
+            rel.period,
+            anju_policy::explain::input_label(&input, Lang::En),
+            observed(Lang::En),
+            if passed { "meets" } else { "does not meet" },
+            cond_en
+        );
+        let tail_zh = if passed {
+            format!("→ 释放 {} 元", released.plain())
+        } else {
+            "→ 不再支付预留部分".to_string()
+        };
+        let tail_en = if passed {
+            format!("→ {} released", released.plain())
+        } else {
+            "→ the retention is not paid".to_string()
+        };
+        (
+            format!("{head_zh} {tail_zh}"),
+            format!("{head_en} {tail_en}"),
+        )
+    } else {
+        (String::new(), String::new())
+    };
+    NewLine {
+        compound_id: base.compound_id,
+        company_id: base.company_id,
+        contract_id: base.contract_id,
+        kind: LineKind::RetentionRelease,
+        policy_id: base.policy_id.clone(),
+        period: base.period.clone(),
+        days: Some(b.days),
+        eligible: passed,
+        amount: released,
+        retained: Fen::ZERO,
+        payers: payer_shares(policy, released),
+        reason: (!passed).then(|| {
+            (
+                format!("{}：实际 {}，预留部分不予支付", cond_zh, observed(Lang::Zh)),
+                format!(
+                    "{}: observed {}, retention withheld",
+                    cond_en,
+                    observed(Lang::En)
+                ),
+            )
+        }),
+        explanation,
+    }
+}
+
+/// What a stored line needs to render its explanation: its base, kind, amount and basis.
+pub(crate) struct Rendering<'a> {
+    pub base: NewLineBase,
+    pub kind: LineKind,
+    pub amount: Fen,
+    pub basis: &'a str,
+}
+
+/// The explanation of a stored line (zh, en), rendered from its basis; when the rendering gives
+/// another amount than the stored one, a last line says so (the stored amount stands).
+pub(crate) fn render(
+    r: &Rendering<'_>,
+    policies: &mut HashMap<String, Policy>,
+    cache: &mut PolicyCache,
+) -> Result<(String, String)> {
+    let b = Basis::from_json(r.basis)?;
+    let policy_id = r.base.policy_id.clone().unwrap_or_default();
+    if !policies.contains_key(&policy_id) {
+        let src = anju_policy::shipped(&policy_id)
+            .ok_or_else(|| StoreError::Corrupt(format!("政策 {policy_id}")))?;
+        let loaded = anju_policy::load(src).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        policies.insert(policy_id.clone(), loaded);
+    }
+    let policy = policies
+        .get(&policy_id)
+        .ok_or_else(|| StoreError::Corrupt(format!("政策 {policy_id}")))?;
+    let lines = settle(&r.base, &b, policy, cache, true)?;
+    let Some(line) = lines.into_iter().find(|l| l.kind == r.kind) else {
+        return Ok((
+            format!(
+                "（按现行政策文件 {policy_id} 重算已不产生此行；记录金额 {} 元）",
+                r.amount.plain()
+            ),
+            format!(
+                "(the current policy file {policy_id} no longer gives this line; stored amount {})",
+                r.amount.plain()
+            ),
+        ));
+    };
+    let (mut zh, mut en) = line.explanation;
+    if line.amount != r.amount {
+        zh.push_str(&format!(
+            "\n注意：按现行政策文件 {policy_id} 重算为 {} 元，与测算时记录的 {} 元不符；以记录金额为准，请核对政策文件是否已更改",
+            line.amount.plain(),
+            r.amount.plain()
+        ));
+        en.push_str(&format!(
+            "\nNote: the current policy file {policy_id} gives {}, not the {} recorded by the run; the recorded amount stands — check whether the policy file changed",
+            line.amount.plain(),
+            r.amount.plain()
+        ));
+    }
+    Ok((zh, en))
+}
