@@ -70,28 +70,19 @@ impl Coverage {
         self.compounds += g.compounds;
         self.households += g.households;
         self.area += g.area;
-        if g.with_body {
-            self.with_committee += g.compounds;
-        }
+        self.with_committee += g.with_body;
         match g.mode.group() {
             ModeGroup::Company => {
                 self.with_company += g.compounds;
-                if g.with_body {
-                    self.with_company_with_committee += g.compounds;
-                }
+                self.with_company_with_committee += g.with_body;
             }
             ModeGroup::Basic => self.basic += g.compounds,
             ModeGroup::Unmanaged => {
                 self.unmanaged += g.compounds;
                 self.unmanaged_households += g.households;
-                if g.with_body {
-                    self.unmanaged_with_committee += g.compounds;
-                }
-                if g.small {
-                    self.unmanaged_under_30_households += g.compounds;
-                } else {
-                    self.unmanaged_30_plus_households += g.compounds;
-                }
+                self.unmanaged_with_committee += g.with_body;
+                self.unmanaged_under_30_households += g.small;
+                self.unmanaged_30_plus_households += g.compounds - g.small;
                 self.needs_unmanaged.add(&g.needs);
             }
         }
@@ -162,18 +153,19 @@ pub struct CoverageReport {
 /// Community name used for compounds whose community is not recorded.
 pub const NO_COMMUNITY: &str = "（未填社区）";
 
-/// Compounds alike in everything the figures tell apart, summed: the input of
-/// [`coverage_of_groups`], so that a database can do the summing (GROUP BY) and hand over a few
-/// hundred rows instead of every compound. One compound is a group of one ([`CoverageGroup::of`]).
+/// Compounds of one street, community and mode, summed: the input of [`coverage_of_groups`],
+/// so that a database can do the summing (GROUP BY) and hand over a few thousand rows instead of
+/// every compound. One compound is a group of one ([`CoverageGroup::of`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CoverageGroup {
     pub street: String,
     pub community: Option<String>,
     pub mode: ManagementMode,
-    /// 有业主组织
-    pub with_body: bool,
-    /// Fewer than [`SMALL_COMPOUND_HOUSEHOLDS`] households (none recorded counts as 0).
-    pub small: bool,
+    /// How many of them have an owners' body (有业主组织).
+    pub with_body: u64,
+    /// How many of them have fewer than [`SMALL_COMPOUND_HOUSEHOLDS`] households (none recorded
+    /// counts as 0).
+    pub small: u64,
     pub compounds: u64,
     pub households: u64,
     pub area: Area,
@@ -187,8 +179,8 @@ impl CoverageGroup {
             street: c.street.clone(),
             community: c.community.clone(),
             mode: c.mode,
-            with_body: c.owners_body.exists(),
-            small: c.households.unwrap_or(0) < SMALL_COMPOUND_HOUSEHOLDS,
+            with_body: u64::from(c.owners_body.exists()),
+            small: u64::from(c.households.unwrap_or(0) < SMALL_COMPOUND_HOUSEHOLDS),
             compounds: 1,
             households: u64::from(c.households.unwrap_or(0)),
             area: c.area.unwrap_or_default(),
@@ -317,12 +309,14 @@ mod tests {
         rows[0].needs.set(InfraKind::ALL[0], 3);
         rows[1].needs.set(InfraKind::ALL[0], 2);
         let one_each = coverage(&rows);
-        // a+b differ only by community, d+e are alike: three groups and two singles.
+        // a+b differ only by community; d+e (one small, one not) share a group.
         let mut de = CoverageGroup::of(&rows[3]);
         let e = CoverageGroup::of(&rows[4]);
         de.compounds += e.compounds;
         de.households += e.households;
         de.area += e.area;
+        de.with_body += e.with_body;
+        de.small += e.small;
         let groups = vec![
             de,
             CoverageGroup::of(&rows[2]),

@@ -881,7 +881,7 @@ impl Store {
     }
 
     /// The coverage figures of what the filter selects, summed by the database (GROUP BY
-    /// street × community × mode × owners' body × household band), with the counts that page
+    /// street × community × mode), with the counts that page
     /// the region order. `with_needs` sums the infrastructure needs too (the JSON figures; the
     /// page shows none, and without them the index `compounds_figures` answers alone).
     pub async fn ledger_figures(
@@ -898,13 +898,14 @@ impl Store {
         } else {
             String::new()
         };
+        // Grouped in the order of the index compounds_figures, so SQLite streams the groups.
         let sql = format!(
-            "SELECT c.street_id, c.community_id, c.mode, \
-             CASE WHEN c.owners_body <> 'none' THEN 1 ELSE 0 END, \
-             CASE WHEN COALESCE(c.households, 0) < {small} THEN 1 ELSE 0 END, COUNT(*), \
+            "SELECT c.street_id, c.community_id, c.mode, COUNT(*), \
+             CAST(COALESCE(SUM(CASE WHEN c.owners_body <> 'none' THEN 1 ELSE 0 END), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(CASE WHEN COALESCE(c.households, 0) < {small} THEN 1 ELSE 0 END), 0) AS BIGINT), \
              CAST(COALESCE(SUM(c.households), 0) AS BIGINT), \
              CAST(COALESCE(SUM(c.area), 0) AS BIGINT){needs} \
-             FROM compounds c{w} GROUP BY 1, 2, 3, 4, 5",
+             FROM compounds c{w} GROUP BY c.street_id, c.community_id, c.mode",
             small = anju_core::stats::SMALL_COMPOUND_HOUSEHOLDS,
             w = filter.where_clause(&mut vals)
         );
@@ -928,9 +929,9 @@ impl Store {
             let code = c.string()?;
             let mode = ManagementMode::from_code(&code)
                 .ok_or_else(|| StoreError::Corrupt(format!("管理方式 '{code}'")))?;
-            let with_body = c.i64()? != 0;
-            let small = c.i64()? != 0;
             let compounds = u64::try_from(c.i64()?).unwrap_or(0);
+            let with_body = u64::try_from(c.i64()?).unwrap_or(0);
+            let small = u64::try_from(c.i64()?).unwrap_or(0);
             let households = u64::try_from(c.i64()?).unwrap_or(0);
             let area = Area::from_centi(c.i64()?);
             let mut need = Infrastructure::default();

@@ -7,8 +7,9 @@ CREATE INDEX compounds_order_households ON compounds (archived, (CASE WHEN house
 CREATE INDEX compounds_order_area ON compounds (archived, (CASE WHEN area IS NULL THEN 1 ELSE 0 END), area DESC, id);
 CREATE INDEX compounds_order_built ON compounds (archived, (CASE WHEN built_year IS NULL THEN 1 ELSE 0 END), built_year, id);
 CREATE INDEX compounds_order_updated ON compounds (archived, updated_at DESC, id DESC);
--- The region order is paged street × community at a time (`PlaceCounts`), each by name; the
--- same index serves the counts per street × community and the coverage figures without
--- reading the table (`Store::ledger_figures`).
+-- The region order is paged street × community at a time (`PlaceCounts`), each by name.
 CREATE INDEX compounds_place ON compounds (street_id, community_id, archived, name, id);
-CREATE INDEX compounds_figures ON compounds (archived, street_id, community_id, mode, owners_body, households, area, category);
+-- The coverage figures of the ledger (`Store::ledger_figures`, by street × community × mode)
+-- and of the dashboard (`Store::coverage_cells`, … × category) are summed from this index
+-- alone, in its order: no sort, no read of the table.
+CREATE INDEX compounds_figures ON compounds (archived, street_id, community_id, mode, category, owners_body, households, area);
