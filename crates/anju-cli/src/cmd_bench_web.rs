@@ -281,6 +281,8 @@ struct Writer {
     store: Store,
     ids: Vec<i64>,
     next: usize,
+    /// This run, in the remarks written.
+    run: u128,
     actor: anju_store::Actor,
 }
 
@@ -311,6 +313,10 @@ impl Writer {
             store: store.clone(),
             ids,
             next: 0,
+            run: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_micros())
+                .unwrap_or_default(),
             actor: anju_store::Actor::new(BENCH_USER, "housing_authority"),
         })
     }
@@ -321,10 +327,18 @@ impl Writer {
         self.next += 1;
         let c = self.store.get_compound(id).await?;
         let mut compound = c.compound.clone();
-        compound.remarks = Some(format!("性能基准写入 bench write {}", self.next));
-        self.store
+        // Text no earlier run wrote: writing the same data again is no write (and no audit row).
+        compound.remarks = Some(format!(
+            "性能基准写入 bench write {} {}",
+            self.run, self.next
+        ));
+        let after = self
+            .store
             .update_compound(&self.actor, id, c.version, compound)
             .await?;
+        if after.version == c.version {
+            bail!("the write to compound {id} changed nothing");
+        }
         Ok(())
     }
 

@@ -144,15 +144,19 @@ async fn a_street_officer_never_sees_another_street_in_search_or_export(t: &Test
     assert!(rows.iter().all(|c| c.street == DAQINTALA));
 }
 
-both_engines!(filters_sort_and_pages_agree_with_the_store);
-async fn filters_sort_and_pages_agree_with_the_store(t: &TestApp) {
-    let s = user_session(t, "admin", Role::Admin, UserScope::None).await;
-    let all = t
-        .state
+/// Every current compound, as the store lists them.
+async fn every_compound(t: &TestApp) -> Vec<anju_store::StoredCompound> {
+    t.state
         .store
         .list_compounds(&CompoundFilter::default())
         .await
-        .expect("list");
+        .expect("list")
+}
+
+both_engines!(filters_sort_and_pages_agree_with_the_store);
+async fn filters_sort_and_pages_agree_with_the_store(t: &TestApp) {
+    let s = user_session(t, "admin", Role::Admin, UserScope::None).await;
+    let all = every_compound(t).await;
     // Category: only that category, on the page and in the export of the same filters.
     let cat1 = all
         .iter()
@@ -327,6 +331,18 @@ async fn an_import_with_one_bad_row_writes_nothing_and_names_the_row(t: &TestApp
     assert_eq!(exists("网页导入甲小区").await, 1);
 }
 
+/// The ids of a JSON list of compounds, in order.
+async fn json_ids(t: &TestApp, s: &Session, uri: &str) -> Vec<i64> {
+    t.get_as(s, uri)
+        .await
+        .json()
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|c| c["id"].as_i64().expect("id"))
+        .collect()
+}
+
 /// The ids of the rows a ledger page shows, in order.
 fn shown_ids(body: &str) -> Vec<i64> {
     body.split("<tr><td><a href=\"/compounds/")
@@ -338,36 +354,16 @@ fn shown_ids(body: &str) -> Vec<i64> {
 both_engines!(pages_filters_and_figures_come_from_sql_in_the_viewers_scope);
 async fn pages_filters_and_figures_come_from_sql_in_the_viewers_scope(t: &TestApp) {
     let admin = user_session(t, "admin", Role::Admin, UserScope::None).await;
-    let all = t
-        .state
-        .store
-        .list_compounds(&CompoundFilter::default())
-        .await
-        .expect("list");
+    let all = every_compound(t).await;
     // Page 2 of a sorted filter: the 51st to 100th of the JSON list of the same filter.
-    let v = t
-        .get_as(&admin, "/api/v1/compounds?mode=none&sort=name")
-        .await
-        .json();
-    let listed: Vec<i64> = v
-        .as_array()
-        .expect("array")
-        .iter()
-        .map(|c| c["id"].as_i64().expect("id"))
-        .collect();
+    let listed = json_ids(t, &admin, "/api/v1/compounds?mode=none&sort=name").await;
     assert!(listed.len() > 50, "two pages of unmanaged compounds");
     let r = t.get_as(&admin, "/ledger?mode=none&sort=name&page=2").await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(shown_ids(&r.body), listed[50..listed.len().min(100)]);
-    // The default (region) order, page 3: the export holds the same rows at the same places.
+    // The default (region) order, page 3: the rows the JSON list has at those places.
     let r = t.get_as(&admin, "/ledger?page=3").await;
-    let v = t.get_as(&admin, "/api/v1/compounds").await.json();
-    let by_region: Vec<i64> = v
-        .as_array()
-        .expect("array")
-        .iter()
-        .map(|c| c["id"].as_i64().expect("id"))
-        .collect();
+    let by_region = json_ids(t, &admin, "/api/v1/compounds").await;
     assert_eq!(shown_ids(&r.body), by_region[100..150]);
     // A filter and a search: the count shown is the count of what matches.
     let hit = |c: &anju_store::StoredCompound| {
