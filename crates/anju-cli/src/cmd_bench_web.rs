@@ -11,10 +11,15 @@
 //!    login, then `--clients` keep-alive HTTP/1.1 clients (plain blocking sockets, one thread
 //!    each) requesting the dashboard (`/dashboard` or `/`, whichever answers 200) and `/ledger`
 //!    in turn for `--seconds`.
+//!    Meanwhile a writer (unless `--write-every-ms 0`) changes one compound's remarks every
+//!    `--write-every-ms` through `Store::update_compound`, an audited write as a user's edit
+//!    is: every write moves `Store::data_version`, so the pages' caches go stale as they would
+//!    in a city where people work all day.
 //! 4. Per route: requests, errors (anything but 200, or a broken connection), req/s and exact
-//!    p50/p90/p99/max latency from the sorted samples; the peak RSS while serving (VmHWM, reset
-//!    after the database is prepared); and a one-request breakdown of what each page's handler
-//!    calls, so a missed target names the slow query or computation.
+//!    p50/p90/p99/max latency from the sorted samples; the writes made; the ledger's cold path
+//!    measured alone (`--cold-samples` times: one write, then one `/ledger`); the peak RSS while
+//!    serving (VmHWM, reset after the database is prepared); and a one-request breakdown of
+//!    what each page's handler calls, so a missed target names the slow query or computation.
 
 use crate::util::{cli_actor, peak_rss_kib, runtime, today};
 use anju_core::Lang;
@@ -52,6 +57,15 @@ pub struct BenchWebArgs {
     /// default: the dashboard and /ledger
     #[arg(long = "route")]
     pub routes: Vec<String>,
+    /// 写入间隔（毫秒，0 为不写）：压测期间每隔这么久经由 store 修改一个小区的备注（带审计）/
+    /// an audited write (a compound's remarks, through the store) every this many ms during
+    /// the run; 0: no writes
+    #[arg(long, default_value_t = 100)]
+    pub write_every_ms: u64,
+    /// 冷启动采样次数：每次先写一次再请求一次 /ledger / times the ledger is requested right
+    /// after a write, alone, to time its cold path
+    #[arg(long, default_value_t = 20)]
+    pub cold_samples: usize,
 }
 
 /// Whether the user named a database (flag or environment) rather than taking the default.
@@ -147,6 +161,26 @@ pub fn run(a: BenchWebArgs, db_flag: &str, lang: Lang) -> anyhow::Result<ExitCod
     }
     cold.retain(|(p, _, _)| routes.contains(&p.as_str()));
 
+    // The ledger's cold path alone: a write (the cache is stale), then one request.
+    let mut cold_ledger = Vec::new();
+    let mut bench_writer = Writer::new(&rt, &store)?;
+    for _ in 0..a.cold_samples {
+        rt.block_on(bench_writer.write_one())?;
+        let t = Instant::now();
+        let (status, _) = get_once(&addr, &cookie, "/ledger")?;
+        if status != 200 {
+            bail!("GET /ledger answered {status} to the bench account");
+        }
+        cold_ledger.push(u64::try_from(t.elapsed().as_micros()).unwrap_or(u64::MAX));
+    }
+    cold_ledger.sort_unstable();
+
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writes = (a.write_every_ms > 0).then(|| {
+        let stop = stop.clone();
+        let every = Duration::from_millis(a.write_every_ms);
+        rt.spawn(async move { bench_writer.run(every, stop).await })
+    });
     let results = load(
         &addr,
         &cookie,
@@ -154,6 +188,11 @@ pub fn run(a: BenchWebArgs, db_flag: &str, lang: Lang) -> anyhow::Result<ExitCod
         a.clients,
         Duration::from_secs(a.seconds),
     );
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let writes = match writes {
+        Some(h) => Some(rt.block_on(h).context("the bench writer")?),
+        None => None,
+    };
     let peak = peak_rss_kib();
     server.abort();
     rt.block_on(retire_account(&store))?;
@@ -164,6 +203,8 @@ pub fn run(a: BenchWebArgs, db_flag: &str, lang: Lang) -> anyhow::Result<ExitCod
         args: &a,
         dashboard_found: dashboard.is_some(),
         cold: &cold,
+        cold_ledger: &cold_ledger,
+        writes: writes.as_ref(),
         results: &results,
         peak_kib: peak,
         peak_reset,
@@ -234,6 +275,107 @@ async fn prepare(db: &str, n: usize, lang: Lang) -> anyhow::Result<(Store, i64, 
     Ok((store, count, password))
 }
 
+/// The bench's writer: changes the remarks of the first compounds in turn through
+/// `Store::update_compound` (a versioned, audited write, as an edit on the compound page).
+struct Writer {
+    store: Store,
+    ids: Vec<i64>,
+    next: usize,
+    /// This run, in the remarks written.
+    run: u128,
+    actor: anju_store::Actor,
+}
+
+/// What the writer did during the run.
+struct Writes {
+    done: u64,
+    errors: u64,
+    first_error: Option<String>,
+    /// Latency of each write, in microseconds, sorted.
+    micros: Vec<u64>,
+}
+
+impl Writer {
+    fn new(rt: &tokio::runtime::Runtime, store: &Store) -> anyhow::Result<Writer> {
+        let ids = rt
+            .block_on(store.list_compounds(&CompoundFilter {
+                sort: anju_store::CompoundSort::Id,
+                limit: Some(200),
+                ..CompoundFilter::default()
+            }))?
+            .into_iter()
+            .map(|c| c.id)
+            .collect::<Vec<_>>();
+        if ids.is_empty() {
+            bail!("the bench database holds no compound to write to");
+        }
+        Ok(Writer {
+            store: store.clone(),
+            ids,
+            next: 0,
+            run: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_micros())
+                .unwrap_or_default(),
+            actor: anju_store::Actor::new(BENCH_USER, "housing_authority"),
+        })
+    }
+
+    /// One audited write: the next compound's remarks.
+    async fn write_one(&mut self) -> anyhow::Result<()> {
+        let id = self.ids[self.next % self.ids.len()];
+        self.next += 1;
+        let c = self.store.get_compound(id).await?;
+        let mut compound = c.compound.clone();
+        // Text no earlier run wrote: writing the same data again is no write (and no audit row).
+        compound.remarks = Some(format!(
+            "性能基准写入 bench write {} {}",
+            self.run, self.next
+        ));
+        let after = self
+            .store
+            .update_compound(&self.actor, id, c.version, compound)
+            .await?;
+        if after.version == c.version {
+            bail!("the write to compound {id} changed nothing");
+        }
+        Ok(())
+    }
+
+    /// Writes every `every` until `stop`.
+    async fn run(
+        mut self,
+        every: Duration,
+        stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    ) -> Writes {
+        let mut out = Writes {
+            done: 0,
+            errors: 0,
+            first_error: None,
+            micros: Vec::new(),
+        };
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+            tick.tick().await;
+            let t = Instant::now();
+            match self.write_one().await {
+                Ok(()) => {
+                    out.done += 1;
+                    out.micros
+                        .push(u64::try_from(t.elapsed().as_micros()).unwrap_or(u64::MAX));
+                }
+                Err(e) => {
+                    out.errors += 1;
+                    out.first_error.get_or_insert_with(|| format!("{e:#}"));
+                }
+            }
+        }
+        out.micros.sort_unstable();
+        out
+    }
+}
+
 /// Disables the bench account again: its password was printed nowhere, but an account that
 /// is not in use should not be able to log in.
 async fn retire_account(store: &Store) -> anyhow::Result<()> {
@@ -282,6 +424,41 @@ async fn breakdown(store: &Store) -> anyhow::Result<Vec<(String, Duration)>> {
         format!("list_compounds (LIMIT 50: {} rows)", page.len()),
         t.elapsed(),
     ));
+    let t = Instant::now();
+    let figures = store.ledger_figures(&all, false).await?;
+    out.push((
+        format!(
+            "ledger_figures (all: {} groups, {} compounds)",
+            figures.groups.len(),
+            figures.places.total()
+        ),
+        t.elapsed(),
+    ));
+    for (sort, label) in [
+        (anju_store::CompoundSort::Region, "region"),
+        (anju_store::CompoundSort::Name, "name"),
+        (anju_store::CompoundSort::HouseholdsDesc, "households"),
+    ] {
+        let t = Instant::now();
+        let page = store
+            .list_compounds_placed(
+                &CompoundFilter {
+                    sort,
+                    limit: Some(50),
+                    offset: Some(5_000),
+                    ..CompoundFilter::default()
+                },
+                &figures.places,
+            )
+            .await?;
+        out.push((
+            format!(
+                "list_compounds_placed (by {label}, page 101: {} rows)",
+                page.len()
+            ),
+            t.elapsed(),
+        ));
+    }
     let t = Instant::now();
     let cells = store.coverage_cells(&all).await?;
     out.push((
@@ -670,6 +847,9 @@ struct Report<'a> {
     args: &'a BenchWebArgs,
     dashboard_found: bool,
     cold: &'a [(String, Duration, usize)],
+    /// `/ledger` right after a write, alone, in microseconds, sorted.
+    cold_ledger: &'a [u64],
+    writes: Option<&'a Writes>,
     results: &'a LoadResult,
     peak_kib: Option<u64>,
     peak_reset: bool,
@@ -712,6 +892,35 @@ fn print_report(r: &Report) {
             t.as_secs_f64() * 1000.0,
             bytes / 1024
         );
+    }
+    if !r.cold_ledger.is_empty() {
+        let c = r.cold_ledger;
+        println!(
+            "  /ledger right after a write, alone ({} times): p50 {:.1} ms, p90 {:.1} ms, max {:.1} ms",
+            c.len(),
+            ms(percentile(c, 0.50)),
+            ms(percentile(c, 0.90)),
+            ms(c.last().copied().unwrap_or(0)),
+        );
+    }
+    match r.writes {
+        Some(w) => {
+            println!(
+                "  during the run: {} audited writes ({:.1}/s, one every {} ms asked), {} failed; write p50 {:.1} ms, max {:.1} ms",
+                w.done,
+                w.done as f64 / secs,
+                r.args.write_every_ms,
+                w.errors,
+                ms(percentile(&w.micros, 0.50)),
+                ms(w.micros.last().copied().unwrap_or(0)),
+            );
+            if let Some(e) = &w.first_error {
+                println!("  first write error: {e}");
+            }
+        }
+        None => {
+            println!("  during the run: no writes (--write-every-ms 0): every page is served warm")
+        }
     }
     println!(
         "  {:<12} {:>9} {:>7} {:>9} {:>9} {:>9} {:>9} {:>9} {:>8}  target",
@@ -758,6 +967,9 @@ fn print_report(r: &Report) {
         verdict(rps >= MIN_RPS && total_errors == 0)
     );
     all_ok &= rps >= MIN_RPS && total_errors == 0;
+    if let Some(w) = r.writes {
+        all_ok &= w.errors == 0;
+    }
     if let Some(e) = &r.results.first_error {
         println!("  first error: {e}");
     }

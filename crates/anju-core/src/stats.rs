@@ -66,43 +66,31 @@ pub struct Coverage {
 }
 
 impl Coverage {
-    fn add(&mut self, c: &Compound) {
-        let hh = u64::from(c.households.unwrap_or(0));
-        let area = c.area.unwrap_or_default();
-        let committee = c.owners_body.exists();
-        self.compounds += 1;
-        self.households += hh;
-        self.area += area;
-        if committee {
-            self.with_committee += 1;
-        }
-        match c.mode.group() {
+    fn add(&mut self, g: &CoverageGroup) {
+        self.compounds += g.compounds;
+        self.households += g.households;
+        self.area += g.area;
+        self.with_committee += g.with_body;
+        match g.mode.group() {
             ModeGroup::Company => {
-                self.with_company += 1;
-                if committee {
-                    self.with_company_with_committee += 1;
-                }
+                self.with_company += g.compounds;
+                self.with_company_with_committee += g.with_body;
             }
-            ModeGroup::Basic => self.basic += 1,
+            ModeGroup::Basic => self.basic += g.compounds,
             ModeGroup::Unmanaged => {
-                self.unmanaged += 1;
-                self.unmanaged_households += hh;
-                if committee {
-                    self.unmanaged_with_committee += 1;
-                }
-                if c.households.unwrap_or(0) < SMALL_COMPOUND_HOUSEHOLDS {
-                    self.unmanaged_under_30_households += 1;
-                } else {
-                    self.unmanaged_30_plus_households += 1;
-                }
-                self.needs_unmanaged.add(&c.needs);
+                self.unmanaged += g.compounds;
+                self.unmanaged_households += g.households;
+                self.unmanaged_with_committee += g.with_body;
+                self.unmanaged_under_30_households += g.small;
+                self.unmanaged_30_plus_households += g.compounds - g.small;
+                self.needs_unmanaged.add(&g.needs);
             }
         }
-        self.needs_all.add(&c.needs);
-        let m = self.by_mode.entry(c.mode.code()).or_default();
-        m.compounds += 1;
-        m.households += hh;
-        m.area += area;
+        self.needs_all.add(&g.needs);
+        let m = self.by_mode.entry(g.mode.code()).or_default();
+        m.compounds += g.compounds;
+        m.households += g.households;
+        m.area += g.area;
     }
 
     fn finish(&mut self) {
@@ -165,17 +153,63 @@ pub struct CoverageReport {
 /// Community name used for compounds whose community is not recorded.
 pub const NO_COMMUNITY: &str = "（未填社区）";
 
+/// Compounds of one street, community and mode, summed: the input of [`coverage_of_groups`],
+/// so that a database can do the summing (GROUP BY) and hand over a few thousand rows instead of
+/// every compound. One compound is a group of one ([`CoverageGroup::of`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CoverageGroup {
+    pub street: String,
+    pub community: Option<String>,
+    pub mode: ManagementMode,
+    /// How many of them have an owners' body (有业主组织).
+    pub with_body: u64,
+    /// How many of them have fewer than [`SMALL_COMPOUND_HOUSEHOLDS`] households (none recorded
+    /// counts as 0).
+    pub small: u64,
+    pub compounds: u64,
+    pub households: u64,
+    pub area: Area,
+    /// Infrastructure needs, summed.
+    pub needs: Infrastructure,
+}
+
+impl CoverageGroup {
+    pub fn of(c: &Compound) -> CoverageGroup {
+        CoverageGroup {
+            street: c.street.clone(),
+            community: c.community.clone(),
+            mode: c.mode,
+            with_body: u64::from(c.owners_body.exists()),
+            small: u64::from(c.households.unwrap_or(0) < SMALL_COMPOUND_HOUSEHOLDS),
+            compounds: 1,
+            households: u64::from(c.households.unwrap_or(0)),
+            area: c.area.unwrap_or_default(),
+            needs: c.needs,
+        }
+    }
+}
+
 /// Computes the figures. Streets and communities are sorted by name.
 pub fn coverage<'a>(compounds: impl IntoIterator<Item = &'a Compound>) -> CoverageReport {
+    coverage_of_groups(compounds.into_iter().map(CoverageGroup::of))
+}
+
+/// The figures of compounds given in groups; the same as [`coverage`] of the compounds the
+/// groups sum up, in any order and however they are split.
+pub fn coverage_of_groups(groups: impl IntoIterator<Item = CoverageGroup>) -> CoverageReport {
     let mut total = Coverage::default();
-    let mut streets: BTreeMap<&str, (Coverage, BTreeMap<&str, Coverage>)> = BTreeMap::new();
-    for c in compounds {
-        total.add(c);
-        let s = streets.entry(c.street.as_str()).or_default();
-        s.0.add(c);
-        s.1.entry(c.community.as_deref().unwrap_or(NO_COMMUNITY))
-            .or_default()
-            .add(c);
+    let mut streets: BTreeMap<String, (Coverage, BTreeMap<String, Coverage>)> = BTreeMap::new();
+    for g in groups {
+        total.add(&g);
+        let s = streets.entry(g.street.clone()).or_default();
+        s.0.add(&g);
+        s.1.entry(
+            g.community
+                .clone()
+                .unwrap_or_else(|| NO_COMMUNITY.to_string()),
+        )
+        .or_default()
+        .add(&g);
     }
     total.finish();
     let streets = streets
@@ -183,14 +217,14 @@ pub fn coverage<'a>(compounds: impl IntoIterator<Item = &'a Compound>) -> Covera
         .map(|(name, (mut f, comms))| {
             f.finish();
             StreetCoverage {
-                street: name.to_string(),
+                street: name,
                 figures: f,
                 communities: comms
                     .into_iter()
                     .map(|(cn, mut cf)| {
                         cf.finish();
                         CommunityCoverage {
-                            community: cn.to_string(),
+                            community: cn,
                             figures: cf,
                         }
                     })
@@ -245,6 +279,59 @@ mod tests {
         assert_eq!(r.total.coverage_percent, "50.0");
         assert_eq!(r.total.area_m2, "9520.00");
         assert_eq!(r.total.mode(ManagementMode::None).households, 29);
+    }
+
+    #[test]
+    fn groups_give_the_figures_of_the_compounds_they_sum() {
+        let mut rows = vec![
+            c("a", ManagementMode::None, 29, OwnersBody::None),
+            c("b", ManagementMode::None, 12, OwnersBody::None),
+            c(
+                "c",
+                ManagementMode::SelfManaged,
+                30,
+                OwnersBody::OwnersCommittee,
+            ),
+            c(
+                "d",
+                ManagementMode::Professional,
+                10,
+                OwnersBody::OwnersCommittee,
+            ),
+            c(
+                "e",
+                ManagementMode::Professional,
+                40,
+                OwnersBody::OwnersCommittee,
+            ),
+        ];
+        rows[1].community = Some("乙社区".into());
+        rows[0].needs.set(InfraKind::ALL[0], 3);
+        rows[1].needs.set(InfraKind::ALL[0], 2);
+        let one_each = coverage(&rows);
+        // a+b differ only by community; d+e (one small, one not) share a group.
+        let mut de = CoverageGroup::of(&rows[3]);
+        let e = CoverageGroup::of(&rows[4]);
+        de.compounds += e.compounds;
+        de.households += e.households;
+        de.area += e.area;
+        de.with_body += e.with_body;
+        de.small += e.small;
+        let groups = vec![
+            de,
+            CoverageGroup::of(&rows[2]),
+            CoverageGroup::of(&rows[1]),
+            CoverageGroup::of(&rows[0]),
+        ];
+        let summed = coverage_of_groups(groups);
+        assert_eq!(
+            serde_json::to_value(&summed).ok(),
+            serde_json::to_value(&one_each).ok()
+        );
+        assert_eq!(
+            summed.total.unmanaged_needs.get(InfraKind::ALL[0].code()),
+            Some(&5)
+        );
     }
 
     #[test]

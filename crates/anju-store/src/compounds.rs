@@ -4,7 +4,9 @@ use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::companies::CompanyIndex;
 use crate::regions::{PathReq, RegionIndex, resolve_paths};
 use crate::sql::{Cols, Ph, Val, bind_all, date_text, dyn_query, now_ts, parse_date, today_cn};
-use crate::{Result, Store, StoreError};
+use crate::{Engine, Result, Store, StoreError};
+use anju_core::lifecycle::{LifecycleState, Stage};
+use anju_core::stats::CoverageGroup;
 use anju_core::{
     Area, Category, Compound, Coordinates, CreditCode, InfraKind, Infrastructure, ManagementMode,
     OwnersBody,
@@ -58,9 +60,16 @@ pub enum CompoundSort {
 }
 
 impl CompoundSort {
-    fn order_by(self) -> &'static str {
+    /// The ORDER BY of a list (aliases c, s, d, cm). Every sort but the region order is served
+    /// by an index of migration 0011 (the expressions there are these, to the letter); the
+    /// region order is paged street × community at a time ([`PlaceCounts`]). A missing district
+    /// or community comes first on both engines, as SQLite sorts NULL.
+    fn order_by(self, engine: Engine) -> &'static str {
         match self {
-            CompoundSort::Region => "d.name, s.name, cm.name, c.name, c.id",
+            CompoundSort::Region => match engine {
+                Engine::Sqlite => "d.name, s.name, cm.name, c.name, c.id",
+                Engine::Postgres => "d.name NULLS FIRST, s.name, cm.name NULLS FIRST, c.name, c.id",
+            },
             CompoundSort::Name => "c.name, c.id",
             CompoundSort::HouseholdsDesc => {
                 "CASE WHEN c.households IS NULL THEN 1 ELSE 0 END, c.households DESC, c.id"
@@ -89,6 +98,11 @@ pub struct CompoundFilter {
     pub company_id: Option<i64>,
     pub include_archived: bool,
     pub search: Option<String>,
+    /// 类别
+    pub category: Option<Category>,
+    /// 工作阶段: the recorded stage, else the stage a compound of its mode starts at
+    /// (`LifecycleState::initial`).
+    pub stage: Option<Stage>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
     pub sort: CompoundSort,
@@ -583,6 +597,9 @@ pub(crate) async fn current_version(
 }
 
 impl CompoundFilter {
+    /// ` WHERE …` over the compounds table alone (alias c): the region names and the region
+    /// tree are asked in subqueries, so a query needs no join to filter and can walk an index
+    /// of compounds. Callers that join (aliases s, d, cm) for the names they show may.
     pub(crate) fn where_clause(&self, vals: &mut Vec<Val>) -> String {
         let mut w = String::from(" WHERE 1 = 1");
         if !self.include_archived {
@@ -593,31 +610,66 @@ impl CompoundFilter {
             w.push_str(&clause(vals.len()));
         };
         if let Some(r) = self.region_id {
+            // The compound's community, street, the street's district or the district's city
+            // (a street hung directly under a city: its parent).
             push(vals, Val::int(r), &|n| {
                 format!(
-                    " AND (c.street_id = ${n} OR c.community_id = ${n} OR s.parent_id = ${n} \
-                     OR d.parent_id = ${n})"
+                    " AND (c.community_id = ${n} OR c.street_id IN (SELECT rs.id FROM regions rs \
+                     LEFT JOIN regions rd ON rd.id = rs.parent_id AND rd.level = 'district' \
+                     WHERE rs.id = ${n} OR rs.parent_id = ${n} OR rd.parent_id = ${n}))"
                 )
             });
         }
         if let Some(x) = &self.district {
             push(vals, Val::text(x.as_str()), &|n| {
-                format!(" AND d.name = ${n}")
+                format!(
+                    " AND c.street_id IN (SELECT rs.id FROM regions rs JOIN regions rd \
+                     ON rd.id = rs.parent_id AND rd.level = 'district' WHERE rd.name = ${n})"
+                )
             });
         }
         if let Some(x) = &self.street {
             push(vals, Val::text(x.as_str()), &|n| {
-                format!(" AND s.name = ${n}")
+                format!(" AND c.street_id IN (SELECT rs.id FROM regions rs WHERE rs.name = ${n})")
             });
         }
         if let Some(x) = &self.community {
             push(vals, Val::text(x.as_str()), &|n| {
-                format!(" AND cm.name = ${n}")
+                format!(
+                    " AND c.community_id IN (SELECT rc.id FROM regions rc WHERE rc.name = ${n})"
+                )
             });
         }
         if let Some(m) = self.mode {
             push(vals, Val::text(m.code()), &|n| {
                 format!(" AND c.mode = ${n}")
+            });
+        }
+        if let Some(k) = self.category {
+            push(vals, Val::int(i64::from(k.number())), &|n| {
+                format!(" AND c.category = ${n}")
+            });
+        }
+        if let Some(st) = self.stage {
+            // Recorded, or never recorded and a mode that starts there.
+            let starts_here = ManagementMode::ALL
+                .into_iter()
+                .filter(|m| LifecycleState::initial(*m, OwnersBody::None).stage == st)
+                .map(|m| format!("'{}'", m.code()))
+                .collect::<Vec<_>>()
+                .join(", ");
+            push(vals, Val::text(st.code()), &|n| {
+                let recorded = format!(
+                    "c.id IN (SELECT lc.compound_id FROM compound_lifecycle lc WHERE lc.stage = ${n})"
+                );
+                if starts_here.is_empty() {
+                    format!(" AND {recorded}")
+                } else {
+                    format!(
+                        " AND ({recorded} OR (c.mode IN ({starts_here}) AND c.id NOT IN \
+                         (SELECT lc.compound_id FROM compound_lifecycle lc)))"
+                    )
+                }
             });
         }
         if let Some(id) = self.company_id {
@@ -638,6 +690,85 @@ impl CompoundFilter {
     }
 }
 
+/// How many compounds a filter selects in each street × community, in the region order
+/// (district, street, community by name; a missing district or community first): the key to
+/// paging that order without sorting the selection. From [`Store::ledger_figures`] or
+/// [`Store::place_counts`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PlaceCounts {
+    /// Places whose names tie (the same district, street and community names) share a run, as
+    /// they share a position in the order: their compounds interleave by name.
+    runs: Vec<PlaceRun>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct PlaceRun {
+    places: Vec<(i64, Option<i64>)>,
+    count: u64,
+}
+
+impl PlaceCounts {
+    fn new(
+        rows: impl IntoIterator<Item = (i64, Option<i64>, u64)>,
+        regions: &RegionIndex,
+    ) -> PlaceCounts {
+        let name = |id: i64| regions.get(id).map(|r| r.name.clone()).unwrap_or_default();
+        let mut by_key: std::collections::BTreeMap<
+            (Option<String>, String, Option<String>),
+            PlaceRun,
+        > = std::collections::BTreeMap::new();
+        for (street, community, count) in rows {
+            let key = (
+                regions.district_of(street).map(|d| d.name.clone()),
+                name(street),
+                community.map(name),
+            );
+            let run = by_key.entry(key).or_insert_with(|| PlaceRun {
+                places: Vec::new(),
+                count: 0,
+            });
+            run.places.push((street, community));
+            run.count += count;
+        }
+        PlaceCounts {
+            runs: by_key.into_values().collect(),
+        }
+    }
+
+    /// How many compounds in all.
+    pub fn total(&self) -> u64 {
+        self.runs.iter().map(|r| r.count).sum()
+    }
+
+    /// The runs a slice of the order falls in: (run, offset within it, how many).
+    fn slice(&self, offset: u64, limit: u64) -> Vec<(&PlaceRun, u64, u64)> {
+        let mut out = Vec::new();
+        let (mut skip, mut want) = (offset, limit);
+        for run in &self.runs {
+            if want == 0 {
+                break;
+            }
+            if skip >= run.count {
+                skip -= run.count;
+                continue;
+            }
+            let take = (run.count - skip).min(want);
+            out.push((run, skip, take));
+            want -= take;
+            skip = 0;
+        }
+        out
+    }
+}
+
+/// What the ledger page shows of a filter besides its rows: the coverage figures in groups
+/// (`anju_core::stats::coverage_of_groups`) and the counts that page the region order.
+#[derive(Debug, Clone)]
+pub struct LedgerFigures {
+    pub groups: Vec<CoverageGroup>,
+    pub places: PlaceCounts,
+}
+
 fn escape_like(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for ch in s.chars() {
@@ -650,13 +781,23 @@ fn escape_like(s: &str) -> String {
 }
 
 impl Store {
-    /// Compounds matching the filter, in the filter's order, a page at a time.
+    /// Compounds matching the filter, in the filter's order, a page at a time (a page of the
+    /// region order is read street × community at a time: [`Store::list_compounds_placed`]).
     pub async fn list_compounds(&self, filter: &CompoundFilter) -> Result<Vec<StoredCompound>> {
+        if filter.sort == CompoundSort::Region && filter.limit.is_some() {
+            let places = self.place_counts(filter).await?;
+            return self.list_compounds_placed(filter, &places).await;
+        }
+        self.list_compounds_ordered(filter).await
+    }
+
+    /// One query in the filter's ORDER BY (with its LIMIT/OFFSET).
+    async fn list_compounds_ordered(&self, filter: &CompoundFilter) -> Result<Vec<StoredCompound>> {
         let mut vals = Vec::new();
         let mut sql = format!(
             "{COMPOUND_SELECT}{} ORDER BY {}",
             filter.where_clause(&mut vals),
-            filter.sort.order_by()
+            filter.sort.order_by(self.engine)
         );
         if filter.limit.is_some() || filter.offset.is_some() {
             vals.push(Val::int(filter.limit.unwrap_or(i64::MAX).max(0)));
@@ -669,6 +810,155 @@ impl Store {
         }
         let rows = bind_all(dyn_query(sql), vals).fetch_all(&self.pool).await?;
         rows.iter().map(stored_from_row).collect()
+    }
+
+    /// [`Store::list_compounds`] with the filter's [`PlaceCounts`] already at hand (the ledger
+    /// page keeps them with its figures). Only the region order uses them: its page is read
+    /// from the few street × community places it falls in, each by name from the index
+    /// `compounds_place`, never sorting the whole selection.
+    pub async fn list_compounds_placed(
+        &self,
+        filter: &CompoundFilter,
+        places: &PlaceCounts,
+    ) -> Result<Vec<StoredCompound>> {
+        if filter.sort != CompoundSort::Region || filter.limit.is_none() {
+            return self.list_compounds_ordered(filter).await;
+        }
+        let offset = u64::try_from(filter.offset.unwrap_or(0).max(0)).unwrap_or(0);
+        let limit = u64::try_from(filter.limit.unwrap_or(0).max(0)).unwrap_or(0);
+        let mut out = Vec::new();
+        for (run, skip, take) in places.slice(offset, limit) {
+            let mut vals = Vec::new();
+            let mut sql = format!("{COMPOUND_SELECT}{} AND (", filter.where_clause(&mut vals));
+            for (i, (street, community)) in run.places.iter().enumerate() {
+                if i > 0 {
+                    sql.push_str(" OR ");
+                }
+                vals.push(Val::int(*street));
+                sql.push_str(&format!("(c.street_id = ${}", vals.len()));
+                match community {
+                    Some(cm) => {
+                        vals.push(Val::int(*cm));
+                        sql.push_str(&format!(" AND c.community_id = ${})", vals.len()));
+                    }
+                    None => sql.push_str(" AND c.community_id IS NULL)"),
+                }
+            }
+            vals.push(Val::int(i64::try_from(take).unwrap_or(i64::MAX)));
+            vals.push(Val::int(i64::try_from(skip).unwrap_or(i64::MAX)));
+            sql.push_str(&format!(
+                ") ORDER BY c.name, c.id LIMIT ${} OFFSET ${}",
+                vals.len() - 1,
+                vals.len()
+            ));
+            let rows = bind_all(dyn_query(sql), vals).fetch_all(&self.pool).await?;
+            for row in &rows {
+                out.push(stored_from_row(row)?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// How many compounds the filter selects in each street × community.
+    pub async fn place_counts(&self, filter: &CompoundFilter) -> Result<PlaceCounts> {
+        let mut vals = Vec::new();
+        let sql = format!(
+            "SELECT c.street_id, c.community_id, COUNT(*) FROM compounds c{} \
+             GROUP BY c.street_id, c.community_id",
+            filter.where_clause(&mut vals)
+        );
+        let rows = bind_all(dyn_query(sql), vals).fetch_all(&self.pool).await?;
+        let counts = rows
+            .iter()
+            .map(|r| {
+                let mut c = Cols::new(r);
+                Ok((c.i64()?, c.opt_i64()?, u64::try_from(c.i64()?).unwrap_or(0)))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let mut conn = self.pool.acquire().await?;
+        let regions = RegionIndex::load(&mut conn).await?;
+        Ok(PlaceCounts::new(counts, &regions))
+    }
+
+    /// The coverage figures of what the filter selects, summed by the database (GROUP BY
+    /// street × community × mode), with the counts that page
+    /// the region order. `with_needs` sums the infrastructure needs too (the JSON figures; the
+    /// page shows none, and without them the index `compounds_figures` answers alone).
+    pub async fn ledger_figures(
+        &self,
+        filter: &CompoundFilter,
+        with_needs: bool,
+    ) -> Result<LedgerFigures> {
+        let mut vals = Vec::new();
+        let needs = if with_needs {
+            InfraKind::ALL
+                .iter()
+                .map(|k| format!(", CAST(COALESCE(SUM(c.need_{}), 0) AS BIGINT)", k.code()))
+                .collect::<String>()
+        } else {
+            String::new()
+        };
+        // Grouped in the order of the index compounds_figures, so SQLite streams the groups.
+        let sql = format!(
+            "SELECT c.street_id, c.community_id, c.mode, COUNT(*), \
+             CAST(COALESCE(SUM(CASE WHEN c.owners_body <> 'none' THEN 1 ELSE 0 END), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(CASE WHEN COALESCE(c.households, 0) < {small} THEN 1 ELSE 0 END), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(c.households), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(c.area), 0) AS BIGINT){needs} \
+             FROM compounds c{w} GROUP BY c.street_id, c.community_id, c.mode",
+            small = anju_core::stats::SMALL_COMPOUND_HOUSEHOLDS,
+            w = filter.where_clause(&mut vals)
+        );
+        let rows = bind_all(dyn_query(sql), vals).fetch_all(&self.pool).await?;
+        let mut conn = self.pool.acquire().await?;
+        let regions = RegionIndex::load(&mut conn).await?;
+        drop(conn);
+        let name = |id: i64| {
+            regions
+                .get(id)
+                .map(|r| r.name.clone())
+                .ok_or_else(|| StoreError::Corrupt(format!("区域编号 {id} 不存在")))
+        };
+        let mut groups = Vec::with_capacity(rows.len());
+        let mut counts: std::collections::HashMap<(i64, Option<i64>), u64> =
+            std::collections::HashMap::new();
+        for row in &rows {
+            let mut c = Cols::new(row);
+            let street_id = c.i64()?;
+            let community_id = c.opt_i64()?;
+            let code = c.string()?;
+            let mode = ManagementMode::from_code(&code)
+                .ok_or_else(|| StoreError::Corrupt(format!("管理方式 '{code}'")))?;
+            let compounds = u64::try_from(c.i64()?).unwrap_or(0);
+            let with_body = u64::try_from(c.i64()?).unwrap_or(0);
+            let small = u64::try_from(c.i64()?).unwrap_or(0);
+            let households = u64::try_from(c.i64()?).unwrap_or(0);
+            let area = Area::from_centi(c.i64()?);
+            let mut need = Infrastructure::default();
+            if with_needs {
+                for k in InfraKind::ALL {
+                    let v = c.i64()?;
+                    need.set(
+                        k,
+                        u32::try_from(v).map_err(|_| StoreError::Corrupt(format!("需求数 {v}")))?,
+                    );
+                }
+            }
+            *counts.entry((street_id, community_id)).or_default() += compounds;
+            groups.push(CoverageGroup {
+                street: name(street_id)?,
+                community: community_id.map(name).transpose()?,
+                mode,
+                with_body,
+                small,
+                compounds,
+                households,
+                area,
+                needs: need,
+            });
+        }
+        let places = PlaceCounts::new(counts.into_iter().map(|((s, cm), n)| (s, cm, n)), &regions);
+        Ok(LedgerFigures { groups, places })
     }
 
     /// These compounds, in the order of `ids` (ids that do not exist are left out): one query
@@ -692,10 +982,7 @@ impl Store {
     pub async fn count_compounds(&self, filter: &CompoundFilter) -> Result<i64> {
         let mut vals = Vec::new();
         let sql = format!(
-            "SELECT COUNT(*) FROM compounds c \
-             JOIN regions s ON s.id = c.street_id \
-             LEFT JOIN regions d ON d.id = s.parent_id AND d.level = 'district' \
-             LEFT JOIN regions cm ON cm.id = c.community_id{}",
+            "SELECT COUNT(*) FROM compounds c{}",
             filter.where_clause(&mut vals)
         );
         let row = bind_all(dyn_query(sql), vals).fetch_one(&self.pool).await?;

@@ -54,7 +54,9 @@ pub use complaints::{
     Complaint, ComplaintFilter, ComplaintOverdue, ComplaintRules, ComplaintStage, Holiday,
     NewComplaint,
 };
-pub use compounds::{CompoundFilter, CompoundSort, ModePeriod, StoredCompound};
+pub use compounds::{
+    CompoundFilter, CompoundSort, LedgerFigures, ModePeriod, PlaceCounts, StoredCompound,
+};
 pub use contracts::{ContractRecord, DismissalProposal, NewContract};
 pub use credit::{CompanyRecord, NewCompanyRecord};
 pub use error::{Result, StoreError};

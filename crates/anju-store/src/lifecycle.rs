@@ -556,16 +556,29 @@ impl Store {
         let rows = sqlx::query("SELECT compound_id, stage FROM compound_lifecycle")
             .fetch_all(&self.pool)
             .await?;
-        let mut out = std::collections::HashMap::with_capacity(rows.len());
-        for row in &rows {
-            let mut c = Cols::new(row);
-            let id = c.i64()?;
-            let code = c.string()?;
-            let stage = Stage::from_code(&code)
-                .ok_or_else(|| StoreError::Corrupt(format!("阶段 '{code}'")))?;
-            out.insert(id, stage);
+        stages_by_id(&rows)
+    }
+
+    /// [`Store::recorded_stages`] of these compounds only (one query: a page's worth).
+    pub async fn recorded_stages_of(
+        &self,
+        ids: &[i64],
+    ) -> Result<std::collections::HashMap<i64, Stage>> {
+        if ids.is_empty() {
+            return Ok(std::collections::HashMap::new());
         }
-        Ok(out)
+        let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT compound_id, stage FROM compound_lifecycle WHERE compound_id IN ({})",
+            marks.join(", ")
+        );
+        let rows = crate::sql::bind_all(
+            crate::sql::dyn_query(sql),
+            ids.iter().map(|id| crate::sql::Val::int(*id)),
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        stages_by_id(&rows)
     }
 
     /// The day each compound's owners' body was formed on the path (the first
@@ -591,4 +604,18 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// (compound id, stage code) rows by id.
+fn stages_by_id(rows: &[sqlx::any::AnyRow]) -> Result<std::collections::HashMap<i64, Stage>> {
+    let mut out = std::collections::HashMap::with_capacity(rows.len());
+    for row in rows {
+        let mut c = Cols::new(row);
+        let id = c.i64()?;
+        let code = c.string()?;
+        let stage =
+            Stage::from_code(&code).ok_or_else(|| StoreError::Corrupt(format!("阶段 '{code}'")))?;
+        out.insert(id, stage);
+    }
+    Ok(out)
 }

@@ -9,10 +9,10 @@ use crate::compound::today;
 use crate::{AppState, Viewer, WebError};
 use anju_core::access::Action;
 use anju_core::lifecycle::Stage;
-use anju_core::stats::{CoverageReport, coverage};
+use anju_core::stats::{CoverageReport, coverage_of_groups};
 use anju_core::{Category, Compound, Lang, ManagementMode, RegionLevel};
 use anju_sheets::{FileKind, LedgerError, Problem, ReadOptions};
-use anju_store::{CompoundFilter, CompoundSort, Region, StoredCompound};
+use anju_store::{CompoundFilter, CompoundSort, PlaceCounts, Region, StoredCompound};
 use askama::Template;
 use axum::Json;
 use axum::Router;
@@ -157,12 +157,14 @@ impl LedgerQuery {
 }
 
 /// Where each of these compounds stands on the path to coverage, by id: the recorded stage
-/// (one query), else the initial stage of its mode and owners' body (as `Store::lifecycle`).
+/// (one query for these ids), else the initial stage of its mode and owners' body (as
+/// `Store::lifecycle`).
 async fn stages_of(
     state: &AppState,
     compounds: &[StoredCompound],
 ) -> Result<HashMap<i64, Stage>, WebError> {
-    let recorded = state.store.recorded_stages().await?;
+    let ids: Vec<i64> = compounds.iter().map(|c| c.id).collect();
+    let recorded = state.store.recorded_stages_of(&ids).await?;
     Ok(compounds
         .iter()
         .map(|c| {
@@ -178,59 +180,48 @@ async fn stages_of(
         .collect())
 }
 
-/// What the query selects within the viewer's scope, in the chosen order, with every
-/// compound's stage when the status filter needed them.
-struct Selected {
-    compounds: Vec<StoredCompound>,
-    stages: HashMap<i64, Stage>,
-}
-
 /// The compounds the query selects within the viewer's scope, in the chosen order. The same
-/// function serves the export and the JSON, so an export holds exactly what the page shows.
-async fn select(state: &AppState, viewer: &Viewer, q: &LedgerQuery) -> Result<Selected, WebError> {
-    let lang = viewer.lang;
-    let category = q.category(lang)?;
-    let stage = q.stage(lang)?;
-    let filter = query_filter(viewer, q)?;
-    let mut compounds = state.store.list_compounds(&filter).await?;
-    if let Some(k) = category {
-        compounds.retain(|c| c.compound.category == Some(k));
-    }
-    let stages = if stage.is_some() {
-        stages_of(state, &compounds).await?
-    } else {
-        HashMap::new()
-    };
-    if let Some(st) = stage {
-        compounds.retain(|c| stages.get(&c.id) == Some(&st));
-    }
-    Ok(Selected { compounds, stages })
+/// function serves the export and the JSON, so an export holds exactly what the page shows
+/// (the page reads its 50 rows with the same filter and order: [`query_filter`]).
+async fn select(
+    state: &AppState,
+    viewer: &Viewer,
+    q: &LedgerQuery,
+) -> Result<Vec<StoredCompound>, WebError> {
+    Ok(state
+        .store
+        .list_compounds(&query_filter(viewer, q)?)
+        .await?)
 }
 
-/// The store filter of a query, inside the viewer's scope.
+/// The store filter of a query, inside the viewer's scope: every filter of the page (category
+/// and stage too) is a condition of the SQL.
 fn query_filter(viewer: &Viewer, q: &LedgerQuery) -> Result<CompoundFilter, WebError> {
     let lang = viewer.lang;
     Ok(viewer.scoped(CompoundFilter {
         street: LedgerQuery::non_empty(&q.street),
         community: LedgerQuery::non_empty(&q.community),
         mode: q.mode(lang)?,
+        category: q.category(lang)?,
+        stage: q.stage(lang)?,
         search: LedgerQuery::non_empty(&q.q),
         sort: q.sort(lang)?,
         ..CompoundFilter::default()
     }))
 }
 
-/// What the page needs of a selection: the ordered ids (a page is a slice of them), the
-/// coverage figures, and the stages when the status filter computed them. Kept per query and
-/// scope until anything is written (`Store::data_version`, the newest audit id: every write
-/// adds one) or for [`SUMMARY_TTL`], so paging through 100,000 compounds does not read them all
-/// again for every page; only one selection is computed at a time.
+/// What the page shows of a selection besides its rows: the coverage figures and the counts
+/// per street × community (which page the region order), summed by the database
+/// (`Store::ledger_figures`), and the streets the filter offers. Cheap to build (a GROUP BY
+/// over an index); kept per query and scope until anything is written (`Store::data_version`,
+/// the newest audit id: every write adds one) or for [`SUMMARY_TTL`], and built once at a time
+/// per query and scope, so that the requests arriving together after a write wait for one
+/// build instead of each doing it.
 struct Summary {
-    ids: Vec<i64>,
     /// The streets the viewer's street filter offers.
     streets: Vec<String>,
     report: CoverageReport,
-    stages: HashMap<i64, Stage>,
+    places: PlaceCounts,
     /// Pages already built from this summary, by page number and language.
     pages: std::sync::Mutex<HashMap<(usize, Lang), PageRows>>,
 }
@@ -251,7 +242,9 @@ const PAGES_KEPT: usize = 16;
 
 static SUMMARIES: std::sync::LazyLock<std::sync::Mutex<HashMap<String, CachedSummary>>> =
     std::sync::LazyLock::new(Default::default);
-static SUMMARIZING: std::sync::LazyLock<tokio::sync::Mutex<()>> =
+/// One build at a time per key: the lock of each key being built.
+type BuildLocks = HashMap<String, std::sync::Arc<tokio::sync::Mutex<()>>>;
+static BUILDING: std::sync::LazyLock<std::sync::Mutex<BuildLocks>> =
     std::sync::LazyLock::new(Default::default);
 
 fn cached_summary(key: &str, version: i64) -> Option<std::sync::Arc<Summary>> {
@@ -262,40 +255,38 @@ fn cached_summary(key: &str, version: i64) -> Option<std::sync::Arc<Summary>> {
         .map(|c| c.summary.clone())
 }
 
+fn build_lock(key: &str) -> std::sync::Arc<tokio::sync::Mutex<()>> {
+    match BUILDING.lock() {
+        Ok(mut locks) => {
+            // Locks nobody holds or waits for are dropped, so the map stays small.
+            locks.retain(|_, l| std::sync::Arc::strong_count(l) > 1);
+            locks.entry(key.to_string()).or_default().clone()
+        }
+        Err(_) => std::sync::Arc::default(),
+    }
+}
+
 async fn summary(
     state: &AppState,
     viewer: &Viewer,
-    q: &LedgerQuery,
+    filter: &CompoundFilter,
 ) -> Result<std::sync::Arc<Summary>, WebError> {
-    let lang = viewer.lang;
-    let key = format!(
-        "{}|{:?}|{:?}|{:?}",
-        state.store.database_identity(),
-        query_filter(viewer, q)?,
-        q.category(lang)?,
-        q.stage(lang)?
-    );
+    // The sort is part of the key: the pages kept are in its order.
+    let key = format!("{}|{filter:?}", state.store.database_identity());
     let version = state.store.data_version().await?;
     if let Some(s) = cached_summary(&key, version) {
         return Ok(s);
     }
-    let _one_at_a_time = SUMMARIZING.lock().await;
+    let lock = build_lock(&key);
+    let _one_at_a_time = lock.lock().await;
     if let Some(s) = cached_summary(&key, version) {
         return Ok(s);
     }
-    let Selected {
-        compounds,
-        mut stages,
-    } = select(state, viewer, q).await?;
-    // Every selected compound's stage, so a page needs no query per row.
-    if stages.is_empty() {
-        stages = stages_of(state, &compounds).await?;
-    }
+    let figures = state.store.ledger_figures(filter, false).await?;
     let summary = std::sync::Arc::new(Summary {
         streets: offered_streets(state, viewer).await?,
-        ids: compounds.iter().map(|c| c.id).collect(),
-        report: coverage(compounds.iter().map(|s| &s.compound)),
-        stages,
+        report: coverage_of_groups(figures.groups),
+        places: figures.places,
         pages: std::sync::Mutex::new(HashMap::new()),
     });
     if let Ok(mut cache) = SUMMARIES.lock() {
@@ -596,13 +587,13 @@ async fn ledger_page(
     let lang = q.lang();
     viewer.lang = lang;
     let t = Labels::new(lang);
-    let summary = summary(&state, &viewer, &q).await?;
-    let stages = &summary.stages;
+    let filter = query_filter(&viewer, &q)?;
+    let summary = summary(&state, &viewer, &filter).await?;
     // Only the streets the viewer may see are offered: from the region tree (not by listing
     // every compound again), or from the company's own compounds.
     let all_streets = summary.streets.clone();
     let report = &summary.report;
-    let total = summary.ids.len();
+    let total = usize::try_from(summary.places.total()).unwrap_or(usize::MAX);
     let pages = total.div_ceil(PAGE_SIZE).max(1);
     let page = q.page.unwrap_or(1).clamp(1, pages);
     let cached_rows = summary
@@ -613,23 +604,25 @@ async fn ledger_page(
     let rows = match cached_rows {
         Some(rows) => rows,
         None => {
-            // The rows shown only, in one query: the page costs the same for a street of 150
-            // compounds and a city of 100,000.
-            let shown: Vec<i64> = summary
-                .ids
+            // The rows shown only, read in the chosen order by SQL (an index walk, or the
+            // few street × community places the page falls in): the page costs about the same
+            // for a street of 150 compounds and a city of 100,000.
+            let shown = state
+                .store
+                .list_compounds_placed(
+                    &CompoundFilter {
+                        limit: Some(PAGE_SIZE as i64),
+                        offset: Some(((page - 1) * PAGE_SIZE) as i64),
+                        ..filter.clone()
+                    },
+                    &summary.places,
+                )
+                .await?;
+            let stages = stages_of(&state, &shown).await?;
+            let rows: Vec<Row> = shown
                 .iter()
-                .skip((page - 1) * PAGE_SIZE)
-                .take(PAGE_SIZE)
-                .copied()
+                .map(|s| Row::of(s, stages.get(&s.id).copied(), lang))
                 .collect();
-            let mut rows = Vec::with_capacity(PAGE_SIZE);
-            for s in state.store.compounds_by_ids(&shown).await? {
-                let stage = match stages.get(&s.id) {
-                    Some(st) => *st,
-                    None => state.store.lifecycle(s.id).await?.state.stage,
-                };
-                rows.push(Row::of(&s, Some(stage), lang));
-            }
             let rows = std::sync::Arc::new(rows);
             // The first pages are the ones people open; a crawl through all of them is not kept.
             if let Ok(mut p) = summary.pages.lock()
@@ -800,10 +793,11 @@ async fn stats_json(
     Query(q): Query<LedgerQuery>,
 ) -> Result<Json<CoverageReport>, WebError> {
     viewer.lang = q.lang();
-    let selected = select(&state, &viewer, &q).await?;
-    Ok(Json(coverage(
-        selected.compounds.iter().map(|s| &s.compound),
-    )))
+    let figures = state
+        .store
+        .ledger_figures(&query_filter(&viewer, &q)?, true)
+        .await?;
+    Ok(Json(coverage_of_groups(figures.groups)))
 }
 
 #[derive(serde::Serialize)]
@@ -823,7 +817,6 @@ async fn compounds_json(
     let selected = select(&state, &viewer, &q).await?;
     Ok(Json(
         selected
-            .compounds
             .into_iter()
             .map(|s| CompoundJson {
                 id: s.id,
@@ -854,7 +847,7 @@ async fn export_xlsx(
 ) -> Result<Response, WebError> {
     viewer.lang = q.lang();
     let selected = select(&state, &viewer, &q).await?;
-    let rows: Vec<Compound> = selected.compounds.into_iter().map(|s| s.compound).collect();
+    let rows: Vec<Compound> = selected.into_iter().map(|s| s.compound).collect();
     let lang = viewer.lang;
     let bytes = tokio::task::spawn_blocking(move || anju_sheets::write_ledger_to_buffer(&rows))
         .await

@@ -15,6 +15,7 @@ mod credit_tasks;
 mod funding;
 mod integrity;
 mod ledger;
+mod ledger_paging;
 mod lifecycle;
 mod oversight;
 mod regions;

@@ -144,15 +144,19 @@ async fn a_street_officer_never_sees_another_street_in_search_or_export(t: &Test
     assert!(rows.iter().all(|c| c.street == DAQINTALA));
 }
 
-both_engines!(filters_sort_and_pages_agree_with_the_store);
-async fn filters_sort_and_pages_agree_with_the_store(t: &TestApp) {
-    let s = user_session(t, "admin", Role::Admin, UserScope::None).await;
-    let all = t
-        .state
+/// Every current compound, as the store lists them.
+async fn every_compound(t: &TestApp) -> Vec<anju_store::StoredCompound> {
+    t.state
         .store
         .list_compounds(&CompoundFilter::default())
         .await
-        .expect("list");
+        .expect("list")
+}
+
+both_engines!(filters_sort_and_pages_agree_with_the_store);
+async fn filters_sort_and_pages_agree_with_the_store(t: &TestApp) {
+    let s = user_session(t, "admin", Role::Admin, UserScope::None).await;
+    let all = every_compound(t).await;
     // Category: only that category, on the page and in the export of the same filters.
     let cat1 = all
         .iter()
@@ -325,4 +329,123 @@ async fn an_import_with_one_bad_row_writes_nothing_and_names_the_row(t: &TestApp
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(r.body.contains("新增 1"), "{}", r.body);
     assert_eq!(exists("网页导入甲小区").await, 1);
+}
+
+/// The ids of a JSON list of compounds, in order.
+async fn json_ids(t: &TestApp, s: &Session, uri: &str) -> Vec<i64> {
+    t.get_as(s, uri)
+        .await
+        .json()
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|c| c["id"].as_i64().expect("id"))
+        .collect()
+}
+
+/// The ids of the rows a ledger page shows, in order.
+fn shown_ids(body: &str) -> Vec<i64> {
+    body.split("<tr><td><a href=\"/compounds/")
+        .skip(1)
+        .filter_map(|rest| rest.split(['"', '?']).next()?.parse().ok())
+        .collect()
+}
+
+both_engines!(pages_filters_and_figures_come_from_sql_in_the_viewers_scope);
+async fn pages_filters_and_figures_come_from_sql_in_the_viewers_scope(t: &TestApp) {
+    let admin = user_session(t, "admin", Role::Admin, UserScope::None).await;
+    let all = every_compound(t).await;
+    // Page 2 of a sorted filter: the 51st to 100th of the JSON list of the same filter.
+    let listed = json_ids(t, &admin, "/api/v1/compounds?mode=none&sort=name").await;
+    assert!(listed.len() > 50, "two pages of unmanaged compounds");
+    let r = t.get_as(&admin, "/ledger?mode=none&sort=name&page=2").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(shown_ids(&r.body), listed[50..listed.len().min(100)]);
+    // The default (region) order, page 3: the rows the JSON list has at those places.
+    let r = t.get_as(&admin, "/ledger?page=3").await;
+    let by_region = json_ids(t, &admin, "/api/v1/compounds").await;
+    assert_eq!(shown_ids(&r.body), by_region[100..150]);
+    // A filter and a search: the count shown is the count of what matches.
+    let hit = |c: &anju_store::StoredCompound| {
+        c.compound.street == DAQINTALA
+            && c.compound.mode == anju_core::ManagementMode::None
+            && (c.compound.name.contains("小区")
+                || c.compound
+                    .address
+                    .as_deref()
+                    .is_some_and(|a| a.contains("小区")))
+    };
+    let n = all.iter().filter(|c| hit(c)).count();
+    assert!(n > 0);
+    let r = t
+        .get_as(
+            &admin,
+            &format!(
+                "/ledger?street={}&mode=none&q={}",
+                enc(DAQINTALA),
+                enc("小区")
+            ),
+        )
+        .await;
+    assert!(r.body.contains(&format!("· {n}</span>")), "count {n} shown");
+    // The figures summed by SQL are those of the compounds themselves.
+    let v = t
+        .get_as(&admin, &format!("/api/v1/stats?street={}", enc(DAQINTALA)))
+        .await
+        .json();
+    let want = anju_core::stats::coverage(
+        all.iter()
+            .filter(|c| c.compound.street == DAQINTALA)
+            .map(|c| &c.compound),
+    );
+    assert_eq!(v, serde_json::to_value(&want).expect("json"));
+    // A street officer: page 2 by households is Daqintala's 51st to 100th, nothing else.
+    let li = user_session(t, "li", Role::Street, UserScope::Region(DAQINTALA)).await;
+    let mut mine: Vec<&anju_store::StoredCompound> = all
+        .iter()
+        .filter(|c| c.compound.street == DAQINTALA)
+        .collect();
+    mine.sort_by_key(|c| {
+        (
+            c.compound.households.is_none(),
+            std::cmp::Reverse(c.compound.households),
+            c.id,
+        )
+    });
+    let want: Vec<i64> = mine.iter().map(|c| c.id).skip(50).take(50).collect();
+    let r = t.get_as(&li, "/ledger?sort=households&page=2").await;
+    assert_eq!(shown_ids(&r.body), want);
+    assert!(r.body.contains(&format!("· {}</span>", mine.len())));
+    let v = t.get_as(&li, "/api/v1/stats").await.json();
+    assert_eq!(v["compounds"].as_u64(), Some(mine.len() as u64));
+    // After a write the page shows it at once (the summary is rebuilt, not served stale).
+    let first = *mine
+        .iter()
+        .find(|c| c.compound.mode == anju_core::ManagementMode::None)
+        .expect("an unmanaged compound");
+    let mut edited = first.compound.clone();
+    edited.mode = anju_core::ManagementMode::StreetFallback;
+    t.state
+        .store
+        .update_compound(
+            &anju_store::Actor::new("李强", "street"),
+            first.id,
+            first.version,
+            edited,
+        )
+        .await
+        .expect("update");
+    let after = t.get_as(&li, "/ledger?mode=street_fallback").await;
+    let count = all
+        .iter()
+        .filter(|c| {
+            c.compound.street == DAQINTALA
+                && (c.compound.mode == anju_core::ManagementMode::StreetFallback
+                    || c.id == first.id)
+        })
+        .count();
+    assert!(
+        after.body.contains(&format!("· {count}</span>")),
+        "{count} after the write"
+    );
 }
