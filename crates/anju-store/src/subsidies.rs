@@ -100,6 +100,9 @@ pub struct SubsidyLine {
     pub version: i64,
     pub created_at: String,
     pub updated_at: String,
+    /// The facts a run computed the line from (its explanation is rendered from them).
+    #[serde(skip)]
+    basis: Option<std::sync::Arc<str>>,
 }
 
 impl SubsidyLine {
@@ -204,6 +207,9 @@ pub struct LineFilter {
     pub status: Option<LineStatus>,
     /// Include superseded lines (left out by default).
     pub include_superseded: bool,
+    /// Leave the explanations empty where they would be rendered from the basis (a list that
+    /// shows only some of them renders those with [`Store::explain_lines`]).
+    pub without_explanations: bool,
 }
 
 fn refused(e: funding::FundingError) -> StoreError {
@@ -218,7 +224,7 @@ const LINE_SELECT: &str = "SELECT l.id, l.run_id, l.compound_id, c.name, s.name,
      JOIN regions s ON s.id = c.street_id LEFT JOIN companies co ON co.id = l.company_id";
 
 /// A line as stored, with its basis (the explanation not yet rendered).
-fn line_from_row(row: &AnyRow) -> Result<(SubsidyLine, Option<String>)> {
+fn line_from_row(row: &AnyRow) -> Result<SubsidyLine> {
     let mut c = Cols::new(row);
     let corrupt = |w: &str| StoreError::Corrupt(w.to_string());
     let opt_date = |s: Option<String>| s.map(|s| parse_date(&s)).transpose();
@@ -249,20 +255,29 @@ fn line_from_row(row: &AnyRow) -> Result<(SubsidyLine, Option<String>)> {
         version: c.i64()?,
         created_at: c.string()?,
         updated_at: c.string()?,
+        basis: None,
     };
-    Ok((line, c.opt_string()?))
+    Ok(SubsidyLine {
+        basis: c.opt_string()?.map(std::sync::Arc::from),
+        ..line
+    })
 }
 
-/// Lines as read, each with its explanation (rendered from its basis where the run stored one;
-/// on every core when there are many).
+/// Lines as read, each with its explanation (rendered from its basis where the run stored one).
 fn lines_from_rows(rows: &[AnyRow]) -> Result<Vec<SubsidyLine>> {
-    let read: Vec<(SubsidyLine, Option<String>)> =
-        rows.iter().map(line_from_row).collect::<Result<_>>()?;
-    let render_part = |part: &mut [(SubsidyLine, Option<String>)]| -> Result<()> {
+    let mut read: Vec<SubsidyLine> = rows.iter().map(line_from_row).collect::<Result<_>>()?;
+    explain_all(&mut read)?;
+    Ok(read)
+}
+
+/// Renders the explanation of every line that has a basis and no text yet, on every core when
+/// there are many.
+fn explain_all(lines: &mut [SubsidyLine]) -> Result<()> {
+    let render_part = |part: &mut [SubsidyLine]| -> Result<()> {
         let mut policies = HashMap::new();
         let mut cache = settle::PolicyCache::new();
-        for (l, basis) in part.iter_mut() {
-            let Some(b) = basis.as_deref() else { continue };
+        for l in part.iter_mut() {
+            let Some(b) = l.basis.clone() else { continue };
             if !l.explanation_zh.is_empty() {
                 continue;
             }
@@ -276,34 +291,31 @@ fn lines_from_rows(rows: &[AnyRow]) -> Result<Vec<SubsidyLine>> {
                 },
                 kind: l.kind,
                 amount: l.amount,
-                basis: b,
+                basis: &b,
             };
             (l.explanation_zh, l.explanation_en) = settle::render(&r, &mut policies, &mut cache)?;
         }
         Ok(())
     };
-    let mut read = read;
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
         .clamp(1, 16);
-    if read.len() < 1_000 || threads == 1 {
-        render_part(&mut read)?;
-    } else {
-        let per = read.len().div_ceil(threads);
-        std::thread::scope(|s| {
-            let handles: Vec<_> = read
-                .chunks_mut(per)
-                .map(|part| s.spawn(|| render_part(part)))
-                .collect();
-            for h in handles {
-                h.join()
-                    .unwrap_or_else(|_| Err(StoreError::Corrupt("补贴说明线程异常退出".into())))?;
-            }
-            Ok::<(), StoreError>(())
-        })?;
+    if lines.len() < 1_000 || threads == 1 {
+        return render_part(lines);
     }
-    Ok(read.into_iter().map(|(l, _)| l).collect())
+    let per = lines.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = lines
+            .chunks_mut(per)
+            .map(|part| s.spawn(|| render_part(part)))
+            .collect();
+        for h in handles {
+            h.join()
+                .unwrap_or_else(|_| Err(StoreError::Corrupt("补贴说明线程异常退出".into())))?;
+        }
+        Ok(())
+    })
 }
 
 async fn fetch_line(conn: &mut AnyConnection, id: i64) -> Result<SubsidyLine> {
@@ -1125,7 +1137,15 @@ impl Store {
             q = q.bind(s.code());
         }
         let rows = q.fetch_all(&self.pool).await?;
+        if f.without_explanations {
+            return rows.iter().map(line_from_row).collect();
+        }
         lines_from_rows(&rows)
+    }
+
+    /// Renders the explanations left empty by [`LineFilter::without_explanations`].
+    pub fn explain_lines(&self, lines: &mut [SubsidyLine]) -> Result<()> {
+        explain_all(lines)
     }
 
     pub async fn get_subsidy_line(&self, id: i64) -> Result<SubsidyLine> {
@@ -1466,7 +1486,7 @@ async fn check_double(conn: &mut AnyConnection, line: &SubsidyLine) -> Result<()
         return Ok(());
     };
     for row in &rows {
-        let (other, _) = line_from_row(row)?;
+        let other = line_from_row(row)?;
         let Some(theirs) = other.period_start.zip(other.period_end) else {
             continue;
         };

@@ -280,6 +280,8 @@ struct FundingPage {
     status: String,
     statuses: Vec<(String, String)>,
     rows: Vec<LineRow>,
+    /// Said when more lines are in scope than listed.
+    more: Option<String>,
     totals: Totals,
     error: Option<String>,
     form_region: String,
@@ -292,6 +294,9 @@ struct ListQuery {
     run: Option<String>,
     status: Option<String>,
 }
+
+/// The most lines `/funding` lists (each with its explanation).
+const LIST_MAX: usize = 500;
 
 const STATUSES: [LineStatus; 8] = [
     LineStatus::Draft,
@@ -343,16 +348,23 @@ async fn funding_html(
         .as_deref()
         .filter(|s| !s.is_empty())
         .and_then(LineStatus::from_code);
-    let lines = store
+    // Totals over every line in scope; the page lists the first LIST_MAX with their
+    // explanations (the 申报表 download has them all).
+    let mut lines = store
         .subsidy_lines(&scoped_lines(
             viewer,
             LineFilter {
                 run_id,
                 status,
+                without_explanations: true,
                 ..Default::default()
             },
         ))
         .await?;
+    let all_lines = lines.len();
+    let line_totals = totals(&lines, l);
+    lines.truncate(LIST_MAX);
+    store.explain_lines(&mut lines)?;
     let mut runs = Vec::new();
     for r in store.list_subsidy_runs().await? {
         let region = Region {
@@ -398,8 +410,16 @@ async fn funding_html(
             .iter()
             .map(|s| (s.code().to_string(), s.label(l).to_string()))
             .collect(),
-        totals: totals(&lines, l),
+        totals: line_totals,
         rows: lines.iter().map(|x| line_row(x, l)).collect(),
+        more: (all_lines > LIST_MAX).then(|| match l {
+            Lang::Zh => format!(
+                "共 {all_lines} 行，此处列出前 {LIST_MAX} 行（合计按全部行计算）；请按测算编号或状态筛选，或在“报表”下载申报表查看全部。"
+            ),
+            Lang::En => format!(
+                "{all_lines} lines: the first {LIST_MAX} are listed (the totals count every line); filter by run or status, or download the application form under Reports for all of them."
+            ),
+        }),
         error,
         form_region: form.region.unwrap_or_default(),
         form_level: form.level.unwrap_or_else(|| match viewer.region_level {

@@ -606,6 +606,36 @@ async fn retention_released_at_80_and_withheld_at_79_9(db: TestDb) {
     assert_eq!(r.status, LineStatus::Applied);
 }
 
+both!(a_list_without_explanations_renders_them_on_demand);
+async fn a_list_without_explanations_renders_them_on_demand(db: TestDb) {
+    let s = &db.store;
+    let id = contracted(s, "按需说明小区", 4, Term::years(10)).await;
+    let sid = street_id(s).await;
+    s.set_funding_policy(&officer(), sid, "liaocheng-2021", date(2021, 11, 15))
+        .await
+        .unwrap();
+    assessed(s, id, "2023H1").await;
+    let full = run(s, "cy1").await;
+    assert!(full.iter().all(|l| !l.explanation_zh.is_empty()));
+    let mut bare = s
+        .subsidy_lines(&LineFilter {
+            region_id: Some(sid),
+            without_explanations: true,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(bare.len(), full.len());
+    // The figures are all there; the text comes when asked for, the same as a full read.
+    assert!(bare.iter().all(|l| l.explanation_zh.is_empty()));
+    assert_eq!(
+        bare.iter().map(|l| l.amount).collect::<Vec<_>>(),
+        full.iter().map(|l| l.amount).collect::<Vec<_>>()
+    );
+    s.explain_lines(&mut bare).unwrap();
+    assert_eq!(bare, full);
+}
+
 both!(a_computed_line_cannot_be_changed_in_the_database);
 async fn a_computed_line_cannot_be_changed_in_the_database(db: TestDb) {
     let s = &db.store;
