@@ -14,7 +14,10 @@
 //! is unchanged and the entry is younger than [`CACHE_TTL`] (the TTL bounds the one case the
 //! version can miss: on PostgreSQL a transaction holding a lower id committing later). A miss is
 //! computed by one request at a time, so a burst after a write does not run the scans fifty
-//! times. [`render_dashboard_uncached`] is the same page without the cache.
+//! times; and a request that waited accepts a page whose build began after it arrived (it holds
+//! every write made before the request, the viewer's own included), so under a stream of writes
+//! the waiting requests share one build instead of rebuilding in turn, each already stale.
+//! [`render_dashboard_uncached`] is the same page without the cache.
 
 use crate::WebError;
 use crate::charts::{self, Bar, Series};
@@ -249,6 +252,7 @@ const CACHE_MAX: usize = 256;
 
 struct Cached {
     version: i64,
+    /// When its build began (before the version and the data were read).
     at: Instant,
     html: String,
 }
@@ -256,15 +260,18 @@ struct Cached {
 static CACHE: LazyLock<Mutex<HashMap<String, Cached>>> = LazyLock::new(Default::default);
 static FILLING: LazyLock<tokio::sync::Mutex<()>> = LazyLock::new(Default::default);
 
-fn cached(key: &str, version: i64) -> Option<String> {
+/// The cached page, if it shows the data at `version`, or was built wholly after `arrived` (then
+/// it holds every write made before the request came, the viewer's own included: under a stream
+/// of writes the waiting requests share one build instead of each rebuilding in turn).
+fn cached(key: &str, version: i64, arrived: Instant) -> Option<String> {
     let cache = CACHE.lock().ok()?;
     cache
         .get(key)
-        .filter(|c| c.version == version && c.at.elapsed() < CACHE_TTL)
+        .filter(|c| (c.version == version || c.at >= arrived) && c.at.elapsed() < CACHE_TTL)
         .map(|c| c.html.clone())
 }
 
-fn remember(key: String, version: i64, html: &str) {
+fn remember(key: String, version: i64, started: Instant, html: &str) {
     let Ok(mut cache) = CACHE.lock() else { return };
     cache.retain(|_, c| c.at.elapsed() < CACHE_TTL);
     while cache.len() >= CACHE_MAX {
@@ -281,7 +288,7 @@ fn remember(key: String, version: i64, html: &str) {
         key,
         Cached {
             version,
-            at: Instant::now(),
+            at: started,
             html: html.to_string(),
         },
     );
@@ -328,17 +335,19 @@ pub async fn render_dashboard(
         "{}|{filter:?}|{scope_label}|{lang:?}|{today}",
         store.database_identity()
     );
+    let arrived = Instant::now();
     let version = store.data_version().await?;
-    if let Some(html) = cached(&key, version) {
+    if let Some(html) = cached(&key, version, arrived) {
         return Ok(html);
     }
     let _one_at_a_time = FILLING.lock().await;
+    let started = Instant::now();
     let version = store.data_version().await?;
-    if let Some(html) = cached(&key, version) {
+    if let Some(html) = cached(&key, version, arrived) {
         return Ok(html);
     }
     let html = render_dashboard_uncached(store, filter, scope_label, lang, today).await?;
-    remember(key, version, &html);
+    remember(key, version, started, &html);
     Ok(html)
 }
 

@@ -247,11 +247,17 @@ type BuildLocks = HashMap<String, std::sync::Arc<tokio::sync::Mutex<()>>>;
 static BUILDING: std::sync::LazyLock<std::sync::Mutex<BuildLocks>> =
     std::sync::LazyLock::new(Default::default);
 
-fn cached_summary(key: &str, version: i64) -> Option<std::sync::Arc<Summary>> {
+/// The cached summary, if it holds the data at `version` or was built wholly after `arrived`
+/// (then it holds every write made before the request came; the dashboard does the same).
+fn cached_summary(
+    key: &str,
+    version: i64,
+    arrived: std::time::Instant,
+) -> Option<std::sync::Arc<Summary>> {
     let cache = SUMMARIES.lock().ok()?;
     cache
         .get(key)
-        .filter(|c| c.version == version && c.at.elapsed() < SUMMARY_TTL)
+        .filter(|c| (c.version == version || c.at >= arrived) && c.at.elapsed() < SUMMARY_TTL)
         .map(|c| c.summary.clone())
 }
 
@@ -273,13 +279,16 @@ async fn summary(
 ) -> Result<std::sync::Arc<Summary>, WebError> {
     // The sort is part of the key: the pages kept are in its order.
     let key = format!("{}|{filter:?}", state.store.database_identity());
+    let arrived = std::time::Instant::now();
     let version = state.store.data_version().await?;
-    if let Some(s) = cached_summary(&key, version) {
+    if let Some(s) = cached_summary(&key, version, arrived) {
         return Ok(s);
     }
     let lock = build_lock(&key);
     let _one_at_a_time = lock.lock().await;
-    if let Some(s) = cached_summary(&key, version) {
+    let started = std::time::Instant::now();
+    let version = state.store.data_version().await?;
+    if let Some(s) = cached_summary(&key, version, arrived) {
         return Ok(s);
     }
     let figures = state.store.ledger_figures(filter, false).await?;
@@ -305,7 +314,8 @@ async fn summary(
             key,
             CachedSummary {
                 version,
-                at: std::time::Instant::now(),
+                // When the build began: the `arrived` test above compares with it.
+                at: started,
                 summary: summary.clone(),
             },
         );
