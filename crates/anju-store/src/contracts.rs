@@ -6,7 +6,7 @@
 
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::lifecycle::{StepRequest, Via, apply_step};
-use crate::sql::{Cols, date_text, dyn_query, now_ts, parse_date};
+use crate::sql::{Cols, bind_all, date_text, dyn_query, now_ts, parse_date};
 use crate::{Result, Store, StoreError};
 use anju_core::contract::{DismissalSurvey, Fees, FilingStatus, ServiceLevel, Term};
 use anju_core::lifecycle::{Event, ExitKind, Signer};
@@ -14,7 +14,6 @@ use anju_core::{Area, Fen};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
-use std::collections::HashMap;
 
 pub(crate) const CONTRACT: &str = "contract";
 pub(crate) const DISMISSAL: &str = "dismissal_proposal";
@@ -164,29 +163,34 @@ async fn fetch_contract(conn: &mut AnyConnection, id: i64) -> Result<ContractRec
     Ok(rec)
 }
 
-/// Every contract, newest first, with its compounds: two statements whatever their number (a
-/// city-wide report reads them all).
-async fn all_contracts(conn: &mut AnyConnection) -> Result<Vec<ContractRecord>> {
-    let rows = dyn_query(format!(
-        "SELECT {CONTRACT_COLS} FROM contracts c JOIN companies co ON co.id = c.company_id \
-         ORDER BY c.id DESC"
-    ))
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut out: Vec<ContractRecord> = rows.iter().map(contract_from_row).collect::<Result<_>>()?;
-    drop(rows);
-    let index: HashMap<i64, usize> = out.iter().enumerate().map(|(i, k)| (k.id, i)).collect();
-    let links = sqlx::query(
-        "SELECT contract_id, compound_id FROM contract_compounds ORDER BY contract_id, compound_id",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    for row in &links {
+/// The contracts serving the compounds `filter` selects, newest first, each listing those of
+/// its compounds that the filter selects (in id order): one statement, whatever their number
+/// (a subsidy run reads a district's, a city-wide report every one).
+pub(crate) async fn contracts_serving(
+    conn: &mut AnyConnection,
+    filter: &crate::CompoundFilter,
+) -> Result<Vec<ContractRecord>> {
+    let mut vals = Vec::new();
+    let selected = filter.where_clause(&mut vals);
+    let sql = format!(
+        "SELECT cc.compound_id, {CONTRACT_COLS} FROM contract_compounds cc \
+         JOIN contracts c ON c.id = cc.contract_id JOIN companies co ON co.id = c.company_id \
+         WHERE cc.compound_id IN (SELECT c.id FROM compounds c{selected}) \
+         ORDER BY c.id DESC, cc.compound_id"
+    );
+    let rows = bind_all(dyn_query(sql), vals).fetch_all(&mut *conn).await?;
+    let mut out: Vec<ContractRecord> = Vec::new();
+    for row in &rows {
         let mut c = Cols::new(row);
+        let compound_id = c.i64()?;
         let kid = c.i64()?;
-        let cid = c.i64()?;
-        if let Some(k) = index.get(&kid).and_then(|&i| out.get_mut(i)) {
-            k.compound_ids.push(cid);
+        match out.last_mut() {
+            Some(k) if k.id == kid => k.compound_ids.push(compound_id),
+            _ => {
+                let mut k = contract_from_row_at(row, 1)?;
+                k.compound_ids.push(compound_id);
+                out.push(k);
+            }
         }
     }
     Ok(out)
@@ -345,7 +349,11 @@ impl Store {
     pub async fn list_contracts(&self, compound_id: Option<i64>) -> Result<Vec<ContractRecord>> {
         let mut conn = self.pool.acquire().await?;
         let Some(cid) = compound_id else {
-            return all_contracts(&mut conn).await;
+            let every = crate::CompoundFilter {
+                include_archived: true,
+                ..Default::default()
+            };
+            return contracts_serving(&mut conn, &every).await;
         };
         let rows = sqlx::query(
             "SELECT contract_id FROM contract_compounds WHERE compound_id = $1 \

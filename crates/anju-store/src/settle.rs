@@ -92,6 +92,22 @@ impl Basis {
     }
 }
 
+/// The shipped policy `id`, loaded once into `policies`.
+pub(crate) fn shipped_policy<'p>(
+    policies: &'p mut HashMap<String, Policy>,
+    id: &str,
+) -> Result<&'p Policy> {
+    if !policies.contains_key(id) {
+        let src =
+            anju_policy::shipped(id).ok_or_else(|| StoreError::Corrupt(format!("政策 {id}")))?;
+        let loaded = anju_policy::load(src).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        policies.insert(id.to_string(), loaded);
+    }
+    policies
+        .get(id)
+        .ok_or_else(|| StoreError::Corrupt(format!("政策 {id}")))
+}
+
 /// Policies as evaluated for a settlement, by (policy id, first counted day, last period).
 pub(crate) type PolicyCache = HashMap<(String, Date, bool), Policy>;
 
@@ -381,15 +397,7 @@ pub(crate) fn render(
 ) -> Result<(String, String)> {
     let b = Basis::from_json(r.basis)?;
     let policy_id = r.base.policy_id.clone().unwrap_or_default();
-    if !policies.contains_key(&policy_id) {
-        let src = anju_policy::shipped(&policy_id)
-            .ok_or_else(|| StoreError::Corrupt(format!("政策 {policy_id}")))?;
-        let loaded = anju_policy::load(src).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        policies.insert(policy_id.clone(), loaded);
-    }
-    let policy = policies
-        .get(&policy_id)
-        .ok_or_else(|| StoreError::Corrupt(format!("政策 {policy_id}")))?;
+    let policy = shipped_policy(policies, &policy_id)?;
     let lines = settle(&r.base, &b, policy, cache, true)?;
     let Some(line) = lines.into_iter().find(|l| l.kind == r.kind) else {
         return Ok((

@@ -223,12 +223,12 @@ const LINE_SELECT: &str = "SELECT l.id, l.run_id, l.compound_id, c.name, s.name,
      l.updated_at, l.basis FROM subsidy_lines l JOIN compounds c ON c.id = l.compound_id \
      JOIN regions s ON s.id = c.street_id LEFT JOIN companies co ON co.id = l.company_id";
 
-/// A line as stored, with its basis (the explanation not yet rendered).
+/// A line as stored (an explanation kept as its basis not yet rendered).
 fn line_from_row(row: &AnyRow) -> Result<SubsidyLine> {
     let mut c = Cols::new(row);
     let corrupt = |w: &str| StoreError::Corrupt(w.to_string());
     let opt_date = |s: Option<String>| s.map(|s| parse_date(&s)).transpose();
-    let line = SubsidyLine {
+    Ok(SubsidyLine {
         id: c.i64()?,
         run_id: c.opt_i64()?,
         compound_id: c.i64()?,
@@ -255,11 +255,7 @@ fn line_from_row(row: &AnyRow) -> Result<SubsidyLine> {
         version: c.i64()?,
         created_at: c.string()?,
         updated_at: c.string()?,
-        basis: None,
-    };
-    Ok(SubsidyLine {
         basis: c.opt_string()?.map(std::sync::Arc::from),
-        ..line
     })
 }
 
@@ -268,6 +264,14 @@ fn lines_from_rows(rows: &[AnyRow]) -> Result<Vec<SubsidyLine>> {
     let mut read: Vec<SubsidyLine> = rows.iter().map(line_from_row).collect::<Result<_>>()?;
     explain_all(&mut read)?;
     Ok(read)
+}
+
+/// How many threads the computing of lines uses: one per core, at most 16.
+fn cores() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 16)
 }
 
 /// Renders the explanation of every line that has a basis and no text yet, on every core when
@@ -297,10 +301,7 @@ fn explain_all(lines: &mut [SubsidyLine]) -> Result<()> {
         }
         Ok(())
     };
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .clamp(1, 16);
+    let threads = cores();
     if lines.len() < 1_000 || threads == 1 {
         return render_part(lines);
     }
@@ -680,9 +681,13 @@ impl Store {
                 })?;
         let region_by_id: HashMap<i64, &Region> = regions.iter().map(|r| (r.id, r)).collect();
         let assignments = self.list_funding_policies().await?;
-        let compounds = run_compounds(&self.pool, region_id).await?;
+        let scope = crate::CompoundFilter {
+            region_id: Some(region_id),
+            ..Default::default()
+        };
+        let compounds = run_compounds(&self.pool, &scope).await?;
         let mut conn = self.pool.acquire().await?;
-        let contracts = contracts_under(&mut conn, region_id).await?;
+        let contracts = crate::contracts::contracts_serving(&mut conn, &scope).await?;
         // Each compound's contracts, newest first (the order the lines come in).
         let mut serving: HashMap<i64, Vec<usize>> = HashMap::new();
         for (i, k) in contracts.iter().enumerate() {
@@ -718,10 +723,7 @@ impl Store {
         drop(conn);
 
         // 3. The lines, computed in parallel, in the compounds' order.
-        let threads = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-            .clamp(1, 16);
+        let threads = cores();
         let per = steps.len().div_ceil(threads).max(64);
         type Computed = Vec<(NewLine, Option<std::sync::Arc<str>>)>;
         let computed: Vec<Result<Computed>> = std::thread::scope(|s| {
@@ -1604,17 +1606,17 @@ pub(crate) struct RunCompound {
 
 /// The compounds (not archived) under a district, street or community, in id order: only the
 /// columns a run reads.
-async fn run_compounds(pool: &sqlx::AnyPool, region_id: i64) -> Result<Vec<RunCompound>> {
-    let rows = sqlx::query(
+async fn run_compounds(
+    pool: &sqlx::AnyPool,
+    scope: &crate::CompoundFilter,
+) -> Result<Vec<RunCompound>> {
+    let mut vals = Vec::new();
+    let sql = format!(
         "SELECT c.id, c.street_id, c.mode, c.households, c.built_year, c.renovation \
-         FROM compounds c JOIN regions s ON s.id = c.street_id \
-         LEFT JOIN regions d ON d.id = s.parent_id AND d.level = 'district' \
-         WHERE c.archived = 0 AND (c.street_id = $1 OR c.community_id = $1 \
-         OR s.parent_id = $1 OR d.parent_id = $1) ORDER BY c.id",
-    )
-    .bind(region_id)
-    .fetch_all(pool)
-    .await?;
+         FROM compounds c{} ORDER BY c.id",
+        scope.where_clause(&mut vals)
+    );
+    let rows = bind_all(dyn_query(sql), vals).fetch_all(pool).await?;
     rows.iter()
         .map(|row| {
             let mut c = Cols::new(row);
@@ -1632,38 +1634,6 @@ async fn run_compounds(pool: &sqlx::AnyPool, region_id: i64) -> Result<Vec<RunCo
             })
         })
         .collect()
-}
-
-/// The contracts serving the compounds (not archived) under a district, street or community,
-/// newest first, each listing those of its compounds that are under it: one statement.
-async fn contracts_under(conn: &mut AnyConnection, region_id: i64) -> Result<Vec<ContractRecord>> {
-    let rows = dyn_query(format!(
-        "SELECT x.id, {} FROM contract_compounds cc JOIN contracts c ON c.id = cc.contract_id \
-         JOIN companies co ON co.id = c.company_id JOIN compounds x ON x.id = cc.compound_id \
-         JOIN regions s ON s.id = x.street_id \
-         LEFT JOIN regions d ON d.id = s.parent_id AND d.level = 'district' \
-         WHERE x.archived = 0 AND (x.street_id = $1 OR x.community_id = $1 \
-         OR s.parent_id = $1 OR d.parent_id = $1) ORDER BY c.id DESC, x.id",
-        crate::contracts::CONTRACT_COLS
-    ))
-    .bind(region_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut out: Vec<ContractRecord> = Vec::new();
-    for row in &rows {
-        let mut c = Cols::new(row);
-        let compound_id = c.i64()?;
-        let kid = c.i64()?;
-        match out.last_mut() {
-            Some(k) if k.id == kid => k.compound_ids.push(compound_id),
-            _ => {
-                let mut k = crate::contracts::contract_from_row_at(row, 1)?;
-                k.compound_ids.push(compound_id);
-                out.push(k);
-            }
-        }
-    }
-    Ok(out)
 }
 
 /// Runs `select`, which reads the table `r (cols)`, over `rows` bound as a VALUES list, up to
@@ -1840,16 +1810,7 @@ fn plan_line<'a>(
         )]));
     };
     base.policy_id = Some(policy_id.clone());
-    if !policies.contains_key(&policy_id) {
-        let Some(src) = anju_policy::shipped(&policy_id) else {
-            return Err(StoreError::Corrupt(format!("政策 {policy_id}")));
-        };
-        let loaded = anju_policy::load(src).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        policies.insert(policy_id.clone(), loaded);
-    }
-    let policy = policies
-        .get(&policy_id)
-        .ok_or_else(|| StoreError::Corrupt(format!("政策 {policy_id}")))?;
+    let policy = settle::shipped_policy(policies, &policy_id)?;
     let start = match policy.periods.from {
         From::Signed => k.signed_on,
         From::Entry => match k.entry_on {
