@@ -21,6 +21,7 @@
 
 use crate::WebError;
 use crate::charts::{self, Bar, Series};
+use crate::versioned::VersionedCache;
 use anju_core::fees::Month;
 use anju_core::money::group_thousands;
 use anju_core::targets::{Progress, TargetKind};
@@ -28,8 +29,8 @@ use anju_core::{Area, Lang, ModeGroup};
 use anju_store::{AlertGroup, AlertOptions, CompoundFilter, CoverageCell, Store};
 use askama::Template;
 use jiff::civil::Date;
-use std::collections::{BTreeMap, HashMap};
-use std::sync::{LazyLock, Mutex};
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
 /// How many months the coverage-over-time chart shows, ending with the current month.
@@ -250,49 +251,9 @@ pub const CACHE_TTL: Duration = Duration::from_secs(60);
 /// At most this many cached pages (the oldest is dropped).
 const CACHE_MAX: usize = 256;
 
-struct Cached {
-    version: i64,
-    /// When its build began (before the version and the data were read).
-    at: Instant,
-    html: String,
-}
-
-static CACHE: LazyLock<Mutex<HashMap<String, Cached>>> = LazyLock::new(Default::default);
+static CACHE: LazyLock<VersionedCache<String>> =
+    LazyLock::new(|| VersionedCache::new(CACHE_TTL, CACHE_MAX));
 static FILLING: LazyLock<tokio::sync::Mutex<()>> = LazyLock::new(Default::default);
-
-/// The cached page, if it shows the data at `version`, or was built wholly after `arrived` (then
-/// it holds every write made before the request came, the viewer's own included: under a stream
-/// of writes the waiting requests share one build instead of each rebuilding in turn).
-fn cached(key: &str, version: i64, arrived: Instant) -> Option<String> {
-    let cache = CACHE.lock().ok()?;
-    cache
-        .get(key)
-        .filter(|c| (c.version == version || c.at >= arrived) && c.at.elapsed() < CACHE_TTL)
-        .map(|c| c.html.clone())
-}
-
-fn remember(key: String, version: i64, started: Instant, html: &str) {
-    let Ok(mut cache) = CACHE.lock() else { return };
-    cache.retain(|_, c| c.at.elapsed() < CACHE_TTL);
-    while cache.len() >= CACHE_MAX {
-        let Some(oldest) = cache
-            .iter()
-            .min_by_key(|(_, c)| c.at)
-            .map(|(k, _)| k.clone())
-        else {
-            break;
-        };
-        cache.remove(&oldest);
-    }
-    cache.insert(
-        key,
-        Cached {
-            version,
-            at: started,
-            html: html.to_string(),
-        },
-    );
-}
 
 /// `/` and `/dashboard`: the 工作台 of the logged-in viewer, over what their account may see.
 pub fn router() -> axum::Router<crate::AppState> {
@@ -337,17 +298,17 @@ pub async fn render_dashboard(
     );
     let arrived = Instant::now();
     let version = store.data_version().await?;
-    if let Some(html) = cached(&key, version, arrived) {
+    if let Some(html) = CACHE.get(&key, version, arrived) {
         return Ok(html);
     }
     let _one_at_a_time = FILLING.lock().await;
     let started = Instant::now();
     let version = store.data_version().await?;
-    if let Some(html) = cached(&key, version, arrived) {
+    if let Some(html) = CACHE.get(&key, version, arrived) {
         return Ok(html);
     }
     let html = render_dashboard_uncached(store, filter, scope_label, lang, today).await?;
-    remember(key, version, started, &html);
+    CACHE.put(key, version, started, html.clone());
     Ok(html)
 }
 

@@ -6,6 +6,7 @@
 //! their JSON.
 
 use crate::compound::today;
+use crate::versioned::VersionedCache;
 use crate::{AppState, Viewer, WebError};
 use anju_core::access::Action;
 use anju_core::lifecycle::Stage;
@@ -229,37 +230,17 @@ struct Summary {
 /// A page's rows, built once and shared.
 type PageRows = std::sync::Arc<Vec<Row>>;
 
-struct CachedSummary {
-    version: i64,
-    at: std::time::Instant,
-    summary: std::sync::Arc<Summary>,
-}
-
 const SUMMARY_TTL: std::time::Duration = std::time::Duration::from_secs(60);
 const SUMMARY_MAX: usize = 32;
 /// Built pages kept per summary (50 rows each).
 const PAGES_KEPT: usize = 16;
 
-static SUMMARIES: std::sync::LazyLock<std::sync::Mutex<HashMap<String, CachedSummary>>> =
-    std::sync::LazyLock::new(Default::default);
+static SUMMARIES: std::sync::LazyLock<VersionedCache<std::sync::Arc<Summary>>> =
+    std::sync::LazyLock::new(|| VersionedCache::new(SUMMARY_TTL, SUMMARY_MAX));
 /// One build at a time per key: the lock of each key being built.
 type BuildLocks = HashMap<String, std::sync::Arc<tokio::sync::Mutex<()>>>;
 static BUILDING: std::sync::LazyLock<std::sync::Mutex<BuildLocks>> =
     std::sync::LazyLock::new(Default::default);
-
-/// The cached summary, if it holds the data at `version` or was built wholly after `arrived`
-/// (then it holds every write made before the request came; the dashboard does the same).
-fn cached_summary(
-    key: &str,
-    version: i64,
-    arrived: std::time::Instant,
-) -> Option<std::sync::Arc<Summary>> {
-    let cache = SUMMARIES.lock().ok()?;
-    cache
-        .get(key)
-        .filter(|c| (c.version == version || c.at >= arrived) && c.at.elapsed() < SUMMARY_TTL)
-        .map(|c| c.summary.clone())
-}
 
 fn build_lock(key: &str) -> std::sync::Arc<tokio::sync::Mutex<()>> {
     match BUILDING.lock() {
@@ -281,14 +262,14 @@ async fn summary(
     let key = format!("{}|{filter:?}", state.store.database_identity());
     let arrived = std::time::Instant::now();
     let version = state.store.data_version().await?;
-    if let Some(s) = cached_summary(&key, version, arrived) {
+    if let Some(s) = SUMMARIES.get(&key, version, arrived) {
         return Ok(s);
     }
     let lock = build_lock(&key);
     let _one_at_a_time = lock.lock().await;
     let started = std::time::Instant::now();
     let version = state.store.data_version().await?;
-    if let Some(s) = cached_summary(&key, version, arrived) {
+    if let Some(s) = SUMMARIES.get(&key, version, arrived) {
         return Ok(s);
     }
     let figures = state.store.ledger_figures(filter, false).await?;
@@ -298,28 +279,7 @@ async fn summary(
         places: figures.places,
         pages: std::sync::Mutex::new(HashMap::new()),
     });
-    if let Ok(mut cache) = SUMMARIES.lock() {
-        cache.retain(|_, c| c.at.elapsed() < SUMMARY_TTL);
-        while cache.len() >= SUMMARY_MAX {
-            let Some(oldest) = cache
-                .iter()
-                .min_by_key(|(_, c)| c.at)
-                .map(|(k, _)| k.clone())
-            else {
-                break;
-            };
-            cache.remove(&oldest);
-        }
-        cache.insert(
-            key,
-            CachedSummary {
-                version,
-                // When the build began: the `arrived` test above compares with it.
-                at: started,
-                summary: summary.clone(),
-            },
-        );
-    }
+    SUMMARIES.put(key, version, started, summary.clone());
     Ok(summary)
 }
 

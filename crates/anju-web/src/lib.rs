@@ -20,6 +20,7 @@ mod ledger;
 mod reports_web;
 mod resident;
 mod signals_web;
+mod versioned;
 mod workflow;
 
 use anju_store::Store;

@@ -1,0 +1,97 @@
+//! One cache shape for what pages build from the whole database (the 工作台 page, the ledger's
+//! figures): entries keyed by query and scope, valid while [`anju_store::Store::data_version`]
+//! (the newest audit id; every write adds one) is unchanged, for at most a TTL, and at most so
+//! many of them (the oldest dropped).
+//!
+//! An entry also serves a request that arrived before its build began: such a build read the
+//! data after every write made before the request, the user's own included. So the requests
+//! that waited for a rebuild share it instead of each rebuilding behind every newer write.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+pub(crate) struct VersionedCache<T> {
+    entries: Mutex<HashMap<String, Entry<T>>>,
+    ttl: Duration,
+    max: usize,
+}
+
+struct Entry<T> {
+    version: i64,
+    /// When its build began (before the version and the data were read).
+    started: Instant,
+    value: T,
+}
+
+impl<T: Clone> VersionedCache<T> {
+    pub(crate) fn new(ttl: Duration, max: usize) -> VersionedCache<T> {
+        VersionedCache {
+            entries: Mutex::new(HashMap::new()),
+            ttl,
+            max,
+        }
+    }
+
+    /// The entry for `key`, if it holds the data at `version` or its build began at or after
+    /// `arrived`, and is younger than the TTL.
+    pub(crate) fn get(&self, key: &str, version: i64, arrived: Instant) -> Option<T> {
+        let entries = self.entries.lock().ok()?;
+        entries
+            .get(key)
+            .filter(|e| {
+                (e.version == version || e.started >= arrived) && e.started.elapsed() < self.ttl
+            })
+            .map(|e| e.value.clone())
+    }
+
+    /// Keeps `value`, built from the data at `version` by a build begun at `started`.
+    pub(crate) fn put(&self, key: String, version: i64, started: Instant, value: T) {
+        let Ok(mut entries) = self.entries.lock() else {
+            return;
+        };
+        entries.retain(|_, e| e.started.elapsed() < self.ttl);
+        while entries.len() >= self.max {
+            let Some(oldest) = entries
+                .iter()
+                .min_by_key(|(_, e)| e.started)
+                .map(|(k, _)| k.clone())
+            else {
+                break;
+            };
+            entries.remove(&oldest);
+        }
+        entries.insert(
+            key,
+            Entry {
+                version,
+                started,
+                value,
+            },
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_entry_serves_its_version_and_requests_that_came_before_its_build() {
+        let cache = VersionedCache::new(Duration::from_secs(60), 2);
+        let before = Instant::now();
+        let started = Instant::now();
+        cache.put("k".into(), 7, started, "page");
+        // Same version: served to anyone.
+        assert_eq!(cache.get("k", 7, Instant::now()), Some("page"));
+        // A newer version, but the request arrived before the build began: served.
+        assert_eq!(cache.get("k", 8, before), Some("page"));
+        // A newer version and a request after the build began: rebuilt.
+        assert_eq!(cache.get("k", 8, Instant::now()), None);
+        // At most two entries: the oldest goes.
+        cache.put("a".into(), 7, Instant::now(), "a");
+        cache.put("b".into(), 7, Instant::now(), "b");
+        assert_eq!(cache.get("k", 7, before), None);
+        assert_eq!(cache.get("b", 7, before), Some("b"));
+    }
+}
