@@ -163,20 +163,25 @@ async fn fetch_contract(conn: &mut AnyConnection, id: i64) -> Result<ContractRec
     Ok(rec)
 }
 
-/// The contracts serving the compounds `filter` selects, newest first, each listing those of
-/// its compounds that the filter selects (in id order): one statement, whatever their number
-/// (a subsidy run reads a district's, a city-wide report every one).
+/// The contracts serving the compounds `filter` selects (every contract when `None`), newest
+/// first, each listing those of its compounds that the filter selects (in id order): one
+/// statement, whatever their number (a subsidy run reads a district's, a city-wide report every
+/// one).
 pub(crate) async fn contracts_serving(
     conn: &mut AnyConnection,
-    filter: &crate::CompoundFilter,
+    filter: Option<&crate::CompoundFilter>,
 ) -> Result<Vec<ContractRecord>> {
     let mut vals = Vec::new();
-    let selected = filter.where_clause(&mut vals);
+    let selected = filter.map_or(String::new(), |f| {
+        format!(
+            " WHERE cc.compound_id IN (SELECT c.id FROM compounds c{})",
+            f.where_clause(&mut vals)
+        )
+    });
     let sql = format!(
         "SELECT cc.compound_id, {CONTRACT_COLS} FROM contract_compounds cc \
-         JOIN contracts c ON c.id = cc.contract_id JOIN companies co ON co.id = c.company_id \
-         WHERE cc.compound_id IN (SELECT c.id FROM compounds c{selected}) \
-         ORDER BY c.id DESC, cc.compound_id"
+         JOIN contracts c ON c.id = cc.contract_id JOIN companies co ON co.id = c.company_id\
+         {selected} ORDER BY c.id DESC, cc.compound_id"
     );
     let rows = bind_all(dyn_query(sql), vals).fetch_all(&mut *conn).await?;
     let mut out: Vec<ContractRecord> = Vec::new();
@@ -349,11 +354,7 @@ impl Store {
     pub async fn list_contracts(&self, compound_id: Option<i64>) -> Result<Vec<ContractRecord>> {
         let mut conn = self.pool.acquire().await?;
         let Some(cid) = compound_id else {
-            let every = crate::CompoundFilter {
-                include_archived: true,
-                ..Default::default()
-            };
-            return contracts_serving(&mut conn, &every).await;
+            return contracts_serving(&mut conn, None).await;
         };
         let rows = sqlx::query(
             "SELECT contract_id FROM contract_compounds WHERE compound_id = $1 \

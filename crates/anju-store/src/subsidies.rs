@@ -687,7 +687,7 @@ impl Store {
         };
         let compounds = run_compounds(&self.pool, &scope).await?;
         let mut conn = self.pool.acquire().await?;
-        let contracts = crate::contracts::contracts_serving(&mut conn, &scope).await?;
+        let contracts = crate::contracts::contracts_serving(&mut conn, Some(&scope)).await?;
         // Each compound's contracts, newest first (the order the lines come in).
         let mut serving: HashMap<i64, Vec<usize>> = HashMap::new();
         for (i, k) in contracts.iter().enumerate() {
