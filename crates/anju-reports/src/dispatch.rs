@@ -23,7 +23,7 @@
 //! Reads everything in four queries whatever the number of compounds: compounds, companies,
 //! contracts (one per contract, not per compound) — no per-compound query.
 
-use crate::{Result, Scope, compounds_in_order};
+use crate::{Result, Scope};
 use anju_core::{ManagementMode, ModeGroup};
 use anju_sheets::{ReportCell, ReportSheet};
 use anju_store::Store;
@@ -119,43 +119,30 @@ pub fn nature(mode: ManagementMode) -> &'static str {
 pub async fn build_dispatch(store: &Store, p: &DispatchParams) -> Result<DispatchReport> {
     let report_date = p.date.unwrap_or_else(|| filing_date(p.today));
     // Rows are ordered here (by street, then community and id).
-    let compounds = compounds_in_order(store, &p.scope, anju_store::CompoundSort::Id).await?;
+    let compounds = store.compound_services(&p.scope.filter()).await?;
+    p.scope.found(!compounds.is_empty())?;
     let companies: HashMap<i64, anju_store::Company> = store
         .list_companies()
         .await?
         .into_iter()
         .map(|c| (c.id, c))
         .collect();
-    // The active contract per compound (newest first, so the first seen wins).
-    let contracts = store.list_contracts(None).await?;
-    let mut contract_of: HashMap<i64, &anju_store::ContractRecord> = HashMap::new();
-    for c in contracts.iter().filter(|c| c.active) {
-        for id in &c.compound_ids {
-            contract_of.entry(*id).or_insert(c);
-        }
-    }
-    let mut streets: BTreeMap<String, Vec<&anju_store::StoredCompound>> = BTreeMap::new();
+    let mut streets: BTreeMap<&str, Vec<&anju_store::CompoundService>> = BTreeMap::new();
     for c in &compounds {
-        streets
-            .entry(c.compound.street.clone())
-            .or_default()
-            .push(c);
+        streets.entry(c.street.as_str()).or_default().push(c);
     }
     let mut out = Vec::with_capacity(streets.len());
     for (street, mut list) in streets {
-        list.sort_by(|a, b| {
-            (a.compound.community.as_deref(), a.id).cmp(&(b.compound.community.as_deref(), b.id))
-        });
+        list.sort_by(|a, b| (a.community.as_deref(), a.id).cmp(&(b.community.as_deref(), b.id)));
         let rows = list
             .iter()
             .enumerate()
-            .map(|(i, s)| {
-                let c = &s.compound;
+            .map(|(i, c)| {
                 let served = c.mode.group() == ModeGroup::Company;
-                let company = s.company_id.and_then(|id| companies.get(&id));
+                let company = c.company_id.and_then(|id| companies.get(&id));
                 // A contract signed for a compound not yet served (no entry yet) says nothing
                 // about who serves it today.
-                let contract = contract_of.get(&s.id).filter(|_| served);
+                let contract = c.contract.as_ref().filter(|_| served);
                 let service = match (contract, c.mode) {
                     (Some(k), _) => Some(format!("物业服务（{}服务标准）", k.service_level.zh())),
                     (None, ManagementMode::StreetFallback) => Some(BASIC_SERVICE.to_string()),
@@ -178,7 +165,10 @@ pub async fn build_dispatch(store: &Store, p: &DispatchParams) -> Result<Dispatc
                 }
             })
             .collect();
-        out.push(DispatchStreet { street, rows });
+        out.push(DispatchStreet {
+            street: street.to_string(),
+            rows,
+        });
     }
     Ok(DispatchReport {
         report_date,

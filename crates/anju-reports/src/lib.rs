@@ -122,6 +122,28 @@ impl Scope {
             (None, None) => "全部".to_string(),
         }
     }
+
+    /// The compounds of the scope (current ones, in id order).
+    pub(crate) fn filter(&self) -> CompoundFilter {
+        CompoundFilter {
+            district: self.district.clone(),
+            street: self.street.clone(),
+            sort: anju_store::CompoundSort::Id,
+            ..CompoundFilter::default()
+        }
+    }
+
+    /// An empty result is an error when the scope names a place (a misspelt street, say).
+    pub(crate) fn found(&self, any: bool) -> Result<()> {
+        if !any && (self.district.is_some() || self.street.is_some()) {
+            let l = self.label();
+            return Err(ReportError::invalid(
+                format!("没有找到“{l}”的小区（请检查 --street / --district）"),
+                format!("no compound found in '{l}' (check --street / --district)"),
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// The current compounds in scope (one query); an empty scope that names a place is an error.
@@ -138,19 +160,11 @@ pub(crate) async fn compounds_in_order(
 ) -> Result<Vec<StoredCompound>> {
     let rows = store
         .list_compounds(&CompoundFilter {
-            district: scope.district.clone(),
-            street: scope.street.clone(),
             sort,
-            ..CompoundFilter::default()
+            ..scope.filter()
         })
         .await?;
-    if rows.is_empty() && (scope.district.is_some() || scope.street.is_some()) {
-        let l = scope.label();
-        return Err(ReportError::invalid(
-            format!("没有找到“{l}”的小区（请检查 --street / --district）"),
-            format!("no compound found in '{l}' (check --street / --district)"),
-        ));
-    }
+    scope.found(!rows.is_empty())?;
     Ok(rows)
 }
 

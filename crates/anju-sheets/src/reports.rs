@@ -135,6 +135,9 @@ pub fn write_report(path: &Path, sheets: &[ReportSheet]) -> Result<(), LedgerErr
 /// Writes the sheets to an in-memory .xlsx file (for a download button).
 pub fn write_report_to_buffer(sheets: &[ReportSheet]) -> Result<Vec<u8>, LedgerError> {
     let mut wb = Workbook::new();
+    // Zip level 2 instead of 6: about 10 % larger files for about 40 % less compression time
+    // (rust_xlsxwriter's own figures), which is most of the time a city-wide report takes.
+    wb.set_zip_compression_level(2);
     let mut used: Vec<String> = Vec::new();
     for s in sheets {
         // Sheets without body merges or group headings are written row by row and flushed (a

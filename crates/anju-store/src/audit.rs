@@ -3,7 +3,7 @@
 //! Every write in this crate appends here inside its own transaction; the database refuses
 //! UPDATE and DELETE on `audit_log` (triggers in both migration folders).
 
-use crate::sql::{Cols, Ph, Val, bind_all, dyn_query, rows_per_statement};
+use crate::sql::{Cols, Ty, Val, bind_all, dyn_query, insert_rows};
 use crate::{Result, Store, StoreError};
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
@@ -206,35 +206,41 @@ pub(crate) fn to_json<T: Serialize>(v: &T) -> Result<String> {
     serde_json::to_string(v).map_err(|e| StoreError::Corrupt(format!("无法写成 JSON：{e}")))
 }
 
-const AUDIT_COLS: usize = 8;
+/// The audit log's columns as written.
+const AUDIT_COLS: [(&str, Ty); 8] = [
+    ("at", Ty::Text),
+    ("actor", Ty::Text),
+    ("role", Ty::Text),
+    ("action", Ty::Text),
+    ("entity", Ty::Text),
+    ("entity_id", Ty::Int),
+    ("before", Ty::Text),
+    ("after", Ty::Text),
+];
 
-/// Appends entries in multi-row INSERTs on the caller's transaction.
+/// Appends entries on the caller's transaction (in batches of thousands a statement).
 pub(crate) async fn append(
     conn: &mut AnyConnection,
     actor: &Actor,
     at: &str,
     entries: Vec<NewAudit>,
 ) -> Result<()> {
-    for chunk in entries.chunks(rows_per_statement(AUDIT_COLS)) {
-        let sql = format!(
-            "INSERT INTO audit_log (at, actor, role, action, entity, entity_id, before, after) VALUES {}",
-            Ph::for_conn(conn).rows(chunk.len(), AUDIT_COLS)
-        );
-        let mut q = dyn_query(sql);
-        for e in chunk {
-            q = q
-                .bind(at.to_string())
-                .bind(actor.name.clone())
-                .bind(actor.role.clone())
-                .bind(e.action)
-                .bind(e.entity)
-                .bind(e.entity_id)
-                .bind(e.before.clone())
-                .bind(e.after.clone());
-        }
-        q.execute(&mut *conn).await?;
-    }
-    Ok(())
+    let rows: Vec<Vec<Val>> = entries
+        .into_iter()
+        .map(|e| {
+            vec![
+                Val::text(at),
+                Val::text(actor.name.as_str()),
+                Val::text(actor.role.as_str()),
+                Val::text(e.action),
+                Val::text(e.entity),
+                Val::Int(e.entity_id),
+                Val::Text(e.before),
+                Val::Text(e.after),
+            ]
+        })
+        .collect();
+    insert_rows(conn, "audit_log", &AUDIT_COLS, &[], &rows).await
 }
 
 impl Store {

@@ -690,6 +690,31 @@ impl CompoundFilter {
     }
 }
 
+/// A compound as a city-wide roster prints it (the 附件5 调度表): where it is, what it is, who
+/// serves it, and the newest active contract serving it. Read by [`Store::compound_services`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CompoundService {
+    pub id: i64,
+    pub street: String,
+    pub community: Option<String>,
+    pub name: String,
+    pub category: Option<Category>,
+    pub mode: ManagementMode,
+    pub company_id: Option<i64>,
+    pub company: Option<String>,
+    pub remarks: Option<String>,
+    /// The newest active contract serving the compound, if any.
+    pub contract: Option<ContractTerms>,
+}
+
+/// What a roster prints of a contract.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ContractTerms {
+    pub id: i64,
+    pub entry_on: Option<jiff::civil::Date>,
+    pub service_level: anju_core::contract::ServiceLevel,
+}
+
 /// How many compounds a filter selects in each street × community, in the region order
 /// (district, street, community by name; a missing district or community first): the key to
 /// paging that order without sorting the selection. From [`Store::ledger_figures`] or
@@ -791,9 +816,28 @@ impl Store {
         self.list_compounds_ordered(filter).await
     }
 
-    /// One query in the filter's ORDER BY (with its LIMIT/OFFSET).
+    /// One query in the filter's ORDER BY (with its LIMIT/OFFSET). The whole selection (no
+    /// LIMIT, a report's read) comes back packed ([`packed_fields`]) as one JSON value.
     async fn list_compounds_ordered(&self, filter: &CompoundFilter) -> Result<Vec<StoredCompound>> {
         let mut vals = Vec::new();
+        if filter.limit.is_none() && filter.offset.is_none() {
+            let mut conn = self.pool.acquire().await?;
+            let regions = RegionIndex::load(&mut conn).await?;
+            let companies = CompanyIndex::load(&mut conn).await?;
+            let j = crate::sql::JsonSql::for_conn(&conn);
+            let sql = format!(
+                "SELECT {} FROM compounds c JOIN regions s ON s.id = c.street_id \
+                 LEFT JOIN regions d ON d.id = s.parent_id AND d.level = 'district' \
+                 LEFT JOIN regions cm ON cm.id = c.community_id{}",
+                j.agg_rows(
+                    &packed_fields!().replace("{arr}", j.arr),
+                    Some(filter.sort.order_by(self.engine))
+                ),
+                filter.where_clause(&mut vals)
+            );
+            let row = bind_all(dyn_query(sql), vals).fetch_one(&mut *conn).await?;
+            return stored_from_packed_all(Cols::new(&row).opt_string()?, &regions, &companies);
+        }
         let mut sql = format!(
             "{COMPOUND_SELECT}{} ORDER BY {}",
             filter.where_clause(&mut vals),
@@ -857,6 +901,101 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// The compounds a filter selects, in id order, as a roster prints them
+    /// ([`CompoundService`]): one packed read of the dozen columns it needs, not the ledger's
+    /// fifty (a city-wide 调度表 reads 100,000).
+    pub async fn compound_services(&self, filter: &CompoundFilter) -> Result<Vec<CompoundService>> {
+        let mut conn = self.pool.acquire().await?;
+        let regions = RegionIndex::load(&mut conn).await?;
+        let companies = CompanyIndex::load(&mut conn).await?;
+        let j = crate::sql::JsonSql::for_conn(&conn);
+        let mut vals = Vec::new();
+        let sql = format!(
+            "SELECT {} FROM compounds c LEFT JOIN contracts k ON k.id = \
+             (SELECT MAX(a.id) FROM contract_compounds cc JOIN contracts a ON a.id = cc.contract_id \
+             WHERE cc.compound_id = c.id AND a.status = 'active'){}",
+            j.agg_rows(
+                "c.id, c.street_id, c.community_id, c.name, c.category, c.mode, c.company_id, \
+                 c.remarks, k.id, k.entry_on, k.service_level",
+                Some("c.id")
+            ),
+            filter.where_clause(&mut vals)
+        );
+        type Row = (
+            i64,
+            i64,
+            Option<i64>,
+            String,
+            Option<i64>,
+            String,
+            Option<i64>,
+            Option<String>,
+            Option<i64>,
+            Option<String>,
+            Option<i64>,
+        );
+        let rows: Vec<Row> = crate::sql::fetch_json(&mut conn, sql, vals).await?;
+        let region_name = |id: i64| {
+            regions
+                .get(id)
+                .map(|r| r.name.clone())
+                .ok_or_else(|| StoreError::Corrupt(format!("区域编号 {id} 不存在")))
+        };
+        rows.into_iter()
+            .map(
+                |(
+                    id,
+                    street,
+                    community,
+                    name,
+                    category,
+                    mode,
+                    company_id,
+                    remarks,
+                    k,
+                    entry,
+                    level,
+                )| {
+                    let contract = match (k, level) {
+                        (Some(kid), Some(level)) => Some(ContractTerms {
+                            id: kid,
+                            entry_on: entry.as_deref().map(parse_date).transpose()?,
+                            service_level: u8::try_from(level)
+                                .ok()
+                                .and_then(anju_core::contract::ServiceLevel::new)
+                                .ok_or_else(|| StoreError::Corrupt(format!("服务等级 {level}")))?,
+                        }),
+                        _ => None,
+                    };
+                    Ok(CompoundService {
+                        id,
+                        street: region_name(street)?,
+                        community: community.map(region_name).transpose()?,
+                        name,
+                        category: category
+                            .map(|n| {
+                                Category::from_number(n)
+                                    .ok_or_else(|| StoreError::Corrupt(format!("类别 {n}")))
+                            })
+                            .transpose()?,
+                        mode: ManagementMode::from_code(&mode)
+                            .ok_or_else(|| StoreError::Corrupt(format!("管理方式 '{mode}'")))?,
+                        company_id,
+                        company: company_id
+                            .map(|cid| {
+                                companies.by_id(cid).map(|c| c.name.clone()).ok_or_else(|| {
+                                    StoreError::Corrupt(format!("企业编号 {cid} 不存在"))
+                                })
+                            })
+                            .transpose()?,
+                        remarks,
+                        contract,
+                    })
+                },
+            )
+            .collect()
     }
 
     /// How many compounds the filter selects in each street × community.

@@ -6,7 +6,7 @@
 
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::lifecycle::{StepRequest, Via, apply_step};
-use crate::sql::{Cols, bind_all, date_text, dyn_query, now_ts, parse_date};
+use crate::sql::{Cols, JsonSql, date_text, dyn_query, fetch_json, now_ts, parse_date};
 use crate::{Result, Store, StoreError};
 use anju_core::contract::{DismissalSurvey, Fees, FilingStatus, ServiceLevel, Term};
 use anju_core::lifecycle::{Event, ExitKind, Signer};
@@ -94,15 +94,11 @@ pub(crate) const CONTRACT_COLS: &str = "c.id, c.version, c.company_id, co.name, 
      c.served_area, c.notice_on, c.filed_on, c.status, c.ended_on, c.end_kind, c.end_reason";
 
 pub(crate) fn contract_from_row(row: &sqlx::any::AnyRow) -> Result<ContractRecord> {
-    contract_from_row_at(row, 0)
+    contract_from_cols(Cols::new(row))
 }
 
-/// A contract read from [`CONTRACT_COLS`] starting at column `first`.
-pub(crate) fn contract_from_row_at(
-    row: &sqlx::any::AnyRow,
-    first: usize,
-) -> Result<ContractRecord> {
-    let mut c = Cols::from(row, first);
+/// A contract read from [`CONTRACT_COLS`] at `c`.
+pub(crate) fn contract_from_cols(mut c: Cols<'_>) -> Result<ContractRecord> {
     let corrupt = |what: &str| StoreError::Corrupt(what.to_string());
     let opt_date = |s: Option<String>| s.map(|s| parse_date(&s)).transpose();
     Ok(ContractRecord {
@@ -179,20 +175,24 @@ pub(crate) async fn contracts_serving(
         )
     });
     let sql = format!(
-        "SELECT cc.compound_id, {CONTRACT_COLS} FROM contract_compounds cc \
+        "SELECT {} FROM contract_compounds cc \
          JOIN contracts c ON c.id = cc.contract_id JOIN companies co ON co.id = c.company_id\
-         {selected} ORDER BY c.id DESC, cc.compound_id"
+         {selected}",
+        JsonSql::for_conn(conn).agg_rows(
+            &format!("cc.compound_id, {CONTRACT_COLS}"),
+            Some("c.id DESC, cc.compound_id")
+        )
     );
-    let rows = bind_all(dyn_query(sql), vals).fetch_all(&mut *conn).await?;
+    let rows: Vec<Vec<serde_json::Value>> = fetch_json(conn, sql, vals).await?;
     let mut out: Vec<ContractRecord> = Vec::new();
     for row in &rows {
-        let mut c = Cols::new(row);
+        let mut c = Cols::json(row, 0);
         let compound_id = c.i64()?;
         let kid = c.i64()?;
         match out.last_mut() {
             Some(k) if k.id == kid => k.compound_ids.push(compound_id),
             _ => {
-                let mut k = contract_from_row_at(row, 1)?;
+                let mut k = contract_from_cols(Cols::json(row, 1))?;
                 k.compound_ids.push(compound_id);
                 out.push(k);
             }

@@ -55,7 +55,8 @@ pub use complaints::{
     NewComplaint,
 };
 pub use compounds::{
-    CompoundFilter, CompoundSort, LedgerFigures, ModePeriod, PlaceCounts, StoredCompound,
+    CompoundFilter, CompoundService, CompoundSort, ContractTerms, LedgerFigures, ModePeriod,
+    PlaceCounts, StoredCompound,
 };
 pub use contracts::{ContractRecord, DismissalProposal, NewContract};
 pub use credit::{CompanyRecord, NewCompanyRecord};
@@ -212,6 +213,26 @@ impl Store {
     /// Closes the pool (waits for connections to be returned).
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+
+    /// Runs two reads at once, each on its own connection (SQLite then reads on two cores), or
+    /// one after the other on one connection when the pool gives no second one within 50 ms:
+    /// a caller holding one connection never waits long for another, so two callers cannot
+    /// block each other.
+    pub(crate) async fn on_two<A, B>(
+        &self,
+        fa: impl AsyncFnOnce(&mut AnyConnection) -> Result<A>,
+        fb: impl AsyncFnOnce(&mut AnyConnection) -> Result<B>,
+    ) -> Result<(A, B)> {
+        let mut first = self.pool.acquire().await?;
+        let second = tokio::time::timeout(Duration::from_millis(50), self.pool.acquire()).await;
+        match second {
+            Ok(Ok(mut second)) => tokio::try_join!(fa(&mut first), fb(&mut second)),
+            _ => {
+                let a = fa(&mut first).await?;
+                Ok((a, fb(&mut first).await?))
+            }
+        }
     }
 
     /// Begins a write transaction. SQLite takes the write lock up front (`BEGIN IMMEDIATE`) so

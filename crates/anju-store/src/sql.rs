@@ -115,23 +115,181 @@ pub(crate) struct JsonSql {
     pub agg: &'static str,
     /// Makes the result TEXT.
     pub cast: &'static str,
+    sqlite: bool,
+}
+
+/// The SQL type of a column read from JSON (see [`JsonSql::rows_of`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ty {
+    Int,
+    Text,
 }
 
 impl JsonSql {
     pub(crate) fn for_conn(conn: &AnyConnection) -> JsonSql {
-        if conn.backend_name() == "SQLite" {
+        JsonSql::new(conn.backend_name() == "SQLite")
+    }
+
+    fn new(sqlite: bool) -> JsonSql {
+        if sqlite {
             JsonSql {
                 arr: "json_array",
                 agg: "json_group_array",
                 cast: "",
+                sqlite,
             }
         } else {
             JsonSql {
                 arr: "json_build_array",
                 agg: "json_agg",
                 cast: "::text",
+                sqlite,
             }
         }
+    }
+
+    /// `SELECT <col 0>, <col 1> … FROM <the rows>`: the rows of a JSON array of arrays bound at
+    /// placeholder `ph` (see [`json_rows`]), one value per column in `cols` order, typed. How
+    /// many rows go to the database in one bind value: a multi-row VALUES list costs a bind per
+    /// value and caps a statement at a few hundred rows.
+    /// `extra` (when not empty) adds columns after them (constants, placeholders).
+    pub(crate) fn rows_of(&self, ph: &str, cols: &[Ty], extra: &str) -> String {
+        let mut s = String::from("SELECT ");
+        for (i, t) in cols.iter().enumerate() {
+            if i > 0 {
+                s.push_str(", ");
+            }
+            match (self.sqlite, t) {
+                (true, _) => s.push_str(&format!("json_extract(e.value, '$[{i}]')")),
+                (false, Ty::Int) => s.push_str(&format!("(e.value->>{i})::bigint")),
+                (false, Ty::Text) => s.push_str(&format!("e.value->>{i}")),
+            }
+        }
+        if !extra.is_empty() {
+            s.push_str(", ");
+            s.push_str(extra);
+        }
+        if self.sqlite {
+            s.push_str(&format!(" FROM jsonb_each({ph}) e"));
+        } else {
+            s.push_str(&format!(
+                " FROM json_array_elements({ph}::json) AS e (value)"
+            ));
+        }
+        s
+    }
+
+    /// `{"key": value, …}` from `key, value` pairs (in that order in the text).
+    pub(crate) fn obj(&self, pairs: &str) -> String {
+        if self.sqlite {
+            format!("json_object({pairs})")
+        } else {
+            format!("json_build_object({pairs})::text")
+        }
+    }
+
+    /// A TEXT column holding JSON, nested as JSON (not as a string) in [`JsonSql::obj`].
+    pub(crate) fn raw(&self, expr: &str) -> String {
+        if self.sqlite {
+            format!("json({expr})")
+        } else {
+            format!("({expr})::json")
+        }
+    }
+
+    /// A condition as JSON `true` / `false` in [`JsonSql::obj`].
+    pub(crate) fn boolean(&self, cond: &str) -> String {
+        if self.sqlite {
+            format!("json(CASE WHEN {cond} THEN 'true' ELSE 'false' END)")
+        } else {
+            format!("({cond})")
+        }
+    }
+
+    /// `<every row's cols as one JSON array of arrays>`, in `order` when given: the one column
+    /// of a SELECT read with [`fetch_json`].
+    pub(crate) fn agg_rows(&self, cols: &str, order: Option<&str>) -> String {
+        let order = order.map_or(String::new(), |o| format!(" ORDER BY {o}"));
+        format!("{}({}({cols}){order}){}", self.agg, self.arr, self.cast)
+    }
+}
+
+/// Rows as one JSON array of arrays (the bind value [`JsonSql::rows_of`] reads).
+pub(crate) fn json_rows<'a>(rows: impl IntoIterator<Item = &'a [Val]>) -> String {
+    use std::io::Write;
+    let mut s: Vec<u8> = vec![b'['];
+    for (i, row) in rows.into_iter().enumerate() {
+        if i > 0 {
+            s.push(b',');
+        }
+        s.push(b'[');
+        for (j, v) in row.iter().enumerate() {
+            if j > 0 {
+                s.push(b',');
+            }
+            // Writing to a Vec cannot fail; a string always serializes.
+            let _ = match v {
+                Val::Int(Some(n)) => write!(s, "{n}"),
+                Val::Int(None) | Val::Text(None) => s.write_all(b"null"),
+                Val::Text(Some(t)) => {
+                    serde_json::to_writer(&mut s, t).map_err(std::io::Error::other)
+                }
+            };
+        }
+        s.push(b']');
+    }
+    s.push(b']');
+    String::from_utf8(s).unwrap_or_default()
+}
+
+/// Inserts `rows` (values in `cols` order) into `table`, 5,000 rows a statement, each batch
+/// bound as one JSON value ([`JsonSql::rows_of`]); the `fixed` columns take the same value on
+/// every row (bound once).
+pub(crate) async fn insert_rows(
+    conn: &mut AnyConnection,
+    table: &str,
+    cols: &[(&str, Ty)],
+    fixed: &[(&str, Val)],
+    rows: &[Vec<Val>],
+) -> Result<()> {
+    let j = JsonSql::for_conn(conn);
+    let names: Vec<&str> = cols
+        .iter()
+        .map(|c| c.0)
+        .chain(fixed.iter().map(|f| f.0))
+        .collect();
+    let types: Vec<Ty> = cols.iter().map(|c| c.1).collect();
+    let mut ph = Ph::for_conn(conn);
+    let fixed_ph = ph.list(fixed.len());
+    let select = j.rows_of(&ph.one(), &types, &fixed_ph);
+    let sql = format!("INSERT INTO {table} ({}) {select}", names.join(", "));
+    for chunk in rows.chunks(5_000) {
+        let param = json_rows(chunk.iter().map(Vec::as_slice));
+        let vals = fixed
+            .iter()
+            .map(|(_, v)| v.clone())
+            .chain([Val::text(param)]);
+        bind_all(dyn_query(sql.clone()), vals)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Runs `sql`, whose one row and column is a JSON array of arrays (from [`JsonSql::agg_rows`]),
+/// and decodes each element as a `T` (a tuple, or a struct read in field order). One row back
+/// instead of one per record: sqlx-sqlite hands each row across threads, and the Any driver
+/// copies each value, which at 100,000 rows costs more than the query.
+pub(crate) async fn fetch_json<T: serde::de::DeserializeOwned>(
+    conn: &mut AnyConnection,
+    sql: String,
+    vals: Vec<Val>,
+) -> Result<Vec<T>> {
+    let row = bind_all(dyn_query(sql), vals).fetch_one(&mut *conn).await?;
+    match Cols::new(&row).opt_string()? {
+        None => Ok(Vec::new()),
+        Some(json) => serde_json::from_str(&json)
+            .map_err(|e| StoreError::Corrupt(format!("批量读取的数据无法解析：{e}"))),
     }
 }
 
@@ -165,40 +323,107 @@ pub(crate) fn parse_date(s: &str) -> Result<jiff::civil::Date> {
         .map_err(|e| StoreError::Corrupt(format!("日期 '{s}' 无法解析：{e}")))
 }
 
-/// Reads the columns of a row in order, so that the column lists stay next to their SELECTs.
+/// Times the phases of a long operation (a subsidy run, a report) and logs each at debug level
+/// under `anju_store` (`ANJU_LOG=anju_store=debug`): where a city-scale run spends its seconds.
+pub(crate) struct PhaseClock {
+    what: &'static str,
+    start: std::time::Instant,
+    last: std::time::Instant,
+}
+
+impl PhaseClock {
+    pub(crate) fn new(what: &'static str) -> PhaseClock {
+        let now = std::time::Instant::now();
+        PhaseClock {
+            what,
+            start: now,
+            last: now,
+        }
+    }
+
+    /// Logs the time since the previous lap (and since the start) under `phase`.
+    pub(crate) fn lap(&mut self, phase: &str) {
+        let now = std::time::Instant::now();
+        tracing::debug!(
+            "{}: {phase} {:.3} s (total {:.3} s)",
+            self.what,
+            (now - self.last).as_secs_f64(),
+            (now - self.start).as_secs_f64()
+        );
+        self.last = now;
+    }
+}
+
+/// Reads the columns of a row in order, so that the column lists stay next to their SELECTs: a
+/// database row, or one element of a JSON array of arrays read with [`fetch_json`].
 pub(crate) struct Cols<'r> {
-    row: &'r AnyRow,
+    row: Src<'r>,
     i: usize,
+}
+
+enum Src<'r> {
+    Db(&'r AnyRow),
+    Json(&'r [serde_json::Value]),
 }
 
 impl<'r> Cols<'r> {
     pub(crate) fn new(row: &'r AnyRow) -> Cols<'r> {
-        Cols { row, i: 0 }
+        Cols {
+            row: Src::Db(row),
+            i: 0,
+        }
     }
-    /// Reading from column `i` on (after leading columns read otherwise).
-    pub(crate) fn from(row: &'r AnyRow, i: usize) -> Cols<'r> {
-        Cols { row, i }
+    /// Reading a JSON row (an array of values) from element `i` on.
+    pub(crate) fn json(row: &'r [serde_json::Value], i: usize) -> Cols<'r> {
+        Cols {
+            row: Src::Json(row),
+            i,
+        }
     }
     fn idx(&mut self) -> usize {
         let i = self.i;
         self.i += 1;
         i
     }
-    pub(crate) fn i64(&mut self) -> Result<i64> {
-        let i = self.idx();
-        Ok(self.row.try_get::<i64, _>(i)?)
+    fn json_at(row: &[serde_json::Value], i: usize) -> Result<&serde_json::Value> {
+        row.get(i)
+            .ok_or_else(|| StoreError::Corrupt(format!("批量读取的数据缺少第 {} 列", i + 1)))
     }
     pub(crate) fn opt_i64(&mut self) -> Result<Option<i64>> {
         let i = self.idx();
-        Ok(self.row.try_get::<Option<i64>, _>(i)?)
+        match self.row {
+            Src::Db(row) => Ok(row.try_get::<Option<i64>, _>(i)?),
+            Src::Json(row) => match Cols::json_at(row, i)? {
+                serde_json::Value::Null => Ok(None),
+                v => v.as_i64().map(Some).ok_or_else(|| {
+                    StoreError::Corrupt(format!("批量读取的第 {} 列不是整数：{v}", i + 1))
+                }),
+            },
+        }
     }
-    pub(crate) fn string(&mut self) -> Result<String> {
-        let i = self.idx();
-        Ok(self.row.try_get::<String, _>(i)?)
+    pub(crate) fn i64(&mut self) -> Result<i64> {
+        let i = self.i;
+        self.opt_i64()?
+            .ok_or_else(|| StoreError::Corrupt(format!("第 {} 列为空", i + 1)))
     }
     pub(crate) fn opt_string(&mut self) -> Result<Option<String>> {
         let i = self.idx();
-        Ok(self.row.try_get::<Option<String>, _>(i)?)
+        match self.row {
+            Src::Db(row) => Ok(row.try_get::<Option<String>, _>(i)?),
+            Src::Json(row) => match Cols::json_at(row, i)? {
+                serde_json::Value::Null => Ok(None),
+                serde_json::Value::String(s) => Ok(Some(s.clone())),
+                v => Err(StoreError::Corrupt(format!(
+                    "批量读取的第 {} 列不是文本：{v}",
+                    i + 1
+                ))),
+            },
+        }
+    }
+    pub(crate) fn string(&mut self) -> Result<String> {
+        let i = self.i;
+        self.opt_string()?
+            .ok_or_else(|| StoreError::Corrupt(format!("第 {} 列为空", i + 1)))
     }
     pub(crate) fn flag(&mut self) -> Result<bool> {
         Ok(self.i64()? != 0)

@@ -22,7 +22,8 @@
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::settle::{self, Basis, BasisPeriod, PolicyCache};
 use crate::sql::{
-    Cols, Ph, Val, bind_all, date_text, dyn_query, now_ts, parse_date, rows_per_statement,
+    Cols, JsonSql, Ph, PhaseClock, Ty, Val, date_text, dyn_query, fetch_json, insert_rows,
+    json_rows, now_ts, parse_date,
 };
 use crate::{ContractRecord, Region, Result, Store, StoreError};
 use anju_core::assessment::AssessmentStatus;
@@ -669,6 +670,7 @@ impl Store {
         region_id: i64,
         period: RunPeriod,
     ) -> Result<RunResult> {
+        let mut clock = PhaseClock::new("subsidy run");
         let regions = self.list_regions().await?;
         let region =
             regions
@@ -685,9 +687,14 @@ impl Store {
             region_id: Some(region_id),
             ..Default::default()
         };
-        let compounds = run_compounds(&self.pool, &scope).await?;
-        let mut conn = self.pool.acquire().await?;
-        let contracts = crate::contracts::contracts_serving(&mut conn, Some(&scope)).await?;
+        let (compounds, contracts) = self
+            .on_two(
+                async |conn: &mut AnyConnection| run_compounds(conn, &scope).await,
+                async |conn: &mut AnyConnection| {
+                    crate::contracts::contracts_serving(conn, Some(&scope)).await
+                },
+            )
+            .await?;
         // Each compound's contracts, newest first (the order the lines come in).
         let mut serving: HashMap<i64, Vec<usize>> = HashMap::new();
         for (i, k) in contracts.iter().enumerate() {
@@ -696,6 +703,7 @@ impl Store {
             }
         }
         let period_code = period.code();
+        clock.lap("compounds and contracts");
 
         // 1. What each compound's contract settles in this run (pure; policies loaded once).
         let mut policies: HashMap<String, Policy> = HashMap::new();
@@ -719,8 +727,8 @@ impl Store {
         }
 
         // 2. The facts those settlements need, in bulk.
-        let facts = self.load_facts(&mut conn, &mut steps).await?;
-        drop(conn);
+        clock.lap("plans");
+        let facts = self.load_facts(&mut steps, &mut clock).await?;
 
         // 3. The lines, computed in parallel, in the compounds' order.
         let threads = cores();
@@ -758,6 +766,7 @@ impl Store {
         }
         drop(steps);
         drop(facts);
+        clock.lap("lines computed");
 
         let at = now_ts();
         let mut tx = self.begin_write().await?;
@@ -806,23 +815,15 @@ impl Store {
         .await?;
         let run_id = Cols::new(&row).i64()?;
         let ids = reserve_line_ids(&mut tx, lines.len()).await?;
-        let per = rows_per_statement(LINE_INSERT_COLS);
         let mut summary = RunSummary::default();
-        for (chunk, chunk_ids) in lines.chunks(per).zip(ids.chunks(per)) {
-            insert_lines(&mut tx, run_id, chunk, chunk_ids, &at).await?;
-            let mut chunk_audits = Vec::with_capacity(chunk.len());
-            for ((l, _), &id) in chunk.iter().zip(chunk_ids) {
-                summary.count(l);
-                chunk_audits.push(NewAudit {
-                    action: "insert",
-                    entity: SUBSIDY_LINE,
-                    entity_id: Some(id),
-                    before: None,
-                    after: Some(line_audit(id, run_id, l)?),
-                });
-            }
-            audit::append(&mut tx, actor, &at, chunk_audits).await?;
+        for (l, _) in &lines {
+            summary.count(l);
         }
+        for (chunk, chunk_ids) in lines.chunks(5_000).zip(ids.chunks(5_000)) {
+            insert_lines(&mut tx, run_id, chunk, chunk_ids, &at).await?;
+        }
+        clock.lap("lines written");
+        audit_run_lines(&mut tx, actor, &at, run_id).await?;
         audit::append(
             &mut tx,
             actor,
@@ -841,7 +842,9 @@ impl Store {
             }],
         )
         .await?;
+        clock.lap("audit copies written");
         tx.commit().await?;
+        clock.lap("committed");
         Ok(RunResult {
             run: self.get_subsidy_run_head(run_id).await?,
             summary,
@@ -851,7 +854,7 @@ impl Store {
     /// Reads, for every planned settlement, the facts it needs: the management mode before
     /// signing, the final assessments and the fee months of each settled period, the closed
     /// surveys and the retention already held. Records each plan's slots in `steps`.
-    async fn load_facts(&self, conn: &mut AnyConnection, steps: &mut [Step<'_>]) -> Result<Facts> {
+    async fn load_facts(&self, steps: &mut [Step<'_>], clock: &mut PhaseClock) -> Result<Facts> {
         let mut mode_rows = Vec::new();
         let mut period_rows = Vec::new();
         let mut retained_rows = Vec::new();
@@ -920,54 +923,115 @@ impl Store {
         if plans == 0 {
             return Ok(facts);
         }
-        // The mode on the day before signing: the latest period begun by then (ties: the last
-        // recorded).
+        // The fee sums (the biggest read) on a second connection while the others run.
+        let final_code = AssessmentStatus::Final.code();
+        let period_cols = [
+            ("k", Ty::Int),
+            ("cid", Ty::Int),
+            ("a", Ty::Text),
+            ("b", Ty::Text),
+            ("ma", Ty::Text),
+            ("mb", Ty::Text),
+        ];
+        type ModeRow = (usize, i64, String, String);
+        type AssessmentRow = (usize, i64, String, i64, Option<String>, Option<i64>);
+        let ((modes, found, held), sums) = self
+            .on_two(
+                async |conn: &mut AnyConnection| {
+                    // The mode on the day before signing.
+                    let modes: Vec<ModeRow> = over_rows(
+                        conn,
+                        &[("k", Ty::Int), ("cid", Ty::Int), ("d", Ty::Text)],
+                        &mode_rows,
+                        |j| {
+                            format!(
+                                " SELECT {} FROM r CROSS JOIN compound_modes m \
+                                 WHERE m.compound_id = r.cid AND m.since <= r.d",
+                                j.agg_rows("r.k, m.id, m.mode, m.since", None)
+                            )
+                        },
+                    )
+                    .await?;
+                    // The final assessments whose period ends inside each settled period.
+                    let found: Vec<AssessmentRow> =
+                        over_rows(conn, &period_cols, &period_rows, |j| {
+                            format!(
+                                " SELECT {} FROM r CROSS JOIN assessments a \
+                                 WHERE a.compound_id = r.cid AND a.status = '{final_code}' \
+                                 AND a.period_end >= r.a AND a.period_end <= r.b",
+                                j.agg_rows(
+                                    "r.k, a.id, a.period_end, a.score_e2, a.grade_code, a.passed",
+                                    None
+                                )
+                            )
+                        })
+                        .await?;
+                    // Retention held on the earlier subsidy lines of the same contract.
+                    let held: Vec<(usize, i64)> = over_rows(
+                        conn,
+                        &[
+                            ("k", Ty::Int),
+                            ("cid", Ty::Int),
+                            ("kid", Ty::Int),
+                            ("d", Ty::Text),
+                        ],
+                        &retained_rows,
+                        |j| {
+                            format!(
+                                " SELECT {} FROM r CROSS JOIN subsidy_lines l \
+                                 WHERE l.compound_id = r.cid AND l.contract_id = r.kid \
+                                 AND l.kind = 'subsidy' AND l.status <> 'superseded' \
+                                 AND l.period_end IS NOT NULL AND l.period_end < r.d",
+                                j.agg_rows("r.k, l.retained_fen", None)
+                            )
+                        },
+                    )
+                    .await?;
+                    Ok((modes, found, held))
+                },
+                async |conn: &mut AnyConnection| {
+                    // Billed and collected over each settled period's months.
+                    let sums: Vec<(usize, i64, i64, u32)> =
+                        over_rows(conn, &period_cols, &period_rows, |j| {
+                            format!(
+                                ", q (k, billed, collected, n) AS (SELECT r.k, \
+                                 CAST(SUM(f.billed_fen) AS BIGINT), \
+                                 CAST(SUM(f.collected_fen) AS BIGINT), COUNT(*) \
+                                 FROM r CROSS JOIN fee_months f WHERE f.compound_id = r.cid \
+                                 AND f.month >= r.ma AND f.month <= r.mb GROUP BY r.k) \
+                                 SELECT {} FROM q",
+                                j.agg_rows("k, billed, collected, n", None)
+                            )
+                        })
+                        .await?;
+                    Ok(sums)
+                },
+            )
+            .await?;
+        clock.lap("facts read");
+        let corrupt = || StoreError::Corrupt("序号".into());
+        // The mode: the latest period begun by the day before signing (ties: the last recorded).
         let mut best_mode: Vec<Option<(Date, i64)>> = vec![None; plans];
-        for row in over_values(
-            conn,
-            "k, cid, d",
-            &mode_rows,
-            "SELECT r.k, m.id, m.mode, m.since FROM r CROSS JOIN compound_modes m \
-             WHERE m.compound_id = r.cid AND m.since <= r.d",
-        )
-        .await?
-        {
-            let mut c = Cols::new(&row);
-            let k = usize::try_from(c.i64()?).map_err(|_| StoreError::Corrupt("序号".into()))?;
-            let id = c.i64()?;
-            let code = c.string()?;
+        for (k, id, code, since) in modes {
             let mode = ManagementMode::from_code(&code)
                 .ok_or_else(|| StoreError::Corrupt(format!("管理方式 '{code}'")))?;
-            let since = parse_date(&c.string()?)?;
-            if best_mode[k].is_none_or(|b| (since, id) > b) {
-                best_mode[k] = Some((since, id));
+            let since = parse_date(&since)?;
+            let slot = best_mode.get_mut(k).ok_or_else(corrupt)?;
+            if slot.is_none_or(|b| (since, id) > b) {
+                *slot = Some((since, id));
                 facts.modes[k] = Some(mode);
             }
         }
-        // The latest final assessment whose period ends inside each settled period.
-        let final_code = AssessmentStatus::Final.code();
-        for row in over_values(
-            conn,
-            "k, cid, a, b, ma, mb",
-            &period_rows,
-            &format!(
-                "SELECT r.k, a.id, a.period_end, a.score_e2, a.grade_code, a.passed FROM r \
-                 CROSS JOIN assessments a WHERE a.compound_id = r.cid AND a.status = '{final_code}' \
-                 AND a.period_end >= r.a AND a.period_end <= r.b"
-            ),
-        )
-        .await?
-        {
-            let mut c = Cols::new(&row);
-            let k = usize::try_from(c.i64()?).map_err(|_| StoreError::Corrupt("序号".into()))?;
+        // The latest of the final assessments.
+        for (k, id, end, score_e2, grade_code, passed) in found {
             let found = FinalAssessment {
-                id: c.i64()?,
-                end: parse_date(&c.string()?)?,
-                score: rust_decimal::Decimal::new(c.i64()?, 2).normalize(),
-                grade_code: c.opt_string()?,
-                passed: c.opt_i64()?.map(|v| v != 0),
+                id,
+                end: parse_date(&end)?,
+                score: rust_decimal::Decimal::new(score_e2, 2).normalize(),
+                grade_code,
+                passed: passed.map(|v| v != 0),
             };
-            let slot = &mut facts.assessments[k];
+            let slot = facts.assessments.get_mut(k).ok_or_else(corrupt)?;
             if slot
                 .as_ref()
                 .is_none_or(|b| (found.end, found.id) > (b.end, b.id))
@@ -975,39 +1039,15 @@ impl Store {
                 *slot = Some(found);
             }
         }
-        // Billed and collected over each settled period's months.
-        for row in over_values(
-            conn,
-            "k, cid, a, b, ma, mb",
-            &period_rows,
-            "SELECT r.k, CAST(SUM(f.billed_fen) AS BIGINT), CAST(SUM(f.collected_fen) AS BIGINT), \
-             COUNT(*) FROM r CROSS JOIN fee_months f WHERE f.compound_id = r.cid AND f.month >= r.ma \
-             AND f.month <= r.mb GROUP BY r.k",
-        )
-        .await?
-        {
-            let mut c = Cols::new(&row);
-            let k = usize::try_from(c.i64()?).map_err(|_| StoreError::Corrupt("序号".into()))?;
-            facts.fees[k] = Collection {
-                billed: Fen(c.i64()?),
-                collected: Fen(c.i64()?),
-                months: c.u32()?,
+        for (k, billed, collected, months) in sums {
+            *facts.fees.get_mut(k).ok_or_else(corrupt)? = Collection {
+                billed: Fen(billed),
+                collected: Fen(collected),
+                months,
             };
         }
-        // Retention held on the earlier subsidy lines of the same contract.
-        for row in over_values(
-            conn,
-            "k, cid, kid, d",
-            &retained_rows,
-            "SELECT r.k, l.retained_fen FROM r CROSS JOIN subsidy_lines l WHERE l.compound_id = r.cid \
-             AND l.contract_id = r.kid AND l.kind = 'subsidy' AND l.status <> 'superseded' \
-             AND l.period_end IS NOT NULL AND l.period_end < r.d",
-        )
-        .await?
-        {
-            let mut c = Cols::new(&row);
-            let k = usize::try_from(c.i64()?).map_err(|_| StoreError::Corrupt("序号".into()))?;
-            facts.retained[k] += Fen(c.i64()?);
+        for (k, retained) in held {
+            *facts.retained.get_mut(k).ok_or_else(corrupt)? += Fen(retained);
         }
         // Closed surveys of the compounds, newest first, with their figures when valid.
         let surveys = self.list_surveys(None).await?;
@@ -1026,6 +1066,7 @@ impl Store {
                 .or_default()
                 .push((sp.end, rate));
         }
+        clock.lap("facts: surveys");
         Ok(facts)
     }
 
@@ -1607,53 +1648,61 @@ pub(crate) struct RunCompound {
 /// The compounds (not archived) under a district, street or community, in id order: only the
 /// columns a run reads.
 async fn run_compounds(
-    pool: &sqlx::AnyPool,
+    conn: &mut AnyConnection,
     scope: &crate::CompoundFilter,
 ) -> Result<Vec<RunCompound>> {
     let mut vals = Vec::new();
     let sql = format!(
-        "SELECT c.id, c.street_id, c.mode, c.households, c.built_year, c.renovation \
-         FROM compounds c{} ORDER BY c.id",
+        "SELECT {} FROM compounds c{}",
+        JsonSql::for_conn(conn).agg_rows(
+            "c.id, c.street_id, c.mode, c.households, c.built_year, c.renovation",
+            Some("c.id")
+        ),
         scope.where_clause(&mut vals)
     );
-    let rows = bind_all(dyn_query(sql), vals).fetch_all(pool).await?;
-    rows.iter()
-        .map(|row| {
-            let mut c = Cols::new(row);
-            let id = c.i64()?;
-            let street_id = c.i64()?;
-            let code = c.string()?;
-            Ok(RunCompound {
-                id,
-                street_id,
-                mode: ManagementMode::from_code(&code)
-                    .ok_or_else(|| StoreError::Corrupt(format!("管理方式 '{code}'")))?,
-                households: c.opt_u32()?,
-                built_year: c.opt_i64()?,
-                renovation: c.flag()?,
-            })
-        })
+    type Row = (i64, i64, String, Option<u32>, Option<i64>, i64);
+    fetch_json::<Row>(conn, sql, vals)
+        .await?
+        .into_iter()
+        .map(
+            |(id, street_id, code, households, built_year, renovation)| {
+                Ok(RunCompound {
+                    id,
+                    street_id,
+                    mode: ManagementMode::from_code(&code)
+                        .ok_or_else(|| StoreError::Corrupt(format!("管理方式 '{code}'")))?,
+                    households,
+                    built_year,
+                    renovation: renovation != 0,
+                })
+            },
+        )
         .collect()
 }
 
-/// Runs `select`, which reads the table `r (cols)`, over `rows` bound as a VALUES list, up to
-/// 500 rows a statement: how a run reads a fact for every compound in a few statements.
-async fn over_values(
+/// Runs the query `tail` builds after `WITH r (cols) AS (…)`, the table of `rows` (bound as
+/// one JSON value per 20,000 rows), and decodes its one JSON column (from
+/// [`JsonSql::agg_rows`]): how a run reads a fact for every compound in a statement or two,
+/// with one row back each.
+async fn over_rows<T: serde::de::DeserializeOwned>(
     conn: &mut AnyConnection,
-    cols: &str,
+    cols: &[(&str, Ty)],
     rows: &[Vec<Val>],
-    select: &str,
-) -> Result<Vec<AnyRow>> {
-    let width = cols.split(',').count();
+    tail: impl Fn(&JsonSql) -> String,
+) -> Result<Vec<T>> {
+    let j = JsonSql::for_conn(conn);
+    let names: Vec<&str> = cols.iter().map(|c| c.0).collect();
+    let types: Vec<Ty> = cols.iter().map(|c| c.1).collect();
     let mut out = Vec::new();
-    for chunk in rows.chunks(rows_per_statement(width)) {
-        let mut ph = Ph::for_conn(conn);
+    for chunk in rows.chunks(20_000) {
         let sql = format!(
-            "WITH r ({cols}) AS (VALUES {}) {select}",
-            ph.rows(chunk.len(), width)
+            "WITH r ({}) AS ({}){}",
+            names.join(", "),
+            j.rows_of(&Ph::for_conn(conn).one(), &types, ""),
+            tail(&j)
         );
-        let q = bind_all(dyn_query(sql), chunk.iter().flatten().cloned());
-        out.extend(q.fetch_all(&mut *conn).await?);
+        let param = json_rows(chunk.iter().map(Vec::as_slice));
+        out.extend(fetch_json::<T>(conn, sql, vec![Val::text(param)]).await?);
     }
     Ok(out)
 }
@@ -1684,9 +1733,29 @@ async fn reserve_line_ids(conn: &mut AnyConnection, n: usize) -> Result<Vec<i64>
     }
 }
 
-const LINE_INSERT_COLS: usize = 23;
+/// The columns a run writes of each line, in the order of [`insert_lines`]' values.
+const LINE_INSERT_COLS: [(&str, Ty); 18] = [
+    ("id", Ty::Int),
+    ("compound_id", Ty::Int),
+    ("company_id", Ty::Int),
+    ("contract_id", Ty::Int),
+    ("kind", Ty::Text),
+    ("policy_id", Ty::Text),
+    ("period", Ty::Text),
+    ("period_start", Ty::Text),
+    ("period_end", Ty::Text),
+    ("eligible", Ty::Int),
+    ("amount_fen", Ty::Int),
+    ("retained_fen", Ty::Int),
+    ("payers", Ty::Text),
+    ("reason_zh", Ty::Text),
+    ("reason_en", Ty::Text),
+    ("explanation_zh", Ty::Text),
+    ("explanation_en", Ty::Text),
+    ("basis", Ty::Text),
+];
 
-/// Writes a run's lines with the given ids in one multi-row INSERT.
+/// Writes a run's lines with the given ids, as drafts of version 1.
 async fn insert_lines(
     conn: &mut AnyConnection,
     run_id: i64,
@@ -1694,21 +1763,10 @@ async fn insert_lines(
     ids: &[i64],
     at: &str,
 ) -> Result<()> {
-    if lines.is_empty() {
-        return Ok(());
-    }
-    let sql = format!(
-        "INSERT INTO subsidy_lines (id, run_id, compound_id, company_id, contract_id, kind, \
-         policy_id, period, period_start, period_end, eligible, amount_fen, retained_fen, \
-         payers, reason_zh, reason_en, explanation_zh, explanation_en, status, version, \
-         created_at, updated_at, basis) VALUES {}",
-        Ph::for_conn(conn).rows(lines.len(), LINE_INSERT_COLS)
-    );
-    let mut vals = Vec::with_capacity(lines.len() * LINE_INSERT_COLS);
+    let mut rows = Vec::with_capacity(lines.len());
     for ((l, basis), &id) in lines.iter().zip(ids) {
-        vals.extend([
+        rows.push(vec![
             Val::int(id),
-            Val::int(run_id),
             Val::int(l.compound_id),
             Val::Int(l.company_id),
             Val::Int(l.contract_id),
@@ -1725,60 +1783,57 @@ async fn insert_lines(
             Val::Text(l.reason.as_ref().map(|r| r.1.clone())),
             Val::text(l.explanation.0.clone()),
             Val::text(l.explanation.1.clone()),
-            Val::text(LineStatus::Draft.code()),
-            Val::int(1),
-            Val::text(at),
-            Val::text(at),
             Val::Text(basis.as_deref().map(str::to_string)),
         ]);
     }
-    bind_all(dyn_query(sql), vals).execute(&mut *conn).await?;
-    Ok(())
+    let fixed = [
+        ("run_id", Val::int(run_id)),
+        ("status", Val::text(LineStatus::Draft.code())),
+        ("version", Val::int(1)),
+        ("created_at", Val::text(at)),
+        ("updated_at", Val::text(at)),
+    ];
+    insert_rows(conn, "subsidy_lines", &LINE_INSERT_COLS, &fixed, &rows).await
 }
 
-/// The audit copy of a line a run wrote: every computed figure, without the explanation text or
-/// its basis, which stay on the line and which the database refuses to change (migration 0010).
-fn line_audit(id: i64, run_id: i64, l: &NewLine) -> Result<String> {
-    #[derive(Serialize)]
-    struct LineAudit<'a> {
-        id: i64,
-        run_id: i64,
-        compound_id: i64,
-        company_id: Option<i64>,
-        contract_id: Option<i64>,
-        kind: &'a str,
-        policy_id: Option<&'a str>,
-        period: &'a str,
-        period_start: Option<Date>,
-        period_end: Option<Date>,
-        eligible: bool,
-        amount: Fen,
-        retained: Fen,
-        payers: &'a [PayerShare],
-        #[serde(skip_serializing_if = "Option::is_none")]
-        reason_zh: Option<&'a str>,
-        status: &'a str,
-        version: i64,
-    }
-    to_json(&LineAudit {
-        id,
-        run_id,
-        compound_id: l.compound_id,
-        company_id: l.company_id,
-        contract_id: l.contract_id,
-        kind: l.kind.code(),
-        policy_id: l.policy_id.as_deref(),
-        period: &l.period,
-        period_start: l.days.map(|d| d.0),
-        period_end: l.days.map(|d| d.1),
-        eligible: l.eligible,
-        amount: l.amount,
-        retained: l.retained,
-        payers: &l.payers,
-        reason_zh: l.reason.as_ref().map(|r| r.0.as_str()),
-        status: LineStatus::Draft.code(),
-        version: 1,
-    })
+/// The audit copy of every line run `run_id` wrote, made by the database from the lines just
+/// written (one statement): every computed figure, without the explanation text or its basis,
+/// which stay on the line and which the database refuses to change (migration 0010).
+async fn audit_run_lines(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    at: &str,
+    run_id: i64,
+) -> Result<()> {
+    let j = JsonSql::for_conn(conn);
+    let after = j.obj(&format!(
+        "'id', l.id, 'run_id', l.run_id, 'compound_id', l.compound_id, \
+         'company_id', l.company_id, 'contract_id', l.contract_id, 'kind', l.kind, \
+         'policy_id', l.policy_id, 'period', l.period, 'period_start', l.period_start, \
+         'period_end', l.period_end, 'eligible', {}, 'amount', l.amount_fen, \
+         'retained', l.retained_fen, 'payers', {}, 'reason_zh', l.reason_zh, \
+         'status', l.status, 'version', l.version",
+        j.boolean("l.eligible = 1"),
+        j.raw("l.payers")
+    ));
+    let mut ph = Ph::for_conn(conn);
+    let sql = format!(
+        "INSERT INTO audit_log (at, actor, role, action, entity, entity_id, before, after) \
+         SELECT {}, {}, {}, 'insert', '{SUBSIDY_LINE}', l.id, NULL, {after} \
+         FROM subsidy_lines l WHERE l.run_id = {} ORDER BY l.id",
+        ph.one(),
+        ph.one(),
+        ph.one(),
+        ph.one()
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(at.to_string())
+        .bind(actor.name.clone())
+        .bind(actor.role.clone())
+        .bind(run_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }
 
 /// What one contract of one compound settles in a run (none when the run settles none of its
