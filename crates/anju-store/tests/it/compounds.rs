@@ -328,3 +328,93 @@ async fn lists_filter_search_sort_page(db: TestDb) {
     assert_eq!(stats.len(), 10);
     assert!(stats.iter().all(|c| c.compound.community.is_some()));
 }
+
+/// Text a clerk might type or paste: quotes, a backslash, a line break, a tab, an emoji and a
+/// lookalike of JSON.
+const AWKWARD: &str = "备注：\"老旧\" 小区\\二期\n第二行\t{\"a\":[1,2]} 🏠";
+
+both!(a_whole_list_reads_the_same_as_its_pages);
+async fn a_whole_list_reads_the_same_as_its_pages(db: TestDb) {
+    let s = &db.store;
+    let mut rows = generated(30);
+    rows[3].name = "“双引号”\"小区\"\\A".into();
+    rows[4].remarks = Some(AWKWARD.into());
+    rows[5].address = Some("路口\n东侧".into());
+    s.apply_ledger(&clerk(), &rows, date(2022, 3, 1))
+        .await
+        .unwrap();
+    for sort in [
+        CompoundSort::Id,
+        CompoundSort::Region,
+        CompoundSort::Name,
+        CompoundSort::HouseholdsDesc,
+        CompoundSort::UpdatedDesc,
+    ] {
+        // Without a limit the list is read packed as one JSON value; a page row by row.
+        let whole = s
+            .list_compounds(&CompoundFilter {
+                sort,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        let paged = s
+            .list_compounds(&CompoundFilter {
+                sort,
+                limit: Some(1000),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(whole.len(), 30);
+        assert_eq!(whole, paged, "{sort:?}");
+    }
+    let all = s
+        .list_compounds(&CompoundFilter {
+            sort: CompoundSort::Id,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let odd = all
+        .iter()
+        .find(|c| c.compound.remarks.as_deref() == Some(AWKWARD))
+        .expect("the awkward remarks read back as typed");
+    // The roster a 调度表 reads (in id order) says the same of every compound.
+    let roster = s
+        .compound_services(&CompoundFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(roster.len(), 30);
+    for (r, c) in roster.iter().zip(&all) {
+        assert_eq!(r.id, c.id);
+        assert_eq!(r.name, c.compound.name);
+        assert_eq!(r.street, c.compound.street);
+        assert_eq!(r.community, c.compound.community);
+        assert_eq!(r.category, c.compound.category);
+        assert_eq!(r.mode, c.compound.mode);
+        assert_eq!(r.company, c.compound.company);
+        assert_eq!(r.remarks, c.compound.remarks);
+        assert_eq!(r.contract, None, "no contract signed yet");
+    }
+    // An edit's audit entry (written as JSON inside JSON) keeps the text exactly.
+    let mut edited = odd.compound.clone();
+    edited.remarks = Some(format!("{AWKWARD}（已核）"));
+    s.update_compound(&officer(), odd.id, odd.version, edited)
+        .await
+        .unwrap();
+    let audit = s
+        .audit_entries(&AuditFilter {
+            entity: Some("compound".into()),
+            entity_id: Some(odd.id),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let update = audit.iter().find(|e| e.action == "update").unwrap();
+    let after = update.after.as_ref().unwrap().to_string();
+    assert!(
+        after.contains(&serde_json::to_string(&format!("{AWKWARD}（已核）")).unwrap()),
+        "{after}"
+    );
+}
