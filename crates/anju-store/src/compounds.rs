@@ -822,8 +822,6 @@ impl Store {
         let mut vals = Vec::new();
         if filter.limit.is_none() && filter.offset.is_none() {
             let mut conn = self.pool.acquire().await?;
-            let regions = RegionIndex::load(&mut conn).await?;
-            let companies = CompanyIndex::load(&mut conn).await?;
             let j = crate::sql::JsonSql::for_conn(&conn);
             let sql = format!(
                 "SELECT {} FROM compounds c JOIN regions s ON s.id = c.street_id \
@@ -836,6 +834,10 @@ impl Store {
                 filter.where_clause(&mut vals)
             );
             let row = bind_all(dyn_query(sql), vals).fetch_one(&mut *conn).await?;
+            // The names after the rows: regions and companies are never deleted, so an index
+            // read later knows every id the rows name, even if an import committed between.
+            let regions = RegionIndex::load(&mut conn).await?;
+            let companies = CompanyIndex::load(&mut conn).await?;
             return stored_from_packed_all(Cols::new(&row).opt_string()?, &regions, &companies);
         }
         let mut sql = format!(
@@ -908,8 +910,6 @@ impl Store {
     /// fifty (a city-wide 调度表 reads 100,000).
     pub async fn compound_services(&self, filter: &CompoundFilter) -> Result<Vec<CompoundService>> {
         let mut conn = self.pool.acquire().await?;
-        let regions = RegionIndex::load(&mut conn).await?;
-        let companies = CompanyIndex::load(&mut conn).await?;
         let j = crate::sql::JsonSql::for_conn(&conn);
         let mut vals = Vec::new();
         let sql = format!(
@@ -937,6 +937,9 @@ impl Store {
             Option<i64>,
         );
         let rows: Vec<Row> = crate::sql::fetch_json(&mut conn, sql, vals).await?;
+        // The names after the rows (never deleted: a later index knows every id read).
+        let regions = RegionIndex::load(&mut conn).await?;
+        let companies = CompanyIndex::load(&mut conn).await?;
         let region_name = |id: i64| {
             regions
                 .get(id)
