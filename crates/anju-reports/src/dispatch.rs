@@ -20,8 +20,9 @@
 //! Filing days (注2 "每月1号、15号报送"): the report date defaults to the latest 1st or 15th on
 //! or before today; another date is accepted and flagged (`off_schedule`).
 //!
-//! Reads everything in four queries whatever the number of compounds: compounds, companies,
-//! contracts (one per contract, not per compound) — no per-compound query.
+//! Reads everything in two queries whatever the number of compounds: the roster
+//! (`Store::compound_services`: each compound with its newest active contract) and the
+//! companies — no per-compound query.
 
 use crate::{Result, Scope};
 use anju_core::{ManagementMode, ModeGroup};

@@ -720,9 +720,7 @@ impl Store {
                 let mut c = Cols::new(row);
                 let street = name(c.i64()?)?;
                 let community = c.opt_i64()?.map(name).transpose()?;
-                let code = c.string()?;
-                let mode = ManagementMode::from_code(&code)
-                    .ok_or_else(|| crate::StoreError::Corrupt(format!("管理方式 '{code}'")))?;
+                let mode = crate::sql::stored_mode(&c.string()?)?;
                 let category = c.opt_i64()?.and_then(|k| u8::try_from(k).ok());
                 Ok(CoverageCell {
                     street,

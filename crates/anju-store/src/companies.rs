@@ -92,6 +92,12 @@ impl CompanyIndex {
         self.by_name.get(self.name_of.get(&id)?)
     }
 
+    /// Company `id`, which a stored row names (missing: corruption).
+    pub(crate) fn known(&self, id: i64) -> Result<&Company> {
+        self.by_id(id)
+            .ok_or_else(|| StoreError::Corrupt(format!("企业编号 {id} 不存在")))
+    }
+
     pub(crate) fn by_name(&self, name: &str) -> Option<&Company> {
         self.by_name.get(name)
     }

@@ -3,7 +3,10 @@
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::companies::CompanyIndex;
 use crate::regions::{PathReq, RegionIndex, resolve_paths};
-use crate::sql::{Cols, Ph, Val, bind_all, date_text, dyn_query, now_ts, parse_date, today_cn};
+use crate::sql::{
+    Cols, Ph, Val, bind_all, date_text, dyn_query, fetch_json, now_ts, parse_date, stored_category,
+    stored_mode, today_cn,
+};
 use crate::{Engine, Result, Store, StoreError};
 use anju_core::lifecycle::{LifecycleState, Stage};
 use anju_core::stats::CoverageGroup;
@@ -119,15 +122,21 @@ macro_rules! compound_select {
          c.infra_bike_sheds, c.infra_parking_bays, c.infra_barrier_gates, c.infra_property_offices, \
          c.need_cameras, c.need_chargers, c.need_water_points, c.need_unit_doors, \
          c.need_bike_sheds, c.need_parking_bays, c.need_barrier_gates, c.need_property_offices, \
-         c.management_area, c.lat_e6, c.lng_e6, c.remarks \
-         FROM compounds c \
+         c.management_area, c.lat_e6, c.lng_e6, c.remarks"
+    };
+}
+
+/// A compound with its street, district, community and company (` FROM …`).
+macro_rules! compound_from {
+    () => {
+        " FROM compounds c \
          JOIN regions s ON s.id = c.street_id \
          LEFT JOIN regions d ON d.id = s.parent_id AND d.level = 'district' \
          LEFT JOIN regions cm ON cm.id = c.community_id \
          LEFT JOIN companies co ON co.id = c.company_id"
     };
 }
-pub(crate) const COMPOUND_SELECT: &str = compound_select!();
+pub(crate) const COMPOUND_SELECT: &str = concat!(compound_select!(), compound_from!());
 
 /// The columns a compound's data is written to, in the order of [`data_vals`].
 pub(crate) const DATA_COLS: [&str; 36] = [
@@ -239,14 +248,9 @@ pub(crate) fn stored_from_row(row: &AnyRow) -> Result<StoredCompound> {
     let area_high = c.opt_i64()?.map(Area::from_centi);
     let buildings = c.opt_u32()?;
     let households = c.opt_u32()?;
-    let category = c
-        .opt_i64()?
-        .map(|n| Category::from_number(n).ok_or_else(|| StoreError::Corrupt(format!("类别 {n}"))))
-        .transpose()?;
+    let category = c.opt_i64()?.map(stored_category).transpose()?;
     let renovation = c.flag()?;
-    let mode_code = c.string()?;
-    let mode = ManagementMode::from_code(&mode_code)
-        .ok_or_else(|| StoreError::Corrupt(format!("管理方式 '{mode_code}'")))?;
+    let mode = stored_mode(&c.string()?)?;
     let company = c.opt_string()?;
     let company_code = c
         .opt_string()?
@@ -324,37 +328,32 @@ macro_rules! packed_fields {
     };
 }
 
-/// `SELECT <all matching rows as one JSON array of arrays> FROM compounds c WHERE ` (the caller
-/// adds the condition). One row per query also saves a thread hand-off per row in sqlx-sqlite.
-pub(crate) fn packed_select(conn: &AnyConnection) -> String {
+/// `SELECT <all matching rows as one JSON array of arrays, in order> FROM <the compound with its
+/// places and company>` (the caller adds the WHERE), read with `fetch_json::<Packed>`. One row
+/// per query also saves a thread hand-off per row in sqlx-sqlite.
+pub(crate) fn packed_select(conn: &AnyConnection, order: Option<&str>) -> String {
     let j = crate::sql::JsonSql::for_conn(conn);
     format!(
-        "SELECT {}({}({})){} FROM compounds c WHERE ",
-        j.agg,
-        j.arr,
-        packed_fields!().replace("{arr}", j.arr),
-        j.cast
+        "SELECT {}{}",
+        j.agg_rows(&packed_fields!().replace("{arr}", j.arr), order),
+        compound_from!()
     )
 }
 
-/// Decodes the result of [`packed_select`].
+/// Decodes the rows of [`packed_select`].
 pub(crate) fn stored_from_packed_all(
-    json: Option<String>,
+    rows: Vec<Packed>,
     regions: &RegionIndex,
     companies: &CompanyIndex,
 ) -> Result<Vec<StoredCompound>> {
-    let Some(json) = json else {
-        return Ok(Vec::new());
-    };
-    let rows: Vec<Packed> = serde_json::from_str(&json)
-        .map_err(|e| StoreError::Corrupt(format!("小区数据无法读取：{e}")))?;
     rows.into_iter()
         .map(|p| stored_from_packed(p, regions, companies))
         .collect()
 }
 
+/// One element of [`packed_select`]'s array.
 #[derive(Deserialize)]
-struct Packed(
+pub(crate) struct Packed(
     i64,
     i64,
     i64,
@@ -390,18 +389,8 @@ fn stored_from_packed(
     regions: &RegionIndex,
     companies: &CompanyIndex,
 ) -> Result<StoredCompound> {
-    let region_name = |id: i64| {
-        regions
-            .get(id)
-            .map(|r| r.name.clone())
-            .ok_or_else(|| StoreError::Corrupt(format!("区域编号 {id} 不存在")))
-    };
-    let company = p.5.map(|id| {
-        companies
-            .by_id(id)
-            .ok_or_else(|| StoreError::Corrupt(format!("企业编号 {id} 不存在")))
-    });
-    let company = company.transpose()?;
+    let region_name = |id: i64| regions.name(id);
+    let company = p.5.map(|id| companies.known(id)).transpose()?;
     Ok(StoredCompound {
         id: p.0,
         version: p.1,
@@ -423,15 +412,9 @@ fn stored_from_packed(
             area_high: p.13.map(Area::from_centi),
             buildings: p.14,
             households: p.15,
-            category: p
-                .16
-                .map(|n| {
-                    Category::from_number(n).ok_or_else(|| StoreError::Corrupt(format!("类别 {n}")))
-                })
-                .transpose()?,
+            category: p.16.map(stored_category).transpose()?,
             renovation: p.17 != 0,
-            mode: ManagementMode::from_code(&p.18)
-                .ok_or_else(|| StoreError::Corrupt(format!("管理方式 '{}'", p.18)))?,
+            mode: stored_mode(&p.18)?,
             company: company.map(|c| c.name.clone()),
             company_code: company.and_then(|c| c.credit_code.clone()),
             owners_body: OwnersBody::from_code(&p.19)
@@ -451,14 +434,18 @@ fn stored_from_packed(
 
 /// Reads one compound on the caller's connection (inside a transaction: sees its writes).
 pub(crate) async fn fetch_compound(conn: &mut AnyConnection, id: i64) -> Result<StoredCompound> {
-    let row = sqlx::query(concat!(compound_select!(), " WHERE c.id = $1"))
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or(StoreError::NotFound {
-            entity: audit::COMPOUND,
-            id,
-        })?;
+    let row = sqlx::query(concat!(
+        compound_select!(),
+        compound_from!(),
+        " WHERE c.id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(StoreError::NotFound {
+        entity: audit::COMPOUND,
+        id,
+    })?;
     stored_from_row(&row)
 }
 
@@ -822,23 +809,17 @@ impl Store {
         let mut vals = Vec::new();
         if filter.limit.is_none() && filter.offset.is_none() {
             let mut conn = self.pool.acquire().await?;
-            let j = crate::sql::JsonSql::for_conn(&conn);
             let sql = format!(
-                "SELECT {} FROM compounds c JOIN regions s ON s.id = c.street_id \
-                 LEFT JOIN regions d ON d.id = s.parent_id AND d.level = 'district' \
-                 LEFT JOIN regions cm ON cm.id = c.community_id{}",
-                j.agg_rows(
-                    &packed_fields!().replace("{arr}", j.arr),
-                    Some(filter.sort.order_by(self.engine))
-                ),
+                "{}{}",
+                packed_select(&conn, Some(filter.sort.order_by(self.engine))),
                 filter.where_clause(&mut vals)
             );
-            let row = bind_all(dyn_query(sql), vals).fetch_one(&mut *conn).await?;
+            let rows: Vec<Packed> = fetch_json(&mut conn, sql, vals).await?;
             // The names after the rows: regions and companies are never deleted, so an index
             // read later knows every id the rows name, even if an import committed between.
             let regions = RegionIndex::load(&mut conn).await?;
             let companies = CompanyIndex::load(&mut conn).await?;
-            return stored_from_packed_all(Cols::new(&row).opt_string()?, &regions, &companies);
+            return stored_from_packed_all(rows, &regions, &companies);
         }
         let mut sql = format!(
             "{COMPOUND_SELECT}{} ORDER BY {}",
@@ -940,12 +921,6 @@ impl Store {
         // The names after the rows (never deleted: a later index knows every id read).
         let regions = RegionIndex::load(&mut conn).await?;
         let companies = CompanyIndex::load(&mut conn).await?;
-        let region_name = |id: i64| {
-            regions
-                .get(id)
-                .map(|r| r.name.clone())
-                .ok_or_else(|| StoreError::Corrupt(format!("区域编号 {id} 不存在")))
-        };
         rows.into_iter()
             .map(
                 |(
@@ -974,24 +949,14 @@ impl Store {
                     };
                     Ok(CompoundService {
                         id,
-                        street: region_name(street)?,
-                        community: community.map(region_name).transpose()?,
+                        street: regions.name(street)?,
+                        community: community.map(|id| regions.name(id)).transpose()?,
                         name,
-                        category: category
-                            .map(|n| {
-                                Category::from_number(n)
-                                    .ok_or_else(|| StoreError::Corrupt(format!("类别 {n}")))
-                            })
-                            .transpose()?,
-                        mode: ManagementMode::from_code(&mode)
-                            .ok_or_else(|| StoreError::Corrupt(format!("管理方式 '{mode}'")))?,
+                        category: category.map(stored_category).transpose()?,
+                        mode: stored_mode(&mode)?,
                         company_id,
                         company: company_id
-                            .map(|cid| {
-                                companies.by_id(cid).map(|c| c.name.clone()).ok_or_else(|| {
-                                    StoreError::Corrupt(format!("企业编号 {cid} 不存在"))
-                                })
-                            })
+                            .map(|cid| companies.known(cid).map(|c| c.name.clone()))
                             .transpose()?,
                         remarks,
                         contract,
@@ -1055,12 +1020,7 @@ impl Store {
         let mut conn = self.pool.acquire().await?;
         let regions = RegionIndex::load(&mut conn).await?;
         drop(conn);
-        let name = |id: i64| {
-            regions
-                .get(id)
-                .map(|r| r.name.clone())
-                .ok_or_else(|| StoreError::Corrupt(format!("区域编号 {id} 不存在")))
-        };
+        let name = |id: i64| regions.name(id);
         let mut groups = Vec::with_capacity(rows.len());
         let mut counts: std::collections::HashMap<(i64, Option<i64>), u64> =
             std::collections::HashMap::new();
@@ -1068,9 +1028,7 @@ impl Store {
             let mut c = Cols::new(row);
             let street_id = c.i64()?;
             let community_id = c.opt_i64()?;
-            let code = c.string()?;
-            let mode = ManagementMode::from_code(&code)
-                .ok_or_else(|| StoreError::Corrupt(format!("管理方式 '{code}'")))?;
+            let mode = stored_mode(&c.string()?)?;
             let compounds = u64::try_from(c.i64()?).unwrap_or(0);
             let with_body = u64::try_from(c.i64()?).unwrap_or(0);
             let small = u64::try_from(c.i64()?).unwrap_or(0);
@@ -1358,9 +1316,7 @@ impl Store {
         rows.iter()
             .map(|row| {
                 let mut c = Cols::new(row);
-                let code = c.string()?;
-                let mode = ManagementMode::from_code(&code)
-                    .ok_or_else(|| StoreError::Corrupt(format!("管理方式 '{code}'")))?;
+                let mode = stored_mode(&c.string()?)?;
                 Ok(ModePeriod {
                     mode,
                     since: parse_date(&c.string()?)?,

@@ -13,11 +13,11 @@
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::companies::CompanyIndex;
 use crate::compounds::{
-    DATA_COLS, Links, StoredCompound, change_modes, data_vals, packed_select,
+    DATA_COLS, Links, Packed, StoredCompound, change_modes, data_vals, packed_select,
     stored_from_packed_all, tidy_owned,
 };
 use crate::regions::{PathReq, RegionIds, RegionIndex, resolve_paths};
-use crate::sql::{Cols, Ph, Val, bind_all, dyn_query, now_ts, rows_per_statement};
+use crate::sql::{Cols, Ph, Val, bind_all, dyn_query, fetch_json, now_ts, rows_per_statement};
 use crate::{Result, Store, StoreError};
 use anju_core::{
     Area, Category, Compound, Coordinates, CreditCode, Infrastructure, ManagementMode, OwnersBody,
@@ -320,24 +320,17 @@ impl LedgerImport {
                 self.existing.entry(*s).or_default();
             }
             let sql = format!(
-                "{}c.street_id IN ({})",
-                packed_select(tx),
+                "{} WHERE c.street_id IN ({})",
+                packed_select(tx, None),
                 Ph::for_conn(tx).list(chunk.len())
             );
-            let found = bind_all(dyn_query(sql), chunk.iter().map(|id| Val::int(*id)))
-                .fetch_all(&mut **tx)
-                .await?;
-            for row in &found {
-                for s in stored_from_packed_all(
-                    Cols::new(row).opt_string()?,
-                    &self.regions,
-                    &self.companies,
-                )? {
-                    self.existing
-                        .entry(s.street_id)
-                        .or_default()
-                        .insert(s.compound.name.clone(), s);
-                }
+            let found: Vec<Packed> =
+                fetch_json(tx, sql, chunk.iter().map(|id| Val::int(*id)).collect()).await?;
+            for s in stored_from_packed_all(found, &self.regions, &self.companies)? {
+                self.existing
+                    .entry(s.street_id)
+                    .or_default()
+                    .insert(s.compound.name.clone(), s);
             }
         }
 

@@ -109,10 +109,7 @@ pub(crate) async fn load_state(
         .ok_or_else(|| StoreError::Corrupt(format!("阶段 '{stage_code}'")))?;
     let mode = c
         .opt_string()?
-        .map(|m| {
-            ManagementMode::from_code(&m)
-                .ok_or_else(|| StoreError::Corrupt(format!("管理方式 '{m}'")))
-        })
+        .map(|m| crate::sql::stored_mode(&m))
         .transpose()?;
     let owners_settled = c.flag()?;
     let company_id = c.opt_i64()?;

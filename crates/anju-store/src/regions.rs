@@ -106,6 +106,13 @@ impl RegionIndex {
         self.by_id.get(&id)
     }
 
+    /// The name of region `id`, which a stored row names (missing: corruption).
+    pub(crate) fn name(&self, id: i64) -> Result<String> {
+        self.get(id)
+            .map(|r| r.name.clone())
+            .ok_or_else(|| StoreError::Corrupt(format!("区域编号 {id} 不存在")))
+    }
+
     /// The district a street belongs to, if its parent is one.
     pub(crate) fn district_of(&self, street_id: i64) -> Option<&Region> {
         let p = self.by_id.get(&street_id)?.parent_id?;

@@ -17,7 +17,7 @@ use crate::subsidies::{
 use crate::{Result, StoreError};
 use anju_core::fees::Collection;
 use anju_core::funding::LineKind;
-use anju_core::{Fen, Lang, ManagementMode};
+use anju_core::{Fen, Lang};
 use anju_policy::{Grade, Input, PeriodResult, Policy};
 use jiff::civil::Date;
 use rust_decimal::Decimal;
@@ -153,8 +153,7 @@ pub(crate) fn settle(
     explain: bool,
 ) -> Result<Vec<NewLine>> {
     let policy_id = base.policy_id.as_deref().unwrap_or_default();
-    let mode = ManagementMode::from_code(&b.mode)
-        .ok_or_else(|| StoreError::Corrupt(format!("管理方式 '{}'", b.mode)))?;
+    let mode = crate::sql::stored_mode(&b.mode)?;
     let results: Vec<PeriodResult> = b
         .periods
         .iter()

@@ -112,9 +112,9 @@ pub(crate) struct JsonSql {
     /// Builds an array from values.
     pub arr: &'static str,
     /// Aggregates rows into one array (NULL on PostgreSQL when there are no rows).
-    pub agg: &'static str,
+    agg: &'static str,
     /// Makes the result TEXT.
-    pub cast: &'static str,
+    cast: &'static str,
     sqlite: bool,
 }
 
@@ -352,6 +352,17 @@ impl PhaseClock {
         );
         self.last = now;
     }
+}
+
+/// A stored management-mode code, decoded (a code no version wrote is corruption).
+pub(crate) fn stored_mode(code: &str) -> Result<anju_core::ManagementMode> {
+    anju_core::ManagementMode::from_code(code)
+        .ok_or_else(|| StoreError::Corrupt(format!("管理方式 '{code}'")))
+}
+
+/// A stored category number (1–4), decoded.
+pub(crate) fn stored_category(n: i64) -> Result<anju_core::Category> {
+    anju_core::Category::from_number(n).ok_or_else(|| StoreError::Corrupt(format!("类别 {n}")))
 }
 
 /// Reads the columns of a row in order, so that the column lists stay next to their SELECTs: a

@@ -23,7 +23,7 @@ use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::settle::{self, Basis, BasisPeriod, PolicyCache};
 use crate::sql::{
     Cols, JsonSql, Ph, PhaseClock, Ty, Val, date_text, dyn_query, fetch_json, insert_rows,
-    json_rows, now_ts, parse_date,
+    json_rows, now_ts, parse_date, stored_mode,
 };
 use crate::{ContractRecord, Region, Result, Store, StoreError};
 use anju_core::assessment::AssessmentStatus;
@@ -823,13 +823,13 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         let run_id = Cols::new(&row).i64()?;
-        let ids = reserve_line_ids(&mut tx, lines.len()).await?;
         let mut summary = RunSummary::default();
         for (l, _) in &lines {
             summary.count(l);
         }
-        for (chunk, chunk_ids) in lines.chunks(5_000).zip(ids.chunks(5_000)) {
-            insert_lines(&mut tx, run_id, chunk, chunk_ids, &at).await?;
+        // A batch's bind values at a time, not the whole run's.
+        for chunk in lines.chunks(5_000) {
+            insert_lines(&mut tx, run_id, chunk, &at).await?;
         }
         clock.lap("lines written");
         audit_run_lines(&mut tx, actor, &at, run_id).await?;
@@ -1022,8 +1022,7 @@ impl Store {
         // The mode: the latest period begun by the day before signing (ties: the last recorded).
         let mut best_mode: Vec<Option<(Date, i64)>> = vec![None; plans];
         for (k, id, code, since) in modes {
-            let mode = ManagementMode::from_code(&code)
-                .ok_or_else(|| StoreError::Corrupt(format!("管理方式 '{code}'")))?;
+            let mode = stored_mode(&code)?;
             let since = parse_date(&since)?;
             let slot = best_mode.get_mut(k).ok_or_else(corrupt)?;
             if slot.is_none_or(|b| (since, id) > b) {
@@ -1688,8 +1687,7 @@ async fn run_compounds(
                 Ok(RunCompound {
                     id,
                     street_id,
-                    mode: ManagementMode::from_code(&code)
-                        .ok_or_else(|| StoreError::Corrupt(format!("管理方式 '{code}'")))?,
+                    mode: stored_mode(&code)?,
                     households,
                     built_year,
                     renovation: renovation != 0,
@@ -1726,35 +1724,8 @@ async fn over_rows<T: serde::de::DeserializeOwned>(
     Ok(out)
 }
 
-/// Ids for `n` new lines, reserved inside the writing transaction (so the audit needs no
-/// read-back).
-async fn reserve_line_ids(conn: &mut AnyConnection, n: usize) -> Result<Vec<i64>> {
-    if n == 0 {
-        return Ok(Vec::new());
-    }
-    let count = i64::try_from(n).map_err(|_| StoreError::Invalid("补贴行过多".into()))?;
-    if conn.backend_name() == "SQLite" {
-        let row = sqlx::query("SELECT COALESCE(MAX(id), 0) FROM subsidy_lines")
-            .fetch_one(&mut *conn)
-            .await?;
-        let max = Cols::new(&row).i64()?;
-        Ok((max + 1..=max + count).collect())
-    } else {
-        let row = sqlx::query(
-            "SELECT json_agg(nextval(pg_get_serial_sequence('subsidy_lines', 'id')))::text \
-             FROM generate_series(1, $1)",
-        )
-        .bind(count)
-        .fetch_one(&mut *conn)
-        .await?;
-        let json = Cols::new(&row).string()?;
-        serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("编号无法读取：{e}")))
-    }
-}
-
 /// The columns a run writes of each line, in the order of [`insert_lines`]' values.
-const LINE_INSERT_COLS: [(&str, Ty); 18] = [
-    ("id", Ty::Int),
+const LINE_INSERT_COLS: [(&str, Ty); 17] = [
     ("compound_id", Ty::Int),
     ("company_id", Ty::Int),
     ("contract_id", Ty::Int),
@@ -1774,18 +1745,16 @@ const LINE_INSERT_COLS: [(&str, Ty); 18] = [
     ("basis", Ty::Text),
 ];
 
-/// Writes a run's lines with the given ids, as drafts of version 1.
+/// Writes a run's lines, as drafts of version 1 (ids from the database, in the lines' order).
 async fn insert_lines(
     conn: &mut AnyConnection,
     run_id: i64,
     lines: &[(NewLine, Option<std::sync::Arc<str>>)],
-    ids: &[i64],
     at: &str,
 ) -> Result<()> {
     let mut rows = Vec::with_capacity(lines.len());
-    for ((l, basis), &id) in lines.iter().zip(ids) {
+    for (l, basis) in lines {
         rows.push(vec![
-            Val::int(id),
             Val::int(l.compound_id),
             Val::Int(l.company_id),
             Val::Int(l.contract_id),
