@@ -277,16 +277,16 @@ async fn take_step(
 ) -> anyhow::Result<ExitCode> {
     let line = store.get_subsidy_line(s.id).await?;
     let by = s.by.clone().unwrap_or_else(|| actor.name.clone());
-    let after = store
-        .subsidy_step(
-            actor,
-            line.id,
-            line.version,
-            action,
-            &by,
-            s.date.unwrap_or_else(today),
-            s.comment.as_deref(),
-        )
+    let step = anju_app::money::LineStepInput {
+        version: line.version,
+        action,
+        person: Some(by),
+        on: s.date.unwrap_or_else(today),
+        comment: s.comment.clone(),
+    };
+    let who = crate::util::principal(Some(&actor.name), &actor.role, lang);
+    let after = crate::util::app(store)
+        .subsidy_step(&who, line.id, step)
         .await?;
     match lang {
         Lang::Zh => println!(
@@ -369,7 +369,9 @@ pub fn run(c: FundingCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
                 let p = RunPeriod::parse(&period)
                     .map_err(|e| anyhow::anyhow!("{}", e.message(lang)))?;
                 let started = std::time::Instant::now();
-                let done = store.run_subsidies(&actor, r.id, p).await?;
+                let done = crate::util::app(&store)
+                    .run_subsidies(&crate::util::cli_principal(lang), &r, p)
+                    .await?;
                 let run = store.get_subsidy_run(done.run.id).await?;
                 let total = done.summary.amount;
                 let ineligible = done.summary.not_payable;
@@ -570,15 +572,15 @@ pub fn run(c: FundingCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
             } => {
                 let c = find_compound(&store, &compound, street.as_deref(), lang).await?;
                 let amount = parse_fen(&amount, lang)?;
-                let l = store
-                    .grant_infrastructure(
-                        &actor,
-                        c.id,
-                        amount,
-                        date.unwrap_or_else(today),
-                        payer.as_deref(),
-                        note.as_deref(),
-                    )
+                let grant = anju_app::money::GrantInput {
+                    compound_id: c.id,
+                    amount,
+                    on: date.unwrap_or_else(today),
+                    payer,
+                    note,
+                };
+                let l = crate::util::app(&store)
+                    .grant_infrastructure(&crate::util::cli_principal(lang), grant)
                     .await?;
                 match lang {
                     Lang::Zh => println!(

@@ -319,9 +319,9 @@ pub fn run_assess(c: AssessCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
             }
             AssessCmd::Submit { id, date, by } => {
                 let a = s.get_assessment(id).await?;
-                let a = s
+                let a = crate::util::app(&s)
                     .submit_assessment(
-                        &actor(&by, "street"),
+                        &crate::util::principal(by.as_deref(), "street", lang),
                         id,
                         a.version,
                         date.unwrap_or_else(today),
@@ -633,9 +633,9 @@ pub fn run_patrol(c: PatrolCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                         order_deadline,
                     });
                 }
-                let p = s
+                let p = crate::util::app(&s)
                     .add_patrol(
-                        &a,
+                        &crate::util::principal(Some(&a.name), &a.role, lang),
                         NewPatrol {
                             compound_id: cpd.id,
                             kind,
@@ -757,16 +757,10 @@ pub fn run_patrol(c: PatrolCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                 let co = company_id(&s, &as_company, lang).await?;
                 let o = s.get_order(order).await?;
                 let ev = store_files(&s, &a, &evidence_dir, &evidence).await?;
+                let on =
+                    anju_app::EventDate::OrderAnswer.check(date.unwrap_or_else(today), today())?;
                 let o = s
-                    .answer_order(
-                        &a,
-                        order,
-                        o.version,
-                        co,
-                        &text,
-                        &ev,
-                        date.unwrap_or_else(today),
-                    )
+                    .answer_order(&a, order, o.version, co, &text, &ev, on)
                     .await?;
                 println!(
                     "{} {} {}{}",
@@ -782,9 +776,9 @@ pub fn run_patrol(c: PatrolCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
             }
             PatrolCmd::Close { order, date, by } => {
                 let o = s.get_order(order).await?;
-                let o = s
+                let o = crate::util::app(&s)
                     .close_order(
-                        &actor(&by, "street"),
+                        &crate::util::principal(by.as_deref(), "street", lang),
                         order,
                         o.version,
                         date.unwrap_or_else(today),
@@ -1007,7 +1001,8 @@ pub fn run_complaint(c: ComplaintCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
                             source,
                             category,
                             text,
-                            received_on: date.unwrap_or_else(today),
+                            received_on: anju_app::EventDate::ComplaintReceived
+                                .check(date.unwrap_or_else(today), today())?,
                             contact,
                         },
                         &ComplaintRules {
@@ -1056,15 +1051,10 @@ pub fn run_complaint(c: ComplaintCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
                 let c = s.get_complaint(id).await?;
                 // Files are stored before the step is tried: a refused answer loses no upload.
                 let files = store_files(&s, &a, &evidence_dir, &evidence).await?;
+                let on =
+                    anju_app::EventDate::ComplaintAnswer.check(date.unwrap_or_else(today), today())?;
                 let c = s
-                    .answer_complaint(
-                        &a,
-                        id,
-                        c.version,
-                        co,
-                        &text,
-                        date.unwrap_or_else(today),
-                    )
+                    .answer_complaint(&a, id, c.version, co, &text, on)
                     .await?;
                 if !files.is_empty() {
                     s.attach_complaint_evidence(&a, c.id, ComplaintStage::Answer, &files)

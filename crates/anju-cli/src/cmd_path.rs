@@ -7,8 +7,7 @@ use anju_core::lifecycle::{Event, ExitKind, Signer, Stage};
 use anju_core::targets::{Target, TargetKind, daqintala_2022};
 use anju_core::{Area, Fen, Lang, ManagementMode, OwnersBody};
 use anju_store::{
-    Actor, ContractRecord, DEFAULT_EVIDENCE_DIR, EvidenceDir, NewContract, StepRequest, Store,
-    StoredCompound,
+    Actor, ContractRecord, DEFAULT_EVIDENCE_DIR, EvidenceDir, NewContract, Store, StoredCompound,
 };
 use anyhow::{Context, anyhow, bail};
 use clap::{Args, Subcommand};
@@ -406,13 +405,15 @@ pub fn run_compound(c: CompoundCmd, db: &str, lang: Lang) -> anyhow::Result<Exit
                     );
                     hashes.push(e.sha256);
                 }
-                let req = StepRequest {
-                    event,
+                let step = anju_app::path::AdvanceInput {
+                    version: lc.version,
+                    step: event,
                     on,
                     note,
                     evidence: hashes.clone(),
                 };
-                match s.advance(&a, c.id, lc.version, &req).await {
+                let who = crate::util::principal(who.by.as_deref(), &who.role, lang);
+                match crate::util::app(&s).advance(&who, c.id, step).await {
                     Ok(lc) => {
                         println!(
                             "{}“{}” → {}（{}）",
@@ -661,10 +662,11 @@ pub fn run_contract(c: ContractCmd, db: &str, lang: Lang) -> anyhow::Result<Exit
                     Some(x) => Area::parse(x).map_err(|e| anyhow!("--area：{e}"))?,
                     None => area,
                 };
-                let k = s
+                let who = crate::util::principal(a.who.by.as_deref(), &a.who.role, lang);
+                let k = crate::util::app(&s)
                     .sign_contract(
-                        &actor(&a.who),
-                        &NewContract {
+                        &who,
+                        NewContract {
                             compound_ids: ids,
                             company_id,
                             signer,
@@ -685,8 +687,13 @@ pub fn run_contract(c: ContractCmd, db: &str, lang: Lang) -> anyhow::Result<Exit
             }
             ContractCmd::File { id, date, who } => {
                 let k = s.get_contract(id).await?;
-                let k = s
-                    .file_contract(&actor(&who), id, k.version, date.unwrap_or_else(today))
+                let k = crate::util::app(&s)
+                    .file_contract(
+                        &crate::util::principal(who.by.as_deref(), &who.role, lang),
+                        id,
+                        k.version,
+                        date.unwrap_or_else(today),
+                    )
                     .await?;
                 println!("{}", lang.pick("已备案：", "filed: "));
                 print_contract(&k, lang);
@@ -702,8 +709,15 @@ pub fn run_contract(c: ContractCmd, db: &str, lang: Lang) -> anyhow::Result<Exit
                     .or_else(|| ExitKind::ALL.into_iter().find(|x| x.zh() == kind.trim()))
                     .ok_or_else(|| anyhow!("--kind：应为 dismissal（解聘）、expiry（期满）或 exit（退出）"))?;
                 let k = s.get_contract(id).await?;
-                let k = s
-                    .terminate_contract(&actor(&who), id, k.version, kind, &reason, date.unwrap_or_else(today))
+                let k = crate::util::app(&s)
+                    .terminate_contract(
+                        &crate::util::principal(who.by.as_deref(), &who.role, lang),
+                        id,
+                        k.version,
+                        kind,
+                        &reason,
+                        date.unwrap_or_else(today),
+                    )
                     .await?;
                 println!("{}", lang.pick("已终止：", "terminated: "));
                 print_contract(&k, lang);
@@ -746,8 +760,14 @@ pub fn run_contract(c: ContractCmd, db: &str, lang: Lang) -> anyhow::Result<Exit
                     }
                 };
                 let survey = DismissalSurvey::new(owners, respondents, dissatisfied)?;
-                let p = s
-                    .record_dismissal_survey(&actor(&who), contract, date.unwrap_or_else(today), survey, None)
+                let p = crate::util::app(&s)
+                    .record_dismissal_survey(
+                        &crate::util::principal(who.by.as_deref(), &who.role, lang),
+                        contract,
+                        date.unwrap_or_else(today),
+                        survey,
+                        None,
+                    )
                     .await?;
                 let pct = survey.dissatisfied_percent();
                 match (lang, p.raised) {

@@ -1,7 +1,7 @@
 //! `anju survey …` (satisfaction surveys, seeds 002 item 20 and 004), `anju fees …` (fees billed
 //! and collected, collection rate) and `anju accounts …` (收支公示, seed 002 七(四)).
 
-use crate::util::{cli_actor, find_compound, render_table, runtime};
+use crate::util::{cli_actor, cli_principal, find_compound, render_table, runtime};
 use anju_core::Lang;
 use anju_store::{NewSurvey, Store, SurveyAnswer, SurveyResult, SurveyRule};
 use anyhow::Context;
@@ -535,7 +535,15 @@ pub fn run_fees(c: FeesCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
                 let mut inputs = Vec::new();
                 let mut households = Vec::new();
                 let mut problems = Vec::new();
+                let app = crate::util::app(&store);
                 for r in &rows {
+                    if let Err(e) = app.check_fee(r.month, r.billed, r.collected) {
+                        problems.push(match lang {
+                            Lang::Zh => format!("第 {} 行：{}", r.row, e.message(lang)),
+                            Lang::En => format!("Row {}: {}", r.row, e.message(lang)),
+                        });
+                        continue;
+                    }
                     let found: Vec<_> = all
                         .iter()
                         .filter(|c| {
@@ -592,8 +600,8 @@ pub fn run_fees(c: FeesCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
                     return Ok(ExitCode::from(1));
                 }
                 if !households.is_empty() {
-                    let sum = store
-                        .import_household_fees(&cli_actor(), &households)
+                    let sum = crate::util::app(&store)
+                        .import_household_fees(&cli_principal(lang), &households)
                         .await?;
                     match lang {
                         Lang::Zh => println!(
@@ -621,7 +629,9 @@ pub fn run_fees(c: FeesCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
                     }
                     return Ok(ExitCode::SUCCESS);
                 }
-                let sum = store.import_fees(&cli_actor(), &inputs).await?;
+                let sum = crate::util::app(&store)
+                    .import_fees(&cli_principal(lang), &inputs)
+                    .await?;
                 match lang {
                     Lang::Zh => println!(
                         "已导入 {} 行：新增 {}，更新 {}，未变 {}",
@@ -648,9 +658,9 @@ pub fn run_fees(c: FeesCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
             } => {
                 let cp = find_compound(&store, &compound, street.as_deref(), lang).await?;
                 let month = Month::parse(&month).map_err(|e| fee_err(e, lang))?;
-                let m = store
+                let m = crate::util::app(&store)
                     .set_fee_month(
-                        &cli_actor(),
+                        &cli_principal(lang),
                         &FeeInput {
                             compound_id: cp.id,
                             month,
@@ -919,9 +929,9 @@ pub fn run_accounts(c: AccountsCmd, db: &str, lang: Lang) -> anyhow::Result<Exit
                     KindArg::Subsidy => EntryKind::IncomeSubsidy,
                     KindArg::Spending => EntryKind::Spending,
                 };
-                let e = store
+                let e = crate::util::app(&store)
                     .add_account_entry(
-                        &cli_actor(),
+                        &cli_principal(lang),
                         &NewAccountEntry {
                             compound_id: cp.id,
                             period,

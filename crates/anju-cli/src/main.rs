@@ -176,13 +176,17 @@ fn main() -> ExitCode {
         Err(e) => {
             let head = lang.pick("错误", "error");
             // A refusal from the store carries its English text; show it under --lang en.
+            let app = e
+                .chain()
+                .find_map(|c| c.downcast_ref::<anju_app::AppError>());
             let refused = e
                 .chain()
                 .find_map(|c| c.downcast_ref::<anju_store::StoreError>())
                 .filter(|se| matches!(se, anju_store::StoreError::Refused { .. }));
-            match refused {
-                Some(se) => eprintln!("{head}: {}", se.message(lang)),
-                None => eprintln!("{head}: {e:#}"),
+            match (app, refused) {
+                (Some(ae), _) => eprintln!("{head}: {}", ae.message(lang)),
+                (None, Some(se)) => eprintln!("{head}: {}", se.message(lang)),
+                (None, None) => eprintln!("{head}: {e:#}"),
             }
             ExitCode::from(2)
         }

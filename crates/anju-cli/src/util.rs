@@ -12,11 +12,9 @@ pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .context("tokio runtime")
 }
 
-/// Today in China (UTC+8): officials' dates are Beijing dates whatever the server's zone.
+/// Today in China (UTC+8): the application layer's one definition.
 pub fn today() -> jiff::civil::Date {
-    jiff::Timestamp::now()
-        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::Offset::constant(8)))
-        .date()
+    anju_app::today_in_china()
 }
 
 /// The login name of whoever runs the command, as the audit log records it: `cli:NAME`.
@@ -25,6 +23,22 @@ pub fn cli_user() -> String {
         .or_else(|_| std::env::var("USERNAME"))
         .unwrap_or_else(|_| "unknown".into());
     format!("cli:{user}")
+}
+
+/// The application layer over `store`, on the system clock (today in China).
+pub fn app(store: &Store) -> anju_app::App {
+    anju_app::App::new(store.clone())
+}
+
+/// The command line as the application layer's principal: an administrator, named after
+/// `--by` (else the system user), recording `role` in the audit log.
+pub fn principal(by: Option<&str>, role: &str, lang: Lang) -> anju_app::Principal {
+    anju_app::Principal::admin(by.map_or_else(cli_user, str::to_string), lang).recorded_as(role)
+}
+
+/// The command line as an administrator named after the system user.
+pub fn cli_principal(lang: Lang) -> anju_app::Principal {
+    anju_app::Principal::admin(cli_user(), lang)
 }
 
 /// The command line acts as an administrator.

@@ -410,6 +410,30 @@ async fn feed_credit_file(
 
 impl Store {
     /// Assigns a compound to a third-party evaluator (audited; repeating it is a no-op).
+    /// Whether the evaluator was commissioned for the compound (`assign_evaluator`).
+    pub async fn evaluator_assigned(&self, evaluator: &str, compound_id: i64) -> Result<bool> {
+        let row = sqlx::query(
+            "SELECT 1 FROM evaluator_assignments WHERE evaluator = $1 AND compound_id = $2",
+        )
+        .bind(evaluator.trim().to_string())
+        .bind(compound_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.is_some())
+    }
+
+    /// The compounds the evaluator was commissioned for, in id order.
+    pub async fn evaluator_compounds(&self, evaluator: &str) -> Result<Vec<i64>> {
+        let rows = sqlx::query(
+            "SELECT DISTINCT compound_id FROM evaluator_assignments WHERE evaluator = $1 \
+             ORDER BY compound_id",
+        )
+        .bind(evaluator.trim().to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Cols::new(r).i64()).collect()
+    }
+
     pub async fn assign_evaluator(
         &self,
         actor: &Actor,

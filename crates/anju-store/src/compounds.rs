@@ -106,6 +106,9 @@ pub struct CompoundFilter {
     /// 工作阶段: the recorded stage, else the stage a compound of its mode starts at
     /// (`LifecycleState::initial`).
     pub stage: Option<Stage>,
+    /// Matches no compound: the scope of an account missing the region or company its role
+    /// needs (a condition of the query, `1 = 0`, like every other scope).
+    pub nothing: bool,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
     pub sort: CompoundSort,
@@ -589,6 +592,9 @@ impl CompoundFilter {
     /// of compounds. Callers that join (aliases s, d, cm) for the names they show may.
     pub(crate) fn where_clause(&self, vals: &mut Vec<Val>) -> String {
         let mut w = String::from(" WHERE 1 = 1");
+        if self.nothing {
+            w.push_str(" AND 1 = 0");
+        }
         if !self.include_archived {
             w.push_str(" AND c.archived = 0");
         }

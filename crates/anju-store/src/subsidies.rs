@@ -211,6 +211,8 @@ pub struct LineFilter {
     /// Leave the explanations empty where they would be rendered from the basis (a list that
     /// shows only some of them renders those with [`Store::explain_lines`]).
     pub without_explanations: bool,
+    /// Matches no line: the scope of an account missing the region or company its role needs.
+    pub nothing: bool,
 }
 
 fn refused(e: funding::FundingError) -> StoreError {
@@ -1174,6 +1176,9 @@ impl Store {
         }
         if !f.include_superseded {
             sql += " AND l.status <> 'superseded'";
+        }
+        if f.nothing {
+            sql += " AND 1 = 0";
         }
         let mut vals = Vec::new();
         if let Some(r) = f.run_id {

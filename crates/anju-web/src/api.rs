@@ -25,9 +25,9 @@ use anju_core::fees::MonthRange;
 use anju_core::lifecycle::{Event, ExitKind};
 use anju_core::task::TaskStatus;
 use anju_store::{
-    AssessmentFilter, AuditFilter, ComplaintFilter, ComplaintRules, CompoundFilter, CompoundSort,
+    AssessmentFilter, AuditFilter, ComplaintFilter, CompoundFilter, CompoundSort,
     EVIDENCE_MAX_BYTES, EvidenceDir, NewComplaint, NewContract, NewPatrol, NewTask, OrderFilter,
-    StepRequest, StoredCompound, TaskFilter,
+    StoredCompound, TaskFilter,
 };
 use axum::Json;
 use axum::Router;
@@ -1117,21 +1117,130 @@ fn bad(l: Lang, zh: impl Into<String>, en: impl Into<String>) -> WebError {
 
 /// The JSON body, or 422 naming what is wrong (serde names the missing or bad field).
 fn body<T: DeserializeOwned>(bytes: &Bytes, l: Lang) -> Result<T, WebError> {
-    serde_json::from_slice(bytes).map_err(|e| {
-        bad(
-            l,
-            format!(
-                "请求内容不合法（第 {} 行第 {} 列）：{e}",
-                e.line(),
-                e.column()
-            ),
-            format!(
-                "bad request body (line {}, column {}): {e}",
-                e.line(),
-                e.column()
-            ),
-        )
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let (field, zh, en) = body_problem(&path, e.inner());
+        WebError::Invalid {
+            message: msg(l, zh, en),
+            field,
+        }
     })
+}
+
+/// A body serde refused, said in words: which field (its path in the body), and what is wrong
+/// with it, without serde's own wording.
+fn body_problem(path: &str, e: &serde_json::Error) -> (String, String, String) {
+    let text = e.to_string();
+    // serde's messages end " at line L column C"; the kind of problem is before that.
+    let head = text.split(" at line ").next().unwrap_or(&text);
+    let quoted = |s: &str| s.split('`').nth(1).map(str::to_string);
+    let at = |name: &str| {
+        if path == "." || path.is_empty() {
+            name.to_string()
+        } else {
+            format!("{path}.{name}")
+        }
+    };
+    let field = if path == "." {
+        String::new()
+    } else {
+        path.to_string()
+    };
+    if e.is_syntax() || e.is_eof() {
+        return (
+            field,
+            format!(
+                "请求内容不是完整的 JSON（第 {} 行第 {} 列附近）",
+                e.line(),
+                e.column()
+            ),
+            format!(
+                "the body is not valid JSON (near line {}, column {})",
+                e.line(),
+                e.column()
+            ),
+        );
+    }
+    if let Some(rest) = head.strip_prefix("missing field ") {
+        let name = quoted(rest).unwrap_or_default();
+        let f = at(&name);
+        return (
+            f.clone(),
+            format!("{f}：缺少此项"),
+            format!("{f}: required"),
+        );
+    }
+    if let Some(rest) = head.strip_prefix("unknown variant ") {
+        let got = quoted(rest).unwrap_or_default();
+        let options: Vec<&str> = rest
+            .split("expected ")
+            .nth(1)
+            .unwrap_or("")
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .collect();
+        let options = options.join("、");
+        return (
+            field.clone(),
+            format!("{field}：不认识的取值“{got}”，可选：{options}"),
+            format!("{field}: unknown value '{got}', one of: {options}"),
+        );
+    }
+    if let Some(rest) = head.strip_prefix("unknown field ") {
+        let name = quoted(rest).unwrap_or_default();
+        let f = at(&name);
+        return (
+            f.clone(),
+            format!("{f}：没有这一项"),
+            format!("{f}: no such field"),
+        );
+    }
+    if head.contains("integer `-")
+        && (head.contains("u32") || head.contains("u16") || head.contains("u64"))
+    {
+        return (
+            field.clone(),
+            format!("{field}：不能为负数"),
+            format!("{field}: cannot be negative"),
+        );
+    }
+    if head.starts_with("invalid type") || head.starts_with("invalid value") {
+        let expected = head.split("expected ").nth(1).unwrap_or("").trim();
+        let want_zh = match expected {
+            e if e.contains("i64")
+                || e.contains("u32")
+                || e.contains("integer")
+                || e.contains("u16") =>
+            {
+                "整数"
+            }
+            e if e.contains("string") => "文字",
+            e if e.contains("sequence") => "列表",
+            e if e.contains("bool") => "true 或 false",
+            e if e.contains("date") || e.contains("Date") => "日期（如 2026-03-01）",
+            _ => "正确格式的值",
+        };
+        return (
+            field.clone(),
+            format!("{field}：格式不对，应为{want_zh}"),
+            format!("{field}: wrong kind of value, expected {expected}"),
+        );
+    }
+    let last = field.rsplit('.').next().unwrap_or("");
+    if last == "on" || last.ends_with("_on") || last.contains("date") {
+        return (
+            field.clone(),
+            format!("{field}：日期格式不对，应如 2026-03-01"),
+            format!("{field}: not a date, write it as 2026-03-01"),
+        );
+    }
+    (
+        field.clone(),
+        format!("{field}：格式不对"),
+        format!("{field}: {head}"),
+    )
 }
 
 fn id_of(raw: &str, l: Lang) -> Result<i64, WebError> {
@@ -1214,9 +1323,9 @@ async fn compound_in_scope(
     }
 }
 
-/// For an evaluator (测评机构), the compounds it was assigned (`anju assess assign`, recorded in
-/// the append-only audit log); `None` for every other role. The assessment pages use the same
-/// rule: an evaluator enters and reads only the assessments of its assigned compounds.
+/// For an evaluator (测评机构), the compounds it was assigned (`anju assess assign`, the
+/// store's `evaluator_assignments`); `None` for every other role. The assessment pages use the
+/// same rule: an evaluator enters and reads only the assessments of its assigned compounds.
 async fn evaluator_compounds(
     state: &AppState,
     viewer: &Viewer,
@@ -1224,22 +1333,13 @@ async fn evaluator_compounds(
     if viewer.role != anju_core::access::Role::Evaluator {
         return Ok(None);
     }
-    let me = viewer
-        .company_name
-        .clone()
-        .unwrap_or_else(|| viewer.username.clone());
-    let rows = state
-        .store
-        .audit_entries(&AuditFilter {
-            entity: Some("evaluator_assignment".into()),
-            ..AuditFilter::default()
-        })
-        .await?;
+    let me = anju_app::App::evaluator_name(&viewer.principal());
     Ok(Some(
-        rows.iter()
-            .filter_map(|e| e.after.as_ref())
-            .filter(|a| a["evaluator"].as_str() == Some(me.as_str()))
-            .filter_map(|a| a["compound_id"].as_i64())
+        state
+            .store
+            .evaluator_compounds(&me)
+            .await?
+            .into_iter()
             .collect(),
     ))
 }
@@ -1393,32 +1493,14 @@ async fn compound_put(
     write_guard(&viewer, &headers, Action::EditCompounds)?;
     let l = viewer.lang;
     let id = id_of(&id, l)?;
-    let old = compound_in_scope(&state, &viewer, id).await?;
+    compound_in_scope(&state, &viewer, id).await?;
     let u: CompoundUpdate = body(&bytes, l)?;
-    // A bounded viewer may not move a compound out of their area (to a street or community
-    // they could no longer see).
-    if viewer.scope() != Scope::All
-        && (u.compound.street != old.compound.street
-            || u.compound.community != old.compound.community)
-    {
-        return Err(WebError::Forbidden(
-            l.pick(
-                "不能把小区移到您管辖范围以外的街道或社区",
-                "you may not move a compound out of your area",
-            )
-            .to_string(),
-        ));
-    }
+    let on = u.effective_on.unwrap_or_else(|| state.app.today());
     let updated = state
-        .store
-        .update_compound_dated(
-            &viewer.actor(),
-            id,
-            u.version,
-            u.compound,
-            u.effective_on.unwrap_or_else(today),
-        )
-        .await?;
+        .app
+        .update_compound(&viewer.principal(), id, u.version, u.compound, on)
+        .await
+        .map_err(|e| WebError::app(e, l))?;
     ok(updated)
 }
 
@@ -1458,25 +1540,18 @@ async fn lifecycle_post(
     let id = id_of(&id, l)?;
     compound_in_scope(&state, &viewer, id).await?;
     let a: Advance = body(&bytes, l)?;
-    for sha in &a.evidence {
-        if state.store.get_evidence(sha).await?.is_none() {
-            return Err(bad(
-                l,
-                format!("证明材料 evidence：找不到文件 {sha}，请先上传"),
-                format!("evidence: no file {sha}, upload it first"),
-            ));
-        }
-    }
-    let req = StepRequest {
-        event: a.step,
+    let input = anju_app::path::AdvanceInput {
+        version: a.version,
+        step: a.step,
         on: a.on,
-        note: a.note.filter(|n| !n.trim().is_empty()),
+        note: a.note,
         evidence: a.evidence,
     };
     ok(state
-        .store
-        .advance(&viewer.actor(), id, a.version, &req)
-        .await?)
+        .app
+        .advance(&viewer.principal(), id, input)
+        .await
+        .map_err(|e| WebError::app(e, l))?)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1611,36 +1686,13 @@ async fn contract_sign(
     write_guard(&viewer, &headers, Action::ManageContracts)?;
     let l = viewer.lang;
     let c: NewContract = body(&bytes, l)?;
-    if c.compound_ids.is_empty() {
-        return Err(bad(
-            l,
-            "compound_ids：至少一个小区",
-            "compound_ids: at least one compound",
-        ));
-    }
-    for id in &c.compound_ids {
-        compound_in_scope(&state, &viewer, *id).await?;
-    }
-    state.store.get_company(c.company_id).await?;
-    created(state.store.sign_contract(&viewer.actor(), &c).await?)
-}
-
-/// The contract, or 403 unless one of its compounds is in the viewer's scope.
-async fn contract_in_scope(
-    state: &AppState,
-    viewer: &Viewer,
-    id: i64,
-) -> Result<anju_store::ContractRecord, WebError> {
-    let k = state.store.get_contract(id).await?;
-    let visible = visible_ids(state, viewer).await?;
-    if k.compound_ids
-        .iter()
-        .any(|c| record_visible(viewer, &visible, *c, Some(k.company_id)))
-    {
-        Ok(k)
-    } else {
-        Err(outside(viewer.lang, "合同", "contract", id))
-    }
+    created(
+        state
+            .app
+            .sign_contract(&viewer.principal(), c)
+            .await
+            .map_err(|e| WebError::app(e, l))?,
+    )
 }
 
 #[derive(Deserialize)]
@@ -1659,12 +1711,13 @@ async fn contract_file(
     write_guard(&viewer, &headers, Action::ManageContracts)?;
     let l = viewer.lang;
     let id = id_of(&id, l)?;
-    contract_in_scope(&state, &viewer, id).await?;
     let v: VersionOn = body(&bytes, l)?;
+    let on = v.on.unwrap_or_else(|| state.app.today());
     ok(state
-        .store
-        .file_contract(&viewer.actor(), id, v.version, v.on.unwrap_or_else(today))
-        .await?)
+        .app
+        .file_contract(&viewer.principal(), id, v.version, on)
+        .await
+        .map_err(|e| WebError::app(e, l))?)
 }
 
 #[derive(Deserialize)]
@@ -1685,7 +1738,6 @@ async fn contract_terminate(
     write_guard(&viewer, &headers, Action::ManageContracts)?;
     let l = viewer.lang;
     let id = id_of(&id, l)?;
-    contract_in_scope(&state, &viewer, id).await?;
     let t: Terminate = body(&bytes, l)?;
     let kind = ExitKind::from_code(t.kind.trim()).ok_or_else(|| {
         bad(
@@ -1694,20 +1746,12 @@ async fn contract_terminate(
             format!("unknown kind: '{}'", t.kind),
         )
     })?;
-    if t.reason.trim().is_empty() {
-        return Err(bad(l, "终止原因 reason：请填写", "reason: please write it"));
-    }
+    let on = t.on.unwrap_or_else(|| state.app.today());
     ok(state
-        .store
-        .terminate_contract(
-            &viewer.actor(),
-            id,
-            t.version,
-            kind,
-            t.reason.trim(),
-            t.on.unwrap_or_else(today),
-        )
-        .await?)
+        .app
+        .terminate_contract(&viewer.principal(), id, t.version, kind, &t.reason, on)
+        .await
+        .map_err(|e| WebError::app(e, l))?)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2021,13 +2065,13 @@ async fn assessment_submit(
     write_guard(&viewer, &headers, Action::Assess)?;
     let l = viewer.lang;
     let id = id_of(&id, l)?;
-    let a = state.store.get_assessment(id).await?;
-    assessable(&state, &viewer, a.compound_id).await?;
     let v: VersionOn = body(&bytes, l)?;
+    let on = v.on.unwrap_or_else(|| state.app.today());
     ok(state
-        .store
-        .submit_assessment(&viewer.actor(), id, v.version, v.on.unwrap_or_else(today))
-        .await?)
+        .app
+        .submit_assessment(&viewer.principal(), id, v.version, on)
+        .await
+        .map_err(|e| WebError::app(e, l))?)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2048,8 +2092,13 @@ async fn patrol_create(
 ) -> Out {
     write_guard(&viewer, &headers, Action::Patrol)?;
     let p: NewPatrol = body(&bytes, viewer.lang)?;
-    compound_in_scope(&state, &viewer, p.compound_id).await?;
-    created(state.store.add_patrol(&viewer.actor(), p).await?)
+    created(
+        state
+            .app
+            .add_patrol(&viewer.principal(), p)
+            .await
+            .map_err(|e| WebError::app(e, viewer.lang))?,
+    )
 }
 
 fn status_of<T: DeserializeOwned>(
@@ -2097,16 +2146,13 @@ struct AnswerJson {
     evidence: Vec<String>,
 }
 
-fn answer_text(a: &AnswerJson, l: Lang) -> Result<String, WebError> {
-    let t = a.text.trim();
-    if t.is_empty() {
-        return Err(bad(
-            l,
-            "答复内容 text：请填写",
-            "text: please write the answer",
-        ));
+fn answer_input(state: &AppState, a: AnswerJson) -> anju_app::oversight::AnswerInput {
+    anju_app::oversight::AnswerInput {
+        version: a.version,
+        text: a.text,
+        on: a.on.unwrap_or_else(|| state.app.today()),
+        evidence: a.evidence,
     }
-    Ok(t.to_string())
 }
 
 async fn order_answer(
@@ -2119,25 +2165,13 @@ async fn order_answer(
     write_guard(&viewer, &headers, Action::AnswerOrders)?;
     let l = viewer.lang;
     let id = id_of(&id, l)?;
-    let o = state.store.get_order(id).await?;
-    let visible = visible_ids(&state, &viewer).await?;
-    if !record_visible(&viewer, &visible, o.compound_id, Some(o.company_id)) {
-        return Err(outside(l, "整改单", "order", id));
-    }
     let a: AnswerJson = body(&bytes, l)?;
-    let text = answer_text(&a, l)?;
+    let input = answer_input(&state, a);
     ok(state
-        .store
-        .answer_order(
-            &viewer.actor(),
-            id,
-            a.version,
-            viewer.company_id.unwrap_or(o.company_id),
-            &text,
-            &a.evidence,
-            a.on.unwrap_or_else(today),
-        )
-        .await?)
+        .app
+        .answer_order(&viewer.principal(), id, input)
+        .await
+        .map_err(|e| WebError::app(e, l))?)
 }
 
 async fn complaints_list(State(state): State<AppState>, viewer: Viewer, Query(q): Q) -> Out {
@@ -2200,25 +2234,12 @@ async fn complaint_create(
         received_on: j.received_on,
         contact: j.contact,
     };
-    if c.text.trim().is_empty() {
-        return Err(bad(l, "投诉内容 text：请填写", "text: please fill in"));
-    }
-    compound_in_scope(&state, &viewer, c.compound_id).await?;
-    let rules = ComplaintRules {
-        holidays: state
-            .store
-            .holidays()
-            .await?
-            .into_iter()
-            .map(|h| h.day)
-            .collect(),
-        ..ComplaintRules::default()
-    };
     created(
         state
-            .store
-            .add_complaint(&viewer.actor(), c, &rules)
-            .await?,
+            .app
+            .add_complaint(&viewer.principal(), c)
+            .await
+            .map_err(|e| WebError::app(e, l))?,
     )
 }
 
@@ -2232,31 +2253,13 @@ async fn complaint_answer(
     write_guard(&viewer, &headers, Action::AnswerOrders)?;
     let l = viewer.lang;
     let id = id_of(&id, l)?;
-    let c = state.store.get_complaint(id).await?;
-    let visible = visible_ids(&state, &viewer).await?;
-    if !record_visible(&viewer, &visible, c.compound_id, c.company_id) {
-        return Err(outside(l, "投诉", "complaint", id));
-    }
     let a: AnswerJson = body(&bytes, l)?;
-    let text = answer_text(&a, l)?;
-    let company = viewer.company_id.or(c.company_id).ok_or_else(|| {
-        bad(
-            l,
-            "该投诉的小区没有物业企业，无需企业答复",
-            "no company serves this compound",
-        )
-    })?;
+    let input = answer_input(&state, a);
     ok(state
-        .store
-        .answer_complaint(
-            &viewer.actor(),
-            id,
-            a.version,
-            company,
-            &text,
-            a.on.unwrap_or_else(today),
-        )
-        .await?)
+        .app
+        .answer_complaint(&viewer.principal(), id, input)
+        .await
+        .map_err(|e| WebError::app(e, l))?)
 }
 
 // ---------------------------------------------------------------------------------------------

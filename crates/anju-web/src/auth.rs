@@ -31,7 +31,7 @@
 //! account is disabled.
 
 use crate::{AppState, WebError};
-use anju_core::access::{Action, Role, can};
+use anju_core::access::{Action, Role};
 use anju_core::{Lang, RegionLevel};
 use anju_store::{Actor, CompoundFilter, NewUser, SessionUser, Store, StoredCompound};
 use askama::Template;
@@ -181,21 +181,8 @@ pub struct Viewer {
     session_id: i64,
 }
 
-/// What the viewer's account bounds their view to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
-    /// Every compound (admin, a city-level or unbounded official or auditor).
-    All,
-    /// Compounds under this region (street, community, district).
-    Region(i64),
-    /// One company's compounds.
-    Company(i64),
-    /// Nothing (an account missing the region or company its role needs).
-    Nothing,
-}
-
-/// A company id no row has (ids start at 1 on both engines): the filter for [`Scope::Nothing`].
-const NO_ID: i64 = i64::MIN;
+/// What the viewer's account bounds their view to (the application layer's [`anju_app::Scope`]).
+pub use anju_app::Scope;
 
 impl Viewer {
     fn from_session(s: SessionUser, lang: Lang) -> Viewer {
@@ -234,6 +221,20 @@ impl Viewer {
         }
     }
 
+    /// The viewer as the application layer's principal.
+    pub fn principal(&self) -> anju_app::Principal {
+        anju_app::Principal {
+            name: self.username.clone(),
+            role: self.role,
+            region_id: self.region_id,
+            region_level: self.region_level,
+            company_id: self.company_id,
+            organisation: self.company_name.clone(),
+            lang: self.lang,
+            recorded_role: None,
+        }
+    }
+
     /// Who writes, for the audit log.
     pub fn actor(&self) -> Actor {
         Actor::new(self.username.clone(), self.role.code())
@@ -241,16 +242,7 @@ impl Viewer {
 
     /// What the account bounds the view to.
     pub fn scope(&self) -> Scope {
-        match self.role {
-            Role::Admin => Scope::All,
-            Role::Company => self.company_id.map_or(Scope::Nothing, Scope::Company),
-            role => match (self.region_id, self.region_level) {
-                (Some(_), Some(RegionLevel::City)) => Scope::All,
-                (Some(r), _) => Scope::Region(r),
-                (None, _) if role.needs_region() => Scope::Nothing,
-                (None, _) => Scope::All,
-            },
-        }
+        self.principal().scope()
     }
 
     /// The compounds this viewer may see, as a filter to add the user's choices to.
@@ -260,14 +252,8 @@ impl Viewer {
 
     /// `filter` narrowed to the viewer's scope (overrides its `region_id`/`company_id` when the
     /// scope sets them).
-    pub fn scoped(&self, mut filter: CompoundFilter) -> CompoundFilter {
-        match self.scope() {
-            Scope::All => {}
-            Scope::Region(r) => filter.region_id = Some(r),
-            Scope::Company(c) => filter.company_id = Some(c),
-            Scope::Nothing => filter.company_id = Some(NO_ID),
-        }
-        filter
+    pub fn scoped(&self, filter: CompoundFilter) -> CompoundFilter {
+        self.principal().scoped(filter)
     }
 
     /// Whether one compound lies within the viewer's scope.
@@ -276,16 +262,7 @@ impl Viewer {
         store: &Store,
         c: &StoredCompound,
     ) -> Result<bool, WebError> {
-        Ok(match self.scope() {
-            Scope::All => true,
-            Scope::Nothing => false,
-            Scope::Company(id) => c.company_id == Some(id),
-            Scope::Region(r) => {
-                c.street_id == r
-                    || c.community_id == Some(r)
-                    || store.region_within(c.street_id, r).await?
-            }
-        })
+        Ok(self.principal().can_see(store, c).await?)
     }
 
     /// 403 unless the compound lies within the viewer's scope.
@@ -294,15 +271,10 @@ impl Viewer {
         store: &Store,
         c: &StoredCompound,
     ) -> Result<(), WebError> {
-        if self.can_see_compound(store, c).await? {
-            Ok(())
-        } else {
-            // The number only: a refusal never names another street's compound.
-            Err(WebError::Forbidden(match self.lang {
-                Lang::Zh => format!("无权访问小区（编号 {}）：不在您的管辖范围内", c.id),
-                Lang::En => format!("compound no. {} is outside your area", c.id),
-            }))
-        }
+        self.principal()
+            .require_compound(store, c)
+            .await
+            .map_err(|e| WebError::app(e, self.lang))
     }
 
     /// The part of the audit log this viewer reads: `None` for the whole log (a city-wide
@@ -327,14 +299,9 @@ impl Viewer {
 
     /// 403 unless the role may do this (`anju_core::access::can`).
     pub fn require(&self, action: Action) -> Result<(), WebError> {
-        if can(self.role, action) {
-            Ok(())
-        } else {
-            Err(WebError::Forbidden(match self.lang {
-                Lang::Zh => format!("“{}”角色无权{}", self.role.zh(), action.zh()),
-                Lang::En => format!("the role '{}' may not {}", self.role.en(), action.en()),
-            }))
-        }
+        self.principal()
+            .require(action)
+            .map_err(|e| WebError::app(e, self.lang))
     }
 
     /// Checks the CSRF token of a POST: the form's `csrf` field, else the `X-CSRF-Token` header.

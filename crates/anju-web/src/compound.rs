@@ -17,7 +17,7 @@ use anju_core::lifecycle::{Event, ExitKind, Stage, transition};
 use anju_core::{Area, Fen, InfraKind, Lang, ManagementMode, OwnersBody};
 use anju_store::{
     AssessmentFilter, AuditFilter, ComplaintFilter, EVIDENCE_MAX_BYTES, EvidenceDir, OrderFilter,
-    StepRequest, StoreError, StoredCompound,
+    StoreError, StoredCompound,
 };
 use askama::Template;
 use axum::Router;
@@ -171,6 +171,16 @@ pub(crate) enum Refusal {
 impl From<WebError> for Refusal {
     fn from(e: WebError) -> Refusal {
         Refusal::Fail(e)
+    }
+}
+
+/// The application layer's refusal as a form answer: a field refused or a rule of the store
+/// re-renders the form; a forbidden or missing record is an error page.
+pub(crate) fn app_refusal(e: anju_app::AppError, l: Lang) -> Refusal {
+    match e {
+        anju_app::AppError::Store(e) => refusal(e, l),
+        e @ anju_app::AppError::Invalid(_) => Refusal::Form(e.message(l)),
+        e => Refusal::Fail(WebError::app(e, l)),
     }
 }
 
@@ -1166,18 +1176,18 @@ async fn advance(
                 ));
             }
         }
-        let note = input.note.trim();
-        let req = StepRequest {
-            event,
+        let step = anju_app::path::AdvanceInput {
+            version,
+            step: event,
             on,
-            note: (!note.is_empty()).then(|| note.to_string()),
+            note: Some(input.note.clone()),
             evidence: input.kept.clone(),
         };
         state
-            .store
-            .advance(&actor, id, version, &req)
+            .app
+            .advance(&viewer.principal(), id, step)
             .await
-            .map_err(|e| refusal(e, l))?;
+            .map_err(|e| app_refusal(e, l))?;
         Ok(())
     }
     .await;
@@ -1265,7 +1275,7 @@ async fn contract_action(
         }
         let on = parse_date_field(f.date.as_deref().unwrap_or(""), "日期", "date", l)
             .map_err(Refusal::Form)?;
-        let actor = viewer.actor();
+        let who = viewer.principal();
         if terminate {
             let kind =
                 ExitKind::from_code(f.kind.as_deref().unwrap_or("").trim()).ok_or_else(|| {
@@ -1282,16 +1292,16 @@ async fn contract_action(
                 ));
             }
             state
-                .store
-                .terminate_contract(&actor, contract_id, version, kind, reason, on)
+                .app
+                .terminate_contract(&who, contract_id, version, kind, reason, on)
                 .await
-                .map_err(|e| refusal(e, l))?;
+                .map_err(|e| app_refusal(e, l))?;
         } else {
             state
-                .store
-                .file_contract(&actor, contract_id, version, on)
+                .app
+                .file_contract(&who, contract_id, version, on)
                 .await
-                .map_err(|e| refusal(e, l))?;
+                .map_err(|e| app_refusal(e, l))?;
         }
         Ok(())
     }

@@ -13,6 +13,9 @@ pub enum WebError {
     Render(#[from] askama::Error),
     #[error("参数错误：{0}")]
     BadRequest(String),
+    /// A value the application layer refused, naming the field (422 `invalid` with `field`).
+    #[error("{message}")]
+    Invalid { field: String, message: String },
     /// No live session: a page is redirected to the login page (coming back to `next`), an API
     /// call gets 401.
     #[error("请先登录")]
@@ -56,6 +59,7 @@ impl WebError {
             WebError::Store(_) => ("store_error", StatusCode::INTERNAL_SERVER_ERROR),
             WebError::Render(_) => ("render_error", StatusCode::INTERNAL_SERVER_ERROR),
             WebError::BadRequest(_) => ("bad_request", StatusCode::UNPROCESSABLE_ENTITY),
+            WebError::Invalid { .. } => ("invalid", StatusCode::UNPROCESSABLE_ENTITY),
             WebError::Unauthorized { .. } => ("unauthorized", StatusCode::UNAUTHORIZED),
             WebError::Forbidden(_) => ("forbidden", StatusCode::FORBIDDEN),
             WebError::Csrf => ("csrf", StatusCode::FORBIDDEN),
@@ -67,6 +71,29 @@ impl WebError {
     }
 }
 
+impl WebError {
+    /// The application layer's refusal, in the reader's language.
+    pub fn app(e: anju_app::AppError, lang: anju_core::Lang) -> WebError {
+        match e {
+            anju_app::AppError::Invalid(f) => WebError::Invalid {
+                message: lang.pick(&f.zh, &f.en).to_string(),
+                field: f.field,
+            },
+            anju_app::AppError::Forbidden { zh, en } => {
+                WebError::Forbidden(lang.pick(&zh, &en).to_string())
+            }
+            anju_app::AppError::Store(e) => WebError::Store(e),
+        }
+    }
+}
+
+/// In Chinese; where the reader may read English, use [`WebError::app`].
+impl From<anju_app::AppError> for WebError {
+    fn from(e: anju_app::AppError) -> WebError {
+        WebError::app(e, anju_core::Lang::Zh)
+    }
+}
+
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let (code, status) = self.code();
@@ -74,7 +101,11 @@ impl IntoResponse for WebError {
             let to = format!("/login?next={}", crate::ledger::urlencode(next));
             return axum::response::Redirect::to(&to).into_response();
         }
-        tracing::error!(error = ?self, code, "request failed");
+        if status.is_server_error() {
+            tracing::error!(error = ?self, code, "request failed");
+        } else {
+            tracing::debug!(error = ?self, code, "request refused");
+        }
         let message = match &self {
             WebError::Store(e @ anju_store::StoreError::NotFound { .. })
             | WebError::Store(e @ anju_store::StoreError::Conflict { .. })
@@ -84,10 +115,12 @@ impl IntoResponse for WebError {
             | WebError::Store(e @ anju_store::StoreError::Duplicate(_)) => e.to_string(),
             other => other.to_string(),
         };
-        (
-            status,
-            Json(serde_json::json!({ "code": code, "message": message })),
-        )
-            .into_response()
+        let body = match &self {
+            WebError::Invalid { field, .. } => {
+                serde_json::json!({ "code": code, "message": message, "field": field })
+            }
+            _ => serde_json::json!({ "code": code, "message": message }),
+        };
+        (status, Json(body)).into_response()
     }
 }

@@ -43,122 +43,30 @@ pub fn router() -> Router<AppState> {
 // ---------------------------------------------------------------------------------------------
 // Rules: who may do what
 
-/// Whether the viewer's role may take `action` at all (the area is checked separately).
-pub(crate) fn role_may(viewer: &Viewer, action: Action) -> bool {
-    let can = |p| anju_core::access::can(viewer.role, p);
-    match action {
-        Action::Apply => matches!(viewer.role, Role::Company | Role::Admin),
-        Action::StreetReview => matches!(viewer.role, Role::Street | Role::Admin),
-        Action::DistrictReview | Action::Approve => can(Perm::ApproveSubsidies),
-        Action::Disburse => can(Perm::Disburse),
-        // Returning belongs to whoever reviews at this point (see `may_return`).
-        Action::Return => {
-            can(Perm::ApproveSubsidies) || matches!(viewer.role, Role::Street | Role::Admin)
-        }
-    }
-}
+// The rules (who may take which step, the area of a run) live in `anju_app::money`.
 
-/// The forward step a line in `status` waits for.
-fn next_step(status: LineStatus) -> Option<Action> {
-    match status {
-        LineStatus::Draft | LineStatus::Returned => Some(Action::Apply),
-        LineStatus::Applied => Some(Action::StreetReview),
-        LineStatus::StreetReviewed => Some(Action::DistrictReview),
-        LineStatus::DistrictReviewed => Some(Action::Approve),
-        LineStatus::Approved => Some(Action::Disburse),
-        LineStatus::Disbursed | LineStatus::Superseded => None,
-    }
-}
-
-/// The steps the viewer may offer on a line in `status`, in order.
 fn offered(viewer: &Viewer, status: LineStatus) -> Vec<Action> {
-    let mut out = Vec::new();
-    if let Some(next) = next_step(status) {
-        if role_may(viewer, next) {
-            out.push(next);
-        }
-        let reviewing = matches!(
-            next,
-            Action::StreetReview | Action::DistrictReview | Action::Approve
-        );
-        if reviewing && role_may(viewer, next) {
-            out.push(Action::Return);
-        }
-    }
-    out
+    anju_app::money::offered(viewer.role, status)
 }
 
-fn forbidden(viewer: &Viewer, zh: String, en: String) -> WebError {
-    WebError::Forbidden(viewer.lang.pick(&zh, &en).to_string())
-}
-
-/// 403 unless the viewer may take `action` on `line` (role, turn and area).
-async fn check_step(
-    store: &Store,
-    viewer: &Viewer,
-    line: &SubsidyLine,
-    action: Action,
-) -> Result<(), WebError> {
-    let zh_role = viewer.role.zh();
-    let en_role = viewer.role.en();
-    let allowed = if action == Action::Return {
-        offered(viewer, line.status).contains(&Action::Return)
-    } else {
-        role_may(viewer, action)
-    };
-    if !allowed {
-        return Err(forbidden(
-            viewer,
-            format!("“{zh_role}”角色无权{}", action.label(Lang::Zh)),
-            format!("the role '{en_role}' may not {}", action.label(Lang::En)),
-        ));
-    }
-    let c = store.get_compound(line.compound_id).await?;
-    viewer.require_compound(store, &c).await?;
-    if viewer.role == Role::Company && line.company_id != viewer.company_id {
-        return Err(forbidden(
-            viewer,
-            format!("小区“{}”不是本企业服务的小区，不能代为申报", line.compound),
-            format!(
-                "'{}' is not served by your company: you cannot apply for it",
-                line.compound
-            ),
-        ));
-    }
-    Ok(())
-}
-
-/// Whether `region` lies within the viewer's area (their own region or below it).
 async fn region_in_scope(
-    store: &Store,
+    state: &AppState,
     viewer: &Viewer,
     region: &Region,
 ) -> Result<bool, WebError> {
-    Ok(match viewer.scope() {
-        crate::auth::Scope::All => true,
-        crate::auth::Scope::Region(r) => {
-            region.id == r || store.region_within(region.id, r).await?
-        }
-        crate::auth::Scope::Company(_) | crate::auth::Scope::Nothing => false,
-    })
+    Ok(state
+        .app
+        .region_in_scope(&viewer.principal(), region)
+        .await?)
 }
 
 fn may_run(viewer: &Viewer) -> bool {
-    use anju_core::access::can;
-    can(viewer.role, Perm::ReviewSubsidies)
-        || can(viewer.role, Perm::ApproveSubsidies)
-        || can(viewer.role, Perm::Disburse)
+    anju_app::money::may_run(viewer.role)
 }
 
 /// The lines filter narrowed to the viewer's area.
-fn scoped_lines(viewer: &Viewer, mut f: LineFilter) -> LineFilter {
-    match viewer.scope() {
-        crate::auth::Scope::All => {}
-        crate::auth::Scope::Region(r) => f.region_id = Some(r),
-        crate::auth::Scope::Company(c) => f.company_id = Some(c),
-        crate::auth::Scope::Nothing => f.company_id = Some(i64::MIN),
-    }
-    f
+fn scoped_lines(state: &AppState, viewer: &Viewer, f: LineFilter) -> LineFilter {
+    state.app.scoped_lines(&viewer.principal(), f)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -352,6 +260,7 @@ async fn funding_html(
     // explanations (the 申报表 download has them all).
     let mut lines = store
         .subsidy_lines(&scoped_lines(
+            state,
             viewer,
             LineFilter {
                 run_id,
@@ -375,7 +284,7 @@ async fn funding_html(
             code: None,
             created_at: String::new(),
         };
-        if viewer.role == Role::Company || !region_in_scope(store, viewer, &region).await? {
+        if viewer.role == Role::Company || !region_in_scope(state, viewer, &region).await? {
             continue;
         }
         runs.push(RunRow {
@@ -448,16 +357,6 @@ async fn start_run(
     let l = viewer.lang;
     let attempt = async {
         viewer.check_csrf(&headers, f.csrf.as_deref())?;
-        if !may_run(&viewer) {
-            return Err(forbidden(
-                &viewer,
-                format!("“{}”角色无权发起补贴测算", viewer.role.zh()),
-                format!(
-                    "the role '{}' may not start a subsidy run",
-                    viewer.role.en()
-                ),
-            ));
-        }
         let level = match f.level.as_deref() {
             Some("district") => RegionLevel::District,
             _ => RegionLevel::Street,
@@ -476,13 +375,6 @@ async fn start_run(
             Err(e) if e.is_user_error() => return Ok(Err(e.message(l))),
             Err(e) => return Err(e.into()),
         };
-        if !region_in_scope(&state.store, &viewer, &region).await? {
-            return Err(forbidden(
-                &viewer,
-                format!("“{}”不在您的管辖范围内", region.name),
-                format!("'{}' is outside your area", region.name),
-            ));
-        }
         let period = match RunPeriod::parse(f.period.as_deref().unwrap_or("").trim()) {
             Ok(p) => p,
             Err(e) => {
@@ -494,15 +386,12 @@ async fn start_run(
             }
         };
         match state
-            .store
-            .run_subsidies(&viewer.actor(), region.id, period)
+            .app
+            .run_subsidies(&viewer.principal(), &region, period)
             .await
         {
             Ok(done) => Ok(Ok(done.run.id)),
-            Err(e) if e.is_user_error() && !matches!(e, StoreError::Forbidden(_)) => {
-                Ok(Err(e.message(l)))
-            }
-            Err(e) => Err(WebError::from(e)),
+            Err(e) => app_outcome(e, l),
         }
     }
     .await;
@@ -537,7 +426,6 @@ async fn infra_grant(
     let l = viewer.lang;
     let attempt = async {
         viewer.check_csrf(&headers, f.csrf.as_deref())?;
-        viewer.require(Perm::ReviewSubsidies)?;
         let Some(cid) = f
             .compound_id
             .as_deref()
@@ -547,8 +435,6 @@ async fn infra_grant(
                 .pick("小区编号：请填写数字", "Compound id: give a number")
                 .to_string()));
         };
-        let c = state.store.get_compound(cid).await?;
-        viewer.require_compound(&state.store, &c).await?;
         let raw = f.amount.as_deref().unwrap_or("").trim();
         let Ok(amount) = Fen::parse_yuan(raw) else {
             return Ok(Err(match l {
@@ -560,18 +446,20 @@ async fn infra_grant(
             Ok(d) => d,
             Err(m) => return Ok(Err(m)),
         };
-        let payer = f.payer.as_deref().map(str::trim).filter(|s| !s.is_empty());
-        let note = f.note.as_deref().map(str::trim).filter(|s| !s.is_empty());
+        let grant = anju_app::money::GrantInput {
+            compound_id: cid,
+            amount,
+            on,
+            payer: f.payer.clone(),
+            note: f.note.clone(),
+        };
         match state
-            .store
-            .grant_infrastructure(&viewer.actor(), cid, amount, on, payer, note)
+            .app
+            .grant_infrastructure(&viewer.principal(), grant)
             .await
         {
             Ok(line) => Ok(Ok(line.id)),
-            Err(e) if e.is_user_error() && !matches!(e, StoreError::Forbidden(_)) => {
-                Ok(Err(e.message(l)))
-            }
-            Err(e) => Err(WebError::from(e)),
+            Err(e) => app_outcome(e, l),
         }
     }
     .await;
@@ -768,17 +656,19 @@ async fn answer_line(
     }
 }
 
-fn store_refusal(e: StoreError, l: Lang) -> Result<Result<(), String>, WebError> {
-    if e.is_user_error() && !matches!(e, StoreError::Forbidden(_) | StoreError::NotFound { .. }) {
-        Ok(Err(e.message(l)))
-    } else {
-        Err(e.into())
+/// The application layer's answer as a form outcome: a refusal the user can fix re-renders the
+/// form with its message; a forbidden or missing record is an error page.
+fn app_outcome<T>(e: anju_app::AppError, l: Lang) -> Result<Result<T, String>, WebError> {
+    match e {
+        anju_app::AppError::Store(e)
+            if e.is_user_error()
+                && !matches!(e, StoreError::Forbidden(_) | StoreError::NotFound { .. }) =>
+        {
+            Ok(Err(e.message(l)))
+        }
+        e @ anju_app::AppError::Invalid(_) => Ok(Err(e.message(l))),
+        e => Err(WebError::app(e, l)),
     }
-}
-
-fn version_of(v: Option<&str>, line: &SubsidyLine) -> i64 {
-    v.and_then(|s| s.trim().parse().ok())
-        .unwrap_or(line.version)
 }
 
 async fn line_step(
@@ -798,46 +688,31 @@ async fn line_step(
                 Lang::En => format!("unknown step '{code}'"),
             }));
         };
-        let line = visible_line(&state.store, &viewer, id).await?;
-        check_step(&state.store, &viewer, &line, action).await?;
+        visible_line(&state.store, &viewer, id).await?;
         let on = match parse_date_field(f.date.as_deref().unwrap_or(""), "日期", "Date", l) {
             Ok(d) => d,
             Err(m) => return Ok(Err(m)),
         };
-        let comment = f
-            .comment
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty());
-        if action == Action::Return && comment.is_none() {
-            return Ok(Err(l
-                .pick(
-                    "意见：退回修改须写明原因",
-                    "Comment: say why the line is returned",
-                )
-                .to_string()));
-        }
         let person = f
             .person
             .as_deref()
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .unwrap_or(&viewer.display_name);
-        match state
-            .store
-            .subsidy_step(
-                &viewer.actor(),
-                id,
-                version_of(f.version.as_deref(), &line),
-                action,
-                person,
-                on,
-                comment,
-            )
-            .await
-        {
+        let version = match anju_app::check::version(f.version.as_deref()) {
+            Ok(v) => v,
+            Err(e) => return Ok(Err(e.message(l))),
+        };
+        let step = anju_app::money::LineStepInput {
+            version,
+            action,
+            person: Some(person.to_string()),
+            on,
+            comment: f.comment.clone(),
+        };
+        match state.app.subsidy_step(&viewer.principal(), id, step).await {
             Ok(_) => Ok(Ok(())),
-            Err(e) => store_refusal(e, l),
+            Err(e) => app_outcome(e, l),
         }
     }
     .await;
@@ -864,7 +739,7 @@ async fn line_adjust(
     let r = async {
         viewer.check_csrf(&headers, f.csrf.as_deref())?;
         viewer.require(Perm::ApproveSubsidies)?;
-        let line = visible_line(&state.store, &viewer, id).await?;
+        visible_line(&state.store, &viewer, id).await?;
         let raw = f.amount.as_deref().unwrap_or("").trim();
         let Ok(amount) = Fen::parse_yuan(raw) else {
             return Ok(Err(match l {
@@ -872,25 +747,22 @@ async fn line_adjust(
                 Lang::En => format!("New amount: '{raw}' is not valid (e.g. 8000 or 8000.50)"),
             }));
         };
-        let reason = f.reason.as_deref().unwrap_or("").trim();
         let on = match parse_date_field(f.date.as_deref().unwrap_or(""), "日期", "Date", l) {
             Ok(d) => d,
             Err(m) => return Ok(Err(m)),
         };
+        let version = match anju_app::check::version(f.version.as_deref()) {
+            Ok(v) => v,
+            Err(e) => return Ok(Err(e.message(l))),
+        };
+        let reason = f.reason.as_deref().unwrap_or("");
         match state
-            .store
-            .adjust_subsidy(
-                &viewer.actor(),
-                id,
-                version_of(f.version.as_deref(), &line),
-                amount,
-                reason,
-                on,
-            )
+            .app
+            .adjust_subsidy(&viewer.principal(), id, version, amount, reason, on)
             .await
         {
             Ok(_) => Ok(Ok(())),
-            Err(e) => store_refusal(e, l),
+            Err(e) => app_outcome(e, l),
         }
     }
     .await;

@@ -21,7 +21,9 @@
 //! Uploads go through the store's evidence functions (20 MiB, type by magic bytes), stored
 //! before the record is tried so a refused form never loses a photo.
 
-use crate::compound::{Chrome, Refusal, html_error, refusal, today, visible_compound, with_lang};
+use crate::compound::{
+    Chrome, Refusal, app_refusal, html_error, refusal, today, visible_compound, with_lang,
+};
 use crate::{AppState, Viewer, WebError};
 use anju_core::Lang;
 use anju_core::access::{Action, Role};
@@ -29,8 +31,8 @@ use anju_core::assessment::{AssessmentStatus, AssessorKind, Outcome, Period, obj
 use anju_core::oversight::{FindingCategory, OrderStatus, PatrolKind};
 use anju_policy::rubric::{Event, Rubric, SatisfactionRate, Scoring, Survey, Unit};
 use anju_store::{
-    Assessment, AuditFilter, EVIDENCE_MAX_BYTES, EvidenceDir, NewAssessment, NewFinding, NewPatrol,
-    OrderFilter, Patrol, RectificationOrder, StoreError, StoredCompound,
+    Assessment, EVIDENCE_MAX_BYTES, EvidenceDir, NewAssessment, NewFinding, NewPatrol, OrderFilter,
+    Patrol, RectificationOrder, StoreError, StoredCompound,
 };
 use askama::Template;
 use axum::Router;
@@ -186,29 +188,7 @@ fn e2(d: Decimal) -> i64 {
 
 /// The name a third-party evaluator account acts under.
 fn evaluator_name(v: &Viewer) -> String {
-    v.company_name.clone().unwrap_or_else(|| v.username.clone())
-}
-
-/// Whether the evaluator was assigned the compound (`anju assess assign`); read from the
-/// append-only audit rows `assign_evaluator` writes.
-async fn evaluator_assigned(
-    state: &AppState,
-    evaluator: &str,
-    compound_id: i64,
-) -> Result<bool, WebError> {
-    let rows = state
-        .store
-        .audit_entries(&AuditFilter {
-            entity: Some("evaluator_assignment".into()),
-            ..AuditFilter::default()
-        })
-        .await?;
-    Ok(rows.iter().any(|e| {
-        e.after.as_ref().is_some_and(|a| {
-            a["evaluator"].as_str() == Some(evaluator)
-                && a["compound_id"].as_i64() == Some(compound_id)
-        })
-    }))
+    anju_app::App::evaluator_name(&v.principal())
 }
 
 /// The compound, when the viewer may see it; an evaluator only its assigned compounds.
@@ -220,7 +200,7 @@ async fn assess_access(
     let c = visible_compound(state, viewer, compound_id).await?;
     if viewer.role == Role::Evaluator {
         let me = evaluator_name(viewer);
-        if !evaluator_assigned(state, &me, compound_id).await? {
+        if !state.store.evaluator_assigned(&me, compound_id).await? {
             return Err(forbidden(
                 viewer.lang,
                 format!("测评机构“{me}”未受委托测评小区“{}”", c.compound.name),
@@ -800,13 +780,15 @@ async fn assess_step(
         Ok(a) => a,
         Err(e) => return html_error(&state, &viewer, e),
     };
-    let version: i64 = f
-        .version
-        .as_deref()
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(a.version);
+    let version = match anju_app::check::version(f.version.as_deref()) {
+        Ok(v) => v,
+        Err(e) => {
+            let m = e.message(l);
+            return assess_page(&state, &viewer, a, f, Some(m)).await;
+        }
+    };
     let actor = viewer.actor();
-    let on = today();
+    let on = state.app.today();
     let outcome = || match f.outcome.as_deref().map(str::trim) {
         Some("adjusted") => Outcome::Adjusted,
         _ => Outcome::Upheld,
@@ -814,7 +796,17 @@ async fn assess_step(
     let reason = f.reason.as_deref().filter(|s| !s.trim().is_empty());
     let s = &state.store;
     let done = match step.as_str() {
-        "submit" => s.submit_assessment(&actor, id, version, on).await,
+        "submit" => {
+            match state
+                .app
+                .submit_assessment(&viewer.principal(), id, version, on)
+                .await
+            {
+                Ok(x) => Ok(x),
+                Err(anju_app::AppError::Store(e)) => Err(e),
+                Err(e) => return html_error(&state, &viewer, WebError::app(e, l)),
+            }
+        }
         "review" => {
             s.review_assessment(&actor, id, version, outcome(), reason, None, on)
                 .await
@@ -1117,22 +1109,21 @@ async fn patrol_create(
             ));
         }
         let findings = findings_of(&input, date, l).map_err(Refusal::Form)?;
-        let note = Some(input.note.trim().to_string()).filter(|s| !s.is_empty());
         let p = state
-            .store
+            .app
             .add_patrol(
-                &viewer.actor(),
+                &viewer.principal(),
                 NewPatrol {
                     compound_id: c.id,
                     kind,
                     date,
-                    inspector: input.inspector.trim().to_string(),
-                    note,
+                    inspector: input.inspector.clone(),
+                    note: Some(input.note.clone()),
                     findings,
                 },
             )
             .await
-            .map_err(|e| refusal(e, l))?;
+            .map_err(|e| app_refusal(e, l))?;
         Ok(p.id)
     }
     .await;
@@ -1358,7 +1349,7 @@ async fn order_answer(
         Ok((o, p, c))
     }
     .await;
-    let (o, p, c) = match pre {
+    let (_, p, c) = match pre {
         Ok(x) => x,
         Err(e) => return html_error(&state, &viewer, e),
     };
@@ -1384,23 +1375,19 @@ async fn order_answer(
                 shas.push(sha);
             }
         }
-        let version: i64 = field(&fields, "version")
-            .trim()
-            .parse()
-            .unwrap_or(o.version);
+        let version = anju_app::check::version(Some(field(&fields, "version").as_str()))
+            .map_err(|e| app_refusal(e, l))?;
+        let answer = anju_app::oversight::AnswerInput {
+            version,
+            text: text.clone(),
+            on: state.app.today(),
+            evidence: shas,
+        };
         state
-            .store
-            .answer_order(
-                &viewer.actor(),
-                id,
-                version,
-                o.company_id,
-                &text,
-                &shas,
-                today(),
-            )
+            .app
+            .answer_order(&viewer.principal(), id, answer)
             .await
-            .map_err(|e| refusal(e, l))?;
+            .map_err(|e| app_refusal(e, l))?;
         Ok(())
     }
     .await;
@@ -1434,16 +1421,13 @@ async fn order_street_step(
         Ok(x)
     }
     .await;
-    let (o, p, c) = match pre {
+    let (_, p, c) = match pre {
         Ok(x) => x,
         Err(e) => return html_error(state, viewer, e),
     };
-    let version: i64 = f
-        .version
-        .as_deref()
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(o.version);
     let result: Result<(), Refusal> = async {
+        let version =
+            anju_app::check::version(f.version.as_deref()).map_err(|e| app_refusal(e, l))?;
         if reopen {
             let deadline = match f.deadline.as_deref().map(str::trim) {
                 None | Some("") => None,
@@ -1461,10 +1445,10 @@ async fn order_street_step(
                 .map_err(|e| refusal(e, l))?;
         } else {
             state
-                .store
-                .close_order(&viewer.actor(), id, version, today())
+                .app
+                .close_order(&viewer.principal(), id, version, state.app.today())
                 .await
-                .map_err(|e| refusal(e, l))?;
+                .map_err(|e| app_refusal(e, l))?;
         }
         Ok(())
     }

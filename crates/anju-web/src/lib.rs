@@ -37,6 +37,8 @@ pub use resident::{qr_svg, survey_link, survey_qr_sheet};
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    /// The application layer every write goes through (the same store, the clock).
+    pub app: anju_app::App,
     /// Shown as a banner: the data on this server is demo data.
     pub demo: bool,
     /// Session and login rules (cookie flags, timeouts, rate limit).
@@ -49,11 +51,20 @@ impl AppState {
     /// A state with the default session rules (8 h idle, 7 days absolute, no `Secure` flag).
     pub fn new(store: Store, demo: bool) -> AppState {
         AppState {
+            app: anju_app::App::new(store.clone()),
             store,
             demo,
             auth: AuthConfig::default(),
             limiter: auth::new_limiter(),
         }
+    }
+}
+
+impl AppState {
+    /// The same state with another clock ("today" fixed, for tests).
+    pub fn with_clock(mut self, clock: anju_app::Clock) -> AppState {
+        self.app = self.app.with_clock(clock);
+        self
     }
 }
 

@@ -215,3 +215,45 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// An event dated after today (Beijing time) is refused through the command line too, with
+/// the field and today named, in both languages; the step dated today then goes through.
+#[test]
+fn a_step_dated_after_today_is_refused() {
+    let db = fresh_sqlite();
+    let url = db.url.as_str();
+    ok(&["demo", "--database-url", url]);
+    let today = anju_app::today_in_china();
+    let tomorrow = today
+        .checked_add(jiff::Span::new().days(1))
+        .expect("date")
+        .to_string();
+    let base = [
+        "compound",
+        "advance",
+        "供销社家属院",
+        "--street",
+        "大沁他拉街道",
+        "--to",
+        "consulted",
+        "--database-url",
+        url,
+    ];
+    let mut args = base.to_vec();
+    args.extend(["--date", tomorrow.as_str()]);
+    let o = anju(&args);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains(&format!("办理日期：{tomorrow} 晚于今天（{today}）")),
+        "{err}"
+    );
+    let mut en = args.clone();
+    en.extend(["--lang", "en"]);
+    let err = stderr(&anju(&en));
+    assert!(err.contains("is after today"), "{err}");
+    let today = today.to_string();
+    let mut args = base.to_vec();
+    args.extend(["--date", today.as_str()]);
+    ok(&args);
+}

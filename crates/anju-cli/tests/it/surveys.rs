@@ -173,6 +173,31 @@ fn fees_import_rate_and_accounts(d: &str) {
     ]);
     assert!(!o.status.success());
     assert!(stderr(&o).contains("第 2 行"), "{}", stderr(&o));
+    // A month after this one cannot have been collected: the row is named, nothing imported.
+    let next = anju_app::today_in_china()
+        .checked_add(jiff::Span::new().months(1))
+        .expect("date")
+        .strftime("%Y-%m")
+        .to_string();
+    let ahead = dir.path().join("ahead.csv");
+    std::fs::write(
+        &ahead,
+        format!("小区名称,所属街道,月份,应收,实收\n祥和苑,大沁他拉街道,2026-03,100,90\n祥和苑,大沁他拉街道,{next},100,90\n"),
+    )
+    .expect("write");
+    let o = anju(&[
+        "fees",
+        "import",
+        ahead.to_str().expect("utf-8 path"),
+        "--database-url",
+        d,
+    ]);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains("第 3 行：月份") && err.contains("晚于本月"),
+        "{err}"
+    );
     let o = anju(&[
         "fees",
         "rate",

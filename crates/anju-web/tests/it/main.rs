@@ -8,6 +8,7 @@ mod support;
 mod access_matrix;
 mod account;
 mod api;
+mod app_rules;
 mod audit_view;
 mod auth;
 mod budget_web;

@@ -1,0 +1,108 @@
+//! The ledger's compounds: a compound edited by hand (台账更正), checked before the database.
+
+use crate::App;
+use crate::check::{self, Field, NAME_MAX, NOTE_MAX};
+use crate::dates::{self, EventDate};
+use crate::error::{AppError, Result};
+use crate::principal::{Principal, Scope};
+use anju_core::Compound;
+use anju_core::access::Action;
+use anju_store::StoredCompound;
+use jiff::civil::Date;
+
+/// The rules of a compound's facts: text limits, no negative area, no building year ahead.
+pub fn check_compound(c: &Compound, today: Date) -> Result<()> {
+    check::text(
+        Field::new("compound.name", "小区名称"),
+        &c.name,
+        NAME_MAX,
+        false,
+    )?;
+    check::text(
+        Field::new("compound.street", "所属街道"),
+        &c.street,
+        NAME_MAX,
+        false,
+    )?;
+    check::opt_text(
+        Field::new("compound.community", "所属社区"),
+        c.community.as_deref(),
+        NAME_MAX,
+        false,
+    )?;
+    check::opt_text(
+        Field::new("compound.address", "地址"),
+        c.address.as_deref(),
+        200,
+        false,
+    )?;
+    check::opt_text(
+        Field::new("compound.remarks", "备注"),
+        c.remarks.as_deref(),
+        NOTE_MAX,
+        true,
+    )?;
+    if let Some(y) = c.built_year {
+        dates::built_year(i64::from(y), today).map_err(|e| rename(e, "compound.built_year"))?;
+        check::within(
+            Field::new("compound.built_year", "建成年份"),
+            i64::from(y),
+            1900,
+            9999,
+        )?;
+    }
+    for (key, zh, a) in [
+        ("compound.area", "建筑面积", c.area),
+        ("compound.area_multi", "多层面积", c.area_multi),
+        ("compound.area_high", "高层面积", c.area_high),
+    ] {
+        if let Some(a) = a {
+            check::area(Field::new(key, zh), a)?;
+        }
+    }
+    Ok(())
+}
+
+fn rename(e: AppError, key: &str) -> AppError {
+    match e {
+        AppError::Invalid(mut f) => {
+            f.en = f.en.replacen(&f.field, key, 1);
+            f.field = key.to_string();
+            AppError::Invalid(f)
+        }
+        other => other,
+    }
+}
+
+impl App {
+    /// A compound's facts changed by hand, taking effect on `effective_on` (a change of
+    /// management mode is dated by it, so it may not lie ahead). A bounded principal may not
+    /// move a compound out of their area.
+    pub async fn update_compound(
+        &self,
+        who: &Principal,
+        id: i64,
+        version: i64,
+        compound: Compound,
+        effective_on: Date,
+    ) -> Result<StoredCompound> {
+        who.require(Action::EditCompounds)?;
+        let old = self.compound_in_scope(who, id).await?;
+        if who.scope() != Scope::All
+            && (compound.street != old.compound.street
+                || compound.community != old.compound.community)
+        {
+            return Err(AppError::forbidden(
+                "不能把小区移到您管辖范围以外的街道或社区",
+                "you may not move a compound out of your area",
+            ));
+        }
+        let today = self.today();
+        check_compound(&compound, today)?;
+        let on = EventDate::Step.check_as("effective_on", "生效日期", effective_on, today)?;
+        Ok(self
+            .store()
+            .update_compound_dated(&who.actor(), id, version, compound, on)
+            .await?)
+    }
+}

@@ -1,0 +1,157 @@
+//! Which dates record events and which are plans: the one place that says so.
+//!
+//! An **event** is something that has happened: a consultation, any step of a compound's path,
+//! a signing, a filing (备案), an entry (进场), a termination, a patrol, an answer, a payment, a
+//! grant, a disbursement (拨付), an assessment's scoring, a fee month's collection, a building
+//! year (建成年份). An event dated after today (Beijing time, [`crate::Clock`]) is refused: a
+//! filing dated next year must not make a compound count as filed today, and an entry dated
+//! next year must not make it count as covered.
+//!
+//! A **plan or deadline** may lie ahead: a contract's end, a target's due date, a task's
+//! deadline, a survey's closing day, a selection's registration deadline, a notice period.
+//! Those are never checked here.
+
+use crate::error::{AppError, Result};
+use jiff::civil::Date;
+
+/// A date that records something that has happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventDate {
+    /// A step of the path to coverage (征求意见、确定模式、业主组织、选定企业、试运行、进场 …).
+    Step,
+    /// 签订合同
+    Signing,
+    /// 进场日期 written on a contract
+    Entry,
+    /// 公示日期 of a contract's services and fees
+    Notice,
+    /// 合同备案
+    Filing,
+    /// 合同终止
+    Termination,
+    /// 业主满意度（解聘）调查
+    DismissalSurvey,
+    /// 巡查、检查
+    Patrol,
+    /// 整改答复
+    OrderAnswer,
+    /// 整改验收（销号）
+    OrderClosing,
+    /// 投诉受理
+    ComplaintReceived,
+    /// 投诉答复
+    ComplaintAnswer,
+    /// 考核评分（提交）
+    Scoring,
+    /// 收支公示的一笔收支
+    AccountEntry,
+    /// 资金拨付、审核、批准
+    Payment,
+    /// 基础设施补助发放
+    Grant,
+}
+
+impl EventDate {
+    /// The label a person reads and the key an API body uses.
+    pub fn label(self) -> (&'static str, &'static str) {
+        match self {
+            EventDate::Step => ("办理日期", "on"),
+            EventDate::Signing => ("签订日期", "signed_on"),
+            EventDate::Entry => ("进场日期", "entry_on"),
+            EventDate::Notice => ("公示日期", "notice_on"),
+            EventDate::Filing => ("备案日期", "on"),
+            EventDate::Termination => ("终止日期", "on"),
+            EventDate::DismissalSurvey => ("调查日期", "on"),
+            EventDate::Patrol => ("巡查日期", "on"),
+            EventDate::OrderAnswer => ("答复日期", "on"),
+            EventDate::OrderClosing => ("验收日期", "on"),
+            EventDate::ComplaintReceived => ("受理日期", "received_on"),
+            EventDate::ComplaintAnswer => ("答复日期", "on"),
+            EventDate::Scoring => ("评分日期", "on"),
+            EventDate::AccountEntry => ("收支日期", "on"),
+            EventDate::Payment => ("办理日期", "on"),
+            EventDate::Grant => ("发放日期", "on"),
+        }
+    }
+
+    /// `on`, unless it lies after `today`. The message names the field, the date and today.
+    pub fn check(self, on: Date, today: Date) -> Result<Date> {
+        let (zh, key) = self.label();
+        self.check_as(key, zh, on, today)
+    }
+
+    /// As [`EventDate::check`], naming the field as the caller's form or body names it.
+    pub fn check_as(self, key: &str, label_zh: &str, on: Date, today: Date) -> Result<Date> {
+        if on > today {
+            return Err(AppError::field(
+                key,
+                label_zh,
+                format!(
+                    "{on} 晚于今天（{today}），尚未发生的事不能登记；如是计划日期，请到发生后再录入"
+                ),
+                format!(
+                    "{on} is after today ({today}); an event that has not happened cannot be recorded"
+                ),
+            ));
+        }
+        Ok(on)
+    }
+}
+
+/// A year something was built: not after this year.
+pub fn built_year(year: i64, today: Date) -> Result<i64> {
+    let this = i64::from(today.year());
+    if year > this {
+        return Err(AppError::field(
+            "built_year",
+            "建成年份",
+            format!("{year} 年晚于今年（{this} 年），尚未建成的小区不能登记建成年份"),
+            format!("{year} is after this year ({this})"),
+        ));
+    }
+    Ok(year)
+}
+
+/// A month whose fees were collected: not after this month.
+pub fn fee_month(month: anju_core::fees::Month, today: Date) -> Result<anju_core::fees::Month> {
+    let now = anju_core::fees::Month::of(today);
+    if month > now {
+        return Err(AppError::field(
+            "month",
+            "月份",
+            format!("{month} 晚于本月（{now}），尚未到来的月份不能登记收缴"),
+            format!("{month} is after this month ({now}); future collections cannot be recorded"),
+        ));
+    }
+    Ok(month)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn today_is_allowed_tomorrow_is_not() {
+        let today = date(2026, 12, 6);
+        assert!(EventDate::Filing.check(today, today).is_ok());
+        assert!(EventDate::Filing.check(date(2020, 1, 1), today).is_ok());
+        let e = EventDate::Filing.check(date(2026, 12, 7), today).err();
+        assert_eq!(
+            e.map(|e| e.message(anju_core::Lang::Zh)).as_deref(),
+            Some(
+                "备案日期：2026-12-07 晚于今天（2026-12-06），尚未发生的事不能登记；如是计划日期，请到发生后再录入"
+            )
+        );
+    }
+
+    #[test]
+    fn years_and_months() {
+        let today = date(2026, 12, 6);
+        assert!(built_year(2026, today).is_ok());
+        assert!(built_year(2027, today).is_err());
+        let m = |s: &str| anju_core::fees::Month::parse(s).ok();
+        assert!(m("2026-12").is_some_and(|x| fee_month(x, today).is_ok()));
+        assert!(m("2027-01").is_some_and(|x| fee_month(x, today).is_err()));
+    }
+}

@@ -1,0 +1,97 @@
+//! Anju's application layer: one function per thing a person does, between the adapters (the
+//! web pages, the JSON API, the command line) and the store.
+//!
+//! Each use case takes the acting [`Principal`] and typed input, and returns typed output or an
+//! [`AppError`]: permission and scope are decided here (a scope is a condition of the store's
+//! query), input is checked before the database sees it ([`check`]: the CHECK constraints'
+//! rules with the field named, text limits, required versions), and dates of events may not lie
+//! after today ([`dates`], asked of the one [`Clock`]). The adapters parse, call one use case and
+//! render; a rule found in one of them belongs here.
+//!
+//! Invariant: anju-app does no HTTP and no HTML and prints nothing; only anju-store knows SQL.
+
+pub mod check;
+pub mod clock;
+pub mod compounds;
+pub mod dates;
+pub mod error;
+pub mod money;
+pub mod oversight;
+pub mod path;
+pub mod principal;
+
+pub use clock::{Clock, today_in_china};
+pub use dates::EventDate;
+pub use error::{AppError, FieldError, Result};
+pub use principal::{Principal, Scope};
+
+use anju_store::Store;
+
+/// Defaults the application uses where a form or a flag says nothing, defined once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Config {
+    /// The owners' body share of fee income (收支公示) when none is given, in percent
+    /// (seed 004: 6–10 %; the public page shows 10 %).
+    pub owners_share_percent: i64,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            owners_share_percent: 10,
+        }
+    }
+}
+
+/// The application: the store, the clock and the defaults. Cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    store: Store,
+    clock: Clock,
+    config: Config,
+}
+
+impl App {
+    pub fn new(store: Store) -> App {
+        App {
+            store,
+            clock: Clock::System,
+            config: Config::default(),
+        }
+    }
+
+    /// The same application with another clock (tests at a fixed date).
+    pub fn with_clock(mut self, clock: Clock) -> App {
+        self.clock = clock;
+        self
+    }
+
+    /// Today in China, by this application's clock.
+    pub fn today(&self) -> jiff::civil::Date {
+        self.clock.today()
+    }
+
+    pub fn clock(&self) -> Clock {
+        self.clock
+    }
+
+    pub fn config(&self) -> Config {
+        self.config
+    }
+
+    /// The store, for the reads not yet moved into use cases of their own.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The compound, refused unless it lies within the principal's scope.
+    pub async fn compound_in_scope(
+        &self,
+        who: &Principal,
+        id: i64,
+    ) -> Result<anju_store::StoredCompound> {
+        let c = self.store.get_compound(id).await?;
+        who.require_compound(&self.store, &c).await?;
+        Ok(c)
+    }
+}

@@ -1,0 +1,394 @@
+//! Money: subsidy runs, a line's path (申报 → 街道审核 → 区级复核 → 批准 → 拨付), infrastructure
+//! grants, fee collection and the public accounts. Who may take which step is decided here.
+
+use crate::App;
+use crate::check::{self, Field, NAME_MAX, NOTE_MAX};
+use crate::dates::{self, EventDate};
+use crate::error::{AppError, Result};
+use crate::principal::{Principal, Scope};
+use anju_core::Fen;
+use anju_core::Lang;
+use anju_core::access::{Action as Perm, Role, can};
+use anju_core::funding::{Action, LineStatus, RunPeriod};
+use anju_store::{
+    AccountEntry, FeeImportSummary, FeeInput, FeeMonth, HouseholdFeeInput, HouseholdImportSummary,
+    LineFilter, NewAccountEntry, Region, RunResult, SubsidyLine,
+};
+use jiff::civil::Date;
+
+/// Whether the role may take `action` on a subsidy line at all (the area is checked apart).
+pub fn role_may(role: Role, action: Action) -> bool {
+    let can = |p| can(role, p);
+    match action {
+        Action::Apply => matches!(role, Role::Company | Role::Admin),
+        Action::StreetReview => matches!(role, Role::Street | Role::Admin),
+        Action::DistrictReview | Action::Approve => can(Perm::ApproveSubsidies),
+        Action::Disburse => can(Perm::Disburse),
+        // Returning belongs to whoever reviews at this point (see `offered`).
+        Action::Return => can(Perm::ApproveSubsidies) || matches!(role, Role::Street | Role::Admin),
+    }
+}
+
+/// The forward step a line in `status` waits for.
+pub fn next_step(status: LineStatus) -> Option<Action> {
+    match status {
+        LineStatus::Draft | LineStatus::Returned => Some(Action::Apply),
+        LineStatus::Applied => Some(Action::StreetReview),
+        LineStatus::StreetReviewed => Some(Action::DistrictReview),
+        LineStatus::DistrictReviewed => Some(Action::Approve),
+        LineStatus::Approved => Some(Action::Disburse),
+        LineStatus::Disbursed | LineStatus::Superseded => None,
+    }
+}
+
+/// The steps the role may take on a line in `status`, in order.
+pub fn offered(role: Role, status: LineStatus) -> Vec<Action> {
+    let mut out = Vec::new();
+    if let Some(next) = next_step(status) {
+        if role_may(role, next) {
+            out.push(next);
+        }
+        let reviewing = matches!(
+            next,
+            Action::StreetReview | Action::DistrictReview | Action::Approve
+        );
+        if reviewing && role_may(role, next) {
+            out.push(Action::Return);
+        }
+    }
+    out
+}
+
+/// Whether the role may start a subsidy run (测算).
+pub fn may_run(role: Role) -> bool {
+    can(role, Perm::ReviewSubsidies)
+        || can(role, Perm::ApproveSubsidies)
+        || can(role, Perm::Disburse)
+}
+
+/// One step on a subsidy line, as a person asks for it.
+#[derive(Debug, Clone)]
+pub struct LineStepInput {
+    pub version: i64,
+    pub action: Action,
+    /// 经办人 as written; the principal's name when blank.
+    pub person: Option<String>,
+    pub on: Date,
+    pub comment: Option<String>,
+}
+
+/// An infrastructure grant (基础设施补助), as a person asks for it.
+#[derive(Debug, Clone)]
+pub struct GrantInput {
+    pub compound_id: i64,
+    pub amount: Fen,
+    pub on: Date,
+    pub payer: Option<String>,
+    pub note: Option<String>,
+}
+
+impl App {
+    /// The lines filter narrowed to the principal's area (a condition of the query).
+    pub fn scoped_lines(&self, who: &Principal, mut f: LineFilter) -> LineFilter {
+        match who.scope() {
+            Scope::All => {}
+            Scope::Region(r) => f.region_id = Some(r),
+            Scope::Company(c) => f.company_id = Some(c),
+            Scope::Nothing => f.nothing = true,
+        }
+        f
+    }
+
+    /// Whether `region` lies within the principal's area (their own region or below it).
+    pub async fn region_in_scope(&self, who: &Principal, region: &Region) -> Result<bool> {
+        Ok(match who.scope() {
+            Scope::All => true,
+            Scope::Region(r) => region.id == r || self.store().region_within(region.id, r).await?,
+            Scope::Company(_) | Scope::Nothing => false,
+        })
+    }
+
+    /// A line the principal may see.
+    pub async fn line_in_scope(&self, who: &Principal, id: i64) -> Result<SubsidyLine> {
+        who.require(Perm::ViewLedger)?;
+        let line = self.store().get_subsidy_line(id).await?;
+        let c = self.store().get_compound(line.compound_id).await?;
+        who.require_compound(self.store(), &c).await?;
+        Ok(line)
+    }
+
+    /// Computes one line per compound of `region` for `period`; a calendar period that has not
+    /// begun yet cannot be run.
+    pub async fn run_subsidies(
+        &self,
+        who: &Principal,
+        region: &Region,
+        period: RunPeriod,
+    ) -> Result<RunResult> {
+        if !may_run(who.role) {
+            return Err(AppError::forbidden(
+                format!("“{}”角色无权发起补贴测算", who.role.zh()),
+                format!("the role '{}' may not start a subsidy run", who.role.en()),
+            ));
+        }
+        if !self.region_in_scope(who, region).await? {
+            return Err(AppError::forbidden(
+                format!("“{}”不在您的管辖范围内", region.name),
+                format!("'{}' is outside your area", region.name),
+            ));
+        }
+        if let RunPeriod::Calendar(p) = &period {
+            let today = self.today();
+            if p.start > today {
+                return Err(AppError::field(
+                    "period",
+                    "期间",
+                    format!(
+                        "{} 始于 {}，晚于今天（{today}），尚未开始的期间不能测算",
+                        p.code(),
+                        p.start
+                    ),
+                    format!("{} begins on {}, after today ({today})", p.code(), p.start),
+                ));
+            }
+        }
+        Ok(self
+            .store()
+            .run_subsidies(&who.actor(), region.id, period)
+            .await?)
+    }
+
+    /// One step on a subsidy line: role, turn, area, the company's own line, the date.
+    pub async fn subsidy_step(
+        &self,
+        who: &Principal,
+        line_id: i64,
+        input: LineStepInput,
+    ) -> Result<SubsidyLine> {
+        let line = self.store().get_subsidy_line(line_id).await?;
+        let allowed = if input.action == Action::Return {
+            offered(who.role, line.status).contains(&Action::Return)
+        } else {
+            role_may(who.role, input.action)
+        };
+        if !allowed {
+            return Err(AppError::forbidden(
+                format!(
+                    "“{}”角色无权{}",
+                    who.role.zh(),
+                    input.action.label(Lang::Zh)
+                ),
+                format!(
+                    "the role '{}' may not {}",
+                    who.role.en(),
+                    input.action.label(Lang::En)
+                ),
+            ));
+        }
+        let c = self.store().get_compound(line.compound_id).await?;
+        who.require_compound(self.store(), &c).await?;
+        if who.role == Role::Company && line.company_id != who.company_id {
+            return Err(AppError::forbidden(
+                format!("小区“{}”不是本企业服务的小区，不能代为申报", line.compound),
+                format!(
+                    "'{}' is not served by your company: you cannot apply for it",
+                    line.compound
+                ),
+            ));
+        }
+        let on = EventDate::Payment.check(input.on, self.today())?;
+        let comment = check::opt_text(
+            Field::new("comment", "意见"),
+            input.comment.as_deref(),
+            NOTE_MAX,
+            true,
+        )?;
+        if input.action == Action::Return && comment.is_none() {
+            return Err(AppError::field(
+                "comment",
+                "意见",
+                "退回修改须写明原因",
+                "say why the line is returned",
+            ));
+        }
+        let person = check::opt_text(
+            Field::new("person", "经办人"),
+            input.person.as_deref(),
+            NAME_MAX,
+            false,
+        )?
+        .unwrap_or_else(|| who.name.clone());
+        Ok(self
+            .store()
+            .subsidy_step(
+                &who.actor(),
+                line_id,
+                input.version,
+                input.action,
+                &person,
+                on,
+                comment.as_deref(),
+            )
+            .await?)
+    }
+
+    /// Changes an approved amount (调整), with the reason, on the day it was decided.
+    pub async fn adjust_subsidy(
+        &self,
+        who: &Principal,
+        line_id: i64,
+        version: i64,
+        amount: Fen,
+        reason: &str,
+        on: Date,
+    ) -> Result<SubsidyLine> {
+        who.require(Perm::ApproveSubsidies)?;
+        self.line_in_scope(who, line_id).await?;
+        check::money(Field::new("amount", "调整后金额"), amount)?;
+        let reason = check::text(Field::new("reason", "调整原因"), reason, NOTE_MAX, true)?;
+        let on = EventDate::Payment.check_as("on", "调整日期", on, self.today())?;
+        Ok(self
+            .store()
+            .adjust_subsidy(&who.actor(), line_id, version, amount, &reason, on)
+            .await?)
+    }
+
+    /// An infrastructure grant to one compound, on the day it was granted.
+    pub async fn grant_infrastructure(
+        &self,
+        who: &Principal,
+        g: GrantInput,
+    ) -> Result<SubsidyLine> {
+        who.require(Perm::ReviewSubsidies)?;
+        self.compound_in_scope(who, g.compound_id).await?;
+        check::positive_money(Field::new("amount", "金额"), g.amount)?;
+        let on = EventDate::Grant.check(g.on, self.today())?;
+        let payer = check::opt_text(
+            Field::new("payer", "出资方"),
+            g.payer.as_deref(),
+            NAME_MAX,
+            false,
+        )?;
+        let note = check::opt_text(
+            Field::new("note", "说明"),
+            g.note.as_deref(),
+            NOTE_MAX,
+            true,
+        )?;
+        Ok(self
+            .store()
+            .grant_infrastructure(
+                &who.actor(),
+                g.compound_id,
+                g.amount,
+                on,
+                payer.as_deref(),
+                note.as_deref(),
+            )
+            .await?)
+    }
+
+    /// One compound month of fees (应收、实收), entered by hand.
+    pub async fn set_fee_month(
+        &self,
+        who: &Principal,
+        input: &FeeInput,
+        expected_version: Option<i64>,
+    ) -> Result<FeeMonth> {
+        who.require(Perm::EnterFees)?;
+        self.compound_in_scope(who, input.compound_id).await?;
+        self.check_fee(input.month, input.billed, input.collected)?;
+        Ok(self
+            .store()
+            .set_fee_month(&who.actor(), input, expected_version)
+            .await?)
+    }
+
+    /// A fee sheet, all or nothing: a row in the future or with a negative amount refuses the
+    /// whole file, naming the row.
+    pub async fn import_fees(
+        &self,
+        who: &Principal,
+        rows: &[FeeInput],
+    ) -> Result<FeeImportSummary> {
+        who.require(Perm::EnterFees)?;
+        for (i, r) in rows.iter().enumerate() {
+            self.check_fee(r.month, r.billed, r.collected)
+                .map_err(|e| in_row(e, i + 2))?;
+        }
+        Ok(self.store().import_fees(&who.actor(), rows).await?)
+    }
+
+    /// A per-household fee sheet, all or nothing, as [`App::import_fees`].
+    pub async fn import_household_fees(
+        &self,
+        who: &Principal,
+        rows: &[HouseholdFeeInput],
+    ) -> Result<HouseholdImportSummary> {
+        who.require(Perm::EnterFees)?;
+        for (i, r) in rows.iter().enumerate() {
+            self.check_fee(r.month, r.billed, r.collected)
+                .map_err(|e| in_row(e, i + 2))?;
+        }
+        Ok(self
+            .store()
+            .import_household_fees(&who.actor(), rows)
+            .await?)
+    }
+
+    /// The rules of one fee row: a month not after this one, amounts not negative.
+    pub fn check_fee(
+        &self,
+        month: anju_core::fees::Month,
+        billed: Fen,
+        collected: Fen,
+    ) -> Result<()> {
+        dates::fee_month(month, self.today())?;
+        check::money(Field::new("billed", "应收"), billed)?;
+        check::money(Field::new("collected", "实收"), collected)?;
+        Ok(())
+    }
+
+    /// One line of a compound's public accounts (收支公示).
+    pub async fn add_account_entry(
+        &self,
+        who: &Principal,
+        e: &NewAccountEntry,
+    ) -> Result<AccountEntry> {
+        who.require(Perm::EnterFees)?;
+        self.compound_in_scope(who, e.compound_id).await?;
+        check::money(Field::new("amount", "金额"), e.amount)?;
+        check::text(Field::new("period", "公示期间"), &e.period, 20, false)?;
+        let category = check::opt_text(
+            Field::new("category", "支出类别"),
+            e.category.as_deref(),
+            NAME_MAX,
+            false,
+        )?;
+        let note = check::opt_text(
+            Field::new("note", "说明"),
+            e.note.as_deref(),
+            NOTE_MAX,
+            true,
+        )?;
+        let e = NewAccountEntry {
+            category,
+            note,
+            ..e.clone()
+        };
+        Ok(self.store().add_account_entry(&who.actor(), &e).await?)
+    }
+}
+
+/// A refusal of one row of a sheet: "第 N 行" before the message (rows as the sheet numbers
+/// them: the header is row 1, the first record row 2).
+fn in_row(e: AppError, row: usize) -> AppError {
+    match e {
+        AppError::Invalid(mut f) => {
+            f.zh = format!("第 {row} 行：{}", f.zh);
+            f.en = format!("row {row}: {}", f.en);
+            AppError::Invalid(f)
+        }
+        other => other,
+    }
+}

@@ -1,0 +1,192 @@
+//! The path to coverage: a compound's steps, and its contract signed, filed (备案) and
+//! terminated, with the dismissal survey before a dismissal.
+
+use crate::App;
+use crate::check::{self, Field, NAME_MAX, NOTE_MAX};
+use crate::dates::EventDate;
+use crate::error::{AppError, Result};
+use crate::principal::{Principal, Scope, outside};
+use anju_core::access::Action;
+use anju_core::contract::DismissalSurvey;
+use anju_core::lifecycle::{Event, ExitKind};
+use anju_store::{ContractRecord, DismissalProposal, Lifecycle, NewContract, StepRequest};
+use jiff::civil::Date;
+
+/// One step of a compound's path, as a person asks for it.
+#[derive(Debug, Clone)]
+pub struct AdvanceInput {
+    /// The version of the compound's path the form was made from.
+    pub version: i64,
+    pub step: Event,
+    pub on: Date,
+    pub note: Option<String>,
+    /// SHA-256 of evidence already stored.
+    pub evidence: Vec<String>,
+}
+
+impl App {
+    /// Records one step of a compound's path (调查摸底 → … → 在管服务), dated, with its evidence.
+    pub async fn advance(
+        &self,
+        who: &Principal,
+        compound_id: i64,
+        input: AdvanceInput,
+    ) -> Result<Lifecycle> {
+        who.require(Action::AdvanceLifecycle)?;
+        self.compound_in_scope(who, compound_id).await?;
+        let on = EventDate::Step.check(input.on, self.today())?;
+        let note = check::opt_text(
+            Field::new("note", "说明"),
+            input.note.as_deref(),
+            NOTE_MAX,
+            true,
+        )?;
+        for sha in &input.evidence {
+            if self.store().get_evidence(sha).await?.is_none() {
+                return Err(AppError::field(
+                    "evidence",
+                    "证明材料",
+                    format!("找不到文件 {sha}，请先上传"),
+                    format!("no file {sha}, upload it first"),
+                ));
+            }
+        }
+        let req = StepRequest {
+            event: input.step,
+            on,
+            note,
+            evidence: input.evidence,
+        };
+        Ok(self
+            .store()
+            .advance(&who.actor(), compound_id, input.version, &req)
+            .await?)
+    }
+
+    /// The contract, refused unless one of its compounds lies in the principal's scope (a
+    /// company: its own contracts only).
+    pub async fn contract_in_scope(&self, who: &Principal, id: i64) -> Result<ContractRecord> {
+        let k = self.store().get_contract(id).await?;
+        let visible = match who.scope() {
+            Scope::All => true,
+            Scope::Nothing => false,
+            Scope::Company(own) => k.company_id == own,
+            Scope::Region(_) => {
+                let mut any = false;
+                for c in &k.compound_ids {
+                    let c = self.store().get_compound(*c).await?;
+                    if who.can_see(self.store(), &c).await? {
+                        any = true;
+                        break;
+                    }
+                }
+                any
+            }
+        };
+        if visible {
+            Ok(k)
+        } else {
+            Err(outside("合同", "contract", id))
+        }
+    }
+
+    /// Signs a contract for one or more compounds (one project, one company).
+    pub async fn sign_contract(&self, who: &Principal, c: NewContract) -> Result<ContractRecord> {
+        who.require(Action::ManageContracts)?;
+        if c.compound_ids.is_empty() {
+            return Err(AppError::field(
+                "compound_ids",
+                "服务小区",
+                "至少选择一个小区",
+                "at least one compound",
+            ));
+        }
+        for id in &c.compound_ids {
+            self.compound_in_scope(who, *id).await?;
+        }
+        self.store().get_company(c.company_id).await?;
+        let today = self.today();
+        EventDate::Signing.check(c.signed_on, today)?;
+        if let Some(d) = c.entry_on {
+            EventDate::Entry.check(d, today)?;
+        }
+        if let Some(d) = c.notice_on {
+            EventDate::Notice.check(d, today)?;
+        }
+        check::positive(
+            Field::new("term", "合同期限（月）"),
+            i64::from(c.term.months),
+        )?;
+        if let Some(f) = c.fees.multi {
+            check::money(Field::new("fees.multi", "多层物业费标准"), f)?;
+        }
+        if let Some(f) = c.fees.high {
+            check::money(Field::new("fees.high", "高层物业费标准"), f)?;
+        }
+        check::area(Field::new("served_area", "服务面积"), c.served_area)?;
+        let signer_name = check::opt_text(
+            Field::new("signer_name", "签约主体名称"),
+            c.signer_name.as_deref(),
+            NAME_MAX,
+            false,
+        )?;
+        let c = NewContract { signer_name, ..c };
+        Ok(self.store().sign_contract(&who.actor(), &c).await?)
+    }
+
+    /// Files the contract (备案) on the day it was filed.
+    pub async fn file_contract(
+        &self,
+        who: &Principal,
+        id: i64,
+        version: i64,
+        on: Date,
+    ) -> Result<ContractRecord> {
+        who.require(Action::ManageContracts)?;
+        self.contract_in_scope(who, id).await?;
+        let on = EventDate::Filing.check(on, self.today())?;
+        Ok(self
+            .store()
+            .file_contract(&who.actor(), id, version, on)
+            .await?)
+    }
+
+    /// Ends the contract (解聘、期满、退出) with its reason.
+    pub async fn terminate_contract(
+        &self,
+        who: &Principal,
+        id: i64,
+        version: i64,
+        kind: ExitKind,
+        reason: &str,
+        on: Date,
+    ) -> Result<ContractRecord> {
+        who.require(Action::ManageContracts)?;
+        self.contract_in_scope(who, id).await?;
+        let reason = check::text(Field::new("reason", "终止原因"), reason, NOTE_MAX, true)?;
+        let on = EventDate::Termination.check(on, self.today())?;
+        Ok(self
+            .store()
+            .terminate_contract(&who.actor(), id, version, kind, &reason, on)
+            .await?)
+    }
+
+    /// Records the owners' satisfaction survey that may raise a dismissal (解聘提议).
+    pub async fn record_dismissal_survey(
+        &self,
+        who: &Principal,
+        contract_id: i64,
+        on: Date,
+        survey: DismissalSurvey,
+        note: Option<&str>,
+    ) -> Result<DismissalProposal> {
+        who.require(Action::ManageContracts)?;
+        self.contract_in_scope(who, contract_id).await?;
+        let on = EventDate::DismissalSurvey.check(on, self.today())?;
+        let note = check::opt_text(Field::new("note", "说明"), note, NOTE_MAX, true)?;
+        Ok(self
+            .store()
+            .record_dismissal_survey(&who.actor(), contract_id, on, survey, note.as_deref())
+            .await?)
+    }
+}

@@ -1,0 +1,355 @@
+//! The application layer's rules as a user meets them through the API: an event dated after
+//! today is refused on every route that records one, a versioned write without its version is
+//! refused naming `version`, values a CHECK constraint would catch are refused before the
+//! database with the field named (never a 500), text has limits, and the clock can be fixed.
+
+use crate::access_matrix::{STREET_A, new_contract, world};
+use crate::support::{Session, TestApp, UserScope, both_engines, user_session};
+use anju_core::access::Role;
+use anju_store::CompoundFilter;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use serde_json::{Value, json};
+
+async fn send(
+    t: &TestApp,
+    s: &Session,
+    method: &str,
+    uri: &str,
+    body: Value,
+) -> crate::support::Res {
+    t.send(
+        Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::COOKIE, &s.cookie)
+            .header(header::CONTENT_TYPE, "application/json")
+            .header("x-csrf-token", &s.csrf)
+            .body(Body::from(body.to_string()))
+            .expect("request"),
+    )
+    .await
+}
+
+fn tomorrow() -> String {
+    let d = anju_app::today_in_china()
+        .checked_add(jiff::Span::new().days(1))
+        .expect("date");
+    d.to_string()
+}
+
+/// 422 `invalid`, naming `field`, with a Chinese message containing `words`.
+#[track_caller]
+fn refused(r: &crate::support::Res, field: &str, words: &str) {
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let j = r.json();
+    assert_eq!(j["field"], field, "{}", r.body);
+    let m = j["message"].as_str().expect("message");
+    assert!(m.contains(words), "{m}");
+    assert!(
+        !m.contains("missing field") && !m.contains("line 1 column") && !m.contains("数据库"),
+        "{m}"
+    );
+}
+
+async fn unmanaged(t: &TestApp) -> anju_store::StoredCompound {
+    t.state
+        .store
+        .list_compounds(&CompoundFilter {
+            street: Some(STREET_A.into()),
+            mode: anju_core::ManagementMode::from_code("none"),
+            ..CompoundFilter::default()
+        })
+        .await
+        .expect("list")[0]
+        .clone()
+}
+
+both_engines!(events_dated_after_today_are_refused_on_every_route);
+async fn events_dated_after_today_are_refused_on_every_route(t: &TestApp) {
+    let w = world(t).await;
+    let jd = user_session(t, "jd", Role::Street, UserScope::Region(STREET_A)).await;
+    let next = tomorrow();
+    let future = "晚于今天";
+
+    // A step of the path.
+    let c = unmanaged(t).await;
+    let uri = format!("/api/v1/compounds/{}/lifecycle", c.id);
+    let v = t.get_as(&jd, &uri).await.json()["version"].clone();
+    let r = send(
+        t,
+        &jd,
+        "POST",
+        &uri,
+        json!({"version": v, "step": {"event": "consult"}, "on": next}),
+    )
+    .await;
+    refused(&r, "on", future);
+    // Nothing was recorded: the same step today goes through.
+    let today = anju_app::today_in_china().to_string();
+    let r = send(
+        t,
+        &jd,
+        "POST",
+        &uri,
+        json!({"version": v, "step": {"event": "consult"}, "on": today}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    // Signing, entry and notice dates of a contract.
+    let mut k = serde_json::to_value(new_contract(&c, w.inside.company)).expect("json");
+    for key in ["signed_on", "entry_on", "notice_on"] {
+        let mut body = k.clone();
+        body[key] = json!(next);
+        let r = send(t, &jd, "POST", "/api/v1/contracts", body).await;
+        refused(&r, key, future);
+    }
+    // Filing and termination of the inside contract.
+    let contract = t
+        .state
+        .store
+        .get_contract(w.inside.contract)
+        .await
+        .expect("k");
+    let file = format!("/api/v1/contracts/{}/file", contract.id);
+    let r = send(
+        t,
+        &jd,
+        "POST",
+        &file,
+        json!({"version": contract.version, "on": next}),
+    )
+    .await;
+    refused(&r, "on", "备案日期");
+    let end = format!("/api/v1/contracts/{}/terminate", contract.id);
+    let r = send(
+        t,
+        &jd,
+        "POST",
+        &end,
+        json!({"version": contract.version, "kind": "exit", "reason": "退出", "on": next}),
+    )
+    .await;
+    refused(&r, "on", "终止日期");
+
+    // A patrol, a complaint received, an assessment scored.
+    let r = send(t, &jd, "POST", "/api/v1/patrols", json!({"compound_id": w.inside.compound.id, "kind": "weekly_patrol", "date": next, "inspector": "王", "note": null, "findings": []})).await;
+    refused(&r, "date", "巡查日期");
+    let r = send(t, &jd, "POST", "/api/v1/complaints", json!({"compound_id": w.inside.compound.id, "source": "hotline_12345", "category": "噪音", "text": "夜间施工", "received_on": next})).await;
+    refused(&r, "received_on", "受理日期");
+    let a = t
+        .state
+        .store
+        .get_assessment(w.inside.assessment)
+        .await
+        .expect("a");
+    let r = send(
+        t,
+        &jd,
+        "POST",
+        &format!("/api/v1/assessments/{}/submit", a.id),
+        json!({"version": a.version, "on": next}),
+    )
+    .await;
+    refused(&r, "on", "评分日期");
+
+    // The company answers an order and a complaint.
+    let company = user_session(
+        t,
+        "qy",
+        Role::Company,
+        UserScope::Company(&w.company_a_name),
+    )
+    .await;
+    let o = t.state.store.get_order(w.inside.order).await.expect("o");
+    let r = send(
+        t,
+        &company,
+        "POST",
+        &format!("/api/v1/orders/{}/answer", o.id),
+        json!({"version": o.version, "text": "已整改", "on": next}),
+    )
+    .await;
+    refused(&r, "on", "答复日期");
+    let cp = t
+        .state
+        .store
+        .get_complaint(w.inside.complaint)
+        .await
+        .expect("c");
+    let r = send(
+        t,
+        &company,
+        "POST",
+        &format!("/api/v1/complaints/{}/answer", cp.id),
+        json!({"version": cp.version, "text": "已处理", "on": next}),
+    )
+    .await;
+    refused(&r, "on", "答复日期");
+
+    // A compound's change of mode dated ahead, and a building year ahead.
+    let cur = t
+        .get_as(&jd, &format!("/api/v1/compounds/{}", c.id))
+        .await
+        .json();
+    let put = format!("/api/v1/compounds/{}", c.id);
+    let r = send(
+        t,
+        &jd,
+        "PUT",
+        &put,
+        json!({"version": cur["version"], "compound": cur["compound"], "effective_on": next}),
+    )
+    .await;
+    refused(&r, "effective_on", "生效日期");
+    let mut later = cur["compound"].clone();
+    later["built_year"] = json!(2099);
+    let r = send(
+        t,
+        &jd,
+        "PUT",
+        &put,
+        json!({"version": cur["version"], "compound": later}),
+    )
+    .await;
+    refused(&r, "compound.built_year", "2099");
+}
+
+both_engines!(a_versioned_write_without_its_version_is_refused_naming_it);
+async fn a_versioned_write_without_its_version_is_refused_naming_it(t: &TestApp) {
+    let w = world(t).await;
+    let jd = user_session(t, "jd", Role::Street, UserScope::Region(STREET_A)).await;
+    let c = unmanaged(t).await;
+    let today = anju_app::today_in_china().to_string();
+    let cases = [
+        (
+            format!("/api/v1/compounds/{}/lifecycle", c.id),
+            json!({"step": {"event": "consult"}, "on": today}),
+        ),
+        (
+            format!("/api/v1/contracts/{}/file", w.inside.contract),
+            json!({"on": today}),
+        ),
+        (
+            format!("/api/v1/contracts/{}/terminate", w.inside.contract),
+            json!({"kind": "exit", "reason": "退出"}),
+        ),
+        (
+            format!("/api/v1/assessments/{}/submit", w.inside.assessment),
+            json!({}),
+        ),
+    ];
+    for (uri, body) in cases {
+        let r = send(t, &jd, "POST", &uri, body).await;
+        refused(&r, "version", "缺少此项");
+    }
+    let r = send(
+        t,
+        &jd,
+        "PUT",
+        &format!("/api/v1/compounds/{}", c.id),
+        json!({"compound": serde_json::to_value(&c.compound).expect("json")}),
+    )
+    .await;
+    refused(&r, "version", "缺少此项");
+    // Not a number: named too, in words.
+    let r = send(
+        t,
+        &jd,
+        "POST",
+        &format!("/api/v1/contracts/{}/file", w.inside.contract),
+        json!({"version": "三", "on": today}),
+    )
+    .await;
+    refused(&r, "version", "格式不对");
+}
+
+both_engines!(values_a_check_constraint_holds_are_refused_before_the_database);
+async fn values_a_check_constraint_holds_are_refused_before_the_database(t: &TestApp) {
+    let w = world(t).await;
+    let jd = user_session(t, "jd", Role::Street, UserScope::Region(STREET_A)).await;
+    let c = unmanaged(t).await;
+    let k = serde_json::to_value(new_contract(&c, w.inside.company)).expect("json");
+    // contracts: served_area >= 0, fee_multi_fen >= 0, fee_high_fen >= 0, term_months > 0.
+    for (path, value, field, words) in [
+        ("served_area", json!(-100), "served_area", "不能为负数"),
+        ("fees.multi", json!(-5), "fees.multi", "不能为负数"),
+        ("fees.high", json!(-5), "fees.high", "不能为负数"),
+        ("term.months", json!(0), "term", "须大于 0"),
+    ] {
+        let mut body = k.clone();
+        match path.split_once('.') {
+            Some((a, b)) => body[a][b] = value,
+            None => body[path] = value,
+        }
+        let r = send(t, &jd, "POST", "/api/v1/contracts", body).await;
+        refused(&r, field, words);
+    }
+    // compounds: area >= 0, households >= 0 (a count cannot be negative).
+    let cur = t
+        .get_as(&jd, &format!("/api/v1/compounds/{}", c.id))
+        .await
+        .json();
+    let put = format!("/api/v1/compounds/{}", c.id);
+    for (key, value, field) in [
+        ("area", json!(-1), "compound.area"),
+        ("area_multi", json!(-1), "compound.area_multi"),
+        ("households", json!(-3), "compound.households"),
+        ("name", json!(""), "compound.name"),
+    ] {
+        let mut comp = cur["compound"].clone();
+        comp[key] = value;
+        let r = send(
+            t,
+            &jd,
+            "PUT",
+            &put,
+            json!({"version": cur["version"], "compound": comp}),
+        )
+        .await;
+        assert_ne!(r.status, StatusCode::INTERNAL_SERVER_ERROR, "{}", r.body);
+        refused(&r, field, "");
+    }
+    // Text limits a user understands, and no control characters.
+    let long = "字".repeat(2_001);
+    let r = send(t, &jd, "POST", "/api/v1/complaints", json!({"compound_id": w.inside.compound.id, "source": "resident", "category": "噪音", "text": long, "received_on": "2026-01-05"})).await;
+    refused(&r, "text", "最多 2000 个字");
+    let r = send(t, &jd, "POST", "/api/v1/patrols", json!({"compound_id": w.inside.compound.id, "kind": "weekly_patrol", "date": "2026-01-05", "inspector": "王\u{0}五", "findings": []})).await;
+    refused(&r, "inspector", "控制字符");
+    // An unknown value of an enum lists the choices, in words.
+    let r = send(t, &jd, "POST", "/api/v1/patrols", json!({"compound_id": w.inside.compound.id, "kind": "daily", "date": "2026-01-05", "inspector": "王", "findings": []})).await;
+    refused(&r, "kind", "weekly_patrol");
+}
+
+#[tokio::test]
+async fn a_fixed_clock_decides_what_today_is() {
+    let mut t = TestApp::with_demo().await;
+    t.state = t
+        .state
+        .clone()
+        .with_clock(anju_app::Clock::Fixed(jiff::civil::date(2022, 6, 30)));
+    let jd = user_session(&t, "jd", Role::Street, UserScope::Region(STREET_A)).await;
+    let c = unmanaged(&t).await;
+    let uri = format!("/api/v1/compounds/{}/lifecycle", c.id);
+    let v = t.get_as(&jd, &uri).await.json()["version"].clone();
+    let r = send(
+        &t,
+        &jd,
+        "POST",
+        &uri,
+        json!({"version": v, "step": {"event": "consult"}, "on": "2022-07-01"}),
+    )
+    .await;
+    refused(&r, "on", "2022-07-01 晚于今天（2022-06-30）");
+    let r = send(
+        &t,
+        &jd,
+        "POST",
+        &uri,
+        json!({"version": v, "step": {"event": "consult"}, "on": "2022-06-30"}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    t.finish().await;
+}
