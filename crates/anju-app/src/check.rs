@@ -160,7 +160,7 @@ pub fn version(value: Option<&str>) -> Result<i64> {
             "missing: reload the record and submit again",
         )),
         Some(t) => match t.parse::<i64>() {
-            Ok(v) if v >= 1 => Ok(v),
+            Ok(v) if v >= 0 => Ok(v),
             _ => Err(f.error(
                 format!("“{t}”不是有效的版本号，请从页面重新打开后再提交"),
                 format!("'{t}' is not a version; reload the record and submit again"),
@@ -201,7 +201,7 @@ mod tests {
         assert!(within(F, 5, 1, 5).is_ok());
         assert!(within(F, 6, 1, 5).is_err());
         assert_eq!(version(Some(" 3 ")).ok(), Some(3));
-        for bad in [None, Some(""), Some("x"), Some("0"), Some("-2")] {
+        for bad in [None, Some(""), Some("x"), Some("-2")] {
             let e = version(bad).err();
             assert_eq!(
                 e.as_ref().and_then(|e| e.field_name()),

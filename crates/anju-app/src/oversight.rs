@@ -134,7 +134,7 @@ impl App {
     ) -> Result<RectificationOrder> {
         who.require(Action::AnswerOrders)?;
         let o = self.order_in_scope(who, id).await?;
-        let text = check::text(Field::new("text", "整改答复"), &a.text, NOTE_MAX, true)?;
+        let text = check::text(Field::new("text", "答复内容"), &a.text, NOTE_MAX, true)?;
         let on = EventDate::OrderAnswer.check(a.on, self.today())?;
         Ok(self
             .store()

@@ -1711,6 +1711,12 @@ async fn contract_file(
     write_guard(&viewer, &headers, Action::ManageContracts)?;
     let l = viewer.lang;
     let id = id_of(&id, l)?;
+    // The scope before the body: another area's contract is 403 whatever was sent.
+    state
+        .app
+        .contract_in_scope(&viewer.principal(), id)
+        .await
+        .map_err(|e| WebError::app(e, l))?;
     let v: VersionOn = body(&bytes, l)?;
     let on = v.on.unwrap_or_else(|| state.app.today());
     ok(state
@@ -1738,6 +1744,11 @@ async fn contract_terminate(
     write_guard(&viewer, &headers, Action::ManageContracts)?;
     let l = viewer.lang;
     let id = id_of(&id, l)?;
+    state
+        .app
+        .contract_in_scope(&viewer.principal(), id)
+        .await
+        .map_err(|e| WebError::app(e, l))?;
     let t: Terminate = body(&bytes, l)?;
     let kind = ExitKind::from_code(t.kind.trim()).ok_or_else(|| {
         bad(
@@ -2065,6 +2076,8 @@ async fn assessment_submit(
     write_guard(&viewer, &headers, Action::Assess)?;
     let l = viewer.lang;
     let id = id_of(&id, l)?;
+    let a = state.store.get_assessment(id).await?;
+    assessable(&state, &viewer, a.compound_id).await?;
     let v: VersionOn = body(&bytes, l)?;
     let on = v.on.unwrap_or_else(|| state.app.today());
     ok(state
@@ -2165,6 +2178,11 @@ async fn order_answer(
     write_guard(&viewer, &headers, Action::AnswerOrders)?;
     let l = viewer.lang;
     let id = id_of(&id, l)?;
+    state
+        .app
+        .order_in_scope(&viewer.principal(), id)
+        .await
+        .map_err(|e| WebError::app(e, l))?;
     let a: AnswerJson = body(&bytes, l)?;
     let input = answer_input(&state, a);
     ok(state
@@ -2253,6 +2271,11 @@ async fn complaint_answer(
     write_guard(&viewer, &headers, Action::AnswerOrders)?;
     let l = viewer.lang;
     let id = id_of(&id, l)?;
+    state
+        .app
+        .complaint_in_scope(&viewer.principal(), id)
+        .await
+        .map_err(|e| WebError::app(e, l))?;
     let a: AnswerJson = body(&bytes, l)?;
     let input = answer_input(&state, a);
     ok(state

@@ -780,6 +780,23 @@ async fn assess_step(
         Ok(a) => a,
         Err(e) => return html_error(&state, &viewer, e),
     };
+    // Only the compound's company objects: refused before anything else is looked at.
+    let objector = match (viewer.role, viewer.company_id, a.company_id) {
+        (Role::Admin, _, Some(c)) => Some(c),
+        (_, Some(mine), Some(theirs)) if mine == theirs => Some(mine),
+        _ => None,
+    };
+    if step == "object" && objector.is_none() {
+        return html_error(
+            &state,
+            &viewer,
+            forbidden(
+                l,
+                format!("只有小区“{}”的物业服务企业可以对本考核申诉", a.compound),
+                format!("only the company of '{}' may object", a.compound),
+            ),
+        );
+    }
     let version = match anju_app::check::version(f.version.as_deref()) {
         Ok(v) => v,
         Err(e) => {
@@ -820,20 +837,8 @@ async fn assess_step(
             s.finalize_assessment(&actor, id, version, waived, on).await
         }
         _ => {
-            let company = match (viewer.role, viewer.company_id, a.company_id) {
-                (Role::Admin, _, Some(c)) => c,
-                (_, Some(mine), Some(theirs)) if mine == theirs => mine,
-                _ => {
-                    return html_error(
-                        &state,
-                        &viewer,
-                        forbidden(
-                            l,
-                            format!("只有小区“{}”的物业服务企业可以对本考核申诉", a.compound),
-                            format!("only the company of '{}' may object", a.compound),
-                        ),
-                    );
-                }
+            let Some(company) = objector else {
+                return html_error(&state, &viewer, WebError::BadRequest(step.clone()));
             };
             let text = f.text.clone().unwrap_or_default();
             if text.trim().is_empty() {

@@ -51,11 +51,18 @@ async fn step(
     action: &str,
     comment: &str,
 ) -> crate::support::Res {
+    let version = t
+        .state
+        .store
+        .get_subsidy_line(line)
+        .await
+        .expect("line")
+        .version;
     t.post_form(
         Some(s),
         &format!("/funding/lines/{line}/step"),
         &format!(
-            "csrf={}&action={action}&date=2026-03-10&comment={}",
+            "csrf={}&version={version}&action={action}&date=2026-03-10&comment={}",
             s.csrf,
             crate::support::enc(comment)
         ),

@@ -142,7 +142,11 @@ async fn an_assessment_entered_on_the_form_scores_as_the_cli_does(t: &TestApp) {
         .post_form(
             Some(&ha),
             &review,
-            &format!("csrf={}&outcome=upheld&reason=%E5%A6%82%E5%AE%9E", ha.csrf),
+            &format!(
+                "csrf={}&version={}&outcome=upheld&reason=%E5%A6%82%E5%AE%9E",
+                ha.csrf,
+                t.state.store.get_assessment(id).await.expect("a").version
+            ),
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -163,7 +167,15 @@ async fn an_assessment_entered_on_the_form_scores_as_the_cli_does(t: &TestApp) {
         "申诉 offered"
     );
     let r = t
-        .post_form(Some(&o1), &object, &format!("csrf={}&text=+", o1.csrf))
+        .post_form(
+            Some(&o1),
+            &object,
+            &format!(
+                "csrf={}&version={}&text=+",
+                o1.csrf,
+                version_of(t, id).await
+            ),
+        )
         .await;
     assert_eq!(
         r.status,
@@ -174,7 +186,11 @@ async fn an_assessment_entered_on_the_form_scores_as_the_cli_does(t: &TestApp) {
         .post_form(
             Some(&o1),
             &object,
-            &format!("csrf={}&text=%E5%90%88%E5%90%8C%E5%B7%B2%E7%AD%BE", o1.csrf),
+            &format!(
+                "csrf={}&version={}&text=%E5%90%88%E5%90%8C%E5%B7%B2%E7%AD%BE",
+                o1.csrf,
+                version_of(t, id).await
+            ),
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -182,7 +198,11 @@ async fn an_assessment_entered_on_the_form_scores_as_the_cli_does(t: &TestApp) {
         .post_form(
             Some(&ha),
             &format!("/assessments/{id}/decide"),
-            &format!("csrf={}&outcome=upheld&reason=%E7%BB%B4%E6%8C%81", ha.csrf),
+            &format!(
+                "csrf={}&version={}&outcome=upheld&reason=%E7%BB%B4%E6%8C%81",
+                ha.csrf,
+                version_of(t, id).await
+            ),
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -387,12 +407,32 @@ async fn a_patrol_finding_with_a_photo_becomes_an_order_only_its_company_answers
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("整改回复"), "{}", r.body);
+    // Without the version the page was made from, nothing is written (never "the current one").
     let r = post_multipart(
         t,
         dir.path(),
         &o1,
         &answer,
         &[("csrf", &o1.csrf), ("text", "已清理杂物")],
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("缺少版本号"), "{}", r.body);
+    let v = t
+        .state
+        .store
+        .get_order(oid)
+        .await
+        .expect("order")
+        .version
+        .to_string();
+    let r = post_multipart(
+        t,
+        dir.path(),
+        &o1,
+        &answer,
+        &[("csrf", &o1.csrf), ("version", &v), ("text", "已清理杂物")],
         &[("photo", "整改后.png", b"\x89PNG\r\n\x1a\n-after")],
     )
     .await;
@@ -436,4 +476,14 @@ async fn a_patrol_finding_with_a_photo_becomes_an_order_only_its_company_answers
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let o = t.state.store.get_order(oid).await.expect("order");
     assert_eq!((o.status.code(), o.reopened), ("open", 1));
+}
+
+/// The version an assessment's page carries in its forms.
+async fn version_of(t: &TestApp, id: i64) -> i64 {
+    t.state
+        .store
+        .get_assessment(id)
+        .await
+        .expect("assessment")
+        .version
 }
