@@ -43,7 +43,7 @@ pub fn check_compound(c: &Compound, today: Date) -> Result<()> {
         true,
     )?;
     if let Some(y) = c.built_year {
-        dates::built_year(i64::from(y), today).map_err(|e| rename(e, "compound.built_year"))?;
+        dates::built_year("compound.built_year", i64::from(y), today)?;
         check::within(
             Field::new("compound.built_year", "建成年份"),
             i64::from(y),
@@ -61,17 +61,6 @@ pub fn check_compound(c: &Compound, today: Date) -> Result<()> {
         }
     }
     Ok(())
-}
-
-fn rename(e: AppError, key: &str) -> AppError {
-    match e {
-        AppError::Invalid(mut f) => {
-            f.en = f.en.replacen(&f.field, key, 1);
-            f.field = key.to_string();
-            AppError::Invalid(f)
-        }
-        other => other,
-    }
 }
 
 impl App {

@@ -98,12 +98,13 @@ impl EventDate {
     }
 }
 
-/// A year something was built: not after this year.
-pub fn built_year(year: i64, today: Date) -> Result<i64> {
+/// A year something was built: not after this year. `key` names the field as the caller's
+/// body does (`compound.built_year`).
+pub fn built_year(key: &str, year: i64, today: Date) -> Result<i64> {
     let this = i64::from(today.year());
     if year > this {
         return Err(AppError::field(
-            "built_year",
+            key,
             "建成年份",
             format!("{year} 年晚于今年（{this} 年），尚未建成的小区不能登记建成年份"),
             format!("{year} is after this year ({this})"),
@@ -148,8 +149,12 @@ mod tests {
     #[test]
     fn years_and_months() {
         let today = date(2026, 12, 6);
-        assert!(built_year(2026, today).is_ok());
-        assert!(built_year(2027, today).is_err());
+        assert!(built_year("built_year", 2026, today).is_ok());
+        let e = built_year("compound.built_year", 2027, today).err();
+        assert_eq!(
+            e.as_ref().and_then(|e| e.field_name()),
+            Some("compound.built_year")
+        );
         let m = |s: &str| anju_core::fees::Month::parse(s).ok();
         assert!(m("2026-12").is_some_and(|x| fee_month(x, today).is_ok()));
         assert!(m("2027-01").is_some_and(|x| fee_month(x, today).is_err()));

@@ -30,9 +30,17 @@ use anju_store::Store;
 /// Defaults the application uses where a form or a flag says nothing, defined once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Config {
-    /// The owners' body share of fee income (收支公示) when none is given, in percent
-    /// (seed 004: 6–10 %; the public page shows 10 %).
+    /// The owners' body share of fee income (收支公示) when none is given, in percent. Seed 004
+    /// 三(四) allows 6–10 % and sets no single figure; the public page, the API, the report and
+    /// the CLI all default to the upper bound.
     pub owners_share_percent: i64,
+}
+
+impl Config {
+    /// [`Config::owners_share_percent`] as the store and the reports take it.
+    pub fn owners_share(&self) -> rust_decimal::Decimal {
+        rust_decimal::Decimal::from(self.owners_share_percent)
+    }
 }
 
 impl Default for Config {

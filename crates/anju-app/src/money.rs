@@ -158,14 +158,14 @@ impl App {
             .await?)
     }
 
-    /// One step on a subsidy line: role, turn, area, the company's own line, the date.
+    /// One step on a subsidy line: area, role, turn, the company's own line, the date.
     pub async fn subsidy_step(
         &self,
         who: &Principal,
         line_id: i64,
         input: LineStepInput,
     ) -> Result<SubsidyLine> {
-        let line = self.store().get_subsidy_line(line_id).await?;
+        let line = self.line_in_scope(who, line_id).await?;
         let allowed = if input.action == Action::Return {
             offered(who.role, line.status).contains(&Action::Return)
         } else {
@@ -185,8 +185,6 @@ impl App {
                 ),
             ));
         }
-        let c = self.store().get_compound(line.compound_id).await?;
-        who.require_compound(self.store(), &c).await?;
         if who.role == Role::Company && line.company_id != who.company_id {
             return Err(AppError::forbidden(
                 format!("小区“{}”不是本企业服务的小区，不能代为申报", line.compound),

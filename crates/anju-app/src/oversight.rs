@@ -171,12 +171,6 @@ impl App {
     pub async fn add_complaint(&self, who: &Principal, c: NewComplaint) -> Result<Complaint> {
         who.require(Action::Patrol)?;
         self.compound_in_scope(who, c.compound_id).await?;
-        self.record_complaint(who, c).await
-    }
-
-    /// A complaint as received (also a resident's, from the compound's public page: the
-    /// principal is then the page, and the compound is the page's own).
-    pub async fn record_complaint(&self, who: &Principal, c: NewComplaint) -> Result<Complaint> {
         let received_on = EventDate::ComplaintReceived.check(c.received_on, self.today())?;
         let category = check::text(
             Field::new("category", "投诉类别"),

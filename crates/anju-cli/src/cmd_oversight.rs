@@ -24,6 +24,14 @@ fn actor(by: &Option<String>, role: &str) -> Actor {
     Actor::new(by.clone().unwrap_or_else(cli_user), role)
 }
 
+/// The command line answering for company `co` (`--as-company`), recorded as `actor`.
+fn answering_for(actor: &Actor, co: i64, lang: Lang) -> anju_app::Principal {
+    anju_app::Principal {
+        company_id: Some(co),
+        ..crate::util::principal(Some(&actor.name), &actor.role, lang)
+    }
+}
+
 async fn company_id(s: &Store, key: &str, lang: Lang) -> anyhow::Result<i64> {
     let key = key.trim();
     let id = key.parse::<i64>().ok();
@@ -757,10 +765,14 @@ pub fn run_patrol(c: PatrolCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                 let co = company_id(&s, &as_company, lang).await?;
                 let o = s.get_order(order).await?;
                 let ev = store_files(&s, &a, &evidence_dir, &evidence).await?;
-                let on =
-                    anju_app::EventDate::OrderAnswer.check(date.unwrap_or_else(today), today())?;
-                let o = s
-                    .answer_order(&a, order, o.version, co, &text, &ev, on)
+                let answer = anju_app::oversight::AnswerInput {
+                    version: o.version,
+                    text,
+                    on: date.unwrap_or_else(today),
+                    evidence: ev,
+                };
+                let o = crate::util::app(&s)
+                    .answer_order(&answering_for(&a, co, lang), order, answer)
                     .await?;
                 println!(
                     "{} {} {}{}",
@@ -1051,10 +1063,14 @@ pub fn run_complaint(c: ComplaintCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
                 let c = s.get_complaint(id).await?;
                 // Files are stored before the step is tried: a refused answer loses no upload.
                 let files = store_files(&s, &a, &evidence_dir, &evidence).await?;
-                let on =
-                    anju_app::EventDate::ComplaintAnswer.check(date.unwrap_or_else(today), today())?;
-                let c = s
-                    .answer_complaint(&a, id, c.version, co, &text, on)
+                let answer = anju_app::oversight::AnswerInput {
+                    version: c.version,
+                    text,
+                    on: date.unwrap_or_else(today),
+                    evidence: Vec::new(),
+                };
+                let c = crate::util::app(&s)
+                    .answer_complaint(&answering_for(&a, co, lang), id, answer)
                     .await?;
                 if !files.is_empty() {
                     s.attach_complaint_evidence(&a, c.id, ComplaintStage::Answer, &files)

@@ -34,9 +34,9 @@ pub struct ReportArgs {
     /// 小区（收支公示）/ one compound (accounts), by name or id
     #[arg(long)]
     pub compound: Option<String>,
-    /// 业主委员会分成比例（%，6–10，收支公示）/ owners' body share of fees (accounts)
-    #[arg(long, default_value = "10")]
-    pub owners_share: rust_decimal::Decimal,
+    /// 业主委员会分成比例（%，6–10，收支公示，默认 10）/ owners' body share of fees (accounts)
+    #[arg(long)]
+    pub owners_share: Option<rust_decimal::Decimal>,
     /// 打印数据（JSON）而不写文件 / print the report's data as JSON instead of writing a file
     #[arg(long)]
     pub json: bool,
@@ -260,7 +260,9 @@ async fn build_and_write(a: ReportArgs, db: &str, lang: Lang) -> anyhow::Result<
                     scope: scope.clone(),
                     compound: a.compound.clone(),
                     period: a.period.clone().unwrap_or_default(),
-                    owners_share: a.owners_share,
+                    owners_share: a
+                        .owners_share
+                        .unwrap_or_else(|| anju_app::Config::default().owners_share()),
                 },
             )
             .await

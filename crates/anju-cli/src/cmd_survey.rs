@@ -874,8 +874,8 @@ pub enum AccountsCmd {
         #[arg(long)]
         period: String,
         /// 业主委员会分成比例（%，6–10，默认 10）/ owners' body share of fees, percent (6–10)
-        #[arg(long, default_value = "10")]
-        owners_share: rust_decimal::Decimal,
+        #[arg(long)]
+        owners_share: Option<rust_decimal::Decimal>,
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
     },
@@ -970,7 +970,11 @@ pub fn run_accounts(c: AccountsCmd, db: &str, lang: Lang) -> anyhow::Result<Exit
             } => {
                 let cp = find_compound(&store, &compound, street.as_deref(), lang).await?;
                 let st = store
-                    .account_statement(cp.id, &period, owners_share)
+                    .account_statement(
+                        cp.id,
+                        &period,
+                        owners_share.unwrap_or_else(|| anju_app::Config::default().owners_share()),
+                    )
                     .await?;
                 if format == Format::Json {
                     println!("{}", serde_json::to_string_pretty(&st)?);

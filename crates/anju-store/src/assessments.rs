@@ -279,20 +279,25 @@ fn tidy(s: Option<&str>) -> Option<String> {
         .map(str::to_string)
 }
 
-async fn require_assignment(
-    conn: &mut AnyConnection,
-    evaluator: &str,
-    compound_id: i64,
-    compound: &str,
-) -> Result<()> {
-    let ok = sqlx::query(
+/// Whether the evaluator was commissioned for the compound.
+async fn is_assigned(conn: &mut AnyConnection, evaluator: &str, compound_id: i64) -> Result<bool> {
+    let row = sqlx::query(
         "SELECT 1 FROM evaluator_assignments WHERE evaluator = $1 AND compound_id = $2",
     )
     .bind(evaluator.to_string())
     .bind(compound_id)
     .fetch_optional(&mut *conn)
     .await?;
-    if ok.is_none() {
+    Ok(row.is_some())
+}
+
+async fn require_assignment(
+    conn: &mut AnyConnection,
+    evaluator: &str,
+    compound_id: i64,
+    compound: &str,
+) -> Result<()> {
+    if !is_assigned(conn, evaluator, compound_id).await? {
         return Err(StoreError::Forbidden(format!(
             "第三方测评机构“{evaluator}”未受委托测评小区“{compound}”"
         )));
@@ -412,14 +417,8 @@ impl Store {
     /// Assigns a compound to a third-party evaluator (audited; repeating it is a no-op).
     /// Whether the evaluator was commissioned for the compound (`assign_evaluator`).
     pub async fn evaluator_assigned(&self, evaluator: &str, compound_id: i64) -> Result<bool> {
-        let row = sqlx::query(
-            "SELECT 1 FROM evaluator_assignments WHERE evaluator = $1 AND compound_id = $2",
-        )
-        .bind(evaluator.trim().to_string())
-        .bind(compound_id)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.is_some())
+        let mut conn = self.pool.acquire().await?;
+        is_assigned(&mut conn, evaluator.trim(), compound_id).await
     }
 
     /// The compounds the evaluator was commissioned for, in id order.
@@ -447,14 +446,7 @@ impl Store {
         let at = now_ts();
         let mut tx = self.begin_write().await?;
         fetch_compound(&mut tx, compound_id).await?;
-        let exists = sqlx::query(
-            "SELECT 1 FROM evaluator_assignments WHERE evaluator = $1 AND compound_id = $2",
-        )
-        .bind(evaluator.clone())
-        .bind(compound_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if exists.is_none() {
+        if !is_assigned(&mut tx, &evaluator, compound_id).await? {
             let row = sqlx::query(
                 "INSERT INTO evaluator_assignments (evaluator, compound_id, actor, created_at) \
                  VALUES ($1, $2, $3, $4) RETURNING id",

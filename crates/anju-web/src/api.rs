@@ -53,9 +53,6 @@ pub const MAX_PER_PAGE: i64 = 500;
 /// plus this reaches the handler, which then names the limit itself (413 `too_large`).
 const UPLOAD_SLACK: usize = 64 * 1024;
 
-/// The owners' body share of fee income used when `share` is not given (the public page's).
-const DEFAULT_OWNERS_SHARE_PERCENT: i64 = 10;
-
 // ---------------------------------------------------------------------------------------------
 // The route table
 
@@ -1313,14 +1310,12 @@ async fn compound_in_scope(
     viewer: &Viewer,
     id: i64,
 ) -> Result<StoredCompound, WebError> {
-    let c = state.store.get_compound(id).await?;
-    // Not `require_compound`: its message names the compound, and another street's names
-    // must not reach this viewer.
-    if viewer.can_see_compound(&state.store, &c).await? {
-        Ok(c)
-    } else {
-        Err(outside(viewer.lang, "小区", "compound", id))
-    }
+    // The refusal gives the number only: another street's names never reach this viewer.
+    state
+        .app
+        .compound_in_scope(&viewer.principal(), id)
+        .await
+        .map_err(|e| WebError::app(e, viewer.lang))
 }
 
 /// For an evaluator (测评机构), the compounds it was assigned (`anju assess assign`, the
@@ -1392,14 +1387,6 @@ fn record_visible(
         Scope::Nothing => false,
         _ => visible.as_ref().is_none_or(|v| v.contains(&compound_id)),
     }
-}
-
-fn outside(l: Lang, what_zh: &str, what_en: &str, id: i64) -> WebError {
-    WebError::Forbidden(msg(
-        l,
-        format!("无权访问{what_zh}（编号 {id}）：不在您的管辖范围内"),
-        format!("{what_en} {id} is outside your area"),
-    ))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1989,7 +1976,10 @@ async fn assessment_get(
     let a = state.store.get_assessment(id).await?;
     let visible = visible_ids(&state, &viewer).await?;
     if !record_visible(&viewer, &visible, a.compound_id, a.company_id) {
-        return Err(outside(l, "考核", "assessment", id));
+        return Err(WebError::app(
+            anju_app::principal::outside("考核", "assessment", id),
+            l,
+        ));
     }
     if viewer.role == anju_core::access::Role::Evaluator {
         assessable(&state, &viewer, a.compound_id).await?;
@@ -2354,7 +2344,7 @@ async fn accounts_get(
     let l = viewer.lang;
     let id = id_of(&id, l)?;
     compound_in_scope(&state, &viewer, id).await?;
-    let share = q_int(&q, "share", l)?.unwrap_or(DEFAULT_OWNERS_SHARE_PERCENT);
+    let share = q_int(&q, "share", l)?.unwrap_or(state.app.config().owners_share_percent);
     let period = match q_text(&q, "period") {
         Some(p) => p,
         None => match state.store.account_periods(id).await?.into_iter().next() {

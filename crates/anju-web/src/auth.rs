@@ -13,8 +13,8 @@
 //!   district or street reads that area); set the user's filters on top of it,
 //!   never replace `region_id`/`company_id`. `viewer.scoped(filter)` does that for a filter
 //!   built elsewhere.
-//! - `viewer.can_see_compound(&store, &compound).await?` / `viewer.require_compound(…)` for
-//!   one compound (403 when it lies outside the viewer's scope).
+//! - `viewer.can_see_compound(&store, &compound).await?` / `viewer.require_compound(…)` (or
+//!   the application layer's `App::compound_in_scope`) for one compound (403 when it lies outside the viewer's scope).
 //! - Every POST form carries `<input type="hidden" name="csrf" value="{{ csrf }}">` with
 //!   `viewer.csrf_token`; the handler calls `viewer.check_csrf(&headers, form.csrf.as_deref())?`
 //!   before doing anything (JSON clients send the header `X-CSRF-Token` instead).
@@ -237,7 +237,7 @@ impl Viewer {
 
     /// Who writes, for the audit log.
     pub fn actor(&self) -> Actor {
-        Actor::new(self.username.clone(), self.role.code())
+        self.principal().actor()
     }
 
     /// What the account bounds the view to.

@@ -15,12 +15,12 @@
 //! [`compound_subsidies_html`] is the compound page's fragment: that compound's lines and their
 //! explanations.
 
-use crate::compound::{Chrome, html_error, parse_date_field, with_lang};
+use crate::compound::{Chrome, Refusal, app_refusal, html_error, parse_date_field, with_lang};
 use crate::{AppState, Viewer, WebError};
 use anju_core::access::{Action as Perm, Role};
 use anju_core::funding::{Action, LineStatus, RunPeriod};
 use anju_core::{Fen, Lang, RegionLevel};
-use anju_store::{LineFilter, Region, Store, StoreError, SubsidyLine};
+use anju_store::{LineFilter, Region, Store, SubsidyLine};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, Path, Query, State};
@@ -531,12 +531,12 @@ async fn line_page(State(state): State<AppState>, viewer: Viewer, Path(id): Path
     }
 }
 
-async fn visible_line(store: &Store, viewer: &Viewer, id: i64) -> Result<SubsidyLine, WebError> {
-    viewer.require(Perm::ViewLedger)?;
-    let line = store.get_subsidy_line(id).await?;
-    let c = store.get_compound(line.compound_id).await?;
-    viewer.require_compound(store, &c).await?;
-    Ok(line)
+async fn visible_line(state: &AppState, viewer: &Viewer, id: i64) -> Result<SubsidyLine, WebError> {
+    state
+        .app
+        .line_in_scope(&viewer.principal(), id)
+        .await
+        .map_err(|e| WebError::app(e, viewer.lang))
 }
 
 async fn line_html(
@@ -547,7 +547,7 @@ async fn line_html(
 ) -> Result<String, WebError> {
     let l = viewer.lang;
     let store = &state.store;
-    let line = visible_line(store, viewer, id).await?;
+    let line = visible_line(state, viewer, id).await?;
     let steps = store.subsidy_steps(id).await?;
     let adjustments = store.subsidy_adjustments(id).await?;
     let own = viewer.role != Role::Company || line.company_id == viewer.company_id;
@@ -656,18 +656,13 @@ async fn answer_line(
     }
 }
 
-/// The application layer's answer as a form outcome: a refusal the user can fix re-renders the
-/// form with its message; a forbidden or missing record is an error page.
+/// The application layer's answer as a form outcome (`compound::app_refusal`): a refusal the
+/// user can fix re-renders the form with its message; a forbidden or missing record is an
+/// error page.
 fn app_outcome<T>(e: anju_app::AppError, l: Lang) -> Result<Result<T, String>, WebError> {
-    match e {
-        anju_app::AppError::Store(e)
-            if e.is_user_error()
-                && !matches!(e, StoreError::Forbidden(_) | StoreError::NotFound { .. }) =>
-        {
-            Ok(Err(e.message(l)))
-        }
-        e @ anju_app::AppError::Invalid(_) => Ok(Err(e.message(l))),
-        e => Err(WebError::app(e, l)),
+    match app_refusal(e, l) {
+        Refusal::Form(m) => Ok(Err(m)),
+        Refusal::Fail(e) => Err(e),
     }
 }
 
@@ -688,7 +683,6 @@ async fn line_step(
                 Lang::En => format!("unknown step '{code}'"),
             }));
         };
-        visible_line(&state.store, &viewer, id).await?;
         let on = match parse_date_field(f.date.as_deref().unwrap_or(""), "日期", "Date", l) {
             Ok(d) => d,
             Err(m) => return Ok(Err(m)),
@@ -739,7 +733,6 @@ async fn line_adjust(
     let r = async {
         viewer.check_csrf(&headers, f.csrf.as_deref())?;
         viewer.require(Perm::ApproveSubsidies)?;
-        visible_line(&state.store, &viewer, id).await?;
         let raw = f.amount.as_deref().unwrap_or("").trim();
         let Ok(amount) = Fen::parse_yuan(raw) else {
             return Ok(Err(match l {

@@ -214,7 +214,7 @@ async fn build_sheets(
         }
         "accounts" => {
             let share = match clean(&p.owners_share) {
-                None => rust_decimal::Decimal::TEN,
+                None => state.app.config().owners_share(),
                 Some(s) => s.parse::<rust_decimal::Decimal>().map_err(|_| {
                     Problem::User(match l {
                         Lang::Zh => format!("业主委员会分成比例：“{s}”不是数字"),
@@ -559,7 +559,8 @@ async fn report_page(
         district: scope.district.clone().unwrap_or_default(),
         period: clean(&p.period).unwrap_or_default(),
         compound: clean(&p.compound).unwrap_or_default(),
-        owners_share: clean(&p.owners_share).unwrap_or_else(|| "10".into()),
+        owners_share: clean(&p.owners_share)
+            .unwrap_or_else(|| state.app.config().owners_share().to_string()),
         street_fixed: viewer.region_level == Some(RegionLevel::Street)
             && viewer.scope() != ViewerScope::All,
         district_fixed: matches!(

@@ -18,12 +18,7 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use rust_decimal::Decimal;
 use serde::Deserialize;
-
-/// The owners' body share of fee income shown on the public page (seed 004 三(四): 6–10 %; the
-/// seed sets no single figure, so the page shows the upper bound the CLI also defaults to).
-const PUBLIC_OWNERS_SHARE_PERCENT: i64 = 10;
 
 /// Complaint categories offered on the public form (free text is stored as chosen).
 const CATEGORIES: [(&str, &str); 6] = [
@@ -715,11 +710,7 @@ async fn public_view(
         Some(period) => {
             let st = state
                 .store
-                .account_statement(
-                    compound_id,
-                    period,
-                    Decimal::from(PUBLIC_OWNERS_SHARE_PERCENT),
-                )
+                .account_statement(compound_id, period, state.app.config().owners_share())
                 .await?;
             Some(statement_view(&st, lang)).filter(|_| !st.entries.is_empty())
         }

@@ -3,32 +3,12 @@
 //! collection rates, and the error codes.
 
 use crate::access_matrix::{STREET_A, new_contract, world};
-use crate::support::{Session, TestApp, UserScope, both_engines, user_session};
+use crate::support::{Session, TestApp, UserScope, both_engines, send_json, user_session};
 use anju_core::access::Role;
 use anju_store::{Actor, CompoundFilter};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use serde_json::json;
-
-async fn send_json(
-    t: &TestApp,
-    s: &Session,
-    method: &str,
-    uri: &str,
-    body: serde_json::Value,
-) -> crate::support::Res {
-    t.send(
-        Request::builder()
-            .method(method)
-            .uri(uri)
-            .header(header::COOKIE, &s.cookie)
-            .header(header::CONTENT_TYPE, "application/json")
-            .header("x-csrf-token", &s.csrf)
-            .body(Body::from(body.to_string()))
-            .expect("request"),
-    )
-    .await
-}
 
 #[tokio::test]
 async fn the_document_describes_every_api_route_and_is_public() {

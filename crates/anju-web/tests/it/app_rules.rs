@@ -4,32 +4,12 @@
 //! database with the field named (never a 500), text has limits, and the clock can be fixed.
 
 use crate::access_matrix::{STREET_A, new_contract, world};
-use crate::support::{Session, TestApp, UserScope, both_engines, user_session};
+use crate::support::{TestApp, UserScope, both_engines, send_json, user_session};
 use anju_core::access::Role;
 use anju_store::CompoundFilter;
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use serde_json::{Value, json};
 
-async fn send(
-    t: &TestApp,
-    s: &Session,
-    method: &str,
-    uri: &str,
-    body: Value,
-) -> crate::support::Res {
-    t.send(
-        Request::builder()
-            .method(method)
-            .uri(uri)
-            .header(header::COOKIE, &s.cookie)
-            .header(header::CONTENT_TYPE, "application/json")
-            .header("x-csrf-token", &s.csrf)
-            .body(Body::from(body.to_string()))
-            .expect("request"),
-    )
-    .await
-}
+use axum::http::StatusCode;
+use serde_json::json;
 
 fn tomorrow() -> String {
     let d = anju_app::today_in_china()
@@ -84,7 +64,7 @@ async fn events_dated_after_today_are_refused_on_every_route(t: &TestApp) {
     let c = unmanaged(t).await;
     let uri = format!("/api/v1/compounds/{}/lifecycle", c.id);
     let v = t.get_as(&jd, &uri).await.json()["version"].clone();
-    let r = send(
+    let r = send_json(
         t,
         &jd,
         "POST",
@@ -95,7 +75,7 @@ async fn events_dated_after_today_are_refused_on_every_route(t: &TestApp) {
     refused(&r, "on", future);
     // Nothing was recorded: the same step today goes through.
     let today = anju_app::today_in_china().to_string();
-    let r = send(
+    let r = send_json(
         t,
         &jd,
         "POST",
@@ -110,7 +90,7 @@ async fn events_dated_after_today_are_refused_on_every_route(t: &TestApp) {
     for key in ["signed_on", "entry_on", "notice_on"] {
         let mut body = k.clone();
         body[key] = json!(next);
-        let r = send(t, &jd, "POST", "/api/v1/contracts", body).await;
+        let r = send_json(t, &jd, "POST", "/api/v1/contracts", body).await;
         refused(&r, key, future);
     }
     // Filing and termination of the inside contract.
@@ -121,7 +101,7 @@ async fn events_dated_after_today_are_refused_on_every_route(t: &TestApp) {
         .await
         .expect("k");
     let file = format!("/api/v1/contracts/{}/file", contract.id);
-    let r = send(
+    let r = send_json(
         t,
         &jd,
         "POST",
@@ -131,7 +111,7 @@ async fn events_dated_after_today_are_refused_on_every_route(t: &TestApp) {
     .await;
     refused(&r, "on", "备案日期");
     let end = format!("/api/v1/contracts/{}/terminate", contract.id);
-    let r = send(
+    let r = send_json(
         t,
         &jd,
         "POST",
@@ -142,9 +122,9 @@ async fn events_dated_after_today_are_refused_on_every_route(t: &TestApp) {
     refused(&r, "on", "终止日期");
 
     // A patrol, a complaint received, an assessment scored.
-    let r = send(t, &jd, "POST", "/api/v1/patrols", json!({"compound_id": w.inside.compound.id, "kind": "weekly_patrol", "date": next, "inspector": "王", "note": null, "findings": []})).await;
+    let r = send_json(t, &jd, "POST", "/api/v1/patrols", json!({"compound_id": w.inside.compound.id, "kind": "weekly_patrol", "date": next, "inspector": "王", "note": null, "findings": []})).await;
     refused(&r, "date", "巡查日期");
-    let r = send(t, &jd, "POST", "/api/v1/complaints", json!({"compound_id": w.inside.compound.id, "source": "hotline_12345", "category": "噪音", "text": "夜间施工", "received_on": next})).await;
+    let r = send_json(t, &jd, "POST", "/api/v1/complaints", json!({"compound_id": w.inside.compound.id, "source": "hotline_12345", "category": "噪音", "text": "夜间施工", "received_on": next})).await;
     refused(&r, "received_on", "受理日期");
     let a = t
         .state
@@ -152,7 +132,7 @@ async fn events_dated_after_today_are_refused_on_every_route(t: &TestApp) {
         .get_assessment(w.inside.assessment)
         .await
         .expect("a");
-    let r = send(
+    let r = send_json(
         t,
         &jd,
         "POST",
@@ -171,7 +151,7 @@ async fn events_dated_after_today_are_refused_on_every_route(t: &TestApp) {
     )
     .await;
     let o = t.state.store.get_order(w.inside.order).await.expect("o");
-    let r = send(
+    let r = send_json(
         t,
         &company,
         "POST",
@@ -186,7 +166,7 @@ async fn events_dated_after_today_are_refused_on_every_route(t: &TestApp) {
         .get_complaint(w.inside.complaint)
         .await
         .expect("c");
-    let r = send(
+    let r = send_json(
         t,
         &company,
         "POST",
@@ -202,7 +182,7 @@ async fn events_dated_after_today_are_refused_on_every_route(t: &TestApp) {
         .await
         .json();
     let put = format!("/api/v1/compounds/{}", c.id);
-    let r = send(
+    let r = send_json(
         t,
         &jd,
         "PUT",
@@ -213,7 +193,7 @@ async fn events_dated_after_today_are_refused_on_every_route(t: &TestApp) {
     refused(&r, "effective_on", "生效日期");
     let mut later = cur["compound"].clone();
     later["built_year"] = json!(2099);
-    let r = send(
+    let r = send_json(
         t,
         &jd,
         "PUT",
@@ -249,10 +229,10 @@ async fn a_versioned_write_without_its_version_is_refused_naming_it(t: &TestApp)
         ),
     ];
     for (uri, body) in cases {
-        let r = send(t, &jd, "POST", &uri, body).await;
+        let r = send_json(t, &jd, "POST", &uri, body).await;
         refused(&r, "version", "缺少此项");
     }
-    let r = send(
+    let r = send_json(
         t,
         &jd,
         "PUT",
@@ -262,7 +242,7 @@ async fn a_versioned_write_without_its_version_is_refused_naming_it(t: &TestApp)
     .await;
     refused(&r, "version", "缺少此项");
     // Not a number: named too, in words.
-    let r = send(
+    let r = send_json(
         t,
         &jd,
         "POST",
@@ -291,7 +271,7 @@ async fn values_a_check_constraint_holds_are_refused_before_the_database(t: &Tes
             Some((a, b)) => body[a][b] = value,
             None => body[path] = value,
         }
-        let r = send(t, &jd, "POST", "/api/v1/contracts", body).await;
+        let r = send_json(t, &jd, "POST", "/api/v1/contracts", body).await;
         refused(&r, field, words);
     }
     // compounds: area >= 0, households >= 0 (a count cannot be negative).
@@ -308,7 +288,7 @@ async fn values_a_check_constraint_holds_are_refused_before_the_database(t: &Tes
     ] {
         let mut comp = cur["compound"].clone();
         comp[key] = value;
-        let r = send(
+        let r = send_json(
             t,
             &jd,
             "PUT",
@@ -321,12 +301,12 @@ async fn values_a_check_constraint_holds_are_refused_before_the_database(t: &Tes
     }
     // Text limits a user understands, and no control characters.
     let long = "字".repeat(2_001);
-    let r = send(t, &jd, "POST", "/api/v1/complaints", json!({"compound_id": w.inside.compound.id, "source": "resident", "category": "噪音", "text": long, "received_on": "2026-01-05"})).await;
+    let r = send_json(t, &jd, "POST", "/api/v1/complaints", json!({"compound_id": w.inside.compound.id, "source": "resident", "category": "噪音", "text": long, "received_on": "2026-01-05"})).await;
     refused(&r, "text", "最多 2000 个字");
-    let r = send(t, &jd, "POST", "/api/v1/patrols", json!({"compound_id": w.inside.compound.id, "kind": "weekly_patrol", "date": "2026-01-05", "inspector": "王\u{0}五", "findings": []})).await;
+    let r = send_json(t, &jd, "POST", "/api/v1/patrols", json!({"compound_id": w.inside.compound.id, "kind": "weekly_patrol", "date": "2026-01-05", "inspector": "王\u{0}五", "findings": []})).await;
     refused(&r, "inspector", "控制字符");
     // An unknown value of an enum lists the choices, in words.
-    let r = send(t, &jd, "POST", "/api/v1/patrols", json!({"compound_id": w.inside.compound.id, "kind": "daily", "date": "2026-01-05", "inspector": "王", "findings": []})).await;
+    let r = send_json(t, &jd, "POST", "/api/v1/patrols", json!({"compound_id": w.inside.compound.id, "kind": "daily", "date": "2026-01-05", "inspector": "王", "findings": []})).await;
     refused(&r, "kind", "kind");
 }
 
@@ -341,7 +321,7 @@ async fn a_fixed_clock_decides_what_today_is() {
     let c = unmanaged(&t).await;
     let uri = format!("/api/v1/compounds/{}/lifecycle", c.id);
     let v = t.get_as(&jd, &uri).await.json()["version"].clone();
-    let r = send(
+    let r = send_json(
         &t,
         &jd,
         "POST",
@@ -350,7 +330,7 @@ async fn a_fixed_clock_decides_what_today_is() {
     )
     .await;
     refused(&r, "on", "2022-07-01 晚于今天（2022-06-30）");
-    let r = send(
+    let r = send_json(
         &t,
         &jd,
         "POST",

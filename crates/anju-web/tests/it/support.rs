@@ -195,16 +195,29 @@ impl TestApp {
 
     /// POST JSON as a logged-in user, with the session's `X-CSRF-Token`.
     pub async fn post_json(&self, s: &Session, uri: &str, body: serde_json::Value) -> Res {
-        self.send(
-            Request::post(uri)
-                .header(header::COOKIE, &s.cookie)
-                .header(header::CONTENT_TYPE, "application/json")
-                .header("x-csrf-token", &s.csrf)
-                .body(Body::from(body.to_string()))
-                .expect("request"),
-        )
-        .await
+        send_json(self, s, "POST", uri, body).await
     }
+}
+
+/// A JSON request of any method as a logged-in client (with the `X-CSRF-Token` header).
+pub async fn send_json(
+    t: &TestApp,
+    s: &Session,
+    method: &str,
+    uri: &str,
+    body: serde_json::Value,
+) -> Res {
+    t.send(
+        Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::COOKIE, &s.cookie)
+            .header(header::CONTENT_TYPE, "application/json")
+            .header("x-csrf-token", &s.csrf)
+            .body(Body::from(body.to_string()))
+            .expect("request"),
+    )
+    .await
 }
 
 /// Where an account's work is bounded.
