@@ -49,6 +49,10 @@ pub enum EventDate {
     Payment,
     /// 基础设施补助发放
     Grant,
+    /// 任务完成
+    TaskDone,
+    /// 考核复核、申诉、申诉处理、定案
+    AssessmentStep,
 }
 
 impl EventDate {
@@ -71,6 +75,8 @@ impl EventDate {
             EventDate::AccountEntry => ("收支日期", "on"),
             EventDate::Payment => ("办理日期", "on"),
             EventDate::Grant => ("发放日期", "on"),
+            EventDate::TaskDone => ("完成日期", "on"),
+            EventDate::AssessmentStep => ("办理日期", "on"),
         }
     }
 

@@ -19,6 +19,8 @@ pub mod money;
 pub mod oversight;
 pub mod path;
 pub mod principal;
+pub mod surveys;
+pub mod tasks;
 
 pub use clock::{Clock, today_in_china};
 pub use dates::EventDate;

@@ -7,11 +7,65 @@ use crate::dates::EventDate;
 use crate::error::{AppError, Result};
 use crate::principal::{Principal, Scope, outside};
 use anju_core::access::{Action, Role};
+use anju_core::assessment::{AssessorKind, Outcome, Period};
+use anju_policy::rubric::{Event, Rubric, Survey as SurveyScore};
 use anju_store::{
-    Assessment, Complaint, ComplaintRules, NewComplaint, NewPatrol, Patrol, RectificationOrder,
-    StoredCompound,
+    Assessment, AssessmentFilter, Complaint, ComplaintFilter, ComplaintRules, NewAssessment,
+    NewComplaint, NewPatrol, OrderFilter, Patrol, RectificationOrder, StoredCompound, Survey,
+    SurveyFilter,
 };
 use jiff::civil::Date;
+
+/// A scored assessment as entered (考核评分).
+#[derive(Debug, Clone)]
+pub struct AssessmentInput {
+    pub compound_id: i64,
+    pub period: Period,
+    pub rubric: Rubric,
+    /// Who assesses: `None` follows from the principal's account (an evaluator under its
+    /// organisation, a street or community office under its region, anyone else as the housing
+    /// authority). Only an administrator (the command line) may name another.
+    pub assessor: Option<(AssessorKind, String)>,
+    pub events: Vec<Event>,
+    pub survey: Option<SurveyScore>,
+    /// 申诉期 in days (the store's default when `None`).
+    pub objection_days: Option<u32>,
+    pub evidence: Vec<String>,
+    /// Submit it at once, scored today.
+    pub submit: bool,
+}
+
+/// A step of an assessment after its submission.
+#[derive(Debug, Clone)]
+pub enum AssessmentStep {
+    /// 复核 by the district: confirmed, or adjusted with a reason and, optionally, the corrected
+    /// events (re-scored with the assessment's own rubric).
+    Review {
+        outcome: Outcome,
+        reason: Option<String>,
+        events: Option<Vec<Event>>,
+    },
+    /// 申诉 by the compound's company, within the objection window.
+    Object { text: String },
+    /// 申诉处理决定: upheld or adjusted; the assessment is then final.
+    Decide {
+        outcome: Outcome,
+        reason: Option<String>,
+        events: Option<Vec<Event>>,
+    },
+    /// 定案 without an objection (after the window, or at once when the company waived it).
+    Finalize { waived: bool },
+}
+
+impl AssessmentStep {
+    /// The permission the step needs.
+    pub fn action(&self) -> Action {
+        match self {
+            AssessmentStep::Object { .. } => Action::AnswerOrders,
+            _ => Action::ReviewAssessments,
+        }
+    }
+}
 
 /// An answer to an order or a complaint.
 #[derive(Debug, Clone)]
@@ -66,6 +120,70 @@ impl App {
         } else {
             Err(outside("投诉", "complaint", id))
         }
+    }
+
+    /// The rectification orders the principal may see: a company its own, everyone else those
+    /// of the compounds in their scope (a condition of the query).
+    pub async fn orders(
+        &self,
+        who: &Principal,
+        mut f: OrderFilter,
+    ) -> Result<Vec<RectificationOrder>> {
+        who.require(Action::ViewLedger)?;
+        f.scope = who.scope();
+        Ok(self.store().list_orders(&f).await?)
+    }
+
+    /// The complaints the principal may see: a company those against it, everyone else those
+    /// of the compounds in their scope.
+    pub async fn complaints(
+        &self,
+        who: &Principal,
+        mut f: ComplaintFilter,
+    ) -> Result<Vec<Complaint>> {
+        who.require(Action::ViewLedger)?;
+        f.scope = who.scope();
+        Ok(self.store().list_complaints(&f).await?)
+    }
+
+    /// The assessments the principal may see: a company those of its service, a third-party
+    /// evaluator those of the compounds it was commissioned for, everyone else those of the
+    /// compounds in their scope.
+    pub async fn assessments(
+        &self,
+        who: &Principal,
+        mut f: AssessmentFilter,
+    ) -> Result<Vec<Assessment>> {
+        who.require(Action::ViewLedger)?;
+        f.scope = who.scope();
+        if who.role == Role::Evaluator {
+            f.as_evaluator = Some(Self::evaluator_name(who));
+        }
+        Ok(self.store().list_assessments(&f).await?)
+    }
+
+    /// One assessment, refused unless the principal may see it (as [`App::assessments`]).
+    pub async fn assessment(&self, who: &Principal, id: i64) -> Result<Assessment> {
+        who.require(Action::ViewLedger)?;
+        let a = self.store().get_assessment(id).await?;
+        if !self
+            .record_in_scope(who, a.compound_id, a.company_id)
+            .await?
+        {
+            return Err(outside("考核", "assessment", id));
+        }
+        if who.role == Role::Evaluator {
+            self.assessable(who, a.compound_id).await?;
+        }
+        Ok(a)
+    }
+
+    /// The satisfaction surveys the principal may see: those of the compounds in their scope
+    /// (a company: the compounds it serves).
+    pub async fn surveys(&self, who: &Principal, mut f: SurveyFilter) -> Result<Vec<Survey>> {
+        who.require(Action::ViewLedger)?;
+        f.scope = who.scope();
+        Ok(self.store().list_surveys(&f).await?)
     }
 
     /// The name a third-party evaluator's account acts under (its organisation, else its login).
@@ -246,5 +364,207 @@ impl App {
             .store()
             .submit_assessment(&who.actor(), id, version, on)
             .await?)
+    }
+
+    /// Who assesses, from the account: an evaluator under its organisation, a street or
+    /// community office under its region, anyone else as the housing authority (住建部门).
+    pub fn assessor_of(who: &Principal) -> (AssessorKind, String) {
+        match who.role {
+            Role::Evaluator => (AssessorKind::ThirdParty, Self::evaluator_name(who)),
+            Role::Street | Role::Community => (
+                AssessorKind::Street,
+                who.region_name.clone().unwrap_or_else(|| who.name.clone()),
+            ),
+            _ => (
+                AssessorKind::HousingAuthority,
+                who.region_name
+                    .as_deref()
+                    .map_or_else(|| "住建部门".to_string(), |r| format!("{r}住建部门")),
+            ),
+        }
+    }
+
+    /// Scores a compound for a period (a draft, or submitted at once).
+    pub async fn create_assessment(
+        &self,
+        who: &Principal,
+        a: AssessmentInput,
+    ) -> Result<Assessment> {
+        who.require(Action::Assess)?;
+        self.assessable(who, a.compound_id).await?;
+        let (assessor_kind, assessor) = match a.assessor {
+            Some((kind, name)) if who.role == Role::Admin => (
+                kind,
+                check::text(Field::new("assessor", "考核单位"), &name, NAME_MAX, false)?,
+            ),
+            Some(_) => {
+                return Err(AppError::field(
+                    "assessor",
+                    "考核单位",
+                    "由登录账号决定，不能另填",
+                    "follows from the account and cannot be given",
+                ));
+            }
+            None => Self::assessor_of(who),
+        };
+        if let Some(d) = a.objection_days {
+            check::within(
+                Field::new("objection_days", "申诉期（天）"),
+                i64::from(d),
+                0,
+                365,
+            )?;
+        }
+        let created = self
+            .store()
+            .create_assessment(
+                &who.actor(),
+                NewAssessment {
+                    compound_id: a.compound_id,
+                    period: a.period,
+                    rubric: a.rubric,
+                    assessor_kind,
+                    assessor,
+                    events: a.events,
+                    survey: a.survey,
+                    objection_days: a.objection_days,
+                    evidence: a.evidence,
+                },
+            )
+            .await?;
+        if !a.submit {
+            return Ok(created);
+        }
+        Ok(self
+            .store()
+            .submit_assessment(&who.actor(), created.id, created.version, self.today())
+            .await?)
+    }
+
+    /// The company that may object to the assessment: the compound's company as it was when
+    /// the assessment was made (an administrator not answering for a company objects for it);
+    /// anyone else is refused.
+    pub fn objector(who: &Principal, a: &Assessment) -> Result<i64> {
+        match (who.company_id, who.role, a.company_id) {
+            (Some(mine), _, Some(theirs)) if mine == theirs => Ok(mine),
+            (None, Role::Admin, Some(theirs)) => Ok(theirs),
+            _ => Err(AppError::forbidden(
+                format!("只有小区“{}”的物业服务企业可以对本考核申诉", a.compound),
+                format!("only the company of '{}' may object", a.compound),
+            )),
+        }
+    }
+
+    /// A step of the assessment's workflow after submission (复核、申诉、申诉处理、定案), dated
+    /// `on` (not after today). Only the compound's company (as it was when the assessment was
+    /// made) may object; an administrator objects for it.
+    pub async fn assessment_step(
+        &self,
+        who: &Principal,
+        id: i64,
+        version: i64,
+        step: AssessmentStep,
+        on: Date,
+    ) -> Result<Assessment> {
+        who.require(step.action())?;
+        let a = self.assessment(who, id).await?;
+        let on = EventDate::AssessmentStep.check(on, self.today())?;
+        let reason_field = Field::new("reason", "理由");
+        let rubric = || {
+            Rubric::builtin_or_path(&a.rubric_id).map_err(|e| {
+                AppError::field(
+                    "events",
+                    "扣分事项",
+                    format!(
+                        "评分细则“{}”无法载入：{}",
+                        a.rubric_id,
+                        e.message(anju_core::Lang::Zh)
+                    ),
+                    format!(
+                        "rubric '{}' cannot be loaded: {}",
+                        a.rubric_id,
+                        e.message(anju_core::Lang::En)
+                    ),
+                )
+            })
+        };
+        let actor = who.actor();
+        let store = self.store();
+        Ok(match step {
+            AssessmentStep::Review {
+                outcome,
+                reason,
+                events,
+            } => {
+                let reason = check::opt_text(reason_field, reason.as_deref(), NOTE_MAX, true)?;
+                let r = events.as_ref().map(|_| rubric()).transpose()?;
+                let adjusted = r.as_ref().zip(events);
+                store
+                    .review_assessment(
+                        &actor,
+                        id,
+                        version,
+                        outcome,
+                        reason.as_deref(),
+                        adjusted,
+                        on,
+                    )
+                    .await?
+            }
+            AssessmentStep::Decide {
+                outcome,
+                reason,
+                events,
+            } => {
+                let reason = check::opt_text(reason_field, reason.as_deref(), NOTE_MAX, true)?;
+                let r = events.as_ref().map(|_| rubric()).transpose()?;
+                let adjusted = r.as_ref().zip(events);
+                store
+                    .decide_objection(
+                        &actor,
+                        id,
+                        version,
+                        outcome,
+                        reason.as_deref(),
+                        adjusted,
+                        on,
+                    )
+                    .await?
+            }
+            AssessmentStep::Finalize { waived } => {
+                store
+                    .finalize_assessment(&actor, id, version, waived, on)
+                    .await?
+            }
+            AssessmentStep::Object { text } => {
+                let company = Self::objector(who, &a)?;
+                let text = check::text(Field::new("text", "申诉理由"), &text, NOTE_MAX, true)?;
+                store
+                    .object_assessment(&actor, id, version, company, &text, on)
+                    .await?
+            }
+        })
+    }
+
+    /// Commissions a third-party evaluator (测评机构) to assess a compound; commissioning it
+    /// again changes nothing. The evaluator's accounts then score that compound only.
+    pub async fn commission_evaluator(
+        &self,
+        who: &Principal,
+        evaluator: &str,
+        compound_id: i64,
+    ) -> Result<StoredCompound> {
+        who.require(Action::ReviewAssessments)?;
+        let c = self.compound_in_scope(who, compound_id).await?;
+        let evaluator = check::text(
+            Field::new("evaluator", "测评机构"),
+            evaluator,
+            NAME_MAX,
+            false,
+        )?;
+        self.store()
+            .assign_evaluator(&who.actor(), &evaluator, compound_id)
+            .await?;
+        Ok(c)
     }
 }

@@ -20,6 +20,8 @@ pub struct Principal {
     pub company_id: Option<i64>,
     /// The company or evaluator the account belongs to, by name (an evaluator acts under it).
     pub organisation: Option<String>,
+    /// The name of `region_id` (a street office assesses under it).
+    pub region_name: Option<String>,
     /// The language refusals are read in.
     pub lang: Lang,
     /// The role the audit log records when it is not `role`'s code: the command line acts
@@ -27,18 +29,8 @@ pub struct Principal {
     pub recorded_role: Option<String>,
 }
 
-/// What the principal's account bounds it to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
-    /// Every compound (admin, a city-level or unbounded official or auditor).
-    All,
-    /// Compounds under this region (street, community, district).
-    Region(i64),
-    /// One company's compounds.
-    Company(i64),
-    /// Nothing (an account missing the region or company its role needs).
-    Nothing,
-}
+/// What the principal's account bounds it to: the store takes it as a condition of a query.
+pub use anju_store::Scope;
 
 impl Principal {
     /// The command line: an administrator named after the operating-system user.
@@ -50,6 +42,7 @@ impl Principal {
             region_level: None,
             company_id: None,
             organisation: None,
+            region_name: None,
             lang,
             recorded_role: None,
         }

@@ -910,15 +910,15 @@ pub fn run_tasks(c: TasksCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> 
                 deadline,
             } => {
                 let c = find_compound(&store, &compound, street.as_deref(), lang).await?;
-                let t = store
+                let t = crate::util::app(&store)
                     .add_task(
-                        &cli_actor(),
-                        NewTask {
+                        &crate::util::cli_principal(lang),
+                        anju_app::tasks::TaskInput {
                             compound_id: c.id,
                             title,
                             detail,
                             responsible,
-                            deadline,
+                            deadline: Some(deadline),
                         },
                     )
                     .await?;
@@ -943,12 +943,15 @@ pub fn run_tasks(c: TasksCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> 
                 format,
             } => {
                 let as_of = as_of.unwrap_or_else(today);
-                let tasks = store
-                    .list_tasks(&TaskFilter {
-                        street,
-                        overdue_as_of: overdue.then_some(as_of),
-                        ..TaskFilter::default()
-                    })
+                let tasks = crate::util::app(&store)
+                    .tasks(
+                        &crate::util::cli_principal(lang),
+                        TaskFilter {
+                            street,
+                            overdue_as_of: overdue.then_some(as_of),
+                            ..TaskFilter::default()
+                        },
+                    )
                     .await?;
                 if format == Format::Json {
                     let v: Vec<_> = tasks
@@ -1012,13 +1015,13 @@ pub fn run_tasks(c: TasksCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> 
             }
             TasksCmd::Done { id, date } => {
                 let t = store.get_task(id).await?;
-                let t = store
+                let t = crate::util::app(&store)
                     .set_task_status(
-                        &cli_actor(),
+                        &crate::util::cli_principal(lang),
                         id,
                         t.version,
                         TaskStatus::Done,
-                        Some(date.unwrap_or_else(today)),
+                        date,
                     )
                     .await?;
                 println!(
@@ -1039,8 +1042,14 @@ pub fn run_tasks(c: TasksCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> 
             }
             TasksCmd::Cancel { id } => {
                 let t = store.get_task(id).await?;
-                let t = store
-                    .set_task_status(&cli_actor(), id, t.version, TaskStatus::Cancelled, None)
+                let t = crate::util::app(&store)
+                    .set_task_status(
+                        &crate::util::cli_principal(lang),
+                        id,
+                        t.version,
+                        TaskStatus::Cancelled,
+                        None,
+                    )
                     .await?;
                 println!(
                     "{}",

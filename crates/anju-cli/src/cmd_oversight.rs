@@ -4,15 +4,17 @@
 //! evaluator is the `--assessor` of kind `third_party` and must be assigned the compound.
 
 use crate::cmd_survey::Format;
+use crate::util::principal;
 use crate::util::{cli_user, find_compound, runtime, today};
+use anju_app::oversight::AssessmentStep;
 use anju_core::Lang;
 use anju_core::assessment::{AssessorKind, Outcome, Period};
 use anju_core::oversight::{ComplaintSource, FindingCategory, PatrolKind};
 use anju_policy::rubric::{EventsFile, Rubric, SatisfactionRate, Survey};
 use anju_store::{
     Actor, Assessment, AssessmentFilter, ComplaintFilter, ComplaintOverdue, ComplaintRules,
-    ComplaintStage, DEFAULT_EVIDENCE_DIR, ERQI_ORDER_MAPPING, EvidenceDir, NewAssessment,
-    NewComplaint, NewFinding, NewPatrol, OrderFilter, Store,
+    ComplaintStage, DEFAULT_EVIDENCE_DIR, ERQI_ORDER_MAPPING, EvidenceDir, NewComplaint,
+    NewFinding, NewPatrol, OrderFilter, Store,
 };
 use anyhow::{Context, bail};
 use clap::Subcommand;
@@ -22,6 +24,31 @@ use std::process::ExitCode;
 
 fn actor(by: &Option<String>, role: &str) -> Actor {
     Actor::new(by.clone().unwrap_or_else(cli_user), role)
+}
+
+/// One step of an assessment's workflow through the application layer, at the stored version,
+/// printed.
+async fn assessment_step(
+    s: &Store,
+    id: i64,
+    step: AssessmentStep,
+    date: Option<jiff::civil::Date>,
+    who: anju_app::Principal,
+) -> anyhow::Result<()> {
+    let lang = who.lang;
+    let a = s.get_assessment(id).await?;
+    let app = crate::util::app(s);
+    let a = app
+        .assessment_step(
+            &who,
+            id,
+            a.version,
+            step,
+            date.unwrap_or_else(|| app.today()),
+        )
+        .await?;
+    print_assessment(&a, lang);
+    Ok(())
 }
 
 /// The command line answering for company `co` (`--as-company`), recorded as `actor`.
@@ -307,19 +334,19 @@ pub fn run_assess(c: AssessCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                 };
                 let who = actor(&by, role);
                 let evidence = store_files(&s, &who, &evidence_dir, &evidence).await?;
-                let a = s
+                let a = crate::util::app(&s)
                     .create_assessment(
-                        &who,
-                        NewAssessment {
+                        &crate::util::principal(by.as_deref(), role, lang),
+                        anju_app::oversight::AssessmentInput {
                             compound_id: cpd.id,
                             period,
                             rubric,
-                            assessor_kind: kind,
-                            assessor,
+                            assessor: Some((kind, assessor)),
                             events: evs,
                             survey,
                             objection_days,
                             evidence,
+                            submit: false,
                         },
                     )
                     .await?;
@@ -344,31 +371,24 @@ pub fn run_assess(c: AssessCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                 date,
                 by,
             } => {
-                let a = s.get_assessment(id).await?;
-                let rubric = Rubric::builtin_or_path(&a.rubric_id).ok();
-                let file = events_of(&events)?;
                 let outcome = if adjust.is_some() {
                     Outcome::Adjusted
                 } else {
                     Outcome::Upheld
                 };
-                let adjusted = match (&rubric, file) {
-                    (Some(r), Some(f)) => Some((r, f.events)),
-                    (None, Some(_)) => bail!("评分细则“{}”无法载入", a.rubric_id),
-                    _ => None,
+                let step = AssessmentStep::Review {
+                    outcome,
+                    reason: adjust,
+                    events: events_of(&events)?.map(|f| f.events),
                 };
-                let a = s
-                    .review_assessment(
-                        &actor(&by, "district"),
-                        id,
-                        a.version,
-                        outcome,
-                        adjust.as_deref(),
-                        adjusted,
-                        date.unwrap_or_else(today),
-                    )
-                    .await?;
-                print_assessment(&a, lang);
+                assessment_step(
+                    &s,
+                    id,
+                    step,
+                    date,
+                    principal(by.as_deref(), "district", lang),
+                )
+                .await?;
             }
             AssessCmd::Object {
                 id,
@@ -378,18 +398,8 @@ pub fn run_assess(c: AssessCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                 by,
             } => {
                 let co = company_id(&s, &as_company, lang).await?;
-                let a = s.get_assessment(id).await?;
-                let a = s
-                    .object_assessment(
-                        &actor(&by, "company"),
-                        id,
-                        a.version,
-                        co,
-                        &text,
-                        date.unwrap_or_else(today),
-                    )
-                    .await?;
-                print_assessment(&a, lang);
+                let who = answering_for(&actor(&by, "company"), co, lang);
+                assessment_step(&s, id, AssessmentStep::Object { text }, date, who).await?;
             }
             AssessCmd::Decide {
                 id,
@@ -401,26 +411,19 @@ pub fn run_assess(c: AssessCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
             } => {
                 let outcome = Outcome::from_code(&outcome)
                     .with_context(|| format!("outcome '{outcome}' (upheld | adjusted)"))?;
-                let a = s.get_assessment(id).await?;
-                let rubric = Rubric::builtin_or_path(&a.rubric_id).ok();
-                let file = events_of(&events)?;
-                let adjusted = match (&rubric, file) {
-                    (Some(r), Some(f)) => Some((r, f.events)),
-                    (None, Some(_)) => bail!("评分细则“{}”无法载入", a.rubric_id),
-                    _ => None,
+                let step = AssessmentStep::Decide {
+                    outcome,
+                    reason,
+                    events: events_of(&events)?.map(|f| f.events),
                 };
-                let a = s
-                    .decide_objection(
-                        &actor(&by, "district"),
-                        id,
-                        a.version,
-                        outcome,
-                        reason.as_deref(),
-                        adjusted,
-                        date.unwrap_or_else(today),
-                    )
-                    .await?;
-                print_assessment(&a, lang);
+                assessment_step(
+                    &s,
+                    id,
+                    step,
+                    date,
+                    principal(by.as_deref(), "district", lang),
+                )
+                .await?;
             }
             AssessCmd::Finalize {
                 id,
@@ -428,17 +431,15 @@ pub fn run_assess(c: AssessCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                 date,
                 by,
             } => {
-                let a = s.get_assessment(id).await?;
-                let a = s
-                    .finalize_assessment(
-                        &actor(&by, "district"),
-                        id,
-                        a.version,
-                        waived,
-                        date.unwrap_or_else(today),
-                    )
-                    .await?;
-                print_assessment(&a, lang);
+                let step = AssessmentStep::Finalize { waived };
+                assessment_step(
+                    &s,
+                    id,
+                    step,
+                    date,
+                    principal(by.as_deref(), "district", lang),
+                )
+                .await?;
             }
             AssessCmd::Show { id, json } => {
                 let a = s.get_assessment(id).await?;
@@ -479,7 +480,12 @@ pub fn run_assess(c: AssessCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                 by,
             } => {
                 let cpd = find_compound(&s, &compound, street.as_deref(), lang).await?;
-                s.assign_evaluator(&actor(&by, "district"), &evaluator, cpd.id)
+                crate::util::app(&s)
+                    .commission_evaluator(
+                        &principal(by.as_deref(), "district", lang),
+                        &evaluator,
+                        cpd.id,
+                    )
                     .await?;
                 println!(
                     "{} {evaluator} → {}",

@@ -3,7 +3,7 @@
 
 use crate::util::{cli_actor, cli_principal, find_compound, render_table, runtime};
 use anju_core::Lang;
-use anju_store::{NewSurvey, Store, SurveyAnswer, SurveyResult, SurveyRule};
+use anju_store::{Store, SurveyAnswer, SurveyResult, SurveyRule};
 use anyhow::Context;
 use clap::{Subcommand, ValueEnum};
 use std::process::ExitCode;
@@ -253,10 +253,10 @@ pub fn run_survey(c: SurveyCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                     RuleArg::Erqi => SurveyRule::Erqi,
                     RuleArg::Daqintala => SurveyRule::Daqintala,
                 };
-                let (s, issued) = store
-                    .create_survey(
-                        &cli_actor(),
-                        &NewSurvey {
+                let (s, issued) = crate::util::app(&store)
+                    .open_survey(
+                        &crate::util::cli_principal(lang),
+                        anju_app::surveys::SurveyInput {
                             compound_id: cp.id,
                             period,
                             starts_on: from,
@@ -292,7 +292,9 @@ pub fn run_survey(c: SurveyCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                 }
             }
             SurveyCmd::Issue { id, count } => {
-                let issued = store.issue_survey_tokens(&cli_actor(), id, count).await?;
+                let issued = crate::util::app(&store)
+                    .issue_survey_links(&crate::util::cli_principal(lang), id, count)
+                    .await?;
                 for t in &issued {
                     println!("{}", t.link());
                 }
@@ -307,12 +309,11 @@ pub fn run_survey(c: SurveyCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                 comment,
             } => {
                 let cp = find_compound(&store, &compound, street.as_deref(), lang).await?;
-                let token = token.trim().trim_start_matches("/s/").to_string();
-                store
+                crate::util::app(&store)
                     .answer_survey(
                         &token,
                         cp.id,
-                        &SurveyAnswer {
+                        SurveyAnswer {
                             satisfied: satisfied && !dissatisfied,
                             score,
                             comment,
@@ -322,7 +323,9 @@ pub fn run_survey(c: SurveyCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                 println!("{}", lang.pick("问卷已提交，谢谢！", "Thank you: answer recorded."));
             }
             SurveyCmd::Result { id, format } => {
-                let r = store.survey_result(id).await?;
+                let r = crate::util::app(&store)
+                    .survey_result(&crate::util::cli_principal(lang), id)
+                    .await?;
                 match format {
                     Format::Json => println!("{}", serde_json::to_string_pretty(&r)?),
                     Format::Table => print_result(&r, lang),
@@ -330,11 +333,15 @@ pub fn run_survey(c: SurveyCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
             }
             SurveyCmd::Close { id } => {
                 let s = store.get_survey(id).await?;
-                let r = store.close_survey(&cli_actor(), id, s.version).await?;
+                let r = crate::util::app(&store)
+                    .close_survey(&crate::util::cli_principal(lang), id, s.version)
+                    .await?;
                 print_result(&r, lang);
             }
             SurveyCmd::Links { id, format } => {
-                let tokens = store.survey_tokens(id).await?;
+                let tokens = crate::util::app(&store)
+                    .survey_links(&crate::util::cli_principal(lang), id)
+                    .await?;
                 if format == Format::Json {
                     let list: Vec<_> = tokens
                         .iter()
@@ -397,9 +404,18 @@ pub fn run_survey(c: SurveyCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                     Some(c) => Some(find_compound(&store, &c, street.as_deref(), lang).await?.id),
                     None => None,
                 };
+                let surveys = crate::util::app(&store)
+                    .surveys(
+                        &crate::util::cli_principal(lang),
+                        anju_store::SurveyFilter {
+                            compound_id: cid,
+                            ..anju_store::SurveyFilter::default()
+                        },
+                    )
+                    .await?;
                 if format == Format::Json {
                     let mut out = Vec::new();
-                    for s in store.list_surveys(cid).await? {
+                    for s in &surveys {
                         out.push(store.survey_result(s.id).await?);
                     }
                     println!("{}", serde_json::to_string_pretty(&out)?);
@@ -416,7 +432,7 @@ pub fn run_survey(c: SurveyCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                     lang.pick("满意率", "Rate").into(),
                     lang.pick("状态", "Status").into(),
                 ]];
-                for s in store.list_surveys(cid).await? {
+                for s in &surveys {
                     let r = store.survey_result(s.id).await?;
                     let rate = if r.valid {
                         r.rate_text.clone().unwrap_or_default()

@@ -105,6 +105,9 @@ pub struct AssessmentFilter {
     pub as_evaluator: Option<String>,
     /// Only the assessments of this company's compounds.
     pub as_company_id: Option<i64>,
+    /// Whose assessments: the reader's scope, a condition of the query (a company: those of
+    /// its service).
+    pub scope: crate::Scope,
 }
 
 const SELECT: &str = "SELECT a.id, a.compound_id, c.name, a.company_id, a.period_kind, \
@@ -574,6 +577,7 @@ impl Store {
             vals.push(Val::int(co));
             sql.push_str(&format!(" AND a.company_id = ${}", vals.len()));
         }
+        sql.push_str(&f.scope.condition(Some("a.company_id"), &mut vals));
         sql.push_str(" ORDER BY a.period_start, a.id");
         let rows = bind_all(dyn_query(sql), vals).fetch_all(&self.pool).await?;
         let mut out: Vec<Assessment> = rows.iter().map(from_row).collect::<Result<_>>()?;

@@ -121,6 +121,9 @@ pub struct ComplaintFilter {
     pub period: Option<Period>,
     /// Only those overdue (to sign for or to answer) on this day.
     pub overdue_on: Option<jiff::civil::Date>,
+    /// Whose complaints: the reader's scope, a condition of the query (a company: those
+    /// against it).
+    pub scope: crate::Scope,
 }
 
 /// 逾期 counts of complaints on a day.
@@ -352,6 +355,7 @@ impl Store {
             vals.push(Val::text(date_text(p.end)));
             sql.push_str(&format!(" AND p.received_on <= ${}", vals.len()));
         }
+        sql.push_str(&f.scope.condition(Some("p.company_id"), &mut vals));
         sql.push_str(" ORDER BY p.received_on, p.id");
         let rows = bind_all(dyn_query(sql), vals).fetch_all(&self.pool).await?;
         let mut list: Vec<Complaint> = rows.iter().map(from_row).collect::<Result<_>>()?;

@@ -603,15 +603,7 @@ impl CompoundFilter {
             w.push_str(&clause(vals.len()));
         };
         if let Some(r) = self.region_id {
-            // The compound's community, street, the street's district or the district's city
-            // (a street hung directly under a city: its parent).
-            push(vals, Val::int(r), &|n| {
-                format!(
-                    " AND (c.community_id = ${n} OR c.street_id IN (SELECT rs.id FROM regions rs \
-                     LEFT JOIN regions rd ON rd.id = rs.parent_id AND rd.level = 'district' \
-                     WHERE rs.id = ${n} OR rs.parent_id = ${n} OR rd.parent_id = ${n}))"
-                )
-            });
+            push(vals, Val::int(r), &crate::scope::region_condition);
         }
         if let Some(x) = &self.district {
             push(vals, Val::text(x.as_str()), &|n| {

@@ -32,6 +32,7 @@ mod ledger;
 mod lifecycle;
 mod patrols;
 mod regions;
+mod scope;
 mod selections;
 mod settle;
 mod signals;
@@ -76,6 +77,7 @@ pub use patrols::{
     RectificationOrder,
 };
 pub use regions::{Region, RegionIds};
+pub use scope::Scope;
 pub use selections::{Registration, Selection, SelectionCompound};
 pub use signals::SignalScope;
 pub use subsidies::{
@@ -83,7 +85,8 @@ pub use subsidies::{
     SubsidyAdjustment, SubsidyLine, SubsidyRun, SubsidyStep,
 };
 pub use surveys::{
-    IssuedToken, NewSurvey, Survey, SurveyAnswer, SurveyResult, SurveyRule, TokenSurvey,
+    IssuedToken, NewSurvey, Survey, SurveyAnswer, SurveyFilter, SurveyResult, SurveyRule,
+    TokenSurvey,
 };
 pub use tasks::{NewTask, Task, TaskFilter};
 pub use users::{NewSession, NewUser, SessionUser, User, ts_text};

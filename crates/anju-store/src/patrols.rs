@@ -131,6 +131,8 @@ pub struct OrderFilter {
     pub overdue_as_of: Option<jiff::civil::Date>,
     /// Orders whose deadline falls in this period.
     pub period: Option<Period>,
+    /// Whose orders: the reader's scope, a condition of the query (a company: its own).
+    pub scope: crate::Scope,
 }
 
 /// Overdue and late orders of a compound for a period.
@@ -446,6 +448,7 @@ impl Store {
             vals.push(Val::text(date_text(p.end)));
             sql.push_str(&format!(" AND o.deadline <= ${}", vals.len()));
         }
+        sql.push_str(&f.scope.condition(Some("o.company_id"), &mut vals));
         sql.push_str(" ORDER BY o.deadline, o.id");
         let rows = bind_all(dyn_query(sql), vals).fetch_all(&self.pool).await?;
         let mut out: Vec<_> = rows.iter().map(order_from_row).collect::<Result<_>>()?;

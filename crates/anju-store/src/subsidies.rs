@@ -1060,7 +1060,7 @@ impl Store {
             *facts.retained.get_mut(k).ok_or_else(corrupt)? += Fen(retained);
         }
         // Closed surveys of the compounds, newest first, with their figures when valid.
-        let surveys = self.list_surveys(None).await?;
+        let surveys = self.list_surveys(&crate::SurveyFilter::default()).await?;
         for sv in surveys.into_iter().filter(|sv| sv.closed) {
             if !plan_compounds.contains(&sv.compound_id) {
                 continue;

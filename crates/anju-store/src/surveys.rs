@@ -23,7 +23,7 @@
 
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::fetch_compound;
-use crate::sql::{Cols, date_text, dyn_query, now_ts, parse_date, today_cn};
+use crate::sql::{Cols, Val, bind_all, date_text, dyn_query, now_ts, parse_date, today_cn};
 use crate::{DismissalProposal, Result, Store, StoreError};
 use anju_core::contract::DismissalSurvey;
 use anju_policy::rubric::{Rubric, SatisfactionRate};
@@ -83,6 +83,15 @@ pub struct NewSurvey {
     pub households: Option<u32>,
     /// Tokens to issue now: the required sample when `None` (at most the households).
     pub tokens: Option<u32>,
+}
+
+/// Which surveys a list shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SurveyFilter {
+    pub compound_id: Option<i64>,
+    /// Whose surveys: the reader's scope, a condition of the query (a company: those of the
+    /// compounds it serves).
+    pub scope: crate::Scope,
 }
 
 /// A stored survey.
@@ -519,22 +528,16 @@ impl Store {
     }
 
     /// Surveys, newest first; of one compound when given.
-    pub async fn list_surveys(&self, compound_id: Option<i64>) -> Result<Vec<Survey>> {
-        let rows = match compound_id {
-            Some(cid) => {
-                dyn_query(format!(
-                    "{SURVEY_SELECT} WHERE s.compound_id = $1 ORDER BY s.id DESC"
-                ))
-                .bind(cid)
-                .fetch_all(&self.pool)
-                .await?
-            }
-            None => {
-                dyn_query(format!("{SURVEY_SELECT} ORDER BY s.id DESC"))
-                    .fetch_all(&self.pool)
-                    .await?
-            }
-        };
+    pub async fn list_surveys(&self, f: &SurveyFilter) -> Result<Vec<Survey>> {
+        let mut sql = format!("{SURVEY_SELECT} WHERE 1 = 1");
+        let mut vals = Vec::new();
+        if let Some(id) = f.compound_id {
+            vals.push(Val::int(id));
+            sql.push_str(&format!(" AND s.compound_id = ${}", vals.len()));
+        }
+        sql.push_str(&f.scope.condition(None, &mut vals));
+        sql.push_str(" ORDER BY s.id DESC");
+        let rows = bind_all(dyn_query(sql), vals).fetch_all(&self.pool).await?;
         rows.iter().map(survey_from_row).collect()
     }
 

@@ -58,6 +58,9 @@ pub struct TaskFilter {
     pub status: Option<TaskStatus>,
     /// Only tasks overdue on this date.
     pub overdue_as_of: Option<jiff::civil::Date>,
+    /// Whose tasks: the reader's scope, a condition of the query (never read from a request).
+    #[serde(skip)]
+    pub scope: crate::Scope,
 }
 
 const TASK_SELECT: &str = "SELECT t.id, t.compound_id, c.name, s.name, cm.name, t.title, \
@@ -230,6 +233,7 @@ impl Store {
                 vals.len()
             ));
         }
+        sql.push_str(&filter.scope.condition(None, &mut vals));
         sql.push_str(" ORDER BY t.deadline, t.id");
         let rows = bind_all(dyn_query(sql), vals).fetch_all(&self.pool).await?;
         rows.iter().map(task_from_row).collect()

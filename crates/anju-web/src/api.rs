@@ -17,9 +17,10 @@
 
 use crate::auth::Scope;
 use crate::{AppState, Viewer, WebError};
+use anju_app::oversight::AssessmentStep;
 use anju_core::Lang;
 use anju_core::access::Action;
-use anju_core::assessment::{AssessorKind, Period};
+use anju_core::assessment::Period;
 use anju_core::credit::{CreditRecord, CreditScheme, grade};
 use anju_core::fees::MonthRange;
 use anju_core::lifecycle::{Event, ExitKind};
@@ -27,7 +28,7 @@ use anju_core::task::TaskStatus;
 use anju_store::{
     AssessmentFilter, AuditFilter, ComplaintFilter, CompoundFilter, CompoundSort,
     EVIDENCE_MAX_BYTES, EvidenceDir, NewComplaint, NewContract, NewPatrol, NewTask, OrderFilter,
-    StoredCompound, TaskFilter,
+    StoredCompound, SurveyFilter, TaskFilter,
 };
 use axum::Json;
 use axum::Router;
@@ -40,7 +41,7 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 
 type Out = Result<Response, WebError>;
 type Q = Query<HashMap<String, String>>;
@@ -511,6 +512,50 @@ pub fn table() -> Vec<ApiRoute> {
             Some(post(assessment_submit)),
         ),
         row(
+            "post",
+            "/api/v1/assessments/{id}/review",
+            "assessments",
+            "复核考核：维持或调整（调整须写理由，可附更正的扣分事项）",
+            Some(A::ReviewAssessments),
+            vec![path_id("考核编号")],
+            Some("AssessmentReview"),
+            "Assessment",
+            Some(post(assessment_review)),
+        ),
+        row(
+            "post",
+            "/api/v1/assessments/{id}/object",
+            "assessments",
+            "物业企业在申诉期内对考核提出申诉",
+            Some(A::AnswerOrders),
+            vec![path_id("考核编号")],
+            Some("AssessmentObjection"),
+            "Assessment",
+            Some(post(assessment_object)),
+        ),
+        row(
+            "post",
+            "/api/v1/assessments/{id}/decide",
+            "assessments",
+            "申诉处理决定：维持或调整，考核随即定案",
+            Some(A::ReviewAssessments),
+            vec![path_id("考核编号")],
+            Some("AssessmentReview"),
+            "Assessment",
+            Some(post(assessment_decide)),
+        ),
+        row(
+            "post",
+            "/api/v1/assessments/{id}/finalize",
+            "assessments",
+            "无申诉定案（申诉期满，或企业放弃申诉 waived）",
+            Some(A::ReviewAssessments),
+            vec![path_id("考核编号")],
+            Some("AssessmentFinalize"),
+            "Assessment",
+            Some(post(assessment_finalize)),
+        ),
+        row(
             "get",
             "/api/v1/compounds/{id}/patrols",
             "oversight",
@@ -603,6 +648,61 @@ pub fn table() -> Vec<ApiRoute> {
             None,
             "SurveyArray",
             Some(get(surveys_list)),
+        ),
+        row(
+            "post",
+            "/api/v1/surveys",
+            "surveys",
+            "发起满意度调查并发放第一批住户问卷链接",
+            Some(A::ManageSurveys),
+            vec![],
+            Some("NewSurvey"),
+            "OpenedSurvey",
+            Some(post(survey_open)),
+        ),
+        row(
+            "get",
+            "/api/v1/surveys/{id}/links",
+            "surveys",
+            "调查已发放的住户问卷链接（补打用）",
+            Some(A::ManageSurveys),
+            vec![path_id("调查编号")],
+            None,
+            "SurveyLinkArray",
+            Some(get(survey_links)),
+        ),
+        row(
+            "post",
+            "/api/v1/surveys/{id}/links",
+            "surveys",
+            "再发放若干住户问卷链接",
+            Some(A::ManageSurveys),
+            vec![path_id("调查编号")],
+            Some("LinkCount"),
+            "SurveyLinkArray",
+            Some(post(survey_issue)),
+        ),
+        row(
+            "post",
+            "/api/v1/surveys/{id}/close",
+            "surveys",
+            "结束调查（须带版本号）；有效且不满意过半时记录解聘提议",
+            Some(A::ManageSurveys),
+            vec![path_id("调查编号")],
+            Some("VersionOnly"),
+            "SurveyResult",
+            Some(post(survey_close)),
+        ),
+        row(
+            "post",
+            "/api/v1/evaluator-assignments",
+            "assessments",
+            "委托第三方测评机构测评某小区",
+            Some(A::ReviewAssessments),
+            vec![],
+            Some("EvaluatorAssignment"),
+            "EvaluatorAssignment",
+            Some(post(evaluator_commission)),
         ),
         row(
             "get",
@@ -896,6 +996,98 @@ fn schemas() -> Value {
         (
             "VersionOn",
             obj(&["version"], json!({"version": version(), "on": date()})),
+        ),
+        (
+            "AssessmentReview",
+            obj(
+                &["version", "outcome"],
+                json!({
+                    "version": version(), "on": date(),
+                    "outcome": {"type": "string", "enum": ["upheld", "adjusted"], "description": "upheld 维持；adjusted 调整"},
+                    "reason": {"type": ["string", "null"], "maxLength": 2000, "description": "理由（调整时必填）"},
+                    "events": {"type": ["array", "null"], "description": "更正后的扣分事项，按考核自己的评分细则重新计分", "items": {"type": "object", "required": ["code", "count"], "properties": {"code": {"type": "string"}, "count": {"type": "integer", "minimum": 0}}}}
+                }),
+            ),
+        ),
+        (
+            "NewSurvey",
+            obj(
+                &["compound_id", "period", "rule"],
+                json!({
+                    "compound_id": {"type": "integer"},
+                    "period": {"type": "string", "maxLength": 100, "description": "调查期间，如 2026H1"},
+                    "rule": {"type": "string", "enum": ["erqi", "daqintala"], "description": "抽样规则：erqi 不少于 10%；daqintala 100 户以下不少于 10 户，以上 10%"},
+                    "households": {"type": ["integer", "null"], "minimum": 1, "description": "总户数（默认台账户数）"},
+                    "tokens": {"type": ["integer", "null"], "minimum": 1, "maximum": 5000, "description": "现在发放的链接数（默认应抽样数）"},
+                    "starts_on": date(), "ends_on": date()
+                }),
+            ),
+        ),
+        (
+            "SurveyLink",
+            obj(
+                &["id", "token", "used", "link"],
+                json!({
+                    "id": {"type": "integer"}, "token": {"type": "string"},
+                    "household": {"type": ["string", "null"]}, "used": {"type": "boolean"},
+                    "link": {"type": "string", "description": "住户打开的地址 /s/<token>"}
+                }),
+            ),
+        ),
+        (
+            "SurveyLinkArray",
+            json!({"type": "array", "items": {"$ref": "#/components/schemas/SurveyLink"}}),
+        ),
+        (
+            "OpenedSurvey",
+            obj(
+                &["survey", "links"],
+                json!({
+                    "survey": {"type": "object", "description": "调查：编号、小区、期间、规则、总户数、应抽样、状态、版本", "additionalProperties": true},
+                    "links": {"$ref": "#/components/schemas/SurveyLinkArray"}
+                }),
+            ),
+        ),
+        (
+            "LinkCount",
+            obj(
+                &["count"],
+                json!({"count": {"type": "integer", "minimum": 1, "maximum": 5000}}),
+            ),
+        ),
+        (
+            "VersionOnly",
+            obj(&["version"], json!({"version": version()})),
+        ),
+        (
+            "EvaluatorAssignment",
+            obj(
+                &["evaluator", "compound_id"],
+                json!({
+                    "evaluator": {"type": "string", "maxLength": 100, "description": "测评机构名称（其账号的所属单位）"},
+                    "compound_id": {"type": "integer"}
+                }),
+            ),
+        ),
+        (
+            "AssessmentObjection",
+            obj(
+                &["version", "text"],
+                json!({
+                    "version": version(), "on": date(),
+                    "text": {"type": "string", "maxLength": 2000, "description": "申诉理由"}
+                }),
+            ),
+        ),
+        (
+            "AssessmentFinalize",
+            obj(
+                &["version"],
+                json!({
+                    "version": version(), "on": date(),
+                    "waived": {"type": "boolean", "description": "企业已书面放弃申诉，可在申诉期内定案"}
+                }),
+            ),
         ),
         (
             "TargetProgress",
@@ -1296,8 +1488,6 @@ fn created<T: serde::Serialize>(v: T) -> Out {
     Ok((StatusCode::CREATED, Json(v)).into_response())
 }
 
-use crate::today;
-
 /// A write: the role's permission, then the CSRF header.
 fn write_guard(viewer: &Viewer, headers: &HeaderMap, action: Action) -> Result<(), WebError> {
     viewer.require(action)?;
@@ -1316,77 +1506,6 @@ async fn compound_in_scope(
         .compound_in_scope(&viewer.principal(), id)
         .await
         .map_err(|e| WebError::app(e, viewer.lang))
-}
-
-/// For an evaluator (测评机构), the compounds it was assigned (`anju assess assign`, the
-/// store's `evaluator_assignments`); `None` for every other role. The assessment pages use the
-/// same rule: an evaluator enters and reads only the assessments of its assigned compounds.
-async fn evaluator_compounds(
-    state: &AppState,
-    viewer: &Viewer,
-) -> Result<Option<HashSet<i64>>, WebError> {
-    if viewer.role != anju_core::access::Role::Evaluator {
-        return Ok(None);
-    }
-    let me = anju_app::App::evaluator_name(&viewer.principal());
-    Ok(Some(
-        state
-            .store
-            .evaluator_compounds(&me)
-            .await?
-            .into_iter()
-            .collect(),
-    ))
-}
-
-/// An assessment's compound: in scope and, for an evaluator, assigned.
-async fn assessable(state: &AppState, viewer: &Viewer, compound_id: i64) -> Result<(), WebError> {
-    compound_in_scope(state, viewer, compound_id).await?;
-    if let Some(assigned) = evaluator_compounds(state, viewer).await?
-        && !assigned.contains(&compound_id)
-    {
-        return Err(WebError::Forbidden(msg(
-            viewer.lang,
-            format!("测评机构未受委托测评该小区（编号 {compound_id}）"),
-            format!("this evaluator is not assigned compound {compound_id}"),
-        )));
-    }
-    Ok(())
-}
-
-/// The ids of the compounds the viewer may see (archived ones too); `None`: all of them.
-async fn visible_ids(state: &AppState, viewer: &Viewer) -> Result<Option<HashSet<i64>>, WebError> {
-    if viewer.scope() == Scope::All {
-        return Ok(None);
-    }
-    let filter = CompoundFilter {
-        include_archived: true,
-        ..viewer.compound_filter()
-    };
-    Ok(Some(
-        state
-            .store
-            .list_compounds(&filter)
-            .await?
-            .into_iter()
-            .map(|c| c.id)
-            .collect(),
-    ))
-}
-
-/// Whether a record of `compound_id` (served by `company_id`) is the viewer's to see: a
-/// company sees its own records, everyone else the records of compounds in their scope.
-fn record_visible(
-    viewer: &Viewer,
-    visible: &Option<HashSet<i64>>,
-    compound_id: i64,
-    company_id: Option<i64>,
-) -> bool {
-    match viewer.scope() {
-        Scope::Company(own) => company_id == Some(own),
-        Scope::Nothing => false,
-        _ => visible.as_ref().is_none_or(|v| v.contains(&compound_id)),
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1762,7 +1881,7 @@ fn credit_records(file: &[anju_store::CompanyRecord]) -> Vec<CreditRecord> {
 async fn companies_list(State(state): State<AppState>, viewer: Viewer) -> Out {
     viewer.require(Action::ViewLedger)?;
     let scheme = CreditScheme::yantai_default();
-    let as_of = today();
+    let as_of = state.app.today();
     let mut served: HashMap<i64, usize> = HashMap::new();
     for c in state
         .store
@@ -1818,7 +1937,7 @@ async fn company_get(State(state): State<AppState>, viewer: Viewer, Path(id): Pa
     let g = grade(
         &credit_records(&records),
         &CreditScheme::yantai_default(),
-        today(),
+        state.app.today(),
     );
     ok(json!({"company": company, "grade": g, "records": records}))
 }
@@ -1843,23 +1962,15 @@ async fn tasks_list(State(state): State<AppState>, viewer: Viewer, Query(q): Q) 
         street: q_text(&q, "street"),
         compound_id: q_int(&q, "compound_id", l)?,
         status,
-        overdue_as_of: (q_text(&q, "overdue").as_deref() == Some("true")).then(today),
+        overdue_as_of: (q_text(&q, "overdue").as_deref() == Some("true"))
+            .then(|| state.app.today()),
+        ..TaskFilter::default()
     };
-    let visible = visible_ids(&state, &viewer).await?;
-    let tasks: Vec<_> = state
-        .store
-        .list_tasks(&filter)
-        .await?
-        .into_iter()
-        .filter(|t| visible.as_ref().is_none_or(|v| v.contains(&t.compound_id)))
-        .collect();
-    // A company sees no task list of the street's work (tasks are the officials').
-    let tasks = if matches!(viewer.scope(), Scope::Company(_) | Scope::Nothing) {
-        Vec::new()
-    } else {
-        tasks
-    };
-    ok(tasks)
+    ok(state
+        .app
+        .tasks(&viewer.principal(), filter)
+        .await
+        .map_err(|e| WebError::app(e, l))?)
 }
 
 async fn task_create(
@@ -1871,18 +1982,20 @@ async fn task_create(
     write_guard(&viewer, &headers, Action::ManageTasks)?;
     let l = viewer.lang;
     let t: NewTask = body(&bytes, l)?;
-    if t.title.trim().is_empty() {
-        return Err(bad(l, "任务名称 title：请填写", "title: please fill in"));
-    }
-    if t.responsible.trim().is_empty() {
-        return Err(bad(
-            l,
-            "责任人 responsible：请填写",
-            "responsible: please fill in",
-        ));
-    }
-    compound_in_scope(&state, &viewer, t.compound_id).await?;
-    created(state.store.add_task(&viewer.actor(), t).await?)
+    let input = anju_app::tasks::TaskInput {
+        compound_id: t.compound_id,
+        title: t.title,
+        detail: t.detail,
+        responsible: t.responsible,
+        deadline: Some(t.deadline),
+    };
+    created(
+        state
+            .app
+            .add_task(&viewer.principal(), input)
+            .await
+            .map_err(|e| WebError::app(e, l))?,
+    )
 }
 
 async fn task_done(
@@ -1895,14 +2008,18 @@ async fn task_done(
     write_guard(&viewer, &headers, Action::ManageTasks)?;
     let l = viewer.lang;
     let id = id_of(&id, l)?;
-    let task = state.store.get_task(id).await?;
-    compound_in_scope(&state, &viewer, task.compound_id).await?;
+    let who = viewer.principal();
+    state
+        .app
+        .task_in_scope(&who, id)
+        .await
+        .map_err(|e| WebError::app(e, l))?;
     let v: VersionOn = body(&bytes, l)?;
-    let on = v.on.unwrap_or_else(today);
     ok(state
-        .store
-        .set_task_status(&viewer.actor(), id, v.version, TaskStatus::Done, Some(on))
-        .await?)
+        .app
+        .set_task_status(&who, id, v.version, TaskStatus::Done, v.on)
+        .await
+        .map_err(|e| WebError::app(e, l))?)
 }
 
 async fn targets_get(State(state): State<AppState>, viewer: Viewer, Query(q): Q) -> Out {
@@ -1926,7 +2043,7 @@ async fn targets_get(State(state): State<AppState>, viewer: Viewer, Query(q): Q)
             )));
         }
     }
-    let as_of = q_date(&q, "as_of", l)?.unwrap_or_else(today);
+    let as_of = q_date(&q, "as_of", l)?.unwrap_or_else(|| state.app.today());
     let progress = state.store.target_progress(&street, as_of).await?;
     ok(json!({"street": street, "as_of": as_of, "targets": progress}))
 }
@@ -1952,17 +2069,11 @@ async fn assessments_list(State(state): State<AppState>, viewer: Viewer, Query(q
         period: q_text(&q, "period"),
         ..AssessmentFilter::default()
     };
-    let visible = visible_ids(&state, &viewer).await?;
-    let assigned = evaluator_compounds(&state, &viewer).await?;
-    let list: Vec<_> = state
-        .store
-        .list_assessments(&f)
-        .await?
-        .into_iter()
-        .filter(|a| record_visible(&viewer, &visible, a.compound_id, a.company_id))
-        .filter(|a| assigned.as_ref().is_none_or(|m| m.contains(&a.compound_id)))
-        .collect();
-    ok(list)
+    ok(state
+        .app
+        .assessments(&viewer.principal(), f)
+        .await
+        .map_err(|e| WebError::app(e, l))?)
 }
 
 async fn assessment_get(
@@ -1973,18 +2084,11 @@ async fn assessment_get(
     viewer.require(Action::ViewLedger)?;
     let l = viewer.lang;
     let id = id_of(&id, l)?;
-    let a = state.store.get_assessment(id).await?;
-    let visible = visible_ids(&state, &viewer).await?;
-    if !record_visible(&viewer, &visible, a.compound_id, a.company_id) {
-        return Err(WebError::app(
-            anju_app::principal::outside("考核", "assessment", id),
-            l,
-        ));
-    }
-    if viewer.role == anju_core::access::Role::Evaluator {
-        assessable(&state, &viewer, a.compound_id).await?;
-    }
-    ok(a)
+    ok(state
+        .app
+        .assessment(&viewer.principal(), id)
+        .await
+        .map_err(|e| WebError::app(e, l))?)
 }
 
 #[derive(Deserialize)]
@@ -2008,7 +2112,12 @@ async fn assessment_create(
     write_guard(&viewer, &headers, Action::Assess)?;
     let l = viewer.lang;
     let a: NewAssessmentJson = body(&bytes, l)?;
-    assessable(&state, &viewer, a.compound_id).await?;
+    let who = viewer.principal();
+    state
+        .app
+        .assessable(&who, a.compound_id)
+        .await
+        .map_err(|e| WebError::app(e, l))?;
     let period = period_of(&a.period, l)?;
     let rubric = anju_policy::rubric::Rubric::builtin(a.rubric.trim()).map_err(|e| {
         bad(
@@ -2017,43 +2126,139 @@ async fn assessment_create(
             format!("rubric: {}", e.message(Lang::En)),
         )
     })?;
-    // Who assesses follows from the account, as on the assessment page.
-    let (assessor_kind, assessor) = match viewer.role {
-        anju_core::access::Role::Evaluator => (
-            AssessorKind::ThirdParty,
-            viewer
-                .company_name
-                .clone()
-                .unwrap_or_else(|| viewer.username.clone()),
-        ),
-        anju_core::access::Role::Street | anju_core::access::Role::Community => (
-            AssessorKind::Street,
-            viewer
-                .region_name
-                .clone()
-                .unwrap_or_else(|| viewer.display_name.clone()),
-        ),
-        _ => (
-            AssessorKind::HousingAuthority,
-            viewer
-                .region_name
-                .clone()
-                .map(|r| format!("{r}住建部门"))
-                .unwrap_or_else(|| "住建部门".to_string()),
-        ),
-    };
-    let new = anju_store::NewAssessment {
+    let input = anju_app::oversight::AssessmentInput {
         compound_id: a.compound_id,
         period,
         rubric,
-        assessor_kind,
-        assessor,
+        assessor: None,
         events: a.events,
         survey: None,
         objection_days: a.objection_days,
         evidence: a.evidence,
+        submit: false,
     };
-    created(state.store.create_assessment(&viewer.actor(), new).await?)
+    created(
+        state
+            .app
+            .create_assessment(&who, input)
+            .await
+            .map_err(|e| WebError::app(e, l))?,
+    )
+}
+
+/// 复核 or 申诉处理 as the API takes it.
+#[derive(Deserialize)]
+struct ReviewJson {
+    version: i64,
+    on: Option<jiff::civil::Date>,
+    outcome: anju_core::assessment::Outcome,
+    reason: Option<String>,
+    events: Option<Vec<anju_policy::rubric::Event>>,
+}
+
+#[derive(Deserialize)]
+struct ObjectionJson {
+    version: i64,
+    on: Option<jiff::civil::Date>,
+    text: String,
+}
+
+#[derive(Deserialize)]
+struct FinalizeJson {
+    version: i64,
+    on: Option<jiff::civil::Date>,
+    #[serde(default)]
+    waived: bool,
+}
+
+/// One step of an assessment's workflow: the scope before the body, then the app.
+async fn assessment_workflow<B: DeserializeOwned>(
+    state: &AppState,
+    viewer: &Viewer,
+    headers: &HeaderMap,
+    id: &str,
+    bytes: &Bytes,
+    action: Action,
+    step: impl FnOnce(B) -> (i64, Option<jiff::civil::Date>, AssessmentStep),
+) -> Out {
+    write_guard(viewer, headers, action)?;
+    let l = viewer.lang;
+    let id = id_of(id, l)?;
+    let who = viewer.principal();
+    let app_err = |e| WebError::app(e, l);
+    state.app.assessment(&who, id).await.map_err(app_err)?;
+    let (version, on, step) = step(body(bytes, l)?);
+    let on = on.unwrap_or_else(|| state.app.today());
+    ok(state
+        .app
+        .assessment_step(&who, id, version, step, on)
+        .await
+        .map_err(app_err)?)
+}
+
+async fn assessment_review(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> Out {
+    let step = |r: ReviewJson| {
+        let step = AssessmentStep::Review {
+            outcome: r.outcome,
+            reason: r.reason,
+            events: r.events,
+        };
+        (r.version, r.on, step)
+    };
+    let action = Action::ReviewAssessments;
+    assessment_workflow(&state, &viewer, &headers, &id, &bytes, action, step).await
+}
+
+async fn assessment_decide(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> Out {
+    let step = |r: ReviewJson| {
+        let step = AssessmentStep::Decide {
+            outcome: r.outcome,
+            reason: r.reason,
+            events: r.events,
+        };
+        (r.version, r.on, step)
+    };
+    let action = Action::ReviewAssessments;
+    assessment_workflow(&state, &viewer, &headers, &id, &bytes, action, step).await
+}
+
+async fn assessment_object(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> Out {
+    let step = |o: ObjectionJson| (o.version, o.on, AssessmentStep::Object { text: o.text });
+    let action = Action::AnswerOrders;
+    assessment_workflow(&state, &viewer, &headers, &id, &bytes, action, step).await
+}
+
+async fn assessment_finalize(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> Out {
+    let step = |f: FinalizeJson| {
+        let step = AssessmentStep::Finalize { waived: f.waived };
+        (f.version, f.on, step)
+    };
+    let action = Action::ReviewAssessments;
+    assessment_workflow(&state, &viewer, &headers, &id, &bytes, action, step).await
 }
 
 async fn assessment_submit(
@@ -2066,8 +2271,11 @@ async fn assessment_submit(
     write_guard(&viewer, &headers, Action::Assess)?;
     let l = viewer.lang;
     let id = id_of(&id, l)?;
-    let a = state.store.get_assessment(id).await?;
-    assessable(&state, &viewer, a.compound_id).await?;
+    state
+        .app
+        .assessment(&viewer.principal(), id)
+        .await
+        .map_err(|e| WebError::app(e, l))?;
     let v: VersionOn = body(&bytes, l)?;
     let on = v.on.unwrap_or_else(|| state.app.today());
     ok(state
@@ -2129,15 +2337,11 @@ async fn orders_list(State(state): State<AppState>, viewer: Viewer, Query(q): Q)
         status: status_of(&q, l)?,
         ..OrderFilter::default()
     };
-    let visible = visible_ids(&state, &viewer).await?;
-    let list: Vec<_> = state
-        .store
-        .list_orders(&f)
-        .await?
-        .into_iter()
-        .filter(|o| record_visible(&viewer, &visible, o.compound_id, Some(o.company_id)))
-        .collect();
-    ok(list)
+    ok(state
+        .app
+        .orders(&viewer.principal(), f)
+        .await
+        .map_err(|e| WebError::app(e, l))?)
 }
 
 #[derive(Deserialize)]
@@ -2190,15 +2394,11 @@ async fn complaints_list(State(state): State<AppState>, viewer: Viewer, Query(q)
         status: status_of(&q, l)?,
         ..ComplaintFilter::default()
     };
-    let visible = visible_ids(&state, &viewer).await?;
-    let list: Vec<_> = state
-        .store
-        .list_complaints(&f)
-        .await?
-        .into_iter()
-        .filter(|c| record_visible(&viewer, &visible, c.compound_id, c.company_id))
-        .collect();
-    ok(list)
+    ok(state
+        .app
+        .complaints(&viewer.principal(), f)
+        .await
+        .map_err(|e| WebError::app(e, l))?)
 }
 
 /// A complaint as the API takes it: `source` by its code (`hotline_12345`, as the CLI).
@@ -2281,19 +2481,15 @@ async fn complaint_answer(
 async fn surveys_list(State(state): State<AppState>, viewer: Viewer, Query(q): Q) -> Out {
     viewer.require(Action::ViewLedger)?;
     let l = viewer.lang;
-    let compound = q_int(&q, "compound_id", l)?;
-    let visible = visible_ids(&state, &viewer).await?;
-    let list: Vec<_> = state
-        .store
-        .list_surveys(compound)
-        .await?
-        .into_iter()
-        .filter(|s| match viewer.scope() {
-            Scope::Nothing => false,
-            _ => visible.as_ref().is_none_or(|v| v.contains(&s.compound_id)),
-        })
-        .collect();
-    ok(list)
+    let f = SurveyFilter {
+        compound_id: q_int(&q, "compound_id", l)?,
+        ..SurveyFilter::default()
+    };
+    ok(state
+        .app
+        .surveys(&viewer.principal(), f)
+        .await
+        .map_err(|e| WebError::app(e, l))?)
 }
 
 async fn survey_results(
@@ -2304,9 +2500,162 @@ async fn survey_results(
     viewer.require(Action::ViewLedger)?;
     let l = viewer.lang;
     let id = id_of(&id, l)?;
-    let s = state.store.get_survey(id).await?;
-    compound_in_scope(&state, &viewer, s.compound_id).await?;
-    ok(state.store.survey_result(id).await?)
+    ok(state
+        .app
+        .survey_result(&viewer.principal(), id)
+        .await
+        .map_err(|e| WebError::app(e, l))?)
+}
+
+/// A survey as the API opens it.
+#[derive(Deserialize)]
+struct NewSurveyJson {
+    compound_id: i64,
+    period: String,
+    rule: anju_store::SurveyRule,
+    households: Option<u32>,
+    tokens: Option<u32>,
+    starts_on: Option<jiff::civil::Date>,
+    ends_on: Option<jiff::civil::Date>,
+}
+
+/// An issued link with the address a resident opens.
+#[derive(serde::Serialize)]
+struct SurveyLink {
+    #[serde(flatten)]
+    token: anju_store::IssuedToken,
+    link: String,
+}
+
+fn links(tokens: Vec<anju_store::IssuedToken>) -> Vec<SurveyLink> {
+    tokens
+        .into_iter()
+        .map(|t| SurveyLink {
+            link: t.link(),
+            token: t,
+        })
+        .collect()
+}
+
+async fn survey_open(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Out {
+    write_guard(&viewer, &headers, Action::ManageSurveys)?;
+    let l = viewer.lang;
+    let s: NewSurveyJson = body(&bytes, l)?;
+    let input = anju_app::surveys::SurveyInput {
+        compound_id: s.compound_id,
+        period: s.period,
+        rule: s.rule,
+        households: s.households,
+        tokens: s.tokens,
+        starts_on: s.starts_on,
+        ends_on: s.ends_on,
+    };
+    let (survey, issued) = state
+        .app
+        .open_survey(&viewer.principal(), input)
+        .await
+        .map_err(|e| WebError::app(e, l))?;
+    created(json!({"survey": survey, "links": links(issued)}))
+}
+
+async fn survey_links(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Out {
+    viewer.require(Action::ManageSurveys)?;
+    let l = viewer.lang;
+    let id = id_of(&id, l)?;
+    let tokens = state
+        .app
+        .survey_links(&viewer.principal(), id)
+        .await
+        .map_err(|e| WebError::app(e, l))?;
+    ok(links(tokens))
+}
+
+#[derive(Deserialize)]
+struct LinkCountJson {
+    count: u32,
+}
+
+async fn survey_issue(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> Out {
+    write_guard(&viewer, &headers, Action::ManageSurveys)?;
+    let l = viewer.lang;
+    let id = id_of(&id, l)?;
+    let who = viewer.principal();
+    let app_err = |e| WebError::app(e, l);
+    state.app.survey_in_scope(&who, id).await.map_err(app_err)?;
+    let c: LinkCountJson = body(&bytes, l)?;
+    let tokens = state
+        .app
+        .issue_survey_links(&who, id, c.count)
+        .await
+        .map_err(app_err)?;
+    created(links(tokens))
+}
+
+#[derive(Deserialize)]
+struct VersionJson {
+    version: i64,
+}
+
+async fn survey_close(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> Out {
+    write_guard(&viewer, &headers, Action::ManageSurveys)?;
+    let l = viewer.lang;
+    let id = id_of(&id, l)?;
+    let who = viewer.principal();
+    let app_err = |e| WebError::app(e, l);
+    state.app.survey_in_scope(&who, id).await.map_err(app_err)?;
+    let v: VersionJson = body(&bytes, l)?;
+    ok(state
+        .app
+        .close_survey(&who, id, v.version)
+        .await
+        .map_err(app_err)?)
+}
+
+#[derive(Deserialize, serde::Serialize)]
+struct EvaluatorJson {
+    evaluator: String,
+    compound_id: i64,
+}
+
+async fn evaluator_commission(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Out {
+    write_guard(&viewer, &headers, Action::ReviewAssessments)?;
+    let l = viewer.lang;
+    let e: EvaluatorJson = body(&bytes, l)?;
+    state
+        .app
+        .commission_evaluator(&viewer.principal(), &e.evaluator, e.compound_id)
+        .await
+        .map_err(|e| WebError::app(e, l))?;
+    created(EvaluatorJson {
+        evaluator: e.evaluator.trim().to_string(),
+        compound_id: e.compound_id,
+    })
 }
 
 async fn fees_get(
@@ -2384,7 +2733,7 @@ mod tests {
     #[test]
     fn every_row_is_unique_and_documented() {
         let doc = openapi();
-        let mut seen = HashSet::new();
+        let mut seen = std::collections::HashSet::new();
         for (m, p) in routes() {
             assert!(seen.insert((m, p)), "{m} {p} twice");
             assert!(

@@ -230,6 +230,7 @@ impl Viewer {
             region_level: self.region_level,
             company_id: self.company_id,
             organisation: self.company_name.clone(),
+            region_name: self.region_name.clone(),
             lang: self.lang,
             recorded_role: None,
         }

@@ -122,7 +122,7 @@ async fn compute(
     q: &BudgetQuery,
 ) -> Result<Result<(Vec<Projection>, String), String>, WebError> {
     let l = viewer.lang;
-    let mut text = AssumptionText::new(crate::today().year() + 1);
+    let mut text = AssumptionText::new(state.app.today().year() + 1);
     let parsed = (|| -> Result<(), String> {
         if let Some(y) = number::<i16>("start_year", &q.start_year, l)? {
             text.start_year = y;

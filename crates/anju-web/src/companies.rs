@@ -5,7 +5,7 @@
 //! The grade uses the embedded default scheme (`CreditScheme::yantai_default`, seed 001's bands);
 //! the CLI's `--scheme FILE` has no web counterpart yet.
 
-use crate::compound::{Chrome, html_error, today, with_lang};
+use crate::compound::{Chrome, html_error, with_lang};
 use crate::{AppState, Viewer, WebError};
 use anju_core::Lang;
 use anju_core::access::Action;
@@ -106,7 +106,7 @@ async fn companies_html(state: &AppState, viewer: &Viewer) -> Result<String, Web
     let l = viewer.lang;
     let store = &state.store;
     let scheme = CreditScheme::yantai_default();
-    let as_of = today();
+    let as_of = state.app.today();
     let companies: Vec<Company> = store
         .list_companies()
         .await?
@@ -173,7 +173,7 @@ async fn company_html(state: &AppState, viewer: &Viewer, id: i64) -> Result<Stri
     let co = store.get_company(id).await?;
     let file = store.company_records(id).await?;
     let scheme = CreditScheme::yantai_default();
-    let as_of = today();
+    let as_of = state.app.today();
     let g = grade(&records_of(&file), &scheme, as_of);
     let dash = || "—".to_string();
     let dec = |d: Option<rust_decimal::Decimal>| {

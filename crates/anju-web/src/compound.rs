@@ -138,10 +138,9 @@ pub(crate) fn html_error(state: &AppState, viewer: &Viewer, e: WebError) -> Resp
     }
 }
 
-pub(crate) use crate::today;
-
 /// A typed date, or today when left empty; the error names the field.
 pub(crate) fn parse_date_field(
+    today: jiff::civil::Date,
     v: &str,
     field_zh: &str,
     field_en: &str,
@@ -149,7 +148,7 @@ pub(crate) fn parse_date_field(
 ) -> Result<jiff::civil::Date, String> {
     let v = v.trim();
     if v.is_empty() {
-        return Ok(today());
+        return Ok(today);
     }
     v.parse::<jiff::civil::Date>().map_err(|_| match l {
         Lang::Zh => format!("{field_zh}：“{v}”不是有效日期（应为 2026-11-22 这样的格式）"),
@@ -421,8 +420,11 @@ fn probe_event(code: &str) -> Option<Event> {
 
 /// The steps the rules allow from the compound's position (each event tried with the
 /// representative choices, and for mode and owners' body with every choice).
-fn next_steps(state: &anju_core::lifecycle::LifecycleState) -> Vec<&'static str> {
-    let day = state.last_date.map_or(today(), |d| d.max(today()));
+fn next_steps(
+    state: &anju_core::lifecycle::LifecycleState,
+    today: jiff::civil::Date,
+) -> Vec<&'static str> {
+    let day = state.last_date.map_or(today, |d| d.max(today));
     STEP_CODES
         .into_iter()
         .filter(|code| {
@@ -536,7 +538,7 @@ async fn render(
     let sc = visible_compound(state, viewer, id).await?;
     let c = &sc.compound;
     let lc = store.lifecycle(id).await?;
-    let today = today();
+    let today = state.app.today();
 
     let facts: Vec<(&'static str, String)> = vec![
         (l.pick("小区名称", "Name"), c.name.clone()),
@@ -696,14 +698,20 @@ async fn render(
         })
         .collect::<Vec<_>>();
 
-    let assessments = store
-        .list_assessments(&AssessmentFilter {
-            compound_id: Some(id),
-            ..AssessmentFilter::default()
-        })
-        .await?
+    let who = viewer.principal();
+    let app_err = |e| WebError::app(e, l);
+    let assessments = state
+        .app
+        .assessments(
+            &who,
+            AssessmentFilter {
+                compound_id: Some(id),
+                ..AssessmentFilter::default()
+            },
+        )
+        .await
+        .map_err(app_err)?
         .into_iter()
-        .filter(|a| own(a.company_id))
         .map(|a| Line {
             hot: a.passed == Some(false),
             cells: vec![
@@ -736,13 +744,17 @@ async fn render(
         })
         .collect();
 
-    let orders = store
-        .list_orders(&OrderFilter {
-            compound_id: Some(id),
-            company_id: viewer.company_id,
-            ..OrderFilter::default()
-        })
-        .await?
+    let orders = state
+        .app
+        .orders(
+            &who,
+            OrderFilter {
+                compound_id: Some(id),
+                ..OrderFilter::default()
+            },
+        )
+        .await
+        .map_err(app_err)?
         .into_iter()
         .map(|o| {
             let overdue = anju_core::oversight::order_overdue(o.status, o.deadline, today);
@@ -770,13 +782,17 @@ async fn render(
         })
         .collect();
 
-    let complaints = store
-        .list_complaints(&ComplaintFilter {
-            compound_id: Some(id),
-            company_id: viewer.company_id,
-            ..ComplaintFilter::default()
-        })
-        .await?
+    let complaints = state
+        .app
+        .complaints(
+            &who,
+            ComplaintFilter {
+                compound_id: Some(id),
+                ..ComplaintFilter::default()
+            },
+        )
+        .await
+        .map_err(app_err)?
         .into_iter()
         .map(|k| {
             let open = k.answered_on.is_none() && k.closed_on.is_none();
@@ -803,9 +819,17 @@ async fn render(
         })
         .collect();
 
-    let surveys = store
-        .list_surveys(Some(id))
-        .await?
+    let surveys = state
+        .app
+        .surveys(
+            &who,
+            anju_store::SurveyFilter {
+                compound_id: Some(id),
+                ..anju_store::SurveyFilter::default()
+            },
+        )
+        .await
+        .map_err(app_err)?
         .into_iter()
         .map(|s| Line {
             hot: false,
@@ -929,7 +953,7 @@ async fn render(
 
     let can_advance = anju_core::access::can(viewer.role, Action::AdvanceLifecycle);
     let can_contract = anju_core::access::can(viewer.role, Action::ManageContracts);
-    let steps = next_steps(&lc.state);
+    let steps = next_steps(&lc.state, state.app.today());
     let companies = if can_advance && steps.contains(&"select_company") {
         store
             .list_companies()
@@ -1136,7 +1160,8 @@ async fn advance(
     }
     let result: Result<(), Refusal> = async {
         let event = event_of(&state, &input, l).await.map_err(Refusal::Form)?;
-        let on = parse_date_field(&input.date, "日期", "date", l).map_err(Refusal::Form)?;
+        let on = parse_date_field(state.app.today(), &input.date, "日期", "date", l)
+            .map_err(Refusal::Form)?;
         let version: i64 = input.version.trim().parse().map_err(|_| {
             Refusal::Form(
                 l.pick(
@@ -1273,8 +1298,14 @@ async fn contract_action(
                     .to_string(),
             )));
         }
-        let on = parse_date_field(f.date.as_deref().unwrap_or(""), "日期", "date", l)
-            .map_err(Refusal::Form)?;
+        let on = parse_date_field(
+            state.app.today(),
+            f.date.as_deref().unwrap_or(""),
+            "日期",
+            "date",
+            l,
+        )
+        .map_err(Refusal::Form)?;
         let who = viewer.principal();
         if terminate {
             let kind =

@@ -277,7 +277,7 @@ async fn page(
         &viewer.compound_filter(),
         &label,
         viewer.lang,
-        crate::today(),
+        state.app.today(),
     )
     .await?;
     Ok(axum::response::Html(html))

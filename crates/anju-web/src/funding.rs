@@ -442,7 +442,13 @@ async fn infra_grant(
                 Lang::En => format!("Amount: '{raw}' is not valid (e.g. 8000 or 8000.50)"),
             }));
         };
-        let on = match parse_date_field(f.date.as_deref().unwrap_or(""), "日期", "Date", l) {
+        let on = match parse_date_field(
+            state.app.today(),
+            f.date.as_deref().unwrap_or(""),
+            "日期",
+            "Date",
+            l,
+        ) {
             Ok(d) => d,
             Err(m) => return Ok(Err(m)),
         };
@@ -683,7 +689,13 @@ async fn line_step(
                 Lang::En => format!("unknown step '{code}'"),
             }));
         };
-        let on = match parse_date_field(f.date.as_deref().unwrap_or(""), "日期", "Date", l) {
+        let on = match parse_date_field(
+            state.app.today(),
+            f.date.as_deref().unwrap_or(""),
+            "日期",
+            "Date",
+            l,
+        ) {
             Ok(d) => d,
             Err(m) => return Ok(Err(m)),
         };
@@ -740,7 +752,13 @@ async fn line_adjust(
                 Lang::En => format!("New amount: '{raw}' is not valid (e.g. 8000 or 8000.50)"),
             }));
         };
-        let on = match parse_date_field(f.date.as_deref().unwrap_or(""), "日期", "Date", l) {
+        let on = match parse_date_field(
+            state.app.today(),
+            f.date.as_deref().unwrap_or(""),
+            "日期",
+            "Date",
+            l,
+        ) {
             Ok(d) => d,
             Err(m) => return Ok(Err(m)),
         };

@@ -22,17 +22,18 @@
 //! before the record is tried so a refused form never loses a photo.
 
 use crate::compound::{
-    Chrome, Refusal, app_refusal, html_error, refusal, today, visible_compound, with_lang,
+    Chrome, Refusal, app_refusal, html_error, refusal, visible_compound, with_lang,
 };
 use crate::{AppState, Viewer, WebError};
+use anju_app::oversight::AssessmentStep;
 use anju_core::Lang;
 use anju_core::access::{Action, Role};
-use anju_core::assessment::{AssessmentStatus, AssessorKind, Outcome, Period, objection_last_day};
+use anju_core::assessment::{AssessmentStatus, Outcome, Period, objection_last_day};
 use anju_core::oversight::{FindingCategory, OrderStatus, PatrolKind};
 use anju_policy::rubric::{Event, Rubric, SatisfactionRate, Scoring, Survey, Unit};
 use anju_store::{
-    Assessment, EVIDENCE_MAX_BYTES, EvidenceDir, NewAssessment, NewFinding, NewPatrol, OrderFilter,
-    Patrol, RectificationOrder, StoreError, StoredCompound,
+    Assessment, EVIDENCE_MAX_BYTES, EvidenceDir, NewFinding, NewPatrol, OrderFilter, Patrol,
+    RectificationOrder, StoreError, StoredCompound,
 };
 use askama::Template;
 use axum::Router;
@@ -186,51 +187,18 @@ fn e2(d: Decimal) -> i64 {
 // ---------------------------------------------------------------------------------------------
 // Assessments: access
 
-/// The name a third-party evaluator account acts under.
-fn evaluator_name(v: &Viewer) -> String {
-    anju_app::App::evaluator_name(&v.principal())
-}
-
-/// The compound, when the viewer may see it; an evaluator only its assigned compounds.
+/// The compound, when the viewer may assess it (the app's rule: in scope and, for an
+/// evaluator, commissioned).
 async fn assess_access(
     state: &AppState,
     viewer: &Viewer,
     compound_id: i64,
 ) -> Result<StoredCompound, WebError> {
-    let c = visible_compound(state, viewer, compound_id).await?;
-    if viewer.role == Role::Evaluator {
-        let me = evaluator_name(viewer);
-        if !state.store.evaluator_assigned(&me, compound_id).await? {
-            return Err(forbidden(
-                viewer.lang,
-                format!("测评机构“{me}”未受委托测评小区“{}”", c.compound.name),
-                format!("evaluator '{me}' is not assigned '{}'", c.compound.name),
-            ));
-        }
-    }
-    Ok(c)
-}
-
-/// Who assesses, by the viewer's role.
-fn assessor_of(viewer: &Viewer) -> (AssessorKind, String) {
-    match viewer.role {
-        Role::Evaluator => (AssessorKind::ThirdParty, evaluator_name(viewer)),
-        Role::Street | Role::Community => (
-            AssessorKind::Street,
-            viewer
-                .region_name
-                .clone()
-                .unwrap_or_else(|| viewer.display_name.clone()),
-        ),
-        _ => (
-            AssessorKind::HousingAuthority,
-            viewer
-                .region_name
-                .clone()
-                .map(|r| format!("{r}住建部门"))
-                .unwrap_or_else(|| "住建部门".to_string()),
-        ),
-    }
+    state
+        .app
+        .assessable(&viewer.principal(), compound_id)
+        .await
+        .map_err(|e| WebError::app(e, viewer.lang))
 }
 
 fn rubric(l: Lang) -> Result<Rubric, WebError> {
@@ -238,8 +206,7 @@ fn rubric(l: Lang) -> Result<Rubric, WebError> {
 }
 
 /// The current half-year (Erqi's survey period), as a default for the form.
-fn default_period() -> String {
-    let d = today();
+fn default_period(d: jiff::civil::Date) -> String {
     format!("{}H{}", d.year(), if d.month() <= 6 { 1 } else { 2 })
 }
 
@@ -385,7 +352,7 @@ async fn assess_new(
             &viewer,
             &c,
             AssessInput {
-                period: default_period(),
+                period: default_period(state.app.today()),
                 ..AssessInput::default()
             },
             None,
@@ -546,33 +513,24 @@ async fn assess_create(
         })?;
         let events = events_of(&r, &input.counts, l).map_err(Refusal::Form)?;
         let survey = survey_of(&input, c.compound.households, l).map_err(Refusal::Form)?;
-        let (kind, assessor) = assessor_of(&viewer);
-        let actor = viewer.actor();
         let a = state
-            .store
+            .app
             .create_assessment(
-                &actor,
-                NewAssessment {
+                &viewer.principal(),
+                anju_app::oversight::AssessmentInput {
                     compound_id: c.id,
                     period,
                     rubric: r,
-                    assessor_kind: kind,
-                    assessor,
+                    assessor: None,
                     events,
                     survey,
                     objection_days: None,
                     evidence: input.kept.iter().map(|(_, s)| s.clone()).collect(),
+                    submit,
                 },
             )
             .await
-            .map_err(|e| refusal(e, l))?;
-        if submit {
-            state
-                .store
-                .submit_assessment(&actor, a.id, a.version, today())
-                .await
-                .map_err(|e| refusal(e, l))?;
-        }
+            .map_err(|e| crate::compound::app_refusal(e, l))?;
         Ok(a.id)
     }
     .await;
@@ -686,7 +644,7 @@ async fn assess_page(
         || (viewer.company_id.is_some() && viewer.company_id == a.company_id);
     let in_window = a
         .reviewed_on
-        .is_some_and(|r| today() <= objection_last_day(r, a.objection_days));
+        .is_some_and(|r| state.app.today() <= objection_last_day(r, a.objection_days));
     let can = |act| writer && anju_core::access::can(viewer.role, act);
     let page = AssessShow {
         chrome: Chrome::new(
@@ -757,22 +715,32 @@ async fn assess_step(
     Form(f): Form<StepForm>,
 ) -> Response {
     let l = viewer.lang;
+    let who = viewer.principal();
     let pre: Result<Assessment, WebError> = async {
-        let action = match step.as_str() {
+        if !matches!(
+            step.as_str(),
+            "submit" | "review" | "decide" | "finalize" | "object"
+        ) {
+            return Err(WebError::Store(StoreError::NotFound {
+                entity: "assessment step",
+                id,
+            }));
+        }
+        viewer.require(match step.as_str() {
             "submit" => Action::Assess,
-            "review" | "decide" | "finalize" => Action::ReviewAssessments,
             "object" => Action::AnswerOrders,
-            _ => {
-                return Err(WebError::Store(StoreError::NotFound {
-                    entity: "assessment step",
-                    id,
-                }));
-            }
-        };
-        viewer.require(action)?;
-        let a = state.store.get_assessment(id).await?;
-        assess_access(&state, &viewer, a.compound_id).await?;
+            _ => Action::ReviewAssessments,
+        })?;
+        let a = state
+            .app
+            .assessment(&who, id)
+            .await
+            .map_err(|e| WebError::app(e, l))?;
         viewer.check_csrf(&headers, f.csrf.as_deref())?;
+        // Only the compound's company objects: refused before anything else is looked at.
+        if step == "object" {
+            anju_app::App::objector(&who, &a).map_err(|e| WebError::app(e, l))?;
+        }
         Ok(a)
     }
     .await;
@@ -780,23 +748,6 @@ async fn assess_step(
         Ok(a) => a,
         Err(e) => return html_error(&state, &viewer, e),
     };
-    // Only the compound's company objects: refused before anything else is looked at.
-    let objector = match (viewer.role, viewer.company_id, a.company_id) {
-        (Role::Admin, _, Some(c)) => Some(c),
-        (_, Some(mine), Some(theirs)) if mine == theirs => Some(mine),
-        _ => None,
-    };
-    if step == "object" && objector.is_none() {
-        return html_error(
-            &state,
-            &viewer,
-            forbidden(
-                l,
-                format!("只有小区“{}”的物业服务企业可以对本考核申诉", a.compound),
-                format!("only the company of '{}' may object", a.compound),
-            ),
-        );
-    }
     let version = match anju_app::check::version(f.version.as_deref()) {
         Ok(v) => v,
         Err(e) => {
@@ -804,63 +755,39 @@ async fn assess_step(
             return assess_page(&state, &viewer, a, f, Some(m)).await;
         }
     };
-    let actor = viewer.actor();
     let on = state.app.today();
-    let outcome = || match f.outcome.as_deref().map(str::trim) {
+    let outcome = match f.outcome.as_deref().map(str::trim) {
         Some("adjusted") => Outcome::Adjusted,
         _ => Outcome::Upheld,
     };
-    let reason = f.reason.as_deref().filter(|s| !s.trim().is_empty());
-    let s = &state.store;
+    let reason = f.reason.clone();
     let done = match step.as_str() {
-        "submit" => {
-            match state
-                .app
-                .submit_assessment(&viewer.principal(), id, version, on)
-                .await
-            {
-                Ok(x) => Ok(x),
-                Err(anju_app::AppError::Store(e)) => Err(e),
-                Err(e) => return html_error(&state, &viewer, WebError::app(e, l)),
-            }
-        }
-        "review" => {
-            s.review_assessment(&actor, id, version, outcome(), reason, None, on)
-                .await
-        }
-        "decide" => {
-            s.decide_objection(&actor, id, version, outcome(), reason, None, on)
-                .await
-        }
-        "finalize" => {
-            let waived = f.waived.as_deref().is_some_and(|v| !v.is_empty());
-            s.finalize_assessment(&actor, id, version, waived, on).await
-        }
-        _ => {
-            let Some(company) = objector else {
-                return html_error(&state, &viewer, WebError::BadRequest(step.clone()));
+        "submit" => state.app.submit_assessment(&who, id, version, on).await,
+        other => {
+            let step = match other {
+                "review" => AssessmentStep::Review {
+                    outcome,
+                    reason,
+                    events: None,
+                },
+                "decide" => AssessmentStep::Decide {
+                    outcome,
+                    reason,
+                    events: None,
+                },
+                "finalize" => AssessmentStep::Finalize {
+                    waived: f.waived.as_deref().is_some_and(|v| !v.is_empty()),
+                },
+                _ => AssessmentStep::Object {
+                    text: f.text.clone().unwrap_or_default(),
+                },
             };
-            let text = f.text.clone().unwrap_or_default();
-            if text.trim().is_empty() {
-                return assess_page(
-                    &state,
-                    &viewer,
-                    a,
-                    f,
-                    Some(
-                        l.pick("申诉理由：请填写", "objection: write the reason")
-                            .into(),
-                    ),
-                )
-                .await;
-            }
-            s.object_assessment(&actor, id, version, company, &text, on)
-                .await
+            state.app.assessment_step(&who, id, version, step, on).await
         }
     };
     match done {
         Ok(_) => Redirect::to(&with_lang(&format!("/assessments/{id}"), l)).into_response(),
-        Err(e) => match refusal(e, l) {
+        Err(e) => match crate::compound::app_refusal(e, l) {
             Refusal::Form(m) => assess_page(&state, &viewer, a, f, Some(m)).await,
             Refusal::Fail(e) => html_error(&state, &viewer, e),
         },
@@ -962,7 +889,7 @@ async fn patrol_new(
             &c,
             PatrolInput {
                 kind: PatrolKind::WeeklyPatrol.code().into(),
-                date: today().to_string(),
+                date: state.app.today().to_string(),
                 inspector: viewer.display_name.clone(),
                 ..PatrolInput::default()
             },
@@ -1106,8 +1033,14 @@ async fn patrol_create(
         let kind = PatrolKind::from_code(&input.kind).ok_or_else(|| {
             Refusal::Form(l.pick("巡查类型：请选择", "patrol kind: choose one").into())
         })?;
-        let date = crate::compound::parse_date_field(&input.date, "巡查日期", "date", l)
-            .map_err(Refusal::Form)?;
+        let date = crate::compound::parse_date_field(
+            state.app.today(),
+            &input.date,
+            "巡查日期",
+            "date",
+            l,
+        )
+        .map_err(Refusal::Form)?;
         if input.inspector.trim().is_empty() {
             return Err(Refusal::Form(
                 l.pick("巡查人：请填写", "inspector: required").into(),
@@ -1192,7 +1125,7 @@ async fn patrol_page(
     let writer = viewer.role != Role::Auditor;
     let patrols = writer && anju_core::access::can(viewer.role, Action::Patrol);
     let answers = writer && anju_core::access::can(viewer.role, Action::AnswerOrders);
-    let day = today();
+    let day = state.app.today();
     let findings = p
         .findings
         .iter()

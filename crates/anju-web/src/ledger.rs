@@ -5,7 +5,6 @@
 //! problem; a row outside the uploader's scope is a problem). Also the coverage figures and
 //! their JSON.
 
-use crate::compound::today;
 use crate::versioned::VersionedCache;
 use crate::{AppState, Viewer, WebError};
 use anju_core::access::Action;
@@ -823,7 +822,7 @@ async fn export_xlsx(
         .await
         .map_err(|e| WebError::BadRequest(format!("导出失败：{e}")))?
         .map_err(|e| WebError::BadRequest(e.render(lang)))?;
-    let day = today();
+    let day = state.app.today();
     Ok((
         [
             (
@@ -1142,7 +1141,7 @@ async fn import_upload(
     }
     match state
         .store
-        .apply_ledger(&viewer.actor(), &ledger.rows, today())
+        .apply_ledger(&viewer.actor(), &ledger.rows, state.app.today())
         .await
     {
         Ok(s) => {

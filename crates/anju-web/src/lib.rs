@@ -110,13 +110,6 @@ pub(crate) fn evidence_dir(
     }
 }
 
-/// Today in China (UTC+8): officials' dates are Beijing dates whatever the server's zone.
-pub(crate) fn today() -> jiff::civil::Date {
-    jiff::Timestamp::now()
-        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::Offset::constant(8)))
-        .date()
-}
-
 async fn css() -> impl IntoResponse {
     (
         [(axum::http::header::CONTENT_TYPE, "text/css; charset=utf-8")],

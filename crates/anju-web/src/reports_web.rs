@@ -9,7 +9,7 @@
 //! accounts are refused (reports are filed by streets and districts).
 
 use crate::auth::Scope as ViewerScope;
-use crate::compound::{Chrome, html_error, today, with_lang};
+use crate::compound::{Chrome, html_error, with_lang};
 use crate::{AppState, Viewer, WebError};
 use anju_core::access::Action as Perm;
 use anju_core::funding::{LineStatus, RunPeriod};
@@ -172,7 +172,7 @@ async fn build_sheets(
                 &DispatchParams {
                     scope,
                     date,
-                    today: today(),
+                    today: state.app.today(),
                 },
             )
             .await
@@ -193,7 +193,7 @@ async fn build_sheets(
             .map_err(|e| report_problem(e, l))?
             .sheets(),
         "ranking" => {
-            let month = period.unwrap_or_else(|| today().strftime("%Y-%m").to_string());
+            let month = period.unwrap_or_else(|| state.app.today().strftime("%Y-%m").to_string());
             anju_reports::build_ranking(store, &RankingParams { scope, month })
                 .await
                 .map_err(|e| report_problem(e, l))?
@@ -608,7 +608,7 @@ async fn report_xlsx(
                     .into_response();
             }
         };
-    let date = today();
+    let date = state.app.today();
     let file = format!("{name}-{date}.xlsx");
     (
         [

@@ -324,15 +324,10 @@ async fn survey_answer(
     let answer = SurveyAnswer {
         satisfied: satisfied.unwrap_or(false),
         score: score.unwrap_or(None),
-        comment: form
-            .comment
-            .as_deref()
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-            .map(|c| c.chars().take(2000).collect()),
+        comment: form.comment.clone(),
     };
     let compound = form.compound.unwrap_or(page.compound_id);
-    match state.store.answer_survey(&token, compound, &answer).await {
+    match state.app.answer_survey(&token, compound, answer).await {
         Ok(()) => {
             page.show_form = false;
             page.ok = true;
@@ -345,7 +340,7 @@ async fn survey_answer(
             );
             Ok(html_page(StatusCode::OK, page.render()?))
         }
-        Err(e) => match refusal(&e, lang) {
+        Err(anju_app::AppError::Store(e)) => match refusal(&e, lang) {
             Some((status, msg)) => {
                 page.message = Some(msg);
                 page.show_form = status == StatusCode::UNPROCESSABLE_ENTITY;
@@ -353,6 +348,11 @@ async fn survey_answer(
             }
             None => Err(e.into()),
         },
+        // What the resident typed stays in the form with the reason.
+        Err(e) => {
+            page.message = Some(e.message(lang));
+            Ok(html_page(StatusCode::UNPROCESSABLE_ENTITY, page.render()?))
+        }
     }
 }
 
@@ -860,7 +860,7 @@ async fn public_complaint(
                 category,
                 text,
                 // Complaints are dated by the day they arrive in Beijing time.
-                received_on: crate::today(),
+                received_on: state.app.today(),
                 contact: Some(contact).filter(|c| !c.is_empty()),
             },
             &rules,

@@ -4,7 +4,7 @@
 //! compound(s). The rules are `anju_core::signals`; the facts come from the store as for
 //! `anju signals`. A housing authority account bounded to a district or street sees that area.
 
-use crate::compound::{Chrome, html_error, today, with_lang};
+use crate::compound::{Chrome, html_error, with_lang};
 use crate::{AppState, Viewer, WebError};
 use anju_core::access::Role;
 use anju_core::signals::SignalKind;
@@ -112,7 +112,10 @@ async fn signals_html(
         })
         .transpose()?;
     let kinds: Vec<SignalKind> = kind.into_iter().collect();
-    let (signals, claims_available) = state.store.signals(&scope, &kinds, today()).await?;
+    let (signals, claims_available) = state
+        .store
+        .signals(&scope, &kinds, state.app.today())
+        .await?;
     let rows = signals
         .iter()
         .map(|s| {

@@ -9,14 +9,14 @@
 
 use crate::auth::Scope;
 use crate::compound::{
-    Chrome, Refusal, html_error, parse_date_field, refusal, today, visible_compound, with_lang,
+    Chrome, Refusal, html_error, parse_date_field, refusal, visible_compound, with_lang,
 };
 use crate::{AppState, Viewer, WebError};
 use anju_core::Lang;
 use anju_core::access::{Action, can};
 use anju_core::targets::{Target, TargetKind, TargetStatus};
 use anju_core::task::TaskStatus;
-use anju_store::{CompoundFilter, NewTask, Selection, TaskFilter};
+use anju_store::{CompoundFilter, Selection, TaskFilter};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, Path, Query, State};
@@ -24,7 +24,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -215,7 +215,7 @@ async fn selections_html(
         streets: street_names(state, viewer).await?,
         kept,
         error,
-        today: today().to_string(),
+        today: state.app.today().to_string(),
         action: with_lang("/selections", l),
     }
     .render()?)
@@ -249,13 +249,25 @@ async fn announce(
         if title.is_empty() {
             return Err(need(l, "公告标题", "title"));
         }
-        let on = parse_date_field(kept.get("date"), "公告日期", "announced on", l)
-            .map_err(Refusal::Form)?;
+        let on = parse_date_field(
+            state.app.today(),
+            kept.get("date"),
+            "公告日期",
+            "announced on",
+            l,
+        )
+        .map_err(Refusal::Form)?;
         if kept.get("deadline").trim().is_empty() {
             return Err(need(l, "报名截止日期", "registration deadline"));
         }
-        let deadline = parse_date_field(kept.get("deadline"), "报名截止日期", "deadline", l)
-            .map_err(Refusal::Form)?;
+        let deadline = parse_date_field(
+            state.app.today(),
+            kept.get("deadline"),
+            "报名截止日期",
+            "deadline",
+            l,
+        )
+        .map_err(Refusal::Form)?;
         state
             .store
             .open_selection(&viewer.actor(), street, title, on, deadline)
@@ -444,7 +456,7 @@ async fn selection_html(
         shortlist,
         kept,
         error,
-        today: today().to_string(),
+        today: state.app.today().to_string(),
         action_base: format!("/selections/{id}"),
         lang_suffix: if l == Lang::En { "?lang=en" } else { "" },
     }
@@ -469,7 +481,8 @@ async fn selection_step(
     let result: Result<(), Refusal> = async {
         visible_selection(&state, &viewer, id).await?;
         let version = int_field(kept.get("version"), l, "页面版本", "page version")?;
-        let on = parse_date_field(kept.get("date"), "日期", "date", l).map_err(Refusal::Form)?;
+        let on = parse_date_field(state.app.today(), kept.get("date"), "日期", "date", l)
+            .map_err(Refusal::Form)?;
         let actor = viewer.actor();
         let store = &state.store;
         let ids = |name: &str| -> Vec<i64> {
@@ -644,25 +657,24 @@ async fn tasks_html(
     error: Option<String>,
 ) -> Result<String, WebError> {
     let l = viewer.lang;
-    let today = today();
+    let today = state.app.today();
     let visible = state
         .store
         .list_compounds(&viewer.compound_filter())
         .await?;
-    let ids: HashSet<i64> = visible.iter().map(|c| c.id).collect();
-    let scoped = viewer.scope() != Scope::All;
     let tasks = state
-        .store
-        .list_tasks(&TaskFilter {
-            street: q.street(),
-            compound_id: None,
-            status: q.status(),
-            overdue_as_of: q.overdue().then_some(today),
-        })
-        .await?
-        .into_iter()
-        .filter(|t| !scoped || ids.contains(&t.compound_id))
-        .collect::<Vec<_>>();
+        .app
+        .tasks(
+            &viewer.principal(),
+            TaskFilter {
+                street: q.street(),
+                status: q.status(),
+                overdue_as_of: q.overdue().then_some(today),
+                ..TaskFilter::default()
+            },
+        )
+        .await
+        .map_err(|e| WebError::app(e, l))?;
     let rows: Vec<TaskRow> = tasks
         .iter()
         .map(|t| TaskRow {
@@ -747,36 +759,27 @@ async fn add_task(
     }
     let result: Result<(), Refusal> = async {
         let compound_id = int_field(kept.get("compound"), l, "小区", "compound")?;
-        visible_compound(&state, &viewer, compound_id).await?;
-        let title = kept.get("title").trim();
-        if title.is_empty() {
-            return Err(need(l, "任务", "task"));
-        }
-        let responsible = kept.get("responsible").trim();
-        if responsible.is_empty() {
-            return Err(need(l, "责任人", "responsible"));
-        }
-        if kept.get("deadline").trim().is_empty() {
-            return Err(need(l, "完成时间", "deadline"));
-        }
-        let deadline = parse_date_field(kept.get("deadline"), "完成时间", "deadline", l)
-            .map_err(Refusal::Form)?;
-        let detail = kept.get("detail").trim();
+        // Blank: the application layer asks for it, after the compound's scope.
+        let deadline = match kept.get("deadline").trim() {
+            "" => None,
+            d => Some(
+                parse_date_field(state.app.today(), d, "完成时间", "deadline", l)
+                    .map_err(Refusal::Form)?,
+            ),
+        };
+        let input = anju_app::tasks::TaskInput {
+            compound_id,
+            title: kept.get("title").to_string(),
+            detail: Some(kept.get("detail").to_string()),
+            responsible: kept.get("responsible").to_string(),
+            deadline,
+        };
         state
-            .store
-            .add_task(
-                &viewer.actor(),
-                NewTask {
-                    compound_id,
-                    title: title.to_string(),
-                    detail: (!detail.is_empty()).then(|| detail.to_string()),
-                    responsible: responsible.to_string(),
-                    deadline,
-                },
-            )
+            .app
+            .add_task(&viewer.principal(), input)
             .await
             .map(|_| ())
-            .map_err(|e| refusal(e, l))
+            .map_err(|e| crate::compound::app_refusal(e, l))
     }
     .await;
     match result {
@@ -807,17 +810,27 @@ async fn task_done(
     }
     let q = TaskQuery::default();
     let result: Result<(), Refusal> = async {
-        let task = state.store.get_task(id).await.map_err(WebError::from)?;
-        visible_compound(&state, &viewer, task.compound_id).await?;
-        let version = int_field(kept.get("version"), l, "页面版本", "page version")?;
-        let on =
-            parse_date_field(kept.get("date"), "完成日期", "done on", l).map_err(Refusal::Form)?;
+        let who = viewer.principal();
         state
-            .store
-            .set_task_status(&viewer.actor(), id, version, TaskStatus::Done, Some(on))
+            .app
+            .task_in_scope(&who, id)
+            .await
+            .map_err(|e| crate::compound::app_refusal(e, l))?;
+        let version = int_field(kept.get("version"), l, "页面版本", "page version")?;
+        let on = parse_date_field(
+            state.app.today(),
+            kept.get("date"),
+            "完成日期",
+            "done on",
+            l,
+        )
+        .map_err(Refusal::Form)?;
+        state
+            .app
+            .set_task_status(&who, id, version, TaskStatus::Done, Some(on))
             .await
             .map(|_| ())
-            .map_err(|e| refusal(e, l))
+            .map_err(|e| crate::compound::app_refusal(e, l))
     }
     .await;
     match result {
@@ -882,7 +895,7 @@ async fn targets_page(
     Query(q): Query<TargetQuery>,
 ) -> Response {
     let as_of = match q.as_of.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => today(),
+        None => state.app.today(),
         Some(s) => match s.parse() {
             Ok(d) => d,
             Err(_) => {
@@ -1006,13 +1019,25 @@ async fn add_target(
         if kept.get("due").trim().is_empty() {
             return Err(need(l, "目标期限", "due date"));
         }
-        let due =
-            parse_date_field(kept.get("due"), "目标期限", "due date", l).map_err(Refusal::Form)?;
+        let due = parse_date_field(
+            state.app.today(),
+            kept.get("due"),
+            "目标期限",
+            "due date",
+            l,
+        )
+        .map_err(Refusal::Form)?;
         if kept.get("baseline").trim().is_empty() {
             return Err(need(l, "基数日期", "baseline date"));
         }
-        let baseline_on = parse_date_field(kept.get("baseline"), "基数日期", "baseline date", l)
-            .map_err(Refusal::Form)?;
+        let baseline_on = parse_date_field(
+            state.app.today(),
+            kept.get("baseline"),
+            "基数日期",
+            "baseline date",
+            l,
+        )
+        .map_err(Refusal::Form)?;
         let label = kept.get("label").trim();
         let t = Target {
             street: street.to_string(),
@@ -1037,7 +1062,7 @@ async fn add_target(
     match result {
         Ok(()) => Redirect::to(&with_lang("/targets", l)).into_response(),
         Err(Refusal::Form(m)) => form_page(
-            targets_html(&state, &viewer, today(), kept, Some(m)).await,
+            targets_html(&state, &viewer, state.app.today(), kept, Some(m)).await,
             &state,
             &viewer,
         ),

@@ -341,3 +341,310 @@ async fn a_fixed_clock_decides_what_today_is() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     t.finish().await;
 }
+
+both_engines!(an_assessment_is_reviewed_objected_and_decided_through_the_api);
+async fn an_assessment_is_reviewed_objected_and_decided_through_the_api(t: &TestApp) {
+    let w = world(t).await;
+    let jd = user_session(t, "jd", Role::Street, UserScope::Region(STREET_A)).await;
+    let zj = user_session(t, "zj", Role::HousingAuthority, UserScope::None).await;
+    let own = user_session(
+        t,
+        "qy",
+        Role::Company,
+        UserScope::Company(&w.company_a_name),
+    )
+    .await;
+    let id = w.inside.assessment;
+    let uri = |step: &str| format!("/api/v1/assessments/{id}/{step}");
+    let version = |r: &crate::support::Res| r.json()["version"].clone();
+
+    let a = t.state.store.get_assessment(id).await.expect("a");
+    let r = send_json(
+        t,
+        &jd,
+        "POST",
+        &uri("submit"),
+        json!({"version": a.version}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v = version(&r);
+
+    // A street office may not review; a review dated tomorrow is refused naming `on`; an
+    // unknown outcome is refused naming `outcome`, in words.
+    let r = send_json(
+        t,
+        &jd,
+        "POST",
+        &uri("review"),
+        json!({"version": v, "outcome": "upheld"}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let body = json!({"version": v, "outcome": "upheld", "on": tomorrow()});
+    refused(
+        &send_json(t, &zj, "POST", &uri("review"), body).await,
+        "on",
+        "晚于今天",
+    );
+    let r = send_json(
+        t,
+        &zj,
+        "POST",
+        &uri("review"),
+        json!({"version": v, "outcome": "maybe"}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("outcome"), "{}", r.body);
+    let r = send_json(
+        t,
+        &zj,
+        "POST",
+        &uri("review"),
+        json!({"version": v, "outcome": "upheld", "reason": "属实"}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["status"], "reviewed", "{}", r.body);
+    let v = version(&r);
+
+    // The company of the compound objects; a blank objection names `text`.
+    refused(
+        &send_json(
+            t,
+            &own,
+            "POST",
+            &uri("object"),
+            json!({"version": v, "text": "  "}),
+        )
+        .await,
+        "text",
+        "申诉理由",
+    );
+    let r = send_json(
+        t,
+        &own,
+        "POST",
+        &uri("object"),
+        json!({"version": v, "text": "第 3 项扣分与事实不符"}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["status"], "objected", "{}", r.body);
+    let v = version(&r);
+
+    // The authority decides: the assessment is final, every step in the audit log.
+    let r = send_json(
+        t,
+        &zj,
+        "POST",
+        &uri("decide"),
+        json!({"version": v, "outcome": "upheld", "reason": "经核实维持"}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["status"], "final", "{}", r.body);
+    // A stale version is a conflict, never a second decision.
+    let r = send_json(t, &zj, "POST", &uri("finalize"), json!({"version": v})).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+}
+
+both_engines!(lists_show_only_the_readers_records);
+async fn lists_show_only_the_readers_records(t: &TestApp) {
+    let w = world(t).await;
+    let jd = user_session(t, "jd", Role::Street, UserScope::Region(STREET_A)).await;
+    let own = user_session(
+        t,
+        "qy",
+        Role::Company,
+        UserScope::Company(&w.company_a_name),
+    )
+    .await;
+    for (list, inside) in [
+        ("/api/v1/orders", w.inside.order),
+        ("/api/v1/complaints", w.inside.complaint),
+        ("/api/v1/assessments", w.inside.assessment),
+        ("/api/v1/surveys", w.inside.survey),
+        ("/api/v1/tasks", w.inside.task),
+    ] {
+        let outside = match list {
+            "/api/v1/orders" => w.outside.order,
+            "/api/v1/complaints" => w.outside.complaint,
+            "/api/v1/assessments" => w.outside.assessment,
+            "/api/v1/surveys" => w.outside.survey,
+            _ => w.outside.task,
+        };
+        let ids = |r: crate::support::Res| -> Vec<i64> {
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+            r.json()
+                .as_array()
+                .expect("list")
+                .iter()
+                .map(|x| x["id"].as_i64().expect("id"))
+                .collect()
+        };
+        let street = ids(t.get_as(&jd, list).await);
+        assert!(street.contains(&inside), "{list}: {street:?}");
+        assert!(!street.contains(&outside), "{list}: {street:?}");
+        let company = ids(t.get_as(&own, list).await);
+        assert!(!company.contains(&outside), "{list}: {company:?}");
+        if list == "/api/v1/tasks" {
+            assert!(company.is_empty(), "a company sees no tasks: {company:?}");
+        }
+    }
+}
+
+both_engines!(a_survey_is_opened_its_links_issued_and_closed_through_the_api);
+async fn a_survey_is_opened_its_links_issued_and_closed_through_the_api(t: &TestApp) {
+    let w = world(t).await;
+    let jd = user_session(t, "jd", Role::Street, UserScope::Region(STREET_A)).await;
+    let cid = w.inside.compound.id;
+    let open = |extra: serde_json::Value| {
+        let mut b = json!({"compound_id": cid, "period": "2026H2", "rule": "erqi"});
+        for (k, v) in extra.as_object().expect("object") {
+            b[k] = v.clone();
+        }
+        b
+    };
+    // Values the schema holds are refused naming the field, before the database.
+    let r = send_json(
+        t,
+        &jd,
+        "POST",
+        "/api/v1/surveys",
+        open(json!({"tokens": 0})),
+    )
+    .await;
+    refused(&r, "tokens", "问卷链接数");
+    let r = send_json(
+        t,
+        &jd,
+        "POST",
+        "/api/v1/surveys",
+        open(json!({"households": 0})),
+    )
+    .await;
+    refused(&r, "households", "总户数");
+    let r = send_json(
+        t,
+        &jd,
+        "POST",
+        "/api/v1/surveys",
+        open(json!({"period": " "})),
+    )
+    .await;
+    refused(&r, "period", "调查期间");
+    let r = send_json(
+        t,
+        &jd,
+        "POST",
+        "/api/v1/surveys",
+        open(json!({"starts_on": "2026-12-01", "ends_on": "2026-11-01"})),
+    )
+    .await;
+    refused(&r, "ends_on", "早于开始日期");
+    let r = send_json(
+        t,
+        &jd,
+        "POST",
+        "/api/v1/surveys",
+        open(json!({"rule": "most"})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("rule"), "{}", r.body);
+
+    // Opened with three links; two more; the list of links has five.
+    let r = send_json(
+        t,
+        &jd,
+        "POST",
+        "/api/v1/surveys",
+        open(json!({"tokens": 3})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let j = r.json();
+    let id = j["survey"]["id"].as_i64().expect("id");
+    let links = j["links"].as_array().expect("links");
+    assert_eq!(links.len(), 3, "{}", r.body);
+    let first = links[0]["link"].as_str().expect("link").to_string();
+    assert!(first.starts_with("/s/"), "{first}");
+    let more = format!("/api/v1/surveys/{id}/links");
+    let r = send_json(t, &jd, "POST", &more, json!({"count": 2})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let r = t.get_as(&jd, &more).await;
+    assert_eq!(r.json().as_array().expect("links").len(), 5, "{}", r.body);
+
+    // A resident's comment over 2,000 characters is refused with the reason, and what was
+    // typed stays in the form (never cut short silently).
+    let long = "好".repeat(2_001);
+    let r = t
+        .post_form(
+            None,
+            &first,
+            &format!("compound={cid}&satisfied=yes&comment={long}"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("最多 2000 个字"), "{}", r.body);
+    assert!(r.body.contains(&long), "the comment is kept");
+    let r = t
+        .post_form(
+            None,
+            &first,
+            &format!("compound={cid}&satisfied=yes&comment=很好"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    // Closed with its version; a second close is a conflict.
+    let v = t.state.store.get_survey(id).await.expect("survey").version;
+    let close = format!("/api/v1/surveys/{id}/close");
+    let r = send_json(t, &jd, "POST", &close, json!({})).await;
+    refused(&r, "version", "缺少此项");
+    let r = send_json(t, &jd, "POST", &close, json!({"version": v})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["responses"], 1, "{}", r.body);
+    let r = send_json(t, &jd, "POST", &close, json!({"version": v})).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+}
+
+both_engines!(an_evaluator_scores_only_what_it_was_commissioned_for);
+async fn an_evaluator_scores_only_what_it_was_commissioned_for(t: &TestApp) {
+    let w = world(t).await;
+    let zj = user_session(t, "zj", Role::HousingAuthority, UserScope::None).await;
+    let cp = user_session(t, "cp", Role::Evaluator, UserScope::None).await;
+    let cid = w.inside.compound.id;
+    let new = json!({"compound_id": cid, "period": "2026Q4", "rubric": "erqi"});
+    let r = send_json(t, &cp, "POST", "/api/v1/assessments", new.clone()).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = send_json(
+        t,
+        &zj,
+        "POST",
+        "/api/v1/evaluator-assignments",
+        json!({"evaluator": " ", "compound_id": cid}),
+    )
+    .await;
+    refused(&r, "evaluator", "测评机构");
+    let r = send_json(
+        t,
+        &zj,
+        "POST",
+        "/api/v1/evaluator-assignments",
+        json!({"evaluator": "cp", "compound_id": cid}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let r = send_json(t, &cp, "POST", "/api/v1/assessments", new).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()["assessor_kind"], "third_party", "{}", r.body);
+    // Its list holds the compounds it was commissioned for, nothing else.
+    let r = t.get_as(&cp, "/api/v1/assessments").await;
+    let list = r.json();
+    let list = list.as_array().expect("list");
+    assert!(!list.is_empty());
+    assert!(list.iter().all(|a| a["compound_id"] == cid), "{}", r.body);
+}

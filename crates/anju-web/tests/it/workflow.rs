@@ -385,7 +385,7 @@ async fn tasks_are_listed_in_scope_with_overdue_highlighted_and_marked_done(t: &
     )
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains("责任人：请填写或选择"));
+    assert!(r.body.contains("责任人：请填写"), "{}", r.body);
     assert!(r.body.contains("value=\"张贴公告\""));
     let r = post(
         t,
