@@ -902,8 +902,8 @@ fn schemas() -> Value {
                     "kind": {"type": "string", "enum": ["assessment", "bad_conduct", "complaint", "dismissal"], "description": "考核、不良行为、投诉、解聘"},
                     "happened_on": date(),
                     "period": {"type": "string", "description": "考核或投诉所属期间（2022、2022-H1、2022-10）"},
-                    "score": {"type": "string", "description": "考核分 0–100，最多两位小数（仅考核记录）"},
-                    "points": {"type": "string", "description": "不良行为扣分，最多两位小数（仅不良行为记录；不填按方案）"},
+                    "score": {"type": ["string", "number"], "description": "考核分 0–100，最多两位小数（仅考核记录）"},
+                    "points": {"type": ["string", "number"], "description": "不良行为扣分，最多两位小数（仅不良行为记录；不填按方案）"},
                     "complaints": {"type": "integer", "description": "投诉件数，至少 1（仅投诉记录）"},
                     "assessor": {"type": "string"}, "compound_id": {"type": "integer"}, "note": {"type": "string"}
                 }),
