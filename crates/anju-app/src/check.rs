@@ -9,6 +9,7 @@
 use crate::error::{AppError, Result};
 use anju_core::Fen;
 use anju_core::area::Area;
+use rust_decimal::Decimal;
 
 /// A name (小区、企业、机构、标题): at most this many characters.
 pub const NAME_MAX: usize = 100;
@@ -138,6 +139,32 @@ pub fn area(f: Field, v: Area) -> Result<Area> {
     Ok(v)
 }
 
+/// A score or points in hundredths (信用档案): not negative, at most two decimals (the store
+/// keeps integer hundredths), and not above `max` when there is one.
+pub fn hundredths(f: Field, v: Decimal, max: Option<Decimal>) -> Result<Decimal> {
+    if v < Decimal::ZERO {
+        return Err(f.error(
+            format!("不能为负数（填写的是 {v}）"),
+            format!("cannot be negative ({v})"),
+        ));
+    }
+    if v.normalize().scale() > 2 {
+        return Err(f.error(
+            format!("最多两位小数（填写的是 {v}）"),
+            format!("at most two decimals ({v})"),
+        ));
+    }
+    if let Some(m) = max
+        && v > m
+    {
+        return Err(f.error(
+            format!("不能超过 {m}（填写的是 {v}）"),
+            format!("at most {m} ({v})"),
+        ));
+    }
+    Ok(v)
+}
+
 /// A whole number within `lo..=hi`.
 pub fn within(f: Field, v: i64, lo: i64, hi: i64) -> Result<i64> {
     if v < lo || v > hi {
@@ -200,6 +227,11 @@ mod tests {
         assert!(positive_money(F, Fen(0)).is_err());
         assert!(within(F, 5, 1, 5).is_ok());
         assert!(within(F, 6, 1, 5).is_err());
+        let d = |s: &str| s.parse::<Decimal>().ok().unwrap_or_default();
+        assert!(hundredths(F, d("86.50"), Some(Decimal::ONE_HUNDRED)).is_ok());
+        assert!(hundredths(F, d("100.01"), Some(Decimal::ONE_HUNDRED)).is_err());
+        assert!(hundredths(F, d("1.005"), None).is_err());
+        assert!(hundredths(F, d("-0.01"), None).is_err());
         assert_eq!(version(Some(" 3 ")).ok(), Some(3));
         for bad in [None, Some(""), Some("x"), Some("-2")] {
             let e = version(bad).err();

@@ -3,7 +3,7 @@
 //! An **event** is something that has happened: a consultation, any step of a compound's path,
 //! a signing, a filing (备案), an entry (进场), a termination, a patrol, an answer, a payment, a
 //! grant, a disbursement (拨付), an assessment's scoring, a fee month's collection, a building
-//! year (建成年份). An event dated after today (Beijing time, [`crate::Clock`]) is refused: a
+//! year (建成年份), what a credit-file record records (考核、不良行为、投诉、解聘). An event dated after today (Beijing time, [`crate::Clock`]) is refused: a
 //! filing dated next year must not make a compound count as filed today, and an entry dated
 //! next year must not make it count as covered.
 //!
@@ -53,6 +53,8 @@ pub enum EventDate {
     TaskDone,
     /// 考核复核、申诉、申诉处理、定案
     AssessmentStep,
+    /// 信用档案的一条记录（考核、不良行为、投诉、解聘）所记之事发生的日期
+    CreditRecord,
 }
 
 impl EventDate {
@@ -77,6 +79,7 @@ impl EventDate {
             EventDate::Grant => ("发放日期", "on"),
             EventDate::TaskDone => ("完成日期", "on"),
             EventDate::AssessmentStep => ("办理日期", "on"),
+            EventDate::CreditRecord => ("发生日期", "happened_on"),
         }
     }
 

@@ -12,6 +12,7 @@
 
 pub mod check;
 pub mod clock;
+pub mod companies;
 pub mod compounds;
 pub mod dates;
 pub mod error;
@@ -27,15 +28,20 @@ pub use dates::EventDate;
 pub use error::{AppError, FieldError, Result};
 pub use principal::{Principal, Scope};
 
+use anju_core::credit::CreditScheme;
 use anju_store::Store;
 
-/// Defaults the application uses where a form or a flag says nothing, defined once.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Defaults and settings the application uses where a form or a flag says nothing, defined once.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     /// The owners' body share of fee income (收支公示) when none is given, in percent. Seed 004
     /// 三(四) allows 6–10 % and sets no single figure; the public page, the API, the report and
     /// the CLI all default to the upper bound.
     pub owners_share_percent: i64,
+    /// How companies' credit grades are computed (信用等级方案): the embedded default
+    /// (`credit_default.toml`, Yantai's bands) unless `anju serve --scheme FILE` or the CLI's
+    /// `--scheme FILE` gives another. The pages, the API and the CLI all grade with this one.
+    pub credit_scheme: std::sync::Arc<CreditScheme>,
 }
 
 impl Config {
@@ -49,6 +55,7 @@ impl Default for Config {
     fn default() -> Config {
         Config {
             owners_share_percent: 10,
+            credit_scheme: std::sync::Arc::new(CreditScheme::yantai_default()),
         }
     }
 }
@@ -85,8 +92,14 @@ impl App {
         self.clock
     }
 
-    pub fn config(&self) -> Config {
-        self.config
+    /// The same application with another credit scheme (read from a TOML file by the caller).
+    pub fn with_credit_scheme(mut self, scheme: CreditScheme) -> App {
+        self.config.credit_scheme = std::sync::Arc::new(scheme);
+        self
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
     }
 
     /// The store, for the reads not yet moved into use cases of their own.

@@ -1,16 +1,16 @@
 //! `anju company …` (registry and credit files), `anju tasks …` (task lists, Shanting 附件3/4)
 //! and `anju plan areas` (management areas, seed 004 and seed 001).
 
-use crate::util::{cli_actor, find_compound, render_table, runtime, today};
-use anju_core::credit::{CreditGrade, CreditRecord, CreditScheme, RecordKind, grade};
+use crate::util::{
+    app, app_with_scheme, cli_actor, cli_principal, find_compound, render_table, runtime, today,
+};
+use anju_app::companies::{CompanyFile, CompanyQuery, NewCompany, NewCreditRecord};
+use anju_core::credit::RecordKind;
 use anju_core::money::group_thousands;
 use anju_core::planning::{AreaPlan, AreaRules, PlanCompound, plan_areas};
 use anju_core::task::TaskStatus;
-use anju_core::{CreditCode, Lang, ModeGroup};
-use anju_store::{
-    AreaAssignment, Company, CompanyRecord, CompanyUpdate, CompoundFilter, NewCompanyRecord,
-    NewTask, Store, TaskFilter,
-};
+use anju_core::{Lang, ModeGroup};
+use anju_store::{AreaAssignment, Company, CompoundFilter, NewTask, Store, TaskFilter};
 use anyhow::Context;
 use clap::{Args, Subcommand, ValueEnum};
 use std::process::ExitCode;
@@ -563,42 +563,6 @@ fn plan_table(p: &AreaPlan, lang: Lang) -> String {
 // ---------------------------------------------------------------------------------------------
 // company
 
-async fn find_company(store: &Store, key: &str, lang: Lang) -> anyhow::Result<Company> {
-    let key = key.trim();
-    if let Ok(id) = key.parse::<i64>()
-        && let Ok(c) = store.get_company(id).await
-    {
-        return Ok(c);
-    }
-    store
-        .list_companies()
-        .await?
-        .into_iter()
-        .find(|c| c.name == key)
-        .ok_or_else(|| {
-            anyhow::anyhow!(
-                "{}",
-                match lang {
-                    Lang::Zh =>
-                        format!("找不到企业“{key}”（请用 anju company list 查看名称或编号）"),
-                    Lang::En => format!("no company '{key}' (see anju company list)"),
-                }
-            )
-        })
-}
-
-fn load_scheme(path: Option<&std::path::Path>, lang: Lang) -> anyhow::Result<CreditScheme> {
-    match path {
-        None => Ok(CreditScheme::yantai_default()),
-        Some(p) => {
-            let text = std::fs::read_to_string(p).with_context(|| {
-                format!("{} {}", lang.pick("无法读取", "cannot read"), p.display())
-            })?;
-            Ok(CreditScheme::from_toml(&text)?)
-        }
-    }
-}
-
 fn opt(s: &Option<String>) -> String {
     s.clone().unwrap_or_else(|| "—".into())
 }
@@ -607,6 +571,7 @@ pub fn run_company(c: CompanyCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCo
     let rt = runtime()?;
     rt.block_on(async move {
         let store = Store::connect(db).await?;
+        let who = cli_principal(lang);
         match c {
             CompanyCmd::Add {
                 name,
@@ -614,19 +579,12 @@ pub fn run_company(c: CompanyCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCo
                 contact,
                 phone,
             } => {
-                let code = match credit_code {
-                    Some(s) => Some(CreditCode::parse(s.trim()).map_err(|e| match lang {
-                        Lang::Zh => anyhow::anyhow!("{e}"),
-                        Lang::En => anyhow::anyhow!("{}", e.english()),
-                    })?),
-                    None => None,
-                };
-                let co = store
+                let co = app(&store)
                     .register_company(
-                        &cli_actor(),
-                        CompanyUpdate {
+                        &who,
+                        NewCompany {
                             name,
-                            credit_code: code,
+                            credit_code,
                             contact_person: contact,
                             phone,
                         },
@@ -641,7 +599,12 @@ pub fn run_company(c: CompanyCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCo
                 );
             }
             CompanyCmd::List { format } => {
-                let all = store.list_companies().await?;
+                let query = CompanyQuery {
+                    as_of: None,
+                    include_archived: true,
+                };
+                let list = app(&store).companies(&who, query).await?;
+                let all: Vec<&Company> = list.companies.iter().map(|c| &c.company).collect();
                 if format == Format::Json {
                     println!("{}", serde_json::to_string_pretty(&all)?);
                 } else {
@@ -679,21 +642,18 @@ pub fn run_company(c: CompanyCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCo
                 grading,
                 format,
             } => {
-                let scheme = load_scheme(grading.scheme.as_deref(), lang)?;
-                let as_of = grading.as_of.unwrap_or_else(today);
-                let co = find_company(&store, &company, lang).await?;
-                let file = store.company_records(co.id).await?;
-                let records: Vec<CreditRecord> = file.iter().map(|r| r.record.clone()).collect();
-                let gr = grade(&records, &scheme, as_of);
+                let app = app_with_scheme(&store, grading.scheme.as_deref(), lang)?;
+                let co = app.find_company(&who, &company).await?;
+                let file = app.company_file(&who, co.id, grading.as_of).await?;
                 if format == Format::Json {
-                    let v = serde_json::json!({ "company": co, "records": file, "grade": gr });
-                    println!("{}", serde_json::to_string_pretty(&v)?);
+                    println!("{}", serde_json::to_string_pretty(&file)?);
                 } else {
-                    print!("{}", show_company(&co, &file, &gr, lang));
+                    print!("{}", show_company(&file, lang));
                 }
             }
             CompanyCmd::Record(a) => {
-                let co = find_company(&store, &a.company, lang).await?;
+                let app = app(&store);
+                let co = app.find_company(&who, &a.company).await?;
                 let compound = match &a.compound {
                     Some(k) => Some(find_compound(&store, k, a.street.as_deref(), lang).await?),
                     None => None,
@@ -704,51 +664,41 @@ pub fn run_company(c: CompanyCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCo
                     KindArg::Complaint => RecordKind::Complaint,
                     KindArg::Dismissal => RecordKind::Dismissal,
                 };
-                let rec = store
-                    .add_company_record(
-                        &cli_actor(),
+                let added = app
+                    .add_credit_record(
+                        &who,
                         co.id,
-                        NewCompanyRecord {
-                            record: CreditRecord {
-                                period: a.period,
-                                score: a.score,
-                                points: a.points,
-                                complaints: a.count,
-                                assessor: a.assessor,
-                                note: a.note,
-                                ..CreditRecord::new(kind, a.date)
-                            },
+                        NewCreditRecord {
+                            period: a.period,
+                            score: a.score,
+                            points: a.points,
+                            complaints: a.count,
+                            assessor: a.assessor,
                             compound_id: compound.map(|c| c.id),
+                            note: a.note,
+                            ..NewCreditRecord::new(kind, a.date)
                         },
                     )
                     .await?;
-                let as_of = today().max(a.date);
-                let gr = grade(
-                    &store
-                        .company_records(co.id)
-                        .await?
-                        .into_iter()
-                        .map(|r| r.record)
-                        .collect::<Vec<_>>(),
-                    &CreditScheme::yantai_default(),
-                    as_of,
-                );
+                let gr = &added.grade;
                 println!(
                     "{}",
                     match lang {
                         Lang::Zh => format!(
-                            "已记入“{}”的信用档案：{}（记录编号 {}）。截至 {as_of} 信用分 {}，等级 {}",
-                            co.name,
+                            "已记入“{}”的信用档案：{}（记录编号 {}）。截至 {} 信用分 {}，等级 {}",
+                            added.company.name,
                             kind.zh(),
-                            rec.id,
+                            added.record.id,
+                            gr.as_of,
                             gr.score,
                             gr.grade
                         ),
                         Lang::En => format!(
-                            "added to the credit file of '{}': {} (record {}). Credit score as of {as_of}: {}, grade {}",
-                            co.name,
+                            "added to the credit file of '{}': {} (record {}). Credit score as of {}: {}, grade {}",
+                            added.company.name,
                             kind.en(),
-                            rec.id,
+                            added.record.id,
+                            gr.as_of,
                             gr.score,
                             gr.grade
                         ),
@@ -756,38 +706,32 @@ pub fn run_company(c: CompanyCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCo
                 );
             }
             CompanyCmd::Grades { grading, format } => {
-                let scheme = load_scheme(grading.scheme.as_deref(), lang)?;
-                let as_of = grading.as_of.unwrap_or_else(today);
-                let all = store.list_companies().await?;
-                let records = store.all_company_records().await?;
-                let graded: Vec<_> = all
-                    .iter()
-                    .map(|c| {
-                        let rs: Vec<CreditRecord> = records
-                            .iter()
-                            .filter(|r| r.company_id == c.id)
-                            .map(|r| r.record.clone())
-                            .collect();
-                        (c, rs.len(), grade(&rs, &scheme, as_of))
-                    })
-                    .collect();
+                let app = app_with_scheme(&store, grading.scheme.as_deref(), lang)?;
+                let query = CompanyQuery {
+                    as_of: grading.as_of,
+                    include_archived: false,
+                };
+                let list = app.companies(&who, query).await?;
                 if format == Format::Json {
-                    let v: Vec<_> = graded
+                    let v: Vec<_> = list
+                        .companies
                         .iter()
-                        .map(|(c, n, gr)| {
+                        .map(|c| {
                             serde_json::json!({
-                                "id": c.id, "name": c.name, "records": n,
-                                "score": gr.score, "grade": gr.grade,
+                                "id": c.company.id, "name": c.company.name, "records": c.records,
+                                "compounds": c.compounds,
+                                "score": c.grade.score, "grade": c.grade.grade,
                             })
                         })
                         .collect();
                     println!("{}", serde_json::to_string_pretty(&v)?);
                 } else {
+                    let as_of = list.as_of;
                     println!(
                         "{}",
                         match lang {
-                            Lang::Zh => format!("信用等级（{}，截至 {as_of}）", scheme.name),
-                            Lang::En => format!("credit grades ({}, as of {as_of})", scheme.name),
+                            Lang::Zh => format!("信用等级（{}，截至 {as_of}）", list.scheme),
+                            Lang::En => format!("credit grades ({}, as of {as_of})", list.scheme),
                         }
                     );
                     let mut rows = vec![vec![
@@ -797,13 +741,13 @@ pub fn run_company(c: CompanyCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCo
                         lang.pick("信用分", "score").to_string(),
                         lang.pick("等级", "grade").to_string(),
                     ]];
-                    for (c, n, gr) in &graded {
+                    for c in &list.companies {
                         rows.push(vec![
-                            c.name.clone(),
-                            g(*n as u64),
-                            gr.assessments.to_string(),
-                            format!("{:.2}", gr.score),
-                            gr.grade.clone(),
+                            c.company.name.clone(),
+                            g(c.records as u64),
+                            c.grade.assessments.to_string(),
+                            format!("{:.2}", c.grade.score),
+                            c.grade.grade.clone(),
                         ]);
                     }
                     print!("{}", render_table(&rows));
@@ -814,7 +758,8 @@ pub fn run_company(c: CompanyCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCo
     })
 }
 
-fn show_company(co: &Company, file: &[CompanyRecord], gr: &CreditGrade, lang: Lang) -> String {
+fn show_company(file: &CompanyFile, lang: Lang) -> String {
+    let (co, gr) = (&file.company, &file.grade);
     let mut out = String::new();
     let sep = lang.pick("：", ": ");
     out.push_str(&format!("{}\n", co.name));
@@ -834,7 +779,7 @@ fn show_company(co: &Company, file: &[CompanyRecord], gr: &CreditGrade, lang: La
     }
     out.push('\n');
     out.push_str(lang.pick("信用档案\n", "credit file\n"));
-    if file.is_empty() {
+    if file.records.is_empty() {
         out.push_str(lang.pick("  （无记录）\n", "  (no records)\n"));
     } else {
         let mut rows = vec![vec![
@@ -846,7 +791,7 @@ fn show_company(co: &Company, file: &[CompanyRecord], gr: &CreditGrade, lang: La
             lang.pick("小区", "compound").to_string(),
             lang.pick("考核单位/说明", "assessor/note").to_string(),
         ]];
-        for r in file {
+        for r in &file.records {
             let x = &r.record;
             let figure = match x.kind {
                 RecordKind::Assessment => x.score.map(|s| s.to_string()),

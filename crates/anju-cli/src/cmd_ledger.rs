@@ -58,6 +58,9 @@ pub struct ServeArgs {
     /// 会话闲置多少分钟后失效 / minutes of inactivity that end a session
     #[arg(long, default_value_t = 480)]
     pub idle_minutes: i64,
+    /// 信用等级方案文件（TOML，默认内置烟台分档）/ credit scheme file (TOML; default: built-in)
+    #[arg(long)]
+    pub scheme: Option<std::path::PathBuf>,
 }
 
 #[derive(Args)]
@@ -117,12 +120,17 @@ pub fn run(cmd: Cmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
                 Ok(ExitCode::SUCCESS)
             }
             Cmd::Serve(a) => {
+                // Read before anything else: a bad scheme file stops the start, naming it.
+                let scheme = crate::util::credit_scheme(a.scheme.as_deref(), lang)?;
                 let store = Store::connect(db).await?;
                 if a.demo {
                     load_demo(&store, lang).await?;
                     crate::cmd_user::ensure_demo_accounts(&store, lang).await?;
                 }
                 let mut state = anju_web::AppState::new(store, a.demo);
+                if let Some(s) = scheme {
+                    state = state.with_credit_scheme(s);
+                }
                 state.auth.secure_cookies = a.secure_cookies;
                 state.auth.idle_timeout = jiff::SignedDuration::from_mins(a.idle_minutes.max(1));
                 // Bind first: "serving" is printed only once the port really accepts.

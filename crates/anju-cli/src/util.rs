@@ -30,6 +30,39 @@ pub fn app(store: &Store) -> anju_app::App {
     anju_app::App::new(store.clone())
 }
 
+/// The application layer over `store`, grading companies by the scheme in `path` (TOML, the
+/// format of `credit_default.toml`) or, without one, by the embedded default.
+pub fn app_with_scheme(
+    store: &Store,
+    path: Option<&std::path::Path>,
+    lang: Lang,
+) -> anyhow::Result<anju_app::App> {
+    let app = app(store);
+    Ok(match credit_scheme(path, lang)? {
+        Some(s) => app.with_credit_scheme(s),
+        None => app,
+    })
+}
+
+/// The credit scheme a `--scheme FILE` flag names, read and checked (bands without gaps or
+/// overlaps); `None` without the flag (the application's embedded default then applies).
+pub fn credit_scheme(
+    path: Option<&std::path::Path>,
+    lang: Lang,
+) -> anyhow::Result<Option<anju_core::credit::CreditScheme>> {
+    let Some(p) = path else { return Ok(None) };
+    let text = std::fs::read_to_string(p)
+        .with_context(|| format!("{} {}", lang.pick("无法读取", "cannot read"), p.display()))?;
+    let scheme = anju_core::credit::CreditScheme::from_toml(&text).with_context(|| {
+        format!(
+            "{} {}",
+            lang.pick("信用等级方案", "credit scheme"),
+            p.display()
+        )
+    })?;
+    Ok(Some(scheme))
+}
+
 /// The command line as the application layer's principal: an administrator, named after
 /// `--by` (else the system user), recording `role` in the audit log.
 pub fn principal(by: Option<&str>, role: &str, lang: Lang) -> anju_app::Principal {

@@ -1076,6 +1076,27 @@ impl Store {
         Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
     }
 
+    /// How many of the compounds the filter selects each company serves (GROUP BY company):
+    /// the companies list's "compounds served", counted within the reader's scope.
+    pub async fn compounds_per_company(
+        &self,
+        filter: &CompoundFilter,
+    ) -> Result<std::collections::HashMap<i64, u64>> {
+        let mut vals = Vec::new();
+        let sql = format!(
+            "SELECT c.company_id, COUNT(*) FROM compounds c{} AND c.company_id IS NOT NULL \
+             GROUP BY c.company_id",
+            filter.where_clause(&mut vals)
+        );
+        let rows = bind_all(dyn_query(sql), vals).fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|row| {
+                let mut c = Cols::new(row);
+                Ok((c.i64()?, u64::try_from(c.i64()?).unwrap_or(0)))
+            })
+            .collect()
+    }
+
     /// How many compounds match the filter (ignoring limit and offset), for paging.
     pub async fn count_compounds(&self, filter: &CompoundFilter) -> Result<i64> {
         let mut vals = Vec::new();

@@ -21,7 +21,6 @@ use anju_app::oversight::AssessmentStep;
 use anju_core::Lang;
 use anju_core::access::Action;
 use anju_core::assessment::Period;
-use anju_core::credit::{CreditRecord, CreditScheme, grade};
 use anju_core::fees::MonthRange;
 use anju_core::lifecycle::{Event, ExitKind};
 use anju_core::task::TaskStatus;
@@ -396,7 +395,7 @@ pub fn table() -> Vec<ApiRoute> {
             "companies",
             "物业服务企业及信用等级（企业账号只见本企业）",
             Some(A::ViewLedger),
-            vec![],
+            vec![query("as_of", "string", "计算日期 YYYY-MM-DD（默认今天）")],
             None,
             "CompanyArray",
             Some(get(companies_list)),
@@ -407,10 +406,24 @@ pub fn table() -> Vec<ApiRoute> {
             "companies",
             "一个企业、信用档案与信用等级及其说明",
             Some(A::ViewLedger),
-            vec![path_id("企业编号")],
+            vec![
+                path_id("企业编号"),
+                query("as_of", "string", "计算日期 YYYY-MM-DD（默认今天）"),
+            ],
             None,
             "CompanyFile",
             Some(get(company_get)),
+        ),
+        row(
+            "post",
+            "/api/v1/companies/{id}/records",
+            "companies",
+            "记入信用档案（考核、不良行为、投诉、解聘；发生日期不得晚于今天）",
+            Some(A::ManageCompanies),
+            vec![path_id("企业编号")],
+            Some("NewCreditRecord"),
+            "CreditRecordAdded",
+            Some(post(company_record_add)),
         ),
         row(
             "get",
@@ -976,7 +989,34 @@ fn schemas() -> Value {
                 json!({
                     "company": {"type": "object", "additionalProperties": true},
                     "grade": {"type": "object", "description": "信用等级、得分（精确小数）与逐条说明", "additionalProperties": true},
-                    "records": {"type": "array", "items": {"type": "object", "additionalProperties": true}}
+                    "records": {"type": "array", "items": {"type": "object", "additionalProperties": true}},
+                    "compounds": {"type": "array", "description": "该企业在管、且在您管辖范围内的小区", "items": {"type": "object", "additionalProperties": true}}
+                }),
+            ),
+        ),
+        (
+            "NewCreditRecord",
+            obj(
+                &["kind", "happened_on"],
+                json!({
+                    "kind": {"type": "string", "enum": ["assessment", "bad_conduct", "complaint", "dismissal"], "description": "考核、不良行为、投诉、解聘"},
+                    "happened_on": date(),
+                    "period": {"type": "string", "description": "考核或投诉所属期间（2022、2022-H1、2022-10）"},
+                    "score": {"type": ["string", "number"], "description": "考核分 0–100，最多两位小数（仅考核记录）"},
+                    "points": {"type": ["string", "number"], "description": "不良行为扣分，最多两位小数（仅不良行为记录；不填按方案）"},
+                    "complaints": {"type": "integer", "description": "投诉件数，至少 1（仅投诉记录）"},
+                    "assessor": {"type": "string"}, "compound_id": {"type": "integer"}, "note": {"type": "string"}
+                }),
+            ),
+        ),
+        (
+            "CreditRecordAdded",
+            obj(
+                &["company", "record", "grade"],
+                json!({
+                    "company": {"type": "object", "additionalProperties": true},
+                    "record": {"type": "object", "additionalProperties": true},
+                    "grade": {"type": "object", "description": "记入后截至今天的信用等级及说明", "additionalProperties": true}
                 }),
             ),
         ),
@@ -1874,72 +1914,56 @@ async fn contract_terminate(
 // ---------------------------------------------------------------------------------------------
 // Companies
 
-fn credit_records(file: &[anju_store::CompanyRecord]) -> Vec<CreditRecord> {
-    file.iter().map(|r| r.record.clone()).collect()
-}
-
-async fn companies_list(State(state): State<AppState>, viewer: Viewer) -> Out {
+async fn companies_list(State(state): State<AppState>, viewer: Viewer, Query(q): Q) -> Out {
     viewer.require(Action::ViewLedger)?;
-    let scheme = CreditScheme::yantai_default();
-    let as_of = state.app.today();
-    let mut served: HashMap<i64, usize> = HashMap::new();
-    for c in state
-        .store
-        .list_compounds(&viewer.compound_filter())
-        .await?
-    {
-        if let Some(id) = c.company_id {
-            *served.entry(id).or_default() += 1;
-        }
-    }
-    let mut files: HashMap<i64, Vec<anju_store::CompanyRecord>> = HashMap::new();
-    for r in state.store.all_company_records().await? {
-        files.entry(r.company_id).or_default().push(r);
-    }
-    let list: Vec<Value> = state
-        .store
-        .list_companies()
-        .await?
-        .into_iter()
-        .filter(|c| !c.archived)
-        .filter(|c| match viewer.scope() {
-            Scope::Company(own) => c.id == own,
-            Scope::Nothing => false,
-            _ => true,
-        })
-        .map(|c| {
-            let file = files.remove(&c.id).unwrap_or_default();
-            let g = grade(&credit_records(&file), &scheme, as_of);
-            json!({"compounds": served.get(&c.id).copied().unwrap_or(0), "grade": g, "company": c})
-        })
-        .collect();
-    ok(list)
+    let l = viewer.lang;
+    let query = anju_app::companies::CompanyQuery {
+        as_of: q_date(&q, "as_of", l)?,
+        include_archived: false,
+    };
+    let list = state
+        .app
+        .companies(&viewer.principal(), query)
+        .await
+        .map_err(|e| WebError::app(e, l))?;
+    ok(list.companies)
 }
 
-async fn company_get(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> Out {
+async fn company_get(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Query(q): Q,
+) -> Out {
     viewer.require(Action::ViewLedger)?;
     let l = viewer.lang;
     let id = id_of(&id, l)?;
-    match viewer.scope() {
-        Scope::Company(own) if own != id => {
-            return Err(WebError::Forbidden(
-                l.pick(
-                    "无权查看其他物业企业的信用档案",
-                    "you may not see another company's credit file",
-                )
-                .to_string(),
-            ));
-        }
-        _ => {}
-    }
-    let company = state.store.get_company(id).await?;
-    let records = state.store.company_records(id).await?;
-    let g = grade(
-        &credit_records(&records),
-        &CreditScheme::yantai_default(),
-        state.app.today(),
-    );
-    ok(json!({"company": company, "grade": g, "records": records}))
+    let as_of = q_date(&q, "as_of", l)?;
+    ok(state
+        .app
+        .company_file(&viewer.principal(), id, as_of)
+        .await
+        .map_err(|e| WebError::app(e, l))?)
+}
+
+async fn company_record_add(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> Out {
+    write_guard(&viewer, &headers, Action::ManageCompanies)?;
+    let l = viewer.lang;
+    let id = id_of(&id, l)?;
+    let r: anju_app::companies::NewCreditRecord = body(&bytes, l)?;
+    created(
+        state
+            .app
+            .add_credit_record(&viewer.principal(), id, r)
+            .await
+            .map_err(|e| WebError::app(e, l))?,
+    )
 }
 
 // ---------------------------------------------------------------------------------------------

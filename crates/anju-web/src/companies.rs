@@ -1,22 +1,17 @@
 //! 物业企业 — the list of property companies and each one's credit file (信用档案): its records
-//! and the grade computed by `anju_core::credit::grade` with its explanation, as `anju company
-//! show` prints them. A company's own users see only their company.
-//!
-//! The grade uses the embedded default scheme (`CreditScheme::yantai_default`, seed 001's bands);
-//! the CLI's `--scheme FILE` has no web counterpart yet.
+//! and its grade with the explanation, as `anju company show` prints them. Both come from the
+//! application layer (`App::companies`, `App::company_file`: who sees which company, the grade
+//! by the configured scheme, `anju serve --scheme FILE`); this module only lays them out.
 
 use crate::compound::{Chrome, html_error, with_lang};
 use crate::{AppState, Viewer, WebError};
+use anju_app::companies::CompanyQuery;
 use anju_core::Lang;
-use anju_core::access::Action;
-use anju_core::credit::{CreditRecord, CreditScheme, grade};
-use anju_store::{Company, CompanyRecord};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use std::collections::HashMap;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -28,7 +23,7 @@ struct CompanyRow {
     link: String,
     name: String,
     code: String,
-    compounds: usize,
+    compounds: u64,
     records: usize,
     score: String,
     grade: String,
@@ -74,26 +69,6 @@ struct CompanyPage {
     compounds: Vec<(String, String, String)>,
 }
 
-/// 403 unless the viewer may see this company's file: company users only their own.
-fn require_company(viewer: &Viewer, company_id: i64) -> Result<(), WebError> {
-    match viewer.company_id {
-        Some(own) if own != company_id => Err(WebError::Forbidden(
-            viewer
-                .lang
-                .pick(
-                    "无权查看其他物业企业的信用档案",
-                    "you may not see another company's credit file",
-                )
-                .to_string(),
-        )),
-        _ => viewer.require(Action::ViewLedger),
-    }
-}
-
-fn records_of(file: &[CompanyRecord]) -> Vec<CreditRecord> {
-    file.iter().map(|r| r.record.clone()).collect()
-}
-
 async fn companies_page(State(state): State<AppState>, viewer: Viewer) -> Response {
     match companies_html(&state, &viewer).await {
         Ok(h) => Html(h).into_response(),
@@ -102,55 +77,36 @@ async fn companies_page(State(state): State<AppState>, viewer: Viewer) -> Respon
 }
 
 async fn companies_html(state: &AppState, viewer: &Viewer) -> Result<String, WebError> {
-    viewer.require(Action::ViewLedger)?;
     let l = viewer.lang;
-    let store = &state.store;
-    let scheme = CreditScheme::yantai_default();
-    let as_of = state.app.today();
-    let companies: Vec<Company> = store
-        .list_companies()
-        .await?
+    let list = state
+        .app
+        .companies(&viewer.principal(), CompanyQuery::default())
+        .await
+        .map_err(|e| WebError::app(e, l))?;
+    let rows = list
+        .companies
         .into_iter()
-        .filter(|c| !c.archived)
-        .filter(|c| viewer.company_id.is_none_or(|own| own == c.id))
-        .collect();
-    // Compounds served, counted within what the viewer may see.
-    let mut served: HashMap<i64, usize> = HashMap::new();
-    for c in store.list_compounds(&viewer.compound_filter()).await? {
-        if let Some(id) = c.company_id {
-            *served.entry(id).or_default() += 1;
-        }
-    }
-    let mut files: HashMap<i64, Vec<CompanyRecord>> = HashMap::new();
-    for r in store.all_company_records().await? {
-        files.entry(r.company_id).or_default().push(r);
-    }
-    let rows = companies
-        .into_iter()
-        .map(|c| {
-            let file = files.remove(&c.id).unwrap_or_default();
-            let g = grade(&records_of(&file), &scheme, as_of);
-            CompanyRow {
-                link: with_lang(&format!("/companies/{}", c.id), l),
-                code: c
-                    .credit_code
-                    .as_ref()
-                    .map(|k| k.to_string())
-                    .unwrap_or_else(|| "—".into()),
-                compounds: served.get(&c.id).copied().unwrap_or(0),
-                records: file.len(),
-                score: anju_core::money::group_decimal(g.score, 2),
-                grade: g.grade,
-                name: c.name,
-            }
+        .map(|c| CompanyRow {
+            link: with_lang(&format!("/companies/{}", c.company.id), l),
+            code: c
+                .company
+                .credit_code
+                .as_ref()
+                .map(|k| k.to_string())
+                .unwrap_or_else(|| "—".into()),
+            compounds: c.compounds,
+            records: c.records,
+            score: anju_core::money::group_decimal(c.grade.score, 2),
+            grade: c.grade.grade,
+            name: c.company.name,
         })
         .collect();
     Ok(CompaniesPage {
         chrome: Chrome::new(state, viewer, l.pick("物业企业", "Companies"), "/companies"),
         l,
         rows,
-        scheme: scheme.name.clone(),
-        as_of: as_of.to_string(),
+        scheme: list.scheme,
+        as_of: list.as_of.to_string(),
     }
     .render()?)
 }
@@ -167,20 +123,20 @@ async fn company_page(
 }
 
 async fn company_html(state: &AppState, viewer: &Viewer, id: i64) -> Result<String, WebError> {
-    require_company(viewer, id)?;
     let l = viewer.lang;
-    let store = &state.store;
-    let co = store.get_company(id).await?;
-    let file = store.company_records(id).await?;
-    let scheme = CreditScheme::yantai_default();
-    let as_of = state.app.today();
-    let g = grade(&records_of(&file), &scheme, as_of);
+    let file = state
+        .app
+        .company_file(&viewer.principal(), id, None)
+        .await
+        .map_err(|e| WebError::app(e, l))?;
+    let (co, g) = (file.company, file.grade);
     let dash = || "—".to_string();
     let dec = |d: Option<rust_decimal::Decimal>| {
         d.map(|d| anju_core::money::group_decimal(d, 2))
             .unwrap_or_else(dash)
     };
     let records = file
+        .records
         .iter()
         .rev()
         .map(|r| RecordRow {
@@ -200,20 +156,14 @@ async fn company_html(state: &AppState, viewer: &Viewer, id: i64) -> Result<Stri
             entered_by: r.actor.clone(),
         })
         .collect();
-    let compounds = store
-        .list_compounds(&viewer.scoped(anju_store::CompoundFilter {
-            company_id: Some(id),
-            ..anju_store::CompoundFilter::default()
-        }))
-        .await?
+    let compounds = file
+        .compounds
         .into_iter()
-        // `scoped` keeps a company user's own filter; a region viewer gets both conditions.
-        .filter(|c| c.company_id == Some(id))
         .map(|c| {
             (
                 with_lang(&format!("/compounds/{}", c.id), l),
-                c.compound.name,
-                c.compound.street,
+                c.name,
+                c.street,
             )
         })
         .collect();
@@ -241,9 +191,9 @@ async fn company_html(state: &AppState, viewer: &Viewer, id: i64) -> Result<Stri
         name: co.name,
         facts,
         score: anju_core::money::group_decimal(g.score, 2),
-        grade: g.grade.clone(),
-        band: g.band.clone(),
-        scheme: g.scheme.clone(),
+        grade: g.grade,
+        band: g.band,
+        scheme: g.scheme,
         as_of: g.as_of.to_string(),
         explanation: g
             .explanation

@@ -66,6 +66,12 @@ impl AppState {
         self.app = self.app.with_clock(clock);
         self
     }
+
+    /// The same state grading companies by another credit scheme (`anju serve --scheme FILE`).
+    pub fn with_credit_scheme(mut self, scheme: anju_core::credit::CreditScheme) -> AppState {
+        self.app = self.app.with_credit_scheme(scheme);
+        self
+    }
 }
 
 /// The whole application.

@@ -2,6 +2,7 @@
 mod areas;
 mod bench_web;
 mod budget;
+mod credit;
 mod funding;
 mod ledger;
 mod oversight;

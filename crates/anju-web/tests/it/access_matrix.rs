@@ -731,6 +731,15 @@ pub const ROUTES: &[Row] = &[
         200,
     ),
     r(
+        "POST",
+        "/api/v1/companies/{id}/records",
+        "/api/v1/companies/{company}/records",
+        Act(A::ManageCompanies),
+        Sc::None,
+        Json("{}"),
+        PASS,
+    ),
+    r(
         "GET",
         "/api/v1/tasks",
         "/api/v1/tasks",

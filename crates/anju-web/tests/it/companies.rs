@@ -1,12 +1,14 @@
 //! /companies and /companies/{id}: the credit file and its grade, worked by hand from the
 //! default scheme (credit_default.toml: mean of assessments, −5 per bad conduct, AA = [80, 85)).
 
-use crate::support::{TestApp, UserScope, both_engines, user_session};
+use crate::support::{Session, TestApp, UserScope, both_engines, send_json, user_session};
 use anju_core::access::Role;
-use anju_core::credit::{CreditRecord, RecordKind};
+use anju_core::credit::{CreditRecord, CreditScheme, DEFAULT_SCHEME_TOML, RecordKind};
 use anju_store::{Actor, NewCompanyRecord};
-use axum::http::StatusCode;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
 use rust_decimal::Decimal;
+use serde_json::json;
 
 fn record(kind: RecordKind, on: jiff::civil::Date, score: Option<Decimal>) -> NewCompanyRecord {
     NewCompanyRecord {
@@ -95,4 +97,263 @@ async fn the_credit_file_shows_records_and_the_grade_explained(t: &TestApp) {
         t.get_as(&admin, "/companies/987654").await.status,
         StatusCode::NOT_FOUND
     );
+}
+
+/// The default scheme with 20 points per bad conduct instead of 5, under another name.
+fn strict_scheme() -> CreditScheme {
+    let text = DEFAULT_SCHEME_TOML
+        .replace("默认方案（烟台市信用等级分档）", "从严方案")
+        .replace("bad_conduct_points = \"5\"", "bad_conduct_points = \"20\"");
+    CreditScheme::from_toml(&text).expect("strict scheme")
+}
+
+fn get_req(s: &Session, uri: &str) -> Request<Body> {
+    Request::get(uri)
+        .header(header::COOKIE, &s.cookie)
+        .body(Body::empty())
+        .expect("request")
+}
+
+/// Two assessments and a bad conduct a month before the app's today: 84.51, AA by default.
+async fn graded_company(t: &TestApp) -> anju_store::Company {
+    let store = &t.state.store;
+    let co = store.list_companies().await.expect("companies")[0].clone();
+    let on = t
+        .state
+        .app
+        .today()
+        .checked_sub(jiff::Span::new().days(30))
+        .expect("date");
+    let a = Actor::new("test", "housing_authority");
+    for r in [
+        record(RecordKind::Assessment, on, Some(Decimal::new(9200, 2))),
+        record(RecordKind::Assessment, on, Some(Decimal::new(8701, 2))),
+        record(RecordKind::BadConduct, on, None),
+    ] {
+        store
+            .add_company_record(&a, co.id, r)
+            .await
+            .expect("record");
+    }
+    co
+}
+
+both_engines!(the_page_the_list_and_the_file_grade_alike_by_the_configured_scheme);
+async fn the_page_the_list_and_the_file_grade_alike_by_the_configured_scheme(t: &TestApp) {
+    let co = graded_company(t).await;
+    let admin = user_session(t, "admin", Role::Admin, UserScope::None).await;
+    let file = t
+        .get_as(&admin, &format!("/api/v1/companies/{}", co.id))
+        .await
+        .json();
+    assert_eq!(file["grade"]["grade"], "AA", "{file}");
+    assert_eq!(file["grade"]["score"], "84.51");
+    assert_eq!(file["records"].as_array().map(Vec::len), Some(3));
+    let list = t.get_as(&admin, "/api/v1/companies").await.json();
+    let row = list
+        .as_array()
+        .and_then(|l| l.iter().find(|c| c["company"]["id"] == json!(co.id)))
+        .expect("the company in the list");
+    assert_eq!(row["grade"], file["grade"], "the list and the file agree");
+    assert_eq!(row["records"], 3);
+    let served = t
+        .state
+        .store
+        .list_compounds(&anju_store::CompoundFilter {
+            company_id: Some(co.id),
+            ..anju_store::CompoundFilter::default()
+        })
+        .await
+        .expect("compounds")
+        .len();
+    assert!(served > 0);
+    assert_eq!(row["compounds"], json!(served), "counted by the database");
+    assert_eq!(file["compounds"].as_array().map(Vec::len), Some(served));
+    let page = t.get_as(&admin, &format!("/companies/{}", co.id)).await;
+    assert!(page.body.contains("<b>84.51</b>") && page.body.contains("<b>AA</b>"));
+    // As of a day before the records: nothing counts, base 80.
+    let early = t
+        .get_as(
+            &admin,
+            &format!("/api/v1/companies/{}?as_of=2020-01-01", co.id),
+        )
+        .await
+        .json();
+    assert_eq!(early["grade"]["score"], "80");
+    assert_eq!(early["grade"]["as_of"], "2020-01-01");
+
+    // The same data served with another scheme (anju serve --scheme): 89.51 − 20 = 69.51, B,
+    // on the API's file, its list and the page alike.
+    let strict = t.state.clone().with_credit_scheme(strict_scheme());
+    let uri = format!("/api/v1/companies/{}", co.id);
+    let file = t.send_via(&strict, get_req(&admin, &uri)).await.json();
+    assert_eq!(file["grade"]["grade"], "B", "{file}");
+    assert_eq!(file["grade"]["score"], "69.51");
+    assert_eq!(file["grade"]["scheme"], "从严方案");
+    let list = t
+        .send_via(&strict, get_req(&admin, "/api/v1/companies"))
+        .await
+        .json();
+    let row = list
+        .as_array()
+        .and_then(|l| l.iter().find(|c| c["company"]["id"] == json!(co.id)))
+        .expect("the company in the list");
+    assert_eq!(row["grade"], file["grade"]);
+    let page = t
+        .send_via(&strict, get_req(&admin, &format!("/companies/{}", co.id)))
+        .await;
+    assert!(
+        page.body.contains("<b>69.51</b>") && page.body.contains("<b>B</b>"),
+        "{}",
+        page.body
+    );
+    let page = t.send_via(&strict, get_req(&admin, "/companies")).await;
+    assert!(page.body.contains("从严方案"), "{}", page.body);
+}
+
+both_engines!(a_credit_record_is_checked_and_not_dated_after_today);
+async fn a_credit_record_is_checked_and_not_dated_after_today(t: &TestApp) {
+    let store = &t.state.store;
+    let companies = store.list_companies().await.expect("companies");
+    let (co, other) = (&companies[0], &companies[1]);
+    let uri = format!("/api/v1/companies/{}/records", co.id);
+    let zj = user_session(t, "zhujian", Role::HousingAuthority, UserScope::None).await;
+    let today = t.state.app.today();
+    let tomorrow = today.checked_add(jiff::Span::new().days(1)).expect("date");
+    let refused = |r: &crate::support::Res, field: &str, words: &str| {
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        let j = r.json();
+        assert_eq!(j["field"], field, "{}", r.body);
+        let m = j["message"].as_str().expect("message");
+        assert!(m.contains(words), "{m}");
+    };
+    let r = send_json(
+        t,
+        &zj,
+        "POST",
+        &uri,
+        json!({"kind": "dismissal", "happened_on": tomorrow.to_string(), "note": "业主大会解聘"}),
+    )
+    .await;
+    refused(&r, "happened_on", "晚于今天");
+    assert!(
+        r.json()["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("发生日期"))
+    );
+    let r = send_json(
+        t,
+        &zj,
+        "POST",
+        &uri,
+        json!({"kind": "assessment", "happened_on": today.to_string()}),
+    )
+    .await;
+    refused(&r, "score", "考核分");
+    let r = send_json(
+        t,
+        &zj,
+        "POST",
+        &uri,
+        json!({"kind": "assessment", "happened_on": today.to_string(), "score": "100.5"}),
+    )
+    .await;
+    refused(&r, "score", "不能超过 100");
+    let r = send_json(
+        t,
+        &zj,
+        "POST",
+        &uri,
+        json!({"kind": "dismissal", "happened_on": today.to_string(), "score": "90"}),
+    )
+    .await;
+    refused(&r, "score", "只有“考核”记录");
+    let r = send_json(
+        t,
+        &zj,
+        "POST",
+        &uri,
+        json!({"kind": "complaint", "happened_on": today.to_string(), "complaints": 0}),
+    )
+    .await;
+    refused(&r, "complaints", "须大于 0");
+    let r = send_json(
+        t,
+        &zj,
+        "POST",
+        &uri,
+        json!({"kind": "praise", "happened_on": today.to_string()}),
+    )
+    .await;
+    refused(&r, "kind", "kind");
+    assert!(
+        store.company_records(co.id).await.expect("file").is_empty(),
+        "nothing refused was written"
+    );
+
+    // Today is allowed: 80 − 5 = 75, A, as of today.
+    let r = send_json(
+        t,
+        &zj,
+        "POST",
+        &uri,
+        json!({"kind": "bad_conduct", "happened_on": today.to_string(), "note": "未按期公示收支"}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let j = r.json();
+    assert_eq!(j["grade"]["score"], "75");
+    assert_eq!(j["grade"]["grade"], "A");
+    assert_eq!(j["record"]["record"]["note"], "未按期公示收支");
+    assert_eq!(j["record"]["actor"], "zhujian");
+    let file = t
+        .get_as(&zj, &format!("/api/v1/companies/{}", co.id))
+        .await
+        .json();
+    assert_eq!(file["grade"], j["grade"]);
+
+    // A company's account adds to no file, and reads only its own.
+    let wuye = user_session(t, "wuye", Role::Company, UserScope::Company(&co.name)).await;
+    let r = send_json(
+        t,
+        &wuye,
+        "POST",
+        &uri,
+        json!({"kind": "dismissal", "happened_on": today.to_string()}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let list = t.get_as(&wuye, "/api/v1/companies").await.json();
+    assert_eq!(list.as_array().map(Vec::len), Some(1));
+    assert_eq!(list[0]["grade"], j["grade"]);
+    let r = t
+        .get_as(&wuye, &format!("/api/v1/companies/{}", other.id))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.body.contains("无权查看其他物业企业"), "{}", r.body);
+    // A street officer reads every company, but counts and lists only its own street's
+    // compounds.
+    let jd = user_session(t, "jd", Role::Street, UserScope::Region("大沁他拉街道")).await;
+    let file = t
+        .get_as(&jd, &format!("/api/v1/companies/{}", co.id))
+        .await
+        .json();
+    assert!(
+        file["compounds"]
+            .as_array()
+            .expect("compounds")
+            .iter()
+            .all(|c| c["street"] == "大沁他拉街道"),
+        "{file}"
+    );
+    // No company.
+    let r = send_json(
+        t,
+        &zj,
+        "POST",
+        "/api/v1/companies/987654/records",
+        json!({"kind": "dismissal", "happened_on": today.to_string()}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
 }

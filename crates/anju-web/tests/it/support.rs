@@ -154,7 +154,16 @@ impl TestApp {
     }
 
     pub async fn send(&self, req: Request<Body>) -> Res {
-        let res = self.app().oneshot(req).await.expect("response");
+        self.send_via(&self.state, req).await
+    }
+
+    /// A request served by `state` instead of this app's own: the same database (and so the
+    /// same sessions) with another clock or credit scheme.
+    pub async fn send_via(&self, state: &AppState, req: Request<Body>) -> Res {
+        let app = app(state.clone()).layer(axum::Extension(anju_store::EvidenceDir::new(
+            self.evidence.path(),
+        )));
+        let res = app.oneshot(req).await.expect("response");
         let status = res.status();
         let headers = res.headers().clone();
         let body = res.into_body().collect().await.expect("body").to_bytes();
