@@ -26,10 +26,6 @@ pub struct Who {
     pub role: String,
 }
 
-#[expect(
-    clippy::large_enum_variant,
-    reason = "parsed once per run; size does not matter"
-)]
 #[derive(Subcommand)]
 pub enum CompoundCmd {
     /// 小区概况、路径时间线与合同 / facts, timeline and contracts of a compound
