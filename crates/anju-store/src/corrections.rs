@@ -395,6 +395,34 @@ impl Store {
         })?;
         let next = states.last().cloned().unwrap_or_else(|| initial.clone());
 
+        // The recomputed position, written first: a concurrent correction waits on this row
+        // and then finds the version moved (409), before it writes anything of its own.
+        let done = sqlx::query(
+            "UPDATE compound_lifecycle SET stage = $1, mode = $2, owners_settled = $3, \
+             company_id = $4, contract_id = $5, filed = $6, last_date = $7, \
+             version = version + 1, updated_at = $8 WHERE compound_id = $9 AND version = $10",
+        )
+        .bind(next.stage.code())
+        .bind(next.mode.map(|m| m.code().to_string()))
+        .bind(i64::from(next.owners_settled))
+        .bind(next.company_id)
+        .bind(next.contract_id)
+        .bind(i64::from(next.filed))
+        .bind(next.last_date.map(date_text))
+        .bind(at.clone())
+        .bind(compound_id)
+        .bind(version)
+        .execute(&mut *conn)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict {
+                entity: LIFECYCLE,
+                id: compound_id,
+                expected: version,
+                actual: version + 1,
+            });
+        }
+
         // The contract's date that follows the step.
         let mut contract_audit = None;
         if let (Some(k_id), Some(col)) = (contract_id, contract_column(event)) {
@@ -524,33 +552,6 @@ impl Store {
         .fetch_one(&mut *conn)
         .await?;
         let correction_id = Cols::new(&row).i64()?;
-
-        // The recomputed position.
-        let done = sqlx::query(
-            "UPDATE compound_lifecycle SET stage = $1, mode = $2, owners_settled = $3, \
-             company_id = $4, contract_id = $5, filed = $6, last_date = $7, \
-             version = version + 1, updated_at = $8 WHERE compound_id = $9 AND version = $10",
-        )
-        .bind(next.stage.code())
-        .bind(next.mode.map(|m| m.code().to_string()))
-        .bind(i64::from(next.owners_settled))
-        .bind(next.company_id)
-        .bind(next.contract_id)
-        .bind(i64::from(next.filed))
-        .bind(next.last_date.map(date_text))
-        .bind(at.clone())
-        .bind(compound_id)
-        .bind(version)
-        .execute(&mut *conn)
-        .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::Conflict {
-                entity: LIFECYCLE,
-                id: compound_id,
-                expected: version,
-                actual: version + 1,
-            });
-        }
 
         #[derive(Serialize)]
         struct Before<'a> {
