@@ -1,12 +1,14 @@
 //! 小区页面 — one compound: its ledger facts, the path to coverage (timeline with evidence), the
 //! contract and its filing deadline, oversight (assessments, patrols, rectification orders,
 //! complaints, surveys), fees and public accounts, the audit history, and the forms the
-//! viewer's role may use (advance the path with evidence, file or terminate the contract).
+//! viewer's role may use (advance the path with evidence, file or terminate the contract,
+//! correct a recorded step: `/compounds/{id}/steps/{step}/correct`, 更正, where the superseded
+//! step stays in the timeline struck through with the correction's reason, who and when).
 //!
 //! Also the page frame ([`Chrome`]) and the HTML error page the other pages of this area
 //! (`companies`, `workflow`) share, and `/evidence/{sha256}`.
 //!
-//! Every page calls the same store functions as the CLI (`anju compound show|advance`,
+//! Every page calls the same store functions as the CLI (`anju compound show|advance|correct`,
 //! `anju contract file|terminate`). Every POST checks the role, the compound's scope and the
 //! CSRF token before anything is written; a refused form comes back with the field named and
 //! what was typed kept.

@@ -417,3 +417,102 @@ async fn refusals_change_nothing(db: TestDb) {
         .unwrap_err();
     assert!(e.to_string().contains("不能再次更正"), "{e}");
 }
+
+both!(contract_dates_follow_and_shared_contracts_are_refused);
+async fn contract_dates_follow_and_shared_contracts_are_refused(db: TestDb) {
+    let s = &db.store;
+    let (id, k) = signed_and_filed(s, "供销社家属院").await;
+    let lc = s.lifecycle(id).await.unwrap();
+    let sign = in_force(&lc, "sign_contract");
+    // Signed on 08-28: the contract's signing date follows (and so its filing deadline).
+    let lc = s
+        .correct_step(
+            &officer(),
+            id,
+            sign,
+            lc.version,
+            &redate(date(2022, 8, 28), "合同落款日期"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        s.get_contract(k).await.unwrap().signed_on,
+        date(2022, 8, 28)
+    );
+    // Signing cannot be voided: the contract record remains.
+    let sign = in_force(&lc, "sign_contract");
+    let e = s
+        .correct_step(&officer(), id, sign, lc.version, &void("误录"))
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("不能撤销"), "{e}");
+
+    // One contract for two compounds: its filing date is not corrected on one of them.
+    let a = unmanaged(s, "甲小区").await;
+    let b = unmanaged(s, "乙小区").await;
+    let co = s
+        .upsert_company(&clerk(), "乙方物业", Some(code(2)))
+        .await
+        .unwrap();
+    for c in [a, b] {
+        step(s, c, Event::Consult, date(2022, 8, 1)).await;
+        let mode = ManagementMode::Professional;
+        step(s, c, Event::DecideMode { mode }, date(2022, 8, 5)).await;
+        let body = OwnersBody::None;
+        step(s, c, Event::SettleOwners { body }, date(2022, 8, 10)).await;
+        step(
+            s,
+            c,
+            Event::SelectCompany { company_id: co },
+            date(2022, 8, 20),
+        )
+        .await;
+    }
+    let shared = s
+        .sign_contract(
+            &officer(),
+            &NewContract {
+                compound_ids: vec![a, b],
+                company_id: co,
+                signer: Signer::Street,
+                signer_name: None,
+                signed_on: date(2022, 9, 1),
+                entry_on: None,
+                term: Term::years(3),
+                service_level: ServiceLevel::TWO,
+                min_level: None,
+                fees: Fees::LIAOCHENG_2021,
+                served_area: Area::from_m2(8000),
+                notice_on: None,
+            },
+        )
+        .await
+        .unwrap();
+    s.file_contract(&officer(), shared.id, shared.version, date(2022, 9, 11))
+        .await
+        .unwrap();
+    let lc = s.lifecycle(a).await.unwrap();
+    let file = in_force(&lc, "file");
+    let e = s
+        .correct_step(
+            &officer(),
+            a,
+            file,
+            lc.version,
+            &redate(date(2022, 9, 5), "核对"),
+        )
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("服务 2 个小区"), "{e}");
+    // A step of its own (the company selected) is corrected as usual.
+    let select = in_force(&lc, "select_company");
+    s.correct_step(
+        &officer(),
+        a,
+        select,
+        lc.version,
+        &redate(date(2022, 8, 18), "核对"),
+    )
+    .await
+    .unwrap();
+}
