@@ -208,6 +208,7 @@ async function main() {
   let dashboard = null;
   let cardsBefore = null;
   let importedName = null;
+  let advanced = null; // the compound whose step the advance flow recorded
   try {
     await flow('serve --demo prints the demo accounts', async () => {
       const out = server.output();
@@ -321,6 +322,48 @@ async function main() {
       check(last.includes('浏览器测试：入户走访记录'), `the new step lacks the note: ${last}`);
       check(await page.$('ol.timeline li:first-child a[href^="/evidence/"]'), 'the new step lacks its evidence link');
       console.log(`      ${target.name}: ${stageBefore} → ${(await page.textContent('#stage')).trim()} (${to})`);
+      advanced = target;
+    });
+
+    await flow('correct that step on a phone (390×844): 更正, both records shown', async () => {
+      skipUnless(advanced, 'a step recorded by the flow before');
+      const phone = await login(browser, base, STREET_USER, { viewport: { width: 390, height: 844 } });
+      try {
+        const { page } = phone;
+        await page.goto(`${base}/compounds/${advanced.id}`);
+        const link = await page.$('ol.timeline li:first-child a.correct');
+        check(link, 'the newest step has no 更正 link');
+        await Promise.all([page.waitForNavigation(), link.click()]);
+        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        check(width <= 390, `the correction form is ${width}px wide on a 390px phone`);
+        const reason = '浏览器测试：日期登记有误';
+        // Beijing's yesterday: re-date the step; if the path no longer accepts it (an earlier
+        // step dated today), the form comes back with the reason kept, and the step is voided.
+        const yesterday = new Date(Date.now() + 8 * 3600e3 - 86400e3).toISOString().slice(0, 10);
+        await page.check('input[name=kind][value=redate]');
+        await page.fill('input[name=date]', yesterday);
+        await page.fill('textarea[name=reason]', reason);
+        await shot(page, 'correction-form-phone');
+        await Promise.all([page.waitForNavigation(), page.click('form.act button[type=submit]')]);
+        if (await page.$('#form-error')) {
+          check((await page.inputValue('textarea[name=reason]')) === reason, 'a refused correction lost the reason typed');
+          await shot(page, 'correction-refused-phone');
+          await page.check('input[name=kind][value=void]');
+          await Promise.all([page.waitForNavigation(), page.click('form.act button[type=submit]')]);
+        }
+        const refused = await page.$('#form-error');
+        check(!refused, `the correction was refused: ${refused && (await refused.textContent())}`);
+        check(new URL(page.url()).pathname === `/compounds/${advanced.id}`, `after correcting the browser is at ${page.url()}`);
+        const old = await page.$('ol.timeline li.superseded');
+        check(old, 'the corrected step is not marked superseded');
+        check((await old.textContent()).includes(reason), 'the superseded step does not show the reason');
+        const pageWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+        check(pageWidth <= 390, `the compound page is ${pageWidth}px wide on a 390px phone`);
+        await page.$eval('#timeline', (e) => e.scrollIntoView());
+        await shot(page, 'step-corrected-phone');
+      } finally {
+        await phone.context.close();
+      }
     });
 
     await flow('enter an assessment on a phone (390×844)', async () => {

@@ -9,7 +9,9 @@ use crate::principal::{Principal, Scope, outside};
 use anju_core::access::Action;
 use anju_core::contract::DismissalSurvey;
 use anju_core::lifecycle::{Event, ExitKind};
-use anju_store::{ContractRecord, DismissalProposal, Lifecycle, NewContract, StepRequest};
+use anju_store::{
+    ContractRecord, CorrectionRequest, DismissalProposal, Lifecycle, NewContract, StepRequest,
+};
 use jiff::civil::Date;
 
 /// One step of a compound's path, as a person asks for it.
@@ -24,7 +26,89 @@ pub struct AdvanceInput {
     pub evidence: Vec<String>,
 }
 
+/// A correction (更正) of one recorded step, as a person asks for it.
+#[derive(Debug, Clone)]
+pub struct CorrectionInput {
+    /// The version of the compound's path the form was made from.
+    pub version: i64,
+    /// The day the step really happened; `None`: it did not happen (撤销).
+    pub on: Option<Date>,
+    /// Why (required; kept with the correction and in the audit log).
+    pub reason: String,
+}
+
 impl App {
+    /// Corrects a recorded step of a compound's path (更正): re-dates it or voids it, with a
+    /// reason; the step stays visible, superseded, and what follows is recomputed by the store
+    /// (`Store::correct_step`). Refused: a role without [`Action::CorrectSteps`], a compound
+    /// outside the principal's scope, no reason, a new date after today, a step of another
+    /// compound or already superseded, a stale version, and a path the rules no longer accept.
+    pub async fn correct_step(
+        &self,
+        who: &Principal,
+        compound_id: i64,
+        step_id: i64,
+        input: CorrectionInput,
+    ) -> Result<Lifecycle> {
+        who.require(Action::CorrectSteps)?;
+        self.compound_in_scope(who, compound_id).await?;
+        let reason = check::text(
+            Field::new("reason", "更正原因"),
+            &input.reason,
+            NOTE_MAX,
+            true,
+        )?;
+        let on = match input.on {
+            Some(d) => Some(EventDate::Step.check_as("on", "更正后的日期", d, self.today())?),
+            None => None,
+        };
+        let lc = self.store().lifecycle(compound_id).await?;
+        let Some(step) = lc.steps.iter().find(|s| s.id == step_id) else {
+            return Err(AppError::Store(anju_store::StoreError::NotFound {
+                entity: "step",
+                id: step_id,
+            }));
+        };
+        if let Some(x) = &step.correction {
+            return Err(AppError::field(
+                "step",
+                "步骤",
+                match x.replaced_by {
+                    Some(r) => format!(
+                        "编号 {step_id} 的步骤已被更正（现为记录编号 {r}），请更正编号 {r} 的记录"
+                    ),
+                    None => format!("编号 {step_id} 的步骤已撤销，不能再更正"),
+                },
+                match x.replaced_by {
+                    Some(r) => format!("step {step_id} was already corrected: correct record {r}"),
+                    None => format!("step {step_id} was already voided"),
+                },
+            ));
+        }
+        // The store's refusals (a date the path no longer accepts, a step that cannot be
+        // voided) concern the date asked for, or the voiding: the field is named.
+        self.store()
+            .correct_step(
+                &who.actor(),
+                compound_id,
+                step_id,
+                input.version,
+                &CorrectionRequest { on, reason },
+            )
+            .await
+            .map_err(|e| match e {
+                anju_store::StoreError::Refused { zh, en } => {
+                    let (key, label) = if on.is_some() {
+                        ("on", "更正后的日期")
+                    } else {
+                        ("void", "撤销")
+                    };
+                    AppError::field(key, label, zh, en)
+                }
+                e => AppError::Store(e),
+            })
+    }
+
     /// Records one step of a compound's path (调查摸底 → … → 在管服务), dated, with its evidence.
     pub async fn advance(
         &self,

@@ -26,10 +26,6 @@ pub struct Who {
     pub role: String,
 }
 
-#[expect(
-    clippy::large_enum_variant,
-    reason = "parsed once per run; size does not matter"
-)]
 #[derive(Subcommand)]
 pub enum CompoundCmd {
     /// 小区概况、路径时间线与合同 / facts, timeline and contracts of a compound
@@ -70,6 +66,33 @@ pub enum CompoundCmd {
         /// 备注 / note
         #[arg(long)]
         note: Option<String>,
+        #[command(flatten)]
+        who: Who,
+    },
+    /// 更正一个步骤：更正日期或撤销，须写原因 / correct a recorded step: re-date or void it, with a reason
+    ///
+    /// 原记录保留并标为已更正，其后的阶段按规则重算 / nothing is deleted: the step is marked
+    /// superseded and what follows is recomputed by the rules.
+    Correct {
+        /// 小区编号或名称 / id or name
+        compound: String,
+        #[arg(long)]
+        street: Option<String>,
+        /// 步骤编号（anju compound show 中的 #编号）/ step id (the #id `anju compound show` prints)
+        #[arg(long)]
+        step: i64,
+        /// 实际发生的日期 / the day it really happened (YYYY-MM-DD, not after today)
+        #[arg(long, conflicts_with = "void", required_unless_present = "void")]
+        on: Option<Date>,
+        /// 撤销：该步骤并未发生 / void: it did not happen
+        #[arg(long)]
+        void: bool,
+        /// 更正原因（必填）/ why (required)
+        #[arg(long)]
+        reason: String,
+        /// 路径版本号（anju compound show 显示）/ the path's version, as `anju compound show` prints it
+        #[arg(long)]
+        version: i64,
         #[command(flatten)]
         who: Who,
     },
@@ -437,6 +460,41 @@ pub fn run_compound(c: CompoundCmd, db: &str, lang: Lang) -> anyhow::Result<Exit
                     }
                 }
             }
+            CompoundCmd::Correct {
+                compound,
+                street,
+                step,
+                on,
+                void,
+                reason,
+                version,
+                who,
+            } => {
+                let c = find_compound(&s, &compound, street.as_deref(), lang).await?;
+                let who = crate::util::principal(who.by.as_deref(), &who.role, lang);
+                let input = anju_app::path::CorrectionInput {
+                    version,
+                    on: if void { None } else { on },
+                    reason,
+                };
+                let lc = crate::util::app(&s)
+                    .correct_step(&who, c.id, step, input)
+                    .await?;
+                let done = match (lang, on.filter(|_| !void)) {
+                    (Lang::Zh, Some(d)) => format!("已更正：步骤 #{step} 的日期改为 {d}"),
+                    (Lang::Zh, None) => format!("已撤销：步骤 #{step}"),
+                    (Lang::En, Some(d)) => format!("corrected: step #{step} re-dated to {d}"),
+                    (Lang::En, None) => format!("voided: step #{step}"),
+                };
+                println!(
+                    "{done}；“{}” {}{}（{} {}）",
+                    c.compound.name,
+                    lang.pick("当前阶段：", "now at: "),
+                    lc.state.stage.label(lang),
+                    lang.pick("版本", "version"),
+                    lc.version
+                );
+            }
             CompoundCmd::Stuck { street } => stuck(&s, street.as_deref(), lang).await?,
         }
         Ok(ExitCode::SUCCESS)
@@ -493,8 +551,32 @@ async fn show_compound(s: &Store, c: &StoredCompound, lang: Lang) -> anyhow::Res
         println!("  {}", lang.pick("（尚无记录）", "(nothing recorded)"));
     }
     for st in &lc.steps {
+        let mark = match &st.correction {
+            Some(x) => match (lang, x.new_on) {
+                (Lang::Zh, Some(d)) => format!(
+                    "  ✗ 已更正为 {d}（#{}）：{} · {}",
+                    x.replaced_by.unwrap_or_default(),
+                    x.reason,
+                    x.actor
+                ),
+                (Lang::Zh, None) => format!("  ✗ 已撤销：{} · {}", x.reason, x.actor),
+                (Lang::En, Some(d)) => format!(
+                    "  ✗ re-dated to {d} (#{}): {} · {}",
+                    x.replaced_by.unwrap_or_default(),
+                    x.reason,
+                    x.actor
+                ),
+                (Lang::En, None) => format!("  ✗ voided: {} · {}", x.reason, x.actor),
+            },
+            None => String::new(),
+        };
+        let corrects = st
+            .corrects
+            .map(|o| format!("  {}#{o}", lang.pick("更正记录，替代 ", "correction of ")))
+            .unwrap_or_default();
         println!(
-            "  {}  {} → {}  {}  {}/{}{}{}",
+            "  #{}  {}  {} → {}  {}  {}/{}{}{}{corrects}{mark}",
+            st.id,
             st.happened_on,
             st.stage_from.label(lang),
             st.stage_to.label(lang),

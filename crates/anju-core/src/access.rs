@@ -12,6 +12,7 @@
 //! | view ledger, figures, compound pages | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ |
 //! | edit compounds, import ledgers | ✓ | ✓ |  | ✓ | ✓ |  |  |  |
 //! | advance the path to coverage | ✓ | ✓ |  | ✓ | ✓ |  |  |  |
+//! | correct a step of the path (更正) | ✓ | ✓ |  | ✓ |  |  |  |  |
 //! | contracts, selections | ✓ | ✓ |  | ✓ |  |  |  |  |
 //! | tasks and targets | ✓ | ✓ |  | ✓ |  |  |  |  |
 //! | enter assessments | ✓ | ✓ |  | ✓ |  |  | ✓ |  |
@@ -33,6 +34,10 @@
 //! path, assessments, patrols, answers to orders); the file is only attached by that step,
 //! which checks its own permission and scope. A budget projection reads shipped policies and
 //! the compounds in the viewer's area and changes nothing, so the auditor may run it too.
+//!
+//! A correction (更正) re-dates or voids a step already recorded and recomputes what follows;
+//! it is the street office's (or the district's) act of record, so the community, which records
+//! steps, does not correct them.
 //!
 //! The auditor (审计) reads everything and changes nothing: every action that is a write is
 //! refused to that role ([`Action::is_write`]). The administrator (系统管理员) is the one the
@@ -174,6 +179,8 @@ pub enum Action {
     EditCompounds,
     /// A step on the path to coverage (征求意见 … 进场).
     AdvanceLifecycle,
+    /// 更正: re-date or void a recorded step of the path, with a reason.
+    CorrectSteps,
     /// Sign, file, terminate contracts; run public selections.
     ManageContracts,
     /// Tasks and dated targets.
@@ -209,10 +216,11 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 19] = [
+    pub const ALL: [Action; 20] = [
         Action::ViewLedger,
         Action::EditCompounds,
         Action::AdvanceLifecycle,
+        Action::CorrectSteps,
         Action::ManageContracts,
         Action::ManageTasks,
         Action::Assess,
@@ -244,6 +252,7 @@ impl Action {
             Action::ViewLedger => "查看台账",
             Action::EditCompounds => "编辑小区台账",
             Action::AdvanceLifecycle => "推进全覆盖工作步骤",
+            Action::CorrectSteps => "更正全覆盖工作步骤",
             Action::ManageContracts => "管理选聘与合同",
             Action::ManageTasks => "管理任务与目标",
             Action::Assess => "考核评分",
@@ -268,6 +277,7 @@ impl Action {
             Action::ViewLedger => "view the ledger",
             Action::EditCompounds => "edit compounds",
             Action::AdvanceLifecycle => "advance the path to coverage",
+            Action::CorrectSteps => "correct steps of the path",
             Action::ManageContracts => "manage selections and contracts",
             Action::ManageTasks => "manage tasks and targets",
             Action::Assess => "enter assessments",
@@ -309,6 +319,7 @@ pub fn can(role: Role, action: Action) -> bool {
             A::ViewLedger
                 | A::EditCompounds
                 | A::AdvanceLifecycle
+                | A::CorrectSteps
                 | A::ManageContracts
                 | A::ManageTasks
                 | A::Assess
@@ -387,6 +398,13 @@ mod tests {
             (R::Street, A::ManageUsers, false),
             (R::Community, A::AdvanceLifecycle, true),
             (R::Community, A::ManageContracts, false),
+            (R::Street, A::CorrectSteps, true),
+            (R::HousingAuthority, A::CorrectSteps, true),
+            (R::Community, A::CorrectSteps, false),
+            (R::Company, A::CorrectSteps, false),
+            (R::Evaluator, A::CorrectSteps, false),
+            (R::Finance, A::CorrectSteps, false),
+            (R::Auditor, A::CorrectSteps, false),
             (R::Company, A::AnswerOrders, true),
             (R::Company, A::EnterFees, true),
             (R::Company, A::EditCompounds, false),

@@ -592,6 +592,31 @@ pub fn transition(
     Ok(n)
 }
 
+/// A step that no longer stands when the path is replayed (after a correction, 更正).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplayError {
+    /// The position of the step in the replayed list (0 = the first).
+    pub index: usize,
+    pub error: TransitionError,
+}
+
+/// Replays dated steps from `initial` in path order with [`transition`]: the state after each
+/// step, or the first step that is refused. A correction re-dates or voids one step and replays
+/// the steps still in force, so every guard (order of dates, filing before entry, …) holds for
+/// the corrected path as it did for the recorded one.
+pub fn replay<'a>(
+    initial: &LifecycleState,
+    steps: impl IntoIterator<Item = (&'a Event, Date)>,
+) -> Result<Vec<LifecycleState>, ReplayError> {
+    let mut out: Vec<LifecycleState> = Vec::new();
+    for (index, (event, on)) in steps.into_iter().enumerate() {
+        let s = out.last().unwrap_or(initial);
+        let next = transition(s, event, on).map_err(|error| ReplayError { index, error })?;
+        out.push(next);
+    }
+    Ok(out)
+}
+
 /// The stages an event may be applied from (for help texts and the table test).
 pub fn stages_from(event: &Event) -> Vec<Stage> {
     let probe = LifecycleState {

@@ -375,3 +375,47 @@ fn ledger_compounds_start_where_the_ledger_says() {
         vec![Stage::Filed, Stage::TrialRun]
     );
 }
+
+#[test]
+fn replay_gives_every_state_or_names_the_step_that_no_longer_stands() {
+    let start = LifecycleState::initial(M::None, OwnersBody::None);
+    let consult = Event::Consult;
+    let decide = Event::DecideMode {
+        mode: M::StreetFallback,
+    };
+    let serve = Event::StartService;
+    let ok = replay(
+        &start,
+        [
+            (&consult, date(2022, 9, 1)),
+            (&decide, date(2022, 9, 3)),
+            (&serve, date(2022, 9, 5)),
+        ],
+    )
+    .unwrap();
+    assert_eq!(
+        ok.iter().map(|s| s.stage).collect::<Vec<_>>(),
+        vec![Stage::Consulted, Stage::ModeDecided, Stage::InService]
+    );
+    assert_eq!(ok[2].last_date, Some(date(2022, 9, 5)));
+    // Re-dating the decision after the start of service: the start is named.
+    let late = replay(
+        &start,
+        [
+            (&consult, date(2022, 9, 1)),
+            (&decide, date(2022, 9, 9)),
+            (&serve, date(2022, 9, 5)),
+        ],
+    )
+    .unwrap_err();
+    assert_eq!(late.index, 2);
+    assert!(matches!(late.error, TransitionError::DateBeforeLast { .. }));
+    // Voiding the decision: the start of service no longer stands.
+    let void = replay(
+        &start,
+        [(&consult, date(2022, 9, 1)), (&serve, date(2022, 9, 5))],
+    )
+    .unwrap_err();
+    assert_eq!(void.index, 1);
+    assert!(replay(&start, []).unwrap().is_empty());
+}

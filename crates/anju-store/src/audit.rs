@@ -70,6 +70,12 @@ pub struct AuditFilter {
 const BY_COMPOUND: &[(&str, &str)] = &[
     (COMPOUND, "SELECT id FROM sc"),
     ("lifecycle", "SELECT id FROM sc"),
+    // Not audited under its own name today (a correction is a `lifecycle` entry), but a step
+    // is a compound's record, should it ever be.
+    (
+        "step",
+        "SELECT id FROM compound_steps WHERE compound_id IN (SELECT id FROM sc)",
+    ),
     ("compound_public_key", "SELECT id FROM sc"),
     (
         "contract",

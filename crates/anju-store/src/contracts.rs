@@ -133,7 +133,7 @@ pub(crate) fn contract_from_cols(mut c: Cols<'_>) -> Result<ContractRecord> {
     })
 }
 
-async fn fetch_contract(conn: &mut AnyConnection, id: i64) -> Result<ContractRecord> {
+pub(crate) async fn fetch_contract(conn: &mut AnyConnection, id: i64) -> Result<ContractRecord> {
     let row = dyn_query(format!(
         "SELECT {CONTRACT_COLS} FROM contracts c JOIN companies co ON co.id = c.company_id \
          WHERE c.id = $1"

@@ -101,6 +101,8 @@ pub fn entity_zh(entity: &str) -> &'static str {
         crate::areas::AREA => "物业管理区域",
         crate::credit::COMPANY_RECORD => "信用档案记录",
         crate::tasks::TASK => "任务",
+        crate::lifecycle::LIFECYCLE => "小区全覆盖路径",
+        crate::corrections::STEP => "路径步骤",
         _ => "记录",
     }
 }

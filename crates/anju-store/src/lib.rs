@@ -24,6 +24,7 @@ mod companies;
 mod complaints;
 mod compounds;
 mod contracts;
+mod corrections;
 mod credit;
 mod error;
 mod evidence;
@@ -60,6 +61,7 @@ pub use compounds::{
     PlaceCounts, StoredCompound,
 };
 pub use contracts::{ContractRecord, DismissalProposal, NewContract};
+pub use corrections::{CorrectionKind, CorrectionRequest, StepCorrection};
 pub use credit::{CompanyRecord, NewCompanyRecord};
 pub use error::{Result, StoreError};
 pub use evidence::{

@@ -7,6 +7,7 @@
 
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::{change_modes, fetch_compound};
+use crate::corrections::{CORRECTION_COLS, StepCorrection, correction_from_cols};
 use crate::sql::{Cols, date_text, dyn_query, now_ts, parse_date};
 use crate::{Result, Store, StoreError, StoredCompound};
 use anju_core::lifecycle::{Event, LifecycleState, Stage, needs_company, transition};
@@ -32,6 +33,17 @@ pub struct StepRecord {
     /// SHA-256 of each evidence file.
     pub evidence: Vec<String>,
     pub created_at: String,
+    /// This record re-dates that step (更正); `None` for a step as first recorded.
+    pub corrects: Option<i64>,
+    /// The correction that superseded this step (re-dated or voided); `None` while in force.
+    pub correction: Option<StepCorrection>,
+}
+
+impl StepRecord {
+    /// The step still counts: no correction has superseded it.
+    pub fn in_force(&self) -> bool {
+        self.correction.is_none()
+    }
 }
 
 /// A compound's position on the path and how it got there.
@@ -41,8 +53,16 @@ pub struct Lifecycle {
     /// 0 while nothing has been recorded (the state is then derived from the ledger).
     pub version: i64,
     pub state: LifecycleState,
-    /// Oldest first.
+    /// Every record, oldest first, superseded ones included (see [`StepRecord::in_force`]).
     pub steps: Vec<StepRecord>,
+}
+
+impl Lifecycle {
+    /// The steps in force, in the order of the path (a re-dated step keeps the place of the
+    /// step it replaces).
+    pub fn steps_in_force(&self) -> Vec<&StepRecord> {
+        crate::corrections::in_path_order(&self.steps)
+    }
 }
 
 /// A step to record.
@@ -432,6 +452,8 @@ fn step_from_row(row: &sqlx::any::AnyRow) -> Result<StepRecord> {
         .opt_string()?
         .map(|s| s.split(',').map(str::to_string).collect())
         .unwrap_or_default();
+    let corrects = c.opt_i64()?;
+    let correction = correction_from_cols(&mut c)?;
     Ok(StepRecord {
         id,
         compound_id,
@@ -444,6 +466,8 @@ fn step_from_row(row: &sqlx::any::AnyRow) -> Result<StepRecord> {
         note,
         evidence,
         created_at,
+        corrects,
+        correction,
     })
 }
 
@@ -458,8 +482,9 @@ pub(crate) async fn load_steps(
     };
     let rows = dyn_query(format!(
         "SELECT s.id, s.compound_id, s.stage_from, s.stage_to, s.detail, s.happened_on, s.actor, \
-         s.role, s.note, s.created_at, {agg} FROM compound_steps s WHERE s.compound_id = $1 \
-         ORDER BY s.id"
+         s.role, s.note, s.created_at, {agg}, s.corrects, {CORRECTION_COLS} \
+         FROM compound_steps s LEFT JOIN step_corrections x ON x.step_id = s.id \
+         WHERE s.compound_id = $1 ORDER BY s.id"
     ))
     .bind(compound_id)
     .fetch_all(&mut *conn)
@@ -578,12 +603,15 @@ impl Store {
         stages_by_id(&rows)
     }
 
-    /// The day each compound's owners' body was formed on the path (the first
-    /// `settle_owners` step naming a body), by compound id.
+    /// The day each compound's owners' body was formed on the path (the earliest
+    /// `settle_owners` step in force naming a body: a corrected date counts, a superseded or
+    /// voided step does not), by compound id.
     pub async fn owners_body_dates(&self) -> Result<std::collections::HashMap<i64, Date>> {
         let rows = sqlx::query(
-            "SELECT compound_id, detail, happened_on FROM compound_steps \
-             WHERE event = 'settle_owners' ORDER BY id",
+            "SELECT compound_id, detail, happened_on FROM compound_steps s \
+             WHERE event = 'settle_owners' \
+             AND NOT EXISTS (SELECT 1 FROM step_corrections x WHERE x.step_id = s.id) \
+             ORDER BY happened_on, id",
         )
         .fetch_all(&self.pool)
         .await?;

@@ -323,6 +323,26 @@ pub fn table() -> Vec<ApiRoute> {
             "Lifecycle",
             Some(post(lifecycle_post)),
         ),
+        row(
+            "post",
+            "/api/v1/compounds/{id}/steps/{step}/correction",
+            "lifecycle",
+            "更正一个步骤（更正）：改正日期（on）或撤销（void: true，该步骤并未发生），须带原因与步骤版本号；原记录保留并标为已更正，其后的阶段按规则重算",
+            Some(A::CorrectSteps),
+            vec![
+                id_c(),
+                Param {
+                    name: "step",
+                    place: In::Path,
+                    ty: "integer",
+                    required: true,
+                    zh: "步骤编号（步骤记录的 id）",
+                },
+            ],
+            Some("StepCorrection"),
+            "Lifecycle",
+            Some(post(correction_post)),
+        ),
         {
             let mut r = row(
                 "post",
@@ -910,6 +930,18 @@ fn schemas() -> Value {
                     "on": date(),
                     "note": {"type": ["string", "null"]},
                     "evidence": {"type": "array", "items": {"type": "string"}, "description": "已上传证明材料的 SHA-256"}
+                }),
+            ),
+        ),
+        (
+            "StepCorrection",
+            obj(
+                &["version", "reason"],
+                json!({
+                    "version": version(),
+                    "on": {"type": ["string", "null"], "format": "date", "description": "该步骤实际发生的日期（更正日期时填写；不得晚于今天）"},
+                    "void": {"type": "boolean", "description": "true：撤销该步骤（并未发生）；与 on 二者选一"},
+                    "reason": {"type": "string", "description": "更正原因（必填，最多 2,000 字）"}
                 }),
             ),
         ),
@@ -1696,6 +1728,56 @@ async fn lifecycle_post(
     ok(state
         .app
         .advance(&viewer.principal(), id, input)
+        .await
+        .map_err(|e| WebError::app(e, l))?)
+}
+
+#[derive(Deserialize)]
+struct Correction {
+    version: i64,
+    on: Option<jiff::civil::Date>,
+    #[serde(default)]
+    void: bool,
+    reason: Option<String>,
+}
+
+/// `POST /api/v1/compounds/{id}/steps/{step}/correction`: scope before the body, as every write.
+async fn correction_post(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((id, step)): Path<(String, String)>,
+    bytes: Bytes,
+) -> Out {
+    write_guard(&viewer, &headers, Action::CorrectSteps)?;
+    let l = viewer.lang;
+    let id = id_of(&id, l)?;
+    let step = id_of(&step, l)?;
+    compound_in_scope(&state, &viewer, id).await?;
+    let c: Correction = body(&bytes, l)?;
+    let on = match (c.on, c.void) {
+        (Some(d), false) => Some(d),
+        (None, true) => None,
+        _ => {
+            return Err(WebError::Invalid {
+                field: "on".into(),
+                message: msg(
+                    l,
+                    "更正后的日期 on：请给出实际日期（on），或以 void: true 撤销该步骤，二者选一"
+                        .into(),
+                    "on: give the date it happened (on), or void: true when it did not happen — one of the two".into(),
+                ),
+            });
+        }
+    };
+    let input = anju_app::path::CorrectionInput {
+        version: c.version,
+        on,
+        reason: c.reason.unwrap_or_default(),
+    };
+    ok(state
+        .app
+        .correct_step(&viewer.principal(), id, step, input)
         .await
         .map_err(|e| WebError::app(e, l))?)
 }

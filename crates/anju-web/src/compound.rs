@@ -1,12 +1,14 @@
 //! 小区页面 — one compound: its ledger facts, the path to coverage (timeline with evidence), the
 //! contract and its filing deadline, oversight (assessments, patrols, rectification orders,
 //! complaints, surveys), fees and public accounts, the audit history, and the forms the
-//! viewer's role may use (advance the path with evidence, file or terminate the contract).
+//! viewer's role may use (advance the path with evidence, file or terminate the contract,
+//! correct a recorded step: `/compounds/{id}/steps/{step}/correct`, 更正, where the superseded
+//! step stays in the timeline struck through with the correction's reason, who and when).
 //!
 //! Also the page frame ([`Chrome`]) and the HTML error page the other pages of this area
 //! (`companies`, `workflow`) share, and `/evidence/{sha256}`.
 //!
-//! Every page calls the same store functions as the CLI (`anju compound show|advance`,
+//! Every page calls the same store functions as the CLI (`anju compound show|advance|correct`,
 //! `anju contract file|terminate`). Every POST checks the role, the compound's scope and the
 //! CSRF token before anything is written; a refused form comes back with the field named and
 //! what was typed kept.
@@ -35,6 +37,10 @@ pub fn router() -> Router<AppState> {
             "/compounds/{id}/advance",
             // Three files at the store's limit, plus the form fields.
             post(advance).layer(DefaultBodyLimit::max(3 * EVIDENCE_MAX_BYTES + 64 * 1024)),
+        )
+        .route(
+            "/compounds/{id}/steps/{step}/correct",
+            get(correct_page).post(correct_step),
         )
         .route("/compounds/{id}/file", post(file_contract))
         .route("/compounds/{id}/terminate", post(terminate_contract))
@@ -249,6 +255,13 @@ fn opts<I: IntoIterator<Item = (String, String)>>(items: I, selected: &str) -> V
 }
 
 struct StepView {
+    id: i64,
+    /// "已更正 …": the correction that superseded this step (struck through on the page).
+    superseded: Option<String>,
+    /// "更正记录 …": this record re-dates an earlier step.
+    correcting: Option<String>,
+    /// The correction form, for a step in force and a role that may correct.
+    correct_link: Option<String>,
     date: String,
     from: String,
     to: String,
@@ -613,11 +626,28 @@ async fn render(
         (l.pick("台账版本", "Ledger version"), sc.version.to_string()),
     ];
 
+    let can_correct = anju_core::access::can(viewer.role, Action::CorrectSteps);
     let timeline = lc
         .steps
         .iter()
         .rev()
         .map(|s| StepView {
+            id: s.id,
+            superseded: s.correction.as_ref().map(|x| correction_text(x, l)),
+            correcting: s.corrects.map(|old| {
+                let old_on = lc
+                    .steps
+                    .iter()
+                    .find(|o| o.id == old)
+                    .map(|o| o.happened_on.to_string())
+                    .unwrap_or_default();
+                match l {
+                    Lang::Zh => format!("更正记录：替代编号 {old} 的步骤（原日期 {old_on}）"),
+                    Lang::En => format!("correction: replaces step #{old} (recorded as {old_on})"),
+                }
+            }),
+            correct_link: (can_correct && s.in_force())
+                .then(|| with_lang(&format!("/compounds/{id}/steps/{}/correct", s.id), l)),
             date: s.happened_on.to_string(),
             from: s.stage_from.label(l).to_string(),
             to: s.stage_to.label(l).to_string(),
@@ -1035,6 +1065,37 @@ async fn render(
     .render()?)
 }
 
+/// "已更正：改为 2026-10-05（原因：…）· 张三（街道办事处）2026-12-06 10:00"
+fn correction_text(x: &anju_store::StepCorrection, l: Lang) -> String {
+    let when = x
+        .created_at
+        .chars()
+        .take(16)
+        .collect::<String>()
+        .replace('T', " ");
+    let who = format!("{}（{}）", x.actor, role_label(&x.role, l));
+    match (l, x.new_on) {
+        (Lang::Zh, Some(d)) => format!(
+            "已更正：日期改为 {d}（记录编号 {}）；原因：{} · {who} {when}",
+            x.replaced_by.unwrap_or_default(),
+            x.reason
+        ),
+        (Lang::Zh, None) => format!(
+            "已撤销（该步骤并未发生）；原因：{} · {who} {when}",
+            x.reason
+        ),
+        (Lang::En, Some(d)) => format!(
+            "corrected: re-dated to {d} (record #{}); reason: {} · {who} {when}",
+            x.replaced_by.unwrap_or_default(),
+            x.reason
+        ),
+        (Lang::En, None) => format!(
+            "voided (it did not happen); reason: {} · {who} {when}",
+            x.reason
+        ),
+    }
+}
+
 fn role_label(code: &str, l: Lang) -> String {
     anju_core::access::Role::from_code(code)
         .map(|r| r.label(l).to_string())
@@ -1371,6 +1432,226 @@ async fn terminate_contract(
     Form(f): Form<ContractForm>,
 ) -> Response {
     contract_action(&state, &viewer, id, &headers, f, true).await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Correcting a step (更正)
+
+/// What the viewer typed into the correction form, kept when it is refused.
+#[derive(Debug, Default, Clone, Deserialize)]
+struct CorrectForm {
+    csrf: Option<String>,
+    version: Option<String>,
+    /// `redate` or `void`.
+    kind: Option<String>,
+    date: Option<String>,
+    reason: Option<String>,
+}
+
+/// The form's values as the template shows them.
+#[derive(Debug, Default, Clone)]
+struct CorrectKept {
+    version: String,
+    kind: String,
+    date: String,
+    reason: String,
+}
+
+#[derive(Template)]
+#[template(path = "compound_correct.html")]
+struct CorrectPage {
+    chrome: Chrome,
+    l: Lang,
+    name: String,
+    back: String,
+    action: String,
+    step_id: i64,
+    step_date: String,
+    step_event: String,
+    step_actor: String,
+    /// Why there is no form (the step was already corrected).
+    closed: Option<String>,
+    error: Option<String>,
+    /// The field the error names (`on`, `reason`), marked and focused in the form.
+    bad_field: String,
+    input: CorrectKept,
+    today: String,
+}
+
+async fn correct_html(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    step_id: i64,
+    input: Option<CorrectKept>,
+    error: Option<(String, String)>,
+) -> Result<String, WebError> {
+    let l = viewer.lang;
+    viewer.require(Action::CorrectSteps)?;
+    let sc = visible_compound(state, viewer, id).await?;
+    let lc = state.store.lifecycle(id).await?;
+    let step = lc
+        .steps
+        .iter()
+        .find(|s| s.id == step_id)
+        .ok_or(WebError::Store(StoreError::NotFound {
+            entity: "step",
+            id: step_id,
+        }))?;
+    let closed = step.correction.as_ref().map(|x| correction_text(x, l));
+    let input = input.unwrap_or_else(|| CorrectKept {
+        version: lc.version.to_string(),
+        kind: "redate".into(),
+        date: step.happened_on.to_string(),
+        reason: String::new(),
+    });
+    let (error, bad_field) = match error {
+        Some((m, f)) => (Some(m), f),
+        None => (None, String::new()),
+    };
+    let here = format!("/compounds/{id}/steps/{step_id}/correct");
+    Ok(CorrectPage {
+        chrome: Chrome::new(
+            state,
+            viewer,
+            format!("{} · {}", sc.compound.name, l.pick("更正", "Correction")),
+            &here,
+        ),
+        l,
+        name: sc.compound.name.clone(),
+        back: format!("{}#timeline", with_lang(&format!("/compounds/{id}"), l)),
+        action: with_lang(&here, l),
+        step_id,
+        step_date: step.happened_on.to_string(),
+        step_event: l.pick(step.event.zh(), step.event.en()).to_string(),
+        step_actor: format!("{}（{}）", step.actor, role_label(&step.role, l)),
+        closed,
+        error,
+        bad_field,
+        input,
+        today: today().to_string(),
+    }
+    .render()?)
+}
+
+async fn correct_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((id, step_id)): Path<(i64, i64)>,
+) -> Response {
+    match correct_html(&state, &viewer, id, step_id, None, None).await {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => html_error(&state, &viewer, e),
+    }
+}
+
+async fn correct_step(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((id, step_id)): Path<(i64, i64)>,
+    headers: HeaderMap,
+    Form(f): Form<CorrectForm>,
+) -> Response {
+    let l = viewer.lang;
+    if let Err(e) = viewer.require(Action::CorrectSteps) {
+        return html_error(&state, &viewer, e);
+    }
+    if let Err(e) = visible_compound(&state, &viewer, id).await {
+        return html_error(&state, &viewer, e);
+    }
+    if let Err(e) = viewer.check_csrf(&headers, f.csrf.as_deref()) {
+        return html_error(&state, &viewer, e);
+    }
+    let kept = CorrectKept {
+        version: f.version.clone().unwrap_or_default(),
+        kind: f.kind.clone().unwrap_or_default(),
+        date: f.date.clone().unwrap_or_default(),
+        reason: f.reason.clone().unwrap_or_default(),
+    };
+    let result: Result<(), (Refusal, &str)> = async {
+        let version: i64 = kept.version.trim().parse().map_err(|_| {
+            (
+                Refusal::Form(
+                    l.pick(
+                        "版本号：页面版本缺失，请刷新页面后重试",
+                        "version: the page is stale, reload it",
+                    )
+                    .to_string(),
+                ),
+                "version",
+            )
+        })?;
+        let on = match kept.kind.trim() {
+            "void" => None,
+            "redate" => {
+                let d = kept.date.trim();
+                if d.is_empty() {
+                    return Err((
+                        Refusal::Form(
+                            l.pick("更正后的日期：请填写", "on: please give the date")
+                                .to_string(),
+                        ),
+                        "on",
+                    ));
+                }
+                Some(
+                    parse_date_field(d, "更正后的日期", "on", l)
+                        .map_err(|m| (Refusal::Form(m), "on"))?,
+                )
+            }
+            _ => {
+                return Err((
+                    Refusal::Form(
+                        l.pick("更正方式：请选择", "correction: please choose")
+                            .to_string(),
+                    ),
+                    "kind",
+                ));
+            }
+        };
+        let input = anju_app::path::CorrectionInput {
+            version,
+            on,
+            reason: kept.reason.clone(),
+        };
+        state
+            .app
+            .correct_step(&viewer.principal(), id, step_id, input)
+            .await
+            .map_err(|e| {
+                let field = match e.field_name() {
+                    Some("on") => "on",
+                    Some("reason") => "reason",
+                    _ => "",
+                };
+                (app_refusal(e, l), field)
+            })?;
+        Ok(())
+    }
+    .await;
+    match result {
+        Ok(()) => Redirect::to(&format!(
+            "{}#timeline",
+            with_lang(&format!("/compounds/{id}"), l)
+        ))
+        .into_response(),
+        Err((Refusal::Form(m), field)) => {
+            let html = correct_html(
+                &state,
+                &viewer,
+                id,
+                step_id,
+                Some(kept),
+                Some((m, field.to_string())),
+            )
+            .await;
+            match html {
+                Ok(h) => (StatusCode::UNPROCESSABLE_ENTITY, Html(h)).into_response(),
+                Err(e) => html_error(&state, &viewer, e),
+            }
+        }
+        Err((Refusal::Fail(e), _)) => html_error(&state, &viewer, e),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

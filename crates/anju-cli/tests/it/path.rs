@@ -257,3 +257,202 @@ fn a_step_dated_after_today_is_refused() {
     args.extend(["--date", today.as_str()]);
     ok(&args);
 }
+
+/// The step id on the line of `anju compound show` that names this event, and the path's version.
+fn step_and_version(show: &str, event_zh: &str) -> (String, String) {
+    let line = show
+        .lines()
+        .find(|l| l.contains(event_zh) && !l.contains('✗'))
+        .unwrap_or_else(|| panic!("no step {event_zh} in {show}"));
+    let id: String = line
+        .trim_start()
+        .trim_start_matches('#')
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let version: String = show
+        .split("（版本 ")
+        .nth(1)
+        .expect("version")
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    (id, version)
+}
+
+crate::surveys::both_engines!(correcting_a_step, correcting_a_step_from_the_command_line);
+fn correcting_a_step_from_the_command_line(url: &str) {
+    let c = "供销社家属院";
+    let street = "大沁他拉街道";
+    for step in [
+        vec!["--to", "consulted", "--date", "2022-08-01"],
+        vec![
+            "--to",
+            "mode_decided",
+            "--mode",
+            "街道兜底",
+            "--date",
+            "2022-08-05",
+        ],
+        vec!["--to", "in_service", "--date", "2022-08-10"],
+    ] {
+        let mut a = vec![
+            "compound",
+            "advance",
+            c,
+            "--street",
+            street,
+            "--database-url",
+            url,
+        ];
+        a.extend_from_slice(&step);
+        ok(&a);
+    }
+    let show = || {
+        ok(&[
+            "compound",
+            "show",
+            c,
+            "--street",
+            street,
+            "--database-url",
+            url,
+        ])
+    };
+    let (svc, v) = step_and_version(&show(), "开始在管服务");
+    let (consult, _) = step_and_version(&show(), "征求业主意见");
+    let correct = |extra: &[&str]| {
+        let mut a = vec![
+            "compound",
+            "correct",
+            c,
+            "--street",
+            street,
+            "--database-url",
+            url,
+        ];
+        a.extend_from_slice(extra);
+        anju(&a)
+    };
+    let refused = |extra: &[&str], says: &str| {
+        let o = correct(extra);
+        assert!(!o.status.success(), "{extra:?}: {}", stdout(&o));
+        assert!(stderr(&o).contains(says), "{extra:?}: {}", stderr(&o));
+    };
+    let tomorrow = anju_app::today_in_china()
+        .tomorrow()
+        .expect("date")
+        .to_string();
+    refused(
+        &[
+            "--step",
+            &svc,
+            "--on",
+            "2022-09-01",
+            "--reason",
+            " ",
+            "--version",
+            &v,
+        ],
+        "更正原因：请填写",
+    );
+    refused(
+        &[
+            "--step",
+            &svc,
+            "--on",
+            &tomorrow,
+            "--reason",
+            "x",
+            "--version",
+            &v,
+        ],
+        "晚于今天",
+    );
+    refused(
+        &[
+            "--step",
+            &svc,
+            "--on",
+            "2022-09-01",
+            "--reason",
+            "x",
+            "--version",
+            "0",
+        ],
+        "已被他人修改",
+    );
+    refused(
+        &[
+            "--step",
+            &consult,
+            "--on",
+            "2022-08-07",
+            "--reason",
+            "x",
+            "--version",
+            &v,
+        ],
+        "不再成立",
+    );
+    refused(
+        &["--step", &svc, "--void", "--reason", "x", "--version", &v],
+        "不能撤销",
+    );
+    let o = correct(&["--step", &svc, "--reason", "x", "--version", &v]);
+    assert!(!o.status.success(), "--on or --void is required");
+    let o = correct(&[
+        "--step",
+        &svc,
+        "--void",
+        "--reason",
+        "x",
+        "--version",
+        &v,
+        "--lang",
+        "en",
+    ]);
+    assert!(stderr(&o).contains("cannot be voided"), "{}", stderr(&o));
+
+    let out = ok(&[
+        "compound",
+        "correct",
+        c,
+        "--street",
+        street,
+        "--step",
+        &svc,
+        "--on",
+        "2022-09-01",
+        "--reason",
+        "交接单日期为 9 月 1 日",
+        "--version",
+        &v,
+        "--by",
+        "李强",
+        "--database-url",
+        url,
+    ]);
+    assert!(
+        out.contains(&format!("已更正：步骤 #{svc} 的日期改为 2022-09-01")),
+        "{out}"
+    );
+    let after = show();
+    assert!(after.contains("✗ 已更正为 2022-09-01"), "{after}");
+    assert!(after.contains("交接单日期为 9 月 1 日 · 李强"), "{after}");
+    assert!(after.contains(&format!("更正记录，替代 #{svc}")), "{after}");
+    let (_, v2) = step_and_version(&after, "征求业主意见");
+    refused(
+        &[
+            "--step",
+            &svc,
+            "--on",
+            "2022-09-02",
+            "--reason",
+            "x",
+            "--version",
+            &v2,
+        ],
+        "已被更正",
+    );
+}

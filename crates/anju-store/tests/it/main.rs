@@ -11,6 +11,7 @@ mod alerts;
 mod audit_scope;
 mod companies;
 mod compounds;
+mod corrections;
 mod credit_tasks;
 mod funding;
 mod integrity;

@@ -70,7 +70,7 @@ pub struct Row {
     pub method: &'static str,
     /// The route as registered (axum syntax).
     pub route: &'static str,
-    /// The request, with placeholders: {compound} {contract} {company} {task} {assessment}
+    /// The request, with placeholders: {compound} {contract_compound} {step} {contract} {company} {task} {assessment}
     /// {order} {complaint} {survey} {selection} {street} {token} {key} {name} {csrf}.
     pub url: &'static str,
     pub need: Need,
@@ -242,6 +242,26 @@ pub const ROUTES: &[Row] = &[
         Act(A::AdvanceLifecycle),
         Sc::Record,
         Multipart(&[("to", "")]),
+        PASS,
+    ),
+    // The correction of a step of the contract compound's path (a company account does not see
+    // that compound, and may not correct anyway).
+    r(
+        "GET",
+        "/compounds/{id}/steps/{step}/correct",
+        "/compounds/{contract_compound}/steps/{step}/correct",
+        Act(A::CorrectSteps),
+        Sc::Record,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/compounds/{id}/steps/{step}/correct",
+        "/compounds/{contract_compound}/steps/{step}/correct",
+        Act(A::CorrectSteps),
+        Sc::Record,
+        Form("csrf={csrf}"),
         PASS,
     ),
     r(
@@ -663,6 +683,15 @@ pub const ROUTES: &[Row] = &[
         "/api/v1/compounds/{id}/lifecycle",
         "/api/v1/compounds/{compound}/lifecycle",
         Act(A::AdvanceLifecycle),
+        Sc::Record,
+        Json("{}"),
+        PASS,
+    ),
+    r(
+        "POST",
+        "/api/v1/compounds/{id}/steps/{step}/correction",
+        "/api/v1/compounds/{contract_compound}/steps/{step}/correction",
+        Act(A::CorrectSteps),
         Sc::Record,
         Json("{}"),
         PASS,
@@ -1091,6 +1120,8 @@ pub struct Side {
     pub key: String,
     /// The compound a contract is signed for (unmanaged before).
     pub contract_compound: i64,
+    /// The first step recorded on its path (征求意见), for the correction routes.
+    pub step: i64,
 }
 
 pub struct World {
@@ -1171,6 +1202,7 @@ async fn side(
     let s = &t.state.store;
     let company = compound.company_id.expect("served");
     let contract = sign_contract_for(t, unmanaged, company).await.id;
+    let step = s.lifecycle(unmanaged.id).await.expect("lifecycle").steps[0].id;
     let task = s
         .add_task(
             &actor(),
@@ -1284,6 +1316,7 @@ async fn side(
         token: tokens[0].token.clone(),
         key,
         contract_compound: unmanaged.id,
+        step,
         compound,
     }
 }
@@ -1412,6 +1445,8 @@ fn name_part(name: &str) -> String {
 fn fill(template: &str, s: &Side, csrf: &str) -> String {
     template
         .replace("{compound}", &s.compound.id.to_string())
+        .replace("{contract_compound}", &s.contract_compound.to_string())
+        .replace("{step}", &s.step.to_string())
         .replace("{contract}", &s.contract.to_string())
         .replace("{company}", &s.company.to_string())
         .replace("{task}", &s.task.to_string())

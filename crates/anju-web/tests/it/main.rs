@@ -14,6 +14,7 @@ mod auth;
 mod budget_web;
 mod companies;
 mod compound_page;
+mod corrections;
 mod dashboard;
 mod funding_web;
 mod inspect;
