@@ -285,10 +285,45 @@ impl App {
             .await?)
     }
 
-    /// Records a complaint received by the street, the community or the 12345 hotline.
-    pub async fn add_complaint(&self, who: &Principal, c: NewComplaint) -> Result<Complaint> {
+    /// Records a complaint received by the street, the community or the 12345 hotline. Its
+    /// deadlines count working days past the registered holidays; `days` (签收, 答复 working
+    /// days) replaces the defaults, for an administrator only (the command line's flags).
+    pub async fn add_complaint(
+        &self,
+        who: &Principal,
+        c: NewComplaint,
+        days: Option<(u32, u32)>,
+    ) -> Result<Complaint> {
         who.require(Action::Patrol)?;
         self.compound_in_scope(who, c.compound_id).await?;
+        if days.is_some() && who.role != Role::Admin {
+            return Err(AppError::field(
+                "sign_days",
+                "签收时限",
+                "按规定的工作日计算，不能另填",
+                "follows the rules and cannot be given",
+            ));
+        }
+        let c = self.checked_complaint(c)?;
+        let rules = self.complaint_rules(days).await?;
+        Ok(self.store().add_complaint(&who.actor(), c, &rules).await?)
+    }
+
+    /// A resident's complaint from a compound's public page (no account): received today, its
+    /// deadlines counted as every other complaint's.
+    pub async fn resident_complaint(&self, c: NewComplaint) -> Result<Complaint> {
+        let c = self.checked_complaint(NewComplaint {
+            source: anju_core::oversight::ComplaintSource::Resident,
+            received_on: self.today(),
+            ..c
+        })?;
+        let rules = self.complaint_rules(None).await?;
+        let actor = anju_store::Actor::new("居民（小区公示页）", "resident");
+        Ok(self.store().add_complaint(&actor, c, &rules).await?)
+    }
+
+    /// A complaint's fields checked: received not after today, texts within their limits.
+    fn checked_complaint(&self, c: NewComplaint) -> Result<NewComplaint> {
         let received_on = EventDate::ComplaintReceived.check(c.received_on, self.today())?;
         let category = check::text(
             Field::new("category", "投诉类别"),
@@ -303,7 +338,23 @@ impl App {
             NAME_MAX,
             false,
         )?;
-        let rules = ComplaintRules {
+        Ok(NewComplaint {
+            received_on,
+            category,
+            text,
+            contact,
+            ..c
+        })
+    }
+
+    /// The deadlines' rules: the registered holidays, the default working days unless `days`.
+    async fn complaint_rules(&self, days: Option<(u32, u32)>) -> Result<ComplaintRules> {
+        let defaults = ComplaintRules::default();
+        let (sign, answer) =
+            days.unwrap_or((defaults.sign_working_days, defaults.answer_working_days));
+        Ok(ComplaintRules {
+            sign_working_days: sign,
+            answer_working_days: answer,
             holidays: self
                 .store()
                 .holidays()
@@ -311,16 +362,7 @@ impl App {
                 .into_iter()
                 .map(|h| h.day)
                 .collect(),
-            ..ComplaintRules::default()
-        };
-        let c = NewComplaint {
-            received_on,
-            category,
-            text,
-            contact,
-            ..c
-        };
-        Ok(self.store().add_complaint(&who.actor(), c, &rules).await?)
+        })
     }
 
     /// The company answers a complaint.

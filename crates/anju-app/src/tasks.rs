@@ -6,8 +6,9 @@ use crate::dates::EventDate;
 use crate::error::Result;
 use crate::principal::{Principal, Scope, outside};
 use anju_core::access::Action;
+use anju_core::targets::Progress;
 use anju_core::task::TaskStatus;
-use anju_store::{NewTask, Task, TaskFilter};
+use anju_store::{CompoundFilter, NewTask, Task, TaskFilter};
 use jiff::civil::Date;
 
 /// A task as a person enters it.
@@ -31,6 +32,33 @@ impl App {
             s => s,
         };
         Ok(self.store().list_tasks(&f).await?)
+    }
+
+    /// A street's dated targets (目标) and how far it has come on `as_of`. A street outside the
+    /// principal's scope is refused (asked of the database: does the scope hold a compound of
+    /// that street).
+    pub async fn target_progress(
+        &self,
+        who: &Principal,
+        street: &str,
+        as_of: Date,
+    ) -> Result<Vec<Progress>> {
+        who.require(Action::ViewLedger)?;
+        let street = check::text(Field::new("street", "街道"), street, NAME_MAX, false)?;
+        if who.scope() != Scope::All {
+            let mine = who.scoped(CompoundFilter {
+                street: Some(street.clone()),
+                include_archived: true,
+                ..CompoundFilter::default()
+            });
+            if self.store().count_compounds(&mine).await? == 0 {
+                return Err(crate::error::AppError::forbidden(
+                    format!("“{street}”不在您的管辖范围内"),
+                    format!("'{street}' is outside your area"),
+                ));
+            }
+        }
+        Ok(self.store().target_progress(&street, as_of).await?)
     }
 
     /// The task, refused unless its compound lies in the principal's scope.

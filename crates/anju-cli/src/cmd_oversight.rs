@@ -12,9 +12,9 @@ use anju_core::assessment::{AssessorKind, Outcome, Period};
 use anju_core::oversight::{ComplaintSource, FindingCategory, PatrolKind};
 use anju_policy::rubric::{EventsFile, Rubric, SatisfactionRate, Survey};
 use anju_store::{
-    Actor, Assessment, AssessmentFilter, ComplaintFilter, ComplaintOverdue, ComplaintRules,
-    ComplaintStage, DEFAULT_EVIDENCE_DIR, ERQI_ORDER_MAPPING, EvidenceDir, NewComplaint,
-    NewFinding, NewPatrol, OrderFilter, Store,
+    Actor, Assessment, AssessmentFilter, ComplaintFilter, ComplaintOverdue, ComplaintStage,
+    DEFAULT_EVIDENCE_DIR, ERQI_ORDER_MAPPING, EvidenceDir, NewComplaint, NewFinding, NewPatrol,
+    OrderFilter, Store,
 };
 use anyhow::{Context, bail};
 use clap::Subcommand;
@@ -1011,23 +1011,19 @@ pub fn run_complaint(c: ComplaintCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
                     .with_context(|| format!("source '{source}'"))?;
                 let cpd = find_compound(&s, &compound, street.as_deref(), lang).await?;
                 let files = store_files(&s, &a, &evidence_dir, &evidence).await?;
-                let c = s
+                let app = crate::util::app(&s);
+                let c = app
                     .add_complaint(
-                        &a,
+                        &principal(by.as_deref(), "street", lang),
                         NewComplaint {
                             compound_id: cpd.id,
                             source,
                             category,
                             text,
-                            received_on: anju_app::EventDate::ComplaintReceived
-                                .check(date.unwrap_or_else(today), today())?,
+                            received_on: date.unwrap_or_else(|| app.today()),
                             contact,
                         },
-                        &ComplaintRules {
-                            sign_working_days: sign_days,
-                            answer_working_days: answer_days,
-                            holidays: Vec::new(),
-                        },
+                        Some((sign_days, answer_days)),
                     )
                     .await?;
                 if !files.is_empty() {

@@ -16,6 +16,7 @@
 //! store (404 `not_found`, 409 `conflict`/`duplicate`, 422 `invalid`/`refused`).
 
 use crate::auth::Scope;
+use crate::params::{self, params};
 use crate::{AppState, Viewer, WebError};
 use anju_app::oversight::AssessmentStep;
 use anju_core::Lang;
@@ -32,7 +33,7 @@ use anju_store::{
 use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Extension, FromRequest, Multipart, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Extension, FromRequest, Multipart, Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post, put};
@@ -40,10 +41,8 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
-use std::collections::{BTreeSet, HashMap};
 
 type Out = Result<Response, WebError>;
-type Q = Query<HashMap<String, String>>;
 
 /// Rows per page of `/api/v1/ledger` unless `per_page` says otherwise (at most [`MAX_PER_PAGE`]).
 pub const DEFAULT_PER_PAGE: i64 = 50;
@@ -52,6 +51,128 @@ pub const MAX_PER_PAGE: i64 = 500;
 /// Room for multipart headers around a file of [`EVIDENCE_MAX_BYTES`]: a body up to the limit
 /// plus this reaches the handler, which then names the limit itself (413 `too_large`).
 const UPLOAD_SLACK: usize = 64 * 1024;
+
+// ---------------------------------------------------------------------------------------------
+// Query strings, typed (blank is absent; a wrong value is refused naming the parameter)
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct LedgerQuery {
+    #[serde(deserialize_with = "params::text")]
+    street: Option<String>,
+    #[serde(deserialize_with = "params::text")]
+    community: Option<String>,
+    #[serde(deserialize_with = "params::text")]
+    mode: Option<String>,
+    #[serde(deserialize_with = "params::text")]
+    q: Option<String>,
+    #[serde(deserialize_with = "params::code")]
+    sort: Option<CompoundSort>,
+    #[serde(deserialize_with = "params::opt")]
+    page: Option<i64>,
+    #[serde(deserialize_with = "params::opt")]
+    per_page: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct UploadQuery {
+    #[serde(deserialize_with = "params::text")]
+    name: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct AsOfQuery {
+    #[serde(deserialize_with = "params::opt")]
+    as_of: Option<jiff::civil::Date>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct CompoundQuery {
+    #[serde(deserialize_with = "params::opt")]
+    compound_id: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct TasksQuery {
+    #[serde(deserialize_with = "params::text")]
+    street: Option<String>,
+    #[serde(deserialize_with = "params::opt")]
+    compound_id: Option<i64>,
+    #[serde(deserialize_with = "params::code")]
+    status: Option<TaskStatus>,
+    #[serde(deserialize_with = "params::flag")]
+    overdue: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct TargetsQuery {
+    #[serde(deserialize_with = "params::text")]
+    street: Option<String>,
+    #[serde(deserialize_with = "params::opt")]
+    as_of: Option<jiff::civil::Date>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct AssessmentsQuery {
+    #[serde(deserialize_with = "params::opt")]
+    compound_id: Option<i64>,
+    #[serde(deserialize_with = "params::text")]
+    period: Option<String>,
+}
+
+/// A compound and a status (orders, complaints).
+#[derive(Debug, Deserialize)]
+#[serde(default, bound = "T: DeserializeOwned")]
+struct StatusQuery<T> {
+    #[serde(deserialize_with = "params::opt")]
+    compound_id: Option<i64>,
+    #[serde(deserialize_with = "params::code")]
+    status: Option<T>,
+}
+
+impl<T> Default for StatusQuery<T> {
+    fn default() -> Self {
+        StatusQuery {
+            compound_id: None,
+            status: None,
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct FeesQuery {
+    #[serde(deserialize_with = "params::text")]
+    range: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct AccountsQuery {
+    #[serde(deserialize_with = "params::opt")]
+    share: Option<i64>,
+    #[serde(deserialize_with = "params::text")]
+    period: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct AuditQuery {
+    #[serde(deserialize_with = "params::opt")]
+    limit: Option<i64>,
+    #[serde(deserialize_with = "params::text")]
+    entity: Option<String>,
+    #[serde(deserialize_with = "params::opt")]
+    entity_id: Option<i64>,
+    #[serde(deserialize_with = "params::text")]
+    actor: Option<String>,
+}
 
 // ---------------------------------------------------------------------------------------------
 // The route table
@@ -1514,44 +1635,6 @@ fn id_of(raw: &str, l: Lang) -> Result<i64, WebError> {
     })
 }
 
-fn q_text(q: &HashMap<String, String>, name: &str) -> Option<String> {
-    q.get(name)
-        .map(|v| v.trim().to_string())
-        .filter(|v| !v.is_empty())
-}
-
-fn q_int(q: &HashMap<String, String>, name: &str, l: Lang) -> Result<Option<i64>, WebError> {
-    q_text(q, name)
-        .map(|v| {
-            v.parse().map_err(|_| {
-                bad(
-                    l,
-                    format!("参数 {name} 应为整数：“{v}”"),
-                    format!("parameter {name} must be an integer: '{v}'"),
-                )
-            })
-        })
-        .transpose()
-}
-
-fn q_date(
-    q: &HashMap<String, String>,
-    name: &str,
-    l: Lang,
-) -> Result<Option<jiff::civil::Date>, WebError> {
-    q_text(q, name)
-        .map(|v| {
-            v.parse().map_err(|_| {
-                bad(
-                    l,
-                    format!("参数 {name} 应为日期 YYYY-MM-DD：“{v}”"),
-                    format!("parameter {name} must be a date YYYY-MM-DD: '{v}'"),
-                )
-            })
-        })
-        .transpose()
-}
-
 fn ok<T: serde::Serialize>(v: T) -> Out {
     Ok(Json(v).into_response())
 }
@@ -1583,10 +1666,15 @@ async fn compound_in_scope(
 // ---------------------------------------------------------------------------------------------
 // Compounds
 
-async fn ledger_page(State(state): State<AppState>, viewer: Viewer, Query(q): Q) -> Out {
+async fn ledger_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    RawQuery(raw): RawQuery,
+) -> Out {
     viewer.require(Action::ViewLedger)?;
     let l = viewer.lang;
-    let mode = match q_text(&q, "mode") {
+    let q: LedgerQuery = params(raw.as_deref(), l)?;
+    let mode = match q.mode {
         None => None,
         Some(m) => Some(anju_core::ManagementMode::from_code(&m).ok_or_else(|| {
             bad(
@@ -1596,18 +1684,9 @@ async fn ledger_page(State(state): State<AppState>, viewer: Viewer, Query(q): Q)
             )
         })?),
     };
-    let sort = match q_text(&q, "sort") {
-        None => CompoundSort::Region,
-        Some(s) => serde_json::from_value(json!(s)).map_err(|_| {
-            bad(
-                l,
-                format!("排序方式 sort 不认识：“{s}”"),
-                format!("unknown sort: '{s}'"),
-            )
-        })?,
-    };
-    let page = q_int(&q, "page", l)?.unwrap_or(1);
-    let per_page = q_int(&q, "per_page", l)?.unwrap_or(DEFAULT_PER_PAGE);
+    let sort = q.sort.unwrap_or(CompoundSort::Region);
+    let page = q.page.unwrap_or(1);
+    let per_page = q.per_page.unwrap_or(DEFAULT_PER_PAGE);
     if page < 1 {
         return Err(bad(l, "页码 page 应从 1 开始", "page starts at 1"));
     }
@@ -1619,10 +1698,10 @@ async fn ledger_page(State(state): State<AppState>, viewer: Viewer, Query(q): Q)
         ));
     }
     let filter = viewer.scoped(CompoundFilter {
-        street: q_text(&q, "street"),
-        community: q_text(&q, "community"),
+        street: q.street,
+        community: q.community,
         mode,
-        search: q_text(&q, "q"),
+        search: q.q,
         sort,
         ..CompoundFilter::default()
     });
@@ -1798,7 +1877,7 @@ fn too_large(l: Lang) -> WebError {
 /// usually `file`) or the raw body named by `?name=`.
 async fn upload_of(
     state: &AppState,
-    q: &HashMap<String, String>,
+    q: &UploadQuery,
     req: axum::extract::Request,
     l: Lang,
 ) -> Result<(String, Bytes), WebError> {
@@ -1835,7 +1914,7 @@ async fn upload_of(
             "file: the request carries no file",
         ));
     }
-    let name = q_text(q, "name").ok_or_else(|| {
+    let name = q.name.clone().ok_or_else(|| {
         bad(
             l,
             "文件名 name：直接上传文件内容时须在 ?name= 中给出原始文件名",
@@ -1855,11 +1934,12 @@ async fn evidence_upload(
     viewer: Viewer,
     headers: HeaderMap,
     ext: Option<Extension<EvidenceDir>>,
-    Query(q): Q,
+    RawQuery(raw): RawQuery,
     req: axum::extract::Request,
 ) -> Out {
     write_guard(&viewer, &headers, Action::UploadEvidence)?;
     let l = viewer.lang;
+    let q: UploadQuery = params(raw.as_deref(), l)?;
     let (name, bytes) = upload_of(&state, &q, req, l).await?;
     if bytes.len() > EVIDENCE_MAX_BYTES {
         return Err(too_large(l));
@@ -1996,11 +2076,16 @@ async fn contract_terminate(
 // ---------------------------------------------------------------------------------------------
 // Companies
 
-async fn companies_list(State(state): State<AppState>, viewer: Viewer, Query(q): Q) -> Out {
+async fn companies_list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    RawQuery(raw): RawQuery,
+) -> Out {
     viewer.require(Action::ViewLedger)?;
     let l = viewer.lang;
+    let q: AsOfQuery = params(raw.as_deref(), l)?;
     let query = anju_app::companies::CompanyQuery {
-        as_of: q_date(&q, "as_of", l)?,
+        as_of: q.as_of,
         include_archived: false,
     };
     let list = state
@@ -2015,12 +2100,12 @@ async fn company_get(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
-    Query(q): Q,
+    RawQuery(raw): RawQuery,
 ) -> Out {
     viewer.require(Action::ViewLedger)?;
     let l = viewer.lang;
     let id = id_of(&id, l)?;
-    let as_of = q_date(&q, "as_of", l)?;
+    let as_of = params::<AsOfQuery>(raw.as_deref(), l)?.as_of;
     ok(state
         .app
         .company_file(&viewer.principal(), id, as_of)
@@ -2051,25 +2136,15 @@ async fn company_record_add(
 // ---------------------------------------------------------------------------------------------
 // Tasks and targets
 
-async fn tasks_list(State(state): State<AppState>, viewer: Viewer, Query(q): Q) -> Out {
+async fn tasks_list(State(state): State<AppState>, viewer: Viewer, RawQuery(raw): RawQuery) -> Out {
     viewer.require(Action::ViewLedger)?;
     let l = viewer.lang;
-    let status = match q_text(&q, "status") {
-        None => None,
-        Some(s) => Some(TaskStatus::from_code(&s).ok_or_else(|| {
-            bad(
-                l,
-                format!("任务状态 status 不认识：“{s}”"),
-                format!("unknown status: '{s}'"),
-            )
-        })?),
-    };
+    let q: TasksQuery = params(raw.as_deref(), l)?;
     let filter = TaskFilter {
-        street: q_text(&q, "street"),
-        compound_id: q_int(&q, "compound_id", l)?,
-        status,
-        overdue_as_of: (q_text(&q, "overdue").as_deref() == Some("true"))
-            .then(|| state.app.today()),
+        street: q.street,
+        compound_id: q.compound_id,
+        status: q.status,
+        overdue_as_of: q.overdue.then(|| state.app.today()),
         ..TaskFilter::default()
     };
     ok(state
@@ -2128,29 +2203,21 @@ async fn task_done(
         .map_err(|e| WebError::app(e, l))?)
 }
 
-async fn targets_get(State(state): State<AppState>, viewer: Viewer, Query(q): Q) -> Out {
+async fn targets_get(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    RawQuery(raw): RawQuery,
+) -> Out {
     viewer.require(Action::ViewLedger)?;
     let l = viewer.lang;
-    let street = q_text(&q, "street")
-        .ok_or_else(|| bad(l, "街道 street：请填写", "street: please fill in"))?;
-    if viewer.scope() != Scope::All {
-        let streets: BTreeSet<String> = state
-            .store
-            .list_compounds(&viewer.compound_filter())
-            .await?
-            .into_iter()
-            .map(|c| c.compound.street)
-            .collect();
-        if !streets.contains(&street) {
-            return Err(WebError::Forbidden(msg(
-                l,
-                format!("无权访问“{street}”的记录：不在您的管辖范围内"),
-                format!("'{street}' is outside your area"),
-            )));
-        }
-    }
-    let as_of = q_date(&q, "as_of", l)?.unwrap_or_else(|| state.app.today());
-    let progress = state.store.target_progress(&street, as_of).await?;
+    let q: TargetsQuery = params(raw.as_deref(), l)?;
+    let street = q.street.unwrap_or_default();
+    let as_of = q.as_of.unwrap_or_else(|| state.app.today());
+    let progress = state
+        .app
+        .target_progress(&viewer.principal(), &street, as_of)
+        .await
+        .map_err(|e| WebError::app(e, l))?;
     ok(json!({"street": street, "as_of": as_of, "targets": progress}))
 }
 
@@ -2167,12 +2234,17 @@ fn period_of(s: &str, l: Lang) -> Result<Period, WebError> {
     })
 }
 
-async fn assessments_list(State(state): State<AppState>, viewer: Viewer, Query(q): Q) -> Out {
+async fn assessments_list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    RawQuery(raw): RawQuery,
+) -> Out {
     viewer.require(Action::ViewLedger)?;
     let l = viewer.lang;
+    let q: AssessmentsQuery = params(raw.as_deref(), l)?;
     let f = AssessmentFilter {
-        compound_id: q_int(&q, "compound_id", l)?,
-        period: q_text(&q, "period"),
+        compound_id: q.compound_id,
+        period: q.period,
         ..AssessmentFilter::default()
     };
     ok(state
@@ -2309,16 +2381,7 @@ async fn assessment_review(
     Path(id): Path<String>,
     bytes: Bytes,
 ) -> Out {
-    let step = |r: ReviewJson| {
-        let step = AssessmentStep::Review {
-            outcome: r.outcome,
-            reason: r.reason,
-            events: r.events,
-        };
-        (r.version, r.on, step)
-    };
-    let action = Action::ReviewAssessments;
-    assessment_workflow(&state, &viewer, &headers, &id, &bytes, action, step).await
+    review_or_decide(&state, &viewer, &headers, &id, &bytes, false).await
 }
 
 async fn assessment_decide(
@@ -2328,16 +2391,37 @@ async fn assessment_decide(
     Path(id): Path<String>,
     bytes: Bytes,
 ) -> Out {
-    let step = |r: ReviewJson| {
-        let step = AssessmentStep::Decide {
-            outcome: r.outcome,
-            reason: r.reason,
-            events: r.events,
+    review_or_decide(&state, &viewer, &headers, &id, &bytes, true).await
+}
+
+/// 复核 (`decide` false) or 申诉处理 (`decide` true): the same body, the same permission.
+async fn review_or_decide(
+    state: &AppState,
+    viewer: &Viewer,
+    headers: &HeaderMap,
+    id: &str,
+    bytes: &Bytes,
+    decide: bool,
+) -> Out {
+    let step = move |r: ReviewJson| {
+        let (outcome, reason, events) = (r.outcome, r.reason, r.events);
+        let step = if decide {
+            AssessmentStep::Decide {
+                outcome,
+                reason,
+                events,
+            }
+        } else {
+            AssessmentStep::Review {
+                outcome,
+                reason,
+                events,
+            }
         };
         (r.version, r.on, step)
     };
     let action = Action::ReviewAssessments;
-    assessment_workflow(&state, &viewer, &headers, &id, &bytes, action, step).await
+    assessment_workflow(state, viewer, headers, id, bytes, action, step).await
 }
 
 async fn assessment_object(
@@ -2418,29 +2502,17 @@ async fn patrol_create(
     )
 }
 
-fn status_of<T: DeserializeOwned>(
-    q: &HashMap<String, String>,
-    l: Lang,
-) -> Result<Option<T>, WebError> {
-    q_text(q, "status")
-        .map(|s| {
-            serde_json::from_value(json!(s)).map_err(|_| {
-                bad(
-                    l,
-                    format!("状态 status 不认识：“{s}”"),
-                    format!("unknown status: '{s}'"),
-                )
-            })
-        })
-        .transpose()
-}
-
-async fn orders_list(State(state): State<AppState>, viewer: Viewer, Query(q): Q) -> Out {
+async fn orders_list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    RawQuery(raw): RawQuery,
+) -> Out {
     viewer.require(Action::ViewLedger)?;
     let l = viewer.lang;
+    let q: StatusQuery<anju_core::oversight::OrderStatus> = params(raw.as_deref(), l)?;
     let f = OrderFilter {
-        compound_id: q_int(&q, "compound_id", l)?,
-        status: status_of(&q, l)?,
+        compound_id: q.compound_id,
+        status: q.status,
         ..OrderFilter::default()
     };
     ok(state
@@ -2492,12 +2564,17 @@ async fn order_answer(
         .map_err(|e| WebError::app(e, l))?)
 }
 
-async fn complaints_list(State(state): State<AppState>, viewer: Viewer, Query(q): Q) -> Out {
+async fn complaints_list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    RawQuery(raw): RawQuery,
+) -> Out {
     viewer.require(Action::ViewLedger)?;
     let l = viewer.lang;
+    let q: StatusQuery<anju_core::oversight::ComplaintStatus> = params(raw.as_deref(), l)?;
     let f = ComplaintFilter {
-        compound_id: q_int(&q, "compound_id", l)?,
-        status: status_of(&q, l)?,
+        compound_id: q.compound_id,
+        status: q.status,
         ..ComplaintFilter::default()
     };
     ok(state
@@ -2551,7 +2628,7 @@ async fn complaint_create(
     created(
         state
             .app
-            .add_complaint(&viewer.principal(), c)
+            .add_complaint(&viewer.principal(), c, None)
             .await
             .map_err(|e| WebError::app(e, l))?,
     )
@@ -2584,11 +2661,16 @@ async fn complaint_answer(
 // ---------------------------------------------------------------------------------------------
 // Surveys, fees, accounts, audit
 
-async fn surveys_list(State(state): State<AppState>, viewer: Viewer, Query(q): Q) -> Out {
+async fn surveys_list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    RawQuery(raw): RawQuery,
+) -> Out {
     viewer.require(Action::ViewLedger)?;
     let l = viewer.lang;
+    let q: CompoundQuery = params(raw.as_deref(), l)?;
     let f = SurveyFilter {
-        compound_id: q_int(&q, "compound_id", l)?,
+        compound_id: q.compound_id,
         ..SurveyFilter::default()
     };
     ok(state
@@ -2768,13 +2850,14 @@ async fn fees_get(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
-    Query(q): Q,
+    RawQuery(raw): RawQuery,
 ) -> Out {
     viewer.require(Action::ViewLedger)?;
     let l = viewer.lang;
     let id = id_of(&id, l)?;
     compound_in_scope(&state, &viewer, id).await?;
-    let raw = q_text(&q, "range").ok_or_else(|| {
+    let q: FeesQuery = params(raw.as_deref(), l)?;
+    let raw = q.range.ok_or_else(|| {
         bad(
             l,
             "期间 range：请填写（例：2026、2026H1、2026Q3、2026-01..2026-06）",
@@ -2793,14 +2876,15 @@ async fn accounts_get(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
-    Query(q): Q,
+    RawQuery(raw): RawQuery,
 ) -> Out {
     viewer.require(Action::ViewLedger)?;
     let l = viewer.lang;
     let id = id_of(&id, l)?;
     compound_in_scope(&state, &viewer, id).await?;
-    let share = q_int(&q, "share", l)?.unwrap_or(state.app.config().owners_share_percent);
-    let period = match q_text(&q, "period") {
+    let q: AccountsQuery = params(raw.as_deref(), l)?;
+    let share = q.share.unwrap_or(state.app.config().owners_share_percent);
+    let period = match q.period {
         Some(p) => p,
         None => match state.store.account_periods(id).await?.into_iter().next() {
             Some(p) => p,
@@ -2818,14 +2902,15 @@ async fn accounts_get(
         .await?)
 }
 
-async fn audit_list(State(state): State<AppState>, viewer: Viewer, Query(q): Q) -> Out {
+async fn audit_list(State(state): State<AppState>, viewer: Viewer, RawQuery(raw): RawQuery) -> Out {
     let region_id = viewer.audit_region()?;
     let l = viewer.lang;
-    let limit = q_int(&q, "limit", l)?.unwrap_or(200).clamp(1, 10_000);
+    let q: AuditQuery = params(raw.as_deref(), l)?;
+    let limit = q.limit.unwrap_or(200).clamp(1, 10_000);
     let f = AuditFilter {
-        entity: q_text(&q, "entity"),
-        entity_id: q_int(&q, "entity_id", l)?,
-        actor: q_text(&q, "actor"),
+        entity: q.entity,
+        entity_id: q.entity_id,
+        actor: q.actor,
         region_id,
         limit: Some(limit),
     };

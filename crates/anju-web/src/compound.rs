@@ -1529,7 +1529,7 @@ async fn correct_html(
         error,
         bad_field,
         input,
-        today: today().to_string(),
+        today: state.app.today().to_string(),
     }
     .render()?)
 }
@@ -1595,7 +1595,7 @@ async fn correct_step(
                     ));
                 }
                 Some(
-                    parse_date_field(d, "更正后的日期", "on", l)
+                    parse_date_field(state.app.today(), d, "更正后的日期", "on", l)
                         .map_err(|m| (Refusal::Form(m), "on"))?,
                 )
             }

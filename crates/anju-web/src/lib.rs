@@ -17,6 +17,7 @@ mod error;
 mod funding;
 mod inspect;
 mod ledger;
+mod params;
 mod reports_web;
 mod resident;
 mod signals_web;

@@ -9,8 +9,7 @@
 use crate::{AppState, WebError};
 use anju_core::{Fen, Lang};
 use anju_store::{
-    AccountStatement, ComplaintRules, ContractRecord, IssuedToken, NewComplaint, StoreError,
-    Survey, SurveyAnswer,
+    AccountStatement, ContractRecord, IssuedToken, NewComplaint, StoreError, Survey, SurveyAnswer,
 };
 use askama::Template;
 use axum::Router;
@@ -849,22 +848,17 @@ async fn public_complaint(
             Err(resp) => resp,
         });
     }
-    let rules = ComplaintRules::default();
     let added = state
-        .store
-        .add_complaint(
-            &anju_store::Actor::new("居民（小区公示页）", "resident"),
-            NewComplaint {
-                compound_id,
-                source: anju_core::oversight::ComplaintSource::Resident,
-                category,
-                text,
-                // Complaints are dated by the day they arrive in Beijing time.
-                received_on: state.app.today(),
-                contact: Some(contact).filter(|c| !c.is_empty()),
-            },
-            &rules,
-        )
+        .app
+        .resident_complaint(NewComplaint {
+            compound_id,
+            source: anju_core::oversight::ComplaintSource::Resident,
+            category,
+            text,
+            // Complaints are dated by the day they arrive in Beijing time.
+            received_on: state.app.today(),
+            contact: Some(contact).filter(|c| !c.is_empty()),
+        })
         .await;
     match added {
         Ok(c) => {
@@ -887,7 +881,7 @@ async fn public_complaint(
                 Err(resp) => resp,
             })
         }
-        Err(e) => match refusal(&e, lang) {
+        Err(anju_app::AppError::Store(e)) => match refusal(&e, lang) {
             Some((status, msg)) => {
                 form.error = Some(msg);
                 Ok(match public_view(&state, &key, &q, form).await? {
@@ -897,6 +891,14 @@ async fn public_complaint(
             }
             None => Err(e.into()),
         },
+        // The form keeps what was typed, with the reason.
+        Err(e) => {
+            form.error = Some(e.message(lang));
+            Ok(match public_view(&state, &key, &q, form).await? {
+                Ok(page) => html_page(StatusCode::UNPROCESSABLE_ENTITY, page.render()?),
+                Err(resp) => resp,
+            })
+        }
     }
 }
 

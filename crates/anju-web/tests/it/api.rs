@@ -462,7 +462,8 @@ async fn tasks_targets_companies_and_fees(t: &TestApp) {
     assert_eq!(r.json()["street"], STREET_A);
     let r = t.get_as(&jd, "/api/v1/targets").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.json()["message"].as_str().expect("m").contains("street"));
+    assert_eq!(r.json()["field"], "street", "{}", r.body);
+    assert!(r.json()["message"].as_str().expect("m").contains("街道"));
     // A company sees its own credit file only, with its grade.
     let qy = user_session(
         t,

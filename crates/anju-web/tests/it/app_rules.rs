@@ -648,3 +648,63 @@ async fn an_evaluator_scores_only_what_it_was_commissioned_for(t: &TestApp) {
     assert!(!list.is_empty());
     assert!(list.iter().all(|a| a["compound_id"] == cid), "{}", r.body);
 }
+
+both_engines!(query_strings_are_typed_and_refused_in_words);
+async fn query_strings_are_typed_and_refused_in_words(t: &TestApp) {
+    let w = world(t).await;
+    let jd = user_session(t, "jd", Role::Street, UserScope::Region(STREET_A)).await;
+    for (uri, words) in [
+        (
+            "/api/v1/orders?compound_id=abc",
+            "参数 compound_id：应为整数：“abc”",
+        ),
+        (
+            "/api/v1/complaints?status=later",
+            "参数 status：不认识“later”",
+        ),
+        (
+            "/api/v1/tasks?overdue=maybe",
+            "参数 overdue：应为 true 或 false",
+        ),
+        (
+            "/api/v1/targets?street=x&as_of=30/11",
+            "参数 as_of：应为日期 YYYY-MM-DD",
+        ),
+    ] {
+        let r = t.get_as(&jd, uri).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{uri}: {}",
+            r.body
+        );
+        assert_eq!(r.json()["code"], "bad_request", "{uri}");
+        let m = r.json()["message"].as_str().expect("message").to_string();
+        assert!(m.contains(words), "{uri}: {m}");
+    }
+    let zj = user_session(t, "zj", Role::HousingAuthority, UserScope::None).await;
+    let r = t.get_as(&zj, "/api/v1/audit?limit=many").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("参数 limit：应为整数"), "{}", r.body);
+    // A blank parameter is no parameter; a typed one filters.
+    let r = t.get_as(&jd, "/api/v1/orders?compound_id=&status=").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let uri = format!(
+        "/api/v1/orders?compound_id={}&status=open",
+        w.inside.compound.id
+    );
+    let r = t.get_as(&jd, &uri).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(
+        r.json()
+            .as_array()
+            .expect("list")
+            .iter()
+            .all(|o| o["compound_id"] == w.inside.compound.id && o["status"] == "open"),
+        "{}",
+        r.body
+    );
+    // A street outside the account's area has no targets to show it.
+    let r = t.get_as(&jd, "/api/v1/targets?street=别处街道").await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+}
