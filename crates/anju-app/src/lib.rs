@@ -10,6 +10,7 @@
 //!
 //! Invariant: anju-app does no HTTP and no HTML and prints nothing; only anju-store knows SQL.
 
+pub mod audit;
 pub mod check;
 pub mod clock;
 pub mod companies;
@@ -19,9 +20,11 @@ pub mod error;
 pub mod money;
 pub mod oversight;
 pub mod path;
+pub mod policies;
 pub mod principal;
 pub mod surveys;
 pub mod tasks;
+pub mod users;
 
 pub use clock::{Clock, today_in_china};
 pub use dates::EventDate;

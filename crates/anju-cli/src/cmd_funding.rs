@@ -323,8 +323,15 @@ pub fn run(c: FundingCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
                 from,
             }) => {
                 let r = scope_region(&store, &scope, lang).await?;
-                let rec = store
-                    .set_funding_policy(&actor, r.id, &policy, from)
+                let rec = crate::util::app(&store)
+                    .assign_funding_policy(
+                        &crate::util::cli_principal(lang),
+                        anju_app::policies::PolicyAssignment {
+                            region_id: r.id,
+                            policy_id: policy,
+                            valid_from: from,
+                        },
+                    )
                     .await?;
                 match lang {
                     Lang::Zh => println!(
@@ -338,7 +345,9 @@ pub fn run(c: FundingCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
                 }
             }
             FundingCmd::Policy(PolicyCmd::List { format }) => {
-                let list = store.list_funding_policies().await?;
+                let list = crate::util::app(&store)
+                    .funding_policies(&crate::util::cli_principal(lang))
+                    .await?;
                 match format {
                     Format::Json => println!("{}", serde_json::to_string_pretty(&list)?),
                     Format::Table => {

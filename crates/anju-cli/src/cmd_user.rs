@@ -3,8 +3,13 @@
 //!
 //! A password never appears on the command line (it would sit in the shell history and in
 //! `ps`): it comes from one line of standard input (`--password-stdin`) or from `ANJU_PASSWORD`.
+//!
+//! Each subcommand reads its flags and calls one use case of `anju_app::users` (the rules on
+//! usernames, names, passwords and a role's region or company are checked there); only
+//! finding a region or a company by name happens here.
 
-use crate::util::{cli_actor, render_table, runtime};
+use crate::util::{app, cli_principal, render_table, runtime};
+use anju_app::users::{NewAccount, parse_role};
 use anju_core::access::Role;
 use anju_core::{Lang, RegionLevel};
 use anju_store::{NewUser, Store, User};
@@ -82,7 +87,6 @@ impl PasswordSource {
                 )
             })?
         };
-        anju_web::auth::check_new_password(&pw, lang).map_err(|e| anyhow!("{e}"))?;
         Ok(pw)
     }
 }
@@ -90,20 +94,18 @@ impl PasswordSource {
 pub fn run(c: UserCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
     runtime()?.block_on(async move {
         let store = Store::connect(db).await?;
+        let (app, who) = (app(&store), cli_principal(lang));
         match c {
             UserCmd::Add(a) => add(&store, a, lang).await,
             UserCmd::List => {
-                let users = store.list_users().await?;
+                let users = app.accounts(&who).await?;
                 println!("{}", render_table(&user_rows(&users, lang)));
                 Ok(ExitCode::SUCCESS)
             }
             UserCmd::Passwd(a) => {
                 let pw = a.password.read(lang)?;
-                let u = find(&store, &a.username, lang).await?;
-                let hash = anju_web::hash_password(&pw).map_err(|e| anyhow!("{e}"))?;
-                store
-                    .set_password(&cli_actor(), u.id, u.version, &hash)
-                    .await?;
+                let u = app.account(&who, &a.username).await?;
+                let u = app.reset_password(&who, u.id, u.version, pw).await?;
                 println!(
                     "{}",
                     match lang {
@@ -120,27 +122,16 @@ pub fn run(c: UserCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
     })
 }
 
-async fn find(store: &Store, username: &str, lang: Lang) -> anyhow::Result<User> {
-    store.find_user(username).await?.ok_or_else(|| {
-        anyhow!(
-            "{}",
-            match lang {
-                Lang::Zh => format!("找不到账号“{}”", username.trim()),
-                Lang::En => format!("no account '{}'", username.trim()),
-            }
-        )
-    })
-}
-
 async fn set_active(
     store: &Store,
     username: &str,
     active: bool,
     lang: Lang,
 ) -> anyhow::Result<ExitCode> {
-    let u = find(store, username, lang).await?;
-    store
-        .set_user_active(&cli_actor(), u.id, u.version, active)
+    let (app, who) = (app(store), cli_principal(lang));
+    let u = app.account(&who, username).await?;
+    let u = app
+        .set_account_active(&who, u.id, u.version, active)
         .await?;
     println!(
         "{}",
@@ -213,25 +204,7 @@ async fn find_company(store: &Store, key: &str, lang: Lang) -> anyhow::Result<i6
 }
 
 async fn add(store: &Store, a: AddArgs, lang: Lang) -> anyhow::Result<ExitCode> {
-    let role = Role::parse(&a.role).ok_or_else(|| {
-        anyhow!(
-            "{}",
-            match lang {
-                Lang::Zh => format!(
-                    "--role：未知的角色“{}”（可选：{}）",
-                    a.role,
-                    Role::ALL
-                        .map(|r| format!("{} {}", r.code(), r.zh()))
-                        .join("、")
-                ),
-                Lang::En => format!(
-                    "--role: unknown role '{}' ({})",
-                    a.role,
-                    Role::ALL.map(Role::code).join(", ")
-                ),
-            }
-        )
-    })?;
+    let role = parse_role(&a.role)?;
     let region_id = match (&a.region, &a.street) {
         (Some(r), _) => Some(find_region(store, r, false, lang).await?),
         (None, Some(s)) => Some(find_region(store, s, true, lang).await?),
@@ -241,15 +214,14 @@ async fn add(store: &Store, a: AddArgs, lang: Lang) -> anyhow::Result<ExitCode> 
         Some(c) => Some(find_company(store, c, lang).await?),
         None => None,
     };
-    let pw = a.password.read(lang)?;
-    let hash = anju_web::hash_password(&pw).map_err(|e| anyhow!("{e}"))?;
-    let u = store
-        .create_user(
-            &cli_actor(),
-            NewUser {
+    let password = a.password.read(lang)?;
+    let u = app(store)
+        .create_account(
+            &cli_principal(lang),
+            NewAccount {
                 username: a.username,
-                display_name: a.display_name.unwrap_or_default(),
-                password_hash: hash,
+                display_name: a.display_name,
+                password,
                 role,
                 region_id,
                 company_id,

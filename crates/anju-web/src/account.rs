@@ -1,12 +1,11 @@
 //! 修改密码 — a logged-in person changes their own password (`/account/password`).
 //!
-//! The current password is checked first (wrong guesses count against the same limiter as
-//! the login), the new one by [`check_new_password`], typed twice. The store's
-//! `set_password` ends every session of the account; this browser then gets a fresh session,
+//! The use case is `App::change_own_password`: the new password's rules (typed twice), then the
+//! current password (wrong guesses count here against the same limiter as the login). It ends
+//! every session of the account; this browser then gets a fresh session,
 //! so the one who changed it stays logged in and every other browser is logged out. An
 //! auditor may change their own password too: it is their account, not the data they audit.
 
-use crate::auth::{check_new_password, hash_password, verify_password};
 use crate::compound::{Chrome, with_lang};
 use crate::{AppState, Viewer, WebError};
 use anju_core::Lang;
@@ -26,14 +25,6 @@ pub fn router() -> Router<AppState> {
 
 /// The path the middleware lets an auditor post to (their own account).
 pub(crate) const PASSWORD_PATH: &str = "/account/password";
-
-/// Which field an error belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Field {
-    Current,
-    New,
-    Confirm,
-}
 
 #[derive(Template)]
 #[template(path = "account_password.html")]
@@ -96,51 +87,15 @@ struct PasswordForm {
     confirm_password: String,
 }
 
-fn field_error(l: Lang, field: Field, zh: String, en: String) -> (Field, String) {
-    let (name_zh, name_en) = match field {
-        Field::Current => ("当前密码", "Current password"),
-        Field::New => ("新密码", "New password"),
-        Field::Confirm => ("再次输入新密码", "New password again"),
-    };
-    (
-        field,
-        match l {
-            Lang::Zh => format!("{name_zh}：{zh}"),
-            Lang::En => format!("{name_en}: {en}"),
-        },
-    )
-}
-
-/// The new password's own rules, before the current one is checked (cheap checks first).
-fn check_form(f: &PasswordForm, l: Lang) -> Result<(), (Field, String)> {
-    if f.current_password.is_empty() {
-        return Err(field_error(
-            l,
-            Field::Current,
-            "请填写".into(),
-            "required".into(),
-        ));
+/// The label a person reads for a field the application refused (English: the application
+/// names the API key, the page shows the label instead).
+fn label_en(field: &str) -> &'static str {
+    match field {
+        "current_password" => "Current password",
+        "new_password" => "New password",
+        "confirm_password" => "New password again",
+        _ => "Password",
     }
-    if let Err(e) = check_new_password(&f.new_password, l) {
-        return Err(field_error(l, Field::New, e.clone(), e));
-    }
-    if f.new_password != f.confirm_password {
-        return Err(field_error(
-            l,
-            Field::Confirm,
-            "两次输入的新密码不一致".into(),
-            "the two new passwords differ".into(),
-        ));
-    }
-    if f.new_password == f.current_password {
-        return Err(field_error(
-            l,
-            Field::New,
-            "不能与当前密码相同".into(),
-            "must differ from the current password".into(),
-        ));
-    }
-    Ok(())
 }
 
 async fn change(
@@ -152,61 +107,61 @@ async fn change(
 ) -> Result<Response, WebError> {
     viewer.check_csrf(&headers, f.csrf.as_deref())?;
     let l = viewer.lang;
-    let refuse = |(field, message): (Field, String), status: StatusCode| {
+    let refuse = |field: &str, message: String, status: StatusCode| {
         let mut p = PasswordPage::new(&state, &viewer, false);
         p.error = Some(message);
         p.bad_field = match field {
-            Field::Current => "current_password",
-            Field::New => "new_password",
-            Field::Confirm => "confirm_password",
+            "current_password" => "current_password",
+            "confirm_password" => "confirm_password",
+            _ => "new_password",
         };
         p.render_with(status)
     };
-    if let Err(e) = check_form(&f, l) {
-        return refuse(e, StatusCode::UNPROCESSABLE_ENTITY);
-    }
     let cfg = &state.auth;
     let user_key = format!("user:{}", viewer.username);
     if state.limiter.recent(&user_key, cfg.failure_window) >= cfg.max_failures {
         let minutes = cfg.failure_window.as_secs().div_ceil(60);
         return refuse(
-            field_error(
-                l,
-                Field::Current,
-                format!("输错次数过多，请 {minutes} 分钟后再试"),
-                format!("too many wrong attempts; try again in {minutes} minutes"),
-            ),
+            "current_password",
+            match l {
+                Lang::Zh => format!("当前密码：输错次数过多，请 {minutes} 分钟后再试"),
+                Lang::En => format!(
+                    "Current password: too many wrong attempts; try again in {minutes} minutes"
+                ),
+            },
             StatusCode::TOO_MANY_REQUESTS,
         );
     }
-    let Some((user, hash)) = state.store.user_credentials(&viewer.username).await? else {
-        return Err(WebError::Forbidden(
-            l.pick("账号不存在", "no such account").to_string(),
-        ));
+    let change = anju_app::users::PasswordChange {
+        current_password: f.current_password,
+        new_password: f.new_password,
+        confirm_password: f.confirm_password,
     };
-    let current = f.current_password.clone();
-    let matches = tokio::task::spawn_blocking(move || verify_password(&hash, &current))
-        .await
-        .unwrap_or(false);
-    if !matches {
-        state.limiter.fail(&user_key);
-        tracing::info!(username = %viewer.username, "password change: wrong current password");
-        return refuse(
-            field_error(l, Field::Current, "不正确".into(), "is not correct".into()),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
-    }
-    state.limiter.clear(&user_key);
-    let new = f.new_password;
-    let new_hash = tokio::task::spawn_blocking(move || hash_password(&new))
-        .await
-        .map_err(|e| WebError::BadRequest(e.to_string()))?
-        .map_err(WebError::BadRequest)?;
     // Ends every session of the account, this one included (audited as a password change).
-    let user = state
-        .store
-        .set_password(&viewer.actor(), user.id, user.version, &new_hash)
-        .await?;
+    let user = match state
+        .app
+        .change_own_password(&viewer.principal(), change)
+        .await
+    {
+        Ok(u) => u,
+        Err(e @ anju_app::AppError::Invalid(_)) => {
+            if anju_app::users::is_wrong_password(&e) {
+                state.limiter.fail(&user_key);
+                tracing::info!(username = %viewer.username, "password change: wrong current password");
+            }
+            let field = e.field_name().unwrap_or_default().to_string();
+            let message = match (l, &e) {
+                (Lang::En, anju_app::AppError::Invalid(fe)) => {
+                    let problem = fe.en.split_once(": ").map_or(fe.en.as_str(), |(_, p)| p);
+                    format!("{}: {problem}", label_en(&field))
+                }
+                _ => e.message(l),
+            };
+            return refuse(&field, message, StatusCode::UNPROCESSABLE_ENTITY);
+        }
+        Err(e) => return Err(WebError::app(e, l)),
+    };
+    state.limiter.clear(&user_key);
     // A fresh session for this browser: the person who changed it stays logged in.
     let client_text = client.map(|Extension(ConnectInfo(a))| a.ip().to_string());
     let expires = jiff::Timestamp::now()
@@ -229,37 +184,9 @@ async fn change(
 mod tests {
     use super::*;
 
-    fn form(cur: &str, new: &str, again: &str) -> PasswordForm {
-        PasswordForm {
-            csrf: None,
-            current_password: cur.into(),
-            new_password: new.into(),
-            confirm_password: again.into(),
-        }
-    }
-
     #[test]
-    fn the_form_names_the_field_it_refuses() {
-        let cases = [
-            (
-                form("", "new-password-1", "new-password-1"),
-                Some(Field::Current),
-            ),
-            (form("old", "short", "short"), Some(Field::New)),
-            (
-                form("old", "new-password-1", "new-password-2"),
-                Some(Field::Confirm),
-            ),
-            (
-                form("same-password", "same-password", "same-password"),
-                Some(Field::New),
-            ),
-            (form("old", "new-password-1", "new-password-1"), None),
-        ];
-        for (f, want) in cases {
-            assert_eq!(check_form(&f, Lang::Zh).err().map(|e| e.0), want, "{f:?}");
-        }
-        let (_, m) = check_form(&form("old", "a", "a"), Lang::Zh).expect_err("short");
-        assert!(m.starts_with("新密码："), "{m}");
+    fn english_labels_for_the_fields_the_application_names() {
+        assert_eq!(label_en("current_password"), "Current password");
+        assert_eq!(label_en("confirm_password"), "New password again");
     }
 }

@@ -5,7 +5,7 @@
 //! permission it needs (`anju_core::access::Action`) and, for the routes served here, the
 //! handler. [`router`] is built from the table and [`openapi`] is generated from it, so the
 //! document cannot drift from what is served. Routes other modules serve (`/api/v1/me`,
-//! `/api/v1/users` in `auth.rs`, `/api/v1/stats`, `/api/v1/compounds` in `ledger.rs`) are in
+//! `/api/v1/stats`, `/api/v1/compounds` in `ledger.rs`) are in
 //! the table without a handler, so the document describes them too; a test checks that every
 //! `/api/` route registered anywhere in the crate is in the table and that every row answers.
 //!
@@ -26,9 +26,9 @@ use anju_core::fees::MonthRange;
 use anju_core::lifecycle::{Event, ExitKind};
 use anju_core::task::TaskStatus;
 use anju_store::{
-    AssessmentFilter, AuditFilter, ComplaintFilter, CompoundFilter, CompoundSort,
-    EVIDENCE_MAX_BYTES, EvidenceDir, NewComplaint, NewContract, NewPatrol, NewTask, OrderFilter,
-    StoredCompound, SurveyFilter, TaskFilter,
+    AssessmentFilter, ComplaintFilter, CompoundFilter, CompoundSort, EVIDENCE_MAX_BYTES,
+    EvidenceDir, NewComplaint, NewContract, NewPatrol, NewTask, OrderFilter, StoredCompound,
+    SurveyFilter, TaskFilter,
 };
 use axum::Json;
 use axum::Router;
@@ -347,19 +347,49 @@ pub fn table() -> Vec<ApiRoute> {
             ),
             "auth",
         ),
-        elsewhere(
-            row(
-                "post",
-                "/api/v1/users",
-                "auth",
-                "创建账号（仅系统管理员）",
-                Some(A::ManageUsers),
-                vec![],
-                Some("NewUser"),
-                "User",
-                None,
-            ),
-            "auth",
+        row(
+            "get",
+            "/api/v1/users",
+            "users",
+            "账号列表（仅系统管理员）",
+            Some(A::ManageUsers),
+            vec![],
+            None,
+            "UserArray",
+            Some(get(users_list)),
+        ),
+        row(
+            "post",
+            "/api/v1/users",
+            "users",
+            "创建账号（仅系统管理员；角色、所属区域或物业企业、密码规则在应用层检查）",
+            Some(A::ManageUsers),
+            vec![],
+            Some("NewUser"),
+            "User",
+            Some(post(user_create)),
+        ),
+        row(
+            "post",
+            "/api/v1/users/{id}/active",
+            "users",
+            "停用或重新启用账号（仅系统管理员；停用即结束其全部会话；须带版本号）",
+            Some(A::ManageUsers),
+            vec![path_id("账号编号")],
+            Some("AccountActive"),
+            "User",
+            Some(post(user_active)),
+        ),
+        row(
+            "post",
+            "/api/v1/users/{id}/password",
+            "users",
+            "重设账号密码（仅系统管理员；其全部会话随即结束；须带版本号）",
+            Some(A::ManageUsers),
+            vec![path_id("账号编号")],
+            Some("PasswordReset"),
+            "User",
+            Some(post(user_password)),
         ),
         elsewhere(
             row(
@@ -904,6 +934,28 @@ pub fn table() -> Vec<ApiRoute> {
         ),
         row(
             "get",
+            "/api/v1/funding/policies",
+            "funding",
+            "各区县、街道适用的补贴政策及起始日期",
+            Some(A::ViewLedger),
+            vec![],
+            None,
+            "FundingPolicyArray",
+            Some(get(funding_policies)),
+        ),
+        row(
+            "post",
+            "/api/v1/funding/policies",
+            "funding",
+            "指定区县或街道自某日起适用的补贴政策（限管辖范围）",
+            Some(A::ApproveSubsidies),
+            vec![],
+            Some("PolicyAssignment"),
+            "FundingPolicy",
+            Some(post(funding_policy_assign)),
+        ),
+        row(
+            "get",
             "/api/v1/audit",
             "audit",
             "审计日志（审计、住建部门、系统管理员；区、街道账号只见本辖区小区与街道的记录）",
@@ -994,14 +1046,46 @@ fn schemas() -> Value {
             obj(
                 &["username", "password", "role"],
                 json!({
-                    "username": {"type": "string"}, "display_name": {"type": "string"},
-                    "password": {"type": "string", "minLength": 8},
+                    "username": {"type": "string", "maxLength": 64, "description": "不能含空格"},
+                    "display_name": {"type": ["string", "null"], "maxLength": 100},
+                    "password": {"type": "string", "minLength": 8, "maxLength": 256},
                     "role": {"type": "string", "description": "admin、housing_authority、finance、street、community、company、evaluator、auditor，或中文角色名"},
                     "region_id": {"type": ["integer", "null"]}, "company_id": {"type": ["integer", "null"]}
                 }),
             ),
         ),
         ("User", any("账号（不含密码散列）")),
+        ("UserArray", arr("账号（不含密码散列）")),
+        (
+            "AccountActive",
+            obj(
+                &["version", "active"],
+                json!({"version": version(), "active": {"type": "boolean", "description": "false 停用；true 重新启用"}}),
+            ),
+        ),
+        (
+            "PasswordReset",
+            obj(
+                &["version", "password"],
+                json!({"version": version(), "password": {"type": "string", "minLength": 8, "maxLength": 256}}),
+            ),
+        ),
+        (
+            "PolicyAssignment",
+            obj(
+                &["region_id", "policy", "valid_from"],
+                json!({
+                    "region_id": {"type": "integer", "description": "区县或街道的编号"},
+                    "policy": {"type": "string", "description": "政策编号，如 liaocheng-2021（anju policy list）"},
+                    "valid_from": date()
+                }),
+            ),
+        ),
+        (
+            "FundingPolicy",
+            any("区域适用的补贴政策（区域、政策编号、起始日期、设定人）"),
+        ),
+        ("FundingPolicyArray", arr("区域适用的补贴政策")),
         ("CoverageReport", any("覆盖率统计：合计与按街道、社区的行")),
         (
             "Compound",
@@ -2902,19 +2986,168 @@ async fn accounts_get(
         .await?)
 }
 
+// ---------------------------------------------------------------------------------------------
+// Accounts and funding policies (anju_app::users, anju_app::policies)
+
+async fn users_list(State(state): State<AppState>, viewer: Viewer) -> Out {
+    let l = viewer.lang;
+    ok(state
+        .app
+        .accounts(&viewer.principal())
+        .await
+        .map_err(|e| WebError::app(e, l))?)
+}
+
+#[derive(Deserialize)]
+struct NewUserBody {
+    username: String,
+    #[serde(default)]
+    display_name: Option<String>,
+    password: String,
+    role: String,
+    #[serde(default)]
+    region_id: Option<i64>,
+    #[serde(default)]
+    company_id: Option<i64>,
+}
+
+/// Creates an account: who may first (a non-admin learns nothing about the body's shape).
+async fn user_create(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Out {
+    write_guard(&viewer, &headers, Action::ManageUsers)?;
+    let l = viewer.lang;
+    let b: NewUserBody = body(&bytes, l)?;
+    let role = anju_app::users::parse_role(&b.role).map_err(|e| WebError::app(e, l))?;
+    created(
+        state
+            .app
+            .create_account(
+                &viewer.principal(),
+                anju_app::users::NewAccount {
+                    username: b.username,
+                    display_name: b.display_name,
+                    password: b.password,
+                    role,
+                    region_id: b.region_id,
+                    company_id: b.company_id,
+                },
+            )
+            .await
+            .map_err(|e| WebError::app(e, l))?,
+    )
+}
+
+#[derive(Deserialize)]
+struct AccountActive {
+    version: i64,
+    active: bool,
+}
+
+async fn user_active(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> Out {
+    write_guard(&viewer, &headers, Action::ManageUsers)?;
+    let l = viewer.lang;
+    let id = id_of(&id, l)?;
+    let b: AccountActive = body(&bytes, l)?;
+    ok(state
+        .app
+        .set_account_active(&viewer.principal(), id, b.version, b.active)
+        .await
+        .map_err(|e| WebError::app(e, l))?)
+}
+
+#[derive(Deserialize)]
+struct PasswordReset {
+    version: i64,
+    password: String,
+}
+
+async fn user_password(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> Out {
+    write_guard(&viewer, &headers, Action::ManageUsers)?;
+    let l = viewer.lang;
+    let id = id_of(&id, l)?;
+    let b: PasswordReset = body(&bytes, l)?;
+    ok(state
+        .app
+        .reset_password(&viewer.principal(), id, b.version, b.password)
+        .await
+        .map_err(|e| WebError::app(e, l))?)
+}
+
+async fn funding_policies(State(state): State<AppState>, viewer: Viewer) -> Out {
+    let l = viewer.lang;
+    ok(state
+        .app
+        .funding_policies(&viewer.principal())
+        .await
+        .map_err(|e| WebError::app(e, l))?)
+}
+
+#[derive(Deserialize)]
+struct PolicyAssignmentBody {
+    region_id: i64,
+    policy: String,
+    valid_from: jiff::civil::Date,
+}
+
+async fn funding_policy_assign(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Out {
+    write_guard(&viewer, &headers, Action::ApproveSubsidies)?;
+    let l = viewer.lang;
+    let b: PolicyAssignmentBody = body(&bytes, l)?;
+    created(
+        state
+            .app
+            .assign_funding_policy(
+                &viewer.principal(),
+                anju_app::policies::PolicyAssignment {
+                    region_id: b.region_id,
+                    policy_id: b.policy,
+                    valid_from: b.valid_from,
+                },
+            )
+            .await
+            .map_err(|e| WebError::app(e, l))?,
+    )
+}
+
 async fn audit_list(State(state): State<AppState>, viewer: Viewer, RawQuery(raw): RawQuery) -> Out {
-    let region_id = viewer.audit_region()?;
+    // Refused before the query string is read (the rule: `Principal::audit_region`).
+    viewer.audit_region()?;
     let l = viewer.lang;
     let q: AuditQuery = params(raw.as_deref(), l)?;
     let limit = q.limit.unwrap_or(200).clamp(1, 10_000);
-    let f = AuditFilter {
+    let q = anju_app::audit::AuditQuery {
         entity: q.entity,
         entity_id: q.entity_id,
         actor: q.actor,
-        region_id,
         limit: Some(limit),
+        ..Default::default()
     };
-    ok(state.store.audit_entries(&f).await?)
+    ok(state
+        .app
+        .audit_entries(&viewer.principal(), q)
+        .await
+        .map_err(|e| WebError::app(e, l))?)
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! administrator only (`Action::ViewAuditLog`): filter by entity, entity id, actor and a date
 //! range (China time, both ends included), newest first, paginated; each entry's before and
 //! after shown as a readable diff of the fields that changed. A district's or street's account
-//! reads only the entries about the compounds and streets under it (`AuditFilter::region_id`);
+//! reads only the entries about the compounds and streets under it (decided by `App::audit_entries`);
 //! city-wide accounts read everything.
 //!
 //! The store never writes a password hash or a session or survey token into the log (accounts
@@ -12,7 +12,7 @@
 use crate::compound::{Chrome, html_error};
 use crate::{AppState, Viewer, WebError};
 use anju_core::Lang;
-use anju_store::{AuditEntry, AuditFilter};
+use anju_store::AuditEntry;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
@@ -172,12 +172,12 @@ fn non_empty(v: &Option<String>) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
-/// The UTC instant a China-time day starts, as the RFC 3339 text the log stores.
-fn day_start_utc(d: jiff::civil::Date) -> Option<String> {
+/// The instant a China-time day starts.
+fn day_start_utc(d: jiff::civil::Date) -> Option<jiff::Timestamp> {
     let z = d
         .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
         .ok()?;
-    Some(z.timestamp().to_string())
+    Some(z.timestamp())
 }
 
 fn link(q: &AuditQuery, page: usize, l: Lang) -> String {
@@ -204,13 +204,14 @@ fn link(q: &AuditQuery, page: usize, l: Lang) -> String {
     crate::compound::with_lang(&path, l)
 }
 
-/// The entries the query selects, or the error naming the field.
+/// The entries the query selects (`App::audit_entries`: the viewer's area decided there), or
+/// the error naming the field.
 async fn select(
     state: &AppState,
+    viewer: &Viewer,
     q: &AuditQuery,
-    region_id: Option<i64>,
-    l: Lang,
 ) -> Result<Result<Vec<AuditEntry>, String>, WebError> {
+    let l = viewer.lang;
     let entity_id = match non_empty(&q.entity_id) {
         None => None,
         Some(v) => match v.parse::<i64>() {
@@ -224,21 +225,24 @@ async fn select(
         },
     };
     // `to` is included: entries before the start of the next day.
-    let date =
-        |v: &Option<String>, zh: &str, en: &str, next: bool| -> Result<Option<String>, String> {
-            let Some(s) = non_empty(v) else {
-                return Ok(None);
-            };
-            s.parse::<jiff::civil::Date>()
-                .ok()
-                .and_then(|d| if next { d.tomorrow().ok() } else { Some(d) })
-                .and_then(day_start_utc)
-                .map(Some)
-                .ok_or_else(|| match l {
-                    Lang::Zh => format!("{zh}：“{s}”不是有效日期（应为 2026-11-22 这样的格式）"),
-                    Lang::En => format!("{en}: '{s}' is not a date (write it like 2026-11-22)"),
-                })
+    let date = |v: &Option<String>,
+                zh: &str,
+                en: &str,
+                next: bool|
+     -> Result<Option<jiff::Timestamp>, String> {
+        let Some(s) = non_empty(v) else {
+            return Ok(None);
         };
+        s.parse::<jiff::civil::Date>()
+            .ok()
+            .and_then(|d| if next { d.tomorrow().ok() } else { Some(d) })
+            .and_then(day_start_utc)
+            .map(Some)
+            .ok_or_else(|| match l {
+                Lang::Zh => format!("{zh}：“{s}”不是有效日期（应为 2026-11-22 这样的格式）"),
+                Lang::En => format!("{en}: '{s}' is not a date (write it like 2026-11-22)"),
+            })
+    };
     let from = match date(&q.from, "起始日期", "from", false) {
         Ok(v) => v,
         Err(m) => return Ok(Err(m)),
@@ -247,24 +251,21 @@ async fn select(
         Ok(v) => v,
         Err(m) => return Ok(Err(m)),
     };
-    let mut rows = state
-        .store
-        .audit_entries(&AuditFilter {
-            entity: non_empty(&q.entity),
-            entity_id,
-            actor: non_empty(&q.actor),
-            region_id,
-            limit: None,
-        })
-        .await?;
-    // Stored instants are RFC 3339 UTC text; compared as instants.
-    let ts = |s: &str| s.parse::<jiff::Timestamp>().ok();
-    if let Some(f) = from.as_deref().and_then(ts) {
-        rows.retain(|e| ts(&e.at).is_some_and(|t| t >= f));
-    }
-    if let Some(u) = until.as_deref().and_then(ts) {
-        rows.retain(|e| ts(&e.at).is_some_and(|t| t < u));
-    }
+    let rows = state
+        .app
+        .audit_entries(
+            &viewer.principal(),
+            anju_app::audit::AuditQuery {
+                entity: non_empty(&q.entity),
+                entity_id,
+                actor: non_empty(&q.actor),
+                from,
+                until,
+                limit: None,
+            },
+        )
+        .await
+        .map_err(|e| WebError::app(e, l))?;
     Ok(Ok(rows))
 }
 
@@ -274,11 +275,12 @@ async fn audit_page(
     Query(q): Query<AuditQuery>,
 ) -> Response {
     let l = viewer.lang;
+    // Refused before the query string is read (the rule: `Principal::audit_region`).
     let region_id = match viewer.audit_region() {
         Ok(r) => r,
         Err(e) => return html_error(&state, &viewer, e),
     };
-    let (rows, error) = match select(&state, &q, region_id, l).await {
+    let (rows, error) = match select(&state, &viewer, &q).await {
         Ok(Ok(rows)) => (rows, None),
         Ok(Err(m)) => (Vec::new(), Some(m)),
         Err(e) => return html_error(&state, &viewer, e),

@@ -20,7 +20,7 @@
 //!   before doing anything (JSON clients send the header `X-CSRF-Token` instead).
 //! - `viewer.actor()` is the `Actor` for store writes (username and role code).
 //!
-//! Also here: `hash_password`/`verify_password` (argon2id, used by `anju user` too), the login
+//! Also here: the login (verifying with `anju_app::users::verify_password`), the login
 //! rate limiter (per username and per client IP), and a middleware that refuses every
 //! non-GET request of an auditor (审计 reads everything and changes nothing) whatever the route.
 //!
@@ -33,7 +33,7 @@
 use crate::{AppState, WebError};
 use anju_core::access::{Action, Role};
 use anju_core::{Lang, RegionLevel};
-use anju_store::{Actor, CompoundFilter, NewUser, SessionUser, Store, StoredCompound};
+use anju_store::{Actor, CompoundFilter, SessionUser, Store, StoredCompound};
 use askama::Template;
 use axum::Json;
 use axum::Router;
@@ -114,42 +114,9 @@ impl LoginLimiter {
 // ---------------------------------------------------------------------------------------------
 // Passwords
 
-/// The shortest password accepted.
-pub const MIN_PASSWORD_CHARS: usize = 8;
-
-/// Checks a new password: at least [`MIN_PASSWORD_CHARS`] characters, not only spaces.
-pub fn check_new_password(password: &str, lang: Lang) -> Result<(), String> {
-    if password.trim().chars().count() < MIN_PASSWORD_CHARS {
-        return Err(match lang {
-            Lang::Zh => format!("密码至少 {MIN_PASSWORD_CHARS} 个字符"),
-            Lang::En => format!("the password needs at least {MIN_PASSWORD_CHARS} characters"),
-        });
-    }
-    Ok(())
-}
-
-/// Hashes a password with argon2id (the crate's defaults: 19 MiB, 2 passes), as a PHC string.
-pub fn hash_password(password: &str) -> Result<String, String> {
-    use argon2::PasswordHasher;
-    let mut salt = [0u8; 16];
-    getrandom::fill(&mut salt).map_err(|e| format!("无法取得随机数：{e}"))?;
-    let salt = argon2::password_hash::SaltString::encode_b64(&salt)
-        .map_err(|e| format!("盐值编码失败：{e}"))?;
-    argon2::Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| format!("密码散列失败：{e}"))
-}
-
-/// Whether the password matches the stored PHC string (false for a malformed hash).
-pub fn verify_password(hash: &str, password: &str) -> bool {
-    use argon2::PasswordVerifier;
-    argon2::password_hash::PasswordHash::new(hash).is_ok_and(|h| {
-        argon2::Argon2::default()
-            .verify_password(password.as_bytes(), &h)
-            .is_ok()
-    })
-}
+/// Password rules and hashing live in the application layer (`anju user` and the web use the
+/// same ones); the login path verifies with them here.
+pub use anju_app::users::{MIN_PASSWORD_CHARS, hash_password, verify_password};
 
 /// A hash to verify against when the username is unknown, so both cases take as long.
 fn dummy_hash() -> &'static str {
@@ -278,24 +245,13 @@ impl Viewer {
             .map_err(|e| WebError::app(e, self.lang))
     }
 
-    /// The part of the audit log this viewer reads: `None` for the whole log (a city-wide
-    /// account), `Some(region)` for an account bounded to a district or street (only the
-    /// entries about the compounds and streets under it, see `Store::audit_entries`); 403 for
-    /// a role that may not read the log, or a company's account.
+    /// The part of the audit log this viewer reads (the application layer decides:
+    /// [`anju_app::Principal::audit_region`]): `None` for the whole log, `Some(region)` for an
+    /// account bounded to a district or street; 403 otherwise.
     pub fn audit_region(&self) -> Result<Option<i64>, WebError> {
-        self.require(Action::ViewAuditLog)?;
-        match self.scope() {
-            Scope::All => Ok(None),
-            Scope::Region(r) => Ok(Some(r)),
-            Scope::Company(_) | Scope::Nothing => Err(WebError::Forbidden(
-                self.lang
-                    .pick(
-                        "该账号没有可查阅审计日志的辖区",
-                        "this account has no area whose audit log it may read",
-                    )
-                    .to_string(),
-            )),
-        }
+        self.principal()
+            .audit_region()
+            .map_err(|e| WebError::app(e, self.lang))
     }
 
     /// 403 unless the role may do this (`anju_core::access::can`).
@@ -474,7 +430,6 @@ pub fn router() -> Router<AppState> {
         .route("/login", get(login_page).post(login_submit))
         .route("/logout", post(logout))
         .route("/api/v1/me", get(me))
-        .route("/api/v1/users", post(create_user_api))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -796,54 +751,6 @@ async fn me(viewer: Viewer) -> Json<Viewer> {
     Json(viewer)
 }
 
-#[derive(Debug, Deserialize)]
-struct NewUserJson {
-    username: String,
-    #[serde(default)]
-    display_name: String,
-    password: String,
-    role: String,
-    region_id: Option<i64>,
-    company_id: Option<i64>,
-}
-
-/// Creates an account (administrators only; `X-CSRF-Token` required).
-async fn create_user_api(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    headers: HeaderMap,
-    body: Result<Json<NewUserJson>, axum::extract::rejection::JsonRejection>,
-) -> Result<(StatusCode, Json<anju_store::User>), WebError> {
-    // Who may do it first: a non-admin learns nothing about the body's shape.
-    viewer.require(Action::ManageUsers)?;
-    viewer.check_csrf(&headers, None)?;
-    let Json(body) = body.map_err(|e| WebError::BadRequest(format!("请求内容：{e}")))?;
-    let role = Role::parse(&body.role)
-        .ok_or_else(|| WebError::BadRequest(format!("角色：未知的角色“{}”", body.role)))?;
-    check_new_password(&body.password, viewer.lang)
-        .map_err(|e| WebError::BadRequest(format!("密码：{e}")))?;
-    let pw = body.password;
-    let hash = tokio::task::spawn_blocking(move || hash_password(&pw))
-        .await
-        .map_err(|e| WebError::BadRequest(e.to_string()))?
-        .map_err(WebError::BadRequest)?;
-    let user = state
-        .store
-        .create_user(
-            &viewer.actor(),
-            NewUser {
-                username: body.username,
-                display_name: body.display_name,
-                password_hash: hash,
-                role,
-                region_id: body.region_id,
-                company_id: body.company_id,
-            },
-        )
-        .await?;
-    Ok((StatusCode::CREATED, Json(user)))
-}
-
 /// Shared state for the limiter, built once per app.
 pub fn new_limiter() -> Arc<LoginLimiter> {
     Arc::new(LoginLimiter::default())
@@ -854,24 +761,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn passwords_hash_and_verify() {
+    fn login_verifies_with_the_applications_hash() {
         let h = hash_password("anju-demo-2026").expect("hash");
-        assert!(h.starts_with("$argon2id$"), "{h}");
         assert!(verify_password(&h, "anju-demo-2026"));
-        assert!(!verify_password(&h, "anju-demo-2027"));
-        assert!(!verify_password("garbage", "anju-demo-2026"));
-        assert_ne!(h, hash_password("anju-demo-2026").expect("hash"), "salted");
-    }
-
-    #[test]
-    fn password_rules_count_characters_not_bytes() {
-        assert!(check_new_password("1234567", Lang::Zh).is_err(), "7 < 8");
-        assert!(
-            check_new_password("12345678", Lang::Zh).is_ok(),
-            "8 is enough"
-        );
-        assert!(check_new_password("安居安居安居安居", Lang::Zh).is_ok());
-        assert!(check_new_password("        ", Lang::Zh).is_err());
+        assert!(!verify_password(dummy_hash(), "anju-demo-2026"));
     }
 
     #[test]

@@ -18,8 +18,8 @@ use anju_core::access::Action;
 use anju_core::lifecycle::{Event, ExitKind, Stage, transition};
 use anju_core::{Area, Fen, InfraKind, Lang, ManagementMode, OwnersBody};
 use anju_store::{
-    AssessmentFilter, AuditFilter, ComplaintFilter, EVIDENCE_MAX_BYTES, EvidenceDir, OrderFilter,
-    StoreError, StoredCompound,
+    AssessmentFilter, ComplaintFilter, EVIDENCE_MAX_BYTES, EvidenceDir, OrderFilter, StoreError,
+    StoredCompound,
 };
 use askama::Template;
 use axum::Router;
@@ -947,19 +947,25 @@ async fn render(
         });
     }
 
-    let audit = if anju_core::access::can(viewer.role, Action::ViewAuditLog) {
+    // The compound's own entries, for those who may read the log (`App::audit_entries`).
+    let audit = if viewer.audit_region().is_ok() {
+        let who = viewer.principal();
         let mut rows = Vec::new();
         for entity in ["compound", "lifecycle"] {
             rows.extend(
-                store
-                    .audit_entries(&AuditFilter {
-                        entity: Some(entity.to_string()),
-                        entity_id: Some(id),
-                        actor: None,
-                        region_id: None,
-                        limit: Some(100),
-                    })
-                    .await?,
+                state
+                    .app
+                    .audit_entries(
+                        &who,
+                        anju_app::audit::AuditQuery {
+                            entity: Some(entity.to_string()),
+                            entity_id: Some(id),
+                            limit: Some(100),
+                            ..Default::default()
+                        },
+                    )
+                    .await
+                    .map_err(|e| WebError::app(e, l))?,
             );
         }
         rows.sort_by(|a, b| b.at.cmp(&a.at).then(b.id.cmp(&a.id)));

@@ -118,7 +118,7 @@ fn accounts_are_created_with_a_password_from_stdin_or_the_environment_never_an_a
         "",
         &[("ANJU_PASSWORD", "1234567")],
     );
-    assert!(stderr(&o).contains("密码至少 8 个字符"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("密码：至少 8 个字符"), "{}", stderr(&o));
     let o = anju_with(
         &[
             "user",
@@ -216,6 +216,136 @@ fn accounts_are_created_with_a_password_from_stdin_or_the_environment_never_an_a
     for plain in [secret, "another-secret-9", "12345678"] {
         assert!(!bytes.contains(plain), "'{plain}' stored in plain");
     }
+}
+
+#[test]
+fn the_command_line_meets_the_applications_account_rules_with_the_field_named() {
+    let db = fresh_sqlite();
+    let d = db.url.as_str();
+    let o = anju(&["demo", "--database-url", d]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let add = |extra: &[&str]| {
+        let mut args = vec!["user", "add", "--role", "auditor", "--database-url", d];
+        args.extend_from_slice(extra);
+        anju_with(&args, "", &[("ANJU_PASSWORD", "12345678")])
+    };
+    for (extra, says) in [
+        (
+            &["--username", "a b"][..],
+            "用户名：“a b”含有空格，用户名不能含空格",
+        ),
+        (&["--username", "\u{1b}x"][..], "用户名："),
+        (
+            &["--username", "ok", "--display-name", &"名".repeat(101)][..],
+            "姓名：最多 100 个字，现有 101 个字",
+        ),
+    ] {
+        let o = add(extra);
+        assert!(!o.status.success(), "{says}");
+        assert!(stderr(&o).contains(says), "{says}: {}", stderr(&o));
+    }
+    let o = anju_with(
+        &[
+            "user",
+            "add",
+            "--username",
+            "ok",
+            "--role",
+            "mayor",
+            "--database-url",
+            d,
+        ],
+        "",
+        &[("ANJU_PASSWORD", "12345678")],
+    );
+    assert!(
+        stderr(&o).contains("角色：未知的角色“mayor”"),
+        "{}",
+        stderr(&o)
+    );
+    // In English the field is named by its key.
+    let o = anju_with(
+        &[
+            "user",
+            "add",
+            "--username",
+            "a b",
+            "--role",
+            "auditor",
+            "--lang",
+            "en",
+            "--database-url",
+            d,
+        ],
+        "",
+        &[("ANJU_PASSWORD", "12345678")],
+    );
+    assert!(
+        stderr(&o).contains("username: 'a b' contains a space"),
+        "{}",
+        stderr(&o)
+    );
+    // An account that does not exist: named.
+    let o = anju_with(
+        &["user", "passwd", "nobody", "--database-url", d],
+        "",
+        &[("ANJU_PASSWORD", "12345678")],
+    );
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("用户名：找不到账号“nobody”"),
+        "{}",
+        stderr(&o)
+    );
+    let o = anju(&["user", "enable", "nobody", "--database-url", d]);
+    assert!(stderr(&o).contains("找不到账号“nobody”"), "{}", stderr(&o));
+    // A new password too short for a reset.
+    let o = add(&["--username", "ok"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = anju_with(
+        &["user", "passwd", "ok", "--database-url", d],
+        "",
+        &[("ANJU_PASSWORD", "1234567")],
+    );
+    assert!(stderr(&o).contains("密码：至少 8 个字符"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_funding_policy_is_assigned_through_the_application() {
+    let db = fresh_sqlite();
+    let d = db.url.as_str();
+    let o = anju(&["demo", "--database-url", d]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let set = |policy: &str| {
+        anju(&[
+            "funding",
+            "policy",
+            "set",
+            "--street",
+            "大沁他拉街道",
+            "--policy",
+            policy,
+            "--from",
+            "2021-11-15",
+            "--database-url",
+            d,
+        ])
+    };
+    let o = set("nowhere");
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("政策编号：没有编号为“nowhere”的政策（可用："),
+        "{}",
+        stderr(&o)
+    );
+    let o = set("liaocheng-2021");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = anju(&["funding", "policy", "list", "--database-url", d]);
+    assert!(
+        stdout(&o).contains("liaocheng-2021") && stdout(&o).contains("大沁他拉街道"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]

@@ -57,7 +57,7 @@ async fn changing_ones_password_ends_every_other_session(t: &TestApp) {
         ),
         (
             change_form(&a, TEST_PASSWORD, "short", "short"),
-            "新密码：密码至少 8 个字符",
+            "新密码：至少 8 个字符",
             "new_password",
         ),
         (

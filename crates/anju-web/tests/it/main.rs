@@ -22,6 +22,7 @@ mod ledger_page;
 mod reports_web;
 mod resident;
 mod signals_web;
+mod users;
 mod workflow;
 
 use anju_core::access::Role;
