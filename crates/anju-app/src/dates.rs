@@ -53,6 +53,10 @@ pub enum EventDate {
     TaskDone,
     /// 考核复核、申诉、申诉处理、定案
     AssessmentStep,
+    /// 投诉签收
+    ComplaintSigned,
+    /// 投诉办结
+    ComplaintClosed,
     /// 信用档案的一条记录（考核、不良行为、投诉、解聘）所记之事发生的日期
     CreditRecord,
 }
@@ -79,6 +83,8 @@ impl EventDate {
             EventDate::Grant => ("发放日期", "on"),
             EventDate::TaskDone => ("完成日期", "on"),
             EventDate::AssessmentStep => ("办理日期", "on"),
+            EventDate::ComplaintSigned => ("签收日期", "on"),
+            EventDate::ComplaintClosed => ("办结日期", "on"),
             EventDate::CreditRecord => ("发生日期", "happened_on"),
         }
     }

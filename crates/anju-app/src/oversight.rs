@@ -35,6 +35,17 @@ pub struct AssessmentInput {
     pub submit: bool,
 }
 
+/// A step of a complaint after it was received.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ComplaintStep {
+    /// 签收 by the compound's company.
+    Sign { on: Date },
+    /// The resident's rating of the answer, 1–5.
+    Rate { rating: u32 },
+    /// 办结 by the street or community.
+    Close { on: Date },
+}
+
 /// A step of an assessment after its submission.
 #[derive(Debug, Clone)]
 pub enum AssessmentStep {
@@ -365,6 +376,56 @@ impl App {
         })
     }
 
+    /// A step of a complaint after it was received: the company signs for it (签收), the
+    /// resident's rating (评价, 1–5, recorded by the street or community), the street closes it
+    /// (办结). Dates are not after today.
+    pub async fn complaint_step(
+        &self,
+        who: &Principal,
+        id: i64,
+        version: i64,
+        step: ComplaintStep,
+    ) -> Result<Complaint> {
+        let actor = who.actor();
+        let store = self.store();
+        match step {
+            ComplaintStep::Sign { on } => {
+                who.require(Action::AnswerOrders)?;
+                let c = self.complaint_in_scope(who, id).await?;
+                let on = EventDate::ComplaintSigned.check(on, self.today())?;
+                let company = Self::answering_company(who, &c)?;
+                Ok(store
+                    .sign_complaint(&actor, id, version, company, on)
+                    .await?)
+            }
+            ComplaintStep::Rate { rating } => {
+                who.require(Action::Patrol)?;
+                self.complaint_in_scope(who, id).await?;
+                check::within(Field::new("rating", "评价"), i64::from(rating), 1, 5)?;
+                Ok(store.rate_complaint(&actor, id, version, rating).await?)
+            }
+            ComplaintStep::Close { on } => {
+                who.require(Action::Patrol)?;
+                self.complaint_in_scope(who, id).await?;
+                let on = EventDate::ComplaintClosed.check(on, self.today())?;
+                Ok(store.close_complaint(&actor, id, version, on).await?)
+            }
+        }
+    }
+
+    /// The company that signs for and answers a complaint: the principal's own company, or,
+    /// for an administrator, the complaint's.
+    fn answering_company(who: &Principal, c: &Complaint) -> Result<i64> {
+        who.company_id.or(c.company_id).ok_or_else(|| {
+            AppError::field(
+                "company",
+                "物业企业",
+                "该投诉的小区没有物业企业，无需企业处理",
+                "no company serves this compound",
+            )
+        })
+    }
+
     /// The company answers a complaint.
     pub async fn answer_complaint(
         &self,
@@ -376,14 +437,7 @@ impl App {
         let c = self.complaint_in_scope(who, id).await?;
         let text = check::text(Field::new("text", "答复内容"), &a.text, NOTE_MAX, true)?;
         let on = EventDate::ComplaintAnswer.check(a.on, self.today())?;
-        let company = who.company_id.or(c.company_id).ok_or_else(|| {
-            AppError::field(
-                "company",
-                "物业企业",
-                "该投诉的小区没有物业企业，无需企业答复",
-                "no company serves this compound",
-            )
-        })?;
+        let company = Self::answering_company(who, &c)?;
         Ok(self
             .store()
             .answer_complaint(&who.actor(), id, a.version, company, &text, on)

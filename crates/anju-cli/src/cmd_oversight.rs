@@ -6,7 +6,7 @@
 use crate::cmd_survey::Format;
 use crate::util::principal;
 use crate::util::{cli_user, find_compound, runtime, today};
-use anju_app::oversight::AssessmentStep;
+use anju_app::oversight::{AssessmentStep, ComplaintStep};
 use anju_core::Lang;
 use anju_core::assessment::{AssessorKind, Outcome, Period};
 use anju_core::oversight::{ComplaintSource, FindingCategory, PatrolKind};
@@ -48,6 +48,22 @@ async fn assessment_step(
         )
         .await?;
     print_assessment(&a, lang);
+    Ok(())
+}
+
+/// One step of a complaint through the application layer, at the stored version, printed.
+async fn complaint_step(
+    s: &Store,
+    id: i64,
+    who: &anju_app::Principal,
+    step: impl FnOnce(jiff::civil::Date) -> ComplaintStep,
+) -> anyhow::Result<()> {
+    let c = s.get_complaint(id).await?;
+    let app = crate::util::app(s);
+    let c = app
+        .complaint_step(who, id, c.version, step(app.today()))
+        .await?;
+    print_complaint(&c, who.lang);
     Ok(())
 }
 
@@ -1039,17 +1055,11 @@ pub fn run_complaint(c: ComplaintCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
                 by,
             } => {
                 let co = company_id(&s, &as_company, lang).await?;
-                let c = s.get_complaint(id).await?;
-                let c = s
-                    .sign_complaint(
-                        &actor(&by, "company"),
-                        id,
-                        c.version,
-                        co,
-                        date.unwrap_or_else(today),
-                    )
-                    .await?;
-                print_complaint(&c, lang);
+                let who = answering_for(&actor(&by, "company"), co, lang);
+                complaint_step(&s, id, &who, |today| ComplaintStep::Sign {
+                    on: date.unwrap_or(today),
+                })
+                .await?;
             }
             ComplaintCmd::Answer {
                 id,
@@ -1081,23 +1091,15 @@ pub fn run_complaint(c: ComplaintCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
                 print_complaint(&c, lang);
             }
             ComplaintCmd::Rate { id, rating, by } => {
-                let c = s.get_complaint(id).await?;
-                let c = s
-                    .rate_complaint(&actor(&by, "resident"), id, c.version, rating)
-                    .await?;
-                print_complaint(&c, lang);
+                let who = principal(by.as_deref(), "resident", lang);
+                complaint_step(&s, id, &who, |_| ComplaintStep::Rate { rating }).await?;
             }
             ComplaintCmd::Close { id, date, by } => {
-                let c = s.get_complaint(id).await?;
-                let c = s
-                    .close_complaint(
-                        &actor(&by, "street"),
-                        id,
-                        c.version,
-                        date.unwrap_or_else(today),
-                    )
-                    .await?;
-                print_complaint(&c, lang);
+                let who = principal(by.as_deref(), "street", lang);
+                complaint_step(&s, id, &who, |today| ComplaintStep::Close {
+                    on: date.unwrap_or(today),
+                })
+                .await?;
             }
             ComplaintCmd::List {
                 company,

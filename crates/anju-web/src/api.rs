@@ -18,7 +18,7 @@
 use crate::auth::Scope;
 use crate::params::{self, params};
 use crate::{AppState, Viewer, WebError};
-use anju_app::oversight::AssessmentStep;
+use anju_app::oversight::{AssessmentStep, ComplaintStep};
 use anju_core::Lang;
 use anju_core::access::Action;
 use anju_core::assessment::Period;
@@ -823,6 +823,39 @@ pub fn table() -> Vec<ApiRoute> {
             Some(post(complaint_answer)),
         ),
         row(
+            "post",
+            "/api/v1/complaints/{id}/sign",
+            "oversight",
+            "企业签收投诉（须带版本号）",
+            Some(A::AnswerOrders),
+            vec![path_id("投诉编号")],
+            Some("VersionOn"),
+            "Complaint",
+            Some(post(complaint_sign)),
+        ),
+        row(
+            "post",
+            "/api/v1/complaints/{id}/rate",
+            "oversight",
+            "记录居民对答复的评价（1–5 分）",
+            Some(A::Patrol),
+            vec![path_id("投诉编号")],
+            Some("ComplaintRating"),
+            "Complaint",
+            Some(post(complaint_rate)),
+        ),
+        row(
+            "post",
+            "/api/v1/complaints/{id}/close",
+            "oversight",
+            "办结已答复的投诉",
+            Some(A::Patrol),
+            vec![path_id("投诉编号")],
+            Some("VersionOn"),
+            "Complaint",
+            Some(post(complaint_close)),
+        ),
+        row(
             "get",
             "/api/v1/surveys",
             "surveys",
@@ -1344,6 +1377,13 @@ fn schemas() -> Value {
                     "evaluator": {"type": "string", "maxLength": 100, "description": "测评机构名称（其账号的所属单位）"},
                     "compound_id": {"type": "integer"}
                 }),
+            ),
+        ),
+        (
+            "ComplaintRating",
+            obj(
+                &["version", "rating"],
+                json!({"version": version(), "rating": {"type": "integer", "minimum": 1, "maximum": 5, "description": "居民评价 1–5 分"}}),
             ),
         ),
         (
@@ -2740,6 +2780,82 @@ async fn complaint_answer(
         .answer_complaint(&viewer.principal(), id, input)
         .await
         .map_err(|e| WebError::app(e, l))?)
+}
+
+#[derive(Deserialize)]
+struct RatingJson {
+    version: i64,
+    rating: u32,
+}
+
+/// One step of a complaint: the scope before the body, then the app.
+async fn complaint_workflow<B: DeserializeOwned>(
+    state: &AppState,
+    viewer: &Viewer,
+    headers: &HeaderMap,
+    id: &str,
+    bytes: &Bytes,
+    action: Action,
+    step: impl FnOnce(B, jiff::civil::Date) -> (i64, ComplaintStep),
+) -> Out {
+    write_guard(viewer, headers, action)?;
+    let l = viewer.lang;
+    let id = id_of(id, l)?;
+    let who = viewer.principal();
+    let app_err = |e| WebError::app(e, l);
+    state
+        .app
+        .complaint_in_scope(&who, id)
+        .await
+        .map_err(app_err)?;
+    let (version, step) = step(body(bytes, l)?, state.app.today());
+    ok(state
+        .app
+        .complaint_step(&who, id, version, step)
+        .await
+        .map_err(app_err)?)
+}
+
+async fn complaint_sign(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> Out {
+    let step = |v: VersionOn, today| {
+        let on = v.on.unwrap_or(today);
+        (v.version, ComplaintStep::Sign { on })
+    };
+    let action = Action::AnswerOrders;
+    complaint_workflow(&state, &viewer, &headers, &id, &bytes, action, step).await
+}
+
+async fn complaint_rate(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> Out {
+    let step = |r: RatingJson, _| (r.version, ComplaintStep::Rate { rating: r.rating });
+    let action = Action::Patrol;
+    complaint_workflow(&state, &viewer, &headers, &id, &bytes, action, step).await
+}
+
+async fn complaint_close(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> Out {
+    let step = |v: VersionOn, today| {
+        let on = v.on.unwrap_or(today);
+        (v.version, ComplaintStep::Close { on })
+    };
+    let action = Action::Patrol;
+    complaint_workflow(&state, &viewer, &headers, &id, &bytes, action, step).await
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -708,3 +708,82 @@ async fn query_strings_are_typed_and_refused_in_words(t: &TestApp) {
     let r = t.get_as(&jd, "/api/v1/targets?street=别处街道").await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
 }
+
+both_engines!(a_complaint_is_signed_answered_rated_and_closed_through_the_api);
+async fn a_complaint_is_signed_answered_rated_and_closed_through_the_api(t: &TestApp) {
+    let w = world(t).await;
+    let jd = user_session(t, "jd", Role::Street, UserScope::Region(STREET_A)).await;
+    let own = user_session(
+        t,
+        "qy",
+        Role::Company,
+        UserScope::Company(&w.company_a_name),
+    )
+    .await;
+    let id = w.inside.complaint;
+    let uri = |step: &str| format!("/api/v1/complaints/{id}/{step}");
+    let version = |r: &crate::support::Res| r.json()["version"].clone();
+    let v = t.state.store.get_complaint(id).await.expect("c").version;
+
+    // The company signs for it, not on a day still to come; the street may not sign for it.
+    let r = send_json(t, &jd, "POST", &uri("sign"), json!({"version": v})).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = send_json(
+        t,
+        &own,
+        "POST",
+        &uri("sign"),
+        json!({"version": v, "on": tomorrow()}),
+    )
+    .await;
+    refused(&r, "on", "签收日期");
+    let r = send_json(t, &own, "POST", &uri("sign"), json!({"version": v})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["status"], "signed", "{}", r.body);
+    let r = send_json(
+        t,
+        &own,
+        "POST",
+        &uri("answer"),
+        json!({"version": version(&r), "text": "已清理楼道"}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v = version(&r);
+
+    // The street records the resident's rating (1–5) and closes it.
+    let r = send_json(
+        t,
+        &jd,
+        "POST",
+        &uri("rate"),
+        json!({"version": v, "rating": 6}),
+    )
+    .await;
+    refused(&r, "rating", "评价");
+    let r = send_json(
+        t,
+        &jd,
+        "POST",
+        &uri("rate"),
+        json!({"version": v, "rating": 4}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["rating"], 4, "{}", r.body);
+    let v = version(&r);
+    let r = send_json(t, &own, "POST", &uri("close"), json!({"version": v})).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = send_json(
+        t,
+        &jd,
+        "POST",
+        &uri("close"),
+        json!({"version": v, "on": tomorrow()}),
+    )
+    .await;
+    refused(&r, "on", "办结日期");
+    let r = send_json(t, &jd, "POST", &uri("close"), json!({"version": v})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["status"], "closed", "{}", r.body);
+}
