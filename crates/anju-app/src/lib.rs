@@ -20,6 +20,7 @@ pub mod money;
 pub mod oversight;
 pub mod path;
 pub mod principal;
+pub mod selections;
 pub mod surveys;
 pub mod tasks;
 

@@ -1,10 +1,13 @@
 //! `anju compound …`, `anju contract …`, `anju selection …`, `anju targets`: the path to
-//! coverage. Thin: parses, calls anju-store (which applies anju-core's rules), prints.
+//! coverage. Thin: parses, calls anju-app (selections and targets) or anju-store (which applies
+//! anju-core's rules), prints.
 
 use crate::util::{find_compound, runtime, today};
+use anju_app::selections::{SelectionInput, SelectionStep, SelectionStepInput};
+use anju_app::tasks::TargetInput;
 use anju_core::contract::{DismissalSurvey, Fees, ServiceLevel, Term};
 use anju_core::lifecycle::{Event, ExitKind, Signer, Stage};
-use anju_core::targets::{Target, TargetKind, daqintala_2022};
+use anju_core::targets::TargetKind;
 use anju_core::{Area, Fen, Lang, ManagementMode, OwnersBody};
 use anju_store::{
     Actor, ContractRecord, DEFAULT_EVIDENCE_DIR, EvidenceDir, NewContract, Store, StoredCompound,
@@ -925,6 +928,30 @@ fn print_selection(sel: &anju_store::Selection, lang: Lang) {
 pub fn run_selection(c: SelectionCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
     runtime()?.block_on(async move {
         let s = Store::connect(db).await?;
+        let app = crate::util::app(&s);
+        let as_who = |w: &Who| crate::util::principal(w.by.as_deref(), &w.role, lang);
+        // The command line records a step on the selection as it stands now.
+        let step = |id: i64, who: Who, date: Option<Date>, step: SelectionStep| {
+            let (app, s) = (&app, &s);
+            async move {
+                let input = SelectionStepInput {
+                    version: s.get_selection(id).await?.version,
+                    on: date,
+                    step,
+                };
+                anyhow::Ok(app.selection_step(&as_who(&who), id, input).await?)
+            }
+        };
+        let company = |key: String| {
+            let app = &app;
+            async move {
+                anyhow::Ok(
+                    app.find_company(&crate::util::cli_principal(lang), &key)
+                        .await?
+                        .id,
+                )
+            }
+        };
         let sel = match c {
             SelectionCmd::Open {
                 street,
@@ -933,70 +960,47 @@ pub fn run_selection(c: SelectionCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
                 deadline,
                 who,
             } => {
-                s.open_selection(
-                    &actor(&who),
-                    &street,
-                    &title,
-                    date.unwrap_or_else(today),
-                    deadline,
-                )
-                .await?
+                let input = SelectionInput {
+                    street,
+                    title,
+                    announced_on: date,
+                    deadline: Some(deadline),
+                };
+                app.open_selection(&as_who(&who), input).await?
             }
             SelectionCmd::Register {
                 id,
-                company,
+                company: key,
                 date,
                 who,
             } => {
-                let (co, _) = find_company(&s, &company).await?;
-                s.register_for_selection(
-                    &actor(&who),
-                    id,
-                    s.get_selection(id).await?.version,
-                    co,
-                    date.unwrap_or_else(today),
-                )
-                .await?
+                let company_id = company(key).await?;
+                step(id, who, date, SelectionStep::Register { company_id }).await?
             }
             SelectionCmd::Screen {
                 id,
-                qualified,
+                qualified: keys,
                 note,
                 date,
                 who,
             } => {
-                let mut ids = Vec::new();
-                for q in &qualified {
-                    ids.push(find_company(&s, q).await?.0);
+                let mut qualified = Vec::new();
+                for q in keys {
+                    qualified.push(company(q).await?);
                 }
-                s.screen_selection(
-                    &actor(&who),
-                    id,
-                    s.get_selection(id).await?.version,
-                    date.unwrap_or_else(today),
-                    &ids,
-                    note.as_deref(),
-                )
-                .await?
+                step(id, who, date, SelectionStep::Screen { qualified, note }).await?
             }
             SelectionCmd::Shortlist {
                 id,
-                companies,
+                companies: keys,
                 date,
                 who,
             } => {
-                let mut ids = Vec::new();
-                for q in &companies {
-                    ids.push(find_company(&s, q).await?.0);
+                let mut companies = Vec::new();
+                for q in keys {
+                    companies.push(company(q).await?);
                 }
-                s.shortlist_selection(
-                    &actor(&who),
-                    id,
-                    s.get_selection(id).await?.version,
-                    date.unwrap_or_else(today),
-                    &ids,
-                )
-                .await?
+                step(id, who, date, SelectionStep::Shortlist { companies }).await?
             }
             SelectionCmd::Recommend {
                 id,
@@ -1005,37 +1009,29 @@ pub fn run_selection(c: SelectionCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
                 who,
             } => {
                 let c = find_compound(&s, &compound, None, lang).await?;
-                s.recommend_selection(
-                    &actor(&who),
-                    id,
-                    s.get_selection(id).await?.version,
-                    c.id,
-                    date.unwrap_or_else(today),
-                )
-                .await?
+                let compound_id = c.id;
+                step(id, who, date, SelectionStep::Recommend { compound_id }).await?
             }
             SelectionCmd::Choose {
                 id,
                 compound,
-                company,
+                company: key,
                 date,
                 who,
             } => {
-                let c = find_compound(&s, &compound, None, lang).await?;
-                let (co, _) = find_company(&s, &company).await?;
-                s.choose_in_selection(
-                    &actor(&who),
-                    id,
-                    s.get_selection(id).await?.version,
-                    c.id,
-                    co,
-                    date.unwrap_or_else(today),
-                )
-                .await?
+                let compound_id = find_compound(&s, &compound, None, lang).await?.id;
+                let company_id = company(key).await?;
+                let choose = SelectionStep::Choose {
+                    compound_id,
+                    company_id,
+                };
+                step(id, who, date, choose).await?
             }
-            SelectionCmd::Show { id } => s.get_selection(id).await?,
+            SelectionCmd::Show { id } => {
+                app.selection(&crate::util::cli_principal(lang), id).await?
+            }
             SelectionCmd::List => {
-                for sel in s.list_selections().await? {
+                for sel in app.selections(&crate::util::cli_principal(lang)).await? {
                     print_selection(&sel, lang);
                 }
                 return Ok(ExitCode::SUCCESS);
@@ -1049,33 +1045,33 @@ pub fn run_selection(c: SelectionCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
 pub fn run_targets(a: TargetsArgs, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
     runtime()?.block_on(async move {
         let s = Store::connect(db).await?;
-        let who = Who {
-            by: None,
-            role: "street".into(),
-        };
+        let app = crate::util::app(&s);
+        let who = crate::util::principal(None, "street", lang);
         if let Some(p) = a.preset.as_deref() {
-            if p != "daqintala-2022" {
-                bail!("--preset：未知预设“{p}”（可用：daqintala-2022）");
-            }
-            for t in daqintala_2022(&a.street) {
-                s.add_target(&actor(&who), &t).await?;
-            }
+            app.add_preset_targets(&who, &a.street, p).await?;
         }
         if let Some(kind) = a.add.as_deref() {
-            let kind = TargetKind::from_code(kind)
-                .ok_or_else(|| anyhow!("--add：应为 covered 或 owners_body"))?;
-            let t = Target {
+            let kind = TargetKind::from_code(kind).ok_or_else(|| {
+                anyhow!(
+                    "{}",
+                    lang.pick(
+                        "--add：应为 covered 或 owners_body",
+                        "--add: covered or owners_body"
+                    )
+                )
+            })?;
+            let input = TargetInput {
                 street: a.street.clone(),
-                kind,
-                share_percent: a.share.ok_or_else(|| anyhow!("新增目标须提供 --share"))?,
-                due: a.due.ok_or_else(|| anyhow!("新增目标须提供 --due"))?,
-                baseline_on: a.baseline.unwrap_or(jiff::civil::date(2022, 7, 1)),
-                label: a.label.clone().unwrap_or_else(|| kind.zh().to_string()),
+                kind: Some(kind),
+                share: a.share.map(i64::from),
+                due: a.due,
+                baseline_on: a.baseline,
+                label: a.label.clone(),
             };
-            s.add_target(&actor(&who), &t).await?;
+            app.add_target(&who, input).await?;
         }
         let as_of = a.as_of.unwrap_or_else(today);
-        let ps = s.target_progress(&a.street, as_of).await?;
+        let ps = app.target_progress(&who, &a.street, as_of).await?;
         if a.json {
             println!("{}", serde_json::to_string_pretty(&ps)?);
             return Ok(ExitCode::SUCCESS);
