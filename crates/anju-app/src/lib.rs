@@ -10,6 +10,7 @@
 //!
 //! Invariant: anju-app does no HTTP and no HTML and prints nothing; only anju-store knows SQL.
 
+pub mod areas;
 pub mod check;
 pub mod clock;
 pub mod companies;
