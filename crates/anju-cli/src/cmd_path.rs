@@ -3,15 +3,14 @@
 //! anju-core's rules), prints.
 
 use crate::util::{find_compound, runtime, today};
+use anju_app::path::ContractInput;
 use anju_app::selections::{SelectionInput, SelectionStep, SelectionStepInput};
 use anju_app::tasks::TargetInput;
-use anju_core::contract::{DismissalSurvey, Fees, ServiceLevel, Term};
+use anju_core::contract::{DismissalSurvey, ServiceLevel, Term};
 use anju_core::lifecycle::{Event, ExitKind, Signer, Stage};
 use anju_core::targets::TargetKind;
 use anju_core::{Area, Fen, Lang, ManagementMode, OwnersBody};
-use anju_store::{
-    Actor, ContractRecord, DEFAULT_EVIDENCE_DIR, EvidenceDir, NewContract, Store, StoredCompound,
-};
+use anju_store::{Actor, ContractRecord, DEFAULT_EVIDENCE_DIR, EvidenceDir, Store, StoredCompound};
 use anyhow::{Context, anyhow, bail};
 use clap::{Args, Subcommand};
 use jiff::civil::Date;
@@ -186,12 +185,12 @@ pub struct SignArgs {
     pub term_years: Option<u32>,
     #[arg(long)]
     pub term_months: Option<u32>,
-    /// 服务等级 / service level (一级 … 五级)
-    #[arg(long, default_value = "二级")]
-    pub level: String,
-    /// 政策最低等级 / lowest level allowed ("none" for no minimum)
-    #[arg(long, default_value = "二级")]
-    pub min_level: String,
+    /// 服务等级 / service level (一级 … 五级; default 二级)
+    #[arg(long)]
+    pub level: Option<String>,
+    /// 政策最低等级 / lowest level allowed ("none" for no minimum; default 二级)
+    #[arg(long)]
+    pub min_level: Option<String>,
     /// 多层收费 元/㎡/月 (default Liaocheng 0.50)
     #[arg(long)]
     pub fee_multi: Option<String>,
@@ -712,15 +711,9 @@ pub fn run_contract(c: ContractCmd, db: &str, lang: Lang) -> anyhow::Result<Exit
         match c {
             ContractCmd::Sign(a) => {
                 let mut ids = Vec::new();
-                let mut area = Area::ZERO;
-                let mut multi = Area::ZERO;
                 for key in &a.compounds {
-                    let c = find_compound(&s, key, a.street.as_deref(), lang).await?;
-                    area += c.compound.area.unwrap_or(Area::ZERO);
-                    multi += c.compound.area_multi.unwrap_or(Area::ZERO);
-                    ids.push(c.id);
+                    ids.push(find_compound(&s, key, a.street.as_deref(), lang).await?.id);
                 }
-                let _ = multi;
                 let (company_id, _) = find_company(&s, &a.company).await?;
                 let signer = Signer::from_code(a.signer.trim())
                     .or_else(|| Signer::ALL.into_iter().find(|x| x.zh() == a.signer.trim()))
@@ -730,38 +723,42 @@ pub fn run_contract(c: ContractCmd, db: &str, lang: Lang) -> anyhow::Result<Exit
                     (None, Some(m)) => Term::months(m),
                     _ => bail!("合同期限：请提供 --term-years 或 --term-months（二者选一）"),
                 };
-                let level = ServiceLevel::parse(&a.level)
-                    .ok_or_else(|| anyhow!("--level：无法识别服务等级“{}”（一级至五级）", a.level))?;
-                let min_level = if a.min_level.trim() == "none" {
-                    None
-                } else {
-                    Some(ServiceLevel::parse(&a.min_level).ok_or_else(|| {
-                        anyhow!("--min-level：无法识别服务等级“{}”", a.min_level)
-                    })?)
+                let service_level = a
+                    .level
+                    .as_deref()
+                    .map(|l| {
+                        ServiceLevel::parse(l)
+                            .ok_or_else(|| anyhow!("--level：无法识别服务等级“{l}”（一级至五级）"))
+                    })
+                    .transpose()?;
+                let min_level = match a.min_level.as_deref().map(str::trim) {
+                    None => None,
+                    Some("none") => Some(None),
+                    Some(l) => Some(Some(ServiceLevel::parse(l).ok_or_else(|| {
+                        anyhow!("--min-level：无法识别服务等级“{l}”")
+                    })?)),
                 };
-                let fees = Fees {
-                    multi: yuan_rate("--fee-multi", a.fee_multi.as_deref(), Fees::LIAOCHENG_2021.multi)?,
-                    high: yuan_rate("--fee-high", a.fee_high.as_deref(), Fees::LIAOCHENG_2021.high)?,
-                };
-                let served_area = match &a.area {
-                    Some(x) => Area::parse(x).map_err(|e| anyhow!("--area：{e}"))?,
-                    None => area,
-                };
+                let served_area = a
+                    .area
+                    .as_deref()
+                    .map(|x| Area::parse(x).map_err(|e| anyhow!("--area：{e}")))
+                    .transpose()?;
                 let who = crate::util::principal(a.who.by.as_deref(), &a.who.role, lang);
                 let k = crate::util::app(&s)
-                    .sign_contract(
+                    .sign_contract_with_defaults(
                         &who,
-                        NewContract {
+                        ContractInput {
                             compound_ids: ids,
                             company_id,
                             signer,
                             signer_name: a.signer_name,
-                            signed_on: a.date.unwrap_or_else(today),
+                            signed_on: a.date,
                             entry_on: a.entry,
                             term,
-                            service_level: level,
+                            service_level,
                             min_level,
-                            fees,
+                            fee_multi: yuan_rate("--fee-multi", a.fee_multi.as_deref(), None)?,
+                            fee_high: yuan_rate("--fee-high", a.fee_high.as_deref(), None)?,
                             served_area,
                             notice_on: a.notice,
                         },
