@@ -135,7 +135,10 @@ fn walks_gongxiaoshe_to_in_service() {
     assert!(out.contains("已签订合同，编号 1"), "{out}");
     assert!(out.contains("10 年"), "{out}");
     // What the flags left out took the application's defaults: 二级, Liaocheng 2021 fees.
-    assert!(out.contains("二级") && out.contains("0.50") && out.contains("0.90"), "{out}");
+    assert!(
+        out.contains("二级") && out.contains("0.50") && out.contains("0.90"),
+        "{out}"
+    );
     let o = adv(&["--to", "entered"]);
     assert!(stderr(&o).contains("合同尚未备案"), "{}", stderr(&o));
     ok(&["contract", "file", "1", "--database-url", url]);
