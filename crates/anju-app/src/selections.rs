@@ -11,7 +11,7 @@
 use crate::App;
 use crate::check::{self, Field, NAME_MAX, NOTE_MAX};
 use crate::dates::EventDate;
-use crate::error::Result;
+use crate::error::{AppError, Result};
 use crate::principal::{Principal, Scope, outside};
 use anju_core::access::Action;
 use anju_store::Selection;
@@ -69,7 +69,7 @@ impl App {
             ..anju_store::CompoundFilter::default()
         });
         if self.store().count_compounds(&mine).await? == 0 {
-            return Err(crate::error::AppError::forbidden(
+            return Err(AppError::forbidden(
                 format!("“{street}”不在您的管辖范围内"),
                 format!("'{street}' is outside your area"),
             ));
@@ -87,10 +87,12 @@ impl App {
     pub async fn selection(&self, who: &Principal, id: i64) -> Result<Selection> {
         who.require(Action::ViewLedger)?;
         let s = self.store().get_selection(id).await?;
-        if self.street_in_scope(who, &s.street).await.is_err() {
-            return Err(outside("选聘", "selection", id));
+        match self.street_in_scope(who, &s.street).await {
+            Ok(()) => Ok(s),
+            // The refusal gives the number only: it never names another street.
+            Err(AppError::Forbidden { .. }) => Err(outside("选聘", "selection", id)),
+            Err(e) => Err(e),
         }
-        Ok(s)
     }
 
     /// Announces a selection for a street within the principal's scope.
