@@ -2,10 +2,11 @@
 //!
 //! An **event** is something that has happened: a consultation, any step of a compound's path,
 //! a signing, a filing (备案), an entry (进场), a termination, a patrol, an answer, a payment, a
-//! grant, a disbursement (拨付), an assessment's scoring, a fee month's collection, a building
-//! year (建成年份), what a credit-file record records (考核、不良行为、投诉、解聘). An event dated after today (Beijing time, [`crate::Clock`]) is refused: a
-//! filing dated next year must not make a compound count as filed today, and an entry dated
-//! next year must not make it count as covered.
+//! grant, a disbursement (拨付), an assessment's scoring, a fee month's collection, a
+//! selection's announcement and steps, a building year (建成年份), what a credit-file record
+//! records (考核、不良行为、投诉、解聘). An event dated after today (Beijing time,
+//! [`crate::Clock`]) is refused: a filing dated next year must not make a compound count as
+//! filed today, and an entry dated next year must not make it count as covered.
 //!
 //! A **plan or deadline** may lie ahead: a contract's end, a target's due date, a task's
 //! deadline, a survey's closing day, a selection's registration deadline, a notice period.
@@ -59,6 +60,10 @@ pub enum EventDate {
     ComplaintClosed,
     /// 信用档案的一条记录（考核、不良行为、投诉、解聘）所记之事发生的日期
     CreditRecord,
+    /// 选聘公告的发布
+    Announcement,
+    /// 选聘的一步（报名、资格审查、入围、推荐、选定）
+    SelectionStep,
 }
 
 impl EventDate {
@@ -86,6 +91,8 @@ impl EventDate {
             EventDate::ComplaintSigned => ("签收日期", "on"),
             EventDate::ComplaintClosed => ("办结日期", "on"),
             EventDate::CreditRecord => ("发生日期", "happened_on"),
+            EventDate::Announcement => ("公告日期", "announced_on"),
+            EventDate::SelectionStep => ("办理日期", "on"),
         }
     }
 

@@ -10,6 +10,7 @@
 //!
 //! Invariant: anju-app does no HTTP and no HTML and prints nothing; only anju-store knows SQL.
 
+pub mod areas;
 pub mod audit;
 pub mod check;
 pub mod clock;
@@ -22,6 +23,7 @@ pub mod oversight;
 pub mod path;
 pub mod policies;
 pub mod principal;
+pub mod selections;
 pub mod surveys;
 pub mod tasks;
 pub mod users;

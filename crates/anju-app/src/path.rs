@@ -7,12 +7,43 @@ use crate::dates::EventDate;
 use crate::error::{AppError, Result};
 use crate::principal::{Principal, Scope, outside};
 use anju_core::access::Action;
-use anju_core::contract::DismissalSurvey;
+use anju_core::contract::{DismissalSurvey, Fees, ServiceLevel, Term};
+use anju_core::lifecycle::Signer;
 use anju_core::lifecycle::{Event, ExitKind};
+use anju_core::{Area, Fen};
 use anju_store::{
     ContractRecord, CorrectionRequest, DismissalProposal, Lifecycle, NewContract, StepRequest,
 };
 use jiff::civil::Date;
+
+/// The service level a contract takes when none is given: 二级, the minimum Yantai 三(三) and
+/// Liaocheng 二(二) set.
+pub const DEFAULT_SERVICE_LEVEL: ServiceLevel = ServiceLevel::TWO;
+/// The lowest level the policy allows when none is given (二级).
+pub const DEFAULT_MIN_LEVEL: Option<ServiceLevel> = Some(ServiceLevel::TWO);
+/// The fees a contract takes where a rate is not given: Liaocheng 2021 (多层 0.50, 高层 0.90).
+pub const DEFAULT_FEES: Fees = Fees::LIAOCHENG_2021;
+
+/// A contract as the signer gives it; what is left out takes the defaults above, and the
+/// served area defaults to the sum of the compounds' areas in the ledger.
+#[derive(Debug, Clone)]
+pub struct ContractInput {
+    pub compound_ids: Vec<i64>,
+    pub company_id: i64,
+    pub signer: Signer,
+    pub signer_name: Option<String>,
+    /// 签订日期: today when `None`.
+    pub signed_on: Option<Date>,
+    pub entry_on: Option<Date>,
+    pub term: Term,
+    pub service_level: Option<ServiceLevel>,
+    /// `Some(None)`: no minimum; `None`: [`DEFAULT_MIN_LEVEL`].
+    pub min_level: Option<Option<ServiceLevel>>,
+    pub fee_multi: Option<Fen>,
+    pub fee_high: Option<Fen>,
+    pub served_area: Option<Area>,
+    pub notice_on: Option<Date>,
+}
 
 /// One step of a compound's path, as a person asks for it.
 #[derive(Debug, Clone)]
@@ -216,6 +247,45 @@ impl App {
         )?;
         let c = NewContract { signer_name, ..c };
         Ok(self.store().sign_contract(&who.actor(), &c).await?)
+    }
+
+    /// Signs a contract, filling what the signer left out with the defaults (levels 二级,
+    /// Liaocheng 2021 fees, the compounds' area) before [`App::sign_contract`]'s checks.
+    pub async fn sign_contract_with_defaults(
+        &self,
+        who: &Principal,
+        c: ContractInput,
+    ) -> Result<ContractRecord> {
+        who.require(Action::ManageContracts)?;
+        let served_area = match c.served_area {
+            Some(a) => a,
+            None => {
+                let mut sum = Area::ZERO;
+                for id in &c.compound_ids {
+                    let k = self.compound_in_scope(who, *id).await?;
+                    sum += k.compound.area.unwrap_or(Area::ZERO);
+                }
+                sum
+            }
+        };
+        let new = NewContract {
+            compound_ids: c.compound_ids,
+            company_id: c.company_id,
+            signer: c.signer,
+            signer_name: c.signer_name,
+            signed_on: c.signed_on.unwrap_or_else(|| self.today()),
+            entry_on: c.entry_on,
+            term: c.term,
+            service_level: c.service_level.unwrap_or(DEFAULT_SERVICE_LEVEL),
+            min_level: c.min_level.unwrap_or(DEFAULT_MIN_LEVEL),
+            fees: Fees {
+                multi: c.fee_multi.or(DEFAULT_FEES.multi),
+                high: c.fee_high.or(DEFAULT_FEES.high),
+            },
+            served_area,
+            notice_on: c.notice_on,
+        };
+        self.sign_contract(who, new).await
     }
 
     /// Files the contract (备案) on the day it was filed.

@@ -6,9 +6,9 @@ use crate::dates::EventDate;
 use crate::error::Result;
 use crate::principal::{Principal, Scope, outside};
 use anju_core::access::Action;
-use anju_core::targets::Progress;
+use anju_core::targets::{Progress, Target, TargetKind, daqintala_2022};
 use anju_core::task::TaskStatus;
-use anju_store::{CompoundFilter, NewTask, Task, TaskFilter};
+use anju_store::{NewTask, Task, TaskFilter};
 use jiff::civil::Date;
 
 /// A task as a person enters it.
@@ -21,6 +21,28 @@ pub struct TaskInput {
     /// 完成时间 (required): a plan, so it may lie after today.
     pub deadline: Option<Date>,
 }
+
+/// A street's dated target (目标) as a person sets it.
+#[derive(Debug, Clone, Default)]
+pub struct TargetInput {
+    pub street: String,
+    /// 目标类型 (required).
+    pub kind: Option<TargetKind>,
+    /// 目标比例, percent of the baseline (required, 1–100).
+    pub share: Option<i64>,
+    /// 目标期限 (required): a plan, so it may lie ahead; not before the baseline date.
+    pub due: Option<Date>,
+    /// 基数日期: [`BASELINE_DEFAULT`] when `None`.
+    pub baseline_on: Option<Date>,
+    /// 目标名称: the kind's name when blank.
+    pub label: Option<String>,
+}
+
+/// The day a target's baseline is taken when none is given: seed 004's 2022-07-01.
+pub const BASELINE_DEFAULT: Date = jiff::civil::date(2022, 7, 1);
+
+/// The preset targets `anju targets --preset` knows.
+pub const TARGET_PRESETS: &[&str] = &["daqintala-2022"];
 
 impl App {
     /// The tasks of the compounds in the principal's scope (a condition of the query). Tasks are
@@ -45,20 +67,77 @@ impl App {
     ) -> Result<Vec<Progress>> {
         who.require(Action::ViewLedger)?;
         let street = check::text(Field::new("street", "街道"), street, NAME_MAX, false)?;
-        if who.scope() != Scope::All {
-            let mine = who.scoped(CompoundFilter {
-                street: Some(street.clone()),
-                include_archived: true,
-                ..CompoundFilter::default()
-            });
-            if self.store().count_compounds(&mine).await? == 0 {
-                return Err(crate::error::AppError::forbidden(
-                    format!("“{street}”不在您的管辖范围内"),
-                    format!("'{street}' is outside your area"),
+        self.street_in_scope(who, &street).await?;
+        Ok(self.store().target_progress(&street, as_of).await?)
+    }
+
+    /// Sets a street's dated target; the street must lie within the principal's scope.
+    pub async fn add_target(&self, who: &Principal, t: TargetInput) -> Result<Target> {
+        who.require(Action::ManageTasks)?;
+        let street = check::text(Field::new("street", "街道"), &t.street, NAME_MAX, false)?;
+        self.street_in_scope(who, &street).await?;
+        let kind = t
+            .kind
+            .ok_or_else(|| Field::new("kind", "目标类型").error("请选择", "required"))?;
+        let share = t
+            .share
+            .ok_or_else(|| Field::new("share", "目标比例").error("请填写", "required"))?;
+        let share = check::within(Field::new("share", "目标比例"), share, 1, 100)?;
+        let due = t
+            .due
+            .ok_or_else(|| Field::new("due", "目标期限").error("请填写", "required"))?;
+        let baseline_on = t.baseline_on.unwrap_or(BASELINE_DEFAULT);
+        if due < baseline_on {
+            return Err(Field::new("due", "目标期限").error(
+                format!("{due} 早于基数日期 {baseline_on}"),
+                format!("{due} is before the baseline date {baseline_on}"),
+            ));
+        }
+        let label = check::opt_text(
+            Field::new("label", "目标名称"),
+            t.label.as_deref(),
+            NAME_MAX,
+            false,
+        )?
+        .unwrap_or_else(|| kind.zh().to_string());
+        let target = Target {
+            street,
+            kind,
+            share_percent: u32::try_from(share).unwrap_or(100),
+            due,
+            baseline_on,
+            label,
+        };
+        self.store().add_target(&who.actor(), &target).await?;
+        Ok(target)
+    }
+
+    /// Sets a preset's targets (seed 004's `daqintala-2022`) for a street within the scope.
+    pub async fn add_preset_targets(
+        &self,
+        who: &Principal,
+        street: &str,
+        preset: &str,
+    ) -> Result<Vec<Target>> {
+        who.require(Action::ManageTasks)?;
+        let street = check::text(Field::new("street", "街道"), street, NAME_MAX, false)?;
+        self.street_in_scope(who, &street).await?;
+        let targets = match preset.trim() {
+            "daqintala-2022" => daqintala_2022(&street),
+            other => {
+                return Err(Field::new("preset", "预设目标").error(
+                    format!("未知预设“{other}”（可用：{}）", TARGET_PRESETS.join("、")),
+                    format!(
+                        "unknown preset '{other}' (known: {})",
+                        TARGET_PRESETS.join(", ")
+                    ),
                 ));
             }
+        };
+        for t in &targets {
+            self.store().add_target(&who.actor(), t).await?;
         }
-        Ok(self.store().target_progress(&street, as_of).await?)
+        Ok(targets)
     }
 
     /// The task, refused unless its compound lies in the principal's scope.

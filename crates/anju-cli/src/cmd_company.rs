@@ -4,13 +4,14 @@
 use crate::util::{
     app, app_with_scheme, cli_actor, cli_principal, find_compound, render_table, runtime, today,
 };
+use anju_app::areas::{AreaPlanInput, AreaPlanOutcome};
 use anju_app::companies::{CompanyFile, CompanyQuery, NewCompany, NewCreditRecord};
+use anju_core::Lang;
 use anju_core::credit::RecordKind;
 use anju_core::money::group_thousands;
-use anju_core::planning::{AreaPlan, AreaRules, PlanCompound, plan_areas};
+use anju_core::planning::{AreaPlan, AreaRules};
 use anju_core::task::TaskStatus;
-use anju_core::{Lang, ModeGroup};
-use anju_store::{AreaAssignment, Company, CompoundFilter, NewTask, Store, TaskFilter};
+use anju_store::{Company, CompoundFilter, NewTask, Store, TaskFilter};
 use anyhow::Context;
 use clap::{Args, Subcommand, ValueEnum};
 use std::process::ExitCode;
@@ -252,37 +253,21 @@ async fn list_areas_cmd(
     lang: Lang,
 ) -> anyhow::Result<ExitCode> {
     let store = Store::connect(db).await?;
-    let areas: Vec<_> = store
-        .management_areas(street)
-        .await?
-        .into_iter()
-        .filter(|a| all || !a.archived)
-        .collect();
-    let compounds = store
-        .list_compounds(&CompoundFilter {
-            street: Some(street.to_string()),
-            ..CompoundFilter::default()
-        })
+    let areas = app(&store)
+        .management_areas(&cli_principal(lang), street, all)
         .await?;
-    let members = |name: &str| -> Vec<&str> {
-        compounds
-            .iter()
-            .filter(|c| c.compound.management_area.as_deref() == Some(name))
-            .map(|c| c.compound.name.as_str())
-            .collect()
-    };
     if format == Format::Json {
         let out: Vec<_> = areas
             .iter()
             .map(|a| {
                 serde_json::json!({
-                    "id": a.id,
-                    "name": a.name,
-                    "households": a.households,
-                    "target_households": a.target_households,
-                    "archived": a.archived,
-                    "explanation": a.explanation,
-                    "compounds": members(&a.name),
+                    "id": a.area.id,
+                    "name": a.area.name,
+                    "households": a.area.households,
+                    "target_households": a.area.target_households,
+                    "archived": a.area.archived,
+                    "explanation": a.area.explanation,
+                    "compounds": a.members,
                 })
             })
             .collect();
@@ -311,18 +296,17 @@ async fn list_areas_cmd(
         lang.pick("小区", "members").to_string(),
     ]];
     for a in &areas {
-        let m = members(&a.name);
         rows.push(vec![
-            a.name.clone(),
-            g(u64::try_from(a.households).unwrap_or(0)),
-            m.len().to_string(),
-            if a.archived {
+            a.area.name.clone(),
+            g(u64::try_from(a.area.households).unwrap_or(0)),
+            a.members.len().to_string(),
+            if a.area.archived {
                 lang.pick("已撤销", "archived")
             } else {
                 lang.pick("有效", "active")
             }
             .to_string(),
-            m.join("、"),
+            a.members.join("、"),
         ]);
     }
     print!("{}", render_table(&rows));
@@ -330,93 +314,20 @@ async fn list_areas_cmd(
 }
 
 async fn plan_areas_cmd(db: &str, a: AreasArgs, lang: Lang) -> anyhow::Result<ExitCode> {
-    if a.target_households == 0 {
-        anyhow::bail!(
-            "{}",
-            lang.pick(
-                "目标户数必须大于 0",
-                "--target-households must be greater than 0"
-            )
-        );
-    }
     let store = Store::connect(db).await?;
-    let rows = store
-        .list_compounds(&CompoundFilter {
-            street: Some(a.street.clone()),
-            ..CompoundFilter::default()
-        })
-        .await?;
-    if rows.is_empty() {
-        anyhow::bail!(
-            "{}",
-            match lang {
-                Lang::Zh => format!("街道“{}”没有小区（请检查名称，或先导入台账）", a.street),
-                Lang::En => format!(
-                    "street '{}' has no compounds (check the name, or import the ledger first)",
-                    a.street
-                ),
-            }
-        );
-    }
-    let unmanaged: Vec<_> = rows
-        .iter()
-        .filter(|s| s.compound.mode.group() == ModeGroup::Unmanaged)
-        .collect();
-    let input: Vec<PlanCompound> = unmanaged
-        .iter()
-        .map(|s| PlanCompound {
-            id: s.id,
-            name: s.compound.name.clone(),
-            community: s.compound.community.clone(),
-            households: s.compound.households,
-            coords: s.compound.coords,
-        })
-        .collect();
-    let rules = AreaRules {
-        target_households: a.target_households,
-        cap_percent: a.cap_percent,
-        min_percent: a.min_percent,
-        small_households: a.small_households,
-        max_join_m: a.max_join_m,
+    let input = AreaPlanInput {
+        street: a.street.clone(),
+        rules: AreaRules {
+            target_households: a.target_households,
+            cap_percent: a.cap_percent,
+            min_percent: a.min_percent,
+            small_households: a.small_households,
+            max_join_m: a.max_join_m,
+        },
+        accept: a.accept,
     };
-    let plan = plan_areas(&a.street, &input, rules);
-
-    let accepted = if a.accept {
-        let version_of = |id: i64| {
-            unmanaged
-                .iter()
-                .find(|s| s.id == id)
-                .map(|s| s.version)
-                .unwrap_or(0)
-        };
-        let assignments: Vec<AreaAssignment> = plan
-            .areas
-            .iter()
-            .map(|ar| AreaAssignment {
-                name: ar.name.clone(),
-                households: ar.households,
-                explanation: Some(
-                    ar.explanation
-                        .iter()
-                        .map(|e| e.zh.as_str())
-                        .collect::<Vec<_>>()
-                        .join("；"),
-                ),
-                members: ar
-                    .members
-                    .iter()
-                    .map(|m| (m.id, version_of(m.id)))
-                    .collect(),
-            })
-            .collect();
-        Some(
-            store
-                .accept_area_plan(&cli_actor(), &a.street, a.target_households, &assignments)
-                .await?,
-        )
-    } else {
-        None
-    };
+    let AreaPlanOutcome { plan, accepted } =
+        app(&store).plan_areas(&cli_principal(lang), input).await?;
 
     match a.format {
         Format::Json => {

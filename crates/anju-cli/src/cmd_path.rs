@@ -1,14 +1,16 @@
 //! `anju compound …`, `anju contract …`, `anju selection …`, `anju targets`: the path to
-//! coverage. Thin: parses, calls anju-store (which applies anju-core's rules), prints.
+//! coverage. Thin: parses, calls anju-app (selections and targets) or anju-store (which applies
+//! anju-core's rules), prints.
 
 use crate::util::{find_compound, runtime, today};
-use anju_core::contract::{DismissalSurvey, Fees, ServiceLevel, Term};
+use anju_app::path::ContractInput;
+use anju_app::selections::{SelectionInput, SelectionStep, SelectionStepInput};
+use anju_app::tasks::TargetInput;
+use anju_core::contract::{DismissalSurvey, ServiceLevel, Term};
 use anju_core::lifecycle::{Event, ExitKind, Signer, Stage};
-use anju_core::targets::{Target, TargetKind, daqintala_2022};
+use anju_core::targets::TargetKind;
 use anju_core::{Area, Fen, Lang, ManagementMode, OwnersBody};
-use anju_store::{
-    Actor, ContractRecord, DEFAULT_EVIDENCE_DIR, EvidenceDir, NewContract, Store, StoredCompound,
-};
+use anju_store::{Actor, ContractRecord, DEFAULT_EVIDENCE_DIR, EvidenceDir, Store, StoredCompound};
 use anyhow::{Context, anyhow, bail};
 use clap::{Args, Subcommand};
 use jiff::civil::Date;
@@ -183,12 +185,12 @@ pub struct SignArgs {
     pub term_years: Option<u32>,
     #[arg(long)]
     pub term_months: Option<u32>,
-    /// 服务等级 / service level (一级 … 五级)
-    #[arg(long, default_value = "二级")]
-    pub level: String,
-    /// 政策最低等级 / lowest level allowed ("none" for no minimum)
-    #[arg(long, default_value = "二级")]
-    pub min_level: String,
+    /// 服务等级 / service level (一级 … 五级; default 二级)
+    #[arg(long)]
+    pub level: Option<String>,
+    /// 政策最低等级 / lowest level allowed ("none" for no minimum; default 二级)
+    #[arg(long)]
+    pub min_level: Option<String>,
     /// 多层收费 元/㎡/月 (default Liaocheng 0.50)
     #[arg(long)]
     pub fee_multi: Option<String>,
@@ -709,15 +711,9 @@ pub fn run_contract(c: ContractCmd, db: &str, lang: Lang) -> anyhow::Result<Exit
         match c {
             ContractCmd::Sign(a) => {
                 let mut ids = Vec::new();
-                let mut area = Area::ZERO;
-                let mut multi = Area::ZERO;
                 for key in &a.compounds {
-                    let c = find_compound(&s, key, a.street.as_deref(), lang).await?;
-                    area += c.compound.area.unwrap_or(Area::ZERO);
-                    multi += c.compound.area_multi.unwrap_or(Area::ZERO);
-                    ids.push(c.id);
+                    ids.push(find_compound(&s, key, a.street.as_deref(), lang).await?.id);
                 }
-                let _ = multi;
                 let (company_id, _) = find_company(&s, &a.company).await?;
                 let signer = Signer::from_code(a.signer.trim())
                     .or_else(|| Signer::ALL.into_iter().find(|x| x.zh() == a.signer.trim()))
@@ -727,38 +723,42 @@ pub fn run_contract(c: ContractCmd, db: &str, lang: Lang) -> anyhow::Result<Exit
                     (None, Some(m)) => Term::months(m),
                     _ => bail!("合同期限：请提供 --term-years 或 --term-months（二者选一）"),
                 };
-                let level = ServiceLevel::parse(&a.level)
-                    .ok_or_else(|| anyhow!("--level：无法识别服务等级“{}”（一级至五级）", a.level))?;
-                let min_level = if a.min_level.trim() == "none" {
-                    None
-                } else {
-                    Some(ServiceLevel::parse(&a.min_level).ok_or_else(|| {
-                        anyhow!("--min-level：无法识别服务等级“{}”", a.min_level)
-                    })?)
+                let service_level = a
+                    .level
+                    .as_deref()
+                    .map(|l| {
+                        ServiceLevel::parse(l)
+                            .ok_or_else(|| anyhow!("--level：无法识别服务等级“{l}”（一级至五级）"))
+                    })
+                    .transpose()?;
+                let min_level = match a.min_level.as_deref().map(str::trim) {
+                    None => None,
+                    Some("none") => Some(None),
+                    Some(l) => Some(Some(ServiceLevel::parse(l).ok_or_else(|| {
+                        anyhow!("--min-level：无法识别服务等级“{l}”")
+                    })?)),
                 };
-                let fees = Fees {
-                    multi: yuan_rate("--fee-multi", a.fee_multi.as_deref(), Fees::LIAOCHENG_2021.multi)?,
-                    high: yuan_rate("--fee-high", a.fee_high.as_deref(), Fees::LIAOCHENG_2021.high)?,
-                };
-                let served_area = match &a.area {
-                    Some(x) => Area::parse(x).map_err(|e| anyhow!("--area：{e}"))?,
-                    None => area,
-                };
+                let served_area = a
+                    .area
+                    .as_deref()
+                    .map(|x| Area::parse(x).map_err(|e| anyhow!("--area：{e}")))
+                    .transpose()?;
                 let who = crate::util::principal(a.who.by.as_deref(), &a.who.role, lang);
                 let k = crate::util::app(&s)
-                    .sign_contract(
+                    .sign_contract_with_defaults(
                         &who,
-                        NewContract {
+                        ContractInput {
                             compound_ids: ids,
                             company_id,
                             signer,
                             signer_name: a.signer_name,
-                            signed_on: a.date.unwrap_or_else(today),
+                            signed_on: a.date,
                             entry_on: a.entry,
                             term,
-                            service_level: level,
+                            service_level,
                             min_level,
-                            fees,
+                            fee_multi: yuan_rate("--fee-multi", a.fee_multi.as_deref(), None)?,
+                            fee_high: yuan_rate("--fee-high", a.fee_high.as_deref(), None)?,
                             served_area,
                             notice_on: a.notice,
                         },
@@ -925,6 +925,30 @@ fn print_selection(sel: &anju_store::Selection, lang: Lang) {
 pub fn run_selection(c: SelectionCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
     runtime()?.block_on(async move {
         let s = Store::connect(db).await?;
+        let app = crate::util::app(&s);
+        let as_who = |w: &Who| crate::util::principal(w.by.as_deref(), &w.role, lang);
+        // The command line records a step on the selection as it stands now.
+        let step = |id: i64, who: Who, date: Option<Date>, step: SelectionStep| {
+            let (app, s) = (&app, &s);
+            async move {
+                let input = SelectionStepInput {
+                    version: s.get_selection(id).await?.version,
+                    on: date,
+                    step,
+                };
+                anyhow::Ok(app.selection_step(&as_who(&who), id, input).await?)
+            }
+        };
+        let company = |key: String| {
+            let app = &app;
+            async move {
+                anyhow::Ok(
+                    app.find_company(&crate::util::cli_principal(lang), &key)
+                        .await?
+                        .id,
+                )
+            }
+        };
         let sel = match c {
             SelectionCmd::Open {
                 street,
@@ -933,70 +957,47 @@ pub fn run_selection(c: SelectionCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
                 deadline,
                 who,
             } => {
-                s.open_selection(
-                    &actor(&who),
-                    &street,
-                    &title,
-                    date.unwrap_or_else(today),
-                    deadline,
-                )
-                .await?
+                let input = SelectionInput {
+                    street,
+                    title,
+                    announced_on: date,
+                    deadline: Some(deadline),
+                };
+                app.open_selection(&as_who(&who), input).await?
             }
             SelectionCmd::Register {
                 id,
-                company,
+                company: key,
                 date,
                 who,
             } => {
-                let (co, _) = find_company(&s, &company).await?;
-                s.register_for_selection(
-                    &actor(&who),
-                    id,
-                    s.get_selection(id).await?.version,
-                    co,
-                    date.unwrap_or_else(today),
-                )
-                .await?
+                let company_id = company(key).await?;
+                step(id, who, date, SelectionStep::Register { company_id }).await?
             }
             SelectionCmd::Screen {
                 id,
-                qualified,
+                qualified: keys,
                 note,
                 date,
                 who,
             } => {
-                let mut ids = Vec::new();
-                for q in &qualified {
-                    ids.push(find_company(&s, q).await?.0);
+                let mut qualified = Vec::new();
+                for q in keys {
+                    qualified.push(company(q).await?);
                 }
-                s.screen_selection(
-                    &actor(&who),
-                    id,
-                    s.get_selection(id).await?.version,
-                    date.unwrap_or_else(today),
-                    &ids,
-                    note.as_deref(),
-                )
-                .await?
+                step(id, who, date, SelectionStep::Screen { qualified, note }).await?
             }
             SelectionCmd::Shortlist {
                 id,
-                companies,
+                companies: keys,
                 date,
                 who,
             } => {
-                let mut ids = Vec::new();
-                for q in &companies {
-                    ids.push(find_company(&s, q).await?.0);
+                let mut companies = Vec::new();
+                for q in keys {
+                    companies.push(company(q).await?);
                 }
-                s.shortlist_selection(
-                    &actor(&who),
-                    id,
-                    s.get_selection(id).await?.version,
-                    date.unwrap_or_else(today),
-                    &ids,
-                )
-                .await?
+                step(id, who, date, SelectionStep::Shortlist { companies }).await?
             }
             SelectionCmd::Recommend {
                 id,
@@ -1005,37 +1006,29 @@ pub fn run_selection(c: SelectionCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
                 who,
             } => {
                 let c = find_compound(&s, &compound, None, lang).await?;
-                s.recommend_selection(
-                    &actor(&who),
-                    id,
-                    s.get_selection(id).await?.version,
-                    c.id,
-                    date.unwrap_or_else(today),
-                )
-                .await?
+                let compound_id = c.id;
+                step(id, who, date, SelectionStep::Recommend { compound_id }).await?
             }
             SelectionCmd::Choose {
                 id,
                 compound,
-                company,
+                company: key,
                 date,
                 who,
             } => {
-                let c = find_compound(&s, &compound, None, lang).await?;
-                let (co, _) = find_company(&s, &company).await?;
-                s.choose_in_selection(
-                    &actor(&who),
-                    id,
-                    s.get_selection(id).await?.version,
-                    c.id,
-                    co,
-                    date.unwrap_or_else(today),
-                )
-                .await?
+                let compound_id = find_compound(&s, &compound, None, lang).await?.id;
+                let company_id = company(key).await?;
+                let choose = SelectionStep::Choose {
+                    compound_id,
+                    company_id,
+                };
+                step(id, who, date, choose).await?
             }
-            SelectionCmd::Show { id } => s.get_selection(id).await?,
+            SelectionCmd::Show { id } => {
+                app.selection(&crate::util::cli_principal(lang), id).await?
+            }
             SelectionCmd::List => {
-                for sel in s.list_selections().await? {
+                for sel in app.selections(&crate::util::cli_principal(lang)).await? {
                     print_selection(&sel, lang);
                 }
                 return Ok(ExitCode::SUCCESS);
@@ -1049,33 +1042,33 @@ pub fn run_selection(c: SelectionCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
 pub fn run_targets(a: TargetsArgs, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
     runtime()?.block_on(async move {
         let s = Store::connect(db).await?;
-        let who = Who {
-            by: None,
-            role: "street".into(),
-        };
+        let app = crate::util::app(&s);
+        let who = crate::util::principal(None, "street", lang);
         if let Some(p) = a.preset.as_deref() {
-            if p != "daqintala-2022" {
-                bail!("--preset：未知预设“{p}”（可用：daqintala-2022）");
-            }
-            for t in daqintala_2022(&a.street) {
-                s.add_target(&actor(&who), &t).await?;
-            }
+            app.add_preset_targets(&who, &a.street, p).await?;
         }
         if let Some(kind) = a.add.as_deref() {
-            let kind = TargetKind::from_code(kind)
-                .ok_or_else(|| anyhow!("--add：应为 covered 或 owners_body"))?;
-            let t = Target {
+            let kind = TargetKind::from_code(kind).ok_or_else(|| {
+                anyhow!(
+                    "{}",
+                    lang.pick(
+                        "--add：应为 covered 或 owners_body",
+                        "--add: covered or owners_body"
+                    )
+                )
+            })?;
+            let input = TargetInput {
                 street: a.street.clone(),
-                kind,
-                share_percent: a.share.ok_or_else(|| anyhow!("新增目标须提供 --share"))?,
-                due: a.due.ok_or_else(|| anyhow!("新增目标须提供 --due"))?,
-                baseline_on: a.baseline.unwrap_or(jiff::civil::date(2022, 7, 1)),
-                label: a.label.clone().unwrap_or_else(|| kind.zh().to_string()),
+                kind: Some(kind),
+                share: a.share.map(i64::from),
+                due: a.due,
+                baseline_on: a.baseline,
+                label: a.label.clone(),
             };
-            s.add_target(&actor(&who), &t).await?;
+            app.add_target(&who, input).await?;
         }
         let as_of = a.as_of.unwrap_or_else(today);
-        let ps = s.target_progress(&a.street, as_of).await?;
+        let ps = app.target_progress(&who, &a.street, as_of).await?;
         if a.json {
             println!("{}", serde_json::to_string_pretty(&ps)?);
             return Ok(ExitCode::SUCCESS);

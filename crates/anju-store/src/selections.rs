@@ -248,8 +248,23 @@ impl Store {
     }
 
     pub async fn list_selections(&self) -> Result<Vec<Selection>> {
+        self.list_selections_in(crate::Scope::All).await
+    }
+
+    /// The selections of the streets `scope` reaches: a street holding a compound within the
+    /// scope (archived ones too), as a condition of the query.
+    pub async fn list_selections_in(&self, scope: crate::Scope) -> Result<Vec<Selection>> {
         let mut conn = self.pool.acquire().await?;
-        let rows = sqlx::query("SELECT id FROM selections ORDER BY id")
+        let mut vals = Vec::new();
+        let sql = match scope {
+            crate::Scope::All => "SELECT s.id FROM selections s ORDER BY s.id".to_string(),
+            scope => format!(
+                "SELECT s.id FROM selections s WHERE EXISTS (SELECT 1 FROM compounds c \
+                 WHERE c.street_id = s.street_id{}) ORDER BY s.id",
+                scope.condition(None, &mut vals)
+            ),
+        };
+        let rows = crate::sql::bind_all(crate::sql::dyn_query(sql), vals)
             .fetch_all(&mut *conn)
             .await?;
         let mut out = Vec::new();

@@ -1,20 +1,20 @@
 //! 公开选聘、任务与目标 — the public selection process (公告 → 报名 → 资格审查 → 入围 → 推荐 →
 //! 选定), tasks per compound (overdue highlighted, marked done), and each street's dated
 //! targets with their progress computed from the lifecycle (`anju_core::targets::progress`
-//! through `Store::target_progress`, as `anju targets` prints it).
+//! through `App::target_progress`, as `anju targets` prints it).
 //!
-//! Every step is a POST carrying the CSRF token and the version of the record the page showed;
+//! The handlers parse the form, call one use case of anju-app (`App::open_selection`,
+//! `App::selection_step`, `App::add_target` …) and render. Every step is a POST carrying the CSRF token and the version of the record the page showed;
 //! the store refuses a stale version with its Chinese conflict message, which the page shows
 //! above the form with what was typed kept.
 
-use crate::auth::Scope;
-use crate::compound::{
-    Chrome, Refusal, html_error, parse_date_field, refusal, visible_compound, with_lang,
-};
+use crate::compound::{Chrome, Refusal, app_refusal, html_error, parse_date_field, with_lang};
 use crate::{AppState, Viewer, WebError};
+use anju_app::selections::{SelectionInput, SelectionStep, SelectionStepInput};
+use anju_app::tasks::TargetInput;
 use anju_core::Lang;
 use anju_core::access::{Action, can};
-use anju_core::targets::{Target, TargetKind, TargetStatus};
+use anju_core::targets::{TargetKind, TargetStatus};
 use anju_core::task::TaskStatus;
 use anju_store::{CompoundFilter, Selection, TaskFilter};
 use askama::Template;
@@ -82,25 +82,6 @@ impl Kept {
     }
 }
 
-/// The streets whose records the viewer may see; `None`: all of them.
-async fn visible_streets(
-    state: &AppState,
-    viewer: &Viewer,
-) -> Result<Option<BTreeSet<String>>, WebError> {
-    Ok(match viewer.scope() {
-        Scope::All => None,
-        _ => Some(
-            state
-                .store
-                .list_compounds(&viewer.compound_filter())
-                .await?
-                .into_iter()
-                .map(|c| c.compound.street)
-                .collect(),
-        ),
-    })
-}
-
 /// Every street with compounds the viewer may see, sorted.
 pub(crate) async fn street_names(
     state: &AppState,
@@ -116,18 +97,24 @@ pub(crate) async fn street_names(
     Ok(set.into_iter().collect())
 }
 
-fn outside(l: Lang, street: &str) -> WebError {
-    WebError::Forbidden(match l {
-        Lang::Zh => format!("无权访问“{street}”的记录：不在您的管辖范围内"),
-        Lang::En => format!("'{street}' is outside your area"),
-    })
-}
-
 fn need(l: Lang, zh: &str, en: &str) -> Refusal {
     Refusal::Form(match l {
         Lang::Zh => format!("{zh}：请填写或选择"),
         Lang::En => format!("{en}: please fill in or choose"),
     })
+}
+
+/// A date typed into a form: blank is `None` (the application decides what that means).
+fn opt_date(v: &str, zh: &str, en: &str, l: Lang) -> Result<Option<jiff::civil::Date>, Refusal> {
+    match v.trim() {
+        "" => Ok(None),
+        d => d.parse().map(Some).map_err(|_| {
+            Refusal::Form(match l {
+                Lang::Zh => format!("{zh}：“{d}”不是有效日期（应为 2026-11-22 这样的格式）"),
+                Lang::En => format!("{en}: '{d}' is not a date (write it like 2026-11-22)"),
+            })
+        }),
+    }
 }
 
 fn int_field(v: &str, l: Lang, zh: &str, en: &str) -> Result<i64, Refusal> {
@@ -184,13 +171,12 @@ async fn selections_html(
     error: Option<String>,
 ) -> Result<String, WebError> {
     let l = viewer.lang;
-    let streets = visible_streets(state, viewer).await?;
     let rows = state
-        .store
-        .list_selections()
-        .await?
+        .app
+        .selections(&viewer.principal())
+        .await
+        .map_err(|e| WebError::app(e, l))?
         .into_iter()
-        .filter(|s| streets.as_ref().is_none_or(|set| set.contains(&s.street)))
         .map(|s| SelectionRow {
             link: with_lang(&format!("/selections/{}", s.id), l),
             stage: l.pick(s.stage.zh(), s.stage.en()).to_string(),
@@ -236,43 +222,20 @@ async fn announce(
         return html_error(&state, &viewer, e);
     }
     let result: Result<Selection, Refusal> = async {
-        let street = kept.get("street").trim();
-        if street.is_empty() {
-            return Err(need(l, "街道", "street"));
-        }
-        if let Some(set) = visible_streets(&state, &viewer).await?
-            && !set.contains(street)
-        {
-            return Err(Refusal::Fail(outside(l, street)));
-        }
-        let title = kept.get("title").trim();
-        if title.is_empty() {
-            return Err(need(l, "公告标题", "title"));
-        }
-        let on = parse_date_field(
-            state.app.today(),
-            kept.get("date"),
-            "公告日期",
-            "announced on",
-            l,
-        )
-        .map_err(Refusal::Form)?;
-        if kept.get("deadline").trim().is_empty() {
-            return Err(need(l, "报名截止日期", "registration deadline"));
-        }
-        let deadline = parse_date_field(
-            state.app.today(),
-            kept.get("deadline"),
-            "报名截止日期",
-            "deadline",
-            l,
-        )
-        .map_err(Refusal::Form)?;
+        let date = |name: &str, zh: &str, en: &str| -> Result<_, Refusal> {
+            opt_date(kept.get(name), zh, en, l)
+        };
+        let input = SelectionInput {
+            street: kept.get("street").to_string(),
+            title: kept.get("title").to_string(),
+            announced_on: date("date", "公告日期", "announced on")?,
+            deadline: date("deadline", "报名截止日期", "deadline")?,
+        };
         state
-            .store
-            .open_selection(&viewer.actor(), street, title, on, deadline)
+            .app
+            .open_selection(&viewer.principal(), input)
             .await
-            .map_err(|e| refusal(e, l))
+            .map_err(|e| app_refusal(e, l))
     }
     .await;
     match result {
@@ -334,13 +297,11 @@ async fn visible_selection(
     viewer: &Viewer,
     id: i64,
 ) -> Result<Selection, WebError> {
-    let sel = state.store.get_selection(id).await?;
-    if let Some(set) = visible_streets(state, viewer).await?
-        && !set.contains(&sel.street)
-    {
-        return Err(outside(viewer.lang, &sel.street));
-    }
-    Ok(sel)
+    state
+        .app
+        .selection(&viewer.principal(), id)
+        .await
+        .map_err(|e| WebError::app(e, viewer.lang))
 }
 
 async fn selection_page(
@@ -479,67 +440,48 @@ async fn selection_step(
         return html_error(&state, &viewer, e);
     }
     let result: Result<(), Refusal> = async {
-        visible_selection(&state, &viewer, id).await?;
-        let version = int_field(kept.get("version"), l, "页面版本", "page version")?;
-        let on = parse_date_field(state.app.today(), kept.get("date"), "日期", "date", l)
-            .map_err(Refusal::Form)?;
-        let actor = viewer.actor();
-        let store = &state.store;
         let ids = |name: &str| -> Vec<i64> {
             kept.all(name)
                 .iter()
                 .filter_map(|v| v.trim().parse().ok())
                 .collect()
         };
-        let r = match step.as_str() {
-            "register" => {
-                let co = int_field(kept.get("company"), l, "报名企业", "company")?;
-                store
-                    .register_for_selection(&actor, id, version, co, on)
-                    .await
-            }
-            "screen" => {
-                let note = kept.get("note").trim();
-                store
-                    .screen_selection(
-                        &actor,
-                        id,
-                        version,
-                        on,
-                        &ids("qualified"),
-                        (!note.is_empty()).then_some(note),
-                    )
-                    .await
-            }
-            "shortlist" => {
-                let chosen = ids("companies");
-                if chosen.is_empty() {
-                    return Err(need(l, "入围企业", "shortlisted companies"));
-                }
-                store
-                    .shortlist_selection(&actor, id, version, on, &chosen)
-                    .await
-            }
-            "recommend" => {
-                let c = int_field(kept.get("compound"), l, "推荐小区", "compound")?;
-                visible_compound(&state, &viewer, c).await?;
-                store.recommend_selection(&actor, id, version, c, on).await
-            }
-            "choose" => {
-                let c = int_field(kept.get("compound"), l, "小区", "compound")?;
-                let co = int_field(kept.get("company"), l, "选定企业", "company")?;
-                visible_compound(&state, &viewer, c).await?;
-                store
-                    .choose_in_selection(&actor, id, version, c, co, on)
-                    .await
-            }
+        let step = match step.as_str() {
+            "register" => SelectionStep::Register {
+                company_id: int_field(kept.get("company"), l, "报名企业", "company")?,
+            },
+            "screen" => SelectionStep::Screen {
+                qualified: ids("qualified"),
+                note: Some(kept.get("note").to_string()),
+            },
+            "shortlist" => SelectionStep::Shortlist {
+                companies: ids("companies"),
+            },
+            "recommend" => SelectionStep::Recommend {
+                compound_id: int_field(kept.get("compound"), l, "推荐小区", "compound")?,
+            },
+            "choose" => SelectionStep::Choose {
+                compound_id: int_field(kept.get("compound"), l, "小区", "compound")?,
+                company_id: int_field(kept.get("company"), l, "选定企业", "company")?,
+            },
             _ => {
                 return Err(Refusal::Fail(WebError::BadRequest(format!(
                     "未知的选聘步骤：{step}"
                 ))));
             }
         };
-        r.map(|_| ()).map_err(|e| refusal(e, l))
+        let input = SelectionStepInput {
+            version: anju_app::check::version(Some(kept.get("version")))
+                .map_err(|e| app_refusal(e, l))?,
+            on: opt_date(kept.get("date"), "日期", "date", l)?,
+            step,
+        };
+        state
+            .app
+            .selection_step(&viewer.principal(), id, input)
+            .await
+            .map(|_| ())
+            .map_err(|e| app_refusal(e, l))
     }
     .await;
     match result {
@@ -922,7 +864,11 @@ async fn targets_html(
     let names = street_names(state, viewer).await?;
     let mut streets = Vec::new();
     for street in &names {
-        let ps = state.store.target_progress(street, as_of).await?;
+        let ps = state
+            .app
+            .target_progress(&viewer.principal(), street, as_of)
+            .await
+            .map_err(|e| WebError::app(e, l))?;
         if ps.is_empty() {
             continue;
         }
@@ -999,64 +945,33 @@ async fn add_target(
         return html_error(&state, &viewer, e);
     }
     let result: Result<(), Refusal> = async {
-        let street = kept.get("street").trim();
-        if street.is_empty() {
-            return Err(need(l, "街道", "street"));
-        }
-        if let Some(set) = visible_streets(&state, &viewer).await?
-            && !set.contains(street)
-        {
-            return Err(Refusal::Fail(outside(l, street)));
-        }
-        let kind = TargetKind::from_code(kept.get("kind").trim())
-            .ok_or_else(|| need(l, "目标类型", "kind"))?;
-        let share: u32 = kept.get("share").trim().parse().map_err(|_| {
-            Refusal::Form(match l {
-                Lang::Zh => format!("目标比例：“{}”不是 1 至 100 的整数", kept.get("share")),
-                Lang::En => format!("share: '{}' is not a whole number 1–100", kept.get("share")),
-            })
-        })?;
-        if kept.get("due").trim().is_empty() {
-            return Err(need(l, "目标期限", "due date"));
-        }
-        let due = parse_date_field(
-            state.app.today(),
-            kept.get("due"),
-            "目标期限",
-            "due date",
-            l,
-        )
-        .map_err(Refusal::Form)?;
-        if kept.get("baseline").trim().is_empty() {
-            return Err(need(l, "基数日期", "baseline date"));
-        }
-        let baseline_on = parse_date_field(
-            state.app.today(),
-            kept.get("baseline"),
-            "基数日期",
-            "baseline date",
-            l,
-        )
-        .map_err(Refusal::Form)?;
-        let label = kept.get("label").trim();
-        let t = Target {
-            street: street.to_string(),
+        let kind = match kept.get("kind").trim() {
+            "" => None,
+            k => Some(TargetKind::from_code(k).ok_or_else(|| need(l, "目标类型", "kind"))?),
+        };
+        let share = match kept.get("share").trim() {
+            "" => None,
+            v => Some(v.parse::<i64>().map_err(|_| {
+                Refusal::Form(match l {
+                    Lang::Zh => format!("目标比例：“{v}”不是 1 至 100 的整数"),
+                    Lang::En => format!("share: '{v}' is not a whole number 1–100"),
+                })
+            })?),
+        };
+        let input = TargetInput {
+            street: kept.get("street").to_string(),
             kind,
-            share_percent: share,
-            due,
-            baseline_on,
-            label: if label.is_empty() {
-                kind.zh().to_string()
-            } else {
-                label.to_string()
-            },
+            share,
+            due: opt_date(kept.get("due"), "目标期限", "due date", l)?,
+            baseline_on: opt_date(kept.get("baseline"), "基数日期", "baseline date", l)?,
+            label: Some(kept.get("label").to_string()),
         };
         state
-            .store
-            .add_target(&viewer.actor(), &t)
+            .app
+            .add_target(&viewer.principal(), input)
             .await
             .map(|_| ())
-            .map_err(|e| refusal(e, l))
+            .map_err(|e| app_refusal(e, l))
     }
     .await;
     match result {

@@ -190,6 +190,54 @@ fn unknown_street_is_a_clear_error() {
     assert!(stderr(&o).contains("没有小区"), "{}", stderr(&o));
 }
 
+/// The planner's figures are checked in the application layer, the field named, before anything
+/// is read or written.
+#[test]
+fn planning_figures_out_of_range_name_the_flag() {
+    let db = fresh_sqlite();
+    demo(&db.url);
+    let run = |flag: &str, v: &str, lang: &str| {
+        anju(&[
+            "plan",
+            "areas",
+            "--street",
+            "大沁他拉街道",
+            flag,
+            v,
+            "--accept",
+            "--lang",
+            lang,
+            "--database-url",
+            &db.url,
+        ])
+    };
+    let o = run("--target-households", "0", "zh");
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("目标户数：须在 1 至 100000 之间（填写的是 0）"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run("--cap-percent", "90", "en");
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("cap_percent: must be between 100 and 1000"),
+        "{}",
+        stderr(&o)
+    );
+    // Nothing was accepted.
+    let o = anju(&[
+        "plan",
+        "list-areas",
+        "--street",
+        "大沁他拉街道",
+        "--database-url",
+        &db.url,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("尚未采纳"), "{}", stdout(&o));
+}
+
 /// Seed 003 附件3/附件4: the task rows for the Shanting demo compounds, 郭振华 responsible.
 #[test]
 fn shanting_seed_tasks_with_deadlines_and_overdue() {

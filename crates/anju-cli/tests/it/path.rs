@@ -134,6 +134,11 @@ fn walks_gongxiaoshe_to_in_service() {
     let out = stdout(&sign("owners_body"));
     assert!(out.contains("已签订合同，编号 1"), "{out}");
     assert!(out.contains("10 年"), "{out}");
+    // What the flags left out took the application's defaults: 二级, Liaocheng 2021 fees.
+    assert!(
+        out.contains("二级") && out.contains("0.50") && out.contains("0.90"),
+        "{out}"
+    );
     let o = adv(&["--to", "entered"]);
     assert!(stderr(&o).contains("合同尚未备案"), "{}", stderr(&o));
     ok(&["contract", "file", "1", "--database-url", url]);
@@ -455,4 +460,145 @@ fn correcting_a_step_from_the_command_line(url: &str) {
         ],
         "已被更正",
     );
+}
+
+crate::surveys::both_engines!(
+    selection_and_targets,
+    a_selection_and_a_target_through_the_application_layer
+);
+/// `anju selection …` and `anju targets --add` go through the same use cases as the pages: an
+/// announcement dated after today is refused naming the field, the steps run on the current
+/// version, a target's share is checked naming it, and a due date years ahead is a plan.
+fn a_selection_and_a_target_through_the_application_layer(url: &str) {
+    let tomorrow = anju_app::today_in_china()
+        .checked_add(jiff::Span::new().days(1))
+        .expect("date")
+        .to_string();
+    let open = |date: &str| {
+        anju(&[
+            "selection",
+            "open",
+            "--street",
+            "大沁他拉街道",
+            "--title",
+            "命令行选聘",
+            "--date",
+            date,
+            "--deadline",
+            "2026-11-03",
+            "--database-url",
+            url,
+        ])
+    };
+    let o = open(&tomorrow);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains(&format!("公告日期：{tomorrow} 晚于今天")),
+        "{}",
+        stderr(&o)
+    );
+    let o = open("2026-11-01");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("命令行选聘（大沁他拉街道）"), "{out}");
+    let id: String = out
+        .trim_start_matches("遴选 ")
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    for (co, date) in [("1", "2026-11-02"), ("2", "2026-11-03")] {
+        ok(&[
+            "selection",
+            "register",
+            &id,
+            "--company",
+            co,
+            "--date",
+            date,
+            "--database-url",
+            url,
+        ]);
+    }
+    let out = ok(&[
+        "selection",
+        "screen",
+        &id,
+        "--qualified",
+        "1",
+        "--note",
+        "资质齐全",
+        "--date",
+        "2026-11-04",
+        "--database-url",
+        url,
+    ]);
+    assert!(out.contains("合格") && out.contains("不合格"), "{out}");
+    // A shortlist step dated tomorrow is refused; nothing is written.
+    let o = anju(&[
+        "selection",
+        "shortlist",
+        &id,
+        "--company",
+        "1",
+        "--date",
+        &tomorrow,
+        "--database-url",
+        url,
+    ]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("办理日期："), "{}", stderr(&o));
+    let out = ok(&[
+        "selection",
+        "shortlist",
+        &id,
+        "--company",
+        "1",
+        "--date",
+        "2026-11-05",
+        "--database-url",
+        url,
+    ]);
+    assert!(out.contains("入围"), "{out}");
+    let list = ok(&["selection", "list", "--database-url", url]);
+    assert!(list.contains("命令行选聘"), "{list}");
+
+    // Targets: the share named when out of range; a due date years ahead is a plan.
+    let add = |share: &str| {
+        anju(&[
+            "targets",
+            "--street",
+            "大沁他拉街道",
+            "--add",
+            "covered",
+            "--share",
+            share,
+            "--due",
+            "2099-12-31",
+            "--label",
+            "远期目标",
+            "--database-url",
+            url,
+        ])
+    };
+    let o = add("0");
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("目标比例：须在 1 至 100 之间"),
+        "{}",
+        stderr(&o)
+    );
+    let o = add("80");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("远期目标"), "{}", stdout(&o));
+    let o = anju(&[
+        "targets",
+        "--street",
+        "大沁他拉街道",
+        "--preset",
+        "nowhere",
+        "--database-url",
+        url,
+    ]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("未知预设“nowhere”"), "{}", stderr(&o));
 }

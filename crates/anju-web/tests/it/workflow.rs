@@ -38,7 +38,7 @@ async fn a_public_selection_runs_step_by_step_through_the_forms(t: &TestApp) {
     )
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains("报名截止日期：请填写或选择"), "{}", r.body);
+    assert!(r.body.contains("报名截止日期：请填写"), "{}", r.body);
     assert!(r.body.contains("value=\"第一批无物业小区选聘\""));
 
     let r = post(
@@ -454,7 +454,8 @@ async fn targets_show_progress_from_the_path_and_what_is_overdue(t: &TestApp) {
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        r.body.contains("目标比例须在 1% 至 100% 之间"),
+        r.body
+            .contains("目标比例：须在 1 至 100 之间（填写的是 120）"),
         "{}",
         r.body
     );
@@ -535,4 +536,173 @@ async fn targets_show_progress_from_the_path_and_what_is_overdue(t: &TestApp) {
     )
     .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+
+/// The day after today in China, as a form writes it.
+fn tomorrow() -> String {
+    anju_app::today_in_china()
+        .checked_add(jiff::Span::new().days(1))
+        .expect("date")
+        .to_string()
+}
+
+both_engines!(selection_dates_are_events_and_scope_is_asked_of_the_database);
+async fn selection_dates_are_events_and_scope_is_asked_of_the_database(t: &TestApp) {
+    let s = user_session(t, "jiedao", Role::Street, UserScope::Region(DAQINTALA)).await;
+    // An announcement dated tomorrow is refused naming the field; the deadline (a plan) may
+    // lie ahead.
+    let r = post(
+        t,
+        &s,
+        "/selections",
+        &[
+            ("street", DAQINTALA),
+            ("title", "明天的公告"),
+            ("date", &tomorrow()),
+            ("deadline", "2099-01-01"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("公告日期：") && r.body.contains("晚于今天"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("value=\"明天的公告\""));
+    let r = post(
+        t,
+        &s,
+        "/selections",
+        &[
+            ("street", DAQINTALA),
+            ("title", "今天的公告"),
+            ("deadline", "2099-01-01"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id: i64 = r
+        .location()
+        .rsplit('/')
+        .next()
+        .and_then(|x| x.parse().ok())
+        .expect("id");
+    // A registration dated tomorrow is refused the same way; nothing is written.
+    let sel = t.state.store.get_selection(id).await.expect("sel");
+    let company = t.state.store.list_companies().await.expect("cos")[0].id;
+    let r = post(
+        t,
+        &s,
+        &format!("/selections/{id}/register"),
+        &[
+            ("version", &sel.version.to_string()),
+            ("company", &company.to_string()),
+            ("date", &tomorrow()),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("办理日期：") && r.body.contains("晚于今天"),
+        "{}",
+        r.body
+    );
+    assert_eq!(
+        t.state.store.get_selection(id).await.expect("sel").version,
+        sel.version
+    );
+    // A version missing from the form is refused naming it, never replaced by the current one.
+    let r = post(
+        t,
+        &s,
+        &format!("/selections/{id}/register"),
+        &[("company", &company.to_string())],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("版本号：缺少版本号"), "{}", r.body);
+
+    // Another street's officer may not announce for this street.
+    let street = compound_named(t, "台联小区").await.compound.street;
+    let o = user_session(t, "other", Role::Street, UserScope::Region(&street)).await;
+    let r = post(
+        t,
+        &o,
+        "/selections",
+        &[
+            ("street", DAQINTALA),
+            ("title", "越权"),
+            ("deadline", "2099-01-01"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // Listed for this street's officer only (the scope a condition of the query).
+    let r = t.get_as(&o, "/selections").await;
+    assert!(!r.body.contains("今天的公告"));
+    let r = t.get_as(&s, "/selections").await;
+    assert!(r.body.contains("今天的公告"));
+}
+
+both_engines!(a_target_is_a_plan_checked_field_by_field);
+async fn a_target_is_a_plan_checked_field_by_field(t: &TestApp) {
+    let s = user_session(t, "jiedao", Role::Street, UserScope::Region(DAQINTALA)).await;
+    // A due date before the baseline names the due date.
+    let r = post(
+        t,
+        &s,
+        "/targets",
+        &[
+            ("street", DAQINTALA),
+            ("kind", "covered"),
+            ("share", "50"),
+            ("baseline", "2022-07-01"),
+            ("due", "2022-01-01"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body
+            .contains("目标期限：2022-01-01 早于基数日期 2022-07-01"),
+        "{}",
+        r.body
+    );
+    let r = post(
+        t,
+        &s,
+        "/targets",
+        &[
+            ("street", DAQINTALA),
+            ("kind", "covered"),
+            ("due", "2099-12-31"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("目标比例：请填写"), "{}", r.body);
+    // A due date years ahead is a plan; the baseline defaults to seed 004's 2022-07-01.
+    let r = post(
+        t,
+        &s,
+        "/targets",
+        &[
+            ("street", DAQINTALA),
+            ("kind", "owners_body"),
+            ("share", "90"),
+            ("due", "2099-12-31"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let ps = t
+        .state
+        .store
+        .target_progress(DAQINTALA, jiff::civil::date(2026, 12, 1))
+        .await
+        .expect("progress");
+    assert_eq!(ps.len(), 1);
+    assert_eq!(ps[0].target.baseline_on, jiff::civil::date(2022, 7, 1));
+    assert_eq!(ps[0].target.label, "无物业小区业委会/物管会组建");
 }
