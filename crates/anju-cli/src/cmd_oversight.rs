@@ -75,18 +75,10 @@ fn answering_for(actor: &Actor, co: i64, lang: Lang) -> anju_app::Principal {
     }
 }
 
+/// A company by number or exact name (the app's one lookup).
 async fn company_id(s: &Store, key: &str, lang: Lang) -> anyhow::Result<i64> {
-    let key = key.trim();
-    let id = key.parse::<i64>().ok();
-    s.list_companies()
-        .await?
-        .into_iter()
-        .find(|c| Some(c.id) == id || c.name == key)
-        .map(|c| c.id)
-        .with_context(|| match lang {
-            Lang::Zh => format!("找不到物业企业“{key}”"),
-            Lang::En => format!("no company '{key}'"),
-        })
+    let who = crate::util::cli_principal(lang);
+    Ok(crate::util::app(s).find_company(&who, key).await?.id)
 }
 
 async fn store_files(
