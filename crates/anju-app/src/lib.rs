@@ -122,4 +122,11 @@ impl App {
         who.require_compound(&self.store, &c).await?;
         Ok(c)
     }
+
+    /// Whether compound `id` lies in the principal's scope: for a record of it, whose refusal
+    /// names the record and never the compound.
+    pub(crate) async fn sees_compound(&self, who: &Principal, id: i64) -> Result<bool> {
+        let c = self.store.get_compound(id).await?;
+        who.can_see(&self.store, &c).await
+    }
 }

@@ -100,10 +100,7 @@ impl App {
             Scope::Company(own) => company_id == Some(own),
             Scope::Nothing => false,
             Scope::All => true,
-            Scope::Region(_) => {
-                let c = self.store().get_compound(compound_id).await?;
-                who.can_see(self.store(), &c).await?
-            }
+            Scope::Region(_) => self.sees_compound(who, compound_id).await?,
         })
     }
 

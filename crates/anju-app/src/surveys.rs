@@ -33,8 +33,7 @@ impl App {
     /// The survey, refused unless its compound lies in the principal's scope.
     pub async fn survey_in_scope(&self, who: &Principal, id: i64) -> Result<Survey> {
         let s = self.store().get_survey(id).await?;
-        let c = self.store().get_compound(s.compound_id).await?;
-        if !who.can_see(self.store(), &c).await? {
+        if !self.sees_compound(who, s.compound_id).await? {
             return Err(outside("满意度调查", "survey", id));
         }
         Ok(s)

@@ -32,6 +32,17 @@ fn refused(r: &crate::support::Res, field: &str, words: &str) {
     );
 }
 
+/// A session of the company that serves the world's inside compound.
+async fn company_a(t: &TestApp, w: &crate::access_matrix::World) -> crate::support::Session {
+    user_session(
+        t,
+        "qy",
+        Role::Company,
+        UserScope::Company(&w.company_a_name),
+    )
+    .await
+}
+
 /// An unmanaged compound of street A still at the census (not the one the world signed for).
 async fn unmanaged(t: &TestApp) -> anju_store::StoredCompound {
     let all = t
@@ -143,13 +154,7 @@ async fn events_dated_after_today_are_refused_on_every_route(t: &TestApp) {
     refused(&r, "on", "评分日期");
 
     // The company answers an order and a complaint.
-    let company = user_session(
-        t,
-        "qy",
-        Role::Company,
-        UserScope::Company(&w.company_a_name),
-    )
-    .await;
+    let company = company_a(t, &w).await;
     let o = t.state.store.get_order(w.inside.order).await.expect("o");
     let r = send_json(
         t,
@@ -347,13 +352,7 @@ async fn an_assessment_is_reviewed_objected_and_decided_through_the_api(t: &Test
     let w = world(t).await;
     let jd = user_session(t, "jd", Role::Street, UserScope::Region(STREET_A)).await;
     let zj = user_session(t, "zj", Role::HousingAuthority, UserScope::None).await;
-    let own = user_session(
-        t,
-        "qy",
-        Role::Company,
-        UserScope::Company(&w.company_a_name),
-    )
-    .await;
+    let own = company_a(t, &w).await;
     let id = w.inside.assessment;
     let uri = |step: &str| format!("/api/v1/assessments/{id}/{step}");
     let version = |r: &crate::support::Res| r.json()["version"].clone();
@@ -454,27 +453,22 @@ both_engines!(lists_show_only_the_readers_records);
 async fn lists_show_only_the_readers_records(t: &TestApp) {
     let w = world(t).await;
     let jd = user_session(t, "jd", Role::Street, UserScope::Region(STREET_A)).await;
-    let own = user_session(
-        t,
-        "qy",
-        Role::Company,
-        UserScope::Company(&w.company_a_name),
-    )
-    .await;
-    for (list, inside) in [
-        ("/api/v1/orders", w.inside.order),
-        ("/api/v1/complaints", w.inside.complaint),
-        ("/api/v1/assessments", w.inside.assessment),
-        ("/api/v1/surveys", w.inside.survey),
-        ("/api/v1/tasks", w.inside.task),
+    let own = company_a(t, &w).await;
+    for (list, inside, outside) in [
+        ("/api/v1/orders", w.inside.order, w.outside.order),
+        (
+            "/api/v1/complaints",
+            w.inside.complaint,
+            w.outside.complaint,
+        ),
+        (
+            "/api/v1/assessments",
+            w.inside.assessment,
+            w.outside.assessment,
+        ),
+        ("/api/v1/surveys", w.inside.survey, w.outside.survey),
+        ("/api/v1/tasks", w.inside.task, w.outside.task),
     ] {
-        let outside = match list {
-            "/api/v1/orders" => w.outside.order,
-            "/api/v1/complaints" => w.outside.complaint,
-            "/api/v1/assessments" => w.outside.assessment,
-            "/api/v1/surveys" => w.outside.survey,
-            _ => w.outside.task,
-        };
         let ids = |r: crate::support::Res| -> Vec<i64> {
             assert_eq!(r.status, StatusCode::OK, "{}", r.body);
             r.json()
@@ -713,13 +707,7 @@ both_engines!(a_complaint_is_signed_answered_rated_and_closed_through_the_api);
 async fn a_complaint_is_signed_answered_rated_and_closed_through_the_api(t: &TestApp) {
     let w = world(t).await;
     let jd = user_session(t, "jd", Role::Street, UserScope::Region(STREET_A)).await;
-    let own = user_session(
-        t,
-        "qy",
-        Role::Company,
-        UserScope::Company(&w.company_a_name),
-    )
-    .await;
+    let own = company_a(t, &w).await;
     let id = w.inside.complaint;
     let uri = |step: &str| format!("/api/v1/complaints/{id}/{step}");
     let version = |r: &crate::support::Res| r.json()["version"].clone();
