@@ -18,6 +18,7 @@ pub mod companies;
 pub mod compounds;
 pub mod dates;
 pub mod error;
+pub mod model;
 pub mod money;
 pub mod oversight;
 pub mod path;
@@ -80,6 +81,11 @@ impl App {
             clock: Clock::System,
             config: Config::default(),
         }
+    }
+
+    /// Opens the database at `url` (SQLite file or PostgreSQL), bringing its schema up to date.
+    pub async fn connect(url: &str) -> Result<App> {
+        Ok(App::new(Store::connect(url).await?))
     }
 
     /// The same application with another clock (tests at a fixed date).

@@ -1,0 +1,15 @@
+//! The store's data types, as the adapters (the web and the CLI) see them: records a use case
+//! returns, inputs it takes, filters and sort orders, and the store's error. Re-exported by name
+//! so that the adapters need no dependency on anju-store; the [`anju_store::Store`] handle itself
+//! is deliberately absent: an adapter reaches the database only through [`crate::App`].
+
+pub use anju_store::{
+    AccountStatement, Actor, AlertGroup, AlertOptions, ApplySummary, Assessment, AssessmentFilter,
+    AuditEntry, Company, Complaint, ComplaintFilter, ComplaintOverdue, ComplaintStage,
+    CompoundFilter, CompoundSort, ContractRecord, CoverageCell, DEFAULT_EVIDENCE_DIR,
+    ERQI_ORDER_MAPPING, EVIDENCE_MAX_BYTES, EvidenceDir, FeeInput, HouseholdFeeInput,
+    IssuedToken, LineFilter, NewAccountEntry, NewComplaint, NewContract, NewFinding, NewPatrol,
+    NewTask, NewUser, OrderFilter, Patrol, PlaceCounts, RectificationOrder, Region, Selection,
+    SessionUser, SignalScope, StepCorrection, StoreError, StoredCompound, SubsidyLine, Survey,
+    SurveyAnswer, SurveyFilter, SurveyResult, SurveyRule, TaskFilter, User, sniff_mime,
+};
