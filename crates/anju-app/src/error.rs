@@ -25,9 +25,24 @@ pub enum AppError {
     /// The role or scope does not allow this (HTTP 403).
     #[error("无权操作：{zh}")]
     Forbidden { zh: String, en: String },
+    /// An uploaded file refused for what it is (HTTP 413 / 415): too large, or not a kind of
+    /// file the programme accepts. The message names the file.
+    #[error("{zh}")]
+    File {
+        problem: FileProblem,
+        zh: String,
+        en: String,
+    },
     /// What the store said (its refusals, conflicts, not-found and failures).
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// Why an uploaded file was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileProblem {
+    TooLarge,
+    UnsupportedType,
 }
 
 impl AppError {
@@ -59,6 +74,8 @@ impl AppError {
             (AppError::Invalid(f), Lang::En) => f.en.clone(),
             (AppError::Forbidden { zh, .. }, Lang::Zh) => format!("无权操作：{zh}"),
             (AppError::Forbidden { en, .. }, Lang::En) => format!("not allowed: {en}"),
+            (AppError::File { zh, .. }, Lang::Zh) => zh.clone(),
+            (AppError::File { en, .. }, Lang::En) => en.clone(),
             (AppError::Store(e), lang) => e.message(lang),
         }
     }

@@ -18,20 +18,24 @@ pub mod companies;
 pub mod compounds;
 pub mod dates;
 pub mod error;
+pub mod evidence;
+pub mod figures;
 pub mod model;
 pub mod money;
 pub mod oversight;
 pub mod path;
 pub mod policies;
 pub mod principal;
+pub mod public;
 pub mod selections;
+pub mod sessions;
 pub mod surveys;
 pub mod tasks;
 pub mod users;
 
 pub use clock::{Clock, today_in_china};
 pub use dates::EventDate;
-pub use error::{AppError, FieldError, Result};
+pub use error::{AppError, FieldError, FileProblem, Result};
 pub use principal::{Principal, Scope};
 
 use anju_core::credit::CreditScheme;

@@ -5,11 +5,12 @@
 
 pub use anju_store::{
     AccountStatement, Actor, AlertGroup, AlertOptions, ApplySummary, Assessment, AssessmentFilter,
-    AuditEntry, Company, Complaint, ComplaintFilter, ComplaintOverdue, ComplaintStage,
-    CompoundFilter, CompoundSort, ContractRecord, CoverageCell, DEFAULT_EVIDENCE_DIR,
-    ERQI_ORDER_MAPPING, EVIDENCE_MAX_BYTES, EvidenceDir, FeeInput, HouseholdFeeInput,
-    IssuedToken, LineFilter, NewAccountEntry, NewComplaint, NewContract, NewFinding, NewPatrol,
-    NewTask, NewUser, OrderFilter, Patrol, PlaceCounts, RectificationOrder, Region, Selection,
-    SessionUser, SignalScope, StepCorrection, StoreError, StoredCompound, SubsidyLine, Survey,
-    SurveyAnswer, SurveyFilter, SurveyResult, SurveyRule, TaskFilter, User, sniff_mime,
+    AuditEntry, CollectionFigures, Company, Complaint, ComplaintFilter, ComplaintOverdue,
+    ComplaintStage, CompoundFilter, CompoundSort, ContractRecord, CoverageCell, CoveragePoint,
+    DEFAULT_EVIDENCE_DIR, ERQI_ORDER_MAPPING, EVIDENCE_MAX_BYTES, Evidence, EvidenceDir, FeeInput,
+    FeeMonth, HouseholdFeeInput, IssuedToken, LedgerFigures, Lifecycle, LineFilter,
+    NewAccountEntry, NewComplaint, NewContract, NewFinding, NewPatrol, NewSession, NewTask,
+    NewUser, OrderFilter, Patrol, PlaceCounts, RectificationOrder, Region, Selection, SessionUser,
+    SignalScope, StepCorrection, StoreError, StoredCompound, SubsidyLine, Survey, SurveyAnswer,
+    SurveyFilter, SurveyResult, SurveyRule, TaskFilter, TokenSurvey, User, sniff_mime,
 };

@@ -108,6 +108,16 @@ impl App {
         })
     }
 
+    /// The subsidy lines the principal may see that match `f` (the scope is a condition of
+    /// the query).
+    pub async fn subsidy_lines(&self, who: &Principal, f: LineFilter) -> Result<Vec<SubsidyLine>> {
+        who.require(Perm::ViewLedger)?;
+        Ok(self
+            .store()
+            .subsidy_lines(&self.scoped_lines(who, f))
+            .await?)
+    }
+
     /// A line the principal may see.
     pub async fn line_in_scope(&self, who: &Principal, id: i64) -> Result<SubsidyLine> {
         who.require(Perm::ViewLedger)?;

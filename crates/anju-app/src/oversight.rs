@@ -11,8 +11,8 @@ use anju_core::assessment::{AssessorKind, Outcome, Period};
 use anju_policy::rubric::{Event, Rubric, Survey as SurveyScore};
 use anju_store::{
     Assessment, AssessmentFilter, Complaint, ComplaintFilter, ComplaintRules, NewAssessment,
-    NewComplaint, NewPatrol, OrderFilter, Patrol, RectificationOrder, StoredCompound, Survey,
-    SurveyFilter,
+    NewComplaint, NewPatrol, OrderFilter, Patrol, RectificationOrder, StoreError, StoredCompound,
+    Survey, SurveyFilter,
 };
 use jiff::civil::Date;
 
@@ -291,6 +291,54 @@ impl App {
             .store()
             .close_order(&who.actor(), id, version, on)
             .await?)
+    }
+
+    /// The inspector reopens an answered or closed order (复查不合格), with a new deadline when
+    /// given (a plan: it may lie ahead, never before today).
+    pub async fn reopen_order(
+        &self,
+        who: &Principal,
+        id: i64,
+        version: i64,
+        deadline: Option<Date>,
+    ) -> Result<RectificationOrder> {
+        who.require(Action::Patrol)?;
+        self.order_in_scope(who, id).await?;
+        if let Some(d) = deadline
+            && d < self.today()
+        {
+            return Err(AppError::field(
+                "deadline",
+                "新的整改期限",
+                format!("{d} 早于今天（{}）", self.today()),
+                format!("{d} is before today ({})", self.today()),
+            ));
+        }
+        Ok(self
+            .store()
+            .reopen_order(&who.actor(), id, version, deadline)
+            .await?)
+    }
+
+    /// An order with the patrol that found it and its compound, when the principal may see it.
+    pub async fn order_with_patrol(
+        &self,
+        who: &Principal,
+        id: i64,
+    ) -> Result<(RectificationOrder, Patrol, StoredCompound)> {
+        let o = self.order_in_scope(who, id).await?;
+        let c = self.compound_in_scope(who, o.compound_id).await?;
+        let p = self
+            .store()
+            .list_patrols(o.compound_id)
+            .await?
+            .into_iter()
+            .find(|p| p.findings.iter().any(|f| f.id == o.finding_id))
+            .ok_or(StoreError::NotFound {
+                entity: "patrol",
+                id: o.finding_id,
+            })?;
+        Ok((o, p, c))
     }
 
     /// Records a complaint received by the street, the community or the 12345 hotline. Its

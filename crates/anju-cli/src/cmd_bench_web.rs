@@ -472,9 +472,13 @@ async fn breakdown(store: &Store) -> anyhow::Result<Vec<(String, Duration)>> {
     store.data_version().await?;
     out.push(("data_version".to_string(), t.elapsed()));
     let t = Instant::now();
-    let html =
-        anju_web::dashboard::render_dashboard_uncached(store, &all, "全市", Lang::Zh, today())
-            .await?;
+    let app = anju_app::App::new(store.clone()).with_clock(anju_app::Clock::Fixed(today()));
+    let html = anju_web::dashboard::render_dashboard_uncached(
+        &app,
+        &anju_app::Principal::admin(BENCH_USER, Lang::Zh),
+        "全市",
+    )
+    .await?;
     out.push((
         format!(
             "dashboard::render_dashboard_uncached ({} KiB)",

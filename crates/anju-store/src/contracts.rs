@@ -374,6 +374,40 @@ impl Store {
         Ok(out)
     }
 
+    /// The contracts of one compound, newest first; only those of `company_id` when given (a
+    /// company's own, as a condition of the query).
+    pub async fn list_contracts_of(
+        &self,
+        compound_id: i64,
+        company_id: Option<i64>,
+    ) -> Result<Vec<ContractRecord>> {
+        let mut conn = self.pool.acquire().await?;
+        let own = if company_id.is_some() {
+            " AND k.company_id = $2"
+        } else {
+            ""
+        };
+        let mut q = dyn_query(format!(
+            "SELECT cc.contract_id FROM contract_compounds cc \
+             JOIN contracts k ON k.id = cc.contract_id \
+             WHERE cc.compound_id = $1{own} ORDER BY cc.contract_id DESC"
+        ))
+        .bind(compound_id);
+        if let Some(c) = company_id {
+            q = q.bind(c);
+        }
+        let rows = q.fetch_all(&mut *conn).await?;
+        let ids: Vec<i64> = rows
+            .iter()
+            .map(|r| Cols::new(r).i64())
+            .collect::<Result<_>>()?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            out.push(fetch_contract(&mut conn, id).await?);
+        }
+        Ok(out)
+    }
+
     /// Files (备案) a contract on `on`, recording the step on each compound. A filing after the
     /// deadline is accepted and shows as overdue ([`ContractRecord::filing`]).
     pub async fn file_contract(

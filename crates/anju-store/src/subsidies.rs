@@ -203,6 +203,8 @@ pub struct LineFilter {
     pub run_id: Option<i64>,
     /// Lines of compounds under this region (district, street or community).
     pub region_id: Option<i64>,
+    /// Lines of this one compound.
+    pub compound_id: Option<i64>,
     pub period: Option<String>,
     pub company_id: Option<i64>,
     pub status: Option<LineStatus>,
@@ -1165,6 +1167,9 @@ impl Store {
             sql +=
                 &format!(" AND (c.street_id = {a} OR s.parent_id = {b} OR c.community_id = {c})");
         }
+        if f.compound_id.is_some() {
+            sql += &format!(" AND l.compound_id = {}", ph());
+        }
         if f.period.is_some() {
             sql += &format!(" AND l.period = {}", ph());
         }
@@ -1186,6 +1191,9 @@ impl Store {
         }
         if let Some(r) = f.region_id {
             vals.extend([Val::int(r), Val::int(r), Val::int(r)]);
+        }
+        if let Some(c) = f.compound_id {
+            vals.push(Val::int(c));
         }
         if let Some(p) = &f.period {
             vals.push(Val::text(p.as_str()));

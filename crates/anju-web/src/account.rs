@@ -164,13 +164,11 @@ async fn change(
     state.limiter.clear(&user_key);
     // A fresh session for this browser: the person who changed it stays logged in.
     let client_text = client.map(|Extension(ConnectInfo(a))| a.ip().to_string());
-    let expires = jiff::Timestamp::now()
-        .checked_add(cfg.absolute_lifetime)
-        .map_err(|e| WebError::BadRequest(format!("会话有效期设置有误：{e}")))?;
     let s = state
-        .store
-        .create_session(&user, expires, client_text.as_deref())
-        .await?;
+        .app
+        .open_session(&user, cfg.rules(), client_text.as_deref())
+        .await
+        .map_err(|e| WebError::app(e, l))?;
     let cookie = crate::auth::session_cookie(&state, &s.token, cfg.absolute_lifetime.as_secs());
     let to = with_lang(&format!("{PASSWORD_PATH}?done=1"), l);
     let mut res = Redirect::to(&to).into_response();

@@ -15,7 +15,6 @@
 //! street, community or company is 403 `forbidden` and never appears in a list — then the
 //! store (404 `not_found`, 409 `conflict`/`duplicate`, 422 `invalid`/`refused`).
 
-use crate::auth::Scope;
 use crate::params::{self, params};
 use crate::{AppState, Viewer, WebError};
 use anju_app::oversight::{AssessmentStep, ComplaintStep};
@@ -1821,23 +1820,33 @@ async fn ledger_page(
             format!("per_page must be 1 to {MAX_PER_PAGE}"),
         ));
     }
-    let filter = viewer.scoped(CompoundFilter {
+    let filter = CompoundFilter {
         street: q.street,
         community: q.community,
         mode,
         search: q.q,
         sort,
         ..CompoundFilter::default()
-    });
-    let total = state.store.count_compounds(&filter).await?;
+    };
+    let who = viewer.principal();
+    let app_err = |e| WebError::app(e, viewer.lang);
+    let total = state
+        .app
+        .count_compounds(&who, filter.clone())
+        .await
+        .map_err(app_err)?;
     let items = state
-        .store
-        .list_compounds(&CompoundFilter {
-            limit: Some(per_page),
-            offset: Some((page - 1).saturating_mul(per_page)),
-            ..filter
-        })
-        .await?;
+        .app
+        .compounds(
+            &who,
+            CompoundFilter {
+                limit: Some(per_page),
+                offset: Some((page - 1).saturating_mul(per_page)),
+                ..filter
+            },
+        )
+        .await
+        .map_err(app_err)?;
     ok(json!({
         "total": total,
         "page": page,
@@ -1895,8 +1904,11 @@ async fn lifecycle_get(
 ) -> Out {
     viewer.require(Action::ViewLedger)?;
     let id = id_of(&id, viewer.lang)?;
-    compound_in_scope(&state, &viewer, id).await?;
-    ok(state.store.lifecycle(id).await?)
+    ok(state
+        .app
+        .lifecycle(&viewer.principal(), id)
+        .await
+        .map_err(|e| WebError::app(e, viewer.lang))?)
 }
 
 #[derive(Deserialize)]
@@ -2065,24 +2077,16 @@ async fn evidence_upload(
     let l = viewer.lang;
     let q: UploadQuery = params(raw.as_deref(), l)?;
     let (name, bytes) = upload_of(&state, &q, req, l).await?;
-    if bytes.len() > EVIDENCE_MAX_BYTES {
-        return Err(too_large(l));
-    }
-    if !bytes.is_empty() && anju_store::sniff_mime(&bytes).is_none() {
-        return Err(WebError::UnsupportedType(msg(
-            l,
-            format!(
-                "证明材料 file：“{name}”不是可接受的文件类型，只接受 JPEG、PNG、WebP、HEIC 图片和 PDF 文件（按文件内容识别，与扩展名无关）"
-            ),
-            format!(
-                "file: '{name}' is not an accepted kind: JPEG, PNG, WebP, HEIC images and PDF only (judged by content, not by name)"
-            ),
-        )));
-    }
     let e = state
-        .store
-        .put_evidence(&viewer.actor(), &crate::evidence_dir(ext), &name, &bytes)
-        .await?;
+        .app
+        .upload_evidence(
+            &viewer.principal(),
+            &crate::evidence_dir(ext),
+            &name,
+            &bytes,
+        )
+        .await
+        .map_err(|e| WebError::app(e, l))?;
     created(json!({
         "sha256": e.sha256,
         "size": e.size,
@@ -2100,13 +2104,11 @@ async fn contracts_of(
 ) -> Out {
     viewer.require(Action::ViewLedger)?;
     let id = id_of(&id, viewer.lang)?;
-    compound_in_scope(&state, &viewer, id).await?;
-    let list = state.store.list_contracts(Some(id)).await?;
-    let list: Vec<_> = match viewer.scope() {
-        Scope::Company(own) => list.into_iter().filter(|k| k.company_id == own).collect(),
-        _ => list,
-    };
-    ok(list)
+    ok(state
+        .app
+        .contracts_of(&viewer.principal(), id)
+        .await
+        .map_err(|e| WebError::app(e, viewer.lang))?)
 }
 
 async fn contract_sign(
@@ -2605,8 +2607,11 @@ async fn assessment_submit(
 async fn patrols_of(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> Out {
     viewer.require(Action::ViewLedger)?;
     let id = id_of(&id, viewer.lang)?;
-    compound_in_scope(&state, &viewer, id).await?;
-    ok(state.store.list_patrols(id).await?)
+    ok(state
+        .app
+        .patrols(&viewer.principal(), id)
+        .await
+        .map_err(|e| WebError::app(e, viewer.lang))?)
 }
 
 async fn patrol_create(
@@ -3066,8 +3071,17 @@ async fn fees_get(
     })?;
     let range = MonthRange::parse(&raw)
         .map_err(|e| bad(l, format!("期间 range：{e}"), format!("range: {e}")))?;
-    let figures = state.store.collection(id, range).await?;
-    let months = state.store.fee_months(id, Some(range)).await?;
+    let who = viewer.principal();
+    let figures = state
+        .app
+        .collection(&who, id, range)
+        .await
+        .map_err(|e| WebError::app(e, l))?;
+    let months = state
+        .app
+        .fee_months(&who, id, Some(range))
+        .await
+        .map_err(|e| WebError::app(e, l))?;
     let rate_text = figures.rate.map(anju_core::fees::percent_text);
     ok(json!({"collection": figures, "rate_text": rate_text, "months": months}))
 }
@@ -3083,10 +3097,17 @@ async fn accounts_get(
     let id = id_of(&id, l)?;
     compound_in_scope(&state, &viewer, id).await?;
     let q: AccountsQuery = params(raw.as_deref(), l)?;
-    let share = q.share.unwrap_or(state.app.config().owners_share_percent);
+    let who = viewer.principal();
     let period = match q.period {
         Some(p) => p,
-        None => match state.store.account_periods(id).await?.into_iter().next() {
+        None => match state
+            .app
+            .account_periods(&who, id)
+            .await
+            .map_err(|e| WebError::app(e, l))?
+            .into_iter()
+            .next()
+        {
             Some(p) => p,
             None => {
                 return Err(WebError::Store(anju_store::StoreError::NotFound {
@@ -3097,9 +3118,10 @@ async fn accounts_get(
         },
     };
     ok(state
-        .store
-        .account_statement(id, &period, Decimal::from(share))
-        .await?)
+        .app
+        .account_statement(&who, id, &period, q.share.map(Decimal::from))
+        .await
+        .map_err(|e| WebError::app(e, l))?)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -13,14 +13,14 @@
 //!   district or street reads that area); set the user's filters on top of it,
 //!   never replace `region_id`/`company_id`. `viewer.scoped(filter)` does that for a filter
 //!   built elsewhere.
-//! - `viewer.can_see_compound(&store, &compound).await?` / `viewer.require_compound(…)` (or
-//!   the application layer's `App::compound_in_scope`) for one compound (403 when it lies outside the viewer's scope).
+//! - the application layer's `App::compound_in_scope(&viewer.principal(), id)` for one compound
+//!   (403 when it lies outside the viewer's scope).
 //! - Every POST form carries `<input type="hidden" name="csrf" value="{{ csrf }}">` with
 //!   `viewer.csrf_token`; the handler calls `viewer.check_csrf(&headers, form.csrf.as_deref())?`
 //!   before doing anything (JSON clients send the header `X-CSRF-Token` instead).
 //! - `viewer.actor()` is the `Actor` for store writes (username and role code).
 //!
-//! Also here: the login (verifying with `anju_app::users::verify_password`), the login
+//! Also here: the login (the application layer's `App::sign_in` decides), the login
 //! rate limiter (per username and per client IP), and a middleware that refuses every
 //! non-GET request of an auditor (审计 reads everything and changes nothing) whatever the route.
 //!
@@ -31,9 +31,10 @@
 //! account is disabled.
 
 use crate::{AppState, WebError};
+use anju_app::model::{Actor, CompoundFilter, SessionUser};
+use anju_app::sessions::SignInRefusal;
 use anju_core::access::{Action, Role};
 use anju_core::{Lang, RegionLevel};
-use anju_store::{Actor, CompoundFilter, SessionUser, Store, StoredCompound};
 use askama::Template;
 use axum::Json;
 use axum::Router;
@@ -66,6 +67,16 @@ pub struct AuthConfig {
     /// the next attempt is refused with 429.
     pub max_failures: usize,
     pub failure_window: Duration,
+}
+
+impl AuthConfig {
+    /// The session lifetimes, as the application layer applies them.
+    pub fn rules(&self) -> anju_app::sessions::SessionRules {
+        anju_app::sessions::SessionRules {
+            idle_timeout: self.idle_timeout,
+            absolute_lifetime: self.absolute_lifetime,
+        }
+    }
 }
 
 impl Default for AuthConfig {
@@ -118,12 +129,6 @@ impl LoginLimiter {
 /// same ones); the login path verifies with them here.
 pub use anju_app::users::{MIN_PASSWORD_CHARS, hash_password, verify_password};
 
-/// A hash to verify against when the username is unknown, so both cases take as long.
-fn dummy_hash() -> &'static str {
-    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    DUMMY.get_or_init(|| hash_password("anju-no-such-user").unwrap_or_default())
-}
-
 // ---------------------------------------------------------------------------------------------
 // The viewer
 
@@ -171,7 +176,7 @@ impl Viewer {
 
     /// A viewer for an account without a browser session (tests, background jobs): no CSRF
     /// token, so it can never pass [`Viewer::check_csrf`].
-    pub fn without_session(user: &anju_store::User, lang: Lang) -> Viewer {
+    pub fn without_session(user: &anju_app::model::User, lang: Lang) -> Viewer {
         Viewer {
             user_id: user.id,
             username: user.username.clone(),
@@ -222,27 +227,6 @@ impl Viewer {
     /// scope sets them).
     pub fn scoped(&self, filter: CompoundFilter) -> CompoundFilter {
         self.principal().scoped(filter)
-    }
-
-    /// Whether one compound lies within the viewer's scope.
-    pub async fn can_see_compound(
-        &self,
-        store: &Store,
-        c: &StoredCompound,
-    ) -> Result<bool, WebError> {
-        Ok(self.principal().can_see(store, c).await?)
-    }
-
-    /// 403 unless the compound lies within the viewer's scope.
-    pub async fn require_compound(
-        &self,
-        store: &Store,
-        c: &StoredCompound,
-    ) -> Result<(), WebError> {
-        self.principal()
-            .require_compound(store, c)
-            .await
-            .map_err(|e| WebError::app(e, self.lang))
     }
 
     /// The part of the audit log this viewer reads (the application layer decides:
@@ -314,10 +298,6 @@ fn lang_of(parts_query: Option<&str>) -> Lang {
         .unwrap_or_default()
 }
 
-fn parse_ts(s: &str) -> Option<jiff::Timestamp> {
-    s.parse::<jiff::Timestamp>().ok()
-}
-
 /// The live session of a request, if any; ends sessions found expired or idle too long.
 async fn resolve(
     state: &AppState,
@@ -327,30 +307,9 @@ async fn resolve(
     let Some(token) = session_token(headers) else {
         return Ok(None);
     };
-    let Some(s) = state.store.session_by_token(&token).await? else {
+    let Some(s) = state.app.session(&token, state.auth.rules()).await? else {
         return Ok(None);
     };
-    if s.revoked || !s.user.active {
-        return Ok(None);
-    }
-    let now = jiff::Timestamp::now();
-    let expired = parse_ts(&s.expires_at).is_none_or(|e| now >= e);
-    let idle = parse_ts(&s.last_seen_at)
-        .is_none_or(|seen| now.duration_since(seen) > state.auth.idle_timeout);
-    if expired || idle {
-        state
-            .store
-            .revoke_session(&Actor::new("system", "session-expiry"), s.session_id)
-            .await?;
-        return Ok(None);
-    }
-    // Writing on every request would serialise SQLite for nothing: a minute is fine-grained
-    // enough for an 8-hour idle rule.
-    if parse_ts(&s.last_seen_at)
-        .is_some_and(|seen| now.duration_since(seen) > jiff::SignedDuration::from_secs(60))
-    {
-        state.store.touch_session(s.session_id).await?;
-    }
     Ok(Some(Viewer::from_session(s, lang)))
 }
 
@@ -643,69 +602,60 @@ async fn login_submit(
             token.clone(),
         );
     }
-    let creds = if username.is_empty() {
-        None
-    } else {
-        state.store.user_credentials(&username).await?
-    };
-    let password = f.password;
-    let (user, ok) = {
-        let hash = creds
-            .as_ref()
-            .map_or_else(|| dummy_hash().to_string(), |(_, h)| h.clone());
-        let ok = tokio::task::spawn_blocking(move || verify_password(&hash, &password))
-            .await
-            .unwrap_or(false);
-        (creds.map(|(u, _)| u), ok)
-    };
-    let Some(user) = user.filter(|_| ok) else {
-        state.limiter.fail(&user_key);
-        if let Some(k) = &ip_key {
-            state.limiter.fail(k);
+    let user = state
+        .app
+        .sign_in(&username, f.password)
+        .await
+        .map_err(|e| WebError::app(e, lang))?;
+    let user = match user {
+        Ok(u) => u,
+        Err(SignInRefusal::WrongCredentials) => {
+            state.limiter.fail(&user_key);
+            if let Some(k) = &ip_key {
+                state.limiter.fail(k);
+            }
+            tracing::info!(username = %username, ip = ?ip, "login failed");
+            return page(
+                &state,
+                StatusCode::UNAUTHORIZED,
+                LoginPage::new(
+                    lang,
+                    state.demo,
+                    username,
+                    next,
+                    Some(
+                        lang.pick("用户名或密码错误", "wrong username or password")
+                            .to_string(),
+                    ),
+                ),
+                token.clone(),
+            );
         }
-        tracing::info!(username = %username, ip = ?ip, "login failed");
-        return page(
-            &state,
-            StatusCode::UNAUTHORIZED,
-            LoginPage::new(
-                lang,
-                state.demo,
-                username,
-                next,
-                Some(
-                    lang.pick("用户名或密码错误", "wrong username or password")
-                        .to_string(),
+        Err(SignInRefusal::Disabled) => {
+            return page(
+                &state,
+                StatusCode::FORBIDDEN,
+                LoginPage::new(
+                    lang,
+                    state.demo,
+                    username,
+                    next,
+                    Some(
+                        lang.pick("该账号已停用，请联系管理员", "this account is disabled")
+                            .to_string(),
+                    ),
                 ),
-            ),
-            token.clone(),
-        );
+                token.clone(),
+            );
+        }
     };
-    if !user.active {
-        return page(
-            &state,
-            StatusCode::FORBIDDEN,
-            LoginPage::new(
-                lang,
-                state.demo,
-                username,
-                next,
-                Some(
-                    lang.pick("该账号已停用，请联系管理员", "this account is disabled")
-                        .to_string(),
-                ),
-            ),
-            token.clone(),
-        );
-    }
     state.limiter.clear(&user_key);
-    let expires = jiff::Timestamp::now()
-        .checked_add(cfg.absolute_lifetime)
-        .map_err(|e| WebError::BadRequest(format!("会话有效期设置有误：{e}")))?;
     let client_text = ip.map(|a| a.to_string());
     let s = state
-        .store
-        .create_session(&user, expires, client_text.as_deref())
-        .await?;
+        .app
+        .open_session(&user, cfg.rules(), client_text.as_deref())
+        .await
+        .map_err(|e| WebError::app(e, lang))?;
     let cookie = session_cookie(&state, &s.token, cfg.absolute_lifetime.as_secs());
     let mut res = Redirect::to(&next).into_response();
     *res.status_mut() = StatusCode::SEE_OTHER;
@@ -733,9 +683,10 @@ async fn logout(
 ) -> Result<Response, WebError> {
     viewer.check_csrf(&headers, f.csrf.as_deref())?;
     state
-        .store
-        .revoke_session(&viewer.actor(), viewer.session_id)
-        .await?;
+        .app
+        .sign_out(&viewer.principal(), viewer.session_id)
+        .await
+        .map_err(|e| WebError::app(e, viewer.lang))?;
     let mut res = Redirect::to("/login").into_response();
     *res.status_mut() = StatusCode::SEE_OTHER;
     res.headers_mut().insert(
@@ -764,7 +715,7 @@ mod tests {
     fn login_verifies_with_the_applications_hash() {
         let h = hash_password("anju-demo-2026").expect("hash");
         assert!(verify_password(&h, "anju-demo-2026"));
-        assert!(!verify_password(dummy_hash(), "anju-demo-2026"));
+        assert!(!verify_password(&h, "anju-demo-2027"));
     }
 
     #[test]

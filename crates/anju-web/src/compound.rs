@@ -184,7 +184,10 @@ impl From<WebError> for Refusal {
 pub(crate) fn app_refusal(e: anju_app::AppError, l: Lang) -> Refusal {
     match e {
         anju_app::AppError::Store(e) => refusal(e, l),
-        e @ anju_app::AppError::Invalid(_) => Refusal::Form(e.message(l)),
+        // A refused field or file: the form again, with what was typed.
+        e @ (anju_app::AppError::Invalid(_) | anju_app::AppError::File { .. }) => {
+            Refusal::Form(e.message(l))
+        }
         e => Refusal::Fail(WebError::app(e, l)),
     }
 }
@@ -495,35 +498,17 @@ async fn find_compound(
     viewer: Viewer,
     axum::extract::Query(q): axum::extract::Query<FindQuery>,
 ) -> Response {
-    let name = q.name.as_deref().unwrap_or("").trim().to_string();
     let street = q.street.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    let found = state
-        .store
-        .list_compounds(&viewer.scoped(anju_store::CompoundFilter {
-            street: street.map(str::to_string),
-            search: Some(name.clone()),
-            ..anju_store::CompoundFilter::default()
-        }))
+    let name = q.name.as_deref().unwrap_or("");
+    match state
+        .app
+        .compound_named(&viewer.principal(), street, name)
         .await
-        .map(|v| {
-            v.into_iter()
-                .filter(|c| c.compound.name == name)
-                .collect::<Vec<_>>()
-        });
-    match found {
-        Ok(v) if v.len() == 1 => {
-            Redirect::to(&with_lang(&format!("/compounds/{}", v[0].id), viewer.lang))
-                .into_response()
+    {
+        Ok(c) => {
+            Redirect::to(&with_lang(&format!("/compounds/{}", c.id), viewer.lang)).into_response()
         }
-        Ok(_) => html_error(
-            &state,
-            &viewer,
-            WebError::Store(StoreError::NotFound {
-                entity: "compound",
-                id: 0,
-            }),
-        ),
-        Err(e) => html_error(&state, &viewer, e.into()),
+        Err(e) => html_error(&state, &viewer, WebError::app(e, viewer.lang)),
     }
 }
 
@@ -533,9 +518,11 @@ pub(crate) async fn visible_compound(
     viewer: &Viewer,
     id: i64,
 ) -> Result<StoredCompound, WebError> {
-    let c = state.store.get_compound(id).await?;
-    viewer.require_compound(&state.store, &c).await?;
-    Ok(c)
+    state
+        .app
+        .compound_in_scope(&viewer.principal(), id)
+        .await
+        .map_err(|e| WebError::app(e, viewer.lang))
 }
 
 async fn render(
@@ -547,10 +534,11 @@ async fn render(
     problems: Problems,
 ) -> Result<String, WebError> {
     let l = viewer.lang;
-    let store = &state.store;
+    let who = viewer.principal();
+    let app_err = |e| WebError::app(e, l);
     let sc = visible_compound(state, viewer, id).await?;
     let c = &sc.compound;
-    let lc = store.lifecycle(id).await?;
+    let lc = state.app.lifecycle(&who, id).await.map_err(app_err)?;
     let today = state.app.today();
 
     let facts: Vec<(&'static str, String)> = vec![
@@ -667,15 +655,13 @@ async fn render(
         })
         .collect();
 
-    // A company user sees only its own company's records on the page.
-    let own =
-        |company_id: Option<i64>| viewer.company_id.is_none() || company_id == viewer.company_id;
-
-    let contracts = store
-        .list_contracts(Some(id))
-        .await?
+    // A company user sees only its own company's contracts (the app's query).
+    let contracts = state
+        .app
+        .contracts_of(&who, id)
+        .await
+        .map_err(app_err)?
         .into_iter()
-        .filter(|k| own(Some(k.company_id)))
         .map(|k| {
             let filing = k.filing(today);
             ContractView {
@@ -728,8 +714,6 @@ async fn render(
         })
         .collect::<Vec<_>>();
 
-    let who = viewer.principal();
-    let app_err = |e| WebError::app(e, l);
     let assessments = state
         .app
         .assessments(
@@ -758,9 +742,11 @@ async fn render(
         })
         .collect();
 
-    let patrols = store
-        .list_patrols(id)
-        .await?
+    let patrols = state
+        .app
+        .patrols(&who, id)
+        .await
+        .map_err(app_err)?
         .into_iter()
         .map(|p| Line {
             hot: false,
@@ -878,7 +864,11 @@ async fn render(
         })
         .collect();
 
-    let months = store.fee_months(id, None).await?;
+    let months = state
+        .app
+        .fee_months(&who, id, None)
+        .await
+        .map_err(app_err)?;
     let mut total = anju_core::fees::Collection {
         billed: Fen::ZERO,
         collected: Fen::ZERO,
@@ -929,12 +919,14 @@ async fn render(
         .collect();
 
     let mut accounts = Vec::new();
-    for period in store.account_periods(id).await? {
+    for period in state.app.account_periods(&who, id).await.map_err(app_err)? {
         // The owners' body share (seed 004 三(四): 6–10 %) changes none of the totals shown
-        // here; 10 % as the CLI's default and the public page.
-        let st = store
-            .account_statement(id, &period, rust_decimal::Decimal::TEN)
-            .await?;
+        // here: the configured default.
+        let st = state
+            .app
+            .account_statement(&who, id, &period, None)
+            .await
+            .map_err(app_err)?;
         accounts.push(Line {
             hot: st.totals.balance.is_negative(),
             cells: vec![
@@ -991,11 +983,12 @@ async fn render(
     let can_contract = anju_core::access::can(viewer.role, Action::ManageContracts);
     let steps = next_steps(&lc.state, state.app.today());
     let companies = if can_advance && steps.contains(&"select_company") {
-        store
-            .list_companies()
-            .await?
+        state
+            .app
+            .selectable_companies()
+            .await
+            .map_err(app_err)?
             .into_iter()
-            .filter(|co| !co.archived)
             .map(|co| (co.id.to_string(), co.name))
             .collect::<Vec<_>>()
     } else {
@@ -1006,8 +999,7 @@ async fn render(
         input.version = lc.version.to_string();
     }
     let title = c.name.clone();
-    // visible_compound above has checked the viewer may see this compound.
-    let subsidies = crate::funding::compound_subsidies_html(store, id, l).await?;
+    let subsidies = crate::funding::compound_subsidies_html(&state.app, &who, id).await?;
     let lang_q = if l == Lang::En { "&lang=en" } else { "" };
     let new_assessment = anju_core::access::can(viewer.role, Action::Assess)
         .then(|| format!("/assessments/new?compound={id}{lang_q}"));
@@ -1183,11 +1175,14 @@ async fn event_of(state: &AppState, input: &AdvanceInput, l: Lang) -> Result<Eve
                 .trim()
                 .parse()
                 .map_err(|_| need("物业企业", "company"))?;
-            state
-                .store
-                .get_company(id)
+            let known = state
+                .app
+                .selectable_companies()
                 .await
                 .map_err(|_| need("物业企业", "company"))?;
+            if !known.iter().any(|co| co.id == id) {
+                return Err(need("物业企业", "company"));
+            }
             Event::SelectCompany { company_id: id }
         }
         "start_trial" => Event::StartTrial,
@@ -1240,34 +1235,22 @@ async fn advance(
         })?;
         // Evidence first: a refused step must never lose an upload.
         let dir = crate::evidence_dir(ext);
-        let actor = viewer.actor();
+        let who = viewer.principal();
         for (name, bytes) in &files {
             let e = state
-                .store
-                .put_evidence(&actor, &dir, name, bytes)
+                .app
+                .upload_evidence(&who, &dir, name, bytes)
                 .await
-                .map_err(|e| refusal(e, l))?;
+                .map_err(|e| app_refusal(e, l))?;
             if !input.kept.contains(&e.sha256) {
                 input.kept.push(e.sha256);
             }
         }
-        for sha in &input.kept {
-            if state
-                .store
-                .get_evidence(sha)
-                .await
-                .map_err(WebError::from)?
-                .is_none()
-            {
-                return Err(Refusal::Form(
-                    l.pick(
-                        "证明材料：找不到先前上传的文件，请重新上传",
-                        "evidence: an earlier upload is missing, upload it again",
-                    )
-                    .to_string(),
-                ));
-            }
-        }
+        state
+            .app
+            .require_kept_evidence(&input.kept)
+            .await
+            .map_err(|e| app_refusal(e, l))?;
         let step = anju_app::path::AdvanceInput {
             version,
             step: event,
@@ -1355,10 +1338,10 @@ async fn contract_action(
         let contract_id = field(&f.contract_id, "合同编号", "contract id")?;
         let version = field(&f.version, "合同版本", "contract version")?;
         let k = state
-            .store
-            .get_contract(contract_id)
+            .app
+            .contract_in_scope(&viewer.principal(), contract_id)
             .await
-            .map_err(WebError::from)?;
+            .map_err(|e| Refusal::Fail(WebError::app(e, l)))?;
         if !k.compound_ids.contains(&id) {
             return Err(Refusal::Fail(WebError::Forbidden(
                 l.pick("该合同不属于本小区", "this contract is not this compound's")
@@ -1495,7 +1478,11 @@ async fn correct_html(
     let l = viewer.lang;
     viewer.require(Action::CorrectSteps)?;
     let sc = visible_compound(state, viewer, id).await?;
-    let lc = state.store.lifecycle(id).await?;
+    let lc = state
+        .app
+        .lifecycle(&viewer.principal(), id)
+        .await
+        .map_err(|e| WebError::app(e, l))?;
     let step = lc
         .steps
         .iter()
@@ -1668,52 +1655,6 @@ struct EvidenceQuery {
     compound: Option<i64>,
 }
 
-/// Whether a compound's records name this file (path steps, rectification orders,
-/// assessments, complaints).
-async fn compound_links(state: &AppState, compound_id: i64, sha: &str) -> Result<bool, WebError> {
-    let lc = state.store.lifecycle(compound_id).await?;
-    if lc.steps.iter().any(|s| s.evidence.iter().any(|h| h == sha)) {
-        return Ok(true);
-    }
-    let orders = state
-        .store
-        .list_orders(&OrderFilter {
-            compound_id: Some(compound_id),
-            ..OrderFilter::default()
-        })
-        .await?;
-    if orders.iter().any(|o| o.evidence.iter().any(|h| h == sha)) {
-        return Ok(true);
-    }
-    let assessments = state
-        .store
-        .list_assessments(&AssessmentFilter {
-            compound_id: Some(compound_id),
-            ..AssessmentFilter::default()
-        })
-        .await?;
-    if assessments
-        .iter()
-        .any(|a| a.evidence.iter().any(|h| h == sha))
-    {
-        return Ok(true);
-    }
-    let complaints = state
-        .store
-        .list_complaints(&ComplaintFilter {
-            compound_id: Some(compound_id),
-            ..ComplaintFilter::default()
-        })
-        .await?;
-    for k in complaints {
-        let files = state.store.complaint_evidence(k.id).await?;
-        if files.iter().any(|(_, e)| e.sha256 == sha) {
-            return Ok(true);
-        }
-    }
-    Ok(false)
-}
-
 async fn evidence_file(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -1729,31 +1670,17 @@ async fn evidence_file(
         })
     };
     let result: Result<Response, WebError> = async {
-        if sha.len() != 64 || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(not_found());
-        }
-        let e = state
-            .store
-            .get_evidence(&sha)
-            .await?
-            .ok_or_else(not_found)?;
         // The compound the link came from (every link on a compound page names it): scanning
         // every compound a city-wide viewer may see for one file would cost a query per
         // compound, so a link without it is not served.
         let Some(compound_id) = q.compound else {
             return Err(not_found());
         };
-        let compound_id = visible_compound(&state, &viewer, compound_id).await?.id;
-        let allowed = compound_links(&state, compound_id, &sha).await?;
-        if !allowed {
-            return Err(WebError::Forbidden(
-                l.pick(
-                    "该证明材料不属于您可查看的小区",
-                    "this evidence belongs to no compound you may see",
-                )
-                .to_string(),
-            ));
-        }
+        let e = state
+            .app
+            .compound_evidence(&viewer.principal(), compound_id, &sha)
+            .await
+            .map_err(|e| WebError::app(e, l))?;
         let dir = crate::evidence_dir(ext);
         let bytes = tokio::fs::read(dir.path_of(&e))
             .await

@@ -22,11 +22,12 @@
 use crate::WebError;
 use crate::charts::{self, Bar, Series};
 use crate::versioned::VersionedCache;
+use anju_app::model::{AlertGroup, AlertOptions, CoverageCell};
+use anju_app::{App, Principal};
 use anju_core::fees::Month;
 use anju_core::money::group_thousands;
 use anju_core::targets::{Progress, TargetKind};
 use anju_core::{Area, Lang, ModeGroup};
-use anju_store::{AlertGroup, AlertOptions, CompoundFilter, CoverageCell, Store};
 use askama::Template;
 use jiff::civil::Date;
 use std::collections::BTreeMap;
@@ -272,56 +273,53 @@ async fn page(
         .clone()
         .or_else(|| viewer.company_name.clone())
         .unwrap_or_else(|| viewer.lang.pick("全部", "all").to_string());
-    let html = render_dashboard(
-        &state.store,
-        &viewer.compound_filter(),
-        &label,
-        viewer.lang,
-        state.app.today(),
-    )
-    .await?;
+    let html = render_dashboard(&state.app, &viewer.principal(), &label).await?;
     Ok(axum::response::Html(html))
 }
 
-/// The 工作台 HTML for the compounds `filter` selects (the viewer's scope), as of `today`;
-/// reused from the cache while nothing was written (see the module doc).
+/// The 工作台 HTML over the compounds the principal may see, as of the application's today,
+/// in the principal's language; reused from the cache while nothing was written (see the
+/// module doc).
 pub async fn render_dashboard(
-    store: &Store,
-    filter: &CompoundFilter,
+    app: &App,
+    who: &Principal,
     scope_label: &str,
-    lang: Lang,
-    today: Date,
 ) -> Result<String, WebError> {
+    let lang = who.lang;
+    let today = app.today();
+    let app_err = |e| WebError::app(e, lang);
     let key = format!(
-        "{}|{filter:?}|{scope_label}|{lang:?}|{today}",
-        store.database_identity()
+        "{}|{:?}|{scope_label}|{lang:?}|{today}",
+        app.database_identity(),
+        who.compound_filter()
     );
     let arrived = Instant::now();
-    let version = store.data_version().await?;
+    let version = app.data_version().await.map_err(app_err)?;
     if let Some(html) = CACHE.get(&key, version, arrived) {
         return Ok(html);
     }
     let _one_at_a_time = FILLING.lock().await;
     let started = Instant::now();
-    let version = store.data_version().await?;
+    let version = app.data_version().await.map_err(app_err)?;
     if let Some(html) = CACHE.get(&key, version, arrived) {
         return Ok(html);
     }
-    let html = render_dashboard_uncached(store, filter, scope_label, lang, today).await?;
+    let html = render_dashboard_uncached(app, who, scope_label).await?;
     CACHE.put(key, version, started, html.clone());
     Ok(html)
 }
 
 /// The 工作台 HTML computed afresh from the database.
 pub async fn render_dashboard_uncached(
-    store: &Store,
-    filter: &CompoundFilter,
+    app: &App,
+    who: &Principal,
     scope_label: &str,
-    lang: Lang,
-    today: Date,
 ) -> Result<String, WebError> {
+    let lang = who.lang;
+    let today = app.today();
+    let app_err = |e| WebError::app(e, lang);
     let t = Labels::new(lang);
-    let cells = store.coverage_cells(filter).await?;
+    let cells = app.coverage_cells(who).await.map_err(app_err)?;
 
     // Coverage sums: total, per street, per street × community.
     let mut total = Sums::default();
@@ -364,15 +362,13 @@ pub async fn render_dashboard_uncached(
 
     // Targets of the streets in scope.
     let mut targets = Vec::new();
-    let mut progress: Vec<(String, Progress)> = Vec::new();
-    for street in streets.keys() {
-        if store.targets(street).await?.is_empty() {
-            continue;
-        }
-        for p in store.target_progress(street, today).await? {
-            progress.push((street.to_string(), p));
-        }
-    }
+    let progress: Vec<(String, Progress)> = app
+        .streets_progress(
+            who,
+            &streets.keys().map(|s| s.to_string()).collect::<Vec<_>>(),
+        )
+        .await
+        .map_err(app_err)?;
     for (street, p) in &progress {
         let status_class = match p.status {
             anju_core::targets::TargetStatus::Met => "met",
@@ -400,7 +396,10 @@ pub async fn render_dashboard_uncached(
     // compounds outside the baseline plus the required number (summed over streets).
     let to = Month::of(today);
     let from = month_minus(to, MONTHS_SHOWN - 1);
-    let points = store.coverage_over_time(filter, from, to).await?;
+    let points = app
+        .coverage_over_time(who, from, to)
+        .await
+        .map_err(app_err)?;
     let labels: Vec<String> = points.iter().map(|p| p.month.to_string()).collect();
     let mut series = vec![Series {
         name: lang.pick("已覆盖小区", "Covered compounds").to_string(),
@@ -503,7 +502,10 @@ pub async fn render_dashboard_uncached(
         charts::donut(lang.pick("小区类别", "Compound categories"), &slices, lang);
 
     // Alerts.
-    let groups: Vec<AlertGroup> = store.alerts(filter, today, AlertOptions::default()).await?;
+    let groups: Vec<AlertGroup> = app
+        .alerts(who, AlertOptions::default())
+        .await
+        .map_err(app_err)?;
     let alert_total: u64 = groups.iter().map(|g| g.total).sum();
     let alerts = groups
         .iter()

@@ -82,6 +82,16 @@ impl WebError {
             anju_app::AppError::Forbidden { zh, en } => {
                 WebError::Forbidden(lang.pick(&zh, &en).to_string())
             }
+            anju_app::AppError::File {
+                problem: anju_app::FileProblem::TooLarge,
+                zh,
+                en,
+            } => WebError::TooLarge(lang.pick(&zh, &en).to_string()),
+            anju_app::AppError::File {
+                problem: anju_app::FileProblem::UnsupportedType,
+                zh,
+                en,
+            } => WebError::UnsupportedType(lang.pick(&zh, &en).to_string()),
             anju_app::AppError::Store(e) => WebError::Store(e),
         }
     }

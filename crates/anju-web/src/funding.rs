@@ -20,7 +20,7 @@ use crate::{AppState, Viewer, WebError};
 use anju_core::access::{Action as Perm, Role};
 use anju_core::funding::{Action, LineStatus, RunPeriod};
 use anju_core::{Fen, Lang, RegionLevel};
-use anju_store::{LineFilter, Region, Store, SubsidyLine};
+use anju_store::{LineFilter, Region, SubsidyLine};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, Path, Query, State};
@@ -791,23 +791,25 @@ struct CompoundFragment {
 }
 
 /// One compound's subsidy lines (current ones, every kind) with each amount's explanation, as
-/// an HTML fragment (a `<section>`) for the compound page. The caller checks that the viewer
-/// may see the compound.
+/// an HTML fragment (a `<section>`) for the compound page.
 pub async fn compound_subsidies_html(
-    store: &Store,
+    app: &anju_app::App,
+    who: &anju_app::Principal,
     compound_id: i64,
-    lang: Lang,
 ) -> Result<String, WebError> {
-    let c = store.get_compound(compound_id).await?;
-    let rows = store
-        .subsidy_lines(&LineFilter {
-            region_id: Some(c.street_id),
-            ..Default::default()
-        })
-        .await?
-        .into_iter()
-        .filter(|x| x.compound_id == compound_id)
-        .map(|x| line_row(&x, lang))
+    let lang = who.lang;
+    let rows = app
+        .subsidy_lines(
+            who,
+            LineFilter {
+                compound_id: Some(compound_id),
+                ..Default::default()
+            },
+        )
+        .await
+        .map_err(|e| WebError::app(e, lang))?
+        .iter()
+        .map(|x| line_row(x, lang))
         .collect();
     Ok(CompoundFragment { l: lang, rows }.render()?)
 }

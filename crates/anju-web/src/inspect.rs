@@ -21,9 +21,7 @@
 //! Uploads go through the store's evidence functions (20 MiB, type by magic bytes), stored
 //! before the record is tried so a refused form never loses a photo.
 
-use crate::compound::{
-    Chrome, Refusal, app_refusal, html_error, refusal, visible_compound, with_lang,
-};
+use crate::compound::{Chrome, Refusal, app_refusal, html_error, visible_compound, with_lang};
 use crate::{AppState, Viewer, WebError};
 use anju_app::oversight::AssessmentStep;
 use anju_core::Lang;
@@ -154,14 +152,14 @@ async fn store_uploads(
     dir: &EvidenceDir,
     files: &[Upload],
 ) -> Result<Vec<(String, String)>, Refusal> {
-    let actor = viewer.actor();
+    let who = viewer.principal();
     let mut out = Vec::new();
     for (field, name, bytes) in files {
         let e = state
-            .store
-            .put_evidence(&actor, dir, name, bytes)
+            .app
+            .upload_evidence(&who, dir, name, bytes)
             .await
-            .map_err(|e| refusal(e, viewer.lang))?;
+            .map_err(|e| app_refusal(e, viewer.lang))?;
         out.push((field.clone(), e.sha256));
     }
     Ok(out)
@@ -699,7 +697,11 @@ async fn assess_show(
     Path(id): Path<i64>,
 ) -> Response {
     let r: Result<Response, WebError> = async {
-        let a = state.store.get_assessment(id).await?;
+        let a = state
+            .app
+            .assessment(&viewer.principal(), id)
+            .await
+            .map_err(|e| WebError::app(e, viewer.lang))?;
         assess_access(&state, &viewer, a.compound_id).await?;
         Ok(assess_page(&state, &viewer, a, StepForm::default(), None).await)
     }
@@ -1112,15 +1114,18 @@ async fn patrol_page(
 ) -> Response {
     let l = viewer.lang;
     let orders = match state
-        .store
-        .list_orders(&OrderFilter {
-            compound_id: Some(p.compound_id),
-            ..OrderFilter::default()
-        })
+        .app
+        .orders(
+            &viewer.principal(),
+            OrderFilter {
+                compound_id: Some(p.compound_id),
+                ..OrderFilter::default()
+            },
+        )
         .await
     {
         Ok(o) => o,
-        Err(e) => return html_error(state, viewer, e.into()),
+        Err(e) => return html_error(state, viewer, WebError::app(e, l)),
     };
     let writer = viewer.role != Role::Auditor;
     let patrols = writer && anju_core::access::can(viewer.role, Action::Patrol);
@@ -1182,8 +1187,11 @@ async fn patrol_show(
     Path(id): Path<i64>,
 ) -> Response {
     let r: Result<Response, WebError> = async {
-        let p = state.store.get_patrol(id).await?;
-        let c = visible_compound(&state, &viewer, p.compound_id).await?;
+        let (p, c) = state
+            .app
+            .patrol(&viewer.principal(), id)
+            .await
+            .map_err(|e| WebError::app(e, viewer.lang))?;
         Ok(patrol_page(&state, &viewer, p, &c, (0, String::new()), None).await)
     }
     .await;
@@ -1204,26 +1212,11 @@ async fn patrol_photo(
         })
     };
     let r: Result<Response, WebError> = async {
-        let p = state.store.get_patrol(id).await?;
-        visible_compound(&state, &viewer, p.compound_id).await?;
-        let mut linked = p.findings.iter().any(|f| f.evidence.contains(&sha));
-        if !linked {
-            let order_ids: Vec<i64> = p.findings.iter().filter_map(|f| f.order_id).collect();
-            for oid in order_ids {
-                if state.store.get_order(oid).await?.evidence.contains(&sha) {
-                    linked = true;
-                    break;
-                }
-            }
-        }
-        if !linked {
-            return Err(not_found());
-        }
         let e = state
-            .store
-            .get_evidence(&sha)
-            .await?
-            .ok_or_else(not_found)?;
+            .app
+            .patrol_evidence(&viewer.principal(), id, &sha)
+            .await
+            .map_err(|e| WebError::app(e, viewer.lang))?;
         let bytes = tokio::fs::read(crate::evidence_dir(ext).path_of(&e))
             .await
             .map_err(|_| not_found())?;
@@ -1247,19 +1240,11 @@ async fn order_context(
     viewer: &Viewer,
     id: i64,
 ) -> Result<(RectificationOrder, Patrol, StoredCompound), WebError> {
-    let o = state.store.get_order(id).await?;
-    let c = visible_compound(state, viewer, o.compound_id).await?;
-    let p = state
-        .store
-        .list_patrols(o.compound_id)
-        .await?
-        .into_iter()
-        .find(|p| p.findings.iter().any(|f| f.id == o.finding_id))
-        .ok_or(WebError::Store(StoreError::NotFound {
-            entity: "patrol",
-            id: o.finding_id,
-        }))?;
-    Ok((o, p, c))
+    state
+        .app
+        .order_with_patrol(&viewer.principal(), id)
+        .await
+        .map_err(|e| WebError::app(e, viewer.lang))
 }
 
 async fn order_answer(
@@ -1377,10 +1362,10 @@ async fn order_street_step(
                 })?),
             };
             state
-                .store
-                .reopen_order(&viewer.actor(), id, version, deadline)
+                .app
+                .reopen_order(&viewer.principal(), id, version, deadline)
                 .await
-                .map_err(|e| refusal(e, l))?;
+                .map_err(|e| app_refusal(e, l))?;
         } else {
             state
                 .app

@@ -8,9 +8,7 @@
 
 use crate::{AppState, WebError};
 use anju_core::{Fen, Lang};
-use anju_store::{
-    AccountStatement, ContractRecord, IssuedToken, NewComplaint, StoreError, Survey, SurveyAnswer,
-};
+use anju_store::{AccountStatement, ContractRecord, IssuedToken, StoreError, Survey, SurveyAnswer};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, Path, Query, State};
@@ -20,14 +18,7 @@ use axum::routing::get;
 use serde::Deserialize;
 
 /// Complaint categories offered on the public form (free text is stored as chosen).
-const CATEGORIES: [(&str, &str); 6] = [
-    ("环境卫生", "Cleanliness"),
-    ("设施维修", "Repairs"),
-    ("秩序安全", "Order and safety"),
-    ("物业收费", "Fees"),
-    ("服务态度", "Staff conduct"),
-    ("其他", "Other"),
-];
+use anju_app::public::{COMPLAINT_CATEGORIES as CATEGORIES, ResidentComplaint};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -210,7 +201,7 @@ async fn survey_view(
     token: &str,
     lang: Lang,
 ) -> Result<Result<SurveyPage, Response>, WebError> {
-    let Some(ts) = state.store.survey_by_token(token).await? else {
+    let Some(ts) = state.app.survey_by_token(token).await? else {
         let msg = lang
             .pick(
                 "问卷链接无效，请核对链接或二维码",
@@ -360,7 +351,7 @@ async fn survey_qr(
     Path(token): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
-    if state.store.survey_by_token(&token).await?.is_none() {
+    if state.app.survey_by_token(&token).await?.is_none() {
         return Ok((StatusCode::NOT_FOUND, "问卷链接无效").into_response());
     }
     let svg = qr_svg(&survey_link(&origin(&headers), &token), 240)?;
@@ -667,7 +658,7 @@ async fn public_view(
     form: ComplaintFormView,
 ) -> Result<Result<PublicPage, Response>, WebError> {
     let lang = q.lang();
-    let Some(compound_id) = state.store.compound_by_public_key(key).await? else {
+    let Some(pc) = state.app.public_compound(key, q.period.as_deref()).await? else {
         let msg = lang
             .pick(
                 "找不到该小区的公示页，请核对网址",
@@ -679,8 +670,7 @@ async fn public_view(
             NoticePage::new(lang, msg).render()?,
         )));
     };
-    let sc = state.store.get_compound(compound_id).await?;
-    let c = &sc.compound;
+    let c = &pc.compound.compound;
     let p = |zh, en| lang.pick(zh, en);
     let mut facts = vec![(p("管理方式", "Management"), c.mode.label(lang).to_string())];
     if let Some(h) = c.households {
@@ -689,32 +679,14 @@ async fn public_view(
     if let Some(comm) = &c.community {
         facts.push((p("社区", "Community"), comm.clone()));
     }
-    let contracts = state
-        .store
-        .list_contracts(Some(compound_id))
-        .await?
-        .into_iter()
-        .filter(|k| k.active)
-        .map(|k| contract_rows(&k, lang))
+    let contracts = pc
+        .contracts
+        .iter()
+        .map(|k| contract_rows(k, lang))
         .collect();
-    let periods_all = state.store.account_periods(compound_id).await?;
-    let chosen = q
-        .period
-        .as_deref()
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .map(str::to_string)
-        .or_else(|| periods_all.first().cloned());
-    let statement = match &chosen {
-        Some(period) => {
-            let st = state
-                .store
-                .account_statement(compound_id, period, state.app.config().owners_share())
-                .await?;
-            Some(statement_view(&st, lang)).filter(|_| !st.entries.is_empty())
-        }
-        None => None,
-    };
+    let periods_all = pc.periods.clone();
+    let chosen = pc.period.clone();
+    let statement = pc.statement.as_ref().map(|st| statement_view(st, lang));
     let lang_q = if lang == Lang::En { "&lang=en" } else { "" };
     let periods = periods_all
         .iter()
@@ -798,70 +770,30 @@ async fn public_complaint(
     Form(f): Form<ComplaintForm>,
 ) -> Result<Response, WebError> {
     let lang = q.lang();
-    let category = f
-        .category
-        .as_deref()
-        .map(str::trim)
-        .unwrap_or("")
-        .to_string();
-    let text = f.text.as_deref().map(str::trim).unwrap_or("").to_string();
-    let contact = f
-        .contact
-        .as_deref()
-        .map(str::trim)
-        .unwrap_or("")
-        .to_string();
     let mut form = ComplaintFormView {
-        categories: vec![(category.clone(), String::new(), true)],
+        categories: vec![(f.category.clone().unwrap_or_default(), String::new(), true)],
         text: f.text.clone().unwrap_or_default(),
         contact: f.contact.clone().unwrap_or_default(),
         ..ComplaintFormView::default()
     };
-    let p = |zh: &str, en: &str| lang.pick(zh, en).to_string();
-    let problem = if !CATEGORIES.iter().any(|(zh, _)| *zh == category) {
-        Some(p("请选择“投诉类别”", "Please choose a “Category”"))
-    } else if text.is_empty() {
-        Some(p("请填写“投诉内容”", "Please fill in “Complaint”"))
-    } else if text.chars().count() > 2000 {
-        Some(p(
-            "“投诉内容”不能超过 2000 字",
-            "“Complaint” may not be longer than 2000 characters",
-        ))
-    } else if contact.chars().count() > 100 {
-        Some(p(
-            "“联系方式”不能超过 100 个字",
-            "“Contact” may not be longer than 100 characters",
-        ))
-    } else {
-        None
-    };
-    let Some(compound_id) = state.store.compound_by_public_key(&key).await? else {
-        return Ok(match public_view(&state, &key, &q, form).await? {
-            Ok(page) => html_page(StatusCode::NOT_FOUND, page.render()?),
-            Err(resp) => resp,
-        });
-    };
-    if let Some(problem) = problem {
-        form.error = Some(problem);
-        return Ok(match public_view(&state, &key, &q, form).await? {
-            Ok(page) => html_page(StatusCode::UNPROCESSABLE_ENTITY, page.render()?),
-            Err(resp) => resp,
-        });
-    }
     let added = state
         .app
-        .resident_complaint(NewComplaint {
-            compound_id,
-            source: anju_core::oversight::ComplaintSource::Resident,
-            category,
-            text,
-            // Complaints are dated by the day they arrive in Beijing time.
-            received_on: state.app.today(),
-            contact: Some(contact).filter(|c| !c.is_empty()),
-        })
+        .public_complaint(
+            &key,
+            ResidentComplaint {
+                category: f.category.unwrap_or_default(),
+                text: f.text.unwrap_or_default(),
+                contact: f.contact,
+            },
+        )
         .await;
     match added {
-        Ok(c) => {
+        // No compound has this key: the page says so.
+        Ok(None) => Ok(match public_view(&state, &key, &q, form).await? {
+            Ok(page) => html_page(StatusCode::NOT_FOUND, page.render()?),
+            Err(resp) => resp,
+        }),
+        Ok(Some(c)) => {
             let done = match lang {
                 Lang::En => format!(
                     "Complaint no. {} received. The company must sign for it by {} and answer by {}.",

@@ -88,9 +88,10 @@ pub(crate) async fn street_names(
     viewer: &Viewer,
 ) -> Result<Vec<String>, WebError> {
     let set: BTreeSet<String> = state
-        .store
-        .list_compounds(&viewer.compound_filter())
-        .await?
+        .app
+        .compounds(&viewer.principal(), CompoundFilter::default())
+        .await
+        .map_err(|e| WebError::app(e, viewer.lang))?
         .into_iter()
         .map(|c| c.compound.street)
         .collect();
@@ -368,20 +369,24 @@ async fn selection_html(
         .collect();
     let (all_companies, street_compounds) = if can_manage {
         let cos = state
-            .store
-            .list_companies()
-            .await?
+            .app
+            .selectable_companies()
+            .await
+            .map_err(|e| WebError::app(e, viewer.lang))?
             .into_iter()
-            .filter(|c| !c.archived)
             .map(|c| (c.id, c.name))
             .collect();
         let cps = state
-            .store
-            .list_compounds(&viewer.scoped(CompoundFilter {
-                street: Some(sel.street.clone()),
-                ..CompoundFilter::default()
-            }))
-            .await?
+            .app
+            .compounds(
+                &viewer.principal(),
+                CompoundFilter {
+                    street: Some(sel.street.clone()),
+                    ..CompoundFilter::default()
+                },
+            )
+            .await
+            .map_err(|e| WebError::app(e, viewer.lang))?
             .into_iter()
             .map(|c| (c.id, c.compound.name))
             .collect();
@@ -601,9 +606,10 @@ async fn tasks_html(
     let l = viewer.lang;
     let today = state.app.today();
     let visible = state
-        .store
-        .list_compounds(&viewer.compound_filter())
-        .await?;
+        .app
+        .compounds(&viewer.principal(), CompoundFilter::default())
+        .await
+        .map_err(|e| WebError::app(e, l))?;
     let tasks = state
         .app
         .tasks(

@@ -483,13 +483,13 @@ async fn one_compound_is_inside_or_outside_each_viewers_scope(t: &TestApp) {
     for (name, role, scope, sees_daq, sees_shan) in cases {
         let v = viewer(create_user(store, name, role, scope).await);
         assert_eq!(
-            v.can_see_compound(store, daq).await.expect("check"),
+            v.principal().can_see(store, daq).await.expect("check"),
             sees_daq,
             "{name} → {}",
             daq.compound.name
         );
         assert_eq!(
-            v.can_see_compound(store, shan).await.expect("check"),
+            v.principal().can_see(store, shan).await.expect("check"),
             sees_shan,
             "{name} → {}",
             shan.compound.name
@@ -502,7 +502,11 @@ async fn one_compound_is_inside_or_outside_each_viewers_scope(t: &TestApp) {
         assert_eq!(listed.iter().any(|c| c.id == daq.id), sees_daq, "{name}");
         assert_eq!(listed.iter().any(|c| c.id == shan.id), sees_shan, "{name}");
         if !sees_shan {
-            let err = v.require_compound(store, shan).await.expect_err("403");
+            let err = v
+                .principal()
+                .require_compound(store, shan)
+                .await
+                .expect_err("403");
             assert!(err.to_string().contains("不在您的管辖范围内"), "{err}");
         }
         // A viewer without a session never passes a CSRF check.

@@ -31,10 +31,34 @@ async fn demo_store(dir: &tempfile::TempDir) -> Store {
     store
 }
 
-fn street(name: &str) -> CompoundFilter {
+fn street_filter(name: &str) -> CompoundFilter {
     CompoundFilter {
         street: Some(name.into()),
         ..CompoundFilter::default()
+    }
+}
+
+/// The application over `store` with today fixed.
+fn app_on(store: &Store, today: Date) -> anju_app::App {
+    anju_app::App::new(store.clone()).with_clock(anju_app::Clock::Fixed(today))
+}
+
+/// A street officer of `name` reading in `lang`.
+async fn street(store: &Store, name: &str, lang: Lang) -> anju_app::Principal {
+    let r = store
+        .find_region(anju_core::RegionLevel::Street, name)
+        .await
+        .expect("street");
+    anju_app::Principal {
+        name: "jd".into(),
+        role: anju_core::access::Role::Street,
+        region_id: Some(r.id),
+        region_level: Some(anju_core::RegionLevel::Street),
+        company_id: None,
+        organisation: None,
+        region_name: Some(name.into()),
+        lang,
+        recorded_role: None,
     }
 }
 
@@ -44,7 +68,7 @@ async fn plant_unfiled_contract(store: &Store) -> (i64, String) {
     let c = store
         .list_compounds(&CompoundFilter {
             mode: Some(ManagementMode::None),
-            ..street(DAQINTALA)
+            ..street_filter(DAQINTALA)
         })
         .await
         .expect("list")
@@ -109,9 +133,13 @@ async fn dashboard_shows_the_streets_figures_targets_charts_and_overdue_filing()
         store.add_target(&actor(), &t).await.expect("target");
     }
     let (id, name) = plant_unfiled_contract(&store).await;
-    let html = render_dashboard(&store, &street(DAQINTALA), "大沁他拉街道", Lang::Zh, TODAY)
-        .await
-        .expect("renders");
+    let html = render_dashboard(
+        &app_on(&store, TODAY),
+        &street(&store, DAQINTALA, Lang::Zh).await,
+        "大沁他拉街道",
+    )
+    .await
+    .expect("renders");
 
     assert!(html.contains("<title>工作台"), "title");
     assert!(html.contains("范围：大沁他拉街道 · 截至 2026-11-22"));
@@ -139,7 +167,7 @@ async fn dashboard_shows_the_streets_figures_targets_charts_and_overdue_filing()
     );
     // The table agrees with anju-core's coverage figures over the same compounds.
     let list = store
-        .list_compounds(&street(DAQINTALA))
+        .list_compounds(&street_filter(DAQINTALA))
         .await
         .expect("list");
     let report = anju_core::stats::coverage(list.iter().map(|s| &s.compound));
@@ -192,31 +220,47 @@ async fn dashboard_shows_the_streets_figures_targets_charts_and_overdue_filing()
         )
         .await
         .expect("task");
-    let html = render_dashboard(&store, &street(DAQINTALA), "大沁他拉街道", Lang::Zh, TODAY)
-        .await
-        .expect("renders");
+    let html = render_dashboard(
+        &app_on(&store, TODAY),
+        &street(&store, DAQINTALA, Lang::Zh).await,
+        "大沁他拉街道",
+    )
+    .await
+    .expect("renders");
     assert!(html.contains("任务“公示物业服务内容”（责任人 王敏）：期限 2026-11-21，已逾期 1 天"));
 
     // English on request.
-    let en = render_dashboard(&store, &street(DAQINTALA), "Daqintala", Lang::En, TODAY)
-        .await
-        .expect("renders");
+    let en = render_dashboard(
+        &app_on(&store, TODAY),
+        &street(&store, DAQINTALA, Lang::En).await,
+        "Daqintala",
+    )
+    .await
+    .expect("renders");
     assert!(en.contains("<html lang=\"en\">") && en.contains("Contracts not filed in time"));
     assert!(en.contains("11 days overdue"));
 
     // Another street's officer sees neither the compound nor the alert.
-    let other = render_dashboard(&store, &street("山城街道"), "山城街道", Lang::Zh, TODAY)
-        .await
-        .expect("renders");
+    let other = render_dashboard(
+        &app_on(&store, TODAY),
+        &street(&store, "山城街道", Lang::Zh).await,
+        "山城街道",
+    )
+    .await
+    .expect("renders");
     assert!(other.contains("<b>41</b><span>小区数</span>"));
     assert!(!other.contains("alert-filing_overdue"));
     assert!(!other.contains(&name));
     assert!(other.contains("本范围内的街道尚未设定阶段目标"));
 
     // The day of the deadline itself is on time.
-    let on_time = render_dashboard(&store, &street(DAQINTALA), "", Lang::Zh, date(2026, 11, 11))
-        .await
-        .expect("renders");
+    let on_time = render_dashboard(
+        &app_on(&store, date(2026, 11, 11)),
+        &street(&store, DAQINTALA, Lang::Zh).await,
+        "",
+    )
+    .await
+    .expect("renders");
     assert!(!on_time.contains("alert-filing_overdue"));
 }
 
@@ -246,24 +290,21 @@ async fn dashboard_over_a_generated_ledger() {
         .await
         .expect("import");
     let import = t0.elapsed();
-    let all = CompoundFilter::default();
+    let all = anju_app::Principal::admin("admin", Lang::Zh);
+    let app = app_on(&store, TODAY);
     let runs = 5u32;
     let t = std::time::Instant::now();
     let mut html = String::new();
     for _ in 0..runs {
-        html = render_dashboard_uncached(&store, &all, "全部", Lang::Zh, TODAY)
+        html = render_dashboard_uncached(&app, &all, "全部")
             .await
             .expect("renders");
     }
     let uncached = t.elapsed() / runs;
-    render_dashboard(&store, &all, "全部", Lang::Zh, TODAY)
-        .await
-        .expect("renders");
+    render_dashboard(&app, &all, "全部").await.expect("renders");
     let t = std::time::Instant::now();
     for _ in 0..runs * 20 {
-        let again = render_dashboard(&store, &all, "全部", Lang::Zh, TODAY)
-            .await
-            .expect("renders");
+        let again = render_dashboard(&app, &all, "全部").await.expect("renders");
         assert_eq!(again.len(), html.len());
     }
     let cached = t.elapsed() / (runs * 20);
@@ -274,19 +315,19 @@ async fn dashboard_over_a_generated_ledger() {
     );
     // Where the time goes.
     let t = std::time::Instant::now();
-    let cells = store.coverage_cells(&all).await.expect("cells");
+    let cells = store.coverage_cells(&CompoundFilter::default()).await.expect("cells");
     let t_cells = t.elapsed();
     let t = std::time::Instant::now();
     let from = anju_core::fees::Month::new(2024, 12).expect("month");
     let to = anju_core::fees::Month::new(2026, 11).expect("month");
     store
-        .coverage_over_time(&all, from, to)
+        .coverage_over_time(&CompoundFilter::default(), from, to)
         .await
         .expect("over time");
     let t_time = t.elapsed();
     let t = std::time::Instant::now();
     store
-        .alerts(&all, TODAY, anju_store::AlertOptions::default())
+        .alerts(&CompoundFilter::default(), TODAY, anju_store::AlertOptions::default())
         .await
         .expect("alerts");
     let t_alerts = t.elapsed();

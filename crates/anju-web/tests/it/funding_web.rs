@@ -240,17 +240,25 @@ async fn money_path_through_the_web(t: &TestApp) {
     assert!(page.body.contains("8,000.00"), "{}", page.body);
 
     // The compound page's fragment, in both languages.
-    let zh = anju_web::compound_subsidies_html(&t.state.store, cid, Lang::Zh)
-        .await
-        .expect("fragment");
+    let zh = anju_web::compound_subsidies_html(
+        &t.state.app,
+        &anju_app::Principal::admin("admin", Lang::Zh),
+        cid,
+    )
+    .await
+    .expect("fragment");
     assert!(
         zh.contains("基础设施投入资金") && zh.contains("8,000.00"),
         "{zh}"
     );
     assert!(zh.contains("安防"), "{zh}");
-    let en = anju_web::compound_subsidies_html(&t.state.store, cid, Lang::En)
-        .await
-        .expect("fragment");
+    let en = anju_web::compound_subsidies_html(
+        &t.state.app,
+        &anju_app::Principal::admin("admin", Lang::En),
+        cid,
+    )
+    .await
+    .expect("fragment");
     assert!(en.contains("Infrastructure grant of 8000.00 yuan"), "{en}");
 }
 

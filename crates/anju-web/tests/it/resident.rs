@@ -395,7 +395,7 @@ async fn public_page_shows_notice_accounts_and_takes_complaints() {
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(html.contains("请填写“投诉内容”"), "{html}");
+    assert!(html.contains("投诉内容：请填写"), "{html}");
     assert!(html.contains("138 0000 0000"), "contact kept");
     assert!(
         html.contains("<option value=\"环境卫生\" selected>"),
@@ -405,7 +405,7 @@ async fn public_page_shows_notice_accounts_and_takes_complaints() {
         .post(&form, &[("text", "垃圾桶满了"), ("category", "")])
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(html.contains("请选择“投诉类别”") && html.contains("垃圾桶满了"));
+    assert!(html.contains("投诉类别：请从列表中选择") && html.contains("垃圾桶满了"));
     assert!(
         s.list_complaints(&ComplaintFilter::default())
             .await

@@ -1,0 +1,181 @@
+//! The figures the ledger page and the dashboard (工作台) show over the compounds a principal
+//! may see: coverage counts, targets' progress, coverage over time, alerts. Each is one query
+//! with the principal's scope among its conditions; the adapters cache what they render keyed
+//! by [`App::data_version`] (the newest audit row: nothing changes without one).
+
+use crate::principal::Principal;
+use crate::{App, Result};
+use crate::principal::Scope;
+use anju_core::RegionLevel;
+use anju_core::access::Action;
+use anju_core::fees::Month;
+use anju_core::lifecycle::{LifecycleState, Stage};
+use anju_core::targets::Progress;
+use anju_store::{
+    AlertGroup, AlertOptions, CompoundFilter, CoverageCell, CoveragePoint, LedgerFigures,
+    PlaceCounts, Region, StoredCompound,
+};
+use std::collections::HashMap;
+
+/// Whether region `id` lies at or under region `outer` in the tree.
+fn within(by_id: &HashMap<i64, &Region>, mut id: i64, outer: i64) -> bool {
+    for _ in 0..16 {
+        if id == outer {
+            return true;
+        }
+        match by_id.get(&id).and_then(|r| r.parent_id) {
+            Some(p) => id = p,
+            None => return false,
+        }
+    }
+    false
+}
+
+impl App {
+    /// A number that changes whenever anything is written (the newest audit row's id): what a
+    /// cache of rendered figures is keyed by.
+    pub async fn data_version(&self) -> Result<i64> {
+        Ok(self.store.data_version().await?)
+    }
+
+    /// Which database this is (its URL without a password): part of a cache key, so two
+    /// applications in one process (tests) never share an entry.
+    pub fn database_identity(&self) -> String {
+        self.store.database_identity()
+    }
+
+    /// Every region (district, street, community), for the filters' choices.
+    pub async fn regions(&self, who: &Principal) -> Result<Vec<Region>> {
+        who.require(Action::ViewLedger)?;
+        Ok(self.store.list_regions().await?)
+    }
+
+    /// The ledger's figures (counts by mode group, by place) over the compounds `filter`
+    /// selects within the principal's scope.
+    pub async fn ledger_figures(
+        &self,
+        who: &Principal,
+        filter: CompoundFilter,
+        with_needs: bool,
+    ) -> Result<LedgerFigures> {
+        who.require(Action::ViewLedger)?;
+        Ok(self
+            .store
+            .ledger_figures(&who.scoped(filter), with_needs)
+            .await?)
+    }
+
+    /// One page of the compounds `filter` selects within the principal's scope, read in the
+    /// ledger's order by the places the figures counted ([`LedgerFigures::places`]): about
+    /// the same cost for a street of 150 compounds and a city of 100,000.
+    pub async fn compounds_placed(
+        &self,
+        who: &Principal,
+        filter: CompoundFilter,
+        places: &PlaceCounts,
+    ) -> Result<Vec<StoredCompound>> {
+        who.require(Action::ViewLedger)?;
+        Ok(self
+            .store
+            .list_compounds_placed(&who.scoped(filter), places)
+            .await?)
+    }
+
+    /// The street names a principal may filter the ledger by, sorted: the streets at or under
+    /// their region (or the street above their community), from the region tree; a company's,
+    /// the streets of its compounds.
+    pub async fn offered_streets(&self, who: &Principal) -> Result<Vec<String>> {
+        who.require(Action::ViewLedger)?;
+        let mut names: Vec<String> = match who.scope() {
+            scope @ (Scope::All | Scope::Region(_)) => {
+                let regions = self.store.list_regions().await?;
+                let by_id: HashMap<i64, &Region> = regions.iter().map(|r| (r.id, r)).collect();
+                regions
+                    .iter()
+                    .filter(|r| r.level == RegionLevel::Street)
+                    .filter(|street| match scope {
+                        Scope::Region(outer) => {
+                            within(&by_id, street.id, outer) || within(&by_id, outer, street.id)
+                        }
+                        _ => true,
+                    })
+                    .map(|r| r.name.clone())
+                    .collect()
+            }
+            Scope::Company(_) | Scope::Nothing => self
+                .store
+                .list_compounds(&who.compound_filter())
+                .await?
+                .into_iter()
+                .map(|c| c.compound.street)
+                .collect(),
+        };
+        names.sort();
+        names.dedup();
+        Ok(names)
+    }
+
+    /// Where each of these compounds stands on the path to coverage, by id: the recorded
+    /// stage (one query for all), else the initial stage of its mode and owners' body.
+    pub async fn stages_of(&self, compounds: &[StoredCompound]) -> Result<HashMap<i64, Stage>> {
+        let ids: Vec<i64> = compounds.iter().map(|c| c.id).collect();
+        let recorded = self.store.recorded_stages_of(&ids).await?;
+        Ok(compounds
+            .iter()
+            .map(|c| {
+                let stage = recorded.get(&c.id).copied().unwrap_or_else(|| {
+                    LifecycleState::initial(c.compound.mode, c.compound.owners_body).stage
+                });
+                (c.id, stage)
+            })
+            .collect())
+    }
+
+    /// Coverage counts per street × community × mode over the principal's compounds.
+    pub async fn coverage_cells(&self, who: &Principal) -> Result<Vec<CoverageCell>> {
+        who.require(Action::ViewLedger)?;
+        Ok(self.store.coverage_cells(&who.compound_filter()).await?)
+    }
+
+    /// Covered compounds month by month, `from` to `to`.
+    pub async fn coverage_over_time(
+        &self,
+        who: &Principal,
+        from: Month,
+        to: Month,
+    ) -> Result<Vec<CoveragePoint>> {
+        who.require(Action::ViewLedger)?;
+        Ok(self
+            .store
+            .coverage_over_time(&who.compound_filter(), from, to)
+            .await?)
+    }
+
+    /// The alerts (预警) over the principal's compounds as of today.
+    pub async fn alerts(&self, who: &Principal, opts: AlertOptions) -> Result<Vec<AlertGroup>> {
+        who.require(Action::ViewLedger)?;
+        Ok(self
+            .store
+            .alerts(&who.compound_filter(), self.today(), opts)
+            .await?)
+    }
+
+    /// The progress of each street's targets as of today, for the streets named (those with
+    /// no target are left out).
+    pub async fn streets_progress(
+        &self,
+        who: &Principal,
+        streets: &[String],
+    ) -> Result<Vec<(String, Progress)>> {
+        let mut out = Vec::new();
+        for street in streets {
+            if self.store.targets(street).await?.is_empty() {
+                continue;
+            }
+            for p in self.target_progress(who, street, self.today()).await? {
+                out.push((street.clone(), p));
+            }
+        }
+        Ok(out)
+    }
+}
