@@ -22,6 +22,11 @@ pub enum AppError {
     /// Input that breaks a rule; nothing was written (HTTP 422 naming the field).
     #[error("{}", .0.zh)]
     Invalid(FieldError),
+    /// The password given to prove who one is was wrong (HTTP 422 naming the field, as
+    /// [`AppError::Invalid`]); a type of its own so that an adapter can count it against a
+    /// limit of attempts without reading the message.
+    #[error("{}", .0.zh)]
+    WrongPassword(FieldError),
     /// The role or scope does not allow this (HTTP 403).
     #[error("无权操作：{zh}")]
     Forbidden { zh: String, en: String },
@@ -70,8 +75,8 @@ impl AppError {
     /// The message in the reader's language.
     pub fn message(&self, lang: Lang) -> String {
         match (self, lang) {
-            (AppError::Invalid(f), Lang::Zh) => f.zh.clone(),
-            (AppError::Invalid(f), Lang::En) => f.en.clone(),
+            (AppError::Invalid(f) | AppError::WrongPassword(f), Lang::Zh) => f.zh.clone(),
+            (AppError::Invalid(f) | AppError::WrongPassword(f), Lang::En) => f.en.clone(),
             (AppError::Forbidden { zh, .. }, Lang::Zh) => format!("无权操作：{zh}"),
             (AppError::Forbidden { en, .. }, Lang::En) => format!("not allowed: {en}"),
             (AppError::File { zh, .. }, Lang::Zh) => zh.clone(),
@@ -83,7 +88,7 @@ impl AppError {
     /// The field a refusal names, if any.
     pub fn field_name(&self) -> Option<&str> {
         match self {
-            AppError::Invalid(f) => Some(&f.field),
+            AppError::Invalid(f) | AppError::WrongPassword(f) => Some(&f.field),
             _ => None,
         }
     }

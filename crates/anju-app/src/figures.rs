@@ -4,8 +4,8 @@
 //! by [`App::data_version`] (the newest audit row: nothing changes without one).
 
 use crate::principal::Principal;
-use crate::{App, Result};
 use crate::principal::Scope;
+use crate::{App, Result};
 use anju_core::RegionLevel;
 use anju_core::access::Action;
 use anju_core::fees::Month;

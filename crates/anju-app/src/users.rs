@@ -147,10 +147,8 @@ async fn hashed(password: String) -> Result<String> {
 /// Whether a refusal of [`App::change_own_password`] is a wrong current password (the web
 /// counts those against the login limiter).
 pub fn is_wrong_password(e: &AppError) -> bool {
-    matches!(e, AppError::Invalid(f) if f.field == "current_password" && f.en.ends_with(WRONG_EN))
+    matches!(e, AppError::WrongPassword(_))
 }
-
-const WRONG_EN: &str = "is not correct";
 
 impl App {
     /// Creates an account (administrators): every rule checked with its field named, the
@@ -280,7 +278,10 @@ impl App {
             .await
             .unwrap_or(false);
         if !matches {
-            return Err(current.error("不正确", WRONG_EN));
+            return Err(match current.error("不正确", "is not correct") {
+                AppError::Invalid(f) => AppError::WrongPassword(f),
+                other => other,
+            });
         }
         let new_hash = hashed(c.new_password).await?;
         Ok(self

@@ -144,14 +144,17 @@ async fn change(
         .await
     {
         Ok(u) => u,
-        Err(e @ anju_app::AppError::Invalid(_)) => {
+        Err(e @ (anju_app::AppError::Invalid(_) | anju_app::AppError::WrongPassword(_))) => {
             if anju_app::users::is_wrong_password(&e) {
                 state.limiter.fail(&user_key);
                 tracing::info!(username = %viewer.username, "password change: wrong current password");
             }
             let field = e.field_name().unwrap_or_default().to_string();
             let message = match (l, &e) {
-                (Lang::En, anju_app::AppError::Invalid(fe)) => {
+                (
+                    Lang::En,
+                    anju_app::AppError::Invalid(fe) | anju_app::AppError::WrongPassword(fe),
+                ) => {
                     let problem = fe.en.split_once(": ").map_or(fe.en.as_str(), |(_, p)| p);
                     format!("{}: {problem}", label_en(&field))
                 }

@@ -185,9 +185,9 @@ pub(crate) fn app_refusal(e: anju_app::AppError, l: Lang) -> Refusal {
     match e {
         anju_app::AppError::Store(e) => refusal(e, l),
         // A refused field or file: the form again, with what was typed.
-        e @ (anju_app::AppError::Invalid(_) | anju_app::AppError::File { .. }) => {
-            Refusal::Form(e.message(l))
-        }
+        e @ (anju_app::AppError::Invalid(_)
+        | anju_app::AppError::WrongPassword(_)
+        | anju_app::AppError::File { .. }) => Refusal::Form(e.message(l)),
         e => Refusal::Fail(WebError::app(e, l)),
     }
 }

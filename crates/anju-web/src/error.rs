@@ -75,10 +75,12 @@ impl WebError {
     /// The application layer's refusal, in the reader's language.
     pub fn app(e: anju_app::AppError, lang: anju_core::Lang) -> WebError {
         match e {
-            anju_app::AppError::Invalid(f) => WebError::Invalid {
-                message: lang.pick(&f.zh, &f.en).to_string(),
-                field: f.field,
-            },
+            anju_app::AppError::Invalid(f) | anju_app::AppError::WrongPassword(f) => {
+                WebError::Invalid {
+                    message: lang.pick(&f.zh, &f.en).to_string(),
+                    field: f.field,
+                }
+            }
             anju_app::AppError::Forbidden { zh, en } => {
                 WebError::Forbidden(lang.pick(&zh, &en).to_string())
             }

@@ -156,30 +156,6 @@ impl LedgerQuery {
     }
 }
 
-/// Where each of these compounds stands on the path to coverage, by id: the recorded stage
-/// (one query for these ids), else the initial stage of its mode and owners' body (as
-/// `Store::lifecycle`).
-async fn stages_of(
-    state: &AppState,
-    compounds: &[StoredCompound],
-) -> Result<HashMap<i64, Stage>, WebError> {
-    let ids: Vec<i64> = compounds.iter().map(|c| c.id).collect();
-    let recorded = state.store.recorded_stages_of(&ids).await?;
-    Ok(compounds
-        .iter()
-        .map(|c| {
-            let stage = recorded.get(&c.id).copied().unwrap_or_else(|| {
-                anju_core::lifecycle::LifecycleState::initial(
-                    c.compound.mode,
-                    c.compound.owners_body,
-                )
-                .stage
-            });
-            (c.id, stage)
-        })
-        .collect())
-}
-
 /// The compounds the query selects within the viewer's scope, in the chosen order. The same
 /// function serves the export and the JSON, so an export holds exactly what the page shows
 /// (the page reads its 50 rows with the same filter and order: [`query_filter`]).
@@ -188,10 +164,11 @@ async fn select(
     viewer: &Viewer,
     q: &LedgerQuery,
 ) -> Result<Vec<StoredCompound>, WebError> {
-    Ok(state
-        .store
-        .list_compounds(&query_filter(viewer, q)?)
-        .await?)
+    state
+        .app
+        .compounds(&viewer.principal(), query_filter(viewer, q)?)
+        .await
+        .map_err(|e| WebError::app(e, viewer.lang))
 }
 
 /// The store filter of a query, inside the viewer's scope: every filter of the page (category
@@ -258,20 +235,25 @@ async fn summary(
     filter: &CompoundFilter,
 ) -> Result<std::sync::Arc<Summary>, WebError> {
     // The sort is part of the key: the pages kept are in its order.
-    let key = format!("{}|{filter:?}", state.store.database_identity());
+    let app_err = |e| WebError::app(e, viewer.lang);
+    let key = format!("{}|{filter:?}", state.app.database_identity());
     let arrived = std::time::Instant::now();
-    let version = state.store.data_version().await?;
+    let version = state.app.data_version().await.map_err(app_err)?;
     if let Some(s) = SUMMARIES.get(&key, version, arrived) {
         return Ok(s);
     }
     let lock = build_lock(&key);
     let _one_at_a_time = lock.lock().await;
     let started = std::time::Instant::now();
-    let version = state.store.data_version().await?;
+    let version = state.app.data_version().await.map_err(app_err)?;
     if let Some(s) = SUMMARIES.get(&key, version, arrived) {
         return Ok(s);
     }
-    let figures = state.store.ledger_figures(filter, false).await?;
+    let figures = state
+        .app
+        .ledger_figures(&viewer.principal(), filter.clone(), false)
+        .await
+        .map_err(app_err)?;
     let summary = std::sync::Arc::new(Summary {
         streets: offered_streets(state, viewer).await?,
         report: coverage_of_groups(figures.groups),
@@ -577,17 +559,23 @@ async fn ledger_page(
             // few street × community places the page falls in): the page costs about the same
             // for a street of 150 compounds and a city of 100,000.
             let shown = state
-                .store
-                .list_compounds_placed(
-                    &CompoundFilter {
+                .app
+                .compounds_placed(
+                    &viewer.principal(),
+                    CompoundFilter {
                         limit: Some(PAGE_SIZE as i64),
                         offset: Some(((page - 1) * PAGE_SIZE) as i64),
                         ..filter.clone()
                     },
                     &summary.places,
                 )
-                .await?;
-            let stages = stages_of(&state, &shown).await?;
+                .await
+                .map_err(|e| WebError::app(e, lang))?;
+            let stages = state
+                .app
+                .stages_of(&shown)
+                .await
+                .map_err(|e| WebError::app(e, lang))?;
             let rows: Vec<Row> = shown
                 .iter()
                 .map(|s| Row::of(s, stages.get(&s.id).copied(), lang))
@@ -685,52 +673,13 @@ async fn ledger_page(
     Ok(Html(page_html))
 }
 
-/// The street names the street filter offers the viewer, sorted.
+/// The street names the street filter offers the viewer, sorted (the app's rule).
 async fn offered_streets(state: &AppState, viewer: &Viewer) -> Result<Vec<String>, WebError> {
-    use crate::auth::Scope;
-    let mut names: Vec<String> = match viewer.scope() {
-        scope @ (Scope::All | Scope::Region(_)) => {
-            let regions = state.store.list_regions().await?;
-            let by_id: HashMap<i64, &Region> = regions.iter().map(|r| (r.id, r)).collect();
-            regions
-                .iter()
-                .filter(|r| r.level == RegionLevel::Street)
-                .filter(|street| match scope {
-                    Scope::Region(outer) => {
-                        // The street is under the viewer's region, or the viewer's community is
-                        // under the street.
-                        within(&by_id, street.id, outer) || within(&by_id, outer, street.id)
-                    }
-                    _ => true,
-                })
-                .map(|r| r.name.clone())
-                .collect()
-        }
-        Scope::Company(_) | Scope::Nothing => state
-            .store
-            .list_compounds(&viewer.compound_filter())
-            .await?
-            .into_iter()
-            .map(|c| c.compound.street)
-            .collect(),
-    };
-    names.sort();
-    names.dedup();
-    Ok(names)
-}
-
-/// Whether region `id` lies at or under region `outer` in the tree.
-fn within(by_id: &HashMap<i64, &Region>, mut id: i64, outer: i64) -> bool {
-    for _ in 0..16 {
-        if id == outer {
-            return true;
-        }
-        match by_id.get(&id).and_then(|r| r.parent_id) {
-            Some(p) => id = p,
-            None => return false,
-        }
-    }
-    false
+    state
+        .app
+        .offered_streets(&viewer.principal())
+        .await
+        .map_err(|e| WebError::app(e, viewer.lang))
 }
 
 fn stat_rows(r: &CoverageReport) -> Vec<StatRow> {
@@ -763,9 +712,10 @@ async fn stats_json(
 ) -> Result<Json<CoverageReport>, WebError> {
     viewer.lang = q.lang();
     let figures = state
-        .store
-        .ledger_figures(&query_filter(&viewer, &q)?, true)
-        .await?;
+        .app
+        .ledger_figures(&viewer.principal(), query_filter(&viewer, &q)?, true)
+        .await
+        .map_err(|e| WebError::app(e, viewer.lang))?;
     Ok(Json(coverage_of_groups(figures.groups)))
 }
 
@@ -1015,6 +965,20 @@ pub(crate) fn scope_problems(
         }
     }
     out
+}
+
+/// Whether region `id` lies at or under region `outer` in the tree.
+fn within(by_id: &HashMap<i64, &Region>, mut id: i64, outer: i64) -> bool {
+    for _ in 0..16 {
+        if id == outer {
+            return true;
+        }
+        match by_id.get(&id).and_then(|r| r.parent_id) {
+            Some(p) => id = p,
+            None => return false,
+        }
+    }
+    false
 }
 
 /// Reads the upload: the CSRF field, and the file (name, bytes).

@@ -8,6 +8,7 @@ mod account;
 pub mod api;
 mod audit_view;
 pub mod auth;
+mod browser_errors;
 mod budget_web;
 mod charts;
 mod companies;
@@ -100,6 +101,7 @@ pub fn app(state: AppState) -> Router {
             auth::session_layer,
         ))
         .with_state(state)
+        .layer(axum::middleware::from_fn(browser_errors::browser_errors))
         .layer(tower_http::trace::TraceLayer::new_for_http())
 }
 

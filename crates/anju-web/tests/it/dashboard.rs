@@ -315,7 +315,10 @@ async fn dashboard_over_a_generated_ledger() {
     );
     // Where the time goes.
     let t = std::time::Instant::now();
-    let cells = store.coverage_cells(&CompoundFilter::default()).await.expect("cells");
+    let cells = store
+        .coverage_cells(&CompoundFilter::default())
+        .await
+        .expect("cells");
     let t_cells = t.elapsed();
     let t = std::time::Instant::now();
     let from = anju_core::fees::Month::new(2024, 12).expect("month");
@@ -327,7 +330,11 @@ async fn dashboard_over_a_generated_ledger() {
     let t_time = t.elapsed();
     let t = std::time::Instant::now();
     store
-        .alerts(&CompoundFilter::default(), TODAY, anju_store::AlertOptions::default())
+        .alerts(
+            &CompoundFilter::default(),
+            TODAY,
+            anju_store::AlertOptions::default(),
+        )
         .await
         .expect("alerts");
     let t_alerts = t.elapsed();

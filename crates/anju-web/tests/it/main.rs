@@ -11,6 +11,7 @@ mod api;
 mod app_rules;
 mod audit_view;
 mod auth;
+mod browser_errors;
 mod budget_web;
 mod companies;
 mod compound_page;
