@@ -5,11 +5,13 @@
 
 pub use anju_store::{
     AccountStatement, Actor, AlertGroup, AlertOptions, ApplySummary, Assessment, AssessmentFilter,
-    AuditEntry, Company, Complaint, ComplaintFilter, ComplaintOverdue, ComplaintStage,
-    CompoundFilter, CompoundSort, ContractRecord, CoverageCell, DEFAULT_EVIDENCE_DIR,
-    ERQI_ORDER_MAPPING, EVIDENCE_MAX_BYTES, EvidenceDir, FeeInput, HouseholdFeeInput,
-    IssuedToken, LineFilter, NewAccountEntry, NewComplaint, NewContract, NewFinding, NewPatrol,
-    NewTask, NewUser, OrderFilter, Patrol, PlaceCounts, RectificationOrder, Region, Selection,
-    SessionUser, SignalScope, StepCorrection, StoreError, StoredCompound, SubsidyLine, Survey,
-    SurveyAnswer, SurveyFilter, SurveyResult, SurveyRule, TaskFilter, User, sniff_mime,
+    AuditEntry, CollectionFigures, Company, Complaint, ComplaintFilter, ComplaintOverdue,
+    ComplaintStage, CompoundFilter, CompoundSort, ContractRecord, CoverageCell,
+    DEFAULT_EVIDENCE_DIR, ERQI_ORDER_MAPPING, EVIDENCE_MAX_BYTES, Evidence, EvidenceDir, FeeInput,
+    FeeMonth, Holiday, HouseholdFeeInput, IssuedToken, LedgerFigures, Lifecycle, LineFilter,
+    NewAccountEntry, NewComplaint, NewContract, NewFinding, NewPatrol, NewTask, NewUser,
+    OrderFilter, Patrol, PlaceCounts, RectificationOrder, Region, Selection, SessionUser,
+    SignalScope, StageRow, StepCorrection, StoreError, StoredCompound, SubsidyAdjustment,
+    SubsidyLine, SubsidyRun, SubsidyStep, Survey, SurveyAnswer, SurveyFilter, SurveyResult,
+    SurveyRule, Task, TaskFilter, User, sniff_mime,
 };

@@ -390,3 +390,89 @@ fn in_row(e: AppError, row: usize) -> AppError {
         other => other,
     }
 }
+
+impl App {
+    /// The region of `level` named `name`, refused unless it lies within the principal's area.
+    pub async fn region_named(
+        &self,
+        who: &Principal,
+        level: anju_core::RegionLevel,
+        name: &str,
+    ) -> Result<Region> {
+        let r = self.store().find_region(level, name).await?;
+        if self.region_in_scope(who, &r).await? {
+            Ok(r)
+        } else {
+            Err(crate::principal::outside("区域", "region", r.id))
+        }
+    }
+
+    /// A subsidy run with its lines, refused unless its region lies in the principal's area.
+    pub async fn subsidy_run(&self, who: &Principal, id: i64) -> Result<anju_store::SubsidyRun> {
+        who.require(Perm::ViewLedger)?;
+        let run = self.store().get_subsidy_run(id).await?;
+        let region = Region {
+            id: run.region_id,
+            parent_id: None,
+            level: anju_core::RegionLevel::Street,
+            name: run.region.clone(),
+            code: None,
+            created_at: String::new(),
+        };
+        if self.region_in_scope(who, &region).await? {
+            Ok(run)
+        } else {
+            Err(crate::principal::outside("补贴核算", "subsidy run", id))
+        }
+    }
+
+    /// A line's steps and adjustments, in order, for a line the principal may see.
+    pub async fn line_history(
+        &self,
+        who: &Principal,
+        id: i64,
+    ) -> Result<(
+        SubsidyLine,
+        Vec<anju_store::SubsidyStep>,
+        Vec<anju_store::SubsidyAdjustment>,
+    )> {
+        let line = self.line_in_scope(who, id).await?;
+        let steps = self.store().subsidy_steps(id).await?;
+        let adjustments = self.store().subsidy_adjustments(id).await?;
+        Ok((line, steps, adjustments))
+    }
+
+    /// A compound's fee months within `range` (all, without one).
+    pub async fn fee_months(
+        &self,
+        who: &Principal,
+        compound_id: i64,
+        range: Option<anju_core::fees::MonthRange>,
+    ) -> Result<Vec<FeeMonth>> {
+        who.require(Perm::ViewLedger)?;
+        self.compound_in_scope(who, compound_id).await?;
+        Ok(self.store().fee_months(compound_id, range).await?)
+    }
+
+    /// A compound's collection figures over `range` (billed, collected, rate).
+    pub async fn collection(
+        &self,
+        who: &Principal,
+        compound_id: i64,
+        range: anju_core::fees::MonthRange,
+    ) -> Result<anju_store::CollectionFigures> {
+        who.require(Perm::ViewLedger)?;
+        self.compound_in_scope(who, compound_id).await?;
+        Ok(self.store().collection(compound_id, range).await?)
+    }
+
+    /// The key of a compound's public accounts page, made on first use (an audited write).
+    pub async fn compound_public_key(&self, who: &Principal, compound_id: i64) -> Result<String> {
+        who.require(Perm::EnterFees)?;
+        self.compound_in_scope(who, compound_id).await?;
+        Ok(self
+            .store()
+            .compound_public_key(&who.actor(), compound_id)
+            .await?)
+    }
+}

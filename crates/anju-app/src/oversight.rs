@@ -661,3 +661,55 @@ impl App {
         Ok(c)
     }
 }
+
+impl App {
+    /// A compound's patrols, newest first, in scope.
+    pub async fn patrols(&self, who: &Principal, compound_id: i64) -> Result<Vec<Patrol>> {
+        who.require(Action::ViewLedger)?;
+        self.compound_in_scope(who, compound_id).await?;
+        Ok(self.store().list_patrols(compound_id).await?)
+    }
+
+    /// One patrol, refused unless its compound lies in scope (the refusal names the patrol).
+    pub async fn patrol(&self, who: &Principal, id: i64) -> Result<Patrol> {
+        who.require(Action::ViewLedger)?;
+        let p = self.store().get_patrol(id).await?;
+        if self.sees_compound(who, p.compound_id).await? {
+            Ok(p)
+        } else {
+            Err(crate::principal::outside("巡查记录", "patrol", id))
+        }
+    }
+
+    /// Links stored evidence files (by SHA-256) to a complaint at `stage`.
+    pub async fn attach_complaint_evidence(
+        &self,
+        who: &Principal,
+        id: i64,
+        stage: anju_store::ComplaintStage,
+        sha256: &[String],
+    ) -> Result<()> {
+        who.require(Action::UploadEvidence)?;
+        self.complaint_in_scope(who, id).await?;
+        Ok(self
+            .store()
+            .attach_complaint_evidence(&who.actor(), id, stage, sha256)
+            .await?)
+    }
+
+    /// A complaint's evidence files by stage.
+    pub async fn complaint_evidence(
+        &self,
+        who: &Principal,
+        id: i64,
+    ) -> Result<Vec<(anju_store::ComplaintStage, anju_store::Evidence)>> {
+        self.complaint_in_scope(who, id).await?;
+        Ok(self.store().complaint_evidence(id).await?)
+    }
+
+    /// The public holidays the working-day deadlines skip.
+    pub async fn holidays(&self, who: &Principal) -> Result<Vec<anju_store::Holiday>> {
+        who.require(Action::ViewLedger)?;
+        Ok(self.store().holidays().await?)
+    }
+}
