@@ -405,3 +405,36 @@ impl App {
             .await?)
     }
 }
+
+impl App {
+    /// Every contract in the principal's area (city-wide: all), or only those still active
+    /// whose filing (备案) is overdue as of `overdue_as_of`.
+    pub async fn contract_register(
+        &self,
+        who: &Principal,
+        overdue_as_of: Option<Date>,
+    ) -> Result<Vec<ContractRecord>> {
+        let mut list = self.contracts(who, None).await?;
+        if let Some(d) = overdue_as_of {
+            list.retain(|k| k.active && k.filing(d).is_overdue());
+        }
+        Ok(list)
+    }
+
+    /// The owners a dismissal survey counts when none are given: the households of the
+    /// contract's compounds in the ledger.
+    pub async fn contract_households(&self, who: &Principal, id: i64) -> Result<u32> {
+        let k = self.contract_in_scope(who, id).await?;
+        let mut n = 0u32;
+        for c in &k.compound_ids {
+            n += self
+                .store()
+                .get_compound(*c)
+                .await?
+                .compound
+                .households
+                .unwrap_or(0);
+        }
+        Ok(n)
+    }
+}
