@@ -12,6 +12,7 @@
 
 pub mod areas;
 pub mod audit;
+pub mod bench;
 pub mod check;
 pub mod clock;
 pub mod companies;

@@ -5,8 +5,8 @@
 
 pub use anju_store::{
     AccountStatement, Actor, AlertGroup, AlertOptions, ApplySummary, Assessment, AssessmentFilter,
-    AuditEntry, CollectionFigures, Company, Complaint, ComplaintFilter, ComplaintOverdue,
-    ComplaintStage, CompoundFilter, CompoundSort, ContractRecord, CoverageCell,
+    AuditEntry, BenchFundingSeeded, CollectionFigures, Company, Complaint, ComplaintFilter,
+    ComplaintOverdue, ComplaintStage, CompoundFilter, CompoundSort, ContractRecord, CoverageCell,
     DEFAULT_EVIDENCE_DIR, ERQI_ORDER_MAPPING, EVIDENCE_MAX_BYTES, Evidence, EvidenceDir, FeeInput,
     FeeMonth, Holiday, HouseholdFeeInput, IssuedToken, LedgerFigures, Lifecycle, LineFilter,
     NewAccountEntry, NewComplaint, NewContract, NewFinding, NewPatrol, NewTask, NewUser,

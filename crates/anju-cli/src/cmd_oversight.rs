@@ -616,7 +616,7 @@ pub enum PatrolCmd {
     },
 }
 
-fn print_patrol(p: &anju_store::Patrol, compound: &str, lang: Lang) {
+fn print_patrol(p: &anju_app::model::Patrol, compound: &str, lang: Lang) {
     println!(
         "{} {}  {}  {}  {}  {}",
         lang.pick("巡查", "patrol"),
@@ -1010,7 +1010,7 @@ pub enum HolidaysCmd {
     },
 }
 
-fn print_complaint(c: &anju_store::Complaint, lang: Lang) {
+fn print_complaint(c: &anju_app::model::Complaint, lang: Lang) {
     println!(
         "{} {}  {}  {}  {}  [{}] {}  {}  {} {} / {} {}{}",
         lang.pick("投诉", "complaint"),

@@ -882,7 +882,7 @@ pub fn run_contract(c: ContractCmd, db: &str, lang: Lang) -> anyhow::Result<Exit
     })
 }
 
-fn print_selection(sel: &anju_store::Selection, lang: Lang) {
+fn print_selection(sel: &anju_app::model::Selection, lang: Lang) {
     println!(
         "{} {}：{}（{}）{} {} — {}",
         lang.pick("遴选", "selection"),

@@ -2,7 +2,7 @@
 //! command line acts as, finding a compound by name or id, and aligned plain-text tables.
 
 use anju_app::App;
-use anju_app::model::{Actor, StoredCompound};
+use anju_app::model::StoredCompound;
 use anju_core::Lang;
 use anyhow::Context;
 
@@ -74,11 +74,6 @@ pub fn principal(by: Option<&str>, role: &str, lang: Lang) -> anju_app::Principa
 /// The command line as an administrator named after the system user.
 pub fn cli_principal(lang: Lang) -> anju_app::Principal {
     anju_app::Principal::admin(cli_user(), lang)
-}
-
-/// The command line acts as an administrator.
-pub fn cli_actor() -> Actor {
-    Actor::new(cli_user(), "admin")
 }
 
 /// Finds one compound by id or exact name (within a street when names repeat), through the
