@@ -36,13 +36,17 @@ pub struct Imported {
     pub commit: Duration,
 }
 
+/// Why a row lies outside the importer's area: the column, and the reason in Chinese and
+/// English.
+type Outside = (String, String, String);
+
 /// Whether each (street, community) a ledger names lies within an importer's area, asked of the
 /// store once per distinct pair (a file of 100,000 rows names a few dozen).
 struct ScopeCheck {
     scope: Scope,
     /// The community the importer is bounded to, by name (a community's account).
     own_name: Option<String>,
-    seen: HashMap<(String, Option<String>), Option<(String, String, String)>>,
+    seen: HashMap<(String, Option<String>), Option<Outside>>,
 }
 
 impl ScopeCheck {
@@ -89,7 +93,7 @@ impl ScopeCheck {
 
     /// `None` when the row's street (and community) lie within the area, else the column and
     /// the reason in both languages.
-    async fn verdict(&self, app: &App, c: &Compound) -> Result<Option<(String, String, String)>> {
+    async fn verdict(&self, app: &App, c: &Compound) -> Result<Option<Outside>> {
         let outside = |column: &str| {
             Some((
                 column.to_string(),
