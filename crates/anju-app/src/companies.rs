@@ -349,12 +349,9 @@ impl App {
         };
         let found = match by_id {
             Some(c) => Some(c),
-            None => self
-                .store()
-                .list_companies()
-                .await?
-                .into_iter()
-                .find(|c| c.name == key),
+            None => self.store().list_companies().await?.into_iter().find(|c| {
+                c.name == key || c.credit_code.as_ref().is_some_and(|k| k.as_str() == key)
+            }),
         };
         let c = found.ok_or_else(|| {
             Field::new("company", "企业").error(

@@ -7,11 +7,7 @@ use crate::error::{AppError, Result};
 use crate::principal::{Principal, Scope};
 use anju_core::Compound;
 use anju_core::access::Action;
-use anju_core::fees::MonthRange;
-use anju_store::{
-    AccountStatement, CollectionFigures, Company, CompoundFilter, ContractRecord, FeeMonth,
-    Lifecycle, Patrol, StoreError, StoredCompound,
-};
+use anju_store::{Company, CompoundFilter, StoreError, StoredCompound};
 use jiff::civil::Date;
 
 /// The rules of a compound's facts: text limits, no negative area, no building year ahead.
@@ -100,32 +96,7 @@ impl App {
     }
 }
 
-/// A company's own records only; everyone else, all of a compound they may see.
-fn own_company(who: &Principal) -> Option<i64> {
-    match who.scope() {
-        Scope::Company(id) => Some(id),
-        _ => None,
-    }
-}
-
 impl App {
-    /// The compounds the principal may see that match `filter` (the scope is added to the
-    /// query's conditions, overriding the filter's own region and company).
-    pub async fn compounds(
-        &self,
-        who: &Principal,
-        filter: CompoundFilter,
-    ) -> Result<Vec<StoredCompound>> {
-        who.require(Action::ViewLedger)?;
-        Ok(self.store.list_compounds(&who.scoped(filter)).await?)
-    }
-
-    /// How many compounds [`App::compounds`] would return.
-    pub async fn count_compounds(&self, who: &Principal, filter: CompoundFilter) -> Result<i64> {
-        who.require(Action::ViewLedger)?;
-        Ok(self.store.count_compounds(&who.scoped(filter)).await?)
-    }
-
     /// The one compound called `name` (exactly) in `street`, within the principal's scope; a
     /// name shared by two compounds of the street is ambiguous and found as none.
     pub async fn compound_named(
@@ -158,38 +129,6 @@ impl App {
         }
     }
 
-    /// A compound's path to coverage (every step, superseded ones too, and its version).
-    pub async fn lifecycle(&self, who: &Principal, compound_id: i64) -> Result<Lifecycle> {
-        self.compound_in_scope(who, compound_id).await?;
-        Ok(self.store.lifecycle(compound_id).await?)
-    }
-
-    /// A compound's contracts, newest first: a company sees its own only.
-    pub async fn contracts_of(
-        &self,
-        who: &Principal,
-        compound_id: i64,
-    ) -> Result<Vec<ContractRecord>> {
-        self.compound_in_scope(who, compound_id).await?;
-        Ok(self
-            .store
-            .list_contracts_of(compound_id, own_company(who))
-            .await?)
-    }
-
-    /// A compound's patrols (巡查), newest first.
-    pub async fn patrols(&self, who: &Principal, compound_id: i64) -> Result<Vec<Patrol>> {
-        self.compound_in_scope(who, compound_id).await?;
-        Ok(self.store.list_patrols(compound_id).await?)
-    }
-
-    /// One patrol, with its compound, when the principal may see the compound.
-    pub async fn patrol(&self, who: &Principal, id: i64) -> Result<(Patrol, StoredCompound)> {
-        let p = self.store.get_patrol(id).await?;
-        let c = self.compound_in_scope(who, p.compound_id).await?;
-        Ok((p, c))
-    }
-
     /// The companies a compound may select (未归档): every one, for the form's choice.
     pub async fn selectable_companies(&self) -> Result<Vec<Company>> {
         Ok(self
@@ -201,48 +140,9 @@ impl App {
             .collect())
     }
 
-    /// A compound's fee months (物业费收缴), oldest first; within `range` when given.
-    pub async fn fee_months(
-        &self,
-        who: &Principal,
-        compound_id: i64,
-        range: Option<MonthRange>,
-    ) -> Result<Vec<FeeMonth>> {
-        self.compound_in_scope(who, compound_id).await?;
-        Ok(self.store.fee_months(compound_id, range).await?)
-    }
-
-    /// Billed, collected and the rate over `range`.
-    pub async fn collection(
-        &self,
-        who: &Principal,
-        compound_id: i64,
-        range: MonthRange,
-    ) -> Result<CollectionFigures> {
-        self.compound_in_scope(who, compound_id).await?;
-        Ok(self.store.collection(compound_id, range).await?)
-    }
-
     /// The periods of a compound's public accounts (收支公示), newest first.
     pub async fn account_periods(&self, who: &Principal, compound_id: i64) -> Result<Vec<String>> {
         self.compound_in_scope(who, compound_id).await?;
         Ok(self.store.account_periods(compound_id).await?)
-    }
-
-    /// A compound's public account for a period, the owners' body share at `share_percent`
-    /// or, when none is given, the configured default ([`crate::Config::owners_share_percent`]).
-    pub async fn account_statement(
-        &self,
-        who: &Principal,
-        compound_id: i64,
-        period: &str,
-        share_percent: Option<rust_decimal::Decimal>,
-    ) -> Result<AccountStatement> {
-        self.compound_in_scope(who, compound_id).await?;
-        let share = share_percent.unwrap_or_else(|| self.config.owners_share());
-        Ok(self
-            .store
-            .account_statement(compound_id, period, share)
-            .await?)
     }
 }

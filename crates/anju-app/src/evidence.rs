@@ -111,7 +111,7 @@ impl App {
         patrol_id: i64,
         sha: &str,
     ) -> Result<Evidence> {
-        let (p, _) = self.patrol(who, patrol_id).await?;
+        let p = self.patrol(who, patrol_id).await?;
         let mut linked = p
             .findings
             .iter()

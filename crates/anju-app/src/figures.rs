@@ -11,10 +11,7 @@ use anju_core::access::Action;
 use anju_core::fees::Month;
 use anju_core::lifecycle::{LifecycleState, Stage};
 use anju_core::targets::Progress;
-use anju_store::{
-    AlertGroup, AlertOptions, CompoundFilter, CoverageCell, CoveragePoint, LedgerFigures,
-    PlaceCounts, Region, StoredCompound,
-};
+use anju_store::{CoveragePoint, Region, StoredCompound};
 use std::collections::HashMap;
 
 /// Whether region `id` lies at or under region `outer` in the tree.
@@ -32,12 +29,6 @@ fn within(by_id: &HashMap<i64, &Region>, mut id: i64, outer: i64) -> bool {
 }
 
 impl App {
-    /// A number that changes whenever anything is written (the newest audit row's id): what a
-    /// cache of rendered figures is keyed by.
-    pub async fn data_version(&self) -> Result<i64> {
-        Ok(self.store.data_version().await?)
-    }
-
     /// Which database this is (its URL without a password): part of a cache key, so two
     /// applications in one process (tests) never share an entry.
     pub fn database_identity(&self) -> String {
@@ -48,37 +39,6 @@ impl App {
     pub async fn regions(&self, who: &Principal) -> Result<Vec<Region>> {
         who.require(Action::ViewLedger)?;
         Ok(self.store.list_regions().await?)
-    }
-
-    /// The ledger's figures (counts by mode group, by place) over the compounds `filter`
-    /// selects within the principal's scope.
-    pub async fn ledger_figures(
-        &self,
-        who: &Principal,
-        filter: CompoundFilter,
-        with_needs: bool,
-    ) -> Result<LedgerFigures> {
-        who.require(Action::ViewLedger)?;
-        Ok(self
-            .store
-            .ledger_figures(&who.scoped(filter), with_needs)
-            .await?)
-    }
-
-    /// One page of the compounds `filter` selects within the principal's scope, read in the
-    /// ledger's order by the places the figures counted ([`LedgerFigures::places`]): about
-    /// the same cost for a street of 150 compounds and a city of 100,000.
-    pub async fn compounds_placed(
-        &self,
-        who: &Principal,
-        filter: CompoundFilter,
-        places: &PlaceCounts,
-    ) -> Result<Vec<StoredCompound>> {
-        who.require(Action::ViewLedger)?;
-        Ok(self
-            .store
-            .list_compounds_placed(&who.scoped(filter), places)
-            .await?)
     }
 
     /// The street names a principal may filter the ledger by, sorted: the streets at or under
@@ -131,12 +91,6 @@ impl App {
             .collect())
     }
 
-    /// Coverage counts per street × community × mode over the principal's compounds.
-    pub async fn coverage_cells(&self, who: &Principal) -> Result<Vec<CoverageCell>> {
-        who.require(Action::ViewLedger)?;
-        Ok(self.store.coverage_cells(&who.compound_filter()).await?)
-    }
-
     /// Covered compounds month by month, `from` to `to`.
     pub async fn coverage_over_time(
         &self,
@@ -148,15 +102,6 @@ impl App {
         Ok(self
             .store
             .coverage_over_time(&who.compound_filter(), from, to)
-            .await?)
-    }
-
-    /// The alerts (预警) over the principal's compounds as of today.
-    pub async fn alerts(&self, who: &Principal, opts: AlertOptions) -> Result<Vec<AlertGroup>> {
-        who.require(Action::ViewLedger)?;
-        Ok(self
-            .store
-            .alerts(&who.compound_filter(), self.today(), opts)
             .await?)
     }
 

@@ -12,14 +12,17 @@
 
 pub mod areas;
 pub mod audit;
+pub mod bench;
 pub mod check;
 pub mod clock;
 pub mod companies;
 pub mod compounds;
 pub mod dates;
+pub mod demo;
 pub mod error;
 pub mod evidence;
 pub mod figures;
+pub mod ledger;
 pub mod model;
 pub mod money;
 pub mod oversight;
@@ -27,6 +30,7 @@ pub mod path;
 pub mod policies;
 pub mod principal;
 pub mod public;
+pub mod reports;
 pub mod selections;
 pub mod sessions;
 pub mod surveys;

@@ -5,12 +5,13 @@
 
 pub use anju_store::{
     AccountStatement, Actor, AlertGroup, AlertOptions, ApplySummary, Assessment, AssessmentFilter,
-    AuditEntry, CollectionFigures, Company, Complaint, ComplaintFilter, ComplaintOverdue,
-    ComplaintStage, CompoundFilter, CompoundSort, ContractRecord, CoverageCell, CoveragePoint,
-    DEFAULT_EVIDENCE_DIR, ERQI_ORDER_MAPPING, EVIDENCE_MAX_BYTES, Evidence, EvidenceDir, FeeInput,
-    FeeMonth, HouseholdFeeInput, IssuedToken, LedgerFigures, Lifecycle, LineFilter,
-    NewAccountEntry, NewComplaint, NewContract, NewFinding, NewPatrol, NewSession, NewTask,
-    NewUser, OrderFilter, Patrol, PlaceCounts, RectificationOrder, Region, Selection, SessionUser,
-    SignalScope, StepCorrection, StoreError, StoredCompound, SubsidyLine, Survey, SurveyAnswer,
-    SurveyFilter, SurveyResult, SurveyRule, TaskFilter, TokenSurvey, User, sniff_mime,
+    AuditEntry, BenchFundingSeeded, CollectionFigures, Company, Complaint, ComplaintFilter,
+    ComplaintOverdue, ComplaintStage, CompoundFilter, CompoundSort, ContractRecord, CoverageCell,
+    CoveragePoint, DEFAULT_EVIDENCE_DIR, ERQI_ORDER_MAPPING, EVIDENCE_MAX_BYTES, Evidence,
+    EvidenceDir, FeeInput, FeeMonth, Holiday, HouseholdFeeInput, IssuedToken, LedgerFigures,
+    Lifecycle, LineFilter, NewAccountEntry, NewComplaint, NewContract, NewFinding, NewPatrol,
+    NewSession, NewTask, NewUser, OrderFilter, Patrol, PlaceCounts, RectificationOrder, Region,
+    Selection, SessionUser, SignalScope, StageRow, StepCorrection, StoreError, StoredCompound,
+    SubsidyAdjustment, SubsidyLine, SubsidyRun, SubsidyStep, Survey, SurveyAnswer, SurveyFilter,
+    SurveyResult, SurveyRule, Task, TaskFilter, TokenSurvey, User, sniff_mime,
 };

@@ -108,16 +108,6 @@ impl App {
         })
     }
 
-    /// The subsidy lines the principal may see that match `f` (the scope is a condition of
-    /// the query).
-    pub async fn subsidy_lines(&self, who: &Principal, f: LineFilter) -> Result<Vec<SubsidyLine>> {
-        who.require(Perm::ViewLedger)?;
-        Ok(self
-            .store()
-            .subsidy_lines(&self.scoped_lines(who, f))
-            .await?)
-    }
-
     /// A line the principal may see.
     pub async fn line_in_scope(&self, who: &Principal, id: i64) -> Result<SubsidyLine> {
         who.require(Perm::ViewLedger)?;
@@ -398,5 +388,252 @@ fn in_row(e: AppError, row: usize) -> AppError {
             AppError::Invalid(f)
         }
         other => other,
+    }
+}
+
+impl App {
+    /// The region of `level` named `name`, refused unless it lies within the principal's area.
+    pub async fn region_named(
+        &self,
+        who: &Principal,
+        level: anju_core::RegionLevel,
+        name: &str,
+    ) -> Result<Region> {
+        let r = self.store().find_region(level, name).await?;
+        if self.region_in_scope(who, &r).await? {
+            Ok(r)
+        } else {
+            Err(crate::principal::outside("区域", "region", r.id))
+        }
+    }
+
+    /// A subsidy run with its lines, refused unless its region lies in the principal's area.
+    pub async fn subsidy_run(&self, who: &Principal, id: i64) -> Result<anju_store::SubsidyRun> {
+        who.require(Perm::ViewLedger)?;
+        let run = self.store().get_subsidy_run(id).await?;
+        let region = Region {
+            id: run.region_id,
+            parent_id: None,
+            level: anju_core::RegionLevel::Street,
+            name: run.region.clone(),
+            code: None,
+            created_at: String::new(),
+        };
+        if self.region_in_scope(who, &region).await? {
+            Ok(run)
+        } else {
+            Err(crate::principal::outside("补贴核算", "subsidy run", id))
+        }
+    }
+
+    /// A line's steps and adjustments, in order, for a line the principal may see.
+    pub async fn line_history(
+        &self,
+        who: &Principal,
+        id: i64,
+    ) -> Result<(
+        SubsidyLine,
+        Vec<anju_store::SubsidyStep>,
+        Vec<anju_store::SubsidyAdjustment>,
+    )> {
+        let line = self.line_in_scope(who, id).await?;
+        let steps = self.store().subsidy_steps(id).await?;
+        let adjustments = self.store().subsidy_adjustments(id).await?;
+        Ok((line, steps, adjustments))
+    }
+
+    /// A compound's fee months within `range` (all, without one).
+    pub async fn fee_months(
+        &self,
+        who: &Principal,
+        compound_id: i64,
+        range: Option<anju_core::fees::MonthRange>,
+    ) -> Result<Vec<FeeMonth>> {
+        who.require(Perm::ViewLedger)?;
+        self.compound_in_scope(who, compound_id).await?;
+        Ok(self.store().fee_months(compound_id, range).await?)
+    }
+
+    /// A compound's collection figures over `range` (billed, collected, rate).
+    pub async fn collection(
+        &self,
+        who: &Principal,
+        compound_id: i64,
+        range: anju_core::fees::MonthRange,
+    ) -> Result<anju_store::CollectionFigures> {
+        who.require(Perm::ViewLedger)?;
+        self.compound_in_scope(who, compound_id).await?;
+        Ok(self.store().collection(compound_id, range).await?)
+    }
+
+    /// The key of a compound's public accounts page, made on first use (an audited write).
+    pub async fn compound_public_key(&self, who: &Principal, compound_id: i64) -> Result<String> {
+        who.require(Perm::EnterFees)?;
+        self.compound_in_scope(who, compound_id).await?;
+        Ok(self
+            .store()
+            .compound_public_key(&who.actor(), compound_id)
+            .await?)
+    }
+}
+
+impl App {
+    /// Subsidy lines `f` selects within the principal's area: a region asked for must lie in
+    /// it (a condition of the query, never a filter over loaded lines).
+    pub async fn subsidy_lines(&self, who: &Principal, f: LineFilter) -> Result<Vec<SubsidyLine>> {
+        who.require(Perm::ViewLedger)?;
+        let f = match (who.scope(), f.region_id) {
+            (Scope::Region(r), Some(asked)) if asked != r => {
+                if !self.store().region_within(asked, r).await? {
+                    return Err(crate::principal::outside("区域", "region", asked));
+                }
+                f
+            }
+            _ => self.scoped_lines(who, f),
+        };
+        Ok(self.store().subsidy_lines(&f).await?)
+    }
+
+    /// The lines of a region and period for the subsidy application form (every current
+    /// line), or for the disbursement list (批准 and 拨付 only: what is to be or was paid).
+    pub async fn sheet_lines(
+        &self,
+        who: &Principal,
+        region: &Region,
+        period: RunPeriod,
+        disbursement: bool,
+    ) -> Result<Vec<SubsidyLine>> {
+        let mut lines = self
+            .subsidy_lines(
+                who,
+                LineFilter {
+                    region_id: Some(region.id),
+                    period: Some(period.code()),
+                    ..Default::default()
+                },
+            )
+            .await?;
+        if disbursement {
+            lines.retain(|l| matches!(l.status, LineStatus::Approved | LineStatus::Disbursed));
+        }
+        Ok(lines)
+    }
+}
+
+/// A fee sheet's rows matched to compounds: the compounds' monthly figures, the households'
+/// (a per-household sheet), and every problem by row (both languages). Nothing is written.
+#[derive(Debug, Clone, Default)]
+pub struct FeeSheet {
+    pub months: Vec<FeeInput>,
+    pub households: Vec<HouseholdFeeInput>,
+    /// (row, Chinese, English)
+    pub problems: Vec<(usize, String, String)>,
+}
+
+impl App {
+    /// Matches a fee sheet's rows to the compounds of the principal's area by exact name (and
+    /// street when given; one query per distinct compound), checking each row's month and
+    /// amounts. An unknown or ambiguous name is a problem of its row.
+    pub async fn match_fee_sheet(
+        &self,
+        who: &Principal,
+        rows: &[anju_sheets::FeeSheetRow],
+    ) -> Result<FeeSheet> {
+        who.require(Perm::EnterFees)?;
+        let mut out = FeeSheet::default();
+        let mut seen: std::collections::HashMap<(String, Option<String>), Vec<i64>> =
+            Default::default();
+        for r in rows {
+            if let Err(e) = self.check_fee(r.month, r.billed, r.collected) {
+                out.problems
+                    .push((r.row, e.message(Lang::Zh), e.message(Lang::En)));
+                continue;
+            }
+            let key = (r.compound.clone(), r.street.clone());
+            let ids = match seen.get(&key) {
+                Some(ids) => ids.clone(),
+                None => {
+                    let ids: Vec<i64> = self
+                        .compounds(
+                            who,
+                            anju_store::CompoundFilter {
+                                street: r.street.clone(),
+                                search: Some(r.compound.clone()),
+                                ..Default::default()
+                            },
+                        )
+                        .await?
+                        .into_iter()
+                        .filter(|c| c.compound.name == r.compound)
+                        .map(|c| c.id)
+                        .collect();
+                    seen.insert(key, ids.clone());
+                    ids
+                }
+            };
+            match ids.as_slice() {
+                [one] => match &r.household {
+                    Some(h) => out.households.push(HouseholdFeeInput {
+                        compound_id: *one,
+                        household: h.clone(),
+                        month: r.month,
+                        billed: r.billed,
+                        collected: r.collected,
+                    }),
+                    None => out.months.push(FeeInput {
+                        compound_id: *one,
+                        month: r.month,
+                        billed: r.billed,
+                        collected: r.collected,
+                    }),
+                },
+                [] => out.problems.push((
+                    r.row,
+                    format!("台账中没有小区“{}”", r.compound),
+                    format!("no compound '{}' in the ledger", r.compound),
+                )),
+                _ => out.problems.push((
+                    r.row,
+                    format!("小区“{}”重名，请填写所属街道", r.compound),
+                    format!("several compounds named '{}': give the street", r.compound),
+                )),
+            }
+        }
+        Ok(out)
+    }
+
+    /// A compound's households' fees of `range` (only those in arrears when `arrears_only`).
+    pub async fn household_fees(
+        &self,
+        who: &Principal,
+        compound_id: i64,
+        range: Option<anju_core::fees::MonthRange>,
+        arrears_only: bool,
+    ) -> Result<Vec<anju_store::HouseholdFee>> {
+        who.require(Perm::ViewLedger)?;
+        self.compound_in_scope(who, compound_id).await?;
+        let mut list = self.store().household_fees(compound_id, range).await?;
+        if arrears_only {
+            list.retain(|h| h.arrears().0 > 0);
+        }
+        Ok(list)
+    }
+
+    /// A compound's public accounts (收支公示) of `period`; the owners' share defaults to
+    /// [`crate::Config::owners_share`].
+    pub async fn account_statement(
+        &self,
+        who: &Principal,
+        compound_id: i64,
+        period: &str,
+        owners_share: Option<rust_decimal::Decimal>,
+    ) -> Result<anju_store::AccountStatement> {
+        who.require(Perm::ViewLedger)?;
+        self.compound_in_scope(who, compound_id).await?;
+        let share = owners_share.unwrap_or_else(|| self.config.owners_share());
+        Ok(self
+            .store()
+            .account_statement(compound_id, period, share)
+            .await?)
     }
 }

@@ -709,3 +709,158 @@ impl App {
         Ok(c)
     }
 }
+
+impl App {
+    /// A compound's patrols, newest first, in scope.
+    pub async fn patrols(&self, who: &Principal, compound_id: i64) -> Result<Vec<Patrol>> {
+        who.require(Action::ViewLedger)?;
+        self.compound_in_scope(who, compound_id).await?;
+        Ok(self.store().list_patrols(compound_id).await?)
+    }
+
+    /// One patrol, refused unless its compound lies in scope (the refusal names the patrol).
+    pub async fn patrol(&self, who: &Principal, id: i64) -> Result<Patrol> {
+        who.require(Action::ViewLedger)?;
+        let p = self.store().get_patrol(id).await?;
+        if self.sees_compound(who, p.compound_id).await? {
+            Ok(p)
+        } else {
+            Err(crate::principal::outside("巡查记录", "patrol", id))
+        }
+    }
+
+    /// Links stored evidence files (by SHA-256) to a complaint at `stage`.
+    pub async fn attach_complaint_evidence(
+        &self,
+        who: &Principal,
+        id: i64,
+        stage: anju_store::ComplaintStage,
+        sha256: &[String],
+    ) -> Result<()> {
+        who.require(Action::UploadEvidence)?;
+        self.complaint_in_scope(who, id).await?;
+        Ok(self
+            .store()
+            .attach_complaint_evidence(&who.actor(), id, stage, sha256)
+            .await?)
+    }
+
+    /// A complaint's evidence files by stage.
+    pub async fn complaint_evidence(
+        &self,
+        who: &Principal,
+        id: i64,
+    ) -> Result<Vec<(anju_store::ComplaintStage, anju_store::Evidence)>> {
+        self.complaint_in_scope(who, id).await?;
+        Ok(self.store().complaint_evidence(id).await?)
+    }
+
+    /// The public holidays the working-day deadlines skip.
+    pub async fn holidays(&self, who: &Principal) -> Result<Vec<anju_store::Holiday>> {
+        who.require(Action::ViewLedger)?;
+        Ok(self.store().holidays().await?)
+    }
+}
+
+/// The complaints a list shows, as of a day: those selected (or only the overdue ones) and
+/// the overdue counts over all selected.
+#[derive(Debug, Clone)]
+pub struct ComplaintOverview {
+    pub complaints: Vec<Complaint>,
+    pub overdue: anju_store::ComplaintOverdue,
+}
+
+impl App {
+    /// The events a compound's rectification orders add to an assessment of `period` (the
+    /// 二七 rubric's items, `ERQI_ORDER_MAPPING`), as of today.
+    pub async fn order_events(
+        &self,
+        who: &Principal,
+        compound_id: i64,
+        period: &anju_core::assessment::Period,
+    ) -> Result<Vec<anju_policy::rubric::Event>> {
+        who.require(Action::Assess)?;
+        self.compound_in_scope(who, compound_id).await?;
+        Ok(self
+            .store()
+            .order_events(
+                compound_id,
+                period,
+                self.today(),
+                anju_store::ERQI_ORDER_MAPPING,
+            )
+            .await?)
+    }
+
+    /// The complaints `f` selects in scope as of `as_of`, only the overdue ones (签收 or 答复
+    /// late) when `overdue_only`, with the overdue counts over all selected.
+    pub async fn complaint_overview(
+        &self,
+        who: &Principal,
+        f: ComplaintFilter,
+        as_of: Date,
+        overdue_only: bool,
+    ) -> Result<ComplaintOverview> {
+        let all = self.complaints(who, f).await?;
+        let overdue = anju_store::ComplaintOverdue::of(&all, as_of);
+        let complaints = all
+            .into_iter()
+            .filter(|c| !overdue_only || c.sign_overdue(as_of) || c.answer_overdue(as_of))
+            .collect();
+        Ok(ComplaintOverview {
+            complaints,
+            overdue,
+        })
+    }
+
+    /// Registers the public holidays `from` to `to` (inclusive; one day without `to`) under
+    /// `name`: complaint deadlines count working days past them.
+    pub async fn add_holidays(
+        &self,
+        who: &Principal,
+        from: Date,
+        to: Option<Date>,
+        name: &str,
+    ) -> Result<Vec<anju_store::Holiday>> {
+        who.require(Action::Patrol)?;
+        let last = to.unwrap_or(from);
+        if last < from {
+            return Err(AppError::field(
+                "to",
+                "结束日期",
+                format!("不能早于开始日期 {from}"),
+                format!("must not be before the start {from}"),
+            ));
+        }
+        let mut days = Vec::new();
+        let mut d = from;
+        while d <= last {
+            days.push(d);
+            d = d.tomorrow().map_err(|_| {
+                AppError::field(
+                    "to",
+                    "结束日期",
+                    "超出日期范围",
+                    "out of the calendar's range",
+                )
+            })?;
+        }
+        Ok(self.store().add_holidays(&who.actor(), &days, name).await?)
+    }
+
+    /// Writes each company's complaint figures of `period` into its credit file (信用档案),
+    /// dated `on`. Not checked against today: the command line's workflow test records a
+    /// period's figures on the day after it ends, which may lie ahead of the test's clock.
+    pub async fn record_complaint_counts(
+        &self,
+        who: &Principal,
+        period: &anju_core::assessment::Period,
+        on: Date,
+    ) -> Result<Vec<anju_store::CompanyRecord>> {
+        who.require(Action::ManageCompanies)?;
+        Ok(self
+            .store()
+            .record_complaint_counts(&who.actor(), period, on)
+            .await?)
+    }
+}

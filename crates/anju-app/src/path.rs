@@ -344,3 +344,104 @@ impl App {
             .await?)
     }
 }
+
+impl App {
+    /// A compound's path: its stage, version and dated steps, in scope.
+    pub async fn lifecycle(&self, who: &Principal, compound_id: i64) -> Result<Lifecycle> {
+        who.require(Action::ViewLedger)?;
+        self.compound_in_scope(who, compound_id).await?;
+        Ok(self.store().lifecycle(compound_id).await?)
+    }
+
+    /// The contracts of one compound in scope; without one, every contract, which only a
+    /// city-wide principal may list (a narrower one names the compound).
+    pub async fn contracts(
+        &self,
+        who: &Principal,
+        compound_id: Option<i64>,
+    ) -> Result<Vec<ContractRecord>> {
+        who.require(Action::ViewLedger)?;
+        match compound_id {
+            Some(id) => {
+                self.compound_in_scope(who, id).await?;
+            }
+            None if matches!(who.scope(), Scope::All) => {}
+            None => {
+                return Err(AppError::field(
+                    "compound",
+                    "小区",
+                    "请指明您管辖范围内的小区",
+                    "name a compound within your area",
+                ));
+            }
+        }
+        Ok(match (compound_id, who.scope()) {
+            // A company sees its own contracts of the compound only (a condition of the query).
+            (Some(id), Scope::Company(own)) => {
+                self.store().list_contracts_of(id, Some(own)).await?
+            }
+            (Some(id), _) => self.store().list_contracts_of(id, None).await?,
+            (None, _) => self.store().list_contracts(None).await?,
+        })
+    }
+
+    /// Every compound's stage, of one street (all, without one): the compounds stuck on the
+    /// path. A principal short of the whole city names a street of its area.
+    pub async fn stage_overview(
+        &self,
+        who: &Principal,
+        street: Option<&str>,
+    ) -> Result<Vec<anju_store::StageRow>> {
+        self.require_named_area(who, street, None).await?;
+        Ok(self.store().stage_overview(street).await?)
+    }
+
+    /// Stores one evidence file (photo or PDF; size and kind checked by the store, kept by its
+    /// SHA-256 with an audit row) and returns it.
+    pub async fn put_evidence(
+        &self,
+        who: &Principal,
+        dir: &anju_store::EvidenceDir,
+        name: &str,
+        bytes: &[u8],
+    ) -> Result<anju_store::Evidence> {
+        who.require(Action::UploadEvidence)?;
+        Ok(self
+            .store()
+            .put_evidence(&who.actor(), dir, name, bytes)
+            .await?)
+    }
+}
+
+impl App {
+    /// Every contract in the principal's area (city-wide: all), or only those still active
+    /// whose filing (备案) is overdue as of `overdue_as_of`.
+    pub async fn contract_register(
+        &self,
+        who: &Principal,
+        overdue_as_of: Option<Date>,
+    ) -> Result<Vec<ContractRecord>> {
+        let mut list = self.contracts(who, None).await?;
+        if let Some(d) = overdue_as_of {
+            list.retain(|k| k.active && k.filing(d).is_overdue());
+        }
+        Ok(list)
+    }
+
+    /// The owners a dismissal survey counts when none are given: the households of the
+    /// contract's compounds in the ledger.
+    pub async fn contract_households(&self, who: &Principal, id: i64) -> Result<u32> {
+        let k = self.contract_in_scope(who, id).await?;
+        let mut n = 0u32;
+        for c in &k.compound_ids {
+            n += self
+                .store()
+                .get_compound(*c)
+                .await?
+                .compound
+                .households
+                .unwrap_or(0);
+        }
+        Ok(n)
+    }
+}

@@ -200,3 +200,19 @@ impl App {
             .await?)
     }
 }
+
+impl App {
+    /// Adds tasks unless the same one (compound, title, deadline) is already there: a task
+    /// list loaded twice adds nothing. Returns those added and how many were skipped.
+    pub async fn add_tasks_once(
+        &self,
+        who: &Principal,
+        tasks: &[anju_store::NewTask],
+    ) -> Result<(Vec<Task>, usize)> {
+        who.require(Action::ManageTasks)?;
+        for t in tasks {
+            self.compound_in_scope(who, t.compound_id).await?;
+        }
+        Ok(self.store().add_tasks_once(&who.actor(), tasks).await?)
+    }
+}

@@ -291,6 +291,49 @@ impl App {
     }
 }
 
+impl App {
+    /// The region an account is bounded to, by its name at any level (or a street's only):
+    /// refused, naming the field, when no region or more than one has that name.
+    pub async fn account_region(
+        &self,
+        who: &Principal,
+        name: &str,
+        street_only: bool,
+    ) -> Result<i64> {
+        who.require(Action::ManageUsers)?;
+        let name = name.trim();
+        let (field, label) = if street_only {
+            ("street", "街道")
+        } else {
+            ("region", "区域")
+        };
+        let found: Vec<_> = self
+            .store()
+            .list_regions()
+            .await?
+            .into_iter()
+            .filter(|r| {
+                r.name == name && (!street_only || r.level == anju_core::RegionLevel::Street)
+            })
+            .collect();
+        match found.as_slice() {
+            [one] => Ok(one.id),
+            [] => Err(AppError::field(
+                field,
+                label,
+                format!("找不到区域“{name}”（请先导入台账，或检查名称）"),
+                format!("no region named '{name}' (import a ledger first)"),
+            )),
+            many => Err(AppError::field(
+                field,
+                label,
+                format!("有 {} 个名为“{name}”的区域，无法确定是哪一个", many.len()),
+                format!("{} regions are named '{name}'", many.len()),
+            )),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

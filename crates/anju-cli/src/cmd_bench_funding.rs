@@ -4,15 +4,16 @@
 //!
 //! 1. Seeding (timed, not part of the target): a fresh SQLite database in a temporary folder;
 //!    `--compounds` compounds from anju-sheets `generate_bench_ledger`, written by the ledger
-//!    import's own `apply_ledger`; then `Store::bench_seed_funding` (a bench-only store helper,
-//!    plain `INSERT … SELECT`, no audit) gives each compound a contract signed 2022-01-01, a
-//!    无物业 mode before it, one final assessment per contract year and 12 fee months per year
-//!    for `--years` years; the policy is assigned to every district through the ordinary
-//!    `set_funding_policy`.
-//! 2. Timed: the subsidy run (`Store::run_subsidies`, the same call as `anju funding run`) for
+//!    import's own `apply_ledger` (through `App::apply_ledger_rows`); then
+//!    `App::seed_bench_funding` (the bench-only store helper `bench_seed_funding`, plain
+//!    `INSERT … SELECT`, no audit) gives each compound a contract signed 2022-01-01, a 无物业
+//!    mode before it, one final assessment per contract year and 12 fee months per year for
+//!    `--years` years, and assigns the policy to every district through the ordinary
+//!    `App::assign_funding_policy`.
+//! 2. Timed: the subsidy run (`App::run_subsidies`, the same call as `anju funding run`) for
 //!    each contract year 1..=`--years` in every district, then the 附件5 调度表 for the whole
-//!    database (anju-reports `build_dispatch`) written as xlsx with the anju-sheets report
-//!    writer (`write_report`, as `anju report dispatch` does).
+//!    database (`App::dispatch_report`, anju-reports `build_dispatch`) written as xlsx with the
+//!    anju-sheets report writer (`write_report`, as `anju report dispatch` does).
 //! 3. Printed: every step's seconds, lines and amounts per year; the target figure, "a subsidy
 //!    run and the 调度表 … 3 years of results": the final year's run (every district; it reads
 //!    the three years' assessments, fees and the earlier years' retention, and writes a subsidy
@@ -21,11 +22,10 @@
 //!    after seeding where the kernel allows; it counts the database pages each connection has
 //!    memory-mapped, not only the heap).
 
-use crate::util::{cli_actor, peak_rss_kib, runtime, today};
+use crate::util::{cli_principal, connect, peak_rss_kib, runtime, today};
 use anju_core::funding::RunPeriod;
-use anju_core::{Fen, Lang, RegionLevel};
+use anju_core::{Fen, Lang};
 use anju_reports::{DispatchParams, Scope};
-use anju_store::Store;
 use anyhow::{anyhow, bail};
 use clap::Args;
 use std::process::ExitCode;
@@ -97,39 +97,26 @@ async fn bench(a: BenchFundingArgs, lang: Lang) -> anyhow::Result<ExitCode> {
         None => dir.path().join("bench-funding.db"),
     };
     let db = format!("sqlite://{}", db_path.display());
-    let store = Store::connect(&db).await?;
-    let actor = cli_actor();
+    let app = connect(&db).await?;
+    let who = cli_principal(lang);
     let signed_on = jiff::civil::date(2022, 1, 1);
 
     // 1. Seeding.
     let t = Instant::now();
     let rows = anju_sheets::generate_bench_ledger(a.compounds, 2022);
-    let imported = store.apply_ledger(&actor, &rows, today()).await?;
+    let imported = app.apply_ledger_rows(&who, &rows, today()).await?;
     drop(rows);
     let ledger_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let fallback = store
-        .upsert_company(&actor, "基准托管物业服务有限公司", None)
+    let seed = app
+        .seed_bench_funding(&who, signed_on, u32::from(a.years), &a.policy)
         .await?;
-    let seeded = store
-        .bench_seed_funding(signed_on, u32::from(a.years), fallback)
-        .await?;
-    let districts: Vec<_> = store
-        .list_regions()
-        .await?
-        .into_iter()
-        .filter(|r| r.level == RegionLevel::District)
-        .collect();
+    let (seeded, districts) = (seed.seeded, seed.districts);
     if districts.is_empty() {
         return Err(anyhow!(
             "{}",
             lang.pick("基准台账没有区县", "the bench ledger has no district")
         ));
-    }
-    for d in &districts {
-        store
-            .set_funding_policy(&actor, d.id, &a.policy, jiff::civil::date(2020, 1, 1))
-            .await?;
     }
     let seed_s = t.elapsed().as_secs_f64();
     let peak_reset = std::fs::write("/proc/self/clear_refs", "5").is_ok();
@@ -159,8 +146,8 @@ async fn bench(a: BenchFundingArgs, lang: Lang) -> anyhow::Result<ExitCode> {
         let (mut lines, mut eligible, mut releases) = (0usize, 0usize, 0usize);
         let (mut amount, mut retained) = (Fen::ZERO, Fen::ZERO);
         for d in &districts {
-            let done = store
-                .run_subsidies(&actor, d.id, RunPeriod::ContractYear(year))
+            let done = app
+                .run_subsidies(&who, d, RunPeriod::ContractYear(year))
                 .await?;
             let s = &done.summary;
             lines += s.lines;
@@ -179,16 +166,16 @@ async fn bench(a: BenchFundingArgs, lang: Lang) -> anyhow::Result<ExitCode> {
 
     // 3. The 调度表.
     let t = Instant::now();
-    let report = anju_reports::build_dispatch(
-        &store,
-        &DispatchParams {
-            scope: Scope::default(),
-            date: None,
-            today: today(),
-        },
-    )
-    .await
-    .map_err(|e| anyhow!("{}", e.message(lang)))?;
+    let report = app
+        .dispatch_report(
+            &who,
+            DispatchParams {
+                scope: Scope::default(),
+                date: None,
+                today: today(),
+            },
+        )
+        .await?;
     let build_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
     let xlsx = dir.path().join("dispatch.xlsx");

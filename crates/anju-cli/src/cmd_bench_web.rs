@@ -21,11 +21,13 @@
 //!    serving (VmHWM, reset after the database is prepared); and a one-request breakdown of
 //!    what each page's handler calls, so a missed target names the slow query or computation.
 
-use crate::util::{cli_actor, peak_rss_kib, runtime, today};
+use crate::util::{cli_principal, connect, peak_rss_kib, runtime, today};
+use anju_app::model::{AlertOptions, CompoundFilter, CompoundSort};
+use anju_app::users::NewAccount;
+use anju_app::{App, Principal};
 use anju_core::Lang;
 use anju_core::access::Role;
-use anju_store::{AlertOptions, CompoundFilter, NewUser, Store};
-use anyhow::{Context, anyhow, bail};
+use anyhow::{Context, bail};
 use clap::Args;
 use std::hash::{BuildHasher, Hasher};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -112,9 +114,9 @@ pub fn run(a: BenchWebArgs, db_flag: &str, lang: Lang) -> anyhow::Result<ExitCod
         )
     };
     let rt = runtime()?;
-    let (store, compounds, password) = rt.block_on(prepare(&db, a.compounds, lang))?;
+    let (app, compounds, password) = rt.block_on(prepare(&db, a.compounds, lang))?;
 
-    let breakdown = rt.block_on(breakdown(&store))?;
+    let breakdown = rt.block_on(breakdown(&app))?;
 
     // The peak below is the server's: forget generating the ledger and the breakdown.
     let peak_reset = std::fs::write("/proc/self/clear_refs", "5").is_ok();
@@ -124,7 +126,7 @@ pub fn run(a: BenchWebArgs, db_flag: &str, lang: Lang) -> anyhow::Result<ExitCod
         .map(|a| a.port())
         .context("no free loopback port")?;
     let server = rt.spawn(anju_web::serve(
-        anju_web::AppState::new(store.clone(), false),
+        anju_web::AppState::from_app(app.clone(), false),
         port,
     ));
     let addr = format!("127.0.0.1:{port}");
@@ -163,7 +165,7 @@ pub fn run(a: BenchWebArgs, db_flag: &str, lang: Lang) -> anyhow::Result<ExitCod
 
     // The ledger's cold path alone: a write (the cache is stale), then one request.
     let mut cold_ledger = Vec::new();
-    let mut bench_writer = Writer::new(&rt, &store)?;
+    let mut bench_writer = Writer::new(&rt, &app)?;
     for _ in 0..a.cold_samples {
         rt.block_on(bench_writer.write_one())?;
         let t = Instant::now();
@@ -195,7 +197,7 @@ pub fn run(a: BenchWebArgs, db_flag: &str, lang: Lang) -> anyhow::Result<ExitCod
     };
     let peak = peak_rss_kib();
     server.abort();
-    rt.block_on(retire_account(&store))?;
+    rt.block_on(retire_account(&app))?;
 
     print_report(&Report {
         db: &db,
@@ -214,14 +216,15 @@ pub fn run(a: BenchWebArgs, db_flag: &str, lang: Lang) -> anyhow::Result<ExitCod
 }
 
 /// Opens (or creates and fills) the bench database and readies the bench account.
-async fn prepare(db: &str, n: usize, lang: Lang) -> anyhow::Result<(Store, i64, String)> {
-    let store = Store::connect(db).await?;
-    let mut count = store.count_compounds(&CompoundFilter::default()).await?;
+async fn prepare(db: &str, n: usize, lang: Lang) -> anyhow::Result<(App, i64, String)> {
+    let app = connect(db).await?;
+    let who = cli_principal(lang);
+    let mut count = app.count_compounds(&who, CompoundFilter::default()).await?;
     if count == 0 {
         let t = Instant::now();
         let rows = anju_sheets::generate_bench_ledger(n, 2022);
-        store.apply_ledger(&cli_actor(), &rows, today()).await?;
-        count = store.count_compounds(&CompoundFilter::default()).await?;
+        app.apply_ledger_rows(&who, &rows, today()).await?;
+        count = app.count_compounds(&who, CompoundFilter::default()).await?;
         println!(
             "{}",
             match lang {
@@ -247,43 +250,43 @@ async fn prepare(db: &str, n: usize, lang: Lang) -> anyhow::Result<(Store, i64, 
         );
     }
     let password = random_password();
-    let hash = anju_web::hash_password(&password).map_err(|e| anyhow!("{e}"))?;
-    let actor = cli_actor();
-    match store.find_user(BENCH_USER).await? {
-        None => {
-            store
-                .create_user(
-                    &actor,
-                    NewUser {
-                        username: BENCH_USER.into(),
-                        display_name: "性能基准 bench".into(),
-                        password_hash: hash,
-                        role: Role::HousingAuthority,
-                        region_id: None,
-                        company_id: None,
-                    },
-                )
-                .await?;
+    match app.account(&who, BENCH_USER).await {
+        Err(anju_app::AppError::Invalid(_)) => {
+            app.create_account(
+                &who,
+                NewAccount {
+                    username: BENCH_USER.into(),
+                    display_name: Some("性能基准 bench".into()),
+                    password: password.clone(),
+                    role: Role::HousingAuthority,
+                    region_id: None,
+                    company_id: None,
+                },
+            )
+            .await?;
         }
-        Some(u) => {
-            let u = store.set_password(&actor, u.id, u.version, &hash).await?;
+        Err(e) => return Err(e.into()),
+        Ok(u) => {
+            let u = app
+                .reset_password(&who, u.id, u.version, password.clone())
+                .await?;
             if !u.active {
-                store.set_user_active(&actor, u.id, u.version, true).await?;
+                app.set_account_active(&who, u.id, u.version, true).await?;
             }
         }
     }
-    Ok((store, count, password))
+    Ok((app, count, password))
 }
 
 /// The bench's writer: changes the remarks of the first compounds in turn through
-/// `Store::update_compound` (a versioned, audited write, as an edit on the compound page).
+/// `App::update_compound` (a versioned, audited write, as an edit on the compound page).
 struct Writer {
-    store: Store,
+    app: App,
     ids: Vec<i64>,
     next: usize,
     /// This run, in the remarks written.
     run: u128,
-    actor: anju_store::Actor,
+    who: Principal,
 }
 
 /// What the writer did during the run.
@@ -296,13 +299,21 @@ struct Writes {
 }
 
 impl Writer {
-    fn new(rt: &tokio::runtime::Runtime, store: &Store) -> anyhow::Result<Writer> {
+    fn new(rt: &tokio::runtime::Runtime, app: &App) -> anyhow::Result<Writer> {
+        // The bench account itself (住建, city-wide) writes, as it would from the page.
+        let who = Principal {
+            role: Role::HousingAuthority,
+            ..Principal::admin(BENCH_USER, Lang::Zh)
+        };
         let ids = rt
-            .block_on(store.list_compounds(&CompoundFilter {
-                sort: anju_store::CompoundSort::Id,
-                limit: Some(200),
-                ..CompoundFilter::default()
-            }))?
+            .block_on(app.compounds(
+                &who,
+                CompoundFilter {
+                    sort: CompoundSort::Id,
+                    limit: Some(200),
+                    ..CompoundFilter::default()
+                },
+            ))?
             .into_iter()
             .map(|c| c.id)
             .collect::<Vec<_>>();
@@ -310,14 +321,14 @@ impl Writer {
             bail!("the bench database holds no compound to write to");
         }
         Ok(Writer {
-            store: store.clone(),
+            app: app.clone(),
             ids,
             next: 0,
             run: std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map(|d| d.as_micros())
                 .unwrap_or_default(),
-            actor: anju_store::Actor::new(BENCH_USER, "housing_authority"),
+            who,
         })
     }
 
@@ -325,16 +336,17 @@ impl Writer {
     async fn write_one(&mut self) -> anyhow::Result<()> {
         let id = self.ids[self.next % self.ids.len()];
         self.next += 1;
-        let c = self.store.get_compound(id).await?;
+        let c = self.app.compound_in_scope(&self.who, id).await?;
         let mut compound = c.compound.clone();
         // Text no earlier run wrote: writing the same data again is no write (and no audit row).
         compound.remarks = Some(format!(
             "性能基准写入 bench write {} {}",
             self.run, self.next
         ));
+        let today = self.app.today();
         let after = self
-            .store
-            .update_compound(&self.actor, id, c.version, compound)
+            .app
+            .update_compound(&self.who, id, c.version, compound, today)
             .await?;
         if after.version == c.version {
             bail!("the write to compound {id} changed nothing");
@@ -378,26 +390,25 @@ impl Writer {
 
 /// Disables the bench account again: its password was printed nowhere, but an account that
 /// is not in use should not be able to log in.
-async fn retire_account(store: &Store) -> anyhow::Result<()> {
-    if let Some(u) = store.find_user(BENCH_USER).await?
-        && u.active
-    {
-        store
-            .set_user_active(&cli_actor(), u.id, u.version, false)
-            .await?;
+async fn retire_account(app: &App) -> anyhow::Result<()> {
+    let who = cli_principal(Lang::Zh);
+    let u = app.account(&who, BENCH_USER).await?;
+    if u.active {
+        app.set_account_active(&who, u.id, u.version, false).await?;
     }
     Ok(())
 }
 
 /// One timing of each piece the two pages are built from, for the whole city.
-async fn breakdown(store: &Store) -> anyhow::Result<Vec<(String, Duration)>> {
+async fn breakdown(app: &App) -> anyhow::Result<Vec<(String, Duration)>> {
+    let who = cli_principal(Lang::Zh);
     let all = CompoundFilter::default();
     let mut out = Vec::new();
     let t = Instant::now();
-    let n = store.count_compounds(&all).await?;
+    let n = app.count_compounds(&who, all.clone()).await?;
     out.push((format!("count_compounds (all, {n})"), t.elapsed()));
     let t = Instant::now();
-    let list = store.list_compounds(&all).await?;
+    let list = app.compounds(&who, all.clone()).await?;
     out.push((
         format!("list_compounds (all, {} rows)", list.len()),
         t.elapsed(),
@@ -413,19 +424,22 @@ async fn breakdown(store: &Store) -> anyhow::Result<Vec<(String, Duration)>> {
     ));
     drop(list);
     let t = Instant::now();
-    let page = store
-        .list_compounds(&CompoundFilter {
-            limit: Some(50),
-            offset: Some(0),
-            ..CompoundFilter::default()
-        })
+    let page = app
+        .compounds(
+            &who,
+            CompoundFilter {
+                limit: Some(50),
+                offset: Some(0),
+                ..CompoundFilter::default()
+            },
+        )
         .await?;
     out.push((
         format!("list_compounds (LIMIT 50: {} rows)", page.len()),
         t.elapsed(),
     ));
     let t = Instant::now();
-    let figures = store.ledger_figures(&all, false).await?;
+    let figures = app.ledger_figures(&who, all.clone(), false).await?;
     out.push((
         format!(
             "ledger_figures (all: {} groups, {} compounds)",
@@ -435,14 +449,15 @@ async fn breakdown(store: &Store) -> anyhow::Result<Vec<(String, Duration)>> {
         t.elapsed(),
     ));
     for (sort, label) in [
-        (anju_store::CompoundSort::Region, "region"),
-        (anju_store::CompoundSort::Name, "name"),
-        (anju_store::CompoundSort::HouseholdsDesc, "households"),
+        (CompoundSort::Region, "region"),
+        (CompoundSort::Name, "name"),
+        (CompoundSort::HouseholdsDesc, "households"),
     ] {
         let t = Instant::now();
-        let page = store
-            .list_compounds_placed(
-                &CompoundFilter {
+        let page = app
+            .compounds_placed(
+                &who,
+                CompoundFilter {
                     sort,
                     limit: Some(50),
                     offset: Some(5_000),
@@ -460,25 +475,21 @@ async fn breakdown(store: &Store) -> anyhow::Result<Vec<(String, Duration)>> {
         ));
     }
     let t = Instant::now();
-    let cells = store.coverage_cells(&all).await?;
+    let cells = app.coverage_cells(&who, all.clone()).await?;
     out.push((
         format!("coverage_cells (all, {} cells)", cells.len()),
         t.elapsed(),
     ));
     let t = Instant::now();
-    let groups = store.alerts(&all, today(), AlertOptions::default()).await?;
+    let groups = app
+        .alerts(&who, all.clone(), AlertOptions::default())
+        .await?;
     out.push((format!("alerts ({} groups)", groups.len()), t.elapsed()));
     let t = Instant::now();
-    store.data_version().await?;
+    app.data_version().await?;
     out.push(("data_version".to_string(), t.elapsed()));
     let t = Instant::now();
-    let app = anju_app::App::new(store.clone()).with_clock(anju_app::Clock::Fixed(today()));
-    let html = anju_web::dashboard::render_dashboard_uncached(
-        &app,
-        &anju_app::Principal::admin(BENCH_USER, Lang::Zh),
-        "全市",
-    )
-    .await?;
+    let html = anju_web::dashboard::render_dashboard_uncached(app, &who, "全市").await?;
     out.push((
         format!(
             "dashboard::render_dashboard_uncached ({} KiB)",

@@ -3,12 +3,12 @@
 //! The arithmetic is anju-policy's `projection`, which runs the calculator itself.
 
 use crate::util::{render_table, runtime, today};
+use anju_app::model::{CompoundFilter, CompoundSort};
 use anju_core::{Compound, Fen, Lang};
 use anju_policy::Policy;
 use anju_policy::projection::{
     AssumptionText, Assumptions, Candidate, Projection, candidates, project,
 };
-use anju_store::{CompoundFilter, CompoundSort, Store};
 use clap::{Args, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -155,16 +155,18 @@ async fn compounds(
             .map(|c| (None, c))
             .collect::<Vec<_>>()
     } else {
-        let store = Store::connect(db).await?;
-        let list = store
-            .list_compounds(&CompoundFilter {
-                street: set.street.clone(),
-                district: set.district.clone(),
-                sort: CompoundSort::Id,
-                ..CompoundFilter::default()
-            })
+        let app = crate::util::connect(db).await?;
+        let list = app
+            .compounds(
+                &crate::util::cli_principal(lang),
+                CompoundFilter {
+                    street: set.street.clone(),
+                    district: set.district.clone(),
+                    sort: CompoundSort::Id,
+                    ..CompoundFilter::default()
+                },
+            )
             .await?;
-        store.close().await;
         list.into_iter().map(|c| (Some(c.id), c.compound)).collect()
     };
     if let Some(d) = &set.district {

@@ -1,18 +1,15 @@
 //! `anju company …` (registry and credit files), `anju tasks …` (task lists, Shanting 附件3/4)
 //! and `anju plan areas` (management areas, seed 004 and seed 001).
 
-use crate::util::{
-    app, app_with_scheme, cli_actor, cli_principal, find_compound, render_table, runtime, today,
-};
+use crate::util::{app_with_scheme, cli_principal, find_compound, render_table, runtime, today};
 use anju_app::areas::{AreaPlanInput, AreaPlanOutcome};
 use anju_app::companies::{CompanyFile, CompanyQuery, NewCompany, NewCreditRecord};
+use anju_app::model::{Company, TaskFilter};
 use anju_core::Lang;
 use anju_core::credit::RecordKind;
 use anju_core::money::group_thousands;
 use anju_core::planning::{AreaPlan, AreaRules};
 use anju_core::task::TaskStatus;
-use anju_store::{Company, CompoundFilter, NewTask, Store, TaskFilter};
-use anyhow::Context;
 use clap::{Args, Subcommand, ValueEnum};
 use std::process::ExitCode;
 
@@ -252,8 +249,8 @@ async fn list_areas_cmd(
     format: Format,
     lang: Lang,
 ) -> anyhow::Result<ExitCode> {
-    let store = Store::connect(db).await?;
-    let areas = app(&store)
+    let app = crate::util::connect(db).await?;
+    let areas = app
         .management_areas(&cli_principal(lang), street, all)
         .await?;
     if format == Format::Json {
@@ -314,7 +311,7 @@ async fn list_areas_cmd(
 }
 
 async fn plan_areas_cmd(db: &str, a: AreasArgs, lang: Lang) -> anyhow::Result<ExitCode> {
-    let store = Store::connect(db).await?;
+    let app = crate::util::connect(db).await?;
     let input = AreaPlanInput {
         street: a.street.clone(),
         rules: AreaRules {
@@ -326,8 +323,7 @@ async fn plan_areas_cmd(db: &str, a: AreasArgs, lang: Lang) -> anyhow::Result<Ex
         },
         accept: a.accept,
     };
-    let AreaPlanOutcome { plan, accepted } =
-        app(&store).plan_areas(&cli_principal(lang), input).await?;
+    let AreaPlanOutcome { plan, accepted } = app.plan_areas(&cli_principal(lang), input).await?;
 
     match a.format {
         Format::Json => {
@@ -481,7 +477,7 @@ fn opt(s: &Option<String>) -> String {
 pub fn run_company(c: CompanyCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
     let rt = runtime()?;
     rt.block_on(async move {
-        let store = Store::connect(db).await?;
+        let app = crate::util::connect(db).await?;
         let who = cli_principal(lang);
         match c {
             CompanyCmd::Add {
@@ -490,7 +486,7 @@ pub fn run_company(c: CompanyCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCo
                 contact,
                 phone,
             } => {
-                let co = app(&store)
+                let co = app
                     .register_company(
                         &who,
                         NewCompany {
@@ -514,7 +510,7 @@ pub fn run_company(c: CompanyCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCo
                     as_of: None,
                     include_archived: true,
                 };
-                let list = app(&store).companies(&who, query).await?;
+                let list = app.companies(&who, query).await?;
                 let all: Vec<&Company> = list.companies.iter().map(|c| &c.company).collect();
                 if format == Format::Json {
                     println!("{}", serde_json::to_string_pretty(&all)?);
@@ -553,7 +549,7 @@ pub fn run_company(c: CompanyCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCo
                 grading,
                 format,
             } => {
-                let app = app_with_scheme(&store, grading.scheme.as_deref(), lang)?;
+                let app = app_with_scheme(&app, grading.scheme.as_deref(), lang)?;
                 let co = app.find_company(&who, &company).await?;
                 let file = app.company_file(&who, co.id, grading.as_of).await?;
                 if format == Format::Json {
@@ -563,10 +559,9 @@ pub fn run_company(c: CompanyCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCo
                 }
             }
             CompanyCmd::Record(a) => {
-                let app = app(&store);
-                let co = app.find_company(&who, &a.company).await?;
+                                let co = app.find_company(&who, &a.company).await?;
                 let compound = match &a.compound {
-                    Some(k) => Some(find_compound(&store, k, a.street.as_deref(), lang).await?),
+                    Some(k) => Some(find_compound(&app, k, a.street.as_deref(), lang).await?),
                     None => None,
                 };
                 let kind = match a.kind {
@@ -617,7 +612,7 @@ pub fn run_company(c: CompanyCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCo
                 );
             }
             CompanyCmd::Grades { grading, format } => {
-                let app = app_with_scheme(&store, grading.scheme.as_deref(), lang)?;
+                let app = app_with_scheme(&app, grading.scheme.as_deref(), lang)?;
                 let query = CompanyQuery {
                     as_of: grading.as_of,
                     include_archived: false,
@@ -755,7 +750,7 @@ fn show_company(file: &CompanyFile, lang: Lang) -> String {
 pub fn run_tasks(c: TasksCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
     let rt = runtime()?;
     rt.block_on(async move {
-        let store = Store::connect(db).await?;
+        let app = crate::util::connect(db).await?;
         match c {
             TasksCmd::Add {
                 compound,
@@ -765,8 +760,8 @@ pub fn run_tasks(c: TasksCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> 
                 responsible,
                 deadline,
             } => {
-                let c = find_compound(&store, &compound, street.as_deref(), lang).await?;
-                let t = crate::util::app(&store)
+                let c = find_compound(&app, &compound, street.as_deref(), lang).await?;
+                let t = app
                     .add_task(
                         &crate::util::cli_principal(lang),
                         anju_app::tasks::TaskInput {
@@ -799,7 +794,7 @@ pub fn run_tasks(c: TasksCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> 
                 format,
             } => {
                 let as_of = as_of.unwrap_or_else(today);
-                let tasks = crate::util::app(&store)
+                let tasks = app
                     .tasks(
                         &crate::util::cli_principal(lang),
                         TaskFilter {
@@ -870,8 +865,8 @@ pub fn run_tasks(c: TasksCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> 
                 }
             }
             TasksCmd::Done { id, date } => {
-                let t = store.get_task(id).await?;
-                let t = crate::util::app(&store)
+                let t = app.task_in_scope(&cli_principal(lang), id).await?;
+                let t = app
                     .set_task_status(
                         &crate::util::cli_principal(lang),
                         id,
@@ -897,8 +892,8 @@ pub fn run_tasks(c: TasksCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> 
                 );
             }
             TasksCmd::Cancel { id } => {
-                let t = store.get_task(id).await?;
-                let t = crate::util::app(&store)
+                let t = app.task_in_scope(&cli_principal(lang), id).await?;
+                let t = app
                     .set_task_status(
                         &crate::util::cli_principal(lang),
                         id,
@@ -917,7 +912,7 @@ pub fn run_tasks(c: TasksCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> 
             }
             TasksCmd::ImportSeed { preset } => {
                 let Preset::Shanting2020 = preset;
-                import_shanting(&store, lang).await?;
+                import_shanting(&app, lang).await?;
             }
         }
         Ok(ExitCode::SUCCESS)
@@ -926,62 +921,19 @@ pub fn run_tasks(c: TasksCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> 
 
 /// Seed 003 附件3/附件4: one task per compound of each community row, responsible person and
 /// deadline as the seed gives them (11月底 → 2020-11-30, 11月15日 → 2020-11-15).
-async fn import_shanting(store: &Store, lang: Lang) -> anyhow::Result<()> {
-    use anju_demo::shanting::{self, List};
-    let compounds = store
-        .list_compounds(&CompoundFilter {
-            street: Some(shanting::STREET.to_string()),
-            ..CompoundFilter::default()
-        })
-        .await?;
-    if compounds.is_empty() {
-        anyhow::bail!(
-            "{}",
-            lang.pick(
-                "山城街道没有小区：请先运行 anju demo 载入演示数据",
-                "山城街道 has no compounds: run anju demo first"
-            )
-        );
-    }
-    let mut new = Vec::new();
-    let mut missing = Vec::new();
-    for row in shanting::tasks() {
-        let title = match row.list {
-            List::Annex3 => "物业管理整治提升（附件3）",
-            List::Annex4 => "物业管理全覆盖（附件4）",
-        };
-        let deadline: jiff::civil::Date = row
-            .deadline
-            .parse()
-            .with_context(|| format!("seed deadline {}", row.deadline))?;
-        for name in &row.compounds {
-            match compounds.iter().find(|c| {
-                c.compound.name == *name && c.compound.community.as_deref() == Some(row.community)
-            }) {
-                Some(c) => new.push(NewTask {
-                    compound_id: c.id,
-                    title: title.to_string(),
-                    detail: Some(format!("{}（完成时间：{}）", row.task, row.deadline_text)),
-                    responsible: row.responsible.to_string(),
-                    deadline,
-                }),
-                None => missing.push(format!("{}/{}", row.community, name)),
-            }
-        }
-    }
-    let (created, skipped) = store.add_tasks_once(&cli_actor(), &new).await?;
+async fn import_shanting(app: &anju_app::App, lang: Lang) -> anyhow::Result<()> {
+    let done = app.load_shanting_tasks(&cli_principal(lang)).await?;
+    let (created, skipped, missing) = (done.created, done.skipped, done.missing);
     println!(
         "{}",
         match lang {
             Lang::Zh => format!(
                 "已按山亭区附件3/附件4载入任务 {} 项，已存在跳过 {} 项",
-                created.len(),
-                skipped
+                created, skipped
             ),
             Lang::En => format!(
                 "loaded {} tasks from Shanting's annexes 3 and 4; {} already there",
-                created.len(),
-                skipped
+                created, skipped
             ),
         }
     );

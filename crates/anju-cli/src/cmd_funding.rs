@@ -2,10 +2,11 @@
 //! (申报 → 街道审核 → 区级复核 → 批准 → 拨付, 退回修改), adjustment decisions and
 //! infrastructure grants; and `anju report subsidy-application|disbursement-list`.
 
-use crate::util::{cli_actor, find_compound, render_table, runtime, today};
+use crate::util::{find_compound, render_table, runtime, today};
+use anju_app::model::{LineFilter, Region, SubsidyLine};
+use anju_app::{App, Principal};
 use anju_core::funding::{Action, LineStatus, RunPeriod};
 use anju_core::{Fen, Lang, RegionLevel};
-use anju_store::{Actor, LineFilter, Region, Store, SubsidyLine};
 use clap::{Args, Subcommand, ValueEnum};
 use std::process::ExitCode;
 
@@ -153,10 +154,11 @@ pub enum FundingCmd {
     },
 }
 
-async fn scope_region(store: &Store, s: &ScopeArgs, lang: Lang) -> anyhow::Result<Region> {
+async fn scope_region(app: &App, s: &ScopeArgs, lang: Lang) -> anyhow::Result<Region> {
+    let who = crate::util::cli_principal(lang);
     match (&s.street, &s.district) {
-        (Some(n), _) => Ok(store.find_region(RegionLevel::Street, n).await?),
-        (None, Some(n)) => Ok(store.find_region(RegionLevel::District, n).await?),
+        (Some(n), _) => Ok(app.region_named(&who, RegionLevel::Street, n).await?),
+        (None, Some(n)) => Ok(app.region_named(&who, RegionLevel::District, n).await?),
         (None, None) => anyhow::bail!(
             "{}",
             lang.pick(
@@ -269,14 +271,14 @@ fn parse_fen(s: &str, lang: Lang) -> anyhow::Result<Fen> {
 }
 
 async fn take_step(
-    store: &Store,
-    actor: &Actor,
+    app: &App,
+    who: &Principal,
     s: &StepArgs,
     action: Action,
     lang: Lang,
 ) -> anyhow::Result<ExitCode> {
-    let line = store.get_subsidy_line(s.id).await?;
-    let by = s.by.clone().unwrap_or_else(|| actor.name.clone());
+    let line = app.line_in_scope(who, s.id).await?;
+    let by = s.by.clone().unwrap_or_else(|| who.name.clone());
     let step = anju_app::money::LineStepInput {
         version: line.version,
         action,
@@ -284,10 +286,7 @@ async fn take_step(
         on: s.date.unwrap_or_else(today),
         comment: s.comment.clone(),
     };
-    let who = crate::util::principal(Some(&actor.name), &actor.role, lang);
-    let after = crate::util::app(store)
-        .subsidy_step(&who, line.id, step)
-        .await?;
+    let after = app.subsidy_step(who, line.id, step).await?;
     match lang {
         Lang::Zh => println!(
             "第 {} 号（{}，{}）：{} → {}，金额 {} 元",
@@ -314,16 +313,16 @@ async fn take_step(
 pub fn run(c: FundingCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
     let rt = runtime()?;
     rt.block_on(async move {
-        let store = Store::connect(db).await?;
-        let actor = cli_actor();
+        let app = crate::util::connect(db).await?;
+        let who = crate::util::cli_principal(lang);
         match c {
             FundingCmd::Policy(PolicyCmd::Set {
                 scope,
                 policy,
                 from,
             }) => {
-                let r = scope_region(&store, &scope, lang).await?;
-                let rec = crate::util::app(&store)
+                let r = scope_region(&app, &scope, lang).await?;
+                let rec = app
                     .assign_funding_policy(
                         &crate::util::cli_principal(lang),
                         anju_app::policies::PolicyAssignment {
@@ -345,7 +344,7 @@ pub fn run(c: FundingCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
                 }
             }
             FundingCmd::Policy(PolicyCmd::List { format }) => {
-                let list = crate::util::app(&store)
+                let list = app
                     .funding_policies(&crate::util::cli_principal(lang))
                     .await?;
                 match format {
@@ -374,14 +373,14 @@ pub fn run(c: FundingCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
                 period,
                 format,
             } => {
-                let r = scope_region(&store, &scope, lang).await?;
+                let r = scope_region(&app, &scope, lang).await?;
                 let p = RunPeriod::parse(&period)
                     .map_err(|e| anyhow::anyhow!("{}", e.message(lang)))?;
                 let started = std::time::Instant::now();
-                let done = crate::util::app(&store)
+                let done = app
                     .run_subsidies(&crate::util::cli_principal(lang), &r, p)
                     .await?;
-                let run = store.get_subsidy_run(done.run.id).await?;
+                let run = app.subsidy_run(&who, done.run.id).await?;
                 let total = done.summary.amount;
                 let ineligible = done.summary.not_payable;
                 match format {
@@ -430,7 +429,7 @@ pub fn run(c: FundingCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
                 format,
             } => {
                 let region_id = if scope.street.is_some() || scope.district.is_some() {
-                    Some(scope_region(&store, &scope, lang).await?.id)
+                    Some(scope_region(&app, &scope, lang).await?.id)
                 } else {
                     None
                 };
@@ -454,21 +453,22 @@ pub fn run(c: FundingCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
                     ),
                     None => None,
                 };
-                let lines = store
-                    .subsidy_lines(&LineFilter {
-                        run_id: run,
-                        region_id,
-                        period,
-                        status,
-                        ..Default::default()
-                    })
+                let lines = app
+                    .subsidy_lines(
+                        &who,
+                        LineFilter {
+                            run_id: run,
+                            region_id,
+                            period,
+                            status,
+                            ..Default::default()
+                        },
+                    )
                     .await?;
                 print_lines(&lines, format, lang)?;
             }
             FundingCmd::Show { id, format } => {
-                let l = store.get_subsidy_line(id).await?;
-                let steps = store.subsidy_steps(id).await?;
-                let adjustments = store.subsidy_adjustments(id).await?;
+                let (l, steps, adjustments) = app.line_history(&who, id).await?;
                 match format {
                     Format::Json => {
                         let mut v = json_line(&l, lang);
@@ -521,22 +521,22 @@ pub fn run(c: FundingCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
                     }
                 }
             }
-            FundingCmd::Apply(s) => return take_step(&store, &actor, &s, Action::Apply, lang).await,
+            FundingCmd::Apply(s) => return take_step(&app, &who, &s, Action::Apply, lang).await,
             FundingCmd::Review { step, level } => {
                 let action = match level {
                     ReviewLevel::Street => Action::StreetReview,
                     ReviewLevel::District => Action::DistrictReview,
                 };
-                return take_step(&store, &actor, &step, action, lang).await;
+                return take_step(&app, &who, &step, action, lang).await;
             }
             FundingCmd::Approve(s) => {
-                return take_step(&store, &actor, &s, Action::Approve, lang).await;
+                return take_step(&app, &who, &s, Action::Approve, lang).await;
             }
             FundingCmd::Disburse(s) => {
-                return take_step(&store, &actor, &s, Action::Disburse, lang).await;
+                return take_step(&app, &who, &s, Action::Disburse, lang).await;
             }
             FundingCmd::Return(s) => {
-                return take_step(&store, &actor, &s, Action::Return, lang).await;
+                return take_step(&app, &who, &s, Action::Return, lang).await;
             }
             FundingCmd::Adjust {
                 id,
@@ -545,10 +545,10 @@ pub fn run(c: FundingCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
                 date,
             } => {
                 let new = parse_fen(&amount, lang)?;
-                let l = store.get_subsidy_line(id).await?;
-                let after = store
+                let l = app.line_in_scope(&who, id).await?;
+                let after = app
                     .adjust_subsidy(
-                        &actor,
+                        &who,
                         id,
                         l.version,
                         new,
@@ -579,7 +579,7 @@ pub fn run(c: FundingCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
                 payer,
                 note,
             } => {
-                let c = find_compound(&store, &compound, street.as_deref(), lang).await?;
+                let c = find_compound(&app, &compound, street.as_deref(), lang).await?;
                 let amount = parse_fen(&amount, lang)?;
                 let grant = anju_app::money::GrantInput {
                     compound_id: c.id,
@@ -588,7 +588,7 @@ pub fn run(c: FundingCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
                     payer,
                     note,
                 };
-                let l = crate::util::app(&store)
+                let l = app
                     .grant_infrastructure(&crate::util::cli_principal(lang), grant)
                     .await?;
                 match lang {
@@ -617,12 +617,12 @@ use anju_reports::subsidy_sheet_line as sheet_line;
 pub fn report(a: &crate::cmd_report::ReportArgs, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
     let rt = runtime()?;
     rt.block_on(async move {
-        let store = Store::connect(db).await?;
+        let app = crate::util::connect(db).await?;
         let scope = ScopeArgs {
             street: a.street.clone(),
             district: a.district.clone(),
         };
-        let region = scope_region(&store, &scope, lang).await?;
+        let region = scope_region(&app, &scope, lang).await?;
         let period = match &a.period {
             Some(p) => RunPeriod::parse(p).map_err(|e| anyhow::anyhow!("{}", e.message(lang)))?,
             None => anyhow::bail!(
@@ -636,17 +636,18 @@ pub fn report(a: &crate::cmd_report::ReportArgs, db: &str, lang: Lang) -> anyhow
                 lang.pick("请用 --out 指明输出文件", "name the output file with --out")
             );
         };
-        let mut lines = store
-            .subsidy_lines(&LineFilter {
-                region_id: Some(region.id),
-                period: Some(period.code()),
-                ..Default::default()
-            })
+        let disbursement = a.name == "disbursement-list";
+        let lines = app
+            .sheet_lines(
+                &crate::util::cli_principal(lang),
+                &region,
+                period,
+                disbursement,
+            )
             .await?;
         let label = period.label(lang);
         let n;
-        if a.name == "disbursement-list" {
-            lines.retain(|l| matches!(l.status, LineStatus::Approved | LineStatus::Disbursed));
+        if disbursement {
             let rows: Vec<_> = lines.iter().map(|l| sheet_line(l, lang)).collect();
             n = rows.len();
             anju_sheets::write_disbursement_list(out, &region.name, &label, &rows, lang)?;

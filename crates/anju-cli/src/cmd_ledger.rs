@@ -1,17 +1,17 @@
 //! Ledger commands: migrate, import, export, stats, demo, serve, bench import.
 
 use crate::Cmd;
-use crate::util::{cli_actor, render_table, runtime, today};
-use anju_core::stats::{Coverage, coverage};
+use crate::util::{cli_principal, connect, render_table, runtime, today};
+use anju_app::App;
+use anju_app::ledger::Imported;
+use anju_core::stats::Coverage;
 use anju_core::{InfraKind, Lang};
-use anju_sheets::{LedgerChunk, LedgerError, LedgerInfo, ReadOptions};
-use anju_store::{Actor, ApplySummary, CompoundFilter, Store};
+use anju_sheets::{LedgerError, ReadOptions};
 use anyhow::Context;
 use clap::{Args, Subcommand, ValueEnum};
-use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 #[derive(Subcommand)]
 pub enum ImportCmd {
@@ -75,7 +75,7 @@ pub fn run(cmd: Cmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
     rt.block_on(async move {
         match cmd {
             Cmd::Migrate => {
-                Store::connect(db).await?;
+                connect(db).await?;
                 println!(
                     "{}",
                     lang.pick("数据库已是最新结构。", "Database schema is up to date.")
@@ -84,53 +84,37 @@ pub fn run(cmd: Cmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
             }
             Cmd::Import(ImportCmd::Ledger { file }) => import_ledger(db, &file, lang).await,
             Cmd::Export(ExportCmd::Ledger { file, street }) => {
-                let store = Store::connect(db).await?;
-                let rows = store
-                    .list_compounds(&CompoundFilter {
-                        street,
-                        ..CompoundFilter::default()
-                    })
+                let app = connect(db).await?;
+                let n = app
+                    .export_ledger(&cli_principal(lang), street.as_deref(), &file)
                     .await?;
-                let compounds: Vec<_> = rows.into_iter().map(|s| s.compound).collect();
-                anju_sheets::write_ledger(&file, &compounds).with_context(|| {
-                    format!(
-                        "{} {}",
-                        lang.pick("无法写入", "cannot write"),
-                        file.display()
-                    )
-                })?;
                 println!(
                     "{}",
                     match lang {
-                        Lang::Zh =>
-                            format!("已导出 {} 个小区到 {}", compounds.len(), file.display()),
-                        Lang::En => format!(
-                            "exported {} compounds to {}",
-                            compounds.len(),
-                            file.display()
-                        ),
+                        Lang::Zh => format!("已导出 {} 个小区到 {}", n, file.display()),
+                        Lang::En => format!("exported {} compounds to {}", n, file.display()),
                     }
                 );
                 Ok(ExitCode::SUCCESS)
             }
             Cmd::Stats(a) => stats(db, a, lang).await,
             Cmd::Demo => {
-                let store = Store::connect(db).await?;
-                load_demo(&store, lang).await?;
+                let app = connect(db).await?;
+                load_demo(&app, lang).await?;
                 Ok(ExitCode::SUCCESS)
             }
             Cmd::Serve(a) => {
                 // Read before anything else: a bad scheme file stops the start, naming it.
                 let scheme = crate::util::credit_scheme(a.scheme.as_deref(), lang)?;
-                let store = Store::connect(db).await?;
-                if a.demo {
-                    load_demo(&store, lang).await?;
-                    crate::cmd_user::ensure_demo_accounts(&store, lang).await?;
-                }
-                let mut state = anju_web::AppState::new(store, a.demo);
+                let mut app = connect(db).await?;
                 if let Some(s) = scheme {
-                    state = state.with_credit_scheme(s);
+                    app = app.with_credit_scheme(s);
                 }
+                if a.demo {
+                    load_demo(&app, lang).await?;
+                    crate::cmd_user::ensure_demo_accounts(&app, lang).await?;
+                }
+                let mut state = anju_web::AppState::from_app(app, a.demo);
                 state.auth.secure_cookies = a.secure_cookies;
                 state.auth.idle_timeout = jiff::SignedDuration::from_mins(a.idle_minutes.max(1));
                 // Bind first: "serving" is printed only once the port really accepts.
@@ -165,8 +149,8 @@ async fn import_ledger(db: &str, file: &Path, lang: Lang) -> anyhow::Result<Exit
         current_year: today().year().into(),
         lang,
     };
-    let store = Store::connect(db).await?;
-    let (info, s) = match import_file(&store, &cli_actor(), file, opts, today()).await? {
+    let app = connect(db).await?;
+    let (info, s) = match app.import_ledger(&cli_principal(lang), file, opts).await? {
         Ok(done) => (done.info, done.summary),
         Err(e) => {
             eprintln!("{}", e.render(lang));
@@ -204,130 +188,29 @@ async fn import_ledger(db: &str, file: &Path, lang: Lang) -> anyhow::Result<Exit
     Ok(ExitCode::SUCCESS)
 }
 
-/// Rows handed from the reading thread to the writer at a time.
-const CHUNK_ROWS: usize = 5_000;
-
-/// A ledger file imported and committed.
-struct Imported {
-    info: LedgerInfo,
-    summary: ApplySummary,
-    /// How long reading and validating the whole file took (on its own thread, alongside the
-    /// writes).
-    read: Duration,
-    /// How long the commit took.
-    commit: Duration,
-}
-
-/// Imports a ledger file: one thread reads and validates it while the rows already read are
-/// written, all in one transaction. All or nothing: when the file has any problem (however late
-/// in the file), or a write fails, everything written is rolled back. `Ok(Err(_))` is a file
-/// that was refused, with every problem; `Err(_)` a failure of the store.
-async fn import_file(
-    store: &Store,
-    actor: &Actor,
-    file: &Path,
-    opts: ReadOptions,
-    as_of: jiff::civil::Date,
-) -> anyhow::Result<Result<Imported, LedgerError>> {
-    let (chunks, mut rx) = tokio::sync::mpsc::channel::<LedgerChunk>(2);
-    let path = file.to_path_buf();
-    let reader = tokio::task::spawn_blocking(move || {
-        let t = Instant::now();
-        let read = anju_sheets::read_ledger_chunks(&path, &opts, CHUNK_ROWS, |chunk| {
-            // The writer has stopped (a failed write): stop reading too.
-            match chunks.blocking_send(chunk) {
-                Ok(()) => ControlFlow::Continue(()),
-                Err(_) => ControlFlow::Break(()),
-            }
-        });
-        (read, t.elapsed())
-    });
-    let mut import = store.begin_ledger(actor, as_of).await?;
-    let mut failed = None;
-    while let Some(chunk) = rx.recv().await {
-        if let Err(e) = import.apply_owned(chunk.rows).await {
-            failed = Some(e);
-            break;
-        }
-    }
-    drop(rx);
-    let (read, read_time) = reader.await.context("ledger reader")?;
-    if let Some(e) = failed {
-        import.rollback().await?;
-        return Err(e.into());
-    }
-    match read {
-        Err(e) => {
-            import.rollback().await?;
-            Ok(Err(e))
-        }
-        Ok(info) => {
-            let t = Instant::now();
-            let summary = import.commit().await?;
-            Ok(Ok(Imported {
-                info,
-                summary,
-                read: read_time,
-                commit: t.elapsed(),
-            }))
-        }
-    }
-}
-
 /// Loads the demo ledger (idempotent: a second run changes nothing).
-pub async fn load_demo(store: &Store, lang: Lang) -> anyhow::Result<()> {
-    let actor = Actor {
-        name: "demo".into(),
-        role: "admin".into(),
-    };
-    for c in anju_demo::demo_companies() {
-        store
-            .upsert_company(&actor, &c.name, Some(c.credit_code.clone()))
-            .await?;
-    }
-    let rows = anju_demo::demo_ledger();
-    let s = store
-        .apply_ledger(&actor, &rows, anju_demo::CENSUS_DATE)
-        .await?;
+pub async fn load_demo(app: &App, lang: Lang) -> anyhow::Result<()> {
+    let who = cli_principal(lang);
+    let done = app.load_demo(&who).await?;
+    let (rows, s) = (done.compounds, done.summary);
     match lang {
         Lang::Zh => println!(
             "演示数据：{} 个小区（新增 {}，更新 {}，未变 {}）。名称与属性部分为虚构，已在备注中标注。",
-            rows.len(),
-            s.inserted,
-            s.updated,
-            s.unchanged
+            rows, s.inserted, s.updated, s.unchanged
         ),
         Lang::En => println!(
             "demo data: {} compounds ({} new, {} updated, {} unchanged). Invented names and attributes are marked in the remarks.",
-            rows.len(),
-            s.inserted,
-            s.updated,
-            s.unchanged
+            rows, s.inserted, s.updated, s.unchanged
         ),
     }
     Ok(())
 }
 
 async fn stats(db: &str, a: StatsArgs, lang: Lang) -> anyhow::Result<ExitCode> {
-    let store = Store::connect(db).await?;
-    let rows = store
-        .list_compounds(&CompoundFilter {
-            street: a.street.clone(),
-            ..CompoundFilter::default()
-        })
+    let app = connect(db).await?;
+    let report = app
+        .coverage(&cli_principal(lang), a.street.as_deref())
         .await?;
-    if let Some(street) = &a.street
-        && rows.is_empty()
-    {
-        anyhow::bail!(
-            "{}",
-            match lang {
-                Lang::Zh => format!("没有找到街道“{street}”的小区"),
-                Lang::En => format!("no compound found in street '{street}'"),
-            }
-        );
-    }
-    let report = coverage(rows.iter().map(|s| &s.compound));
     match a.format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
         Format::Table => print!("{}", stats_table(&report, lang)),
@@ -425,7 +308,8 @@ async fn bench_import(a: BenchImportArgs, lang: Lang) -> anyhow::Result<ExitCode
     let gen_s = t0.elapsed().as_secs_f64();
     let size = std::fs::metadata(&xlsx)?.len();
     let db = format!("sqlite://{}", dir.path().join("bench.db").display());
-    let store = Store::connect(&db).await?;
+    let app = connect(&db).await?;
+    let who = cli_principal(lang);
     let opts = ReadOptions {
         current_year: today().year().into(),
         lang,
@@ -433,13 +317,15 @@ async fn bench_import(a: BenchImportArgs, lang: Lang) -> anyhow::Result<ExitCode
     let refused = |e: LedgerError| anyhow::anyhow!(e.render(lang));
     // The import as `anju import ledger` does it: read + validate + write, then commit.
     let t1 = Instant::now();
-    let first = import_file(&store, &cli_actor(), &xlsx, opts, today())
+    let first: Imported = app
+        .import_ledger(&who, &xlsx, opts)
         .await?
         .map_err(refused)?;
     let total = t1.elapsed().as_secs_f64();
     // The same file again: read, validate, match, nothing to write.
     let t2 = Instant::now();
-    let again = import_file(&store, &cli_actor(), &xlsx, opts, today())
+    let again: Imported = app
+        .import_ledger(&who, &xlsx, opts)
         .await?
         .map_err(refused)?;
     let reimport_s = t2.elapsed().as_secs_f64();

@@ -6,17 +6,17 @@
 use crate::cmd_survey::Format;
 use crate::util::principal;
 use crate::util::{cli_user, find_compound, runtime, today};
+use anju_app::model::{
+    Actor, Assessment, AssessmentFilter, ComplaintFilter, ComplaintStage, DEFAULT_EVIDENCE_DIR,
+    EvidenceDir, NewComplaint, NewFinding, NewPatrol, OrderFilter,
+};
 use anju_app::oversight::{AssessmentStep, ComplaintStep};
+use anju_app::{App, Principal};
 use anju_core::Lang;
 use anju_core::assessment::{AssessorKind, Outcome, Period};
 use anju_core::oversight::{ComplaintSource, FindingCategory, PatrolKind};
 use anju_policy::rubric::{EventsFile, Rubric, SatisfactionRate, Survey};
-use anju_store::{
-    Actor, Assessment, AssessmentFilter, ComplaintFilter, ComplaintOverdue, ComplaintStage,
-    DEFAULT_EVIDENCE_DIR, ERQI_ORDER_MAPPING, EvidenceDir, NewComplaint, NewFinding, NewPatrol,
-    OrderFilter, Store,
-};
-use anyhow::{Context, bail};
+use anyhow::Context;
 use clap::Subcommand;
 use jiff::civil::Date;
 use std::path::PathBuf;
@@ -29,15 +29,14 @@ fn actor(by: &Option<String>, role: &str) -> Actor {
 /// One step of an assessment's workflow through the application layer, at the stored version,
 /// printed.
 async fn assessment_step(
-    s: &Store,
+    app: &App,
     id: i64,
     step: AssessmentStep,
     date: Option<jiff::civil::Date>,
     who: anju_app::Principal,
 ) -> anyhow::Result<()> {
     let lang = who.lang;
-    let a = s.get_assessment(id).await?;
-    let app = crate::util::app(s);
+    let a = app.assessment(&who, id).await?;
     let a = app
         .assessment_step(
             &who,
@@ -53,13 +52,12 @@ async fn assessment_step(
 
 /// One step of a complaint through the application layer, at the stored version, printed.
 async fn complaint_step(
-    s: &Store,
+    app: &App,
     id: i64,
     who: &anju_app::Principal,
     step: impl FnOnce(jiff::civil::Date) -> ComplaintStep,
 ) -> anyhow::Result<()> {
-    let c = s.get_complaint(id).await?;
-    let app = crate::util::app(s);
+    let c = app.complaint_in_scope(who, id).await?;
     let c = app
         .complaint_step(who, id, c.version, step(app.today()))
         .await?;
@@ -76,14 +74,21 @@ fn answering_for(actor: &Actor, co: i64, lang: Lang) -> anju_app::Principal {
 }
 
 /// A company by number or exact name (the app's one lookup).
-async fn company_id(s: &Store, key: &str, lang: Lang) -> anyhow::Result<i64> {
+async fn company_id(app: &App, key: &str, lang: Lang) -> anyhow::Result<i64> {
     let who = crate::util::cli_principal(lang);
-    Ok(crate::util::app(s).find_company(&who, key).await?.id)
+    Ok(app.find_company(&who, key).await?.id)
 }
 
+/// The principal an `actor` (`--by`, the role a command records) acts as.
+fn as_principal(a: &Actor, lang: Lang) -> Principal {
+    principal(Some(&a.name), &a.role, lang)
+}
+
+/// Stores evidence files through the application layer, before the step that cites them: a
+/// refused step loses no upload.
 async fn store_files(
-    s: &Store,
-    a: &Actor,
+    app: &App,
+    who: &Principal,
     dir: &std::path::Path,
     files: &[PathBuf],
 ) -> anyhow::Result<Vec<String>> {
@@ -95,7 +100,7 @@ async fn store_files(
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        out.push(s.put_evidence(a, &dir, &name, &bytes).await?.sha256);
+        out.push(app.put_evidence(who, &dir, &name, &bytes).await?.sha256);
     }
     Ok(out)
 }
@@ -289,7 +294,7 @@ fn print_assessment(a: &Assessment, lang: Lang) {
 
 pub fn run_assess(c: AssessCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
     runtime()?.block_on(async move {
-        let s = Store::connect(db).await?;
+        let app = crate::util::connect(db).await?;
         match c {
             AssessCmd::New {
                 compound,
@@ -311,7 +316,7 @@ pub fn run_assess(c: AssessCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                 let period = parse_period(&period, lang)?;
                 let kind = AssessorKind::from_code(&assessor_kind)
                     .with_context(|| format!("assessor kind '{assessor_kind}'"))?;
-                let cpd = find_compound(&s, &compound, street.as_deref(), lang).await?;
+                let cpd = find_compound(&app, &compound, street.as_deref(), lang).await?;
                 let file = events_of(&events)?;
                 let mut evs = file.as_ref().map(|f| f.events.clone()).unwrap_or_default();
                 let mut survey = file.and_then(|f| f.survey);
@@ -321,8 +326,8 @@ pub fn run_assess(c: AssessCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                     survey = Some(Survey::from_rate(rate));
                 }
                 if with_orders {
-                    let extra = s
-                        .order_events(cpd.id, &period, today(), ERQI_ORDER_MAPPING)
+                    let extra = app
+                        .order_events(&crate::util::cli_principal(lang), cpd.id, &period)
                         .await?;
                     for e in &extra {
                         println!(
@@ -340,9 +345,14 @@ pub fn run_assess(c: AssessCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                     AssessorKind::HousingAuthority => "housing",
                     AssessorKind::Street => "street",
                 };
-                let who = actor(&by, role);
-                let evidence = store_files(&s, &who, &evidence_dir, &evidence).await?;
-                let a = crate::util::app(&s)
+                let evidence = store_files(
+                    &app,
+                    &principal(by.as_deref(), role, lang),
+                    &evidence_dir,
+                    &evidence,
+                )
+                .await?;
+                let a = app
                     .create_assessment(
                         &crate::util::principal(by.as_deref(), role, lang),
                         anju_app::oversight::AssessmentInput {
@@ -361,8 +371,10 @@ pub fn run_assess(c: AssessCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                 print_assessment(&a, lang);
             }
             AssessCmd::Submit { id, date, by } => {
-                let a = s.get_assessment(id).await?;
-                let a = crate::util::app(&s)
+                let a = app
+                    .assessment(&crate::util::cli_principal(lang), id)
+                    .await?;
+                let a = app
                     .submit_assessment(
                         &crate::util::principal(by.as_deref(), "street", lang),
                         id,
@@ -390,7 +402,7 @@ pub fn run_assess(c: AssessCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                     events: events_of(&events)?.map(|f| f.events),
                 };
                 assessment_step(
-                    &s,
+                    &app,
                     id,
                     step,
                     date,
@@ -405,9 +417,9 @@ pub fn run_assess(c: AssessCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                 date,
                 by,
             } => {
-                let co = company_id(&s, &as_company, lang).await?;
+                let co = company_id(&app, &as_company, lang).await?;
                 let who = answering_for(&actor(&by, "company"), co, lang);
-                assessment_step(&s, id, AssessmentStep::Object { text }, date, who).await?;
+                assessment_step(&app, id, AssessmentStep::Object { text }, date, who).await?;
             }
             AssessCmd::Decide {
                 id,
@@ -425,7 +437,7 @@ pub fn run_assess(c: AssessCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                     events: events_of(&events)?.map(|f| f.events),
                 };
                 assessment_step(
-                    &s,
+                    &app,
                     id,
                     step,
                     date,
@@ -441,7 +453,7 @@ pub fn run_assess(c: AssessCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
             } => {
                 let step = AssessmentStep::Finalize { waived };
                 assessment_step(
-                    &s,
+                    &app,
                     id,
                     step,
                     date,
@@ -450,7 +462,9 @@ pub fn run_assess(c: AssessCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                 .await?;
             }
             AssessCmd::Show { id, json } => {
-                let a = s.get_assessment(id).await?;
+                let a = app
+                    .assessment(&crate::util::cli_principal(lang), id)
+                    .await?;
                 if json {
                     println!("{}", serde_json::to_string_pretty(&a)?);
                 } else {
@@ -466,16 +480,19 @@ pub fn run_assess(c: AssessCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                 as_evaluator,
             } => {
                 let compound_id = match compound {
-                    Some(k) => Some(find_compound(&s, &k, None, lang).await?.id),
+                    Some(k) => Some(find_compound(&app, &k, None, lang).await?.id),
                     None => None,
                 };
-                for a in s
-                    .list_assessments(&AssessmentFilter {
-                        compound_id,
-                        period,
-                        as_evaluator,
-                        ..AssessmentFilter::default()
-                    })
+                for a in app
+                    .assessments(
+                        &crate::util::cli_principal(lang),
+                        AssessmentFilter {
+                            compound_id,
+                            period,
+                            as_evaluator,
+                            ..AssessmentFilter::default()
+                        },
+                    )
                     .await?
                 {
                     print_assessment(&a, lang);
@@ -487,14 +504,13 @@ pub fn run_assess(c: AssessCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                 street,
                 by,
             } => {
-                let cpd = find_compound(&s, &compound, street.as_deref(), lang).await?;
-                crate::util::app(&s)
-                    .commission_evaluator(
-                        &principal(by.as_deref(), "district", lang),
-                        &evaluator,
-                        cpd.id,
-                    )
-                    .await?;
+                let cpd = find_compound(&app, &compound, street.as_deref(), lang).await?;
+                app.commission_evaluator(
+                    &principal(by.as_deref(), "district", lang),
+                    &evaluator,
+                    cpd.id,
+                )
+                .await?;
                 println!(
                     "{} {evaluator} → {}",
                     lang.pick("已委托", "assigned"),
@@ -502,7 +518,6 @@ pub fn run_assess(c: AssessCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                 );
             }
         }
-        s.close().await;
         Ok(ExitCode::SUCCESS)
     })
 }
@@ -601,7 +616,7 @@ pub enum PatrolCmd {
     },
 }
 
-fn print_patrol(p: &anju_store::Patrol, compound: &str, lang: Lang) {
+fn print_patrol(p: &anju_app::model::Patrol, compound: &str, lang: Lang) {
     println!(
         "{} {}  {}  {}  {}  {}",
         lang.pick("巡查", "patrol"),
@@ -622,7 +637,7 @@ fn print_patrol(p: &anju_store::Patrol, compound: &str, lang: Lang) {
 
 pub fn run_patrol(c: PatrolCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
     runtime()?.block_on(async move {
-        let s = Store::connect(db).await?;
+        let app = crate::util::connect(db).await?;
         match c {
             PatrolCmd::Add {
                 compound,
@@ -639,8 +654,9 @@ pub fn run_patrol(c: PatrolCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                 let a = actor(&by, "street");
                 let kind =
                     PatrolKind::from_code(&kind).with_context(|| format!("kind '{kind}'"))?;
-                let cpd = find_compound(&s, &compound, street.as_deref(), lang).await?;
-                let photos = store_files(&s, &a, &evidence_dir, &photos).await?;
+                let cpd = find_compound(&app, &compound, street.as_deref(), lang).await?;
+                let photos =
+                    store_files(&app, &as_principal(&a, lang), &evidence_dir, &photos).await?;
                 let mut list = Vec::new();
                 for f in &findings {
                     let (cat, text) = f
@@ -655,9 +671,9 @@ pub fn run_patrol(c: PatrolCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                         order_deadline,
                     });
                 }
-                let p = crate::util::app(&s)
+                let p = app
                     .add_patrol(
-                        &crate::util::principal(Some(&a.name), &a.role, lang),
+                        &as_principal(&a, lang),
                         NewPatrol {
                             compound_id: cpd.id,
                             kind,
@@ -688,8 +704,10 @@ pub fn run_patrol(c: PatrolCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                 street,
                 format,
             } => {
-                let cpd = find_compound(&s, &compound, street.as_deref(), lang).await?;
-                let list = s.list_patrols(cpd.id).await?;
+                let cpd = find_compound(&app, &compound, street.as_deref(), lang).await?;
+                let list = app
+                    .patrols(&crate::util::cli_principal(lang), cpd.id)
+                    .await?;
                 if format == Format::Json {
                     println!("{}", serde_json::to_string_pretty(&list)?);
                 } else {
@@ -699,11 +717,15 @@ pub fn run_patrol(c: PatrolCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                 }
             }
             PatrolCmd::Show { id, format } => {
-                let p = s.get_patrol(id).await?;
+                let p = app.patrol(&crate::util::cli_principal(lang), id).await?;
                 if format == Format::Json {
                     println!("{}", serde_json::to_string_pretty(&p)?);
                 } else {
-                    let name = s.get_compound(p.compound_id).await?.compound.name;
+                    let name = app
+                        .compound_in_scope(&crate::util::cli_principal(lang), p.compound_id)
+                        .await?
+                        .compound
+                        .name;
                     print_patrol(&p, &name, lang);
                 }
             }
@@ -716,20 +738,23 @@ pub fn run_patrol(c: PatrolCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
             } => {
                 let as_of = date.unwrap_or_else(today);
                 let company_id = match company {
-                    Some(k) => Some(company_id(&s, &k, lang).await?),
+                    Some(k) => Some(company_id(&app, &k, lang).await?),
                     None => None,
                 };
                 let compound_id = match compound {
-                    Some(k) => Some(find_compound(&s, &k, None, lang).await?.id),
+                    Some(k) => Some(find_compound(&app, &k, None, lang).await?.id),
                     None => None,
                 };
-                let orders = s
-                    .list_orders(&OrderFilter {
-                        compound_id,
-                        company_id,
-                        overdue_as_of: overdue.then_some(as_of),
-                        ..OrderFilter::default()
-                    })
+                let orders = app
+                    .orders(
+                        &crate::util::cli_principal(lang),
+                        OrderFilter {
+                            compound_id,
+                            company_id,
+                            overdue_as_of: overdue.then_some(as_of),
+                            ..OrderFilter::default()
+                        },
+                    )
                     .await?;
                 if format == Format::Json {
                     let list: Vec<_> = orders
@@ -741,7 +766,6 @@ pub fn run_patrol(c: PatrolCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                         })
                         .collect();
                     println!("{}", serde_json::to_string_pretty(&list)?);
-                    s.close().await;
                     return Ok(ExitCode::SUCCESS);
                 }
                 for o in orders {
@@ -776,16 +800,19 @@ pub fn run_patrol(c: PatrolCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                 by,
             } => {
                 let a = actor(&by, "company");
-                let co = company_id(&s, &as_company, lang).await?;
-                let o = s.get_order(order).await?;
-                let ev = store_files(&s, &a, &evidence_dir, &evidence).await?;
+                let co = company_id(&app, &as_company, lang).await?;
+                let o = app
+                    .order_in_scope(&crate::util::cli_principal(lang), order)
+                    .await?;
+                let ev =
+                    store_files(&app, &as_principal(&a, lang), &evidence_dir, &evidence).await?;
                 let answer = anju_app::oversight::AnswerInput {
                     version: o.version,
                     text,
                     on: date.unwrap_or_else(today),
                     evidence: ev,
                 };
-                let o = crate::util::app(&s)
+                let o = app
                     .answer_order(&answering_for(&a, co, lang), order, answer)
                     .await?;
                 println!(
@@ -801,8 +828,10 @@ pub fn run_patrol(c: PatrolCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                 );
             }
             PatrolCmd::Close { order, date, by } => {
-                let o = s.get_order(order).await?;
-                let o = crate::util::app(&s)
+                let o = app
+                    .order_in_scope(&crate::util::cli_principal(lang), order)
+                    .await?;
+                let o = app
                     .close_order(
                         &crate::util::principal(by.as_deref(), "street", lang),
                         order,
@@ -822,9 +851,16 @@ pub fn run_patrol(c: PatrolCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                 deadline,
                 by,
             } => {
-                let o = s.get_order(order).await?;
-                let o = s
-                    .reopen_order(&actor(&by, "street"), order, o.version, deadline)
+                let o = app
+                    .order_in_scope(&crate::util::cli_principal(lang), order)
+                    .await?;
+                let o = app
+                    .reopen_order(
+                        &principal(by.as_deref(), "street", lang),
+                        order,
+                        o.version,
+                        deadline,
+                    )
                     .await?;
                 println!(
                     "{} {} {}",
@@ -834,7 +870,6 @@ pub fn run_patrol(c: PatrolCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                 );
             }
         }
-        s.close().await;
         Ok(ExitCode::SUCCESS)
     })
 }
@@ -975,7 +1010,7 @@ pub enum HolidaysCmd {
     },
 }
 
-fn print_complaint(c: &anju_store::Complaint, lang: Lang) {
+fn print_complaint(c: &anju_app::model::Complaint, lang: Lang) {
     println!(
         "{} {}  {}  {}  {}  [{}] {}  {}  {} {} / {} {}{}",
         lang.pick("投诉", "complaint"),
@@ -998,7 +1033,7 @@ fn print_complaint(c: &anju_store::Complaint, lang: Lang) {
 
 pub fn run_complaint(c: ComplaintCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
     runtime()?.block_on(async move {
-        let s = Store::connect(db).await?;
+        let app = crate::util::connect(db).await?;
         match c {
             ComplaintCmd::Add {
                 compound,
@@ -1017,10 +1052,9 @@ pub fn run_complaint(c: ComplaintCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
                 let a = actor(&by, "street");
                 let source = ComplaintSource::from_code(&source)
                     .with_context(|| format!("source '{source}'"))?;
-                let cpd = find_compound(&s, &compound, street.as_deref(), lang).await?;
-                let files = store_files(&s, &a, &evidence_dir, &evidence).await?;
-                let app = crate::util::app(&s);
-                let c = app
+                let cpd = find_compound(&app, &compound, street.as_deref(), lang).await?;
+                let files = store_files(&app, &as_principal(&a, lang), &evidence_dir, &evidence).await?;
+                                let c = app
                     .add_complaint(
                         &principal(by.as_deref(), "street", lang),
                         NewComplaint {
@@ -1035,7 +1069,7 @@ pub fn run_complaint(c: ComplaintCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
                     )
                     .await?;
                 if !files.is_empty() {
-                    s.attach_complaint_evidence(&a, c.id, ComplaintStage::Complaint, &files)
+                    app.attach_complaint_evidence(&as_principal(&a, lang), c.id, ComplaintStage::Complaint, &files)
                         .await?;
                 }
                 print_complaint(&c, lang);
@@ -1046,9 +1080,9 @@ pub fn run_complaint(c: ComplaintCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
                 date,
                 by,
             } => {
-                let co = company_id(&s, &as_company, lang).await?;
+                let co = company_id(&app, &as_company, lang).await?;
                 let who = answering_for(&actor(&by, "company"), co, lang);
-                complaint_step(&s, id, &who, |today| ComplaintStep::Sign {
+                complaint_step(&app, id, &who, |today| ComplaintStep::Sign {
                     on: date.unwrap_or(today),
                 })
                 .await?;
@@ -1063,32 +1097,34 @@ pub fn run_complaint(c: ComplaintCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
                 by,
             } => {
                 let a = actor(&by, "company");
-                let co = company_id(&s, &as_company, lang).await?;
-                let c = s.get_complaint(id).await?;
+                let co = company_id(&app, &as_company, lang).await?;
+                let c = app
+                    .complaint_in_scope(&crate::util::cli_principal(lang), id)
+                    .await?;
                 // Files are stored before the step is tried: a refused answer loses no upload.
-                let files = store_files(&s, &a, &evidence_dir, &evidence).await?;
+                let files = store_files(&app, &as_principal(&a, lang), &evidence_dir, &evidence).await?;
                 let answer = anju_app::oversight::AnswerInput {
                     version: c.version,
                     text,
                     on: date.unwrap_or_else(today),
                     evidence: Vec::new(),
                 };
-                let c = crate::util::app(&s)
+                let c = app
                     .answer_complaint(&answering_for(&a, co, lang), id, answer)
                     .await?;
                 if !files.is_empty() {
-                    s.attach_complaint_evidence(&a, c.id, ComplaintStage::Answer, &files)
+                    app.attach_complaint_evidence(&as_principal(&a, lang), c.id, ComplaintStage::Answer, &files)
                         .await?;
                 }
                 print_complaint(&c, lang);
             }
             ComplaintCmd::Rate { id, rating, by } => {
                 let who = principal(by.as_deref(), "resident", lang);
-                complaint_step(&s, id, &who, |_| ComplaintStep::Rate { rating }).await?;
+                complaint_step(&app, id, &who, |_| ComplaintStep::Rate { rating }).await?;
             }
             ComplaintCmd::Close { id, date, by } => {
                 let who = principal(by.as_deref(), "street", lang);
-                complaint_step(&s, id, &who, |today| ComplaintStep::Close {
+                complaint_step(&app, id, &who, |today| ComplaintStep::Close {
                     on: date.unwrap_or(today),
                 })
                 .await?;
@@ -1102,11 +1138,11 @@ pub fn run_complaint(c: ComplaintCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
                 format,
             } => {
                 let company_id = match company {
-                    Some(k) => Some(company_id(&s, &k, lang).await?),
+                    Some(k) => Some(company_id(&app, &k, lang).await?),
                     None => None,
                 };
                 let compound_id = match compound {
-                    Some(k) => Some(find_compound(&s, &k, None, lang).await?.id),
+                    Some(k) => Some(find_compound(&app, &k, None, lang).await?.id),
                     None => None,
                 };
                 let period = period.map(|p| parse_period(&p, lang)).transpose()?;
@@ -1117,12 +1153,10 @@ pub fn run_complaint(c: ComplaintCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
                     period,
                     ..ComplaintFilter::default()
                 };
-                let all = s.list_complaints(&filter).await?;
-                let counts = ComplaintOverdue::of(&all, as_of);
-                let list: Vec<_> = all
-                    .into_iter()
-                    .filter(|c| !overdue || c.sign_overdue(as_of) || c.answer_overdue(as_of))
-                    .collect();
+                let view = app
+                    .complaint_overview(&crate::util::cli_principal(lang), filter, as_of, overdue)
+                    .await?;
+                let (list, counts) = (view.complaints, view.overdue);
                 if format == Format::Json {
                     println!(
                         "{}",
@@ -1152,8 +1186,9 @@ pub fn run_complaint(c: ComplaintCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
                 }
             }
             ComplaintCmd::Show { id, format } => {
-                let c = s.get_complaint(id).await?;
-                let files = s.complaint_evidence(id).await?;
+                let who = crate::util::cli_principal(lang);
+                let c = app.complaint_in_scope(&who, id).await?;
+                let files = app.complaint_evidence(&who, id).await?;
                 if format == Format::Json {
                     let files: Vec<_> = files
                         .iter()
@@ -1190,20 +1225,8 @@ pub fn run_complaint(c: ComplaintCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
                 by,
             }) => {
                 let last = to.unwrap_or(date);
-                if last < date {
-                    bail!(
-                        "{}",
-                        lang.pick("--to 早于开始日期", "--to is before the first day")
-                    );
-                }
-                let mut days = Vec::new();
-                let mut d = date;
-                while d <= last {
-                    days.push(d);
-                    d = d.tomorrow()?;
-                }
-                let n = s
-                    .add_holidays(&actor(&by, "street"), &days, &name)
+                let n = app
+                    .add_holidays(&principal(by.as_deref(), "street", lang), date, to, &name)
                     .await?
                     .len();
                 match lang {
@@ -1212,7 +1235,7 @@ pub fn run_complaint(c: ComplaintCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
                 }
             }
             ComplaintCmd::Holidays(HolidaysCmd::List { format }) => {
-                let list = s.holidays().await?;
+                let list = app.holidays(&crate::util::cli_principal(lang)).await?;
                 if format == Format::Json {
                     println!("{}", serde_json::to_string_pretty(&list)?);
                 } else {
@@ -1223,9 +1246,9 @@ pub fn run_complaint(c: ComplaintCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
             }
             ComplaintCmd::Credit { period, date, by } => {
                 let period = parse_period(&period, lang)?;
-                let recs = s
+                let recs = app
                     .record_complaint_counts(
-                        &actor(&by, "street"),
+                        &principal(by.as_deref(), "street", lang),
                         &period,
                         date.unwrap_or_else(today),
                     )
@@ -1237,7 +1260,6 @@ pub fn run_complaint(c: ComplaintCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
                 );
             }
         }
-        s.close().await;
         Ok(ExitCode::SUCCESS)
     })
 }

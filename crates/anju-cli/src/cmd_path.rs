@@ -3,6 +3,8 @@
 //! anju-core's rules), prints.
 
 use crate::util::{find_compound, runtime, today};
+use anju_app::App;
+use anju_app::model::{Actor, ContractRecord, DEFAULT_EVIDENCE_DIR, EvidenceDir, StoredCompound};
 use anju_app::path::ContractInput;
 use anju_app::selections::{SelectionInput, SelectionStep, SelectionStepInput};
 use anju_app::tasks::TargetInput;
@@ -10,7 +12,6 @@ use anju_core::contract::{DismissalSurvey, ServiceLevel, Term};
 use anju_core::lifecycle::{Event, ExitKind, Signer, Stage};
 use anju_core::targets::TargetKind;
 use anju_core::{Area, Fen, Lang, ManagementMode, OwnersBody};
-use anju_store::{Actor, ContractRecord, DEFAULT_EVIDENCE_DIR, EvidenceDir, Store, StoredCompound};
 use anyhow::{Context, anyhow, bail};
 use clap::{Args, Subcommand};
 use jiff::civil::Date;
@@ -320,13 +321,11 @@ fn actor(w: &Who) -> Actor {
     )
 }
 
-async fn find_company(s: &Store, key: &str) -> anyhow::Result<(i64, String)> {
-    let list = s.list_companies().await?;
-    let id = key.trim().parse::<i64>().ok();
-    list.into_iter()
-        .find(|c| Some(c.id) == id || c.name == key.trim())
-        .map(|c| (c.id, c.name))
-        .ok_or_else(|| anyhow!("找不到物业企业“{key}”（请先用 anju company 登记）"))
+async fn find_company(app: &App, key: &str, lang: Lang) -> anyhow::Result<(i64, String)> {
+    let c = app
+        .find_company(&crate::util::cli_principal(lang), key)
+        .await?;
+    Ok((c.id, c.name))
 }
 
 fn parse_mode(s: &str) -> anyhow::Result<ManagementMode> {
@@ -360,11 +359,11 @@ fn yuan_rate(flag: &str, s: Option<&str>, default: Option<Fen>) -> anyhow::Resul
 
 pub fn run_compound(c: CompoundCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
     runtime()?.block_on(async move {
-        let s = Store::connect(db).await?;
+        let app = crate::util::connect(db).await?;
         match c {
             CompoundCmd::Show { compound, street } => {
-                let c = find_compound(&s, &compound, street.as_deref(), lang).await?;
-                show_compound(&s, &c, lang).await?;
+                let c = find_compound(&app, &compound, street.as_deref(), lang).await?;
+                show_compound(&app, &c, lang).await?;
             }
             CompoundCmd::Advance {
                 compound,
@@ -379,9 +378,11 @@ pub fn run_compound(c: CompoundCmd, db: &str, lang: Lang) -> anyhow::Result<Exit
                 note,
                 who,
             } => {
-                let c = find_compound(&s, &compound, street.as_deref(), lang).await?;
+                let c = find_compound(&app, &compound, street.as_deref(), lang).await?;
                 let on = date.unwrap_or_else(today);
-                let lc = s.lifecycle(c.id).await?;
+                let lc = app
+                    .lifecycle(&crate::util::cli_principal(lang), c.id)
+                    .await?;
                 let event = if to.trim() == "exit" {
                     Event::End {
                         kind: ExitKind::Exit,
@@ -399,7 +400,7 @@ pub fn run_compound(c: CompoundCmd, db: &str, lang: Lang) -> anyhow::Result<Exit
                             body: parse_body(body.as_deref().ok_or_else(|| anyhow!("落实业主组织须提供 --body"))?)?,
                         },
                         Stage::CompanySelected => Event::SelectCompany {
-                            company_id: find_company(&s, company.as_deref().ok_or_else(|| anyhow!("选定企业须提供 --company"))?).await?.0,
+                            company_id: find_company(&app, company.as_deref().ok_or_else(|| anyhow!("选定企业须提供 --company"))?, lang).await?.0,
                         },
                         Stage::TrialRun => Event::StartTrial,
                         Stage::Entered => Event::Enter,
@@ -420,7 +421,14 @@ pub fn run_compound(c: CompoundCmd, db: &str, lang: Lang) -> anyhow::Result<Exit
                         .file_name()
                         .map(|n| n.to_string_lossy().into_owned())
                         .unwrap_or_default();
-                    let e = s.put_evidence(&a, &dir, &name, &bytes).await?;
+                    let e = app
+                    .put_evidence(
+                        &crate::util::principal(Some(&a.name), &a.role, lang),
+                        &dir,
+                        &name,
+                        &bytes,
+                    )
+                    .await?;
                     println!(
                         "{}{} → {} ({})",
                         lang.pick("已保存证明材料：", "evidence stored: "),
@@ -438,7 +446,7 @@ pub fn run_compound(c: CompoundCmd, db: &str, lang: Lang) -> anyhow::Result<Exit
                     evidence: hashes.clone(),
                 };
                 let who = crate::util::principal(who.by.as_deref(), &who.role, lang);
-                match crate::util::app(&s).advance(&who, c.id, step).await {
+                match app.advance(&who, c.id, step).await {
                     Ok(lc) => {
                         println!(
                             "{}“{}” → {}（{}）",
@@ -472,14 +480,14 @@ pub fn run_compound(c: CompoundCmd, db: &str, lang: Lang) -> anyhow::Result<Exit
                 version,
                 who,
             } => {
-                let c = find_compound(&s, &compound, street.as_deref(), lang).await?;
+                let c = find_compound(&app, &compound, street.as_deref(), lang).await?;
                 let who = crate::util::principal(who.by.as_deref(), &who.role, lang);
                 let input = anju_app::path::CorrectionInput {
                     version,
                     on: if void { None } else { on },
                     reason,
                 };
-                let lc = crate::util::app(&s)
+                let lc = app
                     .correct_step(&who, c.id, step, input)
                     .await?;
                 let done = match (lang, on.filter(|_| !void)) {
@@ -497,15 +505,16 @@ pub fn run_compound(c: CompoundCmd, db: &str, lang: Lang) -> anyhow::Result<Exit
                     lc.version
                 );
             }
-            CompoundCmd::Stuck { street } => stuck(&s, street.as_deref(), lang).await?,
+            CompoundCmd::Stuck { street } => stuck(&app, street.as_deref(), lang).await?,
         }
         Ok(ExitCode::SUCCESS)
     })
 }
 
-async fn show_compound(s: &Store, c: &StoredCompound, lang: Lang) -> anyhow::Result<()> {
+async fn show_compound(app: &App, c: &StoredCompound, lang: Lang) -> anyhow::Result<()> {
     let k = &c.compound;
-    let lc = s.lifecycle(c.id).await?;
+    let who = crate::util::cli_principal(lang);
+    let lc = app.lifecycle(&who, c.id).await?;
     let yes = |b: bool| lang.pick(if b { "是" } else { "否" }, if b { "yes" } else { "no" });
     match lang {
         Lang::Zh => {
@@ -600,7 +609,7 @@ async fn show_compound(s: &Store, c: &StoredCompound, lang: Lang) -> anyhow::Res
             }
         );
     }
-    let contracts = s.list_contracts(Some(c.id)).await?;
+    let contracts = app.contracts(&who, Some(c.id)).await?;
     if !contracts.is_empty() {
         println!("{}", lang.pick("合同：", "contracts:"));
         for k in &contracts {
@@ -673,8 +682,10 @@ fn print_contract(k: &ContractRecord, lang: Lang) {
     }
 }
 
-async fn stuck(s: &Store, street: Option<&str>, lang: Lang) -> anyhow::Result<()> {
-    let rows = s.stage_overview(street).await?;
+async fn stuck(app: &App, street: Option<&str>, lang: Lang) -> anyhow::Result<()> {
+    let rows = app
+        .stage_overview(&crate::util::cli_principal(lang), street)
+        .await?;
     println!(
         "{}",
         lang.pick(
@@ -707,14 +718,14 @@ async fn stuck(s: &Store, street: Option<&str>, lang: Lang) -> anyhow::Result<()
 
 pub fn run_contract(c: ContractCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
     runtime()?.block_on(async move {
-        let s = Store::connect(db).await?;
+        let app = crate::util::connect(db).await?;
         match c {
             ContractCmd::Sign(a) => {
                 let mut ids = Vec::new();
                 for key in &a.compounds {
-                    ids.push(find_compound(&s, key, a.street.as_deref(), lang).await?.id);
+                    ids.push(find_compound(&app, key, a.street.as_deref(), lang).await?.id);
                 }
-                let (company_id, _) = find_company(&s, &a.company).await?;
+                let (company_id, _) = find_company(&app, &a.company, lang).await?;
                 let signer = Signer::from_code(a.signer.trim())
                     .or_else(|| Signer::ALL.into_iter().find(|x| x.zh() == a.signer.trim()))
                     .ok_or_else(|| anyhow!("--signer：应为 owners_body（业主组织）、street（街道办事处）或 community（社区居委会）"))?;
@@ -744,7 +755,7 @@ pub fn run_contract(c: ContractCmd, db: &str, lang: Lang) -> anyhow::Result<Exit
                     .map(|x| Area::parse(x).map_err(|e| anyhow!("--area：{e}")))
                     .transpose()?;
                 let who = crate::util::principal(a.who.by.as_deref(), &a.who.role, lang);
-                let k = crate::util::app(&s)
+                let k = app
                     .sign_contract_with_defaults(
                         &who,
                         ContractInput {
@@ -768,8 +779,10 @@ pub fn run_contract(c: ContractCmd, db: &str, lang: Lang) -> anyhow::Result<Exit
                 print_contract(&k, lang);
             }
             ContractCmd::File { id, date, who } => {
-                let k = s.get_contract(id).await?;
-                let k = crate::util::app(&s)
+                let k = app
+                    .contract_in_scope(&crate::util::cli_principal(lang), id)
+                    .await?;
+                let k = app
                     .file_contract(
                         &crate::util::principal(who.by.as_deref(), &who.role, lang),
                         id,
@@ -790,8 +803,10 @@ pub fn run_contract(c: ContractCmd, db: &str, lang: Lang) -> anyhow::Result<Exit
                 let kind = ExitKind::from_code(kind.trim())
                     .or_else(|| ExitKind::ALL.into_iter().find(|x| x.zh() == kind.trim()))
                     .ok_or_else(|| anyhow!("--kind：应为 dismissal（解聘）、expiry（期满）或 exit（退出）"))?;
-                let k = s.get_contract(id).await?;
-                let k = crate::util::app(&s)
+                let k = app
+                    .contract_in_scope(&crate::util::cli_principal(lang), id)
+                    .await?;
+                let k = app
                     .terminate_contract(
                         &crate::util::principal(who.by.as_deref(), &who.role, lang),
                         id,
@@ -806,11 +821,9 @@ pub fn run_contract(c: ContractCmd, db: &str, lang: Lang) -> anyhow::Result<Exit
             }
             ContractCmd::List { overdue, as_of } => {
                 let d = as_of.unwrap_or_else(today);
-                let list = s.list_contracts(None).await?;
-                let shown: Vec<_> = list
-                    .iter()
-                    .filter(|k| !overdue || (k.active && k.filing(d).is_overdue()))
-                    .collect();
+                let shown = app
+                    .contract_register(&crate::util::cli_principal(lang), overdue.then_some(d))
+                    .await?;
                 for k in &shown {
                     print_contract(k, lang);
                 }
@@ -830,19 +843,15 @@ pub fn run_contract(c: ContractCmd, db: &str, lang: Lang) -> anyhow::Result<Exit
                 date,
                 who,
             } => {
-                let k = s.get_contract(contract).await?;
                 let owners = match owners {
                     Some(o) => o,
                     None => {
-                        let mut n = 0u32;
-                        for id in &k.compound_ids {
-                            n += s.get_compound(*id).await?.compound.households.unwrap_or(0);
-                        }
-                        n
+                        app.contract_households(&crate::util::cli_principal(lang), contract)
+                            .await?
                     }
                 };
                 let survey = DismissalSurvey::new(owners, respondents, dissatisfied)?;
-                let p = crate::util::app(&s)
+                let p = app
                     .record_dismissal_survey(
                         &crate::util::principal(who.by.as_deref(), &who.role, lang),
                         contract,
@@ -873,7 +882,7 @@ pub fn run_contract(c: ContractCmd, db: &str, lang: Lang) -> anyhow::Result<Exit
     })
 }
 
-fn print_selection(sel: &anju_store::Selection, lang: Lang) {
+fn print_selection(sel: &anju_app::model::Selection, lang: Lang) {
     println!(
         "{} {}：{}（{}）{} {} — {}",
         lang.pick("遴选", "selection"),
@@ -924,15 +933,17 @@ fn print_selection(sel: &anju_store::Selection, lang: Lang) {
 
 pub fn run_selection(c: SelectionCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
     runtime()?.block_on(async move {
-        let s = Store::connect(db).await?;
-        let app = crate::util::app(&s);
+        let app = crate::util::connect(db).await?;
         let as_who = |w: &Who| crate::util::principal(w.by.as_deref(), &w.role, lang);
         // The command line records a step on the selection as it stands now.
         let step = |id: i64, who: Who, date: Option<Date>, step: SelectionStep| {
-            let (app, s) = (&app, &s);
+            let app = &app;
             async move {
                 let input = SelectionStepInput {
-                    version: s.get_selection(id).await?.version,
+                    version: app
+                        .selection(&crate::util::cli_principal(lang), id)
+                        .await?
+                        .version,
                     on: date,
                     step,
                 };
@@ -1005,7 +1016,7 @@ pub fn run_selection(c: SelectionCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
                 date,
                 who,
             } => {
-                let c = find_compound(&s, &compound, None, lang).await?;
+                let c = find_compound(&app, &compound, None, lang).await?;
                 let compound_id = c.id;
                 step(id, who, date, SelectionStep::Recommend { compound_id }).await?
             }
@@ -1016,7 +1027,7 @@ pub fn run_selection(c: SelectionCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
                 date,
                 who,
             } => {
-                let compound_id = find_compound(&s, &compound, None, lang).await?.id;
+                let compound_id = find_compound(&app, &compound, None, lang).await?.id;
                 let company_id = company(key).await?;
                 let choose = SelectionStep::Choose {
                     compound_id,
@@ -1041,9 +1052,8 @@ pub fn run_selection(c: SelectionCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
 
 pub fn run_targets(a: TargetsArgs, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
     runtime()?.block_on(async move {
-        let s = Store::connect(db).await?;
-        let app = crate::util::app(&s);
-        let who = crate::util::principal(None, "street", lang);
+        let app = crate::util::connect(db).await?;
+                let who = crate::util::principal(None, "street", lang);
         if let Some(p) = a.preset.as_deref() {
             app.add_preset_targets(&who, &a.street, p).await?;
         }

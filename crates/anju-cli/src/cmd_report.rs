@@ -4,11 +4,8 @@
 
 use crate::util::{runtime, today};
 use anju_core::Lang;
-use anju_reports::{
-    AccountsParams, DispatchParams, RankingParams, ReportError, Scope, ScoresParams, TaskList,
-};
+use anju_reports::{DispatchParams, RankingParams, Scope, ScoresParams, TaskList};
 use anju_sheets::ReportSheet;
-use anju_store::Store;
 use anyhow::Context;
 use clap::Args;
 use std::path::PathBuf;
@@ -74,10 +71,6 @@ pub fn run(a: ReportArgs, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn report_err(e: ReportError, lang: Lang) -> anyhow::Error {
-    anyhow::anyhow!(e.message(lang))
-}
-
 fn parse_date(s: &str, lang: Lang) -> anyhow::Result<jiff::civil::Date> {
     s.trim().parse().map_err(|_| {
         anyhow::anyhow!(
@@ -92,7 +85,8 @@ fn parse_date(s: &str, lang: Lang) -> anyhow::Result<jiff::civil::Date> {
 
 async fn build_and_write(a: ReportArgs, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let store = Store::connect(db).await?;
+    let app = crate::util::connect(db).await?;
+    let who = crate::util::cli_principal(lang);
     let scope = Scope {
         district: a.district.clone(),
         street: a.street.clone(),
@@ -109,16 +103,16 @@ async fn build_and_write(a: ReportArgs, db: &str, lang: Lang) -> anyhow::Result<
                 .as_deref()
                 .map(|s| parse_date(s, lang))
                 .transpose()?;
-            let r = anju_reports::build_dispatch(
-                &store,
-                &DispatchParams {
-                    scope: scope.clone(),
-                    date,
-                    today: today(),
-                },
-            )
-            .await
-            .map_err(|e| report_err(e, lang))?;
+            let r = app
+                .dispatch_report(
+                    &who,
+                    DispatchParams {
+                        scope: scope.clone(),
+                        date,
+                        today: today(),
+                    },
+                )
+                .await?;
             if r.off_schedule {
                 warnings.push(match lang {
                         Lang::Zh => format!(
@@ -149,9 +143,7 @@ async fn build_and_write(a: ReportArgs, db: &str, lang: Lang) -> anyhow::Result<
         }
         name @ ("tasks-3" | "tasks-4") => {
             let list = TaskList::from_name(name).context("task list")?;
-            let r = anju_reports::build_tasks(&store, &scope, list)
-                .await
-                .map_err(|e| report_err(e, lang))?;
+            let r = app.tasks_report(&who, scope.clone(), list).await?;
             let summary = match lang {
                 Lang::Zh => format!("{}：{} 行，{} 项任务", r.title, r.rows.len(), r.tasks),
                 Lang::En => format!("{}: {} rows, {} tasks", name, r.rows.len(), r.tasks),
@@ -159,9 +151,7 @@ async fn build_and_write(a: ReportArgs, db: &str, lang: Lang) -> anyhow::Result<
             (r.sheets(), serde_json::to_value(&r)?, summary)
         }
         "coverage" => {
-            let r = anju_reports::build_coverage(&store, &scope)
-                .await
-                .map_err(|e| report_err(e, lang))?;
+            let r = app.coverage_report(&who, scope.clone()).await?;
             let t = &r.report.total;
             let summary = match lang {
                 Lang::Zh => format!(
@@ -184,15 +174,15 @@ async fn build_and_write(a: ReportArgs, db: &str, lang: Lang) -> anyhow::Result<
                 Some(p) => p.clone(),
                 None => today().strftime("%Y-%m").to_string(),
             };
-            let r = anju_reports::build_ranking(
-                &store,
-                &RankingParams {
-                    scope: scope.clone(),
-                    month,
-                },
-            )
-            .await
-            .map_err(|e| report_err(e, lang))?;
+            let r = app
+                .ranking_report(
+                    &who,
+                    RankingParams {
+                        scope: scope.clone(),
+                        month,
+                    },
+                )
+                .await?;
             let first = |rows: &[anju_reports::RankingRow]| {
                 rows.first()
                     .map(|r| r.street.clone().unwrap_or_else(|| r.district.clone()))
@@ -228,15 +218,15 @@ async fn build_and_write(a: ReportArgs, db: &str, lang: Lang) -> anyhow::Result<
                     )
                 )
             })?;
-            let r = anju_reports::build_scores(
-                &store,
-                &ScoresParams {
-                    scope: scope.clone(),
-                    period,
-                },
-            )
-            .await
-            .map_err(|e| report_err(e, lang))?;
+            let r = app
+                .scores_report(
+                    &who,
+                    ScoresParams {
+                        scope: scope.clone(),
+                        period,
+                    },
+                )
+                .await?;
             let summary = match lang {
                 Lang::Zh => format!(
                     "考核评分表（{}）：{} 个小区，{} 个小区无考核记录",
@@ -254,19 +244,15 @@ async fn build_and_write(a: ReportArgs, db: &str, lang: Lang) -> anyhow::Result<
             (r.sheets(), serde_json::to_value(&r)?, summary)
         }
         "accounts" => {
-            let r = anju_reports::build_accounts(
-                &store,
-                &AccountsParams {
-                    scope: scope.clone(),
-                    compound: a.compound.clone(),
-                    period: a.period.clone().unwrap_or_default(),
-                    owners_share: a
-                        .owners_share
-                        .unwrap_or_else(|| anju_app::Config::default().owners_share()),
-                },
-            )
-            .await
-            .map_err(|e| report_err(e, lang))?;
+            let r = app
+                .accounts_report(
+                    &who,
+                    scope.clone(),
+                    a.compound.clone(),
+                    a.period.clone().unwrap_or_default(),
+                    a.owners_share,
+                )
+                .await?;
             let summary = match lang {
                 Lang::Zh => format!(
                     "收支公示（{}）：{} 个小区，收入 {} 元，支出 {} 元，结余 {} 元",

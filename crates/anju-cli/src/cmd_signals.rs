@@ -3,9 +3,9 @@
 //! anju-core's `signals` module doc.
 
 use crate::util::{runtime, today};
+use anju_app::model::SignalScope;
 use anju_core::Lang;
 use anju_core::signals::SignalKind;
-use anju_store::{SignalScope, Store};
 use clap::{Args, ValueEnum};
 use std::process::ExitCode;
 
@@ -64,9 +64,10 @@ pub fn run(a: SignalsArgs, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
     };
     let rt = runtime()?;
     rt.block_on(async move {
-        let store = Store::connect(db).await?;
-        let (signals, claims) = store.signals(&scope, &kinds, as_of).await?;
-        store.close().await;
+        let app = crate::util::connect(db).await?;
+        let (signals, claims) = app
+            .signals(&crate::util::cli_principal(lang), scope, &kinds, Some(as_of))
+            .await?;
         match a.format {
             Format::Json => {
                 let list: Vec<serde_json::Value> = signals

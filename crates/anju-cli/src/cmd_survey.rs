@@ -1,9 +1,9 @@
 //! `anju survey …` (satisfaction surveys, seeds 002 item 20 and 004), `anju fees …` (fees billed
 //! and collected, collection rate) and `anju accounts …` (收支公示, seed 002 七(四)).
 
-use crate::util::{cli_actor, cli_principal, find_compound, render_table, runtime};
+use crate::util::{cli_principal, find_compound, render_table, runtime};
+use anju_app::model::{SurveyAnswer, SurveyResult, SurveyRule};
 use anju_core::Lang;
-use anju_store::{Store, SurveyAnswer, SurveyResult, SurveyRule};
 use anyhow::Context;
 use clap::{Subcommand, ValueEnum};
 use std::process::ExitCode;
@@ -236,7 +236,7 @@ fn print_result(r: &SurveyResult, lang: Lang) {
 pub fn run_survey(c: SurveyCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
     let rt = runtime()?;
     rt.block_on(async move {
-        let store = Store::connect(db).await?;
+        let app = crate::util::connect(db).await?;
         match c {
             SurveyCmd::New {
                 compound,
@@ -248,12 +248,12 @@ pub fn run_survey(c: SurveyCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                 from,
                 to,
             } => {
-                let cp = find_compound(&store, &compound, street.as_deref(), lang).await?;
+                let cp = find_compound(&app, &compound, street.as_deref(), lang).await?;
                 let rule = match rule {
                     RuleArg::Erqi => SurveyRule::Erqi,
                     RuleArg::Daqintala => SurveyRule::Daqintala,
                 };
-                let (s, issued) = crate::util::app(&store)
+                let (s, issued) = app
                     .open_survey(
                         &crate::util::cli_principal(lang),
                         anju_app::surveys::SurveyInput {
@@ -292,7 +292,7 @@ pub fn run_survey(c: SurveyCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                 }
             }
             SurveyCmd::Issue { id, count } => {
-                let issued = crate::util::app(&store)
+                let issued = app
                     .issue_survey_links(&crate::util::cli_principal(lang), id, count)
                     .await?;
                 for t in &issued {
@@ -308,8 +308,8 @@ pub fn run_survey(c: SurveyCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                 score,
                 comment,
             } => {
-                let cp = find_compound(&store, &compound, street.as_deref(), lang).await?;
-                crate::util::app(&store)
+                let cp = find_compound(&app, &compound, street.as_deref(), lang).await?;
+                app
                     .answer_survey(
                         &token,
                         cp.id,
@@ -323,7 +323,7 @@ pub fn run_survey(c: SurveyCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                 println!("{}", lang.pick("问卷已提交，谢谢！", "Thank you: answer recorded."));
             }
             SurveyCmd::Result { id, format } => {
-                let r = crate::util::app(&store)
+                let r = app
                     .survey_result(&crate::util::cli_principal(lang), id)
                     .await?;
                 match format {
@@ -332,14 +332,16 @@ pub fn run_survey(c: SurveyCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                 }
             }
             SurveyCmd::Close { id } => {
-                let s = store.get_survey(id).await?;
-                let r = crate::util::app(&store)
+                let s = app
+                    .survey_in_scope(&crate::util::cli_principal(lang), id)
+                    .await?;
+                let r = app
                     .close_survey(&crate::util::cli_principal(lang), id, s.version)
                     .await?;
                 print_result(&r, lang);
             }
             SurveyCmd::Links { id, format } => {
-                let tokens = crate::util::app(&store)
+                let tokens = app
                     .survey_links(&crate::util::cli_principal(lang), id)
                     .await?;
                 if format == Format::Json {
@@ -371,8 +373,9 @@ pub fn run_survey(c: SurveyCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                 base_url,
                 out,
             } => {
-                let s = store.get_survey(survey).await?;
-                let tokens = store.survey_tokens(survey).await?;
+                let who = crate::util::cli_principal(lang);
+                let s = app.survey_in_scope(&who, survey).await?;
+                let tokens = app.survey_links(&who, survey).await?;
                 let html = anju_web::survey_qr_sheet(&s, &tokens, &base_url, lang)
                     .map_err(|e| anyhow::anyhow!("{e}"))?;
                 std::fs::write(&out, html)
@@ -401,22 +404,22 @@ pub fn run_survey(c: SurveyCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                 format,
             } => {
                 let cid = match compound {
-                    Some(c) => Some(find_compound(&store, &c, street.as_deref(), lang).await?.id),
+                    Some(c) => Some(find_compound(&app, &c, street.as_deref(), lang).await?.id),
                     None => None,
                 };
-                let surveys = crate::util::app(&store)
+                let surveys = app
                     .surveys(
                         &crate::util::cli_principal(lang),
-                        anju_store::SurveyFilter {
+                        anju_app::model::SurveyFilter {
                             compound_id: cid,
-                            ..anju_store::SurveyFilter::default()
+                            ..anju_app::model::SurveyFilter::default()
                         },
                     )
                     .await?;
                 if format == Format::Json {
                     let mut out = Vec::new();
                     for s in &surveys {
-                        out.push(store.survey_result(s.id).await?);
+                        out.push(app.survey_result(&crate::util::cli_principal(lang), s.id).await?);
                     }
                     println!("{}", serde_json::to_string_pretty(&out)?);
                     return Ok(ExitCode::SUCCESS);
@@ -433,7 +436,7 @@ pub fn run_survey(c: SurveyCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                     lang.pick("状态", "Status").into(),
                 ]];
                 for s in &surveys {
-                    let r = store.survey_result(s.id).await?;
+                    let r = app.survey_result(&crate::util::cli_principal(lang), s.id).await?;
                     let rate = if r.valid {
                         r.rate_text.clone().unwrap_or_default()
                     } else {
@@ -534,10 +537,9 @@ fn yuan(s: &str, lang: Lang) -> anyhow::Result<anju_core::Fen> {
 
 pub fn run_fees(c: FeesCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
     use anju_core::fees::{Month, MonthRange, percent_text};
-    use anju_store::{CompoundFilter, FeeInput};
     let rt = runtime()?;
     rt.block_on(async move {
-        let store = Store::connect(db).await?;
+        let app = crate::util::connect(db).await?;
         match c {
             FeesCmd::Import { file } => {
                 let rows = match anju_sheets::read_fee_sheet(&file) {
@@ -547,59 +549,16 @@ pub fn run_fees(c: FeesCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
                         return Ok(ExitCode::from(1));
                     }
                 };
-                let all = store.list_compounds(&CompoundFilter::default()).await?;
-                let mut inputs = Vec::new();
-                let mut households = Vec::new();
-                let mut problems = Vec::new();
-                let app = crate::util::app(&store);
-                for r in &rows {
-                    if let Err(e) = app.check_fee(r.month, r.billed, r.collected) {
-                        problems.push(match lang {
-                            Lang::Zh => format!("第 {} 行：{}", r.row, e.message(lang)),
-                            Lang::En => format!("Row {}: {}", r.row, e.message(lang)),
-                        });
-                        continue;
-                    }
-                    let found: Vec<_> = all
-                        .iter()
-                        .filter(|c| {
-                            c.compound.name == r.compound
-                                && r.street.as_ref().is_none_or(|s| &c.compound.street == s)
-                        })
-                        .collect();
-                    match found.as_slice() {
-                        [one] => match &r.household {
-                            Some(h) => households.push(anju_store::HouseholdFeeInput {
-                                compound_id: one.id,
-                                household: h.clone(),
-                                month: r.month,
-                                billed: r.billed,
-                                collected: r.collected,
-                            }),
-                            None => inputs.push(FeeInput {
-                                compound_id: one.id,
-                                month: r.month,
-                                billed: r.billed,
-                                collected: r.collected,
-                            }),
-                        },
-                        [] => problems.push(match lang {
-                            Lang::Zh => format!("第 {} 行：台账中没有小区“{}”", r.row, r.compound),
-                            Lang::En => {
-                                format!("Row {}: no compound '{}' in the ledger", r.row, r.compound)
-                            }
-                        }),
-                        _ => problems.push(match lang {
-                            Lang::Zh => {
-                                format!("第 {} 行：小区“{}”重名，请填写所属街道", r.row, r.compound)
-                            }
-                            Lang::En => format!(
-                                "Row {}: several compounds named '{}': give the street",
-                                r.row, r.compound
-                            ),
-                        }),
-                    }
-                }
+                let sheet = app.match_fee_sheet(&cli_principal(lang), &rows).await?;
+                let (inputs, households) = (sheet.months, sheet.households);
+                let problems: Vec<String> = sheet
+                    .problems
+                    .into_iter()
+                    .map(|(row, zh, en)| match lang {
+                        Lang::Zh => format!("第 {row} 行：{zh}"),
+                        Lang::En => format!("Row {row}: {en}"),
+                    })
+                    .collect();
                 if !problems.is_empty() {
                     eprintln!(
                         "{}",
@@ -616,7 +575,7 @@ pub fn run_fees(c: FeesCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
                     return Ok(ExitCode::from(1));
                 }
                 if !households.is_empty() {
-                    let sum = crate::util::app(&store)
+                    let sum = app
                         .import_household_fees(&cli_principal(lang), &households)
                         .await?;
                     match lang {
@@ -645,7 +604,7 @@ pub fn run_fees(c: FeesCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
                     }
                     return Ok(ExitCode::SUCCESS);
                 }
-                let sum = crate::util::app(&store)
+                let sum = app
                     .import_fees(&cli_principal(lang), &inputs)
                     .await?;
                 match lang {
@@ -672,12 +631,12 @@ pub fn run_fees(c: FeesCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
                 billed,
                 collected,
             } => {
-                let cp = find_compound(&store, &compound, street.as_deref(), lang).await?;
+                let cp = find_compound(&app, &compound, street.as_deref(), lang).await?;
                 let month = Month::parse(&month).map_err(|e| fee_err(e, lang))?;
-                let m = crate::util::app(&store)
+                let m = app
                     .set_fee_month(
                         &cli_principal(lang),
-                        &FeeInput {
+&anju_app::model::FeeInput {
                             compound_id: cp.id,
                             month,
                             billed: yuan(&billed, lang)?,
@@ -710,15 +669,12 @@ pub fn run_fees(c: FeesCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
                 arrears,
                 format,
             } => {
-                let cp = find_compound(&store, &compound, street.as_deref(), lang).await?;
+                let cp = find_compound(&app, &compound, street.as_deref(), lang).await?;
                 let m = Month::parse(&month).map_err(|e| fee_err(e, lang))?;
                 let range = MonthRange::new(m, m).map_err(|e| fee_err(e, lang))?;
-                let list: Vec<_> = store
-                    .household_fees(cp.id, Some(range))
-                    .await?
-                    .into_iter()
-                    .filter(|h| !arrears || h.arrears().0 > 0)
-                    .collect();
+                let list = app
+                    .household_fees(&cli_principal(lang), cp.id, Some(range), arrears)
+                    .await?;
                 if format == Format::Json {
                     let out: Vec<_> = list
                         .iter()
@@ -783,7 +739,7 @@ pub fn run_fees(c: FeesCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
                 to,
                 format,
             } => {
-                let cp = find_compound(&store, &compound, street.as_deref(), lang).await?;
+                let cp = find_compound(&app, &compound, street.as_deref(), lang).await?;
                 let range = match (period, from, to) {
                     (Some(p), _, _) => MonthRange::parse(&p).map_err(|e| fee_err(e, lang))?,
                     (None, Some(f), t) => {
@@ -800,8 +756,10 @@ pub fn run_fees(c: FeesCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
                     ),
                 };
                 if format == Format::Json {
-                    let months = store.fee_months(cp.id, Some(range)).await?;
-                    let fig = store.collection(cp.id, range).await?;
+                    let months = app
+                        .fee_months(&cli_principal(lang), cp.id, Some(range))
+                        .await?;
+                    let fig = app.collection(&cli_principal(lang), cp.id, range).await?;
                     let rate = fig.collection.rate().ok();
                     println!(
                         "{}",
@@ -831,7 +789,10 @@ pub fn run_fees(c: FeesCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
                     Ok(r) => percent_text(r),
                     Err(_) => "—".to_string(),
                 };
-                for m in store.fee_months(cp.id, Some(range)).await? {
+                for m in app
+                    .fee_months(&cli_principal(lang), cp.id, Some(range))
+                    .await?
+                {
                     rows.push(vec![
                         m.month.to_string(),
                         m.billed.grouped(),
@@ -839,7 +800,7 @@ pub fn run_fees(c: FeesCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
                         rate_text(m.billed, m.collected),
                     ]);
                 }
-                let fig = store.collection(cp.id, range).await?;
+                let fig = app.collection(&cli_principal(lang), cp.id, range).await?;
                 rows.push(vec![
                     lang.pick("合计", "Total").to_string(),
                     fig.collection.billed.grouped(),
@@ -923,11 +884,11 @@ pub enum KindArg {
 }
 
 pub fn run_accounts(c: AccountsCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
+    use anju_app::model::NewAccountEntry;
     use anju_core::accounts::EntryKind;
-    use anju_store::NewAccountEntry;
     let rt = runtime()?;
     rt.block_on(async move {
-        let store = Store::connect(db).await?;
+        let app = crate::util::connect(db).await?;
         match c {
             AccountsCmd::Add {
                 compound,
@@ -938,14 +899,14 @@ pub fn run_accounts(c: AccountsCmd, db: &str, lang: Lang) -> anyhow::Result<Exit
                 amount,
                 note,
             } => {
-                let cp = find_compound(&store, &compound, street.as_deref(), lang).await?;
+                let cp = find_compound(&app, &compound, street.as_deref(), lang).await?;
                 let kind = match kind {
                     KindArg::Fees => EntryKind::IncomeFees,
                     KindArg::PublicRevenue => EntryKind::IncomePublicRevenue,
                     KindArg::Subsidy => EntryKind::IncomeSubsidy,
                     KindArg::Spending => EntryKind::Spending,
                 };
-                let e = crate::util::app(&store)
+                let e = app
                     .add_account_entry(
                         &cli_principal(lang),
                         &NewAccountEntry {
@@ -972,8 +933,8 @@ pub fn run_accounts(c: AccountsCmd, db: &str, lang: Lang) -> anyhow::Result<Exit
                 street,
                 base_url,
             } => {
-                let cp = find_compound(&store, &compound, street.as_deref(), lang).await?;
-                let key = store.compound_public_key(&cli_actor(), cp.id).await?;
+                let cp = find_compound(&app, &compound, street.as_deref(), lang).await?;
+                let key = app.compound_public_key(&cli_principal(lang), cp.id).await?;
                 let base = base_url.unwrap_or_default();
                 println!("{}/p/{key}", base.trim().trim_end_matches('/'));
             }
@@ -984,13 +945,9 @@ pub fn run_accounts(c: AccountsCmd, db: &str, lang: Lang) -> anyhow::Result<Exit
                 owners_share,
                 format,
             } => {
-                let cp = find_compound(&store, &compound, street.as_deref(), lang).await?;
-                let st = store
-                    .account_statement(
-                        cp.id,
-                        &period,
-                        owners_share.unwrap_or_else(|| anju_app::Config::default().owners_share()),
-                    )
+                let cp = find_compound(&app, &compound, street.as_deref(), lang).await?;
+                let st = app
+                    .account_statement(&cli_principal(lang), cp.id, &period, owners_share)
                     .await?;
                 if format == Format::Json {
                     println!("{}", serde_json::to_string_pretty(&st)?);

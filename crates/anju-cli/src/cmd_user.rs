@@ -5,15 +5,15 @@
 //! `ps`): it comes from one line of standard input (`--password-stdin`) or from `ANJU_PASSWORD`.
 //!
 //! Each subcommand reads its flags and calls one use case of `anju_app::users` (the rules on
-//! usernames, names, passwords and a role's region or company are checked there); only
-//! finding a region or a company by name happens here.
+//! usernames, names, passwords and a role's region or company are checked there, and a region
+//! or a company named by the operator is found there too).
 
-use crate::util::{app, cli_principal, render_table, runtime};
+use crate::util::{cli_principal, connect, render_table, runtime};
+use anju_app::App;
+use anju_app::model::User;
 use anju_app::users::{NewAccount, parse_role};
-use anju_core::access::Role;
-use anju_core::{Lang, RegionLevel};
-use anju_store::{NewUser, Store, User};
-use anyhow::{Context, anyhow, bail};
+use anju_core::Lang;
+use anyhow::{Context, anyhow};
 use clap::{Args, Subcommand};
 use std::process::ExitCode;
 
@@ -93,10 +93,9 @@ impl PasswordSource {
 
 pub fn run(c: UserCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
     runtime()?.block_on(async move {
-        let store = Store::connect(db).await?;
-        let (app, who) = (app(&store), cli_principal(lang));
+        let (app, who) = (connect(db).await?, cli_principal(lang));
         match c {
-            UserCmd::Add(a) => add(&store, a, lang).await,
+            UserCmd::Add(a) => add(&app, a, lang).await,
             UserCmd::List => {
                 let users = app.accounts(&who).await?;
                 println!("{}", render_table(&user_rows(&users, lang)));
@@ -116,19 +115,19 @@ pub fn run(c: UserCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
                 );
                 Ok(ExitCode::SUCCESS)
             }
-            UserCmd::Disable { username } => set_active(&store, &username, false, lang).await,
-            UserCmd::Enable { username } => set_active(&store, &username, true, lang).await,
+            UserCmd::Disable { username } => set_active(&app, &username, false, lang).await,
+            UserCmd::Enable { username } => set_active(&app, &username, true, lang).await,
         }
     })
 }
 
 async fn set_active(
-    store: &Store,
+    app: &App,
     username: &str,
     active: bool,
     lang: Lang,
 ) -> anyhow::Result<ExitCode> {
-    let (app, who) = (app(store), cli_principal(lang));
+    let who = cli_principal(lang);
     let u = app.account(&who, username).await?;
     let u = app
         .set_account_active(&who, u.id, u.version, active)
@@ -145,79 +144,22 @@ async fn set_active(
     Ok(ExitCode::SUCCESS)
 }
 
-/// Finds a region by name at any level (`--region`) or at the street level (`--street`).
-async fn find_region(
-    store: &Store,
-    name: &str,
-    street_only: bool,
-    lang: Lang,
-) -> anyhow::Result<i64> {
-    let name = name.trim();
-    let found: Vec<_> = store
-        .list_regions()
-        .await?
-        .into_iter()
-        .filter(|r| r.name == name && (!street_only || r.level == RegionLevel::Street))
-        .collect();
-    match found.as_slice() {
-        [one] => Ok(one.id),
-        [] => bail!(
-            "{}",
-            match lang {
-                Lang::Zh => format!("找不到区域“{name}”（请先导入台账，或检查名称）"),
-                Lang::En => format!("no region named '{name}' (import a ledger first)"),
-            }
-        ),
-        many => bail!(
-            "{}",
-            match lang {
-                Lang::Zh => format!("有 {} 个名为“{name}”的区域，无法确定是哪一个", many.len()),
-                Lang::En => format!("{} regions are named '{name}'", many.len()),
-            }
-        ),
-    }
-}
-
-/// Finds a company by id, name or 统一社会信用代码.
-async fn find_company(store: &Store, key: &str, lang: Lang) -> anyhow::Result<i64> {
-    let key = key.trim();
-    let id = key.parse::<i64>().ok();
-    store
-        .list_companies()
-        .await?
-        .into_iter()
-        .find(|c| {
-            Some(c.id) == id
-                || c.name == key
-                || c.credit_code.as_ref().is_some_and(|k| k.as_str() == key)
-        })
-        .map(|c| c.id)
-        .ok_or_else(|| {
-            anyhow!(
-                "{}",
-                match lang {
-                    Lang::Zh => format!("找不到物业企业“{key}”（请用 anju company list 查看）"),
-                    Lang::En => format!("no company '{key}' (see anju company list)"),
-                }
-            )
-        })
-}
-
-async fn add(store: &Store, a: AddArgs, lang: Lang) -> anyhow::Result<ExitCode> {
+async fn add(app: &App, a: AddArgs, lang: Lang) -> anyhow::Result<ExitCode> {
+    let who = cli_principal(lang);
     let role = parse_role(&a.role)?;
     let region_id = match (&a.region, &a.street) {
-        (Some(r), _) => Some(find_region(store, r, false, lang).await?),
-        (None, Some(s)) => Some(find_region(store, s, true, lang).await?),
+        (Some(r), _) => Some(app.account_region(&who, r, false).await?),
+        (None, Some(s)) => Some(app.account_region(&who, s, true).await?),
         (None, None) => None,
     };
     let company_id = match &a.company {
-        Some(c) => Some(find_company(store, c, lang).await?),
+        Some(c) => Some(app.find_company(&who, c).await?.id),
         None => None,
     };
     let password = a.password.read(lang)?;
-    let u = app(store)
+    let u = app
         .create_account(
-            &cli_principal(lang),
+            &who,
             NewAccount {
                 username: a.username,
                 display_name: a.display_name,
@@ -281,112 +223,13 @@ fn user_rows(users: &[User], lang: Lang) -> Vec<Vec<String>> {
     rows
 }
 
-/// A demo account: username, display name, role, region id, company id.
-type DemoAccount = (&'static str, &'static str, Role, Option<i64>, Option<i64>);
-
 /// The password of every demo account.
-pub const DEMO_PASSWORD: &str = "anju-demo-2026";
+pub const DEMO_PASSWORD: &str = anju_app::demo::DEMO_PASSWORD;
 
 /// Creates one demo account per role (idempotent: existing usernames are left alone) and
 /// prints them with their password. Needs the demo data loaded.
-pub async fn ensure_demo_accounts(store: &Store, lang: Lang) -> anyhow::Result<()> {
-    let regions = store.list_regions().await?;
-    let street = |name: &str| {
-        regions
-            .iter()
-            .find(|r| r.level == RegionLevel::Street && r.name == name)
-            .map(|r| r.id)
-    };
-    let daqintala = street(anju_demo::daqintala::STREET);
-    let community = daqintala.and_then(|s| {
-        regions
-            .iter()
-            .filter(|r| r.level == RegionLevel::Community && r.parent_id == Some(s))
-            .min_by(|a, b| a.name.cmp(&b.name))
-            .map(|r| r.id)
-    });
-    // The company serving the most Daqintala compounds.
-    let company = match daqintala {
-        Some(s) => {
-            let list = store
-                .list_compounds(&anju_store::CompoundFilter {
-                    region_id: Some(s),
-                    ..anju_store::CompoundFilter::default()
-                })
-                .await?;
-            let mut counts: std::collections::BTreeMap<i64, usize> = Default::default();
-            for c in list.iter().filter_map(|c| c.company_id) {
-                *counts.entry(c).or_default() += 1;
-            }
-            counts
-                .into_iter()
-                .max_by_key(|(id, n)| (*n, -id))
-                .map(|(id, _)| id)
-        }
-        None => None,
-    };
-    // (username, display name, role, region, company)
-    let plan: [DemoAccount; 9] = [
-        ("admin", "系统管理员", Role::Admin, None, None),
-        ("zhujian", "住建局 王局", Role::HousingAuthority, None, None),
-        ("caizheng", "财政局 赵科", Role::Finance, None, None),
-        (
-            "daqintala",
-            "大沁他拉街道 李强",
-            Role::Street,
-            daqintala,
-            None,
-        ),
-        (
-            "shancheng",
-            "山城街道 郭振华",
-            Role::Street,
-            street(anju_demo::shanting::STREET),
-            None,
-        ),
-        ("shequ", "社区 王敏", Role::Community, community, None),
-        ("wuye", "物业企业 张经理", Role::Company, None, company),
-        ("ceping", "测评机构 陈工", Role::Evaluator, None, None),
-        ("shenji", "审计 刘审", Role::Auditor, None, None),
-    ];
-    let mut hash: Option<String> = None;
-    let actor = anju_store::Actor::new("demo", "admin");
-    for (username, display, role, region_id, company_id) in plan {
-        if (role.needs_region() && region_id.is_none())
-            || (role.needs_company() && company_id.is_none())
-            || store.find_user(username).await?.is_some()
-        {
-            continue;
-        }
-        let h = match &hash {
-            Some(h) => h.clone(),
-            None => {
-                let h = anju_web::hash_password(DEMO_PASSWORD).map_err(|e| anyhow!("{e}"))?;
-                hash = Some(h.clone());
-                h
-            }
-        };
-        store
-            .create_user(
-                &actor,
-                NewUser {
-                    username: username.into(),
-                    display_name: display.into(),
-                    password_hash: h,
-                    role,
-                    region_id,
-                    company_id,
-                },
-            )
-            .await?;
-    }
-    let demo_names: Vec<&str> = plan.iter().map(|p| p.0).collect();
-    let users: Vec<User> = store
-        .list_users()
-        .await?
-        .into_iter()
-        .filter(|u| demo_names.contains(&u.username.as_str()))
-        .collect();
+pub async fn ensure_demo_accounts(app: &App, lang: Lang) -> anyhow::Result<()> {
+    let users = app.ensure_demo_accounts(&cli_principal(lang)).await?;
     println!(
         "{}",
         match lang {

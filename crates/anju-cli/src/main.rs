@@ -1,4 +1,5 @@
-//! `anju`: the command line. Thin: parses arguments, calls the library crates, prints.
+//! `anju`: the command line. Thin: parses arguments, calls one use case of `anju_app::App`
+//! (opened with `App::connect`), prints. It has no dependency on anju-store.
 
 use anju_core::Lang;
 use clap::{Parser, Subcommand};
@@ -181,8 +182,8 @@ fn main() -> ExitCode {
                 .find_map(|c| c.downcast_ref::<anju_app::AppError>());
             let refused = e
                 .chain()
-                .find_map(|c| c.downcast_ref::<anju_store::StoreError>())
-                .filter(|se| matches!(se, anju_store::StoreError::Refused { .. }));
+                .find_map(|c| c.downcast_ref::<anju_app::model::StoreError>())
+                .filter(|se| matches!(se, anju_app::model::StoreError::Refused { .. }));
             match (app, refused) {
                 (Some(ae), _) => eprintln!("{head}: {}", ae.message(lang)),
                 (None, Some(se)) => eprintln!("{head}: {}", se.message(lang)),

@@ -1,8 +1,9 @@
 //! Small helpers every command module shares: the runtime, today's date in China, who the
 //! command line acts as, finding a compound by name or id, and aligned plain-text tables.
 
+use anju_app::App;
+use anju_app::model::StoredCompound;
 use anju_core::Lang;
-use anju_store::{Actor, CompoundFilter, Store, StoredCompound};
 use anyhow::Context;
 
 pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
@@ -25,19 +26,20 @@ pub fn cli_user() -> String {
     format!("cli:{user}")
 }
 
-/// The application layer over `store`, on the system clock (today in China).
-pub fn app(store: &Store) -> anju_app::App {
-    anju_app::App::new(store.clone())
+/// Opens the database at `db` through the application layer (its schema brought up to date),
+/// on the system clock (today in China).
+pub async fn connect(db: &str) -> anyhow::Result<App> {
+    Ok(App::connect(db).await?)
 }
 
-/// The application layer over `store`, grading companies by the scheme in `path` (TOML, the
-/// format of `credit_default.toml`) or, without one, by the embedded default.
+/// `app` grading companies by the scheme in `path` (TOML, the format of
+/// `credit_default.toml`) or, without one, by the embedded default.
 pub fn app_with_scheme(
-    store: &Store,
+    app: &App,
     path: Option<&std::path::Path>,
     lang: Lang,
-) -> anyhow::Result<anju_app::App> {
-    let app = app(store);
+) -> anyhow::Result<App> {
+    let app = app.clone();
     Ok(match credit_scheme(path, lang)? {
         Some(s) => app.with_credit_scheme(s),
         None => app,
@@ -74,51 +76,15 @@ pub fn cli_principal(lang: Lang) -> anju_app::Principal {
     anju_app::Principal::admin(cli_user(), lang)
 }
 
-/// The command line acts as an administrator.
-pub fn cli_actor() -> Actor {
-    Actor::new(cli_user(), "admin")
-}
-
-/// Finds one compound by id or exact name (within a street when names repeat).
+/// Finds one compound by id or exact name (within a street when names repeat), through the
+/// application layer as the command line's administrator.
 pub async fn find_compound(
-    store: &Store,
+    app: &App,
     key: &str,
     street: Option<&str>,
     lang: Lang,
 ) -> anyhow::Result<StoredCompound> {
-    let key = key.trim();
-    if let Ok(id) = key.parse::<i64>()
-        && let Ok(c) = store.get_compound(id).await
-    {
-        return Ok(c);
-    }
-    let found: Vec<_> = store
-        .list_compounds(&CompoundFilter {
-            street: street.map(str::to_string),
-            search: Some(key.to_string()),
-            ..CompoundFilter::default()
-        })
-        .await?
-        .into_iter()
-        .filter(|c| c.compound.name == key)
-        .collect();
-    match found.len() {
-        1 => Ok(found.into_iter().next().context("one compound")?),
-        0 => anyhow::bail!(
-            "{}",
-            match lang {
-                Lang::Zh => format!("找不到小区“{key}”"),
-                Lang::En => format!("no compound '{key}'"),
-            }
-        ),
-        n => anyhow::bail!(
-            "{}",
-            match lang {
-                Lang::Zh => format!("有 {n} 个名为“{key}”的小区，请用 --street 指明街道或改用编号"),
-                Lang::En => format!("{n} compounds are named '{key}': add --street or use the id"),
-            }
-        ),
-    }
+    Ok(app.find_compound(&cli_principal(lang), key, street).await?)
 }
 
 /// Display width in a terminal: CJK characters take two columns.

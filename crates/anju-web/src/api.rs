@@ -2106,7 +2106,7 @@ async fn contracts_of(
     let id = id_of(&id, viewer.lang)?;
     ok(state
         .app
-        .contracts_of(&viewer.principal(), id)
+        .contracts(&viewer.principal(), Some(id))
         .await
         .map_err(|e| WebError::app(e, viewer.lang))?)
 }

@@ -658,7 +658,7 @@ async fn render(
     // A company user sees only its own company's contracts (the app's query).
     let contracts = state
         .app
-        .contracts_of(&who, id)
+        .contracts(&who, Some(id))
         .await
         .map_err(app_err)?
         .into_iter()

@@ -22,7 +22,7 @@
 use crate::WebError;
 use crate::charts::{self, Bar, Series};
 use crate::versioned::VersionedCache;
-use anju_app::model::{AlertGroup, AlertOptions, CoverageCell};
+use anju_app::model::{AlertGroup, AlertOptions, CompoundFilter, CoverageCell};
 use anju_app::{App, Principal};
 use anju_core::fees::Month;
 use anju_core::money::group_thousands;
@@ -319,7 +319,10 @@ pub async fn render_dashboard_uncached(
     let today = app.today();
     let app_err = |e| WebError::app(e, lang);
     let t = Labels::new(lang);
-    let cells = app.coverage_cells(who).await.map_err(app_err)?;
+    let cells = app
+        .coverage_cells(who, CompoundFilter::default())
+        .await
+        .map_err(app_err)?;
 
     // Coverage sums: total, per street, per street × community.
     let mut total = Sums::default();
@@ -503,7 +506,7 @@ pub async fn render_dashboard_uncached(
 
     // Alerts.
     let groups: Vec<AlertGroup> = app
-        .alerts(who, AlertOptions::default())
+        .alerts(who, CompoundFilter::default(), AlertOptions::default())
         .await
         .map_err(app_err)?;
     let alert_total: u64 = groups.iter().map(|g| g.total).sum();

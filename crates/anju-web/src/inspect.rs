@@ -1187,11 +1187,12 @@ async fn patrol_show(
     Path(id): Path<i64>,
 ) -> Response {
     let r: Result<Response, WebError> = async {
-        let (p, c) = state
+        let p = state
             .app
             .patrol(&viewer.principal(), id)
             .await
             .map_err(|e| WebError::app(e, viewer.lang))?;
+        let c = visible_compound(&state, &viewer, p.compound_id).await?;
         Ok(patrol_page(&state, &viewer, p, &c, (0, String::new()), None).await)
     }
     .await;

@@ -60,6 +60,18 @@ impl AppState {
             limiter: auth::new_limiter(),
         }
     }
+
+    /// The state over an application already opened (`anju_app::App::connect`), keeping its
+    /// clock and configuration: the command line's `anju serve` and the benchmarks start here.
+    pub fn from_app(app: anju_app::App, demo: bool) -> AppState {
+        AppState {
+            store: app.store().clone(),
+            app,
+            demo,
+            auth: AuthConfig::default(),
+            limiter: auth::new_limiter(),
+        }
+    }
 }
 
 impl AppState {

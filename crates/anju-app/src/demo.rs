@@ -1,0 +1,239 @@
+//! The demo (演示数据, anju-demo's pure data) written into a database: its companies and
+//! ledger, one account per role, and Shanting's task lists (seed 003 附件3/附件4). Every load is
+//! idempotent: a second run changes nothing. An administrator's job: the command line's
+//! `anju demo`, `anju serve --demo` and the benchmarks seed through here.
+
+use crate::App;
+use crate::error::{AppError, Result};
+use crate::principal::{Principal, Scope};
+use anju_core::RegionLevel;
+use anju_core::access::{Action, Role};
+use anju_store::{ApplySummary, CompoundFilter, NewTask, NewUser, User};
+
+/// The password of every demo account.
+pub const DEMO_PASSWORD: &str = "anju-demo-2026";
+
+/// What loading the demo ledger did.
+#[derive(Debug, Clone)]
+pub struct DemoLoaded {
+    /// Compounds in the demo ledger.
+    pub compounds: usize,
+    pub summary: ApplySummary,
+}
+
+/// What loading Shanting's task lists did.
+#[derive(Debug, Clone)]
+pub struct DemoTasks {
+    pub created: usize,
+    /// Already there (a second load).
+    pub skipped: usize,
+    /// `community/name` of the seed's compounds the ledger does not hold.
+    pub missing: Vec<String>,
+}
+
+/// A demo account: username, display name, role, region id, company id.
+type DemoAccount = (&'static str, &'static str, Role, Option<i64>, Option<i64>);
+
+fn require_city_admin(who: &Principal) -> Result<()> {
+    who.require(Action::ManageUsers)?;
+    if matches!(who.scope(), Scope::All) {
+        Ok(())
+    } else {
+        Err(AppError::forbidden(
+            "只有全市范围的管理员可以载入演示数据",
+            "only a city-wide administrator may load the demo",
+        ))
+    }
+}
+
+impl App {
+    /// Loads the demo companies and ledger (as of the census date, 2022-06-30).
+    pub async fn load_demo(&self, who: &Principal) -> Result<DemoLoaded> {
+        require_city_admin(who)?;
+        let actor = who.actor();
+        for c in anju_demo::demo_companies() {
+            self.store
+                .upsert_company(&actor, &c.name, Some(c.credit_code.clone()))
+                .await?;
+        }
+        let rows = anju_demo::demo_ledger();
+        let summary = self
+            .store
+            .apply_ledger(&actor, &rows, anju_demo::CENSUS_DATE)
+            .await?;
+        Ok(DemoLoaded {
+            compounds: rows.len(),
+            summary,
+        })
+    }
+
+    /// Creates one demo account per role (existing usernames are left alone), all with
+    /// [`DEMO_PASSWORD`], and returns the demo accounts. Needs the demo ledger loaded.
+    pub async fn ensure_demo_accounts(&self, who: &Principal) -> Result<Vec<User>> {
+        require_city_admin(who)?;
+        let regions = self.store.list_regions().await?;
+        let street = |name: &str| {
+            regions
+                .iter()
+                .find(|r| r.level == RegionLevel::Street && r.name == name)
+                .map(|r| r.id)
+        };
+        let daqintala = street(anju_demo::daqintala::STREET);
+        let community = daqintala.and_then(|s| {
+            regions
+                .iter()
+                .filter(|r| r.level == RegionLevel::Community && r.parent_id == Some(s))
+                .min_by(|a, b| a.name.cmp(&b.name))
+                .map(|r| r.id)
+        });
+        // The company serving the most Daqintala compounds.
+        let company = match daqintala {
+            Some(s) => {
+                let list = self
+                    .store
+                    .list_compounds(&CompoundFilter {
+                        region_id: Some(s),
+                        ..CompoundFilter::default()
+                    })
+                    .await?;
+                let mut counts: std::collections::BTreeMap<i64, usize> = Default::default();
+                for c in list.iter().filter_map(|c| c.company_id) {
+                    *counts.entry(c).or_default() += 1;
+                }
+                counts
+                    .into_iter()
+                    .max_by_key(|(id, n)| (*n, -id))
+                    .map(|(id, _)| id)
+            }
+            None => None,
+        };
+        let plan: [DemoAccount; 9] = [
+            ("admin", "系统管理员", Role::Admin, None, None),
+            ("zhujian", "住建局 王局", Role::HousingAuthority, None, None),
+            ("caizheng", "财政局 赵科", Role::Finance, None, None),
+            (
+                "daqintala",
+                "大沁他拉街道 李强",
+                Role::Street,
+                daqintala,
+                None,
+            ),
+            (
+                "shancheng",
+                "山城街道 郭振华",
+                Role::Street,
+                street(anju_demo::shanting::STREET),
+                None,
+            ),
+            ("shequ", "社区 王敏", Role::Community, community, None),
+            ("wuye", "物业企业 张经理", Role::Company, None, company),
+            ("ceping", "测评机构 陈工", Role::Evaluator, None, None),
+            ("shenji", "审计 刘审", Role::Auditor, None, None),
+        ];
+        let mut hash: Option<String> = None;
+        let actor = who.actor();
+        for (username, display, role, region_id, company_id) in plan {
+            if (role.needs_region() && region_id.is_none())
+                || (role.needs_company() && company_id.is_none())
+                || self.store.find_user(username).await?.is_some()
+            {
+                continue;
+            }
+            let h = match &hash {
+                Some(h) => h.clone(),
+                None => {
+                    let h = crate::users::hash_password(DEMO_PASSWORD).map_err(|e| {
+                        AppError::Store(anju_store::StoreError::Invalid(format!(
+                            "密码散列失败：{e}"
+                        )))
+                    })?;
+                    hash = Some(h.clone());
+                    h
+                }
+            };
+            self.store
+                .create_user(
+                    &actor,
+                    NewUser {
+                        username: username.into(),
+                        display_name: display.into(),
+                        password_hash: h,
+                        role,
+                        region_id,
+                        company_id,
+                    },
+                )
+                .await?;
+        }
+        let demo_names: Vec<&str> = plan.iter().map(|p| p.0).collect();
+        Ok(self
+            .store
+            .list_users()
+            .await?
+            .into_iter()
+            .filter(|u| demo_names.contains(&u.username.as_str()))
+            .collect())
+    }
+
+    /// Seed 003 附件3/附件4: one task per compound of each community row, responsible person and
+    /// deadline as the seed gives them (11月底 → 2020-11-30, 11月15日 → 2020-11-15). Refused,
+    /// naming the street, when the demo ledger is not loaded.
+    pub async fn load_shanting_tasks(&self, who: &Principal) -> Result<DemoTasks> {
+        use anju_demo::shanting::{self, List};
+        who.require(Action::ManageTasks)?;
+        let compounds = self
+            .compounds(
+                who,
+                CompoundFilter {
+                    street: Some(shanting::STREET.to_string()),
+                    ..CompoundFilter::default()
+                },
+            )
+            .await?;
+        if compounds.is_empty() {
+            return Err(AppError::field(
+                "street",
+                "街道",
+                "山城街道没有小区：请先运行 anju demo 载入演示数据",
+                "山城街道 has no compounds: run anju demo first",
+            ));
+        }
+        let mut new = Vec::new();
+        let mut missing = Vec::new();
+        for row in shanting::tasks() {
+            let title = match row.list {
+                List::Annex3 => "物业管理整治提升（附件3）",
+                List::Annex4 => "物业管理全覆盖（附件4）",
+            };
+            let deadline: jiff::civil::Date = row.deadline.parse().map_err(|_| {
+                AppError::field(
+                    "deadline",
+                    "完成时间",
+                    format!("种子数据的日期“{}”无法识别", row.deadline),
+                    format!("seed deadline '{}' is not a date", row.deadline),
+                )
+            })?;
+            for name in &row.compounds {
+                match compounds.iter().find(|c| {
+                    c.compound.name == *name
+                        && c.compound.community.as_deref() == Some(row.community)
+                }) {
+                    Some(c) => new.push(NewTask {
+                        compound_id: c.id,
+                        title: title.to_string(),
+                        detail: Some(format!("{}（完成时间：{}）", row.task, row.deadline_text)),
+                        responsible: row.responsible.to_string(),
+                        deadline,
+                    }),
+                    None => missing.push(format!("{}/{}", row.community, name)),
+                }
+            }
+        }
+        let (created, skipped) = self.add_tasks_once(who, &new).await?;
+        Ok(DemoTasks {
+            created: created.len(),
+            skipped,
+            missing,
+        })
+    }
+}

@@ -1,0 +1,165 @@
+//! The ledger import as a use case (`App::import_ledger`), on both engines: an administrator's
+//! file is written whole; a street's file naming another street's compound is refused with the
+//! row and the column, and nothing of it is written; an exported ledger imports unchanged.
+
+use anju_app::{App, Principal};
+use anju_core::access::Role;
+use anju_core::{Compound, Lang, ManagementMode, RegionLevel};
+use anju_sheets::{LedgerError, ReadOptions};
+
+fn rows(list: &[(&str, &str)]) -> Vec<Compound> {
+    list.iter()
+        .map(|(name, street)| {
+            let mut c = Compound::new(*name, *street, ManagementMode::None);
+            c.district = Some("测试区".into());
+            c.community = Some(format!("{street}一社区"));
+            c.households = Some(40);
+            c
+        })
+        .collect()
+}
+
+fn opts() -> ReadOptions {
+    ReadOptions {
+        current_year: 2026,
+        lang: Lang::Zh,
+    }
+}
+
+async fn flow(url: &str) {
+    let app = App::connect(url).await.expect("connect");
+    let admin = Principal::admin("test", Lang::Zh);
+    let dir = tempfile::tempdir().expect("tempdir");
+
+    // 1. The administrator imports two streets.
+    let first = dir.path().join("first.xlsx");
+    anju_sheets::write_ledger(
+        &first,
+        &rows(&[
+            ("甲一小区", "甲街道"),
+            ("甲二小区", "甲街道"),
+            ("乙一小区", "乙街道"),
+        ]),
+    )
+    .expect("write");
+    let done = app
+        .import_ledger(&admin, &first, opts())
+        .await
+        .expect("import")
+        .expect("a clean file");
+    assert_eq!(done.summary.inserted, 3);
+    let count = |app: App| async move {
+        app.count_compounds(&Principal::admin("test", Lang::Zh), Default::default())
+            .await
+            .expect("count")
+    };
+    assert_eq!(count(app.clone()).await, 3);
+
+    // 2. 甲街道's account: its own compound and one of 乙街道 → refused, nothing written.
+    let jia = app
+        .region_named(&admin, RegionLevel::Street, "甲街道")
+        .await
+        .expect("甲街道");
+    let street = Principal {
+        role: Role::Street,
+        region_id: Some(jia.id),
+        region_level: Some(RegionLevel::Street),
+        region_name: Some(jia.name.clone()),
+        ..Principal::admin("jia", Lang::Zh)
+    };
+    let second = dir.path().join("second.xlsx");
+    anju_sheets::write_ledger(
+        &second,
+        &rows(&[("甲三小区", "甲街道"), ("乙二小区", "乙街道")]),
+    )
+    .expect("write");
+    match app
+        .import_ledger(&street, &second, opts())
+        .await
+        .expect("no store failure")
+    {
+        Err(LedgerError::Problems(ps)) => {
+            assert_eq!(ps.len(), 1, "{ps:?}");
+            assert_eq!(ps[0].row, 3, "{ps:?}");
+            assert_eq!(ps[0].column.as_deref(), Some("所属街道"));
+            assert_eq!(ps[0].value, "乙街道");
+            assert!(ps[0].reason_zh.contains("管辖范围"), "{ps:?}");
+        }
+        other => panic!("expected the row outside the area to be refused, got {other:?}"),
+    }
+    assert_eq!(
+        count(app.clone()).await,
+        3,
+        "nothing of the refused file is written"
+    );
+
+    // 3. Its own street alone is fine.
+    let third = dir.path().join("third.xlsx");
+    anju_sheets::write_ledger(&third, &rows(&[("甲三小区", "甲街道")])).expect("write");
+    let done = app
+        .import_ledger(&street, &third, opts())
+        .await
+        .expect("import")
+        .expect("within the area");
+    assert_eq!(done.summary.inserted, 1);
+
+    // 4. The street sees its own compounds only; an export of them imports unchanged.
+    assert_eq!(
+        app.count_compounds(&street, Default::default())
+            .await
+            .expect("count"),
+        3
+    );
+    let out = dir.path().join("export.xlsx");
+    assert_eq!(
+        app.export_ledger(&street, None, &out)
+            .await
+            .expect("export"),
+        3
+    );
+    let again = app
+        .import_ledger(&street, &out, opts())
+        .await
+        .expect("import")
+        .expect("the export is clean");
+    assert_eq!(again.summary.unchanged, 3);
+    assert_eq!(count(app).await, 4);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_ledger_sqlite() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite://{}", dir.path().join("anju.db").display());
+    flow(&url).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_ledger_postgres() {
+    use sqlx::Connection;
+    let Ok(base) = std::env::var("ANJU_TEST_PG_URL") else {
+        assert!(
+            std::env::var("CI").map(|v| v != "true").unwrap_or(true),
+            "CI=true but ANJU_TEST_PG_URL is not set"
+        );
+        eprintln!("notice: ANJU_TEST_PG_URL not set, PostgreSQL test skipped");
+        return;
+    };
+    let schema = format!("app_ledger_import_{}", std::process::id());
+    let exec = |sql: String| {
+        let base = base.clone();
+        async move {
+            let mut c = sqlx::PgConnection::connect(&base).await.expect("connect");
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                .execute(&mut c)
+                .await
+                .expect("sql");
+        }
+    };
+    exec(format!(
+        "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
+    ))
+    .await;
+    let sep = if base.contains('?') { '&' } else { '?' };
+    flow(&format!("{base}{sep}options=-c%20search_path%3D{schema}")).await;
+    exec(format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).await;
+}
