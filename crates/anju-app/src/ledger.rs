@@ -24,6 +24,17 @@ use std::time::{Duration, Instant};
 /// Rows handed from the reading thread to the writer at a time.
 pub const CHUNK_ROWS: usize = 5_000;
 
+/// Where a ledger to import comes from: a file on disk (the command line, streamed), or the
+/// bytes of an upload (the web page) with the kind judged by their content.
+#[derive(Debug, Clone)]
+pub enum LedgerSource {
+    File(std::path::PathBuf),
+    Bytes {
+        bytes: Vec<u8>,
+        kind: anju_sheets::FileKind,
+    },
+}
+
 /// A ledger file imported and committed.
 #[derive(Debug, Clone)]
 pub struct Imported {
@@ -327,18 +338,34 @@ impl App {
         file: &Path,
         opts: ReadOptions,
     ) -> Result<std::result::Result<Imported, LedgerError>> {
+        self.import_ledger_from(who, LedgerSource::File(file.to_path_buf()), opts)
+            .await
+    }
+
+    /// [`App::import_ledger`] from a file or an upload's bytes.
+    pub async fn import_ledger_from(
+        &self,
+        who: &Principal,
+        source: LedgerSource,
+        opts: ReadOptions,
+    ) -> Result<std::result::Result<Imported, LedgerError>> {
         who.require(Action::EditCompounds)?;
         let (chunks, mut rx) = tokio::sync::mpsc::channel::<LedgerChunk>(2);
-        let path = file.to_path_buf();
         let reader = tokio::task::spawn_blocking(move || {
             let t = Instant::now();
-            let read = anju_sheets::read_ledger_chunks(&path, &opts, CHUNK_ROWS, |chunk| {
-                // The writer has stopped (a failed write): stop reading too.
-                match chunks.blocking_send(chunk) {
-                    Ok(()) => ControlFlow::Continue(()),
-                    Err(_) => ControlFlow::Break(()),
+            // The writer has stopped (a failed write): stop reading too.
+            let send = |chunk| match chunks.blocking_send(chunk) {
+                Ok(()) => ControlFlow::Continue(()),
+                Err(_) => ControlFlow::Break(()),
+            };
+            let read = match source {
+                LedgerSource::File(path) => {
+                    anju_sheets::read_ledger_chunks(&path, &opts, CHUNK_ROWS, send)
                 }
-            });
+                LedgerSource::Bytes { bytes, kind } => {
+                    anju_sheets::read_ledger_bytes_chunks(&bytes, kind, &opts, CHUNK_ROWS, send)
+                }
+            };
             (read, t.elapsed())
         });
         let mut scope = ScopeCheck::new(who);

@@ -123,7 +123,59 @@ async fn flow(url: &str) {
         .expect("import")
         .expect("the export is clean");
     assert_eq!(again.summary.unchanged, 3);
-    assert_eq!(count(app).await, 4);
+    assert_eq!(count(app.clone()).await, 4);
+
+    // 5. A community's account: its own community of its own street only; a street the
+    // database does not know lies outside every area but the city's.
+    let yi_she = app
+        .region_named(&admin, RegionLevel::Community, "甲街道一社区")
+        .await
+        .expect("甲街道一社区");
+    let community = Principal {
+        role: Role::Community,
+        region_id: Some(yi_she.id),
+        region_level: Some(RegionLevel::Community),
+        region_name: Some(yi_she.name.clone()),
+        ..Principal::admin("she", Lang::Zh)
+    };
+    let mut mixed = rows(&[
+        ("甲四小区", "甲街道"),
+        ("甲五小区", "甲街道"),
+        ("乙三小区", "乙街道"),
+        ("新一小区", "新街道"),
+    ]);
+    mixed[1].community = Some("甲街道二社区".into());
+    let fourth = dir.path().join("fourth.xlsx");
+    anju_sheets::write_ledger(&fourth, &mixed).expect("write");
+    let at = |r: std::result::Result<anju_app::ledger::Imported, LedgerError>| match r {
+        Err(LedgerError::Problems(ps)) => ps
+            .into_iter()
+            .map(|p| (p.row, p.column.unwrap_or_default()))
+            .collect::<Vec<_>>(),
+        other => panic!("expected problems, got {other:?}"),
+    };
+    let refused = app
+        .import_ledger(&community, &fourth, opts())
+        .await
+        .expect("no store failure");
+    assert_eq!(
+        at(refused),
+        [
+            (3, "所属社区".to_string()),
+            (4, "所属街道".to_string()),
+            (5, "所属街道".to_string())
+        ]
+    );
+    // The street's account: the other street and the unknown one.
+    let refused = app
+        .import_ledger(&street, &fourth, opts())
+        .await
+        .expect("no store failure");
+    assert_eq!(
+        at(refused),
+        [(4, "所属街道".to_string()), (5, "所属街道".to_string())]
+    );
+    assert_eq!(count(app).await, 4, "nothing written");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -7,12 +7,13 @@
 
 use crate::versioned::VersionedCache;
 use crate::{AppState, Viewer, WebError};
+use anju_app::ledger::LedgerSource;
+use anju_app::model::{CompoundFilter, CompoundSort, PlaceCounts, StoredCompound};
 use anju_core::access::Action;
 use anju_core::lifecycle::Stage;
 use anju_core::stats::{CoverageReport, coverage_of_groups};
-use anju_core::{Category, Compound, Lang, ManagementMode, RegionLevel};
+use anju_core::{Category, Compound, Lang, ManagementMode};
 use anju_sheets::{FileKind, LedgerError, Problem, ReadOptions};
-use anju_store::{CompoundFilter, CompoundSort, PlaceCounts, Region, StoredCompound};
 use askama::Template;
 use axum::Json;
 use axum::Router;
@@ -874,113 +875,6 @@ pub(crate) fn sniff_ledger(name: &str, bytes: &[u8]) -> Option<FileKind> {
     }
 }
 
-/// Rows whose street (or community) lies outside the uploader's scope, as problems of the
-/// report: a street office imports only its own street's compounds.
-pub(crate) fn scope_problems(
-    scope: crate::auth::Scope,
-    regions: &[Region],
-    rows: &[Compound],
-    source_rows: &[usize],
-) -> Vec<Problem> {
-    use crate::auth::Scope;
-    let by_id: HashMap<i64, &Region> = regions.iter().map(|r| (r.id, r)).collect();
-    let parent_name = |r: &Region| {
-        r.parent_id
-            .and_then(|p| by_id.get(&p))
-            .map(|p| p.name.clone())
-    };
-    let mut out = Vec::new();
-    for (i, c) in rows.iter().enumerate() {
-        let row = source_rows.get(i).copied().unwrap_or(i + 2);
-        let outside = |column: &str, value: &str, zh: String, en: String| Problem {
-            row,
-            column: Some(column.to_string()),
-            value: value.to_string(),
-            reason_zh: zh,
-            reason_en: en,
-        };
-        match scope {
-            Scope::All => {}
-            Scope::Company(_) | Scope::Nothing => out.push(outside(
-                "所属街道",
-                &c.street,
-                "您的账号不能导入台账".into(),
-                "your account may not import a ledger".into(),
-            )),
-            Scope::Region(r) => {
-                let Some(mine) = by_id.get(&r) else {
-                    out.push(outside(
-                        "所属街道",
-                        &c.street,
-                        "您的账号没有有效的管辖范围".into(),
-                        "your account has no valid area".into(),
-                    ));
-                    continue;
-                };
-                if mine.level == RegionLevel::Community {
-                    let street_ok = parent_name(mine).as_deref() == Some(c.street.as_str());
-                    if !street_ok {
-                        out.push(outside(
-                            "所属街道",
-                            &c.street,
-                            format!("不在您的管辖范围内（您只能导入{}的小区）", mine.name),
-                            format!(
-                                "outside your area (you may import only {}'s compounds)",
-                                mine.name
-                            ),
-                        ));
-                    } else if c.community.as_deref() != Some(mine.name.as_str()) {
-                        out.push(outside(
-                            "所属社区",
-                            c.community.as_deref().unwrap_or(""),
-                            format!("不在您的管辖范围内（您只能导入{}的小区）", mine.name),
-                            format!(
-                                "outside your area (you may import only {}'s compounds)",
-                                mine.name
-                            ),
-                        ));
-                    }
-                    continue;
-                }
-                let ok = regions.iter().any(|s| {
-                    s.level == RegionLevel::Street
-                        && s.name == c.street
-                        && within(&by_id, s.id, r)
-                        && c.district
-                            .as_ref()
-                            .is_none_or(|d| parent_name(s).is_none_or(|p| &p == d))
-                });
-                if !ok {
-                    out.push(outside(
-                        "所属街道",
-                        &c.street,
-                        format!("不在您的管辖范围内（您只能导入{}的小区）", mine.name),
-                        format!(
-                            "outside your area (you may import only {}'s compounds)",
-                            mine.name
-                        ),
-                    ));
-                }
-            }
-        }
-    }
-    out
-}
-
-/// Whether region `id` lies at or under region `outer` in the tree.
-fn within(by_id: &HashMap<i64, &Region>, mut id: i64, outer: i64) -> bool {
-    for _ in 0..16 {
-        if id == outer {
-            return true;
-        }
-        match by_id.get(&id).and_then(|r| r.parent_id) {
-            Some(p) => id = p,
-            None => return false,
-        }
-    }
-    false
-}
-
 /// Reads the upload: the CSRF field, and the file (name, bytes).
 async fn read_upload(
     mut mp: Multipart,
@@ -1069,132 +963,51 @@ async fn import_upload(
             ),
         });
     };
-    let opts = ReadOptions::now(l);
-    let read =
-        tokio::task::spawn_blocking(move || anju_sheets::read_ledger_bytes(&bytes, kind, &opts))
-            .await;
-    let ledger = match read {
-        Ok(Ok(ledger)) => ledger,
-        Ok(Err(LedgerError::Problems(ps))) => {
-            return import_page(
-                &state,
-                &viewer,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(LedgerError::Problems(ps.clone()).to_string()),
-                &ps,
-                None,
-            );
+    let imported = state
+        .app
+        .import_ledger_from(
+            &viewer.principal(),
+            LedgerSource::Bytes { bytes, kind },
+            ReadOptions::now(l),
+        )
+        .await;
+    match imported {
+        Ok(Ok(done)) => {
+            let s = &done.summary;
+            let rows = s.inserted + s.updated + s.unchanged;
+            let done = match l {
+                Lang::Zh => format!(
+                    "已导入“{name}”：{rows} 行，新增 {}，更新 {}，未变 {}。",
+                    s.inserted, s.updated, s.unchanged
+                ),
+                Lang::En => format!(
+                    "Imported '{name}': {rows} rows, {} new, {} updated, {} unchanged.",
+                    s.inserted, s.updated, s.unchanged
+                ),
+            };
+            import_page(&state, &viewer, StatusCode::OK, None, &[], Some(done))
         }
-        Ok(Err(e)) => return refuse(e.render(l)),
-        Err(e) => return refuse(format!("{e}")),
-    };
-    let regions = match state.store.list_regions().await {
-        Ok(r) => r,
-        Err(e) => return WebError::from(e).into_response(),
-    };
-    let ps = scope_problems(viewer.scope(), &regions, &ledger.rows, &ledger.source_rows);
-    if !ps.is_empty() {
-        return import_page(
+        // Every problem of the file, by row and column; nothing was written.
+        Ok(Err(LedgerError::Problems(ps))) => import_page(
             &state,
             &viewer,
             StatusCode::UNPROCESSABLE_ENTITY,
             Some(LedgerError::Problems(ps.clone()).to_string()),
             &ps,
             None,
-        );
-    }
-    match state
-        .store
-        .apply_ledger(&viewer.actor(), &ledger.rows, state.app.today())
-        .await
-    {
-        Ok(s) => {
-            let done = match l {
-                Lang::Zh => format!(
-                    "已导入“{name}”：{} 行，新增 {}，更新 {}，未变 {}。",
-                    ledger.rows.len(),
-                    s.inserted,
-                    s.updated,
-                    s.unchanged
-                ),
-                Lang::En => format!(
-                    "Imported '{name}': {} rows, {} new, {} updated, {} unchanged.",
-                    ledger.rows.len(),
-                    s.inserted,
-                    s.updated,
-                    s.unchanged
-                ),
-            };
-            import_page(&state, &viewer, StatusCode::OK, None, &[], Some(done))
+        ),
+        Ok(Err(e)) => refuse(e.render(l)),
+        Err(e @ anju_app::AppError::Forbidden { .. }) => {
+            crate::compound::html_error(&state, &viewer, WebError::app(e, l))
         }
-        Err(anju_store::StoreError::Invalid(m)) => refuse(m),
-        Err(e) => WebError::from(e).into_response(),
+        Err(anju_app::AppError::Store(anju_app::model::StoreError::Invalid(m))) => refuse(m),
+        Err(e) => WebError::app(e, l).into_response(),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth::Scope;
-
-    fn region(id: i64, parent: Option<i64>, level: RegionLevel, name: &str) -> Region {
-        Region {
-            id,
-            parent_id: parent,
-            level,
-            name: name.into(),
-            code: None,
-            created_at: String::new(),
-        }
-    }
-
-    fn row(street: &str, community: Option<&str>) -> Compound {
-        let mut c = Compound::new("甲小区", street, ManagementMode::None);
-        c.community = community.map(str::to_string);
-        c
-    }
-
-    #[test]
-    fn an_import_row_outside_the_uploaders_area_is_a_problem_naming_row_and_column() {
-        let regions = vec![
-            region(1, None, RegionLevel::District, "奈曼旗"),
-            region(2, Some(1), RegionLevel::Street, "大沁他拉街道"),
-            region(3, Some(2), RegionLevel::Community, "西环社区"),
-            region(4, None, RegionLevel::District, "山亭区"),
-            region(5, Some(4), RegionLevel::Street, "山城街道"),
-        ];
-        let rows = vec![
-            row("大沁他拉街道", Some("西环社区")),
-            row("山城街道", None),
-            row("大沁他拉街道", Some("东城社区")),
-            row("新街道", None),
-        ];
-        let src = [2, 3, 4, 5];
-        let at = |scope| {
-            scope_problems(scope, &regions, &rows, &src)
-                .into_iter()
-                .map(|p| (p.row, p.column.unwrap_or_default()))
-                .collect::<Vec<_>>()
-        };
-        assert!(at(Scope::All).is_empty());
-        // A street office: its own street only (a street not in the tree is outside too).
-        assert_eq!(
-            at(Scope::Region(2)),
-            [(3, "所属街道".to_string()), (5, "所属街道".to_string())]
-        );
-        // A district: every street under it.
-        assert_eq!(at(Scope::Region(1)), at(Scope::Region(2)));
-        // A community: its own community of its street.
-        assert_eq!(
-            at(Scope::Region(3)),
-            [
-                (3, "所属街道".to_string()),
-                (4, "所属社区".to_string()),
-                (5, "所属街道".to_string())
-            ]
-        );
-        assert_eq!(at(Scope::Company(9)).len(), 4);
-    }
 
     #[test]
     fn uploads_are_recognised_by_content_not_by_name() {
