@@ -121,8 +121,8 @@ impl App {
         &self.config
     }
 
-    /// The store, for the reads not yet moved into use cases of their own.
-    pub fn store(&self) -> &Store {
+    /// The store, for the use cases of this crate; the adapters never see it.
+    pub(crate) fn store(&self) -> &Store {
         &self.store
     }
 

@@ -426,6 +426,31 @@ impl App {
         }
     }
 
+    /// The subsidy runs (补贴测算) of regions within the principal's area, newest first; a
+    /// company sees none.
+    pub async fn subsidy_runs(&self, who: &Principal) -> Result<Vec<anju_store::SubsidyRun>> {
+        who.require(Perm::ViewLedger)?;
+        let mut out = Vec::new();
+        for r in self.store().list_subsidy_runs().await? {
+            let keep = match who.scope() {
+                Scope::All => true,
+                Scope::Region(mine) => {
+                    r.region_id == mine || self.store().region_within(r.region_id, mine).await?
+                }
+                Scope::Company(_) | Scope::Nothing => false,
+            };
+            if keep {
+                out.push(r);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Renders the explanations of lines read without them (a list shows only some).
+    pub fn explain_lines(&self, lines: &mut [SubsidyLine]) -> Result<()> {
+        Ok(self.store().explain_lines(lines)?)
+    }
+
     /// A line's steps and adjustments, in order, for a line the principal may see.
     pub async fn line_history(
         &self,

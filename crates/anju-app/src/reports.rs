@@ -6,7 +6,7 @@ use crate::App;
 use crate::error::{AppError, FieldError, Result};
 use crate::principal::{Principal, Scope};
 use anju_core::RegionLevel;
-use anju_core::access::Action;
+use anju_core::access::{Action, Role};
 use anju_core::signals::{Signal, SignalKind};
 use anju_reports::{
     AccountsParams, AccountsReport, CoverageTable, DispatchParams, DispatchReport, RankingParams,
@@ -129,13 +129,42 @@ impl App {
 
     /// Fraud signals (风险线索) of the kinds asked for (all, when none) within a street or
     /// district, as of `as_of` (today, without one); the bool says whether any claims exist.
+    /// They are for the housing authority and the auditors (and the administrator); an
+    /// account bounded to a district or street reads its own area whatever it names.
     pub async fn signals(
         &self,
         who: &Principal,
-        scope: SignalScope,
+        mut scope: SignalScope,
         kinds: &[SignalKind],
         as_of: Option<Date>,
     ) -> Result<(Vec<Signal>, bool)> {
+        if !matches!(
+            who.role,
+            Role::HousingAuthority | Role::Auditor | Role::Admin
+        ) {
+            return Err(AppError::forbidden(
+                format!(
+                    "“{}”角色无权查看风险线索（仅住建部门与审计）",
+                    who.role.zh()
+                ),
+                format!(
+                    "the role '{}' may not see fraud signals (housing authority and auditor only)",
+                    who.role.en()
+                ),
+            ));
+        }
+        if let Scope::Region(_) = who.scope() {
+            match who.region_level {
+                Some(RegionLevel::District) => {
+                    scope.street = None;
+                    scope.district = who.region_name.clone();
+                }
+                _ => {
+                    scope.street = who.region_name.clone();
+                    scope.district = None;
+                }
+            }
+        }
         self.require_named_area(who, scope.street.as_deref(), scope.district.as_deref())
             .await?;
         let as_of = as_of.unwrap_or_else(|| self.today());

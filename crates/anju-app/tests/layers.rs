@@ -2,14 +2,11 @@
 //! crate listed in [`ADAPTERS`], its `Cargo.toml` names no `anju-store` under `[dependencies]`
 //! (a dev-dependency for its tests is fine) and no source file under its `src/` names
 //! `anju_store` or calls `.store()` (the App's handle for the reads not yet moved).
-//!
-//! anju-web is not listed yet: its move onto the application layer is under way. Add it here
-//! when it is done.
 
 use std::path::{Path, PathBuf};
 
-/// The adapters already on the application layer, by folder under `crates/`.
-const ADAPTERS: &[&str] = &["anju-cli"];
+/// The adapters (the command line, the web pages and the API), by folder under `crates/`.
+const ADAPTERS: &[&str] = &["anju-cli", "anju-web"];
 
 fn crates_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

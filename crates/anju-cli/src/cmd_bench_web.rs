@@ -126,7 +126,7 @@ pub fn run(a: BenchWebArgs, db_flag: &str, lang: Lang) -> anyhow::Result<ExitCod
         .map(|a| a.port())
         .context("no free loopback port")?;
     let server = rt.spawn(anju_web::serve(
-        anju_web::AppState::from_app(app.clone(), false),
+        anju_web::AppState::new(app.clone(), false),
         port,
     ));
     let addr = format!("127.0.0.1:{port}");

@@ -114,7 +114,7 @@ pub fn run(cmd: Cmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
                     load_demo(&app, lang).await?;
                     crate::cmd_user::ensure_demo_accounts(&app, lang).await?;
                 }
-                let mut state = anju_web::AppState::from_app(app, a.demo);
+                let mut state = anju_web::AppState::new(app, a.demo);
                 state.auth.secure_cookies = a.secure_cookies;
                 state.auth.idle_timeout = jiff::SignedDuration::from_mins(a.idle_minutes.max(1));
                 // Bind first: "serving" is printed only once the port really accepts.

@@ -17,6 +17,11 @@
 
 use crate::params::{self, params};
 use crate::{AppState, Viewer, WebError};
+use anju_app::model::{
+    AssessmentFilter, ComplaintFilter, CompoundFilter, CompoundSort, EVIDENCE_MAX_BYTES,
+    EvidenceDir, NewComplaint, NewContract, NewPatrol, NewTask, OrderFilter, StoredCompound,
+    SurveyFilter, TaskFilter,
+};
 use anju_app::oversight::{AssessmentStep, ComplaintStep};
 use anju_core::Lang;
 use anju_core::access::Action;
@@ -24,11 +29,6 @@ use anju_core::assessment::Period;
 use anju_core::fees::MonthRange;
 use anju_core::lifecycle::{Event, ExitKind};
 use anju_core::task::TaskStatus;
-use anju_store::{
-    AssessmentFilter, ComplaintFilter, CompoundFilter, CompoundSort, EVIDENCE_MAX_BYTES,
-    EvidenceDir, NewComplaint, NewContract, NewPatrol, NewTask, OrderFilter, StoredCompound,
-    SurveyFilter, TaskFilter,
-};
 use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
@@ -2905,7 +2905,7 @@ async fn survey_results(
 struct NewSurveyJson {
     compound_id: i64,
     period: String,
-    rule: anju_store::SurveyRule,
+    rule: anju_app::model::SurveyRule,
     households: Option<u32>,
     tokens: Option<u32>,
     starts_on: Option<jiff::civil::Date>,
@@ -2916,11 +2916,11 @@ struct NewSurveyJson {
 #[derive(serde::Serialize)]
 struct SurveyLink {
     #[serde(flatten)]
-    token: anju_store::IssuedToken,
+    token: anju_app::model::IssuedToken,
     link: String,
 }
 
-fn links(tokens: Vec<anju_store::IssuedToken>) -> Vec<SurveyLink> {
+fn links(tokens: Vec<anju_app::model::IssuedToken>) -> Vec<SurveyLink> {
     tokens
         .into_iter()
         .map(|t| SurveyLink {
@@ -3110,7 +3110,7 @@ async fn accounts_get(
         {
             Some(p) => p,
             None => {
-                return Err(WebError::Store(anju_store::StoreError::NotFound {
+                return Err(WebError::Store(anju_app::model::StoreError::NotFound {
                     entity: "account_entries",
                     id,
                 }));

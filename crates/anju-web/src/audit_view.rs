@@ -11,8 +11,8 @@
 
 use crate::compound::{Chrome, html_error};
 use crate::{AppState, Viewer, WebError};
+use anju_app::model::AuditEntry;
 use anju_core::Lang;
-use anju_store::AuditEntry;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};

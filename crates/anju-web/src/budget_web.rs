@@ -8,12 +8,12 @@
 
 use crate::compound::{Chrome, html_error, with_lang};
 use crate::{AppState, Viewer, WebError};
+use anju_app::model::{CompoundFilter, CompoundSort};
 use anju_core::access::Action;
 use anju_core::{Fen, Lang};
 use anju_policy::PolicyError;
 use anju_policy::projection::{AssumptionText, Projection, candidates, project};
 use anju_sheets::{ReportCell, ReportSheet};
-use anju_store::{CompoundFilter, CompoundSort};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
@@ -170,13 +170,17 @@ async fn compute(
     }
     let street = Some(q.street.trim().to_string()).filter(|s| !s.is_empty());
     let list = state
-        .store
-        .list_compounds(&viewer.scoped(CompoundFilter {
-            street: street.clone(),
-            sort: CompoundSort::Id,
-            ..CompoundFilter::default()
-        }))
-        .await?;
+        .app
+        .compounds(
+            &viewer.principal(),
+            CompoundFilter {
+                street: street.clone(),
+                sort: CompoundSort::Id,
+                ..CompoundFilter::default()
+            },
+        )
+        .await
+        .map_err(|e| WebError::app(e, l))?;
     let scope = street
         .or_else(|| viewer.region_name.clone())
         .unwrap_or_else(|| l.pick("全部小区", "all compounds").to_string());

@@ -14,13 +14,13 @@
 //! what was typed kept.
 
 use crate::{AppState, Viewer, WebError};
-use anju_core::access::Action;
-use anju_core::lifecycle::{Event, ExitKind, Stage, transition};
-use anju_core::{Area, Fen, InfraKind, Lang, ManagementMode, OwnersBody};
-use anju_store::{
+use anju_app::model::{
     AssessmentFilter, ComplaintFilter, EVIDENCE_MAX_BYTES, EvidenceDir, OrderFilter, StoreError,
     StoredCompound,
 };
+use anju_core::access::Action;
+use anju_core::lifecycle::{Event, ExitKind, Stage, transition};
+use anju_core::{Area, Fen, InfraKind, Lang, ManagementMode, OwnersBody};
 use askama::Template;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Extension, Form, Multipart, Path, State};
@@ -839,9 +839,9 @@ async fn render(
         .app
         .surveys(
             &who,
-            anju_store::SurveyFilter {
+            anju_app::model::SurveyFilter {
                 compound_id: Some(id),
-                ..anju_store::SurveyFilter::default()
+                ..anju_app::model::SurveyFilter::default()
             },
         )
         .await
@@ -1064,7 +1064,7 @@ async fn render(
 }
 
 /// "已更正：改为 2026-10-05（原因：…）· 张三（街道办事处）2026-12-06 10:00"
-fn correction_text(x: &anju_store::StepCorrection, l: Lang) -> String {
+fn correction_text(x: &anju_app::model::StepCorrection, l: Lang) -> String {
     let when = x
         .created_at
         .chars()

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 #[derive(Debug, thiserror::Error)]
 pub enum WebError {
     #[error("数据库错误")]
-    Store(#[from] anju_store::StoreError),
+    Store(#[from] anju_app::model::StoreError),
     #[error("页面渲染失败")]
     Render(#[from] askama::Error),
     #[error("参数错误：{0}")]
@@ -37,23 +37,23 @@ pub enum WebError {
 impl WebError {
     fn code(&self) -> (&'static str, StatusCode) {
         match self {
-            WebError::Store(anju_store::StoreError::NotFound { .. }) => {
+            WebError::Store(anju_app::model::StoreError::NotFound { .. }) => {
                 ("not_found", StatusCode::NOT_FOUND)
             }
-            WebError::Store(anju_store::StoreError::Conflict { .. }) => {
+            WebError::Store(anju_app::model::StoreError::Conflict { .. }) => {
                 ("conflict", StatusCode::CONFLICT)
             }
-            WebError::Store(anju_store::StoreError::Forbidden(_)) => {
+            WebError::Store(anju_app::model::StoreError::Forbidden(_)) => {
                 ("forbidden", StatusCode::FORBIDDEN)
             }
             // A rule refused the request or the data breaks one: the user can fix it.
-            WebError::Store(anju_store::StoreError::Invalid(_)) => {
+            WebError::Store(anju_app::model::StoreError::Invalid(_)) => {
                 ("invalid", StatusCode::UNPROCESSABLE_ENTITY)
             }
-            WebError::Store(anju_store::StoreError::Refused { .. }) => {
+            WebError::Store(anju_app::model::StoreError::Refused { .. }) => {
                 ("refused", StatusCode::UNPROCESSABLE_ENTITY)
             }
-            WebError::Store(anju_store::StoreError::Duplicate(_)) => {
+            WebError::Store(anju_app::model::StoreError::Duplicate(_)) => {
                 ("duplicate", StatusCode::CONFLICT)
             }
             WebError::Store(_) => ("store_error", StatusCode::INTERNAL_SERVER_ERROR),
@@ -119,12 +119,12 @@ impl IntoResponse for WebError {
             tracing::debug!(error = ?self, code, "request refused");
         }
         let message = match &self {
-            WebError::Store(e @ anju_store::StoreError::NotFound { .. })
-            | WebError::Store(e @ anju_store::StoreError::Conflict { .. })
-            | WebError::Store(e @ anju_store::StoreError::Forbidden(_))
-            | WebError::Store(e @ anju_store::StoreError::Invalid(_))
-            | WebError::Store(e @ anju_store::StoreError::Refused { .. })
-            | WebError::Store(e @ anju_store::StoreError::Duplicate(_)) => e.to_string(),
+            WebError::Store(e @ anju_app::model::StoreError::NotFound { .. })
+            | WebError::Store(e @ anju_app::model::StoreError::Conflict { .. })
+            | WebError::Store(e @ anju_app::model::StoreError::Forbidden(_))
+            | WebError::Store(e @ anju_app::model::StoreError::Invalid(_))
+            | WebError::Store(e @ anju_app::model::StoreError::Refused { .. })
+            | WebError::Store(e @ anju_app::model::StoreError::Duplicate(_)) => e.to_string(),
             other => other.to_string(),
         };
         let body = match &self {

@@ -17,10 +17,10 @@
 
 use crate::compound::{Chrome, Refusal, app_refusal, html_error, parse_date_field, with_lang};
 use crate::{AppState, Viewer, WebError};
+use anju_app::model::{LineFilter, SubsidyLine};
 use anju_core::access::{Action as Perm, Role};
 use anju_core::funding::{Action, LineStatus, RunPeriod};
 use anju_core::{Fen, Lang, RegionLevel};
-use anju_store::{LineFilter, Region, SubsidyLine};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, Path, Query, State};
@@ -49,24 +49,8 @@ fn offered(viewer: &Viewer, status: LineStatus) -> Vec<Action> {
     anju_app::money::offered(viewer.role, status)
 }
 
-async fn region_in_scope(
-    state: &AppState,
-    viewer: &Viewer,
-    region: &Region,
-) -> Result<bool, WebError> {
-    Ok(state
-        .app
-        .region_in_scope(&viewer.principal(), region)
-        .await?)
-}
-
 fn may_run(viewer: &Viewer) -> bool {
     anju_app::money::may_run(viewer.role)
-}
-
-/// The lines filter narrowed to the viewer's area.
-fn scoped_lines(state: &AppState, viewer: &Viewer, f: LineFilter) -> LineFilter {
-    state.app.scoped_lines(&viewer.principal(), f)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -237,7 +221,6 @@ async fn funding_html(
 ) -> Result<String, WebError> {
     viewer.require(Perm::ViewLedger)?;
     let l = viewer.lang;
-    let store = &state.store;
     let run_id = q
         .run
         .as_deref()
@@ -258,35 +241,33 @@ async fn funding_html(
         .and_then(LineStatus::from_code);
     // Totals over every line in scope; the page lists the first LIST_MAX with their
     // explanations (the 申报表 download has them all).
-    let mut lines = store
-        .subsidy_lines(&scoped_lines(
-            state,
-            viewer,
+    let mut lines = state
+        .app
+        .subsidy_lines(
+            &viewer.principal(),
             LineFilter {
                 run_id,
                 status,
                 without_explanations: true,
                 ..Default::default()
             },
-        ))
-        .await?;
+        )
+        .await
+        .map_err(|e| WebError::app(e, l))?;
     let all_lines = lines.len();
     let line_totals = totals(&lines, l);
     lines.truncate(LIST_MAX);
-    store.explain_lines(&mut lines)?;
+    state
+        .app
+        .explain_lines(&mut lines)
+        .map_err(|e| WebError::app(e, l))?;
     let mut runs = Vec::new();
-    for r in store.list_subsidy_runs().await? {
-        let region = Region {
-            id: r.region_id,
-            parent_id: None,
-            level: RegionLevel::Street,
-            name: r.region.clone(),
-            code: None,
-            created_at: String::new(),
-        };
-        if viewer.role == Role::Company || !region_in_scope(state, viewer, &region).await? {
-            continue;
-        }
+    for r in state
+        .app
+        .subsidy_runs(&viewer.principal())
+        .await
+        .map_err(|e| WebError::app(e, l))?
+    {
         runs.push(RunRow {
             id: r.id,
             link: with_lang(&format!("/funding?run={}", r.id), l),
@@ -370,10 +351,15 @@ async fn start_run(
                 )
                 .to_string()));
         }
-        let region = match state.store.find_region(level, &name).await {
+        let region = match state
+            .app
+            .region_named(&viewer.principal(), level, &name)
+            .await
+        {
             Ok(r) => r,
-            Err(e) if e.is_user_error() => return Ok(Err(e.message(l))),
-            Err(e) => return Err(e.into()),
+            Err(anju_app::AppError::Store(e)) if !e.is_user_error() => return Err(e.into()),
+            Err(e @ anju_app::AppError::Forbidden { .. }) => return Err(WebError::app(e, l)),
+            Err(e) => return Ok(Err(e.message(l))),
         };
         let period = match RunPeriod::parse(f.period.as_deref().unwrap_or("").trim()) {
             Ok(p) => p,
@@ -537,14 +523,6 @@ async fn line_page(State(state): State<AppState>, viewer: Viewer, Path(id): Path
     }
 }
 
-async fn visible_line(state: &AppState, viewer: &Viewer, id: i64) -> Result<SubsidyLine, WebError> {
-    state
-        .app
-        .line_in_scope(&viewer.principal(), id)
-        .await
-        .map_err(|e| WebError::app(e, viewer.lang))
-}
-
 async fn line_html(
     state: &AppState,
     viewer: &Viewer,
@@ -552,10 +530,11 @@ async fn line_html(
     error: Option<String>,
 ) -> Result<String, WebError> {
     let l = viewer.lang;
-    let store = &state.store;
-    let line = visible_line(state, viewer, id).await?;
-    let steps = store.subsidy_steps(id).await?;
-    let adjustments = store.subsidy_adjustments(id).await?;
+    let (line, steps, adjustments) = state
+        .app
+        .line_history(&viewer.principal(), id)
+        .await
+        .map_err(|e| WebError::app(e, l))?;
     let own = viewer.role != Role::Company || line.company_id == viewer.company_id;
     let buttons = if own {
         offered(viewer, line.status)

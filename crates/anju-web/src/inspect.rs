@@ -23,16 +23,16 @@
 
 use crate::compound::{Chrome, Refusal, app_refusal, html_error, visible_compound, with_lang};
 use crate::{AppState, Viewer, WebError};
+use anju_app::model::{
+    Assessment, EVIDENCE_MAX_BYTES, EvidenceDir, NewFinding, NewPatrol, OrderFilter, Patrol,
+    RectificationOrder, StoreError, StoredCompound,
+};
 use anju_app::oversight::AssessmentStep;
 use anju_core::Lang;
 use anju_core::access::{Action, Role};
 use anju_core::assessment::{AssessmentStatus, Outcome, Period, objection_last_day};
 use anju_core::oversight::{FindingCategory, OrderStatus, PatrolKind};
 use anju_policy::rubric::{Event, Rubric, SatisfactionRate, Scoring, Survey, Unit};
-use anju_store::{
-    Assessment, EVIDENCE_MAX_BYTES, EvidenceDir, NewFinding, NewPatrol, OrderFilter, Patrol,
-    RectificationOrder, StoreError, StoredCompound,
-};
 use askama::Template;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Extension, Form, Multipart, Path, Query, State};

@@ -25,7 +25,6 @@ mod signals_web;
 mod versioned;
 mod workflow;
 
-use anju_store::Store;
 use axum::Router;
 use axum::response::IntoResponse;
 use axum::routing::get;
@@ -38,7 +37,6 @@ pub use resident::{qr_svg, survey_link, survey_qr_sheet};
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
-    pub store: Store,
     /// The application layer every write goes through (the same store, the clock).
     pub app: anju_app::App,
     /// Shown as a banner: the data on this server is demo data.
@@ -50,22 +48,11 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// A state with the default session rules (8 h idle, 7 days absolute, no `Secure` flag).
-    pub fn new(store: Store, demo: bool) -> AppState {
-        AppState {
-            app: anju_app::App::new(store.clone()),
-            store,
-            demo,
-            auth: AuthConfig::default(),
-            limiter: auth::new_limiter(),
-        }
-    }
-
     /// The state over an application already opened (`anju_app::App::connect`), keeping its
-    /// clock and configuration: the command line's `anju serve` and the benchmarks start here.
-    pub fn from_app(app: anju_app::App, demo: bool) -> AppState {
+    /// clock and configuration, with the default session rules (8 h idle, 7 days absolute, no
+    /// `Secure` flag).
+    pub fn new(app: anju_app::App, demo: bool) -> AppState {
         AppState {
-            store: app.store().clone(),
             app,
             demo,
             auth: AuthConfig::default(),
@@ -118,15 +105,15 @@ pub fn app(state: AppState) -> Router {
 }
 
 /// Where evidence files live: the `EvidenceDir` extension the server (or a test) set, else
-/// `ANJU_EVIDENCE_DIR`, else [`anju_store::DEFAULT_EVIDENCE_DIR`].
+/// `ANJU_EVIDENCE_DIR`, else [`anju_app::model::DEFAULT_EVIDENCE_DIR`].
 pub(crate) fn evidence_dir(
-    ext: Option<axum::extract::Extension<anju_store::EvidenceDir>>,
-) -> anju_store::EvidenceDir {
+    ext: Option<axum::extract::Extension<anju_app::model::EvidenceDir>>,
+) -> anju_app::model::EvidenceDir {
     match ext {
         Some(axum::extract::Extension(d)) => d,
-        None => anju_store::EvidenceDir::new(
+        None => anju_app::model::EvidenceDir::new(
             std::env::var("ANJU_EVIDENCE_DIR")
-                .unwrap_or_else(|_| anju_store::DEFAULT_EVIDENCE_DIR.into()),
+                .unwrap_or_else(|_| anju_app::model::DEFAULT_EVIDENCE_DIR.into()),
         ),
     }
 }

@@ -12,13 +12,10 @@ use crate::auth::Scope as ViewerScope;
 use crate::compound::{Chrome, html_error, with_lang};
 use crate::{AppState, Viewer, WebError};
 use anju_core::access::Action as Perm;
-use anju_core::funding::{LineStatus, RunPeriod};
+use anju_core::funding::RunPeriod;
 use anju_core::{Lang, RegionLevel};
-use anju_reports::{
-    AccountsParams, DispatchParams, RankingParams, ReportError, Scope, ScoresParams, TaskList,
-};
+use anju_reports::{DispatchParams, RankingParams, Scope, ScoresParams, TaskList};
 use anju_sheets::{ReportCell, ReportSheet};
-use anju_store::LineFilter;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -130,11 +127,13 @@ impl From<WebError> for Problem {
     }
 }
 
-fn report_problem(e: ReportError, l: Lang) -> Problem {
+/// The application layer's refusal as a problem to show on the form; a failure stays one.
+fn report_problem(e: anju_app::AppError, l: Lang) -> Problem {
     match e {
-        ReportError::Invalid { .. } => Problem::User(e.message(l)),
-        ReportError::Store(s) if s.is_user_error() => Problem::User(s.message(l)),
-        ReportError::Store(s) => Problem::Fail(WebError::Store(s)),
+        anju_app::AppError::Store(s) if s.is_user_error() => Problem::User(s.message(l)),
+        anju_app::AppError::Store(s) => Problem::Fail(WebError::Store(s)),
+        e @ anju_app::AppError::Forbidden { .. } => Problem::Fail(WebError::app(e, l)),
+        e => Problem::User(e.message(l)),
     }
 }
 
@@ -153,7 +152,8 @@ async fn build_sheets(
 ) -> Result<Vec<ReportSheet>, Problem> {
     viewer.require(Perm::ViewLedger)?;
     let l = viewer.lang;
-    let store = &state.store;
+    let app = &state.app;
+    let who = viewer.principal();
     let scope = scope_for(viewer, p)?;
     let period = clean(&p.period);
     let sheets = match name {
@@ -167,12 +167,12 @@ async fn build_sheets(
                 })?),
                 None => None,
             };
-            anju_reports::build_dispatch(
-                store,
-                &DispatchParams {
+            app.dispatch_report(
+                &who,
+                DispatchParams {
                     scope,
                     date,
-                    today: state.app.today(),
+                    today: app.today(),
                 },
             )
             .await
@@ -183,18 +183,19 @@ async fn build_sheets(
             let Some(list) = TaskList::from_name(name) else {
                 return Err(user("没有这个任务表", "no such task list", l));
             };
-            anju_reports::build_tasks(store, &scope, list)
+            app.tasks_report(&who, scope, list)
                 .await
                 .map_err(|e| report_problem(e, l))?
                 .sheets()
         }
-        "coverage" => anju_reports::build_coverage(store, &scope)
+        "coverage" => app
+            .coverage_report(&who, scope)
             .await
             .map_err(|e| report_problem(e, l))?
             .sheets(),
         "ranking" => {
             let month = period.unwrap_or_else(|| state.app.today().strftime("%Y-%m").to_string());
-            anju_reports::build_ranking(store, &RankingParams { scope, month })
+            app.ranking_report(&who, RankingParams { scope, month })
                 .await
                 .map_err(|e| report_problem(e, l))?
                 .sheets()
@@ -207,29 +208,27 @@ async fn build_sheets(
                     l,
                 ));
             };
-            anju_reports::build_scores(store, &ScoresParams { scope, period })
+            app.scores_report(&who, ScoresParams { scope, period })
                 .await
                 .map_err(|e| report_problem(e, l))?
                 .sheets()
         }
         "accounts" => {
             let share = match clean(&p.owners_share) {
-                None => state.app.config().owners_share(),
-                Some(s) => s.parse::<rust_decimal::Decimal>().map_err(|_| {
+                None => None,
+                Some(s) => Some(s.parse::<rust_decimal::Decimal>().map_err(|_| {
                     Problem::User(match l {
                         Lang::Zh => format!("业主委员会分成比例：“{s}”不是数字"),
                         Lang::En => format!("Owners' share: '{s}' is not a number"),
                     })
-                })?,
+                })?),
             };
-            anju_reports::build_accounts(
-                store,
-                &AccountsParams {
-                    scope,
-                    compound: clean(&p.compound),
-                    period: period.unwrap_or_default(),
-                    owners_share: share,
-                },
+            app.accounts_report(
+                &who,
+                scope,
+                clean(&p.compound),
+                period.unwrap_or_default(),
+                share,
             )
             .await
             .map_err(|e| report_problem(e, l))?
@@ -237,8 +236,8 @@ async fn build_sheets(
         }
         "subsidy-application" | "disbursement-list" => {
             let region = match (&scope.street, &scope.district) {
-                (Some(s), _) => store.find_region(RegionLevel::Street, s).await,
-                (None, Some(d)) => store.find_region(RegionLevel::District, d).await,
+                (Some(s), _) => app.region_named(&who, RegionLevel::Street, s).await,
+                (None, Some(d)) => app.region_named(&who, RegionLevel::District, d).await,
                 (None, None) => {
                     return Err(user(
                         "范围：请填写街道或区县",
@@ -247,11 +246,7 @@ async fn build_sheets(
                     ));
                 }
             };
-            let region = match region {
-                Ok(r) => r,
-                Err(e) if e.is_user_error() => return Err(Problem::User(e.message(l))),
-                Err(e) => return Err(Problem::Fail(e.into())),
-            };
+            let region = region.map_err(|e| report_problem(e, l))?;
             let Some(period) = period else {
                 return Err(user(
                     "期间：请填写期间（如 2023、2023H1、cy2）",
@@ -262,17 +257,13 @@ async fn build_sheets(
             let period = RunPeriod::parse(&period).map_err(|e| {
                 Problem::User(format!("{}{}", l.pick("期间：", "Period: "), e.message(l)))
             })?;
-            let mut lines = store
-                .subsidy_lines(&LineFilter {
-                    region_id: Some(region.id),
-                    period: Some(period.code()),
-                    ..Default::default()
-                })
+            let disbursement = name == "disbursement-list";
+            let lines = app
+                .sheet_lines(&who, &region, period, disbursement)
                 .await
-                .map_err(|e| Problem::Fail(e.into()))?;
+                .map_err(|e| report_problem(e, l))?;
             let label = period.label(l);
-            if name == "disbursement-list" {
-                lines.retain(|x| matches!(x.status, LineStatus::Approved | LineStatus::Disbursed));
+            if disbursement {
                 let rows: Vec<_> = lines.iter().map(|x| sheet_line(x, l)).collect();
                 vec![anju_sheets::disbursement_sheet(
                     &region.name,

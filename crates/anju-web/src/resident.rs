@@ -7,8 +7,10 @@
 //! QR codes are drawn here as SVG (crate `qrcode`), nothing is fetched at run time.
 
 use crate::{AppState, WebError};
+use anju_app::model::{
+    AccountStatement, ContractRecord, IssuedToken, StoreError, Survey, SurveyAnswer,
+};
 use anju_core::{Fen, Lang};
-use anju_store::{AccountStatement, ContractRecord, IssuedToken, StoreError, Survey, SurveyAnswer};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, Path, Query, State};

@@ -6,10 +6,9 @@
 
 use crate::compound::{Chrome, html_error, with_lang};
 use crate::{AppState, Viewer, WebError};
-use anju_core::access::Role;
+use anju_app::model::SignalScope;
+use anju_core::Lang;
 use anju_core::signals::SignalKind;
-use anju_core::{Lang, RegionLevel};
-use anju_store::SignalScope;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
@@ -66,38 +65,16 @@ async fn signals_html(
     q: &SignalQuery,
 ) -> Result<String, WebError> {
     let l = viewer.lang;
-    if !matches!(
-        viewer.role,
-        Role::HousingAuthority | Role::Auditor | Role::Admin
-    ) {
-        return Err(WebError::Forbidden(match l {
-            Lang::Zh => format!(
-                "“{}”角色无权查看风险线索（仅住建部门与审计）",
-                viewer.role.zh()
-            ),
-            Lang::En => format!(
-                "the role '{}' may not see fraud signals (housing authority and auditor only)",
-                viewer.role.en()
-            ),
-        }));
-    }
     let street = q
         .street
         .as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(str::to_string);
-    let mut scope = SignalScope {
+    let scope = SignalScope {
         street: street.clone(),
         district: None,
     };
-    // The account's own area wins.
-    if let crate::auth::Scope::Region(_) = viewer.scope() {
-        match viewer.region_level {
-            Some(RegionLevel::District) => scope.district = viewer.region_name.clone(),
-            _ => scope.street = viewer.region_name.clone(),
-        }
-    }
     let kind = q
         .kind
         .as_deref()
@@ -113,9 +90,10 @@ async fn signals_html(
         .transpose()?;
     let kinds: Vec<SignalKind> = kind.into_iter().collect();
     let (signals, claims_available) = state
-        .store
-        .signals(&scope, &kinds, state.app.today())
-        .await?;
+        .app
+        .signals(&viewer.principal(), scope.clone(), &kinds, None)
+        .await
+        .map_err(|e| WebError::app(e, l))?;
     let rows = signals
         .iter()
         .map(|s| {

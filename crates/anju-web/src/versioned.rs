@@ -1,5 +1,5 @@
 //! One cache shape for what pages build from the whole database (the 工作台 page, the ledger's
-//! figures): entries keyed by query and scope, valid while [`anju_store::Store::data_version`]
+//! figures): entries keyed by query and scope, valid while [`anju_app::App::data_version`]
 //! (the newest audit id; every write adds one) is unchanged, for at most a TTL, and at most so
 //! many of them (the oldest dropped).
 //!

@@ -10,13 +10,13 @@
 
 use crate::compound::{Chrome, Refusal, app_refusal, html_error, parse_date_field, with_lang};
 use crate::{AppState, Viewer, WebError};
+use anju_app::model::{CompoundFilter, Selection, TaskFilter};
 use anju_app::selections::{SelectionInput, SelectionStep, SelectionStepInput};
 use anju_app::tasks::TargetInput;
 use anju_core::Lang;
 use anju_core::access::{Action, can};
 use anju_core::targets::{TargetKind, TargetStatus};
 use anju_core::task::TaskStatus;
-use anju_store::{CompoundFilter, Selection, TaskFilter};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, Path, Query, State};

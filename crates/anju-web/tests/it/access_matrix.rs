@@ -1218,7 +1218,7 @@ async fn sign_contract_for(
     company: i64,
 ) -> anju_store::ContractRecord {
     use anju_core::lifecycle::Event;
-    let s = &t.state.store;
+    let s = &t.store;
     let on = jiff::civil::date(2026, 10, 1);
     let steps = [
         Event::Consult,
@@ -1271,7 +1271,7 @@ async fn side(
     unmanaged: &StoredCompound,
     street: &'static str,
 ) -> Side {
-    let s = &t.state.store;
+    let s = &t.store;
     let company = compound.company_id.expect("served");
     let contract = sign_contract_for(t, unmanaged, company).await.id;
     let step = s.lifecycle(unmanaged.id).await.expect("lifecycle").steps[0].id;
@@ -1407,7 +1407,7 @@ fn unmanaged(list: &[StoredCompound], community: Option<&str>) -> StoredCompound
 
 /// Builds the world on the demo ledger.
 pub async fn world(t: &TestApp) -> World {
-    let s = &t.state.store;
+    let s = &t.store;
     let all = s
         .list_compounds(&CompoundFilter::default())
         .await

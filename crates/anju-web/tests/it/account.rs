@@ -20,7 +20,7 @@ fn change_form(s: &Session, current: &str, new: &str, again: &str) -> String {
 both_engines!(changing_ones_password_ends_every_other_session);
 async fn changing_ones_password_ends_every_other_session(t: &TestApp) {
     create_user(
-        &t.state.store,
+        &t.store,
         "pw_street",
         Role::Street,
         UserScope::Region("大沁他拉街道"),
@@ -149,7 +149,7 @@ async fn changing_ones_password_ends_every_other_session(t: &TestApp) {
 
 both_engines!(an_auditor_changes_their_own_password);
 async fn an_auditor_changes_their_own_password(t: &TestApp) {
-    create_user(&t.state.store, "pw_audit", Role::Auditor, UserScope::None).await;
+    create_user(&t.store, "pw_audit", Role::Auditor, UserScope::None).await;
     let s = login(t, "pw_audit", TEST_PASSWORD).await;
     let r = t
         .post_form(

@@ -80,7 +80,6 @@ async fn ledger_pages_filters_and_refuses_bad_paging(t: &TestApp) {
     assert_eq!(r.json()["total"], 0, "山城街道 is outside");
     // Mode and street together: the same count the store gives for that filter.
     let none = t
-        .state
         .store
         .count_compounds(&CompoundFilter {
             street: Some(STREET_A.into()),
@@ -127,7 +126,6 @@ both_engines!(a_compound_is_updated_with_its_version_and_audited);
 async fn a_compound_is_updated_with_its_version_and_audited(t: &TestApp) {
     let s = user_session(t, "jd", Role::Street, UserScope::Region(STREET_A)).await;
     let c = t
-        .state
         .store
         .list_compounds(&CompoundFilter {
             street: Some(STREET_A.into()),
@@ -221,8 +219,7 @@ async fn a_compound_is_updated_with_its_version_and_audited(t: &TestApp) {
 
 /// The first unmanaged compound of street A.
 async fn first_unmanaged(t: &TestApp) -> anju_store::StoredCompound {
-    t.state
-        .store
+    t.store
         .list_compounds(&CompoundFilter {
             street: Some(STREET_A.into()),
             mode: anju_core::ManagementMode::from_code("none"),
@@ -251,7 +248,7 @@ async fn the_path_to_coverage_and_its_contract_through_the_api(t: &TestApp) {
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert_eq!(r.json()["code"], "refused");
-    let company = t.state.store.list_companies().await.expect("companies")[0].id;
+    let company = t.store.list_companies().await.expect("companies")[0].id;
     let mut v = v0;
     for step in [
         json!({"event": "consult"}),
@@ -322,7 +319,6 @@ async fn orders_and_complaints_are_answered_by_their_company_only(t: &TestApp) {
     let w = world(t).await;
     let company_a = w.company_a_name.clone();
     let outside_company = t
-        .state
         .store
         .get_company(w.outside.company)
         .await
@@ -367,12 +363,7 @@ async fn orders_and_complaints_are_answered_by_their_company_only(t: &TestApp) {
     )
     .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
-    let order = t
-        .state
-        .store
-        .get_order(w.inside.order)
-        .await
-        .expect("order");
+    let order = t.store.get_order(w.inside.order).await.expect("order");
     let r = send_json(
         t,
         &mine,
@@ -483,8 +474,7 @@ async fn tasks_targets_companies_and_fees(t: &TestApp) {
     // Collection rate: billed 1,000.00 yuan, collected 850.00 → 85.00 %.
     let actor = Actor::new("test", "company");
     for (m, billed, collected) in [("2026-01", 60_000, 50_000), ("2026-02", 40_000, 35_000)] {
-        t.state
-            .store
+        t.store
             .set_fee_month(
                 &actor,
                 &anju_store::FeeInput {

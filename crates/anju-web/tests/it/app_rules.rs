@@ -46,7 +46,6 @@ async fn company_a(t: &TestApp, w: &crate::access_matrix::World) -> crate::suppo
 /// An unmanaged compound of street A still at the census (not the one the world signed for).
 async fn unmanaged(t: &TestApp) -> anju_store::StoredCompound {
     let all = t
-        .state
         .store
         .list_compounds(&CompoundFilter {
             street: Some(STREET_A.into()),
@@ -56,7 +55,7 @@ async fn unmanaged(t: &TestApp) -> anju_store::StoredCompound {
         .await
         .expect("list");
     for c in all {
-        let lc = t.state.store.lifecycle(c.id).await.expect("lifecycle");
+        let lc = t.store.lifecycle(c.id).await.expect("lifecycle");
         if lc.steps.is_empty() {
             return c;
         }
@@ -105,12 +104,7 @@ async fn events_dated_after_today_are_refused_on_every_route(t: &TestApp) {
         refused(&r, key, future);
     }
     // Filing and termination of the inside contract.
-    let contract = t
-        .state
-        .store
-        .get_contract(w.inside.contract)
-        .await
-        .expect("k");
+    let contract = t.store.get_contract(w.inside.contract).await.expect("k");
     let file = format!("/api/v1/contracts/{}/file", contract.id);
     let r = send_json(
         t,
@@ -138,7 +132,6 @@ async fn events_dated_after_today_are_refused_on_every_route(t: &TestApp) {
     let r = send_json(t, &jd, "POST", "/api/v1/complaints", json!({"compound_id": w.inside.compound.id, "source": "hotline_12345", "category": "噪音", "text": "夜间施工", "received_on": next})).await;
     refused(&r, "received_on", "受理日期");
     let a = t
-        .state
         .store
         .get_assessment(w.inside.assessment)
         .await
@@ -155,7 +148,7 @@ async fn events_dated_after_today_are_refused_on_every_route(t: &TestApp) {
 
     // The company answers an order and a complaint.
     let company = company_a(t, &w).await;
-    let o = t.state.store.get_order(w.inside.order).await.expect("o");
+    let o = t.store.get_order(w.inside.order).await.expect("o");
     let r = send_json(
         t,
         &company,
@@ -165,12 +158,7 @@ async fn events_dated_after_today_are_refused_on_every_route(t: &TestApp) {
     )
     .await;
     refused(&r, "on", "答复日期");
-    let cp = t
-        .state
-        .store
-        .get_complaint(w.inside.complaint)
-        .await
-        .expect("c");
+    let cp = t.store.get_complaint(w.inside.complaint).await.expect("c");
     let r = send_json(
         t,
         &company,
@@ -357,7 +345,7 @@ async fn an_assessment_is_reviewed_objected_and_decided_through_the_api(t: &Test
     let uri = |step: &str| format!("/api/v1/assessments/{id}/{step}");
     let version = |r: &crate::support::Res| r.json()["version"].clone();
 
-    let a = t.state.store.get_assessment(id).await.expect("a");
+    let a = t.store.get_assessment(id).await.expect("a");
     let r = send_json(
         t,
         &jd,
@@ -594,7 +582,7 @@ async fn a_survey_is_opened_its_links_issued_and_closed_through_the_api(t: &Test
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 
     // Closed with its version; a second close is a conflict.
-    let v = t.state.store.get_survey(id).await.expect("survey").version;
+    let v = t.store.get_survey(id).await.expect("survey").version;
     let close = format!("/api/v1/surveys/{id}/close");
     let r = send_json(t, &jd, "POST", &close, json!({})).await;
     refused(&r, "version", "缺少此项");
@@ -711,7 +699,7 @@ async fn a_complaint_is_signed_answered_rated_and_closed_through_the_api(t: &Tes
     let id = w.inside.complaint;
     let uri = |step: &str| format!("/api/v1/complaints/{id}/{step}");
     let version = |r: &crate::support::Res| r.json()["version"].clone();
-    let v = t.state.store.get_complaint(id).await.expect("c").version;
+    let v = t.store.get_complaint(id).await.expect("c").version;
 
     // The company signs for it, not on a day still to come; the street may not sign for it.
     let r = send_json(t, &jd, "POST", &uri("sign"), json!({"version": v})).await;

@@ -12,7 +12,6 @@ async fn the_audit_log_is_for_the_auditor_and_the_authority_only(t: &TestApp) {
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(r.body.contains("无权"), "{}", r.body);
     let company = t
-        .state
         .store
         .list_compounds(&CompoundFilter::default())
         .await
@@ -24,7 +23,7 @@ async fn the_audit_log_is_for_the_auditor_and_the_authority_only(t: &TestApp) {
     assert_eq!(t.get_as(&co, "/audit").await.status, StatusCode::FORBIDDEN);
 
     // A change to record: one compound's households, by a named actor.
-    let store = &t.state.store;
+    let store = &t.store;
     let c = store
         .list_compounds(&CompoundFilter::default())
         .await

@@ -61,13 +61,7 @@ async fn pages_and_api_need_a_login_but_health_and_assets_do_not() {
 #[tokio::test]
 async fn login_sets_a_strict_http_only_cookie_and_wrong_passwords_are_refused() {
     let mut t = TestApp::with_demo().await;
-    create_user(
-        &t.state.store,
-        "li",
-        Role::Street,
-        UserScope::Region(DAQINTALA),
-    )
-    .await;
+    create_user(&t.store, "li", Role::Street, UserScope::Region(DAQINTALA)).await;
     let r = try_login(&t, "li", "wrong-password").await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     assert!(r.body.contains("用户名或密码错误"), "{}", r.body);
@@ -137,13 +131,7 @@ async fn login_sets_a_strict_http_only_cookie_and_wrong_passwords_are_refused() 
 #[tokio::test]
 async fn five_failures_per_username_or_address_in_15_minutes_give_429() {
     let t = TestApp::with_demo().await;
-    create_user(
-        &t.state.store,
-        "li",
-        Role::Street,
-        UserScope::Region(DAQINTALA),
-    )
-    .await;
+    create_user(&t.store, "li", Role::Street, UserScope::Region(DAQINTALA)).await;
     for i in 1..=5 {
         let r = try_login(&t, "li", "wrong-password").await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED, "failure {i}");
@@ -158,7 +146,7 @@ async fn five_failures_per_username_or_address_in_15_minutes_give_429() {
     );
 
     // Per client address: five different usernames from one address.
-    create_user(&t.state.store, "wang", Role::Auditor, UserScope::None).await;
+    create_user(&t.store, "wang", Role::Auditor, UserScope::None).await;
     let (cookie, csrf) = login_form(&t).await;
     let from = |user: &str, pw: &str| {
         let mut req = Request::post("/login")
@@ -226,7 +214,7 @@ async fn logout_needs_the_csrf_token_and_ends_the_session(t: &TestApp) {
 
 both_engines!(idle_and_expired_sessions_send_the_user_back_to_login);
 async fn idle_and_expired_sessions_send_the_user_back_to_login(t: &TestApp) {
-    let pool = t.state.store.pool();
+    let pool = t.store.pool();
     let stamp = |d: jiff::SignedDuration| anju_store::ts_text(jiff::Timestamp::now() - d);
 
     // Idle: last seen 8 h 1 min ago (the default idle timeout is 8 h).
@@ -307,7 +295,7 @@ async fn a_street_officer_sees_only_their_street(t: &TestApp) {
     assert!(streets_of(&all).contains(&SHANCHENG.to_string()));
 
     // A community officer sees only their community.
-    let regions = t.state.store.list_regions().await.expect("regions");
+    let regions = t.store.list_regions().await.expect("regions");
     let street_id = regions
         .iter()
         .find(|r| r.name == DAQINTALA)
@@ -328,7 +316,7 @@ async fn a_street_officer_sees_only_their_street(t: &TestApp) {
 
 both_engines!(a_company_user_sees_only_its_compounds);
 async fn a_company_user_sees_only_its_compounds(t: &TestApp) {
-    let store = &t.state.store;
+    let store = &t.store;
     // The company serving the most demo compounds.
     let all = store
         .list_compounds(&CompoundFilter::default())
@@ -409,7 +397,6 @@ async fn passwords_never_reach_the_audit_log(t: &TestApp) {
     let s = login(t, "zhao", secret).await;
     let _ = try_login(t, "zhao", "a-wrong-guess-123").await;
     let log = t
-        .state
         .store
         .audit_entries(&AuditFilter::default())
         .await
@@ -431,7 +418,7 @@ async fn passwords_never_reach_the_audit_log(t: &TestApp) {
 
 both_engines!(one_compound_is_inside_or_outside_each_viewers_scope);
 async fn one_compound_is_inside_or_outside_each_viewers_scope(t: &TestApp) {
-    let store = &t.state.store;
+    let store = &t.store;
     let all = store
         .list_compounds(&CompoundFilter::default())
         .await

@@ -20,8 +20,7 @@ async fn east_street(t: &TestApp) {
     };
     let mut managed = mk("丙小区", 1_000_000, ManagementMode::Professional);
     managed.company = Some("东城物业有限公司".into());
-    t.state
-        .store
+    t.store
         .apply_ledger(
             &Actor::new("test", "admin"),
             &[

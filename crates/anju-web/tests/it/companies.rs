@@ -29,7 +29,7 @@ fn record(kind: RecordKind, on: jiff::civil::Date, score: Option<Decimal>) -> Ne
 
 both_engines!(the_credit_file_shows_records_and_the_grade_explained);
 async fn the_credit_file_shows_records_and_the_grade_explained(t: &TestApp) {
-    let store = &t.state.store;
+    let store = &t.store;
     let companies = store.list_companies().await.expect("companies");
     let (co, other) = (&companies[0], &companies[1]);
     // Recent enough to fall in the 12-month window whenever the test runs.
@@ -116,7 +116,7 @@ fn get_req(s: &Session, uri: &str) -> Request<Body> {
 
 /// Two assessments and a bad conduct a month before the app's today: 84.51, AA by default.
 async fn graded_company(t: &TestApp) -> anju_store::Company {
-    let store = &t.state.store;
+    let store = &t.store;
     let co = store.list_companies().await.expect("companies")[0].clone();
     let on = t
         .state
@@ -157,7 +157,6 @@ async fn the_page_the_list_and_the_file_grade_alike_by_the_configured_scheme(t: 
     assert_eq!(row["grade"], file["grade"], "the list and the file agree");
     assert_eq!(row["records"], 3);
     let served = t
-        .state
         .store
         .list_compounds(&anju_store::CompoundFilter {
             company_id: Some(co.id),
@@ -213,7 +212,7 @@ async fn the_page_the_list_and_the_file_grade_alike_by_the_configured_scheme(t: 
 
 both_engines!(a_credit_record_is_checked_and_not_dated_after_today);
 async fn a_credit_record_is_checked_and_not_dated_after_today(t: &TestApp) {
-    let store = &t.state.store;
+    let store = &t.store;
     let companies = store.list_companies().await.expect("companies");
     let (co, other) = (&companies[0], &companies[1]);
     let uri = format!("/api/v1/companies/{}/records", co.id);

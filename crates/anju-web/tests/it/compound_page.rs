@@ -13,8 +13,7 @@ use tower::ServiceExt;
 const DAQINTALA: &str = "大沁他拉街道";
 
 pub(crate) async fn compound_named(t: &TestApp, name: &str) -> StoredCompound {
-    t.state
-        .store
+    t.store
         .list_compounds(&CompoundFilter {
             search: Some(name.to_string()),
             ..CompoundFilter::default()
@@ -28,8 +27,7 @@ pub(crate) async fn compound_named(t: &TestApp, name: &str) -> StoredCompound {
 
 /// The first unmanaged (census-stage) compound of a street.
 pub(crate) async fn unmanaged_in(t: &TestApp, street: &str) -> StoredCompound {
-    t.state
-        .store
+    t.store
         .list_compounds(&CompoundFilter {
             street: Some(street.to_string()),
             mode: Some(anju_core::ManagementMode::None),
@@ -114,8 +112,7 @@ async fn the_compound_page_shows_the_ledger_facts_and_sections(t: &TestApp) {
     // Two months of fees: 5,100.00 of 6,000.00 (85.00 %) and 4,500.00 of 6,000.00 (75.00 %);
     // together 9,600.00 of 12,000.00 = 80.00 %.
     for (m, billed, collected) in [("2026-09", "6000", "5100"), ("2026-10", "6000", "4500")] {
-        t.state
-            .store
+        t.store
             .set_fee_month(
                 &anju_store::Actor::new("test", "company"),
                 &anju_store::FeeInput {
@@ -247,7 +244,6 @@ async fn a_street_officer_cannot_open_another_streets_compound(t: &TestApp) {
 both_engines!(a_company_user_cannot_open_another_companys_compound);
 async fn a_company_user_cannot_open_another_companys_compound(t: &TestApp) {
     let all = t
-        .state
         .store
         .list_compounds(&CompoundFilter::default())
         .await
@@ -389,10 +385,7 @@ async fn a_refused_step_keeps_the_typed_note_and_shows_the_reason(t: &TestApp) {
         "the reason names the stage: {}",
         r.body
     );
-    assert_eq!(
-        t.state.store.lifecycle(c.id).await.expect("lc").steps.len(),
-        0
-    );
+    assert_eq!(t.store.lifecycle(c.id).await.expect("lc").steps.len(), 0);
 
     // The mode decision without a mode names the field.
     let r = post_multipart(
@@ -525,10 +518,7 @@ async fn forms_without_csrf_and_auditor_posts_are_refused(t: &TestApp) {
     )
     .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    assert_eq!(
-        t.state.store.lifecycle(c.id).await.expect("lc").steps.len(),
-        0
-    );
+    assert_eq!(t.store.lifecycle(c.id).await.expect("lc").steps.len(), 0);
 
     let a = user_session(t, "shenji", Role::Auditor, UserScope::None).await;
     let page = t.get_as(&a, &format!("/compounds/{}", c.id)).await;
@@ -561,10 +551,7 @@ async fn forms_without_csrf_and_auditor_posts_are_refused(t: &TestApp) {
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 
     // A community officer may advance but not file contracts.
-    assert_eq!(
-        t.state.store.lifecycle(c.id).await.expect("lc").steps.len(),
-        0
-    );
+    assert_eq!(t.store.lifecycle(c.id).await.expect("lc").steps.len(), 0);
 }
 
 /// Walks a compound to 选定企业 through the form and signs a contract through the store,
@@ -576,7 +563,7 @@ pub(crate) async fn signed_contract(
     c: &StoredCompound,
     signed_on: jiff::civil::Date,
 ) -> anju_store::ContractRecord {
-    let company = t.state.store.list_companies().await.expect("companies")[0].clone();
+    let company = t.store.list_companies().await.expect("companies")[0].clone();
     let uri = format!("/compounds/{}/advance", c.id);
     let company_id = company.id.to_string();
     let steps: [&[(&str, &str)]; 4] = [
@@ -587,7 +574,6 @@ pub(crate) async fn signed_contract(
     ];
     for step in steps {
         let v = t
-            .state
             .store
             .lifecycle(c.id)
             .await
@@ -603,8 +589,7 @@ pub(crate) async fn signed_contract(
         let r = post_multipart(t, dir, s, &uri, &fields, &[]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{step:?}: {}", r.body);
     }
-    t.state
-        .store
+    t.store
         .sign_contract(
             &anju_store::Actor::new("test", "street"),
             &anju_store::NewContract {
@@ -682,7 +667,7 @@ async fn the_contract_shows_its_filing_deadline_and_is_filed_through_the_form(t:
     );
 
     // Terminating needs a reason; the error names it.
-    let k = t.state.store.get_contract(k.id).await.expect("k");
+    let k = t.store.get_contract(k.id).await.expect("k");
     let r = t
         .post_form(
             Some(&s),

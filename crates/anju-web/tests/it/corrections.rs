@@ -22,7 +22,7 @@ fn d(s: &str) -> jiff::civil::Date {
 /// An unmanaged compound of 大沁他拉 (the demo ledger is dated 2026-11-22) taken to 街道兜底
 /// service: consulted 11-23, mode decided 11-24, in service 11-26.
 async fn served(t: &TestApp) -> (StoredCompound, Lifecycle) {
-    let s = &t.state.store;
+    let s = &t.store;
     let c = unmanaged_in(t, DAQINTALA).await;
     let a = Actor::new("setup", "street");
     let steps = [
@@ -55,8 +55,7 @@ fn step_id(lc: &Lifecycle, code: &str) -> i64 {
 
 async fn covered_in(t: &TestApp, month: &str) -> u64 {
     let m = Month::parse(month).expect("month");
-    t.state
-        .store
+    t.store
         .coverage_over_time(&CompoundFilter::default(), m, m)
         .await
         .expect("coverage")[0]
@@ -217,7 +216,6 @@ async fn the_page_corrects_a_step_and_shows_both_records(t: &TestApp) {
         "no form for a superseded step"
     );
     let v = t
-        .state
         .store
         .lifecycle(c.id)
         .await
@@ -240,7 +238,7 @@ async fn the_page_corrects_a_step_and_shows_both_records(t: &TestApp) {
     assert!(r.body.contains("已被更正"), "{}", r.body);
 
     // Roles and places that may not correct.
-    let company = t.state.store.list_companies().await.expect("companies")[0]
+    let company = t.store.list_companies().await.expect("companies")[0]
         .name
         .clone();
     let wuye = user_session(t, "wuye", Role::Company, UserScope::Company(&company)).await;
@@ -347,7 +345,7 @@ async fn the_api_corrects_a_step_and_coverage_follows(t: &TestApp) {
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
 
     // Others are refused before the body is read.
-    let company = t.state.store.list_companies().await.expect("companies")[0]
+    let company = t.store.list_companies().await.expect("companies")[0]
         .name
         .clone();
     let wuye = user_session(t, "wuye", Role::Company, UserScope::Company(&company)).await;
@@ -388,7 +386,6 @@ async fn the_api_corrects_a_step_and_coverage_follows(t: &TestApp) {
 
     // Audited with the reason, who and the state before and after.
     let audit = t
-        .state
         .store
         .audit_entries(&AuditFilter {
             entity: Some("lifecycle".into()),

@@ -13,7 +13,7 @@ const DISTRICT: &str = "奈曼旗";
 
 /// (compound id, its company's name) in the street, and another company's name.
 async fn pick(t: &TestApp) -> (i64, String, String) {
-    let store = &t.state.store;
+    let store = &t.store;
     let companies = store.list_companies().await.expect("companies");
     let name_of = |id: i64| {
         companies
@@ -51,13 +51,7 @@ async fn step(
     action: &str,
     comment: &str,
 ) -> crate::support::Res {
-    let version = t
-        .state
-        .store
-        .get_subsidy_line(line)
-        .await
-        .expect("line")
-        .version;
+    let version = t.store.get_subsidy_line(line).await.expect("line").version;
     t.post_form(
         Some(s),
         &format!("/funding/lines/{line}/step"),
@@ -303,7 +297,7 @@ async fn runs_by_role_and_area(t: &TestApp) {
 
 both_engines!(a_run_started_on_the_web);
 async fn a_run_started_on_the_web(t: &TestApp) {
-    let store = &t.state.store;
+    let store = &t.store;
     let sid = store
         .find_region(anju_core::RegionLevel::Street, STREET)
         .await

@@ -17,7 +17,6 @@ const PNG: &[u8] =
 /// A Daqintala compound with a company, and a compound of another company.
 async fn compounds(t: &TestApp) -> (StoredCompound, StoredCompound) {
     let all = t
-        .state
         .store
         .list_compounds(&CompoundFilter::default())
         .await
@@ -86,10 +85,9 @@ async fn an_assessment_entered_on_the_form_scores_as_the_cli_does(t: &TestApp) {
     assert!(page.body.contains("扣完为止"), "item 1 capped");
     assert!(page.body.contains("已提交"), "submitted");
     // The CLI's path (`anju assess new`): the same rubric and events through the store.
-    let a = t.state.store.get_assessment(id).await.expect("stored");
+    let a = t.store.get_assessment(id).await.expect("stored");
     assert_eq!(a.evidence.len(), 1, "the photo is linked");
     let cli = t
-        .state
         .store
         .create_assessment(
             &Actor::new("cli", "street"),
@@ -145,7 +143,7 @@ async fn an_assessment_entered_on_the_form_scores_as_the_cli_does(t: &TestApp) {
             &format!(
                 "csrf={}&version={}&outcome=upheld&reason=%E5%A6%82%E5%AE%9E",
                 ha.csrf,
-                t.state.store.get_assessment(id).await.expect("a").version
+                t.store.get_assessment(id).await.expect("a").version
             ),
         )
         .await;
@@ -206,7 +204,7 @@ async fn an_assessment_entered_on_the_form_scores_as_the_cli_does(t: &TestApp) {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let done = t.state.store.get_assessment(id).await.expect("stored");
+    let done = t.store.get_assessment(id).await.expect("stored");
     assert_eq!(done.status.code(), "final");
     assert_eq!(done.objection.as_deref(), Some("合同已签"));
     let item1 = &a.scorecard.items[0];
@@ -224,7 +222,7 @@ async fn the_assessment_form_keeps_typed_input_and_refuses_without_csrf(t: &Test
     let (c, other) = compounds(t).await;
     let s = user_session(t, "li", Role::Street, UserScope::Region(DAQINTALA)).await;
     let uri = format!("/assessments/new?compound={}", c.id);
-    let before = t.state.store.audit_count().await.expect("count");
+    let before = t.store.audit_count().await.expect("count");
     let r = post_multipart(
         t,
         dir.path(),
@@ -257,7 +255,7 @@ async fn the_assessment_form_keeps_typed_input_and_refuses_without_csrf(t: &Test
     )
     .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "no CSRF token");
-    assert_eq!(t.state.store.audit_count().await.expect("count"), before);
+    assert_eq!(t.store.audit_count().await.expect("count"), before);
     // Another street's compound: 403.
     if other.compound.street != DAQINTALA {
         let r = t
@@ -269,8 +267,7 @@ async fn the_assessment_form_keeps_typed_input_and_refuses_without_csrf(t: &Test
     let e = user_session(t, "ceping", Role::Evaluator, UserScope::None).await;
     let r = t.get_as(&e, &uri).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "not assigned");
-    t.state
-        .store
+    t.store
         .assign_evaluator(&Actor::new("district", "housing_authority"), "ceping", c.id)
         .await
         .expect("assign");
@@ -344,7 +341,7 @@ async fn a_patrol_finding_with_a_photo_becomes_an_order_only_its_company_answers
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let pid = id_from(r.location(), "/patrols/");
-    let p = t.state.store.get_patrol(pid).await.expect("patrol");
+    let p = t.store.get_patrol(pid).await.expect("patrol");
     assert_eq!(p.findings.len(), 1);
     assert_eq!(
         p.findings[0].evidence.len(),
@@ -420,7 +417,6 @@ async fn a_patrol_finding_with_a_photo_becomes_an_order_only_its_company_answers
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("缺少版本号"), "{}", r.body);
     let v = t
-        .state
         .store
         .get_order(oid)
         .await
@@ -437,7 +433,7 @@ async fn a_patrol_finding_with_a_photo_becomes_an_order_only_its_company_answers
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let o = t.state.store.get_order(oid).await.expect("order");
+    let o = t.store.get_order(oid).await.expect("order");
     assert_eq!(o.status.code(), "answered");
     assert!(o.answered_late, "answered after 2026-01-10");
     assert_eq!(o.evidence.len(), 1);
@@ -455,17 +451,11 @@ async fn a_patrol_finding_with_a_photo_becomes_an_order_only_its_company_answers
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(
-        t.state
-            .store
-            .get_order(oid)
-            .await
-            .expect("order")
-            .status
-            .code(),
+        t.store.get_order(oid).await.expect("order").status.code(),
         "closed"
     );
     // And reopens it with a new deadline.
-    let o = t.state.store.get_order(oid).await.expect("order");
+    let o = t.store.get_order(oid).await.expect("order");
     let r = t
         .post_form(
             Some(&s),
@@ -474,14 +464,13 @@ async fn a_patrol_finding_with_a_photo_becomes_an_order_only_its_company_answers
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let o = t.state.store.get_order(oid).await.expect("order");
+    let o = t.store.get_order(oid).await.expect("order");
     assert_eq!((o.status.code(), o.reopened), ("open", 1));
 }
 
 /// The version an assessment's page carries in its forms.
 async fn version_of(t: &TestApp, id: i64) -> i64 {
-    t.state
-        .store
+    t.store
         .get_assessment(id)
         .await
         .expect("assessment")

@@ -146,8 +146,7 @@ async fn a_street_officer_never_sees_another_street_in_search_or_export(t: &Test
 
 /// Every current compound, as the store lists them.
 async fn every_compound(t: &TestApp) -> Vec<anju_store::StoredCompound> {
-    t.state
-        .store
+    t.store
         .list_compounds(&CompoundFilter::default())
         .await
         .expect("list")
@@ -173,7 +172,7 @@ async fn filters_sort_and_pages_agree_with_the_store(t: &TestApp) {
     let (_, bytes) = download(t, &s, "/ledger/export.xlsx?category=1").await;
     assert_eq!(read_xlsx(&bytes).len(), cat1);
     // Status (lifecycle stage): every demo compound starts somewhere; the filter splits them.
-    let stages = t.state.store.stage_overview(None).await.expect("stages");
+    let stages = t.store.stage_overview(None).await.expect("stages");
     let census = stages
         .iter()
         .filter(|r| r.stage == anju_core::lifecycle::Stage::Census)
@@ -216,7 +215,7 @@ both_engines!(an_import_with_one_bad_row_writes_nothing_and_names_the_row);
 async fn an_import_with_one_bad_row_writes_nothing_and_names_the_row(t: &TestApp) {
     let dir = tempfile::tempdir().expect("dir");
     let s = user_session(t, "li", Role::Street, UserScope::Region(DAQINTALA)).await;
-    let store = &t.state.store;
+    let store = &t.store;
     let before = store.audit_count().await.expect("count");
     let exists = |name: &'static str| async move {
         store
@@ -425,8 +424,7 @@ async fn pages_filters_and_figures_come_from_sql_in_the_viewers_scope(t: &TestAp
         .expect("an unmanaged compound");
     let mut edited = first.compound.clone();
     edited.mode = anju_core::ManagementMode::StreetFallback;
-    t.state
-        .store
+    t.store
         .update_compound(
             &anju_store::Actor::new("李强", "street"),
             first.id,

@@ -102,7 +102,7 @@ async fn download_equals_the_cli_file(t: &TestApp) {
             district: None,
             street: Some(OTHER_STREET.into()),
         };
-        let store = &t.state.store;
+        let store = &t.store;
         // What cmd_report.rs builds for these parameters.
         let sheets = match name {
             "coverage" => anju_reports::build_coverage(store, &scope)
@@ -166,7 +166,6 @@ async fn street_officer_gets_only_their_street(t: &TestApp) {
     }
     // Company accounts: refused.
     let company = t
-        .state
         .store
         .list_companies()
         .await

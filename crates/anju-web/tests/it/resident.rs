@@ -20,6 +20,7 @@ use tower::ServiceExt;
 struct Resident {
     _dir: tempfile::TempDir,
     state: AppState,
+    store: Store,
     /// 台联小区 and 明珠苑 (Liaocheng demo compounds).
     a: i64,
     b: i64,
@@ -51,14 +52,15 @@ impl Resident {
         let (a, b) = (id("台联小区"), id("明珠苑"));
         Resident {
             _dir: dir,
-            state: AppState::new(store, true),
+            state: AppState::new(anju_app::App::new(store.clone()), true),
+            store,
             a,
             b,
         }
     }
 
     fn store(&self) -> &Store {
-        &self.state.store
+        &self.store
     }
 
     async fn send(&self, req: Request<Body>) -> (StatusCode, String, Option<String>) {

@@ -11,7 +11,7 @@ const STREET: &str = "大沁他拉街道";
 
 both_engines!(signals_for_auditor_and_housing_authority_only);
 async fn signals_for_auditor_and_housing_authority_only(t: &TestApp) {
-    let store = &t.state.store;
+    let store = &t.store;
     // Plant a twin: a demo compound of the street under a new name at the same address.
     let mut twin = anju_demo::demo_ledger()
         .into_iter()

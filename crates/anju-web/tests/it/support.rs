@@ -3,7 +3,7 @@
 //!
 //! ```ignore
 //! let t = TestApp::with_demo().await;                       // SQLite (or `with_demo_pg()`)
-//! create_user(&t.state.store, "li", Role::Street, UserScope::Region("大沁他拉街道")).await;
+//! create_user(&t.store, "li", Role::Street, UserScope::Region("大沁他拉街道")).await;
 //! let s = login(&t, "li", TEST_PASSWORD).await;             // cookie + CSRF token
 //! let r = t.get_as(&s, "/ledger").await;                    // r.status, r.body, r.headers
 //! let r = t.post_form(Some(&s), "/logout", &format!("csrf={}", s.csrf)).await;
@@ -37,6 +37,8 @@ pub struct TestApp {
     /// Where uploads of this test go (every request of [`TestApp::send`] carries it).
     pub evidence: tempfile::TempDir,
     pub state: AppState,
+    /// The database beneath, for a test's own arrangements and checks.
+    pub store: Store,
     pg_schema: Option<(String, String)>,
 }
 
@@ -96,7 +98,8 @@ impl TestApp {
         TestApp {
             _dir: Some(dir),
             evidence: tempfile::tempdir().expect("tempdir"),
-            state: AppState::new(store, true),
+            state: AppState::new(anju_app::App::new(store.clone()), true),
+            store,
             pg_schema: None,
         }
     }
@@ -129,14 +132,15 @@ impl TestApp {
         Some(TestApp {
             _dir: None,
             evidence: tempfile::tempdir().expect("tempdir"),
-            state: AppState::new(store, true),
+            state: AppState::new(anju_app::App::new(store.clone()), true),
+            store,
             pg_schema: Some((base, schema)),
         })
     }
 
     /// Drops the PostgreSQL schema (call at the end of a test; SQLite needs nothing).
     pub async fn finish(self) {
-        self.state.store.close().await;
+        self.store.close().await;
         if let Some((base, schema)) = self.pg_schema {
             let mut admin = sqlx::PgConnection::connect(&base).await.expect("pg");
             sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
@@ -353,7 +357,7 @@ pub async fn user_session(
     role: Role,
     scope: UserScope<'_>,
 ) -> Session {
-    create_user(&t.state.store, username, role, scope).await;
+    create_user(&t.store, username, role, scope).await;
     login(t, username, TEST_PASSWORD).await
 }
 

@@ -10,8 +10,7 @@ use axum::http::StatusCode;
 use serde_json::json;
 
 async fn region_id(t: &TestApp, level: RegionLevel, name: &str) -> i64 {
-    t.state
-        .store
+    t.store
         .list_regions()
         .await
         .expect("regions")
@@ -300,7 +299,6 @@ async fn a_policy_is_assigned_to_a_district_or_street_within_ones_area(t: &TestA
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
     // A community is neither a district nor a street.
     let community = t
-        .state
         .store
         .list_regions()
         .await

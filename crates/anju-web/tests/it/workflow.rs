@@ -21,7 +21,7 @@ async fn post(t: &TestApp, s: &Session, uri: &str, fields: &[(&str, &str)]) -> c
 both_engines!(a_public_selection_runs_step_by_step_through_the_forms);
 async fn a_public_selection_runs_step_by_step_through_the_forms(t: &TestApp) {
     let s = user_session(t, "jiedao", Role::Street, UserScope::Region(DAQINTALA)).await;
-    let companies = t.state.store.list_companies().await.expect("companies");
+    let companies = t.store.list_companies().await.expect("companies");
     let (a, b) = (&companies[0], &companies[1]);
     let (a_id, b_id) = (a.id.to_string(), b.id.to_string());
 
@@ -61,7 +61,7 @@ async fn a_public_selection_runs_step_by_step_through_the_forms(t: &TestApp) {
         .and_then(|x| x.parse().ok())
         .expect("id");
     let version = |t: &TestApp| {
-        let store = t.state.store.clone();
+        let store = t.store.clone();
         async move {
             store
                 .get_selection(id)
@@ -180,7 +180,7 @@ async fn a_public_selection_runs_step_by_step_through_the_forms(t: &TestApp) {
         "{}",
         r.body
     );
-    let store = &t.state.store;
+    let store = &t.store;
     let actor = Actor::new("test", "street");
     let on = jiff::civil::date(2026, 11, 1);
     let mut ver = 0;
@@ -264,7 +264,7 @@ async fn a_public_selection_runs_step_by_step_through_the_forms(t: &TestApp) {
 
 both_engines!(tasks_are_listed_in_scope_with_overdue_highlighted_and_marked_done);
 async fn tasks_are_listed_in_scope_with_overdue_highlighted_and_marked_done(t: &TestApp) {
-    let store = &t.state.store;
+    let store = &t.store;
     let a = Actor::new("test", "street");
     let ours = store
         .list_compounds(&CompoundFilter {
@@ -463,7 +463,7 @@ async fn targets_show_progress_from_the_path_and_what_is_overdue(t: &TestApp) {
 
     // One compound covered by the street's basic service (街道兜底) on 2026-11-22.
     let c = unmanaged_in(t, DAQINTALA).await;
-    let store = &t.state.store;
+    let store = &t.store;
     let a = Actor::new("test", "street");
     let on = jiff::civil::date(2026, 11, 22);
     let lc = store
@@ -589,8 +589,8 @@ async fn selection_dates_are_events_and_scope_is_asked_of_the_database(t: &TestA
         .and_then(|x| x.parse().ok())
         .expect("id");
     // A registration dated tomorrow is refused the same way; nothing is written.
-    let sel = t.state.store.get_selection(id).await.expect("sel");
-    let company = t.state.store.list_companies().await.expect("cos")[0].id;
+    let sel = t.store.get_selection(id).await.expect("sel");
+    let company = t.store.list_companies().await.expect("cos")[0].id;
     let r = post(
         t,
         &s,
@@ -609,7 +609,7 @@ async fn selection_dates_are_events_and_scope_is_asked_of_the_database(t: &TestA
         r.body
     );
     assert_eq!(
-        t.state.store.get_selection(id).await.expect("sel").version,
+        t.store.get_selection(id).await.expect("sel").version,
         sel.version
     );
     // A version missing from the form is refused naming it, never replaced by the current one.
@@ -697,7 +697,6 @@ async fn a_target_is_a_plan_checked_field_by_field(t: &TestApp) {
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let ps = t
-        .state
         .store
         .target_progress(DAQINTALA, jiff::civil::date(2026, 12, 1))
         .await
