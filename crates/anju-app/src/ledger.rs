@@ -275,11 +275,11 @@ impl App {
                 "compound",
                 "小区",
                 format!(
-                    "有 {} 个名为“{key}”的小区，请用 --street 指明街道或改用编号",
+                    "有 {} 个名为“{key}”的小区，请指明所属街道或改用编号",
                     more + 1
                 ),
                 format!(
-                    "{} compounds are named '{key}': add --street or use the id",
+                    "{} compounds are named '{key}': name the street or use the id",
                     more + 1
                 ),
             )),

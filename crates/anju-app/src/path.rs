@@ -395,22 +395,6 @@ impl App {
         self.require_named_area(who, street, None).await?;
         Ok(self.store().stage_overview(street).await?)
     }
-
-    /// Stores one evidence file (photo or PDF; size and kind checked by the store, kept by its
-    /// SHA-256 with an audit row) and returns it.
-    pub async fn put_evidence(
-        &self,
-        who: &Principal,
-        dir: &anju_store::EvidenceDir,
-        name: &str,
-        bytes: &[u8],
-    ) -> Result<anju_store::Evidence> {
-        who.require(Action::UploadEvidence)?;
-        Ok(self
-            .store()
-            .put_evidence(&who.actor(), dir, name, bytes)
-            .await?)
-    }
 }
 
 impl App {

@@ -175,7 +175,51 @@ async fn flow(url: &str) {
         at(refused),
         [(4, "所属街道".to_string()), (5, "所属街道".to_string())]
     );
-    assert_eq!(count(app).await, 4, "nothing written");
+    assert_eq!(count(app.clone()).await, 4, "nothing written");
+
+    // 6. Reads in scope: another street's compound is not found by name, and a report must
+    //    name an area within the street's own (everything is the city's to read).
+    let e = app
+        .find_compound(&street, "乙一小区", None)
+        .await
+        .expect_err("outside");
+    assert_eq!(e.field_name(), Some("compound"), "{e}");
+    assert_eq!(
+        app.find_compound(&street, "甲一小区", None)
+            .await
+            .expect("own")
+            .compound
+            .street,
+        "甲街道"
+    );
+    let scope = |street: Option<&str>| anju_reports::Scope {
+        district: None,
+        street: street.map(str::to_string),
+    };
+    let e = app
+        .coverage_report(&street, scope(None))
+        .await
+        .expect_err("everything");
+    assert_eq!(e.field_name(), Some("street"), "{e}");
+    let e = app
+        .coverage_report(&street, scope(Some("乙街道")))
+        .await
+        .expect_err("another street");
+    assert!(matches!(e, anju_app::AppError::Forbidden { .. }), "{e}");
+    let own = app
+        .coverage_report(&street, scope(Some("甲街道")))
+        .await
+        .expect("its own street");
+    assert_eq!(own.report.total.compounds, 3);
+    assert_eq!(
+        app.coverage_report(&admin, scope(None))
+            .await
+            .expect("the city")
+            .report
+            .total
+            .compounds,
+        4
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -100,7 +100,7 @@ async fn store_files(
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        out.push(app.put_evidence(who, &dir, &name, &bytes).await?.sha256);
+        out.push(app.upload_evidence(who, &dir, &name, &bytes).await?.sha256);
     }
     Ok(out)
 }

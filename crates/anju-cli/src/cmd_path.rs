@@ -422,7 +422,7 @@ pub fn run_compound(c: CompoundCmd, db: &str, lang: Lang) -> anyhow::Result<Exit
                         .map(|n| n.to_string_lossy().into_owned())
                         .unwrap_or_default();
                     let e = app
-                    .put_evidence(
+                    .upload_evidence(
                         &crate::util::principal(Some(&a.name), &a.role, lang),
                         &dir,
                         &name,
