@@ -239,6 +239,21 @@ impl App {
             check::money(Field::new("fees.high", "高层物业费标准"), f)?;
         }
         check::area(Field::new("served_area", "服务面积"), c.served_area)?;
+        // ServiceLevel is transparent over a number: a body can carry any u8.
+        check::within(
+            Field::new("service_level", "服务等级"),
+            i64::from(c.service_level.number()),
+            1,
+            5,
+        )?;
+        if let Some(m) = c.min_level {
+            check::within(
+                Field::new("min_level", "最低服务等级"),
+                i64::from(m.number()),
+                1,
+                5,
+            )?;
+        }
         let signer_name = check::opt_text(
             Field::new("signer_name", "签约主体名称"),
             c.signer_name.as_deref(),

@@ -1621,6 +1621,14 @@ fn bad(l: Lang, zh: impl Into<String>, en: impl Into<String>) -> WebError {
     WebError::BadRequest(msg(l, zh.into(), en.into()))
 }
 
+/// 422 naming the body's field a value was refused in.
+fn bad_field(l: Lang, field: &str, zh: impl Into<String>, en: impl Into<String>) -> WebError {
+    WebError::Invalid {
+        field: field.to_string(),
+        message: msg(l, zh.into(), en.into()),
+    }
+}
+
 /// The JSON body, or 422 naming what is wrong (serde names the missing or bad field).
 fn body<T: DeserializeOwned>(bytes: &Bytes, l: Lang) -> Result<T, WebError> {
     let de = &mut serde_json::Deserializer::from_slice(bytes);
@@ -2183,8 +2191,9 @@ async fn contract_terminate(
         .map_err(|e| WebError::app(e, l))?;
     let t: Terminate = body(&bytes, l)?;
     let kind = ExitKind::from_code(t.kind.trim()).ok_or_else(|| {
-        bad(
+        bad_field(
             l,
+            "kind",
             format!("终止方式 kind 不认识：“{}”", t.kind),
             format!("unknown kind: '{}'", t.kind),
         )
@@ -2350,8 +2359,9 @@ async fn targets_get(
 
 fn period_of(s: &str, l: Lang) -> Result<Period, WebError> {
     Period::parse(s).ok_or_else(|| {
-        bad(
+        bad_field(
             l,
+            "period",
             format!("考核期 period 不认识：“{s}”（例：2026、2026H1、2026Q3、2026-03）"),
             format!("unknown period '{s}' (e.g. 2026, 2026H1, 2026Q3, 2026-03)"),
         )
@@ -2729,8 +2739,9 @@ async fn complaint_create(
     let l = viewer.lang;
     let j: NewComplaintJson = body(&bytes, l)?;
     let source = anju_core::oversight::ComplaintSource::from_code(&j.source).ok_or_else(|| {
-        bad(
+        bad_field(
             l,
+            "source",
             format!(
                 "投诉来源 source 不认识：“{}”（resident、hotline_12345、other）",
                 j.source

@@ -55,6 +55,8 @@ enum Who {
     Street,
     Authority,
     Company,
+    /// No login (a resident's survey link).
+    Resident,
 }
 
 struct People {
@@ -86,6 +88,7 @@ impl People {
             Who::Street => &self.street,
             Who::Authority => &self.authority,
             Who::Company => &self.company,
+            Who::Resident => panic!("a resident has no session"),
         }
     }
 }
@@ -105,6 +108,8 @@ fn fill(template: &str, w: &World, extra: &[(&str, String)]) -> String {
         .replace("{complaint}", &s.complaint.to_string())
         .replace("{survey}", &s.survey.to_string())
         .replace("{selection}", &s.selection.to_string())
+        .replace("{token}", &s.token)
+        .replace("{street}", &crate::support::enc(s.street))
         .replace("{today}", &today().to_string())
         .replace("{tomorrow}", &tomorrow().to_string());
     for (k, v) in extra {
@@ -541,14 +546,19 @@ const PAGE_VERSIONED: &[PageVersioned] = &[
 ];
 
 /// Sends a page form as `s`, with its CSRF token.
-async fn send_page(t: &TestApp, s: &Session, uri: &str, enc: Enc, fields: &str) -> Res {
-    let pairs: Vec<(String, String)> = std::iter::once(("csrf".to_string(), s.csrf.clone()))
+async fn send_page(t: &TestApp, s: Option<&Session>, uri: &str, enc: Enc, fields: &str) -> Res {
+    let csrf = s.map(|s| ("csrf".to_string(), s.csrf.clone()));
+    let pairs: Vec<(String, String)> = csrf
+        .into_iter()
         .chain(fields.split('&').filter(|x| !x.is_empty()).map(|kv| {
             let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
             (k.to_string(), v.to_string())
         }))
         .collect();
-    let b = Request::post(uri).header(header::COOKIE, &s.cookie);
+    let mut b = Request::post(uri);
+    if let Some(s) = s {
+        b = b.header(header::COOKIE, &s.cookie);
+    }
     let req = match enc {
         Enc::Form => {
             let body: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
@@ -646,7 +656,7 @@ async fn every_versioned_page_form_refuses_a_missing_unreadable_or_stale_version
         let what = format!("POST {}", row.route);
         let uri = fill(row.uri, &w, &extra);
         let fields = fill(row.fields, &w, &extra);
-        let s = p.as_(row.who);
+        let s = Some(p.as_(row.who));
         let with = |v: &str| {
             if fields.is_empty() {
                 format!("version={v}")
@@ -697,4 +707,521 @@ async fn every_versioned_page_form_refuses_a_missing_unreadable_or_stale_version
             );
         }
     }
+}
+
+// =============================================================================================
+// CHECK constraints
+
+/// How a constraint's rule is reached by a user, and what they are told.
+#[derive(Debug, Clone, Copy)]
+enum Via {
+    /// A JSON request: method, URI, who, body (placeholders filled in), the field named, words
+    /// of the message.
+    Api(
+        &'static str,
+        &'static str,
+        Who,
+        &'static str,
+        &'static str,
+        &'static str,
+    ),
+    /// `PUT /api/v1/compounds/{id}` (as the admin) with one key of the compound's JSON set to a
+    /// value: the key, the value, the field named, words.
+    Compound(&'static str, &'static str, &'static str, &'static str),
+    /// `POST /api/v1/contracts` for an unmanaged compound with one key of a right body set to a
+    /// value (`fees.multi` reaches into an object): key, value, field, words.
+    Contract(&'static str, &'static str, &'static str, &'static str),
+    /// An urlencoded page form (no API route writes the column): URI, who, fields, words the
+    /// page shows (status 422).
+    Page(&'static str, Who, &'static str, &'static str),
+    /// The anju-app use case the CLI calls (no API route or page writes the column): what is
+    /// called with which value (built in `drive_app`), the field named, words.
+    App(&'static str, &'static str, &'static str),
+    /// Held by a domain type parsed at the edge (an enum, a `Month`, a `Date`): a value out of
+    /// the constraint cannot be built. The reason.
+    Type(&'static str),
+    /// A value the code sets and no user sends: the reason.
+    Internal(&'static str),
+}
+
+/// Every CHECK constraint of both schemas (`table.column`, or `table: expression` for a
+/// table's own CHECK), and how its rule is met before the database.
+#[rustfmt::skip]
+const CHECKS: &[(&str, Via)] = {
+    use Via::*;
+    use Who::*;
+    &[
+        ("regions.level", Internal("the ledger import and the demo create regions at the level the code names (RegionLevel)")),
+        ("regions.name", Compound("street", r#""  ""#, "compound.street", "所属街道：请填写")),
+        ("companies.name", App("register_company with name \"  \"", "name", "企业名称：请填写")),
+        ("companies.credit_code", App("register_company with credit_code \"123\"", "credit_code", "统一社会信用代码")),
+        ("companies.archived", Internal("a flag the store sets")),
+        ("compounds.name", Compound("name", r#""""#, "compound.name", "小区名称：请填写")),
+        ("compounds.area", Compound("area", "-1", "compound.area", "不能为负数")),
+        ("compounds.area_multi", Compound("area_multi", "-1", "compound.area_multi", "不能为负数")),
+        ("compounds.area_high", Compound("area_high", "-1", "compound.area_high", "不能为负数")),
+        ("compounds.buildings", Compound("buildings", "-1", "compound.buildings", "compound.buildings")),
+        ("compounds.households", Compound("households", "-3", "compound.households", "compound.households")),
+        ("compounds.category", Compound("category", r#""Four""#, "compound.category", "不认识的取值")),
+        ("compounds.renovation", Compound("renovation", r#""是""#, "compound.renovation", "compound.renovation")),
+        ("compounds.mode", Compound("mode", r#""bogus""#, "compound.mode", "compound.mode")),
+        ("compounds.owners_body", Compound("owners_body", r#""bogus""#, "compound.owners_body", "compound.owners_body")),
+        ("compounds.party_branch", Compound("party_branch", "2", "compound.party_branch", "compound.party_branch")),
+        ("compounds.infra_cameras", Compound("infra", "[-1,0,0,0,0,0,0,0]", "compound.infra[0]", "compound.infra")),
+        ("compounds.infra_chargers", Compound("infra", "[0,-1,0,0,0,0,0,0]", "compound.infra[1]", "compound.infra")),
+        ("compounds.infra_water_points", Compound("infra", "[0,0,-1,0,0,0,0,0]", "compound.infra[2]", "compound.infra")),
+        ("compounds.infra_unit_doors", Compound("infra", "[0,0,0,-1,0,0,0,0]", "compound.infra[3]", "compound.infra")),
+        ("compounds.infra_bike_sheds", Compound("infra", "[0,0,0,0,-1,0,0,0]", "compound.infra[4]", "compound.infra")),
+        ("compounds.infra_parking_bays", Compound("infra", "[0,0,0,0,0,-1,0,0]", "compound.infra[5]", "compound.infra")),
+        ("compounds.infra_barrier_gates", Compound("infra", "[0,0,0,0,0,0,-1,0]", "compound.infra[6]", "compound.infra")),
+        ("compounds.infra_property_offices", Compound("infra", "[0,0,0,0,0,0,0,-1]", "compound.infra[7]", "compound.infra")),
+        ("compounds.need_cameras", Compound("needs", "[-1,0,0,0,0,0,0,0]", "compound.needs[0]", "compound.needs")),
+        ("compounds.need_chargers", Compound("needs", "[0,-1,0,0,0,0,0,0]", "compound.needs[1]", "compound.needs")),
+        ("compounds.need_water_points", Compound("needs", "[0,0,-1,0,0,0,0,0]", "compound.needs[2]", "compound.needs")),
+        ("compounds.need_unit_doors", Compound("needs", "[0,0,0,-1,0,0,0,0]", "compound.needs[3]", "compound.needs")),
+        ("compounds.need_bike_sheds", Compound("needs", "[0,0,0,0,-1,0,0,0]", "compound.needs[4]", "compound.needs")),
+        ("compounds.need_parking_bays", Compound("needs", "[0,0,0,0,0,-1,0,0]", "compound.needs[5]", "compound.needs")),
+        ("compounds.need_barrier_gates", Compound("needs", "[0,0,0,0,0,0,-1,0]", "compound.needs[6]", "compound.needs")),
+        ("compounds.need_property_offices", Compound("needs", "[0,0,0,0,0,0,0,-1]", "compound.needs[7]", "compound.needs")),
+        ("compounds.lat_e6", Compound("coords", r#"{"lat_e6": 90000001, "lng_e6": 120000000}"#, "compound.coords.lat_e6", "纬度（百万分之一度）：须在 -90000000 至 90000000 之间")),
+        ("compounds.lng_e6", Compound("coords", r#"{"lat_e6": 42000000, "lng_e6": -180000001}"#, "compound.coords.lng_e6", "经度（百万分之一度）：须在 -180000000 至 180000000 之间")),
+        ("compounds.archived", Internal("a flag the store sets (compounds are archived, never deleted)")),
+        ("compounds: (lat_e6 IS NULL) = (lng_e6 IS NULL)", Type("Compound::coords is one Option<Coordinates>: both or neither")),
+        ("compound_modes.mode", Internal("copied by the store from compounds.mode, whose rule is above")),
+        ("compound_modes: until IS NULL OR until >= since", Api("PUT", "/api/v1/compounds/{compound}", Admin, r#"{"version": {compound_version}, "compound": {compound_mode_changed}, "effective_on": "2000-01-01"}"#, "effective_on", "生效日期：2000-01-01 早于现行管理方式的起始日期")),
+        ("evidence.sha256", Internal("the SHA-256 the store computes of an upload")),
+        ("evidence.size", Internal("the length of the bytes uploaded")),
+        ("compound_lifecycle.stage", Internal("set by anju_core::lifecycle::transition")),
+        ("compound_lifecycle.mode", Internal("set by anju_core::lifecycle::transition from a ManagementMode")),
+        ("compound_lifecycle.owners_settled", Internal("set by anju_core::lifecycle::transition")),
+        ("compound_lifecycle.filed", Internal("set by anju_core::lifecycle::transition")),
+        ("contracts.signer", Contract("signer", r#""boss""#, "signer", "signer")),
+        ("contracts.term_months", Contract("term.months", "0", "term", "须大于 0")),
+        ("contracts.service_level", Contract("service_level", "6", "service_level", "服务等级：须在 1 至 5 之间")),
+        ("contracts.fee_multi_fen", Contract("fees.multi", "-5", "fees.multi", "不能为负数")),
+        ("contracts.fee_high_fen", Contract("fees.high", "-5", "fees.high", "不能为负数")),
+        ("contracts.served_area", Contract("served_area", "-100", "served_area", "不能为负数")),
+        ("contracts.status", Internal("set by signing and terminating")),
+        ("contracts.end_kind", Api("POST", "/api/v1/contracts/{contract}/terminate", Street, r#"{"version": 0, "kind": "whim", "reason": "退出"}"#, "kind", "终止方式 kind 不认识：“whim”")),
+        ("dismissal_proposals.owners", Type("anju_core::contract::DismissalSurvey::new refuses 0 owners")),
+        ("dismissal_proposals.respondents", Type("DismissalSurvey holds u32 counts, respondents ≤ owners")),
+        ("dismissal_proposals.dissatisfied", Type("DismissalSurvey holds u32 counts, dissatisfied ≤ respondents")),
+        ("dismissal_proposals.raised", Internal("computed by DismissalSurvey (more than half of all owners)")),
+        ("selections.title", Page("/selections", Street, "street={street}&title=%20&date=2026-11-01&deadline=2026-11-20", "标题")),
+        ("selections.stage", Internal("set by the selection's steps")),
+        ("selections: deadline >= announced_on", Page("/selections", Street, "street={street}&title=%E9%81%B4%E9%80%89&date=2026-11-20&deadline=2026-11-01", "报名截止日期")),
+        ("selection_registrations.qualified", Internal("set by screening (a list of qualified companies)")),
+        ("selection_registrations.shortlisted", Internal("set by shortlisting")),
+        ("targets.kind", Page("/targets", Street, "street={street}&kind=bogus&share=50&due=2027-12-31", "目标类型")),
+        ("targets.share_percent", Page("/targets", Street, "street={street}&kind=covered&share=101&due=2027-12-31", "目标比例")),
+        ("company_records.kind", Api("POST", "/api/v1/companies/{company}/records", Authority, r#"{"kind": "praise", "happened_on": "2026-11-01"}"#, "kind", "kind")),
+        ("company_records.score_e2", Api("POST", "/api/v1/companies/{company}/records", Authority, r#"{"kind": "assessment", "happened_on": "2026-11-01", "period": "2026", "score": "100.01"}"#, "score", "不能超过 100")),
+        ("company_records.points_e2", Api("POST", "/api/v1/companies/{company}/records", Authority, r#"{"kind": "bad_conduct", "happened_on": "2026-11-01", "points": "-1"}"#, "points", "不能为负数")),
+        ("company_records.complaints", Api("POST", "/api/v1/companies/{company}/records", Authority, r#"{"kind": "complaint", "happened_on": "2026-11-01", "period": "2026", "complaints": 0}"#, "complaints", "投诉件数")),
+        ("company_records: kind <> 'assessment' OR score_e2 IS NOT NULL", Api("POST", "/api/v1/companies/{company}/records", Authority, r#"{"kind": "assessment", "happened_on": "2026-11-01", "period": "2026"}"#, "score", "考核")),
+        ("company_records: kind <> 'complaint' OR complaints IS NOT NULL", Api("POST", "/api/v1/companies/{company}/records", Authority, r#"{"kind": "complaint", "happened_on": "2026-11-01", "period": "2026"}"#, "complaints", "投诉件数")),
+        ("tasks.title", Api("POST", "/api/v1/tasks", Street, r#"{"compound_id": {compound}, "title": " ", "responsible": "王", "deadline": "2027-01-31"}"#, "title", "请填写")),
+        ("tasks.responsible", Api("POST", "/api/v1/tasks", Street, r#"{"compound_id": {compound}, "title": "清运", "responsible": "", "deadline": "2027-01-31"}"#, "responsible", "请填写")),
+        ("tasks.status", Internal("set by the task's steps (TaskStatus)")),
+        ("tasks: (status = 'done') = (done_on IS NOT NULL)", Internal("set_task_status writes the status and its day together")),
+        ("management_areas.name", Internal("named by the planner (anju_core::planning)")),
+        ("management_areas.households", Internal("summed by the planner")),
+        ("management_areas.compounds", Internal("counted by the planner")),
+        ("management_areas.target_households", App("plan_areas with target_households 0", "target_households", "目标户数")),
+        ("management_areas.archived", Internal("a flag the store sets")),
+        ("evaluator_assignments.evaluator", Api("POST", "/api/v1/evaluator-assignments", Authority, r#"{"evaluator": " ", "compound_id": {compound}}"#, "evaluator", "测评机构")),
+        ("assessments.period_kind", Api("POST", "/api/v1/assessments", Street, r#"{"compound_id": {compound}, "period": "someday", "rubric": "erqi"}"#, "period", "考核期 period 不认识")),
+        ("assessments.assessor_kind", Internal("decided by the account's role")),
+        ("assessments.assessor", Internal("the account's name")),
+        ("assessments.status", Internal("set by the assessment's workflow (anju_core::assessment::transition)")),
+        ("assessments.score_e2", Internal("computed by the rubric, which never scores below 0")),
+        ("assessments.passed", Internal("computed by the rubric")),
+        ("assessments.objection_days", Api("POST", "/api/v1/assessments", Street, r#"{"compound_id": {compound}, "period": "2026Q4", "rubric": "erqi", "objection_days": -1}"#, "objection_days", "objection_days")),
+        ("assessments.review_outcome", Api("POST", "/api/v1/assessments/{assessment}/review", Authority, r#"{"version": 0, "outcome": "maybe"}"#, "outcome", "outcome")),
+        ("assessments.decision", Api("POST", "/api/v1/assessments/{assessment}/decide", Authority, r#"{"version": 0, "outcome": "maybe"}"#, "outcome", "outcome")),
+        ("patrols.kind", Api("POST", "/api/v1/patrols", Street, r#"{"compound_id": {compound}, "kind": "daily", "date": "2026-11-05", "inspector": "王", "findings": []}"#, "kind", "kind")),
+        ("patrols.inspector", Api("POST", "/api/v1/patrols", Street, r#"{"compound_id": {compound}, "kind": "weekly_patrol", "date": "2026-11-05", "inspector": " ", "findings": []}"#, "inspector", "请填写")),
+        ("patrol_findings.category", Api("POST", "/api/v1/patrols", Street, r#"{"compound_id": {compound}, "kind": "weekly_patrol", "date": "2026-11-05", "inspector": "王", "findings": [{"category": "mood", "description": "垃圾", "evidence": []}]}"#, "findings[0].category", "category")),
+        ("patrol_findings.description", Api("POST", "/api/v1/patrols", Street, r#"{"compound_id": {compound}, "kind": "weekly_patrol", "date": "2026-11-05", "inspector": "王", "findings": [{"category": "environment", "description": " ", "evidence": []}]}"#, "findings.description", "问题描述：请填写")),
+        ("rectification_orders.status", Internal("set by answering, closing and reopening")),
+        ("rectification_orders.answered_late", Internal("computed from the answer's day and the deadline")),
+        ("rectification_orders.reopened", Internal("a counter the store increments")),
+        ("complaints.source", Api("POST", "/api/v1/complaints", Street, r#"{"compound_id": {compound}, "source": "rumour", "category": "噪音", "text": "夜间施工", "received_on": "2026-11-05"}"#, "source", "投诉来源 source 不认识")),
+        ("complaints.category", Api("POST", "/api/v1/complaints", Street, r#"{"compound_id": {compound}, "source": "resident", "category": " ", "text": "夜间施工", "received_on": "2026-11-05"}"#, "category", "请填写")),
+        ("complaints.text", Api("POST", "/api/v1/complaints", Street, r#"{"compound_id": {compound}, "source": "resident", "category": "噪音", "text": "", "received_on": "2026-11-05"}"#, "text", "请填写")),
+        ("complaints.status", Internal("set by the complaint's steps")),
+        ("complaints.rating", Api("POST", "/api/v1/complaints/{complaint}/rate", Street, r#"{"version": 0, "rating": 6}"#, "rating", "评价")),
+        ("surveys.period", Api("POST", "/api/v1/surveys", Street, r#"{"compound_id": {compound}, "period": " ", "rule": "erqi"}"#, "period", "调查期间")),
+        ("surveys.rule", Api("POST", "/api/v1/surveys", Street, r#"{"compound_id": {compound}, "period": "2026H2", "rule": "most"}"#, "rule", "rule")),
+        ("surveys.households", Api("POST", "/api/v1/surveys", Street, r#"{"compound_id": {compound}, "period": "2026H2", "rule": "erqi", "households": 0}"#, "households", "总户数")),
+        ("surveys.required_sample", Internal("computed by the sample rule from the households")),
+        ("surveys.status", Internal("set by closing")),
+        ("survey_tokens.satisfied", Page("/s/{token}", Who::Resident, "compound={compound}&satisfied=maybe", "是否满意")),
+        ("survey_tokens.score", Page("/s/{token}", Who::Resident, "compound={compound}&satisfied=yes&score=6", "打分")),
+        ("survey_tokens: (used_at IS NULL) = (satisfied IS NULL)", Internal("an answer writes both in one UPDATE")),
+        ("fee_months.month", Type("a fees::Month is always YYYY-MM; the sheet reader names a row whose month it cannot read")),
+        ("fee_months.billed_fen", App("set_fee_month with billed -1 fen", "billed", "应收：金额不能为负数")),
+        ("fee_months.collected_fen", App("import_fees with collected -1 fen", "collected", "第 2 行：实收：金额不能为负数")),
+        ("fee_months.source", Internal("set by the store: import or entry")),
+        ("account_entries.period", App("add_account_entry with period \" \"", "period", "公示期间：请填写")),
+        ("account_entries.kind", Type("an accounts::EntryKind (the CLI's --kind lists the choices)")),
+        ("account_entries.amount_fen", App("add_account_entry with amount -1 fen", "amount", "金额不能为负数")),
+        ("account_entries: kind <> 'spending' OR (category IS NOT NULL AND category <> '')", App("add_account_entry of spending without a category", "category", "支出类别：支出须注明类别")),
+        ("users.username", Api("POST", "/api/v1/users", Admin, r#"{"username": " ", "password": "Lang-genug-2026", "role": "finance"}"#, "username", "用户名")),
+        ("users.display_name", Api("POST", "/api/v1/users", Admin, r#"{"username": "e_dn", "display_name": "a\u0001b", "password": "Lang-genug-2026", "role": "finance"}"#, "display_name", "控制字符")),
+        ("users.password_hash", Internal("an argon2id hash written by anju-app")),
+        ("users.role", Api("POST", "/api/v1/users", Admin, r#"{"username": "e_role", "password": "Lang-genug-2026", "role": "boss"}"#, "role", "角色")),
+        ("users.active", Internal("a flag set by deactivating or reactivating")),
+        ("funding_policies.policy_id", Api("POST", "/api/v1/funding/policies", Authority, r#"{"region_id": {street_id}, "policy": " ", "valid_from": "2026-01-01"}"#, "policy", "政策")),
+        ("funding_policies.valid_from", Api("POST", "/api/v1/funding/policies", Authority, r#"{"region_id": {street_id}, "policy": "liaocheng-2021", "valid_from": "2026-1-1"}"#, "valid_from", "valid_from")),
+        ("subsidy_runs.period", Page("/funding/runs", Authority, "level=street&region={street}&period=%20", "期间")),
+        ("subsidy_runs.status", Internal("set by the store when a newer run supersedes")),
+        ("subsidy_lines.kind", Internal("set by the use case: a run's subsidy, a retention release, a grant")),
+        ("subsidy_lines.eligible", Internal("computed by anju_policy::evaluate")),
+        ("subsidy_lines.amount_fen", Page("/funding/infra", Street, "compound_id={compound}&amount=-8000&date=2026-03-01", "金额")),
+        ("subsidy_lines.retained_fen", Internal("computed by anju_policy::evaluate")),
+        ("subsidy_lines.approved_fen", Internal("the computed or adjusted amount, each checked")),
+        ("subsidy_lines.status", Internal("set by the money's path (anju_core::funding)")),
+        ("subsidy_lines: (period_start IS NULL) = (period_end IS NULL)", Internal("a run writes its period's two ends together")),
+        ("subsidy_adjustments.new_fen", Page("/funding/lines/{line}/adjust", Authority, "version=0&amount=-1&reason=%E6%A0%B8%E5%87%8F", "金额")),
+        ("subsidy_adjustments.reason", Page("/funding/lines/{line}/adjust", Authority, "version=0&amount=6000&reason=%20", "原因")),
+        ("compound_public_keys.public_key", Internal("a random key the store draws")),
+        ("complaint_evidence.stage", Internal("set by the use case: the complaint's or the answer's files")),
+        ("holidays.day", Type("a jiff Date, written YYYY-MM-DD")),
+        ("holidays.name", Internal("written by `anju complaint holidays add` (the CLI calls the store itself until its move into anju-app)")),
+        ("household_fees.household", App("import_household_fees with household \" \"", "household", "第 2 行：户号：请填写")),
+        ("household_fees.month", Type("a fees::Month is always YYYY-MM")),
+        ("household_fees.billed_fen", App("import_household_fees with billed -1 fen", "billed", "第 2 行：应收：金额不能为负数")),
+        ("household_fees.collected_fen", App("import_household_fees with collected -1 fen", "collected", "第 2 行：实收：金额不能为负数")),
+        ("step_corrections.kind", Internal("set by the use case from `void` or `on`")),
+        ("step_corrections.reason", Api("POST", "/api/v1/compounds/{contract_compound}/steps/{step}/correction", Street, r#"{"version": 0, "on": "2026-09-30", "reason": " "}"#, "reason", "请填写")),
+        ("step_corrections: (kind = 'redate' AND new_on IS NOT NULL AND replaced_by IS NOT NULL) OR (kind = 'void' AND new_on IS NULL AND replaced_by IS NULL)", Internal("the store writes a re-dating with its new step, a voiding without")),
+    ]
+};
+
+/// The CHECK constraints of one migration folder: `table.column`, or `table: expression`.
+fn checks_in(folder: &str) -> BTreeSet<String> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../anju-store/migrations")
+        .join(folder);
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("migrations")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "sql"))
+        .collect();
+    files.sort();
+    let mut out = BTreeSet::new();
+    for f in files {
+        let sql: String = std::fs::read_to_string(&f)
+            .expect("read")
+            .lines()
+            .map(|l| l.split("--").next().unwrap_or(""))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let upper = sql.to_uppercase();
+        let mut table = String::new();
+        let mut i = 0;
+        while i < sql.len() {
+            let rest = &upper[i..];
+            let table_at = ["CREATE TABLE ", "ALTER TABLE "]
+                .iter()
+                .filter_map(|k| rest.find(k).map(|p| (p, k.len())))
+                .min();
+            let check_at = rest.find("CHECK");
+            match (table_at, check_at) {
+                (Some((t, n)), c) if c.is_none_or(|c| t < c) => {
+                    let after = sql[i + t + n..].trim_start();
+                    let after = after.strip_prefix("IF NOT EXISTS ").unwrap_or(after);
+                    table = after
+                        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                        .next()
+                        .unwrap_or("")
+                        .to_string();
+                    i += t + n;
+                }
+                (_, Some(c)) => {
+                    let at = i + c;
+                    let open = at + sql[at..].find('(').expect("CHECK (");
+                    let mut depth = 0;
+                    let mut end = open;
+                    for (k, ch) in sql[open..].char_indices() {
+                        match ch {
+                            '(' => depth += 1,
+                            ')' => depth -= 1,
+                            _ => {}
+                        }
+                        if depth == 0 {
+                            end = open + k;
+                            break;
+                        }
+                    }
+                    let expr = sql[open + 1..end]
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    let line_start = sql[..at].rfind('\n').map_or(0, |p| p + 1);
+                    let before = sql[line_start..at].trim();
+                    let key = match before.split_whitespace().next() {
+                        Some(col) if !before.is_empty() => format!("{table}.{col}"),
+                        _ => format!("{table}: {expr}"),
+                    };
+                    out.insert(key);
+                    i = end + 1;
+                }
+                _ => break,
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_check_constraint_of_both_schemas_is_in_the_table() {
+    let sqlite = checks_in("sqlite");
+    let postgres = checks_in("postgres");
+    assert!(sqlite.len() > 100, "{}", sqlite.len());
+    assert_eq!(sqlite, postgres, "the two schemas hold the same CHECKs");
+    let table: BTreeSet<String> = CHECKS.iter().map(|(k, _)| k.to_string()).collect();
+    assert_eq!(table.len(), CHECKS.len(), "a constraint listed twice");
+    let missing: Vec<_> = sqlite.difference(&table).collect();
+    assert!(
+        missing.is_empty(),
+        "CHECK constraints with no row in CHECKS: {missing:#?}"
+    );
+    let gone: Vec<_> = table.difference(&sqlite).collect();
+    assert!(
+        gone.is_empty(),
+        "rows for constraints the schema no longer has: {gone:#?}"
+    );
+    // A row that is not driven says why, in words.
+    for (key, via) in CHECKS {
+        let said = match via {
+            Via::App(what, ..) | Via::Type(what) | Via::Internal(what) => what,
+            _ => continue,
+        };
+        assert!(said.len() > 10, "{key}: say what or why");
+    }
+}
+
+/// The placeholders of the CHECK rows that are not the world's.
+async fn check_extras(t: &TestApp, w: &World, p: &People) -> Vec<(&'static str, String)> {
+    let s = &t.state.store;
+    let street_id = s
+        .find_region(anju_core::RegionLevel::Street, STREET_A)
+        .await
+        .expect("street")
+        .id;
+    let cur = t
+        .get_as(
+            &p.admin,
+            &format!("/api/v1/compounds/{}", w.inside.compound.id),
+        )
+        .await
+        .json();
+    let mut changed = cur["compound"].clone();
+    changed["mode"] = json!("state_takeover");
+    changed["company"] = Value::Null;
+    changed["company_code"] = Value::Null;
+    let line = a_line(t, w, p).await;
+    vec![
+        ("street_id", street_id.to_string()),
+        ("compound_version", cur["version"].to_string()),
+        ("compound_mode_changed", changed.to_string()),
+        ("line", line.to_string()),
+    ]
+}
+
+/// Sets `path` (`a` or `a.b`) of a JSON object.
+fn set(body: &mut Value, path: &str, value: Value) {
+    match path.split_once('.') {
+        Some((a, b)) => body[a][b] = value,
+        None => body[path] = value,
+    }
+}
+
+/// The refusal a JSON answer gives: (status, field, message).
+fn answer_of(r: &Res) -> (StatusCode, String, String) {
+    let j: Value = serde_json::from_str(&r.body).unwrap_or(Value::Null);
+    (
+        r.status,
+        j["field"].as_str().unwrap_or("").to_string(),
+        j["message"].as_str().unwrap_or(&r.body).to_string(),
+    )
+}
+
+/// Calls the use case a row names with the value out of the constraint.
+async fn drive_app(t: &TestApp, w: &World, key: &str) -> anju_app::AppError {
+    use anju_core::Fen;
+    use anju_core::fees::Month;
+    let app = &t.state.app;
+    let who = anju_app::Principal::admin("edges", anju_core::Lang::Zh);
+    let cid = w.inside.compound.id;
+    let month = Month::parse("2026-10").expect("month");
+    let fee = |billed: i64, collected: i64| anju_store::FeeInput {
+        compound_id: cid,
+        month,
+        billed: Fen(billed),
+        collected: Fen(collected),
+    };
+    let household = |name: &str, billed: i64, collected: i64| anju_store::HouseholdFeeInput {
+        compound_id: cid,
+        household: name.into(),
+        month,
+        billed: Fen(billed),
+        collected: Fen(collected),
+    };
+    let entry =
+        |kind, period: &str, amount: i64, category: Option<&str>| anju_store::NewAccountEntry {
+            compound_id: cid,
+            period: period.into(),
+            kind,
+            category: category.map(str::to_string),
+            amount: Fen(amount),
+            note: None,
+        };
+    let company = |name: &str, code: Option<&str>| anju_app::companies::NewCompany {
+        name: name.into(),
+        credit_code: code.map(str::to_string),
+        contact_person: None,
+        phone: None,
+    };
+    use anju_core::accounts::EntryKind;
+    let r: anju_app::Result<()> = match key {
+        "companies.name" => app
+            .register_company(&who, company("  ", None))
+            .await
+            .map(drop),
+        "companies.credit_code" => app
+            .register_company(&who, company("边界物业", Some("123")))
+            .await
+            .map(drop),
+        "management_areas.target_households" => app
+            .plan_areas(
+                &who,
+                anju_app::areas::AreaPlanInput {
+                    street: STREET_A.into(),
+                    rules: anju_core::planning::AreaRules {
+                        target_households: 0,
+                        ..anju_core::planning::AreaRules::default()
+                    },
+                    accept: false,
+                },
+            )
+            .await
+            .map(drop),
+        "fee_months.billed_fen" => app.set_fee_month(&who, &fee(-1, 0), None).await.map(drop),
+        "fee_months.collected_fen" => app.import_fees(&who, &[fee(100, -1)]).await.map(drop),
+        "account_entries.period" => app
+            .add_account_entry(&who, &entry(EntryKind::IncomeFees, " ", 100, None))
+            .await
+            .map(drop),
+        "account_entries.amount_fen" => app
+            .add_account_entry(&who, &entry(EntryKind::IncomeFees, "2026H1", -1, None))
+            .await
+            .map(drop),
+        "account_entries: kind <> 'spending' OR (category IS NOT NULL AND category <> '')" => app
+            .add_account_entry(&who, &entry(EntryKind::Spending, "2026H1", 100, Some(" ")))
+            .await
+            .map(drop),
+        "household_fees.household" => app
+            .import_household_fees(&who, &[household(" ", 100, 90)])
+            .await
+            .map(drop),
+        "household_fees.billed_fen" => app
+            .import_household_fees(&who, &[household("1-101", -1, 0)])
+            .await
+            .map(drop),
+        "household_fees.collected_fen" => app
+            .import_household_fees(&who, &[household("1-101", 100, -1)])
+            .await
+            .map(drop),
+        other => panic!("no App case for {other}"),
+    };
+    match r {
+        Ok(()) => panic!("{key}: accepted"),
+        Err(e) => e,
+    }
+}
+
+both_engines!(every_check_constraint_a_user_reaches_is_refused_before_the_database);
+async fn every_check_constraint_a_user_reaches_is_refused_before_the_database(t: &TestApp) {
+    let w = world(t).await;
+    let p = People::new(t, &w).await;
+    let extra = check_extras(t, &w, &p).await;
+    let mut failures = Vec::new();
+    for (key, via) in CHECKS {
+        let (got, field, words) = match *via {
+            Via::Api(method, uri, who, body, field, words) => {
+                let body: Value = serde_json::from_str(&fill(body, &w, &extra))
+                    .unwrap_or_else(|e| panic!("{key}: {e}"));
+                let r = send_json(t, p.as_(who), method, &fill(uri, &w, &extra), body).await;
+                (answer_of(&r), field, words)
+            }
+            Via::Compound(k, value, field, words) => {
+                let uri = format!("/api/v1/compounds/{}", w.inside.compound.id);
+                let cur = t.get_as(&p.admin, &uri).await.json();
+                let mut c = cur["compound"].clone();
+                c[k] = serde_json::from_str(value).expect("value");
+                let body = json!({"version": cur["version"], "compound": c});
+                let r = send_json(t, &p.admin, "PUT", &uri, body).await;
+                (answer_of(&r), field, words)
+            }
+            Via::Contract(k, value, field, words) => {
+                let mut c = w.inside.compound.clone();
+                c.id = unmanaged(t).await;
+                let mut body =
+                    serde_json::to_value(crate::access_matrix::new_contract(&c, w.inside.company))
+                        .expect("json");
+                set(&mut body, k, serde_json::from_str(value).expect("value"));
+                let r = send_json(t, &p.street, "POST", "/api/v1/contracts", body).await;
+                (answer_of(&r), field, words)
+            }
+            Via::Page(uri, who, fields, words) => {
+                let s = (who != Who::Resident).then(|| p.as_(who));
+                let r = send_page(
+                    t,
+                    s,
+                    &fill(uri, &w, &extra),
+                    Enc::Form,
+                    &fill(fields, &w, &extra),
+                )
+                .await;
+                let ok = r.status == StatusCode::UNPROCESSABLE_ENTITY
+                    && text_of(&r.body).contains(words);
+                if !ok {
+                    failures.push(format!(
+                        "{key}: page {} {}",
+                        r.status,
+                        text_of(&r.body).chars().take(400).collect::<String>()
+                    ));
+                }
+                continue;
+            }
+            Via::App(_, field, words) => {
+                let e = drive_app(t, &w, key).await;
+                let got = (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    e.field_name().unwrap_or("").to_string(),
+                    e.message(anju_core::Lang::Zh),
+                );
+                let ok = matches!(e, anju_app::AppError::Invalid(_));
+                if !ok {
+                    failures.push(format!("{key}: not a field's refusal: {e:?}"));
+                    continue;
+                }
+                (got, field, words)
+            }
+            Via::Type(_) | Via::Internal(_) => continue,
+        };
+        let (status, f, m) = got;
+        if status != StatusCode::UNPROCESSABLE_ENTITY
+            || f != field
+            || !m.contains(words)
+            || m.contains("数据库")
+            || m.contains("line 1 column")
+        {
+            failures.push(format!("{key}: {status} field {f:?}: {m}"));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
