@@ -96,8 +96,12 @@ impl People {
 /// Fills `{compound}`, `{contract}` … of a URL or body template from the world's inside side.
 fn fill(template: &str, w: &World, extra: &[(&str, String)]) -> String {
     let s = &w.inside;
-    let mut out = template
-        .replace("{compound}", &s.compound.id.to_string())
+    // A row's own placeholders first: they win over the world's (a contract an earlier row signed).
+    let mut own = template.to_string();
+    for (k, v) in extra {
+        own = own.replace(&format!("{{{k}}}"), v);
+    }
+    own.replace("{compound}", &s.compound.id.to_string())
         .replace("{contract_compound}", &s.contract_compound.to_string())
         .replace("{step}", &s.step.to_string())
         .replace("{contract}", &s.contract.to_string())
@@ -111,11 +115,14 @@ fn fill(template: &str, w: &World, extra: &[(&str, String)]) -> String {
         .replace("{token}", &s.token)
         .replace("{street}", &crate::support::enc(s.street))
         .replace("{today}", &today().to_string())
-        .replace("{tomorrow}", &tomorrow().to_string());
-    for (k, v) in extra {
-        out = out.replace(&format!("{{{k}}}"), v);
-    }
-    out
+        .replace("{tomorrow}", &tomorrow().to_string())
+        .replace(
+            "{yesterday}",
+            &today()
+                .checked_sub(jiff::Span::new().days(1))
+                .expect("date")
+                .to_string(),
+        )
 }
 
 /// An unmanaged compound of street A still at the census (not the one the world signed for).
@@ -1221,6 +1228,419 @@ async fn every_check_constraint_a_user_reaches_is_refused_before_the_database(t:
             || m.contains("line 1 column")
         {
             failures.push(format!("{key}: {status} field {f:?}: {m}"));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+// =============================================================================================
+// Dates of events
+
+/// How a date row is sent: `{date}` (and `{year}`) in the body or fields is the day tried.
+#[derive(Debug, Clone, Copy)]
+enum Req {
+    /// method, URI, who, JSON body
+    Api(&'static str, &'static str, Who, &'static str),
+    /// URI, who, encoding, fields
+    Page(&'static str, Who, Enc, &'static str),
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    /// An event (dates.rs `EventDate`): tomorrow is refused naming `field` with `label`; today
+    /// is accepted (unless `accept` is false: the next row accepts it).
+    Event {
+        field: &'static str,
+        label: &'static str,
+        accept: bool,
+    },
+    /// A plan or deadline: a day a year ahead is accepted.
+    Plan,
+    /// A step that brings a record to where the next row needs it, dated today.
+    Setup,
+}
+
+/// One dated input: what it records, how it is sent, and what the answer's id is kept as.
+struct Dated {
+    what: &'static str,
+    kind: Kind,
+    send: Req,
+    keep: Option<&'static str>,
+}
+
+const fn ev(what: &'static str, field: &'static str, label: &'static str, send: Req) -> Dated {
+    Dated {
+        what,
+        kind: Kind::Event {
+            field,
+            label,
+            accept: true,
+        },
+        send,
+        keep: None,
+    }
+}
+
+const fn refused_only(
+    what: &'static str,
+    field: &'static str,
+    label: &'static str,
+    send: Req,
+) -> Dated {
+    Dated {
+        what,
+        kind: Kind::Event {
+            field,
+            label,
+            accept: false,
+        },
+        send,
+        keep: None,
+    }
+}
+
+const fn plan(what: &'static str, send: Req) -> Dated {
+    Dated {
+        what,
+        kind: Kind::Plan,
+        send,
+        keep: None,
+    }
+}
+
+const fn setup(what: &'static str, send: Req, keep: Option<&'static str>) -> Dated {
+    Dated {
+        what,
+        kind: Kind::Setup,
+        send,
+        keep,
+    }
+}
+
+const fn kept(d: Dated, keep: &'static str) -> Dated {
+    Dated {
+        keep: Some(keep),
+        ..d
+    }
+}
+
+/// Every event date an API route or a page form takes, in the order a record's life takes
+/// them, and the plans beside them. `{lc}` is the lifecycle version of `{unmanaged}`, `{lc2}`
+/// of `{unmanaged2}`; `{kv}`, `{tv}`, `{ov}`, `{cv}`, `{av}` the versions of the world's
+/// contract, task, order, complaint and assessment; `{nav}`, `{nkv}`, `{ntv}`, `{lv}` of the
+/// records kept by earlier rows; `{last_step}`/`{last_step2}` the newest step of
+/// `{unmanaged}`/`{unmanaged2}`.
+#[rustfmt::skip]
+const DATED: &[Dated] = {
+    use Enc::{Form, Multipart};
+    use Req::{Api, Page};
+    use Who::*;
+    &[
+        // The path to coverage, through the API.
+        ev("a step of the path (EventDate::Step)", "on", "办理日期", Api("POST", "/api/v1/compounds/{unmanaged}/lifecycle", Street, r#"{"version": {lc}, "step": {"event": "consult"}, "on": "{date}"}"#)),
+        setup("the step re-dated to yesterday, so that today is a change", Api("POST", "/api/v1/compounds/{unmanaged}/steps/{last_step}/correction", Street, r#"{"version": {lc}, "on": "{yesterday}", "reason": "日期登记错了"}"#), None),
+        ev("a step re-dated (更正)", "on", "更正后的日期", Api("POST", "/api/v1/compounds/{unmanaged}/steps/{last_step}/correction", Street, r#"{"version": {lc}, "on": "{date}", "reason": "日期登记错了"}"#)),
+        ev("a step of the path: mode decided", "on", "办理日期", Api("POST", "/api/v1/compounds/{unmanaged}/lifecycle", Street, r#"{"version": {lc}, "step": {"event": "decide_mode", "mode": "professional"}, "on": "{date}"}"#)),
+        ev("a step of the path: owners settled", "on", "办理日期", Api("POST", "/api/v1/compounds/{unmanaged}/lifecycle", Street, r#"{"version": {lc}, "step": {"event": "settle_owners", "body": "owners_committee"}, "on": "{date}"}"#)),
+        ev("a step of the path: company selected", "on", "办理日期", Api("POST", "/api/v1/compounds/{unmanaged}/lifecycle", Street, r#"{"version": {lc}, "step": {"event": "select_company", "company_id": {company}}, "on": "{date}"}"#)),
+        refused_only("a contract's entry (EventDate::Entry)", "entry_on", "进场日期", Api("POST", "/api/v1/contracts", Street, r#"{"compound_ids": [{unmanaged}], "company_id": {company}, "signer": "owners_body", "signed_on": "{today}", "entry_on": "{date}", "term": {"months": 36}, "service_level": 2, "fees": {"multi": 100, "high": 150}, "served_area": 1000}"#)),
+        refused_only("a contract's notice (EventDate::Notice)", "notice_on", "公示日期", Api("POST", "/api/v1/contracts", Street, r#"{"compound_ids": [{unmanaged}], "company_id": {company}, "signer": "owners_body", "signed_on": "{today}", "notice_on": "{date}", "term": {"months": 36}, "service_level": 2, "fees": {"multi": 100, "high": 150}, "served_area": 1000}"#)),
+        kept(ev("a contract's signing (EventDate::Signing)", "signed_on", "签订日期", Api("POST", "/api/v1/contracts", Street, r#"{"compound_ids": [{unmanaged}], "company_id": {company}, "signer": "owners_body", "signed_on": "{date}", "entry_on": "{date}", "notice_on": "{date}", "term": {"months": 36}, "service_level": 2, "fees": {"multi": 100, "high": 150}, "served_area": 1000}"#)), "contract"),
+        ev("a filing (EventDate::Filing)", "on", "备案日期", Api("POST", "/api/v1/contracts/{contract}/file", Street, r#"{"version": {kv}, "on": "{date}"}"#)),
+        ev("a termination (EventDate::Termination)", "on", "终止日期", Api("POST", "/api/v1/contracts/{contract}/terminate", Street, r#"{"version": {kv}, "kind": "exit", "reason": "企业退出", "on": "{date}"}"#)),
+        // A compound edited by hand.
+        ev("a change of the ledger taking effect (生效日期)", "effective_on", "生效日期", Api("PUT", "/api/v1/compounds/{inside}", Admin, r#"{"version": {compound_version}, "compound": {compound_json}, "effective_on": "{date}"}"#)),
+        ev("a building year (dates::built_year; tomorrow = next year)", "compound.built_year", "建成年份", Api("PUT", "/api/v1/compounds/{inside}", Admin, r#"{"version": {compound_version}, "compound": {compound_built_year}}"#)),
+        // Oversight.
+        ev("a credit-file record (EventDate::CreditRecord)", "happened_on", "发生日期", Api("POST", "/api/v1/companies/{company}/records", Authority, r#"{"kind": "bad_conduct", "happened_on": "{date}", "points": "1"}"#)),
+        ev("a task done (EventDate::TaskDone)", "on", "完成日期", Api("POST", "/api/v1/tasks/{task}/done", Street, r#"{"version": {tv}, "on": "{date}"}"#)),
+        ev("a patrol (EventDate::Patrol)", "date", "巡查日期", Api("POST", "/api/v1/patrols", Street, r#"{"compound_id": {inside}, "kind": "weekly_patrol", "date": "{date}", "inspector": "王", "findings": []}"#)),
+        ev("an order's answer (EventDate::OrderAnswer)", "on", "答复日期", Api("POST", "/api/v1/orders/{order}/answer", Company, r#"{"version": {ov}, "text": "已整改", "on": "{date}"}"#)),
+        ev("a complaint received (EventDate::ComplaintReceived)", "received_on", "受理日期", Api("POST", "/api/v1/complaints", Street, r#"{"compound_id": {inside}, "source": "resident", "category": "噪音", "text": "夜间施工", "received_on": "{date}"}"#)),
+        ev("a complaint signed for (EventDate::ComplaintSigned)", "on", "签收日期", Api("POST", "/api/v1/complaints/{complaint}/sign", Company, r#"{"version": {cv}, "on": "{date}"}"#)),
+        ev("a complaint answered (EventDate::ComplaintAnswer)", "on", "答复日期", Api("POST", "/api/v1/complaints/{complaint}/answer", Company, r#"{"version": {cv}, "text": "已处理", "on": "{date}"}"#)),
+        setup("the resident's rating", Api("POST", "/api/v1/complaints/{complaint}/rate", Street, r#"{"version": {cv}, "rating": 4}"#), None),
+        ev("a complaint closed (EventDate::ComplaintClosed)", "on", "办结日期", Api("POST", "/api/v1/complaints/{complaint}/close", Street, r#"{"version": {cv}, "on": "{date}"}"#)),
+        ev("an assessment scored (EventDate::Scoring)", "on", "评分日期", Api("POST", "/api/v1/assessments/{assessment}/submit", Street, r#"{"version": {av}, "on": "{date}"}"#)),
+        ev("an assessment reviewed (EventDate::AssessmentStep)", "on", "办理日期", Api("POST", "/api/v1/assessments/{assessment}/review", Authority, r#"{"version": {av}, "outcome": "upheld", "on": "{date}"}"#)),
+        ev("an objection (EventDate::AssessmentStep)", "on", "办理日期", Api("POST", "/api/v1/assessments/{assessment}/object", Company, r#"{"version": {av}, "text": "扣分与事实不符", "on": "{date}"}"#)),
+        ev("a decision (EventDate::AssessmentStep)", "on", "办理日期", Api("POST", "/api/v1/assessments/{assessment}/decide", Authority, r#"{"version": {av}, "outcome": "upheld", "reason": "维持", "on": "{date}"}"#)),
+        setup("a second assessment", Api("POST", "/api/v1/assessments", Street, r#"{"compound_id": {inside}, "period": "2026Q4", "rubric": "erqi"}"#), Some("assessment2")),
+        setup("it is scored", Api("POST", "/api/v1/assessments/{assessment2}/submit", Street, r#"{"version": {nav}, "on": "{today}"}"#), None),
+        setup("and reviewed", Api("POST", "/api/v1/assessments/{assessment2}/review", Authority, r#"{"version": {nav}, "outcome": "upheld", "on": "{today}"}"#), None),
+        ev("an assessment finalised (EventDate::AssessmentStep)", "on", "办理日期", Api("POST", "/api/v1/assessments/{assessment2}/finalize", Authority, r#"{"version": {nav}, "waived": true, "on": "{date}"}"#)),
+        // Plans, through the API.
+        plan("a task's deadline", Api("POST", "/api/v1/tasks", Street, r#"{"compound_id": {inside}, "title": "清运", "responsible": "王", "deadline": "{date}"}"#)),
+        plan("a survey's closing day", Api("POST", "/api/v1/surveys", Street, r#"{"compound_id": {inside}, "period": "2027H1", "rule": "erqi", "ends_on": "{date}"}"#)),
+        // The page forms.
+        ev("a step of the path (page)", "", "办理日期", Page("/compounds/{unmanaged2}/advance", Street, Multipart, "to=consult&date={date}&version={lc2}")),
+        setup("the step re-dated to yesterday (page)", Page("/compounds/{unmanaged2}/steps/{last_step2}/correct", Street, Form, "version={lc2}&kind=redate&date={yesterday}&reason=%E7%99%BB%E8%AE%B0%E9%94%99%E4%BA%86"), None),
+        ev("a step re-dated (page)", "", "更正后的日期", Page("/compounds/{unmanaged2}/steps/{last_step2}/correct", Street, Form, "version={lc2}&kind=redate&date={date}&reason=%E7%99%BB%E8%AE%B0%E9%94%99%E4%BA%86")),
+        ev("a patrol (page)", "", "巡查日期", Page("/patrols/new?compound={inside}", Street, Multipart, "kind=weekly_patrol&date={date}&inspector=%E7%8E%8B")),
+        kept(ev("a grant (EventDate::Grant, page)", "", "发放日期", Page("/funding/infra", Street, Form, "compound_id={inside}&amount=8000&date={date}")), "line"),
+        ev("a payment step (EventDate::Payment, page)", "", "办理日期", Page("/funding/lines/{line}/step", Company, Form, "version={lv}&action=apply&date={date}")),
+        ev("a subsidy run's period (tomorrow = next year)", "", "晚于今天", Page("/funding/runs", Authority, Form, "level=street&region={street}&period={year}")),
+        kept(ev("a selection's announcement (EventDate::Announcement, page)", "", "公告日期", Page("/selections", Street, Form, "street={street}&title=%E9%81%B4%E9%80%89&date={date}&deadline=2099-12-31")), "selection2"),
+        ev("a selection's step (EventDate::SelectionStep, page)", "", "办理日期", Page("/selections/{selection}/register", Street, Form, "version={sv}&company={company}&date={date}")),
+        setup("a second task", Api("POST", "/api/v1/tasks", Street, r#"{"compound_id": {inside}, "title": "巡查整改", "responsible": "王", "deadline": "2027-01-31"}"#), Some("task2")),
+        ev("a task done (page)", "", "完成日期", Page("/tasks/{task2}/done", Street, Form, "version={ntv}&date={date}")),
+        // Plans, on the pages.
+        plan("a target's due date", Page("/targets", Street, Form, "street={street}&kind=covered&share=60&due={date}")),
+        plan("a selection's registration deadline", Page("/selections", Street, Form, "street={street}&title=%E6%8B%9B%E6%A0%87&date={today}&deadline={date}")),
+    ]
+};
+
+/// The placeholders of the date rows, read afresh before each request (versions move).
+async fn dated_extras(
+    t: &TestApp,
+    w: &World,
+    p: &People,
+    ids: &[(&'static str, i64)],
+    unmanaged: (i64, i64),
+) -> Vec<(&'static str, String)> {
+    let s = &t.state.store;
+    let lc = s.lifecycle(unmanaged.0).await.expect("lc");
+    let lc2 = s.lifecycle(unmanaged.1).await.expect("lc");
+    let id = |k: &str| ids.iter().find(|(n, _)| *n == k).map(|(_, v)| *v);
+    let contract = id("contract").unwrap_or(w.inside.contract);
+    let cur = t
+        .get_as(
+            &p.admin,
+            &format!("/api/v1/compounds/{}", w.inside.compound.id),
+        )
+        .await
+        .json();
+    let mut out = vec![
+        ("unmanaged", unmanaged.0.to_string()),
+        ("unmanaged2", unmanaged.1.to_string()),
+        ("inside", w.inside.compound.id.to_string()),
+        ("lc", lc.version.to_string()),
+        ("lc2", lc2.version.to_string()),
+        ("last_step", lc.steps.last().map_or(0, |x| x.id).to_string()),
+        (
+            "last_step2",
+            lc2.steps.last().map_or(0, |x| x.id).to_string(),
+        ),
+        ("contract", contract.to_string()),
+        (
+            "kv",
+            s.get_contract(contract)
+                .await
+                .expect("k")
+                .version
+                .to_string(),
+        ),
+        (
+            "tv",
+            s.get_task(w.inside.task)
+                .await
+                .expect("t")
+                .version
+                .to_string(),
+        ),
+        (
+            "ov",
+            s.get_order(w.inside.order)
+                .await
+                .expect("o")
+                .version
+                .to_string(),
+        ),
+        (
+            "cv",
+            s.get_complaint(w.inside.complaint)
+                .await
+                .expect("c")
+                .version
+                .to_string(),
+        ),
+        (
+            "av",
+            s.get_assessment(w.inside.assessment)
+                .await
+                .expect("a")
+                .version
+                .to_string(),
+        ),
+        (
+            "sv",
+            s.get_selection(w.inside.selection)
+                .await
+                .expect("s")
+                .version
+                .to_string(),
+        ),
+        ("compound_version", cur["version"].to_string()),
+        ("compound_json", cur["compound"].to_string()),
+    ];
+    let mut built = cur["compound"].clone();
+    built["built_year"] = json!("{year}");
+    out.push((
+        "compound_built_year",
+        built.to_string().replace("\"{year}\"", "{year}"),
+    ));
+    if let Some(a) = id("assessment2") {
+        out.push(("assessment2", a.to_string()));
+        let v = s.get_assessment(a).await.expect("a").version;
+        out.push(("nav", v.to_string()));
+    }
+    if let Some(k) = id("task2") {
+        out.push(("task2", k.to_string()));
+        let v = s.get_task(k).await.expect("t").version;
+        out.push(("ntv", v.to_string()));
+    }
+    if let Some(l) = id("line") {
+        out.push(("line", l.to_string()));
+        let v = s.get_subsidy_line(l).await.expect("line").version;
+        out.push(("lv", v.to_string()));
+    }
+    out
+}
+
+/// Sends a date row with `day` (and `year`) filled in.
+async fn send_dated(
+    t: &TestApp,
+    w: &World,
+    p: &People,
+    d: &Dated,
+    extra: &[(&'static str, String)],
+    day: jiff::civil::Date,
+    year: i16,
+) -> Res {
+    let mut extra = extra.to_vec();
+    extra.push(("date", day.to_string()));
+    // `{year}` inside a JSON body template arrives as a number.
+    let fill_all = |s: &str| {
+        fill(
+            &fill(s, w, &extra).replace("{year}", &year.to_string()),
+            w,
+            &extra,
+        )
+    };
+    match d.send {
+        Req::Api(method, uri, who, body) => {
+            let body: Value = serde_json::from_str(&fill_all(body))
+                .unwrap_or_else(|e| panic!("{}: {e}: {}", d.what, fill_all(body)));
+            send_json(t, p.as_(who), method, &fill_all(uri), body).await
+        }
+        Req::Page(uri, who, enc, fields) => {
+            send_page(t, Some(p.as_(who)), &fill_all(uri), enc, &fill_all(fields)).await
+        }
+    }
+}
+
+/// The id a successful answer names: the JSON's `id`, or the page's redirect.
+fn id_of(r: &Res) -> Option<i64> {
+    if r.status == StatusCode::SEE_OTHER {
+        return r
+            .location()
+            .rsplit('/')
+            .next()?
+            .split('?')
+            .next()?
+            .parse()
+            .ok();
+    }
+    let j = r.json();
+    j["id"].as_i64().or_else(|| j["survey"]["id"].as_i64())
+}
+
+both_engines!(every_event_date_after_today_is_refused_and_today_accepted);
+async fn every_event_date_after_today_is_refused_and_today_accepted(t: &TestApp) {
+    let w = world(t).await;
+    let p = People::new(t, &w).await;
+    let first = unmanaged(t).await;
+    // The second unmanaged compound at the census, for the page rows.
+    let mut second = None;
+    for c in t
+        .state
+        .store
+        .list_compounds(&anju_store::CompoundFilter {
+            street: Some(STREET_A.into()),
+            mode: anju_core::ManagementMode::from_code("none"),
+            ..anju_store::CompoundFilter::default()
+        })
+        .await
+        .expect("list")
+    {
+        if c.id != first
+            && t.state
+                .store
+                .lifecycle(c.id)
+                .await
+                .expect("lc")
+                .steps
+                .is_empty()
+        {
+            second = Some(c.id);
+            break;
+        }
+    }
+    let pair = (first, second.expect("a second compound at the census"));
+    let today = today();
+    let tomorrow = tomorrow();
+    let ahead = today
+        .checked_add(jiff::Span::new().days(365))
+        .expect("date");
+    let this_year = today.year();
+    let mut ids: Vec<(&'static str, i64)> = Vec::new();
+    let mut failures = Vec::new();
+    for d in DATED {
+        let extra = dated_extras(t, &w, &p, &ids, pair).await;
+        let ok = |r: &Res| r.status.is_success() || r.status == StatusCode::SEE_OTHER;
+        let accepted = match d.kind {
+            Kind::Event {
+                field,
+                label,
+                accept,
+            } => {
+                let r = send_dated(t, &w, &p, d, &extra, tomorrow, this_year + 1).await;
+                let (status, f, m) = match d.send {
+                    Req::Api(..) => answer_of(&r),
+                    Req::Page(..) => (r.status, String::new(), text_of(&r.body)),
+                };
+                if status != StatusCode::UNPROCESSABLE_ENTITY
+                    || f != field
+                    || !m.contains(label)
+                    || !m.contains("晚于")
+                {
+                    failures.push(format!(
+                        "{}: tomorrow gave {status} field {f:?}: {}",
+                        d.what,
+                        m.chars().take(300).collect::<String>()
+                    ));
+                    continue;
+                }
+                if !accept {
+                    continue;
+                }
+                send_dated(t, &w, &p, d, &extra, today, this_year).await
+            }
+            Kind::Plan => send_dated(t, &w, &p, d, &extra, ahead, this_year).await,
+            Kind::Setup => send_dated(t, &w, &p, d, &extra, today, this_year).await,
+        };
+        if !ok(&accepted) {
+            failures.push(format!(
+                "{}: {} gave {}: {}",
+                d.what,
+                if matches!(d.kind, Kind::Plan) {
+                    "a year ahead"
+                } else {
+                    "today"
+                },
+                accepted.status,
+                text_of(&accepted.body)
+                    .chars()
+                    .take(300)
+                    .collect::<String>()
+            ));
+            continue;
+        }
+        if let Some(k) = d.keep {
+            match id_of(&accepted) {
+                Some(id) => ids.push((k, id)),
+                None => failures.push(format!("{}: no id in {}", d.what, accepted.body)),
+            }
         }
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
