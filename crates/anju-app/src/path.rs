@@ -7,7 +7,7 @@ use crate::dates::EventDate;
 use crate::error::{AppError, Result};
 use crate::principal::{Principal, Scope, outside};
 use anju_core::access::Action;
-use anju_core::contract::{DismissalSurvey, Fees, ServiceLevel, Term};
+use anju_core::contract::{DismissalSurvey, Fees, ServiceLevel, SurveyError, Term};
 use anju_core::lifecycle::Signer;
 use anju_core::lifecycle::{Event, ExitKind};
 use anju_core::{Area, Fen};
@@ -352,6 +352,18 @@ impl App {
         who.require(Action::ManageContracts)?;
         self.contract_in_scope(who, contract_id).await?;
         let on = EventDate::DismissalSurvey.check(on, self.today())?;
+        // Its fields are public: the counts are checked again here, each refusal named.
+        let survey = DismissalSurvey::new(survey.owners, survey.respondents, survey.dissatisfied)
+            .map_err(|e| {
+            let (key, zh) = match e {
+                SurveyError::NoOwners => ("owners", "业主总数"),
+                SurveyError::MoreDissatisfiedThanRespondents { .. } => {
+                    ("dissatisfied", "不满意人数")
+                }
+                SurveyError::MoreRespondentsThanOwners { .. } => ("respondents", "参与调查人数"),
+            };
+            Field::new(key, zh).error(&e, "the survey's counts do not add up")
+        })?;
         let note = check::opt_text(Field::new("note", "说明"), note, NOTE_MAX, true)?;
         Ok(self
             .store()

@@ -556,6 +556,71 @@ const PAGE_VERSIONED: &[PageVersioned] = &[
     ),
 ];
 
+/// Where the page modules read a form's version (`anju_app::check::version`), and the rows of
+/// [`PAGE_VERSIONED`] that cover those readings. A new versioned form adds a reading: this list
+/// and the table must follow.
+const PAGE_VERSION_READS: &[(&str, usize, &[&str])] = &[
+    (
+        "compound.rs",
+        3,
+        &[
+            "/compounds/{id}/advance",
+            "/compounds/{id}/steps/{step}/correct",
+            "/compounds/{id}/file",
+            "/compounds/{id}/terminate",
+        ],
+    ),
+    (
+        "inspect.rs",
+        3,
+        &[
+            "/assessments/{id}/{step}",
+            "/orders/{id}/answer",
+            "/orders/{id}/close",
+            "/orders/{id}/reopen",
+        ],
+    ),
+    (
+        "funding.rs",
+        2,
+        &["/funding/lines/{id}/step", "/funding/lines/{id}/adjust"],
+    ),
+    (
+        "workflow.rs",
+        2,
+        &["/selections/{id}/{step}", "/tasks/{id}/done"],
+    ),
+];
+
+#[test]
+fn every_page_form_that_reads_a_version_is_in_the_table() {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    for entry in std::fs::read_dir(&src).expect("src") {
+        let path = entry.expect("entry").path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name == "api.rs" || !name.ends_with(".rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("read");
+        let reads = text.matches("check::version(").count();
+        let listed = PAGE_VERSION_READS
+            .iter()
+            .find(|(f, ..)| *f == name)
+            .map_or(0, |(_, n, _)| *n);
+        assert_eq!(
+            reads, listed,
+            "{name} reads a form's version {reads} times, PAGE_VERSION_READS says {listed}: \
+             add the form to PAGE_VERSIONED"
+        );
+    }
+    let table: BTreeSet<&str> = PAGE_VERSIONED.iter().map(|r| r.route).collect();
+    for (file, _, routes) in PAGE_VERSION_READS {
+        for r in *routes {
+            assert!(table.contains(r), "{file}: {r} is not in PAGE_VERSIONED");
+        }
+    }
+}
+
 /// Sends a page form as `s`, with its CSRF token.
 async fn send_page(t: &TestApp, s: Option<&Session>, uri: &str, enc: Enc, fields: &str) -> Res {
     let csrf = s.map(|s| ("csrf".to_string(), s.csrf.clone()));
@@ -828,7 +893,7 @@ const CHECKS: &[(&str, Via)] = {
         ("contracts.served_area", Contract("served_area", "-100", "served_area", "不能为负数")),
         ("contracts.status", Internal("set by signing and terminating")),
         ("contracts.end_kind", Api("POST", "/api/v1/contracts/{contract}/terminate", Street, r#"{"version": 0, "kind": "whim", "reason": "退出"}"#, "kind", "终止方式 kind 不认识：“whim”")),
-        ("dismissal_proposals.owners", Type("anju_core::contract::DismissalSurvey::new refuses 0 owners")),
+        ("dismissal_proposals.owners", App("record_dismissal_survey with 0 owners (the CLI's `contract dismissal-survey`)", "owners", "业主总数：业主总数不能为 0")),
         ("dismissal_proposals.respondents", Type("DismissalSurvey holds u32 counts, respondents ≤ owners")),
         ("dismissal_proposals.dissatisfied", Type("DismissalSurvey holds u32 counts, dissatisfied ≤ respondents")),
         ("dismissal_proposals.raised", Internal("computed by DismissalSurvey (more than half of all owners)")),
@@ -1168,6 +1233,20 @@ async fn drive_app(t: &TestApp, w: &World, key: &str) -> anju_app::AppError {
             .map(drop),
         "household_fees.collected_fen" => app
             .import_household_fees(&who, &[household("1-101", 100, -1)])
+            .await
+            .map(drop),
+        "dismissal_proposals.owners" => app
+            .record_dismissal_survey(
+                &who,
+                w.inside.contract,
+                jiff::civil::date(2026, 11, 1),
+                anju_core::contract::DismissalSurvey {
+                    owners: 0,
+                    respondents: 0,
+                    dissatisfied: 0,
+                },
+                None,
+            )
             .await
             .map(drop),
         other => panic!("no App case for {other}"),
@@ -1688,4 +1767,157 @@ async fn every_event_date_after_today_is_refused_and_today_accepted(t: &TestApp)
         }
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+/// Where each kind of event date is tested: the exhaustive match makes a new `EventDate` fail
+/// to compile here until someone says where it is tested.
+fn where_tested(e: anju_app::EventDate) -> &'static str {
+    use anju_app::EventDate as E;
+    match e {
+        E::Step
+        | E::Signing
+        | E::Entry
+        | E::Notice
+        | E::Filing
+        | E::Termination
+        | E::Patrol
+        | E::OrderAnswer
+        | E::ComplaintReceived
+        | E::ComplaintAnswer
+        | E::Scoring
+        | E::Payment
+        | E::Grant
+        | E::TaskDone
+        | E::AssessmentStep
+        | E::ComplaintSigned
+        | E::ComplaintClosed
+        | E::CreditRecord
+        | E::Announcement
+        | E::SelectionStep => "DATED",
+        E::DismissalSurvey | E::OrderClosing => "use_case",
+        E::AccountEntry => "none: an account entry carries a period (公示期间), not a day",
+    }
+}
+
+const EVENT_DATES: &[anju_app::EventDate] = {
+    use anju_app::EventDate as E;
+    &[
+        E::Step,
+        E::Signing,
+        E::Entry,
+        E::Notice,
+        E::Filing,
+        E::Termination,
+        E::DismissalSurvey,
+        E::Patrol,
+        E::OrderAnswer,
+        E::OrderClosing,
+        E::ComplaintReceived,
+        E::ComplaintAnswer,
+        E::Scoring,
+        E::AccountEntry,
+        E::Payment,
+        E::Grant,
+        E::TaskDone,
+        E::AssessmentStep,
+        E::ComplaintSigned,
+        E::ComplaintClosed,
+        E::CreditRecord,
+        E::Announcement,
+        E::SelectionStep,
+    ]
+};
+
+#[test]
+fn every_kind_of_event_date_has_a_row() {
+    for e in EVENT_DATES {
+        match where_tested(*e) {
+            "DATED" => {
+                let name = format!("EventDate::{e:?}");
+                assert!(
+                    DATED.iter().any(|d| d.what.contains(&name)),
+                    "{name}: no row of DATED names it"
+                );
+            }
+            "use_case" => {}
+            reason => assert!(reason.starts_with("none: "), "{e:?}: {reason}"),
+        }
+    }
+}
+
+both_engines!(events_only_the_command_line_records_are_refused_by_their_use_case);
+/// The events no API route or page form takes a day for — a dismissal survey (`anju contract
+/// dismissal-survey`), an order's closing (the page closes it today), a fee month (`anju fees`)
+/// — refused by the use case the command line calls when dated after today, accepted today.
+async fn events_only_the_command_line_records_are_refused_by_their_use_case(t: &TestApp) {
+    use anju_app::AppError;
+    let w = world(t).await;
+    let app = &t.state.app;
+    let who = anju_app::Principal::admin("edges", anju_core::Lang::Zh);
+    let today = today();
+    let tomorrow = tomorrow();
+    let named = |r: Result<(), AppError>, field: &str, words: &str| match r {
+        Err(e @ AppError::Invalid(_)) => {
+            assert_eq!(e.field_name(), Some(field), "{e:?}");
+            let m = e.message(anju_core::Lang::Zh);
+            assert!(m.contains(words) && m.contains("晚于"), "{m}");
+        }
+        other => panic!("{field}: {other:?}"),
+    };
+    let survey = anju_core::contract::DismissalSurvey::new(100, 60, 55).expect("survey");
+    let dismissal = |on| app.record_dismissal_survey(&who, w.inside.contract, on, survey, None);
+    named(dismissal(tomorrow).await.map(drop), "on", "调查日期");
+    dismissal(today).await.expect("a survey today");
+
+    let o = t
+        .state
+        .store
+        .get_order(w.inside.order)
+        .await
+        .expect("order");
+    let o = app
+        .answer_order(
+            &who,
+            o.id,
+            anju_app::oversight::AnswerInput {
+                version: o.version,
+                text: "已整改".into(),
+                on: today,
+                evidence: vec![],
+            },
+        )
+        .await
+        .expect("answered");
+    named(
+        app.close_order(&who, o.id, o.version, tomorrow)
+            .await
+            .map(drop),
+        "on",
+        "验收日期",
+    );
+    app.close_order(&who, o.id, o.version, today)
+        .await
+        .expect("closed today");
+
+    let month = |d: jiff::civil::Date| anju_core::fees::Month::of(d);
+    let next = today
+        .first_of_month()
+        .checked_add(jiff::Span::new().months(1))
+        .expect("date");
+    let fee = |m| anju_store::FeeInput {
+        compound_id: w.inside.compound.id,
+        month: m,
+        billed: anju_core::Fen(10_000),
+        collected: anju_core::Fen(9_000),
+    };
+    named(
+        app.set_fee_month(&who, &fee(month(next)), None)
+            .await
+            .map(drop),
+        "month",
+        "月份",
+    );
+    app.set_fee_month(&who, &fee(month(today)), None)
+        .await
+        .expect("this month");
 }
