@@ -19,8 +19,16 @@ use axum::http::{Request, StatusCode, header};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
+/// Today in China, read once for every test of this file; the date tests run the app on a
+/// clock fixed to it, so that a run across midnight stays exact.
 fn today() -> jiff::civil::Date {
-    anju_app::today_in_china()
+    static TODAY: std::sync::OnceLock<jiff::civil::Date> = std::sync::OnceLock::new();
+    *TODAY.get_or_init(anju_app::today_in_china)
+}
+
+/// The app with its clock fixed to [`today`].
+fn clocked(t: &TestApp) -> anju_web::AppState {
+    t.state.clone().with_clock(anju_app::Clock::Fixed(today()))
 }
 
 fn tomorrow() -> jiff::civil::Date {
@@ -623,6 +631,38 @@ fn every_page_form_that_reads_a_version_is_in_the_table() {
 
 /// Sends a page form as `s`, with its CSRF token.
 async fn send_page(t: &TestApp, s: Option<&Session>, uri: &str, enc: Enc, fields: &str) -> Res {
+    send_page_via(t, &t.state, s, uri, enc, fields).await
+}
+
+/// A JSON request served by `state` (another clock).
+async fn send_json_via(
+    t: &TestApp,
+    state: &anju_web::AppState,
+    s: &Session,
+    method: &str,
+    uri: &str,
+    body: Value,
+) -> Res {
+    let req = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::COOKIE, &s.cookie)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header("x-csrf-token", &s.csrf)
+        .body(Body::from(body.to_string()))
+        .expect("request");
+    t.send_via(state, req).await
+}
+
+/// [`send_page`] served by `state`.
+async fn send_page_via(
+    t: &TestApp,
+    state: &anju_web::AppState,
+    s: Option<&Session>,
+    uri: &str,
+    enc: Enc,
+    fields: &str,
+) -> Res {
     let csrf = s.map(|s| ("csrf".to_string(), s.csrf.clone()));
     let pairs: Vec<(String, String)> = csrf
         .into_iter()
@@ -658,7 +698,7 @@ async fn send_page(t: &TestApp, s: Option<&Session>, uri: &str, enc: Enc, fields
             .body(Body::from(text))
         }
     };
-    t.send(req.expect("request")).await
+    t.send_via(state, req.expect("request")).await
 }
 
 fn percent_decode(s: &str) -> String {
@@ -1478,6 +1518,8 @@ const DATED: &[Dated] = {
         ev("an assessment finalised (EventDate::AssessmentStep)", "on", "办理日期", Api("POST", "/api/v1/assessments/{assessment2}/finalize", Authority, r#"{"version": {nav}, "waived": true, "on": "{date}"}"#)),
         // Plans, through the API.
         plan("a task's deadline", Api("POST", "/api/v1/tasks", Street, r#"{"compound_id": {inside}, "title": "清运", "responsible": "王", "deadline": "{date}"}"#)),
+        plan("a policy's first day (valid_from)", Api("POST", "/api/v1/funding/policies", Authority, r#"{"region_id": {street_id}, "policy": "liaocheng-2021", "valid_from": "{date}"}"#)),
+        plan("an order's new deadline when reopened", Page("/orders/{order}/reopen", Street, Form, "version={ov}&deadline={date}")),
         plan("a survey's closing day", Api("POST", "/api/v1/surveys", Street, r#"{"compound_id": {inside}, "period": "2027H1", "rule": "erqi", "ends_on": "{date}"}"#)),
         // The page forms.
         ev("a step of the path (page)", "", "办理日期", Page("/compounds/{unmanaged2}/advance", Street, Multipart, "to=consult&date={date}&version={lc2}")),
@@ -1590,6 +1632,14 @@ async fn dated_extras(
         ),
         ("compound_version", cur["version"].to_string()),
         ("compound_json", cur["compound"].to_string()),
+        (
+            "street_id",
+            s.find_region(anju_core::RegionLevel::Street, STREET_A)
+                .await
+                .expect("street")
+                .id
+                .to_string(),
+        ),
     ];
     let mut built = cur["compound"].clone();
     built["built_year"] = json!("{year}");
@@ -1623,12 +1673,12 @@ async fn dated_extras(
 /// Sends a date row with `day` (and `year`) filled in.
 async fn send_dated(
     t: &TestApp,
+    state: &anju_web::AppState,
     w: &World,
     p: &People,
     d: &Dated,
     extra: &[(&'static str, String)],
-    day: jiff::civil::Date,
-    year: i16,
+    (day, year): (jiff::civil::Date, i16),
 ) -> Res {
     let mut extra = extra.to_vec();
     extra.push(("date", day.to_string()));
@@ -1644,10 +1694,18 @@ async fn send_dated(
         Req::Api(method, uri, who, body) => {
             let body: Value = serde_json::from_str(&fill_all(body))
                 .unwrap_or_else(|e| panic!("{}: {e}: {}", d.what, fill_all(body)));
-            send_json(t, p.as_(who), method, &fill_all(uri), body).await
+            send_json_via(t, state, p.as_(who), method, &fill_all(uri), body).await
         }
         Req::Page(uri, who, enc, fields) => {
-            send_page(t, Some(p.as_(who)), &fill_all(uri), enc, &fill_all(fields)).await
+            send_page_via(
+                t,
+                state,
+                Some(p.as_(who)),
+                &fill_all(uri),
+                enc,
+                &fill_all(fields),
+            )
+            .await
         }
     }
 }
@@ -1700,6 +1758,7 @@ async fn every_event_date_after_today_is_refused_and_today_accepted(t: &TestApp)
         }
     }
     let pair = (first, second.expect("a second compound at the census"));
+    let state = clocked(t);
     let today = today();
     let tomorrow = tomorrow();
     let ahead = today
@@ -1717,7 +1776,7 @@ async fn every_event_date_after_today_is_refused_and_today_accepted(t: &TestApp)
                 label,
                 accept,
             } => {
-                let r = send_dated(t, &w, &p, d, &extra, tomorrow, this_year + 1).await;
+                let r = send_dated(t, &state, &w, &p, d, &extra, (tomorrow, this_year + 1)).await;
                 let (status, f, m) = match d.send {
                     Req::Api(..) => answer_of(&r),
                     Req::Page(..) => (r.status, String::new(), shown(&r.body)),
@@ -1737,10 +1796,10 @@ async fn every_event_date_after_today_is_refused_and_today_accepted(t: &TestApp)
                 if !accept {
                     continue;
                 }
-                send_dated(t, &w, &p, d, &extra, today, this_year).await
+                send_dated(t, &state, &w, &p, d, &extra, (today, this_year)).await
             }
-            Kind::Plan => send_dated(t, &w, &p, d, &extra, ahead, this_year).await,
-            Kind::Setup => send_dated(t, &w, &p, d, &extra, today, this_year).await,
+            Kind::Plan => send_dated(t, &state, &w, &p, d, &extra, (ahead, this_year)).await,
+            Kind::Setup => send_dated(t, &state, &w, &p, d, &extra, (today, this_year)).await,
         };
         if !ok(&accepted) {
             failures.push(format!(
@@ -1852,7 +1911,8 @@ both_engines!(events_only_the_command_line_records_are_refused_by_their_use_case
 async fn events_only_the_command_line_records_are_refused_by_their_use_case(t: &TestApp) {
     use anju_app::AppError;
     let w = world(t).await;
-    let app = &t.state.app;
+    let state = clocked(t);
+    let app = &state.app;
     let who = anju_app::Principal::admin("edges", anju_core::Lang::Zh);
     let today = today();
     let tomorrow = tomorrow();
