@@ -1634,6 +1634,22 @@ fn body<T: DeserializeOwned>(bytes: &Bytes, l: Lang) -> Result<T, WebError> {
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
+        // serde_json calls a number where an enum's name belongs a syntax error; when the
+        // body is well-formed JSON, it is a wrong value of the field named.
+        if e.inner().is_syntax()
+            && !path.is_empty()
+            && path != "."
+            && serde_json::from_slice::<Value>(bytes).is_ok()
+        {
+            return WebError::Invalid {
+                message: msg(
+                    l,
+                    format!("{path}：取值不对，应为可选值之一（见 API 文档）"),
+                    format!("{path}: not one of the allowed values (see the API document)"),
+                ),
+                field: path,
+            };
+        }
         let (field, zh, en) = body_problem(&path, e.inner());
         WebError::Invalid {
             message: msg(l, zh, en),

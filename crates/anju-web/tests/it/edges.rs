@@ -892,7 +892,7 @@ const CHECKS: &[(&str, Via)] = {
         ("compounds.area_high", Compound("area_high", "-1", "compound.area_high", "不能为负数")),
         ("compounds.buildings", Compound("buildings", "-1", "compound.buildings", "compound.buildings")),
         ("compounds.households", Compound("households", "-3", "compound.households", "compound.households")),
-        ("compounds.category", Compound("category", r#""Four""#, "compound.category", "不认识的取值")),
+        ("compounds.category", Compound("category", "4", "compound.category", "compound.category：取值不对")),
         ("compounds.renovation", Compound("renovation", r#""是""#, "compound.renovation", "compound.renovation")),
         ("compounds.mode", Compound("mode", r#""bogus""#, "compound.mode", "compound.mode")),
         ("compounds.owners_body", Compound("owners_body", r#""bogus""#, "compound.owners_body", "compound.owners_body")),
