@@ -1519,6 +1519,7 @@ const DATED: &[Dated] = {
         plan("a task's deadline", Api("POST", "/api/v1/tasks", Street, r#"{"compound_id": {inside}, "title": "清运", "responsible": "王", "deadline": "{date}"}"#)),
         plan("a policy's first day (valid_from)", Api("POST", "/api/v1/funding/policies", Authority, r#"{"region_id": {street_id}, "policy": "liaocheng-2021", "valid_from": "{date}"}"#)),
         plan("an order's new deadline when reopened", Page("/orders/{order}/reopen", Street, Form, "version={ov}&deadline={date}")),
+        plan("a survey's first day (starts_on)", Api("POST", "/api/v1/surveys", Street, r#"{"compound_id": {inside}, "period": "2027H2", "rule": "erqi", "starts_on": "{date}"}"#)),
         plan("a survey's closing day", Api("POST", "/api/v1/surveys", Street, r#"{"compound_id": {inside}, "period": "2027H1", "rule": "erqi", "ends_on": "{date}"}"#)),
         // The page forms.
         ev("a step of the path (page)", "", "办理日期", Page("/compounds/{unmanaged2}/advance", Street, Multipart, "to=consult&date={date}&version={lc2}")),
@@ -1979,4 +1980,118 @@ async fn events_only_the_command_line_records_are_refused_by_their_use_case(t: &
     app.set_fee_month(&who, &fee(month(today)), None)
         .await
         .expect("this month");
+}
+
+/// Every date an API body takes (a `format: date` property of the OpenAPI document): an event
+/// (a row of [`DATED`] sends it) or a plan, with the reason.
+#[rustfmt::skip]
+const API_DATES: &[(&str, &str, &str, &str)] = &[
+    ("POST", "/api/v1/compounds/{id}/lifecycle", "on", "event"),
+    ("POST", "/api/v1/compounds/{id}/steps/{step}/correction", "on", "event"),
+    ("PUT", "/api/v1/compounds/{id}", "effective_on", "event"),
+    ("POST", "/api/v1/contracts", "signed_on", "event"),
+    ("POST", "/api/v1/contracts", "entry_on", "event"),
+    ("POST", "/api/v1/contracts", "notice_on", "event"),
+    ("POST", "/api/v1/contracts/{id}/file", "on", "event"),
+    ("POST", "/api/v1/contracts/{id}/terminate", "on", "event"),
+    ("POST", "/api/v1/companies/{id}/records", "happened_on", "event"),
+    ("POST", "/api/v1/tasks", "deadline", "plan: a task's deadline (dates.rs)"),
+    ("POST", "/api/v1/tasks/{id}/done", "on", "event"),
+    ("POST", "/api/v1/assessments/{id}/submit", "on", "event"),
+    ("POST", "/api/v1/assessments/{id}/review", "on", "event"),
+    ("POST", "/api/v1/assessments/{id}/object", "on", "event"),
+    ("POST", "/api/v1/assessments/{id}/decide", "on", "event"),
+    ("POST", "/api/v1/assessments/{id}/finalize", "on", "event"),
+    ("POST", "/api/v1/patrols", "date", "event"),
+    ("POST", "/api/v1/orders/{id}/answer", "on", "event"),
+    ("POST", "/api/v1/complaints", "received_on", "event"),
+    ("POST", "/api/v1/complaints/{id}/sign", "on", "event"),
+    ("POST", "/api/v1/complaints/{id}/answer", "on", "event"),
+    ("POST", "/api/v1/complaints/{id}/close", "on", "event"),
+    ("POST", "/api/v1/surveys", "starts_on", "plan: the day a survey's answers are first counted may be set ahead"),
+    ("POST", "/api/v1/surveys", "ends_on", "plan: a survey's closing day (dates.rs)"),
+    ("POST", "/api/v1/funding/policies", "valid_from", "plan: a policy may be set to govern from a later day"),
+];
+
+/// The API's body properties of `format: date`: (METHOD, path, property).
+fn dates_in_document(doc: &Value) -> BTreeSet<(String, String, String)> {
+    let schemas = &doc["components"]["schemas"];
+    let mut out = BTreeSet::new();
+    for (path, ops) in doc["paths"].as_object().expect("paths") {
+        for (method, op) in ops.as_object().expect("ops") {
+            let Some(content) = op["requestBody"]["content"].as_object() else {
+                continue;
+            };
+            for media in content.values() {
+                let schema = match media["schema"]["$ref"].as_str() {
+                    Some(r) => &schemas[r.trim_start_matches("#/components/schemas/")],
+                    None => &media["schema"],
+                };
+                let Some(props) = schema["properties"].as_object() else {
+                    continue;
+                };
+                for (name, p) in props {
+                    if p["format"] == "date" {
+                        out.insert((method.to_uppercase(), path.clone(), name.clone()));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Whether a URI template of a row (`/api/v1/contracts/{contract}/file`) is the route
+/// (`/api/v1/contracts/{id}/file`).
+fn same_route(route: &str, uri: &str) -> bool {
+    let a: Vec<&str> = route.split('/').collect();
+    let b: Vec<&str> = uri.split('/').collect();
+    a.len() == b.len()
+        && a.iter()
+            .zip(&b)
+            .all(|(x, y)| x == y || (x.starts_with('{') && y.starts_with('{')))
+}
+
+#[tokio::test]
+async fn every_date_an_api_body_takes_is_an_event_row_or_a_plan() {
+    let t = TestApp::with_demo().await;
+    let r = t.get("/api/v1/openapi.json").await;
+    let documented = dates_in_document(&r.json());
+    let listed: BTreeSet<(String, String, String)> = API_DATES
+        .iter()
+        .map(|(m, p, f, _)| (m.to_string(), p.to_string(), f.to_string()))
+        .collect();
+    let missing: Vec<_> = documented.difference(&listed).collect();
+    assert!(
+        missing.is_empty(),
+        "dates missing from API_DATES: {missing:#?}"
+    );
+    let gone: Vec<_> = listed.difference(&documented).collect();
+    assert!(
+        gone.is_empty(),
+        "rows for dates the API no longer takes: {gone:#?}"
+    );
+    for (method, route, field, kind) in API_DATES {
+        let sent = |d: &Dated| match d.send {
+            Req::Api(m, uri, ..) => {
+                m == *method && same_route(route, uri.split('?').next().unwrap_or(uri))
+            }
+            Req::Page(..) => false,
+        };
+        if *kind == "event" {
+            assert!(
+                DATED
+                    .iter()
+                    .any(|d| sent(d)
+                        && matches!(d.kind, Kind::Event { field: f, .. } if f == *field)),
+                "{method} {route} {field}: no event row of DATED"
+            );
+        } else {
+            assert!(
+                kind.starts_with("plan: "),
+                "{method} {route} {field}: {kind}"
+            );
+        }
+    }
+    t.finish().await;
 }
