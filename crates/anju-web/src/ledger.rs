@@ -1105,7 +1105,11 @@ async fn import_upload(
             ),
         });
     };
-    let opts = ReadOptions::now(l);
+    // This year by the app's one clock (Beijing), not the machine's.
+    let opts = ReadOptions {
+        current_year: i32::from(state.app.today().year()),
+        lang: l,
+    };
     let read =
         tokio::task::spawn_blocking(move || anju_sheets::read_ledger_bytes(&bytes, kind, &opts))
             .await;

@@ -963,7 +963,7 @@ const CHECKS: &[(&str, Via)] = {
         ("assessments.assessor_kind", Internal("decided by the account's role")),
         ("assessments.assessor", Internal("the account's name")),
         ("assessments.status", Internal("set by the assessment's workflow (anju_core::assessment::transition)")),
-        ("assessments.score_e2", Internal("computed by the rubric, which never scores below 0")),
+        ("assessments.score_e2", Internal("computed by the rubric: each item's deduction is capped at its points (anju-policy rubric/score.rs), so never below 0")),
         ("assessments.passed", Internal("computed by the rubric")),
         ("assessments.objection_days", Api("POST", "/api/v1/assessments", Street, r#"{"compound_id": {compound}, "period": "2026Q4", "rubric": "erqi", "objection_days": -1}"#, "objection_days", "objection_days")),
         ("assessments.review_outcome", Api("POST", "/api/v1/assessments/{assessment}/review", Authority, r#"{"version": 0, "outcome": "maybe"}"#, "outcome", "outcome")),
@@ -2094,4 +2094,49 @@ async fn every_date_an_api_body_takes_is_an_event_row_or_a_plan() {
         }
     }
     t.finish().await;
+}
+
+both_engines!(the_ledger_import_page_reads_this_year_from_the_apps_clock);
+/// The web's ledger import refuses a building year after this one, this year being the app's
+/// (a clock fixed in 2022 refuses 2023, whatever the machine's calendar says).
+async fn the_ledger_import_page_reads_this_year_from_the_apps_clock(t: &TestApp) {
+    let admin = user_session(t, "e_admin", Role::Admin, UserScope::None).await;
+    let state = t
+        .state
+        .clone()
+        .with_clock(anju_app::Clock::Fixed(jiff::civil::date(2022, 6, 30)));
+    let import = |built: i32| {
+        let csv = format!(
+            "小区名称,所属街道,物业管理方式,建筑面积,建成年代\n边界导入小区,{STREET_A},弃管,1200,{built}\n"
+        );
+        let boundary = "edgesledger";
+        let body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{}\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"台账.csv\"\r\n\
+             Content-Type: application/octet-stream\r\n\r\n{csv}\r\n--{boundary}--\r\n",
+            admin.csrf
+        );
+        Request::post("/ledger/import")
+            .header(header::COOKIE, &admin.cookie)
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(Body::from(body))
+            .expect("request")
+    };
+    let r = t.send_via(&state, import(2023)).await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        shown(&r.body)
+    );
+    assert!(
+        r.body.contains("建成年份 2023 年晚于今年（2022 年）"),
+        "{}",
+        text_of(&r.body)
+    );
+    let r = t.send_via(&state, import(2022)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", shown(&r.body));
 }
