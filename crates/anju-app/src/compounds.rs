@@ -60,6 +60,20 @@ pub fn check_compound(c: &Compound, today: Date) -> Result<()> {
             check::area(Field::new(key, zh), a)?;
         }
     }
+    if let Some(p) = c.coords {
+        check::within(
+            Field::new("compound.coords.lat_e6", "纬度（百万分之一度）"),
+            p.lat_e6,
+            -90_000_000,
+            90_000_000,
+        )?;
+        check::within(
+            Field::new("compound.coords.lng_e6", "经度（百万分之一度）"),
+            p.lng_e6,
+            -180_000_000,
+            180_000_000,
+        )?;
+    }
     Ok(())
 }
 
@@ -89,6 +103,25 @@ impl App {
         let today = self.today();
         check_compound(&compound, today)?;
         let on = EventDate::Step.check_as("effective_on", "生效日期", effective_on, today)?;
+        // A new mode closes the one in force on `on`: not before the day that one began.
+        if compound.mode != old.compound.mode
+            && let Some(open) = self
+                .store()
+                .mode_history(id)
+                .await?
+                .into_iter()
+                .filter(|p| p.until.is_none())
+                .map(|p| p.since)
+                .max()
+            && on < open
+        {
+            return Err(AppError::field(
+                "effective_on",
+                "生效日期",
+                format!("{on} 早于现行管理方式的起始日期（{open}），变更不能早于它"),
+                format!("{on} is before the current mode's start ({open})"),
+            ));
+        }
         Ok(self
             .store()
             .update_compound_dated(&who.actor(), id, version, compound, on)

@@ -347,9 +347,12 @@ impl App {
         &self,
         who: &Principal,
         source: LedgerSource,
-        opts: ReadOptions,
+        mut opts: ReadOptions,
     ) -> Result<std::result::Result<Imported, LedgerError>> {
         who.require(Action::EditCompounds)?;
+        // A building year is checked against this year by the one clock (Beijing), not the
+        // machine's.
+        opts.current_year = i32::from(self.today().year());
         let (chunks, mut rx) = tokio::sync::mpsc::channel::<LedgerChunk>(2);
         let reader = tokio::task::spawn_blocking(move || {
             let t = Instant::now();

@@ -9,6 +9,7 @@ use crate::principal::{Principal, Scope};
 use anju_core::Fen;
 use anju_core::Lang;
 use anju_core::access::{Action as Perm, Role, can};
+use anju_core::accounts::EntryKind;
 use anju_core::funding::{Action, LineStatus, RunPeriod};
 use anju_store::{
     AccountEntry, FeeImportSummary, FeeInput, FeeMonth, HouseholdFeeInput, HouseholdImportSummary,
@@ -325,8 +326,14 @@ impl App {
     ) -> Result<HouseholdImportSummary> {
         who.require(Perm::EnterFees)?;
         for (i, r) in rows.iter().enumerate() {
-            self.check_fee(r.month, r.billed, r.collected)
-                .map_err(|e| in_row(e, i + 2))?;
+            check::text(
+                Field::new("household", "户号"),
+                &r.household,
+                NAME_MAX,
+                false,
+            )
+            .and_then(|_| self.check_fee(r.month, r.billed, r.collected))
+            .map_err(|e| in_row(e, i + 2))?;
         }
         Ok(self
             .store()
@@ -363,6 +370,12 @@ impl App {
             NAME_MAX,
             false,
         )?;
+        if e.kind == EntryKind::Spending && category.is_none() {
+            return Err(Field::new("category", "支出类别").error(
+                "支出须注明类别（如 保洁、保安、维修）",
+                "spending needs a category (cleaning, security, repairs …)",
+            ));
+        }
         let note = check::opt_text(
             Field::new("note", "说明"),
             e.note.as_deref(),

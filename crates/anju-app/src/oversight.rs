@@ -548,6 +548,24 @@ impl App {
             }
             None => Self::assessor_of(who),
         };
+        // A period still to come has had no service to score (as a subsidy run's).
+        let today = self.today();
+        if a.period.start > today {
+            return Err(AppError::field(
+                "period",
+                "考核期",
+                format!(
+                    "{} 始于 {}，晚于今天（{today}），尚未开始的期间不能考核",
+                    a.period.code(),
+                    a.period.start
+                ),
+                format!(
+                    "{} begins on {}, after today ({today})",
+                    a.period.code(),
+                    a.period.start
+                ),
+            ));
+        }
         if let Some(d) = a.objection_days {
             check::within(
                 Field::new("objection_days", "申诉期（天）"),

@@ -7,7 +7,7 @@ use crate::dates::EventDate;
 use crate::error::{AppError, Result};
 use crate::principal::{Principal, Scope, outside};
 use anju_core::access::Action;
-use anju_core::contract::{DismissalSurvey, Fees, ServiceLevel, Term};
+use anju_core::contract::{DismissalSurvey, Fees, ServiceLevel, SurveyError, Term};
 use anju_core::lifecycle::Signer;
 use anju_core::lifecycle::{Event, ExitKind};
 use anju_core::{Area, Fen};
@@ -239,6 +239,21 @@ impl App {
             check::money(Field::new("fees.high", "高层物业费标准"), f)?;
         }
         check::area(Field::new("served_area", "服务面积"), c.served_area)?;
+        // ServiceLevel is transparent over a number: a body can carry any u8.
+        check::within(
+            Field::new("service_level", "服务等级"),
+            i64::from(c.service_level.number()),
+            1,
+            5,
+        )?;
+        if let Some(m) = c.min_level {
+            check::within(
+                Field::new("min_level", "最低服务等级"),
+                i64::from(m.number()),
+                1,
+                5,
+            )?;
+        }
         let signer_name = check::opt_text(
             Field::new("signer_name", "签约主体名称"),
             c.signer_name.as_deref(),
@@ -337,6 +352,18 @@ impl App {
         who.require(Action::ManageContracts)?;
         self.contract_in_scope(who, contract_id).await?;
         let on = EventDate::DismissalSurvey.check(on, self.today())?;
+        // Its fields are public: the counts are checked again here, each refusal named.
+        let survey = DismissalSurvey::new(survey.owners, survey.respondents, survey.dissatisfied)
+            .map_err(|e| {
+            let (key, zh) = match e {
+                SurveyError::NoOwners => ("owners", "业主总数"),
+                SurveyError::MoreDissatisfiedThanRespondents { .. } => {
+                    ("dissatisfied", "不满意人数")
+                }
+                SurveyError::MoreRespondentsThanOwners { .. } => ("respondents", "参与调查人数"),
+            };
+            Field::new(key, zh).error(&e, "the survey's counts do not add up")
+        })?;
         let note = check::opt_text(Field::new("note", "说明"), note, NOTE_MAX, true)?;
         Ok(self
             .store()

@@ -108,6 +108,12 @@ impl App {
         let deadline = s
             .deadline
             .ok_or_else(|| Field::new("deadline", "报名截止日期").error("请填写", "required"))?;
+        if deadline < on {
+            return Err(Field::new("deadline", "报名截止日期").error(
+                format!("{deadline} 早于公告日期 {on}"),
+                format!("{deadline} is before the announcement ({on})"),
+            ));
+        }
         Ok(self
             .store()
             .open_selection(&who.actor(), &street, &title, on, deadline)

@@ -1620,11 +1620,35 @@ fn bad(l: Lang, zh: impl Into<String>, en: impl Into<String>) -> WebError {
     WebError::BadRequest(msg(l, zh.into(), en.into()))
 }
 
+/// 422 naming the body's field a value was refused in.
+fn bad_field(l: Lang, field: &str, zh: impl Into<String>, en: impl Into<String>) -> WebError {
+    WebError::Invalid {
+        field: field.to_string(),
+        message: msg(l, zh.into(), en.into()),
+    }
+}
+
 /// The JSON body, or 422 naming what is wrong (serde names the missing or bad field).
 fn body<T: DeserializeOwned>(bytes: &Bytes, l: Lang) -> Result<T, WebError> {
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
+        // serde_json calls a number where an enum's name belongs a syntax error; when the
+        // body is well-formed JSON, it is a wrong value of the field named.
+        if e.inner().is_syntax()
+            && !path.is_empty()
+            && path != "."
+            && serde_json::from_slice::<Value>(bytes).is_ok()
+        {
+            return WebError::Invalid {
+                message: msg(
+                    l,
+                    format!("{path}：取值不对，应为可选值之一（见 API 文档）"),
+                    format!("{path}: not one of the allowed values (see the API document)"),
+                ),
+                field: path,
+            };
+        }
         let (field, zh, en) = body_problem(&path, e.inner());
         WebError::Invalid {
             message: msg(l, zh, en),
@@ -2185,8 +2209,9 @@ async fn contract_terminate(
         .map_err(|e| WebError::app(e, l))?;
     let t: Terminate = body(&bytes, l)?;
     let kind = ExitKind::from_code(t.kind.trim()).ok_or_else(|| {
-        bad(
+        bad_field(
             l,
+            "kind",
             format!("终止方式 kind 不认识：“{}”", t.kind),
             format!("unknown kind: '{}'", t.kind),
         )
@@ -2352,8 +2377,9 @@ async fn targets_get(
 
 fn period_of(s: &str, l: Lang) -> Result<Period, WebError> {
     Period::parse(s).ok_or_else(|| {
-        bad(
+        bad_field(
             l,
+            "period",
             format!("考核期 period 不认识：“{s}”（例：2026、2026H1、2026Q3、2026-03）"),
             format!("unknown period '{s}' (e.g. 2026, 2026H1, 2026Q3, 2026-03)"),
         )
@@ -2734,8 +2760,9 @@ async fn complaint_create(
     let l = viewer.lang;
     let j: NewComplaintJson = body(&bytes, l)?;
     let source = anju_core::oversight::ComplaintSource::from_code(&j.source).ok_or_else(|| {
-        bad(
+        bad_field(
             l,
+            "source",
             format!(
                 "投诉来源 source 不认识：“{}”（resident、hotline_12345、other）",
                 j.source

@@ -1224,15 +1224,8 @@ async fn advance(
         let event = event_of(&state, &input, l).await.map_err(Refusal::Form)?;
         let on = parse_date_field(state.app.today(), &input.date, "日期", "date", l)
             .map_err(Refusal::Form)?;
-        let version: i64 = input.version.trim().parse().map_err(|_| {
-            Refusal::Form(
-                l.pick(
-                    "页面版本缺失，请刷新页面后重试",
-                    "the page is stale: reload it",
-                )
-                .to_string(),
-            )
-        })?;
+        let version = anju_app::check::version(Some(&input.version))
+            .map_err(|e| Refusal::Form(e.message(l)))?;
         // Evidence first: a refused step must never lose an upload.
         let dir = crate::evidence_dir(ext);
         let who = viewer.principal();
@@ -1336,7 +1329,8 @@ async fn contract_action(
                 })
         };
         let contract_id = field(&f.contract_id, "合同编号", "contract id")?;
-        let version = field(&f.version, "合同版本", "contract version")?;
+        let version = anju_app::check::version(f.version.as_deref())
+            .map_err(|e| Refusal::Form(e.message(l)))?;
         let k = state
             .app
             .contract_in_scope(&viewer.principal(), contract_id)
@@ -1562,18 +1556,8 @@ async fn correct_step(
         reason: f.reason.clone().unwrap_or_default(),
     };
     let result: Result<(), (Refusal, &str)> = async {
-        let version: i64 = kept.version.trim().parse().map_err(|_| {
-            (
-                Refusal::Form(
-                    l.pick(
-                        "版本号：页面版本缺失，请刷新页面后重试",
-                        "version: the page is stale, reload it",
-                    )
-                    .to_string(),
-                ),
-                "version",
-            )
-        })?;
+        let version = anju_app::check::version(Some(&kept.version))
+            .map_err(|e| (Refusal::Form(e.message(l)), "version"))?;
         let on = match kept.kind.trim() {
             "void" => None,
             "redate" => {

@@ -764,7 +764,8 @@ async fn task_done(
             .task_in_scope(&who, id)
             .await
             .map_err(|e| crate::compound::app_refusal(e, l))?;
-        let version = int_field(kept.get("version"), l, "页面版本", "page version")?;
+        let version = anju_app::check::version(Some(kept.get("version")))
+            .map_err(|e| crate::compound::app_refusal(e, l))?;
         let on = parse_date_field(
             state.app.today(),
             kept.get("date"),

@@ -3,6 +3,7 @@ mod areas;
 mod bench_web;
 mod budget;
 mod credit;
+mod edges;
 mod funding;
 mod ledger;
 mod oversight;

@@ -17,6 +17,7 @@ mod companies;
 mod compound_page;
 mod corrections;
 mod dashboard;
+mod edges;
 mod funding_web;
 mod inspect;
 mod ledger_page;
