@@ -37,7 +37,7 @@ pub struct CompanyQuery {
 }
 
 /// One company of the list with its current score and grade.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct GradedCompany {
     pub company: Company,
     /// Compounds it serves, counted within the reader's scope.
@@ -48,7 +48,7 @@ pub struct GradedCompany {
 }
 
 /// The companies the reader may see, graded.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CompanyList {
     pub as_of: Date,
     /// The scheme's name (信用等级方案).
@@ -57,7 +57,7 @@ pub struct CompanyList {
 }
 
 /// A compound a company serves, as a file lists it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ServedCompound {
     pub id: i64,
     pub name: String,
@@ -66,7 +66,7 @@ pub struct ServedCompound {
 }
 
 /// One company: registry facts, credit file (oldest first), grade with its explanation.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CompanyFile {
     pub company: Company,
     pub grade: CreditGrade,
@@ -78,7 +78,7 @@ pub struct CompanyFile {
 /// A record for a credit file (加分 by an assessment's score, 扣分 by bad conduct, complaints
 /// and dismissals). Only the figure of its kind may be given: a score for an assessment,
 /// points for bad conduct, a count for complaints.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
 pub struct NewCreditRecord {
     pub kind: RecordKind,
     /// When it happened: not after today.
@@ -124,7 +124,7 @@ impl NewCreditRecord {
 }
 
 /// A record added, and the company's grade as of today with it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RecordAdded {
     pub company: Company,
     pub record: CompanyRecord,
@@ -132,7 +132,7 @@ pub struct RecordAdded {
 }
 
 /// A company to register (登记企业).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
 pub struct NewCompany {
     pub name: String,
     /// 统一社会信用代码 as typed (checked, GB 32100-2015).

@@ -26,7 +26,7 @@ pub fn filing_deadline(signed_on: Date) -> Date {
 }
 
 /// Where a contract's filing stands on a given day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum FilingStatus {
     /// Filed on or before the deadline.
@@ -126,7 +126,9 @@ pub fn days_between(a: Date, b: Date) -> i64 {
 /// `[start, start + months)`: the last day is `start + months − 1 day` (a 10-year term from
 /// 2022-10-01 ends on 2032-09-30). Month arithmetic keeps the day of the month and clamps to the
 /// month's last day (31 January + 1 month = 28/29 February), as anju-policy's dates do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
+)]
 pub struct Term {
     pub months: u32,
 }
@@ -190,7 +192,7 @@ pub fn yantai_term_over_ten_years(term: Term) -> bool {
 }
 
 /// 物业服务等级: 一级 is the highest (烟台市普通住宅物业服务等级标准; 聊城 二级服务标准).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(transparent)]
 pub struct ServiceLevel(u8);
 
@@ -232,7 +234,7 @@ impl ServiceLevel {
 }
 
 /// 建筑类型 for fees: seed 000 二(二) "多层每月0.5元/㎡，高层0.9元/㎡".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum BuildingType {
     /// 多层
@@ -242,7 +244,7 @@ pub enum BuildingType {
 }
 
 /// Fees per ㎡ per month by building type (物业服务费标准), to the fen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Fees {
     pub multi: Option<Fen>,
     pub high: Option<Fen>,
@@ -276,7 +278,7 @@ impl Fees {
 /// in which most respondents are dissatisfied does not by itself show that more than half of
 /// the owners are. 超过 excludes the number: exactly 50 % does not raise a dismissal; 500 of 1,000
 /// does not, 501 does. Integer cross-multiplication, no rounding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DismissalSurvey {
     /// 本小区业主 (households / owners)
     pub owners: u32,

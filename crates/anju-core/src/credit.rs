@@ -40,7 +40,7 @@ pub enum CreditError {
 }
 
 /// The kinds of record in a credit file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RecordKind {
     /// 考核 (a score 0–100 for a period, by an assessor)
@@ -98,7 +98,7 @@ impl RecordKind {
 }
 
 /// One record of a credit file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CreditRecord {
     pub kind: RecordKind,
     pub happened_on: jiff::civil::Date,
@@ -165,7 +165,7 @@ impl CreditRecord {
 }
 
 /// A grade band; each end says whether it includes the boundary score.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Band {
     pub grade: String,
     pub min: Decimal,
@@ -202,7 +202,7 @@ impl Band {
 }
 
 /// How a credit grade is computed: see the module documentation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreditScheme {
     pub name: String,
@@ -316,7 +316,7 @@ impl CreditScheme {
 }
 
 /// A computed grade and how it came out.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CreditGrade {
     pub as_of: jiff::civil::Date,
     pub scheme: String,

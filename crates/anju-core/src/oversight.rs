@@ -30,6 +30,19 @@ macro_rules! codes {
             }
         }
 
+        /// The schema of the codes, listed (the custom `Serialize` above writes `code()`).
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                let codes: Vec<&str> = Self::ALL.iter().map(|x| x.code()).collect();
+                let zh: Vec<String> = Self::ALL
+                    .iter()
+                    .map(|x| format!("{}={}", x.code(), x.label(crate::Lang::Zh)))
+                    .collect();
+                crate::schema::text(&zh.join("，"), None, Some(&codes))
+            }
+        }
+        impl utoipa::ToSchema for $name {}
+
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$v,)+];
 

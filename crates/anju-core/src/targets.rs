@@ -27,7 +27,7 @@ use crate::{ManagementMode, ModeGroup};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TargetKind {
     /// 完成物业引进 (covered by a company or basic cover)
@@ -62,7 +62,7 @@ impl TargetKind {
 }
 
 /// One dated target of a street.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Target {
     pub street: String,
     pub kind: TargetKind,
@@ -107,7 +107,7 @@ pub fn daqintala_2022(street: &str) -> Vec<Target> {
 }
 
 /// One period of a compound's mode: `[since, until)`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ModeSpan {
     pub mode: ManagementMode,
     pub since: Date,
@@ -115,7 +115,7 @@ pub struct ModeSpan {
 }
 
 /// What the targets need to know about one compound.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CompoundFacts {
     pub id: i64,
     pub name: String,
@@ -150,7 +150,7 @@ impl CompoundFacts {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TargetStatus {
     Met,
@@ -179,7 +179,7 @@ impl TargetStatus {
 }
 
 /// A target's progress on a date.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Progress {
     pub target: Target,
     pub as_of: Date,

@@ -31,7 +31,7 @@ pub(crate) async fn holidays_on(conn: &mut AnyConnection) -> Result<Vec<jiff::ci
 /// Deadlines of a complaint, in working days after the day it was received: Saturdays and Sundays
 /// are skipped, and so are the days of the stored holiday list ([`Store::add_holiday`]) and any
 /// listed in `holidays`. Adjusted working weekends (调休上班) are not modelled.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ComplaintRules {
     /// 签收 within this many working days (default 1).
     pub sign_working_days: u32,
@@ -51,7 +51,7 @@ impl Default for ComplaintRules {
 }
 
 /// A complaint to record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NewComplaint {
     pub compound_id: i64,
     pub source: ComplaintSource,
@@ -63,7 +63,7 @@ pub struct NewComplaint {
     pub contact: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Complaint {
     pub id: i64,
     pub compound_id: i64,
@@ -127,7 +127,7 @@ pub struct ComplaintFilter {
 }
 
 /// 逾期 counts of complaints on a day.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ComplaintOverdue {
     /// Not signed for after the sign deadline.
     pub sign_overdue: u32,
@@ -151,14 +151,14 @@ impl ComplaintOverdue {
 }
 
 /// A listed non-working day (法定节假日).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Holiday {
     pub day: jiff::civil::Date,
     pub name: String,
 }
 
 /// Which part of a complaint a file documents.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ComplaintStage {
     /// 投诉 itself (photos from the resident or the hotline ticket).

@@ -18,7 +18,7 @@ use sqlx::any::AnyRow;
 pub(crate) const COMPANY_RECORD: &str = "company_record";
 
 /// A record of a company's credit file as stored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CompanyRecord {
     pub id: i64,
     pub company_id: i64,
@@ -31,7 +31,7 @@ pub struct CompanyRecord {
 }
 
 /// A record to add; `record.compound` is ignored (the name comes from `compound_id`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NewCompanyRecord {
     pub record: CreditRecord,
     pub compound_id: Option<i64>,

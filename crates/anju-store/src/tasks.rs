@@ -13,7 +13,7 @@ use sqlx::any::AnyRow;
 pub(crate) const TASK: &str = "task";
 
 /// A stored task, with the names of its compound, street and community.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Task {
     pub id: i64,
     pub compound_id: i64,
@@ -41,7 +41,7 @@ impl Task {
 }
 
 /// A task to create.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NewTask {
     pub compound_id: i64,
     pub title: String,
@@ -51,7 +51,7 @@ pub struct NewTask {
 }
 
 /// Which tasks to list; ordered by deadline, then id.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TaskFilter {
     pub street: Option<String>,
     pub compound_id: Option<i64>,

@@ -128,7 +128,8 @@ fn dummy_hash() -> &'static str {
 // The viewer
 
 /// The logged-in person a request comes from, and what they may see.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = Me)]
 pub struct Viewer {
     pub user_id: i64,
     pub username: String,

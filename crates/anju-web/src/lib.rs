@@ -6,6 +6,9 @@
 
 mod account;
 pub mod api;
+#[cfg(test)]
+mod api_doc_tests;
+pub mod api_types;
 mod audit_view;
 pub mod auth;
 mod budget_web;

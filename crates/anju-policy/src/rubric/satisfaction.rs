@@ -24,6 +24,18 @@ use serde::{Deserialize, Serialize};
 #[serde(try_from = "Decimal", into = "Decimal")]
 pub struct SatisfactionRate(Decimal);
 
+/// Serialized through `Decimal`, which rust_decimal writes as a string ("0.85").
+impl utoipa::PartialSchema for SatisfactionRate {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        anju_core::schema::text(
+            "满意率：0 到 1 之间的精确小数，写成字符串（如 \"0.85\"）",
+            Some(r"^(0(\.\d+)?|1(\.0+)?)$"),
+            None,
+        )
+    }
+}
+impl utoipa::ToSchema for SatisfactionRate {}
+
 impl TryFrom<Decimal> for SatisfactionRate {
     type Error = RubricError;
     fn try_from(d: Decimal) -> Result<Self, Self::Error> {
@@ -92,7 +104,7 @@ impl SatisfactionRate {
 }
 
 /// A boundary word (民法典 第一千二百五十九条).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub enum BoundWord {
     /// 以上: at least, the number included.
     #[serde(rename = "以上")]
@@ -140,7 +152,7 @@ impl BoundWord {
 }
 
 /// One tier: `rate` with its boundary word, worth `points`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Tier {
     /// The threshold as a fraction (0.80 for 80 %).
@@ -169,7 +181,7 @@ impl Tier {
 }
 
 /// Which tier wins where an upward and a downward tier overlap.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OverlapRule {
     /// The upward tier (以上 / 超过): the higher tier of a descending scale.
@@ -180,7 +192,7 @@ pub enum OverlapRule {
 
 /// Where an upward and a downward tier both hold: rates from `from` to `to` (both included,
 /// as far as the two words include them).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Overlap {
     pub from: Decimal,
     pub to: Decimal,
@@ -200,7 +212,7 @@ pub struct TierMatch {
 }
 
 /// The satisfaction → points table of a rubric's satisfaction item, with its sample rule.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SatisfactionTable {
     /// The rule as the policy words it.
