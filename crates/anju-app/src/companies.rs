@@ -88,9 +88,11 @@ pub struct NewCreditRecord {
     pub period: Option<String>,
     /// An assessment's score, 0–100, at most two decimals.
     #[serde(default)]
+    #[schema(schema_with = anju_core::schema::decimal_input)]
     pub score: Option<Decimal>,
     /// Points a bad-conduct record deducts (the scheme's default when none).
     #[serde(default)]
+    #[schema(schema_with = anju_core::schema::decimal_input)]
     pub points: Option<Decimal>,
     /// How many complaints a complaint record counts (≥ 1).
     #[serde(default)]

@@ -26,7 +26,7 @@ macro_rules! codes {
                 let loose = |c: &str| c.replace('_', "") == s.replace('_', "");
                 $name::from_code(&s)
                     .or_else(|| Self::ALL.iter().copied().find(|x| loose(x.code())))
-                    .ok_or_else(|| serde::de::Error::custom(format!("unknown code '{s}'")))
+                    .ok_or_else(|| serde::de::Error::unknown_variant(&s, Self::CODES))
             }
         }
 
@@ -45,6 +45,8 @@ macro_rules! codes {
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$v,)+];
+            /// The codes, in the order of [`Self::ALL`].
+            pub const CODES: &'static [&'static str] = &[$($code,)+];
 
             pub fn code(self) -> &'static str {
                 match self { $($name::$v => $code,)+ }

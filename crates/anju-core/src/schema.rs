@@ -35,3 +35,17 @@ impl utoipa::PartialSchema for crate::credit_code::CreditCode {
     }
 }
 impl utoipa::ToSchema for crate::credit_code::CreditCode {}
+
+/// A `Decimal` as a request takes it: rust_decimal reads a JSON string ("85.5") or number
+/// (85.5) alike, and writes a string; answers use the derived `string` schema. Null is absent.
+pub fn decimal_input() -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::SchemaType::from_iter([
+            Type::String,
+            Type::Number,
+            Type::Null,
+        ]))
+        .description(Some("精确小数：字符串（\"85.5\"）或数字（85.5）"))
+        .pattern(Some(r"^-?\d+(\.\d+)?$"))
+        .into()
+}

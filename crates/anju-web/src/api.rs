@@ -1145,7 +1145,7 @@ pub fn openapi() -> Value {
         "info": {
             "title": "安居 Anju API",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "物业管理全覆盖：与网页、命令行相同的操作和相同的权限。登录（POST /login）后以会话 Cookie 访问；写请求须带 X-CSRF-Token（GET /api/v1/me 返回）。错误均为 {\"code\",\"message\"}，code 稳定，message 为中文。加 ?lang=en 取英文说明。"
+            "description": "物业管理全覆盖：与网页、命令行相同的操作和相同的权限。登录（POST /login）后以会话 Cookie 访问；写请求须带 X-CSRF-Token（GET /api/v1/me 返回）。错误均为 {\"code\",\"message\"}（请求内容不合法时另有 field，指出字段），code 稳定，message 为中文并指出字段。加 ?lang=en 取英文说明。数值：金额为整数分（Fen，1 元 = 100），面积为整数 0.01 ㎡（Area），得分、比率等精确小数写成字符串（如 \"85.50\"；请求中也接受数字）。各结构均由程序中的类型生成。"
         },
         "servers": [{"url": "/"}],
         "security": [{"session": []}],
@@ -1180,6 +1180,19 @@ fn bad(l: Lang, zh: impl Into<String>, en: impl Into<String>) -> WebError {
 
 /// The JSON body, or 422 naming what is wrong (serde names the missing or bad field).
 fn body<T: DeserializeOwned>(bytes: &Bytes, l: Lang) -> Result<T, WebError> {
+    // Every body is an object: serde would read a list as the fields in order and then name
+    // a position (`[1]`), which means nothing to the person who sent it.
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    if first.is_some_and(|b| *b != b'{') {
+        return Err(WebError::Invalid {
+            message: msg(
+                l,
+                "请求内容应为一个 JSON 对象（{…}），各项按字段名填写".into(),
+                "the body must be a JSON object ({…}) with the fields by name".into(),
+            ),
+            field: String::new(),
+        });
+    }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
@@ -1272,6 +1285,8 @@ fn body_problem(path: &str, e: &serde_json::Error) -> (String, String, String) {
     if head.starts_with("invalid type") || head.starts_with("invalid value") {
         let expected = head.split("expected ").nth(1).unwrap_or("").trim();
         let want_zh = match expected {
+            e if e.contains("date") || e.contains("Date") => "日期（如 2026-03-01）",
+            e if e.contains("Decimal") => "数字（如 85.5）",
             e if e.contains("i64")
                 || e.contains("u32")
                 || e.contains("integer")
@@ -1282,7 +1297,6 @@ fn body_problem(path: &str, e: &serde_json::Error) -> (String, String, String) {
             e if e.contains("string") => "文字",
             e if e.contains("sequence") => "列表",
             e if e.contains("bool") => "true 或 false",
-            e if e.contains("date") || e.contains("Date") => "日期（如 2026-03-01）",
             _ => "正确格式的值",
         };
         return (
@@ -1302,7 +1316,7 @@ fn body_problem(path: &str, e: &serde_json::Error) -> (String, String, String) {
     (
         field.clone(),
         format!("{field}：格式不对"),
-        format!("{field}: {head}"),
+        format!("{field}: not in the right form"),
     )
 }
 
