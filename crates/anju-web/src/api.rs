@@ -1117,6 +1117,9 @@ pub fn openapi() -> Value {
         if let Some(a) = d.action {
             op["description"] = json!(format!("需要权限：{}（{:?}）", a.zh(), a));
         }
+        if let Some(c) = crate::api_cli::cli_of(d.method, d.path) {
+            op["x-anju-cli"] = crate::api_cli::extension(c);
+        }
         if d.public {
             op["security"] = json!([]);
         } else if d.method != "get" {
