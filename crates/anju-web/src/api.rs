@@ -193,10 +193,13 @@ pub enum In {
 pub struct Param {
     pub name: &'static str,
     pub place: In,
-    /// `integer` or `string`.
+    /// `integer`, `string` or `date` (a string `YYYY-MM-DD`); see `of`.
     pub ty: &'static str,
     pub required: bool,
     pub zh: &'static str,
+    /// The Rust type the parameter is read as, when it is a type of the domain (a status, a
+    /// sort, a mode): its schema lists the values.
+    pub of: Option<Ty>,
 }
 
 const fn path_id(zh: &'static str) -> Param {
@@ -206,6 +209,7 @@ const fn path_id(zh: &'static str) -> Param {
         ty: "integer",
         required: true,
         zh,
+        of: None,
     }
 }
 
@@ -216,6 +220,15 @@ const fn query(name: &'static str, ty: &'static str, zh: &'static str) -> Param 
         ty,
         required: false,
         zh,
+        of: None,
+    }
+}
+
+/// An optional query parameter read as the domain type `of` (by its serde codes).
+fn typed_query(name: &'static str, of: Ty, zh: &'static str) -> Param {
+    Param {
+        of: Some(of),
+        ..query(name, "string", zh)
     }
 }
 
@@ -226,6 +239,7 @@ const fn required_query(name: &'static str, ty: &'static str, zh: &'static str) 
         ty,
         required: true,
         zh,
+        of: None,
     }
 }
 
@@ -298,10 +312,10 @@ fn ledger_filters() -> Vec<Param> {
     vec![
         query("street", "string", "街道名称（精确）"),
         query("community", "string", "社区名称（精确）"),
-        query(
+        typed_query(
             "mode",
-            "string",
-            "物业管理方式代码（如 company、unmanaged）",
+            ty::<anju_core::ManagementMode>(),
+            "物业管理方式代码",
         ),
         query("q", "string", "按名称或地址搜索"),
     ]
@@ -313,11 +327,7 @@ pub fn table() -> Vec<ApiRoute> {
     let id_c = || path_id("小区编号");
     let mut page_params = ledger_filters();
     page_params.extend([
-        query(
-            "sort",
-            "string",
-            "排序：region、name、households_desc、area_desc、built_year、updated_desc、id",
-        ),
+        typed_query("sort", ty::<CompoundSort>(), "排序（默认 region）"),
         query("page", "integer", "页码，从 1 开始"),
         query("per_page", "integer", "每页条数（1–500，默认 50）"),
     ]);
@@ -492,6 +502,7 @@ pub fn table() -> Vec<ApiRoute> {
                     ty: "integer",
                     required: true,
                     zh: "步骤编号（步骤记录的 id）",
+                    of: None,
                 },
             ],
             Some(ty::<Correction>()),
@@ -570,7 +581,7 @@ pub fn table() -> Vec<ApiRoute> {
             "companies",
             "物业服务企业及信用等级（企业账号只见本企业）",
             Some(A::ViewLedger),
-            vec![query("as_of", "string", "计算日期 YYYY-MM-DD（默认今天）")],
+            vec![query("as_of", "date", "计算日期（默认今天）")],
             None,
             list::<anju_app::companies::GradedCompany>(),
             Some(get(companies_list)),
@@ -583,7 +594,7 @@ pub fn table() -> Vec<ApiRoute> {
             Some(A::ViewLedger),
             vec![
                 path_id("企业编号"),
-                query("as_of", "string", "计算日期 YYYY-MM-DD（默认今天）"),
+                query("as_of", "date", "计算日期（默认今天）"),
             ],
             None,
             ty::<anju_app::companies::CompanyFile>(),
@@ -609,7 +620,7 @@ pub fn table() -> Vec<ApiRoute> {
             vec![
                 query("street", "string", "街道名称"),
                 query("compound_id", "integer", "小区编号"),
-                query("status", "string", "open、done、cancelled"),
+                typed_query("status", ty::<TaskStatus>(), "任务状态"),
                 query("overdue", "string", "true：只列逾期任务"),
             ],
             None,
@@ -646,7 +657,7 @@ pub fn table() -> Vec<ApiRoute> {
             Some(A::ViewLedger),
             vec![
                 required_query("street", "string", "街道名称"),
-                query("as_of", "string", "截至日期 YYYY-MM-DD（默认今天）"),
+                query("as_of", "date", "截至日期（默认今天）"),
             ],
             None,
             ty::<TargetProgress>(),
@@ -773,7 +784,11 @@ pub fn table() -> Vec<ApiRoute> {
             Some(A::ViewLedger),
             vec![
                 query("compound_id", "integer", "小区编号"),
-                query("status", "string", "整改单状态代码"),
+                typed_query(
+                    "status",
+                    ty::<anju_core::oversight::OrderStatus>(),
+                    "整改单状态",
+                ),
             ],
             None,
             list::<anju_store::RectificationOrder>(),
@@ -798,7 +813,11 @@ pub fn table() -> Vec<ApiRoute> {
             Some(A::ViewLedger),
             vec![
                 query("compound_id", "integer", "小区编号"),
-                query("status", "string", "投诉状态代码"),
+                typed_query(
+                    "status",
+                    ty::<anju_core::oversight::ComplaintStatus>(),
+                    "投诉状态",
+                ),
             ],
             None,
             list::<anju_store::Complaint>(),
@@ -1037,6 +1056,9 @@ pub fn schemas(table: &[ApiRoute]) -> serde_json::Map<String, Value> {
     ty::<ErrorBody>().collect(&mut found);
     for r in table {
         r.doc.response.collect(&mut found);
+        for t in r.doc.params.iter().filter_map(|p| p.of) {
+            t.collect(&mut found);
+        }
         if let Some(b) = r.doc.body {
             b.collect(&mut found);
         }
@@ -1070,7 +1092,11 @@ pub fn openapi() -> Value {
                     "in": if p.place == In::Path { "path" } else { "query" },
                     "required": p.required,
                     "description": p.zh,
-                    "schema": {"type": p.ty}
+                    "schema": match (p.of, p.ty) {
+                        (Some(t), _) => t.reference(),
+                        (None, "date") => json!({"type": "string", "format": "date"}),
+                        (None, ty) => json!({"type": ty}),
+                    }
                 })
             })
             .collect();
