@@ -1543,10 +1543,12 @@ async fn lifecycle_post(
 struct Correction {
     /// 读取时的版本号（必填）；他人已修改时返回 409 conflict
     version: i64,
-    /// 发生日期 YYYY-MM-DD（不填为今天；不得晚于今天）
+    /// 该步骤实际发生的日期（更正日期时填写；不得晚于今天）；与 void 二者选一
     on: Option<jiff::civil::Date>,
+    /// true：撤销该步骤（并未发生）；与 on 二者选一
     #[serde(default)]
     void: bool,
+    /// 更正原因（必填，最多 2,000 字）
     reason: Option<String>,
 }
 
