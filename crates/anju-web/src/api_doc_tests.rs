@@ -131,3 +131,50 @@ fn the_document_validates_against_the_openapi_3_1_schema() {
     broken["paths"]["/api/v1/me"]["get"]["responses"] = serde_json::json!("none");
     assert!(!validator.is_valid(&broken));
 }
+
+/// Every component is a valid JSON Schema 2020-12 (the dialect of OpenAPI 3.1), and every
+/// `$ref` in it resolves: the OAS schema above checks the document's shape, not the schemas'.
+#[test]
+fn every_component_is_a_valid_json_schema_whose_references_resolve() {
+    const DOC: &str = "https://anju.invalid/api/v1/openapi.json";
+    let doc = openapi();
+    let oas: Value = serde_json::from_str(OAS_31_SCHEMA).expect("json");
+    let registry = jsonschema::Registry::new()
+        .add(DOC, doc.clone())
+        .expect("the document")
+        .add("https://spec.openapis.org/oas/3.1/schema/2022-10-07", oas)
+        .expect("the OAS schema")
+        .prepare()
+        .expect("registry");
+    let mut problems = Vec::new();
+    for (name, schema) in doc["components"]["schemas"].as_object().expect("schemas") {
+        let mut own = schema.clone();
+        if let Some(o) = own.as_object_mut() {
+            o.insert(
+                "$schema".into(),
+                "https://json-schema.org/draft/2020-12/schema".into(),
+            );
+        }
+        if let Err(e) = jsonschema::meta::validate(&own) {
+            problems.push(format!("{name}: {e}"));
+        }
+        let by_ref = serde_json::json!({"$ref": format!("{DOC}#/components/schemas/{name}")});
+        if let Err(e) = jsonschema::options()
+            .with_registry(&registry)
+            .build(&by_ref)
+        {
+            problems.push(format!("{name}: {e}"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    // Both checks can fail.
+    let missing = serde_json::json!({"$ref": format!("{DOC}#/components/schemas/NoSuchType")});
+    assert!(
+        jsonschema::options()
+            .with_registry(&registry)
+            .build(&missing)
+            .is_err()
+    );
+    let bad = serde_json::json!({"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "whole"});
+    assert!(jsonschema::meta::validate(&bad).is_err());
+}
