@@ -28,7 +28,7 @@ pub struct AreaPlanInput {
 }
 
 /// The plan, and what accepting it changed when it was accepted.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct AreaPlanOutcome {
     #[serde(flatten)]
     pub plan: AreaPlan,
@@ -37,7 +37,7 @@ pub struct AreaPlanOutcome {
 }
 
 /// An accepted area with the names of its compounds (those the reader may see).
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct AreaWithCompounds {
     #[serde(flatten)]
     pub area: ManagementArea,

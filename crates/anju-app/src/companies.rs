@@ -48,7 +48,7 @@ pub struct GradedCompany {
 }
 
 /// The companies the reader may see, graded.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct CompanyList {
     pub as_of: Date,
     /// The scheme's name (信用等级方案).
@@ -134,7 +134,7 @@ pub struct RecordAdded {
 }
 
 /// A company to register (登记企业).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct NewCompany {
     pub name: String,
     /// 统一社会信用代码 as typed (checked, GB 32100-2015).

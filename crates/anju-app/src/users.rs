@@ -31,7 +31,7 @@ const REGION: Field = Field::new("region_id", "所属区域");
 const COMPANY: Field = Field::new("company_id", "所属物业企业");
 
 /// An account to create, as an administrator enters it.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct NewAccount {
     pub username: String,
     /// The name people read (the username when blank).

@@ -182,7 +182,7 @@ impl std::fmt::Display for Role {
 }
 
 /// Something a user asks to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     /// 台账, coverage figures, compound pages, reports.

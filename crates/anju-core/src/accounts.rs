@@ -92,7 +92,7 @@ impl AccountError {
 }
 
 /// The owners' body share of fee income, a percent from 6 to 10 inclusive (seed 004).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OwnersShare(Decimal);
 
 impl OwnersShare {
@@ -116,7 +116,7 @@ impl OwnersShare {
 }
 
 /// One line as the statement needs it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Line {
     pub kind: EntryKind,
     pub category: Option<String>,

@@ -103,7 +103,7 @@ impl Outcome {
 }
 
 /// What someone does to an assessment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum AssessmentAction {
     Submit,

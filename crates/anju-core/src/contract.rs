@@ -26,7 +26,7 @@ pub fn filing_deadline(signed_on: Date) -> Date {
 }
 
 /// Where a contract's filing stands on a given day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum FilingStatus {
     /// Filed on or before the deadline.
@@ -234,7 +234,7 @@ impl ServiceLevel {
 }
 
 /// 建筑类型 for fees: seed 000 二(二) "多层每月0.5元/㎡，高层0.9元/㎡".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BuildingType {
     /// 多层
@@ -278,7 +278,7 @@ impl Fees {
 /// in which most respondents are dissatisfied does not by itself show that more than half of
 /// the owners are. 超过 excludes the number: exactly 50 % does not raise a dismissal; 500 of 1,000
 /// does not, 501 does. Integer cross-multiplication, no rounding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DismissalSurvey {
     /// 本小区业主 (households / owners)
     pub owners: u32,

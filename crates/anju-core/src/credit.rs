@@ -165,7 +165,7 @@ impl CreditRecord {
 }
 
 /// A grade band; each end says whether it includes the boundary score.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Band {
     pub grade: String,
     pub min: Decimal,
@@ -202,7 +202,7 @@ impl Band {
 }
 
 /// How a credit grade is computed: see the module documentation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreditScheme {
     pub name: String,

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Where a subsidy line stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LineStatus {
     /// 草稿: computed by a run, not applied for.
@@ -95,7 +95,7 @@ impl LineStatus {
 }
 
 /// What a line pays for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LineKind {
     /// 补贴（按政策计算，本期应付部分）
@@ -135,7 +135,7 @@ impl LineKind {
 }
 
 /// A step on the path.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     /// 申报 (the company; again after a return)
@@ -325,7 +325,7 @@ pub fn check_infra_grant(amount: Fen) -> Result<(), FundingError> {
 
 /// The period a run covers: a calendar period (month, quarter, half-year, year) or one contract
 /// year, counted per compound from the day its policy counts from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RunPeriod {
     Calendar(Period),
     /// 合同第 n 年 (1-based).

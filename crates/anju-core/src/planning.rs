@@ -30,7 +30,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 /// One compound the planner may place.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlanCompound {
     pub id: i64,
     pub name: String,
@@ -40,7 +40,7 @@ pub struct PlanCompound {
 }
 
 /// The figures the planner works with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AreaRules {
     /// 目标户数 per area (seed 004: 200户左右).
     pub target_households: u32,
@@ -105,7 +105,7 @@ impl Explain {
 }
 
 /// A compound in a proposed area.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AreaMember {
     pub id: i64,
     pub name: String,
@@ -118,7 +118,7 @@ pub struct AreaMember {
 }
 
 /// One proposed 物业管理区域.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlannedArea {
     /// 1, 2, … in the order of the first member in the input.
     pub number: usize,
@@ -135,7 +135,7 @@ pub struct PlannedArea {
 }
 
 /// A compound the planner could not place, and why.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Unplaced {
     pub id: i64,
     pub name: String,
@@ -143,7 +143,7 @@ pub struct Unplaced {
 }
 
 /// Households per area across the plan.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Spread {
     pub areas: usize,
     pub compounds: usize,
@@ -155,7 +155,7 @@ pub struct Spread {
 }
 
 /// The planner's proposal for one street.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AreaPlan {
     pub street: String,
     pub rules: AreaRules,

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 pub const SHORTLIST_MIN: usize = 1;
 pub const SHORTLIST_MAX: usize = 3;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SelectionStage {
     /// 公告发布，报名中

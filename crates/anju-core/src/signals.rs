@@ -39,7 +39,7 @@ pub const DUPLICATE_FAR_M: f64 = 500.0;
 pub const DUPLICATE_NEAR_M: f64 = 30.0;
 
 /// The kind of a signal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SignalKind {
     /// (a) 服务面积超过台账面积
@@ -113,7 +113,7 @@ impl SignalKind {
 }
 
 /// How much a signal weighs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     High,
@@ -142,7 +142,7 @@ impl Severity {
 }
 
 /// One signal with its evidence.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Signal {
     pub kind: SignalKind,
     pub severity: Severity,

@@ -107,7 +107,7 @@ pub fn daqintala_2022(street: &str) -> Vec<Target> {
 }
 
 /// One period of a compound's mode: `[since, until)`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ModeSpan {
     pub mode: ManagementMode,
     pub since: Date,
@@ -115,7 +115,7 @@ pub struct ModeSpan {
 }
 
 /// What the targets need to know about one compound.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CompoundFacts {
     pub id: i64,
     pub name: String,

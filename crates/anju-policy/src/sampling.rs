@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 /// A sample-size rule (抽样规则). Read it as: for a compound of at most
 /// `small_max_households` households, at least `small_min_sample` households; otherwise at
 /// least `percent` % of the households, rounded up; never more than all households.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SampleRule {
     /// The rule as the policy words it.

@@ -35,7 +35,7 @@ fn new_public_key() -> Result<String> {
 }
 
 /// A line to add.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewAccountEntry {
     pub compound_id: i64,
     /// "2026H1", "2026-03" …

@@ -35,7 +35,7 @@ const SCOPE_JOINS: &str = "JOIN regions s ON s.id = c.street_id \
      LEFT JOIN regions cm ON cm.id = c.community_id";
 
 /// What an alert is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AlertKind {
     FilingOverdue,
@@ -81,7 +81,7 @@ impl AlertKind {
 }
 
 /// One thing to act on, about one compound.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Alert {
     pub kind: AlertKind,
     pub compound_id: i64,
@@ -168,7 +168,7 @@ impl Alert {
 }
 
 /// The alerts of one kind: how many in all, and the first of them (oldest date first).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AlertGroup {
     pub kind: AlertKind,
     pub total: u64,
@@ -197,7 +197,7 @@ impl Default for AlertOptions {
 }
 
 /// The number of covered compounds at one month's end.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct CoveragePoint {
     pub month: Month,
     pub month_end: Date,
@@ -206,7 +206,7 @@ pub struct CoveragePoint {
 }
 
 /// Compounds, households and area of one street × community × mode × category cell.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CoverageCell {
     pub street: String,
     pub community: Option<String>,

@@ -16,7 +16,7 @@ use sqlx::AnyConnection;
 pub(crate) const AREA: &str = "management_area";
 
 /// One area of a plan to accept: its name, figures and members with the versions read.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AreaAssignment {
     pub name: String,
     pub households: u32,
@@ -26,7 +26,7 @@ pub struct AreaAssignment {
 }
 
 /// What accepting a plan changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct AcceptSummary {
     pub areas_created: usize,
     pub areas_updated: usize,
@@ -41,7 +41,7 @@ impl AcceptSummary {
 }
 
 /// A stored 物业管理区域.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ManagementArea {
     pub id: i64,
     pub street_id: i64,

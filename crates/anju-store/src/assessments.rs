@@ -85,7 +85,7 @@ pub struct NewAssessment {
 
 /// What the subsidy gate needs of a compound's assessment for a period; maps onto a policy
 /// scenario's `[[results]]` (`score`, `grade`, `evaluation_passed`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AssessmentResult {
     pub assessment_id: i64,
     pub score: Decimal,

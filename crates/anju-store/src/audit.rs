@@ -14,7 +14,7 @@ pub(crate) const REGION: &str = "region";
 pub(crate) const LEDGER: &str = "ledger";
 
 /// Who does a write: a person (or a job) and the role they act in.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Actor {
     pub name: String,
     pub role: String,

@@ -23,7 +23,7 @@ pub struct Company {
 }
 
 /// The editable fields of a company.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct CompanyUpdate {
     pub name: String,
     pub credit_code: Option<CreditCode>,

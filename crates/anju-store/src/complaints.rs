@@ -31,7 +31,7 @@ pub(crate) async fn holidays_on(conn: &mut AnyConnection) -> Result<Vec<jiff::ci
 /// Deadlines of a complaint, in working days after the day it was received: Saturdays and Sundays
 /// are skipped, and so are the days of the stored holiday list ([`Store::add_holiday`]) and any
 /// listed in `holidays`. Adjusted working weekends (调休上班) are not modelled.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ComplaintRules {
     /// 签收 within this many working days (default 1).
     pub sign_working_days: u32,
@@ -127,7 +127,7 @@ pub struct ComplaintFilter {
 }
 
 /// 逾期 counts of complaints on a day.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ComplaintOverdue {
     /// Not signed for after the sign deadline.
     pub sign_overdue: u32,
@@ -151,14 +151,14 @@ impl ComplaintOverdue {
 }
 
 /// A listed non-working day (法定节假日).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Holiday {
     pub day: jiff::civil::Date,
     pub name: String,
 }
 
 /// Which part of a complaint a file documents.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ComplaintStage {
     /// 投诉 itself (photos from the resident or the hotline ticket).

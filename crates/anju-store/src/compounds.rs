@@ -37,7 +37,7 @@ pub struct StoredCompound {
 }
 
 /// One period of a compound's management mode (物业管理方式).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ModePeriod {
     pub mode: ManagementMode,
     pub since: jiff::civil::Date,
@@ -90,7 +90,7 @@ impl CompoundSort {
 }
 
 /// Which compounds to list. Names match exactly; `search` matches part of the name or address.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CompoundFilter {
     /// Only compounds under this region (a city, district, street or community id).
     pub region_id: Option<i64>,
@@ -355,7 +355,7 @@ pub(crate) fn stored_from_packed_all(
 }
 
 /// One element of [`packed_select`]'s array.
-#[derive(Deserialize, utoipa::ToSchema)]
+#[derive(Deserialize)]
 pub(crate) struct Packed(
     i64,
     i64,
@@ -677,7 +677,7 @@ impl CompoundFilter {
 
 /// A compound as a city-wide roster prints it (the 附件5 调度表): where it is, what it is, who
 /// serves it, and the newest active contract serving it. Read by [`Store::compound_services`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CompoundService {
     pub id: i64,
     pub street: String,
@@ -693,7 +693,7 @@ pub struct CompoundService {
 }
 
 /// What a roster prints of a contract.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ContractTerms {
     pub id: i64,
     pub entry_on: Option<jiff::civil::Date>,

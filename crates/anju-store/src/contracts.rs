@@ -78,7 +78,7 @@ impl ContractRecord {
 }
 
 /// A satisfaction survey recorded against a contract.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DismissalProposal {
     pub id: i64,
     pub contract_id: i64,

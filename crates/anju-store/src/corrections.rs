@@ -105,7 +105,7 @@ pub struct StepCorrection {
 }
 
 /// A correction to make.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CorrectionRequest {
     /// The day the step really happened; `None`: it did not happen (撤销).
     pub on: Option<Date>,

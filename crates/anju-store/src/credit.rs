@@ -31,7 +31,7 @@ pub struct CompanyRecord {
 }
 
 /// A record to add; `record.compound` is ignored (the name comes from `compound_id`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewCompanyRecord {
     pub record: CreditRecord,
     pub compound_id: Option<i64>,

@@ -23,7 +23,7 @@ pub const EVIDENCE_MAX_BYTES: usize = 20 * 1024 * 1024;
 pub const DEFAULT_EVIDENCE_DIR: &str = "anju-evidence";
 
 /// One stored file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Evidence {
     pub sha256: String,
     pub size: i64,

@@ -43,7 +43,7 @@ pub struct FeeMonth {
 }
 
 /// A month's figures to write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FeeInput {
     pub compound_id: i64,
     pub month: Month,
@@ -52,7 +52,7 @@ pub struct FeeInput {
 }
 
 /// What an import did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FeeImportSummary {
     pub inserted: u32,
     pub updated: u32,
@@ -70,7 +70,7 @@ pub struct CollectionFigures {
 }
 
 /// One household's fees for one month (按户明细).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HouseholdFee {
     pub id: i64,
     pub compound_id: i64,
@@ -91,7 +91,7 @@ impl HouseholdFee {
 }
 
 /// A household month to write.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HouseholdFeeInput {
     pub compound_id: i64,
     pub household: String,
@@ -101,7 +101,7 @@ pub struct HouseholdFeeInput {
 }
 
 /// What a household import did: the household rows, and the compound months recomputed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HouseholdImportSummary {
     pub households: FeeImportSummary,
     pub months: FeeImportSummary,

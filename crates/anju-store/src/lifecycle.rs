@@ -66,7 +66,7 @@ impl Lifecycle {
 }
 
 /// A step to record.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StepRequest {
     pub event: Event,
     pub on: Date,
@@ -87,7 +87,7 @@ impl StepRequest {
 }
 
 /// One line of the overview: where a compound stands and since when.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StageRow {
     pub compound_id: i64,
     pub name: String,

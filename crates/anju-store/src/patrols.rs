@@ -136,7 +136,7 @@ pub struct OrderFilter {
 }
 
 /// Overdue and late orders of a compound for a period.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderCounts {
     pub orders: u32,
     /// Still open after the deadline on `as_of`.

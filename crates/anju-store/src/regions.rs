@@ -19,7 +19,7 @@ use sqlx::AnyConnection;
 use std::collections::HashMap;
 
 /// One node of the region tree.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Region {
     pub id: i64,
     pub parent_id: Option<i64>,
@@ -31,7 +31,7 @@ pub struct Region {
 }
 
 /// The ids of a resolved path. Levels the caller left out are `None`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegionIds {
     pub city: Option<i64>,
     pub district: Option<i64>,

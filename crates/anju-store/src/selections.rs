@@ -16,7 +16,7 @@ use sqlx::AnyConnection;
 
 pub(crate) const SELECTION: &str = "selection";
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Registration {
     pub company_id: i64,
     pub company: String,
@@ -27,7 +27,7 @@ pub struct Registration {
     pub shortlisted: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SelectionCompound {
     pub compound_id: i64,
     pub name: String,
@@ -36,7 +36,7 @@ pub struct SelectionCompound {
     pub chosen_on: Option<Date>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Selection {
     pub id: i64,
     pub version: i64,

@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// The facts one settlement was computed from, as stored with its lines (`subsidy_lines.basis`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Basis {
     /// Format version.
     pub v: u8,
@@ -61,7 +61,7 @@ pub(crate) struct Basis {
 }
 
 /// One settled policy period's results.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct BasisPeriod {
     pub n: u32,
     /// The final assessment's id, score, grade and pass, when there is one.

@@ -58,7 +58,7 @@ pub struct FundingPolicy {
 }
 
 /// One payer's part of a line (市级财政, 区级财政 …); the parts add up to the line's amount.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PayerShare {
     pub id: String,
     pub name: String,
@@ -68,7 +68,7 @@ pub struct PayerShare {
 }
 
 /// One line of a run (or an infrastructure grant).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SubsidyLine {
     pub id: i64,
     pub run_id: Option<i64>,
@@ -123,7 +123,7 @@ impl SubsidyLine {
 }
 
 /// A run: scope, period and its lines.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SubsidyRun {
     pub id: i64,
     pub region_id: i64,
@@ -138,14 +138,14 @@ pub struct SubsidyRun {
 
 /// What a run wrote: the run (its lines are read with [`Store::subsidy_lines`] or
 /// [`Store::get_subsidy_run`]) and the figures of its lines.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RunResult {
     pub run: SubsidyRun,
     pub summary: RunSummary,
 }
 
 /// A run's lines counted and added up.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct RunSummary {
     pub lines: usize,
     pub eligible: usize,
@@ -170,7 +170,7 @@ impl RunSummary {
 }
 
 /// A step on the money's path.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SubsidyStep {
     pub id: i64,
     pub line_id: i64,
@@ -185,7 +185,7 @@ pub struct SubsidyStep {
 }
 
 /// An adjustment decision (调整决定).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SubsidyAdjustment {
     pub id: i64,
     pub line_id: i64,

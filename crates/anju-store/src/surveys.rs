@@ -131,7 +131,7 @@ impl IssuedToken {
 }
 
 /// One household's answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SurveyAnswer {
     pub satisfied: bool,
     /// Optional 1–5.
@@ -693,7 +693,7 @@ fn closed_refusal() -> StoreError {
 }
 
 /// What the resident page of a token shows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenSurvey {
     pub survey: Survey,
     pub street: String,

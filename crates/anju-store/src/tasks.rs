@@ -51,7 +51,7 @@ pub struct NewTask {
 }
 
 /// Which tasks to list; ordered by deadline, then id.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaskFilter {
     pub street: Option<String>,
     pub compound_id: Option<i64>,

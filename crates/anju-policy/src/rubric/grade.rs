@@ -33,7 +33,7 @@ impl Grade {
 }
 
 /// Grade bands, highest first.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct GradeBands(pub Vec<Grade>);
 

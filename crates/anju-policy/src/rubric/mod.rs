@@ -41,7 +41,7 @@ const BUILTIN: &[(&str, &str)] = &[("erqi", include_str!("../../rubrics/erqi.tom
 /// An assessment rubric. Construct it with [`Rubric::builtin`], [`Rubric::load`] or
 /// [`Rubric::from_toml_str`], which validate it; a rubric built by hand should be checked with
 /// [`Rubric::validate`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rubric {
     pub id: String,
@@ -64,7 +64,7 @@ pub struct Rubric {
 }
 
 /// A 考核大项: a group of items with its points.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Group {
     pub code: String,
@@ -74,7 +74,7 @@ pub struct Group {
 }
 
 /// A 考核分项.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RubricItem {
     /// 序号, from 1.
@@ -96,7 +96,7 @@ pub struct RubricItem {
 }
 
 /// How an item is scored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Scoring {
     /// Full points less its deduction events, not below 0.
@@ -107,7 +107,7 @@ pub enum Scoring {
 }
 
 /// One deduction rule of an item: `points` off per `per`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Deduction {
     /// Stable code events refer to, unique within the item.
@@ -204,7 +204,7 @@ impl Unit {
 }
 
 /// A note on how the data reads a loose passage of the policy text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Resolution {
     /// The item it concerns, if one.
@@ -217,7 +217,7 @@ pub struct Resolution {
 }
 
 /// What [`Rubric::findings`] reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FindingKind {
     /// Two tiers of the text cover the same value; the data says which wins.
@@ -227,7 +227,7 @@ pub enum FindingKind {
 }
 
 /// A gap, overlap or reading in the policy text, with how the data resolves it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     pub kind: FindingKind,
     pub item: Option<u32>,

@@ -104,7 +104,7 @@ impl SatisfactionRate {
 }
 
 /// A boundary word (民法典 第一千二百五十九条).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum BoundWord {
     /// 以上: at least, the number included.
     #[serde(rename = "以上")]
@@ -152,7 +152,7 @@ impl BoundWord {
 }
 
 /// One tier: `rate` with its boundary word, worth `points`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Tier {
     /// The threshold as a fraction (0.80 for 80 %).
@@ -181,7 +181,7 @@ impl Tier {
 }
 
 /// Which tier wins where an upward and a downward tier overlap.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OverlapRule {
     /// The upward tier (以上 / 超过): the higher tier of a descending scale.
@@ -192,7 +192,7 @@ pub enum OverlapRule {
 
 /// Where an upward and a downward tier both hold: rates from `from` to `to` (both included,
 /// as far as the two words include them).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Overlap {
     pub from: Decimal,
     pub to: Decimal,
@@ -212,7 +212,7 @@ pub struct TierMatch {
 }
 
 /// The satisfaction → points table of a rubric's satisfaction item, with its sample rule.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SatisfactionTable {
     /// The rule as the policy words it.
