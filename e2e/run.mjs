@@ -466,6 +466,72 @@ async function main() {
       check(result.responses === 1 && result.satisfied === 1, `survey result after one answer: ${JSON.stringify(result)}`);
     });
 
+    await flow('a resident complaint: the company signs and answers on a phone, the street rates and closes', async () => {
+      const company = await login(browser, base, COMPANY_USER, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+      try {
+        const own = await compoundsJson(company.context, base);
+        const streetIds = new Set((await compoundsJson(officer.context, base)).map((c) => c.id));
+        const target = own.find((c) => streetIds.has(c.id));
+        check(target, 'no compound of the company in the officer\'s street');
+        // The public page's address is printed on the notice in the compound (set up once).
+        const link = anju('accounts', 'public-link', '--compound', String(target.id)).trim();
+        const key = link.split('/p/')[1];
+        check(key, `anju accounts public-link printed no key: ${link}`);
+        // 1. A resident on a phone, without an account.
+        const resident = await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+        const rp = await resident.newPage();
+        await rp.goto(`${base}/p/${key}`);
+        const text = `楼道灯坏了两周 ${Date.now() % 100000}`;
+        await rp.selectOption('select[name=category]', '设施维修');
+        await rp.fill('textarea[name=text]', text);
+        await Promise.all([rp.waitForNavigation(), rp.click('form.complaint button[type=submit], form[action*="/complaint"] button[type=submit]')]);
+        const done = await rp.textContent('main');
+        const id = done.match(/编号 (\d+)/)?.[1];
+        check(id, `the resident was not told the complaint's number: ${done}`);
+        await shot(rp, 'complaint-resident-received');
+        await resident.close();
+        // 2. The company, on its phone: the complaint is in its list; it signs, then answers
+        //    with a photo.
+        const { page } = company;
+        await page.goto(`${base}/complaints`);
+        check((await page.textContent('main')).includes(target.name), 'the company\'s complaint list does not show the complaint');
+        const listWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+        check(listWidth <= 390, `the complaint list is ${listWidth}px wide on a 390px phone`);
+        await shot(page, 'complaint-company-list-phone');
+        await page.goto(`${base}/complaints/${id}`);
+        check((await page.textContent('main')).includes(text), 'the complaint page does not show the text');
+        await Promise.all([page.waitForNavigation(), page.click('#sign')]);
+        check((await page.textContent('main')).includes('已签收'), 'after 签收 the complaint is not 已签收');
+        // An empty answer is refused with the field named; nothing typed is lost.
+        await page.fill('textarea[name=text]', '   ');
+        await page.$eval('textarea[name=text]', (t) => t.removeAttribute('required'));
+        await Promise.all([page.waitForNavigation(), page.click('#answer')]);
+        check((await page.textContent('#error')).includes('答复内容'), 'an empty answer was not refused naming 答复内容');
+        const png = path.join(tmp, 'answer.png');
+        fs.writeFileSync(png, Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64'));
+        await page.fill('textarea[name=text]', '已更换楼道灯泡，恢复照明');
+        await page.setInputFiles('input[type=file][name=evidence]', png);
+        await shot(page, 'complaint-company-answer-phone');
+        await Promise.all([page.waitForNavigation(), page.click('#answer')]);
+        const answered = await page.textContent('main');
+        check(answered.includes('已答复') && answered.includes('已更换楼道灯泡'), 'after 答复 the complaint is not 已答复 with the answer');
+        check(answered.includes('answer.png'), 'the answer\'s photo is not listed by its file name');
+        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        check(width <= 390, `the complaint page is ${width}px wide on a 390px phone`);
+        await shot(page, 'complaint-company-answered-phone');
+        // 3. The street officer records the resident's rating and closes it.
+        await officer.page.goto(`${base}/complaints/${id}`);
+        await officer.page.selectOption('select[name=rating]', '4');
+        await Promise.all([officer.page.waitForNavigation(), officer.page.click('#rate')]);
+        check((await officer.page.textContent('main')).includes('4 / 5'), 'the rating was not recorded');
+        await Promise.all([officer.page.waitForNavigation(), officer.page.click('#close')]);
+        check((await officer.page.textContent('main')).includes('已办结'), 'the complaint was not closed');
+        await shot(officer.page, 'complaint-closed');
+      } finally {
+        await company.context.close();
+      }
+    });
+
     await flow('the dashboard changes after a change to the ledger', async () => {
       skipUnless(dashboard, 'the dashboard (/dashboard or /)');
       if (!importedName) {

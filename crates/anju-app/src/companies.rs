@@ -37,7 +37,7 @@ pub struct CompanyQuery {
 }
 
 /// One company of the list with its current score and grade.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct GradedCompany {
     pub company: Company,
     /// Compounds it serves, counted within the reader's scope.
@@ -57,7 +57,7 @@ pub struct CompanyList {
 }
 
 /// A compound a company serves, as a file lists it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ServedCompound {
     pub id: i64,
     pub name: String,
@@ -66,7 +66,7 @@ pub struct ServedCompound {
 }
 
 /// One company: registry facts, credit file (oldest first), grade with its explanation.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CompanyFile {
     pub company: Company,
     pub grade: CreditGrade,
@@ -78,7 +78,7 @@ pub struct CompanyFile {
 /// A record for a credit file (加分 by an assessment's score, 扣分 by bad conduct, complaints
 /// and dismissals). Only the figure of its kind may be given: a score for an assessment,
 /// points for bad conduct, a count for complaints.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
 pub struct NewCreditRecord {
     pub kind: RecordKind,
     /// When it happened: not after today.
@@ -88,9 +88,11 @@ pub struct NewCreditRecord {
     pub period: Option<String>,
     /// An assessment's score, 0–100, at most two decimals.
     #[serde(default)]
+    #[schema(schema_with = anju_core::schema::decimal_input)]
     pub score: Option<Decimal>,
     /// Points a bad-conduct record deducts (the scheme's default when none).
     #[serde(default)]
+    #[schema(schema_with = anju_core::schema::decimal_input)]
     pub points: Option<Decimal>,
     /// How many complaints a complaint record counts (≥ 1).
     #[serde(default)]
@@ -124,7 +126,7 @@ impl NewCreditRecord {
 }
 
 /// A record added, and the company's grade as of today with it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RecordAdded {
     pub company: Company,
     pub record: CompanyRecord,

@@ -5,6 +5,8 @@ use anju_core::Lang;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+#[cfg(test)]
+mod api_commands;
 mod cmd_bench_funding;
 mod cmd_bench_web;
 mod cmd_budget;

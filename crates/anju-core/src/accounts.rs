@@ -10,7 +10,19 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 /// The kind of an account line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum EntryKind {
     /// 物业服务费收入
@@ -112,7 +124,7 @@ pub struct Line {
 }
 
 /// Totals of a statement.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Totals {
     pub income_fees: Fen,
     pub income_public_revenue: Fen,

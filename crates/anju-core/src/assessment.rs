@@ -19,7 +19,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Where an assessment stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AssessmentStatus {
     /// 草稿
@@ -69,7 +69,7 @@ impl AssessmentStatus {
 }
 
 /// The outcome of a review (复核) or of an objection (申诉处理).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// 维持 / confirmed
@@ -233,7 +233,7 @@ pub fn transition(
 }
 
 /// 考核周期 kinds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PeriodKind {
     Month,
@@ -266,7 +266,7 @@ impl PeriodKind {
 
 /// An assessment period with explicit dates: `2026-03` (month), `2026Q1`, `2026H1`, `2026`.
 /// `2026H1` = 2026-01-01..=2026-06-30.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Period {
     pub kind: PeriodKind,
     pub start: jiff::civil::Date,
@@ -335,7 +335,7 @@ impl Period {
 }
 
 /// Who assesses (考核单位).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AssessorKind {
     /// 街道办事处

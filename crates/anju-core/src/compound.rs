@@ -4,7 +4,19 @@ use crate::{Area, CreditCode};
 use serde::{Deserialize, Serialize};
 
 /// 物业管理方式: a compound has exactly one at a time, with dated history (kept by the store).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ManagementMode {
     /// 专业化物业 (a market company)
@@ -137,7 +149,9 @@ impl ManagementMode {
 }
 
 /// 业主组织: who speaks for the owners.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum OwnersBody {
     #[default]
@@ -215,7 +229,19 @@ impl OwnersBody {
 }
 
 /// 类别 (Shanting 附件5 note): 1 good, 2 average, 3 poor / small / hard to manage.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 pub enum Category {
     One = 1,
     Two = 2,
@@ -322,7 +348,9 @@ impl InfraKind {
 }
 
 /// Counts per infrastructure item (what a compound has, or what it needs).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, utoipa::ToSchema,
+)]
 pub struct Infrastructure(pub [u32; 8]);
 
 impl Infrastructure {
@@ -343,7 +371,7 @@ impl Infrastructure {
 }
 
 /// WGS-84 coordinates in micro-degrees (exact, comparable).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Coordinates {
     pub lat_e6: i64,
     pub lng_e6: i64,
@@ -380,7 +408,7 @@ impl Coordinates {
 
 /// One compound as the ledger holds it. Region names are kept as written; the store links
 /// them into the region tree.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Compound {
     /// 小区名称
     pub name: String,

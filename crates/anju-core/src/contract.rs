@@ -126,7 +126,9 @@ pub fn days_between(a: Date, b: Date) -> i64 {
 /// `[start, start + months)`: the last day is `start + months − 1 day` (a 10-year term from
 /// 2022-10-01 ends on 2032-09-30). Month arithmetic keeps the day of the month and clamps to the
 /// month's last day (31 January + 1 month = 28/29 February), as anju-policy's dates do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
+)]
 pub struct Term {
     pub months: u32,
 }
@@ -190,7 +192,7 @@ pub fn yantai_term_over_ten_years(term: Term) -> bool {
 }
 
 /// 物业服务等级: 一级 is the highest (烟台市普通住宅物业服务等级标准; 聊城 二级服务标准).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(transparent)]
 pub struct ServiceLevel(u8);
 
@@ -242,7 +244,7 @@ pub enum BuildingType {
 }
 
 /// Fees per ㎡ per month by building type (物业服务费标准), to the fen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Fees {
     pub multi: Option<Fen>,
     pub high: Option<Fen>,

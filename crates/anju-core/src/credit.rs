@@ -40,7 +40,7 @@ pub enum CreditError {
 }
 
 /// The kinds of record in a credit file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RecordKind {
     /// 考核 (a score 0–100 for a period, by an assessor)
@@ -98,7 +98,7 @@ impl RecordKind {
 }
 
 /// One record of a credit file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CreditRecord {
     pub kind: RecordKind,
     pub happened_on: jiff::civil::Date,
@@ -316,7 +316,7 @@ impl CreditScheme {
 }
 
 /// A computed grade and how it came out.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CreditGrade {
     pub as_of: jiff::civil::Date,
     pub scheme: String,

@@ -119,7 +119,7 @@ impl From<Month> for String {
 }
 
 /// A run of whole months, both ends included.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct MonthRange {
     pub from: Month,
     pub to: Month,
@@ -198,7 +198,7 @@ impl fmt::Display for MonthRange {
 }
 
 /// Billed and collected over some months, and the rate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Collection {
     pub billed: Fen,
     pub collected: Fen,

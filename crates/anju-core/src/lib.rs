@@ -18,6 +18,7 @@ pub mod money;
 pub mod oversight;
 pub mod planning;
 pub mod region;
+pub mod schema;
 pub mod selection;
 pub mod signals;
 pub mod stats;

@@ -39,7 +39,19 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Where a compound stands on the path to coverage.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
     /// 调查摸底 (in the ledger, nothing else done yet)
@@ -139,7 +151,7 @@ impl fmt::Display for Stage {
 }
 
 /// Who signed the contract for the owners (seed 000 二(二)).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Signer {
     /// 业主组织 (业委会, 物管会 or 环物委)
@@ -179,7 +191,7 @@ impl Signer {
 }
 
 /// Why a contract ended or a service stopped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ExitKind {
     /// 解聘 (breach of contract, or more than 50 % of owners dissatisfied: seed 004 三(二))
@@ -219,7 +231,7 @@ impl ExitKind {
 }
 
 /// One step on the path. The date travels beside it ([`transition`]).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {
     /// 征求业主意见 (Erqi 六(一): the 三承诺 questionnaire)
@@ -296,7 +308,7 @@ impl Event {
 }
 
 /// Everything the guards need to know about a compound's position.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct LifecycleState {
     pub stage: Stage,
     /// The decided mode (None before the decision).

@@ -12,7 +12,18 @@ use std::ops::{Add, AddAssign, Neg, Sub, SubAssign};
 /// An amount of money in fen (0.01 元). Signed, so that differences can be expressed; amounts
 /// that are paid are never negative (the rules ensure it, tests check it).
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
 )]
 #[serde(transparent)]
 pub struct Fen(pub i64);

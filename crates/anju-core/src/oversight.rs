@@ -26,12 +26,27 @@ macro_rules! codes {
                 let loose = |c: &str| c.replace('_', "") == s.replace('_', "");
                 $name::from_code(&s)
                     .or_else(|| Self::ALL.iter().copied().find(|x| loose(x.code())))
-                    .ok_or_else(|| serde::de::Error::custom(format!("unknown code '{s}'")))
+                    .ok_or_else(|| serde::de::Error::unknown_variant(&s, Self::CODES))
             }
         }
 
+        /// The schema of the codes, listed (the custom `Serialize` above writes `code()`).
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                let codes: Vec<&str> = Self::ALL.iter().map(|x| x.code()).collect();
+                let zh: Vec<String> = Self::ALL
+                    .iter()
+                    .map(|x| format!("{}={}", x.code(), x.label(crate::Lang::Zh)))
+                    .collect();
+                crate::schema::text(&zh.join("，"), None, Some(&codes))
+            }
+        }
+        impl utoipa::ToSchema for $name {}
+
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$v,)+];
+            /// The codes, in the order of [`Self::ALL`].
+            pub const CODES: &'static [&'static str] = &[$($code,)+];
 
             pub fn code(self) -> &'static str {
                 match self { $($name::$v => $code,)+ }

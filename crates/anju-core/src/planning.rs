@@ -88,7 +88,7 @@ impl Default for AreaRules {
 }
 
 /// A line of explanation, in both languages.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Explain {
     pub zh: String,
     pub en: String,

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 pub const SMALL_COMPOUND_HOUSEHOLDS: u32 = 30;
 
 /// Compounds, households and area for one management mode.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ModeFigures {
     pub compounds: u64,
     pub households: u64,
@@ -23,7 +23,7 @@ pub struct ModeFigures {
 }
 
 /// The coverage figures of one scope (the whole selection, a street or a community).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Coverage {
     /// 小区总数
     pub compounds: u64,
@@ -126,7 +126,7 @@ pub fn percent(part: u64, whole: u64) -> String {
 }
 
 /// One community's figures.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CommunityCoverage {
     pub community: String,
     #[serde(flatten)]
@@ -134,7 +134,7 @@ pub struct CommunityCoverage {
 }
 
 /// One street's figures with its communities.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct StreetCoverage {
     pub street: String,
     #[serde(flatten)]
@@ -143,7 +143,7 @@ pub struct StreetCoverage {
 }
 
 /// The whole report: totals for the selection, then each street and its communities.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CoverageReport {
     #[serde(flatten)]
     pub total: Coverage,

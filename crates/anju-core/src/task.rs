@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Where a task stands. A task is never deleted: one that is no longer wanted is cancelled.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TaskStatus {
     /// 进行中

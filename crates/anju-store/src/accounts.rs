@@ -48,7 +48,7 @@ pub struct NewAccountEntry {
 }
 
 /// A stored line.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AccountEntry {
     pub id: i64,
     pub compound_id: i64,
@@ -62,7 +62,7 @@ pub struct AccountEntry {
 }
 
 /// 收支公示 of one compound for one period: the data the public page and the CLI render.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AccountStatement {
     pub compound_id: i64,
     pub compound: String,

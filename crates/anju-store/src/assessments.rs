@@ -29,7 +29,7 @@ pub(crate) const EVALUATOR_ASSIGNMENT: &str = "evaluator_assignment";
 pub const DEFAULT_OBJECTION_DAYS: u32 = 7;
 
 /// A stored assessment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Assessment {
     pub id: i64,
     pub compound_id: i64,

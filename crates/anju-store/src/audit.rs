@@ -35,7 +35,7 @@ impl Actor {
 }
 
 /// One line of the audit log.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AuditEntry {
     pub id: i64,
     /// RFC 3339 UTC.
@@ -47,7 +47,10 @@ pub struct AuditEntry {
     /// `compound`, `company`, `region`, `ledger`.
     pub entity: String,
     pub entity_id: Option<i64>,
+    /// The record as it was before the change, in the JSON of its own type (which differs by
+    /// `entity`); absent or null for an insert.
     pub before: Option<serde_json::Value>,
+    /// The record after the change, in the JSON of its own type.
     pub after: Option<serde_json::Value>,
 }
 

@@ -51,7 +51,7 @@ impl Default for ComplaintRules {
 }
 
 /// A complaint to record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NewComplaint {
     pub compound_id: i64,
     pub source: ComplaintSource,
@@ -63,7 +63,7 @@ pub struct NewComplaint {
     pub contact: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Complaint {
     pub id: i64,
     pub compound_id: i64,

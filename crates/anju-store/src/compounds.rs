@@ -19,7 +19,7 @@ use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
 /// A compound as stored: the ledger's fields plus identity, version and archive flag.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct StoredCompound {
     pub id: i64,
     /// Bumped by every change; writers name the version they read.
@@ -48,7 +48,7 @@ pub struct ModePeriod {
 }
 
 /// How a compound list is ordered (the id breaks ties).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CompoundSort {
     /// 区 → 街道 → 社区 → 名称

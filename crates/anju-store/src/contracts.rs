@@ -19,7 +19,7 @@ pub(crate) const CONTRACT: &str = "contract";
 pub(crate) const DISMISSAL: &str = "dismissal_proposal";
 
 /// A contract to sign.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NewContract {
     /// The compound(s) it serves (one project: one company).
     pub compound_ids: Vec<i64>,
@@ -40,7 +40,7 @@ pub struct NewContract {
     pub notice_on: Option<Date>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ContractRecord {
     pub id: i64,
     pub version: i64,

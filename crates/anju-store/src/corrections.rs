@@ -52,7 +52,7 @@ use std::collections::HashMap;
 pub(crate) const STEP: &str = "step";
 
 /// How a step was corrected.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CorrectionKind {
     /// 更正日期: it happened, on another day.
@@ -90,7 +90,7 @@ impl CorrectionKind {
 }
 
 /// The correction that superseded a step.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct StepCorrection {
     pub id: i64,
     pub kind: CorrectionKind,

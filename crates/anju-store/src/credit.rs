@@ -18,7 +18,7 @@ use sqlx::any::AnyRow;
 pub(crate) const COMPANY_RECORD: &str = "company_record";
 
 /// A record of a company's credit file as stored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CompanyRecord {
     pub id: i64,
     pub company_id: i64,

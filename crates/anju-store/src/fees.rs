@@ -26,7 +26,7 @@ pub(crate) const FEE_MONTH: &str = "fee_month";
 pub(crate) const HOUSEHOLD_FEE: &str = "household_fee";
 
 /// One compound's fees for one month.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct FeeMonth {
     pub id: i64,
     pub compound_id: i64,
@@ -60,7 +60,7 @@ pub struct FeeImportSummary {
 }
 
 /// Billed, collected and the rate over a run of months.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CollectionFigures {
     pub compound_id: i64,
     pub range: MonthRange,

@@ -19,7 +19,7 @@ use sqlx::AnyConnection;
 pub(crate) const LIFECYCLE: &str = "lifecycle";
 
 /// One recorded step.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct StepRecord {
     pub id: i64,
     pub compound_id: i64,
@@ -47,7 +47,7 @@ impl StepRecord {
 }
 
 /// A compound's position on the path and how it got there.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Lifecycle {
     pub compound_id: i64,
     /// 0 while nothing has been recorded (the state is then derived from the ledger).

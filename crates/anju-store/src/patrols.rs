@@ -43,7 +43,7 @@ pub const ERQI_ORDER_MAPPING: &[(FindingCategory, u32, &str)] = &[
 ];
 
 /// A finding to record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NewFinding {
     pub category: FindingCategory,
     pub description: String,
@@ -54,7 +54,7 @@ pub struct NewFinding {
 }
 
 /// A patrol to record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NewPatrol {
     pub compound_id: i64,
     pub kind: PatrolKind,
@@ -64,7 +64,7 @@ pub struct NewPatrol {
     pub findings: Vec<NewFinding>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Finding {
     pub id: i64,
     pub category: FindingCategory,
@@ -73,7 +73,7 @@ pub struct Finding {
     pub order_id: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Patrol {
     pub id: i64,
     pub compound_id: i64,
@@ -86,7 +86,7 @@ pub struct Patrol {
 }
 
 /// A rectification order (整改通知).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RectificationOrder {
     pub id: i64,
     pub finding_id: i64,

@@ -45,7 +45,7 @@ pub(crate) const SUBSIDY_LINE: &str = "subsidy_line";
 pub(crate) const SUBSIDY_ADJUSTMENT: &str = "subsidy_adjustment";
 
 /// A dated assignment of a policy to a district or street.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct FundingPolicy {
     pub id: i64,
     pub region_id: i64,

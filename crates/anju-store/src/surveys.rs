@@ -37,7 +37,7 @@ pub(crate) const SURVEY: &str = "survey";
 pub(crate) const SURVEY_RESPONSE: &str = "survey_response";
 
 /// Which sample rule a survey follows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SurveyRule {
     /// Seed 002: at least 10 % of households.
@@ -71,7 +71,7 @@ impl SurveyRule {
 }
 
 /// A survey to create.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NewSurvey {
     pub compound_id: i64,
     /// "2026H1", "2026年上半年" …
@@ -95,7 +95,7 @@ pub struct SurveyFilter {
 }
 
 /// A stored survey.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Survey {
     pub id: i64,
     pub compound_id: i64,
@@ -115,7 +115,7 @@ pub struct Survey {
 }
 
 /// A token issued for one sampled household. The link is `/s/<token>`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct IssuedToken {
     pub id: i64,
     pub token: String,
@@ -140,7 +140,7 @@ pub struct SurveyAnswer {
 }
 
 /// What a survey shows.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SurveyResult {
     pub survey: Survey,
     pub issued: u32,

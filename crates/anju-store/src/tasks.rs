@@ -13,7 +13,7 @@ use sqlx::any::AnyRow;
 pub(crate) const TASK: &str = "task";
 
 /// A stored task, with the names of its compound, street and community.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Task {
     pub id: i64,
     pub compound_id: i64,
@@ -41,7 +41,7 @@ impl Task {
 }
 
 /// A task to create.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NewTask {
     pub compound_id: i64,
     pub title: String,

@@ -24,7 +24,7 @@ pub(crate) const USER: &str = "user";
 pub(crate) const SESSION: &str = "session";
 
 /// An account, as everyone but the password check sees it (no hash).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct User {
     pub id: i64,
     pub username: String,

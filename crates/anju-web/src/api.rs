@@ -15,6 +15,10 @@
 //! street, community or company is 403 `forbidden` and never appears in a list — then the
 //! store (404 `not_found`, 409 `conflict`/`duplicate`, 422 `invalid`/`refused`).
 
+use crate::api_types::{
+    CompoundPage, ErrorBody, EvaluatorJson, FeeCollection, OpenApiDocument, OpenedSurvey, Schemas,
+    SurveyLink, TargetProgress, Ty, Upload, UploadedEvidence, links, list, ty,
+};
 use crate::params::{self, params};
 use crate::{AppState, Viewer, WebError};
 use anju_app::model::{
@@ -188,10 +192,13 @@ pub enum In {
 pub struct Param {
     pub name: &'static str,
     pub place: In,
-    /// `integer` or `string`.
+    /// `integer`, `string` or `date` (a string `YYYY-MM-DD`); see `of`.
     pub ty: &'static str,
     pub required: bool,
     pub zh: &'static str,
+    /// The Rust type the parameter is read as, when it is a type of the domain (a status, a
+    /// sort, a mode): its schema lists the values.
+    pub of: Option<Ty>,
 }
 
 const fn path_id(zh: &'static str) -> Param {
@@ -201,6 +208,7 @@ const fn path_id(zh: &'static str) -> Param {
         ty: "integer",
         required: true,
         zh,
+        of: None,
     }
 }
 
@@ -211,6 +219,15 @@ const fn query(name: &'static str, ty: &'static str, zh: &'static str) -> Param 
         ty,
         required: false,
         zh,
+        of: None,
+    }
+}
+
+/// An optional query parameter read as the domain type `of` (by its serde codes).
+fn typed_query(name: &'static str, of: Ty, zh: &'static str) -> Param {
+    Param {
+        of: Some(of),
+        ..query(name, "string", zh)
     }
 }
 
@@ -221,6 +238,7 @@ const fn required_query(name: &'static str, ty: &'static str, zh: &'static str) 
         ty,
         required: true,
         zh,
+        of: None,
     }
 }
 
@@ -238,10 +256,10 @@ pub struct RouteDoc {
     /// Answered without a session.
     pub public: bool,
     pub params: Vec<Param>,
-    /// The component schema of the JSON body.
-    pub body: Option<&'static str>,
-    /// The component schema of the answer.
-    pub response: &'static str,
+    /// The type of the JSON body.
+    pub body: Option<Ty>,
+    /// The type of the answer.
+    pub response: Ty,
     /// Which module serves it when not this one.
     pub served_by: Option<&'static str>,
     /// The body is a file (raw bytes or `multipart/form-data`), not JSON.
@@ -262,8 +280,8 @@ fn row(
     summary: &'static str,
     action: Option<Action>,
     params: Vec<Param>,
-    body: Option<&'static str>,
-    response: &'static str,
+    body: Option<Ty>,
+    response: Ty,
     handler: Option<MethodRouter<AppState>>,
 ) -> ApiRoute {
     ApiRoute {
@@ -293,10 +311,10 @@ fn ledger_filters() -> Vec<Param> {
     vec![
         query("street", "string", "街道名称（精确）"),
         query("community", "string", "社区名称（精确）"),
-        query(
+        typed_query(
             "mode",
-            "string",
-            "物业管理方式代码（如 company、unmanaged）",
+            ty::<anju_core::ManagementMode>(),
+            "物业管理方式代码",
         ),
         query("q", "string", "按名称或地址搜索"),
     ]
@@ -308,11 +326,7 @@ pub fn table() -> Vec<ApiRoute> {
     let id_c = || path_id("小区编号");
     let mut page_params = ledger_filters();
     page_params.extend([
-        query(
-            "sort",
-            "string",
-            "排序：region、name、households_desc、area_desc、built_year、updated_desc、id",
-        ),
+        typed_query("sort", ty::<CompoundSort>(), "排序（默认 region）"),
         query("page", "integer", "页码，从 1 开始"),
         query("per_page", "integer", "每页条数（1–500，默认 50）"),
     ]);
@@ -326,7 +340,7 @@ pub fn table() -> Vec<ApiRoute> {
                 None,
                 vec![],
                 None,
-                "OpenApi",
+                ty::<OpenApiDocument>(),
                 Some(get(openapi_json)),
             );
             r.doc.public = true;
@@ -341,7 +355,7 @@ pub fn table() -> Vec<ApiRoute> {
                 None,
                 vec![],
                 None,
-                "Me",
+                ty::<crate::auth::Viewer>(),
                 None,
             ),
             "auth",
@@ -354,7 +368,7 @@ pub fn table() -> Vec<ApiRoute> {
             Some(A::ManageUsers),
             vec![],
             None,
-            "UserArray",
+            list::<anju_app::model::User>(),
             Some(get(users_list)),
         ),
         row(
@@ -364,8 +378,8 @@ pub fn table() -> Vec<ApiRoute> {
             "创建账号（仅系统管理员；角色、所属区域或物业企业、密码规则在应用层检查）",
             Some(A::ManageUsers),
             vec![],
-            Some("NewUser"),
-            "User",
+            Some(ty::<NewUserBody>()),
+            ty::<anju_app::model::User>(),
             Some(post(user_create)),
         ),
         row(
@@ -375,8 +389,8 @@ pub fn table() -> Vec<ApiRoute> {
             "停用或重新启用账号（仅系统管理员；停用即结束其全部会话；须带版本号）",
             Some(A::ManageUsers),
             vec![path_id("账号编号")],
-            Some("AccountActive"),
-            "User",
+            Some(ty::<AccountActive>()),
+            ty::<anju_app::model::User>(),
             Some(post(user_active)),
         ),
         row(
@@ -386,8 +400,8 @@ pub fn table() -> Vec<ApiRoute> {
             "重设账号密码（仅系统管理员；其全部会话随即结束；须带版本号）",
             Some(A::ManageUsers),
             vec![path_id("账号编号")],
-            Some("PasswordReset"),
-            "User",
+            Some(ty::<PasswordReset>()),
+            ty::<anju_app::model::User>(),
             Some(post(user_password)),
         ),
         elsewhere(
@@ -399,7 +413,7 @@ pub fn table() -> Vec<ApiRoute> {
                 Some(A::ViewLedger),
                 ledger_filters(),
                 None,
-                "CoverageReport",
+                ty::<anju_core::stats::CoverageReport>(),
                 None,
             ),
             "ledger",
@@ -413,7 +427,7 @@ pub fn table() -> Vec<ApiRoute> {
                 Some(A::ViewLedger),
                 ledger_filters(),
                 None,
-                "CompoundArray",
+                list::<crate::ledger::CompoundJson>(),
                 None,
             ),
             "ledger",
@@ -426,7 +440,7 @@ pub fn table() -> Vec<ApiRoute> {
             Some(A::ViewLedger),
             page_params,
             None,
-            "CompoundPage",
+            ty::<CompoundPage>(),
             Some(get(ledger_page)),
         ),
         row(
@@ -437,7 +451,7 @@ pub fn table() -> Vec<ApiRoute> {
             Some(A::ViewLedger),
             vec![id_c()],
             None,
-            "Compound",
+            ty::<StoredCompound>(),
             Some(get(compound_get)),
         ),
         row(
@@ -447,8 +461,8 @@ pub fn table() -> Vec<ApiRoute> {
             "修改小区台账（须带读取时的版本号）",
             Some(A::EditCompounds),
             vec![id_c()],
-            Some("CompoundUpdate"),
-            "Compound",
+            Some(ty::<CompoundUpdate>()),
+            ty::<StoredCompound>(),
             Some(put(compound_put)),
         ),
         row(
@@ -459,7 +473,7 @@ pub fn table() -> Vec<ApiRoute> {
             Some(A::ViewLedger),
             vec![id_c()],
             None,
-            "Lifecycle",
+            ty::<anju_app::model::Lifecycle>(),
             Some(get(lifecycle_get)),
         ),
         row(
@@ -469,8 +483,8 @@ pub fn table() -> Vec<ApiRoute> {
             "推进一步（须带步骤版本号）",
             Some(A::AdvanceLifecycle),
             vec![id_c()],
-            Some("Advance"),
-            "Lifecycle",
+            Some(ty::<Advance>()),
+            ty::<anju_app::model::Lifecycle>(),
             Some(post(lifecycle_post)),
         ),
         row(
@@ -487,10 +501,11 @@ pub fn table() -> Vec<ApiRoute> {
                     ty: "integer",
                     required: true,
                     zh: "步骤编号（步骤记录的 id）",
+                    of: None,
                 },
             ],
-            Some("StepCorrection"),
-            "Lifecycle",
+            Some(ty::<Correction>()),
+            ty::<anju_app::model::Lifecycle>(),
             Some(post(correction_post)),
         ),
         {
@@ -505,8 +520,8 @@ pub fn table() -> Vec<ApiRoute> {
                     "string",
                     "原始文件名（直接上传文件内容时必填；multipart 上传取文件字段的文件名）",
                 )],
-                Some("Upload"),
-                "Evidence",
+                Some(ty::<Upload>()),
+                ty::<UploadedEvidence>(),
                 Some(
                     post(evidence_upload)
                         .layer(DefaultBodyLimit::max(EVIDENCE_MAX_BYTES + UPLOAD_SLACK)),
@@ -523,7 +538,7 @@ pub fn table() -> Vec<ApiRoute> {
             Some(A::ViewLedger),
             vec![id_c()],
             None,
-            "ContractArray",
+            list::<anju_app::model::ContractRecord>(),
             Some(get(contracts_of)),
         ),
         row(
@@ -533,8 +548,8 @@ pub fn table() -> Vec<ApiRoute> {
             "签订物业服务合同",
             Some(A::ManageContracts),
             vec![],
-            Some("NewContract"),
-            "Contract",
+            Some(ty::<NewContract>()),
+            ty::<anju_app::model::ContractRecord>(),
             Some(post(contract_sign)),
         ),
         row(
@@ -544,8 +559,8 @@ pub fn table() -> Vec<ApiRoute> {
             "合同备案",
             Some(A::ManageContracts),
             vec![path_id("合同编号")],
-            Some("FileContract"),
-            "Contract",
+            Some(ty::<VersionOn>()),
+            ty::<anju_app::model::ContractRecord>(),
             Some(post(contract_file)),
         ),
         row(
@@ -555,8 +570,8 @@ pub fn table() -> Vec<ApiRoute> {
             "终止合同（解聘、期满、退出）",
             Some(A::ManageContracts),
             vec![path_id("合同编号")],
-            Some("TerminateContract"),
-            "Contract",
+            Some(ty::<Terminate>()),
+            ty::<anju_app::model::ContractRecord>(),
             Some(post(contract_terminate)),
         ),
         row(
@@ -565,9 +580,9 @@ pub fn table() -> Vec<ApiRoute> {
             "companies",
             "物业服务企业及信用等级（企业账号只见本企业）",
             Some(A::ViewLedger),
-            vec![query("as_of", "string", "计算日期 YYYY-MM-DD（默认今天）")],
+            vec![query("as_of", "date", "计算日期（默认今天）")],
             None,
-            "CompanyArray",
+            list::<anju_app::companies::GradedCompany>(),
             Some(get(companies_list)),
         ),
         row(
@@ -578,10 +593,10 @@ pub fn table() -> Vec<ApiRoute> {
             Some(A::ViewLedger),
             vec![
                 path_id("企业编号"),
-                query("as_of", "string", "计算日期 YYYY-MM-DD（默认今天）"),
+                query("as_of", "date", "计算日期（默认今天）"),
             ],
             None,
-            "CompanyFile",
+            ty::<anju_app::companies::CompanyFile>(),
             Some(get(company_get)),
         ),
         row(
@@ -591,8 +606,8 @@ pub fn table() -> Vec<ApiRoute> {
             "记入信用档案（考核、不良行为、投诉、解聘；发生日期不得晚于今天）",
             Some(A::ManageCompanies),
             vec![path_id("企业编号")],
-            Some("NewCreditRecord"),
-            "CreditRecordAdded",
+            Some(ty::<anju_app::companies::NewCreditRecord>()),
+            ty::<anju_app::companies::RecordAdded>(),
             Some(post(company_record_add)),
         ),
         row(
@@ -604,11 +619,11 @@ pub fn table() -> Vec<ApiRoute> {
             vec![
                 query("street", "string", "街道名称"),
                 query("compound_id", "integer", "小区编号"),
-                query("status", "string", "open、done、cancelled"),
+                typed_query("status", ty::<TaskStatus>(), "任务状态"),
                 query("overdue", "string", "true：只列逾期任务"),
             ],
             None,
-            "TaskArray",
+            list::<anju_app::model::Task>(),
             Some(get(tasks_list)),
         ),
         row(
@@ -618,8 +633,8 @@ pub fn table() -> Vec<ApiRoute> {
             "新建任务",
             Some(A::ManageTasks),
             vec![],
-            Some("NewTask"),
-            "Task",
+            Some(ty::<NewTask>()),
+            ty::<anju_app::model::Task>(),
             Some(post(task_create)),
         ),
         row(
@@ -629,8 +644,8 @@ pub fn table() -> Vec<ApiRoute> {
             "标记任务完成（须带版本号）",
             Some(A::ManageTasks),
             vec![path_id("任务编号")],
-            Some("VersionOn"),
-            "Task",
+            Some(ty::<VersionOn>()),
+            ty::<anju_app::model::Task>(),
             Some(post(task_done)),
         ),
         row(
@@ -641,10 +656,10 @@ pub fn table() -> Vec<ApiRoute> {
             Some(A::ViewLedger),
             vec![
                 required_query("street", "string", "街道名称"),
-                query("as_of", "string", "截至日期 YYYY-MM-DD（默认今天）"),
+                query("as_of", "date", "截至日期（默认今天）"),
             ],
             None,
-            "TargetProgress",
+            ty::<TargetProgress>(),
             Some(get(targets_get)),
         ),
         row(
@@ -658,7 +673,7 @@ pub fn table() -> Vec<ApiRoute> {
                 query("period", "string", "考核期，如 2026Q3"),
             ],
             None,
-            "AssessmentArray",
+            list::<anju_app::model::Assessment>(),
             Some(get(assessments_list)),
         ),
         row(
@@ -668,8 +683,8 @@ pub fn table() -> Vec<ApiRoute> {
             "录入考核评分（草稿）",
             Some(A::Assess),
             vec![],
-            Some("NewAssessment"),
-            "Assessment",
+            Some(ty::<NewAssessmentJson>()),
+            ty::<anju_app::model::Assessment>(),
             Some(post(assessment_create)),
         ),
         row(
@@ -680,7 +695,7 @@ pub fn table() -> Vec<ApiRoute> {
             Some(A::ViewLedger),
             vec![path_id("考核编号")],
             None,
-            "Assessment",
+            ty::<anju_app::model::Assessment>(),
             Some(get(assessment_get)),
         ),
         row(
@@ -690,8 +705,8 @@ pub fn table() -> Vec<ApiRoute> {
             "提交考核（须带版本号）",
             Some(A::Assess),
             vec![path_id("考核编号")],
-            Some("VersionOn"),
-            "Assessment",
+            Some(ty::<VersionOn>()),
+            ty::<anju_app::model::Assessment>(),
             Some(post(assessment_submit)),
         ),
         row(
@@ -701,8 +716,8 @@ pub fn table() -> Vec<ApiRoute> {
             "复核考核：维持或调整（调整须写理由，可附更正的扣分事项）",
             Some(A::ReviewAssessments),
             vec![path_id("考核编号")],
-            Some("AssessmentReview"),
-            "Assessment",
+            Some(ty::<ReviewJson>()),
+            ty::<anju_app::model::Assessment>(),
             Some(post(assessment_review)),
         ),
         row(
@@ -712,8 +727,8 @@ pub fn table() -> Vec<ApiRoute> {
             "物业企业在申诉期内对考核提出申诉",
             Some(A::AnswerOrders),
             vec![path_id("考核编号")],
-            Some("AssessmentObjection"),
-            "Assessment",
+            Some(ty::<ObjectionJson>()),
+            ty::<anju_app::model::Assessment>(),
             Some(post(assessment_object)),
         ),
         row(
@@ -723,8 +738,8 @@ pub fn table() -> Vec<ApiRoute> {
             "申诉处理决定：维持或调整，考核随即定案",
             Some(A::ReviewAssessments),
             vec![path_id("考核编号")],
-            Some("AssessmentReview"),
-            "Assessment",
+            Some(ty::<ReviewJson>()),
+            ty::<anju_app::model::Assessment>(),
             Some(post(assessment_decide)),
         ),
         row(
@@ -734,8 +749,8 @@ pub fn table() -> Vec<ApiRoute> {
             "无申诉定案（申诉期满，或企业放弃申诉 waived）",
             Some(A::ReviewAssessments),
             vec![path_id("考核编号")],
-            Some("AssessmentFinalize"),
-            "Assessment",
+            Some(ty::<FinalizeJson>()),
+            ty::<anju_app::model::Assessment>(),
             Some(post(assessment_finalize)),
         ),
         row(
@@ -746,7 +761,7 @@ pub fn table() -> Vec<ApiRoute> {
             Some(A::ViewLedger),
             vec![id_c()],
             None,
-            "PatrolArray",
+            list::<anju_app::model::Patrol>(),
             Some(get(patrols_of)),
         ),
         row(
@@ -756,8 +771,8 @@ pub fn table() -> Vec<ApiRoute> {
             "录入巡查（问题可附整改期限，生成整改单）",
             Some(A::Patrol),
             vec![],
-            Some("NewPatrol"),
-            "Patrol",
+            Some(ty::<NewPatrol>()),
+            ty::<anju_app::model::Patrol>(),
             Some(post(patrol_create)),
         ),
         row(
@@ -768,10 +783,14 @@ pub fn table() -> Vec<ApiRoute> {
             Some(A::ViewLedger),
             vec![
                 query("compound_id", "integer", "小区编号"),
-                query("status", "string", "整改单状态代码"),
+                typed_query(
+                    "status",
+                    ty::<anju_core::oversight::OrderStatus>(),
+                    "整改单状态",
+                ),
             ],
             None,
-            "OrderArray",
+            list::<anju_app::model::RectificationOrder>(),
             Some(get(orders_list)),
         ),
         row(
@@ -781,8 +800,8 @@ pub fn table() -> Vec<ApiRoute> {
             "企业答复整改单（须带版本号）",
             Some(A::AnswerOrders),
             vec![path_id("整改单编号")],
-            Some("Answer"),
-            "Order",
+            Some(ty::<AnswerJson>()),
+            ty::<anju_app::model::RectificationOrder>(),
             Some(post(order_answer)),
         ),
         row(
@@ -793,10 +812,14 @@ pub fn table() -> Vec<ApiRoute> {
             Some(A::ViewLedger),
             vec![
                 query("compound_id", "integer", "小区编号"),
-                query("status", "string", "投诉状态代码"),
+                typed_query(
+                    "status",
+                    ty::<anju_core::oversight::ComplaintStatus>(),
+                    "投诉状态",
+                ),
             ],
             None,
-            "ComplaintArray",
+            list::<anju_app::model::Complaint>(),
             Some(get(complaints_list)),
         ),
         row(
@@ -806,8 +829,8 @@ pub fn table() -> Vec<ApiRoute> {
             "登记投诉（按工作日计算签收与答复期限）",
             Some(A::Patrol),
             vec![],
-            Some("NewComplaint"),
-            "Complaint",
+            Some(ty::<NewComplaintJson>()),
+            ty::<anju_app::model::Complaint>(),
             Some(post(complaint_create)),
         ),
         row(
@@ -817,8 +840,8 @@ pub fn table() -> Vec<ApiRoute> {
             "企业答复投诉（须带版本号）",
             Some(A::AnswerOrders),
             vec![path_id("投诉编号")],
-            Some("Answer"),
-            "Complaint",
+            Some(ty::<AnswerJson>()),
+            ty::<anju_app::model::Complaint>(),
             Some(post(complaint_answer)),
         ),
         row(
@@ -828,8 +851,8 @@ pub fn table() -> Vec<ApiRoute> {
             "企业签收投诉（须带版本号）",
             Some(A::AnswerOrders),
             vec![path_id("投诉编号")],
-            Some("VersionOn"),
-            "Complaint",
+            Some(ty::<VersionOn>()),
+            ty::<anju_app::model::Complaint>(),
             Some(post(complaint_sign)),
         ),
         row(
@@ -839,8 +862,8 @@ pub fn table() -> Vec<ApiRoute> {
             "记录居民对答复的评价（1–5 分）",
             Some(A::Patrol),
             vec![path_id("投诉编号")],
-            Some("ComplaintRating"),
-            "Complaint",
+            Some(ty::<RatingJson>()),
+            ty::<anju_app::model::Complaint>(),
             Some(post(complaint_rate)),
         ),
         row(
@@ -850,8 +873,8 @@ pub fn table() -> Vec<ApiRoute> {
             "办结已答复的投诉",
             Some(A::Patrol),
             vec![path_id("投诉编号")],
-            Some("VersionOn"),
-            "Complaint",
+            Some(ty::<VersionOn>()),
+            ty::<anju_app::model::Complaint>(),
             Some(post(complaint_close)),
         ),
         row(
@@ -862,7 +885,7 @@ pub fn table() -> Vec<ApiRoute> {
             Some(A::ViewLedger),
             vec![query("compound_id", "integer", "小区编号")],
             None,
-            "SurveyArray",
+            list::<anju_app::model::Survey>(),
             Some(get(surveys_list)),
         ),
         row(
@@ -872,8 +895,8 @@ pub fn table() -> Vec<ApiRoute> {
             "发起满意度调查并发放第一批住户问卷链接",
             Some(A::ManageSurveys),
             vec![],
-            Some("NewSurvey"),
-            "OpenedSurvey",
+            Some(ty::<NewSurveyJson>()),
+            ty::<OpenedSurvey>(),
             Some(post(survey_open)),
         ),
         row(
@@ -884,7 +907,7 @@ pub fn table() -> Vec<ApiRoute> {
             Some(A::ManageSurveys),
             vec![path_id("调查编号")],
             None,
-            "SurveyLinkArray",
+            list::<SurveyLink>(),
             Some(get(survey_links)),
         ),
         row(
@@ -894,8 +917,8 @@ pub fn table() -> Vec<ApiRoute> {
             "再发放若干住户问卷链接",
             Some(A::ManageSurveys),
             vec![path_id("调查编号")],
-            Some("LinkCount"),
-            "SurveyLinkArray",
+            Some(ty::<LinkCountJson>()),
+            list::<SurveyLink>(),
             Some(post(survey_issue)),
         ),
         row(
@@ -905,8 +928,8 @@ pub fn table() -> Vec<ApiRoute> {
             "结束调查（须带版本号）；有效且不满意过半时记录解聘提议",
             Some(A::ManageSurveys),
             vec![path_id("调查编号")],
-            Some("VersionOnly"),
-            "SurveyResult",
+            Some(ty::<VersionJson>()),
+            ty::<anju_app::model::SurveyResult>(),
             Some(post(survey_close)),
         ),
         row(
@@ -916,8 +939,8 @@ pub fn table() -> Vec<ApiRoute> {
             "委托第三方测评机构测评某小区",
             Some(A::ReviewAssessments),
             vec![],
-            Some("EvaluatorAssignment"),
-            "EvaluatorAssignment",
+            Some(ty::<EvaluatorJson>()),
+            ty::<EvaluatorJson>(),
             Some(post(evaluator_commission)),
         ),
         row(
@@ -928,7 +951,7 @@ pub fn table() -> Vec<ApiRoute> {
             Some(A::ViewLedger),
             vec![path_id("调查编号")],
             None,
-            "SurveyResult",
+            ty::<anju_app::model::SurveyResult>(),
             Some(get(survey_results)),
         ),
         row(
@@ -946,7 +969,7 @@ pub fn table() -> Vec<ApiRoute> {
                 ),
             ],
             None,
-            "Collection",
+            ty::<FeeCollection>(),
             Some(get(fees_get)),
         ),
         row(
@@ -961,7 +984,7 @@ pub fn table() -> Vec<ApiRoute> {
                 query("share", "integer", "业主组织分成百分比 6–10（默认 10）"),
             ],
             None,
-            "AccountStatement",
+            ty::<anju_app::model::AccountStatement>(),
             Some(get(accounts_get)),
         ),
         row(
@@ -972,7 +995,7 @@ pub fn table() -> Vec<ApiRoute> {
             Some(A::ViewLedger),
             vec![],
             None,
-            "FundingPolicyArray",
+            list::<anju_app::model::FundingPolicy>(),
             Some(get(funding_policies)),
         ),
         row(
@@ -982,8 +1005,8 @@ pub fn table() -> Vec<ApiRoute> {
             "指定区县或街道自某日起适用的补贴政策（限管辖范围）",
             Some(A::ApproveSubsidies),
             vec![],
-            Some("PolicyAssignment"),
-            "FundingPolicy",
+            Some(ty::<PolicyAssignmentBody>()),
+            ty::<anju_app::model::FundingPolicy>(),
             Some(post(funding_policy_assign)),
         ),
         row(
@@ -999,7 +1022,7 @@ pub fn table() -> Vec<ApiRoute> {
                 query("limit", "integer", "最多条数（默认 200）"),
             ],
             None,
-            "AuditArray",
+            list::<anju_app::model::AuditEntry>(),
             Some(get(audit_list)),
         ),
     ]
@@ -1024,484 +1047,40 @@ pub fn routes() -> Vec<(&'static str, &'static str)> {
 // ---------------------------------------------------------------------------------------------
 // The OpenAPI document
 
-fn error_schema() -> Value {
-    json!({
-        "type": "object",
-        "required": ["code", "message"],
-        "properties": {
-            "code": {
-                "type": "string",
-                "description": "稳定的错误代码",
-                "enum": ["unauthorized", "forbidden", "csrf", "not_found", "conflict", "duplicate",
-                         "bad_request", "invalid", "refused", "too_large", "unsupported_type",
-                         "store_error", "render_error"]
-            },
-            "message": {"type": "string", "description": "中文说明，指出字段或记录"}
+/// Every component schema: those of the table's types and of every type they refer to, each
+/// derived from its Rust type (`utoipa::ToSchema`). Two types that would share a name are an
+/// error (a test builds the document).
+pub fn schemas(table: &[ApiRoute]) -> serde_json::Map<String, Value> {
+    let mut found: Schemas = Vec::new();
+    ty::<ErrorBody>().collect(&mut found);
+    for r in table {
+        r.doc.response.collect(&mut found);
+        for t in r.doc.params.iter().filter_map(|p| p.of) {
+            t.collect(&mut found);
         }
-    })
-}
-
-fn obj(required: &[&str], props: Value) -> Value {
-    json!({"type": "object", "required": required, "properties": props})
-}
-
-fn date() -> Value {
-    json!({"type": "string", "format": "date", "description": "YYYY-MM-DD"})
-}
-
-fn version() -> Value {
-    json!({"type": "integer", "description": "读取时的版本号；他人已修改时返回 409 conflict"})
-}
-
-fn schemas() -> Value {
-    let any = |d: &str| json!({"type": "object", "description": d, "additionalProperties": true});
-    let arr = |d: &str| json!({"type": "array", "description": d, "items": {"type": "object", "additionalProperties": true}});
-    let list: Vec<(&str, Value)> = vec![
-        ("Error", error_schema()),
-        ("OpenApi", any("OpenAPI 3.1 文档")),
-        (
-            "Me",
-            obj(
-                &["username", "role", "csrf_token"],
-                json!({
-                    "user_id": {"type": "integer"}, "username": {"type": "string"},
-                    "display_name": {"type": "string"}, "role": {"type": "string"},
-                    "region_id": {"type": ["integer", "null"]}, "region_name": {"type": ["string", "null"]},
-                    "company_id": {"type": ["integer", "null"]}, "company_name": {"type": ["string", "null"]},
-                    "csrf_token": {"type": "string", "description": "写请求放在 X-CSRF-Token 请求头"},
-                    "lang": {"type": "string"}
-                }),
-            ),
-        ),
-        (
-            "NewUser",
-            obj(
-                &["username", "password", "role"],
-                json!({
-                    "username": {"type": "string", "maxLength": 64, "description": "不能含空格"},
-                    "display_name": {"type": ["string", "null"], "maxLength": 100},
-                    "password": {"type": "string", "minLength": 8, "maxLength": 256},
-                    "role": {"type": "string", "description": "admin、housing_authority、finance、street、community、company、evaluator、auditor，或中文角色名"},
-                    "region_id": {"type": ["integer", "null"]}, "company_id": {"type": ["integer", "null"]}
-                }),
-            ),
-        ),
-        ("User", any("账号（不含密码散列）")),
-        ("UserArray", arr("账号（不含密码散列）")),
-        (
-            "AccountActive",
-            obj(
-                &["version", "active"],
-                json!({"version": version(), "active": {"type": "boolean", "description": "false 停用；true 重新启用"}}),
-            ),
-        ),
-        (
-            "PasswordReset",
-            obj(
-                &["version", "password"],
-                json!({"version": version(), "password": {"type": "string", "minLength": 8, "maxLength": 256}}),
-            ),
-        ),
-        (
-            "PolicyAssignment",
-            obj(
-                &["region_id", "policy", "valid_from"],
-                json!({
-                    "region_id": {"type": "integer", "description": "区县或街道的编号"},
-                    "policy": {"type": "string", "description": "政策编号，如 liaocheng-2021（anju policy list）"},
-                    "valid_from": date()
-                }),
-            ),
-        ),
-        (
-            "FundingPolicy",
-            any("区域适用的补贴政策（区域、政策编号、起始日期、设定人）"),
-        ),
-        ("FundingPolicyArray", arr("区域适用的补贴政策")),
-        ("CoverageReport", any("覆盖率统计：合计与按街道、社区的行")),
-        (
-            "Compound",
-            obj(
-                &["id", "version"],
-                json!({
-                    "id": {"type": "integer"}, "version": {"type": "integer"},
-                    "archived": {"type": "boolean"},
-                    "compound": {"type": "object", "description": "台账字段：name、street、community、address、built_year、area（0.01 ㎡ 整数）、households、category、mode、company、owners_body …", "additionalProperties": true}
-                }),
-            ),
-        ),
-        ("CompoundArray", arr("小区（id、version 与台账字段平铺）")),
-        (
-            "CompoundPage",
-            obj(
-                &["total", "page", "per_page", "items"],
-                json!({
-                    "total": {"type": "integer", "description": "符合条件的小区总数"},
-                    "page": {"type": "integer"}, "per_page": {"type": "integer"}, "pages": {"type": "integer"},
-                    "items": {"type": "array", "items": {"$ref": "#/components/schemas/Compound"}}
-                }),
-            ),
-        ),
-        (
-            "CompoundUpdate",
-            obj(
-                &["version", "compound"],
-                json!({
-                    "version": version(),
-                    "compound": {"type": "object", "description": "完整的台账字段（与 GET 返回的 compound 相同）", "additionalProperties": true},
-                    "effective_on": date()
-                }),
-            ),
-        ),
-        (
-            "Lifecycle",
-            any("当前阶段（state）、步骤版本号（version）与步骤记录（steps）"),
-        ),
-        (
-            "Advance",
-            obj(
-                &["version", "step", "on"],
-                json!({
-                    "version": version(),
-                    "step": {"type": "object", "required": ["event"], "description": "步骤：{\"event\":\"consult\"}、{\"event\":\"decide_mode\",\"mode\":\"…\"}、{\"event\":\"settle_owners\",\"body\":\"…\"}、{\"event\":\"select_company\",\"company_id\":1}、start_trial、enter、start_service、{\"event\":\"end\",\"kind\":\"exit\"}", "properties": {"event": {"type": "string"}}, "additionalProperties": true},
-                    "on": date(),
-                    "note": {"type": ["string", "null"]},
-                    "evidence": {"type": "array", "items": {"type": "string"}, "description": "已上传证明材料的 SHA-256"}
-                }),
-            ),
-        ),
-        (
-            "StepCorrection",
-            obj(
-                &["version", "reason"],
-                json!({
-                    "version": version(),
-                    "on": {"type": ["string", "null"], "format": "date", "description": "该步骤实际发生的日期（更正日期时填写；不得晚于今天）"},
-                    "void": {"type": "boolean", "description": "true：撤销该步骤（并未发生）；与 on 二者选一"},
-                    "reason": {"type": "string", "description": "更正原因（必填，最多 2,000 字）"}
-                }),
-            ),
-        ),
-        (
-            "Upload",
-            json!({"type": "string", "format": "binary", "description": "文件内容（直接作为请求体，或 multipart/form-data 的 file 字段）"}),
-        ),
-        (
-            "Evidence",
-            obj(
-                &["sha256", "size", "mime", "original_name"],
-                json!({
-                    "sha256": {"type": "string", "description": "文件内容的 SHA-256（十六进制），在 evidence 数组中引用"},
-                    "size": {"type": "integer", "description": "字节数"},
-                    "mime": {"type": "string", "description": "按文件头识别的类型"},
-                    "original_name": {"type": "string"},
-                    "uploaded_by": {"type": "string"},
-                    "created_at": {"type": "string"}
-                }),
-            ),
-        ),
-        ("Contract", any("物业服务合同")),
-        ("ContractArray", arr("物业服务合同")),
-        (
-            "NewContract",
-            obj(
-                &[
-                    "compound_ids",
-                    "company_id",
-                    "signer",
-                    "signed_on",
-                    "term",
-                    "service_level",
-                    "fees",
-                    "served_area",
-                ],
-                json!({
-                    "compound_ids": {"type": "array", "items": {"type": "integer"}},
-                    "company_id": {"type": "integer"},
-                    "signer": {"type": "string", "description": "签约方代码（业主大会、社区代行等）"},
-                    "signer_name": {"type": ["string", "null"]},
-                    "signed_on": date(), "entry_on": date(),
-                    "term": {"type": "object", "description": "合同期（整月）", "additionalProperties": true},
-                    "service_level": {"type": "integer", "description": "服务等级（不低于二级）"},
-                    "min_level": {"type": ["integer", "null"]},
-                    "fees": {"type": "object", "description": "按房屋类型的收费标准（分/㎡·月）", "additionalProperties": true},
-                    "served_area": {"type": "integer", "description": "服务面积，0.01 ㎡"},
-                    "notice_on": date()
-                }),
-            ),
-        ),
-        (
-            "FileContract",
-            obj(
-                &["version", "on"],
-                json!({"version": version(), "on": date()}),
-            ),
-        ),
-        (
-            "TerminateContract",
-            obj(
-                &["version", "kind", "reason", "on"],
-                json!({
-                    "version": version(), "kind": {"type": "string", "description": "dismissal、expiry、exit 等终止方式代码"},
-                    "reason": {"type": "string"}, "on": date()
-                }),
-            ),
-        ),
-        (
-            "CompanyArray",
-            arr("企业：company、grade（信用等级及说明）、compounds（管辖范围内服务的小区数）"),
-        ),
-        (
-            "CompanyFile",
-            obj(
-                &["company", "grade", "records"],
-                json!({
-                    "company": {"type": "object", "additionalProperties": true},
-                    "grade": {"type": "object", "description": "信用等级、得分（精确小数）与逐条说明", "additionalProperties": true},
-                    "records": {"type": "array", "items": {"type": "object", "additionalProperties": true}},
-                    "compounds": {"type": "array", "description": "该企业在管、且在您管辖范围内的小区", "items": {"type": "object", "additionalProperties": true}}
-                }),
-            ),
-        ),
-        (
-            "NewCreditRecord",
-            obj(
-                &["kind", "happened_on"],
-                json!({
-                    "kind": {"type": "string", "enum": ["assessment", "bad_conduct", "complaint", "dismissal"], "description": "考核、不良行为、投诉、解聘"},
-                    "happened_on": date(),
-                    "period": {"type": "string", "description": "考核或投诉所属期间（2022、2022-H1、2022-10）"},
-                    "score": {"type": ["string", "number"], "description": "考核分 0–100，最多两位小数（仅考核记录）"},
-                    "points": {"type": ["string", "number"], "description": "不良行为扣分，最多两位小数（仅不良行为记录；不填按方案）"},
-                    "complaints": {"type": "integer", "description": "投诉件数，至少 1（仅投诉记录）"},
-                    "assessor": {"type": "string"}, "compound_id": {"type": "integer"}, "note": {"type": "string"}
-                }),
-            ),
-        ),
-        (
-            "CreditRecordAdded",
-            obj(
-                &["company", "record", "grade"],
-                json!({
-                    "company": {"type": "object", "additionalProperties": true},
-                    "record": {"type": "object", "additionalProperties": true},
-                    "grade": {"type": "object", "description": "记入后截至今天的信用等级及说明", "additionalProperties": true}
-                }),
-            ),
-        ),
-        ("Task", any("任务")),
-        ("TaskArray", arr("任务")),
-        (
-            "NewTask",
-            obj(
-                &["compound_id", "title", "responsible", "deadline"],
-                json!({
-                    "compound_id": {"type": "integer"}, "title": {"type": "string"},
-                    "detail": {"type": ["string", "null"]}, "responsible": {"type": "string"},
-                    "deadline": date()
-                }),
-            ),
-        ),
-        (
-            "VersionOn",
-            obj(&["version"], json!({"version": version(), "on": date()})),
-        ),
-        (
-            "AssessmentReview",
-            obj(
-                &["version", "outcome"],
-                json!({
-                    "version": version(), "on": date(),
-                    "outcome": {"type": "string", "enum": ["upheld", "adjusted"], "description": "upheld 维持；adjusted 调整"},
-                    "reason": {"type": ["string", "null"], "maxLength": 2000, "description": "理由（调整时必填）"},
-                    "events": {"type": ["array", "null"], "description": "更正后的扣分事项，按考核自己的评分细则重新计分", "items": {"type": "object", "required": ["code", "count"], "properties": {"code": {"type": "string"}, "count": {"type": "integer", "minimum": 0}}}}
-                }),
-            ),
-        ),
-        (
-            "NewSurvey",
-            obj(
-                &["compound_id", "period", "rule"],
-                json!({
-                    "compound_id": {"type": "integer"},
-                    "period": {"type": "string", "maxLength": 100, "description": "调查期间，如 2026H1"},
-                    "rule": {"type": "string", "enum": ["erqi", "daqintala"], "description": "抽样规则：erqi 不少于 10%；daqintala 100 户以下不少于 10 户，以上 10%"},
-                    "households": {"type": ["integer", "null"], "minimum": 1, "description": "总户数（默认台账户数）"},
-                    "tokens": {"type": ["integer", "null"], "minimum": 1, "maximum": 5000, "description": "现在发放的链接数（默认应抽样数）"},
-                    "starts_on": date(), "ends_on": date()
-                }),
-            ),
-        ),
-        (
-            "SurveyLink",
-            obj(
-                &["id", "token", "used", "link"],
-                json!({
-                    "id": {"type": "integer"}, "token": {"type": "string"},
-                    "household": {"type": ["string", "null"]}, "used": {"type": "boolean"},
-                    "link": {"type": "string", "description": "住户打开的地址 /s/<token>"}
-                }),
-            ),
-        ),
-        (
-            "SurveyLinkArray",
-            json!({"type": "array", "items": {"$ref": "#/components/schemas/SurveyLink"}}),
-        ),
-        (
-            "OpenedSurvey",
-            obj(
-                &["survey", "links"],
-                json!({
-                    "survey": {"type": "object", "description": "调查：编号、小区、期间、规则、总户数、应抽样、状态、版本", "additionalProperties": true},
-                    "links": {"$ref": "#/components/schemas/SurveyLinkArray"}
-                }),
-            ),
-        ),
-        (
-            "LinkCount",
-            obj(
-                &["count"],
-                json!({"count": {"type": "integer", "minimum": 1, "maximum": 5000}}),
-            ),
-        ),
-        (
-            "VersionOnly",
-            obj(&["version"], json!({"version": version()})),
-        ),
-        (
-            "EvaluatorAssignment",
-            obj(
-                &["evaluator", "compound_id"],
-                json!({
-                    "evaluator": {"type": "string", "maxLength": 100, "description": "测评机构名称（其账号的所属单位）"},
-                    "compound_id": {"type": "integer"}
-                }),
-            ),
-        ),
-        (
-            "ComplaintRating",
-            obj(
-                &["version", "rating"],
-                json!({"version": version(), "rating": {"type": "integer", "minimum": 1, "maximum": 5, "description": "居民评价 1–5 分"}}),
-            ),
-        ),
-        (
-            "AssessmentObjection",
-            obj(
-                &["version", "text"],
-                json!({
-                    "version": version(), "on": date(),
-                    "text": {"type": "string", "maxLength": 2000, "description": "申诉理由"}
-                }),
-            ),
-        ),
-        (
-            "AssessmentFinalize",
-            obj(
-                &["version"],
-                json!({
-                    "version": version(), "on": date(),
-                    "waived": {"type": "boolean", "description": "企业已书面放弃申诉，可在申诉期内定案"}
-                }),
-            ),
-        ),
-        (
-            "TargetProgress",
-            obj(
-                &["street", "as_of", "targets"],
-                json!({
-                    "street": {"type": "string"}, "as_of": date(),
-                    "targets": {"type": "array", "items": {"type": "object", "additionalProperties": true}}
-                }),
-            ),
-        ),
-        ("Assessment", any("考核：评分表、得分、等级、流程状态")),
-        ("AssessmentArray", arr("考核")),
-        (
-            "NewAssessment",
-            obj(
-                &["compound_id", "period", "rubric"],
-                json!({
-                    "compound_id": {"type": "integer"},
-                    "period": {"type": "string", "description": "2026、2026H1、2026Q3 或 2026-03"},
-                    "rubric": {"type": "string", "description": "内置评分细则编号，如 erqi；考核单位由账号决定（测评机构、街道或住建部门）"},
-                    "events": {"type": "array", "description": "扣分事件：{item, code, count}", "items": {"type": "object", "additionalProperties": true}},
-                    "objection_days": {"type": ["integer", "null"]},
-                    "evidence": {"type": "array", "items": {"type": "string"}}
-                }),
-            ),
-        ),
-        ("Patrol", any("巡查及其发现的问题")),
-        ("PatrolArray", arr("巡查")),
-        (
-            "NewPatrol",
-            obj(
-                &["compound_id", "kind", "date", "inspector", "findings"],
-                json!({
-                    "compound_id": {"type": "integer"}, "kind": {"type": "string"}, "date": date(),
-                    "inspector": {"type": "string"}, "note": {"type": ["string", "null"]},
-                    "findings": {"type": "array", "items": obj(&["category", "description"], json!({
-                        "category": {"type": "string"}, "description": {"type": "string"},
-                        "evidence": {"type": "array", "items": {"type": "string"}},
-                        "order_deadline": date()
-                    }))}
-                }),
-            ),
-        ),
-        ("Order", any("整改单")),
-        ("OrderArray", arr("整改单")),
-        (
-            "Answer",
-            obj(
-                &["version", "text"],
-                json!({
-                    "version": version(), "text": {"type": "string"}, "on": date(),
-                    "evidence": {"type": "array", "items": {"type": "string"}}
-                }),
-            ),
-        ),
-        ("Complaint", any("投诉")),
-        ("ComplaintArray", arr("投诉")),
-        (
-            "NewComplaint",
-            obj(
-                &["compound_id", "source", "category", "text", "received_on"],
-                json!({
-                    "compound_id": {"type": "integer"}, "source": {"type": "string", "enum": ["resident", "hotline_12345", "other"]},
-                    "category": {"type": "string"}, "text": {"type": "string"},
-                    "received_on": date(), "contact": {"type": ["string", "null"]}
-                }),
-            ),
-        ),
-        ("SurveyArray", arr("满意度调查")),
-        (
-            "SurveyResult",
-            any("调查结果：发放、回收、满意、满意率、是否有效及原因"),
-        ),
-        (
-            "Collection",
-            obj(
-                &["collection", "months"],
-                json!({
-                    "collection": {"type": "object", "description": "应收、实收（分）与收缴率（精确小数）", "additionalProperties": true},
-                    "rate_text": {"type": ["string", "null"], "description": "如 \"85.00 %\""},
-                    "months": {"type": "array", "items": {"type": "object", "additionalProperties": true}}
-                }),
-            ),
-        ),
-        (
-            "AccountStatement",
-            any("收支公示：收入、支出、结余（分）与业主组织分成"),
-        ),
-        ("AuditArray", arr("审计记录：谁、何时、做了什么、修改前后")),
-    ];
-    Value::Object(list.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+        if let Some(b) = r.doc.body {
+            b.collect(&mut found);
+        }
+    }
+    let mut out = serde_json::Map::new();
+    for (name, schema) in found {
+        let schema = serde_json::to_value(schema).unwrap_or(Value::Null);
+        if let Some(before) = out.get(&name) {
+            assert_eq!(before, &schema, "two types are both named {name}");
+            continue;
+        }
+        out.insert(name, schema);
+    }
+    out.sort_keys();
+    out
 }
 
 /// The OpenAPI 3.1 document of every route in [`table`].
 pub fn openapi() -> Value {
+    let table = table();
+    let schemas = schemas(&table);
     let mut paths = serde_json::Map::new();
-    for r in table() {
+    for r in table {
         let d = r.doc;
         let params: Vec<Value> = d
             .params
@@ -1512,11 +1091,15 @@ pub fn openapi() -> Value {
                     "in": if p.place == In::Path { "path" } else { "query" },
                     "required": p.required,
                     "description": p.zh,
-                    "schema": {"type": p.ty}
+                    "schema": match (p.of, p.ty) {
+                        (Some(t), _) => t.reference(),
+                        (None, "date") => json!({"type": "string", "format": "date"}),
+                        (None, ty) => json!({"type": ty}),
+                    }
                 })
             })
             .collect();
-        let err = |desc: &str| json!({"description": desc, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
+        let err = |desc: &str| json!({"description": desc, "content": {"application/json": {"schema": ty::<ErrorBody>().reference()}}});
         let mut responses = serde_json::Map::new();
         let ok = if d.method == "post" && d.body.is_some() && d.path.matches('{').count() == 0 {
             "201"
@@ -1525,7 +1108,7 @@ pub fn openapi() -> Value {
         };
         responses.insert(
             ok.into(),
-            json!({"description": "成功", "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{}", d.response)}}}}),
+            json!({"description": "成功", "content": {"application/json": {"schema": d.response.reference()}}}),
         );
         if !d.public {
             responses.insert("401".into(), err("未登录（unauthorized）"));
@@ -1559,6 +1142,9 @@ pub fn openapi() -> Value {
         if let Some(a) = d.action {
             op["description"] = json!(format!("需要权限：{}（{:?}）", a.zh(), a));
         }
+        if let Some(c) = crate::api_cli::cli_of(d.method, d.path) {
+            op["x-anju-cli"] = crate::api_cli::extension(c);
+        }
         if d.public {
             op["security"] = json!([]);
         } else if d.method != "get" {
@@ -1569,7 +1155,7 @@ pub fn openapi() -> Value {
             op["responses"]["415"] = err("不是可接受的文件类型（unsupported_type）");
         }
         if let Some(b) = d.body {
-            let schema = json!({"$ref": format!("#/components/schemas/{b}")});
+            let schema = b.reference();
             op["requestBody"] = if d.upload {
                 json!({"required": true, "content": {
                     "application/octet-stream": {"schema": schema},
@@ -1587,13 +1173,13 @@ pub fn openapi() -> Value {
         "info": {
             "title": "安居 Anju API",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "物业管理全覆盖：与网页、命令行相同的操作和相同的权限。登录（POST /login）后以会话 Cookie 访问；写请求须带 X-CSRF-Token（GET /api/v1/me 返回）。错误均为 {\"code\",\"message\"}，code 稳定，message 为中文。加 ?lang=en 取英文说明。"
+            "description": "物业管理全覆盖：与网页、命令行相同的操作和相同的权限。登录（POST /login）后以会话 Cookie 访问；写请求须带 X-CSRF-Token（GET /api/v1/me 返回）。错误均为 {\"code\",\"message\"}（请求内容不合法时另有 field，指出字段），code 稳定，message 为中文并指出字段。加 ?lang=en 取英文说明。数值：金额为整数分（Fen，1 元 = 100），面积为整数 0.01 ㎡（Area），得分、比率等精确小数写成字符串（如 \"85.50\"；请求中也接受数字）。各结构均由程序中的类型生成。"
         },
         "servers": [{"url": "/"}],
         "security": [{"session": []}],
         "paths": paths,
         "components": {
-            "schemas": schemas(),
+            "schemas": schemas,
             "securitySchemes": {
                 "session": {"type": "apiKey", "in": "cookie", "name": crate::auth::SESSION_COOKIE},
                 "csrf": {"type": "apiKey", "in": "header", "name": "X-CSRF-Token"}
@@ -1630,6 +1216,19 @@ fn bad_field(l: Lang, field: &str, zh: impl Into<String>, en: impl Into<String>)
 
 /// The JSON body, or 422 naming what is wrong (serde names the missing or bad field).
 fn body<T: DeserializeOwned>(bytes: &Bytes, l: Lang) -> Result<T, WebError> {
+    // Every body is an object: serde would read a list as the fields in order and then name
+    // a position (`[1]`), which means nothing to the person who sent it.
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    if first.is_some_and(|b| *b != b'{') {
+        return Err(WebError::Invalid {
+            message: msg(
+                l,
+                "请求内容应为一个 JSON 对象（{…}），各项按字段名填写".into(),
+                "the body must be a JSON object ({…}) with the fields by name".into(),
+            ),
+            field: String::new(),
+        });
+    }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
@@ -1738,6 +1337,8 @@ fn body_problem(path: &str, e: &serde_json::Error) -> (String, String, String) {
     if head.starts_with("invalid type") || head.starts_with("invalid value") {
         let expected = head.split("expected ").nth(1).unwrap_or("").trim();
         let want_zh = match expected {
+            e if e.contains("date") || e.contains("Date") => "日期（如 2026-03-01）",
+            e if e.contains("Decimal") => "数字（如 85.5）",
             e if e.contains("i64")
                 || e.contains("u32")
                 || e.contains("integer")
@@ -1748,7 +1349,6 @@ fn body_problem(path: &str, e: &serde_json::Error) -> (String, String, String) {
             e if e.contains("string") => "文字",
             e if e.contains("sequence") => "列表",
             e if e.contains("bool") => "true 或 false",
-            e if e.contains("date") || e.contains("Date") => "日期（如 2026-03-01）",
             _ => "正确格式的值",
         };
         return (
@@ -1768,7 +1368,7 @@ fn body_problem(path: &str, e: &serde_json::Error) -> (String, String, String) {
     (
         field.clone(),
         format!("{field}：格式不对"),
-        format!("{field}: {head}"),
+        format!("{field}: not in the right form"),
     )
 }
 
@@ -1871,13 +1471,13 @@ async fn ledger_page(
         )
         .await
         .map_err(app_err)?;
-    ok(json!({
-        "total": total,
-        "page": page,
-        "per_page": per_page,
-        "pages": (total + per_page - 1) / per_page,
-        "items": items,
-    }))
+    ok(CompoundPage {
+        total,
+        page,
+        per_page,
+        pages: (total + per_page - 1) / per_page,
+        items,
+    })
 }
 
 async fn compound_get(
@@ -1890,8 +1490,9 @@ async fn compound_get(
     ok(compound_in_scope(&state, &viewer, id).await?)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct CompoundUpdate {
+    /// 读取时的版本号（必填）；他人已修改时返回 409 conflict
     version: i64,
     compound: anju_core::Compound,
     effective_on: Option<jiff::civil::Date>,
@@ -1935,13 +1536,15 @@ async fn lifecycle_get(
         .map_err(|e| WebError::app(e, viewer.lang))?)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct Advance {
+    /// 读取时的版本号（必填）；他人已修改时返回 409 conflict
     version: i64,
     step: Event,
     on: jiff::civil::Date,
     note: Option<String>,
     #[serde(default)]
+    /// 已上传证明材料的 SHA-256（POST /api/v1/evidence 的返回）
     evidence: Vec<String>,
 }
 
@@ -1971,12 +1574,17 @@ async fn lifecycle_post(
         .map_err(|e| WebError::app(e, l))?)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = StepCorrectionRequest)]
 struct Correction {
+    /// 读取时的版本号（必填）；他人已修改时返回 409 conflict
     version: i64,
+    /// 该步骤实际发生的日期（更正日期时填写；不得晚于今天）；与 void 二者选一
     on: Option<jiff::civil::Date>,
+    /// true：撤销该步骤（并未发生）；与 on 二者选一
     #[serde(default)]
     void: bool,
+    /// 更正原因（必填，最多 2,000 字）
     reason: Option<String>,
 }
 
@@ -2111,14 +1719,14 @@ async fn evidence_upload(
         )
         .await
         .map_err(|e| WebError::app(e, l))?;
-    created(json!({
-        "sha256": e.sha256,
-        "size": e.size,
-        "mime": e.mime,
-        "original_name": e.original_name,
-        "uploaded_by": e.actor,
-        "created_at": e.created_at,
-    }))
+    created(UploadedEvidence {
+        sha256: e.sha256,
+        size: e.size,
+        mime: e.mime,
+        original_name: e.original_name,
+        uploaded_by: e.actor,
+        created_at: e.created_at,
+    })
 }
 
 async fn contracts_of(
@@ -2153,9 +1761,11 @@ async fn contract_sign(
     )
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct VersionOn {
+    /// 读取时的版本号（必填）；他人已修改时返回 409 conflict
     version: i64,
+    /// 发生日期 YYYY-MM-DD（不填为今天；不得晚于今天）
     on: Option<jiff::civil::Date>,
 }
 
@@ -2184,11 +1794,17 @@ async fn contract_file(
         .map_err(|e| WebError::app(e, l))?)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = TerminateContract)]
 struct Terminate {
+    /// 读取时的版本号（必填）；他人已修改时返回 409 conflict
     version: i64,
+    /// 终止方式代码
+    #[schema(value_type = ExitKind)]
     kind: String,
+    /// 终止原因
     reason: String,
+    /// 发生日期 YYYY-MM-DD（不填为今天；不得晚于今天）
     on: Option<jiff::civil::Date>,
 }
 
@@ -2369,7 +1985,11 @@ async fn targets_get(
         .target_progress(&viewer.principal(), &street, as_of)
         .await
         .map_err(|e| WebError::app(e, l))?;
-    ok(json!({"street": street, "as_of": as_of, "targets": progress}))
+    ok(TargetProgress {
+        street,
+        as_of,
+        targets: progress,
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2421,7 +2041,8 @@ async fn assessment_get(
         .map_err(|e| WebError::app(e, l))?)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = NewAssessment)]
 struct NewAssessmentJson {
     compound_id: i64,
     period: String,
@@ -2430,6 +2051,7 @@ struct NewAssessmentJson {
     events: Vec<anju_policy::rubric::Event>,
     objection_days: Option<u32>,
     #[serde(default)]
+    /// 已上传证明材料的 SHA-256（POST /api/v1/evidence 的返回）
     evidence: Vec<String>,
 }
 
@@ -2477,25 +2099,34 @@ async fn assessment_create(
 }
 
 /// 复核 or 申诉处理 as the API takes it.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = AssessmentReview)]
 struct ReviewJson {
+    /// 读取时的版本号（必填）；他人已修改时返回 409 conflict
     version: i64,
+    /// 发生日期 YYYY-MM-DD（不填为今天；不得晚于今天）
     on: Option<jiff::civil::Date>,
     outcome: anju_core::assessment::Outcome,
     reason: Option<String>,
     events: Option<Vec<anju_policy::rubric::Event>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = AssessmentObjection)]
 struct ObjectionJson {
+    /// 读取时的版本号（必填）；他人已修改时返回 409 conflict
     version: i64,
+    /// 发生日期 YYYY-MM-DD（不填为今天；不得晚于今天）
     on: Option<jiff::civil::Date>,
     text: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = AssessmentFinalize)]
 struct FinalizeJson {
+    /// 读取时的版本号（必填）；他人已修改时返回 409 conflict
     version: i64,
+    /// 发生日期 YYYY-MM-DD（不填为今天；不得晚于今天）
     on: Option<jiff::civil::Date>,
     #[serde(default)]
     waived: bool,
@@ -2677,12 +2308,16 @@ async fn orders_list(
         .map_err(|e| WebError::app(e, l))?)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = Answer)]
 struct AnswerJson {
+    /// 读取时的版本号（必填）；他人已修改时返回 409 conflict
     version: i64,
     text: String,
+    /// 发生日期 YYYY-MM-DD（不填为今天；不得晚于今天）
     on: Option<jiff::civil::Date>,
     #[serde(default)]
+    /// 已上传证明材料的 SHA-256（POST /api/v1/evidence 的返回）
     evidence: Vec<String>,
 }
 
@@ -2740,9 +2375,12 @@ async fn complaints_list(
 }
 
 /// A complaint as the API takes it: `source` by its code (`hotline_12345`, as the CLI).
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = NewComplaint)]
 struct NewComplaintJson {
     compound_id: i64,
+    /// 投诉来源代码
+    #[schema(value_type = anju_core::oversight::ComplaintSource)]
     source: String,
     category: String,
     text: String,
@@ -2814,8 +2452,10 @@ async fn complaint_answer(
         .map_err(|e| WebError::app(e, l))?)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = ComplaintRating)]
 struct RatingJson {
+    /// 读取时的版本号（必填）；他人已修改时返回 409 conflict
     version: i64,
     rating: u32,
 }
@@ -2928,7 +2568,8 @@ async fn survey_results(
 }
 
 /// A survey as the API opens it.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = NewSurvey)]
 struct NewSurveyJson {
     compound_id: i64,
     period: String,
@@ -2937,24 +2578,6 @@ struct NewSurveyJson {
     tokens: Option<u32>,
     starts_on: Option<jiff::civil::Date>,
     ends_on: Option<jiff::civil::Date>,
-}
-
-/// An issued link with the address a resident opens.
-#[derive(serde::Serialize)]
-struct SurveyLink {
-    #[serde(flatten)]
-    token: anju_app::model::IssuedToken,
-    link: String,
-}
-
-fn links(tokens: Vec<anju_app::model::IssuedToken>) -> Vec<SurveyLink> {
-    tokens
-        .into_iter()
-        .map(|t| SurveyLink {
-            link: t.link(),
-            token: t,
-        })
-        .collect()
 }
 
 async fn survey_open(
@@ -2980,7 +2603,10 @@ async fn survey_open(
         .open_survey(&viewer.principal(), input)
         .await
         .map_err(|e| WebError::app(e, l))?;
-    created(json!({"survey": survey, "links": links(issued)}))
+    created(OpenedSurvey {
+        survey,
+        links: links(issued),
+    })
 }
 
 async fn survey_links(
@@ -2999,7 +2625,8 @@ async fn survey_links(
     ok(links(tokens))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = LinkCount)]
 struct LinkCountJson {
     count: u32,
 }
@@ -3026,8 +2653,10 @@ async fn survey_issue(
     created(links(tokens))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = VersionOnly)]
 struct VersionJson {
+    /// 读取时的版本号（必填）；他人已修改时返回 409 conflict
     version: i64,
 }
 
@@ -3050,12 +2679,6 @@ async fn survey_close(
         .close_survey(&who, id, v.version)
         .await
         .map_err(app_err)?)
-}
-
-#[derive(Deserialize, serde::Serialize)]
-struct EvaluatorJson {
-    evaluator: String,
-    compound_id: i64,
 }
 
 async fn evaluator_commission(
@@ -3110,7 +2733,11 @@ async fn fees_get(
         .await
         .map_err(|e| WebError::app(e, l))?;
     let rate_text = figures.rate.map(anju_core::fees::percent_text);
-    ok(json!({"collection": figures, "rate_text": rate_text, "months": months}))
+    ok(FeeCollection {
+        collection: figures,
+        rate_text,
+        months,
+    })
 }
 
 async fn accounts_get(
@@ -3163,13 +2790,17 @@ async fn users_list(State(state): State<AppState>, viewer: Viewer) -> Out {
         .map_err(|e| WebError::app(e, l))?)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = NewUser)]
 struct NewUserBody {
     username: String,
     #[serde(default)]
     display_name: Option<String>,
     password: String,
+    /// 角色代码（也接受中文角色名，如“街道”）
+    #[schema(value_type = anju_core::access::Role)]
     role: String,
+    /// 街道、社区等账号的所属区域编号
     #[serde(default)]
     region_id: Option<i64>,
     #[serde(default)]
@@ -3206,8 +2837,9 @@ async fn user_create(
     )
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct AccountActive {
+    /// 读取时的版本号（必填）；他人已修改时返回 409 conflict
     version: i64,
     active: bool,
 }
@@ -3230,8 +2862,9 @@ async fn user_active(
         .map_err(|e| WebError::app(e, l))?)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct PasswordReset {
+    /// 读取时的版本号（必填）；他人已修改时返回 409 conflict
     version: i64,
     password: String,
 }
@@ -3263,7 +2896,8 @@ async fn funding_policies(State(state): State<AppState>, viewer: Viewer) -> Out 
         .map_err(|e| WebError::app(e, l))?)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = PolicyAssignment)]
 struct PolicyAssignmentBody {
     region_id: i64,
     policy: String,

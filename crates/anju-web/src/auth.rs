@@ -133,7 +133,8 @@ pub use anju_app::users::{MIN_PASSWORD_CHARS, hash_password, verify_password};
 // The viewer
 
 /// The logged-in person a request comes from, and what they may see.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = Me)]
 pub struct Viewer {
     pub user_id: i64,
     pub username: String,

@@ -720,8 +720,10 @@ async fn stats_json(
     Ok(Json(coverage_of_groups(figures.groups)))
 }
 
-#[derive(serde::Serialize)]
-struct CompoundJson {
+/// A compound of `/api/v1/compounds`: its id and version beside the ledger's fields.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = CompoundRow)]
+pub(crate) struct CompoundJson {
     id: i64,
     version: i64,
     #[serde(flatten)]

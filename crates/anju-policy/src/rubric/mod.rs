@@ -119,7 +119,7 @@ pub struct Deduction {
 }
 
 /// What a deduction is counted in (the "/次", "/日" of the 评分标准).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Unit {
     /// A flat deduction ("未签合同扣10分"): at most once per assessment.

@@ -24,6 +24,18 @@ use serde::{Deserialize, Serialize};
 #[serde(try_from = "Decimal", into = "Decimal")]
 pub struct SatisfactionRate(Decimal);
 
+/// Serialized through `Decimal`, which rust_decimal writes as a string ("0.85").
+impl utoipa::PartialSchema for SatisfactionRate {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        anju_core::schema::text(
+            "满意率：0 到 1 之间的精确小数，写成字符串（如 \"0.85\"）",
+            Some(r"^(0(\.\d+)?|1(\.0+)?)$"),
+            None,
+        )
+    }
+}
+impl utoipa::ToSchema for SatisfactionRate {}
+
 impl TryFrom<Decimal> for SatisfactionRate {
     type Error = RubricError;
     fn try_from(d: Decimal) -> Result<Self, Self::Error> {

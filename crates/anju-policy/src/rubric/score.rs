@@ -9,7 +9,8 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 /// One deduction event: `count` times deduction `code` of item `item`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = DeductionEvent)]
 pub struct Event {
     pub item: u32,
     pub code: String,
@@ -38,7 +39,8 @@ impl Event {
 }
 
 /// The result of a satisfaction survey (满意度调查).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = SurveyFigures)]
 pub struct Survey {
     pub rate: SatisfactionRate,
     /// Households in the compound; with `responses`, the sample size is checked.
@@ -75,7 +77,7 @@ impl Survey {
 }
 
 /// A scored rubric.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Scorecard {
     pub rubric_id: String,
     pub rubric_name_zh: String,
@@ -92,7 +94,7 @@ pub struct Scorecard {
 }
 
 /// Whether an item got a score.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum ItemStatus {
     Scored,
@@ -104,7 +106,7 @@ pub enum ItemStatus {
 }
 
 /// One item of a scorecard.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ItemScore {
     pub no: u32,
     pub group: String,
@@ -125,7 +127,7 @@ pub struct ItemScore {
 }
 
 /// A deduction code's events added up.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DeductionLine {
     pub code: String,
     pub text_zh: String,
@@ -141,7 +143,7 @@ pub struct DeductionLine {
 }
 
 /// How the satisfaction item was scored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SatisfactionLine {
     pub rate: SatisfactionRate,
     pub households: Option<u32>,
@@ -157,7 +159,7 @@ pub struct SatisfactionLine {
 }
 
 /// A 考核大项's subtotal.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct GroupScore {
     pub code: String,
     pub name_zh: String,
