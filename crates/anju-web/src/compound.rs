@@ -299,6 +299,8 @@ struct ContractView {
 struct Line {
     cells: Vec<String>,
     hot: bool,
+    /// Where the row's first cell leads (the record's own page), when it has one.
+    link: Option<String>,
 }
 
 /// What the viewer typed into the advance form, kept when it is refused.
@@ -727,6 +729,7 @@ async fn render(
         .map_err(app_err)?
         .into_iter()
         .map(|a| Line {
+            link: None,
             hot: a.passed == Some(false),
             cells: vec![
                 a.period.code(),
@@ -749,6 +752,7 @@ async fn render(
         .map_err(app_err)?
         .into_iter()
         .map(|p| Line {
+            link: None,
             hot: false,
             cells: vec![
                 p.date.to_string(),
@@ -775,6 +779,7 @@ async fn render(
         .map(|o| {
             let overdue = anju_core::oversight::order_overdue(o.status, o.deadline, today);
             Line {
+                link: None,
                 hot: overdue || o.answered_late,
                 cells: vec![
                     o.issued_on.to_string(),
@@ -814,6 +819,7 @@ async fn render(
             let open = k.answered_on.is_none() && k.closed_on.is_none();
             let late = open && today > k.answer_deadline;
             Line {
+                link: Some(with_lang(&format!("/complaints/{}", k.id), l)),
                 hot: late,
                 cells: vec![
                     k.received_on.to_string(),
@@ -848,6 +854,7 @@ async fn render(
         .map_err(app_err)?
         .into_iter()
         .map(|s| Line {
+            link: None,
             hot: false,
             cells: vec![
                 s.period.clone(),
@@ -907,6 +914,7 @@ async fn render(
                 .map(anju_core::fees::percent_text)
                 .unwrap_or_else(|_| dash());
             Line {
+                link: None,
                 hot: false,
                 cells: vec![
                     m.month.to_string(),
@@ -928,6 +936,7 @@ async fn render(
             .await
             .map_err(app_err)?;
         accounts.push(Line {
+            link: None,
             hot: st.totals.balance.is_negative(),
             cells: vec![
                 period,
@@ -965,6 +974,7 @@ async fn render(
             rows.into_iter()
                 .take(100)
                 .map(|a| Line {
+                    link: None,
                     hot: false,
                     cells: vec![
                         a.at.chars().take(19).collect::<String>().replace('T', " "),

@@ -98,7 +98,7 @@ fn need_compound(q: &CompoundQuery, l: Lang) -> Result<i64, WebError> {
 type Upload = (String, String, Vec<u8>);
 
 /// Reads a multipart form: text fields (repeated names kept in order) and files.
-async fn read_multipart(
+pub(crate) async fn read_multipart(
     mut mp: Multipart,
     l: Lang,
 ) -> Result<(HashMap<String, Vec<String>>, Vec<Upload>), String> {
@@ -137,7 +137,7 @@ async fn read_multipart(
     Ok((fields, files))
 }
 
-fn field(fields: &HashMap<String, Vec<String>>, name: &str) -> String {
+pub(crate) fn field(fields: &HashMap<String, Vec<String>>, name: &str) -> String {
     fields
         .get(name)
         .and_then(|v| v.first())

@@ -16,6 +16,7 @@ mod browser_errors;
 mod budget_web;
 mod charts;
 mod companies;
+mod complaints_web;
 mod compound;
 pub mod dashboard;
 mod error;
@@ -90,6 +91,7 @@ pub fn app(state: AppState) -> Router {
         .merge(audit_view::router())
         .merge(compound::router())
         .merge(companies::router())
+        .merge(complaints_web::router())
         .merge(workflow::router())
         .merge(auth::router())
         .merge(account::router())

@@ -519,6 +519,34 @@ const PAGE_VERSIONED: &[PageVersioned] = &[
         "text=%E5%B7%B2%E6%95%B4%E6%94%B9",
     ),
     pv(
+        "/complaints/{id}/sign",
+        "/complaints/{complaint}/sign",
+        Who::Company,
+        Enc::Form,
+        "date={today}",
+    ),
+    pv(
+        "/complaints/{id}/answer",
+        "/complaints/{complaint}/answer",
+        Who::Company,
+        Enc::Multipart,
+        "text=%E5%B7%B2%E5%A4%84%E7%90%86&date={today}",
+    ),
+    pv(
+        "/complaints/{id}/rate",
+        "/complaints/{complaint}/rate",
+        Who::Street,
+        Enc::Form,
+        "rating=4",
+    ),
+    pv(
+        "/complaints/{id}/close",
+        "/complaints/{complaint}/close",
+        Who::Street,
+        Enc::Form,
+        "date={today}",
+    ),
+    pv(
         "/orders/{id}/close",
         "/orders/{order}/close",
         Who::Street,
@@ -584,6 +612,16 @@ const PAGE_VERSION_READS: &[(&str, usize, &[&str])] = &[
             "/orders/{id}/answer",
             "/orders/{id}/close",
             "/orders/{id}/reopen",
+        ],
+    ),
+    (
+        "complaints_web.rs",
+        2,
+        &[
+            "/complaints/{id}/sign",
+            "/complaints/{id}/answer",
+            "/complaints/{id}/rate",
+            "/complaints/{id}/close",
         ],
     ),
     (

@@ -16,6 +16,7 @@ mod body_errors;
 mod browser_errors;
 mod budget_web;
 mod companies;
+mod complaints_web;
 mod compound_page;
 mod corrections;
 mod dashboard;
