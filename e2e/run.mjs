@@ -431,10 +431,19 @@ async function main() {
       check(target, 'no compound with a company and households in the demo street');
       const year = new Date().getFullYear();
       const half = new Date().getMonth() < 6 ? 'H1' : 'H2';
-      const out = anju('survey', 'new', '--compound', String(target.id), '--period', `${year}${half}`, '--rule', 'daqintala', '--tokens', '2');
-      const surveyId = out.match(/(?:编号|Survey) (\d+)/)?.[1];
-      const tokens = [...out.matchAll(/\/s\/([A-Za-z0-9_-]+)/g)].map((m) => m[1]);
-      check(surveyId && tokens.length === 2, `anju survey new printed no id or links:\n${out}`);
+      // The street office opens the survey from the compound's page, in the browser.
+      const op = officer.page;
+      await op.goto(`${base}/compounds/${target.id}`);
+      await Promise.all([op.waitForNavigation(), op.click('#new-survey')]);
+      await op.fill('input[name=period]', `${year}${half}`);
+      await op.check('input[name=rule][value=daqintala]');
+      await op.fill('input[name=tokens]', '2');
+      await shot(op, 'survey-open-form');
+      await Promise.all([op.waitForNavigation(), op.click('#open')]);
+      const surveyId = new URL(op.url()).pathname.match(/\/surveys\/(\d+)/)?.[1];
+      const tokens = [...(await op.content()).matchAll(/href="\/s\/([A-Za-z0-9_-]+)"/g)].map((m) => m[1]);
+      check(surveyId && tokens.length === 2, `the survey page shows no id or not two links: ${op.url()}`);
+      await shot(op, 'survey-opened');
       const context = await browser.newContext({
         locale: 'zh-CN',
         viewport: { width: 390, height: 844 },
@@ -462,6 +471,10 @@ async function main() {
       check((await page.textContent('main')).includes('已使用'), 'a used link still offers the form');
       check(!(await page.$('form')), 'a used link still shows the form');
       await context.close();
+      // The office sees the answer on the survey's page; the command line agrees.
+      await op.goto(`${base}/surveys/${surveyId}`);
+      check((await op.textContent('main')).includes('已提交'), 'the survey page does not show the answered link');
+      await shot(op, 'survey-result');
       const result = JSON.parse(anju('survey', 'result', surveyId, '--format', 'json'));
       check(result.responses === 1 && result.satisfied === 1, `survey result after one answer: ${JSON.stringify(result)}`);
     });

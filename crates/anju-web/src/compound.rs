@@ -358,6 +358,8 @@ struct CompoundPage {
     subsidies: String,
     /// Links to enter an assessment or a patrol here, for the roles that may.
     new_assessment: Option<String>,
+    /// The form to open a survey, for those who may.
+    new_survey: Option<String>,
     new_patrol: Option<String>,
     can_advance: bool,
     next_steps: Vec<Opt>,
@@ -854,7 +856,7 @@ async fn render(
         .map_err(app_err)?
         .into_iter()
         .map(|s| Line {
-            link: None,
+            link: Some(with_lang(&format!("/surveys/{}", s.id), l)),
             hot: false,
             cells: vec![
                 s.period.clone(),
@@ -1035,6 +1037,9 @@ async fn render(
         audit,
         subsidies,
         new_assessment,
+        new_survey: (viewer.role != anju_core::access::Role::Auditor
+            && anju_core::access::can(viewer.role, Action::ManageSurveys))
+        .then(|| with_lang(&format!("/surveys/new?compound={id}"), l)),
         new_patrol,
         can_advance,
         next_steps: opts(

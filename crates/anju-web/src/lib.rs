@@ -27,6 +27,7 @@ mod params;
 mod reports_web;
 mod resident;
 mod signals_web;
+mod surveys_web;
 mod versioned;
 mod workflow;
 
@@ -92,6 +93,7 @@ pub fn app(state: AppState) -> Router {
         .merge(compound::router())
         .merge(companies::router())
         .merge(complaints_web::router())
+        .merge(surveys_web::router())
         .merge(workflow::router())
         .merge(auth::router())
         .merge(account::router())

@@ -66,7 +66,7 @@ pub fn qr_svg(data: &str, size: u32) -> Result<String, WebError> {
 
 /// The absolute origin of this server: the `Host` header (behind a proxy, `X-Forwarded-Proto`
 /// and `X-Forwarded-Host` win). AppState carries no configured base URL yet.
-fn origin(headers: &HeaderMap) -> String {
+pub(crate) fn origin(headers: &HeaderMap) -> String {
     let get = |h: &str| {
         headers
             .get(h)

@@ -547,6 +547,13 @@ const PAGE_VERSIONED: &[PageVersioned] = &[
         "date={today}",
     ),
     pv(
+        "/surveys/{id}/close",
+        "/surveys/{survey}/close",
+        Who::Street,
+        Enc::Form,
+        "",
+    ),
+    pv(
         "/orders/{id}/close",
         "/orders/{order}/close",
         Who::Street,
@@ -624,6 +631,7 @@ const PAGE_VERSION_READS: &[(&str, usize, &[&str])] = &[
             "/complaints/{id}/close",
         ],
     ),
+    ("surveys_web.rs", 1, &["/surveys/{id}/close"]),
     (
         "funding.rs",
         2,

@@ -27,6 +27,7 @@ mod ledger_page;
 mod reports_web;
 mod resident;
 mod signals_web;
+mod surveys_web;
 mod users;
 mod workflow;
 
