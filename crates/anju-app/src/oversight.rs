@@ -867,8 +867,7 @@ impl App {
     }
 
     /// Writes each company's complaint figures of `period` into its credit file (信用档案),
-    /// dated `on`. Not checked against today: the command line's workflow test records a
-    /// period's figures on the day after it ends, which may lie ahead of the test's clock.
+    /// dated `on`: a record of something done, so never after today.
     pub async fn record_complaint_counts(
         &self,
         who: &Principal,
@@ -876,6 +875,7 @@ impl App {
         on: Date,
     ) -> Result<Vec<anju_store::CompanyRecord>> {
         who.require(Action::ManageCompanies)?;
+        let on = EventDate::CreditRecord.check(on, self.today())?;
         Ok(self
             .store()
             .record_complaint_counts(&who.actor(), period, on)

@@ -215,9 +215,22 @@ fn assessment_workflow_patrol_orders_and_complaints(d: &str) {
         "--period",
         "2026H2",
         "--date",
-        "2027-01-05",
+        "2026-12-05",
     ]);
     assert!(out.contains("1"), "{out}");
+    // Not on a day that has not come yet.
+    let o = anju(&[
+        "--database-url",
+        d,
+        "complaint",
+        "credit",
+        "--period",
+        "2026H2",
+        "--date",
+        "2099-01-05",
+    ]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("晚于今天"), "{}", stderr(&o));
 }
 
 both_engines!(
