@@ -291,12 +291,8 @@ async fn survey_answer(
     };
     let score = match form.score.as_deref().map(str::trim) {
         None | Some("") => Ok(None),
-        Some(s) => s
-            .parse::<u8>()
-            .ok()
-            .filter(|n| (1..=5).contains(n))
-            .map(Some)
-            .ok_or(()),
+        // Its range (1–5) is the application's rule; here only whether it is a number.
+        Some(s) => s.parse::<u8>().map(Some).map_err(|_| ()),
     };
     let problem = match (satisfied, &score) {
         (None, _) => Some(lang.pick(
@@ -304,8 +300,8 @@ async fn survey_answer(
             "Please choose “Satisfied” or “Not satisfied”",
         )),
         (_, Err(())) => Some(lang.pick(
-            "“打分”应为 1–5 的整数，或不打分",
-            "“Score” must be a whole number from 1 to 5, or none",
+            "“打分”应为整数，或不打分",
+            "“Score” must be a whole number, or none",
         )),
         _ => None,
     };

@@ -1030,7 +1030,7 @@ const CHECKS: &[(&str, Via)] = {
         ("surveys.required_sample", Internal("computed by the sample rule from the households")),
         ("surveys.status", Internal("set by closing")),
         ("survey_tokens.satisfied", Page("/s/{token}", Who::Resident, "compound={compound}&satisfied=maybe", "请选择“是否满意”")),
-        ("survey_tokens.score", Page("/s/{token}", Who::Resident, "compound={compound}&satisfied=yes&score=6", "“打分”应为 1–5 的整数")),
+        ("survey_tokens.score", Page("/s/{token}", Who::Resident, "compound={compound}&satisfied=yes&score=6", "评分：须在 1 至 5 之间")),
         ("survey_tokens: (used_at IS NULL) = (satisfied IS NULL)", Internal("an answer writes both in one UPDATE")),
         ("fee_months.month", Type("a fees::Month is always YYYY-MM; the sheet reader names a row whose month it cannot read")),
         ("fee_months.billed_fen", App("set_fee_month with billed -1 fen", "billed", "应收：金额不能为负数")),
