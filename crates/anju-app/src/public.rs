@@ -5,7 +5,8 @@
 
 use crate::{App, AppError, Result};
 use anju_store::{
-    AccountStatement, Complaint, ContractRecord, NewComplaint, StoredCompound, TokenSurvey,
+    AccountStatement, Company, Complaint, ContractRecord, NewComplaint, StoreError, StoredCompound,
+    TokenSurvey,
 };
 
 /// The categories a resident chooses from on the public page (Chinese, English).
@@ -22,6 +23,9 @@ pub const COMPLAINT_CATEGORIES: [(&str, &str); 6] = [
 #[derive(Debug, Clone)]
 pub struct PublicCompound {
     pub compound: StoredCompound,
+    /// The company the ledger names for the compound (its name, contact person and phone are
+    /// what a resident needs), whether or not its contract is on record yet.
+    pub company: Option<Company>,
     /// The contracts in force.
     pub contracts: Vec<ContractRecord>,
     /// The periods of the public accounts, newest first.
@@ -51,6 +55,14 @@ impl App {
             return Ok(None);
         };
         let compound = self.store.get_compound(id).await?;
+        let company = match compound.company_id {
+            Some(c) => match self.store.get_company(c).await {
+                Ok(co) => Some(co),
+                Err(StoreError::NotFound { .. }) => None,
+                Err(e) => return Err(e.into()),
+            },
+            None => None,
+        };
         let contracts = self
             .store
             .list_contracts_of(id, None)
@@ -75,6 +87,7 @@ impl App {
         };
         Ok(Some(PublicCompound {
             compound,
+            company,
             contracts,
             periods,
             period,

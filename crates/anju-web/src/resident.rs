@@ -677,6 +677,15 @@ async fn public_view(
     if let Some(comm) = &c.community {
         facts.push((p("社区", "Community"), comm.clone()));
     }
+    if let Some(co) = &pc.company {
+        facts.push((p("物业服务企业", "Property company"), co.name.clone()));
+        if let Some(who) = &co.contact_person {
+            facts.push((p("联系人", "Contact"), who.clone()));
+        }
+        if let Some(phone) = &co.phone {
+            facts.push((p("联系电话", "Phone"), phone.clone()));
+        }
+    }
     let contracts = pc
         .contracts
         .iter()
@@ -720,9 +729,17 @@ async fn public_view(
         (_, Some(per)) => format!("{base}?period={}&lang=en", url_encode(per)),
         (_, None) => format!("{base}?lang=en"),
     };
+    let mut t = PublicLabels::new(lang);
+    if pc.company.is_some() {
+        // The company serves the compound; its contract is just not on record here yet.
+        t.no_contract = p(
+            "物业服务合同尚未在系统中登记；如有问题可先联系上方物业服务企业，或在下方提交投诉。",
+            "The service contract is not on record here yet; contact the company above, or complain below.",
+        );
+    }
     Ok(Ok(PublicPage {
         html_lang: if lang == Lang::En { "en" } else { "zh-CN" },
-        t: PublicLabels::new(lang),
+        t,
         demo: state.demo,
         compound: c.name.clone(),
         street: c.street.clone(),

@@ -440,3 +440,35 @@ async fn public_page_shows_notice_accounts_and_takes_complaints() {
     assert_eq!(c.contact.as_deref(), Some("王女士 13800000000"));
     assert_eq!(c.company.as_deref(), Some("聊城安泰物业"));
 }
+
+/// A compound whose company the ledger names but whose contract is not on record: the page
+/// names the company (and how to reach it) instead of saying there is none.
+#[tokio::test]
+async fn public_page_names_the_ledgers_company_before_its_contract_is_on_record() {
+    let t = Resident::new().await;
+    let s = t.store();
+    let all = s
+        .list_compounds(&Default::default())
+        .await
+        .expect("compounds");
+    let served = all
+        .iter()
+        .find(|c| c.company_id.is_some() && c.id != t.a && c.id != t.b)
+        .expect("a compound with a company in the ledger");
+    let company = served.compound.company.clone().expect("its company");
+    let key = s
+        .compound_public_key(&officer(), served.id)
+        .await
+        .expect("key");
+    let (status, html) = t.get(&format!("/p/{key}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("物业服务企业") && html.contains(&company),
+        "{html}"
+    );
+    assert!(
+        !html.contains("本小区目前没有在履行的物业服务合同"),
+        "{html}"
+    );
+    assert!(html.contains("合同尚未在系统中登记"), "{html}");
+}
