@@ -199,7 +199,7 @@ async fn dashboard_shows_the_streets_figures_targets_charts_and_overdue_filing()
         .split("id=\"alert-filing_overdue\"")
         .nth(1)
         .expect("filing alerts shown")
-        .split("</section>")
+        .split("</details>")
         .next()
         .expect("section");
     assert!(section.contains(&format!("<a href=\"/compounds/{id}\">{name}</a>")));
