@@ -415,7 +415,8 @@ fn safe_next(next: Option<&str>) -> String {
         Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
             n.to_string()
         }
-        _ => "/ledger".to_string(),
+        // The 工作台: what needs doing today comes first.
+        _ => "/".to_string(),
     }
 }
 
@@ -722,9 +723,9 @@ mod tests {
     #[test]
     fn next_stays_on_this_site() {
         assert_eq!(safe_next(Some("/ledger?street=x")), "/ledger?street=x");
-        assert_eq!(safe_next(Some("//evil.example/")), "/ledger");
-        assert_eq!(safe_next(Some("https://evil.example/")), "/ledger");
-        assert_eq!(safe_next(None), "/ledger");
+        assert_eq!(safe_next(Some("//evil.example/")), "/");
+        assert_eq!(safe_next(Some("https://evil.example/")), "/");
+        assert_eq!(safe_next(None), "/");
     }
 
     #[test]

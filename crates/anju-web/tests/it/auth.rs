@@ -77,7 +77,10 @@ async fn login_sets_a_strict_http_only_cookie_and_wrong_passwords_are_refused() 
 
     let r = try_login(&t, "li", TEST_PASSWORD).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    assert_eq!(r.location(), "/ledger");
+    assert_eq!(r.location(), "/ledger", "back to the page asked for");
+    // Without a page to go back to, the 工作台.
+    let r = post_login(&t, "li", TEST_PASSWORD, "").await;
+    assert_eq!(r.location(), "/", "login lands on the 工作台");
     let cookie = r.headers[header::SET_COOKIE].to_str().expect("ascii");
     assert!(cookie.starts_with("anju_session="), "{cookie}");
     for flag in ["HttpOnly", "SameSite=Strict", "Path=/", "Max-Age=604800"] {
@@ -95,7 +98,7 @@ async fn login_sets_a_strict_http_only_cookie_and_wrong_passwords_are_refused() 
 
     // An open redirect is not offered.
     let r = post_login(&t, "li", TEST_PASSWORD, "&next=%2F%2Fevil.example").await;
-    assert_eq!(r.location(), "/ledger");
+    assert_eq!(r.location(), "/");
 
     // Login CSRF: a form without the token, or with a token other than its cookie's, is refused.
     let r = t

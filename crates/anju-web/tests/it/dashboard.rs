@@ -370,7 +370,23 @@ async fn the_dashboard_at_root_shows_the_viewers_scope_only() {
             r.body.contains("<svg"),
             "{path}: charts drawn on the server"
         );
+        // Who is signed in, with their own token for 退出登录 (added after the shared cache).
+        assert!(
+            r.body.contains("退出登录") && r.body.contains(&s.csrf),
+            "{path}: {}",
+            r.body
+        );
     }
+    // Another account of the same street gets the same figures but its own name and token.
+    let other = user_session(
+        &t,
+        "shancheng2",
+        Role::Street,
+        UserScope::Region("山城街道"),
+    )
+    .await;
+    let r = t.get_as(&other, "/").await;
+    assert!(r.body.contains(&other.csrf) && !r.body.contains(&s.csrf));
     let r = t.get_as(&s, "/?lang=en").await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains("lang=\"en\""), "English page");
