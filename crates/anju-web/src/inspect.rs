@@ -21,11 +21,14 @@
 //! Uploads go through the store's evidence functions (20 MiB, type by magic bytes), stored
 //! before the record is tried so a refused form never loses a photo.
 
-use crate::compound::{Chrome, Refusal, app_refusal, html_error, visible_compound, with_lang};
+use crate::page::{
+    BODY_LIMIT, Chrome, MAX_FILES, Refusal, app_refusal, field, html_error, read_multipart,
+    render_page, store_uploads, visible_compound, with_lang,
+};
 use crate::{AppState, Viewer, WebError};
 use anju_app::model::{
-    Assessment, EVIDENCE_MAX_BYTES, EvidenceDir, NewFinding, NewPatrol, OrderFilter, Patrol,
-    RectificationOrder, StoreError, StoredCompound,
+    Assessment, EvidenceDir, NewFinding, NewPatrol, OrderFilter, Patrol, RectificationOrder,
+    StoreError, StoredCompound,
 };
 use anju_app::oversight::AssessmentStep;
 use anju_core::Lang;
@@ -37,15 +40,11 @@ use askama::Template;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Extension, Form, Multipart, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use std::collections::HashMap;
-
-/// Photos of one form: this many files at the store's limit, plus the fields.
-const MAX_FILES: usize = 10;
-const BODY_LIMIT: usize = MAX_FILES * EVIDENCE_MAX_BYTES + 256 * 1024;
 
 /// The rubric the form offers (Erqi's, shipped with anju-policy).
 pub const FORM_RUBRIC: &str = "erqi";
@@ -92,84 +91,6 @@ fn need_compound(q: &CompoundQuery, l: Lang) -> Result<i64, WebError> {
                 .to_string(),
         )
     })
-}
-
-/// An uploaded file: field name, file name, bytes.
-type Upload = (String, String, Vec<u8>);
-
-/// Reads a multipart form: text fields (repeated names kept in order) and files.
-pub(crate) async fn read_multipart(
-    mut mp: Multipart,
-    l: Lang,
-) -> Result<(HashMap<String, Vec<String>>, Vec<Upload>), String> {
-    let too_big = || match l {
-        Lang::Zh => format!(
-            "照片：上传失败，文件过大或传输中断（每个文件不超过 {} MiB，每次最多 {MAX_FILES} 个）",
-            EVIDENCE_MAX_BYTES / (1024 * 1024)
-        ),
-        Lang::En => format!(
-            "photos: the upload failed, too large or interrupted (at most {} MiB a file, {MAX_FILES} files)",
-            EVIDENCE_MAX_BYTES / (1024 * 1024)
-        ),
-    };
-    let mut fields: HashMap<String, Vec<String>> = HashMap::new();
-    let mut files = Vec::new();
-    loop {
-        let field = match mp.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(_) => return Err(too_big()),
-        };
-        let name = field.name().unwrap_or("").to_string();
-        if let Some(file_name) = field.file_name().map(str::to_string) {
-            let bytes = field.bytes().await.map_err(|_| too_big())?;
-            if !file_name.is_empty() || !bytes.is_empty() {
-                if files.len() >= MAX_FILES {
-                    return Err(too_big());
-                }
-                files.push((name, file_name, bytes.to_vec()));
-            }
-            continue;
-        }
-        let text = field.text().await.map_err(|_| too_big())?;
-        fields.entry(name).or_default().push(text);
-    }
-    Ok((fields, files))
-}
-
-pub(crate) fn field(fields: &HashMap<String, Vec<String>>, name: &str) -> String {
-    fields
-        .get(name)
-        .and_then(|v| v.first())
-        .cloned()
-        .unwrap_or_default()
-}
-
-/// Stores uploads (before anything else is tried) and returns (field name, sha256).
-async fn store_uploads(
-    state: &AppState,
-    viewer: &Viewer,
-    dir: &EvidenceDir,
-    files: &[Upload],
-) -> Result<Vec<(String, String)>, Refusal> {
-    let who = viewer.principal();
-    let mut out = Vec::new();
-    for (field, name, bytes) in files {
-        let e = state
-            .app
-            .upload_evidence(&who, dir, name, bytes)
-            .await
-            .map_err(|e| app_refusal(e, viewer.lang))?;
-        out.push((field.clone(), e.sha256));
-    }
-    Ok(out)
-}
-
-fn render_page<T: Template>(page: T, status: StatusCode) -> Response {
-    match page.render() {
-        Ok(html) => (status, Html(html)).into_response(),
-        Err(e) => WebError::from(e).into_response(),
-    }
 }
 
 fn dec_text(d: Decimal) -> String {
@@ -528,7 +449,7 @@ async fn assess_create(
                 },
             )
             .await
-            .map_err(|e| crate::compound::app_refusal(e, l))?;
+            .map_err(|e| crate::page::app_refusal(e, l))?;
         Ok(a.id)
     }
     .await;
@@ -789,7 +710,7 @@ async fn assess_step(
     };
     match done {
         Ok(_) => Redirect::to(&with_lang(&format!("/assessments/{id}"), l)).into_response(),
-        Err(e) => match crate::compound::app_refusal(e, l) {
+        Err(e) => match crate::page::app_refusal(e, l) {
             Refusal::Form(m) => assess_page(&state, &viewer, a, f, Some(m)).await,
             Refusal::Fail(e) => html_error(&state, &viewer, e),
         },
@@ -1035,14 +956,9 @@ async fn patrol_create(
         let kind = PatrolKind::from_code(&input.kind).ok_or_else(|| {
             Refusal::Form(l.pick("巡查类型：请选择", "patrol kind: choose one").into())
         })?;
-        let date = crate::compound::parse_date_field(
-            state.app.today(),
-            &input.date,
-            "巡查日期",
-            "date",
-            l,
-        )
-        .map_err(Refusal::Form)?;
+        let date =
+            crate::page::parse_date_field(state.app.today(), &input.date, "巡查日期", "date", l)
+                .map_err(Refusal::Form)?;
         if input.inspector.trim().is_empty() {
             return Err(Refusal::Form(
                 l.pick("巡查人：请填写", "inspector: required").into(),

@@ -23,6 +23,7 @@ mod error;
 mod funding;
 mod inspect;
 mod ledger;
+mod page;
 mod params;
 mod reports_web;
 mod resident;

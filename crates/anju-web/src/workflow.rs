@@ -8,7 +8,9 @@
 //! the store refuses a stale version with its Chinese conflict message, which the page shows
 //! above the form with what was typed kept.
 
-use crate::compound::{Chrome, Refusal, app_refusal, html_error, parse_date_field, with_lang};
+use crate::page::{
+    Chrome, Refusal, app_refusal, html_error, parse_date_field, street_names, with_lang,
+};
 use crate::{AppState, Viewer, WebError};
 use anju_app::model::{CompoundFilter, Selection, TaskFilter};
 use anju_app::selections::{SelectionInput, SelectionStep, SelectionStepInput};
@@ -80,22 +82,6 @@ impl Kept {
         let v = value.to_string();
         self.form == form && self.all(name).contains(&v.as_str())
     }
-}
-
-/// Every street with compounds the viewer may see, sorted.
-pub(crate) async fn street_names(
-    state: &AppState,
-    viewer: &Viewer,
-) -> Result<Vec<String>, WebError> {
-    let set: BTreeSet<String> = state
-        .app
-        .compounds(&viewer.principal(), CompoundFilter::default())
-        .await
-        .map_err(|e| WebError::app(e, viewer.lang))?
-        .into_iter()
-        .map(|c| c.compound.street)
-        .collect();
-    Ok(set.into_iter().collect())
 }
 
 fn need(l: Lang, zh: &str, en: &str) -> Refusal {
@@ -532,7 +518,7 @@ impl TaskQuery {
     fn path(&self) -> String {
         let mut parts = Vec::new();
         if let Some(s) = self.street() {
-            parts.push(format!("street={}", crate::ledger::urlencode(&s)));
+            parts.push(format!("street={}", crate::page::urlencode(&s)));
         }
         if let Some(s) = self.status() {
             parts.push(format!("status={}", s.code()));
@@ -727,7 +713,7 @@ async fn add_task(
             .add_task(&viewer.principal(), input)
             .await
             .map(|_| ())
-            .map_err(|e| crate::compound::app_refusal(e, l))
+            .map_err(|e| crate::page::app_refusal(e, l))
     }
     .await;
     match result {
@@ -763,9 +749,9 @@ async fn task_done(
             .app
             .task_in_scope(&who, id)
             .await
-            .map_err(|e| crate::compound::app_refusal(e, l))?;
+            .map_err(|e| crate::page::app_refusal(e, l))?;
         let version = anju_app::check::version(Some(kept.get("version")))
-            .map_err(|e| crate::compound::app_refusal(e, l))?;
+            .map_err(|e| crate::page::app_refusal(e, l))?;
         let on = parse_date_field(
             state.app.today(),
             kept.get("date"),
@@ -779,7 +765,7 @@ async fn task_done(
             .set_task_status(&who, id, version, TaskStatus::Done, Some(on))
             .await
             .map(|_| ())
-            .map_err(|e| crate::compound::app_refusal(e, l))
+            .map_err(|e| crate::page::app_refusal(e, l))
     }
     .await;
     match result {
