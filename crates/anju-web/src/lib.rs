@@ -6,10 +6,8 @@
 
 mod account;
 pub mod api;
-pub mod api_cli;
 #[cfg(test)]
 mod api_doc_tests;
-pub mod api_types;
 mod audit_view;
 pub mod auth;
 mod browser_errors;

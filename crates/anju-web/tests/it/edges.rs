@@ -642,7 +642,9 @@ fn every_page_form_that_reads_a_version_is_in_the_table() {
     for entry in std::fs::read_dir(&src).expect("src") {
         let path = entry.expect("entry").path();
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if name == "api.rs" || !name.ends_with(".rs") {
+        // The page modules are the files directly under `src/`; the API (`src/api/`) reads its
+        // versions through the rows of the versioned API routes.
+        if path.is_dir() || !name.ends_with(".rs") {
             continue;
         }
         let text = std::fs::read_to_string(&path).expect("read");
