@@ -1,7 +1,8 @@
 //! The parts every page shares: the page frame ([`Chrome`]) and the HTML error page, the
 //! language in links ([`with_lang`]) and query values ([`urlencode`]), form refusals
-//! ([`Refusal`], [`app_refusal`]), typed dates, multipart forms with photos, and the lookups
-//! several pages make (the compound in the viewer's scope, the streets they see).
+//! ([`Refusal`], [`app_refusal`]), typed dates, multipart forms with photos, forms that come
+//! back with what was typed ([`Kept`]), and the lookups several pages make (the compound in the
+//! viewer's scope, `?compound=ID`, the streets they see).
 //!
 //! Page modules import these from here and never from one another.
 
@@ -14,6 +15,7 @@ use askama::Template;
 use axum::extract::Multipart;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
+use serde::Deserialize;
 use std::collections::{BTreeSet, HashMap};
 
 // ---------------------------------------------------------------------------------------------
@@ -300,5 +302,112 @@ pub(crate) fn render_page<T: Template>(page: T, status: StatusCode) -> Response 
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(e) => WebError::from(e).into_response(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pages about one compound (`?compound=ID`)
+
+pub(crate) fn forbidden(l: Lang, zh: String, en: String) -> WebError {
+    WebError::Forbidden(l.pick(&zh, &en).to_string())
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct CompoundQuery {
+    compound: Option<i64>,
+}
+
+pub(crate) fn need_compound(q: &CompoundQuery, l: Lang) -> Result<i64, WebError> {
+    q.compound.ok_or_else(|| {
+        WebError::BadRequest(
+            l.pick("缺少参数 compound（小区编号）", "missing ?compound=ID")
+                .to_string(),
+        )
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Forms that come back with what was typed (selections, tasks, targets)
+
+/// A posted form as name/value pairs (checkbox groups repeat a name).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Kept {
+    /// Which form the values belong to.
+    form: String,
+    fields: Vec<(String, String)>,
+}
+
+impl Kept {
+    pub(crate) fn new(form: &str, fields: Vec<(String, String)>) -> Kept {
+        Kept {
+            form: form.to_string(),
+            fields,
+        }
+    }
+    /// The value typed into `name` of `form`, if that form was the one posted.
+    pub(crate) fn val(&self, form: &str, name: &str) -> &str {
+        if self.form != form {
+            return "";
+        }
+        self.get(name)
+    }
+    pub(crate) fn get(&self, name: &str) -> &str {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    }
+    pub(crate) fn all(&self, name: &str) -> Vec<&str> {
+        self.fields
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+    /// Whether `value` was chosen for `name` in `form`.
+    pub(crate) fn has(&self, form: &str, name: &str, value: &i64) -> bool {
+        let v = value.to_string();
+        self.form == form && self.all(name).contains(&v.as_str())
+    }
+}
+
+pub(crate) fn need(l: Lang, zh: &str, en: &str) -> Refusal {
+    Refusal::Form(match l {
+        Lang::Zh => format!("{zh}：请填写或选择"),
+        Lang::En => format!("{en}: please fill in or choose"),
+    })
+}
+
+/// A date typed into a form: blank is `None` (the application decides what that means).
+pub(crate) fn opt_date(
+    v: &str,
+    zh: &str,
+    en: &str,
+    l: Lang,
+) -> Result<Option<jiff::civil::Date>, Refusal> {
+    match v.trim() {
+        "" => Ok(None),
+        d => d.parse().map(Some).map_err(|_| {
+            Refusal::Form(match l {
+                Lang::Zh => format!("{zh}：“{d}”不是有效日期（应为 2026-11-22 这样的格式）"),
+                Lang::En => format!("{en}: '{d}' is not a date (write it like 2026-11-22)"),
+            })
+        }),
+    }
+}
+
+pub(crate) fn int_field(v: &str, l: Lang, zh: &str, en: &str) -> Result<i64, Refusal> {
+    v.trim().parse().map_err(|_| need(l, zh, en))
+}
+
+pub(crate) fn form_page(
+    html: Result<String, WebError>,
+    state: &AppState,
+    viewer: &Viewer,
+) -> Response {
+    match html {
+        Ok(h) => (StatusCode::UNPROCESSABLE_ENTITY, Html(h)).into_response(),
+        Err(e) => html_error(state, viewer, e),
     }
 }

@@ -396,7 +396,7 @@ pub const ROUTES: &[Row] = &[
         Form("csrf={csrf}"),
         PASS,
     ),
-    // workflow.rs
+    // selections.rs, tasks.rs, targets.rs
     r(
         "GET",
         "/selections",
@@ -565,7 +565,7 @@ pub const ROUTES: &[Row] = &[
         Multipart(&[]),
         PASS,
     ),
-    // inspect.rs: assessments on a phone, patrols, orders
+    // assessments.rs, patrols.rs: assessments on a phone, patrols, orders
     r(
         "GET",
         "/assessments/new",

@@ -604,11 +604,11 @@ const PAGE_VERSION_READS: &[(&str, usize, &[&str])] = &[
             "/compounds/{id}/terminate",
         ],
     ),
+    ("assessments.rs", 1, &["/assessments/{id}/{step}"]),
     (
-        "inspect.rs",
-        3,
+        "patrols.rs",
+        2,
         &[
-            "/assessments/{id}/{step}",
             "/orders/{id}/answer",
             "/orders/{id}/close",
             "/orders/{id}/reopen",
@@ -629,11 +629,8 @@ const PAGE_VERSION_READS: &[(&str, usize, &[&str])] = &[
         2,
         &["/funding/lines/{id}/step", "/funding/lines/{id}/adjust"],
     ),
-    (
-        "workflow.rs",
-        2,
-        &["/selections/{id}/{step}", "/tasks/{id}/done"],
-    ),
+    ("selections.rs", 1, &["/selections/{id}/{step}"]),
+    ("tasks.rs", 1, &["/tasks/{id}/done"]),
 ];
 
 #[test]
