@@ -705,7 +705,7 @@ pub const ROUTES: &[Row] = &[
         Empty,
         200,
     ),
-    // api.rs
+    // api/
     r(
         "GET",
         "/api/v1/openapi.json",

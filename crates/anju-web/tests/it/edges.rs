@@ -474,7 +474,8 @@ const fn pv(
     }
 }
 
-/// Every page form that takes a `version` (inspect.rs, funding.rs, compound.rs, workflow.rs).
+/// Every page form that takes a `version` (assessments.rs, patrols.rs, complaints_web.rs,
+/// funding.rs, compound.rs, selections.rs, tasks.rs).
 const PAGE_VERSIONED: &[PageVersioned] = &[
     pv(
         "/compounds/{id}/advance",
