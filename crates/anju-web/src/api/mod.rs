@@ -1301,7 +1301,8 @@ async fn compound_in_scope(
         .map_err(|e| WebError::app(e, viewer.lang))
 }
 
-/// The body of a versioned step on a date (contracts, tasks, orders, complaints).
+// The body of a versioned step on a date (contracts, tasks, orders, complaints); a plain
+// comment, since a doc comment would become the schema's description.
 #[derive(Deserialize, utoipa::ToSchema)]
 struct VersionOn {
     /// 读取时的版本号（必填）；他人已修改时返回 409 conflict
