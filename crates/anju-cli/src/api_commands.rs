@@ -1,9 +1,9 @@
 //! `anju --help` and the API's document describe the same operations: every command that
-//! anju-web's route table names for an API route (`anju_web::api_cli`) exists in this
+//! anju-web's route table names for an API route (`anju_web::api::cli`) exists in this
 //! command's clap tree.
 
 use crate::Cli;
-use anju_web::api_cli::{COMMANDS, Cli as Side};
+use anju_web::api::cli::{COMMANDS, Cli as Side};
 use clap::CommandFactory;
 
 /// The subcommand at `path` (words after `anju`), if there is one.

@@ -6,7 +6,7 @@
 //! so the one who changed it stays logged in and every other browser is logged out. An
 //! auditor may change their own password too: it is their account, not the data they audit.
 
-use crate::compound::{Chrome, with_lang};
+use crate::page::{Chrome, PASSWORD_PATH, with_lang};
 use crate::{AppState, Viewer, WebError};
 use anju_core::Lang;
 use askama::Template;
@@ -22,9 +22,6 @@ use std::net::SocketAddr;
 pub fn router() -> Router<AppState> {
     Router::new().route("/account/password", get(form_page).post(change))
 }
-
-/// The path the middleware lets an auditor post to (their own account).
-pub(crate) const PASSWORD_PATH: &str = "/account/password";
 
 #[derive(Template)]
 #[template(path = "account_password.html")]

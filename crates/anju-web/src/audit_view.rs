@@ -9,7 +9,7 @@
 //! are audited without the hash, sessions and survey answers by row id); as a second line of
 //! defence any field whose name says password, hash, token, secret or csrf is shown as hidden.
 
-use crate::compound::{Chrome, html_error};
+use crate::page::{Chrome, html_error};
 use crate::{AppState, Viewer, WebError};
 use anju_app::model::AuditEntry;
 use anju_core::Lang;
@@ -190,7 +190,7 @@ fn link(q: &AuditQuery, page: usize, l: Lang) -> String {
         ("to", &q.to),
     ] {
         if let Some(v) = non_empty(v) {
-            parts.push(format!("{k}={}", crate::ledger::urlencode(&v)));
+            parts.push(format!("{k}={}", crate::page::urlencode(&v)));
         }
     }
     if page > 1 {
@@ -201,7 +201,7 @@ fn link(q: &AuditQuery, page: usize, l: Lang) -> String {
     } else {
         format!("/audit?{}", parts.join("&"))
     };
-    crate::compound::with_lang(&path, l)
+    crate::page::with_lang(&path, l)
 }
 
 /// The entries the query selects (`App::audit_entries`: the viewer's area decided there), or

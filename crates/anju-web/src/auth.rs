@@ -362,7 +362,7 @@ pub async fn session_layer(
     // Their own account: signing in and out, and their own password.
     let account_path = matches!(
         req.uri().path(),
-        "/login" | "/logout" | crate::account::PASSWORD_PATH
+        "/login" | "/logout" | crate::page::PASSWORD_PATH
     );
     if let Some(v) = &viewer
         && v.role == Role::Auditor
@@ -457,10 +457,7 @@ impl LoginPage {
             password_label: p("密码", "Password"),
             submit: p("登录", "Sign in"),
             other_lang: p("English", "中文"),
-            other_lang_link: format!(
-                "/login?lang={other}&next={}",
-                crate::ledger::urlencode(&next)
-            ),
+            other_lang_link: format!("/login?lang={other}&next={}", crate::page::urlencode(&next)),
             demo_hint: p(
                 "演示账号见 anju serve --demo 启动时打印的列表。",
                 "Demo accounts are listed when anju serve --demo starts.",

@@ -6,7 +6,7 @@
 //! function the CLI's flags go through, and the figures come from `projection::project`; this
 //! module only lays them out. A refusal names the field and the form keeps what was typed.
 
-use crate::compound::{Chrome, html_error, with_lang};
+use crate::page::{Chrome, html_error, with_lang};
 use crate::{AppState, Viewer, WebError};
 use anju_app::model::{CompoundFilter, CompoundSort};
 use anju_core::access::Action;
@@ -327,7 +327,7 @@ struct BudgetPage {
 
 /// The query string of the form, for the xlsx link.
 fn query_string(q: &BudgetQuery, l: Lang) -> String {
-    let enc = crate::ledger::urlencode;
+    let enc = crate::page::urlencode;
     let parts = [
         ("policy", &q.policy),
         ("compare", &q.compare),
@@ -366,7 +366,7 @@ async fn budget_page(
 async fn page(state: &AppState, viewer: &Viewer, q: BudgetQuery) -> Result<Response, WebError> {
     viewer.require(Action::ProjectBudget)?;
     let l = viewer.lang;
-    let streets = crate::workflow::street_names(state, viewer).await?;
+    let streets = crate::page::street_names(state, viewer).await?;
     let policies = anju_policy::shipped::SHIPPED
         .iter()
         .map(|(id, _)| {

@@ -3,7 +3,7 @@
 //! application layer (`App::companies`, `App::company_file`: who sees which company, the grade
 //! by the configured scheme, `anju serve --scheme FILE`); this module only lays them out.
 
-use crate::compound::{Chrome, html_error, with_lang};
+use crate::page::{Chrome, html_error, with_lang};
 use crate::{AppState, Viewer, WebError};
 use anju_app::companies::CompanyQuery;
 use anju_core::Lang;

@@ -6,7 +6,7 @@
 //! list is cards, the forms one column.
 
 use crate::auth::Viewer;
-use crate::compound::{Chrome, Refusal, app_refusal, html_error, parse_date_field, with_lang};
+use crate::page::{Chrome, Refusal, app_refusal, html_error, parse_date_field, with_lang};
 use crate::{AppState, WebError};
 use anju_app::model::{Complaint, ComplaintFilter, ComplaintStage, EvidenceDir};
 use anju_app::oversight::{AnswerInput, ComplaintStep};
@@ -503,11 +503,11 @@ async fn answer(
     if let Err(e) = allowed(&state, &viewer, id, Action::AnswerOrders).await {
         return html_error(&state, &viewer, e);
     }
-    let (fields, files) = match crate::inspect::read_multipart(mp, l).await {
+    let (fields, files) = match crate::page::read_multipart(mp, l).await {
         Ok(x) => x,
         Err(m) => return after(&state, &viewer, id, Err(Refusal::Form(m)), Kept::default()).await,
     };
-    let field = |n: &str| crate::inspect::field(&fields, n);
+    let field = |n: &str| crate::page::field(&fields, n);
     if let Err(e) = viewer.check_csrf(&headers, Some(&field("csrf"))) {
         return html_error(&state, &viewer, e);
     }

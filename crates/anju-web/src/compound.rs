@@ -5,18 +5,20 @@
 //! correct a recorded step: `/compounds/{id}/steps/{step}/correct`, 更正, where the superseded
 //! step stays in the timeline struck through with the correction's reason, who and when).
 //!
-//! Also the page frame ([`Chrome`]) and the HTML error page the other pages of this area
-//! (`companies`, `workflow`) share, and `/evidence/{sha256}`.
+//! Also `/evidence/{sha256}`, served only through a compound the viewer may see. The page frame
+//! and the error page are `crate::page`'s.
 //!
 //! Every page calls the same store functions as the CLI (`anju compound show|advance|correct`,
 //! `anju contract file|terminate`). Every POST checks the role, the compound's scope and the
 //! CSRF token before anything is written; a refused form comes back with the field named and
 //! what was typed kept.
 
+use crate::page::{
+    Chrome, Refusal, app_refusal, html_error, parse_date_field, visible_compound, with_lang,
+};
 use crate::{AppState, Viewer, WebError};
 use anju_app::model::{
     AssessmentFilter, ComplaintFilter, EVIDENCE_MAX_BYTES, EvidenceDir, OrderFilter, StoreError,
-    StoredCompound,
 };
 use anju_core::access::Action;
 use anju_core::lifecycle::{Event, ExitKind, Stage, transition};
@@ -45,160 +47,6 @@ pub fn router() -> Router<AppState> {
         .route("/compounds/{id}/file", post(file_contract))
         .route("/compounds/{id}/terminate", post(terminate_contract))
         .route("/evidence/{sha256}", get(evidence_file))
-}
-
-// ---------------------------------------------------------------------------------------------
-// The frame shared by the compound, company, selection, task and target pages
-
-/// Header, language switch, who is logged in, the demo banner.
-pub(crate) struct Chrome {
-    pub l: Lang,
-    pub demo: bool,
-    pub title: String,
-    /// Path and query of this page without `lang` (the switch adds or drops it).
-    pub here: String,
-    pub who: String,
-    pub csrf: String,
-}
-
-impl Chrome {
-    pub(crate) fn new(
-        state: &AppState,
-        viewer: &Viewer,
-        title: impl Into<String>,
-        here: &str,
-    ) -> Chrome {
-        let l = viewer.lang;
-        let place = viewer
-            .company_name
-            .as_deref()
-            .or(viewer.region_name.as_deref());
-        let who = match place {
-            Some(p) => format!("{} · {} · {p}", viewer.display_name, viewer.role.label(l)),
-            None => format!("{} · {}", viewer.display_name, viewer.role.label(l)),
-        };
-        Chrome {
-            l,
-            demo: state.demo,
-            title: title.into(),
-            here: here.to_string(),
-            who,
-            csrf: viewer.csrf_token.clone(),
-        }
-    }
-
-    /// A link in the reader's language.
-    pub(crate) fn href(&self, path: &str) -> String {
-        with_lang(path, self.l)
-    }
-
-    /// This page in the other language.
-    pub(crate) fn other_lang_link(&self) -> String {
-        match self.l {
-            Lang::Zh => with_lang(&self.here, Lang::En),
-            Lang::En => self.here.clone(),
-        }
-    }
-}
-
-/// `path` with `lang=en` added when the reader reads English.
-pub(crate) fn with_lang(path: &str, l: Lang) -> String {
-    match l {
-        Lang::Zh => path.to_string(),
-        Lang::En if path.contains('?') => format!("{path}&lang=en"),
-        Lang::En => format!("{path}?lang=en"),
-    }
-}
-
-#[derive(Template)]
-#[template(path = "compound_error.html")]
-struct ErrorPage {
-    chrome: Chrome,
-    status: u16,
-    message: String,
-}
-
-/// Refusals and unknown records as an HTML page (403/404) in the reader's language; other
-/// failures go through [`WebError`]'s JSON answer (and the log).
-pub(crate) fn html_error(state: &AppState, viewer: &Viewer, e: WebError) -> Response {
-    let l = viewer.lang;
-    let (status, message) = match &e {
-        WebError::Forbidden(m) => (StatusCode::FORBIDDEN, m.clone()),
-        WebError::Csrf => (StatusCode::FORBIDDEN, e.to_string()),
-        WebError::Store(s @ StoreError::NotFound { .. }) => (StatusCode::NOT_FOUND, s.message(l)),
-        WebError::Store(s @ StoreError::Forbidden(_)) => (StatusCode::FORBIDDEN, s.message(l)),
-        _ => return e.into_response(),
-    };
-    let title = match status {
-        StatusCode::NOT_FOUND => l.pick("找不到页面", "Not found"),
-        _ => l.pick("无权访问", "Forbidden"),
-    };
-    let page = ErrorPage {
-        chrome: Chrome::new(state, viewer, title, "/ledger"),
-        status: status.as_u16(),
-        message,
-    };
-    match page.render() {
-        Ok(html) => (status, Html(html)).into_response(),
-        Err(err) => WebError::from(err).into_response(),
-    }
-}
-
-/// A typed date, or today when left empty; the error names the field.
-pub(crate) fn parse_date_field(
-    today: jiff::civil::Date,
-    v: &str,
-    field_zh: &str,
-    field_en: &str,
-    l: Lang,
-) -> Result<jiff::civil::Date, String> {
-    let v = v.trim();
-    if v.is_empty() {
-        return Ok(today);
-    }
-    v.parse::<jiff::civil::Date>().map_err(|_| match l {
-        Lang::Zh => format!("{field_zh}：“{v}”不是有效日期（应为 2026-11-22 这样的格式）"),
-        Lang::En => format!("{field_en}: '{v}' is not a date (write it like 2026-11-22)"),
-    })
-}
-
-/// A store refusal a user can act on, in their language; `None` for failures of the system.
-pub(crate) fn user_message(e: &StoreError, l: Lang) -> Option<String> {
-    e.is_user_error().then(|| e.message(l))
-}
-
-/// A form answer: a user error re-renders the form (422), anything else is an error page.
-pub(crate) enum Refusal {
-    Form(String),
-    Fail(WebError),
-}
-
-impl From<WebError> for Refusal {
-    fn from(e: WebError) -> Refusal {
-        Refusal::Fail(e)
-    }
-}
-
-/// The application layer's refusal as a form answer: a field refused or a rule of the store
-/// re-renders the form; a forbidden or missing record is an error page.
-pub(crate) fn app_refusal(e: anju_app::AppError, l: Lang) -> Refusal {
-    match e {
-        anju_app::AppError::Store(e) => refusal(e, l),
-        // A refused field or file: the form again, with what was typed.
-        e @ (anju_app::AppError::Invalid(_)
-        | anju_app::AppError::WrongPassword(_)
-        | anju_app::AppError::File { .. }) => Refusal::Form(e.message(l)),
-        e => Refusal::Fail(WebError::app(e, l)),
-    }
-}
-
-pub(crate) fn refusal(e: StoreError, l: Lang) -> Refusal {
-    match user_message(&e, l) {
-        Some(m) if !matches!(e, StoreError::NotFound { .. } | StoreError::Forbidden(_)) => {
-            Refusal::Form(m)
-        }
-        _ => Refusal::Fail(WebError::Store(e)),
-    }
 }
 
 fn dash() -> String {
@@ -514,19 +362,6 @@ async fn find_compound(
         }
         Err(e) => html_error(&state, &viewer, WebError::app(e, viewer.lang)),
     }
-}
-
-/// The compound, or 404/403.
-pub(crate) async fn visible_compound(
-    state: &AppState,
-    viewer: &Viewer,
-    id: i64,
-) -> Result<StoredCompound, WebError> {
-    state
-        .app
-        .compound_in_scope(&viewer.principal(), id)
-        .await
-        .map_err(|e| WebError::app(e, viewer.lang))
 }
 
 async fn render(
@@ -1684,7 +1519,7 @@ async fn evidence_file(
         let bytes = tokio::fs::read(dir.path_of(&e))
             .await
             .map_err(|_| not_found())?;
-        let name = crate::ledger::urlencode(&e.original_name);
+        let name = crate::page::urlencode(&e.original_name);
         Ok((
             [
                 (header::CONTENT_TYPE, e.mime.clone()),

@@ -110,7 +110,7 @@ impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let (code, status) = self.code();
         if let WebError::Unauthorized { next, api: false } = &self {
-            let to = format!("/login?next={}", crate::ledger::urlencode(next));
+            let to = format!("/login?next={}", crate::page::urlencode(next));
             return axum::response::Redirect::to(&to).into_response();
         }
         if status.is_server_error() {

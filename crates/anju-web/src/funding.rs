@@ -15,7 +15,7 @@
 //! [`compound_subsidies_html`] is the compound page's fragment: that compound's lines and their
 //! explanations.
 
-use crate::compound::{Chrome, Refusal, app_refusal, html_error, parse_date_field, with_lang};
+use crate::page::{Chrome, Refusal, app_refusal, html_error, parse_date_field, with_lang};
 use crate::{AppState, Viewer, WebError};
 use anju_app::model::{LineFilter, SubsidyLine};
 use anju_core::access::{Action as Perm, Role};

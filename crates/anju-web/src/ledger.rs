@@ -5,6 +5,7 @@
 //! problem; a row outside the uploader's scope is a problem). Also the coverage figures and
 //! their JSON.
 
+use crate::page::urlencode;
 use crate::versioned::VersionedCache;
 use crate::{AppState, Viewer, WebError};
 use anju_app::ledger::LedgerSource;
@@ -502,19 +503,6 @@ fn link(q: &LedgerQuery, page: usize, lang: Lang) -> String {
     link_to("/ledger", parts, lang)
 }
 
-/// Percent-encodes a query value (UTF-8 bytes outside the unreserved set).
-pub(crate) fn urlencode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 3);
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 fn who(viewer: &Viewer, lang: Lang) -> String {
     match (&viewer.region_name, &viewer.company_name) {
         (_, Some(c)) => format!(
@@ -810,7 +798,7 @@ struct ProblemRow {
 #[derive(Template)]
 #[template(path = "ledger_import.html")]
 struct ImportPage {
-    chrome: crate::compound::Chrome,
+    chrome: crate::page::Chrome,
     /// A refusal that is not about rows (wrong kind of file, missing columns …).
     message: Option<String>,
     problems: Vec<ProblemRow>,
@@ -828,7 +816,7 @@ fn import_page(
 ) -> Response {
     let l = viewer.lang;
     let page = ImportPage {
-        chrome: crate::compound::Chrome::new(
+        chrome: crate::page::Chrome::new(
             state,
             viewer,
             l.pick("导入台账", "Import a ledger"),
@@ -854,7 +842,7 @@ fn import_page(
 
 async fn import_form(State(state): State<AppState>, viewer: Viewer) -> Response {
     if let Err(e) = viewer.require(Action::EditCompounds) {
-        return crate::compound::html_error(&state, &viewer, e);
+        return crate::page::html_error(&state, &viewer, e);
     }
     import_page(&state, &viewer, StatusCode::OK, None, &[], None)
 }
@@ -927,7 +915,7 @@ async fn import_upload(
 ) -> Response {
     let l = viewer.lang;
     if let Err(e) = viewer.require(Action::EditCompounds) {
-        return crate::compound::html_error(&state, &viewer, e);
+        return crate::page::html_error(&state, &viewer, e);
     }
     let refuse = |m: String| {
         import_page(
@@ -944,7 +932,7 @@ async fn import_upload(
         Err(m) => return refuse(m),
     };
     if let Err(e) = viewer.check_csrf(&headers, csrf.as_deref()) {
-        return crate::compound::html_error(&state, &viewer, e);
+        return crate::page::html_error(&state, &viewer, e);
     }
     let Some((name, bytes)) = file else {
         return refuse(
@@ -1000,7 +988,7 @@ async fn import_upload(
         ),
         Ok(Err(e)) => refuse(e.render(l)),
         Err(e @ anju_app::AppError::Forbidden { .. }) => {
-            crate::compound::html_error(&state, &viewer, WebError::app(e, l))
+            crate::page::html_error(&state, &viewer, WebError::app(e, l))
         }
         Err(anju_app::AppError::Store(anju_app::model::StoreError::Invalid(m))) => refuse(m),
         Err(e) => WebError::app(e, l).into_response(),

@@ -6,10 +6,9 @@
 
 mod account;
 pub mod api;
-pub mod api_cli;
 #[cfg(test)]
 mod api_doc_tests;
-pub mod api_types;
+mod assessments;
 mod audit_view;
 pub mod auth;
 mod browser_errors;
@@ -21,15 +20,18 @@ mod compound;
 pub mod dashboard;
 mod error;
 mod funding;
-mod inspect;
 mod ledger;
+mod page;
 mod params;
+mod patrols;
 mod reports_web;
 mod resident;
+mod selections;
 mod signals_web;
 mod surveys_web;
+mod targets;
+mod tasks;
 mod versioned;
-mod workflow;
 
 use axum::Router;
 use axum::response::IntoResponse;
@@ -88,13 +90,16 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/assets/anju.css", get(css))
         .merge(ledger::router())
-        .merge(inspect::router())
+        .merge(assessments::router())
+        .merge(patrols::router())
         .merge(audit_view::router())
         .merge(compound::router())
         .merge(companies::router())
         .merge(complaints_web::router())
         .merge(surveys_web::router())
-        .merge(workflow::router())
+        .merge(selections::router())
+        .merge(tasks::router())
+        .merge(targets::router())
         .merge(auth::router())
         .merge(account::router())
         .merge(resident::router())

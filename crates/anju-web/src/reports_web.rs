@@ -9,7 +9,7 @@
 //! accounts are refused (reports are filed by streets and districts).
 
 use crate::auth::Scope as ViewerScope;
-use crate::compound::{Chrome, html_error, with_lang};
+use crate::page::{Chrome, html_error, with_lang};
 use crate::{AppState, Viewer, WebError};
 use anju_core::access::Action as Perm;
 use anju_core::funding::RunPeriod;
@@ -71,7 +71,7 @@ impl Params {
             ("owners_share", &self.owners_share),
         ] {
             if let Some(v) = clean(v) {
-                parts.push(format!("{k}={}", crate::ledger::urlencode(&v)));
+                parts.push(format!("{k}={}", crate::page::urlencode(&v)));
             }
         }
         parts.join("&")

@@ -4,7 +4,7 @@
 //! compound(s). The rules are `anju_core::signals`; the facts come from the store as for
 //! `anju signals`. A housing authority account bounded to a district or street sees that area.
 
-use crate::compound::{Chrome, html_error, with_lang};
+use crate::page::{Chrome, html_error, with_lang};
 use crate::{AppState, Viewer, WebError};
 use anju_app::model::SignalScope;
 use anju_core::Lang;

@@ -6,7 +6,7 @@
 //! `close_survey`); this module parses the forms and renders.
 
 use crate::auth::Viewer;
-use crate::compound::{Chrome, Refusal, app_refusal, html_error, with_lang};
+use crate::page::{Chrome, Refusal, app_refusal, html_error, visible_compound, with_lang};
 use crate::{AppState, WebError};
 use anju_app::model::{SurveyFilter, SurveyRule};
 use anju_app::surveys::SurveyInput;
@@ -144,7 +144,7 @@ async fn new_page(
     error: Option<String>,
 ) -> Response {
     let l = viewer.lang;
-    let c = match crate::compound::visible_compound(state, viewer, compound_id).await {
+    let c = match visible_compound(state, viewer, compound_id).await {
         Ok(c) => c,
         Err(e) => return html_error(state, viewer, e),
     };

@@ -452,7 +452,7 @@ pub const ROUTES: &[Row] = &[
         Empty,
         200,
     ),
-    // workflow.rs
+    // selections.rs, tasks.rs, targets.rs
     r(
         "GET",
         "/selections",
@@ -621,7 +621,7 @@ pub const ROUTES: &[Row] = &[
         Multipart(&[]),
         PASS,
     ),
-    // inspect.rs: assessments on a phone, patrols, orders
+    // assessments.rs, patrols.rs: assessments on a phone, patrols, orders
     r(
         "GET",
         "/assessments/new",
@@ -761,7 +761,7 @@ pub const ROUTES: &[Row] = &[
         Empty,
         200,
     ),
-    // api.rs
+    // api/
     r(
         "GET",
         "/api/v1/openapi.json",

@@ -545,15 +545,20 @@ async fn errors_have_a_stable_code_and_a_chinese_message() {
 fn every_api_route_of_every_module_is_in_the_table() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut registered = std::collections::BTreeSet::new();
-    for e in std::fs::read_dir(&dir).expect("src") {
-        let p = e.expect("entry").path();
-        if p.extension().is_some_and(|x| x == "rs") {
-            let text = std::fs::read_to_string(&p).expect("read");
-            registered.extend(
-                crate::access_matrix::routes_in(&text)
-                    .into_iter()
-                    .filter(|r| r.starts_with("/api/")),
-            );
+    let mut stack = vec![dir];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("src") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                let text = std::fs::read_to_string(&p).expect("read");
+                registered.extend(
+                    crate::access_matrix::routes_in(&text)
+                        .into_iter()
+                        .filter(|r| r.starts_with("/api/")),
+                );
+            }
         }
     }
     let table: std::collections::BTreeSet<String> = anju_web::api::routes()

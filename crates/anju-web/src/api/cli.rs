@@ -205,7 +205,7 @@ mod tests {
                 .iter()
                 .filter(|(cm, cp, _)| cm == m && cp == p)
                 .count();
-            assert_eq!(n, 1, "{m} {p}: {n} entries in api_cli::COMMANDS");
+            assert_eq!(n, 1, "{m} {p}: {n} entries in api::cli::COMMANDS");
         }
         for (m, p, _) in COMMANDS {
             assert!(routes.contains(&(*m, *p)), "{m} {p} is not an API route");

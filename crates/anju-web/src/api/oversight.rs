@@ -1,0 +1,601 @@
+//! Oversight: assessments (考核) and their workflow, evaluators' commissions, patrols, rectification
+//! orders and complaints.
+
+use super::{Out, VersionOn, bad, bad_field, body, created, id_of, ok, write_guard};
+use crate::api::types::EvaluatorJson;
+use crate::params::{self, params};
+use crate::{AppState, Viewer, WebError};
+use anju_app::model::{AssessmentFilter, ComplaintFilter, NewComplaint, NewPatrol, OrderFilter};
+use anju_app::oversight::{AssessmentStep, ComplaintStep};
+use anju_core::Lang;
+use anju_core::access::Action;
+use anju_core::assessment::Period;
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::HeaderMap;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+/// A compound and a status (orders, complaints).
+#[derive(Debug, Deserialize)]
+#[serde(default, bound = "T: DeserializeOwned")]
+struct StatusQuery<T> {
+    #[serde(deserialize_with = "params::opt")]
+    compound_id: Option<i64>,
+    #[serde(deserialize_with = "params::code")]
+    status: Option<T>,
+}
+
+impl<T> Default for StatusQuery<T> {
+    fn default() -> Self {
+        StatusQuery {
+            compound_id: None,
+            status: None,
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct AssessmentsQuery {
+    #[serde(deserialize_with = "params::opt")]
+    compound_id: Option<i64>,
+    #[serde(deserialize_with = "params::text")]
+    period: Option<String>,
+}
+
+fn period_of(s: &str, l: Lang) -> Result<Period, WebError> {
+    Period::parse(s).ok_or_else(|| {
+        bad_field(
+            l,
+            "period",
+            format!("考核期 period 不认识：“{s}”（例：2026、2026H1、2026Q3、2026-03）"),
+            format!("unknown period '{s}' (e.g. 2026, 2026H1, 2026Q3, 2026-03)"),
+        )
+    })
+}
+
+pub(super) async fn assessments_list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    RawQuery(raw): RawQuery,
+) -> Out {
+    viewer.require(Action::ViewLedger)?;
+    let l = viewer.lang;
+    let q: AssessmentsQuery = params(raw.as_deref(), l)?;
+    let f = AssessmentFilter {
+        compound_id: q.compound_id,
+        period: q.period,
+        ..AssessmentFilter::default()
+    };
+    ok(state
+        .app
+        .assessments(&viewer.principal(), f)
+        .await
+        .map_err(|e| WebError::app(e, l))?)
+}
+
+pub(super) async fn assessment_get(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Out {
+    viewer.require(Action::ViewLedger)?;
+    let l = viewer.lang;
+    let id = id_of(&id, l)?;
+    ok(state
+        .app
+        .assessment(&viewer.principal(), id)
+        .await
+        .map_err(|e| WebError::app(e, l))?)
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = NewAssessment)]
+pub(super) struct NewAssessmentJson {
+    compound_id: i64,
+    period: String,
+    rubric: String,
+    #[serde(default)]
+    events: Vec<anju_policy::rubric::Event>,
+    objection_days: Option<u32>,
+    #[serde(default)]
+    /// 已上传证明材料的 SHA-256（POST /api/v1/evidence 的返回）
+    evidence: Vec<String>,
+}
+
+pub(super) async fn assessment_create(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Out {
+    write_guard(&viewer, &headers, Action::Assess)?;
+    let l = viewer.lang;
+    let a: NewAssessmentJson = body(&bytes, l)?;
+    let who = viewer.principal();
+    state
+        .app
+        .assessable(&who, a.compound_id)
+        .await
+        .map_err(|e| WebError::app(e, l))?;
+    let period = period_of(&a.period, l)?;
+    let rubric = anju_policy::rubric::Rubric::builtin(a.rubric.trim()).map_err(|e| {
+        bad(
+            l,
+            format!("评分细则 rubric：{}", e.message(Lang::Zh)),
+            format!("rubric: {}", e.message(Lang::En)),
+        )
+    })?;
+    let input = anju_app::oversight::AssessmentInput {
+        compound_id: a.compound_id,
+        period,
+        rubric,
+        assessor: None,
+        events: a.events,
+        survey: None,
+        objection_days: a.objection_days,
+        evidence: a.evidence,
+        submit: false,
+    };
+    created(
+        state
+            .app
+            .create_assessment(&who, input)
+            .await
+            .map_err(|e| WebError::app(e, l))?,
+    )
+}
+
+/// 复核 or 申诉处理 as the API takes it.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = AssessmentReview)]
+pub(super) struct ReviewJson {
+    /// 读取时的版本号（必填）；他人已修改时返回 409 conflict
+    version: i64,
+    /// 发生日期 YYYY-MM-DD（不填为今天；不得晚于今天）
+    on: Option<jiff::civil::Date>,
+    outcome: anju_core::assessment::Outcome,
+    reason: Option<String>,
+    events: Option<Vec<anju_policy::rubric::Event>>,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = AssessmentObjection)]
+pub(super) struct ObjectionJson {
+    /// 读取时的版本号（必填）；他人已修改时返回 409 conflict
+    version: i64,
+    /// 发生日期 YYYY-MM-DD（不填为今天；不得晚于今天）
+    on: Option<jiff::civil::Date>,
+    text: String,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = AssessmentFinalize)]
+pub(super) struct FinalizeJson {
+    /// 读取时的版本号（必填）；他人已修改时返回 409 conflict
+    version: i64,
+    /// 发生日期 YYYY-MM-DD（不填为今天；不得晚于今天）
+    on: Option<jiff::civil::Date>,
+    #[serde(default)]
+    waived: bool,
+}
+
+/// One step of an assessment's workflow: the scope before the body, then the app.
+async fn assessment_workflow<B: DeserializeOwned>(
+    state: &AppState,
+    viewer: &Viewer,
+    headers: &HeaderMap,
+    id: &str,
+    bytes: &Bytes,
+    action: Action,
+    step: impl FnOnce(B) -> (i64, Option<jiff::civil::Date>, AssessmentStep),
+) -> Out {
+    write_guard(viewer, headers, action)?;
+    let l = viewer.lang;
+    let id = id_of(id, l)?;
+    let who = viewer.principal();
+    let app_err = |e| WebError::app(e, l);
+    state.app.assessment(&who, id).await.map_err(app_err)?;
+    let (version, on, step) = step(body(bytes, l)?);
+    let on = on.unwrap_or_else(|| state.app.today());
+    ok(state
+        .app
+        .assessment_step(&who, id, version, step, on)
+        .await
+        .map_err(app_err)?)
+}
+
+pub(super) async fn assessment_review(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> Out {
+    review_or_decide(&state, &viewer, &headers, &id, &bytes, false).await
+}
+
+pub(super) async fn assessment_decide(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> Out {
+    review_or_decide(&state, &viewer, &headers, &id, &bytes, true).await
+}
+
+/// 复核 (`decide` false) or 申诉处理 (`decide` true): the same body, the same permission.
+async fn review_or_decide(
+    state: &AppState,
+    viewer: &Viewer,
+    headers: &HeaderMap,
+    id: &str,
+    bytes: &Bytes,
+    decide: bool,
+) -> Out {
+    let step = move |r: ReviewJson| {
+        let (outcome, reason, events) = (r.outcome, r.reason, r.events);
+        let step = if decide {
+            AssessmentStep::Decide {
+                outcome,
+                reason,
+                events,
+            }
+        } else {
+            AssessmentStep::Review {
+                outcome,
+                reason,
+                events,
+            }
+        };
+        (r.version, r.on, step)
+    };
+    let action = Action::ReviewAssessments;
+    assessment_workflow(state, viewer, headers, id, bytes, action, step).await
+}
+
+pub(super) async fn assessment_object(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> Out {
+    let step = |o: ObjectionJson| (o.version, o.on, AssessmentStep::Object { text: o.text });
+    let action = Action::AnswerOrders;
+    assessment_workflow(&state, &viewer, &headers, &id, &bytes, action, step).await
+}
+
+pub(super) async fn assessment_finalize(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> Out {
+    let step = |f: FinalizeJson| {
+        let step = AssessmentStep::Finalize { waived: f.waived };
+        (f.version, f.on, step)
+    };
+    let action = Action::ReviewAssessments;
+    assessment_workflow(&state, &viewer, &headers, &id, &bytes, action, step).await
+}
+
+pub(super) async fn assessment_submit(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> Out {
+    write_guard(&viewer, &headers, Action::Assess)?;
+    let l = viewer.lang;
+    let id = id_of(&id, l)?;
+    state
+        .app
+        .assessment(&viewer.principal(), id)
+        .await
+        .map_err(|e| WebError::app(e, l))?;
+    let v: VersionOn = body(&bytes, l)?;
+    let on = v.on.unwrap_or_else(|| state.app.today());
+    ok(state
+        .app
+        .submit_assessment(&viewer.principal(), id, v.version, on)
+        .await
+        .map_err(|e| WebError::app(e, l))?)
+}
+
+pub(super) async fn patrols_of(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Out {
+    viewer.require(Action::ViewLedger)?;
+    let id = id_of(&id, viewer.lang)?;
+    ok(state
+        .app
+        .patrols(&viewer.principal(), id)
+        .await
+        .map_err(|e| WebError::app(e, viewer.lang))?)
+}
+
+pub(super) async fn patrol_create(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Out {
+    write_guard(&viewer, &headers, Action::Patrol)?;
+    let p: NewPatrol = body(&bytes, viewer.lang)?;
+    created(
+        state
+            .app
+            .add_patrol(&viewer.principal(), p)
+            .await
+            .map_err(|e| WebError::app(e, viewer.lang))?,
+    )
+}
+
+pub(super) async fn orders_list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    RawQuery(raw): RawQuery,
+) -> Out {
+    viewer.require(Action::ViewLedger)?;
+    let l = viewer.lang;
+    let q: StatusQuery<anju_core::oversight::OrderStatus> = params(raw.as_deref(), l)?;
+    let f = OrderFilter {
+        compound_id: q.compound_id,
+        status: q.status,
+        ..OrderFilter::default()
+    };
+    ok(state
+        .app
+        .orders(&viewer.principal(), f)
+        .await
+        .map_err(|e| WebError::app(e, l))?)
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = Answer)]
+pub(super) struct AnswerJson {
+    /// 读取时的版本号（必填）；他人已修改时返回 409 conflict
+    version: i64,
+    text: String,
+    /// 发生日期 YYYY-MM-DD（不填为今天；不得晚于今天）
+    on: Option<jiff::civil::Date>,
+    #[serde(default)]
+    /// 已上传证明材料的 SHA-256（POST /api/v1/evidence 的返回）
+    evidence: Vec<String>,
+}
+
+fn answer_input(state: &AppState, a: AnswerJson) -> anju_app::oversight::AnswerInput {
+    anju_app::oversight::AnswerInput {
+        version: a.version,
+        text: a.text,
+        on: a.on.unwrap_or_else(|| state.app.today()),
+        evidence: a.evidence,
+    }
+}
+
+pub(super) async fn order_answer(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> Out {
+    write_guard(&viewer, &headers, Action::AnswerOrders)?;
+    let l = viewer.lang;
+    let id = id_of(&id, l)?;
+    state
+        .app
+        .order_in_scope(&viewer.principal(), id)
+        .await
+        .map_err(|e| WebError::app(e, l))?;
+    let a: AnswerJson = body(&bytes, l)?;
+    let input = answer_input(&state, a);
+    ok(state
+        .app
+        .answer_order(&viewer.principal(), id, input)
+        .await
+        .map_err(|e| WebError::app(e, l))?)
+}
+
+pub(super) async fn complaints_list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    RawQuery(raw): RawQuery,
+) -> Out {
+    viewer.require(Action::ViewLedger)?;
+    let l = viewer.lang;
+    let q: StatusQuery<anju_core::oversight::ComplaintStatus> = params(raw.as_deref(), l)?;
+    let f = ComplaintFilter {
+        compound_id: q.compound_id,
+        status: q.status,
+        ..ComplaintFilter::default()
+    };
+    ok(state
+        .app
+        .complaints(&viewer.principal(), f)
+        .await
+        .map_err(|e| WebError::app(e, l))?)
+}
+
+/// A complaint as the API takes it: `source` by its code (`hotline_12345`, as the CLI).
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = NewComplaint)]
+pub(super) struct NewComplaintJson {
+    compound_id: i64,
+    /// 投诉来源代码
+    #[schema(value_type = anju_core::oversight::ComplaintSource)]
+    source: String,
+    category: String,
+    text: String,
+    received_on: jiff::civil::Date,
+    contact: Option<String>,
+}
+
+pub(super) async fn complaint_create(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Out {
+    write_guard(&viewer, &headers, Action::Patrol)?;
+    let l = viewer.lang;
+    let j: NewComplaintJson = body(&bytes, l)?;
+    let source = anju_core::oversight::ComplaintSource::from_code(&j.source).ok_or_else(|| {
+        bad_field(
+            l,
+            "source",
+            format!(
+                "投诉来源 source 不认识：“{}”（resident、hotline_12345、other）",
+                j.source
+            ),
+            format!(
+                "unknown source '{}' (resident, hotline_12345, other)",
+                j.source
+            ),
+        )
+    })?;
+    let c = NewComplaint {
+        compound_id: j.compound_id,
+        source,
+        category: j.category,
+        text: j.text,
+        received_on: j.received_on,
+        contact: j.contact,
+    };
+    created(
+        state
+            .app
+            .add_complaint(&viewer.principal(), c, None)
+            .await
+            .map_err(|e| WebError::app(e, l))?,
+    )
+}
+
+pub(super) async fn complaint_answer(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> Out {
+    write_guard(&viewer, &headers, Action::AnswerOrders)?;
+    let l = viewer.lang;
+    let id = id_of(&id, l)?;
+    state
+        .app
+        .complaint_in_scope(&viewer.principal(), id)
+        .await
+        .map_err(|e| WebError::app(e, l))?;
+    let a: AnswerJson = body(&bytes, l)?;
+    let input = answer_input(&state, a);
+    ok(state
+        .app
+        .answer_complaint(&viewer.principal(), id, input)
+        .await
+        .map_err(|e| WebError::app(e, l))?)
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = ComplaintRating)]
+pub(super) struct RatingJson {
+    /// 读取时的版本号（必填）；他人已修改时返回 409 conflict
+    version: i64,
+    rating: u32,
+}
+
+/// One step of a complaint: the scope before the body, then the app.
+async fn complaint_workflow<B: DeserializeOwned>(
+    state: &AppState,
+    viewer: &Viewer,
+    headers: &HeaderMap,
+    id: &str,
+    bytes: &Bytes,
+    action: Action,
+    step: impl FnOnce(B, jiff::civil::Date) -> (i64, ComplaintStep),
+) -> Out {
+    write_guard(viewer, headers, action)?;
+    let l = viewer.lang;
+    let id = id_of(id, l)?;
+    let who = viewer.principal();
+    let app_err = |e| WebError::app(e, l);
+    state
+        .app
+        .complaint_in_scope(&who, id)
+        .await
+        .map_err(app_err)?;
+    let (version, step) = step(body(bytes, l)?, state.app.today());
+    ok(state
+        .app
+        .complaint_step(&who, id, version, step)
+        .await
+        .map_err(app_err)?)
+}
+
+pub(super) async fn complaint_sign(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> Out {
+    let step = |v: VersionOn, today| {
+        let on = v.on.unwrap_or(today);
+        (v.version, ComplaintStep::Sign { on })
+    };
+    let action = Action::AnswerOrders;
+    complaint_workflow(&state, &viewer, &headers, &id, &bytes, action, step).await
+}
+
+pub(super) async fn complaint_rate(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> Out {
+    let step = |r: RatingJson, _| (r.version, ComplaintStep::Rate { rating: r.rating });
+    let action = Action::Patrol;
+    complaint_workflow(&state, &viewer, &headers, &id, &bytes, action, step).await
+}
+
+pub(super) async fn complaint_close(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> Out {
+    let step = |v: VersionOn, today| {
+        let on = v.on.unwrap_or(today);
+        (v.version, ComplaintStep::Close { on })
+    };
+    let action = Action::Patrol;
+    complaint_workflow(&state, &viewer, &headers, &id, &bytes, action, step).await
+}
+
+pub(super) async fn evaluator_commission(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Out {
+    write_guard(&viewer, &headers, Action::ReviewAssessments)?;
+    let l = viewer.lang;
+    let e: EvaluatorJson = body(&bytes, l)?;
+    state
+        .app
+        .commission_evaluator(&viewer.principal(), &e.evaluator, e.compound_id)
+        .await
+        .map_err(|e| WebError::app(e, l))?;
+    created(EvaluatorJson {
+        evaluator: e.evaluator.trim().to_string(),
+        compound_id: e.compound_id,
+    })
+}
