@@ -705,6 +705,34 @@ impl App {
         })
     }
 
+    /// The third-party evaluators (测评机构) a reviewer may commission: the organisation of
+    /// each active evaluator account (its login where it names none), sorted, once each.
+    pub async fn evaluator_names(&self, who: &Principal) -> Result<Vec<String>> {
+        who.require(Action::ReviewAssessments)?;
+        let mut names: Vec<String> = self
+            .store()
+            .list_users()
+            .await?
+            .into_iter()
+            .filter(|u| u.role == Role::Evaluator && u.active)
+            .map(|u| u.company_name.unwrap_or(u.username))
+            .collect();
+        names.sort();
+        names.dedup();
+        Ok(names)
+    }
+
+    /// The evaluators commissioned for a compound in the principal's scope.
+    pub async fn compound_evaluators(
+        &self,
+        who: &Principal,
+        compound_id: i64,
+    ) -> Result<Vec<String>> {
+        who.require(Action::ViewLedger)?;
+        self.compound_in_scope(who, compound_id).await?;
+        Ok(self.store().compound_evaluators(compound_id).await?)
+    }
+
     /// Commissions a third-party evaluator (测评机构) to assess a compound; commissioning it
     /// again changes nothing. The evaluator's accounts then score that compound only.
     pub async fn commission_evaluator(

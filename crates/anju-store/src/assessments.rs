@@ -424,6 +424,18 @@ impl Store {
         is_assigned(&mut conn, evaluator.trim(), compound_id).await
     }
 
+    /// The evaluators commissioned for a compound, by name.
+    pub async fn compound_evaluators(&self, compound_id: i64) -> Result<Vec<String>> {
+        let rows = sqlx::query(
+            "SELECT DISTINCT evaluator FROM evaluator_assignments WHERE compound_id = $1 \
+             ORDER BY evaluator",
+        )
+        .bind(compound_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Cols::new(r).string()).collect()
+    }
+
     /// The compounds the evaluator was commissioned for, in id order.
     pub async fn evaluator_compounds(&self, evaluator: &str) -> Result<Vec<i64>> {
         let rows = sqlx::query(

@@ -45,6 +45,7 @@ pub fn router() -> Router<AppState> {
             get(correct_page).post(correct_step),
         )
         .route("/compounds/{id}/file", post(file_contract))
+        .route("/compounds/{id}/evaluators", post(commission_evaluator))
         .route("/compounds/{id}/terminate", post(terminate_contract))
         .route("/evidence/{sha256}", get(evidence_file))
 }
@@ -180,6 +181,7 @@ struct ContractForm {
 struct Problems {
     advance: Option<String>,
     contract: Option<String>,
+    evaluator: Option<String>,
 }
 
 #[derive(Template)]
@@ -208,6 +210,10 @@ struct CompoundPage {
     new_assessment: Option<String>,
     /// The form to open a survey, for those who may.
     new_survey: Option<String>,
+    /// The third-party evaluators commissioned for the compound.
+    evaluators: Vec<String>,
+    /// For a reviewer: the evaluators one may commission, and the form's action.
+    commission: Option<(String, Vec<String>)>,
     new_patrol: Option<String>,
     can_advance: bool,
     next_steps: Vec<Opt>,
@@ -852,7 +858,22 @@ async fn render(
         .then(|| format!("/assessments/new?compound={id}{lang_q}"));
     let new_patrol = anju_core::access::can(viewer.role, Action::Patrol)
         .then(|| format!("/patrols/new?compound={id}{lang_q}"));
+    let evaluators = state
+        .app
+        .compound_evaluators(&who, id)
+        .await
+        .map_err(app_err)?;
+    let commission = if viewer.role != anju_core::access::Role::Auditor
+        && anju_core::access::can(viewer.role, Action::ReviewAssessments)
+    {
+        let names = state.app.evaluator_names(&who).await.map_err(app_err)?;
+        Some((with_lang(&format!("/compounds/{id}/evaluators"), l), names))
+    } else {
+        None
+    };
     Ok(CompoundPage {
+        evaluators,
+        commission,
         chrome: Chrome::new(state, viewer, title, &format!("/compounds/{id}")),
         l,
         name: c.name.clone(),
@@ -1139,10 +1160,76 @@ async fn form_again(
     let problems = Problems {
         advance: Some(message),
         contract: None,
+        evaluator: None,
     };
     match render(state, viewer, id, input, ContractForm::default(), problems).await {
         Ok(html) => (StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response(),
         Err(e) => html_error(state, viewer, e),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commissioning a third-party evaluator (委托测评机构)
+
+#[derive(Debug, Default, Deserialize)]
+struct CommissionForm {
+    csrf: Option<String>,
+    evaluator: Option<String>,
+}
+
+/// A reviewer commissions an evaluator for this compound (`App::commission_evaluator`); the
+/// evaluator's accounts may then score it.
+async fn commission_evaluator(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    Form(f): Form<CommissionForm>,
+) -> Response {
+    let l = viewer.lang;
+    if let Err(e) = viewer.require(Action::ReviewAssessments) {
+        return html_error(&state, &viewer, e);
+    }
+    if let Err(e) = visible_compound(&state, &viewer, id).await {
+        return html_error(&state, &viewer, e);
+    }
+    if let Err(e) = viewer.check_csrf(&headers, f.csrf.as_deref()) {
+        return html_error(&state, &viewer, e);
+    }
+    match state
+        .app
+        .commission_evaluator(
+            &viewer.principal(),
+            f.evaluator.as_deref().unwrap_or(""),
+            id,
+        )
+        .await
+    {
+        Ok(_) => {
+            Redirect::to(&with_lang(&format!("/compounds/{id}#assessments"), l)).into_response()
+        }
+        Err(e) => match app_refusal(e, l) {
+            Refusal::Form(m) => {
+                let problems = Problems {
+                    evaluator: Some(m),
+                    ..Problems::default()
+                };
+                match render(
+                    &state,
+                    &viewer,
+                    id,
+                    AdvanceInput::default(),
+                    ContractForm::default(),
+                    problems,
+                )
+                .await
+                {
+                    Ok(html) => (StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response(),
+                    Err(e) => html_error(&state, &viewer, e),
+                }
+            }
+            Refusal::Fail(e) => html_error(&state, &viewer, e),
+        },
     }
 }
 
@@ -1237,6 +1324,7 @@ async fn contract_action(
             let problems = Problems {
                 advance: None,
                 contract: Some(m),
+                evaluator: None,
             };
             match render(state, viewer, id, AdvanceInput::default(), f, problems).await {
                 Ok(html) => (StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response(),

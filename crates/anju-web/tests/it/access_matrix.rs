@@ -302,6 +302,15 @@ pub const ROUTES: &[Row] = &[
     ),
     r(
         "POST",
+        "/compounds/{id}/evaluators",
+        "/compounds/{compound}/evaluators",
+        Act(A::ReviewAssessments),
+        Sc::Record,
+        Form("csrf={csrf}&evaluator=cp"),
+        PASS,
+    ),
+    r(
+        "POST",
         "/compounds/{id}/terminate",
         "/compounds/{compound}/terminate",
         Act(A::ManageContracts),

@@ -681,3 +681,58 @@ async fn the_contract_shows_its_filing_deadline_and_is_filed_through_the_form(t:
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("终止原因：请填写"));
 }
+
+/// A reviewer commissions a third-party evaluator from the compound's page (the evaluator
+/// accounts offered by name); the evaluator may then open the scoring form, which it could not
+/// before. A blank name is refused on the page, a street office is not offered the form.
+#[tokio::test]
+async fn an_evaluator_is_commissioned_from_the_compound_page() {
+    let t = TestApp::with_demo().await;
+    let w = crate::access_matrix::world(&t).await;
+    let id = w.inside.compound.id;
+    let zj = user_session(&t, "zj", Role::HousingAuthority, UserScope::None).await;
+    let cp = user_session(&t, "cp", Role::Evaluator, UserScope::None).await;
+    let jd = user_session(
+        &t,
+        "jd",
+        Role::Street,
+        UserScope::Region(crate::access_matrix::STREET_A),
+    )
+    .await;
+    let page = format!("/compounds/{id}");
+    let form = format!("/assessments/new?compound={id}");
+    assert_eq!(t.get_as(&cp, &form).await.status, StatusCode::FORBIDDEN);
+
+    let r = t.get_as(&zj, &page).await;
+    assert!(r.body.contains("id=\"commission\""), "{}", r.body);
+    assert!(
+        r.body.contains("<option value=\"cp\">"),
+        "the evaluator offered: {}",
+        r.body
+    );
+    assert!(
+        !t.get_as(&jd, &page)
+            .await
+            .body
+            .contains("id=\"commission\"")
+    );
+
+    let uri = format!("{page}/evaluators");
+    let r = t
+        .post_form(Some(&zj), &uri, &format!("csrf={}&evaluator=+", zj.csrf))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("测评机构"), "{}", r.body);
+    let r = t
+        .post_form(Some(&zj), &uri, &format!("csrf={}&evaluator=cp", zj.csrf))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = t.get_as(&zj, &page).await;
+    assert!(r.body.contains("受委托的第三方测评机构：cp"), "{}", r.body);
+    assert_eq!(t.get_as(&cp, &form).await.status, StatusCode::OK);
+    // A street office may not commission.
+    let r = t
+        .post_form(Some(&jd), &uri, &format!("csrf={}&evaluator=cp", jd.csrf))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+}
