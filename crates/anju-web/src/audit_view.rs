@@ -288,22 +288,13 @@ async fn audit_page(
     let total = rows.len();
     let pages = total.div_ceil(PAGE_SIZE).max(1);
     let page = q.page.unwrap_or(1).clamp(1, pages);
-    let china = jiff::tz::TimeZone::fixed(jiff::tz::offset(8));
     let shown = rows
         .into_iter()
         .skip((page - 1) * PAGE_SIZE)
         .take(PAGE_SIZE)
         .map(|e| EntryView {
             id: e.id,
-            at: e
-                .at
-                .parse::<jiff::Timestamp>()
-                .map(|t| {
-                    t.to_zoned(china.clone())
-                        .strftime("%Y-%m-%d %H:%M:%S")
-                        .to_string()
-                })
-                .unwrap_or_else(|_| e.at.clone()),
+            at: crate::page::beijing_time(&e.at, l),
             changes: diff(e.before.as_ref(), e.after.as_ref(), l),
             actor: e.actor,
             role: anju_core::access::Role::from_code(&e.role)
