@@ -1860,8 +1860,8 @@ fn plan_line<'a>(
         return Ok(Step::Done(vec![ineligible(
             base,
             None,
-            "未指定适用的补贴政策（anju funding policy set）".into(),
-            "no subsidy policy assigned (anju funding policy set)".into(),
+            "未指定适用的补贴政策（由审批部门在“补贴”页面的“适用政策”中为本街道或区县指定）".into(),
+            "no subsidy policy assigned (the approving office assigns one under Policies in force on the Subsidies page)".into(),
             None,
         )]));
     };

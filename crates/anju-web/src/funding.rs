@@ -34,6 +34,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/funding", get(funding_page))
         .route("/funding/runs", post(start_run))
+        .route("/funding/policies", post(assign_policy))
         .route("/funding/infra", post(infra_grant))
         .route("/funding/lines/{id}", get(line_page))
         .route("/funding/lines/{id}/step", post(line_step))
@@ -164,6 +165,11 @@ struct RunRow {
 struct FundingPage {
     chrome: Chrome,
     l: Lang,
+    /// Which policy applies where (by district or street, from a day).
+    policies: Vec<PolicyRow>,
+    /// For those who approve subsidies: the shipped policies to choose from (id, title).
+    policy_choices: Option<Vec<(String, String)>>,
+    today: String,
     may_run: bool,
     may_grant: bool,
     scope_default: String,
@@ -287,9 +293,33 @@ async fn funding_html(
         (None, Some(s)) => format!("/funding?status={}", s.code()),
         _ => "/funding".to_string(),
     };
+    let policies = state
+        .app
+        .funding_policies(&viewer.principal())
+        .await
+        .map_err(|e| WebError::app(e, l))?
+        .into_iter()
+        .map(|p| PolicyRow {
+            region: p.region,
+            policy: policy_title(&p.policy_id, l),
+            from: p.valid_from.to_string(),
+            by: p.created_by,
+        })
+        .collect();
+    let policy_choices = (viewer.role != Role::Auditor
+        && anju_core::access::can(viewer.role, Perm::ApproveSubsidies))
+    .then(|| {
+        anju_policy::SHIPPED
+            .iter()
+            .map(|(id, _)| (id.to_string(), policy_title(id, l)))
+            .collect()
+    });
     let page = FundingPage {
         chrome: Chrome::new(state, viewer, l.pick("补贴测算与拨付", "Subsidies"), &here),
         l,
+        policies,
+        policy_choices,
+        today: state.app.today().to_string(),
         may_run: may_run(viewer),
         may_grant: anju_core::access::can(viewer.role, Perm::ReviewSubsidies),
         scope_default: viewer.region_name.clone().unwrap_or_default(),
@@ -385,6 +415,111 @@ async fn start_run(
         Ok(Ok(id)) => Redirect::to(&with_lang(&format!("/funding?run={id}"), l)).into_response(),
         Ok(Err(msg)) => {
             match funding_html(&state, &viewer, &ListQuery::default(), Some(msg), f).await {
+                Ok(h) => (StatusCode::UNPROCESSABLE_ENTITY, Html(h)).into_response(),
+                Err(e) => html_error(&state, &viewer, e),
+            }
+        }
+        Err(e) => html_error(&state, &viewer, e),
+    }
+}
+
+/// One assignment of a policy to a region, as the page lists it.
+pub(crate) struct PolicyRow {
+    pub region: String,
+    pub policy: String,
+    pub from: String,
+    pub by: String,
+}
+
+/// A shipped policy by its title in the reader's language, with its id.
+fn policy_title(id: &str, l: Lang) -> String {
+    match anju_policy::shipped_policy(id) {
+        Ok(p) => format!("{}（{id}）", l.pick(&p.file.title, &p.file.title_en)),
+        Err(_) => id.to_string(),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct PolicyForm {
+    csrf: Option<String>,
+    level: Option<String>,
+    region: Option<String>,
+    policy: Option<String>,
+    valid_from: Option<String>,
+}
+
+/// Assigns a shipped policy to a district or street from a day (`App::assign_funding_policy`).
+async fn assign_policy(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Form(f): Form<PolicyForm>,
+) -> Response {
+    let l = viewer.lang;
+    let who = viewer.principal();
+    let attempt = async {
+        viewer.require(Perm::ApproveSubsidies)?;
+        viewer.check_csrf(&headers, f.csrf.as_deref())?;
+        let level = match f.level.as_deref() {
+            Some("district") => RegionLevel::District,
+            _ => RegionLevel::Street,
+        };
+        let name = f.region.as_deref().unwrap_or("").trim().to_string();
+        if name.is_empty() {
+            return Ok(Err(l
+                .pick(
+                    "适用范围：请填写街道或区县名称",
+                    "Applies to: name the street or district",
+                )
+                .to_string()));
+        }
+        let region = match state.app.region_named(&who, level, &name).await {
+            Ok(r) => r,
+            Err(anju_app::AppError::Store(e)) if !e.is_user_error() => return Err(e.into()),
+            Err(e @ anju_app::AppError::Forbidden { .. }) => return Err(WebError::app(e, l)),
+            Err(e) => return Ok(Err(e.message(l))),
+        };
+        let valid_from = match crate::page::parse_date_field(
+            state.app.today(),
+            f.valid_from.as_deref().unwrap_or(""),
+            "起始日期",
+            "applies from",
+            l,
+        ) {
+            Ok(d) => d,
+            Err(m) => return Ok(Err(m)),
+        };
+        match state
+            .app
+            .assign_funding_policy(
+                &who,
+                anju_app::policies::PolicyAssignment {
+                    region_id: region.id,
+                    policy_id: f.policy.clone().unwrap_or_default(),
+                    valid_from,
+                },
+            )
+            .await
+        {
+            Ok(_) => Ok(Ok(())),
+            Err(e @ anju_app::AppError::Forbidden { .. }) => Err(WebError::app(e, l)),
+            Err(anju_app::AppError::Store(e)) if !e.is_user_error() => Err(e.into()),
+            Err(e) => Ok(Err(e.message(l))),
+        }
+    }
+    .await;
+    match attempt {
+        Ok(Ok(())) => Redirect::to(&with_lang("/funding#policies", l)).into_response(),
+        Ok(Err(msg)) => {
+            match funding_html(
+                &state,
+                &viewer,
+                &ListQuery::default(),
+                Some(msg),
+                RunForm::default(),
+            )
+            .await
+            {
                 Ok(h) => (StatusCode::UNPROCESSABLE_ENTITY, Html(h)).into_response(),
                 Err(e) => html_error(&state, &viewer, e),
             }

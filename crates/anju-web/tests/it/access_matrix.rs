@@ -1262,6 +1262,11 @@ pub const SKIPPED: &[(&str, &str, &str)] = &[
     ),
     ("POST", "/funding/infra", "tested in funding_web.rs"),
     (
+        "POST",
+        "/funding/policies",
+        "tested in funding_web.rs (approving roles only, the region named in scope)",
+    ),
+    (
         "GET",
         "/funding/lines/{id}",
         "tested in funding_web.rs (area, other company 403)",

@@ -368,3 +368,66 @@ fn askama_escape(s: &str) -> String {
         .replace('"', "&#34;")
         .replace('\'', "&#39;")
 }
+
+both_engines!(a_policy_is_assigned_on_the_funding_page);
+async fn a_policy_is_assigned_on_the_funding_page(t: &TestApp) {
+    let zj = user_session(t, "zj", Role::HousingAuthority, UserScope::None).await;
+    let jd = user_session(t, "jd", Role::Street, UserScope::Region(STREET)).await;
+    // The approving office sees the form with the shipped policies by title, in words.
+    let r = t.get_as(&zj, "/funding").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("id=\"policy-form\""), "{}", r.body);
+    assert!(r.body.contains("liaocheng-2021"), "{}", r.body);
+    assert!(
+        !r.body.contains("anju funding"),
+        "no command line named: {}",
+        r.body
+    );
+    // A street office reads which policy applies, but has no form.
+    assert!(
+        !t.get_as(&jd, "/funding")
+            .await
+            .body
+            .contains("id=\"policy-form\"")
+    );
+    let form = |s: &Session, region: &str, policy: &str| {
+        format!(
+            "csrf={}&level=street&region={}&policy={policy}&valid_from=2026-01-01",
+            s.csrf,
+            crate::support::enc(region)
+        )
+    };
+    // An unknown policy is refused naming it, the list of known ones given.
+    let r = t
+        .post_form(
+            Some(&zj),
+            "/funding/policies",
+            &form(&zj, STREET, "nowhere-1999"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("nowhere-1999") && r.body.contains("liaocheng-2021"));
+    let r = t
+        .post_form(
+            Some(&zj),
+            "/funding/policies",
+            &form(&zj, STREET, "daqintala-2022-city"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = t.get_as(&jd, "/funding").await;
+    assert!(
+        r.body.contains("daqintala-2022-city") && r.body.contains("2026-01-01"),
+        "{}",
+        r.body
+    );
+    // A street office may not assign.
+    let r = t
+        .post_form(
+            Some(&jd),
+            "/funding/policies",
+            &form(&jd, STREET, "liaocheng-2021"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+}
