@@ -31,6 +31,7 @@ mod signals_web;
 mod surveys_web;
 mod targets;
 mod tasks;
+mod users_web;
 mod versioned;
 
 use axum::Router;
@@ -97,6 +98,7 @@ pub fn app(state: AppState) -> Router {
         .merge(companies::router())
         .merge(complaints_web::router())
         .merge(surveys_web::router())
+        .merge(users_web::router())
         .merge(selections::router())
         .merge(tasks::router())
         .merge(targets::router())

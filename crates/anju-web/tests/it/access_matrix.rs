@@ -405,6 +405,43 @@ pub const ROUTES: &[Row] = &[
         Form("csrf={csrf}"),
         PASS,
     ),
+    // users_web.rs
+    r(
+        "GET",
+        "/users",
+        "/users",
+        Act(A::ManageUsers),
+        Sc::None,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/users",
+        "/users",
+        Act(A::ManageUsers),
+        Sc::None,
+        Form("csrf={csrf}"),
+        PASS,
+    ),
+    r(
+        "POST",
+        "/users/{id}/active",
+        "/users/1/active",
+        Act(A::ManageUsers),
+        Sc::None,
+        Form("csrf={csrf}"),
+        PASS,
+    ),
+    r(
+        "POST",
+        "/users/{id}/password",
+        "/users/1/password",
+        Act(A::ManageUsers),
+        Sc::None,
+        Form("csrf={csrf}"),
+        PASS,
+    ),
     // surveys_web.rs
     r("GET", "/surveys", "/surveys", VIEW, Sc::List, Empty, 200),
     r(

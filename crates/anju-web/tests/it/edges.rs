@@ -548,6 +548,20 @@ const PAGE_VERSIONED: &[PageVersioned] = &[
         "date={today}",
     ),
     pv(
+        "/users/{id}/active",
+        "/users/{user}/active",
+        Who::Admin,
+        Enc::Form,
+        "active=false",
+    ),
+    pv(
+        "/users/{id}/password",
+        "/users/{user}/password",
+        Who::Admin,
+        Enc::Form,
+        "password=Neues-Passwort-2026",
+    ),
+    pv(
         "/surveys/{id}/close",
         "/surveys/{survey}/close",
         Who::Street,
@@ -633,6 +647,11 @@ const PAGE_VERSION_READS: &[(&str, usize, &[&str])] = &[
         ],
     ),
     ("surveys_web.rs", 1, &["/surveys/{id}/close"]),
+    (
+        "users_web.rs",
+        1,
+        &["/users/{id}/active", "/users/{id}/password"],
+    ),
     (
         "funding.rs",
         2,
@@ -819,9 +838,13 @@ async fn every_versioned_page_form_refuses_a_missing_unreadable_or_stale_version
     let p = People::new(t, &w).await;
     let line = a_line(t, &w, &p).await;
     let unmanaged = unmanaged(t).await;
+    let user = crate::support::create_user(&t.store, "e_page", Role::Finance, UserScope::None)
+        .await
+        .id;
     let extra = [
         ("line", line.to_string()),
         ("unmanaged", unmanaged.to_string()),
+        ("user", user.to_string()),
     ];
     for row in PAGE_VERSIONED {
         let what = format!("POST {}", row.route);

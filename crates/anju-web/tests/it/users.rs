@@ -380,3 +380,104 @@ async fn the_audit_log_is_read_within_the_area_the_application_decides(t: &TestA
     let p = t.get_as(&street, "/audit").await;
     assert_eq!(p.status, StatusCode::FORBIDDEN);
 }
+
+/// The administrator's accounts page: a street account added with its street chosen from the
+/// list, a refusal that names the field and keeps what was typed (never the password), an
+/// account disabled and enabled again, a password reset; nobody else opens the page.
+#[tokio::test]
+async fn the_administrator_manages_accounts_in_the_browser() {
+    let t = TestApp::with_demo().await;
+    let admin = user_session(&t, "root", Role::Admin, UserScope::None).await;
+    let jd = user_session(&t, "jd", Role::Street, UserScope::Region("大沁他拉街道")).await;
+    assert_eq!(t.get_as(&jd, "/users").await.status, StatusCode::FORBIDDEN);
+    let r = t.get_as(&admin, "/users").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let at = r
+        .body
+        .find("大沁他拉街道（街道）")
+        .expect("the street offered");
+    let before = &r.body[..at];
+    let region = before[before.rfind("value=\"").expect("option") + 7..]
+        .split('"')
+        .next()
+        .expect("id")
+        .to_string();
+    // A street account without its street: refused naming it, the username kept.
+    let r = t
+        .post_form(
+            Some(&admin),
+            "/users",
+            &format!(
+                "csrf={}&username=wangmin&display_name={}&password=Sehr-Geheim-2026&role=street",
+                admin.csrf,
+                crate::support::enc("王敏")
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("wangmin"), "the username kept");
+    assert!(
+        !r.body.contains("Sehr-Geheim-2026"),
+        "the password never sent back"
+    );
+    let r = t
+        .post_form(
+            Some(&admin),
+            "/users",
+            &format!(
+                "csrf={}&username=wangmin&display_name={}&password=Sehr-Geheim-2026&role=street&region={region}",
+                admin.csrf,
+                crate::support::enc("王敏")
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = t.get_as(&admin, "/users").await;
+    assert!(r.body.contains("id=\"user-wangmin\""), "{}", r.body);
+    // The new account signs in; disabled, it cannot.
+    assert_eq!(
+        crate::support::try_login(&t, "wangmin", "Sehr-Geheim-2026")
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let user = t
+        .store
+        .find_user("wangmin")
+        .await
+        .expect("find")
+        .expect("user");
+    let r = t
+        .post_form(
+            Some(&admin),
+            &format!("/users/{}/active", user.id),
+            &format!("csrf={}&version={}&active=false", admin.csrf, user.version),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_ne!(
+        crate::support::try_login(&t, "wangmin", "Sehr-Geheim-2026")
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    // A weak password is refused, naming it.
+    let user = t
+        .store
+        .find_user("wangmin")
+        .await
+        .expect("find")
+        .expect("user");
+    let r = t
+        .post_form(
+            Some(&admin),
+            &format!("/users/{}/password", user.id),
+            &format!(
+                "csrf={}&version={}&password=short",
+                admin.csrf, user.version
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("密码"), "{}", r.body);
+}
