@@ -46,6 +46,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/compounds/{id}/file", post(file_contract))
         .route("/compounds/{id}/evaluators", post(commission_evaluator))
+        .route("/compounds/{id}/sign", post(sign_contract))
         .route("/compounds/{id}/terminate", post(terminate_contract))
         .route("/evidence/{sha256}", get(evidence_file))
 }
@@ -176,6 +177,14 @@ struct ContractForm {
     reason: Option<String>,
 }
 
+/// The contract-signing form: the selected company and the signers to choose from.
+struct SignFormView {
+    action: String,
+    company: String,
+    signers: Vec<(&'static str, &'static str)>,
+    today: String,
+}
+
 /// Which form an error belongs to.
 #[derive(Default)]
 struct Problems {
@@ -210,6 +219,8 @@ struct CompoundPage {
     new_assessment: Option<String>,
     /// The form to open a survey, for those who may.
     new_survey: Option<String>,
+    /// The contract form, when the path waits for a contract and the viewer may sign one.
+    sign_form: Option<SignFormView>,
     /// The third-party evaluators commissioned for the compound.
     evaluators: Vec<String>,
     /// For a reviewer: the evaluators one may commission, and the form's action.
@@ -858,6 +869,33 @@ async fn render(
         .then(|| format!("/assessments/new?compound={id}{lang_q}"));
     let new_patrol = anju_core::access::can(viewer.role, Action::Patrol)
         .then(|| format!("/patrols/new?compound={id}{lang_q}"));
+    let sign_form = match lc.state.company_id {
+        Some(company_id)
+            if lc.state.stage == anju_core::lifecycle::Stage::CompanySelected
+                && viewer.role != anju_core::access::Role::Auditor
+                && anju_core::access::can(viewer.role, Action::ManageContracts) =>
+        {
+            let company = state
+                .app
+                .selectable_companies()
+                .await
+                .map_err(app_err)?
+                .into_iter()
+                .find(|co| co.id == company_id)
+                .map(|co| co.name)
+                .unwrap_or_else(|| company_id.to_string());
+            Some(SignFormView {
+                action: with_lang(&format!("/compounds/{id}/sign"), l),
+                company,
+                signers: anju_core::lifecycle::Signer::ALL
+                    .iter()
+                    .map(|s| (s.code(), l.pick(s.zh(), s.en())))
+                    .collect(),
+                today: state.app.today().to_string(),
+            })
+        }
+        _ => None,
+    };
     let evaluators = state
         .app
         .compound_evaluators(&who, id)
@@ -872,6 +910,7 @@ async fn render(
         None
     };
     Ok(CompoundPage {
+        sign_form,
         evaluators,
         commission,
         chrome: Chrome::new(state, viewer, title, &format!("/compounds/{id}")),
@@ -1160,6 +1199,158 @@ async fn form_again(
     match render(state, viewer, id, input, ContractForm::default(), problems).await {
         Ok(html) => (StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response(),
         Err(e) => html_error(state, viewer, e),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Signing the contract with the selected company (签订物业服务合同)
+
+#[derive(Debug, Default, Deserialize)]
+struct SignForm {
+    csrf: Option<String>,
+    signer: Option<String>,
+    signer_name: Option<String>,
+    date: Option<String>,
+    years: Option<String>,
+    level: Option<String>,
+    fee_multi: Option<String>,
+    fee_high: Option<String>,
+}
+
+/// Signs the contract for this compound with the company its path selected
+/// (`App::sign_contract_with_defaults`: what is left out takes the defaults — 二级, the
+/// Liaocheng 2021 fees, the compound's area — and every field is checked there).
+async fn sign_contract(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    Form(f): Form<SignForm>,
+) -> Response {
+    let l = viewer.lang;
+    if let Err(e) = viewer.require(Action::ManageContracts) {
+        return html_error(&state, &viewer, e);
+    }
+    if let Err(e) = visible_compound(&state, &viewer, id).await {
+        return html_error(&state, &viewer, e);
+    }
+    if let Err(e) = viewer.check_csrf(&headers, f.csrf.as_deref()) {
+        return html_error(&state, &viewer, e);
+    }
+    let who = viewer.principal();
+    let result: Result<(), Refusal> = async {
+        let lc = state
+            .app
+            .lifecycle(&who, id)
+            .await
+            .map_err(|e| app_refusal(e, l))?;
+        let company_id = lc.state.company_id.ok_or_else(|| {
+            Refusal::Form(
+                l.pick(
+                    "请先在路径中选定物业企业，再签订合同",
+                    "select the company on the path first",
+                )
+                .to_string(),
+            )
+        })?;
+        let signer = f
+            .signer
+            .as_deref()
+            .and_then(anju_core::lifecycle::Signer::from_code)
+            .ok_or_else(|| {
+                Refusal::Form(
+                    l.pick("签约方：请选择", "signed by: choose one")
+                        .to_string(),
+                )
+            })?;
+        let on = parse_date_field(
+            state.app.today(),
+            f.date.as_deref().unwrap_or(""),
+            "签订日期",
+            "date signed",
+            l,
+        )
+        .map_err(Refusal::Form)?;
+        let years: u32 = f
+            .years
+            .as_deref()
+            .and_then(|y| y.trim().parse().ok())
+            .ok_or_else(|| {
+                Refusal::Form(l.pick("合同期限：请选择", "term: choose one").to_string())
+            })?;
+        let level = f
+            .level
+            .as_deref()
+            .and_then(|n| n.trim().parse::<u8>().ok())
+            .and_then(anju_core::contract::ServiceLevel::new)
+            .ok_or_else(|| {
+                Refusal::Form(
+                    l.pick("服务等级：请选择 1 到 5", "service level: 1 to 5")
+                        .to_string(),
+                )
+            })?;
+        let fee = |v: &Option<String>, zh: &str, en: &str| -> Result<Option<Fen>, Refusal> {
+            match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+                None => Ok(None),
+                Some(s) => Fen::parse_yuan(s).map(Some).map_err(|_| {
+                    Refusal::Form(match l {
+                        Lang::Zh => format!("{zh}：“{s}”不是金额（如 1.20）"),
+                        Lang::En => format!("{en}: '{s}' is not an amount (like 1.20)"),
+                    })
+                }),
+            }
+        };
+        let fee_multi = fee(&f.fee_multi, "多层物业费", "fee, multi-storey")?;
+        let fee_high = fee(&f.fee_high, "高层物业费", "fee, high-rise")?;
+        state
+            .app
+            .sign_contract_with_defaults(
+                &who,
+                anju_app::path::ContractInput {
+                    compound_ids: vec![id],
+                    company_id,
+                    signer,
+                    signer_name: f.signer_name.clone().filter(|n| !n.trim().is_empty()),
+                    signed_on: Some(on),
+                    entry_on: None,
+                    term: anju_core::contract::Term::years(years),
+                    service_level: Some(level),
+                    min_level: None,
+                    fee_multi,
+                    fee_high,
+                    served_area: None,
+                    notice_on: None,
+                },
+            )
+            .await
+            .map_err(|e| app_refusal(e, l))?;
+        Ok(())
+    }
+    .await;
+    match result {
+        Ok(()) => {
+            Redirect::to(&with_lang(&format!("/compounds/{id}#contracts"), l)).into_response()
+        }
+        Err(Refusal::Form(m)) => {
+            let problems = Problems {
+                contract: Some(m),
+                ..Problems::default()
+            };
+            match render(
+                &state,
+                &viewer,
+                id,
+                AdvanceInput::default(),
+                ContractForm::default(),
+                problems,
+            )
+            .await
+            {
+                Ok(html) => (StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response(),
+                Err(e) => html_error(&state, &viewer, e),
+            }
+        }
+        Err(Refusal::Fail(e)) => html_error(&state, &viewer, e),
     }
 }
 

@@ -302,6 +302,15 @@ pub const ROUTES: &[Row] = &[
     ),
     r(
         "POST",
+        "/compounds/{id}/sign",
+        "/compounds/{compound}/sign",
+        Act(A::ManageContracts),
+        Sc::Record,
+        Form("csrf={csrf}"),
+        PASS,
+    ),
+    r(
+        "POST",
         "/compounds/{id}/evaluators",
         "/compounds/{compound}/evaluators",
         Act(A::ReviewAssessments),

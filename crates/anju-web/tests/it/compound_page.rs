@@ -736,3 +736,97 @@ async fn an_evaluator_is_commissioned_from_the_compound_page() {
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
 }
+
+/// The path no longer stops at 已选定物业企业: the street signs the contract on the compound's
+/// page with the company the path selected; a missing signer is refused with the form again;
+/// the stage moves on to 已签订合同 and the contract is listed, ready to file.
+#[tokio::test]
+async fn a_contract_is_signed_on_the_compound_page() {
+    use anju_core::lifecycle::Event;
+    use anju_core::{ManagementMode, OwnersBody};
+    use anju_store::{Actor, StepRequest};
+    let t = TestApp::with_demo().await;
+    let actor = Actor::new("test", "admin");
+    let s = &t.store;
+    let c = s
+        .list_compounds(&CompoundFilter {
+            street: Some("大沁他拉街道".into()),
+            mode: Some(ManagementMode::None),
+            ..CompoundFilter::default()
+        })
+        .await
+        .expect("list")
+        .into_iter()
+        .next()
+        .expect("an unmanaged compound");
+    let co = s
+        .upsert_company(&actor, "网页签约物业", None)
+        .await
+        .expect("company");
+    let today = anju_app::today_in_china();
+    for event in [
+        Event::Consult,
+        Event::DecideMode {
+            mode: ManagementMode::Professional,
+        },
+        Event::SettleOwners {
+            body: OwnersBody::OwnersCommittee,
+        },
+        Event::SelectCompany { company_id: co },
+    ] {
+        let v = s.lifecycle(c.id).await.expect("lifecycle").version;
+        s.advance(&actor, c.id, v, &StepRequest::new(event, today))
+            .await
+            .expect("step");
+    }
+    let jd = user_session(&t, "jd", Role::Street, UserScope::Region("大沁他拉街道")).await;
+    let page = format!("/compounds/{}", c.id);
+    let r = t.get_as(&jd, &page).await;
+    assert!(
+        r.body.contains("id=\"sign-form\"") && r.body.contains("网页签约物业"),
+        "{}",
+        r.body
+    );
+    let uri = format!("{page}/sign");
+    let r = t
+        .post_form(
+            Some(&jd),
+            &uri,
+            &format!("csrf={}&years=3&level=2", jd.csrf),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("签约方"), "{}", r.body);
+    let r = t
+        .post_form(
+            Some(&jd),
+            &uri,
+            &format!(
+                "csrf={}&signer=owners_body&years=3&level=2&fee_multi=0.90",
+                jd.csrf
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = t.get_as(&jd, &page).await;
+    assert!(r.body.contains("已签订合同"), "{}", r.body);
+    assert!(
+        !r.body.contains("id=\"sign-form\""),
+        "signed once: {}",
+        r.body
+    );
+    let k = s.list_contracts(Some(c.id)).await.expect("contracts");
+    assert_eq!(k.len(), 1);
+    assert_eq!(k[0].company_id, co);
+    assert_eq!(k[0].term.months, 36);
+    assert_eq!(k[0].fees.multi, Some(anju_core::Fen(90)));
+    // A company account is not offered the form and may not sign.
+    let r = t
+        .post_form(
+            Some(&user_session(&t, "qy", Role::Company, UserScope::Company("网页签约物业")).await),
+            &uri,
+            "csrf=x&signer=owners_body&years=3&level=2",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+}
