@@ -599,14 +599,16 @@ async fn render(
         })
         .collect();
 
-    let patrols = state
-        .app
-        .patrols(&who, id)
-        .await
-        .map_err(app_err)?
+    let patrol_list = state.app.patrols(&who, id).await.map_err(app_err)?;
+    // Each order's patrol, where its answer form is.
+    let patrol_of: std::collections::HashMap<i64, i64> = patrol_list
+        .iter()
+        .flat_map(|p| p.findings.iter().map(move |f| (f.id, p.id)))
+        .collect();
+    let patrols = patrol_list
         .into_iter()
         .map(|p| Line {
-            link: None,
+            link: Some(with_lang(&format!("/patrols/{}", p.id), l)),
             hot: false,
             cells: vec![
                 p.date.to_string(),
@@ -633,7 +635,9 @@ async fn render(
         .map(|o| {
             let overdue = anju_core::oversight::order_overdue(o.status, o.deadline, today);
             Line {
-                link: None,
+                link: patrol_of
+                    .get(&o.finding_id)
+                    .map(|p| with_lang(&format!("/patrols/{p}"), l)),
                 hot: overdue || o.answered_late,
                 cells: vec![
                     o.issued_on.to_string(),

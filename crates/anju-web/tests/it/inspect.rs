@@ -351,6 +351,18 @@ async fn a_patrol_finding_with_a_photo_becomes_an_order_only_its_company_answers
     let oid = p.findings[0].order_id.expect("an order");
     let page = t.get_as(&s, &format!("/patrols/{pid}")).await;
     assert!(page.body.contains("已逾期"), "overdue flagged");
+    // The compound page links the patrol and its order to the patrol's page (where the
+    // company answers).
+    let compound = t.get_as(&s, &format!("/compounds/{}", c.id)).await;
+    assert!(
+        compound
+            .body
+            .matches(&format!("href=\"/patrols/{pid}\""))
+            .count()
+            >= 2,
+        "{}",
+        compound.body
+    );
     let (photo, bytes) = send_raw(
         t,
         dir.path(),
