@@ -163,6 +163,16 @@ struct DashboardPage {
     chart_categories: String,
     alerts: Vec<AlertBlock>,
     alert_total: String,
+    /// A company's rectification orders still to answer (all of them, not only the overdue).
+    open_orders: Option<Vec<OpenOrder>>,
+}
+
+struct OpenOrder {
+    link: String,
+    compound: String,
+    what: String,
+    deadline: String,
+    overdue: bool,
 }
 
 /// Every fixed text on the page, in the reader's language.
@@ -562,7 +572,36 @@ pub async fn render_dashboard_uncached(
         })
         .collect();
 
+    // A company answers orders: every open one first, whether or not it is overdue yet.
+    let open_orders = if who.role == anju_core::access::Role::Company {
+        let mut orders = app
+            .orders(
+                who,
+                anju_app::model::OrderFilter {
+                    status: Some(anju_core::oversight::OrderStatus::Open),
+                    ..anju_app::model::OrderFilter::default()
+                },
+            )
+            .await
+            .map_err(app_err)?;
+        orders.sort_by_key(|o| (o.deadline, o.id));
+        Some(
+            orders
+                .into_iter()
+                .map(|o| OpenOrder {
+                    link: format!("/compounds/{}#patrols", o.compound_id),
+                    compound: o.compound,
+                    what: format!("{}：{}", o.category.label(lang), o.description),
+                    deadline: o.deadline.to_string(),
+                    overdue: today > o.deadline,
+                })
+                .collect(),
+        )
+    } else {
+        None
+    };
     let page = DashboardPage {
+        open_orders,
         lang,
         t,
         scope: scope_label.to_string(),

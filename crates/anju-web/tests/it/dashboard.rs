@@ -392,3 +392,39 @@ async fn the_dashboard_at_root_shows_the_viewers_scope_only() {
     assert!(r.body.contains("lang=\"en\""), "English page");
     t.finish().await;
 }
+
+/// A company's 工作台 starts with every rectification order it still has to answer (not only
+/// the overdue ones), each leading to its compound's patrols; other roles have no such list.
+#[tokio::test]
+async fn a_companys_dashboard_lists_its_open_orders() {
+    use crate::support::{TestApp, UserScope, user_session};
+    use anju_core::access::Role;
+    let t = TestApp::with_demo().await;
+    let w = crate::access_matrix::world(&t).await;
+    let o = t.store.get_order(w.inside.order).await.expect("order");
+    let company = user_session(
+        &t,
+        "qy",
+        Role::Company,
+        UserScope::Company(&w.company_a_name),
+    )
+    .await;
+    let r = t.get_as(&company, "/").await;
+    assert!(r.body.contains("待回复的整改通知"), "{}", r.body);
+    assert!(
+        r.body
+            .contains(&format!("href=\"/compounds/{}#patrols\"", o.compound_id)),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains(&o.description), "{}", r.body);
+    let jd = user_session(
+        &t,
+        "jd",
+        Role::Street,
+        UserScope::Region(crate::access_matrix::STREET_A),
+    )
+    .await;
+    assert!(!t.get_as(&jd, "/").await.body.contains("待回复的整改通知"));
+    t.finish().await;
+}
