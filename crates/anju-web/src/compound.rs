@@ -1197,10 +1197,21 @@ async fn form_again(
 ) -> Response {
     let problems = Problems {
         advance: Some(message),
-        contract: None,
-        evaluator: None,
+        ..Problems::default()
     };
-    match render(state, viewer, id, input, ContractForm::default(), problems).await {
+    page_again(state, viewer, id, input, ContractForm::default(), problems).await
+}
+
+/// The compound page again (422) with a form's refusal and what was typed in it.
+async fn page_again(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    input: AdvanceInput,
+    contract: ContractForm,
+    problems: Problems,
+) -> Response {
+    match render(state, viewer, id, input, contract, problems).await {
         Ok(html) => (StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response(),
         Err(e) => html_error(state, viewer, e),
     }
@@ -1340,7 +1351,7 @@ async fn sign_contract(
                 contract: Some(m),
                 ..Problems::default()
             };
-            match render(
+            page_again(
                 &state,
                 &viewer,
                 id,
@@ -1349,10 +1360,6 @@ async fn sign_contract(
                 problems,
             )
             .await
-            {
-                Ok(html) => (StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response(),
-                Err(e) => html_error(&state, &viewer, e),
-            }
         }
         Err(Refusal::Fail(e)) => html_error(&state, &viewer, e),
     }
@@ -1404,7 +1411,7 @@ async fn commission_evaluator(
                     evaluator: Some(m),
                     ..Problems::default()
                 };
-                match render(
+                page_again(
                     &state,
                     &viewer,
                     id,
@@ -1413,10 +1420,6 @@ async fn commission_evaluator(
                     problems,
                 )
                 .await
-                {
-                    Ok(html) => (StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response(),
-                    Err(e) => html_error(&state, &viewer, e),
-                }
             }
             Refusal::Fail(e) => html_error(&state, &viewer, e),
         },
@@ -1512,14 +1515,10 @@ async fn contract_action(
         Ok(()) => Redirect::to(&with_lang(&format!("/compounds/{id}"), l)).into_response(),
         Err(Refusal::Form(m)) => {
             let problems = Problems {
-                advance: None,
                 contract: Some(m),
-                evaluator: None,
+                ..Problems::default()
             };
-            match render(state, viewer, id, AdvanceInput::default(), f, problems).await {
-                Ok(html) => (StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response(),
-                Err(e) => html_error(state, viewer, e),
-            }
+            page_again(state, viewer, id, AdvanceInput::default(), f, problems).await
         }
         Err(Refusal::Fail(e)) => html_error(state, viewer, e),
     }

@@ -287,9 +287,9 @@ async fn page(
     // The page is cached per scope: who is signed in (and their token) is added per request.
     let who = format!(
         "{} · {} <form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><button type=\"submit\">{}</button></form>",
-        escape(&viewer.display_name),
+        crate::charts::escape(&viewer.display_name),
         viewer.role.label(viewer.lang),
-        escape(&viewer.csrf_token),
+        crate::charts::escape(&viewer.csrf_token),
         viewer.lang.pick("退出登录", "Sign out"),
     );
     Ok(axum::response::Html(html.replacen(
@@ -297,22 +297,6 @@ async fn page(
         &who,
         1,
     )))
-}
-
-/// Text for HTML: the five characters that could end an element or an attribute.
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The 工作台 HTML over the compounds the principal may see, as of the application's today,
