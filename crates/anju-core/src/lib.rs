@@ -12,6 +12,7 @@ pub mod credit;
 pub mod credit_code;
 pub mod fees;
 pub mod funding;
+pub mod ids;
 pub mod lang;
 pub mod lifecycle;
 pub mod money;
@@ -31,6 +32,10 @@ pub use compound::{
     OwnersBody,
 };
 pub use credit_code::CreditCode;
+pub use ids::{
+    AssessmentId, CompanyId, ComplaintId, CompoundId, ContractId, LineId, OrderId, PatrolId, RegionId,
+    RunId, SelectionId, SessionId, StepId, SurveyId, TaskId, UserId,
+};
 pub use lang::Lang;
 pub use money::{Fen, MoneyError};
 pub use region::RegionLevel;
