@@ -21,6 +21,7 @@ use crate::principal::{Principal, Scope};
 use anju_core::CreditCode;
 use anju_core::access::Action;
 use anju_core::credit::{CreditGrade, CreditRecord, RecordKind, grade};
+use anju_core::{CompanyId, CompoundId};
 use anju_store::{Company, CompanyRecord, CompanyUpdate, CompoundFilter, NewCompanyRecord};
 use jiff::civil::Date;
 use rust_decimal::Decimal;
@@ -305,23 +306,23 @@ impl App {
     pub async fn company_file(
         &self,
         who: &Principal,
-        id: i64,
+        id: CompanyId,
         as_of: Option<Date>,
     ) -> Result<CompanyFile> {
         who.require(Action::ViewLedger)?;
-        require_company(who, id)?;
-        let company = self.store().get_company(id).await?;
-        let records = self.store().company_records(id).await?;
+        require_company(who, id.get())?;
+        let company = self.store().get_company(id.get()).await?;
+        let records = self.store().company_records(id.get()).await?;
         let grade = self.grade_of(&records, as_of.unwrap_or_else(|| self.today()));
         let compounds = self
             .store()
             .list_compounds(&who.scoped(CompoundFilter {
-                company_id: Some(id),
+                company_id: Some(id.get()),
                 ..CompoundFilter::default()
             }))
             .await?
             .into_iter()
-            .filter(|c| c.company_id == Some(id))
+            .filter(|c| c.company_id == Some(id.get()))
             .map(|c| ServedCompound {
                 id: c.id,
                 name: c.compound.name,
@@ -371,14 +372,14 @@ impl App {
     pub async fn add_credit_record(
         &self,
         who: &Principal,
-        company_id: i64,
+        company_id: CompanyId,
         new: NewCreditRecord,
     ) -> Result<RecordAdded> {
         who.require(Action::ManageCompanies)?;
-        require_company(who, company_id)?;
-        let company = self.store().get_company(company_id).await?;
+        require_company(who, company_id.get())?;
+        let company = self.store().get_company(company_id.get()).await?;
         if let Some(cid) = new.compound_id {
-            self.compound_in_scope(who, cid).await?;
+            self.compound_in_scope(who, CompoundId(cid)).await?;
         }
         let today = self.today();
         let record = check_record(&new)?;
@@ -387,14 +388,14 @@ impl App {
             .store()
             .add_company_record(
                 &who.actor(),
-                company_id,
+                company_id.get(),
                 NewCompanyRecord {
                     record,
                     compound_id: new.compound_id,
                 },
             )
             .await?;
-        let file = self.store().company_records(company_id).await?;
+        let file = self.store().company_records(company_id.get()).await?;
         Ok(RecordAdded {
             grade: self.grade_of(&file, today),
             company,

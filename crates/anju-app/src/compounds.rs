@@ -6,6 +6,7 @@ use crate::dates::{self, EventDate};
 use crate::error::{AppError, Result};
 use crate::principal::{Principal, Scope};
 use anju_core::Compound;
+use anju_core::CompoundId;
 use anju_core::access::Action;
 use anju_store::{Company, CompoundFilter, StoreError, StoredCompound};
 use jiff::civil::Date;
@@ -84,7 +85,7 @@ impl App {
     pub async fn update_compound(
         &self,
         who: &Principal,
-        id: i64,
+        id: CompoundId,
         version: i64,
         compound: Compound,
         effective_on: Date,
@@ -107,7 +108,7 @@ impl App {
         if compound.mode != old.compound.mode
             && let Some(open) = self
                 .store()
-                .mode_history(id)
+                .mode_history(id.get())
                 .await?
                 .into_iter()
                 .filter(|p| p.until.is_none())
@@ -124,7 +125,7 @@ impl App {
         }
         Ok(self
             .store()
-            .update_compound_dated(&who.actor(), id, version, compound, on)
+            .update_compound_dated(&who.actor(), id.get(), version, compound, on)
             .await?)
     }
 }
@@ -174,8 +175,12 @@ impl App {
     }
 
     /// The periods of a compound's public accounts (收支公示), newest first.
-    pub async fn account_periods(&self, who: &Principal, compound_id: i64) -> Result<Vec<String>> {
+    pub async fn account_periods(
+        &self,
+        who: &Principal,
+        compound_id: CompoundId,
+    ) -> Result<Vec<String>> {
         self.compound_in_scope(who, compound_id).await?;
-        Ok(self.store.account_periods(compound_id).await?)
+        Ok(self.store.account_periods(compound_id.get()).await?)
     }
 }

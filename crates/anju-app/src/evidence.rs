@@ -6,6 +6,7 @@ use crate::error::FileProblem;
 use crate::principal::Principal;
 use crate::{App, AppError, Result};
 use anju_core::access::Action;
+use anju_core::{CompoundId, PatrolId};
 use anju_store::{
     AssessmentFilter, ComplaintFilter, EVIDENCE_MAX_BYTES, Evidence, EvidenceDir, OrderFilter,
     StoreError, sniff_mime,
@@ -85,7 +86,7 @@ impl App {
     pub async fn compound_evidence(
         &self,
         who: &Principal,
-        compound_id: i64,
+        compound_id: CompoundId,
         sha: &str,
     ) -> Result<Evidence> {
         if !is_sha256(sha) {
@@ -93,7 +94,7 @@ impl App {
         }
         let e = self.store.get_evidence(sha).await?.ok_or_else(not_found)?;
         self.compound_in_scope(who, compound_id).await?;
-        if self.compound_names_file(compound_id, sha).await? {
+        if self.compound_names_file(compound_id.get(), sha).await? {
             Ok(e)
         } else {
             Err(AppError::forbidden(
@@ -108,7 +109,7 @@ impl App {
     pub async fn patrol_evidence(
         &self,
         who: &Principal,
-        patrol_id: i64,
+        patrol_id: PatrolId,
         sha: &str,
     ) -> Result<Evidence> {
         let p = self.patrol(who, patrol_id).await?;

@@ -9,6 +9,7 @@
 use crate::App;
 use crate::error::{AppError, Result};
 use crate::principal::{Principal, Scope};
+use anju_core::CompoundId;
 use anju_core::access::Action;
 use anju_core::{Compound, RegionLevel};
 use anju_sheets::{LedgerChunk, LedgerError, LedgerInfo, Problem, ReadOptions};
@@ -243,7 +244,7 @@ impl App {
     ) -> Result<StoredCompound> {
         let key = key.trim();
         if let Ok(id) = key.parse::<i64>() {
-            match self.compound_in_scope(who, id).await {
+            match self.compound_in_scope(who, CompoundId(id)).await {
                 Ok(c) => return Ok(c),
                 Err(AppError::Store(StoreError::NotFound { .. })) => {}
                 Err(e) => return Err(e),

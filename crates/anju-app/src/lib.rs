@@ -42,6 +42,7 @@ pub use dates::EventDate;
 pub use error::{AppError, FieldError, FileProblem, Result};
 pub use principal::{Principal, Scope};
 
+use anju_core::CompoundId;
 use anju_core::credit::CreditScheme;
 use anju_store::Store;
 
@@ -130,9 +131,9 @@ impl App {
     pub async fn compound_in_scope(
         &self,
         who: &Principal,
-        id: i64,
+        id: CompoundId,
     ) -> Result<anju_store::StoredCompound> {
-        let c = self.store.get_compound(id).await?;
+        let c = self.store.get_compound(id.get()).await?;
         who.require_compound(&self.store, &c).await?;
         Ok(c)
     }

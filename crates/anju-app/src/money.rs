@@ -11,6 +11,7 @@ use anju_core::Lang;
 use anju_core::access::{Action as Perm, Role, can};
 use anju_core::accounts::EntryKind;
 use anju_core::funding::{Action, LineStatus, RunPeriod};
+use anju_core::{CompoundId, LineId, RunId};
 use anju_store::{
     AccountEntry, FeeImportSummary, FeeInput, FeeMonth, HouseholdFeeInput, HouseholdImportSummary,
     LineFilter, NewAccountEntry, Region, RunResult, SubsidyLine,
@@ -110,9 +111,9 @@ impl App {
     }
 
     /// A line the principal may see.
-    pub async fn line_in_scope(&self, who: &Principal, id: i64) -> Result<SubsidyLine> {
+    pub async fn line_in_scope(&self, who: &Principal, id: LineId) -> Result<SubsidyLine> {
         who.require(Perm::ViewLedger)?;
-        let line = self.store().get_subsidy_line(id).await?;
+        let line = self.store().get_subsidy_line(id.get()).await?;
         let c = self.store().get_compound(line.compound_id).await?;
         who.require_compound(self.store(), &c).await?;
         Ok(line)
@@ -163,7 +164,7 @@ impl App {
     pub async fn subsidy_step(
         &self,
         who: &Principal,
-        line_id: i64,
+        line_id: LineId,
         input: LineStepInput,
     ) -> Result<SubsidyLine> {
         let line = self.line_in_scope(who, line_id).await?;
@@ -221,7 +222,7 @@ impl App {
             .store()
             .subsidy_step(
                 &who.actor(),
-                line_id,
+                line_id.get(),
                 input.version,
                 input.action,
                 &person,
@@ -235,7 +236,7 @@ impl App {
     pub async fn adjust_subsidy(
         &self,
         who: &Principal,
-        line_id: i64,
+        line_id: LineId,
         version: i64,
         amount: Fen,
         reason: &str,
@@ -248,7 +249,7 @@ impl App {
         let on = EventDate::Payment.check_as("on", "调整日期", on, self.today())?;
         Ok(self
             .store()
-            .adjust_subsidy(&who.actor(), line_id, version, amount, &reason, on)
+            .adjust_subsidy(&who.actor(), line_id.get(), version, amount, &reason, on)
             .await?)
     }
 
@@ -259,7 +260,8 @@ impl App {
         g: GrantInput,
     ) -> Result<SubsidyLine> {
         who.require(Perm::ReviewSubsidies)?;
-        self.compound_in_scope(who, g.compound_id).await?;
+        self.compound_in_scope(who, CompoundId(g.compound_id))
+            .await?;
         check::positive_money(Field::new("amount", "金额"), g.amount)?;
         let on = EventDate::Grant.check(g.on, self.today())?;
         let payer = check::opt_text(
@@ -295,7 +297,8 @@ impl App {
         expected_version: Option<i64>,
     ) -> Result<FeeMonth> {
         who.require(Perm::EnterFees)?;
-        self.compound_in_scope(who, input.compound_id).await?;
+        self.compound_in_scope(who, CompoundId(input.compound_id))
+            .await?;
         self.check_fee(input.month, input.billed, input.collected)?;
         Ok(self
             .store()
@@ -361,7 +364,8 @@ impl App {
         e: &NewAccountEntry,
     ) -> Result<AccountEntry> {
         who.require(Perm::EnterFees)?;
-        self.compound_in_scope(who, e.compound_id).await?;
+        self.compound_in_scope(who, CompoundId(e.compound_id))
+            .await?;
         check::money(Field::new("amount", "金额"), e.amount)?;
         check::text(Field::new("period", "公示期间"), &e.period, 20, false)?;
         let category = check::opt_text(
@@ -421,9 +425,9 @@ impl App {
     }
 
     /// A subsidy run with its lines, refused unless its region lies in the principal's area.
-    pub async fn subsidy_run(&self, who: &Principal, id: i64) -> Result<anju_store::SubsidyRun> {
+    pub async fn subsidy_run(&self, who: &Principal, id: RunId) -> Result<anju_store::SubsidyRun> {
         who.require(Perm::ViewLedger)?;
-        let run = self.store().get_subsidy_run(id).await?;
+        let run = self.store().get_subsidy_run(id.get()).await?;
         let region = Region {
             id: run.region_id,
             parent_id: None,
@@ -468,15 +472,15 @@ impl App {
     pub async fn line_history(
         &self,
         who: &Principal,
-        id: i64,
+        id: LineId,
     ) -> Result<(
         SubsidyLine,
         Vec<anju_store::SubsidyStep>,
         Vec<anju_store::SubsidyAdjustment>,
     )> {
         let line = self.line_in_scope(who, id).await?;
-        let steps = self.store().subsidy_steps(id).await?;
-        let adjustments = self.store().subsidy_adjustments(id).await?;
+        let steps = self.store().subsidy_steps(id.get()).await?;
+        let adjustments = self.store().subsidy_adjustments(id.get()).await?;
         Ok((line, steps, adjustments))
     }
 
@@ -484,33 +488,37 @@ impl App {
     pub async fn fee_months(
         &self,
         who: &Principal,
-        compound_id: i64,
+        compound_id: CompoundId,
         range: Option<anju_core::fees::MonthRange>,
     ) -> Result<Vec<FeeMonth>> {
         who.require(Perm::ViewLedger)?;
         self.compound_in_scope(who, compound_id).await?;
-        Ok(self.store().fee_months(compound_id, range).await?)
+        Ok(self.store().fee_months(compound_id.get(), range).await?)
     }
 
     /// A compound's collection figures over `range` (billed, collected, rate).
     pub async fn collection(
         &self,
         who: &Principal,
-        compound_id: i64,
+        compound_id: CompoundId,
         range: anju_core::fees::MonthRange,
     ) -> Result<anju_store::CollectionFigures> {
         who.require(Perm::ViewLedger)?;
         self.compound_in_scope(who, compound_id).await?;
-        Ok(self.store().collection(compound_id, range).await?)
+        Ok(self.store().collection(compound_id.get(), range).await?)
     }
 
     /// The key of a compound's public accounts page, made on first use (an audited write).
-    pub async fn compound_public_key(&self, who: &Principal, compound_id: i64) -> Result<String> {
+    pub async fn compound_public_key(
+        &self,
+        who: &Principal,
+        compound_id: CompoundId,
+    ) -> Result<String> {
         who.require(Perm::EnterFees)?;
         self.compound_in_scope(who, compound_id).await?;
         Ok(self
             .store()
-            .compound_public_key(&who.actor(), compound_id)
+            .compound_public_key(&who.actor(), compound_id.get())
             .await?)
     }
 }
@@ -644,13 +652,16 @@ impl App {
     pub async fn household_fees(
         &self,
         who: &Principal,
-        compound_id: i64,
+        compound_id: CompoundId,
         range: Option<anju_core::fees::MonthRange>,
         arrears_only: bool,
     ) -> Result<Vec<anju_store::HouseholdFee>> {
         who.require(Perm::ViewLedger)?;
         self.compound_in_scope(who, compound_id).await?;
-        let mut list = self.store().household_fees(compound_id, range).await?;
+        let mut list = self
+            .store()
+            .household_fees(compound_id.get(), range)
+            .await?;
         if arrears_only {
             list.retain(|h| h.arrears().0 > 0);
         }
@@ -662,7 +673,7 @@ impl App {
     pub async fn account_statement(
         &self,
         who: &Principal,
-        compound_id: i64,
+        compound_id: CompoundId,
         period: &str,
         owners_share: Option<rust_decimal::Decimal>,
     ) -> Result<anju_store::AccountStatement> {
@@ -671,7 +682,7 @@ impl App {
         let share = owners_share.unwrap_or_else(|| self.config.owners_share());
         Ok(self
             .store()
-            .account_statement(compound_id, period, share)
+            .account_statement(compound_id.get(), period, share)
             .await?)
     }
 }

@@ -8,11 +8,13 @@ use crate::error::{AppError, Result};
 use crate::principal::{Principal, Scope, outside};
 use anju_core::access::{Action, Role};
 use anju_core::assessment::{AssessorKind, Outcome, Period};
+use anju_core::oversight::{ComplaintSource, FindingCategory, PatrolKind};
+use anju_core::{AssessmentId, ComplaintId, CompoundId, OrderId, PatrolId};
 use anju_policy::rubric::{Event, Rubric, Survey as SurveyScore};
 use anju_store::{
     Assessment, AssessmentFilter, Complaint, ComplaintFilter, ComplaintRules, NewAssessment,
-    NewComplaint, NewPatrol, OrderFilter, Patrol, RectificationOrder, StoreError, StoredCompound,
-    Survey, SurveyFilter,
+    NewComplaint, NewFinding, NewPatrol, OrderFilter, Patrol, RectificationOrder, StoreError,
+    StoredCompound, Survey, SurveyFilter,
 };
 use jiff::civil::Date;
 
@@ -78,6 +80,46 @@ impl AssessmentStep {
     }
 }
 
+/// A patrol as the inspector records it; each finding may open a rectification order.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = NewPatrol)]
+pub struct PatrolInput {
+    pub compound_id: CompoundId,
+    pub kind: PatrolKind,
+    /// 巡查日期（不得晚于今天）
+    pub date: Date,
+    pub inspector: String,
+    pub note: Option<String>,
+    #[serde(default)]
+    pub findings: Vec<FindingInput>,
+}
+
+/// One finding of a patrol.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = NewFinding)]
+pub struct FindingInput {
+    pub category: FindingCategory,
+    pub description: String,
+    /// 已上传照片的 SHA-256（POST /api/v1/evidence 的返回）
+    #[serde(default)]
+    pub evidence: Vec<String>,
+    /// 填写时向小区的物业企业发出整改单，整改期限至该日（含）
+    pub order_deadline: Option<Date>,
+}
+
+/// A complaint as it is received (the API's body takes `source` by its code).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComplaintInput {
+    pub compound_id: CompoundId,
+    pub source: ComplaintSource,
+    /// 类别 (环境卫生, 维修, 收费, 秩序 …), free text.
+    pub category: String,
+    pub text: String,
+    pub received_on: Date,
+    /// 联系方式 a resident may leave (optional).
+    pub contact: Option<String>,
+}
+
 /// An answer to an order or a complaint.
 #[derive(Debug, Clone)]
 pub struct AnswerInput {
@@ -105,8 +147,8 @@ impl App {
     }
 
     /// The order, refused unless it is the principal's to see.
-    pub async fn order_in_scope(&self, who: &Principal, id: i64) -> Result<RectificationOrder> {
-        let o = self.store().get_order(id).await?;
+    pub async fn order_in_scope(&self, who: &Principal, id: OrderId) -> Result<RectificationOrder> {
+        let o = self.store().get_order(id.get()).await?;
         if self
             .record_in_scope(who, o.compound_id, Some(o.company_id))
             .await?
@@ -118,8 +160,8 @@ impl App {
     }
 
     /// The complaint, refused unless it is the principal's to see.
-    pub async fn complaint_in_scope(&self, who: &Principal, id: i64) -> Result<Complaint> {
-        let c = self.store().get_complaint(id).await?;
+    pub async fn complaint_in_scope(&self, who: &Principal, id: ComplaintId) -> Result<Complaint> {
+        let c = self.store().get_complaint(id.get()).await?;
         if self
             .record_in_scope(who, c.compound_id, c.company_id)
             .await?
@@ -171,9 +213,9 @@ impl App {
     }
 
     /// One assessment, refused unless the principal may see it (as [`App::assessments`]).
-    pub async fn assessment(&self, who: &Principal, id: i64) -> Result<Assessment> {
+    pub async fn assessment(&self, who: &Principal, id: AssessmentId) -> Result<Assessment> {
         who.require(Action::ViewLedger)?;
-        let a = self.store().get_assessment(id).await?;
+        let a = self.store().get_assessment(id.get()).await?;
         if !self
             .record_in_scope(who, a.compound_id, a.company_id)
             .await?
@@ -181,7 +223,7 @@ impl App {
             return Err(outside("考核", "assessment", id));
         }
         if who.role == Role::Evaluator {
-            self.assessable(who, a.compound_id).await?;
+            self.assessable(who, CompoundId(a.compound_id)).await?;
         }
         Ok(a)
     }
@@ -201,11 +243,19 @@ impl App {
 
     /// The compound, when the principal may assess it: in scope and, for a third-party
     /// evaluator, commissioned (`evaluator_assignments`).
-    pub async fn assessable(&self, who: &Principal, compound_id: i64) -> Result<StoredCompound> {
+    pub async fn assessable(
+        &self,
+        who: &Principal,
+        compound_id: CompoundId,
+    ) -> Result<StoredCompound> {
         let c = self.compound_in_scope(who, compound_id).await?;
         if who.role == Role::Evaluator {
             let me = App::evaluator_name(who);
-            if !self.store().evaluator_assigned(&me, compound_id).await? {
+            if !self
+                .store()
+                .evaluator_assigned(&me, compound_id.get())
+                .await?
+            {
                 return Err(AppError::forbidden(
                     format!("测评机构“{me}”未受委托测评小区“{}”", c.compound.name),
                     format!("evaluator '{me}' is not assigned '{}'", c.compound.name),
@@ -216,7 +266,7 @@ impl App {
     }
 
     /// Records a patrol (巡查) with its findings; each finding opens a rectification order.
-    pub async fn add_patrol(&self, who: &Principal, p: NewPatrol) -> Result<Patrol> {
+    pub async fn add_patrol(&self, who: &Principal, p: PatrolInput) -> Result<Patrol> {
         who.require(Action::Patrol)?;
         self.compound_in_scope(who, p.compound_id).await?;
         let date = EventDate::Patrol.check_as("date", "巡查日期", p.date, self.today())?;
@@ -232,21 +282,35 @@ impl App {
             NOTE_MAX,
             true,
         )?;
-        let mut findings = p.findings;
-        for f in &mut findings {
-            f.description = check::text(
-                Field::new("findings.description", "问题描述"),
-                &f.description,
-                NOTE_MAX,
-                true,
-            )?;
+        let mut findings = Vec::with_capacity(p.findings.len());
+        for (i, f) in p.findings.into_iter().enumerate() {
+            if f.order_deadline.is_some_and(|d| d < date) {
+                let n = i + 1;
+                return Err(AppError::Invalid(crate::error::FieldError {
+                    field: "findings.order_deadline".into(),
+                    zh: format!("问题 {n}：整改期限不能早于巡查日期"),
+                    en: format!("finding {n}: the deadline cannot be before the patrol date"),
+                }));
+            }
+            findings.push(NewFinding {
+                category: f.category,
+                description: check::text(
+                    Field::new("findings.description", "问题描述"),
+                    &f.description,
+                    NOTE_MAX,
+                    true,
+                )?,
+                evidence: f.evidence,
+                order_deadline: f.order_deadline,
+            });
         }
         let p = NewPatrol {
+            compound_id: p.compound_id.get(),
+            kind: p.kind,
             date,
             inspector,
             note,
             findings,
-            ..p
         };
         Ok(self.store().add_patrol(&who.actor(), p).await?)
     }
@@ -255,7 +319,7 @@ impl App {
     pub async fn answer_order(
         &self,
         who: &Principal,
-        id: i64,
+        id: OrderId,
         a: AnswerInput,
     ) -> Result<RectificationOrder> {
         who.require(Action::AnswerOrders)?;
@@ -266,7 +330,7 @@ impl App {
             .store()
             .answer_order(
                 &who.actor(),
-                id,
+                id.get(),
                 a.version,
                 who.company_id.unwrap_or(o.company_id),
                 &text,
@@ -280,7 +344,7 @@ impl App {
     pub async fn close_order(
         &self,
         who: &Principal,
-        id: i64,
+        id: OrderId,
         version: i64,
         on: Date,
     ) -> Result<RectificationOrder> {
@@ -289,7 +353,7 @@ impl App {
         let on = EventDate::OrderClosing.check(on, self.today())?;
         Ok(self
             .store()
-            .close_order(&who.actor(), id, version, on)
+            .close_order(&who.actor(), id.get(), version, on)
             .await?)
     }
 
@@ -298,7 +362,7 @@ impl App {
     pub async fn reopen_order(
         &self,
         who: &Principal,
-        id: i64,
+        id: OrderId,
         version: i64,
         deadline: Option<Date>,
     ) -> Result<RectificationOrder> {
@@ -316,7 +380,7 @@ impl App {
         }
         Ok(self
             .store()
-            .reopen_order(&who.actor(), id, version, deadline)
+            .reopen_order(&who.actor(), id.get(), version, deadline)
             .await?)
     }
 
@@ -324,10 +388,12 @@ impl App {
     pub async fn order_with_patrol(
         &self,
         who: &Principal,
-        id: i64,
+        id: OrderId,
     ) -> Result<(RectificationOrder, Patrol, StoredCompound)> {
         let o = self.order_in_scope(who, id).await?;
-        let c = self.compound_in_scope(who, o.compound_id).await?;
+        let c = self
+            .compound_in_scope(who, CompoundId(o.compound_id))
+            .await?;
         let p = self
             .store()
             .list_patrols(o.compound_id)
@@ -347,7 +413,7 @@ impl App {
     pub async fn add_complaint(
         &self,
         who: &Principal,
-        c: NewComplaint,
+        c: ComplaintInput,
         days: Option<(u32, u32)>,
     ) -> Result<Complaint> {
         who.require(Action::Patrol)?;
@@ -367,8 +433,8 @@ impl App {
 
     /// A resident's complaint from a compound's public page (no account): received today, its
     /// deadlines counted as every other complaint's.
-    pub async fn resident_complaint(&self, c: NewComplaint) -> Result<Complaint> {
-        let c = self.checked_complaint(NewComplaint {
+    pub async fn resident_complaint(&self, c: ComplaintInput) -> Result<Complaint> {
+        let c = self.checked_complaint(ComplaintInput {
             source: anju_core::oversight::ComplaintSource::Resident,
             received_on: self.today(),
             ..c
@@ -379,7 +445,7 @@ impl App {
     }
 
     /// A complaint's fields checked: received not after today, texts within their limits.
-    fn checked_complaint(&self, c: NewComplaint) -> Result<NewComplaint> {
+    fn checked_complaint(&self, c: ComplaintInput) -> Result<NewComplaint> {
         let received_on = EventDate::ComplaintReceived.check(c.received_on, self.today())?;
         let category = check::text(
             Field::new("category", "投诉类别"),
@@ -395,11 +461,12 @@ impl App {
             false,
         )?;
         Ok(NewComplaint {
+            compound_id: c.compound_id.get(),
+            source: c.source,
             received_on,
             category,
             text,
             contact,
-            ..c
         })
     }
 
@@ -427,7 +494,7 @@ impl App {
     pub async fn complaint_step(
         &self,
         who: &Principal,
-        id: i64,
+        id: ComplaintId,
         version: i64,
         step: ComplaintStep,
     ) -> Result<Complaint> {
@@ -440,20 +507,22 @@ impl App {
                 let on = EventDate::ComplaintSigned.check(on, self.today())?;
                 let company = Self::answering_company(who, &c)?;
                 Ok(store
-                    .sign_complaint(&actor, id, version, company, on)
+                    .sign_complaint(&actor, id.get(), version, company, on)
                     .await?)
             }
             ComplaintStep::Rate { rating } => {
                 who.require(Action::Patrol)?;
                 self.complaint_in_scope(who, id).await?;
                 check::within(Field::new("rating", "评价"), i64::from(rating), 1, 5)?;
-                Ok(store.rate_complaint(&actor, id, version, rating).await?)
+                Ok(store
+                    .rate_complaint(&actor, id.get(), version, rating)
+                    .await?)
             }
             ComplaintStep::Close { on } => {
                 who.require(Action::Patrol)?;
                 self.complaint_in_scope(who, id).await?;
                 let on = EventDate::ComplaintClosed.check(on, self.today())?;
-                Ok(store.close_complaint(&actor, id, version, on).await?)
+                Ok(store.close_complaint(&actor, id.get(), version, on).await?)
             }
         }
     }
@@ -475,7 +544,7 @@ impl App {
     pub async fn answer_complaint(
         &self,
         who: &Principal,
-        id: i64,
+        id: ComplaintId,
         a: AnswerInput,
     ) -> Result<Complaint> {
         who.require(Action::AnswerOrders)?;
@@ -485,7 +554,7 @@ impl App {
         let company = Self::answering_company(who, &c)?;
         Ok(self
             .store()
-            .answer_complaint(&who.actor(), id, a.version, company, &text, on)
+            .answer_complaint(&who.actor(), id.get(), a.version, company, &text, on)
             .await?)
     }
 
@@ -493,17 +562,17 @@ impl App {
     pub async fn submit_assessment(
         &self,
         who: &Principal,
-        id: i64,
+        id: AssessmentId,
         version: i64,
         on: Date,
     ) -> Result<Assessment> {
         who.require(Action::Assess)?;
-        let a = self.store().get_assessment(id).await?;
-        self.assessable(who, a.compound_id).await?;
+        let a = self.store().get_assessment(id.get()).await?;
+        self.assessable(who, CompoundId(a.compound_id)).await?;
         let on = EventDate::Scoring.check(on, self.today())?;
         Ok(self
             .store()
-            .submit_assessment(&who.actor(), id, version, on)
+            .submit_assessment(&who.actor(), id.get(), version, on)
             .await?)
     }
 
@@ -532,7 +601,7 @@ impl App {
         a: AssessmentInput,
     ) -> Result<Assessment> {
         who.require(Action::Assess)?;
-        self.assessable(who, a.compound_id).await?;
+        self.assessable(who, CompoundId(a.compound_id)).await?;
         let (assessor_kind, assessor) = match a.assessor {
             Some((kind, name)) if who.role == Role::Admin => (
                 kind,
@@ -620,7 +689,7 @@ impl App {
     pub async fn assessment_step(
         &self,
         who: &Principal,
-        id: i64,
+        id: AssessmentId,
         version: i64,
         step: AssessmentStep,
         on: Date,
@@ -661,7 +730,7 @@ impl App {
                 store
                     .review_assessment(
                         &actor,
-                        id,
+                        id.get(),
                         version,
                         outcome,
                         reason.as_deref(),
@@ -681,7 +750,7 @@ impl App {
                 store
                     .decide_objection(
                         &actor,
-                        id,
+                        id.get(),
                         version,
                         outcome,
                         reason.as_deref(),
@@ -692,14 +761,14 @@ impl App {
             }
             AssessmentStep::Finalize { waived } => {
                 store
-                    .finalize_assessment(&actor, id, version, waived, on)
+                    .finalize_assessment(&actor, id.get(), version, waived, on)
                     .await?
             }
             AssessmentStep::Object { text } => {
                 let company = Self::objector(who, &a)?;
                 let text = check::text(Field::new("text", "申诉理由"), &text, NOTE_MAX, true)?;
                 store
-                    .object_assessment(&actor, id, version, company, &text, on)
+                    .object_assessment(&actor, id.get(), version, company, &text, on)
                     .await?
             }
         })
@@ -726,11 +795,11 @@ impl App {
     pub async fn compound_evaluators(
         &self,
         who: &Principal,
-        compound_id: i64,
+        compound_id: CompoundId,
     ) -> Result<Vec<String>> {
         who.require(Action::ViewLedger)?;
         self.compound_in_scope(who, compound_id).await?;
-        Ok(self.store().compound_evaluators(compound_id).await?)
+        Ok(self.store().compound_evaluators(compound_id.get()).await?)
     }
 
     /// Commissions a third-party evaluator (测评机构) to assess a compound; commissioning it
@@ -739,7 +808,7 @@ impl App {
         &self,
         who: &Principal,
         evaluator: &str,
-        compound_id: i64,
+        compound_id: CompoundId,
     ) -> Result<StoredCompound> {
         who.require(Action::ReviewAssessments)?;
         let c = self.compound_in_scope(who, compound_id).await?;
@@ -750,7 +819,7 @@ impl App {
             false,
         )?;
         self.store()
-            .assign_evaluator(&who.actor(), &evaluator, compound_id)
+            .assign_evaluator(&who.actor(), &evaluator, compound_id.get())
             .await?;
         Ok(c)
     }
@@ -758,16 +827,16 @@ impl App {
 
 impl App {
     /// A compound's patrols, newest first, in scope.
-    pub async fn patrols(&self, who: &Principal, compound_id: i64) -> Result<Vec<Patrol>> {
+    pub async fn patrols(&self, who: &Principal, compound_id: CompoundId) -> Result<Vec<Patrol>> {
         who.require(Action::ViewLedger)?;
         self.compound_in_scope(who, compound_id).await?;
-        Ok(self.store().list_patrols(compound_id).await?)
+        Ok(self.store().list_patrols(compound_id.get()).await?)
     }
 
     /// One patrol, refused unless its compound lies in scope (the refusal names the patrol).
-    pub async fn patrol(&self, who: &Principal, id: i64) -> Result<Patrol> {
+    pub async fn patrol(&self, who: &Principal, id: PatrolId) -> Result<Patrol> {
         who.require(Action::ViewLedger)?;
-        let p = self.store().get_patrol(id).await?;
+        let p = self.store().get_patrol(id.get()).await?;
         if self.sees_compound(who, p.compound_id).await? {
             Ok(p)
         } else {
@@ -779,7 +848,7 @@ impl App {
     pub async fn attach_complaint_evidence(
         &self,
         who: &Principal,
-        id: i64,
+        id: ComplaintId,
         stage: anju_store::ComplaintStage,
         sha256: &[String],
     ) -> Result<()> {
@@ -787,7 +856,7 @@ impl App {
         self.complaint_in_scope(who, id).await?;
         Ok(self
             .store()
-            .attach_complaint_evidence(&who.actor(), id, stage, sha256)
+            .attach_complaint_evidence(&who.actor(), id.get(), stage, sha256)
             .await?)
     }
 
@@ -795,10 +864,10 @@ impl App {
     pub async fn complaint_evidence(
         &self,
         who: &Principal,
-        id: i64,
+        id: ComplaintId,
     ) -> Result<Vec<(anju_store::ComplaintStage, anju_store::Evidence)>> {
         self.complaint_in_scope(who, id).await?;
-        Ok(self.store().complaint_evidence(id).await?)
+        Ok(self.store().complaint_evidence(id.get()).await?)
     }
 
     /// The public holidays the working-day deadlines skip.
@@ -822,7 +891,7 @@ impl App {
     pub async fn order_events(
         &self,
         who: &Principal,
-        compound_id: i64,
+        compound_id: CompoundId,
         period: &anju_core::assessment::Period,
     ) -> Result<Vec<anju_policy::rubric::Event>> {
         who.require(Action::Assess)?;
@@ -830,7 +899,7 @@ impl App {
         Ok(self
             .store()
             .order_events(
-                compound_id,
+                compound_id.get(),
                 period,
                 self.today(),
                 anju_store::ERQI_ORDER_MAPPING,

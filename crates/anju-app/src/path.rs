@@ -11,6 +11,7 @@ use anju_core::contract::{DismissalSurvey, Fees, ServiceLevel, SurveyError, Term
 use anju_core::lifecycle::Signer;
 use anju_core::lifecycle::{Event, ExitKind};
 use anju_core::{Area, Fen};
+use anju_core::{CompanyId, CompoundId, ContractId, StepId};
 use anju_store::{
     ContractRecord, CorrectionRequest, DismissalProposal, Lifecycle, NewContract, StepRequest,
 };
@@ -28,8 +29,8 @@ pub const DEFAULT_FEES: Fees = Fees::LIAOCHENG_2021;
 /// served area defaults to the sum of the compounds' areas in the ledger.
 #[derive(Debug, Clone)]
 pub struct ContractInput {
-    pub compound_ids: Vec<i64>,
-    pub company_id: i64,
+    pub compound_ids: Vec<CompoundId>,
+    pub company_id: CompanyId,
     pub signer: Signer,
     pub signer_name: Option<String>,
     /// 签订日期: today when `None`.
@@ -42,6 +43,30 @@ pub struct ContractInput {
     pub fee_multi: Option<Fen>,
     pub fee_high: Option<Fen>,
     pub served_area: Option<Area>,
+    pub notice_on: Option<Date>,
+}
+
+/// A contract to sign, every term stated (a contract as a person gives it, with defaults for
+/// what is left out, becomes this).
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = NewContract)]
+pub struct ContractTerms {
+    /// The compound(s) it serves (one project: one company).
+    pub compound_ids: Vec<CompoundId>,
+    pub company_id: CompanyId,
+    pub signer: Signer,
+    /// The body or office that signed, as written (e.g. "供销社家属院业主委员会").
+    pub signer_name: Option<String>,
+    pub signed_on: Date,
+    /// 进场日期; the term starts here when given (else on the signing date).
+    pub entry_on: Option<Date>,
+    pub term: Term,
+    pub service_level: ServiceLevel,
+    /// The lowest level the policy allows (Yantai, Liaocheng: 二级); `None`: no minimum.
+    pub min_level: Option<ServiceLevel>,
+    pub fees: Fees,
+    pub served_area: Area,
+    /// 公示 of services and fees.
     pub notice_on: Option<Date>,
 }
 
@@ -77,8 +102,8 @@ impl App {
     pub async fn correct_step(
         &self,
         who: &Principal,
-        compound_id: i64,
-        step_id: i64,
+        compound_id: CompoundId,
+        step_id: StepId,
         input: CorrectionInput,
     ) -> Result<Lifecycle> {
         who.require(Action::CorrectSteps)?;
@@ -93,11 +118,11 @@ impl App {
             Some(d) => Some(EventDate::Step.check_as("on", "更正后的日期", d, self.today())?),
             None => None,
         };
-        let lc = self.store().lifecycle(compound_id).await?;
-        let Some(step) = lc.steps.iter().find(|s| s.id == step_id) else {
+        let lc = self.store().lifecycle(compound_id.get()).await?;
+        let Some(step) = lc.steps.iter().find(|s| s.id == step_id.get()) else {
             return Err(AppError::Store(anju_store::StoreError::NotFound {
                 entity: "step",
-                id: step_id,
+                id: step_id.get(),
             }));
         };
         if let Some(x) = &step.correction {
@@ -121,8 +146,8 @@ impl App {
         self.store()
             .correct_step(
                 &who.actor(),
-                compound_id,
-                step_id,
+                compound_id.get(),
+                step_id.get(),
                 input.version,
                 &CorrectionRequest { on, reason },
             )
@@ -144,7 +169,7 @@ impl App {
     pub async fn advance(
         &self,
         who: &Principal,
-        compound_id: i64,
+        compound_id: CompoundId,
         input: AdvanceInput,
     ) -> Result<Lifecycle> {
         who.require(Action::AdvanceLifecycle)?;
@@ -174,14 +199,18 @@ impl App {
         };
         Ok(self
             .store()
-            .advance(&who.actor(), compound_id, input.version, &req)
+            .advance(&who.actor(), compound_id.get(), input.version, &req)
             .await?)
     }
 
     /// The contract, refused unless one of its compounds lies in the principal's scope (a
     /// company: its own contracts only).
-    pub async fn contract_in_scope(&self, who: &Principal, id: i64) -> Result<ContractRecord> {
-        let k = self.store().get_contract(id).await?;
+    pub async fn contract_in_scope(
+        &self,
+        who: &Principal,
+        id: ContractId,
+    ) -> Result<ContractRecord> {
+        let k = self.store().get_contract(id.get()).await?;
         let visible = match who.scope() {
             Scope::All => true,
             Scope::Nothing => false,
@@ -206,7 +235,7 @@ impl App {
     }
 
     /// Signs a contract for one or more compounds (one project, one company).
-    pub async fn sign_contract(&self, who: &Principal, c: NewContract) -> Result<ContractRecord> {
+    pub async fn sign_contract(&self, who: &Principal, c: ContractTerms) -> Result<ContractRecord> {
         who.require(Action::ManageContracts)?;
         if c.compound_ids.is_empty() {
             return Err(AppError::field(
@@ -219,7 +248,7 @@ impl App {
         for id in &c.compound_ids {
             self.compound_in_scope(who, *id).await?;
         }
-        self.store().get_company(c.company_id).await?;
+        self.store().get_company(c.company_id.get()).await?;
         let today = self.today();
         EventDate::Signing.check(c.signed_on, today)?;
         if let Some(d) = c.entry_on {
@@ -260,7 +289,20 @@ impl App {
             NAME_MAX,
             false,
         )?;
-        let c = NewContract { signer_name, ..c };
+        let c = NewContract {
+            compound_ids: c.compound_ids.iter().map(|id| id.get()).collect(),
+            company_id: c.company_id.get(),
+            signer: c.signer,
+            signer_name,
+            signed_on: c.signed_on,
+            entry_on: c.entry_on,
+            term: c.term,
+            service_level: c.service_level,
+            min_level: c.min_level,
+            fees: c.fees,
+            served_area: c.served_area,
+            notice_on: c.notice_on,
+        };
         Ok(self.store().sign_contract(&who.actor(), &c).await?)
     }
 
@@ -283,7 +325,7 @@ impl App {
                 sum
             }
         };
-        let new = NewContract {
+        let new = ContractTerms {
             compound_ids: c.compound_ids,
             company_id: c.company_id,
             signer: c.signer,
@@ -307,7 +349,7 @@ impl App {
     pub async fn file_contract(
         &self,
         who: &Principal,
-        id: i64,
+        id: ContractId,
         version: i64,
         on: Date,
     ) -> Result<ContractRecord> {
@@ -316,7 +358,7 @@ impl App {
         let on = EventDate::Filing.check(on, self.today())?;
         Ok(self
             .store()
-            .file_contract(&who.actor(), id, version, on)
+            .file_contract(&who.actor(), id.get(), version, on)
             .await?)
     }
 
@@ -324,7 +366,7 @@ impl App {
     pub async fn terminate_contract(
         &self,
         who: &Principal,
-        id: i64,
+        id: ContractId,
         version: i64,
         kind: ExitKind,
         reason: &str,
@@ -336,7 +378,7 @@ impl App {
         let on = EventDate::Termination.check(on, self.today())?;
         Ok(self
             .store()
-            .terminate_contract(&who.actor(), id, version, kind, &reason, on)
+            .terminate_contract(&who.actor(), id.get(), version, kind, &reason, on)
             .await?)
     }
 
@@ -344,7 +386,7 @@ impl App {
     pub async fn record_dismissal_survey(
         &self,
         who: &Principal,
-        contract_id: i64,
+        contract_id: ContractId,
         on: Date,
         survey: DismissalSurvey,
         note: Option<&str>,
@@ -367,17 +409,17 @@ impl App {
         let note = check::opt_text(Field::new("note", "说明"), note, NOTE_MAX, true)?;
         Ok(self
             .store()
-            .record_dismissal_survey(&who.actor(), contract_id, on, survey, note.as_deref())
+            .record_dismissal_survey(&who.actor(), contract_id.get(), on, survey, note.as_deref())
             .await?)
     }
 }
 
 impl App {
     /// A compound's path: its stage, version and dated steps, in scope.
-    pub async fn lifecycle(&self, who: &Principal, compound_id: i64) -> Result<Lifecycle> {
+    pub async fn lifecycle(&self, who: &Principal, compound_id: CompoundId) -> Result<Lifecycle> {
         who.require(Action::ViewLedger)?;
         self.compound_in_scope(who, compound_id).await?;
-        Ok(self.store().lifecycle(compound_id).await?)
+        Ok(self.store().lifecycle(compound_id.get()).await?)
     }
 
     /// The contracts of one compound in scope; without one, every contract, which only a
@@ -385,7 +427,7 @@ impl App {
     pub async fn contracts(
         &self,
         who: &Principal,
-        compound_id: Option<i64>,
+        compound_id: Option<CompoundId>,
     ) -> Result<Vec<ContractRecord>> {
         who.require(Action::ViewLedger)?;
         match compound_id {
@@ -405,9 +447,9 @@ impl App {
         Ok(match (compound_id, who.scope()) {
             // A company sees its own contracts of the compound only (a condition of the query).
             (Some(id), Scope::Company(own)) => {
-                self.store().list_contracts_of(id, Some(own)).await?
+                self.store().list_contracts_of(id.get(), Some(own)).await?
             }
-            (Some(id), _) => self.store().list_contracts_of(id, None).await?,
+            (Some(id), _) => self.store().list_contracts_of(id.get(), None).await?,
             (None, _) => self.store().list_contracts(None).await?,
         })
     }
@@ -441,7 +483,7 @@ impl App {
 
     /// The owners a dismissal survey counts when none are given: the households of the
     /// contract's compounds in the ledger.
-    pub async fn contract_households(&self, who: &Principal, id: i64) -> Result<u32> {
+    pub async fn contract_households(&self, who: &Principal, id: ContractId) -> Result<u32> {
         let k = self.contract_in_scope(who, id).await?;
         let mut n = 0u32;
         for c in &k.compound_ids {

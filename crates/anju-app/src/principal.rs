@@ -131,7 +131,7 @@ impl Principal {
 }
 
 /// The refusal for a record outside the principal's area.
-pub fn outside(zh: &str, en: &str, id: i64) -> AppError {
+pub fn outside(zh: &str, en: &str, id: impl std::fmt::Display) -> AppError {
     AppError::forbidden(
         format!("无权访问{zh}（编号 {id}）：不在您的管辖范围内"),
         format!("{en} no. {id} is outside your area"),

@@ -5,8 +5,7 @@
 
 use crate::{App, AppError, Result};
 use anju_store::{
-    AccountStatement, Company, Complaint, ContractRecord, NewComplaint, StoreError, StoredCompound,
-    TokenSurvey,
+    AccountStatement, Company, Complaint, ContractRecord, StoreError, StoredCompound, TokenSurvey,
 };
 
 /// The categories a resident chooses from on the public page (Chinese, English).
@@ -115,8 +114,8 @@ impl App {
         let Some(compound_id) = self.store.compound_by_public_key(key).await? else {
             return Ok(None);
         };
-        self.resident_complaint(NewComplaint {
-            compound_id,
+        self.resident_complaint(crate::oversight::ComplaintInput {
+            compound_id: anju_core::CompoundId(compound_id),
             source: anju_core::oversight::ComplaintSource::Resident,
             category: category.to_string(),
             text: c.text,

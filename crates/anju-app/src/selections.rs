@@ -14,6 +14,7 @@ use crate::dates::EventDate;
 use crate::error::{AppError, Result};
 use crate::principal::{Principal, Scope, outside};
 use anju_core::access::Action;
+use anju_core::{CompoundId, SelectionId};
 use anju_store::Selection;
 use jiff::civil::Date;
 
@@ -84,9 +85,9 @@ impl App {
     }
 
     /// One selection, refused unless its street lies within the principal's scope.
-    pub async fn selection(&self, who: &Principal, id: i64) -> Result<Selection> {
+    pub async fn selection(&self, who: &Principal, id: SelectionId) -> Result<Selection> {
         who.require(Action::ViewLedger)?;
-        let s = self.store().get_selection(id).await?;
+        let s = self.store().get_selection(id.get()).await?;
         match self.street_in_scope(who, &s.street).await {
             Ok(()) => Ok(s),
             // The refusal gives the number only: it never names another street.
@@ -125,7 +126,7 @@ impl App {
     pub async fn selection_step(
         &self,
         who: &Principal,
-        id: i64,
+        id: SelectionId,
         input: SelectionStepInput,
     ) -> Result<Selection> {
         who.require(Action::ManageContracts)?;
@@ -138,7 +139,7 @@ impl App {
         Ok(match input.step {
             SelectionStep::Register { company_id } => {
                 store
-                    .register_for_selection(&actor, id, v, company_id, on)
+                    .register_for_selection(&actor, id.get(), v, company_id, on)
                     .await?
             }
             SelectionStep::Screen { qualified, note } => {
@@ -149,7 +150,7 @@ impl App {
                     true,
                 )?;
                 store
-                    .screen_selection(&actor, id, v, on, &qualified, note.as_deref())
+                    .screen_selection(&actor, id.get(), v, on, &qualified, note.as_deref())
                     .await?
             }
             SelectionStep::Shortlist { companies } => {
@@ -157,22 +158,22 @@ impl App {
                     return Err(Field::new("companies", "入围企业").error("请选择", "required"));
                 }
                 store
-                    .shortlist_selection(&actor, id, v, on, &companies)
+                    .shortlist_selection(&actor, id.get(), v, on, &companies)
                     .await?
             }
             SelectionStep::Recommend { compound_id } => {
-                self.compound_in_scope(who, compound_id).await?;
+                self.compound_in_scope(who, CompoundId(compound_id)).await?;
                 store
-                    .recommend_selection(&actor, id, v, compound_id, on)
+                    .recommend_selection(&actor, id.get(), v, compound_id, on)
                     .await?
             }
             SelectionStep::Choose {
                 compound_id,
                 company_id,
             } => {
-                self.compound_in_scope(who, compound_id).await?;
+                self.compound_in_scope(who, CompoundId(compound_id)).await?;
                 store
-                    .choose_in_selection(&actor, id, v, compound_id, company_id, on)
+                    .choose_in_selection(&actor, id.get(), v, compound_id, company_id, on)
                     .await?
             }
         })

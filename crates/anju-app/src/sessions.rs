@@ -5,6 +5,7 @@
 
 use crate::users::{hash_password, verify_password};
 use crate::{App, AppError, Result};
+use anju_core::SessionId;
 use anju_store::{Actor, NewSession, SessionUser, User};
 
 /// How long sessions last: set by the server (`anju serve`), the same for every account.
@@ -121,7 +122,10 @@ impl App {
     }
 
     /// Signs a session out (audited as the person's own).
-    pub async fn sign_out(&self, who: &crate::Principal, session_id: i64) -> Result<()> {
-        Ok(self.store.revoke_session(&who.actor(), session_id).await?)
+    pub async fn sign_out(&self, who: &crate::Principal, session_id: SessionId) -> Result<()> {
+        Ok(self
+            .store
+            .revoke_session(&who.actor(), session_id.get())
+            .await?)
     }
 }

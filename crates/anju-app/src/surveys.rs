@@ -7,6 +7,7 @@ use crate::check::{self, Field, NAME_MAX, NOTE_MAX};
 use crate::error::{AppError, Result};
 use crate::principal::{Principal, outside};
 use anju_core::access::Action;
+use anju_core::{CompoundId, SurveyId};
 use anju_store::{IssuedToken, NewSurvey, Survey, SurveyAnswer, SurveyResult, SurveyRule};
 use jiff::civil::Date;
 
@@ -31,8 +32,8 @@ pub struct SurveyInput {
 
 impl App {
     /// The survey, refused unless its compound lies in the principal's scope.
-    pub async fn survey_in_scope(&self, who: &Principal, id: i64) -> Result<Survey> {
-        let s = self.store().get_survey(id).await?;
+    pub async fn survey_in_scope(&self, who: &Principal, id: SurveyId) -> Result<Survey> {
+        let s = self.store().get_survey(id.get()).await?;
         if !self.sees_compound(who, s.compound_id).await? {
             return Err(outside("满意度调查", "survey", id));
         }
@@ -46,7 +47,8 @@ impl App {
         s: SurveyInput,
     ) -> Result<(Survey, Vec<IssuedToken>)> {
         who.require(Action::ManageSurveys)?;
-        self.compound_in_scope(who, s.compound_id).await?;
+        self.compound_in_scope(who, CompoundId(s.compound_id))
+            .await?;
         let period = check::text(Field::new("period", "调查期间"), &s.period, NAME_MAX, false)?;
         if let Some(h) = s.households {
             check::within(
@@ -85,7 +87,7 @@ impl App {
     pub async fn issue_survey_links(
         &self,
         who: &Principal,
-        id: i64,
+        id: SurveyId,
         count: u32,
     ) -> Result<Vec<IssuedToken>> {
         who.require(Action::ManageSurveys)?;
@@ -93,41 +95,44 @@ impl App {
         tokens_within(count)?;
         Ok(self
             .store()
-            .issue_survey_tokens(&who.actor(), id, count)
+            .issue_survey_tokens(&who.actor(), id.get(), count)
             .await?)
     }
 
     /// A survey's links (to reprint them), for those who run it.
-    pub async fn survey_links(&self, who: &Principal, id: i64) -> Result<Vec<IssuedToken>> {
+    pub async fn survey_links(&self, who: &Principal, id: SurveyId) -> Result<Vec<IssuedToken>> {
         who.require(Action::ManageSurveys)?;
         self.survey_in_scope(who, id).await?;
-        Ok(self.store().survey_tokens(id).await?)
+        Ok(self.store().survey_tokens(id.get()).await?)
     }
 
     /// A survey's result (sample, responses, rate, validity).
-    pub async fn survey_result(&self, who: &Principal, id: i64) -> Result<SurveyResult> {
+    pub async fn survey_result(&self, who: &Principal, id: SurveyId) -> Result<SurveyResult> {
         who.require(Action::ViewLedger)?;
         self.survey_in_scope(who, id).await?;
-        Ok(self.store().survey_result(id).await?)
+        Ok(self.store().survey_result(id.get()).await?)
     }
 
     /// Closes a survey; a valid one with a dissatisfied majority records a dismissal proposal.
     pub async fn close_survey(
         &self,
         who: &Principal,
-        id: i64,
+        id: SurveyId,
         version: i64,
     ) -> Result<SurveyResult> {
         who.require(Action::ManageSurveys)?;
         self.survey_in_scope(who, id).await?;
-        Ok(self.store().close_survey(&who.actor(), id, version).await?)
+        Ok(self
+            .store()
+            .close_survey(&who.actor(), id.get(), version)
+            .await?)
     }
 
     /// A resident's answer through a one-time link (no account: the link is the right).
     pub async fn answer_survey(
         &self,
         token: &str,
-        compound_id: i64,
+        compound_id: CompoundId,
         answer: SurveyAnswer,
     ) -> Result<()> {
         if let Some(s) = answer.score {
@@ -142,7 +147,11 @@ impl App {
         let token = token.trim().trim_start_matches("/s/");
         Ok(self
             .store()
-            .answer_survey(token, compound_id, &SurveyAnswer { comment, ..answer })
+            .answer_survey(
+                token,
+                compound_id.get(),
+                &SurveyAnswer { comment, ..answer },
+            )
             .await?)
     }
 }

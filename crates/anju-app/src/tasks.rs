@@ -8,17 +8,20 @@ use crate::principal::{Principal, Scope, outside};
 use anju_core::access::Action;
 use anju_core::targets::{Progress, Target, TargetKind, daqintala_2022};
 use anju_core::task::TaskStatus;
+use anju_core::{CompoundId, TaskId};
 use anju_store::{NewTask, Task, TaskFilter};
 use jiff::civil::Date;
 
-/// A task as a person enters it.
-#[derive(Debug, Clone)]
+/// A task as a person enters it (and the API's body).
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = NewTask)]
 pub struct TaskInput {
-    pub compound_id: i64,
+    pub compound_id: CompoundId,
     pub title: String,
     pub detail: Option<String>,
     pub responsible: String,
-    /// 完成时间 (required): a plan, so it may lie after today.
+    /// 完成时间（必填；是计划，可晚于今天）
+    #[schema(required = true)]
     pub deadline: Option<Date>,
 }
 
@@ -141,8 +144,8 @@ impl App {
     }
 
     /// The task, refused unless its compound lies in the principal's scope.
-    pub async fn task_in_scope(&self, who: &Principal, id: i64) -> Result<Task> {
-        let t = self.store().get_task(id).await?;
+    pub async fn task_in_scope(&self, who: &Principal, id: TaskId) -> Result<Task> {
+        let t = self.store().get_task(id.get()).await?;
         // Tasks are the officials' work: a company is refused before the compound is read.
         if matches!(who.scope(), Scope::Company(_))
             || !self.sees_compound(who, t.compound_id).await?
@@ -157,7 +160,7 @@ impl App {
         who.require(Action::ManageTasks)?;
         self.compound_in_scope(who, t.compound_id).await?;
         let new = NewTask {
-            compound_id: t.compound_id,
+            compound_id: t.compound_id.get(),
             title: check::text(Field::new("title", "任务名称"), &t.title, NAME_MAX, false)?,
             detail: check::opt_text(
                 Field::new("detail", "任务说明"),
@@ -182,7 +185,7 @@ impl App {
     pub async fn set_task_status(
         &self,
         who: &Principal,
-        id: i64,
+        id: TaskId,
         version: i64,
         status: TaskStatus,
         on: Option<Date>,
@@ -196,7 +199,7 @@ impl App {
         };
         Ok(self
             .store()
-            .set_task_status(&who.actor(), id, version, status, on)
+            .set_task_status(&who.actor(), id.get(), version, status, on)
             .await?)
     }
 }
@@ -211,7 +214,8 @@ impl App {
     ) -> Result<(Vec<Task>, usize)> {
         who.require(Action::ManageTasks)?;
         for t in tasks {
-            self.compound_in_scope(who, t.compound_id).await?;
+            self.compound_in_scope(who, CompoundId(t.compound_id))
+                .await?;
         }
         Ok(self.store().add_tasks_once(&who.actor(), tasks).await?)
     }

@@ -12,6 +12,7 @@ use crate::App;
 use crate::check::{self, Field, NAME_MAX};
 use crate::error::{AppError, Result};
 use crate::principal::Principal;
+use anju_core::UserId;
 use anju_core::access::{Action, Role};
 use anju_store::{NewUser, StoreError, User};
 use serde::Deserialize;
@@ -215,12 +216,12 @@ impl App {
     pub async fn set_account_active(
         &self,
         who: &Principal,
-        id: i64,
+        id: UserId,
         version: i64,
         active: bool,
     ) -> Result<User> {
         who.require(Action::ManageUsers)?;
-        if !active && self.store().get_user(id).await?.username == who.name {
+        if !active && self.store().get_user(id.get()).await?.username == who.name {
             return Err(AppError::forbidden(
                 "不能停用自己正在使用的账号",
                 "you may not disable your own account",
@@ -228,7 +229,7 @@ impl App {
         }
         Ok(self
             .store()
-            .set_user_active(&who.actor(), id, version, active)
+            .set_user_active(&who.actor(), id.get(), version, active)
             .await?)
     }
 
@@ -237,7 +238,7 @@ impl App {
     pub async fn reset_password(
         &self,
         who: &Principal,
-        id: i64,
+        id: UserId,
         version: i64,
         password: String,
     ) -> Result<User> {
@@ -246,7 +247,7 @@ impl App {
         let hash = hashed(password).await?;
         Ok(self
             .store()
-            .set_password(&who.actor(), id, version, &hash)
+            .set_password(&who.actor(), id.get(), version, &hash)
             .await?)
     }
 

@@ -27,6 +27,7 @@ use anju_app::users::NewAccount;
 use anju_app::{App, Principal};
 use anju_core::Lang;
 use anju_core::access::Role;
+use anju_core::{CompoundId, UserId};
 use anyhow::{Context, bail};
 use clap::Args;
 use std::hash::{BuildHasher, Hasher};
@@ -268,10 +269,11 @@ async fn prepare(db: &str, n: usize, lang: Lang) -> anyhow::Result<(App, i64, St
         Err(e) => return Err(e.into()),
         Ok(u) => {
             let u = app
-                .reset_password(&who, u.id, u.version, password.clone())
+                .reset_password(&who, UserId(u.id), u.version, password.clone())
                 .await?;
             if !u.active {
-                app.set_account_active(&who, u.id, u.version, true).await?;
+                app.set_account_active(&who, UserId(u.id), u.version, true)
+                    .await?;
             }
         }
     }
@@ -336,7 +338,10 @@ impl Writer {
     async fn write_one(&mut self) -> anyhow::Result<()> {
         let id = self.ids[self.next % self.ids.len()];
         self.next += 1;
-        let c = self.app.compound_in_scope(&self.who, id).await?;
+        let c = self
+            .app
+            .compound_in_scope(&self.who, CompoundId(id))
+            .await?;
         let mut compound = c.compound.clone();
         // Text no earlier run wrote: writing the same data again is no write (and no audit row).
         compound.remarks = Some(format!(
@@ -346,7 +351,7 @@ impl Writer {
         let today = self.app.today();
         let after = self
             .app
-            .update_compound(&self.who, id, c.version, compound, today)
+            .update_compound(&self.who, CompoundId(id), c.version, compound, today)
             .await?;
         if after.version == c.version {
             bail!("the write to compound {id} changed nothing");
@@ -394,7 +399,8 @@ async fn retire_account(app: &App) -> anyhow::Result<()> {
     let who = cli_principal(Lang::Zh);
     let u = app.account(&who, BENCH_USER).await?;
     if u.active {
-        app.set_account_active(&who, u.id, u.version, false).await?;
+        app.set_account_active(&who, UserId(u.id), u.version, false)
+            .await?;
     }
     Ok(())
 }

@@ -10,6 +10,7 @@ use anju_core::credit::RecordKind;
 use anju_core::money::group_thousands;
 use anju_core::planning::{AreaPlan, AreaRules};
 use anju_core::task::TaskStatus;
+use anju_core::{CompanyId, CompoundId, TaskId};
 use clap::{Args, Subcommand, ValueEnum};
 use std::process::ExitCode;
 
@@ -154,13 +155,13 @@ pub enum TasksCmd {
     },
     /// 标记完成 / mark a task done
     Done {
-        id: i64,
+        id: TaskId,
         /// 完成日期（默认今天）/ date done (default today)
         #[arg(long)]
         date: Option<jiff::civil::Date>,
     },
     /// 取消任务（不删除）/ cancel a task (nothing is deleted)
-    Cancel { id: i64 },
+    Cancel { id: TaskId },
     /// 按文件附件载入任务清单 / load a seed task list
     ImportSeed {
         /// shanting-2020：山亭区附件3/附件4
@@ -551,7 +552,7 @@ pub fn run_company(c: CompanyCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCo
             } => {
                 let app = app_with_scheme(&app, grading.scheme.as_deref(), lang)?;
                 let co = app.find_company(&who, &company).await?;
-                let file = app.company_file(&who, co.id, grading.as_of).await?;
+                let file = app.company_file(&who, CompanyId(co.id), grading.as_of).await?;
                 if format == Format::Json {
                     println!("{}", serde_json::to_string_pretty(&file)?);
                 } else {
@@ -573,7 +574,7 @@ pub fn run_company(c: CompanyCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCo
                 let added = app
                     .add_credit_record(
                         &who,
-                        co.id,
+                        CompanyId(co.id),
                         NewCreditRecord {
                             period: a.period,
                             score: a.score,
@@ -765,7 +766,7 @@ pub fn run_tasks(c: TasksCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> 
                     .add_task(
                         &crate::util::cli_principal(lang),
                         anju_app::tasks::TaskInput {
-                            compound_id: c.id,
+                            compound_id: CompoundId(c.id),
                             title,
                             detail,
                             responsible,

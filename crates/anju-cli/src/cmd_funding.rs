@@ -7,6 +7,7 @@ use anju_app::model::{LineFilter, Region, SubsidyLine};
 use anju_app::{App, Principal};
 use anju_core::funding::{Action, LineStatus, RunPeriod};
 use anju_core::{Fen, Lang, RegionLevel};
+use anju_core::{LineId, RunId};
 use clap::{Args, Subcommand, ValueEnum};
 use std::process::ExitCode;
 
@@ -31,7 +32,7 @@ pub struct ScopeArgs {
 #[derive(Args, Clone)]
 pub struct StepArgs {
     /// 补贴行编号 / line id
-    pub id: i64,
+    pub id: LineId,
     /// 经办人 / the person (default: the command-line user)
     #[arg(long)]
     pub by: Option<String>,
@@ -102,7 +103,7 @@ pub enum FundingCmd {
     },
     /// 补贴行详情：金额、说明、每一步 / one line with its explanation and steps
     Show {
-        id: i64,
+        id: LineId,
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
     },
@@ -123,7 +124,7 @@ pub enum FundingCmd {
     Return(StepArgs),
     /// 调整决定：改变已批准的金额 / an adjustment decision on an approved amount
     Adjust {
-        id: i64,
+        id: LineId,
         /// 调整后金额（元）/ the new amount (yuan)
         #[arg(long)]
         amount: String,
@@ -286,7 +287,7 @@ async fn take_step(
         on: s.date.unwrap_or_else(today),
         comment: s.comment.clone(),
     };
-    let after = app.subsidy_step(who, line.id, step).await?;
+    let after = app.subsidy_step(who, LineId(line.id), step).await?;
     match lang {
         Lang::Zh => println!(
             "第 {} 号（{}，{}）：{} → {}，金额 {} 元",
@@ -380,7 +381,7 @@ pub fn run(c: FundingCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
                 let done = app
                     .run_subsidies(&crate::util::cli_principal(lang), &r, p)
                     .await?;
-                let run = app.subsidy_run(&who, done.run.id).await?;
+                let run = app.subsidy_run(&who, RunId(done.run.id)).await?;
                 let total = done.summary.amount;
                 let ineligible = done.summary.not_payable;
                 match format {

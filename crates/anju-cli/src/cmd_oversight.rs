@@ -8,13 +8,14 @@ use crate::util::principal;
 use crate::util::{cli_user, find_compound, runtime, today};
 use anju_app::model::{
     Actor, Assessment, AssessmentFilter, ComplaintFilter, ComplaintStage, DEFAULT_EVIDENCE_DIR,
-    EvidenceDir, NewComplaint, NewFinding, NewPatrol, OrderFilter,
+    EvidenceDir, OrderFilter,
 };
 use anju_app::oversight::{AssessmentStep, ComplaintStep};
 use anju_app::{App, Principal};
 use anju_core::Lang;
 use anju_core::assessment::{AssessorKind, Outcome, Period};
 use anju_core::oversight::{ComplaintSource, FindingCategory, PatrolKind};
+use anju_core::{AssessmentId, ComplaintId, CompoundId, OrderId, PatrolId};
 use anju_policy::rubric::{EventsFile, Rubric, SatisfactionRate, Survey};
 use anyhow::Context;
 use clap::Subcommand;
@@ -30,7 +31,7 @@ fn actor(by: &Option<String>, role: &str) -> Actor {
 /// printed.
 async fn assessment_step(
     app: &App,
-    id: i64,
+    id: AssessmentId,
     step: AssessmentStep,
     date: Option<jiff::civil::Date>,
     who: anju_app::Principal,
@@ -53,7 +54,7 @@ async fn assessment_step(
 /// One step of a complaint through the application layer, at the stored version, printed.
 async fn complaint_step(
     app: &App,
-    id: i64,
+    id: ComplaintId,
     who: &anju_app::Principal,
     step: impl FnOnce(jiff::civil::Date) -> ComplaintStep,
 ) -> anyhow::Result<()> {
@@ -154,7 +155,7 @@ pub enum AssessCmd {
     },
     /// 提交 / submit
     Submit {
-        id: i64,
+        id: AssessmentId,
         #[arg(long)]
         date: Option<Date>,
         #[arg(long)]
@@ -162,7 +163,7 @@ pub enum AssessCmd {
     },
     /// 复核（区）：维持或调整 / district review: confirm or adjust
     Review {
-        id: i64,
+        id: AssessmentId,
         /// 调整理由（给出即为调整）/ reason (adjusts when given)
         #[arg(long)]
         adjust: Option<String>,
@@ -176,7 +177,7 @@ pub enum AssessCmd {
     },
     /// 申诉（企业）/ objection by the company
     Object {
-        id: i64,
+        id: AssessmentId,
         #[arg(long)]
         as_company: String,
         #[arg(long)]
@@ -188,7 +189,7 @@ pub enum AssessCmd {
     },
     /// 申诉处理决定：upheld | adjusted / decide on the objection
     Decide {
-        id: i64,
+        id: AssessmentId,
         #[arg(long)]
         outcome: String,
         #[arg(long)]
@@ -202,7 +203,7 @@ pub enum AssessCmd {
     },
     /// 定案（申诉期满或企业放弃申诉）/ finalize
     Finalize {
-        id: i64,
+        id: AssessmentId,
         #[arg(long)]
         waived: bool,
         #[arg(long)]
@@ -212,7 +213,7 @@ pub enum AssessCmd {
     },
     /// 查看 / show
     Show {
-        id: i64,
+        id: AssessmentId,
         #[arg(long)]
         json: bool,
     },
@@ -327,7 +328,11 @@ pub fn run_assess(c: AssessCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                 }
                 if with_orders {
                     let extra = app
-                        .order_events(&crate::util::cli_principal(lang), cpd.id, &period)
+                        .order_events(
+                            &crate::util::cli_principal(lang),
+                            CompoundId(cpd.id),
+                            &period,
+                        )
                         .await?;
                     for e in &extra {
                         println!(
@@ -508,7 +513,7 @@ pub fn run_assess(c: AssessCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                 app.commission_evaluator(
                     &principal(by.as_deref(), "district", lang),
                     &evaluator,
-                    cpd.id,
+                    CompoundId(cpd.id),
                 )
                 .await?;
                 println!(
@@ -578,13 +583,13 @@ pub enum PatrolCmd {
     },
     /// 查看巡查记录 / one patrol with its findings
     Show {
-        id: i64,
+        id: PatrolId,
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
     },
     /// 企业回复整改 / the company answers an order
     Answer {
-        order: i64,
+        order: OrderId,
         #[arg(long)]
         as_company: String,
         #[arg(long)]
@@ -600,7 +605,7 @@ pub enum PatrolCmd {
     },
     /// 销号 / close an answered order
     Close {
-        order: i64,
+        order: OrderId,
         #[arg(long)]
         date: Option<Date>,
         #[arg(long)]
@@ -608,7 +613,7 @@ pub enum PatrolCmd {
     },
     /// 重新打开（整改不到位）/ reopen
     Reopen {
-        order: i64,
+        order: OrderId,
         #[arg(long)]
         deadline: Option<Date>,
         #[arg(long)]
@@ -664,7 +669,7 @@ pub fn run_patrol(c: PatrolCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                         .with_context(|| format!("finding '{f}': category:text"))?;
                     let category = FindingCategory::from_code(cat)
                         .with_context(|| format!("category '{cat}'"))?;
-                    list.push(NewFinding {
+                    list.push(anju_app::oversight::FindingInput {
                         category,
                         description: text.to_string(),
                         evidence: photos.clone(),
@@ -674,8 +679,8 @@ pub fn run_patrol(c: PatrolCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                 let p = app
                     .add_patrol(
                         &as_principal(&a, lang),
-                        NewPatrol {
-                            compound_id: cpd.id,
+                        anju_app::oversight::PatrolInput {
+                            compound_id: CompoundId(cpd.id),
                             kind,
                             date: date.unwrap_or_else(today),
                             inspector: inspector.unwrap_or_else(|| a.name.clone()),
@@ -706,7 +711,7 @@ pub fn run_patrol(c: PatrolCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
             } => {
                 let cpd = find_compound(&app, &compound, street.as_deref(), lang).await?;
                 let list = app
-                    .patrols(&crate::util::cli_principal(lang), cpd.id)
+                    .patrols(&crate::util::cli_principal(lang), CompoundId(cpd.id))
                     .await?;
                 if format == Format::Json {
                     println!("{}", serde_json::to_string_pretty(&list)?);
@@ -722,7 +727,10 @@ pub fn run_patrol(c: PatrolCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                     println!("{}", serde_json::to_string_pretty(&p)?);
                 } else {
                     let name = app
-                        .compound_in_scope(&crate::util::cli_principal(lang), p.compound_id)
+                        .compound_in_scope(
+                            &crate::util::cli_principal(lang),
+                            CompoundId(p.compound_id),
+                        )
                         .await?
                         .compound
                         .name;
@@ -911,7 +919,7 @@ pub enum ComplaintCmd {
     },
     /// 企业签收 / the company signs for it
     Sign {
-        id: i64,
+        id: ComplaintId,
         #[arg(long)]
         as_company: String,
         #[arg(long)]
@@ -921,7 +929,7 @@ pub enum ComplaintCmd {
     },
     /// 企业答复 / the company answers
     Answer {
-        id: i64,
+        id: ComplaintId,
         #[arg(long)]
         as_company: String,
         #[arg(long)]
@@ -938,14 +946,14 @@ pub enum ComplaintCmd {
     },
     /// 居民评价（1–5）/ resident's rating
     Rate {
-        id: i64,
+        id: ComplaintId,
         rating: u32,
         #[arg(long)]
         by: Option<String>,
     },
     /// 办结 / close
     Close {
-        id: i64,
+        id: ComplaintId,
         #[arg(long)]
         date: Option<Date>,
         #[arg(long)]
@@ -970,7 +978,7 @@ pub enum ComplaintCmd {
     },
     /// 查看投诉及证明材料 / one complaint with its evidence
     Show {
-        id: i64,
+        id: ComplaintId,
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
     },
@@ -1057,8 +1065,8 @@ pub fn run_complaint(c: ComplaintCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
                                 let c = app
                     .add_complaint(
                         &principal(by.as_deref(), "street", lang),
-                        NewComplaint {
-                            compound_id: cpd.id,
+                        anju_app::oversight::ComplaintInput {
+                            compound_id: CompoundId(cpd.id),
                             source,
                             category,
                             text,
@@ -1069,7 +1077,7 @@ pub fn run_complaint(c: ComplaintCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
                     )
                     .await?;
                 if !files.is_empty() {
-                    app.attach_complaint_evidence(&as_principal(&a, lang), c.id, ComplaintStage::Complaint, &files)
+                    app.attach_complaint_evidence(&as_principal(&a, lang), ComplaintId(c.id), ComplaintStage::Complaint, &files)
                         .await?;
                 }
                 print_complaint(&c, lang);
@@ -1113,7 +1121,7 @@ pub fn run_complaint(c: ComplaintCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
                     .answer_complaint(&answering_for(&a, co, lang), id, answer)
                     .await?;
                 if !files.is_empty() {
-                    app.attach_complaint_evidence(&as_principal(&a, lang), c.id, ComplaintStage::Answer, &files)
+                    app.attach_complaint_evidence(&as_principal(&a, lang), ComplaintId(c.id), ComplaintStage::Answer, &files)
                         .await?;
                 }
                 print_complaint(&c, lang);

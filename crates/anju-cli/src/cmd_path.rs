@@ -12,6 +12,7 @@ use anju_core::contract::{DismissalSurvey, ServiceLevel, Term};
 use anju_core::lifecycle::{Event, ExitKind, Signer, Stage};
 use anju_core::targets::TargetKind;
 use anju_core::{Area, Fen, Lang, ManagementMode, OwnersBody};
+use anju_core::{CompanyId, CompoundId, ContractId, SelectionId, StepId};
 use anyhow::{Context, anyhow, bail};
 use clap::{Args, Subcommand};
 use jiff::civil::Date;
@@ -83,7 +84,7 @@ pub enum CompoundCmd {
         street: Option<String>,
         /// 步骤编号（anju compound show 中的 #编号）/ step id (the #id `anju compound show` prints)
         #[arg(long)]
-        step: i64,
+        step: StepId,
         /// 实际发生的日期 / the day it really happened (YYYY-MM-DD, not after today)
         #[arg(long, conflicts_with = "void", required_unless_present = "void")]
         on: Option<Date>,
@@ -116,7 +117,7 @@ pub enum ContractCmd {
     Sign(SignArgs),
     /// 合同备案 / file a contract
     File {
-        id: i64,
+        id: ContractId,
         #[arg(long)]
         date: Option<Date>,
         #[command(flatten)]
@@ -124,7 +125,7 @@ pub enum ContractCmd {
     },
     /// 终止合同 / terminate a contract
     Terminate {
-        id: i64,
+        id: ContractId,
         /// dismissal（解聘）| expiry（期满）| exit（退出）
         #[arg(long, default_value = "dismissal")]
         kind: String,
@@ -146,7 +147,7 @@ pub enum ContractCmd {
     /// 满意度调查与解聘提议 / survey: > 50 % of owners dissatisfied raises a dismissal proposal
     Dismissal {
         #[arg(long)]
-        contract: i64,
+        contract: ContractId,
         /// 业主总数 (default: households of the contract's compounds)
         #[arg(long)]
         owners: Option<u32>,
@@ -226,7 +227,7 @@ pub enum SelectionCmd {
     },
     /// 企业报名 / a company registers
     Register {
-        id: i64,
+        id: SelectionId,
         #[arg(long)]
         company: String,
         #[arg(long)]
@@ -236,7 +237,7 @@ pub enum SelectionCmd {
     },
     /// 资格审查：列出合格企业 / screening: the qualified companies
     Screen {
-        id: i64,
+        id: SelectionId,
         #[arg(long = "qualified")]
         qualified: Vec<String>,
         #[arg(long)]
@@ -248,7 +249,7 @@ pub enum SelectionCmd {
     },
     /// 确定入围企业（1–3 家）/ shortlist 1 to 3
     Shortlist {
-        id: i64,
+        id: SelectionId,
         #[arg(long = "company", required = true)]
         companies: Vec<String>,
         #[arg(long)]
@@ -258,7 +259,7 @@ pub enum SelectionCmd {
     },
     /// 向小区业主组织推荐 / recommend the shortlist to a compound's owners' body
     Recommend {
-        id: i64,
+        id: SelectionId,
         #[arg(long)]
         compound: String,
         #[arg(long)]
@@ -268,7 +269,7 @@ pub enum SelectionCmd {
     },
     /// 小区选定企业 / the compound chooses one company
     Choose {
-        id: i64,
+        id: SelectionId,
         #[arg(long)]
         compound: String,
         #[arg(long)]
@@ -279,7 +280,7 @@ pub enum SelectionCmd {
         who: Who,
     },
     /// 查看遴选 / show one selection
-    Show { id: i64 },
+    Show { id: SelectionId },
     /// 列出遴选 / list selections
     List,
 }
@@ -381,7 +382,7 @@ pub fn run_compound(c: CompoundCmd, db: &str, lang: Lang) -> anyhow::Result<Exit
                 let c = find_compound(&app, &compound, street.as_deref(), lang).await?;
                 let on = date.unwrap_or_else(today);
                 let lc = app
-                    .lifecycle(&crate::util::cli_principal(lang), c.id)
+                    .lifecycle(&crate::util::cli_principal(lang), CompoundId(c.id))
                     .await?;
                 let event = if to.trim() == "exit" {
                     Event::End {
@@ -446,7 +447,7 @@ pub fn run_compound(c: CompoundCmd, db: &str, lang: Lang) -> anyhow::Result<Exit
                     evidence: hashes.clone(),
                 };
                 let who = crate::util::principal(who.by.as_deref(), &who.role, lang);
-                match app.advance(&who, c.id, step).await {
+                match app.advance(&who, CompoundId(c.id), step).await {
                     Ok(lc) => {
                         println!(
                             "{}“{}” → {}（{}）",
@@ -488,7 +489,7 @@ pub fn run_compound(c: CompoundCmd, db: &str, lang: Lang) -> anyhow::Result<Exit
                     reason,
                 };
                 let lc = app
-                    .correct_step(&who, c.id, step, input)
+                    .correct_step(&who, CompoundId(c.id), step, input)
                     .await?;
                 let done = match (lang, on.filter(|_| !void)) {
                     (Lang::Zh, Some(d)) => format!("已更正：步骤 #{step} 的日期改为 {d}"),
@@ -514,7 +515,7 @@ pub fn run_compound(c: CompoundCmd, db: &str, lang: Lang) -> anyhow::Result<Exit
 async fn show_compound(app: &App, c: &StoredCompound, lang: Lang) -> anyhow::Result<()> {
     let k = &c.compound;
     let who = crate::util::cli_principal(lang);
-    let lc = app.lifecycle(&who, c.id).await?;
+    let lc = app.lifecycle(&who, CompoundId(c.id)).await?;
     let yes = |b: bool| lang.pick(if b { "是" } else { "否" }, if b { "yes" } else { "no" });
     match lang {
         Lang::Zh => {
@@ -609,7 +610,7 @@ async fn show_compound(app: &App, c: &StoredCompound, lang: Lang) -> anyhow::Res
             }
         );
     }
-    let contracts = app.contracts(&who, Some(c.id)).await?;
+    let contracts = app.contracts(&who, Some(CompoundId(c.id))).await?;
     if !contracts.is_empty() {
         println!("{}", lang.pick("合同：", "contracts:"));
         for k in &contracts {
@@ -759,8 +760,8 @@ pub fn run_contract(c: ContractCmd, db: &str, lang: Lang) -> anyhow::Result<Exit
                     .sign_contract_with_defaults(
                         &who,
                         ContractInput {
-                            compound_ids: ids,
-                            company_id,
+                            compound_ids: ids.into_iter().map(CompoundId).collect(),
+                            company_id: CompanyId(company_id),
                             signer,
                             signer_name: a.signer_name,
                             signed_on: a.date,
@@ -941,13 +942,16 @@ pub fn run_selection(c: SelectionCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
             async move {
                 let input = SelectionStepInput {
                     version: app
-                        .selection(&crate::util::cli_principal(lang), id)
+                        .selection(&crate::util::cli_principal(lang), SelectionId(id))
                         .await?
                         .version,
                     on: date,
                     step,
                 };
-                anyhow::Ok(app.selection_step(&as_who(&who), id, input).await?)
+                anyhow::Ok(
+                    app.selection_step(&as_who(&who), SelectionId(id), input)
+                        .await?,
+                )
             }
         };
         let company = |key: String| {
@@ -983,7 +987,7 @@ pub fn run_selection(c: SelectionCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
                 who,
             } => {
                 let company_id = company(key).await?;
-                step(id, who, date, SelectionStep::Register { company_id }).await?
+                step(id.get(), who, date, SelectionStep::Register { company_id }).await?
             }
             SelectionCmd::Screen {
                 id,
@@ -996,7 +1000,13 @@ pub fn run_selection(c: SelectionCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
                 for q in keys {
                     qualified.push(company(q).await?);
                 }
-                step(id, who, date, SelectionStep::Screen { qualified, note }).await?
+                step(
+                    id.get(),
+                    who,
+                    date,
+                    SelectionStep::Screen { qualified, note },
+                )
+                .await?
             }
             SelectionCmd::Shortlist {
                 id,
@@ -1008,7 +1018,7 @@ pub fn run_selection(c: SelectionCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
                 for q in keys {
                     companies.push(company(q).await?);
                 }
-                step(id, who, date, SelectionStep::Shortlist { companies }).await?
+                step(id.get(), who, date, SelectionStep::Shortlist { companies }).await?
             }
             SelectionCmd::Recommend {
                 id,
@@ -1018,7 +1028,13 @@ pub fn run_selection(c: SelectionCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
             } => {
                 let c = find_compound(&app, &compound, None, lang).await?;
                 let compound_id = c.id;
-                step(id, who, date, SelectionStep::Recommend { compound_id }).await?
+                step(
+                    id.get(),
+                    who,
+                    date,
+                    SelectionStep::Recommend { compound_id },
+                )
+                .await?
             }
             SelectionCmd::Choose {
                 id,
@@ -1033,7 +1049,7 @@ pub fn run_selection(c: SelectionCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
                     compound_id,
                     company_id,
                 };
-                step(id, who, date, choose).await?
+                step(id.get(), who, date, choose).await?
             }
             SelectionCmd::Show { id } => {
                 app.selection(&crate::util::cli_principal(lang), id).await?

@@ -4,6 +4,7 @@
 use crate::util::{cli_principal, find_compound, render_table, runtime};
 use anju_app::model::{SurveyAnswer, SurveyResult, SurveyRule};
 use anju_core::Lang;
+use anju_core::{CompoundId, SurveyId};
 use anyhow::Context;
 use clap::{Subcommand, ValueEnum};
 use std::process::ExitCode;
@@ -54,7 +55,7 @@ pub enum SurveyCmd {
     /// 补发问卷链接 / issue more links
     Issue {
         /// 调查编号 / survey id
-        id: i64,
+        id: SurveyId,
         /// 份数 / how many
         #[arg(long)]
         count: u32,
@@ -88,19 +89,19 @@ pub enum SurveyCmd {
     /// 调查结果 / a survey's result
     Result {
         /// 调查编号 / survey id
-        id: i64,
+        id: SurveyId,
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
     },
     /// 结束调查（有效且超过半数不满意时提出解聘动议）/ close (raises the dismissal proposal)
     Close {
         /// 调查编号 / survey id
-        id: i64,
+        id: SurveyId,
     },
     /// 问卷链接 / a survey's links
     Links {
         /// 调查编号 / survey id
-        id: i64,
+        id: SurveyId,
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
     },
@@ -108,7 +109,7 @@ pub enum SurveyCmd {
     Qr {
         /// 调查编号 / survey id
         #[arg(long)]
-        survey: i64,
+        survey: SurveyId,
         /// 网址前缀，如 https://anju.example.cn / the server's base URL
         #[arg(long)]
         base_url: String,
@@ -312,7 +313,7 @@ pub fn run_survey(c: SurveyCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                 app
                     .answer_survey(
                         &token,
-                        cp.id,
+                        CompoundId(cp.id),
                         SurveyAnswer {
                             satisfied: satisfied && !dissatisfied,
                             score,
@@ -419,7 +420,7 @@ pub fn run_survey(c: SurveyCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                 if format == Format::Json {
                     let mut out = Vec::new();
                     for s in &surveys {
-                        out.push(app.survey_result(&crate::util::cli_principal(lang), s.id).await?);
+                        out.push(app.survey_result(&crate::util::cli_principal(lang), SurveyId(s.id)).await?);
                     }
                     println!("{}", serde_json::to_string_pretty(&out)?);
                     return Ok(ExitCode::SUCCESS);
@@ -436,7 +437,7 @@ pub fn run_survey(c: SurveyCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                     lang.pick("状态", "Status").into(),
                 ]];
                 for s in &surveys {
-                    let r = app.survey_result(&crate::util::cli_principal(lang), s.id).await?;
+                    let r = app.survey_result(&crate::util::cli_principal(lang), SurveyId(s.id)).await?;
                     let rate = if r.valid {
                         r.rate_text.clone().unwrap_or_default()
                     } else {
@@ -673,7 +674,7 @@ pub fn run_fees(c: FeesCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
                 let m = Month::parse(&month).map_err(|e| fee_err(e, lang))?;
                 let range = MonthRange::new(m, m).map_err(|e| fee_err(e, lang))?;
                 let list = app
-                    .household_fees(&cli_principal(lang), cp.id, Some(range), arrears)
+                    .household_fees(&cli_principal(lang), CompoundId(cp.id), Some(range), arrears)
                     .await?;
                 if format == Format::Json {
                     let out: Vec<_> = list
@@ -757,9 +758,9 @@ pub fn run_fees(c: FeesCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
                 };
                 if format == Format::Json {
                     let months = app
-                        .fee_months(&cli_principal(lang), cp.id, Some(range))
+                        .fee_months(&cli_principal(lang), CompoundId(cp.id), Some(range))
                         .await?;
-                    let fig = app.collection(&cli_principal(lang), cp.id, range).await?;
+                    let fig = app.collection(&cli_principal(lang), CompoundId(cp.id), range).await?;
                     let rate = fig.collection.rate().ok();
                     println!(
                         "{}",
@@ -790,7 +791,7 @@ pub fn run_fees(c: FeesCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
                     Err(_) => "—".to_string(),
                 };
                 for m in app
-                    .fee_months(&cli_principal(lang), cp.id, Some(range))
+                    .fee_months(&cli_principal(lang), CompoundId(cp.id), Some(range))
                     .await?
                 {
                     rows.push(vec![
@@ -800,7 +801,7 @@ pub fn run_fees(c: FeesCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
                         rate_text(m.billed, m.collected),
                     ]);
                 }
-                let fig = app.collection(&cli_principal(lang), cp.id, range).await?;
+                let fig = app.collection(&cli_principal(lang), CompoundId(cp.id), range).await?;
                 rows.push(vec![
                     lang.pick("合计", "Total").to_string(),
                     fig.collection.billed.grouped(),
@@ -934,7 +935,9 @@ pub fn run_accounts(c: AccountsCmd, db: &str, lang: Lang) -> anyhow::Result<Exit
                 base_url,
             } => {
                 let cp = find_compound(&app, &compound, street.as_deref(), lang).await?;
-                let key = app.compound_public_key(&cli_principal(lang), cp.id).await?;
+                let key = app
+                    .compound_public_key(&cli_principal(lang), CompoundId(cp.id))
+                    .await?;
                 let base = base_url.unwrap_or_default();
                 println!("{}/p/{key}", base.trim().trim_end_matches('/'));
             }
@@ -947,7 +950,12 @@ pub fn run_accounts(c: AccountsCmd, db: &str, lang: Lang) -> anyhow::Result<Exit
             } => {
                 let cp = find_compound(&app, &compound, street.as_deref(), lang).await?;
                 let st = app
-                    .account_statement(&cli_principal(lang), cp.id, &period, owners_share)
+                    .account_statement(
+                        &cli_principal(lang),
+                        CompoundId(cp.id),
+                        &period,
+                        owners_share,
+                    )
                     .await?;
                 if format == Format::Json {
                     println!("{}", serde_json::to_string_pretty(&st)?);

@@ -13,6 +13,7 @@ use anju_app::App;
 use anju_app::model::User;
 use anju_app::users::{NewAccount, parse_role};
 use anju_core::Lang;
+use anju_core::UserId;
 use anyhow::{Context, anyhow};
 use clap::{Args, Subcommand};
 use std::process::ExitCode;
@@ -104,7 +105,9 @@ pub fn run(c: UserCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
             UserCmd::Passwd(a) => {
                 let pw = a.password.read(lang)?;
                 let u = app.account(&who, &a.username).await?;
-                let u = app.reset_password(&who, u.id, u.version, pw).await?;
+                let u = app
+                    .reset_password(&who, UserId(u.id), u.version, pw)
+                    .await?;
                 println!(
                     "{}",
                     match lang {
@@ -130,7 +133,7 @@ async fn set_active(
     let who = cli_principal(lang);
     let u = app.account(&who, username).await?;
     let u = app
-        .set_account_active(&who, u.id, u.version, active)
+        .set_account_active(&who, UserId(u.id), u.version, active)
         .await?;
     println!(
         "{}",

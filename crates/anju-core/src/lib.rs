@@ -33,8 +33,8 @@ pub use compound::{
 };
 pub use credit_code::CreditCode;
 pub use ids::{
-    AssessmentId, CompanyId, ComplaintId, CompoundId, ContractId, LineId, OrderId, PatrolId, RegionId,
-    RunId, SelectionId, SessionId, StepId, SurveyId, TaskId, UserId,
+    AssessmentId, CompanyId, ComplaintId, CompoundId, ContractId, LineId, OrderId, PatrolId,
+    RegionId, RunId, SelectionId, SessionId, StepId, SurveyId, TaskId, UserId,
 };
 pub use lang::Lang;
 pub use money::{Fen, MoneyError};

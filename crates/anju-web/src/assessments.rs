@@ -28,6 +28,7 @@ use anju_app::oversight::AssessmentStep;
 use anju_core::Lang;
 use anju_core::access::{Action, Role};
 use anju_core::assessment::{AssessmentStatus, Outcome, Period, objection_last_day};
+use anju_core::{AssessmentId, CompoundId};
 use anju_policy::rubric::{Event, Rubric, SatisfactionRate, Scoring, Survey, Unit};
 use askama::Template;
 use axum::Router;
@@ -73,7 +74,7 @@ async fn assess_access(
 ) -> Result<StoredCompound, WebError> {
     state
         .app
-        .assessable(&viewer.principal(), compound_id)
+        .assessable(&viewer.principal(), CompoundId(compound_id))
         .await
         .map_err(|e| WebError::app(e, viewer.lang))
 }
@@ -567,7 +568,7 @@ async fn assess_page(
 async fn assess_show(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<AssessmentId>,
 ) -> Response {
     let r: Result<Response, WebError> = async {
         let a = state
@@ -585,7 +586,7 @@ async fn assess_show(
 async fn assess_step(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path((id, step)): Path<(i64, String)>,
+    Path((id, step)): Path<(AssessmentId, String)>,
     headers: HeaderMap,
     Form(f): Form<StepForm>,
 ) -> Response {
@@ -598,7 +599,7 @@ async fn assess_step(
         ) {
             return Err(WebError::Store(StoreError::NotFound {
                 entity: "assessment step",
-                id,
+                id: id.get(),
             }));
         }
         viewer.require(match step.as_str() {

@@ -33,6 +33,7 @@
 use crate::{AppState, WebError};
 use anju_app::model::{Actor, CompoundFilter, SessionUser};
 use anju_app::sessions::SignInRefusal;
+use anju_core::SessionId;
 use anju_core::access::{Action, Role};
 use anju_core::{Lang, RegionLevel};
 use askama::Template;
@@ -683,7 +684,7 @@ async fn logout(
     viewer.check_csrf(&headers, f.csrf.as_deref())?;
     state
         .app
-        .sign_out(&viewer.principal(), viewer.session_id)
+        .sign_out(&viewer.principal(), SessionId(viewer.session_id))
         .await
         .map_err(|e| WebError::app(e, viewer.lang))?;
     let mut res = Redirect::to("/login").into_response();

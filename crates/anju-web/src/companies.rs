@@ -6,6 +6,7 @@
 use crate::page::{Chrome, html_error, with_lang};
 use crate::{AppState, Viewer, WebError};
 use anju_app::companies::CompanyQuery;
+use anju_core::CompanyId;
 use anju_core::Lang;
 use askama::Template;
 use axum::Router;
@@ -126,7 +127,7 @@ async fn company_html(state: &AppState, viewer: &Viewer, id: i64) -> Result<Stri
     let l = viewer.lang;
     let file = state
         .app
-        .company_file(&viewer.principal(), id, None)
+        .company_file(&viewer.principal(), CompanyId(id), None)
         .await
         .map_err(|e| WebError::app(e, l))?;
     let (co, g) = (file.company, file.grade);

@@ -10,6 +10,7 @@ use crate::page::{Chrome, Refusal, app_refusal, html_error, parse_date_field, wi
 use crate::{AppState, WebError};
 use anju_app::model::{Complaint, ComplaintFilter, ComplaintStage, EvidenceDir};
 use anju_app::oversight::{AnswerInput, ComplaintStep};
+use anju_core::ComplaintId;
 use anju_core::Lang;
 use anju_core::access::{Action, Role};
 use anju_core::oversight::ComplaintStatus;
@@ -194,12 +195,12 @@ async fn page(
     let app_err = |e| WebError::app(e, l);
     let c = state
         .app
-        .complaint_in_scope(&who, id)
+        .complaint_in_scope(&who, ComplaintId(id))
         .await
         .map_err(app_err)?;
     let files = state
         .app
-        .complaint_evidence(&who, id)
+        .complaint_evidence(&who, ComplaintId(id))
         .await
         .map_err(app_err)?
         .into_iter()
@@ -371,7 +372,7 @@ async fn allowed(
     viewer.require(action)?;
     state
         .app
-        .complaint_in_scope(&viewer.principal(), id)
+        .complaint_in_scope(&viewer.principal(), ComplaintId(id))
         .await
         .map(|_| ())
         .map_err(|e| WebError::app(e, viewer.lang))
@@ -404,7 +405,7 @@ async fn step(
         let s = make(&f, l)?;
         state
             .app
-            .complaint_step(&viewer.principal(), id, version, s)
+            .complaint_step(&viewer.principal(), ComplaintId(id), version, s)
             .await
             .map_err(|e| app_refusal(e, l))?;
         Ok(())
@@ -495,17 +496,26 @@ async fn answer(
     State(state): State<AppState>,
     viewer: Viewer,
     ext: Option<Extension<EvidenceDir>>,
-    Path(id): Path<i64>,
+    Path(id): Path<ComplaintId>,
     headers: HeaderMap,
     mp: Multipart,
 ) -> Response {
     let l = viewer.lang;
-    if let Err(e) = allowed(&state, &viewer, id, Action::AnswerOrders).await {
+    if let Err(e) = allowed(&state, &viewer, id.get(), Action::AnswerOrders).await {
         return html_error(&state, &viewer, e);
     }
     let (fields, files) = match crate::page::read_multipart(mp, l).await {
         Ok(x) => x,
-        Err(m) => return after(&state, &viewer, id, Err(Refusal::Form(m)), Kept::default()).await,
+        Err(m) => {
+            return after(
+                &state,
+                &viewer,
+                id.get(),
+                Err(Refusal::Form(m)),
+                Kept::default(),
+            )
+            .await;
+        }
     };
     let field = |n: &str| crate::page::field(&fields, n);
     if let Err(e) = viewer.check_csrf(&headers, Some(&field("csrf"))) {
@@ -555,5 +565,5 @@ async fn answer(
         Ok(())
     }
     .await;
-    after(&state, &viewer, id, result, kept).await
+    after(&state, &viewer, id.get(), result, kept).await
 }

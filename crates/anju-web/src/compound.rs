@@ -23,6 +23,7 @@ use anju_app::model::{
 use anju_core::access::Action;
 use anju_core::lifecycle::{Event, ExitKind, Stage, transition};
 use anju_core::{Area, Fen, InfraKind, Lang, ManagementMode, OwnersBody};
+use anju_core::{CompanyId, CompoundId, ContractId, StepId};
 use askama::Template;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Extension, Form, Multipart, Path, State};
@@ -394,7 +395,11 @@ async fn render(
     let app_err = |e| WebError::app(e, l);
     let sc = visible_compound(state, viewer, id).await?;
     let c = &sc.compound;
-    let lc = state.app.lifecycle(&who, id).await.map_err(app_err)?;
+    let lc = state
+        .app
+        .lifecycle(&who, CompoundId(id))
+        .await
+        .map_err(app_err)?;
     let today = state.app.today();
 
     let facts: Vec<(&'static str, String)> = vec![
@@ -514,7 +519,7 @@ async fn render(
     // A company user sees only its own company's contracts (the app's query).
     let contracts = state
         .app
-        .contracts(&who, Some(id))
+        .contracts(&who, Some(CompoundId(id)))
         .await
         .map_err(app_err)?
         .into_iter()
@@ -599,7 +604,11 @@ async fn render(
         })
         .collect();
 
-    let patrol_list = state.app.patrols(&who, id).await.map_err(app_err)?;
+    let patrol_list = state
+        .app
+        .patrols(&who, CompoundId(id))
+        .await
+        .map_err(app_err)?;
     // Each order's patrol, where its answer form is.
     let patrol_of: std::collections::HashMap<i64, i64> = patrol_list
         .iter()
@@ -731,7 +740,7 @@ async fn render(
 
     let months = state
         .app
-        .fee_months(&who, id, None)
+        .fee_months(&who, CompoundId(id), None)
         .await
         .map_err(app_err)?;
     let mut total = anju_core::fees::Collection {
@@ -785,12 +794,17 @@ async fn render(
         .collect();
 
     let mut accounts = Vec::new();
-    for period in state.app.account_periods(&who, id).await.map_err(app_err)? {
+    for period in state
+        .app
+        .account_periods(&who, CompoundId(id))
+        .await
+        .map_err(app_err)?
+    {
         // The owners' body share (seed 004 三(四): 6–10 %) changes none of the totals shown
         // here: the configured default.
         let st = state
             .app
-            .account_statement(&who, id, &period, None)
+            .account_statement(&who, CompoundId(id), &period, None)
             .await
             .map_err(app_err)?;
         accounts.push(Line {
@@ -902,7 +916,7 @@ async fn render(
     };
     let evaluators = state
         .app
-        .compound_evaluators(&who, id)
+        .compound_evaluators(&who, CompoundId(id))
         .await
         .map_err(app_err)?;
     let commission = if viewer.role != anju_core::access::Role::Auditor
@@ -1108,7 +1122,7 @@ async fn advance(
     State(state): State<AppState>,
     viewer: Viewer,
     ext: Option<Extension<EvidenceDir>>,
-    Path(id): Path<i64>,
+    Path(id): Path<CompoundId>,
     headers: HeaderMap,
     mp: Multipart,
 ) -> Response {
@@ -1116,14 +1130,14 @@ async fn advance(
     if let Err(e) = viewer.require(Action::AdvanceLifecycle) {
         return html_error(&state, &viewer, e);
     }
-    if let Err(e) = visible_compound(&state, &viewer, id).await {
+    if let Err(e) = visible_compound(&state, &viewer, id.get()).await {
         return html_error(&state, &viewer, e);
     }
     let (mut input, csrf, files) = match read_advance(mp, l).await {
         Ok(x) => x,
         Err(m) => {
             // Without the fields we cannot tell the token either: refuse like a bad token.
-            return form_again(&state, &viewer, id, AdvanceInput::default(), m).await;
+            return form_again(&state, &viewer, id.get(), AdvanceInput::default(), m).await;
         }
     };
     if let Err(e) = viewer.check_csrf(&headers, csrf.as_deref()) {
@@ -1182,7 +1196,7 @@ async fn advance(
                     )
                 )
             };
-            form_again(&state, &viewer, id, input, m).await
+            form_again(&state, &viewer, id.get(), input, m).await
         }
         Err(Refusal::Fail(e)) => html_error(&state, &viewer, e),
     }
@@ -1238,7 +1252,7 @@ struct SignForm {
 async fn sign_contract(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<CompoundId>,
     headers: HeaderMap,
     Form(f): Form<SignForm>,
 ) -> Response {
@@ -1246,7 +1260,7 @@ async fn sign_contract(
     if let Err(e) = viewer.require(Action::ManageContracts) {
         return html_error(&state, &viewer, e);
     }
-    if let Err(e) = visible_compound(&state, &viewer, id).await {
+    if let Err(e) = visible_compound(&state, &viewer, id.get()).await {
         return html_error(&state, &viewer, e);
     }
     if let Err(e) = viewer.check_csrf(&headers, f.csrf.as_deref()) {
@@ -1323,7 +1337,7 @@ async fn sign_contract(
                 &who,
                 anju_app::path::ContractInput {
                     compound_ids: vec![id],
-                    company_id,
+                    company_id: CompanyId(company_id),
                     signer,
                     signer_name: f.signer_name.clone().filter(|n| !n.trim().is_empty()),
                     signed_on: Some(on),
@@ -1354,7 +1368,7 @@ async fn sign_contract(
             page_again(
                 &state,
                 &viewer,
-                id,
+                id.get(),
                 AdvanceInput::default(),
                 ContractForm::default(),
                 problems,
@@ -1379,7 +1393,7 @@ struct CommissionForm {
 async fn commission_evaluator(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<CompoundId>,
     headers: HeaderMap,
     Form(f): Form<CommissionForm>,
 ) -> Response {
@@ -1387,7 +1401,7 @@ async fn commission_evaluator(
     if let Err(e) = viewer.require(Action::ReviewAssessments) {
         return html_error(&state, &viewer, e);
     }
-    if let Err(e) = visible_compound(&state, &viewer, id).await {
+    if let Err(e) = visible_compound(&state, &viewer, id.get()).await {
         return html_error(&state, &viewer, e);
     }
     if let Err(e) = viewer.check_csrf(&headers, f.csrf.as_deref()) {
@@ -1414,7 +1428,7 @@ async fn commission_evaluator(
                 page_again(
                     &state,
                     &viewer,
-                    id,
+                    id.get(),
                     AdvanceInput::default(),
                     ContractForm::default(),
                     problems,
@@ -1463,7 +1477,7 @@ async fn contract_action(
             .map_err(|e| Refusal::Form(e.message(l)))?;
         let k = state
             .app
-            .contract_in_scope(&viewer.principal(), contract_id)
+            .contract_in_scope(&viewer.principal(), ContractId(contract_id))
             .await
             .map_err(|e| Refusal::Fail(WebError::app(e, l)))?;
         if !k.compound_ids.contains(&id) {
@@ -1498,13 +1512,13 @@ async fn contract_action(
             }
             state
                 .app
-                .terminate_contract(&who, contract_id, version, kind, reason, on)
+                .terminate_contract(&who, ContractId(contract_id), version, kind, reason, on)
                 .await
                 .map_err(|e| app_refusal(e, l))?;
         } else {
             state
                 .app
-                .file_contract(&who, contract_id, version, on)
+                .file_contract(&who, ContractId(contract_id), version, on)
                 .await
                 .map_err(|e| app_refusal(e, l))?;
         }
@@ -1591,14 +1605,14 @@ struct CorrectPage {
 async fn correct_html(
     state: &AppState,
     viewer: &Viewer,
-    id: i64,
-    step_id: i64,
+    id: CompoundId,
+    step_id: StepId,
     input: Option<CorrectKept>,
     error: Option<(String, String)>,
 ) -> Result<String, WebError> {
     let l = viewer.lang;
     viewer.require(Action::CorrectSteps)?;
-    let sc = visible_compound(state, viewer, id).await?;
+    let sc = visible_compound(state, viewer, id.get()).await?;
     let lc = state
         .app
         .lifecycle(&viewer.principal(), id)
@@ -1607,10 +1621,10 @@ async fn correct_html(
     let step = lc
         .steps
         .iter()
-        .find(|s| s.id == step_id)
+        .find(|s| s.id == step_id.get())
         .ok_or(WebError::Store(StoreError::NotFound {
             entity: "step",
-            id: step_id,
+            id: step_id.get(),
         }))?;
     let closed = step.correction.as_ref().map(|x| correction_text(x, l));
     let input = input.unwrap_or_else(|| CorrectKept {
@@ -1635,7 +1649,7 @@ async fn correct_html(
         name: sc.compound.name.clone(),
         back: format!("{}#timeline", with_lang(&format!("/compounds/{id}"), l)),
         action: with_lang(&here, l),
-        step_id,
+        step_id: step_id.get(),
         step_date: step.happened_on.to_string(),
         step_event: l.pick(step.event.zh(), step.event.en()).to_string(),
         step_actor: format!("{}（{}）", step.actor, role_label(&step.role, l)),
@@ -1651,7 +1665,7 @@ async fn correct_html(
 async fn correct_page(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path((id, step_id)): Path<(i64, i64)>,
+    Path((id, step_id)): Path<(CompoundId, StepId)>,
 ) -> Response {
     match correct_html(&state, &viewer, id, step_id, None, None).await {
         Ok(html) => Html(html).into_response(),
@@ -1662,7 +1676,7 @@ async fn correct_page(
 async fn correct_step(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path((id, step_id)): Path<(i64, i64)>,
+    Path((id, step_id)): Path<(CompoundId, StepId)>,
     headers: HeaderMap,
     Form(f): Form<CorrectForm>,
 ) -> Response {
@@ -1670,7 +1684,7 @@ async fn correct_step(
     if let Err(e) = viewer.require(Action::CorrectSteps) {
         return html_error(&state, &viewer, e);
     }
-    if let Err(e) = visible_compound(&state, &viewer, id).await {
+    if let Err(e) = visible_compound(&state, &viewer, id.get()).await {
         return html_error(&state, &viewer, e);
     }
     if let Err(e) = viewer.check_csrf(&headers, f.csrf.as_deref()) {
@@ -1789,7 +1803,7 @@ async fn evidence_file(
         };
         let e = state
             .app
-            .compound_evidence(&viewer.principal(), compound_id, &sha)
+            .compound_evidence(&viewer.principal(), CompoundId(compound_id), &sha)
             .await
             .map_err(|e| WebError::app(e, l))?;
         let dir = crate::evidence_dir(ext);

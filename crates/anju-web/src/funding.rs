@@ -18,6 +18,7 @@
 use crate::page::{Chrome, Refusal, app_refusal, html_error, parse_date_field, with_lang};
 use crate::{AppState, Viewer, WebError};
 use anju_app::model::{LineFilter, SubsidyLine};
+use anju_core::LineId;
 use anju_core::access::{Action as Perm, Role};
 use anju_core::funding::{Action, LineStatus, RunPeriod};
 use anju_core::{Fen, Lang, RegionLevel};
@@ -667,7 +668,7 @@ async fn line_html(
     let l = viewer.lang;
     let (line, steps, adjustments) = state
         .app
-        .line_history(&viewer.principal(), id)
+        .line_history(&viewer.principal(), LineId(id))
         .await
         .map_err(|e| WebError::app(e, l))?;
     let own = viewer.role != Role::Company || line.company_id == viewer.company_id;
@@ -790,7 +791,7 @@ async fn line_step(
     State(state): State<AppState>,
     viewer: Viewer,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<LineId>,
     Form(f): Form<StepForm>,
 ) -> Response {
     let l = viewer.lang;
@@ -836,7 +837,7 @@ async fn line_step(
         }
     }
     .await;
-    answer_line(&state, &viewer, id, r).await
+    answer_line(&state, &viewer, id.get(), r).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -852,7 +853,7 @@ async fn line_adjust(
     State(state): State<AppState>,
     viewer: Viewer,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<LineId>,
     Form(f): Form<AdjustForm>,
 ) -> Response {
     let l = viewer.lang;
@@ -891,7 +892,7 @@ async fn line_adjust(
         }
     }
     .await;
-    answer_line(&state, &viewer, id, r).await
+    answer_line(&state, &viewer, id.get(), r).await
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ use crate::{AppState, Viewer, WebError};
 use anju_app::model::{
     CompoundFilter, EVIDENCE_MAX_BYTES, EvidenceDir, StoreError, StoredCompound,
 };
+use anju_core::CompoundId;
 use anju_core::Lang;
 use askama::Template;
 use axum::extract::Multipart;
@@ -180,7 +181,7 @@ pub(crate) async fn visible_compound(
 ) -> Result<StoredCompound, WebError> {
     state
         .app
-        .compound_in_scope(&viewer.principal(), id)
+        .compound_in_scope(&viewer.principal(), CompoundId(id))
         .await
         .map_err(|e| WebError::app(e, viewer.lang))
 }

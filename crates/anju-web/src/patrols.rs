@@ -17,12 +17,12 @@ use crate::page::{
 };
 use crate::{AppState, Viewer, WebError};
 use anju_app::model::{
-    EvidenceDir, NewFinding, NewPatrol, OrderFilter, Patrol, RectificationOrder, StoreError,
-    StoredCompound,
+    EvidenceDir, OrderFilter, Patrol, RectificationOrder, StoreError, StoredCompound,
 };
 use anju_core::Lang;
 use anju_core::access::{Action, Role};
 use anju_core::oversight::{FindingCategory, OrderStatus, PatrolKind};
+use anju_core::{CompoundId, OrderId, PatrolId};
 use askama::Template;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Extension, Form, Multipart, Path, Query, State};
@@ -185,9 +185,8 @@ fn patrol_input(fields: &HashMap<String, Vec<String>>) -> PatrolInput {
 /// The findings to record; blank blocks are skipped, the error names the finding and field.
 fn findings_of(
     input: &PatrolInput,
-    date: jiff::civil::Date,
     l: Lang,
-) -> Result<Vec<NewFinding>, String> {
+) -> Result<Vec<anju_app::oversight::FindingInput>, String> {
     let mut out = Vec::new();
     for (i, f) in input.findings.iter().enumerate() {
         let n = i + 1;
@@ -221,17 +220,11 @@ fn findings_of(
                     &format!("deadline '{d}' is not a date (like 2026-11-30)"),
                 )
             })?;
-            if d < date {
-                return Err(say(
-                    "整改期限不能早于巡查日期",
-                    "the deadline cannot be before the patrol date",
-                ));
-            }
             Some(d)
         } else {
             None
         };
-        out.push(NewFinding {
+        out.push(anju_app::oversight::FindingInput {
             category,
             description: f.description.trim().to_string(),
             evidence: f.kept.clone(),
@@ -294,13 +287,13 @@ async fn patrol_create(
                 l.pick("巡查人：请填写", "inspector: required").into(),
             ));
         }
-        let findings = findings_of(&input, date, l).map_err(Refusal::Form)?;
+        let findings = findings_of(&input, l).map_err(Refusal::Form)?;
         let p = state
             .app
             .add_patrol(
                 &viewer.principal(),
-                NewPatrol {
-                    compound_id: c.id,
+                anju_app::oversight::PatrolInput {
+                    compound_id: CompoundId(c.id),
                     kind,
                     date,
                     inspector: input.inspector.clone(),
@@ -430,7 +423,7 @@ async fn patrol_page(
 async fn patrol_show(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<PatrolId>,
 ) -> Response {
     let r: Result<Response, WebError> = async {
         let p = state
@@ -450,7 +443,7 @@ async fn patrol_photo(
     State(state): State<AppState>,
     viewer: Viewer,
     ext: Option<Extension<EvidenceDir>>,
-    Path((id, sha)): Path<(i64, String)>,
+    Path((id, sha)): Path<(PatrolId, String)>,
 ) -> Response {
     let not_found = || {
         WebError::Store(StoreError::NotFound {
@@ -489,7 +482,7 @@ async fn order_context(
 ) -> Result<(RectificationOrder, Patrol, StoredCompound), WebError> {
     state
         .app
-        .order_with_patrol(&viewer.principal(), id)
+        .order_with_patrol(&viewer.principal(), OrderId(id))
         .await
         .map_err(|e| WebError::app(e, viewer.lang))
 }
@@ -498,14 +491,14 @@ async fn order_answer(
     State(state): State<AppState>,
     viewer: Viewer,
     ext: Option<Extension<EvidenceDir>>,
-    Path(id): Path<i64>,
+    Path(id): Path<OrderId>,
     headers: HeaderMap,
     mp: Multipart,
 ) -> Response {
     let l = viewer.lang;
     let pre: Result<(RectificationOrder, Patrol, StoredCompound), WebError> = async {
         viewer.require(Action::AnswerOrders)?;
-        let (o, p, c) = order_context(&state, &viewer, id).await?;
+        let (o, p, c) = order_context(&state, &viewer, id.get()).await?;
         if viewer.role != Role::Admin && viewer.company_id != Some(o.company_id) {
             return Err(forbidden(
                 l,
@@ -525,7 +518,9 @@ async fn order_answer(
     };
     let (fields, files) = match read_multipart(mp, l).await {
         Ok(x) => x,
-        Err(m) => return patrol_page(&state, &viewer, p, &c, (id, String::new()), Some(m)).await,
+        Err(m) => {
+            return patrol_page(&state, &viewer, p, &c, (id.get(), String::new()), Some(m)).await;
+        }
     };
     if let Err(e) = viewer.check_csrf(&headers, Some(&field(&fields, "csrf"))) {
         return html_error(&state, &viewer, e);
@@ -563,7 +558,9 @@ async fn order_answer(
     .await;
     match result {
         Ok(()) => Redirect::to(&with_lang(&format!("/patrols/{}", p.id), l)).into_response(),
-        Err(Refusal::Form(m)) => patrol_page(&state, &viewer, p, &c, (id, text), Some(m)).await,
+        Err(Refusal::Form(m)) => {
+            patrol_page(&state, &viewer, p, &c, (id.get(), text), Some(m)).await
+        }
         Err(Refusal::Fail(e)) => html_error(&state, &viewer, e),
     }
 }
@@ -610,13 +607,13 @@ async fn order_street_step(
             };
             state
                 .app
-                .reopen_order(&viewer.principal(), id, version, deadline)
+                .reopen_order(&viewer.principal(), OrderId(id), version, deadline)
                 .await
                 .map_err(|e| app_refusal(e, l))?;
         } else {
             state
                 .app
-                .close_order(&viewer.principal(), id, version, state.app.today())
+                .close_order(&viewer.principal(), OrderId(id), version, state.app.today())
                 .await
                 .map_err(|e| app_refusal(e, l))?;
         }
@@ -657,8 +654,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_finding_with_an_order_needs_a_deadline_not_before_the_patrol() {
-        let date = jiff::civil::date(2026, 11, 20);
+    fn a_finding_with_an_order_needs_a_deadline() {
+        // (That the deadline is not before the patrol is the application layer's rule.)
         let mut input = PatrolInput::default();
         input.findings.push(FindingInput {
             category: "safety".into(),
@@ -667,16 +664,13 @@ mod tests {
             deadline: String::new(),
             kept: vec![],
         });
-        let e = findings_of(&input, date, Lang::Zh).expect_err("no deadline");
+        let e = findings_of(&input, Lang::Zh).expect_err("no deadline");
         assert!(e.contains("问题 1") && e.contains("整改期限"), "{e}");
-        input.findings[0].deadline = "2026-11-19".into();
-        assert!(findings_of(&input, date, Lang::Zh).is_err());
-        // The patrol day itself is a valid deadline.
         input.findings[0].deadline = "2026-11-20".into();
-        let f = findings_of(&input, date, Lang::Zh).expect("valid");
-        assert_eq!(f[0].order_deadline, Some(date));
+        let f = findings_of(&input, Lang::Zh).expect("valid");
+        assert_eq!(f[0].order_deadline, Some(jiff::civil::date(2026, 11, 20)));
         // Blank blocks are skipped.
         input.findings.push(FindingInput::default());
-        assert_eq!(findings_of(&input, date, Lang::Zh).expect("valid").len(), 1);
+        assert_eq!(findings_of(&input, Lang::Zh).expect("valid").len(), 1);
     }
 }

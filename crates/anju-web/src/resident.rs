@@ -10,6 +10,7 @@ use crate::{AppState, WebError};
 use anju_app::model::{
     AccountStatement, ContractRecord, IssuedToken, StoreError, Survey, SurveyAnswer,
 };
+use anju_core::CompoundId;
 use anju_core::{Fen, Lang};
 use askama::Template;
 use axum::Router;
@@ -315,7 +316,11 @@ async fn survey_answer(
         comment: form.comment.clone(),
     };
     let compound = form.compound.unwrap_or(page.compound_id);
-    match state.app.answer_survey(&token, compound, answer).await {
+    match state
+        .app
+        .answer_survey(&token, CompoundId(compound), answer)
+        .await
+    {
         Ok(()) => {
             page.show_form = false;
             page.ok = true;

@@ -15,6 +15,7 @@ use crate::{AppState, Viewer, WebError};
 use anju_app::model::{CompoundFilter, Selection};
 use anju_app::selections::{SelectionInput, SelectionStep, SelectionStepInput};
 use anju_core::Lang;
+use anju_core::SelectionId;
 use anju_core::access::{Action, can};
 use askama::Template;
 use axum::Router;
@@ -198,7 +199,7 @@ async fn visible_selection(
 ) -> Result<Selection, WebError> {
     state
         .app
-        .selection(&viewer.principal(), id)
+        .selection(&viewer.principal(), SelectionId(id))
         .await
         .map_err(|e| WebError::app(e, viewer.lang))
 }
@@ -330,7 +331,7 @@ async fn selection_html(
 async fn selection_step(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path((id, step)): Path<(i64, String)>,
+    Path((id, step)): Path<(SelectionId, String)>,
     headers: HeaderMap,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
@@ -390,7 +391,7 @@ async fn selection_step(
     match result {
         Ok(()) => Redirect::to(&with_lang(&format!("/selections/{id}"), l)).into_response(),
         Err(Refusal::Form(m)) => form_page(
-            selection_html(&state, &viewer, id, kept, Some(m)).await,
+            selection_html(&state, &viewer, id.get(), kept, Some(m)).await,
             &state,
             &viewer,
         ),

@@ -11,6 +11,7 @@ use crate::{AppState, WebError};
 use anju_app::model::{SurveyFilter, SurveyRule};
 use anju_app::surveys::SurveyInput;
 use anju_core::Lang;
+use anju_core::SurveyId;
 use anju_core::access::{Action, Role};
 use askama::Template;
 use axum::Router;
@@ -347,13 +348,17 @@ async fn page(
     let l = viewer.lang;
     let who = viewer.principal();
     let app_err = |e| WebError::app(e, l);
-    let r = state.app.survey_result(&who, id).await.map_err(app_err)?;
+    let r = state
+        .app
+        .survey_result(&who, SurveyId(id))
+        .await
+        .map_err(app_err)?;
     let s = &r.survey;
     let manage = may_manage(viewer);
     let links = if manage {
         state
             .app
-            .survey_links(&who, id)
+            .survey_links(&who, SurveyId(id))
             .await
             .map_err(app_err)?
             .into_iter()
@@ -485,7 +490,7 @@ async fn allowed(state: &AppState, viewer: &Viewer, id: i64) -> Result<(), WebEr
     viewer.require(Action::ManageSurveys)?;
     state
         .app
-        .survey_in_scope(&viewer.principal(), id)
+        .survey_in_scope(&viewer.principal(), SurveyId(id))
         .await
         .map(|_| ())
         .map_err(|e| WebError::app(e, viewer.lang))
@@ -494,12 +499,12 @@ async fn allowed(state: &AppState, viewer: &Viewer, id: i64) -> Result<(), WebEr
 async fn more_links(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<SurveyId>,
     headers: HeaderMap,
     Form(f): Form<StepForm>,
 ) -> Response {
     let l = viewer.lang;
-    let checked = match allowed(&state, &viewer, id).await {
+    let checked = match allowed(&state, &viewer, id.get()).await {
         Ok(()) => viewer.check_csrf(&headers, f.csrf.as_deref()),
         Err(e) => Err(e),
     };
@@ -522,18 +527,18 @@ async fn more_links(
         Ok(())
     }
     .await;
-    after(&state, &viewer, id, result).await
+    after(&state, &viewer, id.get(), result).await
 }
 
 async fn close(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<SurveyId>,
     headers: HeaderMap,
     Form(f): Form<StepForm>,
 ) -> Response {
     let l = viewer.lang;
-    let checked = match allowed(&state, &viewer, id).await {
+    let checked = match allowed(&state, &viewer, id.get()).await {
         Ok(()) => viewer.check_csrf(&headers, f.csrf.as_deref()),
         Err(e) => Err(e),
     };
@@ -551,14 +556,14 @@ async fn close(
         Ok(())
     }
     .await;
-    after(&state, &viewer, id, result).await
+    after(&state, &viewer, id.get(), result).await
 }
 
 /// The A4 sheet of the links not yet answered, one QR card per household, to print.
 async fn qr_sheet(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<SurveyId>,
     headers: HeaderMap,
 ) -> Response {
     let l = viewer.lang;

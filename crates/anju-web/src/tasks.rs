@@ -14,6 +14,7 @@ use anju_app::model::{CompoundFilter, TaskFilter};
 use anju_core::Lang;
 use anju_core::access::{Action, can};
 use anju_core::task::TaskStatus;
+use anju_core::{CompoundId, TaskId};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, Path, Query, State};
@@ -242,7 +243,7 @@ async fn add_task(
             ),
         };
         let input = anju_app::tasks::TaskInput {
-            compound_id,
+            compound_id: CompoundId(compound_id),
             title: kept.get("title").to_string(),
             detail: Some(kept.get("detail").to_string()),
             responsible: kept.get("responsible").to_string(),
@@ -271,7 +272,7 @@ async fn task_done(
     State(state): State<AppState>,
     viewer: Viewer,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<TaskId>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
     let l = viewer.lang;

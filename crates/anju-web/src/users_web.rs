@@ -8,6 +8,7 @@ use crate::auth::Viewer;
 use crate::page::{Chrome, html_error, with_lang};
 use crate::{AppState, WebError};
 use anju_app::users::NewAccount;
+use anju_core::UserId;
 use anju_core::access::{Action, Role};
 use anju_core::{Lang, RegionLevel};
 use askama::Template;
@@ -254,7 +255,7 @@ async fn guarded(
 async fn set_active(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<UserId>,
     headers: HeaderMap,
     Form(f): Form<AccountForm>,
 ) -> Response {
@@ -274,7 +275,7 @@ async fn set_active(
 async fn reset_password(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<UserId>,
     headers: HeaderMap,
     Form(f): Form<AccountForm>,
 ) -> Response {

@@ -3,6 +3,7 @@
 use super::{Out, body, created, id_of, ok, write_guard};
 use crate::params::{self, params};
 use crate::{AppState, Viewer, WebError};
+use anju_core::CompanyId;
 use anju_core::access::Action;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
@@ -44,7 +45,7 @@ pub(super) async fn company_get(
 ) -> Out {
     viewer.require(Action::ViewLedger)?;
     let l = viewer.lang;
-    let id = id_of(&id, l)?;
+    let id: CompanyId = id_of(&id, l)?;
     let as_of = params::<AsOfQuery>(raw.as_deref(), l)?.as_of;
     ok(state
         .app
@@ -62,7 +63,7 @@ pub(super) async fn company_record_add(
 ) -> Out {
     write_guard(&viewer, &headers, Action::ManageCompanies)?;
     let l = viewer.lang;
-    let id = id_of(&id, l)?;
+    let id: CompanyId = id_of(&id, l)?;
     let r: anju_app::companies::NewCreditRecord = body(&bytes, l)?;
     created(
         state

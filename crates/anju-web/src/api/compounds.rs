@@ -10,6 +10,7 @@ use crate::{AppState, Viewer, WebError};
 use anju_app::model::{CompoundFilter, CompoundSort};
 use anju_core::access::Action;
 use anju_core::lifecycle::Event;
+use anju_core::{CompoundId, StepId};
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::HeaderMap;
@@ -128,7 +129,7 @@ pub(super) async fn compound_put(
 ) -> Out {
     write_guard(&viewer, &headers, Action::EditCompounds)?;
     let l = viewer.lang;
-    let id = id_of(&id, l)?;
+    let id: CompoundId = id_of(&id, l)?;
     compound_in_scope(&state, &viewer, id).await?;
     let u: CompoundUpdate = body(&bytes, l)?;
     let on = u.effective_on.unwrap_or_else(|| state.app.today());
@@ -146,7 +147,7 @@ pub(super) async fn lifecycle_get(
     Path(id): Path<String>,
 ) -> Out {
     viewer.require(Action::ViewLedger)?;
-    let id = id_of(&id, viewer.lang)?;
+    let id: CompoundId = id_of(&id, viewer.lang)?;
     ok(state
         .app
         .lifecycle(&viewer.principal(), id)
@@ -175,7 +176,7 @@ pub(super) async fn lifecycle_post(
 ) -> Out {
     write_guard(&viewer, &headers, Action::AdvanceLifecycle)?;
     let l = viewer.lang;
-    let id = id_of(&id, l)?;
+    let id: CompoundId = id_of(&id, l)?;
     compound_in_scope(&state, &viewer, id).await?;
     let a: Advance = body(&bytes, l)?;
     let input = anju_app::path::AdvanceInput {
@@ -216,8 +217,8 @@ pub(super) async fn correction_post(
 ) -> Out {
     write_guard(&viewer, &headers, Action::CorrectSteps)?;
     let l = viewer.lang;
-    let id = id_of(&id, l)?;
-    let step = id_of(&step, l)?;
+    let id: CompoundId = id_of(&id, l)?;
+    let step: StepId = id_of(&step, l)?;
     compound_in_scope(&state, &viewer, id).await?;
     let c: Correction = body(&bytes, l)?;
     let on = match (c.on, c.void) {

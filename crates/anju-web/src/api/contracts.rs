@@ -2,9 +2,10 @@
 
 use super::{Out, VersionOn, bad_field, body, created, id_of, ok, write_guard};
 use crate::{AppState, Viewer, WebError};
-use anju_app::model::NewContract;
+use anju_app::path::ContractTerms;
 use anju_core::access::Action;
 use anju_core::lifecycle::ExitKind;
+use anju_core::{CompoundId, ContractId};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
@@ -16,7 +17,7 @@ pub(super) async fn contracts_of(
     Path(id): Path<String>,
 ) -> Out {
     viewer.require(Action::ViewLedger)?;
-    let id = id_of(&id, viewer.lang)?;
+    let id: CompoundId = id_of(&id, viewer.lang)?;
     ok(state
         .app
         .contracts(&viewer.principal(), Some(id))
@@ -32,7 +33,7 @@ pub(super) async fn contract_sign(
 ) -> Out {
     write_guard(&viewer, &headers, Action::ManageContracts)?;
     let l = viewer.lang;
-    let c: NewContract = body(&bytes, l)?;
+    let c: ContractTerms = body(&bytes, l)?;
     created(
         state
             .app
@@ -51,7 +52,7 @@ pub(super) async fn contract_file(
 ) -> Out {
     write_guard(&viewer, &headers, Action::ManageContracts)?;
     let l = viewer.lang;
-    let id = id_of(&id, l)?;
+    let id: ContractId = id_of(&id, l)?;
     // The scope before the body: another area's contract is 403 whatever was sent.
     state
         .app
@@ -90,7 +91,7 @@ pub(super) async fn contract_terminate(
 ) -> Out {
     write_guard(&viewer, &headers, Action::ManageContracts)?;
     let l = viewer.lang;
-    let id = id_of(&id, l)?;
+    let id: ContractId = id_of(&id, l)?;
     state
         .app
         .contract_in_scope(&viewer.principal(), id)

@@ -41,9 +41,8 @@ use crate::api::types::{
     SurveyLink, TargetProgress, Ty, Upload, UploadedEvidence, list, ty,
 };
 use crate::{AppState, Viewer, WebError};
-use anju_app::model::{
-    CompoundSort, EVIDENCE_MAX_BYTES, NewContract, NewPatrol, NewTask, StoredCompound,
-};
+use anju_app::model::{CompoundSort, EVIDENCE_MAX_BYTES, StoredCompound};
+use anju_core::CompoundId;
 use anju_core::Lang;
 use anju_core::access::Action;
 use anju_core::task::TaskStatus;
@@ -439,7 +438,7 @@ pub fn table() -> Vec<ApiRoute> {
             "签订物业服务合同",
             Some(A::ManageContracts),
             vec![],
-            Some(ty::<NewContract>()),
+            Some(ty::<anju_app::path::ContractTerms>()),
             ty::<anju_app::model::ContractRecord>(),
             Some(post(contracts::contract_sign)),
         ),
@@ -524,7 +523,7 @@ pub fn table() -> Vec<ApiRoute> {
             "新建任务",
             Some(A::ManageTasks),
             vec![],
-            Some(ty::<NewTask>()),
+            Some(ty::<anju_app::tasks::TaskInput>()),
             ty::<anju_app::model::Task>(),
             Some(post(tasks::task_create)),
         ),
@@ -662,7 +661,7 @@ pub fn table() -> Vec<ApiRoute> {
             "录入巡查（问题可附整改期限，生成整改单）",
             Some(A::Patrol),
             vec![],
-            Some(ty::<NewPatrol>()),
+            Some(ty::<anju_app::oversight::PatrolInput>()),
             ty::<anju_app::model::Patrol>(),
             Some(post(oversight::patrol_create)),
         ),
@@ -1263,14 +1262,13 @@ fn body_problem(path: &str, e: &serde_json::Error) -> (String, String, String) {
     )
 }
 
-fn id_of(raw: &str, l: Lang) -> Result<i64, WebError> {
-    raw.trim().parse().map_err(|_| {
-        bad(
-            l,
-            format!("编号不合法：“{raw}”"),
-            format!("bad id: '{raw}'"),
-        )
-    })
+/// A path's id as the record's own id type; a refusal names the record (“整改单编号不合法”).
+fn id_of<T: std::str::FromStr<Err = anju_core::ids::BadId>>(
+    raw: &str,
+    l: Lang,
+) -> Result<T, WebError> {
+    raw.parse()
+        .map_err(|e: anju_core::ids::BadId| bad(l, e.message(Lang::Zh), e.message(Lang::En)))
 }
 
 fn ok<T: serde::Serialize>(v: T) -> Out {
@@ -1291,7 +1289,7 @@ fn write_guard(viewer: &Viewer, headers: &HeaderMap, action: Action) -> Result<(
 async fn compound_in_scope(
     state: &AppState,
     viewer: &Viewer,
-    id: i64,
+    id: CompoundId,
 ) -> Result<StoredCompound, WebError> {
     // The refusal gives the number only: another street's names never reach this viewer.
     state

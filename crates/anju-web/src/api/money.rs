@@ -4,6 +4,7 @@ use super::{Out, bad, body, compound_in_scope, created, id_of, ok, write_guard};
 use crate::api::types::FeeCollection;
 use crate::params::{self, params};
 use crate::{AppState, Viewer, WebError};
+use anju_core::CompoundId;
 use anju_core::access::Action;
 use anju_core::fees::MonthRange;
 use axum::body::Bytes;
@@ -36,7 +37,7 @@ pub(super) async fn fees_get(
 ) -> Out {
     viewer.require(Action::ViewLedger)?;
     let l = viewer.lang;
-    let id = id_of(&id, l)?;
+    let id: CompoundId = id_of(&id, l)?;
     compound_in_scope(&state, &viewer, id).await?;
     let q: FeesQuery = params(raw.as_deref(), l)?;
     let raw = q.range.ok_or_else(|| {
@@ -75,7 +76,7 @@ pub(super) async fn accounts_get(
 ) -> Out {
     viewer.require(Action::ViewLedger)?;
     let l = viewer.lang;
-    let id = id_of(&id, l)?;
+    let id: CompoundId = id_of(&id, l)?;
     compound_in_scope(&state, &viewer, id).await?;
     let q: AccountsQuery = params(raw.as_deref(), l)?;
     let who = viewer.principal();
@@ -93,7 +94,7 @@ pub(super) async fn accounts_get(
             None => {
                 return Err(WebError::Store(anju_app::model::StoreError::NotFound {
                     entity: "account_entries",
-                    id,
+                    id: id.get(),
                 }));
             }
         },

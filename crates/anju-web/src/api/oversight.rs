@@ -5,11 +5,13 @@ use super::{Out, VersionOn, bad, bad_field, body, created, id_of, ok, write_guar
 use crate::api::types::EvaluatorJson;
 use crate::params::{self, params};
 use crate::{AppState, Viewer, WebError};
-use anju_app::model::{AssessmentFilter, ComplaintFilter, NewComplaint, NewPatrol, OrderFilter};
+use anju_app::model::{AssessmentFilter, ComplaintFilter, OrderFilter};
 use anju_app::oversight::{AssessmentStep, ComplaintStep};
+use anju_app::oversight::{ComplaintInput, PatrolInput};
 use anju_core::Lang;
 use anju_core::access::Action;
 use anju_core::assessment::Period;
+use anju_core::{AssessmentId, ComplaintId, CompoundId, OrderId};
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::HeaderMap;
@@ -82,7 +84,7 @@ pub(super) async fn assessment_get(
 ) -> Out {
     viewer.require(Action::ViewLedger)?;
     let l = viewer.lang;
-    let id = id_of(&id, l)?;
+    let id: AssessmentId = id_of(&id, l)?;
     ok(state
         .app
         .assessment(&viewer.principal(), id)
@@ -116,7 +118,7 @@ pub(super) async fn assessment_create(
     let who = viewer.principal();
     state
         .app
-        .assessable(&who, a.compound_id)
+        .assessable(&who, CompoundId(a.compound_id))
         .await
         .map_err(|e| WebError::app(e, l))?;
     let period = period_of(&a.period, l)?;
@@ -193,7 +195,7 @@ async fn assessment_workflow<B: DeserializeOwned>(
 ) -> Out {
     write_guard(viewer, headers, action)?;
     let l = viewer.lang;
-    let id = id_of(id, l)?;
+    let id: AssessmentId = id_of(id, l)?;
     let who = viewer.principal();
     let app_err = |e| WebError::app(e, l);
     state.app.assessment(&who, id).await.map_err(app_err)?;
@@ -292,7 +294,7 @@ pub(super) async fn assessment_submit(
 ) -> Out {
     write_guard(&viewer, &headers, Action::Assess)?;
     let l = viewer.lang;
-    let id = id_of(&id, l)?;
+    let id: AssessmentId = id_of(&id, l)?;
     state
         .app
         .assessment(&viewer.principal(), id)
@@ -313,7 +315,7 @@ pub(super) async fn patrols_of(
     Path(id): Path<String>,
 ) -> Out {
     viewer.require(Action::ViewLedger)?;
-    let id = id_of(&id, viewer.lang)?;
+    let id: CompoundId = id_of(&id, viewer.lang)?;
     ok(state
         .app
         .patrols(&viewer.principal(), id)
@@ -328,7 +330,7 @@ pub(super) async fn patrol_create(
     bytes: Bytes,
 ) -> Out {
     write_guard(&viewer, &headers, Action::Patrol)?;
-    let p: NewPatrol = body(&bytes, viewer.lang)?;
+    let p: PatrolInput = body(&bytes, viewer.lang)?;
     created(
         state
             .app
@@ -389,7 +391,7 @@ pub(super) async fn order_answer(
 ) -> Out {
     write_guard(&viewer, &headers, Action::AnswerOrders)?;
     let l = viewer.lang;
-    let id = id_of(&id, l)?;
+    let id: OrderId = id_of(&id, l)?;
     state
         .app
         .order_in_scope(&viewer.principal(), id)
@@ -428,7 +430,7 @@ pub(super) async fn complaints_list(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[schema(as = NewComplaint)]
 pub(super) struct NewComplaintJson {
-    compound_id: i64,
+    compound_id: anju_core::CompoundId,
     /// 投诉来源代码
     #[schema(value_type = anju_core::oversight::ComplaintSource)]
     source: String,
@@ -461,7 +463,7 @@ pub(super) async fn complaint_create(
             ),
         )
     })?;
-    let c = NewComplaint {
+    let c = ComplaintInput {
         compound_id: j.compound_id,
         source,
         category: j.category,
@@ -487,7 +489,7 @@ pub(super) async fn complaint_answer(
 ) -> Out {
     write_guard(&viewer, &headers, Action::AnswerOrders)?;
     let l = viewer.lang;
-    let id = id_of(&id, l)?;
+    let id: ComplaintId = id_of(&id, l)?;
     state
         .app
         .complaint_in_scope(&viewer.principal(), id)
@@ -522,7 +524,7 @@ async fn complaint_workflow<B: DeserializeOwned>(
 ) -> Out {
     write_guard(viewer, headers, action)?;
     let l = viewer.lang;
-    let id = id_of(id, l)?;
+    let id: ComplaintId = id_of(id, l)?;
     let who = viewer.principal();
     let app_err = |e| WebError::app(e, l);
     state
@@ -591,7 +593,7 @@ pub(super) async fn evaluator_commission(
     let e: EvaluatorJson = body(&bytes, l)?;
     state
         .app
-        .commission_evaluator(&viewer.principal(), &e.evaluator, e.compound_id)
+        .commission_evaluator(&viewer.principal(), &e.evaluator, CompoundId(e.compound_id))
         .await
         .map_err(|e| WebError::app(e, l))?;
     created(EvaluatorJson {

@@ -5,6 +5,7 @@ use crate::api::types::{OpenedSurvey, links};
 use crate::params::{self, params};
 use crate::{AppState, Viewer, WebError};
 use anju_app::model::SurveyFilter;
+use anju_core::SurveyId;
 use anju_core::access::Action;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
@@ -44,7 +45,7 @@ pub(super) async fn survey_results(
 ) -> Out {
     viewer.require(Action::ViewLedger)?;
     let l = viewer.lang;
-    let id = id_of(&id, l)?;
+    let id: SurveyId = id_of(&id, l)?;
     ok(state
         .app
         .survey_result(&viewer.principal(), id)
@@ -101,7 +102,7 @@ pub(super) async fn survey_links(
 ) -> Out {
     viewer.require(Action::ManageSurveys)?;
     let l = viewer.lang;
-    let id = id_of(&id, l)?;
+    let id: SurveyId = id_of(&id, l)?;
     let tokens = state
         .app
         .survey_links(&viewer.principal(), id)
@@ -125,7 +126,7 @@ pub(super) async fn survey_issue(
 ) -> Out {
     write_guard(&viewer, &headers, Action::ManageSurveys)?;
     let l = viewer.lang;
-    let id = id_of(&id, l)?;
+    let id: SurveyId = id_of(&id, l)?;
     let who = viewer.principal();
     let app_err = |e| WebError::app(e, l);
     state.app.survey_in_scope(&who, id).await.map_err(app_err)?;
@@ -154,7 +155,7 @@ pub(super) async fn survey_close(
 ) -> Out {
     write_guard(&viewer, &headers, Action::ManageSurveys)?;
     let l = viewer.lang;
-    let id = id_of(&id, l)?;
+    let id: SurveyId = id_of(&id, l)?;
     let who = viewer.principal();
     let app_err = |e| WebError::app(e, l);
     state.app.survey_in_scope(&who, id).await.map_err(app_err)?;

@@ -4,7 +4,8 @@ use super::{Out, VersionOn, body, created, id_of, ok, write_guard};
 use crate::api::types::TargetProgress;
 use crate::params::{self, params};
 use crate::{AppState, Viewer, WebError};
-use anju_app::model::{NewTask, TaskFilter};
+use anju_app::model::TaskFilter;
+use anju_core::TaskId;
 use anju_core::access::Action;
 use anju_core::task::TaskStatus;
 use axum::body::Bytes;
@@ -64,14 +65,7 @@ pub(super) async fn task_create(
 ) -> Out {
     write_guard(&viewer, &headers, Action::ManageTasks)?;
     let l = viewer.lang;
-    let t: NewTask = body(&bytes, l)?;
-    let input = anju_app::tasks::TaskInput {
-        compound_id: t.compound_id,
-        title: t.title,
-        detail: t.detail,
-        responsible: t.responsible,
-        deadline: Some(t.deadline),
-    };
+    let input: anju_app::tasks::TaskInput = body(&bytes, l)?;
     created(
         state
             .app
@@ -90,7 +84,7 @@ pub(super) async fn task_done(
 ) -> Out {
     write_guard(&viewer, &headers, Action::ManageTasks)?;
     let l = viewer.lang;
-    let id = id_of(&id, l)?;
+    let id: TaskId = id_of(&id, l)?;
     let who = viewer.principal();
     state
         .app

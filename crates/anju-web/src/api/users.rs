@@ -2,6 +2,7 @@
 
 use super::{Out, body, created, id_of, ok, write_guard};
 use crate::{AppState, Viewer, WebError};
+use anju_core::UserId;
 use anju_core::access::Action;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -80,7 +81,7 @@ pub(super) async fn user_active(
 ) -> Out {
     write_guard(&viewer, &headers, Action::ManageUsers)?;
     let l = viewer.lang;
-    let id = id_of(&id, l)?;
+    let id: UserId = id_of(&id, l)?;
     let b: AccountActive = body(&bytes, l)?;
     ok(state
         .app
@@ -105,7 +106,7 @@ pub(super) async fn user_password(
 ) -> Out {
     write_guard(&viewer, &headers, Action::ManageUsers)?;
     let l = viewer.lang;
-    let id = id_of(&id, l)?;
+    let id: UserId = id_of(&id, l)?;
     let b: PasswordReset = body(&bytes, l)?;
     ok(state
         .app

@@ -14,6 +14,7 @@
 use crate::access_matrix::{STREET_A, World, world};
 use crate::support::{Res, Session, TestApp, UserScope, both_engines, send_json, user_session};
 use anju_core::access::Role;
+use anju_core::{ContractId, OrderId};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use serde_json::{Value, json};
@@ -1343,7 +1344,7 @@ async fn drive_app(t: &TestApp, w: &World, key: &str) -> anju_app::AppError {
         "dismissal_proposals.owners" => app
             .record_dismissal_survey(
                 &who,
-                w.inside.contract,
+                ContractId(w.inside.contract),
                 jiff::civil::date(2026, 11, 1),
                 anju_core::contract::DismissalSurvey {
                     owners: 0,
@@ -1983,7 +1984,8 @@ async fn events_only_the_command_line_records_are_refused_by_their_use_case(t: &
         other => panic!("{field}: {other:?}"),
     };
     let survey = anju_core::contract::DismissalSurvey::new(100, 60, 55).expect("survey");
-    let dismissal = |on| app.record_dismissal_survey(&who, w.inside.contract, on, survey, None);
+    let dismissal =
+        |on| app.record_dismissal_survey(&who, ContractId(w.inside.contract), on, survey, None);
     named(dismissal(tomorrow).await.map(drop), "on", "调查日期");
     dismissal(today).await.expect("a survey today");
 
@@ -1991,7 +1993,7 @@ async fn events_only_the_command_line_records_are_refused_by_their_use_case(t: &
     let o = app
         .answer_order(
             &who,
-            o.id,
+            OrderId(o.id),
             anju_app::oversight::AnswerInput {
                 version: o.version,
                 text: "已整改".into(),
@@ -2002,13 +2004,13 @@ async fn events_only_the_command_line_records_are_refused_by_their_use_case(t: &
         .await
         .expect("answered");
     named(
-        app.close_order(&who, o.id, o.version, tomorrow)
+        app.close_order(&who, OrderId(o.id), o.version, tomorrow)
             .await
             .map(drop),
         "on",
         "验收日期",
     );
-    app.close_order(&who, o.id, o.version, today)
+    app.close_order(&who, OrderId(o.id), o.version, today)
         .await
         .expect("closed today");
 
