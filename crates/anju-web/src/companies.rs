@@ -115,7 +115,7 @@ async fn companies_html(state: &AppState, viewer: &Viewer) -> Result<String, Web
 async fn company_page(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<CompanyId>,
 ) -> Response {
     match company_html(&state, &viewer, id).await {
         Ok(h) => Html(h).into_response(),
@@ -123,11 +123,15 @@ async fn company_page(
     }
 }
 
-async fn company_html(state: &AppState, viewer: &Viewer, id: i64) -> Result<String, WebError> {
+async fn company_html(
+    state: &AppState,
+    viewer: &Viewer,
+    id: CompanyId,
+) -> Result<String, WebError> {
     let l = viewer.lang;
     let file = state
         .app
-        .company_file(&viewer.principal(), CompanyId(id), None)
+        .company_file(&viewer.principal(), id, None)
         .await
         .map_err(|e| WebError::app(e, l))?;
     let (co, g) = (file.company, file.grade);

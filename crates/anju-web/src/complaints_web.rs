@@ -186,7 +186,7 @@ struct ShowPage {
 async fn page(
     state: &AppState,
     viewer: &Viewer,
-    id: i64,
+    id: ComplaintId,
     kept: Kept,
     error: Option<String>,
 ) -> Result<(StatusCode, String), WebError> {
@@ -195,12 +195,12 @@ async fn page(
     let app_err = |e| WebError::app(e, l);
     let c = state
         .app
-        .complaint_in_scope(&who, ComplaintId(id))
+        .complaint_in_scope(&who, id)
         .await
         .map_err(app_err)?;
     let files = state
         .app
-        .complaint_evidence(&who, ComplaintId(id))
+        .complaint_evidence(&who, id)
         .await
         .map_err(app_err)?
         .into_iter()
@@ -310,7 +310,11 @@ async fn page(
     Ok((status, page.render()?))
 }
 
-async fn show(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
+async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<ComplaintId>,
+) -> Response {
     match page(&state, &viewer, id, Kept::default(), None).await {
         Ok((status, h)) => (status, Html(h)).into_response(),
         Err(e) => html_error(&state, &viewer, e),
@@ -330,7 +334,7 @@ async fn after(
         Ok(()) => {
             Redirect::to(&with_lang(&format!("/complaints/{id}"), viewer.lang)).into_response()
         }
-        Err(Refusal::Form(m)) => match page(state, viewer, id, kept, Some(m)).await {
+        Err(Refusal::Form(m)) => match page(state, viewer, ComplaintId(id), kept, Some(m)).await {
             Ok((status, h)) => (status, Html(h)).into_response(),
             Err(e) => html_error(state, viewer, e),
         },
@@ -366,13 +370,13 @@ fn date_of(
 async fn allowed(
     state: &AppState,
     viewer: &Viewer,
-    id: i64,
+    id: ComplaintId,
     action: Action,
 ) -> Result<(), WebError> {
     viewer.require(action)?;
     state
         .app
-        .complaint_in_scope(&viewer.principal(), ComplaintId(id))
+        .complaint_in_scope(&viewer.principal(), id)
         .await
         .map(|_| ())
         .map_err(|e| WebError::app(e, viewer.lang))
@@ -381,7 +385,7 @@ async fn allowed(
 async fn step(
     state: &AppState,
     viewer: &Viewer,
-    id: i64,
+    id: ComplaintId,
     action: Action,
     headers: &HeaderMap,
     f: StepForm,
@@ -405,19 +409,19 @@ async fn step(
         let s = make(&f, l)?;
         state
             .app
-            .complaint_step(&viewer.principal(), ComplaintId(id), version, s)
+            .complaint_step(&viewer.principal(), id, version, s)
             .await
             .map_err(|e| app_refusal(e, l))?;
         Ok(())
     }
     .await;
-    after(state, viewer, id, result, kept).await
+    after(state, viewer, id.get(), result, kept).await
 }
 
 async fn sign(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<ComplaintId>,
     headers: HeaderMap,
     Form(f): Form<StepForm>,
 ) -> Response {
@@ -443,7 +447,7 @@ async fn sign(
 async fn close(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<ComplaintId>,
     headers: HeaderMap,
     Form(f): Form<StepForm>,
 ) -> Response {
@@ -469,7 +473,7 @@ async fn close(
 async fn rate(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<ComplaintId>,
     headers: HeaderMap,
     Form(f): Form<StepForm>,
 ) -> Response {
@@ -501,7 +505,7 @@ async fn answer(
     mp: Multipart,
 ) -> Response {
     let l = viewer.lang;
-    if let Err(e) = allowed(&state, &viewer, id.get(), Action::AnswerOrders).await {
+    if let Err(e) = allowed(&state, &viewer, id, Action::AnswerOrders).await {
         return html_error(&state, &viewer, e);
     }
     let (fields, files) = match crate::page::read_multipart(mp, l).await {

@@ -338,7 +338,7 @@ fn money(f: Option<Fen>, l: Lang) -> String {
 async fn compound_page(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<CompoundId>,
 ) -> Response {
     match render(
         &state,
@@ -385,7 +385,7 @@ async fn find_compound(
 async fn render(
     state: &AppState,
     viewer: &Viewer,
-    id: i64,
+    id: CompoundId,
     input: AdvanceInput,
     contract_input: ContractForm,
     problems: Problems,
@@ -395,11 +395,7 @@ async fn render(
     let app_err = |e| WebError::app(e, l);
     let sc = visible_compound(state, viewer, id).await?;
     let c = &sc.compound;
-    let lc = state
-        .app
-        .lifecycle(&who, CompoundId(id))
-        .await
-        .map_err(app_err)?;
+    let lc = state.app.lifecycle(&who, id).await.map_err(app_err)?;
     let today = state.app.today();
 
     let facts: Vec<(&'static str, String)> = vec![
@@ -519,7 +515,7 @@ async fn render(
     // A company user sees only its own company's contracts (the app's query).
     let contracts = state
         .app
-        .contracts(&who, Some(CompoundId(id)))
+        .contracts(&who, Some(id))
         .await
         .map_err(app_err)?
         .into_iter()
@@ -580,7 +576,7 @@ async fn render(
         .assessments(
             &who,
             AssessmentFilter {
-                compound_id: Some(id),
+                compound_id: Some(id.get()),
                 ..AssessmentFilter::default()
             },
         )
@@ -604,11 +600,7 @@ async fn render(
         })
         .collect();
 
-    let patrol_list = state
-        .app
-        .patrols(&who, CompoundId(id))
-        .await
-        .map_err(app_err)?;
+    let patrol_list = state.app.patrols(&who, id).await.map_err(app_err)?;
     // Each order's patrol, where its answer form is.
     let patrol_of: std::collections::HashMap<i64, i64> = patrol_list
         .iter()
@@ -634,7 +626,7 @@ async fn render(
         .orders(
             &who,
             OrderFilter {
-                compound_id: Some(id),
+                compound_id: Some(id.get()),
                 ..OrderFilter::default()
             },
         )
@@ -675,7 +667,7 @@ async fn render(
         .complaints(
             &who,
             ComplaintFilter {
-                compound_id: Some(id),
+                compound_id: Some(id.get()),
                 ..ComplaintFilter::default()
             },
         )
@@ -713,7 +705,7 @@ async fn render(
         .surveys(
             &who,
             anju_app::model::SurveyFilter {
-                compound_id: Some(id),
+                compound_id: Some(id.get()),
                 ..anju_app::model::SurveyFilter::default()
             },
         )
@@ -740,7 +732,7 @@ async fn render(
 
     let months = state
         .app
-        .fee_months(&who, CompoundId(id), None)
+        .fee_months(&who, id, None)
         .await
         .map_err(app_err)?;
     let mut total = anju_core::fees::Collection {
@@ -794,17 +786,12 @@ async fn render(
         .collect();
 
     let mut accounts = Vec::new();
-    for period in state
-        .app
-        .account_periods(&who, CompoundId(id))
-        .await
-        .map_err(app_err)?
-    {
+    for period in state.app.account_periods(&who, id).await.map_err(app_err)? {
         // The owners' body share (seed 004 三(四): 6–10 %) changes none of the totals shown
         // here: the configured default.
         let st = state
             .app
-            .account_statement(&who, CompoundId(id), &period, None)
+            .account_statement(&who, id, &period, None)
             .await
             .map_err(app_err)?;
         accounts.push(Line {
@@ -832,7 +819,7 @@ async fn render(
                         &who,
                         anju_app::audit::AuditQuery {
                             entity: Some(entity.to_string()),
-                            entity_id: Some(id),
+                            entity_id: Some(id.get()),
                             limit: Some(100),
                             ..Default::default()
                         },
@@ -881,7 +868,7 @@ async fn render(
         input.version = lc.version.to_string();
     }
     let title = c.name.clone();
-    let subsidies = crate::funding::compound_subsidies_html(&state.app, &who, id).await?;
+    let subsidies = crate::funding::compound_subsidies_html(&state.app, &who, id.get()).await?;
     let lang_q = if l == Lang::En { "&lang=en" } else { "" };
     let new_assessment = anju_core::access::can(viewer.role, Action::Assess)
         .then(|| format!("/assessments/new?compound={id}{lang_q}"));
@@ -916,7 +903,7 @@ async fn render(
     };
     let evaluators = state
         .app
-        .compound_evaluators(&who, CompoundId(id))
+        .compound_evaluators(&who, id)
         .await
         .map_err(app_err)?;
     let commission = if viewer.role != anju_core::access::Role::Auditor
@@ -1130,7 +1117,7 @@ async fn advance(
     if let Err(e) = viewer.require(Action::AdvanceLifecycle) {
         return html_error(&state, &viewer, e);
     }
-    if let Err(e) = visible_compound(&state, &viewer, id.get()).await {
+    if let Err(e) = visible_compound(&state, &viewer, id).await {
         return html_error(&state, &viewer, e);
     }
     let (mut input, csrf, files) = match read_advance(mp, l).await {
@@ -1225,7 +1212,7 @@ async fn page_again(
     contract: ContractForm,
     problems: Problems,
 ) -> Response {
-    match render(state, viewer, id, input, contract, problems).await {
+    match render(state, viewer, CompoundId(id), input, contract, problems).await {
         Ok(html) => (StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response(),
         Err(e) => html_error(state, viewer, e),
     }
@@ -1260,7 +1247,7 @@ async fn sign_contract(
     if let Err(e) = viewer.require(Action::ManageContracts) {
         return html_error(&state, &viewer, e);
     }
-    if let Err(e) = visible_compound(&state, &viewer, id.get()).await {
+    if let Err(e) = visible_compound(&state, &viewer, id).await {
         return html_error(&state, &viewer, e);
     }
     if let Err(e) = viewer.check_csrf(&headers, f.csrf.as_deref()) {
@@ -1401,7 +1388,7 @@ async fn commission_evaluator(
     if let Err(e) = viewer.require(Action::ReviewAssessments) {
         return html_error(&state, &viewer, e);
     }
-    if let Err(e) = visible_compound(&state, &viewer, id.get()).await {
+    if let Err(e) = visible_compound(&state, &viewer, id).await {
         return html_error(&state, &viewer, e);
     }
     if let Err(e) = viewer.check_csrf(&headers, f.csrf.as_deref()) {
@@ -1446,7 +1433,7 @@ async fn commission_evaluator(
 async fn contract_action(
     state: &AppState,
     viewer: &Viewer,
-    id: i64,
+    id: CompoundId,
     headers: &HeaderMap,
     f: ContractForm,
     terminate: bool,
@@ -1462,7 +1449,7 @@ async fn contract_action(
         return html_error(state, viewer, e);
     }
     let result: Result<(), Refusal> = async {
-        let field = |v: &Option<String>, zh: &str, en: &str| -> Result<i64, Refusal> {
+        let field = |v: &Option<String>, zh: &str, en: &str| -> Result<ContractId, Refusal> {
             v.as_deref()
                 .and_then(|s| s.trim().parse().ok())
                 .ok_or_else(|| {
@@ -1477,10 +1464,10 @@ async fn contract_action(
             .map_err(|e| Refusal::Form(e.message(l)))?;
         let k = state
             .app
-            .contract_in_scope(&viewer.principal(), ContractId(contract_id))
+            .contract_in_scope(&viewer.principal(), contract_id)
             .await
             .map_err(|e| Refusal::Fail(WebError::app(e, l)))?;
-        if !k.compound_ids.contains(&id) {
+        if !k.compound_ids.contains(&id.get()) {
             return Err(Refusal::Fail(WebError::Forbidden(
                 l.pick("该合同不属于本小区", "this contract is not this compound's")
                     .to_string(),
@@ -1512,13 +1499,13 @@ async fn contract_action(
             }
             state
                 .app
-                .terminate_contract(&who, ContractId(contract_id), version, kind, reason, on)
+                .terminate_contract(&who, contract_id, version, kind, reason, on)
                 .await
                 .map_err(|e| app_refusal(e, l))?;
         } else {
             state
                 .app
-                .file_contract(&who, ContractId(contract_id), version, on)
+                .file_contract(&who, contract_id, version, on)
                 .await
                 .map_err(|e| app_refusal(e, l))?;
         }
@@ -1532,7 +1519,15 @@ async fn contract_action(
                 contract: Some(m),
                 ..Problems::default()
             };
-            page_again(state, viewer, id, AdvanceInput::default(), f, problems).await
+            page_again(
+                state,
+                viewer,
+                id.get(),
+                AdvanceInput::default(),
+                f,
+                problems,
+            )
+            .await
         }
         Err(Refusal::Fail(e)) => html_error(state, viewer, e),
     }
@@ -1541,7 +1536,7 @@ async fn contract_action(
 async fn file_contract(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<CompoundId>,
     headers: HeaderMap,
     Form(f): Form<ContractForm>,
 ) -> Response {
@@ -1551,7 +1546,7 @@ async fn file_contract(
 async fn terminate_contract(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<CompoundId>,
     headers: HeaderMap,
     Form(f): Form<ContractForm>,
 ) -> Response {
@@ -1612,7 +1607,7 @@ async fn correct_html(
 ) -> Result<String, WebError> {
     let l = viewer.lang;
     viewer.require(Action::CorrectSteps)?;
-    let sc = visible_compound(state, viewer, id.get()).await?;
+    let sc = visible_compound(state, viewer, id).await?;
     let lc = state
         .app
         .lifecycle(&viewer.principal(), id)
@@ -1684,7 +1679,7 @@ async fn correct_step(
     if let Err(e) = viewer.require(Action::CorrectSteps) {
         return html_error(&state, &viewer, e);
     }
-    if let Err(e) = visible_compound(&state, &viewer, id.get()).await {
+    if let Err(e) = visible_compound(&state, &viewer, id).await {
         return html_error(&state, &viewer, e);
     }
     if let Err(e) = viewer.check_csrf(&headers, f.csrf.as_deref()) {

@@ -652,7 +652,11 @@ struct LinePage {
     error: Option<String>,
 }
 
-async fn line_page(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
+async fn line_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<LineId>,
+) -> Response {
     match line_html(&state, &viewer, id, None).await {
         Ok(h) => Html(h).into_response(),
         Err(e) => html_error(&state, &viewer, e),
@@ -662,13 +666,13 @@ async fn line_page(State(state): State<AppState>, viewer: Viewer, Path(id): Path
 async fn line_html(
     state: &AppState,
     viewer: &Viewer,
-    id: i64,
+    id: LineId,
     error: Option<String>,
 ) -> Result<String, WebError> {
     let l = viewer.lang;
     let (line, steps, adjustments) = state
         .app
-        .line_history(&viewer.principal(), LineId(id))
+        .line_history(&viewer.principal(), id)
         .await
         .map_err(|e| WebError::app(e, l))?;
     let own = viewer.role != Role::Company || line.company_id == viewer.company_id;
@@ -769,7 +773,7 @@ async fn answer_line(
         Ok(Ok(())) => {
             Redirect::to(&with_lang(&format!("/funding/lines/{id}"), viewer.lang)).into_response()
         }
-        Ok(Err(msg)) => match line_html(state, viewer, id, Some(msg)).await {
+        Ok(Err(msg)) => match line_html(state, viewer, LineId(id), Some(msg)).await {
             Ok(h) => (StatusCode::UNPROCESSABLE_ENTITY, Html(h)).into_response(),
             Err(e) => html_error(state, viewer, e),
         },

@@ -177,11 +177,11 @@ pub(crate) fn refusal(e: StoreError, l: Lang) -> Refusal {
 pub(crate) async fn visible_compound(
     state: &AppState,
     viewer: &Viewer,
-    id: i64,
+    id: CompoundId,
 ) -> Result<StoredCompound, WebError> {
     state
         .app
-        .compound_in_scope(&viewer.principal(), CompoundId(id))
+        .compound_in_scope(&viewer.principal(), id)
         .await
         .map_err(|e| WebError::app(e, viewer.lang))
 }

@@ -135,7 +135,7 @@ async fn patrol_new(
     let r: Result<Response, WebError> = async {
         viewer.require(Action::Patrol)?;
         let id = need_compound(&q, viewer.lang)?;
-        let c = visible_compound(&state, &viewer, id).await?;
+        let c = visible_compound(&state, &viewer, CompoundId(id)).await?;
         Ok(patrol_form(
             &state,
             &viewer,
@@ -246,7 +246,7 @@ async fn patrol_create(
     let pre: Result<StoredCompound, WebError> = async {
         viewer.require(Action::Patrol)?;
         let id = need_compound(&q, l)?;
-        visible_compound(&state, &viewer, id).await
+        visible_compound(&state, &viewer, CompoundId(id)).await
     }
     .await;
     let c = match pre {
@@ -431,7 +431,7 @@ async fn patrol_show(
             .patrol(&viewer.principal(), id)
             .await
             .map_err(|e| WebError::app(e, viewer.lang))?;
-        let c = visible_compound(&state, &viewer, p.compound_id).await?;
+        let c = visible_compound(&state, &viewer, CompoundId(p.compound_id)).await?;
         Ok(patrol_page(&state, &viewer, p, &c, (0, String::new()), None).await)
     }
     .await;
@@ -478,11 +478,11 @@ async fn patrol_photo(
 async fn order_context(
     state: &AppState,
     viewer: &Viewer,
-    id: i64,
+    id: OrderId,
 ) -> Result<(RectificationOrder, Patrol, StoredCompound), WebError> {
     state
         .app
-        .order_with_patrol(&viewer.principal(), OrderId(id))
+        .order_with_patrol(&viewer.principal(), id)
         .await
         .map_err(|e| WebError::app(e, viewer.lang))
 }
@@ -498,7 +498,7 @@ async fn order_answer(
     let l = viewer.lang;
     let pre: Result<(RectificationOrder, Patrol, StoredCompound), WebError> = async {
         viewer.require(Action::AnswerOrders)?;
-        let (o, p, c) = order_context(&state, &viewer, id.get()).await?;
+        let (o, p, c) = order_context(&state, &viewer, id).await?;
         if viewer.role != Role::Admin && viewer.company_id != Some(o.company_id) {
             return Err(forbidden(
                 l,
@@ -575,7 +575,7 @@ struct OrderStepForm {
 async fn order_street_step(
     state: &AppState,
     viewer: &Viewer,
-    id: i64,
+    id: OrderId,
     headers: &HeaderMap,
     f: OrderStepForm,
     reopen: bool,
@@ -607,13 +607,13 @@ async fn order_street_step(
             };
             state
                 .app
-                .reopen_order(&viewer.principal(), OrderId(id), version, deadline)
+                .reopen_order(&viewer.principal(), id, version, deadline)
                 .await
                 .map_err(|e| app_refusal(e, l))?;
         } else {
             state
                 .app
-                .close_order(&viewer.principal(), OrderId(id), version, state.app.today())
+                .close_order(&viewer.principal(), id, version, state.app.today())
                 .await
                 .map_err(|e| app_refusal(e, l))?;
         }
@@ -623,7 +623,7 @@ async fn order_street_step(
     match result {
         Ok(()) => Redirect::to(&with_lang(&format!("/patrols/{}", p.id), l)).into_response(),
         Err(Refusal::Form(m)) => {
-            patrol_page(state, viewer, p, &c, (id, String::new()), Some(m)).await
+            patrol_page(state, viewer, p, &c, (id.get(), String::new()), Some(m)).await
         }
         Err(Refusal::Fail(e)) => html_error(state, viewer, e),
     }
@@ -632,7 +632,7 @@ async fn order_street_step(
 async fn order_close(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<OrderId>,
     headers: HeaderMap,
     Form(f): Form<OrderStepForm>,
 ) -> Response {
@@ -642,7 +642,7 @@ async fn order_close(
 async fn order_reopen(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<OrderId>,
     headers: HeaderMap,
     Form(f): Form<OrderStepForm>,
 ) -> Response {

@@ -195,11 +195,11 @@ struct SelectionPage {
 async fn visible_selection(
     state: &AppState,
     viewer: &Viewer,
-    id: i64,
+    id: SelectionId,
 ) -> Result<Selection, WebError> {
     state
         .app
-        .selection(&viewer.principal(), SelectionId(id))
+        .selection(&viewer.principal(), id)
         .await
         .map_err(|e| WebError::app(e, viewer.lang))
 }
@@ -207,7 +207,7 @@ async fn visible_selection(
 async fn selection_page(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<SelectionId>,
 ) -> Response {
     match selection_html(&state, &viewer, id, Kept::default(), None).await {
         Ok(h) => Html(h).into_response(),
@@ -218,7 +218,7 @@ async fn selection_page(
 async fn selection_html(
     state: &AppState,
     viewer: &Viewer,
-    id: i64,
+    id: SelectionId,
     kept: Kept,
     error: Option<String>,
 ) -> Result<String, WebError> {
@@ -391,7 +391,7 @@ async fn selection_step(
     match result {
         Ok(()) => Redirect::to(&with_lang(&format!("/selections/{id}"), l)).into_response(),
         Err(Refusal::Form(m)) => form_page(
-            selection_html(&state, &viewer, id.get(), kept, Some(m)).await,
+            selection_html(&state, &viewer, id, kept, Some(m)).await,
             &state,
             &viewer,
         ),

@@ -11,8 +11,8 @@ use crate::{AppState, WebError};
 use anju_app::model::{SurveyFilter, SurveyRule};
 use anju_app::surveys::SurveyInput;
 use anju_core::Lang;
-use anju_core::SurveyId;
 use anju_core::access::{Action, Role};
+use anju_core::{CompoundId, SurveyId};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, Path, Query, State};
@@ -145,7 +145,7 @@ async fn new_page(
     error: Option<String>,
 ) -> Response {
     let l = viewer.lang;
-    let c = match visible_compound(state, viewer, compound_id).await {
+    let c = match visible_compound(state, viewer, CompoundId(compound_id)).await {
         Ok(c) => c,
         Err(e) => return html_error(state, viewer, e),
     };
@@ -342,23 +342,19 @@ struct ShowPage {
 async fn page(
     state: &AppState,
     viewer: &Viewer,
-    id: i64,
+    id: SurveyId,
     error: Option<String>,
 ) -> Result<(StatusCode, String), WebError> {
     let l = viewer.lang;
     let who = viewer.principal();
     let app_err = |e| WebError::app(e, l);
-    let r = state
-        .app
-        .survey_result(&who, SurveyId(id))
-        .await
-        .map_err(app_err)?;
+    let r = state.app.survey_result(&who, id).await.map_err(app_err)?;
     let s = &r.survey;
     let manage = may_manage(viewer);
     let links = if manage {
         state
             .app
-            .survey_links(&who, SurveyId(id))
+            .survey_links(&who, id)
             .await
             .map_err(app_err)?
             .into_iter()
@@ -455,7 +451,7 @@ async fn page(
     Ok((status, page.render()?))
 }
 
-async fn show(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
+async fn show(State(state): State<AppState>, viewer: Viewer, Path(id): Path<SurveyId>) -> Response {
     match page(&state, &viewer, id, None).await {
         Ok((status, h)) => (status, Html(h)).into_response(),
         Err(e) => html_error(&state, &viewer, e),
@@ -470,7 +466,7 @@ async fn after(
 ) -> Response {
     match result {
         Ok(()) => Redirect::to(&with_lang(&format!("/surveys/{id}"), viewer.lang)).into_response(),
-        Err(Refusal::Form(m)) => match page(state, viewer, id, Some(m)).await {
+        Err(Refusal::Form(m)) => match page(state, viewer, SurveyId(id), Some(m)).await {
             Ok((status, h)) => (status, Html(h)).into_response(),
             Err(e) => html_error(state, viewer, e),
         },
@@ -486,11 +482,11 @@ struct StepForm {
 }
 
 /// Who may manage the survey, on a compound they may see: refused before the form is read.
-async fn allowed(state: &AppState, viewer: &Viewer, id: i64) -> Result<(), WebError> {
+async fn allowed(state: &AppState, viewer: &Viewer, id: SurveyId) -> Result<(), WebError> {
     viewer.require(Action::ManageSurveys)?;
     state
         .app
-        .survey_in_scope(&viewer.principal(), SurveyId(id))
+        .survey_in_scope(&viewer.principal(), id)
         .await
         .map(|_| ())
         .map_err(|e| WebError::app(e, viewer.lang))
@@ -504,7 +500,7 @@ async fn more_links(
     Form(f): Form<StepForm>,
 ) -> Response {
     let l = viewer.lang;
-    let checked = match allowed(&state, &viewer, id.get()).await {
+    let checked = match allowed(&state, &viewer, id).await {
         Ok(()) => viewer.check_csrf(&headers, f.csrf.as_deref()),
         Err(e) => Err(e),
     };
@@ -538,7 +534,7 @@ async fn close(
     Form(f): Form<StepForm>,
 ) -> Response {
     let l = viewer.lang;
-    let checked = match allowed(&state, &viewer, id.get()).await {
+    let checked = match allowed(&state, &viewer, id).await {
         Ok(()) => viewer.check_csrf(&headers, f.csrf.as_deref()),
         Err(e) => Err(e),
     };

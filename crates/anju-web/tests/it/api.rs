@@ -535,7 +535,12 @@ async fn errors_have_a_stable_code_and_a_chinese_message() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r.json()["code"], "bad_request");
     // The refusal names the record the id was meant for.
-    assert!(r.json()["message"].as_str().expect("m").contains("小区编号不合法"));
+    assert!(
+        r.json()["message"]
+            .as_str()
+            .expect("m")
+            .contains("小区编号不合法")
+    );
     let r = t.get_as(&fin, "/api/v1/compounds/abc?lang=en").await;
     let m = r.json()["message"].as_str().expect("m").to_string();
     assert!(m.contains("compound id must be a whole number"), "{m}");

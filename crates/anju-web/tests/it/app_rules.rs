@@ -131,7 +131,11 @@ async fn events_dated_after_today_are_refused_on_every_route(t: &TestApp) {
     refused(&r, "date", "巡查日期");
     // A finding's order due before the patrol itself: refused, naming the finding.
     let r = send_json(t, &jd, "POST", "/api/v1/patrols", json!({"compound_id": w.inside.compound.id, "kind": "weekly_patrol", "date": today, "inspector": "王", "note": null, "findings": [{"category": "safety", "description": "消防通道堵塞", "order_deadline": "2020-01-01"}]})).await;
-    refused(&r, "findings.order_deadline", "问题 1：整改期限不能早于巡查日期");
+    refused(
+        &r,
+        "findings.order_deadline",
+        "问题 1：整改期限不能早于巡查日期",
+    );
     let r = send_json(t, &jd, "POST", "/api/v1/complaints", json!({"compound_id": w.inside.compound.id, "source": "hotline_12345", "category": "噪音", "text": "夜间施工", "received_on": next})).await;
     refused(&r, "received_on", "受理日期");
     let a = t
