@@ -447,20 +447,7 @@ impl App {
     /// company sees none.
     pub async fn subsidy_runs(&self, who: &Principal) -> Result<Vec<anju_store::SubsidyRun>> {
         who.require(Perm::ViewLedger)?;
-        let mut out = Vec::new();
-        for r in self.store().list_subsidy_runs().await? {
-            let keep = match who.scope() {
-                Scope::All => true,
-                Scope::Region(mine) => {
-                    r.region_id == mine || self.store().region_within(r.region_id, mine).await?
-                }
-                Scope::Company(_) | Scope::Nothing => false,
-            };
-            if keep {
-                out.push(r);
-            }
-        }
-        Ok(out)
+        Ok(self.store().list_subsidy_runs(who.scope()).await?)
     }
 
     /// Renders the explanations of lines read without them (a list shows only some).

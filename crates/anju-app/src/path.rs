@@ -191,6 +191,24 @@ impl App {
                 ));
             }
         }
+        if let Event::SelectCompany { company_id } = input.step {
+            // A company on file and not archived (归档): the one list every adapter offers.
+            let known = match self.store().get_company(company_id).await {
+                Ok(co) => !co.archived,
+                Err(anju_store::StoreError::NotFound { .. }) => false,
+                Err(e) => return Err(e.into()),
+            };
+            if !known {
+                return Err(AppError::field(
+                    "company",
+                    "物业企业",
+                    format!("编号 {company_id} 的企业不在企业名录中（或已归档），请从名录中选择"),
+                    format!(
+                        "company {company_id} is not on file (or archived): choose one on file"
+                    ),
+                ));
+            }
+        }
         let req = StepRequest {
             event: input.step,
             on,

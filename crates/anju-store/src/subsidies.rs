@@ -1122,13 +1122,29 @@ impl Store {
     }
 
     /// Every run, newest first (without lines).
-    pub async fn list_subsidy_runs(&self) -> Result<Vec<SubsidyRun>> {
-        let rows = sqlx::query(
+    pub async fn list_subsidy_runs(&self, scope: crate::Scope) -> Result<Vec<SubsidyRun>> {
+        // A region's reader sees the runs of its region and of every region under it (the tree
+        // has four levels: city, district, street, community): a condition of the query.
+        let (condition, region) = match scope {
+            crate::Scope::All => ("", None),
+            crate::Scope::Region(r) => (
+                " WHERE g.id = $1 OR g.parent_id = $1 OR g.parent_id IN (SELECT p.id FROM \
+                 regions p WHERE p.parent_id = $1 OR p.parent_id IN (SELECT q.id FROM regions q \
+                 WHERE q.parent_id = $1))",
+                Some(r),
+            ),
+            crate::Scope::Company(_) | crate::Scope::Nothing => return Ok(Vec::new()),
+        };
+        let sql = format!(
             "SELECT r.id, r.region_id, g.name, r.period, r.status, r.created_by, r.created_at \
-             FROM subsidy_runs r JOIN regions g ON g.id = r.region_id ORDER BY r.id DESC",
-        )
-        .fetch_all(&self.pool)
-        .await?;
+             FROM subsidy_runs r JOIN regions g ON g.id = r.region_id{condition} ORDER BY r.id DESC"
+        );
+        // The condition is one of two constants above; the region is bound.
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        if let Some(r) = region {
+            q = q.bind(r);
+        }
+        let rows = q.fetch_all(&self.pool).await?;
         rows.iter()
             .map(|row| {
                 let mut c = Cols::new(row);

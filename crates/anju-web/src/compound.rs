@@ -1064,7 +1064,7 @@ async fn read_advance(
 }
 
 /// The event the form asks for; the error names the field.
-async fn event_of(state: &AppState, input: &AdvanceInput, l: Lang) -> Result<Event, String> {
+fn event_of(input: &AdvanceInput, l: Lang) -> Result<Event, String> {
     let need = |zh: &str, en: &str| match l {
         Lang::Zh => format!("{zh}：请选择"),
         Lang::En => format!("{en}: please choose"),
@@ -1085,14 +1085,7 @@ async fn event_of(state: &AppState, input: &AdvanceInput, l: Lang) -> Result<Eve
                 .trim()
                 .parse()
                 .map_err(|_| need("物业企业", "company"))?;
-            let known = state
-                .app
-                .selectable_companies()
-                .await
-                .map_err(|_| need("物业企业", "company"))?;
-            if !known.iter().any(|co| co.id == id) {
-                return Err(need("物业企业", "company"));
-            }
+            // Whether the company is on file is the application layer's rule (App::advance).
             Event::SelectCompany { company_id: id }
         }
         "start_trial" => Event::StartTrial,
@@ -1131,7 +1124,7 @@ async fn advance(
         return html_error(&state, &viewer, e);
     }
     let result: Result<(), Refusal> = async {
-        let event = event_of(&state, &input, l).await.map_err(Refusal::Form)?;
+        let event = event_of(&input, l).map_err(Refusal::Form)?;
         let on = parse_date_field(state.app.today(), &input.date, "日期", "date", l)
             .map_err(Refusal::Form)?;
         let version = anju_app::check::version(Some(&input.version))

@@ -852,3 +852,74 @@ async fn daqintala_gate_reads_the_survey_satisfaction(db: TestDb) {
     );
     assert!(lb.explanation_zh.contains("70"), "{}", lb.explanation_zh);
 }
+
+both!(runs_are_listed_within_the_readers_region_by_the_query);
+async fn runs_are_listed_within_the_readers_region_by_the_query(db: TestDb) {
+    use anju_store::Scope;
+    let s = &db.store;
+    contracted(s, "供销社家属院", 1, Term::years(10)).await;
+    let sid = street_id(s).await;
+    s.set_funding_policy(&officer(), sid, "liaocheng-2021", date(2021, 11, 15))
+        .await
+        .unwrap();
+    let done = s
+        .run_subsidies(&officer(), sid, RunPeriod::parse("2026").unwrap())
+        .await
+        .unwrap();
+    let mut regions = s.list_regions().await.unwrap();
+    let parent = |regions: &[anju_store::Region], id: i64| {
+        regions
+            .iter()
+            .find(|r| r.id == id)
+            .and_then(|r| r.parent_id)
+    };
+    let district = parent(&regions, sid).unwrap();
+    let district_name = regions
+        .iter()
+        .find(|r| r.id == district)
+        .unwrap()
+        .name
+        .clone();
+    // A second street of the same district, and a community of the first.
+    s.ensure_region_path(&officer(), None, Some(&district_name), "另一街道", None)
+        .await
+        .unwrap();
+    s.ensure_region_path(
+        &officer(),
+        None,
+        Some(&district_name),
+        STREET,
+        Some("某社区"),
+    )
+    .await
+    .unwrap();
+    regions = s.list_regions().await.unwrap();
+    let parent = |id: i64| parent(&regions, id);
+    let district = parent(sid).unwrap();
+    // The test tree may stop at the district; a city above it sees the run too.
+    let city = parent(district).unwrap_or(district);
+    let other_street = regions
+        .iter()
+        .find(|r| r.level == RegionLevel::Street && r.id != sid)
+        .unwrap()
+        .id;
+    let community = regions
+        .iter()
+        .find(|r| r.parent_id == Some(sid))
+        .unwrap()
+        .id;
+    let ids = |runs: Vec<anju_store::SubsidyRun>| runs.iter().map(|r| r.id).collect::<Vec<_>>();
+    for (scope, seen) in [
+        (Scope::All, true),
+        (Scope::Region(city), true),
+        (Scope::Region(district), true),
+        (Scope::Region(sid), true),
+        (Scope::Region(other_street), false),
+        (Scope::Region(community), false),
+        (Scope::Company(1), false),
+        (Scope::Nothing, false),
+    ] {
+        let runs = ids(s.list_subsidy_runs(scope).await.unwrap());
+        assert_eq!(runs.contains(&done.run.id), seen, "{scope:?}: {runs:?}");
+    }
+}

@@ -770,3 +770,16 @@ async fn a_complaint_is_signed_answered_rated_and_closed_through_the_api(t: &Tes
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.json()["status"], "closed", "{}", r.body);
 }
+
+both_engines!(a_company_not_on_file_cannot_be_selected);
+async fn a_company_not_on_file_cannot_be_selected(t: &TestApp) {
+    world(t).await;
+    let jd = user_session(t, "jd", Role::Street, UserScope::Region(STREET_A)).await;
+    let c = unmanaged(t).await;
+    let lc = t.store.lifecycle(c.id).await.expect("lifecycle");
+    let today = anju_app::today_in_china().to_string();
+    let body = json!({"version": lc.version, "step": {"event": "select_company", "company_id": 987_654}, "on": today});
+    let path = format!("/api/v1/compounds/{}/lifecycle", c.id);
+    let r = send_json(t, &jd, "POST", &path, body).await;
+    refused(&r, "company", "不在企业名录中");
+}
