@@ -70,11 +70,11 @@ fn e2(d: Decimal) -> i64 {
 async fn assess_access(
     state: &AppState,
     viewer: &Viewer,
-    compound_id: i64,
+    compound_id: CompoundId,
 ) -> Result<StoredCompound, WebError> {
     state
         .app
-        .assessable(&viewer.principal(), CompoundId(compound_id))
+        .assessable(&viewer.principal(), compound_id)
         .await
         .map_err(|e| WebError::app(e, viewer.lang))
 }
@@ -576,7 +576,7 @@ async fn assess_show(
             .assessment(&viewer.principal(), id)
             .await
             .map_err(|e| WebError::app(e, viewer.lang))?;
-        assess_access(&state, &viewer, a.compound_id).await?;
+        assess_access(&state, &viewer, CompoundId(a.compound_id)).await?;
         Ok(assess_page(&state, &viewer, a, StepForm::default(), None).await)
     }
     .await;

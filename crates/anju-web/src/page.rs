@@ -309,16 +309,12 @@ pub(crate) fn render_page<T: Template>(page: T, status: StatusCode) -> Response 
 // ---------------------------------------------------------------------------------------------
 // Pages about one compound (`?compound=ID`)
 
-pub(crate) fn forbidden(l: Lang, zh: String, en: String) -> WebError {
-    WebError::Forbidden(l.pick(&zh, &en).to_string())
-}
-
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct CompoundQuery {
-    compound: Option<i64>,
+    compound: Option<CompoundId>,
 }
 
-pub(crate) fn need_compound(q: &CompoundQuery, l: Lang) -> Result<i64, WebError> {
+pub(crate) fn need_compound(q: &CompoundQuery, l: Lang) -> Result<CompoundId, WebError> {
     q.compound.ok_or_else(|| {
         WebError::BadRequest(
             l.pick("缺少参数 compound（小区编号）", "missing ?compound=ID")

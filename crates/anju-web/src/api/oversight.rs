@@ -183,7 +183,32 @@ pub(super) struct FinalizeJson {
     waived: bool,
 }
 
-/// One step of an assessment's workflow: the scope before the body, then the app.
+/// A write on one record: the permission and the CSRF header, the record's id, the record in the
+/// reader's scope (so another area's record is a 403/404 before its body is read), then the body
+/// and the use case. Every versioned step of orders, complaints and assessments goes through it.
+async fn scoped_step<I, B, T>(
+    viewer: &Viewer,
+    headers: &HeaderMap,
+    action: Action,
+    id: &str,
+    bytes: &Bytes,
+    scope: impl AsyncFnOnce(I) -> anju_app::Result<()>,
+    step: impl AsyncFnOnce(I, B) -> anju_app::Result<T>,
+) -> Out
+where
+    I: std::str::FromStr<Err = anju_core::ids::BadId> + Copy,
+    B: DeserializeOwned,
+    T: serde::Serialize,
+{
+    write_guard(viewer, headers, action)?;
+    let l = viewer.lang;
+    let id: I = id_of(id, l)?;
+    scope(id).await.map_err(|e| WebError::app(e, l))?;
+    let b: B = body(bytes, l)?;
+    ok(step(id, b).await.map_err(|e| WebError::app(e, l))?)
+}
+
+/// One step of an assessment's workflow, dated today when the body leaves the date out.
 async fn assessment_workflow<B: DeserializeOwned>(
     state: &AppState,
     viewer: &Viewer,
@@ -193,19 +218,22 @@ async fn assessment_workflow<B: DeserializeOwned>(
     action: Action,
     step: impl FnOnce(B) -> (i64, Option<jiff::civil::Date>, AssessmentStep),
 ) -> Out {
-    write_guard(viewer, headers, action)?;
-    let l = viewer.lang;
-    let id: AssessmentId = id_of(id, l)?;
     let who = viewer.principal();
-    let app_err = |e| WebError::app(e, l);
-    state.app.assessment(&who, id).await.map_err(app_err)?;
-    let (version, on, step) = step(body(bytes, l)?);
-    let on = on.unwrap_or_else(|| state.app.today());
-    ok(state
-        .app
-        .assessment_step(&who, id, version, step, on)
-        .await
-        .map_err(app_err)?)
+    let app = &state.app;
+    scoped_step(
+        viewer,
+        headers,
+        action,
+        id,
+        bytes,
+        async |id| app.assessment(&who, id).await.map(drop),
+        async |id: AssessmentId, b: B| {
+            let (version, on, step) = step(b);
+            let on = on.unwrap_or_else(|| app.today());
+            app.assessment_step(&who, id, version, step, on).await
+        },
+    )
+    .await
 }
 
 pub(super) async fn assessment_review(
@@ -292,21 +320,20 @@ pub(super) async fn assessment_submit(
     Path(id): Path<String>,
     bytes: Bytes,
 ) -> Out {
-    write_guard(&viewer, &headers, Action::Assess)?;
-    let l = viewer.lang;
-    let id: AssessmentId = id_of(&id, l)?;
-    state
-        .app
-        .assessment(&viewer.principal(), id)
-        .await
-        .map_err(|e| WebError::app(e, l))?;
-    let v: VersionOn = body(&bytes, l)?;
-    let on = v.on.unwrap_or_else(|| state.app.today());
-    ok(state
-        .app
-        .submit_assessment(&viewer.principal(), id, v.version, on)
-        .await
-        .map_err(|e| WebError::app(e, l))?)
+    let (who, app) = (viewer.principal(), &state.app);
+    scoped_step(
+        &viewer,
+        &headers,
+        Action::Assess,
+        &id,
+        &bytes,
+        async |id| app.assessment(&who, id).await.map(drop),
+        async |id: AssessmentId, v: VersionOn| {
+            let on = v.on.unwrap_or_else(|| app.today());
+            app.submit_assessment(&who, id, v.version, on).await
+        },
+    )
+    .await
 }
 
 pub(super) async fn patrols_of(
@@ -340,24 +367,35 @@ pub(super) async fn patrol_create(
     )
 }
 
+/// A list by compound and status (orders, complaints): the query typed, then the use case.
+async fn status_list<S: DeserializeOwned, T: serde::Serialize>(
+    viewer: &Viewer,
+    raw: Option<&str>,
+    list: impl AsyncFnOnce(Option<i64>, Option<S>) -> anju_app::Result<T>,
+) -> Out {
+    viewer.require(Action::ViewLedger)?;
+    let l = viewer.lang;
+    let q: StatusQuery<S> = params(raw, l)?;
+    ok(list(q.compound_id, q.status)
+        .await
+        .map_err(|e| WebError::app(e, l))?)
+}
+
 pub(super) async fn orders_list(
     State(state): State<AppState>,
     viewer: Viewer,
     RawQuery(raw): RawQuery,
 ) -> Out {
-    viewer.require(Action::ViewLedger)?;
-    let l = viewer.lang;
-    let q: StatusQuery<anju_core::oversight::OrderStatus> = params(raw.as_deref(), l)?;
-    let f = OrderFilter {
-        compound_id: q.compound_id,
-        status: q.status,
-        ..OrderFilter::default()
-    };
-    ok(state
-        .app
-        .orders(&viewer.principal(), f)
-        .await
-        .map_err(|e| WebError::app(e, l))?)
+    let who = viewer.principal();
+    status_list(&viewer, raw.as_deref(), async |compound_id, status| {
+        let f = OrderFilter {
+            compound_id,
+            status,
+            ..OrderFilter::default()
+        };
+        state.app.orders(&who, f).await
+    })
+    .await
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -389,21 +427,19 @@ pub(super) async fn order_answer(
     Path(id): Path<String>,
     bytes: Bytes,
 ) -> Out {
-    write_guard(&viewer, &headers, Action::AnswerOrders)?;
-    let l = viewer.lang;
-    let id: OrderId = id_of(&id, l)?;
-    state
-        .app
-        .order_in_scope(&viewer.principal(), id)
-        .await
-        .map_err(|e| WebError::app(e, l))?;
-    let a: AnswerJson = body(&bytes, l)?;
-    let input = answer_input(&state, a);
-    ok(state
-        .app
-        .answer_order(&viewer.principal(), id, input)
-        .await
-        .map_err(|e| WebError::app(e, l))?)
+    let (who, app) = (viewer.principal(), &state.app);
+    scoped_step(
+        &viewer,
+        &headers,
+        Action::AnswerOrders,
+        &id,
+        &bytes,
+        async |id| app.order_in_scope(&who, id).await.map(drop),
+        async |id: OrderId, a: AnswerJson| {
+            app.answer_order(&who, id, answer_input(&state, a)).await
+        },
+    )
+    .await
 }
 
 pub(super) async fn complaints_list(
@@ -411,19 +447,16 @@ pub(super) async fn complaints_list(
     viewer: Viewer,
     RawQuery(raw): RawQuery,
 ) -> Out {
-    viewer.require(Action::ViewLedger)?;
-    let l = viewer.lang;
-    let q: StatusQuery<anju_core::oversight::ComplaintStatus> = params(raw.as_deref(), l)?;
-    let f = ComplaintFilter {
-        compound_id: q.compound_id,
-        status: q.status,
-        ..ComplaintFilter::default()
-    };
-    ok(state
-        .app
-        .complaints(&viewer.principal(), f)
-        .await
-        .map_err(|e| WebError::app(e, l))?)
+    let who = viewer.principal();
+    status_list(&viewer, raw.as_deref(), async |compound_id, status| {
+        let f = ComplaintFilter {
+            compound_id,
+            status,
+            ..ComplaintFilter::default()
+        };
+        state.app.complaints(&who, f).await
+    })
+    .await
 }
 
 /// A complaint as the API takes it: `source` by its code (`hotline_12345`, as the CLI).
@@ -487,21 +520,20 @@ pub(super) async fn complaint_answer(
     Path(id): Path<String>,
     bytes: Bytes,
 ) -> Out {
-    write_guard(&viewer, &headers, Action::AnswerOrders)?;
-    let l = viewer.lang;
-    let id: ComplaintId = id_of(&id, l)?;
-    state
-        .app
-        .complaint_in_scope(&viewer.principal(), id)
-        .await
-        .map_err(|e| WebError::app(e, l))?;
-    let a: AnswerJson = body(&bytes, l)?;
-    let input = answer_input(&state, a);
-    ok(state
-        .app
-        .answer_complaint(&viewer.principal(), id, input)
-        .await
-        .map_err(|e| WebError::app(e, l))?)
+    let (who, app) = (viewer.principal(), &state.app);
+    scoped_step(
+        &viewer,
+        &headers,
+        Action::AnswerOrders,
+        &id,
+        &bytes,
+        async |id| app.complaint_in_scope(&who, id).await.map(drop),
+        async |id: ComplaintId, a: AnswerJson| {
+            app.answer_complaint(&who, id, answer_input(&state, a))
+                .await
+        },
+    )
+    .await
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -512,7 +544,7 @@ pub(super) struct RatingJson {
     rating: u32,
 }
 
-/// One step of a complaint: the scope before the body, then the app.
+/// One step of a complaint (sign, rate, close).
 async fn complaint_workflow<B: DeserializeOwned>(
     state: &AppState,
     viewer: &Viewer,
@@ -522,22 +554,20 @@ async fn complaint_workflow<B: DeserializeOwned>(
     action: Action,
     step: impl FnOnce(B, jiff::civil::Date) -> (i64, ComplaintStep),
 ) -> Out {
-    write_guard(viewer, headers, action)?;
-    let l = viewer.lang;
-    let id: ComplaintId = id_of(id, l)?;
-    let who = viewer.principal();
-    let app_err = |e| WebError::app(e, l);
-    state
-        .app
-        .complaint_in_scope(&who, id)
-        .await
-        .map_err(app_err)?;
-    let (version, step) = step(body(bytes, l)?, state.app.today());
-    ok(state
-        .app
-        .complaint_step(&who, id, version, step)
-        .await
-        .map_err(app_err)?)
+    let (who, app) = (viewer.principal(), &state.app);
+    scoped_step(
+        viewer,
+        headers,
+        action,
+        id,
+        bytes,
+        async |id| app.complaint_in_scope(&who, id).await.map(drop),
+        async |id: ComplaintId, b: B| {
+            let (version, step) = step(b, app.today());
+            app.complaint_step(&who, id, version, step).await
+        },
+    )
+    .await
 }
 
 pub(super) async fn complaint_sign(
