@@ -42,3 +42,25 @@ pub(super) async fn audit_list(
         .await
         .map_err(|e| WebError::app(e, l))?)
 }
+
+/// This resource's API routes with their documentation (joined by [`super::table`]).
+pub(super) fn routes() -> Vec<super::ApiRoute> {
+    use super::*;
+    use Action as A;
+    vec![row(
+        "get",
+        "/api/v1/audit",
+        "audit",
+        "审计日志（审计、住建部门、系统管理员；区、街道账号只见本辖区小区与街道的记录）",
+        Some(A::ViewAuditLog),
+        vec![
+            query("entity", "string", "对象类型，如 compound"),
+            query("entity_id", "integer", "对象编号"),
+            query("actor", "string", "操作人"),
+            query("limit", "integer", "最多条数（默认 200）"),
+        ],
+        None,
+        list::<anju_app::model::AuditEntry>(),
+        Some(get(audit_list)),
+    )]
+}

@@ -73,3 +73,47 @@ pub(super) async fn company_record_add(
             .map_err(|e| WebError::app(e, l))?,
     )
 }
+
+/// This resource's API routes with their documentation (joined by [`super::table`]).
+pub(super) fn routes() -> Vec<super::ApiRoute> {
+    use super::*;
+    use Action as A;
+    vec![
+        row(
+            "get",
+            "/api/v1/companies",
+            "companies",
+            "物业服务企业及信用等级（企业账号只见本企业）",
+            Some(A::ViewLedger),
+            vec![query("as_of", "date", "计算日期（默认今天）")],
+            None,
+            list::<anju_app::companies::GradedCompany>(),
+            Some(get(companies_list)),
+        ),
+        row(
+            "get",
+            "/api/v1/companies/{id}",
+            "companies",
+            "一个企业、信用档案与信用等级及其说明",
+            Some(A::ViewLedger),
+            vec![
+                path_id("企业编号"),
+                query("as_of", "date", "计算日期（默认今天）"),
+            ],
+            None,
+            ty::<anju_app::companies::CompanyFile>(),
+            Some(get(company_get)),
+        ),
+        row(
+            "post",
+            "/api/v1/companies/{id}/records",
+            "companies",
+            "记入信用档案（考核、不良行为、投诉、解聘；发生日期不得晚于今天）",
+            Some(A::ManageCompanies),
+            vec![path_id("企业编号")],
+            Some(ty::<anju_app::companies::NewCreditRecord>()),
+            ty::<anju_app::companies::RecordAdded>(),
+            Some(post(company_record_add)),
+        ),
+    ]
+}

@@ -247,3 +247,94 @@ pub(super) async fn correction_post(
         .await
         .map_err(|e| WebError::app(e, l))?)
 }
+
+/// This resource's API routes with their documentation (joined by [`super::table`]).
+pub(super) fn routes() -> Vec<super::ApiRoute> {
+    use super::*;
+    use Action as A;
+    let id_c = || path_id("小区编号");
+    let mut page_params = ledger_filters();
+    page_params.extend([
+        typed_query("sort", ty::<CompoundSort>(), "排序（默认 region）"),
+        query("page", "integer", "页码，从 1 开始"),
+        query("per_page", "integer", "每页条数（1–500，默认 50）"),
+    ]);
+    vec![
+        row(
+            "get",
+            "/api/v1/ledger",
+            "compounds",
+            "小区台账：筛选、搜索、排序、分页（限管辖范围）",
+            Some(A::ViewLedger),
+            page_params,
+            None,
+            ty::<CompoundPage>(),
+            Some(get(ledger_page)),
+        ),
+        row(
+            "get",
+            "/api/v1/compounds/{id}",
+            "compounds",
+            "一个小区的台账信息（含版本号）",
+            Some(A::ViewLedger),
+            vec![id_c()],
+            None,
+            ty::<StoredCompound>(),
+            Some(get(compound_get)),
+        ),
+        row(
+            "put",
+            "/api/v1/compounds/{id}",
+            "compounds",
+            "修改小区台账（须带读取时的版本号）",
+            Some(A::EditCompounds),
+            vec![id_c()],
+            Some(ty::<CompoundUpdate>()),
+            ty::<StoredCompound>(),
+            Some(put(compound_put)),
+        ),
+        row(
+            "get",
+            "/api/v1/compounds/{id}/lifecycle",
+            "lifecycle",
+            "全覆盖工作步骤：当前阶段与步骤记录",
+            Some(A::ViewLedger),
+            vec![id_c()],
+            None,
+            ty::<anju_app::model::Lifecycle>(),
+            Some(get(lifecycle_get)),
+        ),
+        row(
+            "post",
+            "/api/v1/compounds/{id}/lifecycle",
+            "lifecycle",
+            "推进一步（须带步骤版本号）",
+            Some(A::AdvanceLifecycle),
+            vec![id_c()],
+            Some(ty::<Advance>()),
+            ty::<anju_app::model::Lifecycle>(),
+            Some(post(lifecycle_post)),
+        ),
+        row(
+            "post",
+            "/api/v1/compounds/{id}/steps/{step}/correction",
+            "lifecycle",
+            "更正一个步骤（更正）：改正日期（on）或撤销（void: true，该步骤并未发生），须带原因与步骤版本号；原记录保留并标为已更正，其后的阶段按规则重算",
+            Some(A::CorrectSteps),
+            vec![
+                id_c(),
+                Param {
+                    name: "step",
+                    place: In::Path,
+                    ty: "integer",
+                    required: true,
+                    zh: "步骤编号（步骤记录的 id）",
+                    of: None,
+                },
+            ],
+            Some(ty::<Correction>()),
+            ty::<anju_app::model::Lifecycle>(),
+            Some(post(correction_post)),
+        ),
+    ]
+}

@@ -113,3 +113,56 @@ pub(super) async fn contract_terminate(
         .await
         .map_err(|e| WebError::app(e, l))?)
 }
+
+/// This resource's API routes with their documentation (joined by [`super::table`]).
+pub(super) fn routes() -> Vec<super::ApiRoute> {
+    use super::*;
+    use Action as A;
+    let id_c = || path_id("小区编号");
+    vec![
+        row(
+            "get",
+            "/api/v1/compounds/{id}/contracts",
+            "contracts",
+            "小区的物业服务合同",
+            Some(A::ViewLedger),
+            vec![id_c()],
+            None,
+            list::<anju_app::model::ContractRecord>(),
+            Some(get(contracts_of)),
+        ),
+        row(
+            "post",
+            "/api/v1/contracts",
+            "contracts",
+            "签订物业服务合同",
+            Some(A::ManageContracts),
+            vec![],
+            Some(ty::<anju_app::path::ContractTerms>()),
+            ty::<anju_app::model::ContractRecord>(),
+            Some(post(contract_sign)),
+        ),
+        row(
+            "post",
+            "/api/v1/contracts/{id}/file",
+            "contracts",
+            "合同备案",
+            Some(A::ManageContracts),
+            vec![path_id("合同编号")],
+            Some(ty::<VersionOn>()),
+            ty::<anju_app::model::ContractRecord>(),
+            Some(post(contract_file)),
+        ),
+        row(
+            "post",
+            "/api/v1/contracts/{id}/terminate",
+            "contracts",
+            "终止合同（解聘、期满、退出）",
+            Some(A::ManageContracts),
+            vec![path_id("合同编号")],
+            Some(ty::<Terminate>()),
+            ty::<anju_app::model::ContractRecord>(),
+            Some(post(contract_terminate)),
+        ),
+    ]
+}

@@ -147,3 +147,67 @@ pub(super) async fn funding_policy_assign(
             .map_err(|e| WebError::app(e, l))?,
     )
 }
+
+/// This resource's API routes with their documentation (joined by [`super::table`]).
+pub(super) fn routes() -> Vec<super::ApiRoute> {
+    use super::*;
+    use Action as A;
+    let id_c = || path_id("小区编号");
+    vec![
+        row(
+            "get",
+            "/api/v1/compounds/{id}/fees",
+            "fees",
+            "物业费收缴率（实收 ÷ 应收）及逐月数据",
+            Some(A::ViewLedger),
+            vec![
+                id_c(),
+                required_query(
+                    "range",
+                    "string",
+                    "期间：2026、2026H1、2026Q3、2026-03 或 2026-01..2026-06",
+                ),
+            ],
+            None,
+            ty::<FeeCollection>(),
+            Some(get(fees_get)),
+        ),
+        row(
+            "get",
+            "/api/v1/compounds/{id}/accounts",
+            "fees",
+            "收支公示：一个期间的收入、支出与业主组织分成",
+            Some(A::ViewLedger),
+            vec![
+                id_c(),
+                query("period", "string", "期间（默认最近一期）"),
+                query("share", "integer", "业主组织分成百分比 6–10（默认 10）"),
+            ],
+            None,
+            ty::<anju_app::model::AccountStatement>(),
+            Some(get(accounts_get)),
+        ),
+        row(
+            "get",
+            "/api/v1/funding/policies",
+            "funding",
+            "各区县、街道适用的补贴政策及起始日期",
+            Some(A::ViewLedger),
+            vec![],
+            None,
+            list::<anju_app::model::FundingPolicy>(),
+            Some(get(funding_policies)),
+        ),
+        row(
+            "post",
+            "/api/v1/funding/policies",
+            "funding",
+            "指定区县或街道自某日起适用的补贴政策（限管辖范围）",
+            Some(A::ApproveSubsidies),
+            vec![],
+            Some(ty::<PolicyAssignmentBody>()),
+            ty::<anju_app::model::FundingPolicy>(),
+            Some(post(funding_policy_assign)),
+        ),
+    ]
+}

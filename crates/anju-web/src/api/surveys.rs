@@ -166,3 +166,77 @@ pub(super) async fn survey_close(
         .await
         .map_err(app_err)?)
 }
+
+/// This resource's API routes with their documentation (joined by [`super::table`]).
+pub(super) fn routes() -> Vec<super::ApiRoute> {
+    use super::*;
+    use Action as A;
+    vec![
+        row(
+            "get",
+            "/api/v1/surveys",
+            "surveys",
+            "满意度调查（不含住户链接）",
+            Some(A::ViewLedger),
+            vec![query("compound_id", "integer", "小区编号")],
+            None,
+            list::<anju_app::model::Survey>(),
+            Some(get(surveys_list)),
+        ),
+        row(
+            "post",
+            "/api/v1/surveys",
+            "surveys",
+            "发起满意度调查并发放第一批住户问卷链接",
+            Some(A::ManageSurveys),
+            vec![],
+            Some(ty::<NewSurveyJson>()),
+            ty::<OpenedSurvey>(),
+            Some(post(survey_open)),
+        ),
+        row(
+            "get",
+            "/api/v1/surveys/{id}/links",
+            "surveys",
+            "调查已发放的住户问卷链接（补打用）",
+            Some(A::ManageSurveys),
+            vec![path_id("调查编号")],
+            None,
+            list::<SurveyLink>(),
+            Some(get(survey_links)),
+        ),
+        row(
+            "post",
+            "/api/v1/surveys/{id}/links",
+            "surveys",
+            "再发放若干住户问卷链接",
+            Some(A::ManageSurveys),
+            vec![path_id("调查编号")],
+            Some(ty::<LinkCountJson>()),
+            list::<SurveyLink>(),
+            Some(post(survey_issue)),
+        ),
+        row(
+            "post",
+            "/api/v1/surveys/{id}/close",
+            "surveys",
+            "结束调查（须带版本号）；有效且不满意过半时记录解聘提议",
+            Some(A::ManageSurveys),
+            vec![path_id("调查编号")],
+            Some(ty::<VersionJson>()),
+            ty::<anju_app::model::SurveyResult>(),
+            Some(post(survey_close)),
+        ),
+        row(
+            "get",
+            "/api/v1/surveys/{id}/results",
+            "surveys",
+            "调查结果：样本、满意率、是否有效",
+            Some(A::ViewLedger),
+            vec![path_id("调查编号")],
+            None,
+            ty::<anju_app::model::SurveyResult>(),
+            Some(get(survey_results)),
+        ),
+    ]
+}

@@ -120,3 +120,63 @@ pub(super) async fn targets_get(
         targets: progress,
     })
 }
+
+/// This resource's API routes with their documentation (joined by [`super::table`]).
+pub(super) fn routes() -> Vec<super::ApiRoute> {
+    use super::*;
+    use Action as A;
+    vec![
+        row(
+            "get",
+            "/api/v1/tasks",
+            "tasks",
+            "任务列表（限管辖范围）",
+            Some(A::ViewLedger),
+            vec![
+                query("street", "string", "街道名称"),
+                query("compound_id", "integer", "小区编号"),
+                typed_query("status", ty::<TaskStatus>(), "任务状态"),
+                query("overdue", "string", "true：只列逾期任务"),
+            ],
+            None,
+            list::<anju_app::model::Task>(),
+            Some(get(tasks_list)),
+        ),
+        row(
+            "post",
+            "/api/v1/tasks",
+            "tasks",
+            "新建任务",
+            Some(A::ManageTasks),
+            vec![],
+            Some(ty::<anju_app::tasks::TaskInput>()),
+            ty::<anju_app::model::Task>(),
+            Some(post(task_create)),
+        ),
+        row(
+            "post",
+            "/api/v1/tasks/{id}/done",
+            "tasks",
+            "标记任务完成（须带版本号）",
+            Some(A::ManageTasks),
+            vec![path_id("任务编号")],
+            Some(ty::<VersionOn>()),
+            ty::<anju_app::model::Task>(),
+            Some(post(task_done)),
+        ),
+        row(
+            "get",
+            "/api/v1/targets",
+            "targets",
+            "一个街道的阶段目标与完成进度",
+            Some(A::ViewLedger),
+            vec![
+                required_query("street", "string", "街道名称"),
+                query("as_of", "date", "截至日期（默认今天）"),
+            ],
+            None,
+            ty::<TargetProgress>(),
+            Some(get(targets_get)),
+        ),
+    ]
+}

@@ -114,3 +114,55 @@ pub(super) async fn user_password(
         .await
         .map_err(|e| WebError::app(e, l))?)
 }
+
+/// This resource's API routes with their documentation (joined by [`super::table`]).
+pub(super) fn routes() -> Vec<super::ApiRoute> {
+    use super::*;
+    use Action as A;
+    vec![
+        row(
+            "get",
+            "/api/v1/users",
+            "users",
+            "账号列表（仅系统管理员）",
+            Some(A::ManageUsers),
+            vec![],
+            None,
+            list::<anju_app::model::User>(),
+            Some(get(users_list)),
+        ),
+        row(
+            "post",
+            "/api/v1/users",
+            "users",
+            "创建账号（仅系统管理员；角色、所属区域或物业企业、密码规则在应用层检查）",
+            Some(A::ManageUsers),
+            vec![],
+            Some(ty::<NewUserBody>()),
+            ty::<anju_app::model::User>(),
+            Some(post(user_create)),
+        ),
+        row(
+            "post",
+            "/api/v1/users/{id}/active",
+            "users",
+            "停用或重新启用账号（仅系统管理员；停用即结束其全部会话；须带版本号）",
+            Some(A::ManageUsers),
+            vec![path_id("账号编号")],
+            Some(ty::<AccountActive>()),
+            ty::<anju_app::model::User>(),
+            Some(post(user_active)),
+        ),
+        row(
+            "post",
+            "/api/v1/users/{id}/password",
+            "users",
+            "重设账号密码（仅系统管理员；其全部会话随即结束；须带版本号）",
+            Some(A::ManageUsers),
+            vec![path_id("账号编号")],
+            Some(ty::<PasswordReset>()),
+            ty::<anju_app::model::User>(),
+            Some(post(user_password)),
+        ),
+    ]
+}
