@@ -7,6 +7,11 @@
 // (ANJU_DATABASE_URL), waits for /healthz, runs the flows of issue 6 item 4 and saves a
 // screenshot of every step to target/e2e/*.png (CI artifacts).
 //
+// The flows named "journey: …" go through the pages only, as the people who use them do: signing
+// and filing a contract on the compound page, commissioning an evaluator who then scores on a
+// phone, assigning a subsidy policy on /funding, adding an account on /users, and one subsidy
+// line from 申报 to 拨付 (the JSON API is read only to choose which compound to use).
+//
 // A flow is skipped, with a printed notice, only when the page it needs does not exist yet
 // (its route answers 404). Any other problem fails the flow; any failure exits non-zero.
 
@@ -103,7 +108,7 @@ async function login(browser, base, user, contextOptions = {}) {
   const page = await context.newPage();
   await page.goto(`${base}/login`);
   await page.fill('input[name=username]', user.username);
-  await page.fill('input[name=password]', DEMO_PASSWORD);
+  await page.fill('input[name=password]', user.password ?? DEMO_PASSWORD);
   await Promise.all([page.waitForNavigation(), page.click('form.login button[type=submit]')]);
   check(!new URL(page.url()).pathname.startsWith('/login'), `login as ${user.username} stayed on ${page.url()}`);
   return { context, page };
@@ -173,6 +178,21 @@ async function fillRequired(form) {
   }
 }
 
+
+/// A phone in the hand of someone in the field.
+const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+
+/// Opens a compound's page the way a person finds it: the ledger's search box, then its name.
+async function openFromLedger(page, base, name) {
+  await page.goto(`${base}/ledger`);
+  await page.fill('form.filters input[name=q]', name);
+  await Promise.all([page.waitForNavigation(), page.click('form.filters button[type=submit]')]);
+  const link = page.locator('#ledger').getByRole('link', { name, exact: true });
+  check((await link.count()) === 1, `the ledger search for ${name} lists ${await link.count()} links to it`);
+  const [r] = await Promise.all([page.waitForNavigation(), link.click()]);
+  check(r.status() === 200, `the compound page of ${name} answered ${r.status()}`);
+}
+
 // ------------------------------------------------------------------------------------------
 // Flows
 
@@ -200,16 +220,21 @@ async function main() {
   const server = await startServer();
   const { base } = server;
   console.log(`anju serve --demo at ${base} (database ${dbUrl})`);
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-  });
+  // Launched inside the try: a browser that fails to start must still stop the server, or node
+  // waits for it forever.
+  let browser = null;
   let officer; // the street officer's { context, page }
   let dashboard = null;
   let cardsBefore = null;
   let importedName = null;
   let advanced = null; // the compound whose step the advance flow recorded
+  let signedCompound = null; // the compound whose contract the signing journey signed
+  let policyAssigned = false; // whether the policy journey assigned the street a policy
   try {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+    });
     await flow('serve --demo prints the demo accounts', async () => {
       const out = server.output();
       for (const u of [STREET_USER, COMPANY_USER]) check(out.includes(u.username), `${u.username} not in:\n${out}`);
@@ -596,8 +621,309 @@ async function main() {
         await company.context.close();
       }
     });
+
+    // ----------------------------------------------------------------------------------------
+    // Journeys through the pages only: links, forms and buttons as a person uses them (the
+    // JSON API only to read which compound to use).
+
+    await flow('journey: the street officer signs the contract on the compound page and files it', async () => {
+      const { page } = officer;
+      const list = await compoundsJson(officer.context, base);
+      const used = new Set([advanced?.id, ...(list.filter((c) => c.company).slice(0, 1).map((c) => c.id))]);
+      // A compound at 已选定物业企业, or one without a company walked there on its page.
+      let target = null;
+      for (const c of list.filter((c) => !used.has(c.id)).slice(0, 40)) {
+        await openFromLedger(page, base, c.name);
+        if (await page.$('#sign-form')) {
+          target = c;
+          break;
+        }
+        if (!target && !c.company && (await page.$('form[action*="/advance"] select[name=to] option[value=consult]'))) {
+          target = c;
+          break;
+        }
+      }
+      check(target, 'no compound at 已选定物业企业 and none to walk there');
+      const walked = [];
+      for (let i = 0; i < 6 && !(await page.$('#sign-form')); i += 1) {
+        const form = page.locator('form[action*="/advance"]');
+        const steps = await form.locator('select[name=to] option').evaluateAll((os) => os.map((o) => o.value).filter((v) => v));
+        const to = ['select_company', 'settle_owners', 'decide_mode', 'consult'].find((s) => steps.includes(s));
+        check(to, `the compound page offers no step towards 已选定物业企业 (offers ${steps.join(', ')})`);
+        await form.getByLabel('下一步骤').selectOption(to);
+        if (to === 'decide_mode') await form.locator('select[name=mode]').selectOption({ label: '专业化物业' });
+        if (to === 'settle_owners') await form.locator('select[name=body]').selectOption({ label: '业主委员会' });
+        if (to === 'select_company') await form.locator('select[name=company]').selectOption({ index: 1 });
+        await form.locator('textarea[name=note]').fill(`浏览器测试：${to}`);
+        await Promise.all([page.waitForNavigation(), form.getByRole('button', { name: '记录此步骤' }).click()]);
+        const refused = await page.$('#advance-error');
+        check(!refused, `the step ${to} was refused: ${refused && (await refused.textContent())}`);
+        walked.push(to);
+      }
+      check(await page.$('#sign-form'), `after ${walked.join(' → ')} the compound page offers no signing form`);
+      check((await page.textContent('#stage')).includes('已选定物业企业'), `the stage is ${(await page.textContent('#stage')).trim()}`);
+      const company = (await page.textContent('#contracts h3')).split('·').pop().trim();
+      await shot(page, 'journey-sign-form');
+      // The signing form: who signs, the term and level as offered, a fee typed.
+      const sign = page.locator('#sign-form');
+      await sign.getByLabel('签约方').selectOption({ label: '业主组织' });
+      await sign.getByLabel('签约人姓名').fill('业委会主任 王建国');
+      await sign.getByLabel('多层物业费').fill('0.90');
+      await Promise.all([page.waitForNavigation(), sign.getByRole('button', { name: '签订合同' }).click()]);
+      const refused = await page.$('#contract-error');
+      check(!refused, `signing was refused: ${refused && (await refused.textContent())}`);
+      check(new URL(page.url()).pathname === `/compounds/${target.id}`, `after signing the browser is at ${page.url()}`);
+      check((await page.textContent('#stage')).includes('已签订合同'), `after signing the stage is ${(await page.textContent('#stage')).trim()}`);
+      check(!(await page.$('#sign-form')), 'the signing form is still offered after signing');
+      const contracts = await page.textContent('#contracts');
+      check(contracts.includes(company) && contracts.includes('王建国') && contracts.includes('有效'), `the contract is not listed: ${contracts.slice(0, 600)}`);
+      await shot(page, 'journey-contract-signed');
+      // 备案, when the page offers it.
+      const file = page.locator('#contracts form').filter({ has: page.getByRole('button', { name: '登记备案' }) });
+      if (await file.count()) {
+        await Promise.all([page.waitForNavigation(), file.getByRole('button', { name: '登记备案' }).click()]);
+        const fileRefused = await page.$('#contract-error');
+        check(!fileRefused, `filing was refused: ${fileRefused && (await fileRefused.textContent())}`);
+        check((await page.textContent('#stage')).includes('合同已备案'), `after filing the stage is ${(await page.textContent('#stage')).trim()}`);
+        check(!(await page.getByRole('button', { name: '登记备案' }).count()), 'the filing button is still offered after filing');
+        await shot(page, 'journey-contract-filed');
+      } else {
+        console.log('      the page offers no 登记备案 for the new contract');
+      }
+      console.log(`      ${target.name}: ${walked.length ? `${walked.join(' → ')} → ` : ''}签订（${company}）→ ${(await page.textContent('#stage')).trim()}`);
+      signedCompound = target;
+    });
+
+    await flow('journey: the housing authority commissions ceping; ceping scores the compound on a phone', async () => {
+      const list = await compoundsJson(officer.context, base);
+      const used = new Set([advanced?.id, signedCompound?.id, ...(list.filter((c) => c.company).slice(0, 1).map((c) => c.id))]);
+      const target = list.find((c) => c.company && !used.has(c.id));
+      check(target, 'no other compound with a company in the street');
+      // The street office may not commission: its page offers no form.
+      await openFromLedger(officer.page, base, target.name);
+      check(!(await officer.page.getByRole('button', { name: '委托', exact: true }).count()), 'the street officer is offered the 委托 button');
+      const evaluator = await login(browser, base, { username: 'ceping' }, PHONE);
+      try {
+        const ep = evaluator.page;
+        // Before commissioning: the compound's page offers the evaluator no 新增考核评分, and
+        // the assessment page (its address typed) refuses it.
+        await openFromLedger(ep, base, target.name);
+        const compoundUrl = ep.url();
+        check(!(await ep.getByRole('link', { name: '新增考核评分' }).count()), 'before commissioning the compound page offers the evaluator 新增考核评分');
+        const before = await ep.goto(`${base}/assessments/new?compound=${target.id}`);
+        check(before.status() === 403, `before commissioning the assessment page answered ${before.status()}, not 403`);
+        check((await ep.textContent('body')).includes('未受委托'), 'the refusal does not say 未受委托');
+        await shot(ep, 'journey-evaluator-refused-phone');
+        // The housing authority commissions it on the compound's page.
+        const zj = await login(browser, base, { username: 'zhujian' }, { viewport: { width: 1280, height: 900 } });
+        try {
+          const zp = zj.page;
+          await openFromLedger(zp, base, target.name);
+          const input = zp.getByLabel('委托测评机构');
+          const offered = await zp.locator('#evaluator-names option').evaluateAll((os) => os.map((o) => o.value));
+          check(offered.includes('ceping'), `the evaluators offered: ${offered.join('、')}`);
+          await input.fill('ceping');
+          await Promise.all([zp.waitForNavigation(), zp.getByRole('button', { name: '委托', exact: true }).click()]);
+          check(!(await zp.$('.error')), `commissioning was refused: ${await zp.textContent('main')}`);
+          check((await zp.textContent('#evaluators')).includes('ceping'), `the page does not list ceping: ${await zp.textContent('#evaluators')}`);
+          await shot(zp, 'journey-evaluator-commissioned');
+        } finally {
+          await zj.context.close();
+        }
+        // The evaluator, on its phone: the compound's page, then 新增考核评分.
+        await ep.goto(compoundUrl);
+        const width0 = await ep.evaluate(() => document.documentElement.scrollWidth);
+        check(width0 <= 390, `the compound page is ${width0}px wide on a 390px phone`);
+        const link = ep.getByRole('link', { name: '新增考核评分' });
+        check(await link.count(), 'the compound page offers the evaluator no 新增考核评分 link');
+        const [resp] = await Promise.all([ep.waitForNavigation(), link.click()]);
+        check(resp.status() === 200, `the assessment page answered ${resp.status()}`);
+        const width = await ep.evaluate(() => document.documentElement.scrollWidth);
+        check(width <= 390, `the assessment page is ${width}px wide on a 390px phone (scrolls sideways)`);
+        const form = ep.locator('form#assess-form');
+        const year = new Date().getFullYear();
+        await form.locator('input[name=period]').fill(`${year}${new Date().getMonth() < 6 ? 'H1' : 'H2'}`);
+        const plus = form.locator('section.item:not([data-satisfaction]) .ded button.plus').first();
+        await plus.tap();
+        const rate = form.locator('input[name=rate]');
+        if (await rate.count()) await rate.fill('88%');
+        await shot(ep, 'journey-evaluator-form-phone');
+        await Promise.all([ep.waitForNavigation(), form.locator('button[name=action][value=submit]').tap()]);
+        const refused = await ep.$('#form-error, .error');
+        check(!refused, `the evaluator's assessment was refused: ${refused && (await refused.textContent())}`);
+        check(/^\/assessments\/\d+$/.test(new URL(ep.url()).pathname), `after saving the browser is at ${ep.url()}`);
+        const width2 = await ep.evaluate(() => document.documentElement.scrollWidth);
+        check(width2 <= 390, `the scorecard is ${width2}px wide on a 390px phone`);
+        await shot(ep, 'journey-evaluator-saved-phone');
+        console.log(`      ${target.name}: ceping ${(await ep.textContent('#status')).trim()}, total ${(await ep.textContent('#total')).trim()}`);
+      } finally {
+        await evaluator.context.close();
+      }
+    });
+
+    await flow('journey: the administrator assigns a subsidy policy to the street on /funding', async () => {
+      const admin = await login(browser, base, { username: 'admin' }, { viewport: { width: 1280, height: 900 } });
+      try {
+        const { page } = admin;
+        await Promise.all([page.waitForNavigation(), page.locator('nav').getByRole('link', { name: '补贴' }).click()]);
+        check(new URL(page.url()).pathname === '/funding', `the 补贴 link led to ${page.url()}`);
+        const policies = page.locator('#policies');
+        const form = page.locator('#policy-form');
+        check(await form.count(), 'the administrator is offered no policy form on /funding');
+        await form.locator('select[name=level]').selectOption({ label: '街道' });
+        await form.locator('input[name=region]').fill(STREET);
+        const choices = await form.getByLabel('政策').locator('option').evaluateAll((os) => os.map((o) => o.textContent.trim()));
+        const title = choices.find((t) => t.includes('大沁他拉') || t.includes('daqintala')) ?? choices[0];
+        await form.getByLabel('政策').selectOption({ label: title });
+        await form.getByLabel('起始日期').fill(`${new Date().getFullYear()}-01-01`);
+        await shot(page, 'journey-policy-form');
+        await Promise.all([page.waitForNavigation(), form.getByRole('button', { name: '指定政策' }).click()]);
+        const refused = await page.$('#error');
+        check(!refused, `the assignment was refused: ${refused && (await refused.textContent())}`);
+        const rows = await policies.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.textContent));
+        check(rows.some((r) => r.includes(STREET) && r.includes(title)), `the policies listed: ${rows.join(' | ')}`);
+        const text = await page.textContent('main');
+        check(!/anju\s+(funding|policy)|命令行/.test(text), 'the funding page still sends the user to a command');
+        check(!text.includes('尚未为任何街道或区县指定补贴政策'), 'the page still says no policy is assigned');
+        await shot(page, 'journey-policy-assigned');
+        console.log(`      ${STREET}: ${title}`);
+        policyAssigned = true;
+      } finally {
+        await admin.context.close();
+      }
+    });
+
+    await flow('journey: the administrator adds an account on /users; the new user signs in to the 工作台', async () => {
+      const admin = await login(browser, base, { username: 'admin' }, { viewport: { width: 1280, height: 900 } });
+      const user = { username: `shequ${Date.now() % 100000}`, display: '社区 浏览器测试员', password: 'liulanqi-2026-ceshi' };
+      try {
+        const { page } = admin;
+        await page.goto(`${base}/users`);
+        const form = page.locator('#create-user');
+        await form.getByLabel('用户名').fill(user.username);
+        await form.getByLabel('姓名').fill(user.display);
+        await form.getByLabel('角色').selectOption({ label: '社区' });
+        const area = await form.getByLabel('管辖范围').locator('option').evaluateAll((os) => os.map((o) => o.textContent.trim()));
+        const community = area.find((a) => a.endsWith('（社区）'));
+        check(community, `no community among the areas offered: ${area.join('、')}`);
+        await form.getByLabel('管辖范围').selectOption({ label: community });
+        // A password too short is refused, the rest kept.
+        await form.getByLabel('初始密码').fill('short');
+        await Promise.all([page.waitForNavigation(), form.getByRole('button', { name: '新增' }).click()]);
+        check(await page.$('#error'), 'a 5-character password was accepted');
+        check((await page.inputValue('#create-user input[name=username]')) === user.username, 'the username typed was lost');
+        await shot(page, 'journey-user-refused');
+        await page.locator('#create-user').getByLabel('初始密码').fill(user.password);
+        await Promise.all([page.waitForNavigation(), page.locator('#create-user').getByRole('button', { name: '新增' }).click()]);
+        const refused = await page.$('#error');
+        check(!refused, `the account was refused: ${refused && (await refused.textContent())}`);
+        const card = page.locator(`#user-${user.username}`);
+        check(await card.count(), `the new account is not listed on /users`);
+        check((await card.textContent()).includes(community.replace('（社区）', '')), `the new account's area: ${await card.textContent()}`);
+        await shot(page, 'journey-user-created');
+        // Sign out; the new user signs in with the password set.
+        await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: '退出登录' }).click()]);
+        check(new URL(page.url()).pathname === '/login', `after 退出登录 the browser is at ${page.url()}`);
+        await page.fill('input[name=username]', user.username);
+        await page.fill('input[name=password]', user.password);
+        await Promise.all([page.waitForNavigation(), page.click('form.login button[type=submit]')]);
+        check(new URL(page.url()).pathname === '/', `the new user landed on ${page.url()}, not /`);
+        const body = await page.textContent('body');
+        check(body.includes('工作台') && body.includes(user.display), `the 工作台 does not name ${user.display}`);
+        await shot(page, 'journey-new-user-dashboard');
+      } finally {
+        await admin.context.close();
+      }
+    });
+
+    await flow('journey: a subsidy line 申报 → 街道审核 → 区级复核 → 批准 → 拨付 on the /funding pages', async () => {
+      check(policyAssigned, 'the street has no policy (the policy journey did not pass)');
+      const company = await login(browser, base, COMPANY_USER, { viewport: { width: 1280, height: 900 } });
+      const people = { company };
+      try {
+        // The street office starts a run for its street and this year on /funding.
+        const { page } = officer;
+        await page.goto(`${base}/funding`);
+        const runForm = page.locator('#run-form');
+        check(await runForm.count(), 'the street officer is offered no 测算 form on /funding');
+        const period = String(new Date().getFullYear());
+        await runForm.locator('select[name=level]').selectOption({ label: '街道' });
+        await runForm.locator('input[name=region]').fill(STREET);
+        await runForm.locator('input[name=period]').fill(period);
+        await Promise.all([page.waitForNavigation(), runForm.getByRole('button', { name: '测算' }).click()]);
+        const runRefused = await page.$('#error');
+        check(!runRefused, `the run was refused: ${runRefused && (await runRefused.textContent())}`);
+        const run = new URL(page.url()).searchParams.get('run');
+        check(run, `after 测算 the browser is at ${page.url()}`);
+        await shot(page, 'journey-subsidy-run');
+        // The company looks for its line of that run on /funding.
+        await company.page.goto(`${base}/funding?run=${run}`);
+        const rows = company.page.locator('#lines tbody tr:not(.hot)');
+        let lineId = null;
+        if (await rows.count()) {
+          lineId = (await rows.first().locator('td a').first().textContent()).trim();
+          console.log(`      run ${run} (${STREET} ${period}): the company's line ${lineId}`);
+        } else {
+          // The demo has no contract whose company entered under the policy, so the run pays
+          // nothing: the street records an infrastructure grant (also a line on the same path)
+          // for a compound of the company, on /funding.
+          const totals = (await page.textContent('#totals')).replace(/\s+/g, ' ').trim();
+          console.log(`      run ${run} (${STREET} ${period}) has no eligible line of the company (${totals}); the chain runs on an infrastructure grant`);
+          const own = await compoundsJson(company.context, base);
+          const streetIds = new Set((await compoundsJson(officer.context, base)).map((c) => c.id));
+          const target = own.find((c) => streetIds.has(c.id));
+          check(target, 'no compound of the company in the officer\'s street');
+          // The officer reads the compound's number off its page's address.
+          await openFromLedger(page, base, target.name);
+          const compoundNo = new URL(page.url()).pathname.split('/').pop();
+          await page.goto(`${base}/funding`);
+          const infra = page.locator('#infra-form');
+          check(await infra.count(), 'the street officer is offered no 基础设施投入资金 form on /funding');
+          await infra.getByPlaceholder('小区编号').fill(compoundNo);
+          await infra.getByPlaceholder('金额（元）').fill('8000');
+          await infra.getByPlaceholder('日期').fill(new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10));
+          await infra.getByPlaceholder('用途').fill('浏览器测试：安防监控');
+          await Promise.all([page.waitForNavigation(), infra.getByRole('button', { name: '登记' }).click()]);
+          const refused = await page.$('#error');
+          check(!refused, `the infrastructure grant was refused: ${refused && (await refused.textContent())}`);
+          lineId = new URL(page.url()).pathname.match(/^\/funding\/lines\/(\d+)$/)?.[1];
+          check(lineId, `after 登记 the browser is at ${page.url()}`);
+          console.log(`      ${target.name}: infrastructure grant, line ${lineId}, ${(await page.textContent('#amount')).trim()} 元`);
+        }
+        const chain = [
+          ['申报', 'company', COMPANY_USER],
+          ['街道审核', 'street', STREET_USER],
+          ['区级复核', 'authority', { username: 'zhujian' }],
+          ['批准', 'authority', { username: 'zhujian' }],
+          ['拨付', 'finance', { username: 'caizheng' }],
+        ];
+        const done = [];
+        for (const [i, [step, who, user]] of chain.entries()) {
+          if (!people[who]) people[who] = who === 'street' ? officer : await login(browser, base, user, { viewport: { width: 1280, height: 900 } });
+          const p = people[who].page;
+          // Each finds the line in the list on /funding and opens it.
+          await p.goto(`${base}/funding`);
+          const link = p.locator('#lines').getByRole('link', { name: lineId, exact: true });
+          check(await link.count(), `${step}: ${user.username} does not see line ${lineId} on /funding (done: ${done.join(' → ') || 'none'})`);
+          await Promise.all([p.waitForNavigation(), link.click()]);
+          const button = p.locator('#actions').getByRole('button', { name: step, exact: true });
+          check(await button.count(), `${step}: the line page offers ${user.username} no ${step} button (status ${(await p.textContent('#status')).trim()}; done: ${done.join(' → ') || 'none'})`);
+          await p.locator('#actions textarea[name=comment]').fill(`浏览器测试：${step}`);
+          await Promise.all([p.waitForNavigation(), button.click()]);
+          const refused = await p.$('#error');
+          check(!refused, `${step} by ${user.username} was refused: ${refused && (await refused.textContent())} (done: ${done.join(' → ') || 'none'})`);
+          check((await p.textContent('#steps')).includes(`浏览器测试：${step}`), `${step}: the line's steps do not show it`);
+          done.push(`${step}（${user.username}）${(await p.textContent('#status')).trim()}`);
+          await shot(p, `journey-subsidy-${i + 1}`);
+        }
+        check(done.at(-1).includes('已拨付'), `after 拨付 the line is ${done.at(-1)}`);
+        console.log(`      ${done.join(' → ')}`);
+      } finally {
+        for (const [who, s] of Object.entries(people)) if (who !== 'street') await s.context.close();
+      }
+    });
   } finally {
-    await browser.close();
+    await browser?.close();
     server.child.kill('SIGINT');
   }
   console.log('\nbrowser tests:');

@@ -906,6 +906,11 @@ async fn render(
         .compound_evaluators(&who, id)
         .await
         .map_err(app_err)?;
+    // An evaluator is offered the form only where it is commissioned (`App::assessable`).
+    let new_assessment = new_assessment.filter(|_| {
+        viewer.role != anju_core::access::Role::Evaluator
+            || evaluators.contains(&anju_app::App::evaluator_name(&who))
+    });
     let commission = if viewer.role != anju_core::access::Role::Auditor
         && anju_core::access::can(viewer.role, Action::ReviewAssessments)
     {
