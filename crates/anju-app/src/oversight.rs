@@ -265,6 +265,19 @@ impl App {
         Ok(c)
     }
 
+    /// Whether the principal may enter an assessment of this compound (a page offers the form
+    /// only then): the role's permission and, for an evaluator, its commission.
+    pub async fn may_assess(&self, who: &Principal, compound_id: CompoundId) -> Result<bool> {
+        if who.require(Action::Assess).is_err() {
+            return Ok(false);
+        }
+        match self.assessable(who, compound_id).await {
+            Ok(_) => Ok(true),
+            Err(AppError::Forbidden { .. }) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Records a patrol (巡查) with its findings; each finding opens a rectification order.
     pub async fn add_patrol(&self, who: &Principal, p: PatrolInput) -> Result<Patrol> {
         who.require(Action::Patrol)?;

@@ -870,7 +870,11 @@ async fn render(
     let title = c.name.clone();
     let subsidies = crate::funding::compound_subsidies_html(&state.app, &who, id.get()).await?;
     let lang_q = if l == Lang::En { "&lang=en" } else { "" };
-    let new_assessment = anju_core::access::can(viewer.role, Action::Assess)
+    let new_assessment = state
+        .app
+        .may_assess(&who, id)
+        .await
+        .map_err(app_err)?
         .then(|| format!("/assessments/new?compound={id}{lang_q}"));
     let new_patrol = anju_core::access::can(viewer.role, Action::Patrol)
         .then(|| format!("/patrols/new?compound={id}{lang_q}"));
@@ -906,11 +910,6 @@ async fn render(
         .compound_evaluators(&who, id)
         .await
         .map_err(app_err)?;
-    // An evaluator is offered the form only where it is commissioned (`App::assessable`).
-    let new_assessment = new_assessment.filter(|_| {
-        viewer.role != anju_core::access::Role::Evaluator
-            || evaluators.contains(&anju_app::App::evaluator_name(&who))
-    });
     let commission = if viewer.role != anju_core::access::Role::Auditor
         && anju_core::access::can(viewer.role, Action::ReviewAssessments)
     {
