@@ -61,13 +61,11 @@ impl App {
                 limit: q.limit,
             })
             .await?;
-        // Stored instants are RFC 3339 UTC text; compared as instants.
-        let ts = |s: &str| s.parse::<jiff::Timestamp>().ok();
         if let Some(f) = q.from {
-            rows.retain(|e| ts(&e.at).is_some_and(|t| t >= f));
+            rows.retain(|e| e.at >= f);
         }
         if let Some(u) = q.until {
-            rows.retain(|e| ts(&e.at).is_some_and(|t| t < u));
+            rows.retain(|e| e.at < u);
         }
         Ok(rows)
     }

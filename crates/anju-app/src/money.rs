@@ -103,9 +103,14 @@ impl App {
 
     /// Whether `region` lies within the principal's area (their own region or below it).
     pub async fn region_in_scope(&self, who: &Principal, region: &Region) -> Result<bool> {
+        self.region_id_in_scope(who, region.id).await
+    }
+
+    /// Whether the region with this id lies within the principal's area.
+    async fn region_id_in_scope(&self, who: &Principal, region: i64) -> Result<bool> {
         Ok(match who.scope() {
             Scope::All => true,
-            Scope::Region(r) => region.id == r || self.store().region_within(region.id, r).await?,
+            Scope::Region(r) => region == r || self.store().region_within(region, r).await?,
             Scope::Company(_) | Scope::Nothing => false,
         })
     }
@@ -428,15 +433,7 @@ impl App {
     pub async fn subsidy_run(&self, who: &Principal, id: RunId) -> Result<anju_store::SubsidyRun> {
         who.require(Perm::ViewLedger)?;
         let run = self.store().get_subsidy_run(id.get()).await?;
-        let region = Region {
-            id: run.region_id,
-            parent_id: None,
-            level: anju_core::RegionLevel::Street,
-            name: run.region.clone(),
-            code: None,
-            created_at: String::new(),
-        };
-        if self.region_in_scope(who, &region).await? {
+        if self.region_id_in_scope(who, run.region_id).await? {
             Ok(run)
         } else {
             Err(crate::principal::outside("补贴核算", "subsidy run", id))

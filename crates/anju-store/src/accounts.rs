@@ -58,7 +58,7 @@ pub struct AccountEntry {
     pub amount: Fen,
     pub note: Option<String>,
     pub version: i64,
-    pub created_at: String,
+    pub created_at: jiff::Timestamp,
 }
 
 /// 收支公示 of one compound for one period: the data the public page and the CLI render.
@@ -90,7 +90,7 @@ fn entry_from_row(row: &AnyRow) -> Result<AccountEntry> {
         amount: Fen(c.i64()?),
         note: c.opt_string()?,
         version: c.i64()?,
-        created_at: c.string()?,
+        created_at: c.timestamp()?,
     })
 }
 

@@ -52,8 +52,8 @@ pub struct ManagementArea {
     pub explanation: Option<String>,
     pub version: i64,
     pub archived: bool,
-    pub created_at: String,
-    pub updated_at: String,
+    pub created_at: jiff::Timestamp,
+    pub updated_at: jiff::Timestamp,
 }
 
 const AREA_COLS: &str = "id, street_id, name, households, compounds, target_households, \
@@ -70,8 +70,8 @@ fn area_from_row(c: &mut Cols<'_>) -> Result<ManagementArea> {
         explanation: c.opt_string()?,
         version: c.i64()?,
         archived: c.flag()?,
-        created_at: c.string()?,
-        updated_at: c.string()?,
+        created_at: c.timestamp()?,
+        updated_at: c.timestamp()?,
     })
 }
 

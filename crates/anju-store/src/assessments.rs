@@ -62,8 +62,8 @@ pub struct Assessment {
     /// SHA-256 of linked evidence.
     pub evidence: Vec<String>,
     pub version: i64,
-    pub created_at: String,
-    pub updated_at: String,
+    pub created_at: jiff::Timestamp,
+    pub updated_at: jiff::Timestamp,
 }
 
 /// An assessment to create (as a draft).
@@ -183,8 +183,8 @@ fn from_row(row: &AnyRow) -> Result<Assessment> {
         final_on: opt_date(c.opt_string()?)?,
         evidence: Vec::new(),
         version: c.i64()?,
-        created_at: c.string()?,
-        updated_at: c.string()?,
+        created_at: c.timestamp()?,
+        updated_at: c.timestamp()?,
     })
 }
 

@@ -39,7 +39,7 @@ impl Actor {
 pub struct AuditEntry {
     pub id: i64,
     /// RFC 3339 UTC.
-    pub at: String,
+    pub at: jiff::Timestamp,
     pub actor: String,
     pub role: String,
     /// `insert`, `update`, `archive`, `import`.
@@ -296,7 +296,7 @@ impl Store {
                 let mut c = Cols::new(row);
                 Ok(AuditEntry {
                     id: c.i64()?,
-                    at: c.string()?,
+                    at: c.timestamp()?,
                     actor: c.string()?,
                     role: c.string()?,
                     action: c.string()?,

@@ -18,8 +18,8 @@ pub struct Company {
     pub phone: Option<String>,
     pub version: i64,
     pub archived: bool,
-    pub created_at: String,
-    pub updated_at: String,
+    pub created_at: jiff::Timestamp,
+    pub updated_at: jiff::Timestamp,
 }
 
 /// The editable fields of a company.
@@ -56,8 +56,8 @@ pub(crate) fn company_from_row(c: &mut Cols<'_>) -> Result<Company> {
         phone: c.opt_string()?,
         version: c.i64()?,
         archived: c.flag()?,
-        created_at: c.string()?,
-        updated_at: c.string()?,
+        created_at: c.timestamp()?,
+        updated_at: c.timestamp()?,
     })
 }
 

@@ -85,8 +85,8 @@ pub struct Complaint {
     pub closed_on: Option<jiff::civil::Date>,
     pub contact: Option<String>,
     pub version: i64,
-    pub created_at: String,
-    pub updated_at: String,
+    pub created_at: jiff::Timestamp,
+    pub updated_at: jiff::Timestamp,
 }
 
 impl Complaint {
@@ -216,8 +216,8 @@ fn from_row(row: &AnyRow) -> Result<Complaint> {
         closed_on: opt_date(c.opt_string()?)?,
         contact: c.opt_string()?,
         version: c.i64()?,
-        created_at: c.string()?,
-        updated_at: c.string()?,
+        created_at: c.timestamp()?,
+        updated_at: c.timestamp()?,
     })
 }
 

@@ -29,8 +29,8 @@ pub struct StoredCompound {
     pub street_id: i64,
     pub community_id: Option<i64>,
     pub company_id: Option<i64>,
-    pub created_at: String,
-    pub updated_at: String,
+    pub created_at: jiff::Timestamp,
+    pub updated_at: jiff::Timestamp,
     /// The ledger's fields. Region names come from the region tree: `district` is the street's
     /// district; `company_code` is the company's code on file.
     pub compound: Compound,
@@ -44,7 +44,7 @@ pub struct ModePeriod {
     /// `None` while the mode is current.
     pub until: Option<jiff::civil::Date>,
     pub actor: String,
-    pub created_at: String,
+    pub created_at: jiff::Timestamp,
 }
 
 /// How a compound list is ordered (the id breaks ties).
@@ -235,8 +235,8 @@ pub(crate) fn stored_from_row(row: &AnyRow) -> Result<StoredCompound> {
     let street_id = c.i64()?;
     let community_id = c.opt_i64()?;
     let company_id = c.opt_i64()?;
-    let created_at = c.string()?;
-    let updated_at = c.string()?;
+    let created_at = c.timestamp()?;
+    let updated_at = c.timestamp()?;
     let name = c.string()?;
     let district = c.opt_string()?;
     let street = c.string()?;
@@ -401,8 +401,8 @@ fn stored_from_packed(
         street_id: p.3,
         community_id: p.4,
         company_id: p.5,
-        created_at: p.6,
-        updated_at: p.7,
+        created_at: crate::sql::parse_ts(&p.6)?,
+        updated_at: crate::sql::parse_ts(&p.7)?,
         compound: Compound {
             name: p.8,
             district: regions.district_of(p.3).map(|d| d.name.clone()),
@@ -1341,7 +1341,7 @@ impl Store {
                     since: parse_date(&c.string()?)?,
                     until: c.opt_string()?.map(|s| parse_date(&s)).transpose()?,
                     actor: c.string()?,
-                    created_at: c.string()?,
+                    created_at: c.timestamp()?,
                 })
             })
             .collect()

@@ -101,7 +101,7 @@ pub struct StepCorrection {
     pub reason: String,
     pub actor: String,
     pub role: String,
-    pub created_at: String,
+    pub created_at: jiff::Timestamp,
 }
 
 /// A correction to make.
@@ -126,7 +126,7 @@ pub(crate) fn correction_from_cols(c: &mut Cols<'_>) -> Result<Option<StepCorrec
     let reason = c.opt_string()?;
     let actor = c.opt_string()?;
     let role = c.opt_string()?;
-    let created_at = c.opt_string()?;
+    let created_at = c.opt_timestamp()?;
     let Some(id) = id else {
         return Ok(None);
     };
@@ -144,7 +144,7 @@ pub(crate) fn correction_from_cols(c: &mut Cols<'_>) -> Result<Option<StepCorrec
         reason: reason.unwrap_or_default(),
         actor: actor.unwrap_or_default(),
         role: role.unwrap_or_default(),
-        created_at: created_at.unwrap_or_default(),
+        created_at: created_at.ok_or_else(|| corrupt("更正时间"))?,
     }))
 }
 
@@ -264,7 +264,7 @@ impl Store {
                 Some(r) => (
                     format!(
                         "步骤编号 {step_id} 已于 {} 更正为 {}（记录编号 {r}），不能再次更正；如仍有误，请更正编号 {r} 的记录",
-                        x.created_at.chars().take(10).collect::<String>(),
+                        crate::sql::china_day(x.created_at),
                         x.new_on.map(|d| d.to_string()).unwrap_or_default()
                     ),
                     format!(

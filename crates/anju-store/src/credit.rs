@@ -27,7 +27,7 @@ pub struct CompanyRecord {
     pub record: CreditRecord,
     /// Who entered it.
     pub actor: String,
-    pub created_at: String,
+    pub created_at: jiff::Timestamp,
 }
 
 /// A record to add; `record.compound` is ignored (the name comes from `compound_id`).
@@ -83,7 +83,7 @@ fn record_from_row(row: &AnyRow) -> Result<CompanyRecord> {
             note,
         },
         actor: c.string()?,
-        created_at: c.string()?,
+        created_at: c.timestamp()?,
     })
 }
 

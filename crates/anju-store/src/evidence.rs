@@ -32,7 +32,7 @@ pub struct Evidence {
     /// Relative to the evidence directory: `ab/abcdef….pdf`.
     pub stored_path: String,
     pub actor: String,
-    pub created_at: String,
+    pub created_at: jiff::Timestamp,
 }
 
 /// The kinds of file accepted, recognised by their first bytes (never by the name).
@@ -137,7 +137,7 @@ fn evidence_from_row(row: &sqlx::any::AnyRow) -> Result<Evidence> {
         original_name: c.string()?,
         stored_path: c.string()?,
         actor: c.string()?,
-        created_at: c.string()?,
+        created_at: c.timestamp()?,
     })
 }
 
@@ -167,7 +167,7 @@ impl Store {
             original_name: original_name.into(),
             stored_path,
             actor: actor.name.clone(),
-            created_at: at.clone(),
+            created_at: crate::sql::parse_ts(&at)?,
         };
         let mut tx = self.begin_write().await?;
         let exists = sqlx::query("SELECT 1 FROM evidence WHERE sha256 = $1")

@@ -39,7 +39,7 @@ pub struct FeeMonth {
     /// `import` or `entry`.
     pub source: String,
     pub version: i64,
-    pub updated_at: String,
+    pub updated_at: jiff::Timestamp,
 }
 
 /// A month's figures to write.
@@ -80,7 +80,7 @@ pub struct HouseholdFee {
     pub billed: Fen,
     pub collected: Fen,
     pub version: i64,
-    pub updated_at: String,
+    pub updated_at: jiff::Timestamp,
 }
 
 impl HouseholdFee {
@@ -123,7 +123,7 @@ fn household_from_row(row: &AnyRow) -> Result<HouseholdFee> {
         billed: Fen(c.i64()?),
         collected: Fen(c.i64()?),
         version: c.i64()?,
-        updated_at: c.string()?,
+        updated_at: c.timestamp()?,
     })
 }
 
@@ -239,7 +239,7 @@ fn fee_from_row(row: &AnyRow) -> Result<FeeMonth> {
         collected: Fen(c.i64()?),
         source: c.string()?,
         version: c.i64()?,
-        updated_at: c.string()?,
+        updated_at: c.timestamp()?,
     })
 }
 

@@ -504,8 +504,8 @@ async fn update_changed(
                 street_id: u.links.street_id,
                 community_id: u.links.community_id,
                 company_id: u.links.company_id,
-                created_at: u.before.created_at.clone(),
-                updated_at: at.to_string(),
+                created_at: u.before.created_at,
+                updated_at: crate::sql::parse_ts(at)?,
                 compound: u.compound.clone(),
             };
             chunk_audits.push(NewAudit {

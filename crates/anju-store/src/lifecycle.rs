@@ -32,7 +32,7 @@ pub struct StepRecord {
     pub note: Option<String>,
     /// SHA-256 of each evidence file.
     pub evidence: Vec<String>,
-    pub created_at: String,
+    pub created_at: jiff::Timestamp,
     /// This record re-dates that step (更正); `None` for a step as first recorded.
     pub corrects: Option<i64>,
     /// The correction that superseded this step (re-dated or voided); `None` while in force.
@@ -447,7 +447,7 @@ fn step_from_row(row: &sqlx::any::AnyRow) -> Result<StepRecord> {
     let actor = c.string()?;
     let role = c.string()?;
     let note = c.opt_string()?;
-    let created_at = c.string()?;
+    let created_at = c.timestamp()?;
     let evidence = c
         .opt_string()?
         .map(|s| s.split(',').map(str::to_string).collect())

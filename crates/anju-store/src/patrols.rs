@@ -82,7 +82,7 @@ pub struct Patrol {
     pub inspector: String,
     pub note: Option<String>,
     pub findings: Vec<Finding>,
-    pub created_at: String,
+    pub created_at: jiff::Timestamp,
 }
 
 /// A rectification order (整改通知).
@@ -110,8 +110,8 @@ pub struct RectificationOrder {
     /// Evidence of the latest answer.
     pub evidence: Vec<String>,
     pub version: i64,
-    pub created_at: String,
-    pub updated_at: String,
+    pub created_at: jiff::Timestamp,
+    pub updated_at: jiff::Timestamp,
 }
 
 impl RectificationOrder {
@@ -183,8 +183,8 @@ fn order_from_row(row: &AnyRow) -> Result<RectificationOrder> {
         reopened: c.u32()?,
         evidence: Vec::new(),
         version: c.i64()?,
-        created_at: c.string()?,
-        updated_at: c.string()?,
+        created_at: c.timestamp()?,
+        updated_at: c.timestamp()?,
     })
 }
 
@@ -217,7 +217,7 @@ async fn fetch_patrol(conn: &mut AnyConnection, id: i64) -> Result<Patrol> {
     let date = parse_date(&c.string()?)?;
     let inspector = c.string()?;
     let note = c.opt_string()?;
-    let created_at = c.string()?;
+    let created_at = c.timestamp()?;
     let rows = sqlx::query(
         "SELECT f.id, f.category, f.description, o.id FROM patrol_findings f \
          LEFT JOIN rectification_orders o ON o.finding_id = f.id WHERE f.patrol_id = $1 \

@@ -27,7 +27,7 @@ pub struct Region {
     pub name: String,
     /// 行政区划代码, when known.
     pub code: Option<String>,
-    pub created_at: String,
+    pub created_at: jiff::Timestamp,
 }
 
 /// The ids of a resolved path. Levels the caller left out are `None`.
@@ -166,7 +166,7 @@ pub(crate) fn region_from_row(c: &mut Cols<'_>) -> Result<Region> {
         level,
         name: c.string()?,
         code: c.opt_string()?,
-        created_at: c.string()?,
+        created_at: c.timestamp()?,
     })
 }
 

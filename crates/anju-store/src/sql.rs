@@ -300,6 +300,18 @@ pub(crate) fn rows_per_statement(cols: usize) -> usize {
 }
 
 /// Now, as stored: RFC 3339 UTC with fixed microsecond precision, so text order is time order.
+/// A stored moment read back.
+pub(crate) fn parse_ts(s: &str) -> Result<jiff::Timestamp> {
+    s.parse()
+        .map_err(|e| StoreError::Corrupt(format!("时间“{s}”无法识别：{e}")))
+}
+
+/// The day a moment falls on in China (UTC+8).
+pub(crate) fn china_day(t: jiff::Timestamp) -> jiff::civil::Date {
+    t.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+        .date()
+}
+
 pub(crate) fn now_ts() -> String {
     jiff::Timestamp::now()
         .strftime("%Y-%m-%dT%H:%M:%S%.6fZ")
@@ -435,6 +447,14 @@ impl<'r> Cols<'r> {
         let i = self.i;
         self.opt_string()?
             .ok_or_else(|| StoreError::Corrupt(format!("第 {} 列为空", i + 1)))
+    }
+    /// A moment written by [`now_ts`] (RFC 3339, UTC).
+    pub(crate) fn timestamp(&mut self) -> Result<jiff::Timestamp> {
+        let s = self.string()?;
+        parse_ts(&s)
+    }
+    pub(crate) fn opt_timestamp(&mut self) -> Result<Option<jiff::Timestamp>> {
+        self.opt_string()?.map(|s| parse_ts(&s)).transpose()
     }
     pub(crate) fn flag(&mut self) -> Result<bool> {
         Ok(self.i64()? != 0)

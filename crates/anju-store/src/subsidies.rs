@@ -54,7 +54,7 @@ pub struct FundingPolicy {
     pub policy_id: String,
     pub valid_from: Date,
     pub created_by: String,
-    pub created_at: String,
+    pub created_at: jiff::Timestamp,
 }
 
 /// One payer's part of a line (市级财政, 区级财政 …); the parts add up to the line's amount.
@@ -99,8 +99,8 @@ pub struct SubsidyLine {
     pub explanation_en: String,
     pub status: LineStatus,
     pub version: i64,
-    pub created_at: String,
-    pub updated_at: String,
+    pub created_at: jiff::Timestamp,
+    pub updated_at: jiff::Timestamp,
     /// The facts a run computed the line from (its explanation is rendered from them).
     #[serde(skip)]
     basis: Option<std::sync::Arc<str>>,
@@ -132,7 +132,7 @@ pub struct SubsidyRun {
     /// `current` or `superseded`.
     pub status: String,
     pub created_by: String,
-    pub created_at: String,
+    pub created_at: jiff::Timestamp,
     pub lines: Vec<SubsidyLine>,
 }
 
@@ -181,7 +181,7 @@ pub struct SubsidyStep {
     pub role: String,
     pub on: Date,
     pub comment: Option<String>,
-    pub created_at: String,
+    pub created_at: jiff::Timestamp,
 }
 
 /// An adjustment decision (调整决定).
@@ -194,7 +194,7 @@ pub struct SubsidyAdjustment {
     pub reason: String,
     pub decided_by: String,
     pub decided_on: Date,
-    pub created_at: String,
+    pub created_at: jiff::Timestamp,
 }
 
 /// Which lines to list.
@@ -267,8 +267,8 @@ fn line_from_cols(mut c: Cols<'_>) -> Result<SubsidyLine> {
         explanation_en: c.string()?,
         status: LineStatus::from_code(&c.string()?).ok_or_else(|| corrupt("补贴行状态"))?,
         version: c.i64()?,
-        created_at: c.string()?,
-        updated_at: c.string()?,
+        created_at: c.timestamp()?,
+        updated_at: c.timestamp()?,
         basis: c.opt_string()?.map(std::sync::Arc::from),
     })
 }
@@ -624,7 +624,7 @@ impl Store {
             policy_id: policy_id.to_string(),
             valid_from,
             created_by: actor.name.clone(),
-            created_at: at.clone(),
+            created_at: crate::sql::parse_ts(&at)?,
         };
         audit::append(
             &mut tx,
@@ -664,7 +664,7 @@ impl Store {
                     policy_id: c.string()?,
                     valid_from: parse_date(&c.string()?)?,
                     created_by: c.string()?,
-                    created_at: c.string()?,
+                    created_at: c.timestamp()?,
                 })
             })
             .collect()
@@ -1116,7 +1116,7 @@ impl Store {
             period: c.string()?,
             status: c.string()?,
             created_by: c.string()?,
-            created_at: c.string()?,
+            created_at: c.timestamp()?,
             lines: Vec::new(),
         })
     }
@@ -1155,7 +1155,7 @@ impl Store {
                     period: c.string()?,
                     status: c.string()?,
                     created_by: c.string()?,
-                    created_at: c.string()?,
+                    created_at: c.timestamp()?,
                     lines: Vec::new(),
                 })
             })
@@ -1356,7 +1356,7 @@ impl Store {
                     role: c.string()?,
                     on: parse_date(&c.string()?)?,
                     comment: c.opt_string()?,
-                    created_at: c.string()?,
+                    created_at: c.timestamp()?,
                 })
             })
             .collect()
@@ -1464,7 +1464,7 @@ impl Store {
                     reason: c.string()?,
                     decided_by: c.string()?,
                     decided_on: parse_date(&c.string()?)?,
-                    created_at: c.string()?,
+                    created_at: c.timestamp()?,
                 })
             })
             .collect()

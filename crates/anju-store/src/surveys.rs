@@ -111,7 +111,7 @@ pub struct Survey {
     pub created_by: String,
     pub dismissal_proposal_id: Option<i64>,
     pub version: i64,
-    pub created_at: String,
+    pub created_at: jiff::Timestamp,
 }
 
 /// A token issued for one sampled household. The link is `/s/<token>`.
@@ -187,7 +187,7 @@ fn survey_from_row(row: &AnyRow) -> Result<Survey> {
         created_by: c.string()?,
         dismissal_proposal_id: c.opt_i64()?,
         version: c.i64()?,
-        created_at: c.string()?,
+        created_at: c.timestamp()?,
     })
 }
 

@@ -29,8 +29,8 @@ pub struct Task {
     pub status: TaskStatus,
     pub done_on: Option<jiff::civil::Date>,
     pub version: i64,
-    pub created_at: String,
-    pub updated_at: String,
+    pub created_at: jiff::Timestamp,
+    pub updated_at: jiff::Timestamp,
 }
 
 impl Task {
@@ -87,8 +87,8 @@ fn task_from_row(row: &AnyRow) -> Result<Task> {
         },
         done_on: c.opt_string()?.map(|s| parse_date(&s)).transpose()?,
         version: c.i64()?,
-        created_at: c.string()?,
-        updated_at: c.string()?,
+        created_at: c.timestamp()?,
+        updated_at: c.timestamp()?,
     })
 }
 

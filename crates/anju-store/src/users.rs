@@ -39,8 +39,8 @@ pub struct User {
     pub company_name: Option<String>,
     pub active: bool,
     pub version: i64,
-    pub created_at: String,
-    pub updated_at: String,
+    pub created_at: jiff::Timestamp,
+    pub updated_at: jiff::Timestamp,
 }
 
 /// An account to create. `password_hash` is an argon2 PHC string (`$argon2id$…`).
@@ -60,9 +60,9 @@ pub struct SessionUser {
     pub session_id: i64,
     pub csrf_token: String,
     /// RFC 3339 UTC, as stored.
-    pub created_at: String,
-    pub last_seen_at: String,
-    pub expires_at: String,
+    pub created_at: jiff::Timestamp,
+    pub last_seen_at: jiff::Timestamp,
+    pub expires_at: jiff::Timestamp,
     pub revoked: bool,
     pub user: User,
 }
@@ -102,8 +102,8 @@ fn user_from_cols(c: &mut Cols<'_>) -> Result<User> {
         company_name: c.opt_string()?,
         active: c.flag()?,
         version: c.i64()?,
-        created_at: c.string()?,
-        updated_at: c.string()?,
+        created_at: c.timestamp()?,
+        updated_at: c.timestamp()?,
     })
 }
 
@@ -447,9 +447,9 @@ impl Store {
         Ok(Some(SessionUser {
             session_id: c.i64()?,
             csrf_token: c.string()?,
-            created_at: c.string()?,
-            last_seen_at: c.string()?,
-            expires_at: c.string()?,
+            created_at: c.timestamp()?,
+            last_seen_at: c.timestamp()?,
+            expires_at: c.timestamp()?,
             revoked: c.opt_string()?.is_some(),
             user: user_from_cols(&mut c)?,
         }))

@@ -294,7 +294,7 @@ async fn audit_page(
         .take(PAGE_SIZE)
         .map(|e| EntryView {
             id: e.id,
-            at: crate::page::beijing_time(&e.at, l),
+            at: crate::page::beijing_time(e.at, l),
             changes: diff(e.before.as_ref(), e.after.as_ref(), l),
             actor: e.actor,
             role: anju_core::access::Role::from_code(&e.role)

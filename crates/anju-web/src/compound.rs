@@ -836,7 +836,7 @@ async fn render(
                     link: None,
                     hot: false,
                     cells: vec![
-                        crate::page::beijing_time(&a.at, l),
+                        crate::page::beijing_time(a.at, l),
                         format!("{}（{}）", a.actor, role_label(&a.role, l)),
                         a.action.clone(),
                         a.entity.clone(),
@@ -984,7 +984,7 @@ async fn render(
 
 /// "已更正：改为 2026-10-05（原因：…）· 张三（街道办事处）2026-12-06 10:00"
 fn correction_text(x: &anju_app::model::StepCorrection, l: Lang) -> String {
-    let when = crate::page::beijing_time(&x.created_at, l);
+    let when = crate::page::beijing_time(x.created_at, l);
     let who = format!("{}（{}）", x.actor, role_label(&x.role, l));
     match (l, x.new_on) {
         (Lang::Zh, Some(d)) => format!(

@@ -286,7 +286,7 @@ async fn funding_html(
                 l.pick("已被重算取代", "superseded").to_string()
             },
             by: r.created_by,
-            at: r.created_at,
+            at: crate::page::beijing_time(r.created_at, l),
         });
     }
     let here = match (&run_id, &status) {

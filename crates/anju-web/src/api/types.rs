@@ -141,7 +141,7 @@ pub struct UploadedEvidence {
     pub mime: String,
     pub original_name: String,
     pub uploaded_by: String,
-    pub created_at: String,
+    pub created_at: jiff::Timestamp,
 }
 
 /// A street's targets and their progress on a day.
