@@ -80,7 +80,7 @@ fn expected(mut all: Vec<StoredCompound>, sort: CompoundSort) -> Vec<i64> {
             all.sort_by_key(|c| (c.compound.built_year.is_none(), c.compound.built_year, c.id))
         }
         CompoundSort::UpdatedDesc => {
-            all.sort_by_key(|c| (Reverse(c.updated_at.clone()), Reverse(c.id)))
+            all.sort_by_key(|c| (Reverse(c.updated_at), Reverse(c.id)))
         }
         CompoundSort::Id => all.sort_by_key(|c| c.id),
     }
