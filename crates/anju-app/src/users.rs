@@ -212,6 +212,13 @@ impl App {
         })
     }
 
+    /// The account whose failed sign-ins an administrator clears (解除登录限制): the failures
+    /// are kept by the web server in memory, which clears them for this username.
+    pub async fn account_to_unlock(&self, who: &Principal, id: UserId) -> Result<User> {
+        who.require(Action::ManageUsers)?;
+        Ok(self.store().get_user(id.get()).await?)
+    }
+
     /// Disables (every session ends) or enables an account, at the version the caller saw.
     pub async fn set_account_active(
         &self,

@@ -115,9 +115,12 @@ async fn change(
         p.render_with(status)
     };
     let cfg = &state.auth;
-    let user_key = format!("user:{}", viewer.username);
-    if state.limiter.recent(&user_key, cfg.failure_window) >= cfg.max_failures {
-        let minutes = cfg.failure_window.as_secs().div_ceil(60);
+    let user_key = format!("password:{}", viewer.username);
+    if let Some(wait) = state
+        .limiter
+        .wait(&user_key, cfg.max_failures, cfg.failure_window)
+    {
+        let minutes = wait.as_secs().div_ceil(60).max(1);
         return refuse(
             "current_password",
             match l {
@@ -143,7 +146,9 @@ async fn change(
         Ok(u) => u,
         Err(e @ (anju_app::AppError::Invalid(_) | anju_app::AppError::WrongPassword(_))) => {
             if anju_app::users::is_wrong_password(&e) {
-                state.limiter.fail(&user_key);
+                state
+                    .limiter
+                    .fail(&user_key, cfg.max_failures, cfg.failure_window);
                 tracing::info!(username = %viewer.username, "password change: wrong current password");
             }
             let field = e.field_name().unwrap_or_default().to_string();

@@ -47,7 +47,7 @@ use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -64,9 +64,12 @@ pub struct AuthConfig {
     pub idle_timeout: jiff::SignedDuration,
     /// A session is over this long after login, used or not.
     pub absolute_lifetime: jiff::SignedDuration,
-    /// Failed logins allowed per username and per client address within `failure_window`;
-    /// the next attempt is refused with 429.
+    /// Failed logins allowed for a username from one client address within `failure_window`;
+    /// the next attempt waits (429), longer with each further failure.
     pub max_failures: usize,
+    /// Failed logins allowed from one client address over all usernames (guessing many
+    /// accounts); far above what an office's typos reach.
+    pub max_failures_per_address: usize,
     pub failure_window: Duration,
 }
 
@@ -87,32 +90,85 @@ impl Default for AuthConfig {
             idle_timeout: jiff::SignedDuration::from_hours(8),
             absolute_lifetime: jiff::SignedDuration::from_hours(24 * 7),
             max_failures: 5,
+            max_failures_per_address: 50,
             failure_window: Duration::from_secs(15 * 60),
         }
     }
 }
 
-/// Failed logins in memory, per key (`user:NAME`, `ip:ADDR`). One process serves a street
-/// office; a restart forgets the counts, which is acceptable for slowing down guessing.
+/// Failed logins in memory. A failure counts against the username *from that client address*
+/// (`user:NAME|ADDR`): one person's typos, or someone guessing a known account, hold back that
+/// account from that address only, never the office sharing one address and never the account
+/// from elsewhere. Past `max_failures` within the window each further attempt waits longer (30 s,
+/// doubling, at most the window). A second count per address (`ip:ADDR`), with a far higher
+/// threshold, slows one address trying many usernames. Bounded: at most [`MAX_KEYS`] keys (the
+/// stalest go first), each holding at most its threshold's instants; a refused attempt adds
+/// nothing. An administrator unlocks a username (`/users`). A restart forgets the counts, which is
+/// acceptable for slowing down guessing.
 #[derive(Debug, Default)]
 pub struct LoginLimiter {
-    failures: Mutex<HashMap<String, Vec<Instant>>>,
+    failures: Mutex<HashMap<String, VecDeque<Instant>>>,
 }
 
+/// The most keys the limiter holds.
+pub const MAX_KEYS: usize = 10_000;
+/// The first wait past the threshold; it doubles with each further failure.
+const FIRST_DELAY: Duration = Duration::from_secs(30);
+
 impl LoginLimiter {
-    pub(crate) fn recent(&self, key: &str, window: Duration) -> usize {
-        let Ok(mut map) = self.failures.lock() else {
-            return 0;
-        };
-        let now = Instant::now();
-        let list = map.entry(key.to_string()).or_default();
-        list.retain(|t| now.duration_since(*t) < window);
-        list.len()
+    /// The key of a username from an address.
+    pub(crate) fn user_key(username: &str, ip: Option<IpAddr>) -> String {
+        match ip {
+            Some(a) => format!("user:{username}|{a}"),
+            None => format!("user:{username}|-"),
+        }
     }
 
-    pub(crate) fn fail(&self, key: &str) {
-        if let Ok(mut map) = self.failures.lock() {
-            map.entry(key.to_string()).or_default().push(Instant::now());
+    /// How long an attempt under `key` must still wait, if it must.
+    pub(crate) fn wait(&self, key: &str, max: usize, window: Duration) -> Option<Duration> {
+        let map = self.failures.lock().ok()?;
+        let list = map.get(key)?;
+        let now = Instant::now();
+        let recent: Vec<Instant> = list
+            .iter()
+            .copied()
+            .filter(|t| now.duration_since(*t) < window)
+            .collect();
+        if recent.len() < max.max(1) {
+            return None;
+        }
+        let last = *recent.last()?;
+        let doublings = u32::try_from(recent.len() - max.max(1))
+            .unwrap_or(u32::MAX)
+            .min(16);
+        let delay = FIRST_DELAY.saturating_mul(1 << doublings).min(window);
+        let until = last + delay;
+        (until > now).then(|| until - now)
+    }
+
+    /// Records a failure under `key`, keeping at most `keep` instants within `window`.
+    pub(crate) fn fail(&self, key: &str, keep: usize, window: Duration) {
+        let Ok(mut map) = self.failures.lock() else {
+            return;
+        };
+        let now = Instant::now();
+        if !map.contains_key(key) && map.len() >= MAX_KEYS {
+            map.retain(|_, l| l.back().is_some_and(|t| now.duration_since(*t) < window));
+            if map.len() >= MAX_KEYS {
+                let stalest = map
+                    .iter()
+                    .min_by_key(|(_, l)| l.back().copied())
+                    .map(|(k, _)| k.clone());
+                if let Some(k) = stalest {
+                    map.remove(&k);
+                }
+            }
+        }
+        let list = map.entry(key.to_string()).or_default();
+        list.retain(|t| now.duration_since(*t) < window);
+        list.push_back(now);
+        while list.len() > keep.max(1) + 16 {
+            list.pop_front();
         }
     }
 
@@ -120,6 +176,26 @@ impl LoginLimiter {
         if let Ok(mut map) = self.failures.lock() {
             map.remove(key);
         }
+    }
+
+    /// Forgets every failure of `username`, from any address (the administrator's 解锁).
+    pub fn unlock(&self, username: &str) -> usize {
+        let prefix = format!("user:{username}|");
+        let Ok(mut map) = self.failures.lock() else {
+            return 0;
+        };
+        let before = map.len();
+        map.retain(|k, _| !k.starts_with(&prefix));
+        before - map.len()
+    }
+
+    /// How many keys are held (tests and `anju bench`).
+    pub fn len(&self) -> usize {
+        self.failures.lock().map(|m| m.len()).unwrap_or(0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
@@ -410,10 +486,18 @@ struct LoginForm {
     csrf: Option<String>,
 }
 
-/// Only same-site paths: `/ledger?…`, never `//evil.example` or `https://…`.
+/// Only a path on this site: `/ledger?…`. Never `//evil.example`, `https://…`, a backslash
+/// (browsers read it as a slash), or a control character (a tab or a line break, which browsers
+/// drop, turning `/\t/evil.example` into `//evil.example`, or which would break the header).
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.chars().any(char::is_control)
+                && n.len() <= 2_000 =>
+        {
             n.to_string()
         }
         // The 工作台: what needs doing today comes first.
@@ -581,19 +665,50 @@ async fn login_submit(
             None,
         );
     }
-    let ip: Option<IpAddr> = client.map(|Extension(ConnectInfo(a))| a.ip());
-    let user_key = format!("user:{username}");
-    let ip_key = ip.map(|a| format!("ip:{a}"));
+    let peer: Option<IpAddr> = client.map(|Extension(ConnectInfo(a))| a.ip());
+    let ip = crate::guard::client_addr(peer, &headers, &state.guard.trusted_proxies);
     let cfg = &state.auth;
-    let limited = state.limiter.recent(&user_key, cfg.failure_window) >= cfg.max_failures
-        || ip_key
-            .as_deref()
-            .is_some_and(|k| state.limiter.recent(k, cfg.failure_window) >= cfg.max_failures);
-    if limited {
-        let minutes = cfg.failure_window.as_secs().div_ceil(60);
-        let msg = match lang {
-            Lang::Zh => format!("登录失败次数过多，请 {minutes} 分钟后再试"),
-            Lang::En => format!("too many failed sign-ins; try again in {minutes} minutes"),
+    // A name no account can have is refused as a wrong one, and never becomes a key.
+    if username.chars().count() > anju_app::users::USERNAME_MAX {
+        return page(
+            &state,
+            StatusCode::UNAUTHORIZED,
+            LoginPage::new(
+                lang,
+                state.demo,
+                String::new(),
+                next,
+                Some(
+                    lang.pick("用户名或密码错误", "wrong username or password")
+                        .to_string(),
+                ),
+            ),
+            token.clone(),
+        );
+    }
+    let user_key = LoginLimiter::user_key(&username, ip);
+    let ip_key = ip.map(|a| format!("ip:{a}"));
+    let window = cfg.failure_window;
+    let wait = state
+        .limiter
+        .wait(&user_key, cfg.max_failures, window)
+        .or_else(|| {
+            ip_key
+                .as_deref()
+                .and_then(|k| state.limiter.wait(k, cfg.max_failures_per_address, window))
+        });
+    if let Some(wait) = wait {
+        let secs = (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1);
+        let msg = match (lang, secs) {
+            (Lang::Zh, s) if s < 60 => format!("登录失败次数过多，请 {s} 秒后再试"),
+            (Lang::Zh, s) => format!("登录失败次数过多，请 {} 分钟后再试", s.div_ceil(60)),
+            (Lang::En, s) if s < 60 => format!("too many failed sign-ins; try again in {s} s"),
+            (Lang::En, s) => {
+                format!(
+                    "too many failed sign-ins; try again in {} minutes",
+                    s.div_ceil(60)
+                )
+            }
         };
         return page(
             &state,
@@ -610,9 +725,9 @@ async fn login_submit(
     let user = match user {
         Ok(u) => u,
         Err(SignInRefusal::WrongCredentials) => {
-            state.limiter.fail(&user_key);
+            state.limiter.fail(&user_key, cfg.max_failures, window);
             if let Some(k) = &ip_key {
-                state.limiter.fail(k);
+                state.limiter.fail(k, cfg.max_failures_per_address, window);
             }
             tracing::info!(username = %username, ip = ?ip, "login failed");
             return page(
@@ -723,19 +838,52 @@ mod tests {
         assert_eq!(safe_next(Some("/ledger?street=x")), "/ledger?street=x");
         assert_eq!(safe_next(Some("//evil.example/")), "/");
         assert_eq!(safe_next(Some("https://evil.example/")), "/");
+        // Browsers drop tabs and line breaks and read a backslash as a slash.
+        assert_eq!(safe_next(Some("/\t/evil.example")), "/");
+        assert_eq!(safe_next(Some("/\r\n/evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(Some("/ledger\\..\\x")), "/");
         assert_eq!(safe_next(None), "/");
     }
 
     #[test]
-    fn limiter_counts_within_the_window() {
+    fn the_limiter_makes_a_username_wait_longer_after_each_failure_from_one_address() {
         let l = LoginLimiter::default();
-        for _ in 0..5 {
-            l.fail("user:a");
+        let w = Duration::from_secs(900);
+        let here = LoginLimiter::user_key("li", "10.0.0.7".parse().ok());
+        let there = LoginLimiter::user_key("li", "10.0.0.8".parse().ok());
+        for _ in 0..4 {
+            l.fail(&here, 5, w);
         }
-        assert_eq!(l.recent("user:a", Duration::from_secs(900)), 5);
-        assert_eq!(l.recent("user:a", Duration::ZERO), 0, "outside the window");
-        l.clear("user:a");
-        assert_eq!(l.recent("user:a", Duration::from_secs(900)), 0);
+        assert_eq!(l.wait(&here, 5, w), None, "four failures: no wait");
+        l.fail(&here, 5, w);
+        let first = l.wait(&here, 5, w).unwrap_or_default();
+        assert!(first > Duration::from_secs(25) && first <= Duration::from_secs(30));
+        l.fail(&here, 5, w);
+        let second = l.wait(&here, 5, w).unwrap_or_default();
+        assert!(second > Duration::from_secs(55), "doubled: {second:?}");
+        // The same account from elsewhere, and the window's end, are not held back.
+        assert_eq!(l.wait(&there, 5, w), None);
+        assert_eq!(l.wait(&here, 5, Duration::ZERO), None);
+        // The administrator's unlock clears the username from every address.
+        l.fail(&there, 5, w);
+        assert_eq!(l.unlock("li"), 2);
+        assert_eq!(l.wait(&here, 5, w), None);
+    }
+
+    #[test]
+    fn the_limiter_holds_at_most_max_keys_however_many_names_are_tried() {
+        let l = LoginLimiter::default();
+        let w = Duration::from_secs(900);
+        for i in 0..(MAX_KEYS + 5_000) {
+            l.fail(&LoginLimiter::user_key(&format!("u{i}"), None), 5, w);
+        }
+        assert_eq!(l.len(), MAX_KEYS);
+        // A check adds nothing.
+        for i in 0..1_000 {
+            l.wait(&format!("never{i}"), 5, w);
+        }
+        assert_eq!(l.len(), MAX_KEYS);
     }
 
     #[test]

@@ -20,6 +20,7 @@ mod compound;
 pub mod dashboard;
 mod error;
 mod funding;
+pub mod guard;
 mod ledger;
 mod page;
 mod params;
@@ -54,6 +55,8 @@ pub struct AppState {
     pub auth: AuthConfig,
     /// Failed logins per username and client address, in memory.
     pub limiter: std::sync::Arc<LoginLimiter>,
+    /// The protective limits: timeout, body limit, public rate limit, trusted proxies.
+    pub guard: guard::GuardConfig,
 }
 
 impl AppState {
@@ -66,6 +69,7 @@ impl AppState {
             demo,
             auth: AuthConfig::default(),
             limiter: auth::new_limiter(),
+            guard: guard::GuardConfig::default(),
         }
     }
 }
@@ -86,7 +90,8 @@ impl AppState {
 
 /// The whole application.
 pub fn app(state: AppState) -> Router {
-    Router::new()
+    let guard = state.guard.clone();
+    let routes = Router::new()
         .merge(dashboard::router())
         .route("/healthz", get(|| async { "ok" }))
         .route("/assets/anju.css", get(css))
@@ -102,9 +107,9 @@ pub fn app(state: AppState) -> Router {
         .merge(selections::router())
         .merge(tasks::router())
         .merge(targets::router())
-        .merge(auth::router())
+        .merge(guard::rate_limited(auth::router(), &guard))
         .merge(account::router())
-        .merge(resident::router())
+        .merge(guard::rate_limited(resident::router(), &guard))
         .merge(api::router())
         .merge(funding::router())
         .merge(reports_web::router())
@@ -115,8 +120,8 @@ pub fn app(state: AppState) -> Router {
             auth::session_layer,
         ))
         .with_state(state)
-        .layer(axum::middleware::from_fn(browser_errors::browser_errors))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn(browser_errors::browser_errors));
+    guard::protect(routes, &guard).layer(tower_http::trace::TraceLayer::new_for_http())
 }
 
 /// Where evidence files live: the `EvidenceDir` extension the server (or a test) set, else

@@ -24,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .route("/users", get(list).post(create))
         .route("/users/{id}/active", post(set_active))
         .route("/users/{id}/password", post(reset_password))
+        .route("/users/{id}/unlock", post(unlock))
 }
 
 struct Row {
@@ -269,6 +270,28 @@ async fn set_active(
         .set_account_active(&viewer.principal(), id, version, active)
         .await
         .map(|_| ());
+    after(&state, &viewer, result, CreateForm::default()).await
+}
+
+/// 解除登录限制: forgets the account's failed sign-ins from every address.
+async fn unlock(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<UserId>,
+    headers: HeaderMap,
+    Form(f): Form<AccountForm>,
+) -> Response {
+    if let Err(r) = guarded(&state, &viewer, &headers, &f).await {
+        return r;
+    }
+    let result = state
+        .app
+        .account_to_unlock(&viewer.principal(), id)
+        .await
+        .map(|u| {
+            let n = state.limiter.unlock(&u.username);
+            tracing::info!(username = %u.username, by = %viewer.username, keys = n, "login unlocked");
+        });
     after(&state, &viewer, result, CreateForm::default()).await
 }
 

@@ -403,7 +403,9 @@ async fn chunked_import_equals_one_batch(db: TestDb) {
         assert_eq!(doc["id"], c.id);
         assert_eq!(doc["version"], 1);
         assert_eq!(doc["street_id"], c.street_id);
-        let at = doc["created_at"].as_str().and_then(|t| t.parse::<jiff::Timestamp>().ok());
+        let at = doc["created_at"]
+            .as_str()
+            .and_then(|t| t.parse::<jiff::Timestamp>().ok());
         assert_eq!(at, Some(c.created_at));
         // Absent keys are the empty values: the document reads back as the stored compound.
         let back: anju_core::Compound = serde_json::from_value(fill_defaults(&doc["compound"]))

@@ -79,9 +79,7 @@ fn expected(mut all: Vec<StoredCompound>, sort: CompoundSort) -> Vec<i64> {
         CompoundSort::BuiltYear => {
             all.sort_by_key(|c| (c.compound.built_year.is_none(), c.compound.built_year, c.id))
         }
-        CompoundSort::UpdatedDesc => {
-            all.sort_by_key(|c| (Reverse(c.updated_at), Reverse(c.id)))
-        }
+        CompoundSort::UpdatedDesc => all.sort_by_key(|c| (Reverse(c.updated_at), Reverse(c.id))),
         CompoundSort::Id => all.sort_by_key(|c| c.id),
     }
     all.into_iter().map(|c| c.id).collect()

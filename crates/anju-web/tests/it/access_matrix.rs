@@ -451,6 +451,15 @@ pub const ROUTES: &[Row] = &[
         Form("csrf={csrf}"),
         PASS,
     ),
+    r(
+        "POST",
+        "/users/{id}/unlock",
+        "/users/1/unlock",
+        Act(A::ManageUsers),
+        Sc::None,
+        Form("csrf={csrf}"),
+        PASS,
+    ),
     // surveys_web.rs
     r("GET", "/surveys", "/surveys", VIEW, Sc::List, Empty, 200),
     r(

@@ -132,26 +132,12 @@ async fn login_sets_a_strict_http_only_cookie_and_wrong_passwords_are_refused() 
 }
 
 #[tokio::test]
-async fn five_failures_per_username_or_address_in_15_minutes_give_429() {
+async fn five_failures_hold_back_that_username_from_that_address_only() {
     let t = TestApp::with_demo().await;
     create_user(&t.store, "li", Role::Street, UserScope::Region(DAQINTALA)).await;
-    for i in 1..=5 {
-        let r = try_login(&t, "li", "wrong-password").await;
-        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "failure {i}");
-    }
-    // The sixth attempt is refused even with the right password.
-    let r = try_login(&t, "li", TEST_PASSWORD).await;
-    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
-    assert!(
-        r.body.contains("登录失败次数过多，请 15 分钟后再试"),
-        "{}",
-        r.body
-    );
-
-    // Per client address: five different usernames from one address.
     create_user(&t.store, "wang", Role::Auditor, UserScope::None).await;
     let (cookie, csrf) = login_form(&t).await;
-    let from = |user: &str, pw: &str| {
+    let from = |addr: [u8; 4], user: &str, pw: &str| {
         let mut req = Request::post("/login")
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(header::COOKIE, &cookie)
@@ -161,21 +147,106 @@ async fn five_failures_per_username_or_address_in_15_minutes_give_429() {
             )))
             .expect("request");
         req.extensions_mut()
-            .insert(ConnectInfo(SocketAddr::from(([10, 0, 0, 7], 40000))));
+            .insert(ConnectInfo(SocketAddr::from((addr, 40000))));
         req
     };
-    for i in 0..5 {
-        let r = t.send(from(&format!("guess{i}"), "x")).await;
-        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    let office = [10, 0, 0, 7];
+    for i in 1..=5 {
+        let r = t.send(from(office, "li", "wrong-password")).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "failure {i}");
     }
-    let r = t.send(from("wang", TEST_PASSWORD)).await;
+    // The sixth attempt from there waits, even with the right password.
+    let r = t.send(from(office, "li", TEST_PASSWORD)).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        r.body.contains("登录失败次数过多，请 30 秒后再试"),
+        "{}",
+        r.body
+    );
+    // The administrator clears li's failures (解除登录限制); li signs in from there again.
+    let admin = crate::support::user_session(&t, "root", Role::Admin, UserScope::None).await;
+    let li = t.store.find_user("li").await.expect("find").expect("li");
+    let r = t
+        .post_form(
+            Some(&admin),
+            &format!("/users/{}/unlock", li.id),
+            &format!("csrf={}&version={}", admin.csrf, li.version),
+        )
+        .await;
+    assert!(
+        r.status.is_redirection() || r.status == StatusCode::OK,
+        "{}",
+        r.body
+    );
+    let r = t.send(from(office, "li", TEST_PASSWORD)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "unlocked");
+    for _ in 0..6 {
+        t.send(from(office, "li", "wrong-password")).await;
+    }
+    // A colleague behind the same address is not held back by li's typos…
+    let r = t.send(from(office, "wang", TEST_PASSWORD)).await;
     assert_eq!(
         r.status,
-        StatusCode::TOO_MANY_REQUESTS,
-        "the address is blocked"
+        StatusCode::SEE_OTHER,
+        "the office is not locked out"
     );
-    // Another address and an untouched username still log in.
-    let r = try_login(&t, "wang", TEST_PASSWORD).await;
+    // …and li from another address is not either (a guesser cannot lock a known account).
+    let r = t.send(from([10, 0, 0, 8], "li", TEST_PASSWORD)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+
+    // One address trying many usernames is slowed down past 50 failures.
+    let sprayer = [10, 0, 0, 66];
+    for i in 0..50 {
+        let r = t.send(from(sprayer, &format!("guess{i}"), "x")).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "guess {i}");
+    }
+    let r = t.send(from(sprayer, "wang", TEST_PASSWORD)).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+
+    // A username longer than any account's is refused and never kept.
+    let keys = t.state.limiter.len();
+    let r = t.send(from(sprayer, &"x".repeat(10_000), "x")).await;
+    assert!(r.status == StatusCode::UNAUTHORIZED || r.status == StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(t.state.limiter.len(), keys);
+}
+
+#[tokio::test]
+async fn login_from_behind_a_trusted_proxy_counts_the_forwarded_address() {
+    let t = TestApp::with_demo().await;
+    create_user(&t.store, "li", Role::Street, UserScope::Region(DAQINTALA)).await;
+    assert!(
+        t.state.guard.trusted_proxies.is_empty(),
+        "no proxy trusted by default"
+    );
+    let mut state = t.state.clone();
+    state.guard.trusted_proxies = std::sync::Arc::new(vec![[127, 0, 0, 1].into()]);
+    let (cookie, csrf) = login_form(&t).await;
+    let via_proxy = |client: &str, pw: &str| {
+        let mut req = Request::post("/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, &cookie)
+            .header("x-forwarded-for", client)
+            .body(Body::from(format!(
+                "username=li&password={}&csrf={csrf}",
+                enc(pw)
+            )))
+            .expect("request");
+        req.extensions_mut()
+            .insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40000))));
+        req
+    };
+    for _ in 0..5 {
+        let r = t.send_via(&state, via_proxy("10.1.1.1", "wrong")).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    let r = t
+        .send_via(&state, via_proxy("10.1.1.1", TEST_PASSWORD))
+        .await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    // Another person behind the same proxy is someone else.
+    let r = t
+        .send_via(&state, via_proxy("10.1.1.2", TEST_PASSWORD))
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
 }
 
