@@ -61,6 +61,17 @@ pub struct ServeArgs {
     /// 信用等级方案文件（TOML，默认内置烟台分档）/ credit scheme file (TOML; default: built-in)
     #[arg(long)]
     pub scheme: Option<std::path::PathBuf>,
+    /// 可信的反向代理地址（可重复；只采信它们的 X-Forwarded-For）/ a reverse proxy whose
+    /// X-Forwarded-For is believed (repeatable), e.g. 127.0.0.1 for nginx on this machine
+    #[arg(long = "trusted-proxy", value_name = "IP")]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// 单个请求的最长处理时间（秒）/ seconds a request may take before 408
+    #[arg(long, default_value_t = 120)]
+    pub request_timeout: u64,
+    /// 公开页面（/p、/s、/login）每个地址可连续请求的次数，此后每秒恢复一次 / requests one
+    /// address may make at once to the public pages; one more each second after
+    #[arg(long, default_value_t = 60)]
+    pub public_burst: u32,
 }
 
 #[derive(Args)]
@@ -117,6 +128,10 @@ pub fn run(cmd: Cmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
                 let mut state = anju_web::AppState::new(app, a.demo);
                 state.auth.secure_cookies = a.secure_cookies;
                 state.auth.idle_timeout = jiff::SignedDuration::from_mins(a.idle_minutes.max(1));
+                state.guard.trusted_proxies = std::sync::Arc::new(a.trusted_proxies.clone());
+                state.guard.request_timeout =
+                    std::time::Duration::from_secs(a.request_timeout.max(1));
+                state.guard.public_burst = a.public_burst.max(1);
                 // Bind first: "serving" is printed only once the port really accepts.
                 let listener = tokio::net::TcpListener::bind(("127.0.0.1", a.port))
                     .await

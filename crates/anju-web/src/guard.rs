@@ -179,12 +179,61 @@ pub fn protect(router: Router, cfg: &GuardConfig) -> Router {
         ))
 }
 
+/// Whether a URI's path or query carries a control character, percent-encoded (`%00`, `%0A`,
+/// `%7F`): no address a person uses does, and a NUL breaks PostgreSQL's text.
+pub fn has_control_escape(raw: &str) -> bool {
+    let b = raw.as_bytes();
+    b.windows(3).any(|w| {
+        w[0] == b'%'
+            && std::str::from_utf8(&w[1..])
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+                .is_some_and(|c| c < 0x20 || c == 0x7f)
+    })
+}
+
+/// Refuses (422, naming the problem in words) a request whose address carries a control
+/// character, before any route reads it.
+pub async fn no_control_characters(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let uri = req.uri();
+    let bad = has_control_escape(uri.path()) || uri.query().is_some_and(has_control_escape);
+    if bad {
+        let lang = uri
+            .query()
+            .and_then(|q| form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "lang"))
+            .and_then(|(_, v)| anju_core::Lang::parse(&v))
+            .unwrap_or_default();
+        return crate::WebError::BadRequest(
+            lang.pick(
+                "地址中含有不可见的控制字符（如 %00），请检查链接或输入",
+                "the address contains a control character (such as %00): check the link",
+            )
+            .to_string(),
+        )
+        .into_response();
+    }
+    next.run(req).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn ip(s: &str) -> IpAddr {
         s.parse().unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
+    }
+
+    #[test]
+    fn control_characters_are_found_escaped_in_an_address() {
+        assert!(has_control_escape("street=%00"));
+        assert!(has_control_escape("/p/ab%0Acd"));
+        assert!(has_control_escape("q=%7f"));
+        assert!(!has_control_escape("street=%E5%A4%A7&q=100%25"));
+        assert!(!has_control_escape("/ledger"));
     }
 
     #[test]

@@ -120,6 +120,7 @@ pub fn app(state: AppState) -> Router {
             auth::session_layer,
         ))
         .with_state(state)
+        .layer(axum::middleware::from_fn(guard::no_control_characters))
         .layer(axum::middleware::from_fn(browser_errors::browser_errors));
     guard::protect(routes, &guard).layer(tower_http::trace::TraceLayer::new_for_http())
 }

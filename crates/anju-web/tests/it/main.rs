@@ -22,6 +22,7 @@ mod corrections;
 mod dashboard;
 mod edges;
 mod funding_web;
+mod guard;
 mod inspect;
 mod ledger_page;
 mod reports_web;
