@@ -49,6 +49,10 @@ pub enum LedgerError {
     /// A damaged file or one that is not a spreadsheet.
     #[error("无法读取文件：{reason}")]
     Unreadable { reason: String },
+    /// Past one of the import's limits ([`crate::limits`]), found while reading, before the
+    /// file is held in memory; `what` names the limit in Chinese and English.
+    #[error("文件超过导入上限：{what_zh}")]
+    TooLarge { what_zh: String, what_en: String },
     /// A password-protected workbook.
     #[error("文件已加密，请先取消密码保护再导入")]
     Encrypted,
@@ -112,6 +116,12 @@ impl LedgerError {
                     )
                 }
             }
+            LedgerError::TooLarge { what_zh, what_en } => match lang {
+                Lang::Zh => format!("文件超过导入上限：{what_zh}。请拆分后分批导入。\n"),
+                Lang::En => format!(
+                    "The file is past an import limit: {what_en}. Split it and import in parts.\n"
+                ),
+            },
             LedgerError::Encrypted => lang
                 .pick(
                     "文件已加密，请先取消密码保护再导入。\n",

@@ -28,7 +28,7 @@ pub use columns::{
 pub use error::{LedgerError, Problem};
 pub use fees::{FeeSheetRow, read_fee_sheet, read_fee_sheet_bytes};
 pub use read::{
-    FileKind, Ledger, LedgerChunk, LedgerInfo, ReadOptions, read_ledger, read_ledger_bytes,
+    FileKind, Ledger, LedgerChunk, LedgerInfo, ReadOptions, limits, read_ledger, read_ledger_bytes,
     read_ledger_bytes_chunks, read_ledger_chunks,
 };
 pub use reports::{

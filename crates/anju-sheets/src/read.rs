@@ -243,7 +243,69 @@ fn sheet_order(sheets: &[calamine::Sheet]) -> Vec<String> {
     names.into_iter().map(|s| s.name.clone()).collect()
 }
 
+/// The import's limits, enforced while reading, before anything large is held in memory
+/// (README, "Ledger format").
+pub mod limits {
+    /// The most one part of an xlsx file (a sheet, the shared strings) may inflate to.
+    pub const XLSX_PART_BYTES: u64 = 256 * 1024 * 1024;
+    /// The most all parts of an xlsx file may inflate to together.
+    pub const XLSX_TOTAL_BYTES: u64 = 512 * 1024 * 1024;
+    /// The shared strings (every distinct text of the workbook, held in memory while reading).
+    pub const XLSX_SHARED_STRINGS_BYTES: u64 = 64 * 1024 * 1024;
+    /// The most a CSV file may hold.
+    pub const CSV_BYTES: usize = 64 * 1024 * 1024;
+}
+
+/// Inflates every part of the xlsx archive into nothing, counting, and refuses the file when a
+/// part or the whole passes [`limits`] — whatever sizes the archive declares (a bomb lies).
+fn check_xlsx_sizes(bytes: &[u8]) -> Result<(), LedgerError> {
+    let unreadable = |e: zip::result::ZipError| LedgerError::Unreadable {
+        reason: e.to_string(),
+    };
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(unreadable)?;
+    let mut total = 0u64;
+    for i in 0..zip.len() {
+        let mut part = match zip.by_index(i) {
+            Ok(p) => p,
+            // Encrypted or of a kind we cannot inflate: calamine says what it is.
+            Err(_) => return Ok(()),
+        };
+        let name = part.name().map(|n| n.to_string()).unwrap_or_default();
+        let cap = if name.ends_with("sharedStrings.xml") {
+            limits::XLSX_SHARED_STRINGS_BYTES
+        } else {
+            limits::XLSX_PART_BYTES
+        };
+        let read = std::io::copy(
+            &mut std::io::Read::take(&mut part, cap + 1),
+            &mut std::io::sink(),
+        )
+        .map_err(|e| LedgerError::Unreadable {
+            reason: e.to_string(),
+        })?;
+        let mib = |b: u64| b / (1024 * 1024);
+        if read > cap {
+            return Err(LedgerError::TooLarge {
+                what_zh: format!("文件中的“{name}”解压后超过 {} MiB", mib(cap)),
+                what_en: format!("part '{name}' inflates past {} MiB", mib(cap)),
+            });
+        }
+        total += read;
+        if total > limits::XLSX_TOTAL_BYTES {
+            return Err(LedgerError::TooLarge {
+                what_zh: format!("文件解压后合计超过 {} MiB", mib(limits::XLSX_TOTAL_BYTES)),
+                what_en: format!(
+                    "the file inflates past {} MiB in all",
+                    mib(limits::XLSX_TOTAL_BYTES)
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
 fn read_xlsx(bytes: &[u8], mut out: Out<'_, '_>) -> Result<LedgerInfo, LedgerError> {
+    check_xlsx_sizes(bytes)?;
     let xlsx_err = |e: XlsxError| match e {
         XlsxError::Password => LedgerError::Encrypted,
         e => LedgerError::Unreadable {
@@ -351,6 +413,13 @@ pub(crate) fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>, LedgerError> {
 }
 
 fn read_csv(bytes: &[u8], mut out: Out<'_, '_>) -> Result<LedgerInfo, LedgerError> {
+    if bytes.len() > limits::CSV_BYTES {
+        let mib = limits::CSV_BYTES / (1024 * 1024);
+        return Err(LedgerError::TooLarge {
+            what_zh: format!("CSV 文件超过 {mib} MiB"),
+            what_en: format!("a CSV file may hold at most {mib} MiB"),
+        });
+    }
     let text = decode_text(bytes)?;
     if text.trim().is_empty() {
         return Err(LedgerError::Empty);

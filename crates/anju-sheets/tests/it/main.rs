@@ -640,3 +640,42 @@ fn the_sink_can_stop_the_reading() {
     assert!(matches!(r, Err(LedgerError::Cancelled)), "{r:?}");
     assert_eq!(seen, 1);
 }
+
+/// An xlsx whose shared strings inflate from a few kilobytes to past their limit: refused while
+/// inflating (counted into nothing), naming the limit, before calamine holds any of it.
+#[test]
+fn a_compression_bomb_is_refused_naming_the_limit() {
+    use std::io::Write;
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut buf);
+        let deflated = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        z.start_file("xl/sharedStrings.xml", deflated)
+            .expect("start");
+        let zeros = vec![b'0'; 1024 * 1024];
+        let mib = anju_sheets::limits::XLSX_SHARED_STRINGS_BYTES / (1024 * 1024);
+        for _ in 0..=mib {
+            z.write_all(&zeros).expect("write");
+        }
+        z.finish().expect("finish");
+    }
+    let bytes = buf.into_inner();
+    assert!(
+        bytes.len() < 1024 * 1024,
+        "a small file: {} bytes",
+        bytes.len()
+    );
+    match read_ledger_bytes(&bytes, FileKind::Xlsx, &opts()) {
+        Err(LedgerError::TooLarge { what_zh, .. }) => {
+            assert!(
+                what_zh.contains("sharedStrings.xml") && what_zh.contains("64 MiB"),
+                "{what_zh}"
+            );
+        }
+        other => panic!(
+            "not refused as too large: {:?}",
+            other.map(|l| l.rows.len())
+        ),
+    }
+}
