@@ -355,17 +355,12 @@ struct LedgerPage {
     total: usize,
     prev_link: Option<String>,
     next_link: Option<String>,
-    other_lang_link: String,
     /// The export of exactly these filters (every page).
     export_link: String,
     /// Shown to roles that may import a ledger.
     import_link: Option<String>,
-    /// Shown to roles that may read the audit log.
-    audit_link: Option<String>,
-    /// Who is logged in, and the token their logout form carries.
-    who: String,
-    csrf: String,
-    logout: &'static str,
+    /// The frame every signed-in page shares (navigation, language, who, sign out).
+    chrome: crate::page::Chrome,
 }
 
 /// Every fixed text on the page, in the reader's language.
@@ -382,7 +377,6 @@ struct Labels {
     sort: &'static str,
     export: &'static str,
     import: &'static str,
-    audit: &'static str,
     coverage: &'static str,
     street: &'static str,
     community: &'static str,
@@ -406,7 +400,6 @@ struct Labels {
     prev: &'static str,
     next: &'static str,
     page: &'static str,
-    other_lang: &'static str,
     none_found: &'static str,
 }
 
@@ -435,7 +428,6 @@ impl Labels {
                 "Export to Excel (these filters, all pages)",
             ),
             import: p("导入台账", "Import a ledger"),
-            audit: p("审计日志", "Audit log"),
             coverage: p("覆盖情况", "Coverage"),
             street: p("街道", "Street"),
             community: p("社区", "Community"),
@@ -459,7 +451,6 @@ impl Labels {
             prev: p("上一页", "Previous"),
             next: p("下一页", "Next"),
             page: p("页", "page"),
-            other_lang: p("English", "中文"),
             none_found: p("没有符合条件的小区。", "No compound matches."),
         }
     }
@@ -501,22 +492,6 @@ fn link(q: &LedgerQuery, page: usize, lang: Lang) -> String {
         parts.push(format!("page={page}"));
     }
     link_to("/ledger", parts, lang)
-}
-
-fn who(viewer: &Viewer, lang: Lang) -> String {
-    match (&viewer.region_name, &viewer.company_name) {
-        (_, Some(c)) => format!(
-            "{} · {} · {c}",
-            viewer.display_name,
-            viewer.role.label(lang)
-        ),
-        (Some(r), None) => format!(
-            "{} · {} · {r}",
-            viewer.display_name,
-            viewer.role.label(lang)
-        ),
-        (None, None) => format!("{} · {}", viewer.display_name, viewer.role.label(lang)),
-    }
 }
 
 async fn ledger_page(
@@ -598,7 +573,6 @@ async fn ledger_page(
             format!("{} %", tot.coverage_percent),
         ),
     ];
-    let other = if lang == Lang::En { Lang::Zh } else { Lang::En };
     let opt = |code: &str, label: &str, sel: &str| Opt {
         code: code.to_string(),
         label: label.to_string(),
@@ -646,16 +620,10 @@ async fn ledger_page(
         total,
         prev_link: (page > 1).then(|| link(&q, page - 1, lang)),
         next_link: (page < pages).then(|| link(&q, page + 1, lang)),
-        other_lang_link: link(&q, page, other),
         export_link: link_to("/ledger/export.xlsx", filter_query(&q), lang),
         import_link: anju_core::access::can(viewer.role, Action::EditCompounds)
             .then(|| link_to("/ledger/import", Vec::new(), lang)),
-        audit_link: (anju_core::access::can(viewer.role, Action::ViewAuditLog)
-            && viewer.scope() == crate::auth::Scope::All)
-            .then(|| link_to("/audit", Vec::new(), lang)),
-        who: who(&viewer, lang),
-        csrf: viewer.csrf_token.clone(),
-        logout: lang.pick("退出登录", "Sign out"),
+        chrome: crate::page::Chrome::new(&state, &viewer, t.ledger, &link(&q, page, Lang::Zh)),
         t,
     }
     .render()?;

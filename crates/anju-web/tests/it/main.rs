@@ -24,6 +24,7 @@ mod edges;
 mod funding_web;
 mod inspect;
 mod ledger_page;
+mod nav;
 mod reports_web;
 mod resident;
 mod signals_web;
