@@ -186,6 +186,31 @@ pub(crate) fn html_error(state: &AppState, viewer: &Viewer, e: WebError) -> Resp
     }
 }
 
+/// An error page (in the frame) with this status and message, for a browser's request that
+/// has no record behind it (an expired download, …).
+pub(crate) fn html_message(
+    state: &AppState,
+    viewer: &Viewer,
+    status: StatusCode,
+    message: String,
+) -> Response {
+    let l = viewer.lang;
+    let title = match status {
+        StatusCode::NOT_FOUND => l.pick("找不到页面", "Not found"),
+        StatusCode::FORBIDDEN => l.pick("无权访问", "Forbidden"),
+        _ => l.pick("无法完成", "Could not be done"),
+    };
+    let page = ErrorPage {
+        chrome: Chrome::new(state, viewer, title, "/ledger"),
+        status: status.as_u16(),
+        message,
+    };
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(err) => WebError::from(err).into_response(),
+    }
+}
+
 /// A typed date, or today when left empty; the error names the field.
 pub(crate) fn parse_date_field(
     today: jiff::civil::Date,
