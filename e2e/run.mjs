@@ -873,15 +873,19 @@ async function main() {
           const streetIds = new Set((await compoundsJson(officer.context, base)).map((c) => c.id));
           const target = own.find((c) => streetIds.has(c.id));
           check(target, 'no compound of the company in the officer\'s street');
-          // The officer reads the compound's number off its page's address.
-          await openFromLedger(page, base, target.name);
-          const compoundNo = new URL(page.url()).pathname.split('/').pop();
           await page.goto(`${base}/funding`);
           const infra = page.locator('#infra-form');
           check(await infra.count(), 'the street officer is offered no 基础设施投入资金 form on /funding');
-          await infra.getByPlaceholder('小区编号').fill(compoundNo);
+          // The officer chooses the compound by name from the form's list (no number to read
+          // off an address).
+          const label = `${target.name}（${target.street ?? STREET}）`;
+          check(
+            await infra.locator(`datalist option[value="${label}"]`).count(),
+            `the grant form does not offer ${label}`,
+          );
+          await infra.getByLabel('小区').fill(label);
           await infra.getByPlaceholder('金额（元）').fill('8000');
-          await infra.getByPlaceholder('日期').fill(new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10));
+          await infra.getByLabel('日期').fill(new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10));
           await infra.getByPlaceholder('用途').fill('浏览器测试：安防监控');
           await Promise.all([page.waitForNavigation(), infra.getByRole('button', { name: '登记' }).click()]);
           const refused = await page.$('#error');

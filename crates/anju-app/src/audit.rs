@@ -71,6 +71,63 @@ impl App {
     }
 }
 
+/// One page of the audit log ([`App::audit_page`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditPage {
+    /// The entries of the page, newest first.
+    pub entries: Vec<AuditEntry>,
+    /// How many entries the query selects in all (every page).
+    pub total: i64,
+    /// The display name of each actor on the page that is an account (login name → name).
+    pub actor_names: std::collections::BTreeMap<String, String>,
+}
+
+impl App {
+    /// One page of the audit entries the principal may read that match `q` (its `limit`
+    /// aside): `limit` entries after `offset`, newest first, and how many match in all. The
+    /// principal's area, the dates and the page are conditions of the store's query.
+    pub async fn audit_page(
+        &self,
+        who: &Principal,
+        q: AuditQuery,
+        offset: i64,
+        limit: i64,
+    ) -> Result<AuditPage> {
+        let region_id = who.audit_region()?;
+        let blank = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        let (entries, total) = self
+            .store()
+            .audit_entries_page(
+                &AuditFilter {
+                    entity: blank(q.entity),
+                    entity_id: q.entity_id,
+                    actor: blank(q.actor),
+                    region_id,
+                    limit: None,
+                },
+                q.from,
+                q.until,
+                offset,
+                limit,
+            )
+            .await?;
+        let mut actor_names = std::collections::BTreeMap::new();
+        for e in &entries {
+            if actor_names.contains_key(&e.actor) {
+                continue;
+            }
+            if let Some(u) = self.store().find_user(&e.actor).await? {
+                actor_names.insert(e.actor.clone(), u.display_name);
+            }
+        }
+        Ok(AuditPage {
+            entries,
+            total,
+            actor_names,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

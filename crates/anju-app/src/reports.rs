@@ -138,10 +138,7 @@ impl App {
         kinds: &[SignalKind],
         as_of: Option<Date>,
     ) -> Result<(Vec<Signal>, bool)> {
-        if !matches!(
-            who.role,
-            Role::HousingAuthority | Role::Auditor | Role::Admin
-        ) {
+        if !who.may_read_signals() {
             return Err(AppError::forbidden(
                 format!(
                     "“{}”角色无权查看风险线索（仅住建部门与审计）",
@@ -169,5 +166,16 @@ impl App {
             .await?;
         let as_of = as_of.unwrap_or_else(|| self.today());
         Ok(self.store.signals(&scope, kinds, as_of).await?)
+    }
+}
+
+impl Principal {
+    /// Whether the role reads fraud signals (风险线索): the housing authority, the auditors
+    /// and the administrator ([`App::signals`] refuses everyone else).
+    pub fn may_read_signals(&self) -> bool {
+        matches!(
+            self.role,
+            Role::HousingAuthority | Role::Auditor | Role::Admin
+        )
     }
 }

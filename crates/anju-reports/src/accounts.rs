@@ -91,11 +91,11 @@ pub async fn build_accounts(store: &Store, p: &AccountsParams) -> Result<Account
     if statements.is_empty() {
         return Err(ReportError::invalid(
             format!(
-                "“{}”在期间“{period}”没有收支记录（先用 anju accounts add 录入）",
+                "“{}”在期间“{period}”没有收支记录（请先录入收支记录）",
                 p.scope.label()
             ),
             format!(
-                "'{}' has no account entries for '{period}' (add them with anju accounts add)",
+                "'{}' has no account entries for '{period}' (record the entries first)",
                 p.scope.label()
             ),
         ));

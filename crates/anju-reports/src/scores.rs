@@ -203,12 +203,12 @@ pub async fn build_scores(store: &Store, p: &ScoresParams) -> Result<ScoresRepor
     if sheets.is_empty() {
         return Err(ReportError::invalid(
             format!(
-                "“{}”在{}没有考核记录（先用 anju assess new 录入）",
+                "“{}”在{}没有考核记录（请先录入考核评分）",
                 p.scope.label(),
                 period_label(&period)
             ),
             format!(
-                "'{}' has no assessment for {} (record one with anju assess new)",
+                "'{}' has no assessment for {} (record an assessment first)",
                 p.scope.label(),
                 period.code()
             ),

@@ -188,12 +188,12 @@ pub async fn build_tasks(store: &Store, scope: &Scope, list: TaskList) -> Result
     if rows.is_empty() && scope.street.is_some() {
         return Err(ReportError::invalid(
             format!(
-                "“{}”没有{}的任务（可用 anju tasks add 或 anju tasks import-seed 添加）",
+                "“{}”没有{}的任务（请先添加任务）",
                 scope.label(),
                 list.headings()[3]
             ),
             format!(
-                "'{}' has no tasks for this list (add them with anju tasks add or import-seed)",
+                "'{}' has no tasks for this list (add the tasks first)",
                 scope.label()
             ),
         ));

@@ -309,6 +309,83 @@ impl Store {
             .collect()
     }
 
+    /// One page of the entries `filter` selects (its `limit` aside), newest first: `limit`
+    /// entries after skipping `offset`, with the count of all the entries selected. `from`
+    /// (included) and `until` (excluded) bound the instant, to the second. Every condition,
+    /// the region's included, and the page itself are in the query.
+    pub async fn audit_entries_page(
+        &self,
+        filter: &AuditFilter,
+        from: Option<jiff::Timestamp>,
+        until: Option<jiff::Timestamp>,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<AuditEntry>, i64)> {
+        let mut vals = Vec::new();
+        let mut head = String::new();
+        let mut cond = String::from(" WHERE 1 = 1");
+        if let Some(r) = filter.region_id {
+            vals.push(Val::int(r));
+            head.push_str(REGION_CTE);
+            cond.push_str(&region_clause());
+        }
+        if let Some(e) = &filter.entity {
+            vals.push(Val::text(e.as_str()));
+            cond.push_str(&format!(" AND entity = ${}", vals.len()));
+        }
+        if let Some(id) = filter.entity_id {
+            vals.push(Val::int(id));
+            cond.push_str(&format!(" AND entity_id = ${}", vals.len()));
+        }
+        if let Some(a) = &filter.actor {
+            vals.push(Val::text(a.as_str()));
+            cond.push_str(&format!(" AND actor = ${}", vals.len()));
+        }
+        // Stored instants are RFC 3339 UTC text; their first 19 characters
+        // (`2026-11-22T08:00:00`) compare as the instants do, on either engine.
+        let second = |t: jiff::Timestamp| t.strftime("%Y-%m-%dT%H:%M:%S").to_string();
+        if let Some(f) = from {
+            vals.push(Val::text(second(f)));
+            cond.push_str(&format!(" AND substr(at, 1, 19) >= ${}", vals.len()));
+        }
+        if let Some(u) = until {
+            vals.push(Val::text(second(u)));
+            cond.push_str(&format!(" AND substr(at, 1, 19) < ${}", vals.len()));
+        }
+        let count_sql = format!("{head}SELECT COUNT(*) FROM audit_log{cond}");
+        let row = bind_all(dyn_query(count_sql), vals.clone())
+            .fetch_one(&self.pool)
+            .await?;
+        let total = Cols::new(&row).i64()?;
+        vals.push(Val::int(limit.max(0)));
+        let lim = vals.len();
+        vals.push(Val::int(offset.max(0)));
+        let off = vals.len();
+        let sql = format!(
+            "{head}SELECT id, at, actor, role, action, entity, entity_id, before, after \
+             FROM audit_log{cond} ORDER BY id DESC LIMIT ${lim} OFFSET ${off}"
+        );
+        let rows = bind_all(dyn_query(sql), vals).fetch_all(&self.pool).await?;
+        let entries = rows
+            .iter()
+            .map(|row| {
+                let mut c = Cols::new(row);
+                Ok(AuditEntry {
+                    id: c.i64()?,
+                    at: c.timestamp()?,
+                    actor: c.string()?,
+                    role: c.string()?,
+                    action: c.string()?,
+                    entity: c.string()?,
+                    entity_id: c.opt_i64()?,
+                    before: parse_json(c.opt_string()?)?,
+                    after: parse_json(c.opt_string()?)?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok((entries, total))
+    }
+
     /// How many entries the audit log holds (cheap check that a no-op wrote nothing).
     pub async fn audit_count(&self) -> Result<i64> {
         let row = sqlx::query("SELECT COUNT(*) FROM audit_log")

@@ -11,7 +11,6 @@
 
 use crate::page::{Chrome, html_error};
 use crate::{AppState, Viewer, WebError};
-use anju_app::model::AuditEntry;
 use anju_core::Lang;
 use askama::Template;
 use axum::Router;
@@ -123,6 +122,8 @@ struct EntryView {
     id: i64,
     at: String,
     actor: String,
+    /// The account's name, when the actor is an account.
+    actor_name: Option<String>,
     role: String,
     action: String,
     entity: String,
@@ -135,7 +136,8 @@ struct EntryView {
 struct AuditPage {
     chrome: Chrome,
     q: AuditQuery,
-    entities: Vec<&'static str>,
+    /// The record kinds to filter by: (key, words).
+    entities: Vec<(&'static str, &'static str)>,
     rows: Vec<EntryView>,
     page: usize,
     pages: usize,
@@ -146,25 +148,6 @@ struct AuditPage {
     /// The region the entries are cut to (a district's or street's account); `None`: all.
     region: Option<String>,
 }
-
-const ENTITIES: [&str; 16] = [
-    "compound",
-    "company",
-    "region",
-    "ledger",
-    "lifecycle",
-    "contract",
-    "evidence",
-    "assessment",
-    "evaluator_assignment",
-    "patrol",
-    "rectification_order",
-    "complaint",
-    "survey",
-    "task",
-    "user",
-    "session",
-];
 
 fn non_empty(v: &Option<String>) -> Option<String> {
     v.as_ref()
@@ -210,7 +193,8 @@ async fn select(
     state: &AppState,
     viewer: &Viewer,
     q: &AuditQuery,
-) -> Result<Result<Vec<AuditEntry>, String>, WebError> {
+    page: usize,
+) -> Result<Result<anju_app::audit::AuditPage, String>, WebError> {
     let l = viewer.lang;
     let entity_id = match non_empty(&q.entity_id) {
         None => None,
@@ -251,9 +235,11 @@ async fn select(
         Ok(v) => v,
         Err(m) => return Ok(Err(m)),
     };
-    let rows = state
+    // The page is a condition of the query (offset and limit), not a slice of every entry.
+    let offset = i64::try_from((page.max(1) - 1) * PAGE_SIZE).unwrap_or(i64::MAX);
+    let found = state
         .app
-        .audit_entries(
+        .audit_page(
             &viewer.principal(),
             anju_app::audit::AuditQuery {
                 entity: non_empty(&q.entity),
@@ -263,10 +249,12 @@ async fn select(
                 until,
                 limit: None,
             },
+            offset,
+            PAGE_SIZE as i64,
         )
         .await
         .map_err(|e| WebError::app(e, l))?;
-    Ok(Ok(rows))
+    Ok(Ok(found))
 }
 
 async fn audit_page(
@@ -280,28 +268,59 @@ async fn audit_page(
         Ok(r) => r,
         Err(e) => return html_error(&state, &viewer, e),
     };
-    let (rows, error) = match select(&state, &viewer, &q).await {
-        Ok(Ok(rows)) => (rows, None),
-        Ok(Err(m)) => (Vec::new(), Some(m)),
+    let asked = q.page.unwrap_or(1).max(1);
+    let mut found = match select(&state, &viewer, &q, asked).await {
+        Ok(f) => f,
         Err(e) => return html_error(&state, &viewer, e),
     };
-    let total = rows.len();
+    // A page past the end (the log is shorter than the link remembered): the last page.
+    if let Ok(f) = &found {
+        let last = usize::try_from(f.total)
+            .unwrap_or(0)
+            .div_ceil(PAGE_SIZE)
+            .max(1);
+        if asked > last {
+            found = match select(&state, &viewer, &q, last).await {
+                Ok(f) => f,
+                Err(e) => return html_error(&state, &viewer, e),
+            };
+        }
+    }
+    let (found, error) = match found {
+        Ok(f) => (f, None),
+        Err(m) => (
+            anju_app::audit::AuditPage {
+                entries: Vec::new(),
+                total: 0,
+                actor_names: Default::default(),
+            },
+            Some(m),
+        ),
+    };
+    let total = usize::try_from(found.total).unwrap_or(0);
     let pages = total.div_ceil(PAGE_SIZE).max(1);
-    let page = q.page.unwrap_or(1).clamp(1, pages);
-    let shown = rows
+    let page = asked.clamp(1, pages);
+    let names = found.actor_names;
+    let shown = found
+        .entries
         .into_iter()
-        .skip((page - 1) * PAGE_SIZE)
-        .take(PAGE_SIZE)
         .map(|e| EntryView {
             id: e.id,
             at: crate::page::beijing_time(e.at, l),
-            changes: diff(e.before.as_ref(), e.after.as_ref(), l),
+            changes: diff(e.before.as_ref(), e.after.as_ref(), l)
+                .into_iter()
+                .map(|c| Change {
+                    field: crate::audit_labels::field(&c.field, l),
+                    ..c
+                })
+                .collect(),
+            actor_name: names.get(&e.actor).cloned(),
             actor: e.actor,
             role: anju_core::access::Role::from_code(&e.role)
                 .map(|r| r.label(l).to_string())
                 .unwrap_or(e.role),
-            action: e.action,
-            entity: e.entity,
+            action: crate::audit_labels::action(&e.action, l),
+            entity: crate::audit_labels::entity(&e.entity, l),
             entity_id: e.entity_id.map(|i| i.to_string()).unwrap_or_default(),
         })
         .collect();
@@ -312,7 +331,7 @@ async fn audit_page(
             l.pick("审计日志", "Audit log"),
             &link(&q, page, Lang::Zh),
         ),
-        entities: ENTITIES.to_vec(),
+        entities: crate::audit_labels::entity_choices(l),
         rows: shown,
         page,
         pages,

@@ -179,7 +179,6 @@ struct OpenOrder {
 struct Labels {
     title: &'static str,
     dashboard: &'static str,
-    ledger: &'static str,
     scope: &'static str,
     as_of: &'static str,
     coverage: &'static str,
@@ -216,7 +215,6 @@ impl Labels {
                 "Anju · property management for every compound",
             ),
             dashboard: p("工作台", "Dashboard"),
-            ledger: p("小区台账", "Compound ledger"),
             scope: p("范围", "Scope"),
             as_of: p("截至", "As of"),
             coverage: p("覆盖情况", "Coverage"),
@@ -284,17 +282,29 @@ async fn page(
         .or_else(|| viewer.company_name.clone())
         .unwrap_or_else(|| viewer.lang.pick("全部", "all").to_string());
     let html = render_dashboard(&state.app, &viewer.principal(), &label).await?;
-    // The page is cached per scope: who is signed in (and their token) is added per request.
-    let who = format!(
-        "{} · {} <form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><button type=\"submit\">{}</button></form>",
-        crate::charts::escape(&viewer.display_name),
-        viewer.role.label(viewer.lang),
-        crate::charts::escape(&viewer.csrf_token),
-        viewer.lang.pick("退出登录", "Sign out"),
+    // The page is cached per scope: who is signed in, their token and the links their role
+    // may open are added per request (the same header as every other page).
+    let chrome = crate::page::Chrome::new(
+        &state,
+        &viewer,
+        viewer.lang.pick("工作台", "Dashboard"),
+        "/dashboard",
     );
+    let header = askama::Template::render(&crate::page::ChromeHeader { chrome: &chrome })?;
+    let banner = if state.demo {
+        format!(
+            "<div class=\"demo\">{}</div>",
+            viewer.lang.pick(
+                "演示数据：小区名称与属性部分为虚构，仅供演示。",
+                "Demo data: names and attributes are partly invented, for demonstration only."
+            )
+        )
+    } else {
+        String::new()
+    };
     Ok(axum::response::Html(html.replacen(
-        "<!--anju:who-->",
-        &who,
+        "<!--anju:header-->",
+        &format!("{header}\n{banner}"),
         1,
     )))
 }

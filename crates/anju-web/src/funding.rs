@@ -186,6 +186,22 @@ struct FundingPage {
     form_region: String,
     form_level: String,
     form_period: String,
+    /// The compounds the grant form offers, as `名称（街道）` (those in the viewer's scope).
+    compound_choices: Vec<String>,
+    /// What was typed into the grant form (kept when it is refused).
+    infra_compound: String,
+    infra_amount: String,
+    infra_date: String,
+    infra_payer: String,
+    infra_note: String,
+}
+
+/// The most compounds the grant form's list offers (a name can still be typed).
+const COMPOUND_CHOICES_MAX: i64 = 5000;
+
+/// How the grant form names a compound: `名称（街道）`.
+fn compound_label(c: &anju_app::model::StoredCompound) -> String {
+    format!("{}（{}）", c.compound.name, c.compound.street)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -213,7 +229,16 @@ async fn funding_page(
     viewer: Viewer,
     Query(q): Query<ListQuery>,
 ) -> Response {
-    match funding_html(&state, &viewer, &q, None, RunForm::default()).await {
+    match funding_html(
+        &state,
+        &viewer,
+        &q,
+        None,
+        RunForm::default(),
+        &InfraForm::default(),
+    )
+    .await
+    {
         Ok(h) => Html(h).into_response(),
         Err(e) => html_error(&state, &viewer, e),
     }
@@ -225,6 +250,7 @@ async fn funding_html(
     q: &ListQuery,
     error: Option<String>,
     form: RunForm,
+    infra: &InfraForm,
 ) -> Result<String, WebError> {
     viewer.require(Perm::ViewLedger)?;
     let l = viewer.lang;
@@ -315,6 +341,26 @@ async fn funding_html(
             .map(|(id, _)| (id.to_string(), policy_title(id, l)))
             .collect()
     });
+    let may_grant = anju_core::access::can(viewer.role, Perm::ReviewSubsidies);
+    // The compounds in the viewer's scope (the scope is a condition of the app's query).
+    let compound_choices = if may_grant {
+        state
+            .app
+            .compounds(
+                &viewer.principal(),
+                anju_app::model::CompoundFilter {
+                    limit: Some(COMPOUND_CHOICES_MAX),
+                    ..Default::default()
+                },
+            )
+            .await
+            .map_err(|e| WebError::app(e, l))?
+            .iter()
+            .map(compound_label)
+            .collect()
+    } else {
+        Vec::new()
+    };
     let page = FundingPage {
         chrome: Chrome::new(state, viewer, l.pick("补贴测算与拨付", "Subsidies"), &here),
         l,
@@ -322,7 +368,7 @@ async fn funding_html(
         policy_choices,
         today: state.app.today().to_string(),
         may_run: may_run(viewer),
-        may_grant: anju_core::access::can(viewer.role, Perm::ReviewSubsidies),
+        may_grant,
         scope_default: viewer.region_name.clone().unwrap_or_default(),
         runs,
         run: run_id.map(|r| r.to_string()).unwrap_or_default(),
@@ -348,6 +394,16 @@ async fn funding_html(
             _ => "street".into(),
         }),
         form_period: form.period.unwrap_or_default(),
+        compound_choices,
+        infra_compound: infra
+            .compound
+            .clone()
+            .or_else(|| infra.compound_id.clone())
+            .unwrap_or_default(),
+        infra_amount: infra.amount.clone().unwrap_or_default(),
+        infra_date: infra.date.clone().unwrap_or_default(),
+        infra_payer: infra.payer.clone().unwrap_or_default(),
+        infra_note: infra.note.clone().unwrap_or_default(),
     };
     Ok(page.render()?)
 }
@@ -415,7 +471,16 @@ async fn start_run(
     match attempt {
         Ok(Ok(id)) => Redirect::to(&with_lang(&format!("/funding?run={id}"), l)).into_response(),
         Ok(Err(msg)) => {
-            match funding_html(&state, &viewer, &ListQuery::default(), Some(msg), f).await {
+            match funding_html(
+                &state,
+                &viewer,
+                &ListQuery::default(),
+                Some(msg),
+                f,
+                &InfraForm::default(),
+            )
+            .await
+            {
                 Ok(h) => (StatusCode::UNPROCESSABLE_ENTITY, Html(h)).into_response(),
                 Err(e) => html_error(&state, &viewer, e),
             }
@@ -518,6 +583,7 @@ async fn assign_policy(
                 &ListQuery::default(),
                 Some(msg),
                 RunForm::default(),
+                &InfraForm::default(),
             )
             .await
             {
@@ -529,14 +595,35 @@ async fn assign_policy(
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize)]
 struct InfraForm {
     csrf: Option<String>,
+    /// The compound as the form's list names it (`名称（街道）`) or its name alone.
+    compound: Option<String>,
+    /// The compound's id (API-style clients; the page sends `compound`).
     compound_id: Option<String>,
     amount: Option<String>,
     date: Option<String>,
     payer: Option<String>,
     note: Option<String>,
+}
+
+/// The compound a grant form names: `名称（街道）` as the list offers it, else the text as a
+/// name (or an id); the application layer finds it within the viewer's scope.
+async fn find_typed_compound(
+    state: &AppState,
+    viewer: &Viewer,
+    typed: &str,
+) -> Result<anju_app::model::StoredCompound, anju_app::AppError> {
+    let who = viewer.principal();
+    if let Some((name, street)) = typed
+        .strip_suffix('）')
+        .and_then(|rest| rest.rsplit_once('（'))
+        && let Ok(c) = state.app.find_compound(&who, name, Some(street)).await
+    {
+        return Ok(c);
+    }
+    state.app.find_compound(&who, typed, None).await
 }
 
 async fn infra_grant(
@@ -548,14 +635,24 @@ async fn infra_grant(
     let l = viewer.lang;
     let attempt = async {
         viewer.check_csrf(&headers, f.csrf.as_deref())?;
-        let Some(cid) = f
-            .compound_id
+        let typed = f
+            .compound
             .as_deref()
-            .and_then(|s| s.trim().parse::<i64>().ok())
-        else {
+            .or(f.compound_id.as_deref())
+            .unwrap_or("")
+            .trim()
+            .to_string();
+        if typed.is_empty() {
             return Ok(Err(l
-                .pick("小区编号：请填写数字", "Compound id: give a number")
+                .pick(
+                    "小区：请从列表中选择小区",
+                    "Compound: choose one from the list",
+                )
                 .to_string()));
+        }
+        let cid = match find_typed_compound(&state, &viewer, &typed).await {
+            Ok(c) => c.id,
+            Err(e) => return app_outcome(e, l),
         };
         let raw = f.amount.as_deref().unwrap_or("").trim();
         let Ok(amount) = Fen::parse_yuan(raw) else {
@@ -600,6 +697,7 @@ async fn infra_grant(
                 &ListQuery::default(),
                 Some(msg),
                 RunForm::default(),
+                &f,
             )
             .await
             {

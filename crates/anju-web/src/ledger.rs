@@ -35,6 +35,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/ledger", get(ledger_page))
         .route("/ledger/export.xlsx", get(export_xlsx))
+        .route("/ledger/import/problems/{token}", get(problems_csv))
         .route(
             "/ledger/import",
             get(import_form)
@@ -355,17 +356,12 @@ struct LedgerPage {
     total: usize,
     prev_link: Option<String>,
     next_link: Option<String>,
-    other_lang_link: String,
     /// The export of exactly these filters (every page).
     export_link: String,
     /// Shown to roles that may import a ledger.
     import_link: Option<String>,
-    /// Shown to roles that may read the audit log.
-    audit_link: Option<String>,
-    /// Who is logged in, and the token their logout form carries.
-    who: String,
-    csrf: String,
-    logout: &'static str,
+    /// The frame every signed-in page shares (navigation, language, who, sign out).
+    chrome: crate::page::Chrome,
 }
 
 /// Every fixed text on the page, in the reader's language.
@@ -382,7 +378,6 @@ struct Labels {
     sort: &'static str,
     export: &'static str,
     import: &'static str,
-    audit: &'static str,
     coverage: &'static str,
     street: &'static str,
     community: &'static str,
@@ -406,7 +401,6 @@ struct Labels {
     prev: &'static str,
     next: &'static str,
     page: &'static str,
-    other_lang: &'static str,
     none_found: &'static str,
 }
 
@@ -435,7 +429,6 @@ impl Labels {
                 "Export to Excel (these filters, all pages)",
             ),
             import: p("导入台账", "Import a ledger"),
-            audit: p("审计日志", "Audit log"),
             coverage: p("覆盖情况", "Coverage"),
             street: p("街道", "Street"),
             community: p("社区", "Community"),
@@ -459,7 +452,6 @@ impl Labels {
             prev: p("上一页", "Previous"),
             next: p("下一页", "Next"),
             page: p("页", "page"),
-            other_lang: p("English", "中文"),
             none_found: p("没有符合条件的小区。", "No compound matches."),
         }
     }
@@ -501,22 +493,6 @@ fn link(q: &LedgerQuery, page: usize, lang: Lang) -> String {
         parts.push(format!("page={page}"));
     }
     link_to("/ledger", parts, lang)
-}
-
-fn who(viewer: &Viewer, lang: Lang) -> String {
-    match (&viewer.region_name, &viewer.company_name) {
-        (_, Some(c)) => format!(
-            "{} · {} · {c}",
-            viewer.display_name,
-            viewer.role.label(lang)
-        ),
-        (Some(r), None) => format!(
-            "{} · {} · {r}",
-            viewer.display_name,
-            viewer.role.label(lang)
-        ),
-        (None, None) => format!("{} · {}", viewer.display_name, viewer.role.label(lang)),
-    }
 }
 
 async fn ledger_page(
@@ -598,7 +574,6 @@ async fn ledger_page(
             format!("{} %", tot.coverage_percent),
         ),
     ];
-    let other = if lang == Lang::En { Lang::Zh } else { Lang::En };
     let opt = |code: &str, label: &str, sel: &str| Opt {
         code: code.to_string(),
         label: label.to_string(),
@@ -646,16 +621,10 @@ async fn ledger_page(
         total,
         prev_link: (page > 1).then(|| link(&q, page - 1, lang)),
         next_link: (page < pages).then(|| link(&q, page + 1, lang)),
-        other_lang_link: link(&q, page, other),
         export_link: link_to("/ledger/export.xlsx", filter_query(&q), lang),
         import_link: anju_core::access::can(viewer.role, Action::EditCompounds)
             .then(|| link_to("/ledger/import", Vec::new(), lang)),
-        audit_link: (anju_core::access::can(viewer.role, Action::ViewAuditLog)
-            && viewer.scope() == crate::auth::Scope::All)
-            .then(|| link_to("/audit", Vec::new(), lang)),
-        who: who(&viewer, lang),
-        csrf: viewer.csrf_token.clone(),
-        logout: lang.pick("退出登录", "Sign out"),
+        chrome: crate::page::Chrome::new(&state, &viewer, t.ledger, &link(&q, page, Lang::Zh)),
         t,
     }
     .render()?;
@@ -801,7 +770,12 @@ struct ImportPage {
     chrome: crate::page::Chrome,
     /// A refusal that is not about rows (wrong kind of file, missing columns …).
     message: Option<String>,
+    /// The first [`PROBLEMS_SHOWN`] problems of the file.
     problems: Vec<ProblemRow>,
+    /// How many problems the file has in all.
+    problems_total: usize,
+    /// The full list of problems as a CSV download (when there are any).
+    problems_link: Option<String>,
     /// What a successful import did.
     done: Option<String>,
 }
@@ -823,8 +797,13 @@ fn import_page(
             "/ledger/import",
         ),
         message,
+        problems_total: problems.len(),
+        problems_link: (!problems.is_empty())
+            .then(|| keep_problems(viewer, problems))
+            .flatten(),
         problems: problems
             .iter()
+            .take(PROBLEMS_SHOWN)
             .map(|p| ProblemRow {
                 row: p.row.to_string(),
                 column: p.column.clone().unwrap_or_default(),
@@ -837,6 +816,110 @@ fn import_page(
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(e) => WebError::from(e).into_response(),
+    }
+}
+
+/// The import page lists this many problems; the CSV download has them all.
+pub(crate) const PROBLEMS_SHOWN: usize = 200;
+/// How long the full list of a refused import can be downloaded.
+const PROBLEMS_KEPT: std::time::Duration = std::time::Duration::from_secs(60 * 60);
+/// At most this many lists are kept (the oldest is dropped).
+const PROBLEM_LISTS_MAX: usize = 64;
+
+/// The problem lists of refused imports: token → (the account that uploaded, when, CSV).
+type ProblemLists = HashMap<String, (i64, std::time::Instant, Vec<u8>)>;
+static PROBLEM_LISTS: std::sync::LazyLock<std::sync::Mutex<ProblemLists>> =
+    std::sync::LazyLock::new(Default::default);
+
+/// Every problem as CSV (UTF-8 with a BOM, so that Excel reads the Chinese), in the reader's
+/// language.
+fn problems_as_csv(problems: &[Problem], l: Lang) -> Vec<u8> {
+    let cell = |s: &str| {
+        // A cell Excel would take for a formula is written as text.
+        let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+            format!("'{s}")
+        } else {
+            s.to_string()
+        };
+        format!("\"{}\"", s.replace('"', "\"\""))
+    };
+    let mut out = String::from("\u{feff}");
+    out.push_str(l.pick("行,列,单元格内容,原因\r\n", "Row,Column,Cell,Reason\r\n"));
+    for p in problems {
+        out.push_str(&format!(
+            "{},{},{},{}\r\n",
+            p.row,
+            cell(p.column.as_deref().unwrap_or("")),
+            cell(&p.value),
+            cell(l.pick(&p.reason_zh, &p.reason_en)),
+        ));
+    }
+    out.into_bytes()
+}
+
+/// Keeps the full list for the uploader to download; the link to it.
+fn keep_problems(viewer: &Viewer, problems: &[Problem]) -> Option<String> {
+    let mut b = [0u8; 16];
+    getrandom::fill(&mut b).ok()?;
+    let token: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    let csv = problems_as_csv(problems, viewer.lang);
+    let mut lists = PROBLEM_LISTS.lock().ok()?;
+    let now = std::time::Instant::now();
+    lists.retain(|_, (_, at, _)| now.duration_since(*at) < PROBLEMS_KEPT);
+    while lists.len() >= PROBLEM_LISTS_MAX {
+        let oldest = lists
+            .iter()
+            .min_by_key(|(_, (_, at, _))| *at)
+            .map(|(k, _)| k.clone())?;
+        lists.remove(&oldest);
+    }
+    lists.insert(token.clone(), (viewer.user_id, now, csv));
+    Some(crate::page::with_lang(
+        &format!("/ledger/import/problems/{token}"),
+        viewer.lang,
+    ))
+}
+
+/// `GET /ledger/import/problems/{token}`: the full problem list of one's own refused import,
+/// as CSV; an HTML page when it is unknown, someone else's or expired.
+async fn problems_csv(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    axum::extract::Path(token): axum::extract::Path<String>,
+) -> Response {
+    if let Err(e) = viewer.require(Action::EditCompounds) {
+        return crate::page::html_error(&state, &viewer, e);
+    }
+    let found = PROBLEM_LISTS.lock().ok().and_then(|lists| {
+        lists
+            .get(&token)
+            .filter(|(who, at, _)| *who == viewer.user_id && at.elapsed() < PROBLEMS_KEPT)
+            .map(|(_, _, csv)| csv.clone())
+    });
+    match found {
+        Some(csv) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    attachment("import-problems.csv", viewer.lang.pick("台账导入问题清单.csv", "ledger-import-problems.csv")),
+                ),
+            ],
+            csv,
+        )
+            .into_response(),
+        None => crate::page::html_message(
+            &state,
+            &viewer,
+            StatusCode::NOT_FOUND,
+            viewer
+                .lang
+                .pick(
+                    "这份问题清单已过期或不存在（保留 1 小时）：请重新上传台账文件，页面会再次列出全部问题。",
+                    "This problem list has expired or does not exist (kept for an hour): upload the ledger file again to see every problem.",
+                )
+                .to_string(),
+        ),
     }
 }
 

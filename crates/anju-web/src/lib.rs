@@ -9,6 +9,7 @@ pub mod api;
 #[cfg(test)]
 mod api_doc_tests;
 mod assessments;
+mod audit_labels;
 mod audit_view;
 pub mod auth;
 mod browser_errors;

@@ -31,6 +31,75 @@ pub(crate) struct Chrome {
     pub here: String,
     pub who: String,
     pub csrf: String,
+    /// The pages this role may open (never one that answers it 403).
+    pub nav: Vec<NavLink>,
+}
+
+/// One link of the navigation bar.
+pub(crate) struct NavLink {
+    pub href: String,
+    pub label: &'static str,
+    /// The page shown is this one (or below it).
+    pub current: bool,
+}
+
+/// The navigation bar of `viewer`: each link only when the role may open that page, by the
+/// same permission the page checks (`anju_core::access::can`, the application layer's
+/// `audit_region` and `may_read_signals`).
+pub(crate) fn nav_links(viewer: &Viewer, here: &str) -> Vec<NavLink> {
+    use anju_core::access::{Action, can};
+    let l = viewer.lang;
+    let role = viewer.role;
+    let who = viewer.principal();
+    let view = can(role, Action::ViewLedger);
+    let pages: [(&str, &'static str, &'static str, bool); 14] = [
+        ("/dashboard", "工作台", "Dashboard", view),
+        ("/ledger", "小区台账", "Ledger", view),
+        ("/companies", "物业企业", "Companies", view),
+        ("/complaints", "投诉", "Complaints", view),
+        ("/surveys", "满意度调查", "Surveys", view),
+        ("/selections", "公开选聘", "Selections", view),
+        ("/tasks", "任务", "Tasks", view),
+        ("/targets", "目标", "Targets", view),
+        ("/funding", "补贴", "Subsidies", view),
+        ("/reports", "报表", "Reports", view),
+        (
+            "/budget",
+            "预算测算",
+            "Budget",
+            can(role, Action::ProjectBudget),
+        ),
+        ("/signals", "风险线索", "Signals", who.may_read_signals()),
+        (
+            "/audit",
+            "审计日志",
+            "Audit log",
+            who.audit_region().is_ok(),
+        ),
+        (
+            "/users",
+            "账号管理",
+            "Accounts",
+            can(role, Action::ManageUsers),
+        ),
+    ];
+    let path = here.split('?').next().unwrap_or(here);
+    pages
+        .into_iter()
+        .filter(|p| p.3)
+        .map(|(href, zh, en, _)| NavLink {
+            href: with_lang(href, l),
+            label: l.pick(zh, en),
+            current: path == href || path.starts_with(&format!("{href}/")),
+        })
+        .collect()
+}
+
+/// The header alone (the 工作台 is cached per scope and gets it per request).
+#[derive(Template)]
+#[template(path = "chrome_header.html")]
+pub(crate) struct ChromeHeader<'a> {
+    pub chrome: &'a Chrome,
 }
 
 impl Chrome {
@@ -56,6 +125,7 @@ impl Chrome {
             here: here.to_string(),
             who,
             csrf: viewer.csrf_token.clone(),
+            nav: nav_links(viewer, here),
         }
     }
 
@@ -104,6 +174,31 @@ pub(crate) fn html_error(state: &AppState, viewer: &Viewer, e: WebError) -> Resp
     let title = match status {
         StatusCode::NOT_FOUND => l.pick("找不到页面", "Not found"),
         _ => l.pick("无权访问", "Forbidden"),
+    };
+    let page = ErrorPage {
+        chrome: Chrome::new(state, viewer, title, "/ledger"),
+        status: status.as_u16(),
+        message,
+    };
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(err) => WebError::from(err).into_response(),
+    }
+}
+
+/// An error page (in the frame) with this status and message, for a browser's request that
+/// has no record behind it (an expired download, …).
+pub(crate) fn html_message(
+    state: &AppState,
+    viewer: &Viewer,
+    status: StatusCode,
+    message: String,
+) -> Response {
+    let l = viewer.lang;
+    let title = match status {
+        StatusCode::NOT_FOUND => l.pick("找不到页面", "Not found"),
+        StatusCode::FORBIDDEN => l.pick("无权访问", "Forbidden"),
+        _ => l.pick("无法完成", "Could not be done"),
     };
     let page = ErrorPage {
         chrome: Chrome::new(state, viewer, title, "/ledger"),

@@ -583,8 +583,11 @@ async fn report_xlsx(
     }
     let sheets = match build_sheets(&state, &viewer, &name, &p).await {
         Ok(s) => s,
-        Err(Problem::User(m)) => return WebError::BadRequest(m).into_response(),
-        Err(Problem::Fail(e)) => return e.into_response(),
+        // A download link answers the file or a page a browser shows, never a JSON body.
+        Err(Problem::User(m)) => {
+            return crate::page::html_message(&state, &viewer, StatusCode::UNPROCESSABLE_ENTITY, m);
+        }
+        Err(Problem::Fail(e)) => return html_error(&state, &viewer, e),
     };
     let bytes =
         match tokio::task::spawn_blocking(move || anju_sheets::write_report_to_buffer(&sheets))
@@ -592,11 +595,20 @@ async fn report_xlsx(
         {
             Ok(Ok(b)) => b,
             Ok(Err(e)) => {
-                return WebError::BadRequest(e.render(l).trim().to_string()).into_response();
+                return crate::page::html_message(
+                    &state,
+                    &viewer,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    e.render(l).trim().to_string(),
+                );
             }
             Err(e) => {
-                return WebError::BadRequest(format!("{}: {e}", l.pick("生成失败", "failed")))
-                    .into_response();
+                return crate::page::html_message(
+                    &state,
+                    &viewer,
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    format!("{}: {e}", l.pick("生成失败", "failed")),
+                );
             }
         };
     let date = state.app.today();

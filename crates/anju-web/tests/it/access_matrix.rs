@@ -1296,6 +1296,11 @@ pub const ROUTES: &[Row] = &[
 /// Routes registered but left out of the matrix, with the reason.
 pub const SKIPPED: &[(&str, &str, &str)] = &[
     (
+        "GET",
+        "/ledger/import/problems/{token}",
+        "the uploader's own problem list of a refused import; tested in ledger_page.rs",
+    ),
+    (
         "POST",
         "/login",
         "creates sessions; tested in auth.rs (CSRF, rate limit, next=)",

@@ -47,7 +47,7 @@ async fn the_audit_log_is_for_the_auditor_and_the_authority_only(t: &TestApp) {
     let before = c.compound.households.unwrap_or(0);
     assert!(
         r.body.contains(&format!(
-            "<b>compound.households</b>：<del>{before}</del> → <ins>{}</ins>",
+            "<b>小区·户数</b>：<del>{before}</del> → <ins>{}</ins>",
             before + 7
         )),
         "a readable diff: {}",
@@ -120,4 +120,102 @@ async fn the_audit_log_is_for_the_auditor_and_the_authority_only(t: &TestApp) {
         t.get_as(&co, "/api/v1/audit").await.status,
         StatusCode::FORBIDDEN
     );
+}
+
+both_engines!(the_audit_log_reads_in_words_page_by_page);
+async fn the_audit_log_reads_in_words_page_by_page(t: &TestApp) {
+    let store = &t.store;
+    // An account's change: its name is shown, with the login name.
+    user_session(t, "li", Role::Street, UserScope::Region("大沁他拉街道")).await;
+    let c = store
+        .list_compounds(&CompoundFilter::default())
+        .await
+        .expect("list")
+        .remove(0);
+    let mut changed = c.compound.clone();
+    changed.built_year = Some(1999);
+    store
+        .update_compound(&Actor::new("li", "street"), c.id, c.version, changed)
+        .await
+        .expect("update");
+    let auditor = user_session(t, "shenji", Role::Auditor, UserScope::None).await;
+    let r = t.get_as(&auditor, "/audit?actor=li&entity=compound").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("测试 li"), "the actor's name: {}", r.body);
+    assert!(
+        r.body.contains("建成年份"),
+        "field names in words: {}",
+        r.body
+    );
+    assert!(
+        !r.body.contains("<b>compound."),
+        "no internal path: {}",
+        r.body
+    );
+    assert!(r.body.contains(">修改<"), "the action in words");
+    assert!(r.body.contains("共 1 条"), "{}", r.body);
+    // Beijing time: the stored UTC instant read at UTC+8.
+    let entry = store
+        .audit_entries(&anju_store::AuditFilter {
+            actor: Some("li".into()),
+            entity: Some("compound".into()),
+            ..Default::default()
+        })
+        .await
+        .expect("entries")
+        .remove(0);
+    let at = entry.at;
+    let local = at
+        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+        .strftime("%Y年%-m月%-d日 %H:%M")
+        .to_string();
+    assert!(r.body.contains(&local), "{local} in {}", r.body);
+    // The record type filter offers words.
+    assert!(r.body.contains(">整改通知</option>"));
+
+    // Pages of 50 with the total: the demo import wrote one entry per compound.
+    let all = store
+        .audit_entries(&anju_store::AuditFilter {
+            entity: Some("compound".into()),
+            ..Default::default()
+        })
+        .await
+        .expect("entries");
+    assert!(all.len() > 100, "{}", all.len());
+    let pages = all.len().div_ceil(50);
+    let rows = |body: &str| body.matches("<tr><td class=\"num\">").count();
+    let r = t.get_as(&auditor, "/audit?entity=compound").await;
+    assert!(
+        r.body
+            .contains(&format!("第 1 / {pages} 页 · 共 {} 条", all.len())),
+        "{}",
+        r.body
+    );
+    assert_eq!(rows(&r.body), 50);
+    assert!(
+        r.body.contains(&format!(">{}</td>", all[0].id)),
+        "newest first"
+    );
+    assert!(r.body.contains("page=2\">下一页</a>"), "下一页: {}", r.body);
+    assert!(!r.body.contains("上一页"));
+    let r = t.get_as(&auditor, "/audit?entity=compound&page=2").await;
+    assert_eq!(rows(&r.body), 50);
+    assert!(r.body.contains(&format!(">{}</td>", all[50].id)));
+    assert!(!r.body.contains(&format!(">{}</td>", all[0].id)));
+    assert!(r.body.contains("上一页") && r.body.contains("下一页"));
+    let r = t
+        .get_as(&auditor, &format!("/audit?entity=compound&page={pages}"))
+        .await;
+    assert_eq!(rows(&r.body), all.len() - (pages - 1) * 50);
+    assert!(!r.body.contains("下一页"));
+    // Past the end: the last page.
+    let r = t.get_as(&auditor, "/audit?entity=compound&page=999").await;
+    assert!(
+        r.body.contains(&format!("第 {pages} / {pages} 页")),
+        "{}",
+        r.body
+    );
+    // In English.
+    let r = t.get_as(&auditor, "/audit?entity=compound&lang=en").await;
+    assert!(r.body.contains(&format!("page 1 of {pages}")));
 }

@@ -431,3 +431,134 @@ async fn a_policy_is_assigned_on_the_funding_page(t: &TestApp) {
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
 }
+
+both_engines!(the_grant_form_offers_compounds_by_name_in_scope);
+async fn the_grant_form_offers_compounds_by_name_in_scope(t: &TestApp) {
+    use crate::support::enc;
+    let all = t
+        .store
+        .list_compounds(&Default::default())
+        .await
+        .expect("compounds");
+    let inside = all
+        .iter()
+        .find(|c| c.compound.street == STREET)
+        .expect("a compound of the street");
+    let outside = all
+        .iter()
+        .find(|c| c.compound.street != STREET)
+        .expect("a compound elsewhere");
+    let label =
+        |c: &anju_store::StoredCompound| format!("{}（{}）", c.compound.name, c.compound.street);
+    let jd = user_session(t, "jd", Role::Street, UserScope::Region(STREET)).await;
+    let page = t.get_as(&jd, "/funding").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    // No id to read off a URL: a list of the street's compounds by name.
+    assert!(!page.body.contains("name=\"compound_id\""), "{}", page.body);
+    assert!(!page.body.contains("小区编号"));
+    assert!(
+        page.body
+            .contains(&format!("<option value=\"{}\">", label(inside))),
+        "{}",
+        page.body
+    );
+    assert!(
+        !page.body.contains(&label(outside)),
+        "only compounds in scope are offered"
+    );
+    // Refused (amount out of range): the form comes back with what was typed.
+    let r = t
+        .post_form(
+            Some(&jd),
+            "/funding/infra",
+            &format!(
+                "csrf={}&compound={}&amount=12000&date=2026-03-01&note={}",
+                jd.csrf,
+                enc(&label(inside)),
+                enc("安防改造")
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(
+        r.body.contains(&format!(
+            "name=\"compound\" list=\"infra-compounds\" value=\"{}\"",
+            label(inside)
+        )),
+        "the compound kept: {}",
+        r.body
+    );
+    assert!(r.body.contains("value=\"12000\""), "the amount kept");
+    assert!(r.body.contains("value=\"安防改造\""), "the note kept");
+    // A compound outside the account's scope, typed by name: not found, nothing recorded.
+    let r = t
+        .post_form(
+            Some(&jd),
+            "/funding/infra",
+            &format!(
+                "csrf={}&compound={}&amount=8000",
+                jd.csrf,
+                enc(&label(outside))
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("找不到小区"), "{}", r.body);
+    // Nothing chosen.
+    let r = t
+        .post_form(
+            Some(&jd),
+            "/funding/infra",
+            &format!("csrf={}&compound=&amount=8000", jd.csrf),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("请从列表中选择小区"));
+    // Chosen from the list: recorded for that compound.
+    let r = t
+        .post_form(
+            Some(&jd),
+            "/funding/infra",
+            &format!(
+                "csrf={}&compound={}&amount=8000&date=2026-03-01",
+                jd.csrf,
+                enc(&label(inside))
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let line = t.get_as(&jd, r.location()).await;
+    assert_eq!(line.status, StatusCode::OK);
+    assert!(line.body.contains(&inside.compound.name), "{}", line.body);
+    // The name alone works too (another compound: one grant per compound).
+    let second = all
+        .iter()
+        .filter(|c| c.compound.street == STREET && c.id != inside.id)
+        .find(|c| {
+            all.iter()
+                .filter(|x| x.compound.name == c.compound.name)
+                .count()
+                == 1
+        })
+        .expect("another compound of the street, its name unique");
+    let r = t
+        .post_form(
+            Some(&jd),
+            "/funding/infra",
+            &format!(
+                "csrf={}&compound={}&amount=6000&date=2026-03-02",
+                jd.csrf,
+                enc(&second.compound.name)
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // A company's account is not offered the form.
+    let company = all
+        .iter()
+        .find_map(|c| c.compound.company.clone())
+        .expect("a company");
+    let co = user_session(t, "co", Role::Company, UserScope::Company(&company)).await;
+    let page = t.get_as(&co, "/funding").await;
+    assert!(!page.body.contains("infra-form"));
+}

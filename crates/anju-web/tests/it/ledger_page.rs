@@ -447,3 +447,94 @@ async fn pages_filters_and_figures_come_from_sql_in_the_viewers_scope(t: &TestAp
         "{count} after the write"
     );
 }
+
+both_engines!(a_file_with_many_problems_shows_the_first_and_downloads_them_all);
+async fn a_file_with_many_problems_shows_the_first_and_downloads_them_all(t: &TestApp) {
+    let dir = tempfile::tempdir().expect("dir");
+    let s = user_session(t, "li", Role::Street, UserScope::Region(DAQINTALA)).await;
+    // 250 rows with a negative area: 250 problems.
+    let mut file = String::from("小区名称,所属街道,物业管理方式,建筑面积\n");
+    for i in 0..250 {
+        file.push_str(&format!("问题小区{i},大沁他拉街道,弃管,-{}\n", 100 + i));
+    }
+    let r = post_multipart(
+        t,
+        dir.path(),
+        &s,
+        "/ledger/import",
+        &[("csrf", &s.csrf)],
+        &[("file", "台账.csv", file.as_bytes())],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(
+        r.body.contains("共 250 个问题，显示前 200 个"),
+        "the count of all: {}",
+        r.body
+    );
+    let listed = r.body.matches("<td>建筑面积 (D)</td>").count();
+    assert_eq!(listed, 200);
+    assert!(!r.body.contains("anju "), "no command named: {}", r.body);
+    let marker = "id=\"problems-download\"";
+    assert!(r.body.contains(marker), "{}", r.body);
+    let at = r
+        .body
+        .find("href=\"/ledger/import/problems/")
+        .expect("link")
+        + 6;
+    let link: String = r.body[at..].chars().take_while(|c| *c != '"').collect();
+    // The download: every problem, as CSV.
+    let d = t.get_as(&s, &link).await;
+    assert_eq!(d.status, StatusCode::OK, "{}", d.body);
+    assert!(
+        d.headers[axum::http::header::CONTENT_TYPE]
+            .to_str()
+            .expect("type")
+            .starts_with("text/csv")
+    );
+    assert!(
+        d.headers[axum::http::header::CONTENT_DISPOSITION]
+            .to_str()
+            .expect("disposition")
+            .starts_with("attachment")
+    );
+    let lines: Vec<&str> = d.body.trim_end().split("\r\n").collect();
+    assert_eq!(lines.len(), 251, "a header and every problem");
+    assert!(lines[0].contains("行,列,单元格内容,原因"));
+    assert!(
+        d.body.contains("\"'-349\""),
+        "the last problem, its cell written as text"
+    );
+    // Someone else, or an unknown list: an HTML page, never JSON.
+    let other = user_session(t, "wang", Role::Street, UserScope::Region(DAQINTALA)).await;
+    for (who, url) in [
+        (&other, link.clone()),
+        (&s, "/ledger/import/problems/0000".to_string()),
+    ] {
+        let r = t
+            .send(
+                axum::http::Request::get(url.as_str())
+                    .header(axum::http::header::COOKIE, &who.cookie)
+                    .header(axum::http::header::ACCEPT, "text/html")
+                    .body(axum::body::Body::empty())
+                    .expect("request"),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        assert!(r.body.starts_with("<!doctype html>"), "{}", r.body);
+        assert!(r.body.contains("重新上传"), "{}", r.body);
+        assert!(!r.body.contains("anju "), "{}", r.body);
+    }
+    // A few problems: all listed, with the download too.
+    let r = post_multipart(
+        t,
+        dir.path(),
+        &s,
+        "/ledger/import",
+        &[("csrf", &s.csrf)],
+        &[("file", "台账.csv", GOOD_AND_BAD.as_bytes())],
+    )
+    .await;
+    assert!(r.body.contains("全部 1 个问题如下"), "{}", r.body);
+    assert!(r.body.contains(marker));
+}

@@ -25,6 +25,7 @@ mod funding_web;
 mod guard;
 mod inspect;
 mod ledger_page;
+mod nav;
 mod reports_web;
 mod resident;
 mod signals_web;

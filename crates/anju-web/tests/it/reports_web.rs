@@ -181,3 +181,22 @@ async fn street_officer_gets_only_their_street(t: &TestApp) {
     let (status, _, _) = get_bytes(t, &co, "/reports/coverage/xlsx").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+both_engines!(a_refused_download_is_a_page_naming_no_command);
+async fn a_refused_download_is_a_page_naming_no_command(t: &TestApp) {
+    let jd = user_session(t, "jd", Role::Street, UserScope::Region(STREET)).await;
+    // Nothing to report (no assessment, no account entry, no period): an HTML page whatever
+    // the browser's Accept header, and never a command of the CLI.
+    for url in [
+        "/reports/scores/xlsx?period=2026-H1",
+        "/reports/accounts/xlsx?period=2026-H1",
+        "/reports/scores/xlsx",
+    ] {
+        let (status, ct, body) = get_bytes(t, &jd, url).await;
+        let body = String::from_utf8_lossy(&body);
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{url}: {body}");
+        assert!(ct.starts_with("text/html"), "{url}: {ct} {body}");
+        assert!(body.contains("<header>"), "{url}: in the frame");
+        assert!(!body.contains("anju "), "{url}: {body}");
+    }
+}
