@@ -254,6 +254,12 @@ pub mod limits {
     pub const XLSX_SHARED_STRINGS_BYTES: u64 = 64 * 1024 * 1024;
     /// The most a CSV file may hold.
     pub const CSV_BYTES: usize = 64 * 1024 * 1024;
+    /// The most characters a cell may hold (Excel's own limit).
+    pub const CELL_CHARS: usize = 32_767;
+    /// The most problems listed; past it they are counted (the rest show once these are fixed).
+    pub const PROBLEMS_LISTED: usize = 1_000;
+    /// The most characters of a cell a problem repeats.
+    pub const VALUE_SHOWN: usize = 100;
 }
 
 /// Inflates every part of the xlsx archive into nothing, counting, and refuses the file when a
@@ -554,6 +560,8 @@ struct Builder<'b, 'o, 's> {
     /// Valid rows so far.
     total: usize,
     problems: Vec<Problem>,
+    /// Problems past [`limits::PROBLEMS_LISTED`]: counted, and the row of the first.
+    unlisted: Option<(usize, usize)>,
     seen: HashMap<(String, String), usize>,
     stopped: bool,
     cancelled: bool,
@@ -576,6 +584,7 @@ impl<'b, 'o, 's> Builder<'b, 'o, 's> {
             pending: LedgerChunk::default(),
             total: 0,
             problems: Vec::new(),
+            unlisted: None,
             seen: HashMap::new(),
             stopped: false,
             cancelled: false,
@@ -596,8 +605,12 @@ impl<'b, 'o, 's> Builder<'b, 'o, 's> {
 
     /// Notes a problem; from now on no rows are handed over.
     fn problem(&mut self, p: Problem) {
-        self.problems.push(p);
         self.pending = LedgerChunk::default();
+        if self.problems.len() < limits::PROBLEMS_LISTED {
+            self.problems.push(p);
+        } else {
+            self.unlisted.get_or_insert((p.row, 0)).1 += 1;
+        }
     }
 
     /// Takes one row (0-based sheet row index). Returns false to stop reading this sheet.
@@ -695,6 +708,20 @@ impl<'b, 'o, 's> Builder<'b, 'o, 's> {
             }));
         }
         if !self.problems.is_empty() {
+            if let Some((row, n)) = self.unlisted {
+                let all = self.problems.len() + n;
+                self.problems.push(Problem {
+                    row,
+                    column: None,
+                    value: String::new(),
+                    reason_zh: format!(
+                        "自此行起还有 {n} 处问题未列出（共 {all} 处）；请先改正以上问题，再导入查看其余问题"
+                    ),
+                    reason_en: format!(
+                        "{n} more problems from this row on are not listed ({all} in all); fix the ones above and import again to see the rest"
+                    ),
+                });
+            }
             return Finished::Done(Err(LedgerError::Problems(self.problems)));
         }
         if self.total == 0 {
@@ -751,6 +778,56 @@ impl<'b, 'o, 's> Builder<'b, 'o, 's> {
         }
 
         let mut issues = Issues::default();
+        // Every text a column reads: no control characters (a NUL breaks PostgreSQL's text),
+        // no longer than an Excel cell holds.
+        for col in COLUMNS {
+            let Val::Text(t) = val(col.field) else {
+                continue;
+            };
+            if let Some(ch) = t
+                .chars()
+                .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+            {
+                let u = ch as u32;
+                issues.add(
+                    col.field,
+                    val(col.field),
+                    Reason::new(
+                        format!("含有不可见的控制字符（U+{u:04X}），请删除后重试"),
+                        format!("contains an invisible control character (U+{u:04X}): delete it"),
+                    ),
+                );
+            } else if t.chars().count() > limits::CELL_CHARS {
+                issues.add(
+                    col.field,
+                    val(col.field),
+                    Reason::new(
+                        format!("超过 {} 个字符（Excel 单元格的上限）", limits::CELL_CHARS),
+                        format!(
+                            "longer than {} characters (an Excel cell's limit)",
+                            limits::CELL_CHARS
+                        ),
+                    ),
+                );
+            }
+        }
+        if !issues.0.is_empty() {
+            let label = |f: Field| h.pos[f.index()].and_then(|i| h.labels.get(i).cloned());
+            let found: Vec<Problem> = std::mem::take(&mut issues.0)
+                .into_iter()
+                .map(|(f, value, r)| Problem {
+                    row: row_no,
+                    column: label(f),
+                    value,
+                    reason_zh: r.zh,
+                    reason_en: r.en,
+                })
+                .collect();
+            for p in found {
+                self.problem(p);
+            }
+            return;
+        }
         let c = parse_compound(&val, |f| h.pos[f.index()].is_some(), self.opts, &mut issues);
 
         let label = |f: Field| h.pos[f.index()].and_then(|i| h.labels.get(i).cloned());
@@ -808,8 +885,19 @@ fn cell_at<'c, 'v>(cells: &'c [Val<'v>], pos: Option<usize>) -> &'c Val<'v> {
 struct Issues(Vec<(Field, String, Reason)>);
 
 impl Issues {
+    /// Notes a problem, repeating at most [`limits::VALUE_SHOWN`] characters of the cell, with
+    /// control characters shown as �.
     fn add(&mut self, f: Field, v: &Val<'_>, r: Reason) {
-        self.0.push((f, v.shown(), r));
+        let shown = v.shown();
+        let mut s: String = shown
+            .chars()
+            .take(limits::VALUE_SHOWN)
+            .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+            .collect();
+        if shown.chars().nth(limits::VALUE_SHOWN).is_some() {
+            s.push('…');
+        }
+        self.0.push((f, s, r));
     }
     /// The value, or `fallback` after noting the problem.
     fn take<T>(&mut self, f: Field, v: &Val<'_>, r: Result<T, Reason>, fallback: T) -> T {

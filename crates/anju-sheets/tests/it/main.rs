@@ -679,3 +679,53 @@ fn a_compression_bomb_is_refused_naming_the_limit() {
         ),
     }
 }
+
+/// A NUL or another control character in a cell is a problem naming the row and column (SQLite
+/// stored it; PostgreSQL refused the whole import with a database error); so is a cell longer
+/// than Excel allows, whose value the problem repeats only in part.
+#[test]
+fn control_characters_and_overlong_cells_are_problems_with_row_and_column() {
+    let long = "长".repeat(anju_sheets::limits::CELL_CHARS + 1);
+    let text = format!(
+        "小区名称,所属街道,物业管理方式,备注\n甲\u{0}乙,东城街道,自管,\n丙,东城街道,自管,{long}\n"
+    );
+    let ps = problems(read_ledger_bytes(text.as_bytes(), FileKind::Csv, &opts()));
+    assert_eq!(ps.len(), 2, "{ps:#?}");
+    assert_eq!(
+        (ps[0].row, ps[0].column.as_deref()),
+        (2, Some("小区名称 (A)"))
+    );
+    assert!(
+        ps[0].reason_zh.contains("控制字符（U+0000）"),
+        "{}",
+        ps[0].reason_zh
+    );
+    assert_eq!(ps[0].value, "甲\u{fffd}乙");
+    assert_eq!(ps[1].row, 3);
+    assert!(
+        ps[1].reason_zh.contains("32767 个字符"),
+        "{}",
+        ps[1].reason_zh
+    );
+    assert!(ps[1].value.chars().count() <= anju_sheets::limits::VALUE_SHOWN + 1);
+}
+
+/// A file with more problems than are listed: the first ones, then one line counting the rest.
+#[test]
+fn past_a_thousand_problems_the_rest_are_counted_not_kept() {
+    let mut text = String::from("小区名称,所属街道,物业管理方式,建筑面积\n");
+    for i in 0..1_500 {
+        text.push_str(&format!("小区{i},东城街道,自管,-1\n"));
+    }
+    let ps = problems(read_ledger_bytes(text.as_bytes(), FileKind::Csv, &opts()));
+    let listed = anju_sheets::limits::PROBLEMS_LISTED;
+    assert_eq!(ps.len(), listed + 1);
+    let last = &ps[listed];
+    assert_eq!(last.row, listed + 2, "the first row not listed");
+    assert!(
+        last.reason_zh
+            .contains("还有 500 处问题未列出（共 1500 处）"),
+        "{}",
+        last.reason_zh
+    );
+}
