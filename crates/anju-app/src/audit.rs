@@ -49,24 +49,26 @@ impl App {
     /// The audit entries the principal may read that match `q`: the principal's area is a
     /// condition of the store's query, never a filter of rows read.
     pub async fn audit_entries(&self, who: &Principal, q: AuditQuery) -> Result<Vec<AuditEntry>> {
+        // The dates too are conditions of the query (one read with the paged log's).
+        let limit = q.limit.unwrap_or(i64::MAX);
         let region_id = who.audit_region()?;
         let blank = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
-        let mut rows = self
+        let (rows, _) = self
             .store()
-            .audit_entries(&AuditFilter {
-                entity: blank(q.entity),
-                entity_id: q.entity_id,
-                actor: blank(q.actor),
-                region_id,
-                limit: q.limit,
-            })
+            .audit_entries_page(
+                &AuditFilter {
+                    entity: blank(q.entity),
+                    entity_id: q.entity_id,
+                    actor: blank(q.actor),
+                    region_id,
+                    limit: None,
+                },
+                q.from,
+                q.until,
+                0,
+                limit,
+            )
             .await?;
-        if let Some(f) = q.from {
-            rows.retain(|e| e.at >= f);
-        }
-        if let Some(u) = q.until {
-            rows.retain(|e| e.at < u);
-        }
         Ok(rows)
     }
 }

@@ -941,7 +941,10 @@ pub(crate) fn sniff_ledger(name: &str, bytes: &[u8]) -> Option<FileKind> {
         && matches!(ext, "xls" | "xlsx")
     {
         Some(FileKind::Xls)
-    } else if matches!(ext, "csv" | "tsv" | "txt") && !bytes.contains(&0) {
+    } else if matches!(ext, "csv" | "tsv" | "txt")
+        // Text: no NUL byte, unless UTF-16 with its BOM (Excel's "Unicode text" export).
+        && (!bytes.contains(&0) || bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]))
+    {
         Some(FileKind::Csv)
     } else {
         None
@@ -1087,6 +1090,10 @@ mod tests {
         assert_eq!(
             sniff_ledger("a.xlsx", b"PK\x03\x04rest"),
             Some(FileKind::Xlsx)
+        );
+        assert_eq!(
+            sniff_ledger("u.txt", &[0xFF, 0xFE, 0x0F, 0x5C, 0x00, 0x00]),
+            Some(FileKind::Csv)
         );
         assert_eq!(
             sniff_ledger("a.csv", "小区名称,所属街道".as_bytes()),
