@@ -304,51 +304,49 @@ impl Table {
         }
         pts.sort();
         pts.dedup();
-        t.below = pts
-            .first()
-            .map_or_else(|| t.slot(Decimal::ZERO), |p| t.slot(*p - Decimal::ONE));
-        t.at_point = pts.iter().map(|p| t.slot(*p)).collect();
-        t.above = pts
-            .iter()
-            .enumerate()
-            .map(|(i, p)| match pts.get(i + 1) {
-                Some(n) => t.slot((*p + *n) / Decimal::TWO),
-                None => t.slot(*p + Decimal::ONE),
-            })
-            .collect();
+        // One sweep over the resolutions and one over the tiers, probes in increasing order.
+        let res_ivs: Vec<Interval> = t.resolutions.iter().map(|(i, _)| *i).collect();
+        let tier_ivs: Vec<Interval> = t.tiers.iter().map(|x| x.range).collect();
+        let mut res = crate::interval::Sweep::new(&res_ivs);
+        let mut tiers = crate::interval::Sweep::new(&tier_ivs);
+        let mut slot = |x: Decimal| t.slot_of(x, &res.at(x), &tiers.at(x));
+        let below = slot(pts.first().map_or(Decimal::ZERO, |p| *p - Decimal::ONE));
+        let mut at_point = Vec::with_capacity(pts.len());
+        let mut above = Vec::with_capacity(pts.len());
+        for (i, p) in pts.iter().enumerate() {
+            at_point.push(slot(*p));
+            above.push(slot(match pts.get(i + 1) {
+                Some(n) => (*p + *n) / Decimal::TWO,
+                None => *p + Decimal::ONE,
+            }));
+        }
+        t.below = below;
+        t.at_point = at_point;
+        t.above = above;
         t.points = pts;
         t
     }
 
     /// The rules, applied directly (used to build the index; membership only changes at a
     /// boundary, so one probe per stretch is exact).
-    fn slot(&self, x: Decimal) -> Slot {
+    fn slot_of(&self, x: Decimal, resolutions: &[usize], tiers: &[usize]) -> Slot {
         if !self.domain.contains(x) {
             return Slot::Outside;
         }
-        for (i, (at, tier)) in self.resolutions.iter().enumerate() {
-            if at.contains(x) {
-                return Slot::Hit(TierHit {
-                    tier: *tier,
-                    resolution: Some(i),
-                });
-            }
+        if let Some(&i) = resolutions.first() {
+            return Slot::Hit(TierHit {
+                tier: self.resolutions[i].1,
+                resolution: Some(i),
+            });
         }
-        let mut found: Option<usize> = None;
-        for (i, t) in self.tiers.iter().enumerate() {
-            if t.range.contains(x) {
-                if let Some(first) = found {
-                    return Slot::Overlap(first, i);
-                }
-                found = Some(i);
-            }
-        }
-        found.map_or(Slot::Gap, |tier| {
-            Slot::Hit(TierHit {
-                tier,
+        match tiers {
+            [] => Slot::Gap,
+            [tier] => Slot::Hit(TierHit {
+                tier: *tier,
                 resolution: None,
-            })
-        })
+            }),
+            [first, second, ..] => Slot::Overlap(*first, *second),
+        }
     }
 
     /// The tier `x` belongs to. Outside the domain is bad input; a gap or overlap the file
