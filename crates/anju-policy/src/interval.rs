@@ -415,7 +415,7 @@ mod tests {
             seed ^= seed << 17;
             seed % m
         };
-        let mut bound = |next: &mut dyn FnMut(u64) -> u64| {
+        let bound = |next: &mut dyn FnMut(u64) -> u64| {
             (next(8) != 0).then(|| Bound {
                 value: Decimal::from(i64::try_from(next(44)).unwrap_or(0) - 3),
                 inclusive: next(2) == 0,
