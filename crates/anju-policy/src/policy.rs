@@ -672,6 +672,9 @@ impl Compiler {
                 }
             };
             let mut tiers = Vec::new();
+            // Tier names seen so far (a set: comparing each with every earlier one was
+            // quadratic in a large table).
+            let mut names: std::collections::HashSet<&str> = std::collections::HashSet::new();
             for (i, tier) in t.tiers.iter().enumerate() {
                 let tp = format!("{path}.tiers.{i}");
                 let range =
@@ -705,7 +708,7 @@ impl Compiler {
                     }
                     _ => {}
                 }
-                if t.tiers[..i].iter().any(|o| o.text == tier.text) {
+                if !names.insert(tier.text.as_str()) {
                     self.bad(
                         format!("{tp}.text"),
                         format!("档次名称重复 / tier text '{}' used twice", tier.text),
