@@ -49,11 +49,22 @@ impl App {
     /// The audit entries the principal may read that match `q`: the principal's area is a
     /// condition of the store's query, never a filter of rows read.
     pub async fn audit_entries(&self, who: &Principal, q: AuditQuery) -> Result<Vec<AuditEntry>> {
-        // The dates too are conditions of the query (one read with the paged log's).
         let limit = q.limit.unwrap_or(i64::MAX);
+        Ok(self.audit_read(who, q, 0, limit).await?.0)
+    }
+
+    /// The entries `q` selects within the principal's area, from `offset`, at most `limit`, and
+    /// how many there are: the area, the dates and the page are conditions of one query.
+    async fn audit_read(
+        &self,
+        who: &Principal,
+        q: AuditQuery,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<AuditEntry>, i64)> {
         let region_id = who.audit_region()?;
         let blank = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
-        let (rows, _) = self
+        Ok(self
             .store()
             .audit_entries_page(
                 &AuditFilter {
@@ -65,11 +76,10 @@ impl App {
                 },
                 q.from,
                 q.until,
-                0,
+                offset,
                 limit,
             )
-            .await?;
-        Ok(rows)
+            .await?)
     }
 }
 
@@ -95,24 +105,7 @@ impl App {
         offset: i64,
         limit: i64,
     ) -> Result<AuditPage> {
-        let region_id = who.audit_region()?;
-        let blank = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
-        let (entries, total) = self
-            .store()
-            .audit_entries_page(
-                &AuditFilter {
-                    entity: blank(q.entity),
-                    entity_id: q.entity_id,
-                    actor: blank(q.actor),
-                    region_id,
-                    limit: None,
-                },
-                q.from,
-                q.until,
-                offset,
-                limit,
-            )
-            .await?;
+        let (entries, total) = self.audit_read(who, q, offset, limit).await?;
         let mut actor_names = std::collections::BTreeMap::new();
         for e in &entries {
             if actor_names.contains_key(&e.actor) {

@@ -812,18 +812,7 @@ impl<'b, 'o, 's> Builder<'b, 'o, 's> {
             }
         }
         if !issues.0.is_empty() {
-            let label = |f: Field| h.pos[f.index()].and_then(|i| h.labels.get(i).cloned());
-            let found: Vec<Problem> = std::mem::take(&mut issues.0)
-                .into_iter()
-                .map(|(f, value, r)| Problem {
-                    row: row_no,
-                    column: label(f),
-                    value,
-                    reason_zh: r.zh,
-                    reason_en: r.en,
-                })
-                .collect();
-            for p in found {
+            for p in issues.problems(h, row_no) {
                 self.problem(p);
             }
             return;
@@ -832,18 +821,7 @@ impl<'b, 'o, 's> Builder<'b, 'o, 's> {
 
         let label = |f: Field| h.pos[f.index()].and_then(|i| h.labels.get(i).cloned());
         if !issues.0.is_empty() {
-            let found: Vec<Problem> = issues
-                .0
-                .into_iter()
-                .map(|(f, value, r)| Problem {
-                    row: row_no,
-                    column: label(f),
-                    value,
-                    reason_zh: r.zh,
-                    reason_en: r.en,
-                })
-                .collect();
-            for p in found {
+            for p in issues.problems(h, row_no) {
                 self.problem(p);
             }
             return;
@@ -885,6 +863,20 @@ fn cell_at<'c, 'v>(cells: &'c [Val<'v>], pos: Option<usize>) -> &'c Val<'v> {
 struct Issues(Vec<(Field, String, Reason)>);
 
 impl Issues {
+    /// The problems of row `row_no`, each naming its column as the file's header says it.
+    fn problems(self, h: &Header, row_no: usize) -> Vec<Problem> {
+        self.0
+            .into_iter()
+            .map(|(f, value, r)| Problem {
+                row: row_no,
+                column: h.pos[f.index()].and_then(|i| h.labels.get(i).cloned()),
+                value,
+                reason_zh: r.zh,
+                reason_en: r.en,
+            })
+            .collect()
+    }
+
     /// Notes a problem, repeating at most [`limits::VALUE_SHOWN`] characters of the cell, with
     /// control characters shown as �.
     fn add(&mut self, f: Field, v: &Val<'_>, r: Reason) {
