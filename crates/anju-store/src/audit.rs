@@ -261,52 +261,11 @@ impl Store {
     /// and those of the region or a street under it (selections, targets, management areas).
     /// Entries of [`CITY_WIDE_ENTITIES`] and entries without an id are never in a region.
     pub async fn audit_entries(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
-        let mut vals = Vec::new();
-        let mut sql = String::new();
-        if let Some(r) = filter.region_id {
-            vals.push(Val::int(r));
-            sql.push_str(REGION_CTE);
-        }
-        sql.push_str(
-            "SELECT id, at, actor, role, action, entity, entity_id, before, after FROM audit_log WHERE 1 = 1",
-        );
-        if filter.region_id.is_some() {
-            sql.push_str(&region_clause());
-        }
-        if let Some(e) = &filter.entity {
-            vals.push(Val::text(e.as_str()));
-            sql.push_str(&format!(" AND entity = ${}", vals.len()));
-        }
-        if let Some(id) = filter.entity_id {
-            vals.push(Val::int(id));
-            sql.push_str(&format!(" AND entity_id = ${}", vals.len()));
-        }
-        if let Some(a) = &filter.actor {
-            vals.push(Val::text(a.as_str()));
-            sql.push_str(&format!(" AND actor = ${}", vals.len()));
-        }
-        sql.push_str(" ORDER BY id DESC");
-        if let Some(l) = filter.limit {
-            vals.push(Val::int(l.max(0)));
-            sql.push_str(&format!(" LIMIT ${}", vals.len()));
-        }
-        let rows = bind_all(dyn_query(sql), vals).fetch_all(&self.pool).await?;
-        rows.iter()
-            .map(|row| {
-                let mut c = Cols::new(row);
-                Ok(AuditEntry {
-                    id: c.i64()?,
-                    at: c.timestamp()?,
-                    actor: c.string()?,
-                    role: c.string()?,
-                    action: c.string()?,
-                    entity: c.string()?,
-                    entity_id: c.opt_i64()?,
-                    before: parse_json(c.opt_string()?)?,
-                    after: parse_json(c.opt_string()?)?,
-                })
-            })
-            .collect()
+        let limit = filter.limit.unwrap_or(i64::MAX);
+        Ok(self
+            .audit_entries_page(filter, None, None, 0, limit)
+            .await?
+            .0)
     }
 
     /// One page of the entries `filter` selects (its `limit` aside), newest first: `limit`
@@ -341,16 +300,15 @@ impl Store {
             vals.push(Val::text(a.as_str()));
             cond.push_str(&format!(" AND actor = ${}", vals.len()));
         }
-        // Stored instants are RFC 3339 UTC text; their first 19 characters
-        // (`2026-11-22T08:00:00`) compare as the instants do, on either engine.
-        let second = |t: jiff::Timestamp| t.strftime("%Y-%m-%dT%H:%M:%S").to_string();
+        // Stored instants are fixed-width RFC 3339 UTC text (`sql::ts_text`): they compare as
+        // the instants do, on either engine.
         if let Some(f) = from {
-            vals.push(Val::text(second(f)));
-            cond.push_str(&format!(" AND substr(at, 1, 19) >= ${}", vals.len()));
+            vals.push(Val::text(crate::sql::ts_text(f)));
+            cond.push_str(&format!(" AND at >= ${}", vals.len()));
         }
         if let Some(u) = until {
-            vals.push(Val::text(second(u)));
-            cond.push_str(&format!(" AND substr(at, 1, 19) < ${}", vals.len()));
+            vals.push(Val::text(crate::sql::ts_text(u)));
+            cond.push_str(&format!(" AND at < ${}", vals.len()));
         }
         let count_sql = format!("{head}SELECT COUNT(*) FROM audit_log{cond}");
         let row = bind_all(dyn_query(count_sql), vals.clone())

@@ -313,9 +313,13 @@ pub(crate) fn china_day(t: jiff::Timestamp) -> jiff::civil::Date {
 }
 
 pub(crate) fn now_ts() -> String {
-    jiff::Timestamp::now()
-        .strftime("%Y-%m-%dT%H:%M:%S%.6fZ")
-        .to_string()
+    ts_text(jiff::Timestamp::now())
+}
+
+/// A moment as it is stored: RFC 3339 in UTC with six decimals, so that the texts of two
+/// moments compare as the moments do.
+pub(crate) fn ts_text(t: jiff::Timestamp) -> String {
+    t.strftime("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
 }
 
 /// Today in China (UTC+8, no daylight saving): the default date of a change.

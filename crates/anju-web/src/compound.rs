@@ -1241,14 +1241,17 @@ async fn sign_contract(
     Form(f): Form<SignForm>,
 ) -> Response {
     let l = viewer.lang;
-    if let Err(e) = viewer.require(Action::ManageContracts) {
-        return html_error(&state, &viewer, e);
-    }
-    if let Err(e) = visible_compound(&state, &viewer, id).await {
-        return html_error(&state, &viewer, e);
-    }
-    if let Err(e) = viewer.check_csrf(&headers, f.csrf.as_deref()) {
-        return html_error(&state, &viewer, e);
+    if let Err(r) = form_guard(
+        &state,
+        &viewer,
+        id,
+        Action::ManageContracts,
+        &headers,
+        f.csrf.as_deref(),
+    )
+    .await
+    {
+        return r;
     }
     let who = viewer.principal();
     let result: Result<(), Refusal> = async {
@@ -1382,14 +1385,17 @@ async fn commission_evaluator(
     Form(f): Form<CommissionForm>,
 ) -> Response {
     let l = viewer.lang;
-    if let Err(e) = viewer.require(Action::ReviewAssessments) {
-        return html_error(&state, &viewer, e);
-    }
-    if let Err(e) = visible_compound(&state, &viewer, id).await {
-        return html_error(&state, &viewer, e);
-    }
-    if let Err(e) = viewer.check_csrf(&headers, f.csrf.as_deref()) {
-        return html_error(&state, &viewer, e);
+    if let Err(r) = form_guard(
+        &state,
+        &viewer,
+        id,
+        Action::ReviewAssessments,
+        &headers,
+        f.csrf.as_deref(),
+    )
+    .await
+    {
+        return r;
     }
     match state
         .app
@@ -1424,6 +1430,25 @@ async fn commission_evaluator(
     }
 }
 
+/// A form's write on this compound: the role's permission, the compound in the viewer's scope,
+/// then the form's CSRF token, in that order; the error page otherwise.
+async fn form_guard(
+    state: &AppState,
+    viewer: &Viewer,
+    id: CompoundId,
+    action: Action,
+    headers: &HeaderMap,
+    csrf: Option<&str>,
+) -> Result<(), Response> {
+    let checked = async {
+        viewer.require(action)?;
+        visible_compound(state, viewer, id).await?;
+        viewer.check_csrf(headers, csrf)
+    }
+    .await;
+    checked.map_err(|e| html_error(state, viewer, e))
+}
+
 // ---------------------------------------------------------------------------------------------
 // Filing and terminating the contract
 
@@ -1436,14 +1461,17 @@ async fn contract_action(
     terminate: bool,
 ) -> Response {
     let l = viewer.lang;
-    if let Err(e) = viewer.require(Action::ManageContracts) {
-        return html_error(state, viewer, e);
-    }
-    if let Err(e) = visible_compound(state, viewer, id).await {
-        return html_error(state, viewer, e);
-    }
-    if let Err(e) = viewer.check_csrf(headers, f.csrf.as_deref()) {
-        return html_error(state, viewer, e);
+    if let Err(r) = form_guard(
+        state,
+        viewer,
+        id,
+        Action::ManageContracts,
+        headers,
+        f.csrf.as_deref(),
+    )
+    .await
+    {
+        return r;
     }
     let result: Result<(), Refusal> = async {
         let field = |v: &Option<String>, zh: &str, en: &str| -> Result<ContractId, Refusal> {
@@ -1673,14 +1701,17 @@ async fn correct_step(
     Form(f): Form<CorrectForm>,
 ) -> Response {
     let l = viewer.lang;
-    if let Err(e) = viewer.require(Action::CorrectSteps) {
-        return html_error(&state, &viewer, e);
-    }
-    if let Err(e) = visible_compound(&state, &viewer, id).await {
-        return html_error(&state, &viewer, e);
-    }
-    if let Err(e) = viewer.check_csrf(&headers, f.csrf.as_deref()) {
-        return html_error(&state, &viewer, e);
+    if let Err(r) = form_guard(
+        &state,
+        &viewer,
+        id,
+        Action::CorrectSteps,
+        &headers,
+        f.csrf.as_deref(),
+    )
+    .await
+    {
+        return r;
     }
     let kept = CorrectKept {
         version: f.version.clone().unwrap_or_default(),
