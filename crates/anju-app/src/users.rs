@@ -212,11 +212,15 @@ impl App {
         })
     }
 
-    /// The account whose failed sign-ins an administrator clears (解除登录限制): the failures
-    /// are kept by the web server in memory, which clears them for this username.
-    pub async fn account_to_unlock(&self, who: &Principal, id: UserId) -> Result<User> {
+    /// An administrator clears an account's failed sign-ins (解除登录限制): audited here, then
+    /// the web server, which keeps the failures in memory, forgets them for the returned
+    /// username.
+    pub async fn unlock_login(&self, who: &Principal, id: UserId) -> Result<User> {
         who.require(Action::ManageUsers)?;
-        Ok(self.store().get_user(id.get()).await?)
+        Ok(self
+            .store()
+            .record_login_unlock(&who.actor(), id.get())
+            .await?)
     }
 
     /// Disables (every session ends) or enables an account, at the version the caller saw.

@@ -37,6 +37,48 @@ impl Problem {
     }
 }
 
+/// The problems of a file as it is read: the first [`crate::limits::PROBLEMS_LISTED`] kept, the
+/// rest counted (a file of three million bad rows must not make three million messages).
+#[derive(Debug, Default)]
+pub(crate) struct ProblemList {
+    listed: Vec<Problem>,
+    /// Problems past the listed ones: the row of the first, and how many.
+    unlisted: Option<(usize, usize)>,
+}
+
+impl ProblemList {
+    pub(crate) fn push(&mut self, p: Problem) {
+        if self.listed.len() < crate::limits::PROBLEMS_LISTED {
+            self.listed.push(p);
+        } else {
+            self.unlisted.get_or_insert((p.row, 0)).1 += 1;
+        }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.listed.is_empty()
+    }
+
+    /// The listed problems, then one line counting the rest.
+    pub(crate) fn into_error(mut self) -> LedgerError {
+        if let Some((row, n)) = self.unlisted {
+            let all = self.listed.len() + n;
+            self.listed.push(Problem {
+                row,
+                column: None,
+                value: String::new(),
+                reason_zh: format!(
+                    "自此行起还有 {n} 处问题未列出（共 {all} 处）；请先改正以上问题，再导入查看其余问题"
+                ),
+                reason_en: format!(
+                    "{n} more problems from this row on are not listed ({all} in all); fix the ones above and import again to see the rest"
+                ),
+            });
+        }
+        LedgerError::Problems(self.listed)
+    }
+}
+
 /// Why a ledger could not be read or written. Nothing is imported when any of these occurs.
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {

@@ -5,12 +5,12 @@
 //! is checked first; any problem fails the whole file with every problem listed (row, column,
 //! reason in Chinese and English), like the ledger import.
 
-use crate::error::{LedgerError, Problem};
-use crate::read::{FileKind, decode_text};
+use crate::cell::Val;
+use crate::error::{LedgerError, Problem, ProblemList};
+use crate::read::{FileKind, first_sheet_rows};
 use anju_core::Fen;
 use anju_core::fees::Month;
-use calamine::{Data, Reader, open_workbook_auto_from_rs};
-use std::io::Cursor;
+use std::collections::HashMap;
 use std::path::Path;
 
 /// One row of a fee sheet.
@@ -66,24 +66,20 @@ const HEADERS: [(Col, &str); 4] = [
     (Col::Collected, "实收"),
 ];
 
-fn cell_text(d: &Data) -> String {
-    match d {
-        Data::Empty => String::new(),
-        Data::String(s) => s.trim().to_string(),
-        Data::Float(f) => {
+/// A cell as the fee columns read it: text trimmed, numbers as written (two decimals at most),
+/// a date as its month.
+fn val_text(v: &Val<'_>) -> String {
+    match v {
+        Val::Empty => String::new(),
+        Val::Text(s) => s.trim().to_string(),
+        Val::Float(f) => {
             let s = format!("{f:.2}");
             s.trim_end_matches('0').trim_end_matches('.').to_string()
         }
-        Data::Int(i) => i.to_string(),
-        // An Excel date serial (days since 1899-12-30): its month.
-        Data::DateTime(dt) => {
-            let days = dt.as_f64().floor() as i64;
-            jiff::civil::date(1899, 12, 30)
-                .checked_add(jiff::Span::new().days(days))
-                .map(|d| format!("{:04}-{:02}", d.year(), d.month()))
-                .unwrap_or_else(|_| dt.to_string())
-        }
-        other => other.to_string(),
+        Val::Int(i) => i.to_string(),
+        Val::Date(y, m, _) => format!("{y:04}-{m:02}"),
+        Val::Bool(b) => b.to_string(),
+        Val::Error(e) => e.clone(),
     }
 }
 
@@ -97,123 +93,128 @@ pub fn read_fee_sheet(path: &Path) -> Result<Vec<FeeSheetRow>, LedgerError> {
     read_fee_sheet_bytes(&bytes, kind)
 }
 
-/// Reads a fee sheet from bytes.
+/// Reads a fee sheet from bytes, row by row, within the ledger's limits ([`crate::limits`]).
 pub fn read_fee_sheet_bytes(bytes: &[u8], kind: FileKind) -> Result<Vec<FeeSheetRow>, LedgerError> {
-    let rows: Vec<Vec<String>> = match kind {
-        FileKind::Csv => {
-            let text = decode_text(bytes)?;
-            let mut rdr = csv::ReaderBuilder::new()
-                .has_headers(false)
-                .flexible(true)
-                .from_reader(text.as_bytes());
-            let mut out = Vec::new();
-            for rec in rdr.records() {
-                let rec = rec.map_err(|e| LedgerError::Unreadable {
-                    reason: e.to_string(),
-                })?;
-                out.push(rec.iter().map(|s| s.trim().to_string()).collect());
-            }
-            out
-        }
-        FileKind::Xlsx | FileKind::Xls => {
-            let mut wb = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
-                LedgerError::Unreadable {
-                    reason: e.to_string(),
-                }
-            })?;
-            let name = wb
-                .sheet_names()
-                .first()
-                .cloned()
-                .ok_or(LedgerError::Empty)?;
-            let range = wb
-                .worksheet_range(&name)
-                .map_err(|e| LedgerError::Unreadable {
-                    reason: e.to_string(),
-                })?;
-            // Row numbers as Excel shows them: pad the rows above the used range.
-            let first = range.start().map_or(0, |(r, _)| r as usize);
-            let mut out = vec![Vec::new(); first];
-            out.extend(range.rows().map(|r| r.iter().map(cell_text).collect()));
-            out
-        }
-    };
-    parse_rows(&rows)
+    let mut sheet = FeeSheet::default();
+    first_sheet_rows(bytes, kind, &mut |r, cells| {
+        sheet.row(r as usize + 1, cells.iter().map(val_text).collect());
+        true
+    })?;
+    sheet.finish()
 }
 
-fn parse_rows(rows: &[Vec<String>]) -> Result<Vec<FeeSheetRow>, LedgerError> {
-    // The header row: the first of the first 10 rows that names a compound and a month.
-    let header_at = rows.iter().take(10).position(|r| {
-        let cols: Vec<_> = r.iter().filter_map(|h| match_fee_header(h)).collect();
-        cols.contains(&Col::Compound) && cols.contains(&Col::Month)
-    });
-    let Some(hi) = header_at else {
-        let found = rows.first().cloned().unwrap_or_default();
-        if rows.iter().all(|r| r.iter().all(String::is_empty)) {
-            return Err(LedgerError::Empty);
+/// The header row and what it says where, once found.
+struct Header {
+    texts: Vec<String>,
+    compound: usize,
+    street: Option<usize>,
+    household: Option<usize>,
+    month: usize,
+    billed: usize,
+    collected: usize,
+}
+
+/// A fee sheet as it is read: the first rows until one is the header, then each row checked
+/// as it comes (only the valid rows and the first problems are kept).
+#[derive(Default)]
+struct FeeSheet {
+    /// Rows before the header (at most the first 10 of the sheet are searched).
+    before: Vec<Vec<String>>,
+    header: Option<Header>,
+    /// The header was not among the first rows: the rest of the sheet is not read.
+    gave_up: bool,
+    out: Vec<FeeSheetRow>,
+    problems: ProblemList,
+    seen: HashMap<(String, Option<String>, Option<String>, Month), usize>,
+}
+
+/// How many rows from the top the header may be on.
+const HEADER_SEARCH_ROWS: usize = 10;
+
+impl FeeSheet {
+    fn row(&mut self, row: usize, cells: Vec<String>) {
+        if self.gave_up {
+            return;
         }
-        return Err(LedgerError::MissingColumns {
-            missing: vec![
-                "小区名称".into(),
-                "月份".into(),
-                "应收".into(),
-                "实收".into(),
-            ],
-            found,
-        });
-    };
-    let header = &rows[hi];
-    let pos = |col: Col| header.iter().position(|h| match_fee_header(h) == Some(col));
-    let missing: Vec<String> = HEADERS
-        .iter()
-        .filter(|(c, _)| pos(*c).is_none())
-        .map(|(_, n)| (*n).to_string())
-        .collect();
-    if !missing.is_empty() {
-        return Err(LedgerError::MissingColumns {
-            missing,
-            found: header.clone(),
-        });
+        if self.header.is_some() {
+            self.data_row(row, cells);
+            return;
+        }
+        if row > HEADER_SEARCH_ROWS {
+            self.gave_up = true;
+            return;
+        }
+        let cols: Vec<_> = cells.iter().filter_map(|h| match_fee_header(h)).collect();
+        if cols.contains(&Col::Compound) && cols.contains(&Col::Month) {
+            let pos = |col: Col| cells.iter().position(|h| match_fee_header(h) == Some(col));
+            self.header = Some(Header {
+                compound: pos(Col::Compound).unwrap_or(0),
+                street: pos(Col::Street),
+                household: pos(Col::Household),
+                month: pos(Col::Month).unwrap_or(0),
+                billed: pos(Col::Billed).unwrap_or(usize::MAX),
+                collected: pos(Col::Collected).unwrap_or(usize::MAX),
+                texts: cells,
+            });
+        } else {
+            self.before.push(cells);
+        }
     }
-    let col_name = |i: usize| format!("{} ({})", header[i], crate::columns::column_letter(i));
-    let ph = pos(Col::Household);
-    let (pc, ps, pm, pb, pcol) = (
-        pos(Col::Compound).unwrap_or(0),
-        pos(Col::Street),
-        pos(Col::Month).unwrap_or(0),
-        pos(Col::Billed).unwrap_or(0),
-        pos(Col::Collected).unwrap_or(0),
-    );
-    let mut out = Vec::new();
-    let mut problems = Vec::new();
-    let mut seen = std::collections::HashMap::new();
-    for (i, r) in rows.iter().enumerate().skip(hi + 1) {
-        if r.iter().all(String::is_empty) {
-            continue;
+
+    fn data_row(&mut self, row: usize, r: Vec<String>) {
+        let Some(h) = &self.header else { return };
+        if h.billed == usize::MAX || h.collected == usize::MAX {
+            return;
         }
-        let row = i + 1;
+        if r.iter().all(String::is_empty) {
+            return;
+        }
+        let col_name = |i: usize| format!("{} ({})", h.texts[i], crate::columns::column_letter(i));
         let get = |p: usize| r.get(p).cloned().unwrap_or_default();
+        let mut problems = Vec::new();
+        // The texts stored: no control characters, no longer than a cell.
+        for p in [Some(h.compound), h.street, h.household]
+            .into_iter()
+            .flatten()
+        {
+            if let Err(r) = crate::read::text_fits(&get(p)) {
+                problems.push(Problem {
+                    row,
+                    column: Some(col_name(p)),
+                    value: crate::read::shown(&get(p)),
+                    reason_zh: r.zh,
+                    reason_en: r.en,
+                });
+            }
+        }
+        if !problems.is_empty() {
+            self.out = Vec::new();
+            for p in problems {
+                self.problems.push(p);
+            }
+            return;
+        }
         let mut bad = |p: usize, zh: String, en: String| {
             problems.push(Problem {
                 row,
                 column: Some(col_name(p)),
-                value: get(p),
+                value: crate::read::shown(&get(p)),
                 reason_zh: zh,
                 reason_en: en,
             })
         };
-        let compound = get(pc);
+        let compound = get(h.compound);
         if compound.is_empty() {
             bad(
-                pc,
+                h.compound,
                 "小区名称不能为空".into(),
                 "the compound name is empty".into(),
             );
         }
-        let month = Month::parse(&get(pm));
+        let month = Month::parse(&get(h.month));
         if month.is_err() {
             bad(
-                pm,
+                h.month,
                 "月份格式不正确（应为 YYYY-MM，如 2026-01）".into(),
                 "bad month (YYYY-MM, e.g. 2026-01)".into(),
             );
@@ -237,11 +238,11 @@ fn parse_rows(rows: &[Vec<String>]) -> Result<Vec<FeeSheetRow>, LedgerError> {
                 None
             }
         };
-        let billed = money(pb, "应收", "billed");
-        let collected = money(pcol, "实收", "collected");
-        let street = ps.map(get).filter(|s| !s.is_empty());
-        let household = ph.map(get).filter(|s| !s.is_empty());
-        if let Some(p) = ph
+        let billed = money(h.billed, "应收", "billed");
+        let collected = money(h.collected, "实收", "collected");
+        let street = h.street.map(get).filter(|s| !s.is_empty());
+        let household = h.household.map(get).filter(|s| !s.is_empty());
+        if let Some(p) = h.household
             && household.is_none()
         {
             bad(
@@ -254,10 +255,10 @@ fn parse_rows(rows: &[Vec<String>]) -> Result<Vec<FeeSheetRow>, LedgerError> {
             month,
             billed,
             collected,
-            compound.is_empty() || (ph.is_some() && household.is_none()),
+            compound.is_empty() || (h.household.is_some() && household.is_none()),
         ) {
             let key = (compound.clone(), street.clone(), household.clone(), month);
-            if let Some(first) = seen.insert(key, row) {
+            if let Some(first) = self.seen.insert(key, row) {
                 let (zh, en) = if household.is_some() {
                     (
                         format!("与第 {first} 行重复：同一户同一月份只能有一行"),
@@ -271,31 +272,65 @@ fn parse_rows(rows: &[Vec<String>]) -> Result<Vec<FeeSheetRow>, LedgerError> {
                 };
                 problems.push(Problem {
                     row,
-                    column: Some(col_name(pm)),
+                    column: Some(col_name(h.month)),
                     value: month.to_string(),
                     reason_zh: zh,
                     reason_en: en,
                 });
-                continue;
+            } else if problems.is_empty() && self.problems.is_empty() {
+                self.out.push(FeeSheetRow {
+                    row,
+                    compound,
+                    street,
+                    household,
+                    month,
+                    billed,
+                    collected,
+                });
             }
-            out.push(FeeSheetRow {
-                row,
-                compound,
-                street,
-                household,
-                month,
-                billed,
-                collected,
-            });
+        }
+        if !problems.is_empty() {
+            // Once a row is bad nothing is imported: the good rows need not be kept.
+            self.out = Vec::new();
+        }
+        for p in problems {
+            self.problems.push(p);
         }
     }
-    if !problems.is_empty() {
-        return Err(LedgerError::Problems(problems));
+
+    fn finish(self) -> Result<Vec<FeeSheetRow>, LedgerError> {
+        let Some(h) = self.header else {
+            if self.before.iter().all(|r| r.iter().all(String::is_empty)) {
+                return Err(LedgerError::Empty);
+            }
+            return Err(LedgerError::MissingColumns {
+                missing: HEADERS.iter().map(|(_, n)| (*n).to_string()).collect(),
+                found: self
+                    .before
+                    .into_iter()
+                    .find(|r| !r.is_empty())
+                    .unwrap_or_default(),
+            });
+        };
+        let missing: Vec<String> = HEADERS
+            .iter()
+            .filter(|(c, _)| !h.texts.iter().any(|t| match_fee_header(t) == Some(*c)))
+            .map(|(_, n)| (*n).to_string())
+            .collect();
+        if !missing.is_empty() {
+            return Err(LedgerError::MissingColumns {
+                missing,
+                found: h.texts,
+            });
+        }
+        if !self.problems.is_empty() {
+            return Err(self.problems.into_error());
+        }
+        if self.out.is_empty() {
+            return Err(LedgerError::Empty);
+        }
+        Ok(self.out)
     }
-    if out.is_empty() {
-        return Err(LedgerError::Empty);
-    }
-    Ok(out)
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ mod read;
 mod reports;
 mod subsidy_sheets;
 mod write;
+mod xls_guard;
 
 pub use bench::generate_bench_ledger;
 pub use columns::{

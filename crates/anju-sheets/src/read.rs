@@ -2,7 +2,7 @@
 
 use crate::cell::{self, Reason, Val};
 use crate::columns::{COLUMNS, Field, column_letter, match_header, normalize_header};
-use crate::error::{LedgerError, Problem};
+use crate::error::{LedgerError, Problem, ProblemList};
 use anju_core::{
     Category, Compound, Coordinates, CreditCode, InfraKind, Infrastructure, Lang, ManagementMode,
     OwnersBody,
@@ -208,19 +208,11 @@ fn read_bytes(
         return read_xlsx(bytes, out);
     }
     if bytes.starts_with(CFB_MAGIC) {
-        // An encrypted .xlsx is an OLE compound file holding "EncryptionInfo" and
-        // "EncryptedPackage" streams; directory entry names are UTF-16LE.
-        if contains_utf16le(bytes, "EncryptionInfo") || contains_utf16le(bytes, "EncryptedPackage")
-        {
-            return Err(LedgerError::Encrypted);
-        }
         return read_xls(bytes, out);
     }
     match kind {
         FileKind::Csv => read_csv(bytes, out),
-        FileKind::Xlsx | FileKind::Xls => Err(LedgerError::Unreadable {
-            reason: "不是有效的 Excel 文件 / not an Excel workbook".into(),
-        }),
+        FileKind::Xlsx | FileKind::Xls => Err(not_excel()),
     }
 }
 
@@ -260,6 +252,12 @@ pub mod limits {
     pub const PROBLEMS_LISTED: usize = 1_000;
     /// The most characters of a cell a problem repeats.
     pub const VALUE_SHOWN: usize = 100;
+    /// The most cells the sheets of an `.xls` file may span in all, counted as whole grids from
+    /// each sheet's first to its last cell (calamine reads an `.xls` that way): 65,536 rows of
+    /// 32 columns.
+    pub const XLS_CELLS: u64 = 2_097_152;
+    /// Excel's own number of columns (A to XFD); a cell further right is a forged file.
+    pub const COLUMNS: u32 = 16_384;
 }
 
 /// Inflates every part of the xlsx archive into nothing, counting, and refuses the file when a
@@ -310,45 +308,98 @@ fn check_xlsx_sizes(bytes: &[u8]) -> Result<(), LedgerError> {
     Ok(())
 }
 
-fn read_xlsx(bytes: &[u8], mut out: Out<'_, '_>) -> Result<LedgerInfo, LedgerError> {
-    check_xlsx_sizes(bytes)?;
-    let xlsx_err = |e: XlsxError| match e {
+/// What a sheet's rows go to: (0-based row, its cells) → `false` to stop reading the sheet.
+pub(crate) type Rows<'f> = &'f mut dyn FnMut(u32, &[Val<'_>]) -> bool;
+
+fn xlsx_err(e: XlsxError) -> LedgerError {
+    match e {
         XlsxError::Password => LedgerError::Encrypted,
         e => LedgerError::Unreadable {
             reason: e.to_string(),
         },
-    };
-    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(xlsx_err)?;
+    }
+}
+
+fn xls_err(e: XlsError) -> LedgerError {
+    match e {
+        XlsError::Password => LedgerError::Encrypted,
+        e => LedgerError::Unreadable {
+            reason: e.to_string(),
+        },
+    }
+}
+
+/// An xlsx workbook, once its parts have inflated (into nothing) within [`limits`].
+fn open_xlsx(bytes: &[u8]) -> Result<Xlsx<Cursor<&[u8]>>, LedgerError> {
+    check_xlsx_sizes(bytes)?;
+    Xlsx::new(Cursor::new(bytes)).map_err(xlsx_err)
+}
+
+/// An xls workbook, once its sheets' grids are known to fit [`limits::XLS_CELLS`].
+fn open_xls(bytes: &[u8]) -> Result<Xls<Cursor<&[u8]>>, LedgerError> {
+    // An encrypted .xlsx is an OLE compound file holding "EncryptionInfo" and
+    // "EncryptedPackage" streams; directory entry names are UTF-16LE.
+    if contains_utf16le(bytes, "EncryptionInfo") || contains_utf16le(bytes, "EncryptedPackage") {
+        return Err(LedgerError::Encrypted);
+    }
+    crate::xls_guard::check_xls(bytes)?;
+    Xls::new(Cursor::new(bytes)).map_err(xls_err)
+}
+
+/// One xlsx sheet, streamed cell by cell and handed over a row at a time.
+fn xlsx_rows(wb: &mut Xlsx<Cursor<&[u8]>>, name: &str, feed: Rows<'_>) -> Result<(), LedgerError> {
+    let mut cells = wb.worksheet_cells_reader(name).map_err(xlsx_err)?;
+    let mut row: Vec<Val<'_>> = Vec::new();
+    let mut cur: Option<u32> = None;
+    while let Some(c) = cells.next_cell().map_err(xlsx_err)? {
+        let (r, col) = c.get_position();
+        if cur != Some(r) {
+            if let Some(prev) = cur
+                && !feed(prev, &row)
+            {
+                return Ok(());
+            }
+            row.clear();
+            cur = Some(r);
+        }
+        if col >= limits::COLUMNS {
+            return Err(beyond_excel_columns(col));
+        }
+        let col = col as usize;
+        if col >= row.len() {
+            row.resize(col + 1, Val::Empty);
+        }
+        row[col] = Val::from_data_ref(c.get_value());
+    }
+    if let Some(prev) = cur {
+        feed(prev, &row);
+    }
+    Ok(())
+}
+
+/// One xls sheet (calamine holds it as a grid; [`open_xls`] bounded its size).
+fn xls_rows(wb: &mut Xls<Cursor<&[u8]>>, name: &str, feed: Rows<'_>) -> Result<(), LedgerError> {
+    let range = wb.worksheet_range(name).map_err(xls_err)?;
+    if let Some((r0, c0)) = range.start() {
+        let mut row: Vec<Val<'_>> = Vec::new();
+        for (i, cells) in range.rows().enumerate() {
+            row.clear();
+            row.resize(c0 as usize, Val::Empty);
+            row.extend(cells.iter().map(Val::from_data));
+            if !feed(r0 + i as u32, &row) {
+                break;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn read_xlsx(bytes: &[u8], mut out: Out<'_, '_>) -> Result<LedgerInfo, LedgerError> {
+    let mut wb = open_xlsx(bytes)?;
     let mut outcome = Outcome::default();
     for name in sheet_order(wb.sheets_metadata()) {
         let mut b = Builder::new(&mut out);
-        {
-            let mut cells = wb.worksheet_cells_reader(&name).map_err(xlsx_err)?;
-            let mut row: Vec<Val<'_>> = Vec::new();
-            let mut cur: Option<u32> = None;
-            while let Some(c) = cells.next_cell().map_err(xlsx_err)? {
-                let (r, col) = c.get_position();
-                if cur != Some(r) {
-                    if let Some(prev) = cur
-                        && !b.feed(prev, &row)
-                    {
-                        row.clear();
-                        cur = None;
-                        break;
-                    }
-                    row.clear();
-                    cur = Some(r);
-                }
-                let col = col as usize;
-                if col >= row.len() {
-                    row.resize(col + 1, Val::Empty);
-                }
-                row[col] = Val::from_data_ref(c.get_value());
-            }
-            if let Some(prev) = cur {
-                b.feed(prev, &row);
-            }
-        }
+        xlsx_rows(&mut wb, &name, &mut |r, cells| b.feed(r, cells))?;
         if let Some(done) = outcome.sheet(name, b) {
             return done;
         }
@@ -357,33 +408,59 @@ fn read_xlsx(bytes: &[u8], mut out: Out<'_, '_>) -> Result<LedgerInfo, LedgerErr
 }
 
 fn read_xls(bytes: &[u8], mut out: Out<'_, '_>) -> Result<LedgerInfo, LedgerError> {
-    let xls_err = |e: XlsError| match e {
-        XlsError::Password => LedgerError::Encrypted,
-        e => LedgerError::Unreadable {
-            reason: e.to_string(),
-        },
-    };
-    let mut wb: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(xls_err)?;
+    let mut wb = open_xls(bytes)?;
     let mut outcome = Outcome::default();
     for name in sheet_order(wb.sheets_metadata()) {
-        let range = wb.worksheet_range(&name).map_err(xls_err)?;
         let mut b = Builder::new(&mut out);
-        if let Some((r0, c0)) = range.start() {
-            let mut row: Vec<Val<'_>> = Vec::new();
-            for (i, cells) in range.rows().enumerate() {
-                row.clear();
-                row.resize(c0 as usize, Val::Empty);
-                row.extend(cells.iter().map(Val::from_data));
-                if !b.feed(r0 + i as u32, &row) {
-                    break;
-                }
-            }
-        }
+        xls_rows(&mut wb, &name, &mut |r, cells| b.feed(r, cells))?;
         if let Some(done) = outcome.sheet(name, b) {
             return done;
         }
     }
     outcome.finish()
+}
+
+/// The rows of a workbook's first sheet (visible sheets first) or of a CSV file, with the same
+/// limits as a ledger (the fee sheets read this way).
+pub(crate) fn first_sheet_rows(
+    bytes: &[u8],
+    kind: FileKind,
+    feed: Rows<'_>,
+) -> Result<(), LedgerError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(LedgerError::Empty);
+    }
+    if bytes.starts_with(ZIP_MAGIC) {
+        let mut wb = open_xlsx(bytes)?;
+        let first = sheet_order(wb.sheets_metadata()).into_iter().next();
+        let name = first.ok_or(LedgerError::Empty)?;
+        return xlsx_rows(&mut wb, &name, feed);
+    }
+    if bytes.starts_with(CFB_MAGIC) {
+        let mut wb = open_xls(bytes)?;
+        let first = sheet_order(wb.sheets_metadata()).into_iter().next();
+        let name = first.ok_or(LedgerError::Empty)?;
+        return xls_rows(&mut wb, &name, feed);
+    }
+    match kind {
+        FileKind::Csv => csv_rows(&csv_text(bytes)?, feed),
+        FileKind::Xlsx | FileKind::Xls => Err(not_excel()),
+    }
+}
+
+/// A cell right of column XFD: no Excel writes one, and its row would be that wide in memory.
+fn beyond_excel_columns(col: u32) -> LedgerError {
+    let n = u64::from(col) + 1;
+    LedgerError::TooLarge {
+        what_zh: format!("第 {n} 列超出 Excel 的 {} 列", limits::COLUMNS),
+        what_en: format!("column {n} is beyond Excel's {} columns", limits::COLUMNS),
+    }
+}
+
+fn not_excel() -> LedgerError {
+    LedgerError::Unreadable {
+        reason: "不是有效的 Excel 文件 / not an Excel workbook".into(),
+    }
 }
 
 /// Decodes CSV bytes: UTF-8 (with or without BOM), UTF-16 with BOM (Excel's "Unicode text"),
@@ -418,7 +495,8 @@ pub(crate) fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>, LedgerError> {
         .ok_or_else(undecodable)
 }
 
-fn read_csv(bytes: &[u8], mut out: Out<'_, '_>) -> Result<LedgerInfo, LedgerError> {
+/// A CSV file's text, within [`limits::CSV_BYTES`], decoded.
+fn csv_text(bytes: &[u8]) -> Result<Cow<'_, str>, LedgerError> {
     if bytes.len() > limits::CSV_BYTES {
         let mib = limits::CSV_BYTES / (1024 * 1024);
         return Err(LedgerError::TooLarge {
@@ -430,6 +508,12 @@ fn read_csv(bytes: &[u8], mut out: Out<'_, '_>) -> Result<LedgerInfo, LedgerErro
     if text.trim().is_empty() {
         return Err(LedgerError::Empty);
     }
+    Ok(text)
+}
+
+/// A CSV file's records as rows. Row numbers as a spreadsheet program shows the CSV: one row a
+/// record, blank lines included, line breaks inside quoted cells not.
+fn csv_rows(text: &str, feed: Rows<'_>) -> Result<(), LedgerError> {
     // Tab-separated when the first lines hold more tabs than commas.
     let head: String = text.lines().take(10).collect();
     let tabs = head.matches('\t').count();
@@ -440,11 +524,9 @@ fn read_csv(bytes: &[u8], mut out: Out<'_, '_>) -> Result<LedgerInfo, LedgerErro
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
-    let mut b = Builder::new(&mut out);
     let mut rec = csv::StringRecord::new();
-    // Row numbers as a spreadsheet program shows the CSV: one row a record, blank lines
-    // included, line breaks inside quoted cells not. The csv crate skips blank lines and its
-    // own line count lags at CRLF, so count from byte offsets.
+    // The csv crate skips blank lines and its own line count lags at CRLF, so count from byte
+    // offsets.
     let bytes = text.as_bytes();
     let mut scanned = 0usize;
     let mut newlines = 0usize;
@@ -474,10 +556,17 @@ fn read_csv(bytes: &[u8], mut out: Out<'_, '_>) -> Result<LedgerInfo, LedgerErro
         let r = u32::try_from(newlines.saturating_sub(embedded)).unwrap_or(u32::MAX);
         embedded += rec.iter().map(|f| f.matches('\n').count()).sum::<usize>();
         let row: Vec<Val<'_>> = rec.iter().map(|s| Val::Text(Cow::Borrowed(s))).collect();
-        if !b.feed(r, &row) {
+        if !feed(r, &row) {
             break;
         }
     }
+    Ok(())
+}
+
+fn read_csv(bytes: &[u8], mut out: Out<'_, '_>) -> Result<LedgerInfo, LedgerError> {
+    let text = csv_text(bytes)?;
+    let mut b = Builder::new(&mut out);
+    csv_rows(&text, &mut |r, cells| b.feed(r, cells))?;
     let mut outcome = Outcome::default();
     if let Some(done) = outcome.sheet("CSV".into(), b) {
         return done;
@@ -559,9 +648,7 @@ struct Builder<'b, 'o, 's> {
     pending: LedgerChunk,
     /// Valid rows so far.
     total: usize,
-    problems: Vec<Problem>,
-    /// Problems past [`limits::PROBLEMS_LISTED`]: counted, and the row of the first.
-    unlisted: Option<(usize, usize)>,
+    problems: ProblemList,
     seen: HashMap<(String, String), usize>,
     stopped: bool,
     cancelled: bool,
@@ -583,8 +670,7 @@ impl<'b, 'o, 's> Builder<'b, 'o, 's> {
             best_candidate: None,
             pending: LedgerChunk::default(),
             total: 0,
-            problems: Vec::new(),
-            unlisted: None,
+            problems: ProblemList::default(),
             seen: HashMap::new(),
             stopped: false,
             cancelled: false,
@@ -606,11 +692,7 @@ impl<'b, 'o, 's> Builder<'b, 'o, 's> {
     /// Notes a problem; from now on no rows are handed over.
     fn problem(&mut self, p: Problem) {
         self.pending = LedgerChunk::default();
-        if self.problems.len() < limits::PROBLEMS_LISTED {
-            self.problems.push(p);
-        } else {
-            self.unlisted.get_or_insert((p.row, 0)).1 += 1;
-        }
+        self.problems.push(p);
     }
 
     /// Takes one row (0-based sheet row index). Returns false to stop reading this sheet.
@@ -708,21 +790,7 @@ impl<'b, 'o, 's> Builder<'b, 'o, 's> {
             }));
         }
         if !self.problems.is_empty() {
-            if let Some((row, n)) = self.unlisted {
-                let all = self.problems.len() + n;
-                self.problems.push(Problem {
-                    row,
-                    column: None,
-                    value: String::new(),
-                    reason_zh: format!(
-                        "自此行起还有 {n} 处问题未列出（共 {all} 处）；请先改正以上问题，再导入查看其余问题"
-                    ),
-                    reason_en: format!(
-                        "{n} more problems from this row on are not listed ({all} in all); fix the ones above and import again to see the rest"
-                    ),
-                });
-            }
-            return Finished::Done(Err(LedgerError::Problems(self.problems)));
+            return Finished::Done(Err(self.problems.into_error()));
         }
         if self.total == 0 {
             return Finished::Done(Err(LedgerError::Empty));
@@ -784,31 +852,8 @@ impl<'b, 'o, 's> Builder<'b, 'o, 's> {
             let Val::Text(t) = val(col.field) else {
                 continue;
             };
-            if let Some(ch) = t
-                .chars()
-                .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-            {
-                let u = ch as u32;
-                issues.add(
-                    col.field,
-                    val(col.field),
-                    Reason::new(
-                        format!("含有不可见的控制字符（U+{u:04X}），请删除后重试"),
-                        format!("contains an invisible control character (U+{u:04X}): delete it"),
-                    ),
-                );
-            } else if t.chars().count() > limits::CELL_CHARS {
-                issues.add(
-                    col.field,
-                    val(col.field),
-                    Reason::new(
-                        format!("超过 {} 个字符（Excel 单元格的上限）", limits::CELL_CHARS),
-                        format!(
-                            "longer than {} characters (an Excel cell's limit)",
-                            limits::CELL_CHARS
-                        ),
-                    ),
-                );
+            if let Err(r) = text_fits(t) {
+                issues.add(col.field, val(col.field), r);
             }
         }
         if !issues.0.is_empty() {
@@ -880,16 +925,7 @@ impl Issues {
     /// Notes a problem, repeating at most [`limits::VALUE_SHOWN`] characters of the cell, with
     /// control characters shown as �.
     fn add(&mut self, f: Field, v: &Val<'_>, r: Reason) {
-        let shown = v.shown();
-        let mut s: String = shown
-            .chars()
-            .take(limits::VALUE_SHOWN)
-            .map(|c| if c.is_control() { '\u{fffd}' } else { c })
-            .collect();
-        if shown.chars().nth(limits::VALUE_SHOWN).is_some() {
-            s.push('…');
-        }
-        self.0.push((f, s, r));
+        self.0.push((f, shown(&v.shown()), r));
     }
     /// The value, or `fallback` after noting the problem.
     fn take<T>(&mut self, f: Field, v: &Val<'_>, r: Result<T, Reason>, fallback: T) -> T {
@@ -898,6 +934,45 @@ impl Issues {
             fallback
         })
     }
+}
+
+/// Text a column may store: no control character (a NUL breaks PostgreSQL's text) and no
+/// longer than an Excel cell holds ([`limits::CELL_CHARS`]).
+pub(crate) fn text_fits(t: &str) -> Result<(), Reason> {
+    if let Some(ch) = t
+        .chars()
+        .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    {
+        let u = ch as u32;
+        return Err(Reason::new(
+            format!("含有不可见的控制字符（U+{u:04X}），请删除后重试"),
+            format!("contains an invisible control character (U+{u:04X}): delete it"),
+        ));
+    }
+    if t.chars().nth(limits::CELL_CHARS).is_some() {
+        return Err(Reason::new(
+            format!("超过 {} 个字符（Excel 单元格的上限）", limits::CELL_CHARS),
+            format!(
+                "longer than {} characters (an Excel cell's limit)",
+                limits::CELL_CHARS
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A cell as a problem repeats it: at most [`limits::VALUE_SHOWN`] characters, control
+/// characters shown as �.
+pub(crate) fn shown(cell: &str) -> String {
+    let mut s: String = cell
+        .chars()
+        .take(limits::VALUE_SHOWN)
+        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+        .collect();
+    if cell.chars().nth(limits::VALUE_SHOWN).is_some() {
+        s.push('…');
+    }
+    s
 }
 
 /// One row → a compound, noting every problem. `None` when a required value is missing.

@@ -369,6 +369,29 @@ impl Store {
         Ok(after)
     }
 
+    /// Records that an administrator cleared an account's failed sign-ins (解除登录限制). The
+    /// counts themselves live in the web server's memory; the audit log keeps who cleared whose.
+    pub async fn record_login_unlock(&self, actor: &Actor, id: i64) -> Result<User> {
+        let at = now_ts();
+        let mut tx = self.begin_write().await?;
+        let user = fetch_user(&mut tx, id).await?;
+        audit::append(
+            &mut tx,
+            actor,
+            &at,
+            vec![NewAudit {
+                action: "unlock_login",
+                entity: USER,
+                entity_id: Some(id),
+                before: None,
+                after: Some(to_json(&user)?),
+            }],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
     /// Opens a session for an active account until `expires_at` (RFC 3339 UTC, the absolute
     /// lifetime). The login is audited; the token is returned once and only its SHA-256 kept.
     pub async fn create_session(

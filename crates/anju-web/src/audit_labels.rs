@@ -54,6 +54,8 @@ const ACTIONS: &[(&str, &str, &str)] = &[
     ("close", "办结", "close"),
     ("correct", "更正", "correct"),
     ("correct_mode_date", "更正管理方式日期", "correct mode date"),
+    ("disable", "停用", "disable"),
+    ("enable", "启用", "enable"),
     ("file", "备案", "file"),
     ("import", "导入", "import"),
     ("insert", "新增", "insert"),
@@ -64,6 +66,7 @@ const ACTIONS: &[(&str, &str, &str)] = &[
     ("step", "推进", "step"),
     ("supersede", "替代", "supersede"),
     ("terminate", "终止", "terminate"),
+    ("unlock_login", "解除登录限制", "clear sign-in failures"),
     ("update", "修改", "update"),
 ];
 
@@ -273,5 +276,31 @@ mod tests {
         assert_eq!(entity("rectification_order", Lang::Zh), "整改通知");
         assert_eq!(entity("new_kind", Lang::Zh), "new_kind");
         assert_eq!(action("insert", Lang::Zh), "新增");
+    }
+
+    /// Every action the store writes into the audit log (`action: "…"` in anju-store's
+    /// sources) reads in words: a reader never meets a key like `unlock_login`.
+    #[test]
+    fn every_action_the_store_writes_has_words() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../anju-store/src");
+        let mut seen = 0;
+        for entry in std::fs::read_dir(&dir).expect("anju-store/src") {
+            let path = entry.expect("entry").path();
+            let text = std::fs::read_to_string(&path).expect("source");
+            for line in text
+                .lines()
+                .filter(|l| l.trim_start().starts_with("action: "))
+            {
+                for key in line.split('"').skip(1).step_by(2) {
+                    seen += 1;
+                    assert!(
+                        ACTIONS.iter().any(|(k, _, _)| *k == key),
+                        "{}: action {key:?} has no words in ACTIONS",
+                        path.display()
+                    );
+                }
+            }
+        }
+        assert!(seen > 20, "found only {seen} actions");
     }
 }

@@ -931,7 +931,7 @@ async fn import_form(State(state): State<AppState>, viewer: Viewer) -> Response 
 }
 
 /// The kind of an uploaded ledger, from its first bytes (never from the name alone): a ZIP is
-/// xlsx, an OLE compound file is xls, text without NUL bytes is CSV.
+/// xlsx, an OLE compound file is xls, text (see [`looks_like_text`]) is CSV.
 pub(crate) fn sniff_ledger(name: &str, bytes: &[u8]) -> Option<FileKind> {
     let lower = name.to_ascii_lowercase();
     let ext = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or_default();
@@ -941,14 +941,24 @@ pub(crate) fn sniff_ledger(name: &str, bytes: &[u8]) -> Option<FileKind> {
         && matches!(ext, "xls" | "xlsx")
     {
         Some(FileKind::Xls)
-    } else if matches!(ext, "csv" | "tsv" | "txt")
-        // Text: no NUL byte, unless UTF-16 with its BOM (Excel's "Unicode text" export).
-        && (!bytes.contains(&0) || bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]))
-    {
+    } else if matches!(ext, "csv" | "tsv" | "txt") && looks_like_text(bytes) {
         Some(FileKind::Csv)
     } else {
         None
     }
+}
+
+/// Text, not a binary file renamed: UTF-16 with its BOM (Excel's "Unicode text" export), or at
+/// most one NUL byte in a hundred (and one more) among the first 64 KiB. A stray NUL inside a cell leaves a CSV
+/// a CSV, so the reader names that cell's row and column; a picture or a program, full of NULs,
+/// is refused as not a spreadsheet.
+fn looks_like_text(bytes: &[u8]) -> bool {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return true;
+    }
+    let head = &bytes[..bytes.len().min(64 * 1024)];
+    let nul = head.iter().filter(|b| **b == 0).count();
+    nul <= 1 + head.len() / 100
 }
 
 /// Reads the upload: the CSRF field, and the file (name, bytes).

@@ -286,7 +286,7 @@ async fn unlock(
     }
     let result = state
         .app
-        .account_to_unlock(&viewer.principal(), id)
+        .unlock_login(&viewer.principal(), id)
         .await
         .map(|u| {
             let n = state.limiter.unlock(&u.username);

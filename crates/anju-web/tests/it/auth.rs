@@ -180,6 +180,13 @@ async fn five_failures_hold_back_that_username_from_that_address_only() {
     );
     let r = t.send(from(office, "li", TEST_PASSWORD)).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "unlocked");
+    // The audit log keeps who cleared whose failures, in words.
+    let auditor = crate::support::user_session(&t, "shenji", Role::Auditor, UserScope::None).await;
+    let r = t
+        .get_as(&auditor, &format!("/audit?entity=user&entity_id={}", li.id))
+        .await;
+    assert!(r.body.contains("解除登录限制"), "{}", r.body);
+    assert!(r.body.contains("root"), "who unlocked: {}", r.body);
     for _ in 0..6 {
         t.send(from(office, "li", "wrong-password")).await;
     }

@@ -121,7 +121,7 @@ both_engines!(a_nul_inside_an_imported_cell_is_a_problem_on_every_engine);
 async fn a_nul_inside_an_imported_cell_is_a_problem_on_every_engine(t: &TestApp) {
     let dir = tempfile::tempdir().expect("dir");
     let s = user_session(t, "li", Role::Street, UserScope::Region("大沁他拉街道")).await;
-    // U+0001 inside a cell (a file with a NUL byte is not taken for text at all: 422 as well).
+    // U+0001 inside a cell, then a NUL: each a problem naming the row and the column.
     let csv = "小区名称,所属街道,物业管理方式\n零字\u{1}小区,大沁他拉街道,弃管\n";
     let csrf = s.csrf.clone();
     let r = crate::ledger_page::post_multipart(
@@ -153,5 +153,12 @@ async fn a_nul_inside_an_imported_cell_is_a_problem_on_every_engine(t: &TestApp)
     )
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("控制字符（U+0000）"), "{}", r.body);
+    assert!(
+        r.body
+            .contains("<td class=\"num\">2</td><td>小区名称 (A)</td>"),
+        "{}",
+        r.body
+    );
     assert!(!r.body.contains("数据库"), "{}", r.body);
 }
