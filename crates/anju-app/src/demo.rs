@@ -47,6 +47,14 @@ fn require_city_admin(who: &Principal) -> Result<()> {
 }
 
 impl App {
+    /// Copies an embedded (SQLite) database to a new file while it may be serving (`anju
+    /// backup`); a city-wide administrator's job, as the demo is. PostgreSQL is refused, naming
+    /// `pg_dump`.
+    pub async fn backup_database(&self, who: &Principal, to: &std::path::Path) -> Result<()> {
+        require_city_admin(who)?;
+        Ok(self.store.backup_sqlite(to).await?)
+    }
+
     /// Loads the demo companies and ledger (as of the census date, 2022-06-30).
     pub async fn load_demo(&self, who: &Principal) -> Result<DemoLoaded> {
         require_city_admin(who)?;

@@ -109,6 +109,27 @@ pub fn run(cmd: Cmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
                 Ok(ExitCode::SUCCESS)
             }
             Cmd::Stats(a) => stats(db, a, lang).await,
+            Cmd::Backup { file } => {
+                let app = connect(db).await?;
+                app.backup_database(&cli_principal(lang), &file).await?;
+                let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+                println!(
+                    "{}",
+                    match lang {
+                        Lang::Zh => format!(
+                            "已备份到 {}（{} 字节）。恢复：停止服务后用此文件替换数据库文件。",
+                            file.display(),
+                            size
+                        ),
+                        Lang::En => format!(
+                            "backed up to {} ({} bytes). To restore: stop the server and put this file in place of the database file.",
+                            file.display(),
+                            size
+                        ),
+                    }
+                );
+                Ok(ExitCode::SUCCESS)
+            }
             Cmd::Demo => {
                 let app = connect(db).await?;
                 load_demo(&app, lang).await?;

@@ -59,6 +59,12 @@ pub enum Cmd {
     Stats(cmd_ledger::StatsArgs),
     /// 载入演示数据 / load the demo data
     Demo,
+    /// 备份内置数据库（SQLite，服务运行中亦可）/ back up the embedded SQLite database (safe
+    /// while serving); PostgreSQL: pg_dump
+    Backup {
+        /// 备份文件（不得已存在）/ the backup file to write (must not exist)
+        file: std::path::PathBuf,
+    },
     /// 启动网页服务 / start the web server
     Serve(cmd_ledger::ServeArgs),
     /// 补贴政策 / subsidy policies

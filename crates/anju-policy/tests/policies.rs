@@ -830,3 +830,119 @@ proptest::proptest! {
         }
     }
 }
+
+// Fuzzing that stays: policy files and scenarios edited line by line (a line dropped, doubled,
+// moved, a number replaced by an extreme one, a byte flipped) are loaded, linted and evaluated
+// without a panic. `cargo test` runs proptest's default 256 cases; `.ci/fuzz` runs them at
+// length (`PROPTEST_CASES`).
+
+/// One edit of a text, by line.
+#[derive(Debug, Clone)]
+enum LineEdit {
+    Drop(usize),
+    Double(usize),
+    Move(usize, usize),
+    Number(usize, String),
+    Flip(usize, u8),
+}
+
+fn line_edits() -> impl proptest::strategy::Strategy<Value = Vec<LineEdit>> {
+    use proptest::prelude::*;
+    let number = prop_oneof![
+        Just("0".to_string()),
+        Just("-1".to_string()),
+        Just("1e400".to_string()),
+        Just("99999999999999999999999999".to_string()),
+        Just("0.0000000000000000000000001".to_string()),
+        Just("nan".to_string()),
+        Just("2099-02-30".to_string()),
+        Just("\"\"".to_string()),
+        any::<i64>().prop_map(|n| n.to_string()),
+        (any::<i32>(), 0u32..=28)
+            .prop_map(|(n, s)| rust_decimal::Decimal::new(i64::from(n), s).to_string()),
+    ];
+    proptest::collection::vec(
+        prop_oneof![
+            any::<usize>().prop_map(LineEdit::Drop),
+            any::<usize>().prop_map(LineEdit::Double),
+            (any::<usize>(), any::<usize>()).prop_map(|(a, b)| LineEdit::Move(a, b)),
+            (any::<usize>(), number).prop_map(|(a, n)| LineEdit::Number(a, n)),
+            (any::<usize>(), any::<u8>()).prop_map(|(a, b)| LineEdit::Flip(a, b)),
+        ],
+        1..6,
+    )
+}
+
+fn edit_lines(text: &str, edits: &[LineEdit]) -> String {
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    for e in edits {
+        let n = lines.len().max(1);
+        match e {
+            LineEdit::Drop(i) => {
+                if !lines.is_empty() {
+                    lines.remove(i % n);
+                }
+            }
+            LineEdit::Double(i) => {
+                if let Some(l) = lines.get(i % n).cloned() {
+                    lines.insert(i % n, l);
+                }
+            }
+            LineEdit::Move(a, b) => {
+                if !lines.is_empty() {
+                    let l = lines.remove(a % n);
+                    lines.insert(b % lines.len().max(1), l);
+                }
+            }
+            LineEdit::Number(i, to) => {
+                if let Some(l) = lines.get_mut(i % n) {
+                    // The value after `=`, or the first number in the line.
+                    if let Some((k, _)) = l.split_once('=') {
+                        *l = format!("{k}= {to}");
+                    }
+                }
+            }
+            LineEdit::Flip(i, b) => {
+                if let Some(l) = lines.get_mut(i % n) {
+                    let mut bytes = l.clone().into_bytes();
+                    if !bytes.is_empty() {
+                        let at = usize::from(*b) % bytes.len();
+                        bytes[at] ^= b | 1;
+                    }
+                    *l = String::from_utf8_lossy(&bytes).into_owned();
+                }
+            }
+        }
+    }
+    lines.join("\n")
+}
+
+const FUZZ_SCENARIO: &str = include_str!("fixtures/liaocheng-example.toml");
+
+proptest::proptest! {
+    #[test]
+    fn fuzz_policy_files_edited(which in 0usize..6, e in line_edits()) {
+        let (_, text) = shipped::SHIPPED[which % shipped::SHIPPED.len()];
+        let src = edit_lines(text, &e);
+        let _ = lint::lint(&src);
+        if let Ok(p) = load::load(&src) {
+            if let Ok(s) = Scenario::parse(FUZZ_SCENARIO) {
+                let _ = evaluate(&p, &s.input());
+            }
+            let pool = synthetic::pool_for(&p, 7);
+            for input in synthetic::inputs(&p, 5, 7, &pool) {
+                let _ = evaluate(&p, &input);
+            }
+        }
+    }
+
+    #[test]
+    fn fuzz_scenarios_edited(e in line_edits()) {
+        let src = edit_lines(FUZZ_SCENARIO, &e);
+        if let Ok(s) = Scenario::parse(&src) {
+            for (id, _) in shipped::SHIPPED {
+                let _ = evaluate(&policy(id), &s.input());
+            }
+        }
+    }
+}

@@ -332,7 +332,7 @@ fn xls_err(e: XlsError) -> LedgerError {
 /// An xlsx workbook, once its parts have inflated (into nothing) within [`limits`].
 fn open_xlsx(bytes: &[u8]) -> Result<Xlsx<Cursor<&[u8]>>, LedgerError> {
     check_xlsx_sizes(bytes)?;
-    Xlsx::new(Cursor::new(bytes)).map_err(xlsx_err)
+    contained(|| Xlsx::new(Cursor::new(bytes)).map_err(xlsx_err))
 }
 
 /// An xls workbook, once its sheets' grids are known to fit [`limits::XLS_CELLS`].
@@ -343,15 +343,26 @@ fn open_xls(bytes: &[u8]) -> Result<Xls<Cursor<&[u8]>>, LedgerError> {
         return Err(LedgerError::Encrypted);
     }
     crate::xls_guard::check_xls(bytes)?;
-    Xls::new(Cursor::new(bytes)).map_err(xls_err)
+    contained(|| Xls::new(Cursor::new(bytes)).map_err(xls_err))
+}
+
+/// Runs a step of calamine's, turning a panic into "damaged file". calamine 0.38 panics on
+/// some malformed files (fuzzing found an `.xls` whose empty MergeCells record it indexes
+/// past); a damaged upload must be refused in words, not end the request.
+fn contained<T>(step: impl FnOnce() -> Result<T, LedgerError>) -> Result<T, LedgerError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(step)).unwrap_or_else(|_| {
+        Err(LedgerError::Unreadable {
+            reason: "文件结构已损坏 / the file's structure is damaged".into(),
+        })
+    })
 }
 
 /// One xlsx sheet, streamed cell by cell and handed over a row at a time.
 fn xlsx_rows(wb: &mut Xlsx<Cursor<&[u8]>>, name: &str, feed: Rows<'_>) -> Result<(), LedgerError> {
-    let mut cells = wb.worksheet_cells_reader(name).map_err(xlsx_err)?;
+    let mut cells = contained(|| wb.worksheet_cells_reader(name).map_err(xlsx_err))?;
     let mut row: Vec<Val<'_>> = Vec::new();
     let mut cur: Option<u32> = None;
-    while let Some(c) = cells.next_cell().map_err(xlsx_err)? {
+    while let Some(c) = contained(|| cells.next_cell().map_err(xlsx_err))? {
         let (r, col) = c.get_position();
         if cur != Some(r) {
             if let Some(prev) = cur
@@ -379,7 +390,7 @@ fn xlsx_rows(wb: &mut Xlsx<Cursor<&[u8]>>, name: &str, feed: Rows<'_>) -> Result
 
 /// One xls sheet (calamine holds it as a grid; [`open_xls`] bounded its size).
 fn xls_rows(wb: &mut Xls<Cursor<&[u8]>>, name: &str, feed: Rows<'_>) -> Result<(), LedgerError> {
-    let range = wb.worksheet_range(name).map_err(xls_err)?;
+    let range = contained(|| wb.worksheet_range(name).map_err(xls_err))?;
     if let Some((r0, c0)) = range.start() {
         let mut row: Vec<Val<'_>> = Vec::new();
         for (i, cells) in range.rows().enumerate() {

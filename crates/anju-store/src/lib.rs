@@ -215,6 +215,28 @@ impl Store {
         &self.pool
     }
 
+    /// Writes a consistent copy of a SQLite database to `to` (`VACUUM INTO`: safe while the
+    /// server runs, and the copy is compacted). The file must not exist yet. PostgreSQL is
+    /// backed up with its own tools (`pg_dump`), which the store refuses to stand in for.
+    pub async fn backup_sqlite(&self, to: &std::path::Path) -> Result<()> {
+        if self.engine != Engine::Sqlite {
+            return Err(StoreError::Invalid(
+                "PostgreSQL 数据库请用 pg_dump 备份（见 README“部署”）".into(),
+            ));
+        }
+        if to.exists() {
+            return Err(StoreError::Invalid(format!(
+                "备份文件 {} 已存在，不会覆盖",
+                to.display()
+            )));
+        }
+        sqlx::query("VACUUM INTO $1")
+            .bind(to.display().to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// Closes the pool (waits for connections to be returned).
     pub async fn close(&self) {
         self.pool.close().await;

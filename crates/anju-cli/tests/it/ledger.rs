@@ -436,3 +436,29 @@ fn a_bad_row_in_the_last_chunk_writes_nothing_on_postgresql() {
     };
     bad_last_chunk_writes_nothing(&pg.url);
 }
+
+/// `anju backup`: a copy of the embedded database that reads as the original; an existing file
+/// is never overwritten; PostgreSQL is pointed to pg_dump.
+#[test]
+fn a_backup_reads_as_the_database_it_copies_and_never_overwrites() {
+    let db = fresh_sqlite();
+    assert!(anju(&["demo", "--database-url", &db.url]).status.success());
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("backup.db");
+    let f = file.to_str().expect("path");
+    let o = anju(&["backup", f, "--database-url", &db.url]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("已备份到"), "{}", stdout(&o));
+    let copy = format!("sqlite://{f}");
+    assert_eq!(stats_json(&copy, None), stats_json(&db.url, None));
+    let o = anju(&["backup", f, "--database-url", &db.url]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("已存在，不会覆盖"), "{}", stderr(&o));
+    let o = anju(&[
+        "backup",
+        f,
+        "--database-url",
+        "postgres://nobody@127.0.0.1:1/none",
+    ]);
+    assert!(!o.status.success());
+}

@@ -12,6 +12,8 @@ use anju_sheets::{
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
+mod fuzz;
+
 const CODE_OK: &str = "91350100M000100Y43";
 
 fn opts() -> ReadOptions {
