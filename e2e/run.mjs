@@ -836,6 +836,50 @@ async function main() {
       }
     });
 
+    await flow('journey: 一张图 drawn offline on a desk and on a phone; a compound without coordinates gets them', async () => {
+      for (const viewport of [{ width: 1280, height: 900 }, { width: 390, height: 844 }]) {
+        const { context, page } = await login(browser, base, STREET_USER, { viewport });
+        await page.goto(`${base}/map`);
+        await page.waitForSelector('#map[data-drawn]');
+        const drawn = Number(await page.getAttribute('#map', 'data-drawn'));
+        check(drawn > 100, `the map drew ${drawn} compounds`);
+        check((await page.locator('.street-label').count()) > 0, 'no street named on the plain (offline) map');
+        const wide = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+        check(!wide, `the map page is wider than the screen at ${viewport.width} px`);
+        await shot(page, `map-${viewport.width}`);
+        // A dot opens its popup; the popup's link opens the compound.
+        await page.locator('path.leaflet-interactive').first().click({ force: true });
+        const link = page.locator('.leaflet-popup-content a');
+        await link.waitFor();
+        await Promise.all([page.waitForNavigation(), link.click()]);
+        check(/\/compounds\/\d+/.test(new URL(page.url()).pathname), `the popup's link opened ${page.url()}`);
+        if (viewport.width === 1280 && importedName) {
+          // The compound the import made has no coordinates: it is listed, and gets them here.
+          await page.goto(`${base}/map?street=${encodeURIComponent(STREET)}`);
+          await page.waitForSelector('#map[data-drawn]');
+          const before = Number(await page.getAttribute('#map', 'data-drawn'));
+          const item = page.locator('#unplaced li', { hasText: importedName });
+          check((await item.count()) === 1, `${importedName} is not listed without coordinates`);
+          await item.locator('input[name=lat]').fill('北纬42度');
+          await Promise.all([page.waitForNavigation(), item.locator('button[type=submit]').click()]);
+          check((await page.textContent('#refused')).includes('纬度'), 'a wrong latitude is not refused naming 纬度');
+          const again = page.locator('#unplaced li', { hasText: importedName });
+          check((await again.locator('input[name=lat]').inputValue()) === '北纬42度', 'what was typed was not kept');
+          // Beside a neighbour: the first compound the map draws, a little to the north.
+          const near = JSON.parse(await page.textContent('#map-data')).points[0];
+          await again.locator('input[name=lat]').fill((near.lat + 0.0008).toFixed(6));
+          await again.locator('input[name=lng]').fill(near.lng.toFixed(6));
+          await Promise.all([page.waitForNavigation(), again.locator('button[type=submit]').click()]);
+          await page.waitForSelector('#map[data-drawn]');
+          const after = Number(await page.getAttribute('#map', 'data-drawn'));
+          check(after === before + 1, `the map drew ${after} after setting coordinates (was ${before})`);
+          check((await page.locator('#unplaced li', { hasText: importedName }).count()) === 0, 'still listed without coordinates');
+          await shot(page, 'map-coordinates-set');
+        }
+        await context.close();
+      }
+    });
+
     await flow('journey: a subsidy line 申报 → 街道审核 → 区级复核 → 批准 → 拨付 on the /funding pages', async () => {
       check(policyAssigned, 'the street has no policy (the policy journey did not pass)');
       const company = await login(browser, base, COMPANY_USER, { viewport: { width: 1280, height: 900 } });

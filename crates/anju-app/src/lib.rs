@@ -23,6 +23,7 @@ pub mod error;
 pub mod evidence;
 pub mod figures;
 pub mod ledger;
+pub mod map;
 pub mod model;
 pub mod money;
 pub mod oversight;

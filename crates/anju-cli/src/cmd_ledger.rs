@@ -72,6 +72,16 @@ pub struct ServeArgs {
     /// address may make at once to the public pages; one more each second after
     #[arg(long, default_value_t = 60)]
     pub public_burst: u32,
+    /// 一张图的底图瓦片地址（含 {z}/{x}/{y}，可含 {s}），如天地图或政务内网瓦片服务；不设则离线绘制 /
+    /// the map's tile URL template ({z}/{x}/{y}, optionally {s}); without one the map is drawn offline
+    #[arg(long, value_name = "URL")]
+    pub tiles: Option<String>,
+    /// 瓦片地址中 {s} 的取值 / the values of {s} in the tile URL
+    #[arg(long, default_value = "abc")]
+    pub tiles_subdomains: String,
+    /// 底图的版权说明（按瓦片服务条款）/ the attribution the tile source's terms ask for
+    #[arg(long, default_value = "")]
+    pub tiles_attribution: String,
 }
 
 #[derive(Args)]
@@ -153,6 +163,23 @@ pub fn run(cmd: Cmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
                 state.guard.request_timeout =
                     std::time::Duration::from_secs(a.request_timeout.max(1));
                 state.guard.public_burst = a.public_burst.max(1);
+                if let Some(url) = a.tiles.clone() {
+                    let tiles = anju_web::map_web::TileSource {
+                        url,
+                        subdomains: a.tiles_subdomains.clone(),
+                        attribution: a.tiles_attribution.clone(),
+                    };
+                    if tiles.csp_origin().is_none() {
+                        anyhow::bail!(
+                            "{}",
+                            lang.pick(
+                                "--tiles 应为 http(s) 地址，如 https://t{s}.tianditu.gov.cn/…",
+                                "--tiles must be an http(s) URL template"
+                            )
+                        );
+                    }
+                    state.map_tiles = Some(tiles);
+                }
                 // Bind first: "serving" is printed only once the port really accepts.
                 let listener = tokio::net::TcpListener::bind(("127.0.0.1", a.port))
                     .await

@@ -31,6 +31,7 @@ mod evidence;
 mod fees;
 mod ledger;
 mod lifecycle;
+mod map;
 mod patrols;
 mod regions;
 mod scope;
@@ -74,6 +75,7 @@ pub use fees::{
 };
 pub use ledger::{ApplySummary, LedgerImport};
 pub use lifecycle::{Lifecycle, StageRow, StepRecord, StepRequest};
+pub use map::{MapMark, MapOnly};
 pub use patrols::{
     ERQI_ORDER_MAPPING, Finding, NewFinding, NewPatrol, OrderCounts, OrderFilter, Patrol,
     RectificationOrder,

@@ -1432,7 +1432,7 @@ async fn commission_evaluator(
 
 /// A form's write on this compound: the role's permission, the compound in the viewer's scope,
 /// then the form's CSRF token, in that order; the error page otherwise.
-async fn form_guard(
+pub(crate) async fn form_guard(
     state: &AppState,
     viewer: &Viewer,
     id: CompoundId,

@@ -23,6 +23,7 @@ mod error;
 mod funding;
 pub mod guard;
 mod ledger;
+pub mod map_web;
 mod page;
 mod params;
 mod patrols;
@@ -58,6 +59,8 @@ pub struct AppState {
     pub limiter: std::sync::Arc<LoginLimiter>,
     /// The protective limits: timeout, body limit, public rate limit, trusted proxies.
     pub guard: guard::GuardConfig,
+    /// The base map of 一张图 (`anju serve --tiles`); none draws the points on a plain background.
+    pub map_tiles: Option<map_web::TileSource>,
 }
 
 impl AppState {
@@ -71,6 +74,7 @@ impl AppState {
             auth: AuthConfig::default(),
             limiter: auth::new_limiter(),
             guard: guard::GuardConfig::default(),
+            map_tiles: None,
         }
     }
 }
@@ -115,6 +119,7 @@ pub fn app(state: AppState) -> Router {
         .merge(funding::router())
         .merge(reports_web::router())
         .merge(signals_web::router())
+        .merge(map_web::router())
         .merge(budget_web::router())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

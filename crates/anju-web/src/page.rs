@@ -52,9 +52,10 @@ pub(crate) fn nav_links(viewer: &Viewer, here: &str) -> Vec<NavLink> {
     let role = viewer.role;
     let who = viewer.principal();
     let view = can(role, Action::ViewLedger);
-    let pages: [(&str, &'static str, &'static str, bool); 14] = [
+    let pages: [(&str, &'static str, &'static str, bool); 15] = [
         ("/dashboard", "工作台", "Dashboard", view),
         ("/ledger", "小区台账", "Ledger", view),
+        ("/map", "一张图", "Map", view),
         ("/companies", "物业企业", "Companies", view),
         ("/complaints", "投诉", "Complaints", view),
         ("/surveys", "满意度调查", "Surveys", view),

@@ -25,6 +25,7 @@ mod funding_web;
 mod guard;
 mod inspect;
 mod ledger_page;
+mod map_web;
 mod nav;
 mod reports_web;
 mod resident;
