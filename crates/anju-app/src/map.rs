@@ -98,7 +98,10 @@ mod tests {
         assert!(parse_coordinates("90", "180").is_ok());
         assert!(parse_coordinates("-90", "-180").is_ok());
         let e = parse_coordinates("90.000001", "0").expect_err("past the pole");
-        assert_eq!(e.message(anju_core::Lang::Zh), "纬度：90.000001 超出 ±90 度");
+        assert_eq!(
+            e.message(anju_core::Lang::Zh),
+            "纬度：90.000001 超出 ±90 度"
+        );
         let e = parse_coordinates("1", "").expect_err("empty");
         assert_eq!(e.message(anju_core::Lang::Zh), "经度：请填写");
         let e = parse_coordinates("1e400", "1").expect_err("not a number");

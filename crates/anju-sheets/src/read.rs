@@ -258,6 +258,8 @@ pub mod limits {
     pub const XLS_CELLS: u64 = 2_097_152;
     /// Excel's own number of columns (A to XFD); a cell further right is a forged file.
     pub const COLUMNS: u32 = 16_384;
+    /// Excel's own number of rows; a sheet or a CSV file past it is refused.
+    pub const ROWS: u32 = 1_048_576;
 }
 
 /// Inflates every part of the xlsx archive into nothing, counting, and refuses the file when a
@@ -376,6 +378,9 @@ fn xlsx_rows(wb: &mut Xlsx<Cursor<&[u8]>>, name: &str, feed: Rows<'_>) -> Result
         if col >= limits::COLUMNS {
             return Err(beyond_excel_columns(col));
         }
+        if r >= limits::ROWS {
+            return Err(beyond_excel_rows());
+        }
         let col = col as usize;
         if col >= row.len() {
             row.resize(col + 1, Val::Empty);
@@ -465,6 +470,14 @@ fn beyond_excel_columns(col: u32) -> LedgerError {
     LedgerError::TooLarge {
         what_zh: format!("第 {n} 列超出 Excel 的 {} 列", limits::COLUMNS),
         what_en: format!("column {n} is beyond Excel's {} columns", limits::COLUMNS),
+    }
+}
+
+/// A row past Excel's last: split the file.
+fn beyond_excel_rows() -> LedgerError {
+    LedgerError::TooLarge {
+        what_zh: format!("超过 Excel 的 {} 行", limits::ROWS),
+        what_en: format!("more than Excel's {} rows", limits::ROWS),
     }
 }
 
@@ -566,6 +579,9 @@ fn csv_rows(text: &str, feed: Rows<'_>) -> Result<(), LedgerError> {
         scanned = start;
         let r = u32::try_from(newlines.saturating_sub(embedded)).unwrap_or(u32::MAX);
         embedded += rec.iter().map(|f| f.matches('\n').count()).sum::<usize>();
+        if r >= limits::ROWS {
+            return Err(beyond_excel_rows());
+        }
         let row: Vec<Val<'_>> = rec.iter().map(|s| Val::Text(Cow::Borrowed(s))).collect();
         if !feed(r, &row) {
             break;

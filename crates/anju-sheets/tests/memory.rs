@@ -174,6 +174,19 @@ fn hostile_files_of_twenty_mib_are_read_in_bounded_memory() {
     let said = check("CSV one huge cell", csv, FileKind::Csv);
     assert!(matches!(said, Err(LedgerError::Problems(_))), "{said:?}");
 
+    // A CSV of ten million one-letter rows: past Excel's rows, refused naming the limit.
+    let mut csv = Vec::from("小区名称,所属街道,物业管理方式,月份\n".as_bytes());
+    while csv.len() + 2 <= UPLOAD {
+        csv.extend(b"x\n");
+    }
+    let said = check("CSV of ten million rows", csv, FileKind::Csv);
+    match said {
+        Err(LedgerError::TooLarge { what_zh, .. }) => {
+            assert!(what_zh.contains("1048576 行"), "{what_zh}")
+        }
+        other => panic!("{other:?}"),
+    }
+
     // A CSV of half a million rows, every one a problem.
     let mut csv = Vec::from("小区名称,所属街道,物业管理方式,月份\n".as_bytes());
     let line = "某小区,某街道,不是管理方式,2026-13\n".as_bytes();
@@ -207,7 +220,7 @@ fn hostile_files_of_twenty_mib_are_read_in_bounded_memory() {
         "{said:?}"
     );
 
-    assert_eq!(report.len(), 8);
+    assert_eq!(report.len(), 9);
 }
 
 fn rec(typ: u16, data: &[u8]) -> Vec<u8> {
