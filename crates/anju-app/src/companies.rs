@@ -358,8 +358,8 @@ impl App {
         };
         let c = found.ok_or_else(|| {
             Field::new("company", "企业").error(
-                format!("找不到企业“{key}”（请用 anju company list 查看名称或编号）"),
-                format!("no company '{key}' (see anju company list)"),
+                format!("找不到企业“{key}”（名称与编号见“物业企业”页面）"),
+                format!("no company '{key}' (the names and numbers are on the Companies page)"),
             )
         })?;
         require_company(who, c.id)?;

@@ -202,8 +202,8 @@ impl App {
             return Err(AppError::field(
                 "street",
                 "街道",
-                "山城街道没有小区：请先运行 anju demo 载入演示数据",
-                "山城街道 has no compounds: run anju demo first",
+                "山城街道没有小区：请先载入演示数据",
+                "山城街道 has no compounds: load the demo data first",
             ));
         }
         let mut new = Vec::new();

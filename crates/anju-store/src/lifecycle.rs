@@ -197,25 +197,25 @@ pub(crate) async fn apply_step(
         match &req.event {
             Event::SignContract { .. } => {
                 return Err(StoreError::refused(
-                    "签订合同须登记合同条款：请使用“合同签订”（anju contract sign）",
-                    "signing needs the contract's terms: use `anju contract sign`",
+                    "签订合同须登记合同条款：请在小区页面用“签订物业服务合同”办理",
+                    "signing needs the contract's terms: use “sign the service contract” on the compound's page",
                 ));
             }
             Event::File => {
                 return Err(StoreError::refused(
-                    "合同备案请使用“合同备案”（anju contract file）",
-                    "file a contract with `anju contract file`",
+                    "合同备案请在小区页面“物业服务合同”一栏办理",
+                    "file the contract under “service contract” on the compound's page",
                 ));
             }
             Event::End { .. } if state.contract_id.is_some() => {
                 return Err(StoreError::refused(
                     format!(
-                        "小区“{}”有物业服务合同（编号 {}），请通过终止合同（anju contract terminate）办理",
+                        "小区“{}”有物业服务合同（编号 {}），请在小区页面“物业服务合同”一栏终止合同",
                         compound.compound.name,
                         state.contract_id.unwrap_or_default()
                     ),
                     format!(
-                        "compound '{}' has a service contract (no. {}): end it with `anju contract terminate`",
+                        "compound '{}' has a service contract (no. {}): end it under “service contract” on the compound's page",
                         compound.compound.name,
                         state.contract_id.unwrap_or_default()
                     ),

@@ -106,6 +106,8 @@ struct MapPage {
     may_edit: bool,
     data: String,
     tiles: bool,
+    /// Why the coordinates just sent were not saved (also beside the compound when listed).
+    refused: Option<String>,
 }
 
 const STAGE_COLOURS: [&str; 10] = [
@@ -351,6 +353,7 @@ async fn map_html(
         may_edit: viewer.require(Action::EditCompounds).is_ok(),
         data,
         tiles: state.map_tiles.is_some(),
+        refused: kept.map(|(_, _, _, why)| why.clone()),
     };
     Ok(page.render()?)
 }

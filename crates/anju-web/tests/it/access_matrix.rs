@@ -1737,7 +1737,7 @@ fn name_part(name: &str) -> String {
     chars.into_iter().collect()
 }
 
-fn fill(template: &str, s: &Side, csrf: &str) -> String {
+pub fn fill(template: &str, s: &Side, csrf: &str) -> String {
     template
         .replace("{compound}", &s.compound.id.to_string())
         .replace("{contract_compound}", &s.contract_compound.to_string())

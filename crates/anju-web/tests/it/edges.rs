@@ -611,6 +611,13 @@ const PAGE_VERSIONED: &[PageVersioned] = &[
         Enc::Form,
         "date={today}",
     ),
+    pv(
+        "/map/coordinates/{id}",
+        "/map/coordinates/{compound}",
+        Who::Street,
+        Enc::Form,
+        "lat=42.85&lng=120.66",
+    ),
 ];
 
 /// Where the page modules read a form's version (`anju_app::check::version`), and the rows of
@@ -660,6 +667,7 @@ const PAGE_VERSION_READS: &[(&str, usize, &[&str])] = &[
     ),
     ("selections.rs", 1, &["/selections/{id}/{step}"]),
     ("tasks.rs", 1, &["/tasks/{id}/done"]),
+    ("map_web.rs", 1, &["/map/coordinates/{id}"]),
 ];
 
 #[test]

@@ -31,6 +31,7 @@ mod reports_web;
 mod resident;
 mod signals_web;
 mod surveys_web;
+mod use_cases;
 mod users;
 mod workflow;
 

@@ -1,0 +1,487 @@
+//! Every use case of the application layer has a page for the people who do it: the list below
+//! names, for each `pub async fn` of anju-app that takes a `&Principal`, the page where it is
+//! done (a form posting to a route) or shown, or why it is not a browser's job. A use case added
+//! to anju-app without a line here fails `the_list_names_every_use_case`, the way the access
+//! matrix fails on an unlisted route; a form line fails `every_permitted_role_finds_the_form`
+//! when a role the permission table allows opens the page and finds no form.
+//!
+//! `Missing` lines are the honest to-do list (issue 14): use cases that only the API or the
+//! command line offers so far.
+
+use crate::access_matrix::{Side, accounts, fill, world};
+use crate::support::{Session, TestApp};
+use anju_core::access::{Action, Role, can};
+use std::collections::BTreeSet;
+
+enum Where {
+    /// A form on `page` posting to `form`, for every role `action` allows (or only `only`, when
+    /// the application layer's rule is narrower than the permission table, with the reason).
+    Form {
+        page: &'static str,
+        form: &'static str,
+        action: Action,
+        only: Option<(&'static [Role], &'static str)>,
+    },
+    /// Shown on this page.
+    Shown(&'static str),
+    /// A helper other use cases call (scope checks, lookups), not a job of its own.
+    Helper,
+    /// Done outside the browser on purpose: why.
+    NotInBrowser(&'static str),
+    /// Still only in the API or the command line: to build (issue 14).
+    Missing(&'static str),
+}
+
+use Where::*;
+
+const fn form(page: &'static str, form: &'static str, action: Action) -> Where {
+    Form {
+        page,
+        form,
+        action,
+        only: None,
+    }
+}
+
+const USE_CASES: &[(&str, Where)] = &[
+    // areas.rs
+    ("plan_areas", Missing("管理区域划分 (anju plan areas)")),
+    (
+        "management_areas",
+        Missing("管理区域一览 (anju plan list-areas)"),
+    ),
+    // audit.rs
+    ("audit_entries", Shown("/audit")),
+    ("audit_page", Shown("/audit")),
+    // bench.rs
+    (
+        "seed_bench_funding",
+        NotInBrowser("benchmark data (anju bench funding)"),
+    ),
+    ("compounds_placed", Shown("/ledger")),
+    // companies.rs
+    ("companies", Shown("/companies")),
+    ("company_file", Shown("/companies/{company}")),
+    ("find_company", Helper),
+    (
+        "add_credit_record",
+        Missing("信用档案记录 (API POST /companies/{id}/records)"),
+    ),
+    (
+        "register_company",
+        Missing("登记物业企业 (anju company add)"),
+    ),
+    // compounds.rs
+    (
+        "update_compound",
+        Missing("修改台账一行 (API PUT /compounds/{id})"),
+    ),
+    ("compound_named", Helper),
+    ("account_periods", Shown("/compounds/{compound}")),
+    // demo.rs
+    (
+        "backup_database",
+        NotInBrowser("IT staff back up the database file (anju backup)"),
+    ),
+    (
+        "load_demo",
+        NotInBrowser("the demo is loaded by anju serve --demo"),
+    ),
+    (
+        "ensure_demo_accounts",
+        NotInBrowser("the demo is loaded by anju serve --demo"),
+    ),
+    ("load_shanting_tasks", NotInBrowser("demo data")),
+    // evidence.rs
+    ("upload_evidence", Helper),
+    ("compound_evidence", Shown("/compounds/{compound}")),
+    ("patrol_evidence", Shown("/patrols/{patrol}")),
+    // figures.rs
+    ("regions", Helper),
+    ("offered_streets", Helper),
+    ("coverage_over_time", Shown("/dashboard")),
+    ("streets_progress", Shown("/dashboard")),
+    // ledger.rs
+    ("compounds", Shown("/ledger")),
+    ("count_compounds", Shown("/ledger")),
+    ("ledger_figures", Shown("/ledger")),
+    ("coverage_cells", Shown("/dashboard")),
+    ("alerts", Shown("/dashboard")),
+    ("coverage", Shown("/reports/coverage")),
+    ("find_compound", Helper),
+    ("ledger_rows", Shown("/ledger")),
+    ("export_ledger", Shown("/ledger")),
+    (
+        "import_ledger",
+        NotInBrowser("reads a file path (anju import ledger); the page uploads"),
+    ),
+    (
+        "import_ledger_from",
+        form("/ledger/import", "/ledger/import", Action::EditCompounds),
+    ),
+    ("apply_ledger_rows", Helper),
+    // lib.rs
+    ("compound_in_scope", Helper),
+    // map.rs
+    ("map_marks", Shown("/map")),
+    ("set_coordinates", Shown("/map")),
+    // money.rs
+    ("region_in_scope", Helper),
+    ("line_in_scope", Helper),
+    (
+        "run_subsidies",
+        form("/funding", "/funding/runs", Action::ReviewSubsidies),
+    ),
+    ("subsidy_step", Shown("/funding")),
+    ("adjust_subsidy", Shown("/funding")),
+    (
+        "grant_infrastructure",
+        form("/funding", "/funding/infra", Action::ReviewSubsidies),
+    ),
+    ("set_fee_month", Missing("物业费收缴一月 (anju fees set)")),
+    ("import_fees", Missing("导入收缴表 (anju fees import)")),
+    (
+        "import_household_fees",
+        Missing("导入按户明细 (anju fees import)"),
+    ),
+    (
+        "add_account_entry",
+        Missing("收支公示记一笔 (anju accounts add)"),
+    ),
+    ("region_named", Helper),
+    ("subsidy_run", Shown("/funding")),
+    ("subsidy_runs", Shown("/funding")),
+    ("line_history", Shown("/funding")),
+    ("fee_months", Shown("/compounds/{compound}")),
+    ("collection", Shown("/compounds/{compound}")),
+    ("compound_public_key", Helper),
+    ("subsidy_lines", Shown("/funding")),
+    ("sheet_lines", Shown("/reports")),
+    ("match_fee_sheet", Helper),
+    (
+        "household_fees",
+        Missing("按户收缴明细 (anju fees households)"),
+    ),
+    ("account_statement", Shown("/compounds/{compound}")),
+    // oversight.rs
+    ("order_in_scope", Helper),
+    ("complaint_in_scope", Helper),
+    ("orders", Shown("/compounds/{compound}")),
+    ("complaints", Shown("/complaints")),
+    ("assessments", Shown("/compounds/{compound}")),
+    ("assessment", Shown("/assessments/{assessment}")),
+    ("surveys", Shown("/surveys")),
+    ("assessable", Helper),
+    ("may_assess", Helper),
+    (
+        "add_patrol",
+        form(
+            "/patrols/new?compound={compound}",
+            "/patrols/new",
+            Action::Patrol,
+        ),
+    ),
+    ("answer_order", Shown("/patrols/{patrol}")),
+    ("close_order", Shown("/patrols/{patrol}")),
+    ("reopen_order", Shown("/patrols/{patrol}")),
+    ("order_with_patrol", Helper),
+    (
+        "add_complaint",
+        Missing("街道、社区登记投诉（居民经 /p/… 自行提交）"),
+    ),
+    ("complaint_step", Shown("/complaints/{complaint}")),
+    ("answer_complaint", Shown("/complaints/{complaint}")),
+    (
+        "submit_assessment",
+        form(
+            "/assessments/new?compound={compound}",
+            "/assessments/new",
+            Action::Assess,
+        ),
+    ),
+    (
+        "create_assessment",
+        form(
+            "/assessments/new?compound={compound}",
+            "/assessments/new",
+            Action::Assess,
+        ),
+    ),
+    ("assessment_step", Shown("/assessments/{assessment}")),
+    ("evaluator_names", Helper),
+    ("compound_evaluators", Shown("/compounds/{compound}")),
+    (
+        "commission_evaluator",
+        form(
+            "/compounds/{compound}",
+            "/compounds/{compound}/evaluators",
+            Action::ReviewAssessments,
+        ),
+    ),
+    ("patrols", Shown("/compounds/{compound}")),
+    ("patrol", Shown("/patrols/{patrol}")),
+    (
+        "attach_complaint_evidence",
+        Shown("/complaints/{complaint}"),
+    ),
+    ("complaint_evidence", Shown("/complaints/{complaint}")),
+    (
+        "holidays",
+        Missing("法定节假日一览 (anju complaint holidays)"),
+    ),
+    ("order_events", Shown("/patrols/{patrol}")),
+    ("complaint_overview", Shown("/complaints")),
+    (
+        "add_holidays",
+        Missing("登记法定节假日 (anju complaint holidays add)"),
+    ),
+    (
+        "record_complaint_counts",
+        Missing("投诉件数记入信用档案 (anju company record)"),
+    ),
+    // path.rs
+    ("correct_step", Shown("/compounds/{contract_compound}")),
+    ("advance", Shown("/compounds/{compound}")),
+    ("contract_in_scope", Helper),
+    (
+        "sign_contract",
+        NotInBrowser("every term given (API); the page signs with sign_contract_with_defaults"),
+    ),
+    (
+        "sign_contract_with_defaults",
+        Shown("/compounds/{compound}"),
+    ),
+    (
+        "file_contract",
+        form(
+            "/compounds/{contract_compound}",
+            "/compounds/{contract_compound}/file",
+            Action::ManageContracts,
+        ),
+    ),
+    (
+        "terminate_contract",
+        form(
+            "/compounds/{contract_compound}",
+            "/compounds/{contract_compound}/terminate",
+            Action::ManageContracts,
+        ),
+    ),
+    (
+        "record_dismissal_survey",
+        Missing("解聘表决结果 (anju contract dismissal)"),
+    ),
+    ("lifecycle", Shown("/compounds/{compound}")),
+    ("contracts", Shown("/compounds/{compound}")),
+    ("stage_overview", Shown("/ledger")),
+    (
+        "contract_register",
+        Missing("合同登记簿 (anju contract list)"),
+    ),
+    ("contract_households", Helper),
+    // policies.rs
+    (
+        "assign_funding_policy",
+        form("/funding", "/funding/policies", Action::ApproveSubsidies),
+    ),
+    ("funding_policies", Shown("/funding")),
+    // reports.rs
+    ("require_named_area", Helper),
+    ("dispatch_report", Shown("/reports/dispatch")),
+    ("tasks_report", Shown("/reports/tasks-3")),
+    ("coverage_report", Shown("/reports/coverage")),
+    ("ranking_report", Shown("/reports")),
+    ("scores_report", Shown("/reports")),
+    ("accounts_report", Shown("/reports")),
+    ("signals", Shown("/signals")),
+    // selections.rs
+    ("street_in_scope", Helper),
+    ("selections", Shown("/selections")),
+    ("selection", Shown("/selections/{selection}")),
+    (
+        "open_selection",
+        form("/selections", "/selections", Action::ManageContracts),
+    ),
+    ("selection_step", Shown("/selections/{selection}")),
+    // surveys.rs
+    ("survey_in_scope", Helper),
+    (
+        "open_survey",
+        form(
+            "/surveys/new?compound={compound}",
+            "/surveys",
+            Action::ManageSurveys,
+        ),
+    ),
+    (
+        "issue_survey_links",
+        form(
+            "/surveys/{survey}",
+            "/surveys/{survey}/links",
+            Action::ManageSurveys,
+        ),
+    ),
+    ("survey_links", Shown("/surveys/{survey}")),
+    ("survey_result", Shown("/surveys/{survey}")),
+    (
+        "close_survey",
+        form(
+            "/surveys/{survey}",
+            "/surveys/{survey}/close",
+            Action::ManageSurveys,
+        ),
+    ),
+    // tasks.rs
+    ("tasks", Shown("/tasks")),
+    ("target_progress", Shown("/targets")),
+    (
+        "add_target",
+        form("/targets", "/targets", Action::ManageTasks),
+    ),
+    (
+        "add_preset_targets",
+        Missing("按政策预设目标 (anju targets preset)"),
+    ),
+    ("task_in_scope", Helper),
+    ("add_task", form("/tasks", "/tasks", Action::ManageTasks)),
+    (
+        "set_task_status",
+        form("/tasks", "/tasks/{task}/done", Action::ManageTasks),
+    ),
+    ("add_tasks_once", NotInBrowser("demo and preset task lists")),
+    // users.rs
+    (
+        "create_account",
+        form("/users", "/users", Action::ManageUsers),
+    ),
+    ("accounts", Shown("/users")),
+    ("account", Helper),
+    ("unlock_login", Shown("/users")),
+    ("set_account_active", Shown("/users")),
+    ("reset_password", Shown("/users")),
+    ("change_own_password", Shown("/account/password")),
+    ("account_region", Helper),
+];
+
+/// The use cases of anju-app: every `pub async fn` that takes a `&Principal`.
+fn app_use_cases() -> BTreeSet<String> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../anju-app/src");
+    let mut out = BTreeSet::new();
+    for entry in std::fs::read_dir(&dir).expect("anju-app/src") {
+        let text = std::fs::read_to_string(entry.expect("entry").path()).expect("source");
+        for (i, _) in text.match_indices("pub async fn ") {
+            let rest = &text[i + "pub async fn ".len()..];
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            let signature = &rest[..rest.find('{').unwrap_or(rest.len())];
+            if signature.contains("&Principal") {
+                out.insert(name);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_list_names_every_use_case() {
+    let listed: BTreeSet<String> = USE_CASES.iter().map(|(n, _)| n.to_string()).collect();
+    let found = app_use_cases();
+    let unlisted: Vec<_> = found.difference(&listed).collect();
+    assert!(
+        unlisted.is_empty(),
+        "use cases of anju-app without a line in USE_CASES (name the page that does them): {unlisted:?}"
+    );
+    let stale: Vec<_> = listed.difference(&found).collect();
+    assert!(
+        stale.is_empty(),
+        "USE_CASES names what anju-app no longer has: {stale:?}"
+    );
+    assert_eq!(listed.len(), USE_CASES.len(), "a use case listed twice");
+}
+
+/// The permitted roles of a form line.
+fn roles_of(action: Action, only: Option<(&'static [Role], &'static str)>) -> Vec<Role> {
+    Role::ALL
+        .into_iter()
+        .filter(|r| can(*r, action))
+        .filter(|r| only.is_none_or(|(roles, _)| roles.contains(r)))
+        .collect()
+}
+
+async fn page_for(t: &TestApp, s: &Session, side: &Side, page: &str) -> crate::support::Res {
+    t.get_as(s, &fill(page, side, &s.csrf)).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_permitted_role_finds_the_form_and_every_page_opens() {
+    let t = TestApp::with_demo().await;
+    let w = world(&t).await;
+    let sessions = accounts(&t, &w).await;
+    let session = |r: Role| &sessions.iter().find(|(x, _)| *x == r).expect("role").1;
+    let mut wrong = Vec::new();
+    let mut checked = 0;
+    for (name, place) in USE_CASES {
+        match place {
+            Form {
+                page,
+                form,
+                action,
+                only,
+            } => {
+                for role in roles_of(*action, *only) {
+                    let s = session(role);
+                    let r = page_for(&t, s, &w.inside, page).await;
+                    checked += 1;
+                    let want = format!("action=\"{}", fill(form, &w.inside, &s.csrf));
+                    if r.status != 200 || !r.body.contains(&want) {
+                        wrong.push(format!(
+                            "{name}: {} opens {page} ({}) and finds no form posting to {form}",
+                            role.code(),
+                            r.status
+                        ));
+                    }
+                }
+            }
+            Shown(page) => {
+                let s = session(Role::Admin);
+                let r = page_for(&t, s, &w.inside, page).await;
+                if r.status != 200 {
+                    wrong.push(format!("{name}: {page} answers {}", r.status));
+                }
+            }
+            Helper | NotInBrowser(_) | Missing(_) => {}
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} use cases without their page:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+    assert!(checked > 40, "only {checked} forms checked");
+    t.finish().await;
+}
+
+/// What is still missing, printed so that a run shows the to-do list.
+#[test]
+fn the_missing_pages_are_few_and_named() {
+    let missing: Vec<_> = USE_CASES
+        .iter()
+        .filter_map(|(n, w)| match w {
+            Missing(what) => Some(format!("{n}: {what}")),
+            NotInBrowser(why) => {
+                assert!(!why.is_empty(), "{n}: say why it is not in the browser");
+                None
+            }
+            _ => None,
+        })
+        .collect();
+    println!(
+        "use cases still without a page ({}):\n{}",
+        missing.len(),
+        missing.join("\n")
+    );
+    assert!(missing.len() <= 20, "{missing:?}");
+}
