@@ -880,6 +880,38 @@ async function main() {
       }
     });
 
+    await flow('journey: 修改台账信息 and 新增小区 on a phone (390×844)', async () => {
+      const { context, page } = await login(browser, base, STREET_USER, { viewport: { width: 390, height: 844 } });
+      const list = await compoundsJson(context, base, `?street=${encodeURIComponent(STREET)}`);
+      const c = list.find((x) => x.compound && x.compound.households) ?? list[0];
+      await page.goto(`${base}/compounds/${c.id}`);
+      await Promise.all([page.waitForNavigation(), page.click('#edit')]);
+      const wide = async () => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+      check(!(await wide()), 'the ledger row form is wider than the phone');
+      await page.fill('input[name="建成年份"]', '明年');
+      await page.fill('input[name="户数"]', '222');
+      await Promise.all([page.waitForNavigation(), page.click('form.ledger-row button[type=submit]')]);
+      check((await page.textContent('#refused')).includes('建成年份'), 'a bad year is not refused naming 建成年份');
+      check((await page.inputValue('input[name="户数"]')) === '222', 'what was typed was not kept');
+      await shot(page, 'ledger-row-refused-390');
+      await page.fill('input[name="建成年份"]', '1999');
+      await Promise.all([page.waitForNavigation(), page.click('form.ledger-row button[type=submit]')]);
+      check(new URL(page.url()).pathname === `/compounds/${c.id}`, `saving went to ${page.url()}`);
+      check((await page.textContent('#facts')).includes('222'), 'the compound page does not show 222 households');
+      // 新增小区 from the ledger page.
+      await page.goto(`${base}/ledger`);
+      await Promise.all([page.waitForNavigation(), page.click('#add')]);
+      const name = `手机新增小区${Date.now() % 100000}`;
+      await page.fill('input[name="小区名称"]', name);
+      await page.selectOption('select[name="物业管理方式"]', '无物业（弃管）');
+      await page.fill('input[name="户数"]', '36');
+      await Promise.all([page.waitForNavigation(), page.click('form.ledger-row button[type=submit]')]);
+      check(/\/compounds\/\d+$/.test(new URL(page.url()).pathname), `adding went to ${page.url()}`);
+      check((await page.textContent('main h2')).includes(name), 'the new compound page does not name it');
+      await shot(page, 'compound-added-390');
+      await context.close();
+    });
+
     await flow('journey: a subsidy line 申报 → 街道审核 → 区级复核 → 批准 → 拨付 on the /funding pages', async () => {
       check(policyAssigned, 'the street has no policy (the policy journey did not pass)');
       const company = await login(browser, base, COMPANY_USER, { viewport: { width: 1280, height: 900 } });

@@ -448,3 +448,66 @@ impl App {
         Ok(self.store.apply_ledger(&who.actor(), rows, as_of).await?)
     }
 }
+
+impl App {
+    /// Adds one compound by hand (新增小区): the checks of a ledger row imported by this
+    /// principal (its street, and a community account's community, within the area), and a name
+    /// not yet used in its street; written and audited as an import's new row, as of today.
+    pub async fn add_compound(
+        &self,
+        who: &Principal,
+        compound: Compound,
+    ) -> Result<StoredCompound> {
+        who.require(Action::EditCompounds)?;
+        crate::compounds::check_compound(&compound, self.today())?;
+        if let Some((column, zh, en)) = ScopeCheck::new(who).verdict(self, &compound).await? {
+            let key = if column == "所属社区" {
+                "compound.community"
+            } else {
+                "compound.street"
+            };
+            return Err(AppError::field(key, &column, zh, en));
+        }
+        let in_street = |c: &StoredCompound| {
+            c.compound.street == compound.street && c.compound.name == compound.name
+        };
+        let same_name = self
+            .store
+            .list_compounds(&CompoundFilter {
+                street: Some(compound.street.clone()),
+                search: Some(compound.name.clone()),
+                include_archived: true,
+                ..CompoundFilter::default()
+            })
+            .await?;
+        if same_name.iter().any(in_street) {
+            return Err(AppError::field(
+                "compound.name",
+                "小区名称",
+                format!("{}已有名为“{}”的小区", compound.street, compound.name),
+                format!(
+                    "{} already has a compound named '{}'",
+                    compound.street, compound.name
+                ),
+            ));
+        }
+        self.store
+            .apply_ledger(&who.actor(), std::slice::from_ref(&compound), self.today())
+            .await?;
+        let added = self
+            .store
+            .list_compounds(&CompoundFilter {
+                street: Some(compound.street.clone()),
+                search: Some(compound.name.clone()),
+                ..CompoundFilter::default()
+            })
+            .await?;
+        added.into_iter().find(in_street).ok_or_else(|| {
+            StoreError::NotFound {
+                entity: "compound",
+                id: 0,
+            }
+            .into()
+        })
+    }
+}

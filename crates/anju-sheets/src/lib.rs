@@ -29,8 +29,8 @@ pub use columns::{
 pub use error::{LedgerError, Problem};
 pub use fees::{FeeSheetRow, read_fee_sheet, read_fee_sheet_bytes};
 pub use read::{
-    FileKind, Ledger, LedgerChunk, LedgerInfo, ReadOptions, limits, read_ledger, read_ledger_bytes,
-    read_ledger_bytes_chunks, read_ledger_chunks,
+    FileKind, Ledger, LedgerChunk, LedgerInfo, ReadOptions, compound_from_form, limits,
+    read_ledger, read_ledger_bytes, read_ledger_bytes_chunks, read_ledger_chunks,
 };
 pub use reports::{
     BodyMerge, GroupHeading, ReportCell, ReportSheet, write_report, write_report_to_buffer,
@@ -39,4 +39,4 @@ pub use subsidy_sheets::{
     SubsidySheetLine, application_sheets, disbursement_sheet, write_disbursement_list,
     write_subsidy_application,
 };
-pub use write::{SHEET_NAME, write_ledger, write_ledger_to_buffer};
+pub use write::{SHEET_NAME, compound_form_text, write_ledger, write_ledger_to_buffer};

@@ -926,6 +926,68 @@ impl<'b, 'o, 's> Builder<'b, 'o, 's> {
 
 static EMPTY: Val<'static> = Val::Empty;
 
+/// One compound from the texts of a form, one per column (`text(field)`; blank is empty),
+/// checked by the same rules as a row of a ledger file. A problem names its column by the
+/// header (小区名称, 建成年份 …) and has row 0.
+pub fn compound_from_form(
+    text: impl Fn(Field) -> String,
+    opts: &ReadOptions,
+) -> Result<Compound, Vec<Problem>> {
+    let cells: Vec<Val<'static>> = COLUMNS
+        .iter()
+        .map(|c| {
+            let t = text(c.field);
+            if t.trim().is_empty() {
+                Val::Empty
+            } else {
+                Val::Text(Cow::Owned(t))
+            }
+        })
+        .collect();
+    let val = |f: Field| {
+        COLUMNS
+            .iter()
+            .position(|c| c.field == f)
+            .and_then(|i| cells.get(i))
+            .unwrap_or(&EMPTY)
+    };
+    let mut issues = Issues::default();
+    for col in COLUMNS {
+        if let Val::Text(t) = val(col.field)
+            && let Err(r) = text_fits(t)
+        {
+            issues.add(col.field, val(col.field), r);
+        }
+    }
+    let compound = if issues.0.is_empty() {
+        parse_compound(&val, |_| true, opts, &mut issues)
+    } else {
+        None
+    };
+    let problems: Vec<Problem> = issues
+        .0
+        .into_iter()
+        .map(|(f, value, r)| Problem {
+            row: 0,
+            column: Some(f.spec().header.to_string()),
+            value,
+            reason_zh: r.zh,
+            reason_en: r.en,
+        })
+        .collect();
+    match compound {
+        Some(c) if problems.is_empty() => Ok(c),
+        _ if !problems.is_empty() => Err(problems),
+        _ => Err(vec![Problem {
+            row: 0,
+            column: Some(Field::Name.spec().header.to_string()),
+            value: String::new(),
+            reason_zh: "小区名称、所属街道、物业管理方式须填写".into(),
+            reason_en: "the name, street and management mode are required".into(),
+        }]),
+    }
+}
+
 fn cell_at<'c, 'v>(cells: &'c [Val<'v>], pos: Option<usize>) -> &'c Val<'v> {
     pos.and_then(|i| cells.get(i)).unwrap_or(&EMPTY)
 }

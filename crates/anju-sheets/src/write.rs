@@ -84,78 +84,91 @@ fn fill(ws: &mut Worksheet, rows: &[Compound]) -> Result<(), XlsxError> {
         let r = n as u32 + 1;
         for (i, spec) in cols.iter().enumerate() {
             let col = i as u16;
-            let text = |ws: &mut Worksheet, s: &Option<String>| -> Result<(), XlsxError> {
-                if let Some(s) = s {
+            match cell(c, spec.field, n + 1) {
+                Cell::Empty => {}
+                Cell::Text(s) => {
                     ws.write_string(r, col, s)?;
                 }
-                Ok(())
-            };
-            let num = |ws: &mut Worksheet, v: Option<f64>| -> Result<(), XlsxError> {
-                if let Some(v) = v {
-                    ws.write_number(r, col, v)?;
+                Cell::Int(v) => {
+                    ws.write_number(r, col, v as f64)?;
                 }
-                Ok(())
-            };
-            let area = |ws: &mut Worksheet, a: Option<anju_core::Area>| -> Result<(), XlsxError> {
-                if let Some(a) = a {
+                Cell::Area(a) => {
                     ws.write_number_with_format(r, col, a.centi() as f64 / 100.0, &area_fmt)?;
                 }
-                Ok(())
-            };
-            let yes_no = |b: bool| if b { "是" } else { "否" };
-            match spec.field {
-                Field::Serial => num(ws, Some((n + 1) as f64))?,
-                Field::Name => {
-                    ws.write_string(r, col, &c.name)?;
+                Cell::Degrees(e6) => {
+                    ws.write_number_with_format(r, col, e6 as f64 / 1e6, &coord_fmt)?;
                 }
-                Field::District => text(ws, &c.district)?,
-                Field::Street => {
-                    ws.write_string(r, col, &c.street)?;
-                }
-                Field::Community => text(ws, &c.community)?,
-                Field::Address => text(ws, &c.address)?,
-                Field::BuiltYear => num(ws, c.built_year.map(f64::from))?,
-                Field::Area => area(ws, c.area)?,
-                Field::AreaMulti => area(ws, c.area_multi)?,
-                Field::AreaHigh => area(ws, c.area_high)?,
-                Field::Buildings => num(ws, c.buildings.map(f64::from))?,
-                Field::Households => num(ws, c.households.map(f64::from))?,
-                Field::Category => num(ws, c.category.map(|k| f64::from(k.number())))?,
-                Field::Renovation => {
-                    ws.write_string(r, col, yes_no(c.renovation))?;
-                }
-                Field::Mode => {
-                    ws.write_string(r, col, c.mode.zh())?;
-                }
-                Field::Company => text(ws, &c.company)?,
-                Field::CreditCode => {
-                    if let Some(code) = &c.company_code {
-                        ws.write_string(r, col, code.as_str())?;
-                    }
-                }
-                Field::OwnersBody => {
-                    ws.write_string(r, col, c.owners_body.zh())?;
-                }
-                Field::PartyBranch => {
-                    ws.write_string(r, col, yes_no(c.party_branch))?;
-                }
-                Field::Infra(k) => num(ws, Some(f64::from(c.infra.get(k))))?,
-                Field::Need(k) => num(ws, Some(f64::from(c.needs.get(k))))?,
-                Field::ManagementArea => text(ws, &c.management_area)?,
-                Field::Longitude => {
-                    if let Some(p) = c.coords {
-                        ws.write_number_with_format(r, col, p.lng(), &coord_fmt)?;
-                    }
-                }
-                Field::Latitude => {
-                    if let Some(p) = c.coords {
-                        ws.write_number_with_format(r, col, p.lat(), &coord_fmt)?;
-                    }
-                }
-                Field::Coordinates => {}
-                Field::Remarks => text(ws, &c.remarks)?,
             }
         }
     }
     Ok(())
+}
+
+/// One compound's value in one column, as the ledger writes it: the xlsx export and the
+/// compound form ([`compound_form_text`]) both read it here.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Cell<'a> {
+    Empty,
+    Text(&'a str),
+    Int(i64),
+    Area(anju_core::Area),
+    /// Millionths of a degree.
+    Degrees(i64),
+}
+
+pub(crate) fn cell(c: &Compound, f: Field, serial: usize) -> Cell<'_> {
+    let yes_no = |b: bool| Cell::Text(if b { "是" } else { "否" });
+    match f {
+        Field::Serial => Cell::Int(serial as i64),
+        Field::Name => Cell::Text(&c.name),
+        Field::District => c.district.as_deref().map_or(Cell::Empty, Cell::Text),
+        Field::Street => Cell::Text(&c.street),
+        Field::Community => c.community.as_deref().map_or(Cell::Empty, Cell::Text),
+        Field::Address => c.address.as_deref().map_or(Cell::Empty, Cell::Text),
+        Field::BuiltYear => c
+            .built_year
+            .map_or(Cell::Empty, |y| Cell::Int(i64::from(y))),
+        Field::Area => c.area.map_or(Cell::Empty, Cell::Area),
+        Field::AreaMulti => c.area_multi.map_or(Cell::Empty, Cell::Area),
+        Field::AreaHigh => c.area_high.map_or(Cell::Empty, Cell::Area),
+        Field::Buildings => c.buildings.map_or(Cell::Empty, |n| Cell::Int(i64::from(n))),
+        Field::Households => c
+            .households
+            .map_or(Cell::Empty, |n| Cell::Int(i64::from(n))),
+        Field::Category => c
+            .category
+            .map_or(Cell::Empty, |k| Cell::Int(i64::from(k.number()))),
+        Field::Renovation => yes_no(c.renovation),
+        Field::Mode => Cell::Text(c.mode.zh()),
+        Field::Company => c.company.as_deref().map_or(Cell::Empty, Cell::Text),
+        Field::CreditCode => c
+            .company_code
+            .as_ref()
+            .map_or(Cell::Empty, |k| Cell::Text(k.as_str())),
+        Field::OwnersBody => Cell::Text(c.owners_body.zh()),
+        Field::PartyBranch => yes_no(c.party_branch),
+        Field::Infra(k) => Cell::Int(i64::from(c.infra.get(k))),
+        Field::Need(k) => Cell::Int(i64::from(c.needs.get(k))),
+        Field::ManagementArea => c.management_area.as_deref().map_or(Cell::Empty, Cell::Text),
+        Field::Longitude => c.coords.map_or(Cell::Empty, |p| Cell::Degrees(p.lng_e6)),
+        Field::Latitude => c.coords.map_or(Cell::Empty, |p| Cell::Degrees(p.lat_e6)),
+        Field::Coordinates => Cell::Empty,
+        Field::Remarks => c.remarks.as_deref().map_or(Cell::Empty, Cell::Text),
+    }
+}
+
+/// A compound's value in one column as a form shows it for editing: what the export writes,
+/// as text (12345.67 for an area, 120.656000 for a longitude), so that reading it back with
+/// [`crate::compound_from_form`] gives the same compound.
+pub fn compound_form_text(c: &Compound, f: Field) -> String {
+    match cell(c, f, 0) {
+        Cell::Empty => String::new(),
+        Cell::Text(s) => s.to_string(),
+        Cell::Int(n) => n.to_string(),
+        Cell::Area(a) => a.to_string(),
+        Cell::Degrees(e6) => {
+            let sign = if e6 < 0 { "-" } else { "" };
+            format!("{sign}{}.{:06}", e6.abs() / 1_000_000, e6.abs() % 1_000_000)
+        }
+    }
 }

@@ -233,6 +233,8 @@ struct CompoundPage {
     bodies: Vec<Opt>,
     companies: Vec<Opt>,
     can_contract: bool,
+    /// 修改台账信息: the link to the row's form.
+    edit_link: Option<String>,
     exit_kinds: Vec<Opt>,
     input: AdvanceInput,
     contract_input: ContractForm,
@@ -964,6 +966,8 @@ async fn render(
         ),
         companies: opts(companies, &input.company),
         can_contract,
+        edit_link: anju_core::access::can(viewer.role, Action::EditCompounds)
+            .then(|| with_lang(&format!("/compounds/{id}/edit"), l)),
         exit_kinds: opts(
             ExitKind::ALL
                 .iter()

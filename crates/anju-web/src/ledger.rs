@@ -360,6 +360,7 @@ struct LedgerPage {
     export_link: String,
     /// Shown to roles that may import a ledger.
     import_link: Option<String>,
+    add_link: String,
     /// The frame every signed-in page shares (navigation, language, who, sign out).
     chrome: crate::page::Chrome,
 }
@@ -378,6 +379,7 @@ struct Labels {
     sort: &'static str,
     export: &'static str,
     import: &'static str,
+    add: &'static str,
     coverage: &'static str,
     street: &'static str,
     community: &'static str,
@@ -429,6 +431,7 @@ impl Labels {
                 "Export to Excel (these filters, all pages)",
             ),
             import: p("导入台账", "Import a ledger"),
+            add: p("新增小区", "Add a compound"),
             coverage: p("覆盖情况", "Coverage"),
             street: p("街道", "Street"),
             community: p("社区", "Community"),
@@ -624,6 +627,7 @@ async fn ledger_page(
         export_link: link_to("/ledger/export.xlsx", filter_query(&q), lang),
         import_link: anju_core::access::can(viewer.role, Action::EditCompounds)
             .then(|| link_to("/ledger/import", Vec::new(), lang)),
+        add_link: link_to("/compounds/new", Vec::new(), lang),
         chrome: crate::page::Chrome::new(&state, &viewer, t.ledger, &link(&q, page, Lang::Zh)),
         t,
     }

@@ -18,6 +18,7 @@ mod charts;
 mod companies;
 mod complaints_web;
 mod compound;
+mod compound_edit;
 pub mod dashboard;
 mod error;
 mod funding;
@@ -105,6 +106,7 @@ pub fn app(state: AppState) -> Router {
         .merge(patrols::router())
         .merge(audit_view::router())
         .merge(compound::router())
+        .merge(compound_edit::router())
         .merge(companies::router())
         .merge(complaints_web::router())
         .merge(surveys_web::router())

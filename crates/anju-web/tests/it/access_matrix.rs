@@ -152,6 +152,43 @@ pub const ROUTES: &[Row] = &[
         Empty,
         200,
     ),
+    // compound_edit.rs: 修改台账信息, 新增小区
+    r(
+        "GET",
+        "/compounds/{id}/edit",
+        "/compounds/{compound}/edit",
+        Act(A::EditCompounds),
+        Sc::Record,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/compounds/{id}/edit",
+        "/compounds/{compound}/edit",
+        Act(A::EditCompounds),
+        Sc::Record,
+        Form("csrf={csrf}"),
+        PASS,
+    ),
+    r(
+        "GET",
+        "/compounds/new",
+        "/compounds/new",
+        Act(A::EditCompounds),
+        Sc::None,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/compounds/new",
+        "/compounds/new",
+        Act(A::EditCompounds),
+        Sc::None,
+        Form("csrf={csrf}"),
+        PASS,
+    ),
     // map_web.rs: 一张图
     r("GET", "/map", "/map", VIEW, Sc::List, Empty, 200),
     r(

@@ -612,6 +612,13 @@ const PAGE_VERSIONED: &[PageVersioned] = &[
         "date={today}",
     ),
     pv(
+        "/compounds/{id}/edit",
+        "/compounds/{compound}/edit",
+        Who::Street,
+        Enc::Form,
+        "%E5%B0%8F%E5%8C%BA%E5%90%8D%E7%A7%B0=x&%E6%89%80%E5%B1%9E%E8%A1%97%E9%81%93={street}&%E6%89%80%E5%B1%9E%E7%A4%BE%E5%8C%BA={community}&%E7%89%A9%E4%B8%9A%E7%AE%A1%E7%90%86%E6%96%B9%E5%BC%8F=%E5%BC%83%E7%AE%A1&effective_on={today}",
+    ),
+    pv(
         "/map/coordinates/{id}",
         "/map/coordinates/{compound}",
         Who::Street,
@@ -668,6 +675,7 @@ const PAGE_VERSION_READS: &[(&str, usize, &[&str])] = &[
     ("selections.rs", 1, &["/selections/{id}/{step}"]),
     ("tasks.rs", 1, &["/tasks/{id}/done"]),
     ("map_web.rs", 1, &["/map/coordinates/{id}"]),
+    ("compound_edit.rs", 1, &["/compounds/{id}/edit"]),
 ];
 
 #[test]
@@ -854,6 +862,17 @@ async fn every_versioned_page_form_refuses_a_missing_unreadable_or_stale_version
         ("line", line.to_string()),
         ("unmanaged", unmanaged.to_string()),
         ("user", user.to_string()),
+        (
+            "community",
+            crate::support::enc(
+                w.inside
+                    .compound
+                    .compound
+                    .community
+                    .as_deref()
+                    .unwrap_or(""),
+            ),
+        ),
     ];
     for row in PAGE_VERSIONED {
         let what = format!("POST {}", row.route);

@@ -17,6 +17,7 @@ mod browser_errors;
 mod budget_web;
 mod companies;
 mod complaints_web;
+mod compound_edit;
 mod compound_page;
 mod corrections;
 mod dashboard;

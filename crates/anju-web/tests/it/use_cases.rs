@@ -119,6 +119,10 @@ const USE_CASES: &[(&str, Where)] = &[
         "import_ledger_from",
         form("/ledger/import", "/ledger/import", Action::EditCompounds),
     ),
+    (
+        "add_compound",
+        form("/compounds/new", "/compounds/new", Action::EditCompounds),
+    ),
     ("apply_ledger_rows", Helper),
     // lib.rs
     ("compound_in_scope", Helper),
