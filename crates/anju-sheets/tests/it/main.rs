@@ -731,3 +731,31 @@ fn past_a_thousand_problems_the_rest_are_counted_not_kept() {
         last.reason_zh
     );
 }
+
+/// The compound form shows a row as the export writes it and reads it back by the import's
+/// rules: every compound of the good file, shown and read back, is itself; a bad value is a
+/// problem naming the column by its header.
+#[test]
+fn a_compound_shown_in_the_form_reads_back_as_itself() {
+    use anju_sheets::{COLUMNS, compound_form_text, compound_from_form};
+    for c in expected_good() {
+        let back = compound_from_form(|f| compound_form_text(&c, f), &opts()).expect("reads");
+        assert_eq!(back, c, "{}", c.name);
+    }
+    let c = &expected_good()[0];
+    let bad = compound_from_form(
+        |f| {
+            if f == anju_sheets::Field::BuiltYear {
+                "明年".into()
+            } else {
+                compound_form_text(c, f)
+            }
+        },
+        &opts(),
+    )
+    .expect_err("a year that is not one");
+    assert_eq!(bad.len(), 1);
+    assert_eq!(bad[0].column.as_deref(), Some("建成年份"));
+    assert_eq!(bad[0].value, "明年");
+    assert!(COLUMNS.iter().any(|s| s.header == "建成年份"));
+}
