@@ -912,6 +912,47 @@ async function main() {
       await context.close();
     });
 
+    await flow('journey: the company enters a month of fees and a spending line on a phone; the street records a 12345 complaint', async () => {
+      const { context, page } = await login(browser, base, COMPANY_USER, { viewport: { width: 390, height: 844 } });
+      const mine = await compoundsJson(context, base);
+      check(mine.length > 0, 'the company serves no compound');
+      const c = mine.find((x) => x.compound && x.compound.street === STREET) ?? mine[0];
+      await page.goto(`${base}/compounds/${c.id}`);
+      await Promise.all([page.waitForNavigation(), page.click('#enter-fees')]);
+      await page.fill('input[name=month]', '2026-10');
+      await page.fill('input[name=billed]', '15,000.00');
+      await page.fill('input[name=collected]', '12,345.67');
+      await Promise.all([page.waitForNavigation(), page.click('#fee-form button[type=submit]')]);
+      check((await page.textContent('#fee-months')).includes('12,345.67 元'), 'the month entered is not listed');
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+      check(!wide, 'the fee page is wider than the phone');
+      await shot(page, 'fees-entered-390');
+      await page.goto(`${base}/compounds/${c.id}/accounts`);
+      await page.fill('input[name=period]', '2026-10');
+      await page.selectOption('select[name=kind]', 'spending');
+      await page.fill('input[name=category]', '保洁');
+      await page.fill('input[name=amount]', '2,000');
+      await Promise.all([page.waitForNavigation(), page.click('#entry-form button[type=submit]')]);
+      check((await page.textContent('#entries')).includes('保洁'), 'the spending line is not listed');
+      await context.close();
+      // The street takes a hotline complaint for that compound; the company sees it.
+      const street = await login(browser, base, STREET_USER, { viewport: { width: 390, height: 844 } });
+      await street.page.goto(`${base}/complaints`);
+      await Promise.all([street.page.waitForNavigation(), street.page.click('#new-complaint')]);
+      await street.page.selectOption('select[name=compound]', String(c.id));
+      await street.page.selectOption('select[name=source]', 'hotline_12345');
+      await street.page.fill('input[name=category]', '维修');
+      await street.page.fill('textarea[name=text]', '单元门禁损坏，12345转办');
+      await Promise.all([street.page.waitForNavigation(), street.page.click('#complaint-form button[type=submit]')]);
+      check(/\/complaints\/\d+$/.test(new URL(street.page.url()).pathname), `recording went to ${street.page.url()}`);
+      await shot(street.page, 'complaint-recorded-390');
+      await street.context.close();
+      const company = await login(browser, base, COMPANY_USER);
+      await company.page.goto(`${base}/complaints`);
+      check((await company.page.textContent('main')).includes('单元门禁损坏'), 'the company does not see the recorded complaint');
+      await company.context.close();
+    });
+
     await flow('journey: a subsidy line 申报 → 街道审核 → 区级复核 → 批准 → 拨付 on the /funding pages', async () => {
       check(policyAssigned, 'the street has no policy (the policy journey did not pass)');
       const company = await login(browser, base, COMPANY_USER, { viewport: { width: 1280, height: 900 } });

@@ -670,3 +670,50 @@ impl App {
             .await?)
     }
 }
+
+impl App {
+    /// One month's fee figures entered by hand (登记物业费收缴): a month already entered is
+    /// replaced only when the user says so (`replace`), and the refusal repeats what is there,
+    /// so that a typo in the month never silently overwrites another month's figures.
+    pub async fn enter_fee_month(
+        &self,
+        who: &Principal,
+        input: &FeeInput,
+        replace: bool,
+    ) -> Result<FeeMonth> {
+        who.require(Perm::EnterFees)?;
+        let compound = CompoundId(input.compound_id);
+        self.compound_in_scope(who, compound).await?;
+        self.check_fee(input.month, input.billed, input.collected)?;
+        let existing = self
+            .store()
+            .fee_months(input.compound_id, None)
+            .await?
+            .into_iter()
+            .find(|m| m.month == input.month);
+        let expected = match existing {
+            Some(m) if !replace => {
+                return Err(Field::new("month", "月份").error(
+                    format!(
+                        "{} 已登记（应收 {}，实收 {}）；要改成新的数字，请勾选“替换已登记的该月数字”",
+                        m.month,
+                        m.billed.display_yuan(),
+                        m.collected.display_yuan()
+                    ),
+                    format!(
+                        "{} is entered already (billed {}, collected {}); tick “replace” to change it",
+                        m.month,
+                        m.billed.display_yuan(),
+                        m.collected.display_yuan()
+                    ),
+                ));
+            }
+            Some(m) => Some(m.version),
+            None => None,
+        };
+        Ok(self
+            .store()
+            .set_fee_month(&who.actor(), input, expected)
+            .await?)
+    }
+}

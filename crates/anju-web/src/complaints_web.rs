@@ -58,6 +58,8 @@ struct ListPage {
     overdue_only: bool,
     all_link: String,
     overdue_link: String,
+    /// 登记投诉, for the roles that record complaints.
+    new_link: Option<String>,
     sign_overdue: usize,
     answer_overdue: usize,
     cards: Vec<Card>,
@@ -138,6 +140,10 @@ async fn list(
         overdue_only,
         all_link: with_lang("/complaints", l),
         overdue_link: with_lang("/complaints?overdue=1", l),
+        new_link: viewer
+            .require(Action::Patrol)
+            .is_ok()
+            .then(|| with_lang("/complaints/new", l)),
         sign_overdue: overview.overdue.sign_overdue as usize,
         answer_overdue: overview.overdue.answer_overdue as usize,
         cards: cards.into_iter().map(|(_, c)| c).collect(),

@@ -235,6 +235,8 @@ struct CompoundPage {
     can_contract: bool,
     /// 修改台账信息: the link to the row's form.
     edit_link: Option<String>,
+    /// 登记物业费收缴 and 收支公示记账: the links for the roles that enter them.
+    money_links: Option<(String, String)>,
     exit_kinds: Vec<Opt>,
     input: AdvanceInput,
     contract_input: ContractForm,
@@ -966,6 +968,12 @@ async fn render(
         ),
         companies: opts(companies, &input.company),
         can_contract,
+        money_links: anju_core::access::can(viewer.role, Action::EnterFees).then(|| {
+            (
+                with_lang(&format!("/compounds/{id}/fees"), l),
+                with_lang(&format!("/compounds/{id}/accounts"), l),
+            )
+        }),
         edit_link: anju_core::access::can(viewer.role, Action::EditCompounds)
             .then(|| with_lang(&format!("/compounds/{id}/edit"), l)),
         exit_kinds: opts(

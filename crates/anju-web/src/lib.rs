@@ -16,9 +16,11 @@ mod browser_errors;
 mod budget_web;
 mod charts;
 mod companies;
+mod complaint_new;
 mod complaints_web;
 mod compound;
 mod compound_edit;
+mod compound_money;
 pub mod dashboard;
 mod error;
 mod funding;
@@ -107,6 +109,8 @@ pub fn app(state: AppState) -> Router {
         .merge(audit_view::router())
         .merge(compound::router())
         .merge(compound_edit::router())
+        .merge(compound_money::router())
+        .merge(complaint_new::router())
         .merge(companies::router())
         .merge(complaints_web::router())
         .merge(surveys_web::router())

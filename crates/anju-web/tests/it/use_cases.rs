@@ -142,7 +142,18 @@ const USE_CASES: &[(&str, Where)] = &[
         "grant_infrastructure",
         form("/funding", "/funding/infra", Action::ReviewSubsidies),
     ),
-    ("set_fee_month", Missing("物业费收缴一月 (anju fees set)")),
+    (
+        "set_fee_month",
+        NotInBrowser("the API's write at a version; the page enters a month with enter_fee_month"),
+    ),
+    (
+        "enter_fee_month",
+        form(
+            "/compounds/{compound}/fees",
+            "/compounds/{compound}/fees",
+            Action::EnterFees,
+        ),
+    ),
     ("import_fees", Missing("导入收缴表 (anju fees import)")),
     (
         "import_household_fees",
@@ -150,7 +161,11 @@ const USE_CASES: &[(&str, Where)] = &[
     ),
     (
         "add_account_entry",
-        Missing("收支公示记一笔 (anju accounts add)"),
+        form(
+            "/compounds/{compound}/accounts",
+            "/compounds/{compound}/accounts",
+            Action::EnterFees,
+        ),
     ),
     ("region_named", Helper),
     ("subsidy_run", Shown("/funding")),
@@ -191,7 +206,7 @@ const USE_CASES: &[(&str, Where)] = &[
     ("order_with_patrol", Helper),
     (
         "add_complaint",
-        Missing("街道、社区登记投诉（居民经 /p/… 自行提交）"),
+        form("/complaints/new", "/complaints/new", Action::Patrol),
     ),
     ("complaint_step", Shown("/complaints/{complaint}")),
     ("answer_complaint", Shown("/complaints/{complaint}")),
