@@ -343,7 +343,7 @@ pub fn line_chart(
         if i % step == 0 || i == n - 1 {
             let _ = write!(
                 out,
-                "<text x=\"{x}\" y=\"{y}\" text-anchor=\"middle\" font-size=\"10\">{}</text>",
+                "<text x=\"{x}\" y=\"{y}\" text-anchor=\"middle\">{}</text>",
                 escape(l),
                 x = x_at(i),
                 y = top + ph + 16.0

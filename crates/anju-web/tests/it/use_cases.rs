@@ -74,7 +74,11 @@ const USE_CASES: &[(&str, Where)] = &[
     // compounds.rs
     (
         "update_compound",
-        Missing("修改台账一行 (API PUT /compounds/{id})"),
+        form(
+            "/compounds/{compound}/edit",
+            "/compounds/{compound}/edit",
+            Action::EditCompounds,
+        ),
     ),
     ("compound_named", Helper),
     ("account_periods", Shown("/compounds/{compound}")),
