@@ -18,6 +18,9 @@ use anju_store::{
 };
 use jiff::civil::Date;
 
+/// The most days one 法定节假日 entry may span (the longest, 国庆, is 8).
+pub const HOLIDAY_MAX_DAYS: i32 = 31;
+
 /// A scored assessment as entered (考核评分).
 #[derive(Debug, Clone)]
 pub struct AssessmentInput {
@@ -951,7 +954,17 @@ impl App {
         name: &str,
     ) -> Result<Vec<anju_store::Holiday>> {
         who.require(Action::Patrol)?;
+        let name = check::text(Field::new("name", "节假日名称"), name, NAME_MAX, false)?;
         let last = to.unwrap_or(from);
+        // A holiday is days, not a season: a typo in the year must not add thousands of days.
+        if (last - from).get_days() >= HOLIDAY_MAX_DAYS {
+            return Err(AppError::field(
+                "to",
+                "结束日期",
+                format!("一次最多登记 {HOLIDAY_MAX_DAYS} 天（{from} 至 {last} 过长）"),
+                format!("at most {HOLIDAY_MAX_DAYS} days at once ({from} to {last} is too long)"),
+            ));
+        }
         if last < from {
             return Err(AppError::field(
                 "to",
@@ -973,7 +986,10 @@ impl App {
                 )
             })?;
         }
-        Ok(self.store().add_holidays(&who.actor(), &days, name).await?)
+        Ok(self
+            .store()
+            .add_holidays(&who.actor(), &days, &name)
+            .await?)
     }
 
     /// Writes each company's complaint figures of `period` into its credit file (信用档案),

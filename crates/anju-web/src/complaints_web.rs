@@ -60,6 +60,7 @@ struct ListPage {
     overdue_link: String,
     /// 登记投诉, for the roles that record complaints.
     new_link: Option<String>,
+    holidays_link: String,
     sign_overdue: usize,
     answer_overdue: usize,
     cards: Vec<Card>,
@@ -144,6 +145,7 @@ async fn list(
             .require(Action::Patrol)
             .is_ok()
             .then(|| with_lang("/complaints/new", l)),
+        holidays_link: with_lang("/complaints/holidays", l),
         sign_overdue: overview.overdue.sign_overdue as usize,
         answer_overdue: overview.overdue.answer_overdue as usize,
         cards: cards.into_iter().map(|(_, c)| c).collect(),

@@ -25,6 +25,7 @@ pub mod dashboard;
 mod error;
 mod funding;
 pub mod guard;
+mod holidays_web;
 mod ledger;
 pub mod map_web;
 mod page;
@@ -111,6 +112,7 @@ pub fn app(state: AppState) -> Router {
         .merge(compound_edit::router())
         .merge(compound_money::router())
         .merge(complaint_new::router())
+        .merge(holidays_web::router())
         .merge(companies::router())
         .merge(complaints_web::router())
         .merge(surveys_web::router())

@@ -226,6 +226,25 @@ pub const ROUTES: &[Row] = &[
         Form("csrf={csrf}"),
         PASS,
     ),
+    // holidays_web.rs: 法定节假日
+    r(
+        "GET",
+        "/complaints/holidays",
+        "/complaints/holidays",
+        VIEW,
+        Sc::None,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/complaints/holidays",
+        "/complaints/holidays",
+        Act(A::Patrol),
+        Sc::None,
+        Form("csrf={csrf}"),
+        PASS,
+    ),
     // complaint_new.rs: 登记投诉
     r(
         "GET",

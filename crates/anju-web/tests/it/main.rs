@@ -26,6 +26,7 @@ mod dashboard;
 mod edges;
 mod funding_web;
 mod guard;
+mod holidays_web;
 mod inspect;
 mod ledger_page;
 mod map_web;

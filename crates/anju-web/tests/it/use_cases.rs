@@ -248,15 +248,16 @@ const USE_CASES: &[(&str, Where)] = &[
         Shown("/complaints/{complaint}"),
     ),
     ("complaint_evidence", Shown("/complaints/{complaint}")),
-    (
-        "holidays",
-        Missing("法定节假日一览 (anju complaint holidays)"),
-    ),
+    ("holidays", Shown("/complaints/holidays")),
     ("order_events", Shown("/patrols/{patrol}")),
     ("complaint_overview", Shown("/complaints")),
     (
         "add_holidays",
-        Missing("登记法定节假日 (anju complaint holidays add)"),
+        form(
+            "/complaints/holidays",
+            "/complaints/holidays",
+            Action::Patrol,
+        ),
     ),
     (
         "record_complaint_counts",
