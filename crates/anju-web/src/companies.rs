@@ -35,6 +35,8 @@ struct CompanyRow {
 struct CompaniesPage {
     chrome: Chrome,
     l: Lang,
+    /// 登记物业企业, for the roles that register companies.
+    new_link: Option<String>,
     rows: Vec<CompanyRow>,
     scheme: String,
     as_of: String,
@@ -105,6 +107,10 @@ async fn companies_html(state: &AppState, viewer: &Viewer) -> Result<String, Web
     Ok(CompaniesPage {
         chrome: Chrome::new(state, viewer, l.pick("物业企业", "Companies"), "/companies"),
         l,
+        new_link: viewer
+            .require(anju_core::access::Action::ManageCompanies)
+            .is_ok()
+            .then(|| crate::page::with_lang("/companies/new", l)),
         rows,
         scheme: list.scheme,
         as_of: list.as_of.to_string(),

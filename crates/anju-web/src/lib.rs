@@ -16,6 +16,7 @@ mod browser_errors;
 mod budget_web;
 mod charts;
 mod companies;
+mod company_new;
 mod complaint_new;
 mod complaints_web;
 mod compound;
@@ -113,6 +114,7 @@ pub fn app(state: AppState) -> Router {
         .merge(compound_money::router())
         .merge(complaint_new::router())
         .merge(holidays_web::router())
+        .merge(company_new::router())
         .merge(companies::router())
         .merge(complaints_web::router())
         .merge(surveys_web::router())

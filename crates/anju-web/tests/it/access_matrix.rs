@@ -226,6 +226,25 @@ pub const ROUTES: &[Row] = &[
         Form("csrf={csrf}"),
         PASS,
     ),
+    // company_new.rs: 登记物业企业
+    r(
+        "GET",
+        "/companies/new",
+        "/companies/new",
+        Act(A::ManageCompanies),
+        Sc::None,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/companies/new",
+        "/companies/new",
+        Act(A::ManageCompanies),
+        Sc::None,
+        Form("csrf={csrf}"),
+        PASS,
+    ),
     // holidays_web.rs: 法定节假日
     r(
         "GET",

@@ -16,6 +16,7 @@ mod body_errors;
 mod browser_errors;
 mod budget_web;
 mod companies;
+mod company_new;
 mod complaint_new;
 mod complaints_web;
 mod compound_edit;

@@ -69,7 +69,7 @@ const USE_CASES: &[(&str, Where)] = &[
     ),
     (
         "register_company",
-        Missing("登记物业企业 (anju company add)"),
+        form("/companies/new", "/companies/new", Action::ManageCompanies),
     ),
     // compounds.rs
     (
@@ -300,7 +300,9 @@ const USE_CASES: &[(&str, Where)] = &[
     ("stage_overview", Shown("/ledger")),
     (
         "contract_register",
-        Missing("合同登记簿 (anju contract list)"),
+        Missing(
+            "合同登记簿 (anju contract list): App::contracts refuses a bounded account without a compound; a scoped contracts query is needed first",
+        ),
     ),
     ("contract_households", Helper),
     // policies.rs
