@@ -11,8 +11,8 @@ use anju_core::access::Action;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use serde::Deserialize;
 
@@ -63,11 +63,8 @@ fn render(
         kept,
         refused: refused.clone(),
     };
-    match page.render() {
-        Ok(h) if refused.is_some() => (StatusCode::UNPROCESSABLE_ENTITY, Html(h)).into_response(),
-        Ok(h) => Html(h).into_response(),
-        Err(e) => html_error(state, viewer, WebError::from(e)),
-    }
+    let html = page.render().map_err(WebError::from);
+    crate::page::form_answer(html, refused.is_some(), state, viewer)
 }
 
 async fn new_page(State(state): State<AppState>, viewer: Viewer) -> Response {
@@ -81,12 +78,12 @@ async fn new_submit(
     Form(f): Form<CompanyForm>,
 ) -> Response {
     let l = viewer.lang;
-    let checked = async {
-        viewer.require(Action::ManageCompanies)?;
-        viewer.check_csrf(&headers, f.csrf.as_deref())
-    }
-    .await;
-    if let Err(e) = checked {
+    if let Err(e) = crate::page::action_guard(
+        &viewer,
+        Action::ManageCompanies,
+        &headers,
+        f.csrf.as_deref(),
+    ) {
         return html_error(&state, &viewer, e);
     }
     let new = NewCompany {

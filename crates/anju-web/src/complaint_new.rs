@@ -13,8 +13,8 @@ use anju_core::{CompoundId, Lang};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use serde::Deserialize;
 
@@ -100,11 +100,7 @@ async fn render(
         Ok::<String, WebError>(page.render()?)
     }
     .await;
-    match built {
-        Ok(h) if refused.is_some() => (StatusCode::UNPROCESSABLE_ENTITY, Html(h)).into_response(),
-        Ok(h) => Html(h).into_response(),
-        Err(e) => html_error(state, viewer, e),
-    }
+    crate::page::form_answer(built, refused.is_some(), state, viewer)
 }
 
 async fn new_page(State(state): State<AppState>, viewer: Viewer) -> Response {
@@ -118,12 +114,8 @@ async fn new_submit(
     Form(f): Form<NewForm>,
 ) -> Response {
     let l = viewer.lang;
-    let checked = async {
-        viewer.require(Action::Patrol)?;
-        viewer.check_csrf(&headers, f.csrf.as_deref())
-    }
-    .await;
-    if let Err(e) = checked {
+    if let Err(e) = crate::page::action_guard(&viewer, Action::Patrol, &headers, f.csrf.as_deref())
+    {
         return html_error(&state, &viewer, e);
     }
     let result: Result<i64, Refusal> = async {

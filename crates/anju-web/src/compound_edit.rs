@@ -13,8 +13,8 @@ use anju_sheets::{Field, ReadOptions, compound_form_text, compound_from_form};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, Path, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use std::collections::HashMap;
 
@@ -222,7 +222,6 @@ async fn companies(state: &AppState) -> Vec<String> {
 async fn render(
     state: &AppState,
     viewer: &Viewer,
-    status: StatusCode,
     heading: String,
     action: String,
     back: String,
@@ -244,10 +243,13 @@ async fn render(
         companies: companies(state).await,
         problems,
     };
-    match page.render() {
-        Ok(h) => (status, Html(h)).into_response(),
-        Err(e) => html_error(state, viewer, WebError::from(e)),
-    }
+    let refused = !page.problems.is_empty();
+    crate::page::form_answer(
+        page.render().map_err(WebError::from),
+        refused,
+        state,
+        viewer,
+    )
 }
 
 async fn edit_page(
@@ -269,7 +271,6 @@ async fn edit_page(
     render(
         &state,
         &viewer,
-        StatusCode::OK,
         format!(
             "{}{}",
             l.pick("修改台账信息：", "Edit the ledger row: "),
@@ -359,7 +360,6 @@ async fn edit_submit(
             render(
                 &state,
                 &viewer,
-                StatusCode::UNPROCESSABLE_ENTITY,
                 format!(
                     "{}{}",
                     l.pick("修改台账信息：", "Edit the ledger row: "),
@@ -392,7 +392,6 @@ async fn new_page(State(state): State<AppState>, viewer: Viewer) -> Response {
     render(
         &state,
         &viewer,
-        StatusCode::OK,
         l.pick("新增小区", "Add a compound").into(),
         "/compounds/new".into(),
         with_lang("/ledger", l),
@@ -411,12 +410,12 @@ async fn new_submit(
     Form(sent): Form<Sent>,
 ) -> Response {
     let l = viewer.lang;
-    let checked = async {
-        viewer.require(Action::EditCompounds)?;
-        viewer.check_csrf(&headers, sent.get("csrf").map(String::as_str))
-    }
-    .await;
-    if let Err(e) = checked {
+    if let Err(e) = crate::page::action_guard(
+        &viewer,
+        Action::EditCompounds,
+        &headers,
+        sent.get("csrf").map(String::as_str),
+    ) {
         return html_error(&state, &viewer, e);
     }
     let result: Result<i64, Failed> = async {
@@ -436,7 +435,6 @@ async fn new_submit(
             render(
                 &state,
                 &viewer,
-                StatusCode::UNPROCESSABLE_ENTITY,
                 l.pick("新增小区", "Add a compound").into(),
                 "/compounds/new".into(),
                 with_lang("/ledger", l),

@@ -15,8 +15,8 @@ use anju_core::{Fen, Lang};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use serde::Deserialize;
 
@@ -137,10 +137,8 @@ async fn fees_page(
     viewer: Viewer,
     Path(id): Path<CompoundId>,
 ) -> Response {
-    match fees_html(&state, &viewer, id, FeeForm::default(), None).await {
-        Ok(h) => Html(h).into_response(),
-        Err(e) => html_error(&state, &viewer, e),
-    }
+    let html = fees_html(&state, &viewer, id, FeeForm::default(), None).await;
+    crate::page::form_answer(html, false, &state, &viewer)
 }
 
 async fn fees_submit(
@@ -189,10 +187,11 @@ async fn fees_submit(
     .await;
     match result {
         Ok(()) => Redirect::to(&with_lang(&format!("/compounds/{id}/fees"), l)).into_response(),
-        Err(Refusal::Form(m)) => match fees_html(&state, &viewer, id, f, Some(m)).await {
-            Ok(h) => (StatusCode::UNPROCESSABLE_ENTITY, Html(h)).into_response(),
-            Err(e) => html_error(&state, &viewer, e),
-        },
+        Err(Refusal::Form(m)) => crate::page::form_page(
+            fees_html(&state, &viewer, id, f, Some(m)).await,
+            &state,
+            &viewer,
+        ),
         Err(Refusal::Fail(e)) => html_error(&state, &viewer, e),
     }
 }
@@ -311,10 +310,8 @@ async fn accounts_page(
         period: Some(period.clone()),
         ..AccountForm::default()
     };
-    match accounts_html(&state, &viewer, id, period, kept, None).await {
-        Ok(h) => Html(h).into_response(),
-        Err(e) => html_error(&state, &viewer, e),
-    }
+    let html = accounts_html(&state, &viewer, id, period, kept, None).await;
+    crate::page::form_answer(html, false, &state, &viewer)
 }
 
 async fn accounts_submit(
@@ -366,7 +363,10 @@ async fn accounts_submit(
     .await;
     match result {
         Ok(()) => Redirect::to(&with_lang(
-            &format!("/compounds/{id}/accounts?period={}", enc(&period)),
+            &format!(
+                "/compounds/{id}/accounts?period={}",
+                crate::page::urlencode(&period)
+            ),
             l,
         ))
         .into_response(),
@@ -376,15 +376,9 @@ async fn accounts_submit(
             } else {
                 period.clone()
             };
-            match accounts_html(&state, &viewer, id, shown, f, Some(m)).await {
-                Ok(h) => (StatusCode::UNPROCESSABLE_ENTITY, Html(h)).into_response(),
-                Err(e) => html_error(&state, &viewer, e),
-            }
+            let html = accounts_html(&state, &viewer, id, shown, f, Some(m)).await;
+            crate::page::form_page(html, &state, &viewer)
         }
         Err(Refusal::Fail(e)) => html_error(&state, &viewer, e),
     }
-}
-
-fn enc(s: &str) -> String {
-    form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }

@@ -148,16 +148,26 @@ fn too_many(e: GovernorError) -> Response<Body> {
     res
 }
 
+/// The Content-Security-Policy of every page; `images_from` adds one origin images may come
+/// from (the map's tile server, on that page only).
+pub(crate) fn content_security_policy(images_from: Option<&str>) -> String {
+    let extra = images_from.map(|o| format!(" {o}")).unwrap_or_default();
+    format!(
+        "default-src 'self'; img-src 'self' data: blob:{extra}; style-src 'self' 'unsafe-inline'; \
+         script-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'self'; \
+         form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
 /// The layers every response passes: security headers, compression, the body limit and the
 /// timeout.
 pub fn protect(router: Router, cfg: &GuardConfig) -> Router {
-    let csp = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; \
-               script-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'self'; \
-               form-action 'self'; frame-ancestors 'none'";
+    let csp = HeaderValue::from_str(&content_security_policy(None))
+        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
     router
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(csp),
+            csp,
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_FRAME_OPTIONS,

@@ -19,8 +19,8 @@ use anju_core::{Lang, ManagementMode};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
@@ -164,28 +164,17 @@ async fn render(
     q: &MapQuery,
     kept: Option<(i64, String, String, String)>,
 ) -> Response {
-    match map_html(state, viewer, q, kept.as_ref()).await {
-        Ok(h) => {
-            let status = if kept.is_some() {
-                StatusCode::UNPROCESSABLE_ENTITY
-            } else {
-                StatusCode::OK
-            };
-            let mut res = (status, Html(h)).into_response();
-            if let Some(origin) = state.map_tiles.as_ref().and_then(TileSource::csp_origin) {
-                let csp = format!(
-                    "default-src 'self'; img-src 'self' data: blob: {origin}; style-src 'self' \
-                     'unsafe-inline'; script-src 'self' 'unsafe-inline'; object-src 'none'; \
-                     base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
-                );
-                if let Ok(v) = HeaderValue::from_str(&csp) {
-                    res.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
-                }
-            }
-            res
+    let html = map_html(state, viewer, q, kept.as_ref()).await;
+    let drawn = html.is_ok();
+    let mut res = crate::page::form_answer(html, kept.is_some(), state, viewer);
+    // Only the map itself may load images from the tile server.
+    if drawn && let Some(origin) = state.map_tiles.as_ref().and_then(TileSource::csp_origin) {
+        let csp = crate::guard::content_security_policy(Some(&origin));
+        if let Ok(v) = HeaderValue::from_str(&csp) {
+            res.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
         }
-        Err(e) => html_error(state, viewer, e),
     }
+    res
 }
 
 async fn map_html(
@@ -336,7 +325,7 @@ async fn map_html(
     ] {
         if !v.is_empty() {
             here.push(sep);
-            here.push_str(&format!("{k}={}", enc(&v)));
+            here.push_str(&format!("{k}={}", crate::page::urlencode(&v)));
             sep = '&';
         }
     }
@@ -416,7 +405,7 @@ async fn set_coordinates(
         Ok(()) => {
             let mut back = "/map".to_string();
             if let Some(s) = f.street.as_deref().filter(|s| !s.is_empty()) {
-                back = format!("/map?street={}", enc(s));
+                back = format!("/map?street={}", crate::page::urlencode(s));
             }
             Redirect::to(&with_lang(&back, l)).into_response()
         }
@@ -455,8 +444,4 @@ async fn leaflet_css() -> Response {
         "text/css; charset=utf-8",
         include_bytes!("../assets/leaflet/leaflet.css"),
     )
-}
-
-fn enc(s: &str) -> String {
-    form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }

@@ -499,10 +499,35 @@ pub(crate) fn form_page(
     state: &AppState,
     viewer: &Viewer,
 ) -> Response {
+    form_answer(html, true, state, viewer)
+}
+
+/// A page showing a form: 200, or 422 when it shows why what was sent was refused; the error
+/// page when it could not be built.
+pub(crate) fn form_answer(
+    html: Result<String, WebError>,
+    refused: bool,
+    state: &AppState,
+    viewer: &Viewer,
+) -> Response {
     match html {
-        Ok(h) => (StatusCode::UNPROCESSABLE_ENTITY, Html(h)).into_response(),
+        Ok(h) if refused => (StatusCode::UNPROCESSABLE_ENTITY, Html(h)).into_response(),
+        Ok(h) => Html(h).into_response(),
         Err(e) => html_error(state, viewer, e),
     }
+}
+
+/// A form's write that concerns no one compound: the role's permission, then the form's CSRF
+/// token (`compound::form_guard` adds the compound's scope between the two).
+pub(crate) fn action_guard(
+    viewer: &Viewer,
+    action: anju_core::access::Action,
+    headers: &axum::http::HeaderMap,
+    csrf: Option<&str>,
+) -> Result<(), WebError> {
+    viewer
+        .require(action)
+        .and_then(|()| viewer.check_csrf(headers, csrf))
 }
 
 /// A moment as people in China read it: Beijing time, to the minute (2026年12月6日 15:51;

@@ -15,11 +15,7 @@ async fn the_street_records_a_hotline_complaint(t: &TestApp) {
         .list_compounds(&Default::default())
         .await
         .expect("all");
-    let c = all
-        .iter()
-        .find(|c| c.compound.street == STREET && c.compound.company.is_some())
-        .expect("served")
-        .clone();
+    let c = crate::support::served_compound(t, STREET).await;
     let elsewhere = all
         .iter()
         .find(|c| c.compound.street != STREET)

@@ -11,16 +11,7 @@ const STREET: &str = "大沁他拉街道";
 
 both_engines!(a_company_enters_fees_and_public_accounts_in_the_browser);
 async fn a_company_enters_fees_and_public_accounts_in_the_browser(t: &TestApp) {
-    let all = t
-        .store
-        .list_compounds(&Default::default())
-        .await
-        .expect("all");
-    let c = all
-        .iter()
-        .find(|c| c.compound.street == STREET && c.compound.company.is_some())
-        .expect("a served compound")
-        .clone();
+    let c = crate::support::served_compound(t, STREET).await;
     let company = c.compound.company.clone().expect("company");
     let co = user_session(t, "wuye", Role::Company, UserScope::Company(&company)).await;
     let page = t.get_as(&co, &format!("/compounds/{}", c.id)).await;

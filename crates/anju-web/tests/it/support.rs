@@ -395,3 +395,14 @@ macro_rules! both_engines {
     };
 }
 pub(crate) use both_engines;
+
+/// A compound of `street` that a company serves (the demo has many): for the company's pages.
+pub async fn served_compound(t: &TestApp, street: &str) -> anju_store::StoredCompound {
+    t.store
+        .list_compounds(&Default::default())
+        .await
+        .expect("compounds")
+        .into_iter()
+        .find(|c| c.compound.street == street && c.compound.company.is_some())
+        .expect("a served compound")
+}
