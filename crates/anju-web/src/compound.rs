@@ -14,7 +14,8 @@
 //! what was typed kept.
 
 use crate::page::{
-    Chrome, Refusal, app_refusal, html_error, parse_date_field, visible_compound, with_lang,
+    Chrome, Refusal, app_refusal, form_guard, html_error, parse_date_field, visible_compound,
+    with_lang,
 };
 use crate::{AppState, Viewer, WebError};
 use anju_app::model::{
@@ -1440,25 +1441,6 @@ async fn commission_evaluator(
             Refusal::Fail(e) => html_error(&state, &viewer, e),
         },
     }
-}
-
-/// A form's write on this compound: the role's permission, the compound in the viewer's scope,
-/// then the form's CSRF token, in that order; the error page otherwise.
-pub(crate) async fn form_guard(
-    state: &AppState,
-    viewer: &Viewer,
-    id: CompoundId,
-    action: Action,
-    headers: &HeaderMap,
-    csrf: Option<&str>,
-) -> Result<(), Response> {
-    let checked = async {
-        viewer.require(action)?;
-        visible_compound(state, viewer, id).await?;
-        viewer.check_csrf(headers, csrf)
-    }
-    .await;
-    checked.map_err(|e| html_error(state, viewer, e))
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -316,7 +316,7 @@ async fn edit_submit(
     Form(sent): Form<Sent>,
 ) -> Response {
     let l = viewer.lang;
-    if let Err(r) = crate::compound::form_guard(
+    if let Err(r) = crate::page::form_guard(
         &state,
         &viewer,
         id,

@@ -149,7 +149,7 @@ async fn fees_submit(
     Form(f): Form<FeeForm>,
 ) -> Response {
     let l = viewer.lang;
-    if let Err(r) = crate::compound::form_guard(
+    if let Err(r) = crate::page::form_guard(
         &state,
         &viewer,
         id,
@@ -322,7 +322,7 @@ async fn accounts_submit(
     Form(f): Form<AccountForm>,
 ) -> Response {
     let l = viewer.lang;
-    if let Err(r) = crate::compound::form_guard(
+    if let Err(r) = crate::page::form_guard(
         &state,
         &viewer,
         id,

@@ -368,7 +368,7 @@ async fn set_coordinates(
 ) -> Response {
     let l = viewer.lang;
     // As every form on a compound: the permission, the compound in scope, then the token.
-    if let Err(r) = crate::compound::form_guard(
+    if let Err(r) = crate::page::form_guard(
         &state,
         &viewer,
         id,

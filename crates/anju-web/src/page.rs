@@ -517,8 +517,27 @@ pub(crate) fn form_answer(
     }
 }
 
+/// A form's write on this compound: the role's permission, the compound in the viewer's scope,
+/// then the form's CSRF token, in that order; the error page otherwise.
+pub(crate) async fn form_guard(
+    state: &AppState,
+    viewer: &Viewer,
+    id: CompoundId,
+    action: anju_core::access::Action,
+    headers: &axum::http::HeaderMap,
+    csrf: Option<&str>,
+) -> Result<(), Response> {
+    let checked = async {
+        viewer.require(action)?;
+        visible_compound(state, viewer, id).await?;
+        viewer.check_csrf(headers, csrf)
+    }
+    .await;
+    checked.map_err(|e| html_error(state, viewer, e))
+}
+
 /// A form's write that concerns no one compound: the role's permission, then the form's CSRF
-/// token (`compound::form_guard` adds the compound's scope between the two).
+/// token ([`form_guard`] adds the compound's scope between the two).
 pub(crate) fn action_guard(
     viewer: &Viewer,
     action: anju_core::access::Action,
