@@ -311,8 +311,29 @@ impl App {
             .await?)
     }
 
-    /// A fee sheet, all or nothing: a row in the future or with a negative amount refuses the
-    /// whole file, naming the row.
+    /// A fee sheet as read from a file (`anju_sheets::read_fee_sheet`), all or nothing: its
+    /// rows matched to the compounds of the principal's area ([`App::match_fee_sheet`]), then
+    /// written as compound months, or as household rows summed into compound months when the
+    /// sheet is per household. Any problem (an unknown compound, one outside the area, a future
+    /// month, a negative amount) writes nothing and comes back with its row.
+    pub async fn import_fee_sheet(
+        &self,
+        who: &Principal,
+        rows: &[anju_sheets::FeeSheetRow],
+    ) -> Result<std::result::Result<FeeSheetDone, Vec<(usize, String, String)>>> {
+        let sheet = self.match_fee_sheet(who, rows).await?;
+        if !sheet.problems.is_empty() {
+            return Ok(Err(sheet.problems));
+        }
+        Ok(Ok(if sheet.households.is_empty() {
+            FeeSheetDone::Months(self.import_fees(who, &sheet.months).await?)
+        } else {
+            FeeSheetDone::Households(self.import_household_fees(who, &sheet.households).await?)
+        }))
+    }
+
+    /// Compound months, all or nothing: a compound outside the principal's area, a row in the
+    /// future or with a negative amount refuses the whole list, naming the row.
     pub async fn import_fees(
         &self,
         who: &Principal,
@@ -323,7 +344,23 @@ impl App {
             self.check_fee(r.month, r.billed, r.collected)
                 .map_err(|e| in_row(e, i + 2))?;
         }
+        self.compounds_all_in_scope(who, rows.iter().map(|r| r.compound_id))
+            .await?;
         Ok(self.store().import_fees(&who.actor(), rows).await?)
+    }
+
+    /// Refused unless every one of these compounds lies within the principal's area (each
+    /// distinct compound checked once).
+    async fn compounds_all_in_scope(
+        &self,
+        who: &Principal,
+        ids: impl Iterator<Item = i64>,
+    ) -> Result<()> {
+        let ids: std::collections::BTreeSet<i64> = ids.collect();
+        for id in ids {
+            self.compound_in_scope(who, CompoundId(id)).await?;
+        }
+        Ok(())
     }
 
     /// A per-household fee sheet, all or nothing, as [`App::import_fees`].
@@ -343,6 +380,8 @@ impl App {
             .and_then(|_| self.check_fee(r.month, r.billed, r.collected))
             .map_err(|e| in_row(e, i + 2))?;
         }
+        self.compounds_all_in_scope(who, rows.iter().map(|r| r.compound_id))
+            .await?;
         Ok(self
             .store()
             .import_household_fees(&who.actor(), rows)
@@ -547,6 +586,49 @@ impl App {
             lines.retain(|l| matches!(l.status, LineStatus::Approved | LineStatus::Disbursed));
         }
         Ok(lines)
+    }
+}
+
+/// What a fee sheet wrote ([`App::import_fee_sheet`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum FeeSheetDone {
+    /// 小区月度合计.
+    Months(FeeImportSummary),
+    /// 按户明细, and the compound months summed from them.
+    Households(HouseholdImportSummary),
+}
+
+/// What a fee sheet of `rows` rows wrote, in words: the CLI prints it, the import page shows it.
+pub fn fee_sheet_done_text(done: &FeeSheetDone, rows: usize, lang: Lang) -> String {
+    match (done, lang) {
+        (FeeSheetDone::Months(s), Lang::Zh) => format!(
+            "已导入 {rows} 行：新增 {}，更新 {}，未变 {}",
+            s.inserted, s.updated, s.unchanged
+        ),
+        (FeeSheetDone::Months(s), Lang::En) => format!(
+            "{rows} rows imported: {} new, {} updated, {} unchanged",
+            s.inserted, s.updated, s.unchanged
+        ),
+        (FeeSheetDone::Households(s), Lang::Zh) => format!(
+            "已导入按户明细 {rows} 行：新增 {}，更新 {}，未变 {}；据此汇总小区月度合计 {} 个（新增 {}，更新 {}，未变 {}）",
+            s.households.inserted,
+            s.households.updated,
+            s.households.unchanged,
+            s.months.inserted + s.months.updated + s.months.unchanged,
+            s.months.inserted,
+            s.months.updated,
+            s.months.unchanged
+        ),
+        (FeeSheetDone::Households(s), Lang::En) => format!(
+            "{rows} household rows imported: {} new, {} updated, {} unchanged; {} compound months summed from them ({} new, {} updated, {} unchanged)",
+            s.households.inserted,
+            s.households.updated,
+            s.households.unchanged,
+            s.months.inserted + s.months.updated + s.months.unchanged,
+            s.months.inserted,
+            s.months.updated,
+            s.months.unchanged
+        ),
     }
 }
 

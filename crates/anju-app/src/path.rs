@@ -27,6 +27,14 @@ pub const DEFAULT_FEES: Fees = Fees::LIAOCHENG_2021;
 
 /// A contract as the signer gives it; what is left out takes the defaults above, and the
 /// served area defaults to the sum of the compounds' areas in the ledger.
+/// One line of the contract register (合同登记簿): the contract and the compounds it serves,
+/// by id and name.
+#[derive(Debug, Clone)]
+pub struct RegisterEntry {
+    pub contract: ContractRecord,
+    pub compounds: Vec<(i64, String)>,
+}
+
 #[derive(Debug, Clone)]
 pub struct ContractInput {
     pub compound_ids: Vec<CompoundId>,
@@ -487,16 +495,50 @@ impl App {
 impl App {
     /// Every contract in the principal's area (city-wide: all), or only those still active
     /// whose filing (备案) is overdue as of `overdue_as_of`.
+    ///
+    /// The area is a condition of the query: a street's officer gets the contracts serving its
+    /// compounds (archived ones too: the register is history), a company its own contracts.
     pub async fn contract_register(
         &self,
         who: &Principal,
         overdue_as_of: Option<Date>,
-    ) -> Result<Vec<ContractRecord>> {
-        let mut list = self.contracts(who, None).await?;
+    ) -> Result<Vec<RegisterEntry>> {
+        who.require(Action::ViewLedger)?;
+        let (filter, own) = match who.scope() {
+            Scope::Company(c) => (
+                anju_store::CompoundFilter {
+                    include_archived: true,
+                    ..Default::default()
+                },
+                Some(c),
+            ),
+            _ => (
+                who.scoped(anju_store::CompoundFilter {
+                    include_archived: true,
+                    ..Default::default()
+                }),
+                None,
+            ),
+        };
+        let mut list = self.store().contracts_in(&filter, own).await?;
         if let Some(d) = overdue_as_of {
-            list.retain(|k| k.active && k.filing(d).is_overdue());
+            list.retain(|k| k.active_on(d) && k.filing(d).is_overdue());
         }
-        Ok(list)
+        let mut ids: Vec<i64> = list.iter().flat_map(|k| k.compound_ids.clone()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let names = self.store().compound_names(&ids).await?;
+        Ok(list
+            .into_iter()
+            .map(|k| RegisterEntry {
+                compounds: k
+                    .compound_ids
+                    .iter()
+                    .map(|id| (*id, names.get(id).cloned().unwrap_or_default()))
+                    .collect(),
+                contract: k,
+            })
+            .collect())
     }
 
     /// The owners a dismissal survey counts when none are given: the households of the

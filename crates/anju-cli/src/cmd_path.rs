@@ -621,12 +621,22 @@ async fn show_compound(app: &App, c: &StoredCompound, lang: Lang) -> anyhow::Res
 }
 
 fn print_contract(k: &ContractRecord, lang: Lang) {
+    print_contract_on(k, lang, today());
+}
+
+/// One contract as it stood on `day` (its filing counted to that day).
+fn print_contract_on(k: &ContractRecord, lang: Lang, day: Date) {
     let fee = |f: Option<Fen>| {
         f.map(|f| format!("{} {}", f.plain(), lang.pick("元/㎡/月", "yuan/㎡/month")))
             .unwrap_or_else(|| "—".into())
     };
-    let status = if k.active {
+    let status = if k.active_on(day) {
         lang.pick("有效", "active").to_string()
+    } else if k.signed_on > day {
+        match lang {
+            Lang::Zh => format!("{day} 时尚未签订"),
+            Lang::En => format!("not yet signed on {day}"),
+        }
     } else {
         format!(
             "{} {} {}：{}",
@@ -659,7 +669,7 @@ fn print_contract(k: &ContractRecord, lang: Lang) {
             k.notice_on
                 .map(|d| d.to_string())
                 .unwrap_or_else(|| "未公示".into()),
-            k.filing(today()).zh(),
+            k.filing(day).zh(),
             status
         ),
         Lang::En => println!(
@@ -677,7 +687,7 @@ fn print_contract(k: &ContractRecord, lang: Lang) {
             fee(k.fees.multi),
             fee(k.fees.high),
             k.served_area.display_m2(),
-            k.filing(today()).en(),
+            k.filing(day).en(),
             status
         ),
     }
@@ -825,8 +835,10 @@ pub fn run_contract(c: ContractCmd, db: &str, lang: Lang) -> anyhow::Result<Exit
                 let shown = app
                     .contract_register(&crate::util::cli_principal(lang), overdue.then_some(d))
                     .await?;
-                for k in &shown {
-                    print_contract(k, lang);
+                for e in &shown {
+                    let names: Vec<&str> = e.compounds.iter().map(|(_, n)| n.as_str()).collect();
+                    println!("{}", names.join("、"));
+                    print_contract_on(&e.contract, lang, d);
                 }
                 println!(
                     "{}",

@@ -550,80 +550,31 @@ pub fn run_fees(c: FeesCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
                         return Ok(ExitCode::from(1));
                     }
                 };
-                let sheet = app.match_fee_sheet(&cli_principal(lang), &rows).await?;
-                let (inputs, households) = (sheet.months, sheet.households);
-                let problems: Vec<String> = sheet
-                    .problems
-                    .into_iter()
-                    .map(|(row, zh, en)| match lang {
-                        Lang::Zh => format!("第 {row} 行：{zh}"),
-                        Lang::En => format!("Row {row}: {en}"),
-                    })
-                    .collect();
-                if !problems.is_empty() {
-                    eprintln!(
-                        "{}",
-                        match lang {
-                            Lang::Zh =>
-                                format!("收缴表有 {} 处问题，未导入任何数据", problems.len()),
-                            Lang::En =>
-                                format!("{} problems; nothing was imported", problems.len()),
+                let done = match app.import_fee_sheet(&cli_principal(lang), &rows).await? {
+                    Ok(done) => done,
+                    Err(problems) => {
+                        eprintln!(
+                            "{}",
+                            match lang {
+                                Lang::Zh =>
+                                    format!("收缴表有 {} 处问题，未导入任何数据", problems.len()),
+                                Lang::En =>
+                                    format!("{} problems; nothing was imported", problems.len()),
+                            }
+                        );
+                        for (row, zh, en) in problems {
+                            match lang {
+                                Lang::Zh => eprintln!("第 {row} 行：{zh}"),
+                                Lang::En => eprintln!("Row {row}: {en}"),
+                            }
                         }
-                    );
-                    for p in problems {
-                        eprintln!("{p}");
+                        return Ok(ExitCode::from(1));
                     }
-                    return Ok(ExitCode::from(1));
-                }
-                if !households.is_empty() {
-                    let sum = app
-                        .import_household_fees(&cli_principal(lang), &households)
-                        .await?;
-                    match lang {
-                        Lang::Zh => println!(
-                            "已导入按户明细 {} 行：新增 {}，更新 {}，未变 {}；据此汇总小区月度合计 {} 个（新增 {}，更新 {}，未变 {}）",
-                            rows.len(),
-                            sum.households.inserted,
-                            sum.households.updated,
-                            sum.households.unchanged,
-                            sum.months.inserted + sum.months.updated + sum.months.unchanged,
-                            sum.months.inserted,
-                            sum.months.updated,
-                            sum.months.unchanged
-                        ),
-                        Lang::En => println!(
-                            "{} household rows imported: {} new, {} updated, {} unchanged; {} compound months summed from them ({} new, {} updated, {} unchanged)",
-                            rows.len(),
-                            sum.households.inserted,
-                            sum.households.updated,
-                            sum.households.unchanged,
-                            sum.months.inserted + sum.months.updated + sum.months.unchanged,
-                            sum.months.inserted,
-                            sum.months.updated,
-                            sum.months.unchanged
-                        ),
-                    }
-                    return Ok(ExitCode::SUCCESS);
-                }
-                let sum = app
-                    .import_fees(&cli_principal(lang), &inputs)
-                    .await?;
-                match lang {
-                    Lang::Zh => println!(
-                        "已导入 {} 行：新增 {}，更新 {}，未变 {}",
-                        rows.len(),
-                        sum.inserted,
-                        sum.updated,
-                        sum.unchanged
-                    ),
-                    Lang::En => println!(
-                        "{} rows imported: {} new, {} updated, {} unchanged",
-                        rows.len(),
-                        sum.inserted,
-                        sum.updated,
-                        sum.unchanged
-                    ),
-                }
+                };
+                println!(
+                    "{}",
+                    anju_app::money::fee_sheet_done_text(&done, rows.len(), lang)
+                );
             }
             FeesCmd::Set {
                 compound,
@@ -637,7 +588,7 @@ pub fn run_fees(c: FeesCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
                 let m = app
                     .set_fee_month(
                         &cli_principal(lang),
-&anju_app::model::FeeInput {
+                        &anju_app::model::FeeInput {
                             compound_id: cp.id,
                             month,
                             billed: yuan(&billed, lang)?,
@@ -674,7 +625,12 @@ pub fn run_fees(c: FeesCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
                 let m = Month::parse(&month).map_err(|e| fee_err(e, lang))?;
                 let range = MonthRange::new(m, m).map_err(|e| fee_err(e, lang))?;
                 let list = app
-                    .household_fees(&cli_principal(lang), CompoundId(cp.id), Some(range), arrears)
+                    .household_fees(
+                        &cli_principal(lang),
+                        CompoundId(cp.id),
+                        Some(range),
+                        arrears,
+                    )
                     .await?;
                 if format == Format::Json {
                     let out: Vec<_> = list
@@ -760,7 +716,9 @@ pub fn run_fees(c: FeesCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
                     let months = app
                         .fee_months(&cli_principal(lang), CompoundId(cp.id), Some(range))
                         .await?;
-                    let fig = app.collection(&cli_principal(lang), CompoundId(cp.id), range).await?;
+                    let fig = app
+                        .collection(&cli_principal(lang), CompoundId(cp.id), range)
+                        .await?;
                     let rate = fig.collection.rate().ok();
                     println!(
                         "{}",
@@ -801,7 +759,9 @@ pub fn run_fees(c: FeesCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
                         rate_text(m.billed, m.collected),
                     ]);
                 }
-                let fig = app.collection(&cli_principal(lang), CompoundId(cp.id), range).await?;
+                let fig = app
+                    .collection(&cli_principal(lang), CompoundId(cp.id), range)
+                    .await?;
                 rows.push(vec![
                     lang.pick("合计", "Total").to_string(),
                     fig.collection.billed.grouped(),

@@ -72,8 +72,14 @@ impl ContractRecord {
     pub fn term_last_day(&self) -> Date {
         self.term.last_day(self.term_start())
     }
-    pub fn filing(&self, today: Date) -> FilingStatus {
-        FilingStatus::of(self.signed_on, self.filed_on, today)
+    /// Where the filing stood on `day`: a filing recorded after `day` had not happened yet,
+    /// so a register as of a past date counts the days overdue to that date.
+    pub fn filing(&self, day: Date) -> FilingStatus {
+        FilingStatus::of(self.signed_on, self.filed_on.filter(|f| *f <= day), day)
+    }
+    /// In force on `day`: signed by then and not yet ended.
+    pub fn active_on(&self, day: Date) -> bool {
+        self.signed_on <= day && self.ended_on.is_none_or(|e| e > day)
     }
 }
 
@@ -167,13 +173,32 @@ pub(crate) async fn contracts_serving(
     conn: &mut AnyConnection,
     filter: Option<&crate::CompoundFilter>,
 ) -> Result<Vec<ContractRecord>> {
+    contracts_serving_of(conn, filter, None).await
+}
+
+/// [`contracts_serving`], only the contracts of `company` when given (a company's own, as a
+/// condition of the query).
+async fn contracts_serving_of(
+    conn: &mut AnyConnection,
+    filter: Option<&crate::CompoundFilter>,
+    company: Option<i64>,
+) -> Result<Vec<ContractRecord>> {
     let mut vals = Vec::new();
-    let selected = filter.map_or(String::new(), |f| {
+    let mut selected = filter.map_or(String::new(), |f| {
         format!(
             " WHERE cc.compound_id IN (SELECT c.id FROM compounds c{})",
             f.where_clause(&mut vals)
         )
     });
+    if let Some(own) = company {
+        vals.push(crate::sql::Val::int(own));
+        let glue = if selected.is_empty() {
+            " WHERE"
+        } else {
+            " AND"
+        };
+        selected.push_str(&format!("{glue} c.company_id = ${}", vals.len()));
+    }
     let sql = format!(
         "SELECT {} FROM contract_compounds cc \
          JOIN contracts c ON c.id = cc.contract_id JOIN companies co ON co.id = c.company_id\
@@ -372,6 +397,17 @@ impl Store {
             out.push(fetch_contract(&mut conn, id).await?);
         }
         Ok(out)
+    }
+
+    /// The contracts serving the compounds `filter` selects, newest first, only `company`'s
+    /// when given: the contract register of an area or of a company, in one statement.
+    pub async fn contracts_in(
+        &self,
+        filter: &crate::CompoundFilter,
+        company: Option<i64>,
+    ) -> Result<Vec<ContractRecord>> {
+        let mut conn = self.pool.acquire().await?;
+        contracts_serving_of(&mut conn, Some(filter), company).await
     }
 
     /// The contracts of one compound, newest first; only those of `company_id` when given (a

@@ -238,6 +238,8 @@ struct CompoundPage {
     edit_link: Option<String>,
     /// 登记物业费收缴 and 收支公示记账: the links for the roles that enter them.
     money_links: Option<(String, String)>,
+    /// 按户收缴明细, for everyone who reads the compound.
+    households_link: String,
     exit_kinds: Vec<Opt>,
     input: AdvanceInput,
     contract_input: ContractForm,
@@ -975,6 +977,7 @@ async fn render(
                 with_lang(&format!("/compounds/{id}/accounts"), l),
             )
         }),
+        households_link: with_lang(&format!("/compounds/{id}/households"), l),
         edit_link: anju_core::access::can(viewer.role, Action::EditCompounds)
             .then(|| with_lang(&format!("/compounds/{id}/edit"), l)),
         exit_kinds: opts(

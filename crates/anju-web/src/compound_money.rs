@@ -23,6 +23,7 @@ use serde::Deserialize;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/compounds/{id}/fees", get(fees_page).post(fees_submit))
+        .route("/compounds/{id}/households", get(households_page))
         .route(
             "/compounds/{id}/accounts",
             get(accounts_page).post(accounts_submit),
@@ -381,4 +382,129 @@ async fn accounts_submit(
         }
         Err(Refusal::Fail(e)) => html_error(&state, &viewer, e),
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 按户收缴明细
+
+#[derive(Debug, Default, Deserialize)]
+struct HouseholdQuery {
+    /// A period as officials write it: 2026, 2026H2, 2026Q3, 2026-11 or 2026-01..2026-06.
+    period: Option<String>,
+    /// "all": every household row, not only those in arrears.
+    show: Option<String>,
+}
+
+struct HouseholdRow {
+    household: String,
+    month: String,
+    billed: String,
+    collected: String,
+    arrears: String,
+    owing: bool,
+}
+
+#[derive(Template)]
+#[template(path = "compound_households.html")]
+struct HouseholdsPage {
+    chrome: Chrome,
+    l: Lang,
+    name: String,
+    back: String,
+    period: String,
+    all: bool,
+    households: usize,
+    owing_households: usize,
+    arrears_total: String,
+    rows: Vec<HouseholdRow>,
+    may_import: bool,
+}
+
+/// `GET /compounds/{id}/households`: the households' fees of a period (only those in arrears
+/// unless `show=all`), from per-household fee sheets, with the households counted and the
+/// arrears summed.
+async fn households_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<CompoundId>,
+    Query(q): Query<HouseholdQuery>,
+) -> Response {
+    match households_html(&state, &viewer, id, &q).await {
+        Ok(h) => axum::response::Html(h).into_response(),
+        Err(e) => html_error(&state, &viewer, e),
+    }
+}
+
+async fn households_html(
+    state: &AppState,
+    viewer: &Viewer,
+    id: CompoundId,
+    q: &HouseholdQuery,
+) -> Result<String, WebError> {
+    let l = viewer.lang;
+    let c = visible_compound(state, viewer, id).await?;
+    let raw = q.period.as_deref().unwrap_or("").trim().to_string();
+    let range = if raw.is_empty() {
+        None
+    } else {
+        Some(
+            anju_core::fees::MonthRange::parse(&raw).map_err(|_| {
+                WebError::BadRequest(match l {
+                    Lang::Zh => format!(
+                        "期间：“{raw}”不认识（如 2026、2026H2、2026Q3、2026-11 或 2026-01..2026-06）"
+                    ),
+                    Lang::En => format!(
+                        "period: '{raw}' is not one (e.g. 2026, 2026H2, 2026Q3, 2026-11 or 2026-01..2026-06)"
+                    ),
+                })
+            })?,
+        )
+    };
+    let all = q.show.as_deref() == Some("all");
+    let list = state
+        .app
+        .household_fees(&viewer.principal(), id, range, !all)
+        .await
+        .map_err(|e| WebError::app(e, l))?;
+    let mut households = std::collections::BTreeSet::new();
+    let mut owing = std::collections::BTreeSet::new();
+    let mut arrears_total = Fen(0);
+    for h in &list {
+        households.insert(h.household.as_str());
+        let a = h.arrears();
+        if a.0 > 0 {
+            owing.insert(h.household.as_str());
+            arrears_total = Fen(arrears_total.0 + a.0);
+        }
+    }
+    let rows = list
+        .iter()
+        .map(|h| HouseholdRow {
+            household: h.household.clone(),
+            month: h.month.to_string(),
+            billed: format!("{} 元", h.billed.grouped()),
+            collected: format!("{} 元", h.collected.grouped()),
+            arrears: format!("{} 元", h.arrears().grouped()),
+            owing: h.arrears().0 > 0,
+        })
+        .collect();
+    let page = HouseholdsPage {
+        chrome: Chrome::new(
+            state,
+            viewer,
+            l.pick("按户收缴明细", "Fees by household"),
+            &format!("/compounds/{id}/households"),
+        ),
+        l,
+        name: c.compound.name.clone(),
+        back: with_lang(&format!("/compounds/{id}"), l),
+        period: raw,
+        all,
+        households: households.len(),
+        owing_households: owing.len(),
+        arrears_total: arrears_total.display_yuan(),
+        rows,
+        may_import: anju_core::access::can(viewer.role, Action::EnterFees),
+    };
+    Ok(page.render()?)
 }

@@ -768,10 +768,47 @@ struct ProblemRow {
     reason: String,
 }
 
+/// What is imported: the ledger itself, or a fee sheet (收缴表). The page, the upload and the
+/// problem list are the same; the words and the use case differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ImportKind {
+    Ledger,
+    Fees,
+}
+
+impl ImportKind {
+    fn path(self) -> &'static str {
+        match self {
+            ImportKind::Ledger => "/ledger/import",
+            ImportKind::Fees => "/fees/import",
+        }
+    }
+    fn title(self, l: Lang) -> &'static str {
+        match self {
+            ImportKind::Ledger => l.pick("导入台账", "Import a ledger"),
+            ImportKind::Fees => l.pick("导入物业费收缴表", "Import a fee sheet"),
+        }
+    }
+    /// The file, as refusals name it.
+    pub(crate) fn file(self, l: Lang) -> &'static str {
+        match self {
+            ImportKind::Ledger => l.pick("台账文件", "ledger file"),
+            ImportKind::Fees => l.pick("收缴表", "fee sheet"),
+        }
+    }
+    fn permission(self) -> Action {
+        match self {
+            ImportKind::Ledger => Action::EditCompounds,
+            ImportKind::Fees => Action::EnterFees,
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "ledger_import.html")]
 struct ImportPage {
     chrome: crate::page::Chrome,
+    kind: ImportKind,
     /// A refusal that is not about rows (wrong kind of file, missing columns …).
     message: Option<String>,
     /// The first [`PROBLEMS_SHOWN`] problems of the file.
@@ -784,9 +821,10 @@ struct ImportPage {
     done: Option<String>,
 }
 
-fn import_page(
+pub(crate) fn import_page(
     state: &AppState,
     viewer: &Viewer,
+    kind: ImportKind,
     status: StatusCode,
     message: Option<String>,
     problems: &[Problem],
@@ -794,16 +832,12 @@ fn import_page(
 ) -> Response {
     let l = viewer.lang;
     let page = ImportPage {
-        chrome: crate::page::Chrome::new(
-            state,
-            viewer,
-            l.pick("导入台账", "Import a ledger"),
-            "/ledger/import",
-        ),
+        chrome: crate::page::Chrome::new(state, viewer, kind.title(l), kind.path()),
+        kind,
         message,
         problems_total: problems.len(),
         problems_link: (!problems.is_empty())
-            .then(|| keep_problems(viewer, problems))
+            .then(|| keep_problems(viewer, kind, problems))
             .flatten(),
         problems: problems
             .iter()
@@ -831,7 +865,7 @@ const PROBLEMS_KEPT: std::time::Duration = std::time::Duration::from_secs(60 * 6
 const PROBLEM_LISTS_MAX: usize = 64;
 
 /// The problem lists of refused imports: token → (the account that uploaded, when, CSV).
-type ProblemLists = HashMap<String, (i64, std::time::Instant, Vec<u8>)>;
+type ProblemLists = HashMap<String, (i64, std::time::Instant, ImportKind, Vec<u8>)>;
 static PROBLEM_LISTS: std::sync::LazyLock<std::sync::Mutex<ProblemLists>> =
     std::sync::LazyLock::new(Default::default);
 
@@ -862,51 +896,58 @@ fn problems_as_csv(problems: &[Problem], l: Lang) -> Vec<u8> {
 }
 
 /// Keeps the full list for the uploader to download; the link to it.
-fn keep_problems(viewer: &Viewer, problems: &[Problem]) -> Option<String> {
+fn keep_problems(viewer: &Viewer, kind: ImportKind, problems: &[Problem]) -> Option<String> {
     let mut b = [0u8; 16];
     getrandom::fill(&mut b).ok()?;
     let token: String = b.iter().map(|x| format!("{x:02x}")).collect();
     let csv = problems_as_csv(problems, viewer.lang);
     let mut lists = PROBLEM_LISTS.lock().ok()?;
     let now = std::time::Instant::now();
-    lists.retain(|_, (_, at, _)| now.duration_since(*at) < PROBLEMS_KEPT);
+    lists.retain(|_, (_, at, _, _)| now.duration_since(*at) < PROBLEMS_KEPT);
     while lists.len() >= PROBLEM_LISTS_MAX {
         let oldest = lists
             .iter()
-            .min_by_key(|(_, (_, at, _))| *at)
+            .min_by_key(|(_, (_, at, _, _))| *at)
             .map(|(k, _)| k.clone())?;
         lists.remove(&oldest);
     }
-    lists.insert(token.clone(), (viewer.user_id, now, csv));
+    lists.insert(token.clone(), (viewer.user_id, now, kind, csv));
     Some(crate::page::with_lang(
         &format!("/ledger/import/problems/{token}"),
         viewer.lang,
     ))
 }
 
-/// `GET /ledger/import/problems/{token}`: the full problem list of one's own refused import,
-/// as CSV; an HTML page when it is unknown, someone else's or expired.
+/// `GET /ledger/import/problems/{token}`: the full problem list of one's own refused import
+/// (of a ledger or a fee sheet), as CSV; an HTML page when it is unknown, someone else's or
+/// expired.
 async fn problems_csv(
     State(state): State<AppState>,
     viewer: Viewer,
     axum::extract::Path(token): axum::extract::Path<String>,
 ) -> Response {
-    if let Err(e) = viewer.require(Action::EditCompounds) {
-        return crate::page::html_error(&state, &viewer, e);
-    }
     let found = PROBLEM_LISTS.lock().ok().and_then(|lists| {
         lists
             .get(&token)
-            .filter(|(who, at, _)| *who == viewer.user_id && at.elapsed() < PROBLEMS_KEPT)
-            .map(|(_, _, csv)| csv.clone())
+            .filter(|(who, at, _, _)| *who == viewer.user_id && at.elapsed() < PROBLEMS_KEPT)
+            .map(|(_, _, kind, csv)| (*kind, csv.clone()))
     });
     match found {
-        Some(csv) => (
+        Some((kind, csv)) => (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
                 (
                     header::CONTENT_DISPOSITION,
-                    attachment("import-problems.csv", viewer.lang.pick("台账导入问题清单.csv", "ledger-import-problems.csv")),
+                    match kind {
+                        ImportKind::Ledger => attachment(
+                            "import-problems.csv",
+                            viewer.lang.pick("台账导入问题清单.csv", "ledger-import-problems.csv"),
+                        ),
+                        ImportKind::Fees => attachment(
+                            "fee-import-problems.csv",
+                            viewer.lang.pick("收缴表导入问题清单.csv", "fee-import-problems.csv"),
+                        ),
+                    },
                 ),
             ],
             csv,
@@ -919,8 +960,8 @@ async fn problems_csv(
             viewer
                 .lang
                 .pick(
-                    "这份问题清单已过期或不存在（保留 1 小时）：请重新上传台账文件，页面会再次列出全部问题。",
-                    "This problem list has expired or does not exist (kept for an hour): upload the ledger file again to see every problem.",
+                    "这份问题清单已过期或不存在（保留 1 小时）：请重新上传文件，页面会再次列出全部问题。",
+                    "This problem list has expired or does not exist (kept for an hour): upload the file again to see every problem.",
                 )
                 .to_string(),
         ),
@@ -931,7 +972,15 @@ async fn import_form(State(state): State<AppState>, viewer: Viewer) -> Response 
     if let Err(e) = viewer.require(Action::EditCompounds) {
         return crate::page::html_error(&state, &viewer, e);
     }
-    import_page(&state, &viewer, StatusCode::OK, None, &[], None)
+    import_page(
+        &state,
+        &viewer,
+        ImportKind::Ledger,
+        StatusCode::OK,
+        None,
+        &[],
+        None,
+    )
 }
 
 /// The kind of an uploaded ledger, from its first bytes (never from the name alone): a ZIP is
@@ -966,22 +1015,24 @@ fn looks_like_text(bytes: &[u8]) -> bool {
 }
 
 /// Reads the upload: the CSRF field, and the file (name, bytes).
-async fn read_upload(
+pub(crate) async fn read_upload(
     mut mp: Multipart,
+    kind: ImportKind,
     l: Lang,
 ) -> Result<(Option<String>, Option<(String, Vec<u8>)>), String> {
+    let file = kind.file(l);
     let too_big = || match l {
         Lang::Zh => format!(
-            "台账文件：上传失败，文件过大或传输中断（不超过 {} MiB）",
+            "{file}：上传失败，文件过大或传输中断（不超过 {} MiB）",
             LEDGER_UPLOAD_MAX_BYTES / (1024 * 1024)
         ),
         Lang::En => format!(
-            "ledger file: the upload failed, too large or interrupted (at most {} MiB)",
+            "{file}: the upload failed, too large or interrupted (at most {} MiB)",
             LEDGER_UPLOAD_MAX_BYTES / (1024 * 1024)
         ),
     };
     let mut csrf = None;
-    let mut file = None;
+    let mut upload = None;
     loop {
         let field = match mp.next_field().await {
             Ok(Some(f)) => f,
@@ -996,14 +1047,62 @@ async fn read_upload(
                     return Err(too_big());
                 }
                 if !name.is_empty() || !bytes.is_empty() {
-                    file = Some((name, bytes.to_vec()));
+                    upload = Some((name, bytes.to_vec()));
                 }
             }
             "csrf" => csrf = Some(field.text().await.map_err(|_| too_big())?),
             _ => {}
         }
     }
-    Ok((csrf, file))
+    Ok((csrf, upload))
+}
+
+/// The guards and the file of an import upload: the permission, the CSRF field, a file
+/// chosen, and its kind judged by content. `Err` is the page to answer with.
+pub(crate) async fn receive_upload(
+    state: &AppState,
+    viewer: &Viewer,
+    headers: &HeaderMap,
+    mp: Multipart,
+    kind: ImportKind,
+) -> Result<(String, Vec<u8>, FileKind), Response> {
+    let l = viewer.lang;
+    if let Err(e) = viewer.require(kind.permission()) {
+        return Err(crate::page::html_error(state, viewer, e));
+    }
+    let file = kind.file(l);
+    let refuse = |m: String| {
+        import_page(
+            state,
+            viewer,
+            kind,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(m),
+            &[],
+            None,
+        )
+    };
+    let (csrf, upload) = read_upload(mp, kind, l).await.map_err(refuse)?;
+    if let Err(e) = viewer.check_csrf(headers, csrf.as_deref()) {
+        return Err(crate::page::html_error(state, viewer, e));
+    }
+    let Some((name, bytes)) = upload else {
+        return Err(refuse(match l {
+            Lang::Zh => format!("{file}：请选择要导入的文件"),
+            Lang::En => format!("{file}: choose a file to import"),
+        }));
+    };
+    let Some(sheet) = sniff_ledger(&name, &bytes) else {
+        return Err(refuse(match l {
+            Lang::Zh => format!(
+                "{file}：“{name}”不是可导入的表格（只接受 .xlsx、.xls、.csv，按文件内容判断）"
+            ),
+            Lang::En => format!(
+                "{file}: '{name}' is not a spreadsheet we import (.xlsx, .xls, .csv, judged by content)"
+            ),
+        }));
+    };
+    Ok((name, bytes, sheet))
 }
 
 /// `POST /ledger/import`: all or nothing, like `anju import ledger`.
@@ -1014,44 +1113,21 @@ async fn import_upload(
     mp: Multipart,
 ) -> Response {
     let l = viewer.lang;
-    if let Err(e) = viewer.require(Action::EditCompounds) {
-        return crate::page::html_error(&state, &viewer, e);
-    }
+    let (name, bytes, kind) =
+        match receive_upload(&state, &viewer, &headers, mp, ImportKind::Ledger).await {
+            Ok(x) => x,
+            Err(page) => return page,
+        };
     let refuse = |m: String| {
         import_page(
             &state,
             &viewer,
+            ImportKind::Ledger,
             StatusCode::UNPROCESSABLE_ENTITY,
             Some(m),
             &[],
             None,
         )
-    };
-    let (csrf, file) = match read_upload(mp, l).await {
-        Ok(x) => x,
-        Err(m) => return refuse(m),
-    };
-    if let Err(e) = viewer.check_csrf(&headers, csrf.as_deref()) {
-        return crate::page::html_error(&state, &viewer, e);
-    }
-    let Some((name, bytes)) = file else {
-        return refuse(
-            l.pick(
-                "台账文件：请选择要导入的文件",
-                "ledger file: choose a file to import",
-            )
-            .to_string(),
-        );
-    };
-    let Some(kind) = sniff_ledger(&name, &bytes) else {
-        return refuse(match l {
-            Lang::Zh => format!(
-                "台账文件：“{name}”不是可导入的表格（只接受 .xlsx、.xls、.csv，按文件内容判断）"
-            ),
-            Lang::En => format!(
-                "ledger file: '{name}' is not a spreadsheet we import (.xlsx, .xls, .csv, judged by content)"
-            ),
-        });
     };
     let imported = state
         .app
@@ -1075,12 +1151,21 @@ async fn import_upload(
                     s.inserted, s.updated, s.unchanged
                 ),
             };
-            import_page(&state, &viewer, StatusCode::OK, None, &[], Some(done))
+            import_page(
+                &state,
+                &viewer,
+                ImportKind::Ledger,
+                StatusCode::OK,
+                None,
+                &[],
+                Some(done),
+            )
         }
         // Every problem of the file, by row and column; nothing was written.
         Ok(Err(LedgerError::Problems(ps))) => import_page(
             &state,
             &viewer,
+            ImportKind::Ledger,
             StatusCode::UNPROCESSABLE_ENTITY,
             Some(LedgerError::Problems(ps.clone()).to_string()),
             &ps,

@@ -22,8 +22,10 @@ mod complaints_web;
 mod compound;
 mod compound_edit;
 mod compound_money;
+mod contracts_web;
 pub mod dashboard;
 mod error;
+mod fees_import;
 mod funding;
 pub mod guard;
 mod holidays_web;
@@ -129,6 +131,8 @@ pub fn app(state: AppState) -> Router {
         .merge(funding::router())
         .merge(reports_web::router())
         .merge(signals_web::router())
+        .merge(contracts_web::router())
+        .merge(fees_import::router())
         .merge(map_web::router())
         .merge(budget_web::router())
         .layer(axum::middleware::from_fn_with_state(

@@ -52,7 +52,7 @@ pub(crate) fn nav_links(viewer: &Viewer, here: &str) -> Vec<NavLink> {
     let role = viewer.role;
     let who = viewer.principal();
     let view = can(role, Action::ViewLedger);
-    let pages: [(&str, &'static str, &'static str, bool); 15] = [
+    let pages: [(&str, &'static str, &'static str, bool); 16] = [
         ("/dashboard", "工作台", "Dashboard", view),
         ("/ledger", "小区台账", "Ledger", view),
         ("/map", "一张图", "Map", view),
@@ -60,6 +60,7 @@ pub(crate) fn nav_links(viewer: &Viewer, here: &str) -> Vec<NavLink> {
         ("/complaints", "投诉", "Complaints", view),
         ("/surveys", "满意度调查", "Surveys", view),
         ("/selections", "公开选聘", "Selections", view),
+        ("/contracts", "合同", "Contracts", view),
         ("/tasks", "任务", "Tasks", view),
         ("/targets", "目标", "Targets", view),
         ("/funding", "补贴", "Subsidies", view),

@@ -141,6 +141,38 @@ fn walks_gongxiaoshe_to_in_service() {
     );
     let o = adv(&["--to", "entered"]);
     assert!(stderr(&o).contains("合同尚未备案"), "{}", stderr(&o));
+    // The register as of a later day counts the days overdue to that day (signed today, the
+    // 10 days end on day 10: on day 15 it is 5 days overdue).
+    let today = anju_app::today_in_china();
+    let day = |n: i64| {
+        today
+            .checked_add(jiff::Span::new().days(n))
+            .expect("date")
+            .to_string()
+    };
+    let reg = ok(&[
+        "contract",
+        "list",
+        "--overdue",
+        "--as-of",
+        &day(15),
+        "--database-url",
+        url,
+    ]);
+    assert!(reg.contains("已逾期 5 天") && reg.contains(c), "{reg}");
+    let reg = ok(&[
+        "contract",
+        "list",
+        "--overdue",
+        "--as-of",
+        &day(10),
+        "--database-url",
+        url,
+    ]);
+    assert!(
+        reg.contains("共 0 份合同"),
+        "the 10th day is still in time: {reg}"
+    );
     ok(&["contract", "file", "1", "--database-url", url]);
     for to in ["trial_run", "entered", "in_service"] {
         let o = adv(&["--to", to]);

@@ -192,6 +192,15 @@ pub const ROUTES: &[Row] = &[
     // compound_money.rs: 登记物业费收缴, 收支公示记账
     r(
         "GET",
+        "/compounds/{id}/households",
+        "/compounds/{compound}/households",
+        VIEW,
+        Sc::Record,
+        Empty,
+        200,
+    ),
+    r(
+        "GET",
         "/compounds/{id}/fees",
         "/compounds/{compound}/fees",
         Act(A::EnterFees),
@@ -285,6 +294,25 @@ pub const ROUTES: &[Row] = &[
     ),
     // map_web.rs: 一张图
     r("GET", "/map", "/map", VIEW, Sc::List, Empty, 200),
+    // contracts_web.rs
+    r(
+        "GET",
+        "/contracts",
+        "/contracts",
+        VIEW,
+        Sc::List,
+        Empty,
+        200,
+    ),
+    r(
+        "GET",
+        "/contracts/xlsx",
+        "/contracts/xlsx",
+        VIEW,
+        Sc::List,
+        Empty,
+        200,
+    ),
     r(
         "POST",
         "/map/coordinates/{id}",
@@ -850,6 +878,25 @@ pub const ROUTES: &[Row] = &[
         "/ledger/import",
         "/ledger/import",
         Act(A::EditCompounds),
+        Sc::None,
+        Multipart(&[]),
+        PASS,
+    ),
+    // fees_import.rs
+    r(
+        "GET",
+        "/fees/import",
+        "/fees/import",
+        Act(A::EnterFees),
+        Sc::None,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/fees/import",
+        "/fees/import",
+        Act(A::EnterFees),
         Sc::None,
         Multipart(&[]),
         PASS,
@@ -1566,7 +1613,7 @@ fn actor() -> Actor {
     Actor::new("matrix", "admin")
 }
 
-async fn sign_contract_for(
+pub(crate) async fn sign_contract_for(
     t: &TestApp,
     compound: &StoredCompound,
     company: i64,
@@ -2162,6 +2209,8 @@ async fn send_raw(t: &TestApp, req: Request<Body>) -> crate::support::Res {
                 .join("\n"),
             // An export of nothing (a filter outside the viewer's area) has no rows to read.
             Err(anju_sheets::LedgerError::Empty) => String::new(),
+            // Not a ledger (a register, a report): every cell's text.
+            Err(anju_sheets::LedgerError::MissingColumns { .. }) => xlsx_text(&bytes),
             Err(e) => panic!("the export reads back: {e:?}"),
         }
     } else {
@@ -2268,4 +2317,21 @@ fn expectations_follow_the_permission_table() {
     assert_eq!(expected(page, None, false), 303);
     assert_eq!(expected(page, Some(Role::Company), true), 403);
     assert_eq!(expected(page, Some(Role::Evaluator), true), 200);
+}
+
+/// Every cell of every sheet of a workbook, as text (one line per row).
+fn xlsx_text(bytes: &[u8]) -> String {
+    use calamine::{Reader, Xlsx};
+    let mut book: Xlsx<_> =
+        Xlsx::new(std::io::Cursor::new(bytes.to_vec())).expect("the export is an xlsx");
+    let mut out = String::new();
+    for name in book.sheet_names() {
+        let range = book.worksheet_range(&name).expect("a sheet");
+        for row in range.rows() {
+            let cells: Vec<String> = row.iter().map(|c| c.to_string()).collect();
+            out.push_str(&cells.join(" "));
+            out.push('\n');
+        }
+    }
+    out
 }

@@ -158,11 +158,12 @@ const USE_CASES: &[(&str, Where)] = &[
             Action::EnterFees,
         ),
     ),
-    ("import_fees", Missing("导入收缴表 (anju fees import)")),
     (
-        "import_household_fees",
-        Missing("导入按户明细 (anju fees import)"),
+        "import_fee_sheet",
+        form("/fees/import", "/fees/import", Action::EnterFees),
     ),
+    ("import_fees", Helper),
+    ("import_household_fees", Helper),
     (
         "add_account_entry",
         form(
@@ -181,10 +182,7 @@ const USE_CASES: &[(&str, Where)] = &[
     ("subsidy_lines", Shown("/funding")),
     ("sheet_lines", Shown("/reports")),
     ("match_fee_sheet", Helper),
-    (
-        "household_fees",
-        Missing("按户收缴明细 (anju fees households)"),
-    ),
+    ("household_fees", Shown("/compounds/{compound}/households")),
     ("account_statement", Shown("/compounds/{compound}")),
     // oversight.rs
     ("order_in_scope", Helper),
@@ -298,12 +296,7 @@ const USE_CASES: &[(&str, Where)] = &[
     ("lifecycle", Shown("/compounds/{compound}")),
     ("contracts", Shown("/compounds/{compound}")),
     ("stage_overview", Shown("/ledger")),
-    (
-        "contract_register",
-        Missing(
-            "合同登记簿 (anju contract list): App::contracts refuses a bounded account without a compound; a scoped contracts query is needed first",
-        ),
-    ),
+    ("contract_register", Shown("/contracts")),
     ("contract_households", Helper),
     // policies.rs
     (
