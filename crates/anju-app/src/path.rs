@@ -408,6 +408,17 @@ impl App {
             .await?)
     }
 
+    /// The owners' dismissal surveys recorded against a contract, as the store keeps them.
+    pub async fn dismissal_proposals(
+        &self,
+        who: &Principal,
+        contract_id: ContractId,
+    ) -> Result<Vec<DismissalProposal>> {
+        who.require(Action::ViewLedger)?;
+        self.contract_in_scope(who, contract_id).await?;
+        Ok(self.store().dismissal_proposals(contract_id.get()).await?)
+    }
+
     /// Records the owners' satisfaction survey that may raise a dismissal (解聘提议).
     pub async fn record_dismissal_survey(
         &self,

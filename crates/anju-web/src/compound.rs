@@ -50,6 +50,7 @@ pub fn router() -> Router<AppState> {
         .route("/compounds/{id}/evaluators", post(commission_evaluator))
         .route("/compounds/{id}/sign", post(sign_contract))
         .route("/compounds/{id}/terminate", post(terminate_contract))
+        .route("/compounds/{id}/dismissal", post(record_dismissal))
         .route("/evidence/{sha256}", get(evidence_file))
 }
 
@@ -146,6 +147,8 @@ struct ContractView {
     filed: bool,
     active: bool,
     status: String,
+    /// The owners' dismissal surveys recorded against it, in words.
+    surveys: Vec<String>,
 }
 
 struct Line {
@@ -177,6 +180,53 @@ struct ContractForm {
     date: Option<String>,
     kind: Option<String>,
     reason: Option<String>,
+    /// 解聘表决: 业主总数, 参与调查人数, 不满意人数, 说明.
+    owners: Option<String>,
+    respondents: Option<String>,
+    dissatisfied: Option<String>,
+    note: Option<String>,
+}
+
+/// What a contract form does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ContractOp {
+    File,
+    Terminate,
+    /// Records the owners' dismissal survey (解聘表决结果).
+    Dismissal,
+}
+
+/// One dismissal survey, as the compound page lists it.
+fn dismissal_text(p: &anju_app::model::DismissalProposal, l: Lang) -> String {
+    let s = &p.survey;
+    let pct = s.dissatisfied_percent();
+    let note = p
+        .note
+        .as_deref()
+        .map(|n| format!("；{n}"))
+        .unwrap_or_default();
+    match (l, p.raised) {
+        (Lang::Zh, true) => format!(
+            "{}：参与 {}/{} 户，不满意 {} 户（占业主 {pct}%），超过50%：已提出解聘提议，业主组织可据此解除合同{note}",
+            p.surveyed_on, s.respondents, s.owners, s.dissatisfied
+        ),
+        (Lang::Zh, false) => format!(
+            "{}：参与 {}/{} 户，不满意 {} 户（占业主 {pct}%），未超过50%：不构成解聘条件{note}",
+            p.surveyed_on, s.respondents, s.owners, s.dissatisfied
+        ),
+        (Lang::En, raised) => format!(
+            "{}: {}/{} owners took part, {} dissatisfied ({pct}% of owners): {}{note}",
+            p.surveyed_on,
+            s.respondents,
+            s.owners,
+            s.dissatisfied,
+            if raised {
+                "more than 50 %, a dismissal proposal is raised"
+            } else {
+                "not more than 50 %, no dismissal"
+            }
+        ),
+    }
 }
 
 /// The contract-signing form: the selected company and the signers to choose from.
@@ -249,6 +299,9 @@ struct CompoundPage {
     advance_action: String,
     file_action: String,
     terminate_action: String,
+    dismissal_action: String,
+    /// The owners a dismissal survey counts unless told otherwise: the ledger's households.
+    owners_default: String,
 }
 
 /// The events a step form may send, by code, with what they need.
@@ -563,6 +616,7 @@ async fn render(
                 filing_overdue: filing.is_overdue(),
                 filed: k.filed_on.is_some(),
                 active: k.active,
+                surveys: Vec::new(),
                 status: if k.active {
                     l.pick("有效", "active").to_string()
                 } else {
@@ -577,6 +631,17 @@ async fn render(
             }
         })
         .collect::<Vec<_>>();
+    let mut contracts = contracts;
+    for k in &mut contracts {
+        k.surveys = state
+            .app
+            .dismissal_proposals(&who, ContractId(k.id))
+            .await
+            .map_err(app_err)?
+            .iter()
+            .map(|p| dismissal_text(p, l))
+            .collect();
+    }
 
     let assessments = state
         .app
@@ -925,6 +990,11 @@ async fn render(
     } else {
         None
     };
+    let owners_default = contract_input
+        .owners
+        .clone()
+        .or_else(|| sc.compound.households.map(|h| h.to_string()))
+        .unwrap_or_default();
     Ok(CompoundPage {
         sign_form,
         evaluators,
@@ -994,6 +1064,8 @@ async fn render(
         advance_action: with_lang(&format!("/compounds/{id}/advance"), l),
         file_action: with_lang(&format!("/compounds/{id}/file"), l),
         terminate_action: with_lang(&format!("/compounds/{id}/terminate"), l),
+        dismissal_action: with_lang(&format!("/compounds/{id}/dismissal"), l),
+        owners_default,
     }
     .render()?)
 }
@@ -1455,7 +1527,7 @@ async fn contract_action(
     id: CompoundId,
     headers: &HeaderMap,
     f: ContractForm,
-    terminate: bool,
+    op: ContractOp,
 ) -> Response {
     let l = viewer.lang;
     if let Err(r) = form_guard(
@@ -1504,7 +1576,30 @@ async fn contract_action(
         )
         .map_err(Refusal::Form)?;
         let who = viewer.principal();
-        if terminate {
+        if op == ContractOp::Dismissal {
+            let count = |v: &Option<String>, zh: &str, en: &str| -> Result<u32, Refusal> {
+                let raw = v.as_deref().unwrap_or("").trim();
+                raw.parse::<u32>().map_err(|_| {
+                    Refusal::Form(match l {
+                        Lang::Zh => format!("{zh}：请填写户数（整数），不是“{raw}”"),
+                        Lang::En => format!("{en}: a whole number of owners, not '{raw}'"),
+                    })
+                })
+            };
+            let survey = anju_core::contract::DismissalSurvey {
+                owners: count(&f.owners, "业主总数", "owners")?,
+                respondents: count(&f.respondents, "参与调查人数", "respondents")?,
+                dissatisfied: count(&f.dissatisfied, "不满意人数", "dissatisfied")?,
+            };
+            let note = f.note.as_deref().filter(|n| !n.trim().is_empty());
+            state
+                .app
+                .record_dismissal_survey(&who, contract_id, on, survey, note)
+                .await
+                .map_err(|e| app_refusal(e, l))?;
+            return Ok(());
+        }
+        if op == ContractOp::Terminate {
             let kind =
                 ExitKind::from_code(f.kind.as_deref().unwrap_or("").trim()).ok_or_else(|| {
                     Refusal::Form(
@@ -1562,7 +1657,7 @@ async fn file_contract(
     headers: HeaderMap,
     Form(f): Form<ContractForm>,
 ) -> Response {
-    contract_action(&state, &viewer, id, &headers, f, false).await
+    contract_action(&state, &viewer, id, &headers, f, ContractOp::File).await
 }
 
 async fn terminate_contract(
@@ -1572,7 +1667,18 @@ async fn terminate_contract(
     headers: HeaderMap,
     Form(f): Form<ContractForm>,
 ) -> Response {
-    contract_action(&state, &viewer, id, &headers, f, true).await
+    contract_action(&state, &viewer, id, &headers, f, ContractOp::Terminate).await
+}
+
+/// `POST /compounds/{id}/dismissal`: the owners' dismissal survey of a contract (解聘表决结果).
+async fn record_dismissal(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<CompoundId>,
+    headers: HeaderMap,
+    Form(f): Form<ContractForm>,
+) -> Response {
+    contract_action(&state, &viewer, id, &headers, f, ContractOp::Dismissal).await
 }
 
 // ---------------------------------------------------------------------------------------------

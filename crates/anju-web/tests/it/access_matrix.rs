@@ -524,6 +524,15 @@ pub const ROUTES: &[Row] = &[
         Form("csrf={csrf}"),
         PASS,
     ),
+    r(
+        "POST",
+        "/compounds/{id}/dismissal",
+        "/compounds/{compound}/dismissal",
+        Act(A::ManageContracts),
+        Sc::Record,
+        Form("csrf={csrf}"),
+        PASS,
+    ),
     // An unknown file: 404 to everyone logged in (no file is planted; see the report).
     Row {
         hidden: 404,

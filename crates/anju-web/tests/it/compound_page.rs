@@ -666,6 +666,49 @@ async fn the_contract_shows_its_filing_deadline_and_is_filed_through_the_form(t:
         "the filing is in the timeline"
     );
 
+    // The owners' dismissal survey: 50 % dissatisfied is not more than half; 50.1 % is.
+    let dismissal = |owners: &str, respondents: &str, dissatisfied: &str| {
+        format!(
+            "csrf={}&contract_id={}&version={}&owners={owners}&respondents={respondents}&dissatisfied={dissatisfied}&date=2026-11-20",
+            s.csrf, k.id, k.version
+        )
+    };
+    let uri = format!("/compounds/{}/dismissal", c.id);
+    let page = t.get_as(&s, &format!("/compounds/{}", c.id)).await;
+    assert!(
+        page.body
+            .contains(&format!("id=\"dismissal-form-{}\"", k.id)),
+        "{}",
+        page.body
+    );
+    let r = t
+        .post_form(Some(&s), &uri, &dismissal("1000", "900", "901"))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("不满意人数"), "{}", r.body);
+    assert!(r.body.contains("value=\"1000\""), "what was typed is kept");
+    let r = t
+        .post_form(Some(&s), &uri, &dismissal("1000", "十", "1"))
+        .await;
+    assert!(r.body.contains("参与调查人数：请填写户数"), "{}", r.body);
+    for (dissatisfied, words) in [
+        ("500", "未超过50%：不构成解聘条件"),
+        ("501", "超过50%：已提出解聘提议"),
+    ] {
+        let r = t
+            .post_form(Some(&s), &uri, &dismissal("1000", "900", dissatisfied))
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let page = t.get_as(&s, &format!("/compounds/{}", c.id)).await;
+        assert!(
+            page.body.contains(&format!(
+                "2026-11-20：参与 900/1000 户，不满意 {dissatisfied} 户"
+            )) && page.body.contains(words),
+            "{}",
+            page.body
+        );
+    }
+
     // Terminating needs a reason; the error names it.
     let k = t.store.get_contract(k.id).await.expect("k");
     let r = t

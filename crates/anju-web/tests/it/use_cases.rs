@@ -291,7 +291,15 @@ const USE_CASES: &[(&str, Where)] = &[
     ),
     (
         "record_dismissal_survey",
-        Missing("解聘表决结果 (anju contract dismissal)"),
+        form(
+            "/compounds/{contract_compound}",
+            "/compounds/{contract_compound}/dismissal",
+            Action::ManageContracts,
+        ),
+    ),
+    (
+        "dismissal_proposals",
+        Shown("/compounds/{contract_compound}"),
     ),
     ("lifecycle", Shown("/compounds/{compound}")),
     ("contracts", Shown("/compounds/{compound}")),
