@@ -47,6 +47,22 @@ pub const BASELINE_DEFAULT: Date = jiff::civil::date(2022, 7, 1);
 /// The preset targets `anju targets --preset` knows.
 pub const TARGET_PRESETS: &[&str] = &["daqintala-2022"];
 
+/// A preset's targets for `street`, and the document they come from (Chinese, English); `None`
+/// for an unknown preset.
+pub fn preset_targets(
+    preset: &str,
+    street: &str,
+) -> Option<(Vec<Target>, &'static str, &'static str)> {
+    match preset.trim() {
+        "daqintala-2022" => Some((
+            daqintala_2022(street),
+            "大沁他拉街道物业办2022年下半年工作计划",
+            "Daqintala street office, plan for the second half of 2022",
+        )),
+        _ => None,
+    }
+}
+
 impl App {
     /// The tasks of the compounds in the principal's scope (a condition of the query). Tasks are
     /// the officials' work: a company sees none.
@@ -71,7 +87,15 @@ impl App {
         who.require(Action::ViewLedger)?;
         let street = check::text(Field::new("street", "街道"), street, NAME_MAX, false)?;
         self.street_in_scope(who, &street).await?;
-        Ok(self.store().target_progress(&street, as_of).await?)
+        let visible = who.scoped(anju_store::CompoundFilter {
+            street: Some(street.clone()),
+            include_archived: true,
+            ..Default::default()
+        });
+        Ok(self
+            .store()
+            .target_progress(&street, as_of, &visible)
+            .await?)
     }
 
     /// Sets a street's dated target; the street must lie within the principal's scope.
@@ -125,17 +149,15 @@ impl App {
         who.require(Action::ManageTasks)?;
         let street = check::text(Field::new("street", "街道"), street, NAME_MAX, false)?;
         self.street_in_scope(who, &street).await?;
-        let targets = match preset.trim() {
-            "daqintala-2022" => daqintala_2022(&street),
-            other => {
-                return Err(Field::new("preset", "预设目标").error(
-                    format!("未知预设“{other}”（可用：{}）", TARGET_PRESETS.join("、")),
-                    format!(
-                        "unknown preset '{other}' (known: {})",
-                        TARGET_PRESETS.join(", ")
-                    ),
-                ));
-            }
+        let Some((targets, _, _)) = preset_targets(preset, &street) else {
+            let other = preset.trim();
+            return Err(Field::new("preset", "预设目标").error(
+                format!("未知预设“{other}”（可用：{}）", TARGET_PRESETS.join("、")),
+                format!(
+                    "unknown preset '{other}' (known: {})",
+                    TARGET_PRESETS.join(", ")
+                ),
+            ));
         };
         for t in &targets {
             self.store().add_target(&who.actor(), t).await?;

@@ -152,12 +152,37 @@ impl Store {
     }
 
     /// Progress of each of a street's targets on `as_of`.
-    pub async fn target_progress(&self, street: &str, as_of: Date) -> Result<Vec<Progress>> {
+    ///
+    /// The figures are the street's; the compounds named as missing are only those `visible`
+    /// selects (a reader's scope, as a condition of the query): a community officer or a company
+    /// sees how the street stands, never the names of compounds outside its area.
+    pub async fn target_progress(
+        &self,
+        street: &str,
+        as_of: Date,
+        visible: &crate::CompoundFilter,
+    ) -> Result<Vec<Progress>> {
         let targets = self.targets(street).await?;
         let facts = self.compound_facts(street).await?;
+        let mut vals = Vec::new();
+        let sql = format!(
+            "SELECT c.id FROM compounds c{}",
+            visible.where_clause(&mut vals)
+        );
+        let seen: std::collections::HashSet<i64> =
+            crate::sql::bind_all(crate::sql::dyn_query(sql), vals)
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|r| Cols::new(r).i64())
+                .collect::<Result<_>>()?;
         Ok(targets
             .iter()
-            .map(|(_, t)| progress(t, &facts, as_of))
+            .map(|(_, t)| {
+                let mut p = progress(t, &facts, as_of);
+                p.missing.retain(|(id, _)| seen.contains(id));
+                p
+            })
             .collect())
     }
 }

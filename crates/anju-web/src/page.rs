@@ -445,6 +445,10 @@ impl Kept {
         }
         self.get(name)
     }
+    /// Whether `form` was the one posted.
+    pub(crate) fn is(&self, form: &str) -> bool {
+        self.form == form
+    }
     pub(crate) fn get(&self, name: &str) -> &str {
         self.fields
             .iter()

@@ -21,7 +21,9 @@ use axum::routing::get;
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/targets", get(targets_page).post(add_target))
+    Router::new()
+        .route("/targets", get(targets_page).post(add_target))
+        .route("/targets/preset", axum::routing::post(add_preset))
 }
 
 struct TargetRow {
@@ -59,6 +61,10 @@ struct TargetsPage {
     kept: Kept,
     error: Option<String>,
     action: String,
+    /// The presets offered: code, title, and the targets each sets.
+    presets: Vec<(&'static str, &'static str, Vec<String>)>,
+    preset_action: String,
+    preset_error: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -158,11 +164,71 @@ async fn targets_html(
             .map(|k| (k.code(), l.pick(k.zh(), k.en())))
             .collect(),
         can_manage: can(viewer.role, Action::ManageTasks),
+        presets: anju_app::tasks::TARGET_PRESETS
+            .iter()
+            .filter_map(|code| {
+                let (targets, zh, en) = anju_app::tasks::preset_targets(code, "")?;
+                let lines = targets
+                    .iter()
+                    .map(|t| match l {
+                        Lang::Zh => format!(
+                            "{}（{}，基数日期 {}，期限 {}）",
+                            t.label,
+                            t.kind.zh(),
+                            t.baseline_on,
+                            t.due
+                        ),
+                        Lang::En => format!(
+                            "{} % {} by {} (baseline {})",
+                            t.share_percent,
+                            t.kind.en(),
+                            t.due,
+                            t.baseline_on
+                        ),
+                    })
+                    .collect();
+                Some((*code, l.pick(zh, en), lines))
+            })
+            .collect(),
+        preset_action: with_lang("/targets/preset", l),
+        preset_error: error.clone().filter(|_| kept.is("preset")),
+        error: error.filter(|_| !kept.is("preset")),
         kept,
-        error,
         action: with_lang("/targets", l),
     }
     .render()?)
+}
+
+/// `POST /targets/preset`: a street's targets as a document sets them
+/// (`App::add_preset_targets`).
+async fn add_preset(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    let l = viewer.lang;
+    let kept = Kept::new("preset", fields);
+    if let Err(e) = viewer
+        .require(Action::ManageTasks)
+        .and_then(|()| viewer.check_csrf(&headers, Some(kept.get("csrf"))))
+    {
+        return html_error(&state, &viewer, e);
+    }
+    let done = state
+        .app
+        .add_preset_targets(&viewer.principal(), kept.get("street"), kept.get("preset"))
+        .await
+        .map_err(|e| app_refusal(e, l));
+    match done {
+        Ok(_) => Redirect::to(&with_lang("/targets", l)).into_response(),
+        Err(Refusal::Form(m)) => form_page(
+            targets_html(&state, &viewer, state.app.today(), kept, Some(m)).await,
+            &state,
+            &viewer,
+        ),
+        Err(Refusal::Fail(e)) => html_error(&state, &viewer, e),
+    }
 }
 
 async fn add_target(

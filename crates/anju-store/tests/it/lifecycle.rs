@@ -623,7 +623,10 @@ async fn targets_count_on_their_due_dates(db: TestDb) {
         step(s, *id, Event::StartService, date(2022, 12, 31)).await;
     }
     let _ = co;
-    let p = s.target_progress(STREET, date(2022, 12, 31)).await.unwrap();
+    let p = s
+        .target_progress(STREET, date(2022, 12, 31), &Default::default())
+        .await
+        .unwrap();
     let by_due = |d: jiff::civil::Date| p.iter().find(|x| x.target.due == d).unwrap();
     let sixty = by_due(date(2022, 12, 31));
     assert_eq!((sixty.baseline, sixty.required, sixty.achieved), (5, 3, 3));
@@ -631,10 +634,16 @@ async fn targets_count_on_their_due_dates(db: TestDb) {
     let bodies = by_due(date(2022, 11, 30));
     assert_eq!((bodies.required, bodies.achieved_by_due), (5, 3));
     assert_eq!(bodies.status, TargetStatus::Overdue);
-    let p = s.target_progress(STREET, date(2022, 12, 30)).await.unwrap();
+    let p = s
+        .target_progress(STREET, date(2022, 12, 30), &Default::default())
+        .await
+        .unwrap();
     let sixty = p.iter().find(|x| x.target.share_percent == 60).unwrap();
     assert_eq!((sixty.achieved, sixty.status), (0, TargetStatus::OnTrack));
-    let p = s.target_progress(STREET, date(2024, 1, 1)).await.unwrap();
+    let p = s
+        .target_progress(STREET, date(2024, 1, 1), &Default::default())
+        .await
+        .unwrap();
     let all = p.iter().find(|x| x.target.share_percent == 100).unwrap();
     assert_eq!(all.status, TargetStatus::Overdue);
     assert_eq!(all.missing.len(), 2);

@@ -797,6 +797,15 @@ pub const ROUTES: &[Row] = &[
         Form("csrf={csrf}&street={street}"),
         PASS,
     ),
+    r(
+        "POST",
+        "/targets/preset",
+        "/targets/preset",
+        Act(A::ManageTasks),
+        Sc::Record,
+        Form("csrf={csrf}&street={street}&preset=daqintala-2022"),
+        PASS,
+    ),
     // resident.rs: no login, the link is the key
     r(
         "GET",

@@ -367,7 +367,7 @@ const USE_CASES: &[(&str, Where)] = &[
     ),
     (
         "add_preset_targets",
-        Missing("按政策预设目标 (anju targets preset)"),
+        form("/targets", "/targets/preset", Action::ManageTasks),
     ),
     ("task_in_scope", Helper),
     ("add_task", form("/tasks", "/tasks", Action::ManageTasks)),

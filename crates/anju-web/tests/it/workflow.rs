@@ -538,6 +538,90 @@ async fn targets_show_progress_from_the_path_and_what_is_overdue(t: &TestApp) {
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
 
+both_engines!(a_street_sets_the_targets_of_seed_004_from_the_page);
+async fn a_street_sets_the_targets_of_seed_004_from_the_page(t: &TestApp) {
+    let s = user_session(t, "jiedao", Role::Street, UserScope::Region(DAQINTALA)).await;
+    let r = t.get_as(&s, "/targets").await;
+    assert!(
+        r.body.contains("大沁他拉街道物业办2022年下半年工作计划")
+            && r.body.contains("2022年底完成60%无物业小区的物业引进工作"),
+        "the preset says what it sets: {}",
+        r.body
+    );
+    // No street chosen: refused naming it, on the preset's form.
+    let r = post(
+        t,
+        &s,
+        "/targets/preset",
+        &[("street", ""), ("preset", "daqintala-2022")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("id=\"preset-error\""), "{}", r.body);
+    assert!(r.body.contains("街道"), "{}", r.body);
+    let r = post(
+        t,
+        &s,
+        "/targets/preset",
+        &[("street", DAQINTALA), ("preset", "daqintala-2022")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = t.get_as(&s, "/targets?as_of=2022-12-01").await;
+    for label in [
+        "到2022年11月，业主委员会和物业管理委员会组建率达到90%以上",
+        "2022年底完成60%无物业小区的物业引进工作",
+        "2023年底所有小区都完成物业引进工作",
+    ] {
+        assert!(
+            r.body.contains(&format!("<td>{label}</td>")),
+            "{label}: {}",
+            r.body
+        );
+    }
+    // A community officer sees how the street stands, but names only its own compounds.
+    let all = t
+        .store
+        .list_compounds(&anju_store::CompoundFilter {
+            street: Some(DAQINTALA.into()),
+            ..Default::default()
+        })
+        .await
+        .expect("compounds");
+    let community = all[0].compound.community.clone().expect("community");
+    let elsewhere: Vec<&str> = all
+        .iter()
+        .filter(|c| c.compound.community.as_deref() != Some(community.as_str()))
+        .map(|c| c.compound.name.as_str())
+        .collect();
+    assert!(!elsewhere.is_empty());
+    let cm = user_session(t, "shequ", Role::Community, UserScope::Region(&community)).await;
+    let r = t.get_as(&cm, "/targets?as_of=2024-01-15").await;
+    assert!(
+        r.body.contains("2023年底所有小区都完成物业引进工作"),
+        "{}",
+        r.body
+    );
+    for name in elsewhere {
+        assert!(
+            !r.body.contains(&format!(">{name}</a>")),
+            "{name} is outside the community: {}",
+            r.body
+        );
+    }
+    // Another street's officer may not set them for this street.
+    let street = compound_named(t, "台联小区").await.compound.street;
+    let o = user_session(t, "other", Role::Street, UserScope::Region(&street)).await;
+    let r = post(
+        t,
+        &o,
+        "/targets/preset",
+        &[("street", DAQINTALA), ("preset", "daqintala-2022")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+}
+
 /// The day after today in China, as a form writes it.
 fn tomorrow() -> String {
     anju_app::today_in_china()
@@ -698,7 +782,11 @@ async fn a_target_is_a_plan_checked_field_by_field(t: &TestApp) {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let ps = t
         .store
-        .target_progress(DAQINTALA, jiff::civil::date(2026, 12, 1))
+        .target_progress(
+            DAQINTALA,
+            jiff::civil::date(2026, 12, 1),
+            &Default::default(),
+        )
         .await
         .expect("progress");
     assert_eq!(ps.len(), 1);
