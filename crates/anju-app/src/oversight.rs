@@ -993,7 +993,9 @@ impl App {
     }
 
     /// Writes each company's complaint figures of `period` into its credit file (信用档案),
-    /// dated `on`: a record of something done, so never after today.
+    /// dated `on`: a record of something done, so never after today. A company's file is the
+    /// city's, so its counts are too: an account bounded to a district or street is refused
+    /// (it would count only its own area's complaints, once for the whole city).
     pub async fn record_complaint_counts(
         &self,
         who: &Principal,
@@ -1001,6 +1003,12 @@ impl App {
         on: Date,
     ) -> Result<Vec<anju_store::CompanyRecord>> {
         who.require(Action::ManageCompanies)?;
+        if who.scope() != Scope::All {
+            return Err(AppError::forbidden(
+                "投诉件数按全市统计后记入企业信用档案，须由市级账号办理",
+                "complaint counts go into a company's file city-wide: a city-level account records them",
+            ));
+        }
         let on = EventDate::CreditRecord.check(on, self.today())?;
         Ok(self
             .store()

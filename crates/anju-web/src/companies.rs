@@ -3,21 +3,27 @@
 //! application layer (`App::companies`, `App::company_file`: who sees which company, the grade
 //! by the configured scheme, `anju serve --scheme FILE`); this module only lays them out.
 
-use crate::page::{Chrome, html_error, with_lang};
+use crate::page::{Chrome, Refusal, app_refusal, html_error, parse_date_field, with_lang};
 use crate::{AppState, Viewer, WebError};
-use anju_app::companies::CompanyQuery;
+use anju_app::companies::{CompanyQuery, NewCreditRecord};
 use anju_core::CompanyId;
 use anju_core::Lang;
+use anju_core::access::{Action, can};
+use anju_core::credit::RecordKind;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
-use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::extract::{Form, Path, State};
+use axum::http::HeaderMap;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/companies", get(companies_page))
         .route("/companies/{id}", get(company_page))
+        .route("/companies/{id}/records", post(add_record))
+        .route("/companies/complaint-counts", post(complaint_counts))
 }
 
 struct CompanyRow {
@@ -40,6 +46,45 @@ struct CompaniesPage {
     rows: Vec<CompanyRow>,
     scheme: String,
     as_of: String,
+    /// 投诉件数记入信用档案, for a city-level account that manages companies.
+    counts_action: Option<String>,
+    counts: CountsForm,
+    counts_refused: Option<String>,
+    counts_done: Option<String>,
+    today: String,
+}
+
+/// 投诉件数记入信用档案: the period and the day.
+#[derive(Debug, Default, Clone, Deserialize)]
+struct CountsForm {
+    csrf: Option<String>,
+    period: Option<String>,
+    date: Option<String>,
+}
+
+/// 记入信用档案: what was typed, kept when refused.
+#[derive(Debug, Default, Clone, Deserialize)]
+struct RecordForm {
+    csrf: Option<String>,
+    kind: Option<String>,
+    date: Option<String>,
+    period: Option<String>,
+    score: Option<String>,
+    points: Option<String>,
+    complaints: Option<String>,
+    assessor: Option<String>,
+    compound: Option<String>,
+    note: Option<String>,
+}
+
+/// The record form on a company's page.
+struct RecordFormView {
+    action: String,
+    kinds: Vec<(&'static str, &'static str, bool)>,
+    compounds: Vec<(i64, String, bool)>,
+    kept: RecordForm,
+    refused: Option<String>,
+    today: String,
 }
 
 struct RecordRow {
@@ -70,16 +115,23 @@ struct CompanyPage {
     explanation: Vec<String>,
     records: Vec<RecordRow>,
     compounds: Vec<(String, String, String)>,
+    record_form: Option<RecordFormView>,
 }
 
 async fn companies_page(State(state): State<AppState>, viewer: Viewer) -> Response {
-    match companies_html(&state, &viewer).await {
+    match companies_html(&state, &viewer, CountsForm::default(), None, None).await {
         Ok(h) => Html(h).into_response(),
         Err(e) => html_error(&state, &viewer, e),
     }
 }
 
-async fn companies_html(state: &AppState, viewer: &Viewer) -> Result<String, WebError> {
+async fn companies_html(
+    state: &AppState,
+    viewer: &Viewer,
+    counts: CountsForm,
+    counts_refused: Option<String>,
+    counts_done: Option<String>,
+) -> Result<String, WebError> {
     let l = viewer.lang;
     let list = state
         .app
@@ -114,6 +166,13 @@ async fn companies_html(state: &AppState, viewer: &Viewer) -> Result<String, Web
         rows,
         scheme: list.scheme,
         as_of: list.as_of.to_string(),
+        counts_action: (can(viewer.role, Action::ManageCompanies)
+            && viewer.principal().scope() == anju_app::principal::Scope::All)
+            .then(|| with_lang("/companies/complaint-counts", l)),
+        counts,
+        counts_refused,
+        counts_done,
+        today: state.app.today().to_string(),
     }
     .render()?)
 }
@@ -123,7 +182,7 @@ async fn company_page(
     viewer: Viewer,
     Path(id): Path<CompanyId>,
 ) -> Response {
-    match company_html(&state, &viewer, id).await {
+    match company_html(&state, &viewer, id, RecordForm::default(), None).await {
         Ok(h) => Html(h).into_response(),
         Err(e) => html_error(&state, &viewer, e),
     }
@@ -133,6 +192,8 @@ async fn company_html(
     state: &AppState,
     viewer: &Viewer,
     id: CompanyId,
+    kept: RecordForm,
+    refused: Option<String>,
 ) -> Result<String, WebError> {
     let l = viewer.lang;
     let file = state
@@ -167,6 +228,26 @@ async fn company_html(
             entered_by: r.actor.clone(),
         })
         .collect();
+    let today = state.app.today().to_string();
+    let record_form = can(viewer.role, Action::ManageCompanies).then(|| {
+        let kind = kept.kind.clone().unwrap_or_default();
+        let compound = kept.compound.clone().unwrap_or_default();
+        RecordFormView {
+            action: with_lang(&format!("/companies/{id}/records"), l),
+            kinds: RecordKind::ALL
+                .iter()
+                .map(|k| (k.code(), k.label(l), k.code() == kind))
+                .collect(),
+            compounds: file
+                .compounds
+                .iter()
+                .map(|c| (c.id, c.name.clone(), c.id.to_string() == compound))
+                .collect(),
+            kept,
+            refused,
+            today,
+        }
+    });
     let compounds = file
         .compounds
         .into_iter()
@@ -213,6 +294,196 @@ async fn company_html(
             .collect(),
         records,
         compounds,
+        record_form,
     }
     .render()?)
+}
+
+/// A decimal typed into a form (empty: none), the error naming the field.
+fn decimal_field(
+    v: Option<&str>,
+    zh: &str,
+    en: &str,
+    l: Lang,
+) -> Result<Option<rust_decimal::Decimal>, Refusal> {
+    let raw = v.unwrap_or("").trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    raw.parse().map(Some).map_err(|_| {
+        Refusal::Form(match l {
+            Lang::Zh => format!("{zh}：“{raw}”不是数字"),
+            Lang::En => format!("{en}: '{raw}' is not a number"),
+        })
+    })
+}
+
+fn text_field(v: Option<&str>) -> Option<String> {
+    v.map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+/// `POST /companies/{id}/records`: 记入信用档案 (`App::add_credit_record`).
+async fn add_record(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<CompanyId>,
+    headers: HeaderMap,
+    Form(f): Form<RecordForm>,
+) -> Response {
+    let l = viewer.lang;
+    if let Err(e) = crate::page::action_guard(
+        &viewer,
+        Action::ManageCompanies,
+        &headers,
+        f.csrf.as_deref(),
+    ) {
+        return html_error(&state, &viewer, e);
+    }
+    let result: Result<(), Refusal> = async {
+        let kind =
+            RecordKind::from_code(f.kind.as_deref().unwrap_or("").trim()).ok_or_else(|| {
+                Refusal::Form(
+                    l.pick("记录类型：请选择", "kind: please choose")
+                        .to_string(),
+                )
+            })?;
+        let happened_on = parse_date_field(
+            state.app.today(),
+            f.date.as_deref().unwrap_or(""),
+            "日期",
+            "date",
+            l,
+        )
+        .map_err(Refusal::Form)?;
+        let complaints = match f
+            .complaints
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            None => None,
+            Some(raw) => Some(raw.parse::<u32>().map_err(|_| {
+                Refusal::Form(match l {
+                    Lang::Zh => format!("投诉件数：“{raw}”不是整数"),
+                    Lang::En => format!("complaints: '{raw}' is not a whole number"),
+                })
+            })?),
+        };
+        let compound_id = match f
+            .compound
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            None => None,
+            Some(raw) => Some(raw.parse::<i64>().map_err(|_| {
+                Refusal::Form(
+                    l.pick("小区：请从列表中选择", "compound: choose from the list")
+                        .to_string(),
+                )
+            })?),
+        };
+        let new = NewCreditRecord {
+            period: text_field(f.period.as_deref()),
+            score: decimal_field(f.score.as_deref(), "考核分", "score", l)?,
+            points: decimal_field(f.points.as_deref(), "扣分", "points", l)?,
+            complaints,
+            assessor: text_field(f.assessor.as_deref()),
+            compound_id,
+            note: text_field(f.note.as_deref()),
+            ..NewCreditRecord::new(kind, happened_on)
+        };
+        state
+            .app
+            .add_credit_record(&viewer.principal(), id, new)
+            .await
+            .map_err(|e| app_refusal(e, l))?;
+        Ok(())
+    }
+    .await;
+    match result {
+        Ok(()) => Redirect::to(&format!(
+            "{}#records",
+            with_lang(&format!("/companies/{id}"), l)
+        ))
+        .into_response(),
+        Err(Refusal::Form(m)) => crate::page::form_page(
+            company_html(&state, &viewer, id, f, Some(m)).await,
+            &state,
+            &viewer,
+        ),
+        Err(Refusal::Fail(e)) => html_error(&state, &viewer, e),
+    }
+}
+
+/// `POST /companies/complaint-counts`: each company's complaints of a period into its credit
+/// file (`App::record_complaint_counts`).
+async fn complaint_counts(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Form(f): Form<CountsForm>,
+) -> Response {
+    let l = viewer.lang;
+    if let Err(e) = crate::page::action_guard(
+        &viewer,
+        Action::ManageCompanies,
+        &headers,
+        f.csrf.as_deref(),
+    ) {
+        return html_error(&state, &viewer, e);
+    }
+    let result: Result<usize, Refusal> = async {
+        let raw = f.period.as_deref().unwrap_or("").trim();
+        let period = anju_core::assessment::Period::parse(raw).ok_or_else(|| {
+            Refusal::Form(match l {
+                Lang::Zh => {
+                    format!("统计周期：“{raw}”无法识别（例：2026H1、2026Q3、2026-03、2026）")
+                }
+                Lang::En => {
+                    format!("period: '{raw}' is not one (e.g. 2026H1, 2026Q3, 2026-03, 2026)")
+                }
+            })
+        })?;
+        let on = parse_date_field(
+            state.app.today(),
+            f.date.as_deref().unwrap_or(""),
+            "记入日期",
+            "date",
+            l,
+        )
+        .map_err(Refusal::Form)?;
+        state
+            .app
+            .record_complaint_counts(&viewer.principal(), &period, on)
+            .await
+            .map(|r| r.len())
+            .map_err(|e| app_refusal(e, l))
+    }
+    .await;
+    let period = f.period.clone().unwrap_or_default();
+    match result {
+        Ok(n) => {
+            let done = match l {
+                Lang::Zh => format!(
+                    "已将 {period} 的投诉件数记入 {n} 家企业的信用档案（已记过的不重复记入）。"
+                ),
+                Lang::En => format!(
+                    "The complaints of {period} went into {n} companies' files (those already recorded are not recorded twice)."
+                ),
+            };
+            match companies_html(&state, &viewer, CountsForm::default(), None, Some(done)).await {
+                Ok(h) => Html(h).into_response(),
+                Err(e) => html_error(&state, &viewer, e),
+            }
+        }
+        Err(Refusal::Form(m)) => crate::page::form_page(
+            companies_html(&state, &viewer, f, Some(m), None).await,
+            &state,
+            &viewer,
+        ),
+        Err(Refusal::Fail(e)) => html_error(&state, &viewer, e),
+    }
 }

@@ -565,6 +565,24 @@ pub const ROUTES: &[Row] = &[
         Empty,
         200,
     ),
+    r(
+        "POST",
+        "/companies/{id}/records",
+        "/companies/{company}/records",
+        Act(A::ManageCompanies),
+        Sc::Company,
+        Form("csrf={csrf}"),
+        PASS,
+    ),
+    r(
+        "POST",
+        "/companies/complaint-counts",
+        "/companies/complaint-counts",
+        Act(A::ManageCompanies),
+        Sc::None,
+        Form("csrf={csrf}"),
+        PASS,
+    ),
     // complaints_web.rs
     r(
         "GET",

@@ -356,3 +356,111 @@ async fn a_credit_record_is_checked_and_not_dated_after_today(t: &TestApp) {
     .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
 }
+
+both_engines!(the_housing_authority_files_credit_records_in_the_browser);
+async fn the_housing_authority_files_credit_records_in_the_browser(t: &TestApp) {
+    let companies = t.store.list_companies().await.expect("companies");
+    let co = &companies[0];
+    let zj = user_session(t, "zj", Role::HousingAuthority, UserScope::None).await;
+    let page = format!("/companies/{}", co.id);
+    let r = t.get_as(&zj, &page).await;
+    assert!(r.body.contains("id=\"record-form\""), "{}", r.body);
+    let uri = format!("{page}/records");
+    // An assessment without its score: refused naming the field, the typed period kept.
+    let r = t
+        .post_form(
+            Some(&zj),
+            &uri,
+            &format!(
+                "csrf={}&kind=assessment&date=2026-11-30&period=2026H2&score=&assessor=",
+                zj.csrf
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("考核分"), "{}", r.body);
+    assert!(r.body.contains("value=\"2026H2\""), "the period is kept");
+    // A score on a bad-conduct record is not the bad conduct's field.
+    let r = t
+        .post_form(
+            Some(&zj),
+            &uri,
+            &format!("csrf={}&kind=bad_conduct&date=2026-11-30&score=90", zj.csrf),
+        )
+        .await;
+    assert!(r.body.contains("只有“考核”记录填写此项"), "{}", r.body);
+    let r = t
+        .post_form(
+            Some(&zj),
+            &uri,
+            &format!(
+                "csrf={}&kind=bad_conduct&date=2026-11-30&note={}",
+                zj.csrf,
+                crate::support::enc("未按期公示收支")
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = t.get_as(&zj, &page).await;
+    assert!(r.body.contains("<td>未按期公示收支</td>"), "{}", r.body);
+    // A street office reads the file but adds nothing to it.
+    let jd = user_session(t, "jd", Role::Street, UserScope::Region("大沁他拉街道")).await;
+    let r = t.get_as(&jd, &page).await;
+    assert!(!r.body.contains("id=\"record-form\""));
+    let r = t
+        .post_form(
+            Some(&jd),
+            &uri,
+            &format!("csrf={}&kind=bad_conduct&date=2026-11-30", jd.csrf),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // Complaint counts: a period that does not parse names the field; a district-bounded
+    // account is not offered the form (the counts are the city's).
+    let r = t.get_as(&zj, "/companies").await;
+    assert!(r.body.contains("id=\"counts-form\""), "{}", r.body);
+    let r = t
+        .post_form(
+            Some(&zj),
+            "/companies/complaint-counts",
+            &format!("csrf={}&period=下半年&date=2026-12-01", zj.csrf),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("统计周期：“下半年”无法识别"), "{}", r.body);
+    let r = t
+        .post_form(
+            Some(&zj),
+            "/companies/complaint-counts",
+            &format!("csrf={}&period=2026H1&date=2026-12-01", zj.csrf),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("id=\"counts-done\""), "{}", r.body);
+    let district = t
+        .store
+        .list_compounds(&Default::default())
+        .await
+        .expect("compounds")[0]
+        .compound
+        .district
+        .clone()
+        .expect("a district");
+    let bounded = user_session(
+        t,
+        "zj2",
+        Role::HousingAuthority,
+        UserScope::Region(&district),
+    )
+    .await;
+    let r = t.get_as(&bounded, "/companies").await;
+    assert!(!r.body.contains("id=\"counts-form\""));
+    let r = t
+        .post_form(
+            Some(&bounded),
+            "/companies/complaint-counts",
+            &format!("csrf={}&period=2026H1&date=2026-12-01", bounded.csrf),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+}

@@ -65,7 +65,11 @@ const USE_CASES: &[(&str, Where)] = &[
     ("find_company", Helper),
     (
         "add_credit_record",
-        Missing("信用档案记录 (API POST /companies/{id}/records)"),
+        form(
+            "/companies/{company}",
+            "/companies/{company}/records",
+            Action::ManageCompanies,
+        ),
     ),
     (
         "register_company",
@@ -259,7 +263,11 @@ const USE_CASES: &[(&str, Where)] = &[
     ),
     (
         "record_complaint_counts",
-        Missing("投诉件数记入信用档案 (anju company record)"),
+        form(
+            "/companies",
+            "/companies/complaint-counts",
+            Action::ManageCompanies,
+        ),
     ),
     // path.rs
     ("correct_step", Shown("/compounds/{contract_compound}")),
