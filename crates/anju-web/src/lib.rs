@@ -8,6 +8,7 @@ mod account;
 pub mod api;
 #[cfg(test)]
 mod api_doc_tests;
+mod areas_web;
 mod assessments;
 mod audit_labels;
 mod audit_view;
@@ -132,6 +133,7 @@ pub fn app(state: AppState) -> Router {
         .merge(reports_web::router())
         .merge(signals_web::router())
         .merge(contracts_web::router())
+        .merge(areas_web::router())
         .merge(fees_import::router())
         .merge(map_web::router())
         .merge(budget_web::router())

@@ -294,6 +294,25 @@ pub const ROUTES: &[Row] = &[
     ),
     // map_web.rs: 一张图
     r("GET", "/map", "/map", VIEW, Sc::List, Empty, 200),
+    // areas_web.rs
+    r(
+        "GET",
+        "/areas",
+        "/areas?street={street}",
+        VIEW,
+        Sc::Record,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/areas",
+        "/areas",
+        Act(A::EditCompounds),
+        Sc::Record,
+        Form("csrf={csrf}&street={street}&target=200"),
+        PASS,
+    ),
     // contracts_web.rs
     r(
         "GET",

@@ -10,6 +10,7 @@ mod account;
 mod api;
 mod api_schemas;
 mod app_rules;
+mod areas_web;
 mod audit_view;
 mod auth;
 mod body_errors;
