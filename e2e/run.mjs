@@ -8,9 +8,11 @@
 // screenshot of every step to target/e2e/*.png (CI artifacts).
 //
 // The flows named "journey: …" go through the pages only, as the people who use them do: signing
-// and filing a contract on the compound page, commissioning an evaluator who then scores on a
-// phone, assigning a subsidy policy on /funding, adding an account on /users, and one subsidy
-// line from 申报 to 拨付 (the JSON API is read only to choose which compound to use).
+// and filing a contract on the compound page and walking on to 在管服务, the contract register,
+// the owners' dismissal survey on a phone, commissioning an evaluator who then scores on a
+// phone, a per-household fee sheet imported and the arrears read on a phone, assigning a
+// subsidy policy on /funding, adding an account on /users, and one subsidy line from 申报 to
+// 拨付 (the JSON API is read only to choose which compound to use).
 //
 // A flow is skipped, with a printed notice, only when the page it needs does not exist yet
 // (its route answers 404). Any other problem fails the flow; any failure exits non-zero.
@@ -676,7 +678,7 @@ async function main() {
       check((await page.textContent('#stage')).includes('已签订合同'), `after signing the stage is ${(await page.textContent('#stage')).trim()}`);
       check(!(await page.$('#sign-form')), 'the signing form is still offered after signing');
       const contracts = await page.textContent('#contracts');
-      check(contracts.includes(company) && contracts.includes('王建国') && contracts.includes('有效'), `the contract is not listed: ${contracts.slice(0, 600)}`);
+      check(contracts.includes(company) && contracts.includes('王建国') && contracts.includes('履行中'), `the contract is not listed: ${contracts.slice(0, 600)}`);
       await shot(page, 'journey-contract-signed');
       // 备案, when the page offers it.
       const file = page.locator('#contracts form').filter({ has: page.getByRole('button', { name: '登记备案' }) });
@@ -951,6 +953,87 @@ async function main() {
       await company.page.goto(`${base}/complaints`);
       check((await company.page.textContent('main')).includes('单元门禁损坏'), 'the company does not see the recorded complaint');
       await company.context.close();
+    });
+
+    await flow('journey: the signed compound goes on to 在管服务 with evidence; the contract register lists it; the owners\' dismissal survey on a phone', async () => {
+      check(signedCompound, 'no compound was signed (the contract journey did not pass)');
+      const { page } = officer;
+      await page.goto(`${base}/compounds/${signedCompound.id}`);
+      const png = path.join(tmp, 'entry.png');
+      fs.writeFileSync(png, Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64'));
+      const walked = [];
+      for (let i = 0; i < 4 && !(await page.textContent('#stage')).includes('在管服务'); i += 1) {
+        const form = page.locator('form[action*="/advance"]');
+        check(await form.count(), `at ${(await page.textContent('#stage')).trim()} the page offers no next step`);
+        const steps = await form.locator('select[name=to] option').evaluateAll((os) => os.map((o) => o.value).filter((v) => v));
+        const to = ['start_service', 'enter', 'start_trial'].find((s) => steps.includes(s));
+        check(to, `no step towards 在管服务 is offered (offers ${steps.join(', ')})`);
+        await form.locator('select[name=to]').selectOption(to);
+        await form.locator('textarea[name=note]').fill(`浏览器测试：${to}`);
+        if (to === 'enter') await form.locator('input[type=file][name=evidence]').setInputFiles(png);
+        await Promise.all([page.waitForNavigation(), form.locator('button[type=submit]').first().click()]);
+        const refused = await page.$('#advance-error');
+        check(!refused, `the step ${to} was refused: ${refused && (await refused.textContent())}`);
+        walked.push(to);
+      }
+      check((await page.textContent('#stage')).includes('在管服务'), `after ${walked.join(' → ')} the stage is ${(await page.textContent('#stage')).trim()}`);
+      await shot(page, 'journey-in-service');
+      // The contract register lists it, filed; the overdue list does not.
+      await page.goto(`${base}/ledger`);
+      await Promise.all([page.waitForNavigation(), page.click('#contracts')]);
+      check((await page.textContent('#contracts')).includes(signedCompound.name), 'the register does not list the signed compound');
+      await shot(page, 'contract-register');
+      // The street records the owners' dismissal survey on a phone: 50 % is not enough.
+      const phone = await login(browser, base, STREET_USER, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+      try {
+        const p = phone.page;
+        await p.goto(`${base}/compounds/${signedCompound.id}`);
+        const form = p.locator('form[id^="dismissal-form-"]');
+        check(await form.count(), 'the compound page offers no dismissal-survey form');
+        await p.locator('#contracts details summary').first().click();
+        await form.locator('input[name=owners]').fill('200');
+        await form.locator('input[name=respondents]').fill('180');
+        await form.locator('input[name=dissatisfied]').fill('100');
+        await Promise.all([p.waitForNavigation(), form.locator('button[type=submit]').click()]);
+        const listed = await p.textContent('ul.dismissals');
+        check(listed.includes('不满意 100 户') && listed.includes('未超过50%'), `the survey is not listed as no dismissal: ${listed}`);
+        const wide = await p.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+        check(!wide, 'the compound page is wider than the phone');
+        await shot(p, 'dismissal-survey-390');
+      } finally {
+        await phone.context.close();
+      }
+    });
+
+    await flow('journey: the company imports a fee sheet per household; the street reads the households in arrears on a phone', async () => {
+      const { context, page } = await login(browser, base, COMPANY_USER, { viewport: { width: 1280, height: 900 } });
+      const mine = await compoundsJson(context, base);
+      const c = mine.find((x) => x.compound && x.compound.street === STREET) ?? mine[0];
+      check(c, 'the company serves no compound');
+      await page.goto(`${base}/compounds/${c.id}/fees`);
+      await Promise.all([page.waitForNavigation(), page.click('#import-link')]);
+      const csv = path.join(tmp, '收缴表.csv');
+      const st = c.compound?.street ?? STREET;
+      fs.writeFileSync(csv, `小区名称,所属街道,户号,月份,应收,实收\n${c.name},${st},1-1-101,2026-11,100,100\n${c.name},${st},1-1-102,2026-11,100,40\n`);
+      await page.locator('#import-form input[type=file]').setInputFiles(csv);
+      await Promise.all([page.waitForNavigation(), page.click('#import-form button[type=submit]')]);
+      const done = await page.$('#done');
+      check(done, `the import was not done: ${(await page.textContent('main')).slice(0, 400)}`);
+      check((await done.textContent()).includes('按户明细 2 行'), `the import says ${await done.textContent()}`);
+      await shot(page, 'fee-sheet-imported');
+      await context.close();
+      const street = await login(browser, base, STREET_USER, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+      try {
+        await street.page.goto(`${base}/compounds/${c.id}`);
+        await Promise.all([street.page.waitForNavigation(), street.page.click('#households-link')]);
+        check((await street.page.textContent('#household-fees')).includes('1-1-102'), 'the household in arrears is not listed');
+        check((await street.page.textContent('#arrears')).includes('60.00 元'), 'the arrears are not 60.00 元');
+        const wide = await street.page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+        check(!wide, 'the households page is wider than the phone');
+        await shot(street.page, 'households-in-arrears-390');
+      } finally {
+        await street.context.close();
+      }
     });
 
     await flow('journey: a subsidy line 申报 → 街道审核 → 区级复核 → 批准 → 拨付 on the /funding pages', async () => {

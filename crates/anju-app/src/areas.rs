@@ -3,9 +3,10 @@
 //! and on acceptance written into the ledger in one audited transaction; the accepted areas
 //! listed with their compounds.
 //!
-//! Who: proposing and listing need `ViewLedger`, accepting `EditCompounds`. Scope: the street
-//! must hold a compound within the principal's scope ([`App::street_in_scope`]), and the
-//! compounds planned and listed are those of the scope (a condition of the query).
+//! Who: proposing and listing need `ViewLedger`, accepting `EditCompounds` and a scope over the
+//! whole street. Scope: the street must hold a compound within the principal's scope
+//! ([`App::street_in_scope`]), and the compounds planned and listed are those of the scope (a
+//! condition of the query).
 
 use crate::App;
 use crate::check::{self, Field, NAME_MAX};
@@ -83,6 +84,9 @@ impl App {
         let street = check::text(Field::new("street", "街道"), &input.street, NAME_MAX, false)?;
         let rules = rules_checked(input.rules)?;
         self.street_in_scope(who, &street).await?;
+        if input.accept {
+            self.whole_street_in_scope(who, &street).await?;
+        }
         let rows = self
             .store()
             .list_compounds(&who.scoped(CompoundFilter {
@@ -147,6 +151,30 @@ impl App {
             None
         };
         Ok(AreaPlanOutcome { plan, accepted })
+    }
+
+    /// Refused unless every compound of the street lies within the principal's scope: a
+    /// street's areas are accepted for the whole street (the store renames and withdraws areas
+    /// street-wide), so a community's or a company's account may read them but not accept.
+    pub async fn whole_street_in_scope(&self, who: &Principal, street: &str) -> Result<()> {
+        let all = CompoundFilter {
+            street: Some(street.to_string()),
+            include_archived: true,
+            ..CompoundFilter::default()
+        };
+        let mine = self
+            .store()
+            .count_compounds(&who.scoped(all.clone()))
+            .await?;
+        if mine < self.store().count_compounds(&all).await? {
+            return Err(crate::error::AppError::forbidden(
+                format!("“{street}”的物业管理区域须由管辖整个街道的账号确定"),
+                format!(
+                    "the management areas of '{street}' are accepted by an account over the whole street"
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// A street's accepted areas (archived ones too with `all`), each with its compounds.

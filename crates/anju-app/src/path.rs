@@ -504,15 +504,16 @@ impl App {
 }
 
 impl App {
-    /// Every contract in the principal's area (city-wide: all), or only those still active
-    /// whose filing (备案) is overdue as of `overdue_as_of`.
+    /// Every contract in the principal's area (city-wide: all) signed by `day`, or only those
+    /// in force on `day` whose filing (备案) was late or missing as of that day.
     ///
     /// The area is a condition of the query: a street's officer gets the contracts serving its
     /// compounds (archived ones too: the register is history), a company its own contracts.
     pub async fn contract_register(
         &self,
         who: &Principal,
-        overdue_as_of: Option<Date>,
+        day: Date,
+        overdue_only: bool,
     ) -> Result<Vec<RegisterEntry>> {
         who.require(Action::ViewLedger)?;
         let (filter, own) = match who.scope() {
@@ -532,9 +533,7 @@ impl App {
             ),
         };
         let mut list = self.store().contracts_in(&filter, own).await?;
-        if let Some(d) = overdue_as_of {
-            list.retain(|k| k.active_on(d) && k.filing(d).is_overdue());
-        }
+        list.retain(|k| k.signed_on <= day && (!overdue_only || k.overdue_on(day)));
         let mut ids: Vec<i64> = list.iter().flat_map(|k| k.compound_ids.clone()).collect();
         ids.sort_unstable();
         ids.dedup();

@@ -630,22 +630,7 @@ fn print_contract_on(k: &ContractRecord, lang: Lang, day: Date) {
         f.map(|f| format!("{} {}", f.plain(), lang.pick("元/㎡/月", "yuan/㎡/month")))
             .unwrap_or_else(|| "—".into())
     };
-    let status = if k.active_on(day) {
-        lang.pick("有效", "active").to_string()
-    } else if k.signed_on > day {
-        match lang {
-            Lang::Zh => format!("{day} 时尚未签订"),
-            Lang::En => format!("not yet signed on {day}"),
-        }
-    } else {
-        format!(
-            "{} {} {}：{}",
-            lang.pick("已终止", "terminated"),
-            k.ended_on.map(|d| d.to_string()).unwrap_or_default(),
-            k.end_kind.map(|x| lang.pick(x.zh(), x.en())).unwrap_or(""),
-            k.end_reason.as_deref().unwrap_or("")
-        )
-    };
+    let status = k.standing_text(day, lang);
     match lang {
         Lang::Zh => println!(
             "  合同 {}：{}；签约方 {}{}；签订 {}；进场 {}；期限 {}（至 {}）；{}；多层 {}，高层 {}；服务面积 {}；公示 {}；{}；{}",
@@ -833,7 +818,7 @@ pub fn run_contract(c: ContractCmd, db: &str, lang: Lang) -> anyhow::Result<Exit
             ContractCmd::List { overdue, as_of } => {
                 let d = as_of.unwrap_or_else(today);
                 let shown = app
-                    .contract_register(&crate::util::cli_principal(lang), overdue.then_some(d))
+                    .contract_register(&crate::util::cli_principal(lang), d, overdue)
                     .await?;
                 for e in &shown {
                     let names: Vec<&str> = e.compounds.iter().map(|(_, n)| n.as_str()).collect();

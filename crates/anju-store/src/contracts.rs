@@ -81,6 +81,54 @@ impl ContractRecord {
     pub fn active_on(&self, day: Date) -> bool {
         self.signed_on <= day && self.ended_on.is_none_or(|e| e > day)
     }
+    /// In force on `day` and filed late, or not filed after the deadline, as of that day.
+    pub fn overdue_on(&self, day: Date) -> bool {
+        self.active_on(day) && self.filing(day).is_overdue()
+    }
+    /// Where the contract stood on `day`: in force, not yet signed, or ended (how, when).
+    pub fn standing(&self, day: Date) -> Standing {
+        if self.active_on(day) {
+            Standing::InForce
+        } else if self.signed_on > day {
+            Standing::NotYetSigned
+        } else {
+            Standing::Ended
+        }
+    }
+}
+
+/// Where a contract stood on a day ([`ContractRecord::standing`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    InForce,
+    NotYetSigned,
+    Ended,
+}
+
+impl ContractRecord {
+    /// Its standing on `day` in words: 履行中, or 已终止 with how and when.
+    pub fn standing_text(&self, day: Date, l: anju_core::Lang) -> String {
+        match self.standing(day) {
+            Standing::InForce => l.pick("履行中", "in force").to_string(),
+            Standing::NotYetSigned => match l {
+                anju_core::Lang::Zh => format!("{day} 时尚未签订"),
+                anju_core::Lang::En => format!("not yet signed on {day}"),
+            },
+            Standing::Ended => {
+                let kind = self.end_kind.map(|x| l.pick(x.zh(), x.en())).unwrap_or("");
+                let on = self.ended_on.map(|d| d.to_string()).unwrap_or_default();
+                let why = self
+                    .end_reason
+                    .as_deref()
+                    .map(|r| format!("：{r}"))
+                    .unwrap_or_default();
+                match l {
+                    anju_core::Lang::Zh => format!("已终止（{kind}，{on}）{why}"),
+                    anju_core::Lang::En => format!("ended ({kind}, {on}){why}"),
+                }
+            }
+        }
+    }
 }
 
 /// A satisfaction survey recorded against a contract.

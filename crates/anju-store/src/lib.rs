@@ -61,7 +61,7 @@ pub use compounds::{
     CompoundFilter, CompoundService, CompoundSort, ContractTerms, LedgerFigures, ModePeriod,
     PlaceCounts, StoredCompound,
 };
-pub use contracts::{ContractRecord, DismissalProposal, NewContract};
+pub use contracts::{ContractRecord, DismissalProposal, NewContract, Standing};
 pub use corrections::{CorrectionKind, CorrectionRequest, StepCorrection};
 pub use credit::{CompanyRecord, NewCompanyRecord};
 pub use error::{Result, StoreError};

@@ -73,16 +73,10 @@ struct AreasPage {
 
 /// The target typed, or 200 (seed 004) when empty.
 fn target_of(q: &AreaQuery, l: Lang) -> Result<u32, Refusal> {
-    let raw = q.target.as_deref().unwrap_or("").trim();
-    if raw.is_empty() {
-        return Ok(AreaRules::default().target_households);
-    }
-    raw.parse::<u32>().map_err(|_| {
-        Refusal::Form(match l {
-            Lang::Zh => format!("目标户数：“{raw}”不是整数"),
-            Lang::En => format!("target households: '{raw}' is not a whole number"),
-        })
-    })
+    Ok(
+        crate::page::count_field(q.target.as_deref(), "目标户数", "target households", l)?
+            .unwrap_or(AreaRules::default().target_households),
+    )
 }
 
 async fn areas_html(
@@ -127,6 +121,8 @@ async fn areas_html(
         done,
     };
     if !street.is_empty() {
+        page.may_accept =
+            page.may_accept && state.app.whole_street_in_scope(&who, &street).await.is_ok();
         let accepted = match state.app.management_areas(&who, &street, false).await {
             Ok(a) => a,
             Err(e) => return Ok(Err(app_refusal(e, l))),

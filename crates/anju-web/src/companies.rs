@@ -357,20 +357,8 @@ async fn add_record(
             l,
         )
         .map_err(Refusal::Form)?;
-        let complaints = match f
-            .complaints
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            None => None,
-            Some(raw) => Some(raw.parse::<u32>().map_err(|_| {
-                Refusal::Form(match l {
-                    Lang::Zh => format!("投诉件数：“{raw}”不是整数"),
-                    Lang::En => format!("complaints: '{raw}' is not a whole number"),
-                })
-            })?),
-        };
+        let complaints =
+            crate::page::count_field(f.complaints.as_deref(), "投诉件数", "complaints", l)?;
         let compound_id = match f
             .compound
             .as_deref()

@@ -149,6 +149,21 @@ struct ContractView {
     status: String,
     /// The owners' dismissal surveys recorded against it, in words.
     surveys: Vec<String>,
+    /// The dismissal-survey form's values: what was typed into this contract's form when it
+    /// was refused, else the households of the contract's compounds and today.
+    survey: SurveyKept,
+}
+
+/// The dismissal-survey form of one contract, as shown.
+#[derive(Default)]
+struct SurveyKept {
+    /// The form was posted and refused: shown open.
+    open: bool,
+    owners: String,
+    respondents: String,
+    dissatisfied: String,
+    date: String,
+    note: String,
 }
 
 struct Line {
@@ -300,8 +315,6 @@ struct CompoundPage {
     file_action: String,
     terminate_action: String,
     dismissal_action: String,
-    /// The owners a dismissal survey counts unless told otherwise: the ledger's households.
-    owners_default: String,
 }
 
 /// The events a step form may send, by code, with what they need.
@@ -617,17 +630,8 @@ async fn render(
                 filed: k.filed_on.is_some(),
                 active: k.active,
                 surveys: Vec::new(),
-                status: if k.active {
-                    l.pick("有效", "active").to_string()
-                } else {
-                    format!(
-                        "{} {} {} {}",
-                        l.pick("已终止", "terminated"),
-                        k.ended_on.map(|d| d.to_string()).unwrap_or_default(),
-                        k.end_kind.map(|x| l.pick(x.zh(), x.en())).unwrap_or(""),
-                        k.end_reason.as_deref().unwrap_or("")
-                    )
-                },
+                survey: SurveyKept::default(),
+                status: k.standing_text(today, l),
             }
         })
         .collect::<Vec<_>>();
@@ -641,6 +645,32 @@ async fn render(
             .iter()
             .map(|p| dismissal_text(p, l))
             .collect();
+        let posted = contract_input.owners.is_some()
+            && contract_input.contract_id.as_deref().map(str::trim) == Some(&k.id.to_string());
+        let kept = |v: &Option<String>| v.clone().unwrap_or_default();
+        k.survey = if posted {
+            SurveyKept {
+                open: true,
+                owners: kept(&contract_input.owners),
+                respondents: kept(&contract_input.respondents),
+                dissatisfied: kept(&contract_input.dissatisfied),
+                date: kept(&contract_input.date),
+                note: kept(&contract_input.note),
+            }
+        } else if k.active {
+            SurveyKept {
+                owners: state
+                    .app
+                    .contract_households(&who, ContractId(k.id))
+                    .await
+                    .map_err(app_err)?
+                    .to_string(),
+                date: today.to_string(),
+                ..SurveyKept::default()
+            }
+        } else {
+            SurveyKept::default()
+        };
     }
 
     let assessments = state
@@ -990,11 +1020,6 @@ async fn render(
     } else {
         None
     };
-    let owners_default = contract_input
-        .owners
-        .clone()
-        .or_else(|| sc.compound.households.map(|h| h.to_string()))
-        .unwrap_or_default();
     Ok(CompoundPage {
         sign_form,
         evaluators,
@@ -1065,7 +1090,6 @@ async fn render(
         file_action: with_lang(&format!("/compounds/{id}/file"), l),
         terminate_action: with_lang(&format!("/compounds/{id}/terminate"), l),
         dismissal_action: with_lang(&format!("/compounds/{id}/dismissal"), l),
-        owners_default,
     }
     .render()?)
 }
@@ -1578,13 +1602,8 @@ async fn contract_action(
         let who = viewer.principal();
         if op == ContractOp::Dismissal {
             let count = |v: &Option<String>, zh: &str, en: &str| -> Result<u32, Refusal> {
-                let raw = v.as_deref().unwrap_or("").trim();
-                raw.parse::<u32>().map_err(|_| {
-                    Refusal::Form(match l {
-                        Lang::Zh => format!("{zh}：请填写户数（整数），不是“{raw}”"),
-                        Lang::En => format!("{en}: a whole number of owners, not '{raw}'"),
-                    })
-                })
+                crate::page::count_field(v.as_deref(), zh, en, l)?
+                    .ok_or_else(|| crate::page::need(l, zh, en))
             };
             let survey = anju_core::contract::DismissalSurvey {
                 owners: count(&f.owners, "业主总数", "owners")?,

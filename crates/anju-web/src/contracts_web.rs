@@ -89,26 +89,10 @@ async fn register(
     let overdue = q.overdue.as_deref().is_some_and(|v| !v.is_empty());
     let list = state
         .app
-        .contract_register(&viewer.principal(), overdue.then_some(day))
+        .contract_register(&viewer.principal(), day, overdue)
         .await
         .map_err(|e| WebError::app(e, l))?;
     Ok((list, day, overdue))
-}
-
-fn status(e: &RegisterEntry, day: Date, l: Lang) -> String {
-    let k = &e.contract;
-    if k.active_on(day) {
-        l.pick("履行中", "in force").to_string()
-    } else if k.signed_on > day {
-        l.pick("当日尚未签订", "not yet signed then").to_string()
-    } else {
-        let kind = k.end_kind.map(|x| l.pick(x.zh(), x.en())).unwrap_or("");
-        let on = k.ended_on.map(|d| d.to_string()).unwrap_or_default();
-        match l {
-            Lang::Zh => format!("已终止（{kind}，{on}）"),
-            Lang::En => format!("ended ({kind}, {on})"),
-        }
-    }
 }
 
 fn fees(e: &RegisterEntry, l: Lang) -> String {
@@ -162,7 +146,7 @@ fn line(e: &RegisterEntry, day: Date, l: Lang) -> Line {
             Lang::En => filing.en(),
         },
         filing_hot: filing.is_overdue(),
-        status: status(e, day, l),
+        status: k.standing_text(day, l),
     }
 }
 
@@ -208,10 +192,7 @@ async fn register_html(
     let (list, day, overdue) = register(state, viewer, q).await?;
     let today = state.app.today();
     let total = list.len();
-    let overdue_count = list
-        .iter()
-        .filter(|e| e.contract.active_on(day) && e.contract.filing(day).is_overdue())
-        .count();
+    let overdue_count = list.iter().filter(|e| e.contract.overdue_on(day)).count();
     let pages = total.div_ceil(PAGE).max(1);
     let page = q.page.unwrap_or(1).clamp(1, pages);
     let lines = list

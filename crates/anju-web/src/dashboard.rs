@@ -72,6 +72,32 @@ impl Sums {
     }
 }
 
+/// Sums per street, and per community within each street.
+type StreetSums<'a> = BTreeMap<&'a str, (Sums, BTreeMap<&'a str, Sums>)>;
+
+/// The cells summed: the total, each street's and each of its communities', and the compounds
+/// per category (未分类, 一类, 二类, 三类). The page and its workbook both read these.
+fn sum_cells(cells: &[CoverageCell]) -> (Sums, StreetSums<'_>, [u64; 4]) {
+    let mut total = Sums::default();
+    let mut streets: StreetSums<'_> = BTreeMap::new();
+    let mut categories = [0u64; 4];
+    for c in cells {
+        total.add(c);
+        let s = streets.entry(c.street.as_str()).or_default();
+        s.0.add(c);
+        s.1.entry(
+            c.community
+                .as_deref()
+                .unwrap_or(anju_core::stats::NO_COMMUNITY),
+        )
+        .or_default()
+        .add(c);
+        let k = c.category.map_or(0, usize::from).min(3);
+        categories[k] += c.compounds;
+    }
+    (total, streets, categories)
+}
+
 /// One row of the coverage table, formatted.
 struct CoverageRow {
     street: String,
@@ -270,6 +296,213 @@ pub fn router() -> axum::Router<crate::AppState> {
     axum::Router::new()
         .route("/", get(page))
         .route("/dashboard", get(page))
+        .route("/dashboard/xlsx", get(figures_xlsx))
+}
+
+/// `GET /dashboard/xlsx`: the 工作台's figures as a workbook (coverage by street and
+/// community, the targets, today's alerts counted), over the same scope as the page.
+async fn figures_xlsx(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    viewer: crate::Viewer,
+) -> axum::response::Response {
+    match figures_book(&state.app, &viewer.principal()).await {
+        Ok(bytes) => {
+            let day = state.app.today();
+            let l = viewer.lang;
+            axum::response::IntoResponse::into_response((
+                [
+                    (
+                        axum::http::header::CONTENT_TYPE,
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                            .to_string(),
+                    ),
+                    (
+                        axum::http::header::CONTENT_DISPOSITION,
+                        crate::ledger::attachment(
+                            &format!("dashboard-{day}.xlsx"),
+                            &format!("{}-{day}.xlsx", l.pick("工作台数据", "dashboard")),
+                        ),
+                    ),
+                    (
+                        axum::http::header::CACHE_CONTROL,
+                        "private, no-store".to_string(),
+                    ),
+                ],
+                bytes,
+            ))
+        }
+        Err(e) => crate::page::html_error(&state, &viewer, e),
+    }
+}
+
+/// A share in percent, one decimal, half-up, as a number for a sheet (the page's words come
+/// from the same `anju_core::stats::percent`).
+fn percent(part: u64, whole: u64) -> rust_decimal::Decimal {
+    anju_core::stats::percent(part, whole)
+        .parse()
+        .unwrap_or_default()
+}
+
+async fn figures_book(app: &App, who: &Principal) -> Result<Vec<u8>, WebError> {
+    use anju_sheets::{ReportCell as C, ReportSheet};
+    let lang = who.lang;
+    let app_err = |e| WebError::app(e, lang);
+    let t = Labels::new(lang);
+    let today = app.today();
+    let cells = app
+        .coverage_cells(who, CompoundFilter::default())
+        .await
+        .map_err(app_err)?;
+    let (total, streets, _) = sum_cells(&cells);
+    let line = |street: &str, community: &str, s: &Sums| -> Vec<C> {
+        vec![
+            C::Text(street.to_string()),
+            C::Text(community.to_string()),
+            C::Int(i64::try_from(s.compounds).unwrap_or(i64::MAX)),
+            C::Int(i64::try_from(s.households).unwrap_or(i64::MAX)),
+            C::Decimal {
+                value: rust_decimal::Decimal::new(s.area_centi, 2),
+                places: 2,
+            },
+            C::Int(i64::try_from(s.groups[0].0).unwrap_or(i64::MAX)),
+            C::Int(i64::try_from(s.groups[1].0).unwrap_or(i64::MAX)),
+            C::Int(i64::try_from(s.groups[2].0).unwrap_or(i64::MAX)),
+            C::Int(i64::try_from(s.with_body).unwrap_or(i64::MAX)),
+            C::Decimal {
+                value: percent(s.covered(), s.compounds),
+                places: 1,
+            },
+        ]
+    };
+    let mut rows = vec![line(lang.pick("合计", "Total"), "", &total)];
+    let mut bold = vec![0u32];
+    for (street, (s, comms)) in &streets {
+        bold.push(u32::try_from(rows.len()).unwrap_or(0));
+        rows.push(line(street, "", s));
+        for (cm, cs) in comms {
+            rows.push(line("", cm, cs));
+        }
+    }
+    let subtitle = match lang {
+        Lang::Zh => format!("截至 {today}"),
+        Lang::En => format!("As of {today}"),
+    };
+    let coverage = ReportSheet {
+        name: lang.pick("覆盖情况", "Coverage").to_string(),
+        title: lang
+            .pick("物业管理覆盖情况", "Property management coverage")
+            .to_string(),
+        subtitle: Some(subtitle.clone()),
+        groups: Vec::new(),
+        headings: vec![
+            lang.pick("街道", "Street").to_string(),
+            lang.pick("社区", "Community").to_string(),
+            t.compounds.to_string(),
+            t.households.to_string(),
+            lang.pick("建筑面积（㎡）", "Floor area (㎡)").to_string(),
+            t.company.to_string(),
+            t.basic.to_string(),
+            t.unmanaged.to_string(),
+            t.with_body.to_string(),
+            lang.pick("覆盖率（%）", "Coverage (%)").to_string(),
+        ],
+        widths: vec![16, 16, 10, 10, 16, 12, 12, 12, 14, 12],
+        rows,
+        bold_rows: bold,
+        merges: Vec::new(),
+        notes: vec![
+            lang.pick(
+                "覆盖率 = (物业企业管理 + 基础物业/兜底) ÷ 小区数。",
+                "Coverage = (company + basic service) ÷ compounds.",
+            )
+            .to_string(),
+        ],
+        landscape: true,
+    };
+    let progress = app
+        .streets_progress(
+            who,
+            &streets.keys().map(|s| s.to_string()).collect::<Vec<_>>(),
+        )
+        .await
+        .map_err(app_err)?;
+    let targets = ReportSheet {
+        name: lang.pick("阶段目标", "Targets").to_string(),
+        title: lang
+            .pick("阶段目标进度", "Progress against targets")
+            .to_string(),
+        subtitle: Some(subtitle.clone()),
+        groups: Vec::new(),
+        headings: [
+            ("街道", "Street"),
+            ("目标", "Target"),
+            ("期限", "Due"),
+            ("基数", "Baseline"),
+            ("需完成", "Required"),
+            ("已完成", "Achieved"),
+            ("完成率（%）", "Achieved (%)"),
+            ("状态", "Status"),
+        ]
+        .iter()
+        .map(|(zh, en)| lang.pick(zh, en).to_string())
+        .collect(),
+        widths: vec![16, 40, 12, 8, 8, 8, 12, 10],
+        rows: progress
+            .iter()
+            .map(|(street, p)| {
+                vec![
+                    C::Text(street.clone()),
+                    C::Text(match lang {
+                        Lang::Zh => p.target.label.clone(),
+                        Lang::En => format!("{} {} %", p.target.kind.en(), p.target.share_percent),
+                    }),
+                    C::Date(p.target.due),
+                    C::Int(i64::from(p.baseline)),
+                    C::Int(i64::from(p.required)),
+                    C::Int(i64::from(p.achieved)),
+                    C::Decimal {
+                        value: percent(u64::from(p.achieved), u64::from(p.baseline)),
+                        places: 1,
+                    },
+                    C::Text(lang.pick(p.status.zh(), p.status.en()).to_string()),
+                ]
+            })
+            .collect(),
+        bold_rows: Vec::new(),
+        merges: Vec::new(),
+        notes: Vec::new(),
+        landscape: true,
+    };
+    let groups: Vec<AlertGroup> = app
+        .alerts(who, CompoundFilter::default(), AlertOptions::default())
+        .await
+        .map_err(app_err)?;
+    let alerts = ReportSheet {
+        name: lang.pick("待办提醒", "Alerts").to_string(),
+        title: lang.pick("今日待办提醒", "Today's alerts").to_string(),
+        subtitle: Some(subtitle),
+        groups: Vec::new(),
+        headings: vec![
+            lang.pick("类别", "Kind").to_string(),
+            lang.pick("件数", "Count").to_string(),
+        ],
+        widths: vec![40, 10],
+        rows: groups
+            .iter()
+            .map(|g| {
+                vec![
+                    C::Text(g.kind.label(lang).to_string()),
+                    C::Int(i64::try_from(g.total).unwrap_or(i64::MAX)),
+                ]
+            })
+            .collect(),
+        bold_rows: Vec::new(),
+        merges: Vec::new(),
+        notes: Vec::new(),
+        landscape: false,
+    };
+    anju_sheets::write_report_to_buffer(&[coverage, targets, alerts])
+        .map_err(|e| WebError::BadRequest(e.to_string()))
 }
 
 async fn page(
@@ -356,24 +589,7 @@ pub async fn render_dashboard_uncached(
         .await
         .map_err(app_err)?;
 
-    // Coverage sums: total, per street, per street × community.
-    let mut total = Sums::default();
-    let mut streets: BTreeMap<&str, (Sums, BTreeMap<&str, Sums>)> = BTreeMap::new();
-    let mut categories = [0u64; 4];
-    for c in &cells {
-        total.add(c);
-        let s = streets.entry(c.street.as_str()).or_default();
-        s.0.add(c);
-        s.1.entry(
-            c.community
-                .as_deref()
-                .unwrap_or(anju_core::stats::NO_COMMUNITY),
-        )
-        .or_default()
-        .add(c);
-        let k = c.category.map_or(0, usize::from).min(3);
-        categories[k] += c.compounds;
-    }
+    let (total, streets, categories) = sum_cells(&cells);
     let mut rows = vec![row(lang.pick("合计", "Total"), "", true, &total, lang)];
     for (street, (s, comms)) in &streets {
         rows.push(row(street, "", true, s, lang));

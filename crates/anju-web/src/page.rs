@@ -470,6 +470,26 @@ impl Kept {
     }
 }
 
+/// A whole number typed into a form field: `None` when left empty, a refusal naming the field
+/// when it is not a whole number.
+pub(crate) fn count_field(
+    v: Option<&str>,
+    zh: &str,
+    en: &str,
+    l: Lang,
+) -> Result<Option<u32>, Refusal> {
+    let raw = v.unwrap_or("").trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    raw.parse::<u32>().map(Some).map_err(|_| {
+        Refusal::Form(match l {
+            Lang::Zh => format!("{zh}：“{raw}”不是整数"),
+            Lang::En => format!("{en}: '{raw}' is not a whole number"),
+        })
+    })
+}
+
 pub(crate) fn need(l: Lang, zh: &str, en: &str) -> Refusal {
     Refusal::Form(match l {
         Lang::Zh => format!("{zh}：请填写或选择"),

@@ -681,3 +681,49 @@ async fn formal_entry_dates_a_contract_signed_without_an_entry_date(db: TestDb) 
         "the step and the contract's new entry date are both audited"
     );
 }
+
+both!(the_contract_register_is_a_condition_of_the_query);
+async fn the_contract_register_is_a_condition_of_the_query(db: TestDb) {
+    let s = &db.store;
+    let a = s.upsert_company(&clerk(), "甲物业", None).await.unwrap();
+    let b = s.upsert_company(&clerk(), "乙物业", None).await.unwrap();
+    // Two compounds of the street, one contract each, with different companies.
+    let mut ids = Vec::new();
+    for (name, co) in [("甲小区", a), ("乙小区", b)] {
+        let id = unmanaged(s, name, OwnersBody::None).await;
+        to_selected(s, id, co, OwnersBody::None).await;
+        s.sign_contract(&officer(), &contract(vec![id], co, Signer::Street))
+            .await
+            .unwrap();
+        ids.push(id);
+    }
+    let street = anju_store::CompoundFilter {
+        street: Some(STREET.into()),
+        include_archived: true,
+        ..Default::default()
+    };
+    let names = |ks: &[anju_store::ContractRecord]| -> Vec<(i64, Vec<i64>)> {
+        ks.iter()
+            .map(|k| (k.company_id, k.compound_ids.clone()))
+            .collect()
+    };
+    // The street's filter (a parameter of its own) and a company together: one contract.
+    let ks = s.contracts_in(&street, Some(a)).await.unwrap();
+    assert_eq!(names(&ks), vec![(a, vec![ids[0]])]);
+    let ks = s.contracts_in(&street, None).await.unwrap();
+    assert_eq!(ks.len(), 2);
+    let elsewhere = anju_store::CompoundFilter {
+        street: Some("山城街道".into()),
+        ..Default::default()
+    };
+    assert!(s.contracts_in(&elsewhere, None).await.unwrap().is_empty());
+    // In force and overdue as of a day: signed 2022-09-01, not filed, 10 days to 09-11.
+    let k = &ks[0];
+    assert!(!k.overdue_on(date(2022, 9, 11)));
+    assert!(k.overdue_on(date(2022, 9, 12)));
+    assert!(!k.overdue_on(date(2022, 8, 31)), "not yet signed");
+    assert_eq!(
+        k.standing(date(2022, 8, 31)),
+        anju_store::Standing::NotYetSigned
+    );
+}

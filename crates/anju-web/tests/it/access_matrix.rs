@@ -47,6 +47,9 @@ pub enum Sc {
     Assess,
     /// A list or search: 200 on both sides, and never the other side's data.
     List,
+    /// A whole street's record (its management areas): as `Record`, and an account bounded
+    /// below the street (a community) is refused even inside it.
+    WholeStreet,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -293,6 +296,15 @@ pub const ROUTES: &[Row] = &[
         PASS,
     ),
     // map_web.rs: 一张图
+    r(
+        "GET",
+        "/dashboard/xlsx",
+        "/dashboard/xlsx",
+        VIEW,
+        Sc::List,
+        Empty,
+        200,
+    ),
     r("GET", "/map", "/map", VIEW, Sc::List, Empty, 200),
     // areas_web.rs
     r(
@@ -309,7 +321,7 @@ pub const ROUTES: &[Row] = &[
         "/areas",
         "/areas",
         Act(A::EditCompounds),
-        Sc::Record,
+        Sc::WholeStreet,
         Form("csrf={csrf}&street={street}&target=200"),
         PASS,
     ),
@@ -1953,7 +1965,9 @@ pub async fn accounts(t: &TestApp, w: &World) -> Vec<(Role, Session)> {
 fn bounded(role: Role, scope: Sc) -> bool {
     match scope {
         Sc::None | Sc::List => false,
-        Sc::Record => matches!(role, Role::Street | Role::Community | Role::Company),
+        Sc::Record | Sc::WholeStreet => {
+            matches!(role, Role::Street | Role::Community | Role::Company)
+        }
         Sc::Company => role == Role::Company,
         Sc::Assess => matches!(
             role,
@@ -2061,6 +2075,7 @@ pub fn expected(row: &Row, role: Option<Role>, outside: bool) -> u16 {
             }
         }
         (Some(r), Act(a)) if !can(r, a) => 403,
+        (Some(Role::Community), Act(_)) if row.scope == Sc::WholeStreet => 403,
         (Some(r), Act(_)) if outside && bounded(r, row.scope) => row.hidden,
         _ => row.ok,
     }
@@ -2375,7 +2390,7 @@ fn expectations_follow_the_permission_table() {
 }
 
 /// Every cell of every sheet of a workbook, as text (one line per row).
-fn xlsx_text(bytes: &[u8]) -> String {
+pub(crate) fn xlsx_text(bytes: &[u8]) -> String {
     use calamine::{Reader, Xlsx};
     let mut book: Xlsx<_> =
         Xlsx::new(std::io::Cursor::new(bytes.to_vec())).expect("the export is an xlsx");

@@ -1,7 +1,8 @@
 //! 物业管理区域 through HTTP: the street officer sees seed 004's 77 unmanaged compounds proposed
 //! as areas of about 200 households with the planner's reasons, accepts them into the ledger,
 //! and sees them listed; a target that is not a number is named; a community officer reads
-//! the areas but may not accept; another street's officer is refused.
+//! the areas but may not accept (its post is refused, the street's areas untouched); another
+//! street's officer is refused.
 
 use crate::support::{TestApp, UserScope, both_engines, user_session};
 use anju_core::access::Role;
@@ -71,6 +72,28 @@ async fn a_street_plans_and_accepts_its_management_areas(t: &TestApp) {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(r.body.contains("第1物业管理区域"));
+    assert!(
+        !r.body.contains("id=\"accept-form\""),
+        "a community's account is not offered the acceptance"
+    );
+    let before = t.store.management_areas(A).await.expect("areas");
+    let r = t
+        .post_form(
+            Some(&cm),
+            "/areas",
+            &format!(
+                "csrf={}&street={}&target=50",
+                cm.csrf,
+                crate::support::enc(A)
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    assert_eq!(
+        t.store.management_areas(A).await.expect("areas"),
+        before,
+        "the street's areas are untouched"
+    );
     // Another street's officer is refused this street.
     let o = user_session(t, "other", Role::Street, UserScope::Region("山城街道")).await;
     let r = t

@@ -690,7 +690,7 @@ async fn the_contract_shows_its_filing_deadline_and_is_filed_through_the_form(t:
     let r = t
         .post_form(Some(&s), &uri, &dismissal("1000", "十", "1"))
         .await;
-    assert!(r.body.contains("参与调查人数：请填写户数"), "{}", r.body);
+    assert!(r.body.contains("参与调查人数：“十”不是整数"), "{}", r.body);
     for (dissatisfied, words) in [
         ("500", "未超过50%：不构成解聘条件"),
         ("501", "超过50%：已提出解聘提议"),

@@ -69,9 +69,10 @@ async fn the_register_lists_the_streets_contracts_as_of_a_date(t: &TestApp) {
         "{}",
         r.body
     );
-    // Before the contract was signed it was not in force: not in the overdue list.
+    // Before the contract was signed it is not in the register of that day at all.
     let r = t.get_as(&s, "/contracts?as_of=2026-09-01").await;
-    assert!(r.body.contains("当日尚未签订"), "{}", r.body);
+    assert!(r.body.contains("id=\"none\""), "{}", r.body);
+    assert!(r.body.contains("<b id=\"total\">0</b>"), "{}", r.body);
     // A date that is not one names the field.
     let r = t.get_as(&s, "/contracts?as_of=2026-13-01").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);

@@ -428,3 +428,45 @@ async fn a_companys_dashboard_lists_its_open_orders() {
     assert!(!t.get_as(&jd, "/").await.body.contains("待回复的整改通知"));
     t.finish().await;
 }
+
+/// The 工作台's figures as a workbook: coverage by street and community (the street's own
+/// only), the targets and today's alerts counted; the page links it.
+#[tokio::test]
+async fn the_dashboard_figures_download_as_a_workbook() {
+    use crate::support::{TestApp, UserScope, user_session};
+    use anju_core::access::Role;
+    let t = TestApp::with_demo().await;
+    let s = user_session(&t, "shancheng", Role::Street, UserScope::Region("山城街道")).await;
+    let r = t.get_as(&s, "/dashboard").await;
+    assert!(r.body.contains("href=\"/dashboard/xlsx\""), "{}", r.body);
+    let dir = tempfile::tempdir().expect("dir");
+    let (res, bytes) = crate::ledger_page::send_raw(
+        &t,
+        dir.path(),
+        axum::http::Request::get("/dashboard/xlsx")
+            .header(axum::http::header::COOKIE, &s.cookie)
+            .body(axum::body::Body::empty())
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(res.status, axum::http::StatusCode::OK);
+    let text = crate::access_matrix::xlsx_text(&bytes);
+    let n = t
+        .store
+        .count_compounds(&CompoundFilter {
+            street: Some("山城街道".into()),
+            ..Default::default()
+        })
+        .await
+        .expect("count");
+    assert!(
+        text.lines().any(|l| l.starts_with(&format!("合计  {n} "))),
+        "the total row counts the street's {n} compounds:\n{text}"
+    );
+    assert!(text.contains("山城街道"), "{text}");
+    assert!(!text.contains(DAQINTALA), "another street leaked:\n{text}");
+    for sheet in ["物业管理覆盖情况", "阶段目标进度", "今日待办提醒"] {
+        assert!(text.contains(sheet), "{sheet}:\n{text}");
+    }
+    t.finish().await;
+}

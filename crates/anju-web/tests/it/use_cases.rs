@@ -45,8 +45,17 @@ const USE_CASES: &[(&str, Where)] = &[
     // areas.rs
     (
         "plan_areas",
-        form("/areas?street={street}", "/areas", Action::EditCompounds),
+        Form {
+            page: "/areas?street={street}",
+            form: "/areas",
+            action: Action::EditCompounds,
+            only: Some((
+                &[Role::Admin, Role::HousingAuthority, Role::Street],
+                "areas are accepted for a whole street: a community's account reads them",
+            )),
+        },
     ),
+    ("whole_street_in_scope", Helper),
     ("management_areas", Shown("/areas?street={street}")),
     // audit.rs
     ("audit_entries", Shown("/audit")),
