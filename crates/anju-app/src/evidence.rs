@@ -81,6 +81,17 @@ impl App {
         Ok(())
     }
 
+    /// The files behind the steps of a compound's path, by hash, for someone who may see the
+    /// compound: their names and kinds for the timeline.
+    pub async fn path_evidence(
+        &self,
+        who: &Principal,
+        compound_id: CompoundId,
+    ) -> Result<std::collections::HashMap<String, Evidence>> {
+        self.compound_in_scope(who, compound_id).await?;
+        Ok(self.store.compound_step_evidence(compound_id.get()).await?)
+    }
+
     /// A file of a compound's records, for someone who may see the compound; a file no record
     /// of the compound names is refused (a link cannot be reused for another compound's file).
     pub async fn compound_evidence(

@@ -217,6 +217,29 @@ impl Store {
         row.as_ref().map(evidence_from_row).transpose()
     }
 
+    /// Every file linked to a step of a compound's path, by hash (one statement): the
+    /// timeline names each file and draws each photo.
+    pub async fn compound_step_evidence(
+        &self,
+        compound_id: i64,
+    ) -> Result<std::collections::HashMap<String, Evidence>> {
+        let rows = crate::sql::dyn_query(format!(
+            "SELECT DISTINCT {} FROM evidence e JOIN step_evidence s ON s.sha256 = e.sha256 \
+             JOIN compound_steps cs ON cs.id = s.step_id WHERE cs.compound_id = $1",
+            EVIDENCE_COLS
+                .split(", ")
+                .map(|c| format!("e.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+        .bind(compound_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| evidence_from_row(r).map(|e| (e.sha256.clone(), e)))
+            .collect()
+    }
+
     /// The evidence linked to a step, by hash order.
     pub async fn step_evidence(&self, step_id: i64) -> Result<Vec<Evidence>> {
         let rows = crate::sql::dyn_query(format!(

@@ -124,7 +124,7 @@ struct StepView {
     event: String,
     actor: String,
     note: String,
-    evidence: Vec<(String, String)>,
+    evidence: Vec<EvidenceLink>,
 }
 
 struct ContractView {
@@ -164,6 +164,13 @@ struct SurveyKept {
     dissatisfied: String,
     date: String,
     note: String,
+}
+
+/// One file behind a step: the link to it, its thumbnail when it is a photo, its name.
+struct EvidenceLink {
+    href: String,
+    thumb: Option<String>,
+    name: String,
 }
 
 struct Line {
@@ -545,6 +552,7 @@ async fn render(
     ];
 
     let can_correct = anju_core::access::can(viewer.role, Action::CorrectSteps);
+    let files = state.app.path_evidence(&who, id).await.map_err(app_err)?;
     let timeline = lc
         .steps
         .iter()
@@ -576,10 +584,17 @@ async fn render(
                 .evidence
                 .iter()
                 .map(|h| {
-                    (
-                        format!("/evidence/{h}?compound={id}"),
-                        h.chars().take(12).collect(),
-                    )
+                    let file = files.get(h);
+                    EvidenceLink {
+                        href: format!("/evidence/{h}?compound={id}"),
+                        thumb: file
+                            .and_then(|f| crate::thumbs::drawable(&f.mime))
+                            .map(|_| format!("/evidence/{h}?compound={id}&thumb=1")),
+                        name: file.map_or_else(
+                            || h.chars().take(12).collect(),
+                            |f| f.original_name.clone(),
+                        ),
+                    }
                 })
                 .collect(),
         })
@@ -1923,6 +1938,8 @@ async fn correct_step(
 #[derive(Debug, Default, Deserialize)]
 struct EvidenceQuery {
     compound: Option<i64>,
+    /// Any value: the photo's thumbnail ([`crate::thumbs`]), not the file.
+    thumb: Option<String>,
 }
 
 async fn evidence_file(
@@ -1952,6 +1969,22 @@ async fn evidence_file(
             .await
             .map_err(|e| WebError::app(e, l))?;
         let dir = crate::evidence_dir(ext);
+        if q.thumb.is_some() {
+            let thumb = tokio::task::spawn_blocking(move || crate::thumbs::thumbnail(&dir, &e))
+                .await
+                .ok()
+                .flatten()
+                .ok_or_else(not_found)?;
+            return Ok((
+                [
+                    (header::CONTENT_TYPE, "image/jpeg".to_string()),
+                    (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+                    (header::CACHE_CONTROL, "private, max-age=86400".to_string()),
+                ],
+                thumb,
+            )
+                .into_response());
+        }
         let bytes = tokio::fs::read(dir.path_of(&e))
             .await
             .map_err(|_| not_found())?;

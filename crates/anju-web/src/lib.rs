@@ -42,6 +42,7 @@ mod signals_web;
 mod surveys_web;
 mod targets;
 mod tasks;
+mod thumbs;
 mod users_web;
 mod versioned;
 

@@ -354,6 +354,78 @@ async fn advancing_through_the_form_changes_the_stage_and_the_timeline(t: &TestA
         StatusCode::NOT_FOUND,
         "a link must name its compound"
     );
+
+    // The timeline names each file and draws each photo small: a real photo's thumbnail is a
+    // JPEG of at most 320 px; a picture that does not decode has none (its name is shown).
+    assert!(html.contains(">问卷.png</span>"), "the file's name: {html}");
+    let get = |uri: String, who: &crate::support::Session| {
+        let req = Request::get(uri)
+            .header(header::COOKIE, &who.cookie)
+            .body(Body::empty())
+            .expect("req");
+        let dir = dir.path().to_path_buf();
+        async move { crate::ledger_page::send_raw(t, &dir, req).await }
+    };
+    let (r, _) = get(format!("{link}&thumb=1"), &s).await;
+    assert_eq!(
+        r.status,
+        StatusCode::NOT_FOUND,
+        "a broken PNG has no thumbnail"
+    );
+    let mut photo = Vec::new();
+    image::DynamicImage::ImageRgb8(image::RgbImage::from_pixel(
+        1200,
+        900,
+        image::Rgb([20, 120, 200]),
+    ))
+    .write_to(
+        &mut std::io::Cursor::new(&mut photo),
+        image::ImageFormat::Png,
+    )
+    .expect("png");
+    let r = post_multipart(
+        t,
+        dir.path(),
+        &s,
+        &format!("/compounds/{}/advance", c.id),
+        &[
+            ("csrf", &s.csrf),
+            ("version", "1"),
+            ("to", "decide_mode"),
+            ("mode", "professional"),
+            ("date", "2026-11-21"),
+        ],
+        &[("evidence", "业主表决照片.png", &photo)],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let sha = anju_store::sha256_hex(&photo);
+    let page = t.get_as(&s, &format!("/compounds/{}", c.id)).await;
+    let thumb = format!("/evidence/{sha}?compound={}&thumb=1", c.id);
+    assert!(
+        page.body
+            .contains(&format!("<img src=\"{}\"", thumb.replace('&', "&#38;")))
+            || page
+                .body
+                .contains(&format!("<img src=\"{}\"", thumb.replace('&', "&amp;"))),
+        "{}",
+        page.body
+    );
+    let (r, bytes) = get(thumb.clone(), &s).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.headers[header::CONTENT_TYPE], "image/jpeg");
+    let small = image::load_from_memory(&bytes).expect("a picture");
+    assert_eq!((small.width(), small.height()), (320, 240));
+    // Kept: the second request is answered from the cache beside the files.
+    assert!(
+        dir.path()
+            .join("thumbs")
+            .join(format!("{sha}.jpg"))
+            .exists()
+    );
+    // An officer of another street gets no thumbnail either.
+    let (r, _) = get(thumb, &other).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
 
 both_engines!(a_refused_step_keeps_the_typed_note_and_shows_the_reason);

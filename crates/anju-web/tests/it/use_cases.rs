@@ -109,6 +109,7 @@ const USE_CASES: &[(&str, Where)] = &[
     ("load_shanting_tasks", NotInBrowser("demo data")),
     // evidence.rs
     ("upload_evidence", Helper),
+    ("path_evidence", Shown("/compounds/{compound}")),
     ("compound_evidence", Shown("/compounds/{compound}")),
     ("patrol_evidence", Shown("/patrols/{patrol}")),
     // figures.rs
