@@ -1036,6 +1036,41 @@ async function main() {
       }
     });
 
+    await flow('every page a street officer and a company open fits a phone (390×844): nothing wider than the screen', async () => {
+      const people = [STREET_USER, COMPANY_USER];
+      const wide = [];
+      let seen = 0;
+      for (const user of people) {
+        const { context, page } = await login(browser, base, user, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+        try {
+          const mine = await compoundsJson(context, base);
+          const c = mine.find((x) => x.company) ?? mine[0];
+          const pages = ['/dashboard', '/ledger', '/map', '/companies', '/complaints', '/surveys', '/selections', '/contracts', '/tasks', '/targets', '/funding', '/reports', '/areas'];
+          if (c) pages.push(`/compounds/${c.id}`, `/compounds/${c.id}/households`, `/compounds/${c.id}/fees`);
+          // The first record each list links to, opened as a phone would.
+          for (const list of ['/complaints', '/surveys', '/companies']) {
+            const r = await get(context, `${base}${list}`);
+            const m = r.text.match(new RegExp(`href="(${list}/\\d+)"`));
+            if (m) pages.push(m[1]);
+          }
+          for (const p of pages) {
+            const r = await page.goto(`${base}${p}`);
+            if (r.status() === 403 || r.status() === 404) continue; // not this role's page
+            seen += 1;
+            const [sw, iw] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+            if (sw > iw + 1) {
+              wide.push(`${user.username} ${p}: ${sw} px`);
+              await shot(page, `too-wide-${user.username}-${p.replace(/[^a-z0-9]+/gi, '-')}`);
+            }
+          }
+        } finally {
+          await context.close();
+        }
+      }
+      console.log(`      ${seen} pages opened at 390 px`);
+      check(wide.length === 0, `wider than a 390 px phone:\n        ${wide.join('\n        ')}`);
+    });
+
     await flow('journey: a subsidy line 申报 → 街道审核 → 区级复核 → 批准 → 拨付 on the /funding pages', async () => {
       check(policyAssigned, 'the street has no policy (the policy journey did not pass)');
       const company = await login(browser, base, COMPANY_USER, { viewport: { width: 1280, height: 900 } });

@@ -92,6 +92,18 @@ impl App {
         Ok(self.store.compound_step_evidence(compound_id.get()).await?)
     }
 
+    /// The names and kinds of files a record of a compound names (an assessment's photos …),
+    /// for someone who may see the compound.
+    pub async fn record_files(
+        &self,
+        who: &Principal,
+        compound_id: CompoundId,
+        shas: &[String],
+    ) -> Result<std::collections::HashMap<String, Evidence>> {
+        self.compound_in_scope(who, compound_id).await?;
+        Ok(self.store.evidence_by_sha(shas).await?)
+    }
+
     /// A file of a compound's records, for someone who may see the compound; a file no record
     /// of the compound names is refused (a link cannot be reused for another compound's file).
     pub async fn compound_evidence(

@@ -240,6 +240,29 @@ impl Store {
             .collect()
     }
 
+    /// These files by hash (those stored), in chunks of 1,000 hashes a statement.
+    pub async fn evidence_by_sha(
+        &self,
+        shas: &[String],
+    ) -> Result<std::collections::HashMap<String, Evidence>> {
+        let mut out = std::collections::HashMap::with_capacity(shas.len());
+        for chunk in shas.chunks(1_000) {
+            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let mut q = crate::sql::dyn_query(format!(
+                "SELECT {EVIDENCE_COLS} FROM evidence WHERE sha256 IN ({})",
+                marks.join(", ")
+            ));
+            for sha in chunk {
+                q = q.bind(sha.clone());
+            }
+            for r in q.fetch_all(&self.pool).await? {
+                let e = evidence_from_row(&r)?;
+                out.insert(e.sha256.clone(), e);
+            }
+        }
+        Ok(out)
+    }
+
     /// The evidence linked to a step, by hash order.
     pub async fn step_evidence(&self, step_id: i64) -> Result<Vec<Evidence>> {
         let rows = crate::sql::dyn_query(format!(

@@ -465,6 +465,8 @@ struct AssessShow {
     can_finalize: bool,
     typed: StepForm,
     error: Option<String>,
+    /// The photos and files, by name, photos as thumbnails.
+    files: Vec<crate::page::EvidenceLink>,
 }
 
 async fn assess_page(
@@ -518,7 +520,17 @@ async fn assess_page(
         .reviewed_on
         .is_some_and(|r| state.app.today() <= objection_last_day(r, a.objection_days));
     let can = |act| writer && anju_core::access::can(viewer.role, act);
+    let compound = anju_core::CompoundId(a.compound_id);
+    let files = match state
+        .app
+        .record_files(&viewer.principal(), compound, &a.evidence)
+        .await
+    {
+        Ok(f) => crate::page::evidence_links(&a.evidence, compound, &f),
+        Err(e) => return crate::page::html_error(state, viewer, crate::WebError::app(e, l)),
+    };
     let page = AssessShow {
+        files,
         chrome: Chrome::new(
             state,
             viewer,

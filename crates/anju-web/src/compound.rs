@@ -124,7 +124,7 @@ struct StepView {
     event: String,
     actor: String,
     note: String,
-    evidence: Vec<EvidenceLink>,
+    evidence: Vec<crate::page::EvidenceLink>,
 }
 
 struct ContractView {
@@ -164,13 +164,6 @@ struct SurveyKept {
     dissatisfied: String,
     date: String,
     note: String,
-}
-
-/// One file behind a step: the link to it, its thumbnail when it is a photo, its name.
-struct EvidenceLink {
-    href: String,
-    thumb: Option<String>,
-    name: String,
 }
 
 struct Line {
@@ -580,23 +573,7 @@ async fn render(
             event: l.pick(s.event.zh(), s.event.en()).to_string(),
             actor: format!("{}（{}）", s.actor, role_label(&s.role, l)),
             note: s.note.clone().unwrap_or_default(),
-            evidence: s
-                .evidence
-                .iter()
-                .map(|h| {
-                    let file = files.get(h);
-                    EvidenceLink {
-                        href: format!("/evidence/{h}?compound={id}"),
-                        thumb: file
-                            .and_then(|f| crate::thumbs::drawable(&f.mime))
-                            .map(|_| format!("/evidence/{h}?compound={id}&thumb=1")),
-                        name: file.map_or_else(
-                            || h.chars().take(12).collect(),
-                            |f| f.original_name.clone(),
-                        ),
-                    }
-                })
-                .collect(),
+            evidence: crate::page::evidence_links(&s.evidence, id, &files),
         })
         .collect();
 

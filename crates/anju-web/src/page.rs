@@ -584,6 +584,36 @@ pub(crate) fn beijing_time(t: jiff::Timestamp, l: Lang) -> String {
     }
 }
 
+/// One file a record names: the link to it (through the compound, which the viewer may see),
+/// its thumbnail when it is a photo ([`crate::thumbs`]), its name as uploaded.
+pub(crate) struct EvidenceLink {
+    pub href: String,
+    pub thumb: Option<String>,
+    pub name: String,
+}
+
+/// The links of a record's files, in the record's order; a file not found is named by the
+/// start of its hash.
+pub(crate) fn evidence_links(
+    shas: &[String],
+    compound: CompoundId,
+    files: &HashMap<String, anju_app::model::Evidence>,
+) -> Vec<EvidenceLink> {
+    shas.iter()
+        .map(|h| {
+            let file = files.get(h);
+            EvidenceLink {
+                href: format!("/evidence/{h}?compound={compound}"),
+                thumb: file
+                    .and_then(|f| crate::thumbs::drawable(&f.mime))
+                    .map(|_| format!("/evidence/{h}?compound={compound}&thumb=1")),
+                name: file
+                    .map_or_else(|| h.chars().take(12).collect(), |f| f.original_name.clone()),
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod time_tests {
     use super::*;

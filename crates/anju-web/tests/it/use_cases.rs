@@ -110,6 +110,7 @@ const USE_CASES: &[(&str, Where)] = &[
     // evidence.rs
     ("upload_evidence", Helper),
     ("path_evidence", Shown("/compounds/{compound}")),
+    ("record_files", Shown("/assessments/{assessment}")),
     ("compound_evidence", Shown("/compounds/{compound}")),
     ("patrol_evidence", Shown("/patrols/{patrol}")),
     // figures.rs
