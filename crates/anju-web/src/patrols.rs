@@ -438,11 +438,18 @@ async fn patrol_show(
 }
 
 /// A photo of a patrol's findings or of the answers to its orders.
+#[derive(Debug, Default, serde::Deserialize)]
+struct PhotoQuery {
+    /// Any value: the photo's thumbnail ([`crate::thumbs`]).
+    thumb: Option<String>,
+}
+
 async fn patrol_photo(
     State(state): State<AppState>,
     viewer: Viewer,
     ext: Option<Extension<EvidenceDir>>,
     Path((id, sha)): Path<(PatrolId, String)>,
+    axum::extract::Query(q): axum::extract::Query<PhotoQuery>,
 ) -> Response {
     let not_found = || {
         WebError::Store(StoreError::NotFound {
@@ -456,7 +463,24 @@ async fn patrol_photo(
             .patrol_evidence(&viewer.principal(), id, &sha)
             .await
             .map_err(|e| WebError::app(e, viewer.lang))?;
-        let bytes = tokio::fs::read(crate::evidence_dir(ext).path_of(&e))
+        let dir = crate::evidence_dir(ext);
+        if q.thumb.is_some() {
+            let thumb = tokio::task::spawn_blocking(move || crate::thumbs::thumbnail(&dir, &e))
+                .await
+                .ok()
+                .flatten()
+                .ok_or_else(not_found)?;
+            return Ok((
+                [
+                    (header::CONTENT_TYPE, "image/jpeg".to_string()),
+                    (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+                    (header::CACHE_CONTROL, "private, max-age=86400".to_string()),
+                ],
+                thumb,
+            )
+                .into_response());
+        }
+        let bytes = tokio::fs::read(dir.path_of(&e))
             .await
             .map_err(|_| not_found())?;
         Ok((

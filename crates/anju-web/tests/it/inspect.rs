@@ -377,6 +377,29 @@ async fn a_patrol_finding_with_a_photo_becomes_an_order_only_its_company_answers
     .await;
     assert_eq!(photo.status, StatusCode::OK);
     assert_eq!(bytes, PNG, "the photo as uploaded");
+    // The page draws it small (a thumbnail), the link opens the photo as uploaded; this test
+    // PNG is only a header, so it has no thumbnail to give.
+    assert!(
+        page.body.contains(&format!(
+            "/patrols/{pid}/photo/{}?thumb=1",
+            p.findings[0].evidence[0]
+        )),
+        "{}",
+        page.body
+    );
+    let (thumb, _) = send_raw(
+        t,
+        dir.path(),
+        Request::get(format!(
+            "/patrols/{pid}/photo/{}?thumb=1",
+            p.findings[0].evidence[0]
+        ))
+        .header(header::COOKIE, &s.cookie)
+        .body(Body::empty())
+        .expect("request"),
+    )
+    .await;
+    assert_eq!(thumb.status, StatusCode::NOT_FOUND);
     // Another company: 403, and the order stays open.
     let other_co = other.compound.company.clone().expect("company");
     let o2 = user_session(t, "other", Role::Company, UserScope::Company(&other_co)).await;
