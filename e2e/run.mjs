@@ -1119,7 +1119,8 @@ async function main() {
             `the grant form does not offer ${label}`,
           );
           await infra.getByLabel('小区').fill(label);
-          await infra.getByPlaceholder('金额（元）').fill('8000');
+          await infra.getByLabel('企业投入（元）').fill('16,000');
+          await infra.getByLabel('补助比例（%）').fill('50');
           await infra.getByLabel('日期').fill(new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10));
           await infra.getByPlaceholder('用途').fill('浏览器测试：安防监控');
           await Promise.all([page.waitForNavigation(), infra.getByRole('button', { name: '登记' }).click()]);

@@ -83,7 +83,10 @@ pub struct LineStepInput {
 #[derive(Debug, Clone)]
 pub struct GrantInput {
     pub compound_id: i64,
-    pub amount: Fen,
+    /// What the company itself invested in the compound's facilities (企业投入).
+    pub investment: Fen,
+    /// The share of it granted (补助比例, 1–100 %).
+    pub share_percent: u32,
     pub on: Date,
     pub payer: Option<String>,
     pub note: Option<String>,
@@ -267,7 +270,13 @@ impl App {
         who.require(Perm::ReviewSubsidies)?;
         self.compound_in_scope(who, CompoundId(g.compound_id))
             .await?;
-        check::positive_money(Field::new("amount", "金额"), g.amount)?;
+        check::positive_money(Field::new("investment", "企业投入金额"), g.investment)?;
+        check::within(
+            Field::new("share_percent", "补助比例"),
+            i64::from(g.share_percent),
+            1,
+            100,
+        )?;
         let on = EventDate::Grant.check(g.on, self.today())?;
         let payer = check::opt_text(
             Field::new("payer", "出资方"),
@@ -286,7 +295,8 @@ impl App {
             .grant_infrastructure(
                 &who.actor(),
                 g.compound_id,
-                g.amount,
+                g.investment,
+                g.share_percent,
                 on,
                 payer.as_deref(),
                 note.as_deref(),

@@ -141,9 +141,12 @@ pub enum FundingCmd {
         compound: String,
         #[arg(long)]
         street: Option<String>,
-        /// 金额（元）/ amount (yuan)
+        /// 企业投入金额（元）/ what the company invested (yuan)
         #[arg(long)]
-        amount: String,
+        investment: String,
+        /// 补助比例（%，1–100）/ the share granted (%)
+        #[arg(long)]
+        share: u32,
         #[arg(long)]
         date: Option<jiff::civil::Date>,
         /// 出资方 / payer (default 街道办事处)
@@ -575,16 +578,18 @@ pub fn run(c: FundingCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
             FundingCmd::Infra {
                 compound,
                 street,
-                amount,
+                investment,
+                share,
                 date,
                 payer,
                 note,
             } => {
                 let c = find_compound(&app, &compound, street.as_deref(), lang).await?;
-                let amount = parse_fen(&amount, lang)?;
+                let investment = parse_fen(&investment, lang)?;
                 let grant = anju_app::money::GrantInput {
                     compound_id: c.id,
-                    amount,
+                    investment,
+                    share_percent: share,
                     on: date.unwrap_or_else(today),
                     payer,
                     note,

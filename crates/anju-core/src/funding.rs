@@ -306,6 +306,46 @@ pub fn check_adjustment(
 pub const INFRA_GRANT_MIN: Fen = Fen(500_000);
 pub const INFRA_GRANT_MAX: Fen = Fen(1_000_000);
 
+/// An infrastructure grant worked out as seed 004 三（五） says: "按比例给与物业服务企业进行
+/// 5000元至10000元的设备设施投入资金" — `share_percent` % (1–100) of what the company itself
+/// invested, rounded half-up to the fen once, at most 10,000 元 (the upper end of the range);
+/// a proportion that comes to less than 5,000 元 is refused (the range's lower end), naming
+/// the sum. Returns the grant and whether the cap applied.
+pub fn infra_grant(investment: Fen, share_percent: u32) -> Result<(Fen, bool), FundingError> {
+    if !(1..=100).contains(&share_percent) {
+        return Err(FundingError::new(
+            format!("补助比例 {share_percent}% 须在 1% 至 100% 之间"),
+            format!("a share of {share_percent}% is not within 1–100 %"),
+        ));
+    }
+    if investment.0 <= 0 {
+        return Err(FundingError::new(
+            "企业投入金额须大于 0".to_string(),
+            "the company's investment must be more than 0".to_string(),
+        ));
+    }
+    let raw = (i128::from(investment.0) * i128::from(share_percent) + 50) / 100;
+    let raw = Fen(i64::try_from(raw).unwrap_or(i64::MAX));
+    if raw > INFRA_GRANT_MAX {
+        return Ok((INFRA_GRANT_MAX, true));
+    }
+    check_infra_grant(raw).map_err(|_| {
+        FundingError::new(
+            format!(
+                "企业投入 {} 元 × {share_percent}% = {} 元，低于方案下限 5,000 元（大沁他拉方案 三（五）：5000元至10000元）",
+                investment.grouped(),
+                raw.grouped()
+            ),
+            format!(
+                "{} yuan invested × {share_percent}% = {} yuan, under the plan's 5,000 yuan (Daqintala 3(5): 5,000–10,000 yuan)",
+                investment.grouped(),
+                raw.grouped()
+            ),
+        )
+    })?;
+    Ok((raw, false))
+}
+
 /// Checks an infrastructure grant's amount against seed 004's 5,000–10,000 元.
 pub fn check_infra_grant(amount: Fen) -> Result<(), FundingError> {
     if amount < INFRA_GRANT_MIN || amount > INFRA_GRANT_MAX {
@@ -409,6 +449,27 @@ pub fn overlaps(a: (Date, Date), b: (Date, Date)) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    /// Seed 004 三（五）: 按比例, 5000元至10000元 — worked by hand: 12,000 元 × 50 % = 6,000 元;
+    /// 30,000 × 50 % = 15,000, capped at 10,000; 9,999.99 × 50 % = 4,999.995 → 5,000.00
+    /// (half-up, once), the lower end included; 9,999.98 × 50 % = 4,999.99, refused.
+    #[test]
+    fn infra_grants_are_a_share_of_the_investment_within_5000_and_10000() {
+        assert_eq!(infra_grant(Fen(1_200_000), 50), Ok((Fen(600_000), false)));
+        assert_eq!(infra_grant(Fen(3_000_000), 50), Ok((Fen(1_000_000), true)));
+        assert_eq!(infra_grant(Fen(2_000_000), 50), Ok((Fen(1_000_000), false)));
+        assert_eq!(infra_grant(Fen(999_999), 50), Ok((Fen(500_000), false)));
+        let e = infra_grant(Fen(999_998), 50).expect_err("under 5,000");
+        assert!(
+            e.zh.contains("9,999.98 元") && e.zh.contains("4,999.99 元"),
+            "{}",
+            e.zh
+        );
+        assert!(infra_grant(Fen(1_200_000), 0).is_err());
+        assert!(infra_grant(Fen(1_200_000), 101).is_err());
+        assert!(infra_grant(Fen(0), 50).is_err());
+    }
+
     use super::*;
     use jiff::civil::date;
 

@@ -1444,6 +1444,22 @@ impl Store {
         Ok(after)
     }
 
+    /// The infrastructure grant of a compound, if it has one.
+    pub async fn infra_grant_of(&self, compound_id: i64) -> Result<Option<SubsidyLine>> {
+        let row = sqlx::query("SELECT line_id FROM infra_grants WHERE compound_id = $1")
+            .bind(compound_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        match row {
+            Some(r) => {
+                let id = Cols::new(&r).i64()?;
+                let mut conn = self.pool.acquire().await?;
+                Ok(Some(fetch_line(&mut conn, id).await?))
+            }
+            None => Ok(None),
+        }
+    }
+
     /// The adjustment decisions of a line, oldest first.
     pub async fn subsidy_adjustments(&self, line_id: i64) -> Result<Vec<SubsidyAdjustment>> {
         let rows = sqlx::query(
@@ -1470,45 +1486,43 @@ impl Store {
             .collect()
     }
 
-    /// 基础设施投入资金 (seed 004 三（五）): one grant per compound, 5,000–10,000 元, paid by
-    /// `payer` (the street office by default); a draft line that then walks the same path.
+    /// 基础设施投入资金 (seed 004 三（五）): for a compound a company has taken over, paid to
+    /// that company, `share_percent` % of what it invested, within 5,000–10,000 元
+    /// ([`funding::infra_grant`]), paid by `payer` (the street office by default); a draft line
+    /// that then walks the same path. Once per compound: the `infra_grants` row written in the
+    /// same transaction refuses a second grant, however many arrive at once.
+    #[allow(clippy::too_many_arguments)]
     pub async fn grant_infrastructure(
         &self,
         actor: &Actor,
         compound_id: i64,
-        amount: Fen,
+        investment: Fen,
+        share_percent: u32,
         on: Date,
         payer: Option<&str>,
         note: Option<&str>,
     ) -> Result<SubsidyLine> {
-        funding::check_infra_grant(amount).map_err(refused)?;
+        let (amount, capped) = funding::infra_grant(investment, share_percent).map_err(refused)?;
         let c = self.get_compound(compound_id).await?;
-        let existing = self
-            .subsidy_lines(&LineFilter::default())
-            .await?
-            .into_iter()
-            .find(|l| l.compound_id == compound_id && l.kind == LineKind::Infrastructure);
-        if let Some(e) = existing {
+        let Some(company_id) = c.company_id else {
             return Err(StoreError::refused(
                 format!(
-                    "小区“{}”已有基础设施投入资金（第 {} 号，{} 元，{}），不能重复",
-                    e.compound,
-                    e.id,
-                    e.amount.plain(),
-                    e.status.label(Lang::Zh)
+                    "小区“{}”没有接管的物业服务企业：基础设施投入资金只给接管小区的物业服务企业（大沁他拉方案 三（五））",
+                    c.compound.name
                 ),
                 format!(
-                    "'{}' already has an infrastructure grant (line {}, {} yuan)",
-                    e.compound,
-                    e.id,
-                    e.amount.plain()
+                    "'{}' has no company that took it over: infrastructure grants go to the company that did (Daqintala 3(5))",
+                    c.compound.name
                 ),
             ));
+        };
+        if let Some(e) = self.infra_grant_of(compound_id).await? {
+            return Err(already_granted(&e));
         }
         let payer = payer.unwrap_or("街道办事处").to_string();
         let line = NewLine {
             compound_id,
-            company_id: c.company_id,
+            company_id: Some(company_id),
             contract_id: None,
             kind: LineKind::Infrastructure,
             policy_id: None,
@@ -1527,13 +1541,17 @@ impl Store {
             reason: None,
             explanation: (
                 format!(
-                    "基础设施投入资金 {} 元（大沁他拉方案 三（五）：按比例给与物业服务企业 5000 元至 10000 元）{}",
-                    amount.plain(),
+                    "基础设施投入资金：企业投入 {} 元 × {share_percent}% = {} 元{}（大沁他拉方案 三（五）：对接管后的小区，按比例给与物业服务企业 5000 元至 10000 元）{}",
+                    investment.grouped(),
+                    amount.grouped(),
+                    if capped { "（按上限）" } else { "" },
                     note.map(|n| format!("；{n}")).unwrap_or_default()
                 ),
                 format!(
-                    "Infrastructure grant of {} yuan (Daqintala 3(5): 5,000–10,000 yuan per compound){}",
-                    amount.plain(),
+                    "Infrastructure grant: {} yuan invested × {share_percent}% = {} yuan{} (Daqintala 3(5): a share, 5,000–10,000 yuan, to the company that took the compound over){}",
+                    investment.grouped(),
+                    amount.grouped(),
+                    if capped { " (the cap)" } else { "" },
                     note.map(|n| format!("; {n}")).unwrap_or_default()
                 ),
             ),
@@ -1541,6 +1559,25 @@ impl Store {
         let at = now_ts();
         let mut tx = self.begin_write().await?;
         let id = insert_line(&mut tx, None, &line, &at).await?;
+        // Once per compound, by the primary key: a grant that lost a race is refused whole.
+        let once = sqlx::query("INSERT INTO infra_grants (compound_id, line_id) VALUES ($1, $2)")
+            .bind(compound_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await;
+        if let Err(e) = once {
+            drop(tx);
+            return Err(match StoreError::from(e) {
+                StoreError::Duplicate(_) => match self.infra_grant_of(compound_id).await? {
+                    Some(first) => already_granted(&first),
+                    None => StoreError::refused(
+                        "该小区已有基础设施投入资金，不能重复",
+                        "this compound already has an infrastructure grant",
+                    ),
+                },
+                other => other,
+            });
+        }
         let after = fetch_line(&mut tx, id).await?;
         audit::append(
             &mut tx,
@@ -2221,4 +2258,23 @@ impl Store {
             fee_months,
         })
     }
+}
+
+/// The refusal of a second infrastructure grant, naming the first.
+fn already_granted(e: &SubsidyLine) -> StoreError {
+    StoreError::refused(
+        format!(
+            "小区“{}”已有基础设施投入资金（第 {} 号，{} 元，{}），每个小区只给一次",
+            e.compound,
+            e.id,
+            e.amount.grouped(),
+            e.status.label(Lang::Zh)
+        ),
+        format!(
+            "'{}' already has an infrastructure grant (line {}, {} yuan): one per compound",
+            e.compound,
+            e.id,
+            e.amount.grouped()
+        ),
+    )
 }

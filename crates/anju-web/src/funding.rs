@@ -190,7 +190,8 @@ struct FundingPage {
     compound_choices: Vec<String>,
     /// What was typed into the grant form (kept when it is refused).
     infra_compound: String,
-    infra_amount: String,
+    infra_investment: String,
+    infra_share: String,
     infra_date: String,
     infra_payer: String,
     infra_note: String,
@@ -400,7 +401,8 @@ async fn funding_html(
             .clone()
             .or_else(|| infra.compound_id.clone())
             .unwrap_or_default(),
-        infra_amount: infra.amount.clone().unwrap_or_default(),
+        infra_investment: infra.investment.clone().unwrap_or_default(),
+        infra_share: infra.share.clone().unwrap_or_default(),
         infra_date: infra.date.clone().unwrap_or_default(),
         infra_payer: infra.payer.clone().unwrap_or_default(),
         infra_note: infra.note.clone().unwrap_or_default(),
@@ -602,7 +604,10 @@ struct InfraForm {
     compound: Option<String>,
     /// The compound's id (API-style clients; the page sends `compound`).
     compound_id: Option<String>,
-    amount: Option<String>,
+    /// 企业投入金额（元）.
+    investment: Option<String>,
+    /// 补助比例（%）.
+    share: Option<String>,
     date: Option<String>,
     payer: Option<String>,
     note: Option<String>,
@@ -654,12 +659,24 @@ async fn infra_grant(
             Ok(c) => c.id,
             Err(e) => return app_outcome(e, l),
         };
-        let raw = f.amount.as_deref().unwrap_or("").trim();
-        let Ok(amount) = Fen::parse_yuan(raw) else {
+        let raw = f.investment.as_deref().unwrap_or("").trim();
+        let Ok(investment) = Fen::parse_yuan(raw) else {
             return Ok(Err(match l {
-                Lang::Zh => format!("金额：“{raw}”不正确（例如 8000 或 8000.50）"),
-                Lang::En => format!("Amount: '{raw}' is not valid (e.g. 8000 or 8000.50)"),
+                Lang::Zh => format!("企业投入金额：“{raw}”不正确（例如 16000 或 16,000.50）"),
+                Lang::En => {
+                    format!("Investment: '{raw}' is not valid (e.g. 16000 or 16,000.50)")
+                }
             }));
+        };
+        let share = match crate::page::count_field(f.share.as_deref(), "补助比例", "Share", l) {
+            Ok(Some(n)) => n,
+            Ok(None) => {
+                return Ok(Err(l
+                    .pick("补助比例：请填写（%）", "Share: please fill in (%)")
+                    .to_string()));
+            }
+            Err(crate::page::Refusal::Form(m)) => return Ok(Err(m)),
+            Err(crate::page::Refusal::Fail(e)) => return Err(e),
         };
         let on = match parse_date_field(
             state.app.today(),
@@ -673,7 +690,8 @@ async fn infra_grant(
         };
         let grant = anju_app::money::GrantInput {
             compound_id: cid,
-            amount,
+            investment,
+            share_percent: share,
             on,
             payer: f.payer.clone(),
             note: f.note.clone(),

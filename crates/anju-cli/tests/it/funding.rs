@@ -355,13 +355,19 @@ fn subsidy_run_money_path_and_reports() {
             C,
             "--street",
             STREET,
-            "--amount",
-            "4999.99",
+            "--investment",
+            "9999.98",
+            "--share",
+            "50",
         ],
         url,
     ));
     assert!(!o.status.success());
-    assert!(stderr(&o).contains("5000 元至 10000 元"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("企业投入 9,999.98 元 × 50% = 4,999.99 元，低于方案下限 5,000 元"),
+        "{}",
+        stderr(&o)
+    );
 
     // Reports: the application form (the cy1 period) and the disbursement list.
     let dir = tempfile::tempdir().expect("present");

@@ -741,22 +741,29 @@ async fn ineligible_compounds_are_explained_and_grants_bounded(db: TestDb) {
         .unwrap_err();
     assert!(err.to_string().contains("不符合补贴条件"), "{err}");
 
-    // Infrastructure grants: 5,000–10,000 元, once per compound.
+    // Infrastructure grants: a share of the company's investment, 5,000–10,000 元, once per
+    // compound the company has taken over. 9,999.98 × 50 % = 4,999.99: under the lower end.
+    taken_over(s, id).await;
     assert!(
-        s.grant_infrastructure(&officer(), id, Fen(499_999), date(2023, 3, 1), None, None)
-            .await
-            .is_err()
+        s.grant_infrastructure(
+            &officer(),
+            id,
+            Fen(999_998),
+            50,
+            date(2023, 3, 1),
+            None,
+            None
+        )
+        .await
+        .is_err()
     );
-    assert!(
-        s.grant_infrastructure(&officer(), id, Fen(1_000_001), date(2023, 3, 1), None, None)
-            .await
-            .is_err()
-    );
+    // 30,000 × 50 % = 15,000: the grant is the cap, 10,000, and says so.
     let g = s
         .grant_infrastructure(
             &officer(),
             id,
-            Fen(1_000_000),
+            Fen(3_000_000),
+            50,
             date(2023, 3, 1),
             None,
             Some("充电桩 2 个"),
@@ -767,8 +774,22 @@ async fn ineligible_compounds_are_explained_and_grants_bounded(db: TestDb) {
         (g.kind, g.amount),
         (LineKind::Infrastructure, Fen(1_000_000))
     );
+    assert!(
+        g.explanation_zh
+            .contains("企业投入 30,000.00 元 × 50% = 10,000.00 元（按上限）"),
+        "{}",
+        g.explanation_zh
+    );
     let err = s
-        .grant_infrastructure(&officer(), id, Fen(800_000), date(2023, 4, 1), None, None)
+        .grant_infrastructure(
+            &officer(),
+            id,
+            Fen(1_600_000),
+            50,
+            date(2023, 4, 1),
+            None,
+            None,
+        )
         .await
         .unwrap_err();
     assert!(
@@ -783,6 +804,18 @@ async fn ineligible_compounds_are_explained_and_grants_bounded(db: TestDb) {
         .await
         .unwrap();
     assert!(listed.iter().any(|x| x.id == g.id));
+}
+
+/// Files the compound's contract and walks it to 在管服务: the company has taken it over (the
+/// ledger names it from then on).
+async fn taken_over(s: &Store, id: i64) {
+    let k = s.list_contracts(Some(id)).await.unwrap().remove(0);
+    s.file_contract(&officer(), k.id, k.version, date(2022, 9, 5))
+        .await
+        .unwrap();
+    step(s, id, Event::Enter, date(2022, 10, 1)).await;
+    step(s, id, Event::StartService, date(2022, 10, 1)).await;
+    assert!(s.get_compound(id).await.unwrap().company_id.is_some());
 }
 
 /// A closed survey of 10 answers, `satisfied` of them satisfied, for `period`.
@@ -922,4 +955,76 @@ async fn runs_are_listed_within_the_readers_region_by_the_query(db: TestDb) {
         let runs = ids(s.list_subsidy_runs(scope).await.unwrap());
         assert_eq!(runs.contains(&done.run.id), seen, "{scope:?}: {runs:?}");
     }
+}
+
+both!(ten_concurrent_infrastructure_grants_make_one);
+async fn ten_concurrent_infrastructure_grants_make_one(db: TestDb) {
+    let s = &db.store;
+    let id = contracted(s, "并发小区", 8, Term::years(10)).await;
+    taken_over(s, id).await;
+    // Ten requests at once (two worker threads, a pool of connections): one grant, nine refusals
+    // naming it, whatever the interleaving; the database's key decides, not a read before.
+    let mut set = tokio::task::JoinSet::new();
+    for _ in 0..10 {
+        let s = s.clone();
+        set.spawn(async move {
+            s.grant_infrastructure(
+                &officer(),
+                id,
+                Fen(1_600_000),
+                50,
+                date(2023, 3, 1),
+                None,
+                None,
+            )
+            .await
+        });
+    }
+    let mut made = Vec::new();
+    let mut refused = 0;
+    while let Some(r) = set.join_next().await {
+        match r.expect("task") {
+            Ok(l) => made.push(l),
+            Err(e) => {
+                assert!(e.to_string().contains("每个小区只给一次"), "{e}");
+                refused += 1;
+            }
+        }
+    }
+    assert_eq!((made.len(), refused), (1, 9));
+    assert_eq!(made[0].amount, Fen(800_000), "16,000 × 50 %");
+    let lines = s
+        .subsidy_lines(&LineFilter::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|l| l.compound_id == id && l.kind == LineKind::Infrastructure)
+        .count();
+    assert_eq!(lines, 1, "one line in the database");
+    // A compound no company has taken over gets none.
+    let c = compound("无物业小区", STREET, "东城社区");
+    s.apply_ledger(&clerk(), &[c], date(2022, 6, 1))
+        .await
+        .unwrap();
+    let bare = s
+        .list_compounds(&Default::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|x| x.compound.name == "无物业小区")
+        .unwrap();
+    assert!(bare.company_id.is_none());
+    let err = s
+        .grant_infrastructure(
+            &officer(),
+            bare.id,
+            Fen(1_600_000),
+            50,
+            date(2023, 3, 1),
+            None,
+            None,
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("没有接管的物业服务企业"), "{err}");
 }

@@ -807,7 +807,7 @@ async fn a_line(t: &TestApp, w: &World, p: &People) -> i64 {
             Some(&p.street),
             "/funding/infra",
             &format!(
-                "csrf={}&compound_id={}&amount=8000&date=2026-03-01&note=%E5%AE%89%E9%98%B2",
+                "csrf={}&compound_id={}&investment=16000&share=50&date=2026-03-01&note=%E5%AE%89%E9%98%B2",
                 p.street.csrf, w.inside.compound.id
             ),
         )
@@ -1102,7 +1102,7 @@ const CHECKS: &[(&str, Via)] = {
         ("subsidy_runs.status", Internal("set by the store when a newer run supersedes")),
         ("subsidy_lines.kind", Internal("set by the use case: a run's subsidy, a retention release, a grant")),
         ("subsidy_lines.eligible", Internal("computed by anju_policy::evaluate")),
-        ("subsidy_lines.amount_fen", Page("/funding/infra", Street, "compound_id={compound}&amount=-8000&date=2026-03-01", "金额：金额须大于 0")),
+        ("subsidy_lines.amount_fen", Page("/funding/infra", Street, "compound_id={compound}&investment=-8000&share=50&date=2026-03-01", "企业投入金额：金额须大于 0")),
         ("subsidy_lines.retained_fen", Internal("computed by anju_policy::evaluate")),
         ("subsidy_lines.approved_fen", Internal("the computed or adjusted amount, each checked")),
         ("subsidy_lines.status", Internal("set by the money's path (anju_core::funding)")),
@@ -1627,7 +1627,7 @@ const DATED: &[Dated] = {
         ev("a filing (page)", "", "备案日期", Page("/compounds/{unmanaged2}/file", Street, Form, "contract_id={contract2}&version={kv2}&date={date}")),
         ev("a termination (page)", "", "终止日期", Page("/compounds/{unmanaged2}/terminate", Street, Form, "contract_id={contract2}&version={kv2}&kind=exit&reason=%E9%80%80%E5%87%BA&date={date}")),
         ev("a patrol (page)", "", "巡查日期", Page("/patrols/new?compound={inside}", Street, Multipart, "kind=weekly_patrol&date={date}&inspector=%E7%8E%8B")),
-        kept(ev("a grant (EventDate::Grant, page)", "", "发放日期", Page("/funding/infra", Street, Form, "compound_id={inside}&amount=8000&date={date}")), "line"),
+        kept(ev("a grant (EventDate::Grant, page)", "", "发放日期", Page("/funding/infra", Street, Form, "compound_id={inside}&investment=16000&share=50&date={date}")), "line"),
         ev("a payment step (EventDate::Payment, page)", "", "办理日期", Page("/funding/lines/{line}/step", Company, Form, "version={lv}&action=apply&date={date}")),
         ev("a street's review (EventDate::Payment, page)", "", "办理日期", Page("/funding/lines/{line}/step", Street, Form, "version={lv}&action=street_review&date={date}")),
         ev("a district's review (EventDate::Payment, page)", "", "办理日期", Page("/funding/lines/{line}/step", Authority, Form, "version={lv}&action=district_review&date={date}")),

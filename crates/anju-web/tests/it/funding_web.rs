@@ -86,7 +86,7 @@ async fn money_path_through_the_web(t: &TestApp) {
             Some(&jd),
             "/funding/infra",
             &format!(
-                "csrf={}&compound_id={cid}&amount=8000&date=2026-03-01&note=%E5%AE%89%E9%98%B2",
+                "csrf={}&compound_id={cid}&investment=16000&share=50&date=2026-03-01&note=%E5%AE%89%E9%98%B2",
                 jd.csrf
             ),
         )
@@ -97,15 +97,20 @@ async fn money_path_through_the_web(t: &TestApp) {
         .trim_start_matches("/funding/lines/")
         .parse()
         .expect("line id");
-    // Out of the 5,000–10,000 range: refused in Chinese, naming the rule.
+    // Once per compound: a second grant is refused, naming the first.
     let r = t
         .post_form(
             Some(&jd),
             "/funding/infra",
-            &format!("csrf={}&compound_id={cid}&amount=12000", jd.csrf),
+            &format!(
+                "csrf={}&compound_id={cid}&investment=12000&share=60",
+                jd.csrf
+            ),
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains(&format!("第 {line} 号")), "{}", r.body);
+    assert!(r.body.contains("每个小区只给一次"), "{}", r.body);
 
     // Only the serving company applies: another company and the street are refused.
     let r = step(t, &co2, line, "apply", "").await;
@@ -253,7 +258,10 @@ async fn money_path_through_the_web(t: &TestApp) {
     )
     .await
     .expect("fragment");
-    assert!(en.contains("Infrastructure grant of 8000.00 yuan"), "{en}");
+    assert!(
+        en.contains("Infrastructure grant: 16,000.00 yuan invested × 50% = 8,000.00 yuan"),
+        "{en}"
+    );
 }
 
 both_engines!(runs_by_role_and_area);
@@ -440,10 +448,11 @@ async fn the_grant_form_offers_compounds_by_name_in_scope(t: &TestApp) {
         .list_compounds(&Default::default())
         .await
         .expect("compounds");
+    // Grants go to compounds a company has taken over.
     let inside = all
         .iter()
-        .find(|c| c.compound.street == STREET)
-        .expect("a compound of the street");
+        .find(|c| c.compound.street == STREET && c.company_id.is_some())
+        .expect("a served compound of the street");
     let outside = all
         .iter()
         .find(|c| c.compound.street != STREET)
@@ -466,13 +475,13 @@ async fn the_grant_form_offers_compounds_by_name_in_scope(t: &TestApp) {
         !page.body.contains(&label(outside)),
         "only compounds in scope are offered"
     );
-    // Refused (amount out of range): the form comes back with what was typed.
+    // Refused (9,000 × 50 % = 4,500, under 5,000): the form comes back with what was typed.
     let r = t
         .post_form(
             Some(&jd),
             "/funding/infra",
             &format!(
-                "csrf={}&compound={}&amount=12000&date=2026-03-01&note={}",
+                "csrf={}&compound={}&investment=9000&share=50&date=2026-03-01&note={}",
                 jd.csrf,
                 enc(&label(inside)),
                 enc("安防改造")
@@ -488,7 +497,13 @@ async fn the_grant_form_offers_compounds_by_name_in_scope(t: &TestApp) {
         "the compound kept: {}",
         r.body
     );
-    assert!(r.body.contains("value=\"12000\""), "the amount kept");
+    assert!(r.body.contains("value=\"9000\""), "the investment kept");
+    assert!(
+        r.body
+            .contains("企业投入 9,000.00 元 × 50% = 4,500.00 元，低于方案下限 5,000 元"),
+        "{}",
+        r.body
+    );
     assert!(r.body.contains("value=\"安防改造\""), "the note kept");
     // A compound outside the account's scope, typed by name: not found, nothing recorded.
     let r = t
@@ -496,7 +511,7 @@ async fn the_grant_form_offers_compounds_by_name_in_scope(t: &TestApp) {
             Some(&jd),
             "/funding/infra",
             &format!(
-                "csrf={}&compound={}&amount=8000",
+                "csrf={}&compound={}&investment=16000&share=50",
                 jd.csrf,
                 enc(&label(outside))
             ),
@@ -509,7 +524,7 @@ async fn the_grant_form_offers_compounds_by_name_in_scope(t: &TestApp) {
         .post_form(
             Some(&jd),
             "/funding/infra",
-            &format!("csrf={}&compound=&amount=8000", jd.csrf),
+            &format!("csrf={}&compound=&investment=16000&share=50", jd.csrf),
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -520,7 +535,7 @@ async fn the_grant_form_offers_compounds_by_name_in_scope(t: &TestApp) {
             Some(&jd),
             "/funding/infra",
             &format!(
-                "csrf={}&compound={}&amount=8000&date=2026-03-01",
+                "csrf={}&compound={}&investment=16000&share=50&date=2026-03-01",
                 jd.csrf,
                 enc(&label(inside))
             ),
@@ -533,7 +548,7 @@ async fn the_grant_form_offers_compounds_by_name_in_scope(t: &TestApp) {
     // The name alone works too (another compound: one grant per compound).
     let second = all
         .iter()
-        .filter(|c| c.compound.street == STREET && c.id != inside.id)
+        .filter(|c| c.compound.street == STREET && c.id != inside.id && c.company_id.is_some())
         .find(|c| {
             all.iter()
                 .filter(|x| x.compound.name == c.compound.name)
@@ -546,7 +561,7 @@ async fn the_grant_form_offers_compounds_by_name_in_scope(t: &TestApp) {
             Some(&jd),
             "/funding/infra",
             &format!(
-                "csrf={}&compound={}&amount=6000&date=2026-03-02",
+                "csrf={}&compound={}&investment=12000&share=50&date=2026-03-02",
                 jd.csrf,
                 enc(&second.compound.name)
             ),
