@@ -379,8 +379,6 @@ pub enum TransitionError {
     FilingWithoutContract,
     #[error("合同已备案，不能重复备案")]
     AlreadyFiled,
-    #[error("合同尚未备案，不能正式进场")]
-    EntryBeforeFiling,
     #[error("管理方式“{}”由物业服务企业按合同服务，须经选聘、签约、备案、进场", .mode.zh())]
     ModeNeedsCompany { mode: ManagementMode },
     #[error("管理方式“{}”不经选聘物业企业", .mode.zh())]
@@ -424,9 +422,6 @@ impl TransitionError {
             }
             TransitionError::FilingWithoutContract => "no contract signed: nothing to file".into(),
             TransitionError::AlreadyFiled => "the contract is already filed".into(),
-            TransitionError::EntryBeforeFiling => {
-                "the contract is not filed: no formal entry yet".into()
-            }
             TransitionError::ModeNeedsCompany { mode } => format!(
                 "mode '{}' is served by a company under a contract: select, sign, file, enter",
                 mode.en()
@@ -545,7 +540,9 @@ pub fn transition(
         Event::File => {
             match s.stage {
                 S::ContractSigned => n.stage = S::Filed,
-                S::TrialRun if !s.filed => {}
+                // Filed after the company came in (no seed forbids entry first; Liaocheng wants
+                // it 尽快): the stage stays, the filing is recorded, the late filing shows.
+                S::TrialRun | S::Entered | S::InService if !s.filed && s.contract_id.is_some() => {}
                 S::TrialRun | S::Filed | S::Entered | S::InService if s.filed => {
                     return Err(TransitionError::AlreadyFiled);
                 }
@@ -560,10 +557,10 @@ pub fn transition(
             S::ContractSigned | S::Filed => n.stage = S::TrialRun,
             _ => return Err(not_from()),
         },
+        // Entry does not wait for the filing (issue 15: no seed makes filing a condition of
+        // entry); a filing still missing after its 10 days is an alert and a late filing.
         Event::Enter => match s.stage {
-            S::ContractSigned => return Err(TransitionError::EntryBeforeFiling),
-            S::TrialRun if !s.filed => return Err(TransitionError::EntryBeforeFiling),
-            S::Filed | S::TrialRun => n.stage = S::Entered,
+            S::ContractSigned | S::Filed | S::TrialRun => n.stage = S::Entered,
             _ => return Err(not_from()),
         },
         Event::StartService => match s.stage {

@@ -91,6 +91,7 @@ fn transition_table() {
         (S::ContractSigned, "file", S::Filed),
         (S::ContractSigned, "start_trial", S::TrialRun),
         (S::Filed, "start_trial", S::TrialRun),
+        (S::ContractSigned, "enter", S::Entered),
         (S::Filed, "enter", S::Entered),
         (S::TrialRun, "enter", S::Entered),
         (S::Entered, "start_service", S::InService),
@@ -160,11 +161,6 @@ fn specific_refusals_say_why() {
                 selected: 7,
                 signed: 8,
             },
-        ),
-        (
-            at(Stage::ContractSigned),
-            Event::Enter,
-            TransitionError::EntryBeforeFiling,
         ),
         (
             at(Stage::OwnersSettled),
@@ -257,15 +253,27 @@ fn without_an_owners_body_the_street_or_community_signs() {
     }
 }
 
+/// No seed makes filing a condition of entry (Liaocheng wants the company in 尽快): a company
+/// may enter and serve first and the contract be filed afterwards, the stage unchanged.
+#[test]
+fn entry_and_service_before_filing_then_file() {
+    let s = at(Stage::ContractSigned);
+    let s = transition(&s, &Event::Enter, day()).unwrap();
+    assert_eq!((s.stage, s.filed), (Stage::Entered, false));
+    let s = transition(&s, &Event::StartService, day()).unwrap();
+    let s = transition(&s, &Event::File, day()).unwrap();
+    assert_eq!((s.stage, s.filed), (Stage::InService, true));
+    assert_eq!(
+        transition(&s, &Event::File, day()),
+        Err(TransitionError::AlreadyFiled)
+    );
+}
+
 #[test]
 fn trial_run_before_filing_then_file_then_enter() {
     let s = at(Stage::ContractSigned);
     let s = transition(&s, &Event::StartTrial, day()).unwrap();
     assert!(!s.filed);
-    assert_eq!(
-        transition(&s, &Event::Enter, day()),
-        Err(TransitionError::EntryBeforeFiling)
-    );
     let s = transition(&s, &Event::File, day()).unwrap();
     assert_eq!(s.stage, Stage::TrialRun);
     assert!(s.filed);
@@ -372,7 +380,7 @@ fn ledger_compounds_start_where_the_ledger_says() {
     }
     assert_eq!(
         stages_from(&Event::Enter),
-        vec![Stage::Filed, Stage::TrialRun]
+        vec![Stage::ContractSigned, Stage::Filed, Stage::TrialRun]
     );
 }
 

@@ -120,19 +120,8 @@ async fn walks_a_compound_to_in_service_and_back_out(db: TestDb) {
         .unwrap();
     assert_eq!(k.term_last_day(), date(2032, 9, 30), "exactly 10 years");
     assert!(!anju_core::contract::yantai_term_over_ten_years(k.term));
-    // Entry before filing is refused.
-    let v = s.lifecycle(id).await.unwrap().version;
-    let err = s
-        .advance(
-            &officer(),
-            id,
-            v,
-            &StepRequest::new(Event::Enter, date(2022, 9, 5)),
-        )
-        .await
-        .unwrap_err();
-    assert!(err.to_string().contains("合同尚未备案"), "{err}");
     // A stale version is a conflict.
+    let v = s.lifecycle(id).await.unwrap().version;
     let err = s
         .advance(
             &officer(),
@@ -726,4 +715,37 @@ async fn the_contract_register_is_a_condition_of_the_query(db: TestDb) {
         k.standing(date(2022, 8, 31)),
         anju_store::Standing::NotYetSigned
     );
+}
+
+both!(entry_before_filing_is_allowed_and_the_late_filing_shows);
+async fn entry_before_filing_is_allowed_and_the_late_filing_shows(db: TestDb) {
+    let s = &db.store;
+    let co = s.upsert_company(&clerk(), "甲物业", None).await.unwrap();
+    let id = unmanaged(s, "先进场小区", OwnersBody::None).await;
+    to_selected(s, id, co, OwnersBody::None).await;
+    let k = s
+        .sign_contract(&officer(), &contract(vec![id], co, Signer::Street))
+        .await
+        .unwrap();
+    // Signed 2022-09-01; the company enters and serves before the contract is filed.
+    step(s, id, Event::Enter, date(2022, 9, 3)).await;
+    let lc = step(s, id, Event::StartService, date(2022, 9, 5)).await;
+    assert_eq!(lc.state.stage, Stage::InService);
+    assert!(!lc.state.filed);
+    // Filed on 2022-09-20, nine days after its deadline: recorded, the stage unchanged.
+    let k = s
+        .file_contract(&officer(), k.id, k.version, date(2022, 9, 20))
+        .await
+        .unwrap();
+    assert_eq!(
+        k.filing(date(2022, 10, 1)),
+        FilingStatus::Late {
+            filed_on: date(2022, 9, 20),
+            deadline: date(2022, 9, 11),
+            days_late: 9
+        }
+    );
+    let lc = s.lifecycle(id).await.unwrap();
+    assert_eq!((lc.state.stage, lc.state.filed), (Stage::InService, true));
+    assert!(lc.steps.iter().any(|st| st.event == Event::File));
 }
