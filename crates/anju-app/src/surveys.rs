@@ -50,6 +50,15 @@ impl App {
         self.compound_in_scope(who, CompoundId(s.compound_id))
             .await?;
         let period = check::text(Field::new("period", "调查期间"), &s.period, NAME_MAX, false)?;
+        // The subsidy run reads a survey by its period: one that does not parse is refused here.
+        if anju_core::assessment::Period::parse(&period).is_none() {
+            return Err(Field::new("period", "调查期间").error(
+                format!("“{period}”无法识别（应为 2026H2、2026Q3、2026-11 或 2026 这样的写法）"),
+                format!(
+                    "'{period}' is not a period (write it like 2026H2, 2026Q3, 2026-11 or 2026)"
+                ),
+            ));
+        }
         if let Some(h) = s.households {
             check::within(
                 Field::new("households", "总户数"),

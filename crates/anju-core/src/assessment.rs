@@ -274,10 +274,47 @@ pub struct Period {
     pub end: jiff::civil::Date,
 }
 
+/// `2026年上半年` → `2026H1`, `2026年第三季度` → `2026Q3`, `2026年3月` → `2026-03`,
+/// `2026年`/`2026年度`/`2026年全年` → `2026`; `None` when the text is not written that way.
+fn chinese_period(s: &str) -> Option<String> {
+    let (year, rest) = s.split_once('年')?;
+    let year = year.trim();
+    if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let rest = rest.trim();
+    let digit = |c: &str| match c {
+        "一" | "1" => Some(1),
+        "二" | "2" => Some(2),
+        "三" | "3" => Some(3),
+        "四" | "4" => Some(4),
+        _ => None,
+    };
+    let tail = match rest {
+        "" | "度" | "全年" => String::new(),
+        "上半年" => "H1".into(),
+        "下半年" => "H2".into(),
+        _ => {
+            if let Some(q) = rest.strip_suffix("季度") {
+                let q = q.trim_start_matches('第');
+                format!("Q{}", digit(q)?)
+            } else if let Some(m) = rest.strip_suffix('月') {
+                let m: u8 = m.trim().parse().ok()?;
+                format!("-{m:02}")
+            } else {
+                return None;
+            }
+        }
+    };
+    Some(format!("{year}{tail}"))
+}
+
 impl Period {
-    /// Parses `2026`, `2026H1`/`2026-H2`, `2026Q3`/`2026-Q3`, `2026-03`.
+    /// Parses `2026`, `2026H1`/`2026-H2`, `2026Q3`/`2026-Q3`, `2026-03`, and the same as
+    /// officials write them in Chinese: `2026年`, `2026年上半年`/`2026年下半年`,
+    /// `2026年第三季度` (or `三季度`, `3季度`), `2026年3月`/`2026年03月`.
     pub fn parse(s: &str) -> Option<Period> {
-        let s = s.trim().to_ascii_uppercase();
+        let s = chinese_period(s.trim()).unwrap_or_else(|| s.trim().to_ascii_uppercase());
         let year: i16 = s.get(..4)?.parse().ok()?;
         if !(1900..=9999).contains(&year) {
             return None;
@@ -545,6 +582,33 @@ mod tests {
             assert_eq!(p.code(), code);
         }
         for bad in ["2026H3", "2026Q5", "2026-13", "26H1", "x"] {
+            assert_eq!(Period::parse(bad), None, "{bad}");
+        }
+        // As officials write them in Chinese.
+        for (text, code) in [
+            ("2024年上半年", "2024H1"),
+            ("2024年下半年", "2024H2"),
+            ("2024年第三季度", "2024Q3"),
+            ("2024年一季度", "2024Q1"),
+            ("2024年4季度", "2024Q4"),
+            ("2024年3月", "2024-03"),
+            ("2024年11月", "2024-11"),
+            ("2024年", "2024"),
+            ("2024年度", "2024"),
+        ] {
+            assert_eq!(
+                Period::parse(text).map(|p| p.code()),
+                Some(code.into()),
+                "{text}"
+            );
+        }
+        for bad in [
+            "2024年第五季度",
+            "2024年13月",
+            "24年上半年",
+            "下半年",
+            "2024年中",
+        ] {
             assert_eq!(Period::parse(bad), None, "{bad}");
         }
     }

@@ -1067,8 +1067,19 @@ impl Store {
             if !plan_compounds.contains(&sv.compound_id) {
                 continue;
             }
+            // A period that does not parse would leave the compound without its satisfaction
+            // and change what it is paid: the run stops and names the survey instead.
             let Some(sp) = anju_core::assessment::Period::parse(&sv.period) else {
-                continue;
+                return Err(StoreError::refused(
+                    format!(
+                        "满意度调查第 {} 号的期间“{}”无法识别（应为 2026H2、2026Q3、2026-11 或 2026 这样的写法），补贴测算无法读取它的满意度：请先更正该调查",
+                        sv.id, sv.period
+                    ),
+                    format!(
+                        "survey {} has a period '{}' that does not parse (write it like 2026H2, 2026Q3, 2026-11 or 2026): the run cannot read its satisfaction; correct the survey first",
+                        sv.id, sv.period
+                    ),
+                ));
             };
             let r = self.survey_result(sv.id).await?;
             let rate = if r.valid { r.rate } else { None };

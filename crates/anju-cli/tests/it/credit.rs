@@ -17,7 +17,10 @@ fn days_from_today(n: i64) -> String {
 /// The default scheme with 20 points per bad conduct instead of 5, in a file.
 fn strict_scheme_file(dir: &std::path::Path) -> String {
     let text = anju_core::credit::DEFAULT_SCHEME_TOML
-        .replace("安居默认方案（非政策文件规定，可按本地方案替换）", "从严方案")
+        .replace(
+            "安居默认方案（非政策文件规定，可按本地方案替换）",
+            "从严方案",
+        )
         .replace("bad_conduct_points = \"5\"", "bad_conduct_points = \"20\"");
     let path = dir.join("strict.toml");
     std::fs::write(&path, text).expect("write scheme");

@@ -1028,3 +1028,23 @@ async fn ten_concurrent_infrastructure_grants_make_one(db: TestDb) {
         .unwrap_err();
     assert!(err.to_string().contains("没有接管的物业服务企业"), "{err}");
 }
+
+both!(a_survey_whose_period_does_not_parse_stops_the_run_naming_it);
+async fn a_survey_whose_period_does_not_parse_stops_the_run_naming_it(db: TestDb) {
+    let s = &db.store;
+    let a = contracted(s, "期间不明小区", 8, Term::years(10)).await;
+    let sid = street_id(s).await;
+    s.set_funding_policy(&officer(), sid, "daqintala-2022-city", date(2022, 1, 1))
+        .await
+        .unwrap();
+    assessed(s, a, "2023H1").await;
+    surveyed(s, a, "下半年", 8).await;
+    let err = s
+        .run_subsidies(&officer(), sid, RunPeriod::parse("cy1").unwrap())
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("满意度调查第") && err.to_string().contains("“下半年”无法识别"),
+        "{err}"
+    );
+}

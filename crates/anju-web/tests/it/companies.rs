@@ -102,7 +102,10 @@ async fn the_credit_file_shows_records_and_the_grade_explained(t: &TestApp) {
 /// The default scheme with 20 points per bad conduct instead of 5, under another name.
 fn strict_scheme() -> CreditScheme {
     let text = DEFAULT_SCHEME_TOML
-        .replace("安居默认方案（非政策文件规定，可按本地方案替换）", "从严方案")
+        .replace(
+            "安居默认方案（非政策文件规定，可按本地方案替换）",
+            "从严方案",
+        )
         .replace("bad_conduct_points = \"5\"", "bad_conduct_points = \"20\"");
     CreditScheme::from_toml(&text).expect("strict scheme")
 }
