@@ -465,20 +465,7 @@ async fn patrol_photo(
             .map_err(|e| WebError::app(e, viewer.lang))?;
         let dir = crate::evidence_dir(ext);
         if q.thumb.is_some() {
-            let thumb = tokio::task::spawn_blocking(move || crate::thumbs::thumbnail(&dir, &e))
-                .await
-                .ok()
-                .flatten()
-                .ok_or_else(not_found)?;
-            return Ok((
-                [
-                    (header::CONTENT_TYPE, "image/jpeg".to_string()),
-                    (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
-                    (header::CACHE_CONTROL, "private, max-age=86400".to_string()),
-                ],
-                thumb,
-            )
-                .into_response());
+            return crate::thumbs::answer(dir, e).await.ok_or_else(not_found);
         }
         let bytes = tokio::fs::read(dir.path_of(&e))
             .await

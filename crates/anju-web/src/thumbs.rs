@@ -81,6 +81,28 @@ pub fn thumbnail(dir: &EvidenceDir, e: &Evidence) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// The HTTP answer with a stored picture's thumbnail (made off the async threads), or `None`
+/// when it has none; the caller has checked that the viewer may see the file.
+pub async fn answer(dir: EvidenceDir, e: Evidence) -> Option<axum::response::Response> {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let thumb = tokio::task::spawn_blocking(move || thumbnail(&dir, &e))
+        .await
+        .ok()
+        .flatten()?;
+    Some(
+        (
+            [
+                (header::CONTENT_TYPE, "image/jpeg"),
+                (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+                (header::CACHE_CONTROL, "private, max-age=86400"),
+            ],
+            thumb,
+        )
+            .into_response(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
