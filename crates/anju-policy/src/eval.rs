@@ -272,6 +272,7 @@ fn req_value(r: &PeriodResult, input: ResultInput, grade: Option<Grade>) -> Opti
         ResultInput::Score => r.score.map(ReqValue::Number),
         ResultInput::Grade => grade.or(r.grade).map(ReqValue::Grade),
         ResultInput::EvaluationPassed => r.evaluation_passed.map(ReqValue::Bool),
+        ResultInput::ThirdPartyPassed => r.third_party_passed.map(ReqValue::Bool),
         ResultInput::Satisfaction => r.satisfaction.map(ReqValue::Number),
         ResultInput::CollectionRate => r.collection_rate.map(ReqValue::Number),
     }

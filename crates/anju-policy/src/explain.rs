@@ -106,6 +106,7 @@ pub fn input_label(key: &str, lang: Lang) -> &str {
         "score" => ("考核得分", "assessment score"),
         "grade" => ("考核等级", "assessment grade"),
         "evaluation_passed" => ("考评结果", "evaluation result"),
+        "third_party_passed" => ("第三方测评结果", "third-party evaluation result"),
         "satisfaction" => ("满意率", "satisfaction rate"),
         "collection_rate" => ("物业费收缴率", "fee collection rate"),
         other => (other, other),

@@ -195,7 +195,7 @@ pub struct GateFile {
 pub struct RequirementFile {
     pub text: String,
     pub text_en: String,
-    /// grade | evaluation_passed | satisfaction | score | collection_rate
+    /// grade | evaluation_passed | third_party_passed | satisfaction | score | collection_rate
     pub input: String,
     #[serde(default)]
     pub range: Option<String>,

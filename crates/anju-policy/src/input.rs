@@ -148,6 +148,9 @@ pub struct PeriodResult {
     pub score: Option<Decimal>,
     pub grade: Option<Grade>,
     pub evaluation_passed: Option<bool>,
+    /// A *third-party* evaluation (第三方评价机构测评) passed: Yantai 三（四） pays on it, and a
+    /// street's or district's own assessment does not count.
+    pub third_party_passed: Option<bool>,
     /// 0–1
     pub satisfaction: Option<Decimal>,
     /// 0–1

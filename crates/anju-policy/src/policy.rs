@@ -111,6 +111,7 @@ pub enum ResultInput {
     Score,
     Grade,
     EvaluationPassed,
+    ThirdPartyPassed,
     Satisfaction,
     CollectionRate,
 }
@@ -121,6 +122,7 @@ impl ResultInput {
             ResultInput::Score => "score",
             ResultInput::Grade => "grade",
             ResultInput::EvaluationPassed => "evaluation_passed",
+            ResultInput::ThirdPartyPassed => "third_party_passed",
             ResultInput::Satisfaction => "satisfaction",
             ResultInput::CollectionRate => "collection_rate",
         }
@@ -130,6 +132,7 @@ impl ResultInput {
             "score" => ResultInput::Score,
             "grade" => ResultInput::Grade,
             "evaluation_passed" => ResultInput::EvaluationPassed,
+            "third_party_passed" => ResultInput::ThirdPartyPassed,
             "satisfaction" => ResultInput::Satisfaction,
             "collection_rate" => ResultInput::CollectionRate,
             _ => return None,
@@ -1001,10 +1004,13 @@ impl Compiler {
             }
             Test::OneOf(list.clone())
         } else {
-            if input != ResultInput::EvaluationPassed {
+            if !matches!(
+                input,
+                ResultInput::EvaluationPassed | ResultInput::ThirdPartyPassed
+            ) {
                 self.bad(
                     format!("{path}.is_true"),
-                    "is_true 只用于 evaluation_passed",
+                    "is_true 只用于 evaluation_passed 与 third_party_passed",
                 );
             }
             Test::IsTrue(r.is_true.unwrap_or(true))

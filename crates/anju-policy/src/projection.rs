@@ -629,6 +629,8 @@ pub fn project(
             score: at(&a.scores, k),
             grade: a.grade,
             evaluation_passed: a.evaluation_passed,
+            // The projection's one assumption about evaluations covers both kinds.
+            third_party_passed: a.evaluation_passed,
             satisfaction: a.satisfaction,
             collection_rate: at(&a.collection_rates, k),
             fees_total: None,

@@ -19,7 +19,7 @@
 //! ended = 2024-03-31         # optional: the last day of service, when it ended early
 //! [[results]]
 //! period = 1
-//! score = 88                 # and/or grade, evaluation_passed, satisfaction (0–1),
+//! score = 88                 # and/or grade, evaluation_passed, third_party_passed, satisfaction (0–1),
 //! collection_rate = 0.72     # collection_rate (0–1), fees_total (yuan)
 //! ```
 //!
@@ -69,6 +69,7 @@ struct ResultFile {
     score: Option<Dec>,
     grade: Option<String>,
     evaluation_passed: Option<bool>,
+    third_party_passed: Option<bool>,
     satisfaction: Option<Dec>,
     collection_rate: Option<Dec>,
     fees_total: Option<Dec>,
@@ -120,7 +121,7 @@ impl Scenario {
                 .map_err(|e| PolicyError::InvalidScenario(format!("{e}")))?;
         if let Some(u) = unknown.first() {
             return Err(PolicyError::InvalidScenario(format!(
-                "未知字段 {u}（可用：compound.area_m2/households/built_year/built/status/in_renovation/name，contract.signed/entry/term_years/term_start/term_end/fee_per_m2_month/ended，results.period/score/grade/evaluation_passed/satisfaction/collection_rate/fees_total）/ unknown key {u}"
+                "未知字段 {u}（可用：compound.area_m2/households/built_year/built/status/in_renovation/name，contract.signed/entry/term_years/term_start/term_end/fee_per_m2_month/ended，results.period/score/grade/evaluation_passed/third_party_passed/satisfaction/collection_rate/fees_total）/ unknown key {u}"
             )));
         }
         Scenario::from_file(file)
@@ -238,6 +239,7 @@ impl Scenario {
                 score: r.score.map(|d| d.0),
                 grade,
                 evaluation_passed: r.evaluation_passed,
+                third_party_passed: r.third_party_passed,
                 satisfaction: share(&key("satisfaction"), r.satisfaction)?,
                 collection_rate: share(&key("collection_rate"), r.collection_rate)?,
                 fees_total: non_negative(&key("fees_total"), r.fees_total)?,

@@ -56,6 +56,7 @@ impl ResultPool {
                     score: Some(score),
                     grade: Some(grade),
                     evaluation_passed: Some(rng.chance(90)),
+                    third_party_passed: Some(rng.chance(90)),
                     satisfaction: Some(Decimal::new(rng.range(60, 101), 2)),
                     collection_rate: Some(Decimal::new(rng.range(60, 101), 2)),
                     fees_total: None,

@@ -418,7 +418,7 @@ fn yantai(term: &str, results: &str) -> Result<Outcome, PolicyError> {
     )
 }
 
-const PASSED3: &str = "[[results]]\nperiod = 1\nevaluation_passed = true\n[[results]]\nperiod = 2\nevaluation_passed = false\n[[results]]\nperiod = 3\nevaluation_passed = true\nfees_total = 90000.01\n";
+const PASSED3: &str = "[[results]]\nperiod = 1\nthird_party_passed = true\n[[results]]\nperiod = 2\nthird_party_passed = false\n[[results]]\nperiod = 3\nthird_party_passed = true\nfees_total = 90000.01\n";
 
 #[test]
 fn yantai_term_must_exceed_10_years() {
@@ -448,17 +448,38 @@ fn yantai_half_of_fees_yearly_after_evaluation_split_1_to_1() {
     assert_eq!(o.by_payer[0] + o.by_payer[1], o.total_payable);
     let missing = yantai(
         "term_years = 15",
-        "[[results]]\nperiod = 1\nevaluation_passed = true\n",
+        "[[results]]\nperiod = 1\nthird_party_passed = true\n",
     );
     assert!(
-        matches!(missing, Err(PolicyError::MissingInput { key, .. }) if key == "results[period=2].evaluation_passed")
+        matches!(missing, Err(PolicyError::MissingInput { key, .. }) if key == "results[period=2].third_party_passed")
     );
     let no_fee = run(
         "yantai-2022",
-        "[compound]\narea_m2 = 100\nstatus = \"unmanaged\"\n[contract]\nsigned = 2022-09-01\nentry = 2022-09-01\nterm_years = 11\n[[results]]\nperiod = 1\nevaluation_passed = true\n",
+        "[compound]\narea_m2 = 100\nstatus = \"unmanaged\"\n[contract]\nsigned = 2022-09-01\nentry = 2022-09-01\nterm_years = 11\n[[results]]\nperiod = 1\nthird_party_passed = true\n",
     );
     assert!(
         matches!(no_fee, Err(PolicyError::MissingInput { key, .. }) if key == "contract.fee_per_m2_month")
+    );
+}
+
+/// Seed 001 三（四）: "聘请第三方评价机构对物业服务企业服务情况进行测评，根据测评情况进行奖补" —
+/// a passed assessment of the street's own (evaluation_passed) does not open the gate.
+#[test]
+fn yantai_pays_on_a_third_party_evaluation_not_a_street_assessment() {
+    let street_only = yantai(
+        "term_years = 11",
+        "[[results]]\nperiod = 1\nevaluation_passed = true\nthird_party_passed = false\n[[results]]\nperiod = 2\nthird_party_passed = true\n[[results]]\nperiod = 3\nthird_party_passed = true\n",
+    )
+    .expect("yantai");
+    assert_eq!(street_only.periods[0].payable.plain(), "0.00");
+    assert_eq!(street_only.periods[1].payable.plain(), "48000.00");
+    let missing = yantai(
+        "term_years = 11",
+        "[[results]]\nperiod = 1\nevaluation_passed = true\n",
+    );
+    assert!(
+        matches!(&missing, Err(PolicyError::MissingInput { key, .. }) if key == "results[period=1].third_party_passed"),
+        "{missing:?}"
     );
 }
 

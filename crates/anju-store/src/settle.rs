@@ -73,6 +73,9 @@ pub(crate) struct BasisPeriod {
     pub grade: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub passed: Option<bool>,
+    /// The latest final third-party evaluation's pass (第三方测评), when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub third_party_passed: Option<bool>,
     /// The latest closed, valid survey's satisfaction (0–1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub satisfaction: Option<Decimal>,
@@ -168,6 +171,7 @@ pub(crate) fn settle(
                 score: r.score,
                 grade: r.grade.as_deref().and_then(Grade::parse),
                 evaluation_passed: r.passed,
+                third_party_passed: r.third_party_passed,
                 satisfaction: r.satisfaction,
                 collection_rate: fees.rate().ok(),
                 fees_total: (fees.billed > Fen::ZERO).then(|| fees.billed.to_yuan()),

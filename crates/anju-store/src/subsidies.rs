@@ -8,7 +8,8 @@
 //!   高层), end of service: the contract; households, built year, renovation: the ledger; status:
 //!   the management mode on the day before signing (无/弃管 → abandoned, 业主自管 → self-managed);
 //! - per policy period: the latest *final* assessment whose period ends inside it (score, grade,
-//!   passed → `evaluation_passed`); fees billed and collected over its months (collection rate,
+//!   passed → `evaluation_passed`), and the latest final *third-party* evaluation's pass →
+//!   `third_party_passed` (Yantai's gate); fees billed and collected over its months (collection rate,
 //!   and `fees_total` = 应收 when billed); satisfaction: the latest closed, valid survey whose
 //!   period ends inside it.
 //! - a run settles the policy periods whose last day falls in the run's window (a calendar
@@ -922,6 +923,7 @@ impl Store {
         let mut facts = Facts {
             modes: vec![None; plans],
             assessments: vec![None; slot],
+            third_party: vec![None; slot],
             fees: vec![
                 Collection {
                     billed: Fen::ZERO,
@@ -947,7 +949,7 @@ impl Store {
             ("mb", Ty::Text),
         ];
         type ModeRow = (usize, i64, String, String);
-        type AssessmentRow = (usize, i64, String, i64, Option<String>, Option<i64>);
+        type AssessmentRow = (usize, i64, String, i64, Option<String>, Option<i64>, String);
         let ((modes, found, held), sums) = self
             .on_two(
                 async |conn: &mut AnyConnection| {
@@ -973,7 +975,8 @@ impl Store {
                                  WHERE a.compound_id = r.cid AND a.status = '{final_code}' \
                                  AND a.period_end >= r.a AND a.period_end <= r.b",
                                 j.agg_rows(
-                                    "r.k, a.id, a.period_end, a.score_e2, a.grade_code, a.passed",
+                                    "r.k, a.id, a.period_end, a.score_e2, a.grade_code, a.passed, \
+                                     a.assessor_kind",
                                     None
                                 )
                             )
@@ -1035,7 +1038,7 @@ impl Store {
             }
         }
         // The latest of the final assessments.
-        for (k, id, end, score_e2, grade_code, passed) in found {
+        for (k, id, end, score_e2, grade_code, passed, assessor_kind) in found {
             let found = FinalAssessment {
                 id,
                 end: parse_date(&end)?,
@@ -1043,6 +1046,17 @@ impl Store {
                 grade_code,
                 passed: passed.map(|v| v != 0),
             };
+            // The latest third-party evaluation of the period, kept apart: Yantai pays on it
+            // and on nothing else (seed 001 三（四）).
+            if assessor_kind == anju_core::assessment::AssessorKind::ThirdParty.code() {
+                let slot = facts.third_party.get_mut(k).ok_or_else(corrupt)?;
+                if slot
+                    .as_ref()
+                    .is_none_or(|b| (found.end, found.id) > (b.end, b.id))
+                {
+                    *slot = Some(found.clone());
+                }
+            }
             let slot = facts.assessments.get_mut(k).ok_or_else(corrupt)?;
             if slot
                 .as_ref()
@@ -1724,6 +1738,8 @@ struct FinalAssessment {
 struct Facts {
     modes: Vec<Option<ManagementMode>>,
     assessments: Vec<Option<FinalAssessment>>,
+    /// The latest final third-party evaluation per settled period.
+    third_party: Vec<Option<FinalAssessment>>,
     fees: Vec<Collection>,
     retained: Vec<Fen>,
     /// Closed surveys by compound, newest first: (period end, rate when valid).
@@ -2013,6 +2029,10 @@ fn basis_of(plan: &Plan<'_>, facts: &Facts) -> Basis {
                 .assessments
                 .get(plan.slot0 + j)
                 .and_then(Option::as_ref);
+            let third = facts
+                .third_party
+                .get(plan.slot0 + j)
+                .and_then(Option::as_ref);
             // Satisfaction: the latest closed, valid survey whose period ends in this one.
             let mut satisfaction = None;
             let mut best: Option<Date> = None;
@@ -2032,6 +2052,7 @@ fn basis_of(plan: &Plan<'_>, facts: &Facts) -> Basis {
                 score: a.map(|a| a.score),
                 grade: a.and_then(|a| a.grade_code.clone()),
                 passed: a.and_then(|a| a.passed),
+                third_party_passed: third.and_then(|a| a.passed),
                 satisfaction,
                 billed: fees.map_or(0, |f| f.billed.0),
                 collected: fees.map_or(0, |f| f.collected.0),

@@ -101,6 +101,19 @@ async fn contracted(s: &Store, name: &str, k: usize, term: Term) -> i64 {
 
 /// A final assessment (no deductions) for `period`.
 async fn assessed(s: &Store, id: i64, period: &str) {
+    assessed_by(s, id, period, AssessorKind::Street).await;
+}
+
+/// A final assessment of `period` by an assessor of `kind` (a third party commissioned first).
+async fn assessed_by(s: &Store, id: i64, period: &str, kind: AssessorKind) {
+    let assessor = if kind == AssessorKind::ThirdParty {
+        s.assign_evaluator(&officer(), "测评机构", id)
+            .await
+            .unwrap();
+        "测评机构".to_string()
+    } else {
+        STREET.to_string()
+    };
     let a = s
         .create_assessment(
             &officer(),
@@ -108,8 +121,8 @@ async fn assessed(s: &Store, id: i64, period: &str) {
                 compound_id: id,
                 period: Period::parse(period).unwrap(),
                 rubric: Rubric::builtin("erqi").unwrap(),
-                assessor_kind: AssessorKind::Street,
-                assessor: STREET.into(),
+                assessor_kind: kind,
+                assessor,
                 events: vec![],
                 survey: Some(anju_policy::rubric::Survey::from_rate(
                     anju_policy::rubric::SatisfactionRate::parse("95%").unwrap(),
@@ -672,7 +685,13 @@ async fn yantai_city_and_district_split_adds_up_to_the_fen(db: TestDb) {
     s.set_funding_policy(&officer(), sid, "yantai-2022", date(2022, 1, 1))
         .await
         .unwrap();
+    // Seed 001 三（四）: a passed assessment of the street's own does not open Yantai's gate;
+    // the third-party evaluation does.
     assessed(s, id, "2023H1").await;
+    let l = run(s, "cy1").await.remove(0);
+    assert_eq!(l.amount, Fen::ZERO, "{}", l.explanation_zh);
+    assert!(!l.eligible, "{}", l.explanation_zh);
+    assessed_by(s, id, "2023H1", AssessorKind::ThirdParty).await;
     // Year 1 is 2022-09 … 2023-08; 应收 12,000.01 → 50 % = 6,000.005 → 6,000.01 (half-up once)
     // → city 3,000.01, district 3,000.00.
     let mut m = Month::parse("2022-09").unwrap();
