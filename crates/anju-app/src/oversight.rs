@@ -993,7 +993,8 @@ impl App {
     }
 
     /// Writes each company's complaint figures of `period` into its credit file (信用档案),
-    /// dated `on`: a record of something done, so never after today. A company's file is the
+    /// dated `on`: a record of something done, so never after today, and of a period that has
+    /// ended by then. A company's file is the
     /// city's, so its counts are too: an account bounded to a district or street is refused
     /// (it would count only its own area's complaints, once for the whole city).
     pub async fn record_complaint_counts(
@@ -1010,6 +1011,22 @@ impl App {
             ));
         }
         let on = EventDate::CreditRecord.check(on, self.today())?;
+        // A period is counted once (the store skips a company already recorded for it), so a
+        // count made while the period runs would stand in for the full one: only ended periods.
+        if period.end >= on {
+            return Err(Field::new("period", "统计周期").error(
+                format!(
+                    "{} 至 {} 尚未结束（记入日期 {on}）：周期结束后再记入，每个周期只记一次",
+                    period.code(),
+                    period.end
+                ),
+                format!(
+                    "{} runs to {} and has not ended on {on}: record it once the period is over (each period is recorded once)",
+                    period.code(),
+                    period.end
+                ),
+            ));
+        }
         Ok(self
             .store()
             .record_complaint_counts(&who.actor(), period, on)

@@ -213,11 +213,24 @@ fn assessment_workflow_patrol_orders_and_complaints(d: &str) {
         "complaint",
         "credit",
         "--period",
-        "2026H2",
+        "2026-11",
         "--date",
         "2026-12-05",
     ]);
     assert!(out.contains("1"), "{out}");
+    // A period still running on the day is refused: counted once, it would stand for the whole.
+    let o = anju(&[
+        "--database-url",
+        d,
+        "complaint",
+        "credit",
+        "--period",
+        "2026H2",
+        "--date",
+        "2026-12-05",
+    ]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("尚未结束"), "{}", stderr(&o));
     // Not on a day that has not come yet.
     let o = anju(&[
         "--database-url",

@@ -431,6 +431,24 @@ async fn the_housing_authority_files_credit_records_in_the_browser(t: &TestApp) 
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("统计周期：“下半年”无法识别"), "{}", r.body);
+    // A period still running on the day is refused (it is recorded once, when over).
+    let r = t
+        .post_form(
+            Some(&zj),
+            "/companies/complaint-counts",
+            &format!("csrf={}&period=2026H2&date=2026-12-01", zj.csrf),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("2026H2 至 2026-12-31 尚未结束"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("value=\"2026H2\""),
+        "the period typed is kept"
+    );
     let r = t
         .post_form(
             Some(&zj),
