@@ -612,7 +612,7 @@ fn contract_rows(c: &ContractRecord, lang: Lang) -> Vec<(&'static str, String)> 
     rows
 }
 
-fn statement_view(st: &AccountStatement, lang: Lang) -> StatementView {
+fn statement_view(st: &AccountStatement, share_applies: bool, lang: Lang) -> StatementView {
     let t = &st.totals;
     let income = [
         (anju_core::accounts::EntryKind::IncomeFees, t.income_fees),
@@ -640,6 +640,14 @@ fn statement_view(st: &AccountStatement, lang: Lang) -> StatementView {
         spending_total: t.spending.display_yuan(),
         balance: t.balance.display_yuan(),
         share_line: match lang {
+            // No owners' body: nobody to receive a share, so none is shown (issue 15 item 8).
+            Lang::En if !share_applies => {
+                "No owners' body yet: no share of the fee income is set aside for one.".to_string()
+            }
+            _ if !share_applies => {
+                "本小区尚未成立业主委员会或物业管理委员会，物业费收入不提取业主组织分成。"
+                    .to_string()
+            }
             Lang::En => format!(
                 "Owners' body share of fee income ({} %, seed rule 6–10 %): {}",
                 t.owners_share_percent.normalize(),
@@ -698,7 +706,10 @@ async fn public_view(
         .collect();
     let periods_all = pc.periods.clone();
     let chosen = pc.period.clone();
-    let statement = pc.statement.as_ref().map(|st| statement_view(st, lang));
+    let statement = pc
+        .statement
+        .as_ref()
+        .map(|st| statement_view(st, pc.owners_share_applies, lang));
     let lang_q = if lang == Lang::En { "&lang=en" } else { "" };
     let periods = periods_all
         .iter()

@@ -377,6 +377,37 @@ async fn public_page_shows_notice_accounts_and_takes_complaints() {
     assert!(sept.contains("10,000.00 元") && !sept.contains("12,345.67"));
     let (_, en) = t.get(&format!("{page}?lang=en")).await;
     assert!(en.contains("Public accounts") && en.contains("body share of fee income"));
+    // A compound without an owners' body: its accounts show no share for one.
+    let none = s
+        .list_compounds(&Default::default())
+        .await
+        .expect("compounds")
+        .into_iter()
+        .find(|c| !c.compound.owners_body.exists())
+        .expect("a compound without an owners' body");
+    s.add_account_entry(
+        &officer(),
+        &NewAccountEntry {
+            compound_id: none.id,
+            period: "2026-10".into(),
+            kind: EntryKind::IncomeFees,
+            category: None,
+            amount: Fen(500_000),
+            note: None,
+        },
+    )
+    .await
+    .expect("entry");
+    let other = s
+        .compound_public_key(&officer(), none.id)
+        .await
+        .expect("key");
+    let (_, html) = t.get(&format!("/p/{other}")).await;
+    assert!(
+        html.contains("尚未成立业主委员会或物业管理委员会，物业费收入不提取业主组织分成"),
+        "{html}"
+    );
+    assert!(!html.contains("归业主委员会"), "{html}");
 
     // Never the numeric id; an unknown key is not found.
     let (status, _) = t.get(&format!("/p/{}", t.a)).await;
