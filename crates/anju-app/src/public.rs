@@ -33,9 +33,6 @@ pub struct PublicCompound {
     pub period: Option<String>,
     /// Its statement (owners' body share at the configured default), when it has entries.
     pub statement: Option<AccountStatement>,
-    /// Whether an owners' body (业主委员会 or 物业管理委员会) exists to receive its share of the
-    /// fee income (seed 004: 6–10 %); without one no share is shown.
-    pub owners_share_applies: bool,
 }
 
 /// A complaint as a resident types it on the public page.
@@ -88,7 +85,6 @@ impl App {
             None => None,
         };
         Ok(Some(PublicCompound {
-            owners_share_applies: compound.compound.owners_body.exists(),
             compound,
             company,
             contracts,

@@ -958,14 +958,22 @@ pub fn run_accounts(c: AccountsCmd, db: &str, lang: Lang) -> anyhow::Result<Exit
                     lang.pick("结余", "Balance").into(),
                     t.balance.display_yuan(),
                 ]);
-                rows.push(vec![
-                    format!(
-                        "{}（{}%）",
-                        lang.pick("业主委员会分成", "Owners' body share"),
-                        t.owners_share_percent.normalize()
-                    ),
-                    t.owners_share.display_yuan(),
-                ]);
+                rows.push(if st.owners_share_applies {
+                    vec![
+                        format!(
+                            "{}（{}%）",
+                            lang.pick("业主委员会分成", "Owners' body share"),
+                            t.owners_share_percent.normalize()
+                        ),
+                        t.owners_share.display_yuan(),
+                    ]
+                } else {
+                    vec![
+                        lang.pick("业主组织分成", "Owners' body share").into(),
+                        lang.pick("无（尚未成立业主组织）", "none (no owners' body)")
+                            .into(),
+                    ]
+                });
                 print!("{}", render_table(&rows));
             }
         }

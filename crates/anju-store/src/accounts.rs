@@ -64,6 +64,9 @@ pub struct AccountEntry {
 /// 收支公示 of one compound for one period: the data the public page and the CLI render.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AccountStatement {
+    /// An owners' body (业主委员会 or 物业管理委员会) exists to receive its share of the fee
+    /// income; without one the share is 0 and none is shown.
+    pub owners_share_applies: bool,
     pub compound_id: i64,
     pub compound: String,
     pub street: String,
@@ -186,12 +189,18 @@ impl Store {
                 amount: e.amount,
             })
             .collect();
+        let owners_share_applies = compound.compound.owners_body.exists();
+        let mut totals = totals(&lines, share);
+        if !owners_share_applies {
+            totals.owners_share = Fen::ZERO;
+        }
         Ok(AccountStatement {
+            owners_share_applies,
             compound_id,
             compound: compound.compound.name.clone(),
             street: compound.compound.street.clone(),
             period: period.trim().to_string(),
-            totals: totals(&lines, share),
+            totals,
             entries,
         })
     }

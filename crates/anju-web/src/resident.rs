@@ -709,7 +709,7 @@ async fn public_view(
     let statement = pc
         .statement
         .as_ref()
-        .map(|st| statement_view(st, pc.owners_share_applies, lang));
+        .map(|st| statement_view(st, st.owners_share_applies, lang));
     let lang_q = if lang == Lang::En { "&lang=en" } else { "" };
     let periods = periods_all
         .iter()

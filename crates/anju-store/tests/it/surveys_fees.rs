@@ -514,7 +514,20 @@ async fn household_detail_sums_into_the_compound_month(db: TestDb) {
 both!(account_statement_sums_and_owners_share);
 async fn account_statement_sums_and_owners_share(db: TestDb) {
     let s = &db.store;
-    let id = compounds(s, &["供销社家属院"]).await[0];
+    // The compound has an owners' committee (业主委员会) to receive the share.
+    let mut row = compound("供销社家属院", STREET, "东城社区");
+    row.owners_body = anju_core::OwnersBody::OwnersCommittee;
+    s.apply_ledger(&clerk(), &[row], date(2022, 6, 1))
+        .await
+        .unwrap();
+    let id = s
+        .list_compounds(&Default::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.compound.name == "供销社家属院")
+        .unwrap()
+        .id;
     for (kind, cat, fen) in [
         (EntryKind::IncomeFees, None, 1_234_567),
         (EntryKind::IncomePublicRevenue, None, 300_000),
@@ -586,6 +599,29 @@ async fn account_statement_sums_and_owners_share(db: TestDb) {
         .unwrap();
     assert_eq!(empty.totals.income, Fen::ZERO);
     assert!(serde_json::to_string(&st).unwrap().contains("owners_share"));
+    assert!(st.owners_share_applies);
+    // A compound without an owners' body sets nothing aside for one.
+    let bare = compounds(s, &["无业委会小区"]).await[0];
+    s.add_account_entry(
+        &clerk(),
+        &NewAccountEntry {
+            compound_id: bare,
+            period: "2026H1".into(),
+            kind: EntryKind::IncomeFees,
+            category: None,
+            amount: Fen(1_234_567),
+            note: None,
+        },
+    )
+    .await
+    .unwrap();
+    let none = s
+        .account_statement(bare, "2026H1", Decimal::TEN)
+        .await
+        .unwrap();
+    assert!(!none.owners_share_applies);
+    assert_eq!(none.totals.owners_share, Fen::ZERO);
+    assert_eq!(none.totals.income, Fen(1_234_567));
     let audits = s
         .audit_entries(&AuditFilter {
             entity: Some("account_entry".into()),
@@ -593,7 +629,11 @@ async fn account_statement_sums_and_owners_share(db: TestDb) {
         })
         .await
         .unwrap();
-    assert_eq!(audits.len(), 6);
+    assert_eq!(
+        audits.len(),
+        7,
+        "six entries here, one on the compound without a body"
+    );
 }
 
 both!(close_with_dismissal_is_one_transaction);
