@@ -62,7 +62,8 @@ async function freePort() {
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'anju-e2e-'));
 const dbUrl = `sqlite://${path.join(tmp, 'e2e.db')}`;
-const env = { ...process.env, ANJU_DATABASE_URL: dbUrl, ANJU_LOG: process.env.ANJU_LOG ?? 'warn' };
+// Evidence goes to the temporary directory too, never into the checkout.
+const env = { ...process.env, ANJU_DATABASE_URL: dbUrl, ANJU_EVIDENCE_DIR: path.join(tmp, 'evidence'), ANJU_LOG: process.env.ANJU_LOG ?? 'warn' };
 
 function anju(...args) {
   return execFileSync(ANJU, args, { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
