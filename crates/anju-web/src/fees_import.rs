@@ -4,7 +4,9 @@
 //! upload and problem list are the ledger import's ([`crate::ledger::ImportKind`]); the use case
 //! is `App::import_fee_sheet`, the one `anju fees import` runs.
 
-use crate::ledger::{ImportKind, LEDGER_UPLOAD_MAX_BYTES, import_page, receive_upload};
+use crate::ledger::{
+    ImportKind, LEDGER_UPLOAD_MAX_BYTES, blank_import_page, import_page, receive_upload,
+};
 use crate::{AppState, Viewer};
 use anju_core::Lang;
 use anju_sheets::{LedgerError, Problem};
@@ -24,18 +26,7 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn form(State(state): State<AppState>, viewer: Viewer) -> Response {
-    if let Err(e) = viewer.require(anju_core::access::Action::EnterFees) {
-        return crate::page::html_error(&state, &viewer, e);
-    }
-    import_page(
-        &state,
-        &viewer,
-        ImportKind::Fees,
-        StatusCode::OK,
-        None,
-        &[],
-        None,
-    )
+    blank_import_page(&state, &viewer, ImportKind::Fees)
 }
 
 async fn upload(

@@ -969,18 +969,15 @@ async fn problems_csv(
 }
 
 async fn import_form(State(state): State<AppState>, viewer: Viewer) -> Response {
-    if let Err(e) = viewer.require(Action::EditCompounds) {
-        return crate::page::html_error(&state, &viewer, e);
+    blank_import_page(&state, &viewer, ImportKind::Ledger)
+}
+
+/// The import page of `kind` with nothing uploaded yet, for whoever may import it.
+pub(crate) fn blank_import_page(state: &AppState, viewer: &Viewer, kind: ImportKind) -> Response {
+    if let Err(e) = viewer.require(kind.permission()) {
+        return crate::page::html_error(state, viewer, e);
     }
-    import_page(
-        &state,
-        &viewer,
-        ImportKind::Ledger,
-        StatusCode::OK,
-        None,
-        &[],
-        None,
-    )
+    import_page(state, viewer, kind, StatusCode::OK, None, &[], None)
 }
 
 /// The kind of an uploaded ledger, from its first bytes (never from the name alone): a ZIP is
