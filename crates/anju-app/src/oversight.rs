@@ -992,6 +992,20 @@ impl App {
             .await?)
     }
 
+    /// Refused unless the principal may write complaint counts into credit files: a company's
+    /// file is the city's, so only an account over the whole city (the page offers the form by
+    /// this same rule).
+    pub fn may_record_complaint_counts(&self, who: &Principal) -> Result<()> {
+        who.require(Action::ManageCompanies)?;
+        if who.scope() != Scope::All {
+            return Err(AppError::forbidden(
+                "投诉件数按全市统计后记入企业信用档案，须由市级账号办理",
+                "complaint counts go into a company's file city-wide: a city-level account records them",
+            ));
+        }
+        Ok(())
+    }
+
     /// Writes each company's complaint figures of `period` into its credit file (信用档案),
     /// dated `on`: a record of something done, so never after today, and of a period that has
     /// ended by then. A company's file is the
@@ -1003,13 +1017,7 @@ impl App {
         period: &anju_core::assessment::Period,
         on: Date,
     ) -> Result<Vec<anju_store::CompanyRecord>> {
-        who.require(Action::ManageCompanies)?;
-        if who.scope() != Scope::All {
-            return Err(AppError::forbidden(
-                "投诉件数按全市统计后记入企业信用档案，须由市级账号办理",
-                "complaint counts go into a company's file city-wide: a city-level account records them",
-            ));
-        }
+        self.may_record_complaint_counts(who)?;
         let on = EventDate::CreditRecord.check(on, self.today())?;
         // A period is counted once (the store skips a company already recorded for it), so a
         // count made while the period runs would stand in for the full one: only ended periods.

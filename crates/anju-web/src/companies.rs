@@ -166,8 +166,10 @@ async fn companies_html(
         rows,
         scheme: list.scheme,
         as_of: list.as_of.to_string(),
-        counts_action: (can(viewer.role, Action::ManageCompanies)
-            && viewer.principal().scope() == anju_app::principal::Scope::All)
+        counts_action: state
+            .app
+            .may_record_complaint_counts(&viewer.principal())
+            .is_ok()
             .then(|| with_lang("/companies/complaint-counts", l)),
         counts,
         counts_refused,
