@@ -110,6 +110,27 @@ fn non_negative(key: &str, d: Option<Dec>) -> Result<Option<Decimal>, PolicyErro
     }
 }
 
+/// [`non_negative`], and at most `max`: a figure no compound has (a typo of a few digits) is
+/// refused naming its key, before the money it implies overflows the arithmetic.
+fn within_max(key: &str, d: Option<Dec>, max: i64) -> Result<Option<Decimal>, PolicyError> {
+    match non_negative(key, d)? {
+        Some(x) if x > Decimal::from(max) => Err(bad(
+            key,
+            format!(
+                "{x} 超出可计算范围（至多 {max}）/ is beyond what can be computed (at most {max})"
+            ),
+        )),
+        other => Ok(other),
+    }
+}
+
+/// The largest area a scenario may give: 10,000,000 ㎡ (10 km²; a compound is far smaller).
+const AREA_MAX_M2: i64 = 10_000_000;
+/// The largest fee per ㎡ and month: 1,000 元.
+const FEE_MAX: i64 = 1_000;
+/// The largest fee total of one period: 100,000,000,000 元.
+const FEES_TOTAL_MAX: i64 = 100_000_000_000;
+
 impl Scenario {
     /// Reads a scenario from TOML text.
     pub fn parse(src: &str) -> Result<Scenario, PolicyError> {
@@ -172,7 +193,7 @@ impl Scenario {
             None => None,
         };
         let compound = CompoundFacts {
-            area_m2: non_negative("compound.area_m2", c.area_m2)?,
+            area_m2: within_max("compound.area_m2", c.area_m2, AREA_MAX_M2)?,
             households,
             built_year,
             built: c.built.map(|d| d.0),
@@ -196,7 +217,7 @@ impl Scenario {
             term_years,
             term_start: k.term_start.map(|d| d.0),
             term_end: k.term_end.map(|d| d.0),
-            fee_per_m2_month: non_negative("contract.fee_per_m2_month", k.fee_per_m2_month)?,
+            fee_per_m2_month: within_max("contract.fee_per_m2_month", k.fee_per_m2_month, FEE_MAX)?,
             ended: k.ended.map(|d| d.0),
         };
         let mut results = Vec::new();
@@ -242,7 +263,7 @@ impl Scenario {
                 third_party_passed: r.third_party_passed,
                 satisfaction: share(&key("satisfaction"), r.satisfaction)?,
                 collection_rate: share(&key("collection_rate"), r.collection_rate)?,
-                fees_total: non_negative(&key("fees_total"), r.fees_total)?,
+                fees_total: within_max(&key("fees_total"), r.fees_total, FEES_TOTAL_MAX)?,
             });
         }
         results.sort_by_key(|r| r.period);
