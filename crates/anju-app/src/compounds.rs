@@ -131,6 +131,40 @@ impl App {
 }
 
 impl App {
+    /// A compound's management modes, oldest first (管理方式沿革), within the principal's scope.
+    pub async fn mode_history(
+        &self,
+        who: &Principal,
+        id: CompoundId,
+    ) -> Result<Vec<anju_store::ModePeriod>> {
+        self.compound_in_scope(who, id).await?;
+        Ok(self.store().mode_history(id.get()).await?)
+    }
+
+    /// Records the mode a compound had before the ledger's earliest record (补录此前的管理方式),
+    /// with its source: how a subsidy run's "the history does not reach the signing" is
+    /// answered. The start may not lie ahead; the store checks it is before the earliest record.
+    pub async fn record_earlier_mode(
+        &self,
+        who: &Principal,
+        id: CompoundId,
+        version: i64,
+        mode: anju_core::ManagementMode,
+        since: Date,
+        reason: &str,
+    ) -> Result<Vec<anju_store::ModePeriod>> {
+        who.require(Action::EditCompounds)?;
+        self.compound_in_scope(who, id).await?;
+        let reason = check::text(Field::new("reason", "依据"), reason, NOTE_MAX, false)?;
+        let since = EventDate::Step.check_as("since", "起始日期", since, self.today())?;
+        Ok(self
+            .store()
+            .record_earlier_mode(&who.actor(), id.get(), version, mode, since, &reason)
+            .await?)
+    }
+}
+
+impl App {
     /// The one compound called `name` (exactly) in `street`, within the principal's scope; a
     /// name shared by two compounds of the street is ambiguous and found as none.
     pub async fn compound_named(

@@ -1345,6 +1345,129 @@ impl Store {
         Ok(after)
     }
 
+    /// Records the management mode a compound had before the ledger's earliest record (补录此前的
+    /// 管理方式): from `since` up to the day that record begins (the earliest period is moved
+    /// back when the mode is the same). A subsidy run judges a compound by the mode in force
+    /// the day before its contract counts, and says so when the history does not reach back;
+    /// this is how an office makes it reach. Audited with its reason; the compound's version
+    /// is bumped (a stale version is a conflict, so two offices cannot both add a period).
+    pub async fn record_earlier_mode(
+        &self,
+        actor: &Actor,
+        compound_id: i64,
+        expected_version: i64,
+        mode: ManagementMode,
+        since: jiff::civil::Date,
+        reason: &str,
+    ) -> Result<Vec<ModePeriod>> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(StoreError::refused(
+                "补录此前的管理方式须写明依据（如原台账、街道记录）",
+                "recording an earlier mode needs its source (the old ledger, the street's records)",
+            ));
+        }
+        let at = now_ts();
+        let mut tx = self.begin_write().await?;
+        let before = fetch_compound(&mut tx, compound_id).await?;
+        if before.version != expected_version {
+            return Err(StoreError::Conflict {
+                entity: audit::COMPOUND,
+                id: compound_id,
+                expected: expected_version,
+                actual: before.version,
+            });
+        }
+        let first = sqlx::query(
+            "SELECT id, mode, since FROM compound_modes WHERE compound_id = $1 \
+             ORDER BY since, id LIMIT 1",
+        )
+        .bind(compound_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(first) = first else {
+            return Err(StoreError::refused(
+                "该小区在台账中还没有管理方式记录",
+                "the compound has no mode on record yet",
+            ));
+        };
+        let mut c = Cols::new(&first);
+        let (first_id, first_mode, first_since) =
+            (c.i64()?, stored_mode(&c.string()?)?, c.string()?);
+        let since_s = date_text(since);
+        if since_s.as_str() >= first_since.as_str() {
+            return Err(StoreError::refused(
+                format!("起始日期 {since} 须早于台账中最早的管理方式记录（自 {first_since} 起）"),
+                format!(
+                    "the start {since} must be before the ledger's earliest mode (from {first_since})"
+                ),
+            ));
+        }
+        let bumped = sqlx::query(
+            "UPDATE compounds SET version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3",
+        )
+        .bind(at.clone())
+        .bind(compound_id)
+        .bind(expected_version)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if bumped != 1 {
+            return Err(StoreError::Conflict {
+                entity: audit::COMPOUND,
+                id: compound_id,
+                expected: expected_version,
+                actual: expected_version + 1,
+            });
+        }
+        if first_mode == mode {
+            sqlx::query("UPDATE compound_modes SET since = $1 WHERE id = $2")
+                .bind(since_s.clone())
+                .bind(first_id)
+                .execute(&mut *tx)
+                .await?;
+        } else {
+            sqlx::query(
+                "INSERT INTO compound_modes (compound_id, mode, since, until, actor, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(compound_id)
+            .bind(mode.code())
+            .bind(since_s.clone())
+            .bind(first_since.clone())
+            .bind(actor.name.clone())
+            .bind(at.clone())
+            .execute(&mut *tx)
+            .await?;
+        }
+        audit::append(
+            &mut tx,
+            actor,
+            &at,
+            vec![NewAudit {
+                action: "record_earlier_mode",
+                entity: audit::COMPOUND,
+                entity_id: Some(compound_id),
+                before: Some(
+                    serde_json::json!({ "earliest_mode": first_mode.code(), "since": first_since })
+                        .to_string(),
+                ),
+                after: Some(
+                    serde_json::json!({
+                        "mode": mode.code(),
+                        "since": since_s,
+                        "until": first_since,
+                        "reason": reason,
+                    })
+                    .to_string(),
+                ),
+            }],
+        )
+        .await?;
+        tx.commit().await?;
+        self.mode_history(compound_id).await
+    }
+
     /// A compound's management modes, oldest first; the last one is open (`until` is `None`).
     pub async fn mode_history(&self, compound_id: i64) -> Result<Vec<ModePeriod>> {
         let rows = sqlx::query(

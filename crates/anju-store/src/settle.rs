@@ -29,8 +29,14 @@ use std::collections::HashMap;
 pub(crate) struct Basis {
     /// Format version.
     pub v: u8,
-    /// The management mode on the day before signing (its status: 弃管, 自管 …).
-    pub mode: String,
+    /// The management mode in force on the day before the policy counts from (signing or
+    /// entry), from the ledger's dated history (its status: 弃管, 自管 …); `None` when the
+    /// history does not reach back that far (the line says so, never today's mode instead).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
+    /// That day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode_on: Option<Date>,
     /// Served area (㎡), from the contract.
     pub area: Decimal,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -52,6 +58,10 @@ pub(crate) struct Basis {
     pub from: Date,
     /// Whether the policy's last period is settled (the retention is settled with it).
     pub last: bool,
+    /// A release of its own, after the subsidy term ended on this day, when service ended in an
+    /// earlier run's window: no subsidy line, and the last served period's results decide.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release_after: Option<Date>,
     /// The days paid for.
     pub days: (Date, Date),
     pub periods: Vec<BasisPeriod>,
@@ -156,7 +166,7 @@ pub(crate) fn settle(
     explain: bool,
 ) -> Result<Vec<NewLine>> {
     let policy_id = base.policy_id.as_deref().unwrap_or_default();
-    let mode = crate::sql::stored_mode(&b.mode)?;
+    let mode = b.mode.as_deref().map(crate::sql::stored_mode).transpose()?;
     let results: Vec<PeriodResult> = b
         .periods
         .iter()
@@ -184,7 +194,7 @@ pub(crate) fn settle(
             households: b.households,
             built_year: b.built_year,
             built: None,
-            status: Some(status_of(mode)),
+            status: mode.map(status_of),
             in_renovation: Some(b.renovation),
         },
         contract: anju_policy::ContractFacts {
@@ -201,6 +211,22 @@ pub(crate) fn settle(
     let p = policy_for_settlement(policy, policy_id, b.from, b.last, cache)?;
     let mut outcome = match anju_policy::evaluate(p, &input) {
         Ok(o) => o,
+        Err(anju_policy::PolicyError::MissingInput { key, .. })
+            if key == "compound.status" && b.mode.is_none() =>
+        {
+            let on = b.mode_on.map_or_else(|| "—".to_string(), |d| d.to_string());
+            return Ok(vec![ineligible(
+                base.clone(),
+                Some(b.days),
+                format!(
+                    "台账的管理方式记录晚于 {on}（政策起算日前一日）：无法判定当时是否弃管、自管或无物业，暂不测算；请在小区页面“管理方式沿革”中补录此前的管理方式后重新测算"
+                ),
+                format!(
+                    "the ledger's mode history begins after {on} (the day before the policy counts from): whether the compound was abandoned, self-managed or unmanaged then is unknown, so nothing is computed; record the earlier mode under Mode history on the compound's page and run again"
+                ),
+                None,
+            )]);
+        }
         Err(e) => {
             return Ok(vec![ineligible(
                 base.clone(),
@@ -232,6 +258,16 @@ pub(crate) fn settle(
         };
         (one(Lang::Zh), one(Lang::En))
     };
+    if b.release_after.is_some() {
+        // A release of its own: the subsidy of the last served period was paid (and its
+        // retention held) in an earlier run.
+        return Ok(match release {
+            Some(rel) if outcome.eligible => {
+                vec![release_line(base, b, policy, &rel, Fen::ZERO, explain)]
+            }
+            _ => Vec::new(),
+        });
+    }
     if !outcome.eligible {
         let mut line = ineligible(
             base.clone(),
@@ -340,6 +376,19 @@ fn release_line(
             if passed { "meets" } else { "does not meet" },
             cond_en
         );
+        let (head_zh, head_en) = match b.release_after {
+            Some(over) => (
+                format!(
+                    "补助期限于 {over} 届满（服务至 {} 结束）；{head_zh}",
+                    b.ended
+                ),
+                format!(
+                    "The subsidy term ended on {over} (service ended on {}); {head_en}",
+                    b.ended
+                ),
+            ),
+            None => (head_zh, head_en),
+        };
         let tail_zh = if passed {
             format!("→ 释放 {} 元", released.plain())
         } else {

@@ -882,11 +882,10 @@ impl Store {
             p.plan_no = plan_no as usize;
             p.slot0 = slot;
             plan_compounds.insert(p.sc.id);
-            let before_signing = p.k.signed_on.yesterday().unwrap_or(p.k.signed_on);
             mode_rows.push(vec![
                 Val::int(plan_no),
                 Val::int(p.sc.id),
-                Val::text(date_text(before_signing)),
+                Val::text(date_text(p.mode_on)),
             ]);
             for (_, ps, pe) in &p.selected {
                 let last_day = pe.yesterday().unwrap_or(*pe);
@@ -905,7 +904,7 @@ impl Store {
                     Val::int(plan_no),
                     Val::int(p.sc.id),
                     Val::int(p.k.id),
-                    Val::text(date_text(p.days.0)),
+                    Val::text(date_text(p.held_before)),
                 ]);
             }
             plan_no += 1;
@@ -1026,7 +1025,8 @@ impl Store {
             .await?;
         clock.lap("facts read");
         let corrupt = || StoreError::Corrupt("序号".into());
-        // The mode: the latest period begun by the day before signing (ties: the last recorded).
+        // The mode: the latest period begun by the day before the policy counts from (ties: the
+        // last recorded); none when the history begins later.
         let mut best_mode: Vec<Option<(Date, i64)>> = vec![None; plans];
         for (k, id, code, since) in modes {
             let mode = stored_mode(&code)?;
@@ -1716,7 +1716,15 @@ struct Plan<'a> {
     selected: Vec<(u32, Date, Date)>,
     first: (u32, Date, Date),
     days: (Date, Date),
+    /// The day whose management mode decides eligibility: the day before the policy counts
+    /// from (signing or entry).
+    mode_on: Date,
+    /// Whether the subsidy term ends in this run's window (the retention is settled here).
     is_final: bool,
+    /// A release of its own (service ended in an earlier window): the term's last day.
+    release_after: Option<Date>,
+    /// Retention held on the contract's lines ending before this day is released here.
+    held_before: Date,
     /// This plan's number among the run's plans (its slot in [`Facts::modes`] and
     /// [`Facts::retained`]).
     plan_no: usize,
@@ -1750,7 +1758,6 @@ struct Facts {
 pub(crate) struct RunCompound {
     id: i64,
     street_id: i64,
-    mode: ManagementMode,
     households: Option<u32>,
     built_year: Option<i64>,
     renovation: bool,
@@ -1766,27 +1773,24 @@ async fn run_compounds(
     let sql = format!(
         "SELECT {} FROM compounds c{}",
         JsonSql::for_conn(conn).agg_rows(
-            "c.id, c.street_id, c.mode, c.households, c.built_year, c.renovation",
+            "c.id, c.street_id, c.households, c.built_year, c.renovation",
             Some("c.id")
         ),
         scope.where_clause(&mut vals)
     );
-    type Row = (i64, i64, String, Option<u32>, Option<i64>, i64);
+    type Row = (i64, i64, Option<u32>, Option<i64>, i64);
     fetch_json::<Row>(conn, sql, vals)
         .await?
         .into_iter()
-        .map(
-            |(id, street_id, code, households, built_year, renovation)| {
-                Ok(RunCompound {
-                    id,
-                    street_id,
-                    mode: stored_mode(&code)?,
-                    households,
-                    built_year,
-                    renovation: renovation != 0,
-                })
-            },
-        )
+        .map(|(id, street_id, households, built_year, renovation)| {
+            Ok(RunCompound {
+                id,
+                street_id,
+                households,
+                built_year,
+                renovation: renovation != 0,
+            })
+        })
         .collect()
 }
 
@@ -1976,20 +1980,43 @@ fn plan_line<'a>(
         service_end = service_end.min(t.tomorrow().unwrap_or(t));
     }
     let counted_from = policy.effective_from.map_or(start, |e| start.max(e));
-    let sched: Vec<(u32, Date, Date)> = schedule(policy, start, term_end_excl)
+    // The policy's periods over the whole term, and those with service in them.
+    let term: Vec<(u32, Date, Date)> = schedule(policy, start, term_end_excl)
         .into_iter()
-        .filter(|(_, s, e)| *s < service_end && *e > counted_from)
+        .filter(|(_, _, e)| *e > counted_from)
         .collect();
+    let sched: Vec<(u32, Date, Date)> = term
+        .iter()
+        .copied()
+        .filter(|(_, s, _)| *s < service_end)
+        .collect();
+    let in_window = |e: Date| funding::settles_in(e.yesterday().unwrap_or(e), window);
     let selected: Vec<(u32, Date, Date)> = sched
         .iter()
         .copied()
-        .filter(|(_, _, e)| funding::settles_in(e.yesterday().unwrap_or(*e), window))
+        .filter(|(_, _, e)| in_window(*e))
         .collect();
+    // The retention is settled in the run whose window holds the end of the subsidy term, also
+    // when service ended earlier (Liaocheng 四（一）: "剩余部分在3年补助期限届满后…予以支付").
+    let term_over = term.last().map(|p| p.2).filter(|e| in_window(*e));
+    let is_final = term_over.is_some();
+    let (selected, release_after) = match (selected.is_empty(), term_over, sched.last()) {
+        (false, _, _) => (selected, None),
+        // Service ended in an earlier window: a release of its own, on the last served period.
+        (true, Some(over), Some(last_served)) if policy.retention.is_some() => {
+            (vec![*last_served], over.yesterday().ok())
+        }
+        _ => return Ok(Step::Done(Vec::new())),
+    };
     let (Some(first), Some(last)) = (selected.first().copied(), selected.last().copied()) else {
         return Ok(Step::Done(Vec::new()));
     };
     let days = (first.1, last.2.yesterday().unwrap_or(last.2));
-    let is_final = sched.last().map(|p| p.0) == Some(last.0);
+    // The retention the contract's earlier lines held: before this settlement, or all of it
+    // when this is a release of its own.
+    let held_before = term_over
+        .filter(|_| release_after.is_some())
+        .unwrap_or(days.0);
     Ok(Step::Plan(Box::new(Plan {
         sc,
         k,
@@ -2002,7 +2029,10 @@ fn plan_line<'a>(
         selected,
         first,
         days,
+        mode_on: start.yesterday().unwrap_or(start),
         is_final,
+        release_after,
+        held_before,
         plan_no: 0,
         slot0: 0,
     })))
@@ -2011,12 +2041,7 @@ fn plan_line<'a>(
 /// A planned settlement's basis: the facts read in bulk, as the calculator takes them.
 fn basis_of(plan: &Plan<'_>, facts: &Facts) -> Basis {
     let (sc, k) = (plan.sc, plan.k);
-    let mode = facts
-        .modes
-        .get(plan.plan_no)
-        .copied()
-        .flatten()
-        .unwrap_or(sc.mode);
+    let mode = facts.modes.get(plan.plan_no).copied().flatten();
     let no_surveys = Vec::new();
     let surveys = facts.surveys.get(&sc.id).unwrap_or(&no_surveys);
     let periods = plan
@@ -2062,7 +2087,8 @@ fn basis_of(plan: &Plan<'_>, facts: &Facts) -> Basis {
         .collect();
     Basis {
         v: 1,
-        mode: mode.code().to_string(),
+        mode: mode.map(|m| m.code().to_string()),
+        mode_on: Some(plan.mode_on),
         area: k.served_area.to_decimal(),
         households: sc.households,
         built_year: sc.built_year.and_then(|y| i16::try_from(y).ok()),
@@ -2077,6 +2103,7 @@ fn basis_of(plan: &Plan<'_>, facts: &Facts) -> Basis {
             .min(plan.service_end.yesterday().unwrap_or(plan.service_end)),
         from: plan.counted_from.max(plan.first.1),
         last: plan.is_final,
+        release_after: plan.release_after,
         days: plan.days,
         periods,
         held: if plan.is_final {

@@ -301,6 +301,8 @@ struct CompoundPage {
     can_contract: bool,
     /// 修改台账信息: the link to the row's form.
     edit_link: Option<String>,
+    /// 管理方式沿革.
+    modes_link: String,
     /// 登记物业费收缴 and 收支公示记账: the links for the roles that enter them.
     money_links: Option<(String, String)>,
     /// 按户收缴明细, for everyone who reads the compound.
@@ -1065,6 +1067,7 @@ async fn render(
             )
         }),
         households_link: with_lang(&format!("/compounds/{id}/households"), l),
+        modes_link: with_lang(&format!("/compounds/{id}/modes"), l),
         edit_link: anju_core::access::can(viewer.role, Action::EditCompounds)
             .then(|| with_lang(&format!("/compounds/{id}/edit"), l)),
         exit_kinds: opts(

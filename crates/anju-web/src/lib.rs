@@ -22,6 +22,7 @@ mod complaint_new;
 mod complaints_web;
 mod compound;
 mod compound_edit;
+mod compound_modes;
 mod compound_money;
 mod contracts_web;
 pub mod dashboard;
@@ -116,6 +117,7 @@ pub fn app(state: AppState) -> Router {
         .merge(compound::router())
         .merge(compound_edit::router())
         .merge(compound_money::router())
+        .merge(compound_modes::router())
         .merge(complaint_new::router())
         .merge(holidays_web::router())
         .merge(company_new::router())

@@ -35,10 +35,19 @@ async fn step(s: &Store, id: i64, event: Event, on: jiff::civil::Date) {
 
 /// An abandoned compound walked to a signed contract (signed 2022-09-01, entry 2022-10-01).
 async fn contracted(s: &Store, name: &str, k: usize, term: Term) -> i64 {
+    contracted_with_ledger_from(s, name, k, term, date(2022, 6, 1)).await
+}
+
+/// [`contracted`], the compound entering the ledger (its first mode record) on `ledger_on`.
+async fn contracted_with_ledger_from(
+    s: &Store,
+    name: &str,
+    k: usize,
+    term: Term,
+    ledger_on: jiff::civil::Date,
+) -> i64 {
     let c = compound(name, STREET, "东城社区");
-    s.apply_ledger(&clerk(), &[c], date(2022, 6, 1))
-        .await
-        .unwrap();
+    s.apply_ledger(&clerk(), &[c], ledger_on).await.unwrap();
     let id = s
         .list_compounds(&Default::default())
         .await
@@ -1066,4 +1075,141 @@ async fn a_survey_whose_period_does_not_parse_stops_the_run_naming_it(db: TestDb
         err.to_string().contains("满意度调查第") && err.to_string().contains("“下半年”无法识别"),
         "{err}"
     );
+}
+
+both!(retention_of_a_contract_ended_early_is_released_when_the_term_is_over);
+/// Liaocheng 四（一）: "剩余部分在3年补助期限届满后，视物业费收缴情况予以支付". A contract signed
+/// 2022-09-01 and ended on 2022-10-15 (a month and a half of service): year 1 pays 90 % of its
+/// served days and holds 10 %; nothing is released in year 1's run nor in year 2's; year 3's run
+/// (whose window holds the term's end, 2025-08-31) releases what year 1 held, on year 1's
+/// collection (the last period served).
+async fn retention_of_a_contract_ended_early_is_released_when_the_term_is_over(db: TestDb) {
+    let s = &db.store;
+    let id = contracted(s, "早退小区", 6, Term::years(10)).await;
+    let sid = street_id(s).await;
+    s.set_funding_policy(&officer(), sid, "liaocheng-2021", date(2021, 11, 15))
+        .await
+        .unwrap();
+    assessed(s, id, "2023H1").await;
+    fees(s, id, "2022-09", 80_000).await;
+    let k = s.list_contracts(Some(id)).await.unwrap().remove(0);
+    s.terminate_contract(
+        &officer(),
+        k.id,
+        k.version,
+        anju_core::lifecycle::ExitKind::Exit,
+        "企业退出",
+        date(2022, 10, 15),
+    )
+    .await
+    .unwrap();
+    let y1 = run(s, "cy1").await;
+    assert_eq!(y1.len(), 1, "{y1:?}");
+    assert_eq!(y1[0].kind, LineKind::Subsidy);
+    // 2022-09-01 … 2022-10-15 is a whole month and 15 days, counted 1.5 months (the file's
+    // reading of 三's half-month rule): 8,000 ㎡ × 0.40 × 1.5 = 4,800.00; 4,320.00 paid, 480.00 held.
+    assert_eq!(y1[0].amount, Fen(432_000), "{:?}", y1[0]);
+    let held = y1[0].retained;
+    assert_eq!(held, Fen(48_000));
+    assert!(run(s, "cy2").await.is_empty());
+    let y3 = run(s, "cy3").await;
+    assert_eq!(y3.len(), 1, "{y3:?}");
+    let r = &y3[0];
+    assert_eq!(r.kind, LineKind::RetentionRelease);
+    assert!(r.eligible);
+    assert_eq!(r.amount, held);
+    assert!(
+        r.explanation_zh.contains("补助期限于 2025-08-31 届满"),
+        "{}",
+        r.explanation_zh
+    );
+    // The same line read alone renders the same explanation from its basis.
+    let again = s.get_subsidy_line(r.id).await.unwrap();
+    assert_eq!(again.explanation_zh, r.explanation_zh);
+}
+
+both!(the_mode_before_signing_comes_from_the_history_or_the_line_says_it_is_unknown);
+/// Issue 15 item 1: a compound that entered the ledger (as 无物业) on 2023-01-01, after its
+/// contract was signed on 2022-09-01, is not judged by today's mode: the line says the history
+/// does not reach the day before signing; once the office records the earlier mode (弃管 from
+/// 2020-01-01, with its source), the run finds it eligible.
+async fn the_mode_before_signing_comes_from_the_history_or_the_line_says_it_is_unknown(db: TestDb) {
+    let s = &db.store;
+    let id = contracted_with_ledger_from(s, "和谐家园", 7, Term::years(10), date(2023, 1, 1)).await;
+    let sid = street_id(s).await;
+    s.set_funding_policy(&officer(), sid, "liaocheng-2021", date(2021, 11, 15))
+        .await
+        .unwrap();
+    assessed(s, id, "2023H1").await;
+    let y1 = run(s, "cy1").await;
+    assert_eq!(y1.len(), 1, "{y1:?}");
+    assert!(!y1[0].eligible);
+    let why = y1[0].reason_zh.clone().unwrap();
+    assert!(why.contains("晚于 2022-08-31"), "{why}");
+    assert!(why.contains("补录此前的管理方式"), "{why}");
+    // Recording the earlier mode: not on or after the earliest record, and with a source.
+    let v = s.get_compound(id).await.unwrap().version;
+    let err = s
+        .record_earlier_mode(
+            &officer(),
+            id,
+            v,
+            ManagementMode::None,
+            date(2023, 1, 1),
+            "原台账",
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("须早于"), "{err}");
+    let err = s
+        .record_earlier_mode(
+            &officer(),
+            id,
+            v,
+            ManagementMode::None,
+            date(2020, 1, 1),
+            " ",
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("依据"), "{err}");
+    let hist = s
+        .record_earlier_mode(
+            &officer(),
+            id,
+            v,
+            ManagementMode::SelfManaged,
+            date(2020, 1, 1),
+            "2020 年街道台账",
+        )
+        .await
+        .unwrap();
+    assert_eq!(hist[0].since, date(2020, 1, 1));
+    assert_eq!(hist[0].until, Some(date(2023, 1, 1)));
+    assert_eq!(hist[0].mode, ManagementMode::SelfManaged);
+    // A second office working from the same version is refused.
+    let err = s
+        .record_earlier_mode(
+            &officer(),
+            id,
+            v,
+            ManagementMode::None,
+            date(2019, 1, 1),
+            "另一份台账",
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { .. }), "{err}");
+    let y1 = run(s, "cy1").await;
+    assert!(y1[0].eligible, "{:?}", y1[0].reason_zh);
+    assert!(y1[0].amount > Fen::ZERO);
+    let audit = s
+        .audit_entries(&AuditFilter {
+            entity: Some("compound".into()),
+            entity_id: Some(id),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(audit.iter().any(|e| e.action == "record_earlier_mode"));
 }

@@ -192,6 +192,25 @@ pub const ROUTES: &[Row] = &[
         Form("csrf={csrf}"),
         PASS,
     ),
+    // compound_modes.rs: 管理方式沿革, 补录此前的管理方式
+    r(
+        "GET",
+        "/compounds/{id}/modes",
+        "/compounds/{compound}/modes",
+        VIEW,
+        Sc::Record,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/compounds/{id}/modes",
+        "/compounds/{compound}/modes",
+        Act(A::EditCompounds),
+        Sc::Record,
+        Form("csrf={csrf}"),
+        PASS,
+    ),
     // compound_money.rs: 登记物业费收缴, 收支公示记账
     r(
         "GET",

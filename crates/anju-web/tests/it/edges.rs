@@ -625,6 +625,13 @@ const PAGE_VERSIONED: &[PageVersioned] = &[
         Enc::Form,
         "lat=42.85&lng=120.66",
     ),
+    pv(
+        "/compounds/{id}/modes",
+        "/compounds/{compound}/modes",
+        Who::Street,
+        Enc::Form,
+        "mode=none&since=1999-01-01&reason=x",
+    ),
 ];
 
 /// Where the page modules read a form's version (`anju_app::check::version`), and the rows of
@@ -676,6 +683,7 @@ const PAGE_VERSION_READS: &[(&str, usize, &[&str])] = &[
     ("tasks.rs", 1, &["/tasks/{id}/done"]),
     ("map_web.rs", 1, &["/map/coordinates/{id}"]),
     ("compound_edit.rs", 1, &["/compounds/{id}/edit"]),
+    ("compound_modes.rs", 1, &["/compounds/{id}/modes"]),
 ];
 
 #[test]

@@ -21,6 +21,7 @@ mod company_new;
 mod complaint_new;
 mod complaints_web;
 mod compound_edit;
+mod compound_modes;
 mod compound_money;
 mod compound_page;
 mod contracts_web;

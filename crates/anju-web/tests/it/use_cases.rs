@@ -92,6 +92,15 @@ const USE_CASES: &[(&str, Where)] = &[
         ),
     ),
     ("compound_named", Helper),
+    ("mode_history", Shown("/compounds/{compound}/modes")),
+    (
+        "record_earlier_mode",
+        form(
+            "/compounds/{compound}/modes",
+            "/compounds/{compound}/modes",
+            Action::EditCompounds,
+        ),
+    ),
     ("account_periods", Shown("/compounds/{compound}")),
     // demo.rs
     (
