@@ -58,6 +58,8 @@ pub enum EventDate {
     ComplaintSigned,
     /// 投诉办结
     ComplaintClosed,
+    /// 投诉核实
+    ComplaintVerified,
     /// 信用档案的一条记录（考核、不良行为、投诉、解聘）所记之事发生的日期
     CreditRecord,
     /// 选聘公告的发布
@@ -90,6 +92,7 @@ impl EventDate {
             EventDate::AssessmentStep => ("办理日期", "on"),
             EventDate::ComplaintSigned => ("签收日期", "on"),
             EventDate::ComplaintClosed => ("办结日期", "on"),
+            EventDate::ComplaintVerified => ("核实日期", "on"),
             EventDate::CreditRecord => ("发生日期", "happened_on"),
             EventDate::Announcement => ("公告日期", "announced_on"),
             EventDate::SelectionStep => ("办理日期", "on"),

@@ -41,7 +41,7 @@ pub struct AssessmentInput {
 }
 
 /// A step of a complaint after it was received.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ComplaintStep {
     /// 签收 by the compound's company.
     Sign { on: Date },
@@ -49,6 +49,13 @@ pub enum ComplaintStep {
     Rate { rating: u32 },
     /// 办结 by the street or community.
     Close { on: Date },
+    /// 核实 by the street: substantiated or unfounded, with what was found. Only a
+    /// substantiated complaint counts against the company in its credit file.
+    Verify {
+        verdict: anju_core::oversight::ComplaintVerdict,
+        note: String,
+        on: Date,
+    },
 }
 
 /// A step of an assessment after its submission.
@@ -539,6 +546,15 @@ impl App {
                 self.complaint_in_scope(who, id).await?;
                 let on = EventDate::ComplaintClosed.check(on, self.today())?;
                 Ok(store.close_complaint(&actor, id.get(), version, on).await?)
+            }
+            ComplaintStep::Verify { verdict, note, on } => {
+                who.require(Action::VerifyComplaints)?;
+                self.complaint_in_scope(who, id).await?;
+                let note = check::text(Field::new("note", "核实情况"), &note, NOTE_MAX, true)?;
+                let on = EventDate::ComplaintVerified.check(on, self.today())?;
+                Ok(store
+                    .verify_complaint(&actor, id.get(), version, verdict, &note, on)
+                    .await?)
             }
         }
     }

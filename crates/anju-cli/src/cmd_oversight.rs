@@ -959,6 +959,21 @@ pub enum ComplaintCmd {
         #[arg(long)]
         by: Option<String>,
     },
+    /// 核实：有效或无效（只有核实有效的投诉计入企业信用档案）/ verify: substantiated or
+    /// unfounded (only substantiated complaints count in the credit file)
+    Verify {
+        id: ComplaintId,
+        /// substantiated（核实有效）| unfounded（核实无效）
+        #[arg(long)]
+        verdict: String,
+        /// 核实情况 / what was found
+        #[arg(long)]
+        note: String,
+        #[arg(long)]
+        date: Option<Date>,
+        #[arg(long)]
+        by: Option<String>,
+    },
     /// 列出（末行为逾期件数）/ list (the last line counts the overdue)
     List {
         #[arg(long)]
@@ -1037,6 +1052,15 @@ fn print_complaint(c: &anju_app::model::Complaint, lang: Lang) {
             .map(|r| format!("  {} {r}", lang.pick("评价", "rating")))
             .unwrap_or_default()
     );
+    if let Some(v) = c.verdict {
+        println!(
+            "  {} {}（{}）{}",
+            v.label(lang),
+            c.verdict_on.map(|d| d.to_string()).unwrap_or_default(),
+            c.verdict_by.as_deref().unwrap_or(""),
+            c.verdict_note.as_deref().unwrap_or("")
+        );
+    }
 }
 
 pub fn run_complaint(c: ComplaintCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
@@ -1133,6 +1157,31 @@ pub fn run_complaint(c: ComplaintCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
             ComplaintCmd::Close { id, date, by } => {
                 let who = principal(by.as_deref(), "street", lang);
                 complaint_step(&app, id, &who, |today| ComplaintStep::Close {
+                    on: date.unwrap_or(today),
+                })
+                .await?;
+            }
+            ComplaintCmd::Verify {
+                id,
+                verdict,
+                note,
+                date,
+                by,
+            } => {
+                let verdict = anju_core::oversight::ComplaintVerdict::from_code(verdict.trim())
+                    .ok_or_else(|| {
+                        anyhow::anyhow!(
+                            "{}",
+                            lang.pick(
+                                "--verdict 应为 substantiated（核实有效）或 unfounded（核实无效）",
+                                "--verdict is substantiated or unfounded"
+                            )
+                        )
+                    })?;
+                let who = principal(by.as_deref(), "street", lang);
+                complaint_step(&app, id, &who, |today| ComplaintStep::Verify {
+                    verdict,
+                    note,
                     on: date.unwrap_or(today),
                 })
                 .await?;
@@ -1263,7 +1312,10 @@ pub fn run_complaint(c: ComplaintCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
                     .await?;
                 println!(
                     "{} {}",
-                    lang.pick("计入信用档案的企业数：", "companies recorded:"),
+                    lang.pick(
+                        "计入信用档案的企业数（只计核实有效的投诉）：",
+                        "companies recorded (substantiated complaints only):"
+                    ),
                     recs.len()
                 );
             }

@@ -19,6 +19,7 @@
 //! | review (复核) assessments | ✓ | ✓ |  |  |  |  |  |  |
 //! | patrols, orders, record complaints | ✓ | ✓ |  | ✓ | ✓ |  |  |  |
 //! | answer orders and complaints | ✓ |  |  |  |  | ✓ |  |  |
+//! | verify complaints (核实) | ✓ | ✓ |  | ✓ |  |  |  |  |
 //! | surveys | ✓ | ✓ |  | ✓ | ✓ |  |  |  |
 //! | fees and public accounts | ✓ |  |  |  |  | ✓ |  |  |
 //! | companies and credit files | ✓ | ✓ |  |  |  |  |  |  |
@@ -205,6 +206,9 @@ pub enum Action {
     Patrol,
     /// A company answers its rectification orders and complaints.
     AnswerOrders,
+    /// 核实: the street finds a complaint substantiated or unfounded (only a substantiated one
+    /// counts against the company).
+    VerifyComplaints,
     /// Satisfaction surveys.
     ManageSurveys,
     /// Fee collection and 收支公示 entries.
@@ -228,7 +232,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 21] = [
         Action::ViewLedger,
         Action::EditCompounds,
         Action::AdvanceLifecycle,
@@ -239,6 +243,7 @@ impl Action {
         Action::ReviewAssessments,
         Action::Patrol,
         Action::AnswerOrders,
+        Action::VerifyComplaints,
         Action::ManageSurveys,
         Action::EnterFees,
         Action::ManageCompanies,
@@ -271,6 +276,7 @@ impl Action {
             Action::ReviewAssessments => "复核考核结果",
             Action::Patrol => "巡查与整改",
             Action::AnswerOrders => "答复整改单与投诉",
+            Action::VerifyComplaints => "核实投诉",
             Action::ManageSurveys => "满意度调查",
             Action::EnterFees => "录入收费与收支公示",
             Action::ManageCompanies => "管理物业企业与信用档案",
@@ -296,6 +302,7 @@ impl Action {
             Action::ReviewAssessments => "review assessments",
             Action::Patrol => "patrol and order rectification",
             Action::AnswerOrders => "answer orders and complaints",
+            Action::VerifyComplaints => "verify complaints",
             Action::ManageSurveys => "run satisfaction surveys",
             Action::EnterFees => "enter fees and public accounts",
             Action::ManageCompanies => "manage companies and credit files",
@@ -336,6 +343,7 @@ pub fn can(role: Role, action: Action) -> bool {
                 | A::ManageTasks
                 | A::Assess
                 | A::Patrol
+                | A::VerifyComplaints
                 | A::ManageSurveys
                 | A::ReviewSubsidies
                 | A::UploadEvidence
@@ -446,6 +454,13 @@ mod tests {
             (R::Evaluator, A::UploadEvidence, true),
             (R::Auditor, A::UploadEvidence, false),
             (R::Auditor, A::ProjectBudget, true),
+            (R::Street, A::VerifyComplaints, true),
+            (R::HousingAuthority, A::VerifyComplaints, true),
+            (R::Community, A::VerifyComplaints, false),
+            (R::Company, A::VerifyComplaints, false),
+            (R::Evaluator, A::VerifyComplaints, false),
+            (R::Finance, A::VerifyComplaints, false),
+            (R::Auditor, A::VerifyComplaints, false),
         ];
         for (role, action, allowed) in cases {
             assert_eq!(can(role, action), allowed, "{role:?} {action:?}");

@@ -109,6 +109,15 @@ codes! {
     }
 }
 
+codes! {
+    /// The street's finding on a complaint (核实): only a substantiated complaint counts
+    /// against a company in its credit file.
+    ComplaintVerdict {
+        Substantiated = "substantiated", "核实有效", "substantiated";
+        Unfounded = "unfounded", "核实无效", "unfounded";
+    }
+}
+
 /// 逾期: an order still open after its deadline (the deadline day itself is on time). An
 /// answered or closed order is not overdue; whether its answer was late is [`answered_late`].
 pub fn order_overdue(

@@ -10,7 +10,7 @@ use crate::sql::{Cols, Val, bind_all, date_text, dyn_query, now_ts, parse_date};
 use crate::{CompanyRecord, NewCompanyRecord, Result, Store, StoreError};
 use anju_core::assessment::{Period, add_working_days};
 use anju_core::credit::{CreditRecord, RecordKind};
-use anju_core::oversight::{ComplaintSource, ComplaintStatus};
+use anju_core::oversight::{ComplaintSource, ComplaintStatus, ComplaintVerdict};
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
@@ -84,6 +84,12 @@ pub struct Complaint {
     pub rating: Option<u32>,
     pub closed_on: Option<jiff::civil::Date>,
     pub contact: Option<String>,
+    /// The street's finding (核实); only a substantiated complaint counts against the company.
+    pub verdict: Option<ComplaintVerdict>,
+    pub verdict_on: Option<jiff::civil::Date>,
+    pub verdict_note: Option<String>,
+    /// Who found it.
+    pub verdict_by: Option<String>,
     pub version: i64,
     pub created_at: jiff::Timestamp,
     pub updated_at: jiff::Timestamp,
@@ -178,8 +184,8 @@ impl ComplaintStage {
 
 const SELECT: &str = "SELECT p.id, p.compound_id, c.name, p.company_id, co.name, p.source, \
      p.category, p.text, p.received_on, p.sign_deadline, p.answer_deadline, p.status, \
-     p.signed_on, p.answer, p.answered_on, p.rating, p.closed_on, p.contact, p.version, \
-     p.created_at, p.updated_at FROM complaints p JOIN compounds c ON c.id = p.compound_id \
+     p.signed_on, p.answer, p.answered_on, p.rating, p.closed_on, p.contact, p.verdict, \
+     p.verdict_on, p.verdict_note, p.verdict_by, p.version, p.created_at, p.updated_at FROM complaints p JOIN compounds c ON c.id = p.compound_id \
      LEFT JOIN companies co ON co.id = p.company_id";
 
 fn opt_date(s: Option<String>) -> Result<Option<jiff::civil::Date>> {
@@ -215,6 +221,16 @@ fn from_row(row: &AnyRow) -> Result<Complaint> {
         rating: c.opt_u32()?,
         closed_on: opt_date(c.opt_string()?)?,
         contact: c.opt_string()?,
+        verdict: match c.opt_string()? {
+            Some(v) => Some(
+                ComplaintVerdict::from_code(&v)
+                    .ok_or_else(|| StoreError::Corrupt(format!("未知的核实结论 '{v}'")))?,
+            ),
+            None => None,
+        },
+        verdict_on: opt_date(c.opt_string()?)?,
+        verdict_note: c.opt_string()?,
+        verdict_by: c.opt_string()?,
         version: c.i64()?,
         created_at: c.timestamp()?,
         updated_at: c.timestamp()?,
@@ -570,7 +586,8 @@ impl Store {
         change(&mut c)?;
         let done = sqlx::query(
             "UPDATE complaints SET status = $1, signed_on = $2, answer = $3, answered_on = $4, \
-             rating = $5, closed_on = $6, version = version + 1, updated_at = $7 \
+             rating = $5, closed_on = $6, verdict = $10, verdict_on = $11, verdict_note = $12, \
+             verdict_by = $13, version = version + 1, updated_at = $7 \
              WHERE id = $8 AND version = $9",
         )
         .bind(c.status.code())
@@ -582,6 +599,10 @@ impl Store {
         .bind(at.clone())
         .bind(id)
         .bind(expected_version)
+        .bind(c.verdict.map(ComplaintVerdict::code))
+        .bind(c.verdict_on.map(date_text))
+        .bind(c.verdict_note.clone())
+        .bind(c.verdict_by.clone())
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
@@ -700,40 +721,91 @@ impl Store {
         .await
     }
 
-    /// Adds, for each company with complaints received in the period, one `complaint` record with
-    /// the count to its credit file (dated `on`). A company whose file already has a complaint
-    /// record for this period from this count is skipped, so running it twice adds nothing.
+    /// 核实: the street's finding on a complaint, substantiated or unfounded, with a note, dated
+    /// `on` (not before the complaint was received). A finding may be revised (the audit keeps
+    /// the earlier one); only a substantiated complaint counts in the credit file.
+    pub async fn verify_complaint(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected_version: i64,
+        verdict: ComplaintVerdict,
+        note: &str,
+        on: jiff::civil::Date,
+    ) -> Result<Complaint> {
+        let note = note.trim().to_string();
+        if note.is_empty() {
+            return Err(StoreError::refused(
+                "核实须写明核实情况（如现场查看、调取记录的结果）",
+                "a verification needs what was found (a visit, the records checked)",
+            ));
+        }
+        self.complaint_step(actor, id, expected_version, |c| {
+            if on < c.received_on {
+                return Err(StoreError::refused(
+                    format!("核实日期 {on} 早于投诉受理日期 {}", c.received_on),
+                    format!(
+                        "the verification date {on} is before the complaint was received ({})",
+                        c.received_on
+                    ),
+                ));
+            }
+            c.verdict = Some(verdict);
+            c.verdict_on = Some(on);
+            c.verdict_note = Some(note);
+            c.verdict_by = Some(actor.name.clone());
+            Ok(())
+        })
+        .await
+    }
+
+    /// Adds, for each company with complaints received in the period and found substantiated
+    /// (核实有效), one `complaint` record with the count to its credit file (dated `on`); a
+    /// complaint not verified, or found unfounded, counts for nothing. A company whose file
+    /// already has a complaint record for this period from this count is skipped, so running it
+    /// twice adds nothing: the check and the writes are one transaction, serialised (SQLite's
+    /// write lock; a transaction-scoped advisory lock on PostgreSQL), so runs at the same moment
+    /// add each count once.
     pub async fn record_complaint_counts(
         &self,
         actor: &Actor,
         period: &Period,
         on: jiff::civil::Date,
     ) -> Result<Vec<CompanyRecord>> {
-        let list = self
-            .list_complaints(&ComplaintFilter {
-                period: Some(*period),
-                ..ComplaintFilter::default()
-            })
-            .await?;
+        let at = now_ts();
+        let mut tx = self.begin_write().await?;
+        if self.engine == crate::Engine::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock(7215001)")
+                .execute(&mut *tx)
+                .await?;
+        }
+        let rows = sqlx::query(
+            "SELECT company_id, COUNT(*) FROM complaints WHERE company_id IS NOT NULL \
+             AND verdict = 'substantiated' AND received_on >= $1 AND received_on <= $2 \
+             GROUP BY company_id ORDER BY company_id",
+        )
+        .bind(date_text(period.start))
+        .bind(date_text(period.end))
+        .fetch_all(&mut *tx)
+        .await?;
         let mut counts: Vec<(i64, u32)> = Vec::new();
-        for c in &list {
-            let Some(co) = c.company_id else { continue };
-            match counts.iter_mut().find(|(id, _)| *id == co) {
-                Some((_, n)) => *n += 1,
-                None => counts.push((co, 1)),
-            }
+        for r in &rows {
+            let mut c = Cols::new(r);
+            let (co, n) = (c.i64()?, c.i64()?);
+            counts.push((co, u32::try_from(n).unwrap_or(u32::MAX)));
         }
         let marker = format!("投诉统计 {}", period.code());
         let mut out = Vec::new();
         for (company_id, n) in counts {
-            let already = self
-                .company_records(company_id)
-                .await?
-                .into_iter()
-                .any(|r| {
-                    r.record.kind == RecordKind::Complaint
-                        && r.record.note.as_deref() == Some(marker.as_str())
-                });
+            let already = sqlx::query(
+                "SELECT 1 FROM company_records WHERE company_id = $1 AND kind = 'complaint' \
+                 AND note = $2",
+            )
+            .bind(company_id)
+            .bind(marker.clone())
+            .fetch_optional(&mut *tx)
+            .await?
+            .is_some();
             if already {
                 continue;
             }
@@ -742,10 +814,12 @@ impl Store {
             record.complaints = Some(n);
             record.note = Some(marker.clone());
             out.push(
-                self.add_company_record(
+                crate::credit::insert_company_record(
+                    &mut tx,
                     actor,
+                    &at,
                     company_id,
-                    NewCompanyRecord {
+                    &NewCompanyRecord {
                         record,
                         compound_id: None,
                     },
@@ -753,6 +827,7 @@ impl Store {
                 .await?,
             );
         }
+        tx.commit().await?;
         Ok(out)
     }
 }

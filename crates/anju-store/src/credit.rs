@@ -171,53 +171,9 @@ impl Store {
         company_id: i64,
         new: NewCompanyRecord,
     ) -> Result<CompanyRecord> {
-        let r = &new.record;
-        r.validate()
-            .map_err(|e| StoreError::Invalid(e.to_string()))?;
         let at = now_ts();
         let mut tx = self.begin_write().await?;
-        fetch_company(&mut tx, company_id).await?;
-        if let Some(cid) = new.compound_id {
-            crate::compounds::fetch_compound(&mut tx, cid).await?;
-        }
-        let row = sqlx::query(
-            "INSERT INTO company_records (company_id, kind, happened_on, period, score_e2, \
-             points_e2, complaints, compound_id, assessor, note, actor, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
-        )
-        .bind(company_id)
-        .bind(r.kind.code())
-        .bind(date_text(r.happened_on))
-        .bind(tidy(r.period.clone()))
-        .bind(r.score.map(|s| e2(s, "考核分")).transpose()?)
-        .bind(r.points.map(|p| e2(p, "扣分")).transpose()?)
-        .bind(r.complaints.map(i64::from))
-        .bind(new.compound_id)
-        .bind(tidy(r.assessor.clone()))
-        .bind(tidy(r.note.clone()))
-        .bind(actor.name.clone())
-        .bind(at.clone())
-        .fetch_one(&mut *tx)
-        .await?;
-        let id = Cols::new(&row).i64()?;
-        let stored = dyn_query(format!("{RECORD_SELECT} WHERE r.id = $1"))
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
-        let after = record_from_row(&stored)?;
-        audit::append(
-            &mut tx,
-            actor,
-            &at,
-            vec![NewAudit {
-                action: "insert",
-                entity: COMPANY_RECORD,
-                entity_id: Some(id),
-                before: None,
-                after: Some(to_json(&after)?),
-            }],
-        )
-        .await?;
+        let after = insert_company_record(&mut tx, actor, &at, company_id, &new).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -242,4 +198,60 @@ impl Store {
         .await?;
         rows.iter().map(record_from_row).collect()
     }
+}
+
+/// Validates and writes one credit record with its audit copy, inside the caller's transaction.
+pub(crate) async fn insert_company_record(
+    tx: &mut AnyConnection,
+    actor: &Actor,
+    at: &str,
+    company_id: i64,
+    new: &NewCompanyRecord,
+) -> Result<CompanyRecord> {
+    let r = &new.record;
+    r.validate()
+        .map_err(|e| StoreError::Invalid(e.to_string()))?;
+    fetch_company(tx, company_id).await?;
+    if let Some(cid) = new.compound_id {
+        crate::compounds::fetch_compound(tx, cid).await?;
+    }
+    let row = sqlx::query(
+        "INSERT INTO company_records (company_id, kind, happened_on, period, score_e2, \
+         points_e2, complaints, compound_id, assessor, note, actor, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+    )
+    .bind(company_id)
+    .bind(r.kind.code())
+    .bind(date_text(r.happened_on))
+    .bind(tidy(r.period.clone()))
+    .bind(r.score.map(|s| e2(s, "考核分")).transpose()?)
+    .bind(r.points.map(|p| e2(p, "扣分")).transpose()?)
+    .bind(r.complaints.map(i64::from))
+    .bind(new.compound_id)
+    .bind(tidy(r.assessor.clone()))
+    .bind(tidy(r.note.clone()))
+    .bind(actor.name.clone())
+    .bind(at.to_string())
+    .fetch_one(&mut *tx)
+    .await?;
+    let id = Cols::new(&row).i64()?;
+    let stored = dyn_query(format!("{RECORD_SELECT} WHERE r.id = $1"))
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let after = record_from_row(&stored)?;
+    audit::append(
+        tx,
+        actor,
+        at,
+        vec![NewAudit {
+            action: "insert",
+            entity: COMPANY_RECORD,
+            entity_id: Some(id),
+            before: None,
+            after: Some(to_json(&after)?),
+        }],
+    )
+    .await?;
+    Ok(after)
 }

@@ -30,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/complaints/{id}/answer", post(answer))
         .route("/complaints/{id}/rate", post(rate))
         .route("/complaints/{id}/close", post(close))
+        .route("/complaints/{id}/verify", post(verify))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -165,6 +166,7 @@ struct Kept {
     date: String,
     text: String,
     rating: String,
+    verdict: String,
 }
 
 #[derive(Template)]
@@ -175,6 +177,7 @@ struct ShowPage {
     answer_action: String,
     rate_action: String,
     close_action: String,
+    verify_action: String,
     version: i64,
     compound: String,
     compound_link: String,
@@ -189,6 +192,9 @@ struct ShowPage {
     can_answer: bool,
     can_rate: bool,
     can_close: bool,
+    /// 核实, for the street (and above); a finding already made may be revised.
+    can_verify: bool,
+    verified: bool,
 }
 
 async fn page(
@@ -266,6 +272,27 @@ async fn page(
             l.pick("物业企业", "Company"),
             c.company.clone().unwrap_or_else(dash),
         ),
+        (
+            l.pick("核实结论", "Verification"),
+            match c.verdict {
+                Some(v) => format!(
+                    "{}（{} {}）{}",
+                    v.label(l),
+                    date_or(c.verdict_on),
+                    c.verdict_by.clone().unwrap_or_default(),
+                    c.verdict_note
+                        .as_deref()
+                        .map(|n| format!("：{n}"))
+                        .unwrap_or_default()
+                ),
+                None => l
+                    .pick(
+                        "未核实（未核实的投诉不计入企业信用档案）",
+                        "not verified (only substantiated complaints count in the credit file)",
+                    )
+                    .to_string(),
+            },
+        ),
     ];
     if let Some(contact) = &c.contact {
         facts.push((l.pick("联系方式", "Contact"), contact.clone()));
@@ -284,6 +311,7 @@ async fn page(
         answer_action: with_lang(&format!("/complaints/{id}/answer"), l),
         rate_action: with_lang(&format!("/complaints/{id}/rate"), l),
         close_action: with_lang(&format!("/complaints/{id}/close"), l),
+        verify_action: with_lang(&format!("/complaints/{id}/verify"), l),
         version: c.version,
         compound: c.compound.clone(),
         compound_link: with_lang(&format!("/compounds/{}", c.compound_id), l),
@@ -308,6 +336,8 @@ async fn page(
             ),
         can_rate: street_side && c.status == ComplaintStatus::Answered && c.rating.is_none(),
         can_close: street_side && c.status == ComplaintStatus::Answered,
+        can_verify: writer && anju_core::access::can(viewer.role, Action::VerifyComplaints),
+        verified: c.verdict.is_some(),
         error: error.clone(),
     };
     let status = if error.is_some() {
@@ -356,6 +386,8 @@ struct StepForm {
     version: Option<String>,
     date: Option<String>,
     rating: Option<String>,
+    verdict: Option<String>,
+    note: Option<String>,
 }
 
 fn version_of(f: &StepForm, l: Lang) -> Result<i64, Refusal> {
@@ -410,7 +442,8 @@ async fn step(
     let kept = Kept {
         date: f.date.clone().unwrap_or_default(),
         rating: f.rating.clone().unwrap_or_default(),
-        ..Kept::default()
+        verdict: f.verdict.clone().unwrap_or_default(),
+        text: f.note.clone().unwrap_or_default(),
     };
     let result: Result<(), Refusal> = async {
         let version = version_of(&f, l)?;
@@ -474,6 +507,49 @@ async fn close(
         &headers,
         f,
         move |_, _| Ok(ComplaintStep::Close { on: on? }),
+    )
+    .await
+}
+
+/// 核实: substantiated or unfounded, with what was found.
+async fn verify(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<ComplaintId>,
+    headers: HeaderMap,
+    Form(f): Form<StepForm>,
+) -> Response {
+    let on = date_of(
+        &state,
+        f.date.as_deref(),
+        "核实日期",
+        "date verified",
+        viewer.lang,
+    );
+    step(
+        &state,
+        &viewer,
+        id,
+        Action::VerifyComplaints,
+        &headers,
+        f,
+        move |f, l| {
+            let verdict = f
+                .verdict
+                .as_deref()
+                .and_then(|v| anju_core::oversight::ComplaintVerdict::from_code(v.trim()))
+                .ok_or_else(|| {
+                    Refusal::Form(
+                        l.pick("核实结论：请选择有效或无效", "finding: choose one")
+                            .to_string(),
+                    )
+                })?;
+            Ok(ComplaintStep::Verify {
+                verdict,
+                note: f.note.clone().unwrap_or_default(),
+                on: on?,
+            })
+        },
     )
     .await
 }

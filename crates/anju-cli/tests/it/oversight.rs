@@ -207,6 +207,45 @@ fn assessment_workflow_patrol_orders_and_complaints(d: &str) {
         "--date",
         "2026-11-25",
     ]);
+    // Not verified: nothing counts (issue 15 item 7).
+    let out = ok(&[
+        "--database-url",
+        d,
+        "complaint",
+        "credit",
+        "--period",
+        "2026-11",
+        "--date",
+        "2026-12-05",
+    ]);
+    assert!(out.contains("0"), "{out}");
+    let o = anju(&[
+        "--database-url",
+        d,
+        "complaint",
+        "verify",
+        "1",
+        "--verdict",
+        "maybe",
+        "--note",
+        "x",
+    ]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("substantiated"), "{}", stderr(&o));
+    let out = ok(&[
+        "--database-url",
+        d,
+        "complaint",
+        "verify",
+        "1",
+        "--verdict",
+        "substantiated",
+        "--note",
+        "现场查看属实",
+        "--date",
+        "2026-11-26",
+    ]);
+    assert!(out.contains("核实有效"), "{out}");
     let out = ok(&[
         "--database-url",
         d,

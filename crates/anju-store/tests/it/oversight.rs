@@ -588,17 +588,74 @@ async fn complaints_deadlines_access_and_credit_file(db: TestDb) {
         .await
         .unwrap();
     assert_eq!((c.status.code(), c.rating), ("closed", Some(4)));
-    s.add_complaint(&clerk(), new("夜间噪音", date(2026, 12, 1)), &rules)
+    let noise = s
+        .add_complaint(&clerk(), new("夜间噪音", date(2026, 12, 1)), &rules)
         .await
         .unwrap();
-    // Counts reach the credit file, once.
+    // Nothing verified: nothing counts (issue 15 item 7), however many complaints there are.
     let h2 = Period::parse("2026H2").unwrap();
+    assert!(
+        s.record_complaint_counts(&officer(), &h2, date(2027, 1, 5))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // 核实: needs what was found, not before the complaint was received.
+    use anju_core::oversight::ComplaintVerdict;
+    let err = s
+        .verify_complaint(
+            &officer(),
+            c.id,
+            c.version,
+            ComplaintVerdict::Substantiated,
+            " ",
+            date(2026, 11, 30),
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("核实情况"), "{err}");
+    let err = s
+        .verify_complaint(
+            &officer(),
+            c.id,
+            c.version,
+            ComplaintVerdict::Substantiated,
+            "现场查看属实",
+            date(2026, 11, 19),
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("早于投诉受理日期"), "{err}");
+    let c = s
+        .verify_complaint(
+            &officer(),
+            c.id,
+            c.version,
+            ComplaintVerdict::Substantiated,
+            "现场查看属实",
+            date(2026, 11, 30),
+        )
+        .await
+        .unwrap();
+    assert_eq!(c.verdict, Some(ComplaintVerdict::Substantiated));
+    assert_eq!(c.verdict_by.as_deref(), Some(officer().name.as_str()));
+    s.verify_complaint(
+        &officer(),
+        noise.id,
+        noise.version,
+        ComplaintVerdict::Unfounded,
+        "系邻居装修，非物业责任",
+        date(2026, 12, 2),
+    )
+    .await
+    .unwrap();
+    // Counts reach the credit file, once: the substantiated complaint only.
     let recs = s
         .record_complaint_counts(&officer(), &h2, date(2027, 1, 5))
         .await
         .unwrap();
     assert_eq!(recs.len(), 1);
-    assert_eq!(recs[0].record.complaints, Some(2));
+    assert_eq!(recs[0].record.complaints, Some(1));
     assert!(
         s.record_complaint_counts(&officer(), &h2, date(2027, 1, 5))
             .await
@@ -607,7 +664,7 @@ async fn complaints_deadlines_access_and_credit_file(db: TestDb) {
     );
     let file = s.company_records(own).await.unwrap();
     assert_eq!(file.len(), 1);
-    // Audited: two inserts, sign, answer, rate, close.
+    // Audited: two inserts, sign, answer, rate, close, two verifications.
     let audit = s
         .audit_entries(&AuditFilter {
             entity: Some("complaint".into()),
@@ -615,7 +672,65 @@ async fn complaints_deadlines_access_and_credit_file(db: TestDb) {
         })
         .await
         .unwrap();
-    assert_eq!(audit.len(), 6);
+    assert_eq!(audit.len(), 8);
+}
+
+both!(ten_concurrent_complaint_counts_write_each_company_once);
+/// Issue 15 item 4 ("check every other once-per rule the same way"): a period's complaint count
+/// goes into a company's file once, also when ten requests arrive together.
+async fn ten_concurrent_complaint_counts_write_each_company_once(db: TestDb) {
+    use anju_core::oversight::{ComplaintSource, ComplaintVerdict};
+    use anju_store::{ComplaintRules, NewComplaint};
+    let cs = setup(&db).await;
+    let s = &db.store;
+    for (i, text) in ["楼道堆物", "路灯不亮", "垃圾未清"].iter().enumerate() {
+        let c = s
+            .add_complaint(
+                &clerk(),
+                NewComplaint {
+                    compound_id: cs[0].id,
+                    source: ComplaintSource::Resident,
+                    category: "环境卫生".into(),
+                    text: (*text).into(),
+                    received_on: date(2026, 11, 2 + i as i8),
+                    contact: None,
+                },
+                &ComplaintRules::default(),
+            )
+            .await
+            .unwrap();
+        s.verify_complaint(
+            &officer(),
+            c.id,
+            c.version,
+            ComplaintVerdict::Substantiated,
+            "属实",
+            date(2026, 11, 10),
+        )
+        .await
+        .unwrap();
+    }
+    let h2 = Period::parse("2026H2").unwrap();
+    let mut set = tokio::task::JoinSet::new();
+    for _ in 0..10 {
+        let s = s.clone();
+        set.spawn(async move {
+            s.record_complaint_counts(&officer(), &h2, date(2027, 1, 5))
+                .await
+        });
+    }
+    let mut written = 0;
+    while let Some(r) = set.join_next().await {
+        // A run that waited for the lock finds the count written (or, on SQLite, may be told
+        // the database is busy); none writes it a second time.
+        if let Ok(v) = r.expect("task") {
+            written += v.len();
+        }
+    }
+    assert_eq!(written, 1);
+    let file = s.company_records(cs[0].company_id.unwrap()).await.unwrap();
+    assert_eq!(file.len(), 1);
+    assert_eq!(file[0].record.complaints, Some(3));
 }
 
 both!(complaints_holidays_overdue_contact_and_evidence);

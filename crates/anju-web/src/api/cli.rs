@@ -140,6 +140,11 @@ pub const COMMANDS: &[(&str, &str, Cli)] = &[
         "/api/v1/complaints/{id}/close",
         C(&["complaint close"]),
     ),
+    (
+        "post",
+        "/api/v1/complaints/{id}/verify",
+        C(&["complaint verify"]),
+    ),
     ("get", "/api/v1/surveys", C(&["survey list"])),
     ("post", "/api/v1/surveys", C(&["survey new"])),
     ("get", "/api/v1/surveys/{id}/links", C(&["survey links"])),

@@ -612,6 +612,42 @@ pub(super) async fn complaint_close(
     complaint_workflow(&state, &viewer, &headers, &id, &bytes, action, step).await
 }
 
+/// The street's finding on a complaint (核实).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = ComplaintVerification)]
+pub(super) struct VerifyJson {
+    /// 读取时的版本号（必填）；他人已修改时返回 409 conflict
+    version: i64,
+    /// substantiated（核实有效）| unfounded（核实无效）
+    verdict: anju_core::oversight::ComplaintVerdict,
+    /// 核实情况（必填）
+    note: String,
+    /// 核实日期，默认今天；不得晚于今天
+    on: Option<jiff::civil::Date>,
+}
+
+pub(super) async fn complaint_verify(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> Out {
+    let step = |v: VerifyJson, today| {
+        let on = v.on.unwrap_or(today);
+        (
+            v.version,
+            ComplaintStep::Verify {
+                verdict: v.verdict,
+                note: v.note,
+                on,
+            },
+        )
+    };
+    let action = Action::VerifyComplaints;
+    complaint_workflow(&state, &viewer, &headers, &id, &bytes, action, step).await
+}
+
 pub(super) async fn evaluator_commission(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -852,6 +888,17 @@ pub(super) fn routes() -> Vec<super::ApiRoute> {
             Some(ty::<VersionOn>()),
             ty::<anju_app::model::Complaint>(),
             Some(post(complaint_close)),
+        ),
+        row(
+            "post",
+            "/api/v1/complaints/{id}/verify",
+            "oversight",
+            "街道核实投诉（核实有效才计入企业信用档案；须带版本号）",
+            Some(A::VerifyComplaints),
+            vec![path_id("投诉编号")],
+            Some(ty::<VerifyJson>()),
+            ty::<anju_app::model::Complaint>(),
+            Some(post(complaint_verify)),
         ),
         row(
             "post",

@@ -688,6 +688,15 @@ pub const ROUTES: &[Row] = &[
         Form("csrf={csrf}"),
         PASS,
     ),
+    r(
+        "POST",
+        "/complaints/{id}/verify",
+        "/complaints/{complaint}/verify",
+        Act(A::VerifyComplaints),
+        Sc::Record,
+        Form("csrf={csrf}"),
+        PASS,
+    ),
     // users_web.rs
     r(
         "GET",
@@ -1526,6 +1535,15 @@ pub const ROUTES: &[Row] = &[
         "/api/v1/complaints/{id}/close",
         "/api/v1/complaints/{complaint}/close",
         Act(A::Patrol),
+        Sc::Record,
+        Json("{}"),
+        PASS,
+    ),
+    r(
+        "POST",
+        "/api/v1/complaints/{id}/verify",
+        "/api/v1/complaints/{complaint}/verify",
+        Act(A::VerifyComplaints),
         Sc::Record,
         Json("{}"),
         PASS,

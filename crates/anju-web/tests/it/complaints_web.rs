@@ -158,3 +158,71 @@ async fn a_complaint_is_signed_answered_rated_and_closed_in_the_browser(t: &Test
             .contains(&format!("/complaints/{}\"", w.outside.complaint))
     );
 }
+
+both_engines!(the_street_verifies_a_complaint_in_the_browser);
+/// 核实 (issue 15 item 7): the street finds a complaint substantiated or unfounded on its page;
+/// a finding without what was found is refused with the choice kept; the company sees the
+/// finding but has no form; only the substantiated complaint reaches the credit file.
+async fn the_street_verifies_a_complaint_in_the_browser(t: &TestApp) {
+    let w = world(t).await;
+    let id = w.inside.complaint;
+    let company = user_session(
+        t,
+        "qy",
+        Role::Company,
+        UserScope::Company(&w.company_a_name),
+    )
+    .await;
+    let street = user_session(t, "jd", Role::Street, UserScope::Region(STREET_A)).await;
+    let page = format!("/complaints/{id}");
+    let r = t.get_as(&street, &page).await;
+    assert!(r.body.contains("未核实"), "{}", r.body);
+    assert!(r.body.contains("id=\"verify\""), "{}", r.body);
+    let v = version_in(&r.body);
+    let r = t
+        .post_form(
+            Some(&street),
+            &format!("{page}/verify"),
+            &format!(
+                "csrf={}&version={v}&verdict=substantiated&note=",
+                street.csrf
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("核实情况"), "{}", r.body);
+    assert!(
+        r.body.contains("value=\"substantiated\" checked"),
+        "the choice is kept: {}",
+        r.body
+    );
+    let r = t
+        .post_form(
+            Some(&street),
+            &format!("{page}/verify"),
+            &format!(
+                "csrf={}&version={v}&verdict=substantiated&note={}",
+                street.csrf,
+                crate::support::enc("现场查看属实")
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = t.get_as(&company, &page).await;
+    assert!(r.body.contains("核实有效"), "{}", r.body);
+    assert!(r.body.contains("现场查看属实"), "{}", r.body);
+    assert!(!r.body.contains("id=\"verify\""), "{}", r.body);
+    let r = t
+        .post_form(
+            Some(&company),
+            &format!("{page}/verify"),
+            &format!("csrf={}&version=1&verdict=unfounded&note=x", company.csrf),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let c = t.store.get_complaint(id).await.expect("complaint");
+    assert_eq!(
+        c.verdict,
+        Some(anju_core::oversight::ComplaintVerdict::Substantiated)
+    );
+}

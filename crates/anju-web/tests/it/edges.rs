@@ -318,6 +318,13 @@ const API_VERSIONED: &[Versioned] = &[
     ),
     v(
         "POST",
+        "/api/v1/complaints/{id}/verify",
+        "/api/v1/complaints/{complaint}/verify",
+        Who::Street,
+        r#"{"verdict": "substantiated", "note": "现场查看属实"}"#,
+    ),
+    v(
+        "POST",
         "/api/v1/surveys/{id}/close",
         "/api/v1/surveys/{survey}/close",
         Who::Street,
@@ -549,6 +556,13 @@ const PAGE_VERSIONED: &[PageVersioned] = &[
         "date={today}",
     ),
     pv(
+        "/complaints/{id}/verify",
+        "/complaints/{complaint}/verify",
+        Who::Street,
+        Enc::Form,
+        "verdict=unfounded&note=x&date={today}",
+    ),
+    pv(
         "/users/{id}/active",
         "/users/{user}/active",
         Who::Admin,
@@ -666,6 +680,7 @@ const PAGE_VERSION_READS: &[(&str, usize, &[&str])] = &[
             "/complaints/{id}/answer",
             "/complaints/{id}/rate",
             "/complaints/{id}/close",
+            "/complaints/{id}/verify",
         ],
     ),
     ("surveys_web.rs", 1, &["/surveys/{id}/close"]),
@@ -1082,6 +1097,7 @@ const CHECKS: &[(&str, Via)] = {
         ("complaints.category", Api("POST", "/api/v1/complaints", Street, r#"{"compound_id": {compound}, "source": "resident", "category": " ", "text": "夜间施工", "received_on": "2026-11-05"}"#, "category", "请填写")),
         ("complaints.text", Api("POST", "/api/v1/complaints", Street, r#"{"compound_id": {compound}, "source": "resident", "category": "噪音", "text": "", "received_on": "2026-11-05"}"#, "text", "请填写")),
         ("complaints.status", Internal("set by the complaint's steps")),
+        ("complaints.verdict", Api("POST", "/api/v1/complaints/{complaint}/verify", Street, r#"{"version": 0, "verdict": "maybe", "note": "x"}"#, "verdict", "verdict")),
         ("complaints.rating", Api("POST", "/api/v1/complaints/{complaint}/rate", Street, r#"{"version": 0, "rating": 6}"#, "rating", "评价")),
         ("surveys.period", Api("POST", "/api/v1/surveys", Street, r#"{"compound_id": {compound}, "period": " ", "rule": "erqi"}"#, "period", "调查期间")),
         ("surveys.rule", Api("POST", "/api/v1/surveys", Street, r#"{"compound_id": {compound}, "period": "2026H2", "rule": "most"}"#, "rule", "rule")),
@@ -1609,6 +1625,7 @@ const DATED: &[Dated] = {
         ev("a complaint answered (EventDate::ComplaintAnswer)", "on", "答复日期", Api("POST", "/api/v1/complaints/{complaint}/answer", Company, r#"{"version": {cv}, "text": "已处理", "on": "{date}"}"#)),
         setup("the resident's rating", Api("POST", "/api/v1/complaints/{complaint}/rate", Street, r#"{"version": {cv}, "rating": 4}"#), None),
         ev("a complaint closed (EventDate::ComplaintClosed)", "on", "办结日期", Api("POST", "/api/v1/complaints/{complaint}/close", Street, r#"{"version": {cv}, "on": "{date}"}"#)),
+        ev("a complaint verified (EventDate::ComplaintVerified)", "on", "核实日期", Api("POST", "/api/v1/complaints/{complaint}/verify", Street, r#"{"version": {cv}, "verdict": "substantiated", "note": "现场查看属实", "on": "{date}"}"#)),
         ev("an assessment scored (EventDate::Scoring)", "on", "评分日期", Api("POST", "/api/v1/assessments/{assessment}/submit", Street, r#"{"version": {av}, "on": "{date}"}"#)),
         ev("an assessment reviewed (EventDate::AssessmentStep)", "on", "办理日期", Api("POST", "/api/v1/assessments/{assessment}/review", Authority, r#"{"version": {av}, "outcome": "upheld", "on": "{date}"}"#)),
         ev("an objection (EventDate::AssessmentStep)", "on", "办理日期", Api("POST", "/api/v1/assessments/{assessment}/object", Company, r#"{"version": {av}, "text": "扣分与事实不符", "on": "{date}"}"#)),
@@ -1944,6 +1961,7 @@ fn where_tested(e: anju_app::EventDate) -> &'static str {
         | E::AssessmentStep
         | E::ComplaintSigned
         | E::ComplaintClosed
+        | E::ComplaintVerified
         | E::CreditRecord
         | E::Announcement
         | E::SelectionStep => "DATED",
@@ -1975,6 +1993,7 @@ const EVENT_DATES: &[anju_app::EventDate] = {
         E::AssessmentStep,
         E::ComplaintSigned,
         E::ComplaintClosed,
+        E::ComplaintVerified,
         E::CreditRecord,
         E::Announcement,
         E::SelectionStep,
@@ -2098,6 +2117,7 @@ const API_DATES: &[(&str, &str, &str, &str)] = &[
     ("POST", "/api/v1/complaints/{id}/sign", "on", "event"),
     ("POST", "/api/v1/complaints/{id}/answer", "on", "event"),
     ("POST", "/api/v1/complaints/{id}/close", "on", "event"),
+    ("POST", "/api/v1/complaints/{id}/verify", "on", "event"),
     ("POST", "/api/v1/surveys", "starts_on", "plan: the day a survey's answers are first counted may be set ahead"),
     ("POST", "/api/v1/surveys", "ends_on", "plan: a survey's closing day (dates.rs)"),
     ("POST", "/api/v1/funding/policies", "valid_from", "plan: a policy may be set to govern from a later day"),
