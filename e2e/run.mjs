@@ -1047,7 +1047,7 @@ async function main() {
           const mine = await compoundsJson(context, base);
           const c = mine.find((x) => x.company) ?? mine[0];
           const pages = ['/dashboard', '/ledger', '/map', '/companies', '/complaints', '/surveys', '/selections', '/contracts', '/tasks', '/targets', '/funding', '/reports', '/areas'];
-          if (c) pages.push(`/compounds/${c.id}`, `/compounds/${c.id}/households`, `/compounds/${c.id}/fees`);
+          if (c) pages.push(`/compounds/${c.id}`, `/compounds/${c.id}/households`, `/compounds/${c.id}/fees`, `/compounds/${c.id}/modes`, `/compounds/${c.id}/owners-share`);
           // The first record each list links to, opened as a phone would.
           for (const list of ['/complaints', '/surveys', '/companies']) {
             const r = await get(context, `${base}${list}`);
@@ -1070,6 +1070,27 @@ async function main() {
       }
       console.log(`      ${seen} pages opened at 390 px`);
       check(wide.length === 0, `wider than a 390 px phone:\n        ${wide.join('\n        ')}`);
+    });
+
+    await flow('journey: the street verifies a complaint on a phone (核实有效), and only then does it count against the company', async () => {
+      const { context, page } = await login(browser, base, STREET_USER, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+      try {
+        const r = await get(context, `${base}/complaints`);
+        const m = r.text.match(/href="(\/complaints\/\d+)"/);
+        check(m, 'the street has no complaint to open');
+        await page.goto(`${base}${m[1]}`);
+        check((await page.textContent('main')).includes('未核实'), 'the complaint does not say it is not verified');
+        await page.check('input[name="verdict"][value="substantiated"]');
+        await page.fill('textarea[name="note"]', '现场查看属实，楼道堆物未清');
+        await Promise.all([page.waitForNavigation(), page.click('#verify')]);
+        const text = await page.textContent('main');
+        check(text.includes('核实有效') && text.includes('楼道堆物未清'), 'the finding is not shown after saving');
+        const [sw, iw] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+        check(sw <= iw + 1, `the complaint page is ${sw} px wide on a 390 px phone`);
+        await shot(page, 'complaint-verified-390');
+      } finally {
+        await context.close();
+      }
     });
 
     await flow('journey: a subsidy line 申报 → 街道审核 → 区级复核 → 批准 → 拨付 on the /funding pages', async () => {

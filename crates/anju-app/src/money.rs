@@ -764,6 +764,52 @@ impl App {
 }
 
 impl App {
+    /// The owners' body's share of fee income agreed for a compound, when one is recorded
+    /// (else the configured default stands in, [`crate::Config::owners_share`]).
+    pub async fn owners_share(
+        &self,
+        who: &Principal,
+        compound_id: CompoundId,
+    ) -> Result<Option<anju_store::OwnersShareRecord>> {
+        who.require(Perm::ViewLedger)?;
+        self.compound_in_scope(who, compound_id).await?;
+        Ok(self.store().owners_share_of(compound_id.get()).await?)
+    }
+
+    /// Records the share of fee income agreed for a compound's owners' body (seed 004 三（一）:
+    /// 6–10 %, both included), agreed on a day that has come; the street or community that
+    /// keeps the ledger records it.
+    pub async fn set_owners_share(
+        &self,
+        who: &Principal,
+        compound_id: CompoundId,
+        percent: rust_decimal::Decimal,
+        agreed_on: Date,
+        note: Option<&str>,
+    ) -> Result<anju_store::OwnersShareRecord> {
+        who.require(Perm::EditCompounds)?;
+        self.compound_in_scope(who, compound_id).await?;
+        if percent < rust_decimal::Decimal::from(6) || percent > rust_decimal::Decimal::TEN {
+            return Err(Field::new("percent", "分成比例").error(
+                format!(
+                    "{}% 不在 6% 至 10% 之间（含 6% 和 10%）",
+                    percent.normalize()
+                ),
+                format!(
+                    "{} % is not within 6–10 % (both included)",
+                    percent.normalize()
+                ),
+            ));
+        }
+        let agreed_on =
+            EventDate::Step.check_as("agreed_on", "约定日期", agreed_on, self.today())?;
+        let note = check::opt_text(Field::new("note", "说明"), note, NOTE_MAX, true)?;
+        Ok(self
+            .store()
+            .set_owners_share(&who.actor(), compound_id.get(), percent, agreed_on, note)
+            .await?)
+    }
+
     /// One month's fee figures entered by hand (登记物业费收缴): a month already entered is
     /// replaced only when the user says so (`replace`), and the refusal repeats what is there,
     /// so that a typo in the month never silently overwrites another month's figures.

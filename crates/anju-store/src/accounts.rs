@@ -10,6 +10,7 @@ use crate::{Result, Store, StoreError};
 use anju_core::Fen;
 use anju_core::accounts::{EntryKind, Line, OwnersShare, Totals, totals};
 use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 
@@ -67,6 +68,9 @@ pub struct AccountStatement {
     /// An owners' body (业主委员会 or 物业管理委员会) exists to receive its share of the fee
     /// income; without one the share is 0 and none is shown.
     pub owners_share_applies: bool,
+    /// The share is the one agreed for this compound ([`Store::set_owners_share`]); `false`:
+    /// none is recorded and the configured default stands in.
+    pub owners_share_agreed: bool,
     pub compound_id: i64,
     pub compound: String,
     pub street: String,
@@ -190,12 +194,20 @@ impl Store {
             })
             .collect();
         let owners_share_applies = compound.compound.owners_body.exists();
+        let agreed = owners_share_on(&mut conn, compound_id).await?;
+        let share = match &agreed {
+            Some(a) => {
+                OwnersShare::new(a.percent).map_err(|e| StoreError::Corrupt(e.to_string()))?
+            }
+            None => share,
+        };
         let mut totals = totals(&lines, share);
         if !owners_share_applies {
             totals.owners_share = Fen::ZERO;
         }
         Ok(AccountStatement {
             owners_share_applies,
+            owners_share_agreed: agreed.is_some(),
             compound_id,
             compound: compound.compound.name.clone(),
             street: compound.compound.street.clone(),
@@ -203,6 +215,85 @@ impl Store {
             totals,
             entries,
         })
+    }
+
+    /// The owners' body's share of fee income agreed for a compound, when one is recorded.
+    pub async fn owners_share_of(&self, compound_id: i64) -> Result<Option<OwnersShareRecord>> {
+        let mut conn = self.pool.acquire().await?;
+        owners_share_on(&mut conn, compound_id).await
+    }
+
+    /// Records (or replaces) the share of fee income agreed for a compound's owners' body
+    /// (seed 004: 6–10 %, both included; refused outside), agreed on `agreed_on`. A compound
+    /// without an owners' body has no share to record. Audited with the earlier agreement.
+    pub async fn set_owners_share(
+        &self,
+        actor: &Actor,
+        compound_id: i64,
+        percent: Decimal,
+        agreed_on: jiff::civil::Date,
+        note: Option<String>,
+    ) -> Result<OwnersShareRecord> {
+        OwnersShare::new(percent).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let e2 = (percent * Decimal::ONE_HUNDRED)
+            .trunc()
+            .to_i64()
+            .filter(|v| Decimal::from(*v) == percent * Decimal::ONE_HUNDRED)
+            .ok_or_else(|| {
+                StoreError::refused(
+                    format!("分成比例 {percent}% 至多两位小数"),
+                    format!("the share {percent} % has at most two decimals"),
+                )
+            })?;
+        let at = now_ts();
+        let mut tx = self.begin_write().await?;
+        let c = fetch_compound(&mut tx, compound_id).await?;
+        if !c.compound.owners_body.exists() {
+            return Err(StoreError::refused(
+                format!(
+                    "“{}”尚未成立业主委员会或物业管理委员会，没有可分成的业主组织",
+                    c.compound.name
+                ),
+                format!(
+                    "'{}' has no owners' body yet: there is no one to receive a share",
+                    c.compound.name
+                ),
+            ));
+        }
+        let before = owners_share_on(&mut tx, compound_id).await?;
+        let note = note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
+        sqlx::query(
+            "INSERT INTO compound_owners_shares (compound_id, percent_e2, agreed_on, note, actor, \
+             updated_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (compound_id) DO UPDATE SET \
+             percent_e2 = excluded.percent_e2, agreed_on = excluded.agreed_on, note = excluded.note, \
+             actor = excluded.actor, updated_at = excluded.updated_at",
+        )
+        .bind(compound_id)
+        .bind(e2)
+        .bind(crate::sql::date_text(agreed_on))
+        .bind(note)
+        .bind(actor.name.clone())
+        .bind(at.clone())
+        .execute(&mut *tx)
+        .await?;
+        let after = owners_share_on(&mut tx, compound_id)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("业委会分成比例未写入".into()))?;
+        audit::append(
+            &mut tx,
+            actor,
+            &at,
+            vec![NewAudit {
+                action: "set_owners_share",
+                entity: audit::COMPOUND,
+                entity_id: Some(compound_id),
+                before: before.as_ref().map(to_json).transpose()?,
+                after: Some(to_json(&after)?),
+            }],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
     }
 
     /// The key of a compound's public page (`/p/<key>`): random, unguessable, made on first
@@ -283,4 +374,41 @@ impl Store {
         .await?;
         rows.iter().map(|r| Cols::new(r).string()).collect()
     }
+}
+
+/// The share of fee income agreed for a compound's owners' body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct OwnersShareRecord {
+    pub compound_id: i64,
+    /// Percent of fee income (6–10).
+    pub percent: Decimal,
+    pub agreed_on: jiff::civil::Date,
+    pub note: Option<String>,
+    pub actor: String,
+    pub updated_at: jiff::Timestamp,
+}
+
+async fn owners_share_on(
+    conn: &mut sqlx::AnyConnection,
+    compound_id: i64,
+) -> Result<Option<OwnersShareRecord>> {
+    let row = sqlx::query(
+        "SELECT percent_e2, agreed_on, note, actor, updated_at FROM compound_owners_shares \
+         WHERE compound_id = $1",
+    )
+    .bind(compound_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let mut c = Cols::new(&row);
+    Ok(Some(OwnersShareRecord {
+        compound_id,
+        percent: Decimal::new(c.i64()?, 2).normalize(),
+        agreed_on: crate::sql::parse_date(&c.string()?)?,
+        note: c.opt_string()?,
+        actor: c.string()?,
+        updated_at: c.timestamp()?,
+    }))
 }

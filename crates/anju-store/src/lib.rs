@@ -45,7 +45,7 @@ mod targets;
 mod tasks;
 mod users;
 
-pub use accounts::{AccountEntry, AccountStatement, NewAccountEntry};
+pub use accounts::{AccountEntry, AccountStatement, NewAccountEntry, OwnersShareRecord};
 pub use alerts::{Alert, AlertGroup, AlertKind, AlertOptions, CoverageCell, CoveragePoint};
 pub use areas::{AcceptSummary, AreaAssignment, ManagementArea};
 pub use assessments::{

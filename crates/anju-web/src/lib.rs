@@ -33,6 +33,7 @@ pub mod guard;
 mod holidays_web;
 mod ledger;
 pub mod map_web;
+mod owners_share_web;
 mod page;
 mod params;
 mod patrols;
@@ -118,6 +119,7 @@ pub fn app(state: AppState) -> Router {
         .merge(compound_edit::router())
         .merge(compound_money::router())
         .merge(compound_modes::router())
+        .merge(owners_share_web::router())
         .merge(complaint_new::router())
         .merge(holidays_web::router())
         .merge(company_new::router())

@@ -612,7 +612,8 @@ fn contract_rows(c: &ContractRecord, lang: Lang) -> Vec<(&'static str, String)> 
     rows
 }
 
-fn statement_view(st: &AccountStatement, share_applies: bool, lang: Lang) -> StatementView {
+fn statement_view(st: &AccountStatement, lang: Lang) -> StatementView {
+    let (share_applies, share_agreed) = (st.owners_share_applies, st.owners_share_agreed);
     let t = &st.totals;
     let income = [
         (anju_core::accounts::EntryKind::IncomeFees, t.income_fees),
@@ -649,13 +650,23 @@ fn statement_view(st: &AccountStatement, share_applies: bool, lang: Lang) -> Sta
                     .to_string()
             }
             Lang::En => format!(
-                "Owners' body share of fee income ({} %, seed rule 6–10 %): {}",
+                "Owners' body share of fee income ({} %, {}): {}",
                 t.owners_share_percent.normalize(),
+                if share_agreed {
+                    "as agreed for this compound"
+                } else {
+                    "no agreed share recorded: the default, within the seed's 6–10 %"
+                },
                 t.owners_share.display_yuan()
             ),
             _ => format!(
-                "其中物业费收入的 {}% 归业主委员会（按 6–10% 提取）：{}",
+                "其中物业费收入的 {}% 归业主委员会（{}）：{}",
                 t.owners_share_percent.normalize(),
+                if share_agreed {
+                    "本小区约定的比例"
+                } else {
+                    "尚未登记约定比例，按默认比例，在 6–10% 之间"
+                },
                 t.owners_share.display_yuan()
             ),
         },
@@ -706,10 +717,7 @@ async fn public_view(
         .collect();
     let periods_all = pc.periods.clone();
     let chosen = pc.period.clone();
-    let statement = pc
-        .statement
-        .as_ref()
-        .map(|st| statement_view(st, st.owners_share_applies, lang));
+    let statement = pc.statement.as_ref().map(|st| statement_view(st, lang));
     let lang_q = if lang == Lang::En { "&lang=en" } else { "" };
     let periods = periods_all
         .iter()

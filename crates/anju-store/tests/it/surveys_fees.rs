@@ -622,6 +622,62 @@ async fn account_statement_sums_and_owners_share(db: TestDb) {
     assert!(!none.owners_share_applies);
     assert_eq!(none.totals.owners_share, Fen::ZERO);
     assert_eq!(none.totals.income, Fen(1_234_567));
+    // Issue 15 item 8: the share is recorded per compound, 6–10 % (both included), and only
+    // where there is an owners' body; the statement then uses it whatever default is asked.
+    let err = s
+        .set_owners_share(&clerk(), bare, Decimal::from(8), date(2026, 1, 10), None)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("尚未成立业主委员会"), "{err}");
+    for bad in [Decimal::new(599, 2), Decimal::new(1001, 2)] {
+        let err = s
+            .set_owners_share(&clerk(), id, bad, date(2026, 1, 10), None)
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("6%–10%"), "{bad}: {err}");
+    }
+    let err = s
+        .set_owners_share(&clerk(), id, Decimal::new(8125, 3), date(2026, 1, 10), None)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("两位小数"), "{err}");
+    assert!(!st.owners_share_agreed);
+    for edge in [Decimal::from(6), Decimal::TEN] {
+        s.set_owners_share(&clerk(), id, edge, date(2026, 1, 10), None)
+            .await
+            .unwrap();
+    }
+    let agreed = s
+        .set_owners_share(
+            &clerk(),
+            id,
+            Decimal::new(75, 1),
+            date(2026, 1, 10),
+            Some("业主大会决议第 3 项".into()),
+        )
+        .await
+        .unwrap();
+    assert_eq!(agreed.percent, Decimal::new(75, 1));
+    let st = s
+        .account_statement(id, "2026H1", Decimal::TEN)
+        .await
+        .unwrap();
+    assert!(st.owners_share_agreed);
+    assert_eq!(st.totals.owners_share_percent, Decimal::new(75, 1));
+    // 7.5 % of 12,345.67 = 925.92525 → 925.93
+    assert_eq!(st.totals.owners_share, Fen(92_593));
+    let changes = s
+        .audit_entries(&AuditFilter {
+            entity: Some("compound".into()),
+            entity_id: Some(id),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "set_owners_share")
+        .count();
+    assert_eq!(changes, 3);
     let audits = s
         .audit_entries(&AuditFilter {
             entity: Some("account_entry".into()),

@@ -211,6 +211,25 @@ pub const ROUTES: &[Row] = &[
         Form("csrf={csrf}"),
         PASS,
     ),
+    // owners_share_web.rs: 业委会经费分成
+    r(
+        "GET",
+        "/compounds/{id}/owners-share",
+        "/compounds/{compound}/owners-share",
+        VIEW,
+        Sc::Record,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/compounds/{id}/owners-share",
+        "/compounds/{compound}/owners-share",
+        Act(A::EditCompounds),
+        Sc::Record,
+        Form("csrf={csrf}"),
+        PASS,
+    ),
     // compound_money.rs: 登记物业费收缴, 收支公示记账
     r(
         "GET",

@@ -1097,6 +1097,7 @@ const CHECKS: &[(&str, Via)] = {
         ("complaints.category", Api("POST", "/api/v1/complaints", Street, r#"{"compound_id": {compound}, "source": "resident", "category": " ", "text": "夜间施工", "received_on": "2026-11-05"}"#, "category", "请填写")),
         ("complaints.text", Api("POST", "/api/v1/complaints", Street, r#"{"compound_id": {compound}, "source": "resident", "category": "噪音", "text": "", "received_on": "2026-11-05"}"#, "text", "请填写")),
         ("complaints.status", Internal("set by the complaint's steps")),
+        ("compound_owners_shares.percent_e2", Page("/compounds/{compound}/owners-share", Street, "percent=10.5", "不在 6% 至 10% 之间")),
         ("complaints.verdict", Api("POST", "/api/v1/complaints/{complaint}/verify", Street, r#"{"version": 0, "verdict": "maybe", "note": "x"}"#, "verdict", "verdict")),
         ("complaints.rating", Api("POST", "/api/v1/complaints/{complaint}/rate", Street, r#"{"version": 0, "rating": 6}"#, "rating", "评价")),
         ("surveys.period", Api("POST", "/api/v1/surveys", Street, r#"{"compound_id": {compound}, "period": " ", "rule": "erqi"}"#, "period", "调查期间")),

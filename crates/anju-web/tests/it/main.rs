@@ -36,6 +36,7 @@ mod inspect;
 mod ledger_page;
 mod map_web;
 mod nav;
+mod owners_share;
 mod reports_web;
 mod resident;
 mod signals_web;

@@ -206,6 +206,15 @@ const USE_CASES: &[(&str, Where)] = &[
     ("match_fee_sheet", Helper),
     ("household_fees", Shown("/compounds/{compound}/households")),
     ("account_statement", Shown("/compounds/{compound}")),
+    ("owners_share", Shown("/compounds/{compound}/owners-share")),
+    (
+        "set_owners_share",
+        form(
+            "/compounds/{compound}/owners-share",
+            "/compounds/{compound}/owners-share",
+            Action::EditCompounds,
+        ),
+    ),
     // oversight.rs
     ("order_in_scope", Helper),
     ("complaint_in_scope", Helper),
