@@ -244,24 +244,18 @@ impl Store {
         self.pool.close().await;
     }
 
-    /// Runs two reads at once, each on its own connection (SQLite then reads on two cores), or
-    /// one after the other on one connection when the pool gives no second one within 50 ms:
-    /// a caller holding one connection never waits long for another, so two callers cannot
-    /// block each other.
-    pub(crate) async fn on_two<A, B>(
-        &self,
-        fa: impl AsyncFnOnce(&mut AnyConnection) -> Result<A>,
-        fb: impl AsyncFnOnce(&mut AnyConnection) -> Result<B>,
-    ) -> Result<(A, B)> {
-        let mut first = self.pool.acquire().await?;
-        let second = tokio::time::timeout(Duration::from_millis(50), self.pool.acquire()).await;
-        match second {
-            Ok(Ok(mut second)) => tokio::try_join!(fa(&mut first), fb(&mut second)),
-            _ => {
-                let a = fa(&mut first).await?;
-                Ok((a, fb(&mut first).await?))
+    /// Begins a read transaction whose reads all see one snapshot: SQLite's deferred `BEGIN`
+    /// (in WAL mode the snapshot is taken at the first read and kept to the end), PostgreSQL's
+    /// `REPEATABLE READ READ ONLY`.
+    pub(crate) async fn begin_read(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(match self.engine {
+            Engine::Sqlite => self.pool.begin().await?,
+            Engine::Postgres => {
+                self.pool
+                    .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .await?
             }
-        }
+        })
     }
 
     /// Begins a write transaction. SQLite takes the write lock up front (`BEGIN IMMEDIATE`) so
@@ -285,9 +279,35 @@ fn sqlite_url_with_mode(url: &str) -> String {
     }
 }
 
+/// Runs CPU-bound work (a run's lines on every core) so that the async runtime's other tasks
+/// are not held up: on a multi-threaded runtime the worker hands its tasks over first
+/// (`block_in_place`); elsewhere (a test's single-threaded runtime) it simply runs.
+pub(crate) fn off_runtime<R>(f: impl FnOnce() -> R) -> R {
+    match tokio::runtime::Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(f)
+        }
+        _ => f(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn off_runtime_runs_the_work_on_either_kind_of_runtime() {
+        let multi = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .build()
+            .expect("runtime");
+        assert_eq!(multi.block_on(async { off_runtime(|| 6 * 7) }), 42);
+        let single = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime");
+        assert_eq!(single.block_on(async { off_runtime(|| 6 * 7) }), 42);
+        assert_eq!(off_runtime(|| 1), 1, "and outside any runtime");
+    }
 
     #[test]
     fn engines_from_urls() {

@@ -324,20 +324,25 @@ impl Store {
 
     /// The whole region tree, ordered by level then name.
     pub async fn list_regions(&self) -> Result<Vec<Region>> {
-        let rows = sqlx::query(
-            "SELECT id, parent_id, level, name, code, created_at FROM regions ORDER BY id",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        let mut out = rows
-            .iter()
-            .map(|row| region_from_row(&mut Cols::new(row)))
-            .collect::<Result<Vec<_>>>()?;
-        out.sort_by(|a, b| a.level.cmp(&b.level).then_with(|| a.name.cmp(&b.name)));
-        Ok(out)
+        let mut conn = self.pool.acquire().await?;
+        regions_on(&mut conn).await
     }
 }
 
 fn non_empty(s: Option<&str>) -> Option<&str> {
     s.map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// [`Store::list_regions`] on a connection (inside a run's read transaction).
+pub(crate) async fn regions_on(conn: &mut sqlx::AnyConnection) -> Result<Vec<Region>> {
+    let rows =
+        sqlx::query("SELECT id, parent_id, level, name, code, created_at FROM regions ORDER BY id")
+            .fetch_all(&mut *conn)
+            .await?;
+    let mut out = rows
+        .iter()
+        .map(|row| region_from_row(&mut Cols::new(row)))
+        .collect::<Result<Vec<_>>>()?;
+    out.sort_by(|a, b| a.level.cmp(&b.level).then_with(|| a.name.cmp(&b.name)));
+    Ok(out)
 }

@@ -646,12 +646,20 @@ impl Store {
 
     /// Every assignment, by region and date.
     pub async fn list_funding_policies(&self) -> Result<Vec<FundingPolicy>> {
+        let mut conn = self.pool.acquire().await?;
+        funding_policies_on(&mut conn).await
+    }
+}
+
+/// [`Store::list_funding_policies`] on a connection (inside a run's read transaction).
+async fn funding_policies_on(conn: &mut AnyConnection) -> Result<Vec<FundingPolicy>> {
+    {
         let rows = sqlx::query(
             "SELECT f.id, f.region_id, r.name, r.level, f.policy_id, f.valid_from, f.created_by, \
              f.created_at FROM funding_policies f JOIN regions r ON r.id = f.region_id \
              ORDER BY r.name, f.valid_from",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *conn)
         .await?;
         rows.iter()
             .map(|row| {
@@ -670,7 +678,9 @@ impl Store {
             })
             .collect()
     }
+}
 
+impl Store {
     /// Runs the subsidy computation for every compound with a contract under `region_id` (a
     /// street or district) and `period`; supersedes the earlier run's draft lines (never a line
     /// already applied for or approved). Audited.
@@ -685,7 +695,10 @@ impl Store {
         period: RunPeriod,
     ) -> Result<RunResult> {
         let mut clock = PhaseClock::new("subsidy run");
-        let regions = self.list_regions().await?;
+        // Every fact of the run from one snapshot (issue 15 item 10): one read transaction, so
+        // a write landing meanwhile is wholly in or wholly out of what the run sees.
+        let mut rx = self.begin_read().await?;
+        let regions = crate::regions::regions_on(&mut rx).await?;
         let region =
             regions
                 .iter()
@@ -696,19 +709,13 @@ impl Store {
                     id: region_id,
                 })?;
         let region_by_id: HashMap<i64, &Region> = regions.iter().map(|r| (r.id, r)).collect();
-        let assignments = self.list_funding_policies().await?;
+        let assignments = funding_policies_on(&mut rx).await?;
         let scope = crate::CompoundFilter {
             region_id: Some(region_id),
             ..Default::default()
         };
-        let (compounds, contracts) = self
-            .on_two(
-                async |conn: &mut AnyConnection| run_compounds(conn, &scope).await,
-                async |conn: &mut AnyConnection| {
-                    crate::contracts::contracts_serving(conn, Some(&scope)).await
-                },
-            )
-            .await?;
+        let compounds = run_compounds(&mut rx, &scope).await?;
+        let contracts = crate::contracts::contracts_serving(&mut rx, Some(&scope)).await?;
         // Each compound's contracts, newest first (the order the lines come in).
         let mut serving: HashMap<i64, Vec<usize>> = HashMap::new();
         for (i, k) in contracts.iter().enumerate() {
@@ -742,37 +749,44 @@ impl Store {
 
         // 2. The facts those settlements need, in bulk.
         clock.lap("plans");
-        let facts = self.load_facts(&mut steps, &mut clock).await?;
+        let facts = load_facts(&mut rx, &mut steps, &mut clock).await?;
+        rx.commit().await?;
 
         // 3. The lines, computed in parallel, in the compounds' order.
         let threads = cores();
         let per = steps.len().div_ceil(threads).max(64);
         type Computed = Vec<(NewLine, Option<std::sync::Arc<str>>)>;
-        let computed: Vec<Result<Computed>> = std::thread::scope(|s| {
-            let handles: Vec<_> = steps
-                .chunks(per)
-                .map(|part| {
-                    let facts = &facts;
-                    let policies = &policies;
-                    s.spawn(move || {
-                        let mut cache = PolicyCache::new();
-                        part.iter()
-                            .map(|st| match st {
-                                Step::Done(v) => Ok(v.iter().cloned().map(|l| (l, None)).collect()),
-                                Step::Plan(p) => finish_line(p, policies, facts, &mut cache),
-                            })
-                            .collect::<Vec<_>>()
+        // Computed off the async runtime's workers, so that a web request starting a run does
+        // not stall the others (issue 15 item 10).
+        let computed: Vec<Result<Computed>> = crate::off_runtime(|| {
+            std::thread::scope(|s| {
+                let handles: Vec<_> = steps
+                    .chunks(per)
+                    .map(|part| {
+                        let facts = &facts;
+                        let policies = &policies;
+                        s.spawn(move || {
+                            let mut cache = PolicyCache::new();
+                            part.iter()
+                                .map(|st| match st {
+                                    Step::Done(v) => {
+                                        Ok(v.iter().cloned().map(|l| (l, None)).collect())
+                                    }
+                                    Step::Plan(p) => finish_line(p, policies, facts, &mut cache),
+                                })
+                                .collect::<Vec<_>>()
+                        })
                     })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| {
-                    h.join().unwrap_or_else(|_| {
-                        vec![Err(StoreError::Corrupt("补贴计算线程异常退出".into()))]
+                    .collect();
+                handles
+                    .into_iter()
+                    .flat_map(|h| {
+                        h.join().unwrap_or_else(|_| {
+                            vec![Err(StoreError::Corrupt("补贴计算线程异常退出".into()))]
+                        })
                     })
-                })
-                .collect()
+                    .collect()
+            })
         });
         let mut lines: Computed = Vec::new();
         for r in computed {
@@ -864,11 +878,18 @@ impl Store {
             summary,
         })
     }
+}
 
-    /// Reads, for every planned settlement, the facts it needs: the management mode before
-    /// signing, the final assessments and the fee months of each settled period, the closed
-    /// surveys and the retention already held. Records each plan's slots in `steps`.
-    async fn load_facts(&self, steps: &mut [Step<'_>], clock: &mut PhaseClock) -> Result<Facts> {
+/// Reads, for every planned settlement, the facts it needs: the management mode on the day
+/// before the policy counts, the final assessments and the fee months of each settled period,
+/// the closed surveys and the retention already held, on `conn` (the run's read transaction).
+/// Records each plan's slots in `steps`.
+async fn load_facts(
+    conn: &mut AnyConnection,
+    steps: &mut [Step<'_>],
+    clock: &mut PhaseClock,
+) -> Result<Facts> {
+    {
         let mut mode_rows = Vec::new();
         let mut period_rows = Vec::new();
         let mut retained_rows = Vec::new();
@@ -937,7 +958,6 @@ impl Store {
         if plans == 0 {
             return Ok(facts);
         }
-        // The fee sums (the biggest read) on a second connection while the others run.
         let final_code = AssessmentStatus::Final.code();
         let period_cols = [
             ("k", Ty::Int),
@@ -949,80 +969,69 @@ impl Store {
         ];
         type ModeRow = (usize, i64, String, String);
         type AssessmentRow = (usize, i64, String, i64, Option<String>, Option<i64>, String);
-        let ((modes, found, held), sums) = self
-            .on_two(
-                async |conn: &mut AnyConnection| {
-                    // The mode on the day before signing.
-                    let modes: Vec<ModeRow> = over_rows(
-                        conn,
-                        &[("k", Ty::Int), ("cid", Ty::Int), ("d", Ty::Text)],
-                        &mode_rows,
-                        |j| {
-                            format!(
-                                " SELECT {} FROM r CROSS JOIN compound_modes m \
-                                 WHERE m.compound_id = r.cid AND m.since <= r.d",
-                                j.agg_rows("r.k, m.id, m.mode, m.since", None)
-                            )
-                        },
-                    )
-                    .await?;
-                    // The final assessments whose period ends inside each settled period.
-                    let found: Vec<AssessmentRow> =
-                        over_rows(conn, &period_cols, &period_rows, |j| {
-                            format!(
-                                " SELECT {} FROM r CROSS JOIN assessments a \
-                                 WHERE a.compound_id = r.cid AND a.status = '{final_code}' \
-                                 AND a.period_end >= r.a AND a.period_end <= r.b",
-                                j.agg_rows(
-                                    "r.k, a.id, a.period_end, a.score_e2, a.grade_code, a.passed, \
-                                     a.assessor_kind",
-                                    None
-                                )
-                            )
-                        })
-                        .await?;
-                    // Retention held on the earlier subsidy lines of the same contract.
-                    let held: Vec<(usize, i64)> = over_rows(
-                        conn,
-                        &[
-                            ("k", Ty::Int),
-                            ("cid", Ty::Int),
-                            ("kid", Ty::Int),
-                            ("d", Ty::Text),
-                        ],
-                        &retained_rows,
-                        |j| {
-                            format!(
-                                " SELECT {} FROM r CROSS JOIN subsidy_lines l \
-                                 WHERE l.compound_id = r.cid AND l.contract_id = r.kid \
-                                 AND l.kind = 'subsidy' AND l.status <> 'superseded' \
-                                 AND l.period_end IS NOT NULL AND l.period_end < r.d",
-                                j.agg_rows("r.k, l.retained_fen", None)
-                            )
-                        },
-                    )
-                    .await?;
-                    Ok((modes, found, held))
-                },
-                async |conn: &mut AnyConnection| {
-                    // Billed and collected over each settled period's months.
-                    let sums: Vec<(usize, i64, i64, u32)> =
-                        over_rows(conn, &period_cols, &period_rows, |j| {
-                            format!(
-                                ", q (k, billed, collected, n) AS (SELECT r.k, \
-                                 CAST(SUM(f.billed_fen) AS BIGINT), \
-                                 CAST(SUM(f.collected_fen) AS BIGINT), COUNT(*) \
-                                 FROM r CROSS JOIN fee_months f WHERE f.compound_id = r.cid \
-                                 AND f.month >= r.ma AND f.month <= r.mb GROUP BY r.k) \
-                                 SELECT {} FROM q",
-                                j.agg_rows("k, billed, collected, n", None)
-                            )
-                        })
-                        .await?;
-                    Ok(sums)
-                },
+        // The mode on the day before signing.
+        let modes: Vec<ModeRow> = over_rows(
+            conn,
+            &[("k", Ty::Int), ("cid", Ty::Int), ("d", Ty::Text)],
+            &mode_rows,
+            |j| {
+                format!(
+                    " SELECT {} FROM r CROSS JOIN compound_modes m \
+                         WHERE m.compound_id = r.cid AND m.since <= r.d",
+                    j.agg_rows("r.k, m.id, m.mode, m.since", None)
+                )
+            },
+        )
+        .await?;
+        // The final assessments whose period ends inside each settled period.
+        let found: Vec<AssessmentRow> = over_rows(conn, &period_cols, &period_rows, |j| {
+            format!(
+                " SELECT {} FROM r CROSS JOIN assessments a \
+                         WHERE a.compound_id = r.cid AND a.status = '{final_code}' \
+                         AND a.period_end >= r.a AND a.period_end <= r.b",
+                j.agg_rows(
+                    "r.k, a.id, a.period_end, a.score_e2, a.grade_code, a.passed, \
+                             a.assessor_kind",
+                    None
+                )
             )
-            .await?;
+        })
+        .await?;
+        // Retention held on the earlier subsidy lines of the same contract.
+        let held: Vec<(usize, i64)> = over_rows(
+            conn,
+            &[
+                ("k", Ty::Int),
+                ("cid", Ty::Int),
+                ("kid", Ty::Int),
+                ("d", Ty::Text),
+            ],
+            &retained_rows,
+            |j| {
+                format!(
+                    " SELECT {} FROM r CROSS JOIN subsidy_lines l \
+                         WHERE l.compound_id = r.cid AND l.contract_id = r.kid \
+                         AND l.kind = 'subsidy' AND l.status <> 'superseded' \
+                         AND l.period_end IS NOT NULL AND l.period_end < r.d",
+                    j.agg_rows("r.k, l.retained_fen", None)
+                )
+            },
+        )
+        .await?;
+
+        // Billed and collected over each settled period's months.
+        let sums: Vec<(usize, i64, i64, u32)> = over_rows(conn, &period_cols, &period_rows, |j| {
+            format!(
+                ", q (k, billed, collected, n) AS (SELECT r.k, \
+                         CAST(SUM(f.billed_fen) AS BIGINT), \
+                         CAST(SUM(f.collected_fen) AS BIGINT), COUNT(*) \
+                         FROM r CROSS JOIN fee_months f WHERE f.compound_id = r.cid \
+                         AND f.month >= r.ma AND f.month <= r.mb GROUP BY r.k) \
+                         SELECT {} FROM q",
+                j.agg_rows("k, billed, collected, n", None)
+            )
+        })
+        .await?;
         clock.lap("facts read");
         let corrupt = || StoreError::Corrupt("序号".into());
         // The mode: the latest period begun by the day before the policy counts from (ties: the
@@ -1075,12 +1084,10 @@ impl Store {
         for (k, retained) in held {
             *facts.retained.get_mut(k).ok_or_else(corrupt)? += Fen(retained);
         }
-        // Closed surveys of the compounds, newest first, with their figures when valid.
-        let surveys = self.list_surveys(&crate::SurveyFilter::default()).await?;
-        for sv in surveys.into_iter().filter(|sv| sv.closed) {
-            if !plan_compounds.contains(&sv.compound_id) {
-                continue;
-            }
+        // Closed surveys of the compounds, newest first, with their figures when valid: two
+        // statements for all of them.
+        for r in crate::surveys::closed_results_on(conn, &plan_compounds).await? {
+            let sv = &r.survey;
             // A period that does not parse would leave the compound without its satisfaction
             // and change what it is paid: the run stops and names the survey instead.
             let Some(sp) = anju_core::assessment::Period::parse(&sv.period) else {
@@ -1095,7 +1102,6 @@ impl Store {
                     ),
                 ));
             };
-            let r = self.survey_result(sv.id).await?;
             let rate = if r.valid { r.rate } else { None };
             facts
                 .surveys
@@ -1106,7 +1112,9 @@ impl Store {
         clock.lap("facts: surveys");
         Ok(facts)
     }
+}
 
+impl Store {
     /// A run with its lines.
     pub async fn get_subsidy_run(&self, id: i64) -> Result<SubsidyRun> {
         let mut run = self.get_subsidy_run_head(id).await?;

@@ -713,6 +713,43 @@ fn check_version(s: &Survey, expected: i64) -> Result<()> {
     Ok(())
 }
 
+/// Every closed survey of the compounds in `compounds`, with its result: two statements for
+/// all of them (the surveys, then their tokens counted by survey), inside the caller's
+/// transaction (a subsidy run reads them with its other facts, from one snapshot).
+pub(crate) async fn closed_results_on(
+    conn: &mut AnyConnection,
+    compounds: &std::collections::HashSet<i64>,
+) -> Result<Vec<SurveyResult>> {
+    let rows = dyn_query(format!(
+        "{SURVEY_SELECT} WHERE s.status = 'closed' ORDER BY s.id DESC"
+    ))
+    .fetch_all(&mut *conn)
+    .await?;
+    let counts = sqlx::query(
+        "SELECT t.survey_id, COUNT(*), COUNT(t.used_at), \
+         CAST(COALESCE(SUM(t.satisfied), 0) AS BIGINT) FROM survey_tokens t \
+         JOIN surveys s ON s.id = t.survey_id WHERE s.status = 'closed' GROUP BY t.survey_id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut by_survey = std::collections::HashMap::new();
+    for r in &counts {
+        let mut c = Cols::new(r);
+        by_survey.insert(c.i64()?, (c.u32()?, c.u32()?, c.u32()?));
+    }
+    let mut out = Vec::new();
+    for row in &rows {
+        let survey = survey_from_row(row)?;
+        if !compounds.contains(&survey.compound_id) {
+            continue;
+        }
+        let (issued, responses, satisfied) =
+            by_survey.get(&survey.id).copied().unwrap_or((0, 0, 0));
+        out.push(score(survey, issued, responses, satisfied)?);
+    }
+    Ok(out)
+}
+
 async fn result_on(conn: &mut AnyConnection, id: i64) -> Result<SurveyResult> {
     let survey = fetch_survey(conn, id).await?;
     let row = sqlx::query(
