@@ -1,5 +1,6 @@
-//! Money: subsidy runs, a line's path (申报 → 街道审核 → 区级复核 → 批准 → 拨付), infrastructure
-//! grants, fee collection and the public accounts. Who may take which step is decided here.
+//! Money: subsidy runs, a line's path (申报, then the policy's own chain of reviews, approval
+//! and payment: `anju_core::funding::Chain`, named in each policy file), infrastructure grants,
+//! fee collection and the public accounts. Who may take which step is decided here.
 
 use crate::App;
 use crate::check::{self, Field, NAME_MAX, NOTE_MAX};
@@ -10,7 +11,7 @@ use anju_core::Fen;
 use anju_core::Lang;
 use anju_core::access::{Action as Perm, Role, can};
 use anju_core::accounts::EntryKind;
-use anju_core::funding::{Action, LineStatus, RunPeriod};
+use anju_core::funding::{Action, Chain, ChainStep, LineStatus, Next, RunPeriod};
 use anju_core::{CompoundId, LineId, RunId};
 use anju_store::{
     AccountEntry, FeeImportSummary, FeeInput, FeeMonth, HouseholdFeeInput, HouseholdImportSummary,
@@ -18,47 +19,81 @@ use anju_store::{
 };
 use jiff::civil::Date;
 
-/// Whether the role may take `action` on a subsidy line at all (the area is checked apart).
-pub fn role_may(role: Role, action: Action) -> bool {
-    let can = |p| can(role, p);
-    match action {
-        Action::Apply => matches!(role, Role::Company | Role::Admin),
-        Action::StreetReview => matches!(role, Role::Street | Role::Admin),
-        Action::DistrictReview | Action::Approve => can(Perm::ApproveSubsidies),
-        Action::Disburse => can(Perm::Disburse),
-        // Returning belongs to whoever reviews at this point (see `offered`).
-        Action::Return => can(Perm::ApproveSubsidies) || matches!(role, Role::Street | Role::Admin),
-    }
+/// Whether `role` takes the chain's step `s` (the administrator takes any).
+fn takes(role: Role, s: &ChainStep) -> bool {
+    role == s.role || role == Role::Admin
 }
 
-/// The forward step a line in `status` waits for.
-pub fn next_step(status: LineStatus) -> Option<Action> {
-    match status {
-        LineStatus::Draft | LineStatus::Returned => Some(Action::Apply),
-        LineStatus::Applied => Some(Action::StreetReview),
-        LineStatus::StreetReviewed => Some(Action::DistrictReview),
-        LineStatus::DistrictReviewed => Some(Action::Approve),
-        LineStatus::Approved => Some(Action::Disburse),
-        LineStatus::Disbursed | LineStatus::Superseded => None,
-    }
-}
-
-/// The steps the role may take on a line in `status`, in order.
-pub fn offered(role: Role, status: LineStatus) -> Vec<Action> {
+/// The steps the role may take now on a line in `status` whose last step was `last`, on the
+/// policy's chain (who reviews, approves and pays is the policy's: issue 15 item 5), in order.
+pub fn offered(role: Role, chain: &Chain, status: LineStatus, last: Option<Action>) -> Vec<Action> {
     let mut out = Vec::new();
-    if let Some(next) = next_step(status) {
-        if role_may(role, next) {
-            out.push(next);
+    match chain.next(status, last) {
+        Some(Next::Apply) if matches!(role, Role::Company | Role::Admin) => out.push(Action::Apply),
+        Some(Next::Step(s)) if takes(role, s) => {
+            out.push(s.action);
+            if chain.may_return(status, last).is_some() {
+                out.push(Action::Return);
+            }
         }
-        let reviewing = matches!(
-            next,
-            Action::StreetReview | Action::DistrictReview | Action::Approve
-        );
-        if reviewing && role_may(role, next) {
-            out.push(Action::Return);
-        }
+        _ => {}
     }
     out
+}
+
+/// The chain of a line's policy (its `[[approval]]`, else Anju's standard chain).
+pub fn line_chain(line: &SubsidyLine) -> Chain {
+    anju_policy::shipped::approval_chain(line.policy_id.as_deref())
+}
+
+/// The last step of the money's path among a line's recorded steps.
+pub fn last_of(steps: &[anju_store::SubsidyStep]) -> Option<Action> {
+    steps
+        .iter()
+        .rev()
+        .find_map(|s| Action::from_code(&s.action))
+}
+
+/// The chain in words, the step the line waits for marked: "申报 → 街道（园区）审核 → …".
+pub fn chain_text(chain: &Chain, status: LineStatus, last: Option<Action>, lang: Lang) -> String {
+    let waiting = chain.next(status, last);
+    let mut parts = vec![match waiting {
+        Some(Next::Apply) => format!("【{}】", Action::Apply.label(lang)),
+        _ => Action::Apply.label(lang).to_string(),
+    }];
+    for s in &chain.steps {
+        let words = match lang {
+            Lang::Zh => format!("{}{}", s.by_zh, s.action.label(lang)),
+            Lang::En => format!("{} ({})", s.action.label(lang), s.by_en),
+        };
+        parts.push(match waiting {
+            Some(Next::Step(w)) if w.action == s.action => format!("【{words}】"),
+            _ => words,
+        });
+    }
+    let mut out = parts.join(" → ");
+    if !chain.named {
+        out.push_str(lang.pick(
+            "（政策文件未规定审批流程，按安居默认流程）",
+            " (the policy file names no chain: Anju's standard one)",
+        ));
+    }
+    out
+}
+
+/// Who takes `action` on the chain, in words ("开发区建设管理部（物业主管部门）"), for refusals
+/// and pages; `None` for a step the chain does not have.
+pub fn taken_by(chain: &Chain, action: Action, lang: Lang) -> Option<String> {
+    chain.steps.iter().find(|s| s.action == action).map(|s| {
+        format!(
+            "{}{}",
+            lang.pick(&s.by_zh, &s.by_en),
+            lang.pick(
+                &format!("（{}）", s.role.zh()),
+                &format!(" ({})", s.role.en())
+            )
+        )
+    })
 }
 
 /// Whether the role may start a subsidy run (测算).
@@ -176,22 +211,43 @@ impl App {
         input: LineStepInput,
     ) -> Result<SubsidyLine> {
         let line = self.line_in_scope(who, line_id).await?;
-        let allowed = if input.action == Action::Return {
-            offered(who.role, line.status).contains(&Action::Return)
-        } else {
-            role_may(who.role, input.action)
+        // The policy's chain names who takes each step; a step the chain does not have, or
+        // one out of turn, is refused by the store in the same words as any wrong turn.
+        let chain = line_chain(&line);
+        let last = self.last_step(line_id).await?;
+        let step_of = match input.action {
+            Action::Apply => None,
+            Action::Return => chain.may_return(line.status, last),
+            a => chain.steps.iter().find(|s| s.action == a),
+        };
+        let allowed = match (input.action, step_of) {
+            (Action::Apply, _) => matches!(who.role, Role::Company | Role::Admin),
+            (_, Some(s)) => takes(who.role, s),
+            (_, None) => {
+                can(who.role, Perm::ReviewSubsidies)
+                    || can(who.role, Perm::ApproveSubsidies)
+                    || can(who.role, Perm::Disburse)
+            }
         };
         if !allowed {
+            let by = step_of.map(|s| {
+                (
+                    format!("；此步由{}（{}）办理", s.by_zh, s.role.zh()),
+                    format!(": this step is taken by {} ({})", s.by_en, s.role.en()),
+                )
+            });
             return Err(AppError::forbidden(
                 format!(
-                    "“{}”角色无权{}",
+                    "“{}”角色无权{}{}",
                     who.role.zh(),
-                    input.action.label(Lang::Zh)
+                    input.action.label(Lang::Zh),
+                    by.as_ref().map_or("", |b| b.0.as_str())
                 ),
                 format!(
-                    "the role '{}' may not {}",
+                    "the role '{}' may not {}{}",
                     who.role.en(),
-                    input.action.label(Lang::En)
+                    input.action.label(Lang::En),
+                    by.as_ref().map_or("", |b| b.1.as_str())
                 ),
             ));
         }
@@ -238,6 +294,11 @@ impl App {
                 comment.as_deref(),
             )
             .await?)
+    }
+
+    /// The last step taken on a line (of the money's path), when any.
+    async fn last_step(&self, line_id: LineId) -> Result<Option<Action>> {
+        Ok(last_of(&self.store().subsidy_steps(line_id.get()).await?))
     }
 
     /// Changes an approved amount (调整), with the reason, on the day it was decided.

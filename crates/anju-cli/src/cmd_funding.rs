@@ -118,7 +118,10 @@ pub enum FundingCmd {
     },
     /// 批准 / approve
     Approve(StepArgs),
-    /// 财政拨付 / finance disburses
+    /// 拨付至街道（政策规定经街道兑付时，如二七区）/ pay the street, which then pays the
+    /// company (where the policy says so, as Erqi's)
+    DisburseToStreet(StepArgs),
+    /// 拨付（给企业；由政策规定的部门办理）/ pay the company (by the office the policy names)
     Disburse(StepArgs),
     /// 退回修改 / return to the applicant for correction
     Return(StepArgs),
@@ -535,6 +538,9 @@ pub fn run(c: FundingCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
             }
             FundingCmd::Approve(s) => {
                 return take_step(&app, &who, &s, Action::Approve, lang).await;
+            }
+            FundingCmd::DisburseToStreet(s) => {
+                return take_step(&app, &who, &s, Action::DisburseToStreet, lang).await;
             }
             FundingCmd::Disburse(s) => {
                 return take_step(&app, &who, &s, Action::Disburse, lang).await;

@@ -146,18 +146,23 @@ pub enum Action {
     DistrictReview,
     /// 批准
     Approve,
-    /// 拨付 (finance)
+    /// 拨付至街道: finance pays the street, which then pays the company (seed 002 七（二）4
+    /// "区财政局依据考核结果向相关街道办事处拨付奖补资金，由街道办事处向辖区物业企业兑付"); the
+    /// line stays approved until the street pays.
+    DisburseToStreet,
+    /// 拨付 (to the company: finance, or whoever the policy names)
     Disburse,
     /// 退回修改 (back to the applicant)
     Return,
 }
 
 impl Action {
-    pub const ALL: [Action; 6] = [
+    pub const ALL: [Action; 7] = [
         Action::Apply,
         Action::StreetReview,
         Action::DistrictReview,
         Action::Approve,
+        Action::DisburseToStreet,
         Action::Disburse,
         Action::Return,
     ];
@@ -168,6 +173,7 @@ impl Action {
             Action::StreetReview => "street_review",
             Action::DistrictReview => "district_review",
             Action::Approve => "approve",
+            Action::DisburseToStreet => "disburse_to_street",
             Action::Disburse => "disburse",
             Action::Return => "return",
         }
@@ -183,6 +189,7 @@ impl Action {
             Action::StreetReview => lang.pick("街道审核", "street review"),
             Action::DistrictReview => lang.pick("区级复核", "district review"),
             Action::Approve => lang.pick("批准", "approve"),
+            Action::DisburseToStreet => lang.pick("拨付至街道", "pay the street"),
             Action::Disburse => lang.pick("拨付", "disburse"),
             Action::Return => lang.pick("退回修改", "return for correction"),
         }
@@ -217,49 +224,229 @@ impl fmt::Display for FundingError {
 
 impl std::error::Error for FundingError {}
 
-/// The next status of a line after `action`, or why not. `eligible`: the run found the line
-/// payable (an ineligible line explains itself and cannot be applied for).
+/// One step of a policy's approval chain after 申报: what is done, the role of the person who
+/// does it, and the office the policy names (seed 002 七（二）4: the renovation HQ office
+/// reviews, a district leader approves, district finance pays the street, the street pays the
+/// company; seed 000 四（三）: 开发区建设管理部 pays).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChainStep {
+    pub action: Action,
+    pub role: crate::access::Role,
+    /// The office as the policy names it (改造指挥部办公室, 区财政局 …).
+    pub by_zh: String,
+    pub by_en: String,
+}
+
+/// Who reviews, approves and pays a policy's lines, in order, after the company's 申报. A
+/// policy file names its own chain; without one, Anju's standard chain
+/// ([`Chain::standard`]) applies, and says so.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Chain {
+    pub steps: Vec<ChainStep>,
+    /// Named by the policy file (else Anju's standard chain).
+    pub named: bool,
+}
+
+/// What a line waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Next<'a> {
+    /// The company's 申报 (again after a return).
+    Apply,
+    Step(&'a ChainStep),
+}
+
+impl Chain {
+    /// Anju's own chain where a policy names none: the street reviews (街道审核), the district
+    /// housing office reviews again (区级复核) and approves, finance pays.
+    pub fn standard() -> Chain {
+        use crate::access::Role;
+        let step = |action, role, zh: &str, en: &str| ChainStep {
+            action,
+            role,
+            by_zh: zh.to_string(),
+            by_en: en.to_string(),
+        };
+        Chain {
+            steps: vec![
+                step(
+                    Action::StreetReview,
+                    Role::Street,
+                    "街道办事处",
+                    "the street office",
+                ),
+                step(
+                    Action::DistrictReview,
+                    Role::HousingAuthority,
+                    "区级物业主管部门",
+                    "the district housing office",
+                ),
+                step(
+                    Action::Approve,
+                    Role::HousingAuthority,
+                    "区级物业主管部门",
+                    "the district housing office",
+                ),
+                step(Action::Disburse, Role::Finance, "财政部门", "finance"),
+            ],
+            named: false,
+        }
+    }
+
+    /// A chain a policy names, checked: reviews, then one approval, then the payment (to the
+    /// company, optionally through the street first); no step twice.
+    pub fn named(steps: Vec<ChainStep>) -> Result<Chain, FundingError> {
+        let actions: Vec<Action> = steps.iter().map(|s| s.action).collect();
+        let bad = |zh: &str, en: &str| Err(FundingError::new(zh, en));
+        if actions.last() != Some(&Action::Disburse) {
+            return bad(
+                "审批流程须以拨付（disburse）结束",
+                "the chain must end with disburse",
+            );
+        }
+        let Some(approve) = actions.iter().position(|a| *a == Action::Approve) else {
+            return bad(
+                "审批流程须有一步批准（approve）",
+                "the chain needs an approve step",
+            );
+        };
+        for (i, a) in actions.iter().enumerate() {
+            if actions[..i].contains(a) {
+                return bad(
+                    "审批流程中同一步骤出现两次",
+                    "a step appears twice in the chain",
+                );
+            }
+            let fits = match a {
+                Action::StreetReview | Action::DistrictReview => i < approve,
+                Action::Approve | Action::Disburse => true,
+                Action::DisburseToStreet => i > approve && i + 2 == actions.len(),
+                Action::Apply | Action::Return => false,
+            };
+            if !fits {
+                return Err(FundingError::new(
+                    format!("审批流程中“{}”的位置不对", a.label(Lang::Zh)),
+                    format!("'{}' is out of place in the chain", a.label(Lang::En)),
+                ));
+            }
+        }
+        Ok(Chain { steps, named: true })
+    }
+
+    /// The status a chain step leaves a line in.
+    fn status_after(action: Action) -> LineStatus {
+        match action {
+            Action::Apply => LineStatus::Applied,
+            Action::StreetReview => LineStatus::StreetReviewed,
+            Action::DistrictReview => LineStatus::DistrictReviewed,
+            Action::Approve | Action::DisburseToStreet => LineStatus::Approved,
+            Action::Disburse => LineStatus::Disbursed,
+            Action::Return => LineStatus::Returned,
+        }
+    }
+
+    /// How many of the chain's steps are done, from the line's status and the last step taken
+    /// on it (`last`: needed when two steps leave the same status, 批准 and 拨付至街道).
+    fn done(&self, status: LineStatus, last: Option<Action>) -> usize {
+        match status {
+            LineStatus::Draft | LineStatus::Returned | LineStatus::Superseded => 0,
+            LineStatus::Applied => 0,
+            LineStatus::Disbursed => self.steps.len(),
+            _ => {
+                let by_last = last.and_then(|a| self.steps.iter().position(|s| s.action == a));
+                let by_status = self
+                    .steps
+                    .iter()
+                    .rposition(|s| Self::status_after(s.action) == status);
+                by_last.or(by_status).map_or(0, |i| i + 1)
+            }
+        }
+    }
+
+    /// What a line in `status` (its last step `last`) waits for; `None` when it is paid or
+    /// superseded.
+    pub fn next(&self, status: LineStatus, last: Option<Action>) -> Option<Next<'_>> {
+        match status {
+            LineStatus::Draft | LineStatus::Returned => Some(Next::Apply),
+            LineStatus::Superseded | LineStatus::Disbursed => None,
+            _ => self.steps.get(self.done(status, last)).map(Next::Step),
+        }
+    }
+
+    /// Whether the line may be returned for correction now: while it waits for a review or
+    /// the approval (an approved amount changes only by an adjustment).
+    pub fn may_return(&self, status: LineStatus, last: Option<Action>) -> Option<&ChainStep> {
+        match self.next(status, last) {
+            Some(Next::Step(s))
+                if matches!(
+                    s.action,
+                    Action::StreetReview | Action::DistrictReview | Action::Approve
+                ) =>
+            {
+                Some(s)
+            }
+            _ => None,
+        }
+    }
+
+    /// The next status of a line after `action`, or why not. `eligible`: the run found the line
+    /// payable (an ineligible line explains itself and cannot be applied for).
+    pub fn transition(
+        &self,
+        status: LineStatus,
+        last: Option<Action>,
+        action: Action,
+        eligible: bool,
+    ) -> Result<LineStatus, FundingError> {
+        use LineStatus as S;
+        let wrong = || {
+            let waits = match self.next(status, last) {
+                Some(Next::Apply) => format!("（等待{}）", Action::Apply.label(Lang::Zh)),
+                Some(Next::Step(s)) => format!("（等待{}{}）", s.by_zh, s.action.label(Lang::Zh)),
+                None => String::new(),
+            };
+            FundingError::new(
+                format!(
+                    "当前状态为“{}”{waits}，不能{}",
+                    status.label(Lang::Zh),
+                    action.label(Lang::Zh)
+                ),
+                format!(
+                    "the line is {}: cannot {}",
+                    status.label(Lang::En),
+                    action.label(Lang::En)
+                ),
+            )
+        };
+        match (status, action) {
+            (S::Draft | S::Returned, Action::Apply) if !eligible => Err(FundingError::new(
+                "该小区本期不符合补贴条件（见说明），不能申报",
+                "the compound is not eligible for this period (see the explanation): cannot apply",
+            )),
+            (S::Superseded, _) => Err(FundingError::new(
+                "该行已被重算取代，请使用最新一次测算的结果",
+                "this line was superseded by a later run: use the latest one",
+            )),
+            (S::Draft | S::Returned, Action::Apply) => Ok(S::Applied),
+            (S::Approved | S::Disbursed, Action::Return) => Err(FundingError::new(
+                "已批准的金额不能退回修改；如需改变金额，请作出调整决定",
+                "an approved amount cannot be returned: make an adjustment decision instead",
+            )),
+            (_, Action::Return) if self.may_return(status, last).is_some() => Ok(S::Returned),
+            (_, a) => match self.next(status, last) {
+                Some(Next::Step(s)) if s.action == a => Ok(Self::status_after(a)),
+                _ => Err(wrong()),
+            },
+        }
+    }
+}
+
+/// The next status of a line after `action` on Anju's standard chain ([`Chain::transition`]).
 pub fn transition(
     status: LineStatus,
     action: Action,
     eligible: bool,
 ) -> Result<LineStatus, FundingError> {
-    use LineStatus as S;
-    let wrong = || {
-        FundingError::new(
-            format!(
-                "当前状态为“{}”，不能{}",
-                status.label(Lang::Zh),
-                action.label(Lang::Zh)
-            ),
-            format!(
-                "the line is {}: cannot {}",
-                status.label(Lang::En),
-                action.label(Lang::En)
-            ),
-        )
-    };
-    match (status, action) {
-        (S::Draft | S::Returned, Action::Apply) if !eligible => Err(FundingError::new(
-            "该小区本期不符合补贴条件（见说明），不能申报",
-            "the compound is not eligible for this period (see the explanation): cannot apply",
-        )),
-        (S::Superseded, _) => Err(FundingError::new(
-            "该行已被重算取代，请使用最新一次测算的结果",
-            "this line was superseded by a later run: use the latest one",
-        )),
-        (S::Draft | S::Returned, Action::Apply) => Ok(S::Applied),
-        (S::Applied, Action::StreetReview) => Ok(S::StreetReviewed),
-        (S::StreetReviewed, Action::DistrictReview) => Ok(S::DistrictReviewed),
-        (S::DistrictReviewed, Action::Approve) => Ok(S::Approved),
-        (S::Approved, Action::Disburse) => Ok(S::Disbursed),
-        (S::Applied | S::StreetReviewed | S::DistrictReviewed, Action::Return) => Ok(S::Returned),
-        (S::Approved | S::Disbursed, Action::Return) => Err(FundingError::new(
-            "已批准的金额不能退回修改；如需改变金额，请作出调整决定",
-            "an approved amount cannot be returned: make an adjustment decision instead",
-        )),
-        _ => Err(wrong()),
-    }
+    Chain::standard().transition(status, None, action, eligible)
 }
 
 /// Checks an adjustment decision (调整决定) of an approved amount.
@@ -490,7 +677,10 @@ mod tests {
         }
         // Skipping the district review is refused, in both languages.
         let e = transition(S::StreetReviewed, A::Approve, true).expect_err("skip");
-        assert_eq!(e.zh, "当前状态为“街道已审核”，不能批准");
+        assert_eq!(
+            e.zh,
+            "当前状态为“街道已审核”（等待区级物业主管部门区级复核），不能批准"
+        );
         assert_eq!(
             e.message(Lang::En),
             "the line is reviewed by the street: cannot approve"
@@ -504,6 +694,79 @@ mod tests {
         assert!(transition(S::Disbursed, A::Disburse, true).is_err());
         assert!(transition(S::Draft, A::Apply, false).is_err());
         assert!(transition(S::Superseded, A::Apply, true).is_err());
+    }
+
+    /// Seed 002 七（二）4 worked by hand: 指挥部办公室复核 → 区政府领导同意 → 区财政局拨付至街道 →
+    /// 街道办事处兑付 to the company; no street review in between, and the street pays only
+    /// after finance has paid it.
+    #[test]
+    fn a_chain_named_by_the_policy_is_followed_step_by_step() {
+        use crate::access::Role as R;
+        use Action as A;
+        use LineStatus as S;
+        let step = |action, role, by: &str| ChainStep {
+            action,
+            role,
+            by_zh: by.into(),
+            by_en: by.into(),
+        };
+        let erqi = Chain::named(vec![
+            step(
+                A::DistrictReview,
+                R::HousingAuthority,
+                "区老旧小区综合改造工作指挥部办公室",
+            ),
+            step(A::Approve, R::HousingAuthority, "区政府领导"),
+            step(A::DisburseToStreet, R::Finance, "区财政局"),
+            step(A::Disburse, R::Street, "街道办事处"),
+        ])
+        .expect("a good chain");
+        let mut s = S::Draft;
+        let mut last = None;
+        assert_eq!(erqi.next(s, last), Some(Next::Apply));
+        for (a, after) in [
+            (A::Apply, S::Applied),
+            (A::DistrictReview, S::DistrictReviewed),
+            (A::Approve, S::Approved),
+            (A::DisburseToStreet, S::Approved),
+            (A::Disburse, S::Disbursed),
+        ] {
+            // The street's review is not this policy's step, nor is paying before finance has.
+            assert!(erqi.transition(s, last, A::StreetReview, true).is_err());
+            if a != A::Disburse {
+                assert!(
+                    erqi.transition(s, last, A::Disburse, true).is_err(),
+                    "{a:?}"
+                );
+            }
+            s = erqi.transition(s, last, a, true).expect("legal step");
+            last = Some(a);
+            assert_eq!(s, after);
+        }
+        assert_eq!(erqi.next(s, last), None);
+        // Returned while waiting for the HQ office's review or the approval, by that office.
+        let r = erqi
+            .may_return(S::Applied, Some(A::Apply))
+            .expect("returnable");
+        assert_eq!(r.by_zh, "区老旧小区综合改造工作指挥部办公室");
+        assert!(erqi.may_return(S::Approved, Some(A::Approve)).is_none());
+        // Bad chains are refused.
+        for bad in [
+            vec![step(A::Approve, R::Street, "x")],
+            vec![step(A::Disburse, R::Finance, "x")],
+            vec![
+                step(A::Approve, R::Street, "x"),
+                step(A::StreetReview, R::Street, "x"),
+                step(A::Disburse, R::Finance, "x"),
+            ],
+            vec![
+                step(A::DisburseToStreet, R::Finance, "x"),
+                step(A::Approve, R::Street, "x"),
+                step(A::Disburse, R::Finance, "x"),
+            ],
+        ] {
+            assert!(Chain::named(bad).is_err());
+        }
     }
 
     #[test]

@@ -1069,6 +1069,40 @@ pub fn describe(policy: &Policy, lang: Lang) -> String {
         s.push_str(&quote_line(&p.quote, &p.clause, lang));
         s.push('\n');
     }
+    section(
+        &mut s,
+        n,
+        "审批与拨付",
+        "Who reviews, approves and pays",
+        lang,
+    );
+    n += 1;
+    s.push_str(&format!(
+        "  {}",
+        lang.pick("企业申报", "the company applies")
+    ));
+    for st in &policy.chain.steps {
+        s.push_str(&format!(
+            " → {}{}",
+            lang.pick(&st.by_zh, &st.by_en),
+            match lang {
+                Lang::Zh => st.action.label(lang).to_string(),
+                Lang::En => format!(" ({})", st.action.label(lang)),
+            }
+        ));
+    }
+    s.push('\n');
+    if policy.chain.named {
+        for a in &f.approval {
+            s.push_str(&quote_line(&a.quote, &a.clause, lang));
+            s.push('\n');
+        }
+    } else {
+        s.push_str(lang.pick(
+            "    （文本未规定审批流程：按安居默认流程，可在政策文件的 [[approval]] 中写明）\n",
+            "    (the text names no chain: Anju's standard one; a file states its own in [[approval]])\n",
+        ));
+    }
     section(&mut s, n, "舍入", "Rounding", lang);
     n += 1;
     s.push_str(lang.pick(

@@ -42,6 +42,10 @@ pub struct PolicyFile {
     #[serde(default)]
     pub retention: Option<RetentionFile>,
     pub payers: Vec<PayerFile>,
+    /// Who reviews, approves and pays a line after the company's 申报, in order (absent: Anju's
+    /// standard chain, `anju_core::funding::Chain::standard`).
+    #[serde(default)]
+    pub approval: Vec<ApprovalStepFile>,
     pub rounding: RoundingFile,
     #[serde(default)]
     pub parameters: BTreeMap<String, ParameterFile>,
@@ -232,6 +236,22 @@ pub struct PayerFile {
     #[serde(default)]
     pub clause: String,
     /// The words of the text, verbatim (… marks an omission).
+    #[serde(default)]
+    pub quote: String,
+}
+
+/// One step of the approval chain: `action` street_review | district_review | approve |
+/// disburse_to_street | disburse; `role` the Anju role that takes it (street |
+/// housing_authority | finance); `by` the office the text names.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApprovalStepFile {
+    pub action: String,
+    pub role: String,
+    pub by: String,
+    pub by_en: String,
+    #[serde(default)]
+    pub clause: String,
     #[serde(default)]
     pub quote: String,
 }

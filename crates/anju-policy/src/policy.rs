@@ -484,6 +484,8 @@ pub struct Policy {
     pub weights: Vec<u64>,
     pub params: Vec<Param>,
     pub tables: Vec<Table>,
+    /// Who reviews, approves and pays (the file's `[[approval]]`, else Anju's standard chain).
+    pub chain: anju_core::funding::Chain,
 }
 
 /// A problem found while compiling: the dotted path of the key and the message.
@@ -502,6 +504,7 @@ impl Policy {
     pub fn compile(file: PolicyFile) -> Result<Policy, Vec<CompileIssue>> {
         let mut c = Compiler { issues: Vec::new() };
         let p = c.compile(&file);
+        let chain = c.chain(&file);
         if !c.issues.is_empty() {
             return Err(c.issues);
         }
@@ -518,6 +521,7 @@ impl Policy {
             weights: p.weights,
             params: p.params,
             tables: p.tables,
+            chain,
         })
     }
 
@@ -567,6 +571,60 @@ impl Compiler {
             path: path.into(),
             msg: msg.into(),
         });
+    }
+
+    /// The file's approval chain, checked (`anju_core::funding::Chain::named`); the standard
+    /// chain when the file names none.
+    fn chain(&mut self, f: &PolicyFile) -> anju_core::funding::Chain {
+        use anju_core::funding::{Action, Chain, ChainStep};
+        if f.approval.is_empty() {
+            return Chain::standard();
+        }
+        let mut steps = Vec::new();
+        for (i, a) in f.approval.iter().enumerate() {
+            let action = Action::from_code(&a.action)
+                .filter(|x| !matches!(x, Action::Apply | Action::Return));
+            let role = anju_core::access::Role::from_code(&a.role).filter(|r| {
+                matches!(
+                    r,
+                    anju_core::access::Role::Street
+                        | anju_core::access::Role::HousingAuthority
+                        | anju_core::access::Role::Finance
+                )
+            });
+            match (action, role) {
+                (Some(action), Some(role)) => steps.push(ChainStep {
+                    action,
+                    role,
+                    by_zh: a.by.clone(),
+                    by_en: a.by_en.clone(),
+                }),
+                (None, _) => self.bad(
+                    format!("approval[{i}].action"),
+                    format!(
+                        "'{}' 不认识；可用 street_review | district_review | approve | disburse_to_street | disburse",
+                        a.action
+                    ),
+                ),
+                (_, None) => self.bad(
+                    format!("approval[{i}].role"),
+                    format!(
+                        "'{}' 不认识；可用 street | housing_authority | finance",
+                        a.role
+                    ),
+                ),
+            }
+        }
+        if steps.len() != f.approval.len() {
+            return Chain::standard();
+        }
+        match Chain::named(steps) {
+            Ok(c) => c,
+            Err(e) => {
+                self.bad("approval", e.zh);
+                Chain::standard()
+            }
+        }
     }
 
     fn compile(&mut self, f: &PolicyFile) -> Parts {

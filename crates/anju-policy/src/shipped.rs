@@ -35,3 +35,10 @@ pub fn shipped_policy(id: &str) -> Result<Policy, PolicyError> {
     let src = shipped(id).ok_or_else(|| PolicyError::UnknownPolicy(id.to_string()))?;
     crate::load::load(src)
 }
+
+/// Who reviews, approves and pays the lines of shipped policy `id` (its `[[approval]]`), or
+/// Anju's standard chain for a line without a policy or of a policy not shipped any more.
+pub fn approval_chain(id: Option<&str>) -> anju_core::funding::Chain {
+    id.and_then(|id| shipped_policy(id).ok())
+        .map_or_else(anju_core::funding::Chain::standard, |p| p.chain)
+}

@@ -89,6 +89,7 @@ fn every_quote_is_in_its_seed() {
         quotes.extend(f.gate.iter().map(|g| g.quote.as_str()));
         quotes.extend(f.retention.iter().map(|r| r.quote.as_str()));
         quotes.extend(f.payers.iter().map(|x| x.quote.as_str()));
+        quotes.extend(f.approval.iter().map(|x| x.quote.as_str()));
         quotes.extend(f.eligibility.iter().map(|x| x.quote.as_str()));
         quotes.extend(f.parameters.values().map(|x| x.quote.as_str()));
         quotes.extend(f.tables.values().map(|x| x.quote.as_str()));

@@ -1302,7 +1302,24 @@ impl Store {
                 actual: before.version,
             });
         }
-        let next = funding::transition(before.status, action, before.eligible).map_err(refused)?;
+        // The policy's chain (who reviews, approves and pays), and where the line is on it: its
+        // status and its last step (两步拨付 leaves the line approved after the first).
+        let chain = anju_policy::shipped::approval_chain(before.policy_id.as_deref());
+        let last =
+            sqlx::query("SELECT action FROM subsidy_steps WHERE line_id = $1 ORDER BY id DESC")
+                .bind(line_id)
+                .fetch_all(&mut *tx)
+                .await?
+                .iter()
+                .find_map(|r| {
+                    Cols::new(r)
+                        .string()
+                        .ok()
+                        .and_then(|a| Action::from_code(&a))
+                });
+        let next = chain
+            .transition(before.status, last, action, before.eligible)
+            .map_err(refused)?;
         if action == Action::Apply {
             check_double(&mut tx, &before).await?;
         }

@@ -47,10 +47,6 @@ pub fn router() -> Router<AppState> {
 
 // The rules (who may take which step, the area of a run) live in `anju_app::money`.
 
-fn offered(viewer: &Viewer, status: LineStatus) -> Vec<Action> {
-    anju_app::money::offered(viewer.role, status)
-}
-
 fn may_run(viewer: &Viewer) -> bool {
     anju_app::money::may_run(viewer.role)
 }
@@ -764,6 +760,8 @@ struct LinePage {
     adjustments: Vec<AdjustRow>,
     /// (action code, label, is a return)
     buttons: Vec<(String, String, bool)>,
+    /// 审批流程: the policy's chain, the step waited for marked.
+    chain_text: String,
     may_adjust: bool,
     error: Option<String>,
 }
@@ -792,8 +790,11 @@ async fn line_html(
         .await
         .map_err(|e| WebError::app(e, l))?;
     let own = viewer.role != Role::Company || line.company_id == viewer.company_id;
+    let chain = anju_app::money::line_chain(&line);
+    let last = anju_app::money::last_of(&steps);
+    let chain_text = anju_app::money::chain_text(&chain, line.status, last, l);
     let buttons = if own {
-        offered(viewer, line.status)
+        anju_app::money::offered(viewer.role, &chain, line.status, last)
             .into_iter()
             .map(|a| {
                 (
@@ -824,6 +825,7 @@ async fn line_html(
         ),
         l,
         version: line.version,
+        chain_text,
         policy: line.policy_id.clone().unwrap_or_else(|| "—".into()),
         period: line.period.clone(),
         explanation_other: line

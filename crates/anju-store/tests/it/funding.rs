@@ -294,16 +294,26 @@ async fn whole_path_from_application_to_disbursement(db: TestDb) {
         .await
         .unwrap_err();
     assert!(err.to_string().contains("不能批准"), "{err}");
-    let done = walk(
-        s,
-        &applied,
-        &[
-            Action::StreetReview,
+    // Liaocheng's own chain (四（二）、（三）): the street reviews, 开发区建设管理部 approves and
+    // pays; there is no district review to take.
+    let reviewed = walk(s, &applied, &[Action::StreetReview]).await;
+    let err = s
+        .subsidy_step(
+            &officer(),
+            reviewed.id,
+            reviewed.version,
             Action::DistrictReview,
-            Action::Approve,
-        ],
-    )
-    .await;
+            "",
+            date(2023, 9, 6),
+            None,
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("等待开发区建设管理部批准"),
+        "{err}"
+    );
+    let done = walk(s, &reviewed, &[Action::Approve]).await;
     assert_eq!(done.approved, Some(Fen(3_456_000)));
     let paid = s
         .subsidy_step(
@@ -320,19 +330,10 @@ async fn whole_path_from_application_to_disbursement(db: TestDb) {
     assert_eq!(paid.status, LineStatus::Disbursed);
     let steps = s.subsidy_steps(l.id).await.unwrap();
     let codes: Vec<_> = steps.iter().map(|x| x.action.as_str()).collect();
-    assert_eq!(
-        codes,
-        [
-            "apply",
-            "street_review",
-            "district_review",
-            "approve",
-            "disburse"
-        ]
-    );
+    assert_eq!(codes, ["apply", "street_review", "approve", "disburse"]);
     assert_eq!(steps[0].person, "张会计");
     assert_eq!(steps[0].comment.as_deref(), Some("2022-2023 年度申报"));
-    assert_eq!(steps[4].on, date(2023, 10, 8));
+    assert_eq!(steps[3].on, date(2023, 10, 8));
     let audits = s
         .audit_entries(&AuditFilter {
             entity: Some("subsidy_line".into()),
@@ -341,7 +342,7 @@ async fn whole_path_from_application_to_disbursement(db: TestDb) {
         })
         .await
         .unwrap();
-    assert_eq!(audits.len(), 6, "insert + five steps");
+    assert_eq!(audits.len(), 5, "insert + four steps");
 
     // Nothing paid twice: a rerun supersedes no approved line, and applying for the same
     // compound and days again (here through the calendar year 2023) is refused, naming the
@@ -457,12 +458,7 @@ async fn approved_amount_changes_only_by_an_adjustment(db: TestDb) {
     let l = walk(
         s,
         &l,
-        &[
-            Action::Apply,
-            Action::StreetReview,
-            Action::DistrictReview,
-            Action::Approve,
-        ],
+        &[Action::Apply, Action::StreetReview, Action::Approve],
     )
     .await;
     // Without a reason: refused.
@@ -1212,4 +1208,86 @@ async fn the_mode_before_signing_comes_from_the_history_or_the_line_says_it_is_u
         .await
         .unwrap();
     assert!(audit.iter().any(|e| e.action == "record_earlier_mode"));
+}
+
+both!(an_erqi_line_follows_the_chain_its_policy_names);
+/// Issue 15 item 5, seed 002 七（二）4: "每半年考核成绩由区老旧小区综合改造工作指挥部办公室复核，报区
+/// 政府领导同意后送区财政局，区财政局依据考核结果向相关街道办事处拨付奖补资金，由街道办事处向辖区物业
+/// 企业兑付". No street review; the HQ office reviews, the leader approves, finance pays the street
+/// (the line stays approved), the street pays the company.
+async fn an_erqi_line_follows_the_chain_its_policy_names(db: TestDb) {
+    let s = &db.store;
+    let id = contracted(s, "二七小区", 8, Term::years(10)).await;
+    let sid = street_id(s).await;
+    s.set_funding_policy(&officer(), sid, "erqi-draft", date(2021, 1, 1))
+        .await
+        .unwrap();
+    // Half years from entry (2022-10-01): 2022-10 … 2023-03 and 2023-04 … 2023-09 end in 2023.
+    assessed(s, id, "2023Q1").await;
+    assessed(s, id, "2023Q3").await;
+    let lines = run(s, "2023").await;
+    let l = lines
+        .iter()
+        .find(|l| l.eligible && l.amount > Fen::ZERO)
+        .unwrap_or_else(|| panic!("an eligible line: {lines:#?}"))
+        .clone();
+    let l = walk(s, &l, &[Action::Apply]).await;
+    let refused = |e: StoreError| e.to_string();
+    let err = s
+        .subsidy_step(
+            &officer(),
+            l.id,
+            l.version,
+            Action::StreetReview,
+            "",
+            date(2023, 9, 10),
+            None,
+        )
+        .await
+        .map_err(refused)
+        .unwrap_err();
+    assert!(
+        err.contains("等待区老旧小区综合改造工作指挥部办公室区级复核"),
+        "{err}"
+    );
+    let l = walk(s, &l, &[Action::DistrictReview, Action::Approve]).await;
+    let err = s
+        .subsidy_step(
+            &officer(),
+            l.id,
+            l.version,
+            Action::Disburse,
+            "",
+            date(2023, 9, 10),
+            None,
+        )
+        .await
+        .map_err(refused)
+        .unwrap_err();
+    assert!(err.contains("等待区财政局拨付至街道"), "{err}");
+    let l = walk(s, &l, &[Action::DisburseToStreet]).await;
+    assert_eq!(
+        l.status,
+        LineStatus::Approved,
+        "the street has not paid yet"
+    );
+    let l = walk(s, &l, &[Action::Disburse]).await;
+    assert_eq!(l.status, LineStatus::Disbursed);
+    let codes: Vec<String> = s
+        .subsidy_steps(l.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|x| x.action)
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "apply",
+            "district_review",
+            "approve",
+            "disburse_to_street",
+            "disburse"
+        ]
+    );
 }
