@@ -30,14 +30,19 @@ pub enum Format {
     Json,
 }
 
+/// `anju subsidy --policy ID --scenario FILE` (one compound), or `anju subsidy batch …` (a
+/// table of compounds, [`crate::cmd_batch`]).
 #[derive(Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct SubsidyArgs {
+    #[command(subcommand)]
+    pub cmd: Option<crate::cmd_batch::SubsidyCmd>,
     /// 政策编号或政策文件路径 / a policy id or a policy file
-    #[arg(long)]
-    pub policy: String,
+    #[arg(long, required = true)]
+    pub policy: Option<String>,
     /// 情景文件（TOML）/ the scenario file (TOML)
-    #[arg(long)]
-    pub scenario: std::path::PathBuf,
+    #[arg(long, required = true)]
+    pub scenario: Option<std::path::PathBuf>,
     /// table | json
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -123,12 +128,20 @@ pub fn run_policy(c: PolicyCmd, lang: Lang) -> anyhow::Result<ExitCode> {
 }
 
 pub fn run_subsidy(a: SubsidyArgs, lang: Lang) -> anyhow::Result<ExitCode> {
-    let (p, _) = anju_policy::resolve(&a.policy).map_err(|e| err(e, lang))?;
-    let text = std::fs::read_to_string(&a.scenario).map_err(|e| {
+    let (policy, scenario) = match (a.cmd, a.policy, a.scenario) {
+        (Some(crate::cmd_batch::SubsidyCmd::Batch(b)), _, _) => {
+            return crate::cmd_batch::run(b, lang);
+        }
+        (None, Some(p), Some(s)) => (p, s),
+        // clap requires both without a subcommand.
+        _ => anyhow::bail!("--policy, --scenario"),
+    };
+    let (p, _) = anju_policy::resolve(&policy).map_err(|e| err(e, lang))?;
+    let text = std::fs::read_to_string(&scenario).map_err(|e| {
         anyhow::anyhow!(
             "{}: {}: {e}",
             lang.pick("读不到情景文件", "cannot read the scenario file"),
-            a.scenario.display()
+            scenario.display()
         )
     })?;
     let s = Scenario::parse(&text).map_err(|e| err(e, lang))?;

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 #[cfg(test)]
 mod api_commands;
+mod cmd_batch;
 mod cmd_bench_funding;
 mod cmd_bench_web;
 mod cmd_budget;
@@ -70,7 +71,8 @@ pub enum Cmd {
     /// 补贴政策 / subsidy policies
     #[command(subcommand)]
     Policy(cmd_policy::PolicyCmd),
-    /// 补贴试算 / what-if subsidy calculator for one compound
+    /// 补贴试算（一个小区；batch：一张表）/ what-if subsidy calculator for one compound, or
+    /// `batch` for a table of compounds
     Subsidy(cmd_policy::SubsidyArgs),
     /// 考核评分表 / assessment rubrics
     #[command(subcommand)]
@@ -141,6 +143,8 @@ pub enum BenchCmd {
     Web(cmd_bench_web::BenchWebArgs),
     /// 补贴计算 + 调度表：10 万小区、3 年 / subsidy runs and the 调度表 for 100,000 compounds
     Funding(cmd_bench_funding::BenchFundingArgs),
+    /// 批量试算：100 万行 CSV → CSV（anju subsidy batch）/ the batch calculator, CSV to CSV
+    Batch(cmd_batch::BenchBatchArgs),
 }
 
 fn main() -> ExitCode {
@@ -160,6 +164,7 @@ fn main() -> ExitCode {
         Cmd::Bench(BenchCmd::Subsidy(a)) => cmd_policy::run_bench(a, lang),
         Cmd::Bench(BenchCmd::Web(a)) => cmd_bench_web::run(a, &cli.database_url, lang),
         Cmd::Bench(BenchCmd::Funding(a)) => cmd_bench_funding::run(a, lang),
+        Cmd::Bench(BenchCmd::Batch(a)) => cmd_batch::run_bench(a, lang),
         Cmd::Compound(c) => cmd_path::run_compound(c, &cli.database_url, lang),
         Cmd::Contract(c) => cmd_path::run_contract(c, &cli.database_url, lang),
         Cmd::Selection(c) => cmd_path::run_selection(c, &cli.database_url, lang),

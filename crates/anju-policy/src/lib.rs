@@ -8,6 +8,7 @@
 //!   [`evaluate_batch`] runs the same function over many compounds.
 //! - [`lint`] finds the gaps and overlaps the text leaves, and how the file settles them.
 
+pub mod batch;
 pub mod dates;
 pub mod de;
 pub mod error;

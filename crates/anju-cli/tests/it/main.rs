@@ -1,5 +1,6 @@
 //! CLI integration tests: run the real binary.
 mod areas;
+mod batch;
 mod bench_web;
 mod budget;
 mod credit;
