@@ -837,6 +837,75 @@ impl App {
         Ok(self.store().owners_share_of(compound_id.get()).await?)
     }
 
+    /// The city's payments to third-party evaluators (第三方评价机构活动经费), newest first, and
+    /// the evaluators commissioned (for the form): for those who keep or audit the budget.
+    pub async fn evaluator_fees(
+        &self,
+        who: &Principal,
+    ) -> Result<(Vec<anju_store::EvaluatorFee>, Vec<String>)> {
+        who.require(Perm::ProjectBudget)?;
+        Ok((
+            self.store().evaluator_fees().await?,
+            self.store().evaluators().await?,
+        ))
+    }
+
+    /// Records what the city paid an evaluator for a period's evaluations (seed 001 三（四）
+    /// "第三方评价机构活动经费由市级财政负担"): finance records it, on a day that has come, for an
+    /// evaluator commissioned for some compound.
+    pub async fn record_evaluator_fee(
+        &self,
+        who: &Principal,
+        new: anju_store::NewEvaluatorFee,
+    ) -> Result<anju_store::EvaluatorFee> {
+        who.require(Perm::Disburse)?;
+        let evaluator = check::text(
+            Field::new("evaluator", "测评机构"),
+            &new.evaluator,
+            NAME_MAX,
+            false,
+        )?;
+        let period = anju_core::assessment::Period::parse(new.period.trim()).ok_or_else(|| {
+            Field::new("period", "经费所属期间").error(
+                format!("“{}”不认识（如 2023、2023H1、2023Q3）", new.period.trim()),
+                format!(
+                    "'{}' is not a period (e.g. 2023, 2023H1, 2023Q3)",
+                    new.period.trim()
+                ),
+            )
+        })?;
+        let amount = check::positive_money(Field::new("amount", "金额"), new.amount)?;
+        let paid_on =
+            EventDate::Payment.check_as("paid_on", "拨付日期", new.paid_on, self.today())?;
+        let payer = check::opt_text(
+            Field::new("payer", "出资方"),
+            Some(&new.payer),
+            NAME_MAX,
+            false,
+        )?
+        .unwrap_or_else(|| "市级财政".to_string());
+        let note = check::opt_text(
+            Field::new("note", "说明"),
+            new.note.as_deref(),
+            NOTE_MAX,
+            true,
+        )?;
+        Ok(self
+            .store()
+            .record_evaluator_fee(
+                &who.actor(),
+                &anju_store::NewEvaluatorFee {
+                    evaluator,
+                    period: period.code(),
+                    amount,
+                    paid_on,
+                    payer,
+                    note,
+                },
+            )
+            .await?)
+    }
+
     /// Records the share of fee income agreed for a compound's owners' body (seed 004 三（一）:
     /// 6–10 %, both included), agreed on a day that has come; the street or community that
     /// keeps the ledger records it.

@@ -27,6 +27,7 @@ mod contracts;
 mod corrections;
 mod credit;
 mod error;
+mod evaluator_fees;
 mod evidence;
 mod fees;
 mod ledger;
@@ -65,6 +66,7 @@ pub use contracts::{ContractRecord, DismissalProposal, NewContract, Standing};
 pub use corrections::{CorrectionKind, CorrectionRequest, StepCorrection};
 pub use credit::{CompanyRecord, NewCompanyRecord};
 pub use error::{Result, StoreError};
+pub use evaluator_fees::{EvaluatorFee, NewEvaluatorFee};
 pub use evidence::{
     DEFAULT_EVIDENCE_DIR, EVIDENCE_MAX_BYTES, Evidence, EvidenceDir, check_upload, sha256_hex,
     sniff_mime,

@@ -38,6 +38,7 @@ const ENTITIES: &[(&str, &str, &str)] = &[
     ("subsidy_adjustment", "补贴调整", "subsidy adjustment"),
     ("subsidy_line", "补贴明细", "subsidy line"),
     ("subsidy_run", "补贴测算", "subsidy run"),
+    ("evaluator_fee", "第三方测评经费", "evaluator's fee"),
     ("survey", "满意度调查", "survey"),
     ("survey_response", "问卷答复", "survey response"),
     ("target", "目标", "target"),

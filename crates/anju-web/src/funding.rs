@@ -168,6 +168,8 @@ struct FundingPage {
     policy_choices: Option<Vec<(String, String)>>,
     today: String,
     may_run: bool,
+    /// 第三方测评经费, for those who keep or audit the budget.
+    may_see_fees: bool,
     may_grant: bool,
     scope_default: String,
     runs: Vec<RunRow>,
@@ -365,6 +367,7 @@ async fn funding_html(
         policy_choices,
         today: state.app.today().to_string(),
         may_run: may_run(viewer),
+        may_see_fees: anju_core::access::can(viewer.role, anju_core::access::Action::ProjectBudget),
         may_grant,
         scope_default: viewer.region_name.clone().unwrap_or_default(),
         runs,

@@ -27,6 +27,7 @@ mod compound_money;
 mod contracts_web;
 pub mod dashboard;
 mod error;
+mod evaluator_fees_web;
 mod fees_import;
 mod funding;
 pub mod guard;
@@ -120,6 +121,7 @@ pub fn app(state: AppState) -> Router {
         .merge(compound_money::router())
         .merge(compound_modes::router())
         .merge(owners_share_web::router())
+        .merge(evaluator_fees_web::router())
         .merge(complaint_new::router())
         .merge(holidays_web::router())
         .merge(company_new::router())

@@ -1127,6 +1127,25 @@ pub const ROUTES: &[Row] = &[
         Empty,
         200,
     ),
+    // evaluator_fees_web.rs: 第三方测评经费
+    r(
+        "GET",
+        "/funding/evaluator-fees",
+        "/funding/evaluator-fees",
+        Act(A::ProjectBudget),
+        Sc::None,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/funding/evaluator-fees",
+        "/funding/evaluator-fees",
+        Act(A::Disburse),
+        Sc::None,
+        Form("csrf={csrf}"),
+        PASS,
+    ),
     r(
         "GET",
         "/budget",

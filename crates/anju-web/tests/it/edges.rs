@@ -1097,6 +1097,8 @@ const CHECKS: &[(&str, Via)] = {
         ("complaints.category", Api("POST", "/api/v1/complaints", Street, r#"{"compound_id": {compound}, "source": "resident", "category": " ", "text": "夜间施工", "received_on": "2026-11-05"}"#, "category", "请填写")),
         ("complaints.text", Api("POST", "/api/v1/complaints", Street, r#"{"compound_id": {compound}, "source": "resident", "category": "噪音", "text": "", "received_on": "2026-11-05"}"#, "text", "请填写")),
         ("complaints.status", Internal("set by the complaint's steps")),
+        ("evaluator_fees.evaluator", Page("/funding/evaluator-fees", Finance, "evaluator=%20&period=2026&amount=100", "测评机构：请填写")),
+        ("evaluator_fees.amount_fen", Page("/funding/evaluator-fees", Finance, "evaluator=x&period=2026&amount=0", "金额须大于 0")),
         ("compound_owners_shares.percent_e2", Page("/compounds/{compound}/owners-share", Street, "percent=10.5", "不在 6% 至 10% 之间")),
         ("complaints.verdict", Api("POST", "/api/v1/complaints/{complaint}/verify", Street, r#"{"version": 0, "verdict": "maybe", "note": "x"}"#, "verdict", "verdict")),
         ("complaints.rating", Api("POST", "/api/v1/complaints/{complaint}/rate", Street, r#"{"version": 0, "rating": 6}"#, "rating", "评价")),

@@ -28,6 +28,7 @@ mod contracts_web;
 mod corrections;
 mod dashboard;
 mod edges;
+mod evaluator_fees;
 mod fees_import;
 mod funding_web;
 mod guard;

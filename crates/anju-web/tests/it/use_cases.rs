@@ -207,6 +207,15 @@ const USE_CASES: &[(&str, Where)] = &[
     ("household_fees", Shown("/compounds/{compound}/households")),
     ("account_statement", Shown("/compounds/{compound}")),
     ("owners_share", Shown("/compounds/{compound}/owners-share")),
+    ("evaluator_fees", Shown("/funding/evaluator-fees")),
+    (
+        "record_evaluator_fee",
+        form(
+            "/funding/evaluator-fees",
+            "/funding/evaluator-fees",
+            Action::Disburse,
+        ),
+    ),
     (
         "set_owners_share",
         form(
