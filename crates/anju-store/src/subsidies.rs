@@ -1321,6 +1321,15 @@ impl Store {
             .transition(before.status, last, action, before.eligible)
             .map_err(refused)?;
         if action == Action::Apply {
+            // Applications for one compound are taken one at a time (SQLite's write lock; a
+            // transaction-scoped advisory lock on the compound on PostgreSQL), so two arriving
+            // together for the same days cannot both pass the check below.
+            if self.engine == crate::Engine::Postgres {
+                sqlx::query("SELECT pg_advisory_xact_lock(7215002, CAST($1 AS INTEGER))")
+                    .bind(before.compound_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             check_double(&mut tx, &before).await?;
         }
         let approved = match action {

@@ -1291,3 +1291,52 @@ async fn an_erqi_line_follows_the_chain_its_policy_names(db: TestDb) {
         ]
     );
 }
+
+both!(two_applications_for_the_same_days_at_once_make_one);
+/// "Once per" (issue 15 item 4): a compound's days are applied for once. Two runs (contract
+/// year 1 and calendar 2023) settle the same days in two lines; ten applications sent at once,
+/// five for each line, leave exactly one line applied for.
+async fn two_applications_for_the_same_days_at_once_make_one(db: TestDb) {
+    let s = &db.store;
+    let id = contracted(s, "并发申报小区", 9, Term::years(10)).await;
+    let sid = street_id(s).await;
+    s.set_funding_policy(&officer(), sid, "liaocheng-2021", date(2021, 11, 15))
+        .await
+        .unwrap();
+    assessed(s, id, "2023H1").await;
+    let a = run(s, "cy1").await.remove(0);
+    let b = run(s, "2023").await.remove(0);
+    assert_eq!(a.period_start, b.period_start);
+    let mut set = tokio::task::JoinSet::new();
+    for i in 0..10 {
+        let s = s.clone();
+        let line = if i % 2 == 0 { a.clone() } else { b.clone() };
+        set.spawn(async move {
+            s.subsidy_step(
+                &officer(),
+                line.id,
+                line.version,
+                Action::Apply,
+                "",
+                date(2023, 9, 5),
+                None,
+            )
+            .await
+        });
+    }
+    let mut applied = 0;
+    while let Some(r) = set.join_next().await {
+        if r.expect("task").is_ok() {
+            applied += 1;
+        }
+    }
+    assert_eq!(applied, 1);
+    let claimed = s
+        .subsidy_lines(&LineFilter::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|l| l.compound_id == id && l.status.claims())
+        .count();
+    assert_eq!(claimed, 1);
+}
