@@ -181,6 +181,7 @@ pub const CITY_WIDE_ENTITIES: &[&str] = &[
     "holiday",
     "funding_policy",
     "subsidy_run",
+    "evaluator_fee",
 ];
 
 /// `WITH sc …, rs …` for region `$1`: the compounds (archived too) and the regions under it.

@@ -4,7 +4,7 @@
 //! before its policy counts (signing or entry) and, where the history does not reach back that
 //! far, says so on the line and points here.
 
-use crate::page::{Chrome, Refusal, app_refusal, html_error, visible_compound, with_lang};
+use crate::page::{Chrome, Refusal, app_refusal, visible_compound, with_lang};
 use crate::{AppState, Viewer, WebError};
 use anju_core::access::Action;
 use anju_core::ids::CompoundId;
@@ -13,7 +13,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::{Form, Path, State};
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::get;
 use serde::Deserialize;
 
@@ -169,13 +169,9 @@ async fn modes_submit(
         Ok(())
     }
     .await;
-    match result {
-        Ok(()) => Redirect::to(&with_lang(&format!("/compounds/{id}/modes"), l)).into_response(),
-        Err(Refusal::Form(m)) => crate::page::form_page(
-            modes_html(&state, &viewer, id, f, Some(m)).await,
-            &state,
-            &viewer,
-        ),
-        Err(Refusal::Fail(e)) => html_error(&state, &viewer, e),
-    }
+    let to = with_lang(&format!("/compounds/{id}/modes"), l);
+    crate::page::form_done(&state, &viewer, result, &to, async |m| {
+        modes_html(&state, &viewer, id, f, Some(m)).await
+    })
+    .await
 }

@@ -186,15 +186,11 @@ async fn fees_submit(
         Ok(())
     }
     .await;
-    match result {
-        Ok(()) => Redirect::to(&with_lang(&format!("/compounds/{id}/fees"), l)).into_response(),
-        Err(Refusal::Form(m)) => crate::page::form_page(
-            fees_html(&state, &viewer, id, f, Some(m)).await,
-            &state,
-            &viewer,
-        ),
-        Err(Refusal::Fail(e)) => html_error(&state, &viewer, e),
-    }
+    let to = with_lang(&format!("/compounds/{id}/fees"), l);
+    crate::page::form_done(&state, &viewer, result, &to, async |m| {
+        fees_html(&state, &viewer, id, f, Some(m)).await
+    })
+    .await
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]

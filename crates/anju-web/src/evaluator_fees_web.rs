@@ -11,7 +11,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::{Form, State};
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::get;
 use serde::Deserialize;
 
@@ -153,13 +153,9 @@ async fn fees_submit(
         Ok(())
     }
     .await;
-    match result {
-        Ok(()) => Redirect::to(&with_lang("/funding/evaluator-fees", l)).into_response(),
-        Err(Refusal::Form(m)) => crate::page::form_page(
-            fees_html(&state, &viewer, f, Some(m)).await,
-            &state,
-            &viewer,
-        ),
-        Err(Refusal::Fail(e)) => html_error(&state, &viewer, e),
-    }
+    let to = with_lang("/funding/evaluator-fees", l);
+    crate::page::form_done(&state, &viewer, result, &to, async |m| {
+        fees_html(&state, &viewer, f, Some(m)).await
+    })
+    .await
 }

@@ -3,7 +3,7 @@
 //! and recorded by the street or community (`App::set_owners_share`). The public accounts use
 //! the agreed share, else the configured default, and none where there is no owners' body.
 
-use crate::page::{Chrome, Refusal, app_refusal, html_error, visible_compound, with_lang};
+use crate::page::{Chrome, Refusal, app_refusal, visible_compound, with_lang};
 use crate::{AppState, Viewer, WebError};
 use anju_core::Lang;
 use anju_core::access::Action;
@@ -12,7 +12,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::{Form, Path, State};
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::get;
 use serde::Deserialize;
 
@@ -185,15 +185,9 @@ async fn share_submit(
         Ok(())
     }
     .await;
-    match result {
-        Ok(()) => {
-            Redirect::to(&with_lang(&format!("/compounds/{id}/owners-share"), l)).into_response()
-        }
-        Err(Refusal::Form(m)) => crate::page::form_page(
-            share_html(&state, &viewer, id, f, Some(m)).await,
-            &state,
-            &viewer,
-        ),
-        Err(Refusal::Fail(e)) => html_error(&state, &viewer, e),
-    }
+    let to = with_lang(&format!("/compounds/{id}/owners-share"), l);
+    crate::page::form_done(&state, &viewer, result, &to, async |m| {
+        share_html(&state, &viewer, id, f, Some(m)).await
+    })
+    .await
 }

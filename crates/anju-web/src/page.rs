@@ -527,6 +527,23 @@ pub(crate) fn form_page(
     form_answer(html, true, state, viewer)
 }
 
+/// A form's answer once its write was tried: 303 to `to` when done; the form again (422) with
+/// the reason and what was typed (`again`, given the reason) when refused; the error page when
+/// the system failed.
+pub(crate) async fn form_done(
+    state: &AppState,
+    viewer: &Viewer,
+    result: Result<(), Refusal>,
+    to: &str,
+    again: impl AsyncFnOnce(String) -> Result<String, WebError>,
+) -> Response {
+    match result {
+        Ok(()) => axum::response::Redirect::to(to).into_response(),
+        Err(Refusal::Form(m)) => form_page(again(m).await, state, viewer),
+        Err(Refusal::Fail(e)) => html_error(state, viewer, e),
+    }
+}
+
 /// A page showing a form: 200, or 422 when it shows why what was sent was refused; the error
 /// page when it could not be built.
 pub(crate) fn form_answer(
