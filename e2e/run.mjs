@@ -1072,7 +1072,7 @@ async function main() {
       check(wide.length === 0, `wider than a 390 px phone:\n        ${wide.join('\n        ')}`);
     });
 
-    await flow('journey: the street verifies a complaint on a phone (核实有效), and only then does it count against the company', async () => {
+    await flow('journey: the street verifies a complaint on a phone (核实有效: only verified complaints count in the credit file)', async () => {
       const { context, page } = await login(browser, base, STREET_USER, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
       try {
         const r = await get(context, `${base}/complaints`);

@@ -233,10 +233,9 @@ pub const RESULT_COLUMNS: &[(ResultField, &str, &str, &[&str])] = &[
     ),
 ];
 
-/// The largest area, fee and fee total a row may give: the scenario file's bounds.
-const AREA_MAX_M2: i64 = 10_000_000;
-const FEE_MAX: i64 = 1_000;
-const FEES_TOTAL_MAX: i64 = 100_000_000_000;
+// The largest area, fee and fee total a row may give: the scenario file's bounds, the same
+// constants.
+use crate::scenario::{AREA_MAX_M2, FEE_MAX, FEES_TOTAL_MAX};
 
 impl Fact {
     fn entry(

@@ -125,11 +125,11 @@ fn within_max(key: &str, d: Option<Dec>, max: i64) -> Result<Option<Decimal>, Po
 }
 
 /// The largest area a scenario may give: 10,000,000 ㎡ (10 km²; a compound is far smaller).
-const AREA_MAX_M2: i64 = 10_000_000;
+pub(crate) const AREA_MAX_M2: i64 = 10_000_000;
 /// The largest fee per ㎡ and month: 1,000 元.
-const FEE_MAX: i64 = 1_000;
+pub(crate) const FEE_MAX: i64 = 1_000;
 /// The largest fee total of one period: 100,000,000,000 元.
-const FEES_TOTAL_MAX: i64 = 100_000_000_000;
+pub(crate) const FEES_TOTAL_MAX: i64 = 100_000_000_000;
 
 impl Scenario {
     /// Reads a scenario from TOML text.
