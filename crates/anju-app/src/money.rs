@@ -41,9 +41,10 @@ pub fn offered(role: Role, chain: &Chain, status: LineStatus, last: Option<Actio
     out
 }
 
-/// The chain of a line's policy (its `[[approval]]`, else Anju's standard chain).
-pub fn line_chain(line: &SubsidyLine) -> Chain {
-    anju_policy::shipped::approval_chain(line.policy_id.as_deref())
+/// The chain a line walks: its policy's (`[[approval]]`, else Anju's standard chain), unless
+/// the line is part-way along a path that chain does not have (`Chain::for_line`).
+pub fn line_chain(line: &SubsidyLine, last: Option<Action>) -> Chain {
+    anju_policy::shipped::approval_chain(line.policy_id.as_deref()).for_line(line.status, last)
 }
 
 /// The last step of the money's path among a line's recorded steps.
@@ -213,8 +214,8 @@ impl App {
         let line = self.line_in_scope(who, line_id).await?;
         // The policy's chain names who takes each step; a step the chain does not have, or
         // one out of turn, is refused by the store in the same words as any wrong turn.
-        let chain = line_chain(&line);
         let last = self.last_step(line_id).await?;
+        let chain = line_chain(&line, last);
         let step_of = match input.action {
             Action::Apply => None,
             Action::Return => chain.may_return(line.status, last),

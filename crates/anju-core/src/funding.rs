@@ -332,6 +332,27 @@ impl Chain {
         Ok(Chain { steps, named: true })
     }
 
+    /// The chain a line walks: this one, unless the line is already part-way along a path this
+    /// chain does not have (a line begun under Anju's standard chain before its policy named its
+    /// own: its last step is not one of this chain's), which finishes the standard way.
+    pub fn for_line(self, status: LineStatus, last: Option<Action>) -> Chain {
+        let begun = !matches!(
+            status,
+            LineStatus::Draft | LineStatus::Returned | LineStatus::Superseded | LineStatus::Applied
+        );
+        match last {
+            Some(a)
+                if begun
+                    && a != Action::Apply
+                    && a != Action::Return
+                    && !self.steps.iter().any(|s| s.action == a) =>
+            {
+                Chain::standard()
+            }
+            _ => self,
+        }
+    }
+
     /// The status a chain step leaves a line in.
     fn status_after(action: Action) -> LineStatus {
         match action {
@@ -750,6 +771,28 @@ mod tests {
             .expect("returnable");
         assert_eq!(r.by_zh, "区老旧小区综合改造工作指挥部办公室");
         assert!(erqi.may_return(S::Approved, Some(A::Approve)).is_none());
+        // A line already reviewed by the district under the standard chain before the policy
+        // named its own finishes the standard way; one not yet reviewed takes the new chain.
+        let liaocheng = Chain::named(vec![
+            step(A::StreetReview, R::Street, "街道（园区）"),
+            step(A::Approve, R::HousingAuthority, "开发区建设管理部"),
+            step(A::Disburse, R::HousingAuthority, "开发区建设管理部"),
+        ])
+        .expect("a good chain");
+        let old = liaocheng
+            .clone()
+            .for_line(S::DistrictReviewed, Some(A::DistrictReview));
+        assert!(!old.named);
+        assert_eq!(
+            old.transition(
+                S::DistrictReviewed,
+                Some(A::DistrictReview),
+                A::Approve,
+                true
+            ),
+            Ok(S::Approved)
+        );
+        assert!(liaocheng.clone().for_line(S::Applied, Some(A::Apply)).named);
         // Bad chains are refused.
         for bad in [
             vec![step(A::Approve, R::Street, "x")],

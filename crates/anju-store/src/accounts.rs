@@ -194,7 +194,12 @@ impl Store {
             })
             .collect();
         let owners_share_applies = compound.compound.owners_body.exists();
-        let agreed = owners_share_on(&mut conn, compound_id).await?;
+        // The agreed share governs the periods that end on or after the day it was agreed;
+        // earlier periods keep the default (a later agreement does not rewrite old accounts).
+        let period_end = anju_core::assessment::Period::parse(period.trim()).map(|p| p.end);
+        let agreed = owners_share_on(&mut conn, compound_id)
+            .await?
+            .filter(|a| period_end.is_none_or(|end| end >= a.agreed_on));
         let share = match &agreed {
             Some(a) => {
                 OwnersShare::new(a.percent).map_err(|e| StoreError::Corrupt(e.to_string()))?

@@ -762,10 +762,12 @@ impl Store {
     /// Adds, for each company with complaints received in the period and found substantiated
     /// (核实有效), one `complaint` record with the count to its credit file (dated `on`); a
     /// complaint not verified, or found unfounded, counts for nothing. A company whose file
-    /// already has a complaint record for this period from this count is skipped, so running it
-    /// twice adds nothing: the check and the writes are one transaction, serialised (SQLite's
-    /// write lock; a transaction-scoped advisory lock on PostgreSQL), so runs at the same moment
-    /// add each count once.
+    /// already holds this period's count is skipped, and one counted before more of its
+    /// complaints were found substantiated gets the difference (补记), so running it twice adds
+    /// nothing and a late verification still counts: the check and the writes are one
+    /// transaction, serialised (SQLite's write lock; a transaction-scoped advisory lock on
+    /// PostgreSQL), so runs at the same moment add each count once. (A finding revised to
+    /// unfounded after it was counted stays in the file, which is append-only.)
     pub async fn record_complaint_counts(
         &self,
         actor: &Actor,
@@ -795,24 +797,32 @@ impl Store {
             counts.push((co, u32::try_from(n).unwrap_or(u32::MAX)));
         }
         let marker = format!("投诉统计 {}", period.code());
+        let later = format!("{marker}（补记）");
         let mut out = Vec::new();
         for (company_id, n) in counts {
-            let already = sqlx::query(
-                "SELECT 1 FROM company_records WHERE company_id = $1 AND kind = 'complaint' \
-                 AND note = $2",
+            // What the file already holds for this period: a count made before some complaints
+            // were verified is topped up by a later one (补记), never written twice.
+            let row = sqlx::query(
+                "SELECT CAST(COALESCE(SUM(complaints), 0) AS BIGINT) FROM company_records \
+                 WHERE company_id = $1 AND kind = 'complaint' AND (note = $2 OR note = $3)",
             )
             .bind(company_id)
             .bind(marker.clone())
-            .fetch_optional(&mut *tx)
-            .await?
-            .is_some();
-            if already {
+            .bind(later.clone())
+            .fetch_one(&mut *tx)
+            .await?;
+            let held = u32::try_from(Cols::new(&row).i64()?).unwrap_or(0);
+            if n <= held {
                 continue;
             }
             let mut record = CreditRecord::new(RecordKind::Complaint, on);
             record.period = Some(period.code());
-            record.complaints = Some(n);
-            record.note = Some(marker.clone());
+            record.complaints = Some(n - held);
+            record.note = Some(if held == 0 {
+                marker.clone()
+            } else {
+                later.clone()
+            });
             out.push(
                 crate::credit::insert_company_record(
                     &mut tx,

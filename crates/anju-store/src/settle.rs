@@ -265,6 +265,26 @@ pub(crate) fn settle(
             Some(rel) if outcome.eligible => {
                 vec![release_line(base, b, policy, &rel, Fen::ZERO, explain)]
             }
+            // Held back but not payable now: a release line that says why, never silence.
+            _ if b.held > 0 => {
+                let mut line = ineligible(
+                    base.clone(),
+                    Some(b.days),
+                    "补助期限已届满，但最后服务期不符合补贴条件，预留部分不予支付（见说明）".into(),
+                    "the subsidy term is over but the last period served is not eligible: the retention is not paid (see the explanation)".into(),
+                    None,
+                );
+                line.kind = LineKind::RetentionRelease;
+                line.explanation = if explain {
+                    let one = |lang: Lang| {
+                        join_lines(&anju_policy::explain::eligibility_lines(p, &outcome, lang))
+                    };
+                    (one(Lang::Zh), one(Lang::En))
+                } else {
+                    (String::new(), String::new())
+                };
+                vec![line]
+            }
             _ => Vec::new(),
         });
     }

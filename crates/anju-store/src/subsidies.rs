@@ -1304,19 +1304,9 @@ impl Store {
         }
         // The policy's chain (who reviews, approves and pays), and where the line is on it: its
         // status and its last step (两步拨付 leaves the line approved after the first).
-        let chain = anju_policy::shipped::approval_chain(before.policy_id.as_deref());
-        let last =
-            sqlx::query("SELECT action FROM subsidy_steps WHERE line_id = $1 ORDER BY id DESC")
-                .bind(line_id)
-                .fetch_all(&mut *tx)
-                .await?
-                .iter()
-                .find_map(|r| {
-                    Cols::new(r)
-                        .string()
-                        .ok()
-                        .and_then(|a| Action::from_code(&a))
-                });
+        let last = last_step_on(&mut tx, line_id).await?;
+        let chain = anju_policy::shipped::approval_chain(before.policy_id.as_deref())
+            .for_line(before.status, last);
         let next = chain
             .transition(before.status, last, action, before.eligible)
             .map_err(refused)?;
@@ -1445,6 +1435,14 @@ impl Store {
         }
         let old = before.amount_due();
         funding::check_adjustment(before.status, old, new_amount, reason).map_err(refused)?;
+        // Once finance has paid the street (拨付至街道), the amount is money out of the budget:
+        // the street pays the company what finance paid, and no adjustment changes it.
+        if last_step_on(&mut tx, line_id).await? == Some(Action::DisburseToStreet) {
+            return Err(StoreError::refused(
+                "财政已拨付至街道，金额不能再调整；多付或少付的，另行作出追缴或补拨决定",
+                "finance has paid the street: the amount can no longer be adjusted; an over- or underpayment is a separate decision",
+            ));
+        }
         let payers = resplit(&before.payers, new_amount);
         sqlx::query(
             "UPDATE subsidy_lines SET approved_fen = $1, payers = $2, version = version + 1, \
@@ -1658,6 +1656,23 @@ impl Store {
 
 /// Refuses an application while another line claims the same compound and kind over any of
 /// the same days (seed 000 四（三）、002 七（四）: nothing paid twice).
+/// The last step of the money's path taken on a line (its steps in order), when any.
+async fn last_step_on(conn: &mut AnyConnection, line_id: i64) -> Result<Option<Action>> {
+    Ok(
+        sqlx::query("SELECT action FROM subsidy_steps WHERE line_id = $1 ORDER BY id DESC")
+            .bind(line_id)
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .find_map(|r| {
+                Cols::new(r)
+                    .string()
+                    .ok()
+                    .and_then(|a| Action::from_code(&a))
+            }),
+    )
+}
+
 async fn check_double(conn: &mut AnyConnection, line: &SubsidyLine) -> Result<()> {
     let rows = dyn_query(format!(
         "{} WHERE l.compound_id = $1 AND l.kind = $2 AND l.id <> $3",
@@ -1972,8 +1987,11 @@ fn plan_line<'a>(
         policy_id: None,
         period: period.code(),
     };
-    // The policy in force when the run's window (or the contract) starts.
+    // The policy in force when the run's window (or the contract) starts; for a contract that
+    // has ended, the one in force when it ended (its retention is released under the policy
+    // that held it back, also in a later run).
     let probe = period.window(k.signed_on).map_or(k.signed_on, |w| w.1);
+    let probe = k.ended_on.map_or(probe, |e| probe.min(e));
     let Some(policy_id) = policy_for(assignments, sc.street_id, district_id, probe) else {
         return Ok(Step::Done(vec![ineligible(
             base,

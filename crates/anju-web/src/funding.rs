@@ -793,8 +793,8 @@ async fn line_html(
         .await
         .map_err(|e| WebError::app(e, l))?;
     let own = viewer.role != Role::Company || line.company_id == viewer.company_id;
-    let chain = anju_app::money::line_chain(&line);
     let last = anju_app::money::last_of(&steps);
+    let chain = anju_app::money::line_chain(&line, last);
     let chain_text = anju_app::money::chain_text(&chain, line.status, last, l);
     let buttons = if own {
         anju_app::money::offered(viewer.role, &chain, line.status, last)

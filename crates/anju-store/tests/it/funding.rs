@@ -1271,6 +1271,19 @@ async fn an_erqi_line_follows_the_chain_its_policy_names(db: TestDb) {
         LineStatus::Approved,
         "the street has not paid yet"
     );
+    // What finance paid the street is what the street pays: no adjustment any more.
+    let err = s
+        .adjust_subsidy(
+            &officer(),
+            l.id,
+            l.version,
+            Fen(100),
+            "面积核减",
+            date(2023, 9, 10),
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("财政已拨付至街道"), "{err}");
     let l = walk(s, &l, &[Action::Disburse]).await;
     assert_eq!(l.status, LineStatus::Disbursed);
     let codes: Vec<String> = s

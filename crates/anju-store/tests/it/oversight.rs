@@ -664,7 +664,35 @@ async fn complaints_deadlines_access_and_credit_file(db: TestDb) {
     );
     let file = s.company_records(own).await.unwrap();
     assert_eq!(file.len(), 1);
-    // Audited: two inserts, sign, answer, rate, close, two verifications.
+    // A finding revised afterwards (the noise was the company's after all) is topped up (补记).
+    let noise = s.get_complaint(noise.id).await.unwrap();
+    s.verify_complaint(
+        &officer(),
+        noise.id,
+        noise.version,
+        ComplaintVerdict::Substantiated,
+        "复查：物业未制止夜间施工",
+        date(2027, 1, 8),
+    )
+    .await
+    .unwrap();
+    let more = s
+        .record_complaint_counts(&officer(), &h2, date(2027, 1, 9))
+        .await
+        .unwrap();
+    assert_eq!(more.len(), 1);
+    assert_eq!(more[0].record.complaints, Some(1));
+    assert_eq!(
+        more[0].record.note.as_deref(),
+        Some("投诉统计 2026H2（补记）")
+    );
+    assert!(
+        s.record_complaint_counts(&officer(), &h2, date(2027, 1, 9))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Audited: two inserts, sign, answer, rate, close, three verifications.
     let audit = s
         .audit_entries(&AuditFilter {
             entity: Some("complaint".into()),
@@ -672,7 +700,7 @@ async fn complaints_deadlines_access_and_credit_file(db: TestDb) {
         })
         .await
         .unwrap();
-    assert_eq!(audit.len(), 8);
+    assert_eq!(audit.len(), 9);
 }
 
 both!(ten_concurrent_complaint_counts_write_each_company_once);

@@ -666,6 +666,13 @@ async fn account_statement_sums_and_owners_share(db: TestDb) {
     assert_eq!(st.totals.owners_share_percent, Decimal::new(75, 1));
     // 7.5 % of 12,345.67 = 925.92525 → 925.93
     assert_eq!(st.totals.owners_share, Fen(92_593));
+    // A period that ended before the agreement keeps the default.
+    let before = s
+        .account_statement(id, "2025H2", Decimal::TEN)
+        .await
+        .unwrap();
+    assert!(!before.owners_share_agreed);
+    assert_eq!(before.totals.owners_share_percent, Decimal::TEN);
     let changes = s
         .audit_entries(&AuditFilter {
             entity: Some("compound".into()),
