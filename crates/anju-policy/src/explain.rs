@@ -392,12 +392,22 @@ pub fn period_lines(
             let fees_how = if p.fees_given {
                 match lang {
                     Lang::Zh => format!(
-                        "本期物业费总额 {} 元（results.fees_total）",
-                        yuan_exact(fees)
+                        "本期物业费总额 {} 元（results.fees_total{}）",
+                        yuan_exact(fees),
+                        match policy.reading("fees_total") {
+                            Some("collected") => "；读法 fees_total = collected，按实收",
+                            Some(_) => "；读法 fees_total = billed，按应收",
+                            None => "",
+                        }
                     ),
                     Lang::En => format!(
-                        "the period's property fees {} yuan (results.fees_total)",
-                        yuan_exact(fees)
+                        "the period's property fees {} yuan (results.fees_total{})",
+                        yuan_exact(fees),
+                        match policy.reading("fees_total") {
+                            Some("collected") => "; reading fees_total = collected",
+                            Some(_) => "; reading fees_total = billed",
+                            None => "",
+                        }
                     ),
                 }
             } else {
@@ -1068,6 +1078,28 @@ pub fn describe(policy: &Policy, lang: Lang) -> String {
         ));
         s.push_str(&quote_line(&p.quote, &p.clause, lang));
         s.push('\n');
+    }
+    if !f.readings.is_empty() {
+        section(&mut s, n, "读法开关", "Readings (switches)", lang);
+        n += 1;
+        for r in &f.readings {
+            let pending = r.status == "pending";
+            s.push_str(&format!(
+                "  {} = {}（{}{}{}）：{}\n",
+                r.id,
+                r.value,
+                lang.pick("可选：", "choices: "),
+                r.choices.join(" | "),
+                if pending {
+                    lang.pick("；待确认", "; awaiting confirmation")
+                } else {
+                    ""
+                },
+                lang.pick(&r.zh, &r.en)
+            ));
+            s.push_str(&quote_line(&r.quote, &r.clause, lang));
+            s.push('\n');
+        }
     }
     section(
         &mut s,

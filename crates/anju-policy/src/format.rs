@@ -42,6 +42,10 @@ pub struct PolicyFile {
     #[serde(default)]
     pub retention: Option<RetentionFile>,
     pub payers: Vec<PayerFile>,
+    /// Readings the file makes where the text leaves a choice, as named switches (`id = value`
+    /// among `choices`); `anju policy show` lists them and the explanations name them.
+    #[serde(default)]
+    pub readings: Vec<ReadingFile>,
     /// Who reviews, approves and pays a line after the company's 申报, in order (absent: Anju's
     /// standard chain, `anju_core::funding::Chain::standard`).
     #[serde(default)]
@@ -236,6 +240,26 @@ pub struct PayerFile {
     #[serde(default)]
     pub clause: String,
     /// The words of the text, verbatim (… marks an omission).
+    #[serde(default)]
+    pub quote: String,
+}
+
+/// A reading made explicit: where the text leaves a choice, the value this file takes among
+/// the `choices`, why (`zh`/`en`), and whether it awaits confirmation (`status = "pending"`,
+/// 待确认) or is the file's stated reading (`"stated"`, the default). Switches with an effect:
+/// `fees_total` (`billed` 应收 | `collected` 实收: what a run gives as a period's fee total).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReadingFile {
+    pub id: String,
+    pub value: String,
+    pub choices: Vec<String>,
+    #[serde(default)]
+    pub status: String,
+    pub zh: String,
+    pub en: String,
+    #[serde(default)]
+    pub clause: String,
     #[serde(default)]
     pub quote: String,
 }

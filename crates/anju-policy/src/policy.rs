@@ -505,6 +505,7 @@ impl Policy {
         let mut c = Compiler { issues: Vec::new() };
         let p = c.compile(&file);
         let chain = c.chain(&file);
+        c.readings(&file);
         if !c.issues.is_empty() {
             return Err(c.issues);
         }
@@ -523,6 +524,15 @@ impl Policy {
             tables: p.tables,
             chain,
         })
+    }
+
+    /// The value this file takes for the reading `id` (a `[[readings]]` switch), if it names one.
+    pub fn reading(&self, id: &str) -> Option<&str> {
+        self.file
+            .readings
+            .iter()
+            .find(|r| r.id == id)
+            .map(|r| r.value.as_str())
     }
 
     pub fn param_index(&self, name: &str) -> Option<usize> {
@@ -571,6 +581,45 @@ impl Compiler {
             path: path.into(),
             msg: msg.into(),
         });
+    }
+
+    /// The readings checked: each value among its choices, a known status, no id twice, and the
+    /// switches with an effect limited to the values the code reads.
+    fn readings(&mut self, f: &PolicyFile) {
+        for (i, r) in f.readings.iter().enumerate() {
+            if f.readings[..i].iter().any(|x| x.id == r.id) {
+                self.bad(
+                    format!("readings[{i}].id"),
+                    format!("'{}' 出现两次 / appears twice", r.id),
+                );
+            }
+            if !r.choices.contains(&r.value) {
+                self.bad(
+                    format!("readings[{i}].value"),
+                    format!(
+                        "'{}' 不在 choices {:?} 中 / is not one of the choices",
+                        r.value, r.choices
+                    ),
+                );
+            }
+            if !matches!(r.status.as_str(), "" | "stated" | "pending") {
+                self.bad(
+                    format!("readings[{i}].status"),
+                    "status 须为 stated | pending",
+                );
+            }
+            if r.id == "fees_total"
+                && let Some(c) = r
+                    .choices
+                    .iter()
+                    .find(|c| !matches!(c.as_str(), "billed" | "collected"))
+            {
+                self.bad(
+                    format!("readings[{i}].choices"),
+                    format!("fees_total 只认 billed（应收）| collected（实收），不认 '{c}'"),
+                );
+            }
+        }
     }
 
     /// The file's approval chain, checked (`anju_core::funding::Chain::named`); the standard

@@ -968,3 +968,24 @@ proptest::proptest! {
         }
     }
 }
+
+/// Readings made explicit (issue 15): Yantai's fee total is a named switch, listed by
+/// `anju policy show`, checked when loaded (a value outside its choices is refused).
+#[test]
+fn readings_are_named_switches_checked_and_listed() {
+    let p = anju_policy::shipped_policy("yantai-2022").expect("yantai");
+    assert_eq!(p.reading("fees_total"), Some("billed"));
+    let shown = anju_policy::explain::describe(&p, anju_core::Lang::Zh);
+    assert!(
+        shown.contains("fees_total = billed（可选：billed | collected）"),
+        "{shown}"
+    );
+    let src = anju_policy::shipped("yantai-2022").expect("yantai");
+    assert_eq!(src.matches("value = \"billed\"").count(), 1);
+    let collected = src.replace("value = \"billed\"", "value = \"collected\"");
+    let p2 = anju_policy::load(&collected).expect("collected is a choice");
+    assert_eq!(p2.reading("fees_total"), Some("collected"));
+    let bad = src.replace("value = \"billed\"", "value = \"paid\"");
+    let err = anju_policy::load(&bad).expect_err("paid is not a choice");
+    assert!(err.to_string().contains("不在 choices"), "{err}");
+}

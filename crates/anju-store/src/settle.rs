@@ -184,7 +184,14 @@ pub(crate) fn settle(
                 third_party_passed: r.third_party_passed,
                 satisfaction: r.satisfaction,
                 collection_rate: fees.rate().ok(),
-                fees_total: (fees.billed > Fen::ZERO).then(|| fees.billed.to_yuan()),
+                // The period's fee total as the policy reads it (`fees_total`: 应收 by default,
+                // 实收 when the file says collected).
+                fees_total: match policy.reading("fees_total") {
+                    Some("collected") => {
+                        (fees.collected > Fen::ZERO).then(|| fees.collected.to_yuan())
+                    }
+                    _ => (fees.billed > Fen::ZERO).then(|| fees.billed.to_yuan()),
+                },
             }
         })
         .collect();
@@ -497,4 +504,47 @@ pub(crate) fn render(
         ));
     }
     Ok((zh, en))
+}
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use super::*;
+
+    /// Yantai's "住宅小区物业费总额" read as the fees due (billed, the file's reading) or, with the
+    /// switch set to collected, as the fees collected: 50 % of 120,000.00 billed = 60,000.00;
+    /// of 90,000.00 collected = 45,000.00.
+    #[test]
+    fn the_fee_total_follows_the_policys_reading() {
+        let src = anju_policy::shipped("yantai-2022").unwrap();
+        let billed = anju_policy::load(src).unwrap();
+        let collected =
+            anju_policy::load(&src.replace("value = \"billed\"", "value = \"collected\"")).unwrap();
+        let b = Basis::from_json(
+            r#"{"v":1,"mode":"none","area":"10000","renovation":false,"signed":"2022-09-01",
+            "entry":"2022-09-01","term":["2022-09-01","2033-08-31"],"fee":"1.00",
+            "ended":"2023-08-31","from":"2022-09-01","last":false,
+            "days":["2022-09-01","2023-08-31"],
+            "periods":[{"n":1,"score":"90","passed":true,"third_party_passed":true,
+            "billed":12000000,"collected":9000000,"months":12}],"held":0}"#,
+        )
+        .unwrap();
+        let base = NewLineBase {
+            compound_id: 1,
+            company_id: Some(1),
+            contract_id: Some(1),
+            policy_id: Some("yantai-2022".into()),
+            period: "cy1".into(),
+        };
+        let amount = |p: &Policy| {
+            let lines = settle(&base, &b, p, &mut PolicyCache::new(), true).unwrap();
+            (lines[0].amount, lines[0].explanation.0.clone())
+        };
+        let (a, text) = amount(&billed);
+        assert_eq!(a, Fen(6_000_000), "{text}");
+        assert!(text.contains("读法 fees_total = billed"), "{text}");
+        let (a, text) = amount(&collected);
+        assert_eq!(a, Fen(4_500_000), "{text}");
+        assert!(text.contains("读法 fees_total = collected"), "{text}");
+    }
 }
