@@ -90,6 +90,7 @@ fn every_quote_is_in_its_seed() {
         quotes.extend(f.retention.iter().map(|r| r.quote.as_str()));
         quotes.extend(f.payers.iter().map(|x| x.quote.as_str()));
         quotes.extend(f.approval.iter().map(|x| x.quote.as_str()));
+        quotes.extend(f.readings.iter().map(|x| x.quote.as_str()));
         quotes.extend(f.eligibility.iter().map(|x| x.quote.as_str()));
         quotes.extend(f.parameters.values().map(|x| x.quote.as_str()));
         quotes.extend(f.tables.values().map(|x| x.quote.as_str()));
@@ -988,4 +989,11 @@ fn readings_are_named_switches_checked_and_listed() {
     let bad = src.replace("value = \"billed\"", "value = \"paid\"");
     let err = anju_policy::load(&bad).expect_err("paid is not a choice");
     assert!(err.to_string().contains("不在 choices"), "{err}");
+    // Daqintala's 优秀 line is borrowed from the Erqi rubric and shown as awaiting confirmation.
+    let d = anju_policy::shipped_policy("daqintala-2022-street").expect("daqintala");
+    let shown = anju_policy::explain::describe(&d, anju_core::Lang::Zh);
+    assert!(
+        shown.contains("excellent_grade = erqi_95（可选：erqi_95；待确认）"),
+        "{shown}"
+    );
 }
