@@ -477,6 +477,8 @@ async fn ranking_uses_month_end_and_shares_ties(db: TestDb) {
     assert!(b.is_number(s, 3, 6));
     assert_eq!(b.row("区排名", 3, 3), strs(&["1", "山亭区", "4"]));
     assert!(b.text(s, 5, 0).contains("两项均相同的名次并列"));
+    assert!(b.text(s, 5, 0).contains("以上排名规则为安居自定"));
+    assert!(b.text(s, 5, 0).contains("“组织机构建立”不在台账数据中"));
     // A period that is not a month is refused.
     let e = build_ranking(
         &db.store,
