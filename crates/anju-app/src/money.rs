@@ -82,21 +82,6 @@ pub fn chain_text(chain: &Chain, status: LineStatus, last: Option<Action>, lang:
     out
 }
 
-/// Who takes `action` on the chain, in words ("开发区建设管理部（物业主管部门）"), for refusals
-/// and pages; `None` for a step the chain does not have.
-pub fn taken_by(chain: &Chain, action: Action, lang: Lang) -> Option<String> {
-    chain.steps.iter().find(|s| s.action == action).map(|s| {
-        format!(
-            "{}{}",
-            lang.pick(&s.by_zh, &s.by_en),
-            lang.pick(
-                &format!("（{}）", s.role.zh()),
-                &format!(" ({})", s.role.en())
-            )
-        )
-    })
-}
-
 /// Whether the role may start a subsidy run (测算).
 pub fn may_run(role: Role) -> bool {
     can(role, Perm::ReviewSubsidies)
@@ -224,11 +209,9 @@ impl App {
         let allowed = match (input.action, step_of) {
             (Action::Apply, _) => matches!(who.role, Role::Company | Role::Admin),
             (_, Some(s)) => takes(who.role, s),
-            (_, None) => {
-                can(who.role, Perm::ReviewSubsidies)
-                    || can(who.role, Perm::ApproveSubsidies)
-                    || can(who.role, Perm::Disburse)
-            }
+            // A step the chain does not have: any role on the money's path may ask, and the
+            // store refuses it as a wrong turn.
+            (_, None) => may_run(who.role),
         };
         if !allowed {
             let by = step_of.map(|s| {

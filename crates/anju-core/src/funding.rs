@@ -369,8 +369,10 @@ impl Chain {
     /// on it (`last`: needed when two steps leave the same status, 批准 and 拨付至街道).
     fn done(&self, status: LineStatus, last: Option<Action>) -> usize {
         match status {
-            LineStatus::Draft | LineStatus::Returned | LineStatus::Superseded => 0,
-            LineStatus::Applied => 0,
+            LineStatus::Draft
+            | LineStatus::Returned
+            | LineStatus::Superseded
+            | LineStatus::Applied => 0,
             LineStatus::Disbursed => self.steps.len(),
             _ => {
                 let by_last = last.and_then(|a| self.steps.iter().position(|s| s.action == a));

@@ -140,12 +140,9 @@ async fn modes_submit(
         let version = anju_app::check::version(f.version.as_deref())
             .map_err(|e| Refusal::Form(e.message(l)))?;
         let code = f.mode.as_deref().unwrap_or("").trim();
-        let mode = ManagementMode::ALL
-            .into_iter()
-            .find(|m| m.code() == code)
-            .ok_or_else(|| {
-                Refusal::Form(l.pick("管理方式：请选择", "Mode: choose one").to_string())
-            })?;
+        let mode = ManagementMode::from_code(code).ok_or_else(|| {
+            Refusal::Form(l.pick("管理方式：请选择", "Mode: choose one").to_string())
+        })?;
         let raw = f.since.as_deref().unwrap_or("").trim();
         if raw.is_empty() {
             return Err(Refusal::Form(

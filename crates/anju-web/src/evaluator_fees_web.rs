@@ -90,8 +90,7 @@ async fn fees_html(
         l,
         back: with_lang("/funding", l),
         action: with_lang("/funding/evaluator-fees", l),
-        may_record: viewer.role != anju_core::access::Role::Auditor
-            && anju_core::access::can(viewer.role, Action::Disburse),
+        may_record: anju_core::access::can(viewer.role, Action::Disburse),
         evaluators,
         kept,
         refused,
