@@ -1052,6 +1052,7 @@ impl Layout {
                     compound: f.compound,
                     contract: f.contract,
                     results: scratch,
+                    carried: Default::default(),
                 };
                 BatchRow {
                     row,

@@ -9,7 +9,7 @@ use crate::error::PolicyError;
 use crate::input::{Grade, Input, PeriodResult};
 use crate::policy::{
     Anchor, Basis, Condition, DateInput, FactInput, From, MAX_PAYERS, ParamValue, PartMonth,
-    Policy, Requirement, ResultInput, Select, Test, TierHit,
+    Policy, Requirement, ResultInput, RetentionBasis, RetentionRounding, Select, Test, TierHit,
 };
 use anju_core::Fen;
 use jiff::civil::Date;
@@ -118,10 +118,25 @@ pub struct ReleaseOutcome {
     /// The period whose results decided (the last period served).
     pub period: u32,
     pub check: ReqCheck,
-    /// Held back over all periods.
+    /// Held back over all periods: the booked amounts summed, or (reading
+    /// `retention_rounding = at_release`) the exact amounts summed and rounded once.
     pub retained_total: Fen,
     /// Paid out (all of it, or nothing).
     pub released: Fen,
+    /// The exact retention over the term, when it is rounded once at release.
+    pub exact: Option<Decimal>,
+    /// The whole term's collection rate and the months it weighs (reading
+    /// `retention_basis = whole_term`); `None` when the last period's results decide.
+    pub whole_term: Option<WholeTerm>,
+}
+
+/// The collection rate over the whole subsidy term (Σ months × rate ÷ Σ months).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WholeTerm {
+    pub months: Decimal,
+    pub rate: Decimal,
+    /// Of which carried from periods settled earlier (the store's runs).
+    pub carried_months: Decimal,
 }
 
 /// Everything the calculator found for one compound.
@@ -790,25 +805,80 @@ pub fn evaluate(policy: &Policy, input: &Input<'_>) -> Result<Outcome, PolicyErr
         out.periods.push(po);
     }
 
-    // 5. The retention: settled with the last period served, on that period's results.
-    if let Some(ret) = &policy.retention {
-        let retained_total: Fen = out.periods.iter().map(|p| p.retained).sum();
-        if let Some(last) = out.periods.iter().rposition(|p| p.served.is_some()) {
-            let k = out.periods[last].index;
-            let check = eval_req(&ret.condition, k, input.result(k), None)?;
-            let released = if check.passed {
-                retained_total
-            } else {
-                Fen::ZERO
-            };
-            out.periods[last].released = released;
-            out.release = Some(ReleaseOutcome {
-                period: k,
-                check,
-                retained_total,
-                released,
-            });
-        }
+    // 5. The retention: settled with the last period served, on that period's results or on
+    //    the whole term's collection rate (reading `retention_basis`); the booked amounts
+    //    summed, or the exact ones summed and rounded once (reading `retention_rounding`).
+    if let Some(ret) = &policy.retention
+        && let Some(last) = out.periods.iter().rposition(|p| p.served.is_some())
+    {
+        let k = out.periods[last].index;
+        let served = || out.periods.iter().filter(|p| p.served.is_some());
+        let (check, whole_term) = match ret.basis {
+            RetentionBasis::LastPeriod => {
+                (eval_req(&ret.condition, k, input.result(k), None)?, None)
+            }
+            RetentionBasis::WholeTerm => {
+                let why = "预留部分按整个补助期限的收缴率判定 / the retention is judged on the whole term's collection rate";
+                let c = &input.carried;
+                if let Some(p) = c.rate_missing {
+                    return Err(missing(req_key(p, ResultInput::CollectionRate), why));
+                }
+                let (mut months, mut rate_months) = (c.months, c.rate_months);
+                for po in served() {
+                    let rate = input
+                        .result(po.index)
+                        .and_then(|r| r.collection_rate)
+                        .ok_or_else(|| {
+                            missing(req_key(po.index, ResultInput::CollectionRate), why)
+                        })?;
+                    months += po.months;
+                    rate_months += po.months * rate;
+                }
+                if months.is_zero() {
+                    (eval_req(&ret.condition, k, input.result(k), None)?, None)
+                } else {
+                    let rate = rate_months / months;
+                    let term = PeriodResult {
+                        period: k,
+                        collection_rate: Some(rate),
+                        ..input.result(k).copied().unwrap_or_default()
+                    };
+                    (
+                        eval_req(&ret.condition, k, Some(&term), None)?,
+                        Some(WholeTerm {
+                            months,
+                            rate,
+                            carried_months: c.months,
+                        }),
+                    )
+                }
+            }
+        };
+        let (retained_total, exact) = match ret.rounding {
+            RetentionRounding::PerPeriod => (served().map(|p| p.retained).sum(), None),
+            RetentionRounding::AtRelease => {
+                let exact = input.carried.retained_exact
+                    + served()
+                        .filter(|p| p.gate_passed)
+                        .map(|p| p.standard_exact * ret.share)
+                        .sum::<Decimal>();
+                (to_fen(exact), Some(exact))
+            }
+        };
+        let released = if check.passed {
+            retained_total
+        } else {
+            Fen::ZERO
+        };
+        out.periods[last].released = released;
+        out.release = Some(ReleaseOutcome {
+            period: k,
+            check,
+            retained_total,
+            released,
+            exact,
+            whole_term,
+        });
     }
 
     // 6. What is paid, and who pays it.

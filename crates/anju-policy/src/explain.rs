@@ -595,50 +595,84 @@ fn release_lines(policy: &Policy, r: &crate::eval::ReleaseOutcome, lang: Lang) -
         return Vec::new();
     };
     let c = cite(policy, &rf.clause, lang);
-    let seen = req_value_text(r.check.observed, lang);
+    let subject = release_subject(policy, r, lang);
+    let rounding = release_rounding(r, lang);
     vec![if r.check.passed {
         match lang {
             Lang::Zh => format!(
-                "✓ 释放预留：第 {} 期 {} 为 {}，满足「{}」→ 支付预留合计 {}{}",
-                r.period,
-                input_label(&rf.condition.input, lang),
-                seen,
+                "✓ 释放预留：{subject}，满足「{}」→ 支付预留合计 {}{rounding}{c}",
                 rf.condition.text,
                 yuan(r.released, lang),
-                c
             ),
             Lang::En => format!(
-                "✓ Retention released: period {} {} is {}, meets '{}' → the retained {} is paid{}",
-                r.period,
-                input_label(&rf.condition.input, lang),
-                seen,
+                "✓ Retention released: {subject}, meets '{}' → the retained {} is paid{rounding}{c}",
                 rf.condition.text_en,
                 yuan(r.released, lang),
-                c
             ),
         }
     } else {
         match lang {
             Lang::Zh => format!(
-                "✗ 预留不再支付：第 {} 期 {} 为 {}，未满足「{}」→ 预留合计 {} 不予支付{}",
-                r.period,
-                input_label(&rf.condition.input, lang),
-                seen,
+                "✗ 预留不再支付：{subject}，未满足「{}」→ 预留合计 {} 不予支付{rounding}{c}",
                 rf.condition.text,
                 yuan(r.retained_total, lang),
-                c
             ),
             Lang::En => format!(
-                "✗ Retention withheld: period {} {} is {}, does not meet '{}' → the retained {} is not paid{}",
-                r.period,
-                input_label(&rf.condition.input, lang),
-                seen,
+                "✗ Retention withheld: {subject}, does not meet '{}' → the retained {} is not paid{rounding}{c}",
                 rf.condition.text_en,
                 yuan(r.retained_total, lang),
-                c
             ),
         }
     }]
+}
+
+/// What the retention's release was judged on: "第 3 期 物业费收缴率 为 85.00 %", or the whole
+/// term's rate with the reading that says so (`retention_basis = whole_term`).
+pub fn release_subject(policy: &Policy, r: &crate::eval::ReleaseOutcome, lang: Lang) -> String {
+    let input = policy
+        .file
+        .retention
+        .as_ref()
+        .map_or("", |rf| rf.condition.input.as_str());
+    let label = input_label(input, lang);
+    let seen = req_value_text(r.check.observed, lang);
+    match (r.whole_term, lang) {
+        (None, Lang::Zh) => format!("第 {} 期 {label} 为 {seen}", r.period),
+        (None, Lang::En) => format!("period {} {label} is {seen}", r.period),
+        (Some(w), Lang::Zh) => format!(
+            "整个补助期限 {label} 为 {seen}（读法 retention_basis = whole_term：各期收缴率按计入月数加权，共 {} 个月{}）",
+            w.months.normalize(),
+            if w.carried_months.is_zero() {
+                String::new()
+            } else {
+                format!("，其中以前各次结算 {} 个月", w.carried_months.normalize())
+            }
+        ),
+        (Some(w), Lang::En) => format!(
+            "the whole term's {label} is {seen} (reading retention_basis = whole_term: each period's rate weighed by its months counted, {} months{})",
+            w.months.normalize(),
+            if w.carried_months.is_zero() {
+                String::new()
+            } else {
+                format!(", {} of them settled earlier", w.carried_months.normalize())
+            }
+        ),
+    }
+}
+
+/// "（读法 retention_rounding = at_release：…）" when the retention is rounded once at release.
+pub fn release_rounding(r: &crate::eval::ReleaseOutcome, lang: Lang) -> String {
+    match (r.exact, lang) {
+        (None, _) => String::new(),
+        (Some(x), Lang::Zh) => format!(
+            "（读法 retention_rounding = at_release：各期预留精确值合计 {} 元，释放时一次舍入到分）",
+            x.normalize()
+        ),
+        (Some(x), Lang::En) => format!(
+            " (reading retention_rounding = at_release: the exact retentions sum to {} yuan, rounded once to the fen at release)",
+            x.normalize()
+        ),
+    }
 }
 
 /// "出资：开发区财政 1/1 45,360.00 元" — who pays what.

@@ -159,12 +159,31 @@ pub struct PeriodResult {
     pub fees_total: Option<Decimal>,
 }
 
+/// What a settlement carries over from the term's earlier periods when it does not see them:
+/// the store settles one run's window at a time, and its last window releases a retention held
+/// over the whole term. The calculator sees the whole term and carries nothing (the default).
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Carried {
+    /// The earlier periods' retention, exact (before rounding): summed with this settlement's
+    /// and rounded once when the policy rounds the retention at release.
+    pub retained_exact: Decimal,
+    /// Months counted in the earlier periods, and Σ months × collection rate over them (the
+    /// whole term's collection rate weighs each period by its months).
+    pub months: Decimal,
+    pub rate_months: Decimal,
+    /// An earlier period whose collection rate is unknown: the whole-term rate cannot be told.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_missing: Option<u32>,
+}
+
 /// One compound, as the calculator reads it.
 #[derive(Debug, Clone, Copy)]
 pub struct Input<'a> {
     pub compound: CompoundFacts,
     pub contract: ContractFacts,
     pub results: &'a [PeriodResult],
+    /// From the term's earlier periods, settled before (the store's runs); zero otherwise.
+    pub carried: Carried,
 }
 
 impl Input<'_> {

@@ -30,7 +30,7 @@ pub mod synthetic;
 
 pub use error::PolicyError;
 pub use eval::{BatchTotals, Outcome, PeriodOutcome, evaluate, evaluate_batch};
-pub use input::{CompoundFacts, ContractFacts, Grade, Input, PeriodResult, Status};
+pub use input::{Carried, CompoundFacts, ContractFacts, Grade, Input, PeriodResult, Status};
 pub use lint::{Finding, LintReport, lint};
 pub use load::load;
 pub use policy::Policy;

@@ -458,7 +458,42 @@ impl Param {
 pub struct Retention {
     pub share: Decimal,
     pub condition: Requirement,
+    /// Whose results decide the release (reading `retention_basis`).
+    pub basis: RetentionBasis,
+    /// When the retained amount is rounded to the fen (reading `retention_rounding`).
+    pub rounding: RetentionRounding,
 }
+
+/// Whose results the retention's condition is judged on (reading `retention_basis`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetentionBasis {
+    /// The last period served (`last_period`).
+    LastPeriod,
+    /// The whole term (`whole_term`): the collection rate over all the periods served, each
+    /// period weighed by its months counted (Σ months × rate ÷ Σ months; with one area and one
+    /// fee over the contract this is Σ collected ÷ Σ billed).
+    WholeTerm,
+}
+
+/// When the retention is rounded to the fen (reading `retention_rounding`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetentionRounding {
+    /// Each period's retention rounded as it is booked, the booked amounts summed at release
+    /// (`per_period`).
+    PerPeriod,
+    /// The exact retentions summed and rounded once, when released (`at_release`).
+    AtRelease,
+}
+
+/// The readings Anju knows (`[[readings]]` ids) and the values each may take; a file naming
+/// another id or value is refused when it loads.
+pub const READINGS: &[(&str, &[&str])] = &[
+    ("fees_total", &["billed", "collected"]),
+    ("excellent_grade", &["erqi_95"]),
+    ("retention_basis", &["last_period", "whole_term"]),
+    ("retention_rounding", &["per_period", "at_release"]),
+    ("household_band", &["under_30", "up_to_30"]),
+];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Gate {
@@ -608,16 +643,33 @@ impl Compiler {
                     "status 须为 stated | pending",
                 );
             }
-            if r.id == "fees_total"
-                && let Some(c) = r
-                    .choices
-                    .iter()
-                    .find(|c| !matches!(c.as_str(), "billed" | "collected"))
-            {
-                self.bad(
-                    format!("readings[{i}].choices"),
-                    format!("fees_total 只认 billed（应收）| collected（实收），不认 '{c}'"),
-                );
+            match READINGS.iter().find(|(id, _)| *id == r.id) {
+                None => self.bad(
+                    format!("readings[{i}].id"),
+                    format!(
+                        "未知的读法 '{}'；可用：{} / unknown reading",
+                        r.id,
+                        READINGS
+                            .iter()
+                            .map(|(id, _)| *id)
+                            .collect::<Vec<_>>()
+                            .join(" | ")
+                    ),
+                ),
+                Some((id, known)) => {
+                    if let Some(c) = r.choices.iter().find(|c| !known.contains(&c.as_str())) {
+                        self.bad(
+                            format!("readings[{i}].choices"),
+                            format!("{id} 只认 {}，不认 '{c}'", known.join(" | ")),
+                        );
+                    }
+                    if id.starts_with("retention_") && f.retention.is_none() {
+                        self.bad(
+                            format!("readings[{i}].id"),
+                            format!("{id}：本文件没有 [retention]（预留）/ the file has no retention"),
+                        );
+                    }
+                }
             }
         }
     }
@@ -1024,10 +1076,34 @@ impl Compiler {
                 if r.condition_period != "last" {
                     self.bad("retention.condition_period", "condition_period 须为 last");
                 }
+                let reading = |id: &str| {
+                    f.readings
+                        .iter()
+                        .find(|x| x.id == id)
+                        .map(|x| x.value.as_str())
+                };
+                let basis = match reading("retention_basis") {
+                    Some("whole_term") => RetentionBasis::WholeTerm,
+                    _ => RetentionBasis::LastPeriod,
+                };
+                let rounding = match reading("retention_rounding") {
+                    Some("at_release") => RetentionRounding::AtRelease,
+                    _ => RetentionRounding::PerPeriod,
+                };
+                if basis == RetentionBasis::WholeTerm
+                    && r.condition.input != "collection_rate"
+                {
+                    self.bad(
+                        "readings.retention_basis",
+                        "whole_term 只适用于以收缴率为条件的预留 / whole_term applies to a retention conditioned on the collection rate",
+                    );
+                }
                 self.requirement("retention.condition", &r.condition)
                     .map(|condition| Retention {
                         share: r.share.0,
                         condition,
+                        basis,
+                        rounding,
                     })
             }
         };

@@ -693,6 +693,7 @@ pub fn project(
             compound: c.facts,
             contract,
             results: &results,
+            carried: Default::default(),
         };
         let o = match evaluate(policy, &input) {
             Ok(o) => o,

@@ -281,6 +281,7 @@ impl Scenario {
             compound: self.compound,
             contract: self.contract,
             results: &self.results,
+            carried: Default::default(),
         }
     }
 }

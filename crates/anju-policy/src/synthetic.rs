@@ -156,6 +156,7 @@ pub fn inputs<'a>(policy: &Policy, n: usize, seed: u64, pool: &'a ResultPool) ->
                 compound,
                 contract,
                 results: pool.set(i),
+                carried: Default::default(),
             }
         })
         .collect()

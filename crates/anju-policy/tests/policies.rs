@@ -997,3 +997,192 @@ fn readings_are_named_switches_checked_and_listed() {
         "{shown}"
     );
 }
+
+/// Liaocheng with some of its readings switched (`value = "…"` replaced once each).
+fn liaocheng_reading(switches: &[(&str, &str)]) -> Policy {
+    let mut src = shipped("liaocheng-2021").expect("liaocheng").to_string();
+    for (from, to) in switches {
+        let from = format!("value = \"{from}\"");
+        assert_eq!(src.matches(&from).count(), 1, "{from}");
+        src = src.replace(&from, &format!("value = \"{to}\""));
+    }
+    load(&src).expect("the switched file loads")
+}
+
+fn liaocheng_three_years(rates: [&str; 3], ended: &str) -> Scenario {
+    let src = format!(
+        r#"
+[compound]
+area_m2 = 5000
+status = "abandoned"
+[contract]
+signed = 2022-05-01
+entry = 2022-05-01
+term_years = 3
+{ended}
+[[results]]
+period = 1
+score = 88
+collection_rate = {}
+[[results]]
+period = 2
+score = 65
+collection_rate = {}
+[[results]]
+period = 3
+score = 50
+collection_rate = {}
+"#,
+        rates[0], rates[1], rates[2]
+    );
+    Scenario::parse(&src).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Liaocheng 四（一） "3年补助期限结束后，物业费收缴率达到80%以上的（含80%），支付剩余10%": the
+/// file reads the rate of the last year (stated, `retention_basis = last_period`); switched to
+/// `whole_term`, the three years' rates weighed by months decide. The public example (72 %,
+/// 80 %, 85 %): the last year's 85 % releases the 5,400.00; the term's (12×0.72 + 12×0.80 +
+/// 12×0.85) ÷ 36 = 79 % does not, and 45,360.00 − 5,400.00 = 39,960.00 is paid.
+#[test]
+fn liaocheng_retention_basis_is_a_switch() {
+    let example = liaocheng_three_years(["0.72", "0.80", "0.85"], "");
+    let stated = policy("liaocheng-2021");
+    let o = evaluate(&stated, &example.input()).expect("last period");
+    assert_eq!(o.total_payable, yuan("45360.00"));
+    let r = o.release.expect("released");
+    assert_eq!(r.released, yuan("5400.00"));
+    assert!(r.whole_term.is_none());
+
+    let term = liaocheng_reading(&[("last_period", "whole_term")]);
+    let o = evaluate(&term, &example.input()).expect("whole term");
+    let r = o.release.expect("settled");
+    assert_eq!(r.whole_term.map(|w| w.rate), Some(dec!(0.79)));
+    assert_eq!(r.whole_term.map(|w| w.months), Some(dec!(36)));
+    assert!(!r.check.passed);
+    assert_eq!(r.released, Fen::ZERO);
+    assert_eq!(o.total_payable, yuan("39960.00"));
+    let text = explain::period_lines(&term, &o, &o.periods[2], Lang::Zh).join("\n");
+    assert!(
+        text.contains("整个补助期限 物业费收缴率 为 79.00 %（读法 retention_basis = whole_term"),
+        "{text}"
+    );
+    assert!(text.contains("预留合计 5,400.00 元 不予支付"), "{text}");
+
+    // 以上 includes the number: (0.72 + 0.80 + 0.88) ÷ 3 = exactly 80 % releases.
+    let at = liaocheng_three_years(["0.72", "0.80", "0.88"], "");
+    let r = evaluate(&term, &at.input()).expect("at 80").release.expect("r");
+    assert_eq!(r.whole_term.map(|w| w.rate), Some(dec!(0.80)));
+    assert_eq!(r.released, yuan("5400.00"));
+
+    // Months weigh: service ended 2024-08-31, the third year counts 4 months. (12×0.75 +
+    // 12×0.78 + 4×0.95) ÷ 28 = 22.16 ÷ 28 ≈ 79.14 % is withheld, though the plain mean of the
+    // three rates (82.67 %) and the last year's 95 % would both pass.
+    let short = liaocheng_three_years(["0.75", "0.78", "0.95"], "ended = 2024-08-31");
+    let o = evaluate(&term, &short.input()).expect("short");
+    let r = o.release.expect("r");
+    assert_eq!(o.periods[2].months, dec!(4));
+    assert_eq!(r.whole_term.map(|w| w.months), Some(dec!(28)));
+    assert!(!r.check.passed);
+    let o = evaluate(&stated, &short.input()).expect("short, last year");
+    assert!(o.release.expect("r").check.passed);
+
+    // The whole term needs every year's rate, and says which is missing.
+    let src = r#"
+[compound]
+area_m2 = 5000
+status = "abandoned"
+[contract]
+signed = 2022-05-01
+entry = 2022-05-01
+term_years = 3
+[[results]]
+period = 1
+score = 88
+[[results]]
+period = 2
+score = 65
+collection_rate = 0.9
+[[results]]
+period = 3
+score = 50
+collection_rate = 0.9
+"#;
+    let s = Scenario::parse(src).expect("scenario");
+    assert!(evaluate(&stated, &s.input()).is_ok(), "the last year suffices");
+    assert!(matches!(
+        evaluate(&term, &s.input()),
+        Err(PolicyError::MissingInput { key, .. }) if key == "results[period=1].collection_rate"
+    ));
+}
+
+/// The retention's rounding (the file: "每笔支付和预留金额四舍五入到分"): booked per year
+/// (stated, `per_period`) or rounded once at release (`at_release`). 1,000.01 ㎡: the yearly
+/// retentions are 10 % of 4,800.048, 3,600.036 and 2,400.024 = 480.0048, 360.0036 and 240.0024;
+/// booked 480.00 + 360.00 + 240.00 = 1,080.00, but 1,080.0108 rounded once is 1,080.01.
+#[test]
+fn liaocheng_retention_rounding_is_a_switch() {
+    let s = Scenario::parse(
+        r#"
+[compound]
+area_m2 = 1000.01
+status = "abandoned"
+[contract]
+signed = 2022-05-01
+entry = 2022-05-01
+term_years = 3
+[[results]]
+period = 1
+score = 90
+collection_rate = 0.85
+[[results]]
+period = 2
+score = 90
+collection_rate = 0.85
+[[results]]
+period = 3
+score = 90
+collection_rate = 0.85
+"#,
+    )
+    .expect("scenario");
+    let booked = evaluate(&policy("liaocheng-2021"), &s.input()).expect("per period");
+    assert_eq!(
+        booked.periods.iter().map(|p| p.retained).collect::<Vec<_>>(),
+        vec![yuan("480.00"), yuan("360.00"), yuan("240.00")]
+    );
+    let r = booked.release.expect("r");
+    assert_eq!((r.released, r.exact), (yuan("1080.00"), None));
+
+    let once = liaocheng_reading(&[("per_period", "at_release")]);
+    let o = evaluate(&once, &s.input()).expect("at release");
+    let r = o.release.expect("r");
+    assert_eq!(r.exact, Some(dec!(1080.0108)));
+    assert_eq!(r.released, yuan("1080.01"));
+    assert_eq!(o.total_payable, booked.total_payable + yuan("0.01"));
+    let text = explain::period_lines(&once, &o, &o.periods[2], Lang::Zh).join("\n");
+    assert!(
+        text.contains("读法 retention_rounding = at_release：各期预留精确值合计 1080.0108 元"),
+        "{text}"
+    );
+}
+
+/// A reading Anju does not know, a value it does not know, or a retention reading in a file
+/// without a retention is refused when the file loads.
+#[test]
+fn unknown_readings_are_refused() {
+    let src = shipped("liaocheng-2021").expect("liaocheng");
+    let e = load(&src.replace("id = \"retention_basis\"", "id = \"retention_basys\""))
+        .expect_err("unknown id");
+    assert!(e.to_string().contains("未知的读法 'retention_basys'"), "{e}");
+    let e = load(&src.replace(
+        "choices = [\"last_period\", \"whole_term\"]",
+        "choices = [\"last_period\", \"average\"]",
+    ))
+    .expect_err("unknown choice");
+    assert!(e.to_string().contains("不认 'average'"), "{e}");
+    let y = shipped("yantai-2022").expect("yantai");
+    let extra = "\n[[readings]]\nid = \"retention_rounding\"\nvalue = \"per_period\"\nchoices = [\"per_period\"]\nzh = \"x\"\nen = \"x\"\n";
+    let at = y.find("[[eligibility]]").expect("eligibility");
+    let e = load(&format!("{}{extra}\n{}", &y[..at], &y[at..])).expect_err("no retention");
+    assert!(e.to_string().contains("本文件没有 [retention]"), "{e}");
+}

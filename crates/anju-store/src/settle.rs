@@ -18,7 +18,8 @@ use crate::{Result, StoreError};
 use anju_core::fees::Collection;
 use anju_core::funding::LineKind;
 use anju_core::{Fen, Lang};
-use anju_policy::{Grade, Input, PeriodResult, Policy};
+use anju_policy::policy::{RetentionBasis, RetentionRounding};
+use anju_policy::{Carried, Grade, Input, PeriodResult, Policy};
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -68,6 +69,10 @@ pub(crate) struct Basis {
     /// Retention held on this contract's earlier lines, in fen (when `last`).
     #[serde(default)]
     pub held: i64,
+    /// What the earlier lines carry into the release when the policy judges it on the whole
+    /// term or rounds it once (when `last`; [`carried`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carried: Option<Carried>,
 }
 
 /// One settled policy period's results.
@@ -138,6 +143,8 @@ fn policy_for_settlement<'c>(
         let mut p = policy.clone();
         p.effective_from = Some(from);
         if !last && let Some(ret) = p.retention.as_mut() {
+            // Not settled here: judged on nothing (the whole term is read only at release).
+            ret.basis = RetentionBasis::LastPeriod;
             ret.condition = anju_policy::policy::Requirement {
                 input: anju_policy::policy::ResultInput::Score,
                 test: anju_policy::policy::Test::Range(
@@ -155,20 +162,9 @@ fn policy_for_settlement<'c>(
         .ok_or_else(|| StoreError::Corrupt(format!("政策 {policy_id}")))
 }
 
-/// The lines of one settlement (a subsidy line, and with the last period a retention release),
-/// with their explanations when `explain`, else with empty ones (the run stores the basis and
-/// the explanation is rendered when read).
-pub(crate) fn settle(
-    base: &NewLineBase,
-    b: &Basis,
-    policy: &Policy,
-    cache: &mut PolicyCache,
-    explain: bool,
-) -> Result<Vec<NewLine>> {
-    let policy_id = base.policy_id.as_deref().unwrap_or_default();
-    let mode = b.mode.as_deref().map(crate::sql::stored_mode).transpose()?;
-    let results: Vec<PeriodResult> = b
-        .periods
+/// The periods' results as the calculator reads them, from a basis.
+fn period_results(b: &Basis, policy: &Policy) -> Vec<PeriodResult> {
+    b.periods
         .iter()
         .map(|r| {
             let fees = Collection {
@@ -194,8 +190,13 @@ pub(crate) fn settle(
                 },
             }
         })
-        .collect();
-    let input = Input {
+        .collect()
+}
+
+/// The calculator's input from a basis and its periods' results.
+fn input_of<'r>(b: &Basis, results: &'r [PeriodResult]) -> Result<Input<'r>> {
+    let mode = b.mode.as_deref().map(crate::sql::stored_mode).transpose()?;
+    Ok(Input {
         compound: anju_policy::CompoundFacts {
             area_m2: Some(b.area),
             households: b.households,
@@ -213,8 +214,84 @@ pub(crate) fn settle(
             fee_per_m2_month: b.fee,
             ended: Some(b.ended),
         },
-        results: &results,
+        results,
+        carried: b.carried.unwrap_or_default(),
+    })
+}
+
+/// What the contract's earlier lines carry into a release judged on the whole term
+/// (`retention_basis = whole_term`) or rounded once (`retention_rounding = at_release`): each
+/// earlier line's basis is evaluated again (the computation that produced its amount), and its
+/// served periods' exact retention, months and collection rates are summed, leaving out the
+/// periods this settlement evaluates itself. `None` when the policy reads neither way.
+pub(crate) fn carried(
+    base: &NewLineBase,
+    b: &Basis,
+    earlier: &[(Fen, Option<String>)],
+    policy: &Policy,
+    cache: &mut PolicyCache,
+) -> Result<Option<Carried>> {
+    let Some(ret) = &policy.retention else {
+        return Ok(None);
     };
+    if ret.basis == RetentionBasis::LastPeriod && ret.rounding == RetentionRounding::PerPeriod {
+        return Ok(None);
+    }
+    let policy_id = base.policy_id.as_deref().unwrap_or_default();
+    let own: Vec<u32> = b.periods.iter().map(|p| p.n).collect();
+    let mut c = Carried::default();
+    for (booked, json) in earlier {
+        let Some(json) = json else {
+            // A line computed before bases were stored (migration 0010): its booked retention
+            // stands for the exact one, and its collection rate is unknown.
+            c.retained_exact += booked.to_yuan();
+            c.rate_missing.get_or_insert(0);
+            continue;
+        };
+        let eb = Basis::from_json(json)?;
+        let results = period_results(&eb, policy);
+        let input = input_of(&eb, &results)?;
+        let p = policy_for_settlement(policy, policy_id, eb.from, false, cache)?;
+        // A line that could not be computed, or was not eligible, held nothing.
+        let Ok(o) = anju_policy::evaluate(p, &input) else {
+            continue;
+        };
+        if !o.eligible {
+            continue;
+        }
+        for po in o
+            .periods
+            .iter()
+            .filter(|po| po.served.is_some() && !own.contains(&po.index))
+        {
+            if po.gate_passed {
+                c.retained_exact += po.standard_exact * ret.share;
+            }
+            c.months += po.months;
+            match input.result(po.index).and_then(|r| r.collection_rate) {
+                Some(rate) => c.rate_months += po.months * rate,
+                None => {
+                    c.rate_missing.get_or_insert(po.index);
+                }
+            }
+        }
+    }
+    Ok(Some(c))
+}
+
+/// The lines of one settlement (a subsidy line, and with the last period a retention release),
+/// with their explanations when `explain`, else with empty ones (the run stores the basis and
+/// the explanation is rendered when read).
+pub(crate) fn settle(
+    base: &NewLineBase,
+    b: &Basis,
+    policy: &Policy,
+    cache: &mut PolicyCache,
+    explain: bool,
+) -> Result<Vec<NewLine>> {
+    let policy_id = base.policy_id.as_deref().unwrap_or_default();
+    let results = period_results(b, policy);
+    let input = input_of(b, &results)?;
     let p = policy_for_settlement(policy, policy_id, b.from, b.last, cache)?;
     let mut outcome = match anju_policy::evaluate(p, &input) {
         Ok(o) => o,
@@ -358,7 +435,13 @@ fn release_line(
     explain: bool,
 ) -> NewLine {
     let earlier = Fen(b.held);
-    let held = earlier + retained;
+    // Rounded once at release: the exact retentions of the whole term, rounded (the booked
+    // amounts may differ from it by a fen or two); else what the lines booked.
+    let held = if rel.exact.is_some() {
+        rel.retained_total
+    } else {
+        earlier + retained
+    };
     let passed = rel.check.passed;
     let released = if passed { held } else { Fen::ZERO };
     let observed = |lang: Lang| match rel.check.observed {
@@ -368,38 +451,30 @@ fn release_line(
             .pick(if b { "是" } else { "否" }, if b { "yes" } else { "no" })
             .to_string(),
     };
-    let (cond_zh, cond_en, input) = policy
+    let (cond_zh, cond_en) = policy
         .file
         .retention
         .as_ref()
-        .map(|r| {
-            (
-                r.condition.text.clone(),
-                r.condition.text_en.clone(),
-                r.condition.input.clone(),
-            )
-        })
+        .map(|r| (r.condition.text.clone(), r.condition.text_en.clone()))
         .unwrap_or_default();
     let explanation = if explain {
         let head_zh = format!(
-            "预留金合计 {} 元 = 本行以前各期预留 {} 元 + 本期预留 {} 元；第 {} 期{} {}，{}「{}」",
+            "预留金合计 {} 元 = 本行以前各期预留 {} 元 + 本期预留 {} 元{}；{}，{}「{}」",
             held.plain(),
             earlier.plain(),
             retained.plain(),
-            rel.period,
-            anju_policy::explain::input_label(&input, Lang::Zh),
-            observed(Lang::Zh),
+            anju_policy::explain::release_rounding(rel, Lang::Zh),
+            anju_policy::explain::release_subject(policy, rel, Lang::Zh),
             if passed { "满足" } else { "不满足" },
             cond_zh
         );
         let head_en = format!(
-            "Retention held {} = earlier lines {} + this period {}; period {} {} is {}: {} '{}'",
+            "Retention held {} = earlier lines {} + this period {}{}; {}: {} '{}'",
             held.plain(),
             earlier.plain(),
             retained.plain(),
-            rel.period,
-            anju_policy::explain::input_label(&input, Lang::En),
-            observed(Lang::En),
+            anju_policy::explain::release_rounding(rel, Lang::En),
+            anju_policy::explain::release_subject(policy, rel, Lang::En),
             if passed { "meets" } else { "does not meet" },
             cond_en
         );
@@ -546,5 +621,79 @@ mod tests {
         let (a, text) = amount(&collected);
         assert_eq!(a, Fen(4_500_000), "{text}");
         assert!(text.contains("读法 fees_total = collected"), "{text}");
+    }
+
+    /// One Liaocheng year's basis: 1,000.01 ㎡ from 2022-05-01, year `n` with the given fees
+    /// collected of 12,000.00 billed.
+    fn liaocheng_year(n: u32, collected: i64, held: i64) -> Basis {
+        let (from, to) = [
+            ("2022-05-01", "2023-04-30"),
+            ("2023-05-01", "2024-04-30"),
+            ("2024-05-01", "2025-04-30"),
+        ][n as usize - 1];
+        Basis::from_json(&format!(
+            r#"{{"v":1,"mode":"none","area":"1000.01","renovation":false,"signed":"2022-05-01",
+            "entry":"2022-05-01","term":["2022-05-01","2025-04-30"],"ended":"{to}",
+            "from":"{from}","last":{},"days":["{from}","{to}"],
+            "periods":[{{"n":{n},"score":"90","billed":1200000,"collected":{collected},"months":12}}],
+            "held":{held}}}"#,
+            n == 3
+        ))
+        .unwrap()
+    }
+
+    /// Liaocheng's release in the store, settled one year per run: on the whole term's rate
+    /// (`retention_basis = whole_term`) the earlier runs' years are carried from their own bases
+    /// (72 %, 80 %, then 88 %: exactly 80 %, released), and rounded once (`at_release`) the
+    /// retention is 10 % × (4,800.048 + 3,600.036 + 2,400.024) = 1,080.0108 → 1,080.01 where the
+    /// years booked 480.00 + 360.00 + 240.00 = 1,080.00.
+    #[test]
+    fn the_release_reads_the_whole_term_from_the_earlier_lines() {
+        let src = anju_policy::shipped("liaocheng-2021").unwrap();
+        let switched = anju_policy::load(
+            &src.replace("value = \"last_period\"", "value = \"whole_term\"")
+                .replace("value = \"per_period\"", "value = \"at_release\""),
+        )
+        .unwrap();
+        let stated = anju_policy::load(src).unwrap();
+        let base = NewLineBase {
+            compound_id: 1,
+            company_id: Some(1),
+            contract_id: Some(1),
+            policy_id: Some("liaocheng-2021".into()),
+            period: "cy3".into(),
+        };
+        let earlier: Vec<(Fen, Option<String>)> = [(1, 864_000), (2, 960_000)]
+            .iter()
+            .map(|&(n, c)| {
+                let b = liaocheng_year(n, c, 0);
+                let lines = settle(&base, &b, &stated, &mut PolicyCache::new(), false).unwrap();
+                (lines[0].retained, Some(b.to_json().unwrap()))
+            })
+            .collect();
+        assert_eq!(earlier[0].0, Fen(48_000));
+        assert_eq!(earlier[1].0, Fen(36_000));
+        let release = |p: &Policy, collected: i64| {
+            let mut b = liaocheng_year(3, collected, 84_000);
+            let mut cache = PolicyCache::new();
+            b.carried = carried(&base, &b, &earlier, p, &mut cache).unwrap();
+            let b = Basis::from_json(&b.to_json().unwrap()).unwrap();
+            let lines = settle(&base, &b, p, &mut cache, true).unwrap();
+            assert_eq!(lines.len(), 2);
+            assert_eq!(lines[1].kind, LineKind::RetentionRelease);
+            (lines[1].amount, lines[1].explanation.0.clone())
+        };
+        // The file's readings: the last year's 88 % releases what was booked.
+        let (a, text) = release(&stated, 1_056_000);
+        assert_eq!(a, Fen(108_000), "{text}");
+        // Switched: the term's (12×0.72 + 12×0.80 + 12×0.88) ÷ 36 = 80 %, rounded once.
+        let (a, text) = release(&switched, 1_056_000);
+        assert_eq!(a, Fen(108_001), "{text}");
+        assert!(text.contains("其中以前各次结算 24 个月"), "{text}");
+        assert!(text.contains("各期预留精确值合计 1080.0108 元"), "{text}");
+        // 87.99 % in the last year makes the term's rate just under 80 %: withheld.
+        let (a, text) = release(&switched, 1_055_880);
+        assert_eq!(a, Fen::ZERO, "{text}");
+        assert!(text.contains("不满足"), "{text}");
     }
 }

@@ -953,6 +953,7 @@ async fn load_facts(
                 slot
             ],
             retained: vec![Fen::ZERO; plans],
+            earlier: vec![Vec::new(); plans],
             surveys: HashMap::new(),
         };
         if plans == 0 {
@@ -998,7 +999,7 @@ async fn load_facts(
         })
         .await?;
         // Retention held on the earlier subsidy lines of the same contract.
-        let held: Vec<(usize, i64)> = over_rows(
+        let held: Vec<(usize, i64, Option<String>)> = over_rows(
             conn,
             &[
                 ("k", Ty::Int),
@@ -1013,7 +1014,7 @@ async fn load_facts(
                          WHERE l.compound_id = r.cid AND l.contract_id = r.kid \
                          AND l.kind = 'subsidy' AND l.status <> 'superseded' \
                          AND l.period_end IS NOT NULL AND l.period_end < r.d",
-                    j.agg_rows("r.k, l.retained_fen", None)
+                    j.agg_rows("r.k, l.retained_fen, l.basis", None)
                 )
             },
         )
@@ -1081,8 +1082,13 @@ async fn load_facts(
                 months,
             };
         }
-        for (k, retained) in held {
+        for (k, retained, basis) in held {
             *facts.retained.get_mut(k).ok_or_else(corrupt)? += Fen(retained);
+            facts
+                .earlier
+                .get_mut(k)
+                .ok_or_else(corrupt)?
+                .push((Fen(retained), basis));
         }
         // Closed surveys of the compounds, newest first, with their figures when valid: two
         // statements for all of them.
@@ -1799,6 +1805,9 @@ struct Facts {
     third_party: Vec<Option<FinalAssessment>>,
     fees: Vec<Collection>,
     retained: Vec<Fen>,
+    /// The contract's earlier subsidy lines (by plan, when final): retained and basis, for a
+    /// release judged on the whole term or rounded once (`settle::carried`).
+    earlier: Vec<Vec<(Fen, Option<String>)>>,
     /// Closed surveys by compound, newest first: (period end, rate when valid).
     surveys: HashMap<i64, Vec<(Date, Option<rust_decimal::Decimal>)>>,
 }
@@ -2158,6 +2167,7 @@ fn basis_of(plan: &Plan<'_>, facts: &Facts) -> Basis {
         release_after: plan.release_after,
         days: plan.days,
         periods,
+        carried: None,
         held: if plan.is_final {
             facts
                 .retained
@@ -2182,7 +2192,12 @@ fn finish_line(
     let policy = policies
         .get(&plan.policy_id)
         .ok_or_else(|| StoreError::Corrupt(format!("政策 {}", plan.policy_id)))?;
-    let basis = basis_of(plan, facts);
+    let mut basis = basis_of(plan, facts);
+    if plan.is_final
+        && let Some(earlier) = facts.earlier.get(plan.plan_no)
+    {
+        basis.carried = settle::carried(&plan.base, &basis, earlier, policy, cache)?;
+    }
     let lines = settle::settle(&plan.base, &basis, policy, cache, false)?;
     let json: Option<std::sync::Arc<str>> = lines
         .iter()
