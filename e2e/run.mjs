@@ -1184,6 +1184,28 @@ async function main() {
         for (const [who, s] of Object.entries(people)) if (who !== 'street') await s.context.close();
       }
     });
+
+    await flow('journey: the administrator ranks streets by a weighted score on the ranking report (排名规则 chosen on the page)', async () => {
+      const { context, page } = await login(browser, base, { username: 'admin' }, { viewport: { width: 1280, height: 900 } });
+      try {
+        await page.goto(`${base}/reports/ranking`);
+        check((await page.textContent('main')).includes('先按全覆盖进度、再按业主组织组建率'), 'the default rule is not stated under the table');
+        await page.selectOption('#rank_by', 'weighted');
+        await page.fill('input[name="weight"]', '七十');
+        await Promise.all([page.waitForNavigation(), page.locator('#params').getByRole('button', { name: '生成' }).click()]);
+        check((await page.textContent('#error')).includes('全覆盖进度权重'), 'a weight that is not a number is not refused by name');
+        check((await page.inputValue('input[name="weight"]')) === '七十', 'the rejected weight was not kept in the form');
+        await page.fill('input[name="weight"]', '70');
+        await Promise.all([page.waitForNavigation(), page.locator('#params').getByRole('button', { name: '生成' }).click()]);
+        const text = await page.textContent('main');
+        check(text.includes('综合得分') && text.includes('全覆盖进度 × 70% + 业主组织组建率 × 30%'), 'the weighted score and its rule are not shown');
+        check(text.includes('安居自定'), 'the rule is not stated as Anju\'s own');
+        check((await page.getAttribute('#download', 'href')).includes('rank_by=weighted'), 'the download does not carry the chosen rule');
+        await shot(page, 'ranking-weighted');
+      } finally {
+        await context.close();
+      }
+    });
   } finally {
     await browser?.close();
     server.child.kill('SIGINT');

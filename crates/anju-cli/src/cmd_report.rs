@@ -34,6 +34,10 @@ pub struct ReportArgs {
     /// 业主委员会分成比例（%，6–10，收支公示，默认 10）/ owners' body share of fees (accounts)
     #[arg(long)]
     pub owners_share: Option<rust_decimal::Decimal>,
+    /// 排名规则（ranking）：coverage 先全覆盖进度 | bodies 先业主组织 | weighted:70 加权（全覆盖进度占 70%）
+    /// / ranking rule: coverage | bodies | weighted:N
+    #[arg(long, default_value = "coverage")]
+    pub rank_by: String,
     /// 打印数据（JSON）而不写文件 / print the report's data as JSON instead of writing a file
     #[arg(long)]
     pub json: bool,
@@ -174,12 +178,20 @@ async fn build_and_write(a: ReportArgs, db: &str, lang: Lang) -> anyhow::Result<
                 Some(p) => p.clone(),
                 None => today().strftime("%Y-%m").to_string(),
             };
+            let rule = anju_reports::RankRule::parse(&a.rank_by).with_context(|| {
+                lang.pick(
+                    &format!("--rank-by“{}”应为 coverage、bodies 或 weighted:N（N 为 0–100 的整数）", a.rank_by),
+                    &format!("--rank-by '{}' must be coverage, bodies or weighted:N (N a whole number 0–100)", a.rank_by),
+                )
+                .to_string()
+            })?;
             let r = app
                 .ranking_report(
                     &who,
                     RankingParams {
                         scope: scope.clone(),
                         month,
+                        rule,
                     },
                 )
                 .await?;

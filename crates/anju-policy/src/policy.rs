@@ -666,7 +666,9 @@ impl Compiler {
                     if id.starts_with("retention_") && f.retention.is_none() {
                         self.bad(
                             format!("readings[{i}].id"),
-                            format!("{id}：本文件没有 [retention]（预留）/ the file has no retention"),
+                            format!(
+                                "{id}：本文件没有 [retention]（预留）/ the file has no retention"
+                            ),
                         );
                     }
                 }
@@ -1090,9 +1092,7 @@ impl Compiler {
                     Some("at_release") => RetentionRounding::AtRelease,
                     _ => RetentionRounding::PerPeriod,
                 };
-                if basis == RetentionBasis::WholeTerm
-                    && r.condition.input != "collection_rate"
-                {
+                if basis == RetentionBasis::WholeTerm && r.condition.input != "collection_rate" {
                     self.bad(
                         "readings.retention_basis",
                         "whole_term 只适用于以收缴率为条件的预留 / whole_term applies to a retention conditioned on the collection rate",

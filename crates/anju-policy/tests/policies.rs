@@ -1070,7 +1070,10 @@ fn liaocheng_retention_basis_is_a_switch() {
 
     // 以上 includes the number: (0.72 + 0.80 + 0.88) ÷ 3 = exactly 80 % releases.
     let at = liaocheng_three_years(["0.72", "0.80", "0.88"], "");
-    let r = evaluate(&term, &at.input()).expect("at 80").release.expect("r");
+    let r = evaluate(&term, &at.input())
+        .expect("at 80")
+        .release
+        .expect("r");
     assert_eq!(r.whole_term.map(|w| w.rate), Some(dec!(0.80)));
     assert_eq!(r.released, yuan("5400.00"));
 
@@ -1108,7 +1111,10 @@ score = 50
 collection_rate = 0.9
 "#;
     let s = Scenario::parse(src).expect("scenario");
-    assert!(evaluate(&stated, &s.input()).is_ok(), "the last year suffices");
+    assert!(
+        evaluate(&stated, &s.input()).is_ok(),
+        "the last year suffices"
+    );
     assert!(matches!(
         evaluate(&term, &s.input()),
         Err(PolicyError::MissingInput { key, .. }) if key == "results[period=1].collection_rate"
@@ -1147,7 +1153,11 @@ collection_rate = 0.85
     .expect("scenario");
     let booked = evaluate(&policy("liaocheng-2021"), &s.input()).expect("per period");
     assert_eq!(
-        booked.periods.iter().map(|p| p.retained).collect::<Vec<_>>(),
+        booked
+            .periods
+            .iter()
+            .map(|p| p.retained)
+            .collect::<Vec<_>>(),
         vec![yuan("480.00"), yuan("360.00"), yuan("240.00")]
     );
     let r = booked.release.expect("r");
@@ -1173,7 +1183,10 @@ fn unknown_readings_are_refused() {
     let src = shipped("liaocheng-2021").expect("liaocheng");
     let e = load(&src.replace("id = \"retention_basis\"", "id = \"retention_basys\""))
         .expect_err("unknown id");
-    assert!(e.to_string().contains("未知的读法 'retention_basys'"), "{e}");
+    assert!(
+        e.to_string().contains("未知的读法 'retention_basys'"),
+        "{e}"
+    );
     let e = load(&src.replace(
         "choices = [\"last_period\", \"whole_term\"]",
         "choices = [\"last_period\", \"average\"]",

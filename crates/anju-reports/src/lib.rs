@@ -29,7 +29,7 @@ pub use dispatch::{
     DispatchParams, DispatchReport, DispatchRow, DispatchStreet, build_dispatch, filing_date,
     is_filing_day,
 };
-pub use ranking::{RankingParams, RankingReport, RankingRow, build_ranking, rank};
+pub use ranking::{RankRule, RankingParams, RankingReport, RankingRow, build_ranking, rank};
 pub use scores::{ScoreItemRow, ScoreSheet, ScoresParams, ScoresReport, build_scores};
 pub use tasks::{TaskList, TaskRow, TasksReport, build_tasks};
 

@@ -14,7 +14,7 @@ use crate::{AppState, Viewer, WebError};
 use anju_core::access::Action as Perm;
 use anju_core::funding::RunPeriod;
 use anju_core::{Lang, RegionLevel};
-use anju_reports::{DispatchParams, RankingParams, Scope, ScoresParams, TaskList};
+use anju_reports::{DispatchParams, RankRule, RankingParams, Scope, ScoresParams, TaskList};
 use anju_sheets::{ReportCell, ReportSheet};
 use askama::Template;
 use axum::Router;
@@ -51,6 +51,9 @@ struct Params {
     period: Option<String>,
     compound: Option<String>,
     owners_share: Option<String>,
+    /// The ranking's rule: coverage | bodies | weighted (with `weight`, the share of coverage).
+    rank_by: Option<String>,
+    weight: Option<String>,
 }
 
 fn clean(v: &Option<String>) -> Option<String> {
@@ -69,6 +72,8 @@ impl Params {
             ("period", &self.period),
             ("compound", &self.compound),
             ("owners_share", &self.owners_share),
+            ("rank_by", &self.rank_by),
+            ("weight", &self.weight),
         ] {
             if let Some(v) = clean(v) {
                 parts.push(format!("{k}={}", crate::page::urlencode(&v)));
@@ -137,6 +142,23 @@ fn report_problem(e: anju_app::AppError, l: Lang) -> Problem {
     }
 }
 
+/// The ranking rule the form chose (排名规则, and for a weighted score the share of coverage).
+fn rank_rule(p: &Params, l: Lang) -> Result<RankRule, Problem> {
+    let by = clean(&p.rank_by).unwrap_or_default();
+    let code = if by == "weighted" {
+        format!("weighted:{}", clean(&p.weight).unwrap_or_default())
+    } else {
+        by
+    };
+    RankRule::parse(&code).ok_or_else(|| {
+        user(
+            "全覆盖进度权重：请填写 0 至 100 的整数（业主组织组建率占其余部分）",
+            "Coverage weight: give a whole number from 0 to 100 (the owners'-body rate takes the rest)",
+            l,
+        )
+    })
+}
+
 fn user(zh: &str, en: &str, l: Lang) -> Problem {
     Problem::User(l.pick(zh, en).to_string())
 }
@@ -195,7 +217,8 @@ async fn build_sheets(
             .sheets(),
         "ranking" => {
             let month = period.unwrap_or_else(|| state.app.today().strftime("%Y-%m").to_string());
-            app.ranking_report(&who, RankingParams { scope, month })
+            let rule = rank_rule(p, l)?;
+            app.ranking_report(&who, RankingParams { scope, month, rule })
                 .await
                 .map_err(|e| report_problem(e, l))?
                 .sheets()
@@ -459,6 +482,8 @@ struct ReportPage {
     period: String,
     compound: String,
     owners_share: String,
+    rank_by: String,
+    weight: String,
     street_fixed: bool,
     district_fixed: bool,
     download: String,
@@ -552,6 +577,8 @@ async fn report_page(
         compound: clean(&p.compound).unwrap_or_default(),
         owners_share: clean(&p.owners_share)
             .unwrap_or_else(|| state.app.config().owners_share().to_string()),
+        rank_by: clean(&p.rank_by).unwrap_or_else(|| "coverage".into()),
+        weight: clean(&p.weight).unwrap_or_else(|| "70".into()),
         street_fixed: viewer.region_level == Some(RegionLevel::Street)
             && viewer.scope() != ViewerScope::All,
         district_fixed: matches!(

@@ -6,8 +6,8 @@ use crate::support::{TestDb, both};
 use crate::xlsx::round_trip;
 use anju_core::ManagementMode;
 use anju_reports::{
-    AccountsParams, DispatchParams, RankingParams, Scope, ScoresParams, TaskList, build_accounts,
-    build_coverage, build_dispatch, build_ranking, build_scores, build_tasks,
+    AccountsParams, DispatchParams, RankRule, RankingParams, Scope, ScoresParams, TaskList,
+    build_accounts, build_coverage, build_dispatch, build_ranking, build_scores, build_tasks,
 };
 use rust_decimal::Decimal;
 
@@ -421,6 +421,7 @@ async fn ranking_uses_month_end_and_shares_ties(db: TestDb) {
         &RankingParams {
             scope: Scope::default(),
             month: "2026-02".into(),
+            rule: RankRule::default(),
         },
     )
     .await
@@ -444,6 +445,7 @@ async fn ranking_uses_month_end_and_shares_ties(db: TestDb) {
         &RankingParams {
             scope: Scope::default(),
             month: "2026-03".into(),
+            rule: RankRule::default(),
         },
     )
     .await
@@ -479,12 +481,46 @@ async fn ranking_uses_month_end_and_shares_ties(db: TestDb) {
     assert!(b.text(s, 5, 0).contains("两项均相同的名次并列"));
     assert!(b.text(s, 5, 0).contains("以上排名规则为安居自定"));
     assert!(b.text(s, 5, 0).contains("“组织机构建立”不在台账数据中"));
+    // The reporting office may choose a weighted score instead (Anju's own, stated on the
+    // sheet): 70 % coverage + 30 % owners' bodies, 100 × 0.7 + 0 × 0.3 = 70.00.
+    let weighted = build_ranking(
+        &db.store,
+        &RankingParams {
+            scope: Scope::default(),
+            month: "2026-03".into(),
+            rule: RankRule::Weighted { coverage: 70 },
+        },
+    )
+    .await
+    .unwrap();
+    let w = round_trip(&weighted.sheets());
+    assert_eq!(w.text(s, 2, 9), "综合得分");
+    assert_eq!(
+        w.row(s, 3, 10),
+        strs(&[
+            "1",
+            "山亭区",
+            SHANCHENG,
+            "4",
+            "1",
+            "1",
+            "100",
+            "0",
+            "0",
+            "70"
+        ])
+    );
+    assert!(
+        w.text(s, 5, 0)
+            .contains("全覆盖进度 × 70% + 业主组织组建率 × 30%")
+    );
     // A period that is not a month is refused.
     let e = build_ranking(
         &db.store,
         &RankingParams {
             scope: Scope::default(),
             month: "2026-H1".into(),
+            rule: RankRule::default(),
         },
     )
     .await

@@ -200,3 +200,66 @@ async fn a_refused_download_is_a_page_naming_no_command(t: &TestApp) {
         assert!(!body.contains("anju "), "{url}: {body}");
     }
 }
+
+// The ranking's rule is chosen on the page (the seed gives none): a weighted score adds
+// 综合得分 and states the weights; a weight that is not 0–100 is refused by its label and the
+// form keeps what was typed; the download carries the chosen rule.
+both_engines!(the_ranking_rule_is_chosen_on_the_page);
+async fn the_ranking_rule_is_chosen_on_the_page(t: &TestApp) {
+    let admin = user_session(t, "root", Role::Admin, UserScope::None).await;
+    let r = t.get_as(&admin, "/reports/ranking?period=2026-11").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("name=\"rank_by\""), "{}", r.body);
+    assert!(
+        r.body
+            .contains("先按全覆盖进度、再按业主组织组建率从高到低排名")
+    );
+    assert!(!r.body.contains("<th>综合得分</th>"));
+    let r = t
+        .get_as(
+            &admin,
+            "/reports/ranking?period=2026-11&rank_by=weighted&weight=120",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("全覆盖进度权重：请填写 0 至 100 的整数"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("value=\"120\""), "{}", r.body);
+    assert!(r.body.contains("value=\"weighted\" selected"), "{}", r.body);
+    let r = t
+        .get_as(
+            &admin,
+            "/reports/ranking?period=2026-11&rank_by=weighted&weight=60",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("<th>综合得分</th>"), "{}", r.body);
+    assert!(r.body.contains("全覆盖进度 × 60% + 业主组织组建率 × 40%"));
+    assert!(
+        r.body.contains("rank_by=weighted&#38;weight=60"),
+        "{}",
+        r.body
+    );
+    let (status, _, bytes) = get_bytes(
+        t,
+        &admin,
+        "/reports/ranking/xlsx?period=2026-11&rank_by=bodies",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let sheets = cells(&bytes);
+    let note = sheets[1]
+        .1
+        .iter()
+        .flatten()
+        .map(|d| d.to_string())
+        .find(|t| t.starts_with("注："))
+        .expect("the rule's note");
+    assert!(
+        note.contains("先按业主组织组建率、再按全覆盖进度"),
+        "{note}"
+    );
+}
