@@ -597,7 +597,8 @@ async fn retention_released_at_80_and_withheld_at_79_9(db: TestDb) {
     );
     // The release line names the input in words and the rate as read.
     assert!(
-        ra.explanation_zh.contains("第 3 期 物业费收缴率 为 80.00 %"),
+        ra.explanation_zh
+            .contains("第 3 期 物业费收缴率 为 80.00 %"),
         "{}",
         ra.explanation_zh
     );
