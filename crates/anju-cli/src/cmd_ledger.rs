@@ -276,7 +276,10 @@ async fn stats(db: &str, a: StatsArgs, lang: Lang) -> anyhow::Result<ExitCode> {
         .await?;
     match a.format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
-        Format::Table => print!("{}", stats_table(&report, lang)),
+        Format::Table => {
+            print!("{}", stats_table(&report, lang));
+            println!("{}", anju_core::stats::HOUSEHOLD_BAND.line(lang));
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

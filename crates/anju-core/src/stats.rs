@@ -8,8 +8,50 @@ use std::collections::BTreeMap;
 
 /// The household band seed 004 一 counts unmanaged compounds by: "30户以下" vs "30户以上".
 /// Read as 不满30户 (< 30) and 30户及以上 (≥ 30) so that the two bands neither overlap nor leave
-/// a gap at exactly 30 (the seed's own 以下/以上 would both include 30).
+/// a gap at exactly 30 (the seed's own 以下/以上 would both include 30): [`HOUSEHOLD_BAND`].
 pub const SMALL_COMPOUND_HOUSEHOLDS: u32 = 30;
+
+/// A reading Anju makes where a seed's words overlap or leave a gap, stated with its reason and
+/// the words it reads, and shown wherever its figures are shown (policy files state theirs as
+/// `[[readings]]`; this one is the statistics').
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatedReading {
+    pub id: &'static str,
+    pub value: &'static str,
+    pub zh: &'static str,
+    pub en: &'static str,
+    /// The seed (000–004), its clause and its words, verbatim.
+    pub seed: &'static str,
+    pub clause: &'static str,
+    pub quote: &'static str,
+}
+
+impl StatedReading {
+    /// "读法 household_band = under_30：…（种子 004 一、基本情况：“…”）".
+    pub fn line(&self, lang: crate::Lang) -> String {
+        match lang {
+            crate::Lang::Zh => format!(
+                "读法 {} = {}：{}（依据文本 {} {}：“{}”）",
+                self.id, self.value, self.zh, self.seed, self.clause, self.quote
+            ),
+            crate::Lang::En => format!(
+                "Reading {} = {}: {} (seed {} {}: '{}')",
+                self.id, self.value, self.en, self.seed, self.clause, self.quote
+            ),
+        }
+    }
+}
+
+/// How the unmanaged compounds are split by households ([`SMALL_COMPOUND_HOUSEHOLDS`]).
+pub const HOUSEHOLD_BAND: StatedReading = StatedReading {
+    id: "household_band",
+    value: "under_30",
+    zh: "“30户以下”与“30户以上”依法都包含 30 户（民法典第一千二百五十九条），两档在 30 户重叠；统计读作“不满30户”（少于 30 户）与“30户及以上”，恰好 30 户的小区计入后一档",
+    en: "'30 households or fewer' and '30 or more' both include 30 by statute (Civil Code art. 1259), so the seed's two bands overlap at 30; the figures read them as 'fewer than 30' and '30 or more', and a compound of exactly 30 households counts in the second",
+    seed: "004",
+    clause: "一、住宅小区物业服务现状",
+    quote: "弃管小区30户以下的16个，30户以上61个",
+};
 
 /// Compounds, households and area for one management mode.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]

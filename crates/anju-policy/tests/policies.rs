@@ -101,6 +101,25 @@ fn every_quote_is_in_its_seed() {
             }
         }
     }
+    // The statistics' own stated readings quote their seed too.
+    for r in [anju_core::stats::HOUSEHOLD_BAND] {
+        let file = std::fs::read_dir(shared.join("seeds"))
+            .expect("seeds")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .find(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with(r.seed))
+            })
+            .unwrap_or_else(|| panic!("{}: no seed {}", r.id, r.seed));
+        let seed = norm(&std::fs::read_to_string(&file).expect("seed"));
+        assert!(
+            seed.contains(&norm(r.quote)),
+            "{}: not in seed {}: {}",
+            r.id,
+            r.seed,
+            r.quote
+        );
+    }
 }
 
 #[test]

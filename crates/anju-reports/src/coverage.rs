@@ -152,6 +152,7 @@ impl CoverageTable {
             merges: vec![],
             notes: vec![
                 "注：物业覆盖率 =（有物业企业服务 + 兜底/单位后勤）÷ 小区数；业主组织含业主委员会、物业管理委员会、环境和物业管理委员会；弃管按户数分为不满30户与30户及以上两档。".to_string(),
+                anju_core::stats::HOUSEHOLD_BAND.line(anju_core::Lang::Zh),
             ],
             landscape: true,
         }]

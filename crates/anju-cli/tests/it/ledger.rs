@@ -122,6 +122,8 @@ fn stats_table_is_chinese_by_default_and_english_on_request() {
         "{t}"
     );
     assert!(t.contains("摄像头 170"), "{t}");
+    // The household bands' reading is stated with the figures.
+    assert!(t.contains("读法 household_band = under_30"), "{t}");
     let en = anju(&["stats", "--lang", "en", "--database-url", &db.url]);
     assert!(stdout(&en).contains("total"));
 }

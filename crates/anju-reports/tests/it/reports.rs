@@ -288,6 +288,15 @@ async fn coverage_report_matches_stats(db: TestDb) {
         serde_json::to_value(&r.report).unwrap(),
         serde_json::to_value(&stats).unwrap()
     );
+    // The bands' reading is stated under the table (seed 004's 30户以下 / 30户以上 overlap at 30).
+    let notes = &r.sheets()[0].notes;
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.starts_with("读法 household_band = under_30：")
+                && n.contains("恰好 30 户的小区计入后一档")),
+        "{notes:?}"
+    );
     let b = round_trip(&r.sheets());
     let s = "覆盖情况";
     assert_eq!(b.text(s, 0, 0), "物业管理覆盖情况统计表");
