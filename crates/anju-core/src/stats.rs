@@ -42,6 +42,10 @@ impl StatedReading {
     }
 }
 
+/// The statistics' stated readings (each shown with its figures, each quote checked against
+/// its seed by `anju-policy`'s tests).
+pub const STATED_READINGS: &[StatedReading] = &[HOUSEHOLD_BAND];
+
 /// How the unmanaged compounds are split by households ([`SMALL_COMPOUND_HOUSEHOLDS`]).
 pub const HOUSEHOLD_BAND: StatedReading = StatedReading {
     id: "household_band",

@@ -102,7 +102,7 @@ fn every_quote_is_in_its_seed() {
         }
     }
     // The statistics' own stated readings quote their seed too.
-    for r in [anju_core::stats::HOUSEHOLD_BAND] {
+    for r in anju_core::stats::STATED_READINGS {
         let file = std::fs::read_dir(shared.join("seeds"))
             .expect("seeds")
             .filter_map(|e| e.ok().map(|e| e.path()))
