@@ -9,9 +9,9 @@ use crate::error::{AppError, Result};
 use crate::principal::{Principal, Scope};
 use anju_core::Fen;
 use anju_core::Lang;
-use anju_core::access::{Action as Perm, Role, can};
+use anju_core::access::{Action as Perm, Role};
 use anju_core::accounts::EntryKind;
-use anju_core::funding::{Action, Chain, ChainStep, LineStatus, Next, RunPeriod};
+use anju_core::funding::{Action, Chain, LineStatus, Next, RunPeriod};
 use anju_core::{CompoundId, LineId, RunId};
 use anju_store::{
     AccountEntry, FeeImportSummary, FeeInput, FeeMonth, HouseholdFeeInput, HouseholdImportSummary,
@@ -19,18 +19,13 @@ use anju_store::{
 };
 use jiff::civil::Date;
 
-/// Whether `role` takes the chain's step `s` (the administrator takes any).
-fn takes(role: Role, s: &ChainStep) -> bool {
-    role == s.role || role == Role::Admin
-}
-
 /// The steps the role may take now on a line in `status` whose last step was `last`, on the
 /// policy's chain (who reviews, approves and pays is the policy's: issue 15 item 5), in order.
 pub fn offered(role: Role, chain: &Chain, status: LineStatus, last: Option<Action>) -> Vec<Action> {
     let mut out = Vec::new();
     match chain.next(status, last) {
         Some(Next::Apply) if matches!(role, Role::Company | Role::Admin) => out.push(Action::Apply),
-        Some(Next::Step(s)) if takes(role, s) => {
+        Some(Next::Step(s)) if s.taken_by(role) => {
             out.push(s.action);
             if chain.may_return(status, last).is_some() {
                 out.push(Action::Return);
@@ -82,11 +77,9 @@ pub fn chain_text(chain: &Chain, status: LineStatus, last: Option<Action>, lang:
     out
 }
 
-/// Whether the role may start a subsidy run (测算).
+/// Whether the role may start a subsidy run (测算): the roles on the money's path.
 pub fn may_run(role: Role) -> bool {
-    can(role, Perm::ReviewSubsidies)
-        || can(role, Perm::ApproveSubsidies)
-        || can(role, Perm::Disburse)
+    anju_core::funding::on_money_path(role)
 }
 
 /// One step on a subsidy line, as a person asks for it.
@@ -201,40 +194,9 @@ impl App {
         // one out of turn, is refused by the store in the same words as any wrong turn.
         let last = self.last_step(line_id).await?;
         let chain = line_chain(&line, last);
-        let step_of = match input.action {
-            Action::Apply => None,
-            Action::Return => chain.may_return(line.status, last),
-            a => chain.steps.iter().find(|s| s.action == a),
-        };
-        let allowed = match (input.action, step_of) {
-            (Action::Apply, _) => matches!(who.role, Role::Company | Role::Admin),
-            (_, Some(s)) => takes(who.role, s),
-            // A step the chain does not have: any role on the money's path may ask, and the
-            // store refuses it as a wrong turn.
-            (_, None) => may_run(who.role),
-        };
-        if !allowed {
-            let by = step_of.map(|s| {
-                (
-                    format!("；此步由{}（{}）办理", s.by_zh, s.role.zh()),
-                    format!(": this step is taken by {} ({})", s.by_en, s.role.en()),
-                )
-            });
-            return Err(AppError::forbidden(
-                format!(
-                    "“{}”角色无权{}{}",
-                    who.role.zh(),
-                    input.action.label(Lang::Zh),
-                    by.as_ref().map_or("", |b| b.0.as_str())
-                ),
-                format!(
-                    "the role '{}' may not {}{}",
-                    who.role.en(),
-                    input.action.label(Lang::En),
-                    by.as_ref().map_or("", |b| b.1.as_str())
-                ),
-            ));
-        }
+        chain
+            .may_take(who.role, line.status, last, input.action)
+            .map_err(|e| AppError::forbidden(e.zh, e.en))?;
         if who.role == Role::Company && line.company_id != who.company_id {
             return Err(AppError::forbidden(
                 format!("小区“{}”不是本企业服务的小区，不能代为申报", line.compound),
@@ -270,6 +232,7 @@ impl App {
             .store()
             .subsidy_step(
                 &who.actor(),
+                who.role,
                 line_id.get(),
                 input.version,
                 input.action,

@@ -237,6 +237,21 @@ pub struct ChainStep {
     pub by_en: String,
 }
 
+impl ChainStep {
+    /// Whether `role` takes this step: its own role, and the administrator.
+    pub fn taken_by(&self, role: crate::access::Role) -> bool {
+        role == self.role || role == crate::access::Role::Admin
+    }
+}
+
+/// Whether `role` is on the money's path: it reviews, approves or pays (and may start a run).
+pub fn on_money_path(role: crate::access::Role) -> bool {
+    use crate::access::{Action as Perm, can};
+    can(role, Perm::ReviewSubsidies)
+        || can(role, Perm::ApproveSubsidies)
+        || can(role, Perm::Disburse)
+}
+
 /// Who reviews, approves and pays a policy's lines, in order, after the company's 申报. A
 /// policy file names its own chain; without one, Anju's standard chain
 /// ([`Chain::standard`]) applies, and says so.
@@ -393,6 +408,60 @@ impl Chain {
             LineStatus::Superseded | LineStatus::Disbursed => None,
             _ => self.steps.get(self.done(status, last)).map(Next::Step),
         }
+    }
+
+    /// The chain's step that `action` is, on a line in `status` (a return is taken by whoever
+    /// takes the awaited review or approval); `None` for an application, or a step the chain
+    /// does not have.
+    pub fn step_for(
+        &self,
+        status: LineStatus,
+        last: Option<Action>,
+        action: Action,
+    ) -> Option<&ChainStep> {
+        match action {
+            Action::Apply => None,
+            Action::Return => self.may_return(status, last),
+            a => self.steps.iter().find(|s| s.action == a),
+        }
+    }
+
+    /// Whether `role` may take `action` on a line in `status`, or why not, naming the office
+    /// that takes it: the company (or the administrator) applies; each step is its chain
+    /// role's, and the administrator's; a step the chain does not have is open to the roles on
+    /// the money's path (who review, approve or pay) and refused as a wrong turn by
+    /// [`Chain::transition`].
+    pub fn may_take(
+        &self,
+        role: crate::access::Role,
+        status: LineStatus,
+        last: Option<Action>,
+        action: Action,
+    ) -> Result<(), FundingError> {
+        use crate::access::Role;
+        let step = self.step_for(status, last, action);
+        let allowed = match (action, step) {
+            (Action::Apply, _) => matches!(role, Role::Company | Role::Admin),
+            (_, Some(s)) => s.taken_by(role),
+            (_, None) => on_money_path(role),
+        };
+        if allowed {
+            return Ok(());
+        }
+        let (by_zh, by_en) = step.map_or_else(Default::default, |s| {
+            (
+                format!("；此步由{}（{}）办理", s.by_zh, s.role.zh()),
+                format!(": this step is taken by {} ({})", s.by_en, s.role.en()),
+            )
+        });
+        Err(FundingError::new(
+            format!("“{}”角色无权{}{by_zh}", role.zh(), action.label(Lang::Zh)),
+            format!(
+                "the role '{}' may not {}{by_en}",
+                role.en(),
+                action.label(Lang::En)
+            ),
+        ))
     }
 
     /// Whether the line may be returned for correction now: while it waits for a review or

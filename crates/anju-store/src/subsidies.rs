@@ -1290,6 +1290,7 @@ impl Store {
     pub async fn subsidy_step(
         &self,
         actor: &Actor,
+        role: anju_core::access::Role,
         line_id: i64,
         expected_version: i64,
         action: Action,
@@ -1315,6 +1316,11 @@ impl Store {
             .for_line(before.status, last);
         let next = chain
             .transition(before.status, last, action, before.eligible)
+            .map_err(refused)?;
+        // Who may take it, judged on the line as it is inside this transaction (the caller
+        // checked it before, on what it read; the line may have moved on since).
+        chain
+            .may_take(role, before.status, last, action)
             .map_err(refused)?;
         if action == Action::Apply {
             // Applications for one compound are taken one at a time (SQLite's write lock; a

@@ -205,7 +205,16 @@ async fn walk(s: &Store, line: &SubsidyLine, actions: &[Action]) -> SubsidyLine 
     let mut l = line.clone();
     for a in actions {
         l = s
-            .subsidy_step(&officer(), l.id, l.version, *a, "", date(2023, 9, 10), None)
+            .subsidy_step(
+                &officer(),
+                anju_core::access::Role::Admin,
+                l.id,
+                l.version,
+                *a,
+                "",
+                date(2023, 9, 10),
+                None,
+            )
             .await
             .unwrap();
     }
@@ -256,6 +265,7 @@ async fn whole_path_from_application_to_disbursement(db: TestDb) {
     let applied = s
         .subsidy_step(
             &Actor::new("第1物业服务有限公司", "company"),
+            anju_core::access::Role::Admin,
             l.id,
             l.version,
             Action::Apply,
@@ -270,6 +280,7 @@ async fn whole_path_from_application_to_disbursement(db: TestDb) {
     assert!(matches!(
         s.subsidy_step(
             &officer(),
+            anju_core::access::Role::Admin,
             l.id,
             l.version,
             Action::StreetReview,
@@ -284,6 +295,7 @@ async fn whole_path_from_application_to_disbursement(db: TestDb) {
     let err = s
         .subsidy_step(
             &officer(),
+            anju_core::access::Role::Admin,
             l.id,
             applied.version,
             Action::Approve,
@@ -294,12 +306,37 @@ async fn whole_path_from_application_to_disbursement(db: TestDb) {
         .await
         .unwrap_err();
     assert!(err.to_string().contains("不能批准"), "{err}");
+    // Who takes a step is judged inside the step's transaction too, on the line as it is
+    // there: finance may not take the street's review, nor return the line for it.
+    for action in [Action::StreetReview, Action::Return] {
+        let err = s
+            .subsidy_step(
+                &Actor::new("王会计", "finance"),
+                anju_core::access::Role::Finance,
+                l.id,
+                applied.version,
+                action,
+                "",
+                date(2023, 9, 6),
+                Some("退回"),
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("“财政部门”角色无权")
+                && err
+                    .to_string()
+                    .contains("此步由街道（园区）（街道办事处）办理"),
+            "{err}"
+        );
+    }
     // Liaocheng's own chain (四（二）、（三）): the street reviews, 开发区建设管理部 approves and
     // pays; there is no district review to take.
     let reviewed = walk(s, &applied, &[Action::StreetReview]).await;
     let err = s
         .subsidy_step(
             &officer(),
+            anju_core::access::Role::Admin,
             reviewed.id,
             reviewed.version,
             Action::DistrictReview,
@@ -318,6 +355,7 @@ async fn whole_path_from_application_to_disbursement(db: TestDb) {
     let paid = s
         .subsidy_step(
             &finance(),
+            anju_core::access::Role::Admin,
             done.id,
             done.version,
             Action::Disburse,
@@ -353,6 +391,7 @@ async fn whole_path_from_application_to_disbursement(db: TestDb) {
     let err = s
         .subsidy_step(
             &officer(),
+            anju_core::access::Role::Admin,
             again[0].id,
             again[0].version,
             Action::Apply,
@@ -391,6 +430,7 @@ async fn return_for_correction_then_reapply_and_rerun_supersedes_drafts(db: Test
     assert!(
         s.subsidy_step(
             &officer(),
+            anju_core::access::Role::Admin,
             first[0].id,
             first[0].version + 1,
             Action::Apply,
@@ -405,6 +445,7 @@ async fn return_for_correction_then_reapply_and_rerun_supersedes_drafts(db: Test
     let back = s
         .subsidy_step(
             &officer(),
+            anju_core::access::Role::Admin,
             l.id,
             l.version,
             Action::Return,
@@ -566,6 +607,7 @@ async fn retention_released_at_80_and_withheld_at_79_9(db: TestDb) {
     assert!(
         s.subsidy_step(
             &officer(),
+            anju_core::access::Role::Admin,
             rb.id,
             rb.version,
             Action::Apply,
@@ -755,6 +797,7 @@ async fn ineligible_compounds_are_explained_and_grants_bounded(db: TestDb) {
     let err = s
         .subsidy_step(
             &officer(),
+            anju_core::access::Role::Admin,
             l.id,
             l.version,
             Action::Apply,
@@ -1237,6 +1280,7 @@ async fn an_erqi_line_follows_the_chain_its_policy_names(db: TestDb) {
     let err = s
         .subsidy_step(
             &officer(),
+            anju_core::access::Role::Admin,
             l.id,
             l.version,
             Action::StreetReview,
@@ -1255,6 +1299,7 @@ async fn an_erqi_line_follows_the_chain_its_policy_names(db: TestDb) {
     let err = s
         .subsidy_step(
             &officer(),
+            anju_core::access::Role::Admin,
             l.id,
             l.version,
             Action::Disburse,
@@ -1309,7 +1354,8 @@ async fn an_erqi_line_follows_the_chain_its_policy_names(db: TestDb) {
 both!(two_applications_for_the_same_days_at_once_make_one);
 /// "Once per" (issue 15 item 4): a compound's days are applied for once. Two runs (contract
 /// year 1 and calendar 2023) settle the same days in two lines; ten applications sent at once,
-/// five for each line, leave exactly one line applied for.
+/// five for each line, leave exactly one line applied for. With the per-compound advisory lock
+/// taken out, this fails on PostgreSQL in four runs out of five (two lines applied for).
 async fn two_applications_for_the_same_days_at_once_make_one(db: TestDb) {
     let s = &db.store;
     let id = contracted(s, "并发申报小区", 9, Term::years(10)).await;
@@ -1328,6 +1374,7 @@ async fn two_applications_for_the_same_days_at_once_make_one(db: TestDb) {
         set.spawn(async move {
             s.subsidy_step(
                 &officer(),
+                anju_core::access::Role::Admin,
                 line.id,
                 line.version,
                 Action::Apply,
