@@ -47,6 +47,9 @@ use anju_core::CompoundId;
 use anju_core::credit::CreditScheme;
 use anju_store::Store;
 
+/// Scratch PostgreSQL schemas for the benchmarks (`anju bench funding --database-url postgres://…`).
+pub use anju_store::scratch;
+
 /// Defaults and settings the application uses where a form or a flag says nothing, defined once.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {

@@ -2,7 +2,9 @@
 //! 100,000 compounds, 3 years of results, embedded SQLite, ≤ 10 s end to end including the
 //! xlsx).
 //!
-//! 1. Seeding (timed, not part of the target): a fresh SQLite database in a temporary folder;
+//! 1. Seeding (timed, not part of the target): a fresh SQLite database in a temporary folder,
+//!    or with `--database-url postgres://…` a fresh schema on that server (dropped afterwards
+//!    unless `--keep-db`);
 //!    `--compounds` compounds from anju-sheets `generate_bench_ledger`, written by the ledger
 //!    import's own `apply_ledger` (through `App::apply_ledger_rows`); then
 //!    `App::seed_bench_funding` (the bench-only store helper `bench_seed_funding`, plain
@@ -50,7 +52,7 @@ pub struct BenchFundingArgs {
     pub keep_db: Option<std::path::PathBuf>,
 }
 
-pub fn run(a: BenchFundingArgs, lang: Lang) -> anyhow::Result<ExitCode> {
+pub fn run(a: BenchFundingArgs, db_flag: &str, lang: Lang) -> anyhow::Result<ExitCode> {
     if a.compounds == 0 {
         bail!(
             "{}",
@@ -72,16 +74,42 @@ pub fn run(a: BenchFundingArgs, lang: Lang) -> anyhow::Result<ExitCode> {
             }
         );
     }
-    runtime()?.block_on(bench(a, lang))
+    let pg = (crate::util::database_given() && db_flag.starts_with("postgres"))
+        .then(|| db_flag.to_string());
+    runtime()?.block_on(async move {
+        match pg {
+            None => bench(a, None, lang).await,
+            Some(base) => {
+                // A schema of its own on the server, so the bench never touches real data.
+                let schema = format!("anju_bench_funding_{}", std::process::id());
+                let url = anju_app::scratch::create(&base, &schema).await?;
+                let keep = a.keep_db.is_some();
+                let r = bench(a, Some((url, schema.clone())), lang).await;
+                if keep {
+                    println!("  kept: schema {schema} on {base}");
+                } else {
+                    anju_app::scratch::drop(&base, &schema).await?;
+                }
+                r
+            }
+        }
+    })
 }
 
 fn yuan(f: Fen) -> String {
     f.grouped()
 }
 
-async fn bench(a: BenchFundingArgs, lang: Lang) -> anyhow::Result<ExitCode> {
+/// The bench on SQLite (a temporary file, or `--keep-db`) or, given `pg` (URL, schema), on
+/// PostgreSQL.
+async fn bench(
+    a: BenchFundingArgs,
+    pg: Option<(String, String)>,
+    lang: Lang,
+) -> anyhow::Result<ExitCode> {
     let dir = tempfile::tempdir()?;
     let db_path = match &a.keep_db {
+        Some(_) if pg.is_some() => dir.path().join("unused.db"),
         Some(p) => {
             if p.exists() {
                 bail!(
@@ -96,7 +124,13 @@ async fn bench(a: BenchFundingArgs, lang: Lang) -> anyhow::Result<ExitCode> {
         }
         None => dir.path().join("bench-funding.db"),
     };
-    let db = format!("sqlite://{}", db_path.display());
+    let (db, engine) = match &pg {
+        Some((url, schema)) => (url.clone(), format!("PostgreSQL (schema {schema})")),
+        None => (
+            format!("sqlite://{}", db_path.display()),
+            "SQLite".to_string(),
+        ),
+    };
     let app = connect(&db).await?;
     let who = cli_principal(lang);
     let signed_on = jiff::civil::date(2022, 1, 1);
@@ -122,7 +156,7 @@ async fn bench(a: BenchFundingArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     let peak_reset = std::fs::write("/proc/self/clear_refs", "5").is_ok();
 
     println!(
-        "anju bench funding: {} compounds, {} contract years, policy {}, SQLite",
+        "anju bench funding: {} compounds, {} contract years, policy {}, {engine}",
         a.compounds, a.years, a.policy
     );
     println!(

@@ -71,12 +71,6 @@ pub struct BenchWebArgs {
     pub cold_samples: usize,
 }
 
-/// Whether the user named a database (flag or environment) rather than taking the default.
-fn database_given() -> bool {
-    std::env::var_os("ANJU_DATABASE_URL").is_some()
-        || std::env::args().any(|a| a == "--database-url" || a.starts_with("--database-url="))
-}
-
 /// A password nobody knows: 128 bits from the standard library's randomly keyed hasher.
 fn random_password() -> String {
     let mut out = String::from("bench-");
@@ -104,7 +98,7 @@ pub fn run(a: BenchWebArgs, db_flag: &str, lang: Lang) -> anyhow::Result<ExitCod
             )
         );
     }
-    let db = if database_given() {
+    let db = if crate::util::database_given() {
         db_flag.to_string()
     } else {
         format!(

@@ -163,7 +163,7 @@ fn main() -> ExitCode {
         Cmd::Rubric(c) => cmd_rubric::run(c, lang),
         Cmd::Bench(BenchCmd::Subsidy(a)) => cmd_policy::run_bench(a, lang),
         Cmd::Bench(BenchCmd::Web(a)) => cmd_bench_web::run(a, &cli.database_url, lang),
-        Cmd::Bench(BenchCmd::Funding(a)) => cmd_bench_funding::run(a, lang),
+        Cmd::Bench(BenchCmd::Funding(a)) => cmd_bench_funding::run(a, &cli.database_url, lang),
         Cmd::Bench(BenchCmd::Batch(a)) => cmd_batch::run_bench(a, lang),
         Cmd::Compound(c) => cmd_path::run_compound(c, &cli.database_url, lang),
         Cmd::Contract(c) => cmd_path::run_contract(c, &cli.database_url, lang),

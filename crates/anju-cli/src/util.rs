@@ -142,3 +142,10 @@ pub fn peak_rss_kib() -> Option<u64> {
     let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
     line.split_whitespace().nth(1)?.parse().ok()
 }
+
+/// Whether `--database-url` (or `ANJU_DATABASE_URL`) was given: the benchmarks then run on that
+/// database (its engine), else on a bench SQLite file of their own.
+pub fn database_given() -> bool {
+    std::env::var_os("ANJU_DATABASE_URL").is_some()
+        || std::env::args().any(|a| a == "--database-url" || a.starts_with("--database-url="))
+}

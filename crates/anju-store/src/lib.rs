@@ -36,6 +36,7 @@ mod map;
 mod patrols;
 mod regions;
 mod scope;
+pub mod scratch;
 mod selections;
 mod settle;
 mod signals;

@@ -2239,19 +2239,13 @@ impl Store {
     /// 80–99) and `years × 12` fee months (collection 70–100 %), all generated in SQL
     /// (`INSERT … SELECT`) without audit or workflow. Real data enters through
     /// `sign_contract`, the assessment workflow and the fee import, which check and audit every
-    /// row. Refuses anything but SQLite (it writes explicit ids).
+    /// row. On PostgreSQL the contracts' identity is moved past the ids it wrote.
     pub async fn bench_seed_funding(
         &self,
         signed_on: Date,
         years: u32,
         fallback_company_id: i64,
     ) -> Result<BenchFundingSeeded> {
-        if !matches!(self.engine, crate::Engine::Sqlite) {
-            return Err(StoreError::refused(
-                "基准数据只写入 SQLite 基准库",
-                "benchmark data is written to a SQLite bench database only",
-            ));
-        }
         if !(1..=10).contains(&years) {
             return Err(StoreError::refused(
                 "年数须在 1–10 之间",
@@ -2297,6 +2291,14 @@ impl Store {
         .execute(&mut *tx)
         .await?
         .rows_affected();
+        if self.engine == crate::Engine::Postgres {
+            sqlx::query(
+                "SELECT setval(pg_get_serial_sequence('contracts', 'id'), \
+                 (SELECT MAX(id) FROM contracts))",
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
         sqlx::query(
             "INSERT INTO contract_compounds (contract_id, compound_id) SELECT contract_id, \
              compound_id FROM bench_new",

@@ -10,7 +10,6 @@ use anju_core::{
     Area, Category, Compound, Coordinates, CreditCode, InfraKind, ManagementMode, OwnersBody,
 };
 use anju_store::{Actor, Store};
-use sqlx::Connection;
 use std::future::Future;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -58,15 +57,9 @@ where
         SCHEMA_SEQ.fetch_add(1, Ordering::Relaxed),
         jiff::Timestamp::now().as_microsecond() % 1_000_000
     );
-    let mut admin = sqlx::PgConnection::connect(&base)
+    let url = anju_store::scratch::create(&base, &schema)
         .await
-        .expect("connect to ANJU_TEST_PG_URL");
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
-        .execute(&mut admin)
-        .await
-        .expect("create schema");
-    let sep = if base.contains('?') { '&' } else { '?' };
-    let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
+        .expect("create a schema on ANJU_TEST_PG_URL");
     let store = Store::connect(&url).await.expect("connect postgres");
     test(TestDb {
         store: store.clone(),
@@ -75,8 +68,7 @@ where
     })
     .await;
     store.close().await;
-    sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
-        .execute(&mut admin)
+    anju_store::scratch::drop(&base, &schema)
         .await
         .expect("drop schema");
 }

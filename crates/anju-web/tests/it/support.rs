@@ -25,7 +25,6 @@ use anju_web::{AppState, app};
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use http_body_util::BodyExt;
-use sqlx::Connection;
 use std::sync::atomic::{AtomicU32, Ordering};
 use tower::ServiceExt;
 
@@ -120,13 +119,9 @@ impl TestApp {
             SCHEMA_SEQ.fetch_add(1, Ordering::Relaxed),
             jiff::Timestamp::now().as_microsecond() % 1_000_000
         );
-        let mut admin = sqlx::PgConnection::connect(&base).await.expect("pg");
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
-            .execute(&mut admin)
+        let url = anju_store::scratch::create(&base, &schema)
             .await
             .expect("schema");
-        let sep = if base.contains('?') { '&' } else { '?' };
-        let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
         let store = Store::connect(&url).await.expect("connect postgres");
         load_demo(&store).await;
         Some(TestApp {
@@ -142,9 +137,7 @@ impl TestApp {
     pub async fn finish(self) {
         self.store.close().await;
         if let Some((base, schema)) = self.pg_schema {
-            let mut admin = sqlx::PgConnection::connect(&base).await.expect("pg");
-            sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
-                .execute(&mut admin)
+            anju_store::scratch::drop(&base, &schema)
                 .await
                 .expect("drop schema");
         }
