@@ -74,25 +74,28 @@ pub fn run(a: BenchFundingArgs, db_flag: &str, lang: Lang) -> anyhow::Result<Exi
             }
         );
     }
-    let pg = (crate::util::database_given() && db_flag.starts_with("postgres"))
-        .then(|| db_flag.to_string());
-    runtime()?.block_on(async move {
-        match pg {
-            None => bench(a, None, lang).await,
-            Some(base) => {
-                // A schema of its own on the server, so the bench never touches real data.
-                let schema = format!("anju_bench_funding_{}", std::process::id());
-                let url = anju_app::scratch::create(&base, &schema).await?;
-                let keep = a.keep_db.is_some();
-                let r = bench(a, Some((url, schema.clone())), lang).await;
-                if keep {
-                    println!("  kept: schema {schema} on {base}");
-                } else {
-                    anju_app::scratch::drop(&base, &schema).await?;
+    runtime()?.block_on(async {
+        let dir = tempfile::tempdir()?;
+        let db_path = match &a.keep_db {
+            Some(p) if !db_flag.starts_with("postgres") => {
+                if p.exists() {
+                    bail!(
+                        "{}",
+                        lang.pick(
+                            "--keep-db 指定的文件已存在",
+                            "the --keep-db file already exists"
+                        )
+                    );
                 }
-                r
+                p.clone()
             }
-        }
+            _ => dir.path().join("bench-funding.db"),
+        };
+        let db = crate::util::BenchDb::open(db_flag, &db_path, "funding").await?;
+        let keep = a.keep_db.is_some();
+        let r = bench(a, &db, dir.path(), lang).await;
+        db.finish(keep).await?;
+        r
     })
 }
 
@@ -100,38 +103,16 @@ fn yuan(f: Fen) -> String {
     f.grouped()
 }
 
-/// The bench on SQLite (a temporary file, or `--keep-db`) or, given `pg` (URL, schema), on
-/// PostgreSQL.
+/// The bench on `db`: SQLite (a temporary file, or `--keep-db`) or PostgreSQL (a scratch schema
+/// on the server `--database-url` names); the 调度表's xlsx is written in `dir`.
 async fn bench(
     a: BenchFundingArgs,
-    pg: Option<(String, String)>,
+    db: &crate::util::BenchDb,
+    dir: &std::path::Path,
     lang: Lang,
 ) -> anyhow::Result<ExitCode> {
-    let dir = tempfile::tempdir()?;
-    let db_path = match &a.keep_db {
-        Some(_) if pg.is_some() => dir.path().join("unused.db"),
-        Some(p) => {
-            if p.exists() {
-                bail!(
-                    "{}",
-                    lang.pick(
-                        "--keep-db 指定的文件已存在",
-                        "the --keep-db file already exists"
-                    )
-                );
-            }
-            p.clone()
-        }
-        None => dir.path().join("bench-funding.db"),
-    };
-    let (db, engine) = match &pg {
-        Some((url, schema)) => (url.clone(), format!("PostgreSQL (schema {schema})")),
-        None => (
-            format!("sqlite://{}", db_path.display()),
-            "SQLite".to_string(),
-        ),
-    };
-    let app = connect(&db).await?;
+    let engine = &db.engine;
+    let app = connect(&db.url).await?;
     let who = cli_principal(lang);
     let signed_on = jiff::civil::date(2022, 1, 1);
 
@@ -212,7 +193,7 @@ async fn bench(
         .await?;
     let build_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let xlsx = dir.path().join("dispatch.xlsx");
+    let xlsx = dir.join("dispatch.xlsx");
     let sheets = report.sheets();
     anju_sheets::write_report(&xlsx, &sheets).map_err(|e| anyhow!("{}", e.render(lang)))?;
     let write_s = t.elapsed().as_secs_f64();

@@ -199,7 +199,14 @@ pub fn run(cmd: Cmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
                 anju_web::serve_on(listener, state).await?;
                 Ok(ExitCode::SUCCESS)
             }
-            Cmd::Bench(crate::BenchCmd::Import(a)) => bench_import(a, lang).await,
+            Cmd::Bench(crate::BenchCmd::Import(a)) => {
+                let dir = tempfile::tempdir()?;
+                let bench_db =
+                    crate::util::BenchDb::open(db, &dir.path().join("bench.db"), "import").await?;
+                let r = bench_import(a, &bench_db, dir.path(), lang).await;
+                bench_db.finish(false).await?;
+                r
+            }
             _ => {
                 anyhow::bail!("internal: command routed to the ledger module")
             }
@@ -364,17 +371,22 @@ fn stats_table(r: &anju_core::stats::CoverageReport, lang: Lang) -> String {
     out
 }
 
-async fn bench_import(a: BenchImportArgs, lang: Lang) -> anyhow::Result<ExitCode> {
-    let dir = tempfile::tempdir()?;
-    let xlsx = dir.path().join("bench-ledger.xlsx");
+/// The ledger import on `bench_db` (SQLite, or a scratch schema on PostgreSQL), the generated
+/// xlsx written in `dir`.
+async fn bench_import(
+    a: BenchImportArgs,
+    bench_db: &crate::util::BenchDb,
+    dir: &Path,
+    lang: Lang,
+) -> anyhow::Result<ExitCode> {
+    let xlsx = dir.join("bench-ledger.xlsx");
     let t0 = Instant::now();
     let rows = anju_sheets::generate_bench_ledger(a.compounds, 2022);
     anju_sheets::write_ledger(&xlsx, &rows)?;
     drop(rows);
     let gen_s = t0.elapsed().as_secs_f64();
     let size = std::fs::metadata(&xlsx)?.len();
-    let db = format!("sqlite://{}", dir.path().join("bench.db").display());
-    let app = connect(&db).await?;
+    let app = connect(&bench_db.url).await?;
     let who = cli_principal(lang);
     let opts = ReadOptions {
         current_year: today().year().into(),
@@ -395,7 +407,10 @@ async fn bench_import(a: BenchImportArgs, lang: Lang) -> anyhow::Result<ExitCode
         .await?
         .map_err(refused)?;
     let reimport_s = t2.elapsed().as_secs_f64();
-    println!("anju bench import: {} compounds", a.compounds);
+    println!(
+        "anju bench import: {} compounds, {}",
+        a.compounds, bench_db.engine
+    );
     println!(
         "  generate + write xlsx   {gen_s:>8.2} s  ({:.1} MiB file)",
         size as f64 / 1048576.0

@@ -149,3 +149,50 @@ pub fn database_given() -> bool {
     std::env::var_os("ANJU_DATABASE_URL").is_some()
         || std::env::args().any(|a| a == "--database-url" || a.starts_with("--database-url="))
 }
+
+/// Where a benchmark that writes runs: a SQLite file of its own, or, when `--database-url
+/// postgres://…` is given, a scratch schema on that server (`anju_app::scratch`), so a bench
+/// never touches data already there. [`BenchDb::finish`] drops the schema unless kept.
+pub struct BenchDb {
+    pub url: String,
+    /// "SQLite" or "PostgreSQL (schema …)", printed with the figures.
+    pub engine: String,
+    scratch: Option<(String, String)>,
+}
+
+impl BenchDb {
+    /// `db_flag` as the command line gave it; `sqlite_file` the bench's own file otherwise;
+    /// `name` names the schema (`anju_bench_{name}_{pid}`).
+    pub async fn open(
+        db_flag: &str,
+        sqlite_file: &std::path::Path,
+        name: &str,
+    ) -> anyhow::Result<BenchDb> {
+        if database_given() && db_flag.starts_with("postgres") {
+            let schema = format!("anju_bench_{name}_{}", std::process::id());
+            let url = anju_app::scratch::create(db_flag, &schema).await?;
+            return Ok(BenchDb {
+                url,
+                engine: format!("PostgreSQL (schema {schema})"),
+                scratch: Some((db_flag.to_string(), schema)),
+            });
+        }
+        Ok(BenchDb {
+            url: format!("sqlite://{}", sqlite_file.display()),
+            engine: "SQLite".into(),
+            scratch: None,
+        })
+    }
+
+    /// Drops the scratch schema, or says where it was kept.
+    pub async fn finish(self, keep: bool) -> anyhow::Result<()> {
+        if let Some((base, schema)) = self.scratch {
+            if keep {
+                println!("  kept: schema {schema} on {base}");
+            } else {
+                anju_app::scratch::drop(&base, &schema).await?;
+            }
+        }
+        Ok(())
+    }
+}
