@@ -156,6 +156,10 @@ async fn bench(
     // 2. The runs.
     let total = Instant::now();
     let mut final_run_s = 0.0;
+    let bar = crate::util::Progress::bar(
+        u64::from(a.years) * districts.len() as u64,
+        lang.pick("补贴测算（区 × 年）", "runs (districts × years)"),
+    );
     for year in 1..=a.years {
         let t = Instant::now();
         let (mut lines, mut eligible, mut releases) = (0usize, 0usize, 0usize);
@@ -164,6 +168,7 @@ async fn bench(
             let done = app
                 .run_subsidies(&who, d, RunPeriod::ContractYear(year))
                 .await?;
+            bar.inc(1);
             let s = &done.summary;
             lines += s.lines;
             eligible += s.eligible;
@@ -172,12 +177,13 @@ async fn bench(
             retained += s.retained;
         }
         final_run_s = t.elapsed().as_secs_f64();
-        println!(
+        bar.println(format!(
             "  run 合同第{year}年            {final_run_s:>8.2} s  ({lines} lines, {eligible} eligible, {releases} retention releases; payable {} 元, retained {} 元)",
             yuan(amount),
             yuan(retained)
-        );
+        ));
     }
+    drop(bar);
 
     // 3. The 调度表.
     let t = Instant::now();

@@ -384,9 +384,12 @@ pub fn run(c: FundingCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
                 let p = RunPeriod::parse(&period)
                     .map_err(|e| anyhow::anyhow!("{}", e.message(lang)))?;
                 let started = std::time::Instant::now();
+                let working =
+                    crate::util::Progress::spinner(lang.pick("补贴测算", "computing subsidies"));
                 let done = app
                     .run_subsidies(&crate::util::cli_principal(lang), &r, p)
                     .await?;
+                drop(working);
                 let run = app.subsidy_run(&who, RunId(done.run.id)).await?;
                 let total = done.summary.amount;
                 let ineligible = done.summary.not_payable;

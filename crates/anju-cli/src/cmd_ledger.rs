@@ -106,9 +106,11 @@ pub fn run(cmd: Cmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
             Cmd::Import(ImportCmd::Ledger { file }) => import_ledger(db, &file, lang).await,
             Cmd::Export(ExportCmd::Ledger { file, street }) => {
                 let app = connect(db).await?;
+                let working = crate::util::Progress::spinner(lang.pick("导出台账", "exporting"));
                 let n = app
                     .export_ledger(&cli_principal(lang), street.as_deref(), &file)
                     .await?;
+                drop(working);
                 println!(
                     "{}",
                     match lang {
@@ -220,7 +222,10 @@ async fn import_ledger(db: &str, file: &Path, lang: Lang) -> anyhow::Result<Exit
         lang,
     };
     let app = connect(db).await?;
-    let (info, s) = match app.import_ledger(&cli_principal(lang), file, opts).await? {
+    let working = crate::util::Progress::spinner(lang.pick("导入台账", "importing the ledger"));
+    let imported = app.import_ledger(&cli_principal(lang), file, opts).await?;
+    drop(working);
+    let (info, s) = match imported {
         Ok(done) => (done.info, done.summary),
         Err(e) => {
             eprintln!("{}", e.render(lang));

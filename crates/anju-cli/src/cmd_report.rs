@@ -89,6 +89,7 @@ fn parse_date(s: &str, lang: Lang) -> anyhow::Result<jiff::civil::Date> {
 
 async fn build_and_write(a: ReportArgs, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
+    let working = crate::util::Progress::spinner(lang.pick("生成报表", "building the report"));
     let app = crate::util::connect(db).await?;
     let who = crate::util::cli_principal(lang);
     let scope = Scope {
@@ -287,6 +288,7 @@ async fn build_and_write(a: ReportArgs, db: &str, lang: Lang) -> anyhow::Result<
         }
         other => anyhow::bail!("report {other} has no builder"),
     };
+    drop(working);
     for w in &warnings {
         eprintln!("{w}");
     }

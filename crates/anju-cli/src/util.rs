@@ -196,3 +196,50 @@ impl BenchDb {
         Ok(())
     }
 }
+
+/// A spinner on stderr for CLI work that may take more than a second (an import, a run, a
+/// report), with what is being done and the time so far. `indicatif` draws nothing when stderr
+/// is not a terminal, so piped or redirected output stays clean; it is cleared when dropped,
+/// before the command prints its result.
+pub struct Progress(indicatif::ProgressBar);
+
+impl Progress {
+    pub fn spinner(what: impl Into<std::borrow::Cow<'static, str>>) -> Progress {
+        let bar = indicatif::ProgressBar::new_spinner().with_message(what);
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}") {
+            bar.set_style(style);
+        }
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        Progress(bar)
+    }
+
+    /// A bar over `total` steps (districts × years of a bench, rows …).
+    pub fn bar(total: u64, what: impl Into<std::borrow::Cow<'static, str>>) -> Progress {
+        let bar = indicatif::ProgressBar::new(total).with_message(what);
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {elapsed}")
+        {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        Progress(bar)
+    }
+
+    pub fn inc(&self, n: u64) {
+        self.0.inc(n);
+    }
+
+    /// Prints a line on stdout above the bar (or plainly when the bar is hidden).
+    pub fn println(&self, line: impl AsRef<str>) {
+        if self.0.is_hidden() {
+            println!("{}", line.as_ref());
+        } else {
+            self.0.suspend(|| println!("{}", line.as_ref()));
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.0.finish_and_clear();
+    }
+}
