@@ -2,8 +2,10 @@
 //! .xlsx) → one row per compound with every period's amounts. This module only reads and
 //! writes files; the columns, the rows and the calculator are `anju_policy::batch`.
 //!
-//! CSV is read whole into memory and cut into pieces at record boundaries; the pieces are
-//! parsed, computed and formatted on every core, and written in order. A workbook is read
+//! CSV is read a block of whole records at a time; the blocks are parsed, computed and
+//! formatted on every core while the next are read and the finished ones written, in order
+//! (a few blocks in memory, not the file). A file that path does not take (GBK, say) is read
+//! whole and cut into pieces at record boundaries, computed the same way. A workbook is read
 //! with calamine (its first sheet) and computed the same way.
 
 use anju_core::{Fen, Lang};
@@ -275,10 +277,7 @@ fn parse_record<'a>(buf: &'a str, mut pos: usize, cells: &mut Vec<Cow<'a, str>>)
             }
             field = Cow::Owned(owned);
         } else {
-            let end = b[pos..]
-                .iter()
-                .position(|&c| c == b',' || c == b'\n')
-                .map_or(len, |e| pos + e);
+            let end = field_end(b, pos);
             let mut f = &buf[pos..end];
             if end < len && b[end] == b'\n' {
                 f = f.strip_suffix('\r').unwrap_or(f);
@@ -297,9 +296,40 @@ fn parse_record<'a>(buf: &'a str, mut pos: usize, cells: &mut Vec<Cow<'a, str>>)
     }
 }
 
+/// The first `,` or `\n` in `b` from `from` on, or the end: eight bytes at a time (a bit
+/// trick finds a byte equal to either in a word; the lowest one it marks is the first).
+fn field_end(b: &[u8], from: usize) -> usize {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    const COMMAS: u64 = u64::from_ne_bytes([b','; 8]);
+    const NEWLINES: u64 = u64::from_ne_bytes([b'\n'; 8]);
+    let zero_byte = |w: u64| w.wrapping_sub(ONES) & !w & HIGHS;
+    let mut i = from;
+    while let Some(word) = b.get(i..i + 8) {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(word);
+        let w = u64::from_le_bytes(w);
+        let hit = zero_byte(w ^ COMMAS) | zero_byte(w ^ NEWLINES);
+        if hit != 0 {
+            return i + (hit.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < b.len() && b[i] != b',' && b[i] != b'\n' {
+        i += 1;
+    }
+    i
+}
+
 /// Where the record starting at `pos` ends (the index after its `\n`, or the end), by the
 /// same rules as [`parse_record`] without building the fields.
-fn record_end(b: &[u8], mut pos: usize) -> usize {
+fn record_end(b: &[u8], pos: usize) -> usize {
+    ended_record(b, pos).unwrap_or(b.len())
+}
+
+/// The index after the `\n` that ends the record starting at `pos`; `None` when `b` ends
+/// first (a `\n` inside quotes ends nothing).
+fn ended_record(b: &[u8], mut pos: usize) -> Option<usize> {
     #[derive(PartialEq)]
     enum S {
         FieldStart,
@@ -316,12 +346,12 @@ fn record_end(b: &[u8], mut pos: usize) -> usize {
             (S::Quoted, _) => S::Quoted,
             (S::QuoteSeen, b'"') => S::Quoted,
             (S::FieldStart, b'"') => S::Quoted,
-            (_, b'\n') => return pos,
+            (_, b'\n') => return Some(pos),
             (_, b',') => S::FieldStart,
             _ => S::Unquoted,
         };
     }
-    pos
+    None
 }
 
 /// Cuts `text[start..]` into about `pieces` pieces at record boundaries: (from, to, records
@@ -412,17 +442,11 @@ fn joined(h: std::thread::ScopedJoinHandle<'_, Piece>) -> anyhow::Result<Piece> 
 }
 
 /// The bytes one worker is given at a time.
-const PIECE_BYTES: usize = 2 << 20;
+const PIECE_BYTES: usize = 1 << 20;
 
-fn run_csv(
-    text: &str,
-    policy: &Policy,
-    threads: usize,
-    sheet: bool,
-    lang: Lang,
-    sink: &mut Sink,
-) -> anyhow::Result<Layout> {
-    // The header: the first row with two or more values.
+/// The header row: the first record with two or more values. Returns its cells, where the
+/// records after it start, and its 1-based row number; `None` when no record has two values.
+fn header_of(text: &str) -> Option<(Vec<Cow<'_, str>>, usize, usize)> {
     let mut pos = 0;
     let mut row = 0;
     let mut header: Vec<Cow<'_, str>> = Vec::new();
@@ -431,25 +455,74 @@ fn run_csv(
         pos = parse_record(text, pos, &mut header);
         row += 1;
         if !is_title(&header) {
-            break;
+            return Some((header, pos, row));
         }
     }
-    if is_title(&header) {
-        anyhow::bail!(
-            "{}",
-            lang.pick(
-                "输入表没有列名行（首行须为列名）",
-                "the input has no header row (the first row must name the columns)"
-            )
-        );
-    }
-    let layout = Layout::from_headers(&header, row, policy).map_err(|e| {
+    None
+}
+
+fn no_header(lang: Lang) -> anyhow::Error {
+    anyhow::anyhow!(
+        "{}",
+        lang.pick(
+            "输入表没有列名行（首行须为列名）",
+            "the input has no header row (the first row must name the columns)"
+        )
+    )
+}
+
+fn layout_of<S: AsRef<str>>(
+    header: &[S],
+    row: usize,
+    policy: &Policy,
+    lang: Lang,
+) -> anyhow::Result<Layout> {
+    Layout::from_headers(header, row, policy).map_err(|e| {
         anyhow::anyhow!(
             "{}\n{}",
             lang.pick("输入表的列名有误：", "the input's headers are wrong:"),
             e.message(lang)
         )
-    })?;
+    })
+}
+
+/// Computes the records of `text[from..]`, the first of them row `first_row`, into a piece
+/// whose CSV output goes into `buf` (emptied, reused).
+fn compute_piece(ctx: &Ctx<'_>, text: &str, from: usize, first_row: usize, buf: Vec<u8>) -> Piece {
+    let slice = &text[from..];
+    let mut piece = Piece {
+        csv: buf,
+        ..Piece::default()
+    };
+    if !ctx.sheet {
+        piece.csv.reserve(slice.len() + slice.len() / 2);
+    }
+    let mut cells: Vec<Cow<'_, str>> = Vec::with_capacity(32);
+    let mut scratch = Vec::with_capacity(8);
+    let mut p = 0;
+    let mut row = first_row;
+    while p < slice.len() {
+        cells.clear();
+        p = parse_record(slice, p, &mut cells);
+        piece.push(ctx, &mut scratch, row, &cells);
+        row += 1;
+    }
+    piece
+}
+
+/// The whole-file path: `text` is the file's text, cut into pieces computed in waves.
+fn run_csv(
+    text: &str,
+    policy: &Policy,
+    threads: usize,
+    sheet: bool,
+    lang: Lang,
+    sink: &mut Sink,
+) -> anyhow::Result<Layout> {
+    let Some((header, pos, row)) = header_of(text) else {
+        return Err(no_header(lang));
+    };
+    let layout = layout_of(&header, row, policy, lang)?;
     sink.header(&layout)?;
     let first_data_row = row + 1;
     let ctx = Ctx {
@@ -475,23 +548,7 @@ fn run_csv(
                 .map(|(&(from, to, before), buf)| {
                     let ctx = &ctx;
                     s.spawn(move || {
-                        let slice = &text[from..to];
-                        let mut piece = Piece {
-                            csv: buf,
-                            ..Piece::default()
-                        };
-                        piece.csv.reserve(slice.len() + slice.len() / 2);
-                        let mut cells: Vec<Cow<'_, str>> = Vec::with_capacity(32);
-                        let mut scratch = Vec::with_capacity(8);
-                        let mut p = 0;
-                        let mut row = first_data_row + before;
-                        while p < slice.len() {
-                            cells.clear();
-                            p = parse_record(slice, p, &mut cells);
-                            piece.push(ctx, &mut scratch, row, &cells);
-                            row += 1;
-                        }
-                        piece
+                        compute_piece(ctx, &text[..to], from, first_data_row + before, buf)
                     })
                 })
                 .collect();
@@ -505,6 +562,270 @@ fn run_csv(
         sink.piece(p)?;
     }
     Ok(layout)
+}
+
+// ---------------------------------------------------------------------------------------
+// CSV streamed: the file read a block at a time while the blocks before are computed and
+// written. Only for what the whole-file path would do without a complaint; anything else
+// (not a regular file, not UTF-8, no header row, wrong headers, any error) is left to that
+// path from the start, which then gives the same output or the same error.
+
+/// A block of the input for a worker: whole records, the first of them row `first_row`,
+/// from byte `from`; `buf` is for its output.
+struct Job {
+    index: usize,
+    text: String,
+    from: usize,
+    first_row: usize,
+    buf: Vec<u8>,
+}
+
+/// A worker's answer: the piece (or the panic it caught) and the block's text, for reuse.
+struct Done {
+    index: usize,
+    piece: Option<Piece>,
+    text: String,
+}
+
+/// Reads the input in blocks of whole records (at least `size` bytes unless the file ends).
+struct Blocks {
+    file: std::fs::File,
+    /// Bytes read after the last whole record.
+    carry: Vec<u8>,
+    eof: bool,
+    size: usize,
+}
+
+impl Blocks {
+    /// The next block (its bytes and how many records it holds), into `buf`; `None` at the
+    /// end of the file.
+    fn next(&mut self, mut buf: Vec<u8>) -> std::io::Result<Option<(Vec<u8>, usize)>> {
+        use std::io::Read;
+        buf.clear();
+        buf.append(&mut self.carry);
+        let mut size = self.size.max(1);
+        loop {
+            if !self.eof && buf.len() < size {
+                let want = size - buf.len();
+                buf.reserve(want);
+                let n = (&mut self.file).take(want as u64).read_to_end(&mut buf)?;
+                self.eof = n < want;
+            }
+            if buf.is_empty() {
+                return Ok(None);
+            }
+            if let Some((end, records)) = whole_records(&buf, self.eof) {
+                self.carry.extend_from_slice(&buf[end..]);
+                buf.truncate(end);
+                return Ok(Some((buf, records)));
+            }
+            // No record ends in the block: read on.
+            size *= 2;
+        }
+    }
+}
+
+/// Where the last whole record of `b` (which starts at a record) ends, and how many records
+/// end there, by the rules of [`record_end`]; all of `b` at the end of the file. `None`
+/// when no record ends in `b`.
+fn whole_records(b: &[u8], eof: bool) -> Option<(usize, usize)> {
+    if b.contains(&b'"') {
+        let mut e = 0;
+        let mut n = 0;
+        while e < b.len() {
+            match ended_record(b, e) {
+                Some(next) => e = next,
+                // The last record, cut off by the end of the block, or of the file.
+                None if eof => e = b.len(),
+                None => break,
+            }
+            n += 1;
+        }
+        return (n > 0).then_some((e, n));
+    }
+    let newlines = count_newlines(b);
+    if eof {
+        let last = usize::from(b.last() != Some(&b'\n'));
+        return Some((b.len(), newlines + last));
+    }
+    let end = b.iter().rposition(|&c| c == b'\n')? + 1;
+    Some((end, newlines))
+}
+
+/// How many `\n` bytes `b` holds; counted in runs of 255 in `u8`s, which the compiler turns
+/// into wide vector operations (a count in `usize`s it does not).
+fn count_newlines(b: &[u8]) -> usize {
+    b.chunks(255)
+        .map(|c| {
+            c.iter()
+                .fold(0u8, |n, &x| n.wrapping_add(u8::from(x == b'\n')))
+        })
+        .map(usize::from)
+        .sum()
+}
+
+/// The streamed CSV → output run; `None` when it leaves the file to [`run_csv`] (having
+/// removed what it wrote).
+fn convert_streamed(
+    policy: &Policy,
+    input: &Path,
+    out: &Path,
+    out_kind: Kind,
+    threads: usize,
+    lang: Lang,
+    block: usize,
+) -> Option<Stats> {
+    // A regular file only: what is read of a pipe cannot be read again by the other path.
+    let file = std::fs::File::open(input).ok()?;
+    if !file.metadata().ok()?.is_file() {
+        return None;
+    }
+    let mut blocks = Blocks {
+        file,
+        carry: Vec::new(),
+        eof: false,
+        size: block,
+    };
+    // The first block, made longer until it holds the header row.
+    let (mut first, mut first_records) = blocks.next(Vec::new()).ok()??;
+    let text = loop {
+        let text = String::from_utf8(first).ok()?;
+        if header_of(text.strip_prefix('\u{feff}').unwrap_or(&text)).is_some() {
+            break text;
+        }
+        let (more, records) = blocks.next(Vec::new()).ok()??;
+        first = text.into_bytes();
+        first.extend_from_slice(&more);
+        first_records += records;
+    };
+    let body = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let bom = text.len() - body.len();
+    let (header, pos, row) = header_of(body)?;
+    let layout = Layout::from_headers(&header, row, policy).ok()?;
+    drop(header);
+    let mut sink = Sink::new(out, out_kind, lang).ok()?;
+    let ran = sink.header(&layout).and_then(|()| {
+        let ctx = Ctx {
+            policy,
+            layout: &layout,
+            lang,
+            sheet: out_kind == Kind::Sheet,
+        };
+        let first = Job {
+            index: 0,
+            from: bom + pos,
+            first_row: row + 1,
+            text,
+            buf: Vec::new(),
+        };
+        stream(&ctx, &mut blocks, first, first_records, threads, &mut sink)
+    });
+    match ran {
+        Ok(true) => sink.finish(policy, &layout).ok(),
+        _ => {
+            sink.abandon();
+            None
+        }
+    }
+}
+
+/// Runs the workers over the blocks and writes their pieces in order. `Ok(false)` when a
+/// block is not UTF-8 or cannot be read.
+fn stream(
+    ctx: &Ctx<'_>,
+    blocks: &mut Blocks,
+    first: Job,
+    first_records: usize,
+    threads: usize,
+    sink: &mut Sink,
+) -> anyhow::Result<bool> {
+    use std::sync::{Mutex, mpsc};
+    // Blocks read ahead of the one written next, at most: bounds the memory held.
+    let ahead = 2 * threads + 2;
+    let (job_tx, job_rx) = mpsc::channel::<Job>();
+    let job_rx = Mutex::new(job_rx);
+    let (done_tx, done_rx) = mpsc::channel::<Done>();
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            let done_tx = done_tx.clone();
+            let job_rx = &job_rx;
+            s.spawn(move || {
+                loop {
+                    let job = match job_rx.lock() {
+                        Ok(rx) => rx.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok(j) = job else { return };
+                    let piece = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        compute_piece(ctx, &j.text, j.from, j.first_row, j.buf)
+                    }))
+                    .ok();
+                    let done = Done {
+                        index: j.index,
+                        piece,
+                        text: j.text,
+                    };
+                    if done_tx.send(done).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(done_tx);
+        // Dropped when this returns, so that the workers stop.
+        let job_tx = job_tx;
+        // Rows are numbered from 1 by record, the header and titles included.
+        let mut next_row = first_records + 1;
+        let mut sent = 1;
+        if job_tx.send(first).is_err() {
+            return Ok(false);
+        }
+        let mut written = 0;
+        let mut waiting: std::collections::BTreeMap<usize, Piece> = Default::default();
+        let mut spare_text: Vec<Vec<u8>> = Vec::new();
+        let mut spare_out: Vec<Vec<u8>> = Vec::new();
+        let mut eof = false;
+        loop {
+            while !eof && sent - written < ahead {
+                match blocks.next(spare_text.pop().unwrap_or_default()) {
+                    Ok(None) => eof = true,
+                    Ok(Some((bytes, records))) => {
+                        let Ok(text) = String::from_utf8(bytes) else {
+                            return Ok(false);
+                        };
+                        let job = Job {
+                            index: sent,
+                            text,
+                            from: 0,
+                            first_row: next_row,
+                            buf: spare_out.pop().unwrap_or_default(),
+                        };
+                        next_row += records;
+                        sent += 1;
+                        if job_tx.send(job).is_err() {
+                            return Ok(false);
+                        }
+                    }
+                    Err(_) => return Ok(false),
+                }
+            }
+            if eof && written == sent {
+                return Ok(true);
+            }
+            let Ok(d) = done_rx.recv() else {
+                return Ok(false);
+            };
+            let Some(piece) = d.piece else {
+                anyhow::bail!("internal error: a worker thread panicked");
+            };
+            spare_text.push(d.text.into_bytes());
+            waiting.insert(d.index, piece);
+            while let Some(p) = waiting.remove(&written) {
+                spare_out.push(sink.piece(p)?);
+                written += 1;
+            }
+        }
+    })
 }
 
 /// A workbook cell as the text the row reader reads.
@@ -758,6 +1079,25 @@ pub fn convert(
 ) -> anyhow::Result<Stats> {
     let in_kind = kind_of(input, false, lang)?;
     let out_kind = kind_of(out, true, lang)?;
+    if in_kind == Kind::Csv
+        && let Some(stats) =
+            convert_streamed(policy, input, out, out_kind, threads, lang, PIECE_BYTES)
+    {
+        return Ok(stats);
+    }
+    convert_whole(policy, input, out, in_kind, out_kind, threads, lang)
+}
+
+/// [`convert`] with the input read whole: a workbook, and any CSV the streamed path leaves.
+fn convert_whole(
+    policy: &Policy,
+    input: &Path,
+    out: &Path,
+    in_kind: Kind,
+    out_kind: Kind,
+    threads: usize,
+    lang: Lang,
+) -> anyhow::Result<Stats> {
     let sheet = out_kind == Kind::Sheet;
     let text = match in_kind {
         Kind::Csv => {
@@ -982,6 +1322,149 @@ mod tests {
         );
         let r = records("5\"x,1\n");
         assert_eq!(r, vec![vec!["5\"x".to_string(), "1".into()]]);
+    }
+
+    /// The streamed path against the whole-file path: the same bytes and figures, whatever
+    /// the block size and the number of threads; and the files it leaves to the whole-file
+    /// path (not UTF-8, no header row, wrong headers) left with nothing written.
+    #[test]
+    fn streamed_matches_whole_file() {
+        let policy = anju_policy::shipped_policy("liaocheng-2021").expect("policy");
+        let head = "小区名称,面积,签约日期,进场日期,合同年限,小区状态,score_1,collection_rate_1,score_2,collection_rate_2,score_3,collection_rate_3";
+        let rows = [
+            "示例小区,8000,2022-09-01,2022-09-01,3,弃管,90,0.85,90,0.85,90,0.85",
+            "缺第2期评分,8000,2022-09-01,2022-09-01,3,弃管,90,0.85,,0.85,90,0.85",
+            "\"引号,小区\",\"5,000\",2022-05-01,2022-05-01,3,abandoned,88,72%,65,0.80,50,0.85",
+            "\"换\n行\"\"小区\"\"\",-1,2022-05-01,2022-05-01,3,弃管,88,0.7,65,0.80,50,0.85",
+            ",,,,,,,,,,,",
+            "=公式,6000,2022/5/1,2022年5月1日,3,有物业,101,0.7,65,0.80,50,0.85",
+            "多一列,6000,2022-05-01,2022-05-01,3,弃管,88,0.7,65,0.80,50,0.85,x",
+            "不合格,6000,2022-05-01,2022-05-01,3,自管,40,0.5,30,0.5,20,0.5",
+        ];
+        let mut big = vec![head.to_string()];
+        for i in 0..120 {
+            big.push(rows[i % rows.len()].replace("小区", &format!("小区{i}")));
+        }
+        let plain = format!("{head}\n{}\n", rows.join("\n"));
+        let cases: Vec<(&str, Vec<u8>)> = vec![
+            ("plain", plain.clone().into_bytes()),
+            ("no final newline", plain.trim_end().as_bytes().to_vec()),
+            ("crlf", plain.replace('\n', "\r\n").into_bytes()),
+            (
+                "bom, titles, blank lines",
+                format!(
+                    "\u{feff}预算表\n\n,制表人\n{head}\n\n{}\n\n",
+                    rows.join("\n\n")
+                )
+                .into_bytes(),
+            ),
+            (
+                "open quote at the end",
+                format!("{plain}\"未闭合,1").into_bytes(),
+            ),
+            ("header only", format!("{head}\n").into_bytes()),
+            ("many rows", big.join("\n").into_bytes()),
+        ];
+        let dir = tempfile::tempdir().expect("tempdir");
+        let input = dir.path().join("in.csv");
+        let out = dir.path().join("out.csv");
+        let run_whole = |lang| {
+            let stats = convert_whole(&policy, &input, &out, Kind::Csv, Kind::Csv, 2, lang);
+            let bytes = std::fs::read(&out).expect("whole-file output");
+            (format!("{:?}", stats.expect("whole-file run")), bytes)
+        };
+        for (name, bytes) in &cases {
+            std::fs::write(&input, bytes).expect("input");
+            for lang in [Lang::Zh, Lang::En] {
+                let want = run_whole(lang);
+                for block in (1..=40).chain([50, 200, 1 << 20]) {
+                    for threads in [1, 3] {
+                        std::fs::remove_file(&out).expect("remove");
+                        let got = convert_streamed(
+                            &policy,
+                            &input,
+                            &out,
+                            Kind::Csv,
+                            threads,
+                            lang,
+                            block,
+                        )
+                        .unwrap_or_else(|| panic!("{name}: left to the whole-file path"));
+                        let bytes = std::fs::read(&out).expect("streamed output");
+                        assert_eq!(
+                            (format!("{got:?}"), String::from_utf8_lossy(&bytes)),
+                            (want.0.clone(), String::from_utf8_lossy(&want.1)),
+                            "{name}, block {block}, {threads} threads"
+                        );
+                    }
+                }
+            }
+        }
+        // Left to the whole-file path, with nothing written.
+        let (gbk, _, _) = encoding_rs::GBK.encode(&plain);
+        let mut late = big.join("\n").into_bytes();
+        late.extend_from_slice(b"\n\xff\xfe,1\n");
+        let left: Vec<(&str, Vec<u8>)> = vec![
+            ("gbk", gbk.into_owned()),
+            ("not UTF-8 at the end", late),
+            ("empty", Vec::new()),
+            ("titles only", "预算表\n,,\n".as_bytes().to_vec()),
+            (
+                "unknown column",
+                format!("{head},备注\n{}\n", rows[0]).into_bytes(),
+            ),
+        ];
+        for (name, bytes) in &left {
+            std::fs::write(&input, bytes).expect("input");
+            let _ = std::fs::remove_file(&out);
+            for block in [3, 1 << 20] {
+                let got = convert_streamed(&policy, &input, &out, Kind::Csv, 2, Lang::Zh, block);
+                assert!(got.is_none(), "{name}");
+                assert!(
+                    !out.exists() && !dir.path().join("out.csv.part").exists(),
+                    "{name}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn whole_records_of_a_block() {
+        let b = b"a,\"x\ny\",b\nc,d\n\"open\n";
+        assert_eq!(whole_records(b, false), Some((14, 2)));
+        assert_eq!(whole_records(b, true), Some((b.len(), 3)));
+        assert_eq!(whole_records(&b[..7], false), None);
+        // A newline inside quotes ends no record.
+        assert_eq!(whole_records(&b[..5], false), None);
+        assert_eq!(whole_records(b"a\nb\nc", false), Some((4, 2)));
+        assert_eq!(whole_records(b"a\nb\nc", true), Some((5, 3)));
+        assert_eq!(whole_records(b"abc", false), None);
+    }
+
+    #[test]
+    fn field_ends() {
+        let text =
+            "ab,c\n,,合成小区0000001,0.85\r\nxxxxxxxxxxxxxxxxxxxx,\u{2c2c}\u{a0a},\u{ac}\u{8a}";
+        let b = text.as_bytes();
+        for from in 0..=b.len() {
+            let want = b[from..]
+                .iter()
+                .position(|&c| c == b',' || c == b'\n')
+                .map_or(b.len(), |e| from + e);
+            assert_eq!(field_end(b, from), want, "from {from}");
+        }
+    }
+
+    #[test]
+    fn newlines_counted() {
+        let text: Vec<u8> = (0..2000u32)
+            .map(|i| if i % 7 == 0 { b'\n' } else { b'x' })
+            .collect();
+        for end in [0, 1, 254, 255, 256, 1000, 2000] {
+            let b = &text[..end];
+            assert_eq!(count_newlines(b), b.iter().filter(|&&c| c == b'\n').count());
+        }
+        assert_eq!(count_newlines(&[b'\n'; 600]), 600);
     }
 
     #[test]

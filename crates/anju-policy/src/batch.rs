@@ -502,13 +502,23 @@ fn not_a(what_zh: &str, what_en: &str, v: &str) -> Why {
     )
 }
 
-/// `str::trim`, without its Unicode work when the text neither starts nor ends with a byte
-/// that could begin or end white space (the usual cell).
+/// `str::trim`, without its scan when the text neither starts nor ends with white space (the
+/// usual cell, `8000` or `合成小区`). A non-ASCII first byte begins a white-space character
+/// only if it is 0xC2, 0xE1, 0xE2 or 0xE3, a last byte ends one only if it is one of
+/// 0x80–0x8A, 0x9F, 0xA0, 0xA8, 0xA9 or 0xAF (Unicode's `White_Space` above ASCII: U+0085,
+/// U+00A0, U+1680, U+2000–U+200A, U+2028, U+2029, U+202F, U+205F, U+3000); any other text
+/// is left to `str::trim`.
 fn trim(s: &str) -> &str {
-    match (s.as_bytes().first(), s.as_bytes().last()) {
-        (Some(f), Some(l)) if f.is_ascii_graphic() && l.is_ascii_graphic() => s,
-        (None, _) => s,
-        _ => s.trim(),
+    let (Some(&f), Some(&l)) = (s.as_bytes().first(), s.as_bytes().last()) else {
+        return s;
+    };
+    let starts_plain = f.is_ascii_graphic() || (f >= 0x80 && !matches!(f, 0xC2 | 0xE1..=0xE3));
+    let ends_plain = l.is_ascii_graphic()
+        || (l >= 0x80 && !matches!(l, 0x80..=0x8A | 0x9F | 0xA0 | 0xA8 | 0xA9 | 0xAF));
+    if starts_plain && ends_plain {
+        s
+    } else {
+        s.trim()
     }
 }
 
@@ -653,8 +663,36 @@ fn cell_bool(v: &str) -> Result<bool, Why> {
     }
 }
 
+/// `x` compared with the whole number `n`: the same answer as `x.cmp(&Decimal::from(n))`, by
+/// `i64`s when mantissa and `n` × 10^scale fit (the usual cell), else by `Decimal`.
+#[inline]
+fn cmp_whole(x: Decimal, n: i64) -> std::cmp::Ordering {
+    const POW10: [i64; 19] = {
+        let mut p = [1i64; 19];
+        let mut i = 1;
+        while i < 19 {
+            p[i] = p[i - 1] * 10;
+            i += 1;
+        }
+        p
+    };
+    if let Some(&p) = POW10.get(x.scale() as usize)
+        && let Some(n_scaled) = n.checked_mul(p)
+        && let Ok(m) = i64::try_from(x.mantissa())
+    {
+        return m.cmp(&n_scaled);
+    }
+    x.cmp(&Decimal::from(n))
+}
+
+/// Whether `x` lies within `lo..=hi` (whole numbers), as `Decimal` comparisons would say.
+#[inline]
+fn within_whole(x: Decimal, lo: i64, hi: i64) -> bool {
+    cmp_whole(x, lo).is_ge() && cmp_whole(x, hi).is_le()
+}
+
 fn share(x: Decimal) -> Result<Decimal, Why> {
-    if x < Decimal::ZERO || x > Decimal::ONE {
+    if !within_whole(x, 0, 1) {
         Err((
             format!("{x} 须在 0 至 1 之间（80% 写作 0.80 或 80%）"),
             format!("{x} must be between 0 and 1 (80 % is 0.80 or 80%)"),
@@ -665,9 +703,9 @@ fn share(x: Decimal) -> Result<Decimal, Why> {
 }
 
 fn within_max(x: Decimal, max: i64) -> Result<Decimal, Why> {
-    if x < Decimal::ZERO {
+    if cmp_whole(x, 0).is_lt() {
         Err((format!("{x} 不能为负"), format!("{x} cannot be negative")))
-    } else if x > Decimal::from(max) {
+    } else if cmp_whole(x, max).is_gt() {
         Err((
             format!("{x} 超出可计算范围（至多 {max}）"),
             format!("{x} is beyond what can be computed (at most {max})"),
@@ -938,7 +976,7 @@ impl Layout {
                     match r {
                         ResultField::Score => {
                             let s = cell_decimal(v).map_err(problem)?;
-                            if s < Decimal::ZERO || s > Decimal::ONE_HUNDRED {
+                            if !within_whole(s, 0, 100) {
                                 return Err(problem((
                                     format!("{s} 须在 0 至 100 之间"),
                                     format!("{s} must be 0–100"),
@@ -1154,10 +1192,54 @@ impl Layout {
         c
     }
 
-    /// Appends one output row to `out` as a CSV line (RFC 4180, `\n`), amounts as `38400.00`.
+    /// Appends one output row to `out` as a CSV line (RFC 4180, `\n`), amounts as `38400.00`:
+    /// the cells of [`Layout::output_cells`] as [`write_csv_cells`] writes them, byte for byte,
+    /// without building them first (the batch writes a million of these).
     pub fn write_csv_row(&self, policy: &Policy, r: &BatchRow<'_>, lang: Lang, out: &mut Vec<u8>) {
-        let cells = self.output_cells(policy, r, lang);
-        write_csv_cells(&cells, out);
+        push_u64(r.row as u64, out);
+        if self.has_id() {
+            out.push(b',');
+            write_csv_text(r.id, out);
+        }
+        if self.has_name() {
+            out.push(b',');
+            write_csv_text(r.name, out);
+        }
+        match &r.result {
+            Err(reason) => {
+                // Eligible, every period's two amounts and the three totals are empty.
+                for _ in 0..(1 + 2 * self.periods as usize + 3) {
+                    out.push(b',');
+                }
+                out.push(b',');
+                write_csv_text(reason, out);
+            }
+            Ok(o) => {
+                out.push(b',');
+                write_csv_text(yes_no(o.eligible, lang), out);
+                for k in 0..self.periods as usize {
+                    match o.periods.get(k) {
+                        Some(p) => {
+                            out.push(b',');
+                            write_fen(p.payable, out);
+                            out.push(b',');
+                            write_fen(p.retained, out);
+                        }
+                        None if !o.eligible => out.extend_from_slice(b",0.00,0.00"),
+                        None => out.extend_from_slice(b",,"),
+                    }
+                }
+                let retained: Fen = o.periods.iter().map(|p| p.retained).sum();
+                let released = o.release.map_or(Fen::ZERO, |r| r.released);
+                for f in [o.total_payable, retained, released] {
+                    out.push(b',');
+                    write_fen(f, out);
+                }
+                out.push(b',');
+                write_csv_text(&note(policy, o, self.periods, lang), out);
+            }
+        }
+        out.push(b'\n');
     }
 }
 
@@ -1222,30 +1304,46 @@ pub fn explanation(policy: &Policy, r: &BatchRow<'_>, lang: Lang) -> Vec<String>
     }
 }
 
-/// Appends the digits of `n`.
-fn push_u64(mut n: u64, out: &mut Vec<u8>) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
+/// Writes the digits of `n` into `buf` from `at`; returns where they end.
+fn digits_into(n: u64, buf: &mut [u8; 24], at: usize) -> usize {
+    let end = at + n.checked_ilog10().map_or(1, |l| l as usize + 1);
+    let (mut n, mut i) = (n, end);
     loop {
         i -= 1;
         buf[i] = b'0' + (n % 10) as u8;
         n /= 10;
         if n == 0 {
-            break;
+            return end;
         }
     }
-    out.extend_from_slice(&buf[i..]);
+}
+
+/// Appends `buf[..len]`: the whole buffer is copied and the rest cut off again, a copy of a
+/// known size that needs no call to `memcpy` (a million rows have ten numbers each).
+fn push_buf(buf: &[u8; 24], len: usize, out: &mut Vec<u8>) {
+    let at = out.len();
+    out.extend_from_slice(buf);
+    out.truncate(at + len);
+}
+
+/// Appends the digits of `n`.
+fn push_u64(n: u64, out: &mut Vec<u8>) {
+    let mut buf = [0u8; 24];
+    let len = digits_into(n, &mut buf, 0);
+    push_buf(&buf, len, out);
 }
 
 /// Writes `38400.00` for 3,840,000 fen.
 fn write_fen(f: Fen, out: &mut Vec<u8>) {
-    if f.0 < 0 {
-        out.push(b'-');
-    }
     let a = f.0.unsigned_abs();
-    push_u64(a / 100, out);
+    let mut buf = [0u8; 24];
+    let sign = usize::from(f.0 < 0);
+    buf[0] = b'-';
+    // At most 17 digits of yuan (i64::MIN fen), a point and two of fen: 21 bytes.
+    let end = digits_into(a / 100, &mut buf, sign);
     let c = (a % 100) as u8;
-    out.extend_from_slice(&[b'.', b'0' + c / 10, b'0' + c % 10]);
+    buf[end..end + 3].copy_from_slice(&[b'.', b'0' + c / 10, b'0' + c % 10]);
+    push_buf(&buf, end + 3, out);
 }
 
 /// Appends `cells` to `out` as one CSV line. Text that a spreadsheet would run as a formula
@@ -1464,6 +1562,187 @@ mod tests {
         assert!(cell_int("96.5").is_err());
         assert_eq!(column_letter(0), "A");
         assert_eq!(column_letter(27), "AB");
+    }
+
+    #[test]
+    fn trim_is_str_trim() {
+        for t in [
+            "",
+            " ",
+            "8000",
+            " 8000",
+            "8000\t",
+            "合成小区",
+            "\u{3000}弃管",
+            "是\u{3000}",
+            "\u{a0}x",
+            "x\u{a0}",
+            "\u{2028}",
+            "é",
+            "\u{feff}x",
+            "a b",
+            "\r\n",
+            "\u{85}y",
+            "是",
+            "管",
+            "€",
+        ] {
+            assert_eq!(trim(t), t.trim(), "{t:?}");
+        }
+        // Every character of the Basic Multilingual Plane at either end, alone and around a word.
+        for c in (0..0x1_0000).filter_map(char::from_u32) {
+            for t in [
+                format!("{c}"),
+                format!("{c}x"),
+                format!("x{c}"),
+                format!("{c}是{c}"),
+            ] {
+                assert_eq!(trim(&t), t.trim(), "{t:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn whole_number_bounds_agree_with_decimal() {
+        let values = [
+            "0",
+            "-0",
+            "0.000",
+            "-0.0",
+            "1",
+            "1.0",
+            "1.0000000000000000000000000001",
+            "0.99",
+            "-1",
+            "100",
+            "100.00",
+            "100.01",
+            "99.999",
+            "-0.0000001",
+            "10000000",
+            "10000000.01",
+            "79228162514264337593543950335",
+            "-79228162514264337593543950335",
+            "0.0000000000000000000000000001",
+            "100000000000",
+            "100000000000.5",
+            "7.9228162514264337593543950335",
+        ];
+        let bounds = [
+            0,
+            1,
+            100,
+            AREA_MAX_M2,
+            FEE_MAX,
+            FEES_TOTAL_MAX,
+            -5,
+            i64::MAX,
+            i64::MIN,
+        ];
+        for v in values {
+            let x: Decimal = v.parse().expect(v);
+            for n in bounds {
+                assert_eq!(cmp_whole(x, n), x.cmp(&Decimal::from(n)), "{v} vs {n}");
+            }
+        }
+    }
+
+    /// The row writer against the cells it stands for: every shipped policy's synthetic rows,
+    /// rows that cannot be computed, text to quote, and layouts showing fewer periods.
+    #[test]
+    fn csv_row_writer_matches_output_cells() {
+        // Rows seen: cannot be computed, not eligible, more periods than shown, fewer.
+        let mut seen = [0usize; 4];
+        for (id, _) in crate::SHIPPED {
+            let policy = crate::shipped_policy(id).expect(id);
+            let mut csv = Vec::new();
+            write_synthetic_csv(&policy, 300, 7, &mut csv).expect("csv");
+            let text = String::from_utf8(csv).expect("utf-8");
+            let mut lines = text.lines();
+            let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+            let mut rows: Vec<Vec<String>> = lines
+                .map(|l| l.split(',').map(str::to_string).collect())
+                .collect();
+            // Rows that cannot be computed, and text a CSV must quote or defuse.
+            let odd = [
+                (2, "-5"),
+                (2, "abc"),
+                (8, "2022-02-30"),
+                (0, "=1,\"x\""),
+                (1, "名,称"),
+                (1, "-负"),
+            ];
+            for (k, (col, v)) in odd.iter().enumerate() {
+                rows[k][*col] = (*v).to_string();
+            }
+            rows[6].truncate(8);
+            // All the columns, and only the first period's (fewer periods shown).
+            let first: Vec<usize> = (0..header.len())
+                .filter(
+                    |&i| !matches!(match_header(header[i]), Some(Column::Result(n, _)) if n > 1),
+                )
+                .collect();
+            let all: Vec<usize> = (0..header.len()).collect();
+            for (keep, shown) in [(&all, None), (&first, None), (&all, Some(1))] {
+                let head: Vec<&str> = keep.iter().map(|&i| header[i]).collect();
+                let mut layout = Layout::from_headers(&head, 1, &policy).expect("headers");
+                if let Some(n) = shown {
+                    layout.periods = n;
+                }
+                let mut scratch = Vec::new();
+                for lang in [Lang::Zh, Lang::En] {
+                    for (n, row) in rows.iter().enumerate() {
+                        let cells: Vec<&str> = keep
+                            .iter()
+                            .map(|&i| row.get(i).map_or("", String::as_str))
+                            .collect();
+                        let r = layout.compute(&policy, n + 2, &cells, &mut scratch, lang);
+                        match &r.result {
+                            Err(_) => seen[0] += 1,
+                            Ok(o) if !o.eligible => seen[1] += 1,
+                            Ok(o) if o.periods.len() > layout.periods() as usize => seen[2] += 1,
+                            Ok(o) if o.periods.len() < layout.periods() as usize => seen[3] += 1,
+                            Ok(_) => {}
+                        }
+                        let mut fast = Vec::new();
+                        layout.write_csv_row(&policy, &r, lang, &mut fast);
+                        let mut slow = Vec::new();
+                        write_csv_cells(&layout.output_cells(&policy, &r, lang), &mut slow);
+                        assert_eq!(
+                            String::from_utf8_lossy(&fast),
+                            String::from_utf8_lossy(&slow),
+                            "{id}, row {n}"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(seen.iter().all(|&n| n > 0), "{seen:?}");
+        for n in [0, 1, 9, 10, 99, 100, 12_345, u64::MAX] {
+            let mut out = b"x".to_vec();
+            push_u64(n, &mut out);
+            assert_eq!(String::from_utf8_lossy(&out), format!("x{n}"));
+        }
+        for f in [
+            0,
+            5,
+            -5,
+            100,
+            -100,
+            3_840_000,
+            -3_840_001,
+            i64::MAX,
+            i64::MIN,
+        ] {
+            let mut out = Vec::new();
+            write_fen(Fen(f), &mut out);
+            let sign = if f < 0 { "-" } else { "" };
+            let a = f.unsigned_abs();
+            assert_eq!(
+                String::from_utf8_lossy(&out),
+                format!("{sign}{}.{:02}", a / 100, a % 100)
+            );
+        }
     }
 
     #[test]
