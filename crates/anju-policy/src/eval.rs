@@ -824,7 +824,7 @@ pub fn evaluate(policy: &Policy, input: &Input<'_>) -> Result<Outcome, PolicyErr
                     return Err(missing(req_key(p, ResultInput::CollectionRate), why));
                 }
                 let (mut months, mut rate_months) = (c.months, c.rate_months);
-                for po in served() {
+                for po in served().filter(|_| !c.complete) {
                     let rate = input
                         .result(po.index)
                         .and_then(|r| r.collection_rate)
@@ -837,7 +837,12 @@ pub fn evaluate(policy: &Policy, input: &Input<'_>) -> Result<Outcome, PolicyErr
                 if months.is_zero() {
                     (eval_req(&ret.condition, k, input.result(k), None)?, None)
                 } else {
-                    let rate = rate_months / months;
+                    // Rates of collected ÷ billed need not terminate: 20 places keep an exact
+                    // 80 % at 80 % (the arithmetic carries 28).
+                    let rate = (rate_months / months).round_dp_with_strategy(
+                        20,
+                        rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+                    );
                     let term = PeriodResult {
                         period: k,
                         collection_rate: Some(rate),
@@ -859,7 +864,7 @@ pub fn evaluate(policy: &Policy, input: &Input<'_>) -> Result<Outcome, PolicyErr
             RetentionRounding::AtRelease => {
                 let exact = input.carried.retained_exact
                     + served()
-                        .filter(|p| p.gate_passed)
+                        .filter(|p| p.gate_passed && !input.carried.complete)
                         .map(|p| p.standard_exact * ret.share)
                         .sum::<Decimal>();
                 (to_fen(exact), Some(exact))

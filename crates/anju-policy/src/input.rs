@@ -174,6 +174,11 @@ pub struct Carried {
     /// An earlier period whose collection rate is unknown: the whole-term rate cannot be told.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_missing: Option<u32>,
+    /// The carried figures already cover every period served, this settlement's own included
+    /// (a release of its own, after service ended in an earlier run: what those runs held is
+    /// what is released, not what the period would hold if computed again today).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub complete: bool,
 }
 
 /// One compound, as the calculator reads it.

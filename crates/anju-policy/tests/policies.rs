@@ -1087,6 +1087,17 @@ fn liaocheng_retention_basis_is_a_switch() {
     );
     assert!(text.contains("预留合计 5,400.00 元 不予支付"), "{text}");
 
+    // Rates that do not terminate (collected ÷ billed with a factor 3 or 7) still meet 80 %
+    // exactly: 650,284 / 649,554 / 716,162 of 840,000 fen weigh to 80 % (the sum of the
+    // collected is 2,016,000 = 80 % of 2,520,000).
+    let thirds = |c: i64| (Decimal::from(c) / Decimal::from(840_000)).to_string();
+    let rates = [thirds(650_284), thirds(649_554), thirds(716_162)];
+    let exact = liaocheng_three_years([&rates[0], &rates[1], &rates[2]], "");
+    let r = evaluate(&term, &exact.input())
+        .expect("exact")
+        .release
+        .expect("r");
+    assert!(r.check.passed, "{:?}", r.whole_term);
     // 以上 includes the number: (0.72 + 0.80 + 0.88) ÷ 3 = exactly 80 % releases.
     let at = liaocheng_three_years(["0.72", "0.80", "0.88"], "");
     let r = evaluate(&term, &at.input())

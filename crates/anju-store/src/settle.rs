@@ -238,14 +238,24 @@ pub(crate) fn carried(
         return Ok(None);
     }
     let policy_id = base.policy_id.as_deref().unwrap_or_default();
-    let own: Vec<u32> = b.periods.iter().map(|p| p.n).collect();
-    let mut c = Carried::default();
+    // A release of its own re-reads the last served period; what the earlier runs held for it
+    // is what is released, so every period comes from the earlier lines.
+    let complete = b.release_after.is_some();
+    let own: Vec<u32> = if complete {
+        Vec::new()
+    } else {
+        b.periods.iter().map(|p| p.n).collect()
+    };
+    let mut c = Carried {
+        complete,
+        ..Carried::default()
+    };
     for (booked, json) in earlier {
         let Some(json) = json else {
-            // A line computed before bases were stored (migration 0010): its booked retention
-            // stands for the exact one, and its collection rate is unknown.
+            // No basis: a line that could not be computed or was not eligible (it held
+            // nothing), or one computed before bases were stored (migration 0010), whose booked
+            // retention stands for the exact one and whose rate is not known, so not counted.
             c.retained_exact += booked.to_yuan();
-            c.rate_missing.get_or_insert(0);
             continue;
         };
         let eb = Basis::from_json(json)?;
@@ -695,5 +705,55 @@ mod tests {
         let (a, text) = release(&switched, 1_055_880);
         assert_eq!(a, Fen::ZERO, "{text}");
         assert!(text.contains("不满足"), "{text}");
+    }
+
+    /// A release of its own (service ended in year 2, 2023-10-31; the term ends 2025-04-30)
+    /// pays what the earlier runs held: year 1's 10 % of 4,800.048 = 480.0048 → 480.00. Year 2's
+    /// line was not eligible when it was run (no basis, nothing held), so the 180.0018 it would
+    /// hold if computed again today is not released, on either reading.
+    #[test]
+    fn a_release_of_its_own_pays_what_was_held() {
+        let src = anju_policy::shipped("liaocheng-2021").unwrap();
+        let switched = anju_policy::load(
+            &src.replace("value = \"last_period\"", "value = \"whole_term\"")
+                .replace("value = \"per_period\"", "value = \"at_release\""),
+        )
+        .unwrap();
+        let stated = anju_policy::load(src).unwrap();
+        let base = NewLineBase {
+            compound_id: 1,
+            company_id: Some(1),
+            contract_id: Some(1),
+            policy_id: Some("liaocheng-2021".into()),
+            period: "cy3".into(),
+        };
+        let y1 = liaocheng_year(1, 1_020_000, 0);
+        let earlier = vec![
+            (Fen(48_000), Some(y1.to_json().unwrap())),
+            (Fen::ZERO, None),
+        ];
+        let release = |p: &Policy| {
+            let mut b = Basis::from_json(
+                r#"{"v":1,"mode":"none","area":"1000.01","renovation":false,"signed":"2022-05-01",
+                "entry":"2022-05-01","term":["2022-05-01","2025-04-30"],"ended":"2023-10-31",
+                "from":"2023-05-01","last":true,"release_after":"2025-04-30",
+                "days":["2023-05-01","2023-10-31"],
+                "periods":[{"n":2,"score":"90","billed":600000,"collected":510000,"months":6}],
+                "held":48000}"#,
+            )
+            .unwrap();
+            let mut cache = PolicyCache::new();
+            b.carried = carried(&base, &b, &earlier, p, &mut cache).unwrap();
+            let lines = settle(&base, &b, p, &mut cache, true).unwrap();
+            assert_eq!(lines.len(), 1);
+            assert_eq!(lines[0].kind, LineKind::RetentionRelease);
+            (lines[0].amount, lines[0].explanation.0.clone())
+        };
+        let (a, text) = release(&stated);
+        assert_eq!(a, Fen(48_000), "{text}");
+        let (a, text) = release(&switched);
+        assert_eq!(a, Fen(48_000), "{text}");
+        assert!(text.contains("各期预留精确值合计 480.0048 元"), "{text}");
+        assert!(text.contains("共 12 个月"), "{text}");
     }
 }

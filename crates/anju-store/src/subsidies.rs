@@ -999,7 +999,7 @@ async fn load_facts(
         })
         .await?;
         // Retention held on the earlier subsidy lines of the same contract.
-        let held: Vec<(usize, i64, Option<String>)> = over_rows(
+        let held: Vec<HeldRow> = over_rows(
             conn,
             &[
                 ("k", Ty::Int),
@@ -1014,7 +1014,10 @@ async fn load_facts(
                          WHERE l.compound_id = r.cid AND l.contract_id = r.kid \
                          AND l.kind = 'subsidy' AND l.status <> 'superseded' \
                          AND l.period_end IS NOT NULL AND l.period_end < r.d",
-                    j.agg_rows("r.k, l.retained_fen, l.basis", None)
+                    j.agg_rows(
+                        "r.k, l.id, l.status, l.period_start, l.retained_fen, l.basis",
+                        None
+                    )
                 )
             },
         )
@@ -1082,7 +1085,23 @@ async fn load_facts(
                 months,
             };
         }
-        for (k, retained, basis) in held {
+        // One line per settled period: a rerun leaves a line already applied for in place and
+        // writes a new draft beside it, and only one of them is the period's (the one applied
+        // for, else the newest).
+        // (plan, period start) → (applied for, id, retained, basis).
+        let mut best: HashMap<(usize, Option<String>), HeldLine> = HashMap::new();
+        for (k, id, status, start, retained, basis) in held {
+            let claims = LineStatus::from_code(&status).is_some_and(LineStatus::claims);
+            let slot = best
+                .entry((k, start))
+                .or_insert((claims, id, retained, None));
+            if (claims, id) >= (slot.0, slot.1) {
+                *slot = (claims, id, retained, basis);
+            }
+        }
+        let mut kept: Vec<_> = best.into_iter().collect();
+        kept.sort_by_key(|((k, _), (_, id, _, _))| (*k, *id));
+        for ((k, _), (_, _, retained, basis)) in kept {
             *facts.retained.get_mut(k).ok_or_else(corrupt)? += Fen(retained);
             facts
                 .earlier
@@ -1802,6 +1821,13 @@ struct FinalAssessment {
     grade_code: Option<String>,
     passed: Option<bool>,
 }
+
+/// An earlier subsidy line of a final plan's contract: plan, id, status, period start,
+/// retained fen, basis.
+type HeldRow = (usize, i64, String, Option<String>, i64, Option<String>);
+
+/// The line kept for a settled period: applied for, id, retained fen, basis.
+type HeldLine = (bool, i64, i64, Option<String>);
 
 /// The facts a run reads, in bulk, by plan and by settled period.
 struct Facts {

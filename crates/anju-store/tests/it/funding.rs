@@ -1401,3 +1401,46 @@ async fn two_applications_for_the_same_days_at_once_make_one(db: TestDb) {
         .count();
     assert_eq!(claimed, 1);
 }
+
+both!(a_rerun_beside_an_applied_line_does_not_double_the_retention);
+/// A rerun leaves the line already applied for and writes a new draft for the same days beside
+/// it; the release counts that year's retention once (3,840 + 2,880 + 1,920 = 8,640.00, not
+/// 12,480.00).
+async fn a_rerun_beside_an_applied_line_does_not_double_the_retention(db: TestDb) {
+    let s = &db.store;
+    let a = contracted(s, "重算小区", 4, Term::years(10)).await;
+    let sid = street_id(s).await;
+    s.set_funding_policy(&officer(), sid, "liaocheng-2021", date(2021, 11, 15))
+        .await
+        .unwrap();
+    for p in ["2023H1", "2024H1", "2025H1"] {
+        assessed(s, a, p).await;
+    }
+    fees(s, a, "2024-09", 80_000).await;
+    let y1 = run(s, "cy1").await.remove(0);
+    s.subsidy_step(
+        &officer(),
+        anju_core::access::Role::Admin,
+        y1.id,
+        y1.version,
+        Action::Apply,
+        "",
+        date(2023, 9, 5),
+        None,
+    )
+    .await
+    .unwrap();
+    let again = run(s, "cy1").await;
+    assert!(
+        again
+            .iter()
+            .any(|l| l.id != y1.id && l.period_start == y1.period_start)
+    );
+    run(s, "cy2").await;
+    let y3 = run(s, "cy3").await;
+    let release = y3
+        .iter()
+        .find(|l| l.compound_id == a && l.kind == LineKind::RetentionRelease)
+        .unwrap();
+    assert_eq!(release.amount, Fen(864_000), "{}", release.explanation_zh);
+}
