@@ -153,6 +153,9 @@ impl JsonSql {
     /// many rows go to the database in one bind value: a multi-row VALUES list costs a bind per
     /// value and caps a statement at a few hundred rows.
     /// `extra` (when not empty) adds columns after them (constants, placeholders).
+    /// PostgreSQL parses the value once as `jsonb` (`jsonb_array_elements`): with `json` every
+    /// `->>` parses the element's text again, once per column (a 50,000-line write took 0.7 s
+    /// instead of 0.27 s).
     pub(crate) fn rows_of(&self, ph: &str, cols: &[Ty], extra: &str) -> String {
         let mut s = String::from("SELECT ");
         for (i, t) in cols.iter().enumerate() {
@@ -173,7 +176,7 @@ impl JsonSql {
             s.push_str(&format!(" FROM jsonb_each({ph}) e"));
         } else {
             s.push_str(&format!(
-                " FROM json_array_elements({ph}::json) AS e (value)"
+                " FROM jsonb_array_elements({ph}::jsonb) AS e (value)"
             ));
         }
         s
@@ -519,7 +522,7 @@ mod tests {
         let pg = JsonSql::new(false);
         assert_eq!(
             pg.rows_of("$2", &[Ty::Int, Ty::Text], ""),
-            "SELECT (e.value->>0)::bigint, e.value->>1 FROM json_array_elements($2::json) AS e (value)"
+            "SELECT (e.value->>0)::bigint, e.value->>1 FROM jsonb_array_elements($2::jsonb) AS e (value)"
         );
         assert_eq!(
             pg.agg_rows("a, b", Some("a")),
