@@ -1019,7 +1019,17 @@ impl Sink {
     }
 
     /// Completes the file (the .xlsx is written here) and moves it into place.
+    /// Writes the rest and puts the file in place; on failure the unfinished file is removed.
     fn finish(mut self, policy: &Policy, layout: &Layout) -> anyhow::Result<Stats> {
+        let done = self.complete(policy, layout);
+        if done.is_err() {
+            self.csv.take();
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+        done
+    }
+
+    fn complete(&mut self, policy: &Policy, layout: &Layout) -> anyhow::Result<Stats> {
         let lang = self.lang;
         if let Some(mut w) = self.csv.take() {
             let r = w.flush();
