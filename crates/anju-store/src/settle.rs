@@ -652,20 +652,15 @@ mod tests {
         .unwrap()
     }
 
-    /// Liaocheng's release in the store, settled one year per run: on the whole term's rate
-    /// (`retention_basis = whole_term`) the earlier runs' years are carried from their own bases
-    /// (72 %, 80 %, then 88 %: exactly 80 %, released), and rounded once (`at_release`) the
-    /// retention is 10 % × (4,800.048 + 3,600.036 + 2,400.024) = 1,080.0108 → 1,080.01 where the
-    /// years booked 480.00 + 360.00 + 240.00 = 1,080.00.
-    #[test]
-    fn the_release_reads_the_whole_term_from_the_earlier_lines() {
+    /// Liaocheng as shipped (last_period, per_period), switched to whole_term and at_release,
+    /// and a year-3 line's base.
+    fn liaocheng_both_readings() -> (Policy, Policy, NewLineBase) {
         let src = anju_policy::shipped("liaocheng-2021").unwrap();
         let switched = anju_policy::load(
             &src.replace("value = \"last_period\"", "value = \"whole_term\"")
                 .replace("value = \"per_period\"", "value = \"at_release\""),
         )
         .unwrap();
-        let stated = anju_policy::load(src).unwrap();
         let base = NewLineBase {
             compound_id: 1,
             company_id: Some(1),
@@ -673,6 +668,17 @@ mod tests {
             policy_id: Some("liaocheng-2021".into()),
             period: "cy3".into(),
         };
+        (anju_policy::load(src).unwrap(), switched, base)
+    }
+
+    /// Liaocheng's release in the store, settled one year per run: on the whole term's rate
+    /// (`retention_basis = whole_term`) the earlier runs' years are carried from their own bases
+    /// (72 %, 80 %, then 88 %: exactly 80 %, released), and rounded once (`at_release`) the
+    /// retention is 10 % × (4,800.048 + 3,600.036 + 2,400.024) = 1,080.0108 → 1,080.01 where the
+    /// years booked 480.00 + 360.00 + 240.00 = 1,080.00.
+    #[test]
+    fn the_release_reads_the_whole_term_from_the_earlier_lines() {
+        let (stated, switched, base) = liaocheng_both_readings();
         let earlier: Vec<(Fen, Option<String>)> = [(1, 864_000), (2, 960_000)]
             .iter()
             .map(|&(n, c)| {
@@ -713,20 +719,7 @@ mod tests {
     /// hold if computed again today is not released, on either reading.
     #[test]
     fn a_release_of_its_own_pays_what_was_held() {
-        let src = anju_policy::shipped("liaocheng-2021").unwrap();
-        let switched = anju_policy::load(
-            &src.replace("value = \"last_period\"", "value = \"whole_term\"")
-                .replace("value = \"per_period\"", "value = \"at_release\""),
-        )
-        .unwrap();
-        let stated = anju_policy::load(src).unwrap();
-        let base = NewLineBase {
-            compound_id: 1,
-            company_id: Some(1),
-            contract_id: Some(1),
-            policy_id: Some("liaocheng-2021".into()),
-            period: "cy3".into(),
-        };
+        let (stated, switched, base) = liaocheng_both_readings();
         let y1 = liaocheng_year(1, 1_020_000, 0);
         let earlier = vec![
             (Fen(48_000), Some(y1.to_json().unwrap())),
