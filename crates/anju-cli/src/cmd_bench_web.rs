@@ -98,17 +98,28 @@ pub fn run(a: BenchWebArgs, db_flag: &str, lang: Lang) -> anyhow::Result<ExitCod
             )
         );
     }
-    let db = if crate::util::database_given() {
-        db_flag.to_string()
+    let rt = runtime()?;
+    // PostgreSQL: a scratch schema of its own (seeded each run, dropped after); SQLite: the
+    // file named, or a bench file of its own reused by later runs.
+    let scratch = if crate::util::database_given() && db_flag.starts_with("postgres") {
+        Some(rt.block_on(crate::util::BenchDb::open(
+            db_flag,
+            std::path::Path::new(""),
+            "web",
+        ))?)
     } else {
-        format!(
+        None
+    };
+    let db = match &scratch {
+        Some(b) => b.url.clone(),
+        None if crate::util::database_given() => db_flag.to_string(),
+        None => format!(
             "sqlite://{}",
             std::env::temp_dir()
                 .join(format!("anju-bench-web-{}.db", a.compounds))
                 .display()
-        )
+        ),
     };
-    let rt = runtime()?;
     let (app, compounds, password) = rt.block_on(prepare(&db, a.compounds, lang))?;
 
     let breakdown = rt.block_on(breakdown(&app))?;
@@ -206,7 +217,12 @@ pub fn run(a: BenchWebArgs, db_flag: &str, lang: Lang) -> anyhow::Result<ExitCod
         peak_kib: peak,
         peak_reset,
         breakdown: &breakdown,
+        engine: scratch.as_ref().map(|b| b.engine.as_str()),
     });
+    drop(app);
+    if let Some(b) = scratch {
+        rt.block_on(b.finish(false))?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -858,6 +874,8 @@ fn client(
 
 struct Report<'a> {
     db: &'a str,
+    /// "PostgreSQL (schema …)" when the bench ran in a scratch schema.
+    engine: Option<&'a str>,
     compounds: i64,
     args: &'a BenchWebArgs,
     dashboard_found: bool,
@@ -894,7 +912,11 @@ fn print_report(r: &Report) {
         "anju bench web: {} compounds, {} clients, {:.1} s, account {BENCH_USER} (housing authority, whole city)",
         r.compounds, r.args.clients, secs
     );
-    println!("  database: {}", r.db);
+    match r.engine {
+        Some(e) => println!("  database: {e}"),
+        None if r.db.starts_with("postgres") => println!("  database: PostgreSQL {}", r.db),
+        None => println!("  database: SQLite {}", r.db),
+    }
     if !r.dashboard_found {
         println!(
             "  (no dashboard route answers 200 yet: /dashboard and / were tried; only the ledger is loaded)"
