@@ -31,6 +31,13 @@ fn require_city_admin(who: &Principal) -> Result<()> {
 }
 
 impl App {
+    /// BENCHMARK ONLY: refresh the database's planner statistics after a bench's seeding
+    /// (PostgreSQL; nothing on SQLite).
+    pub async fn bench_analyze(&self, who: &Principal) -> Result<()> {
+        require_city_admin(who)?;
+        Ok(self.store().bench_analyze().await?)
+    }
+
     /// BENCHMARK ONLY: every compound without a contract gets one signed on `signed_on`
     /// (served by its ledger company, else a fallback company registered here), a closed 无物业
     /// period before it, one final assessment per contract year and 12 fee months per year for

@@ -235,6 +235,7 @@ async fn prepare(db: &str, n: usize, lang: Lang) -> anyhow::Result<(App, i64, St
         let t = Instant::now();
         let rows = anju_sheets::generate_bench_ledger(n, 2022);
         app.apply_ledger_rows(&who, &rows, today()).await?;
+        app.bench_analyze(&who).await?;
         count = app.count_compounds(&who, CompoundFilter::default()).await?;
         println!(
             "{}",

@@ -2412,11 +2412,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        // Millions of rows written at once: refresh the planner's statistics, as autovacuum
-        // would shortly after, so the timed runs are not planned on an empty database's.
-        if self.engine == crate::Engine::Postgres {
-            sqlx::query("ANALYZE").execute(&self.pool).await?;
-        }
+        self.bench_analyze().await?;
         Ok(BenchFundingSeeded {
             contracts,
             assessments,

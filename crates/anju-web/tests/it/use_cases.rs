@@ -62,6 +62,10 @@ const USE_CASES: &[(&str, Where)] = &[
     ("audit_page", Shown("/audit")),
     // bench.rs
     (
+        "bench_analyze",
+        NotInBrowser("planner statistics after a benchmark's seeding (anju bench)"),
+    ),
+    (
         "seed_bench_funding",
         NotInBrowser("benchmark data (anju bench funding)"),
     ),
