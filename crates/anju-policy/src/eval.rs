@@ -812,62 +812,62 @@ pub fn evaluate(policy: &Policy, input: &Input<'_>) -> Result<Outcome, PolicyErr
         && let Some(last) = out.periods.iter().rposition(|p| p.served.is_some())
     {
         let k = out.periods[last].index;
-        let served = || out.periods.iter().filter(|p| p.served.is_some());
+        // The whole term: what earlier settlements carried, and this one's served periods
+        // (unless the carried figures already hold them).
+        let mut term = input.carried;
+        if !term.complete {
+            for po in out.periods.iter().filter(|p| p.served.is_some()) {
+                let rate = input.result(po.index).and_then(|r| r.collection_rate);
+                term.add(po, rate, ret.share);
+            }
+        }
         let (check, whole_term) = match ret.basis {
             RetentionBasis::LastPeriod => {
                 (eval_req(&ret.condition, k, input.result(k), None)?, None)
             }
             RetentionBasis::WholeTerm => {
-                let why = "预留部分按整个补助期限的收缴率判定 / the retention is judged on the whole term's collection rate";
-                let c = &input.carried;
-                if let Some(p) = c.rate_missing {
-                    return Err(missing(req_key(p, ResultInput::CollectionRate), why));
+                if let Some(p) = term.rate_missing {
+                    return Err(missing(
+                        req_key(p, ResultInput::CollectionRate),
+                        "预留部分按整个补助期限的收缴率判定 / the retention is judged on the whole term's collection rate",
+                    ));
                 }
-                let (mut months, mut rate_months) = (c.months, c.rate_months);
-                for po in served().filter(|_| !c.complete) {
-                    let rate = input
-                        .result(po.index)
-                        .and_then(|r| r.collection_rate)
-                        .ok_or_else(|| {
-                            missing(req_key(po.index, ResultInput::CollectionRate), why)
-                        })?;
-                    months += po.months;
-                    rate_months += po.months * rate;
-                }
-                if months.is_zero() {
+                if term.months.is_zero() {
                     (eval_req(&ret.condition, k, input.result(k), None)?, None)
                 } else {
                     // Rates of collected ÷ billed need not terminate: 20 places keep an exact
                     // 80 % at 80 % (the arithmetic carries 28).
-                    let rate = (rate_months / months).round_dp_with_strategy(
+                    let rate = (term.rate_months / term.months).round_dp_with_strategy(
                         20,
                         rust_decimal::RoundingStrategy::MidpointAwayFromZero,
                     );
-                    let term = PeriodResult {
+                    let result = PeriodResult {
                         period: k,
                         collection_rate: Some(rate),
                         ..input.result(k).copied().unwrap_or_default()
                     };
                     (
-                        eval_req(&ret.condition, k, Some(&term), None)?,
+                        eval_req(&ret.condition, k, Some(&result), None)?,
                         Some(WholeTerm {
-                            months,
+                            months: term.months,
                             rate,
-                            carried_months: c.months,
+                            carried_months: input.carried.months,
                         }),
                     )
                 }
             }
         };
         let (retained_total, exact) = match ret.rounding {
-            RetentionRounding::PerPeriod => (served().map(|p| p.retained).sum(), None),
+            RetentionRounding::PerPeriod => (
+                out.periods
+                    .iter()
+                    .filter(|p| p.served.is_some())
+                    .map(|p| p.retained)
+                    .sum(),
+                None,
+            ),
             RetentionRounding::AtRelease => {
-                let exact = input.carried.retained_exact
-                    + served()
-                        .filter(|p| p.gate_passed && !input.carried.complete)
-                        .map(|p| p.standard_exact * ret.share)
-                        .sum::<Decimal>();
-                (to_fen(exact), Some(exact))
+                (to_fen(term.retained_exact), Some(term.retained_exact))
             }
         };
         let released = if check.passed {

@@ -244,10 +244,21 @@ pub struct PayerFile {
     pub quote: String,
 }
 
+impl PolicyFile {
+    /// The value this file takes for the reading `id` (a `[[readings]]` switch), if it names one.
+    pub fn reading(&self, id: &str) -> Option<&str> {
+        self.readings
+            .iter()
+            .find(|r| r.id == id)
+            .map(|r| r.value.as_str())
+    }
+}
+
 /// A reading made explicit: where the text leaves a choice, the value this file takes among
 /// the `choices`, why (`zh`/`en`), and whether it awaits confirmation (`status = "pending"`,
-/// 待确认) or is the file's stated reading (`"stated"`, the default). Switches with an effect:
-/// `fees_total` (`billed` 应收 | `collected` 实收: what a run gives as a period's fee total).
+/// 待确认) or is the file's stated reading (`"stated"`, the default). The ids and values Anju
+/// knows are `policy::READINGS`; those with an effect: `fees_total` (`billed` 应收 |
+/// `collected` 实收: a run's period fee total), `retention_basis` and `retention_rounding`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReadingFile {

@@ -181,6 +181,23 @@ pub struct Carried {
     pub complete: bool,
 }
 
+impl Carried {
+    /// Adds one served period: its exact retention (when its gate passed), its months, and its
+    /// months × collection rate, or, without a rate, notes the first period that had none.
+    pub fn add(&mut self, po: &crate::eval::PeriodOutcome, rate: Option<Decimal>, share: Decimal) {
+        if po.gate_passed {
+            self.retained_exact += po.standard_exact * share;
+        }
+        self.months += po.months;
+        match rate {
+            Some(r) => self.rate_months += po.months * r,
+            None => {
+                self.rate_missing.get_or_insert(po.index);
+            }
+        }
+    }
+}
+
 /// One compound, as the calculator reads it.
 #[derive(Debug, Clone, Copy)]
 pub struct Input<'a> {

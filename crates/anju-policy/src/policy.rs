@@ -492,7 +492,6 @@ pub const READINGS: &[(&str, &[&str])] = &[
     ("excellent_grade", &["erqi_95"]),
     ("retention_basis", &["last_period", "whole_term"]),
     ("retention_rounding", &["per_period", "at_release"]),
-    ("household_band", &["under_30", "up_to_30"]),
 ];
 
 #[derive(Debug, Clone, PartialEq)]
@@ -563,11 +562,7 @@ impl Policy {
 
     /// The value this file takes for the reading `id` (a `[[readings]]` switch), if it names one.
     pub fn reading(&self, id: &str) -> Option<&str> {
-        self.file
-            .readings
-            .iter()
-            .find(|r| r.id == id)
-            .map(|r| r.value.as_str())
+        self.file.reading(id)
     }
 
     pub fn param_index(&self, name: &str) -> Option<usize> {
@@ -1078,17 +1073,11 @@ impl Compiler {
                 if r.condition_period != "last" {
                     self.bad("retention.condition_period", "condition_period 须为 last");
                 }
-                let reading = |id: &str| {
-                    f.readings
-                        .iter()
-                        .find(|x| x.id == id)
-                        .map(|x| x.value.as_str())
-                };
-                let basis = match reading("retention_basis") {
+                let basis = match f.reading("retention_basis") {
                     Some("whole_term") => RetentionBasis::WholeTerm,
                     _ => RetentionBasis::LastPeriod,
                 };
-                let rounding = match reading("retention_rounding") {
+                let rounding = match f.reading("retention_rounding") {
                     Some("at_release") => RetentionRounding::AtRelease,
                     _ => RetentionRounding::PerPeriod,
                 };

@@ -274,16 +274,11 @@ pub(crate) fn carried(
             .iter()
             .filter(|po| po.served.is_some() && !own.contains(&po.index))
         {
-            if po.gate_passed {
-                c.retained_exact += po.standard_exact * ret.share;
-            }
-            c.months += po.months;
-            match input.result(po.index).and_then(|r| r.collection_rate) {
-                Some(rate) => c.rate_months += po.months * rate,
-                None => {
-                    c.rate_missing.get_or_insert(po.index);
-                }
-            }
+            c.add(
+                po,
+                input.result(po.index).and_then(|r| r.collection_rate),
+                ret.share,
+            );
         }
     }
     Ok(Some(c))
