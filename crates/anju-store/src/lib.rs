@@ -242,7 +242,6 @@ impl Store {
         Ok(())
     }
 
-    /// Closes the pool (waits for connections to be returned).
     /// BENCHMARK ONLY: after a bench's seeding wrote many rows at once, refresh PostgreSQL's
     /// planner statistics, as autovacuum would shortly after, so the timed part is not planned
     /// on an empty database's. Nothing on SQLite (its planner keeps no statistics unless asked,
@@ -254,6 +253,7 @@ impl Store {
         Ok(())
     }
 
+    /// Closes the pool (waits for connections to be returned).
     pub async fn close(&self) {
         self.pool.close().await;
     }

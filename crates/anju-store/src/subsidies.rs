@@ -952,7 +952,6 @@ async fn load_facts(
                 };
                 slot
             ],
-            retained: vec![Fen::ZERO; plans],
             earlier: vec![Vec::new(); plans],
             surveys: HashMap::new(),
         };
@@ -1102,7 +1101,6 @@ async fn load_facts(
         let mut kept: Vec<_> = best.into_iter().collect();
         kept.sort_by_key(|((k, _), (_, id, _, _))| (*k, *id));
         for ((k, _), (_, _, retained, basis)) in kept {
-            *facts.retained.get_mut(k).ok_or_else(corrupt)? += Fen(retained);
             facts
                 .earlier
                 .get_mut(k)
@@ -1685,8 +1683,6 @@ impl Store {
     }
 }
 
-/// Refuses an application while another line claims the same compound and kind over any of
-/// the same days (seed 000 四（三）、002 七（四）: nothing paid twice).
 /// The last step of the money's path taken on a line (its steps in order), when any.
 async fn last_step_on(conn: &mut AnyConnection, line_id: i64) -> Result<Option<Action>> {
     Ok(
@@ -1704,6 +1700,8 @@ async fn last_step_on(conn: &mut AnyConnection, line_id: i64) -> Result<Option<A
     )
 }
 
+/// Refuses an application while another line claims the same compound and kind over any of
+/// the same days (seed 000 四（三）、002 七（四）: nothing paid twice).
 async fn check_double(conn: &mut AnyConnection, line: &SubsidyLine) -> Result<()> {
     let rows = dyn_query(format!(
         "{} WHERE l.compound_id = $1 AND l.kind = $2 AND l.id <> $3",
@@ -1836,9 +1834,9 @@ struct Facts {
     /// The latest final third-party evaluation per settled period.
     third_party: Vec<Option<FinalAssessment>>,
     fees: Vec<Collection>,
-    retained: Vec<Fen>,
-    /// The contract's earlier subsidy lines (by plan, when final): retained and basis, for a
-    /// release judged on the whole term or rounded once (`settle::carried`).
+    /// The contract's earlier subsidy lines (by plan, when final), one per settled period:
+    /// what each held back and its basis (the release pays what they held, and reads the whole
+    /// term from them when the policy says so: `settle::carried`).
     earlier: Vec<Vec<(Fen, Option<String>)>>,
     /// Closed surveys by compound, newest first: (period end, rate when valid).
     surveys: HashMap<i64, Vec<(Date, Option<rust_decimal::Decimal>)>>,
@@ -2202,10 +2200,9 @@ fn basis_of(plan: &Plan<'_>, facts: &Facts) -> Basis {
         carried: None,
         held: if plan.is_final {
             facts
-                .retained
+                .earlier
                 .get(plan.plan_no)
-                .copied()
-                .unwrap_or(Fen::ZERO)
+                .map_or(Fen::ZERO, |e| e.iter().map(|(held, _)| *held).sum())
                 .0
         } else {
             0
