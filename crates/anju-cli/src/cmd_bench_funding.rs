@@ -91,7 +91,8 @@ pub fn run(a: BenchFundingArgs, db_flag: &str, lang: Lang) -> anyhow::Result<Exi
             }
             _ => dir.path().join("bench-funding.db"),
         };
-        let db = crate::util::BenchDb::open(db_flag, &db_path, "funding").await?;
+        let sqlite = format!("sqlite://{}", db_path.display());
+        let db = crate::util::BenchDb::open(db_flag, sqlite, "funding").await?;
         let keep = a.keep_db.is_some();
         let r = bench(a, &db, dir.path(), lang).await;
         db.finish(keep).await?;

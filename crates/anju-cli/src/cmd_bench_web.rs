@@ -101,25 +101,18 @@ pub fn run(a: BenchWebArgs, db_flag: &str, lang: Lang) -> anyhow::Result<ExitCod
     let rt = runtime()?;
     // PostgreSQL: a scratch schema of its own (seeded each run, dropped after); SQLite: the
     // file named, or a bench file of its own reused by later runs.
-    let scratch = if crate::util::database_given() && db_flag.starts_with("postgres") {
-        Some(rt.block_on(crate::util::BenchDb::open(
-            db_flag,
-            std::path::Path::new(""),
-            "web",
-        ))?)
+    let sqlite = if crate::util::database_given() {
+        db_flag.to_string()
     } else {
-        None
-    };
-    let db = match &scratch {
-        Some(b) => b.url.clone(),
-        None if crate::util::database_given() => db_flag.to_string(),
-        None => format!(
+        format!(
             "sqlite://{}",
             std::env::temp_dir()
                 .join(format!("anju-bench-web-{}.db", a.compounds))
                 .display()
-        ),
+        )
     };
+    let bench_db = rt.block_on(crate::util::BenchDb::open(db_flag, sqlite, "web"))?;
+    let db = bench_db.url.clone();
     let (app, compounds, password) = rt.block_on(prepare(&db, a.compounds, lang))?;
 
     let breakdown = rt.block_on(breakdown(&app))?;
@@ -217,12 +210,10 @@ pub fn run(a: BenchWebArgs, db_flag: &str, lang: Lang) -> anyhow::Result<ExitCod
         peak_kib: peak,
         peak_reset,
         breakdown: &breakdown,
-        engine: scratch.as_ref().map(|b| b.engine.as_str()),
+        engine: bench_db.is_scratch().then_some(bench_db.engine.as_str()),
     });
     drop(app);
-    if let Some(b) = scratch {
-        rt.block_on(b.finish(false))?;
-    }
+    rt.block_on(bench_db.finish(false))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -875,7 +866,7 @@ fn client(
 
 struct Report<'a> {
     db: &'a str,
-    /// "PostgreSQL (schema …)" when the bench ran in a scratch schema.
+    /// "PostgreSQL (schema …)" when the bench ran in a scratch schema; else SQLite at `db`.
     engine: Option<&'a str>,
     compounds: i64,
     args: &'a BenchWebArgs,
@@ -915,7 +906,6 @@ fn print_report(r: &Report) {
     );
     match r.engine {
         Some(e) => println!("  database: {e}"),
-        None if r.db.starts_with("postgres") => println!("  database: PostgreSQL {}", r.db),
         None => println!("  database: SQLite {}", r.db),
     }
     if !r.dashboard_found {

@@ -203,8 +203,8 @@ pub fn run(cmd: Cmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
             }
             Cmd::Bench(crate::BenchCmd::Import(a)) => {
                 let dir = tempfile::tempdir()?;
-                let bench_db =
-                    crate::util::BenchDb::open(db, &dir.path().join("bench.db"), "import").await?;
+                let sqlite = format!("sqlite://{}", dir.path().join("bench.db").display());
+                let bench_db = crate::util::BenchDb::open(db, sqlite, "import").await?;
                 let r = bench_import(a, &bench_db, dir.path(), lang).await;
                 bench_db.finish(false).await?;
                 r

@@ -161,13 +161,9 @@ pub struct BenchDb {
 }
 
 impl BenchDb {
-    /// `db_flag` as the command line gave it; `sqlite_file` the bench's own file otherwise;
-    /// `name` names the schema (`anju_bench_{name}_{pid}`).
-    pub async fn open(
-        db_flag: &str,
-        sqlite_file: &std::path::Path,
-        name: &str,
-    ) -> anyhow::Result<BenchDb> {
+    /// `db_flag` as the command line gave it; `sqlite_url` the SQLite database the bench uses
+    /// otherwise; `name` names the schema (`anju_bench_{name}_{pid}`).
+    pub async fn open(db_flag: &str, sqlite_url: String, name: &str) -> anyhow::Result<BenchDb> {
         if database_given() && db_flag.starts_with("postgres") {
             let schema = format!("anju_bench_{name}_{}", std::process::id());
             let url = anju_app::scratch::create(db_flag, &schema).await?;
@@ -178,10 +174,15 @@ impl BenchDb {
             });
         }
         Ok(BenchDb {
-            url: format!("sqlite://{}", sqlite_file.display()),
+            url: sqlite_url,
             engine: "SQLite".into(),
             scratch: None,
         })
+    }
+
+    /// Whether the bench runs in a scratch schema (dropped by [`BenchDb::finish`]).
+    pub fn is_scratch(&self) -> bool {
+        self.scratch.is_some()
     }
 
     /// Drops the scratch schema, or says where it was kept.
