@@ -17,8 +17,9 @@
 //! default higher 全覆盖进度 first, equal progress → higher 业主组织组建率 first; or the owners'
 //! bodies first; or a weighted score (全覆盖进度 × w % + 业主组织组建率 × (100 − w) %, two
 //! decimals half-up). Equal on the rule's keys → the same rank, and the next rank skips
-//! (1, 1, 3), listed by name. 组织机构建立 is not in the data and is not scored. The monthly figures come from the dated mode history and
-//! owners'-body dates, so a past month is reported as it stood then.
+//! (1, 1, 3), listed by name. 组织机构建立 is not in the data and is not scored. The monthly
+//! figures come from the dated mode history and owners'-body dates, so a past month is reported
+//! as it stood then.
 
 use crate::{ReportError, Result, Scope, compounds_in};
 use anju_core::ModeGroup;
@@ -110,10 +111,9 @@ impl RankRule {
             return None;
         };
         let w = Decimal::from(coverage);
-        let mut d = ((progress * w + bodies * (Decimal::ONE_HUNDRED - w)) / Decimal::ONE_HUNDRED)
-            .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
-        d.rescale(2);
-        Some(d)
+        Some(two_places(
+            (progress * w + bodies * (Decimal::ONE_HUNDRED - w)) / Decimal::ONE_HUNDRED,
+        ))
     }
 
     /// The keys units are ordered by, highest first.
@@ -158,9 +158,12 @@ pub fn percent2(part: u64, whole: u64) -> Decimal {
     if whole == 0 {
         return Decimal::new(10000, 2);
     }
-    let mut d = (Decimal::from(part) * Decimal::from(100) / Decimal::from(whole))
-        .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
-    // Always two decimals in the data ("0.00", not "0").
+    two_places(Decimal::from(part) * Decimal::from(100) / Decimal::from(whole))
+}
+
+/// Rounded half-up to two decimals, and always shown with two ("0.00", not "0").
+fn two_places(x: Decimal) -> Decimal {
+    let mut d = x.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
     d.rescale(2);
     d
 }
