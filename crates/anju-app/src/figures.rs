@@ -4,29 +4,13 @@
 //! by [`App::data_version`] (the newest audit row: nothing changes without one).
 
 use crate::principal::Principal;
-use crate::principal::Scope;
 use crate::{App, Result};
-use anju_core::RegionLevel;
 use anju_core::access::Action;
 use anju_core::fees::Month;
 use anju_core::lifecycle::{LifecycleState, Stage};
 use anju_core::targets::Progress;
 use anju_store::{CoveragePoint, Region, StoredCompound};
 use std::collections::HashMap;
-
-/// Whether region `id` lies at or under region `outer` in the tree.
-fn within(by_id: &HashMap<i64, &Region>, mut id: i64, outer: i64) -> bool {
-    for _ in 0..16 {
-        if id == outer {
-            return true;
-        }
-        match by_id.get(&id).and_then(|r| r.parent_id) {
-            Some(p) => id = p,
-            None => return false,
-        }
-    }
-    false
-}
 
 impl App {
     /// Which database this is (its URL without a password): part of a cache key, so two
@@ -46,23 +30,9 @@ impl App {
     /// the streets of its compounds.
     pub async fn offered_streets(&self, who: &Principal) -> Result<Vec<String>> {
         who.require(Action::ViewLedger)?;
-        let mut names: Vec<String> = match who.scope() {
-            scope @ (Scope::All | Scope::Region(_)) => {
-                let regions = self.store.list_regions().await?;
-                let by_id: HashMap<i64, &Region> = regions.iter().map(|r| (r.id, r)).collect();
-                regions
-                    .iter()
-                    .filter(|r| r.level == RegionLevel::Street)
-                    .filter(|street| match scope {
-                        Scope::Region(outer) => {
-                            within(&by_id, street.id, outer) || within(&by_id, outer, street.id)
-                        }
-                        _ => true,
-                    })
-                    .map(|r| r.name.clone())
-                    .collect()
-            }
-            Scope::Company(_) | Scope::Nothing => self
+        let mut names: Vec<String> = match self.streets_of_scope(who).await? {
+            Some(streets) => streets.into_iter().map(|r| r.name).collect(),
+            None => self
                 .store
                 .list_compounds(&who.compound_filter())
                 .await?

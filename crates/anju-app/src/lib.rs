@@ -17,6 +17,7 @@ pub mod check;
 pub mod clock;
 pub mod companies;
 pub mod compounds;
+pub mod dashboard;
 pub mod dates;
 pub mod demo;
 pub mod error;
@@ -85,6 +86,8 @@ pub struct App {
     store: Store,
     clock: Clock,
     config: Config,
+    /// The 工作台's figures kept per street ([`dashboard`]).
+    figures: std::sync::Arc<dashboard::FigureCache>,
 }
 
 impl App {
@@ -93,6 +96,7 @@ impl App {
             store,
             clock: Clock::System,
             config: Config::default(),
+            figures: std::sync::Arc::default(),
         }
     }
 

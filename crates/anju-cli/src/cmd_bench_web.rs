@@ -115,7 +115,8 @@ pub fn run(a: BenchWebArgs, db_flag: &str, lang: Lang) -> anyhow::Result<ExitCod
     let db = bench_db.url.clone();
     let (app, compounds, password) = rt.block_on(prepare(&db, a.compounds, lang))?;
 
-    let breakdown = rt.block_on(breakdown(&app))?;
+    let mut breakdown_writer = Writer::new(&rt, &app)?;
+    let breakdown = rt.block_on(breakdown(&app, &mut breakdown_writer))?;
 
     // The peak below is the server's: forget generating the ledger and the breakdown.
     let peak_reset = std::fs::write("/proc/self/clear_refs", "5").is_ok();
@@ -408,7 +409,7 @@ async fn retire_account(app: &App) -> anyhow::Result<()> {
 }
 
 /// One timing of each piece the two pages are built from, for the whole city.
-async fn breakdown(app: &App) -> anyhow::Result<Vec<(String, Duration)>> {
+async fn breakdown(app: &App, writer: &mut Writer) -> anyhow::Result<Vec<(String, Duration)>> {
     let who = cli_principal(Lang::Zh);
     let all = CompoundFilter::default();
     let mut out = Vec::new();
@@ -503,6 +504,35 @@ async fn breakdown(app: &App) -> anyhow::Result<Vec<(String, Duration)>> {
             "dashboard::render_dashboard_uncached ({} KiB)",
             html.len() / 1024
         ),
+        t.elapsed(),
+    ));
+    // The same figures from the streets' kept pieces (anju-app `dashboard`): all built, all
+    // kept, then one street's rebuilt after a write there.
+    let to = anju_core::fees::Month::of(app.today());
+    let from = anju_core::fees::Month::new(to.year - 2, to.month)
+        .map(|m| m.next())
+        .unwrap_or(to);
+    let streets = app.offered_streets(&who).await?.len();
+    for label in [
+        format!("dashboard_figures ({streets} street pieces, none kept yet)"),
+        "dashboard_figures (every piece kept)".to_string(),
+    ] {
+        let t = Instant::now();
+        app.dashboard_figures(&who, from, to).await?;
+        out.push((label, t.elapsed()));
+    }
+    writer.write_one().await?;
+    let t = Instant::now();
+    app.dashboard_figures(&who, from, to).await?;
+    out.push((
+        "dashboard_figures (after a write: one street rebuilt)".to_string(),
+        t.elapsed(),
+    ));
+    writer.write_one().await?;
+    let t = Instant::now();
+    anju_web::dashboard::render_dashboard(app, &who, "全市").await?;
+    out.push((
+        "dashboard::render_dashboard (after a write: one street rebuilt, page drawn)".to_string(),
         t.elapsed(),
     ));
     Ok(out)

@@ -101,6 +101,11 @@ pub struct Alert {
     pub days: i64,
     /// Where to act: the compound's page.
     pub link: String,
+    /// What the kind's list is ordered by after `date`: the record's own id (an order's, a
+    /// complaint's, a task's) or the compound's. Lists of several streets merge by
+    /// (`date`, `seq`) into the order one query over them all gives.
+    #[serde(skip)]
+    pub seq: i64,
 }
 
 impl Alert {
@@ -193,6 +198,22 @@ impl Default for AlertOptions {
             survey_every_months: 6,
             limit_per_kind: 50,
         }
+    }
+}
+
+/// The figure counters ([`Store::figure_versions`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FigureVersions {
+    /// Raised by writes that belong to no one street.
+    pub city: i64,
+    /// Street region id → its counter (a street never written to has none: 0).
+    pub streets: std::collections::HashMap<i64, i64>,
+}
+
+impl FigureVersions {
+    /// The counter of one street (0 when never raised).
+    pub fn street(&self, id: i64) -> i64 {
+        self.streets.get(&id).copied().unwrap_or(0)
     }
 }
 
@@ -354,7 +375,7 @@ impl Store {
         let (total, rows) = self
             .scoped_rows(
                 filter,
-                "c.id, c.name, s.name, cm.name, f.description, o.deadline",
+                "c.id, c.name, s.name, cm.name, f.description, o.deadline, o.id",
                 "rectification_orders o JOIN patrol_findings f ON f.id = o.finding_id \
                  JOIN compounds c ON c.id = o.compound_id",
                 vec![Val::text(date_text(today))],
@@ -369,20 +390,17 @@ impl Store {
             let h = head(&mut c)?;
             let what = c.string()?;
             let deadline = parse_date(&c.string()?)?;
+            let seq = c.i64()?;
             if anju_core::oversight::order_overdue(
                 anju_core::oversight::OrderStatus::Open,
                 deadline,
                 today,
             ) {
                 let days = days_between(deadline, today);
-                items.push(alert(
-                    AlertKind::OrderOverdue,
-                    h,
-                    what,
-                    None,
-                    deadline,
-                    days,
-                ));
+                items.push(Alert {
+                    seq,
+                    ..alert(AlertKind::OrderOverdue, h, what, None, deadline, days)
+                });
             }
         }
         Ok(AlertGroup {
@@ -402,7 +420,7 @@ impl Store {
             .scoped_rows(
                 filter,
                 "c.id, c.name, s.name, cm.name, k.category, k.status, k.sign_deadline, \
-                 k.answer_deadline",
+                 k.answer_deadline, k.id",
                 "complaints k JOIN compounds c ON c.id = k.compound_id",
                 vec![Val::text(date_text(today))],
                 "((k.status = 'received' AND k.sign_deadline < $1) \
@@ -420,19 +438,23 @@ impl Store {
             let status = c.string()?;
             let sign = parse_date(&c.string()?)?;
             let answer = parse_date(&c.string()?)?;
+            let seq = c.i64()?;
             let (note, deadline) = if status == "received" && today > sign {
                 ("sign", sign)
             } else {
                 ("answer", answer)
             };
-            items.push(alert(
-                AlertKind::ComplaintOverdue,
-                h,
-                category,
-                Some(note.to_string()),
-                deadline,
-                days_between(deadline, today),
-            ));
+            items.push(Alert {
+                seq,
+                ..alert(
+                    AlertKind::ComplaintOverdue,
+                    h,
+                    category,
+                    Some(note.to_string()),
+                    deadline,
+                    days_between(deadline, today),
+                )
+            });
         }
         Ok(AlertGroup {
             kind: AlertKind::ComplaintOverdue,
@@ -450,7 +472,7 @@ impl Store {
         let (total, rows) = self
             .scoped_rows(
                 filter,
-                "c.id, c.name, s.name, cm.name, t.title, t.responsible, t.deadline",
+                "c.id, c.name, s.name, cm.name, t.title, t.responsible, t.deadline, t.id",
                 "tasks t JOIN compounds c ON c.id = t.compound_id",
                 vec![Val::text(date_text(today))],
                 "t.status = 'open' AND t.deadline < $1",
@@ -465,15 +487,19 @@ impl Store {
             let title = c.string()?;
             let who = c.string()?;
             let deadline = parse_date(&c.string()?)?;
+            let seq = c.i64()?;
             if anju_core::task::is_overdue(anju_core::task::TaskStatus::Open, deadline, today) {
-                items.push(alert(
-                    AlertKind::TaskOverdue,
-                    h,
-                    title,
-                    Some(who),
-                    deadline,
-                    days_between(deadline, today),
-                ));
+                items.push(Alert {
+                    seq,
+                    ..alert(
+                        AlertKind::TaskOverdue,
+                        h,
+                        title,
+                        Some(who),
+                        deadline,
+                        days_between(deadline, today),
+                    )
+                });
             }
         }
         Ok(AlertGroup {
@@ -756,6 +782,29 @@ impl Store {
         Cols::new(&row).i64()
     }
 
+    /// The figure counters: the city's (raised by a write that belongs to no one street) and
+    /// each street's by region id (raised by every audited write that touches a record of the
+    /// street, in the write's own transaction; see migration 0017). They only count up, so a
+    /// sum of some of them moves whenever any of them does.
+    pub async fn figure_versions(&self) -> Result<FigureVersions> {
+        let rows = sqlx::query(
+            "SELECT CAST(street_id AS BIGINT), CAST(version AS BIGINT) FROM figure_versions",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = FigureVersions::default();
+        for row in &rows {
+            let mut c = Cols::new(row);
+            let (street, version) = (c.i64()?, c.i64()?);
+            if street == 0 {
+                out.city = version;
+            } else {
+                out.streets.insert(street, version);
+            }
+        }
+        Ok(out)
+    }
+
     /// Which database this store talks to (its URL without credentials), for keying caches.
     pub fn database_identity(&self) -> String {
         let mut url = self.pool.connect_options().database_url.clone();
@@ -783,5 +832,6 @@ fn alert(
         date,
         days,
         link: format!("/compounds/{compound_id}"),
+        seq: compound_id,
     }
 }

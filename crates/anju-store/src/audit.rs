@@ -66,106 +66,84 @@ pub struct AuditFilter {
     pub limit: Option<i64>,
 }
 
-/// Entities whose rows concern one compound, and how an entry's `entity_id` leads to it: the
-/// SQL selecting the entity ids that belong to the compounds in `sc` (the region's compounds).
-/// Checked at read time (nothing is written to the append-only log), against where the
-/// compound lies now.
-const BY_COMPOUND: &[(&str, &str)] = &[
-    (COMPOUND, "SELECT id FROM sc"),
-    ("lifecycle", "SELECT id FROM sc"),
+/// Entities whose rows concern one compound, and how an entry's `entity_id` leads to it:
+/// `(entity, from, id, compound)`, the rows `SELECT {id}, {compound} FROM {from}` pairing each
+/// entity id with its compound. Read both ways: the audit read selects the ids whose compound
+/// lies in `sc` (the region's compounds), and [`touch_placed`] the streets of the compounds the
+/// ids written lead to. Checked at read time against where the compound lies now (nothing is
+/// written to the append-only log).
+const BY_COMPOUND: &[(&str, &str, &str, &str)] = &[
+    (COMPOUND, "compounds x", "x.id", "x.id"),
+    ("lifecycle", "compounds x", "x.id", "x.id"),
     // Not audited under its own name today (a correction is a `lifecycle` entry), but a step
     // is a compound's record, should it ever be.
-    (
-        "step",
-        "SELECT id FROM compound_steps WHERE compound_id IN (SELECT id FROM sc)",
-    ),
-    ("compound_public_key", "SELECT id FROM sc"),
+    ("step", "compound_steps x", "x.id", "x.compound_id"),
+    ("compound_public_key", "compounds x", "x.id", "x.id"),
     (
         "contract",
-        "SELECT contract_id FROM contract_compounds WHERE compound_id IN (SELECT id FROM sc)",
+        "contract_compounds x",
+        "x.contract_id",
+        "x.compound_id",
     ),
     (
         "dismissal_proposal",
-        "SELECT p.id FROM dismissal_proposals p JOIN contract_compounds k \
-         ON k.contract_id = p.contract_id WHERE k.compound_id IN (SELECT id FROM sc)",
+        "dismissal_proposals p JOIN contract_compounds x ON x.contract_id = p.contract_id",
+        "p.id",
+        "x.compound_id",
     ),
-    (
-        "task",
-        "SELECT id FROM tasks WHERE compound_id IN (SELECT id FROM sc)",
-    ),
-    (
-        "assessment",
-        "SELECT id FROM assessments WHERE compound_id IN (SELECT id FROM sc)",
-    ),
+    ("task", "tasks x", "x.id", "x.compound_id"),
+    ("assessment", "assessments x", "x.id", "x.compound_id"),
     (
         "evaluator_assignment",
-        "SELECT id FROM evaluator_assignments WHERE compound_id IN (SELECT id FROM sc)",
+        "evaluator_assignments x",
+        "x.id",
+        "x.compound_id",
     ),
-    (
-        "patrol",
-        "SELECT id FROM patrols WHERE compound_id IN (SELECT id FROM sc)",
-    ),
+    ("patrol", "patrols x", "x.id", "x.compound_id"),
     (
         "patrol_finding",
-        "SELECT f.id FROM patrol_findings f JOIN patrols p ON p.id = f.patrol_id \
-         WHERE p.compound_id IN (SELECT id FROM sc)",
+        "patrol_findings f JOIN patrols x ON x.id = f.patrol_id",
+        "f.id",
+        "x.compound_id",
     ),
     (
         "rectification_order",
-        "SELECT id FROM rectification_orders WHERE compound_id IN (SELECT id FROM sc)",
+        "rectification_orders x",
+        "x.id",
+        "x.compound_id",
     ),
-    (
-        "complaint",
-        "SELECT id FROM complaints WHERE compound_id IN (SELECT id FROM sc)",
-    ),
-    (
-        "survey",
-        "SELECT id FROM surveys WHERE compound_id IN (SELECT id FROM sc)",
-    ),
+    ("complaint", "complaints x", "x.id", "x.compound_id"),
+    ("survey", "surveys x", "x.id", "x.compound_id"),
     (
         "survey_response",
-        "SELECT t.id FROM survey_tokens t JOIN surveys v ON v.id = t.survey_id \
-         WHERE v.compound_id IN (SELECT id FROM sc)",
+        "survey_tokens t JOIN surveys x ON x.id = t.survey_id",
+        "t.id",
+        "x.compound_id",
     ),
-    (
-        "fee_month",
-        "SELECT id FROM fee_months WHERE compound_id IN (SELECT id FROM sc)",
-    ),
-    (
-        "household_fee",
-        "SELECT id FROM household_fees WHERE compound_id IN (SELECT id FROM sc)",
-    ),
+    ("fee_month", "fee_months x", "x.id", "x.compound_id"),
+    ("household_fee", "household_fees x", "x.id", "x.compound_id"),
     (
         "account_entry",
-        "SELECT id FROM account_entries WHERE compound_id IN (SELECT id FROM sc)",
+        "account_entries x",
+        "x.id",
+        "x.compound_id",
     ),
-    (
-        "subsidy_line",
-        "SELECT id FROM subsidy_lines WHERE compound_id IN (SELECT id FROM sc)",
-    ),
+    ("subsidy_line", "subsidy_lines x", "x.id", "x.compound_id"),
     (
         "subsidy_adjustment",
-        "SELECT a.id FROM subsidy_adjustments a JOIN subsidy_lines l ON l.id = a.line_id \
-         WHERE l.compound_id IN (SELECT id FROM sc)",
+        "subsidy_adjustments a JOIN subsidy_lines x ON x.id = a.line_id",
+        "a.id",
+        "x.compound_id",
     ),
 ];
 
-/// Entities of one street (or the region itself), and the SQL selecting their ids for the
-/// regions in `rs` (the region and everything under it).
-const BY_REGION: &[(&str, &str)] = &[
-    (REGION, "SELECT id FROM rs"),
-    (
-        "selection",
-        "SELECT id FROM selections WHERE street_id IN (SELECT id FROM rs)",
-    ),
-    (
-        "target",
-        "SELECT id FROM targets WHERE street_id IN (SELECT id FROM rs)",
-    ),
-    (
-        "management_area",
-        "SELECT id FROM management_areas WHERE street_id IN (SELECT id FROM rs)",
-    ),
+/// Entities of one street (or the region itself): `(entity, table, street column)`. The audit
+/// read selects the ids whose street lies in `rs` (the region and everything under it).
+const BY_REGION: &[(&str, &str, &str)] = &[
+    (REGION, "regions", "id"),
+    ("selection", "selections", "street_id"),
+    ("target", "targets", "street_id"),
+    ("management_area", "management_areas", "street_id"),
 ];
 
 /// Entities that belong to no one region (companies serve many, accounts, sessions, city-wide
@@ -184,6 +162,10 @@ pub const CITY_WIDE_ENTITIES: &[&str] = &[
     "evaluator_fee",
 ];
 
+/// City-wide entities no figure is computed from (an account, a sign-in): writing them leaves
+/// every street's figures as they are ([`touch_placed`]).
+const NO_FIGURES: &[&str] = &["user", "session"];
+
 /// `WITH sc …, rs …` for region `$1`: the compounds (archived too) and the regions under it.
 const REGION_CTE: &str = "WITH sc AS (SELECT c.id FROM compounds c \
      JOIN regions s ON s.id = c.street_id \
@@ -195,12 +177,94 @@ const REGION_CTE: &str = "WITH sc AS (SELECT c.id FROM compounds c \
 
 /// ` AND (…)`: the entry's entity leads to a compound in `sc` or a region in `rs`.
 fn region_clause() -> String {
-    let parts: Vec<String> = BY_COMPOUND
-        .iter()
-        .chain(BY_REGION)
-        .map(|(entity, ids)| format!("(entity = '{entity}' AND entity_id IN ({ids}))"))
-        .collect();
+    let by_compound = BY_COMPOUND.iter().map(|(entity, from, id, compound)| {
+        format!(
+            "(entity = '{entity}' AND entity_id IN \
+             (SELECT {id} FROM {from} WHERE {compound} IN (SELECT id FROM sc)))"
+        )
+    });
+    let by_region = BY_REGION.iter().map(|(entity, table, street)| {
+        format!(
+            "(entity = '{entity}' AND entity_id IN \
+             (SELECT id FROM {table} WHERE {street} IN (SELECT id FROM rs)))"
+        )
+    });
+    let parts: Vec<String> = by_compound.chain(by_region).collect();
     format!(" AND ({})", parts.join(" OR "))
+}
+
+/// More entries than this in one append (an import, a run) raise the city's counter instead of
+/// placing each.
+const PLACE_AT_MOST: usize = 200;
+
+/// Raises the figure counters ([`figure_versions`](crate::Store::figure_versions)) of the
+/// streets the written entries lead to, on the caller's transaction: a compound's record raises
+/// its street's, a selection's, target's or management area's its street's; a region, a
+/// city-wide record (but an account or a sign-in) or a large batch raises the city's.
+pub(crate) async fn touch_placed(
+    conn: &mut AnyConnection,
+    written: &[(&str, Option<i64>)],
+) -> Result<()> {
+    let mut streets: Vec<i64> = Vec::new();
+    let mut city = written.len() > PLACE_AT_MOST;
+    if !city {
+        let mut by_entity: std::collections::BTreeMap<&str, Vec<i64>> = Default::default();
+        for (entity, id) in written {
+            if NO_FIGURES.contains(entity) {
+                continue;
+            }
+            match id {
+                Some(id) => by_entity.entry(entity).or_default().push(*id),
+                None => city = true,
+            }
+        }
+        for (entity, ids) in by_entity {
+            let ph = crate::sql::Ph::for_conn(conn).list(ids.len());
+            let sql = if let Some((_, from, id, compound)) =
+                BY_COMPOUND.iter().find(|(e, ..)| *e == entity)
+            {
+                format!(
+                    "SELECT DISTINCT pc.street_id FROM {from} JOIN compounds pc \
+                     ON pc.id = {compound} WHERE {id} IN ({ph})"
+                )
+            } else if let Some((_, table, street)) = BY_REGION
+                .iter()
+                .find(|(e, ..)| *e == entity && *e != REGION)
+            {
+                format!("SELECT DISTINCT {street} FROM {table} WHERE id IN ({ph})")
+            } else {
+                city = true;
+                continue;
+            };
+            let rows = bind_all(dyn_query(sql), ids.into_iter().map(Val::int))
+                .fetch_all(&mut *conn)
+                .await?;
+            for row in &rows {
+                streets.push(Cols::new(row).i64()?);
+            }
+        }
+    }
+    if city {
+        streets.push(0);
+    }
+    touch_streets(conn, streets).await
+}
+
+/// Raises the figure counters of these streets (0: the city's) on the caller's transaction.
+pub(crate) async fn touch_streets(conn: &mut AnyConnection, mut streets: Vec<i64>) -> Result<()> {
+    streets.sort_unstable();
+    streets.dedup();
+    for street in streets {
+        let ph = crate::sql::Ph::for_conn(conn).one();
+        dyn_query(format!(
+            "INSERT INTO figure_versions (street_id, version) VALUES ({ph}, 1) \
+             ON CONFLICT (street_id) DO UPDATE SET version = figure_versions.version + 1"
+        ))
+        .bind(street)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
 }
 
 /// An audit entry about to be written.
@@ -235,6 +299,9 @@ pub(crate) async fn append(
     at: &str,
     entries: Vec<NewAudit>,
 ) -> Result<()> {
+    let written: Vec<(&str, Option<i64>)> =
+        entries.iter().map(|e| (e.entity, e.entity_id)).collect();
+    touch_placed(conn, &written).await?;
     let rows: Vec<Vec<Val>> = entries
         .into_iter()
         .map(|e| {
@@ -372,8 +439,8 @@ mod tests {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
         let placed: Vec<&str> = BY_COMPOUND
             .iter()
-            .chain(BY_REGION)
-            .map(|(e, _)| *e)
+            .map(|(e, ..)| *e)
+            .chain(BY_REGION.iter().map(|(e, ..)| *e))
             .chain(CITY_WIDE_ENTITIES.iter().copied())
             .collect();
         let mut found = Vec::new();
@@ -411,7 +478,11 @@ mod tests {
     #[test]
     fn the_region_clause_names_each_entity_once() {
         let c = region_clause();
-        for (e, _) in BY_COMPOUND.iter().chain(BY_REGION) {
+        let entities = BY_COMPOUND
+            .iter()
+            .map(|(e, ..)| *e)
+            .chain(BY_REGION.iter().map(|(e, ..)| *e));
+        for e in entities {
             assert_eq!(c.matches(&format!("entity = '{e}'")).count(), 1, "{e}");
         }
     }

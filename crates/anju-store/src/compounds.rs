@@ -723,6 +723,9 @@ impl PlaceCounts {
         regions: &RegionIndex,
     ) -> PlaceCounts {
         let name = |id: i64| regions.get(id).map(|r| r.name.clone()).unwrap_or_default();
+        // By id within a run, whatever order the rows came in.
+        let mut rows: Vec<(i64, Option<i64>, u64)> = rows.into_iter().collect();
+        rows.sort_unstable();
         let mut by_key: std::collections::BTreeMap<
             (Option<String>, String, Option<String>),
             PlaceRun,
@@ -769,6 +772,14 @@ impl PlaceCounts {
         }
         out
     }
+}
+
+/// A part of a ledger's figures ([`Store::ledger_part`]): the groups, and how many compounds
+/// in each street × community.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LedgerPart {
+    pub groups: Vec<CoverageGroup>,
+    counts: Vec<(i64, Option<i64>, u64)>,
 }
 
 /// What the ledger page shows of a filter besides its rows: the coverage figures in groups
@@ -994,6 +1005,34 @@ impl Store {
         filter: &CompoundFilter,
         with_needs: bool,
     ) -> Result<LedgerFigures> {
+        let part = self.ledger_part(filter, with_needs).await?;
+        self.ledger_figures_of(&[&part]).await
+    }
+
+    /// The ledger's figures of several parts put together (parts of disjoint compounds, such as
+    /// streets': `anju_app::dashboard` keeps them per street).
+    pub async fn ledger_figures_of(&self, parts: &[&LedgerPart]) -> Result<LedgerFigures> {
+        let mut conn = self.pool.acquire().await?;
+        let regions = RegionIndex::load(&mut conn).await?;
+        drop(conn);
+        let groups = parts
+            .iter()
+            .flat_map(|p| p.groups.iter().cloned())
+            .collect();
+        let counts = parts.iter().flat_map(|p| p.counts.iter().copied());
+        Ok(LedgerFigures {
+            groups,
+            places: PlaceCounts::new(counts, &regions),
+        })
+    }
+
+    /// [`Store::ledger_figures`]'s sums over what the filter selects, before the places are
+    /// put in the region order.
+    pub async fn ledger_part(
+        &self,
+        filter: &CompoundFilter,
+        with_needs: bool,
+    ) -> Result<LedgerPart> {
         let mut vals = Vec::new();
         let needs = if with_needs {
             InfraKind::ALL
@@ -1055,8 +1094,10 @@ impl Store {
                 needs: need,
             });
         }
-        let places = PlaceCounts::new(counts.into_iter().map(|((s, cm), n)| (s, cm, n)), &regions);
-        Ok(LedgerFigures { groups, places })
+        Ok(LedgerPart {
+            groups,
+            counts: counts.into_iter().map(|((s, cm), n)| (s, cm, n)).collect(),
+        })
     }
 
     /// These compounds, in the order of `ids` (ids that do not exist are left out): one query
@@ -1273,6 +1314,10 @@ impl Store {
         }
         if normalized.mode != before.compound.mode {
             change_modes(&mut tx, actor, &at, mode_since, &[(id, normalized.mode)]).await?;
+        }
+        if before.street_id != links.street_id {
+            // The street it left: its figures move too (the entry places it where it is now).
+            audit::touch_streets(&mut tx, vec![before.street_id]).await?;
         }
         let after = fetch_compound(&mut tx, id).await?;
         audits.push(NewAudit {

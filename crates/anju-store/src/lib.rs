@@ -48,7 +48,9 @@ mod tasks;
 mod users;
 
 pub use accounts::{AccountEntry, AccountStatement, NewAccountEntry, OwnersShareRecord};
-pub use alerts::{Alert, AlertGroup, AlertKind, AlertOptions, CoverageCell, CoveragePoint};
+pub use alerts::{
+    Alert, AlertGroup, AlertKind, AlertOptions, CoverageCell, CoveragePoint, FigureVersions,
+};
 pub use areas::{AcceptSummary, AreaAssignment, ManagementArea};
 pub use assessments::{
     Assessment, AssessmentFilter, AssessmentResult, DEFAULT_OBJECTION_DAYS, NewAssessment,
@@ -60,8 +62,8 @@ pub use complaints::{
     NewComplaint,
 };
 pub use compounds::{
-    CompoundFilter, CompoundService, CompoundSort, ContractTerms, LedgerFigures, ModePeriod,
-    PlaceCounts, StoredCompound,
+    CompoundFilter, CompoundService, CompoundSort, ContractTerms, LedgerFigures, LedgerPart,
+    ModePeriod, PlaceCounts, StoredCompound,
 };
 pub use contracts::{ContractRecord, DismissalProposal, NewContract, Standing};
 pub use corrections::{CorrectionKind, CorrectionRequest, StepCorrection};

@@ -21,11 +21,20 @@ pub enum Scope {
 /// ` AND …`: compound `c` (its `community_id`, `street_id`) lies under region `$n`: the
 /// compound's community, its street, the street's district or the district's city (a street
 /// hung directly under a city: its parent).
+///
+/// Written as one condition on `c.street_id` (the streets at or under the region, or the street
+/// above a community), and for a community its own `c.community_id` besides: both engines then
+/// read one street's compounds through the indexes that lead with `street_id` (an `OR` between
+/// the two columns made SQLite read every compound: 176 ms for one street's figures at 100,000
+/// compounds instead of ≈ 10 ms).
 pub(crate) fn region_condition(n: usize) -> String {
     format!(
-        " AND (c.community_id = ${n} OR c.street_id IN (SELECT rs.id FROM regions rs \
+        " AND c.street_id IN (SELECT rs.id FROM regions rs \
          LEFT JOIN regions rd ON rd.id = rs.parent_id AND rd.level = 'district' \
-         WHERE rs.id = ${n} OR rs.parent_id = ${n} OR rd.parent_id = ${n}))"
+         WHERE rs.id = ${n} OR rs.parent_id = ${n} OR rd.parent_id = ${n} \
+         UNION SELECT rc.parent_id FROM regions rc WHERE rc.id = ${n} AND rc.level = 'community') \
+         AND (c.community_id = ${n} OR NOT EXISTS \
+         (SELECT 1 FROM regions rc WHERE rc.id = ${n} AND rc.level = 'community'))"
     )
 }
 

@@ -22,11 +22,12 @@
 use crate::WebError;
 use crate::charts::{self, Bar, Series};
 use crate::versioned::VersionedCache;
+use anju_app::dashboard::DashboardFigures;
 use anju_app::model::{AlertGroup, AlertOptions, CompoundFilter, CoverageCell};
 use anju_app::{App, Principal};
 use anju_core::fees::Month;
 use anju_core::money::group_thousands;
-use anju_core::targets::{Progress, TargetKind};
+use anju_core::targets::TargetKind;
 use anju_core::{Area, Lang, ModeGroup};
 use askama::Template;
 use jiff::civil::Date;
@@ -559,35 +560,63 @@ pub async fn render_dashboard(
         who.compound_filter()
     );
     let arrived = Instant::now();
-    let version = app.data_version().await.map_err(app_err)?;
+    let version = app.figures_version(who).await.map_err(app_err)?;
     if let Some(html) = CACHE.get(&key, version, arrived) {
         return Ok(html);
     }
     let _one_at_a_time = FILLING.lock().await;
     let started = Instant::now();
-    let version = app.data_version().await.map_err(app_err)?;
+    let version = app.figures_version(who).await.map_err(app_err)?;
     if let Some(html) = CACHE.get(&key, version, arrived) {
         return Ok(html);
     }
-    let html = render_dashboard_uncached(app, who, scope_label).await?;
+    let (from, to) = months_shown(today);
+    let figures = app
+        .dashboard_figures(who, from, to)
+        .await
+        .map_err(app_err)?;
+    let html = render_figures(app, who, scope_label, figures).await?;
     CACHE.put(key, version, started, html.clone());
     Ok(html)
 }
 
-/// The 工作台 HTML computed afresh from the database.
+/// The months the coverage-over-time chart shows: [`MONTHS_SHOWN`] ending with today's.
+fn months_shown(today: Date) -> (Month, Month) {
+    let to = Month::of(today);
+    (month_minus(to, MONTHS_SHOWN - 1), to)
+}
+
+/// The 工作台 HTML computed afresh from the database, without the caches.
 pub async fn render_dashboard_uncached(
     app: &App,
     who: &Principal,
     scope_label: &str,
 ) -> Result<String, WebError> {
+    let (from, to) = months_shown(app.today());
+    let figures = app
+        .dashboard_figures_fresh(who, from, to)
+        .await
+        .map_err(|e| WebError::app(e, who.lang))?;
+    render_figures(app, who, scope_label, figures).await
+}
+
+/// The 工作台 HTML over these figures.
+async fn render_figures(
+    app: &App,
+    who: &Principal,
+    scope_label: &str,
+    figures: DashboardFigures,
+) -> Result<String, WebError> {
     let lang = who.lang;
     let today = app.today();
     let app_err = |e| WebError::app(e, lang);
     let t = Labels::new(lang);
-    let cells = app
-        .coverage_cells(who, CompoundFilter::default())
-        .await
-        .map_err(app_err)?;
+    let DashboardFigures {
+        cells,
+        progress,
+        over_time: points,
+        alerts: groups,
+    } = figures;
 
     let (total, streets, categories) = sum_cells(&cells);
     let mut rows = vec![row(lang.pick("合计", "Total"), "", true, &total, lang)];
@@ -613,13 +642,6 @@ pub async fn render_dashboard_uncached(
 
     // Targets of the streets in scope.
     let mut targets = Vec::new();
-    let progress: Vec<(String, Progress)> = app
-        .streets_progress(
-            who,
-            &streets.keys().map(|s| s.to_string()).collect::<Vec<_>>(),
-        )
-        .await
-        .map_err(app_err)?;
     for (street, p) in &progress {
         let status_class = match p.status {
             anju_core::targets::TargetStatus::Met => "met",
@@ -645,12 +667,6 @@ pub async fn render_dashboard_uncached(
 
     // Coverage over time, with each covered-compounds target as a dashed line: the street's
     // compounds outside the baseline plus the required number (summed over streets).
-    let to = Month::of(today);
-    let from = month_minus(to, MONTHS_SHOWN - 1);
-    let points = app
-        .coverage_over_time(who, from, to)
-        .await
-        .map_err(app_err)?;
     let labels: Vec<String> = points.iter().map(|p| p.month.to_string()).collect();
     let mut series = vec![Series {
         name: lang.pick("已覆盖小区", "Covered compounds").to_string(),
@@ -753,10 +769,6 @@ pub async fn render_dashboard_uncached(
         charts::donut(lang.pick("小区类别", "Compound categories"), &slices, lang);
 
     // Alerts.
-    let groups: Vec<AlertGroup> = app
-        .alerts(who, CompoundFilter::default(), AlertOptions::default())
-        .await
-        .map_err(app_err)?;
     let alert_total: u64 = groups.iter().map(|g| g.total).sum();
     let alerts = groups
         .iter()

@@ -192,11 +192,11 @@ fn query_filter(viewer: &Viewer, q: &LedgerQuery) -> Result<CompoundFilter, WebE
 
 /// What the page shows of a selection besides its rows: the coverage figures and the counts
 /// per street × community (which page the region order), summed by the database
-/// (`Store::ledger_figures`), and the streets the filter offers. Cheap to build (a GROUP BY
-/// over an index); kept per query and scope until anything is written (`Store::data_version`,
-/// the newest audit id: every write adds one) or for [`SUMMARY_TTL`], and built once at a time
-/// per query and scope, so that the requests arriving together after a write wait for one
-/// build instead of each doing it.
+/// (`App::ledger_figures_kept`: each street's part kept until something in the street is
+/// written), and the streets the filter offers. Kept per query and scope until a figure in the
+/// viewer's scope may have moved (`App::figures_version`) or for [`SUMMARY_TTL`], and built
+/// once at a time per query and scope, so that the requests arriving together after a write
+/// wait for one build instead of each doing it.
 struct Summary {
     /// The streets the viewer's street filter offers.
     streets: Vec<String>,
@@ -241,20 +241,28 @@ async fn summary(
     let app_err = |e| WebError::app(e, viewer.lang);
     let key = format!("{}|{filter:?}", state.app.database_identity());
     let arrived = std::time::Instant::now();
-    let version = state.app.data_version().await.map_err(app_err)?;
+    let version = state
+        .app
+        .figures_version(&viewer.principal())
+        .await
+        .map_err(app_err)?;
     if let Some(s) = SUMMARIES.get(&key, version, arrived) {
         return Ok(s);
     }
     let lock = build_lock(&key);
     let _one_at_a_time = lock.lock().await;
     let started = std::time::Instant::now();
-    let version = state.app.data_version().await.map_err(app_err)?;
+    let version = state
+        .app
+        .figures_version(&viewer.principal())
+        .await
+        .map_err(app_err)?;
     if let Some(s) = SUMMARIES.get(&key, version, arrived) {
         return Ok(s);
     }
     let figures = state
         .app
-        .ledger_figures(&viewer.principal(), filter.clone(), false)
+        .ledger_figures_kept(&viewer.principal(), filter.clone())
         .await
         .map_err(app_err)?;
     let summary = std::sync::Arc::new(Summary {

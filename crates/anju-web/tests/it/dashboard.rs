@@ -470,3 +470,222 @@ async fn the_dashboard_figures_download_as_a_workbook() {
     }
     t.finish().await;
 }
+
+/// An account of `role` bound to the region `name` at `level`.
+async fn bound(
+    store: &Store,
+    role: anju_core::access::Role,
+    level: anju_core::RegionLevel,
+    name: &str,
+) -> anju_app::Principal {
+    let r = store.find_region(level, name).await.expect("region");
+    anju_app::Principal {
+        name: format!("{}-{name}", role.code()),
+        role,
+        region_id: Some(r.id),
+        region_level: Some(level),
+        company_id: None,
+        organisation: None,
+        region_name: Some(name.into()),
+        lang: Lang::Zh,
+        recorded_role: None,
+    }
+}
+
+/// The figures put together from the streets' kept pieces are, for every viewer, the figures
+/// computed afresh over the whole scope.
+async fn assert_pieces_add_up(app: &anju_app::App, viewers: &[anju_app::Principal], when: &str) {
+    let from = anju_core::fees::Month::new(2024, 12).expect("month");
+    let to = anju_core::fees::Month::new(2026, 11).expect("month");
+    for v in viewers {
+        let pieces = app.dashboard_figures(v, from, to).await.expect("pieces");
+        let fresh = app
+            .dashboard_figures_fresh(v, from, to)
+            .await
+            .expect("fresh");
+        assert_eq!(pieces, fresh, "{when}: {}", v.name);
+        for filter in [
+            CompoundFilter::default(),
+            CompoundFilter {
+                mode: Some(ManagementMode::Professional),
+                ..CompoundFilter::default()
+            },
+            street_filter(crate::access_matrix::STREET_B),
+        ] {
+            let kept = app
+                .ledger_figures_kept(v, filter.clone())
+                .await
+                .expect("kept");
+            let fresh = app
+                .ledger_figures(v, filter.clone(), false)
+                .await
+                .expect("fresh");
+            let report = |g: Vec<anju_core::stats::CoverageGroup>| {
+                serde_json::to_value(anju_core::stats::coverage_of_groups(g)).expect("json")
+            };
+            assert_eq!(kept.places, fresh.places, "{when}: {} {filter:?}", v.name);
+            assert_eq!(
+                report(kept.groups),
+                report(fresh.groups),
+                "{when}: {} {filter:?}",
+                v.name
+            );
+        }
+    }
+}
+
+/// The 工作台 kept per street (issue 17 item 2): a write raises the counters of the streets it
+/// touches only, in its own transaction; the city's figures put together from the streets'
+/// pieces equal those computed afresh, for the city, a street, a community and a company,
+/// before and after writes (an overdue task in one street, a compound moved to another street,
+/// a new company); and a street's page is rebuilt only when its own sum moves.
+async fn dashboard_pieces_follow_each_streets_writes(t: &crate::support::TestApp) {
+    use crate::access_matrix::{STREET_A, STREET_B, world};
+    use anju_core::RegionLevel;
+    use anju_core::access::Role;
+    let w = world(t).await;
+    let app = t
+        .state
+        .app
+        .clone()
+        .with_clock(anju_app::Clock::Fixed(TODAY));
+    let s = &t.store;
+    let a = s
+        .find_region(RegionLevel::Street, STREET_A)
+        .await
+        .expect("a");
+    let b = s
+        .find_region(RegionLevel::Street, STREET_B)
+        .await
+        .expect("b");
+    let company = anju_app::Principal {
+        name: "qy".into(),
+        role: Role::Company,
+        company_id: Some(w.inside.company),
+        ..anju_app::Principal::admin("qy", Lang::Zh)
+    };
+    let viewers = [
+        anju_app::Principal::admin("city", Lang::Zh),
+        bound(s, Role::Street, RegionLevel::Street, STREET_A).await,
+        bound(s, Role::Street, RegionLevel::Street, STREET_B).await,
+        bound(s, Role::Community, RegionLevel::Community, &w.community).await,
+        company,
+    ];
+    let street_a = &viewers[1];
+    let street_b = &viewers[2];
+    // Overdue tasks in both streets, so that the alert lists have items to merge.
+    for (side, days) in [(&w.inside, 30), (&w.outside, 20)] {
+        s.add_task(
+            &actor(),
+            anju_store::NewTask {
+                compound_id: side.compound.id,
+                title: format!("逾期 {days} 天的任务"),
+                detail: None,
+                responsible: "张三".into(),
+                deadline: TODAY
+                    .checked_sub(jiff::Span::new().days(days))
+                    .expect("date"),
+            },
+        )
+        .await
+        .expect("task");
+    }
+    assert_pieces_add_up(&app, &viewers, "at first").await;
+    // Twice: the second time every piece comes from the cache.
+    assert_pieces_add_up(&app, &viewers, "again").await;
+
+    let before = s.figure_versions().await.expect("versions");
+    let (va, vb) = (
+        app.figures_version(street_a).await.expect("a"),
+        app.figures_version(street_b).await.expect("b"),
+    );
+    let task = s
+        .add_task(
+            &actor(),
+            anju_store::NewTask {
+                compound_id: w.inside.compound.id,
+                title: "新的逾期任务".into(),
+                detail: None,
+                responsible: "李四".into(),
+                deadline: TODAY.checked_sub(jiff::Span::new().days(3)).expect("date"),
+            },
+        )
+        .await
+        .expect("task");
+    let after = s.figure_versions().await.expect("versions");
+    assert_eq!(after.street(a.id), before.street(a.id) + 1, "A's counter");
+    assert_eq!(after.street(b.id), before.street(b.id), "B's untouched");
+    assert_eq!(after.city, before.city, "the city's untouched");
+    assert!(app.figures_version(street_a).await.expect("a") > va);
+    assert_eq!(app.figures_version(street_b).await.expect("b"), vb);
+    assert_pieces_add_up(&app, &viewers, "after a task in A").await;
+    let city = app
+        .dashboard_figures(&viewers[0], TODAY_MONTHS.0, TODAY_MONTHS.1)
+        .await
+        .expect("figures");
+    let tasks = city
+        .alerts
+        .iter()
+        .find(|g| g.kind == anju_store::AlertKind::TaskOverdue)
+        .expect("tasks");
+    assert!(
+        tasks.items.iter().any(|i| i.subject == task.title),
+        "the new task is on the city's page"
+    );
+    // Ordered by deadline across streets: 30 days (A), 20 days (B), then 3 days (A).
+    let days: Vec<i64> = tasks.items.iter().map(|i| i.days).collect();
+    assert!(days.windows(2).all(|d| d[0] >= d[1]), "{days:?}");
+
+    // A compound moved from B to A: both streets' counters move.
+    let before = s.figure_versions().await.expect("versions");
+    let moved = s
+        .get_compound(w.outside.compound.id)
+        .await
+        .expect("compound");
+    let mut c = moved.compound.clone();
+    c.district = w.inside.compound.compound.district.clone();
+    c.street = STREET_A.into();
+    c.community = None;
+    s.update_compound(&actor(), moved.id, moved.version, c)
+        .await
+        .expect("moved");
+    let after = s.figure_versions().await.expect("versions");
+    assert!(after.street(a.id) > before.street(a.id), "A gains it");
+    assert!(after.street(b.id) > before.street(b.id), "B loses it");
+    assert_eq!(after.city, before.city);
+    assert_pieces_add_up(&app, &viewers, "after a move from B to A").await;
+
+    // A new company belongs to no one street: the city's counter moves.
+    let before = s.figure_versions().await.expect("versions");
+    s.upsert_company(&actor(), "新成立物业服务有限公司", None)
+        .await
+        .expect("company");
+    let after = s.figure_versions().await.expect("versions");
+    assert!(after.city > before.city);
+    assert_eq!(after.street(a.id), before.street(a.id));
+    assert_pieces_add_up(&app, &viewers, "after a new company").await;
+
+    // An account and a sign-in change no figure.
+    let before = s.figure_versions().await.expect("versions");
+    crate::support::create_user(
+        s,
+        "figures-nobody",
+        Role::Street,
+        crate::support::UserScope::Region(STREET_B),
+    )
+    .await;
+    assert_eq!(s.figure_versions().await.expect("versions"), before);
+}
+crate::support::both_engines!(dashboard_pieces_follow_each_streets_writes);
+
+/// The months [`assert_pieces_add_up`] reads.
+const TODAY_MONTHS: (anju_core::fees::Month, anju_core::fees::Month) = (
+    anju_core::fees::Month {
+        year: 2024,
+        month: 12,
+    },
+    anju_core::fees::Month {
+        year: 2026,
+        month: 11,
+    },
+);

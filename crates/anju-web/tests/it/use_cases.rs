@@ -126,6 +126,11 @@ const USE_CASES: &[(&str, Where)] = &[
     ("record_files", Shown("/assessments/{assessment}")),
     ("compound_evidence", Shown("/compounds/{compound}")),
     ("patrol_evidence", Shown("/patrols/{patrol}")),
+    // dashboard.rs
+    ("figures_version", Helper),
+    ("dashboard_figures", Shown("/dashboard")),
+    ("dashboard_figures_fresh", Shown("/dashboard")),
+    ("ledger_figures_kept", Shown("/ledger")),
     // figures.rs
     ("regions", Helper),
     ("offered_streets", Helper),
