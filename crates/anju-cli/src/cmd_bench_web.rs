@@ -13,8 +13,9 @@
 //!    in turn for `--seconds`.
 //!    Meanwhile a writer (unless `--write-every-ms 0`) changes one compound's remarks every
 //!    `--write-every-ms` through `Store::update_compound`, an audited write as a user's edit
-//!    is: every write moves `Store::data_version`, so the pages' caches go stale as they would
-//!    in a city where people work all day.
+//!    is: every write raises its street's figure counter (`Store::figure_versions`), so the
+//!    city-wide pages' caches go stale as they would in a city where people work all day (the
+//!    writes cycle through the streets).
 //! 4. Per route: requests, errors (anything but 200, or a broken connection), req/s and exact
 //!    p50/p90/p99/max latency from the sorted samples; the writes made; the ledger's cold path
 //!    measured alone (`--cold-samples` times: one write, then one `/ledger`); the peak RSS while

@@ -94,6 +94,9 @@ impl CompoundSort {
 pub struct CompoundFilter {
     /// Only compounds under this region (a city, district, street or community id).
     pub region_id: Option<i64>,
+    /// Only compounds of this street (its region id): one indexed condition, for the figures
+    /// kept per street (`anju_app::dashboard`).
+    pub street_id: Option<i64>,
     pub district: Option<String>,
     pub street: Option<String>,
     pub community: Option<String>,
@@ -604,6 +607,9 @@ impl CompoundFilter {
         };
         if let Some(r) = self.region_id {
             push(vals, Val::int(r), &crate::scope::region_condition);
+        }
+        if let Some(s) = self.street_id {
+            push(vals, Val::int(s), &|n| format!(" AND c.street_id = ${n}"));
         }
         if let Some(x) = &self.district {
             push(vals, Val::text(x.as_str()), &|n| {

@@ -7,16 +7,16 @@
 //! streets that have targets, [`Store::target_progress`] (anju-core's `targets::progress`): no
 //! page loads every compound.
 //!
-//! **Cache.** Those queries still scan every compound in scope (≈ 0.1–0.3 s at 100,000 in
-//! SQLite), too slow for a page everyone opens every morning. So the rendered page is kept per
-//! (database, scope, label, language, day) together with [`Store::data_version`] — the newest
-//! audit id, which every write advances in its own transaction — and reused while that version
-//! is unchanged and the entry is younger than [`CACHE_TTL`] (the TTL bounds the one case the
-//! version can miss: on PostgreSQL a transaction holding a lower id committing later). A miss is
-//! computed by one request at a time, so a burst after a write does not run the scans fifty
-//! times; and a request that waited accepts a page whose build began after it arrived (it holds
-//! every write made before the request, the viewer's own included), so under a stream of writes
-//! the waiting requests share one build instead of rebuilding in turn, each already stale.
+//! **Cache.** The figures come from `App::dashboard_figures`, which keeps them per street and
+//! rebuilds only the streets written to since (anju-app `dashboard`). The rendered page is kept
+//! per (database, scope, label, language, day) together with `App::figures_version` (the
+//! city's counter plus the counters of the streets in scope, each raised in the transaction of
+//! every write that touches the street) and reused while that version is unchanged and the
+//! entry is younger than [`CACHE_TTL`]. A miss is computed by one request at a time, so a burst
+//! after a write does not draw the page fifty times; and a request that waited accepts a page
+//! whose build began after it arrived (it holds every write made before the request, the
+//! viewer's own included), so under a stream of writes the waiting requests share one build
+//! instead of rebuilding in turn, each already stale.
 //! [`render_dashboard_uncached`] is the same page without the cache.
 
 use crate::WebError;

@@ -1,7 +1,7 @@
 //! One cache shape for what pages build from the whole database (the 工作台 page, the ledger's
-//! figures): entries keyed by query and scope, valid while [`anju_app::App::data_version`]
-//! (the newest audit id; every write adds one) is unchanged, for at most a TTL, and at most so
-//! many of them (the oldest dropped).
+//! figures): entries keyed by query and scope, valid while a version number
+//! (`anju_app::App::figures_version`: it moves with every write the viewer's figures may
+//! depend on) is unchanged, for at most a TTL, and at most so many of them (the oldest dropped).
 //!
 //! An entry also serves a request that arrived before its build began: such a build read the
 //! data after every write made before the request, the user's own included. So the requests
