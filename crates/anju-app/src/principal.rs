@@ -81,6 +81,11 @@ impl Principal {
     pub fn scoped(&self, mut filter: CompoundFilter) -> CompoundFilter {
         match self.scope() {
             Scope::All => {}
+            // A street's account: its street by id, one indexed condition (the region tree's
+            // condition reads every compound on PostgreSQL).
+            Scope::Region(r) if self.region_level == Some(RegionLevel::Street) => {
+                filter.street_id = Some(r)
+            }
             Scope::Region(r) => filter.region_id = Some(r),
             Scope::Company(c) => filter.company_id = Some(c),
             Scope::Nothing => filter.nothing = true,
