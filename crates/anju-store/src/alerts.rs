@@ -526,7 +526,7 @@ impl Store {
                 "surveys v JOIN compounds c ON c.id = v.compound_id",
                 vec![Val::text(date_text(today))],
                 "v.status = 'open' AND v.ends_on IS NOT NULL AND v.ends_on < $1",
-                "v.ends_on, v.id",
+                "v.ends_on, c.id, v.id",
                 Some(opts.limit_per_kind),
             )
             .await?;

@@ -6,7 +6,7 @@
 use crate::sql::{Cols, Ty, Val, bind_all, dyn_query, insert_rows};
 use crate::{Result, Store, StoreError};
 use serde::{Deserialize, Serialize};
-use sqlx::AnyConnection;
+use sqlx::{AnyConnection, Executor};
 
 pub(crate) const COMPOUND: &str = "compound";
 pub(crate) const COMPANY: &str = "company";
@@ -69,7 +69,7 @@ pub struct AuditFilter {
 /// Entities whose rows concern one compound, and how an entry's `entity_id` leads to it:
 /// `(entity, from, id, compound)`, the rows `SELECT {id}, {compound} FROM {from}` pairing each
 /// entity id with its compound. Read both ways: the audit read selects the ids whose compound
-/// lies in `sc` (the region's compounds), and [`touch_placed`] the streets of the compounds the
+/// lies in `sc` (the region's compounds), and [`note_placed`] the streets of the compounds the
 /// ids written lead to. Checked at read time against where the compound lies now (nothing is
 /// written to the append-only log).
 const BY_COMPOUND: &[(&str, &str, &str, &str)] = &[
@@ -162,9 +162,20 @@ pub const CITY_WIDE_ENTITIES: &[&str] = &[
     "evaluator_fee",
 ];
 
-/// City-wide entities no figure is computed from (an account, a sign-in): writing them leaves
-/// every street's figures as they are ([`touch_placed`]).
-const NO_FIGURES: &[&str] = &["user", "session"];
+/// City-wide entities no kept figure (the 工作台's, the ledger's) is computed from: an account,
+/// a sign-in, an uploaded file, a credit record, a holiday (deadlines are stored when set), a
+/// policy, a subsidy run, an evaluator's fee. Writing them leaves every counter as it is
+/// ([`note_placed`]); a company stays city-wide (alerts name it).
+const NO_FIGURES: &[&str] = &[
+    "user",
+    "session",
+    "evidence",
+    "company_record",
+    "holiday",
+    "funding_policy",
+    "subsidy_run",
+    "evaluator_fee",
+];
 
 /// `WITH sc …, rs …` for region `$1`: the compounds (archived too) and the regions under it.
 const REGION_CTE: &str = "WITH sc AS (SELECT c.id FROM compounds c \
@@ -197,15 +208,20 @@ fn region_clause() -> String {
 /// placing each.
 const PLACE_AT_MOST: usize = 200;
 
-/// Raises the figure counters ([`figure_versions`](crate::Store::figure_versions)) of the
-/// streets the written entries lead to, on the caller's transaction: a compound's record raises
-/// its street's, a selection's, target's or management area's its street's; a region, a
-/// city-wide record (but an account or a sign-in) or a large batch raises the city's.
-pub(crate) async fn touch_placed(
+/// The connection's own table of the streets its open transaction touched (see
+/// [`WriteTx`](crate::WriteTx)); created with each connection.
+pub(crate) const PENDING_TABLE: &str =
+    "CREATE TEMP TABLE IF NOT EXISTS figure_pending (street_id BIGINT NOT NULL)";
+
+/// Notes, on the writing transaction, the streets whose figure counters
+/// ([`figure_versions`](crate::Store::figure_versions)) the written entries move: a compound's
+/// record its street's, a selection's, target's or management area's its street's; a region, a
+/// city-wide record that feeds a figure, an entry without id, or a large batch the city's (0).
+/// Asked after the records the entries name are written.
+pub(crate) async fn note_placed(
     conn: &mut AnyConnection,
     written: &[(&str, Option<i64>)],
 ) -> Result<()> {
-    let mut streets: Vec<i64> = Vec::new();
     let mut city = written.len() > PLACE_AT_MOST;
     if !city {
         let mut by_entity: std::collections::BTreeMap<&str, Vec<i64>> = Default::default();
@@ -220,7 +236,7 @@ pub(crate) async fn touch_placed(
         }
         for (entity, ids) in by_entity {
             let ph = crate::sql::Ph::for_conn(conn).list(ids.len());
-            let sql = if let Some((_, from, id, compound)) =
+            let select = if let Some((_, from, id, compound)) =
                 BY_COMPOUND.iter().find(|(e, ..)| *e == entity)
             {
                 format!(
@@ -236,34 +252,47 @@ pub(crate) async fn touch_placed(
                 city = true;
                 continue;
             };
-            let rows = bind_all(dyn_query(sql), ids.into_iter().map(Val::int))
-                .fetch_all(&mut *conn)
-                .await?;
-            for row in &rows {
-                streets.push(Cols::new(row).i64()?);
-            }
+            bind_all(
+                dyn_query(format!("INSERT INTO figure_pending (street_id) {select}")),
+                ids.into_iter().map(Val::int),
+            )
+            .execute(&mut *conn)
+            .await?;
         }
     }
     if city {
-        streets.push(0);
+        note_streets(conn, &[0]).await?;
     }
-    touch_streets(conn, streets).await
+    Ok(())
 }
 
-/// Raises the figure counters of these streets (0: the city's) on the caller's transaction.
-pub(crate) async fn touch_streets(conn: &mut AnyConnection, mut streets: Vec<i64>) -> Result<()> {
-    streets.sort_unstable();
-    streets.dedup();
-    for street in streets {
-        let ph = crate::sql::Ph::for_conn(conn).one();
-        dyn_query(format!(
-            "INSERT INTO figure_versions (street_id, version) VALUES ({ph}, 1) \
-             ON CONFLICT (street_id) DO UPDATE SET version = figure_versions.version + 1"
-        ))
-        .bind(street)
-        .execute(&mut *conn)
-        .await?;
+/// Notes these streets (0: the city) as touched by the open transaction.
+pub(crate) async fn note_streets(conn: &mut AnyConnection, streets: &[i64]) -> Result<()> {
+    if streets.is_empty() {
+        return Ok(());
     }
+    let ph = crate::sql::Ph::for_conn(conn).rows(streets.len(), 1);
+    bind_all(
+        dyn_query(format!(
+            "INSERT INTO figure_pending (street_id) VALUES {ph}"
+        )),
+        streets.iter().copied().map(Val::int),
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Raises the counters of the streets the open transaction noted, in street order, in one
+/// statement, and forgets them: [`WriteTx::commit`](crate::WriteTx::commit) calls it last.
+pub(crate) async fn raise_pending(conn: &mut AnyConnection) -> Result<()> {
+    conn.execute(
+        "INSERT INTO figure_versions (street_id, version) \
+         SELECT DISTINCT street_id, 1 FROM figure_pending WHERE true ORDER BY street_id \
+         ON CONFLICT (street_id) DO UPDATE SET version = figure_versions.version + 1",
+    )
+    .await?;
+    conn.execute("DELETE FROM figure_pending").await?;
     Ok(())
 }
 
@@ -301,7 +330,7 @@ pub(crate) async fn append(
 ) -> Result<()> {
     let written: Vec<(&str, Option<i64>)> =
         entries.iter().map(|e| (e.entity, e.entity_id)).collect();
-    touch_placed(conn, &written).await?;
+    note_placed(conn, &written).await?;
     let rows: Vec<Vec<Val>> = entries
         .into_iter()
         .map(|e| {

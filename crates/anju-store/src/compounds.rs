@@ -1323,7 +1323,7 @@ impl Store {
         }
         if before.street_id != links.street_id {
             // The street it left: its figures move too (the entry places it where it is now).
-            audit::touch_streets(&mut tx, vec![before.street_id]).await?;
+            audit::note_streets(&mut tx, &[before.street_id]).await?;
         }
         let after = fetch_compound(&mut tx, id).await?;
         audits.push(NewAudit {

@@ -68,7 +68,7 @@ type PathKey = (Option<String>, String, Option<String>);
 /// every (street, name) applied, so a compound listed twice is refused even when the two rows
 /// fall in different chunks.
 pub struct LedgerImport {
-    tx: Option<sqlx::Transaction<'static, sqlx::Any>>,
+    tx: Option<crate::WriteTx>,
     actor: Actor,
     as_of: jiff::civil::Date,
     at: String,

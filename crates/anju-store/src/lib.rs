@@ -185,6 +185,7 @@ impl Store {
                             // read() system call per page: a city-wide subsidy run looks up
                             // millions of fee months.
                             conn.execute("PRAGMA mmap_size = 1073741824").await?;
+                            conn.execute(audit::PENDING_TABLE).await?;
                             Ok(())
                         })
                     })
@@ -200,6 +201,12 @@ impl Store {
                 AnyPoolOptions::new()
                     .max_connections(8)
                     .acquire_timeout(Duration::from_secs(30))
+                    .after_connect(|conn: &mut AnyConnection, _meta| {
+                        Box::pin(async move {
+                            conn.execute(audit::PENDING_TABLE).await?;
+                            Ok(())
+                        })
+                    })
                     .connect(url)
                     .await?
             }
@@ -276,11 +283,53 @@ impl Store {
 
     /// Begins a write transaction. SQLite takes the write lock up front (`BEGIN IMMEDIATE`) so
     /// that two writers queue on `busy_timeout` instead of failing on a lock upgrade.
-    pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
-        Ok(match self.engine {
-            Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Engine::Postgres => self.pool.begin().await?,
+    pub(crate) async fn begin_write(&self) -> Result<WriteTx> {
+        Ok(WriteTx {
+            tx: match self.engine {
+                Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+                Engine::Postgres => self.pool.begin().await?,
+            },
         })
+    }
+}
+
+/// A write transaction that raises the figure counters of the streets its audited writes
+/// touched when it commits. `audit::append` notes the streets in the connection's temporary
+/// table `figure_pending` (created with each connection; transactional, so a rollback forgets
+/// them); [`WriteTx::commit`] raises their counters in one statement, in street order, just
+/// before the commit. Taken last and in one order, those row locks can never close a cycle with
+/// another transaction's (on PostgreSQL a transaction raising them as it went could deadlock
+/// with one meeting the same streets in another order, and an import would hold them for its
+/// whole length).
+pub(crate) struct WriteTx {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+}
+
+impl WriteTx {
+    /// Raises the counters the transaction touched, then commits.
+    pub(crate) async fn commit(mut self) -> Result<()> {
+        audit::raise_pending(&mut self.tx).await?;
+        self.tx.commit().await?;
+        Ok(())
+    }
+
+    /// Undoes everything (the streets noted included).
+    pub(crate) async fn rollback(self) -> Result<()> {
+        self.tx.rollback().await?;
+        Ok(())
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = sqlx::AnyConnection;
+    fn deref(&self) -> &sqlx::AnyConnection {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.tx
     }
 }
 

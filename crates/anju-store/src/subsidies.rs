@@ -2006,8 +2006,8 @@ async fn audit_run_lines(
         .bind(run_id)
         .execute(&mut *conn)
         .await?;
-    // A run writes lines across the city: every street's figures move.
-    crate::audit::touch_streets(conn, vec![0]).await
+    // Subsidy lines feed no kept figure (the 工作台's, the ledger's): no counter moves.
+    Ok(())
 }
 
 /// What one contract of one compound settles in a run (none when the run settles none of its

@@ -390,3 +390,64 @@ async fn coverage_over_time_follows_the_dated_mode_history(db: TestDb) {
     let bodies: u64 = cells.iter().map(|c| c.with_body).sum();
     assert_eq!(bodies, 2, "the walked compounds formed committees");
 }
+
+both!(figure_counters_move_at_commit_and_never_deadlock);
+/// The figure counters (`figure_versions`) are raised when the write commits, in street order:
+/// two writers moving compounds between the same two streets in opposite directions at once,
+/// again and again, never deadlock (on PostgreSQL a transaction that raised the counters as it
+/// went locked the old street, then the new one); each move raises both streets' counters; a
+/// write that is refused raises none.
+async fn figure_counters_move_at_commit_and_never_deadlock(db: TestDb) {
+    let s = &db.store;
+    let actor = clerk();
+    s.apply_ledger(
+        &actor,
+        &[
+            compound("甲小区", "东城街道", "幸福社区"),
+            compound("乙小区", "西城街道", "和谐社区"),
+        ],
+        date(2026, 1, 1),
+    )
+    .await
+    .expect("ledger");
+    let a = id_of(s, "甲小区").await;
+    let b = id_of(s, "乙小区").await;
+    let east = s.get_compound(a).await.expect("a").street_id;
+    let west = s.get_compound(b).await.expect("b").street_id;
+    let before = s.figure_versions().await.expect("versions");
+    let rounds = 12;
+    let mover = |id: i64| {
+        let s = s.clone();
+        let actor = actor.clone();
+        async move {
+            for _ in 0..rounds {
+                let c = s.get_compound(id).await.expect("compound");
+                let mut next = c.compound.clone();
+                (next.street, next.community) = if next.street == "东城街道" {
+                    ("西城街道".to_string(), Some("和谐社区".to_string()))
+                } else {
+                    ("东城街道".to_string(), Some("幸福社区".to_string()))
+                };
+                s.update_compound(&actor, id, c.version, next)
+                    .await
+                    .expect("a move never deadlocks");
+            }
+        }
+    };
+    tokio::join!(mover(a), mover(b));
+    let after = s.figure_versions().await.expect("versions");
+    // Every move raises both streets' counters: 2 × 12 moves each.
+    assert_eq!(after.street(east), before.street(east) + 2 * rounds);
+    assert_eq!(after.street(west), before.street(west) + 2 * rounds);
+    assert_eq!(after.city, before.city);
+    // A refused write (a stale version) raises nothing.
+    let c = s.get_compound(a).await.expect("compound");
+    let mut stale = c.compound.clone();
+    stale.remarks = Some("过期版本".into());
+    assert!(
+        s.update_compound(&actor, a, c.version - 1, stale)
+            .await
+            .is_err()
+    );
+    assert_eq!(s.figure_versions().await.expect("versions"), after);
+}
