@@ -208,17 +208,22 @@ impl App {
         Ok(Some(parts))
     }
 
-    /// A number that moves whenever a figure the principal sees may have: the city's counter
-    /// plus those of the streets in scope (they only count up, so the sum moves when any does);
-    /// for a company's account, [`App::data_version`]. Pages key their caches on it.
+    /// A number that changes whenever a figure the principal sees may have: a hash of the
+    /// city's counter and each street's in scope with its id (a sum could come back to an
+    /// earlier value when a street leaves the scope); for a company's account,
+    /// [`App::data_version`]. Pages key their caches on it and compare it for equality only.
     pub async fn figures_version(&self, who: &Principal) -> Result<i64> {
+        use std::hash::{Hash, Hasher};
         let versions = self.store.figure_versions().await?;
         match self.parts(who, &versions).await? {
-            Some(parts) => Ok(versions.city
-                + parts
-                    .iter()
-                    .map(|p| versions.street(p.street.id))
-                    .sum::<i64>()),
+            Some(parts) => {
+                let mut h = std::hash::DefaultHasher::new();
+                versions.city.hash(&mut h);
+                for p in parts.iter() {
+                    (p.street.id, versions.street(p.street.id)).hash(&mut h);
+                }
+                Ok(i64::from_ne_bytes(h.finish().to_ne_bytes()))
+            }
             None => self.data_version().await,
         }
     }

@@ -9,9 +9,9 @@
 //!
 //! **Cache.** The figures come from `App::dashboard_figures`, which keeps them per street and
 //! rebuilds only the streets written to since (anju-app `dashboard`). The rendered page is kept
-//! per (database, scope, label, language, day) together with `App::figures_version` (the
-//! city's counter plus the counters of the streets in scope, each raised in the transaction of
-//! every write that touches the street) and reused while that version is unchanged and the
+//! per (database, scope, label, language, day) together with `App::figures_version` (a hash
+//! of the city's counter and those of the streets in scope, raised when a write that touches
+//! the street commits) and reused while that version is unchanged and the
 //! entry is younger than [`CACHE_TTL`]. A miss is computed by one request at a time, so a burst
 //! after a write does not draw the page fifty times; and a request that waited accepts a page
 //! whose build began after it arrived (it holds every write made before the request, the

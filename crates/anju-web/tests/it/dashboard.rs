@@ -616,7 +616,7 @@ async fn dashboard_pieces_follow_each_streets_writes(t: &crate::support::TestApp
     assert_eq!(after.street(a.id), before.street(a.id) + 1, "A's counter");
     assert_eq!(after.street(b.id), before.street(b.id), "B's untouched");
     assert_eq!(after.city, before.city, "the city's untouched");
-    assert!(app.figures_version(street_a).await.expect("a") > va);
+    assert!(app.figures_version(street_a).await.expect("a") != va);
     assert_eq!(app.figures_version(street_b).await.expect("b"), vb);
     assert_pieces_add_up(&app, &viewers, "after a task in A").await;
     let city = app
