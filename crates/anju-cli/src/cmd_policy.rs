@@ -1,5 +1,6 @@
 //! `anju policy list|show|lint`, `anju subsidy`, `anju bench subsidy`: thin wrappers over
-//! `anju-policy`.
+//! `anju-policy`. The bench runs [`anju_policy::evaluate_batch_totals`] (the integer fast path,
+//! exact rows falling back to the calculator) and says how many rows took the fast path.
 
 use anju_core::Lang;
 use anju_policy::{PolicyError, Scenario, evaluate, lint, report, shipped, synthetic};
@@ -199,6 +200,7 @@ pub fn run_bench(a: BenchSubsidyArgs, lang: Lang) -> anyhow::Result<ExitCode> {
                 "合计支付(元)",
                 "用时(秒)",
                 "小区/秒",
+                "整数路径",
             ]
         } else {
             vec![
@@ -210,6 +212,7 @@ pub fn run_bench(a: BenchSubsidyArgs, lang: Lang) -> anyhow::Result<ExitCode> {
                 "total payable",
                 "seconds",
                 "compounds/s",
+                "fast path",
             ]
         }
         .into_iter()
@@ -222,7 +225,7 @@ pub fn run_bench(a: BenchSubsidyArgs, lang: Lang) -> anyhow::Result<ExitCode> {
         let pool = synthetic::pool_for(&p, 20_240_501);
         let inputs = synthetic::inputs(&p, a.compounds, 20_240_501, &pool);
         let t0 = Instant::now();
-        let totals = anju_policy::evaluate_batch(&p, &inputs, threads, |_, _| {});
+        let (totals, paths) = anju_policy::evaluate_batch_totals(&p, &inputs, threads);
         let secs = t0.elapsed().as_secs_f64();
         let rate = if secs > 0.0 {
             (totals.compounds as f64 / secs) as u64
@@ -238,7 +241,22 @@ pub fn run_bench(a: BenchSubsidyArgs, lang: Lang) -> anyhow::Result<ExitCode> {
             totals.total_payable.grouped(),
             format!("{secs:.3}"),
             anju_core::money::group_thousands(rate),
+            anju_core::money::group_thousands(paths.fast as u64),
         ]);
+        if let Err(why) = anju_policy::FastPolicy::new(&p) {
+            notes.push(match lang {
+                Lang::Zh => format!("{id}: 全部按十进制路径计算（{}）", why.message(lang)),
+                Lang::En => format!(
+                    "{id}: every row on the decimal path ({})",
+                    why.message(lang)
+                ),
+            });
+        } else if paths.exact > 0 {
+            notes.push(match lang {
+                Lang::Zh => format!("{id}: {} 行回退到十进制路径", paths.exact),
+                Lang::En => format!("{id}: {} rows fell back to the decimal path", paths.exact),
+            });
+        }
         if totals.errors > 0
             && let Some(e) = inputs.iter().find_map(|i| evaluate(&p, i).err())
         {

@@ -16,6 +16,7 @@ use jiff::civil::Date;
 ///
 /// Plain integer arithmetic (the batch engine calls this millions of times); the result is the
 /// same as jiff's `a + n.months()`, which a test checks.
+#[inline]
 pub fn add_months(a: Date, n: i32) -> Option<Date> {
     let total = i32::from(a.year()) * 12 + i32::from(a.month()) - 1 + n;
     let year = i16::try_from(total.div_euclid(12)).ok()?;
@@ -30,6 +31,7 @@ fn is_leap(y: i16) -> bool {
 }
 
 /// Days in a month of the proleptic Gregorian calendar.
+#[inline]
 pub fn days_in_month(y: i16, m: i8) -> i8 {
     match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,

@@ -276,7 +276,7 @@ pub fn duration_in(range: &crate::interval::Interval, from: Date, to: Date) -> b
 }
 
 /// The first day of the calendar unit (of `months` months) that contains `d`.
-fn calendar_start(d: Date, months: i32) -> Date {
+pub(crate) fn calendar_start(d: Date, months: i32) -> Date {
     let m0 = i32::from(d.month()) - 1;
     let start_month = (m0 / months) * months + 1;
     Date::new(d.year(), start_month as i8, 1).unwrap_or(d)
@@ -914,7 +914,7 @@ pub struct BatchTotals {
 }
 
 impl BatchTotals {
-    fn add(&mut self, o: &Outcome) {
+    pub(crate) fn add(&mut self, o: &Outcome) {
         self.compounds += 1;
         if o.eligible {
             self.eligible += 1;
@@ -932,7 +932,7 @@ impl BatchTotals {
         }
     }
 
-    fn merge(&mut self, o: BatchTotals) {
+    pub(crate) fn merge(&mut self, o: BatchTotals) {
         self.compounds += o.compounds;
         self.eligible += o.eligible;
         self.errors += o.errors;

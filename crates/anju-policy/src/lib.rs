@@ -5,7 +5,8 @@
 //! - [`evaluate`] is the calculator: a pure function from a policy and one compound
 //!   ([`Input`]) to an [`Outcome`] holding every amount and the facts behind it;
 //!   [`explain`] writes the explanation lines (Chinese or English) on demand;
-//!   [`evaluate_batch`] runs the same function over many compounds.
+//!   [`evaluate_batch`] runs the same function over many compounds; [`fast`] computes the
+//!   same schedules in fixed-point integers for batch totals, falling back to it row by row.
 //! - [`lint`] finds the gaps and overlaps the text leaves, and how the file settles them.
 
 pub mod batch;
@@ -14,6 +15,7 @@ pub mod de;
 pub mod error;
 pub mod eval;
 pub mod explain;
+pub mod fast;
 pub mod format;
 pub mod input;
 pub mod interval;
@@ -30,6 +32,7 @@ pub mod synthetic;
 
 pub use error::PolicyError;
 pub use eval::{BatchTotals, Outcome, PeriodOutcome, evaluate, evaluate_batch};
+pub use fast::{FastPolicy, PathCounts, evaluate_batch_totals};
 pub use input::{Carried, CompoundFacts, ContractFacts, Grade, Input, PeriodResult, Status};
 pub use lint::{Finding, LintReport, lint};
 pub use load::load;

@@ -383,6 +383,48 @@ impl Table {
         }
     }
 
+    /// The lookup index in integers of 10^-`scale` (for [`crate::fast`]), `scale` at least
+    /// `min_scale` and enough for every boundary; `None` when a boundary needs more than 9
+    /// places or does not fit.
+    pub fn scaled(&self, min_scale: u32) -> Option<ScaledTable> {
+        let scale = self
+            .points
+            .iter()
+            .map(|p| p.scale())
+            .max()
+            .unwrap_or(0)
+            .max(min_scale);
+        if scale > 9 {
+            return None;
+        }
+        let points = self
+            .points
+            .iter()
+            .map(|p| crate::fast::Fixed::of(*p)?.at_scale(scale))
+            .collect::<Option<Vec<i64>>>()?;
+        let hit = |s: Slot| match s {
+            Slot::Hit(h) => u32::try_from(h.tier).unwrap_or(ScaledTable::REFUSED),
+            _ => ScaledTable::REFUSED,
+        };
+        // Slot 0: below the first boundary; 2i + 1: at boundary i; 2i + 2: above it.
+        let mut slots = vec![hit(self.below)];
+        for (at, above) in self.at_point.iter().zip(&self.above) {
+            slots.push(hit(*at));
+            slots.push(hit(*above));
+        }
+        let mut small = [i64::MAX; SMALL + 1];
+        if points.len() <= SMALL {
+            small[..points.len()].copy_from_slice(&points);
+        }
+        Some(ScaledTable {
+            scale,
+            small: points.len() <= SMALL,
+            padded: small,
+            points,
+            slots,
+        })
+    }
+
     /// The rules applied directly, without the index (tests check the two agree).
     pub fn lookup_slow(&self, x: Decimal) -> Result<TierHit, PolicyError> {
         if !self.domain.contains(x) {
@@ -426,6 +468,54 @@ impl Table {
                 table: self.name.clone(),
                 value: x.normalize().to_string(),
             })
+    }
+}
+
+/// A [`Table`]'s lookup index in integers of 10^-`scale`: the same stretches, the same tiers;
+/// [`ScaledTable::REFUSED`] where the exact lookup refuses (outside the domain, a gap, an
+/// overlap). Tiers are `u32`, so that a lookup returns in a register.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScaledTable {
+    pub scale: u32,
+    points: Vec<i64>,
+    /// At most [`SMALL`] boundaries (every shipped table): them, padded with `i64::MAX`.
+    small: bool,
+    padded: [i64; SMALL + 1],
+    /// Below the first boundary, then at and above each.
+    slots: Vec<u32>,
+}
+
+/// Boundaries counted without a loop or a branch (a random score mispredicts every step of a
+/// binary search).
+const SMALL: usize = 8;
+
+impl ScaledTable {
+    pub const REFUSED: u32 = u32::MAX;
+
+    /// The tier of `x` (in units of 10^-`scale`), as [`Table::lookup`] finds it, or
+    /// [`ScaledTable::REFUSED`].
+    #[inline(always)]
+    pub fn lookup(&self, x: i64) -> u32 {
+        let (below, at) = if self.small {
+            if x == i64::MAX {
+                return Self::REFUSED;
+            }
+            let below: usize = self.padded[..SMALL]
+                .iter()
+                .map(|p| usize::from(*p < x))
+                .sum();
+            (below, self.padded[below] == x)
+        } else {
+            match self.points.binary_search(&x) {
+                Ok(i) => (i, true),
+                Err(i) => (i, false),
+            }
+        };
+        // At boundary i: 2i + 1; between boundaries i − 1 and i: 2i.
+        self.slots
+            .get(2 * below + usize::from(at))
+            .copied()
+            .unwrap_or(Self::REFUSED)
     }
 }
 

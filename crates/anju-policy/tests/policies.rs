@@ -802,15 +802,161 @@ fn batch_is_the_same_code_path_as_the_calculator() {
     }
 }
 
+/// Checks one row both ways: a row the fast path computes has the calculator's schedule to
+/// the fen; a row the calculator refuses never takes the fast path. Returns whether it did.
+fn agree(p: &Policy, f: &fast::FastPolicy<'_>, buf: &mut fast::FastOutcome, i: &Input<'_>) -> bool {
+    let exact = evaluate(p, i);
+    if !f.evaluate_into(i, buf) {
+        return false;
+    }
+    match exact {
+        Ok(o) => {
+            if let Some(d) = buf.differs_from(&o) {
+                panic!("{}: {d}\n{i:?}", p.id());
+            }
+        }
+        Err(e) => panic!(
+            "{}: the calculator refuses ({e}), the fast path computed\n{i:?}",
+            p.id()
+        ),
+    }
+    true
+}
+
+#[test]
+fn fast_path_agrees_with_the_decimal_path_to_the_fen() {
+    let ids = [
+        "liaocheng-2021",
+        "yantai-2022",
+        "erqi-draft",
+        "daqintala-2022-city",
+        "daqintala-2022-street",
+    ];
+    let (mut rows, mut fast_rows) = (0usize, 0usize);
+    for id in ids {
+        let p = policy(id);
+        let f = fast::FastPolicy::new(&p).unwrap_or_else(|e| panic!("{id}: {e:?}"));
+        let mut buf = fast::FastOutcome::default();
+        let (mut n, mut n_fast) = (0usize, 0usize);
+        // The property test's generator, over 500 seeds.
+        for seed in 0..500u64 {
+            let pool = synthetic::pool_for(&p, seed);
+            for i in synthetic::inputs(&p, 20, seed, &pool) {
+                n += 1;
+                n_fast += usize::from(agree(&p, &f, &mut buf, &i));
+            }
+        }
+        // The same rows bent where the arithmetic and the rules turn: service ended on any
+        // day (part months, refused or tabled), scores and collection rates on and beside
+        // every tier boundary, areas and rates with more places than the fast path reads,
+        // missing results, contracts signed before the policy.
+        let mut rng = synthetic::Rng::new(99);
+        let scores = [
+            "0", "59.9", "60", "60.0001", "79.99", "80", "80.00001", "94.9", "95", "100", "100.5",
+        ];
+        let rates = ["0.79", "0.8", "0.80", "0.7999", "0.800001", "0.85", "1"];
+        let pool = synthetic::pool_for(&p, 3);
+        let base = synthetic::inputs(&p, 4000, 3, &pool);
+        let mut results: Vec<Vec<PeriodResult>> = Vec::with_capacity(base.len());
+        for i in &base {
+            let mut rs = i.results.to_vec();
+            for r in &mut rs {
+                if rng.chance(40) {
+                    r.score =
+                        Decimal::from_str_exact(scores[rng.range(0, scores.len() as i64) as usize])
+                            .ok();
+                }
+                if rng.chance(40) {
+                    r.collection_rate =
+                        Decimal::from_str_exact(rates[rng.range(0, rates.len() as i64) as usize])
+                            .ok();
+                }
+                if rng.chance(3) {
+                    r.score = None;
+                }
+            }
+            results.push(rs);
+        }
+        for (i, rs) in base.iter().zip(&results) {
+            let mut x = *i;
+            x.results = rs;
+            if rng.chance(40)
+                && let Some(s) = x.contract.signed
+            {
+                x.contract.ended = s
+                    .checked_add(jiff::Span::new().days(rng.range(-5, 1200)))
+                    .ok();
+            }
+            if rng.chance(20) {
+                x.compound.area_m2 = Some(Decimal::new(
+                    rng.range(1, 10_000_000_000),
+                    rng.range(0, 7) as u32,
+                ));
+            }
+            if rng.chance(10) {
+                x.contract.fee_per_m2_month =
+                    Some(Decimal::new(rng.range(1, 100_000), rng.range(0, 6) as u32));
+            }
+            if rng.chance(10)
+                && let Some(s) = x.contract.signed
+            {
+                let earlier = s
+                    .checked_sub(jiff::Span::new().days(rng.range(1, 2000)))
+                    .ok();
+                x.contract.signed = earlier;
+                x.contract.entry = earlier;
+            }
+            if rng.chance(10)
+                && let Some(s) = x.contract.signed
+            {
+                x.contract.entry = s.checked_add(jiff::Span::new().days(rng.range(0, 40))).ok();
+            }
+            n += 1;
+            n_fast += usize::from(agree(&p, &f, &mut buf, &x));
+        }
+        assert!(
+            n_fast * 2 > n,
+            "{id}: only {n_fast} of {n} rows on the fast path"
+        );
+        rows += n;
+        fast_rows += n_fast;
+    }
+    // 5 policies × (500 × 20 + 4000) rows.
+    assert_eq!(rows, 70_000);
+    assert!(fast_rows > 50_000, "{fast_rows}");
+    // A policy the fast path does not take stays whole on the exact path.
+    assert!(fast::FastPolicy::new(&policy("shanting-2020")).is_err());
+}
+
+#[test]
+fn fast_batch_totals_equal_the_calculator_batch() {
+    for (id, _) in shipped::SHIPPED {
+        let p = policy(id);
+        let pool = synthetic::pool_for(&p, 11);
+        let inputs = synthetic::inputs(&p, 5000, 11, &pool);
+        let exact = evaluate_batch(&p, &inputs, 2, |_, _| {});
+        let (fast, paths) = evaluate_batch_totals(&p, &inputs, 2);
+        assert_eq!(fast, exact, "{id}");
+        assert_eq!(paths.fast + paths.exact, 5000, "{id}");
+        assert_eq!(paths.fast > 0, *id != "shanting-2020", "{id}");
+    }
+}
+
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
     #[test]
     fn amounts_are_never_negative_and_always_add_up(seed in 0u64..1_000_000, which in 0usize..5) {
         let ids = ["liaocheng-2021", "yantai-2022", "erqi-draft", "daqintala-2022-city", "daqintala-2022-street"];
         let p = policy(ids[which]);
+        let fast = fast::FastPolicy::new(&p).ok();
+        let mut buf = fast::FastOutcome::default();
         let pool = synthetic::pool_for(&p, seed);
         for input in synthetic::inputs(&p, 20, seed, &pool) {
             let o = evaluate(&p, &input).map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
+            // The integer fast path gives the same schedule, to the fen, on every row.
+            if let Some(f) = &fast && f.evaluate_into(&input, &mut buf) {
+                proptest::prop_assert_eq!(buf.differs_from(&o), None);
+            }
             let mut total = Fen::ZERO;
             for x in &o.periods {
                 for f in [x.standard, x.entitlement, x.payable_now, x.retained, x.released, x.payable] {
