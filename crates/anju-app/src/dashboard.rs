@@ -38,7 +38,7 @@ const PIECES_MAX: usize = 4096;
 /// What the 工作台 shows over the compounds a principal may see, as of today.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DashboardFigures {
-    /// Sorted by street, community, mode, category (as `Store::coverage_cells`).
+    /// In [`CoverageCell::sort`]'s order (as `Store::coverage_cells`).
     pub cells: Vec<CoverageCell>,
     /// Each street's targets' progress, streets by name, for the streets with compounds in scope.
     pub progress: Vec<(String, Progress)>,
@@ -397,14 +397,7 @@ fn combine(
     limit: usize,
 ) -> DashboardFigures {
     let mut cells: Vec<CoverageCell> = pieces.iter().flat_map(|p| p.cells.clone()).collect();
-    cells.sort_by(|a, b| {
-        (&a.street, &a.community, a.mode.code(), a.category).cmp(&(
-            &b.street,
-            &b.community,
-            b.mode.code(),
-            b.category,
-        ))
-    });
+    CoverageCell::sort(&mut cells);
     let mut progress: Vec<(String, Progress)> =
         pieces.iter().flat_map(|p| p.progress.clone()).collect();
     progress.sort_by(|a, b| a.0.cmp(&b.0));

@@ -242,6 +242,20 @@ pub struct CoverageCell {
     pub with_body: u64,
 }
 
+impl CoverageCell {
+    /// The order cells are listed in: street, community, mode, category.
+    pub fn sort(cells: &mut [CoverageCell]) {
+        cells.sort_by(|a, b| {
+            (&a.street, &a.community, a.mode.code(), a.category).cmp(&(
+                &b.street,
+                &b.community,
+                b.mode.code(),
+                b.category,
+            ))
+        });
+    }
+}
+
 /// A row's common head: compound id, name, street, community.
 fn head(c: &mut Cols<'_>) -> Result<(i64, String, String, Option<String>)> {
     Ok((c.i64()?, c.string()?, c.string()?, c.opt_string()?))
@@ -760,14 +774,7 @@ impl Store {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        cells.sort_by(|a, b| {
-            (&a.street, &a.community, a.mode.code(), a.category).cmp(&(
-                &b.street,
-                &b.community,
-                b.mode.code(),
-                b.category,
-            ))
-        });
+        CoverageCell::sort(&mut cells);
         Ok(cells)
     }
 
