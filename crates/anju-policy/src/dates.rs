@@ -18,7 +18,7 @@ use jiff::civil::Date;
 /// same as jiff's `a + n.months()`, which a test checks.
 #[inline]
 pub fn add_months(a: Date, n: i32) -> Option<Date> {
-    let total = i32::from(a.year()) * 12 + i32::from(a.month()) - 1 + n;
+    let total = (i32::from(a.year()) * 12 + i32::from(a.month()) - 1).checked_add(n)?;
     let year = i16::try_from(total.div_euclid(12)).ok()?;
     let month = (total.rem_euclid(12) + 1) as i8;
     let last = days_in_month(year, month);

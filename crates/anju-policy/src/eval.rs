@@ -389,7 +389,9 @@ pub fn evaluate(policy: &Policy, input: &Input<'_>) -> Result<Outcome, PolicyErr
             }
             end
         }
-        (None, Some(y)) => dates::add_years(term_start, y as i32)
+        (None, Some(y)) => i32::try_from(y)
+            .ok()
+            .and_then(|y| dates::add_years(term_start, y))
             .ok_or_else(|| bad("contract.term_years", "日期超出范围"))?,
         (None, None) => {
             return Err(missing(

@@ -180,7 +180,7 @@ impl Day {
     #[inline(always)]
     fn add_months(self, n: i32) -> Option<Day> {
         let (y, m, d) = self.ymd();
-        let total = y * 12 + m - 1 + n;
+        let total = (y * 12 + m - 1).checked_add(n)?;
         let year = total.div_euclid(12);
         let month = total.rem_euclid(12) + 1;
         if !(-9999..=9999).contains(&year) {

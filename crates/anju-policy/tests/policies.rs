@@ -326,6 +326,38 @@ fn liaocheng_missing_inputs_are_named_never_zero() {
     }
 }
 
+/// A term of more years than any calendar holds is refused by name, never wrapped round into
+/// a term that ends before it starts (4,294,967,295 years once became −1).
+#[test]
+fn a_term_beyond_the_calendar_is_refused() {
+    for years in ["4294967295", "2147483647", "200000000", "10000"] {
+        let sc = format!(
+            "[compound]\narea_m2 = 1000\nstatus = \"abandoned\"\n[contract]\nsigned = 2022-01-01\n\
+             entry = 2022-01-01\nterm_years = {years}\n"
+        );
+        // The scenario file refuses the largest; the calculator refuses what reaches it.
+        let refusal = match Scenario::parse(&sc) {
+            Err(e) => e.to_string(),
+            Ok(s) => match evaluate(&policy("liaocheng-2021"), &s.input()) {
+                Err(e) => e.to_string(),
+                Ok(o) => panic!("{years} years accepted: {o:?}"),
+            },
+        };
+        assert!(refusal.contains("term_years"), "{years}: {refusal}");
+    }
+    // Built directly (as the batch table's row mapping does), the largest reaches the
+    // calculator: refused, where it once wrapped round to −1 years.
+    let sc = Scenario::parse(
+        "[compound]\narea_m2 = 1000\nstatus = \"abandoned\"\n[contract]\nsigned = 2022-01-01\n\
+         entry = 2022-01-01\nterm_years = 3\n",
+    )
+    .expect("scenario");
+    let mut input = sc.input();
+    input.contract.term_years = Some(u32::MAX);
+    let refusal = evaluate(&policy("liaocheng-2021"), &input).expect_err("refused");
+    assert!(refusal.to_string().contains("term_years"), "{refusal}");
+}
+
 #[test]
 fn liaocheng_not_taken_over_is_not_eligible() {
     let o = ok(
