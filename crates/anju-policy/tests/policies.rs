@@ -960,6 +960,34 @@ fn fast_path_agrees_with_the_decimal_path_to_the_fen() {
     assert!(fast::FastPolicy::new(&policy("shanting-2020")).is_err());
 }
 
+/// The rows where Liaocheng's rules turn (score exactly at a tier's bound, collection rate at
+/// exactly 80 %, just under, an area with two places, a contract ended mid-month) go through
+/// the fast path itself, not round it, and agree with the calculator to the fen.
+#[test]
+fn liaocheng_boundary_rows_take_the_fast_path() {
+    let p = policy("liaocheng-2021");
+    let f = fast::FastPolicy::new(&p).expect("fast");
+    let mut buf = fast::FastOutcome::default();
+    for score in ["60", "80", "79.9", "90", "95", "100"] {
+        for rate in ["0.80", "0.8", "0.7999", "1"] {
+            for (area, ended) in [("1000", ""), ("1000.01", "ended = 2024-06-15\n")] {
+                let sc = format!(
+                    "[compound]\narea_m2 = {area}\nstatus = \"abandoned\"\n[contract]\n\
+                     signed = 2022-01-01\nentry = 2022-01-01\nterm_years = 3\n{ended}\
+                     [[results]]\nperiod = 1\nscore = {score}\ncollection_rate = {rate}\n\
+                     [[results]]\nperiod = 2\nscore = {score}\ncollection_rate = {rate}\n\
+                     [[results]]\nperiod = 3\nscore = {score}\ncollection_rate = {rate}\n"
+                );
+                let s = Scenario::parse(&sc).unwrap_or_else(|e| panic!("{e}\n{sc}"));
+                assert!(
+                    agree(&p, &f, &mut buf, &s.input()),
+                    "score {score}, rate {rate}, area {area}: not on the fast path"
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn fast_batch_totals_equal_the_calculator_batch() {
     for (id, _) in shipped::SHIPPED {
