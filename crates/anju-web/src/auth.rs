@@ -455,8 +455,17 @@ pub async fn session_layer(
         )
         .into_response();
     }
+    let writer = viewer
+        .as_ref()
+        .filter(|_| !reads)
+        .map(|v| v.username.clone());
     req.extensions_mut().insert(Resolved(viewer));
-    next.run(req).await
+    let res = next.run(req).await;
+    if let Some(user) = writer {
+        // Answered: whatever it wrote is committed; their next page must show it.
+        crate::versioned::note_write(&user);
+    }
+    res
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -564,7 +564,19 @@ pub async fn render_dashboard(
     if let Some(html) = CACHE.get(&key, version, arrived) {
         return Ok(html);
     }
-    let _one_at_a_time = FILLING.lock().await;
+    let _one_at_a_time = match FILLING.try_lock() {
+        Ok(guard) => guard,
+        Err(_) => {
+            // Another request is rebuilding: the page as it stands, unless the viewer wrote
+            // since it was built (see `versioned`).
+            if let Some((html, built)) = CACHE.get_any(&key)
+                && !crate::versioned::wrote_since(&who.name, built)
+            {
+                return Ok(html);
+            }
+            FILLING.lock().await
+        }
+    };
     let started = Instant::now();
     let version = app.figures_version(who).await.map_err(app_err)?;
     if let Some(html) = CACHE.get(&key, version, arrived) {

@@ -6,6 +6,12 @@
 //! An entry also serves a request that arrived before its build began: such a build read the
 //! data after every write made before the request, the user's own included. So the requests
 //! that waited for a rebuild share it instead of each rebuilding behind every newer write.
+//!
+//! And while one request rebuilds an entry, the others are served the entry as it stands
+//! ([`VersionedCache::get_any`]) unless their user wrote something since its build began
+//! ([`wrote_since`]: every write request a signed-in user makes is noted when it has been
+//! answered, [`note_write`]): a reader waits for no one else's write, and nobody is shown a
+//! page without their own.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -45,6 +51,16 @@ impl<T: Clone> VersionedCache<T> {
             .map(|e| e.value.clone())
     }
 
+    /// The entry for `key` whatever the data's version, younger than the TTL, with when its
+    /// build began: for a reader while another request rebuilds it (see the module doc).
+    pub(crate) fn get_any(&self, key: &str) -> Option<(T, Instant)> {
+        let entries = self.entries.lock().ok()?;
+        entries
+            .get(key)
+            .filter(|e| e.started.elapsed() < self.ttl)
+            .map(|e| (e.value.clone(), e.started))
+    }
+
     /// Keeps `value`, built from the data at `version` by a build begun at `started`.
     pub(crate) fn put(&self, key: String, version: i64, started: Instant, value: T) {
         let Ok(mut entries) = self.entries.lock() else {
@@ -72,6 +88,33 @@ impl<T: Clone> VersionedCache<T> {
     }
 }
 
+/// When each signed-in user's latest write request was answered (by username).
+static WRITTEN: std::sync::LazyLock<Mutex<HashMap<String, Instant>>> =
+    std::sync::LazyLock::new(Default::default);
+
+/// How long a write is remembered: longer than any cache entry lives.
+const WRITE_MEMORY: Duration = Duration::from_secs(600);
+
+/// Notes that `user`'s write request has been answered (its transaction committed).
+pub(crate) fn note_write(user: &str) {
+    let Ok(mut written) = WRITTEN.lock() else {
+        return;
+    };
+    if written.len() > 10_000 {
+        written.retain(|_, at| at.elapsed() < WRITE_MEMORY);
+    }
+    written.insert(user.to_string(), Instant::now());
+}
+
+/// Whether `user` had a write request answered at or after `t` (or their writes were forgotten
+/// and cannot be ruled out).
+pub(crate) fn wrote_since(user: &str, t: Instant) -> bool {
+    match WRITTEN.lock() {
+        Ok(written) => written.get(user).is_some_and(|at| *at >= t),
+        Err(_) => true,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,5 +136,17 @@ mod tests {
         cache.put("b".into(), 7, Instant::now(), "b");
         assert_eq!(cache.get("k", 7, before), None);
         assert_eq!(cache.get("b", 7, before), Some("b"));
+        // Whatever the version, for a reader while another rebuilds.
+        assert_eq!(cache.get_any("b").map(|(v, _)| v), Some("b"));
+    }
+
+    #[test]
+    fn a_users_write_is_seen_after_the_build_it_preceded() {
+        let before = Instant::now();
+        note_write("versioned-test-user");
+        let after = Instant::now();
+        assert!(wrote_since("versioned-test-user", before));
+        assert!(!wrote_since("versioned-test-user", after));
+        assert!(!wrote_since("versioned-test-nobody", before));
     }
 }
