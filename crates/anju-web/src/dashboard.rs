@@ -33,7 +33,7 @@ use askama::Template;
 use jiff::civil::Date;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// How many months the coverage-over-time chart shows, ending with the current month.
 pub const MONTHS_SHOWN: i32 = 24;
@@ -559,37 +559,22 @@ pub async fn render_dashboard(
         app.database_identity(),
         who.compound_filter()
     );
-    let arrived = Instant::now();
-    let version = app.figures_version(who).await.map_err(app_err)?;
-    if let Some(html) = CACHE.get(&key, version, arrived) {
-        return Ok(html);
-    }
-    let _one_at_a_time = match FILLING.try_lock() {
-        Ok(guard) => guard,
-        Err(_) => {
-            // Another request is rebuilding: the page as it stands, unless the viewer wrote
-            // since it was built (see `versioned`).
-            if let Some((html, built)) = CACHE.get_any(&key)
-                && !crate::versioned::wrote_since(&who.name, built)
-            {
-                return Ok(html);
-            }
-            FILLING.lock().await
-        }
-    };
-    let started = Instant::now();
-    let version = app.figures_version(who).await.map_err(app_err)?;
-    if let Some(html) = CACHE.get(&key, version, arrived) {
-        return Ok(html);
-    }
-    let (from, to) = months_shown(today);
-    let figures = app
-        .dashboard_figures(who, from, to)
+    CACHE
+        .get_or_build(
+            &key,
+            &FILLING,
+            &who.name,
+            || async { app.figures_version(who).await.map_err(app_err) },
+            || async {
+                let (from, to) = months_shown(today);
+                let figures = app
+                    .dashboard_figures(who, from, to)
+                    .await
+                    .map_err(app_err)?;
+                render_figures(app, who, scope_label, figures).await
+            },
+        )
         .await
-        .map_err(app_err)?;
-    let html = render_figures(app, who, scope_label, figures).await?;
-    CACHE.put(key, version, started, html.clone());
-    Ok(html)
 }
 
 /// The months the coverage-over-time chart shows: [`MONTHS_SHOWN`] ending with today's.

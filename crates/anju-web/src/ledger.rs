@@ -240,51 +240,28 @@ async fn summary(
     // The sort is part of the key: the pages kept are in its order.
     let app_err = |e| WebError::app(e, viewer.lang);
     let key = format!("{}|{filter:?}", state.app.database_identity());
-    let arrived = std::time::Instant::now();
-    let version = state
-        .app
-        .figures_version(&viewer.principal())
+    let who = viewer.principal();
+    SUMMARIES
+        .get_or_build(
+            &key,
+            &build_lock(&key),
+            &viewer.username,
+            || async { state.app.figures_version(&who).await.map_err(app_err) },
+            || async {
+                let figures = state
+                    .app
+                    .ledger_figures_kept(&who, filter.clone())
+                    .await
+                    .map_err(app_err)?;
+                Ok(std::sync::Arc::new(Summary {
+                    streets: offered_streets(state, viewer).await?,
+                    report: coverage_of_groups(figures.groups),
+                    places: figures.places,
+                    pages: std::sync::Mutex::new(HashMap::new()),
+                }))
+            },
+        )
         .await
-        .map_err(app_err)?;
-    if let Some(s) = SUMMARIES.get(&key, version, arrived) {
-        return Ok(s);
-    }
-    let lock = build_lock(&key);
-    let _one_at_a_time = match lock.try_lock() {
-        Ok(guard) => guard,
-        Err(_) => {
-            // Another request is rebuilding: the summary as it stands, unless the viewer wrote
-            // since it was built (see `versioned`).
-            if let Some((s, built)) = SUMMARIES.get_any(&key)
-                && !crate::versioned::wrote_since(&viewer.username, built)
-            {
-                return Ok(s);
-            }
-            lock.lock().await
-        }
-    };
-    let started = std::time::Instant::now();
-    let version = state
-        .app
-        .figures_version(&viewer.principal())
-        .await
-        .map_err(app_err)?;
-    if let Some(s) = SUMMARIES.get(&key, version, arrived) {
-        return Ok(s);
-    }
-    let figures = state
-        .app
-        .ledger_figures_kept(&viewer.principal(), filter.clone())
-        .await
-        .map_err(app_err)?;
-    let summary = std::sync::Arc::new(Summary {
-        streets: offered_streets(state, viewer).await?,
-        report: coverage_of_groups(figures.groups),
-        places: figures.places,
-        pages: std::sync::Mutex::new(HashMap::new()),
-    });
-    SUMMARIES.put(key, version, started, summary.clone());
-    Ok(summary)
 }
 
 struct Row {

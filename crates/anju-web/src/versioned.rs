@@ -61,6 +61,49 @@ impl<T: Clone> VersionedCache<T> {
             .map(|e| (e.value.clone(), e.started))
     }
 
+    /// The entry for `key`, built by `build` when missing or stale: one build at a time under
+    /// `lock`, and meanwhile the entry as it stands for readers whose `user` wrote nothing since
+    /// it was built (see the module doc). `version` reads the data's version; it is read again
+    /// once the lock is held, before the data, and kept with the entry.
+    pub(crate) async fn get_or_build<E, V, VF, B, BF>(
+        &self,
+        key: &str,
+        lock: &tokio::sync::Mutex<()>,
+        user: &str,
+        version: V,
+        build: B,
+    ) -> Result<T, E>
+    where
+        V: Fn() -> VF,
+        VF: std::future::Future<Output = Result<i64, E>>,
+        B: FnOnce() -> BF,
+        BF: std::future::Future<Output = Result<T, E>>,
+    {
+        let arrived = Instant::now();
+        if let Some(v) = self.get(key, version().await?, arrived) {
+            return Ok(v);
+        }
+        let _one_at_a_time = match lock.try_lock() {
+            Ok(guard) => guard,
+            Err(_) => {
+                if let Some((v, built)) = self.get_any(key)
+                    && !wrote_since(user, built)
+                {
+                    return Ok(v);
+                }
+                lock.lock().await
+            }
+        };
+        let started = Instant::now();
+        let at = version().await?;
+        if let Some(v) = self.get(key, at, arrived) {
+            return Ok(v);
+        }
+        let v = build().await?;
+        self.put(key.to_string(), at, started, v.clone());
+        Ok(v)
+    }
+
     /// Keeps `value`, built from the data at `version` by a build begun at `started`.
     pub(crate) fn put(&self, key: String, version: i64, started: Instant, value: T) {
         let Ok(mut entries) = self.entries.lock() else {
