@@ -66,6 +66,10 @@ pub enum EventDate {
     Announcement,
     /// 选聘的一步（报名、资格审查、入围、推荐、选定）
     SelectionStep,
+    /// 吹哨（向职能部门移交事项）
+    Referral,
+    /// 吹哨事项的一步（报到、办结、确认、退回）
+    ReferralStep,
 }
 
 impl EventDate {
@@ -96,6 +100,8 @@ impl EventDate {
             EventDate::CreditRecord => ("发生日期", "happened_on"),
             EventDate::Announcement => ("公告日期", "announced_on"),
             EventDate::SelectionStep => ("办理日期", "on"),
+            EventDate::Referral => ("吹哨日期", "referred_on"),
+            EventDate::ReferralStep => ("办理日期", "on"),
         }
     }
 

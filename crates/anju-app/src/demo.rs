@@ -12,6 +12,10 @@ use anju_store::{ApplySummary, CompoundFilter, NewTask, NewUser, User};
 
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "anju-demo-2026";
+/// The demo department officer (区消防救援大队 of the district above Daqintala).
+pub const DEMO_DEPARTMENT_USER: &str = "xiaofang";
+/// The department the demo officer acts for (seed 003 四（八）).
+pub const DEMO_FIRE_BRIGADE: &str = "区消防救援大队";
 
 /// What loading the demo ledger did.
 #[derive(Debug, Clone)]
@@ -169,11 +173,58 @@ impl App {
                         role,
                         region_id,
                         company_id,
+                        department_id: None,
                     },
                 )
                 .await?;
         }
-        let demo_names: Vec<&str> = plan.iter().map(|p| p.0).collect();
+        // The district above Daqintala gets seed 003's departments, and its fire brigade an
+        // officer's account (镇街吹哨、部门报到).
+        let district = daqintala
+            .and_then(|s| regions.iter().find(|r| r.id == s))
+            .and_then(|s| s.parent_id)
+            .filter(|d| {
+                regions
+                    .iter()
+                    .any(|r| r.id == *d && r.level == RegionLevel::District)
+            });
+        if let Some(d) = district {
+            self.seed_departments(who, d).await?;
+            let fire = self
+                .store
+                .list_departments(Some(d), false)
+                .await?
+                .into_iter()
+                .find(|x| x.district_id == d && x.name == DEMO_FIRE_BRIGADE);
+            if let Some(f) = fire
+                && self.store.find_user(DEMO_DEPARTMENT_USER).await?.is_none()
+            {
+                let h = match &hash {
+                    Some(h) => h.clone(),
+                    None => crate::users::hash_password(DEMO_PASSWORD).map_err(|e| {
+                        AppError::Store(anju_store::StoreError::Invalid(format!(
+                            "密码散列失败：{e}"
+                        )))
+                    })?,
+                };
+                self.store
+                    .create_user(
+                        &actor,
+                        NewUser {
+                            username: DEMO_DEPARTMENT_USER.into(),
+                            display_name: "区消防救援大队 孙队".into(),
+                            password_hash: h,
+                            role: Role::Department,
+                            region_id: Some(d),
+                            company_id: None,
+                            department_id: Some(f.id),
+                        },
+                    )
+                    .await?;
+            }
+        }
+        let mut demo_names: Vec<&str> = plan.iter().map(|p| p.0).collect();
+        demo_names.push(DEMO_DEPARTMENT_USER);
         Ok(self
             .store
             .list_users()

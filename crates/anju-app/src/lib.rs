@@ -20,6 +20,7 @@ pub mod compounds;
 pub mod dashboard;
 pub mod dates;
 pub mod demo;
+pub mod departments;
 pub mod error;
 pub mod evidence;
 pub mod figures;

@@ -18,6 +18,8 @@ pub struct Principal {
     pub region_level: Option<RegionLevel>,
     /// A company's account: that company.
     pub company_id: Option<i64>,
+    /// A department officer's account: that department (its district is `region_id`).
+    pub department_id: Option<i64>,
     /// The company or evaluator the account belongs to, by name (an evaluator acts under it).
     pub organisation: Option<String>,
     /// The name of `region_id` (a street office assesses under it).
@@ -41,6 +43,7 @@ impl Principal {
             region_id: None,
             region_level: None,
             company_id: None,
+            department_id: None,
             organisation: None,
             region_name: None,
             lang,

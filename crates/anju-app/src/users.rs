@@ -30,6 +30,7 @@ const PASSWORD: Field = Field::new("password", "密码");
 const ROLE: Field = Field::new("role", "角色");
 const REGION: Field = Field::new("region_id", "所属区域");
 const COMPANY: Field = Field::new("company_id", "所属物业企业");
+const DEPARTMENT: Field = Field::new("department_id", "所属职能部门");
 
 /// An account to create, as an administrator enters it.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -47,6 +48,10 @@ pub struct NewAccount {
     /// The company a company account acts for (required for one).
     #[serde(default)]
     pub company_id: Option<i64>,
+    /// The district department a department officer's account acts for (required for one;
+    /// the account's region is the department's district).
+    #[serde(default)]
+    pub department_id: Option<i64>,
 }
 
 /// A person changing their own password: the current one, the new one typed twice.
@@ -161,6 +166,21 @@ impl App {
             check::opt_text(DISPLAY_NAME, a.display_name.as_deref(), NAME_MAX, false)?
                 .unwrap_or_else(|| username.clone());
         check_new_password(PASSWORD, &a.password)?;
+        let mut a = a;
+        if a.role.needs_department() {
+            let Some(d) = a.department_id else {
+                return Err(DEPARTMENT.error(
+                    format!("“{}”角色的账号须指定所属职能部门", a.role.zh()),
+                    format!(
+                        "an account of the role '{}' needs its department",
+                        a.role.en()
+                    ),
+                ));
+            };
+            a.region_id = Some(self.store().get_department(d).await?.district_id);
+        } else {
+            a.department_id = None;
+        }
         if a.role.needs_region() && a.region_id.is_none() {
             return Err(REGION.error(
                 format!("“{}”角色的账号须指定所属区域（街道或社区）", a.role.zh()),
@@ -188,6 +208,7 @@ impl App {
                     role: a.role,
                     region_id: a.region_id,
                     company_id: a.company_id,
+                    department_id: a.department_id,
                 },
             )
             .await?)

@@ -266,6 +266,7 @@ async fn prepare(db: &str, n: usize, lang: Lang) -> anyhow::Result<(App, i64, St
                     role: Role::HousingAuthority,
                     region_id: None,
                     company_id: None,
+                    department_id: None,
                 },
             )
             .await?;

@@ -170,6 +170,7 @@ async fn add(app: &App, a: AddArgs, lang: Lang) -> anyhow::Result<ExitCode> {
                 role,
                 region_id,
                 company_id,
+                department_id: None,
             },
         )
         .await?;

@@ -7,9 +7,9 @@
 //!
 //! The table, as decided here (DOMAIN.md names the roles; the seeds say who does each step):
 //!
-//! | action | admin | 住建 | 财政 | 街道 | 社区 | 企业 | 测评 | 审计 |
-//! |---|---|---|---|---|---|---|---|---|
-//! | view ledger, figures, compound pages | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ |
+//! | action | admin | 住建 | 财政 | 街道 | 社区 | 企业 | 测评 | 审计 | 部门 |
+//! |---|---|---|---|---|---|---|---|---|---|
+//! | view ledger, figures, compound pages | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ |
 //! | edit compounds, import ledgers | ✓ | ✓ |  | ✓ | ✓ |  |  |  |
 //! | advance the path to coverage | ✓ | ✓ |  | ✓ | ✓ |  |  |  |
 //! | correct a step of the path (更正) | ✓ | ✓ |  | ✓ |  |  |  |  |
@@ -29,8 +29,14 @@
 //! | view the audit log | ✓ | ✓ |  |  |  |  |  | ✓ |
 //! | upload evidence (photos, scans) | ✓ | ✓ |  | ✓ | ✓ | ✓ | ✓ |  |
 //! | budget projection (预算测算) | ✓ | ✓ | ✓ |  |  |  |  | ✓ |
-//! | manage users | ✓ |  |  |  |  |  |  |  |
+//! | manage users | ✓ |  |  |  |  |  |  |  |  |
+//! | departments and their duties | ✓ | ✓ |  |  |  |  |  |  |  |
+//! | refer to a department (吹哨), confirm or return | ✓ | ✓ |  | ✓ | ✓ |  |  |  |  |
+//! | acknowledge and resolve referrals (报到, 办结) | ✓ |  |  |  |  |  |  |  | ✓ |
 //!
+//! A department's officer (部门, seed 003 四) sees the ledger of its district, takes the
+//! referrals made to its department and uploads the evidence of its result; every other row of
+//! the table is blank for it (upload evidence ✓).//!
 //! Uploading evidence is allowed to every role that takes a step evidence can support (the
 //! path, assessments, patrols, answers to orders); the file is only attached by that step,
 //! which checks its own permission and scope. A budget projection reads shipped policies and
@@ -78,10 +84,12 @@ pub enum Role {
     Evaluator,
     /// 审计
     Auditor,
+    /// 区职能部门 (seed 003 四: 住建, 发改, 民政 … 消防救援, 公安; the utilities)
+    Department,
 }
 
 impl Role {
-    pub const ALL: [Role; 8] = [
+    pub const ALL: [Role; 9] = [
         Role::Admin,
         Role::HousingAuthority,
         Role::Finance,
@@ -90,6 +98,7 @@ impl Role {
         Role::Company,
         Role::Evaluator,
         Role::Auditor,
+        Role::Department,
     ];
 
     /// The stored code.
@@ -103,6 +112,7 @@ impl Role {
             Role::Company => "company",
             Role::Evaluator => "evaluator",
             Role::Auditor => "auditor",
+            Role::Department => "department",
         }
     }
 
@@ -116,6 +126,7 @@ impl Role {
             Role::Company => "物业企业",
             Role::Evaluator => "第三方测评机构",
             Role::Auditor => "审计",
+            Role::Department => "职能部门",
         }
     }
 
@@ -129,6 +140,7 @@ impl Role {
             Role::Company => "property company",
             Role::Evaluator => "third-party evaluator",
             Role::Auditor => "auditor",
+            Role::Department => "district department",
         }
     }
 
@@ -161,13 +173,19 @@ impl Role {
             "企业" | "物业" | "物业公司" => Role::Company,
             "测评" | "测评机构" | "第三方" => Role::Evaluator,
             "审计局" => Role::Auditor,
+            "部门" | "区直部门" => Role::Department,
             _ => return None,
         })
     }
 
     /// Roles whose work is bounded by a place in the region tree; their accounts need a region.
     pub fn needs_region(self) -> bool {
-        matches!(self, Role::Street | Role::Community)
+        matches!(self, Role::Street | Role::Community | Role::Department)
+    }
+
+    /// Roles that act for one district department; their accounts need one.
+    pub fn needs_department(self) -> bool {
+        matches!(self, Role::Department)
     }
 
     /// Roles that act for one company; their accounts need a company.
@@ -229,10 +247,16 @@ pub enum Action {
     UploadEvidence,
     /// Project a subsidy policy's yearly cost (预算测算); reads only.
     ProjectBudget,
+    /// Set up a district's departments and their duty categories.
+    ManageDepartments,
+    /// 吹哨: refer a finding, complaint or order to a department; confirm or return its result.
+    Refer,
+    /// 报到 and 办结: a department takes the referrals made to it.
+    RespondReferrals,
 }
 
 impl Action {
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 24] = [
         Action::ViewLedger,
         Action::EditCompounds,
         Action::AdvanceLifecycle,
@@ -254,6 +278,9 @@ impl Action {
         Action::ManageUsers,
         Action::UploadEvidence,
         Action::ProjectBudget,
+        Action::ManageDepartments,
+        Action::Refer,
+        Action::RespondReferrals,
     ];
 
     /// Whether the action changes anything (everything but reading).
@@ -287,6 +314,9 @@ impl Action {
             Action::ManageUsers => "管理账号",
             Action::UploadEvidence => "上传证明材料",
             Action::ProjectBudget => "预算测算",
+            Action::ManageDepartments => "管理职能部门",
+            Action::Refer => "向职能部门吹哨",
+            Action::RespondReferrals => "报到并办理吹哨事项",
         }
     }
 
@@ -313,6 +343,9 @@ impl Action {
             Action::ManageUsers => "manage accounts",
             Action::UploadEvidence => "upload evidence",
             Action::ProjectBudget => "project budgets",
+            Action::ManageDepartments => "manage departments",
+            Action::Refer => "refer matters to departments",
+            Action::RespondReferrals => "take referrals",
         }
     }
 
@@ -330,7 +363,7 @@ pub fn can(role: Role, action: Action) -> bool {
         R::Auditor => !action.is_write(),
         R::HousingAuthority => !matches!(
             action,
-            A::AnswerOrders | A::EnterFees | A::Disburse | A::ManageUsers
+            A::AnswerOrders | A::EnterFees | A::Disburse | A::ManageUsers | A::RespondReferrals
         ),
         R::Finance => matches!(action, A::ViewLedger | A::Disburse | A::ProjectBudget),
         R::Street => matches!(
@@ -347,6 +380,7 @@ pub fn can(role: Role, action: Action) -> bool {
                 | A::ManageSurveys
                 | A::ReviewSubsidies
                 | A::UploadEvidence
+                | A::Refer
         ),
         R::Community => matches!(
             action,
@@ -356,12 +390,17 @@ pub fn can(role: Role, action: Action) -> bool {
                 | A::Patrol
                 | A::ManageSurveys
                 | A::UploadEvidence
+                | A::Refer
         ),
         R::Company => matches!(
             action,
             A::ViewLedger | A::AnswerOrders | A::EnterFees | A::UploadEvidence
         ),
         R::Evaluator => matches!(action, A::ViewLedger | A::Assess | A::UploadEvidence),
+        R::Department => matches!(
+            action,
+            A::ViewLedger | A::RespondReferrals | A::UploadEvidence
+        ),
     }
 }
 
@@ -461,6 +500,19 @@ mod tests {
             (R::Evaluator, A::VerifyComplaints, false),
             (R::Finance, A::VerifyComplaints, false),
             (R::Auditor, A::VerifyComplaints, false),
+            (R::Department, A::RespondReferrals, true),
+            (R::Department, A::Refer, false),
+            (R::Department, A::Patrol, false),
+            (R::Department, A::UploadEvidence, true),
+            (R::Department, A::EditCompounds, false),
+            (R::Street, A::Refer, true),
+            (R::Community, A::Refer, true),
+            (R::HousingAuthority, A::Refer, true),
+            (R::HousingAuthority, A::ManageDepartments, true),
+            (R::HousingAuthority, A::RespondReferrals, false),
+            (R::Street, A::ManageDepartments, false),
+            (R::Street, A::RespondReferrals, false),
+            (R::Company, A::Refer, false),
         ];
         for (role, action, allowed) in cases {
             assert_eq!(can(role, action), allowed, "{role:?} {action:?}");
@@ -478,5 +530,6 @@ mod tests {
         assert_eq!(who(Action::AnswerOrders), vec![Role::Company]);
         assert_eq!(who(Action::Disburse), vec![Role::Finance]);
         assert_eq!(who(Action::ManageUsers), Vec::<Role>::new());
+        assert_eq!(who(Action::RespondReferrals), vec![Role::Department]);
     }
 }

@@ -116,6 +116,10 @@ ids! {
     RunId: "测算批次", "subsidy run";
     /// A step of a compound's path (路径步骤).
     StepId: "步骤", "step";
+    /// A district department (职能部门).
+    DepartmentId: "职能部门", "department";
+    /// A referral to a department (吹哨).
+    ReferralId: "吹哨事项", "referral";
 }
 
 #[cfg(test)]

@@ -16,8 +16,10 @@ pub mod ids;
 pub mod lang;
 pub mod lifecycle;
 pub mod money;
+#[macro_use]
 pub mod oversight;
 pub mod planning;
+pub mod referral;
 pub mod region;
 pub mod schema;
 pub mod selection;

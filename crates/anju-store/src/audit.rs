@@ -113,6 +113,7 @@ const BY_COMPOUND: &[(&str, &str, &str, &str)] = &[
         "x.compound_id",
     ),
     ("complaint", "complaints x", "x.id", "x.compound_id"),
+    ("referral", "referrals x", "x.id", "x.compound_id"),
     ("survey", "surveys x", "x.id", "x.compound_id"),
     (
         "survey_response",
@@ -144,6 +145,8 @@ const BY_REGION: &[(&str, &str, &str)] = &[
     ("selection", "selections", "street_id"),
     ("target", "targets", "street_id"),
     ("management_area", "management_areas", "street_id"),
+    // A district's department: read by the district (and the city) above it.
+    ("department", "departments", "district_id"),
 ];
 
 /// Entities that belong to no one region (companies serve many, accounts, sessions, city-wide
@@ -168,6 +171,7 @@ pub const CITY_WIDE_ENTITIES: &[&str] = &[
 /// ([`note_placed`]); a company stays city-wide (alerts name it).
 const NO_FIGURES: &[&str] = &[
     "user",
+    "department",
     "session",
     "evidence",
     "company_record",

@@ -103,6 +103,8 @@ pub fn entity_zh(entity: &str) -> &'static str {
         crate::tasks::TASK => "任务",
         crate::lifecycle::LIFECYCLE => "小区全覆盖路径",
         crate::corrections::STEP => "路径步骤",
+        crate::departments::DEPARTMENT => "职能部门",
+        crate::departments::REFERRAL => "吹哨事项",
         _ => "记录",
     }
 }

@@ -26,6 +26,7 @@ mod compounds;
 mod contracts;
 mod corrections;
 mod credit;
+mod departments;
 mod error;
 mod evaluator_fees;
 mod evidence;
@@ -68,6 +69,10 @@ pub use compounds::{
 pub use contracts::{ContractRecord, DismissalProposal, NewContract, Standing};
 pub use corrections::{CorrectionKind, CorrectionRequest, StepCorrection};
 pub use credit::{CompanyRecord, NewCompanyRecord};
+pub use departments::{
+    Department, NewDepartment, NewReferral, Referral, ReferralFilter, ReferralStepRecord,
+    StepDetail,
+};
 pub use error::{Result, StoreError};
 pub use evaluator_fees::{EvaluatorFee, NewEvaluatorFee};
 pub use evidence::{

@@ -322,6 +322,21 @@ impl Store {
             .ok_or_else(|| StoreError::Corrupt("区域路径未能建立".into()))
     }
 
+    /// One region.
+    pub async fn get_region(&self, id: i64) -> Result<Region> {
+        let row = sqlx::query(
+            "SELECT id, parent_id, level, name, code, created_at FROM regions WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound {
+            entity: crate::audit::REGION,
+            id,
+        })?;
+        region_from_row(&mut Cols::new(&row))
+    }
+
     /// The whole region tree, ordered by level then name.
     pub async fn list_regions(&self) -> Result<Vec<Region>> {
         let mut conn = self.pool.acquire().await?;

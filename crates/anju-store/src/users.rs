@@ -37,6 +37,11 @@ pub struct User {
     /// The company a company user acts for.
     pub company_id: Option<i64>,
     pub company_name: Option<String>,
+    /// The district department a department's officer acts for.
+    #[serde(default)]
+    pub department_id: Option<i64>,
+    #[serde(default)]
+    pub department_name: Option<String>,
     pub active: bool,
     pub version: i64,
     pub created_at: jiff::Timestamp,
@@ -52,6 +57,7 @@ pub struct NewUser {
     pub role: Role,
     pub region_id: Option<i64>,
     pub company_id: Option<i64>,
+    pub department_id: Option<i64>,
 }
 
 /// A live session with its account, as a request sees it.
@@ -76,9 +82,10 @@ pub struct NewSession {
 }
 
 const USER_SELECT: &str = "SELECT u.id, u.username, u.display_name, u.role, u.region_id, r.name, \
-     r.level, u.company_id, co.name, u.active, u.version, u.created_at, u.updated_at \
-     FROM users u LEFT JOIN regions r ON r.id = u.region_id \
-     LEFT JOIN companies co ON co.id = u.company_id";
+     r.level, u.company_id, co.name, u.department_id, dp.name, u.active, u.version, u.created_at, \
+     u.updated_at FROM users u LEFT JOIN regions r ON r.id = u.region_id \
+     LEFT JOIN companies co ON co.id = u.company_id \
+     LEFT JOIN departments dp ON dp.id = u.department_id";
 
 fn user_from_cols(c: &mut Cols<'_>) -> Result<User> {
     Ok(User {
@@ -100,6 +107,8 @@ fn user_from_cols(c: &mut Cols<'_>) -> Result<User> {
             .transpose()?,
         company_id: c.opt_i64()?,
         company_name: c.opt_string()?,
+        department_id: c.opt_i64()?,
+        department_name: c.opt_string()?,
         active: c.flag()?,
         version: c.i64()?,
         created_at: c.timestamp()?,
@@ -177,6 +186,12 @@ impl Store {
                 new.role.zh()
             )));
         }
+        if new.role.needs_department() && new.department_id.is_none() {
+            return Err(StoreError::Invalid(format!(
+                "角色“{}”的账号须指定所属职能部门",
+                new.role.zh()
+            )));
+        }
         if new.role.needs_company() && new.company_id.is_none() {
             return Err(StoreError::Invalid(format!(
                 "角色“{}”的账号须指定所属物业企业",
@@ -216,10 +231,22 @@ impl Store {
                 });
             }
         }
+        if let Some(d) = new.department_id {
+            let found = sqlx::query("SELECT id FROM departments WHERE id = $1")
+                .bind(d)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if found.is_none() {
+                return Err(StoreError::NotFound {
+                    entity: crate::departments::DEPARTMENT,
+                    id: d,
+                });
+            }
+        }
         let row = sqlx::query(
             "INSERT INTO users (username, display_name, password_hash, role, region_id, \
-             company_id, active, version, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, 1, 1, $7, $7) RETURNING id",
+             company_id, department_id, active, version, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $8, 1, 1, $7, $7) RETURNING id",
         )
         .bind(username)
         .bind(display)
@@ -228,6 +255,7 @@ impl Store {
         .bind(new.region_id)
         .bind(new.company_id)
         .bind(at.clone())
+        .bind(new.department_id)
         .fetch_one(&mut *tx)
         .await?;
         let id = Cols::new(&row).i64()?;
@@ -455,10 +483,12 @@ impl Store {
     pub async fn session_by_token(&self, token: &str) -> Result<Option<SessionUser>> {
         let sql = "SELECT se.id, se.csrf_token, se.created_at, se.last_seen_at, se.expires_at, \
              se.revoked_at, u.id, u.username, u.display_name, u.role, u.region_id, r.name, \
-             r.level, u.company_id, co.name, u.active, u.version, u.created_at, u.updated_at \
+             r.level, u.company_id, co.name, u.department_id, dp.name, u.active, u.version, \
+             u.created_at, u.updated_at \
              FROM sessions se JOIN users u ON u.id = se.user_id \
              LEFT JOIN regions r ON r.id = u.region_id \
-             LEFT JOIN companies co ON co.id = u.company_id WHERE se.token_sha256 = $1";
+             LEFT JOIN companies co ON co.id = u.company_id \
+             LEFT JOIN departments dp ON dp.id = u.department_id WHERE se.token_sha256 = $1";
         let row = sqlx::query(sql)
             .bind(sha256_hex(token.as_bytes()))
             .fetch_optional(&self.pool)

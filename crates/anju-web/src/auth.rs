@@ -223,6 +223,9 @@ pub struct Viewer {
     pub region_level: Option<RegionLevel>,
     pub company_id: Option<i64>,
     pub company_name: Option<String>,
+    /// A department officer's department, with its name.
+    pub department_id: Option<i64>,
+    pub department_name: Option<String>,
     /// Put into every form as `csrf` (or the header `X-CSRF-Token`).
     pub csrf_token: String,
     /// From `?lang=en`; Chinese otherwise.
@@ -246,6 +249,8 @@ impl Viewer {
             region_level: s.user.region_level,
             company_id: s.user.company_id,
             company_name: s.user.company_name,
+            department_id: s.user.department_id,
+            department_name: s.user.department_name,
             csrf_token: s.csrf_token,
             lang,
             session_id: s.session_id,
@@ -265,6 +270,8 @@ impl Viewer {
             region_level: user.region_level,
             company_id: user.company_id,
             company_name: user.company_name.clone(),
+            department_id: user.department_id,
+            department_name: user.department_name.clone(),
             csrf_token: String::new(),
             lang,
             session_id: 0,
@@ -279,6 +286,7 @@ impl Viewer {
             region_id: self.region_id,
             region_level: self.region_level,
             company_id: self.company_id,
+            department_id: self.department_id,
             organisation: self.company_name.clone(),
             region_name: self.region_name.clone(),
             lang: self.lang,

@@ -46,6 +46,7 @@ struct CreateForm {
     role: Option<String>,
     region: Option<String>,
     company: Option<String>,
+    department: Option<String>,
 }
 
 #[derive(Template)]
@@ -56,6 +57,7 @@ struct UsersPage {
     roles: Vec<(&'static str, &'static str, bool)>,
     regions: Vec<(String, String, bool)>,
     companies: Vec<(String, String, bool)>,
+    departments: Vec<(String, String, bool)>,
     form: CreateForm,
     error: Option<String>,
 }
@@ -92,6 +94,7 @@ async fn page(
             role: u.role.label(l).to_string(),
             area: u
                 .company_name
+                .or(u.department_name)
                 .or(u.region_name)
                 .unwrap_or_else(|| l.pick("全市", "city-wide").to_string()),
             active: u.active,
@@ -132,12 +135,27 @@ async fn page(
             (id, c.name, sel)
         })
         .collect();
+    let chosen_department = form.department.clone().unwrap_or_default();
+    let departments = state
+        .app
+        .departments(&who)
+        .await
+        .map_err(app_err)?
+        .into_iter()
+        .filter(|d| d.active)
+        .map(|d| {
+            let id = d.id.to_string();
+            let sel = id == chosen_department;
+            (id, format!("{} · {}", d.district, d.name), sel)
+        })
+        .collect();
     let page = UsersPage {
         chrome: Chrome::new(state, viewer, l.pick("账号管理", "Accounts"), "/users"),
         rows,
         roles,
         regions,
         companies,
+        departments,
         // The password typed is never sent back.
         form: CreateForm {
             password: None,
@@ -218,6 +236,7 @@ async fn create(
         role,
         region_id: id_field(f.region.as_deref()),
         company_id: id_field(f.company.as_deref()),
+        department_id: id_field(f.department.as_deref()),
     };
     let result = state
         .app

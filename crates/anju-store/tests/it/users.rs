@@ -34,6 +34,7 @@ async fn accounts_are_audited_without_the_hash_and_sessions_store_only_a_digest(
                 role: Role::Street,
                 region_id: Some(street.id),
                 company_id: None,
+                department_id: None,
             },
         )
         .await
@@ -53,6 +54,7 @@ async fn accounts_are_audited_without_the_hash_and_sessions_store_only_a_digest(
                 role: Role::Auditor,
                 region_id: None,
                 company_id: None,
+                department_id: None,
             },
         )
         .await;
@@ -73,6 +75,7 @@ async fn accounts_are_audited_without_the_hash_and_sessions_store_only_a_digest(
                     role,
                     region_id: None,
                     company_id: None,
+                    department_id: None,
                 },
             )
             .await;

@@ -33,6 +33,9 @@ pub(super) struct NewUserBody {
     region_id: Option<i64>,
     #[serde(default)]
     company_id: Option<i64>,
+    /// 职能部门账号的所属部门编号（其所属区域为部门所在的区）
+    #[serde(default)]
+    department_id: Option<i64>,
 }
 
 /// Creates an account: who may first (a non-admin learns nothing about the body's shape).
@@ -58,6 +61,7 @@ pub(super) async fn user_create(
                     role,
                     region_id: b.region_id,
                     company_id: b.company_id,
+                    department_id: b.department_id,
                 },
             )
             .await

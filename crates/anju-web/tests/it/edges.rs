@@ -1967,7 +1967,9 @@ fn where_tested(e: anju_app::EventDate) -> &'static str {
         | E::ComplaintVerified
         | E::CreditRecord
         | E::Announcement
-        | E::SelectionStep => "DATED",
+        | E::SelectionStep
+        | E::Referral
+        | E::ReferralStep => "DATED",
         E::DismissalSurvey | E::OrderClosing => "use_case",
         E::AccountEntry => "none: an account entry carries a period (公示期间), not a day",
     }
@@ -2000,6 +2002,8 @@ const EVENT_DATES: &[anju_app::EventDate] = {
         E::CreditRecord,
         E::Announcement,
         E::SelectionStep,
+        E::Referral,
+        E::ReferralStep,
     ]
 };
 

@@ -270,6 +270,7 @@ pub async fn create_user(store: &Store, username: &str, role: Role, scope: UserS
                 role,
                 region_id,
                 company_id,
+                department_id: None,
             },
         )
         .await
