@@ -260,6 +260,23 @@ impl App {
         Ok(added)
     }
 
+    /// The active departments of a compound's district, in the district's order.
+    pub async fn compound_departments(
+        &self,
+        who: &Principal,
+        compound_id: CompoundId,
+    ) -> Result<Vec<Department>> {
+        let c = self.compound_in_scope(who, compound_id).await?;
+        let above = self.store().region_ancestors(c.street_id).await?;
+        Ok(self
+            .store()
+            .list_departments(Some(c.street_id), true)
+            .await?
+            .into_iter()
+            .filter(|d| above.contains(&d.district_id))
+            .collect())
+    }
+
     /// The active departments of a compound's district whose duties include `category`, in
     /// the district's order (the first is the one to suggest).
     pub async fn suggest_departments(
@@ -268,15 +285,11 @@ impl App {
         compound_id: CompoundId,
         category: &str,
     ) -> Result<Vec<Department>> {
-        let c = self.compound_in_scope(who, compound_id).await?;
-        let district = self.store().region_ancestors(c.street_id).await?;
         let category = category.trim();
         Ok(self
-            .store()
-            .list_departments(Some(c.street_id), true)
+            .compound_departments(who, compound_id)
             .await?
             .into_iter()
-            .filter(|d| district.contains(&d.district_id))
             .filter(|d| d.duties.iter().any(|x| x == category))
             .collect())
     }

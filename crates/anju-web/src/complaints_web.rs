@@ -195,6 +195,10 @@ struct ShowPage {
     /// 核实, for the street (and above); a finding already made may be revised.
     can_verify: bool,
     verified: bool,
+    /// 吹哨: refer it to a department, for those who may.
+    refer_link: Option<String>,
+    /// Referrals made from it: (link, what).
+    referrals: Vec<(String, String)>,
 }
 
 async fn page(
@@ -270,7 +274,13 @@ async fn page(
         (l.pick("办结日期", "Closed"), date_or(c.closed_on)),
         (
             l.pick("物业企业", "Company"),
-            c.company.clone().unwrap_or_else(dash),
+            c.company.clone().unwrap_or_else(|| {
+                l.pick(
+                    "无物业企业：由街道、社区处理，需职能部门处理的请吹哨",
+                    "no company: the street or community handles it, or refers it",
+                )
+                .to_string()
+            }),
         ),
         (
             l.pick("核实结论", "Verification"),
@@ -337,6 +347,32 @@ async fn page(
         can_rate: street_side && c.status == ComplaintStatus::Answered && c.rating.is_none(),
         can_close: street_side && c.status == ComplaintStatus::Answered,
         can_verify: writer && anju_core::access::can(viewer.role, Action::VerifyComplaints),
+        refer_link: (writer && anju_core::access::can(viewer.role, Action::Refer))
+            .then(|| with_lang(&format!("/referrals/new?complaint={id}"), l)),
+        referrals: state
+            .app
+            .referrals(
+                &who,
+                anju_app::model::ReferralFilter {
+                    source: Some((anju_core::referral::ReferralSource::Complaint, id.get())),
+                    ..anju_app::model::ReferralFilter::default()
+                },
+            )
+            .await
+            .map_err(app_err)?
+            .into_iter()
+            .map(|r| {
+                (
+                    with_lang(&format!("/referrals/{}", r.id), l),
+                    format!(
+                        "{} · {} · {}",
+                        r.department,
+                        r.referred_on,
+                        r.status.label(l)
+                    ),
+                )
+            })
+            .collect(),
         verified: c.verdict.is_some(),
         error: error.clone(),
     };

@@ -293,6 +293,8 @@ struct CompoundPage {
     /// For a reviewer: the evaluators one may commission, and the form's action.
     commission: Option<(String, Vec<String>)>,
     new_patrol: Option<String>,
+    /// 吹哨 about this compound, for those who may refer.
+    new_referral: Option<String>,
     can_advance: bool,
     next_steps: Vec<Opt>,
     modes: Vec<Opt>,
@@ -974,6 +976,9 @@ async fn render(
         .await
         .map_err(app_err)?
         .then(|| format!("/assessments/new?compound={id}{lang_q}"));
+    let new_referral = (anju_core::access::can(viewer.role, Action::Refer)
+        && viewer.role != anju_core::access::Role::Auditor)
+        .then(|| format!("/referrals/new?compound={id}{lang_q}"));
     let new_patrol = anju_core::access::can(viewer.role, Action::Patrol)
         .then(|| format!("/patrols/new?compound={id}{lang_q}"));
     let sign_form = match lc.state.company_id {
@@ -1043,6 +1048,7 @@ async fn render(
             && anju_core::access::can(viewer.role, Action::ManageSurveys))
         .then(|| with_lang(&format!("/surveys/new?compound={id}"), l)),
         new_patrol,
+        new_referral,
         can_advance,
         next_steps: opts(
             steps.iter().map(|s| (s.to_string(), step_label(s, l))),

@@ -536,11 +536,112 @@ async fn page(
     } else {
         String::new()
     };
+    let referrals = referral_panel(&state, &viewer).await?;
     Ok(axum::response::Html(html.replacen(
         "<!--anju:header-->",
-        &format!("{header}\n{banner}"),
+        &format!("{header}\n{banner}\n{referrals}"),
         1,
     )))
+}
+
+/// 吹哨事项 on the 工作台, per request (not cached: a referral is a few rows): a department's
+/// officer sees its open referrals, the overdue first; whoever refers or oversees sees the
+/// overdue ones in scope (督办). Empty when there is nothing to show.
+#[derive(askama::Template)]
+#[template(
+    ext = "html",
+    source = r#"<section class="box" id="referral-panel">
+<h2>{{ title }}</h2>
+<p>{{ summary }} · <a href="{{ all_link }}">{{ all_label }}</a></p>
+{% if !rows.is_empty() %}<ul>{% for (href, text, late) in rows %}<li{% if *late %} class="hot"{% endif %}><a href="{{ href }}">{{ text }}</a></li>{% endfor %}</ul>{% endif %}
+</section>"#
+)]
+struct ReferralPanel {
+    title: String,
+    summary: String,
+    all_link: String,
+    all_label: String,
+    rows: Vec<(String, String, bool)>,
+}
+
+async fn referral_panel(
+    state: &crate::AppState,
+    viewer: &crate::Viewer,
+) -> Result<String, WebError> {
+    use anju_core::access::{Action, Role, can};
+    let l = viewer.lang;
+    let department = viewer.role == Role::Department;
+    if !department && !can(viewer.role, Action::Refer) {
+        return Ok(String::new());
+    }
+    let today = state.app.today();
+    let mut open = state
+        .app
+        .referrals(
+            &viewer.principal(),
+            anju_app::model::ReferralFilter {
+                open_only: true,
+                ..anju_app::model::ReferralFilter::default()
+            },
+        )
+        .await
+        .map_err(|e| WebError::app(e, l))?;
+    let overdue = open.iter().filter(|r| r.overdue(today)).count();
+    if !department {
+        open.retain(|r| r.overdue(today));
+    }
+    if open.is_empty() && !department {
+        return Ok(String::new());
+    }
+    open.sort_by_key(|r| (!r.overdue(today), r.deadline, r.id));
+    let rows = open
+        .iter()
+        .take(10)
+        .map(|r| {
+            let late = r.overdue(today);
+            (
+                crate::page::with_lang(&format!("/referrals/{}", r.id), l),
+                format!(
+                    "{} · {} → {} · {} {}{}",
+                    r.compound,
+                    r.category,
+                    r.department,
+                    l.pick("期限", "due"),
+                    r.deadline,
+                    if late {
+                        l.pick("（逾期·督办）", " (overdue)")
+                    } else {
+                        ""
+                    }
+                ),
+                late,
+            )
+        })
+        .collect();
+    let panel = ReferralPanel {
+        title: if department {
+            l.pick("本部门的吹哨事项", "Referrals to my department")
+                .to_string()
+        } else {
+            l.pick("逾期吹哨事项（督办）", "Overdue referrals")
+                .to_string()
+        },
+        summary: if department {
+            format!(
+                "{} {} · {} {}",
+                l.pick("在办", "open"),
+                open.len(),
+                l.pick("逾期", "overdue"),
+                overdue
+            )
+        } else {
+            format!("{} {}", l.pick("逾期未办结", "overdue"), overdue)
+        },
+        all_link: crate::page::with_lang("/referrals", l),
+        all_label: l.pick("全部吹哨事项", "All referrals").to_string(),
+        rows,
+    };
+    Ok(askama::Template::render(&panel)?)
 }
 
 /// The 工作台 HTML over the compounds the principal may see, as of the application's today,

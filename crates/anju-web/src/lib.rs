@@ -38,6 +38,7 @@ mod owners_share_web;
 mod page;
 mod params;
 mod patrols;
+mod referrals_web;
 mod reports_web;
 mod resident;
 mod selections;
@@ -127,6 +128,7 @@ pub fn app(state: AppState) -> Router {
         .merge(company_new::router())
         .merge(companies::router())
         .merge(complaints_web::router())
+        .merge(referrals_web::router())
         .merge(surveys_web::router())
         .merge(users_web::router())
         .merge(selections::router())

@@ -52,12 +52,14 @@ pub(crate) fn nav_links(viewer: &Viewer, here: &str) -> Vec<NavLink> {
     let role = viewer.role;
     let who = viewer.principal();
     let view = can(role, Action::ViewLedger);
-    let pages: [(&str, &'static str, &'static str, bool); 16] = [
+    let referrals = view && role != anju_core::access::Role::Company;
+    let pages: [(&str, &'static str, &'static str, bool); 17] = [
         ("/dashboard", "工作台", "Dashboard", view),
         ("/ledger", "小区台账", "Ledger", view),
         ("/map", "一张图", "Map", view),
         ("/companies", "物业企业", "Companies", view),
         ("/complaints", "投诉", "Complaints", view),
+        ("/referrals", "吹哨报到", "Referrals", referrals),
         ("/surveys", "满意度调查", "Surveys", view),
         ("/selections", "公开选聘", "Selections", view),
         ("/contracts", "合同", "Contracts", view),
@@ -115,6 +117,7 @@ impl Chrome {
         let place = viewer
             .company_name
             .as_deref()
+            .or(viewer.department_name.as_deref())
             .or(viewer.region_name.as_deref());
         let who = match place {
             Some(p) => format!("{} · {} · {p}", viewer.display_name, viewer.role.label(l)),

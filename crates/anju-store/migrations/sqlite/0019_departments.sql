@@ -2,8 +2,8 @@
 -- 镇街吹哨、部门报到 (issue 18 items 1–2; seed 003 二（二）、四): a district's departments with
 -- their duty categories, department accounts, referrals (吹哨) with their steps and evidence.
 -- The users table is rebuilt (SQLite cannot change a CHECK in place) to admit the role
--- 'department' and carry the account's department: the documented twelve-step procedure, with
--- foreign keys off while the table is swapped and checked before they are on again.
+-- 'department' and carry the account's department: SQLite's documented procedure, with
+-- foreign keys off while the table is swapped.
 PRAGMA foreign_keys = OFF;
 BEGIN;
 
@@ -102,7 +102,12 @@ BEGIN
     SELECT RAISE(ABORT, '已确认办结的吹哨事项不能修改');
 END;
 
-CREATE TABLE users_new (
+-- The old table is renamed out of the way with legacy_alter_table on, so that the sessions'
+-- reference to users is left naming users (the new table), as the procedure requires.
+PRAGMA legacy_alter_table = ON;
+ALTER TABLE users RENAME TO users_before_0019;
+DROP TRIGGER users_no_delete;
+CREATE TABLE users (
     id INTEGER PRIMARY KEY,
     username TEXT NOT NULL UNIQUE CHECK (username <> ''),
     display_name TEXT NOT NULL CHECK (display_name <> ''),
@@ -117,12 +122,12 @@ CREATE TABLE users_new (
     updated_at TEXT NOT NULL,
     department_id INTEGER REFERENCES departments (id)
 );
-INSERT INTO users_new (id, username, display_name, password_hash, role, region_id, company_id,
+INSERT INTO users (id, username, display_name, password_hash, role, region_id, company_id,
     active, version, created_at, updated_at)
 SELECT id, username, display_name, password_hash, role, region_id, company_id, active, version,
-    created_at, updated_at FROM users;
-DROP TABLE users;
-ALTER TABLE users_new RENAME TO users;
+    created_at, updated_at FROM users_before_0019;
+DROP TABLE users_before_0019;
+PRAGMA legacy_alter_table = OFF;
 CREATE TRIGGER users_no_delete BEFORE DELETE ON users
 BEGIN
     SELECT RAISE(ABORT, '账号不能删除，只能停用');

@@ -172,6 +172,46 @@ pub const COMMANDS: &[(&str, &str, Cli)] = &[
         "/api/v1/funding/policies",
         C(&["funding policy set"]),
     ),
+    ("get", "/api/v1/departments", C(&["department list"])),
+    ("post", "/api/v1/departments", C(&["department add"])),
+    (
+        "put",
+        "/api/v1/departments/{id}",
+        W("修改职能部门在网页（/departments）和 API 中办理；命令行尚无此命令"),
+    ),
+    ("post", "/api/v1/departments/seed", C(&["department seed"])),
+    (
+        "get",
+        "/api/v1/departments/figures",
+        C(&["referral figures"]),
+    ),
+    ("get", "/api/v1/referrals", C(&["referral list"])),
+    ("post", "/api/v1/referrals", C(&["referral add"])),
+    (
+        "get",
+        "/api/v1/referrals/{id}",
+        W("一件吹哨事项的详情在网页（/referrals/编号）和 API 中查阅；命令行以 referral list 列出"),
+    ),
+    (
+        "post",
+        "/api/v1/referrals/{id}/acknowledge",
+        C(&["referral step --step acknowledge"]),
+    ),
+    (
+        "post",
+        "/api/v1/referrals/{id}/resolve",
+        C(&["referral step --step resolve"]),
+    ),
+    (
+        "post",
+        "/api/v1/referrals/{id}/confirm",
+        C(&["referral step --step confirm"]),
+    ),
+    (
+        "post",
+        "/api/v1/referrals/{id}/return",
+        C(&["referral step --step return"]),
+    ),
     (
         "get",
         "/api/v1/audit",

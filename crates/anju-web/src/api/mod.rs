@@ -20,7 +20,8 @@
 //! handlers and their request bodies live one module per resource: `compounds` (the ledger,
 //! a compound, its lifecycle and corrections), `contracts`, `evidence`, `companies`,
 //! `tasks` (and targets), `oversight` (assessments, evaluators, patrols, orders,
-//! complaints), `surveys`, `money` (fees, accounts, funding policies), `users`, `audit`.
+//! complaints), `surveys`, `money` (fees, accounts, funding policies), `departments`
+//! (departments and referrals, 吹哨报到), `users`, `audit`.
 //! [`types`] names the Rust types of bodies and answers; [`cli`] each route's `anju` command.
 
 mod audit;
@@ -28,6 +29,7 @@ pub mod cli;
 mod companies;
 mod compounds;
 mod contracts;
+mod departments;
 mod evidence;
 mod money;
 mod oversight;
@@ -305,6 +307,7 @@ pub fn table() -> Vec<ApiRoute> {
     t.extend(oversight::routes());
     t.extend(surveys::routes());
     t.extend(money::routes());
+    t.extend(departments::routes());
     t.extend(audit::routes());
     t
 }

@@ -50,6 +50,9 @@ pub enum Sc {
     /// A whole street's record (its management areas): as `Record`, and an account bounded
     /// below the street (a community) is refused even inside it.
     WholeStreet,
+    /// A referral (吹哨事项): as `Record` for street, community and department accounts (a
+    /// department: those made to it), and never a company's to read.
+    Referral,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -713,6 +716,117 @@ pub const ROUTES: &[Row] = &[
         "/complaints/{complaint}/verify",
         Act(A::VerifyComplaints),
         Sc::Record,
+        Form("csrf={csrf}"),
+        PASS,
+    ),
+    // referrals_web.rs
+    r(
+        "GET",
+        "/referrals",
+        "/referrals",
+        VIEW,
+        Sc::List,
+        Empty,
+        200,
+    ),
+    r(
+        "GET",
+        "/referrals",
+        "/referrals?show=all",
+        VIEW,
+        Sc::List,
+        Empty,
+        200,
+    ),
+    r(
+        "GET",
+        "/referrals/new",
+        "/referrals/new?compound={compound}",
+        Act(A::Refer),
+        Sc::Record,
+        Empty,
+        200,
+    ),
+    r(
+        "GET",
+        "/referrals/new",
+        "/referrals/new?complaint={complaint}&category=%E6%B6%88%E9%98%B2%E9%80%9A%E9%81%93",
+        Act(A::Refer),
+        Sc::Record,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/referrals/new",
+        "/referrals/new",
+        Act(A::Refer),
+        Sc::Record,
+        Form(
+            "csrf={csrf}&compound={compound}&department={department}&category=%E6%B6%88%E9%98%B2%E9%80%9A%E9%81%93&text=matrix&days=5",
+        ),
+        PASS,
+    ),
+    r(
+        "GET",
+        "/referrals/{id}",
+        "/referrals/{referral}",
+        VIEW,
+        Sc::Referral,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/referrals/{id}/step",
+        "/referrals/{referral}/step",
+        Act(A::RespondReferrals),
+        Sc::Referral,
+        Multipart(&[("step", "acknowledge")]),
+        PASS,
+    ),
+    r(
+        "POST",
+        "/referrals/{id}/step",
+        "/referrals/{referral}/step",
+        Act(A::Refer),
+        Sc::Referral,
+        Multipart(&[("step", "confirm")]),
+        PASS,
+    ),
+    r(
+        "GET",
+        "/departments",
+        "/departments",
+        VIEW,
+        Sc::List,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/departments",
+        "/departments",
+        Act(A::ManageDepartments),
+        Sc::None,
+        Form("csrf={csrf}&name=x"),
+        PASS,
+    ),
+    r(
+        "POST",
+        "/departments/seed",
+        "/departments/seed",
+        Act(A::ManageDepartments),
+        Sc::None,
+        Form("csrf={csrf}"),
+        PASS,
+    ),
+    r(
+        "POST",
+        "/departments/{id}",
+        "/departments/{department}",
+        Act(A::ManageDepartments),
+        Sc::None,
         Form("csrf={csrf}"),
         PASS,
     ),
@@ -1649,6 +1763,116 @@ pub const ROUTES: &[Row] = &[
         Empty,
         200,
     ),
+    r(
+        "GET",
+        "/api/v1/departments",
+        "/api/v1/departments",
+        VIEW,
+        Sc::List,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/api/v1/departments",
+        "/api/v1/departments",
+        Act(A::ManageDepartments),
+        Sc::None,
+        Json("{}"),
+        PASS,
+    ),
+    r(
+        "PUT",
+        "/api/v1/departments/{id}",
+        "/api/v1/departments/{department}",
+        Act(A::ManageDepartments),
+        Sc::None,
+        Json("{}"),
+        PASS,
+    ),
+    r(
+        "POST",
+        "/api/v1/departments/seed",
+        "/api/v1/departments/seed",
+        Act(A::ManageDepartments),
+        Sc::None,
+        Json("{}"),
+        PASS,
+    ),
+    r(
+        "GET",
+        "/api/v1/departments/figures",
+        "/api/v1/departments/figures",
+        VIEW,
+        Sc::List,
+        Empty,
+        200,
+    ),
+    r(
+        "GET",
+        "/api/v1/referrals",
+        "/api/v1/referrals?open=true",
+        VIEW,
+        Sc::List,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/api/v1/referrals",
+        "/api/v1/referrals",
+        Act(A::Refer),
+        Sc::Record,
+        Json(
+            r#"{"compound_id": {compound}, "department_id": {department}, "source": "other", "category": "消防通道", "text": "矩阵", "referred_on": "2026-11-03"}"#,
+        ),
+        PASS,
+    ),
+    r(
+        "GET",
+        "/api/v1/referrals/{id}",
+        "/api/v1/referrals/{referral}",
+        VIEW,
+        Sc::Referral,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/api/v1/referrals/{id}/acknowledge",
+        "/api/v1/referrals/{referral}/acknowledge",
+        Act(A::RespondReferrals),
+        Sc::Referral,
+        Json("{}"),
+        PASS,
+    ),
+    r(
+        "POST",
+        "/api/v1/referrals/{id}/resolve",
+        "/api/v1/referrals/{referral}/resolve",
+        Act(A::RespondReferrals),
+        Sc::Referral,
+        Json("{}"),
+        PASS,
+    ),
+    r(
+        "POST",
+        "/api/v1/referrals/{id}/confirm",
+        "/api/v1/referrals/{referral}/confirm",
+        Act(A::Refer),
+        Sc::Referral,
+        Json("{}"),
+        PASS,
+    ),
+    r(
+        "POST",
+        "/api/v1/referrals/{id}/return",
+        "/api/v1/referrals/{referral}/return",
+        Act(A::Refer),
+        Sc::Referral,
+        Json("{}"),
+        PASS,
+    ),
 ];
 
 /// Routes registered but left out of the matrix, with the reason.
@@ -1737,6 +1961,9 @@ pub struct Side {
     pub contract_compound: i64,
     /// The first step recorded on its path (征求意见), for the correction routes.
     pub step: i64,
+    /// A department of the compound's district, and a referral of the compound made to it.
+    pub department: i64,
+    pub referral: i64,
 }
 
 pub struct World {
@@ -1917,7 +2144,43 @@ async fn side(
         .compound_public_key(&actor(), compound.id)
         .await
         .expect("key");
+    let district = s
+        .region_ancestors(compound.street_id)
+        .await
+        .expect("ancestors")[1];
+    let department = s
+        .add_department(
+            &actor(),
+            anju_store::NewDepartment {
+                district_id: district,
+                name: "矩阵消防救援大队".into(),
+                clause: None,
+                duties: vec!["消防通道".into()],
+            },
+        )
+        .await
+        .expect("department")
+        .id;
+    let referral = s
+        .add_referral(
+            &actor(),
+            anju_store::NewReferral {
+                compound_id: compound.id,
+                department_id: department,
+                source: anju_core::referral::ReferralSource::Complaint,
+                source_id: Some(complaint),
+                category: "消防通道".into(),
+                text: "消防通道被占".into(),
+                referred_on: jiff::civil::date(2026, 11, 3),
+                working_days: 5,
+            },
+        )
+        .await
+        .expect("referral")
+        .id;
     Side {
+        department,
+        referral,
         contract,
         company,
         task,
@@ -2029,6 +2292,7 @@ pub async fn accounts(t: &TestApp, w: &World) -> Vec<(Role, Session)> {
             Role::Street => UserScope::Region(STREET_A),
             Role::Community => UserScope::Region(&w.community),
             Role::Company => UserScope::Company(&w.company_a_name),
+            Role::Department => UserScope::Department(w.inside.department),
             _ => UserScope::None,
         };
         let s = user_session(t, &format!("m_{}", role.code()), role, scope).await;
@@ -2040,13 +2304,15 @@ pub async fn accounts(t: &TestApp, w: &World) -> Vec<(Role, Session)> {
 fn bounded(role: Role, scope: Sc) -> bool {
     match scope {
         Sc::None | Sc::List => false,
-        Sc::Record | Sc::WholeStreet => {
-            matches!(role, Role::Street | Role::Community | Role::Company)
-        }
+        Sc::Record | Sc::WholeStreet => matches!(
+            role,
+            Role::Street | Role::Community | Role::Company | Role::Department
+        ),
+        Sc::Referral => matches!(role, Role::Street | Role::Community | Role::Department),
         Sc::Company => role == Role::Company,
         Sc::Assess => matches!(
             role,
-            Role::Street | Role::Community | Role::Company | Role::Evaluator
+            Role::Street | Role::Community | Role::Company | Role::Evaluator | Role::Department
         ),
     }
 }
@@ -2071,6 +2337,8 @@ pub fn fill(template: &str, s: &Side, csrf: &str) -> String {
         .replace("{assessment}", &s.assessment.to_string())
         .replace("{order}", &s.order.to_string())
         .replace("{complaint}", &s.complaint.to_string())
+        .replace("{referral}", &s.referral.to_string())
+        .replace("{department}", &s.department.to_string())
         .replace("{survey}", &s.survey.to_string())
         .replace("{selection}", &s.selection.to_string())
         .replace("{street}", &enc(s.street))
@@ -2151,6 +2419,7 @@ pub fn expected(row: &Row, role: Option<Role>, outside: bool) -> u16 {
         }
         (Some(r), Act(a)) if !can(r, a) => 403,
         (Some(Role::Community), Act(_)) if row.scope == Sc::WholeStreet => 403,
+        (Some(Role::Company), Act(_)) if row.scope == Sc::Referral => 403,
         (Some(r), Act(_)) if outside && bounded(r, row.scope) => row.hidden,
         _ => row.ok,
     }
@@ -2216,8 +2485,10 @@ async fn every_route_every_role_inside_and_outside(t: &TestApp) {
                     );
                 }
                 // Never another street's, community's or company's compound.
-                let bounded_role =
-                    matches!(role, Some(Role::Street | Role::Community | Role::Company));
+                let bounded_role = matches!(
+                    role,
+                    Some(Role::Street | Role::Community | Role::Company | Role::Department)
+                );
                 // A 403 page may name what was refused (the viewer asked for it by id); every
                 // list, search, export and API answer must not.
                 let checked = res.status == StatusCode::OK || row.route.starts_with("/api/");

@@ -123,6 +123,8 @@ fn fill(template: &str, w: &World, extra: &[(&str, String)]) -> String {
         .replace("{assessment}", &s.assessment.to_string())
         .replace("{order}", &s.order.to_string())
         .replace("{complaint}", &s.complaint.to_string())
+        .replace("{referral}", &s.referral.to_string())
+        .replace("{department}", &s.department.to_string())
         .replace("{survey}", &s.survey.to_string())
         .replace("{selection}", &s.selection.to_string())
         .replace("{token}", &s.token)
@@ -322,6 +324,41 @@ const API_VERSIONED: &[Versioned] = &[
         "/api/v1/complaints/{complaint}/verify",
         Who::Street,
         r#"{"verdict": "substantiated", "note": "现场查看属实"}"#,
+    ),
+    v(
+        "PUT",
+        "/api/v1/departments/{id}",
+        "/api/v1/departments/{department}",
+        Who::Authority,
+        r#"{"name": "区消防救援大队"}"#,
+    ),
+    v(
+        "POST",
+        "/api/v1/referrals/{id}/acknowledge",
+        "/api/v1/referrals/{referral}/acknowledge",
+        Who::Admin,
+        r#"{}"#,
+    ),
+    v(
+        "POST",
+        "/api/v1/referrals/{id}/resolve",
+        "/api/v1/referrals/{referral}/resolve",
+        Who::Admin,
+        r#"{"note": "已清理"}"#,
+    ),
+    v(
+        "POST",
+        "/api/v1/referrals/{id}/confirm",
+        "/api/v1/referrals/{referral}/confirm",
+        Who::Street,
+        r#"{}"#,
+    ),
+    v(
+        "POST",
+        "/api/v1/referrals/{id}/return",
+        "/api/v1/referrals/{referral}/return",
+        Who::Street,
+        r#"{"note": "仍有车辆"}"#,
     ),
     v(
         "POST",
@@ -646,6 +683,20 @@ const PAGE_VERSIONED: &[PageVersioned] = &[
         Enc::Form,
         "mode=none&since=1999-01-01&reason=x",
     ),
+    pv(
+        "/referrals/{id}/step",
+        "/referrals/{referral}/step",
+        Who::Street,
+        Enc::Multipart,
+        "step=confirm&date={today}",
+    ),
+    pv(
+        "/departments/{id}",
+        "/departments/{department}",
+        Who::Authority,
+        Enc::Form,
+        "name=x&duties=a",
+    ),
 ];
 
 /// Where the page modules read a form's version (`anju_app::check::version`), and the rows of
@@ -699,6 +750,11 @@ const PAGE_VERSION_READS: &[(&str, usize, &[&str])] = &[
     ("map_web.rs", 1, &["/map/coordinates/{id}"]),
     ("compound_edit.rs", 1, &["/compounds/{id}/edit"]),
     ("compound_modes.rs", 1, &["/compounds/{id}/modes"]),
+    (
+        "referrals_web.rs",
+        2,
+        &["/referrals/{id}/step", "/departments/{id}"],
+    ),
 ];
 
 #[test]
@@ -1097,6 +1153,16 @@ const CHECKS: &[(&str, Via)] = {
         ("complaints.category", Api("POST", "/api/v1/complaints", Street, r#"{"compound_id": {compound}, "source": "resident", "category": " ", "text": "夜间施工", "received_on": "2026-11-05"}"#, "category", "请填写")),
         ("complaints.text", Api("POST", "/api/v1/complaints", Street, r#"{"compound_id": {compound}, "source": "resident", "category": "噪音", "text": "", "received_on": "2026-11-05"}"#, "text", "请填写")),
         ("complaints.status", Internal("set by the complaint's steps")),
+        ("departments.name", Api("POST", "/api/v1/departments", Authority, r#"{"district_id": {district_id}, "name": " "}"#, "name", "请填写")),
+        ("departments.active", Type("a JSON boolean or the form's checkbox; nothing else reaches the column")),
+        ("department_duties.category", Internal("blank duty categories are dropped before writing (anju-app checked_duties)")),
+        ("referrals.source", Api("POST", "/api/v1/referrals", Street, r#"{"compound_id": {compound}, "department_id": {department}, "source": "rumour", "category": "消防通道", "text": "占道", "referred_on": "2026-11-05"}"#, "source", "source")),
+        ("referrals.category", Api("POST", "/api/v1/referrals", Street, r#"{"compound_id": {compound}, "department_id": {department}, "source": "other", "category": " ", "text": "占道", "referred_on": "2026-11-05"}"#, "category", "请填写")),
+        ("referrals.text", Api("POST", "/api/v1/referrals", Street, r#"{"compound_id": {compound}, "department_id": {department}, "source": "other", "category": "消防通道", "text": "", "referred_on": "2026-11-05"}"#, "text", "请填写")),
+        ("referrals.working_days", Api("POST", "/api/v1/referrals", Street, r#"{"compound_id": {compound}, "department_id": {department}, "source": "other", "category": "消防通道", "text": "占道", "referred_on": "2026-11-05", "working_days": 61}"#, "working_days", "1 至 60")),
+        ("referrals.status", Internal("set by the referral's steps (anju_core::referral::next)")),
+        ("referrals.returns", Internal("a counter the store increments when a referral is sent back")),
+        ("referral_steps.step", Internal("written by the store from the ReferralStep codes and 'refer'")),
         ("evaluator_fees.evaluator", Page("/funding/evaluator-fees", Finance, "evaluator=%20&period=2026&amount=100", "测评机构：请填写")),
         ("evaluator_fees.amount_fen", Page("/funding/evaluator-fees", Finance, "evaluator=x&period=2026&amount=0", "金额须大于 0")),
         ("compound_owners_shares.percent_e2", Page("/compounds/{compound}/owners-share", Street, "percent=10.5", "不在 6% 至 10% 之间")),
@@ -1178,7 +1244,13 @@ fn checks_in(folder: &str) -> BTreeSet<String> {
                 .iter()
                 .filter_map(|k| rest.find(k).map(|p| (p, k.len())))
                 .min();
-            let check_at = rest.find("CHECK");
+            // The keyword, not a name holding it (`users_role_check`).
+            let check_at = rest.match_indices("CHECK").map(|(p, _)| p).find(|&p| {
+                rest[..p]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_'))
+            });
             match (table_at, check_at) {
                 (Some((t, n)), c) if c.is_none_or(|c| t < c) => {
                     let after = sql[i + t + n..].trim_start();
@@ -1212,8 +1284,20 @@ fn checks_in(folder: &str) -> BTreeSet<String> {
                         .join(" ");
                     let line_start = sql[..at].rfind('\n').map_or(0, |p| p + 1);
                     let before = sql[line_start..at].trim();
-                    let key = match before.split_whitespace().next() {
-                        Some(col) if !before.is_empty() => format!("{table}.{col}"),
+                    // `ALTER TABLE t ADD CONSTRAINT t_col_check CHECK (…)`: column `col`.
+                    let constraint = before
+                        .split("ADD CONSTRAINT ")
+                        .nth(1)
+                        .and_then(|n| n.split_whitespace().next());
+                    let key = match (constraint, before.split_whitespace().next()) {
+                        (Some(name), _) => {
+                            let col = name
+                                .strip_prefix(&format!("{table}_"))
+                                .and_then(|n| n.strip_suffix("_check"))
+                                .unwrap_or(name);
+                            format!("{table}.{col}")
+                        }
+                        (None, Some(col)) if !before.is_empty() => format!("{table}.{col}"),
                         _ => format!("{table}: {expr}"),
                     };
                     out.insert(key);
@@ -1274,8 +1358,10 @@ async fn check_extras(t: &TestApp, w: &World, p: &People) -> Vec<(&'static str, 
     changed["company"] = Value::Null;
     changed["company_code"] = Value::Null;
     let line = a_line(t, w, p).await;
+    let district_id = s.region_ancestors(street_id).await.expect("ancestors")[1];
     vec![
         ("street_id", street_id.to_string()),
+        ("district_id", district_id.to_string()),
         ("compound_version", cur["version"].to_string()),
         ("compound_mode_changed", changed.to_string()),
         ("line", line.to_string()),
@@ -1629,6 +1715,12 @@ const DATED: &[Dated] = {
         setup("the resident's rating", Api("POST", "/api/v1/complaints/{complaint}/rate", Street, r#"{"version": {cv}, "rating": 4}"#), None),
         ev("a complaint closed (EventDate::ComplaintClosed)", "on", "办结日期", Api("POST", "/api/v1/complaints/{complaint}/close", Street, r#"{"version": {cv}, "on": "{date}"}"#)),
         ev("a complaint verified (EventDate::ComplaintVerified)", "on", "核实日期", Api("POST", "/api/v1/complaints/{complaint}/verify", Street, r#"{"version": {cv}, "verdict": "substantiated", "note": "现场查看属实", "on": "{date}"}"#)),
+        kept(ev("a referral to a department (EventDate::Referral)", "referred_on", "吹哨日期", Api("POST", "/api/v1/referrals", Street, r#"{"compound_id": {inside}, "department_id": {department}, "source": "other", "category": "消防通道", "text": "消防通道被占", "referred_on": "{date}"}"#)), "referral2"),
+        ev("a referral acknowledged (EventDate::ReferralStep)", "on", "办理日期", Api("POST", "/api/v1/referrals/{referral2}/acknowledge", Admin, r#"{"version": {rv}, "on": "{date}"}"#)),
+        ev("a referral resolved (EventDate::ReferralStep)", "on", "办理日期", Api("POST", "/api/v1/referrals/{referral2}/resolve", Admin, r#"{"version": {rv}, "note": "已清理", "on": "{date}"}"#)),
+        ev("a referral sent back (EventDate::ReferralStep)", "on", "办理日期", Api("POST", "/api/v1/referrals/{referral2}/return", Street, r#"{"version": {rv}, "note": "仍有车辆占道", "on": "{date}"}"#)),
+        setup("the referral resolved again", Api("POST", "/api/v1/referrals/{referral2}/resolve", Admin, r#"{"version": {rv}, "note": "已拖移", "on": "{today}"}"#), None),
+        ev("a referral confirmed (EventDate::ReferralStep)", "on", "办理日期", Api("POST", "/api/v1/referrals/{referral2}/confirm", Street, r#"{"version": {rv}, "on": "{date}"}"#)),
         ev("an assessment scored (EventDate::Scoring)", "on", "评分日期", Api("POST", "/api/v1/assessments/{assessment}/submit", Street, r#"{"version": {av}, "on": "{date}"}"#)),
         ev("an assessment reviewed (EventDate::AssessmentStep)", "on", "办理日期", Api("POST", "/api/v1/assessments/{assessment}/review", Authority, r#"{"version": {av}, "outcome": "upheld", "on": "{date}"}"#)),
         ev("an objection (EventDate::AssessmentStep)", "on", "办理日期", Api("POST", "/api/v1/assessments/{assessment}/object", Company, r#"{"version": {av}, "text": "扣分与事实不符", "on": "{date}"}"#)),
@@ -1770,6 +1862,12 @@ async fn dated_extras(
         "compound_built_year",
         built.to_string().replace("\"{year}\"", "{year}"),
     ));
+    out.push(("department", w.inside.department.to_string()));
+    if let Some(r) = id("referral2") {
+        out.push(("referral2", r.to_string()));
+        let v = s.get_referral(r).await.expect("referral").version;
+        out.push(("rv", v.to_string()));
+    }
     if let Some(a) = id("assessment2") {
         out.push(("assessment2", a.to_string()));
         let v = s.get_assessment(a).await.expect("a").version;
@@ -2125,6 +2223,11 @@ const API_DATES: &[(&str, &str, &str, &str)] = &[
     ("POST", "/api/v1/complaints/{id}/answer", "on", "event"),
     ("POST", "/api/v1/complaints/{id}/close", "on", "event"),
     ("POST", "/api/v1/complaints/{id}/verify", "on", "event"),
+    ("POST", "/api/v1/referrals", "referred_on", "event"),
+    ("POST", "/api/v1/referrals/{id}/acknowledge", "on", "event"),
+    ("POST", "/api/v1/referrals/{id}/resolve", "on", "event"),
+    ("POST", "/api/v1/referrals/{id}/confirm", "on", "event"),
+    ("POST", "/api/v1/referrals/{id}/return", "on", "event"),
     ("POST", "/api/v1/surveys", "starts_on", "plan: the day a survey's answers are first counted may be set ahead"),
     ("POST", "/api/v1/surveys", "ends_on", "plan: a survey's closing day (dates.rs)"),
     ("POST", "/api/v1/funding/policies", "valid_from", "plan: a policy may be set to govern from a later day"),

@@ -234,12 +234,20 @@ pub enum UserScope<'a> {
     Region(&'a str),
     /// A company by name.
     Company(&'a str),
+    /// A district department by id (the account's region is its district).
+    Department(i64),
 }
 
 /// Creates an account with [`TEST_PASSWORD`].
 pub async fn create_user(store: &Store, username: &str, role: Role, scope: UserScope<'_>) -> User {
+    let mut department_id = None;
     let (region_id, company_id) = match scope {
         UserScope::None => (None, None),
+        UserScope::Department(id) => {
+            department_id = Some(id);
+            let d = store.get_department(id).await.expect("department");
+            (Some(d.district_id), None)
+        }
         UserScope::Region(name) => {
             let regions = store.list_regions().await.expect("regions");
             let r = regions
@@ -270,7 +278,7 @@ pub async fn create_user(store: &Store, username: &str, role: Role, scope: UserS
                 role,
                 region_id,
                 company_id,
-                department_id: None,
+                department_id,
             },
         )
         .await

@@ -120,6 +120,52 @@ const USE_CASES: &[(&str, Where)] = &[
         NotInBrowser("the demo is loaded by anju serve --demo"),
     ),
     ("load_shanting_tasks", NotInBrowser("demo data")),
+    // departments.rs
+    ("departments", Shown("/departments")),
+    ("department", Helper),
+    (
+        "add_department",
+        form("/departments", "/departments", Action::ManageDepartments),
+    ),
+    (
+        "update_department",
+        form(
+            "/departments",
+            "/departments/{department}",
+            Action::ManageDepartments,
+        ),
+    ),
+    (
+        "seed_departments",
+        form(
+            "/departments",
+            "/departments/seed",
+            Action::ManageDepartments,
+        ),
+    ),
+    ("compound_departments", Helper),
+    ("suggest_departments", Helper),
+    (
+        "refer",
+        form(
+            "/referrals/new?compound={compound}",
+            "/referrals/new",
+            Action::Refer,
+        ),
+    ),
+    ("referrals", Shown("/referrals")),
+    ("referral", Helper),
+    ("referral_detail", Shown("/referrals/{referral}")),
+    (
+        "referral_step",
+        form(
+            "/referrals/{referral}",
+            "/referrals/{referral}/step",
+            Action::RespondReferrals,
+        ),
+    ),
+    ("department_figures", Shown("/departments")),
+    ("referral_categories", Helper),
     // evidence.rs
     ("upload_evidence", Helper),
     ("path_evidence", Shown("/compounds/{compound}")),
