@@ -11,8 +11,9 @@
 // and filing a contract on the compound page and walking on to 在管服务, the contract register,
 // the owners' dismissal survey on a phone, commissioning an evaluator who then scores on a
 // phone, a per-household fee sheet imported and the arrears read on a phone, assigning a
-// subsidy policy on /funding, adding an account on /users, and one subsidy line from 申报 to
-// 拨付 (the JSON API is read only to choose which compound to use).
+// subsidy policy on /funding, adding an account on /users, one subsidy line from 申报 to
+// 拨付, and a blocked fire lane referred to the fire brigade (吹哨报到) and back (the JSON API
+// is read only to choose which compound to use).
 //
 // A flow is skipped, with a printed notice, only when the page it needs does not exist yet
 // (its route answers 404). Any other problem fails the flow; any failure exits non-zero.
@@ -1182,6 +1183,85 @@ async function main() {
         console.log(`      ${done.join(' → ')}`);
       } finally {
         for (const [who, s] of Object.entries(people)) if (who !== 'street') await s.context.close();
+      }
+    });
+
+    await flow('journey: 吹哨报到 — a blocked fire lane on a compound without a company, referred to 消防救援, acknowledged and resolved with a photo by the brigade on a phone, confirmed by the street, counted in the brigade\'s figures', async () => {
+      // 1. The street officer, on a phone, records the complaint on a compound no company serves.
+      const street = await login(browser, base, STREET_USER, PHONE);
+      const fire = await login(browser, base, { username: 'xiaofang' }, PHONE);
+      try {
+        const mine = await compoundsJson(street.context, base);
+        const bare = mine.find((c) => !c.company && c.street === STREET);
+        check(bare, 'no compound without a company in the street');
+        const sp = street.page;
+        await sp.goto(`${base}/complaints/new`);
+        await sp.selectOption('select[name=compound]', String(bare.id));
+        await sp.selectOption('select[name=source]', 'hotline_12345');
+        await sp.fill('input[name=category]', '消防通道');
+        const text = `消防通道被私家车长期占用 ${Date.now() % 100000}`;
+        await sp.fill('textarea[name=text]', text);
+        await Promise.all([sp.waitForNavigation(), sp.click('#complaint-form button[type=submit]')]);
+        const complaintUrl = sp.url();
+        check(/\/complaints\/\d+$/.test(new URL(complaintUrl).pathname), `recording went to ${complaintUrl}`);
+        check((await sp.textContent('main')).includes('由街道、社区处理'), 'a complaint without a company does not say who handles it');
+        // 2. 吹哨: the category suggests the fire brigade; the officer refers it.
+        await Promise.all([sp.waitForNavigation(), sp.click('#refer')]);
+        check((await sp.inputValue('textarea[name=text]')).includes('消防通道被私家车'), 'the referral form does not carry the complaint\'s text');
+        await sp.selectOption('#category', '消防通道');
+        const chosen = await sp.$eval('#department', (s) => s.options[s.selectedIndex].text);
+        check(chosen.startsWith('区消防救援大队'), `the suggested department is ${chosen}`);
+        check((await sp.textContent('#suggestion')).includes('区公安分局'), 'the police (阻碍消防通道, seed 003 四（十一）) is not also suggested');
+        const formWidth = await sp.evaluate(() => document.documentElement.scrollWidth);
+        check(formWidth <= 390, `the referral form is ${formWidth}px wide on a 390px phone`);
+        await shot(sp, 'referral-new-phone');
+        await Promise.all([sp.waitForNavigation(), sp.click('#refer')]);
+        const referralUrl = sp.url();
+        check(/\/referrals\/\d+$/.test(new URL(referralUrl).pathname), `referring went to ${referralUrl}`);
+        check((await sp.textContent('#facts')).includes('待报到'), 'the new referral is not 待报到');
+        // 3. The brigade's officer: the 工作台 lists it; on a phone, 报到, then 办结 with a photo.
+        const fp = fire.page;
+        await fp.goto(`${base}/dashboard`);
+        check((await fp.textContent('#referral-panel')).includes(bare.name), 'the brigade\'s 工作台 does not list the referral');
+        await fp.goto(`${base}/referrals`);
+        check((await fp.textContent('main')).includes(bare.name), 'the brigade\'s list does not show the referral');
+        await fp.goto(referralUrl);
+        await Promise.all([fp.waitForNavigation(), fp.click('#step-acknowledge')]);
+        check((await fp.textContent('#facts')).includes('已报到办理中'), 'after 报到 the referral is not 已报到办理中');
+        // An empty result is refused naming the field; then the result with a photo.
+        await fp.$eval('form:has(#step-resolve) textarea[name=note]', (t) => t.removeAttribute('required'));
+        await Promise.all([fp.waitForNavigation(), fp.click('#step-resolve')]);
+        check((await fp.textContent('#error')).includes('办理结果'), 'an empty result was not refused naming 办理结果');
+        const png = path.join(tmp, 'fire-lane.png');
+        fs.writeFileSync(png, Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64'));
+        await fp.fill('form:has(#step-resolve) textarea[name=note]', '已约谈车主并拖移车辆，设置禁停标识');
+        await fp.setInputFiles('form:has(#step-resolve) input[type=file]', png);
+        await shot(fp, 'referral-resolve-phone');
+        await Promise.all([fp.waitForNavigation(), fp.click('#step-resolve')]);
+        check((await fp.textContent('#facts')).includes('已办结待确认'), 'after 办结 the referral is not 已办结待确认');
+        check((await fp.textContent('#result')).includes('拖移车辆'), 'the result is not shown');
+        check((await fp.$$('#files li')).length === 1, 'the photo is not listed under the result');
+        const width = await fp.evaluate(() => document.documentElement.scrollWidth);
+        check(width <= 390, `the referral page is ${width}px wide on a 390px phone`);
+        // 4. The street confirms it.
+        await sp.goto(referralUrl);
+        await Promise.all([sp.waitForNavigation(), sp.click('#step-confirm')]);
+        check((await sp.textContent('#facts')).includes('已确认办结'), 'the referral was not confirmed');
+        check((await sp.textContent('#steps')).includes('报到'), 'the steps are not listed');
+        await shot(sp, 'referral-confirmed-phone');
+        // 5. The brigade's figures count it: one referral, resolved on time.
+        await fp.goto(`${base}/departments`);
+        const card = fp.locator('#departments li', { hasText: '区消防救援大队' }).first();
+        const figures = await card.textContent();
+        check(/吹哨事项\s*1/.test(figures.replace(/\s+/g, ' ')) || figures.includes('吹哨事项1'), `the brigade's figures do not count the referral: ${figures}`);
+        check(figures.includes('100.00 %'), `the brigade's on-time rate is not 100.00 %: ${figures}`);
+        await shot(fp, 'departments-figures-phone');
+        // The complaint lists the referral.
+        await sp.goto(complaintUrl);
+        check((await sp.textContent('#referrals')).includes('区消防救援大队'), 'the complaint does not list its referral');
+      } finally {
+        await street.context.close();
+        await fire.context.close();
       }
     });
 

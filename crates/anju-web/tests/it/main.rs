@@ -39,6 +39,7 @@ mod map_web;
 mod nav;
 mod owners_share;
 mod reports_web;
+mod referrals;
 mod resident;
 mod signals_web;
 mod surveys_web;
