@@ -57,7 +57,7 @@ pub struct ReferralInput {
     /// The complaint's or order's id.
     #[serde(default)]
     pub source_id: Option<i64>,
-    /// 职责类别 (one of the departments' duties).
+    /// 职责类别 (the pages offer the departments' duties; another may be typed).
     pub category: String,
     pub text: String,
     #[schema(value_type = String, format = Date)]
@@ -345,7 +345,16 @@ impl App {
                 Self::same_compound(o.compound_id, r.compound_id)?;
                 Some(id)
             }
-            (_, id) => id,
+            (ReferralSource::Complaint | ReferralSource::Order, None) => {
+                return Err(AppError::field(
+                    "source_id",
+                    "来源编号",
+                    "从投诉或整改单吹哨须给出其编号",
+                    "a referral from a complaint or an order names it",
+                ));
+            }
+            // A finding or another source names no record Anju checks: nothing is linked.
+            (ReferralSource::Finding | ReferralSource::Other, _) => None,
         };
         Ok(self
             .store()

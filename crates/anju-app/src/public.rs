@@ -131,3 +131,71 @@ impl App {
         Ok(self.store.survey_by_token(token).await?)
     }
 }
+
+/// One record on the public list of bad conduct.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedConduct {
+    pub happened_on: jiff::civil::Date,
+    /// What happened (the record's note).
+    pub what: String,
+    pub compound: Option<String>,
+    /// The last day it stands on the list.
+    pub until: jiff::civil::Date,
+}
+
+/// One company on the public list (不良行为记录公示), with its standing records, newest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedCompany {
+    pub company: String,
+    pub credit_code: Option<String>,
+    pub records: Vec<ListedConduct>,
+}
+
+impl App {
+    /// 不良行为记录公示 (seed 003 三（二）"完善物业服务企业不良行为记录公示制度"): every company
+    /// with a bad-conduct record that stands today (within the credit scheme's window), the
+    /// records newest first, each with the day it leaves the list. Public: no account needed.
+    pub async fn public_bad_conduct(&self) -> Result<Vec<ListedCompany>> {
+        let today = self.today();
+        let scheme = &self.config().credit_scheme;
+        let companies = self.store.list_companies().await?;
+        let mut by_company: std::collections::BTreeMap<i64, Vec<anju_core::credit::CreditRecord>> =
+            std::collections::BTreeMap::new();
+        for r in self.store.all_company_records().await? {
+            if r.record.kind == anju_core::credit::RecordKind::BadConduct {
+                by_company.entry(r.company_id).or_default().push(r.record);
+            }
+        }
+        let mut out: Vec<ListedCompany> = Vec::new();
+        for (id, records) in by_company {
+            let standing = anju_core::credit::standing_bad_conduct(&records, scheme, today);
+            if standing.is_empty() {
+                continue;
+            }
+            let Some(c) = companies.iter().find(|c| c.id == id) else {
+                continue;
+            };
+            out.push(ListedCompany {
+                company: c.name.clone(),
+                credit_code: c.credit_code.as_ref().map(ToString::to_string),
+                records: standing
+                    .into_iter()
+                    .map(|r| ListedConduct {
+                        happened_on: r.happened_on,
+                        what: r.note.clone().unwrap_or_default(),
+                        compound: r.compound.clone(),
+                        until: anju_core::credit::last_day_listed(r.happened_on, scheme),
+                    })
+                    .collect(),
+            });
+        }
+        out.sort_by(|a, b| {
+            b.records
+                .first()
+                .map(|r| r.happened_on)
+                .cmp(&a.records.first().map(|r| r.happened_on))
+                .then_with(|| a.company.cmp(&b.company))
+        });
+        Ok(out)
+    }
+}

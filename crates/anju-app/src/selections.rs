@@ -121,6 +121,27 @@ impl App {
             .await?)
     }
 
+    /// Refused when the company's credit file bars it from registering on `on` (淘汰、退出机制,
+    /// seed 003 三（二）): a bad-conduct record on the public list, or a grade below the scheme's
+    /// bar (`anju_core::credit::selection_bar`). The refusal names the company and the reason.
+    pub async fn require_unbarred(&self, company_id: i64, on: Date) -> Result<()> {
+        let company = self.store().get_company(company_id).await?;
+        let file: Vec<_> = self
+            .store()
+            .company_records(company_id)
+            .await?
+            .into_iter()
+            .map(|r| r.record)
+            .collect();
+        match anju_core::credit::selection_bar(&file, &self.config().credit_scheme, on) {
+            None => Ok(()),
+            Some(bar) => Err(Field::new("company", "报名企业").error(
+                format!("“{}”不能报名：{}", company.name, bar.zh),
+                format!("'{}' may not register: {}", company.name, bar.en),
+            )),
+        }
+    }
+
     /// Records one step of a selection within the principal's scope; a compound recommended
     /// or chosen must lie within it too.
     pub async fn selection_step(
@@ -138,6 +159,7 @@ impl App {
         let (store, actor, v) = (self.store(), who.actor(), input.version);
         Ok(match input.step {
             SelectionStep::Register { company_id } => {
+                self.require_unbarred(company_id, on).await?;
                 store
                     .register_for_selection(&actor, id.get(), v, company_id, on)
                     .await?

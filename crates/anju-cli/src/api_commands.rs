@@ -6,11 +6,28 @@ use crate::Cli;
 use anju_web::api::cli::{COMMANDS, Cli as Side};
 use clap::CommandFactory;
 
-/// The subcommand at `path` (words after `anju`), if there is one.
+/// The subcommand at `path` (words after `anju`), if there is one. From the first word that
+/// starts with `--` on, the words are flags of that subcommand with their values
+/// (`referral step --step acknowledge`): each flag must be one of its arguments, and a value
+/// one of the flag's possible values where clap lists them.
 fn find(path: &str) -> Option<clap::Command> {
     let mut at = Cli::command();
-    for word in path.split_whitespace() {
+    let mut words = path.split_whitespace().peekable();
+    while let Some(word) = words.next_if(|w| !w.starts_with("--")) {
         at = at.find_subcommand(word)?.clone();
+    }
+    while let Some(flag) = words.next() {
+        let name = flag.strip_prefix("--")?;
+        let arg = at
+            .get_arguments()
+            .find(|a| a.get_long() == Some(name))?
+            .clone();
+        let possible = arg.get_possible_values();
+        while let Some(value) = words.next_if(|w| !w.starts_with("--")) {
+            if !possible.is_empty() && !possible.iter().any(|p| p.matches(value, false)) {
+                return None;
+            }
+        }
     }
     Some(at)
 }
@@ -46,4 +63,8 @@ fn the_walk_finds_commands_and_misses_others() {
     assert!(find("tasks add").is_some());
     assert!(find("funding policy set").is_some());
     assert!(find("tasks fly").is_none());
+    assert!(find("referral step --step acknowledge").is_some());
+    assert!(find("referral step --fly acknowledge").is_none());
+    assert!(find("stats --format json").is_some());
+    assert!(find("stats --format yaml").is_none());
 }

@@ -37,7 +37,7 @@ pub struct AddArgs {
     #[arg(long)]
     pub username: String,
     /// admin | housing_authority | finance | street | community | company | evaluator | auditor
-    /// (或中文：街道办事处、社区、物业企业 …)
+    /// | department (或中文：街道办事处、社区、物业企业、部门 …)
     #[arg(long)]
     pub role: String,
     /// 所属区域（市、区县、街道或社区名称）/ the region the account is bounded to
@@ -49,6 +49,10 @@ pub struct AddArgs {
     /// 物业企业名称、统一社会信用代码或编号 / company name, credit code or id
     #[arg(long)]
     pub company: Option<String>,
+    /// 职能部门编号（anju department list；账号的区域即该部门所属的区）/ the department a
+    /// department officer acts for (its district becomes the account's region)
+    #[arg(long)]
+    pub department: Option<anju_core::ids::DepartmentId>,
     #[arg(long)]
     pub display_name: Option<String>,
     #[command(flatten)]
@@ -170,7 +174,7 @@ async fn add(app: &App, a: AddArgs, lang: Lang) -> anyhow::Result<ExitCode> {
                 role,
                 region_id,
                 company_id,
-                department_id: None,
+                department_id: a.department.map(|d| d.get()),
             },
         )
         .await?;
@@ -195,7 +199,14 @@ async fn add(app: &App, a: AddArgs, lang: Lang) -> anyhow::Result<ExitCode> {
 }
 
 fn scope_text(u: &User) -> Option<String> {
-    u.company_name.clone().or_else(|| u.region_name.clone())
+    u.company_name
+        .clone()
+        .or_else(|| {
+            u.department_name
+                .as_ref()
+                .map(|d| format!("{}{d}", u.region_name.as_deref().unwrap_or("")))
+        })
+        .or_else(|| u.region_name.clone())
 }
 
 fn user_rows(users: &[User], lang: Lang) -> Vec<Vec<String>> {

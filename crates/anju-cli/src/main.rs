@@ -12,6 +12,7 @@ mod cmd_bench_funding;
 mod cmd_bench_web;
 mod cmd_budget;
 mod cmd_company;
+mod cmd_department;
 mod cmd_funding;
 mod cmd_ledger;
 mod cmd_oversight;
@@ -106,6 +107,12 @@ pub enum Cmd {
     /// 投诉 / complaints
     #[command(subcommand)]
     Complaint(cmd_oversight::ComplaintCmd),
+    /// 职能部门及其职责（镇街吹哨、部门报到）/ district departments and their duties
+    #[command(subcommand)]
+    Department(cmd_department::DepartmentCmd),
+    /// 吹哨事项：移交、报到、办结、确认 / referrals to departments and their steps
+    #[command(subcommand)]
+    Referral(cmd_department::ReferralCmd),
     /// 满意度调查 / satisfaction surveys
     #[command(subcommand)]
     Survey(cmd_survey::SurveyCmd),
@@ -175,6 +182,8 @@ fn main() -> ExitCode {
         Cmd::Assess(c) => cmd_oversight::run_assess(c, &cli.database_url, lang),
         Cmd::Patrol(c) => cmd_oversight::run_patrol(c, &cli.database_url, lang),
         Cmd::Complaint(c) => cmd_oversight::run_complaint(c, &cli.database_url, lang),
+        Cmd::Department(c) => cmd_department::run_department(c, &cli.database_url, lang),
+        Cmd::Referral(c) => cmd_department::run_referral(c, &cli.database_url, lang),
         Cmd::Survey(c) => cmd_survey::run_survey(c, &cli.database_url, lang),
         Cmd::Fees(c) => cmd_survey::run_fees(c, &cli.database_url, lang),
         Cmd::Accounts(c) => cmd_survey::run_accounts(c, &cli.database_url, lang),

@@ -36,7 +36,8 @@
 //!
 //! A department's officer (部门, seed 003 四) sees the ledger of its district, takes the
 //! referrals made to its department and uploads the evidence of its result; every other row of
-//! the table is blank for it (upload evidence ✓).//!
+//! the table is blank for it (upload evidence ✓).
+//!
 //! Uploading evidence is allowed to every role that takes a step evidence can support (the
 //! path, assessments, patrols, answers to orders); the file is only attached by that step,
 //! which checks its own permission and scope. A budget projection reads shipped policies and

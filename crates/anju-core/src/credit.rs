@@ -213,6 +213,100 @@ pub struct CreditScheme {
     pub complaint_points: Decimal,
     pub dismissal_points: Decimal,
     pub bands: Vec<Band>,
+    /// A company graded below this grade may not register in a public selection (seed 003
+    /// 三（二）"淘汰、退出机制"; the grade is the scheme's to name). None: no bar by grade.
+    #[serde(default)]
+    pub selection_bar_below: Option<String>,
+    /// A company with a bad-conduct record in the window (the 不良行为公示 list) may not register
+    /// in a public selection while the record stands.
+    #[serde(default = "bar_by_default")]
+    pub bad_conduct_bars_selection: bool,
+}
+
+fn bar_by_default() -> bool {
+    true
+}
+
+/// Why a company may not register in a public selection now, in both languages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SelectionBar {
+    pub zh: String,
+    pub en: String,
+}
+
+/// Whether the credit file bars a company from registering in a public selection on `as_of`:
+/// a bad-conduct record within the scheme's window (while it stands on the public list), or a
+/// grade below `selection_bar_below`. `None`: it may register.
+pub fn selection_bar(
+    records: &[CreditRecord],
+    scheme: &CreditScheme,
+    as_of: jiff::civil::Date,
+) -> Option<SelectionBar> {
+    if scheme.bad_conduct_bars_selection {
+        let listed = standing_bad_conduct(records, scheme, as_of);
+        if let Some(first) = listed.first() {
+            let until = last_day_listed(first.happened_on, scheme);
+            let what = first.note.clone().unwrap_or_default();
+            return Some(SelectionBar {
+                zh: format!(
+                    "该企业在不良行为记录公示名单中（{} {what}，共 {} 条），记录之日起 {} 个月内不得报名参加公开选聘（至 {until} 止）",
+                    first.happened_on,
+                    listed.len(),
+                    scheme.window_months
+                ),
+                en: format!(
+                    "the company is on the public list of bad conduct ({} {what}, {} record(s)); it may not register for {} months from the record (until {until})",
+                    first.happened_on,
+                    listed.len(),
+                    scheme.window_months
+                ),
+            });
+        }
+    }
+    let below = scheme.selection_bar_below.as_deref()?;
+    let limit = scheme.bands.iter().position(|b| b.grade == below)?;
+    let g = grade(records, scheme, as_of);
+    let at = scheme.bands.iter().position(|b| b.grade == g.grade)?;
+    (at > limit).then(|| SelectionBar {
+        zh: format!(
+            "该企业信用等级为 {}（{} 分，截至 {as_of}），低于 {below} 级，不得报名参加公开选聘",
+            g.grade, g.score
+        ),
+        en: format!(
+            "the company's credit grade is {} ({} points as of {as_of}), below {below}: it may not register",
+            g.grade, g.score
+        ),
+    })
+}
+
+/// The last day a record dated `happened_on` counts (and a bad-conduct record stands on the
+/// public list): the window ends, exclusive, `window_months` after it.
+pub fn last_day_listed(happened_on: jiff::civil::Date, scheme: &CreditScheme) -> jiff::civil::Date {
+    happened_on
+        .checked_add(jiff::Span::new().months(i64::from(scheme.window_months)))
+        .and_then(|d| d.yesterday())
+        .ok()
+        .unwrap_or(jiff::civil::Date::MAX)
+}
+
+/// The bad-conduct records that stand on `as_of` (dated within the window), newest first: the
+/// public list (不良行为记录公示).
+pub fn standing_bad_conduct<'a>(
+    records: &'a [CreditRecord],
+    scheme: &CreditScheme,
+    as_of: jiff::civil::Date,
+) -> Vec<&'a CreditRecord> {
+    let from = as_of
+        .checked_sub(jiff::Span::new().months(i64::from(scheme.window_months)))
+        .unwrap_or(jiff::civil::Date::MIN);
+    let mut list: Vec<&CreditRecord> = records
+        .iter()
+        .filter(|r| {
+            r.kind == RecordKind::BadConduct && r.happened_on > from && r.happened_on <= as_of
+        })
+        .collect();
+    list.sort_by_key(|r| std::cmp::Reverse(r.happened_on));
+    list
 }
 
 impl CreditScheme {
@@ -236,6 +330,11 @@ impl CreditScheme {
         let err = |m: String| Err(CreditError::Scheme(m));
         if self.window_months == 0 {
             return err("window_months 必须大于 0".into());
+        }
+        if let Some(g) = &self.selection_bar_below
+            && !self.bands.iter().any(|b| &b.grade == g)
+        {
+            return err(format!("selection_bar_below 的等级“{g}”不在 bands 中"));
         }
         if self.complaints_per_deduction == 0 {
             return err("complaints_per_deduction 必须大于 0".into());
@@ -621,6 +720,68 @@ mod tests {
         // 254.99 / 3 = 84.99666… → 85.00 → AAA.
         assert_eq!(g.base, dec!(85.00));
         assert_eq!(g.grade, "AAA");
+    }
+
+    #[test]
+    fn bad_conduct_bars_selection_while_it_stands_on_the_list() {
+        let s = CreditScheme::yantai_default();
+        let as_of = date(2026, 12, 7);
+        let mut r = CreditRecord::new(RecordKind::BadConduct, date(2025, 12, 7));
+        r.note = Some("擅自提高收费标准".into());
+        // Exactly 12 months before: out of the window (its far end is exclusive).
+        assert_eq!(selection_bar(std::slice::from_ref(&r), &s, as_of), None);
+        // A day later it stands: barred, with the record and the day the bar ends.
+        r.happened_on = date(2025, 12, 8);
+        let bar = selection_bar(std::slice::from_ref(&r), &s, as_of).expect("barred");
+        assert!(bar.zh.contains("不良行为记录公示名单"), "{}", bar.zh);
+        assert!(bar.zh.contains("擅自提高收费标准"), "{}", bar.zh);
+        assert!(bar.zh.contains("至 2026-12-07 止"), "{}", bar.zh);
+        // The last day listed is the last day it is counted: the day after, it is off.
+        assert_eq!(last_day_listed(r.happened_on, &s), date(2026, 12, 7));
+        assert!(selection_bar(std::slice::from_ref(&r), &s, date(2026, 12, 8)).is_none());
+        // A record dated after the day asked is not yet on the list.
+        r.happened_on = date(2026, 12, 8);
+        assert_eq!(selection_bar(std::slice::from_ref(&r), &s, as_of), None);
+        let off = CreditScheme {
+            bad_conduct_bars_selection: false,
+            selection_bar_below: None,
+            ..s
+        };
+        r.happened_on = date(2026, 12, 1);
+        assert_eq!(selection_bar(std::slice::from_ref(&r), &off, as_of), None);
+    }
+
+    #[test]
+    fn a_grade_below_the_schemes_bar_is_refused_and_the_bar_grade_itself_is_not() {
+        let s = CreditScheme::yantai_default();
+        assert_eq!(s.selection_bar_below.as_deref(), Some("B"));
+        let on = date(2026, 11, 1);
+        let as_of = date(2026, 12, 7);
+        // 60.00 is B [60, 70): may register.
+        assert_eq!(selection_bar(&[assessed(dec!(60), on)], &s, as_of), None);
+        // 59.99 is C: barred.
+        let bar = selection_bar(&[assessed(dec!(59.99), on)], &s, as_of).expect("barred");
+        assert!(
+            bar.zh.contains("信用等级为 C") && bar.zh.contains("低于 B 级"),
+            "{}",
+            bar.zh
+        );
+        // A scheme naming a grade it does not have is refused when read.
+        let wrong = DEFAULT_SCHEME_TOML
+            .replace("selection_bar_below = \"B\"", "selection_bar_below = \"D\"");
+        let e = CreditScheme::from_toml(&wrong).err().map(|e| e.to_string());
+        assert!(
+            e.as_deref()
+                .is_some_and(|e| e.contains("selection_bar_below")),
+            "{e:?}"
+        );
+        // An older scheme file without the two settings still reads (bad conduct bars, no grade bar).
+        let old = DEFAULT_SCHEME_TOML
+            .replace("bad_conduct_bars_selection = true", "")
+            .replace("selection_bar_below = \"B\"", "");
+        let old = CreditScheme::from_toml(&old).expect("an older scheme");
+        assert!(old.bad_conduct_bars_selection);
+        assert_eq!(old.selection_bar_below, None);
     }
 
     #[test]

@@ -267,6 +267,56 @@ fn wrong_status(c: &Complaint, what: &str) -> StoreError {
     ))
 }
 
+/// A complaint found substantiated (核实有效) goes into its company's credit file at once: one
+/// `complaint` record (1 complaint, the month it was received, dated the day of the finding),
+/// written once per complaint (`company_records.complaint_id`). A complaint no company serves,
+/// or not (or no longer) substantiated, writes nothing; a finding revised to unfounded later
+/// leaves the record in the file, which is append-only.
+async fn substantiated_to_file(
+    tx: &mut AnyConnection,
+    actor: &Actor,
+    at: &str,
+    c: &Complaint,
+) -> Result<()> {
+    let (Some(company_id), Some(ComplaintVerdict::Substantiated), Some(on)) =
+        (c.company_id, c.verdict, c.verdict_on)
+    else {
+        return Ok(());
+    };
+    let there = sqlx::query("SELECT 1 FROM company_records WHERE complaint_id = $1")
+        .bind(c.id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if there.is_some() {
+        return Ok(());
+    }
+    let mut record = CreditRecord::new(RecordKind::Complaint, on);
+    record.period = Some(format!(
+        "{:04}-{:02}",
+        c.received_on.year(),
+        c.received_on.month()
+    ));
+    record.complaints = Some(1);
+    record.compound = Some(c.compound.clone());
+    record.note = Some(format!("投诉 #{} 核实有效（{}）", c.id, c.category));
+    crate::credit::insert_company_record_from(
+        tx,
+        actor,
+        at,
+        company_id,
+        &NewCompanyRecord {
+            record,
+            compound_id: Some(c.compound_id),
+        },
+        crate::credit::RecordSource {
+            complaint_id: Some(c.id),
+            contract_id: None,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
 impl Store {
     /// Records a complaint, assigned to the compound's current company (its active contract's,
     /// else the ledger's), with its deadlines.
@@ -627,6 +677,7 @@ impl Store {
             }],
         )
         .await?;
+        substantiated_to_file(&mut tx, actor, &at, &after).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -759,8 +810,9 @@ impl Store {
         .await
     }
 
-    /// Adds, for each company with complaints received in the period and found substantiated
-    /// (核实有效), one `complaint` record with the count to its credit file (dated `on`); a
+    /// A catch-up for substantiated complaints that have no record of their own (verified
+    /// before findings went into the file at once, [`substantiated_to_file`]): adds, for each
+    /// company with such complaints received in the period, one `complaint` record with the count to its credit file (dated `on`); a
     /// complaint not verified, or found unfounded, counts for nothing. A company whose file
     /// already holds this period's count is skipped, and one counted before more of its
     /// complaints were found substantiated gets the difference (补记), so running it twice adds
@@ -784,6 +836,8 @@ impl Store {
         let rows = sqlx::query(
             "SELECT company_id, COUNT(*) FROM complaints WHERE company_id IS NOT NULL \
              AND verdict = 'substantiated' AND received_on >= $1 AND received_on <= $2 \
+             AND NOT EXISTS (SELECT 1 FROM company_records r \
+             WHERE r.complaint_id = complaints.id) \
              GROUP BY company_id ORDER BY company_id",
         )
         .bind(date_text(period.start))

@@ -9,6 +9,7 @@ use crate::lifecycle::{StepRequest, Via, apply_step};
 use crate::sql::{Cols, JsonSql, date_text, dyn_query, fetch_json, now_ts, parse_date};
 use crate::{Result, Store, StoreError};
 use anju_core::contract::{DismissalSurvey, Fees, FilingStatus, ServiceLevel, Term};
+use anju_core::credit::{CreditRecord, RecordKind};
 use anju_core::lifecycle::{Event, ExitKind, Signer};
 use anju_core::{Area, Fen};
 use jiff::civil::Date;
@@ -618,6 +619,32 @@ impl Store {
                 let mut req = StepRequest::new(Event::End { kind }, on);
                 req.note = Some(reason.to_string());
                 apply_step(&mut tx, actor, &at, *cid, None, &req, Via::Contract).await?;
+            }
+            // 解聘 goes into the company's credit file at once, once per compound of the
+            // contract (seed 003 三（二）淘汰、退出机制).
+            if kind == ExitKind::Dismissal {
+                let name = crate::compounds::fetch_compound(&mut tx, *cid)
+                    .await?
+                    .compound
+                    .name;
+                let mut record = CreditRecord::new(RecordKind::Dismissal, on);
+                record.compound = Some(name);
+                record.note = Some(format!("解聘（合同 #{id}）：{reason}"));
+                crate::credit::insert_company_record_from(
+                    &mut tx,
+                    actor,
+                    &at,
+                    before.company_id,
+                    &crate::NewCompanyRecord {
+                        record,
+                        compound_id: Some(*cid),
+                    },
+                    crate::credit::RecordSource {
+                        complaint_id: None,
+                        contract_id: Some(id),
+                    },
+                )
+                .await?;
             }
         }
         let after = fetch_contract(&mut tx, id).await?;

@@ -201,12 +201,31 @@ impl Store {
 }
 
 /// Validates and writes one credit record with its audit copy, inside the caller's transaction.
+/// What a record the system writes by itself came from (one record per source).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct RecordSource {
+    pub complaint_id: Option<i64>,
+    pub contract_id: Option<i64>,
+}
+
 pub(crate) async fn insert_company_record(
     tx: &mut AnyConnection,
     actor: &Actor,
     at: &str,
     company_id: i64,
     new: &NewCompanyRecord,
+) -> Result<CompanyRecord> {
+    insert_company_record_from(tx, actor, at, company_id, new, RecordSource::default()).await
+}
+
+/// [`insert_company_record`] for a record written from a complaint or a contract.
+pub(crate) async fn insert_company_record_from(
+    tx: &mut AnyConnection,
+    actor: &Actor,
+    at: &str,
+    company_id: i64,
+    new: &NewCompanyRecord,
+    source: RecordSource,
 ) -> Result<CompanyRecord> {
     let r = &new.record;
     r.validate()
@@ -217,8 +236,9 @@ pub(crate) async fn insert_company_record(
     }
     let row = sqlx::query(
         "INSERT INTO company_records (company_id, kind, happened_on, period, score_e2, \
-         points_e2, complaints, compound_id, assessor, note, actor, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+         points_e2, complaints, compound_id, assessor, note, actor, created_at, complaint_id, \
+         contract_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
     )
     .bind(company_id)
     .bind(r.kind.code())
@@ -232,6 +252,8 @@ pub(crate) async fn insert_company_record(
     .bind(tidy(r.note.clone()))
     .bind(actor.name.clone())
     .bind(at.to_string())
+    .bind(source.complaint_id)
+    .bind(source.contract_id)
     .fetch_one(&mut *tx)
     .await?;
     let id = Cols::new(&row).i64()?;

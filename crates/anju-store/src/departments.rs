@@ -27,7 +27,7 @@ pub struct Department {
     pub name: String,
     /// The seed clause its duties come from (四（八）), when seeded.
     pub clause: Option<String>,
-    /// 职责类别, in the order entered.
+    /// 职责类别, by name.
     pub duties: Vec<String>,
     pub active: bool,
     pub version: i64,

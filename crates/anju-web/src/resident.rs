@@ -28,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/s/{token}", get(survey_page).post(survey_answer))
         .route("/s/{token}/qr.svg", get(survey_qr))
         .route("/p/{key}", get(public_page))
+        .route("/credit/bad-conduct", get(bad_conduct_page))
         .route("/p/{key}/complaint", axum::routing::post(public_complaint))
 }
 
@@ -907,4 +908,40 @@ mod tests {
         h.insert("x-forwarded-host", "anju.example.cn".parse().expect("hv"));
         assert_eq!(origin(&h), "https://anju.example.cn");
     }
+}
+
+/// 不良行为记录公示: the companies whose bad-conduct records stand, for anyone (residents,
+/// owners' committees choosing a company). The rule of the list is the credit scheme's window.
+#[derive(Template)]
+#[template(path = "bad_conduct_public.html")]
+struct BadConductPage {
+    l: Lang,
+    html_lang: &'static str,
+    today: String,
+    months: u32,
+    companies: Vec<anju_app::public::ListedCompany>,
+    other_lang: String,
+}
+
+async fn bad_conduct_page(
+    State(state): State<AppState>,
+    Query(q): Query<LangQuery>,
+) -> Result<Response, WebError> {
+    let l = q.lang();
+    let companies = state
+        .app
+        .public_bad_conduct()
+        .await
+        .map_err(|e| WebError::app(e, l))?;
+    let page = BadConductPage {
+        l,
+        html_lang: l.pick("zh-CN", "en"),
+        today: state.app.today().to_string(),
+        months: state.app.config().credit_scheme.window_months,
+        companies,
+        other_lang: l
+            .pick("/credit/bad-conduct?lang=en", "/credit/bad-conduct")
+            .to_string(),
+    };
+    Ok(html_page(StatusCode::OK, page.render()?))
 }

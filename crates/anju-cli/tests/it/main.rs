@@ -4,6 +4,7 @@ mod batch;
 mod bench_web;
 mod budget;
 mod credit;
+mod departments;
 mod edges;
 mod funding;
 mod ledger;

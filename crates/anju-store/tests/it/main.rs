@@ -13,6 +13,7 @@ mod companies;
 mod compounds;
 mod corrections;
 mod credit_tasks;
+mod departments;
 mod funding;
 mod integrity;
 mod ledger;

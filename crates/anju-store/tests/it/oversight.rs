@@ -649,22 +649,43 @@ async fn complaints_deadlines_access_and_credit_file(db: TestDb) {
     )
     .await
     .unwrap();
-    // Counts reach the credit file, once: the substantiated complaint only.
-    let recs = s
-        .record_complaint_counts(&officer(), &h2, date(2027, 1, 5))
-        .await
-        .unwrap();
-    assert_eq!(recs.len(), 1);
-    assert_eq!(recs[0].record.complaints, Some(1));
+    // The substantiated complaint reached the credit file when it was found (issue 18 item 6),
+    // the unfounded one did not; the period's count (a catch-up) then adds nothing twice.
+    let file = s.company_records(own).await.unwrap();
+    assert_eq!(file.len(), 1);
+    assert_eq!(file[0].record.complaints, Some(1));
+    assert_eq!(file[0].record.happened_on, date(2026, 11, 30));
+    assert_eq!(file[0].record.period.as_deref(), Some("2026-11"));
+    assert!(
+        file[0]
+            .record
+            .note
+            .as_deref()
+            .is_some_and(|n| n.contains(&format!("投诉 #{} 核实有效", c.id))),
+        "{:?}",
+        file[0].record.note
+    );
     assert!(
         s.record_complaint_counts(&officer(), &h2, date(2027, 1, 5))
             .await
             .unwrap()
             .is_empty()
     );
-    let file = s.company_records(own).await.unwrap();
-    assert_eq!(file.len(), 1);
-    // A finding revised afterwards (the noise was the company's after all) is topped up (补记).
+    // Verifying it again (the same finding) writes nothing more.
+    let c = s
+        .verify_complaint(
+            &officer(),
+            c.id,
+            c.version,
+            ComplaintVerdict::Substantiated,
+            "复查：属实",
+            date(2026, 12, 1),
+        )
+        .await
+        .unwrap();
+    assert_eq!(c.verdict, Some(ComplaintVerdict::Substantiated));
+    assert_eq!(s.company_records(own).await.unwrap().len(), 1);
+    // A finding revised afterwards (the noise was the company's after all) goes in then.
     let noise = s.get_complaint(noise.id).await.unwrap();
     s.verify_complaint(
         &officer(),
@@ -676,23 +697,16 @@ async fn complaints_deadlines_access_and_credit_file(db: TestDb) {
     )
     .await
     .unwrap();
-    let more = s
-        .record_complaint_counts(&officer(), &h2, date(2027, 1, 9))
-        .await
-        .unwrap();
-    assert_eq!(more.len(), 1);
-    assert_eq!(more[0].record.complaints, Some(1));
-    assert_eq!(
-        more[0].record.note.as_deref(),
-        Some("投诉统计 2026H2（补记）")
-    );
+    let file = s.company_records(own).await.unwrap();
+    assert_eq!(file.len(), 2);
+    assert_eq!(file[1].record.happened_on, date(2027, 1, 8));
     assert!(
         s.record_complaint_counts(&officer(), &h2, date(2027, 1, 9))
             .await
             .unwrap()
             .is_empty()
     );
-    // Audited: two inserts, sign, answer, rate, close, three verifications.
+    // Audited: two inserts, sign, answer, rate, close, four verifications.
     let audit = s
         .audit_entries(&AuditFilter {
             entity: Some("complaint".into()),
@@ -700,7 +714,7 @@ async fn complaints_deadlines_access_and_credit_file(db: TestDb) {
         })
         .await
         .unwrap();
-    assert_eq!(audit.len(), 9);
+    assert_eq!(audit.len(), 10);
 }
 
 both!(ten_concurrent_complaint_counts_write_each_company_once);
@@ -755,10 +769,11 @@ async fn ten_concurrent_complaint_counts_write_each_company_once(db: TestDb) {
             written += v.len();
         }
     }
-    assert_eq!(written, 1);
+    // Each finding went into the file when it was made; the counts find nothing left to add.
+    assert_eq!(written, 0);
     let file = s.company_records(cs[0].company_id.unwrap()).await.unwrap();
-    assert_eq!(file.len(), 1);
-    assert_eq!(file[0].record.complaints, Some(3));
+    assert_eq!(file.len(), 3);
+    assert!(file.iter().all(|r| r.record.complaints == Some(1)));
 }
 
 both!(complaints_holidays_overdue_contact_and_evidence);

@@ -174,11 +174,7 @@ pub const COMMANDS: &[(&str, &str, Cli)] = &[
     ),
     ("get", "/api/v1/departments", C(&["department list"])),
     ("post", "/api/v1/departments", C(&["department add"])),
-    (
-        "put",
-        "/api/v1/departments/{id}",
-        W("修改职能部门在网页（/departments）和 API 中办理；命令行尚无此命令"),
-    ),
+    ("put", "/api/v1/departments/{id}", C(&["department update"])),
     ("post", "/api/v1/departments/seed", C(&["department seed"])),
     (
         "get",
@@ -187,11 +183,7 @@ pub const COMMANDS: &[(&str, &str, Cli)] = &[
     ),
     ("get", "/api/v1/referrals", C(&["referral list"])),
     ("post", "/api/v1/referrals", C(&["referral add"])),
-    (
-        "get",
-        "/api/v1/referrals/{id}",
-        W("一件吹哨事项的详情在网页（/referrals/编号）和 API 中查阅；命令行以 referral list 列出"),
-    ),
+    ("get", "/api/v1/referrals/{id}", C(&["referral show"])),
     (
         "post",
         "/api/v1/referrals/{id}/acknowledge",

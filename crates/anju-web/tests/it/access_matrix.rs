@@ -124,6 +124,15 @@ pub const ROUTES: &[Row] = &[
     r("GET", "/healthz", "/healthz", Public, Sc::None, Empty, 200),
     r(
         "GET",
+        "/credit/bad-conduct",
+        "/credit/bad-conduct",
+        Public,
+        Sc::None,
+        Empty,
+        200,
+    ),
+    r(
+        "GET",
         "/assets/anju.css",
         "/assets/anju.css",
         Public,
