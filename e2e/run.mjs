@@ -1265,6 +1265,106 @@ async function main() {
       }
     });
 
+    await flow('journey: 调度表报送 — the district sets the schedule, the street files late on a phone, the district sees 逾期报送 and 逾期未报 and reads the sheet as filed', async () => {
+      // Filing days (the 1st and the 15th) up to today; the schedule starts three of them back.
+      const iso = (d) => d.toISOString().slice(0, 10);
+      const now = new Date();
+      const today = new Date(Date.UTC(now.getFullYear(), now.getMonth(), now.getDate()));
+      const days = [];
+      for (let m = -3; m <= 0; m += 1) {
+        for (const day of [1, 15]) {
+          const d = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() + m, day));
+          if (d <= today) days.push(d);
+        }
+      }
+      const [start, late] = [days[days.length - 3], days[days.length - 2]];
+      const zj = await login(browser, base, { username: 'zhujian' });
+      const street = await login(browser, base, STREET_USER, PHONE);
+      try {
+        const zp = zj.page;
+        await zp.goto(`${base}/dispatch`);
+        const district = await zp.$eval('#schedule-box select[name=district]', (s) => [...s.options].find((o) => o.text === '奈曼旗')?.value);
+        check(district, 'the district above the street is not offered for the schedule');
+        await zp.selectOption('#schedule-box select[name=district]', district);
+        await zp.fill('#schedule-box input[name=starts_on]', iso(start));
+        await Promise.all([zp.waitForNavigation(), zp.click('#set-schedule')]);
+        check((await zp.textContent('#schedules')).includes(iso(start)), 'the schedule is not shown');
+        check((await zp.textContent('#streets')).includes(`${STREET}`), 'the street is not listed');
+        check((await zp.textContent('#streets')).includes('逾期未报'), 'the district does not see 逾期未报');
+        // The street files for the later of the two passed days, late, on a phone.
+        const sp = street.page;
+        await sp.goto(`${base}/dashboard`);
+        check((await sp.textContent('#filing-panel')).includes('逾期未报'), 'the street\'s 工作台 does not show the overdue sheet');
+        await sp.goto(`${base}/dispatch`);
+        await sp.selectOption('#file-form select[name=due_on]', iso(late));
+        await sp.fill('#file-form textarea[name=note]', '补报');
+        await shot(sp, 'dispatch-file-phone');
+        await Promise.all([sp.waitForNavigation(), sp.click('#file')]);
+        const width = await sp.evaluate(() => document.documentElement.scrollWidth);
+        check(width <= 390, `the dispatch page is ${width}px wide on a 390px phone`);
+        // The district: 逾期报送 for that day (it was filed after it), still 逾期未报 for the first.
+        await zp.goto(`${base}/dispatch`);
+        const card = zp.locator('#streets li.card', { hasText: STREET }).first();
+        const text = await card.textContent();
+        check(text.includes('逾期报送'), `the late filing is not shown as late: ${text}`);
+        check(text.includes('逾期未报'), `the unfiled day is not shown: ${text}`);
+        await shot(zp, 'dispatch-district');
+        const [r] = await Promise.all([zp.waitForNavigation(), card.locator('a', { hasText: '逾期报送' }).first().click()]);
+        check(r.status() === 200, `the filing answered ${r.status()}`);
+        check((await zp.textContent('#filing-facts')).includes('逾期报送'), 'the filing is not marked late');
+        check((await zp.$$('#sheet tbody tr')).length > 0, 'the filed sheet has no rows');
+      } finally {
+        await zj.context.close();
+        await street.context.close();
+      }
+    });
+
+    await flow('journey: a company on the bad-conduct list is refused at a selection\'s registration with the reason; the list is public', async () => {
+      const zj = await login(browser, base, { username: 'zhujian' });
+      const street = await login(browser, base, STREET_USER);
+      try {
+        const graded = JSON.parse((await get(zj.context, `${base}/api/v1/companies`)).text);
+        check(graded.length >= 2, 'fewer than two companies');
+        const [bad, good] = [graded[0].company, graded[1].company];
+        // 住建 records the bad conduct on the company's page.
+        const zp = zj.page;
+        await zp.goto(`${base}/companies/${bad.id}`);
+        await zp.selectOption('#record-form select[name=kind]', 'bad_conduct');
+        await zp.fill('#record-form textarea[name=note]', '擅自提高收费标准');
+        await Promise.all([zp.waitForNavigation(), zp.click('#record-form button[type=submit]')]);
+        check((await zp.textContent('#records')).includes('擅自提高收费标准'), 'the record is not in the file');
+        // Anyone can read the public list.
+        const anon = await browser.newContext({ locale: 'zh-CN', ...PHONE });
+        const ap = await anon.newPage();
+        await ap.goto(`${base}/credit/bad-conduct`);
+        check((await ap.textContent('main')).includes(bad.name), 'the public list does not show the company');
+        await shot(ap, 'bad-conduct-public-phone');
+        await anon.close();
+        // The street opens a selection and tries to register both companies.
+        const sp = street.page;
+        await sp.goto(`${base}/selections`);
+        await sp.selectOption('select[name=street]', STREET);
+        await sp.fill('input[name=title]', '浏览器测试遴选');
+        const deadline = new Date(Date.now() + 20 * 86400000).toISOString().slice(0, 10);
+        await sp.fill('input[name=deadline]', deadline);
+        await Promise.all([sp.waitForNavigation(), sp.click('form.act button[type=submit]')]);
+        check(/\/selections\/\d+/.test(new URL(sp.url()).pathname), `announcing went to ${sp.url()}`);
+        const selection = sp.url();
+        await sp.selectOption('form[action*="/register"] select[name=company]', String(bad.id));
+        await Promise.all([sp.waitForNavigation(), sp.click('form[action*="/register"] button[type=submit]')]);
+        const refused = await sp.textContent('#form-error');
+        check(refused.includes(bad.name) && refused.includes('不良行为记录公示名单'), `the refusal does not give the reason: ${refused}`);
+        await shot(sp, 'selection-refused-bad-conduct');
+        await sp.goto(selection);
+        await sp.selectOption('form[action*="/register"] select[name=company]', String(good.id));
+        await Promise.all([sp.waitForNavigation(), sp.click('form[action*="/register"] button[type=submit]')]);
+        check((await sp.textContent('main')).includes(good.name), 'the clean company was not registered');
+      } finally {
+        await zj.context.close();
+        await street.context.close();
+      }
+    });
+
     await flow('journey: the administrator ranks streets by a weighted score on the ranking report (排名规则 chosen on the page)', async () => {
       const { context, page } = await login(browser, base, { username: 'admin' }, { viewport: { width: 1280, height: 900 } });
       try {

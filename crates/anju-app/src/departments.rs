@@ -156,7 +156,11 @@ impl App {
     }
 
     /// The district officials may set departments up for: one within their scope.
-    async fn require_own_district(&self, who: &Principal, district_id: i64) -> Result<()> {
+    pub(crate) async fn require_own_district(
+        &self,
+        who: &Principal,
+        district_id: i64,
+    ) -> Result<()> {
         who.require(Action::ManageDepartments)?;
         let region = self.store().get_region(district_id).await?;
         if region.level != RegionLevel::District {

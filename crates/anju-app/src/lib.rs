@@ -24,6 +24,7 @@ pub mod departments;
 pub mod error;
 pub mod evidence;
 pub mod figures;
+pub mod filings;
 pub mod ledger;
 pub mod map;
 pub mod model;

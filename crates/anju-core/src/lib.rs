@@ -10,6 +10,7 @@ pub mod compound;
 pub mod contract;
 pub mod credit;
 pub mod credit_code;
+pub mod dispatch;
 pub mod fees;
 pub mod funding;
 pub mod ids;

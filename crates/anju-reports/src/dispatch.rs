@@ -65,7 +65,8 @@ pub struct DispatchParams {
     pub today: Date,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One row of the sheet (the seed's columns).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct DispatchRow {
     pub no: u32,
     pub community: Option<String>,
@@ -73,6 +74,7 @@ pub struct DispatchRow {
     pub category: Option<u8>,
     pub company: Option<String>,
     pub nature: String,
+    #[schema(value_type = Option<String>, format = Date)]
     pub entry_on: Option<Date>,
     pub service: Option<String>,
     pub manager: Option<String>,
@@ -80,7 +82,8 @@ pub struct DispatchRow {
     pub remarks: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One street's sheet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct DispatchStreet {
     pub street: String,
     pub rows: Vec<DispatchRow>,
@@ -95,15 +98,12 @@ pub struct DispatchReport {
     pub compounds: usize,
 }
 
-/// 注2: filed on the 1st and the 15th.
-pub fn is_filing_day(d: Date) -> bool {
-    d.day() == 1 || d.day() == 15
-}
+/// 注2: filed on the 1st and the 15th (`anju_core::dispatch`).
+pub use anju_core::dispatch::is_filing_day;
 
 /// The latest 1st or 15th on or before `today`.
 pub fn filing_date(today: Date) -> Date {
-    let day = if today.day() >= 15 { 15 } else { 1 };
-    Date::new(today.year(), today.month(), day).unwrap_or(today)
+    anju_core::dispatch::filing_day_on_or_before(today)
 }
 
 /// 物业管理性质（自主或外聘物业公司）.

@@ -26,8 +26,8 @@ mod tasks;
 pub use accounts::{AccountsParams, AccountsReport, AccountsRow, build_accounts};
 pub use coverage::{CoverageRow, CoverageTable, build_coverage};
 pub use dispatch::{
-    DispatchParams, DispatchReport, DispatchRow, DispatchStreet, build_dispatch, filing_date,
-    is_filing_day,
+    DispatchParams, DispatchReport, DispatchRow, DispatchStreet, HEADINGS as DISPATCH_HEADINGS,
+    TITLE as DISPATCH_TITLE, build_dispatch, filing_date, is_filing_day,
 };
 pub use ranking::{RankRule, RankingParams, RankingReport, RankingRow, build_ranking, rank};
 pub use scores::{ScoreItemRow, ScoreSheet, ScoresParams, ScoresReport, build_scores};

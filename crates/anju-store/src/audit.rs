@@ -147,6 +147,8 @@ const BY_REGION: &[(&str, &str, &str)] = &[
     ("management_area", "management_areas", "street_id"),
     // A district's department: read by the district (and the city) above it.
     ("department", "departments", "district_id"),
+    ("dispatch_schedule", "dispatch_schedules", "district_id"),
+    ("dispatch_filing", "dispatch_filings", "street_id"),
 ];
 
 /// Entities that belong to no one region (companies serve many, accounts, sessions, city-wide
@@ -165,13 +167,16 @@ pub const CITY_WIDE_ENTITIES: &[&str] = &[
     "evaluator_fee",
 ];
 
-/// City-wide entities no kept figure (the 工作台's, the ledger's) is computed from: an account,
-/// a sign-in, an uploaded file, a credit record, a holiday (deadlines are stored when set), a
-/// policy, a subsidy run, an evaluator's fee. Writing them leaves every counter as it is
-/// ([`note_placed`]); a company stays city-wide (alerts name it).
+/// Entities no kept figure (the 工作台's, the ledger's) is computed from: an account, a
+/// sign-in, an uploaded file, a credit record, a holiday (deadlines are stored when set), a
+/// policy, a subsidy run, an evaluator's fee, a district's departments, the 调度表's schedule and
+/// filings (read per request). Writing them leaves every counter as it is ([`note_placed`]); a
+/// company stays city-wide (alerts name it).
 const NO_FIGURES: &[&str] = &[
     "user",
     "department",
+    "dispatch_schedule",
+    "dispatch_filing",
     "session",
     "evidence",
     "company_record",

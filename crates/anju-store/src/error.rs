@@ -105,6 +105,8 @@ pub fn entity_zh(entity: &str) -> &'static str {
         crate::corrections::STEP => "路径步骤",
         crate::departments::DEPARTMENT => "职能部门",
         crate::departments::REFERRAL => "吹哨事项",
+        crate::dispatch_filings::DISPATCH_FILING => "调度表报送记录",
+        crate::dispatch_filings::DISPATCH_SCHEDULE => "调度表报送安排",
         _ => "记录",
     }
 }

@@ -27,6 +27,7 @@ mod contracts;
 mod corrections;
 mod credit;
 mod departments;
+mod dispatch_filings;
 mod error;
 mod evaluator_fees;
 mod evidence;
@@ -73,6 +74,7 @@ pub use departments::{
     Department, NewDepartment, NewReferral, Referral, ReferralFilter, ReferralStepRecord,
     StepDetail,
 };
+pub use dispatch_filings::{DispatchFiling, DispatchSchedule};
 pub use error::{Result, StoreError};
 pub use evaluator_fees::{EvaluatorFee, NewEvaluatorFee};
 pub use evidence::{

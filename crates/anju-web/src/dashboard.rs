@@ -537,9 +537,10 @@ async fn page(
         String::new()
     };
     let referrals = referral_panel(&state, &viewer).await?;
+    let filings = filing_panel(&state, &viewer).await?;
     Ok(axum::response::Html(html.replacen(
         "<!--anju:header-->",
-        &format!("{header}\n{banner}\n{referrals}"),
+        &format!("{header}\n{banner}\n{referrals}\n{filings}"),
         1,
     )))
 }
@@ -562,6 +563,61 @@ struct ReferralPanel {
     all_link: String,
     all_label: String,
     rows: Vec<(String, String, bool)>,
+}
+
+/// 调度表 filings overdue (逾期未报) in scope, per request: the streets that have not filed for
+/// a filing day that has passed. Empty when every street is up to date.
+async fn filing_panel(state: &crate::AppState, viewer: &crate::Viewer) -> Result<String, WebError> {
+    use anju_core::access::Role;
+    let l = viewer.lang;
+    if matches!(viewer.role, Role::Company | Role::Evaluator) {
+        return Ok(String::new());
+    }
+    let o = state
+        .app
+        .filing_overview(&viewer.principal())
+        .await
+        .map_err(|e| WebError::app(e, l))?;
+    let rows: Vec<(String, String, bool)> = o
+        .streets
+        .iter()
+        .filter(|s| s.overdue > 0)
+        .map(|s| {
+            let days: Vec<String> = s
+                .days
+                .iter()
+                .filter(|d| d.standing.is_overdue())
+                .map(|d| d.due_on.to_string())
+                .collect();
+            (
+                crate::page::with_lang("/dispatch", l),
+                format!(
+                    "{} · {}{}",
+                    s.street,
+                    l.pick("逾期未报：", "not filed: "),
+                    days.join("、")
+                ),
+                true,
+            )
+        })
+        .collect();
+    if rows.is_empty() {
+        return Ok(String::new());
+    }
+    let panel = ReferralPanel {
+        title: l
+            .pick("调度表逾期未报", "Progress sheets not filed")
+            .to_string(),
+        summary: format!("{} {}", rows.len(), l.pick("个街道", "street(s)")),
+        all_link: crate::page::with_lang("/dispatch", l),
+        all_label: l.pick("调度表报送", "Progress sheets").to_string(),
+        rows,
+    };
+    Ok(askama::Template::render(&panel)?.replacen(
+        "id=\"referral-panel\"",
+        "id=\"filing-panel\"",
+        1,
+    ))
 }
 
 async fn referral_panel(

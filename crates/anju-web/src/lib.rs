@@ -29,6 +29,7 @@ pub mod dashboard;
 mod error;
 mod evaluator_fees_web;
 mod fees_import;
+mod filings_web;
 mod funding;
 pub mod guard;
 mod holidays_web;
@@ -129,6 +130,7 @@ pub fn app(state: AppState) -> Router {
         .merge(companies::router())
         .merge(complaints_web::router())
         .merge(referrals_web::router())
+        .merge(filings_web::router())
         .merge(surveys_web::router())
         .merge(users_web::router())
         .merge(selections::router())

@@ -53,13 +53,14 @@ pub(crate) fn nav_links(viewer: &Viewer, here: &str) -> Vec<NavLink> {
     let who = viewer.principal();
     let view = can(role, Action::ViewLedger);
     let referrals = view && role != anju_core::access::Role::Company;
-    let pages: [(&str, &'static str, &'static str, bool); 17] = [
+    let pages: [(&str, &'static str, &'static str, bool); 18] = [
         ("/dashboard", "工作台", "Dashboard", view),
         ("/ledger", "小区台账", "Ledger", view),
         ("/map", "一张图", "Map", view),
         ("/companies", "物业企业", "Companies", view),
         ("/complaints", "投诉", "Complaints", view),
         ("/referrals", "吹哨报到", "Referrals", referrals),
+        ("/dispatch", "调度表报送", "Progress sheets", referrals),
         ("/surveys", "满意度调查", "Surveys", view),
         ("/selections", "公开选聘", "Selections", view),
         ("/contracts", "合同", "Contracts", view),

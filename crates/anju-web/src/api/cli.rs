@@ -172,6 +172,18 @@ pub const COMMANDS: &[(&str, &str, Cli)] = &[
         "/api/v1/funding/policies",
         C(&["funding policy set"]),
     ),
+    ("get", "/api/v1/dispatch", C(&["dispatch status"])),
+    ("post", "/api/v1/dispatch/filings", C(&["dispatch file"])),
+    (
+        "get",
+        "/api/v1/dispatch/filings/{id}",
+        C(&["dispatch show"]),
+    ),
+    (
+        "put",
+        "/api/v1/dispatch/schedule",
+        C(&["dispatch schedule"]),
+    ),
     ("get", "/api/v1/departments", C(&["department list"])),
     ("post", "/api/v1/departments", C(&["department add"])),
     ("put", "/api/v1/departments/{id}", C(&["department update"])),

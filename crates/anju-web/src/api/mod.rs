@@ -31,6 +31,7 @@ mod compounds;
 mod contracts;
 mod departments;
 mod evidence;
+mod filings;
 mod money;
 mod oversight;
 mod surveys;
@@ -308,6 +309,7 @@ pub fn table() -> Vec<ApiRoute> {
     t.extend(surveys::routes());
     t.extend(money::routes());
     t.extend(departments::routes());
+    t.extend(filings::routes());
     t.extend(audit::routes());
     t
 }

@@ -50,8 +50,8 @@ pub enum Sc {
     /// A whole street's record (its management areas): as `Record`, and an account bounded
     /// below the street (a community) is refused even inside it.
     WholeStreet,
-    /// A referral (吹哨事项): as `Record` for street, community and department accounts (a
-    /// department: those made to it), and never a company's to read.
+    /// A referral (吹哨事项) or a street's 调度表 filing: as `Record` for street, community and
+    /// department accounts (a department: those made to it), and never a company's to read.
     Referral,
 }
 
@@ -838,6 +838,35 @@ pub const ROUTES: &[Row] = &[
         Sc::None,
         Form("csrf={csrf}"),
         PASS,
+    ),
+    // filings_web.rs
+    r("GET", "/dispatch", "/dispatch", VIEW, Sc::List, Empty, 200),
+    r(
+        "POST",
+        "/dispatch/file",
+        "/dispatch/file",
+        Act(A::ManageTasks),
+        Sc::None,
+        Form("csrf={csrf}&due_on=2026-11-15"),
+        PASS,
+    ),
+    r(
+        "POST",
+        "/dispatch/schedule",
+        "/dispatch/schedule",
+        Act(A::ManageDepartments),
+        Sc::None,
+        Form("csrf={csrf}"),
+        PASS,
+    ),
+    r(
+        "GET",
+        "/dispatch/filings/{id}",
+        "/dispatch/filings/{filing}",
+        VIEW,
+        Sc::Referral,
+        Empty,
+        200,
     ),
     // users_web.rs
     r(
@@ -1774,6 +1803,42 @@ pub const ROUTES: &[Row] = &[
     ),
     r(
         "GET",
+        "/api/v1/dispatch",
+        "/api/v1/dispatch",
+        VIEW,
+        Sc::List,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/api/v1/dispatch/filings",
+        "/api/v1/dispatch/filings",
+        Act(A::ManageTasks),
+        Sc::None,
+        Json(r#"{"due_on": "2026-11-15"}"#),
+        PASS,
+    ),
+    r(
+        "GET",
+        "/api/v1/dispatch/filings/{id}",
+        "/api/v1/dispatch/filings/{filing}",
+        VIEW,
+        Sc::Referral,
+        Empty,
+        200,
+    ),
+    r(
+        "PUT",
+        "/api/v1/dispatch/schedule",
+        "/api/v1/dispatch/schedule",
+        Act(A::ManageDepartments),
+        Sc::None,
+        Json("{}"),
+        PASS,
+    ),
+    r(
+        "GET",
         "/api/v1/departments",
         "/api/v1/departments",
         VIEW,
@@ -1973,6 +2038,8 @@ pub struct Side {
     /// A department of the compound's district, and a referral of the compound made to it.
     pub department: i64,
     pub referral: i64,
+    /// The street's 调度表 filing for 2026-11-01 (its district's schedule starts that day).
+    pub filing: i64,
 }
 
 pub struct World {
@@ -2187,9 +2254,26 @@ async fn side(
         .await
         .expect("referral")
         .id;
+    s.set_dispatch_schedule(&actor(), district, jiff::civil::date(2026, 11, 1))
+        .await
+        .expect("schedule");
+    let filing = s
+        .file_dispatch(
+            &actor(),
+            compound.street_id,
+            jiff::civil::date(2026, 11, 1),
+            jiff::civil::date(2026, 11, 1),
+            &format!(r#"{{"street": "{street}", "rows": []}}"#),
+            0,
+            None,
+        )
+        .await
+        .expect("filing")
+        .id;
     Side {
         department,
         referral,
+        filing,
         contract,
         company,
         task,
@@ -2347,6 +2431,7 @@ pub fn fill(template: &str, s: &Side, csrf: &str) -> String {
         .replace("{order}", &s.order.to_string())
         .replace("{complaint}", &s.complaint.to_string())
         .replace("{referral}", &s.referral.to_string())
+        .replace("{filing}", &s.filing.to_string())
         .replace("{department}", &s.department.to_string())
         .replace("{survey}", &s.survey.to_string())
         .replace("{selection}", &s.selection.to_string())

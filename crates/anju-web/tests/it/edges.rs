@@ -124,6 +124,7 @@ fn fill(template: &str, w: &World, extra: &[(&str, String)]) -> String {
         .replace("{order}", &s.order.to_string())
         .replace("{complaint}", &s.complaint.to_string())
         .replace("{referral}", &s.referral.to_string())
+        .replace("{filing}", &s.filing.to_string())
         .replace("{department}", &s.department.to_string())
         .replace("{survey}", &s.survey.to_string())
         .replace("{selection}", &s.selection.to_string())
@@ -1153,6 +1154,7 @@ const CHECKS: &[(&str, Via)] = {
         ("complaints.category", Api("POST", "/api/v1/complaints", Street, r#"{"compound_id": {compound}, "source": "resident", "category": " ", "text": "夜间施工", "received_on": "2026-11-05"}"#, "category", "请填写")),
         ("complaints.text", Api("POST", "/api/v1/complaints", Street, r#"{"compound_id": {compound}, "source": "resident", "category": "噪音", "text": "", "received_on": "2026-11-05"}"#, "text", "请填写")),
         ("complaints.status", Internal("set by the complaint's steps")),
+        ("dispatch_filings.compounds", Internal("the number of rows of the sheet the app builds")),
         ("departments.name", Api("POST", "/api/v1/departments", Authority, r#"{"district_id": {district_id}, "name": " "}"#, "name", "请填写")),
         ("departments.active", Type("a JSON boolean or the form's checkbox; nothing else reaches the column")),
         ("department_duties.category", Internal("blank duty categories are dropped before writing (anju-app checked_duties)")),
@@ -1705,7 +1707,7 @@ const DATED: &[Dated] = {
         ev("a change of the ledger taking effect (生效日期)", "effective_on", "生效日期", Api("PUT", "/api/v1/compounds/{inside}", Admin, r#"{"version": {compound_version}, "compound": {compound_json}, "effective_on": "{date}"}"#)),
         ev("a building year (dates::built_year; tomorrow = next year)", "compound.built_year", "建成年份", Api("PUT", "/api/v1/compounds/{inside}", Admin, r#"{"version": {compound_version}, "compound": {compound_built_year}}"#)),
         // Oversight.
-        ev("a credit-file record (EventDate::CreditRecord)", "happened_on", "发生日期", Api("POST", "/api/v1/companies/{company}/records", Authority, r#"{"kind": "bad_conduct", "happened_on": "{date}", "points": "1"}"#)),
+        ev("a credit-file record (EventDate::CreditRecord)", "happened_on", "发生日期", Api("POST", "/api/v1/companies/{company}/records", Authority, r#"{"kind": "assessment", "happened_on": "{date}", "score": "90", "assessor": "区住建局"}"#)),
         ev("a task done (EventDate::TaskDone)", "on", "完成日期", Api("POST", "/api/v1/tasks/{task}/done", Street, r#"{"version": {tv}, "on": "{date}"}"#)),
         ev("a patrol (EventDate::Patrol)", "date", "巡查日期", Api("POST", "/api/v1/patrols", Street, r#"{"compound_id": {inside}, "kind": "weekly_patrol", "date": "{date}", "inspector": "王", "findings": []}"#)),
         ev("an order's answer (EventDate::OrderAnswer)", "on", "答复日期", Api("POST", "/api/v1/orders/{order}/answer", Company, r#"{"version": {ov}, "text": "已整改", "on": "{date}"}"#)),
@@ -2224,6 +2226,8 @@ const API_DATES: &[(&str, &str, &str, &str)] = &[
     ("POST", "/api/v1/complaints/{id}/close", "on", "event"),
     ("POST", "/api/v1/complaints/{id}/verify", "on", "event"),
     ("POST", "/api/v1/referrals", "referred_on", "event"),
+    ("POST", "/api/v1/dispatch/filings", "due_on", "plan: the filing day (a 1st or 15th) a sheet is for; the next one may lie ahead"),
+    ("PUT", "/api/v1/dispatch/schedule", "starts_on", "plan: the district may start the schedule on a later day"),
     ("POST", "/api/v1/referrals/{id}/acknowledge", "on", "event"),
     ("POST", "/api/v1/referrals/{id}/resolve", "on", "event"),
     ("POST", "/api/v1/referrals/{id}/confirm", "on", "event"),

@@ -31,6 +31,7 @@ mod dashboard;
 mod edges;
 mod evaluator_fees;
 mod fees_import;
+mod filings;
 mod funding_web;
 mod guard;
 mod holidays_web;

@@ -120,6 +120,26 @@ const USE_CASES: &[(&str, Where)] = &[
         NotInBrowser("the demo is loaded by anju serve --demo"),
     ),
     ("load_shanting_tasks", NotInBrowser("demo data")),
+    // filings.rs
+    (
+        "set_dispatch_schedule",
+        form("/dispatch", "/dispatch/schedule", Action::ManageDepartments),
+    ),
+    ("filing_overview", Shown("/dispatch")),
+    ("fileable_days", Helper),
+    (
+        "file_dispatch",
+        Form {
+            page: "/dispatch",
+            form: "/dispatch/file",
+            action: Action::ManageTasks,
+            only: Some((
+                &[Role::Street],
+                "a street files its own sheet; the district and the city read the filings",
+            )),
+        },
+    ),
+    ("filed_sheet", Shown("/dispatch/filings/{filing}")),
     // departments.rs
     ("departments", Shown("/departments")),
     ("department", Helper),
