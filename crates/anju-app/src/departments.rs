@@ -360,7 +360,7 @@ impl App {
             // A finding or another source names no record Anju checks: nothing is linked.
             (ReferralSource::Finding | ReferralSource::Other, _) => None,
         };
-        Ok(self
+        let made = self
             .store()
             .add_referral(
                 &who.actor(),
@@ -375,7 +375,23 @@ impl App {
                     working_days: days,
                 },
             )
-            .await?)
+            .await?;
+        let to = self.department_people(made.department_id).await;
+        let n = anju_store::NewNotice {
+            kind: "referral".into(),
+            title: format!("新的吹哨事项：{}（{}）", made.compound, made.category),
+            body: format!(
+                "{}。办理期限 {}（{} 个工作日），吹哨人 {}。",
+                made.text.chars().take(80).collect::<String>(),
+                made.deadline,
+                made.working_days,
+                made.referred_by
+            ),
+            link: Some(format!("/referrals/{}", made.id)),
+            dedupe: None,
+        };
+        self.notify(&to, n).await;
+        Ok(made)
     }
 
     fn same_compound(of_source: i64, compound: CompoundId) -> Result<()> {
@@ -508,7 +524,7 @@ impl App {
             self.require_kept_evidence(&s.evidence).await?;
         }
         let version = s.version;
-        Ok(self
+        let after = self
             .store()
             .referral_step(
                 &who.actor(),
@@ -521,7 +537,48 @@ impl App {
                     evidence: s.evidence,
                 },
             )
-            .await?)
+            .await?;
+        // The other side hears of it: the referrer of 报到 and 办结, the department of 退回
+        // and 确认.
+        let to = match s.step.side() {
+            Side::Department => match self.store().find_user(&after.referred_by).await {
+                Ok(Some(u)) if u.active => vec![u],
+                _ => Vec::new(),
+            },
+            Side::Referrer => self.department_people(after.department_id).await,
+        };
+        let title = match s.step {
+            ReferralStep::Acknowledge => format!("{}已报到：{}", after.department, after.compound),
+            ReferralStep::Resolve => {
+                format!("{}已办结，请确认：{}", after.department, after.compound)
+            }
+            ReferralStep::Return => format!("吹哨事项被退回重办：{}", after.compound),
+            ReferralStep::Confirm => format!("吹哨事项已确认办结：{}", after.compound),
+        };
+        let n = anju_store::NewNotice {
+            kind: format!("referral_{}", s.step.code()),
+            title,
+            body: format!(
+                "{}（{}）{}",
+                after.category,
+                after.status.label(anju_core::Lang::Zh),
+                after
+                    .result
+                    .as_deref()
+                    .filter(|_| s.step == ReferralStep::Resolve)
+                    .map(|r| format!("：{r}"))
+                    .or_else(|| after
+                        .return_reason
+                        .as_deref()
+                        .filter(|_| s.step == ReferralStep::Return)
+                        .map(|r| format!("：{r}")))
+                    .unwrap_or_default()
+            ),
+            link: Some(format!("/referrals/{}", after.id)),
+            dedupe: None,
+        };
+        self.notify(&to, n).await;
+        Ok(after)
     }
 
     /// Each department's figures over the referrals made in `[from, to]` (either open), as of

@@ -102,10 +102,13 @@ impl App {
             let Some(plan) = schedules.iter().find(|p| p.district_id == d.id) else {
                 continue;
             };
-            // The days owed so far and the next one ahead.
-            let mut days = filing_days(plan.starts_on, filing_day_on_or_after(today));
-            let keep = days.len().saturating_sub(DAYS_SHOWN);
-            owed.push((s, d, days.split_off(keep)));
+            // Every day owed so far and the next one ahead (the overdue count is over all of
+            // them; the page shows the last few).
+            owed.push((
+                s,
+                d,
+                filing_days(plan.starts_on, filing_day_on_or_after(today)),
+            ));
         }
         let ids: Vec<i64> = owed.iter().map(|(s, ..)| s.id).collect();
         let from = owed
@@ -133,14 +136,16 @@ impl App {
                         }
                     })
                     .collect();
-                rows.reverse();
+                let overdue =
+                    u32::try_from(rows.iter().filter(|r| r.standing.is_overdue()).count())
+                        .unwrap_or(u32::MAX);
+                let shown = rows.split_off(rows.len().saturating_sub(DAYS_SHOWN));
                 StreetFilings {
                     street_id: s.id,
                     street: s.name.clone(),
                     district: d.name.clone(),
-                    overdue: u32::try_from(rows.iter().filter(|r| r.standing.is_overdue()).count())
-                        .unwrap_or(u32::MAX),
-                    days: rows,
+                    overdue,
+                    days: shown.into_iter().rev().collect(),
                 }
             })
             .collect();
@@ -165,11 +170,19 @@ impl App {
 
     /// The street a principal files for: its own (a street's officer), or the one named by an
     /// administrator.
-    fn filing_street(who: &Principal, street_id: Option<i64>) -> Result<i64> {
+    async fn filing_street(&self, who: &Principal, street_id: Option<i64>) -> Result<i64> {
         if who.role == anju_core::access::Role::Admin {
-            return street_id.ok_or_else(|| {
+            let id = street_id.ok_or_else(|| {
                 Field::new("street_id", "街道").error("请选择报送的街道", "name the street")
-            });
+            })?;
+            let r = self.store().get_region(id).await?;
+            if r.level != RegionLevel::Street {
+                return Err(Field::new("street_id", "街道").error(
+                    format!("“{}”不是街道：调度表由街道报送", r.name),
+                    format!("'{}' is not a street", r.name),
+                ));
+            }
+            return Ok(id);
         }
         match (who.region_id, who.region_level) {
             (Some(r), Some(RegionLevel::Street)) if street_id.is_none_or(|s| s == r) => Ok(r),
@@ -187,7 +200,7 @@ impl App {
         street_id: Option<i64>,
     ) -> Result<Vec<Date>> {
         who.require(Action::ManageTasks)?;
-        let street = Self::filing_street(who, street_id)?;
+        let street = self.filing_street(who, street_id).await?;
         let Some(plan) = self.schedule_of_street(street).await? else {
             return Ok(Vec::new());
         };
@@ -224,10 +237,26 @@ impl App {
         due_on: Date,
         note: Option<&str>,
     ) -> Result<DispatchFiling> {
-        let street = Self::filing_street(who, street_id)?;
+        let street = self.filing_street(who, street_id).await?;
+        let filed = self
+            .store()
+            .dispatch_filings(Some(&[street]), due_on, due_on)
+            .await?;
+        if let Some(f) = filed.first() {
+            return Err(Field::new("due_on", "报送期次").error(
+                format!("{due_on} 这一期已于 {} 报送，不能重复报送", f.filed_on),
+                format!(
+                    "{due_on} was filed on {}; it cannot be filed again",
+                    f.filed_on
+                ),
+            ));
+        }
         let allowed = self.fileable_days(who, Some(street)).await?;
         if !allowed.contains(&due_on) {
-            let list: Vec<String> = allowed.iter().map(ToString::to_string).collect();
+            let mut list: Vec<String> = allowed.iter().take(6).map(ToString::to_string).collect();
+            if allowed.len() > 6 {
+                list.push(format!("等 {} 期", allowed.len()));
+            }
             return Err(Field::new("due_on", "报送期次").error(
                 if list.is_empty() {
                     format!("{due_on} 这一期不能报送：本区尚未安排报送，或各期均已报送")
@@ -243,26 +272,42 @@ impl App {
         }
         let note = check::opt_text(Field::new("note", "备注"), note, NOTE_MAX, true)?;
         let region = self.store().get_region(street).await?;
-        let report = anju_reports::build_dispatch(
-            self.store(),
-            &DispatchParams {
-                scope: anju_reports::Scope {
-                    district: None,
-                    street: Some(region.name.clone()),
+        let district = match region.parent_id {
+            Some(p) => Some(self.store().get_region(p).await?.name),
+            None => None,
+        };
+        let has_compounds = self
+            .store()
+            .count_compounds(&anju_store::CompoundFilter {
+                street_id: Some(street),
+                ..anju_store::CompoundFilter::default()
+            })
+            .await?
+            > 0;
+        // A street without compounds files an empty sheet (the report refuses an empty area).
+        let sheet = if has_compounds {
+            anju_reports::build_dispatch(
+                self.store(),
+                &DispatchParams {
+                    scope: anju_reports::Scope {
+                        district,
+                        street: Some(region.name.clone()),
+                    },
+                    date: Some(due_on),
+                    today: self.today(),
                 },
-                date: Some(due_on),
-                today: self.today(),
-            },
-        )
-        .await?;
-        let sheet = report
+            )
+            .await?
             .streets
             .into_iter()
             .find(|s| s.street == region.name)
-            .unwrap_or(DispatchStreet {
-                street: region.name.clone(),
-                rows: Vec::new(),
-            });
+        } else {
+            None
+        }
+        .unwrap_or(DispatchStreet {
+            street: region.name.clone(),
+            rows: Vec::new(),
+        });
         let compounds = i64::try_from(sheet.rows.len()).unwrap_or(i64::MAX);
         let json = serde_json::to_string(&sheet)
             .map_err(|e| anju_store::StoreError::Corrupt(format!("调度表无法保存：{e}")))?;

@@ -29,6 +29,7 @@ pub mod ledger;
 pub mod map;
 pub mod model;
 pub mod money;
+pub mod notices;
 pub mod oversight;
 pub mod path;
 pub mod policies;
@@ -90,6 +91,9 @@ pub struct App {
     config: Config,
     /// The 工作台's figures kept per street ([`dashboard`]).
     figures: std::sync::Arc<dashboard::FigureCache>,
+    /// Where notices go besides the inbox ([`notices::LogSender`] unless a deployment plugs
+    /// another in).
+    sender: std::sync::Arc<dyn notices::NoticeSender>,
 }
 
 impl App {
@@ -99,7 +103,14 @@ impl App {
             clock: Clock::System,
             config: Config::default(),
             figures: std::sync::Arc::default(),
+            sender: std::sync::Arc::new(notices::LogSender),
         }
+    }
+
+    /// The same application sending notices through `sender` as well as into the inbox.
+    pub fn with_sender(mut self, sender: std::sync::Arc<dyn notices::NoticeSender>) -> App {
+        self.sender = sender;
+        self
     }
 
     /// Opens the database at `url` (SQLite file or PostgreSQL), bringing its schema up to date.

@@ -335,7 +335,64 @@ impl App {
             note,
             findings,
         };
-        Ok(self.store().add_patrol(&who.actor(), p).await?)
+        let patrol = self.store().add_patrol(&who.actor(), p).await?;
+        self.notify_orders(&patrol).await;
+        Ok(patrol)
+    }
+
+    /// Each rectification order a patrol opened reaches its company's inbox.
+    async fn notify_orders(&self, patrol: &Patrol) {
+        for f in &patrol.findings {
+            let Some(id) = f.order_id else { continue };
+            let Ok(o) = self.store().get_order(id).await else {
+                continue;
+            };
+            let to = self.company_people(o.company_id).await;
+            let n = anju_store::NewNotice {
+                kind: "order".into(),
+                title: format!("新整改通知：{}", o.compound),
+                body: format!("{}，整改期限 {}。", o.description, o.deadline),
+                link: Some(format!("/patrols/{}", patrol.id)),
+                dedupe: None,
+            };
+            self.notify(&to, n).await;
+        }
+    }
+
+    /// A new complaint reaches its company's inbox; on a compound no company serves, the
+    /// street's and the community's (it lands with them, never with nobody).
+    async fn notify_complaint(&self, c: &Complaint) {
+        let to = match c.company_id {
+            Some(company) => self.company_people(company).await,
+            None => match self.store().get_compound(c.compound_id).await {
+                Ok(k) => {
+                    let mut to = self.region_people(Role::Street, k.street_id).await;
+                    if let Some(m) = k.community_id {
+                        to.extend(self.region_people(Role::Community, m).await);
+                    }
+                    to
+                }
+                Err(_) => Vec::new(),
+            },
+        };
+        let n = anju_store::NewNotice {
+            kind: "complaint".into(),
+            title: if c.company_id.is_some() {
+                format!("新投诉：{}", c.compound)
+            } else {
+                format!("无物业小区的投诉，请街道、社区处理：{}", c.compound)
+            },
+            body: format!(
+                "{}：{}（签收期限 {}，答复期限 {}）",
+                c.category,
+                c.text.chars().take(80).collect::<String>(),
+                c.sign_deadline,
+                c.answer_deadline
+            ),
+            link: Some(format!("/complaints/{}", c.id)),
+            dedupe: None,
+        };
+        self.notify(&to, n).await;
     }
 
     /// The company answers a rectification order (only the order's company answers).
@@ -451,7 +508,9 @@ impl App {
         }
         let c = self.checked_complaint(c)?;
         let rules = self.complaint_rules(days).await?;
-        Ok(self.store().add_complaint(&who.actor(), c, &rules).await?)
+        let c = self.store().add_complaint(&who.actor(), c, &rules).await?;
+        self.notify_complaint(&c).await;
+        Ok(c)
     }
 
     /// A resident's complaint from a compound's public page (no account): received today, its
@@ -464,7 +523,9 @@ impl App {
         })?;
         let rules = self.complaint_rules(None).await?;
         let actor = anju_store::Actor::new("居民（小区公示页）", "resident");
-        Ok(self.store().add_complaint(&actor, c, &rules).await?)
+        let c = self.store().add_complaint(&actor, c, &rules).await?;
+        self.notify_complaint(&c).await;
+        Ok(c)
     }
 
     /// A complaint's fields checked: received not after today, texts within their limits.

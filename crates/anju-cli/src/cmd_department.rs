@@ -29,13 +29,13 @@ fn id<T: std::str::FromStr<Err = BadId>>(s: &str) -> Result<T, String> {
 }
 
 /// A date flag, refused in Chinese with an example.
-fn day(s: &str) -> Result<Date, String> {
+pub(crate) fn day(s: &str) -> Result<Date, String> {
     s.trim()
         .parse()
         .map_err(|_| format!("日期“{s}”无法识别，应写作 YYYY-MM-DD（如 2026-12-04）"))
 }
 
-fn refuse(lang: Lang, zh: String, en: String) -> anyhow::Error {
+pub(crate) fn refuse(lang: Lang, zh: String, en: String) -> anyhow::Error {
     anyhow!(match lang {
         Lang::Zh => zh,
         Lang::En => en,

@@ -1313,8 +1313,8 @@ pub fn run_complaint(c: ComplaintCmd, db: &str, lang: Lang) -> anyhow::Result<Ex
                 println!(
                     "{} {}",
                     lang.pick(
-                        "计入信用档案的企业数（只计核实有效的投诉）：",
-                        "companies recorded (substantiated complaints only):"
+                        "补记入信用档案的企业数（核实有效的投诉在核实时已自动记入，此处只补记此前未记入的）：",
+                        "companies recorded (substantiated complaints go into the file when verified; this adds any not yet there):"
                     ),
                     recs.len()
                 );

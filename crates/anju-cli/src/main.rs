@@ -13,6 +13,7 @@ mod cmd_bench_web;
 mod cmd_budget;
 mod cmd_company;
 mod cmd_department;
+mod cmd_dispatch;
 mod cmd_funding;
 mod cmd_ledger;
 mod cmd_oversight;
@@ -113,6 +114,10 @@ pub enum Cmd {
     /// 吹哨事项：移交、报到、办结、确认 / referrals to departments and their steps
     #[command(subcommand)]
     Referral(cmd_department::ReferralCmd),
+    /// 调度表报送：安排、报送、报送情况（每月1号、15号）/ the 调度表 filed by every street on the
+    /// 1st and the 15th: schedule, file, standings
+    #[command(subcommand)]
+    Dispatch(cmd_dispatch::DispatchCmd),
     /// 满意度调查 / satisfaction surveys
     #[command(subcommand)]
     Survey(cmd_survey::SurveyCmd),
@@ -184,6 +189,7 @@ fn main() -> ExitCode {
         Cmd::Complaint(c) => cmd_oversight::run_complaint(c, &cli.database_url, lang),
         Cmd::Department(c) => cmd_department::run_department(c, &cli.database_url, lang),
         Cmd::Referral(c) => cmd_department::run_referral(c, &cli.database_url, lang),
+        Cmd::Dispatch(c) => cmd_dispatch::run(c, &cli.database_url, lang),
         Cmd::Survey(c) => cmd_survey::run_survey(c, &cli.database_url, lang),
         Cmd::Fees(c) => cmd_survey::run_fees(c, &cli.database_url, lang),
         Cmd::Accounts(c) => cmd_survey::run_accounts(c, &cli.database_url, lang),

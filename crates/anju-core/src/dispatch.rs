@@ -87,18 +87,14 @@ impl Standing {
             Standing::OnTime { filed_on } => {
                 format!("{} {filed_on}", lang.pick("按期报送", "filed on time"))
             }
-            Standing::Late { filed_on, days } => format!(
-                "{} {filed_on}（{}{days}{}）",
-                lang.pick("逾期报送", "filed late"),
-                lang.pick("晚 ", ""),
-                lang.pick(" 天", " days late")
-            ),
-            Standing::Missing { days } => format!(
-                "{}（{}{days}{}）",
-                lang.pick("逾期未报", "not filed"),
-                lang.pick("已逾期 ", ""),
-                lang.pick(" 天", " days overdue")
-            ),
+            Standing::Late { filed_on, days } => match lang {
+                crate::Lang::Zh => format!("逾期报送 {filed_on}（晚 {days} 天）"),
+                crate::Lang::En => format!("filed late {filed_on} ({days} days late)"),
+            },
+            Standing::Missing { days } => match lang {
+                crate::Lang::Zh => format!("逾期未报（已逾期 {days} 天）"),
+                crate::Lang::En => format!("not filed ({days} days overdue)"),
+            },
             Standing::Due => lang.pick("待报送", "due").to_string(),
         }
     }

@@ -35,6 +35,7 @@ mod fees;
 mod ledger;
 mod lifecycle;
 mod map;
+mod notices;
 mod patrols;
 mod regions;
 mod scope;
@@ -88,6 +89,7 @@ pub use fees::{
 pub use ledger::{ApplySummary, LedgerImport};
 pub use lifecycle::{Lifecycle, StageRow, StepRecord, StepRequest};
 pub use map::{MapMark, MapOnly};
+pub use notices::{NewNotice, Notice};
 pub use patrols::{
     ERQI_ORDER_MAPPING, Finding, NewFinding, NewPatrol, OrderCounts, OrderFilter, Patrol,
     RectificationOrder,

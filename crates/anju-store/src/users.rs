@@ -71,6 +71,8 @@ pub struct SessionUser {
     pub expires_at: jiff::Timestamp,
     pub revoked: bool,
     pub user: User,
+    /// Unread notices in the account's inbox (站内信).
+    pub unread: i64,
 }
 
 /// A new session: the token goes to the browser and is not kept anywhere.
@@ -282,6 +284,27 @@ impl Store {
         fetch_user(&mut conn, id).await
     }
 
+    /// The active accounts a notice goes to: those of a department, of a company, or of a role
+    /// bounded to a region (each `None` matches nothing), by id.
+    pub async fn recipients(
+        &self,
+        department_id: Option<i64>,
+        company_id: Option<i64>,
+        role_in_region: Option<(Role, i64)>,
+    ) -> Result<Vec<User>> {
+        let rows = dyn_query(format!(
+            "{USER_SELECT} WHERE u.active = 1 AND (u.department_id = $1 OR u.company_id = $2 \
+             OR (u.role = $3 AND u.region_id = $4)) ORDER BY u.id"
+        ))
+        .bind(department_id)
+        .bind(company_id)
+        .bind(role_in_region.map(|(r, _)| r.code().to_string()))
+        .bind(role_in_region.map(|(_, id)| id))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(user_from_row).collect()
+    }
+
     /// The account with this username (exact, after trimming), if any.
     pub async fn find_user(&self, username: &str) -> Result<Option<User>> {
         let row = dyn_query(format!("{USER_SELECT} WHERE u.username = $1"))
@@ -484,7 +507,8 @@ impl Store {
         let sql = "SELECT se.id, se.csrf_token, se.created_at, se.last_seen_at, se.expires_at, \
              se.revoked_at, u.id, u.username, u.display_name, u.role, u.region_id, r.name, \
              r.level, u.company_id, co.name, u.department_id, dp.name, u.active, u.version, \
-             u.created_at, u.updated_at \
+             u.created_at, u.updated_at, \
+             (SELECT COUNT(*) FROM notices n WHERE n.user_id = u.id AND n.read_at IS NULL) \
              FROM sessions se JOIN users u ON u.id = se.user_id \
              LEFT JOIN regions r ON r.id = u.region_id \
              LEFT JOIN companies co ON co.id = u.company_id \
@@ -505,6 +529,7 @@ impl Store {
             expires_at: c.timestamp()?,
             revoked: c.opt_string()?.is_some(),
             user: user_from_cols(&mut c)?,
+            unread: c.i64()?,
         }))
     }
 

@@ -230,6 +230,8 @@ pub struct Viewer {
     pub csrf_token: String,
     /// From `?lang=en`; Chinese otherwise.
     pub lang: Lang,
+    /// Unread notices in the inbox (站内信), read with the session.
+    pub unread: i64,
     #[serde(skip)]
     session_id: i64,
 }
@@ -253,6 +255,7 @@ impl Viewer {
             department_name: s.user.department_name,
             csrf_token: s.csrf_token,
             lang,
+            unread: s.unread,
             session_id: s.session_id,
         }
     }
@@ -274,6 +277,7 @@ impl Viewer {
             department_name: user.department_name.clone(),
             csrf_token: String::new(),
             lang,
+            unread: 0,
             session_id: 0,
         }
     }
@@ -444,10 +448,10 @@ pub async fn session_layer(
         Err(e) => return e.into_response(),
     };
     let reads = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    // Their own account: signing in and out, and their own password.
+    // Their own account: signing in and out, their own password, their own inbox's read marks.
     let account_path = matches!(
         req.uri().path(),
-        "/login" | "/logout" | crate::page::PASSWORD_PATH
+        "/login" | "/logout" | crate::page::PASSWORD_PATH | "/inbox/read-all"
     );
     if let Some(v) = &viewer
         && v.role == Role::Auditor

@@ -33,6 +33,7 @@ mod filings_web;
 mod funding;
 pub mod guard;
 mod holidays_web;
+mod inbox;
 mod ledger;
 pub mod map_web;
 mod owners_share_web;
@@ -131,6 +132,7 @@ pub fn app(state: AppState) -> Router {
         .merge(complaints_web::router())
         .merge(referrals_web::router())
         .merge(filings_web::router())
+        .merge(inbox::router())
         .merge(surveys_web::router())
         .merge(users_web::router())
         .merge(selections::router())
@@ -188,6 +190,19 @@ pub async fn serve(state: AppState, port: u16) -> std::io::Result<()> {
 /// Serves the app on a listener already bound (so a caller can say "serving" only once the
 /// port is really open) until Ctrl-C.
 pub async fn serve_on(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    // 站内信 that come due with time (overdue items, filing days): at start-up, then hourly.
+    let sweeper = state.app.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            match sweeper.sweep_notices().await {
+                Ok(s) if s.notices > 0 => tracing::info!(notices = s.notices, "站内信提醒已发出"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "站内信提醒未能完成"),
+            }
+        }
+    });
     axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),

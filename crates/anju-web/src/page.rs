@@ -33,6 +33,8 @@ pub(crate) struct Chrome {
     pub csrf: String,
     /// The pages this role may open (never one that answers it 403).
     pub nav: Vec<NavLink>,
+    /// Unread notices (站内信).
+    pub unread: i64,
 }
 
 /// One link of the navigation bar.
@@ -132,6 +134,7 @@ impl Chrome {
             who,
             csrf: viewer.csrf_token.clone(),
             nav: nav_links(viewer, here),
+            unread: viewer.unread,
         }
     }
 

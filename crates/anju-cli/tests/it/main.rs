@@ -5,6 +5,7 @@ mod bench_web;
 mod budget;
 mod credit;
 mod departments;
+mod dispatch;
 mod edges;
 mod funding;
 mod ledger;

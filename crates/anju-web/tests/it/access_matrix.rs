@@ -839,6 +839,18 @@ pub const ROUTES: &[Row] = &[
         Form("csrf={csrf}"),
         PASS,
     ),
+    // inbox.rs
+    r("GET", "/inbox", "/inbox", Own, Sc::None, Empty, 200),
+    r(
+        "POST",
+        "/inbox/read-all",
+        "/inbox/read-all",
+        Own,
+        Sc::None,
+        Form("csrf={csrf}"),
+        303,
+    ),
+    r("GET", "/inbox/{id}", "/inbox/0", Own, Sc::None, Empty, 403),
     // filings_web.rs
     r("GET", "/dispatch", "/dispatch", VIEW, Sc::List, Empty, 200),
     r(

@@ -39,6 +39,7 @@ mod inspect;
 mod ledger_page;
 mod map_web;
 mod nav;
+mod notices;
 mod owners_share;
 mod referrals;
 mod reports_web;

@@ -506,6 +506,9 @@ const USE_CASES: &[(&str, Where)] = &[
     ("set_account_active", Shown("/users")),
     ("reset_password", Shown("/users")),
     ("change_own_password", Shown("/account/password")),
+    // notices.rs
+    ("inbox", Shown("/inbox")),
+    ("mark_read", Shown("/inbox")),
     ("account_region", Helper),
 ];
 
