@@ -65,6 +65,16 @@ impl App {
             .await?)
     }
 
+    /// The names of files kept from an earlier, refused attempt, by hash (a form that comes back
+    /// names them; an unknown hash is left out).
+    pub async fn kept_files(&self, shas: &[String]) -> Result<Vec<(String, String)>> {
+        let known = self.store.evidence_by_sha(shas).await?;
+        Ok(shas
+            .iter()
+            .filter_map(|h| known.get(h).map(|e| (h.clone(), e.original_name.clone())))
+            .collect())
+    }
+
     /// Refuses unless every file kept from an earlier, refused attempt is still there (a
     /// form that comes back names them by hash).
     pub async fn require_kept_evidence(&self, kept: &[String]) -> Result<()> {
@@ -202,6 +212,9 @@ impl App {
                 return Ok(true);
             }
         }
-        Ok(false)
+        self.store
+            .referral_evidence_of_compound(compound_id, sha)
+            .await
+            .map_err(Into::into)
     }
 }

@@ -62,17 +62,19 @@ pub struct FiledSheet {
 }
 
 impl App {
-    /// Sets the day a district's streets start filing (a plan: it may lie ahead).
+    /// Sets the day a district's streets start filing (a plan: it may lie ahead), at the
+    /// version read (0 for a district without a schedule).
     pub async fn set_dispatch_schedule(
         &self,
         who: &Principal,
         district_id: i64,
         starts_on: Date,
+        version: i64,
     ) -> Result<DispatchSchedule> {
         self.require_own_district(who, district_id).await?;
         Ok(self
             .store()
-            .set_dispatch_schedule(&who.actor(), district_id, starts_on)
+            .set_dispatch_schedule(&who.actor(), district_id, starts_on, version)
             .await?)
     }
 
@@ -336,8 +338,13 @@ impl App {
         if !sees {
             return Err(outside("调度表报送记录", "filing", id));
         }
-        let sheet: DispatchStreet = serde_json::from_str(&filing.sheet)
+        let mut sheet: DispatchStreet = serde_json::from_str(&filing.sheet)
             .map_err(|e| anju_store::StoreError::Corrupt(format!("报送的调度表无法读取：{e}")))?;
+        // An account bounded to a community reads its own community's rows only.
+        if who.region_level == Some(RegionLevel::Community) {
+            let mine = who.region_name.clone();
+            sheet.rows.retain(|r| r.community == mine);
+        }
         Ok(FiledSheet {
             standing: Standing::of(filing.due_on, Some(filing.filed_on), self.today()),
             // The JSON is not repeated beside the sheet it holds.

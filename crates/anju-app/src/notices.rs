@@ -173,6 +173,14 @@ impl App {
         })
     }
 
+    /// One of the principal's notices (another person's is not found).
+    pub async fn notice(&self, who: &Principal, id: i64) -> Result<Option<Notice>> {
+        Ok(match self.own_account(who).await? {
+            Some(u) => self.store().notice_of(u.id, id).await?,
+            None => None,
+        })
+    }
+
     /// Marks the principal's notices read: those named, or all.
     pub async fn mark_read(&self, who: &Principal, ids: Option<&[i64]>) -> Result<u64> {
         Ok(match self.own_account(who).await? {

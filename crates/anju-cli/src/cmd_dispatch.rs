@@ -328,8 +328,21 @@ pub fn run(c: DispatchCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode> {
             DispatchCmd::Schedule { district, from, by } => {
                 let region =
                     find_region(&app, &who, &district, RegionLevel::District, "--district").await?;
+                // The command line moves a schedule as it stands (its current version).
+                let current = app
+                    .filing_overview(&who)
+                    .await?
+                    .schedules
+                    .into_iter()
+                    .find(|p| p.district_id == region.id)
+                    .map_or(0, |p| p.version);
                 let plan = app
-                    .set_dispatch_schedule(&principal(by.as_deref(), "district", lang), region.id, from)
+                    .set_dispatch_schedule(
+                        &principal(by.as_deref(), "district", lang),
+                        region.id,
+                        from,
+                        current,
+                    )
                     .await
                     .map_err(|e| {
                         with_flag(e, &[("district_id", "--district"), ("starts_on", "--from")], lang)

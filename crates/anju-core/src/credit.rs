@@ -296,13 +296,14 @@ pub fn standing_bad_conduct<'a>(
     scheme: &CreditScheme,
     as_of: jiff::civil::Date,
 ) -> Vec<&'a CreditRecord> {
-    let from = as_of
-        .checked_sub(jiff::Span::new().months(i64::from(scheme.window_months)))
-        .unwrap_or(jiff::civil::Date::MIN);
+    // Standing from its day through its last day listed (so the list and the bar agree with
+    // the day shown, month ends included).
     let mut list: Vec<&CreditRecord> = records
         .iter()
         .filter(|r| {
-            r.kind == RecordKind::BadConduct && r.happened_on > from && r.happened_on <= as_of
+            r.kind == RecordKind::BadConduct
+                && r.happened_on <= as_of
+                && as_of <= last_day_listed(r.happened_on, scheme)
         })
         .collect();
     list.sort_by_key(|r| std::cmp::Reverse(r.happened_on));

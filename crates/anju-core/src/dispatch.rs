@@ -89,11 +89,11 @@ impl Standing {
             }
             Standing::Late { filed_on, days } => match lang {
                 crate::Lang::Zh => format!("逾期报送 {filed_on}（晚 {days} 天）"),
-                crate::Lang::En => format!("filed late {filed_on} ({days} days late)"),
+                crate::Lang::En => format!("filed late {filed_on} ({days} day(s) late)"),
             },
             Standing::Missing { days } => match lang {
                 crate::Lang::Zh => format!("逾期未报（已逾期 {days} 天）"),
-                crate::Lang::En => format!("not filed ({days} days overdue)"),
+                crate::Lang::En => format!("not filed ({days} day(s) overdue)"),
             },
             Standing::Due => lang.pick("待报送", "due").to_string(),
         }

@@ -107,7 +107,7 @@ pub fn next(status: ReferralStatus, step: ReferralStep) -> Result<ReferralStatus
                     t.label(crate::Lang::Zh)
                 ),
                 en: format!(
-                    "the referral is {}; it cannot be {}ed now",
+                    "the referral is {}: the step \"{}\" cannot be taken now",
                     s.label(crate::Lang::En),
                     t.label(crate::Lang::En)
                 ),
@@ -217,8 +217,12 @@ pub struct SeedDepartment {
 
 /// Seed 003 四、明确部门职责, (一)–(十二), then "应急管理、人社等相关部门" and the utilities
 /// ("供水、供电、热力、燃气、通信等专业公司"). Each duty is a category a finding or complaint can
-/// be referred under; where two departments share one (阻碍消防通道: 消防救援 and 公安, seed 003
-/// 四（八）、（十一）), both are suggested, in this order.
+/// be referred under; where two departments share one, both are suggested, in this order.
+/// 消防通道 is such a duty: 四（八） gives 消防救援 "依法查处违反消防管理规定的行为" (a blocked fire
+/// lane is one, 消防法 第二十八条), and 四（十一） has 公安 "会同……对……阻碍消防通道……的行为进行依法
+/// 处置" (DOMAIN.md names 公安 alone). Anju suggests the fire brigade first and the police beside
+/// it; a district edits the duties on /departments (a duty taken off a department takes it off
+/// the suggestions).
 pub const SEED_003_DEPARTMENTS: &[SeedDepartment] = &[
     SeedDepartment {
         name: "区住建局",

@@ -267,7 +267,8 @@ fn wrong_status(c: &Complaint, what: &str) -> StoreError {
     ))
 }
 
-/// A complaint found substantiated (核实有效) goes into its company's credit file at once: one
+/// A complaint found substantiated (核实有效) — a verification that changes its verdict to
+/// substantiated, never another step — goes into its company's credit file at once: one
 /// `complaint` record (1 complaint, the month it was received, dated the day of the finding),
 /// written once per complaint (`company_records.complaint_id`). A complaint no company serves,
 /// or not (or no longer) substantiated, writes nothing; a finding revised to unfounded later
@@ -677,7 +678,11 @@ impl Store {
             }],
         )
         .await?;
-        substantiated_to_file(&mut tx, actor, &at, &after).await?;
+        if after.verdict == Some(ComplaintVerdict::Substantiated)
+            && before.verdict != Some(ComplaintVerdict::Substantiated)
+        {
+            substantiated_to_file(&mut tx, actor, &at, &after).await?;
+        }
         tx.commit().await?;
         Ok(after)
     }

@@ -416,16 +416,25 @@ impl Store {
         if taken.is_some() {
             return Err(StoreError::Duplicate(format!("本区已有部门“{name}”")));
         }
-        sqlx::query(
+        let done = sqlx::query(
             "UPDATE departments SET name = $1, active = $2, version = version + 1, \
-             updated_at = $3 WHERE id = $4",
+             updated_at = $3 WHERE id = $4 AND version = $5",
         )
         .bind(name)
         .bind(i64::from(active))
         .bind(at.clone())
         .bind(id)
+        .bind(expected_version)
         .execute(&mut *tx)
         .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict {
+                entity: DEPARTMENT,
+                id,
+                expected: expected_version,
+                actual: expected_version + 1,
+            });
+        }
         write_duties(&mut tx, id, &duties).await?;
         let after = fetch_department(&mut tx, id).await?;
         audit::append(
@@ -636,15 +645,26 @@ impl Store {
         let at_n = vals.len();
         vals.push(Val::int(id));
         let id_n = vals.len();
-        bind_all(
+        vals.push(Val::int(expected_version));
+        let v_n = vals.len();
+        // The version in the condition: two steps at once on PostgreSQL cannot both pass.
+        let done = bind_all(
             dyn_query(format!(
                 "UPDATE referrals SET status = $1, {set}, version = version + 1, \
-                 updated_at = ${at_n} WHERE id = ${id_n}"
+                 updated_at = ${at_n} WHERE id = ${id_n} AND version = ${v_n}"
             )),
             vals,
         )
         .execute(&mut *tx)
         .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict {
+                entity: REFERRAL,
+                id,
+                expected: expected_version,
+                actual: expected_version + 1,
+            });
+        }
         add_step(
             &mut tx,
             id,
@@ -683,6 +703,20 @@ impl Store {
             }
         }
         let after = fetch(&mut tx, id).await?;
+        // The audited image names the step taken, its note and the files it attached.
+        let mut image = serde_json::to_value(&after)
+            .map_err(|e| StoreError::Corrupt(format!("审计记录无法生成：{e}")))?;
+        if let serde_json::Value::Object(m) = &mut image {
+            m.insert(
+                "step".into(),
+                serde_json::json!({
+                    "step": detail.step.code(),
+                    "on": date_text(detail.on),
+                    "note": note,
+                    "evidence": detail.evidence,
+                }),
+            );
+        }
         audit::append(
             &mut tx,
             actor,
@@ -692,12 +726,25 @@ impl Store {
                 entity: REFERRAL,
                 entity_id: Some(id),
                 before: Some(to_json(&before)?),
-                after: Some(to_json(&after)?),
+                after: Some(image.to_string()),
             }],
         )
         .await?;
         tx.commit().await?;
         Ok(after)
+    }
+
+    /// Whether a file is the evidence of a referral of this compound.
+    pub async fn referral_evidence_of_compound(&self, compound_id: i64, sha: &str) -> Result<bool> {
+        Ok(sqlx::query(
+            "SELECT 1 FROM referral_evidence e JOIN referrals r ON r.id = e.referral_id \
+             WHERE r.compound_id = $1 AND e.sha256 = $2",
+        )
+        .bind(compound_id)
+        .bind(sha.to_string())
+        .fetch_optional(&self.pool)
+        .await?
+        .is_some())
     }
 
     pub async fn get_referral(&self, id: i64) -> Result<Referral> {

@@ -106,12 +106,14 @@ async fn fetch_filing(conn: &mut AnyConnection, id: i64) -> Result<DispatchFilin
 }
 
 impl Store {
-    /// Sets (or moves) the day a district's streets start filing; the region must be a district.
+    /// Sets the day a district's streets start filing (`expected_version` 0: it has none yet),
+    /// or moves it at the version read; the region must be a district.
     pub async fn set_dispatch_schedule(
         &self,
         actor: &Actor,
         district_id: i64,
         starts_on: jiff::civil::Date,
+        expected_version: i64,
     ) -> Result<DispatchSchedule> {
         let at = now_ts();
         let mut tx = self.begin_write().await?;
@@ -128,17 +130,36 @@ impl Store {
         }
         let before = fetch_schedule(&mut tx, district_id).await?;
         match &before {
-            Some(_) => {
-                sqlx::query(
+            Some(b) => {
+                let v = expected_version;
+                let done = sqlx::query(
                     "UPDATE dispatch_schedules SET starts_on = $1, set_by = $2, \
-                     version = version + 1, updated_at = $3 WHERE district_id = $4",
+                     version = version + 1, updated_at = $3 WHERE district_id = $4 \
+                     AND version = $5",
                 )
                 .bind(date_text(starts_on))
                 .bind(actor.name.clone())
                 .bind(at.clone())
                 .bind(district_id)
+                .bind(v)
                 .execute(&mut *tx)
                 .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::Conflict {
+                        entity: DISPATCH_SCHEDULE,
+                        id: b.id,
+                        expected: v,
+                        actual: b.version,
+                    });
+                }
+            }
+            None if expected_version != 0 => {
+                return Err(StoreError::Conflict {
+                    entity: DISPATCH_SCHEDULE,
+                    id: district_id,
+                    expected: expected_version,
+                    actual: 0,
+                });
             }
             None => {
                 sqlx::query(

@@ -107,6 +107,18 @@ impl Store {
         rows.iter().map(from_row).collect()
     }
 
+    /// One of a user's notices (another user's is not found).
+    pub async fn notice_of(&self, user_id: i64, id: i64) -> Result<Option<Notice>> {
+        dyn_query(format!("{SELECT} WHERE user_id = $1 AND id = $2"))
+            .bind(user_id)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(from_row)
+            .transpose()
+    }
+
     /// How many of a user's notices are unread.
     pub async fn unread_notices(&self, user_id: i64) -> Result<i64> {
         let row =

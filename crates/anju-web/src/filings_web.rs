@@ -47,13 +47,15 @@ struct FileForm {
     note: Option<String>,
     district: Option<String>,
     starts_on: Option<String>,
+    version: Option<String>,
 }
 
 #[derive(Template)]
 #[template(path = "dispatch.html")]
 struct OverviewPage {
     chrome: Chrome,
-    schedules: Vec<(String, String)>,
+    /// (district id, district, first day, version, may move it).
+    schedules: Vec<(i64, String, String, i64, bool)>,
     streets: Vec<StreetRow>,
     /// A street's officer: the days it may file for.
     fileable: Option<Vec<(String, bool)>>,
@@ -158,11 +160,27 @@ async fn page(
         schedules: o
             .schedules
             .iter()
-            .map(|s| (s.district.clone(), s.starts_on.to_string()))
+            .map(|s| {
+                let mine = districts
+                    .as_ref()
+                    .is_some_and(|d| d.iter().any(|(id, ..)| *id == s.district_id.to_string()));
+                (
+                    s.district_id,
+                    s.district.clone(),
+                    s.starts_on.to_string(),
+                    s.version,
+                    mine,
+                )
+            })
             .collect(),
         streets,
         fileable,
-        districts,
+        // A new schedule only for a district without one (a set one is moved on its own line).
+        districts: districts.map(|ds| {
+            ds.into_iter()
+                .filter(|(id, ..)| !o.schedules.iter().any(|p| p.district_id.to_string() == *id))
+                .collect()
+        }),
         report_link: with_lang("/reports/dispatch", l),
         form,
         error: error.clone(),
@@ -265,9 +283,12 @@ async fn schedule(
                 Refusal::Form(l.pick("区：请选择", "district: choose one").to_string())
             })?;
         let starts = date_field(f.starts_on.as_deref(), "起报日期", "first day", l)?;
+        // The version its form showed (0: a district without a schedule).
+        let version =
+            anju_app::check::version(f.version.as_deref()).map_err(|e| app_refusal(e, l))?;
         state
             .app
-            .set_dispatch_schedule(&viewer.principal(), district, starts)
+            .set_dispatch_schedule(&viewer.principal(), district, starts, version)
             .await
             .map_err(|e| app_refusal(e, l))?;
         Ok(())

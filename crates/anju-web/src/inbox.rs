@@ -75,12 +75,12 @@ async fn list(State(state): State<AppState>, viewer: Viewer) -> Response {
 async fn open(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
     let l = viewer.lang;
     let who = viewer.principal();
-    let notices = match state.app.inbox(&who).await {
+    // Only one's own: another person's notice is not found.
+    let found = match state.app.notice(&who, id).await {
         Ok(n) => n,
         Err(e) => return html_error(&state, &viewer, WebError::app(e, l)),
     };
-    // Only one's own: another person's notice is not found.
-    let Some(n) = notices.into_iter().find(|n| n.id == id) else {
+    let Some(n) = found else {
         return html_error(
             &state,
             &viewer,

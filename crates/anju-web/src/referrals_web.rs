@@ -514,6 +514,8 @@ struct Kept {
     step: String,
     date: String,
     note: String,
+    /// Files already uploaded with a refused 办结: (SHA-256, name), sent again as `kept`.
+    files: Vec<(String, String)>,
 }
 
 #[derive(Template)]
@@ -736,11 +738,19 @@ async fn step(
     if let Err(e) = viewer.check_csrf(&headers, Some(&field("csrf"))) {
         return html_error(&state, &viewer, e);
     }
-    let kept = Kept {
+    let mut kept = Kept {
         step: field("step"),
         date: field("date"),
         note: field("note"),
+        files: Vec::new(),
     };
+    // Files kept from an earlier refused attempt (by hash), then this attempt's uploads: a
+    // refused step shows them again, so nothing is uploaded twice.
+    let kept_shas: Vec<String> = fields.get("kept").cloned().unwrap_or_default();
+    match state.app.kept_files(&kept_shas).await {
+        Ok(f) => kept.files = f,
+        Err(e) => return html_error(&state, &viewer, WebError::app(e, l)),
+    }
     let Some(s) = ReferralStep::from_code(&field("step")) else {
         let r = show_page(
             &state,
@@ -760,11 +770,11 @@ async fn step(
         return html_error(&state, &viewer, e);
     }
     let result: Result<(), Refusal> = async {
+        let kept = &mut kept;
         let version = anju_app::check::version(Some(field("version").as_str()))
             .map_err(|e| app_refusal(e, l))?;
         let on = parse_date_field(state.app.today(), &field("date"), "办理日期", "date", l)
             .map_err(Refusal::Form)?;
-        let mut shas = Vec::new();
         if s == ReferralStep::Resolve {
             let dir = crate::evidence_dir(ext);
             for (_, name, bytes) in &files {
@@ -773,9 +783,12 @@ async fn step(
                     .upload_evidence(&who, &dir, name, bytes)
                     .await
                     .map_err(|e| app_refusal(e, l))?;
-                shas.push(e.sha256);
+                if !kept.files.iter().any(|(h, _)| *h == e.sha256) {
+                    kept.files.push((e.sha256, e.original_name));
+                }
             }
         }
+        let shas: Vec<String> = kept.files.iter().map(|(h, _)| h.clone()).collect();
         state
             .app
             .referral_step(
@@ -816,6 +829,8 @@ struct DeptRow {
     active: bool,
     facts: Vec<(&'static str, String)>,
     update_action: String,
+    /// A refused edit of this department: its form open with what was typed.
+    open: bool,
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -855,6 +870,7 @@ async fn dept_page(
     viewer: &Viewer,
     form: DeptForm,
     error: Option<String>,
+    edit: Option<(i64, DeptForm)>,
 ) -> Result<(StatusCode, String), WebError> {
     let l = viewer.lang;
     let who = viewer.principal();
@@ -867,17 +883,21 @@ async fn dept_page(
         .into_iter()
         .map(|row| {
             let d = row.department;
+            let typed = edit.as_ref().filter(|(id, _)| *id == d.id).map(|(_, f)| f);
             DeptRow {
                 version: d.version,
                 update_action: with_lang(&format!("/departments/{}", d.id), l),
-                name: d.name,
+                open: typed.is_some(),
+                name: typed.and_then(|f| f.name.clone()).unwrap_or(d.name),
                 district: d.district,
                 clause: d
                     .clause
                     .map(|c| format!("{}{c}", l.pick("依据山亭区实施方案 ", "seed 003 ")))
                     .unwrap_or_default(),
-                duties: d.duties.join("、"),
-                active: d.active,
+                duties: typed
+                    .and_then(|f| f.duties.clone())
+                    .unwrap_or_else(|| d.duties.join("、")),
+                active: typed.map_or(d.active, |f| f.active.as_deref() == Some("1")),
                 facts: figure_facts(&row.figures, l),
             }
         })
@@ -920,7 +940,7 @@ async fn dept_page(
 }
 
 async fn departments(State(state): State<AppState>, viewer: Viewer) -> Response {
-    let r = dept_page(&state, &viewer, DeptForm::default(), None).await;
+    let r = dept_page(&state, &viewer, DeptForm::default(), None, None).await;
     respond(&state, &viewer, r)
 }
 
@@ -929,13 +949,14 @@ async fn dept_after(
     viewer: &Viewer,
     result: Result<(), anju_app::AppError>,
     form: DeptForm,
+    edit: Option<(i64, DeptForm)>,
 ) -> Response {
     let l = viewer.lang;
     match result {
         Ok(()) => Redirect::to(&with_lang("/departments", l)).into_response(),
         Err(e) => match app_refusal(e, l) {
             Refusal::Form(m) => {
-                let r = dept_page(state, viewer, form, Some(m)).await;
+                let r = dept_page(state, viewer, form, Some(m), edit).await;
                 respond(state, viewer, r)
             }
             Refusal::Fail(e) => html_error(state, viewer, e),
@@ -979,7 +1000,7 @@ async fn department_add(
             .map(drop)
     }
     .await;
-    dept_after(&state, &viewer, result, f).await
+    dept_after(&state, &viewer, result, f, None).await
 }
 
 async fn departments_seed(
@@ -1000,7 +1021,7 @@ async fn departments_seed(
             .map(drop)
     }
     .await;
-    dept_after(&state, &viewer, result, f).await
+    dept_after(&state, &viewer, result, f, None).await
 }
 
 async fn department_update(
@@ -1034,5 +1055,12 @@ async fn department_update(
             .map(drop)
     }
     .await;
-    dept_after(&state, &viewer, result, DeptForm::default()).await
+    dept_after(
+        &state,
+        &viewer,
+        result,
+        DeptForm::default(),
+        Some((id.get(), f)),
+    )
+    .await
 }

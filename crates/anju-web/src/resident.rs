@@ -919,6 +919,8 @@ struct BadConductPage {
     html_lang: &'static str,
     today: String,
     months: u32,
+    /// Whether the scheme bars a listed company from registering.
+    bars: bool,
     companies: Vec<anju_app::public::ListedCompany>,
     other_lang: String,
 }
@@ -938,6 +940,7 @@ async fn bad_conduct_page(
         html_lang: l.pick("zh-CN", "en"),
         today: state.app.today().to_string(),
         months: state.app.config().credit_scheme.window_months,
+        bars: state.app.config().credit_scheme.bad_conduct_bars_selection,
         companies,
         other_lang: l
             .pick("/credit/bad-conduct?lang=en", "/credit/bad-conduct")

@@ -77,6 +77,8 @@ pub(super) struct FileBody {
 #[derive(Deserialize, utoipa::ToSchema)]
 pub(super) struct ScheduleBody {
     district_id: i64,
+    /// 读取时的版本号（该区尚无报送安排时为 0）；他人已修改时返回 409 conflict
+    version: i64,
     /// 自这一天起报送（可为将来的日期）
     starts_on: jiff::civil::Date,
 }
@@ -141,7 +143,7 @@ async fn schedule(
     let b: ScheduleBody = super::body(&bytes, l)?;
     ok(state
         .app
-        .set_dispatch_schedule(&viewer.principal(), b.district_id, b.starts_on)
+        .set_dispatch_schedule(&viewer.principal(), b.district_id, b.starts_on, b.version)
         .await
         .map_err(|e| WebError::app(e, l))?)
 }

@@ -2266,7 +2266,7 @@ async fn side(
         .await
         .expect("referral")
         .id;
-    s.set_dispatch_schedule(&actor(), district, jiff::civil::date(2026, 11, 1))
+    s.set_dispatch_schedule(&actor(), district, jiff::civil::date(2026, 11, 1), 0)
         .await
         .expect("schedule");
     let filing = s

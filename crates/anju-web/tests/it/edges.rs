@@ -328,6 +328,13 @@ const API_VERSIONED: &[Versioned] = &[
     ),
     v(
         "PUT",
+        "/api/v1/dispatch/schedule",
+        "/api/v1/dispatch/schedule",
+        Who::Authority,
+        r#"{"district_id": {district}, "starts_on": "2026-11-01"}"#,
+    ),
+    v(
+        "PUT",
         "/api/v1/departments/{id}",
         "/api/v1/departments/{department}",
         Who::Authority,
@@ -388,7 +395,16 @@ async fn version_extras(t: &TestApp, w: &World, p: &People) -> Vec<(&'static str
         ("user", user.to_string()),
         ("unmanaged", unmanaged.to_string()),
         ("compound_json", compound["compound"].to_string()),
+        ("district", inside_district(t, w).await.to_string()),
     ]
+}
+
+/// The district above the world's inside street.
+async fn inside_district(t: &TestApp, w: &World) -> i64 {
+    t.store
+        .region_ancestors(w.inside.compound.street_id)
+        .await
+        .expect("ancestors")[1]
 }
 
 fn with_version(body: &str, version: Option<Value>) -> Value {
@@ -698,6 +714,13 @@ const PAGE_VERSIONED: &[PageVersioned] = &[
         Enc::Form,
         "name=x&duties=a",
     ),
+    pv(
+        "/dispatch/schedule",
+        "/dispatch/schedule",
+        Who::Authority,
+        Enc::Form,
+        "district={district}&starts_on=2026-11-01",
+    ),
 ];
 
 /// Where the page modules read a form's version (`anju_app::check::version`), and the rows of
@@ -756,6 +779,7 @@ const PAGE_VERSION_READS: &[(&str, usize, &[&str])] = &[
         2,
         &["/referrals/{id}/step", "/departments/{id}"],
     ),
+    ("filings_web.rs", 1, &["/dispatch/schedule"]),
 ];
 
 #[test]
@@ -942,6 +966,7 @@ async fn every_versioned_page_form_refuses_a_missing_unreadable_or_stale_version
         ("line", line.to_string()),
         ("unmanaged", unmanaged.to_string()),
         ("user", user.to_string()),
+        ("district", inside_district(t, &w).await.to_string()),
         (
             "community",
             crate::support::enc(

@@ -139,6 +139,20 @@ async fn a_late_sheet_shows_as_late_at_the_district(t: &TestApp) {
     assert!(r.body.contains(&name), "{}", r.body);
     assert!(!r.body.contains("（更名）"), "{}", r.body);
 
+    // A community's account reads its own community's rows of the street's sheet only.
+    let community = user_session(t, "f_sq", Role::Community, UserScope::Region(&w.community)).await;
+    let r = t.get_as(&community, &page).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains(&name), "{}", r.body);
+    if let Some(other) = &w.planted_other_community {
+        assert!(!r.body.contains(other.as_str()), "{}", r.body);
+        let r = t.get_as(&district, &page).await;
+        assert!(
+            r.body.contains(other.as_str()),
+            "the district reads every row"
+        );
+    }
+
     // A company reads no filing.
     let r = t.get_as(&company, &page).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);

@@ -225,15 +225,22 @@ async fn a_fire_lane_referral_goes_to_the_brigade_and_back(t: &TestApp) {
     let r = t.get_as(&fire, &page).await;
     assert!(r.body.contains("已报到办理中"), "{}", r.body);
     let v = version_in(&r.body);
-    let r = send(&fire, step(&v, "resolve", "  "), &[]).await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    assert!(r.body.contains("办理结果"), "{}", r.body);
+    // Refused with a photo: the photo is kept (by its hash) and shown, not uploaded again.
     let r = send(
         &fire,
-        step(&v, "resolve", "已拖移车辆"),
+        step(&v, "resolve", "  "),
         &[("evidence", "现场.png", PNG)],
     )
     .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("办理结果"), "{}", r.body);
+    assert!(r.body.contains("已上传：现场.png"), "{}", r.body);
+    let marker = "name=\"kept\" value=\"";
+    let at = r.body.find(marker).expect("the kept file") + marker.len();
+    let kept: String = r.body[at..].chars().take_while(|c| *c != '"').collect();
+    let mut fields = step(&v, "resolve", "已拖移车辆");
+    fields.push(("kept", kept));
+    let r = send(&fire, fields, &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
 
     // The street sends it back (a reason is required), the brigade resolves it again.
@@ -244,6 +251,24 @@ async fn a_fire_lane_referral_goes_to_the_brigade_and_back(t: &TestApp) {
         r.body
     );
     assert!(r.body.contains("id=\"files\""), "{}", r.body);
+    // The photo opens for the street (through the referral's compound).
+    let at = r.body.find("/evidence/").expect("a file link");
+    let href: String = r.body[at..]
+        .chars()
+        .take_while(|c| *c != '"')
+        .collect::<String>()
+        .replace("&amp;", "&");
+    let photo = crate::ledger_page::send_raw(
+        t,
+        dir.path(),
+        axum::http::Request::get(&href)
+            .header(axum::http::header::COOKIE, &street.cookie)
+            .body(axum::body::Body::empty())
+            .expect("request"),
+    )
+    .await
+    .0;
+    assert_eq!(photo.status, StatusCode::OK, "{href}: {}", photo.body);
     let v = version_in(&r.body);
     let r = send(&street, step(&v, "return", ""), &[]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);

@@ -509,6 +509,7 @@ const USE_CASES: &[(&str, Where)] = &[
     // notices.rs
     ("inbox", Shown("/inbox")),
     ("mark_read", Shown("/inbox")),
+    ("notice", Helper),
     ("account_region", Helper),
 ];
 
