@@ -44,15 +44,21 @@ pub enum AlertKind {
     TaskOverdue,
     SurveyDue,
     ContractEnding,
+    /// 周巡查 or 月考核 not made in time (seed 002 七（三）).
+    PatrolDue,
+    /// The last ended quarter's 季度考核 not made (seed 003 六（四）).
+    AssessmentDue,
 }
 
 impl AlertKind {
     /// In the order the dashboard lists them: what is already late first.
-    pub const ALL: [AlertKind; 6] = [
+    pub const ALL: [AlertKind; 8] = [
         AlertKind::FilingOverdue,
         AlertKind::OrderOverdue,
         AlertKind::ComplaintOverdue,
         AlertKind::TaskOverdue,
+        AlertKind::PatrolDue,
+        AlertKind::AssessmentDue,
         AlertKind::SurveyDue,
         AlertKind::ContractEnding,
     ];
@@ -65,6 +71,8 @@ impl AlertKind {
             AlertKind::TaskOverdue => "task_overdue",
             AlertKind::SurveyDue => "survey_due",
             AlertKind::ContractEnding => "contract_ending",
+            AlertKind::PatrolDue => "patrol_due",
+            AlertKind::AssessmentDue => "assessment_due",
         }
     }
 
@@ -76,6 +84,10 @@ impl AlertKind {
             AlertKind::TaskOverdue => lang.pick("任务逾期", "Tasks overdue"),
             AlertKind::SurveyDue => lang.pick("满意度调查到期", "Satisfaction surveys due"),
             AlertKind::ContractEnding => lang.pick("合同即将到期", "Contracts ending soon"),
+            AlertKind::PatrolDue => {
+                lang.pick("巡查、月考核未按期", "Patrols and monthly checks due")
+            }
+            AlertKind::AssessmentDue => lang.pick("季度考核未做", "Quarterly assessments due"),
         }
     }
 }
@@ -167,6 +179,36 @@ impl Alert {
             }
             (AlertKind::ContractEnding, Lang::En) => {
                 format!("contract with {s} ends on {d}, {n} days left")
+            }
+            (AlertKind::PatrolDue, Lang::Zh) => {
+                let what = if self.note.as_deref() == Some("monthly") {
+                    "月考核"
+                } else {
+                    "周巡查"
+                };
+                if s.is_empty() {
+                    format!("尚无{what}记录：应于 {d} 前{what}，已过 {n} 天")
+                } else {
+                    format!("上次{what} {s}，应于 {d} 再次{what}，已过 {n} 天")
+                }
+            }
+            (AlertKind::PatrolDue, Lang::En) => {
+                let what = if self.note.as_deref() == Some("monthly") {
+                    "monthly check"
+                } else {
+                    "weekly patrol"
+                };
+                if s.is_empty() {
+                    format!("no {what} yet: due on {d}, {n} days ago")
+                } else {
+                    format!("last {what} {s}; next due on {d}, {n} days ago")
+                }
+            }
+            (AlertKind::AssessmentDue, Lang::Zh) => {
+                format!("{s} 季度考核未做：该季度于 {d} 结束，已过 {n} 天")
+            }
+            (AlertKind::AssessmentDue, Lang::En) => {
+                format!("no assessment for {s}: the quarter ended on {d}, {n} days ago")
             }
         }
     }
@@ -288,6 +330,8 @@ impl Store {
         groups.push(self.order_alerts(filter, today, opts).await?);
         groups.push(self.complaint_alerts(filter, today, opts).await?);
         groups.push(self.task_alerts(filter, today, opts).await?);
+        groups.push(self.patrol_alerts(filter, today, opts).await?);
+        groups.push(self.assessment_alerts(filter, today, opts).await?);
         groups.push(self.survey_alerts(filter, today, opts).await?);
         groups.push(self.ending_alerts(filter, today, opts).await?);
         Ok(groups)
@@ -598,6 +642,120 @@ impl Store {
         Ok(AlertGroup {
             kind: AlertKind::SurveyDue,
             total: open_total + due_total,
+            items,
+        })
+    }
+
+    /// 周巡查、月考核 (seed 002 七（三）"建立老旧小区周巡查、月考核制度"): a compound a company serves
+    /// with no weekly patrol for 7 days, or no monthly check for a month, since it was served
+    /// or since the last one. The day it is due is on time.
+    async fn patrol_alerts(
+        &self,
+        filter: &CompoundFilter,
+        today: Date,
+        opts: AlertOptions,
+    ) -> Result<AlertGroup> {
+        let company_modes = mode_list(|m| m.group() == ModeGroup::Company);
+        let mut items = Vec::new();
+        let mut total = 0;
+        for (kind, note, every) in [
+            ("weekly_patrol", "weekly", 7.days()),
+            ("monthly_check", "monthly", 1.months()),
+        ] {
+            // due = max(since, last) + every < today  ⇔  max(since, last) < today − every.
+            let cutoff = today.checked_sub(every).unwrap_or(today);
+            let base = "CASE WHEN p.last IS NULL OR p.last < m.since THEN m.since ELSE p.last END";
+            let (n, rows) = self
+                .scoped_rows(
+                    filter,
+                    &format!("c.id, c.name, s.name, cm.name, {base}, p.last"),
+                    &format!(
+                        "compounds c JOIN compound_modes m ON m.compound_id = c.id AND m.until IS NULL \
+                         LEFT JOIN (SELECT compound_id, MAX(patrol_date) AS last FROM patrols \
+                         WHERE kind = '{kind}' GROUP BY compound_id) p ON p.compound_id = c.id"
+                    ),
+                    vec![Val::text(date_text(cutoff))],
+                    &format!(
+                        "c.mode IN ({company_modes}) AND m.since < $1 \
+                         AND (p.last IS NULL OR p.last < $1)"
+                    ),
+                    &format!("{base}, c.id"),
+                    Some(opts.limit_per_kind),
+                )
+                .await?;
+            total += n;
+            for row in &rows {
+                let mut c = Cols::new(row);
+                let h = head(&mut c)?;
+                let base = parse_date(&c.string()?)?;
+                let last = c.opt_string()?;
+                let due = base.checked_add(every).unwrap_or(base);
+                items.push(alert(
+                    AlertKind::PatrolDue,
+                    h,
+                    last.unwrap_or_default(),
+                    Some(note.to_string()),
+                    due,
+                    days_between(due, today),
+                ));
+            }
+        }
+        items.sort_by(|a, b| a.date.cmp(&b.date).then(a.compound_id.cmp(&b.compound_id)));
+        items.truncate(opts.limit_per_kind);
+        Ok(AlertGroup {
+            kind: AlertKind::PatrolDue,
+            total,
+            items,
+        })
+    }
+
+    /// 季度考核 (seed 003 六（四）"采取季度考核方式对老旧小区进行考核"): a compound a company has
+    /// served since before the last ended quarter began, with no assessment whose period covers
+    /// that quarter.
+    async fn assessment_alerts(
+        &self,
+        filter: &CompoundFilter,
+        today: Date,
+        opts: AlertOptions,
+    ) -> Result<AlertGroup> {
+        let company_modes = mode_list(|m| m.group() == ModeGroup::Company);
+        // The last quarter that ended before today.
+        let q_month = (today.month() - 1) / 3 * 3 + 1;
+        let this_q = Date::new(today.year(), q_month, 1).unwrap_or(today);
+        let start = this_q.checked_sub(3.months()).unwrap_or(this_q);
+        let end = this_q.yesterday().unwrap_or(this_q);
+        let code = format!("{}Q{}", start.year(), (start.month() - 1) / 3 + 1);
+        let (total, rows) = self
+            .scoped_rows(
+                filter,
+                "c.id, c.name, s.name, cm.name",
+                "compounds c JOIN compound_modes m ON m.compound_id = c.id AND m.until IS NULL",
+                vec![Val::text(date_text(start)), Val::text(date_text(end))],
+                &format!(
+                    "c.mode IN ({company_modes}) AND m.since <= $1 AND NOT EXISTS \
+                     (SELECT 1 FROM assessments a WHERE a.compound_id = c.id \
+                     AND a.period_start <= $1 AND a.period_end >= $2)"
+                ),
+                "c.id",
+                Some(opts.limit_per_kind),
+            )
+            .await?;
+        let mut items = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let mut c = Cols::new(row);
+            let h = head(&mut c)?;
+            items.push(alert(
+                AlertKind::AssessmentDue,
+                h,
+                code.clone(),
+                None,
+                end,
+                days_between(end, today),
+            ));
+        }
+        Ok(AlertGroup {
+            kind: AlertKind::AssessmentDue,
+            total,
             items,
         })
     }

@@ -451,3 +451,92 @@ async fn figure_counters_move_at_commit_and_never_deadlock(db: TestDb) {
     );
     assert_eq!(s.figure_versions().await.expect("versions"), after);
 }
+
+both!(weekly_patrols_monthly_checks_and_quarterly_assessments_fall_due);
+/// Seed 002 七（三）周巡查、月考核 and seed 003 六（四）季度考核: 光明小区 (served since 2026-01-05)
+/// had a weekly patrol on 2026-11-02 and no monthly check; 粮食局家属楼 (served since
+/// 2025-01-10) has neither. The day a patrol is due is on time.
+async fn weekly_patrols_monthly_checks_and_quarterly_assessments_fall_due(db: TestDb) {
+    let ids = setup(&db).await;
+    let s = &db.store;
+    let opts = AlertOptions::default();
+    let f = street(STREET);
+    let mine = |g: &[AlertGroup], id: i64, note: &str| {
+        group(g, AlertKind::PatrolDue)
+            .items
+            .iter()
+            .find(|a| a.compound_id == id && a.note.as_deref() == Some(note))
+            .map(|a| (a.subject.clone(), a.date, a.days))
+    };
+    // Weekly: patrolled 11-02, due again 11-09 (on time that day), overdue from 11-10.
+    let g = s.alerts(&f, date(2026, 11, 9), opts).await.unwrap();
+    assert_eq!(mine(&g, ids.guangming, "weekly"), None);
+    let g = s.alerts(&f, date(2026, 11, 10), opts).await.unwrap();
+    assert_eq!(
+        mine(&g, ids.guangming, "weekly"),
+        Some(("2026-11-02".into(), date(2026, 11, 9), 1))
+    );
+    // Never checked monthly: due a month after service began (2026-02-05).
+    assert_eq!(
+        mine(&g, ids.guangming, "monthly"),
+        Some((String::new(), date(2026, 2, 5), 278))
+    );
+    // 粮食局家属楼: no patrol of either kind since 2025-01-10.
+    assert_eq!(
+        mine(&g, ids.liangshi, "weekly"),
+        Some((String::new(), date(2025, 1, 17), 662))
+    );
+    // 供销社家属院 is not yet served: nothing is due.
+    assert!(
+        !ids_of(&g, AlertKind::PatrolDue).contains(&ids.gongxiao),
+        "{g:?}"
+    );
+    assert!(
+        group(&g, AlertKind::PatrolDue)
+            .items
+            .first()
+            .unwrap()
+            .what(anju_core::Lang::Zh)
+            .contains("已过")
+    );
+
+    // Quarterly: on 2026-11-10 the last ended quarter is 2026Q3 (07-01 … 09-30); both served
+    // compounds were served before it began and have no assessment for it.
+    let q = |g: &[AlertGroup]| ids_of(g, AlertKind::AssessmentDue);
+    assert!(
+        q(&g).contains(&ids.guangming) && q(&g).contains(&ids.liangshi),
+        "{g:?}"
+    );
+    let a = group(&g, AlertKind::AssessmentDue)
+        .items
+        .iter()
+        .find(|a| a.compound_id == ids.guangming)
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (a.subject.as_str(), a.date, a.days),
+        ("2026Q3", date(2026, 9, 30), 41)
+    );
+    // An assessment of 2026Q3 for 光明小区 clears it; 粮食局家属楼 stays due.
+    s.create_assessment(
+        &officer(),
+        anju_store::NewAssessment {
+            compound_id: ids.guangming,
+            period: anju_core::assessment::Period::parse("2026Q3").unwrap(),
+            rubric: anju_policy::rubric::Rubric::builtin("erqi").unwrap(),
+            assessor_kind: anju_core::assessment::AssessorKind::Street,
+            assessor: "大沁他拉街道".into(),
+            events: vec![],
+            survey: None,
+            objection_days: None,
+            evidence: vec![],
+        },
+    )
+    .await
+    .unwrap();
+    let g = s.alerts(&f, date(2026, 11, 10), opts).await.unwrap();
+    assert!(!q(&g).contains(&ids.guangming) && q(&g).contains(&ids.liangshi));
+    // On 2026-01-05 the last ended quarter is 2025Q4, and 光明小区 was not yet served then.
+    let g = s.alerts(&f, date(2026, 1, 5), opts).await.unwrap();
+    assert!(!q(&g).contains(&ids.guangming) && q(&g).contains(&ids.liangshi));
+}
