@@ -84,7 +84,13 @@ impl App {
         who.require(Action::ViewLedger)?;
         let today = self.today();
         let schedules = self.store().dispatch_schedules().await?;
-        let Some(streets) = self.streets_of_scope(who).await? else {
+        // No district files yet: nothing to read (the 工作台 asks on every request).
+        let streets = if schedules.is_empty() {
+            None
+        } else {
+            self.streets_of_scope(who).await?
+        };
+        let Some(streets) = streets else {
             return Ok(FilingOverview {
                 as_of: today,
                 schedules: Vec::new(),
