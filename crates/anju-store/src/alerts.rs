@@ -664,20 +664,24 @@ impl Store {
         ] {
             // due = max(since, last) + every < today  ⇔  max(since, last) < today − every.
             let cutoff = today.checked_sub(every).unwrap_or(today);
-            let base = "CASE WHEN p.last IS NULL OR p.last < m.since THEN m.since ELSE p.last END";
+            // The latest patrol of the kind, per compound of the piece (index
+            // `patrols_compound_kind`), not an aggregate over every patrol of the city.
+            let last = format!(
+                "(SELECT MAX(p.patrol_date) FROM patrols p WHERE p.compound_id = c.id \
+                 AND p.kind = '{kind}')"
+            );
+            let base = format!(
+                "CASE WHEN {last} IS NULL OR {last} < m.since THEN m.since ELSE {last} END"
+            );
             let (n, rows) = self
                 .scoped_rows(
                     filter,
-                    &format!("c.id, c.name, s.name, cm.name, {base}, p.last"),
-                    &format!(
-                        "compounds c JOIN compound_modes m ON m.compound_id = c.id AND m.until IS NULL \
-                         LEFT JOIN (SELECT compound_id, MAX(patrol_date) AS last FROM patrols \
-                         WHERE kind = '{kind}' GROUP BY compound_id) p ON p.compound_id = c.id"
-                    ),
+                    &format!("c.id, c.name, s.name, cm.name, {base}, {last}"),
+                    "compounds c JOIN compound_modes m ON m.compound_id = c.id AND m.until IS NULL",
                     vec![Val::text(date_text(cutoff))],
                     &format!(
                         "c.mode IN ({company_modes}) AND m.since < $1 \
-                         AND (p.last IS NULL OR p.last < $1)"
+                         AND ({last} IS NULL OR {last} < $1)"
                     ),
                     &format!("{base}, c.id"),
                     Some(opts.limit_per_kind),
