@@ -468,6 +468,22 @@ async fn weekly_patrols_monthly_checks_and_quarterly_assessments_fall_due(db: Te
             .find(|a| a.compound_id == id && a.note.as_deref() == Some(note))
             .map(|a| (a.subject.clone(), a.date, a.days))
     };
+    // A second patrol the same day and an earlier one: still one alert, from the latest day.
+    for on in [date(2026, 11, 2), date(2026, 10, 20)] {
+        s.add_patrol(
+            &officer(),
+            NewPatrol {
+                compound_id: ids.guangming,
+                kind: PatrolKind::WeeklyPatrol,
+                date: on,
+                inspector: "李强".into(),
+                note: None,
+                findings: vec![],
+            },
+        )
+        .await
+        .unwrap();
+    }
     // Weekly: patrolled 11-02, due again 11-09 (on time that day), overdue from 11-10.
     let g = s.alerts(&f, date(2026, 11, 9), opts).await.unwrap();
     assert_eq!(mine(&g, ids.guangming, "weekly"), None);
@@ -476,6 +492,12 @@ async fn weekly_patrols_monthly_checks_and_quarterly_assessments_fall_due(db: Te
         mine(&g, ids.guangming, "weekly"),
         Some(("2026-11-02".into(), date(2026, 11, 9), 1))
     );
+    let weekly = group(&g, AlertKind::PatrolDue)
+        .items
+        .iter()
+        .filter(|a| a.compound_id == ids.guangming && a.note.as_deref() == Some("weekly"))
+        .count();
+    assert_eq!(weekly, 1, "one alert per compound and kind");
     // Never checked monthly: due a month after service began (2026-02-05).
     assert_eq!(
         mine(&g, ids.guangming, "monthly"),
