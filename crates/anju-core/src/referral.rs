@@ -117,16 +117,23 @@ pub fn next(status: ReferralStatus, step: ReferralStep) -> Result<ReferralStatus
     Ok(to)
 }
 
+impl ReferralStatus {
+    /// Not yet resolved: awaiting 报到, in hand, or sent back.
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            ReferralStatus::Referred | ReferralStatus::Acknowledged | ReferralStatus::Returned
+        )
+    }
+}
+
 /// 逾期: not resolved after the deadline day (the deadline day itself is on time).
 pub fn overdue(
     status: ReferralStatus,
     deadline: jiff::civil::Date,
     as_of: jiff::civil::Date,
 ) -> bool {
-    matches!(
-        status,
-        ReferralStatus::Referred | ReferralStatus::Acknowledged | ReferralStatus::Returned
-    ) && as_of > deadline
+    status.is_open() && as_of > deadline
 }
 
 /// The deadline's bounds in working days, and the default.
@@ -184,10 +191,7 @@ pub fn figures(list: &[ReferralFacts], as_of: jiff::civil::Date) -> DepartmentFi
             days.push(i64::from((done - r.referred_on).get_days()));
         }
         f.reopened += u32::from(r.returns > 0);
-        f.open += u32::from(matches!(
-            r.status,
-            ReferralStatus::Referred | ReferralStatus::Acknowledged | ReferralStatus::Returned
-        ));
+        f.open += u32::from(r.status.is_open());
         f.overdue += u32::from(overdue(r.status, r.deadline, as_of));
         f.confirmed += u32::from(r.status == ReferralStatus::Confirmed);
     }

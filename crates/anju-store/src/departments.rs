@@ -801,7 +801,13 @@ impl Store {
             sql.push_str(&format!(" AND f.status = ${}", vals.len()));
         }
         if f.open_only {
-            sql.push_str(" AND f.status IN ('referred', 'acknowledged', 'returned')");
+            // The codes of `ReferralStatus::is_open`, constants of the domain (not user input).
+            let open: Vec<String> = ReferralStatus::ALL
+                .iter()
+                .filter(|s| s.is_open())
+                .map(|s| format!("'{}'", s.code()))
+                .collect();
+            sql.push_str(&format!(" AND f.status IN ({})", open.join(", ")));
         }
         if let Some((src, id)) = f.source {
             vals.push(Val::text(src.code()));

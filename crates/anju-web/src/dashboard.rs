@@ -551,13 +551,15 @@ async fn page(
 #[derive(askama::Template)]
 #[template(
     ext = "html",
-    source = r#"<section class="box" id="referral-panel">
+    source = r#"<section class="box" id="{{ id }}">
 <h2>{{ title }}</h2>
 <p>{{ summary }} · <a href="{{ all_link }}">{{ all_label }}</a></p>
 {% if !rows.is_empty() %}<ul>{% for (href, text, late) in rows %}<li{% if *late %} class="hot"{% endif %}><a href="{{ href }}">{{ text }}</a></li>{% endfor %}</ul>{% endif %}
 </section>"#
 )]
 struct ReferralPanel {
+    /// `referral-panel` or `filing-panel`.
+    id: &'static str,
     title: String,
     summary: String,
     all_link: String,
@@ -605,6 +607,7 @@ async fn filing_panel(state: &crate::AppState, viewer: &crate::Viewer) -> Result
         return Ok(String::new());
     }
     let panel = ReferralPanel {
+        id: "filing-panel",
         title: l
             .pick("调度表逾期未报", "Progress sheets not filed")
             .to_string(),
@@ -613,11 +616,7 @@ async fn filing_panel(state: &crate::AppState, viewer: &crate::Viewer) -> Result
         all_label: l.pick("调度表报送", "Progress sheets").to_string(),
         rows,
     };
-    Ok(askama::Template::render(&panel)?.replacen(
-        "id=\"referral-panel\"",
-        "id=\"filing-panel\"",
-        1,
-    ))
+    Ok(askama::Template::render(&panel)?)
 }
 
 async fn referral_panel(
@@ -675,6 +674,7 @@ async fn referral_panel(
         })
         .collect();
     let panel = ReferralPanel {
+        id: "referral-panel",
         title: if department {
             l.pick("本部门的吹哨事项", "Referrals to my department")
                 .to_string()
