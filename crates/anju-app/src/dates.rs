@@ -70,6 +70,18 @@ pub enum EventDate {
     Referral,
     /// 吹哨事项的一步（报到、办结、确认、退回）
     ReferralStep,
+    /// 领导小组、专班、联席会议的成立
+    GroupEstablished,
+    /// 成员加入工作机构
+    MemberJoined,
+    /// 成员离开工作机构
+    MemberLeft,
+    /// 会议的召开
+    Meeting,
+    /// 通报、约谈
+    Censure,
+    /// 交办事项的一步（交办、报结、销号、退回）
+    AssignmentStep,
 }
 
 impl EventDate {
@@ -102,6 +114,12 @@ impl EventDate {
             EventDate::SelectionStep => ("办理日期", "on"),
             EventDate::Referral => ("吹哨日期", "referred_on"),
             EventDate::ReferralStep => ("办理日期", "on"),
+            EventDate::GroupEstablished => ("成立日期", "established_on"),
+            EventDate::MemberJoined => ("加入日期", "joined_on"),
+            EventDate::MemberLeft => ("离任日期", "left_on"),
+            EventDate::Meeting => ("会议日期", "held_on"),
+            EventDate::Censure => ("通报日期", "on_day"),
+            EventDate::AssignmentStep => ("办理日期", "on"),
         }
     }
 

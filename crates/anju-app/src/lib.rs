@@ -30,6 +30,7 @@ pub mod map;
 pub mod model;
 pub mod money;
 pub mod notices;
+pub mod organisation;
 pub mod oversight;
 pub mod path;
 pub mod policies;

@@ -33,6 +33,8 @@
 //! | departments and their duties | ✓ | ✓ |  |  |  |  |  |  |  |
 //! | refer to a department (吹哨), confirm or return | ✓ | ✓ |  | ✓ | ✓ |  |  |  |  |
 //! | acknowledge and resolve referrals (报到, 办结) | ✓ |  |  |  |  |  |  |  | ✓ |
+//! | groups, meetings, 通报 and 约谈; 销号 of decisions | ✓ | ✓ |  | ✓ | ✓ |  |  |  |  |
+//! | report a decision handed to one's unit done (报结) | ✓ | ✓ |  | ✓ | ✓ | ✓ |  |  | ✓ |
 //!
 //! A department's officer (部门, seed 003 四) sees the ledger of its district, takes the
 //! referrals made to its department and uploads the evidence of its result; every other row of
@@ -254,10 +256,15 @@ pub enum Action {
     Refer,
     /// 报到 and 办结: a department takes the referrals made to it.
     RespondReferrals,
+    /// Leading groups and 专班, meetings and their decisions, 通报 and 约谈; 销号 of the
+    /// decisions handed out.
+    ManageOrganisation,
+    /// 报结: a street, community, department or company reports an assignment done.
+    ReportAssignments,
 }
 
 impl Action {
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 26] = [
         Action::ViewLedger,
         Action::EditCompounds,
         Action::AdvanceLifecycle,
@@ -282,6 +289,8 @@ impl Action {
         Action::ManageDepartments,
         Action::Refer,
         Action::RespondReferrals,
+        Action::ManageOrganisation,
+        Action::ReportAssignments,
     ];
 
     /// Whether the action changes anything (everything but reading).
@@ -318,6 +327,8 @@ impl Action {
             Action::ManageDepartments => "管理职能部门",
             Action::Refer => "向职能部门吹哨",
             Action::RespondReferrals => "报到并办理吹哨事项",
+            Action::ManageOrganisation => "管理工作机构、会议与通报",
+            Action::ReportAssignments => "办理交办事项",
         }
     }
 
@@ -347,6 +358,8 @@ impl Action {
             Action::ManageDepartments => "manage departments",
             Action::Refer => "refer matters to departments",
             Action::RespondReferrals => "take referrals",
+            Action::ManageOrganisation => "run groups, meetings and censures",
+            Action::ReportAssignments => "report assignments done",
         }
     }
 
@@ -382,6 +395,8 @@ pub fn can(role: Role, action: Action) -> bool {
                 | A::ReviewSubsidies
                 | A::UploadEvidence
                 | A::Refer
+                | A::ManageOrganisation
+                | A::ReportAssignments
         ),
         R::Community => matches!(
             action,
@@ -392,15 +407,21 @@ pub fn can(role: Role, action: Action) -> bool {
                 | A::ManageSurveys
                 | A::UploadEvidence
                 | A::Refer
+                | A::ManageOrganisation
+                | A::ReportAssignments
         ),
         R::Company => matches!(
             action,
-            A::ViewLedger | A::AnswerOrders | A::EnterFees | A::UploadEvidence
+            A::ViewLedger
+                | A::AnswerOrders
+                | A::EnterFees
+                | A::UploadEvidence
+                | A::ReportAssignments
         ),
         R::Evaluator => matches!(action, A::ViewLedger | A::Assess | A::UploadEvidence),
         R::Department => matches!(
             action,
-            A::ViewLedger | A::RespondReferrals | A::UploadEvidence
+            A::ViewLedger | A::RespondReferrals | A::UploadEvidence | A::ReportAssignments
         ),
     }
 }

@@ -120,6 +120,14 @@ ids! {
     DepartmentId: "职能部门", "department";
     /// A referral to a department (吹哨).
     ReferralId: "吹哨事项", "referral";
+    /// A leading group, 专班 or 联席会议 (工作机构).
+    GroupId: "工作机构", "group";
+    /// A meeting (会议).
+    MeetingId: "会议", "meeting";
+    /// A 通报 or 约谈.
+    CensureId: "通报约谈", "censure";
+    /// A meeting's decision or a 通报's follow-up (交办事项).
+    AssignmentId: "交办事项", "assignment";
 }
 
 #[cfg(test)]

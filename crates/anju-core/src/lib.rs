@@ -19,6 +19,7 @@ pub mod lifecycle;
 pub mod money;
 #[macro_use]
 pub mod oversight;
+pub mod organisation;
 pub mod planning;
 pub mod referral;
 pub mod region;

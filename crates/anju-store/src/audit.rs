@@ -149,6 +149,11 @@ const BY_REGION: &[(&str, &str, &str)] = &[
     ("department", "departments", "district_id"),
     ("dispatch_schedule", "dispatch_schedules", "district_id"),
     ("dispatch_filing", "dispatch_filings", "street_id"),
+    // The programme's organisation: read by the region it belongs to and those above.
+    ("org_group", "org_groups", "region_id"),
+    ("meeting", "meetings", "region_id"),
+    ("censure", "censures", "region_id"),
+    ("assignment", "assignments", "region_id"),
 ];
 
 /// Entities that belong to no one region (companies serve many, accounts, sessions, city-wide
@@ -170,10 +175,14 @@ pub const CITY_WIDE_ENTITIES: &[&str] = &[
 /// Entities no kept figure (the 工作台's, the ledger's) is computed from: an account, a
 /// sign-in, an uploaded file, a credit record, a holiday (deadlines are stored when set), a
 /// policy, a subsidy run, an evaluator's fee, a district's departments, the 调度表's schedule and
-/// filings (read per request). Writing them leaves every counter as it is ([`note_placed`]); a
+/// filings, the programme's organisation (read per request). Writing them leaves every counter as it is ([`note_placed`]); a
 /// company stays city-wide (alerts name it).
 const NO_FIGURES: &[&str] = &[
     "user",
+    "org_group",
+    "meeting",
+    "censure",
+    "assignment",
     "department",
     "dispatch_schedule",
     "dispatch_filing",

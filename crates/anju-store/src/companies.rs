@@ -223,6 +223,27 @@ impl Store {
             .collect()
     }
 
+    /// The companies serving compounds in a region now (id and name), by name.
+    pub async fn companies_serving(&self, region_id: i64) -> Result<Vec<(i64, String)>> {
+        let mut vals = Vec::new();
+        let cond = crate::Scope::Region(region_id).condition(None, &mut vals);
+        let rows = crate::sql::bind_all(
+            crate::sql::dyn_query(format!(
+                "SELECT DISTINCT co.id, co.name FROM companies co \
+                 JOIN compounds c ON c.company_id = co.id WHERE 1 = 1{cond} ORDER BY co.name"
+            )),
+            vals,
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let mut c = Cols::new(r);
+                Ok((c.i64()?, c.string()?))
+            })
+            .collect()
+    }
+
     pub async fn get_company(&self, id: i64) -> Result<Company> {
         let row = sqlx::query(concat!(
             "SELECT ",

@@ -36,6 +36,7 @@ mod ledger;
 mod lifecycle;
 mod map;
 mod notices;
+mod organisation;
 mod patrols;
 mod regions;
 mod scope;
@@ -90,6 +91,10 @@ pub use ledger::{ApplySummary, LedgerImport};
 pub use lifecycle::{Lifecycle, StageRow, StepRecord, StepRequest};
 pub use map::{MapMark, MapOnly};
 pub use notices::{NewNotice, Notice};
+pub use organisation::{
+    Assignment, AssignmentFilter, AssignmentStepRecord, Censure, Meeting, NewCensure, NewDecision,
+    NewGroup, NewMeeting, NewMember, OrgGroup, OrgMember, OrgScope, Unit,
+};
 pub use patrols::{
     ERQI_ORDER_MAPPING, Finding, NewFinding, NewPatrol, OrderCounts, OrderFilter, Patrol,
     RectificationOrder,

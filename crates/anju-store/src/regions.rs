@@ -337,6 +337,25 @@ impl Store {
         region_from_row(&mut Cols::new(&row))
     }
 
+    /// A region and every region under it, ordered by level then name.
+    pub async fn regions_under(&self, id: i64) -> Result<Vec<Region>> {
+        let rows = sqlx::query(
+            "SELECT r.id, r.parent_id, r.level, r.name, r.code, r.created_at FROM regions r \
+             LEFT JOIN regions p ON p.id = r.parent_id LEFT JOIN regions g ON g.id = p.parent_id \
+             WHERE r.id = $1 OR r.parent_id = $1 OR p.parent_id = $1 OR g.parent_id = $1 \
+             ORDER BY r.id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = rows
+            .iter()
+            .map(|row| region_from_row(&mut Cols::new(row)))
+            .collect::<Result<Vec<_>>>()?;
+        out.sort_by(|a, b| a.level.cmp(&b.level).then_with(|| a.name.cmp(&b.name)));
+        Ok(out)
+    }
+
     /// The whole region tree, ordered by level then name.
     pub async fn list_regions(&self) -> Result<Vec<Region>> {
         let mut conn = self.pool.acquire().await?;
