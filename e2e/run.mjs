@@ -1047,7 +1047,7 @@ async function main() {
         try {
           const mine = await compoundsJson(context, base);
           const c = mine.find((x) => x.company) ?? mine[0];
-          const pages = ['/dashboard', '/ledger', '/map', '/companies', '/complaints', '/surveys', '/selections', '/contracts', '/tasks', '/targets', '/funding', '/reports', '/areas'];
+          const pages = ['/dashboard', '/ledger', '/map', '/companies', '/complaints', '/surveys', '/selections', '/contracts', '/tasks', '/targets', '/funding', '/reports', '/areas', '/organisation'];
           if (c) pages.push(`/compounds/${c.id}`, `/compounds/${c.id}/households`, `/compounds/${c.id}/fees`, `/compounds/${c.id}/modes`, `/compounds/${c.id}/owners-share`);
           // The first record each list links to, opened as a phone would.
           for (const list of ['/complaints', '/surveys', '/companies']) {
@@ -1362,6 +1362,83 @@ async function main() {
       } finally {
         await zj.context.close();
         await street.context.close();
+      }
+    });
+
+    await flow('journey: 会议与督办 — the district sets up its 专班 from a pasted roster; the street records a 调度会 on a phone with a decision for a community; the community reports it done on a phone; the street sends it back once, then closes it', async () => {
+      const zj = await login(browser, base, { username: 'zhujian' });
+      const street = await login(browser, base, STREET_USER, PHONE);
+      const community = await login(browser, base, { username: 'shequ' }, PHONE);
+      const iso = (d) => d.toISOString().slice(0, 10);
+      const now = new Date();
+      const inAWeek = iso(new Date(Date.UTC(now.getFullYear(), now.getMonth(), now.getDate() + 7)));
+      try {
+        // 1. 住建 pastes seed 003 附件2's list as printed; roles, names, posts and the office are read.
+        const zp = zj.page;
+        await zp.goto(`${base}/organisation/groups/new`);
+        const district = await zp.$eval('select[name=region]', (s) => [...s.options].find((o) => o.text === '奈曼旗')?.value);
+        check(district, 'the district is not offered');
+        await zp.selectOption('select[name=region]', district);
+        await zp.selectOption('select[name=kind]', 'task_force');
+        await zp.fill('#name', '住宅小区物业管理全覆盖工作专班');
+        await zp.fill('#roster', '组  长：李明智  区政府副区长\n副组长：项琳琳  区委组织部副部长、“两新”组织工委书记、\n区人才服务中心主任\n成  员：孙祥军  区财政局党组成员\n潘  伟  区住房保障服务中心主任\n专班办公室设在区住建局，潘伟同志兼任办公室主任，刘广海、孙景超同志任办公室副主任。');
+        await Promise.all([zp.waitForNavigation(), zp.click('#save-group')]);
+        check(/\/organisation\/groups\/\d+$/.test(new URL(zp.url()).pathname), `setting up went to ${zp.url()}`);
+        const roster = await zp.textContent('#members');
+        for (const want of ['组长', '李明智', '区委组织部副部长、“两新”组织工委书记、区人才服务中心主任', '办公室副主任', '孙景超']) {
+          check(roster.includes(want), `the roster lacks ${want}: ${roster}`);
+        }
+        check((await zp.textContent('#facts')).includes('区住建局'), 'the office is not read from the roster');
+        await shot(zp, 'org-group');
+        // 2. The street officer records a 调度会 on a phone; the first decision goes to the community.
+        const sp = street.page;
+        await sp.goto(`${base}/organisation/meetings/new`);
+        await sp.fill('#title', '物业全覆盖调度会（浏览器测试）');
+        await sp.fill('#attendees', '街道主任、各社区书记');
+        await sp.fill('#minutes', '通报摸底进度；部署业主意见征求。');
+        const text = `完成社区无物业小区业主意见征求 ${Date.now() % 100000}`;
+        await sp.fill('#decision-1', text);
+        const unit = await sp.$eval('#unit-1', (s) => [...s.options].filter((o) => o.value.startsWith('region:'))[1]?.value);
+        check(unit, 'no community is offered as a unit');
+        await sp.selectOption('#unit-1', unit);
+        await sp.fill('#deadline-1', inAWeek);
+        const formWidth = await sp.evaluate(() => document.documentElement.scrollWidth);
+        check(formWidth <= 390, `the meeting form is ${formWidth}px wide on a 390px phone`);
+        await shot(sp, 'org-meeting-new-phone');
+        await Promise.all([sp.waitForNavigation(), sp.click('#save-meeting')]);
+        check(/\/organisation\/meetings\/\d+$/.test(new URL(sp.url()).pathname), `saving went to ${sp.url()}`);
+        check((await sp.textContent('#decisions')).includes(text), 'the decision is not listed under the meeting');
+        // 3. The community: its 工作台 and its list show the decision; it reports it done.
+        const cp = community.page;
+        await cp.goto(`${base}/dashboard`);
+        check((await cp.textContent('#assignment-panel')).includes(text.slice(0, 20)), 'the community\'s 工作台 does not list the decision');
+        await cp.goto(`${base}/organisation`);
+        await Promise.all([cp.waitForNavigation(), cp.locator('#mine a', { hasText: text.slice(0, 20) }).first().click()]);
+        const assignmentUrl = cp.url();
+        await cp.fill('form:has(#step-report) textarea[name=note]', '已完成 8 个小区的意见征求，同意率均超过三分之二');
+        await Promise.all([cp.waitForNavigation(), cp.click('#step-report')]);
+        check((await cp.textContent('#facts')).includes('已报结待销号'), 'after 报结 the assignment is not awaiting 销号');
+        const width = await cp.evaluate(() => document.documentElement.scrollWidth);
+        check(width <= 390, `the assignment page is ${width}px wide on a 390px phone`);
+        await shot(cp, 'org-assignment-reported-phone');
+        // 4. The street sends it back once, the community reports again, the street closes it.
+        await sp.goto(assignmentUrl);
+        await sp.fill('form:has(#step-return) textarea[name=note]', '请附上各小区的同意率明细');
+        await Promise.all([sp.waitForNavigation(), sp.click('#step-return')]);
+        check((await sp.textContent('#facts')).includes('退回重办'), 'the assignment was not sent back');
+        await cp.goto(assignmentUrl);
+        await cp.fill('form:has(#step-report) textarea[name=note]', '已补充同意率明细');
+        await Promise.all([cp.waitForNavigation(), cp.click('#step-report')]);
+        await sp.goto(assignmentUrl);
+        await Promise.all([sp.waitForNavigation(), sp.click('#step-close')]);
+        check((await sp.textContent('#facts')).includes('已销号'), 'the assignment was not closed');
+        check((await sp.$$('#step-report, #step-close, #step-return')).length === 0, 'a closed assignment still offers a step');
+        check((await sp.textContent('#steps')).includes('请附上各小区的同意率明细'), 'the return is not in the steps');
+        await shot(sp, 'org-assignment-closed-phone');
+      } finally {
+        await zj.context.close();
+        await street.context.close();
+        await community.context.close();
       }
     });
 

@@ -82,6 +82,10 @@ pub enum EventDate {
     Censure,
     /// 交办事项的一步（交办、报结、销号、退回）
     AssignmentStep,
+    /// 业主组织筹备组的成立
+    BodyPrepared,
+    /// 业主组织的一步（选举、备案、届满）与成员加入
+    BodyStep,
 }
 
 impl EventDate {
@@ -120,6 +124,8 @@ impl EventDate {
             EventDate::Meeting => ("会议日期", "held_on"),
             EventDate::Censure => ("通报日期", "on_day"),
             EventDate::AssignmentStep => ("办理日期", "on"),
+            EventDate::BodyPrepared => ("筹备组成立日期", "prepared_on"),
+            EventDate::BodyStep => ("办理日期", "on"),
         }
     }
 

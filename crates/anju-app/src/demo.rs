@@ -223,6 +223,9 @@ impl App {
                     .await?;
             }
         }
+        if let (Some(d), Some(st)) = (district, daqintala) {
+            self.demo_organisation(who, d, st, community, company).await?;
+        }
         let mut demo_names: Vec<&str> = plan.iter().map(|p| p.0).collect();
         demo_names.push(DEMO_DEPARTMENT_USER);
         Ok(self
@@ -232,6 +235,118 @@ impl App {
             .into_iter()
             .filter(|u| demo_names.contains(&u.username.as_str()))
             .collect())
+    }
+
+    /// The demo's organisation (issue 18 item 3), once: the district's leading group (a roster as
+    /// seed 003 附件1 prints one; the names are invented), a 调度会 of Daqintala ten days ago whose
+    /// decisions went to its first community (now overdue) and to the fire brigade, and a 约谈 of
+    /// the demo company with a 整改要求.
+    async fn demo_organisation(
+        &self,
+        who: &Principal,
+        district: i64,
+        street: i64,
+        community: Option<i64>,
+        company: Option<i64>,
+    ) -> Result<()> {
+        use crate::organisation::{CensureInput, GroupInput, MeetingInput};
+        use anju_core::organisation::{CensureKind, GroupKind, MeetingKind, UnitKind};
+        use anju_store::{NewDecision, OrgScope, Unit};
+        if !self
+            .store
+            .list_groups(OrgScope::Region(district))
+            .await?
+            .is_empty()
+        {
+            return Ok(());
+        }
+        let today = self.today();
+        let ago = |days: i64| today.checked_sub(jiff::Span::new().days(days)).unwrap_or(today);
+        self.add_group(
+            who,
+            GroupInput {
+                region_id: district,
+                kind: GroupKind::LeadingGroup,
+                name: "住宅小区物业管理工作领导小组".into(),
+                office: None,
+                document: Some("奈政办发〔2026〕12号".into()),
+                established_on: ago(90),
+                members: Vec::new(),
+                roster: Some(
+                    "组  长：王  刚  旗委常委、政府副旗长\n副组长：李  华  政府副旗长\n\
+                     成  员：张  伟  旗住建局局长\n赵  敏  旗民政局局长\n孙  磊  旗消防救援大队大队长\n\
+                     李  强  大沁他拉街道办事处主任\n\
+                     领导小组下设办公室，办公室设在旗住建局，张伟同志兼任办公室主任。"
+                        .into(),
+                ),
+            },
+        )
+        .await?;
+        let fire = self
+            .store
+            .list_departments(Some(district), true)
+            .await?
+            .into_iter()
+            .find(|x| x.district_id == district && x.name == DEMO_FIRE_BRIGADE);
+        let mut decisions = Vec::new();
+        if let Some(c) = community {
+            decisions.push(NewDecision {
+                unit: Unit {
+                    kind: UnitKind::Region,
+                    id: c,
+                },
+                text: "完成社区内无物业小区摸底，报送业主意见征求情况".into(),
+                deadline: ago(3),
+            });
+        }
+        if let Some(f) = fire {
+            decisions.push(NewDecision {
+                unit: Unit {
+                    kind: UnitKind::Department,
+                    id: f.id,
+                },
+                text: "对老旧小区消防通道占用开展联合检查".into(),
+                deadline: today.checked_add(jiff::Span::new().days(10)).unwrap_or(today),
+            });
+        }
+        self.add_meeting(
+            who,
+            MeetingInput {
+                region_id: street,
+                group_id: None,
+                kind: MeetingKind::Dispatch,
+                title: "物业管理全覆盖工作调度会".into(),
+                held_on: ago(10),
+                place: Some("街道办事处三楼会议室".into()),
+                attendees: "街道办事处主任、分管副主任、各社区书记、旗住建局物业科".into(),
+                minutes: "通报各社区摸底和业主意见征求进度；部署下一阶段选聘和兜底工作。".into(),
+                decisions,
+            },
+        )
+        .await?;
+        if let Some(co) = company {
+            self.add_censure(
+                who,
+                CensureInput {
+                    region_id: street,
+                    kind: CensureKind::Interview,
+                    unit: Unit {
+                        kind: UnitKind::Company,
+                        id: co,
+                    },
+                    on_day: ago(5),
+                    reason: "季度考核垃圾清运、公共照明项目扣分较多，居民投诉集中".into(),
+                    document: None,
+                    interviewee: Some("项目经理".into()),
+                    follow_up: Some("两周内完成垃圾清运和照明整改，报街道物业办".into()),
+                    follow_up_deadline: Some(
+                        today.checked_add(jiff::Span::new().days(9)).unwrap_or(today),
+                    ),
+                },
+            )
+            .await?;
+        }
+        Ok(())
     }
 
     /// Seed 003 附件3/附件4: one task per compound of each community row, responsible person and

@@ -31,6 +31,7 @@ pub mod model;
 pub mod money;
 pub mod notices;
 pub mod organisation;
+pub mod owners_bodies;
 pub mod oversight;
 pub mod path;
 pub mod policies;

@@ -16,3 +16,10 @@ pub use anju_store::{
     SubsidyAdjustment, SubsidyLine, SubsidyRun, SubsidyStep, Survey, SurveyAnswer, SurveyFilter,
     SurveyResult, SurveyRule, Task, TaskFilter, TokenSurvey, User, sniff_mime,
 };
+/// The programme's organisation (groups, meetings, 通报, 交办事项).
+pub use anju_store::{
+    Assignment, AssignmentStepRecord, Censure, Meeting, NewDecision, NewMember, OrgGroup,
+    OrgMember, Unit,
+};
+/// Owners' bodies.
+pub use anju_store::{NewBodyMember, OwnersBodyMember, OwnersBodyRecord};

@@ -89,6 +89,8 @@ pub struct SweepSummary {
     pub filings_missing: usize,
     pub complaints_overdue: usize,
     pub orders_overdue: usize,
+    pub assignments_overdue: usize,
+    pub terms_ending: usize,
     /// Notices written (each person once per item).
     pub notices: usize,
 }
@@ -304,6 +306,70 @@ impl App {
             let to = self.company_people(o.company_id).await;
             s.notices += self
                 .notify(&to, once(n, format!("order-overdue:{}", o.id)))
+                .await;
+        }
+        // 换届: owners' bodies whose term ends within the window or has ended: the street and
+        // the community of the compound, once per body.
+        let horizon = today
+            .checked_add(jiff::Span::new().days(anju_core::owners_body::RENEWAL_WINDOW_DAYS))
+            .unwrap_or(today);
+        for b in self
+            .store()
+            .owners_bodies_ending(anju_store::Scope::All, horizon)
+            .await?
+        {
+            s.terms_ending += 1;
+            let mut to = self.region_people(Role::Street, b.street_id).await;
+            if let Ok(c) = self.store().get_compound(b.compound_id).await
+                && let Some(cm) = c.community_id
+            {
+                to.extend(self.region_people(Role::Community, cm).await);
+            }
+            let last = b.term_last_day.unwrap_or(today);
+            let n = notice(
+                "term_ending",
+                format!("业主组织换届：{}", b.compound),
+                format!(
+                    "{}任期于 {last} 届满，请组织换届选举。",
+                    b.kind.zh()
+                ),
+                format!("/owners-bodies/{}", b.id),
+            );
+            s.notices += self
+                .notify(&to, once(n, format!("term-ending:{}:{last}", b.id)))
+                .await;
+        }
+        // 交办事项 past their deadlines: the unit, and whoever handed them out.
+        let open = self
+            .store()
+            .list_assignments(&anju_store::AssignmentFilter {
+                open_only: true,
+                ..anju_store::AssignmentFilter::default()
+            })
+            .await?;
+        for a in open.iter().filter(|a| a.overdue(today)) {
+            s.assignments_overdue += 1;
+            let mut to = self.unit_people(a.unit).await;
+            if let Ok(Some(u)) = self.store().find_user(&a.issued_by).await
+                && u.active
+                && !to.iter().any(|x| x.id == u.id)
+            {
+                to.push(u);
+            }
+            let n = notice(
+                "assignment_overdue",
+                format!(
+                    "交办事项逾期：{}",
+                    a.text.chars().take(30).collect::<String>()
+                ),
+                format!(
+                    "{}，完成时限 {}，责任单位 {}。",
+                    a.source_title, a.deadline, a.unit_name
+                ),
+                format!("/organisation/assignments/{}", a.id),
+            );
+            s.notices += self
+                .notify(&to, once(n, format!("assignment-overdue:{}", a.id)))
                 .await;
         }
         Ok(s)

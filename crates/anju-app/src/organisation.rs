@@ -21,8 +21,8 @@ use anju_core::organisation::{
     AssignmentStep, CensureKind, GroupKind, MeetingKind, Roster, UnitKind, parse_roster,
 };
 use anju_store::{
-    Assignment, AssignmentFilter, AssignmentStepRecord, Censure, Meeting, NewCensure,
-    NewDecision, NewGroup, NewMeeting, NewMember, OrgGroup, OrgMember, OrgScope, Unit, User,
+    Assignment, AssignmentFilter, AssignmentStepRecord, Censure, Meeting, NewCensure, NewDecision,
+    NewGroup, NewMeeting, NewMember, OrgGroup, OrgMember, OrgScope, Unit, User,
 };
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -139,6 +139,17 @@ pub struct AssignmentDetail {
     pub may: Vec<AssignmentStep>,
 }
 
+/// What a principal has to act on among the assignments.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct AssignmentWatch {
+    /// Its own unit's, not closed.
+    pub mine: Vec<Assignment>,
+    /// Others' in scope: reported (awaiting 销号) or overdue; only for whoever hands out.
+    pub others: Vec<Assignment>,
+    /// How many of both are overdue.
+    pub overdue: usize,
+}
+
 /// A unit a decision may be handed to, as the forms offer it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct UnitChoice {
@@ -234,10 +245,7 @@ impl App {
         }
     }
 
-    fn checked_decisions(
-        decisions: &[NewDecision],
-        issued_on: Date,
-    ) -> Result<Vec<NewDecision>> {
+    fn checked_decisions(decisions: &[NewDecision], issued_on: Date) -> Result<Vec<NewDecision>> {
         decisions
             .iter()
             .enumerate()
@@ -251,17 +259,16 @@ impl App {
                         format!("item {n}: required"),
                     ));
                 }
-                let text = check::text(
-                    Field::new("decisions", "决定事项"),
-                    &d.text,
-                    NOTE_MAX,
-                    true,
-                )?;
+                let text =
+                    check::text(Field::new("decisions", "决定事项"), &d.text, NOTE_MAX, true)?;
                 if d.deadline < issued_on {
                     return Err(AppError::field(
                         "decisions",
                         "完成时限",
-                        format!("第 {n} 项：完成时限 {} 早于会议日期 {issued_on}", d.deadline),
+                        format!(
+                            "第 {n} 项：完成时限 {} 早于会议日期 {issued_on}",
+                            d.deadline
+                        ),
                         format!("item {n}: the deadline is before the meeting"),
                     ));
                 }
@@ -288,9 +295,13 @@ impl App {
             .iter()
             .map(|m| {
                 let name = check::text(Field::new("members", "成员姓名"), &m.name, 20, false)?;
-                let position =
-                    check::opt_text(Field::new("members", "职务"), Some(&m.position), NAME_MAX, false)?
-                        .unwrap_or_default();
+                let position = check::opt_text(
+                    Field::new("members", "职务"),
+                    Some(&m.position),
+                    NAME_MAX,
+                    false,
+                )?
+                .unwrap_or_default();
                 let joined_on = EventDate::MemberJoined.check(m.joined_on, today)?;
                 if joined_on < from {
                     return Err(AppError::field(
@@ -318,7 +329,12 @@ impl App {
         let established_on = EventDate::GroupEstablished.check(g.established_on, today)?;
         let name = check::text(Field::new("name", "名称"), &g.name, NAME_MAX, false)?;
         let mut members = g.members.clone();
-        let mut office = check::opt_text(Field::new("office", "办公室设在"), g.office.as_deref(), NAME_MAX, false)?;
+        let mut office = check::opt_text(
+            Field::new("office", "办公室设在"),
+            g.office.as_deref(),
+            NAME_MAX,
+            false,
+        )?;
         if let Some(text) = g.roster.as_deref().filter(|t| !t.trim().is_empty()) {
             let roster = Self::read_roster(text)?;
             office = office.or(roster.office);
@@ -331,7 +347,12 @@ impl App {
             }));
         }
         let members = Self::checked_members(&members, established_on, today)?;
-        let document = check::opt_text(Field::new("document", "成立文件"), g.document.as_deref(), NAME_MAX, false)?;
+        let document = check::opt_text(
+            Field::new("document", "成立文件"),
+            g.document.as_deref(),
+            NAME_MAX,
+            false,
+        )?;
         Ok(self
             .store()
             .add_group(
@@ -408,13 +429,18 @@ impl App {
                     "give the day they joined",
                 ));
             };
-            members.extend(Self::read_roster(text)?.members.into_iter().map(|m| NewMember {
-                name: m.name,
-                position: m.position,
-                role: m.role,
-                department_id: None,
-                joined_on: on,
-            }));
+            members.extend(
+                Self::read_roster(text)?
+                    .members
+                    .into_iter()
+                    .map(|m| NewMember {
+                        name: m.name,
+                        position: m.position,
+                        role: m.role,
+                        department_id: None,
+                        joined_on: on,
+                    }),
+            );
         }
         if members.is_empty() {
             return Err(AppError::field(
@@ -447,6 +473,21 @@ impl App {
             .store()
             .end_group_member(&who.actor(), id.get(), version, member_id, left_on)
             .await?)
+    }
+
+    /// The regions the principal may write organisation records for (its own and those under
+    /// it; every region for a city-wide writer), by level then name.
+    pub async fn org_regions(&self, who: &Principal) -> Result<Vec<anju_store::Region>> {
+        who.require(Action::ManageOrganisation)?;
+        Ok(match who.scope() {
+            Scope::All => {
+                let mut v = self.store().list_regions().await?;
+                v.sort_by(|a, b| a.level.cmp(&b.level).then_with(|| a.name.cmp(&b.name)));
+                v
+            }
+            Scope::Region(r) => self.store().regions_under(r).await?,
+            _ => Vec::new(),
+        })
     }
 
     /// The units a record of `region_id` may name, for the forms: the streets and communities
@@ -497,9 +538,19 @@ impl App {
             self.group(who, GroupId(g)).await?;
         }
         let title = check::text(Field::new("title", "会议名称"), &m.title, NAME_MAX, false)?;
-        let attendees = check::text(Field::new("attendees", "参会人员"), &m.attendees, NOTE_MAX, true)?;
+        let attendees = check::text(
+            Field::new("attendees", "参会人员"),
+            &m.attendees,
+            NOTE_MAX,
+            true,
+        )?;
         let minutes = check::text(Field::new("minutes", "会议纪要"), &m.minutes, 20_000, true)?;
-        let place = check::opt_text(Field::new("place", "地点"), m.place.as_deref(), NAME_MAX, false)?;
+        let place = check::opt_text(
+            Field::new("place", "地点"),
+            m.place.as_deref(),
+            NAME_MAX,
+            false,
+        )?;
         let decisions = Self::checked_decisions(&m.decisions, held_on)?;
         let mut names = Vec::new();
         for d in &decisions {
@@ -587,7 +638,10 @@ impl App {
                 ..AssignmentFilter::default()
             })
             .await?;
-        let may_edit = self.require_org_region(who, meeting.region_id).await.is_ok();
+        let may_edit = self
+            .require_org_region(who, meeting.region_id)
+            .await
+            .is_ok();
         Ok(MeetingDetail {
             meeting,
             decisions,
@@ -601,8 +655,18 @@ impl App {
         let on_day = EventDate::Censure.check(c.on_day, self.today())?;
         self.checked_unit(c.region_id, c.unit).await?;
         let reason = check::text(Field::new("reason", "事由"), &c.reason, NOTE_MAX, true)?;
-        let document = check::opt_text(Field::new("document", "文号"), c.document.as_deref(), NAME_MAX, false)?;
-        let interviewee = check::opt_text(Field::new("interviewee", "约谈对象"), c.interviewee.as_deref(), NAME_MAX, false)?;
+        let document = check::opt_text(
+            Field::new("document", "文号"),
+            c.document.as_deref(),
+            NAME_MAX,
+            false,
+        )?;
+        let interviewee = check::opt_text(
+            Field::new("interviewee", "约谈对象"),
+            c.interviewee.as_deref(),
+            NAME_MAX,
+            false,
+        )?;
         if interviewee.is_some() && c.kind != CensureKind::Interview {
             return Err(AppError::field(
                 "interviewee",
@@ -611,7 +675,12 @@ impl App {
                 "only an admonitory talk has an interviewee",
             ));
         }
-        let text = check::opt_text(Field::new("follow_up", "整改要求"), c.follow_up.as_deref(), NOTE_MAX, true)?;
+        let text = check::opt_text(
+            Field::new("follow_up", "整改要求"),
+            c.follow_up.as_deref(),
+            NOTE_MAX,
+            true,
+        )?;
         let follow_up = match (text, c.follow_up_deadline) {
             (None, None) => None,
             (Some(_), _) if !c.kind.has_follow_up() => {
@@ -669,7 +738,11 @@ impl App {
             &to,
             anju_store::NewNotice {
                 kind: "censure".into(),
-                title: format!("{}：{}", made.kind.label(anju_core::Lang::Zh), made.unit_name),
+                title: format!(
+                    "{}：{}",
+                    made.kind.label(anju_core::Lang::Zh),
+                    made.unit_name
+                ),
                 body: made.reason.chars().take(120).collect(),
                 link: Some(format!("/organisation/censures/{}", made.id)),
                 dedupe: None,
@@ -726,6 +799,37 @@ impl App {
             .await?)
     }
 
+    /// What the principal has to act on (the 工作台's panel and the organisation page): the open
+    /// assignments of its own unit, and, for whoever hands assignments out, those in scope
+    /// awaiting 销号 and those overdue (of other units). Each list by deadline.
+    pub async fn assignment_watch(&self, who: &Principal) -> Result<AssignmentWatch> {
+        let today = self.today();
+        let mine: Vec<Assignment> = self
+            .assignments(who, true)
+            .await?
+            .into_iter()
+            .filter(|a| a.status != anju_core::organisation::AssignmentStatus::Closed)
+            .collect();
+        let mut others = Vec::new();
+        if anju_core::access::can(who.role, Action::ManageOrganisation) {
+            for a in self.assignments(who, false).await? {
+                if mine.iter().any(|m| m.id == a.id) {
+                    continue;
+                }
+                let to_close = a.status == anju_core::organisation::AssignmentStatus::Reported;
+                if to_close || a.overdue(today) {
+                    others.push(a);
+                }
+            }
+        }
+        let overdue = mine.iter().chain(&others).filter(|a| a.overdue(today)).count();
+        Ok(AssignmentWatch {
+            mine,
+            others,
+            overdue,
+        })
+    }
+
     /// The unit a principal answers for: its department, its company, or its street or
     /// community.
     fn own_unit(who: &Principal) -> Option<Unit> {
@@ -738,10 +842,12 @@ impl App {
                 kind: UnitKind::Company,
                 id,
             }),
-            Role::Street | Role::Community | Role::HousingAuthority => who.region_id.map(|id| Unit {
-                kind: UnitKind::Region,
-                id,
-            }),
+            Role::Street | Role::Community | Role::HousingAuthority => {
+                who.region_id.map(|id| Unit {
+                    kind: UnitKind::Region,
+                    id,
+                })
+            }
             _ => None,
         }
     }
@@ -836,9 +942,12 @@ impl App {
                 NOTE_MAX,
                 true,
             )?),
-            AssignmentStep::Close => {
-                check::opt_text(Field::new("note", "备注"), s.note.as_deref(), NOTE_MAX, true)?
-            }
+            AssignmentStep::Close => check::opt_text(
+                Field::new("note", "备注"),
+                s.note.as_deref(),
+                NOTE_MAX,
+                true,
+            )?,
         };
         let after = self
             .store()

@@ -16,6 +16,7 @@ mod cmd_department;
 mod cmd_dispatch;
 mod cmd_funding;
 mod cmd_ledger;
+mod cmd_org;
 mod cmd_oversight;
 mod cmd_path;
 mod cmd_policy;
@@ -114,6 +115,10 @@ pub enum Cmd {
     /// 吹哨事项：移交、报到、办结、确认 / referrals to departments and their steps
     #[command(subcommand)]
     Referral(cmd_department::ReferralCmd),
+    /// 工作机构、会议、通报约谈与交办事项（领导小组、专班、联席会议）/ the programme's own
+    /// organisation: groups, meetings, censures and the assignments they hand out
+    #[command(subcommand)]
+    Org(cmd_org::OrgCmd),
     /// 调度表报送：安排、报送、报送情况（每月1号、15号）/ the 调度表 filed by every street on the
     /// 1st and the 15th: schedule, file, standings
     #[command(subcommand)]
@@ -189,6 +194,7 @@ fn main() -> ExitCode {
         Cmd::Complaint(c) => cmd_oversight::run_complaint(c, &cli.database_url, lang),
         Cmd::Department(c) => cmd_department::run_department(c, &cli.database_url, lang),
         Cmd::Referral(c) => cmd_department::run_referral(c, &cli.database_url, lang),
+        Cmd::Org(c) => cmd_org::run(c, &cli.database_url, lang),
         Cmd::Dispatch(c) => cmd_dispatch::run(c, &cli.database_url, lang),
         Cmd::Survey(c) => cmd_survey::run_survey(c, &cli.database_url, lang),
         Cmd::Fees(c) => cmd_survey::run_fees(c, &cli.database_url, lang),

@@ -128,6 +128,8 @@ ids! {
     CensureId: "通报约谈", "censure";
     /// A meeting's decision or a 通报's follow-up (交办事项).
     AssignmentId: "交办事项", "assignment";
+    /// An owners' body (业主组织).
+    OwnersBodyId: "业主组织", "owners body";
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ pub mod money;
 #[macro_use]
 pub mod oversight;
 pub mod organisation;
+pub mod owners_body;
 pub mod planning;
 pub mod referral;
 pub mod region;

@@ -243,7 +243,10 @@ pub fn parse_roster(text: &str) -> Result<Roster, Vec<RosterError>> {
         }
         let mut rest = line;
         if let Some(colon) = line.find(['：', ':']) {
-            let head: String = line[..colon].chars().filter(|c| !c.is_whitespace()).collect();
+            let head: String = line[..colon]
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
             if let Some((_, r)) = PREFIXES.iter().find(|(p, _)| *p == head) {
                 role = Some(*r);
                 let width = line[colon..].chars().next().map_or(1, char::len_utf8);
@@ -287,7 +290,9 @@ pub fn parse_roster(text: &str) -> Result<Roster, Vec<RosterError>> {
             errors.push(RosterError {
                 line: line_no,
                 zh: format!("第 {line_no} 行：“{name}”不像姓名（姓名与职务之间请留空格）"),
-                en: format!("line {line_no}: \"{name}\" is not a name (leave a space before the position)"),
+                en: format!(
+                    "line {line_no}: \"{name}\" is not a name (leave a space before the position)"
+                ),
             });
             continue;
         }
@@ -363,8 +368,11 @@ mod tests {
     fn reads_the_seeds_roster_as_printed() {
         let r = parse_roster(TASK_FORCE).unwrap();
         assert_eq!(r.office.as_deref(), Some("区住建局"));
-        let names: Vec<(&str, MemberRole)> =
-            r.members.iter().map(|m| (m.name.as_str(), m.role)).collect();
+        let names: Vec<(&str, MemberRole)> = r
+            .members
+            .iter()
+            .map(|m| (m.name.as_str(), m.role))
+            .collect();
         assert_eq!(
             names,
             vec![
@@ -413,7 +421,12 @@ mod tests {
         assert_eq!(next(S::Returned, T::Report), Ok(S::Reported));
         assert_eq!(next(S::Reported, T::Close), Ok(S::Closed));
         assert!(next(S::Open, T::Close).is_err());
-        assert!(next(S::Closed, T::Report).unwrap_err().zh.contains("已销号"));
+        assert!(
+            next(S::Closed, T::Report)
+                .unwrap_err()
+                .zh
+                .contains("已销号")
+        );
         let d = jiff::civil::date(2026, 12, 15);
         assert!(!overdue(S::Open, d, d));
         assert!(overdue(S::Open, d, d.tomorrow().unwrap()));

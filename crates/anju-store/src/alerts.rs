@@ -48,11 +48,14 @@ pub enum AlertKind {
     PatrolDue,
     /// The last ended quarter's 季度考核 not made (seed 003 六（四）).
     AssessmentDue,
+    /// An owners' body whose term ends within 90 days, or has ended with no successor filed
+    /// (换届, issue 18 item 5; seed 003 二（二）).
+    TermEnding,
 }
 
 impl AlertKind {
     /// In the order the dashboard lists them: what is already late first.
-    pub const ALL: [AlertKind; 8] = [
+    pub const ALL: [AlertKind; 9] = [
         AlertKind::FilingOverdue,
         AlertKind::OrderOverdue,
         AlertKind::ComplaintOverdue,
@@ -61,6 +64,7 @@ impl AlertKind {
         AlertKind::AssessmentDue,
         AlertKind::SurveyDue,
         AlertKind::ContractEnding,
+        AlertKind::TermEnding,
     ];
 
     pub fn code(self) -> &'static str {
@@ -73,6 +77,7 @@ impl AlertKind {
             AlertKind::ContractEnding => "contract_ending",
             AlertKind::PatrolDue => "patrol_due",
             AlertKind::AssessmentDue => "assessment_due",
+            AlertKind::TermEnding => "term_ending",
         }
     }
 
@@ -88,6 +93,7 @@ impl AlertKind {
                 lang.pick("巡查、月考核未按期", "Patrols and monthly checks due")
             }
             AlertKind::AssessmentDue => lang.pick("季度考核未做", "Quarterly assessments due"),
+            AlertKind::TermEnding => lang.pick("业主组织换届", "Owners' bodies due for renewal"),
         }
     }
 }
@@ -173,6 +179,14 @@ impl Alert {
                 Some("open") => format!("survey {s} still open after its end date {d} ({n} days)"),
                 Some("never") => format!("never surveyed: survey due on {d}, {n} days ago"),
                 _ => format!("last survey {s}; next due on {d}, {n} days ago"),
+            },
+            (AlertKind::TermEnding, Lang::Zh) => match self.note.as_deref() {
+                Some("over") => format!("{s}任期已于 {d} 届满 {n} 天，尚未换届"),
+                _ => format!("{s}任期于 {d} 届满，还剩 {n} 天，请组织换届"),
+            },
+            (AlertKind::TermEnding, Lang::En) => match self.note.as_deref() {
+                Some("over") => format!("{s}: term ended on {d}, {n} days ago, not renewed"),
+                _ => format!("{s}: term ends on {d}, {n} days left: organise the election"),
             },
             (AlertKind::ContractEnding, Lang::Zh) => {
                 format!("与 {s} 的合同于 {d} 届满，还剩 {n} 天")
@@ -334,6 +348,7 @@ impl Store {
         groups.push(self.assessment_alerts(filter, today, opts).await?);
         groups.push(self.survey_alerts(filter, today, opts).await?);
         groups.push(self.ending_alerts(filter, today, opts).await?);
+        groups.push(self.term_alerts(filter, today, opts).await?);
         Ok(groups)
     }
 
@@ -759,6 +774,58 @@ impl Store {
         }
         Ok(AlertGroup {
             kind: AlertKind::AssessmentDue,
+            total,
+            items,
+        })
+    }
+
+    /// 换届: owners' bodies in office whose term's last day is within
+    /// [`anju_core::owners_body::RENEWAL_WINDOW_DAYS`] or past.
+    async fn term_alerts(
+        &self,
+        filter: &CompoundFilter,
+        today: Date,
+        opts: AlertOptions,
+    ) -> Result<AlertGroup> {
+        use anju_core::owners_body::{RENEWAL_WINDOW_DAYS, Renewal, renewal};
+        let horizon = today
+            .checked_add(RENEWAL_WINDOW_DAYS.days())
+            .unwrap_or(today);
+        let (total, rows) = self
+            .scoped_rows(
+                filter,
+                "c.id, c.name, s.name, cm.name, b.kind, b.term_last_day",
+                "owners_bodies b JOIN compounds c ON c.id = b.compound_id",
+                vec![Val::text(date_text(horizon))],
+                "b.status = 'in_office' AND b.term_last_day <= $1",
+                "b.term_last_day, c.id",
+                Some(opts.limit_per_kind),
+            )
+            .await?;
+        let mut items = Vec::new();
+        for row in &rows {
+            let mut c = Cols::new(row);
+            let h = head(&mut c)?;
+            let kind = anju_core::OwnersBody::from_code(&c.string()?)
+                .map(|k| k.zh())
+                .unwrap_or("业主组织");
+            let last = parse_date(&c.string()?)?;
+            let (note, days) = match renewal(last, today) {
+                Renewal::Overdue { days_over } => ("over", days_over),
+                Renewal::Due { days_left } => ("due", days_left),
+                Renewal::NotDue => continue,
+            };
+            items.push(alert(
+                AlertKind::TermEnding,
+                h,
+                kind.to_string(),
+                Some(note.to_string()),
+                last,
+                days,
+            ));
+        }
+        Ok(AlertGroup {
+            kind: AlertKind::TermEnding,
             total,
             items,
         })

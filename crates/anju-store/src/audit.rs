@@ -114,6 +114,7 @@ const BY_COMPOUND: &[(&str, &str, &str, &str)] = &[
     ),
     ("complaint", "complaints x", "x.id", "x.compound_id"),
     ("referral", "referrals x", "x.id", "x.compound_id"),
+    ("owners_body", "owners_bodies x", "x.id", "x.compound_id"),
     ("survey", "surveys x", "x.id", "x.compound_id"),
     (
         "survey_response",

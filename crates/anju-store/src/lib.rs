@@ -37,6 +37,7 @@ mod lifecycle;
 mod map;
 mod notices;
 mod organisation;
+mod owners_bodies;
 mod patrols;
 mod regions;
 mod scope;
@@ -91,6 +92,7 @@ pub use ledger::{ApplySummary, LedgerImport};
 pub use lifecycle::{Lifecycle, StageRow, StepRecord, StepRequest};
 pub use map::{MapMark, MapOnly};
 pub use notices::{NewNotice, Notice};
+pub use owners_bodies::{NewBodyMember, NewOwnersBody, OwnersBodyMember, OwnersBodyRecord};
 pub use organisation::{
     Assignment, AssignmentFilter, AssignmentStepRecord, Censure, Meeting, NewCensure, NewDecision,
     NewGroup, NewMeeting, NewMember, OrgGroup, OrgMember, OrgScope, Unit,

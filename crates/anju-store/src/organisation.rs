@@ -88,6 +88,7 @@ pub struct NewMember {
 /// Who answers for an assignment or is named by a 通报: a street or community, a department or
 /// a company.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = OrgUnit)]
 pub struct Unit {
     pub kind: UnitKind,
     pub id: i64,
@@ -268,7 +269,12 @@ fn related_region(col: &str, n: usize) -> String {
 impl OrgScope {
     /// ` AND …` over a record whose region is `region_col`; `company_col` the column naming the
     /// company it concerns (`None`: a company reads none of these records).
-    fn condition(&self, region_col: &str, company_col: Option<&str>, vals: &mut Vec<Val>) -> String {
+    fn condition(
+        &self,
+        region_col: &str,
+        company_col: Option<&str>,
+        vals: &mut Vec<Val>,
+    ) -> String {
         match (*self, company_col) {
             (OrgScope::All, _) => String::new(),
             (OrgScope::Region(r), _) => {
@@ -722,26 +728,35 @@ impl Store {
     ) -> Result<OrgGroup> {
         let at = now_ts();
         let mut tx = self.begin_write().await?;
-        let row = dyn_query(format!("{MEMBER_SELECT} WHERE m.id = $1 AND m.group_id = $2"))
-            .bind(member_id)
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StoreError::NotFound {
-                entity: "org_member",
-                id: member_id,
-            })?;
+        let row = dyn_query(format!(
+            "{MEMBER_SELECT} WHERE m.id = $1 AND m.group_id = $2"
+        ))
+        .bind(member_id)
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound {
+            entity: "org_member",
+            id: member_id,
+        })?;
         let member = member_from_row(&row)?;
         if member.left_on.is_some() {
             return Err(StoreError::Refused {
-                zh: format!("{} 已于 {} 离开", member.name, member.left_on.unwrap_or(left_on)),
+                zh: format!(
+                    "{} 已于 {} 离开",
+                    member.name,
+                    member.left_on.unwrap_or(left_on)
+                ),
                 en: format!("{} has left already", member.name),
             });
         }
         if left_on < member.joined_on {
             return Err(StoreError::Refused {
                 zh: format!("离任日期 {left_on} 早于加入日期 {}", member.joined_on),
-                en: format!("{left_on} is before the day they joined, {}", member.joined_on),
+                en: format!(
+                    "{left_on} is before the day they joined, {}",
+                    member.joined_on
+                ),
             });
         }
         let before = self.bump_group(&mut tx, id, expected_version, &at).await?;
@@ -1184,7 +1199,16 @@ impl Store {
                 actual: expected_version + 1,
             });
         }
-        add_step(&mut tx, id, step.code(), on, &actor.name, note.as_deref(), &at).await?;
+        add_step(
+            &mut tx,
+            id,
+            step.code(),
+            on,
+            &actor.name,
+            note.as_deref(),
+            &at,
+        )
+        .await?;
         let after = fetch_assignment(&mut tx, id).await?;
         audit::append(
             &mut tx,

@@ -538,9 +538,10 @@ async fn page(
     };
     let referrals = referral_panel(&state, &viewer).await?;
     let filings = filing_panel(&state, &viewer).await?;
+    let assignments = assignment_panel(&state, &viewer).await?;
     Ok(axum::response::Html(html.replacen(
         "<!--anju:header-->",
-        &format!("{header}\n{banner}\n{referrals}\n{filings}"),
+        &format!("{header}\n{banner}\n{referrals}\n{filings}\n{assignments}"),
         1,
     )))
 }
@@ -558,7 +559,7 @@ async fn page(
 </section>"#
 )]
 struct ReferralPanel {
-    /// `referral-panel` or `filing-panel`.
+    /// `referral-panel`, `filing-panel` or `assignment-panel`.
     id: &'static str,
     title: String,
     summary: String,
@@ -614,6 +615,66 @@ async fn filing_panel(state: &crate::AppState, viewer: &crate::Viewer) -> Result
         summary: format!("{} {}", rows.len(), l.pick("个街道", "street(s)")),
         all_link: crate::page::with_lang("/dispatch", l),
         all_label: l.pick("调度表报送", "Progress sheets").to_string(),
+        rows,
+    };
+    Ok(askama::Template::render(&panel)?)
+}
+
+/// 交办事项 on the 工作台, per request: the reader's unit's open ones and, for whoever hands
+/// them out, those awaiting 销号 or overdue (`App::assignment_watch`). Empty when there are none.
+async fn assignment_panel(
+    state: &crate::AppState,
+    viewer: &crate::Viewer,
+) -> Result<String, WebError> {
+    let l = viewer.lang;
+    let today = state.app.today();
+    let w = state
+        .app
+        .assignment_watch(&viewer.principal())
+        .await
+        .map_err(|e| WebError::app(e, l))?;
+    if w.mine.is_empty() && w.others.is_empty() {
+        return Ok(String::new());
+    }
+    let mut all: Vec<&anju_app::model::Assignment> = w.mine.iter().chain(&w.others).collect();
+    all.sort_by_key(|a| (!a.overdue(today), a.deadline, a.id));
+    let rows = all
+        .iter()
+        .take(10)
+        .map(|a| {
+            let late = a.overdue(today);
+            (
+                crate::page::with_lang(&format!("/organisation/assignments/{}", a.id), l),
+                format!(
+                    "{} · {} · {}{}",
+                    a.text.chars().take(40).collect::<String>(),
+                    a.unit_name,
+                    a.status.label(l),
+                    if late {
+                        format!("{}{}", l.pick("（逾期，期限 ", " (overdue, due "), a.deadline)
+                            + l.pick("）", ")")
+                    } else {
+                        format!(" · {} {}", l.pick("期限", "due"), a.deadline)
+                    }
+                ),
+                late,
+            )
+        })
+        .collect();
+    let panel = ReferralPanel {
+        id: "assignment-panel",
+        title: l.pick("交办事项", "Assignments").to_string(),
+        summary: format!(
+            "{} {} · {} {} · {} {}",
+            l.pick("本单位待办", "mine"),
+            w.mine.len(),
+            l.pick("待销号或逾期", "to close or overdue"),
+            w.others.len(),
+            l.pick("逾期", "overdue"),
+            w.overdue
+        ),
+        all_link: crate::page::with_lang("/organisation", l),
+        all_label: l.pick("会议与督办", "Meetings and follow-up").to_string(),
         rows,
     };
     Ok(askama::Template::render(&panel)?)

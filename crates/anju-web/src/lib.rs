@@ -40,6 +40,8 @@ mod owners_share_web;
 mod page;
 mod params;
 mod patrols;
+mod organisation_web;
+mod owners_bodies_web;
 mod referrals_web;
 mod reports_web;
 mod resident;
@@ -131,6 +133,8 @@ pub fn app(state: AppState) -> Router {
         .merge(companies::router())
         .merge(complaints_web::router())
         .merge(referrals_web::router())
+        .merge(organisation_web::router())
+        .merge(owners_bodies_web::router())
         .merge(filings_web::router())
         .merge(inbox::router())
         .merge(surveys_web::router())

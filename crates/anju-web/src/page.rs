@@ -55,7 +55,7 @@ pub(crate) fn nav_links(viewer: &Viewer, here: &str) -> Vec<NavLink> {
     let who = viewer.principal();
     let view = can(role, Action::ViewLedger);
     let referrals = view && role != anju_core::access::Role::Company;
-    let pages: [(&str, &'static str, &'static str, bool); 18] = [
+    let pages: [(&str, &'static str, &'static str, bool); 19] = [
         ("/dashboard", "工作台", "Dashboard", view),
         ("/ledger", "小区台账", "Ledger", view),
         ("/map", "一张图", "Map", view),
@@ -63,6 +63,7 @@ pub(crate) fn nav_links(viewer: &Viewer, here: &str) -> Vec<NavLink> {
         ("/complaints", "投诉", "Complaints", view),
         ("/referrals", "吹哨报到", "Referrals", referrals),
         ("/dispatch", "调度表报送", "Progress sheets", referrals),
+        ("/organisation", "会议与督办", "Meetings", view),
         ("/surveys", "满意度调查", "Surveys", view),
         ("/selections", "公开选聘", "Selections", view),
         ("/contracts", "合同", "Contracts", view),

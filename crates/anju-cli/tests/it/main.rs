@@ -9,6 +9,7 @@ mod dispatch;
 mod edges;
 mod funding;
 mod ledger;
+mod org;
 mod oversight;
 mod path;
 mod policy;

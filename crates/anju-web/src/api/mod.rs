@@ -21,7 +21,8 @@
 //! a compound, its lifecycle and corrections), `contracts`, `evidence`, `companies`,
 //! `tasks` (and targets), `oversight` (assessments, evaluators, patrols, orders,
 //! complaints), `surveys`, `money` (fees, accounts, funding policies), `departments`
-//! (departments and referrals, 吹哨报到), `users`, `audit`.
+//! (departments and referrals, 吹哨报到), `organisation` (groups, meetings, 通报 and 约谈, the
+//! 交办事项 they hand out), `users`, `audit`.
 //! [`types`] names the Rust types of bodies and answers; [`cli`] each route's `anju` command.
 
 mod audit;
@@ -33,6 +34,7 @@ mod departments;
 mod evidence;
 mod filings;
 mod money;
+mod organisation;
 mod oversight;
 mod surveys;
 mod tasks;
@@ -310,6 +312,7 @@ pub fn table() -> Vec<ApiRoute> {
     t.extend(money::routes());
     t.extend(departments::routes());
     t.extend(filings::routes());
+    t.extend(organisation::routes());
     t.extend(audit::routes());
     t
 }

@@ -53,6 +53,15 @@ pub enum Sc {
     /// A referral (吹哨事项) or a street's 调度表 filing: as `Record` for street, community and
     /// department accounts (a department: those made to it), and never a company's to read.
     Referral,
+    /// A record of the programme's organisation (a body, meeting, 通报, 交办事项) of the side's
+    /// street: read by the street, the community under it and the department of its district;
+    /// never by a company (none of these name the matrix's companies).
+    Org,
+    /// A write to such a record: as `Org`, and the community may not write its street's.
+    OrgWrite,
+    /// 报结 of an assignment handed to the side's street: only the street's own officers (and
+    /// the administrator) answer for it.
+    OrgUnit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -726,6 +735,197 @@ pub const ROUTES: &[Row] = &[
         Act(A::VerifyComplaints),
         Sc::Record,
         Form("csrf={csrf}"),
+        PASS,
+    ),
+    // owners_bodies_web.rs
+    r(
+        "GET",
+        "/compounds/{id}/owners-bodies",
+        "/compounds/{compound}/owners-bodies",
+        VIEW,
+        Sc::Record,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/compounds/{id}/owners-bodies",
+        "/compounds/{compound}/owners-bodies",
+        Act(A::AdvanceLifecycle),
+        Sc::Record,
+        Form("csrf={csrf}&kind=owners_committee&term_years=5"),
+        PASS,
+    ),
+    r(
+        "GET",
+        "/owners-bodies/{id}",
+        "/owners-bodies/{body}",
+        VIEW,
+        Sc::Record,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/owners-bodies/{id}/step",
+        "/owners-bodies/{body}/step",
+        Act(A::AdvanceLifecycle),
+        Sc::Record,
+        Form("csrf={csrf}&version=0&step=end&note=x"),
+        PASS,
+    ),
+    r(
+        "POST",
+        "/owners-bodies/{id}/members",
+        "/owners-bodies/{body}/members",
+        Act(A::AdvanceLifecycle),
+        Sc::Record,
+        Form("csrf={csrf}&version=0&m_name=x&m_role=member&m_party=0"),
+        PASS,
+    ),
+    // organisation_web.rs
+    r(
+        "GET",
+        "/organisation",
+        "/organisation",
+        VIEW,
+        Sc::List,
+        Empty,
+        200,
+    ),
+    r(
+        "GET",
+        "/organisation/groups/new",
+        "/organisation/groups/new",
+        Act(A::ManageOrganisation),
+        Sc::None,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/organisation/groups/new",
+        "/organisation/groups/new",
+        Act(A::ManageOrganisation),
+        Sc::OrgWrite,
+        Form("csrf={csrf}&region={street_region}&kind=task_force&name=matrix&roster=%E6%88%90%E5%91%98%EF%BC%9A%E7%8E%8B%E4%BA%94+%E5%B1%80%E9%95%BF"),
+        PASS,
+    ),
+    r(
+        "GET",
+        "/organisation/groups/{id}",
+        "/organisation/groups/{group}",
+        VIEW,
+        Sc::Org,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/organisation/groups/{id}/members",
+        "/organisation/groups/{group}/members",
+        Act(A::ManageOrganisation),
+        Sc::OrgWrite,
+        Form("csrf={csrf}&version=1&roster=%E6%88%90%E5%91%98%EF%BC%9A%E7%8E%8B%E4%BA%94+%E5%B1%80%E9%95%BF"),
+        PASS,
+    ),
+    r(
+        "POST",
+        "/organisation/groups/{id}/leave",
+        "/organisation/groups/{group}/leave",
+        Act(A::ManageOrganisation),
+        Sc::OrgWrite,
+        Form("csrf={csrf}&version=1&member=0"),
+        PASS,
+    ),
+    r(
+        "GET",
+        "/organisation/meetings/new",
+        "/organisation/meetings/new?region={street_region}",
+        Act(A::ManageOrganisation),
+        Sc::None,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/organisation/meetings/new",
+        "/organisation/meetings/new",
+        Act(A::ManageOrganisation),
+        Sc::OrgWrite,
+        Form("csrf={csrf}&region={street_region}&kind=dispatch&title=matrix&attendees=a&minutes=m"),
+        PASS,
+    ),
+    r(
+        "GET",
+        "/organisation/meetings/{id}",
+        "/organisation/meetings/{meeting}",
+        VIEW,
+        Sc::Org,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/organisation/meetings/{id}/decisions",
+        "/organisation/meetings/{meeting}/decisions",
+        Act(A::ManageOrganisation),
+        Sc::OrgWrite,
+        Form("csrf={csrf}&decision=matrix&unit=region:{street_region}&deadline=2099-01-01"),
+        PASS,
+    ),
+    r(
+        "GET",
+        "/organisation/censures/new",
+        "/organisation/censures/new",
+        Act(A::ManageOrganisation),
+        Sc::None,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/organisation/censures/new",
+        "/organisation/censures/new",
+        Act(A::ManageOrganisation),
+        Sc::OrgWrite,
+        Form("csrf={csrf}&region={street_region}&kind=criticism&unit=region:{street_region}&reason=matrix"),
+        PASS,
+    ),
+    r(
+        "GET",
+        "/organisation/censures/{id}",
+        "/organisation/censures/{censure}",
+        VIEW,
+        Sc::Org,
+        Empty,
+        200,
+    ),
+    r(
+        "GET",
+        "/organisation/assignments/{id}",
+        "/organisation/assignments/{assignment}",
+        VIEW,
+        Sc::Org,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/organisation/assignments/{id}/step",
+        "/organisation/assignments/{assignment}/step",
+        Act(A::ReportAssignments),
+        Sc::OrgUnit,
+        Form("csrf={csrf}&version=0&step=report&note=done"),
+        PASS,
+    ),
+    r(
+        "POST",
+        "/organisation/assignments/{id}/step",
+        "/organisation/assignments/{assignment}/step",
+        Act(A::ManageOrganisation),
+        Sc::OrgWrite,
+        Form("csrf={csrf}&version=0&step=close"),
         PASS,
     ),
     // referrals_web.rs
@@ -2052,6 +2252,15 @@ pub struct Side {
     pub referral: i64,
     /// The street's 调度表 filing for 2026-11-01 (its district's schedule starts that day).
     pub filing: i64,
+    /// The street's region, its 专班, a 调度会 of it with one decision handed to the street (the
+    /// assignment), and a 约谈 of the street.
+    pub street_region: i64,
+    pub group: i64,
+    pub meeting: i64,
+    pub assignment: i64,
+    pub censure: i64,
+    /// An owners' committee of the compound, elected and filed (in office).
+    pub body: i64,
 }
 
 pub struct World {
@@ -2282,7 +2491,130 @@ async fn side(
         .await
         .expect("filing")
         .id;
+    let street_unit = anju_store::Unit {
+        kind: anju_core::organisation::UnitKind::Region,
+        id: compound.street_id,
+    };
+    let group = s
+        .add_group(
+            &actor(),
+            anju_store::NewGroup {
+                region_id: compound.street_id,
+                kind: anju_core::organisation::GroupKind::TaskForce,
+                name: format!("{street}物业全覆盖工作专班"),
+                office: None,
+                document: None,
+                established_on: jiff::civil::date(2026, 9, 11),
+                members: vec![anju_store::NewMember {
+                    name: "张三".into(),
+                    position: "街道办事处主任".into(),
+                    role: anju_core::organisation::MemberRole::Head,
+                    department_id: None,
+                    joined_on: jiff::civil::date(2026, 9, 11),
+                }],
+            },
+        )
+        .await
+        .expect("group")
+        .id;
+    let meeting = s
+        .add_meeting(
+            &actor(),
+            anju_store::NewMeeting {
+                region_id: compound.street_id,
+                group_id: Some(group),
+                kind: anju_core::organisation::MeetingKind::Dispatch,
+                title: "矩阵调度会".into(),
+                held_on: jiff::civil::date(2026, 11, 2),
+                place: None,
+                attendees: "张三".into(),
+                minutes: "研究摸底进度".into(),
+                decisions: vec![anju_store::NewDecision {
+                    unit: street_unit,
+                    text: "完成无物业小区摸底".into(),
+                    deadline: jiff::civil::date(2026, 11, 30),
+                }],
+            },
+        )
+        .await
+        .expect("meeting")
+        .id;
+    let assignment = s
+        .list_assignments(&anju_store::AssignmentFilter {
+            meeting_id: Some(meeting),
+            ..anju_store::AssignmentFilter::default()
+        })
+        .await
+        .expect("assignments")[0]
+        .id;
+    let censure = s
+        .add_censure(
+            &actor(),
+            anju_store::NewCensure {
+                region_id: compound.street_id,
+                kind: anju_core::organisation::CensureKind::Interview,
+                unit: street_unit,
+                on_day: jiff::civil::date(2026, 11, 5),
+                reason: "进度滞后".into(),
+                document: None,
+                interviewee: Some("李四 副主任".into()),
+                follow_up: None,
+            },
+        )
+        .await
+        .expect("censure")
+        .id;
+    let body = s
+        .add_owners_body(
+            &actor(),
+            anju_store::NewOwnersBody {
+                compound_id: compound.id,
+                kind: anju_core::OwnersBody::OwnersCommittee,
+                prepared_on: jiff::civil::date(2022, 10, 1),
+                term_years: 5,
+                note: None,
+                members: Vec::new(),
+            },
+        )
+        .await
+        .expect("owners body");
+    let elected = s
+        .owners_body_step(
+            &actor(),
+            body.id,
+            body.version,
+            anju_core::owners_body::BodyStep::Elect,
+            jiff::civil::date(2022, 11, 20),
+            None,
+            &[anju_store::NewBodyMember {
+                name: "王业主".into(),
+                role: anju_core::owners_body::BodyRole::Chair,
+                party_member: true,
+                contact: Some("13900000000".into()),
+                duties: None,
+                joined_on: jiff::civil::date(2022, 11, 20),
+            }],
+        )
+        .await
+        .expect("elected");
+    s.owners_body_step(
+        &actor(),
+        body.id,
+        elected.version,
+        anju_core::owners_body::BodyStep::File,
+        jiff::civil::date(2022, 11, 25),
+        None,
+        &[],
+    )
+    .await
+    .expect("filed");
     Side {
+        body: body.id,
+        street_region: compound.street_id,
+        group,
+        meeting,
+        assignment,
+        censure,
         department,
         referral,
         filing,
@@ -2413,7 +2745,9 @@ fn bounded(role: Role, scope: Sc) -> bool {
             role,
             Role::Street | Role::Community | Role::Company | Role::Department
         ),
-        Sc::Referral => matches!(role, Role::Street | Role::Community | Role::Department),
+        Sc::Referral | Sc::Org | Sc::OrgWrite | Sc::OrgUnit => {
+            matches!(role, Role::Street | Role::Community | Role::Department)
+        }
         Sc::Company => role == Role::Company,
         Sc::Assess => matches!(
             role,
@@ -2444,6 +2778,12 @@ pub fn fill(template: &str, s: &Side, csrf: &str) -> String {
         .replace("{complaint}", &s.complaint.to_string())
         .replace("{referral}", &s.referral.to_string())
         .replace("{filing}", &s.filing.to_string())
+        .replace("{street_region}", &s.street_region.to_string())
+        .replace("{group}", &s.group.to_string())
+        .replace("{meeting}", &s.meeting.to_string())
+        .replace("{assignment}", &s.assignment.to_string())
+        .replace("{censure}", &s.censure.to_string())
+        .replace("{body}", &s.body.to_string())
         .replace("{department}", &s.department.to_string())
         .replace("{survey}", &s.survey.to_string())
         .replace("{selection}", &s.selection.to_string())
@@ -2526,6 +2866,9 @@ pub fn expected(row: &Row, role: Option<Role>, outside: bool) -> u16 {
         (Some(r), Act(a)) if !can(r, a) => 403,
         (Some(Role::Community), Act(_)) if row.scope == Sc::WholeStreet => 403,
         (Some(Role::Company), Act(_)) if row.scope == Sc::Referral => 403,
+        (Some(Role::Company), Act(_)) if matches!(row.scope, Sc::Org | Sc::OrgWrite | Sc::OrgUnit) => 403,
+        (Some(Role::Community), Act(_)) if matches!(row.scope, Sc::OrgWrite | Sc::OrgUnit) => 403,
+        (Some(r), Act(_)) if row.scope == Sc::OrgUnit && !matches!(r, Role::Admin | Role::Street) => 403,
         (Some(r), Act(_)) if outside && bounded(r, row.scope) => row.hidden,
         _ => row.ok,
     }

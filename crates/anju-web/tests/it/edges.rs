@@ -375,6 +375,41 @@ const API_VERSIONED: &[Versioned] = &[
         Who::Street,
         r#"{}"#,
     ),
+    v(
+        "POST",
+        "/api/v1/groups/{id}/members",
+        "/api/v1/groups/{org_group}/members",
+        Who::Street,
+        r#"{"roster": "成员：王五 社区书记", "joined_on": "{today}"}"#,
+    ),
+    v(
+        "POST",
+        "/api/v1/groups/{id}/members/{member_id}/leave",
+        "/api/v1/groups/{org_group}/members/{org_member}/leave",
+        Who::Street,
+        r#"{"left_on": "{today}"}"#,
+    ),
+    v(
+        "POST",
+        "/api/v1/assignments/{id}/report",
+        "/api/v1/assignments/{org_assignment}/report",
+        Who::Street,
+        r#"{"note": "已完成摸底"}"#,
+    ),
+    v(
+        "POST",
+        "/api/v1/assignments/{id}/close",
+        "/api/v1/assignments/{org_assignment}/close",
+        Who::Street,
+        r#"{}"#,
+    ),
+    v(
+        "POST",
+        "/api/v1/assignments/{id}/return",
+        "/api/v1/assignments/{org_assignment}/return",
+        Who::Street,
+        r#"{"note": "缺少台账"}"#,
+    ),
 ];
 
 /// The placeholders of the version table that are not the world's: an account, an unmanaged
@@ -391,12 +426,59 @@ async fn version_extras(t: &TestApp, w: &World, p: &People) -> Vec<(&'static str
         .await
         .json();
     let unmanaged = unmanaged(t).await;
+    let (group, member, assignment) = org_records(t, w, p).await;
     vec![
         ("user", user.to_string()),
         ("unmanaged", unmanaged.to_string()),
         ("compound_json", compound["compound"].to_string()),
         ("district", inside_district(t, w).await.to_string()),
+        ("org_group", group.to_string()),
+        ("org_member", member.to_string()),
+        ("org_assignment", assignment.to_string()),
     ]
+}
+
+/// A 专班 of the world's inside street set up by its officer (a member joined on its first
+/// day), and a meeting of it handing the street a decision: (group, member, assignment).
+async fn org_records(t: &TestApp, w: &World, p: &People) -> (i64, i64, i64) {
+    let street = w.inside.compound.street_id;
+    let r = send_json(
+        t,
+        &p.street,
+        "POST",
+        "/api/v1/groups",
+        json!({
+            "region_id": street, "kind": "task_force", "name": "街道物业管理工作专班",
+            "established_on": "2026-01-01", "roster": "组长：王一 街道办主任"
+        }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let group = r.json()["id"].as_i64().expect("group");
+    let member = t.store.group_members(group).await.expect("members")[0].id;
+    let r = send_json(
+        t,
+        &p.street,
+        "POST",
+        "/api/v1/meetings",
+        json!({
+            "region_id": street, "group_id": group, "kind": "task_force", "title": "专班会议",
+            "held_on": "2026-01-05", "attendees": "王一", "minutes": "部署摸底",
+            "decisions": [{"unit": {"kind": "region", "id": street}, "text": "完成摸底", "deadline": "2099-12-31"}]
+        }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let assignment = t
+        .store
+        .list_assignments(&anju_store::AssignmentFilter {
+            meeting_id: r.json()["id"].as_i64(),
+            ..anju_store::AssignmentFilter::default()
+        })
+        .await
+        .expect("assignments")[0]
+        .id;
+    (group, member, assignment)
 }
 
 /// The district above the world's inside street.
@@ -1240,6 +1322,28 @@ const CHECKS: &[(&str, Via)] = {
         ("step_corrections.kind", Internal("set by the use case from `void` or `on`")),
         ("step_corrections.reason", Api("POST", "/api/v1/compounds/{contract_compound}/steps/{step}/correction", Street, r#"{"version": 0, "on": "2026-09-30", "reason": " "}"#, "reason", "请填写")),
         ("step_corrections: (kind = 'redate' AND new_on IS NOT NULL AND replaced_by IS NOT NULL) OR (kind = 'void' AND new_on IS NULL AND replaced_by IS NULL)", Internal("the store writes a re-dating with its new step, a voiding without")),
+        ("org_groups.kind", Api("POST", "/api/v1/groups", Street, r#"{"region_id": {street_id}, "kind": "committee", "name": "专班", "established_on": "2026-01-01"}"#, "kind", "不认识的取值")),
+        ("org_groups.name", Api("POST", "/api/v1/groups", Street, r#"{"region_id": {street_id}, "kind": "task_force", "name": " ", "established_on": "2026-01-01"}"#, "name", "名称：请填写")),
+        ("org_members.name", Api("POST", "/api/v1/groups", Street, r#"{"region_id": {street_id}, "kind": "task_force", "name": "专班", "established_on": "2026-01-01", "members": [{"name": " ", "role": "member", "joined_on": "2026-01-01"}]}"#, "members", "成员姓名：请填写")),
+        ("org_members.role", Api("POST", "/api/v1/groups", Street, r#"{"region_id": {street_id}, "kind": "task_force", "name": "专班", "established_on": "2026-01-01", "members": [{"name": "王一", "role": "boss", "joined_on": "2026-01-01"}]}"#, "members[0].role", "不认识的取值")),
+        ("org_members: left_on IS NULL OR left_on >= joined_on", Api("POST", "/api/v1/groups/{org_group}/members/{org_member}/leave", Street, r#"{"version": 1, "left_on": "2025-12-01"}"#, "", "离任日期 2025-12-01 早于加入日期 2026-01-01")),
+        ("meetings.kind", Api("POST", "/api/v1/meetings", Street, r#"{"region_id": {street_id}, "kind": "party", "title": "调度会", "held_on": "2026-11-01", "attendees": "王一", "minutes": "纪要"}"#, "kind", "不认识的取值")),
+        ("meetings.title", Api("POST", "/api/v1/meetings", Street, r#"{"region_id": {street_id}, "kind": "dispatch", "title": " ", "held_on": "2026-11-01", "attendees": "王一", "minutes": "纪要"}"#, "title", "会议名称：请填写")),
+        ("meetings.attendees", Api("POST", "/api/v1/meetings", Street, r#"{"region_id": {street_id}, "kind": "dispatch", "title": "调度会", "held_on": "2026-11-01", "attendees": "", "minutes": "纪要"}"#, "attendees", "参会人员：请填写")),
+        ("meetings.minutes", Api("POST", "/api/v1/meetings", Street, r#"{"region_id": {street_id}, "kind": "dispatch", "title": "调度会", "held_on": "2026-11-01", "attendees": "王一", "minutes": " "}"#, "minutes", "会议纪要：请填写")),
+        ("censures.kind", Api("POST", "/api/v1/censures", Street, r#"{"region_id": {street_id}, "kind": "warning", "unit": {"kind": "company", "id": {company}}, "on_day": "2026-11-01", "reason": "服务不到位"}"#, "kind", "不认识的取值")),
+        ("censures.unit_kind", Api("POST", "/api/v1/censures", Street, r#"{"region_id": {street_id}, "kind": "criticism", "unit": {"kind": "person", "id": {company}}, "on_day": "2026-11-01", "reason": "服务不到位"}"#, "unit.kind", "不认识的取值")),
+        ("censures.reason", Api("POST", "/api/v1/censures", Street, r#"{"region_id": {street_id}, "kind": "criticism", "unit": {"kind": "company", "id": {company}}, "on_day": "2026-11-01", "reason": ""}"#, "reason", "事由：请填写")),
+        ("censures: (unit_kind = 'region') = (unit_region_id IS NOT NULL) AND (unit_kind = 'department') = (unit_department_id IS NOT NULL) AND (unit_kind = 'company') = (unit_company_id IS NOT NULL)", Type("a Unit is one kind and one id: the store writes the id to its kind's column and leaves the others null (unit_cols)")),
+        ("assignments.source", Internal("set by the use case: a meeting's decision or a 通报's follow-up")),
+        ("assignments.unit_kind", Api("POST", "/api/v1/meetings", Street, r#"{"region_id": {street_id}, "kind": "dispatch", "title": "调度会", "held_on": "2026-11-01", "attendees": "王一", "minutes": "纪要", "decisions": [{"unit": {"kind": "person", "id": 1}, "text": "摸底", "deadline": "2026-12-31"}]}"#, "decisions[0].unit.kind", "不认识的取值")),
+        ("assignments.text", Api("POST", "/api/v1/meetings", Street, r#"{"region_id": {street_id}, "kind": "dispatch", "title": "调度会", "held_on": "2026-11-01", "attendees": "王一", "minutes": "纪要", "decisions": [{"unit": {"kind": "region", "id": {street_id}}, "text": " ", "deadline": "2026-12-31"}]}"#, "decisions", "第 1 项：请填写内容")),
+        ("assignments.status", Internal("set by the assignment's steps (anju_core::organisation::next)")),
+        ("assignments.returns", Internal("a counter the store increments when an assignment is sent back")),
+        ("assignments: deadline >= issued_on", Api("POST", "/api/v1/meetings", Street, r#"{"region_id": {street_id}, "kind": "dispatch", "title": "调度会", "held_on": "2026-11-01", "attendees": "王一", "minutes": "纪要", "decisions": [{"unit": {"kind": "region", "id": {street_id}}, "text": "摸底", "deadline": "2026-10-01"}]}"#, "decisions", "完成时限 2026-10-01 早于会议日期 2026-11-01")),
+        ("assignments: (source = 'meeting') = (meeting_id IS NOT NULL) AND (source = 'censure') = (censure_id IS NOT NULL)", Internal("the store writes the source with its meeting's or censure's id (insert_assignment takes both together)")),
+        ("assignments: (unit_kind = 'region') = (unit_region_id IS NOT NULL) AND (unit_kind = 'department') = (unit_department_id IS NOT NULL) AND (unit_kind = 'company') = (unit_company_id IS NOT NULL)", Type("a Unit is one kind and one id: the store writes the id to its kind's column and leaves the others null (unit_cols)")),
+        ("assignment_steps.step", Internal("written by the store from the AssignmentStep codes and 'issue'")),
     ]
 };
 
@@ -1386,7 +1490,10 @@ async fn check_extras(t: &TestApp, w: &World, p: &People) -> Vec<(&'static str, 
     changed["company_code"] = Value::Null;
     let line = a_line(t, w, p).await;
     let district_id = s.region_ancestors(street_id).await.expect("ancestors")[1];
+    let (org_group, org_member, _) = org_records(t, w, p).await;
     vec![
+        ("org_group", org_group.to_string()),
+        ("org_member", org_member.to_string()),
         ("street_id", street_id.to_string()),
         ("district_id", district_id.to_string()),
         ("compound_version", cur["version"].to_string()),
@@ -1748,6 +1855,16 @@ const DATED: &[Dated] = {
         ev("a referral sent back (EventDate::ReferralStep)", "on", "办理日期", Api("POST", "/api/v1/referrals/{referral2}/return", Street, r#"{"version": {rv}, "note": "仍有车辆占道", "on": "{date}"}"#)),
         setup("the referral resolved again", Api("POST", "/api/v1/referrals/{referral2}/resolve", Admin, r#"{"version": {rv}, "note": "已拖移", "on": "{today}"}"#), None),
         ev("a referral confirmed (EventDate::ReferralStep)", "on", "办理日期", Api("POST", "/api/v1/referrals/{referral2}/confirm", Street, r#"{"version": {rv}, "on": "{date}"}"#)),
+        // The programme's own organisation: a 专班, its members, a meeting, a 通报, a decision.
+        kept(ev("a body set up (EventDate::GroupEstablished)", "established_on", "成立日期", Api("POST", "/api/v1/groups", Street, r#"{"region_id": {street_id}, "kind": "task_force", "name": "街道物业管理工作专班", "established_on": "{date}", "roster": "组长：王一 街道办主任\n成员：李二 街道城管办主任"}"#)), "org_group"),
+        ev("a member joining (EventDate::MemberJoined)", "joined_on", "加入日期", Api("POST", "/api/v1/groups/{org_group}/members", Street, r#"{"version": {gv}, "roster": "成员：赵三 社区书记", "joined_on": "{date}"}"#)),
+        ev("a member leaving (EventDate::MemberLeft)", "left_on", "离任日期", Api("POST", "/api/v1/groups/{org_group}/members/{org_member}/leave", Street, r#"{"version": {gv}, "left_on": "{date}"}"#)),
+        kept(ev("a meeting held (EventDate::Meeting)", "held_on", "会议日期", Api("POST", "/api/v1/meetings", Street, r#"{"region_id": {street_id}, "group_id": {org_group}, "kind": "task_force", "title": "专班会议", "held_on": "{date}", "attendees": "王一、李二", "minutes": "部署摸底", "decisions": [{"unit": {"kind": "region", "id": {street_id}}, "text": "完成摸底", "deadline": "2099-12-31"}]}"#)), "org_meeting"),
+        ev("a censure (EventDate::Censure)", "on_day", "通报日期", Api("POST", "/api/v1/censures", Street, r#"{"region_id": {street_id}, "kind": "criticism", "unit": {"kind": "company", "id": {company}}, "on_day": "{date}", "reason": "服务不到位"}"#)),
+        ev("an assignment reported done (EventDate::AssignmentStep)", "on", "办理日期", Api("POST", "/api/v1/assignments/{org_assignment}/report", Street, r#"{"version": {asv}, "note": "已完成摸底", "on": "{date}"}"#)),
+        ev("an assignment sent back (EventDate::AssignmentStep)", "on", "办理日期", Api("POST", "/api/v1/assignments/{org_assignment}/return", Street, r#"{"version": {asv}, "note": "缺少台账", "on": "{date}"}"#)),
+        setup("the assignment reported again", Api("POST", "/api/v1/assignments/{org_assignment}/report", Street, r#"{"version": {asv}, "note": "已补台账", "on": "{today}"}"#), None),
+        ev("an assignment closed (EventDate::AssignmentStep)", "on", "办理日期", Api("POST", "/api/v1/assignments/{org_assignment}/close", Street, r#"{"version": {asv}, "on": "{date}"}"#)),
         ev("an assessment scored (EventDate::Scoring)", "on", "评分日期", Api("POST", "/api/v1/assessments/{assessment}/submit", Street, r#"{"version": {av}, "on": "{date}"}"#)),
         ev("an assessment reviewed (EventDate::AssessmentStep)", "on", "办理日期", Api("POST", "/api/v1/assessments/{assessment}/review", Authority, r#"{"version": {av}, "outcome": "upheld", "on": "{date}"}"#)),
         ev("an objection (EventDate::AssessmentStep)", "on", "办理日期", Api("POST", "/api/v1/assessments/{assessment}/object", Company, r#"{"version": {av}, "text": "扣分与事实不符", "on": "{date}"}"#)),
@@ -1763,6 +1880,8 @@ const DATED: &[Dated] = {
         plan("an order's new deadline when reopened", Page("/orders/{order}/reopen", Street, Form, "version={ov}&deadline={date}")),
         plan("a survey's first day (starts_on)", Api("POST", "/api/v1/surveys", Street, r#"{"compound_id": {inside}, "period": "2027H2", "rule": "erqi", "starts_on": "{date}"}"#)),
         plan("a survey's closing day", Api("POST", "/api/v1/surveys", Street, r#"{"compound_id": {inside}, "period": "2027H1", "rule": "erqi", "ends_on": "{date}"}"#)),
+        plan("a meeting's further decision's deadline", Api("POST", "/api/v1/meetings/{org_meeting}/decisions", Street, r#"{"unit": {"kind": "region", "id": {street_id}}, "text": "补充摸底", "deadline": "{date}"}"#)),
+        plan("a censure's follow-up deadline", Api("POST", "/api/v1/censures", Street, r#"{"region_id": {street_id}, "kind": "interview", "unit": {"kind": "company", "id": {company}}, "on_day": "{today}", "reason": "服务不到位", "follow_up": "限期整改", "follow_up_deadline": "{date}"}"#)),
         // The page forms.
         ev("a step of the path (page)", "", "办理日期", Page("/compounds/{unmanaged2}/advance", Street, Multipart, "to=consult&date={date}&version={lc2}")),
         setup("the step re-dated to yesterday (page)", Page("/compounds/{unmanaged2}/steps/{last_step2}/correct", Street, Form, "version={lc2}&kind=redate&date={yesterday}&reason=%E7%99%BB%E8%AE%B0%E9%94%99%E4%BA%86"), None),
@@ -1914,6 +2033,31 @@ async fn dated_extras(
         out.push(("line", l.to_string()));
         let v = s.get_subsidy_line(l).await.expect("line").version;
         out.push(("lv", v.to_string()));
+    }
+    if let Some(g) = id("org_group") {
+        out.push(("org_group", g.to_string()));
+        let v = s.get_group(g).await.expect("group").version;
+        out.push(("gv", v.to_string()));
+        let members = s.group_members(g).await.expect("members");
+        if let Some(m) = members.iter().find(|m| m.left_on.is_none()) {
+            out.push(("org_member", m.id.to_string()));
+        }
+    }
+    if let Some(m) = id("org_meeting") {
+        out.push(("org_meeting", m.to_string()));
+        // The meeting's own decision (the first handed out), not one added later.
+        let a = s
+            .list_assignments(&anju_store::AssignmentFilter {
+                meeting_id: Some(m),
+                ..anju_store::AssignmentFilter::default()
+            })
+            .await
+            .expect("assignments")
+            .into_iter()
+            .min_by_key(|a| a.id)
+            .expect("the meeting's decision");
+        out.push(("org_assignment", a.id.to_string()));
+        out.push(("asv", a.version.to_string()));
     }
     out
 }
@@ -2094,9 +2238,18 @@ fn where_tested(e: anju_app::EventDate) -> &'static str {
         | E::Announcement
         | E::SelectionStep
         | E::Referral
-        | E::ReferralStep => "DATED",
+        | E::ReferralStep
+        | E::GroupEstablished
+        | E::MemberJoined
+        | E::MemberLeft
+        | E::Meeting
+        | E::Censure
+        | E::AssignmentStep => "DATED",
         E::DismissalSurvey | E::OrderClosing => "use_case",
         E::AccountEntry => "none: an account entry carries a period (公示期间), not a day",
+        // Owners' bodies (migration 0025) are being added elsewhere at the time of writing:
+        // not yet in EVENT_DATES; whoever adds them says where they are tested.
+        E::BodyPrepared | E::BodyStep => "none: not yet placed (owners' bodies, in progress)",
     }
 }
 
@@ -2129,6 +2282,12 @@ const EVENT_DATES: &[anju_app::EventDate] = {
         E::SelectionStep,
         E::Referral,
         E::ReferralStep,
+        E::GroupEstablished,
+        E::MemberJoined,
+        E::MemberLeft,
+        E::Meeting,
+        E::Censure,
+        E::AssignmentStep,
     ]
 };
 
@@ -2260,6 +2419,16 @@ const API_DATES: &[(&str, &str, &str, &str)] = &[
     ("POST", "/api/v1/surveys", "starts_on", "plan: the day a survey's answers are first counted may be set ahead"),
     ("POST", "/api/v1/surveys", "ends_on", "plan: a survey's closing day (dates.rs)"),
     ("POST", "/api/v1/funding/policies", "valid_from", "plan: a policy may be set to govern from a later day"),
+    ("POST", "/api/v1/groups", "established_on", "event"),
+    ("POST", "/api/v1/groups/{id}/members", "joined_on", "event"),
+    ("POST", "/api/v1/groups/{id}/members/{member_id}/leave", "left_on", "event"),
+    ("POST", "/api/v1/meetings", "held_on", "event"),
+    ("POST", "/api/v1/meetings/{id}/decisions", "deadline", "plan: a decision's deadline (完成时限) lies ahead"),
+    ("POST", "/api/v1/censures", "on_day", "event"),
+    ("POST", "/api/v1/censures", "follow_up_deadline", "plan: a follow-up's deadline (整改时限) lies ahead"),
+    ("POST", "/api/v1/assignments/{id}/report", "on", "event"),
+    ("POST", "/api/v1/assignments/{id}/close", "on", "event"),
+    ("POST", "/api/v1/assignments/{id}/return", "on", "event"),
 ];
 
 /// The API's body properties of `format: date`: (METHOD, path, property).

@@ -186,6 +186,120 @@ const USE_CASES: &[(&str, Where)] = &[
     ),
     ("department_figures", Shown("/departments")),
     ("referral_categories", Helper),
+    // owners_bodies.rs
+    ("owners_bodies", Shown("/compounds/{compound}/owners-bodies")),
+    ("owners_body_detail", Shown("/owners-bodies/{body}")),
+    (
+        "start_owners_body",
+        form(
+            "/compounds/{compound}/owners-bodies",
+            "/compounds/{compound}/owners-bodies",
+            Action::AdvanceLifecycle,
+        ),
+    ),
+    (
+        "add_owners_body_members",
+        form(
+            "/owners-bodies/{body}",
+            "/owners-bodies/{body}/members",
+            Action::AdvanceLifecycle,
+        ),
+    ),
+    (
+        "owners_body_step",
+        form(
+            "/owners-bodies/{body}",
+            "/owners-bodies/{body}/step",
+            Action::AdvanceLifecycle,
+        ),
+    ),
+    // organisation.rs
+    (
+        "add_group",
+        form(
+            "/organisation/groups/new",
+            "/organisation/groups/new",
+            Action::ManageOrganisation,
+        ),
+    ),
+    ("groups", Shown("/organisation")),
+    ("group", Helper),
+    ("group_detail", Shown("/organisation/groups/{group}")),
+    (
+        "add_group_members",
+        Form {
+            page: "/organisation/groups/{group}",
+            form: "/organisation/groups/{group}/members",
+            action: Action::ManageOrganisation,
+            only: Some((
+                &[Role::Admin, Role::HousingAuthority, Role::Street],
+                "a body, meeting or decision of the street is the street's (and the district's) to change: the community reads it",
+            )),
+        },
+    ),
+    (
+        "end_group_member",
+        Form {
+            page: "/organisation/groups/{group}",
+            form: "/organisation/groups/{group}/leave",
+            action: Action::ManageOrganisation,
+            only: Some((
+                &[Role::Admin, Role::HousingAuthority, Role::Street],
+                "a body, meeting or decision of the street is the street's (and the district's) to change: the community reads it",
+            )),
+        },
+    ),
+    ("org_regions", Helper),
+    ("unit_choices", Helper),
+    (
+        "add_meeting",
+        form(
+            "/organisation/meetings/new",
+            "/organisation/meetings/new",
+            Action::ManageOrganisation,
+        ),
+    ),
+    (
+        "add_meeting_decision",
+        Form {
+            page: "/organisation/meetings/{meeting}",
+            form: "/organisation/meetings/{meeting}/decisions",
+            action: Action::ManageOrganisation,
+            only: Some((
+                &[Role::Admin, Role::HousingAuthority, Role::Street],
+                "a body, meeting or decision of the street is the street's (and the district's) to change: the community reads it",
+            )),
+        },
+    ),
+    ("meetings", Shown("/organisation")),
+    ("meeting", Helper),
+    ("meeting_detail", Shown("/organisation/meetings/{meeting}")),
+    (
+        "add_censure",
+        form(
+            "/organisation/censures/new",
+            "/organisation/censures/new",
+            Action::ManageOrganisation,
+        ),
+    ),
+    ("censures", Shown("/organisation")),
+    ("censure_detail", Shown("/organisation/censures/{censure}")),
+    ("assignments", Shown("/organisation")),
+    ("assignment_watch", Shown("/organisation")),
+    ("assignment", Helper),
+    ("assignment_detail", Shown("/organisation/assignments/{assignment}")),
+    (
+        "assignment_step",
+        Form {
+            page: "/organisation/assignments/{assignment}",
+            form: "/organisation/assignments/{assignment}/step",
+            action: Action::ReportAssignments,
+            only: Some((
+                &[Role::Admin, Role::Street],
+                "only the unit an assignment is handed to reports it done (here the street)",
+            )),
+        },
+    ),
     // evidence.rs
     ("upload_evidence", Helper),
     ("path_evidence", Shown("/compounds/{compound}")),
