@@ -277,6 +277,10 @@ impl Store {
 
     /// A step of a body: 选举 (with the elected members; the term runs from that day), 备案 (in
     /// office; a predecessor still in office ends that day, 换届), 届满 (with a reason).
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the step's own fields, named at each call"
+    )]
     pub async fn owners_body_step(
         &self,
         actor: &Actor,
