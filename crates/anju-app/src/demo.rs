@@ -224,7 +224,8 @@ impl App {
             }
         }
         if let (Some(d), Some(st)) = (district, daqintala) {
-            self.demo_organisation(who, d, st, community, company).await?;
+            self.demo_organisation(who, d, st, community, company)
+                .await?;
         }
         let mut demo_names: Vec<&str> = plan.iter().map(|p| p.0).collect();
         demo_names.push(DEMO_DEPARTMENT_USER);
@@ -261,7 +262,11 @@ impl App {
             return Ok(());
         }
         let today = self.today();
-        let ago = |days: i64| today.checked_sub(jiff::Span::new().days(days)).unwrap_or(today);
+        let ago = |days: i64| {
+            today
+                .checked_sub(jiff::Span::new().days(days))
+                .unwrap_or(today)
+        };
         self.add_group(
             who,
             GroupInput {
@@ -306,7 +311,9 @@ impl App {
                     id: f.id,
                 },
                 text: "对老旧小区消防通道占用开展联合检查".into(),
-                deadline: today.checked_add(jiff::Span::new().days(10)).unwrap_or(today),
+                deadline: today
+                    .checked_add(jiff::Span::new().days(10))
+                    .unwrap_or(today),
             });
         }
         self.add_meeting(
@@ -340,7 +347,9 @@ impl App {
                     interviewee: Some("项目经理".into()),
                     follow_up: Some("两周内完成垃圾清运和照明整改，报街道物业办".into()),
                     follow_up_deadline: Some(
-                        today.checked_add(jiff::Span::new().days(9)).unwrap_or(today),
+                        today
+                            .checked_add(jiff::Span::new().days(9))
+                            .unwrap_or(today),
                     ),
                 },
             )

@@ -93,6 +93,17 @@ pub struct ReferralDetail {
     pub may: Vec<ReferralStep>,
 }
 
+/// What the 工作台 shows of the referrals (see [`App::referral_watch`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ReferralWatch {
+    /// The reader is a department's officer (its open referrals are listed).
+    pub department: bool,
+    /// The referrals listed: a department's open ones, or the overdue ones in scope.
+    pub open: Vec<Referral>,
+    /// How many open referrals in scope are overdue.
+    pub overdue: usize,
+}
+
 /// One department's figures.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DepartmentRow {
@@ -620,6 +631,36 @@ impl App {
                 }
             })
             .collect())
+    }
+
+    /// The referrals the 工作台 shows the principal: a department's officer its department's
+    /// open referrals; whoever refers or oversees the overdue ones in scope (督办); `None` for a
+    /// reader who neither takes nor refers. Overdue first, then by deadline.
+    pub async fn referral_watch(&self, who: &Principal) -> Result<Option<ReferralWatch>> {
+        let department = who.role == Role::Department;
+        if !department && !anju_core::access::can(who.role, Action::Refer) {
+            return Ok(None);
+        }
+        let today = self.today();
+        let mut open = self
+            .referrals(
+                who,
+                ReferralFilter {
+                    open_only: true,
+                    ..ReferralFilter::default()
+                },
+            )
+            .await?;
+        let overdue = open.iter().filter(|r| r.overdue(today)).count();
+        if !department {
+            open.retain(|r| r.overdue(today));
+        }
+        open.sort_by_key(|r| (!r.overdue(today), r.deadline, r.id));
+        Ok(Some(ReferralWatch {
+            department,
+            open,
+            overdue,
+        }))
     }
 
     /// The duty categories of the departments the principal may see, each once, in order.

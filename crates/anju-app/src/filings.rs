@@ -78,6 +78,27 @@ impl App {
             .await?)
     }
 
+    /// The districts whose schedule the principal may set (those `require_own_district`
+    /// allows: within its scope), by name; empty for a reader who may not set any.
+    pub async fn schedulable_districts(&self, who: &Principal) -> Result<Vec<anju_store::Region>> {
+        if who.role == anju_core::access::Role::Auditor
+            || !anju_core::access::can(who.role, Action::ManageDepartments)
+        {
+            return Ok(Vec::new());
+        }
+        let under = match who.scope() {
+            crate::Scope::All => self.store().list_regions().await?,
+            crate::Scope::Region(r) => self.store().regions_under(r).await?,
+            _ => Vec::new(),
+        };
+        let mut out: Vec<anju_store::Region> = under
+            .into_iter()
+            .filter(|r| r.level == anju_core::RegionLevel::District)
+            .collect();
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(out)
+    }
+
     /// Every street in scope whose district has a schedule, with its last [`DAYS_SHOWN`]
     /// filing days' standing as of today, the streets with overdue filings first.
     pub async fn filing_overview(&self, who: &Principal) -> Result<FilingOverview> {

@@ -329,10 +329,7 @@ impl App {
             let n = notice(
                 "term_ending",
                 format!("业主组织换届：{}", b.compound),
-                format!(
-                    "{}任期于 {last} 届满，请组织换届选举。",
-                    b.kind.zh()
-                ),
+                format!("{}任期于 {last} 届满，请组织换届选举。", b.kind.zh()),
                 format!("/owners-bodies/{}", b.id),
             );
             s.notices += self

@@ -822,7 +822,11 @@ impl App {
                 }
             }
         }
-        let overdue = mine.iter().chain(&others).filter(|a| a.overdue(today)).count();
+        let overdue = mine
+            .iter()
+            .chain(&others)
+            .filter(|a| a.overdue(today))
+            .count();
         Ok(AssignmentWatch {
             mine,
             others,

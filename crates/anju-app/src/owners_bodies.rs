@@ -186,7 +186,12 @@ impl App {
             i64::from(TERM_YEARS.0),
             i64::from(TERM_YEARS.1),
         )?;
-        let note = check::opt_text(Field::new("note", "备注"), b.note.as_deref(), NOTE_MAX, true)?;
+        let note = check::opt_text(
+            Field::new("note", "备注"),
+            b.note.as_deref(),
+            NOTE_MAX,
+            true,
+        )?;
         let preparers: Vec<NewBodyMember> = b
             .preparers
             .iter()
@@ -259,11 +264,24 @@ impl App {
                 NOTE_MAX,
                 true,
             )?),
-            _ => check::opt_text(Field::new("note", "备注"), s.note.as_deref(), NOTE_MAX, true)?,
+            _ => check::opt_text(
+                Field::new("note", "备注"),
+                s.note.as_deref(),
+                NOTE_MAX,
+                true,
+            )?,
         };
         Ok(self
             .store()
-            .owners_body_step(&who.actor(), id.get(), s.version, s.step, on, note, &members)
+            .owners_body_step(
+                &who.actor(),
+                id.get(),
+                s.version,
+                s.step,
+                on,
+                note,
+                &members,
+            )
             .await?)
     }
 

@@ -84,7 +84,10 @@ pub fn renewal(last: jiff::civil::Date, today: jiff::civil::Date) -> Renewal {
 }
 
 /// The status after `step`, or why it cannot be taken now (both languages).
-pub fn next(status: BodyStatus, step: BodyStep) -> Result<BodyStatus, crate::referral::StepRefused> {
+pub fn next(
+    status: BodyStatus,
+    step: BodyStep,
+) -> Result<BodyStatus, crate::referral::StepRefused> {
     use BodyStatus as S;
     use BodyStep as T;
     match (status, step) {
@@ -130,7 +133,10 @@ mod tests {
     fn renewal_is_due_within_ninety_days_counting_both_ends() {
         let last = date(2027, 3, 31);
         // 90 days before the last day: due; 91: not yet.
-        assert_eq!(renewal(last, date(2026, 12, 31)), Renewal::Due { days_left: 90 });
+        assert_eq!(
+            renewal(last, date(2026, 12, 31)),
+            Renewal::Due { days_left: 90 }
+        );
         assert_eq!(renewal(last, date(2026, 12, 30)), Renewal::NotDue);
         assert_eq!(renewal(last, last), Renewal::Due { days_left: 0 });
         assert_eq!(
@@ -146,7 +152,12 @@ mod tests {
         assert_eq!(next(S::Preparing, T::Elect), Ok(S::Elected));
         assert_eq!(next(S::Elected, T::File), Ok(S::InOffice));
         assert_eq!(next(S::InOffice, T::End), Ok(S::Ended));
-        assert!(next(S::Preparing, T::File).unwrap_err().zh.contains("先记录选举"));
+        assert!(
+            next(S::Preparing, T::File)
+                .unwrap_err()
+                .zh
+                .contains("先记录选举")
+        );
         assert!(next(S::Ended, T::Elect).is_err());
         assert!(next(S::InOffice, T::Elect).is_err());
     }

@@ -316,9 +316,7 @@ impl Store {
                 en: format!("{on} is before the previous step's day {last}"),
             });
         }
-        let note = note
-            .map(|n| n.trim().to_string())
-            .filter(|n| !n.is_empty());
+        let note = note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
         let day = date_text(on);
         let mut vals = vec![Val::text(to.code()), Val::text(day)];
         let set = match step {

@@ -651,8 +651,11 @@ async fn assignment_panel(
                     a.unit_name,
                     a.status.label(l),
                     if late {
-                        format!("{}{}", l.pick("（逾期，期限 ", " (overdue, due "), a.deadline)
-                            + l.pick("）", ")")
+                        format!(
+                            "{}{}",
+                            l.pick("（逾期，期限 ", " (overdue, due "),
+                            a.deadline
+                        ) + l.pick("）", ")")
                     } else {
                         format!(" · {} {}", l.pick("期限", "due"), a.deadline)
                     }
@@ -684,32 +687,20 @@ async fn referral_panel(
     state: &crate::AppState,
     viewer: &crate::Viewer,
 ) -> Result<String, WebError> {
-    use anju_core::access::{Action, Role, can};
     let l = viewer.lang;
-    let department = viewer.role == Role::Department;
-    if !department && !can(viewer.role, Action::Refer) {
-        return Ok(String::new());
-    }
     let today = state.app.today();
-    let mut open = state
+    let Some(w) = state
         .app
-        .referrals(
-            &viewer.principal(),
-            anju_app::model::ReferralFilter {
-                open_only: true,
-                ..anju_app::model::ReferralFilter::default()
-            },
-        )
+        .referral_watch(&viewer.principal())
         .await
-        .map_err(|e| WebError::app(e, l))?;
-    let overdue = open.iter().filter(|r| r.overdue(today)).count();
-    if !department {
-        open.retain(|r| r.overdue(today));
-    }
+        .map_err(|e| WebError::app(e, l))?
+    else {
+        return Ok(String::new());
+    };
+    let (department, open, overdue) = (w.department, w.open, w.overdue);
     if open.is_empty() && !department {
         return Ok(String::new());
     }
-    open.sort_by_key(|r| (!r.overdue(today), r.deadline, r.id));
     let rows = open
         .iter()
         .take(10)

@@ -126,30 +126,27 @@ async fn page(
     } else {
         None
     };
-    let districts =
-        if viewer.role != Role::Auditor && viewer.require(Action::ManageDepartments).is_ok() {
-            let chosen = form.district.clone().unwrap_or_default();
-            let scope = who.scope();
-            let mut list = Vec::new();
-            for r in state.app.regions(&who).await.map_err(app_err)? {
-                if r.level != RegionLevel::District {
-                    continue;
-                }
-                let mine = match scope {
-                    anju_app::Scope::All => true,
-                    anju_app::Scope::Region(x) => x == r.id,
-                    _ => false,
-                };
-                if mine {
+    let may_schedule =
+        viewer.role != Role::Auditor && viewer.require(Action::ManageDepartments).is_ok();
+    let districts = if may_schedule {
+        let chosen = form.district.clone().unwrap_or_default();
+        Some(
+            state
+                .app
+                .schedulable_districts(&who)
+                .await
+                .map_err(app_err)?
+                .into_iter()
+                .map(|r| {
                     let id = r.id.to_string();
                     let sel = id == chosen;
-                    list.push((id, r.name, sel));
-                }
-            }
-            Some(list)
-        } else {
-            None
-        };
+                    (id, r.name, sel)
+                })
+                .collect::<Vec<_>>(),
+        )
+    } else {
+        None
+    };
     let page = OverviewPage {
         chrome: Chrome::new(
             state,

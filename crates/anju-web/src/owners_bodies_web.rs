@@ -5,7 +5,9 @@
 //! rule is the application layer's (`anju_app::owners_bodies`). One column, for a phone.
 
 use crate::auth::Viewer;
-use crate::page::{Chrome, Refusal, app_refusal, html_error, parse_date_field, visible_compound, with_lang};
+use crate::page::{
+    Chrome, Refusal, app_refusal, html_error, parse_date_field, visible_compound, with_lang,
+};
 use crate::{AppState, WebError};
 use anju_app::App;
 use anju_app::model::NewBodyMember;
@@ -33,7 +35,11 @@ pub fn router() -> Router<AppState> {
 /// How many member rows the election and 增加成员 forms offer.
 const MEMBER_ROWS: usize = 7;
 
-fn respond(state: &AppState, viewer: &Viewer, r: Result<(StatusCode, String), WebError>) -> Response {
+fn respond(
+    state: &AppState,
+    viewer: &Viewer,
+    r: Result<(StatusCode, String), WebError>,
+) -> Response {
     match r {
         Ok((status, h)) => (status, Html(h)).into_response(),
         Err(e) => html_error(state, viewer, e),
@@ -48,15 +54,25 @@ fn fields(body: &[u8]) -> Vec<(String, String)> {
 }
 
 fn get1(f: &[(String, String)], key: &str) -> String {
-    f.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()).unwrap_or_default()
+    f.iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
 }
 
 fn all(f: &[(String, String)], key: &str) -> Vec<String> {
-    f.iter().filter(|(k, _)| k == key).map(|(_, v)| v.clone()).collect()
+    f.iter()
+        .filter(|(k, _)| k == key)
+        .map(|(_, v)| v.clone())
+        .collect()
 }
 
 /// The member rows of a form (a row without a name is skipped), joining on `on`.
-fn member_rows(f: &[(String, String)], on: jiff::civil::Date, l: Lang) -> Result<Vec<NewBodyMember>, Refusal> {
+fn member_rows(
+    f: &[(String, String)],
+    on: jiff::civil::Date,
+    l: Lang,
+) -> Result<Vec<NewBodyMember>, Refusal> {
     let names = all(f, "m_name");
     let roles = all(f, "m_role");
     let party = all(f, "m_party");
@@ -70,10 +86,12 @@ fn member_rows(f: &[(String, String)], on: jiff::civil::Date, l: Lang) -> Result
         let role = roles
             .get(i)
             .and_then(|r| BodyRole::from_code(r))
-            .ok_or_else(|| Refusal::Form(match l {
-                Lang::Zh => format!("成员第 {} 行：请选择角色", i + 1),
-                Lang::En => format!("member row {}: choose a role", i + 1),
-            }))?;
+            .ok_or_else(|| {
+                Refusal::Form(match l {
+                    Lang::Zh => format!("成员第 {} 行：请选择角色", i + 1),
+                    Lang::En => format!("member row {}: choose a role", i + 1),
+                })
+            })?;
         out.push(App::body_member(
             name,
             role,
@@ -105,7 +123,11 @@ fn rows(f: &[(String, String)], elected: bool, l: Lang) -> Vec<Row> {
     (0..MEMBER_ROWS.max(names.len()))
         .map(|i| {
             let chosen = roles.get(i).cloned().unwrap_or_else(|| {
-                if elected && i == 0 { "chair".into() } else { "member".into() }
+                if elected && i == 0 {
+                    "chair".into()
+                } else {
+                    "member".into()
+                }
             });
             Row {
                 n: i + 1,
@@ -113,7 +135,13 @@ fn rows(f: &[(String, String)], elected: bool, l: Lang) -> Vec<Row> {
                 roles: BodyRole::ALL
                     .iter()
                     .filter(|r| **r != BodyRole::Preparer)
-                    .map(|r| (r.code().to_string(), r.label(l).to_string(), r.code() == chosen))
+                    .map(|r| {
+                        (
+                            r.code().to_string(),
+                            r.label(l).to_string(),
+                            r.code() == chosen,
+                        )
+                    })
                     .collect(),
                 party: party.get(i).is_some_and(|p| p == "1"),
                 contact: contacts.get(i).cloned().unwrap_or_default(),
@@ -169,14 +197,29 @@ async fn list_page(
                     (Some(e), Some(t)) => format!("{e} – {t}"),
                     _ => format!("{} {}", l.pick("筹备于", "preparing since"), b.prepared_on),
                 },
-                format!("{} {}（{} {}）", b.members, l.pick("人", "members"), l.pick("党员", "party"), b.party_members),
+                format!(
+                    "{} {}（{} {}）",
+                    b.members,
+                    l.pick("人", "members"),
+                    l.pick("党员", "party"),
+                    b.party_members
+                ),
             )
         })
         .collect();
     let chosen = get1(&f, "kind");
     let today = state.app.today().to_string();
     let page = ListPage {
-        chrome: Chrome::new(state, viewer, format!("{} · {}", c.compound.name, l.pick("业主组织", "Owners' bodies")), &format!("/compounds/{id}/owners-bodies")),
+        chrome: Chrome::new(
+            state,
+            viewer,
+            format!(
+                "{} · {}",
+                c.compound.name,
+                l.pick("业主组织", "Owners' bodies")
+            ),
+            &format!("/compounds/{id}/owners-bodies"),
+        ),
         compound: c.compound.name.clone(),
         compound_link: with_lang(&format!("/compounds/{id}"), l),
         bodies,
@@ -184,20 +227,38 @@ async fn list_page(
         action: with_lang(&format!("/compounds/{id}/owners-bodies"), l),
         kinds: App::owners_body_kinds()
             .into_iter()
-            .map(|k: OwnersBody| (k.code().to_string(), l.pick(k.zh(), k.en()).to_string(), k.code() == chosen))
+            .map(|k: OwnersBody| {
+                (
+                    k.code().to_string(),
+                    l.pick(k.zh(), k.en()).to_string(),
+                    k.code() == chosen,
+                )
+            })
             .collect(),
-        prepared_on: Some(get1(&f, "prepared_on")).filter(|d| !d.is_empty()).unwrap_or_else(|| today.clone()),
-        term_years: Some(get1(&f, "term_years")).filter(|d| !d.is_empty()).unwrap_or_else(|| DEFAULT_TERM_YEARS.to_string()),
+        prepared_on: Some(get1(&f, "prepared_on"))
+            .filter(|d| !d.is_empty())
+            .unwrap_or_else(|| today.clone()),
+        term_years: Some(get1(&f, "term_years"))
+            .filter(|d| !d.is_empty())
+            .unwrap_or_else(|| DEFAULT_TERM_YEARS.to_string()),
         preparers: get1(&f, "preparers"),
         note: get1(&f, "note"),
         today,
         error: error.clone(),
     };
-    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
     Ok((status, page.render()?))
 }
 
-async fn list(State(state): State<AppState>, viewer: Viewer, Path(id): Path<CompoundId>) -> Response {
+async fn list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<CompoundId>,
+) -> Response {
     let r = list_page(&state, &viewer, id, Vec::new(), None).await;
     respond(&state, &viewer, r)
 }
@@ -219,12 +280,27 @@ async fn start(
     }
     let result: Result<i64, Refusal> = async {
         let kind = OwnersBody::from_code(&get1(&f, "kind")).unwrap_or_default();
-        let prepared_on = parse_date_field(state.app.today(), &get1(&f, "prepared_on"), "筹备组成立日期", "prepared on", l).map_err(Refusal::Form)?;
+        let prepared_on = parse_date_field(
+            state.app.today(),
+            &get1(&f, "prepared_on"),
+            "筹备组成立日期",
+            "prepared on",
+            l,
+        )
+        .map_err(Refusal::Form)?;
         let years = get1(&f, "term_years");
         let term_years = if years.trim().is_empty() {
             None
         } else {
-            Some(years.trim().parse::<u32>().map_err(|_| Refusal::Form(l.pick("任期（年）：请填 1 到 5 的整数", "term: a whole number from 1 to 5").to_string()))?)
+            Some(years.trim().parse::<u32>().map_err(|_| {
+                Refusal::Form(
+                    l.pick(
+                        "任期（年）：请填 1 到 5 的整数",
+                        "term: a whole number from 1 to 5",
+                    )
+                    .to_string(),
+                )
+            })?)
         };
         let b = state
             .app
@@ -302,19 +378,44 @@ async fn show_page(
         .await
         .map_err(|e| WebError::app(e, l))?;
     let b = &d.body;
-    let dash = |x: Option<jiff::civil::Date>| x.map(|x| x.to_string()).unwrap_or_else(|| "—".into());
+    let dash =
+        |x: Option<jiff::civil::Date>| x.map(|x| x.to_string()).unwrap_or_else(|| "—".into());
     let facts = vec![
-        (l.pick("组织类型", "Kind"), l.pick(b.kind.zh(), b.kind.en()).to_string()),
+        (
+            l.pick("组织类型", "Kind"),
+            l.pick(b.kind.zh(), b.kind.en()).to_string(),
+        ),
         (l.pick("状态", "Status"), b.status.label(l).to_string()),
         (l.pick("筹备组成立", "Prepared"), b.prepared_on.to_string()),
         (l.pick("选举", "Elected"), dash(b.elected_on)),
         (l.pick("备案", "Filed"), dash(b.filed_on)),
-        (l.pick("任期", "Term"), format!("{} {}{}", b.term_years, l.pick("年", "years"), b.term_last_day.map(|t| format!("，{} {t}", l.pick("届满日", "last day"))).unwrap_or_default())),
-        (l.pick("现有成员", "Members"), format!("{}（{} {}）", b.members, l.pick("党员", "party members"), b.party_members)),
-        (l.pick("届满", "Ended"), match (b.ended_on, &b.end_reason) {
-            (Some(e), Some(r)) => format!("{e}（{r}）"),
-            _ => "—".into(),
-        }),
+        (
+            l.pick("任期", "Term"),
+            format!(
+                "{} {}{}",
+                b.term_years,
+                l.pick("年", "years"),
+                b.term_last_day
+                    .map(|t| format!("，{} {t}", l.pick("届满日", "last day")))
+                    .unwrap_or_default()
+            ),
+        ),
+        (
+            l.pick("现有成员", "Members"),
+            format!(
+                "{}（{} {}）",
+                b.members,
+                l.pick("党员", "party members"),
+                b.party_members
+            ),
+        ),
+        (
+            l.pick("届满", "Ended"),
+            match (b.ended_on, &b.end_reason) {
+                (Some(e), Some(r)) => format!("{e}（{r}）"),
+                _ => "—".into(),
+            },
+        ),
     ];
     let renewal = d.renewal_days.map(|n| {
         if n >= 0 {
@@ -340,7 +441,11 @@ async fn show_page(
                 m.party_member,
                 m.contact.clone().unwrap_or_default(),
                 m.duties.clone().unwrap_or_default(),
-                format!("{}{}", m.joined_on, m.left_on.map(|x| format!(" – {x}")).unwrap_or_default()),
+                format!(
+                    "{}{}",
+                    m.joined_on,
+                    m.left_on.map(|x| format!(" – {x}")).unwrap_or_default()
+                ),
                 m.left_on.is_some(),
             )
         })
@@ -348,7 +453,12 @@ async fn show_page(
     let writer = viewer.role != Role::Auditor;
     let today = state.app.today().to_string();
     let page = ShowPage {
-        chrome: Chrome::new(state, viewer, format!("{} · {}", b.compound, l.pick(b.kind.zh(), b.kind.en())), &format!("/owners-bodies/{id}")),
+        chrome: Chrome::new(
+            state,
+            viewer,
+            format!("{} · {}", b.compound, l.pick(b.kind.zh(), b.kind.en())),
+            &format!("/owners-bodies/{id}"),
+        ),
         compound: b.compound.clone(),
         list_link: with_lang(&format!("/compounds/{}/owners-bodies", b.compound_id), l),
         facts,
@@ -365,15 +475,25 @@ async fn show_page(
         rows: rows(&f, d.may.contains(&BodyStep::Elect), l),
         kept_step: get1(&f, "step"),
         note: get1(&f, "note"),
-        date: Some(get1(&f, "date")).filter(|x| !x.is_empty()).unwrap_or_else(|| today.clone()),
+        date: Some(get1(&f, "date"))
+            .filter(|x| !x.is_empty())
+            .unwrap_or_else(|| today.clone()),
         today,
         error: error.clone(),
     };
-    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
     Ok((status, page.render()?))
 }
 
-async fn show(State(state): State<AppState>, viewer: Viewer, Path(id): Path<OwnersBodyId>) -> Response {
+async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<OwnersBodyId>,
+) -> Response {
     let r = show_page(&state, &viewer, id, Vec::new(), None).await;
     respond(&state, &viewer, r)
 }
@@ -394,9 +514,15 @@ async fn step(
         return html_error(&state, &viewer, e);
     }
     let result: Result<(), Refusal> = async {
-        let step = BodyStep::from_code(&get1(&f, "step")).ok_or_else(|| Refusal::Form(l.pick("步骤：未知", "step: unknown").to_string()))?;
-        let on = parse_date_field(state.app.today(), &get1(&f, "date"), "办理日期", "date", l).map_err(Refusal::Form)?;
-        let members = if step == BodyStep::Elect { member_rows(&f, on, l)? } else { Vec::new() };
+        let step = BodyStep::from_code(&get1(&f, "step"))
+            .ok_or_else(|| Refusal::Form(l.pick("步骤：未知", "step: unknown").to_string()))?;
+        let on = parse_date_field(state.app.today(), &get1(&f, "date"), "办理日期", "date", l)
+            .map_err(Refusal::Form)?;
+        let members = if step == BodyStep::Elect {
+            member_rows(&f, on, l)?
+        } else {
+            Vec::new()
+        };
         state
             .app
             .owners_body_step(
@@ -441,11 +567,24 @@ async fn members(
         return html_error(&state, &viewer, e);
     }
     let result: Result<(), Refusal> = async {
-        let on = parse_date_field(state.app.today(), &get1(&f, "date"), "加入日期", "joined on", l).map_err(Refusal::Form)?;
+        let on = parse_date_field(
+            state.app.today(),
+            &get1(&f, "date"),
+            "加入日期",
+            "joined on",
+            l,
+        )
+        .map_err(Refusal::Form)?;
         let m = member_rows(&f, on, l)?;
         state
             .app
-            .add_owners_body_members(&viewer.principal(), id, get1(&f, "version").trim().parse().unwrap_or(0), on, m)
+            .add_owners_body_members(
+                &viewer.principal(),
+                id,
+                get1(&f, "version").trim().parse().unwrap_or(0),
+                on,
+                m,
+            )
             .await
             .map_err(|e| app_refusal(e, l))?;
         Ok(())

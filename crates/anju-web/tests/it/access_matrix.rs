@@ -808,7 +808,9 @@ pub const ROUTES: &[Row] = &[
         "/organisation/groups/new",
         Act(A::ManageOrganisation),
         Sc::OrgWrite,
-        Form("csrf={csrf}&region={street_region}&kind=task_force&name=matrix&roster=%E6%88%90%E5%91%98%EF%BC%9A%E7%8E%8B%E4%BA%94+%E5%B1%80%E9%95%BF"),
+        Form(
+            "csrf={csrf}&region={street_region}&kind=task_force&name=matrix&roster=%E6%88%90%E5%91%98%EF%BC%9A%E7%8E%8B%E4%BA%94+%E5%B1%80%E9%95%BF",
+        ),
         PASS,
     ),
     r(
@@ -826,7 +828,9 @@ pub const ROUTES: &[Row] = &[
         "/organisation/groups/{group}/members",
         Act(A::ManageOrganisation),
         Sc::OrgWrite,
-        Form("csrf={csrf}&version=1&roster=%E6%88%90%E5%91%98%EF%BC%9A%E7%8E%8B%E4%BA%94+%E5%B1%80%E9%95%BF"),
+        Form(
+            "csrf={csrf}&version=1&roster=%E6%88%90%E5%91%98%EF%BC%9A%E7%8E%8B%E4%BA%94+%E5%B1%80%E9%95%BF",
+        ),
         PASS,
     ),
     r(
@@ -889,7 +893,9 @@ pub const ROUTES: &[Row] = &[
         "/organisation/censures/new",
         Act(A::ManageOrganisation),
         Sc::OrgWrite,
-        Form("csrf={csrf}&region={street_region}&kind=criticism&unit=region:{street_region}&reason=matrix"),
+        Form(
+            "csrf={csrf}&region={street_region}&kind=criticism&unit=region:{street_region}&reason=matrix",
+        ),
         PASS,
     ),
     r(
@@ -2159,9 +2165,7 @@ pub const ROUTES: &[Row] = &[
         "/api/v1/groups/{group}/members",
         Act(A::ManageOrganisation),
         Sc::OrgWrite,
-        Json(
-            r#"{"version": 0, "roster": "成员：王五 局长", "joined_on": "2026-11-02"}"#,
-        ),
+        Json(r#"{"version": 0, "roster": "成员：王五 局长", "joined_on": "2026-11-02"}"#),
         PASS,
     ),
     r(
@@ -2170,9 +2174,7 @@ pub const ROUTES: &[Row] = &[
         "/api/v1/groups/{group}/members/0/leave",
         Act(A::ManageOrganisation),
         Sc::OrgWrite,
-        Json(
-            r#"{"version": 0, "left_on": "2026-11-02"}"#,
-        ),
+        Json(r#"{"version": 0, "left_on": "2026-11-02"}"#),
         PASS,
     ),
     r(
@@ -2268,9 +2270,7 @@ pub const ROUTES: &[Row] = &[
         "/api/v1/assignments/{assignment}/report",
         Act(A::ReportAssignments),
         Sc::OrgUnit,
-        Json(
-            r#"{"version": 0, "note": "done"}"#,
-        ),
+        Json(r#"{"version": 0, "note": "done"}"#),
         PASS,
     ),
     r(
@@ -2279,9 +2279,7 @@ pub const ROUTES: &[Row] = &[
         "/api/v1/assignments/{assignment}/close",
         Act(A::ManageOrganisation),
         Sc::OrgWrite,
-        Json(
-            r#"{"version": 0}"#,
-        ),
+        Json(r#"{"version": 0}"#),
         PASS,
     ),
     r(
@@ -2290,9 +2288,7 @@ pub const ROUTES: &[Row] = &[
         "/api/v1/assignments/{assignment}/return",
         Act(A::ManageOrganisation),
         Sc::OrgWrite,
-        Json(
-            r#"{"version": 0, "note": "again"}"#,
-        ),
+        Json(r#"{"version": 0, "note": "again"}"#),
         PASS,
     ),
     r(
@@ -3038,9 +3034,17 @@ pub fn expected(row: &Row, role: Option<Role>, outside: bool) -> u16 {
         (Some(r), Act(a)) if !can(r, a) => 403,
         (Some(Role::Community), Act(_)) if row.scope == Sc::WholeStreet => 403,
         (Some(Role::Company), Act(_)) if row.scope == Sc::Referral => 403,
-        (Some(Role::Company), Act(_)) if matches!(row.scope, Sc::Org | Sc::OrgWrite | Sc::OrgUnit) => 403,
+        (Some(Role::Company), Act(_))
+            if matches!(row.scope, Sc::Org | Sc::OrgWrite | Sc::OrgUnit) =>
+        {
+            403
+        }
         (Some(Role::Community), Act(_)) if matches!(row.scope, Sc::OrgWrite | Sc::OrgUnit) => 403,
-        (Some(r), Act(_)) if row.scope == Sc::OrgUnit && !matches!(r, Role::Admin | Role::Street) => 403,
+        (Some(r), Act(_))
+            if row.scope == Sc::OrgUnit && !matches!(r, Role::Admin | Role::Street) =>
+        {
+            403
+        }
         (Some(r), Act(_)) if outside && bounded(r, row.scope) => row.hidden,
         _ => row.ok,
     }

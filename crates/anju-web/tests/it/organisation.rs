@@ -126,7 +126,8 @@ async fn a_meeting_decision_is_handed_out_reported_and_closed(t: &TestApp) {
     let form = t.get_as(&street, "/organisation/meetings/new").await;
     assert_eq!(form.status, StatusCode::OK, "{}", form.body);
     assert!(
-        form.body.contains(&format!("value=\"region:{community_id}\"")),
+        form.body
+            .contains(&format!("value=\"region:{community_id}\"")),
         "{}",
         form.body
     );
@@ -151,7 +152,11 @@ async fn a_meeting_decision_is_handed_out_reported_and_closed(t: &TestApp) {
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.body.contains("会议日期"), "{}", r.body);
-    assert!(r.body.contains("十一月调度会"), "typed title kept: {}", r.body);
+    assert!(
+        r.body.contains("十一月调度会"),
+        "typed title kept: {}",
+        r.body
+    );
     let r = t
         .post_form(
             Some(&street),
@@ -204,7 +209,14 @@ async fn a_meeting_decision_is_handed_out_reported_and_closed(t: &TestApp) {
         .get_as(&street, &format!("/organisation/assignments/{assignment}"))
         .await;
     assert!(!r.body.contains("id=\"step-report\""), "{}", r.body);
-    let r = step(t, &community, assignment, "report", "已摸底 12 个小区，台账已报街道").await;
+    let r = step(
+        t,
+        &community,
+        assignment,
+        "report",
+        "已摸底 12 个小区，台账已报街道",
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let r = step(t, &street, assignment, "return", "缺少 3 个小区的楼栋数").await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -217,7 +229,11 @@ async fn a_meeting_decision_is_handed_out_reported_and_closed(t: &TestApp) {
         .await;
     assert!(page.body.contains("已销号"), "{}", page.body);
     assert!(page.body.contains("缺少 3 个小区的楼栋数"), "{}", page.body);
-    assert!(!page.body.contains("id=\"step-"), "closed is final: {}", page.body);
+    assert!(
+        !page.body.contains("id=\"step-"),
+        "closed is final: {}",
+        page.body
+    );
     let a = s.get_assignment(assignment).await.expect("assignment");
     assert_eq!(a.returns, 1);
     assert_eq!(a.result.as_deref(), Some("已补齐楼栋数"));
@@ -257,7 +273,13 @@ async fn a_meeting_decision_is_handed_out_reported_and_closed(t: &TestApp) {
     assert!(r.body.contains("通报表扬不设整改要求"), "{}", r.body);
 
     // A company and another street read none of it.
-    let company = user_session(t, "o_qy", Role::Company, UserScope::Company(&w.company_a_name)).await;
+    let company = user_session(
+        t,
+        "o_qy",
+        Role::Company,
+        UserScope::Company(&w.company_a_name),
+    )
+    .await;
     for uri in [
         format!("/organisation/meetings/{meeting}"),
         format!("/organisation/censures/{censure}"),

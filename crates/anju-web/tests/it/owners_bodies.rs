@@ -32,7 +32,8 @@ async fn a_committee_is_prepared_elected_filed_and_renewed(t: &TestApp) {
     let compound = w.inside.compound.id;
     let page = t.get_as(&street, &format!("/compounds/{compound}")).await;
     assert!(
-        page.body.contains(&format!("/compounds/{compound}/owners-bodies")),
+        page.body
+            .contains(&format!("/compounds/{compound}/owners-bodies")),
         "{}",
         page.body
     );
@@ -100,7 +101,11 @@ async fn a_committee_is_prepared_elected_filed_and_renewed(t: &TestApp) {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = t.get_as(&street, &format!("/owners-bodies/{id}")).await;
-    assert!(page.body.contains("2031-11-19"), "the term's last day: {}", page.body);
+    assert!(
+        page.body.contains("2031-11-19"),
+        "the term's last day: {}",
+        page.body
+    );
     assert!(page.body.contains("13800000001"), "{}", page.body);
     let v = version_in(&page.body, "file");
     let r = t
@@ -113,7 +118,10 @@ async fn a_committee_is_prepared_elected_filed_and_renewed(t: &TestApp) {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let filed = s.get_owners_body(id).await.expect("body");
     assert_eq!(filed.status.code(), "in_office");
-    let old = s.get_owners_body(w.inside.body).await.expect("the old body");
+    let old = s
+        .get_owners_body(w.inside.body)
+        .await
+        .expect("the old body");
     assert_eq!(old.status.code(), "ended");
     assert_eq!(old.ended_on, Some(jiff::civil::date(2026, 11, 25)));
     assert_eq!(old.end_reason.as_deref(), Some("换届"));
@@ -150,7 +158,8 @@ async fn a_committee_is_prepared_elected_filed_and_renewed(t: &TestApp) {
         .expect("body");
     let today = t.state.app.today();
     let last = jiff::civil::date(2027, 1, 31);
-    let due = anju_core::owners_body::renewal(last, today) != anju_core::owners_body::Renewal::NotDue;
+    let due =
+        anju_core::owners_body::renewal(last, today) != anju_core::owners_body::Renewal::NotDue;
     let actor = anju_store::Actor::new("test", "admin");
     let b = s
         .owners_body_step(

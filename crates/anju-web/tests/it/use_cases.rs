@@ -186,8 +186,13 @@ const USE_CASES: &[(&str, Where)] = &[
     ),
     ("department_figures", Shown("/departments")),
     ("referral_categories", Helper),
+    ("referral_watch", Shown("/dashboard")),
+    ("schedulable_districts", Shown("/dispatch")),
     // owners_bodies.rs
-    ("owners_bodies", Shown("/compounds/{compound}/owners-bodies")),
+    (
+        "owners_bodies",
+        Shown("/compounds/{compound}/owners-bodies"),
+    ),
     ("owners_body_detail", Shown("/owners-bodies/{body}")),
     (
         "start_owners_body",
@@ -287,7 +292,10 @@ const USE_CASES: &[(&str, Where)] = &[
     ("assignments", Shown("/organisation")),
     ("assignment_watch", Shown("/organisation")),
     ("assignment", Helper),
-    ("assignment_detail", Shown("/organisation/assignments/{assignment}")),
+    (
+        "assignment_detail",
+        Shown("/organisation/assignments/{assignment}"),
+    ),
     (
         "assignment_step",
         Form {
