@@ -8,7 +8,10 @@
 //! One column, for a phone.
 
 use crate::auth::Viewer;
-use crate::page::{Chrome, Refusal, app_refusal, html_error, parse_date_field, with_lang};
+use crate::page::{
+    Chrome, Fields, Refusal, action_guard, app_refusal, done, html_error, parse_date_field,
+    with_lang,
+};
 use crate::{AppState, WebError};
 use anju_app::model::{Assignment, NewDecision, Unit};
 use anju_app::organisation::{AssignmentStepInput, CensureInput, GroupInput, MeetingInput};
@@ -23,7 +26,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 
 pub fn router() -> Router<AppState> {
@@ -74,40 +77,6 @@ fn respond(
     match r {
         Ok((status, h)) => (status, Html(h)).into_response(),
         Err(e) => html_error(state, viewer, e),
-    }
-}
-
-/// A form's fields as sent, repeated ones kept in order.
-#[derive(Debug, Default, Clone)]
-struct Fields(Vec<(String, String)>);
-
-impl Fields {
-    fn parse(body: &[u8]) -> Fields {
-        Fields(
-            form_urlencoded::parse(body)
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .collect(),
-        )
-    }
-
-    fn get(&self, key: &str) -> String {
-        self.0
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    }
-
-    fn all(&self, key: &str) -> Vec<String> {
-        self.0
-            .iter()
-            .filter(|(k, _)| k == key)
-            .map(|(_, v)| v.clone())
-            .collect()
-    }
-
-    fn id(&self, key: &str) -> Option<i64> {
-        self.get(key).trim().parse().ok()
     }
 }
 
@@ -428,10 +397,12 @@ async fn group_create(
 ) -> Response {
     let l = viewer.lang;
     let f = Fields::parse(&body);
-    if let Err(e) = viewer
-        .require(Action::ManageOrganisation)
-        .and_then(|()| viewer.check_csrf(&headers, Some(&f.get("csrf"))))
-    {
+    if let Err(e) = action_guard(
+        &viewer,
+        Action::ManageOrganisation,
+        &headers,
+        Some(&f.get("csrf")),
+    ) {
         return html_error(&state, &viewer, e);
     }
     let result: Result<i64, Refusal> = async {
@@ -461,16 +432,13 @@ async fn group_create(
         Ok(g.id)
     }
     .await;
-    match result {
-        Ok(id) => {
-            Redirect::to(&with_lang(&format!("/organisation/groups/{id}"), l)).into_response()
-        }
-        Err(Refusal::Form(m)) => {
-            let r = group_page(&state, &viewer, f, Some(m)).await;
-            respond(&state, &viewer, r)
-        }
-        Err(Refusal::Fail(e)) => html_error(&state, &viewer, e),
-    }
+    done(
+        &state,
+        &viewer,
+        result.map(|id| with_lang(&format!("/organisation/groups/{id}"), l)),
+        async |m| group_page(&state, &viewer, f, Some(m)).await,
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -596,10 +564,12 @@ async fn group_members(
 ) -> Response {
     let l = viewer.lang;
     let f = Fields::parse(&body);
-    if let Err(e) = viewer
-        .require(Action::ManageOrganisation)
-        .and_then(|()| viewer.check_csrf(&headers, Some(&f.get("csrf"))))
-    {
+    if let Err(e) = action_guard(
+        &viewer,
+        Action::ManageOrganisation,
+        &headers,
+        Some(&f.get("csrf")),
+    ) {
         return html_error(&state, &viewer, e);
     }
     let result: Result<(), Refusal> = async {
@@ -620,16 +590,13 @@ async fn group_members(
         Ok(())
     }
     .await;
-    match result {
-        Ok(()) => {
-            Redirect::to(&with_lang(&format!("/organisation/groups/{id}"), l)).into_response()
-        }
-        Err(Refusal::Form(m)) => {
-            let r = group_show_page(&state, &viewer, id, f.get("roster"), Some(m)).await;
-            respond(&state, &viewer, r)
-        }
-        Err(Refusal::Fail(e)) => html_error(&state, &viewer, e),
-    }
+    done(
+        &state,
+        &viewer,
+        result.map(|_| with_lang(&format!("/organisation/groups/{id}"), l)),
+        async |m| group_show_page(&state, &viewer, id, f.get("roster"), Some(m)).await,
+    )
+    .await
 }
 
 async fn group_leave(
@@ -641,10 +608,12 @@ async fn group_leave(
 ) -> Response {
     let l = viewer.lang;
     let f = Fields::parse(&body);
-    if let Err(e) = viewer
-        .require(Action::ManageOrganisation)
-        .and_then(|()| viewer.check_csrf(&headers, Some(&f.get("csrf"))))
-    {
+    if let Err(e) = action_guard(
+        &viewer,
+        Action::ManageOrganisation,
+        &headers,
+        Some(&f.get("csrf")),
+    ) {
         return html_error(&state, &viewer, e);
     }
     let result: Result<(), Refusal> = async {
@@ -666,16 +635,13 @@ async fn group_leave(
         Ok(())
     }
     .await;
-    match result {
-        Ok(()) => {
-            Redirect::to(&with_lang(&format!("/organisation/groups/{id}"), l)).into_response()
-        }
-        Err(Refusal::Form(m)) => {
-            let r = group_show_page(&state, &viewer, id, String::new(), Some(m)).await;
-            respond(&state, &viewer, r)
-        }
-        Err(Refusal::Fail(e)) => html_error(&state, &viewer, e),
-    }
+    done(
+        &state,
+        &viewer,
+        result.map(|_| with_lang(&format!("/organisation/groups/{id}"), l)),
+        async |m| group_show_page(&state, &viewer, id, String::new(), Some(m)).await,
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -830,10 +796,12 @@ async fn meeting_create(
 ) -> Response {
     let l = viewer.lang;
     let f = Fields::parse(&body);
-    if let Err(e) = viewer
-        .require(Action::ManageOrganisation)
-        .and_then(|()| viewer.check_csrf(&headers, Some(&f.get("csrf"))))
-    {
+    if let Err(e) = action_guard(
+        &viewer,
+        Action::ManageOrganisation,
+        &headers,
+        Some(&f.get("csrf")),
+    ) {
         return html_error(&state, &viewer, e);
     }
     let result: Result<i64, Refusal> = async {
@@ -865,16 +833,13 @@ async fn meeting_create(
         Ok(m.id)
     }
     .await;
-    match result {
-        Ok(id) => {
-            Redirect::to(&with_lang(&format!("/organisation/meetings/{id}"), l)).into_response()
-        }
-        Err(Refusal::Form(m)) => {
-            let r = meeting_page(&state, &viewer, f, Some(m)).await;
-            respond(&state, &viewer, r)
-        }
-        Err(Refusal::Fail(e)) => html_error(&state, &viewer, e),
-    }
+    done(
+        &state,
+        &viewer,
+        result.map(|id| with_lang(&format!("/organisation/meetings/{id}"), l)),
+        async |m| meeting_page(&state, &viewer, f, Some(m)).await,
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -969,10 +934,12 @@ async fn meeting_decide(
 ) -> Response {
     let l = viewer.lang;
     let f = Fields::parse(&body);
-    if let Err(e) = viewer
-        .require(Action::ManageOrganisation)
-        .and_then(|()| viewer.check_csrf(&headers, Some(&f.get("csrf"))))
-    {
+    if let Err(e) = action_guard(
+        &viewer,
+        Action::ManageOrganisation,
+        &headers,
+        Some(&f.get("csrf")),
+    ) {
         return html_error(&state, &viewer, e);
     }
     let result: Result<(), Refusal> = async {
@@ -988,16 +955,13 @@ async fn meeting_decide(
         Ok(())
     }
     .await;
-    match result {
-        Ok(()) => {
-            Redirect::to(&with_lang(&format!("/organisation/meetings/{id}"), l)).into_response()
-        }
-        Err(Refusal::Form(m)) => {
-            let r = meeting_show_page(&state, &viewer, id, f, Some(m)).await;
-            respond(&state, &viewer, r)
-        }
-        Err(Refusal::Fail(e)) => html_error(&state, &viewer, e),
-    }
+    done(
+        &state,
+        &viewer,
+        result.map(|_| with_lang(&format!("/organisation/meetings/{id}"), l)),
+        async |m| meeting_show_page(&state, &viewer, id, f, Some(m)).await,
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1082,10 +1046,12 @@ async fn censure_create(
 ) -> Response {
     let l = viewer.lang;
     let f = Fields::parse(&body);
-    if let Err(e) = viewer
-        .require(Action::ManageOrganisation)
-        .and_then(|()| viewer.check_csrf(&headers, Some(&f.get("csrf"))))
-    {
+    if let Err(e) = action_guard(
+        &viewer,
+        Action::ManageOrganisation,
+        &headers,
+        Some(&f.get("csrf")),
+    ) {
         return html_error(&state, &viewer, e);
     }
     let result: Result<i64, Refusal> = async {
@@ -1124,16 +1090,13 @@ async fn censure_create(
         Ok(c.id)
     }
     .await;
-    match result {
-        Ok(id) => {
-            Redirect::to(&with_lang(&format!("/organisation/censures/{id}"), l)).into_response()
-        }
-        Err(Refusal::Form(m)) => {
-            let r = censure_page(&state, &viewer, f, Some(m)).await;
-            respond(&state, &viewer, r)
-        }
-        Err(Refusal::Fail(e)) => html_error(&state, &viewer, e),
-    }
+    done(
+        &state,
+        &viewer,
+        result.map(|id| with_lang(&format!("/organisation/censures/{id}"), l)),
+        async |m| censure_page(&state, &viewer, f, Some(m)).await,
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -1379,14 +1342,11 @@ async fn assignment_step(
         Ok(())
     }
     .await;
-    match result {
-        Ok(()) => {
-            Redirect::to(&with_lang(&format!("/organisation/assignments/{id}"), l)).into_response()
-        }
-        Err(Refusal::Form(m)) => {
-            let r = assignment_page(&state, &viewer, id, f, Some(m)).await;
-            respond(&state, &viewer, r)
-        }
-        Err(Refusal::Fail(e)) => html_error(&state, &viewer, e),
-    }
+    done(
+        &state,
+        &viewer,
+        result.map(|_| with_lang(&format!("/organisation/assignments/{id}"), l)),
+        async |m| assignment_page(&state, &viewer, id, f, Some(m)).await,
+    )
+    .await
 }

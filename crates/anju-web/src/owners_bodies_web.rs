@@ -6,7 +6,8 @@
 
 use crate::auth::Viewer;
 use crate::page::{
-    Chrome, Refusal, app_refusal, html_error, parse_date_field, visible_compound, with_lang,
+    Chrome, Fields, Refusal, action_guard, app_refusal, done, html_error, parse_date_field,
+    visible_compound, with_lang,
 };
 use crate::{AppState, WebError};
 use anju_app::App;
@@ -21,7 +22,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 
 pub fn router() -> Router<AppState> {
@@ -46,38 +47,13 @@ fn respond(
     }
 }
 
-/// A form's fields as sent, repeated ones kept in order.
-fn fields(body: &[u8]) -> Vec<(String, String)> {
-    form_urlencoded::parse(body)
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect()
-}
-
-fn get1(f: &[(String, String)], key: &str) -> String {
-    f.iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default()
-}
-
-fn all(f: &[(String, String)], key: &str) -> Vec<String> {
-    f.iter()
-        .filter(|(k, _)| k == key)
-        .map(|(_, v)| v.clone())
-        .collect()
-}
-
 /// The member rows of a form (a row without a name is skipped), joining on `on`.
-fn member_rows(
-    f: &[(String, String)],
-    on: jiff::civil::Date,
-    l: Lang,
-) -> Result<Vec<NewBodyMember>, Refusal> {
-    let names = all(f, "m_name");
-    let roles = all(f, "m_role");
-    let party = all(f, "m_party");
-    let contacts = all(f, "m_contact");
-    let duties = all(f, "m_duties");
+fn member_rows(f: &Fields, on: jiff::civil::Date, l: Lang) -> Result<Vec<NewBodyMember>, Refusal> {
+    let names = f.all("m_name");
+    let roles = f.all("m_role");
+    let party = f.all("m_party");
+    let contacts = f.all("m_contact");
+    let duties = f.all("m_duties");
     let mut out = Vec::new();
     for (i, name) in names.iter().enumerate() {
         if name.trim().is_empty() {
@@ -114,12 +90,12 @@ struct Row {
     duties: String,
 }
 
-fn rows(f: &[(String, String)], elected: bool, l: Lang) -> Vec<Row> {
-    let names = all(f, "m_name");
-    let roles = all(f, "m_role");
-    let party = all(f, "m_party");
-    let contacts = all(f, "m_contact");
-    let duties = all(f, "m_duties");
+fn rows(f: &Fields, elected: bool, l: Lang) -> Vec<Row> {
+    let names = f.all("m_name");
+    let roles = f.all("m_role");
+    let party = f.all("m_party");
+    let contacts = f.all("m_contact");
+    let duties = f.all("m_duties");
     (0..MEMBER_ROWS.max(names.len()))
         .map(|i| {
             let chosen = roles.get(i).cloned().unwrap_or_else(|| {
@@ -177,7 +153,7 @@ async fn list_page(
     state: &AppState,
     viewer: &Viewer,
     id: CompoundId,
-    f: Vec<(String, String)>,
+    f: Fields,
     error: Option<String>,
 ) -> Result<(StatusCode, String), WebError> {
     let l = viewer.lang;
@@ -207,7 +183,7 @@ async fn list_page(
             )
         })
         .collect();
-    let chosen = get1(&f, "kind");
+    let chosen = f.get("kind");
     let today = state.app.today().to_string();
     let page = ListPage {
         chrome: Chrome::new(
@@ -235,14 +211,14 @@ async fn list_page(
                 )
             })
             .collect(),
-        prepared_on: Some(get1(&f, "prepared_on"))
+        prepared_on: Some(f.get("prepared_on"))
             .filter(|d| !d.is_empty())
             .unwrap_or_else(|| today.clone()),
-        term_years: Some(get1(&f, "term_years"))
+        term_years: Some(f.get("term_years"))
             .filter(|d| !d.is_empty())
             .unwrap_or_else(|| DEFAULT_TERM_YEARS.to_string()),
-        preparers: get1(&f, "preparers"),
-        note: get1(&f, "note"),
+        preparers: f.get("preparers"),
+        note: f.get("note"),
         today,
         error: error.clone(),
     };
@@ -259,7 +235,7 @@ async fn list(
     viewer: Viewer,
     Path(id): Path<CompoundId>,
 ) -> Response {
-    let r = list_page(&state, &viewer, id, Vec::new(), None).await;
+    let r = list_page(&state, &viewer, id, Fields::default(), None).await;
     respond(&state, &viewer, r)
 }
 
@@ -271,24 +247,26 @@ async fn start(
     body: Bytes,
 ) -> Response {
     let l = viewer.lang;
-    let f = fields(&body);
-    if let Err(e) = viewer
-        .require(Action::AdvanceLifecycle)
-        .and_then(|()| viewer.check_csrf(&headers, Some(&get1(&f, "csrf"))))
-    {
+    let f = Fields::parse(&body);
+    if let Err(e) = action_guard(
+        &viewer,
+        Action::AdvanceLifecycle,
+        &headers,
+        Some(&f.get("csrf")),
+    ) {
         return html_error(&state, &viewer, e);
     }
     let result: Result<i64, Refusal> = async {
-        let kind = OwnersBody::from_code(&get1(&f, "kind")).unwrap_or_default();
+        let kind = OwnersBody::from_code(&f.get("kind")).unwrap_or_default();
         let prepared_on = parse_date_field(
             state.app.today(),
-            &get1(&f, "prepared_on"),
+            &f.get("prepared_on"),
             "筹备组成立日期",
             "prepared on",
             l,
         )
         .map_err(Refusal::Form)?;
-        let years = get1(&f, "term_years");
+        let years = f.get("term_years");
         let term_years = if years.trim().is_empty() {
             None
         } else {
@@ -311,8 +289,9 @@ async fn start(
                     kind,
                     prepared_on,
                     term_years,
-                    note: Some(get1(&f, "note")),
-                    preparers: get1(&f, "preparers")
+                    note: Some(f.get("note")),
+                    preparers: f
+                        .get("preparers")
                         .split(['、', ',', '，', '\n', ' '])
                         .map(str::trim)
                         .filter(|n| !n.is_empty())
@@ -325,14 +304,13 @@ async fn start(
         Ok(b.id)
     }
     .await;
-    match result {
-        Ok(b) => Redirect::to(&with_lang(&format!("/owners-bodies/{b}"), l)).into_response(),
-        Err(Refusal::Form(m)) => {
-            let r = list_page(&state, &viewer, id, f, Some(m)).await;
-            respond(&state, &viewer, r)
-        }
-        Err(Refusal::Fail(e)) => html_error(&state, &viewer, e),
-    }
+    done(
+        &state,
+        &viewer,
+        result.map(|b| with_lang(&format!("/owners-bodies/{b}"), l)),
+        async |m| list_page(&state, &viewer, id, f, Some(m)).await,
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -368,7 +346,7 @@ async fn show_page(
     state: &AppState,
     viewer: &Viewer,
     id: OwnersBodyId,
-    f: Vec<(String, String)>,
+    f: Fields,
     error: Option<String>,
 ) -> Result<(StatusCode, String), WebError> {
     let l = viewer.lang;
@@ -473,9 +451,9 @@ async fn show_page(
         end: writer && d.may.contains(&BodyStep::End),
         may_add: writer && d.may_add_members,
         rows: rows(&f, d.may.contains(&BodyStep::Elect), l),
-        kept_step: get1(&f, "step"),
-        note: get1(&f, "note"),
-        date: Some(get1(&f, "date"))
+        kept_step: f.get("step"),
+        note: f.get("note"),
+        date: Some(f.get("date"))
             .filter(|x| !x.is_empty())
             .unwrap_or_else(|| today.clone()),
         today,
@@ -494,7 +472,7 @@ async fn show(
     viewer: Viewer,
     Path(id): Path<OwnersBodyId>,
 ) -> Response {
-    let r = show_page(&state, &viewer, id, Vec::new(), None).await;
+    let r = show_page(&state, &viewer, id, Fields::default(), None).await;
     respond(&state, &viewer, r)
 }
 
@@ -506,17 +484,19 @@ async fn step(
     body: Bytes,
 ) -> Response {
     let l = viewer.lang;
-    let f = fields(&body);
-    if let Err(e) = viewer
-        .require(Action::AdvanceLifecycle)
-        .and_then(|()| viewer.check_csrf(&headers, Some(&get1(&f, "csrf"))))
-    {
+    let f = Fields::parse(&body);
+    if let Err(e) = action_guard(
+        &viewer,
+        Action::AdvanceLifecycle,
+        &headers,
+        Some(&f.get("csrf")),
+    ) {
         return html_error(&state, &viewer, e);
     }
     let result: Result<(), Refusal> = async {
-        let step = BodyStep::from_code(&get1(&f, "step"))
+        let step = BodyStep::from_code(&f.get("step"))
             .ok_or_else(|| Refusal::Form(l.pick("步骤：未知", "step: unknown").to_string()))?;
-        let on = parse_date_field(state.app.today(), &get1(&f, "date"), "办理日期", "date", l)
+        let on = parse_date_field(state.app.today(), &f.get("date"), "办理日期", "date", l)
             .map_err(Refusal::Form)?;
         let members = if step == BodyStep::Elect {
             member_rows(&f, on, l)?
@@ -531,9 +511,9 @@ async fn step(
                 OwnersBodyStepInput {
                     step,
                     on,
-                    note: Some(get1(&f, "note")),
+                    note: Some(f.get("note")),
                     members,
-                    version: get1(&f, "version").trim().parse().unwrap_or(0),
+                    version: f.get("version").trim().parse().unwrap_or(0),
                 },
             )
             .await
@@ -541,14 +521,13 @@ async fn step(
         Ok(())
     }
     .await;
-    match result {
-        Ok(()) => Redirect::to(&with_lang(&format!("/owners-bodies/{id}"), l)).into_response(),
-        Err(Refusal::Form(m)) => {
-            let r = show_page(&state, &viewer, id, f, Some(m)).await;
-            respond(&state, &viewer, r)
-        }
-        Err(Refusal::Fail(e)) => html_error(&state, &viewer, e),
-    }
+    done(
+        &state,
+        &viewer,
+        result.map(|_| with_lang(&format!("/owners-bodies/{id}"), l)),
+        async |m| show_page(&state, &viewer, id, f, Some(m)).await,
+    )
+    .await
 }
 
 async fn members(
@@ -559,17 +538,19 @@ async fn members(
     body: Bytes,
 ) -> Response {
     let l = viewer.lang;
-    let f = fields(&body);
-    if let Err(e) = viewer
-        .require(Action::AdvanceLifecycle)
-        .and_then(|()| viewer.check_csrf(&headers, Some(&get1(&f, "csrf"))))
-    {
+    let f = Fields::parse(&body);
+    if let Err(e) = action_guard(
+        &viewer,
+        Action::AdvanceLifecycle,
+        &headers,
+        Some(&f.get("csrf")),
+    ) {
         return html_error(&state, &viewer, e);
     }
     let result: Result<(), Refusal> = async {
         let on = parse_date_field(
             state.app.today(),
-            &get1(&f, "date"),
+            &f.get("date"),
             "加入日期",
             "joined on",
             l,
@@ -581,7 +562,7 @@ async fn members(
             .add_owners_body_members(
                 &viewer.principal(),
                 id,
-                get1(&f, "version").trim().parse().unwrap_or(0),
+                f.get("version").trim().parse().unwrap_or(0),
                 on,
                 m,
             )
@@ -590,12 +571,11 @@ async fn members(
         Ok(())
     }
     .await;
-    match result {
-        Ok(()) => Redirect::to(&with_lang(&format!("/owners-bodies/{id}"), l)).into_response(),
-        Err(Refusal::Form(m)) => {
-            let r = show_page(&state, &viewer, id, f, Some(m)).await;
-            respond(&state, &viewer, r)
-        }
-        Err(Refusal::Fail(e)) => html_error(&state, &viewer, e),
-    }
+    done(
+        &state,
+        &viewer,
+        result.map(|_| with_lang(&format!("/owners-bodies/{id}"), l)),
+        async |m| show_page(&state, &viewer, id, f, Some(m)).await,
+    )
+    .await
 }

@@ -552,6 +552,59 @@ pub(crate) async fn form_done(
     }
 }
 
+/// A form's fields as sent, repeated ones kept in order.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Fields(pub Vec<(String, String)>);
+
+impl Fields {
+    pub(crate) fn parse(body: &[u8]) -> Fields {
+        Fields(
+            form_urlencoded::parse(body)
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+        )
+    }
+
+    pub(crate) fn get(&self, key: &str) -> String {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
+    pub(crate) fn all(&self, key: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
+    pub(crate) fn id(&self, key: &str) -> Option<i64> {
+        self.get(key).trim().parse().ok()
+    }
+}
+
+/// A form's answer once its write was tried, for forms whose page is built with its status:
+/// 303 to the address the write gave; the form again (422) with the reason and what was typed
+/// when refused; the error page when the system failed.
+pub(crate) async fn done(
+    state: &AppState,
+    viewer: &Viewer,
+    result: Result<String, Refusal>,
+    again: impl AsyncFnOnce(String) -> Result<(StatusCode, String), WebError>,
+) -> Response {
+    match result {
+        Ok(to) => axum::response::Redirect::to(&to).into_response(),
+        Err(Refusal::Form(m)) => match again(m).await {
+            Ok((status, h)) => (status, Html(h)).into_response(),
+            Err(e) => html_error(state, viewer, e),
+        },
+        Err(Refusal::Fail(e)) => html_error(state, viewer, e),
+    }
+}
+
 /// A page showing a form: 200, or 422 when it shows why what was sent was refused; the error
 /// page when it could not be built.
 pub(crate) fn form_answer(
