@@ -393,11 +393,8 @@ impl App {
         let members = self.store().group_members(id.get()).await?;
         let meetings = self
             .store()
-            .list_meetings(org_scope(who), None, None)
-            .await?
-            .into_iter()
-            .filter(|m| m.group_id == Some(group.id))
-            .collect();
+            .list_meetings(org_scope(who), Some(group.id), None, None)
+            .await?;
         let may_edit = self.require_org_region(who, group.region_id).await.is_ok();
         Ok(GroupDetail {
             group,
@@ -614,7 +611,7 @@ impl App {
         to: Option<Date>,
     ) -> Result<Vec<Meeting>> {
         who.require(Action::ViewLedger)?;
-        Ok(self.store().list_meetings(org_scope(who), from, to).await?)
+        Ok(self.store().list_meetings(org_scope(who), None, from, to).await?)
     }
 
     /// A meeting, refused unless the principal reads it.

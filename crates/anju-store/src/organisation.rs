@@ -939,16 +939,22 @@ impl Store {
         fetch_meeting(&mut conn, id).await
     }
 
-    /// The meetings a reader sees, latest first; held in `[from, to]` when given.
+    /// The meetings a reader sees (of one body when given), latest first; held in `[from, to]`
+    /// when given.
     pub async fn list_meetings(
         &self,
         scope: OrgScope,
+        group_id: Option<i64>,
         from: Option<Date>,
         to: Option<Date>,
     ) -> Result<Vec<Meeting>> {
         let mut vals = Vec::new();
         let mut sql = format!("{MEETING_SELECT} WHERE 1 = 1");
         sql.push_str(&scope.condition("t.region_id", None, &mut vals));
+        if let Some(g) = group_id {
+            vals.push(Val::int(g));
+            sql.push_str(&format!(" AND t.group_id = ${}", vals.len()));
+        }
         if let Some(d) = from {
             vals.push(Val::text(date_text(d)));
             sql.push_str(&format!(" AND t.held_on >= ${}", vals.len()));
