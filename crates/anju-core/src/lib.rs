@@ -30,6 +30,7 @@ pub mod signals;
 pub mod stats;
 pub mod targets;
 pub mod task;
+pub mod vote;
 
 pub use area::Area;
 pub use compound::{
