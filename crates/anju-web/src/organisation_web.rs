@@ -171,11 +171,20 @@ async fn unit_options(
         .into_iter()
         .map(|c| {
             let v = unit_value(c.unit);
-            let label = format!("{}（{}）", c.name, c.unit.kind.label(l));
+            let label = unit_text(&c.name, c.unit.kind, l);
             let sel = v == chosen;
             (v, label, sel)
         })
         .collect())
+}
+
+/// A unit as people name it: a street or community by its name, a department or a company
+/// with what it is.
+fn unit_text(name: &str, kind: UnitKind, l: Lang) -> String {
+    match kind {
+        UnitKind::Region => name.to_string(),
+        _ => format!("{name}（{}）", kind.label(l)),
+    }
 }
 
 fn assignment_due(a: &Assignment, today: jiff::civil::Date, l: Lang) -> String {
@@ -1127,7 +1136,7 @@ async fn censure_show(
             (l.pick("类型", "Kind"), c.kind.label(l).to_string()),
             (
                 l.pick("对象", "Of"),
-                format!("{}（{}）", c.unit_name, c.unit.kind.label(l)),
+                unit_text(&c.unit_name, c.unit.kind, l),
             ),
             (l.pick("日期", "Date"), c.on_day.to_string()),
             (
@@ -1211,13 +1220,24 @@ async fn assignment_page(
         (l.pick("状态", "Status"), a.status.label(l).to_string()),
         (
             l.pick("责任单位", "Answers for it"),
-            format!("{}（{}）", a.unit_name, a.unit.kind.label(l)),
+            unit_text(&a.unit_name, a.unit.kind, l),
         ),
         (
             l.pick("交办", "Handed out"),
             format!("{} · {} · {}", a.issued_on, a.region, a.issued_by),
         ),
-        (l.pick("完成时限", "Due"), assignment_due(a, today, l)),
+        (
+            l.pick("完成时限", "Due"),
+            format!(
+                "{}{}",
+                a.deadline,
+                if a.overdue(today) {
+                    l.pick("（已逾期）", " (overdue)")
+                } else {
+                    ""
+                }
+            ),
+        ),
         (
             l.pick("首次报结", "First reported"),
             date_or(a.first_reported_on),
