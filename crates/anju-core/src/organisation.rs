@@ -366,7 +366,7 @@ mod tests {
 
     #[test]
     fn reads_the_seeds_roster_as_printed() {
-        let r = parse_roster(TASK_FORCE).unwrap();
+        let r = parse_roster(TASK_FORCE).expect("valid");
         assert_eq!(r.office.as_deref(), Some("区住建局"));
         let names: Vec<(&str, MemberRole)> = r
             .members
@@ -400,14 +400,14 @@ mod tests {
 
     #[test]
     fn a_line_before_any_role_or_a_long_name_is_an_error_with_its_line() {
-        let e = parse_roster("\n李四 区民政局局长\n成员：张三 局长").unwrap_err();
+        let e = parse_roster("\n李四 区民政局局长\n成员：张三 局长").expect_err("refused");
         assert_eq!(e.len(), 1);
         assert_eq!(e[0].line, 2);
         assert!(e[0].zh.contains("第 2 行"));
-        let e = parse_roster("成员：区民政局局长张三 局长").unwrap_err();
+        let e = parse_roster("成员：区民政局局长张三 局长").expect_err("refused");
         assert!(e[0].zh.contains("不像姓名"), "{:?}", e[0]);
         // Half-width colons and no spaces inside the role do as well.
-        let r = parse_roster("组长:王五 副区长").unwrap();
+        let r = parse_roster("组长:王五 副区长").expect("valid");
         assert_eq!(r.members[0].name, "王五");
         assert_eq!(r.members[0].role, MemberRole::Head);
     }
@@ -423,14 +423,14 @@ mod tests {
         assert!(next(S::Open, T::Close).is_err());
         assert!(
             next(S::Closed, T::Report)
-                .unwrap_err()
+                .expect_err("refused")
                 .zh
                 .contains("已销号")
         );
         let d = jiff::civil::date(2026, 12, 15);
         assert!(!overdue(S::Open, d, d));
-        assert!(overdue(S::Open, d, d.tomorrow().unwrap()));
-        assert!(!overdue(S::Reported, d, d.tomorrow().unwrap()));
-        assert!(overdue(S::Returned, d, d.tomorrow().unwrap()));
+        assert!(overdue(S::Open, d, d.tomorrow().expect("valid")));
+        assert!(!overdue(S::Reported, d, d.tomorrow().expect("valid")));
+        assert!(overdue(S::Returned, d, d.tomorrow().expect("valid")));
     }
 }

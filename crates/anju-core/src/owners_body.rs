@@ -154,7 +154,7 @@ mod tests {
         assert_eq!(next(S::InOffice, T::End), Ok(S::Ended));
         assert!(
             next(S::Preparing, T::File)
-                .unwrap_err()
+                .expect_err("refused")
                 .zh
                 .contains("先记录选举")
         );

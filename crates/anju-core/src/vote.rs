@@ -143,23 +143,26 @@ mod tests {
     #[test]
     fn exactly_two_thirds_take_part_one_owner_short_does_not() {
         // 200 of 300 owners and 20,000.00 of 30,000.00 ㎡: exactly 2/3 of each (以上 includes it).
-        let o = decide(Matter::SelectCompany, tally(200, 2_000_000, 101, 1_000_001)).unwrap();
+        let o =
+            decide(Matter::SelectCompany, tally(200, 2_000_000, 101, 1_000_001)).expect("valid");
         assert!(
             o.area_participation && o.owner_participation && o.carried,
             "{o:?}"
         );
         // One owner short.
-        let o = decide(Matter::SelectCompany, tally(199, 2_000_000, 101, 1_000_001)).unwrap();
+        let o =
+            decide(Matter::SelectCompany, tally(199, 2_000_000, 101, 1_000_001)).expect("valid");
         assert!(!o.owner_participation && !o.carried);
         // One hundredth of a square metre short.
-        let o = decide(Matter::SelectCompany, tally(200, 1_999_999, 101, 1_000_001)).unwrap();
+        let o =
+            decide(Matter::SelectCompany, tally(200, 1_999_999, 101, 1_000_001)).expect("valid");
         assert!(!o.area_participation && !o.carried);
     }
 
     #[test]
     fn area_met_but_headcount_not() {
         // Large flats take part: 90 % of the area, 150 of 300 owners.
-        let o = decide(Matter::UseFund, tally(150, 2_700_000, 150, 2_700_000)).unwrap();
+        let o = decide(Matter::UseFund, tally(150, 2_700_000, 150, 2_700_000)).expect("valid");
         assert!(o.area_participation);
         assert!(!o.owner_participation);
         assert!(!o.carried);
@@ -172,37 +175,37 @@ mod tests {
             Matter::DismissCompany,
             tally(200, 2_000_000, 100, 1_000_000),
         )
-        .unwrap();
+        .expect("valid");
         assert!(!o.owner_majority && !o.area_majority && !o.carried);
         let o = decide(
             Matter::DismissCompany,
             tally(200, 2_000_000, 101, 1_000_000),
         )
-        .unwrap();
+        .expect("valid");
         assert!(o.owner_majority && !o.area_majority && !o.carried);
         let o = decide(
             Matter::DismissCompany,
             tally(200, 2_000_000, 101, 1_000_001),
         )
-        .unwrap();
+        .expect("valid");
         assert!(o.carried);
     }
 
     #[test]
     fn raising_the_fund_needs_three_quarters_inclusive() {
         // Exactly 3/4 of 200 owners (150) and of 20,000.00 ㎡ (15,000.00): carried.
-        let o = decide(Matter::RaiseFund, tally(200, 2_000_000, 150, 1_500_000)).unwrap();
+        let o = decide(Matter::RaiseFund, tally(200, 2_000_000, 150, 1_500_000)).expect("valid");
         assert!(o.carried, "{o:?}");
         // Just under: 149 owners.
-        let o = decide(Matter::RaiseFund, tally(200, 2_000_000, 149, 1_500_000)).unwrap();
+        let o = decide(Matter::RaiseFund, tally(200, 2_000_000, 149, 1_500_000)).expect("valid");
         assert!(!o.owner_majority && !o.carried);
         // Just under in area: 14,999.99 ㎡.
-        let o = decide(Matter::RaiseFund, tally(200, 2_000_000, 150, 1_499_999)).unwrap();
+        let o = decide(Matter::RaiseFund, tally(200, 2_000_000, 150, 1_499_999)).expect("valid");
         assert!(!o.area_majority && !o.carried);
         // The same figures carry a simple-majority matter.
         assert!(
             decide(Matter::UseFund, tally(200, 2_000_000, 149, 1_499_999))
-                .unwrap()
+                .expect("valid")
                 .carried
         );
     }
