@@ -611,7 +611,10 @@ impl App {
         to: Option<Date>,
     ) -> Result<Vec<Meeting>> {
         who.require(Action::ViewLedger)?;
-        Ok(self.store().list_meetings(org_scope(who), None, from, to).await?)
+        Ok(self
+            .store()
+            .list_meetings(org_scope(who), None, from, to)
+            .await?)
     }
 
     /// A meeting, refused unless the principal reads it.
