@@ -306,6 +306,15 @@ impl App {
         }
         let on = EventDate::BodyStep.check(on, self.today())?;
         let members = Self::checked_body_members(&members, on)?;
+        if b.status != BodyStatus::Preparing && members.iter().any(|m| m.role == BodyRole::Preparer)
+        {
+            return Err(AppError::field(
+                "members",
+                "成员角色",
+                "选举之后不再增加筹备组成员",
+                "no preparatory members after the election",
+            ));
+        }
         if members.is_empty() {
             return Err(AppError::field(
                 "members",

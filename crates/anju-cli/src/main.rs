@@ -18,6 +18,7 @@ mod cmd_funding;
 mod cmd_ledger;
 mod cmd_org;
 mod cmd_oversight;
+mod cmd_owners_body;
 mod cmd_path;
 mod cmd_policy;
 mod cmd_report;
@@ -119,6 +120,10 @@ pub enum Cmd {
     /// organisation: groups, meetings, censures and the assignments they hand out
     #[command(subcommand)]
     Org(cmd_org::OrgCmd),
+    /// 业主组织：筹备、选举、备案、届满（换届）与成员 / owners' bodies: preparation, election,
+    /// filing, end of term (succession) and members
+    #[command(subcommand)]
+    OwnersBody(cmd_owners_body::OwnersBodyCmd),
     /// 调度表报送：安排、报送、报送情况（每月1号、15号）/ the 调度表 filed by every street on the
     /// 1st and the 15th: schedule, file, standings
     #[command(subcommand)]
@@ -195,6 +200,7 @@ fn main() -> ExitCode {
         Cmd::Department(c) => cmd_department::run_department(c, &cli.database_url, lang),
         Cmd::Referral(c) => cmd_department::run_referral(c, &cli.database_url, lang),
         Cmd::Org(c) => cmd_org::run(c, &cli.database_url, lang),
+        Cmd::OwnersBody(c) => cmd_owners_body::run(c, &cli.database_url, lang),
         Cmd::Dispatch(c) => cmd_dispatch::run(c, &cli.database_url, lang),
         Cmd::Survey(c) => cmd_survey::run_survey(c, &cli.database_url, lang),
         Cmd::Fees(c) => cmd_survey::run_fees(c, &cli.database_url, lang),

@@ -728,6 +728,8 @@ impl Store {
     ) -> Result<OrgGroup> {
         let at = now_ts();
         let mut tx = self.begin_write().await?;
+        // The version first: a stale form is a conflict whatever member it names.
+        let before = self.bump_group(&mut tx, id, expected_version, &at).await?;
         let row = dyn_query(format!(
             "{MEMBER_SELECT} WHERE m.id = $1 AND m.group_id = $2"
         ))
@@ -759,7 +761,6 @@ impl Store {
                 ),
             });
         }
-        let before = self.bump_group(&mut tx, id, expected_version, &at).await?;
         sqlx::query("UPDATE org_members SET left_on = $1, updated_at = $2 WHERE id = $3")
             .bind(date_text(left_on))
             .bind(at.clone())

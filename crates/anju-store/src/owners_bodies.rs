@@ -194,6 +194,20 @@ async fn insert_members(
     Ok(())
 }
 
+/// A body's members still on it leave on the day it ends.
+async fn members_leave(conn: &mut AnyConnection, body_id: i64, on: Date, at: &str) -> Result<()> {
+    sqlx::query(
+        "UPDATE owners_body_members SET left_on = $1, updated_at = $2 \
+         WHERE body_id = $3 AND left_on IS NULL",
+    )
+    .bind(date_text(on))
+    .bind(at.to_string())
+    .bind(body_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 /// The audit image: the record with what the write added.
 fn image<T: Serialize>(record: &OwnersBodyRecord, key: &str, extra: &T) -> Result<String> {
     let mut v = serde_json::to_value(record)
@@ -324,6 +338,26 @@ impl Store {
                 if members.is_empty() {
                     return Err(StoreError::Invalid("选举须登记当选的成员".into()));
                 }
+                // The preparatory group leaves on the election day: none of it joined later.
+                let late = sqlx::query(
+                    "SELECT name, joined_on FROM owners_body_members WHERE body_id = $1 \
+                     AND role = 'preparer' AND left_on IS NULL AND joined_on > $2 \
+                     ORDER BY joined_on DESC, id",
+                )
+                .bind(id)
+                .bind(date_text(on))
+                .fetch_optional(&mut *tx)
+                .await?;
+                if let Some(row) = late {
+                    let mut c = Cols::new(&row);
+                    let (name, joined) = (c.string()?, c.string()?);
+                    return Err(StoreError::Refused {
+                        zh: format!("选举日期 {on} 早于筹备组成员“{name}”的加入日期 {joined}"),
+                        en: format!(
+                            "the election ({on}) is before preparatory member {name} joined ({joined})"
+                        ),
+                    });
+                }
                 vals.push(Val::text(date_text(term_last_day(on, before.term_years))));
                 "elected_on = $2, term_last_day = $3"
             }
@@ -360,6 +394,9 @@ impl Store {
             });
         }
         let mut audits = Vec::new();
+        if step == BodyStep::End {
+            members_leave(&mut tx, id, on, &at).await?;
+        }
         if step == BodyStep::Elect {
             // The preparatory group's work is done; the elected members join.
             sqlx::query(
@@ -388,6 +425,7 @@ impl Store {
                 .bind(p)
                 .execute(&mut *tx)
                 .await?;
+                members_leave(&mut tx, p, on, &at).await?;
                 audits.push(NewAudit {
                     action: "update",
                     entity: OWNERS_BODY,

@@ -582,8 +582,9 @@ async fn group_members(
         return html_error(&state, &viewer, e);
     }
     let result: Result<(), Refusal> = async {
+        let version =
+            anju_app::check::version(Some(&f.get("version"))).map_err(|e| app_refusal(e, l))?;
         let on = date_in(&state, &f.get("joined_on"), "加入日期", "joined on", l)?;
-        let version = f.id("version").unwrap_or(0);
         state
             .app
             .add_group_members(
@@ -626,19 +627,15 @@ async fn group_leave(
         return html_error(&state, &viewer, e);
     }
     let result: Result<(), Refusal> = async {
+        let version =
+            anju_app::check::version(Some(&f.get("version"))).map_err(|e| app_refusal(e, l))?;
         let on = date_in(&state, &f.get("left_on"), "离任日期", "left on", l)?;
         let member = f
             .id("member")
             .ok_or_else(|| form_error(l, "成员：缺少成员", "member: missing"))?;
         state
             .app
-            .end_group_member(
-                &viewer.principal(),
-                id,
-                f.id("version").unwrap_or(0),
-                member,
-                on,
-            )
+            .end_group_member(&viewer.principal(), id, version, member, on)
             .await
             .map_err(|e| app_refusal(e, l))?;
         Ok(())
@@ -1342,6 +1339,8 @@ async fn assignment_step(
         return html_error(&state, &viewer, e);
     }
     let result: Result<(), Refusal> = async {
+        let version =
+            anju_app::check::version(Some(&f.get("version"))).map_err(|e| app_refusal(e, l))?;
         let step = AssignmentStep::from_code(&f.get("step"))
             .ok_or_else(|| form_error(l, "步骤：未知", "step: unknown"))?;
         let on = date_in(&state, &f.get("date"), "办理日期", "date", l)?;
@@ -1354,7 +1353,7 @@ async fn assignment_step(
                     step,
                     on,
                     note: Some(f.get("note")),
-                    version: f.id("version").unwrap_or(0),
+                    version,
                 },
             )
             .await

@@ -494,6 +494,8 @@ async fn step(
         return html_error(&state, &viewer, e);
     }
     let result: Result<(), Refusal> = async {
+        let version =
+            anju_app::check::version(Some(&f.get("version"))).map_err(|e| app_refusal(e, l))?;
         let step = BodyStep::from_code(&f.get("step"))
             .ok_or_else(|| Refusal::Form(l.pick("步骤：未知", "step: unknown").to_string()))?;
         let on = parse_date_field(state.app.today(), &f.get("date"), "办理日期", "date", l)
@@ -513,7 +515,7 @@ async fn step(
                     on,
                     note: Some(f.get("note")),
                     members,
-                    version: f.get("version").trim().parse().unwrap_or(0),
+                    version,
                 },
             )
             .await
@@ -548,6 +550,8 @@ async fn members(
         return html_error(&state, &viewer, e);
     }
     let result: Result<(), Refusal> = async {
+        let version =
+            anju_app::check::version(Some(&f.get("version"))).map_err(|e| app_refusal(e, l))?;
         let on = parse_date_field(
             state.app.today(),
             &f.get("date"),
@@ -559,13 +563,7 @@ async fn members(
         let m = member_rows(&f, on, l)?;
         state
             .app
-            .add_owners_body_members(
-                &viewer.principal(),
-                id,
-                f.get("version").trim().parse().unwrap_or(0),
-                on,
-                m,
-            )
+            .add_owners_body_members(&viewer.principal(), id, version, on, m)
             .await
             .map_err(|e| app_refusal(e, l))?;
         Ok(())

@@ -11,6 +11,7 @@ mod funding;
 mod ledger;
 mod org;
 mod oversight;
+mod owners_bodies;
 mod path;
 mod policy;
 mod reports;

@@ -263,6 +263,41 @@ pub const COMMANDS: &[(&str, &str, Cli)] = &[
     ),
     (
         "get",
+        "/api/v1/compounds/{id}/owners-bodies",
+        C(&["owners-body list"]),
+    ),
+    (
+        "post",
+        "/api/v1/compounds/{id}/owners-bodies",
+        C(&["owners-body start"]),
+    ),
+    (
+        "get",
+        "/api/v1/owners-bodies/{id}",
+        C(&["owners-body show"]),
+    ),
+    (
+        "post",
+        "/api/v1/owners-bodies/{id}/elect",
+        C(&["owners-body elect"]),
+    ),
+    (
+        "post",
+        "/api/v1/owners-bodies/{id}/file",
+        C(&["owners-body file"]),
+    ),
+    (
+        "post",
+        "/api/v1/owners-bodies/{id}/end",
+        C(&["owners-body end"]),
+    ),
+    (
+        "post",
+        "/api/v1/owners-bodies/{id}/members",
+        C(&["owners-body members"]),
+    ),
+    (
+        "get",
         "/api/v1/audit",
         W("审计日志在网页（/audit）和 API 中查阅；命令行尚无此命令"),
     ),

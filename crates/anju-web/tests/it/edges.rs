@@ -128,6 +128,9 @@ fn fill(template: &str, w: &World, extra: &[(&str, String)]) -> String {
         .replace("{department}", &s.department.to_string())
         .replace("{survey}", &s.survey.to_string())
         .replace("{selection}", &s.selection.to_string())
+        .replace("{group}", &s.group.to_string())
+        .replace("{assignment}", &s.assignment.to_string())
+        .replace("{body}", &s.body.to_string())
         .replace("{token}", &s.token)
         .replace("{street}", &crate::support::enc(s.street))
         .replace("{today}", &today().to_string())
@@ -410,6 +413,34 @@ const API_VERSIONED: &[Versioned] = &[
         Who::Street,
         r#"{"note": "缺少台账"}"#,
     ),
+    v(
+        "POST",
+        "/api/v1/owners-bodies/{id}/elect",
+        "/api/v1/owners-bodies/{owners_body}/elect",
+        Who::Street,
+        r#"{"members": [{"name": "王一", "role": "chair"}]}"#,
+    ),
+    v(
+        "POST",
+        "/api/v1/owners-bodies/{id}/file",
+        "/api/v1/owners-bodies/{owners_body}/file",
+        Who::Street,
+        r#"{}"#,
+    ),
+    v(
+        "POST",
+        "/api/v1/owners-bodies/{id}/end",
+        "/api/v1/owners-bodies/{owners_body}/end",
+        Who::Street,
+        r#"{"note": "任期届满"}"#,
+    ),
+    v(
+        "POST",
+        "/api/v1/owners-bodies/{id}/members",
+        "/api/v1/owners-bodies/{owners_body}/members",
+        Who::Street,
+        r#"{"members": [{"name": "赵三", "role": "member"}]}"#,
+    ),
 ];
 
 /// The placeholders of the version table that are not the world's: an account, an unmanaged
@@ -427,6 +458,7 @@ async fn version_extras(t: &TestApp, w: &World, p: &People) -> Vec<(&'static str
         .json();
     let unmanaged = unmanaged(t).await;
     let (group, member, assignment) = org_records(t, w, p).await;
+    let owners_body = owners_body(t, p, w.inside.compound.id, "2026-01-10").await;
     vec![
         ("user", user.to_string()),
         ("unmanaged", unmanaged.to_string()),
@@ -435,7 +467,23 @@ async fn version_extras(t: &TestApp, w: &World, p: &People) -> Vec<(&'static str
         ("org_group", group.to_string()),
         ("org_member", member.to_string()),
         ("org_assignment", assignment.to_string()),
+        ("owners_body", owners_body.to_string()),
     ]
+}
+
+/// An owners' committee of `compound` started by the street's officer on `prepared_on`, with
+/// one member of its preparatory group (筹备中, version 1).
+async fn owners_body(t: &TestApp, p: &People, compound: i64, prepared_on: &str) -> i64 {
+    let r = send_json(
+        t,
+        &p.street,
+        "POST",
+        &format!("/api/v1/compounds/{compound}/owners-bodies"),
+        json!({"kind": "owners_committee", "prepared_on": prepared_on, "preparers": ["王一"]}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    r.json()["id"].as_i64().expect("owners body")
 }
 
 /// A 专班 of the world's inside street set up by its officer (a member joined on its first
@@ -621,6 +669,41 @@ const fn pv(
 /// Every page form that takes a `version` (assessments.rs, patrols.rs, complaints_web.rs,
 /// funding.rs, compound.rs, selections.rs, tasks.rs).
 const PAGE_VERSIONED: &[PageVersioned] = &[
+    pv(
+        "/organisation/groups/{id}/members",
+        "/organisation/groups/{group}/members",
+        Who::Street,
+        Enc::Form,
+        "roster=%E6%88%90%E5%91%98%EF%BC%9A%E7%8E%8B%E4%BA%94+%E5%B1%80%E9%95%BF&joined_on={today}",
+    ),
+    pv(
+        "/organisation/groups/{id}/leave",
+        "/organisation/groups/{group}/leave",
+        Who::Street,
+        Enc::Form,
+        "member=0&left_on={today}",
+    ),
+    pv(
+        "/organisation/assignments/{id}/step",
+        "/organisation/assignments/{assignment}/step",
+        Who::Street,
+        Enc::Form,
+        "step=report&note=done&date={today}",
+    ),
+    pv(
+        "/owners-bodies/{id}/step",
+        "/owners-bodies/{body}/step",
+        Who::Street,
+        Enc::Form,
+        "step=end&note=x&date={today}",
+    ),
+    pv(
+        "/owners-bodies/{id}/members",
+        "/owners-bodies/{body}/members",
+        Who::Street,
+        Enc::Form,
+        "m_name=x&m_role=member&m_party=0&date={today}",
+    ),
     pv(
         "/compounds/{id}/advance",
         "/compounds/{unmanaged}/advance",
@@ -862,6 +945,20 @@ const PAGE_VERSION_READS: &[(&str, usize, &[&str])] = &[
         &["/referrals/{id}/step", "/departments/{id}"],
     ),
     ("filings_web.rs", 1, &["/dispatch/schedule"]),
+    (
+        "organisation_web.rs",
+        3,
+        &[
+            "/organisation/groups/{id}/members",
+            "/organisation/groups/{id}/leave",
+            "/organisation/assignments/{id}/step",
+        ],
+    ),
+    (
+        "owners_bodies_web.rs",
+        2,
+        &["/owners-bodies/{id}/step", "/owners-bodies/{id}/members"],
+    ),
 ];
 
 #[test]
@@ -1344,6 +1441,18 @@ const CHECKS: &[(&str, Via)] = {
         ("assignments: (source = 'meeting') = (meeting_id IS NOT NULL) AND (source = 'censure') = (censure_id IS NOT NULL)", Internal("the store writes the source with its meeting's or censure's id (insert_assignment takes both together)")),
         ("assignments: (unit_kind = 'region') = (unit_region_id IS NOT NULL) AND (unit_kind = 'department') = (unit_department_id IS NOT NULL) AND (unit_kind = 'company') = (unit_company_id IS NOT NULL)", Type("a Unit is one kind and one id: the store writes the id to its kind's column and leaves the others null (unit_cols)")),
         ("assignment_steps.step", Internal("written by the store from the AssignmentStep codes and 'issue'")),
+        ("owners_bodies.kind", Api("POST", "/api/v1/compounds/{compound}/owners-bodies", Street, r#"{"kind": "none", "prepared_on": "2026-01-01"}"#, "kind", "请选择业主委员会、物业管理委员会或环境和物业管理委员会")),
+        ("owners_bodies.status", Internal("set by the body's steps (anju_core::owners_body::next)")),
+        ("owners_bodies.term_years", Api("POST", "/api/v1/compounds/{compound}/owners-bodies", Street, r#"{"kind": "owners_committee", "prepared_on": "2026-01-01", "term_years": 6}"#, "term_years", "任期（年）：须在 1 至 5 之间")),
+        ("owners_bodies: elected_on IS NULL OR elected_on >= prepared_on", Api("POST", "/api/v1/owners-bodies/{ob_preparing}/elect", Street, r#"{"version": 2, "on": "2026-01-01", "members": [{"name": "王一", "role": "chair"}]}"#, "", "日期 2026-01-01 早于上一步的日期 2026-01-10")),
+        ("owners_bodies: filed_on IS NULL OR (elected_on IS NOT NULL AND filed_on >= elected_on)", Api("POST", "/api/v1/owners-bodies/{ob_elected}/file", Street, r#"{"version": 2, "on": "2026-01-05"}"#, "", "日期 2026-01-05 早于上一步的日期 2026-01-10")),
+        ("owners_bodies: (status = 'preparing') = (elected_on IS NULL)", Internal("the election writes its day with the status elected in one UPDATE (owners_body_step); no other write sets either")),
+        ("owners_bodies: status <> 'in_office' OR filed_on IS NOT NULL", Internal("the filing writes its day with the status in_office in one UPDATE (owners_body_step)")),
+        ("owners_bodies: status NOT IN ('preparing', 'elected') OR filed_on IS NULL", Internal("filed_on is written only by the filing, which moves the status to in_office; a body never goes back")),
+        ("owners_body_members.name", Internal("blank member names are dropped before writing (anju-app checked_body_members); a name is trimmed and at most 20 characters")),
+        ("owners_body_members.role", Api("POST", "/api/v1/owners-bodies/{ob_preparing}/elect", Street, r#"{"version": 2, "on": "2026-02-02", "members": [{"name": "王一", "role": "boss"}]}"#, "members[0].role", "不认识的取值")),
+        ("owners_body_members.party_member", Type("a JSON boolean, or the page's checkbox: nothing else reaches the column")),
+        ("owners_body_members: left_on IS NULL OR left_on >= joined_on", Api("POST", "/api/v1/owners-bodies/{ob_preparing}/elect", Street, r#"{"version": 2, "on": "2026-01-15", "members": [{"name": "王一", "role": "chair"}]}"#, "", "选举日期 2026-01-15 早于筹备组成员“赵三”的加入日期 2026-02-01")),
     ]
 };
 
@@ -1491,7 +1600,31 @@ async fn check_extras(t: &TestApp, w: &World, p: &People) -> Vec<(&'static str, 
     let line = a_line(t, w, p).await;
     let district_id = s.region_ancestors(street_id).await.expect("ancestors")[1];
     let (org_group, org_member, _) = org_records(t, w, p).await;
+    // A body being prepared (since 2026-01-10) whose group a member joined on 2026-02-01
+    // (version 2), and one elected on 2026-01-10 (version 2).
+    let ob_preparing = owners_body(t, p, w.inside.compound.id, "2026-01-10").await;
+    let r = send_json(
+        t,
+        &p.street,
+        "POST",
+        &format!("/api/v1/owners-bodies/{ob_preparing}/members"),
+        json!({"version": 1, "on": "2026-02-01", "members": [{"name": "赵三", "role": "preparer"}]}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let ob_elected = owners_body(t, p, w.inside.contract_compound, "2026-01-01").await;
+    let r = send_json(
+        t,
+        &p.street,
+        "POST",
+        &format!("/api/v1/owners-bodies/{ob_elected}/elect"),
+        json!({"version": 1, "on": "2026-01-10", "members": [{"name": "王一", "role": "chair"}]}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     vec![
+        ("ob_preparing", ob_preparing.to_string()),
+        ("ob_elected", ob_elected.to_string()),
         ("org_group", org_group.to_string()),
         ("org_member", org_member.to_string()),
         ("street_id", street_id.to_string()),
@@ -1865,6 +1998,13 @@ const DATED: &[Dated] = {
         ev("an assignment sent back (EventDate::AssignmentStep)", "on", "办理日期", Api("POST", "/api/v1/assignments/{org_assignment}/return", Street, r#"{"version": {asv}, "note": "缺少台账", "on": "{date}"}"#)),
         setup("the assignment reported again", Api("POST", "/api/v1/assignments/{org_assignment}/report", Street, r#"{"version": {asv}, "note": "已补台账", "on": "{today}"}"#), None),
         ev("an assignment closed (EventDate::AssignmentStep)", "on", "办理日期", Api("POST", "/api/v1/assignments/{org_assignment}/close", Street, r#"{"version": {asv}, "on": "{date}"}"#)),
+        // An owners' body: its preparatory group, a member joining it, the election, the
+        // filing (换届 of the world's body in office) and the end of its term.
+        kept(ev("an owners' body started (EventDate::BodyPrepared)", "prepared_on", "筹备组成立日期", Api("POST", "/api/v1/compounds/{inside}/owners-bodies", Street, r#"{"kind": "owners_committee", "prepared_on": "{date}", "preparers": ["王一", "李二"]}"#)), "owners_body"),
+        ev("a member added to a body (EventDate::BodyStep)", "on", "办理日期", Api("POST", "/api/v1/owners-bodies/{owners_body}/members", Street, r#"{"version": {obv}, "on": "{date}", "members": [{"name": "赵三", "role": "preparer"}]}"#)),
+        ev("a body elected (EventDate::BodyStep)", "on", "办理日期", Api("POST", "/api/v1/owners-bodies/{owners_body}/elect", Street, r#"{"version": {obv}, "on": "{date}", "members": [{"name": "王一", "role": "chair", "party_member": true}, {"name": "李二", "role": "member"}]}"#)),
+        ev("a body filed (EventDate::BodyStep)", "on", "办理日期", Api("POST", "/api/v1/owners-bodies/{owners_body}/file", Street, r#"{"version": {obv}, "on": "{date}"}"#)),
+        ev("a body's term ended (EventDate::BodyStep)", "on", "办理日期", Api("POST", "/api/v1/owners-bodies/{owners_body}/end", Street, r#"{"version": {obv}, "on": "{date}", "note": "任期届满"}"#)),
         ev("an assessment scored (EventDate::Scoring)", "on", "评分日期", Api("POST", "/api/v1/assessments/{assessment}/submit", Street, r#"{"version": {av}, "on": "{date}"}"#)),
         ev("an assessment reviewed (EventDate::AssessmentStep)", "on", "办理日期", Api("POST", "/api/v1/assessments/{assessment}/review", Authority, r#"{"version": {av}, "outcome": "upheld", "on": "{date}"}"#)),
         ev("an objection (EventDate::AssessmentStep)", "on", "办理日期", Api("POST", "/api/v1/assessments/{assessment}/object", Company, r#"{"version": {av}, "text": "扣分与事实不符", "on": "{date}"}"#)),
@@ -2042,6 +2182,11 @@ async fn dated_extras(
         if let Some(m) = members.iter().find(|m| m.left_on.is_none()) {
             out.push(("org_member", m.id.to_string()));
         }
+    }
+    if let Some(b) = id("owners_body") {
+        out.push(("owners_body", b.to_string()));
+        let v = s.get_owners_body(b).await.expect("owners body").version;
+        out.push(("obv", v.to_string()));
     }
     if let Some(m) = id("org_meeting") {
         out.push(("org_meeting", m.to_string()));
@@ -2244,12 +2389,11 @@ fn where_tested(e: anju_app::EventDate) -> &'static str {
         | E::MemberLeft
         | E::Meeting
         | E::Censure
-        | E::AssignmentStep => "DATED",
+        | E::AssignmentStep
+        | E::BodyPrepared
+        | E::BodyStep => "DATED",
         E::DismissalSurvey | E::OrderClosing => "use_case",
         E::AccountEntry => "none: an account entry carries a period (公示期间), not a day",
-        // Owners' bodies (migration 0025) are being added elsewhere at the time of writing:
-        // not yet in EVENT_DATES; whoever adds them says where they are tested.
-        E::BodyPrepared | E::BodyStep => "none: not yet placed (owners' bodies, in progress)",
     }
 }
 
@@ -2288,6 +2432,8 @@ const EVENT_DATES: &[anju_app::EventDate] = {
         E::Meeting,
         E::Censure,
         E::AssignmentStep,
+        E::BodyPrepared,
+        E::BodyStep,
     ]
 };
 
@@ -2429,6 +2575,11 @@ const API_DATES: &[(&str, &str, &str, &str)] = &[
     ("POST", "/api/v1/assignments/{id}/report", "on", "event"),
     ("POST", "/api/v1/assignments/{id}/close", "on", "event"),
     ("POST", "/api/v1/assignments/{id}/return", "on", "event"),
+    ("POST", "/api/v1/compounds/{id}/owners-bodies", "prepared_on", "event"),
+    ("POST", "/api/v1/owners-bodies/{id}/elect", "on", "event"),
+    ("POST", "/api/v1/owners-bodies/{id}/file", "on", "event"),
+    ("POST", "/api/v1/owners-bodies/{id}/end", "on", "event"),
+    ("POST", "/api/v1/owners-bodies/{id}/members", "on", "event"),
 ];
 
 /// The API's body properties of `format: date`: (METHOD, path, property).

@@ -9,6 +9,7 @@ mod access_matrix;
 mod account;
 mod api;
 mod api_org;
+mod api_owners_bodies;
 mod api_schemas;
 mod app_rules;
 mod areas_web;

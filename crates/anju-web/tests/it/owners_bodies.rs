@@ -125,6 +125,14 @@ async fn a_committee_is_prepared_elected_filed_and_renewed(t: &TestApp) {
     assert_eq!(old.status.code(), "ended");
     assert_eq!(old.ended_on, Some(jiff::civil::date(2026, 11, 25)));
     assert_eq!(old.end_reason.as_deref(), Some("换届"));
+    // Its members leave with it.
+    assert_eq!(old.members, 0);
+    let left = s.owners_body_members(old.id).await.expect("members");
+    assert!(
+        left.iter()
+            .all(|m| m.left_on == Some(jiff::civil::date(2026, 11, 25))),
+        "{left:?}"
+    );
     // The company serving the compound reads the committee, never the contacts.
     let company = user_session(
         t,
