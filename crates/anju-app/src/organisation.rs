@@ -235,12 +235,19 @@ impl App {
                 Ok(d.name)
             }
             UnitKind::Company => {
-                let c = self
-                    .store()
-                    .get_company(u.id)
-                    .await
-                    .map_err(|_| bad("找不到该物业企业", "no such company"))?;
-                Ok(c.name)
+                // A company serving a compound of the region (asked of the database).
+                self.store()
+                    .companies_serving(region_id)
+                    .await?
+                    .into_iter()
+                    .find(|(id, _)| *id == u.id)
+                    .map(|(_, name)| name)
+                    .ok_or_else(|| {
+                        bad(
+                            "该物业企业不在本级辖区内服务",
+                            "that company serves no compound here",
+                        )
+                    })
             }
         }
     }
@@ -532,7 +539,15 @@ impl App {
         self.require_org_region(who, m.region_id).await?;
         let held_on = EventDate::Meeting.check(m.held_on, self.today())?;
         if let Some(g) = m.group_id {
-            self.group(who, GroupId(g)).await?;
+            let group = self.group(who, GroupId(g)).await?;
+            if group.region_id != m.region_id {
+                return Err(AppError::field(
+                    "group_id",
+                    "工作机构",
+                    format!("“{}”属于{}，不是本次会议的地区", group.name, group.region),
+                    "the body belongs to another region",
+                ));
+            }
         }
         let title = check::text(Field::new("title", "会议名称"), &m.title, NAME_MAX, false)?;
         let attendees = check::text(
@@ -786,7 +801,7 @@ impl App {
     pub async fn assignments(&self, who: &Principal, mine: bool) -> Result<Vec<Assignment>> {
         who.require(Action::ViewLedger)?;
         let unit = if mine { Self::own_unit(who) } else { None };
-        if mine && unit.is_none() && who.role != Role::Admin {
+        if mine && unit.is_none() {
             return Ok(Vec::new());
         }
         Ok(self
@@ -812,7 +827,22 @@ impl App {
             .collect();
         let mut others = Vec::new();
         if anju_core::access::can(who.role, Action::ManageOrganisation) {
-            for a in self.assignments(who, false).await? {
+            // Only what the principal's side handed out (its region or under it): a district's
+            // assignment to a sibling street is readable, not the principal's to close.
+            let issued_under = match who.scope() {
+                Scope::Region(r) => Some(r),
+                Scope::All => None,
+                _ => Some(-1),
+            };
+            let handed_out = self
+                .store()
+                .list_assignments(&AssignmentFilter {
+                    scope: org_scope(who),
+                    issued_under,
+                    ..AssignmentFilter::default()
+                })
+                .await?;
+            for a in handed_out {
                 if mine.iter().any(|m| m.id == a.id) {
                     continue;
                 }
@@ -882,6 +912,7 @@ impl App {
                 self.require_assignee(who, a).is_ok()
             } else {
                 self.require_org_region(who, a.region_id).await.is_ok()
+                    && (who.role == Role::Admin || Self::own_unit(who) != Some(a.unit))
             };
             if ok {
                 out.push(*s);
@@ -931,6 +962,12 @@ impl App {
             self.require_assignee(who, &a)?;
         } else {
             self.require_org_region(who, a.region_id).await?;
+            if who.role != Role::Admin && Self::own_unit(who) == Some(a.unit) {
+                return Err(AppError::forbidden(
+                    "本单位办理的事项由交办方的上级或其他人员销号、退回",
+                    "a unit does not close or send back its own assignment",
+                ));
+            }
         }
         let on = EventDate::AssignmentStep.check(s.on, self.today())?;
         let note = match s.step {

@@ -236,12 +236,14 @@ pub fn parse_roster(text: &str) -> Result<Roster, Vec<RosterError>> {
         if line.is_empty() {
             continue;
         }
-        if line.contains("办公室设在") || line.contains("同志") {
+        if line.contains("办公室设在") || (line.contains("同志") && line.contains("办公室"))
+        {
             office_sentence(line, &mut out);
             continues = false;
             continue;
         }
         let mut rest = line;
+        let mut opens = false;
         if let Some(colon) = line.find(['：', ':']) {
             let head: String = line[..colon]
                 .chars()
@@ -252,6 +254,7 @@ pub fn parse_roster(text: &str) -> Result<Roster, Vec<RosterError>> {
                 let width = line[colon..].chars().next().map_or(1, char::len_utf8);
                 rest = &line[colon + width..];
                 continues = false;
+                opens = true;
             }
         }
         let words: Vec<&str> = rest.split_whitespace().collect();
@@ -266,6 +269,7 @@ pub fn parse_roster(text: &str) -> Result<Roster, Vec<RosterError>> {
             continue;
         }
         if words.len() == 1
+            && !opens
             && words[0].chars().count() > 4
             && let Some(last) = out.members.last_mut()
         {
@@ -332,7 +336,13 @@ fn office_sentence(line: &str, out: &mut Roster) {
         } else {
             continue;
         };
-        for name in clause[..k].split(['、', ' ']).filter(|n| !n.is_empty()) {
+        // "潘伟同志兼任办公室主任" and "办公室主任由潘伟同志兼任" alike; a longer word is not a
+        // name and is left out.
+        let names = clause[..k].rsplit('由').next().unwrap_or("");
+        for name in names
+            .split(['、', ' '])
+            .filter(|n| (2..=4).contains(&n.chars().count()))
+        {
             let position = out
                 .members
                 .iter()
@@ -396,6 +406,31 @@ mod tests {
         );
         assert_eq!(r.members[8].position, "区住房保障服务中心主任");
         assert_eq!(r.members[9].position, "");
+    }
+
+    #[test]
+    fn comrades_outside_the_office_sentence_and_names_after_you_are_read() {
+        let r = parse_roster(
+            "成员：张三 区财政局主要负责同志\n办公室主任由潘伟同志兼任，由周升民同志任办公室副主任。",
+        )
+        .expect("valid");
+        let got: Vec<(&str, MemberRole)> = r
+            .members
+            .iter()
+            .map(|m| (m.name.as_str(), m.role))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("张三", MemberRole::Member),
+                ("潘伟", MemberRole::OfficeHead),
+                ("周升民", MemberRole::OfficeDeputy),
+            ]
+        );
+        assert_eq!(r.members[0].position, "区财政局主要负责同志");
+        // A role line of one long word is not glued onto the member above.
+        let e = parse_roster("成员：张三 局长\n成员：各街道办事处主任").expect_err("refused");
+        assert_eq!(e[0].line, 2);
     }
 
     #[test]

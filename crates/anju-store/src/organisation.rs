@@ -250,6 +250,8 @@ pub struct AssignmentFilter {
     pub open_only: bool,
     /// Awaiting 销号 (reported).
     pub reported_only: bool,
+    /// Issued at this region or a region under it (what its people may close).
+    pub issued_under: Option<i64>,
 }
 
 /// ` AND …`: the record's region (`col`) is `$n`, under it or above it.
@@ -737,9 +739,9 @@ impl Store {
         .bind(id)
         .fetch_optional(&mut *tx)
         .await?
-        .ok_or(StoreError::NotFound {
-            entity: "org_member",
-            id: member_id,
+        .ok_or_else(|| StoreError::Refused {
+            zh: format!("该机构没有编号为 {member_id} 的成员"),
+            en: format!("the body has no member {member_id}"),
         })?;
         let member = member_from_row(&row)?;
         if member.left_on.is_some() {
@@ -1087,6 +1089,16 @@ impl Store {
         }
         if f.reported_only {
             sql.push_str(" AND a.status = 'reported'");
+        }
+        if let Some(r) = f.issued_under {
+            vals.push(Val::int(r));
+            let n = vals.len();
+            sql.push_str(&format!(
+                " AND a.region_id IN (SELECT g.id FROM regions g \
+                 LEFT JOIN regions g1 ON g1.id = g.parent_id \
+                 LEFT JOIN regions g2 ON g2.id = g1.parent_id \
+                 WHERE g.id = ${n} OR g1.id = ${n} OR g2.id = ${n} OR g2.parent_id = ${n})"
+            ));
         }
         sql.push_str(" ORDER BY a.deadline, a.id");
         let rows = bind_all(dyn_query(sql), vals).fetch_all(&self.pool).await?;

@@ -194,8 +194,24 @@ async fn insert_members(
     Ok(())
 }
 
-/// A body's members still on it leave on the day it ends.
+/// A body's members still on it leave on the day it ends; refused when one of them joined after
+/// that day.
 async fn members_leave(conn: &mut AnyConnection, body_id: i64, on: Date, at: &str) -> Result<()> {
+    let latest = sqlx::query(
+        "SELECT MAX(joined_on) FROM owners_body_members WHERE body_id = $1 AND left_on IS NULL",
+    )
+    .bind(body_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    if let Some(j) = Cols::new(&latest).opt_string()? {
+        let j = parse_date(&j)?;
+        if on < j {
+            return Err(StoreError::Refused {
+                zh: format!("届满日期 {on} 早于成员的加入日期 {j}"),
+                en: format!("{on} is before a member joined, {j}"),
+            });
+        }
+    }
     sqlx::query(
         "UPDATE owners_body_members SET left_on = $1, updated_at = $2 \
          WHERE body_id = $3 AND left_on IS NULL",
@@ -417,7 +433,7 @@ impl Store {
             if old.status == BodyStatus::InOffice {
                 sqlx::query(
                     "UPDATE owners_bodies SET status = 'ended', ended_on = $1, end_reason = $2, \
-                     version = version + 1, updated_at = $3 WHERE id = $4",
+                     version = version + 1, updated_at = $3 WHERE id = $4 AND status = 'in_office'",
                 )
                 .bind(date_text(on))
                 .bind("换届".to_string())

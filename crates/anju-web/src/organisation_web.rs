@@ -465,6 +465,7 @@ struct GroupShow {
     meeting_link: String,
     roster: String,
     joined_on: String,
+    left_on: String,
     today: String,
     error: Option<String>,
 }
@@ -473,7 +474,7 @@ async fn group_show_page(
     state: &AppState,
     viewer: &Viewer,
     id: GroupId,
-    roster: String,
+    f: &Fields,
     error: Option<String>,
 ) -> Result<(StatusCode, String), WebError> {
     let l = viewer.lang;
@@ -547,8 +548,13 @@ async fn group_show_page(
             ),
             l,
         ),
-        roster,
-        joined_on: today.clone(),
+        roster: f.get("roster"),
+        joined_on: Some(f.get("joined_on"))
+            .filter(|d| !d.is_empty())
+            .unwrap_or_else(|| today.clone()),
+        left_on: Some(f.get("left_on"))
+            .filter(|d| !d.is_empty())
+            .unwrap_or_else(|| today.clone()),
         today,
         error: error.clone(),
     };
@@ -560,7 +566,7 @@ async fn group_show(
     viewer: Viewer,
     Path(id): Path<GroupId>,
 ) -> Response {
-    let r = group_show_page(&state, &viewer, id, String::new(), None).await;
+    let r = group_show_page(&state, &viewer, id, &Fields::default(), None).await;
     respond(&state, &viewer, r)
 }
 
@@ -604,7 +610,7 @@ async fn group_members(
         &state,
         &viewer,
         result.map(|_| with_lang(&format!("/organisation/groups/{id}"), l)),
-        async |m| group_show_page(&state, &viewer, id, f.get("roster"), Some(m)).await,
+        async |m| group_show_page(&state, &viewer, id, &f, Some(m)).await,
     )
     .await
 }
@@ -645,7 +651,7 @@ async fn group_leave(
         &state,
         &viewer,
         result.map(|_| with_lang(&format!("/organisation/groups/{id}"), l)),
-        async |m| group_show_page(&state, &viewer, id, String::new(), Some(m)).await,
+        async |m| group_show_page(&state, &viewer, id, &f, Some(m)).await,
     )
     .await
 }

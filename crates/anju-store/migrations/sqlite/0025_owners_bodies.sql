@@ -31,6 +31,10 @@ CREATE TABLE owners_bodies (
 );
 CREATE INDEX owners_bodies_compound ON owners_bodies (compound_id, status);
 CREATE INDEX owners_bodies_term ON owners_bodies (status, term_last_day);
+-- One body at a time being prepared or elected per compound (two offices writing at once
+-- cannot both start one).
+CREATE UNIQUE INDEX owners_bodies_one_pending ON owners_bodies (compound_id)
+    WHERE status IN ('preparing', 'elected');
 
 -- 成员: from the day they joined (elected or co-opted) until they leave.
 CREATE TABLE owners_body_members (

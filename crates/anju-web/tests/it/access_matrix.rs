@@ -62,6 +62,9 @@ pub enum Sc {
     /// 报结 of an assignment handed to the side's street: only the street's own officers (and
     /// the administrator) answer for it.
     OrgUnit,
+    /// 销号 or 退回 of that assignment: the issuing side, never the unit it was handed to (the
+    /// street is that unit here, so only the district and the administrator pass).
+    OrgIssuer,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -930,7 +933,7 @@ pub const ROUTES: &[Row] = &[
         "/organisation/assignments/{id}/step",
         "/organisation/assignments/{assignment}/step",
         Act(A::ManageOrganisation),
-        Sc::OrgWrite,
+        Sc::OrgIssuer,
         Form("csrf={csrf}&version=0&step=close"),
         PASS,
     ),
@@ -2342,7 +2345,7 @@ pub const ROUTES: &[Row] = &[
         "/api/v1/assignments/{id}/close",
         "/api/v1/assignments/{assignment}/close",
         Act(A::ManageOrganisation),
-        Sc::OrgWrite,
+        Sc::OrgIssuer,
         Json(r#"{"version": 0}"#),
         PASS,
     ),
@@ -2351,7 +2354,7 @@ pub const ROUTES: &[Row] = &[
         "/api/v1/assignments/{id}/return",
         "/api/v1/assignments/{assignment}/return",
         Act(A::ManageOrganisation),
-        Sc::OrgWrite,
+        Sc::OrgIssuer,
         Json(r#"{"version": 0, "note": "again"}"#),
         PASS,
     ),
@@ -2977,7 +2980,7 @@ fn bounded(role: Role, scope: Sc) -> bool {
             role,
             Role::Street | Role::Community | Role::Company | Role::Department
         ),
-        Sc::Referral | Sc::Org | Sc::OrgWrite | Sc::OrgUnit => {
+        Sc::Referral | Sc::Org | Sc::OrgWrite | Sc::OrgUnit | Sc::OrgIssuer => {
             matches!(role, Role::Street | Role::Community | Role::Department)
         }
         Sc::Company => role == Role::Company,
@@ -3099,11 +3102,19 @@ pub fn expected(row: &Row, role: Option<Role>, outside: bool) -> u16 {
         (Some(Role::Community), Act(_)) if row.scope == Sc::WholeStreet => 403,
         (Some(Role::Company), Act(_)) if row.scope == Sc::Referral => 403,
         (Some(Role::Company), Act(_))
-            if matches!(row.scope, Sc::Org | Sc::OrgWrite | Sc::OrgUnit) =>
+            if matches!(
+                row.scope,
+                Sc::Org | Sc::OrgWrite | Sc::OrgUnit | Sc::OrgIssuer
+            ) =>
         {
             403
         }
-        (Some(Role::Community), Act(_)) if matches!(row.scope, Sc::OrgWrite | Sc::OrgUnit) => 403,
+        (Some(Role::Community), Act(_))
+            if matches!(row.scope, Sc::OrgWrite | Sc::OrgUnit | Sc::OrgIssuer) =>
+        {
+            403
+        }
+        (Some(Role::Street), Act(_)) if row.scope == Sc::OrgIssuer => 403,
         (Some(r), Act(_))
             if row.scope == Sc::OrgUnit && !matches!(r, Role::Admin | Role::Street) =>
         {

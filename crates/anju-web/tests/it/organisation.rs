@@ -298,6 +298,79 @@ async fn a_meeting_decision_is_handed_out_reported_and_closed(t: &TestApp) {
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
     let list = t.get_as(&other, "/organisation").await;
     assert!(!list.body.contains("十一月调度会"), "{}", list.body);
+    // A decision the street hands itself is closed by someone else (the district), not by it.
+    let r = t
+        .post_form(
+            Some(&street),
+            &format!("/organisation/meetings/{meeting}/decisions"),
+            &format!(
+                "csrf={}&decision={}&unit=region:{street_id}&deadline=2099-12-31",
+                street.csrf,
+                enc("街道自行完成兜底服务招标")
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let own = s
+        .list_assignments(&anju_store::AssignmentFilter {
+            meeting_id: Some(meeting),
+            ..anju_store::AssignmentFilter::default()
+        })
+        .await
+        .expect("assignments")
+        .into_iter()
+        .find(|a| a.unit.id == street_id)
+        .expect("the street's own")
+        .id;
+    let r = step(t, &street, own, "report", "已完成").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = t
+        .get_as(&street, &format!("/organisation/assignments/{own}"))
+        .await;
+    assert!(!page.body.contains("id=\"step-close\""), "{}", page.body);
+    let r = t
+        .post_form(
+            Some(&street),
+            &format!("/organisation/assignments/{own}/step"),
+            &format!(
+                "csrf={}&version={}&step=close&note=",
+                street.csrf,
+                s.get_assignment(own).await.expect("own").version
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = step(t, &authority, own, "close", "").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // A company serving nothing in the street cannot be named by its 通报.
+    let far = s
+        .list_companies()
+        .await
+        .expect("companies")
+        .into_iter()
+        .find(|c| c.name != w.company_a_name && c.id != w.outside.company)
+        .map(|c| c.id);
+    if let Some(far) = far
+        && !s
+            .companies_serving(street_id)
+            .await
+            .expect("serving")
+            .iter()
+            .any(|(id, _)| *id == far)
+    {
+        let r = t
+            .post_form(
+                Some(&street),
+                "/organisation/censures/new",
+                &format!(
+                    "csrf={}&region={street_id}&kind=criticism&unit=company:{far}&on_day=2026-12-01&reason=x",
+                    street.csrf
+                ),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(r.body.contains("不在本级辖区内服务"), "{}", r.body);
+    }
     // The street reads the district's leading group (it sits above it).
     let r = t
         .get_as(&street, &format!("/organisation/groups/{group}"))
