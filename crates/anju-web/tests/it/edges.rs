@@ -403,14 +403,14 @@ const API_VERSIONED: &[Versioned] = &[
         "POST",
         "/api/v1/assignments/{id}/close",
         "/api/v1/assignments/{org_assignment}/close",
-        Who::Street,
+        Who::Authority,
         r#"{}"#,
     ),
     v(
         "POST",
         "/api/v1/assignments/{id}/return",
         "/api/v1/assignments/{org_assignment}/return",
-        Who::Street,
+        Who::Authority,
         r#"{"note": "缺少台账"}"#,
     ),
     v(
@@ -1995,9 +1995,9 @@ const DATED: &[Dated] = {
         kept(ev("a meeting held (EventDate::Meeting)", "held_on", "会议日期", Api("POST", "/api/v1/meetings", Street, r#"{"region_id": {street_id}, "group_id": {org_group}, "kind": "task_force", "title": "专班会议", "held_on": "{date}", "attendees": "王一、李二", "minutes": "部署摸底", "decisions": [{"unit": {"kind": "region", "id": {street_id}}, "text": "完成摸底", "deadline": "2099-12-31"}]}"#)), "org_meeting"),
         ev("a censure (EventDate::Censure)", "on_day", "通报日期", Api("POST", "/api/v1/censures", Street, r#"{"region_id": {street_id}, "kind": "criticism", "unit": {"kind": "company", "id": {company}}, "on_day": "{date}", "reason": "服务不到位"}"#)),
         ev("an assignment reported done (EventDate::AssignmentStep)", "on", "办理日期", Api("POST", "/api/v1/assignments/{org_assignment}/report", Street, r#"{"version": {asv}, "note": "已完成摸底", "on": "{date}"}"#)),
-        ev("an assignment sent back (EventDate::AssignmentStep)", "on", "办理日期", Api("POST", "/api/v1/assignments/{org_assignment}/return", Street, r#"{"version": {asv}, "note": "缺少台账", "on": "{date}"}"#)),
+        ev("an assignment sent back (EventDate::AssignmentStep)", "on", "办理日期", Api("POST", "/api/v1/assignments/{org_assignment}/return", Authority, r#"{"version": {asv}, "note": "缺少台账", "on": "{date}"}"#)),
         setup("the assignment reported again", Api("POST", "/api/v1/assignments/{org_assignment}/report", Street, r#"{"version": {asv}, "note": "已补台账", "on": "{today}"}"#), None),
-        ev("an assignment closed (EventDate::AssignmentStep)", "on", "办理日期", Api("POST", "/api/v1/assignments/{org_assignment}/close", Street, r#"{"version": {asv}, "on": "{date}"}"#)),
+        ev("an assignment closed (EventDate::AssignmentStep)", "on", "办理日期", Api("POST", "/api/v1/assignments/{org_assignment}/close", Authority, r#"{"version": {asv}, "on": "{date}"}"#)),
         // An owners' body: its preparatory group, a member joining it, the election, the
         // filing (换届 of the world's body in office) and the end of its term.
         kept(ev("an owners' body started (EventDate::BodyPrepared)", "prepared_on", "筹备组成立日期", Api("POST", "/api/v1/compounds/{inside}/owners-bodies", Street, r#"{"kind": "owners_committee", "prepared_on": "{date}", "preparers": ["王一", "李二"]}"#)), "owners_body"),
