@@ -400,7 +400,7 @@ impl App {
         let members = self.store().group_members(id.get()).await?;
         let meetings = self
             .store()
-            .list_meetings(org_scope(who), Some(group.id), None, None)
+            .list_meetings(org_scope(who), Some(group.id), None, None, None, None)
             .await?;
         let may_edit = self.require_org_region(who, group.region_id).await.is_ok();
         Ok(GroupDetail {
@@ -628,7 +628,7 @@ impl App {
         who.require(Action::ViewLedger)?;
         Ok(self
             .store()
-            .list_meetings(org_scope(who), None, from, to)
+            .list_meetings(org_scope(who), None, from, to, None, None)
             .await?)
     }
 
@@ -862,6 +862,31 @@ impl App {
             others,
             overdue,
         })
+    }
+
+    /// Seed 002 附件 (红色物业): "社区委员会、业主委员会（自治组织）、物业服务企业每月召开一次“三方联动”
+    /// 议事会". For a community's officer, the day this month's 三方联动议事会 was held at the
+    /// community (`Some(None)`: not yet); `None` for everyone else.
+    pub async fn tripartite_this_month(&self, who: &Principal) -> Result<Option<Option<Date>>> {
+        let (Role::Community, Some(community)) = (who.role, who.region_id) else {
+            return Ok(None);
+        };
+        let today = self.today();
+        let held = self
+            .store()
+            .list_meetings(
+                OrgScope::Region(community),
+                None,
+                Some(today.first_of_month()),
+                Some(today),
+                Some(MeetingKind::Tripartite),
+                Some(community),
+            )
+            .await?
+            .into_iter()
+            .map(|m| m.held_on)
+            .max();
+        Ok(Some(held))
     }
 
     /// The unit a principal answers for: its department, its company, or its street or

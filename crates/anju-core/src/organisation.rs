@@ -47,6 +47,7 @@ codes! {
         Group = "group", "领导小组会议", "leading group meeting";
         TaskForce = "task_force", "专班会议", "task force meeting";
         Mobilise = "mobilise", "动员部署会", "mobilisation meeting";
+        Tripartite = "tripartite", "三方联动议事会", "tripartite meeting";
         Other = "other", "其他会议", "other meeting";
     }
 }

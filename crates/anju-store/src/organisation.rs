@@ -942,14 +942,16 @@ impl Store {
         fetch_meeting(&mut conn, id).await
     }
 
-    /// The meetings a reader sees (of one body when given), latest first; held in `[from, to]`
-    /// when given.
+    /// The meetings a reader sees (of one body, of one kind, held at one region, when given),
+    /// latest first; held in `[from, to]` when given.
     pub async fn list_meetings(
         &self,
         scope: OrgScope,
         group_id: Option<i64>,
         from: Option<Date>,
         to: Option<Date>,
+        kind: Option<MeetingKind>,
+        at_region: Option<i64>,
     ) -> Result<Vec<Meeting>> {
         let mut vals = Vec::new();
         let mut sql = format!("{MEETING_SELECT} WHERE 1 = 1");
@@ -961,6 +963,14 @@ impl Store {
         if let Some(d) = from {
             vals.push(Val::text(date_text(d)));
             sql.push_str(&format!(" AND t.held_on >= ${}", vals.len()));
+        }
+        if let Some(k) = kind {
+            vals.push(Val::text(k.code()));
+            sql.push_str(&format!(" AND t.kind = ${}", vals.len()));
+        }
+        if let Some(r) = at_region {
+            vals.push(Val::int(r));
+            sql.push_str(&format!(" AND t.region_id = ${}", vals.len()));
         }
         if let Some(d) = to {
             vals.push(Val::text(date_text(d)));

@@ -237,6 +237,8 @@ fn card(a: &Assignment, today: jiff::civil::Date, l: Lang) -> Card {
 struct Overview {
     chrome: Chrome,
     may_manage: bool,
+    /// A community's 三方联动议事会 this month: (held, what to say).
+    tripartite: Option<(bool, String)>,
     /// Assignments of the reader's unit still to do.
     mine: Vec<Card>,
     /// Assignments the reader's side handed out, awaiting 销号 or overdue.
@@ -260,6 +262,28 @@ async fn overview(State(state): State<AppState>, viewer: Viewer) -> Response {
         watching.sort_by_key(|c| !c.overdue);
         let overdue = watch.overdue;
         let may_manage = can(viewer.role, Action::ManageOrganisation);
+        let tripartite = state
+            .app
+            .tripartite_this_month(&who)
+            .await
+            .map_err(app_err)?
+            .map(|held| match held {
+                Some(d) => (
+                    true,
+                    match l {
+                        Lang::Zh => format!("本月三方联动议事会已于 {d} 召开。"),
+                        Lang::En => format!("This month's tripartite meeting was held on {d}."),
+                    },
+                ),
+                None => (
+                    false,
+                    l.pick(
+                        "本月尚未召开三方联动议事会（社区委员会、业主委员会、物业服务企业每月一次）。",
+                        "No tripartite meeting this month yet (community, owners' committee and company meet monthly).",
+                    )
+                    .to_string(),
+                ),
+            });
         let meetings = state
             .app
             .meetings(&who, None, None)
@@ -318,6 +342,7 @@ async fn overview(State(state): State<AppState>, viewer: Viewer) -> Response {
                 "/organisation",
             ),
             may_manage,
+            tripartite,
             mine,
             watching,
             overdue,

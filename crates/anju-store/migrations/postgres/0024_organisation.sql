@@ -43,7 +43,7 @@ CREATE TABLE meetings (
     region_id BIGINT NOT NULL REFERENCES regions (id),
     group_id BIGINT REFERENCES org_groups (id),
     kind TEXT NOT NULL CHECK (kind IN ('dispatch', 'joint', 'group', 'task_force', 'mobilise',
-        'other')),
+        'tripartite', 'other')),
     title TEXT NOT NULL CHECK (title <> ''),
     held_on TEXT NOT NULL,
     place TEXT,

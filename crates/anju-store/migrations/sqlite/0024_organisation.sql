@@ -43,7 +43,7 @@ CREATE TABLE meetings (
     region_id INTEGER NOT NULL REFERENCES regions (id),
     group_id INTEGER REFERENCES org_groups (id),
     kind TEXT NOT NULL CHECK (kind IN ('dispatch', 'joint', 'group', 'task_force', 'mobilise',
-        'other')),
+        'tripartite', 'other')),
     title TEXT NOT NULL CHECK (title <> ''),
     held_on TEXT NOT NULL,
     place TEXT,

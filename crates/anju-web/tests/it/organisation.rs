@@ -190,6 +190,35 @@ async fn a_meeting_decision_is_handed_out_reported_and_closed(t: &TestApp) {
     let community = user_session(t, "o_sq", Role::Community, UserScope::Region(&w.community)).await;
     let list = t.get_as(&community, "/organisation").await;
     assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    // Seed 002: the community's 三方联动议事会, once a month.
+    assert!(
+        list.body.contains("本月尚未召开三方联动议事会"),
+        "{}",
+        list.body
+    );
+    let today = t.state.app.today();
+    let r = t
+        .post_form(
+            Some(&community),
+            "/organisation/meetings/new",
+            &format!(
+                "csrf={}&region={community_id}&kind=tripartite&title={}&held_on={today}&attendees={}&minutes={}",
+                community.csrf,
+                enc("十二月三方联动议事会"),
+                enc("社区书记、业委会主任、物业项目经理"),
+                enc("商定楼道清理时间"),
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let again = t.get_as(&community, "/organisation").await;
+    assert!(
+        again
+            .body
+            .contains(&format!("本月三方联动议事会已于 {today} 召开")),
+        "{}",
+        again.body
+    );
     let mine = &list.body[list.body.find("id=\"mine\"").expect("mine")..];
     assert!(mine.contains("完成辖区无物业小区摸底"), "{}", list.body);
     assert!(mine.contains("逾期"), "{}", list.body);

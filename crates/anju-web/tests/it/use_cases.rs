@@ -291,6 +291,7 @@ const USE_CASES: &[(&str, Where)] = &[
     ("censure_detail", Shown("/organisation/censures/{censure}")),
     ("assignments", Shown("/organisation")),
     ("assignment_watch", Shown("/organisation")),
+    ("tripartite_this_month", Shown("/organisation")),
     ("assignment", Helper),
     (
         "assignment_detail",
