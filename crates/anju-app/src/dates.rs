@@ -86,6 +86,12 @@ pub enum EventDate {
     BodyPrepared,
     /// 业主组织的一步（选举、备案、届满）与成员加入
     BodyStep,
+    /// 业主表决的开始
+    VoteOpened,
+    /// 纸质选票的收到
+    BallotReceived,
+    /// 业主表决的结束（计票）
+    VoteClosed,
 }
 
 impl EventDate {
@@ -126,6 +132,9 @@ impl EventDate {
             EventDate::AssignmentStep => ("办理日期", "on"),
             EventDate::BodyPrepared => ("筹备组成立日期", "prepared_on"),
             EventDate::BodyStep => ("办理日期", "on"),
+            EventDate::VoteOpened => ("表决开始日期", "opens_on"),
+            EventDate::BallotReceived => ("收到选票日期", "received_on"),
+            EventDate::VoteClosed => ("计票日期", "on"),
         }
     }
 

@@ -127,7 +127,13 @@ impl App {
         }
         let e = self.store.get_evidence(sha).await?.ok_or_else(not_found)?;
         self.compound_in_scope(who, compound_id).await?;
-        if self.compound_names_file(compound_id.get(), sha).await? {
+        if self.compound_names_file(compound_id.get(), sha).await?
+            || (crate::votes::reads_ballot_scans(who)
+                && self
+                    .store
+                    .ballot_scan_of_compound(compound_id.get(), sha)
+                    .await?)
+        {
             Ok(e)
         } else {
             Err(AppError::forbidden(

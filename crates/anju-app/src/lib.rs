@@ -43,6 +43,7 @@ pub mod sessions;
 pub mod surveys;
 pub mod tasks;
 pub mod users;
+pub mod votes;
 
 pub use clock::{Clock, today_in_china};
 pub use dates::EventDate;

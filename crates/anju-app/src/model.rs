@@ -21,5 +21,9 @@ pub use anju_store::{
     Assignment, AssignmentStepRecord, Censure, Meeting, NewDecision, NewMember, OrgGroup,
     OrgMember, Unit,
 };
+/// Owners' votes and the register of households.
+pub use anju_store::{
+    BallotChoice, BallotRow, Household, RegisterSummary, TokenBallot, VoteOption, VoteRecord,
+};
 /// Owners' bodies.
 pub use anju_store::{NewBodyMember, OwnersBodyMember, OwnersBodyRecord};

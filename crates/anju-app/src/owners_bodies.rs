@@ -16,7 +16,7 @@ use crate::error::{AppError, Result};
 use crate::principal::{Principal, outside};
 use anju_core::OwnersBody;
 use anju_core::access::{Action, can};
-use anju_core::ids::{CompoundId, OwnersBodyId};
+use anju_core::ids::{CompoundId, OwnersBodyId, VoteId};
 use anju_core::owners_body::{
     BodyRole, BodyStatus, BodyStep, DEFAULT_TERM_YEARS, Renewal, TERM_YEARS, renewal,
 };
@@ -56,6 +56,11 @@ pub struct OwnersBodyStepInput {
     /// 选举: the members elected (at least a 主任), joining on `on`.
     #[serde(default)]
     pub members: Vec<NewBodyMember>,
+    /// 选举: the carried owners' vote that elected the body (required when its election was
+    /// put to a vote here).
+    #[serde(default)]
+    #[schema(value_type = Option<i64>)]
+    pub vote_id: Option<VoteId>,
     pub version: i64,
 }
 
@@ -229,10 +234,12 @@ impl App {
         s: OwnersBodyStepInput,
     ) -> Result<OwnersBodyRecord> {
         who.require(Action::AdvanceLifecycle)?;
-        self.owners_body(who, id).await?;
+        let body = self.owners_body(who, id).await?;
         let on = EventDate::BodyStep.check(s.on, self.today())?;
         let members = Self::checked_body_members(&s.members, on)?;
+        let mut vote = None;
         if s.step == BodyStep::Elect {
+            vote = self.election_vote(&body, s.vote_id, on).await?;
             if members.iter().any(|m| m.role == BodyRole::Preparer) {
                 return Err(AppError::field(
                     "members",
@@ -249,6 +256,13 @@ impl App {
                     "name the elected chair",
                 ));
             }
+        } else if s.vote_id.is_some() {
+            return Err(AppError::field(
+                "vote_id",
+                "选举表决",
+                "只有选举引用业主表决",
+                "only the election cites a vote",
+            ));
         } else if !members.is_empty() {
             return Err(AppError::field(
                 "members",
@@ -271,7 +285,7 @@ impl App {
                 true,
             )?,
         };
-        Ok(self
+        let done = self
             .store()
             .owners_body_step(
                 &who.actor(),
@@ -282,7 +296,17 @@ impl App {
                 note,
                 &members,
             )
-            .await?)
+            .await?;
+        if let Some(v) = vote {
+            self.store()
+                .note_vote_applied(
+                    &who.actor(),
+                    v.id,
+                    &format!("据此表决选举产生业主组织（编号 {}）", done.id),
+                )
+                .await?;
+        }
+        Ok(done)
     }
 
     /// Adds members to a body not yet ended (joining on `on`).

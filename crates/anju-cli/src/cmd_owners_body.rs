@@ -472,6 +472,7 @@ async fn run_cmd(app: &App, c: OwnersBodyCmd, lang: Lang) -> anyhow::Result<()> 
                 on,
                 note: a.note,
                 members,
+                vote_id: None,
                 version: a.version,
             },
         )

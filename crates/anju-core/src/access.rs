@@ -261,10 +261,13 @@ pub enum Action {
     ManageOrganisation,
     /// 报结: a street, community, department or company reports an assignment done.
     ReportAssignments,
+    /// Owners' votes: the register of households, opening a vote, paper ballots, counting,
+    /// and using the result.
+    RunVotes,
 }
 
 impl Action {
-    pub const ALL: [Action; 26] = [
+    pub const ALL: [Action; 27] = [
         Action::ViewLedger,
         Action::EditCompounds,
         Action::AdvanceLifecycle,
@@ -291,6 +294,7 @@ impl Action {
         Action::RespondReferrals,
         Action::ManageOrganisation,
         Action::ReportAssignments,
+        Action::RunVotes,
     ];
 
     /// Whether the action changes anything (everything but reading).
@@ -328,6 +332,7 @@ impl Action {
             Action::Refer => "向职能部门吹哨",
             Action::RespondReferrals => "报到并办理吹哨事项",
             Action::ManageOrganisation => "管理工作机构、会议与通报",
+            Action::RunVotes => "组织业主表决",
             Action::ReportAssignments => "办理交办事项",
         }
     }
@@ -359,6 +364,7 @@ impl Action {
             Action::Refer => "refer matters to departments",
             Action::RespondReferrals => "take referrals",
             Action::ManageOrganisation => "run groups, meetings and censures",
+            Action::RunVotes => "run owners' votes",
             Action::ReportAssignments => "report assignments done",
         }
     }
@@ -397,6 +403,7 @@ pub fn can(role: Role, action: Action) -> bool {
                 | A::Refer
                 | A::ManageOrganisation
                 | A::ReportAssignments
+                | A::RunVotes
         ),
         R::Community => matches!(
             action,
@@ -409,6 +416,7 @@ pub fn can(role: Role, action: Action) -> bool {
                 | A::Refer
                 | A::ManageOrganisation
                 | A::ReportAssignments
+                | A::RunVotes
         ),
         R::Company => matches!(
             action,

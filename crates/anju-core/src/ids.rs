@@ -130,6 +130,10 @@ ids! {
     AssignmentId: "交办事项", "assignment";
     /// An owners' body (业主组织).
     OwnersBodyId: "业主组织", "owners body";
+    /// An owners' vote (业主表决).
+    VoteId: "业主表决", "vote";
+    /// A household of the owners' register (业主名册).
+    HouseholdId: "住户", "household";
 }
 
 #[cfg(test)]

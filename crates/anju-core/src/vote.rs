@@ -124,6 +124,180 @@ pub fn decide(matter: Matter, t: Tally) -> Result<Outcome, TallyError> {
     })
 }
 
+codes! {
+    /// What a ballot says.
+    Choice {
+        ForOption = "option", "选择", "for an option";
+        Against = "against", "反对", "against";
+        Abstain = "abstain", "弃权", "abstain";
+    }
+}
+
+codes! {
+    /// Where a vote stands.
+    VoteStatus {
+        Open = "open", "表决中", "open";
+        Closed = "closed", "已结束", "closed";
+    }
+}
+
+codes! {
+    /// How a ballot came in.
+    Channel {
+        Online = "online", "扫码投票", "online";
+        Paper = "paper", "纸质选票", "paper ballot";
+    }
+}
+
+/// One ballot cast: its household's exclusive area and what it says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cast {
+    pub area_centi_m2: u64,
+    pub choice: Choice,
+    /// The option chosen (1-based) when `choice` is `ForOption`.
+    pub option_no: Option<u32>,
+}
+
+/// One option's figures and whether it carried.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct OptionResult {
+    pub no: u32,
+    pub tally: Tally,
+    pub outcome: Outcome,
+}
+
+/// A vote counted: who took part, what they said, and each option's outcome. A household is one
+/// owner (一个专有部分按一人计算); 弃权 takes part and agrees to nothing; 反对 (or, among several
+/// options, 都不同意) agrees to no option.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct VoteCount {
+    pub matter: Matter,
+    pub owners: u64,
+    pub area_centi_m2: u64,
+    pub voted_owners: u64,
+    pub voted_area_centi_m2: u64,
+    pub against_owners: u64,
+    pub against_area_centi_m2: u64,
+    pub abstain_owners: u64,
+    pub abstain_area_centi_m2: u64,
+    pub options: Vec<OptionResult>,
+    /// The option carried, if one did (at most one can: each needs more than half, or 3/4, of
+    /// the same participants).
+    pub carried: Option<u32>,
+}
+
+impl VoteCount {
+    /// ≥ 2/3 of both the owners and the area took part.
+    pub fn participation_met(&self) -> bool {
+        self.options
+            .first()
+            .is_some_and(|o| o.outcome.area_participation && o.outcome.owner_participation)
+    }
+
+    /// Why nothing carried, in the reader's language (`None` when something did).
+    pub fn why_not(&self, lang: crate::Lang) -> Option<String> {
+        if self.carried.is_some() {
+            return None;
+        }
+        let first = self.options.first()?;
+        let o = &first.outcome;
+        let mut parts = Vec::new();
+        if !o.owner_participation {
+            parts.push(lang.pick(
+                "参与表决人数不足三分之二",
+                "fewer than 2/3 of the owners took part",
+            ));
+        }
+        if !o.area_participation {
+            parts.push(lang.pick(
+                "参与表决的专有部分面积不足三分之二",
+                "less than 2/3 of the area took part",
+            ));
+        }
+        if parts.is_empty() {
+            parts.push(if self.matter.needs_three_quarters() {
+                lang.pick(
+                    "同意的面积或人数未达到参与表决的四分之三",
+                    "agreement short of 3/4 of the participating area or owners",
+                )
+            } else {
+                lang.pick(
+                    "同意的面积或人数未超过参与表决的半数",
+                    "agreement not above half of the participating area or owners",
+                )
+            });
+        }
+        Some(parts.join(lang.pick("；", "; ")))
+    }
+}
+
+/// Counts the ballots cast in a vote of `options` options among `owners` households holding
+/// `area_centi_m2`.
+pub fn count(
+    matter: Matter,
+    owners: u64,
+    area_centi_m2: u64,
+    options: u32,
+    casts: &[Cast],
+) -> Result<VoteCount, TallyError> {
+    let mut c = VoteCount {
+        matter,
+        owners,
+        area_centi_m2,
+        voted_owners: 0,
+        voted_area_centi_m2: 0,
+        against_owners: 0,
+        against_area_centi_m2: 0,
+        abstain_owners: 0,
+        abstain_area_centi_m2: 0,
+        options: Vec::new(),
+        carried: None,
+    };
+    let mut yes = vec![(0u64, 0u64); options as usize];
+    for b in casts {
+        c.voted_owners += 1;
+        c.voted_area_centi_m2 += b.area_centi_m2;
+        match (b.choice, b.option_no) {
+            (Choice::ForOption, Some(n)) if n >= 1 && n <= options => {
+                let y = &mut yes[(n - 1) as usize];
+                y.0 += 1;
+                y.1 += b.area_centi_m2;
+            }
+            (Choice::ForOption, _) => {
+                return Err(TallyError {
+                    zh: format!("选票选择了不存在的选项 {:?}", b.option_no),
+                    en: format!("a ballot chose a missing option {:?}", b.option_no),
+                });
+            }
+            (Choice::Against, _) => {
+                c.against_owners += 1;
+                c.against_area_centi_m2 += b.area_centi_m2;
+            }
+            (Choice::Abstain, _) => {
+                c.abstain_owners += 1;
+                c.abstain_area_centi_m2 += b.area_centi_m2;
+            }
+        }
+    }
+    for (i, (yes_owners, yes_area)) in yes.into_iter().enumerate() {
+        let tally = Tally {
+            owners,
+            area_centi_m2,
+            voted_owners: c.voted_owners,
+            voted_area_centi_m2: c.voted_area_centi_m2,
+            yes_owners,
+            yes_area_centi_m2: yes_area,
+        };
+        let outcome = decide(matter, tally)?;
+        let no = i as u32 + 1;
+        if outcome.carried {
+            c.carried = Some(no);
+        }
+        c.options.push(OptionResult { no, tally, outcome });
+    }
+    Ok(c)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,6 +381,68 @@ mod tests {
             decide(Matter::UseFund, tally(200, 2_000_000, 149, 1_499_999))
                 .expect("valid")
                 .carried
+        );
+    }
+
+    fn cast(area: u64, choice: Choice, option_no: Option<u32>) -> Cast {
+        Cast {
+            area_centi_m2: area,
+            choice,
+            option_no,
+        }
+    }
+
+    #[test]
+    fn counting_ballots_for_two_companies() {
+        // 6 households of 100.00 ㎡: 4 take part (2/3 exactly); A gets 3, B 1 → A carries.
+        let casts = [
+            cast(10_000, Choice::ForOption, Some(1)),
+            cast(10_000, Choice::ForOption, Some(1)),
+            cast(10_000, Choice::ForOption, Some(1)),
+            cast(10_000, Choice::ForOption, Some(2)),
+        ];
+        let c = count(Matter::SelectCompany, 6, 60_000, 2, &casts).expect("count");
+        assert_eq!(c.voted_owners, 4);
+        assert!(c.participation_met());
+        assert_eq!(c.carried, Some(1));
+        assert_eq!(c.options[1].tally.yes_owners, 1);
+        assert_eq!(c.why_not(crate::Lang::Zh), None);
+        // Three take part: short of 2/3, nothing carries and the reason says so.
+        let c = count(Matter::SelectCompany, 6, 60_000, 2, &casts[..3]).expect("count");
+        assert_eq!(c.carried, None);
+        assert_eq!(
+            c.why_not(crate::Lang::Zh).as_deref(),
+            Some("参与表决人数不足三分之二；参与表决的专有部分面积不足三分之二")
+        );
+    }
+
+    #[test]
+    fn abstaining_takes_part_and_agrees_to_nothing() {
+        // 4 of 4 take part; 2 agree, 1 abstains, 1 against: exactly half agrees, not carried.
+        let casts = [
+            cast(10_000, Choice::ForOption, Some(1)),
+            cast(10_000, Choice::ForOption, Some(1)),
+            cast(10_000, Choice::Abstain, None),
+            cast(10_000, Choice::Against, None),
+        ];
+        let c = count(Matter::UseFund, 4, 40_000, 1, &casts).expect("count");
+        assert!(c.participation_met());
+        assert_eq!((c.abstain_owners, c.against_owners), (1, 1));
+        assert_eq!(c.carried, None);
+        assert!(
+            c.why_not(crate::Lang::Zh)
+                .expect("why")
+                .contains("未超过参与表决的半数")
+        );
+        assert!(
+            count(
+                Matter::UseFund,
+                4,
+                40_000,
+                1,
+                &[cast(1, Choice::ForOption, Some(2))]
+            )
+            .is_err()
         );
     }
 

@@ -17,8 +17,10 @@ mod columns;
 mod error;
 mod fees;
 mod read;
+mod register;
 mod reports;
 mod subsidy_sheets;
+mod table;
 mod write;
 mod xls_guard;
 
@@ -32,6 +34,7 @@ pub use read::{
     FileKind, Ledger, LedgerChunk, LedgerInfo, ReadOptions, compound_from_form, limits,
     read_ledger, read_ledger_bytes, read_ledger_bytes_chunks, read_ledger_chunks,
 };
+pub use register::{RegisterRow, read_register_bytes};
 pub use reports::{
     BodyMerge, GroupHeading, ReportCell, ReportSheet, write_report, write_report_to_buffer,
 };
@@ -39,4 +42,5 @@ pub use subsidy_sheets::{
     SubsidySheetLine, application_sheets, disbursement_sheet, write_disbursement_list,
     write_subsidy_application,
 };
+pub use table::{Column, Table, TableRow, read_table};
 pub use write::{SHEET_NAME, compound_form_text, write_ledger, write_ledger_to_buffer};

@@ -115,6 +115,14 @@ const BY_COMPOUND: &[(&str, &str, &str, &str)] = &[
     ("complaint", "complaints x", "x.id", "x.compound_id"),
     ("referral", "referrals x", "x.id", "x.compound_id"),
     ("owners_body", "owners_bodies x", "x.id", "x.compound_id"),
+    ("household", "households x", "x.id", "x.compound_id"),
+    ("vote", "votes x", "x.id", "x.compound_id"),
+    (
+        "vote_ballot",
+        "vote_ballots b JOIN votes x ON x.id = b.vote_id",
+        "b.id",
+        "x.compound_id",
+    ),
     ("survey", "surveys x", "x.id", "x.compound_id"),
     (
         "survey_response",

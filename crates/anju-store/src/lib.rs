@@ -51,6 +51,7 @@ mod surveys;
 mod targets;
 mod tasks;
 mod users;
+mod votes;
 
 pub use accounts::{AccountEntry, AccountStatement, NewAccountEntry, OwnersShareRecord};
 pub use alerts::{
@@ -115,6 +116,10 @@ pub use surveys::{
 };
 pub use tasks::{NewTask, Task, TaskFilter};
 pub use users::{NewSession, NewUser, SessionUser, User, ts_text};
+pub use votes::{
+    BallotChoice, BallotRow, Household, NewHousehold, NewVote, PaperBallot, RegisterSummary,
+    TokenBallot, VoteOption, VoteRecord,
+};
 
 use sqlx::AnyPool;
 use sqlx::any::AnyPoolOptions;

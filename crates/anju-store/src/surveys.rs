@@ -201,7 +201,7 @@ async fn fetch_survey(conn: &mut AnyConnection, id: i64) -> Result<Survey> {
 }
 
 /// 128 random bits from the OS, as 32 lowercase hex digits.
-fn new_token() -> Result<String> {
+pub(crate) fn new_token() -> Result<String> {
     let mut b = [0u8; 16];
     getrandom::fill(&mut b).map_err(|e| StoreError::Corrupt(format!("无法取得随机数：{e}")))?;
     Ok(b.iter().map(|x| format!("{x:02x}")).collect())

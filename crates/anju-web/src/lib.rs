@@ -53,6 +53,7 @@ mod tasks;
 mod thumbs;
 mod users_web;
 mod versioned;
+mod votes_web;
 
 use axum::Router;
 use axum::response::IntoResponse;
@@ -115,6 +116,7 @@ pub fn app(state: AppState) -> Router {
     let guard = state.guard.clone();
     let routes = Router::new()
         .merge(dashboard::router())
+        .merge(votes_web::router())
         .route("/healthz", get(|| async { "ok" }))
         .route("/assets/anju.css", get(css))
         .merge(ledger::router())
@@ -144,7 +146,10 @@ pub fn app(state: AppState) -> Router {
         .merge(targets::router())
         .merge(guard::rate_limited(auth::router(), &guard))
         .merge(account::router())
-        .merge(guard::rate_limited(resident::router(), &guard))
+        .merge(guard::rate_limited(
+            resident::router().merge(votes_web::resident_router()),
+            &guard,
+        ))
         .merge(api::router())
         .merge(funding::router())
         .merge(reports_web::router())

@@ -336,6 +336,9 @@ struct ShowPage {
     may_add: bool,
     rows: Vec<Row>,
     kept_step: String,
+    /// The body's election votes: (id, label, carried, selected).
+    votes: Vec<(i64, String, bool, bool)>,
+    votes_link: String,
     note: String,
     date: String,
     today: String,
@@ -430,6 +433,33 @@ async fn show_page(
         .collect();
     let writer = viewer.role != Role::Auditor;
     let today = state.app.today().to_string();
+    let kept_vote = f.id("vote_id");
+    let votes = state
+        .app
+        .votes(&viewer.principal(), CompoundId::from(b.compound_id))
+        .await
+        .map_err(|e| WebError::app(e, l))?
+        .into_iter()
+        .filter(|v| v.owners_body_id == Some(b.id))
+        .map(|v| {
+            let carried = v.carried_option.is_some();
+            (
+                v.id,
+                format!(
+                    "{} {} · {}",
+                    l.pick("表决", "vote"),
+                    v.id,
+                    match (v.status, carried) {
+                        (anju_core::vote::VoteStatus::Open, _) => l.pick("表决中", "open"),
+                        (_, true) => l.pick("已通过", "carried"),
+                        (_, false) => l.pick("未通过", "not carried"),
+                    }
+                ),
+                carried,
+                kept_vote.map_or(carried, |k| k == v.id),
+            )
+        })
+        .collect();
     let page = ShowPage {
         chrome: Chrome::new(
             state,
@@ -452,6 +482,11 @@ async fn show_page(
         may_add: writer && d.may_add_members,
         rows: rows(&f, d.may.contains(&BodyStep::Elect), l),
         kept_step: f.get("step"),
+        votes,
+        votes_link: with_lang(
+            &format!("/compounds/{}/votes?body={}", b.compound_id, b.id),
+            l,
+        ),
         note: f.get("note"),
         date: Some(f.get("date"))
             .filter(|x| !x.is_empty())
@@ -515,6 +550,7 @@ async fn step(
                     on,
                     note: Some(f.get("note")),
                     members,
+                    vote_id: f.id("vote_id").map(anju_core::ids::VoteId::from),
                     version,
                 },
             )

@@ -391,19 +391,19 @@ impl NoticePage {
 
 #[derive(Template)]
 #[template(path = "resident_qr_sheet.html")]
-struct QrSheet {
-    html_lang: &'static str,
-    title: String,
-    subtitle: String,
-    cards: Vec<QrCard>,
-    footer: String,
+pub(crate) struct QrSheet {
+    pub(crate) html_lang: &'static str,
+    pub(crate) title: String,
+    pub(crate) subtitle: String,
+    pub(crate) cards: Vec<QrCard>,
+    pub(crate) footer: String,
 }
 
-struct QrCard {
-    label: String,
-    qr: String,
-    link: String,
-    used: Option<&'static str>,
+pub(crate) struct QrCard {
+    pub(crate) label: String,
+    pub(crate) qr: String,
+    pub(crate) link: String,
+    pub(crate) used: Option<&'static str>,
 }
 
 /// The printable A4 sheet of a survey's QR codes: one card per token with the household label,

@@ -293,6 +293,7 @@ async fn step(
                 on,
                 note,
                 members: members_of(members, on),
+                vote_id: None,
                 version,
             },
         )
