@@ -156,7 +156,7 @@ pub struct PaperBallot {
 const SELECT: &str = "SELECT v.id, v.compound_id, c.name, c.street_id, v.matter, v.question, \
      v.owners_body_id, v.opens_on, v.closes_on, v.status, v.owners, v.area_centi, \
      (SELECT COUNT(*) FROM vote_ballots b WHERE b.vote_id = v.id AND b.cast_at IS NOT NULL), \
-     (SELECT COALESCE(SUM(b.area_centi), 0) FROM vote_ballots b WHERE b.vote_id = v.id \
+     (SELECT CAST(COALESCE(SUM(b.area_centi), 0) AS BIGINT) FROM vote_ballots b WHERE b.vote_id = v.id \
      AND b.cast_at IS NOT NULL), \
      v.closed_on, v.result, v.carried_option, v.applied_note, v.created_by, v.version \
      FROM votes v JOIN compounds c ON c.id = v.compound_id";
@@ -392,7 +392,8 @@ impl Store {
             }
         }
         let row = sqlx::query(
-            "SELECT COUNT(*), COALESCE(SUM(area_centi), 0) FROM households WHERE compound_id = $1",
+            "SELECT COUNT(*), CAST(COALESCE(SUM(area_centi), 0) AS BIGINT) FROM households \
+             WHERE compound_id = $1",
         )
         .bind(compound_id)
         .fetch_one(&mut *tx)
@@ -603,6 +604,8 @@ impl Store {
         let mut c = Cols::new(&row);
         let (ballot_id, vote_id, unit, cast) =
             (c.i64()?, c.i64()?, c.string()?, c.opt_string()?.is_some());
+        // What the ballot says is checked first: a wrong choice is the resident's to fix.
+        let option_no = check_says(&fetch(&mut tx, vote_id).await?, says)?;
         lock_open(&mut tx, vote_id).await?;
         let vote = fetch(&mut tx, vote_id).await?;
         if today < vote.opens_on {
@@ -620,7 +623,6 @@ impl Store {
         if cast {
             return Err(cast_refusal());
         }
-        let option_no = check_says(&vote, says)?;
         let done = sqlx::query(
             "UPDATE vote_ballots SET cast_at = $1, choice = $2, option_no = $3, \
              channel = 'online' WHERE id = $4 AND cast_at IS NULL",

@@ -32,11 +32,11 @@ use rust_decimal::Decimal;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route(
-            "/compounds/{id}/households",
+            "/compounds/{id}/register",
             get(register).post(add_household),
         )
         .route(
-            "/compounds/{id}/households/import",
+            "/compounds/{id}/register/import",
             post(import_register).layer(DefaultBodyLimit::max(BODY_LIMIT)),
         )
         .route("/compounds/{id}/votes", get(list).post(open))
@@ -256,7 +256,7 @@ async fn register_page(
                 c.compound.name,
                 l.pick("业主名册", "Owners' register")
             ),
-            &format!("/compounds/{id}/households"),
+            &format!("/compounds/{id}/register"),
         ),
         compound: c.compound.name.clone(),
         compound_link: with_lang(&format!("/compounds/{id}"), l),
@@ -276,8 +276,8 @@ async fn register_page(
             })
             .collect(),
         may_edit: can(viewer.role, Action::RunVotes),
-        add_action: with_lang(&format!("/compounds/{id}/households"), l),
-        import_action: with_lang(&format!("/compounds/{id}/households/import"), l),
+        add_action: with_lang(&format!("/compounds/{id}/register"), l),
+        import_action: with_lang(&format!("/compounds/{id}/register/import"), l),
         unit: f.get("unit"),
         owner_name: f.get("owner_name"),
         area: f.get("area"),
@@ -531,7 +531,7 @@ async fn list_page(
         ),
         compound: c.compound.name.clone(),
         compound_link: with_lang(&format!("/compounds/{id}"), l),
-        register_link: with_lang(&format!("/compounds/{id}/households"), l),
+        register_link: with_lang(&format!("/compounds/{id}/register"), l),
         register: match l {
             Lang::Zh => format!("业主名册：{} 户，专有部分面积合计 {}", hs.len(), m2(area)),
             Lang::En => format!("Register: {} households, {} in all", hs.len(), m2(area)),

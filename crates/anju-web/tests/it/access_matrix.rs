@@ -786,6 +786,106 @@ pub const ROUTES: &[Row] = &[
         Form("csrf={csrf}&version=0&m_name=x&m_role=member&m_party=0"),
         PASS,
     ),
+    // votes_web.rs
+    r(
+        "GET",
+        "/compounds/{id}/register",
+        "/compounds/{compound}/register",
+        VIEW,
+        Sc::Record,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/compounds/{id}/register",
+        "/compounds/{compound}/register",
+        Act(A::RunVotes),
+        Sc::Record,
+        Form("csrf={csrf}&unit=1-1-101&owner_name=x&area=100"),
+        200,
+    ),
+    r(
+        "POST",
+        "/compounds/{id}/register/import",
+        "/compounds/{compound}/register/import",
+        Act(A::RunVotes),
+        Sc::Record,
+        Multipart(&[]),
+        PASS,
+    ),
+    r(
+        "GET",
+        "/compounds/{id}/votes",
+        "/compounds/{compound}/votes",
+        VIEW,
+        Sc::Record,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/compounds/{id}/votes",
+        "/compounds/{compound}/votes",
+        Act(A::RunVotes),
+        Sc::Record,
+        Form("csrf={csrf}&matter=other&question=x&closes_on=2026-01-01"),
+        PASS,
+    ),
+    r(
+        "GET",
+        "/votes/{id}",
+        "/votes/{vote}",
+        VIEW,
+        Sc::Record,
+        Empty,
+        200,
+    ),
+    r(
+        "GET",
+        "/votes/{id}/result",
+        "/votes/{vote}/result",
+        VIEW,
+        Sc::Record,
+        Empty,
+        200,
+    ),
+    r(
+        "GET",
+        "/votes/{id}/sheet",
+        "/votes/{vote}/sheet",
+        Act(A::RunVotes),
+        Sc::Record,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/votes/{id}/paper",
+        "/votes/{vote}/paper",
+        Act(A::RunVotes),
+        Sc::Record,
+        Multipart(&[]),
+        PASS,
+    ),
+    r(
+        "POST",
+        "/votes/{id}/close",
+        "/votes/{vote}/close",
+        Act(A::RunVotes),
+        Sc::Record,
+        Form("csrf={csrf}&version=0"),
+        PASS,
+    ),
+    r(
+        "POST",
+        "/votes/{id}/apply",
+        "/votes/{vote}/apply",
+        Act(A::RunVotes),
+        Sc::Record,
+        Form("csrf={csrf}"),
+        PASS,
+    ),
     // organisation_web.rs
     r(
         "GET",
@@ -1304,6 +1404,16 @@ pub const ROUTES: &[Row] = &[
         200,
     ),
     r("GET", "/p/{key}", "/p/{key}", Public, Sc::None, Empty, 200),
+    r("GET", "/v/{token}", "/v/{ballot}", Public, Sc::None, Empty, 200),
+    r(
+        "POST",
+        "/v/{token}",
+        "/v/{ballot}",
+        Public,
+        Sc::None,
+        Form(""),
+        PASS,
+    ),
     r(
         "POST",
         "/p/{key}/complaint",
@@ -2196,6 +2306,92 @@ pub const ROUTES: &[Row] = &[
         Json(r#"{"version": 0, "members": [{"name": "x", "role": "member"}]}"#),
         PASS,
     ),
+    // api/votes.rs
+    r(
+        "GET",
+        "/api/v1/compounds/{id}/households",
+        "/api/v1/compounds/{compound}/households",
+        VIEW,
+        Sc::Record,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/api/v1/compounds/{id}/households",
+        "/api/v1/compounds/{compound}/households",
+        Act(A::RunVotes),
+        Sc::Record,
+        Json(r#"{"unit": "1-1-101", "owner_name": "王一", "area": "100.00"}"#),
+        PASS,
+    ),
+    r(
+        "POST",
+        "/api/v1/compounds/{id}/households/import",
+        "/api/v1/compounds/{compound}/households/import?format=csv",
+        Act(A::RunVotes),
+        Sc::Record,
+        File,
+        PASS,
+    ),
+    r(
+        "GET",
+        "/api/v1/compounds/{id}/votes",
+        "/api/v1/compounds/{compound}/votes",
+        VIEW,
+        Sc::Record,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/api/v1/compounds/{id}/votes",
+        "/api/v1/compounds/{compound}/votes",
+        Act(A::RunVotes),
+        Sc::Record,
+        Json(
+            r#"{"matter": "other", "question": "x", "opens_on": "2026-11-01", "closes_on": "2026-11-30"}"#,
+        ),
+        PASS,
+    ),
+    r(
+        "GET",
+        "/api/v1/votes/{id}",
+        "/api/v1/votes/{vote}",
+        VIEW,
+        Sc::Record,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/api/v1/votes/{id}/paper",
+        "/api/v1/votes/{vote}/paper",
+        Act(A::RunVotes),
+        Sc::Record,
+        Json(
+            r#"{"household_id": {household}, "choice": "abstain", "received_on": "2026-11-02", "evidence_sha": "0"}"#,
+        ),
+        PASS,
+    ),
+    r(
+        "POST",
+        "/api/v1/votes/{id}/close",
+        "/api/v1/votes/{vote}/close",
+        Act(A::RunVotes),
+        Sc::Record,
+        Json(r#"{"version": 0}"#),
+        PASS,
+    ),
+    r(
+        "POST",
+        "/api/v1/votes/{id}/apply",
+        "/api/v1/votes/{vote}/apply",
+        Act(A::RunVotes),
+        Sc::Record,
+        Json("{}"),
+        PASS,
+    ),
     // api/organisation.rs
     r(
         "GET",
@@ -2496,6 +2692,12 @@ pub struct Side {
     pub censure: i64,
     /// An owners' committee of the compound, elected and filed (in office).
     pub body: i64,
+    /// The compound's register (one household, 1-1-101 of 100.00 ㎡) and an open vote
+    /// (matter "other", 2026-11-01 to 2026-11-30).
+    pub household: i64,
+    pub vote: i64,
+    /// The household's link key for that vote.
+    pub ballot: String,
 }
 
 pub struct World {
@@ -2843,7 +3045,39 @@ async fn side(
     )
     .await
     .expect("filed");
+    s.import_households(
+        &actor(),
+        compound.id,
+        &[anju_store::NewHousehold {
+            unit: "1-1-101".into(),
+            owner_name: Some("王一".into()),
+            area_centi: 10_000,
+        }],
+    )
+    .await
+    .expect("register");
+    let household = s.households_of(compound.id).await.expect("register")[0].id;
+    let vote = s
+        .open_vote(
+            &actor(),
+            anju_store::NewVote {
+                compound_id: compound.id,
+                matter: anju_core::vote::Matter::Other,
+                question: "是否同意增设充电桩".into(),
+                owners_body_id: None,
+                opens_on: jiff::civil::date(2026, 11, 1),
+                closes_on: jiff::civil::date(2026, 11, 30),
+                options: vec![("同意".into(), None)],
+            },
+        )
+        .await
+        .expect("vote")
+        .id;
+    let ballot = s.vote_ballots(vote).await.expect("ballots")[0].token.clone();
     Side {
+        household,
+        vote,
+        ballot,
         body: body.id,
         street_region: compound.street_id,
         group,
@@ -3019,6 +3253,9 @@ pub fn fill(template: &str, s: &Side, csrf: &str) -> String {
         .replace("{assignment}", &s.assignment.to_string())
         .replace("{censure}", &s.censure.to_string())
         .replace("{body}", &s.body.to_string())
+        .replace("{household}", &s.household.to_string())
+        .replace("{vote}", &s.vote.to_string())
+        .replace("{ballot}", &s.ballot)
         .replace("{department}", &s.department.to_string())
         .replace("{survey}", &s.survey.to_string())
         .replace("{selection}", &s.selection.to_string())

@@ -131,6 +131,9 @@ fn fill(template: &str, w: &World, extra: &[(&str, String)]) -> String {
         .replace("{group}", &s.group.to_string())
         .replace("{assignment}", &s.assignment.to_string())
         .replace("{body}", &s.body.to_string())
+        .replace("{vote}", &s.vote.to_string())
+        .replace("{household}", &s.household.to_string())
+        .replace("{ballot}", &s.ballot)
         .replace("{token}", &s.token)
         .replace("{street}", &crate::support::enc(s.street))
         .replace("{today}", &today().to_string())
@@ -441,6 +444,13 @@ const API_VERSIONED: &[Versioned] = &[
         Who::Street,
         r#"{"members": [{"name": "赵三", "role": "member"}]}"#,
     ),
+    v(
+        "POST",
+        "/api/v1/votes/{id}/close",
+        "/api/v1/votes/{vote}/close",
+        Who::Street,
+        r#"{}"#,
+    ),
 ];
 
 /// The placeholders of the version table that are not the world's: an account, an unmanaged
@@ -689,6 +699,13 @@ const PAGE_VERSIONED: &[PageVersioned] = &[
         Who::Street,
         Enc::Form,
         "step=report&note=done&date={today}",
+    ),
+    pv(
+        "/votes/{id}/close",
+        "/votes/{vote}/close",
+        Who::Street,
+        Enc::Form,
+        "date={today}",
     ),
     pv(
         "/owners-bodies/{id}/step",
@@ -959,6 +976,7 @@ const PAGE_VERSION_READS: &[(&str, usize, &[&str])] = &[
         2,
         &["/owners-bodies/{id}/step", "/owners-bodies/{id}/members"],
     ),
+    ("votes_web.rs", 1, &["/votes/{id}/close"]),
 ];
 
 #[test]
@@ -1452,6 +1470,27 @@ const CHECKS: &[(&str, Via)] = {
         ("owners_body_members.name", Internal("blank member names are dropped before writing (anju-app checked_body_members); a name is trimmed and at most 20 characters")),
         ("owners_body_members.role", Api("POST", "/api/v1/owners-bodies/{ob_preparing}/elect", Street, r#"{"version": 2, "on": "2026-02-02", "members": [{"name": "王一", "role": "boss"}]}"#, "members[0].role", "不认识的取值")),
         ("owners_body_members.party_member", Type("a JSON boolean, or the page's checkbox: nothing else reaches the column")),
+        ("households.unit", Page("/compounds/{compound}/register", Street, "unit=%20&area=88", "房号：请填写")),
+        ("households.area_centi", Page("/compounds/{compound}/register", Street, "unit=9-9-909&area=0", "专有部分面积：须大于 0")),
+        ("votes.matter", Page("/compounds/{compound}/votes", Street, "matter=bogus&question=x&closes_on=2030-01-01", "请选择表决事项类别")),
+        ("votes.question", Page("/compounds/{compound}/votes", Street, "matter=rebuild&question=%20&closes_on=2030-01-01", "表决事项：请填写")),
+        ("votes.status", Internal("open when the store opens a vote, closed by close_vote with its day and result in one UPDATE")),
+        ("votes.owners", Internal("the register's households counted when the vote opens; opening refuses an empty register (业主名册)")),
+        ("votes.area_centi", Internal("the register's area summed when the vote opens; every household's area is more than 0")),
+        ("votes: closes_on >= opens_on", Page("/compounds/{compound}/votes", Street, "matter=rebuild&question=x&opens_on=2026-11-02&closes_on=2026-11-01", "截止日期 2026-11-01 早于开始日期 2026-11-02")),
+        ("votes: (status = 'closed') = (closed_on IS NOT NULL)", Internal("close_vote writes the status, the day and the result in one UPDATE")),
+        ("votes: (status = 'closed') = (result IS NOT NULL)", Internal("close_vote writes the status, the day and the result in one UPDATE")),
+        ("votes: closed_on IS NULL OR closed_on >= opens_on", Internal("close_vote refuses a day before the vote opened (结束日期 … 早于表决开始日期), in votes.rs")),
+        ("vote_options.no", Internal("numbered 1, 2, … by the store when the vote opens")),
+        ("vote_options.label", Internal("同意 for a yes/no question, or the name of a company on file")),
+        ("vote_ballots.area_centi", Internal("copied from the register (every household's area is more than 0)")),
+        ("vote_ballots.choice", Page("/v/{ballot}", Who::Resident, "choice=maybe", "请选择您的表决意见")),
+        ("vote_ballots.channel", Internal("online when cast by the link, paper when entered with a scan")),
+        ("vote_ballots: (cast_at IS NULL) = (choice IS NULL)", Internal("a cast writes its moment, choice and channel in one UPDATE")),
+        ("vote_ballots: (cast_at IS NULL) = (channel IS NULL)", Internal("a cast writes its moment, choice and channel in one UPDATE")),
+        ("vote_ballots: (choice = 'option') = (option_no IS NOT NULL)", Page("/v/{ballot}", Who::Resident, "choice=o9", "请选择表决选项")),
+        ("vote_ballots: (channel = 'paper') = (evidence_sha IS NOT NULL)", Internal("a paper ballot is refused without its scan (enter_paper_ballot: 选票扫描件), walked in votes.rs through the multipart page")),
+        ("vote_ballots: (channel = 'paper') = (received_on IS NOT NULL)", Internal("a paper ballot's received day is a required event date (EventDate::BallotReceived)")),
         ("owners_body_members: left_on IS NULL OR left_on >= joined_on", Api("POST", "/api/v1/owners-bodies/{ob_preparing}/elect", Street, r#"{"version": 2, "on": "2026-01-15", "members": [{"name": "王一", "role": "chair"}]}"#, "", "选举日期 2026-01-15 早于筹备组成员“赵三”的加入日期 2026-02-01")),
     ]
 };
@@ -2005,6 +2044,11 @@ const DATED: &[Dated] = {
         ev("a body elected (EventDate::BodyStep)", "on", "办理日期", Api("POST", "/api/v1/owners-bodies/{owners_body}/elect", Street, r#"{"version": {obv}, "on": "{date}", "members": [{"name": "王一", "role": "chair", "party_member": true}, {"name": "李二", "role": "member"}]}"#)),
         ev("a body filed (EventDate::BodyStep)", "on", "办理日期", Api("POST", "/api/v1/owners-bodies/{owners_body}/file", Street, r#"{"version": {obv}, "on": "{date}"}"#)),
         ev("a body's term ended (EventDate::BodyStep)", "on", "办理日期", Api("POST", "/api/v1/owners-bodies/{owners_body}/end", Street, r#"{"version": {obv}, "on": "{date}", "note": "任期届满"}"#)),
+        // An owners' vote through the API on the inside compound's register (the world's open
+        // vote is on another matter): opened, a paper ballot with its scan, counted.
+        kept(ev("a vote opened (EventDate::VoteOpened)", "opens_on", "表决开始日期", Api("POST", "/api/v1/compounds/{inside}/votes", Street, r#"{"matter": "use_fund", "question": "是否同意使用维修资金更换电梯", "opens_on": "{date}", "closes_on": "{today}"}"#)), "vote2"),
+        ev("a paper ballot received (EventDate::BallotReceived)", "received_on", "收到选票日期", Api("POST", "/api/v1/votes/{vote2}/paper", Street, r#"{"household_id": {household}, "choice": "option", "option_no": 1, "received_on": "{date}", "evidence_sha": "{scan}"}"#)),
+        ev("a vote counted (EventDate::VoteClosed)", "on", "计票日期", Api("POST", "/api/v1/votes/{vote2}/close", Street, r#"{"version": {vtv}, "on": "{date}"}"#)),
         ev("an assessment scored (EventDate::Scoring)", "on", "评分日期", Api("POST", "/api/v1/assessments/{assessment}/submit", Street, r#"{"version": {av}, "on": "{date}"}"#)),
         ev("an assessment reviewed (EventDate::AssessmentStep)", "on", "办理日期", Api("POST", "/api/v1/assessments/{assessment}/review", Authority, r#"{"version": {av}, "outcome": "upheld", "on": "{date}"}"#)),
         ev("an objection (EventDate::AssessmentStep)", "on", "办理日期", Api("POST", "/api/v1/assessments/{assessment}/object", Company, r#"{"version": {av}, "text": "扣分与事实不符", "on": "{date}"}"#)),
@@ -2187,6 +2231,25 @@ async fn dated_extras(
         out.push(("owners_body", b.to_string()));
         let v = s.get_owners_body(b).await.expect("owners body").version;
         out.push(("obv", v.to_string()));
+    }
+    if let Some(v) = id("vote2") {
+        out.push(("vote2", v.to_string()));
+        let vote = s.get_vote(v).await.expect("vote");
+        out.push(("vtv", vote.version.to_string()));
+        if vote.status == anju_core::vote::VoteStatus::Open {
+            let scan = t
+                .state
+                .app
+                .upload_evidence(
+                    &anju_app::Principal::admin("edges", anju_core::Lang::Zh),
+                    &anju_store::EvidenceDir::new(t.evidence.path()),
+                    "选票.pdf",
+                    b"%PDF-1.4\n% edges ballot\n",
+                )
+                .await
+                .expect("scan");
+            out.push(("scan", scan.sha256));
+        }
     }
     if let Some(m) = id("org_meeting") {
         out.push(("org_meeting", m.to_string()));
@@ -2393,6 +2456,8 @@ fn where_tested(e: anju_app::EventDate) -> &'static str {
         | E::BodyPrepared
         | E::BodyStep => "DATED",
         E::DismissalSurvey | E::OrderClosing => "use_case",
+        // Through the pages in votes.rs (`vote_days_after_today_are_refused`).
+        E::VoteOpened | E::BallotReceived | E::VoteClosed => "use_case",
         E::AccountEntry => "none: an account entry carries a period (公示期间), not a day",
     }
 }
@@ -2434,6 +2499,9 @@ const EVENT_DATES: &[anju_app::EventDate] = {
         E::AssignmentStep,
         E::BodyPrepared,
         E::BodyStep,
+        E::VoteOpened,
+        E::BallotReceived,
+        E::VoteClosed,
     ]
 };
 
@@ -2580,6 +2648,10 @@ const API_DATES: &[(&str, &str, &str, &str)] = &[
     ("POST", "/api/v1/owners-bodies/{id}/file", "on", "event"),
     ("POST", "/api/v1/owners-bodies/{id}/end", "on", "event"),
     ("POST", "/api/v1/owners-bodies/{id}/members", "on", "event"),
+    ("POST", "/api/v1/compounds/{id}/votes", "opens_on", "event"),
+    ("POST", "/api/v1/compounds/{id}/votes", "closes_on", "plan: a vote's last voting day (表决截止日期) lies ahead while it runs"),
+    ("POST", "/api/v1/votes/{id}/paper", "received_on", "event"),
+    ("POST", "/api/v1/votes/{id}/close", "on", "event"),
 ];
 
 /// The API's body properties of `format: date`: (METHOD, path, property).

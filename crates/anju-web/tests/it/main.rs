@@ -52,6 +52,7 @@ mod signals_web;
 mod surveys_web;
 mod use_cases;
 mod users;
+mod votes;
 mod workflow;
 
 use anju_core::access::Role;

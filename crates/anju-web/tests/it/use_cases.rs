@@ -218,6 +218,55 @@ const USE_CASES: &[(&str, Where)] = &[
             Action::AdvanceLifecycle,
         ),
     ),
+    // votes.rs
+    ("households", Shown("/compounds/{compound}/register")),
+    (
+        "import_households",
+        form(
+            "/compounds/{compound}/register",
+            "/compounds/{compound}/register/import",
+            Action::RunVotes,
+        ),
+    ),
+    (
+        "add_household",
+        form(
+            "/compounds/{compound}/register",
+            "/compounds/{compound}/register",
+            Action::RunVotes,
+        ),
+    ),
+    ("votes", Shown("/compounds/{compound}/votes")),
+    (
+        "open_vote",
+        form(
+            "/compounds/{compound}/votes",
+            "/compounds/{compound}/votes",
+            Action::RunVotes,
+        ),
+    ),
+    ("vote_detail", Shown("/votes/{vote}")),
+    (
+        "enter_paper_ballot",
+        form("/votes/{vote}", "/votes/{vote}/paper", Action::RunVotes),
+    ),
+    (
+        "close_vote",
+        form("/votes/{vote}", "/votes/{vote}/close", Action::RunVotes),
+    ),
+    (
+        "apply_vote",
+        Form {
+            page: "/votes/{vote}",
+            form: "/votes/{vote}/apply",
+            action: Action::RunVotes,
+            only: Some((
+                &[],
+                "offered only once a choice of company has carried (the world's vote is another \
+                 matter); walked in votes.rs",
+            )),
+        },
+    ),
     // organisation.rs
     (
         "add_group",
