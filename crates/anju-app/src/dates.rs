@@ -92,6 +92,10 @@ pub enum EventDate {
     BallotReceived,
     /// 业主表决的结束（计票）
     VoteClosed,
+    /// 红色物业记录的开始（成立、派驻、任职）或征询
+    PartyStarted,
+    /// 红色物业记录的结束
+    PartyEnded,
 }
 
 impl EventDate {
@@ -135,6 +139,8 @@ impl EventDate {
             EventDate::VoteOpened => ("表决开始日期", "opens_on"),
             EventDate::BallotReceived => ("收到选票日期", "received_on"),
             EventDate::VoteClosed => ("计票日期", "on"),
+            EventDate::PartyStarted => ("开始日期", "started_on"),
+            EventDate::PartyEnded => ("结束日期", "ended_on"),
         }
     }
 

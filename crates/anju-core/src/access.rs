@@ -264,10 +264,13 @@ pub enum Action {
     /// Owners' votes: the register of households, opening a vote, paper ballots, counting,
     /// and using the result.
     RunVotes,
+    /// Red property records (红色物业): a compound's 党支部/党小组, 党建指导员, cross appointments
+    /// and 征询 (seed 002 一（一）、一（三）).
+    ManageParty,
 }
 
 impl Action {
-    pub const ALL: [Action; 27] = [
+    pub const ALL: [Action; 28] = [
         Action::ViewLedger,
         Action::EditCompounds,
         Action::AdvanceLifecycle,
@@ -295,6 +298,7 @@ impl Action {
         Action::ManageOrganisation,
         Action::ReportAssignments,
         Action::RunVotes,
+        Action::ManageParty,
     ];
 
     /// Whether the action changes anything (everything but reading).
@@ -333,6 +337,7 @@ impl Action {
             Action::RespondReferrals => "报到并办理吹哨事项",
             Action::ManageOrganisation => "管理工作机构、会议与通报",
             Action::RunVotes => "组织业主表决",
+            Action::ManageParty => "登记红色物业记录",
             Action::ReportAssignments => "办理交办事项",
         }
     }
@@ -365,6 +370,7 @@ impl Action {
             Action::RespondReferrals => "take referrals",
             Action::ManageOrganisation => "run groups, meetings and censures",
             Action::RunVotes => "run owners' votes",
+            Action::ManageParty => "record red property",
             Action::ReportAssignments => "report assignments done",
         }
     }
@@ -404,6 +410,7 @@ pub fn can(role: Role, action: Action) -> bool {
                 | A::ManageOrganisation
                 | A::ReportAssignments
                 | A::RunVotes
+                | A::ManageParty
         ),
         R::Community => matches!(
             action,
@@ -417,6 +424,7 @@ pub fn can(role: Role, action: Action) -> bool {
                 | A::ManageOrganisation
                 | A::ReportAssignments
                 | A::RunVotes
+                | A::ManageParty
         ),
         R::Company => matches!(
             action,

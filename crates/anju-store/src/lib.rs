@@ -38,6 +38,7 @@ mod map;
 mod notices;
 mod organisation;
 mod owners_bodies;
+mod party;
 mod patrols;
 mod regions;
 mod scope;
@@ -98,6 +99,7 @@ pub use organisation::{
     NewGroup, NewMeeting, NewMember, OrgGroup, OrgMember, OrgScope, Unit,
 };
 pub use owners_bodies::{NewBodyMember, NewOwnersBody, OwnersBodyMember, OwnersBodyRecord};
+pub use party::{NewPartyRecord, PartyChange, PartyRecord};
 pub use patrols::{
     ERQI_ORDER_MAPPING, Finding, NewFinding, NewPatrol, OrderCounts, OrderFilter, Patrol,
     RectificationOrder,

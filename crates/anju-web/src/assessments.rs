@@ -402,6 +402,7 @@ async fn assess_create(
                     objection_days: None,
                     evidence: input.kept.iter().map(|(_, s)| s.clone()).collect(),
                     submit,
+                    party_from_records: true,
                 },
             )
             .await

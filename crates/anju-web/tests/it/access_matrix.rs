@@ -1404,7 +1404,15 @@ pub const ROUTES: &[Row] = &[
         200,
     ),
     r("GET", "/p/{key}", "/p/{key}", Public, Sc::None, Empty, 200),
-    r("GET", "/v/{token}", "/v/{ballot}", Public, Sc::None, Empty, 200),
+    r(
+        "GET",
+        "/v/{token}",
+        "/v/{ballot}",
+        Public,
+        Sc::None,
+        Empty,
+        200,
+    ),
     r(
         "POST",
         "/v/{token}",
@@ -2806,6 +2814,7 @@ async fn side(
                 survey: None,
                 objection_days: None,
                 evidence: vec![],
+                sources: Default::default(),
             },
         )
         .await
@@ -3073,7 +3082,9 @@ async fn side(
         .await
         .expect("vote")
         .id;
-    let ballot = s.vote_ballots(vote).await.expect("ballots")[0].token.clone();
+    let ballot = s.vote_ballots(vote).await.expect("ballots")[0]
+        .token
+        .clone();
     Side {
         household,
         vote,

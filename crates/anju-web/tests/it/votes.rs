@@ -70,7 +70,10 @@ fn version_of(html: &str) -> String {
         .find("name=\"version\" value=\"")
         .expect("a version field")
         + 22;
-    html[at..].chars().take_while(char::is_ascii_digit).collect()
+    html[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect()
 }
 
 async fn close(t: &TestApp, s: &Session, vote: i64) -> crate::support::Res {
@@ -162,7 +165,12 @@ async fn a_committee_elected_by_two_thirds_is_filed(t: &TestApp) {
     assert_eq!(cast(t, &links[2].2, "against").await.status, StatusCode::OK);
     // Once only.
     let again = cast(t, &links[0].2, "against").await;
-    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", again.body);
+    assert_eq!(
+        again.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        again.body
+    );
     assert!(again.body.contains("已经投过票"), "{}", again.body);
     // A paper ballot without its scan is refused, what was chosen kept.
     let paper = |with_scan: bool| {
@@ -197,7 +205,11 @@ async fn a_committee_elected_by_two_thirds_is_filed(t: &TestApp) {
     let r = paper(true).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = t.get_as(&street, &format!("/votes/{vote}")).await;
-    assert!(page.body.contains("已投票 4 / 6 户（66.67 %）"), "{}", page.body);
+    assert!(
+        page.body.contains("已投票 4 / 6 户（66.67 %）"),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("纸质选票"), "{}", page.body);
     // The count: carried.
     let r = close(t, &street, vote).await;
@@ -239,7 +251,12 @@ async fn a_committee_elected_by_two_thirds_is_filed(t: &TestApp) {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(
-        t.store.get_owners_body(body).await.expect("body").status.code(),
+        t.store
+            .get_owners_body(body)
+            .await
+            .expect("body")
+            .status
+            .code(),
         "in_office"
     );
     // A company serving the compound reads the result, not the links or the owners' names.
@@ -262,7 +279,13 @@ async fn a_committee_elected_by_two_thirds_is_filed(t: &TestApp) {
     let r = t.get_as(&company, &format!("/votes/{vote}/sheet")).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
     // A street elsewhere reads nothing.
-    let other = user_session(t, "v_jd_b", Role::Street, UserScope::Region(w.outside.street)).await;
+    let other = user_session(
+        t,
+        "v_jd_b",
+        Role::Street,
+        UserScope::Region(w.outside.street),
+    )
+    .await;
     let r = t.get_as(&other, &format!("/votes/{vote}")).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
 }
@@ -324,7 +347,12 @@ async fn a_vote_short_of_two_thirds_is_refused_as_a_decision(t: &TestApp) {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.body.contains("已交业主表决"), "{}", r.body);
     assert_eq!(
-        t.store.get_owners_body(body).await.expect("body").status.code(),
+        t.store
+            .get_owners_body(body)
+            .await
+            .expect("body")
+            .status
+            .code(),
         "preparing"
     );
 }
@@ -412,7 +440,11 @@ async fn a_choice_of_company_by_every_household_records_the_path_step(t: &TestAp
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.body.contains("业主名册"), "{}", r.body);
-    assert!(r.body.contains("是否同意增设充电桩"), "typed kept: {}", r.body);
+    assert!(
+        r.body.contains("是否同意增设充电桩"),
+        "typed kept: {}",
+        r.body
+    );
     // The path up to 选定物业企业.
     let on = jiff::civil::date(2026, 10, 1);
     for e in [
@@ -441,7 +473,12 @@ async fn a_choice_of_company_by_every_household_records_the_path_step(t: &TestAp
     );
     let a = w.inside.company;
     let b = w.outside.company;
-    let later = t.state.app.today().checked_add(jiff::Span::new().days(14)).expect("later");
+    let later = t
+        .state
+        .app
+        .today()
+        .checked_add(jiff::Span::new().days(14))
+        .expect("later");
     let vote = open(
         t,
         &street,
@@ -549,10 +586,7 @@ async fn vote_days_after_today_are_refused(t: &TestApp) {
     let r = paper(tomorrow.to_string()).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.body.contains("收到选票日期"), "{}", r.body);
-    assert_eq!(
-        paper(today.to_string()).await.status,
-        StatusCode::SEE_OTHER
-    );
+    assert_eq!(paper(today.to_string()).await.status, StatusCode::SEE_OTHER);
     let page = t.get_as(&street, &format!("/votes/{vote}")).await;
     let v = version_of(&page.body);
     let r = t
