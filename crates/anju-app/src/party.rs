@@ -91,6 +91,17 @@ impl App {
         })
     }
 
+    /// One record, for whoever reads its compound.
+    pub async fn party_record(&self, who: &Principal, id: PartyRecordId) -> Result<PartyRecord> {
+        who.require(Action::ViewLedger)?;
+        let r = self.store().party_record(id.get()).await?;
+        if self.sees_compound(who, r.compound_id).await? {
+            Ok(r)
+        } else {
+            Err(outside("红色物业记录", "red property record", id))
+        }
+    }
+
     /// Adds a record to a compound in scope.
     pub async fn add_party_record(
         &self,
@@ -183,10 +194,7 @@ impl App {
         c: PartyChangeInput,
     ) -> Result<PartyRecord> {
         who.require(Action::ManageParty)?;
-        let before = self.store().party_record(id.get()).await?;
-        if !self.sees_compound(who, before.compound_id).await? {
-            return Err(outside("红色物业记录", "red property record", id));
-        }
+        let before = self.party_record(who, id).await?;
         let change = match (c.ended_on, c.rectified) {
             (Some(on), None) => PartyChange::End(EventDate::PartyEnded.check(on, self.today())?),
             (None, Some(n)) => {

@@ -308,6 +308,7 @@ struct CompoundPage {
     /// 业委会经费分成.
     share_link: String,
     bodies_link: String,
+    party_link: String,
     votes_link: String,
     /// 登记物业费收缴 and 收支公示记账: the links for the roles that enter them.
     money_links: Option<(String, String)>,
@@ -1080,6 +1081,7 @@ async fn render(
         modes_link: with_lang(&format!("/compounds/{id}/modes"), l),
         share_link: with_lang(&format!("/compounds/{id}/owners-share"), l),
         bodies_link: with_lang(&format!("/compounds/{id}/owners-bodies"), l),
+        party_link: with_lang(&format!("/compounds/{id}/party"), l),
         votes_link: with_lang(&format!("/compounds/{id}/votes"), l),
         edit_link: anju_core::access::can(viewer.role, Action::EditCompounds)
             .then(|| with_lang(&format!("/compounds/{id}/edit"), l)),

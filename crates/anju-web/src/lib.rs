@@ -41,6 +41,7 @@ mod owners_bodies_web;
 mod owners_share_web;
 mod page;
 mod params;
+mod party_web;
 mod patrols;
 mod referrals_web;
 mod reports_web;
@@ -137,6 +138,7 @@ pub fn app(state: AppState) -> Router {
         .merge(referrals_web::router())
         .merge(organisation_web::router())
         .merge(owners_bodies_web::router())
+        .merge(party_web::router())
         .merge(filings_web::router())
         .merge(inbox::router())
         .merge(surveys_web::router())
