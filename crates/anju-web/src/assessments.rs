@@ -100,6 +100,8 @@ struct AssessNewQuery {
 /// What was typed, kept across a refusal.
 #[derive(Debug, Clone, Default)]
 struct AssessInput {
+    /// The form showed the party items counted from records (and asks for them).
+    party_from_records: bool,
     period: String,
     /// `d.{no}.{code}` → count as typed.
     counts: HashMap<String, String>,
@@ -274,6 +276,7 @@ async fn assess_new(
             &viewer,
             &c,
             AssessInput {
+                party_from_records: !party.is_empty(),
                 period,
                 counts,
                 ..AssessInput::default()
@@ -392,6 +395,7 @@ async fn assess_create(
         return html_error(&state, &viewer, e);
     }
     let mut input = AssessInput {
+        party_from_records: field(&fields, "party_from_records") == "1",
         period: field(&fields, "period"),
         counts: fields
             .iter()
@@ -453,7 +457,8 @@ async fn assess_create(
                     objection_days: None,
                     evidence: input.kept.iter().map(|(_, s)| s.clone()).collect(),
                     submit,
-                    party_from_records: true,
+                    // The form showed the counts from records (its hidden marker).
+                    party_from_records: input.party_from_records,
                 },
             )
             .await

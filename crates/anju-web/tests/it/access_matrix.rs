@@ -786,6 +786,34 @@ pub const ROUTES: &[Row] = &[
         Form("csrf={csrf}&version=0&m_name=x&m_role=member&m_party=0"),
         PASS,
     ),
+    // party_web.rs
+    r(
+        "GET",
+        "/compounds/{id}/party",
+        "/compounds/{compound}/party",
+        VIEW,
+        Sc::Record,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/compounds/{id}/party",
+        "/compounds/{compound}/party",
+        Act(A::ManageParty),
+        Sc::Record,
+        Form("csrf={csrf}&kind=instructor&name=x&sent_by=x"),
+        PASS,
+    ),
+    r(
+        "POST",
+        "/party-records/{id}",
+        "/party-records/{party}",
+        Act(A::ManageParty),
+        Sc::Record,
+        Form("csrf={csrf}&version=0"),
+        PASS,
+    ),
     // votes_web.rs
     r(
         "GET",
@@ -2706,6 +2734,8 @@ pub struct Side {
     pub vote: i64,
     /// The household's link key for that vote.
     pub ballot: String,
+    /// A 党支部 of the compound (red property), in force.
+    pub party: i64,
 }
 
 pub struct World {
@@ -3010,6 +3040,24 @@ async fn side(
         .await
         .expect("censure")
         .id;
+    let party = s
+        .add_party_record(
+            &actor(),
+            anju_store::NewPartyRecord {
+                compound_id: compound.id,
+                kind: anju_core::party::PartyRecordKind::Branch,
+                name: Some("物业项目党支部".into()),
+                sent_by: None,
+                members: 3,
+                suggestions: 0,
+                rectified: 0,
+                started_on: jiff::civil::date(2026, 1, 5),
+                note: None,
+            },
+        )
+        .await
+        .expect("party record")
+        .id;
     let body = s
         .add_owners_body(
             &actor(),
@@ -3090,6 +3138,7 @@ async fn side(
         vote,
         ballot,
         body: body.id,
+        party,
         street_region: compound.street_id,
         group,
         meeting,
@@ -3264,6 +3313,7 @@ pub fn fill(template: &str, s: &Side, csrf: &str) -> String {
         .replace("{assignment}", &s.assignment.to_string())
         .replace("{censure}", &s.censure.to_string())
         .replace("{body}", &s.body.to_string())
+        .replace("{party}", &s.party.to_string())
         .replace("{household}", &s.household.to_string())
         .replace("{vote}", &s.vote.to_string())
         .replace("{ballot}", &s.ballot)

@@ -131,6 +131,7 @@ fn fill(template: &str, w: &World, extra: &[(&str, String)]) -> String {
         .replace("{group}", &s.group.to_string())
         .replace("{assignment}", &s.assignment.to_string())
         .replace("{body}", &s.body.to_string())
+        .replace("{party}", &s.party.to_string())
         .replace("{vote}", &s.vote.to_string())
         .replace("{household}", &s.household.to_string())
         .replace("{ballot}", &s.ballot)
@@ -708,6 +709,13 @@ const PAGE_VERSIONED: &[PageVersioned] = &[
         "date={today}",
     ),
     pv(
+        "/party-records/{id}",
+        "/party-records/{party}",
+        Who::Street,
+        Enc::Form,
+        "ended_on={today}",
+    ),
+    pv(
         "/owners-bodies/{id}/step",
         "/owners-bodies/{body}/step",
         Who::Street,
@@ -977,6 +985,7 @@ const PAGE_VERSION_READS: &[(&str, usize, &[&str])] = &[
         &["/owners-bodies/{id}/step", "/owners-bodies/{id}/members"],
     ),
     ("votes_web.rs", 1, &["/votes/{id}/close"]),
+    ("party_web.rs", 1, &["/party-records/{id}"]),
 ];
 
 #[test]
@@ -1469,6 +1478,11 @@ const CHECKS: &[(&str, Via)] = {
         ("owners_bodies: status NOT IN ('preparing', 'elected') OR filed_on IS NULL", Internal("filed_on is written only by the filing, which moves the status to in_office; a body never goes back")),
         ("owners_body_members.name", Internal("blank member names are dropped before writing (anju-app checked_body_members); a name is trimmed and at most 20 characters")),
         ("owners_body_members.role", Api("POST", "/api/v1/owners-bodies/{ob_preparing}/elect", Street, r#"{"version": 2, "on": "2026-02-02", "members": [{"name": "王一", "role": "boss"}]}"#, "members[0].role", "不认识的取值")),
+        ("party_records.kind", Page("/compounds/{compound}/party", Street, "kind=bogus&name=x&started_on=2026-11-01", "请选择记录类型")),
+        ("party_records.members", Page("/compounds/{compound}/party", Street, "kind=branch&name=x&members=-1&started_on=2026-11-01", "党员人数：“-1”应为 0 或正整数")),
+        ("party_records.suggestions", Page("/compounds/{compound}/party", Street, "kind=consultation&suggestions=-1&started_on=2026-11-01", "合理化建议（条）：“-1”应为 0 或正整数")),
+        ("party_records.rectified", Page("/compounds/{compound}/party", Street, "kind=consultation&suggestions=1&rectified=2&started_on=2026-11-01", "已整改（条）：须在 0 至 1 之间")),
+        ("party_records.ended_on", Page("/party-records/{party}", Street, "version=1&ended_on=2026-01-01", "结束日期 2026-01-01 早于开始日期 2026-01-05")),
         ("owners_body_members.party_member", Type("a JSON boolean, or the page's checkbox: nothing else reaches the column")),
         ("households.unit", Page("/compounds/{compound}/register", Street, "unit=%20&area=88", "房号：请填写")),
         ("households.area_centi", Page("/compounds/{compound}/register", Street, "unit=9-9-909&area=0", "专有部分面积：须大于 0")),
@@ -2048,6 +2062,9 @@ const DATED: &[Dated] = {
         // vote is on another matter): opened, a paper ballot with its scan, counted.
         kept(ev("a vote opened (EventDate::VoteOpened)", "opens_on", "表决开始日期", Api("POST", "/api/v1/compounds/{inside}/votes", Street, r#"{"matter": "use_fund", "question": "是否同意使用维修资金更换电梯", "opens_on": "{date}", "closes_on": "{today}"}"#)), "vote2"),
         ev("a paper ballot received (EventDate::BallotReceived)", "received_on", "收到选票日期", Api("POST", "/api/v1/votes/{vote2}/paper", Street, r#"{"household_id": {household}, "choice": "option", "option_no": 1, "received_on": "{date}", "evidence_sha": "{scan}"}"#)),
+        // Red property: a record added, and the world's 党支部 ended (pages; no API route yet).
+        ev("a red property record added (EventDate::PartyStarted)", "", "开始日期", Page("/compounds/{inside}/party", Street, Form, "kind=instructor&name=%E5%BC%A0%E4%B8%89&sent_by=%E8%A1%97%E9%81%93&started_on={date}")),
+        ev("a red property record ended (EventDate::PartyEnded)", "", "结束日期", Page("/party-records/{party}", Street, Form, "version=1&ended_on={date}")),
         ev("a vote counted (EventDate::VoteClosed)", "on", "计票日期", Api("POST", "/api/v1/votes/{vote2}/close", Street, r#"{"version": {vtv}, "on": "{date}"}"#)),
         ev("an assessment scored (EventDate::Scoring)", "on", "评分日期", Api("POST", "/api/v1/assessments/{assessment}/submit", Street, r#"{"version": {av}, "on": "{date}"}"#)),
         ev("an assessment reviewed (EventDate::AssessmentStep)", "on", "办理日期", Api("POST", "/api/v1/assessments/{assessment}/review", Authority, r#"{"version": {av}, "outcome": "upheld", "on": "{date}"}"#)),
@@ -2454,7 +2471,9 @@ fn where_tested(e: anju_app::EventDate) -> &'static str {
         | E::Censure
         | E::AssignmentStep
         | E::BodyPrepared
-        | E::BodyStep => "DATED",
+        | E::BodyStep
+        | E::PartyStarted
+        | E::PartyEnded => "DATED",
         E::DismissalSurvey | E::OrderClosing => "use_case",
         // Through the pages in votes.rs (`vote_days_after_today_are_refused`).
         E::VoteOpened | E::BallotReceived | E::VoteClosed => "use_case",
@@ -2502,6 +2521,8 @@ const EVENT_DATES: &[anju_app::EventDate] = {
         E::VoteOpened,
         E::BallotReceived,
         E::VoteClosed,
+        E::PartyStarted,
+        E::PartyEnded,
     ]
 };
 

@@ -45,6 +45,7 @@ mod notices;
 mod organisation;
 mod owners_bodies;
 mod owners_share;
+mod party;
 mod referrals;
 mod reports_web;
 mod resident;
