@@ -19,6 +19,7 @@ mod cmd_ledger;
 mod cmd_org;
 mod cmd_oversight;
 mod cmd_owners_body;
+mod cmd_party;
 mod cmd_path;
 mod cmd_policy;
 mod cmd_report;
@@ -124,6 +125,10 @@ pub enum Cmd {
     /// filing, end of term (succession) and members
     #[command(subcommand)]
     OwnersBody(cmd_owners_body::OwnersBodyCmd),
+    /// 红色物业：党支部/党小组、党建指导员、交叉任职、征询，及党建工作据记录计分 / red property
+    /// records and the party items counted from them
+    #[command(subcommand)]
+    Party(cmd_party::PartyCmd),
     /// 调度表报送：安排、报送、报送情况（每月1号、15号）/ the 调度表 filed by every street on the
     /// 1st and the 15th: schedule, file, standings
     #[command(subcommand)]
@@ -201,6 +206,7 @@ fn main() -> ExitCode {
         Cmd::Referral(c) => cmd_department::run_referral(c, &cli.database_url, lang),
         Cmd::Org(c) => cmd_org::run(c, &cli.database_url, lang),
         Cmd::OwnersBody(c) => cmd_owners_body::run(c, &cli.database_url, lang),
+        Cmd::Party(c) => cmd_party::run(c, &cli.database_url, lang),
         Cmd::Dispatch(c) => cmd_dispatch::run(c, &cli.database_url, lang),
         Cmd::Survey(c) => cmd_survey::run_survey(c, &cli.database_url, lang),
         Cmd::Fees(c) => cmd_survey::run_fees(c, &cli.database_url, lang),

@@ -2278,6 +2278,34 @@ pub const ROUTES: &[Row] = &[
         Empty,
         200,
     ),
+    // api/party.rs
+    r(
+        "GET",
+        "/api/v1/compounds/{id}/party",
+        "/api/v1/compounds/{compound}/party",
+        VIEW,
+        Sc::Record,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/api/v1/compounds/{id}/party",
+        "/api/v1/compounds/{compound}/party",
+        Act(A::ManageParty),
+        Sc::Record,
+        Json(r#"{"kind": "instructor", "name": "x", "sent_by": "x", "started_on": "2026-11-01"}"#),
+        PASS,
+    ),
+    r(
+        "POST",
+        "/api/v1/party-records/{id}",
+        "/api/v1/party-records/{party}",
+        Act(A::ManageParty),
+        Sc::Record,
+        Json(r#"{"version": 0, "ended_on": "2026-11-01"}"#),
+        PASS,
+    ),
     // api/owners_bodies.rs
     r(
         "GET",

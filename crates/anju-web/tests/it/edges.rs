@@ -419,6 +419,13 @@ const API_VERSIONED: &[Versioned] = &[
     ),
     v(
         "POST",
+        "/api/v1/party-records/{id}",
+        "/api/v1/party-records/{party}",
+        Who::Street,
+        r#"{"ended_on": "2026-11-01"}"#,
+    ),
+    v(
+        "POST",
         "/api/v1/owners-bodies/{id}/elect",
         "/api/v1/owners-bodies/{owners_body}/elect",
         Who::Street,
@@ -2665,6 +2672,8 @@ const API_DATES: &[(&str, &str, &str, &str)] = &[
     ("POST", "/api/v1/assignments/{id}/close", "on", "event"),
     ("POST", "/api/v1/assignments/{id}/return", "on", "event"),
     ("POST", "/api/v1/compounds/{id}/owners-bodies", "prepared_on", "event"),
+    ("POST", "/api/v1/compounds/{id}/party", "started_on", "event"),
+    ("POST", "/api/v1/party-records/{id}", "ended_on", "event"),
     ("POST", "/api/v1/owners-bodies/{id}/elect", "on", "event"),
     ("POST", "/api/v1/owners-bodies/{id}/file", "on", "event"),
     ("POST", "/api/v1/owners-bodies/{id}/end", "on", "event"),
