@@ -2065,13 +2065,13 @@ const DATED: &[Dated] = {
         ev("a body elected (EventDate::BodyStep)", "on", "办理日期", Api("POST", "/api/v1/owners-bodies/{owners_body}/elect", Street, r#"{"version": {obv}, "on": "{date}", "members": [{"name": "王一", "role": "chair", "party_member": true}, {"name": "李二", "role": "member"}]}"#)),
         ev("a body filed (EventDate::BodyStep)", "on", "办理日期", Api("POST", "/api/v1/owners-bodies/{owners_body}/file", Street, r#"{"version": {obv}, "on": "{date}"}"#)),
         ev("a body's term ended (EventDate::BodyStep)", "on", "办理日期", Api("POST", "/api/v1/owners-bodies/{owners_body}/end", Street, r#"{"version": {obv}, "on": "{date}", "note": "任期届满"}"#)),
+        // Red property: a record added, and the world's 党支部 ended (pages; no API route yet).
+        ev("a red property record added (EventDate::PartyStarted)", "", "开始日期", Page("/compounds/{inside}/party", Street, Form, "kind=instructor&name=%E5%BC%A0%E4%B8%89&sent_by=%E8%A1%97%E9%81%93&started_on={date}")),
+        ev("a red property record ended (EventDate::PartyEnded)", "", "结束日期", Page("/party-records/{party}", Street, Form, "version=1&ended_on={date}")),
         // An owners' vote through the API on the inside compound's register (the world's open
         // vote is on another matter): opened, a paper ballot with its scan, counted.
         kept(ev("a vote opened (EventDate::VoteOpened)", "opens_on", "表决开始日期", Api("POST", "/api/v1/compounds/{inside}/votes", Street, r#"{"matter": "use_fund", "question": "是否同意使用维修资金更换电梯", "opens_on": "{date}", "closes_on": "{today}"}"#)), "vote2"),
         ev("a paper ballot received (EventDate::BallotReceived)", "received_on", "收到选票日期", Api("POST", "/api/v1/votes/{vote2}/paper", Street, r#"{"household_id": {household}, "choice": "option", "option_no": 1, "received_on": "{date}", "evidence_sha": "{scan}"}"#)),
-        // Red property: a record added, and the world's 党支部 ended (pages; no API route yet).
-        ev("a red property record added (EventDate::PartyStarted)", "", "开始日期", Page("/compounds/{inside}/party", Street, Form, "kind=instructor&name=%E5%BC%A0%E4%B8%89&sent_by=%E8%A1%97%E9%81%93&started_on={date}")),
-        ev("a red property record ended (EventDate::PartyEnded)", "", "结束日期", Page("/party-records/{party}", Street, Form, "version=1&ended_on={date}")),
         ev("a vote counted (EventDate::VoteClosed)", "on", "计票日期", Api("POST", "/api/v1/votes/{vote2}/close", Street, r#"{"version": {vtv}, "on": "{date}"}"#)),
         ev("an assessment scored (EventDate::Scoring)", "on", "评分日期", Api("POST", "/api/v1/assessments/{assessment}/submit", Street, r#"{"version": {av}, "on": "{date}"}"#)),
         ev("an assessment reviewed (EventDate::AssessmentStep)", "on", "办理日期", Api("POST", "/api/v1/assessments/{assessment}/review", Authority, r#"{"version": {av}, "outcome": "upheld", "on": "{date}"}"#)),
