@@ -92,6 +92,8 @@ pub enum EventDate {
     BallotReceived,
     /// 业主表决的结束（计票）
     VoteClosed,
+    /// 维修资金的缴存、审批、拨付与申请
+    FundStep,
 }
 
 impl EventDate {
@@ -135,6 +137,7 @@ impl EventDate {
             EventDate::VoteOpened => ("表决开始日期", "opens_on"),
             EventDate::BallotReceived => ("收到选票日期", "received_on"),
             EventDate::VoteClosed => ("计票日期", "on"),
+            EventDate::FundStep => ("办理日期", "on"),
         }
     }
 

@@ -25,6 +25,7 @@ pub mod error;
 pub mod evidence;
 pub mod figures;
 pub mod filings;
+pub mod fund;
 pub mod ledger;
 pub mod map;
 pub mod model;

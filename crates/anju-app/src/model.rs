@@ -25,5 +25,7 @@ pub use anju_store::{
 pub use anju_store::{
     BallotChoice, BallotRow, Household, RegisterSummary, TokenBallot, VoteOption, VoteRecord,
 };
+/// The maintenance fund.
+pub use anju_store::{FundAccount, FundEntry, FundUse};
 /// Owners' bodies.
 pub use anju_store::{NewBodyMember, OwnersBodyMember, OwnersBodyRecord};

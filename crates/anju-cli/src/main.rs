@@ -26,6 +26,7 @@ mod cmd_rubric;
 mod cmd_signals;
 mod cmd_survey;
 mod cmd_user;
+mod cmd_vote;
 mod util;
 
 #[derive(Parser)]
@@ -124,6 +125,14 @@ pub enum Cmd {
     /// filing, end of term (succession) and members
     #[command(subcommand)]
     OwnersBody(cmd_owners_body::OwnersBodyCmd),
+    /// 业主名册：房号、业主、专有部分面积（导入或逐户登记）/ the owners' register of households
+    /// (imported or added one by one)
+    #[command(subcommand)]
+    Household(cmd_vote::HouseholdCmd),
+    /// 业主表决：发起、纸质选票、计票与使用结果 / owners' votes: open, paper ballots, count, use
+    /// the result
+    #[command(subcommand)]
+    Vote(cmd_vote::VoteCmd),
     /// 调度表报送：安排、报送、报送情况（每月1号、15号）/ the 调度表 filed by every street on the
     /// 1st and the 15th: schedule, file, standings
     #[command(subcommand)]
@@ -201,6 +210,8 @@ fn main() -> ExitCode {
         Cmd::Referral(c) => cmd_department::run_referral(c, &cli.database_url, lang),
         Cmd::Org(c) => cmd_org::run(c, &cli.database_url, lang),
         Cmd::OwnersBody(c) => cmd_owners_body::run(c, &cli.database_url, lang),
+        Cmd::Household(c) => cmd_vote::run_household(c, &cli.database_url, lang),
+        Cmd::Vote(c) => cmd_vote::run_vote(c, &cli.database_url, lang),
         Cmd::Dispatch(c) => cmd_dispatch::run(c, &cli.database_url, lang),
         Cmd::Survey(c) => cmd_survey::run_survey(c, &cli.database_url, lang),
         Cmd::Fees(c) => cmd_survey::run_fees(c, &cli.database_url, lang),

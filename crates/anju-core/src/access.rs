@@ -264,10 +264,12 @@ pub enum Action {
     /// Owners' votes: the register of households, opening a vote, paper ballots, counting,
     /// and using the result.
     RunVotes,
+    /// 专项维修资金: deposits, approval of a use and its payment (住建, seed 003 三（一）).
+    ManageFund,
 }
 
 impl Action {
-    pub const ALL: [Action; 27] = [
+    pub const ALL: [Action; 28] = [
         Action::ViewLedger,
         Action::EditCompounds,
         Action::AdvanceLifecycle,
@@ -295,6 +297,7 @@ impl Action {
         Action::ManageOrganisation,
         Action::ReportAssignments,
         Action::RunVotes,
+        Action::ManageFund,
     ];
 
     /// Whether the action changes anything (everything but reading).
@@ -333,6 +336,7 @@ impl Action {
             Action::RespondReferrals => "报到并办理吹哨事项",
             Action::ManageOrganisation => "管理工作机构、会议与通报",
             Action::RunVotes => "组织业主表决",
+            Action::ManageFund => "管理专项维修资金",
             Action::ReportAssignments => "办理交办事项",
         }
     }
@@ -365,6 +369,7 @@ impl Action {
             Action::RespondReferrals => "take referrals",
             Action::ManageOrganisation => "run groups, meetings and censures",
             Action::RunVotes => "run owners' votes",
+            Action::ManageFund => "manage the maintenance fund",
             Action::ReportAssignments => "report assignments done",
         }
     }

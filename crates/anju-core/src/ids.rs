@@ -134,6 +134,8 @@ ids! {
     VoteId: "业主表决", "vote";
     /// A household of the owners' register (业主名册).
     HouseholdId: "住户", "household";
+    /// A use of the maintenance fund (维修资金使用申请).
+    FundUseId: "维修资金使用申请", "fund use";
 }
 
 #[cfg(test)]

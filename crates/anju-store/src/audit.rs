@@ -116,6 +116,8 @@ const BY_COMPOUND: &[(&str, &str, &str, &str)] = &[
     ("referral", "referrals x", "x.id", "x.compound_id"),
     ("owners_body", "owners_bodies x", "x.id", "x.compound_id"),
     ("household", "households x", "x.id", "x.compound_id"),
+    ("fund_entry", "fund_entries x", "x.id", "x.compound_id"),
+    ("fund_use", "fund_uses x", "x.id", "x.compound_id"),
     ("vote", "votes x", "x.id", "x.compound_id"),
     (
         "vote_ballot",

@@ -32,6 +32,7 @@ mod error;
 mod evaluator_fees;
 mod evidence;
 mod fees;
+mod fund;
 mod ledger;
 mod lifecycle;
 mod map;
@@ -89,6 +90,7 @@ pub use fees::{
     CollectionFigures, FeeImportSummary, FeeInput, FeeMonth, HouseholdFee, HouseholdFeeInput,
     HouseholdImportSummary,
 };
+pub use fund::{FundAccount, FundEntry, FundUse, FundUseStep, NewFundEntry, NewFundUse};
 pub use ledger::{ApplySummary, LedgerImport};
 pub use lifecycle::{Lifecycle, StageRow, StepRecord, StepRequest};
 pub use map::{MapMark, MapOnly};

@@ -309,6 +309,7 @@ struct CompoundPage {
     share_link: String,
     bodies_link: String,
     votes_link: String,
+    fund_link: String,
     /// 登记物业费收缴 and 收支公示记账: the links for the roles that enter them.
     money_links: Option<(String, String)>,
     /// 按户收缴明细, for everyone who reads the compound.
@@ -1081,6 +1082,7 @@ async fn render(
         share_link: with_lang(&format!("/compounds/{id}/owners-share"), l),
         bodies_link: with_lang(&format!("/compounds/{id}/owners-bodies"), l),
         votes_link: with_lang(&format!("/compounds/{id}/votes"), l),
+        fund_link: with_lang(&format!("/compounds/{id}/fund"), l),
         edit_link: anju_core::access::can(viewer.role, Action::EditCompounds)
             .then(|| with_lang(&format!("/compounds/{id}/edit"), l)),
         exit_kinds: opts(

@@ -30,6 +30,7 @@ mod error;
 mod evaluator_fees_web;
 mod fees_import;
 mod filings_web;
+mod fund_web;
 mod funding;
 pub mod guard;
 mod holidays_web;
@@ -117,6 +118,7 @@ pub fn app(state: AppState) -> Router {
     let routes = Router::new()
         .merge(dashboard::router())
         .merge(votes_web::router())
+        .merge(fund_web::router())
         .route("/healthz", get(|| async { "ok" }))
         .route("/assets/anju.css", get(css))
         .merge(ledger::router())

@@ -1134,7 +1134,7 @@ async fn result_sheet(
             .vote_detail(&viewer.principal(), id)
             .await
             .map_err(|e| WebError::app(e, l))?;
-        Ok(result_html(&d.vote, l, &state.app.today().to_string())?)
+        result_html(&d.vote, l, &state.app.today().to_string())
     }
     .await;
     match r {

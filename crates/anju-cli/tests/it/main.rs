@@ -19,3 +19,4 @@ mod rubric;
 mod signals;
 mod surveys;
 mod users;
+mod votes;

@@ -886,6 +886,43 @@ pub const ROUTES: &[Row] = &[
         Form("csrf={csrf}"),
         PASS,
     ),
+    // fund_web.rs
+    r(
+        "GET",
+        "/compounds/{id}/fund",
+        "/compounds/{compound}/fund",
+        VIEW,
+        Sc::Record,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/compounds/{id}/fund/deposit",
+        "/compounds/{compound}/fund/deposit",
+        Act(A::ManageFund),
+        Sc::Record,
+        Form("csrf={csrf}&amount=1&date=2026-11-01"),
+        PASS,
+    ),
+    r(
+        "POST",
+        "/compounds/{id}/fund/uses",
+        "/compounds/{compound}/fund/uses",
+        Act(A::RunVotes),
+        Sc::Record,
+        Form("csrf={csrf}&title=x&cost=1&date=2026-11-01"),
+        PASS,
+    ),
+    r(
+        "POST",
+        "/fund-uses/{id}/step",
+        "/fund-uses/{fund_use}/step",
+        Act(A::ManageFund),
+        Sc::Record,
+        Form("csrf={csrf}&step=approve&version=0"),
+        PASS,
+    ),
     // organisation_web.rs
     r(
         "GET",
@@ -1404,7 +1441,15 @@ pub const ROUTES: &[Row] = &[
         200,
     ),
     r("GET", "/p/{key}", "/p/{key}", Public, Sc::None, Empty, 200),
-    r("GET", "/v/{token}", "/v/{ballot}", Public, Sc::None, Empty, 200),
+    r(
+        "GET",
+        "/v/{token}",
+        "/v/{ballot}",
+        Public,
+        Sc::None,
+        Empty,
+        200,
+    ),
     r(
         "POST",
         "/v/{token}",
@@ -2698,6 +2743,8 @@ pub struct Side {
     pub vote: i64,
     /// The household's link key for that vote.
     pub ballot: String,
+    /// A use of the compound's maintenance fund, applied for.
+    pub fund_use: i64,
 }
 
 pub struct World {
@@ -3073,8 +3120,25 @@ async fn side(
         .await
         .expect("vote")
         .id;
-    let ballot = s.vote_ballots(vote).await.expect("ballots")[0].token.clone();
+    let ballot = s.vote_ballots(vote).await.expect("ballots")[0]
+        .token
+        .clone();
+    let fund_use = s
+        .apply_fund_use(
+            &actor(),
+            anju_store::NewFundUse {
+                compound_id: compound.id,
+                title: "屋面防水".into(),
+                cost: anju_core::Fen(1_000_000),
+                quotes: None,
+                applied_on: jiff::civil::date(2026, 11, 2),
+            },
+        )
+        .await
+        .expect("fund use")
+        .id;
     Side {
+        fund_use,
         household,
         vote,
         ballot,
@@ -3256,6 +3320,7 @@ pub fn fill(template: &str, s: &Side, csrf: &str) -> String {
         .replace("{household}", &s.household.to_string())
         .replace("{vote}", &s.vote.to_string())
         .replace("{ballot}", &s.ballot)
+        .replace("{fund_use}", &s.fund_use.to_string())
         .replace("{department}", &s.department.to_string())
         .replace("{survey}", &s.survey.to_string())
         .replace("{selection}", &s.selection.to_string())

@@ -134,6 +134,7 @@ fn fill(template: &str, w: &World, extra: &[(&str, String)]) -> String {
         .replace("{vote}", &s.vote.to_string())
         .replace("{household}", &s.household.to_string())
         .replace("{ballot}", &s.ballot)
+        .replace("{fund_use}", &s.fund_use.to_string())
         .replace("{token}", &s.token)
         .replace("{street}", &crate::support::enc(s.street))
         .replace("{today}", &today().to_string())
@@ -701,6 +702,13 @@ const PAGE_VERSIONED: &[PageVersioned] = &[
         "step=report&note=done&date={today}",
     ),
     pv(
+        "/fund-uses/{id}/step",
+        "/fund-uses/{fund_use}/step",
+        Who::Authority,
+        Enc::Form,
+        "step=approve&date={today}",
+    ),
+    pv(
         "/votes/{id}/close",
         "/votes/{vote}/close",
         Who::Street,
@@ -977,6 +985,7 @@ const PAGE_VERSION_READS: &[(&str, usize, &[&str])] = &[
         &["/owners-bodies/{id}/step", "/owners-bodies/{id}/members"],
     ),
     ("votes_web.rs", 1, &["/votes/{id}/close"]),
+    ("fund_web.rs", 1, &["/fund-uses/{id}/step"]),
 ];
 
 #[test]
@@ -1491,6 +1500,20 @@ const CHECKS: &[(&str, Via)] = {
         ("vote_ballots: (choice = 'option') = (option_no IS NOT NULL)", Page("/v/{ballot}", Who::Resident, "choice=o9", "请选择表决选项")),
         ("vote_ballots: (channel = 'paper') = (evidence_sha IS NOT NULL)", Internal("a paper ballot is refused without its scan (enter_paper_ballot: 选票扫描件), walked in votes.rs through the multipart page")),
         ("vote_ballots: (channel = 'paper') = (received_on IS NOT NULL)", Internal("a paper ballot's received day is a required event date (EventDate::BallotReceived)")),
+        ("fund_uses.title", Page("/compounds/{compound}/fund/uses", Street, "title=%20&cost=100&date=2026-11-01", "使用事项：请填写")),
+        ("fund_uses.cost_fen", Page("/compounds/{compound}/fund/uses", Street, "title=x&cost=0&date=2026-11-01", "预算金额：金额须大于 0")),
+        ("fund_uses.status", Internal("set by the store's steps (fund_use_step), each from the one before")),
+        ("fund_uses.paid_fen", Internal("the payment's amount, refused by the application when not more than 0 (拨付金额：金额须大于 0)")),
+        ("fund_uses: (status IN ('voted', 'approved', 'paid')) = (vote_id IS NOT NULL)", Internal("the vote step writes the status and the vote together; no later step clears it")),
+        ("fund_uses: (status IN ('approved', 'paid')) = (approved_on IS NOT NULL)", Internal("the approval writes the status and its day together")),
+        ("fund_uses: (status = 'paid') = (paid_on IS NOT NULL)", Internal("the payment writes the status, its day and amount together")),
+        ("fund_uses: (status = 'paid') = (paid_fen IS NOT NULL)", Internal("the payment writes the status, its day and amount together")),
+        ("fund_uses: paid_fen IS NULL OR paid_fen <= cost_fen", Internal("the store refuses a payment above the cost (拨付金额 … 超过申请金额), walked in fund.rs")),
+        ("fund_uses: (status = 'rejected') = (rejected_on IS NOT NULL)", Internal("the rejection writes the status and its day together")),
+        ("fund_entries.kind", Internal("deposit or raised by deposit_fund (raised only with a carried vote), payout by the payment")),
+        ("fund_entries.amount_fen", Page("/compounds/{compound}/fund/deposit", Authority, "amount=0&date=2026-11-01", "金额：金额须大于 0")),
+        ("fund_entries: (kind = 'raised') = (vote_id IS NOT NULL)", Internal("deposit_fund writes raised exactly when it cites a carried vote")),
+        ("fund_entries: (kind = 'payout') = (use_id IS NOT NULL)", Internal("only the payment of a use writes a payout, with the use")),
         ("owners_body_members: left_on IS NULL OR left_on >= joined_on", Api("POST", "/api/v1/owners-bodies/{ob_preparing}/elect", Street, r#"{"version": 2, "on": "2026-01-15", "members": [{"name": "王一", "role": "chair"}]}"#, "", "选举日期 2026-01-15 早于筹备组成员“赵三”的加入日期 2026-02-01")),
     ]
 };
@@ -2456,8 +2479,9 @@ fn where_tested(e: anju_app::EventDate) -> &'static str {
         | E::BodyPrepared
         | E::BodyStep => "DATED",
         E::DismissalSurvey | E::OrderClosing => "use_case",
-        // Through the pages in votes.rs (`vote_days_after_today_are_refused`).
-        E::VoteOpened | E::BallotReceived | E::VoteClosed => "use_case",
+        E::VoteOpened | E::BallotReceived | E::VoteClosed => "DATED",
+        // Through the pages in fund.rs (a deposit dated tomorrow).
+        E::FundStep => "use_case",
         E::AccountEntry => "none: an account entry carries a period (公示期间), not a day",
     }
 }
@@ -2502,6 +2526,7 @@ const EVENT_DATES: &[anju_app::EventDate] = {
         E::VoteOpened,
         E::BallotReceived,
         E::VoteClosed,
+        E::FundStep,
     ]
 };
 

@@ -267,6 +267,33 @@ const USE_CASES: &[(&str, Where)] = &[
             )),
         },
     ),
+    // fund.rs
+    ("fund_account", Shown("/compounds/{compound}/fund")),
+    (
+        "deposit_fund",
+        form(
+            "/compounds/{compound}/fund",
+            "/compounds/{compound}/fund/deposit",
+            Action::ManageFund,
+        ),
+    ),
+    (
+        "apply_fund_use",
+        form(
+            "/compounds/{compound}/fund",
+            "/compounds/{compound}/fund/uses",
+            Action::RunVotes,
+        ),
+    ),
+    (
+        "fund_use_step",
+        form(
+            "/compounds/{compound}/fund",
+            "/fund-uses/{fund_use}/step",
+            Action::RunVotes,
+        ),
+    ),
+    ("fund_use_compound", Helper),
     // organisation.rs
     (
         "add_group",

@@ -17,10 +17,15 @@ const PNG: &[u8] =
     b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
 
 /// Six households: five of 100.00 ㎡ and one of 50.00 ㎡ (550.00 ㎡ in all).
-const REGISTER: &str = "房号,业主姓名,专有部分面积（㎡）\n\
+pub(crate) const REGISTER: &str = "房号,业主姓名,专有部分面积（㎡）\n\
 1-1-101,王一,100\n1-1-102,王二,100\n1-1-201,王三,100\n1-1-202,王四,100\n1-1-301,王五,100\n1-1-302,王六,50\n";
 
-async fn import(t: &TestApp, s: &Session, compound: i64, csv: &str) -> crate::support::Res {
+pub(crate) async fn import(
+    t: &TestApp,
+    s: &Session,
+    compound: i64,
+    csv: &str,
+) -> crate::support::Res {
     post_multipart(
         t,
         t.evidence.path(),
@@ -33,7 +38,7 @@ async fn import(t: &TestApp, s: &Session, compound: i64, csv: &str) -> crate::su
 }
 
 /// Opens a vote by the page; returns its id.
-async fn open(t: &TestApp, s: &Session, compound: i64, fields: &str) -> i64 {
+pub(crate) async fn open(t: &TestApp, s: &Session, compound: i64, fields: &str) -> i64 {
     let today = t.state.app.today();
     let r = t
         .post_form(
@@ -50,7 +55,7 @@ async fn open(t: &TestApp, s: &Session, compound: i64, fields: &str) -> i64 {
 }
 
 /// The households' links by 房号.
-async fn tokens(t: &TestApp, vote: i64) -> Vec<(String, i64, String)> {
+pub(crate) async fn tokens(t: &TestApp, vote: i64) -> Vec<(String, i64, String)> {
     t.store
         .vote_ballots(vote)
         .await
@@ -60,20 +65,23 @@ async fn tokens(t: &TestApp, vote: i64) -> Vec<(String, i64, String)> {
         .collect()
 }
 
-async fn cast(t: &TestApp, token: &str, choice: &str) -> crate::support::Res {
+pub(crate) async fn cast(t: &TestApp, token: &str, choice: &str) -> crate::support::Res {
     t.post_form(None, &format!("/v/{token}"), &format!("choice={choice}"))
         .await
 }
 
-fn version_of(html: &str) -> String {
+pub(crate) fn version_of(html: &str) -> String {
     let at = html
         .find("name=\"version\" value=\"")
         .expect("a version field")
         + 22;
-    html[at..].chars().take_while(char::is_ascii_digit).collect()
+    html[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect()
 }
 
-async fn close(t: &TestApp, s: &Session, vote: i64) -> crate::support::Res {
+pub(crate) async fn close(t: &TestApp, s: &Session, vote: i64) -> crate::support::Res {
     let page = t.get_as(s, &format!("/votes/{vote}")).await;
     let v = version_of(&page.body);
     t.post_form(
@@ -162,7 +170,12 @@ async fn a_committee_elected_by_two_thirds_is_filed(t: &TestApp) {
     assert_eq!(cast(t, &links[2].2, "against").await.status, StatusCode::OK);
     // Once only.
     let again = cast(t, &links[0].2, "against").await;
-    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", again.body);
+    assert_eq!(
+        again.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        again.body
+    );
     assert!(again.body.contains("已经投过票"), "{}", again.body);
     // A paper ballot without its scan is refused, what was chosen kept.
     let paper = |with_scan: bool| {
@@ -197,7 +210,11 @@ async fn a_committee_elected_by_two_thirds_is_filed(t: &TestApp) {
     let r = paper(true).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = t.get_as(&street, &format!("/votes/{vote}")).await;
-    assert!(page.body.contains("已投票 4 / 6 户（66.67 %）"), "{}", page.body);
+    assert!(
+        page.body.contains("已投票 4 / 6 户（66.67 %）"),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("纸质选票"), "{}", page.body);
     // The count: carried.
     let r = close(t, &street, vote).await;
@@ -239,7 +256,12 @@ async fn a_committee_elected_by_two_thirds_is_filed(t: &TestApp) {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(
-        t.store.get_owners_body(body).await.expect("body").status.code(),
+        t.store
+            .get_owners_body(body)
+            .await
+            .expect("body")
+            .status
+            .code(),
         "in_office"
     );
     // A company serving the compound reads the result, not the links or the owners' names.
@@ -262,7 +284,13 @@ async fn a_committee_elected_by_two_thirds_is_filed(t: &TestApp) {
     let r = t.get_as(&company, &format!("/votes/{vote}/sheet")).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
     // A street elsewhere reads nothing.
-    let other = user_session(t, "v_jd_b", Role::Street, UserScope::Region(w.outside.street)).await;
+    let other = user_session(
+        t,
+        "v_jd_b",
+        Role::Street,
+        UserScope::Region(w.outside.street),
+    )
+    .await;
     let r = t.get_as(&other, &format!("/votes/{vote}")).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
 }
@@ -324,7 +352,12 @@ async fn a_vote_short_of_two_thirds_is_refused_as_a_decision(t: &TestApp) {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.body.contains("已交业主表决"), "{}", r.body);
     assert_eq!(
-        t.store.get_owners_body(body).await.expect("body").status.code(),
+        t.store
+            .get_owners_body(body)
+            .await
+            .expect("body")
+            .status
+            .code(),
         "preparing"
     );
 }
@@ -412,7 +445,11 @@ async fn a_choice_of_company_by_every_household_records_the_path_step(t: &TestAp
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.body.contains("业主名册"), "{}", r.body);
-    assert!(r.body.contains("是否同意增设充电桩"), "typed kept: {}", r.body);
+    assert!(
+        r.body.contains("是否同意增设充电桩"),
+        "typed kept: {}",
+        r.body
+    );
     // The path up to 选定物业企业.
     let on = jiff::civil::date(2026, 10, 1);
     for e in [
@@ -441,7 +478,12 @@ async fn a_choice_of_company_by_every_household_records_the_path_step(t: &TestAp
     );
     let a = w.inside.company;
     let b = w.outside.company;
-    let later = t.state.app.today().checked_add(jiff::Span::new().days(14)).expect("later");
+    let later = t
+        .state
+        .app
+        .today()
+        .checked_add(jiff::Span::new().days(14))
+        .expect("later");
     let vote = open(
         t,
         &street,
@@ -549,10 +591,7 @@ async fn vote_days_after_today_are_refused(t: &TestApp) {
     let r = paper(tomorrow.to_string()).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.body.contains("收到选票日期"), "{}", r.body);
-    assert_eq!(
-        paper(today.to_string()).await.status,
-        StatusCode::SEE_OTHER
-    );
+    assert_eq!(paper(today.to_string()).await.status, StatusCode::SEE_OTHER);
     let page = t.get_as(&street, &format!("/votes/{vote}")).await;
     let v = version_of(&page.body);
     let r = t
