@@ -23,3 +23,8 @@ pub use anju_store::{
 };
 /// Owners' bodies.
 pub use anju_store::{NewBodyMember, OwnersBodyMember, OwnersBodyRecord};
+/// Renovation projects, 三承诺 and fee standards.
+pub use anju_store::{
+    CommitmentsWritten, FeeStandardRecord, HouseholdCommitment, RenovationDateChange,
+    RenovationRecord,
+};

@@ -13,6 +13,7 @@
 
 mod bench;
 mod cell;
+mod commitments;
 mod columns;
 mod error;
 mod fees;
@@ -23,6 +24,7 @@ mod write;
 mod xls_guard;
 
 pub use bench::generate_bench_ledger;
+pub use commitments::{CommitmentSheetRow, parse_yes_no, read_commitment_sheet_bytes};
 pub use columns::{
     COLUMNS, ColumnSpec, Field, column_letter, columns_markdown, match_header, normalize_header,
 };

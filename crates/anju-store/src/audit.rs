@@ -115,6 +115,19 @@ const BY_COMPOUND: &[(&str, &str, &str, &str)] = &[
     ("complaint", "complaints x", "x.id", "x.compound_id"),
     ("referral", "referrals x", "x.id", "x.compound_id"),
     ("owners_body", "owners_bodies x", "x.id", "x.compound_id"),
+    (
+        "renovation_project",
+        "renovation_projects x",
+        "x.id",
+        "x.compound_id",
+    ),
+    (
+        "renovation_household",
+        "renovation_households h JOIN renovation_projects x ON x.id = h.project_id",
+        "h.id",
+        "x.compound_id",
+    ),
+    ("fee_standard", "fee_standards x", "x.id", "x.compound_id"),
     ("survey", "surveys x", "x.id", "x.compound_id"),
     (
         "survey_response",

@@ -40,6 +40,7 @@ mod organisation;
 mod owners_bodies;
 mod patrols;
 mod regions;
+mod renovation;
 mod scope;
 pub mod scratch;
 mod selections;
@@ -97,6 +98,10 @@ pub use organisation::{
     NewGroup, NewMeeting, NewMember, OrgGroup, OrgMember, OrgScope, Unit,
 };
 pub use owners_bodies::{NewBodyMember, NewOwnersBody, OwnersBodyMember, OwnersBodyRecord};
+pub use renovation::{
+    CommitmentsWritten, FeeStandardRecord, HouseholdCommitment, NewFeeStandard,
+    NewHouseholdCommitment, NewRenovation, RenovationDateChange, RenovationRecord,
+};
 pub use patrols::{
     ERQI_ORDER_MAPPING, Finding, NewFinding, NewPatrol, OrderCounts, OrderFilter, Patrol,
     RectificationOrder,
