@@ -21,10 +21,10 @@ pub use anju_store::{
     Assignment, AssignmentStepRecord, Censure, Meeting, NewDecision, NewMember, OrgGroup,
     OrgMember, Unit,
 };
-/// Owners' bodies.
-pub use anju_store::{NewBodyMember, OwnersBodyMember, OwnersBodyRecord};
 /// Renovation projects, 三承诺 and fee standards.
 pub use anju_store::{
     CommitmentsWritten, FeeStandardRecord, HouseholdCommitment, RenovationDateChange,
     RenovationRecord,
 };
+/// Owners' bodies.
+pub use anju_store::{NewBodyMember, OwnersBodyMember, OwnersBodyRecord};

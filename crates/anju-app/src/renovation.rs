@@ -284,10 +284,8 @@ impl App {
     }
 
     fn milestone_date(&self, key: &str, label: &str, on: Option<Date>) -> Result<Option<Date>> {
-        on.map(|d| {
-            EventDate::RenovationMilestone.check_as(key, label, d, self.today())
-        })
-        .transpose()
+        on.map(|d| EventDate::RenovationMilestone.check_as(key, label, d, self.today()))
+            .transpose()
     }
 
     /// Records a renovation project of a compound in scope.
@@ -298,7 +296,12 @@ impl App {
     ) -> Result<RenovationRecord> {
         who.require(Action::ManageRenovation)?;
         self.compound_in_scope(who, r.compound_id).await?;
-        let name = check::text(Field::new("name", "项目名称或批次"), &r.name, NAME_MAX, false)?;
+        let name = check::text(
+            Field::new("name", "项目名称或批次"),
+            &r.name,
+            NAME_MAX,
+            false,
+        )?;
         let milestones = Milestones {
             procedures_on: self.milestone_date("procedures_on", "手续办理日期", r.procedures_on)?,
             construction_on: self.milestone_date(
@@ -308,10 +311,15 @@ impl App {
             )?,
             acceptance_on: self.milestone_date("acceptance_on", "竣工验收日期", r.acceptance_on)?,
         };
-        milestones.check_order().map_err(|(zh, en)| {
-            AppError::field("construction_on", "节点日期", zh, en)
-        })?;
-        let note = check::opt_text(Field::new("note", "备注"), r.note.as_deref(), NOTE_MAX, true)?;
+        milestones
+            .check_order()
+            .map_err(|(zh, en)| AppError::field("construction_on", "节点日期", zh, en))?;
+        let note = check::opt_text(
+            Field::new("note", "备注"),
+            r.note.as_deref(),
+            NOTE_MAX,
+            true,
+        )?;
         Ok(self
             .store()
             .add_renovation(
@@ -337,29 +345,33 @@ impl App {
         let p = self.renovation(who, id).await?;
         let on = EventDate::RenovationMilestone.check(d.on, self.today())?;
         let reason = match p.milestones().get(d.milestone) {
-            Some(old) => Some(check::text(
-                Field::new("reason", "更正原因"),
-                d.reason.as_deref().unwrap_or(""),
-                NOTE_MAX,
-                true,
-            )
-            .map_err(|e| match e {
-                AppError::Invalid(_) if d.reason.as_deref().is_none_or(|r| r.trim().is_empty()) => {
-                    AppError::field(
-                        "reason",
-                        "更正原因",
-                        format!(
-                            "{}已登记为 {old}，更正须写明原因",
-                            d.milestone.label(anju_core::Lang::Zh)
-                        ),
-                        format!(
-                            "{} is recorded as {old}: a correction needs its reason",
-                            d.milestone.label(anju_core::Lang::En)
-                        ),
-                    )
-                }
-                e => e,
-            })?),
+            Some(old) => Some(
+                check::text(
+                    Field::new("reason", "更正原因"),
+                    d.reason.as_deref().unwrap_or(""),
+                    NOTE_MAX,
+                    true,
+                )
+                .map_err(|e| match e {
+                    AppError::Invalid(_)
+                        if d.reason.as_deref().is_none_or(|r| r.trim().is_empty()) =>
+                    {
+                        AppError::field(
+                            "reason",
+                            "更正原因",
+                            format!(
+                                "{}已登记为 {old}，更正须写明原因",
+                                d.milestone.label(anju_core::Lang::Zh)
+                            ),
+                            format!(
+                                "{} is recorded as {old}: a correction needs its reason",
+                                d.milestone.label(anju_core::Lang::En)
+                            ),
+                        )
+                    }
+                    e => e,
+                })?,
+            ),
             None => check::opt_text(
                 Field::new("reason", "说明"),
                 d.reason.as_deref(),
@@ -376,7 +388,12 @@ impl App {
     fn checked_commitment(c: &CommitmentInput) -> Result<NewHouseholdCommitment> {
         Ok(NewHouseholdCommitment {
             house: check::text(Field::new("house", "房号"), &c.house, 50, false)?,
-            owner: check::opt_text(Field::new("owner", "业主姓名"), c.owner.as_deref(), 50, false)?,
+            owner: check::opt_text(
+                Field::new("owner", "业主姓名"),
+                c.owner.as_deref(),
+                50,
+                false,
+            )?,
             commitments: c.commitments,
         })
     }
@@ -535,7 +552,12 @@ impl App {
             false,
         )?;
         let approved_on = EventDate::FeeApproved.check(f.approved_on, self.today())?;
-        let note = check::opt_text(Field::new("note", "备注"), f.note.as_deref(), NOTE_MAX, true)?;
+        let note = check::opt_text(
+            Field::new("note", "备注"),
+            f.note.as_deref(),
+            NOTE_MAX,
+            true,
+        )?;
         Ok(self
             .store()
             .add_fee_standard(

@@ -173,8 +173,7 @@ pub fn gaps(m: &Milestones, p: &PathDates) -> Vec<Gap> {
     let mut out = Vec::new();
     if let Some(c) = m.construction_on {
         let in_time = |d: Option<Date>| d.is_some_and(|d| d <= c);
-        let selected =
-            in_time(p.selected_on) && after(p.selected_on, p.exit_before_construction);
+        let selected = in_time(p.selected_on) && after(p.selected_on, p.exit_before_construction);
         if !selected {
             out.push(Gap {
                 gap: RenovationGap::NoCompany,
@@ -269,7 +268,8 @@ pub struct CommitmentShare {
 
 impl CommitmentShare {
     pub fn of(households: u64, answers: &[Commitments]) -> CommitmentShare {
-        let count = |f: &dyn Fn(&Commitments) -> bool| answers.iter().filter(|a| f(a)).count() as u64;
+        let count =
+            |f: &dyn Fn(&Commitments) -> bool| answers.iter().filter(|a| f(a)).count() as u64;
         let all_three = count(&|a| a.all());
         CommitmentShare {
             households,
@@ -376,7 +376,10 @@ mod tests {
         // (selected, signed, exit before, trial, entry) → gaps
         let cases: &[(PathDates, &[&str])] = &[
             // nothing on the path: no company, no contract, no trial
-            (PathDates::default(), &["no_company", "no_contract", "no_trial"]),
+            (
+                PathDates::default(),
+                &["no_company", "no_contract", "no_trial"],
+            ),
             // chosen and signed on the day the works start: in time (前 excludes only later days)
             (
                 PathDates {
@@ -504,7 +507,10 @@ mod tests {
             ..Default::default()
         };
         let s = CommitmentShare::of(3, &[yes, part]);
-        assert_eq!((s.answered, s.all_three, s.demolish, s.repair_fees), (2, 1, 2, 1));
+        assert_eq!(
+            (s.answered, s.all_three, s.demolish, s.repair_fees),
+            (2, 1, 2, 1)
+        );
         assert_eq!(s.all_three_percent.as_deref(), Some("33.33 %"));
     }
 

@@ -48,11 +48,17 @@ fn match_header(h: &str) -> Option<Col> {
             Some(Col::House)
         }
         "业主" | "业主姓名" | "姓名" | "户主" | "户主姓名" => Some(Col::Owner),
-        "拆除违建" | "拆除各类违建" | "拆违" | "拆除违章建筑" => Some(Col::Demolish),
-        "缴纳维修资金" | "交纳维修资金" | "维修资金" | "缴存维修资金" => Some(Col::Fund),
-        "缴纳物业维修费用" | "交纳物业维修费用" | "物业维修费用" | "缴纳物业维修费" | "物业维修费" => {
-            Some(Col::Fees)
+        "拆除违建" | "拆除各类违建" | "拆违" | "拆除违章建筑" => {
+            Some(Col::Demolish)
         }
+        "缴纳维修资金" | "交纳维修资金" | "维修资金" | "缴存维修资金" => {
+            Some(Col::Fund)
+        }
+        "缴纳物业维修费用"
+        | "交纳物业维修费用"
+        | "物业维修费用"
+        | "缴纳物业维修费"
+        | "物业维修费" => Some(Col::Fees),
         _ => None,
     }
 }
@@ -67,7 +73,9 @@ const HEADERS: [(Col, &str); 4] = [
 /// 是/否 as people write it.
 pub fn parse_yes_no(s: &str) -> Option<bool> {
     match s.trim().to_lowercase().as_str() {
-        "是" | "同意" | "承诺" | "√" | "✓" | "y" | "yes" | "1" | "true" | "有" => Some(true),
+        "是" | "同意" | "承诺" | "√" | "✓" | "y" | "yes" | "1" | "true" | "有" => {
+            Some(true)
+        }
         "否" | "不同意" | "不承诺" | "×" | "✗" | "x" | "n" | "no" | "0" | "false" | "无" => {
             Some(false)
         }
@@ -307,7 +315,11 @@ mod tests {
         };
         let texts: Vec<String> = p.iter().map(|p| p.render(anju_core::Lang::Zh)).collect();
         assert_eq!(texts.len(), 4, "{texts:#?}");
-        assert!(texts[0].starts_with("第 2 行，缴纳维修资金 (C)"), "{}", texts[0]);
+        assert!(
+            texts[0].starts_with("第 2 行，缴纳维修资金 (C)"),
+            "{}",
+            texts[0]
+        );
         assert!(texts[0].contains("未作答"));
         assert!(texts[1].starts_with("第 3 行，房号 (A)"), "{}", texts[1]);
         assert!(texts[2].contains("应填“是”或“否”"), "{}", texts[2]);

@@ -114,9 +114,10 @@ impl AlertKind {
                 "老旧小区改造与物业进驻脱节",
                 "Renovation ahead of property management",
             ),
-            AlertKind::FeeAboveStandard => {
-                lang.pick("合同收费高于核定标准", "Contract fees above the approved standard")
-            }
+            AlertKind::FeeAboveStandard => lang.pick(
+                "合同收费高于核定标准",
+                "Contract fees above the approved standard",
+            ),
         }
     }
 }
@@ -1025,7 +1026,11 @@ impl Store {
             let figures: Vec<String> = above_standard(contract, standard)
                 .into_iter()
                 .map(|(t, k, st)| {
-                    let t = if t == BuildingType::High { "high" } else { "multi" };
+                    let t = if t == BuildingType::High {
+                        "high"
+                    } else {
+                        "multi"
+                    };
                     format!("{t},{},{}", k.0, st.0)
                 })
                 .collect();

@@ -98,15 +98,15 @@ pub use organisation::{
     NewGroup, NewMeeting, NewMember, OrgGroup, OrgMember, OrgScope, Unit,
 };
 pub use owners_bodies::{NewBodyMember, NewOwnersBody, OwnersBodyMember, OwnersBodyRecord};
-pub use renovation::{
-    CommitmentsWritten, FeeStandardRecord, HouseholdCommitment, NewFeeStandard,
-    NewHouseholdCommitment, NewRenovation, RenovationDateChange, RenovationRecord,
-};
 pub use patrols::{
     ERQI_ORDER_MAPPING, Finding, NewFinding, NewPatrol, OrderCounts, OrderFilter, Patrol,
     RectificationOrder,
 };
 pub use regions::{Region, RegionIds};
+pub use renovation::{
+    CommitmentsWritten, FeeStandardRecord, HouseholdCommitment, NewFeeStandard,
+    NewHouseholdCommitment, NewRenovation, RenovationDateChange, RenovationRecord,
+};
 pub use scope::Scope;
 pub use selections::{Registration, Selection, SelectionCompound};
 pub use signals::SignalScope;

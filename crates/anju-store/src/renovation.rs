@@ -568,12 +568,13 @@ impl Store {
                     Cols::new(&row).i64()?
                 }
             };
-            let after = fetch_household(&mut tx, project, &a.house)
-                .await?
-                .ok_or(StoreError::NotFound {
-                    entity: HOUSEHOLD,
-                    id,
-                })?;
+            let after =
+                fetch_household(&mut tx, project, &a.house)
+                    .await?
+                    .ok_or(StoreError::NotFound {
+                        entity: HOUSEHOLD,
+                        id,
+                    })?;
             audits.push(NewAudit {
                 action: if before.is_some() { "update" } else { "insert" },
                 entity: HOUSEHOLD,
@@ -583,13 +584,11 @@ impl Store {
             });
         }
         // The project's own row moves too: its page's figures changed.
-        sqlx::query(
-            "UPDATE renovation_projects SET updated_at = $1 WHERE id = $2",
-        )
-        .bind(at.clone())
-        .bind(project)
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query("UPDATE renovation_projects SET updated_at = $1 WHERE id = $2")
+            .bind(at.clone())
+            .bind(project)
+            .execute(&mut *tx)
+            .await?;
         audit::append(&mut tx, actor, &at, audits).await?;
         tx.commit().await?;
         Ok(done)

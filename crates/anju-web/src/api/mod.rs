@@ -22,7 +22,8 @@
 //! `tasks` (and targets), `oversight` (assessments, evaluators, patrols, orders,
 //! complaints), `surveys`, `money` (fees, accounts, funding policies), `departments`
 //! (departments and referrals, 吹哨报到), `organisation` (groups, meetings, 通报 and 约谈, the
-//! 交办事项 they hand out), `owners_bodies` (业主组织: 筹备, 选举, 备案, 届满, members), `users`,
+//! 交办事项 they hand out), `owners_bodies` (业主组织: 筹备, 选举, 备案, 届满, members), `renovation` (老旧小区改造,
+//! 三承诺, 核定收费标准), `users`,
 //! `audit`.
 //! [`types`] names the Rust types of bodies and answers; [`cli`] each route's `anju` command.
 
@@ -38,6 +39,7 @@ mod money;
 mod organisation;
 mod oversight;
 mod owners_bodies;
+mod renovation;
 mod surveys;
 mod tasks;
 pub mod types;
@@ -316,6 +318,7 @@ pub fn table() -> Vec<ApiRoute> {
     t.extend(filings::routes());
     t.extend(organisation::routes());
     t.extend(owners_bodies::routes());
+    t.extend(renovation::routes());
     t.extend(audit::routes());
     t
 }
