@@ -21,6 +21,7 @@ mod cmd_oversight;
 mod cmd_owners_body;
 mod cmd_path;
 mod cmd_policy;
+mod cmd_renovation;
 mod cmd_report;
 mod cmd_rubric;
 mod cmd_signals;
@@ -124,6 +125,13 @@ pub enum Cmd {
     /// filing, end of term (succession) and members
     #[command(subcommand)]
     OwnersBody(cmd_owners_body::OwnersBodyCmd),
+    /// 老旧小区改造：项目、节点日期（更正）、三承诺 / renovation projects: dates (corrections)
+    /// and the three commitments
+    #[command(subcommand)]
+    Renovation(cmd_renovation::RenovationCmd),
+    /// 核定收费标准（发改部门核定，住建录入）/ approved fee standards
+    #[command(subcommand)]
+    FeeStandard(cmd_renovation::FeeStandardCmd),
     /// 调度表报送：安排、报送、报送情况（每月1号、15号）/ the 调度表 filed by every street on the
     /// 1st and the 15th: schedule, file, standings
     #[command(subcommand)]
@@ -201,6 +209,8 @@ fn main() -> ExitCode {
         Cmd::Referral(c) => cmd_department::run_referral(c, &cli.database_url, lang),
         Cmd::Org(c) => cmd_org::run(c, &cli.database_url, lang),
         Cmd::OwnersBody(c) => cmd_owners_body::run(c, &cli.database_url, lang),
+        Cmd::Renovation(c) => cmd_renovation::run(c, &cli.database_url, lang),
+        Cmd::FeeStandard(c) => cmd_renovation::run_fee_standard(c, &cli.database_url, lang),
         Cmd::Dispatch(c) => cmd_dispatch::run(c, &cli.database_url, lang),
         Cmd::Survey(c) => cmd_survey::run_survey(c, &cli.database_url, lang),
         Cmd::Fees(c) => cmd_survey::run_fees(c, &cli.database_url, lang),
