@@ -214,16 +214,16 @@ impl Sheet {
         let d = answer(dem, "拆除违建");
         let f = answer(fund, "缴纳维修资金");
         let e = answer(fees, "缴纳物业维修费用");
-        if !house.is_empty() {
-            if let Some(first) = self.seen.insert(house.clone(), row) {
-                problems.push(Problem {
-                    row,
-                    column: Some(col_name(house_at)),
-                    value: house.clone(),
-                    reason_zh: format!("与第 {first} 行重复：同一房号只能有一行"),
-                    reason_en: format!("duplicates row {first}: one row per house"),
-                });
-            }
+        if !house.is_empty()
+            && let Some(first) = self.seen.insert(house.clone(), row)
+        {
+            problems.push(Problem {
+                row,
+                column: Some(col_name(house_at)),
+                value: house.clone(),
+                reason_zh: format!("与第 {first} 行重复：同一房号只能有一行"),
+                reason_en: format!("duplicates row {first}: one row per house"),
+            });
         }
         if let (Some(demolish), Some(maintenance_fund), Some(repair_fees), true) =
             (d, f, e, problems.is_empty())

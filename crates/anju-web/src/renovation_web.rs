@@ -730,6 +730,18 @@ async fn import(
 // ---------------------------------------------------------------------------------------------
 // 核定收费标准
 
+/// One approval as the page lists it.
+struct StandardRow {
+    in_force: bool,
+    multi: String,
+    high: String,
+    doc: String,
+    on: String,
+    dept: String,
+    note: String,
+    by: String,
+}
+
 #[derive(Template)]
 #[template(path = "fee_standards.html")]
 struct FeePage {
@@ -737,8 +749,7 @@ struct FeePage {
     compound: String,
     compound_link: String,
     renovation_link: String,
-    /// (in force?, multi, high, doc, approved, department, note, entered by)
-    standards: Vec<(bool, String, String, String, String, String, String, String)>,
+    standards: Vec<StandardRow>,
     /// (company, signed, doc, [excess text])
     above: Vec<(String, String, String, Vec<String>)>,
     may_write: bool,
@@ -771,17 +782,15 @@ async fn fee_page(
     let standards = v
         .standards
         .iter()
-        .map(|s| {
-            (
-                v.in_force_id == Some(s.id),
-                rate(s.fees.multi),
-                rate(s.fees.high),
-                s.doc_no.clone(),
-                s.approved_on.to_string(),
-                s.department.clone(),
-                s.note.clone().unwrap_or_default(),
-                s.actor.clone(),
-            )
+        .map(|s| StandardRow {
+            in_force: v.in_force_id == Some(s.id),
+            multi: rate(s.fees.multi),
+            high: rate(s.fees.high),
+            doc: s.doc_no.clone(),
+            on: s.approved_on.to_string(),
+            dept: s.department.clone(),
+            note: s.note.clone().unwrap_or_default(),
+            by: s.actor.clone(),
         })
         .collect();
     let above = v
