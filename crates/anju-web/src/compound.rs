@@ -2024,19 +2024,25 @@ async fn renovation_facts(
                 .all_three_percent
                 .clone()
                 .unwrap_or_else(|| l.pick("户数未填", "no household count").to_string());
+            let each: Vec<String> = anju_core::renovation::Commitment::ALL
+                .iter()
+                .map(|c| format!("{} {}", c.label(l), d.share.count(*c)))
+                .collect();
             Some(match l {
                 Lang::Zh => format!(
-                    "{}：三承诺全部承诺 {} 户，占台账户数 {}；{} 项提醒",
+                    "{}：三承诺全部承诺 {} 户，占台账户数 {}（{}）；{} 项提醒",
                     p.name,
                     d.share.all_three,
                     pct,
+                    each.join("、"),
                     d.gaps.len()
                 ),
                 Lang::En => format!(
-                    "{}: {} households made all three commitments, {} of the ledger's; {} alert(s)",
+                    "{}: {} households made all three commitments, {} of the ledger's ({}); {} alert(s)",
                     p.name,
                     d.share.all_three,
                     pct,
+                    each.join(", "),
                     d.gaps.len()
                 ),
             })

@@ -405,7 +405,16 @@ async fn show_page(
             )
         })
         .collect();
-    let kept_m = f.get("milestone");
+    // What was sent, or the first milestone not yet recorded.
+    let kept_m = Some(f.get("milestone"))
+        .filter(|m| !m.is_empty())
+        .or_else(|| {
+            Milestone::ALL
+                .iter()
+                .find(|m| p.milestones().get(**m).is_none())
+                .map(|m| m.code().to_string())
+        })
+        .unwrap_or_default();
     let milestone_options = Milestone::ALL
         .iter()
         .map(|m| {
