@@ -27,9 +27,11 @@
 //! The service term (seed 002 六（一）: "物业服务期限自物业服务企业正式进驻小区开展服务之日起") runs
 //! from the path's 正式进场 step; [`term_starts_early`] says when a contract's term starts before it.
 //!
-//! Each gap is dated from the milestone it reads (the construction start, or the acceptance); a
-//! gap on the day itself already shows ("前" excludes the day: a company chosen on the day the
-//! works start is in time, one chosen the day after is not).
+//! Each gap is dated from the milestone it reads (the construction start, or the acceptance) and
+//! shows from that day. "施工进场前" is not one of the boundary words 民法典 第一千二百五十九条
+//! fixes; it is read here as "not after the construction day": a company chosen, or a contract
+//! signed, on the day the works start is in time (the handover the seed wants can happen that
+//! morning); one the day after is late.
 
 use crate::Fen;
 use crate::contract::{BuildingType, Fees};
