@@ -1629,6 +1629,57 @@ async function main() {
       }
     });
 
+    await flow('journey: 老旧小区改造 — the street officer on a phone (390×844) records a renovation whose construction started before a company was chosen, sees seed 002 六（一）\'s alert, and enters a household\'s 三承诺', async () => {
+      const street = await login(browser, base, STREET_USER, PHONE);
+      const iso = (d) => d.toISOString().slice(0, 10);
+      const now = new Date();
+      const daysAgo = (n) => iso(new Date(Date.UTC(now.getFullYear(), now.getMonth(), now.getDate() - n)));
+      try {
+        const { page, context } = street;
+        // A compound of the street without a company (the last one, to leave the others' flows theirs).
+        const list = await compoundsJson(context, base);
+        const target = list.filter((c) => !c.company && (c.street ?? STREET) === STREET).at(-1);
+        check(target, 'no compound of the street is without a company');
+        await openFromLedger(page, base, target.name);
+        await Promise.all([page.waitForNavigation(), page.click('#renovation-link')]);
+        check(new URL(page.url()).pathname.endsWith('/renovation'), `the renovation link went to ${page.url()}`);
+        // 1. The project: procedures begun three weeks ago, the works started three days ago.
+        const name = `二七区式改造（浏览器测试 ${Date.now() % 100000}）`;
+        await page.fill('input[name=name]', name);
+        await page.fill('input[name=procedures_on]', daysAgo(21));
+        await page.fill('input[name=construction_on]', daysAgo(3));
+        const formWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+        check(formWidth <= 390, `the renovation form is ${formWidth}px wide on a 390px phone`);
+        await Promise.all([page.waitForNavigation(), page.click('#start-renovation')]);
+        check(/\/renovations\/\d+$/.test(new URL(page.url()).pathname), `recording went to ${page.url()}`);
+        const projectUrl = page.url();
+        // 2. The alert, naming the seed's clause.
+        const gaps = await page.textContent('#gaps');
+        check(gaps.includes('施工进场前未选定物业企业'), `no alert for the works started before a company was chosen: ${gaps}`);
+        check(gaps.includes('务必于施工进场前选定物业服务企业'), `the alert does not name seed 002 六（一）: ${gaps}`);
+        await shot(page, 'renovation-alert-phone');
+        // 3. One household's 三承诺 on the phone form.
+        await page.fill('input[name=house]', '3-2-501');
+        await page.fill('input[name=owner]', '王秀英');
+        await page.check('input[name=demolish]');
+        await page.check('input[name=maintenance_fund]');
+        await page.check('input[name=repair_fees]');
+        await Promise.all([page.waitForNavigation(), page.click('#record-household')]);
+        check(page.url().startsWith(projectUrl), `saving the household went to ${page.url()}`);
+        check((await page.textContent('#household-list')).includes('3-2-501'), 'the household is not listed');
+        const share = await page.textContent('#share');
+        check(share.includes('三项全部承诺 1 户') && share.includes('已登记 1 户'), `the share does not count the household: ${share}`);
+        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        check(width <= 390, `the project page is ${width}px wide on a 390px phone`);
+        await shot(page, 'renovation-commitments-phone');
+        // 4. The 工作台 lists the alert.
+        await page.goto(`${base}/`);
+        check((await page.textContent('body')).includes('老旧小区改造与物业进驻脱节'), 'the 工作台 does not list the renovation alert');
+      } finally {
+        await street.context.close();
+      }
+    });
+
     await flow('journey: the administrator ranks streets by a weighted score on the ranking report (排名规则 chosen on the page)', async () => {
       const { context, page } = await login(browser, base, { username: 'admin' }, { viewport: { width: 1280, height: 900 } });
       try {

@@ -228,6 +228,9 @@ impl App {
                 .await?;
             self.demo_votes(who, community.unwrap_or(st)).await?;
         }
+        if let Some(st) = daqintala {
+            self.demo_renovation(who, community.unwrap_or(st)).await?;
+        }
         let mut demo_names: Vec<&str> = plan.iter().map(|p| p.0).collect();
         demo_names.push(DEMO_DEPARTMENT_USER);
         Ok(self
@@ -237,6 +240,111 @@ impl App {
             .into_iter()
             .filter(|u| demo_names.contains(&u.username.as_str()))
             .collect())
+    }
+
+    /// The demo's renovation (issue 19 items 4 and 5), once: the first unmanaged compound (by
+    /// name) of `region` gets a renovation project whose construction started a month ago with
+    /// no company chosen (so the 工作台 and the project page show seed 002 六（一）'s alert), five
+    /// households' 三承诺, and a fee standard approved two months ago.
+    async fn demo_renovation(&self, who: &Principal, region: i64) -> Result<()> {
+        use crate::renovation::{CommitmentInput, FeeStandardInput, RenovationInput};
+        use anju_core::Fen;
+        use anju_core::contract::Fees;
+        use anju_core::ids::{CompoundId, RenovationId};
+        use anju_core::renovation::Commitments;
+        let list = self
+            .store
+            .list_compounds(&CompoundFilter {
+                region_id: Some(region),
+                ..CompoundFilter::default()
+            })
+            .await?;
+        let Some(c) = list
+            .iter()
+            .filter(|c| c.company_id.is_none())
+            .min_by(|a, b| a.compound.name.cmp(&b.compound.name).then(a.id.cmp(&b.id)))
+        else {
+            return Ok(());
+        };
+        let id = CompoundId(c.id);
+        if !self.store.renovations_of(c.id).await?.is_empty() {
+            return Ok(());
+        }
+        let today = self.today();
+        let ago = |days: i64| {
+            today
+                .checked_sub(jiff::Span::new().days(days))
+                .unwrap_or(today)
+        };
+        let street = who.clone().recorded_as("street");
+        let p = self
+            .start_renovation(
+                &street,
+                RenovationInput {
+                    compound_id: id,
+                    name: "2026年老旧小区综合改造（第一批）".into(),
+                    procedures_on: Some(ago(120)),
+                    construction_on: Some(ago(30)),
+                    acceptance_on: None,
+                    note: Some("演示数据：施工已进场，尚未选定物业服务企业".into()),
+                },
+            )
+            .await?;
+        let yes = Commitments {
+            demolish: true,
+            maintenance_fund: true,
+            repair_fees: true,
+        };
+        let answers = [
+            ("1-1-101", "张桂兰", yes),
+            ("1-1-102", "刘德明", yes),
+            ("1-2-201", "", yes),
+            (
+                "2-1-301",
+                "王秀英",
+                Commitments {
+                    demolish: false,
+                    ..yes
+                },
+            ),
+            (
+                "2-1-302",
+                "",
+                Commitments {
+                    repair_fees: false,
+                    maintenance_fund: false,
+                    ..yes
+                },
+            ),
+        ];
+        for (house, owner, commitments) in answers {
+            self.answer_commitments(
+                &street,
+                RenovationId(p.id),
+                CommitmentInput {
+                    house: house.into(),
+                    owner: Some(owner.into()),
+                    commitments,
+                },
+            )
+            .await?;
+        }
+        self.add_fee_standard(
+            &who.clone().recorded_as("housing_authority"),
+            FeeStandardInput {
+                compound_id: id,
+                fees: Fees {
+                    multi: Some(Fen(60)),
+                    high: Some(Fen(90)),
+                },
+                doc_no: "奈发改价字〔2026〕12号".into(),
+                approved_on: ago(60),
+                department: "旗发展和改革委员会".into(),
+                note: None,
+            },
+        )
+        .await?;
+        Ok(())
     }
 
     /// The demo's organisation (issue 18 item 3), once: the district's leading group (a roster as

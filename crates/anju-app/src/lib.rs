@@ -38,6 +38,7 @@ pub mod path;
 pub mod policies;
 pub mod principal;
 pub mod public;
+pub mod renovation;
 pub mod reports;
 pub mod selections;
 pub mod sessions;

@@ -21,6 +21,7 @@ mod cmd_oversight;
 mod cmd_owners_body;
 mod cmd_path;
 mod cmd_policy;
+mod cmd_renovation;
 mod cmd_report;
 mod cmd_rubric;
 mod cmd_signals;
@@ -125,6 +126,13 @@ pub enum Cmd {
     /// filing, end of term (succession) and members
     #[command(subcommand)]
     OwnersBody(cmd_owners_body::OwnersBodyCmd),
+    /// 老旧小区改造：项目、节点日期（更正）、三承诺 / renovation projects: dates (corrections)
+    /// and the three commitments
+    #[command(subcommand)]
+    Renovation(cmd_renovation::RenovationCmd),
+    /// 核定收费标准（发改部门核定，住建录入）/ approved fee standards
+    #[command(subcommand)]
+    FeeStandard(cmd_renovation::FeeStandardCmd),
     /// 业主名册：房号、业主、专有部分面积（导入或逐户登记）/ the owners' register of households
     /// (imported or added one by one)
     #[command(subcommand)]
@@ -201,6 +209,8 @@ fn main() -> ExitCode {
         Cmd::Selection(c) => cmd_path::run_selection(c, &cli.database_url, lang),
         Cmd::Targets(a) => cmd_path::run_targets(a, &cli.database_url, lang),
         Cmd::Company(c) => cmd_company::run_company(c, &cli.database_url, lang),
+        Cmd::Renovation(c) => cmd_renovation::run(c, &cli.database_url, lang),
+        Cmd::FeeStandard(c) => cmd_renovation::run_fee_standard(c, &cli.database_url, lang),
         Cmd::Tasks(c) => cmd_company::run_tasks(c, &cli.database_url, lang),
         Cmd::Plan(c) => cmd_company::run_plan(c, &cli.database_url, lang),
         Cmd::Assess(c) => cmd_oversight::run_assess(c, &cli.database_url, lang),

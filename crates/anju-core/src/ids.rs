@@ -130,6 +130,8 @@ ids! {
     AssignmentId: "交办事项", "assignment";
     /// An owners' body (业主组织).
     OwnersBodyId: "业主组织", "owners body";
+    /// A renovation project (老旧小区改造项目).
+    RenovationId: "改造项目", "renovation project";
     /// An owners' vote (业主表决).
     VoteId: "业主表决", "vote";
     /// A household of the owners' register (业主名册).

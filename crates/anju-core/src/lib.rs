@@ -24,6 +24,7 @@ pub mod owners_body;
 pub mod planning;
 pub mod referral;
 pub mod region;
+pub mod renovation;
 pub mod schema;
 pub mod selection;
 pub mod signals;

@@ -41,6 +41,7 @@ mod organisation;
 mod owners_bodies;
 mod patrols;
 mod regions;
+mod renovation;
 mod scope;
 pub mod scratch;
 mod selections;
@@ -105,6 +106,10 @@ pub use patrols::{
     RectificationOrder,
 };
 pub use regions::{Region, RegionIds};
+pub use renovation::{
+    CommitmentsWritten, FeeStandardRecord, HouseholdCommitment, NewFeeStandard,
+    NewHouseholdCommitment, NewRenovation, RenovationDateChange, RenovationRecord,
+};
 pub use scope::Scope;
 pub use selections::{Registration, Selection, SelectionCompound};
 pub use signals::SignalScope;

@@ -44,6 +44,7 @@ mod page;
 mod params;
 mod patrols;
 mod referrals_web;
+mod renovation_web;
 mod reports_web;
 mod resident;
 mod selections;
@@ -139,6 +140,7 @@ pub fn app(state: AppState) -> Router {
         .merge(referrals_web::router())
         .merge(organisation_web::router())
         .merge(owners_bodies_web::router())
+        .merge(renovation_web::router())
         .merge(filings_web::router())
         .merge(inbox::router())
         .merge(surveys_web::router())

@@ -14,6 +14,7 @@ mod oversight;
 mod owners_bodies;
 mod path;
 mod policy;
+mod renovation;
 mod reports;
 mod rubric;
 mod signals;

@@ -298,6 +298,37 @@ pub const COMMANDS: &[(&str, &str, Cli)] = &[
     ),
     (
         "get",
+        "/api/v1/compounds/{id}/renovations",
+        C(&["renovation list"]),
+    ),
+    (
+        "post",
+        "/api/v1/compounds/{id}/renovations",
+        C(&["renovation start"]),
+    ),
+    ("get", "/api/v1/renovations/{id}", C(&["renovation show"])),
+    (
+        "post",
+        "/api/v1/renovations/{id}/dates",
+        C(&["renovation date"]),
+    ),
+    (
+        "post",
+        "/api/v1/renovations/{id}/households",
+        C(&["renovation answer"]),
+    ),
+    (
+        "get",
+        "/api/v1/compounds/{id}/fee-standards",
+        C(&["fee-standard list"]),
+    ),
+    (
+        "post",
+        "/api/v1/compounds/{id}/fee-standards",
+        C(&["fee-standard add"]),
+    ),
+    (
+        "get",
         "/api/v1/compounds/{id}/households",
         C(&["household list"]),
     ),

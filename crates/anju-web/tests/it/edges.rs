@@ -131,6 +131,7 @@ fn fill(template: &str, w: &World, extra: &[(&str, String)]) -> String {
         .replace("{group}", &s.group.to_string())
         .replace("{assignment}", &s.assignment.to_string())
         .replace("{body}", &s.body.to_string())
+        .replace("{renovation}", &s.renovation.to_string())
         .replace("{vote}", &s.vote.to_string())
         .replace("{household}", &s.household.to_string())
         .replace("{ballot}", &s.ballot)
@@ -452,6 +453,13 @@ const API_VERSIONED: &[Versioned] = &[
         Who::Street,
         r#"{}"#,
     ),
+    v(
+        "POST",
+        "/api/v1/renovations/{id}/dates",
+        "/api/v1/renovations/{renovation}/dates",
+        Who::Street,
+        r#"{"milestone": "acceptance", "on": "2026-11-01"}"#,
+    ),
 ];
 
 /// The placeholders of the version table that are not the world's: an account, an unmanaged
@@ -730,6 +738,13 @@ const PAGE_VERSIONED: &[PageVersioned] = &[
         "m_name=x&m_role=member&m_party=0&date={today}",
     ),
     pv(
+        "/renovations/{id}/date",
+        "/renovations/{renovation}/date",
+        Who::Street,
+        Enc::Form,
+        "milestone=acceptance&date={today}",
+    ),
+    pv(
         "/compounds/{id}/advance",
         "/compounds/{unmanaged}/advance",
         Who::Street,
@@ -986,6 +1001,7 @@ const PAGE_VERSION_READS: &[(&str, usize, &[&str])] = &[
     ),
     ("votes_web.rs", 1, &["/votes/{id}/close"]),
     ("fund_web.rs", 1, &["/fund-uses/{id}/step"]),
+    ("renovation_web.rs", 1, &["/renovations/{id}/date"]),
 ];
 
 #[test]
@@ -1515,6 +1531,11 @@ const CHECKS: &[(&str, Via)] = {
         ("fund_entries: (kind = 'raised') = (vote_id IS NOT NULL)", Internal("deposit_fund writes raised exactly when it cites a carried vote")),
         ("fund_entries: (kind = 'payout') = (use_id IS NOT NULL)", Internal("only the payment of a use writes a payout, with the use")),
         ("owners_body_members: left_on IS NULL OR left_on >= joined_on", Api("POST", "/api/v1/owners-bodies/{ob_preparing}/elect", Street, r#"{"version": 2, "on": "2026-01-15", "members": [{"name": "王一", "role": "chair"}]}"#, "", "选举日期 2026-01-15 早于筹备组成员“赵三”的加入日期 2026-02-01")),
+        ("renovation_households.demolish", Type("a JSON boolean, or the page's checkbox: nothing else reaches the column")),
+        ("renovation_households.maintenance_fund", Type("a JSON boolean, or the page's checkbox: nothing else reaches the column")),
+        ("renovation_households.repair_fees", Type("a JSON boolean, or the page's checkbox: nothing else reaches the column")),
+        ("fee_standards.multi_fen", Api("POST", "/api/v1/compounds/{compound}/fee-standards", Authority, r#"{"fees": {"multi": -5}, "doc_no": "发改〔2026〕1号", "approved_on": "2026-01-01", "department": "区发改局"}"#, "fees.multi", "不能为负数")),
+        ("fee_standards.high_fen", Api("POST", "/api/v1/compounds/{compound}/fee-standards", Authority, r#"{"fees": {"high": -5}, "doc_no": "发改〔2026〕1号", "approved_on": "2026-01-01", "department": "区发改局"}"#, "fees.high", "不能为负数")),
     ]
 };
 
@@ -2067,6 +2088,13 @@ const DATED: &[Dated] = {
         ev("a body elected (EventDate::BodyStep)", "on", "办理日期", Api("POST", "/api/v1/owners-bodies/{owners_body}/elect", Street, r#"{"version": {obv}, "on": "{date}", "members": [{"name": "王一", "role": "chair", "party_member": true}, {"name": "李二", "role": "member"}]}"#)),
         ev("a body filed (EventDate::BodyStep)", "on", "办理日期", Api("POST", "/api/v1/owners-bodies/{owners_body}/file", Street, r#"{"version": {obv}, "on": "{date}"}"#)),
         ev("a body's term ended (EventDate::BodyStep)", "on", "办理日期", Api("POST", "/api/v1/owners-bodies/{owners_body}/end", Street, r#"{"version": {obv}, "on": "{date}", "note": "任期届满"}"#)),
+        // A renovation project: each milestone when recorded, one recorded later, and the fee
+        // standard 发改 approved.
+        kept(ev("a renovation's construction start (EventDate::RenovationMilestone)", "construction_on", "施工进场日期", Api("POST", "/api/v1/compounds/{inside}/renovations", Street, r#"{"name": "改造", "construction_on": "{date}"}"#)), "renovation2"),
+        ev("a renovation's procedures (EventDate::RenovationMilestone)", "procedures_on", "手续办理日期", Api("POST", "/api/v1/compounds/{inside}/renovations", Street, r#"{"name": "改造", "procedures_on": "{date}"}"#)),
+        ev("a renovation's acceptance (EventDate::RenovationMilestone)", "acceptance_on", "竣工验收日期", Api("POST", "/api/v1/compounds/{inside}/renovations", Street, r#"{"name": "改造", "acceptance_on": "{date}"}"#)),
+        ev("a renovation milestone recorded later (EventDate::RenovationMilestone)", "on", "节点日期", Api("POST", "/api/v1/renovations/{renovation2}/dates", Street, r#"{"version": {renv}, "milestone": "acceptance", "on": "{date}"}"#)),
+        ev("a fee standard approved (EventDate::FeeApproved)", "approved_on", "核定日期", Api("POST", "/api/v1/compounds/{inside}/fee-standards", Authority, r#"{"fees": {"multi": 120}, "doc_no": "发改〔2026〕1号", "approved_on": "{date}", "department": "区发改局"}"#)),
         // An owners' vote through the API on the inside compound's register (the world's open
         // vote is on another matter): opened, a paper ballot with its scan, counted.
         kept(ev("a vote opened (EventDate::VoteOpened)", "opens_on", "表决开始日期", Api("POST", "/api/v1/compounds/{inside}/votes", Street, r#"{"matter": "use_fund", "question": "是否同意使用维修资金更换电梯", "opens_on": "{date}", "closes_on": "{today}"}"#)), "vote2"),
@@ -2249,6 +2277,11 @@ async fn dated_extras(
         if let Some(m) = members.iter().find(|m| m.left_on.is_none()) {
             out.push(("org_member", m.id.to_string()));
         }
+    }
+    if let Some(r) = id("renovation2") {
+        out.push(("renovation2", r.to_string()));
+        let v = s.get_renovation(r).await.expect("renovation").version;
+        out.push(("renv", v.to_string()));
     }
     if let Some(b) = id("owners_body") {
         out.push(("owners_body", b.to_string()));
@@ -2477,7 +2510,9 @@ fn where_tested(e: anju_app::EventDate) -> &'static str {
         | E::Censure
         | E::AssignmentStep
         | E::BodyPrepared
-        | E::BodyStep => "DATED",
+        | E::BodyStep
+        | E::RenovationMilestone
+        | E::FeeApproved => "DATED",
         E::DismissalSurvey | E::OrderClosing => "use_case",
         E::VoteOpened | E::BallotReceived | E::VoteClosed => "DATED",
         // Through the pages in fund.rs (a deposit dated tomorrow).
@@ -2520,6 +2555,8 @@ const EVENT_DATES: &[anju_app::EventDate] = {
         E::MemberLeft,
         E::Meeting,
         E::Censure,
+        E::RenovationMilestone,
+        E::FeeApproved,
         E::AssignmentStep,
         E::BodyPrepared,
         E::BodyStep,
@@ -2625,6 +2662,11 @@ async fn events_only_the_command_line_records_are_refused_by_their_use_case(t: &
 /// (a row of [`DATED`] sends it) or a plan, with the reason.
 #[rustfmt::skip]
 const API_DATES: &[(&str, &str, &str, &str)] = &[
+    ("POST", "/api/v1/compounds/{id}/renovations", "procedures_on", "event"),
+    ("POST", "/api/v1/compounds/{id}/renovations", "construction_on", "event"),
+    ("POST", "/api/v1/compounds/{id}/renovations", "acceptance_on", "event"),
+    ("POST", "/api/v1/renovations/{id}/dates", "on", "event"),
+    ("POST", "/api/v1/compounds/{id}/fee-standards", "approved_on", "event"),
     ("POST", "/api/v1/compounds/{id}/lifecycle", "on", "event"),
     ("POST", "/api/v1/compounds/{id}/steps/{step}/correction", "on", "event"),
     ("PUT", "/api/v1/compounds/{id}", "effective_on", "event"),
