@@ -1123,7 +1123,7 @@ async function main() {
           const mine = await compoundsJson(context, base);
           const c = mine.find((x) => x.company) ?? mine[0];
           const pages = ['/dashboard', '/ledger', '/map', '/companies', '/complaints', '/surveys', '/selections', '/contracts', '/tasks', '/targets', '/funding', '/reports', '/areas', '/organisation'];
-          if (c) pages.push(`/compounds/${c.id}`, `/compounds/${c.id}/households`, `/compounds/${c.id}/fees`, `/compounds/${c.id}/modes`, `/compounds/${c.id}/owners-share`);
+          if (c) pages.push(`/compounds/${c.id}`, `/compounds/${c.id}/households`, `/compounds/${c.id}/fees`, `/compounds/${c.id}/modes`, `/compounds/${c.id}/owners-share`, `/compounds/${c.id}/register`, `/compounds/${c.id}/votes`, `/compounds/${c.id}/fund`);
           // The first record each list links to, opened as a phone would.
           for (const list of ['/complaints', '/surveys', '/companies']) {
             const r = await get(context, `${base}${list}`);
@@ -1514,6 +1514,247 @@ async function main() {
         await zj.context.close();
         await street.context.close();
         await community.context.close();
+      }
+    });
+
+    await flow('journey: 业主表决 — the street imports the owners\' register on a phone; an election vote short of 2/3 is refused as a decision; a second one reaches both 2/3 thresholds (residents vote by link on phones, one paper ballot with its scan), the committee is elected citing it, filed, and signs the contract; a fund use carried by more than half is approved and paid by 住建; raising the fund at 2/3 (under 3/4) does not carry', async () => {
+      const street = await login(browser, base, STREET_USER, PHONE);
+      const zj = await login(browser, base, { username: 'zhujian' }, { viewport: { width: 1280, height: 900 } });
+      const sp = street.page;
+      const today = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+      try {
+        // An unmanaged compound no other flow used, without a register yet.
+        const list = await compoundsJson(street.context, base);
+        let target = null;
+        for (const c of list.filter((c) => !c.company && c.id !== advanced?.id && c.id !== signedCompound?.id)) {
+          const reg = await get(street.context, `${base}/compounds/${c.id}/register`);
+          if (reg.status === 200 && reg.text.includes('尚无住户')) { target = c; break; }
+        }
+        check(target, 'no unmanaged compound without a register');
+        const register = path.join(tmp, '业主名册.csv');
+        fs.writeFileSync(register, '房号,业主姓名,专有部分面积（㎡）\n1-1-101,王一,100\n1-1-102,王二,100\n1-1-201,王三,100\n1-1-202,王四,100\n1-1-301,王五,100\n1-1-302,王六,50\n');
+        const scan = path.join(tmp, '选票.png');
+        fs.writeFileSync(scan, Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex'));
+        // 1. The register, imported on the phone.
+        await sp.goto(`${base}/compounds/${target.id}`);
+        await Promise.all([sp.waitForNavigation(), sp.click('#votes-link')]);
+        await Promise.all([sp.waitForNavigation(), sp.click('#register-link')]);
+        await sp.setInputFiles('input[name=file]', register);
+        await Promise.all([sp.waitForNavigation(), sp.click('#import-register')]);
+        check((await sp.textContent('#message')).includes('新增 6 户'), `the import said ${await sp.textContent('main')}`);
+        check((await sp.textContent('main')).includes('550.00 ㎡'), 'the register\'s area is not shown');
+        await shot(sp, 'votes-register');
+        // 2. The owners' body being prepared.
+        await sp.goto(`${base}/compounds/${target.id}/owners-bodies`);
+        await Promise.all([sp.waitForNavigation(), sp.click('#start-body')]);
+        const bodyUrl = sp.url();
+        check(/\/owners-bodies\/\d+$/.test(new URL(bodyUrl).pathname), `starting the body went to ${bodyUrl}`);
+        // Opens an election vote from the body's page and returns the households' links.
+        const electionVote = async (question) => {
+          await sp.goto(bodyUrl);
+          await Promise.all([sp.waitForNavigation(), sp.click('#elect-vote-link')]);
+          check((await sp.inputValue('#matter')) === 'elect_committee', 'the vote form does not start as an election');
+          await sp.fill('textarea[name=question]', question);
+          await sp.fill('input[name=closes_on]', today);
+          await Promise.all([sp.waitForNavigation(), sp.click('#open-vote')]);
+          const voteUrl = sp.url();
+          check(/\/votes\/\d+$/.test(new URL(voteUrl).pathname), `opening the vote went to ${voteUrl}: ${await sp.textContent('main')}`);
+          await Promise.all([sp.waitForNavigation(), sp.click('#qr-sheet')]);
+          const links = await sp.$$eval('.card .link', (ls) => ls.map((l) => l.textContent.trim()));
+          check(links.length === 6, `the QR sheet has ${links.length} links`);
+          await shot(sp, 'votes-qr-sheet');
+          return { voteUrl, links };
+        };
+        // A resident votes on a phone, without an account.
+        const resident = await browser.newContext({ locale: 'zh-CN', ...PHONE });
+        const rp = await resident.newPage();
+        const vote = async (link, choice) => {
+          await rp.goto(link);
+          await rp.check(`input[name=choice][value=${choice}]`);
+          await Promise.all([rp.waitForNavigation(), rp.click('#cast')]);
+          return rp.textContent('#message');
+        };
+        const count = async (voteUrl) => {
+          await sp.goto(voteUrl);
+          await Promise.all([sp.waitForNavigation(), sp.click('#close-vote')]);
+          return sp.textContent('#outcome');
+        };
+        const elect = async () => {
+          await sp.goto(bodyUrl);
+          const form = sp.locator('form').filter({ has: sp.locator('#step-elect') });
+          await form.locator('input[name=m_name]').first().fill('王五');
+          await Promise.all([sp.waitForNavigation(), sp.click('#step-elect')]);
+          return sp.$('#error');
+        };
+        try {
+          // 3. A first election vote: three of six households (300 of 550 ㎡) — short of 2/3.
+          const first = await electionVote('选举王五等组成第一届业主委员会（第一次表决）');
+          for (const link of first.links.slice(0, 3)) check((await vote(link, 'o1')).includes('投票成功'), 'a resident\'s ballot was not taken');
+          // Once only: the link of a household that voted offers no second ballot.
+          await rp.goto(first.links[0]);
+          check((await rp.textContent('#message')).includes('已经投过票'), 'a household\'s link does not say it voted');
+          check(!(await rp.$('#cast')), 'a household that voted is offered the ballot again');
+          await shot(rp, 'votes-resident-once');
+          const short = await count(first.voteUrl);
+          check(short.includes('表决未通过') && short.includes('不足三分之二'), `the short vote reads ${short}`);
+          const refused = await elect();
+          check(refused && (await refused.textContent()).includes('表决未通过'), 'an election resting on the short vote was not refused');
+          await shot(sp, 'votes-election-refused');
+          // 4. A second election vote: three online, one on paper with its scan — four of six (2/3)
+          // and 400 of 550 ㎡.
+          const second = await electionVote('选举王五等组成第一届业主委员会（第二次表决）');
+          for (const link of second.links.slice(0, 3)) check((await vote(link, 'o1')).includes('投票成功'), 'a resident\'s ballot was not taken');
+          await sp.goto(second.voteUrl);
+          const paper = sp.locator('form').filter({ has: sp.locator('#enter-paper') });
+          await paper.locator('select[name=household_id]').selectOption({ index: 1 });
+          await paper.locator('input[name=choice][value=o1]').check();
+          await paper.locator('input[name=scan]').setInputFiles(scan);
+          await Promise.all([sp.waitForNavigation(), sp.click('#enter-paper')]);
+          check(!(await sp.$('#error')), `the paper ballot was refused: ${await sp.textContent('main')}`);
+          check((await sp.textContent('#participation')).includes('4 / 6 户（66.67 %）'), `participation reads ${await sp.textContent('#participation')}`);
+          const carried = await count(second.voteUrl);
+          check(carried.includes('表决通过'), `the second vote reads ${carried}`);
+          await shot(sp, 'votes-carried');
+          await sp.goto(`${second.voteUrl}/result`);
+          const sheet = await sp.textContent('body');
+          check(sheet.includes('表决通过') && !sheet.includes('1-1-101') && !sheet.includes('王一'), 'the public sheet shows who voted');
+          // 5. Elected citing the vote, filed.
+          check(!(await elect()), `the election was refused: ${await sp.textContent('main')}`);
+          await Promise.all([sp.waitForNavigation(), sp.click('#step-file')]);
+          check((await sp.textContent('#facts')).includes('在任'), `after filing the body reads ${await sp.textContent('#facts')}`);
+          await shot(sp, 'votes-body-filed');
+          // 6. The committee signs the contract: the path walked to 已选定物业企业 on the compound page.
+          await sp.goto(`${base}/compounds/${target.id}`);
+          for (let i = 0; i < 6 && !(await sp.$('#sign-form')); i += 1) {
+            const form = sp.locator('form[action*="/advance"]');
+            const steps = await form.locator('select[name=to] option').evaluateAll((os) => os.map((o) => o.value).filter((v) => v));
+            const to = ['select_company', 'settle_owners', 'decide_mode', 'consult'].find((s) => steps.includes(s));
+            check(to, `the compound page offers no step towards 已选定物业企业 (offers ${steps.join(', ')})`);
+            await form.getByLabel('下一步骤').selectOption(to);
+            if (to === 'decide_mode') await form.locator('select[name=mode]').selectOption({ label: '专业化物业' });
+            if (to === 'settle_owners') await form.locator('select[name=body]').selectOption({ label: '业主委员会' });
+            if (to === 'select_company') await form.locator('select[name=company]').selectOption({ index: 1 });
+            await Promise.all([sp.waitForNavigation(), form.getByRole('button', { name: '记录此步骤' }).click()]);
+            check(!(await sp.$('#advance-error')), `the step ${to} was refused`);
+          }
+          const sign = sp.locator('#sign-form');
+          await sign.getByLabel('签约方').selectOption({ label: '业主组织' });
+          await sign.getByLabel('签约人姓名').fill('业委会主任 王五');
+          await sign.getByLabel('多层物业费').fill('0.90');
+          await Promise.all([sp.waitForNavigation(), sign.getByRole('button', { name: '签订合同' }).click()]);
+          check(!(await sp.$('#contract-error')), 'signing was refused');
+          check((await sp.textContent('#contracts')).includes('王五'), 'the contract is not listed with its signer');
+          await shot(sp, 'votes-contract-signed');
+          // 7. The fund: 住建 deposits; the street applies; the owners carry the use (four of six
+          // for, one against); 住建 approves and pays.
+          const zp = zj.page;
+          await zp.goto(`${base}/compounds/${target.id}/fund`);
+          await zp.fill('form[action*="/fund/deposit"] input[name=amount]', '100,000.00');
+          await zp.fill('form[action*="/fund/deposit"] input[name=note]', '首期归集');
+          await Promise.all([zp.waitForNavigation(), zp.click('#deposit')]);
+          check((await zp.textContent('#balance')).includes('100,000.00 元'), 'the deposit is not in the balance');
+          await sp.goto(`${base}/compounds/${target.id}/fund`);
+          await sp.fill('input[name=title]', '更换单元门禁');
+          await sp.fill('input[name=cost]', '36,800.00');
+          await sp.fill('textarea[name=quotes]', '安达智能 36,800.00 元；恒通门业 39,200.00 元');
+          await Promise.all([sp.waitForNavigation(), sp.click('#apply-use')]);
+          await sp.goto(`${base}/compounds/${target.id}/votes`);
+          await sp.selectOption('#matter', 'use_fund');
+          await sp.fill('textarea[name=question]', '使用专项维修资金 36,800.00 元更换单元门禁');
+          await sp.fill('input[name=closes_on]', today);
+          await Promise.all([sp.waitForNavigation(), sp.click('#open-vote')]);
+          const useVote = sp.url();
+          await Promise.all([sp.waitForNavigation(), sp.click('#qr-sheet')]);
+          const useLinks = await sp.$$eval('.card .link', (ls) => ls.map((l) => l.textContent.trim()));
+          for (const [i, link] of useLinks.entries()) {
+            if (i < 4) await vote(link, 'o1');
+            else if (i === 4) await vote(link, 'against');
+          }
+          check((await count(useVote)).includes('表决通过'), 'the fund use vote did not carry');
+          await sp.goto(`${base}/compounds/${target.id}/fund`);
+          await Promise.all([sp.waitForNavigation(), sp.click('.use-vote')]);
+          check(!(await sp.$('#error')), `recording the vote was refused: ${await sp.textContent('main')}`);
+          await zp.goto(`${base}/compounds/${target.id}/fund`);
+          await Promise.all([zp.waitForNavigation(), zp.click('.use-approve')]);
+          await Promise.all([zp.waitForNavigation(), zp.click('.use-pay')]);
+          check(!(await zp.$('#error')), `paying was refused: ${await zp.textContent('main')}`);
+          check((await zp.textContent('#balance')).includes('63,200.00 元'), `the balance reads ${await zp.textContent('#balance')}`);
+          check((await zp.textContent('#uses')).includes('已拨付'), 'the use is not paid');
+          await shot(zp, 'fund-paid');
+          // 8. Raising the fund: all six vote, four for (2/3 of the owners, 72.73 % of the area).
+          await sp.goto(`${base}/compounds/${target.id}/votes`);
+          await sp.selectOption('#matter', 'raise_fund');
+          await sp.fill('textarea[name=question]', '按每平方米 30 元续筹专项维修资金');
+          await sp.fill('input[name=closes_on]', today);
+          await Promise.all([sp.waitForNavigation(), sp.click('#open-vote')]);
+          const raiseVote = sp.url();
+          await Promise.all([sp.waitForNavigation(), sp.click('#qr-sheet')]);
+          const raiseLinks = await sp.$$eval('.card .link', (ls) => ls.map((l) => l.textContent.trim()));
+          for (const [i, link] of raiseLinks.entries()) await vote(link, i < 4 ? 'o1' : 'against');
+          const raise = await count(raiseVote);
+          check(raise.includes('表决未通过') && raise.includes('四分之三'), `raising the fund reads ${raise}`);
+          await zp.goto(`${base}/compounds/${target.id}/fund`);
+          const offered = await zp.$$eval('form[action*="/fund/deposit"] select[name=vote_id] option', (os) => os.map((o) => o.value).filter((v) => v));
+          check(offered.length === 0, 'a vote that did not carry is offered as the basis of 续筹');
+          await shot(sp, 'fund-raise-refused');
+          console.log(`      ${target.name}: 名册 6 户 → 选举表决 3/6 未通过 → 4/6 通过 → 选举、备案 → 签约 → 维修资金 使用通过并拨付，续筹 4/6 未达四分之三`);
+        } finally {
+          await resident.close();
+        }
+      } finally {
+        await street.context.close();
+        await zj.context.close();
+      }
+    });
+
+    await flow('journey: 老旧小区改造 — the street officer on a phone (390×844) records a renovation whose construction started before a company was chosen, sees seed 002 六（一）\'s alert, and enters a household\'s 三承诺', async () => {
+      const street = await login(browser, base, STREET_USER, PHONE);
+      const iso = (d) => d.toISOString().slice(0, 10);
+      const now = new Date();
+      const daysAgo = (n) => iso(new Date(Date.UTC(now.getFullYear(), now.getMonth(), now.getDate() - n)));
+      try {
+        const { page, context } = street;
+        // A compound of the street without a company (the last one, to leave the others' flows theirs).
+        const list = await compoundsJson(context, base);
+        const target = list.filter((c) => !c.company && (c.street ?? STREET) === STREET).at(-1);
+        check(target, 'no compound of the street is without a company');
+        await openFromLedger(page, base, target.name);
+        await Promise.all([page.waitForNavigation(), page.click('#renovation-link')]);
+        check(new URL(page.url()).pathname.endsWith('/renovation'), `the renovation link went to ${page.url()}`);
+        // 1. The project: procedures begun three weeks ago, the works started three days ago.
+        const name = `二七区式改造（浏览器测试 ${Date.now() % 100000}）`;
+        await page.fill('input[name=name]', name);
+        await page.fill('input[name=procedures_on]', daysAgo(21));
+        await page.fill('input[name=construction_on]', daysAgo(3));
+        const formWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+        check(formWidth <= 390, `the renovation form is ${formWidth}px wide on a 390px phone`);
+        await Promise.all([page.waitForNavigation(), page.click('#start-renovation')]);
+        check(/\/renovations\/\d+$/.test(new URL(page.url()).pathname), `recording went to ${page.url()}`);
+        const projectUrl = page.url();
+        // 2. The alert, naming the seed's clause.
+        const gaps = await page.textContent('#gaps');
+        check(gaps.includes('施工进场前未选定物业企业'), `no alert for the works started before a company was chosen: ${gaps}`);
+        check(gaps.includes('务必于施工进场前选定物业服务企业'), `the alert does not name seed 002 六（一）: ${gaps}`);
+        await shot(page, 'renovation-alert-phone');
+        // 3. One household's 三承诺 on the phone form.
+        await page.fill('input[name=house]', '3-2-501');
+        await page.fill('input[name=owner]', '王秀英');
+        await page.check('input[name=demolish]');
+        await page.check('input[name=maintenance_fund]');
+        await page.check('input[name=repair_fees]');
+        await Promise.all([page.waitForNavigation(), page.click('#record-household')]);
+        check(page.url().startsWith(projectUrl), `saving the household went to ${page.url()}`);
+        check((await page.textContent('#household-list')).includes('3-2-501'), 'the household is not listed');
+        const share = await page.textContent('#share');
+        check(share.includes('三项全部承诺 1 户') && share.includes('已登记 1 户'), `the share does not count the household: ${share}`);
+        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        check(width <= 390, `the project page is ${width}px wide on a 390px phone`);
+        await shot(page, 'renovation-commitments-phone');
+        // 4. The 工作台 lists the alert.
+        await page.goto(`${base}/`);
+        check((await page.textContent('body')).includes('老旧小区改造与物业进驻脱节'), 'the 工作台 does not list the renovation alert');
+      } finally {
+        await street.context.close();
       }
     });
 

@@ -86,6 +86,10 @@ pub enum EventDate {
     BodyPrepared,
     /// 业主组织的一步（选举、备案、届满）与成员加入
     BodyStep,
+    /// 老旧小区改造的节点（手续办理、施工进场、竣工验收）及其更正
+    RenovationMilestone,
+    /// 收费标准的核定（发改部门的核定日期）
+    FeeApproved,
     /// 业主表决的开始
     VoteOpened,
     /// 纸质选票的收到
@@ -96,6 +100,8 @@ pub enum EventDate {
     PartyStarted,
     /// 红色物业记录的结束
     PartyEnded,
+    /// 维修资金的缴存、审批、拨付与申请
+    FundStep,
 }
 
 impl EventDate {
@@ -128,6 +134,8 @@ impl EventDate {
             EventDate::SelectionStep => ("办理日期", "on"),
             EventDate::Referral => ("吹哨日期", "referred_on"),
             EventDate::ReferralStep => ("办理日期", "on"),
+            EventDate::RenovationMilestone => ("节点日期", "on"),
+            EventDate::FeeApproved => ("核定日期", "approved_on"),
             EventDate::GroupEstablished => ("成立日期", "established_on"),
             EventDate::MemberJoined => ("加入日期", "joined_on"),
             EventDate::MemberLeft => ("离任日期", "left_on"),
@@ -141,6 +149,7 @@ impl EventDate {
             EventDate::VoteClosed => ("计票日期", "on"),
             EventDate::PartyStarted => ("开始日期", "started_on"),
             EventDate::PartyEnded => ("结束日期", "ended_on"),
+            EventDate::FundStep => ("办理日期", "on"),
         }
     }
 

@@ -226,6 +226,10 @@ impl App {
         if let (Some(d), Some(st)) = (district, daqintala) {
             self.demo_organisation(who, d, st, community, company)
                 .await?;
+            self.demo_votes(who, community.unwrap_or(st)).await?;
+        }
+        if let Some(st) = daqintala {
+            self.demo_renovation(who, community.unwrap_or(st)).await?;
         }
         let mut demo_names: Vec<&str> = plan.iter().map(|p| p.0).collect();
         demo_names.push(DEMO_DEPARTMENT_USER);
@@ -236,6 +240,111 @@ impl App {
             .into_iter()
             .filter(|u| demo_names.contains(&u.username.as_str()))
             .collect())
+    }
+
+    /// The demo's renovation (issue 19 items 4 and 5), once: the first unmanaged compound (by
+    /// name) of `region` gets a renovation project whose construction started a month ago with
+    /// no company chosen (so the 工作台 and the project page show seed 002 六（一）'s alert), five
+    /// households' 三承诺, and a fee standard approved two months ago.
+    async fn demo_renovation(&self, who: &Principal, region: i64) -> Result<()> {
+        use crate::renovation::{CommitmentInput, FeeStandardInput, RenovationInput};
+        use anju_core::Fen;
+        use anju_core::contract::Fees;
+        use anju_core::ids::{CompoundId, RenovationId};
+        use anju_core::renovation::Commitments;
+        let list = self
+            .store
+            .list_compounds(&CompoundFilter {
+                region_id: Some(region),
+                ..CompoundFilter::default()
+            })
+            .await?;
+        let Some(c) = list
+            .iter()
+            .filter(|c| c.company_id.is_none())
+            .min_by(|a, b| a.compound.name.cmp(&b.compound.name).then(a.id.cmp(&b.id)))
+        else {
+            return Ok(());
+        };
+        let id = CompoundId(c.id);
+        if !self.store.renovations_of(c.id).await?.is_empty() {
+            return Ok(());
+        }
+        let today = self.today();
+        let ago = |days: i64| {
+            today
+                .checked_sub(jiff::Span::new().days(days))
+                .unwrap_or(today)
+        };
+        let street = who.clone().recorded_as("street");
+        let p = self
+            .start_renovation(
+                &street,
+                RenovationInput {
+                    compound_id: id,
+                    name: "2026年老旧小区综合改造（第一批）".into(),
+                    procedures_on: Some(ago(120)),
+                    construction_on: Some(ago(30)),
+                    acceptance_on: None,
+                    note: Some("演示数据：施工已进场，尚未选定物业服务企业".into()),
+                },
+            )
+            .await?;
+        let yes = Commitments {
+            demolish: true,
+            maintenance_fund: true,
+            repair_fees: true,
+        };
+        let answers = [
+            ("1-1-101", "张桂兰", yes),
+            ("1-1-102", "刘德明", yes),
+            ("1-2-201", "", yes),
+            (
+                "2-1-301",
+                "王秀英",
+                Commitments {
+                    demolish: false,
+                    ..yes
+                },
+            ),
+            (
+                "2-1-302",
+                "",
+                Commitments {
+                    repair_fees: false,
+                    maintenance_fund: false,
+                    ..yes
+                },
+            ),
+        ];
+        for (house, owner, commitments) in answers {
+            self.answer_commitments(
+                &street,
+                RenovationId(p.id),
+                CommitmentInput {
+                    house: house.into(),
+                    owner: Some(owner.into()),
+                    commitments,
+                },
+            )
+            .await?;
+        }
+        self.add_fee_standard(
+            &who.clone().recorded_as("housing_authority"),
+            FeeStandardInput {
+                compound_id: id,
+                fees: Fees {
+                    multi: Some(Fen(60)),
+                    high: Some(Fen(90)),
+                },
+                doc_no: "奈发改价字〔2026〕12号".into(),
+                approved_on: ago(60),
+                department: "旗发展和改革委员会".into(),
+                note: None,
+            },
+        )
+        .await?;
+        Ok(())
     }
 
     /// The demo's organisation (issue 18 item 3), once: the district's leading group (a roster as
@@ -355,6 +464,162 @@ impl App {
             )
             .await?;
         }
+        Ok(())
+    }
+
+    /// The demo's owners' register, vote and fund (issue 19 items 2 and 4), once: on the first
+    /// compound of the community (by name), twelve households; 首期归集 of 200,000.00 元 sixty
+    /// days ago; a use (单元门禁更换, 36,800.00 元) carried forty to thirty days ago by ten of the
+    /// twelve households, approved and paid; and a vote to raise the fund, open until next week.
+    async fn demo_votes(&self, who: &Principal, region: i64) -> Result<()> {
+        use anju_core::Fen;
+        use anju_core::vote::{Choice, Matter};
+        use anju_store::{
+            BallotChoice, CompoundFilter, FundUseStep, NewFundEntry, NewFundUse, NewHousehold,
+            NewVote,
+        };
+        let mut compounds = self
+            .store
+            .list_compounds(&CompoundFilter {
+                region_id: Some(region),
+                ..CompoundFilter::default()
+            })
+            .await?;
+        compounds.sort_by(|a, b| a.compound.name.cmp(&b.compound.name));
+        let Some(c) = compounds.first() else {
+            return Ok(());
+        };
+        if !self.store.households_of(c.id).await?.is_empty() {
+            return Ok(());
+        }
+        let actor = who.actor();
+        let today = self.today();
+        let ago = |days: i64| {
+            today
+                .checked_sub(jiff::Span::new().days(days))
+                .unwrap_or(today)
+        };
+        let surnames = [
+            "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙",
+        ];
+        let rows: Vec<NewHousehold> = (0..12)
+            .map(|i| NewHousehold {
+                unit: format!(
+                    "{}-{}-{}0{}",
+                    1 + i / 6,
+                    1 + (i % 6) / 2,
+                    1 + (i % 6) / 2,
+                    1 + i % 2
+                ),
+                owner_name: Some(format!("{}业主", surnames[i])),
+                area_centi: [8_856, 10_213, 7_620, 12_045, 9_330, 8_856][i % 6],
+            })
+            .collect();
+        self.store.import_households(&actor, c.id, &rows).await?;
+        self.store
+            .add_fund_entry(
+                &actor,
+                NewFundEntry {
+                    compound_id: c.id,
+                    kind: "deposit",
+                    amount: Fen(20_000_000),
+                    on: ago(60),
+                    note: Some("首期归集".into()),
+                    vote_id: None,
+                },
+            )
+            .await?;
+        let use_ = self
+            .store
+            .apply_fund_use(
+                &actor,
+                NewFundUse {
+                    compound_id: c.id,
+                    title: "单元门禁更换".into(),
+                    cost: Fen(3_680_000),
+                    quotes: Some("安达智能 36,800.00 元；恒通门业 39,200.00 元".into()),
+                    applied_on: ago(45),
+                },
+            )
+            .await?;
+        let vote = self
+            .store
+            .open_vote(
+                &actor,
+                NewVote {
+                    compound_id: c.id,
+                    matter: Matter::UseFund,
+                    question: "使用专项维修资金 36,800.00 元更换各单元门禁".into(),
+                    owners_body_id: None,
+                    opens_on: ago(40),
+                    closes_on: ago(30),
+                    options: vec![("同意".into(), None)],
+                },
+            )
+            .await?;
+        for (i, b) in self.store.vote_ballots(vote.id).await?.iter().enumerate() {
+            let choice = match i {
+                0..=7 => Choice::ForOption,
+                8 | 9 => Choice::Against,
+                _ => continue,
+            };
+            let option_no = (choice == Choice::ForOption).then_some(1);
+            self.store
+                .cast_ballot(&b.token, BallotChoice { choice, option_no }, ago(35))
+                .await?;
+        }
+        let vote = self
+            .store
+            .close_vote(&actor, vote.id, vote.version, ago(30))
+            .await?;
+        let mut u = self
+            .store
+            .fund_use_step(
+                &actor,
+                use_.id,
+                use_.version,
+                FundUseStep::Voted { vote_id: vote.id },
+            )
+            .await?;
+        self.store
+            .note_vote_applied(&actor, vote.id, "据此使用维修资金：单元门禁更换")
+            .await?;
+        u = self
+            .store
+            .fund_use_step(
+                &actor,
+                u.id,
+                u.version,
+                FundUseStep::Approve { on: ago(25) },
+            )
+            .await?;
+        self.store
+            .fund_use_step(
+                &actor,
+                u.id,
+                u.version,
+                FundUseStep::Pay {
+                    on: ago(20),
+                    amount: Fen(3_680_000),
+                },
+            )
+            .await?;
+        self.store
+            .open_vote(
+                &actor,
+                NewVote {
+                    compound_id: c.id,
+                    matter: Matter::RaiseFund,
+                    question: "按每平方米 30 元续筹专项维修资金".into(),
+                    owners_body_id: None,
+                    opens_on: today,
+                    closes_on: today
+                        .checked_add(jiff::Span::new().days(7))
+                        .unwrap_or(today),
+                    options: vec![("同意".into(), None)],
+                },
+            )
+            .await?;
         Ok(())
     }
 

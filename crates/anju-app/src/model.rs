@@ -26,5 +26,12 @@ pub use anju_store::{
 pub use anju_store::{
     BallotChoice, BallotRow, Household, RegisterSummary, TokenBallot, VoteOption, VoteRecord,
 };
+/// Renovation projects, 三承诺 and fee standards.
+pub use anju_store::{
+    CommitmentsWritten, FeeStandardRecord, HouseholdCommitment, RenovationDateChange,
+    RenovationRecord,
+};
+/// The maintenance fund.
+pub use anju_store::{FundAccount, FundEntry, FundUse};
 /// Owners' bodies.
 pub use anju_store::{NewBodyMember, OwnersBodyMember, OwnersBodyRecord};

@@ -33,6 +33,8 @@ pub struct PublicCompound {
     pub period: Option<String>,
     /// Its statement (owners' body share at the configured default), when it has entries.
     pub statement: Option<AccountStatement>,
+    /// 专项维修资金: the balance and the uses paid (issue 19 item 4), when the fund has entries.
+    pub fund: Option<anju_store::FundAccount>,
 }
 
 /// A complaint as a resident types it on the public page.
@@ -84,7 +86,15 @@ impl App {
             .filter(|st| !st.entries.is_empty()),
             None => None,
         };
+        let fund = Some(self.store.fund_account(id).await?)
+            .filter(|f| !f.entries.is_empty())
+            .map(|mut f| {
+                // The public sees the money and what it paid for, not applications in progress.
+                f.uses.retain(|u| u.status == "paid");
+                f
+            });
         Ok(Some(PublicCompound {
+            fund,
             compound,
             company,
             contracts,

@@ -100,7 +100,7 @@ pub struct VoteDetail {
     pub close_blocked: Option<String>,
     /// The result can record the path's step (选定物业企业) now.
     pub may_apply: bool,
-    /// Why nothing carried, in Chinese (closed votes).
+    /// Why nothing carried, in the reader's language (closed votes).
     pub why_not: Option<String>,
 }
 
@@ -342,10 +342,7 @@ impl App {
                 && vote.matter == Matter::SelectCompany
                 && vote.carried_option.is_some()
                 && vote.applied_note.is_none(),
-            why_not: vote
-                .result
-                .as_ref()
-                .and_then(|r| r.why_not(anju_core::Lang::Zh)),
+            why_not: vote.result.as_ref().and_then(|r| r.why_not(who.lang)),
             vote,
             ballots,
         })

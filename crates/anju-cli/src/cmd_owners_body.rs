@@ -1,7 +1,8 @@
 //! `anju owners-body …`: a compound's owners' bodies (业主委员会, 物业管理委员会, 环境和物业管理
 //! 委员会; issue 19 item 1) — started (筹备, with the preparatory group), elected (the members
-//! with their role, party membership and contact), filed (备案: in office, and the body it
-//! succeeds ends that day, 换届), ended (届满, with the reason), and members added.
+//! with their role, party membership and contact, citing the carried owners' vote when the
+//! election was put to one), filed (备案: in office, and the body it succeeds ends that day,
+//! 换届), ended (届满, with the reason), and members added.
 //!
 //! Each subcommand reads its flags and calls one use case of `anju_app::owners_bodies`. The
 //! command line acts as an administrator, recorded in the audit log as the street.
@@ -12,7 +13,7 @@ use crate::util::{cli_principal, connect, find_compound, principal, render_table
 use anju_app::model::{NewBodyMember, OwnersBodyMember, OwnersBodyRecord};
 use anju_app::owners_bodies::{OwnersBodyDetail, OwnersBodyInput, OwnersBodyStepInput};
 use anju_app::{App, Principal};
-use anju_core::ids::{BadId, CompoundId, OwnersBodyId};
+use anju_core::ids::{BadId, CompoundId, OwnersBodyId, VoteId};
 use anju_core::owners_body::{BodyRole, BodyStep};
 use anju_core::{Lang, OwnersBody};
 use clap::Subcommand;
@@ -21,6 +22,11 @@ use std::process::ExitCode;
 
 /// An id argument read with its refusal in Chinese (the default language), naming the record.
 fn id(s: &str) -> Result<OwnersBodyId, String> {
+    s.parse().map_err(|e: BadId| e.message(Lang::Zh))
+}
+
+/// A vote id argument, likewise.
+fn vote_id(s: &str) -> Result<VoteId, String> {
     s.parse().map_err(|e: BadId| e.message(Lang::Zh))
 }
 
@@ -81,6 +87,11 @@ pub enum OwnersBodyCmd {
         /// chair:王业主:party:13900000000 / a member elected, repeatable
         #[arg(long = "member", required = true)]
         members: Vec<String>,
+        /// 选举所依据的业主表决编号（该业主组织的选举已交业主表决时必填，须已计票通过）/ the
+        /// carried owners' vote that elected the body (required when the election was put to
+        /// a vote)
+        #[arg(long, value_parser = vote_id)]
+        vote: Option<VoteId>,
     },
     /// 备案：自备案之日起在任，前一届同日届满（换届）/ file: in office; the predecessor ends
     File {
@@ -367,7 +378,7 @@ fn actor(by: Option<&str>, lang: Lang) -> Principal {
 async fn run_cmd(app: &App, c: OwnersBodyCmd, lang: Lang) -> anyhow::Result<()> {
     let who = cli_principal(lang);
     let today = app.today();
-    let (step, a, members) = match c {
+    let (step, a, members, vote) = match c {
         OwnersBodyCmd::List {
             compound,
             street,
@@ -454,9 +465,13 @@ async fn run_cmd(app: &App, c: OwnersBodyCmd, lang: Lang) -> anyhow::Result<()> 
             );
             return Ok(());
         }
-        OwnersBodyCmd::Elect { step, members } => (BodyStep::Elect, step, members),
-        OwnersBodyCmd::File { step } => (BodyStep::File, step, Vec::new()),
-        OwnersBodyCmd::End { step } => (BodyStep::End, step, Vec::new()),
+        OwnersBodyCmd::Elect {
+            step,
+            members,
+            vote,
+        } => (BodyStep::Elect, step, members, vote),
+        OwnersBodyCmd::File { step } => (BodyStep::File, step, Vec::new(), None),
+        OwnersBodyCmd::End { step } => (BodyStep::End, step, Vec::new(), None),
     };
     let on = a.on.unwrap_or(today);
     let members = members
@@ -472,7 +487,7 @@ async fn run_cmd(app: &App, c: OwnersBodyCmd, lang: Lang) -> anyhow::Result<()> 
                 on,
                 note: a.note,
                 members,
-                vote_id: None,
+                vote_id: vote,
                 version: a.version,
             },
         )

@@ -22,11 +22,13 @@ mod cmd_owners_body;
 mod cmd_party;
 mod cmd_path;
 mod cmd_policy;
+mod cmd_renovation;
 mod cmd_report;
 mod cmd_rubric;
 mod cmd_signals;
 mod cmd_survey;
 mod cmd_user;
+mod cmd_vote;
 mod util;
 
 #[derive(Parser)]
@@ -129,6 +131,21 @@ pub enum Cmd {
     /// records and the party items counted from them
     #[command(subcommand)]
     Party(cmd_party::PartyCmd),
+    /// 老旧小区改造：项目、节点日期（更正）、三承诺 / renovation projects: dates (corrections)
+    /// and the three commitments
+    #[command(subcommand)]
+    Renovation(cmd_renovation::RenovationCmd),
+    /// 核定收费标准（发改部门核定，住建录入）/ approved fee standards
+    #[command(subcommand)]
+    FeeStandard(cmd_renovation::FeeStandardCmd),
+    /// 业主名册：房号、业主、专有部分面积（导入或逐户登记）/ the owners' register of households
+    /// (imported or added one by one)
+    #[command(subcommand)]
+    Household(cmd_vote::HouseholdCmd),
+    /// 业主表决：发起、纸质选票、计票与使用结果 / owners' votes: open, paper ballots, count, use
+    /// the result
+    #[command(subcommand)]
+    Vote(cmd_vote::VoteCmd),
     /// 调度表报送：安排、报送、报送情况（每月1号、15号）/ the 调度表 filed by every street on the
     /// 1st and the 15th: schedule, file, standings
     #[command(subcommand)]
@@ -197,6 +214,8 @@ fn main() -> ExitCode {
         Cmd::Selection(c) => cmd_path::run_selection(c, &cli.database_url, lang),
         Cmd::Targets(a) => cmd_path::run_targets(a, &cli.database_url, lang),
         Cmd::Company(c) => cmd_company::run_company(c, &cli.database_url, lang),
+        Cmd::Renovation(c) => cmd_renovation::run(c, &cli.database_url, lang),
+        Cmd::FeeStandard(c) => cmd_renovation::run_fee_standard(c, &cli.database_url, lang),
         Cmd::Tasks(c) => cmd_company::run_tasks(c, &cli.database_url, lang),
         Cmd::Plan(c) => cmd_company::run_plan(c, &cli.database_url, lang),
         Cmd::Assess(c) => cmd_oversight::run_assess(c, &cli.database_url, lang),
@@ -207,6 +226,8 @@ fn main() -> ExitCode {
         Cmd::Org(c) => cmd_org::run(c, &cli.database_url, lang),
         Cmd::OwnersBody(c) => cmd_owners_body::run(c, &cli.database_url, lang),
         Cmd::Party(c) => cmd_party::run(c, &cli.database_url, lang),
+        Cmd::Household(c) => cmd_vote::run_household(c, &cli.database_url, lang),
+        Cmd::Vote(c) => cmd_vote::run_vote(c, &cli.database_url, lang),
         Cmd::Dispatch(c) => cmd_dispatch::run(c, &cli.database_url, lang),
         Cmd::Survey(c) => cmd_survey::run_survey(c, &cli.database_url, lang),
         Cmd::Fees(c) => cmd_survey::run_fees(c, &cli.database_url, lang),

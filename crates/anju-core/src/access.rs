@@ -35,6 +35,8 @@
 //! | acknowledge and resolve referrals (报到, 办结) | ✓ |  |  |  |  |  |  |  | ✓ |
 //! | groups, meetings, 通报 and 约谈; 销号 of decisions | ✓ | ✓ |  | ✓ | ✓ |  |  |  |  |
 //! | report a decision handed to one's unit done (报结) | ✓ | ✓ |  | ✓ | ✓ | ✓ |  |  | ✓ |
+//! | renovation projects and their 三承诺 (老旧小区改造) | ✓ | ✓ |  | ✓ | ✓ |  |  |  |  |
+//! | enter an approved fee standard (核定收费标准, for 发改) | ✓ | ✓ |  |  |  |  |  |  |  |
 //!
 //! A department's officer (部门, seed 003 四) sees the ledger of its district, takes the
 //! referrals made to its department and uploads the evidence of its result; every other row of
@@ -44,6 +46,11 @@
 //! path, assessments, patrols, answers to orders); the file is only attached by that step,
 //! which checks its own permission and scope. A budget projection reads shipped policies and
 //! the compounds in the viewer's area and changes nothing, so the auditor may run it too.
+//!
+//! 发改 (the price bureau that approves fee standards, seed 003 三（二）) has no account of its
+//! own: the housing authority or the administrator enters its approval, naming its document.
+//! Everyone who reads the ledger reads a compound's renovation and fee standards (a company only
+//! its own compounds', by its scope).
 //!
 //! A correction (更正) re-dates or voids a step already recorded and recomputes what follows;
 //! it is the street office's (or the district's) act of record, so the community, which records
@@ -267,10 +274,16 @@ pub enum Action {
     /// Red property records (红色物业): a compound's 党支部/党小组, 党建指导员, cross appointments
     /// and 征询 (seed 002 一（一）、一（三）).
     ManageParty,
+    /// 专项维修资金: deposits, approval of a use and its payment (住建, seed 003 三（一）).
+    ManageFund,
+    /// 老旧小区改造: a renovation project, its dates (and their corrections) and the 三承诺.
+    ManageRenovation,
+    /// 核定收费标准: enter the fee standard 发改 approved.
+    SetFeeStandards,
 }
 
 impl Action {
-    pub const ALL: [Action; 28] = [
+    pub const ALL: [Action; 31] = [
         Action::ViewLedger,
         Action::EditCompounds,
         Action::AdvanceLifecycle,
@@ -292,6 +305,8 @@ impl Action {
         Action::ManageUsers,
         Action::UploadEvidence,
         Action::ProjectBudget,
+        Action::ManageRenovation,
+        Action::SetFeeStandards,
         Action::ManageDepartments,
         Action::Refer,
         Action::RespondReferrals,
@@ -299,6 +314,7 @@ impl Action {
         Action::ReportAssignments,
         Action::RunVotes,
         Action::ManageParty,
+        Action::ManageFund,
     ];
 
     /// Whether the action changes anything (everything but reading).
@@ -338,7 +354,10 @@ impl Action {
             Action::ManageOrganisation => "管理工作机构、会议与通报",
             Action::RunVotes => "组织业主表决",
             Action::ManageParty => "登记红色物业记录",
+            Action::ManageFund => "管理专项维修资金",
             Action::ReportAssignments => "办理交办事项",
+            Action::ManageRenovation => "老旧小区改造与三承诺",
+            Action::SetFeeStandards => "录入核定收费标准",
         }
     }
 
@@ -371,7 +390,10 @@ impl Action {
             Action::ManageOrganisation => "run groups, meetings and censures",
             Action::RunVotes => "run owners' votes",
             Action::ManageParty => "record red property",
+            Action::ManageFund => "manage the maintenance fund",
             Action::ReportAssignments => "report assignments done",
+            Action::ManageRenovation => "record renovation projects and commitments",
+            Action::SetFeeStandards => "enter approved fee standards",
         }
     }
 
@@ -411,6 +433,7 @@ pub fn can(role: Role, action: Action) -> bool {
                 | A::ReportAssignments
                 | A::RunVotes
                 | A::ManageParty
+                | A::ManageRenovation
         ),
         R::Community => matches!(
             action,
@@ -425,6 +448,7 @@ pub fn can(role: Role, action: Action) -> bool {
                 | A::ReportAssignments
                 | A::RunVotes
                 | A::ManageParty
+                | A::ManageRenovation
         ),
         R::Company => matches!(
             action,
@@ -488,6 +512,17 @@ mod tests {
         use Role as R;
         let cases = [
             (R::Street, A::AdvanceLifecycle, true),
+            (R::Street, A::ManageRenovation, true),
+            (R::Community, A::ManageRenovation, true),
+            (R::HousingAuthority, A::ManageRenovation, true),
+            (R::Company, A::ManageRenovation, false),
+            (R::Department, A::ManageRenovation, false),
+            (R::HousingAuthority, A::SetFeeStandards, true),
+            (R::Street, A::SetFeeStandards, false),
+            (R::Community, A::SetFeeStandards, false),
+            (R::Company, A::SetFeeStandards, false),
+            (R::Department, A::SetFeeStandards, false),
+            (R::Auditor, A::SetFeeStandards, false),
             (R::Street, A::ManageContracts, true),
             (R::Street, A::ApproveSubsidies, false),
             (R::Street, A::Disburse, false),

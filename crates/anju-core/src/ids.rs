@@ -130,12 +130,16 @@ ids! {
     AssignmentId: "交办事项", "assignment";
     /// An owners' body (业主组织).
     OwnersBodyId: "业主组织", "owners body";
+    /// A renovation project (老旧小区改造项目).
+    RenovationId: "改造项目", "renovation project";
     /// An owners' vote (业主表决).
     VoteId: "业主表决", "vote";
     /// A household of the owners' register (业主名册).
     HouseholdId: "住户", "household";
     /// A red property record (红色物业记录).
     PartyRecordId: "红色物业记录", "red property record";
+    /// A use of the maintenance fund (维修资金使用申请).
+    FundUseId: "维修资金使用申请", "fund use";
 }
 
 #[cfg(test)]

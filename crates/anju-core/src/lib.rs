@@ -25,6 +25,7 @@ pub mod party;
 pub mod planning;
 pub mod referral;
 pub mod region;
+pub mod renovation;
 pub mod schema;
 pub mod selection;
 pub mod signals;

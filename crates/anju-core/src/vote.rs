@@ -57,6 +57,7 @@ pub struct Tally {
 
 /// Why a vote did or did not decide, each threshold with its figures.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = VoteOutcome)]
 pub struct Outcome {
     /// ≥ 2/3 of the area took part.
     pub area_participation: bool,

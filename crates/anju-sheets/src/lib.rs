@@ -14,6 +14,7 @@
 mod bench;
 mod cell;
 mod columns;
+mod commitments;
 mod error;
 mod fees;
 mod read;
@@ -28,6 +29,7 @@ pub use bench::generate_bench_ledger;
 pub use columns::{
     COLUMNS, ColumnSpec, Field, column_letter, columns_markdown, match_header, normalize_header,
 };
+pub use commitments::{CommitmentSheetRow, parse_yes_no, read_commitment_sheet_bytes};
 pub use error::{LedgerError, Problem};
 pub use fees::{FeeSheetRow, read_fee_sheet, read_fee_sheet_bytes};
 pub use read::{

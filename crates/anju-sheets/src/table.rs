@@ -75,10 +75,20 @@ impl Table {
 /// How many rows from the top the header may be on.
 const HEADER_SEARCH_ROWS: usize = 10;
 
+/// A header as compared: without spaces, marks (* :) and anything in brackets (units such as
+/// "（㎡）" or "(元)").
 fn normalised(h: &str) -> String {
-    h.chars()
-        .filter(|c| !c.is_whitespace() && !"()（）*＊:：".contains(*c))
-        .collect()
+    let mut depth = 0usize;
+    let mut out = String::new();
+    for c in h.chars() {
+        match c {
+            '(' | '（' => depth += 1,
+            ')' | '）' => depth = depth.saturating_sub(1),
+            _ if depth > 0 || c.is_whitespace() || "*＊:：".contains(c) => {}
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 fn column_of(columns: &[Column], header: &str) -> Option<usize> {

@@ -17,6 +17,12 @@
 //!   of the last survey's start (its start date, else its creation day) and the start of the
 //!   current mode is on or before today − 6 months; and an open survey whose end date has passed.
 //! - **任务逾期**: an open task after its deadline ([`anju_core::task::is_overdue`]).
+//! - **改造联动**: a renovation project's gaps ([`anju_core::renovation::gaps`]: no company or
+//!   no contract before the construction start, seed 002 六（一）; no trial run during the works,
+//!   六（三）; no formal entry after the acceptance, 六（四）), one alert per gap.
+//! - **合同收费高于核定标准**: an active contract whose fee for a building type is above the
+//!   approved standard in force on its signing day (seed 003 三（二）; the standard approved
+//!   latest on or before that day, [`anju_core::renovation::in_force`]).
 //!
 //! [`ContractRecord::term_last_day`]: crate::ContractRecord::term_last_day
 
@@ -51,17 +57,25 @@ pub enum AlertKind {
     /// An owners' body whose term ends within 90 days, or has ended with no successor filed
     /// (换届, issue 18 item 5; seed 003 二（二）).
     TermEnding,
+    /// A renovation project's step taken out of the order seed 002 六 sets (施工进场前未选定物业
+    /// 企业, 施工期间未试运行, 竣工验收后未正式进驻).
+    RenovationGap,
+    /// An active contract charging more than the approved standard in force on its signing day
+    /// (seed 003 三（二）).
+    FeeAboveStandard,
 }
 
 impl AlertKind {
     /// In the order the dashboard lists them: what is already late first.
-    pub const ALL: [AlertKind; 9] = [
+    pub const ALL: [AlertKind; 11] = [
         AlertKind::FilingOverdue,
         AlertKind::OrderOverdue,
         AlertKind::ComplaintOverdue,
         AlertKind::TaskOverdue,
         AlertKind::PatrolDue,
         AlertKind::AssessmentDue,
+        AlertKind::RenovationGap,
+        AlertKind::FeeAboveStandard,
         AlertKind::SurveyDue,
         AlertKind::ContractEnding,
         AlertKind::TermEnding,
@@ -78,6 +92,8 @@ impl AlertKind {
             AlertKind::PatrolDue => "patrol_due",
             AlertKind::AssessmentDue => "assessment_due",
             AlertKind::TermEnding => "term_ending",
+            AlertKind::RenovationGap => "renovation_gap",
+            AlertKind::FeeAboveStandard => "fee_above_standard",
         }
     }
 
@@ -94,6 +110,14 @@ impl AlertKind {
             }
             AlertKind::AssessmentDue => lang.pick("季度考核未做", "Quarterly assessments due"),
             AlertKind::TermEnding => lang.pick("业主组织换届", "Owners' bodies due for renewal"),
+            AlertKind::RenovationGap => lang.pick(
+                "老旧小区改造与物业进驻脱节",
+                "Renovation ahead of property management",
+            ),
+            AlertKind::FeeAboveStandard => lang.pick(
+                "合同收费高于核定标准",
+                "Contract fees above the approved standard",
+            ),
         }
     }
 }
@@ -188,6 +212,68 @@ impl Alert {
                 Some("over") => format!("{s}: term ended on {d}, {n} days ago, not renewed"),
                 _ => format!("{s}: term ends on {d}, {n} days left: organise the election"),
             },
+            (AlertKind::RenovationGap, _) => {
+                use anju_core::renovation::RenovationGap;
+                let gap = self
+                    .note
+                    .as_deref()
+                    .and_then(RenovationGap::from_code)
+                    .unwrap_or(RenovationGap::NoCompany);
+                let (clause, words) = gap.clause();
+                let milestone = if gap == RenovationGap::NoEntry {
+                    lang.pick("竣工验收", "accepted")
+                } else {
+                    lang.pick("施工进场", "construction started")
+                };
+                match lang {
+                    Lang::Zh => format!(
+                        "{s}：{}（{milestone} {d}，已过 {n} 天）。依据：{clause}“{words}”",
+                        gap.label(lang)
+                    ),
+                    Lang::En => format!(
+                        "{s}: {} ({milestone} {d}, {n} days ago). Seed 002 ({clause}): “{words}”",
+                        gap.label(lang)
+                    ),
+                }
+            }
+            (AlertKind::FeeAboveStandard, _) => {
+                let (figures, doc) = self
+                    .note
+                    .as_deref()
+                    .and_then(|n| n.split_once('|'))
+                    .unwrap_or(("", ""));
+                let parts: Vec<String> = figures
+                    .split(';')
+                    .filter_map(|p| {
+                        let mut it = p.split(',');
+                        let t = match it.next()? {
+                            "high" => anju_core::contract::BuildingType::High,
+                            _ => anju_core::contract::BuildingType::Multi,
+                        };
+                        let c = anju_core::Fen(it.next()?.parse().ok()?);
+                        let st = anju_core::Fen(it.next()?.parse().ok()?);
+                        let label = anju_core::renovation::building_type_label(t, lang);
+                        let (c, st) = (
+                            anju_core::renovation::per_sqm_month(c),
+                            anju_core::renovation::per_sqm_month(st),
+                        );
+                        Some(match lang {
+                            Lang::Zh => format!("{label} {c}，高于核定标准 {st}"),
+                            Lang::En => format!("{label} {c}, above the approved {st}"),
+                        })
+                    })
+                    .collect();
+                match lang {
+                    Lang::Zh => format!(
+                        "与 {s} 的合同（{d} 签订）收费：{}（{doc}）",
+                        parts.join("；")
+                    ),
+                    Lang::En => format!(
+                        "contract with {s} (signed {d}): {} ({doc})",
+                        parts.join("; ")
+                    ),
+                }
+            }
             (AlertKind::ContractEnding, Lang::Zh) => {
                 format!("与 {s} 的合同于 {d} 届满，还剩 {n} 天")
             }
@@ -346,6 +432,8 @@ impl Store {
         groups.push(self.task_alerts(filter, today, opts).await?);
         groups.push(self.patrol_alerts(filter, today, opts).await?);
         groups.push(self.assessment_alerts(filter, today, opts).await?);
+        groups.push(self.renovation_alerts(filter, today, opts).await?);
+        groups.push(self.fee_standard_alerts(filter, today, opts).await?);
         groups.push(self.survey_alerts(filter, today, opts).await?);
         groups.push(self.ending_alerts(filter, today, opts).await?);
         groups.push(self.term_alerts(filter, today, opts).await?);
@@ -826,6 +914,141 @@ impl Store {
         }
         Ok(AlertGroup {
             kind: AlertKind::TermEnding,
+            total,
+            items,
+        })
+    }
+
+    /// 改造联动: each gap of each renovation project under way or accepted, as the core reads it
+    /// against the path's steps in force (one query; the path's dates in correlated subqueries).
+    pub(crate) async fn renovation_alerts(
+        &self,
+        filter: &CompoundFilter,
+        today: Date,
+        opts: AlertOptions,
+    ) -> Result<AlertGroup> {
+        use anju_core::renovation::{Milestones, gaps};
+        let path = crate::renovation::path_dates_sql("c.id", "p.construction_on");
+        let (_, rows) = self
+            .scoped_rows(
+                filter,
+                &format!(
+                    "c.id, c.name, s.name, cm.name, p.id, p.name, p.construction_on, \
+                     p.acceptance_on, {path}"
+                ),
+                "renovation_projects p JOIN compounds c ON c.id = p.compound_id",
+                Vec::new(),
+                "(p.construction_on IS NOT NULL OR p.acceptance_on IS NOT NULL)",
+                "p.id",
+                None,
+            )
+            .await?;
+        let mut items = Vec::new();
+        for row in &rows {
+            let mut c = Cols::new(row);
+            let h = head(&mut c)?;
+            let id = c.i64()?;
+            let name = c.string()?;
+            let m = Milestones {
+                procedures_on: None,
+                construction_on: c.opt_string()?.map(|s| parse_date(&s)).transpose()?,
+                acceptance_on: c.opt_string()?.map(|s| parse_date(&s)).transpose()?,
+            };
+            let p = crate::renovation::path_dates_from(&mut c)?;
+            for g in gaps(&m, &p) {
+                let mut a = alert(
+                    AlertKind::RenovationGap,
+                    h.clone(),
+                    name.clone(),
+                    Some(g.gap.code().to_string()),
+                    g.since,
+                    days_between(g.since, today),
+                );
+                a.link = format!("/renovations/{id}");
+                a.seq = id;
+                items.push(a);
+            }
+        }
+        items.sort_by_key(|a| (a.date, a.seq));
+        let total = items.len() as u64;
+        items.truncate(opts.limit_per_kind);
+        Ok(AlertGroup {
+            kind: AlertKind::RenovationGap,
+            total,
+            items,
+        })
+    }
+
+    /// 合同收费高于核定标准: active contracts whose fee for a building type is above the
+    /// standard in force on their signing day (the latest approved on or before it).
+    pub(crate) async fn fee_standard_alerts(
+        &self,
+        filter: &CompoundFilter,
+        today: Date,
+        opts: AlertOptions,
+    ) -> Result<AlertGroup> {
+        use anju_core::contract::{BuildingType, Fees};
+        use anju_core::renovation::above_standard;
+        let (total, rows) = self
+            .scoped_rows(
+                filter,
+                "c.id, c.name, s.name, cm.name, co.name, k.signed_on, k.fee_multi_fen, \
+                 k.fee_high_fen, fs.multi_fen, fs.high_fen, fs.doc_no, k.id",
+                "contract_compounds kc JOIN contracts k ON k.id = kc.contract_id \
+                 JOIN companies co ON co.id = k.company_id JOIN compounds c ON c.id = kc.compound_id \
+                 JOIN fee_standards fs ON fs.id = (SELECT f.id FROM fee_standards f \
+                 WHERE f.compound_id = c.id AND f.approved_on <= k.signed_on \
+                 ORDER BY f.approved_on DESC, f.id DESC LIMIT 1)",
+                Vec::new(),
+                "k.status = 'active' AND (k.fee_multi_fen > fs.multi_fen \
+                 OR k.fee_high_fen > fs.high_fen)",
+                "k.signed_on, k.id, c.id",
+                Some(opts.limit_per_kind),
+            )
+            .await?;
+        let mut items = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let mut c = Cols::new(row);
+            let h = head(&mut c)?;
+            let company = c.string()?;
+            let signed = parse_date(&c.string()?)?;
+            let fen = |v: Option<i64>| v.map(anju_core::Fen);
+            let contract = Fees {
+                multi: fen(c.opt_i64()?),
+                high: fen(c.opt_i64()?),
+            };
+            let standard = Fees {
+                multi: fen(c.opt_i64()?),
+                high: fen(c.opt_i64()?),
+            };
+            let doc = c.string()?;
+            let contract_id = c.i64()?;
+            let figures: Vec<String> = above_standard(contract, standard)
+                .into_iter()
+                .map(|(t, k, st)| {
+                    let t = if t == BuildingType::High {
+                        "high"
+                    } else {
+                        "multi"
+                    };
+                    format!("{t},{},{}", k.0, st.0)
+                })
+                .collect();
+            let compound_id = h.0;
+            let mut a = alert(
+                AlertKind::FeeAboveStandard,
+                h,
+                company,
+                Some(format!("{}|{doc}", figures.join(";"))),
+                signed,
+                days_between(signed, today),
+            );
+            a.link = format!("/compounds/{compound_id}/fee-standards");
+            a.seq = contract_id;
+            items.push(a);
+        }
+        Ok(AlertGroup {
+            kind: AlertKind::FeeAboveStandard,
             total,
             items,
         })

@@ -116,7 +116,22 @@ const BY_COMPOUND: &[(&str, &str, &str, &str)] = &[
     ("referral", "referrals x", "x.id", "x.compound_id"),
     ("owners_body", "owners_bodies x", "x.id", "x.compound_id"),
     ("party_record", "party_records x", "x.id", "x.compound_id"),
+    (
+        "renovation_project",
+        "renovation_projects x",
+        "x.id",
+        "x.compound_id",
+    ),
+    (
+        "renovation_household",
+        "renovation_households h JOIN renovation_projects x ON x.id = h.project_id",
+        "h.id",
+        "x.compound_id",
+    ),
+    ("fee_standard", "fee_standards x", "x.id", "x.compound_id"),
     ("household", "households x", "x.id", "x.compound_id"),
+    ("fund_entry", "fund_entries x", "x.id", "x.compound_id"),
+    ("fund_use", "fund_uses x", "x.id", "x.compound_id"),
     ("vote", "votes x", "x.id", "x.compound_id"),
     (
         "vote_ballot",

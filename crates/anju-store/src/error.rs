@@ -107,6 +107,10 @@ pub fn entity_zh(entity: &str) -> &'static str {
         crate::departments::REFERRAL => "吹哨事项",
         crate::dispatch_filings::DISPATCH_FILING => "调度表报送记录",
         crate::dispatch_filings::DISPATCH_SCHEDULE => "调度表报送安排",
+        crate::owners_bodies::OWNERS_BODY => "业主组织",
+        crate::votes::VOTE => "业主表决",
+        crate::votes::HOUSEHOLD => "业主名册中的住户",
+        crate::fund::FUND_USE => "维修资金使用申请",
         _ => "记录",
     }
 }

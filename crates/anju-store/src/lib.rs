@@ -32,6 +32,7 @@ mod error;
 mod evaluator_fees;
 mod evidence;
 mod fees;
+mod fund;
 mod ledger;
 mod lifecycle;
 mod map;
@@ -41,6 +42,7 @@ mod owners_bodies;
 mod party;
 mod patrols;
 mod regions;
+mod renovation;
 mod scope;
 pub mod scratch;
 mod selections;
@@ -90,6 +92,7 @@ pub use fees::{
     CollectionFigures, FeeImportSummary, FeeInput, FeeMonth, HouseholdFee, HouseholdFeeInput,
     HouseholdImportSummary,
 };
+pub use fund::{FundAccount, FundEntry, FundUse, FundUseStep, NewFundEntry, NewFundUse};
 pub use ledger::{ApplySummary, LedgerImport};
 pub use lifecycle::{Lifecycle, StageRow, StepRecord, StepRequest};
 pub use map::{MapMark, MapOnly};
@@ -105,6 +108,10 @@ pub use patrols::{
     RectificationOrder,
 };
 pub use regions::{Region, RegionIds};
+pub use renovation::{
+    CommitmentsWritten, FeeStandardRecord, HouseholdCommitment, NewFeeStandard,
+    NewHouseholdCommitment, NewRenovation, RenovationDateChange, RenovationRecord,
+};
 pub use scope::Scope;
 pub use selections::{Registration, Selection, SelectionCompound};
 pub use signals::SignalScope;

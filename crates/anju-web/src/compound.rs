@@ -309,7 +309,15 @@ struct CompoundPage {
     share_link: String,
     bodies_link: String,
     party_link: String,
+    /// 老旧小区改造 and 核定收费标准.
+    renovation_link: String,
+    fees_link: String,
+    /// The latest renovation project's 三承诺 share and its alerts, when there is one.
+    renovation_summary: Option<String>,
+    /// Active contracts charging above the approved standard (合同收费高于核定标准).
+    fee_warnings: Vec<String>,
     votes_link: String,
+    fund_link: String,
     /// 登记物业费收缴 and 收支公示记账: the links for the roles that enter them.
     money_links: Option<(String, String)>,
     /// 按户收缴明细, for everyone who reads the compound.
@@ -1024,7 +1032,12 @@ async fn render(
     } else {
         None
     };
+    let (renovation_summary, fee_warnings) = renovation_facts(state, viewer, id).await?;
     Ok(CompoundPage {
+        renovation_link: with_lang(&format!("/compounds/{id}/renovation"), l),
+        fees_link: with_lang(&format!("/compounds/{id}/fee-standards"), l),
+        renovation_summary,
+        fee_warnings,
         sign_form,
         evaluators,
         commission,
@@ -1083,6 +1096,7 @@ async fn render(
         bodies_link: with_lang(&format!("/compounds/{id}/owners-bodies"), l),
         party_link: with_lang(&format!("/compounds/{id}/party"), l),
         votes_link: with_lang(&format!("/compounds/{id}/votes"), l),
+        fund_link: with_lang(&format!("/compounds/{id}/fund"), l),
         edit_link: anju_core::access::can(viewer.role, Action::EditCompounds)
             .then(|| with_lang(&format!("/compounds/{id}/edit"), l)),
         exit_kinds: opts(
@@ -1987,4 +2001,86 @@ async fn evidence_file(
     }
     .await;
     result.unwrap_or_else(|e| html_error(&state, &viewer, e))
+}
+
+/// The compound page's lines on renovation (the latest project's 三承诺 share and how many of
+/// its checks fail) and on fees above the approved standard.
+async fn renovation_facts(
+    state: &AppState,
+    viewer: &Viewer,
+    id: CompoundId,
+) -> Result<(Option<String>, Vec<String>), WebError> {
+    let l = viewer.lang;
+    let who = viewer.principal();
+    let projects = state
+        .app
+        .renovations(&who, id)
+        .await
+        .map_err(|e| WebError::app(e, l))?;
+    let summary = match projects.first() {
+        None => None,
+        Some(p) => {
+            let d = state
+                .app
+                .renovation_detail(&who, anju_core::ids::RenovationId(p.id))
+                .await
+                .map_err(|e| WebError::app(e, l))?;
+            let pct = d
+                .share
+                .all_three_percent
+                .clone()
+                .unwrap_or_else(|| l.pick("户数未填", "no household count").to_string());
+            let each: Vec<String> = anju_core::renovation::Commitment::ALL
+                .iter()
+                .map(|c| format!("{} {}", c.label(l), d.share.count(*c)))
+                .collect();
+            Some(match l {
+                Lang::Zh => format!(
+                    "{}：三承诺全部承诺 {} 户，占台账户数 {}（{}）；{} 项提醒",
+                    p.name,
+                    d.share.all_three,
+                    pct,
+                    each.join("、"),
+                    d.gaps.len()
+                ),
+                Lang::En => format!(
+                    "{}: {} households made all three commitments, {} of the ledger's ({}); {} alert(s)",
+                    p.name,
+                    d.share.all_three,
+                    pct,
+                    each.join(", "),
+                    d.gaps.len()
+                ),
+            })
+        }
+    };
+    let fees = state
+        .app
+        .fee_standards(&who, id)
+        .await
+        .map_err(|e| WebError::app(e, l))?;
+    let warnings = fees
+        .above
+        .iter()
+        .map(|k| {
+            let lines: Vec<&str> = k.above.iter().map(|x| x.text.as_str()).collect();
+            match l {
+                Lang::Zh => format!(
+                    "合同收费高于核定标准：与 {} 的合同（{} 签订）{}（{}）",
+                    k.company,
+                    k.signed_on,
+                    lines.join("；"),
+                    k.doc_no
+                ),
+                Lang::En => format!(
+                    "contract fees above the approved standard: {} (signed {}) {} ({})",
+                    k.company,
+                    k.signed_on,
+                    lines.join("; "),
+                    k.doc_no
+                ),
+            }
+        })
+        .collect();
+    Ok((summary, warnings))
 }

@@ -30,6 +30,7 @@ mod error;
 mod evaluator_fees_web;
 mod fees_import;
 mod filings_web;
+mod fund_web;
 mod funding;
 pub mod guard;
 mod holidays_web;
@@ -44,6 +45,7 @@ mod params;
 mod party_web;
 mod patrols;
 mod referrals_web;
+mod renovation_web;
 mod reports_web;
 mod resident;
 mod selections;
@@ -118,6 +120,7 @@ pub fn app(state: AppState) -> Router {
     let routes = Router::new()
         .merge(dashboard::router())
         .merge(votes_web::router())
+        .merge(fund_web::router())
         .route("/healthz", get(|| async { "ok" }))
         .route("/assets/anju.css", get(css))
         .merge(ledger::router())
@@ -139,6 +142,7 @@ pub fn app(state: AppState) -> Router {
         .merge(organisation_web::router())
         .merge(owners_bodies_web::router())
         .merge(party_web::router())
+        .merge(renovation_web::router())
         .merge(filings_web::router())
         .merge(inbox::router())
         .merge(surveys_web::router())

@@ -485,8 +485,15 @@ struct PublicPage {
     contracts: Vec<Vec<(&'static str, String)>>,
     periods: Vec<(String, String, bool)>,
     statement: Option<StatementView>,
+    fund: Option<FundView>,
     form: ComplaintFormView,
     other_lang_link: String,
+}
+
+/// 维修资金 on the public page: the balance line and the uses paid as (day, what, amount).
+struct FundView {
+    line: String,
+    uses: Vec<(String, String, String)>,
 }
 
 struct StatementView {
@@ -513,6 +520,7 @@ struct PublicLabels {
     notice: &'static str,
     no_contract: &'static str,
     accounts: &'static str,
+    fund: &'static str,
     no_accounts: &'static str,
     income: &'static str,
     spending: &'static str,
@@ -537,6 +545,7 @@ impl PublicLabels {
                 "No property service contract is in force for this compound.",
             ),
             accounts: p("收支公示", "Public accounts"),
+            fund: p("专项维修资金", "Maintenance fund"),
             no_accounts: p(
                 "本期暂无收支公示。",
                 "No accounts published for this period.",
@@ -772,6 +781,33 @@ async fn public_view(
         contracts,
         periods,
         statement,
+        fund: pc.fund.as_ref().map(|f| FundView {
+            line: match lang {
+                Lang::Zh => format!(
+                    "余额 {}（累计缴存 {}，累计拨付 {}）",
+                    f.balance.display_yuan(),
+                    f.deposited.display_yuan(),
+                    f.paid.display_yuan()
+                ),
+                Lang::En => format!(
+                    "Balance {} (paid in {}, paid out {})",
+                    f.balance.display_yuan(),
+                    f.deposited.display_yuan(),
+                    f.paid.display_yuan()
+                ),
+            },
+            uses: f
+                .uses
+                .iter()
+                .map(|u| {
+                    (
+                        u.paid_on.map(|d| d.to_string()).unwrap_or_default(),
+                        u.title.clone(),
+                        u.paid.map(|p| p.display_yuan()).unwrap_or_default(),
+                    )
+                })
+                .collect(),
+        }),
         form,
         other_lang_link,
     }))

@@ -305,6 +305,58 @@ pub const COMMANDS: &[(&str, &str, Cli)] = &[
     ),
     (
         "get",
+        "/api/v1/compounds/{id}/renovations",
+        C(&["renovation list"]),
+    ),
+    (
+        "post",
+        "/api/v1/compounds/{id}/renovations",
+        C(&["renovation start"]),
+    ),
+    ("get", "/api/v1/renovations/{id}", C(&["renovation show"])),
+    (
+        "post",
+        "/api/v1/renovations/{id}/dates",
+        C(&["renovation date"]),
+    ),
+    (
+        "post",
+        "/api/v1/renovations/{id}/households",
+        C(&["renovation answer"]),
+    ),
+    (
+        "get",
+        "/api/v1/compounds/{id}/fee-standards",
+        C(&["fee-standard list"]),
+    ),
+    (
+        "post",
+        "/api/v1/compounds/{id}/fee-standards",
+        C(&["fee-standard add"]),
+    ),
+    (
+        "get",
+        "/api/v1/compounds/{id}/households",
+        C(&["household list"]),
+    ),
+    (
+        "post",
+        "/api/v1/compounds/{id}/households",
+        C(&["household add"]),
+    ),
+    (
+        "post",
+        "/api/v1/compounds/{id}/households/import",
+        C(&["household import"]),
+    ),
+    ("get", "/api/v1/compounds/{id}/votes", C(&["vote list"])),
+    ("post", "/api/v1/compounds/{id}/votes", C(&["vote open"])),
+    ("get", "/api/v1/votes/{id}", C(&["vote show"])),
+    ("post", "/api/v1/votes/{id}/paper", C(&["vote paper"])),
+    ("post", "/api/v1/votes/{id}/close", C(&["vote close"])),
+    ("post", "/api/v1/votes/{id}/apply", C(&["vote apply"])),
+    (
+        "get",
         "/api/v1/audit",
         W("审计日志在网页（/audit）和 API 中查阅；命令行尚无此命令"),
     ),

@@ -1,8 +1,9 @@
 //! 业主组织 (issue 19 item 1) through the JSON API: a compound's owners' bodies, starting one
 //! (筹备, with its preparatory group), one body with its members (contacts only for the
 //! street, community and district: the application layer blanks them for every other
-//! reader), its steps — 选举 with the members elected, 备案, 届满 with the reason — and
-//! 增加成员. The rules are `anju_app::owners_bodies`.
+//! reader), its steps — 选举 with the members elected (citing the carried owners' vote that
+//! elected them, when the election was put to one), 备案, 届满 with the reason — and 增加成员.
+//! The rules are `anju_app::owners_bodies`.
 
 use super::{Out, compound_in_scope, created, id_of, ok, path_id, row, write_guard};
 use crate::api::types::{list, ty};
@@ -11,7 +12,7 @@ use anju_app::model::{NewBodyMember, OwnersBodyRecord};
 use anju_app::owners_bodies::{OwnersBodyDetail, OwnersBodyInput, OwnersBodyStepInput};
 use anju_core::OwnersBody;
 use anju_core::access::Action;
-use anju_core::ids::{CompoundId, OwnersBodyId};
+use anju_core::ids::{CompoundId, OwnersBodyId, VoteId};
 use anju_core::owners_body::{BodyRole, BodyStep};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -71,7 +72,7 @@ pub(super) fn routes() -> Vec<super::ApiRoute> {
         ),
         step_row(
             "/api/v1/owners-bodies/{id}/elect",
-            "选举：登记当选成员（members，须有一名主任），任期自选举之日起算；筹备组成员同日离任",
+            "选举：登记当选成员（members，须有一名主任），任期自选举之日起算；筹备组成员同日离任；选举已交业主表决的，须引用通过的表决（vote_id）",
             ty::<ElectJson>(),
             post(body_elect),
         ),
@@ -147,6 +148,10 @@ pub(super) struct ElectJson {
     /// 当选成员（至少一名主任），加入日期为选举日期
     #[serde(default)]
     members: Vec<MemberJson>,
+    /// 选举所依据的业主表决编号：该业主组织的选举已交业主表决（POST
+    /// /api/v1/compounds/{id}/votes，elect_committee）时必填，须是已计票并通过的那一次
+    #[serde(default)]
+    vote_id: Option<i64>,
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -271,7 +276,8 @@ async fn body_in_reach(
     Ok(id)
 }
 
-/// A step of a body in reach, dated `on` (today when not given).
+/// A step of a body in reach, dated `on` (today when not given); an election with its members
+/// and the owners' vote it cites.
 async fn step(
     state: &AppState,
     viewer: &Viewer,
@@ -279,7 +285,7 @@ async fn step(
     step: BodyStep,
     (version, on): (i64, Option<Date>),
     note: Option<String>,
-    members: Vec<MemberJson>,
+    (members, vote_id): (Vec<MemberJson>, Option<VoteId>),
 ) -> Out {
     let l = viewer.lang;
     let on = on.unwrap_or_else(|| state.app.today());
@@ -293,7 +299,7 @@ async fn step(
                 on,
                 note,
                 members: members_of(members, on),
-                vote_id: None,
+                vote_id,
                 version,
             },
         )
@@ -317,7 +323,7 @@ async fn body_elect(
         BodyStep::Elect,
         (b.version, b.on),
         b.note,
-        b.members,
+        (b.members, b.vote_id.map(VoteId::from)),
     )
     .await
 }
@@ -338,7 +344,7 @@ async fn body_file(
         BodyStep::File,
         (b.version, b.on),
         b.note,
-        Vec::new(),
+        (Vec::new(), None),
     )
     .await
 }
@@ -359,7 +365,7 @@ async fn body_end(
         BodyStep::End,
         (b.version, b.on),
         Some(b.note),
-        Vec::new(),
+        (Vec::new(), None),
     )
     .await
 }

@@ -914,6 +914,116 @@ pub const ROUTES: &[Row] = &[
         Form("csrf={csrf}"),
         PASS,
     ),
+    // fund_web.rs
+    r(
+        "GET",
+        "/compounds/{id}/fund",
+        "/compounds/{compound}/fund",
+        VIEW,
+        Sc::Record,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/compounds/{id}/fund/deposit",
+        "/compounds/{compound}/fund/deposit",
+        Act(A::ManageFund),
+        Sc::Record,
+        Form("csrf={csrf}&amount=1&date=2026-11-01"),
+        PASS,
+    ),
+    r(
+        "POST",
+        "/compounds/{id}/fund/uses",
+        "/compounds/{compound}/fund/uses",
+        Act(A::RunVotes),
+        Sc::Record,
+        Form("csrf={csrf}&title=x&cost=1&date=2026-11-01"),
+        PASS,
+    ),
+    r(
+        "POST",
+        "/fund-uses/{id}/step",
+        "/fund-uses/{fund_use}/step",
+        Act(A::ManageFund),
+        Sc::Record,
+        Form("csrf={csrf}&step=approve&version=0"),
+        PASS,
+    ),
+    // renovation_web.rs: 老旧小区改造, 三承诺, 核定收费标准
+    r(
+        "GET",
+        "/compounds/{id}/renovation",
+        "/compounds/{compound}/renovation",
+        VIEW,
+        Sc::Record,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/compounds/{id}/renovation",
+        "/compounds/{compound}/renovation",
+        Act(A::ManageRenovation),
+        Sc::Record,
+        Form("csrf={csrf}&name=x"),
+        PASS,
+    ),
+    r(
+        "GET",
+        "/renovations/{id}",
+        "/renovations/{renovation}",
+        VIEW,
+        Sc::Record,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/renovations/{id}/date",
+        "/renovations/{renovation}/date",
+        Act(A::ManageRenovation),
+        Sc::Record,
+        Form("csrf={csrf}&version=0&milestone=procedures&date=2026-01-01"),
+        PASS,
+    ),
+    r(
+        "POST",
+        "/renovations/{id}/households",
+        "/renovations/{renovation}/households",
+        Act(A::ManageRenovation),
+        Sc::Record,
+        Form("csrf={csrf}&house=9-9-999&demolish=1"),
+        PASS,
+    ),
+    r(
+        "POST",
+        "/renovations/{id}/import",
+        "/renovations/{renovation}/import",
+        Act(A::ManageRenovation),
+        Sc::Record,
+        Multipart(&[]),
+        PASS,
+    ),
+    r(
+        "GET",
+        "/compounds/{id}/fee-standards",
+        "/compounds/{compound}/fee-standards",
+        VIEW,
+        Sc::Record,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/compounds/{id}/fee-standards",
+        "/compounds/{compound}/fee-standards",
+        Act(A::SetFeeStandards),
+        Sc::Record,
+        Form("csrf={csrf}&multi=1.00&doc_no=x&department=y"),
+        PASS,
+    ),
     // organisation_web.rs
     r(
         "GET",
@@ -2456,6 +2566,74 @@ pub const ROUTES: &[Row] = &[
         Json("{}"),
         PASS,
     ),
+    // api/renovation.rs
+    r(
+        "GET",
+        "/api/v1/compounds/{id}/renovations",
+        "/api/v1/compounds/{compound}/renovations",
+        VIEW,
+        Sc::Record,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/api/v1/compounds/{id}/renovations",
+        "/api/v1/compounds/{compound}/renovations",
+        Act(A::ManageRenovation),
+        Sc::Record,
+        Json(r#"{"name": "x"}"#),
+        PASS,
+    ),
+    r(
+        "GET",
+        "/api/v1/renovations/{id}",
+        "/api/v1/renovations/{renovation}",
+        VIEW,
+        Sc::Record,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/api/v1/renovations/{id}/dates",
+        "/api/v1/renovations/{renovation}/dates",
+        Act(A::ManageRenovation),
+        Sc::Record,
+        Json(r#"{"version": 0, "milestone": "procedures", "on": "2026-01-01"}"#),
+        PASS,
+    ),
+    r(
+        "POST",
+        "/api/v1/renovations/{id}/households",
+        "/api/v1/renovations/{renovation}/households",
+        Act(A::ManageRenovation),
+        Sc::Record,
+        Json(
+            r#"{"house": "9-9-999", "demolish": true, "maintenance_fund": false, "repair_fees": false}"#,
+        ),
+        PASS,
+    ),
+    r(
+        "GET",
+        "/api/v1/compounds/{id}/fee-standards",
+        "/api/v1/compounds/{compound}/fee-standards",
+        VIEW,
+        Sc::Record,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/api/v1/compounds/{id}/fee-standards",
+        "/api/v1/compounds/{compound}/fee-standards",
+        Act(A::SetFeeStandards),
+        Sc::Record,
+        Json(
+            r#"{"fees": {"multi": 100}, "doc_no": "x", "approved_on": "2026-01-01", "department": "y"}"#,
+        ),
+        PASS,
+    ),
     // api/organisation.rs
     r(
         "GET",
@@ -2756,6 +2934,8 @@ pub struct Side {
     pub censure: i64,
     /// An owners' committee of the compound, elected and filed (in office).
     pub body: i64,
+    /// A renovation project of the compound (construction started, no company then).
+    pub renovation: i64,
     /// The compound's register (one household, 1-1-101 of 100.00 ㎡) and an open vote
     /// (matter "other", 2026-11-01 to 2026-11-30).
     pub household: i64,
@@ -2764,6 +2944,8 @@ pub struct Side {
     pub ballot: String,
     /// A 党支部 of the compound (red property), in force.
     pub party: i64,
+    /// A use of the compound's maintenance fund, applied for.
+    pub fund_use: i64,
 }
 
 pub struct World {
@@ -3161,7 +3343,40 @@ async fn side(
     let ballot = s.vote_ballots(vote).await.expect("ballots")[0]
         .token
         .clone();
+    let fund_use = s
+        .apply_fund_use(
+            &actor(),
+            anju_store::NewFundUse {
+                compound_id: compound.id,
+                title: "屋面防水".into(),
+                cost: anju_core::Fen(1_000_000),
+                quotes: None,
+                applied_on: jiff::civil::date(2026, 11, 2),
+            },
+        )
+        .await
+        .expect("fund use")
+        .id;
+    let renovation = s
+        .add_renovation(
+            &actor(),
+            anju_store::NewRenovation {
+                compound_id: compound.id,
+                name: "改造项目".into(),
+                milestones: anju_core::renovation::Milestones {
+                    procedures_on: Some(jiff::civil::date(2026, 3, 1)),
+                    construction_on: Some(jiff::civil::date(2026, 5, 1)),
+                    acceptance_on: None,
+                },
+                note: None,
+            },
+        )
+        .await
+        .expect("renovation")
+        .id;
     Side {
+        renovation,
+        fund_use,
         household,
         vote,
         ballot,
@@ -3337,6 +3552,7 @@ pub fn fill(template: &str, s: &Side, csrf: &str) -> String {
         .replace("{filing}", &s.filing.to_string())
         .replace("{street_region}", &s.street_region.to_string())
         .replace("{group}", &s.group.to_string())
+        .replace("{renovation}", &s.renovation.to_string())
         .replace("{meeting}", &s.meeting.to_string())
         .replace("{assignment}", &s.assignment.to_string())
         .replace("{censure}", &s.censure.to_string())
@@ -3345,6 +3561,7 @@ pub fn fill(template: &str, s: &Side, csrf: &str) -> String {
         .replace("{household}", &s.household.to_string())
         .replace("{vote}", &s.vote.to_string())
         .replace("{ballot}", &s.ballot)
+        .replace("{fund_use}", &s.fund_use.to_string())
         .replace("{department}", &s.department.to_string())
         .replace("{survey}", &s.survey.to_string())
         .replace("{selection}", &s.selection.to_string())

@@ -132,9 +132,11 @@ fn fill(template: &str, w: &World, extra: &[(&str, String)]) -> String {
         .replace("{assignment}", &s.assignment.to_string())
         .replace("{body}", &s.body.to_string())
         .replace("{party}", &s.party.to_string())
+        .replace("{renovation}", &s.renovation.to_string())
         .replace("{vote}", &s.vote.to_string())
         .replace("{household}", &s.household.to_string())
         .replace("{ballot}", &s.ballot)
+        .replace("{fund_use}", &s.fund_use.to_string())
         .replace("{token}", &s.token)
         .replace("{street}", &crate::support::enc(s.street))
         .replace("{today}", &today().to_string())
@@ -459,6 +461,13 @@ const API_VERSIONED: &[Versioned] = &[
         Who::Street,
         r#"{}"#,
     ),
+    v(
+        "POST",
+        "/api/v1/renovations/{id}/dates",
+        "/api/v1/renovations/{renovation}/dates",
+        Who::Street,
+        r#"{"milestone": "acceptance", "on": "2026-11-01"}"#,
+    ),
 ];
 
 /// The placeholders of the version table that are not the world's: an account, an unmanaged
@@ -709,6 +718,13 @@ const PAGE_VERSIONED: &[PageVersioned] = &[
         "step=report&note=done&date={today}",
     ),
     pv(
+        "/fund-uses/{id}/step",
+        "/fund-uses/{fund_use}/step",
+        Who::Authority,
+        Enc::Form,
+        "step=approve&date={today}",
+    ),
+    pv(
         "/votes/{id}/close",
         "/votes/{vote}/close",
         Who::Street,
@@ -735,6 +751,13 @@ const PAGE_VERSIONED: &[PageVersioned] = &[
         Who::Street,
         Enc::Form,
         "m_name=x&m_role=member&m_party=0&date={today}",
+    ),
+    pv(
+        "/renovations/{id}/date",
+        "/renovations/{renovation}/date",
+        Who::Street,
+        Enc::Form,
+        "milestone=acceptance&date={today}",
     ),
     pv(
         "/compounds/{id}/advance",
@@ -993,6 +1016,8 @@ const PAGE_VERSION_READS: &[(&str, usize, &[&str])] = &[
     ),
     ("votes_web.rs", 1, &["/votes/{id}/close"]),
     ("party_web.rs", 1, &["/party-records/{id}"]),
+    ("fund_web.rs", 1, &["/fund-uses/{id}/step"]),
+    ("renovation_web.rs", 1, &["/renovations/{id}/date"]),
 ];
 
 #[test]
@@ -1512,7 +1537,26 @@ const CHECKS: &[(&str, Via)] = {
         ("vote_ballots: (choice = 'option') = (option_no IS NOT NULL)", Page("/v/{ballot}", Who::Resident, "choice=o9", "请选择表决选项")),
         ("vote_ballots: (channel = 'paper') = (evidence_sha IS NOT NULL)", Internal("a paper ballot is refused without its scan (enter_paper_ballot: 选票扫描件), walked in votes.rs through the multipart page")),
         ("vote_ballots: (channel = 'paper') = (received_on IS NOT NULL)", Internal("a paper ballot's received day is a required event date (EventDate::BallotReceived)")),
+        ("fund_uses.title", Page("/compounds/{compound}/fund/uses", Street, "title=%20&cost=100&date=2026-11-01", "使用事项：请填写")),
+        ("fund_uses.cost_fen", Page("/compounds/{compound}/fund/uses", Street, "title=x&cost=0&date=2026-11-01", "预算金额：金额须大于 0")),
+        ("fund_uses.status", Internal("set by the store's steps (fund_use_step), each from the one before")),
+        ("fund_uses.paid_fen", Internal("the payment's amount, refused by the application when not more than 0 (拨付金额：金额须大于 0)")),
+        ("fund_uses: (status IN ('voted', 'approved', 'paid')) = (vote_id IS NOT NULL)", Internal("the vote step writes the status and the vote together; no later step clears it")),
+        ("fund_uses: (status IN ('approved', 'paid')) = (approved_on IS NOT NULL)", Internal("the approval writes the status and its day together")),
+        ("fund_uses: (status = 'paid') = (paid_on IS NOT NULL)", Internal("the payment writes the status, its day and amount together")),
+        ("fund_uses: (status = 'paid') = (paid_fen IS NOT NULL)", Internal("the payment writes the status, its day and amount together")),
+        ("fund_uses: paid_fen IS NULL OR paid_fen <= cost_fen", Internal("the store refuses a payment above the cost (拨付金额 … 超过申请金额), walked in fund.rs")),
+        ("fund_uses: (status = 'rejected') = (rejected_on IS NOT NULL)", Internal("the rejection writes the status and its day together")),
+        ("fund_entries.kind", Internal("deposit or raised by deposit_fund (raised only with a carried vote), payout by the payment")),
+        ("fund_entries.amount_fen", Page("/compounds/{compound}/fund/deposit", Authority, "amount=0&date=2026-11-01", "金额：金额须大于 0")),
+        ("fund_entries: (kind = 'raised') = (vote_id IS NOT NULL)", Internal("deposit_fund writes raised exactly when it cites a carried vote")),
+        ("fund_entries: (kind = 'payout') = (use_id IS NOT NULL)", Internal("only the payment of a use writes a payout, with the use")),
         ("owners_body_members: left_on IS NULL OR left_on >= joined_on", Api("POST", "/api/v1/owners-bodies/{ob_preparing}/elect", Street, r#"{"version": 2, "on": "2026-01-15", "members": [{"name": "王一", "role": "chair"}]}"#, "", "选举日期 2026-01-15 早于筹备组成员“赵三”的加入日期 2026-02-01")),
+        ("renovation_households.demolish", Type("a JSON boolean, or the page's checkbox: nothing else reaches the column")),
+        ("renovation_households.maintenance_fund", Type("a JSON boolean, or the page's checkbox: nothing else reaches the column")),
+        ("renovation_households.repair_fees", Type("a JSON boolean, or the page's checkbox: nothing else reaches the column")),
+        ("fee_standards.multi_fen", Api("POST", "/api/v1/compounds/{compound}/fee-standards", Authority, r#"{"fees": {"multi": -5}, "doc_no": "发改〔2026〕1号", "approved_on": "2026-01-01", "department": "区发改局"}"#, "fees.multi", "不能为负数")),
+        ("fee_standards.high_fen", Api("POST", "/api/v1/compounds/{compound}/fee-standards", Authority, r#"{"fees": {"high": -5}, "doc_no": "发改〔2026〕1号", "approved_on": "2026-01-01", "department": "区发改局"}"#, "fees.high", "不能为负数")),
     ]
 };
 
@@ -2068,6 +2112,13 @@ const DATED: &[Dated] = {
         // Red property: a record added, and the world's 党支部 ended (pages; no API route yet).
         ev("a red property record added (EventDate::PartyStarted)", "", "开始日期", Page("/compounds/{inside}/party", Street, Form, "kind=instructor&name=%E5%BC%A0%E4%B8%89&sent_by=%E8%A1%97%E9%81%93&started_on={date}")),
         ev("a red property record ended (EventDate::PartyEnded)", "", "结束日期", Page("/party-records/{party}", Street, Form, "version=1&ended_on={date}")),
+        // A renovation project: each milestone when recorded, one recorded later, and the fee
+        // standard 发改 approved.
+        kept(ev("a renovation's construction start (EventDate::RenovationMilestone)", "construction_on", "施工进场日期", Api("POST", "/api/v1/compounds/{inside}/renovations", Street, r#"{"name": "改造", "construction_on": "{date}"}"#)), "renovation2"),
+        ev("a renovation's procedures (EventDate::RenovationMilestone)", "procedures_on", "手续办理日期", Api("POST", "/api/v1/compounds/{inside}/renovations", Street, r#"{"name": "改造", "procedures_on": "{date}"}"#)),
+        ev("a renovation's acceptance (EventDate::RenovationMilestone)", "acceptance_on", "竣工验收日期", Api("POST", "/api/v1/compounds/{inside}/renovations", Street, r#"{"name": "改造", "acceptance_on": "{date}"}"#)),
+        ev("a renovation milestone recorded later (EventDate::RenovationMilestone)", "on", "节点日期", Api("POST", "/api/v1/renovations/{renovation2}/dates", Street, r#"{"version": {renv}, "milestone": "acceptance", "on": "{date}"}"#)),
+        ev("a fee standard approved (EventDate::FeeApproved)", "approved_on", "核定日期", Api("POST", "/api/v1/compounds/{inside}/fee-standards", Authority, r#"{"fees": {"multi": 120}, "doc_no": "发改〔2026〕1号", "approved_on": "{date}", "department": "区发改局"}"#)),
         // An owners' vote through the API on the inside compound's register (the world's open
         // vote is on another matter): opened, a paper ballot with its scan, counted.
         kept(ev("a vote opened (EventDate::VoteOpened)", "opens_on", "表决开始日期", Api("POST", "/api/v1/compounds/{inside}/votes", Street, r#"{"matter": "use_fund", "question": "是否同意使用维修资金更换电梯", "opens_on": "{date}", "closes_on": "{today}"}"#)), "vote2"),
@@ -2250,6 +2301,11 @@ async fn dated_extras(
         if let Some(m) = members.iter().find(|m| m.left_on.is_none()) {
             out.push(("org_member", m.id.to_string()));
         }
+    }
+    if let Some(r) = id("renovation2") {
+        out.push(("renovation2", r.to_string()));
+        let v = s.get_renovation(r).await.expect("renovation").version;
+        out.push(("renv", v.to_string()));
     }
     if let Some(b) = id("owners_body") {
         out.push(("owners_body", b.to_string()));
@@ -2480,10 +2536,13 @@ fn where_tested(e: anju_app::EventDate) -> &'static str {
         | E::BodyPrepared
         | E::BodyStep
         | E::PartyStarted
-        | E::PartyEnded => "DATED",
+        | E::PartyEnded
+        | E::RenovationMilestone
+        | E::FeeApproved => "DATED",
         E::DismissalSurvey | E::OrderClosing => "use_case",
-        // Through the pages in votes.rs (`vote_days_after_today_are_refused`).
-        E::VoteOpened | E::BallotReceived | E::VoteClosed => "use_case",
+        E::VoteOpened | E::BallotReceived | E::VoteClosed => "DATED",
+        // Through the pages in fund.rs (a deposit dated tomorrow).
+        E::FundStep => "use_case",
         E::AccountEntry => "none: an account entry carries a period (公示期间), not a day",
     }
 }
@@ -2522,6 +2581,8 @@ const EVENT_DATES: &[anju_app::EventDate] = {
         E::MemberLeft,
         E::Meeting,
         E::Censure,
+        E::RenovationMilestone,
+        E::FeeApproved,
         E::AssignmentStep,
         E::BodyPrepared,
         E::BodyStep,
@@ -2530,6 +2591,7 @@ const EVENT_DATES: &[anju_app::EventDate] = {
         E::VoteClosed,
         E::PartyStarted,
         E::PartyEnded,
+        E::FundStep,
     ]
 };
 
@@ -2628,6 +2690,11 @@ async fn events_only_the_command_line_records_are_refused_by_their_use_case(t: &
 /// (a row of [`DATED`] sends it) or a plan, with the reason.
 #[rustfmt::skip]
 const API_DATES: &[(&str, &str, &str, &str)] = &[
+    ("POST", "/api/v1/compounds/{id}/renovations", "procedures_on", "event"),
+    ("POST", "/api/v1/compounds/{id}/renovations", "construction_on", "event"),
+    ("POST", "/api/v1/compounds/{id}/renovations", "acceptance_on", "event"),
+    ("POST", "/api/v1/renovations/{id}/dates", "on", "event"),
+    ("POST", "/api/v1/compounds/{id}/fee-standards", "approved_on", "event"),
     ("POST", "/api/v1/compounds/{id}/lifecycle", "on", "event"),
     ("POST", "/api/v1/compounds/{id}/steps/{step}/correction", "on", "event"),
     ("PUT", "/api/v1/compounds/{id}", "effective_on", "event"),

@@ -241,6 +241,53 @@ const USE_CASES: &[(&str, Where)] = &[
             Action::AdvanceLifecycle,
         ),
     ),
+    // renovation.rs
+    ("renovations", Shown("/compounds/{compound}/renovation")),
+    ("renovation_detail", Shown("/renovations/{renovation}")),
+    (
+        "start_renovation",
+        form(
+            "/compounds/{compound}/renovation",
+            "/compounds/{compound}/renovation",
+            Action::ManageRenovation,
+        ),
+    ),
+    (
+        "renovation_date",
+        form(
+            "/renovations/{renovation}",
+            "/renovations/{renovation}/date",
+            Action::ManageRenovation,
+        ),
+    ),
+    (
+        "answer_commitments",
+        form(
+            "/renovations/{renovation}",
+            "/renovations/{renovation}/households",
+            Action::ManageRenovation,
+        ),
+    ),
+    (
+        "import_commitments",
+        form(
+            "/renovations/{renovation}",
+            "/renovations/{renovation}/import",
+            Action::ManageRenovation,
+        ),
+    ),
+    (
+        "fee_standards",
+        Shown("/compounds/{compound}/fee-standards"),
+    ),
+    (
+        "add_fee_standard",
+        form(
+            "/compounds/{compound}/fee-standards",
+            "/compounds/{compound}/fee-standards",
+            Action::SetFeeStandards,
+        ),
+    ),
     // votes.rs
     ("households", Shown("/compounds/{compound}/register")),
     (
@@ -290,6 +337,33 @@ const USE_CASES: &[(&str, Where)] = &[
             )),
         },
     ),
+    // fund.rs
+    ("fund_account", Shown("/compounds/{compound}/fund")),
+    (
+        "deposit_fund",
+        form(
+            "/compounds/{compound}/fund",
+            "/compounds/{compound}/fund/deposit",
+            Action::ManageFund,
+        ),
+    ),
+    (
+        "apply_fund_use",
+        form(
+            "/compounds/{compound}/fund",
+            "/compounds/{compound}/fund/uses",
+            Action::RunVotes,
+        ),
+    ),
+    (
+        "fund_use_step",
+        form(
+            "/compounds/{compound}/fund",
+            "/fund-uses/{fund_use}/step",
+            Action::RunVotes,
+        ),
+    ),
+    ("fund_use_compound", Helper),
     // organisation.rs
     (
         "add_group",

@@ -17,10 +17,15 @@ const PNG: &[u8] =
     b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
 
 /// Six households: five of 100.00 ㎡ and one of 50.00 ㎡ (550.00 ㎡ in all).
-const REGISTER: &str = "房号,业主姓名,专有部分面积（㎡）\n\
+pub(crate) const REGISTER: &str = "房号,业主姓名,专有部分面积（㎡）\n\
 1-1-101,王一,100\n1-1-102,王二,100\n1-1-201,王三,100\n1-1-202,王四,100\n1-1-301,王五,100\n1-1-302,王六,50\n";
 
-async fn import(t: &TestApp, s: &Session, compound: i64, csv: &str) -> crate::support::Res {
+pub(crate) async fn import(
+    t: &TestApp,
+    s: &Session,
+    compound: i64,
+    csv: &str,
+) -> crate::support::Res {
     post_multipart(
         t,
         t.evidence.path(),
@@ -33,7 +38,7 @@ async fn import(t: &TestApp, s: &Session, compound: i64, csv: &str) -> crate::su
 }
 
 /// Opens a vote by the page; returns its id.
-async fn open(t: &TestApp, s: &Session, compound: i64, fields: &str) -> i64 {
+pub(crate) async fn open(t: &TestApp, s: &Session, compound: i64, fields: &str) -> i64 {
     let today = t.state.app.today();
     let r = t
         .post_form(
@@ -50,7 +55,7 @@ async fn open(t: &TestApp, s: &Session, compound: i64, fields: &str) -> i64 {
 }
 
 /// The households' links by 房号.
-async fn tokens(t: &TestApp, vote: i64) -> Vec<(String, i64, String)> {
+pub(crate) async fn tokens(t: &TestApp, vote: i64) -> Vec<(String, i64, String)> {
     t.store
         .vote_ballots(vote)
         .await
@@ -60,12 +65,12 @@ async fn tokens(t: &TestApp, vote: i64) -> Vec<(String, i64, String)> {
         .collect()
 }
 
-async fn cast(t: &TestApp, token: &str, choice: &str) -> crate::support::Res {
+pub(crate) async fn cast(t: &TestApp, token: &str, choice: &str) -> crate::support::Res {
     t.post_form(None, &format!("/v/{token}"), &format!("choice={choice}"))
         .await
 }
 
-fn version_of(html: &str) -> String {
+pub(crate) fn version_of(html: &str) -> String {
     let at = html
         .find("name=\"version\" value=\"")
         .expect("a version field")
@@ -76,7 +81,7 @@ fn version_of(html: &str) -> String {
         .collect()
 }
 
-async fn close(t: &TestApp, s: &Session, vote: i64) -> crate::support::Res {
+pub(crate) async fn close(t: &TestApp, s: &Session, vote: i64) -> crate::support::Res {
     let page = t.get_as(s, &format!("/votes/{vote}")).await;
     let v = version_of(&page.body);
     t.post_form(
