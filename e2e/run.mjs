@@ -765,6 +765,81 @@ async function main() {
       }
     });
 
+    await flow('journey: 红色物业 — on a 390 px phone the community records a 三方联动议事会 and a 党支部; ceping\'s assessment form shows the party items scored from them', async () => {
+      const community = await login(browser, base, { username: 'shequ' }, PHONE);
+      const today = new Date().toISOString().slice(0, 10);
+      try {
+        const cp = community.page;
+        // 1. The monthly 三方联动议事会, filed under the community.
+        await cp.goto(`${base}/organisation/meetings/new`);
+        await cp.selectOption('select[name=kind]', 'tripartite');
+        await cp.fill('#title', '本月三方联动议事会（浏览器测试）');
+        await cp.fill('#attendees', '社区书记、业委会主任、物业项目经理');
+        await cp.fill('#minutes', '商定楼道清理与车棚维修。');
+        await cp.fill('#held_on', today);
+        const w0 = await cp.evaluate(() => document.documentElement.scrollWidth);
+        check(w0 <= 390, `the meeting form is ${w0}px wide on a 390px phone`);
+        await Promise.all([cp.waitForNavigation(), cp.click('#save-meeting')]);
+        check(/\/organisation\/meetings\/\d+$/.test(new URL(cp.url()).pathname), `saving the meeting went to ${cp.url()}`);
+        // 2. A 党支部 of three members for a compound of the community, from its page.
+        const list = await compoundsJson(community.context, base);
+        const target = list.find((c) => c.company) ?? list[0];
+        check(target, 'the community reads no compound');
+        const r = await cp.goto(`${base}/compounds/${target.id}/party`);
+        skipUnless(r.status() !== 404, 'the red property page (/compounds/{id}/party)');
+        await cp.selectOption('#party-add select[name=kind]', 'branch');
+        await cp.fill('#party-add input[name=name]', '物业项目党支部（浏览器测试）');
+        await cp.fill('#party-add input[name=members]', '3');
+        await cp.fill('#party-add input[name=started_on]', today);
+        const w1 = await cp.evaluate(() => document.documentElement.scrollWidth);
+        check(w1 <= 390, `the red property page is ${w1}px wide on a 390px phone`);
+        await Promise.all([cp.waitForNavigation(), cp.click('#add-party')]);
+        check(!(await cp.$('#error')), `the branch was refused: ${await cp.textContent('main')}`);
+        check((await cp.textContent('#records')).includes('物业项目党支部（浏览器测试）'), 'the branch is not listed');
+        await shot(cp, 'journey-party-phone');
+        // 3. The housing authority commissions ceping for the compound (unless it already is).
+        const zj = await login(browser, base, { username: 'zhujian' }, { viewport: { width: 1280, height: 900 } });
+        try {
+          const zp = zj.page;
+          await zp.goto(`${base}/compounds/${target.id}`);
+          if (!(await zp.textContent('body')).includes('ceping')) {
+            await zp.getByLabel('委托测评机构').fill('ceping');
+            await Promise.all([zp.waitForNavigation(), zp.getByRole('button', { name: '委托', exact: true }).click()]);
+          }
+        } finally {
+          await zj.context.close();
+        }
+        // 4. ceping's form for this quarter: the party items from records.
+        const evaluator = await login(browser, base, { username: 'ceping' }, PHONE);
+        try {
+          const ep = evaluator.page;
+          const now = new Date();
+          const period = `${now.getFullYear()}Q${Math.floor(now.getMonth() / 3) + 1}`;
+          const month = today.slice(0, 7);
+          const f = await ep.goto(`${base}/assessments/new?compound=${target.id}&period=${period}`);
+          check(f.status() === 200, `the assessment form answered ${f.status()}`);
+          const w2 = await ep.evaluate(() => document.documentElement.scrollWidth);
+          check(w2 <= 390, `the assessment form is ${w2}px wide on a 390px phone`);
+          const body = await ep.textContent('#assess-form');
+          check(body.includes('据记录'), 'the form marks no count 据记录');
+          check(await ep.inputValue('input[name="d.6.party_org_lacking"]') === '0', 'item 6 is not scored from the branch');
+          const missed = await ep.locator('.ded:has(input[name="d.7.tripartite_meeting_missed"]) .from-records').textContent();
+          check(!missed.includes(month), `this month's meeting is not counted: ${missed}`);
+          await shot(ep, 'journey-party-assessment-phone');
+          const rate = ep.locator('input[name=rate]');
+          if (await rate.count()) await rate.fill('90%');
+          await Promise.all([ep.waitForNavigation(), ep.locator('button[name=action][value=draft]').tap()]);
+          check(/^\/assessments\/\d+$/.test(new URL(ep.url()).pathname), `after saving the browser is at ${ep.url()}`);
+          check((await ep.textContent('#item-6')).includes('据记录'), 'the scorecard does not mark item 6 据记录');
+          console.log(`      ${target.name} ${period}: ${(await ep.textContent('#item-7')).replace(/\s+/g, ' ').trim().slice(0, 80)}`);
+        } finally {
+          await evaluator.context.close();
+        }
+      } finally {
+        await community.context.close();
+      }
+    });
+
     await flow('journey: the administrator assigns a subsidy policy to the street on /funding', async () => {
       const admin = await login(browser, base, { username: 'admin' }, { viewport: { width: 1280, height: 900 } });
       try {

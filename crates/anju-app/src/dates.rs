@@ -96,6 +96,10 @@ pub enum EventDate {
     BallotReceived,
     /// 业主表决的结束（计票）
     VoteClosed,
+    /// 红色物业记录的开始（成立、派驻、任职）或征询
+    PartyStarted,
+    /// 红色物业记录的结束
+    PartyEnded,
     /// 维修资金的缴存、审批、拨付与申请
     FundStep,
 }
@@ -143,6 +147,8 @@ impl EventDate {
             EventDate::VoteOpened => ("表决开始日期", "opens_on"),
             EventDate::BallotReceived => ("收到选票日期", "received_on"),
             EventDate::VoteClosed => ("计票日期", "on"),
+            EventDate::PartyStarted => ("开始日期", "started_on"),
+            EventDate::PartyEnded => ("结束日期", "ended_on"),
             EventDate::FundStep => ("办理日期", "on"),
         }
     }

@@ -34,6 +34,7 @@ pub mod notices;
 pub mod organisation;
 pub mod oversight;
 pub mod owners_bodies;
+pub mod party;
 pub mod path;
 pub mod policies;
 pub mod principal;

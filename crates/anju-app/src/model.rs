@@ -3,6 +3,7 @@
 //! so that the adapters need no dependency on anju-store; the [`anju_store::Store`] handle itself
 //! is deliberately absent: an adapter reaches the database only through [`crate::App`].
 
+pub use anju_store::PartyRecord;
 pub use anju_store::{
     AccountStatement, Actor, AlertGroup, AlertOptions, ApplySummary, Assessment, AssessmentFilter,
     AuditEntry, BenchFundingSeeded, CollectionFigures, Company, Complaint, ComplaintFilter,

@@ -38,6 +38,9 @@ pub struct AssessmentInput {
     pub evidence: Vec<String>,
     /// Submit it at once, scored today.
     pub submit: bool,
+    /// The Erqi party items (6–9) counted from the compound's red property records; a count
+    /// given in `events` that differs is kept as typed (`App::party_counts_for`).
+    pub party_from_records: bool,
 }
 
 /// A step of a complaint after it was received.
@@ -736,6 +739,14 @@ impl App {
                 365,
             )?;
         }
+        let (events, sources) = if a.party_from_records {
+            let counts = self
+                .party_counts(who, CompoundId(a.compound_id), a.period.start, a.period.end)
+                .await?;
+            Self::party_counts_for(&a.rubric, a.events, &counts)
+        } else {
+            (a.events, Default::default())
+        };
         let created = self
             .store()
             .create_assessment(
@@ -746,10 +757,11 @@ impl App {
                     rubric: a.rubric,
                     assessor_kind,
                     assessor,
-                    events: a.events,
+                    events,
                     survey: a.survey,
                     objection_days: a.objection_days,
                     evidence: a.evidence,
+                    sources,
                 },
             )
             .await?;

@@ -142,6 +142,9 @@ pub enum AssessCmd {
         /// 将本期逾期/超期整改计入扣分（二七细则对照表）/ add overdue and late orders as events
         #[arg(long)]
         with_orders: bool,
+        /// 党建工作（第6–9项）据红色物业记录计数 / count the party items from red property records
+        #[arg(long)]
+        party_from_records: bool,
         /// 申诉期（天）/ objection window in days
         #[arg(long)]
         objection_days: Option<u32>,
@@ -307,6 +310,7 @@ pub fn run_assess(c: AssessCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                 events,
                 satisfaction,
                 with_orders,
+                party_from_records,
                 objection_days,
                 evidence,
                 evidence_dir,
@@ -370,6 +374,7 @@ pub fn run_assess(c: AssessCmd, db: &str, lang: Lang) -> anyhow::Result<ExitCode
                             objection_days,
                             evidence,
                             submit: false,
+                            party_from_records,
                         },
                     )
                     .await?;

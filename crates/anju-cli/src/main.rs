@@ -19,6 +19,7 @@ mod cmd_ledger;
 mod cmd_org;
 mod cmd_oversight;
 mod cmd_owners_body;
+mod cmd_party;
 mod cmd_path;
 mod cmd_policy;
 mod cmd_renovation;
@@ -126,6 +127,10 @@ pub enum Cmd {
     /// filing, end of term (succession) and members
     #[command(subcommand)]
     OwnersBody(cmd_owners_body::OwnersBodyCmd),
+    /// 红色物业：党支部/党小组、党建指导员、交叉任职、征询，及党建工作据记录计分 / red property
+    /// records and the party items counted from them
+    #[command(subcommand)]
+    Party(cmd_party::PartyCmd),
     /// 老旧小区改造：项目、节点日期（更正）、三承诺 / renovation projects: dates (corrections)
     /// and the three commitments
     #[command(subcommand)]
@@ -220,6 +225,7 @@ fn main() -> ExitCode {
         Cmd::Referral(c) => cmd_department::run_referral(c, &cli.database_url, lang),
         Cmd::Org(c) => cmd_org::run(c, &cli.database_url, lang),
         Cmd::OwnersBody(c) => cmd_owners_body::run(c, &cli.database_url, lang),
+        Cmd::Party(c) => cmd_party::run(c, &cli.database_url, lang),
         Cmd::Household(c) => cmd_vote::run_household(c, &cli.database_url, lang),
         Cmd::Vote(c) => cmd_vote::run_vote(c, &cli.database_url, lang),
         Cmd::Dispatch(c) => cmd_dispatch::run(c, &cli.database_url, lang),

@@ -271,6 +271,9 @@ pub enum Action {
     /// Owners' votes: the register of households, opening a vote, paper ballots, counting,
     /// and using the result.
     RunVotes,
+    /// Red property records (红色物业): a compound's 党支部/党小组, 党建指导员, cross appointments
+    /// and 征询 (seed 002 一（一）、一（三）).
+    ManageParty,
     /// 专项维修资金: deposits, approval of a use and its payment (住建, seed 003 三（一）).
     ManageFund,
     /// 老旧小区改造: a renovation project, its dates (and their corrections) and the 三承诺.
@@ -280,7 +283,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 31] = [
         Action::ViewLedger,
         Action::EditCompounds,
         Action::AdvanceLifecycle,
@@ -310,6 +313,7 @@ impl Action {
         Action::ManageOrganisation,
         Action::ReportAssignments,
         Action::RunVotes,
+        Action::ManageParty,
         Action::ManageFund,
     ];
 
@@ -349,6 +353,7 @@ impl Action {
             Action::RespondReferrals => "报到并办理吹哨事项",
             Action::ManageOrganisation => "管理工作机构、会议与通报",
             Action::RunVotes => "组织业主表决",
+            Action::ManageParty => "登记红色物业记录",
             Action::ManageFund => "管理专项维修资金",
             Action::ReportAssignments => "办理交办事项",
             Action::ManageRenovation => "老旧小区改造与三承诺",
@@ -384,6 +389,7 @@ impl Action {
             Action::RespondReferrals => "take referrals",
             Action::ManageOrganisation => "run groups, meetings and censures",
             Action::RunVotes => "run owners' votes",
+            Action::ManageParty => "record red property",
             Action::ManageFund => "manage the maintenance fund",
             Action::ReportAssignments => "report assignments done",
             Action::ManageRenovation => "record renovation projects and commitments",
@@ -426,6 +432,7 @@ pub fn can(role: Role, action: Action) -> bool {
                 | A::ManageOrganisation
                 | A::ReportAssignments
                 | A::RunVotes
+                | A::ManageParty
                 | A::ManageRenovation
         ),
         R::Community => matches!(
@@ -440,6 +447,7 @@ pub fn can(role: Role, action: Action) -> bool {
                 | A::ManageOrganisation
                 | A::ReportAssignments
                 | A::RunVotes
+                | A::ManageParty
                 | A::ManageRenovation
         ),
         R::Company => matches!(

@@ -136,6 +136,8 @@ ids! {
     VoteId: "业主表决", "vote";
     /// A household of the owners' register (业主名册).
     HouseholdId: "住户", "household";
+    /// A red property record (红色物业记录).
+    PartyRecordId: "红色物业记录", "red property record";
     /// A use of the maintenance fund (维修资金使用申请).
     FundUseId: "维修资金使用申请", "fund use";
 }

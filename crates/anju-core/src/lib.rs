@@ -21,6 +21,7 @@ pub mod money;
 pub mod oversight;
 pub mod organisation;
 pub mod owners_body;
+pub mod party;
 pub mod planning;
 pub mod referral;
 pub mod region;

@@ -81,6 +81,8 @@ pub struct NewAssessment {
     pub objection_days: Option<u32>,
     /// SHA-256 of evidence stored with [`Store::put_evidence`].
     pub evidence: Vec<String>,
+    /// The counts taken from records (or typed over them), kept with the scorecard.
+    pub sources: std::collections::BTreeMap<String, anju_policy::rubric::CountSource>,
 }
 
 /// What the subsidy gate needs of a compound's assessment for a period; maps onto a policy
@@ -500,7 +502,8 @@ impl Store {
         if assessor.is_empty() {
             return Err(StoreError::Invalid("考核单位不能为空".into()));
         }
-        let (card, passed) = scored(&new.rubric, &new.events, new.survey.as_ref())?;
+        let (mut card, passed) = scored(&new.rubric, &new.events, new.survey.as_ref())?;
+        card.sources = new.sources.clone();
         let at = now_ts();
         let mut tx = self.begin_write().await?;
         let compound = fetch_compound(&mut tx, new.compound_id).await?;
@@ -838,7 +841,21 @@ fn apply_rescore(a: &mut Assessment, rescore: Rescore) -> Result<()> {
                 a.rubric_id, rubric.id
             )));
         }
-        let (card, passed) = scored(&rubric, &events, a.survey.as_ref())?;
+        let (mut card, passed) = scored(&rubric, &events, a.survey.as_ref())?;
+        // A review's corrected events keep the marks of the counts taken from records: a count
+        // it changes is the reviewer's, typed.
+        card.sources = std::mem::take(&mut a.scorecard.sources);
+        for (code, s) in card.sources.iter_mut() {
+            let now: u32 = events
+                .iter()
+                .filter(|e| &e.code == code)
+                .map(|e| e.count)
+                .sum();
+            if now != s.count {
+                s.count = now;
+                s.origin = anju_policy::rubric::CountOrigin::Typed;
+            }
+        }
         a.score = card.total;
         a.grade_code = card.grade.as_ref().map(|g| g.code.clone());
         a.passed = passed;

@@ -115,6 +115,7 @@ const BY_COMPOUND: &[(&str, &str, &str, &str)] = &[
     ("complaint", "complaints x", "x.id", "x.compound_id"),
     ("referral", "referrals x", "x.id", "x.compound_id"),
     ("owners_body", "owners_bodies x", "x.id", "x.compound_id"),
+    ("party_record", "party_records x", "x.id", "x.compound_id"),
     (
         "renovation_project",
         "renovation_projects x",

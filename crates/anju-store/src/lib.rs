@@ -39,6 +39,7 @@ mod map;
 mod notices;
 mod organisation;
 mod owners_bodies;
+mod party;
 mod patrols;
 mod regions;
 mod renovation;
@@ -101,6 +102,7 @@ pub use organisation::{
     NewGroup, NewMeeting, NewMember, OrgGroup, OrgMember, OrgScope, Unit,
 };
 pub use owners_bodies::{NewBodyMember, NewOwnersBody, OwnersBodyMember, OwnersBodyRecord};
+pub use party::{NewPartyRecord, PartyChange, PartyRecord};
 pub use patrols::{
     ERQI_ORDER_MAPPING, Finding, NewFinding, NewPatrol, OrderCounts, OrderFilter, Patrol,
     RectificationOrder,

@@ -2351,6 +2351,7 @@ impl Store {
                 max_total: rust_decimal::Decimal::new(100, 0),
                 complete: true,
                 grade: None,
+                sources: Default::default(),
             })
         };
         let mut assessments = 0;

@@ -28,8 +28,9 @@ use anju_app::oversight::AssessmentStep;
 use anju_core::Lang;
 use anju_core::access::{Action, Role};
 use anju_core::assessment::{AssessmentStatus, Outcome, Period, objection_last_day};
+use anju_core::party::PartyCount;
 use anju_core::{AssessmentId, CompoundId};
-use anju_policy::rubric::{Event, Rubric, SatisfactionRate, Scoring, Survey, Unit};
+use anju_policy::rubric::{CountOrigin, Event, Rubric, SatisfactionRate, Scoring, Survey, Unit};
 use askama::Template;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Extension, Form, Multipart, Path, Query, State};
@@ -88,9 +89,19 @@ fn default_period(d: jiff::civil::Date) -> String {
     format!("{}H{}", d.year(), if d.month() <= 6 { 1 } else { 2 })
 }
 
+/// `/assessments/new?compound=ID&period=2026Q4` (the period the form opens with; its party
+/// items are counted from records for it).
+#[derive(Debug, Default, Deserialize)]
+struct AssessNewQuery {
+    compound: Option<CompoundId>,
+    period: Option<String>,
+}
+
 /// What was typed, kept across a refusal.
 #[derive(Debug, Clone, Default)]
 struct AssessInput {
+    /// The form showed the party items counted from records (and asks for them).
+    party_from_records: bool,
     period: String,
     /// `d.{no}.{code}` → count as typed.
     counts: HashMap<String, String>,
@@ -109,6 +120,8 @@ struct DeductionView {
     unit: String,
     value: String,
     max: Option<u32>,
+    /// Counted from records (红色物业): the records' count and why.
+    records: Option<(u32, String)>,
 }
 
 struct ItemView {
@@ -137,7 +150,25 @@ struct AssessForm {
     error: Option<String>,
 }
 
-fn items_view(r: &Rubric, input: &AssessInput, l: Lang) -> Vec<ItemView> {
+/// The party counts from records for a compound and the period typed (none when the period
+/// cannot be read or the counting is refused: the form then shows no marks).
+async fn party_of(
+    state: &AppState,
+    viewer: &Viewer,
+    compound: i64,
+    period: &str,
+) -> Vec<PartyCount> {
+    let Some(p) = Period::parse(period) else {
+        return Vec::new();
+    };
+    state
+        .app
+        .party_counts(&viewer.principal(), CompoundId(compound), p.start, p.end)
+        .await
+        .unwrap_or_default()
+}
+
+fn items_view(r: &Rubric, input: &AssessInput, party: &[PartyCount], l: Lang) -> Vec<ItemView> {
     r.items
         .iter()
         .map(|it| ItemView {
@@ -167,6 +198,10 @@ fn items_view(r: &Rubric, input: &AssessInput, l: Lang) -> Vec<ItemView> {
                             Lang::En => d.per.en(1).to_string(),
                         },
                         max: (d.per == Unit::Once).then_some(1),
+                        records: party
+                            .iter()
+                            .find(|p| p.item == it.no && p.code == d.code)
+                            .map(|p| (p.count, l.pick(&p.why_zh, &p.why_en).to_string())),
                     }
                 })
                 .collect(),
@@ -180,6 +215,7 @@ fn assess_form(
     viewer: &Viewer,
     c: &StoredCompound,
     input: AssessInput,
+    party: &[PartyCount],
     error: Option<String>,
 ) -> Response {
     let l = viewer.lang;
@@ -199,7 +235,7 @@ fn assess_form(
         street: c.compound.street.clone(),
         rubric_name: r.name(l).to_string(),
         max_total_e2: e2(r.total),
-        items: items_view(&r, &input, l),
+        items: items_view(&r, &input, party, l),
         input,
         error: error.clone(),
     };
@@ -216,20 +252,36 @@ fn assess_form(
 async fn assess_new(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(q): Query<CompoundQuery>,
+    Query(q): Query<AssessNewQuery>,
 ) -> Response {
     let r: Result<Response, WebError> = async {
         viewer.require(Action::Assess)?;
-        let id = need_compound(&q, viewer.lang)?;
+        let id = match q.compound {
+            Some(id) => id,
+            None => need_compound(&CompoundQuery::default(), viewer.lang)?,
+        };
         let c = assess_access(&state, &viewer, id).await?;
+        let period = q
+            .period
+            .filter(|p| Period::parse(p).is_some())
+            .unwrap_or_else(|| default_period(state.app.today()));
+        let party = party_of(&state, &viewer, c.id, &period).await;
+        // The party items pre-filled from records (the assessor may type another count).
+        let counts = party
+            .iter()
+            .map(|p| (format!("d.{}.{}", p.item, p.code), p.count.to_string()))
+            .collect();
         Ok(assess_form(
             &state,
             &viewer,
             &c,
             AssessInput {
-                period: default_period(state.app.today()),
+                party_from_records: !party.is_empty(),
+                period,
+                counts,
                 ..AssessInput::default()
             },
+            &party,
             None,
         ))
     }
@@ -278,7 +330,9 @@ pub(crate) fn events_of(
                     ),
                 });
             }
-            if n > 0 {
+            // A party count typed as 0 is kept: it may differ from the records' count.
+            let party = anju_core::party::CODES.contains(&(it.no, d.code.as_str()));
+            if n > 0 || party {
                 events.push(Event::new(it.no, &d.code, n));
             }
         }
@@ -335,12 +389,13 @@ async fn assess_create(
     };
     let (fields, files) = match read_multipart(mp, l).await {
         Ok(x) => x,
-        Err(m) => return assess_form(&state, &viewer, &c, AssessInput::default(), Some(m)),
+        Err(m) => return assess_form(&state, &viewer, &c, AssessInput::default(), &[], Some(m)),
     };
     if let Err(e) = viewer.check_csrf(&headers, Some(&field(&fields, "csrf"))) {
         return html_error(&state, &viewer, e);
     }
     let mut input = AssessInput {
+        party_from_records: field(&fields, "party_from_records") == "1",
         period: field(&fields, "period"),
         counts: fields
             .iter()
@@ -402,6 +457,8 @@ async fn assess_create(
                     objection_days: None,
                     evidence: input.kept.iter().map(|(_, s)| s.clone()).collect(),
                     submit,
+                    // The form showed the counts from records (its hidden marker).
+                    party_from_records: input.party_from_records,
                 },
             )
             .await
@@ -411,8 +468,26 @@ async fn assess_create(
     .await;
     match result {
         Ok(id) => Redirect::to(&with_lang(&format!("/assessments/{id}"), l)).into_response(),
-        Err(Refusal::Form(m)) => assess_form(&state, &viewer, &c, input, Some(m)),
+        Err(Refusal::Form(m)) => {
+            let party = party_of(&state, &viewer, c.id, &input.period).await;
+            assess_form(&state, &viewer, &c, input, &party, Some(m))
+        }
         Err(Refusal::Fail(e)) => html_error(&state, &viewer, e),
+    }
+}
+
+/// How a count taken from records reads on the assessment's page.
+fn source_text(s: &anju_policy::rubric::CountSource, l: Lang) -> String {
+    let why = l.pick(&s.why_zh, &s.why_en);
+    match (s.origin, l) {
+        (CountOrigin::Records, Lang::Zh) => format!("据记录：{} 次（{why}）", s.count),
+        (CountOrigin::Records, Lang::En) => format!("From records: {} ({why})", s.count),
+        (CountOrigin::Typed, Lang::Zh) => {
+            format!("手工填写：{} 次（记录计 {} 次：{why}）", s.count, s.records)
+        }
+        (CountOrigin::Typed, Lang::En) => {
+            format!("Typed: {} (records give {}: {why})", s.count, s.records)
+        }
     }
 }
 
@@ -428,6 +503,8 @@ struct ScoreView {
     text: String,
     points: String,
     lines: Vec<LineView>,
+    /// 据记录 / 手工填写 for the counts taken from records.
+    sources: Vec<String>,
     capped: bool,
     score: String,
     note: String,
@@ -497,6 +574,12 @@ async fn assess_page(
                     },
                     amount: dec_text(d.amount),
                 })
+                .collect(),
+            sources: card
+                .sources
+                .iter()
+                .filter(|(code, _)| anju_core::party::CODES.contains(&(it.no, code.as_str())))
+                .map(|(_, s)| source_text(s, l))
                 .collect(),
             capped: it.capped,
             score: it.score.map(dec_text).unwrap_or_else(|| "—".into()),

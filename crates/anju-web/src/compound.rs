@@ -308,6 +308,7 @@ struct CompoundPage {
     /// 业委会经费分成.
     share_link: String,
     bodies_link: String,
+    party_link: String,
     /// 老旧小区改造 and 核定收费标准.
     renovation_link: String,
     fees_link: String,
@@ -1093,6 +1094,7 @@ async fn render(
         modes_link: with_lang(&format!("/compounds/{id}/modes"), l),
         share_link: with_lang(&format!("/compounds/{id}/owners-share"), l),
         bodies_link: with_lang(&format!("/compounds/{id}/owners-bodies"), l),
+        party_link: with_lang(&format!("/compounds/{id}/party"), l),
         votes_link: with_lang(&format!("/compounds/{id}/votes"), l),
         fund_link: with_lang(&format!("/compounds/{id}/fund"), l),
         edit_link: anju_core::access::can(viewer.role, Action::EditCompounds)

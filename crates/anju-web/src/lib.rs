@@ -42,6 +42,7 @@ mod owners_bodies_web;
 mod owners_share_web;
 mod page;
 mod params;
+mod party_web;
 mod patrols;
 mod referrals_web;
 mod renovation_web;
@@ -140,6 +141,7 @@ pub fn app(state: AppState) -> Router {
         .merge(referrals_web::router())
         .merge(organisation_web::router())
         .merge(owners_bodies_web::router())
+        .merge(party_web::router())
         .merge(renovation_web::router())
         .merge(filings_web::router())
         .merge(inbox::router())

@@ -137,6 +137,7 @@ async fn plant(db: &str) {
             survey: None,
             objection_days: None,
             evidence: vec![],
+            sources: Default::default(),
         };
         s.create_assessment(&officer, n).await.expect("assessment");
     }

@@ -26,8 +26,8 @@ pub use satisfaction::{
     BoundWord, Overlap, OverlapRule, SatisfactionRate, SatisfactionTable, Tier, TierMatch,
 };
 pub use score::{
-    DeductionLine, Event, GroupScore, ItemScore, ItemStatus, SatisfactionLine, Scorecard, Survey,
-    score,
+    CountOrigin, CountSource, DeductionLine, Event, GroupScore, ItemScore, ItemStatus,
+    SatisfactionLine, Scorecard, Survey, score,
 };
 
 use anju_core::Lang;

@@ -7,6 +7,7 @@ use super::{Rubric, Scoring, Unit};
 use anju_core::Lang;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// One deduction event: `count` times deduction `code` of item `item`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -91,6 +92,33 @@ pub struct Scorecard {
     /// Every item was scored. Without it there is no grade.
     pub complete: bool,
     pub grade: Option<Grade>,
+    /// Where a deduction code's count came from, for the codes counted from records (the Erqi
+    /// party items, issue 19 item 3): from the records, or typed by the assessor instead.
+    /// Empty for scorecards that counted nothing from records.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub sources: BTreeMap<String, CountSource>,
+}
+
+/// Whose count a deduction code carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CountOrigin {
+    /// 据记录: the count the records give.
+    Records,
+    /// 手工填写: typed by the assessor over the records' count.
+    Typed,
+}
+
+/// A deduction code's count as counted from records, and whether the scorecard kept it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct CountSource {
+    pub origin: CountOrigin,
+    /// What the records give.
+    pub records: u32,
+    /// The count scored (the records' or the typed one).
+    pub count: u32,
+    pub why_zh: String,
+    pub why_en: String,
 }
 
 /// Whether an item got a score.
@@ -296,6 +324,7 @@ pub fn score(
         max_total: rubric.total.normalize(),
         complete,
         grade,
+        sources: BTreeMap::new(),
     })
 }
 

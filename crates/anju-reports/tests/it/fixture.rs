@@ -193,6 +193,7 @@ pub async fn assessment(db: &TestDb, cs: &[StoredCompound]) -> anju_store::Asses
                 survey: None,
                 objection_days: None,
                 evidence: vec![],
+                sources: Default::default(),
             },
         )
         .await

@@ -552,6 +552,7 @@ async fn weekly_patrols_monthly_checks_and_quarterly_assessments_fall_due(db: Te
             survey: None,
             objection_days: None,
             evidence: vec![],
+            sources: Default::default(),
         },
     )
     .await

@@ -138,6 +138,7 @@ async fn assessed_by(s: &Store, id: i64, period: &str, kind: AssessorKind) {
                 )),
                 objection_days: None,
                 evidence: vec![],
+                sources: Default::default(),
             },
         )
         .await

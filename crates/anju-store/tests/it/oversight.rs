@@ -61,6 +61,7 @@ fn new_assessment(compound_id: i64, kind: AssessorKind, assessor: &str) -> NewAs
         survey: None,
         objection_days: None,
         evidence: vec![],
+        sources: Default::default(),
     }
 }
 

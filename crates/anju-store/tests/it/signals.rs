@@ -122,6 +122,7 @@ async fn plant(s: &Store) {
             survey: None,
             objection_days: None,
             evidence: vec![],
+            sources: Default::default(),
         };
         s.create_assessment(&officer(), n).await.unwrap();
     }

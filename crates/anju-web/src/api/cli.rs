@@ -261,6 +261,13 @@ pub const COMMANDS: &[(&str, &str, Cli)] = &[
         "/api/v1/assignments/{id}/return",
         C(&["org assignment return"]),
     ),
+    ("get", "/api/v1/compounds/{id}/party", C(&["party list"])),
+    ("post", "/api/v1/compounds/{id}/party", C(&["party add"])),
+    (
+        "post",
+        "/api/v1/party-records/{id}",
+        C(&["party end", "party rectified"]),
+    ),
     (
         "get",
         "/api/v1/compounds/{id}/owners-bodies",

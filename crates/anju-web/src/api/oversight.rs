@@ -104,6 +104,9 @@ pub(super) struct NewAssessmentJson {
     #[serde(default)]
     /// 已上传证明材料的 SHA-256（POST /api/v1/evidence 的返回）
     evidence: Vec<String>,
+    /// 党建工作（二七细则第6–9项）据红色物业记录计数；events 中另填的不同计数按手工填写保留
+    #[serde(default)]
+    party_from_records: bool,
 }
 
 pub(super) async fn assessment_create(
@@ -139,6 +142,7 @@ pub(super) async fn assessment_create(
         objection_days: a.objection_days,
         evidence: a.evidence,
         submit: false,
+        party_from_records: a.party_from_records,
     };
     created(
         state

@@ -786,6 +786,34 @@ pub const ROUTES: &[Row] = &[
         Form("csrf={csrf}&version=0&m_name=x&m_role=member&m_party=0"),
         PASS,
     ),
+    // party_web.rs
+    r(
+        "GET",
+        "/compounds/{id}/party",
+        "/compounds/{compound}/party",
+        VIEW,
+        Sc::Record,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/compounds/{id}/party",
+        "/compounds/{compound}/party",
+        Act(A::ManageParty),
+        Sc::Record,
+        Form("csrf={csrf}&kind=instructor&name=x&sent_by=x"),
+        PASS,
+    ),
+    r(
+        "POST",
+        "/party-records/{id}",
+        "/party-records/{party}",
+        Act(A::ManageParty),
+        Sc::Record,
+        Form("csrf={csrf}&version=0"),
+        PASS,
+    ),
     // votes_web.rs
     r(
         "GET",
@@ -2360,6 +2388,34 @@ pub const ROUTES: &[Row] = &[
         Empty,
         200,
     ),
+    // api/party.rs
+    r(
+        "GET",
+        "/api/v1/compounds/{id}/party",
+        "/api/v1/compounds/{compound}/party",
+        VIEW,
+        Sc::Record,
+        Empty,
+        200,
+    ),
+    r(
+        "POST",
+        "/api/v1/compounds/{id}/party",
+        "/api/v1/compounds/{compound}/party",
+        Act(A::ManageParty),
+        Sc::Record,
+        Json(r#"{"kind": "instructor", "name": "x", "sent_by": "x", "started_on": "2026-11-01"}"#),
+        PASS,
+    ),
+    r(
+        "POST",
+        "/api/v1/party-records/{id}",
+        "/api/v1/party-records/{party}",
+        Act(A::ManageParty),
+        Sc::Record,
+        Json(r#"{"version": 0, "ended_on": "2026-11-01"}"#),
+        PASS,
+    ),
     // api/owners_bodies.rs
     r(
         "GET",
@@ -2886,6 +2942,8 @@ pub struct Side {
     pub vote: i64,
     /// The household's link key for that vote.
     pub ballot: String,
+    /// A 党支部 of the compound (red property), in force.
+    pub party: i64,
     /// A use of the compound's maintenance fund, applied for.
     pub fund_use: i64,
 }
@@ -2996,6 +3054,7 @@ async fn side(
                 survey: None,
                 objection_days: None,
                 evidence: vec![],
+                sources: Default::default(),
             },
         )
         .await
@@ -3191,6 +3250,24 @@ async fn side(
         .await
         .expect("censure")
         .id;
+    let party = s
+        .add_party_record(
+            &actor(),
+            anju_store::NewPartyRecord {
+                compound_id: compound.id,
+                kind: anju_core::party::PartyRecordKind::Branch,
+                name: Some("物业项目党支部".into()),
+                sent_by: None,
+                members: 3,
+                suggestions: 0,
+                rectified: 0,
+                started_on: jiff::civil::date(2026, 1, 5),
+                note: None,
+            },
+        )
+        .await
+        .expect("party record")
+        .id;
     let body = s
         .add_owners_body(
             &actor(),
@@ -3304,6 +3381,7 @@ async fn side(
         vote,
         ballot,
         body: body.id,
+        party,
         street_region: compound.street_id,
         group,
         meeting,
@@ -3479,6 +3557,7 @@ pub fn fill(template: &str, s: &Side, csrf: &str) -> String {
         .replace("{assignment}", &s.assignment.to_string())
         .replace("{censure}", &s.censure.to_string())
         .replace("{body}", &s.body.to_string())
+        .replace("{party}", &s.party.to_string())
         .replace("{household}", &s.household.to_string())
         .replace("{vote}", &s.vote.to_string())
         .replace("{ballot}", &s.ballot)

@@ -131,6 +131,7 @@ fn fill(template: &str, w: &World, extra: &[(&str, String)]) -> String {
         .replace("{group}", &s.group.to_string())
         .replace("{assignment}", &s.assignment.to_string())
         .replace("{body}", &s.body.to_string())
+        .replace("{party}", &s.party.to_string())
         .replace("{renovation}", &s.renovation.to_string())
         .replace("{vote}", &s.vote.to_string())
         .replace("{household}", &s.household.to_string())
@@ -417,6 +418,13 @@ const API_VERSIONED: &[Versioned] = &[
         "/api/v1/assignments/{org_assignment}/return",
         Who::Authority,
         r#"{"note": "缺少台账"}"#,
+    ),
+    v(
+        "POST",
+        "/api/v1/party-records/{id}",
+        "/api/v1/party-records/{party}",
+        Who::Street,
+        r#"{"ended_on": "2026-11-01"}"#,
     ),
     v(
         "POST",
@@ -724,6 +732,13 @@ const PAGE_VERSIONED: &[PageVersioned] = &[
         "date={today}",
     ),
     pv(
+        "/party-records/{id}",
+        "/party-records/{party}",
+        Who::Street,
+        Enc::Form,
+        "ended_on={today}",
+    ),
+    pv(
         "/owners-bodies/{id}/step",
         "/owners-bodies/{body}/step",
         Who::Street,
@@ -1000,6 +1015,7 @@ const PAGE_VERSION_READS: &[(&str, usize, &[&str])] = &[
         &["/owners-bodies/{id}/step", "/owners-bodies/{id}/members"],
     ),
     ("votes_web.rs", 1, &["/votes/{id}/close"]),
+    ("party_web.rs", 1, &["/party-records/{id}"]),
     ("fund_web.rs", 1, &["/fund-uses/{id}/step"]),
     ("renovation_web.rs", 1, &["/renovations/{id}/date"]),
 ];
@@ -1494,6 +1510,11 @@ const CHECKS: &[(&str, Via)] = {
         ("owners_bodies: status NOT IN ('preparing', 'elected') OR filed_on IS NULL", Internal("filed_on is written only by the filing, which moves the status to in_office; a body never goes back")),
         ("owners_body_members.name", Internal("blank member names are dropped before writing (anju-app checked_body_members); a name is trimmed and at most 20 characters")),
         ("owners_body_members.role", Api("POST", "/api/v1/owners-bodies/{ob_preparing}/elect", Street, r#"{"version": 2, "on": "2026-02-02", "members": [{"name": "王一", "role": "boss"}]}"#, "members[0].role", "不认识的取值")),
+        ("party_records.kind", Page("/compounds/{compound}/party", Street, "kind=bogus&name=x&started_on=2026-11-01", "请选择记录类型")),
+        ("party_records.members", Page("/compounds/{compound}/party", Street, "kind=branch&name=x&members=-1&started_on=2026-11-01", "党员人数：“-1”应为 0 或正整数")),
+        ("party_records.suggestions", Page("/compounds/{compound}/party", Street, "kind=consultation&suggestions=-1&started_on=2026-11-01", "合理化建议（条）：“-1”应为 0 或正整数")),
+        ("party_records.rectified", Page("/compounds/{compound}/party", Street, "kind=consultation&suggestions=1&rectified=2&started_on=2026-11-01", "已整改（条）：须在 0 至 1 之间")),
+        ("party_records.ended_on", Page("/party-records/{party}", Street, "version=1&ended_on=2026-01-01", "结束日期 2026-01-01 早于开始日期 2026-01-05")),
         ("owners_body_members.party_member", Type("a JSON boolean, or the page's checkbox: nothing else reaches the column")),
         ("households.unit", Page("/compounds/{compound}/register", Street, "unit=%20&area=88", "房号：请填写")),
         ("households.area_centi", Page("/compounds/{compound}/register", Street, "unit=9-9-909&area=0", "专有部分面积：须大于 0")),
@@ -2088,6 +2109,9 @@ const DATED: &[Dated] = {
         ev("a body elected (EventDate::BodyStep)", "on", "办理日期", Api("POST", "/api/v1/owners-bodies/{owners_body}/elect", Street, r#"{"version": {obv}, "on": "{date}", "members": [{"name": "王一", "role": "chair", "party_member": true}, {"name": "李二", "role": "member"}]}"#)),
         ev("a body filed (EventDate::BodyStep)", "on", "办理日期", Api("POST", "/api/v1/owners-bodies/{owners_body}/file", Street, r#"{"version": {obv}, "on": "{date}"}"#)),
         ev("a body's term ended (EventDate::BodyStep)", "on", "办理日期", Api("POST", "/api/v1/owners-bodies/{owners_body}/end", Street, r#"{"version": {obv}, "on": "{date}", "note": "任期届满"}"#)),
+        // Red property: a record added, and the world's 党支部 ended (pages; no API route yet).
+        ev("a red property record added (EventDate::PartyStarted)", "", "开始日期", Page("/compounds/{inside}/party", Street, Form, "kind=instructor&name=%E5%BC%A0%E4%B8%89&sent_by=%E8%A1%97%E9%81%93&started_on={date}")),
+        ev("a red property record ended (EventDate::PartyEnded)", "", "结束日期", Page("/party-records/{party}", Street, Form, "version=1&ended_on={date}")),
         // A renovation project: each milestone when recorded, one recorded later, and the fee
         // standard 发改 approved.
         kept(ev("a renovation's construction start (EventDate::RenovationMilestone)", "construction_on", "施工进场日期", Api("POST", "/api/v1/compounds/{inside}/renovations", Street, r#"{"name": "改造", "construction_on": "{date}"}"#)), "renovation2"),
@@ -2511,6 +2535,8 @@ fn where_tested(e: anju_app::EventDate) -> &'static str {
         | E::AssignmentStep
         | E::BodyPrepared
         | E::BodyStep
+        | E::PartyStarted
+        | E::PartyEnded
         | E::RenovationMilestone
         | E::FeeApproved => "DATED",
         E::DismissalSurvey | E::OrderClosing => "use_case",
@@ -2563,6 +2589,8 @@ const EVENT_DATES: &[anju_app::EventDate] = {
         E::VoteOpened,
         E::BallotReceived,
         E::VoteClosed,
+        E::PartyStarted,
+        E::PartyEnded,
         E::FundStep,
     ]
 };
@@ -2711,6 +2739,8 @@ const API_DATES: &[(&str, &str, &str, &str)] = &[
     ("POST", "/api/v1/assignments/{id}/close", "on", "event"),
     ("POST", "/api/v1/assignments/{id}/return", "on", "event"),
     ("POST", "/api/v1/compounds/{id}/owners-bodies", "prepared_on", "event"),
+    ("POST", "/api/v1/compounds/{id}/party", "started_on", "event"),
+    ("POST", "/api/v1/party-records/{id}", "ended_on", "event"),
     ("POST", "/api/v1/owners-bodies/{id}/elect", "on", "event"),
     ("POST", "/api/v1/owners-bodies/{id}/file", "on", "event"),
     ("POST", "/api/v1/owners-bodies/{id}/end", "on", "event"),

@@ -107,6 +107,7 @@ async fn an_assessment_entered_on_the_form_scores_as_the_cli_does(t: &TestApp) {
                 )),
                 objection_days: None,
                 evidence: vec![],
+                sources: Default::default(),
             },
         )
         .await

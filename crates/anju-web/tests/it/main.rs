@@ -48,6 +48,7 @@ mod notices;
 mod organisation;
 mod owners_bodies;
 mod owners_share;
+mod party;
 mod referrals;
 mod renovation;
 mod reports_web;

@@ -188,6 +188,29 @@ const USE_CASES: &[(&str, Where)] = &[
     ("referral_categories", Helper),
     ("referral_watch", Shown("/dashboard")),
     ("schedulable_districts", Shown("/dispatch")),
+    // party.rs
+    ("party_records", Shown("/compounds/{compound}/party")),
+    ("party_record", Helper),
+    (
+        "add_party_record",
+        form(
+            "/compounds/{compound}/party",
+            "/compounds/{compound}/party",
+            Action::ManageParty,
+        ),
+    ),
+    (
+        "change_party_record",
+        form(
+            "/compounds/{compound}/party",
+            "/party-records/{party}",
+            Action::ManageParty,
+        ),
+    ),
+    (
+        "party_counts",
+        Shown("/assessments/new?compound={compound}"),
+    ),
     // owners_bodies.rs
     (
         "owners_bodies",
