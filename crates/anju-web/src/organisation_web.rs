@@ -10,7 +10,7 @@
 use crate::auth::Viewer;
 use crate::page::{
     Chrome, Fields, Refusal, action_guard, app_refusal, done, html_error, parse_date_field,
-    with_lang,
+    respond, with_lang,
 };
 use crate::{AppState, WebError};
 use anju_app::model::{Assignment, NewDecision, Unit};
@@ -26,7 +26,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 
 pub fn router() -> Router<AppState> {
@@ -67,17 +67,6 @@ fn render<T: Template>(page: &T, error: bool) -> Result<(StatusCode, String), We
         StatusCode::OK
     };
     Ok((status, page.render()?))
-}
-
-fn respond(
-    state: &AppState,
-    viewer: &Viewer,
-    r: Result<(StatusCode, String), WebError>,
-) -> Response {
-    match r {
-        Ok((status, h)) => (status, Html(h)).into_response(),
-        Err(e) => html_error(state, viewer, e),
-    }
 }
 
 fn form_error(l: Lang, zh: &str, en: &str) -> Refusal {

@@ -7,7 +7,7 @@
 use crate::auth::Viewer;
 use crate::page::{
     Chrome, Fields, Refusal, action_guard, app_refusal, done, html_error, parse_date_field,
-    visible_compound, with_lang,
+    respond, visible_compound, with_lang,
 };
 use crate::{AppState, WebError};
 use anju_app::App;
@@ -22,7 +22,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 
 pub fn router() -> Router<AppState> {
@@ -35,17 +35,6 @@ pub fn router() -> Router<AppState> {
 
 /// How many member rows the election and 增加成员 forms offer.
 const MEMBER_ROWS: usize = 7;
-
-fn respond(
-    state: &AppState,
-    viewer: &Viewer,
-    r: Result<(StatusCode, String), WebError>,
-) -> Response {
-    match r {
-        Ok((status, h)) => (status, Html(h)).into_response(),
-        Err(e) => html_error(state, viewer, e),
-    }
-}
 
 /// The member rows of a form (a row without a name is skipped), joining on `on`.
 fn member_rows(f: &Fields, on: jiff::civil::Date, l: Lang) -> Result<Vec<NewBodyMember>, Refusal> {

@@ -586,6 +586,27 @@ impl Fields {
     }
 }
 
+/// A page built with its status, or the error page when it could not be built.
+pub(crate) fn respond(
+    state: &AppState,
+    viewer: &Viewer,
+    r: Result<(StatusCode, String), WebError>,
+) -> Response {
+    match r {
+        Ok((status, h)) => (status, Html(h)).into_response(),
+        Err(e) => html_error(state, viewer, e),
+    }
+}
+
+/// A form page's status: 422 when it shows a refusal, 200 otherwise.
+pub(crate) fn status_of(error: &Option<String>) -> StatusCode {
+    if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    }
+}
+
 /// A form's answer once its write was tried, for forms whose page is built with its status:
 /// 303 to the address the write gave; the form again (422) with the reason and what was typed
 /// when refused; the error page when the system failed.

@@ -7,7 +7,7 @@
 use crate::auth::Viewer;
 use crate::page::{
     Chrome, Fields, Refusal, action_guard, app_refusal, done, html_error, parse_date_field,
-    visible_compound, with_lang,
+    respond, status_of, visible_compound, with_lang,
 };
 use crate::{AppState, WebError};
 use anju_app::party::{PartyChangeInput, PartyRecordInput};
@@ -20,7 +20,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 
 pub fn router() -> Router<AppState> {
@@ -166,12 +166,7 @@ async fn list_page(
         today,
         error: error.clone(),
     };
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, page.render()?))
+    Ok((status_of(&error), page.render()?))
 }
 
 async fn list(
@@ -179,10 +174,11 @@ async fn list(
     viewer: Viewer,
     Path(id): Path<CompoundId>,
 ) -> Response {
-    match list_page(&state, &viewer, id, Fields::default(), None).await {
-        Ok((status, h)) => (status, Html(h)).into_response(),
-        Err(e) => html_error(&state, &viewer, e),
-    }
+    respond(
+        &state,
+        &viewer,
+        list_page(&state, &viewer, id, Fields::default(), None).await,
+    )
 }
 
 /// A whole number typed in a form (blank: 0), refused in words naming the field.

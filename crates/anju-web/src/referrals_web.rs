@@ -8,7 +8,7 @@
 //! phone: cards and one-column forms.
 
 use crate::auth::Viewer;
-use crate::page::{Chrome, Refusal, app_refusal, html_error, parse_date_field, with_lang};
+use crate::page::{Chrome, Refusal, app_refusal, html_error, parse_date_field, respond, with_lang};
 use crate::{AppState, WebError};
 use anju_app::departments::{DepartmentInput, ReferralInput, ReferralStepInput};
 use anju_app::model::{EvidenceDir, Referral, ReferralFilter};
@@ -20,7 +20,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::{Extension, Form, Multipart, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
@@ -42,17 +42,6 @@ fn render<T: Template>(page: &T, error: bool) -> Result<(StatusCode, String), We
         StatusCode::OK
     };
     Ok((status, page.render()?))
-}
-
-fn respond(
-    state: &AppState,
-    viewer: &Viewer,
-    r: Result<(StatusCode, String), WebError>,
-) -> Response {
-    match r {
-        Ok((status, h)) => (status, Html(h)).into_response(),
-        Err(e) => html_error(state, viewer, e),
-    }
 }
 
 /// "85.00 %" or "—".

@@ -9,7 +9,7 @@
 use crate::auth::Viewer;
 use crate::page::{
     Chrome, Fields, Refusal, action_guard, app_refusal, done, html_error, opt_date,
-    parse_date_field, read_multipart, visible_compound, with_lang,
+    parse_date_field, read_multipart, respond, status_of, visible_compound, with_lang,
 };
 use crate::{AppState, WebError};
 use anju_app::renovation::{
@@ -26,7 +26,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 
 /// The largest questionnaire sheet taken (a compound's households fit many times over).
@@ -43,25 +43,6 @@ pub fn router() -> Router<AppState> {
             post(import).layer(DefaultBodyLimit::max(SHEET_MAX_BYTES + 64 * 1024)),
         )
         .route("/compounds/{id}/fee-standards", get(fee_list).post(fee_add))
-}
-
-fn respond(
-    state: &AppState,
-    viewer: &Viewer,
-    r: Result<(StatusCode, String), WebError>,
-) -> Response {
-    match r {
-        Ok((status, h)) => (status, Html(h)).into_response(),
-        Err(e) => html_error(state, viewer, e),
-    }
-}
-
-fn status_of(error: &Option<String>) -> StatusCode {
-    if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    }
 }
 
 fn dash(d: Option<jiff::civil::Date>) -> String {
