@@ -145,7 +145,7 @@ impl App {
         who.require(Action::ManageFund)?;
         self.compound_in_scope(who, d.compound_id).await?;
         let amount = positive(Field::new("amount", "金额"), d.amount)?;
-        let on = EventDate::FundStep.check(d.on, self.today())?;
+        let on = EventDate::FundStep.check_as("on", "缴存日期", d.on, self.today())?;
         let note = check::opt_text(
             Field::new("note", "说明"),
             d.note.as_deref(),
@@ -197,7 +197,8 @@ impl App {
             NOTE_MAX,
             true,
         )?;
-        let applied_on = EventDate::FundStep.check(u.applied_on, self.today())?;
+        let applied_on =
+            EventDate::FundStep.check_as("applied_on", "申请日期", u.applied_on, self.today())?;
         Ok(self
             .store()
             .apply_fund_use(
@@ -242,6 +243,17 @@ impl App {
             _ => Action::ManageFund,
         })?;
         let u = self.fund_use_in_scope(who, id).await?;
+        // A stale form is told so before anything it says is weighed (the store checks again
+        // under its lock).
+        if u.version != s.version {
+            return Err(anju_store::StoreError::Conflict {
+                entity: "fund_use",
+                id: u.id,
+                expected: s.version,
+                actual: u.version,
+            }
+            .into());
+        }
         let on = EventDate::FundStep.check(s.on, self.today())?;
         if on < u.applied_on {
             return Err(Field::new("on", "办理日期").error(

@@ -339,7 +339,11 @@ impl App {
             may_close: runner && open && close_blocked.is_none(),
             close_blocked: close_blocked.filter(|_| open),
             may_apply: runner
-                && vote.matter == Matter::SelectCompany
+                && match vote.matter {
+                    Matter::SelectCompany => can(who.role, Action::AdvanceLifecycle),
+                    Matter::DismissCompany => can(who.role, Action::ManageContracts),
+                    _ => false,
+                }
                 && vote.carried_option.is_some()
                 && vote.applied_note.is_none(),
             why_not: vote.result.as_ref().and_then(|r| r.why_not(who.lang)),
@@ -404,20 +408,22 @@ impl App {
             .await?)
     }
 
-    /// Records the path's 选定物业企业 step from a carried choice of company, dated the day of
-    /// the count, once.
+    /// Records a carried vote's decision on the path, once: a choice of company as the path's
+    /// 选定物业企业 step dated the day of the count; a dismissal (解聘, 民法典 第二百七十八条) as
+    /// the end of the compound's contract in force, dated the day it is recorded (today), with
+    /// the vote as its reason, which puts the dismissal in the company's credit file. The fund's
+    /// votes are cited on the fund's page, an election by the body's 选举.
     pub async fn apply_vote(&self, who: &Principal, id: VoteId) -> Result<VoteRecord> {
         who.require(Action::RunVotes)?;
-        who.require(Action::AdvanceLifecycle)?;
         let v = self.vote_in_scope(who, id).await?;
         let refuse = |zh: &str, en: &str| Field::new("vote", "表决结果").error(zh, en);
         if v.applied_note.is_some() {
             return Err(refuse("该表决结果已经使用过", "already used"));
         }
-        if v.matter != Matter::SelectCompany {
+        if !matches!(v.matter, Matter::SelectCompany | Matter::DismissCompany) {
             return Err(refuse(
-                "只有选聘物业服务企业的表决结果在这里记入全覆盖路径",
-                "only a choice of company is applied here",
+                "只有选聘、解聘物业服务企业的表决结果在这里记入全覆盖路径（维修资金的表决在维修资金页引用，选举在业主组织页引用）",
+                "only a choice or dismissal of a company is applied here",
             ));
         }
         let (Some(no), Some(closed_on)) = (v.carried_option, v.closed_on) else {
@@ -432,6 +438,10 @@ impl App {
                 "the vote did not carry",
             ));
         };
+        if v.matter == Matter::DismissCompany {
+            return self.apply_dismissal(who, &v).await;
+        }
+        who.require(Action::AdvanceLifecycle)?;
         let Some(opt) = v.options.iter().find(|o| o.no == no) else {
             return Err(AppError::Store(anju_store::StoreError::Corrupt(format!(
                 "表决 {} 的选项 {no} 不存在",
@@ -461,6 +471,51 @@ impl App {
         Ok(self
             .store()
             .note_vote_applied(&who.actor(), v.id, &note)
+            .await?)
+    }
+
+    /// A carried dismissal ends the compound's one contract in force as 解聘.
+    async fn apply_dismissal(&self, who: &Principal, v: &VoteRecord) -> Result<VoteRecord> {
+        who.require(Action::ManageContracts)?;
+        let today = self.today();
+        let active: Vec<_> = self
+            .store()
+            .list_contracts_of(v.compound_id, None)
+            .await?
+            .into_iter()
+            .filter(|c| c.active_on(today))
+            .collect();
+        let [contract] = active.as_slice() else {
+            return Err(Field::new("vote", "表决结果").error(
+                if active.is_empty() {
+                    "本小区没有正在履行的物业服务合同，解聘无从记入".to_string()
+                } else {
+                    format!(
+                        "本小区有 {} 份正在履行的合同，请在合同页逐份办理解聘",
+                        active.len()
+                    )
+                },
+                "the compound has no single contract in force",
+            ));
+        };
+        let reason = format!(
+            "据业主表决（编号 {}，{} 计票通过）解聘{}",
+            v.id,
+            v.closed_on.map(|d| d.to_string()).unwrap_or_default(),
+            contract.company
+        );
+        self.terminate_contract(
+            who,
+            anju_core::ids::ContractId::from(contract.id),
+            contract.version,
+            anju_core::lifecycle::ExitKind::Dismissal,
+            &reason,
+            today,
+        )
+        .await?;
+        Ok(self
+            .store()
+            .note_vote_applied(&who.actor(), v.id, &reason)
             .await?)
     }
 

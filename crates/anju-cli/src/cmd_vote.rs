@@ -170,8 +170,8 @@ pub enum VoteCmd {
         #[arg(long)]
         by: Option<String>,
     },
-    /// 使用选聘物业服务企业的表决结果：在全覆盖路径上记入“选定物业企业” / record the path's
-    /// company selection from a carried vote
+    /// 使用表决结果：选聘的记入“选定物业企业”，解聘的终止正在履行的合同 / record a carried
+    /// choice of company on the path, or end the contract in force as a dismissal
     Apply {
         /// 表决编号 / vote id
         #[arg(value_parser = vote_id)]

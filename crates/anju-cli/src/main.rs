@@ -14,6 +14,7 @@ mod cmd_budget;
 mod cmd_company;
 mod cmd_department;
 mod cmd_dispatch;
+mod cmd_fund;
 mod cmd_funding;
 mod cmd_ledger;
 mod cmd_org;
@@ -146,6 +147,10 @@ pub enum Cmd {
     /// the result
     #[command(subcommand)]
     Vote(cmd_vote::VoteCmd),
+    /// 专项维修资金：余额、缴存与续筹、使用申请、表决、审批与拨付 / the maintenance fund: balance,
+    /// money in, uses, their vote, approval and payment
+    #[command(subcommand)]
+    Fund(cmd_fund::FundCmd),
     /// 调度表报送：安排、报送、报送情况（每月1号、15号）/ the 调度表 filed by every street on the
     /// 1st and the 15th: schedule, file, standings
     #[command(subcommand)]
@@ -228,6 +233,7 @@ fn main() -> ExitCode {
         Cmd::Party(c) => cmd_party::run(c, &cli.database_url, lang),
         Cmd::Household(c) => cmd_vote::run_household(c, &cli.database_url, lang),
         Cmd::Vote(c) => cmd_vote::run_vote(c, &cli.database_url, lang),
+        Cmd::Fund(c) => cmd_fund::run(c, &cli.database_url, lang),
         Cmd::Dispatch(c) => cmd_dispatch::run(c, &cli.database_url, lang),
         Cmd::Survey(c) => cmd_survey::run_survey(c, &cli.database_url, lang),
         Cmd::Fees(c) => cmd_survey::run_fees(c, &cli.database_url, lang),

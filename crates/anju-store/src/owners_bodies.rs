@@ -451,6 +451,30 @@ impl Store {
                 });
             }
         }
+        if step == BodyStep::File {
+            // The ledger's 业主组织 column follows the body filed (备案), in the same
+            // transaction, audited as a change of the compound.
+            let compound = fetch_compound(&mut tx, before.compound_id).await?;
+            if compound.compound.owners_body != before.kind {
+                sqlx::query(
+                    "UPDATE compounds SET owners_body = $1, version = version + 1, \
+                     updated_at = $2 WHERE id = $3",
+                )
+                .bind(before.kind.code())
+                .bind(at.clone())
+                .bind(before.compound_id)
+                .execute(&mut *tx)
+                .await?;
+                let changed = fetch_compound(&mut tx, before.compound_id).await?;
+                audits.push(NewAudit {
+                    action: "update",
+                    entity: audit::COMPOUND,
+                    entity_id: Some(before.compound_id),
+                    before: Some(to_json(&compound)?),
+                    after: Some(to_json(&changed)?),
+                });
+            }
+        }
         let after = fetch(&mut tx, id).await?;
         audits.insert(
             0,

@@ -6,7 +6,7 @@
 use crate::auth::Viewer;
 use crate::page::{
     Chrome, Fields, Refusal, action_guard, app_refusal, done, html_error, parse_date_field,
-    visible_compound, with_lang,
+    respond, status_of, visible_compound, with_lang,
 };
 use crate::{AppState, WebError};
 use anju_app::fund::{FundDepositInput, FundStepInput, FundStepKind, FundUseInput};
@@ -19,7 +19,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 
 pub fn router() -> Router<AppState> {
@@ -230,12 +230,7 @@ async fn page(
         today,
         error: error.clone(),
     };
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, page.render()?))
+    Ok((status_of(&error), page.render()?))
 }
 
 async fn show(
@@ -243,10 +238,8 @@ async fn show(
     viewer: Viewer,
     Path(id): Path<CompoundId>,
 ) -> Response {
-    match page(&state, &viewer, id, Fields::default(), None).await {
-        Ok((s, h)) => (s, Html(h)).into_response(),
-        Err(e) => html_error(&state, &viewer, e),
-    }
+    let r = page(&state, &viewer, id, Fields::default(), None).await;
+    respond(&state, &viewer, r)
 }
 
 /// Yuan as typed ("12,345.67") into fen; the field named when unreadable.
@@ -273,7 +266,7 @@ async fn deposit(
     }
     let result: Result<(), Refusal> = async {
         let amount = yuan(&f.get("amount"), "金额", "amount", l)?;
-        let on = parse_date_field(state.app.today(), &f.get("date"), "办理日期", "date", l)
+        let on = parse_date_field(state.app.today(), &f.get("date"), "缴存日期", "date", l)
             .map_err(Refusal::Form)?;
         state
             .app

@@ -9,7 +9,8 @@
 use crate::auth::Viewer;
 use crate::page::{
     BODY_LIMIT, Chrome, Fields, Refusal, action_guard, app_refusal, done, field, html_error,
-    parse_date_field, read_multipart, store_uploads, visible_compound, with_lang,
+    parse_date_field, read_multipart, respond, status_of, store_uploads, visible_compound,
+    with_lang,
 };
 use crate::resident::{QrCard, QrSheet, origin, qr_svg};
 use crate::{AppState, WebError};
@@ -54,25 +55,6 @@ pub fn router() -> Router<AppState> {
 /// The resident's ballot page (no account; rate limited with the other public pages).
 pub fn resident_router() -> Router<AppState> {
     Router::new().route("/v/{token}", get(ballot_page).post(cast))
-}
-
-fn respond(
-    state: &AppState,
-    viewer: &Viewer,
-    r: Result<(StatusCode, String), WebError>,
-) -> Response {
-    match r {
-        Ok((status, h)) => (status, Html(h)).into_response(),
-        Err(e) => html_error(state, viewer, e),
-    }
-}
-
-fn status_of(error: &Option<String>) -> StatusCode {
-    if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    }
 }
 
 fn m2(centi: i64) -> String {
@@ -698,6 +680,8 @@ struct ShowPage {
     close: bool,
     close_blocked: Option<String>,
     apply: bool,
+    /// The carried vote dismisses the company (the contract in force ends as 解聘).
+    dismissal: bool,
     paper_action: String,
     close_action: String,
     apply_action: String,
@@ -880,6 +864,7 @@ async fn show_page(
         close: d.may_close,
         close_blocked: d.close_blocked.clone(),
         apply: d.may_apply,
+        dismissal: d.vote.matter == Matter::DismissCompany,
         paper_action: with_lang(&format!("/votes/{id}/paper"), l),
         close_action: with_lang(&format!("/votes/{id}/close"), l),
         apply_action: with_lang(&format!("/votes/{id}/apply"), l),

@@ -2,7 +2,8 @@
 //! sheet with a bad row is refused naming the row and column, a good one is imported and a
 //! household typed; a vote on the maintenance fund is opened, paper ballots are entered with
 //! their scans, counted and shown (in Chinese, in English, as JSON). An election put to a vote
-//! is then recorded only by citing the carried vote (`anju owners-body elect --vote`).
+//! is then recorded only by citing the carried vote (`anju owners-body elect --vote`), and the
+//! fund's use the first vote carried is applied for, cited, approved and paid (`anju fund`).
 
 use crate::ledger::{anju, stderr, stdout};
 use crate::surveys::both_engines;
@@ -296,7 +297,7 @@ fn a_register_a_vote_on_paper_and_its_count(d: &str) {
     assert_eq!(shown["vote"]["result"]["abstain_owners"], 1);
     assert_eq!(shown["ballots"].as_array().map(Vec::len), Some(5));
     let err = refused(d, &["vote", "apply", &id]);
-    assert!(err.contains("只有选聘物业服务企业"), "{err}");
+    assert!(err.contains("只有选聘、解聘物业服务企业"), "{err}");
 
     // An election put to a vote: recorded only citing the carried vote.
     let out = ok(
@@ -384,6 +385,107 @@ fn a_register_a_vote_on_paper_and_its_count(d: &str) {
     let out = ok(d, &["vote", "show", &election_id]);
     assert!(
         out.contains(&format!("已使用：据此表决选举产生业主组织（编号 {body}）")),
+        "{out}"
+    );
+
+    // 专项维修资金 (`anju fund`): 住建 deposits, the street applies for the lift the vote above
+    // carried, cites the vote, 住建 approves and pays; never beyond the cost.
+    let err = refused(
+        d,
+        &[
+            "fund",
+            "deposit",
+            "--compound",
+            COMPOUND,
+            "--amount",
+            "100",
+            "--on",
+            &day(1),
+        ],
+    );
+    assert!(
+        err.contains("缴存日期") && err.contains("晚于今天"),
+        "{err}"
+    );
+    let out = ok(
+        d,
+        &[
+            "fund",
+            "deposit",
+            "--compound",
+            COMPOUND,
+            "--amount",
+            "100,000.00",
+            "--on",
+            &day(0),
+            "--note",
+            "首期归集",
+        ],
+    );
+    assert!(out.contains("已登记缴存 100,000.00"), "{out}");
+    let out = ok(
+        d,
+        &[
+            "fund",
+            "apply",
+            "--compound",
+            COMPOUND,
+            "--title",
+            "更换1号楼电梯",
+            "--cost",
+            "80000",
+            "--on",
+            &day(0),
+        ],
+    );
+    assert!(
+        out.contains("更换1号楼电梯") && out.contains("已申请"),
+        "{out}"
+    );
+    let account = json(
+        d,
+        &["fund", "show", "--compound", COMPOUND, "--format", "json"],
+    );
+    let use_id = account["uses"][0]["id"].as_i64().expect("use").to_string();
+    let err = refused(d, &["fund", "approve", &use_id, "--version", "1"]);
+    assert!(err.contains("须先经业主表决通过"), "{err}");
+    let err = refused(
+        d,
+        &[
+            "fund",
+            "vote",
+            &use_id,
+            "--version",
+            "1",
+            "--vote",
+            &election_id,
+        ],
+    );
+    assert!(err.contains("不是本小区“使用维修资金”的表决"), "{err}");
+    let out = ok(
+        d,
+        &["fund", "vote", &use_id, "--version", "1", "--vote", &id],
+    );
+    assert!(out.contains("业主表决通过"), "{out}");
+    ok(d, &["fund", "approve", &use_id, "--version", "2"]);
+    let err = refused(
+        d,
+        &[
+            "fund",
+            "pay",
+            &use_id,
+            "--version",
+            "3",
+            "--amount",
+            "80000.01",
+        ],
+    );
+    assert!(err.contains("超过申请金额"), "{err}");
+    let out = ok(d, &["fund", "pay", &use_id, "--version", "3"]);
+    assert!(out.contains("已拨付") && out.contains("80,000.00"), "{out}");
+    let out = ok(d, &["fund", "show", "--compound", COMPOUND]);
+    assert!(
+        out.contains("维修资金余额 20,000.00") && out.contains("累计拨付 80,000.00"),
         "{out}"
     );
 }

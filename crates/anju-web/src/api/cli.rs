@@ -324,6 +324,25 @@ pub const COMMANDS: &[(&str, &str, Cli)] = &[
         "/api/v1/renovations/{id}/households",
         C(&["renovation answer"]),
     ),
+    ("get", "/api/v1/compounds/{id}/fund", C(&["fund show"])),
+    (
+        "post",
+        "/api/v1/compounds/{id}/fund/deposits",
+        C(&["fund deposit"]),
+    ),
+    (
+        "post",
+        "/api/v1/compounds/{id}/fund/uses",
+        C(&["fund apply"]),
+    ),
+    ("post", "/api/v1/fund-uses/{id}/vote", C(&["fund vote"])),
+    (
+        "post",
+        "/api/v1/fund-uses/{id}/approve",
+        C(&["fund approve"]),
+    ),
+    ("post", "/api/v1/fund-uses/{id}/reject", C(&["fund reject"])),
+    ("post", "/api/v1/fund-uses/{id}/pay", C(&["fund pay"])),
     (
         "get",
         "/api/v1/compounds/{id}/fee-standards",

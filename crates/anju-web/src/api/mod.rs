@@ -23,8 +23,8 @@
 //! complaints), `surveys`, `money` (fees, accounts, funding policies), `departments`
 //! (departments and referrals, 吹哨报到), `organisation` (groups, meetings, 通报 and 约谈, the
 //! 交办事项 they hand out), `owners_bodies` (业主组织: 筹备, 选举, 备案, 届满, members), `votes`
-//! (业主表决: the register of households, votes, paper ballots, 计票), `renovation` (老旧小区改造,
-//! 三承诺, 核定收费标准), `party` (红色物业 records), `users`, `audit`.
+//! (业主表决: the register of households, votes, paper ballots, 计票), `fund` (专项维修资金:
+//! deposits, uses and their steps), `renovation` (老旧小区改造, 三承诺, 核定收费标准), `party` (红色物业 records), `users`, `audit`.
 //! [`types`] names the Rust types of bodies and answers; [`cli`] each route's `anju` command.
 
 mod audit;
@@ -35,6 +35,7 @@ mod contracts;
 mod departments;
 mod evidence;
 mod filings;
+mod fund;
 mod money;
 mod organisation;
 mod oversight;
@@ -323,6 +324,7 @@ pub fn table() -> Vec<ApiRoute> {
     t.extend(owners_bodies::routes());
     t.extend(party::routes());
     t.extend(votes::routes());
+    t.extend(fund::routes());
     t.extend(audit::routes());
     t
 }

@@ -44,7 +44,7 @@ fn refused(r: &Res, field: &str, words: &str) -> String {
 
 /// `value` is what the document says `method path` answers (the schema of its table row).
 #[track_caller]
-fn as_documented(method: &str, path: &str, value: &Value) {
+pub(crate) fn as_documented(method: &str, path: &str, value: &Value) {
     const DOC: &str = "https://anju.invalid/api/v1/openapi.json";
     let row = anju_web::api::table()
         .into_iter()
@@ -953,5 +953,5 @@ async fn raising_the_fund_just_short_of_three_quarters_does_not_carry(t: &TestAp
     );
     assert_eq!(d["may_apply"], false);
     let r = post(t, &jd, &format!("{page}/apply"), json!({})).await;
-    refused(&r, "vote", "只有选聘物业服务企业");
+    refused(&r, "vote", "只有选聘、解聘物业服务企业");
 }

@@ -468,6 +468,34 @@ const API_VERSIONED: &[Versioned] = &[
         Who::Street,
         r#"{"milestone": "acceptance", "on": "2026-11-01"}"#,
     ),
+    v(
+        "POST",
+        "/api/v1/fund-uses/{id}/vote",
+        "/api/v1/fund-uses/{fund_use}/vote",
+        Who::Street,
+        r#"{"vote_id": 1}"#,
+    ),
+    v(
+        "POST",
+        "/api/v1/fund-uses/{id}/approve",
+        "/api/v1/fund-uses/{fund_use}/approve",
+        Who::Authority,
+        r#"{}"#,
+    ),
+    v(
+        "POST",
+        "/api/v1/fund-uses/{id}/reject",
+        "/api/v1/fund-uses/{fund_use}/reject",
+        Who::Authority,
+        r#"{"reason": "预算过高"}"#,
+    ),
+    v(
+        "POST",
+        "/api/v1/fund-uses/{id}/pay",
+        "/api/v1/fund-uses/{fund_use}/pay",
+        Who::Authority,
+        r#"{}"#,
+    ),
 ];
 
 /// The placeholders of the version table that are not the world's: an account, an unmanaged
@@ -2109,9 +2137,11 @@ const DATED: &[Dated] = {
         ev("a body elected (EventDate::BodyStep)", "on", "办理日期", Api("POST", "/api/v1/owners-bodies/{owners_body}/elect", Street, r#"{"version": {obv}, "on": "{date}", "members": [{"name": "王一", "role": "chair", "party_member": true}, {"name": "李二", "role": "member"}]}"#)),
         ev("a body filed (EventDate::BodyStep)", "on", "办理日期", Api("POST", "/api/v1/owners-bodies/{owners_body}/file", Street, r#"{"version": {obv}, "on": "{date}"}"#)),
         ev("a body's term ended (EventDate::BodyStep)", "on", "办理日期", Api("POST", "/api/v1/owners-bodies/{owners_body}/end", Street, r#"{"version": {obv}, "on": "{date}", "note": "任期届满"}"#)),
-        // Red property: a record added, and the world's 党支部 ended (pages; no API route yet).
+        // Red property: a record added, and the world's 党支部 ended, by the pages and the API.
         ev("a red property record added (EventDate::PartyStarted)", "", "开始日期", Page("/compounds/{inside}/party", Street, Form, "kind=instructor&name=%E5%BC%A0%E4%B8%89&sent_by=%E8%A1%97%E9%81%93&started_on={date}")),
         ev("a red property record ended (EventDate::PartyEnded)", "", "结束日期", Page("/party-records/{party}", Street, Form, "version=1&ended_on={date}")),
+        kept(ev("a red property record added through the API (EventDate::PartyStarted)", "started_on", "开始日期", Api("POST", "/api/v1/compounds/{inside}/party", Street, r#"{"kind": "instructor", "name": "李四", "sent_by": "社区", "started_on": "{date}"}"#)), "party2"),
+        ev("a red property record ended through the API (EventDate::PartyEnded)", "ended_on", "结束日期", Api("POST", "/api/v1/party-records/{party2}", Street, r#"{"version": {pv2}, "ended_on": "{date}"}"#)),
         // A renovation project: each milestone when recorded, one recorded later, and the fee
         // standard 发改 approved.
         kept(ev("a renovation's construction start (EventDate::RenovationMilestone)", "construction_on", "施工进场日期", Api("POST", "/api/v1/compounds/{inside}/renovations", Street, r#"{"name": "改造", "construction_on": "{date}"}"#)), "renovation2"),
@@ -2119,6 +2149,14 @@ const DATED: &[Dated] = {
         ev("a renovation's acceptance (EventDate::RenovationMilestone)", "acceptance_on", "竣工验收日期", Api("POST", "/api/v1/compounds/{inside}/renovations", Street, r#"{"name": "改造", "acceptance_on": "{date}"}"#)),
         ev("a renovation milestone recorded later (EventDate::RenovationMilestone)", "on", "节点日期", Api("POST", "/api/v1/renovations/{renovation2}/dates", Street, r#"{"version": {renv}, "milestone": "acceptance", "on": "{date}"}"#)),
         ev("a fee standard approved (EventDate::FeeApproved)", "approved_on", "核定日期", Api("POST", "/api/v1/compounds/{inside}/fee-standards", Authority, r#"{"fees": {"multi": 120}, "doc_no": "发改〔2026〕1号", "approved_on": "{date}", "department": "区发改局"}"#)),
+        // The maintenance fund: money in, a use applied for, and its steps (accepted today in
+        // fund.rs and api_fund.rs, where a carried vote exists).
+        ev("a fund deposit (EventDate::FundStep)", "on", "缴存日期", Api("POST", "/api/v1/compounds/{inside}/fund/deposits", Authority, r#"{"amount": 100, "on": "{date}"}"#)),
+        kept(ev("a fund use applied for (EventDate::FundStep)", "applied_on", "申请日期", Api("POST", "/api/v1/compounds/{inside}/fund/uses", Street, r#"{"title": "屋面防水", "cost": 100, "applied_on": "{date}"}"#)), "fu"),
+        refused_only("a fund use's vote (EventDate::FundStep)", "on", "办理日期", Api("POST", "/api/v1/fund-uses/{fu}/vote", Street, r#"{"version": {fuv}, "vote_id": 1, "on": "{date}"}"#)),
+        refused_only("a fund use approved (EventDate::FundStep)", "on", "办理日期", Api("POST", "/api/v1/fund-uses/{fu}/approve", Authority, r#"{"version": {fuv}, "on": "{date}"}"#)),
+        refused_only("a fund use rejected (EventDate::FundStep)", "on", "办理日期", Api("POST", "/api/v1/fund-uses/{fu}/reject", Authority, r#"{"version": {fuv}, "reason": "预算过高", "on": "{date}"}"#)),
+        refused_only("a fund use paid (EventDate::FundStep)", "on", "办理日期", Api("POST", "/api/v1/fund-uses/{fu}/pay", Authority, r#"{"version": {fuv}, "on": "{date}"}"#)),
         // An owners' vote through the API on the inside compound's register (the world's open
         // vote is on another matter): opened, a paper ballot with its scan, counted.
         kept(ev("a vote opened (EventDate::VoteOpened)", "opens_on", "表决开始日期", Api("POST", "/api/v1/compounds/{inside}/votes", Street, r#"{"matter": "use_fund", "question": "是否同意使用维修资金更换电梯", "opens_on": "{date}", "closes_on": "{today}"}"#)), "vote2"),
@@ -2306,6 +2344,16 @@ async fn dated_extras(
         out.push(("renovation2", r.to_string()));
         let v = s.get_renovation(r).await.expect("renovation").version;
         out.push(("renv", v.to_string()));
+    }
+    if let Some(r) = id("party2") {
+        out.push(("party2", r.to_string()));
+        let v = s.party_record(r).await.expect("party record").version;
+        out.push(("pv2", v.to_string()));
+    }
+    if let Some(u) = id("fu") {
+        out.push(("fu", u.to_string()));
+        let v = s.get_fund_use(u).await.expect("fund use").version;
+        out.push(("fuv", v.to_string()));
     }
     if let Some(b) = id("owners_body") {
         out.push(("owners_body", b.to_string()));
@@ -2541,8 +2589,7 @@ fn where_tested(e: anju_app::EventDate) -> &'static str {
         | E::FeeApproved => "DATED",
         E::DismissalSurvey | E::OrderClosing => "use_case",
         E::VoteOpened | E::BallotReceived | E::VoteClosed => "DATED",
-        // Through the pages in fund.rs (a deposit dated tomorrow).
-        E::FundStep => "use_case",
+        E::FundStep => "DATED",
         E::AccountEntry => "none: an account entry carries a period (公示期间), not a day",
     }
 }
@@ -2695,6 +2742,12 @@ const API_DATES: &[(&str, &str, &str, &str)] = &[
     ("POST", "/api/v1/compounds/{id}/renovations", "acceptance_on", "event"),
     ("POST", "/api/v1/renovations/{id}/dates", "on", "event"),
     ("POST", "/api/v1/compounds/{id}/fee-standards", "approved_on", "event"),
+    ("POST", "/api/v1/compounds/{id}/fund/deposits", "on", "event"),
+    ("POST", "/api/v1/compounds/{id}/fund/uses", "applied_on", "event"),
+    ("POST", "/api/v1/fund-uses/{id}/vote", "on", "event"),
+    ("POST", "/api/v1/fund-uses/{id}/approve", "on", "event"),
+    ("POST", "/api/v1/fund-uses/{id}/reject", "on", "event"),
+    ("POST", "/api/v1/fund-uses/{id}/pay", "on", "event"),
     ("POST", "/api/v1/compounds/{id}/lifecycle", "on", "event"),
     ("POST", "/api/v1/compounds/{id}/steps/{step}/correction", "on", "event"),
     ("PUT", "/api/v1/compounds/{id}", "effective_on", "event"),

@@ -124,7 +124,11 @@ async fn a_late_sheet_shows_as_late_at_the_district(t: &TestApp) {
     assert!(r.body.contains(&name), "{}", r.body);
 
     // A later change to the ledger leaves the filed sheet as it was.
-    let mut renamed = w.inside.compound.clone();
+    let mut renamed = t
+        .store
+        .get_compound(w.inside.compound.id)
+        .await
+        .expect("compound");
     renamed.compound.name = format!("{name}（更名）");
     t.store
         .update_compound(

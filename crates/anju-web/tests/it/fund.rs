@@ -69,7 +69,7 @@ async fn a_use_carried_by_the_owners_is_approved_and_paid(t: &TestApp) {
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    assert!(r.body.contains("办理日期"), "{}", r.body);
+    assert!(r.body.contains("缴存日期"), "{}", r.body);
     // 住建 deposits 100,000.00 元.
     let r = t
         .post_form(

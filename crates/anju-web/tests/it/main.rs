@@ -8,6 +8,7 @@ mod support;
 mod access_matrix;
 mod account;
 mod api;
+mod api_fund;
 mod api_org;
 mod api_owners_bodies;
 mod api_renovation;

@@ -3,7 +3,8 @@
 //! the rows typed kept; an election dated tomorrow refused), files it, and the compound's
 //! previous committee ends that day (换届); a company serving the compound reads the committee
 //! without its members' contacts; a committee whose term ends within 90 days shows on the
-//! 工作台 as 业主组织换届 and reaches the street's inbox once.
+//! 工作台 as 业主组织换届 and reaches the street's inbox once. Filing a body writes the ledger's
+//! 业主组织 column.
 
 use crate::access_matrix::{STREET_A, world};
 use crate::support::{TestApp, UserScope, both_engines, enc, user_session};
@@ -147,15 +148,20 @@ async fn a_committee_is_prepared_elected_filed_and_renewed(t: &TestApp) {
     assert!(!r.body.contains("13800000001"), "{}", r.body);
     assert!(!r.body.contains("id=\"step-"), "{}", r.body);
 
-    // A committee elected on 2022-02-01 for five years ends on 2027-01-31: within 90 days of
+    // A 物业管理委员会 elected on 2022-02-01 for five years ends on 2027-01-31: within 90 days of
     // today (2026-12-07 or later in the test's clock) it is due for 换届.
     let other = w.inside.contract_compound;
+    let ledger = |c: anju_store::StoredCompound| c.compound.owners_body;
+    assert_ne!(
+        ledger(s.get_compound(other).await.expect("compound")),
+        anju_core::OwnersBody::ManagementCommittee
+    );
     let b = s
         .add_owners_body(
             &anju_store::Actor::new("test", "admin"),
             anju_store::NewOwnersBody {
                 compound_id: other,
-                kind: anju_core::OwnersBody::OwnersCommittee,
+                kind: anju_core::OwnersBody::ManagementCommittee,
                 prepared_on: jiff::civil::date(2022, 1, 1),
                 term_years: 5,
                 note: None,
@@ -199,6 +205,11 @@ async fn a_committee_is_prepared_elected_filed_and_renewed(t: &TestApp) {
     )
     .await
     .expect("filed");
+    // Filed (备案): the ledger's 业主组织 column says so.
+    assert_eq!(
+        ledger(s.get_compound(other).await.expect("compound")),
+        anju_core::OwnersBody::ManagementCommittee
+    );
     let dash = t.get_as(&street, "/dashboard").await;
     assert_eq!(dash.status, StatusCode::OK);
     assert_eq!(

@@ -5,7 +5,8 @@
 //! filed; one household fewer and the vote falls short, and an election citing it is refused. A
 //! choice of company carried by all households before the deadline records the path's step. A
 //! household votes once; the public result sheet shows totals, never who voted how; a company
-//! serving the compound reads the result but neither the links nor the owners' names.
+//! serving the compound reads the result but neither the links nor the owners' names. A
+//! dismissal short of 2/3 of the area ends nothing; a carried one ends the contract as 解聘.
 
 use crate::access_matrix::{STREET_A, world};
 use crate::ledger_page::post_multipart;
@@ -527,6 +528,113 @@ async fn a_choice_of_company_by_every_household_records_the_path_step(t: &TestAp
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+}
+
+both_engines!(a_carried_dismissal_ends_the_contract_in_force);
+/// 解聘 by the owners (民法典 第二百七十八条: more than half of the participating area and
+/// owners, participation at least 2/3 of each): four of six take part (350.00 of 550.00 ㎡ —
+/// 63.64 %, under 2/3 of the area) and the vote falls short, nothing ends; five take part, three
+/// (300.00 ㎡) for, and the street applies it: the contract in force ends today as 解聘 with the
+/// vote as its reason, once.
+async fn a_carried_dismissal_ends_the_contract_in_force(t: &TestApp) {
+    let w = world(t).await;
+    let street = user_session(t, "v_jd5", Role::Street, UserScope::Region(STREET_A)).await;
+    let compound = w.inside.contract_compound;
+    let today = t.state.app.today();
+    assert_eq!(
+        import(t, &street, compound, REGISTER).await.status,
+        StatusCode::OK
+    );
+    let dismiss = |q: &str| {
+        format!(
+            "matter=dismiss_company&closes_on={today}&question={}",
+            enc(q)
+        )
+    };
+    let short = open(t, &street, compound, &dismiss("是否解聘现物业服务企业")).await;
+    let links = tokens(t, short).await;
+    let by_unit = |l: &[(String, i64, String)], u: &str| {
+        l.iter().find(|(x, ..)| x == u).expect("unit").2.clone()
+    };
+    for unit in ["1-1-101", "1-1-102", "1-1-201", "1-1-302"] {
+        assert_eq!(
+            cast(t, &by_unit(&links, unit), "o1").await.status,
+            StatusCode::OK
+        );
+    }
+    assert_eq!(close(t, &street, short).await.status, StatusCode::SEE_OTHER);
+    let page = t.get_as(&street, &format!("/votes/{short}")).await;
+    assert!(page.body.contains("表决未通过"), "{}", page.body);
+    assert!(!page.body.contains("id=\"apply-vote\""), "{}", page.body);
+    let r = t
+        .post_form(
+            Some(&street),
+            &format!("/votes/{short}/apply"),
+            &format!("csrf={}", street.csrf),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("表决未通过"), "{}", r.body);
+    let contract = t.store.get_contract(w.inside.contract).await.expect("c");
+    assert!(contract.ended_on.is_none());
+
+    let vote = open(
+        t,
+        &street,
+        compound,
+        &dismiss("再次表决：是否解聘现物业服务企业"),
+    )
+    .await;
+    let links = tokens(t, vote).await;
+    for (unit, choice) in [
+        ("1-1-101", "o1"),
+        ("1-1-102", "o1"),
+        ("1-1-201", "o1"),
+        ("1-1-202", "against"),
+        ("1-1-302", "against"),
+    ] {
+        assert_eq!(
+            cast(t, &by_unit(&links, unit), choice).await.status,
+            StatusCode::OK
+        );
+    }
+    assert_eq!(close(t, &street, vote).await.status, StatusCode::SEE_OTHER);
+    let page = t.get_as(&street, &format!("/votes/{vote}")).await;
+    assert!(page.body.contains("表决通过"), "{}", page.body);
+    assert!(page.body.contains("解聘（终止合同）"), "{}", page.body);
+    let r = t
+        .post_form(
+            Some(&street),
+            &format!("/votes/{vote}/apply"),
+            &format!("csrf={}", street.csrf),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let contract = t.store.get_contract(w.inside.contract).await.expect("c");
+    assert_eq!(contract.ended_on, Some(today));
+    assert_eq!(
+        contract.end_kind,
+        Some(anju_core::lifecycle::ExitKind::Dismissal)
+    );
+    assert!(
+        contract
+            .end_reason
+            .as_deref()
+            .is_some_and(|r| r.contains(&format!("据业主表决（编号 {vote}"))),
+        "{:?}",
+        contract.end_reason
+    );
+    // Once only; the vote's page says how it was used.
+    let r = t
+        .post_form(
+            Some(&street),
+            &format!("/votes/{vote}/apply"),
+            &format!("csrf={}", street.csrf),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let page = t.get_as(&street, &format!("/votes/{vote}")).await;
+    assert!(page.body.contains("解聘"), "{}", page.body);
 }
 
 both_engines!(vote_days_after_today_are_refused);
