@@ -840,6 +840,42 @@ async function main() {
       }
     });
 
+    await flow('journey: 业委会 — the owners\' committee\'s member signs in on a 390 px phone, lands on the compound\'s page, reads the fund and its votes, applies for a use of the fund; another compound is refused', async () => {
+      const member = await login(browser, base, { username: 'yeweihui' }, PHONE);
+      try {
+        const p = member.page;
+        await p.goto(`${base}/dashboard`);
+        const own = new URL(p.url()).pathname;
+        check(/^\/compounds\/\d+$/.test(own), `the member's 工作台 is ${p.url()}, not the compound's page`);
+        const w0 = await p.evaluate(() => document.documentElement.scrollWidth);
+        check(w0 <= 390, `the compound page is ${w0}px wide on a 390px phone`);
+        const nav = await p.textContent('header');
+        check(nav.includes('本小区'), 'the navigation offers no 本小区');
+        check(!nav.includes('任务') && !nav.includes('报表'), `the navigation offers the officials' pages: ${nav.replace(/\s+/g, ' ')}`);
+        // The votes the owners took, and the fund.
+        await Promise.all([p.waitForNavigation(), p.click('#votes-link')]);
+        check((await p.textContent('main')).includes('使用维修资金'), 'the votes page lists no fund vote');
+        await p.goto(`${base}${own}`);
+        await Promise.all([p.waitForNavigation(), p.click('#fund-link')]);
+        check((await p.textContent('#balance')).includes('元'), 'the fund page shows no balance');
+        await p.fill('form[action*="/fund/uses"] input[name=title]', '楼道照明更换（浏览器测试）');
+        await p.fill('form[action*="/fund/uses"] input[name=cost]', '3,200.00');
+        const w1 = await p.evaluate(() => document.documentElement.scrollWidth);
+        check(w1 <= 390, `the fund page is ${w1}px wide on a 390px phone`);
+        await Promise.all([p.waitForNavigation(), p.click('#apply-use')]);
+        check(!(await p.$('.error')), `the application was refused: ${await p.textContent('main')}`);
+        check((await p.textContent('main')).includes('楼道照明更换（浏览器测试）'), 'the use applied for is not listed');
+        check(!(await p.$('#deposit')), 'the member is offered 住建\'s deposit form');
+        await shot(p, 'journey-owners-body-fund-phone');
+        // Another compound: refused.
+        const id = Number(own.split('/').pop());
+        const other = await p.goto(`${base}/compounds/${id === 1 ? 2 : 1}`);
+        check(other.status() === 403, `another compound's page answered ${other.status()}, not 403`);
+      } finally {
+        await member.context.close();
+      }
+    });
+
     await flow('journey: the administrator assigns a subsidy policy to the street on /funding', async () => {
       const admin = await login(browser, base, { username: 'admin' }, { viewport: { width: 1280, height: 900 } });
       try {

@@ -37,7 +37,7 @@ impl Principal {
         match self.scope() {
             Scope::All => Ok(None),
             Scope::Region(r) => Ok(Some(r)),
-            Scope::Company(_) | Scope::Nothing => Err(AppError::forbidden(
+            Scope::Company(_) | Scope::Compound(_) | Scope::Nothing => Err(AppError::forbidden(
                 "该账号没有可查阅审计日志的辖区",
                 "this account has no area whose audit log it may read",
             )),

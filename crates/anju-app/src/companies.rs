@@ -257,10 +257,21 @@ impl App {
         who.require(Action::ViewLedger)?;
         let as_of = q.as_of.unwrap_or_else(|| self.today());
         let scope = who.scope();
-        let companies: Vec<Company> = match scope {
-            Scope::Nothing => Vec::new(),
-            Scope::Company(own) => vec![self.store().get_company(own).await?],
-            Scope::All | Scope::Region(_) => self.store().list_companies().await?,
+        // A company reads its own file; an owners' body the file of the company serving its
+        // compound (none while none does).
+        let own = match scope {
+            Scope::Company(own) => Some(own),
+            Scope::Compound(id) => self.store().get_compound(id).await?.company_id,
+            _ => None,
+        };
+        let companies: Vec<Company> = match (scope, own) {
+            (Scope::Nothing, _) | (Scope::Compound(_), None) => Vec::new(),
+            (Scope::Company(_) | Scope::Compound(_), Some(own)) => {
+                vec![self.store().get_company(own).await?]
+            }
+            (Scope::All | Scope::Region(_), _) | (Scope::Company(_), None) => {
+                self.store().list_companies().await?
+            }
         }
         .into_iter()
         .filter(|c| q.include_archived || !c.archived)
@@ -274,9 +285,9 @@ impl App {
         };
         let mut files: HashMap<i64, Vec<CompanyRecord>> = HashMap::new();
         if !companies.is_empty() {
-            let records = match scope {
-                Scope::Company(own) => self.store().company_records(own).await?,
-                _ => self.store().all_company_records().await?,
+            let records = match own {
+                Some(own) => self.store().company_records(own).await?,
+                None => self.store().all_company_records().await?,
             };
             for r in records {
                 files.entry(r.company_id).or_default().push(r);

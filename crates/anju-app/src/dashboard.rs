@@ -175,7 +175,10 @@ impl App {
         versions: &FigureVersions,
     ) -> Result<Option<Arc<Vec<Part>>>> {
         let scope = who.scope();
-        if matches!(scope, Scope::Company(_) | Scope::Nothing) {
+        if matches!(
+            scope,
+            Scope::Company(_) | Scope::Compound(_) | Scope::Nothing
+        ) {
             return Ok(None);
         }
         let key = format!("{}|{scope:?}", self.database_identity());

@@ -14,6 +14,8 @@ use anju_store::{ApplySummary, CompoundFilter, NewTask, NewUser, User};
 pub const DEMO_PASSWORD: &str = "anju-demo-2026";
 /// The demo department officer (区消防救援大队 of the district above Daqintala).
 pub const DEMO_DEPARTMENT_USER: &str = "xiaofang";
+/// The demo's owners' body member (业委会), of the compound with the register and the votes.
+pub const DEMO_OWNERS_BODY_USER: &str = "yeweihui";
 /// The department the demo officer acts for (seed 003 四（八）).
 pub const DEMO_FIRE_BRIGADE: &str = "区消防救援大队";
 
@@ -174,6 +176,7 @@ impl App {
                         region_id,
                         company_id,
                         department_id: None,
+                        compound_id: None,
                     },
                 )
                 .await?;
@@ -218,6 +221,7 @@ impl App {
                             region_id: Some(d),
                             company_id: None,
                             department_id: Some(f.id),
+                            compound_id: None,
                         },
                     )
                     .await?;
@@ -227,12 +231,41 @@ impl App {
             self.demo_organisation(who, d, st, community, company)
                 .await?;
             self.demo_votes(who, community.unwrap_or(st)).await?;
+            // The owners' committee's member of that compound (业委会 王主任).
+            if let Some(c) = self.demo_votes_compound(community.unwrap_or(st)).await?
+                && self.store.find_user(DEMO_OWNERS_BODY_USER).await?.is_none()
+            {
+                let h = match &hash {
+                    Some(h) => h.clone(),
+                    None => crate::users::hash_password(DEMO_PASSWORD).map_err(|e| {
+                        AppError::Store(anju_store::StoreError::Invalid(format!(
+                            "密码散列失败：{e}"
+                        )))
+                    })?,
+                };
+                self.store
+                    .create_user(
+                        &actor,
+                        NewUser {
+                            username: DEMO_OWNERS_BODY_USER.into(),
+                            display_name: format!("{} 业委会 王主任", c.compound.name),
+                            password_hash: h,
+                            role: Role::OwnersBody,
+                            region_id: Some(c.street_id),
+                            company_id: None,
+                            department_id: None,
+                            compound_id: Some(c.id),
+                        },
+                    )
+                    .await?;
+            }
         }
         if let Some(st) = daqintala {
             self.demo_renovation(who, community.unwrap_or(st)).await?;
         }
         let mut demo_names: Vec<&str> = plan.iter().map(|p| p.0).collect();
         demo_names.push(DEMO_DEPARTMENT_USER);
+        demo_names.push(DEMO_OWNERS_BODY_USER);
         Ok(self
             .store
             .list_users()
@@ -467,6 +500,19 @@ impl App {
         Ok(())
     }
 
+    /// The compound of the demo's register, votes and fund: the first of `region` by name.
+    async fn demo_votes_compound(&self, region: i64) -> Result<Option<anju_store::StoredCompound>> {
+        let mut compounds = self
+            .store
+            .list_compounds(&anju_store::CompoundFilter {
+                region_id: Some(region),
+                ..anju_store::CompoundFilter::default()
+            })
+            .await?;
+        compounds.sort_by(|a, b| a.compound.name.cmp(&b.compound.name));
+        Ok(compounds.into_iter().next())
+    }
+
     /// The demo's owners' register, vote and fund (issue 19 items 2 and 4), once: on the first
     /// compound of the community (by name), twelve households; 首期归集 of 200,000.00 元 sixty
     /// days ago; a use (单元门禁更换, 36,800.00 元) carried forty to thirty days ago by ten of the
@@ -475,20 +521,12 @@ impl App {
         use anju_core::Fen;
         use anju_core::vote::{Choice, Matter};
         use anju_store::{
-            BallotChoice, CompoundFilter, FundUseStep, NewFundEntry, NewFundUse, NewHousehold,
-            NewVote,
+            BallotChoice, FundUseStep, NewFundEntry, NewFundUse, NewHousehold, NewVote,
         };
-        let mut compounds = self
-            .store
-            .list_compounds(&CompoundFilter {
-                region_id: Some(region),
-                ..CompoundFilter::default()
-            })
-            .await?;
-        compounds.sort_by(|a, b| a.compound.name.cmp(&b.compound.name));
-        let Some(c) = compounds.first() else {
+        let Some(c) = self.demo_votes_compound(region).await? else {
             return Ok(());
         };
+        let c = &c;
         if !self.store.households_of(c.id).await?.is_empty() {
             return Ok(());
         }

@@ -125,7 +125,7 @@ impl App {
     /// community's district, a department's own), or every district's for a city-wide reader.
     pub async fn departments(&self, who: &Principal) -> Result<Vec<Department>> {
         who.require(Action::ViewLedger)?;
-        if who.scope() == Scope::Nothing || who.role == Role::Company {
+        if who.scope() == Scope::Nothing || matches!(who.role, Role::Company | Role::OwnersBody) {
             return Ok(Vec::new());
         }
         Ok(self
@@ -422,7 +422,8 @@ impl App {
     /// department; everyone else those of the compounds in scope (conditions of the query).
     pub async fn referrals(&self, who: &Principal, mut f: ReferralFilter) -> Result<Vec<Referral>> {
         who.require(Action::ViewLedger)?;
-        if who.role == Role::Company {
+        // 吹哨报到 is the officials' channel: a company or an owners' body reads none of it.
+        if matches!(who.role, Role::Company | Role::OwnersBody) {
             return Ok(Vec::new());
         }
         if who.role == Role::Department {
@@ -440,7 +441,7 @@ impl App {
         who.require(Action::ViewLedger)?;
         let r = self.store().get_referral(id.get()).await?;
         let sees = match who.role {
-            Role::Company => false,
+            Role::Company | Role::OwnersBody => false,
             Role::Department => who.department_id == Some(r.department_id),
             _ => self.sees_compound(who, r.compound_id).await?,
         };

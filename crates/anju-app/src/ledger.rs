@@ -115,7 +115,7 @@ impl ScopeCheck {
         };
         let r = match self.scope {
             Scope::All => return Ok(None),
-            Scope::Company(_) | Scope::Nothing => {
+            Scope::Company(_) | Scope::Compound(_) | Scope::Nothing => {
                 return Ok(Some((
                     "所属街道".into(),
                     "您的账号不能导入台账".into(),

@@ -113,6 +113,10 @@ impl App {
             Scope::All => {}
             Scope::Region(r) => f.region_id = Some(r),
             Scope::Company(c) => f.company_id = Some(c),
+            // Another compound asked for by an owners' body: nothing (a condition, not a filter
+            // of what came back).
+            Scope::Compound(c) if f.compound_id.is_some_and(|x| x != c) => f.nothing = true,
+            Scope::Compound(c) => f.compound_id = Some(c),
             Scope::Nothing => f.nothing = true,
         }
         f
@@ -128,7 +132,7 @@ impl App {
         Ok(match who.scope() {
             Scope::All => true,
             Scope::Region(r) => region == r || self.store().region_within(region, r).await?,
-            Scope::Company(_) | Scope::Nothing => false,
+            Scope::Company(_) | Scope::Compound(_) | Scope::Nothing => false,
         })
     }
 

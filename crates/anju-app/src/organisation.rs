@@ -162,7 +162,8 @@ fn org_scope(who: &Principal) -> OrgScope {
         Scope::All => OrgScope::All,
         Scope::Region(r) => OrgScope::Region(r),
         Scope::Company(c) => OrgScope::Company(c),
-        Scope::Nothing => OrgScope::Nothing,
+        // The programme's organisation is the officials': an owners' body reads none of it.
+        Scope::Compound(_) | Scope::Nothing => OrgScope::Nothing,
     }
 }
 

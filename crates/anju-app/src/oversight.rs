@@ -153,6 +153,7 @@ impl App {
     ) -> Result<bool> {
         Ok(match who.scope() {
             Scope::Company(own) => company_id == Some(own),
+            Scope::Compound(own) => compound_id == own,
             Scope::Nothing => false,
             Scope::All => true,
             Scope::Region(_) => self.sees_compound(who, compound_id).await?,

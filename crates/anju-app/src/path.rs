@@ -241,6 +241,7 @@ impl App {
             Scope::All => true,
             Scope::Nothing => false,
             Scope::Company(own) => k.company_id == own,
+            Scope::Compound(own) => k.compound_ids.contains(&own),
             Scope::Region(_) => {
                 let mut any = false;
                 for c in &k.compound_ids {

@@ -1,5 +1,5 @@
 //! Who acts: the principal every use case takes, what its role may do, and which compounds its
-//! account bounds it to, as a condition of the store's queries (never a set of ids in memory).
+//! account bounds it to (a region, a company's, or an owners' body's one compound), as a condition of the store's queries (never a set of ids in memory).
 
 use crate::error::{AppError, Result};
 use anju_core::Lang;
@@ -20,6 +20,8 @@ pub struct Principal {
     pub company_id: Option<i64>,
     /// A department officer's account: that department (its district is `region_id`).
     pub department_id: Option<i64>,
+    /// An owners' body member's account: that compound.
+    pub compound_id: Option<i64>,
     /// The company or evaluator the account belongs to, by name (an evaluator acts under it).
     pub organisation: Option<String>,
     /// The name of `region_id` (a street office assesses under it).
@@ -44,6 +46,7 @@ impl Principal {
             region_level: None,
             company_id: None,
             department_id: None,
+            compound_id: None,
             organisation: None,
             region_name: None,
             lang,
@@ -71,6 +74,7 @@ impl Principal {
         match self.role {
             Role::Admin => Scope::All,
             Role::Company => self.company_id.map_or(Scope::Nothing, Scope::Company),
+            Role::OwnersBody => self.compound_id.map_or(Scope::Nothing, Scope::Compound),
             role => match (self.region_id, self.region_level) {
                 (Some(_), Some(RegionLevel::City)) => Scope::All,
                 (Some(r), _) => Scope::Region(r),
@@ -91,6 +95,7 @@ impl Principal {
             }
             Scope::Region(r) => filter.region_id = Some(r),
             Scope::Company(c) => filter.company_id = Some(c),
+            Scope::Compound(c) => filter.compound_id = Some(c),
             Scope::Nothing => filter.nothing = true,
         }
         filter
@@ -119,6 +124,7 @@ impl Principal {
             Scope::All => true,
             Scope::Nothing => false,
             Scope::Company(id) => c.company_id == Some(id),
+            Scope::Compound(id) => c.id == id,
             Scope::Region(r) => {
                 c.street_id == r
                     || c.community_id == Some(r)

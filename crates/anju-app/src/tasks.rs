@@ -65,11 +65,11 @@ pub fn preset_targets(
 
 impl App {
     /// The tasks of the compounds in the principal's scope (a condition of the query). Tasks are
-    /// the officials' work: a company sees none.
+    /// the officials' work: a company or an owners' body sees none.
     pub async fn tasks(&self, who: &Principal, mut f: TaskFilter) -> Result<Vec<Task>> {
         who.require(Action::ViewLedger)?;
         f.scope = match who.scope() {
-            Scope::Company(_) => Scope::Nothing,
+            Scope::Company(_) | Scope::Compound(_) => Scope::Nothing,
             s => s,
         };
         Ok(self.store().list_tasks(&f).await?)
@@ -169,7 +169,7 @@ impl App {
     pub async fn task_in_scope(&self, who: &Principal, id: TaskId) -> Result<Task> {
         let t = self.store().get_task(id.get()).await?;
         // Tasks are the officials' work: a company is refused before the compound is read.
-        if matches!(who.scope(), Scope::Company(_))
+        if matches!(who.scope(), Scope::Company(_) | Scope::Compound(_))
             || !self.sees_compound(who, t.compound_id).await?
         {
             return Err(outside("任务", "task", id));

@@ -31,6 +31,7 @@ const ROLE: Field = Field::new("role", "角色");
 const REGION: Field = Field::new("region_id", "所属区域");
 const COMPANY: Field = Field::new("company_id", "所属物业企业");
 const DEPARTMENT: Field = Field::new("department_id", "所属职能部门");
+const COMPOUND: Field = Field::new("compound_id", "所在小区");
 
 /// An account to create, as an administrator enters it.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -52,6 +53,10 @@ pub struct NewAccount {
     /// the account's region is the department's district).
     #[serde(default)]
     pub department_id: Option<i64>,
+    /// The compound an owners' body member's account works for (required for one; the
+    /// account's region is the compound's street).
+    #[serde(default)]
+    pub compound_id: Option<i64>,
 }
 
 /// A person changing their own password: the current one, the new one typed twice.
@@ -181,6 +186,28 @@ impl App {
         } else {
             a.department_id = None;
         }
+        if a.role.needs_compound() {
+            let Some(c) = a.compound_id else {
+                return Err(COMPOUND.error(
+                    format!("“{}”角色的账号须指定所在小区", a.role.zh()),
+                    format!(
+                        "an account of the role '{}' needs its compound",
+                        a.role.en()
+                    ),
+                ));
+            };
+            let compound = self.store().get_compound(c).await.map_err(|e| match e {
+                StoreError::NotFound { .. } => COMPOUND.error(
+                    format!("编号 {c} 的小区不存在"),
+                    format!("there is no compound {c}"),
+                ),
+                e => e.into(),
+            })?;
+            a.region_id = Some(compound.street_id);
+            a.company_id = None;
+        } else {
+            a.compound_id = None;
+        }
         if a.role.needs_region() && a.region_id.is_none() {
             return Err(REGION.error(
                 format!("“{}”角色的账号须指定所属区域（街道或社区）", a.role.zh()),
@@ -209,6 +236,7 @@ impl App {
                     region_id: a.region_id,
                     company_id: a.company_id,
                     department_id: a.department_id,
+                    compound_id: a.compound_id,
                 },
             )
             .await?)

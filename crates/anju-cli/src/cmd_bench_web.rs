@@ -267,6 +267,7 @@ async fn prepare(db: &str, n: usize, lang: Lang) -> anyhow::Result<(App, i64, St
                     region_id: None,
                     company_id: None,
                     department_id: None,
+                    compound_id: None,
                 },
             )
             .await?;

@@ -37,7 +37,7 @@ pub struct AddArgs {
     #[arg(long)]
     pub username: String,
     /// admin | housing_authority | finance | street | community | company | evaluator | auditor
-    /// | department (或中文：街道办事处、社区、物业企业、部门 …)
+    /// | department | owners_body (或中文：街道办事处、社区、物业企业、部门、业委会 …)
     #[arg(long)]
     pub role: String,
     /// 所属区域（市、区县、街道或社区名称）/ the region the account is bounded to
@@ -53,6 +53,9 @@ pub struct AddArgs {
     /// department officer acts for (its district becomes the account's region)
     #[arg(long)]
     pub department: Option<anju_core::ids::DepartmentId>,
+    /// 业主组织成员的所在小区（编号或名称；重名时加 --street）/ an owners' body member's compound
+    #[arg(long)]
+    pub compound: Option<String>,
     #[arg(long)]
     pub display_name: Option<String>,
     #[command(flatten)]
@@ -154,10 +157,14 @@ async fn set_active(
 async fn add(app: &App, a: AddArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     let who = cli_principal(lang);
     let role = parse_role(&a.role)?;
+    let compound_id = match &a.compound {
+        Some(c) => Some(app.find_compound(&who, c, a.street.as_deref()).await?.id),
+        None => None,
+    };
     let region_id = match (&a.region, &a.street) {
         (Some(r), _) => Some(app.account_region(&who, r, false).await?),
-        (None, Some(s)) => Some(app.account_region(&who, s, true).await?),
-        (None, None) => None,
+        (None, Some(s)) if compound_id.is_none() => Some(app.account_region(&who, s, true).await?),
+        (None, _) => None,
     };
     let company_id = match &a.company {
         Some(c) => Some(app.find_company(&who, c).await?.id),
@@ -175,6 +182,7 @@ async fn add(app: &App, a: AddArgs, lang: Lang) -> anyhow::Result<ExitCode> {
                 region_id,
                 company_id,
                 department_id: a.department.map(|d| d.get()),
+                compound_id,
             },
         )
         .await?;
@@ -199,8 +207,9 @@ async fn add(app: &App, a: AddArgs, lang: Lang) -> anyhow::Result<ExitCode> {
 }
 
 fn scope_text(u: &User) -> Option<String> {
-    u.company_name
+    u.compound_name
         .clone()
+        .or_else(|| u.company_name.clone())
         .or_else(|| {
             u.department_name
                 .as_ref()

@@ -7,36 +7,45 @@
 //!
 //! The table, as decided here (DOMAIN.md names the roles; the seeds say who does each step):
 //!
-//! | action | admin | 住建 | 财政 | 街道 | 社区 | 企业 | 测评 | 审计 | 部门 |
-//! |---|---|---|---|---|---|---|---|---|---|
-//! | view ledger, figures, compound pages | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ |
-//! | edit compounds, import ledgers | ✓ | ✓ |  | ✓ | ✓ |  |  |  |
-//! | advance the path to coverage | ✓ | ✓ |  | ✓ | ✓ |  |  |  |
-//! | correct a step of the path (更正) | ✓ | ✓ |  | ✓ |  |  |  |  |
-//! | contracts, selections | ✓ | ✓ |  | ✓ |  |  |  |  |
-//! | tasks and targets | ✓ | ✓ |  | ✓ |  |  |  |  |
-//! | enter assessments | ✓ | ✓ |  | ✓ |  |  | ✓ |  |
-//! | review (复核) assessments | ✓ | ✓ |  |  |  |  |  |  |
-//! | patrols, orders, record complaints | ✓ | ✓ |  | ✓ | ✓ |  |  |  |
-//! | answer orders and complaints | ✓ |  |  |  |  | ✓ |  |  |
-//! | verify complaints (核实) | ✓ | ✓ |  | ✓ |  |  |  |  |
-//! | surveys | ✓ | ✓ |  | ✓ | ✓ |  |  |  |
-//! | fees and public accounts | ✓ |  |  |  |  | ✓ |  |  |
-//! | companies and credit files | ✓ | ✓ |  |  |  |  |  |  |
-//! | apply for / review subsidies | ✓ | ✓ |  | ✓ |  |  |  |  |
-//! | approve subsidies | ✓ | ✓ |  |  |  |  |  |  |
-//! | disburse | ✓ |  | ✓ |  |  |  |  |  |
-//! | view the audit log | ✓ | ✓ |  |  |  |  |  | ✓ |
-//! | upload evidence (photos, scans) | ✓ | ✓ |  | ✓ | ✓ | ✓ | ✓ |  |
-//! | budget projection (预算测算) | ✓ | ✓ | ✓ |  |  |  |  | ✓ |
-//! | manage users | ✓ |  |  |  |  |  |  |  |  |
-//! | departments and their duties | ✓ | ✓ |  |  |  |  |  |  |  |
-//! | refer to a department (吹哨), confirm or return | ✓ | ✓ |  | ✓ | ✓ |  |  |  |  |
-//! | acknowledge and resolve referrals (报到, 办结) | ✓ |  |  |  |  |  |  |  | ✓ |
-//! | groups, meetings, 通报 and 约谈; 销号 of decisions | ✓ | ✓ |  | ✓ | ✓ |  |  |  |  |
-//! | report a decision handed to one's unit done (报结) | ✓ | ✓ |  | ✓ | ✓ | ✓ |  |  | ✓ |
-//! | renovation projects and their 三承诺 (老旧小区改造) | ✓ | ✓ |  | ✓ | ✓ |  |  |  |  |
-//! | enter an approved fee standard (核定收费标准, for 发改) | ✓ | ✓ |  |  |  |  |  |  |  |
+//! | action | admin | 住建 | 财政 | 街道 | 社区 | 企业 | 测评 | 审计 | 部门 | 业主组织 |
+//! |---|---|---|---|---|---|---|---|---|---|---|
+//! | view ledger, figures, compound pages | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ |
+//! | edit compounds, import ledgers | ✓ | ✓ |  | ✓ | ✓ |  |  |  |  |
+//! | advance the path to coverage | ✓ | ✓ |  | ✓ | ✓ |  |  |  |  |
+//! | correct a step of the path (更正) | ✓ | ✓ |  | ✓ |  |  |  |  |  |
+//! | contracts, selections | ✓ | ✓ |  | ✓ |  |  |  |  |  |
+//! | tasks and targets | ✓ | ✓ |  | ✓ |  |  |  |  |  |
+//! | enter assessments | ✓ | ✓ |  | ✓ |  |  | ✓ |  |  |
+//! | review (复核) assessments | ✓ | ✓ |  |  |  |  |  |  |  |
+//! | patrols, orders, record complaints | ✓ | ✓ |  | ✓ | ✓ |  |  |  |  |
+//! | answer orders and complaints | ✓ |  |  |  |  | ✓ |  |  |  |
+//! | verify complaints (核实) | ✓ | ✓ |  | ✓ |  |  |  |  |  |
+//! | surveys | ✓ | ✓ |  | ✓ | ✓ |  |  |  |  |
+//! | fees and public accounts | ✓ |  |  |  |  | ✓ |  |  |  |
+//! | companies and credit files | ✓ | ✓ |  |  |  |  |  |  |  |
+//! | apply for / review subsidies | ✓ | ✓ |  | ✓ |  |  |  |  |  |
+//! | approve subsidies | ✓ | ✓ |  |  |  |  |  |  |  |
+//! | disburse | ✓ |  | ✓ |  |  |  |  |  |  |
+//! | view the audit log | ✓ | ✓ |  |  |  |  |  | ✓ |  |
+//! | upload evidence (photos, scans) | ✓ | ✓ |  | ✓ | ✓ | ✓ | ✓ |  |  | ✓ |
+//! | budget projection (预算测算) | ✓ | ✓ | ✓ |  |  |  |  | ✓ |  |
+//! | manage users | ✓ |  |  |  |  |  |  |  |  |  |
+//! | departments and their duties | ✓ | ✓ |  |  |  |  |  |  |  |  |
+//! | refer to a department (吹哨), confirm or return | ✓ | ✓ |  | ✓ | ✓ |  |  |  |  |  |
+//! | acknowledge and resolve referrals (报到, 办结) | ✓ |  |  |  |  |  |  |  | ✓ |  |
+//! | groups, meetings, 通报 and 约谈; 销号 of decisions | ✓ | ✓ |  | ✓ | ✓ |  |  |  |  |  |
+//! | report a decision handed to one's unit done (报结) | ✓ | ✓ |  | ✓ | ✓ | ✓ |  |  | ✓ |  |
+//! | renovation projects and their 三承诺 (老旧小区改造) | ✓ | ✓ |  | ✓ | ✓ |  |  |  |  |  |
+//! | enter an approved fee standard (核定收费标准, for 发改) | ✓ | ✓ |  |  |  |  |  |  |  |  |
+//! | owners' register and votes; a fund use applied for and its vote cited | ✓ | ✓ |  | ✓ | ✓ |  |  |  |  | ✓ |
+//! | maintenance fund: deposits, approval, payment (住建) | ✓ | ✓ |  |  |  |  |  |  |  |  |
+//! | red property records (红色物业) | ✓ | ✓ |  | ✓ | ✓ |  |  |  |  |  |
+//!
+//! An owners' body member (业主组织: 业主委员会 or 物业管理委员会, seed 001 四（五）, 003 二（二）)
+//! works for one compound: reads it (its ledger row, path, company, fund, votes, party records)
+//! and runs its owners' votes — the register, opening a vote, paper ballots with their scans,
+//! the count — and applies for a use of the maintenance fund and cites the vote that carried
+//! it. Using a vote on the path (a company chosen or dismissed) stays with the street.
 //!
 //! A department's officer (部门, seed 003 四) sees the ledger of its district, takes the
 //! referrals made to its department and uploads the evidence of its result; every other row of
@@ -96,10 +105,12 @@ pub enum Role {
     Auditor,
     /// 区职能部门 (seed 003 四: 住建, 发改, 民政 … 消防救援, 公安; the utilities)
     Department,
+    /// 业主组织成员 (业主委员会、物业管理委员会): one compound's owners' body
+    OwnersBody,
 }
 
 impl Role {
-    pub const ALL: [Role; 9] = [
+    pub const ALL: [Role; 10] = [
         Role::Admin,
         Role::HousingAuthority,
         Role::Finance,
@@ -109,6 +120,7 @@ impl Role {
         Role::Evaluator,
         Role::Auditor,
         Role::Department,
+        Role::OwnersBody,
     ];
 
     /// The stored code.
@@ -123,6 +135,7 @@ impl Role {
             Role::Evaluator => "evaluator",
             Role::Auditor => "auditor",
             Role::Department => "department",
+            Role::OwnersBody => "owners_body",
         }
     }
 
@@ -137,6 +150,7 @@ impl Role {
             Role::Evaluator => "第三方测评机构",
             Role::Auditor => "审计",
             Role::Department => "职能部门",
+            Role::OwnersBody => "业主组织成员",
         }
     }
 
@@ -151,6 +165,7 @@ impl Role {
             Role::Evaluator => "third-party evaluator",
             Role::Auditor => "auditor",
             Role::Department => "district department",
+            Role::OwnersBody => "owners' body member",
         }
     }
 
@@ -184,6 +199,9 @@ impl Role {
             "测评" | "测评机构" | "第三方" => Role::Evaluator,
             "审计局" => Role::Auditor,
             "部门" | "区直部门" => Role::Department,
+            "业委会" | "业主委员会" | "物管会" | "物业管理委员会" | "业主组织" => {
+                Role::OwnersBody
+            }
             _ => return None,
         })
     }
@@ -201,6 +219,11 @@ impl Role {
     /// Roles that act for one company; their accounts need a company.
     pub fn needs_company(self) -> bool {
         matches!(self, Role::Company)
+    }
+
+    /// Roles that work for one compound (an owners' body); their accounts need the compound.
+    pub fn needs_compound(self) -> bool {
+        matches!(self, Role::OwnersBody)
     }
 }
 
@@ -463,6 +486,7 @@ pub fn can(role: Role, action: Action) -> bool {
             action,
             A::ViewLedger | A::RespondReferrals | A::UploadEvidence | A::ReportAssignments
         ),
+        R::OwnersBody => matches!(action, A::ViewLedger | A::RunVotes | A::UploadEvidence),
     }
 }
 

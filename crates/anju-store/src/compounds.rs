@@ -102,6 +102,8 @@ pub struct CompoundFilter {
     pub community: Option<String>,
     pub mode: Option<ManagementMode>,
     pub company_id: Option<i64>,
+    /// This compound only (an owners' body's account).
+    pub compound_id: Option<i64>,
     pub include_archived: bool,
     pub search: Option<String>,
     /// 类别
@@ -665,6 +667,9 @@ impl CompoundFilter {
         }
         if let Some(id) = self.company_id {
             push(vals, Val::int(id), &|n| format!(" AND c.company_id = ${n}"));
+        }
+        if let Some(id) = self.compound_id {
+            push(vals, Val::int(id), &|n| format!(" AND c.id = ${n}"));
         }
         if let Some(q) = self
             .search

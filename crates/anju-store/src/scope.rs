@@ -14,6 +14,8 @@ pub enum Scope {
     Region(i64),
     /// One company: its own records, or the compounds it serves.
     Company(i64),
+    /// One compound (an owners' body's account): its own records only.
+    Compound(i64),
     /// Nothing (an account missing the region or company its role needs).
     Nothing,
 }
@@ -58,6 +60,10 @@ impl Scope {
                     company_column.unwrap_or("c.company_id"),
                     vals.len()
                 )
+            }
+            Scope::Compound(id) => {
+                vals.push(Val::int(id));
+                format!(" AND c.id = ${}", vals.len())
             }
         }
     }

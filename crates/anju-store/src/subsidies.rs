@@ -1189,7 +1189,9 @@ impl Store {
                  WHERE q.parent_id = $1))",
                 Some(r),
             ),
-            crate::Scope::Company(_) | crate::Scope::Nothing => return Ok(Vec::new()),
+            crate::Scope::Company(_) | crate::Scope::Compound(_) | crate::Scope::Nothing => {
+                return Ok(Vec::new());
+            }
         };
         let sql = format!(
             "SELECT r.id, r.region_id, g.name, r.period, r.status, r.created_by, r.created_at \

@@ -1,5 +1,5 @@
-//! 账号与会话: accounts (one role, optionally bounded to a region or a company) and server-side
-//! sessions.
+//! 账号与会话: accounts (one role, optionally bounded to a region, a company or, an owners' body's,
+//! a compound) and server-side sessions.
 //!
 //! The store never sees a password: callers hand it an argon2 PHC string (anju-web's
 //! `hash_password`, which the CLI uses too), and the audit rows of accounts never carry the
@@ -42,6 +42,11 @@ pub struct User {
     pub department_id: Option<i64>,
     #[serde(default)]
     pub department_name: Option<String>,
+    /// The compound an owners' body's account works for.
+    #[serde(default)]
+    pub compound_id: Option<i64>,
+    #[serde(default)]
+    pub compound_name: Option<String>,
     pub active: bool,
     pub version: i64,
     pub created_at: jiff::Timestamp,
@@ -58,6 +63,7 @@ pub struct NewUser {
     pub region_id: Option<i64>,
     pub company_id: Option<i64>,
     pub department_id: Option<i64>,
+    pub compound_id: Option<i64>,
 }
 
 /// A live session with its account, as a request sees it.
@@ -84,10 +90,11 @@ pub struct NewSession {
 }
 
 const USER_SELECT: &str = "SELECT u.id, u.username, u.display_name, u.role, u.region_id, r.name, \
-     r.level, u.company_id, co.name, u.department_id, dp.name, u.active, u.version, u.created_at, \
-     u.updated_at FROM users u LEFT JOIN regions r ON r.id = u.region_id \
+     r.level, u.company_id, co.name, u.department_id, dp.name, u.compound_id, cp.name, u.active, \
+     u.version, u.created_at, u.updated_at FROM users u LEFT JOIN regions r ON r.id = u.region_id \
      LEFT JOIN companies co ON co.id = u.company_id \
-     LEFT JOIN departments dp ON dp.id = u.department_id";
+     LEFT JOIN departments dp ON dp.id = u.department_id \
+     LEFT JOIN compounds cp ON cp.id = u.compound_id";
 
 fn user_from_cols(c: &mut Cols<'_>) -> Result<User> {
     Ok(User {
@@ -111,6 +118,8 @@ fn user_from_cols(c: &mut Cols<'_>) -> Result<User> {
         company_name: c.opt_string()?,
         department_id: c.opt_i64()?,
         department_name: c.opt_string()?,
+        compound_id: c.opt_i64()?,
+        compound_name: c.opt_string()?,
         active: c.flag()?,
         version: c.i64()?,
         created_at: c.timestamp()?,
@@ -200,6 +209,12 @@ impl Store {
                 new.role.zh()
             )));
         }
+        if new.role.needs_compound() && new.compound_id.is_none() {
+            return Err(StoreError::Invalid(format!(
+                "角色“{}”的账号须指定所在小区",
+                new.role.zh()
+            )));
+        }
         let at = now_ts();
         let mut tx = self.begin_write().await?;
         let taken = sqlx::query("SELECT id FROM users WHERE username = $1")
@@ -233,6 +248,18 @@ impl Store {
                 });
             }
         }
+        if let Some(c) = new.compound_id {
+            let found = sqlx::query("SELECT id FROM compounds WHERE id = $1")
+                .bind(c)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if found.is_none() {
+                return Err(StoreError::NotFound {
+                    entity: audit::COMPOUND,
+                    id: c,
+                });
+            }
+        }
         if let Some(d) = new.department_id {
             let found = sqlx::query("SELECT id FROM departments WHERE id = $1")
                 .bind(d)
@@ -247,8 +274,8 @@ impl Store {
         }
         let row = sqlx::query(
             "INSERT INTO users (username, display_name, password_hash, role, region_id, \
-             company_id, department_id, active, version, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $8, 1, 1, $7, $7) RETURNING id",
+             company_id, department_id, compound_id, active, version, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $8, $9, 1, 1, $7, $7) RETURNING id",
         )
         .bind(username)
         .bind(display)
@@ -258,6 +285,7 @@ impl Store {
         .bind(new.company_id)
         .bind(at.clone())
         .bind(new.department_id)
+        .bind(new.compound_id)
         .fetch_one(&mut *tx)
         .await?;
         let id = Cols::new(&row).i64()?;
@@ -506,13 +534,14 @@ impl Store {
     pub async fn session_by_token(&self, token: &str) -> Result<Option<SessionUser>> {
         let sql = "SELECT se.id, se.csrf_token, se.created_at, se.last_seen_at, se.expires_at, \
              se.revoked_at, u.id, u.username, u.display_name, u.role, u.region_id, r.name, \
-             r.level, u.company_id, co.name, u.department_id, dp.name, u.active, u.version, \
-             u.created_at, u.updated_at, \
+             r.level, u.company_id, co.name, u.department_id, dp.name, u.compound_id, cp.name, \
+             u.active, u.version, u.created_at, u.updated_at, \
              (SELECT COUNT(*) FROM notices n WHERE n.user_id = u.id AND n.read_at IS NULL) \
              FROM sessions se JOIN users u ON u.id = se.user_id \
              LEFT JOIN regions r ON r.id = u.region_id \
              LEFT JOIN companies co ON co.id = u.company_id \
-             LEFT JOIN departments dp ON dp.id = u.department_id WHERE se.token_sha256 = $1";
+             LEFT JOIN departments dp ON dp.id = u.department_id \
+             LEFT JOIN compounds cp ON cp.id = u.compound_id WHERE se.token_sha256 = $1";
         let row = sqlx::query(sql)
             .bind(sha256_hex(token.as_bytes()))
             .fetch_optional(&self.pool)

@@ -226,6 +226,9 @@ pub struct Viewer {
     /// A department officer's department, with its name.
     pub department_id: Option<i64>,
     pub department_name: Option<String>,
+    /// An owners' body member's compound, with its name.
+    pub compound_id: Option<i64>,
+    pub compound_name: Option<String>,
     /// Put into every form as `csrf` (or the header `X-CSRF-Token`).
     pub csrf_token: String,
     /// From `?lang=en`; Chinese otherwise.
@@ -253,6 +256,8 @@ impl Viewer {
             company_name: s.user.company_name,
             department_id: s.user.department_id,
             department_name: s.user.department_name,
+            compound_id: s.user.compound_id,
+            compound_name: s.user.compound_name,
             csrf_token: s.csrf_token,
             lang,
             unread: s.unread,
@@ -275,6 +280,8 @@ impl Viewer {
             company_name: user.company_name.clone(),
             department_id: user.department_id,
             department_name: user.department_name.clone(),
+            compound_id: user.compound_id,
+            compound_name: user.compound_name.clone(),
             csrf_token: String::new(),
             lang,
             unread: 0,
@@ -291,6 +298,7 @@ impl Viewer {
             region_level: self.region_level,
             company_id: self.company_id,
             department_id: self.department_id,
+            compound_id: self.compound_id,
             organisation: self.company_name.clone(),
             region_name: self.region_name.clone(),
             lang: self.lang,

@@ -509,7 +509,16 @@ async fn figures_book(app: &App, who: &Principal) -> Result<Vec<u8>, WebError> {
 async fn page(
     axum::extract::State(state): axum::extract::State<crate::AppState>,
     viewer: crate::Viewer,
-) -> Result<axum::response::Html<String>, WebError> {
+) -> Result<axum::response::Response, WebError> {
+    use axum::response::IntoResponse;
+    // An owners' body works for one compound: its page is the member's 工作台.
+    if let Some(id) = viewer.compound_id {
+        return Ok(axum::response::Redirect::to(&crate::page::with_lang(
+            &format!("/compounds/{id}"),
+            viewer.lang,
+        ))
+        .into_response());
+    }
     let label = viewer
         .region_name
         .clone()
@@ -543,7 +552,8 @@ async fn page(
         "<!--anju:header-->",
         &format!("{header}\n{banner}\n{referrals}\n{filings}\n{assignments}"),
         1,
-    )))
+    ))
+    .into_response())
 }
 
 /// 吹哨事项 on the 工作台, per request (not cached: a referral is a few rows): a department's

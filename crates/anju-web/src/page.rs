@@ -92,14 +92,34 @@ pub(crate) fn nav_links(viewer: &Viewer, here: &str) -> Vec<NavLink> {
         ),
     ];
     let path = here.split('?').next().unwrap_or(here);
-    pages
+    // An owners' body member works for one compound: its page, and the lists that show only it
+    // (the officials' pages — tasks, meetings, subsidies, reports … — are not theirs).
+    let own = viewer.compound_id.map(|id| format!("/compounds/{id}"));
+    let own_link = own.as_deref().map(|href| NavLink {
+        href: with_lang(href, l),
+        label: l.pick("本小区", "Our compound"),
+        current: path == href || path.starts_with(&format!("{href}/")),
+    });
+    let owners_pages = [
+        "/ledger",
+        "/companies",
+        "/complaints",
+        "/surveys",
+        "/contracts",
+    ];
+    own_link
         .into_iter()
-        .filter(|p| p.3)
-        .map(|(href, zh, en, _)| NavLink {
-            href: with_lang(href, l),
-            label: l.pick(zh, en),
-            current: path == href || path.starts_with(&format!("{href}/")),
-        })
+        .chain(
+            pages
+                .into_iter()
+                .filter(|p| p.3)
+                .filter(|p| own.is_none() || owners_pages.contains(&p.0))
+                .map(|(href, zh, en, _)| NavLink {
+                    href: with_lang(href, l),
+                    label: l.pick(zh, en),
+                    current: path == href || path.starts_with(&format!("{href}/")),
+                }),
+        )
         .collect()
 }
 

@@ -109,6 +109,13 @@ fn scope_for(viewer: &Viewer, p: &Params) -> Result<Scope, WebError> {
                 .to_string(),
             )),
         },
+        ViewerScope::Compound(_) => Err(WebError::Forbidden(
+            l.pick(
+                "报表按街道或区县编制，业主组织账号请向街道索取",
+                "reports are filed by streets and districts: ask your street",
+            )
+            .to_string(),
+        )),
         ViewerScope::Company(_) | ViewerScope::Nothing => Err(WebError::Forbidden(
             l.pick(
                 "报表按街道或区县编制，物业企业账号无权查看",

@@ -47,6 +47,8 @@ struct CreateForm {
     region: Option<String>,
     company: Option<String>,
     department: Option<String>,
+    /// An owners' body member's compound: its number or exact name.
+    compound: Option<String>,
 }
 
 #[derive(Template)]
@@ -93,7 +95,8 @@ async fn page(
             display_name: u.display_name,
             role: u.role.label(l).to_string(),
             area: u
-                .company_name
+                .compound_name
+                .or(u.company_name)
                 .or(u.department_name)
                 .or(u.region_name)
                 .unwrap_or_else(|| l.pick("全市", "city-wide").to_string()),
@@ -229,6 +232,21 @@ async fn create(
         Ok(r) => r,
         Err(e) => return after(&state, &viewer, Err(e), f).await,
     };
+    // The compound is typed (a number or its exact name): found in the administrator's view,
+    // refused naming the field when none or several answer to it.
+    let compound_key = f.compound.clone().unwrap_or_default();
+    let compound_id = if role.needs_compound() && !compound_key.trim().is_empty() {
+        match state
+            .app
+            .find_compound(&viewer.principal(), &compound_key, None)
+            .await
+        {
+            Ok(c) => Some(c.id),
+            Err(e) => return after(&state, &viewer, Err(e), f).await,
+        }
+    } else {
+        None
+    };
     let account = NewAccount {
         username: f.username.clone().unwrap_or_default(),
         display_name: f.display_name.clone().filter(|d| !d.trim().is_empty()),
@@ -237,6 +255,7 @@ async fn create(
         region_id: id_field(f.region.as_deref()),
         company_id: id_field(f.company.as_deref()),
         department_id: id_field(f.department.as_deref()),
+        compound_id,
     };
     let result = state
         .app

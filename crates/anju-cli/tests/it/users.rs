@@ -308,6 +308,37 @@ fn the_command_line_meets_the_applications_account_rules_with_the_field_named() 
         &[("ANJU_PASSWORD", "1234567")],
     );
     assert!(stderr(&o).contains("密码：至少 8 个字符"), "{}", stderr(&o));
+    // An owners' body member's account: its compound named, or refused naming the field.
+    let member = |extra: &[&str]| {
+        let mut args = vec![
+            "user",
+            "add",
+            "--username",
+            "wzr",
+            "--role",
+            "业委会",
+            "--database-url",
+            d,
+        ];
+        args.extend_from_slice(extra);
+        anju_with(&args, "", &[("ANJU_PASSWORD", "12345678")])
+    };
+    let o = member(&[]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("所在小区"), "{}", stderr(&o));
+    let o = member(&["--compound", "没有这个小区"]);
+    assert!(
+        stderr(&o).contains("找不到小区“没有这个小区”"),
+        "{}",
+        stderr(&o)
+    );
+    let o = member(&["--compound", "祥和苑"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("业主组织成员") && stdout(&o).contains("祥和苑"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]

@@ -995,6 +995,7 @@ async fn a_department_officer_account_reads_back_its_department(db: TestDb) {
         region_id: region,
         company_id: None,
         department_id: dept,
+        compound_id: None,
     };
     let street = s
         .create_user(&admin(), new("liqiang", Role::Street, Some(p.street), None))
@@ -1201,6 +1202,7 @@ mod upgrade_to_0019 {
                     region_id: Some(district),
                     company_id: None,
                     department_id: Some(fire.id),
+                    compound_id: None,
                 },
             )
             .await

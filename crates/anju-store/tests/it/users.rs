@@ -35,6 +35,7 @@ async fn accounts_are_audited_without_the_hash_and_sessions_store_only_a_digest(
                 region_id: Some(street.id),
                 company_id: None,
                 department_id: None,
+                compound_id: None,
             },
         )
         .await
@@ -55,6 +56,7 @@ async fn accounts_are_audited_without_the_hash_and_sessions_store_only_a_digest(
                 region_id: None,
                 company_id: None,
                 department_id: None,
+                compound_id: None,
             },
         )
         .await;
@@ -76,6 +78,7 @@ async fn accounts_are_audited_without_the_hash_and_sessions_store_only_a_digest(
                     region_id: None,
                     company_id: None,
                     department_id: None,
+                    compound_id: None,
                 },
             )
             .await;

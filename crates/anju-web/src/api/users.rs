@@ -36,6 +36,9 @@ pub(super) struct NewUserBody {
     /// 职能部门账号的所属部门编号（其所属区域为部门所在的区）
     #[serde(default)]
     department_id: Option<i64>,
+    /// 业主组织成员账号的所在小区编号（其所属区域为小区所在的街道）
+    #[serde(default)]
+    compound_id: Option<i64>,
 }
 
 /// Creates an account: who may first (a non-admin learns nothing about the body's shape).
@@ -62,6 +65,7 @@ pub(super) async fn user_create(
                     region_id: b.region_id,
                     company_id: b.company_id,
                     department_id: b.department_id,
+                    compound_id: b.compound_id,
                 },
             )
             .await

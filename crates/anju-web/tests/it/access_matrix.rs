@@ -3566,6 +3566,7 @@ pub async fn accounts(t: &TestApp, w: &World) -> Vec<(Role, Session)> {
             Role::Community => UserScope::Region(&w.community),
             Role::Company => UserScope::Company(&w.company_a_name),
             Role::Department => UserScope::Department(w.inside.department),
+            Role::OwnersBody => UserScope::Compound(w.inside.compound.id),
             _ => UserScope::None,
         };
         let s = user_session(t, &format!("m_{}", role.code()), role, scope).await;
@@ -3574,12 +3575,17 @@ pub async fn accounts(t: &TestApp, w: &World) -> Vec<(Role, Session)> {
     out
 }
 
+/// The placeholders of records that are not the inside compound's own (an owners' body member
+/// of it reads none of them): the side's other compound, its contract and path step, the
+/// officials' tasks. (A street's 公开选聘 is public: the body reads it.)
+const NOT_THE_BODYS: [&str; 4] = ["{contract_compound}", "{contract}", "{step}", "{task}"];
+
 fn bounded(role: Role, scope: Sc) -> bool {
     match scope {
         Sc::None | Sc::List => false,
         Sc::Record | Sc::WholeStreet => matches!(
             role,
-            Role::Street | Role::Community | Role::Company | Role::Department
+            Role::Street | Role::Community | Role::Company | Role::Department | Role::OwnersBody
         ),
         Sc::Referral | Sc::Org | Sc::OrgWrite | Sc::OrgUnit | Sc::OrgIssuer => {
             matches!(role, Role::Street | Role::Community | Role::Department)
@@ -3587,7 +3593,12 @@ fn bounded(role: Role, scope: Sc) -> bool {
         Sc::Company => role == Role::Company,
         Sc::Assess => matches!(
             role,
-            Role::Street | Role::Community | Role::Company | Role::Evaluator | Role::Department
+            Role::Street
+                | Role::Community
+                | Role::Company
+                | Role::Evaluator
+                | Role::Department
+                | Role::OwnersBody
         ),
     }
 }
@@ -3722,6 +3733,30 @@ pub fn expected(row: &Row, role: Option<Role>, outside: bool) -> u16 {
             403
         }
         (Some(Role::Street), Act(_)) if row.scope == Sc::OrgIssuer => 403,
+        // An owners' body works for its one compound: the officials' organisation, referrals
+        // and street-wide records are not its to read, nor the records of the side's other
+        // compound (the contract's, its path's step), the street's selections or the tasks.
+        (Some(Role::OwnersBody), Act(_))
+            if matches!(
+                row.scope,
+                Sc::Org
+                    | Sc::OrgWrite
+                    | Sc::OrgUnit
+                    | Sc::OrgIssuer
+                    | Sc::Referral
+                    | Sc::WholeStreet
+            ) =>
+        {
+            403
+        }
+        // Its 工作台 is its compound's page.
+        (Some(Role::OwnersBody), Act(_)) if matches!(row.route, "/" | "/dashboard") => 303,
+        (Some(Role::OwnersBody), Act(_))
+            if matches!(row.scope, Sc::Record | Sc::Assess)
+                && NOT_THE_BODYS.iter().any(|p| row.url.contains(p)) =>
+        {
+            row.hidden
+        }
         (Some(r), Act(_))
             if row.scope == Sc::OrgUnit && !matches!(r, Role::Admin | Role::Street) =>
         {
@@ -3794,7 +3829,13 @@ async fn every_route_every_role_inside_and_outside(t: &TestApp) {
                 // Never another street's, community's or company's compound.
                 let bounded_role = matches!(
                     role,
-                    Some(Role::Street | Role::Community | Role::Company | Role::Department)
+                    Some(
+                        Role::Street
+                            | Role::Community
+                            | Role::Company
+                            | Role::Department
+                            | Role::OwnersBody
+                    )
                 );
                 // A 403 page may name what was refused (the viewer asked for it by id); every
                 // list, search, export and API answer must not.
@@ -3806,8 +3847,10 @@ async fn every_route_every_role_inside_and_outside(t: &TestApp) {
                             row.method, row.url, w.planted_b
                         ));
                     }
-                    if matches!(role, Some(Role::Community | Role::Company))
-                        && let Some(p) = &w.planted_other_community
+                    if matches!(
+                        role,
+                        Some(Role::Community | Role::Company | Role::OwnersBody)
+                    ) && let Some(p) = &w.planted_other_community
                         && res.body.contains(p.as_str())
                     {
                         leaks.push(format!("{} {} as {name}: shows {p}", row.method, row.url));

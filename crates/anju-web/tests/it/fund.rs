@@ -24,7 +24,7 @@ fn version_of_use(html: &str, use_id: i64) -> String {
         .collect()
 }
 
-async fn step(
+pub(crate) async fn step(
     t: &TestApp,
     s: &Session,
     compound: i64,

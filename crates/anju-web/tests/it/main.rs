@@ -48,6 +48,7 @@ mod nav;
 mod notices;
 mod organisation;
 mod owners_bodies;
+mod owners_body_member;
 mod owners_share;
 mod party;
 mod referrals;

@@ -236,13 +236,21 @@ pub enum UserScope<'a> {
     Company(&'a str),
     /// A district department by id (the account's region is its district).
     Department(i64),
+    /// One compound by id (an owners' body member; the account's region is its street).
+    Compound(i64),
 }
 
 /// Creates an account with [`TEST_PASSWORD`].
 pub async fn create_user(store: &Store, username: &str, role: Role, scope: UserScope<'_>) -> User {
     let mut department_id = None;
+    let mut compound_id = None;
     let (region_id, company_id) = match scope {
         UserScope::None => (None, None),
+        UserScope::Compound(id) => {
+            compound_id = Some(id);
+            let c = store.get_compound(id).await.expect("compound");
+            (Some(c.street_id), None)
+        }
         UserScope::Department(id) => {
             department_id = Some(id);
             let d = store.get_department(id).await.expect("department");
@@ -279,6 +287,7 @@ pub async fn create_user(store: &Store, username: &str, role: Role, scope: UserS
                 region_id,
                 company_id,
                 department_id,
+                compound_id,
             },
         )
         .await
