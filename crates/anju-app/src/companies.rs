@@ -147,6 +147,20 @@ pub struct NewCompany {
     pub phone: Option<String>,
 }
 
+/// As [`require_company`], and an owners' body reads only the file of the company serving its
+/// compound.
+async fn require_company_file(app: &App, who: &Principal, id: i64) -> Result<()> {
+    if let Scope::Compound(own) = who.scope()
+        && app.store().get_compound(own).await?.company_id != Some(id)
+    {
+        return Err(AppError::forbidden(
+            "只能查看为本小区服务的物业企业的信用档案",
+            "you may see only the file of the company serving your compound",
+        ));
+    }
+    require_company(who, id)
+}
+
 /// Refused unless the principal may read company `id`'s file.
 fn require_company(who: &Principal, id: i64) -> Result<()> {
     match who.scope() {
@@ -321,10 +335,15 @@ impl App {
         as_of: Option<Date>,
     ) -> Result<CompanyFile> {
         who.require(Action::ViewLedger)?;
-        require_company(who, id.get())?;
+        require_company_file(self, who, id.get()).await?;
         let company = self.store().get_company(id.get()).await?;
         let records = self.store().company_records(id.get()).await?;
         let grade = self.grade_of(&records, as_of.unwrap_or_else(|| self.today()));
+        // An owners' body reads the grade and the records about its own compound only.
+        let records = match who.scope() {
+            Scope::Compound(own) => self.store().company_records_about(id.get(), own).await?,
+            _ => records,
+        };
         let compounds = self
             .store()
             .list_compounds(&who.scoped(CompoundFilter {
@@ -373,7 +392,7 @@ impl App {
                 format!("no company '{key}' (the names and numbers are on the Companies page)"),
             )
         })?;
-        require_company(who, c.id)?;
+        require_company_file(self, who, c.id).await?;
         Ok(c)
     }
 

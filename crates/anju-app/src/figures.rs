@@ -83,6 +83,10 @@ impl App {
         streets: &[String],
     ) -> Result<Vec<(String, Progress)>> {
         let mut out = Vec::new();
+        // A street's targets are the officials': an owners' body's workbook has none.
+        if matches!(who.scope(), crate::principal::Scope::Compound(_)) {
+            return Ok(out);
+        }
         for street in streets {
             if self.store.targets(street).await?.is_empty() {
                 continue;

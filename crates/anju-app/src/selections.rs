@@ -59,10 +59,17 @@ pub struct SelectionStepInput {
 
 impl App {
     /// Refused unless the principal's scope holds a compound of `street` (archived ones too),
-    /// asked of the database.
+    /// asked of the database. An owners' body's one compound never makes a street its own: the
+    /// street's records (selections, targets, management areas) are the officials'.
     pub async fn street_in_scope(&self, who: &Principal, street: &str) -> Result<()> {
         if who.scope() == Scope::All {
             return Ok(());
+        }
+        if matches!(who.scope(), Scope::Compound(_)) {
+            return Err(AppError::forbidden(
+                format!("“{street}”不在您的管辖范围内"),
+                format!("'{street}' is outside your area"),
+            ));
         }
         let mine = who.scoped(anju_store::CompoundFilter {
             street: Some(street.to_string()),

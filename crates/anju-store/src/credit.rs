@@ -189,6 +189,24 @@ impl Store {
         rows.iter().map(record_from_row).collect()
     }
 
+    /// A company's credit records about one compound, by date (what an owners' body reads of
+    /// the file: never another compound's).
+    pub async fn company_records_about(
+        &self,
+        company_id: i64,
+        compound_id: i64,
+    ) -> Result<Vec<CompanyRecord>> {
+        let rows = dyn_query(format!(
+            "{RECORD_SELECT} WHERE r.company_id = $1 AND r.compound_id = $2 \
+             ORDER BY r.happened_on, r.id"
+        ))
+        .bind(company_id)
+        .bind(compound_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(record_from_row).collect()
+    }
+
     /// Every company's credit records, by company then date (for grading all at once).
     pub async fn all_company_records(&self) -> Result<Vec<CompanyRecord>> {
         let rows = dyn_query(format!(

@@ -258,6 +258,8 @@ impl Store {
         let mut vals = Vec::new();
         let sql = match scope {
             crate::Scope::All => "SELECT s.id FROM selections s ORDER BY s.id".to_string(),
+            // A street's 公开选聘 is the officials' process: an owners' body reads none.
+            crate::Scope::Compound(_) => return Ok(Vec::new()),
             scope => format!(
                 "SELECT s.id FROM selections s WHERE EXISTS (SELECT 1 FROM compounds c \
                  WHERE c.street_id = s.street_id{}) ORDER BY s.id",

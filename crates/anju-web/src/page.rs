@@ -139,8 +139,9 @@ impl Chrome {
     ) -> Chrome {
         let l = viewer.lang;
         let place = viewer
-            .company_name
+            .compound_name
             .as_deref()
+            .or(viewer.company_name.as_deref())
             .or(viewer.department_name.as_deref())
             .or(viewer.region_name.as_deref());
         let who = match place {

@@ -18,21 +18,26 @@ use axum::routing::{get, post};
 use jiff::civil::Date;
 use serde::Deserialize;
 
+/// The row of a step's route: its permission and body are the body type's.
+fn step_row<B: StepBody + utoipa::ToSchema + 'static>(
+    path: &'static str,
+    summary: &'static str,
+) -> super::ApiRoute {
+    row(
+        "post",
+        path,
+        "fund",
+        summary,
+        Some(B::ACTION),
+        vec![path_id("使用申请编号")],
+        Some(ty::<B>()),
+        ty::<FundUse>(),
+        Some(post(step::<B>)),
+    )
+}
+
 pub(super) fn routes() -> Vec<super::ApiRoute> {
     use Action as A;
-    let step_row = |path, summary, action, body, handler| {
-        row(
-            "post",
-            path,
-            "fund",
-            summary,
-            Some(action),
-            vec![path_id("使用申请编号")],
-            Some(body),
-            ty::<FundUse>(),
-            Some(handler),
-        )
-    };
     vec![
         row(
             "get",
@@ -67,33 +72,21 @@ pub(super) fn routes() -> Vec<super::ApiRoute> {
             ty::<FundUse>(),
             Some(post(apply)),
         ),
-        step_row(
+        step_row::<VoteStepJson>(
             "/api/v1/fund-uses/{id}/vote",
             "登记通过该使用事项的业主表决（vote_id：已计票、通过、未使用过的“使用维修资金”表决）",
-            A::RunVotes,
-            ty::<VoteStepJson>(),
-            post(step_vote),
         ),
-        step_row(
+        step_row::<StepJson>(
             "/api/v1/fund-uses/{id}/approve",
             "住建部门审批：须已有通过的业主表决",
-            A::ManageFund,
-            ty::<StepJson>(),
-            post(step_approve),
         ),
-        step_row(
+        step_row::<RejectJson>(
             "/api/v1/fund-uses/{id}/reject",
             "住建部门驳回：理由（reason，必填）",
-            A::ManageFund,
-            ty::<RejectJson>(),
-            post(step_reject),
         ),
-        step_row(
+        step_row::<PayJson>(
             "/api/v1/fund-uses/{id}/pay",
             "拨付（分；不填为预算金额）：须已审批，不得超过预算和资金余额",
-            A::ManageFund,
-            ty::<PayJson>(),
-            post(step_pay),
         ),
     ]
 }
@@ -248,146 +241,91 @@ async fn apply(
     )
 }
 
+/// A step's body: the permission its step needs and the step it asks for (`on`: today when
+/// not given).
+trait StepBody: serde::de::DeserializeOwned {
+    const ACTION: Action;
+    fn input(self, today: Date) -> FundStepInput;
+}
+
+impl StepBody for VoteStepJson {
+    const ACTION: Action = Action::RunVotes;
+    fn input(self, today: Date) -> FundStepInput {
+        FundStepInput {
+            step: FundStepKind::Vote,
+            vote_id: Some(VoteId::from(self.vote_id)),
+            on: self.on.unwrap_or(today),
+            amount: None,
+            reason: None,
+            version: self.version,
+        }
+    }
+}
+
+impl StepBody for StepJson {
+    const ACTION: Action = Action::ManageFund;
+    fn input(self, today: Date) -> FundStepInput {
+        FundStepInput {
+            step: FundStepKind::Approve,
+            vote_id: None,
+            on: self.on.unwrap_or(today),
+            amount: None,
+            reason: None,
+            version: self.version,
+        }
+    }
+}
+
+impl StepBody for RejectJson {
+    const ACTION: Action = Action::ManageFund;
+    fn input(self, today: Date) -> FundStepInput {
+        FundStepInput {
+            step: FundStepKind::Reject,
+            vote_id: None,
+            on: self.on.unwrap_or(today),
+            amount: None,
+            reason: Some(self.reason),
+            version: self.version,
+        }
+    }
+}
+
+impl StepBody for PayJson {
+    const ACTION: Action = Action::ManageFund;
+    fn input(self, today: Date) -> FundStepInput {
+        FundStepInput {
+            step: FundStepKind::Pay,
+            vote_id: None,
+            on: self.on.unwrap_or(today),
+            amount: self.amount,
+            reason: None,
+            version: self.version,
+        }
+    }
+}
+
 /// A step of a use: the step's permission and CSRF, the use in the reader's reach (403 before
 /// the body is read), then the step as the application layer rules it.
-async fn step(
-    state: &AppState,
-    viewer: &Viewer,
-    headers: &HeaderMap,
-    id: &str,
-    action: Action,
-    bytes: &Bytes,
-    input: impl FnOnce(&Bytes, anju_core::Lang, Date) -> Result<FundStepInput, WebError>,
+async fn step<B: StepBody>(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    bytes: Bytes,
 ) -> Out {
-    write_guard(viewer, headers, action)?;
+    write_guard(&viewer, &headers, B::ACTION)?;
     let l = viewer.lang;
-    let id: FundUseId = id_of(id, l)?;
+    let id: FundUseId = id_of(&id, l)?;
     let who = viewer.principal();
     state
         .app
         .fund_use_compound(&who, id)
         .await
         .map_err(|e| WebError::app(e, l))?;
-    let s = input(bytes, l, state.app.today())?;
+    let b: B = super::body(&bytes, l)?;
     ok(state
         .app
-        .fund_use_step(&who, id, s)
+        .fund_use_step(&who, id, b.input(state.app.today()))
         .await
         .map_err(|e| WebError::app(e, l))?)
-}
-
-async fn step_vote(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    bytes: Bytes,
-) -> Out {
-    step(
-        &state,
-        &viewer,
-        &headers,
-        &id,
-        Action::RunVotes,
-        &bytes,
-        |bytes, l, today| {
-            let b: VoteStepJson = super::body(bytes, l)?;
-            Ok(FundStepInput {
-                step: FundStepKind::Vote,
-                vote_id: Some(VoteId::from(b.vote_id)),
-                on: b.on.unwrap_or(today),
-                amount: None,
-                reason: None,
-                version: b.version,
-            })
-        },
-    )
-    .await
-}
-
-async fn step_approve(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    bytes: Bytes,
-) -> Out {
-    step(
-        &state,
-        &viewer,
-        &headers,
-        &id,
-        Action::ManageFund,
-        &bytes,
-        |bytes, l, today| {
-            let b: StepJson = super::body(bytes, l)?;
-            Ok(FundStepInput {
-                step: FundStepKind::Approve,
-                vote_id: None,
-                on: b.on.unwrap_or(today),
-                amount: None,
-                reason: None,
-                version: b.version,
-            })
-        },
-    )
-    .await
-}
-
-async fn step_reject(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    bytes: Bytes,
-) -> Out {
-    step(
-        &state,
-        &viewer,
-        &headers,
-        &id,
-        Action::ManageFund,
-        &bytes,
-        |bytes, l, today| {
-            let b: RejectJson = super::body(bytes, l)?;
-            Ok(FundStepInput {
-                step: FundStepKind::Reject,
-                vote_id: None,
-                on: b.on.unwrap_or(today),
-                amount: None,
-                reason: Some(b.reason),
-                version: b.version,
-            })
-        },
-    )
-    .await
-}
-
-async fn step_pay(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    bytes: Bytes,
-) -> Out {
-    step(
-        &state,
-        &viewer,
-        &headers,
-        &id,
-        Action::ManageFund,
-        &bytes,
-        |bytes, l, today| {
-            let b: PayJson = super::body(bytes, l)?;
-            Ok(FundStepInput {
-                step: FundStepKind::Pay,
-                vote_id: None,
-                on: b.on.unwrap_or(today),
-                amount: b.amount,
-                reason: None,
-                version: b.version,
-            })
-        },
-    )
-    .await
 }

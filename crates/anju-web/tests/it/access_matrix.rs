@@ -3577,8 +3577,14 @@ pub async fn accounts(t: &TestApp, w: &World) -> Vec<(Role, Session)> {
 
 /// The placeholders of records that are not the inside compound's own (an owners' body member
 /// of it reads none of them): the side's other compound, its contract and path step, the
-/// officials' tasks. (A street's 公开选聘 is public: the body reads it.)
-const NOT_THE_BODYS: [&str; 4] = ["{contract_compound}", "{contract}", "{step}", "{task}"];
+/// street's selection (公开选聘 is the officials' process), the officials' tasks.
+const NOT_THE_BODYS: [&str; 5] = [
+    "{contract_compound}",
+    "{contract}",
+    "{step}",
+    "{selection}",
+    "{task}",
+];
 
 fn bounded(role: Role, scope: Sc) -> bool {
     match scope {
@@ -3590,7 +3596,8 @@ fn bounded(role: Role, scope: Sc) -> bool {
         Sc::Referral | Sc::Org | Sc::OrgWrite | Sc::OrgUnit | Sc::OrgIssuer => {
             matches!(role, Role::Street | Role::Community | Role::Department)
         }
-        Sc::Company => role == Role::Company,
+        // An owners' body reads the file of the company serving its compound only.
+        Sc::Company => matches!(role, Role::Company | Role::OwnersBody),
         Sc::Assess => matches!(
             role,
             Role::Street
@@ -3749,8 +3756,14 @@ pub fn expected(row: &Row, role: Option<Role>, outside: bool) -> u16 {
         {
             403
         }
-        // Its 工作台 is its compound's page.
+        // Its 工作台 is its compound's page; a street's targets and management areas are the
+        // officials'.
         (Some(Role::OwnersBody), Act(_)) if matches!(row.route, "/" | "/dashboard") => 303,
+        (Some(Role::OwnersBody), Act(_))
+            if matches!(row.route, "/targets" | "/api/v1/targets" | "/areas") =>
+        {
+            403
+        }
         (Some(Role::OwnersBody), Act(_))
             if matches!(row.scope, Sc::Record | Sc::Assess)
                 && NOT_THE_BODYS.iter().any(|p| row.url.contains(p)) =>

@@ -1,7 +1,8 @@
 //! An owners' body member's account (issue 19: 业主委员会 or 物业管理委员会 in the browser). The
 //! administrator adds it on /users — refused without its compound, naming the field and keeping
 //! what was typed — and the member signs in to the compound's page as their 工作台. The member
-//! reads their compound and no other (not even the other compounds of the street), runs the
+//! reads their compound and no other (not even the other compounds of the street), the file of
+//! the company serving it and no other company's, none of the street's selections; runs the
 //! owners' register and a vote on using the maintenance fund, applies for the use and cites the
 //! carried vote; approval, payment and deposits stay with 住建, and the officials' tasks and
 //! referrals are not theirs.
@@ -80,6 +81,17 @@ async fn an_owners_body_member_works_for_its_compound_only(t: &TestApp) {
         .filter_map(|c| c["id"].as_i64())
         .collect();
     assert_eq!(ids, vec![compound], "{rows}");
+    // The file of the company serving it, not another's; the street's selections are not its.
+    let r = t
+        .get_as(&m, &format!("/companies/{}", w.inside.company))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = t
+        .get_as(&m, &format!("/companies/{}", w.outside.company))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = t.get_as(&m, "/selections").await;
+    assert!(!r.body.contains("矩阵遴选"), "{}", r.body);
     let r = t.get_as(&m, "/api/v1/referrals").await;
     assert!(
         r.status == StatusCode::FORBIDDEN || !r.body.contains(&name),
