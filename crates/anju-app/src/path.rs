@@ -553,11 +553,15 @@ impl App {
     }
 
     /// The owners a dismissal survey counts when none are given: the households of the
-    /// contract's compounds in the ledger.
+    /// contract's compounds in the ledger (an owners' body's: of its own compound only).
     pub async fn contract_households(&self, who: &Principal, id: ContractId) -> Result<u32> {
         let k = self.contract_in_scope(who, id).await?;
         let mut n = 0u32;
-        for c in &k.compound_ids {
+        let counted = k.compound_ids.iter().filter(|c| match who.scope() {
+            Scope::Compound(own) => **c == own,
+            _ => true,
+        });
+        for c in counted {
             n += self
                 .store()
                 .get_compound(*c)

@@ -21,6 +21,7 @@ mod ledger_paging;
 mod lifecycle;
 mod oversight;
 mod regions;
+mod schema;
 mod signals;
 mod surveys_fees;
 mod users;
