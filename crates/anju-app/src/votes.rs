@@ -47,44 +47,50 @@ pub struct VoteInput {
     #[schema(value_type = i64)]
     pub compound_id: CompoundId,
     pub matter: Matter,
-    /// 表决事项 as the owners read it.
+    /// 表决事项（业主看到的原文）
     pub question: String,
-    /// 选举业主委员会: the body being elected (being prepared).
+    /// 选举业主委员会时：被选举的业主组织（筹备中）编号
     #[serde(default)]
     #[schema(value_type = Option<i64>)]
     pub owners_body_id: Option<OwnersBodyId>,
-    /// 选聘物业服务企业: the companies to choose among (1–5, on file).
+    /// 选聘物业服务企业时：候选企业编号（1–5 家，须已登记）
     #[serde(default)]
     pub company_ids: Vec<i64>,
-    /// 表决开始日期 (not after today).
+    /// 表决开始日期 YYYY-MM-DD（不得晚于今天）
     #[schema(value_type = String, format = Date)]
     pub opens_on: Date,
-    /// 表决截止日期 (the last day a ballot is taken).
+    /// 表决截止日期 YYYY-MM-DD（收取选票的最后一天）
     #[schema(value_type = String, format = Date)]
     pub closes_on: Date,
 }
 
-/// A paper ballot entered by the office.
+// A paper ballot entered by the office (a plain comment: a doc comment would become the
+// schema's description, which the fields' own describe).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PaperBallotInput {
+    /// 业主名册中的户编号
     pub household_id: i64,
+    /// 选择：option（同意所选选项）、against（反对）、abstain（弃权）
     pub choice: Choice,
+    /// 所选选项序号（choice 为 option 时；只有一个选项时可不填）
     #[serde(default)]
     pub option_no: Option<u32>,
-    /// 收到选票日期.
+    /// 收到选票日期 YYYY-MM-DD（不得晚于今天）
     #[schema(value_type = String, format = Date)]
     pub received_on: Date,
-    /// The scan, uploaded first (SHA-256).
+    /// 纸质选票扫描件（先经 POST /api/v1/evidence 上传）的 SHA-256
     pub evidence_sha: String,
 }
 
-/// A household typed on the form: 房号, owner, area as written (88.50).
+// A household typed on the form: 房号, owner, area as written (88.50).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct HouseholdInput {
+    /// 房号，按原样填写（如 1-1-101）
     pub unit: String,
+    /// 业主姓名
     #[serde(default)]
     pub owner_name: Option<String>,
-    /// 专有部分面积 in ㎡ as written, two decimals at most.
+    /// 专有部分面积（㎡），按原样填写，最多两位小数（如 88.50）
     pub area: String,
 }
 

@@ -83,7 +83,7 @@ impl ProblemList {
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
     /// Bad rows: every one found, in file order.
-    #[error("台账有 {} 处问题，未导入任何数据", .0.len())]
+    #[error("表格有 {} 处问题，未导入任何数据", .0.len())]
     Problems(Vec<Problem>),
     /// A 0-byte file, an empty sheet, or a header with no data rows below it.
     #[error("文件是空的：没有找到任何小区数据")]
@@ -127,12 +127,12 @@ impl LedgerError {
             LedgerError::Problems(ps) => {
                 let mut s = if zh {
                     format!(
-                        "台账有 {} 处问题，未导入任何数据。请修改后重新导入：\n",
+                        "表格有 {} 处问题，未导入任何数据。请修改后重新导入：\n",
                         ps.len()
                     )
                 } else {
                     format!(
-                        "The ledger has {} problem{}; nothing was imported. Fix them and import again:\n",
+                        "The sheet has {} problem{}; nothing was imported. Fix them and import again:\n",
                         ps.len(),
                         if ps.len() == 1 { "" } else { "s" }
                     )

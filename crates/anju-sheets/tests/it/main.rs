@@ -287,7 +287,7 @@ fn problems_render_in_chinese_and_english() {
     let err = read("bad_rows.xlsx").expect_err("bad");
     let zh = err.render(Lang::Zh);
     assert!(
-        zh.starts_with("台账有 19 处问题，未导入任何数据。请修改后重新导入：\n"),
+        zh.starts_with("表格有 19 处问题，未导入任何数据。请修改后重新导入：\n"),
         "{zh}"
     );
     assert!(
@@ -306,7 +306,7 @@ fn problems_render_in_chinese_and_english() {
     let en = err.render(Lang::En);
     assert!(
         en.starts_with(
-            "The ledger has 19 problems; nothing was imported. Fix them and import again:\n"
+            "The sheet has 19 problems; nothing was imported. Fix them and import again:\n"
         ),
         "{en}"
     );
