@@ -2,7 +2,8 @@
 //! corrections).
 
 use super::{
-    DEFAULT_PER_PAGE, MAX_PER_PAGE, Out, bad, body, compound_in_scope, id_of, msg, ok, write_guard,
+    DEFAULT_PER_PAGE, MAX_PER_PAGE, Out, bad, body, compound_in_scope, compound_write, id_of, msg,
+    ok, write_guard,
 };
 use crate::api::types::CompoundPage;
 use crate::params::{self, params};
@@ -127,10 +128,8 @@ pub(super) async fn compound_put(
     Path(id): Path<String>,
     bytes: Bytes,
 ) -> Out {
-    write_guard(&viewer, &headers, Action::EditCompounds)?;
+    let id = compound_write(&state, &viewer, &headers, &id, Action::EditCompounds).await?;
     let l = viewer.lang;
-    let id: CompoundId = id_of(&id, l)?;
-    compound_in_scope(&state, &viewer, id).await?;
     let u: CompoundUpdate = body(&bytes, l)?;
     let on = u.effective_on.unwrap_or_else(|| state.app.today());
     let updated = state
@@ -174,10 +173,8 @@ pub(super) async fn lifecycle_post(
     Path(id): Path<String>,
     bytes: Bytes,
 ) -> Out {
-    write_guard(&viewer, &headers, Action::AdvanceLifecycle)?;
+    let id = compound_write(&state, &viewer, &headers, &id, Action::AdvanceLifecycle).await?;
     let l = viewer.lang;
-    let id: CompoundId = id_of(&id, l)?;
-    compound_in_scope(&state, &viewer, id).await?;
     let a: Advance = body(&bytes, l)?;
     let input = anju_app::path::AdvanceInput {
         version: a.version,

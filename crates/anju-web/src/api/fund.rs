@@ -3,7 +3,7 @@
 //! community, and each step of a use: the owners' vote that carried it, 住建's approval or
 //! rejection, the payment. Every amount is in fen. The rules are `anju_app::fund`.
 
-use super::{Out, compound_in_scope, created, id_of, ok, path_id, row, write_guard};
+use super::{Out, compound_write, created, id_of, ok, path_id, row, write_guard};
 use crate::api::types::ty;
 use crate::{AppState, Viewer, WebError};
 use anju_app::fund::{FundDepositInput, FundStepInput, FundStepKind, FundUseInput};
@@ -188,10 +188,8 @@ async fn deposit(
     Path(id): Path<String>,
     bytes: Bytes,
 ) -> Out {
-    write_guard(&viewer, &headers, Action::ManageFund)?;
+    let id = compound_write(&state, &viewer, &headers, &id, Action::ManageFund).await?;
     let l = viewer.lang;
-    let id: CompoundId = id_of(&id, l)?;
-    compound_in_scope(&state, &viewer, id).await?;
     let b: DepositJson = super::body(&bytes, l)?;
     created(
         state
@@ -218,10 +216,8 @@ async fn apply(
     Path(id): Path<String>,
     bytes: Bytes,
 ) -> Out {
-    write_guard(&viewer, &headers, Action::RunVotes)?;
+    let id = compound_write(&state, &viewer, &headers, &id, Action::RunVotes).await?;
     let l = viewer.lang;
-    let id: CompoundId = id_of(&id, l)?;
-    compound_in_scope(&state, &viewer, id).await?;
     let b: UseJson = super::body(&bytes, l)?;
     created(
         state

@@ -695,6 +695,21 @@ fn write_guard(viewer: &Viewer, headers: &HeaderMap, action: Action) -> Result<(
     viewer.check_csrf(headers, None)
 }
 
+/// A write to a compound's records: the permission and CSRF, then the compound in the viewer's
+/// scope (403 before the body is read); its id.
+async fn compound_write(
+    state: &AppState,
+    viewer: &Viewer,
+    headers: &HeaderMap,
+    id: &str,
+    action: Action,
+) -> Result<CompoundId, WebError> {
+    write_guard(viewer, headers, action)?;
+    let id: CompoundId = id_of(id, viewer.lang)?;
+    compound_in_scope(state, viewer, id).await?;
+    Ok(id)
+}
+
 /// The compound, or 403 when it lies outside the viewer's scope (404 when there is none).
 async fn compound_in_scope(
     state: &AppState,

@@ -5,7 +5,7 @@
 //! `anju_app::renovation`; the questionnaire sheet is imported by `anju renovation import` and the
 //! page (a file, not JSON).
 
-use super::{Out, compound_in_scope, created, id_of, ok, path_id, row, write_guard};
+use super::{Out, compound_write, created, id_of, ok, path_id, row, write_guard};
 use crate::api::types::{list, ty};
 use crate::{AppState, Viewer, WebError};
 use anju_app::model::{CommitmentsWritten, FeeStandardRecord, RenovationRecord};
@@ -194,10 +194,8 @@ async fn project_start(
     Path(id): Path<String>,
     bytes: Bytes,
 ) -> Out {
-    write_guard(&viewer, &headers, Action::ManageRenovation)?;
+    let id = compound_write(&state, &viewer, &headers, &id, Action::ManageRenovation).await?;
     let l = viewer.lang;
-    let id: CompoundId = id_of(&id, l)?;
-    compound_in_scope(&state, &viewer, id).await?;
     let b: StartJson = super::body(&bytes, l)?;
     created(
         state
@@ -325,10 +323,8 @@ async fn fees_add(
     Path(id): Path<String>,
     bytes: Bytes,
 ) -> Out {
-    write_guard(&viewer, &headers, Action::SetFeeStandards)?;
+    let id = compound_write(&state, &viewer, &headers, &id, Action::SetFeeStandards).await?;
     let l = viewer.lang;
-    let id: CompoundId = id_of(&id, l)?;
-    compound_in_scope(&state, &viewer, id).await?;
     let b: FeeJson = super::body(&bytes, l)?;
     created(
         state

@@ -6,8 +6,8 @@
 //! through the API. The rules are `anju_app::votes`.
 
 use super::{
-    Out, UPLOAD_SLACK, bad, bad_field, compound_in_scope, created, id_of, msg, ok, path_id, query,
-    row, write_guard,
+    Out, UPLOAD_SLACK, bad, bad_field, compound_in_scope, compound_write, created, id_of, msg, ok,
+    path_id, query, row, write_guard,
 };
 use crate::api::types::{Upload, list, ty};
 use crate::params::{self, params};
@@ -321,10 +321,8 @@ async fn households_import(
     RawQuery(raw): RawQuery,
     req: axum::extract::Request,
 ) -> Out {
-    write_guard(&viewer, &headers, Action::RunVotes)?;
+    let id = compound_write(&state, &viewer, &headers, &id, Action::RunVotes).await?;
     let l = viewer.lang;
-    let id: CompoundId = id_of(&id, l)?;
-    compound_in_scope(&state, &viewer, id).await?;
     let q: ImportQuery = params(raw.as_deref(), l)?;
     let (name, bytes) = register_file(&state, req, l).await?;
     let kind = register_kind(&q, name.as_deref(), l)?;
@@ -355,10 +353,8 @@ async fn vote_open(
     Path(id): Path<String>,
     bytes: Bytes,
 ) -> Out {
-    write_guard(&viewer, &headers, Action::RunVotes)?;
+    let id = compound_write(&state, &viewer, &headers, &id, Action::RunVotes).await?;
     let l = viewer.lang;
-    let id: CompoundId = id_of(&id, l)?;
-    compound_in_scope(&state, &viewer, id).await?;
     let b: OpenJson = super::body(&bytes, l)?;
     created(
         state
