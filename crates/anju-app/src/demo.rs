@@ -52,6 +52,20 @@ fn require_city_admin(who: &Principal) -> Result<()> {
     }
 }
 
+/// The demo password's hash, computed once (argon2 is slow on purpose) and shared by every
+/// demo account.
+fn demo_hash(hash: &mut Option<String>) -> Result<String> {
+    if let Some(h) = hash {
+        return Ok(h.clone());
+    }
+    let h = crate::users::hash_password(DEMO_PASSWORD).map_err(|e| {
+        AppError::Store(anju_store::StoreError::Invalid(format!(
+            "密码散列失败：{e}"
+        )))
+    })?;
+    *hash = Some(h.clone());
+    Ok(h)
+}
 impl App {
     /// Copies an embedded (SQLite) database to a new file while it may be serving (`anju
     /// backup`); a city-wide administrator's job, as the demo is. PostgreSQL is refused, naming
@@ -153,18 +167,7 @@ impl App {
             {
                 continue;
             }
-            let h = match &hash {
-                Some(h) => h.clone(),
-                None => {
-                    let h = crate::users::hash_password(DEMO_PASSWORD).map_err(|e| {
-                        AppError::Store(anju_store::StoreError::Invalid(format!(
-                            "密码散列失败：{e}"
-                        )))
-                    })?;
-                    hash = Some(h.clone());
-                    h
-                }
-            };
+            let h = demo_hash(&mut hash)?;
             self.store
                 .create_user(
                     &actor,
@@ -202,14 +205,7 @@ impl App {
             if let Some(f) = fire
                 && self.store.find_user(DEMO_DEPARTMENT_USER).await?.is_none()
             {
-                let h = match &hash {
-                    Some(h) => h.clone(),
-                    None => crate::users::hash_password(DEMO_PASSWORD).map_err(|e| {
-                        AppError::Store(anju_store::StoreError::Invalid(format!(
-                            "密码散列失败：{e}"
-                        )))
-                    })?,
-                };
+                let h = demo_hash(&mut hash)?;
                 self.store
                     .create_user(
                         &actor,
@@ -235,14 +231,7 @@ impl App {
             if let Some(c) = self.demo_votes_compound(community.unwrap_or(st)).await?
                 && self.store.find_user(DEMO_OWNERS_BODY_USER).await?.is_none()
             {
-                let h = match &hash {
-                    Some(h) => h.clone(),
-                    None => crate::users::hash_password(DEMO_PASSWORD).map_err(|e| {
-                        AppError::Store(anju_store::StoreError::Invalid(format!(
-                            "密码散列失败：{e}"
-                        )))
-                    })?,
-                };
+                let h = demo_hash(&mut hash)?;
                 self.store
                     .create_user(
                         &actor,
