@@ -5,6 +5,8 @@
 
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::fetch_compound;
+use crate::sql::Conn;
+use crate::sql::query;
 use crate::sql::{Cols, dyn_query, now_ts};
 use crate::{Result, Store, StoreError};
 use anju_core::Fen;
@@ -12,7 +14,7 @@ use anju_core::accounts::{EntryKind, Line, OwnersShare, Totals, totals};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::{Deserialize, Serialize};
-use sqlx::any::AnyRow;
+use crate::sql::Row;
 
 pub(crate) const ACCOUNT_ENTRY: &str = "account_entry";
 pub(crate) const PUBLIC_KEY: &str = "compound_public_key";
@@ -82,7 +84,7 @@ pub struct AccountStatement {
 const ENTRY_SELECT: &str = "SELECT id, compound_id, period, kind, category, amount_fen, note, \
      version, created_at FROM account_entries";
 
-fn entry_from_row(row: &AnyRow) -> Result<AccountEntry> {
+fn entry_from_row(row: &Row) -> Result<AccountEntry> {
     let mut c = Cols::new(row);
     Ok(AccountEntry {
         id: c.i64()?,
@@ -128,7 +130,7 @@ impl Store {
         let at = now_ts();
         let mut tx = self.begin_write().await?;
         fetch_compound(&mut tx, e.compound_id).await?;
-        let row = sqlx::query(
+        let row = query(
             "INSERT INTO account_entries (compound_id, period, kind, category, amount_fen, note, \
              version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7) \
              RETURNING id",
@@ -267,7 +269,7 @@ impl Store {
         }
         let before = owners_share_on(&mut tx, compound_id).await?;
         let note = note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
-        sqlx::query(
+        query(
             "INSERT INTO compound_owners_shares (compound_id, percent_e2, agreed_on, note, actor, \
              updated_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (compound_id) DO UPDATE SET \
              percent_e2 = excluded.percent_e2, agreed_on = excluded.agreed_on, note = excluded.note, \
@@ -311,7 +313,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         fetch_compound(&mut tx, compound_id).await?;
         let there =
-            sqlx::query("SELECT public_key FROM compound_public_keys WHERE compound_id = $1")
+            query("SELECT public_key FROM compound_public_keys WHERE compound_id = $1")
                 .bind(compound_id)
                 .fetch_optional(&mut *tx)
                 .await?;
@@ -319,7 +321,7 @@ impl Store {
             return Cols::new(&row).string();
         }
         let key = new_public_key()?;
-        sqlx::query(
+        query(
             "INSERT INTO compound_public_keys (compound_id, public_key, created_at) \
              VALUES ($1, $2, $3)",
         )
@@ -347,7 +349,7 @@ impl Store {
     }
 
     async fn existing_public_key(&self, compound_id: i64) -> Result<Option<String>> {
-        let row = sqlx::query("SELECT public_key FROM compound_public_keys WHERE compound_id = $1")
+        let row = query("SELECT public_key FROM compound_public_keys WHERE compound_id = $1")
             .bind(compound_id)
             .fetch_optional(&self.pool)
             .await?;
@@ -360,7 +362,7 @@ impl Store {
         if key.len() < 20 {
             return Ok(None);
         }
-        let row = sqlx::query("SELECT compound_id FROM compound_public_keys WHERE public_key = $1")
+        let row = query("SELECT compound_id FROM compound_public_keys WHERE public_key = $1")
             .bind(key)
             .fetch_optional(&self.pool)
             .await?;
@@ -370,7 +372,7 @@ impl Store {
     /// The periods a compound has account lines for, the latest first by their text ("2026-10"
     /// before "2026-09", "2026H2" before "2026H1").
     pub async fn account_periods(&self, compound_id: i64) -> Result<Vec<String>> {
-        let rows = sqlx::query(
+        let rows = query(
             "SELECT DISTINCT period FROM account_entries WHERE compound_id = $1 \
              ORDER BY period DESC",
         )
@@ -394,10 +396,10 @@ pub struct OwnersShareRecord {
 }
 
 async fn owners_share_on(
-    conn: &mut sqlx::AnyConnection,
+    conn: &mut Conn,
     compound_id: i64,
 ) -> Result<Option<OwnersShareRecord>> {
-    let row = sqlx::query(
+    let row = query(
         "SELECT percent_e2, agreed_on, note, actor, updated_at FROM compound_owners_shares \
          WHERE compound_id = $1",
     )

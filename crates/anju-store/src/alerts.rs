@@ -26,6 +26,8 @@
 //!
 //! [`ContractRecord::term_last_day`]: crate::ContractRecord::term_last_day
 
+use crate::sql::Row;
+use crate::sql::query;
 use crate::sql::{Cols, Val, bind_all, date_text, dyn_query, parse_date};
 use crate::{CompoundFilter, Result, Store};
 use anju_core::contract::{FILING_DAYS, FilingStatus, Term, days_between};
@@ -455,7 +457,7 @@ impl Store {
         cond: &str,
         order: &str,
         limit: Option<usize>,
-    ) -> Result<(u64, Vec<sqlx::any::AnyRow>)> {
+    ) -> Result<(u64, Vec<Row>)> {
         let mut vals = params;
         let filter = CompoundFilter {
             limit: None,
@@ -471,7 +473,7 @@ impl Store {
         let rows = bind_all(dyn_query(sql), vals).fetch_all(&self.pool).await?;
         let total = match rows.first() {
             Some(r) => {
-                let n = sqlx::Row::try_get::<i64, _>(r, sqlx::Row::len(r) - 1)?;
+                let n = r.i64(r.len() - 1)?;
                 to_u64(n)
             }
             None => 0,
@@ -1191,7 +1193,7 @@ impl Store {
         );
         let rows = bind_all(dyn_query(sql), vals).fetch_all(&self.pool).await?;
         let names: std::collections::HashMap<i64, String> =
-            sqlx::query("SELECT id, name FROM regions WHERE level IN ('street', 'community')")
+            query("SELECT id, name FROM regions WHERE level IN ('street', 'community')")
                 .fetch_all(&self.pool)
                 .await?
                 .iter()
@@ -1235,7 +1237,7 @@ impl Store {
     /// On PostgreSQL a transaction that took a lower id may commit after a higher one was seen,
     /// so a cache keyed by it should also expire by time.
     pub async fn data_version(&self) -> Result<i64> {
-        let row = sqlx::query("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM audit_log")
+        let row = query("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM audit_log")
             .fetch_one(&self.pool)
             .await?;
         Cols::new(&row).i64()
@@ -1246,7 +1248,7 @@ impl Store {
     /// street, in the write's own transaction; see migration 0017). They only count up, so a
     /// sum of some of them moves whenever any of them does.
     pub async fn figure_versions(&self) -> Result<FigureVersions> {
-        let rows = sqlx::query(
+        let rows = query(
             "SELECT CAST(street_id AS BIGINT), CAST(version AS BIGINT) FROM figure_versions",
         )
         .fetch_all(&self.pool)
@@ -1266,9 +1268,7 @@ impl Store {
 
     /// Which database this store talks to (its URL without credentials), for keying caches.
     pub fn database_identity(&self) -> String {
-        let mut url = self.pool.connect_options().database_url.clone();
-        let _ = url.set_password(None);
-        url.to_string()
+        self.identity.to_string()
     }
 }
 

@@ -8,10 +8,11 @@
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::fetch_compound;
 use crate::selections::street_id;
+use crate::sql::query;
 use crate::sql::{Cols, dyn_query, now_ts};
 use crate::{Result, Store, StoreError};
 use serde::{Deserialize, Serialize};
-use sqlx::AnyConnection;
+use crate::sql::Conn;
 
 pub(crate) const AREA: &str = "management_area";
 
@@ -75,7 +76,7 @@ fn area_from_row(c: &mut Cols<'_>) -> Result<ManagementArea> {
     })
 }
 
-async fn areas_of_street(conn: &mut AnyConnection, street_id: i64) -> Result<Vec<ManagementArea>> {
+async fn areas_of_street(conn: &mut Conn, street_id: i64) -> Result<Vec<ManagementArea>> {
     let rows = dyn_query(format!(
         "SELECT {AREA_COLS} FROM management_areas WHERE street_id = $1 ORDER BY id"
     ))
@@ -141,7 +142,7 @@ impl Store {
                 if before.compound.management_area.as_deref() == Some(name) {
                     continue;
                 }
-                let done = sqlx::query(
+                let done = query(
                     "UPDATE compounds SET management_area = $1, version = version + 1, \
                      updated_at = $2 WHERE id = $3 AND version = $4",
                 )

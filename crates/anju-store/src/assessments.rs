@@ -9,6 +9,7 @@
 
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::fetch_compound;
+use crate::sql::query;
 use crate::sql::{Cols, Val, bind_all, date_text, dyn_query, now_ts, parse_date};
 use crate::{Result, Store, StoreError};
 use anju_core::assessment::{
@@ -19,8 +20,8 @@ use anju_policy::rubric::{Event, Rubric, Scorecard, Survey, score};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::{Deserialize, Serialize};
-use sqlx::AnyConnection;
-use sqlx::any::AnyRow;
+use crate::sql::Conn;
+use crate::sql::Row;
 
 pub(crate) const ASSESSMENT: &str = "assessment";
 pub(crate) const EVALUATOR_ASSIGNMENT: &str = "evaluator_assignment";
@@ -136,7 +137,7 @@ fn outcome(s: Option<String>) -> Result<Option<Outcome>> {
         .transpose()
 }
 
-fn from_row(row: &AnyRow) -> Result<Assessment> {
+fn from_row(row: &Row) -> Result<Assessment> {
     let mut c = Cols::new(row);
     let id = c.i64()?;
     let compound_id = c.i64()?;
@@ -192,14 +193,14 @@ fn from_row(row: &AnyRow) -> Result<Assessment> {
 
 /// Links evidence already stored (by SHA-256) to an oversight record, refusing unknown hashes.
 pub(crate) async fn link_evidence(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     entity: &str,
     entity_id: i64,
     hashes: &[String],
 ) -> Result<()> {
     for h in hashes {
         let h = h.trim().to_ascii_lowercase();
-        let known = sqlx::query("SELECT 1 FROM evidence WHERE sha256 = $1")
+        let known = query("SELECT 1 FROM evidence WHERE sha256 = $1")
             .bind(h.clone())
             .fetch_optional(&mut *conn)
             .await?;
@@ -208,7 +209,7 @@ pub(crate) async fn link_evidence(
                 "证明材料 {h} 未上传（请先保存文件）"
             )));
         }
-        let dup = sqlx::query(
+        let dup = query(
             "SELECT 1 FROM oversight_evidence WHERE entity = $1 AND entity_id = $2 AND sha256 = $3",
         )
         .bind(entity.to_string())
@@ -217,7 +218,7 @@ pub(crate) async fn link_evidence(
         .fetch_optional(&mut *conn)
         .await?;
         if dup.is_none() {
-            sqlx::query(
+            query(
                 "INSERT INTO oversight_evidence (entity, entity_id, sha256) VALUES ($1, $2, $3)",
             )
             .bind(entity.to_string())
@@ -231,11 +232,11 @@ pub(crate) async fn link_evidence(
 }
 
 pub(crate) async fn evidence_of(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     entity: &str,
     entity_id: i64,
 ) -> Result<Vec<String>> {
-    let rows = sqlx::query(
+    let rows = query(
         "SELECT sha256 FROM oversight_evidence WHERE entity = $1 AND entity_id = $2 ORDER BY id",
     )
     .bind(entity.to_string())
@@ -245,7 +246,7 @@ pub(crate) async fn evidence_of(
     rows.iter().map(|r| Cols::new(r).string()).collect()
 }
 
-async fn fetch(conn: &mut AnyConnection, id: i64) -> Result<Assessment> {
+async fn fetch(conn: &mut Conn, id: i64) -> Result<Assessment> {
     let row = dyn_query(format!("{SELECT} WHERE a.id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
@@ -285,8 +286,8 @@ fn tidy(s: Option<&str>) -> Option<String> {
 }
 
 /// Whether the evaluator was commissioned for the compound.
-async fn is_assigned(conn: &mut AnyConnection, evaluator: &str, compound_id: i64) -> Result<bool> {
-    let row = sqlx::query(
+async fn is_assigned(conn: &mut Conn, evaluator: &str, compound_id: i64) -> Result<bool> {
+    let row = query(
         "SELECT 1 FROM evaluator_assignments WHERE evaluator = $1 AND compound_id = $2",
     )
     .bind(evaluator.to_string())
@@ -297,7 +298,7 @@ async fn is_assigned(conn: &mut AnyConnection, evaluator: &str, compound_id: i64
 }
 
 async fn require_assignment(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     evaluator: &str,
     compound_id: i64,
     compound: &str,
@@ -312,13 +313,13 @@ async fn require_assignment(
 
 /// Writes every mutable column of `a` if the stored version is `expected`, with its audit row.
 async fn save(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     actor: &Actor,
     at: &str,
     before: &Assessment,
     a: &Assessment,
 ) -> Result<Assessment> {
-    let done = sqlx::query(
+    let done = query(
         "UPDATE assessments SET status = $1, events = $2, scorecard = $3, score_e2 = $4, \
          grade_code = $5, passed = $6, submitted_on = $7, review_outcome = $8, review_reason = $9, \
          reviewed_by = $10, reviewed_on = $11, objection = $12, objected_on = $13, decision = $14, \
@@ -373,7 +374,7 @@ async fn save(
 
 /// A final assessment becomes an `assessment` record of the company's credit file.
 async fn feed_credit_file(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     actor: &Actor,
     at: &str,
     a: &Assessment,
@@ -382,7 +383,7 @@ async fn feed_credit_file(
         return Ok(());
     };
     let happened_on = a.final_on.unwrap_or(a.period.end);
-    let row = sqlx::query(
+    let row = query(
         "INSERT INTO company_records (company_id, kind, happened_on, period, score_e2, \
          points_e2, complaints, compound_id, assessor, note, actor, created_at) \
          VALUES ($1, 'assessment', $2, $3, $4, NULL, NULL, $5, $6, $7, $8, $9) RETURNING id",
@@ -428,7 +429,7 @@ impl Store {
 
     /// The evaluators commissioned for a compound, by name.
     pub async fn compound_evaluators(&self, compound_id: i64) -> Result<Vec<String>> {
-        let rows = sqlx::query(
+        let rows = query(
             "SELECT DISTINCT evaluator FROM evaluator_assignments WHERE compound_id = $1 \
              ORDER BY evaluator",
         )
@@ -440,7 +441,7 @@ impl Store {
 
     /// The compounds the evaluator was commissioned for, in id order.
     pub async fn evaluator_compounds(&self, evaluator: &str) -> Result<Vec<i64>> {
-        let rows = sqlx::query(
+        let rows = query(
             "SELECT DISTINCT compound_id FROM evaluator_assignments WHERE evaluator = $1 \
              ORDER BY compound_id",
         )
@@ -464,7 +465,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         fetch_compound(&mut tx, compound_id).await?;
         if !is_assigned(&mut tx, &evaluator, compound_id).await? {
-            let row = sqlx::query(
+            let row = query(
                 "INSERT INTO evaluator_assignments (evaluator, compound_id, actor, created_at) \
                  VALUES ($1, $2, $3, $4) RETURNING id",
             )
@@ -511,7 +512,7 @@ impl Store {
             require_assignment(&mut tx, &assessor, new.compound_id, &compound.compound.name)
                 .await?;
         }
-        let row = sqlx::query(
+        let row = query(
             "INSERT INTO assessments (compound_id, company_id, period, period_kind, period_start, \
              period_end, rubric_id, assessor_kind, assessor, status, events, survey, scorecard, \
              score_e2, grade_code, passed, objection_days, version, created_at, updated_at) \

@@ -3,10 +3,11 @@
 //! Every write in this crate appends here inside its own transaction; the database refuses
 //! UPDATE and DELETE on `audit_log` (triggers in both migration folders).
 
+use crate::sql::query;
 use crate::sql::{Cols, Ty, Val, bind_all, dyn_query, insert_rows};
 use crate::{Result, Store, StoreError};
 use serde::{Deserialize, Serialize};
-use sqlx::{AnyConnection, Executor};
+use crate::sql::Conn;
 
 pub(crate) const COMPOUND: &str = "compound";
 pub(crate) const COMPANY: &str = "company";
@@ -262,7 +263,7 @@ pub(crate) const PENDING_TABLE: &str =
 /// city-wide record that feeds a figure, an entry without id, or a large batch the city's (0).
 /// Asked after the records the entries name are written.
 pub(crate) async fn note_placed(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     written: &[(&str, Option<i64>)],
 ) -> Result<()> {
     let mut city = written.len() > PLACE_AT_MOST;
@@ -310,7 +311,7 @@ pub(crate) async fn note_placed(
 }
 
 /// Notes these streets (0: the city) as touched by the open transaction.
-pub(crate) async fn note_streets(conn: &mut AnyConnection, streets: &[i64]) -> Result<()> {
+pub(crate) async fn note_streets(conn: &mut Conn, streets: &[i64]) -> Result<()> {
     if streets.is_empty() {
         return Ok(());
     }
@@ -328,14 +329,17 @@ pub(crate) async fn note_streets(conn: &mut AnyConnection, streets: &[i64]) -> R
 
 /// Raises the counters of the streets the open transaction noted, in street order, in one
 /// statement, and forgets them: [`WriteTx::commit`](crate::WriteTx::commit) calls it last.
-pub(crate) async fn raise_pending(conn: &mut AnyConnection) -> Result<()> {
-    conn.execute(
+pub(crate) async fn raise_pending(conn: &mut Conn) -> Result<()> {
+    query(
         "INSERT INTO figure_versions (street_id, version) \
          SELECT DISTINCT street_id, 1 FROM figure_pending WHERE true ORDER BY street_id \
          ON CONFLICT (street_id) DO UPDATE SET version = figure_versions.version + 1",
     )
+    .execute(&mut *conn)
     .await?;
-    conn.execute("DELETE FROM figure_pending").await?;
+    query("DELETE FROM figure_pending")
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
@@ -366,7 +370,7 @@ const AUDIT_COLS: [(&str, Ty); 8] = [
 
 /// Appends entries on the caller's transaction (in batches of thousands a statement).
 pub(crate) async fn append(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     actor: &Actor,
     at: &str,
     entries: Vec<NewAudit>,
@@ -486,7 +490,7 @@ impl Store {
 
     /// How many entries the audit log holds (cheap check that a no-op wrote nothing).
     pub async fn audit_count(&self) -> Result<i64> {
-        let row = sqlx::query("SELECT COUNT(*) FROM audit_log")
+        let row = query("SELECT COUNT(*) FROM audit_log")
             .fetch_one(&self.pool)
             .await?;
         Cols::new(&row).i64()

@@ -1,11 +1,12 @@
 //! 物业服务企业: property companies, named by ledgers and identified by their 统一社会信用代码.
 
 use crate::audit::{self, Actor, NewAudit, to_json};
+use crate::sql::query;
 use crate::sql::{Cols, now_ts};
 use crate::{Result, Store, StoreError};
 use anju_core::CreditCode;
 use serde::{Deserialize, Serialize};
-use sqlx::AnyConnection;
+use crate::sql::Conn;
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -70,8 +71,8 @@ pub(crate) struct CompanyIndex {
 }
 
 impl CompanyIndex {
-    pub(crate) async fn load(conn: &mut AnyConnection) -> Result<CompanyIndex> {
-        let rows = sqlx::query(COMPANY_SELECT).fetch_all(&mut *conn).await?;
+    pub(crate) async fn load(conn: &mut Conn) -> Result<CompanyIndex> {
+        let rows = query(COMPANY_SELECT).fetch_all(&mut *conn).await?;
         let mut idx = CompanyIndex::default();
         for row in &rows {
             idx.insert(company_from_row(&mut Cols::new(row))?);
@@ -115,7 +116,7 @@ impl CompanyIndex {
     /// contradicts the one on file is an error, never a silent overwrite.
     pub(crate) async fn upsert(
         &mut self,
-        conn: &mut AnyConnection,
+        conn: &mut Conn,
         at: &str,
         name: &str,
         code: Option<&CreditCode>,
@@ -133,7 +134,7 @@ impl CompanyIndex {
                 (None, Some(new)) => {
                     self.code_taken_by_other(new, name)?;
                     let before = existing.clone();
-                    let row = sqlx::query(concat!(
+                    let row = query(concat!(
                         "UPDATE companies SET credit_code = $1, version = version + 1, updated_at = $2 \
                          WHERE id = $3 RETURNING ",
                         company_cols!()
@@ -160,7 +161,7 @@ impl CompanyIndex {
         if let Some(code) = code {
             self.code_taken_by_other(code, name)?;
         }
-        let row = sqlx::query(concat!(
+        let row = query(concat!(
             "INSERT INTO companies (name, credit_code, version, archived, created_at, updated_at) \
              VALUES ($1, $2, 1, 0, $3, $3) RETURNING ",
             company_cols!()
@@ -211,7 +212,7 @@ impl Store {
 
     /// All companies (archived ones included), by name.
     pub async fn list_companies(&self) -> Result<Vec<Company>> {
-        let rows = sqlx::query(concat!(
+        let rows = query(concat!(
             "SELECT ",
             company_cols!(),
             " FROM companies ORDER BY name"
@@ -245,7 +246,7 @@ impl Store {
     }
 
     pub async fn get_company(&self, id: i64) -> Result<Company> {
-        let row = sqlx::query(concat!(
+        let row = query(concat!(
             "SELECT ",
             company_cols!(),
             " FROM companies WHERE id = $1"
@@ -274,7 +275,7 @@ impl Store {
         }
         let at = now_ts();
         let mut tx = self.begin_write().await?;
-        let before = sqlx::query(concat!(
+        let before = query(concat!(
             "SELECT ",
             company_cols!(),
             " FROM companies WHERE id = $1"
@@ -295,7 +296,7 @@ impl Store {
                 actual: before.version,
             });
         }
-        let row = sqlx::query(concat!(
+        let row = query(concat!(
             "UPDATE companies SET name = $1, credit_code = $2, contact_person = $3, phone = $4, \
              version = version + 1, updated_at = $5 WHERE id = $6 AND version = $7 RETURNING ",
             company_cols!()

@@ -6,21 +6,22 @@
 
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::fetch_compound;
+use crate::sql::query;
 use crate::sql::{Cols, Val, bind_all, date_text, dyn_query, now_ts, parse_date};
 use crate::{CompanyRecord, NewCompanyRecord, Result, Store, StoreError};
 use anju_core::assessment::{Period, add_working_days};
 use anju_core::credit::{CreditRecord, RecordKind};
 use anju_core::oversight::{ComplaintSource, ComplaintStatus, ComplaintVerdict};
 use serde::{Deserialize, Serialize};
-use sqlx::AnyConnection;
-use sqlx::any::AnyRow;
+use crate::sql::Conn;
+use crate::sql::Row;
 
 pub(crate) const COMPLAINT: &str = "complaint";
 pub(crate) const HOLIDAY: &str = "holiday";
 
 /// The stored holiday list, inside a transaction.
-pub(crate) async fn holidays_on(conn: &mut AnyConnection) -> Result<Vec<jiff::civil::Date>> {
-    let rows = sqlx::query("SELECT day FROM holidays ORDER BY day")
+pub(crate) async fn holidays_on(conn: &mut Conn) -> Result<Vec<jiff::civil::Date>> {
+    let rows = query("SELECT day FROM holidays ORDER BY day")
         .fetch_all(&mut *conn)
         .await?;
     rows.iter()
@@ -192,7 +193,7 @@ fn opt_date(s: Option<String>) -> Result<Option<jiff::civil::Date>> {
     s.map(|s| parse_date(&s)).transpose()
 }
 
-fn from_row(row: &AnyRow) -> Result<Complaint> {
+fn from_row(row: &Row) -> Result<Complaint> {
     let mut c = Cols::new(row);
     Ok(Complaint {
         id: c.i64()?,
@@ -237,7 +238,7 @@ fn from_row(row: &AnyRow) -> Result<Complaint> {
     })
 }
 
-async fn fetch(conn: &mut AnyConnection, id: i64) -> Result<Complaint> {
+async fn fetch(conn: &mut Conn, id: i64) -> Result<Complaint> {
     let row = dyn_query(format!("{SELECT} WHERE p.id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
@@ -274,7 +275,7 @@ fn wrong_status(c: &Complaint, what: &str) -> StoreError {
 /// or not (or no longer) substantiated, writes nothing; a finding revised to unfounded later
 /// leaves the record in the file, which is append-only.
 async fn substantiated_to_file(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     actor: &Actor,
     at: &str,
     c: &Complaint,
@@ -284,7 +285,7 @@ async fn substantiated_to_file(
     else {
         return Ok(());
     };
-    let there = sqlx::query("SELECT 1 FROM company_records WHERE complaint_id = $1")
+    let there = query("SELECT 1 FROM company_records WHERE complaint_id = $1")
         .bind(c.id)
         .fetch_optional(&mut *tx)
         .await?;
@@ -349,7 +350,7 @@ impl Store {
         let answer = add_working_days(new.received_on, rules.answer_working_days, &holidays);
         let compound = fetch_compound(&mut tx, new.compound_id).await?;
         // The company serving now: the active contract's, else the ledger's.
-        let contracted = sqlx::query(
+        let contracted = query(
             "SELECT c.company_id FROM contracts c JOIN contract_compounds cc \
              ON cc.contract_id = c.id WHERE cc.compound_id = $1 AND c.status = 'active' \
              ORDER BY c.id DESC",
@@ -360,7 +361,7 @@ impl Store {
         .map(|r| Cols::new(&r).i64())
         .transpose()?;
         let company_id = contracted.or(compound.company_id);
-        let row = sqlx::query(
+        let row = query(
             "INSERT INTO complaints (compound_id, company_id, source, category, text, received_on, \
              sign_deadline, answer_deadline, status, contact, version, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'received', $10, 1, $9, $9) RETURNING id",
@@ -462,7 +463,7 @@ impl Store {
         let mut out = Vec::with_capacity(days.len());
         let mut audits = Vec::with_capacity(days.len());
         for &day in days {
-            let exists = sqlx::query("SELECT name FROM holidays WHERE day = $1")
+            let exists = query("SELECT name FROM holidays WHERE day = $1")
                 .bind(date_text(day))
                 .fetch_optional(&mut *tx)
                 .await?;
@@ -472,7 +473,7 @@ impl Store {
                     Cols::new(&row).string()?
                 )));
             }
-            sqlx::query(
+            query(
                 "INSERT INTO holidays (day, name, actor, created_at) VALUES ($1, $2, $3, $4)",
             )
             .bind(date_text(day))
@@ -501,7 +502,7 @@ impl Store {
 
     /// The holiday list, by day.
     pub async fn holidays(&self) -> Result<Vec<Holiday>> {
-        let rows = sqlx::query("SELECT day, name FROM holidays ORDER BY day")
+        let rows = query("SELECT day, name FROM holidays ORDER BY day")
             .fetch_all(&self.pool)
             .await?;
         rows.iter()
@@ -534,14 +535,14 @@ impl Store {
         }
         let mut added = Vec::new();
         for sha in sha256 {
-            let known = sqlx::query("SELECT 1 FROM evidence WHERE sha256 = $1")
+            let known = query("SELECT 1 FROM evidence WHERE sha256 = $1")
                 .bind(sha.clone())
                 .fetch_optional(&mut *tx)
                 .await?;
             if known.is_none() {
                 return Err(StoreError::Invalid(format!("找不到证明材料 {sha}")));
             }
-            let there = sqlx::query(
+            let there = query(
                 "SELECT 1 FROM complaint_evidence WHERE complaint_id = $1 AND stage = $2 \
                  AND sha256 = $3",
             )
@@ -553,7 +554,7 @@ impl Store {
             if there.is_some() {
                 continue;
             }
-            sqlx::query(
+            query(
                 "INSERT INTO complaint_evidence (complaint_id, stage, sha256, created_at) \
                  VALUES ($1, $2, $3, $4)",
             )
@@ -591,7 +592,7 @@ impl Store {
         &self,
         id: i64,
     ) -> Result<Vec<(ComplaintStage, crate::Evidence)>> {
-        let rows = sqlx::query(
+        let rows = query(
             "SELECT ce.stage, ce.sha256 FROM complaint_evidence ce WHERE ce.complaint_id = $1 \
              ORDER BY ce.stage, ce.created_at, ce.sha256",
         )
@@ -635,7 +636,7 @@ impl Store {
         }
         let mut c = before.clone();
         change(&mut c)?;
-        let done = sqlx::query(
+        let done = query(
             "UPDATE complaints SET status = $1, signed_on = $2, answer = $3, answered_on = $4, \
              rating = $5, closed_on = $6, verdict = $10, verdict_on = $11, verdict_note = $12, \
              verdict_by = $13, version = version + 1, updated_at = $7 \
@@ -834,11 +835,11 @@ impl Store {
         let at = now_ts();
         let mut tx = self.begin_write().await?;
         if self.engine == crate::Engine::Postgres {
-            sqlx::query("SELECT pg_advisory_xact_lock(7215001)")
+            query("SELECT pg_advisory_xact_lock(7215001)")
                 .execute(&mut *tx)
                 .await?;
         }
-        let rows = sqlx::query(
+        let rows = query(
             "SELECT company_id, COUNT(*) FROM complaints WHERE company_id IS NOT NULL \
              AND verdict = 'substantiated' AND received_on >= $1 AND received_on <= $2 \
              AND NOT EXISTS (SELECT 1 FROM company_records r \
@@ -861,7 +862,7 @@ impl Store {
         for (company_id, n) in counts {
             // What the file already holds for this period: a count made before some complaints
             // were verified is topped up by a later one (补记), never written twice.
-            let row = sqlx::query(
+            let row = query(
                 "SELECT CAST(COALESCE(SUM(complaints), 0) AS BIGINT) FROM company_records \
                  WHERE company_id = $1 AND kind = 'complaint' AND (note = $2 OR note = $3)",
             )

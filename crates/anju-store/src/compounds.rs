@@ -3,6 +3,7 @@
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::companies::CompanyIndex;
 use crate::regions::{PathReq, RegionIndex, resolve_paths};
+use crate::sql::query;
 use crate::sql::{
     Cols, Ph, Val, bind_all, date_text, dyn_query, fetch_json, now_ts, parse_date, stored_category,
     stored_mode, today_cn,
@@ -15,8 +16,8 @@ use anju_core::{
     OwnersBody,
 };
 use serde::{Deserialize, Serialize};
-use sqlx::AnyConnection;
-use sqlx::any::AnyRow;
+use crate::sql::Conn;
+use crate::sql::Row;
 
 /// A compound as stored: the ledger's fields plus identity, version and archive flag.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -232,7 +233,7 @@ pub(crate) fn data_vals(c: &Compound, l: Links, out: &mut Vec<Val>) {
     ]);
 }
 
-pub(crate) fn stored_from_row(row: &AnyRow) -> Result<StoredCompound> {
+pub(crate) fn stored_from_row(row: &Row) -> Result<StoredCompound> {
     let mut c = Cols::new(row);
     let id = c.i64()?;
     let version = c.i64()?;
@@ -339,7 +340,7 @@ macro_rules! packed_fields {
 /// `SELECT <all matching rows as one JSON array of arrays, in order> FROM <the compound with its
 /// places and company>` (the caller adds the WHERE), read with `fetch_json::<Packed>`. One row
 /// per query also saves a thread hand-off per row in sqlx-sqlite.
-pub(crate) fn packed_select(conn: &AnyConnection, order: Option<&str>) -> String {
+pub(crate) fn packed_select(conn: &Conn, order: Option<&str>) -> String {
     let j = crate::sql::JsonSql::for_conn(conn);
     format!(
         "SELECT {}{}",
@@ -441,8 +442,8 @@ fn stored_from_packed(
 }
 
 /// Reads one compound on the caller's connection (inside a transaction: sees its writes).
-pub(crate) async fn fetch_compound(conn: &mut AnyConnection, id: i64) -> Result<StoredCompound> {
-    let row = sqlx::query(concat!(
+pub(crate) async fn fetch_compound(conn: &mut Conn, id: i64) -> Result<StoredCompound> {
+    let row = query(concat!(
         compound_select!(),
         compound_from!(),
         " WHERE c.id = $1"
@@ -502,7 +503,7 @@ pub(crate) fn tidy_owned(mut c: Compound) -> Result<Compound> {
 
 /// Closes the open mode period of each compound at `since` and opens a new one.
 pub(crate) async fn change_modes(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     actor: &Actor,
     at: &str,
     since: jiff::civil::Date,
@@ -548,7 +549,7 @@ pub(crate) async fn change_modes(
 
 /// Opens a mode period for compounds that have none open (new compounds, or after closing).
 pub(crate) async fn open_modes(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     actor: &Actor,
     at: &str,
     since: jiff::civil::Date,
@@ -575,7 +576,7 @@ pub(crate) async fn open_modes(
 }
 
 pub(crate) async fn current_version(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     entity: &'static str,
     id: i64,
 ) -> Result<i64> {
@@ -583,7 +584,7 @@ pub(crate) async fn current_version(
         audit::COMPANY => "SELECT version FROM companies WHERE id = $1",
         _ => "SELECT version FROM compounds WHERE id = $1",
     };
-    let row = sqlx::query(sql)
+    let row = query(sql)
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?
@@ -1365,7 +1366,7 @@ impl Store {
         if before.archived {
             return Ok(before);
         }
-        let done = sqlx::query(
+        let done = query(
             "UPDATE compounds SET archived = 1, version = version + 1, updated_at = $1 \
              WHERE id = $2 AND version = $3",
         )
@@ -1434,7 +1435,7 @@ impl Store {
                 actual: before.version,
             });
         }
-        let first = sqlx::query(
+        let first = query(
             "SELECT id, mode, since FROM compound_modes WHERE compound_id = $1 \
              ORDER BY since, id LIMIT 1",
         )
@@ -1459,7 +1460,7 @@ impl Store {
                 ),
             ));
         }
-        let bumped = sqlx::query(
+        let bumped = query(
             "UPDATE compounds SET version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3",
         )
         .bind(at.clone())
@@ -1477,13 +1478,13 @@ impl Store {
             });
         }
         if first_mode == mode {
-            sqlx::query("UPDATE compound_modes SET since = $1 WHERE id = $2")
+            query("UPDATE compound_modes SET since = $1 WHERE id = $2")
                 .bind(since_s.clone())
                 .bind(first_id)
                 .execute(&mut *tx)
                 .await?;
         } else {
-            sqlx::query(
+            query(
                 "INSERT INTO compound_modes (compound_id, mode, since, until, actor, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6)",
             )
@@ -1526,7 +1527,7 @@ impl Store {
 
     /// A compound's management modes, oldest first; the last one is open (`until` is `None`).
     pub async fn mode_history(&self, compound_id: i64) -> Result<Vec<ModePeriod>> {
-        let rows = sqlx::query(
+        let rows = query(
             "SELECT mode, since, until, actor, created_at FROM compound_modes \
              WHERE compound_id = $1 ORDER BY since, id",
         )

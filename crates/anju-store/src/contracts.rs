@@ -6,6 +6,8 @@
 
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::lifecycle::{StepRequest, Via, apply_step};
+use crate::sql::Row;
+use crate::sql::query;
 use crate::sql::{Cols, JsonSql, date_text, dyn_query, fetch_json, now_ts, parse_date};
 use crate::{Result, Store, StoreError};
 use anju_core::contract::{DismissalSurvey, Fees, FilingStatus, ServiceLevel, Term};
@@ -14,7 +16,7 @@ use anju_core::lifecycle::{Event, ExitKind, Signer};
 use anju_core::{Area, Fen};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use sqlx::AnyConnection;
+use crate::sql::Conn;
 
 pub(crate) const CONTRACT: &str = "contract";
 pub(crate) const DISMISSAL: &str = "dismissal_proposal";
@@ -148,7 +150,7 @@ pub(crate) const CONTRACT_COLS: &str = "c.id, c.version, c.company_id, co.name, 
      c.signed_on, c.entry_on, c.term_months, c.service_level, c.fee_multi_fen, c.fee_high_fen, \
      c.served_area, c.notice_on, c.filed_on, c.status, c.ended_on, c.end_kind, c.end_reason";
 
-pub(crate) fn contract_from_row(row: &sqlx::any::AnyRow) -> Result<ContractRecord> {
+pub(crate) fn contract_from_row(row: &Row) -> Result<ContractRecord> {
     contract_from_cols(Cols::new(row))
 }
 
@@ -188,7 +190,7 @@ pub(crate) fn contract_from_cols(mut c: Cols<'_>) -> Result<ContractRecord> {
     })
 }
 
-pub(crate) async fn fetch_contract(conn: &mut AnyConnection, id: i64) -> Result<ContractRecord> {
+pub(crate) async fn fetch_contract(conn: &mut Conn, id: i64) -> Result<ContractRecord> {
     let row = dyn_query(format!(
         "SELECT {CONTRACT_COLS} FROM contracts c JOIN companies co ON co.id = c.company_id \
          WHERE c.id = $1"
@@ -201,7 +203,7 @@ pub(crate) async fn fetch_contract(conn: &mut AnyConnection, id: i64) -> Result<
         id,
     })?;
     let mut rec = contract_from_row(&row)?;
-    let rows = sqlx::query(
+    let rows = query(
         "SELECT compound_id FROM contract_compounds WHERE contract_id = $1 ORDER BY compound_id",
     )
     .bind(id)
@@ -219,7 +221,7 @@ pub(crate) async fn fetch_contract(conn: &mut AnyConnection, id: i64) -> Result<
 /// statement, whatever their number (a subsidy run reads a district's, a city-wide report every
 /// one).
 pub(crate) async fn contracts_serving(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     filter: Option<&crate::CompoundFilter>,
 ) -> Result<Vec<ContractRecord>> {
     contracts_serving_of(conn, filter, None).await
@@ -228,7 +230,7 @@ pub(crate) async fn contracts_serving(
 /// [`contracts_serving`], only the contracts of `company` when given (a company's own, as a
 /// condition of the query).
 async fn contracts_serving_of(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     filter: Option<&crate::CompoundFilter>,
     company: Option<i64>,
 ) -> Result<Vec<ContractRecord>> {
@@ -287,9 +289,9 @@ fn check_version(rec: &ContractRecord, expected: i64) -> Result<()> {
     Ok(())
 }
 
-async fn bump(conn: &mut AnyConnection, id: i64, version: i64) -> Result<()> {
+async fn bump(conn: &mut Conn, id: i64, version: i64) -> Result<()> {
     let done =
-        sqlx::query("UPDATE contracts SET version = version + 1 WHERE id = $1 AND version = $2")
+        query("UPDATE contracts SET version = version + 1 WHERE id = $1 AND version = $2")
             .bind(id)
             .bind(version)
             .execute(&mut *conn)
@@ -352,7 +354,7 @@ impl Store {
         let at = now_ts();
         let mut tx = self.begin_write().await?;
         // The company must exist (a clear error instead of a foreign-key failure).
-        let company = sqlx::query("SELECT name FROM companies WHERE id = $1")
+        let company = query("SELECT name FROM companies WHERE id = $1")
             .bind(c.company_id)
             .fetch_optional(&mut *tx)
             .await?;
@@ -362,7 +364,7 @@ impl Store {
                 id: c.company_id,
             });
         }
-        let row = sqlx::query(
+        let row = query(
             "INSERT INTO contracts (company_id, signer, signer_name, signed_on, entry_on, \
              term_months, service_level, fee_multi_fen, fee_high_fen, served_area, notice_on, \
              status, version, created_at, updated_at) \
@@ -384,7 +386,7 @@ impl Store {
         .await?;
         let id = Cols::new(&row).i64()?;
         for cid in &ids {
-            sqlx::query(
+            query(
                 "INSERT INTO contract_compounds (contract_id, compound_id) VALUES ($1, $2)",
             )
             .bind(id)
@@ -430,7 +432,7 @@ impl Store {
         let Some(cid) = compound_id else {
             return contracts_serving(&mut conn, None).await;
         };
-        let rows = sqlx::query(
+        let rows = query(
             "SELECT contract_id FROM contract_compounds WHERE compound_id = $1 \
              ORDER BY contract_id DESC",
         )
@@ -528,7 +530,7 @@ impl Store {
             ));
         }
         bump(&mut tx, id, expected_version).await?;
-        sqlx::query("UPDATE contracts SET filed_on = $1, updated_at = $2 WHERE id = $3")
+        query("UPDATE contracts SET filed_on = $1, updated_at = $2 WHERE id = $3")
             .bind(date_text(on))
             .bind(at.clone())
             .bind(id)
@@ -595,7 +597,7 @@ impl Store {
             ));
         }
         bump(&mut tx, id, expected_version).await?;
-        sqlx::query(
+        query(
             "UPDATE contracts SET status = 'terminated', ended_on = $1, end_kind = $2, \
              end_reason = $3, updated_at = $4 WHERE id = $5",
         )
@@ -607,7 +609,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         for cid in &before.compound_ids {
-            let on_this = sqlx::query(
+            let on_this = query(
                 "SELECT 1 FROM compound_lifecycle WHERE compound_id = $1 AND contract_id = $2",
             )
             .bind(*cid)
@@ -685,7 +687,7 @@ impl Store {
             ));
         }
         let raised = survey.raises_dismissal();
-        let row = sqlx::query(
+        let row = query(
             "INSERT INTO dismissal_proposals (contract_id, surveyed_on, owners, respondents, \
              dissatisfied, raised, note, actor, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
@@ -728,7 +730,7 @@ impl Store {
 
     /// The surveys recorded against a contract, oldest first.
     pub async fn dismissal_proposals(&self, contract_id: i64) -> Result<Vec<DismissalProposal>> {
-        let rows = sqlx::query(
+        let rows = query(
             "SELECT id, contract_id, surveyed_on, owners, respondents, dissatisfied, raised, note \
              FROM dismissal_proposals WHERE contract_id = $1 ORDER BY id",
         )

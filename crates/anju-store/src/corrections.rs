@@ -40,12 +40,13 @@ use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::fetch_compound;
 use crate::contracts::{CONTRACT, fetch_contract};
 use crate::lifecycle::{LIFECYCLE, Lifecycle, StepRecord, load_state, load_steps};
+use crate::sql::query;
 use crate::sql::{Cols, date_text, now_ts, parse_date};
 use crate::{Result, Store, StoreError};
 use anju_core::lifecycle::{Event, LifecycleState, Stage, replay};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use sqlx::AnyConnection;
+use crate::sql::Conn;
 use std::collections::HashMap;
 
 /// The audit entity of a step (its number in refusals).
@@ -172,12 +173,12 @@ pub(crate) fn in_path_order(steps: &[StepRecord]) -> Vec<&StepRecord> {
 
 /// The state the compound had before its first step: the `before` of that step's audit row,
 /// written in the same transaction as the step.
-async fn initial_state(conn: &mut AnyConnection, compound_id: i64) -> Result<LifecycleState> {
+async fn initial_state(conn: &mut Conn, compound_id: i64) -> Result<LifecycleState> {
     #[derive(Deserialize)]
     struct Snapshot {
         state: LifecycleState,
     }
-    let row = sqlx::query(
+    let row = query(
         "SELECT before FROM audit_log WHERE entity = $1 AND entity_id = $2 AND action = 'step' \
          ORDER BY id LIMIT 1",
     )
@@ -240,7 +241,7 @@ impl Store {
         }
         let at = now_ts();
         let mut tx = self.begin_write().await?;
-        let conn: &mut AnyConnection = &mut tx;
+        let conn: &mut Conn = &mut tx;
         let compound = fetch_compound(conn, compound_id).await?;
         let name = compound.compound.name.clone();
         let (state, version) = load_state(conn, &compound).await?;
@@ -397,7 +398,7 @@ impl Store {
 
         // The recomputed position, written first: a concurrent correction waits on this row
         // and then finds the version moved (409), before it writes anything of its own.
-        let done = sqlx::query(
+        let done = query(
             "UPDATE compound_lifecycle SET stage = $1, mode = $2, owners_settled = $3, \
              company_id = $4, contract_id = $5, filed = $6, last_date = $7, \
              version = version + 1, updated_at = $8 WHERE compound_id = $9 AND version = $10",
@@ -498,7 +499,7 @@ impl Store {
                     states[pos - 1].stage
                 };
                 let to = states[pos].stage;
-                let row = sqlx::query(
+                let row = query(
                     "INSERT INTO compound_steps (compound_id, stage_from, stage_to, event, detail, \
                      happened_on, actor, role, note, created_at, corrects) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
@@ -517,7 +518,7 @@ impl Store {
                 .fetch_one(&mut *conn)
                 .await?;
                 let id = Cols::new(&row).i64()?;
-                sqlx::query(
+                query(
                     "INSERT INTO step_evidence (step_id, sha256) \
                      SELECT $1, sha256 FROM step_evidence WHERE step_id = $2",
                 )
@@ -534,7 +535,7 @@ impl Store {
         } else {
             CorrectionKind::Void
         };
-        let row = sqlx::query(
+        let row = query(
             "INSERT INTO step_corrections (compound_id, step_id, kind, replaced_by, old_on, \
              new_on, reason, actor, role, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
@@ -602,13 +603,13 @@ impl Store {
 /// `new`; `None` when no period starts that day (the ledger already had the mode). Refused when
 /// the move would make a period end before it starts.
 async fn move_mode_period(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     compound_id: i64,
     old: Date,
     new: Date,
 ) -> Result<Option<NewAudit>> {
     let (old_s, new_s) = (date_text(old), date_text(new));
-    let opened = sqlx::query(
+    let opened = query(
         "SELECT id, mode, until FROM compound_modes WHERE compound_id = $1 AND since = $2 \
          ORDER BY id DESC LIMIT 1",
     )
@@ -629,7 +630,7 @@ async fn move_mode_period(
             format!("the ledger's mode from {old} changed on {u}: the new date cannot be after it"),
         ));
     }
-    let prior = sqlx::query(
+    let prior = query(
         "SELECT id, since FROM compound_modes WHERE compound_id = $1 AND until = $2 AND id <> $3 \
          ORDER BY id DESC LIMIT 1",
     )
@@ -654,13 +655,13 @@ async fn move_mode_period(
         ));
     }
     if let Some((prior_id, _)) = &prior {
-        sqlx::query("UPDATE compound_modes SET until = $1 WHERE id = $2")
+        query("UPDATE compound_modes SET until = $1 WHERE id = $2")
             .bind(new_s.clone())
             .bind(*prior_id)
             .execute(&mut *conn)
             .await?;
     }
-    sqlx::query("UPDATE compound_modes SET since = $1 WHERE id = $2")
+    query("UPDATE compound_modes SET since = $1 WHERE id = $2")
         .bind(new_s.clone())
         .bind(id)
         .execute(&mut *conn)

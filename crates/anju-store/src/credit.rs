@@ -6,14 +6,15 @@
 
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::companies::{COMPANY_SELECT, Company, CompanyUpdate, company_from_row};
+use crate::sql::query;
 use crate::sql::{Cols, date_text, dyn_query, now_ts, parse_date};
 use crate::{Result, Store, StoreError};
 use anju_core::credit::{CreditRecord, RecordKind};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::{Deserialize, Serialize};
-use sqlx::AnyConnection;
-use sqlx::any::AnyRow;
+use crate::sql::Conn;
+use crate::sql::Row;
 
 pub(crate) const COMPANY_RECORD: &str = "company_record";
 
@@ -51,7 +52,7 @@ fn from_e2(v: i64) -> Decimal {
     Decimal::new(v, 2).normalize()
 }
 
-fn record_from_row(row: &AnyRow) -> Result<CompanyRecord> {
+fn record_from_row(row: &Row) -> Result<CompanyRecord> {
     let mut c = Cols::new(row);
     let id = c.i64()?;
     let company_id = c.i64()?;
@@ -87,7 +88,7 @@ fn record_from_row(row: &AnyRow) -> Result<CompanyRecord> {
     })
 }
 
-async fn fetch_company(conn: &mut AnyConnection, id: i64) -> Result<Company> {
+async fn fetch_company(conn: &mut Conn, id: i64) -> Result<Company> {
     let row = dyn_query(format!("{COMPANY_SELECT} WHERE id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
@@ -113,7 +114,7 @@ impl Store {
         }
         let at = now_ts();
         let mut tx = self.begin_write().await?;
-        if let Some(row) = sqlx::query("SELECT id FROM companies WHERE name = $1")
+        if let Some(row) = query("SELECT id FROM companies WHERE name = $1")
             .bind(name.clone())
             .fetch_optional(&mut *tx)
             .await?
@@ -124,7 +125,7 @@ impl Store {
             )));
         }
         if let Some(code) = &company.credit_code
-            && let Some(row) = sqlx::query("SELECT name FROM companies WHERE credit_code = $1")
+            && let Some(row) = query("SELECT name FROM companies WHERE credit_code = $1")
                 .bind(code.as_str().to_string())
                 .fetch_optional(&mut *tx)
                 .await?
@@ -134,7 +135,7 @@ impl Store {
                 "统一社会信用代码 {code} 已属于企业“{owner}”"
             )));
         }
-        let row = sqlx::query(
+        let row = query(
             "INSERT INTO companies (name, credit_code, contact_person, phone, version, archived, \
              created_at, updated_at) VALUES ($1, $2, $3, $4, 1, 0, $5, $5) RETURNING id",
         )
@@ -227,7 +228,7 @@ pub(crate) struct RecordSource {
 }
 
 pub(crate) async fn insert_company_record(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     actor: &Actor,
     at: &str,
     company_id: i64,
@@ -238,7 +239,7 @@ pub(crate) async fn insert_company_record(
 
 /// [`insert_company_record`] for a record written from a complaint or a contract.
 pub(crate) async fn insert_company_record_from(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     actor: &Actor,
     at: &str,
     company_id: i64,
@@ -252,7 +253,7 @@ pub(crate) async fn insert_company_record_from(
     if let Some(cid) = new.compound_id {
         crate::compounds::fetch_compound(tx, cid).await?;
     }
-    let row = sqlx::query(
+    let row = query(
         "INSERT INTO company_records (company_id, kind, happened_on, period, score_e2, \
          points_e2, complaints, compound_id, assessor, note, actor, created_at, complaint_id, \
          contract_id) \

@@ -5,6 +5,7 @@
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::complaints::holidays_on;
 use crate::compounds::fetch_compound;
+use crate::sql::query;
 use crate::sql::{Cols, Val, bind_all, date_text, dyn_query, now_ts, parse_date};
 use crate::{Result, Store, StoreError};
 use anju_core::assessment::add_working_days;
@@ -12,8 +13,8 @@ use anju_core::referral::{
     ReferralFacts, ReferralSource, ReferralStatus, ReferralStep, next as next_status,
 };
 use serde::{Deserialize, Serialize};
-use sqlx::AnyConnection;
-use sqlx::any::AnyRow;
+use crate::sql::Conn;
+use crate::sql::Row;
 
 pub(crate) const DEPARTMENT: &str = "department";
 pub(crate) const REFERRAL: &str = "referral";
@@ -156,7 +157,7 @@ fn opt_date(s: Option<String>) -> Result<Option<jiff::civil::Date>> {
     s.map(|s| parse_date(&s)).transpose()
 }
 
-fn dept_from_row(row: &AnyRow) -> Result<Department> {
+fn dept_from_row(row: &Row) -> Result<Department> {
     let mut c = Cols::new(row);
     Ok(Department {
         id: c.i64()?,
@@ -170,7 +171,7 @@ fn dept_from_row(row: &AnyRow) -> Result<Department> {
     })
 }
 
-fn from_row(row: &AnyRow) -> Result<Referral> {
+fn from_row(row: &Row) -> Result<Referral> {
     let mut c = Cols::new(row);
     Ok(Referral {
         id: c.i64()?,
@@ -210,7 +211,7 @@ fn from_row(row: &AnyRow) -> Result<Referral> {
     })
 }
 
-async fn duties_of(conn: &mut AnyConnection, ids: &[i64]) -> Result<Vec<(i64, String)>> {
+async fn duties_of(conn: &mut Conn, ids: &[i64]) -> Result<Vec<(i64, String)>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -235,7 +236,7 @@ async fn duties_of(conn: &mut AnyConnection, ids: &[i64]) -> Result<Vec<(i64, St
         .collect()
 }
 
-async fn fetch_department(conn: &mut AnyConnection, id: i64) -> Result<Department> {
+async fn fetch_department(conn: &mut Conn, id: i64) -> Result<Department> {
     let row = dyn_query(format!("{DEPT_SELECT} WHERE d.id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
@@ -253,7 +254,7 @@ async fn fetch_department(conn: &mut AnyConnection, id: i64) -> Result<Departmen
     Ok(d)
 }
 
-async fn fetch(conn: &mut AnyConnection, id: i64) -> Result<Referral> {
+async fn fetch(conn: &mut Conn, id: i64) -> Result<Referral> {
     let row = dyn_query(format!("{SELECT} WHERE f.id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
@@ -281,13 +282,13 @@ fn clean_duties(duties: &[String]) -> Result<Vec<String>> {
     Ok(out)
 }
 
-async fn write_duties(conn: &mut AnyConnection, id: i64, duties: &[String]) -> Result<()> {
-    sqlx::query("DELETE FROM department_duties WHERE department_id = $1")
+async fn write_duties(conn: &mut Conn, id: i64, duties: &[String]) -> Result<()> {
+    query("DELETE FROM department_duties WHERE department_id = $1")
         .bind(id)
         .execute(&mut *conn)
         .await?;
     for d in duties {
-        sqlx::query("INSERT INTO department_duties (department_id, category) VALUES ($1, $2)")
+        query("INSERT INTO department_duties (department_id, category) VALUES ($1, $2)")
             .bind(id)
             .bind(d.clone())
             .execute(&mut *conn)
@@ -297,7 +298,7 @@ async fn write_duties(conn: &mut AnyConnection, id: i64, duties: &[String]) -> R
 }
 
 async fn add_step(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     id: i64,
     step: &str,
     on: jiff::civil::Date,
@@ -305,7 +306,7 @@ async fn add_step(
     note: Option<&str>,
     at: &str,
 ) -> Result<()> {
-    sqlx::query(
+    query(
         "INSERT INTO referral_steps (referral_id, step, on_day, by_name, note, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6)",
     )
@@ -330,7 +331,7 @@ impl Store {
         let duties = clean_duties(&new.duties)?;
         let at = now_ts();
         let mut tx = self.begin_write().await?;
-        let level = sqlx::query("SELECT level FROM regions WHERE id = $1")
+        let level = query("SELECT level FROM regions WHERE id = $1")
             .bind(new.district_id)
             .fetch_optional(&mut *tx)
             .await?
@@ -341,7 +342,7 @@ impl Store {
         if Cols::new(&level).string()? != "district" {
             return Err(StoreError::Invalid("职能部门须属于一个区（县）".into()));
         }
-        let taken = sqlx::query("SELECT id FROM departments WHERE district_id = $1 AND name = $2")
+        let taken = query("SELECT id FROM departments WHERE district_id = $1 AND name = $2")
             .bind(new.district_id)
             .bind(name.clone())
             .fetch_optional(&mut *tx)
@@ -349,7 +350,7 @@ impl Store {
         if taken.is_some() {
             return Err(StoreError::Duplicate(format!("本区已有部门“{name}”")));
         }
-        let row = sqlx::query(
+        let row = query(
             "INSERT INTO departments (district_id, name, clause, active, version, created_at, \
              updated_at) VALUES ($1, $2, $3, 1, 1, $4, $4) RETURNING id",
         )
@@ -405,7 +406,7 @@ impl Store {
                 actual: before.version,
             });
         }
-        let taken = sqlx::query(
+        let taken = query(
             "SELECT id FROM departments WHERE district_id = $1 AND name = $2 AND id <> $3",
         )
         .bind(before.district_id)
@@ -416,7 +417,7 @@ impl Store {
         if taken.is_some() {
             return Err(StoreError::Duplicate(format!("本区已有部门“{name}”")));
         }
-        let done = sqlx::query(
+        let done = query(
             "UPDATE departments SET name = $1, active = $2, version = version + 1, \
              updated_at = $3 WHERE id = $4 AND version = $5",
         )
@@ -510,7 +511,7 @@ impl Store {
         if !dept.active {
             return Err(StoreError::Invalid(format!("部门“{}”已停用", dept.name)));
         }
-        let district = sqlx::query("SELECT parent_id FROM regions WHERE id = $1")
+        let district = query("SELECT parent_id FROM regions WHERE id = $1")
             .bind(compound.street_id)
             .fetch_one(&mut *tx)
             .await?;
@@ -522,7 +523,7 @@ impl Store {
         }
         let holidays = holidays_on(&mut tx).await?;
         let deadline = add_working_days(new.referred_on, new.working_days, &holidays);
-        let row = sqlx::query(
+        let row = query(
             "INSERT INTO referrals (compound_id, department_id, source, source_id, category, \
              text, referred_on, working_days, deadline, status, referred_by, returns, version, \
              created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'referred', \
@@ -592,7 +593,7 @@ impl Store {
         }
         let to = next_status(before.status, detail.step)
             .map_err(|e| StoreError::Refused { zh: e.zh, en: e.en })?;
-        let last = sqlx::query(
+        let last = query(
             "SELECT on_day FROM referral_steps WHERE referral_id = $1 ORDER BY id DESC LIMIT 1",
         )
         .bind(id)
@@ -676,14 +677,14 @@ impl Store {
         )
         .await?;
         for sha in &detail.evidence {
-            let known = sqlx::query("SELECT 1 FROM evidence WHERE sha256 = $1")
+            let known = query("SELECT 1 FROM evidence WHERE sha256 = $1")
                 .bind(sha.clone())
                 .fetch_optional(&mut *tx)
                 .await?;
             if known.is_none() {
                 return Err(StoreError::Invalid(format!("找不到证明材料 {sha}")));
             }
-            let there = sqlx::query(
+            let there = query(
                 "SELECT 1 FROM referral_evidence WHERE referral_id = $1 AND sha256 = $2",
             )
             .bind(id)
@@ -691,7 +692,7 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
             if there.is_none() {
-                sqlx::query(
+                query(
                     "INSERT INTO referral_evidence (referral_id, sha256, created_at) \
                      VALUES ($1, $2, $3)",
                 )
@@ -736,7 +737,7 @@ impl Store {
 
     /// Whether a file is the evidence of a referral of this compound.
     pub async fn referral_evidence_of_compound(&self, compound_id: i64, sha: &str) -> Result<bool> {
-        Ok(sqlx::query(
+        Ok(query(
             "SELECT 1 FROM referral_evidence e JOIN referrals r ON r.id = e.referral_id \
              WHERE r.compound_id = $1 AND e.sha256 = $2",
         )
@@ -754,7 +755,7 @@ impl Store {
 
     /// The steps of a referral, in the order taken.
     pub async fn referral_steps(&self, id: i64) -> Result<Vec<ReferralStepRecord>> {
-        let rows = sqlx::query(
+        let rows = query(
             "SELECT step, on_day, by_name, note FROM referral_steps WHERE referral_id = $1 \
              ORDER BY id",
         )
@@ -776,7 +777,7 @@ impl Store {
 
     /// The evidence (SHA-256) of a referral's result.
     pub async fn referral_evidence(&self, id: i64) -> Result<Vec<String>> {
-        let rows = sqlx::query(
+        let rows = query(
             "SELECT sha256 FROM referral_evidence WHERE referral_id = $1 ORDER BY created_at, sha256",
         )
         .bind(id)

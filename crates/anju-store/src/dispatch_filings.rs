@@ -3,11 +3,12 @@
 //! filing is written once and never changed (triggers); each write is audited.
 
 use crate::audit::{self, Actor, NewAudit, to_json};
+use crate::sql::query;
 use crate::sql::{Cols, Val, bind_all, date_text, dyn_query, now_ts, parse_date};
 use crate::{Result, Store, StoreError};
 use serde::{Deserialize, Serialize};
-use sqlx::AnyConnection;
-use sqlx::any::AnyRow;
+use crate::sql::Conn;
+use crate::sql::Row;
 
 pub(crate) const DISPATCH_SCHEDULE: &str = "dispatch_schedule";
 pub(crate) const DISPATCH_FILING: &str = "dispatch_filing";
@@ -48,7 +49,7 @@ const SCHEDULE_SELECT: &str = "SELECT s.id, s.district_id, r.name, s.starts_on, 
 const FILING_COLS: &str = "f.id, f.street_id, r.name, f.due_on, f.filed_on, f.filed_by, \
      f.compounds, f.note";
 
-fn schedule_from(row: &AnyRow) -> Result<DispatchSchedule> {
+fn schedule_from(row: &Row) -> Result<DispatchSchedule> {
     let mut c = Cols::new(row);
     Ok(DispatchSchedule {
         id: c.i64()?,
@@ -75,7 +76,7 @@ fn filing_from(c: &mut Cols<'_>) -> Result<DispatchFiling> {
 }
 
 async fn fetch_schedule(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     district_id: i64,
 ) -> Result<Option<DispatchSchedule>> {
     dyn_query(format!("{SCHEDULE_SELECT} WHERE s.district_id = $1"))
@@ -87,7 +88,7 @@ async fn fetch_schedule(
         .transpose()
 }
 
-async fn fetch_filing(conn: &mut AnyConnection, id: i64) -> Result<DispatchFiling> {
+async fn fetch_filing(conn: &mut Conn, id: i64) -> Result<DispatchFiling> {
     let row = dyn_query(format!(
         "SELECT {FILING_COLS}, f.sheet FROM dispatch_filings f \
          JOIN regions r ON r.id = f.street_id WHERE f.id = $1"
@@ -117,7 +118,7 @@ impl Store {
     ) -> Result<DispatchSchedule> {
         let at = now_ts();
         let mut tx = self.begin_write().await?;
-        let level = sqlx::query("SELECT level FROM regions WHERE id = $1")
+        let level = query("SELECT level FROM regions WHERE id = $1")
             .bind(district_id)
             .fetch_optional(&mut *tx)
             .await?
@@ -132,7 +133,7 @@ impl Store {
         match &before {
             Some(b) => {
                 let v = expected_version;
-                let done = sqlx::query(
+                let done = query(
                     "UPDATE dispatch_schedules SET starts_on = $1, set_by = $2, \
                      version = version + 1, updated_at = $3 WHERE district_id = $4 \
                      AND version = $5",
@@ -162,7 +163,7 @@ impl Store {
                 });
             }
             None => {
-                sqlx::query(
+                query(
                     "INSERT INTO dispatch_schedules (district_id, starts_on, set_by, version, \
                      created_at, updated_at) VALUES ($1, $2, $3, 1, $4, $4)",
                 )
@@ -216,7 +217,7 @@ impl Store {
     ) -> Result<DispatchFiling> {
         let at = now_ts();
         let mut tx = self.begin_write().await?;
-        let there = sqlx::query(
+        let there = query(
             "SELECT filed_on FROM dispatch_filings WHERE street_id = $1 AND due_on = $2",
         )
         .bind(street_id)
@@ -229,7 +230,7 @@ impl Store {
                 "{due_on} 这一期的调度表已于 {on} 报送，不能重复报送"
             )));
         }
-        let row = sqlx::query(
+        let row = query(
             "INSERT INTO dispatch_filings (street_id, due_on, filed_on, filed_by, sheet, \
              compounds, note, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )

@@ -3,6 +3,8 @@
 //! audited, never deleted; beside each, how many compounds the evaluator is commissioned for.
 
 use crate::audit::{self, Actor, NewAudit, to_json};
+use crate::sql::Row;
+use crate::sql::query;
 use crate::sql::{Cols, date_text, now_ts, parse_date};
 use crate::{Result, Store, StoreError};
 use anju_core::Fen;
@@ -43,7 +45,7 @@ const SELECT: &str = "SELECT f.id, f.evaluator, f.period, f.amount_fen, f.paid_o
      f.actor, f.created_at, (SELECT COUNT(*) FROM evaluator_assignments a \
      WHERE a.evaluator = f.evaluator) FROM evaluator_fees f";
 
-fn from_row(row: &sqlx::any::AnyRow) -> Result<EvaluatorFee> {
+fn from_row(row: &Row) -> Result<EvaluatorFee> {
     let mut c = Cols::new(row);
     Ok(EvaluatorFee {
         id: c.i64()?,
@@ -76,7 +78,7 @@ impl Store {
         }
         let at = now_ts();
         let mut tx = self.begin_write().await?;
-        let commissioned = sqlx::query("SELECT 1 FROM evaluator_assignments WHERE evaluator = $1")
+        let commissioned = query("SELECT 1 FROM evaluator_assignments WHERE evaluator = $1")
             .bind(evaluator.clone())
             .fetch_optional(&mut *tx)
             .await?
@@ -87,7 +89,7 @@ impl Store {
                 format!("'{evaluator}' is not commissioned for any compound: no fee to record"),
             ));
         }
-        let row = sqlx::query(
+        let row = query(
             "INSERT INTO evaluator_fees (evaluator, period, amount_fen, paid_on, payer, note, \
              actor, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
@@ -136,7 +138,7 @@ impl Store {
     /// The evaluators commissioned for any compound, by name.
     pub async fn evaluators(&self) -> Result<Vec<String>> {
         let rows =
-            sqlx::query("SELECT DISTINCT evaluator FROM evaluator_assignments ORDER BY evaluator")
+            query("SELECT DISTINCT evaluator FROM evaluator_assignments ORDER BY evaluator")
                 .fetch_all(&self.pool)
                 .await?;
         rows.iter().map(|r| Cols::new(r).string()).collect()

@@ -7,6 +7,8 @@
 //! and can retry with it.
 
 use crate::audit::{self, Actor, NewAudit, to_json};
+use crate::sql::Row;
+use crate::sql::query;
 use crate::sql::{Cols, now_ts};
 use crate::{Result, Store, StoreError};
 use serde::{Deserialize, Serialize};
@@ -128,7 +130,7 @@ impl EvidenceDir {
     }
 }
 
-fn evidence_from_row(row: &sqlx::any::AnyRow) -> Result<Evidence> {
+fn evidence_from_row(row: &Row) -> Result<Evidence> {
     let mut c = Cols::new(row);
     Ok(Evidence {
         sha256: c.string()?,
@@ -170,13 +172,13 @@ impl Store {
             created_at: crate::sql::parse_ts(&at)?,
         };
         let mut tx = self.begin_write().await?;
-        let exists = sqlx::query("SELECT 1 FROM evidence WHERE sha256 = $1")
+        let exists = query("SELECT 1 FROM evidence WHERE sha256 = $1")
             .bind(e.sha256.clone())
             .fetch_optional(&mut *tx)
             .await?
             .is_some();
         if !exists {
-            sqlx::query(
+            query(
                 "INSERT INTO evidence (sha256, size, mime, original_name, stored_path, actor, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )

@@ -13,14 +13,15 @@
 
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::fetch_compound;
+use crate::sql::query;
 use crate::sql::{Cols, dyn_query, now_ts};
 use crate::{Result, Store, StoreError};
 use anju_core::Fen;
 use anju_core::fees::{Collection, FeeError, Month, MonthRange, collection_rate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use sqlx::AnyConnection;
-use sqlx::any::AnyRow;
+use crate::sql::Conn;
+use crate::sql::Row;
 
 pub(crate) const FEE_MONTH: &str = "fee_month";
 pub(crate) const HOUSEHOLD_FEE: &str = "household_fee";
@@ -110,7 +111,7 @@ pub struct HouseholdImportSummary {
 const HOUSEHOLD_SELECT: &str = "SELECT id, compound_id, household, month, billed_fen, \
      collected_fen, version, updated_at FROM household_fees";
 
-fn household_from_row(row: &AnyRow) -> Result<HouseholdFee> {
+fn household_from_row(row: &Row) -> Result<HouseholdFee> {
     let mut c = Cols::new(row);
     Ok(HouseholdFee {
         id: c.i64()?,
@@ -128,12 +129,12 @@ fn household_from_row(row: &AnyRow) -> Result<HouseholdFee> {
 }
 
 async fn has_household_detail(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     compound_id: i64,
     month: Month,
 ) -> Result<bool> {
     Ok(
-        sqlx::query("SELECT 1 FROM household_fees WHERE compound_id = $1 AND month = $2 LIMIT 1")
+        query("SELECT 1 FROM household_fees WHERE compound_id = $1 AND month = $2 LIMIT 1")
             .bind(compound_id)
             .bind(month.to_string())
             .fetch_optional(&mut *conn)
@@ -144,7 +145,7 @@ async fn has_household_detail(
 
 /// Inserts or updates one household month (no change → no write, no audit row).
 async fn write_household(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     input: &HouseholdFeeInput,
     at: &str,
     audits: &mut Vec<NewAudit>,
@@ -173,7 +174,7 @@ async fn write_household(
             return Ok(Written::Unchanged);
         }
         Some(b) => {
-            sqlx::query(
+            query(
                 "UPDATE household_fees SET billed_fen = $1, collected_fen = $2, \
                  version = version + 1, updated_at = $3 WHERE id = $4",
             )
@@ -186,7 +187,7 @@ async fn write_household(
             Written::Updated
         }
         None => {
-            sqlx::query(
+            query(
                 "INSERT INTO household_fees (compound_id, household, month, billed_fen, \
                  collected_fen, version, created_at, updated_at) \
                  VALUES ($1, $2, $3, $4, $5, 1, $6, $6)",
@@ -225,7 +226,7 @@ const FEE_SELECT: &str = "SELECT f.id, f.compound_id, c.name, f.month, f.billed_
      f.collected_fen, f.source, f.version, f.updated_at FROM fee_months f \
      JOIN compounds c ON c.id = f.compound_id";
 
-fn fee_from_row(row: &AnyRow) -> Result<FeeMonth> {
+fn fee_from_row(row: &Row) -> Result<FeeMonth> {
     let mut c = Cols::new(row);
     Ok(FeeMonth {
         id: c.i64()?,
@@ -244,7 +245,7 @@ fn fee_from_row(row: &AnyRow) -> Result<FeeMonth> {
 }
 
 async fn fetch_fee(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     compound_id: i64,
     month: Month,
 ) -> Result<Option<FeeMonth>> {
@@ -270,7 +271,7 @@ enum Written {
 
 /// Inserts or updates one month on the caller's transaction, with its audit entry.
 async fn write_month(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     input: &FeeInput,
     source: &'static str,
     expected_version: Option<i64>,
@@ -293,7 +294,7 @@ async fn write_month(
     let before = fetch_fee(conn, input.compound_id, input.month).await?;
     let written = match &before {
         None => {
-            sqlx::query(
+            query(
                 "INSERT INTO fee_months (compound_id, month, billed_fen, collected_fen, source, \
                  version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 1, $6, $6)",
             )
@@ -321,7 +322,7 @@ async fn write_month(
             if b.billed == input.billed && b.collected == input.collected {
                 return Ok((Written::Unchanged, b.clone()));
             }
-            let done = sqlx::query(
+            let done = query(
                 "UPDATE fee_months SET billed_fen = $1, collected_fen = $2, source = $3, \
                  version = version + 1, updated_at = $4 WHERE id = $5 AND version = $6",
             )
@@ -464,7 +465,7 @@ impl Store {
             touched.insert((r.compound_id, r.month));
         }
         for (compound_id, month) in touched {
-            let row = sqlx::query(
+            let row = query(
                 "SELECT CAST(COALESCE(SUM(billed_fen), 0) AS BIGINT), \
                  CAST(COALESCE(SUM(collected_fen), 0) AS BIGINT) \
                  FROM household_fees WHERE compound_id = $1 AND month = $2",

@@ -7,13 +7,14 @@
 
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::fetch_compound;
+use crate::sql::query;
 use crate::sql::{Cols, date_text, dyn_query, now_ts, parse_date};
 use crate::{Engine, Result, Store, StoreError};
 use anju_core::Fen;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use sqlx::AnyConnection;
-use sqlx::any::AnyRow;
+use crate::sql::Conn;
+use crate::sql::Row;
 
 pub(crate) const FUND_ENTRY: &str = "fund_entry";
 pub(crate) const FUND_USE: &str = "fund_use";
@@ -127,7 +128,7 @@ fn opt_date(s: Option<String>) -> Result<Option<Date>> {
     s.map(|s| parse_date(&s)).transpose()
 }
 
-fn use_from_row(row: &AnyRow) -> Result<FundUse> {
+fn use_from_row(row: &Row) -> Result<FundUse> {
     let mut c = Cols::new(row);
     Ok(FundUse {
         id: c.i64()?,
@@ -149,7 +150,7 @@ fn use_from_row(row: &AnyRow) -> Result<FundUse> {
     })
 }
 
-async fn fetch_use(conn: &mut AnyConnection, id: i64) -> Result<FundUse> {
+async fn fetch_use(conn: &mut Conn, id: i64) -> Result<FundUse> {
     let row = dyn_query(format!("{USE_SELECT} WHERE u.id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
@@ -162,8 +163,8 @@ async fn fetch_use(conn: &mut AnyConnection, id: i64) -> Result<FundUse> {
 }
 
 /// The compound's balance: money in less money paid out.
-async fn balance(conn: &mut AnyConnection, compound_id: i64) -> Result<(Fen, Fen)> {
-    let row = sqlx::query(
+async fn balance(conn: &mut Conn, compound_id: i64) -> Result<(Fen, Fen)> {
+    let row = query(
         "SELECT CAST(COALESCE(SUM(CASE WHEN kind <> 'payout' THEN amount_fen ELSE 0 END), 0) \
          AS BIGINT), CAST(COALESCE(SUM(CASE WHEN kind = 'payout' THEN amount_fen ELSE 0 END), 0) \
          AS BIGINT) FROM fund_entries WHERE compound_id = $1",
@@ -180,7 +181,7 @@ impl Store {
     pub async fn fund_account(&self, compound_id: i64) -> Result<FundAccount> {
         let mut conn = self.pool.acquire().await?;
         let (deposited, paid) = balance(&mut conn, compound_id).await?;
-        let rows = sqlx::query(
+        let rows = query(
             "SELECT id, compound_id, kind, amount_fen, on_day, note, vote_id, use_id, created_by \
              FROM fund_entries WHERE compound_id = $1 ORDER BY on_day DESC, id DESC",
         )
@@ -233,7 +234,7 @@ impl Store {
         let at = now_ts();
         let mut tx = self.begin_write().await?;
         fetch_compound(&mut tx, new.compound_id).await?;
-        let row = sqlx::query(
+        let row = query(
             "INSERT INTO fund_entries (compound_id, kind, amount_fen, on_day, note, vote_id, \
              created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
@@ -280,7 +281,7 @@ impl Store {
         let at = now_ts();
         let mut tx = self.begin_write().await?;
         fetch_compound(&mut tx, new.compound_id).await?;
-        let row = sqlx::query(
+        let row = query(
             "INSERT INTO fund_uses (compound_id, title, cost_fen, quotes, applied_on, status, \
              version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 'applied', 1, $6, $6) \
              RETURNING id",
@@ -392,7 +393,7 @@ impl Store {
                     });
                 }
                 if self.engine == Engine::Postgres {
-                    sqlx::query("SELECT pg_advisory_xact_lock(7215028, CAST($1 AS INTEGER))")
+                    query("SELECT pg_advisory_xact_lock(7215028, CAST($1 AS INTEGER))")
                         .bind(before.compound_id)
                         .execute(&mut *tx)
                         .await?;
@@ -409,7 +410,7 @@ impl Store {
                         en: "the fund's balance is short of the payment".into(),
                     });
                 }
-                sqlx::query(
+                query(
                     "INSERT INTO fund_entries (compound_id, kind, amount_fen, on_day, note, \
                      use_id, created_by, created_at) VALUES ($1, 'payout', $2, $3, $4, $5, $6, $7)",
                 )

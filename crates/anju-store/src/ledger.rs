@@ -17,6 +17,8 @@ use crate::compounds::{
     stored_from_packed_all, tidy_owned,
 };
 use crate::regions::{PathReq, RegionIds, RegionIndex, resolve_paths};
+use crate::sql::Conn;
+use crate::sql::query;
 use crate::sql::{Cols, Ph, Val, bind_all, dyn_query, fetch_json, now_ts, rows_per_statement};
 use crate::{Result, Store, StoreError};
 use anju_core::{
@@ -391,7 +393,7 @@ fn path_key(p: &PathReq<'_>) -> PathKey {
 /// New compounds: ids reserved up front (so audit and mode rows need no read-back), then
 /// multi-row INSERTs, their audit, then their first mode period.
 async fn insert_new(
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut Conn,
     actor: &Actor,
     at: &str,
     as_of: jiff::civil::Date,
@@ -440,7 +442,7 @@ async fn insert_new(
             ph.one(),
             ph.one()
         );
-        let done = sqlx::query(sqlx::AssertSqlSafe(sql))
+        let done = query(sql)
             .bind(crate::sql::date_text(as_of))
             .bind(actor.name.clone())
             .bind(*lo)
@@ -459,7 +461,7 @@ async fn insert_new(
 
 /// Changed compounds: multi-row UPDATE … FROM (VALUES …), each row guarded by its version.
 async fn update_changed(
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut Conn,
     actor: &Actor,
     at: &str,
     as_of: jiff::civil::Date,
@@ -522,7 +524,7 @@ async fn update_changed(
 }
 
 /// After a guarded multi-row UPDATE touched fewer rows than asked: which one moved on.
-async fn first_conflict(conn: &mut sqlx::AnyConnection, chunk: &[PlannedUpdate]) -> StoreError {
+async fn first_conflict(conn: &mut Conn, chunk: &[PlannedUpdate]) -> StoreError {
     for u in chunk {
         match crate::compounds::current_version(conn, audit::COMPOUND, u.before.id).await {
             Ok(v) if v != u.before.version + 1 => {
@@ -543,19 +545,19 @@ async fn first_conflict(conn: &mut sqlx::AnyConnection, chunk: &[PlannedUpdate])
 /// Reserves `n` ids for new compounds inside the write transaction. SQLite: the transaction holds
 /// the write lock, so the ids after the current maximum are ours (rows are never deleted, so no
 /// id is reused). PostgreSQL: taken from the identity sequence, never handed out twice.
-async fn reserve_compound_ids(conn: &mut sqlx::AnyConnection, n: usize) -> Result<Vec<i64>> {
+async fn reserve_compound_ids(conn: &mut Conn, n: usize) -> Result<Vec<i64>> {
     if n == 0 {
         return Ok(Vec::new());
     }
     let count = i64::try_from(n).map_err(|_| StoreError::Invalid("台账行数过多".into()))?;
-    if conn.backend_name() == "SQLite" {
-        let row = sqlx::query("SELECT COALESCE(MAX(id), 0) FROM compounds")
+    if conn.is_sqlite() {
+        let row = query("SELECT COALESCE(MAX(id), 0) FROM compounds")
             .fetch_one(&mut *conn)
             .await?;
         let max = Cols::new(&row).i64()?;
         Ok((max + 1..=max + count).collect())
     } else {
-        let row = sqlx::query(
+        let row = query(
             "SELECT json_agg(nextval(pg_get_serial_sequence('compounds', 'id')))::text \
              FROM generate_series(1, $1)",
         )

@@ -1,7 +1,7 @@
 //! Anju's storage: one behaviour on two engines, SQLite (embedded, the default) and PostgreSQL.
 //!
-//! Everything goes through one [`Store`] over an `AnyPool` with `$n` placeholders and runtime
-//! queries. Each engine has its own migration folder (auto-increment keys and triggers differ),
+//! Everything goes through one [`Store`] over the engine's native pool ([`Db`]), with statements
+//! written once for both engines and run by the thin layer in `sql.rs` ([`Sql`], [`Row`]). Each engine has its own migration folder (auto-increment keys and triggers differ),
 //! embedded in the binary and applied at start-up and by `anju migrate`.
 //!
 //! Invariants:
@@ -130,10 +130,13 @@ pub use votes::{
     TokenBallot, VoteOption, VoteRecord,
 };
 
-use sqlx::AnyPool;
-use sqlx::any::AnyPoolOptions;
+pub use sql::{Conn, Db, Done, Hold, On, Row, Sql, Val, query};
+
 use sqlx::migrate::Migrator;
-use sqlx::{AnyConnection, Executor};
+use sqlx::postgres::PgPoolOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Executor, PgConnection, SqliteConnection};
+use std::str::FromStr;
 use std::time::Duration;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -179,8 +182,10 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://anju.db";
 /// The store: a connection pool and the engine it talks to. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Store {
-    pool: AnyPool,
+    pool: Db,
     engine: Engine,
+    /// The URL without its password: which database this is, for keying caches.
+    identity: std::sync::Arc<str>,
 }
 
 impl Store {
@@ -193,63 +198,72 @@ impl Store {
 
     /// Connects without touching the schema (for tools that only read, or that migrate later).
     pub async fn connect_without_migrating(url: &str) -> Result<Store> {
-        sqlx::any::install_default_drivers();
         let engine = Engine::from_url(url)?;
         let pool = match engine {
             Engine::Sqlite => {
                 let url = sqlite_url_with_mode(url);
+                let memory = url.contains("mode=memory") || url.contains(":memory:");
+                // Per connection (these pragmas are not persistent): foreign keys, a 10 s wait
+                // for the write lock, NORMAL sync (safe in WAL), 32 MiB of page cache (allocated
+                // only as used: a city ledger's import stays in memory until commit instead of
+                // spilling), temp tables in memory, and reads through a memory map (up to 1 GiB
+                // of the file, paged in as touched and given back by the kernel under pressure)
+                // instead of a read() system call per page: a city-wide subsidy run looks up
+                // millions of fee months.
+                let mut options = SqliteConnectOptions::from_str(&url)?
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10))
+                    .synchronous(SqliteSynchronous::Normal)
+                    .pragma("cache_size", "-32768")
+                    .pragma("temp_store", "MEMORY")
+                    .pragma("mmap_size", "1073741824");
+                if !memory {
+                    // WAL: readers run beside the one writer.
+                    options = options.journal_mode(sqlx::sqlite::SqliteJournalMode::Wal);
+                }
                 // Eight: WAL readers run beside the one writer, and a busy office's pages each
                 // need a connection for a few ms (bench web's ledger p99 45–80 ms with 8,
                 // 61–73 ms with 4, at 10 writes/s).
-                let pool = AnyPoolOptions::new()
+                let pool = SqlitePoolOptions::new()
                     .max_connections(8)
-                    .after_connect(|conn: &mut AnyConnection, _meta| {
+                    .after_connect(|conn: &mut SqliteConnection, _meta| {
                         Box::pin(async move {
-                            // Per connection: these pragmas are not persistent.
-                            conn.execute("PRAGMA foreign_keys = ON").await?;
-                            conn.execute("PRAGMA busy_timeout = 10000").await?;
-                            conn.execute("PRAGMA synchronous = NORMAL").await?;
-                            // 32 MiB of page cache (allocated only as used): a city ledger's
-                            // import then stays in memory until commit instead of spilling.
-                            conn.execute("PRAGMA cache_size = -32768").await?;
-                            conn.execute("PRAGMA temp_store = MEMORY").await?;
-                            // Reads through a memory map (up to 1 GiB of the file, paged in as
-                            // touched and given back by the kernel under pressure) instead of a
-                            // read() system call per page: a city-wide subsidy run looks up
-                            // millions of fee months.
-                            conn.execute("PRAGMA mmap_size = 1073741824").await?;
                             conn.execute(audit::PENDING_TABLE).await?;
                             Ok(())
                         })
                     })
-                    .connect(&url)
+                    .connect_with(options)
                     .await?;
-                // WAL is a property of the database file: once is enough (and the URL can't say it).
-                if !url.contains("mode=memory") && !url.contains(":memory:") {
-                    pool.execute("PRAGMA journal_mode = WAL").await?;
-                }
-                pool
+                Db::Sqlite(pool)
             }
-            Engine::Postgres => {
-                AnyPoolOptions::new()
+            Engine::Postgres => Db::Postgres(
+                PgPoolOptions::new()
                     .max_connections(8)
                     .acquire_timeout(Duration::from_secs(30))
-                    .after_connect(|conn: &mut AnyConnection, _meta| {
+                    .after_connect(|conn: &mut PgConnection, _meta| {
                         Box::pin(async move {
                             conn.execute(audit::PENDING_TABLE).await?;
                             Ok(())
                         })
                     })
                     .connect(url)
-                    .await?
-            }
+                    .await?,
+            ),
         };
-        Ok(Store { pool, engine })
+        Ok(Store {
+            pool,
+            engine,
+            identity: without_password(url).into(),
+        })
     }
 
     /// Applies the embedded migrations that are not yet applied. Running it again is a no-op.
     pub async fn migrate(&self) -> Result<()> {
-        self.engine.migrator().run(&self.pool).await?;
+        let migrator = self.engine.migrator();
+        match &self.pool {
+            Db::Sqlite(p) => migrator.run(p).await?,
+            Db::Postgres(p) => migrator.run(p).await?,
+        }
         Ok(())
     }
 
@@ -258,7 +272,7 @@ impl Store {
     }
 
     /// The underlying pool, for other crates' tables that live in the same database (sessions).
-    pub fn pool(&self) -> &AnyPool {
+    pub fn pool(&self) -> &Db {
         &self.pool
     }
 
@@ -277,7 +291,7 @@ impl Store {
                 to.display()
             )));
         }
-        sqlx::query("VACUUM INTO $1")
+        query("VACUUM INTO $1")
             .bind(to.display().to_string())
             .execute(&self.pool)
             .await?;
@@ -290,7 +304,7 @@ impl Store {
     /// and the SQLite figures were measured without).
     pub async fn bench_analyze(&self) -> Result<()> {
         if self.engine == Engine::Postgres {
-            sqlx::query("ANALYZE").execute(&self.pool).await?;
+            query("ANALYZE").execute(&self.pool).await?;
         }
         Ok(())
     }
@@ -303,9 +317,9 @@ impl Store {
     /// Begins a read transaction whose reads all see one snapshot: SQLite's deferred `BEGIN`
     /// (in WAL mode the snapshot is taken at the first read and kept to the end), PostgreSQL's
     /// `REPEATABLE READ READ ONLY`.
-    pub(crate) async fn begin_read(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+    pub(crate) async fn begin_read(&self) -> Result<Hold> {
         Ok(match self.engine {
-            Engine::Sqlite => self.pool.begin().await?,
+            Engine::Sqlite => self.pool.begin_with("BEGIN").await?,
             Engine::Postgres => {
                 self.pool
                     .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
@@ -320,7 +334,7 @@ impl Store {
         Ok(WriteTx {
             tx: match self.engine {
                 Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-                Engine::Postgres => self.pool.begin().await?,
+                Engine::Postgres => self.pool.begin_with("BEGIN").await?,
             },
         })
     }
@@ -335,7 +349,7 @@ impl Store {
 /// with one meeting the same streets in another order, and an import would hold them for its
 /// whole length).
 pub(crate) struct WriteTx {
-    tx: sqlx::Transaction<'static, sqlx::Any>,
+    tx: Hold,
 }
 
 impl WriteTx {
@@ -354,15 +368,36 @@ impl WriteTx {
 }
 
 impl std::ops::Deref for WriteTx {
-    type Target = sqlx::AnyConnection;
-    fn deref(&self) -> &sqlx::AnyConnection {
+    type Target = Conn;
+    fn deref(&self) -> &Conn {
         &self.tx
     }
 }
 
 impl std::ops::DerefMut for WriteTx {
-    fn deref_mut(&mut self) -> &mut sqlx::AnyConnection {
+    fn deref_mut(&mut self) -> &mut Conn {
         &mut self.tx
+    }
+}
+
+impl<'c> From<&'c mut WriteTx> for On<'c> {
+    fn from(t: &'c mut WriteTx) -> On<'c> {
+        On::Conn(&mut t.tx)
+    }
+}
+
+/// `postgres://user:secret@host/db` → `postgres://user@host/db`.
+fn without_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => match rest[..at].find(':') {
+            Some(colon) => format!("{scheme}://{}{}", &rest[..colon], &rest[at..]),
+            None => url.to_string(),
+        },
+        None => url.to_string(),
     }
 }
 
@@ -405,6 +440,17 @@ mod tests {
             .expect("runtime");
         assert_eq!(single.block_on(async { off_runtime(|| 6 * 7) }), 42);
         assert_eq!(off_runtime(|| 1), 1, "and outside any runtime");
+    }
+
+    #[test]
+    fn identities_leave_the_password_out() {
+        assert_eq!(
+            without_password("postgres://u:pw@h:5432/db?options=x"),
+            "postgres://u@h:5432/db?options=x"
+        );
+        assert_eq!(without_password("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(without_password("sqlite://anju.db"), "sqlite://anju.db");
+        assert_eq!(without_password("sqlite::memory:"), "sqlite::memory:");
     }
 
     #[test]

@@ -8,13 +8,15 @@
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::{change_modes, fetch_compound};
 use crate::corrections::{CORRECTION_COLS, StepCorrection, correction_from_cols};
+use crate::sql::Row;
+use crate::sql::query;
 use crate::sql::{Cols, date_text, dyn_query, now_ts, parse_date};
 use crate::{Result, Store, StoreError, StoredCompound};
 use anju_core::lifecycle::{Event, LifecycleState, Stage, needs_company, transition};
 use anju_core::{ManagementMode, OwnersBody};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use sqlx::AnyConnection;
+use crate::sql::Conn;
 
 pub(crate) const LIFECYCLE: &str = "lifecycle";
 
@@ -107,10 +109,10 @@ struct Snapshot<'a> {
 
 /// The stored state of a compound, or its initial state from the ledger (version 0).
 pub(crate) async fn load_state(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     compound: &StoredCompound,
 ) -> Result<(LifecycleState, i64)> {
-    let row = sqlx::query(
+    let row = query(
         "SELECT stage, mode, owners_settled, company_id, contract_id, filed, last_date, version \
          FROM compound_lifecycle WHERE compound_id = $1",
     )
@@ -164,7 +166,7 @@ pub(crate) enum Via {
 /// evidence, writes the state, the step, its evidence links, the ledger changes and the audit.
 /// Returns the new state, its version and the step's id.
 pub(crate) async fn apply_step(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     actor: &Actor,
     at: &str,
     compound_id: i64,
@@ -232,7 +234,7 @@ pub(crate) async fn apply_step(
     })?;
     let opt_int = |v: Option<i64>| v;
     let done = if version == 0 {
-        sqlx::query(
+        query(
             "INSERT INTO compound_lifecycle (compound_id, stage, mode, owners_settled, company_id, \
              contract_id, filed, last_date, version, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9)",
@@ -249,7 +251,7 @@ pub(crate) async fn apply_step(
         .execute(&mut *conn)
         .await?
     } else {
-        sqlx::query(
+        query(
             "UPDATE compound_lifecycle SET stage = $1, mode = $2, owners_settled = $3, \
              company_id = $4, contract_id = $5, filed = $6, last_date = $7, \
              version = version + 1, updated_at = $8 WHERE compound_id = $9 AND version = $10",
@@ -276,7 +278,7 @@ pub(crate) async fn apply_step(
         });
     }
     let detail = to_json(&req.event)?;
-    let row = sqlx::query(
+    let row = query(
         "INSERT INTO compound_steps (compound_id, stage_from, stage_to, event, detail, happened_on, \
          actor, role, note, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
     )
@@ -297,7 +299,7 @@ pub(crate) async fn apply_step(
     hashes.sort();
     hashes.dedup();
     for sha in &hashes {
-        let known = sqlx::query("SELECT 1 FROM evidence WHERE sha256 = $1")
+        let known = query("SELECT 1 FROM evidence WHERE sha256 = $1")
             .bind(sha.clone())
             .fetch_optional(&mut *conn)
             .await?
@@ -308,7 +310,7 @@ pub(crate) async fn apply_step(
                 format!("evidence {sha} has not been uploaded: upload it first"),
             ));
         }
-        sqlx::query("INSERT INTO step_evidence (step_id, sha256) VALUES ($1, $2)")
+        query("INSERT INTO step_evidence (step_id, sha256) VALUES ($1, $2)")
             .bind(step_id)
             .bind(sha.clone())
             .execute(&mut *conn)
@@ -321,7 +323,7 @@ pub(crate) async fn apply_step(
         && state.stage != Stage::Entered
         && let Some(contract_id) = next.contract_id
     {
-        let set = sqlx::query(
+        let set = query(
             "UPDATE contracts SET entry_on = $1, version = version + 1, updated_at = $2 \
              WHERE id = $3 AND entry_on IS NULL",
         )
@@ -370,7 +372,7 @@ pub(crate) async fn apply_step(
         company_id = None;
     }
     if body != before.owners_body || mode != before.mode || company_id != compound.company_id {
-        sqlx::query(
+        query(
             "UPDATE compounds SET owners_body = $1, mode = $2, company_id = $3, \
              version = version + 1, updated_at = $4 WHERE id = $5",
         )
@@ -432,7 +434,7 @@ pub(crate) async fn apply_step(
     Ok((next, version + 1, step_id))
 }
 
-fn step_from_row(row: &sqlx::any::AnyRow) -> Result<StepRecord> {
+fn step_from_row(row: &Row) -> Result<StepRecord> {
     let mut c = Cols::new(row);
     let id = c.i64()?;
     let compound_id = c.i64()?;
@@ -472,10 +474,10 @@ fn step_from_row(row: &sqlx::any::AnyRow) -> Result<StepRecord> {
 }
 
 pub(crate) async fn load_steps(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     compound_id: i64,
 ) -> Result<Vec<StepRecord>> {
-    let agg = if conn.backend_name() == "SQLite" {
+    let agg = if conn.is_sqlite() {
         "(SELECT group_concat(sha256, ',') FROM step_evidence e WHERE e.step_id = s.id)"
     } else {
         "(SELECT string_agg(sha256, ',' ORDER BY sha256) FROM step_evidence e WHERE e.step_id = s.id)"
@@ -537,7 +539,7 @@ impl Store {
     /// Where every current compound (of one street, or all) stands, ordered by region and name.
     pub async fn stage_overview(&self, street: Option<&str>) -> Result<Vec<StageRow>> {
         let compounds = self.all_compounds_for_stats(street).await?;
-        let rows = sqlx::query("SELECT compound_id, stage, last_date FROM compound_lifecycle")
+        let rows = query("SELECT compound_id, stage, last_date FROM compound_lifecycle")
             .fetch_all(&self.pool)
             .await?;
         let mut known = std::collections::HashMap::new();
@@ -575,7 +577,7 @@ impl Store {
     /// The stage of every compound that has taken a step on the path, by id (one query);
     /// a compound without a row is at `LifecycleState::initial` of its mode and owners' body.
     pub async fn recorded_stages(&self) -> Result<std::collections::HashMap<i64, Stage>> {
-        let rows = sqlx::query("SELECT compound_id, stage FROM compound_lifecycle")
+        let rows = query("SELECT compound_id, stage FROM compound_lifecycle")
             .fetch_all(&self.pool)
             .await?;
         stages_by_id(&rows)
@@ -607,7 +609,7 @@ impl Store {
     /// `settle_owners` step in force naming a body: a corrected date counts, a superseded or
     /// voided step does not), by compound id.
     pub async fn owners_body_dates(&self) -> Result<std::collections::HashMap<i64, Date>> {
-        let rows = sqlx::query(
+        let rows = query(
             "SELECT compound_id, detail, happened_on FROM compound_steps s \
              WHERE event = 'settle_owners' \
              AND NOT EXISTS (SELECT 1 FROM step_corrections x WHERE x.step_id = s.id) \
@@ -632,7 +634,7 @@ impl Store {
 }
 
 /// (compound id, stage code) rows by id.
-fn stages_by_id(rows: &[sqlx::any::AnyRow]) -> Result<std::collections::HashMap<i64, Stage>> {
+fn stages_by_id(rows: &[Row]) -> Result<std::collections::HashMap<i64, Stage>> {
     let mut out = std::collections::HashMap::with_capacity(rows.len());
     for row in rows {
         let mut c = Cols::new(row);

@@ -2,10 +2,11 @@
 //! of the programme (the records it points to are audited): it is not audited itself. A notice
 //! with a `dedupe` key reaches each user once, however often it is raised.
 
+use crate::sql::query;
 use crate::sql::{Cols, Val, bind_all, dyn_query, now_ts, parse_ts};
 use crate::{Result, Store};
 use serde::{Deserialize, Serialize};
-use sqlx::any::AnyRow;
+use crate::sql::Row;
 
 /// A notice as read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -36,7 +37,7 @@ pub struct NewNotice {
 const SELECT: &str =
     "SELECT id, user_id, kind, title, body, link, created_at, read_at FROM notices";
 
-fn from_row(row: &AnyRow) -> Result<Notice> {
+fn from_row(row: &Row) -> Result<Notice> {
     let mut c = Cols::new(row);
     Ok(Notice {
         id: c.i64()?,
@@ -62,7 +63,7 @@ impl Store {
         let mut out = Vec::new();
         for &user in recipients {
             if let Some(key) = &n.dedupe {
-                let there = sqlx::query("SELECT 1 FROM notices WHERE user_id = $1 AND dedupe = $2")
+                let there = query("SELECT 1 FROM notices WHERE user_id = $1 AND dedupe = $2")
                     .bind(user)
                     .bind(key.clone())
                     .fetch_optional(&mut *tx)
@@ -71,7 +72,7 @@ impl Store {
                     continue;
                 }
             }
-            let row = sqlx::query(
+            let row = query(
                 "INSERT INTO notices (user_id, kind, title, body, link, dedupe, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
             )
@@ -122,7 +123,7 @@ impl Store {
     /// How many of a user's notices are unread.
     pub async fn unread_notices(&self, user_id: i64) -> Result<i64> {
         let row =
-            sqlx::query("SELECT COUNT(*) FROM notices WHERE user_id = $1 AND read_at IS NULL")
+            query("SELECT COUNT(*) FROM notices WHERE user_id = $1 AND read_at IS NULL")
                 .bind(user_id)
                 .fetch_one(&self.pool)
                 .await?;

@@ -8,6 +8,7 @@
 //! 通报 and assignments that name it.
 
 use crate::audit::{self, Actor, NewAudit, to_json};
+use crate::sql::query;
 use crate::sql::{Cols, Val, bind_all, date_text, dyn_query, now_ts, parse_date};
 use crate::{Result, Store, StoreError};
 use anju_core::organisation::{
@@ -16,8 +17,8 @@ use anju_core::organisation::{
 };
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use sqlx::AnyConnection;
-use sqlx::any::AnyRow;
+use crate::sql::Conn;
+use crate::sql::Row;
 
 pub(crate) const GROUP: &str = "org_group";
 pub(crate) const MEETING: &str = "meeting";
@@ -348,7 +349,7 @@ fn opt_date(s: Option<String>) -> Result<Option<Date>> {
     s.map(|s| parse_date(&s)).transpose()
 }
 
-fn group_from_row(row: &AnyRow) -> Result<OrgGroup> {
+fn group_from_row(row: &Row) -> Result<OrgGroup> {
     let mut c = Cols::new(row);
     Ok(OrgGroup {
         id: c.i64()?,
@@ -364,7 +365,7 @@ fn group_from_row(row: &AnyRow) -> Result<OrgGroup> {
     })
 }
 
-fn member_from_row(row: &AnyRow) -> Result<OrgMember> {
+fn member_from_row(row: &Row) -> Result<OrgMember> {
     let mut c = Cols::new(row);
     Ok(OrgMember {
         id: c.i64()?,
@@ -379,7 +380,7 @@ fn member_from_row(row: &AnyRow) -> Result<OrgMember> {
     })
 }
 
-fn meeting_from_row(row: &AnyRow) -> Result<Meeting> {
+fn meeting_from_row(row: &Row) -> Result<Meeting> {
     let mut c = Cols::new(row);
     Ok(Meeting {
         id: c.i64()?,
@@ -406,7 +407,7 @@ fn unit_from(c: &mut Cols<'_>) -> Result<(Unit, String)> {
     Ok((Unit { kind, id }, name))
 }
 
-fn censure_from_row(row: &AnyRow) -> Result<Censure> {
+fn censure_from_row(row: &Row) -> Result<Censure> {
     let mut c = Cols::new(row);
     let id = c.i64()?;
     let region_id = c.i64()?;
@@ -430,7 +431,7 @@ fn censure_from_row(row: &AnyRow) -> Result<Censure> {
     })
 }
 
-fn assignment_from_row(row: &AnyRow) -> Result<Assignment> {
+fn assignment_from_row(row: &Row) -> Result<Assignment> {
     let mut c = Cols::new(row);
     let id = c.i64()?;
     let region_id = c.i64()?;
@@ -476,7 +477,7 @@ fn assignment_from_row(row: &AnyRow) -> Result<Assignment> {
     })
 }
 
-async fn fetch_group(conn: &mut AnyConnection, id: i64) -> Result<OrgGroup> {
+async fn fetch_group(conn: &mut Conn, id: i64) -> Result<OrgGroup> {
     let row = dyn_query(format!("{GROUP_SELECT} WHERE g.id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
@@ -485,7 +486,7 @@ async fn fetch_group(conn: &mut AnyConnection, id: i64) -> Result<OrgGroup> {
     group_from_row(&row)
 }
 
-async fn fetch_meeting(conn: &mut AnyConnection, id: i64) -> Result<Meeting> {
+async fn fetch_meeting(conn: &mut Conn, id: i64) -> Result<Meeting> {
     let row = dyn_query(format!("{MEETING_SELECT} WHERE t.id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
@@ -497,7 +498,7 @@ async fn fetch_meeting(conn: &mut AnyConnection, id: i64) -> Result<Meeting> {
     meeting_from_row(&row)
 }
 
-async fn fetch_censure(conn: &mut AnyConnection, id: i64) -> Result<Censure> {
+async fn fetch_censure(conn: &mut Conn, id: i64) -> Result<Censure> {
     let row = dyn_query(format!("{} WHERE s.id = $1", censure_select()))
         .bind(id)
         .fetch_optional(&mut *conn)
@@ -509,7 +510,7 @@ async fn fetch_censure(conn: &mut AnyConnection, id: i64) -> Result<Censure> {
     censure_from_row(&row)
 }
 
-async fn fetch_assignment(conn: &mut AnyConnection, id: i64) -> Result<Assignment> {
+async fn fetch_assignment(conn: &mut Conn, id: i64) -> Result<Assignment> {
     let row = dyn_query(format!("{} WHERE a.id = $1", assignment_select()))
         .bind(id)
         .fetch_optional(&mut *conn)
@@ -531,7 +532,7 @@ fn unit_cols(u: Unit) -> [Option<i64>; 3] {
 }
 
 async fn insert_members(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     group_id: i64,
     members: &[NewMember],
     at: &str,
@@ -540,7 +541,7 @@ async fn insert_members(
         if m.name.trim().is_empty() {
             return Err(StoreError::Invalid("成员姓名不能为空".into()));
         }
-        sqlx::query(
+        query(
             "INSERT INTO org_members (group_id, name, position, role, department_id, joined_on, \
              created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
         )
@@ -559,7 +560,7 @@ async fn insert_members(
 
 /// Inserts an assignment with its first step (交办); returns its id.
 async fn insert_assignment(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     actor: &Actor,
     region_id: i64,
     source: (AssignmentSource, i64),
@@ -582,7 +583,7 @@ async fn insert_assignment(
         AssignmentSource::Meeting => (Some(source.1), None),
         AssignmentSource::Censure => (None, Some(source.1)),
     };
-    let row = sqlx::query(
+    let row = query(
         "INSERT INTO assignments (region_id, source, meeting_id, censure_id, unit_kind, \
          unit_region_id, unit_department_id, unit_company_id, text, issued_on, deadline, status, \
          issued_by, returns, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, \
@@ -609,7 +610,7 @@ async fn insert_assignment(
 }
 
 async fn add_step(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     id: i64,
     step: &str,
     on: Date,
@@ -617,7 +618,7 @@ async fn add_step(
     note: Option<&str>,
     at: &str,
 ) -> Result<()> {
-    sqlx::query(
+    query(
         "INSERT INTO assignment_steps (assignment_id, step, on_day, by_name, note, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6)",
     )
@@ -661,7 +662,7 @@ impl Store {
     pub async fn add_group(&self, actor: &Actor, new: NewGroup) -> Result<OrgGroup> {
         let at = now_ts();
         let mut tx = self.begin_write().await?;
-        let row = sqlx::query(
+        let row = query(
             "INSERT INTO org_groups (region_id, kind, name, office, document, established_on, \
              version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7) \
              RETURNING id",
@@ -763,7 +764,7 @@ impl Store {
                 ),
             });
         }
-        sqlx::query("UPDATE org_members SET left_on = $1, updated_at = $2 WHERE id = $3")
+        query("UPDATE org_members SET left_on = $1, updated_at = $2 WHERE id = $3")
             .bind(date_text(left_on))
             .bind(at.clone())
             .bind(member_id)
@@ -792,13 +793,13 @@ impl Store {
     /// Checks a body's version and raises it; returns the body as it was.
     async fn bump_group(
         &self,
-        conn: &mut AnyConnection,
+        conn: &mut Conn,
         id: i64,
         expected_version: i64,
         at: &str,
     ) -> Result<OrgGroup> {
         let before = fetch_group(conn, id).await?;
-        let done = sqlx::query(
+        let done = query(
             "UPDATE org_groups SET version = version + 1, updated_at = $1 \
              WHERE id = $2 AND version = $3",
         )
@@ -855,7 +856,7 @@ impl Store {
     pub async fn add_meeting(&self, actor: &Actor, new: NewMeeting) -> Result<Meeting> {
         let at = now_ts();
         let mut tx = self.begin_write().await?;
-        let row = sqlx::query(
+        let row = query(
             "INSERT INTO meetings (region_id, group_id, kind, title, held_on, place, attendees, \
              minutes, recorded_by, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, \
              $6, $7, $8, $9, 1, $10, $10) RETURNING id",
@@ -986,7 +987,7 @@ impl Store {
         let at = now_ts();
         let mut tx = self.begin_write().await?;
         let [ur, ud, uc] = unit_cols(new.unit);
-        let row = sqlx::query(
+        let row = query(
             "INSERT INTO censures (region_id, kind, unit_kind, unit_region_id, \
              unit_department_id, unit_company_id, on_day, reason, document, interviewee, \
              recorded_by, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, \
@@ -1117,7 +1118,7 @@ impl Store {
 
     /// An assignment's steps, in order.
     pub async fn assignment_steps(&self, id: i64) -> Result<Vec<AssignmentStepRecord>> {
-        let rows = sqlx::query(
+        let rows = query(
             "SELECT step, on_day, by_name, note FROM assignment_steps \
              WHERE assignment_id = $1 ORDER BY id",
         )
@@ -1162,7 +1163,7 @@ impl Store {
         }
         let to = next_status(before.status, step)
             .map_err(|e| StoreError::Refused { zh: e.zh, en: e.en })?;
-        let last = sqlx::query(
+        let last = query(
             "SELECT on_day FROM assignment_steps WHERE assignment_id = $1 \
              ORDER BY id DESC LIMIT 1",
         )

@@ -5,14 +5,15 @@
 
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::fetch_compound;
+use crate::sql::query;
 use crate::sql::{Cols, Val, bind_all, date_text, dyn_query, now_ts, parse_date};
 use crate::{Result, Store, StoreError};
 use anju_core::OwnersBody;
 use anju_core::owners_body::{BodyRole, BodyStatus, BodyStep, next as next_status, term_last_day};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use sqlx::AnyConnection;
-use sqlx::any::AnyRow;
+use crate::sql::Conn;
+use crate::sql::Row;
 
 pub(crate) const OWNERS_BODY: &str = "owners_body";
 
@@ -105,7 +106,7 @@ fn opt_date(s: Option<String>) -> Result<Option<Date>> {
     s.map(|s| parse_date(&s)).transpose()
 }
 
-fn from_row(row: &AnyRow) -> Result<OwnersBodyRecord> {
+fn from_row(row: &Row) -> Result<OwnersBodyRecord> {
     let mut c = Cols::new(row);
     Ok(OwnersBodyRecord {
         id: c.i64()?,
@@ -138,7 +139,7 @@ fn from_row(row: &AnyRow) -> Result<OwnersBodyRecord> {
     })
 }
 
-fn member_from_row(row: &AnyRow) -> Result<OwnersBodyMember> {
+fn member_from_row(row: &Row) -> Result<OwnersBodyMember> {
     let mut c = Cols::new(row);
     Ok(OwnersBodyMember {
         id: c.i64()?,
@@ -157,7 +158,7 @@ fn member_from_row(row: &AnyRow) -> Result<OwnersBodyMember> {
     })
 }
 
-async fn fetch(conn: &mut AnyConnection, id: i64) -> Result<OwnersBodyRecord> {
+async fn fetch(conn: &mut Conn, id: i64) -> Result<OwnersBodyRecord> {
     let row = dyn_query(format!("{SELECT} WHERE b.id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
@@ -170,13 +171,13 @@ async fn fetch(conn: &mut AnyConnection, id: i64) -> Result<OwnersBodyRecord> {
 }
 
 async fn insert_members(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     body_id: i64,
     members: &[NewBodyMember],
     at: &str,
 ) -> Result<()> {
     for m in members {
-        sqlx::query(
+        query(
             "INSERT INTO owners_body_members (body_id, name, role, party_member, contact, duties, \
              joined_on, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
         )
@@ -196,8 +197,8 @@ async fn insert_members(
 
 /// A body's members still on it leave on the day it ends; refused when one of them joined after
 /// that day.
-async fn members_leave(conn: &mut AnyConnection, body_id: i64, on: Date, at: &str) -> Result<()> {
-    let latest = sqlx::query(
+async fn members_leave(conn: &mut Conn, body_id: i64, on: Date, at: &str) -> Result<()> {
+    let latest = query(
         "SELECT MAX(joined_on) FROM owners_body_members WHERE body_id = $1 AND left_on IS NULL",
     )
     .bind(body_id)
@@ -212,7 +213,7 @@ async fn members_leave(conn: &mut AnyConnection, body_id: i64, on: Date, at: &st
             });
         }
     }
-    sqlx::query(
+    query(
         "UPDATE owners_body_members SET left_on = $1, updated_at = $2 \
          WHERE body_id = $3 AND left_on IS NULL",
     )
@@ -249,7 +250,7 @@ impl Store {
         let at = now_ts();
         let mut tx = self.begin_write().await?;
         fetch_compound(&mut tx, new.compound_id).await?;
-        let pending = sqlx::query(
+        let pending = query(
             "SELECT id FROM owners_bodies WHERE compound_id = $1 \
              AND status IN ('preparing', 'elected')",
         )
@@ -263,7 +264,7 @@ impl Store {
                 en: format!("the compound has a body being prepared or elected (#{other})"),
             });
         }
-        let predecessor = sqlx::query(
+        let predecessor = query(
             "SELECT id FROM owners_bodies WHERE compound_id = $1 AND status = 'in_office'",
         )
         .bind(new.compound_id)
@@ -271,7 +272,7 @@ impl Store {
         .await?
         .map(|r| Cols::new(&r).i64())
         .transpose()?;
-        let row = sqlx::query(
+        let row = query(
             "INSERT INTO owners_bodies (compound_id, kind, status, prepared_on, term_years, \
              predecessor_id, note, version, created_at, updated_at) VALUES ($1, $2, 'preparing', \
              $3, $4, $5, $6, 1, $7, $7) RETURNING id",
@@ -355,7 +356,7 @@ impl Store {
                     return Err(StoreError::Invalid("选举须登记当选的成员".into()));
                 }
                 // The preparatory group leaves on the election day: none of it joined later.
-                let late = sqlx::query(
+                let late = query(
                     "SELECT name, joined_on FROM owners_body_members WHERE body_id = $1 \
                      AND role = 'preparer' AND left_on IS NULL AND joined_on > $2 \
                      ORDER BY joined_on DESC, id",
@@ -415,7 +416,7 @@ impl Store {
         }
         if step == BodyStep::Elect {
             // The preparatory group's work is done; the elected members join.
-            sqlx::query(
+            query(
                 "UPDATE owners_body_members SET left_on = $1, updated_at = $2 \
                  WHERE body_id = $3 AND role = 'preparer' AND left_on IS NULL",
             )
@@ -431,7 +432,7 @@ impl Store {
         {
             let old = fetch(&mut tx, p).await?;
             if old.status == BodyStatus::InOffice {
-                sqlx::query(
+                query(
                     "UPDATE owners_bodies SET status = 'ended', ended_on = $1, end_reason = $2, \
                      version = version + 1, updated_at = $3 WHERE id = $4 AND status = 'in_office'",
                 )
@@ -456,7 +457,7 @@ impl Store {
             // transaction, audited as a change of the compound.
             let compound = fetch_compound(&mut tx, before.compound_id).await?;
             if compound.compound.owners_body != before.kind {
-                sqlx::query(
+                query(
                     "UPDATE compounds SET owners_body = $1, version = version + 1, \
                      updated_at = $2 WHERE id = $3",
                 )
@@ -561,7 +562,7 @@ impl Store {
         let at = now_ts();
         let mut tx = self.begin_write().await?;
         let before = fetch(&mut tx, id).await?;
-        let done = sqlx::query(
+        let done = query(
             "UPDATE owners_bodies SET version = version + 1, updated_at = $1 \
              WHERE id = $2 AND version = $3",
         )

@@ -5,13 +5,14 @@
 
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::fetch_compound;
+use crate::sql::query;
 use crate::sql::{Cols, date_text, dyn_query, now_ts, parse_date};
 use crate::{Result, Store, StoreError};
 use anju_core::party::{PartyFact, PartyRecordKind};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use sqlx::AnyConnection;
-use sqlx::any::AnyRow;
+use crate::sql::Conn;
+use crate::sql::Row;
 
 pub(crate) const PARTY_RECORD: &str = "party_record";
 
@@ -78,7 +79,7 @@ pub enum PartyChange {
 const SELECT: &str = "SELECT id, compound_id, kind, name, sent_by, members, suggestions, \
      rectified, started_on, ended_on, note, version FROM party_records";
 
-fn from_row(row: &AnyRow) -> Result<PartyRecord> {
+fn from_row(row: &Row) -> Result<PartyRecord> {
     let mut c = Cols::new(row);
     Ok(PartyRecord {
         id: c.i64()?,
@@ -100,7 +101,7 @@ fn from_row(row: &AnyRow) -> Result<PartyRecord> {
     })
 }
 
-async fn fetch(conn: &mut AnyConnection, id: i64) -> Result<PartyRecord> {
+async fn fetch(conn: &mut Conn, id: i64) -> Result<PartyRecord> {
     let row = dyn_query(format!("{SELECT} WHERE id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
@@ -139,7 +140,7 @@ impl Store {
         let at = now_ts();
         let mut tx = self.begin_write().await?;
         fetch_compound(&mut tx, new.compound_id).await?;
-        let row = sqlx::query(
+        let row = query(
             "INSERT INTO party_records (compound_id, kind, name, sent_by, members, suggestions, \
              rectified, started_on, note, version, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $10) RETURNING id",
@@ -215,7 +216,7 @@ impl Store {
                         en: format!("{on} is before the start, {}", before.started_on),
                     });
                 }
-                sqlx::query(
+                query(
                     "UPDATE party_records SET ended_on = $1, version = version + 1, \
                      updated_at = $2 WHERE id = $3",
                 )
@@ -232,7 +233,7 @@ impl Store {
                         en: "only a consultation has rectified suggestions".into(),
                     });
                 }
-                sqlx::query(
+                query(
                     "UPDATE party_records SET rectified = $1, version = version + 1, \
                      updated_at = $2 WHERE id = $3",
                 )

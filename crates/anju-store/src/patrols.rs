@@ -9,6 +9,7 @@
 use crate::assessments::{evidence_of, link_evidence};
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::fetch_compound;
+use crate::sql::query;
 use crate::sql::{Cols, Val, bind_all, date_text, dyn_query, now_ts, parse_date};
 use crate::{Result, Store, StoreError};
 use anju_core::assessment::Period;
@@ -17,8 +18,8 @@ use anju_core::oversight::{
 };
 use anju_policy::rubric::Event;
 use serde::{Deserialize, Serialize};
-use sqlx::AnyConnection;
-use sqlx::any::AnyRow;
+use crate::sql::Conn;
+use crate::sql::Row;
 
 pub(crate) const PATROL: &str = "patrol";
 pub(crate) const FINDING: &str = "patrol_finding";
@@ -153,7 +154,7 @@ const ORDER_SELECT: &str = "SELECT o.id, o.finding_id, f.category, f.description
      FROM rectification_orders o JOIN patrol_findings f ON f.id = o.finding_id \
      JOIN compounds c ON c.id = o.compound_id JOIN companies co ON co.id = o.company_id";
 
-fn order_from_row(row: &AnyRow) -> Result<RectificationOrder> {
+fn order_from_row(row: &Row) -> Result<RectificationOrder> {
     let mut c = Cols::new(row);
     let id = c.i64()?;
     let finding_id = c.i64()?;
@@ -188,7 +189,7 @@ fn order_from_row(row: &AnyRow) -> Result<RectificationOrder> {
     })
 }
 
-async fn fetch_order(conn: &mut AnyConnection, id: i64) -> Result<RectificationOrder> {
+async fn fetch_order(conn: &mut Conn, id: i64) -> Result<RectificationOrder> {
     let row = dyn_query(format!("{ORDER_SELECT} WHERE o.id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
@@ -199,8 +200,8 @@ async fn fetch_order(conn: &mut AnyConnection, id: i64) -> Result<RectificationO
     Ok(o)
 }
 
-async fn fetch_patrol(conn: &mut AnyConnection, id: i64) -> Result<Patrol> {
-    let row = sqlx::query(
+async fn fetch_patrol(conn: &mut Conn, id: i64) -> Result<Patrol> {
+    let row = query(
         "SELECT id, compound_id, kind, patrol_date, inspector, note, created_at FROM patrols \
          WHERE id = $1",
     )
@@ -218,7 +219,7 @@ async fn fetch_patrol(conn: &mut AnyConnection, id: i64) -> Result<Patrol> {
     let inspector = c.string()?;
     let note = c.opt_string()?;
     let created_at = c.timestamp()?;
-    let rows = sqlx::query(
+    let rows = query(
         "SELECT f.id, f.category, f.description, o.id FROM patrol_findings f \
          LEFT JOIN rectification_orders o ON o.finding_id = f.id WHERE f.patrol_id = $1 \
          ORDER BY f.id",
@@ -257,12 +258,12 @@ async fn fetch_patrol(conn: &mut AnyConnection, id: i64) -> Result<Patrol> {
 
 /// Saves the order's mutable columns if its version is still `before.version`.
 async fn save_order(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     at: &str,
     before: &RectificationOrder,
     o: &RectificationOrder,
 ) -> Result<RectificationOrder> {
-    let done = sqlx::query(
+    let done = query(
         "UPDATE rectification_orders SET deadline = $1, status = $2, answer = $3, \
          answered_on = $4, answered_late = $5, closed_on = $6, reopened = $7, \
          version = version + 1, updated_at = $8 WHERE id = $9 AND version = $10",
@@ -301,7 +302,7 @@ impl Store {
         let at = now_ts();
         let mut tx = self.begin_write().await?;
         let compound = fetch_compound(&mut tx, p.compound_id).await?;
-        let row = sqlx::query(
+        let row = query(
             "INSERT INTO patrols (compound_id, kind, patrol_date, inspector, note, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
@@ -326,7 +327,7 @@ impl Store {
             if desc.is_empty() {
                 return Err(StoreError::Invalid("问题描述不能为空".into()));
             }
-            let row = sqlx::query(
+            let row = query(
                 "INSERT INTO patrol_findings (patrol_id, category, description) \
                  VALUES ($1, $2, $3) RETURNING id",
             )
@@ -350,7 +351,7 @@ impl Store {
                         p.date
                     )));
                 }
-                let row = sqlx::query(
+                let row = query(
                     "INSERT INTO rectification_orders (finding_id, compound_id, company_id, \
                      issued_on, deadline, status, answered_late, reopened, version, created_at, \
                      updated_at) VALUES ($1, $2, $3, $4, $5, 'open', 0, 0, 1, $6, $6) \
@@ -398,7 +399,7 @@ impl Store {
 
     /// Patrols of a compound, newest first.
     pub async fn list_patrols(&self, compound_id: i64) -> Result<Vec<Patrol>> {
-        let rows = sqlx::query(
+        let rows = query(
             "SELECT id FROM patrols WHERE compound_id = $1 ORDER BY patrol_date DESC, id DESC",
         )
         .bind(compound_id)

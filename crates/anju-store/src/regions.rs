@@ -11,11 +11,12 @@
 //! 4. otherwise the region is created (audited).
 
 use crate::audit::{self, Actor, NewAudit, to_json};
+use crate::sql::query;
 use crate::sql::{Cols, Ph, Val, bind_all, dyn_query, now_ts, rows_per_statement};
 use crate::{Result, Store, StoreError};
 use anju_core::RegionLevel;
 use serde::{Deserialize, Serialize};
-use sqlx::AnyConnection;
+use crate::sql::Conn;
 use std::collections::HashMap;
 
 /// One node of the region tree.
@@ -70,8 +71,8 @@ enum Found {
 }
 
 impl RegionIndex {
-    pub(crate) async fn load(conn: &mut AnyConnection) -> Result<RegionIndex> {
-        let rows = sqlx::query(
+    pub(crate) async fn load(conn: &mut Conn) -> Result<RegionIndex> {
+        let rows = query(
             "SELECT id, parent_id, level, name, code, created_at FROM regions ORDER BY id",
         )
         .fetch_all(&mut *conn)
@@ -182,7 +183,7 @@ fn name_at<'a>(p: &PathReq<'a>, level: RegionLevel) -> Option<&'a str> {
 /// Resolves (and creates where needed) every path, level by level, creating each level's new
 /// regions in multi-row INSERTs. Returns the ids per path and how many regions were created.
 pub(crate) async fn resolve_paths(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     actor: &Actor,
     at: &str,
     idx: &mut RegionIndex,
@@ -213,7 +214,7 @@ pub(crate) async fn resolve_paths(
                 }
                 Found::Adopt(id) => {
                     let before = idx.get(id).cloned();
-                    sqlx::query("UPDATE regions SET parent_id = $1 WHERE id = $2")
+                    query("UPDATE regions SET parent_id = $1 WHERE id = $2")
                         .bind(parent)
                         .bind(id)
                         .execute(&mut *conn)
@@ -324,7 +325,7 @@ impl Store {
 
     /// One region.
     pub async fn get_region(&self, id: i64) -> Result<Region> {
-        let row = sqlx::query(
+        let row = query(
             "SELECT id, parent_id, level, name, code, created_at FROM regions WHERE id = $1",
         )
         .bind(id)
@@ -339,7 +340,7 @@ impl Store {
 
     /// A region and every region under it, ordered by level then name.
     pub async fn regions_under(&self, id: i64) -> Result<Vec<Region>> {
-        let rows = sqlx::query(
+        let rows = query(
             "SELECT r.id, r.parent_id, r.level, r.name, r.code, r.created_at FROM regions r \
              LEFT JOIN regions p ON p.id = r.parent_id LEFT JOIN regions g ON g.id = p.parent_id \
              WHERE r.id = $1 OR r.parent_id = $1 OR p.parent_id = $1 OR g.parent_id = $1 \
@@ -368,9 +369,9 @@ fn non_empty(s: Option<&str>) -> Option<&str> {
 }
 
 /// [`Store::list_regions`] on a connection (inside a run's read transaction).
-pub(crate) async fn regions_on(conn: &mut sqlx::AnyConnection) -> Result<Vec<Region>> {
+pub(crate) async fn regions_on(conn: &mut Conn) -> Result<Vec<Region>> {
     let rows =
-        sqlx::query("SELECT id, parent_id, level, name, code, created_at FROM regions ORDER BY id")
+        query("SELECT id, parent_id, level, name, code, created_at FROM regions ORDER BY id")
             .fetch_all(&mut *conn)
             .await?;
     let mut out = rows

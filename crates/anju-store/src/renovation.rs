@@ -8,6 +8,7 @@
 
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::fetch_compound;
+use crate::sql::query;
 use crate::sql::{Cols, date_text, dyn_query, now_ts, parse_date};
 use crate::{Result, Store, StoreError};
 use anju_core::Fen;
@@ -15,8 +16,8 @@ use anju_core::contract::Fees;
 use anju_core::renovation::{Commitments, Milestone, Milestones, PathDates};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use sqlx::AnyConnection;
-use sqlx::any::AnyRow;
+use crate::sql::Conn;
+use crate::sql::Row;
 
 pub(crate) const RENOVATION: &str = "renovation_project";
 pub(crate) const HOUSEHOLD: &str = "renovation_household";
@@ -160,7 +161,7 @@ fn opt_date(s: Option<String>) -> Result<Option<Date>> {
     s.map(|s| parse_date(&s)).transpose()
 }
 
-fn from_row(row: &AnyRow) -> Result<RenovationRecord> {
+fn from_row(row: &Row) -> Result<RenovationRecord> {
     let mut c = Cols::new(row);
     Ok(RenovationRecord {
         id: c.i64()?,
@@ -177,7 +178,7 @@ fn from_row(row: &AnyRow) -> Result<RenovationRecord> {
     })
 }
 
-fn household_from_row(row: &AnyRow) -> Result<HouseholdCommitment> {
+fn household_from_row(row: &Row) -> Result<HouseholdCommitment> {
     let mut c = Cols::new(row);
     Ok(HouseholdCommitment {
         id: c.i64()?,
@@ -195,7 +196,7 @@ fn household_from_row(row: &AnyRow) -> Result<HouseholdCommitment> {
 }
 
 /// A fee standard's row; `actor` when the row does not carry it as its tenth column.
-fn fee_from_row(row: &AnyRow, actor: Option<String>) -> Result<FeeStandardRecord> {
+fn fee_from_row(row: &Row, actor: Option<String>) -> Result<FeeStandardRecord> {
     let mut c = Cols::new(row);
     let mut r = FeeStandardRecord {
         id: c.i64()?,
@@ -222,7 +223,7 @@ fn stored_milestone(s: &str) -> Result<Milestone> {
     Milestone::from_code(s).ok_or_else(|| StoreError::Corrupt(format!("未知的改造节点 '{s}'")))
 }
 
-async fn fetch(conn: &mut AnyConnection, id: i64) -> Result<RenovationRecord> {
+async fn fetch(conn: &mut Conn, id: i64) -> Result<RenovationRecord> {
     let row = dyn_query(format!("{SELECT} WHERE p.id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
@@ -235,7 +236,7 @@ async fn fetch(conn: &mut AnyConnection, id: i64) -> Result<RenovationRecord> {
 }
 
 async fn fetch_household(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     project: i64,
     house: &str,
 ) -> Result<Option<HouseholdCommitment>> {
@@ -250,14 +251,14 @@ async fn fetch_household(
 }
 
 async fn insert_change(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     project: i64,
     (m, old, new): (Milestone, Option<Date>, Date),
     reason: Option<&str>,
     actor: &Actor,
     at: &str,
 ) -> Result<()> {
-    sqlx::query(
+    query(
         "INSERT INTO renovation_date_changes (project_id, milestone, old_on, new_on, reason, \
          actor, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
@@ -324,7 +325,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         fetch_compound(&mut tx, new.compound_id).await?;
         let m = new.milestones;
-        let row = sqlx::query(
+        let row = query(
             "INSERT INTO renovation_projects (compound_id, name, procedures_on, construction_on, \
              acceptance_on, note, version, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7) RETURNING id",
@@ -477,7 +478,7 @@ impl Store {
 
     /// A project's dates as recorded and corrected, in order.
     pub async fn renovation_changes(&self, id: i64) -> Result<Vec<RenovationDateChange>> {
-        let rows = sqlx::query(
+        let rows = query(
             "SELECT milestone, old_on, new_on, reason, actor, created_at \
              FROM renovation_date_changes WHERE project_id = $1 ORDER BY id",
         )
@@ -533,7 +534,7 @@ impl Store {
             let before = fetch_household(&mut tx, project, &a.house).await?;
             let id = match &before {
                 Some(b) => {
-                    sqlx::query(
+                    query(
                         "UPDATE renovation_households SET owner = $1, demolish = $2, \
                          maintenance_fund = $3, repair_fees = $4, version = version + 1, \
                          updated_at = $5 WHERE id = $6",
@@ -550,7 +551,7 @@ impl Store {
                     b.id
                 }
                 None => {
-                    let row = sqlx::query(
+                    let row = query(
                         "INSERT INTO renovation_households (project_id, house, owner, demolish, \
                          maintenance_fund, repair_fees, version, created_at, updated_at) \
                          VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7) RETURNING id",
@@ -584,7 +585,7 @@ impl Store {
             });
         }
         // The project's own row moves too: its page's figures changed.
-        sqlx::query("UPDATE renovation_projects SET updated_at = $1 WHERE id = $2")
+        query("UPDATE renovation_projects SET updated_at = $1 WHERE id = $2")
             .bind(at.clone())
             .bind(project)
             .execute(&mut *tx)
@@ -614,7 +615,7 @@ impl Store {
         let at = now_ts();
         let mut tx = self.begin_write().await?;
         fetch_compound(&mut tx, new.compound_id).await?;
-        let row = sqlx::query(
+        let row = query(
             "INSERT INTO fee_standards (compound_id, multi_fen, high_fen, doc_no, approved_on, \
              department, note, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )

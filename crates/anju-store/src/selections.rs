@@ -4,6 +4,7 @@
 
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::lifecycle::{StepRequest, Via, apply_step};
+use crate::sql::query;
 use crate::sql::{Cols, date_text, now_ts, parse_date};
 use crate::{Result, Store, StoreError};
 use anju_core::lifecycle::Event;
@@ -12,7 +13,7 @@ use anju_core::selection::{
 };
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use sqlx::AnyConnection;
+use crate::sql::Conn;
 
 pub(crate) const SELECTION: &str = "selection";
 
@@ -64,8 +65,8 @@ fn invalid(e: anju_core::selection::SelectionError) -> StoreError {
     StoreError::refused(e.to_string(), e.en())
 }
 
-pub(crate) async fn street_id(conn: &mut AnyConnection, street: &str) -> Result<i64> {
-    let rows = sqlx::query("SELECT id FROM regions WHERE level = 'street' AND name = $1")
+pub(crate) async fn street_id(conn: &mut Conn, street: &str) -> Result<i64> {
+    let rows = query("SELECT id FROM regions WHERE level = 'street' AND name = $1")
         .bind(street.trim().to_string())
         .fetch_all(&mut *conn)
         .await?;
@@ -82,8 +83,8 @@ pub(crate) async fn street_id(conn: &mut AnyConnection, street: &str) -> Result<
     }
 }
 
-async fn fetch_selection(conn: &mut AnyConnection, id: i64) -> Result<Selection> {
-    let row = sqlx::query(
+async fn fetch_selection(conn: &mut Conn, id: i64) -> Result<Selection> {
+    let row = query(
         "SELECT s.id, s.version, r.name, s.title, s.announced_on, s.deadline, s.stage \
          FROM selections s JOIN regions r ON r.id = s.street_id WHERE s.id = $1",
     )
@@ -104,7 +105,7 @@ async fn fetch_selection(conn: &mut AnyConnection, id: i64) -> Result<Selection>
     let code = c.string()?;
     let stage = SelectionStage::from_code(&code)
         .ok_or_else(|| StoreError::Corrupt(format!("遴选阶段 '{code}'")))?;
-    let rows = sqlx::query(
+    let rows = query(
         "SELECT g.company_id, co.name, g.registered_on, g.qualified, g.screen_note, g.shortlisted \
          FROM selection_registrations g JOIN companies co ON co.id = g.company_id \
          WHERE g.selection_id = $1 ORDER BY g.id",
@@ -126,7 +127,7 @@ async fn fetch_selection(conn: &mut AnyConnection, id: i64) -> Result<Selection>
             })
         })
         .collect::<Result<_>>()?;
-    let rows = sqlx::query(
+    let rows = query(
         "SELECT x.compound_id, c.name, x.recommended_on, x.company_id, x.chosen_on \
          FROM selection_compounds x JOIN compounds c ON c.id = x.compound_id \
          WHERE x.selection_id = $1 ORDER BY c.name, x.compound_id",
@@ -175,14 +176,14 @@ fn check_version(s: &Selection, expected: i64) -> Result<()> {
 
 /// Bumps the selection's version, sets its stage, and audits the change.
 async fn finish(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     actor: &Actor,
     at: &str,
     action: &'static str,
     before: Option<&Selection>,
     id: i64,
 ) -> Result<Selection> {
-    sqlx::query("UPDATE selections SET version = version + 1, updated_at = $1 WHERE id = $2")
+    query("UPDATE selections SET version = version + 1, updated_at = $1 WHERE id = $2")
         .bind(at.to_string())
         .bind(id)
         .execute(&mut *conn)
@@ -225,7 +226,7 @@ impl Store {
         let at = now_ts();
         let mut tx = self.begin_write().await?;
         let sid = street_id(&mut tx, street).await?;
-        let row = sqlx::query(
+        let row = query(
             "INSERT INTO selections (street_id, title, announced_on, deadline, stage, version, \
              created_at, updated_at) VALUES ($1, $2, $3, $4, 'announced', 0, $5, $5) RETURNING id",
         )
@@ -301,7 +302,7 @@ impl Store {
                 anju_core::selection::SelectionError::AlreadyRegistered(company_id),
             ));
         }
-        sqlx::query(
+        query(
             "INSERT INTO selection_registrations (selection_id, company_id, registered_on, created_at) \
              VALUES ($1, $2, $3, $4)",
         )
@@ -342,7 +343,7 @@ impl Store {
             ));
         }
         for r in &before.registrations {
-            sqlx::query(
+            query(
                 "UPDATE selection_registrations SET qualified = $1, screen_note = $2 \
                  WHERE selection_id = $3 AND company_id = $4",
             )
@@ -353,7 +354,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        sqlx::query("UPDATE selections SET stage = 'screened', screened_on = $1 WHERE id = $2")
+        query("UPDATE selections SET stage = 'screened', screened_on = $1 WHERE id = $2")
             .bind(date_text(on))
             .bind(id)
             .execute(&mut *tx)
@@ -384,7 +385,7 @@ impl Store {
             .collect();
         check_shortlist(before.stage, &qualified, companies).map_err(invalid)?;
         for c in companies {
-            sqlx::query(
+            query(
                 "UPDATE selection_registrations SET shortlisted = 1 \
                  WHERE selection_id = $1 AND company_id = $2",
             )
@@ -393,7 +394,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        sqlx::query(
+        query(
             "UPDATE selections SET stage = 'shortlisted', shortlisted_on = $1 WHERE id = $2",
         )
         .bind(date_text(on))
@@ -450,7 +451,7 @@ impl Store {
                 ),
             ));
         }
-        sqlx::query(
+        query(
             "INSERT INTO selection_compounds (selection_id, compound_id, recommended_on) \
              VALUES ($1, $2, $3)",
         )
@@ -491,7 +492,7 @@ impl Store {
             company_id,
         )
         .map_err(invalid)?;
-        sqlx::query(
+        query(
             "UPDATE selection_compounds SET company_id = $1, chosen_on = $2 \
              WHERE selection_id = $3 AND compound_id = $4",
         )

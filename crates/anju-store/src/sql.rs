@@ -1,14 +1,28 @@
-//! Small SQL helpers shared by the modules: bind values, multi-row VALUES, clocks.
+//! The store's own thin layer over the engines' native drivers (`sqlx-sqlite`, `sqlx-postgres`),
+//! and small SQL helpers shared by the modules: bind values, multi-row VALUES, clocks.
+//!
+//! Why our own layer and not sqlx's `Any` driver: `Any` copies every value of every row into
+//! its own representation (at 100,000 rows that cost more than the query), and hides each
+//! engine's fast paths. Why not a query builder (sea-query) or Diesel: the store's SQL is written
+//! once for both engines already (the few differences go through [`JsonSql`] and [`Ph`]), and
+//! what the modules need from a driver is small: run a statement with bound values on a
+//! connection, a transaction or the pool, and read the row's columns. [`Sql`] does that by
+//! handing the statement to the native driver of the engine at hand; [`Row`] reads a column the
+//! way `Any` did (any integer width as `i64`), so the modules' code is the same on both engines.
 
 use crate::{Result, StoreError};
-use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::{PgPool, PgRow};
 use sqlx::query::Query;
-use sqlx::{Any, AnyConnection, AssertSqlSafe, Row};
+use sqlx::sqlite::{SqlitePool, SqliteRow};
+use sqlx::{AssertSqlSafe, Database, Postgres, Row as _, Sqlite, Transaction};
+use sqlx::{TypeInfo as _, ValueRef as _};
+use std::borrow::Cow;
 
-/// One bind value. The Any driver needs typed NULLs, so a missing integer and a missing text are
-/// different values.
+/// One bind value. Typed NULLs: a missing integer and a missing text are different values (the
+/// engines infer a placeholder's type from what is bound).
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Val {
+pub enum Val {
     Int(Option<i64>),
     Text(Option<String>),
 }
@@ -25,11 +39,244 @@ impl Val {
     }
 }
 
-pub(crate) fn bind_all<'q>(
-    mut q: Query<'q, Any, AnyArguments>,
-    vals: impl IntoIterator<Item = Val>,
-) -> Query<'q, Any, AnyArguments> {
-    for v in vals {
+macro_rules! val_from_int {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Val {
+            fn from(v: $t) -> Val {
+                Val::Int(Some(i64::from(v)))
+            }
+        }
+        impl From<Option<$t>> for Val {
+            fn from(v: Option<$t>) -> Val {
+                Val::Int(v.map(i64::from))
+            }
+        }
+    )*};
+}
+val_from_int!(i64, i32, u32, u16, u8, i16);
+
+impl From<&str> for Val {
+    fn from(v: &str) -> Val {
+        Val::Text(Some(v.to_string()))
+    }
+}
+impl From<String> for Val {
+    fn from(v: String) -> Val {
+        Val::Text(Some(v))
+    }
+}
+impl From<&String> for Val {
+    fn from(v: &String) -> Val {
+        Val::Text(Some(v.clone()))
+    }
+}
+impl From<Option<String>> for Val {
+    fn from(v: Option<String>) -> Val {
+        Val::Text(v)
+    }
+}
+impl From<Option<&str>> for Val {
+    fn from(v: Option<&str>) -> Val {
+        Val::Text(v.map(str::to_string))
+    }
+}
+impl From<Option<&String>> for Val {
+    fn from(v: Option<&String>) -> Val {
+        Val::Text(v.cloned())
+    }
+}
+impl From<&Option<String>> for Val {
+    fn from(v: &Option<String>) -> Val {
+        Val::Text(v.clone())
+    }
+}
+
+/// The connection pool: one engine's native pool.
+#[derive(Debug, Clone)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+impl Db {
+    pub fn is_sqlite(&self) -> bool {
+        matches!(self, Db::Sqlite(_))
+    }
+
+    /// A connection of the pool (returned to it when dropped).
+    pub async fn acquire(&self) -> std::result::Result<Hold, sqlx::Error> {
+        Ok(Hold(match self {
+            Db::Sqlite(p) => Conn::Sqlite(Held::Pooled(p.acquire().await?)),
+            Db::Postgres(p) => Conn::Postgres(Held::Pooled(p.acquire().await?)),
+        }))
+    }
+
+    /// A transaction begun with `begin` (`BEGIN IMMEDIATE`, …); rolled back when dropped.
+    pub(crate) async fn begin_with(
+        &self,
+        begin: &'static str,
+    ) -> std::result::Result<Hold, sqlx::Error> {
+        Ok(Hold(match self {
+            Db::Sqlite(p) => Conn::Sqlite(Held::Tx(p.begin_with(begin).await?)),
+            Db::Postgres(p) => Conn::Postgres(Held::Tx(p.begin_with(begin).await?)),
+        }))
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite(p) => p.close().await,
+            Db::Postgres(p) => p.close().await,
+        }
+    }
+}
+
+/// A connection of the pool, or a transaction on one: what the modules' queries run on.
+pub enum Conn {
+    Sqlite(Held<Sqlite>),
+    Postgres(Held<Postgres>),
+}
+
+/// A pooled connection, or a transaction holding one.
+pub enum Held<DB: Database> {
+    Pooled(PoolConnection<DB>),
+    Tx(Transaction<'static, DB>),
+}
+
+impl<DB: Database> std::ops::Deref for Held<DB> {
+    type Target = DB::Connection;
+    fn deref(&self) -> &DB::Connection {
+        match self {
+            Held::Pooled(c) => c,
+            Held::Tx(t) => t,
+        }
+    }
+}
+
+impl<DB: Database> std::ops::DerefMut for Held<DB> {
+    fn deref_mut(&mut self) -> &mut DB::Connection {
+        match self {
+            Held::Pooled(c) => c,
+            Held::Tx(t) => t,
+        }
+    }
+}
+
+impl Conn {
+    pub(crate) fn is_sqlite(&self) -> bool {
+        matches!(self, Conn::Sqlite(_))
+    }
+
+    async fn end(self, commit: bool) -> std::result::Result<(), sqlx::Error> {
+        match self {
+            Conn::Sqlite(Held::Tx(t)) if commit => t.commit().await,
+            Conn::Sqlite(Held::Tx(t)) => t.rollback().await,
+            Conn::Postgres(Held::Tx(t)) if commit => t.commit().await,
+            Conn::Postgres(Held::Tx(t)) => t.rollback().await,
+            Conn::Sqlite(Held::Pooled(_)) | Conn::Postgres(Held::Pooled(_)) => Ok(()),
+        }
+    }
+}
+
+/// A [`Conn`] the caller owns: a pooled connection or a transaction. Derefs to the connection
+/// so that `&mut hold` goes wherever a `&mut Conn` is asked for.
+pub struct Hold(Conn);
+
+impl Hold {
+    /// Commits the transaction (nothing for a plain connection).
+    pub(crate) async fn commit(self) -> std::result::Result<(), sqlx::Error> {
+        self.0.end(true).await
+    }
+
+    /// Undoes the transaction (dropping it does too).
+    pub(crate) async fn rollback(self) -> std::result::Result<(), sqlx::Error> {
+        self.0.end(false).await
+    }
+}
+
+impl std::ops::Deref for Hold {
+    type Target = Conn;
+    fn deref(&self) -> &Conn {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Hold {
+    fn deref_mut(&mut self) -> &mut Conn {
+        &mut self.0
+    }
+}
+
+/// Where a statement runs: on a connection (or transaction), or on any connection of the pool.
+pub enum On<'c> {
+    Conn(&'c mut Conn),
+    Db(&'c Db),
+}
+
+impl<'c> From<&'c mut Conn> for On<'c> {
+    fn from(c: &'c mut Conn) -> On<'c> {
+        On::Conn(c)
+    }
+}
+
+impl<'c> From<&'c Db> for On<'c> {
+    fn from(d: &'c Db) -> On<'c> {
+        On::Db(d)
+    }
+}
+
+impl<'c> From<&'c mut Hold> for On<'c> {
+    fn from(h: &'c mut Hold) -> On<'c> {
+        On::Conn(&mut h.0)
+    }
+}
+
+/// What a statement did.
+#[derive(Debug, Clone, Copy)]
+pub struct Done {
+    rows: u64,
+}
+
+impl Done {
+    pub fn rows_affected(&self) -> u64 {
+        self.rows
+    }
+}
+
+/// A statement and its bound values, run on either engine's native driver.
+#[must_use = "a statement does nothing until it is run"]
+#[derive(Debug, Clone)]
+pub struct Sql {
+    text: Cow<'static, str>,
+    args: Vec<Val>,
+}
+
+/// A statement over SQL text we wrote ourselves from constants and placeholders (never from
+/// user input: values are always bound).
+pub fn query(text: impl Into<Cow<'static, str>>) -> Sql {
+    Sql {
+        text: text.into(),
+        args: Vec::new(),
+    }
+}
+
+/// [`query`] over a string built at run time.
+pub(crate) fn dyn_query(sql: String) -> Sql {
+    query(sql)
+}
+
+pub(crate) fn bind_all(mut q: Sql, vals: impl IntoIterator<Item = Val>) -> Sql {
+    q.args.extend(vals);
+    q
+}
+
+/// The statement for one engine's driver, its values bound in order.
+fn native<DB: Database>(text: Cow<'static, str>, args: Vec<Val>) -> Query<'static, DB, DB::Arguments>
+where
+    for<'a> Option<i64>: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    for<'a> Option<String>: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    let mut q = sqlx::query::<DB>(AssertSqlSafe(text));
+    for v in args {
         q = match v {
             Val::Int(i) => q.bind(i),
             Val::Text(t) => q.bind(t),
@@ -38,10 +285,151 @@ pub(crate) fn bind_all<'q>(
     q
 }
 
-/// A runtime query over a string we built ourselves from constants and `$n` placeholders (never
-/// from user input: values are always bound).
-pub(crate) fn dyn_query(sql: String) -> Query<'static, Any, AnyArguments> {
-    sqlx::query(AssertSqlSafe(sql))
+macro_rules! on_engine {
+    ($self:ident, $on:ident, |$q:ident, $ex:ident| $body:expr) => {
+        match $on.into() {
+            On::Conn(Conn::Sqlite(c)) => {
+                let $q = native::<Sqlite>($self.text, $self.args);
+                let $ex = &mut **c;
+                $body
+            }
+            On::Conn(Conn::Postgres(c)) => {
+                let $q = native::<Postgres>($self.text, $self.args);
+                let $ex = &mut **c;
+                $body
+            }
+            On::Db(Db::Sqlite(p)) => {
+                let $q = native::<Sqlite>($self.text, $self.args);
+                let $ex = p;
+                $body
+            }
+            On::Db(Db::Postgres(p)) => {
+                let $q = native::<Postgres>($self.text, $self.args);
+                let $ex = p;
+                $body
+            }
+        }
+    };
+}
+
+impl Sql {
+    pub fn bind(mut self, v: impl Into<Val>) -> Sql {
+        self.args.push(v.into());
+        self
+    }
+
+    pub async fn execute<'c>(
+        self,
+        on: impl Into<On<'c>>,
+    ) -> std::result::Result<Done, sqlx::Error> {
+        on_engine!(self, on, |q, ex| Ok(Done {
+            rows: q.execute(ex).await?.rows_affected()
+        }))
+    }
+
+    pub async fn fetch_all<'c>(
+        self,
+        on: impl Into<On<'c>>,
+    ) -> std::result::Result<Vec<Row>, sqlx::Error> {
+        on_engine!(self, on, |q, ex| Ok(q
+            .fetch_all(ex)
+            .await?
+            .into_iter()
+            .map(Row::from)
+            .collect()))
+    }
+
+    pub async fn fetch_one<'c>(
+        self,
+        on: impl Into<On<'c>>,
+    ) -> std::result::Result<Row, sqlx::Error> {
+        on_engine!(self, on, |q, ex| Ok(Row::from(q.fetch_one(ex).await?)))
+    }
+
+    pub async fn fetch_optional<'c>(
+        self,
+        on: impl Into<On<'c>>,
+    ) -> std::result::Result<Option<Row>, sqlx::Error> {
+        on_engine!(self, on, |q, ex| Ok(q.fetch_optional(ex).await?.map(Row::from)))
+    }
+
+    /// The first column of the one row, as an integer.
+    pub async fn fetch_i64<'c>(self, on: impl Into<On<'c>>) -> Result<i64> {
+        let row = self.fetch_one(on).await?;
+        Cols::new(&row).i64()
+    }
+}
+
+/// A row read by either engine's driver.
+pub enum Row {
+    Sqlite(SqliteRow),
+    Postgres(PgRow),
+}
+
+impl From<SqliteRow> for Row {
+    fn from(r: SqliteRow) -> Row {
+        Row::Sqlite(r)
+    }
+}
+
+impl From<PgRow> for Row {
+    fn from(r: PgRow) -> Row {
+        Row::Postgres(r)
+    }
+}
+
+impl Row {
+    pub fn len(&self) -> usize {
+        match self {
+            Row::Sqlite(r) => r.len(),
+            Row::Postgres(r) => r.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Column `i` as an integer, whatever the integer's width (a PostgreSQL `count(*)` is a
+    /// BIGINT, a `CASE … THEN 1` an INTEGER); a boolean reads as 0 or 1.
+    pub fn opt_i64(&self, i: usize) -> std::result::Result<Option<i64>, sqlx::Error> {
+        match self {
+            Row::Sqlite(r) => r.try_get::<Option<i64>, _>(i),
+            Row::Postgres(r) => {
+                let v = r.try_get_raw(i)?;
+                if v.is_null() {
+                    return Ok(None);
+                }
+                let ty = v.type_info().name().to_string();
+                Ok(Some(match ty.as_str() {
+                    "INT4" => i64::from(r.try_get::<i32, _>(i)?),
+                    "INT2" => i64::from(r.try_get::<i16, _>(i)?),
+                    "BOOL" => i64::from(r.try_get::<bool, _>(i)?),
+                    _ => r.try_get::<i64, _>(i)?,
+                }))
+            }
+        }
+    }
+
+    /// Column `i` as text.
+    pub fn opt_string(&self, i: usize) -> std::result::Result<Option<String>, sqlx::Error> {
+        match self {
+            Row::Sqlite(r) => r.try_get::<Option<String>, _>(i),
+            Row::Postgres(r) => r.try_get::<Option<String>, _>(i),
+        }
+    }
+
+    /// Column `i`, an integer that must be there.
+    pub fn i64(&self, i: usize) -> Result<i64> {
+        self.opt_i64(i)?
+            .ok_or_else(|| StoreError::Corrupt(format!("第 {} 列为空", i + 1)))
+    }
+
+    /// Column `i`, a text that must be there.
+    pub fn string(&self, i: usize) -> Result<String> {
+        self.opt_string(i)?
+            .ok_or_else(|| StoreError::Corrupt(format!("第 {} 列为空", i + 1)))
+    }
 }
 
 /// Writes placeholders in the order they appear in the SQL text: `$1, $2, …` on PostgreSQL,
@@ -55,9 +443,9 @@ pub(crate) struct Ph {
 }
 
 impl Ph {
-    pub(crate) fn for_conn(conn: &AnyConnection) -> Ph {
+    pub(crate) fn for_conn(conn: &Conn) -> Ph {
         Ph {
-            numbered: conn.backend_name() != "SQLite",
+            numbered: !conn.is_sqlite(),
             n: 0,
         }
     }
@@ -126,8 +514,8 @@ pub(crate) enum Ty {
 }
 
 impl JsonSql {
-    pub(crate) fn for_conn(conn: &AnyConnection) -> JsonSql {
-        JsonSql::new(conn.backend_name() == "SQLite")
+    pub(crate) fn for_conn(conn: &Conn) -> JsonSql {
+        JsonSql::new(conn.is_sqlite())
     }
 
     fn new(sqlite: bool) -> JsonSql {
@@ -249,7 +637,7 @@ pub(crate) fn json_rows<'a>(rows: impl IntoIterator<Item = &'a [Val]>) -> String
 /// bound as one JSON value ([`JsonSql::rows_of`]); the `fixed` columns take the same value on
 /// every row (bound once).
 pub(crate) async fn insert_rows(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     table: &str,
     cols: &[(&str, Ty)],
     fixed: &[(&str, Val)],
@@ -284,7 +672,7 @@ pub(crate) async fn insert_rows(
 /// instead of one per record: sqlx-sqlite hands each row across threads, and the Any driver
 /// copies each value, which at 100,000 rows costs more than the query.
 pub(crate) async fn fetch_json<T: serde::de::DeserializeOwned>(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     sql: String,
     vals: Vec<Val>,
 ) -> Result<Vec<T>> {
@@ -392,12 +780,12 @@ pub(crate) struct Cols<'r> {
 }
 
 enum Src<'r> {
-    Db(&'r AnyRow),
+    Db(&'r Row),
     Json(&'r [serde_json::Value]),
 }
 
 impl<'r> Cols<'r> {
-    pub(crate) fn new(row: &'r AnyRow) -> Cols<'r> {
+    pub(crate) fn new(row: &'r Row) -> Cols<'r> {
         Cols {
             row: Src::Db(row),
             i: 0,
@@ -422,7 +810,7 @@ impl<'r> Cols<'r> {
     pub(crate) fn opt_i64(&mut self) -> Result<Option<i64>> {
         let i = self.idx();
         match self.row {
-            Src::Db(row) => Ok(row.try_get::<Option<i64>, _>(i)?),
+            Src::Db(row) => Ok(row.opt_i64(i)?),
             Src::Json(row) => match Cols::json_at(row, i)? {
                 serde_json::Value::Null => Ok(None),
                 v => v.as_i64().map(Some).ok_or_else(|| {
@@ -439,7 +827,7 @@ impl<'r> Cols<'r> {
     pub(crate) fn opt_string(&mut self) -> Result<Option<String>> {
         let i = self.idx();
         match self.row {
-            Src::Db(row) => Ok(row.try_get::<Option<String>, _>(i)?),
+            Src::Db(row) => Ok(row.opt_string(i)?),
             Src::Json(row) => match Cols::json_at(row, i)? {
                 serde_json::Value::Null => Ok(None),
                 serde_json::Value::String(s) => Ok(Some(s.clone())),

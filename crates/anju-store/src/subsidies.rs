@@ -22,6 +22,7 @@
 
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::settle::{self, Basis, BasisPeriod, PolicyCache};
+use crate::sql::query;
 use crate::sql::{
     Cols, JsonSql, Ph, PhaseClock, Ty, Val, date_text, dyn_query, fetch_json, insert_rows,
     json_rows, now_ts, parse_date, stored_mode,
@@ -36,8 +37,8 @@ use anju_policy::policy::{Anchor, From};
 use anju_policy::{Policy, PolicyError, Status};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use sqlx::AnyConnection;
-use sqlx::any::AnyRow;
+use crate::sql::Conn;
+use crate::sql::Row;
 use std::collections::HashMap;
 
 pub(crate) const FUNDING_POLICY: &str = "funding_policy";
@@ -235,7 +236,7 @@ fn line_select() -> String {
     format!("SELECT {LINE_COLS}{LINE_FROM}")
 }
 
-fn line_from_row(row: &AnyRow) -> Result<SubsidyLine> {
+fn line_from_row(row: &Row) -> Result<SubsidyLine> {
     line_from_cols(Cols::new(row))
 }
 
@@ -275,7 +276,7 @@ fn line_from_cols(mut c: Cols<'_>) -> Result<SubsidyLine> {
 }
 
 /// Lines as read, each with its explanation (rendered from its basis where the run stored one).
-fn lines_from_rows(rows: &[AnyRow]) -> Result<Vec<SubsidyLine>> {
+fn lines_from_rows(rows: &[Row]) -> Result<Vec<SubsidyLine>> {
     let mut read: Vec<SubsidyLine> = rows.iter().map(line_from_row).collect::<Result<_>>()?;
     explain_all(&mut read)?;
     Ok(read)
@@ -334,7 +335,7 @@ fn explain_all(lines: &mut [SubsidyLine]) -> Result<()> {
     })
 }
 
-async fn fetch_line(conn: &mut AnyConnection, id: i64) -> Result<SubsidyLine> {
+async fn fetch_line(conn: &mut Conn, id: i64) -> Result<SubsidyLine> {
     let row = dyn_query(format!("{} WHERE l.id = $1", line_select()))
         .bind(id)
         .fetch_optional(&mut *conn)
@@ -371,12 +372,12 @@ pub(crate) struct NewLine {
 }
 
 async fn insert_line(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     run_id: Option<i64>,
     l: &NewLine,
     at: &str,
 ) -> Result<i64> {
-    let row = sqlx::query(
+    let row = query(
         "INSERT INTO subsidy_lines (run_id, compound_id, company_id, contract_id, kind, \
          policy_id, period, period_start, period_end, eligible, amount_fen, retained_fen, \
          payers, reason_zh, reason_en, explanation_zh, explanation_en, status, version, \
@@ -598,7 +599,7 @@ impl Store {
         }
         let at = now_ts();
         let mut tx = self.begin_write().await?;
-        let row = sqlx::query(
+        let row = query(
             "INSERT INTO funding_policies (region_id, policy_id, valid_from, created_by, \
              created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
@@ -652,9 +653,9 @@ impl Store {
 }
 
 /// [`Store::list_funding_policies`] on a connection (inside a run's read transaction).
-async fn funding_policies_on(conn: &mut AnyConnection) -> Result<Vec<FundingPolicy>> {
+async fn funding_policies_on(conn: &mut Conn) -> Result<Vec<FundingPolicy>> {
     {
-        let rows = sqlx::query(
+        let rows = query(
             "SELECT f.id, f.region_id, r.name, r.level, f.policy_id, f.valid_from, f.created_by, \
              f.created_at FROM funding_policies f JOIN regions r ON r.id = f.region_id \
              ORDER BY r.name, f.valid_from",
@@ -800,7 +801,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let mut audits = Vec::new();
         // Supersede the earlier runs of this scope and period, and their draft lines.
-        let old = sqlx::query(
+        let old = query(
             "SELECT id FROM subsidy_runs WHERE region_id = $1 AND period = $2 AND status = 'current'",
         )
         .bind(region_id)
@@ -809,11 +810,11 @@ impl Store {
         .await?;
         for row in &old {
             let old_id = Cols::new(row).i64()?;
-            sqlx::query("UPDATE subsidy_runs SET status = 'superseded' WHERE id = $1")
+            query("UPDATE subsidy_runs SET status = 'superseded' WHERE id = $1")
                 .bind(old_id)
                 .execute(&mut *tx)
                 .await?;
-            let n = sqlx::query(
+            let n = query(
                 "UPDATE subsidy_lines SET status = 'superseded', version = version + 1, \
                  updated_at = $1 WHERE run_id = $2 AND status = 'draft'",
             )
@@ -831,7 +832,7 @@ impl Store {
             });
         }
         audit::append(&mut tx, actor, &at, audits).await?;
-        let row = sqlx::query(
+        let row = query(
             "INSERT INTO subsidy_runs (region_id, period, status, created_by, created_at) \
              VALUES ($1, $2, 'current', $3, $4) RETURNING id",
         )
@@ -885,7 +886,7 @@ impl Store {
 /// the closed surveys and the retention already held, on `conn` (the run's read transaction).
 /// Records each plan's slots in `steps`.
 async fn load_facts(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     steps: &mut [Step<'_>],
     clock: &mut PhaseClock,
 ) -> Result<Facts> {
@@ -1153,7 +1154,7 @@ impl Store {
 
     /// A run without its lines.
     pub async fn get_subsidy_run_head(&self, id: i64) -> Result<SubsidyRun> {
-        let row = sqlx::query(
+        let row = query(
             "SELECT r.id, r.region_id, g.name, r.period, r.status, r.created_by, r.created_at \
              FROM subsidy_runs r JOIN regions g ON g.id = r.region_id WHERE r.id = $1",
         )
@@ -1198,7 +1199,7 @@ impl Store {
              FROM subsidy_runs r JOIN regions g ON g.id = r.region_id{condition} ORDER BY r.id DESC"
         );
         // The condition is one of two constants above; the region is bound.
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        let mut q = query(sql);
         if let Some(r) = region {
             q = q.bind(r);
         }
@@ -1346,7 +1347,7 @@ impl Store {
             // transaction-scoped advisory lock on the compound on PostgreSQL), so two arriving
             // together for the same days cannot both pass the check below.
             if self.engine == crate::Engine::Postgres {
-                sqlx::query("SELECT pg_advisory_xact_lock(7215002, CAST($1 AS INTEGER))")
+                query("SELECT pg_advisory_xact_lock(7215002, CAST($1 AS INTEGER))")
                     .bind(before.compound_id)
                     .execute(&mut *tx)
                     .await?;
@@ -1357,7 +1358,7 @@ impl Store {
             Action::Approve => Some(before.amount),
             _ => before.approved,
         };
-        let done = sqlx::query(
+        let done = query(
             "UPDATE subsidy_lines SET status = $1, approved_fen = $2, version = version + 1, \
              updated_at = $3 WHERE id = $4 AND version = $5",
         )
@@ -1381,7 +1382,7 @@ impl Store {
         } else {
             person.trim().to_string()
         };
-        sqlx::query(
+        query(
             "INSERT INTO subsidy_steps (line_id, action, from_status, to_status, person, role, \
              on_date, comment, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
@@ -1416,7 +1417,7 @@ impl Store {
 
     /// The steps of a line, oldest first.
     pub async fn subsidy_steps(&self, line_id: i64) -> Result<Vec<SubsidyStep>> {
-        let rows = sqlx::query(
+        let rows = query(
             "SELECT id, line_id, action, from_status, to_status, person, role, on_date, comment, \
              created_at FROM subsidy_steps WHERE line_id = $1 ORDER BY id",
         )
@@ -1475,7 +1476,7 @@ impl Store {
             ));
         }
         let payers = resplit(&before.payers, new_amount);
-        sqlx::query(
+        query(
             "UPDATE subsidy_lines SET approved_fen = $1, payers = $2, version = version + 1, \
              updated_at = $3 WHERE id = $4 AND version = $5",
         )
@@ -1486,7 +1487,7 @@ impl Store {
         .bind(expected_version)
         .execute(&mut *tx)
         .await?;
-        let row = sqlx::query(
+        let row = query(
             "INSERT INTO subsidy_adjustments (line_id, old_fen, new_fen, reason, decided_by, \
              decided_on, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
@@ -1534,7 +1535,7 @@ impl Store {
 
     /// The infrastructure grant of a compound, if it has one.
     pub async fn infra_grant_of(&self, compound_id: i64) -> Result<Option<SubsidyLine>> {
-        let row = sqlx::query("SELECT line_id FROM infra_grants WHERE compound_id = $1")
+        let row = query("SELECT line_id FROM infra_grants WHERE compound_id = $1")
             .bind(compound_id)
             .fetch_optional(&self.pool)
             .await?;
@@ -1550,7 +1551,7 @@ impl Store {
 
     /// The adjustment decisions of a line, oldest first.
     pub async fn subsidy_adjustments(&self, line_id: i64) -> Result<Vec<SubsidyAdjustment>> {
-        let rows = sqlx::query(
+        let rows = query(
             "SELECT id, line_id, old_fen, new_fen, reason, decided_by, decided_on, created_at \
              FROM subsidy_adjustments WHERE line_id = $1 ORDER BY id",
         )
@@ -1648,7 +1649,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let id = insert_line(&mut tx, None, &line, &at).await?;
         // Once per compound, by the primary key: a grant that lost a race is refused whole.
-        let once = sqlx::query("INSERT INTO infra_grants (compound_id, line_id) VALUES ($1, $2)")
+        let once = query("INSERT INTO infra_grants (compound_id, line_id) VALUES ($1, $2)")
             .bind(compound_id)
             .bind(id)
             .execute(&mut *tx)
@@ -1686,9 +1687,9 @@ impl Store {
 }
 
 /// The last step of the money's path taken on a line (its steps in order), when any.
-async fn last_step_on(conn: &mut AnyConnection, line_id: i64) -> Result<Option<Action>> {
+async fn last_step_on(conn: &mut Conn, line_id: i64) -> Result<Option<Action>> {
     Ok(
-        sqlx::query("SELECT action FROM subsidy_steps WHERE line_id = $1 ORDER BY id DESC")
+        query("SELECT action FROM subsidy_steps WHERE line_id = $1 ORDER BY id DESC")
             .bind(line_id)
             .fetch_all(&mut *conn)
             .await?
@@ -1704,7 +1705,7 @@ async fn last_step_on(conn: &mut AnyConnection, line_id: i64) -> Result<Option<A
 
 /// Refuses an application while another line claims the same compound and kind over any of
 /// the same days (seed 000 四（三）、002 七（四）: nothing paid twice).
-async fn check_double(conn: &mut AnyConnection, line: &SubsidyLine) -> Result<()> {
+async fn check_double(conn: &mut Conn, line: &SubsidyLine) -> Result<()> {
     let rows = dyn_query(format!(
         "{} WHERE l.compound_id = $1 AND l.kind = $2 AND l.id <> $3",
         line_select()
@@ -1856,7 +1857,7 @@ pub(crate) struct RunCompound {
 /// The compounds (not archived) under a district, street or community, in id order: only the
 /// columns a run reads.
 async fn run_compounds(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     scope: &crate::CompoundFilter,
 ) -> Result<Vec<RunCompound>> {
     let mut vals = Vec::new();
@@ -1889,7 +1890,7 @@ async fn run_compounds(
 /// [`JsonSql::agg_rows`]): how a run reads a fact for every compound in a statement or two,
 /// with one row back each.
 async fn over_rows<T: serde::de::DeserializeOwned>(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     cols: &[(&str, Ty)],
     rows: &[Vec<Val>],
     tail: impl Fn(&JsonSql) -> String,
@@ -1934,7 +1935,7 @@ const LINE_INSERT_COLS: [(&str, Ty); 17] = [
 
 /// Writes a run's lines, as drafts of version 1 (ids from the database, in the lines' order).
 async fn insert_lines(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     run_id: i64,
     lines: &[(NewLine, Option<std::sync::Arc<str>>)],
     at: &str,
@@ -1975,7 +1976,7 @@ async fn insert_lines(
 /// written (one statement): every computed figure, without the explanation text or its basis,
 /// which stay on the line and which the database refuses to change (migration 0010).
 async fn audit_run_lines(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     actor: &Actor,
     at: &str,
     run_id: i64,
@@ -2001,7 +2002,7 @@ async fn audit_run_lines(
         ph.one(),
         ph.one()
     );
-    sqlx::query(sqlx::AssertSqlSafe(sql))
+    query(sql)
         .bind(at.to_string())
         .bind(actor.name.clone())
         .bind(actor.role.clone())
@@ -2283,17 +2284,17 @@ impl Store {
         let term_months = i64::from(years) * 12;
         let mut tx = self.begin_write().await?;
         let off = Cols::new(
-            &sqlx::query("SELECT COALESCE(MAX(id), 0) FROM contracts")
+            &query("SELECT COALESCE(MAX(id), 0) FROM contracts")
                 .fetch_one(&mut *tx)
                 .await?,
         )
         .i64()?;
-        sqlx::query(
+        query(
             "CREATE TEMP TABLE bench_new (compound_id INTEGER PRIMARY KEY, contract_id INTEGER)",
         )
         .execute(&mut *tx)
         .await?;
-        sqlx::query(
+        query(
             "INSERT INTO bench_new (compound_id, contract_id) SELECT c.id, $1 + c.id FROM \
              compounds c WHERE c.archived = 0 AND NOT EXISTS (SELECT 1 FROM contract_compounds \
              cc WHERE cc.compound_id = c.id)",
@@ -2302,7 +2303,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         // Served area 10,000–59,999 ㎡ (stored in centi-㎡); 0.60 元/㎡·月.
-        let contracts = sqlx::query(
+        let contracts = query(
             "INSERT INTO contracts (id, company_id, signer, signer_name, signed_on, entry_on, \
              term_months, service_level, fee_multi_fen, fee_high_fen, served_area, notice_on, \
              filed_on, status, version, created_at, updated_at) SELECT b.contract_id, \
@@ -2318,14 +2319,14 @@ impl Store {
         .await?
         .rows_affected();
         if self.engine == crate::Engine::Postgres {
-            sqlx::query(
+            query(
                 "SELECT setval(pg_get_serial_sequence('contracts', 'id'), \
                  (SELECT MAX(id) FROM contracts))",
             )
             .execute(&mut *tx)
             .await?;
         }
-        sqlx::query(
+        query(
             "INSERT INTO contract_compounds (contract_id, compound_id) SELECT contract_id, \
              compound_id FROM bench_new",
         )
@@ -2333,7 +2334,7 @@ impl Store {
         .await?;
         let before = signed_on.yesterday().unwrap_or(signed_on);
         let since = Date::new(before.year() - 2, 1, 1).unwrap_or(before);
-        sqlx::query(
+        query(
             "INSERT INTO compound_modes (compound_id, mode, since, until, actor, created_at) \
              SELECT compound_id, 'none', $1, $2, 'bench', $3 FROM bench_new",
         )
@@ -2370,7 +2371,7 @@ impl Store {
             // One final assessment per contract year, score 80–99 (the scorecard's total is
             // illustrative; the score column is what the run reads).
             let card = scorecard(90)?;
-            assessments += sqlx::query(
+            assessments += query(
                 "INSERT INTO assessments (compound_id, company_id, period, period_kind, \
                  period_start, period_end, rubric_id, assessor_kind, assessor, status, events, \
                  survey, scorecard, score_e2, grade_code, passed, objection_days, submitted_on, \
@@ -2394,7 +2395,7 @@ impl Store {
                     break;
                 };
                 // 应收 = area × 0.60 元; 实收 70–100 % of it, varying by compound and year.
-                fee_months += sqlx::query(
+                fee_months += query(
                     "INSERT INTO fee_months (compound_id, month, billed_fen, collected_fen, \
                      source, version, created_at, updated_at) SELECT b.compound_id, $1, \
                      k.served_area * 60 / 100, k.served_area * 60 / 100 * \
@@ -2409,7 +2410,7 @@ impl Store {
                 .rows_affected();
             }
         }
-        sqlx::query("DROP TABLE bench_new")
+        query("DROP TABLE bench_new")
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;

@@ -23,6 +23,7 @@
 
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::fetch_compound;
+use crate::sql::query;
 use crate::sql::{Cols, Val, bind_all, date_text, dyn_query, now_ts, parse_date, today_cn};
 use crate::{DismissalProposal, Result, Store, StoreError};
 use anju_core::contract::DismissalSurvey;
@@ -30,8 +31,8 @@ use anju_policy::rubric::{Rubric, SatisfactionRate};
 use anju_policy::sampling::SampleRule;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use sqlx::AnyConnection;
-use sqlx::any::AnyRow;
+use crate::sql::Conn;
+use crate::sql::Row;
 
 pub(crate) const SURVEY: &str = "survey";
 pub(crate) const SURVEY_RESPONSE: &str = "survey_response";
@@ -167,7 +168,7 @@ const SURVEY_SELECT: &str = "SELECT s.id, s.compound_id, c.name, s.period, s.sta
      s.rule, s.households, s.required_sample, s.status, s.created_by, s.dismissal_proposal_id, \
      s.version, s.created_at FROM surveys s JOIN compounds c ON c.id = s.compound_id";
 
-fn survey_from_row(row: &AnyRow) -> Result<Survey> {
+fn survey_from_row(row: &Row) -> Result<Survey> {
     let mut c = Cols::new(row);
     Ok(Survey {
         id: c.i64()?,
@@ -191,7 +192,7 @@ fn survey_from_row(row: &AnyRow) -> Result<Survey> {
     })
 }
 
-async fn fetch_survey(conn: &mut AnyConnection, id: i64) -> Result<Survey> {
+async fn fetch_survey(conn: &mut Conn, id: i64) -> Result<Survey> {
     let row = dyn_query(format!("{SURVEY_SELECT} WHERE s.id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
@@ -208,14 +209,14 @@ pub(crate) fn new_token() -> Result<String> {
 }
 
 async fn insert_tokens(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     survey_id: i64,
     n: u32,
 ) -> Result<Vec<IssuedToken>> {
     let mut out = Vec::with_capacity(n as usize);
     for _ in 0..n {
         let token = new_token()?;
-        let row = sqlx::query(
+        let row = query(
             "INSERT INTO survey_tokens (survey_id, token) VALUES ($1, $2) RETURNING id",
         )
         .bind(survey_id)
@@ -232,8 +233,8 @@ async fn insert_tokens(
     Ok(out)
 }
 
-async fn count_tokens(conn: &mut AnyConnection, survey_id: i64) -> Result<u32> {
-    let row = sqlx::query("SELECT COUNT(*) FROM survey_tokens WHERE survey_id = $1")
+async fn count_tokens(conn: &mut Conn, survey_id: i64) -> Result<u32> {
+    let row = query("SELECT COUNT(*) FROM survey_tokens WHERE survey_id = $1")
         .bind(survey_id)
         .fetch_one(&mut *conn)
         .await?;
@@ -340,7 +341,7 @@ impl Store {
                 "发放问卷 {tokens} 份多于小区总户数 {households} 户"
             )));
         }
-        let row = sqlx::query(
+        let row = query(
             "INSERT INTO surveys (compound_id, period, starts_on, ends_on, rule, households, \
              required_sample, status, created_by, version, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, 1, $9, $9) RETURNING id",
@@ -433,7 +434,7 @@ impl Store {
         let token = token.trim().to_ascii_lowercase();
         let at = now_ts();
         let mut tx = self.begin_write().await?;
-        let row = sqlx::query(
+        let row = query(
             "SELECT t.id, t.survey_id, s.compound_id, s.status, t.used_at FROM survey_tokens t \
              JOIN surveys s ON s.id = t.survey_id WHERE t.token = $1",
         )
@@ -460,7 +461,7 @@ impl Store {
         if used_at.is_some() {
             return Err(used_refusal());
         }
-        let done = sqlx::query(
+        let done = query(
             "UPDATE survey_tokens SET used_at = $1, satisfied = $2, score = $3, comment = $4 \
              WHERE id = $5 AND used_at IS NULL",
         )
@@ -503,7 +504,7 @@ impl Store {
         let token = token.trim().to_ascii_lowercase();
         let mut conn = self.pool.acquire().await?;
         let Some(row) =
-            sqlx::query("SELECT survey_id, household, used_at FROM survey_tokens WHERE token = $1")
+            query("SELECT survey_id, household, used_at FROM survey_tokens WHERE token = $1")
                 .bind(token)
                 .fetch_optional(&mut *conn)
                 .await?
@@ -543,7 +544,7 @@ impl Store {
 
     /// A survey's tokens (to reprint links), in issue order.
     pub async fn survey_tokens(&self, survey_id: i64) -> Result<Vec<IssuedToken>> {
-        let rows = sqlx::query(
+        let rows = query(
             "SELECT id, token, household, used_at FROM survey_tokens WHERE survey_id = $1 \
              ORDER BY id",
         )
@@ -589,7 +590,7 @@ impl Store {
         let mut audits = Vec::new();
         let mut proposal_id = None;
         if before.dismissal_triggered {
-            let contract = sqlx::query(
+            let contract = query(
                 "SELECT c.id FROM contracts c JOIN contract_compounds cc ON cc.contract_id = c.id \
                  WHERE cc.compound_id = $1 AND c.status = 'active' ORDER BY c.id DESC",
             )
@@ -610,7 +611,7 @@ impl Store {
                 );
                 let surveyed_on = before.survey.ends_on.unwrap_or_else(today_cn);
                 let raised = survey.raises_dismissal();
-                let row = sqlx::query(
+                let row = query(
                     "INSERT INTO dismissal_proposals (contract_id, surveyed_on, owners, \
                      respondents, dissatisfied, raised, note, actor, created_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
@@ -644,7 +645,7 @@ impl Store {
                 });
             }
         }
-        let done = sqlx::query(
+        let done = query(
             "UPDATE surveys SET status = 'closed', dismissal_proposal_id = $1, \
              version = version + 1, updated_at = $2 WHERE id = $3 AND version = $4",
         )
@@ -717,7 +718,7 @@ fn check_version(s: &Survey, expected: i64) -> Result<()> {
 /// all of them (the surveys, then their tokens counted by survey), inside the caller's
 /// transaction (a subsidy run reads them with its other facts, from one snapshot).
 pub(crate) async fn closed_results_on(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     compounds: &std::collections::HashSet<i64>,
 ) -> Result<Vec<SurveyResult>> {
     let rows = dyn_query(format!(
@@ -725,7 +726,7 @@ pub(crate) async fn closed_results_on(
     ))
     .fetch_all(&mut *conn)
     .await?;
-    let counts = sqlx::query(
+    let counts = query(
         "SELECT t.survey_id, COUNT(*), COUNT(t.used_at), \
          CAST(COALESCE(SUM(t.satisfied), 0) AS BIGINT) FROM survey_tokens t \
          JOIN surveys s ON s.id = t.survey_id WHERE s.status = 'closed' GROUP BY t.survey_id",
@@ -750,9 +751,9 @@ pub(crate) async fn closed_results_on(
     Ok(out)
 }
 
-async fn result_on(conn: &mut AnyConnection, id: i64) -> Result<SurveyResult> {
+async fn result_on(conn: &mut Conn, id: i64) -> Result<SurveyResult> {
     let survey = fetch_survey(conn, id).await?;
-    let row = sqlx::query(
+    let row = query(
         "SELECT COUNT(*), COUNT(used_at), CAST(COALESCE(SUM(satisfied), 0) AS BIGINT) FROM survey_tokens \
          WHERE survey_id = $1",
     )

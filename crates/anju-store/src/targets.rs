@@ -3,6 +3,7 @@
 
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::selections::street_id;
+use crate::sql::query;
 use crate::sql::{Cols, date_text, now_ts, parse_date};
 use crate::{Result, Store, StoreError};
 use anju_core::ManagementMode;
@@ -31,7 +32,7 @@ impl Store {
         let at = now_ts();
         let mut tx = self.begin_write().await?;
         let sid = street_id(&mut tx, &t.street).await?;
-        let existing = sqlx::query(
+        let existing = query(
             "SELECT id FROM targets WHERE street_id = $1 AND kind = $2 AND share_percent = $3 AND due = $4",
         )
         .bind(sid)
@@ -43,7 +44,7 @@ impl Store {
         if let Some(row) = existing {
             return Cols::new(&row).i64();
         }
-        let row = sqlx::query(
+        let row = query(
             "INSERT INTO targets (street_id, kind, share_percent, due, baseline_on, label, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
@@ -76,7 +77,7 @@ impl Store {
 
     /// A street's targets, by due date.
     pub async fn targets(&self, street: &str) -> Result<Vec<(i64, Target)>> {
-        let rows = sqlx::query(
+        let rows = query(
             "SELECT t.id, r.name, t.kind, t.share_percent, t.due, t.baseline_on, t.label \
              FROM targets t JOIN regions r ON r.id = t.street_id \
              WHERE r.name = $1 ORDER BY t.due, t.id",
@@ -110,7 +111,7 @@ impl Store {
     /// (`Date::MIN` for a body the census already knew).
     pub async fn compound_facts(&self, street: &str) -> Result<Vec<CompoundFacts>> {
         let compounds = self.all_compounds_for_stats(Some(street)).await?;
-        let rows = sqlx::query(
+        let rows = query(
             "SELECT m.compound_id, m.mode, m.since, m.until FROM compound_modes m \
              JOIN compounds c ON c.id = m.compound_id JOIN regions s ON s.id = c.street_id \
              WHERE s.name = $1 ORDER BY m.compound_id, m.since, m.id",

@@ -3,12 +3,13 @@
 
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::fetch_compound;
+use crate::sql::query;
 use crate::sql::{Cols, Val, bind_all, date_text, dyn_query, now_ts, parse_date};
 use crate::{Result, Store, StoreError};
 use anju_core::task::{TaskStatus, is_overdue};
 use serde::{Deserialize, Serialize};
-use sqlx::AnyConnection;
-use sqlx::any::AnyRow;
+use crate::sql::Conn;
+use crate::sql::Row;
 
 pub(crate) const TASK: &str = "task";
 
@@ -68,7 +69,7 @@ const TASK_SELECT: &str = "SELECT t.id, t.compound_id, c.name, s.name, cm.name, 
      t.updated_at FROM tasks t JOIN compounds c ON c.id = t.compound_id \
      JOIN regions s ON s.id = c.street_id LEFT JOIN regions cm ON cm.id = c.community_id";
 
-fn task_from_row(row: &AnyRow) -> Result<Task> {
+fn task_from_row(row: &Row) -> Result<Task> {
     let mut c = Cols::new(row);
     Ok(Task {
         id: c.i64()?,
@@ -92,7 +93,7 @@ fn task_from_row(row: &AnyRow) -> Result<Task> {
     })
 }
 
-async fn fetch_task(conn: &mut AnyConnection, id: i64) -> Result<Task> {
+async fn fetch_task(conn: &mut Conn, id: i64) -> Result<Task> {
     let row = dyn_query(format!("{TASK_SELECT} WHERE t.id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
@@ -107,7 +108,7 @@ fn tidy(s: &str) -> String {
 
 /// Inserts one task on the caller's transaction and queues its audit row.
 async fn insert_task(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     at: &str,
     t: &NewTask,
     audits: &mut Vec<NewAudit>,
@@ -127,7 +128,7 @@ async fn insert_task(
             compound.compound.name
         )));
     }
-    let row = sqlx::query(
+    let row = query(
         "INSERT INTO tasks (compound_id, title, detail, responsible, deadline, status, done_on, \
          version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 'open', NULL, 1, $6, $6) \
          RETURNING id",
@@ -184,7 +185,7 @@ impl Store {
         let mut created = Vec::new();
         let mut skipped = 0;
         for t in tasks {
-            let exists = sqlx::query(
+            let exists = query(
                 "SELECT id FROM tasks WHERE compound_id = $1 AND title = $2 AND deadline = $3 \
                  AND status <> 'cancelled'",
             )
@@ -271,7 +272,7 @@ impl Store {
             tx.commit().await?;
             return Ok(before);
         }
-        let done = sqlx::query(
+        let done = query(
             "UPDATE tasks SET status = $1, done_on = $2, version = version + 1, updated_at = $3 \
              WHERE id = $4 AND version = $5",
         )

@@ -12,13 +12,14 @@
 //! to apply it. Logins and logouts are audited (never the token).
 
 use crate::audit::{self, Actor, NewAudit, to_json};
+use crate::sql::query;
 use crate::sql::{Cols, dyn_query, now_ts};
 use crate::{Result, Store, StoreError, sha256_hex};
 use anju_core::RegionLevel;
 use anju_core::access::Role;
 use serde::{Deserialize, Serialize};
-use sqlx::AnyConnection;
-use sqlx::any::AnyRow;
+use crate::sql::Conn;
+use crate::sql::Row;
 
 pub(crate) const USER: &str = "user";
 pub(crate) const SESSION: &str = "session";
@@ -127,11 +128,11 @@ fn user_from_cols(c: &mut Cols<'_>) -> Result<User> {
     })
 }
 
-fn user_from_row(row: &AnyRow) -> Result<User> {
+fn user_from_row(row: &Row) -> Result<User> {
     user_from_cols(&mut Cols::new(row))
 }
 
-async fn fetch_user(conn: &mut AnyConnection, id: i64) -> Result<User> {
+async fn fetch_user(conn: &mut Conn, id: i64) -> Result<User> {
     let row = dyn_query(format!("{USER_SELECT} WHERE u.id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
@@ -217,7 +218,7 @@ impl Store {
         }
         let at = now_ts();
         let mut tx = self.begin_write().await?;
-        let taken = sqlx::query("SELECT id FROM users WHERE username = $1")
+        let taken = query("SELECT id FROM users WHERE username = $1")
             .bind(username.clone())
             .fetch_optional(&mut *tx)
             .await?;
@@ -225,7 +226,7 @@ impl Store {
             return Err(StoreError::Duplicate(format!("用户名“{username}”已存在")));
         }
         if let Some(r) = new.region_id {
-            let found = sqlx::query("SELECT id FROM regions WHERE id = $1")
+            let found = query("SELECT id FROM regions WHERE id = $1")
                 .bind(r)
                 .fetch_optional(&mut *tx)
                 .await?;
@@ -237,7 +238,7 @@ impl Store {
             }
         }
         if let Some(c) = new.company_id {
-            let found = sqlx::query("SELECT id FROM companies WHERE id = $1")
+            let found = query("SELECT id FROM companies WHERE id = $1")
                 .bind(c)
                 .fetch_optional(&mut *tx)
                 .await?;
@@ -249,7 +250,7 @@ impl Store {
             }
         }
         if let Some(c) = new.compound_id {
-            let found = sqlx::query("SELECT id FROM compounds WHERE id = $1")
+            let found = query("SELECT id FROM compounds WHERE id = $1")
                 .bind(c)
                 .fetch_optional(&mut *tx)
                 .await?;
@@ -261,7 +262,7 @@ impl Store {
             }
         }
         if let Some(d) = new.department_id {
-            let found = sqlx::query("SELECT id FROM departments WHERE id = $1")
+            let found = query("SELECT id FROM departments WHERE id = $1")
                 .bind(d)
                 .fetch_optional(&mut *tx)
                 .await?;
@@ -272,7 +273,7 @@ impl Store {
                 });
             }
         }
-        let row = sqlx::query(
+        let row = query(
             "INSERT INTO users (username, display_name, password_hash, role, region_id, \
              company_id, department_id, compound_id, active, version, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $8, $9, 1, 1, $7, $7) RETURNING id",
@@ -355,7 +356,7 @@ impl Store {
         let Some(user) = self.find_user(username).await? else {
             return Ok(None);
         };
-        let row = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
+        let row = query("SELECT password_hash FROM users WHERE id = $1")
             .bind(user.id)
             .fetch_one(&self.pool)
             .await?;
@@ -376,7 +377,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let before = fetch_user(&mut tx, id).await?;
         check_version(&before, expected_version)?;
-        sqlx::query(
+        query(
             "UPDATE users SET password_hash = $1, version = version + 1, updated_at = $2 \
              WHERE id = $3",
         )
@@ -419,7 +420,7 @@ impl Store {
         if before.active == active {
             return Ok(before);
         }
-        sqlx::query(
+        query(
             "UPDATE users SET active = $1, version = version + 1, updated_at = $2 WHERE id = $3",
         )
         .bind(i64::from(active))
@@ -490,7 +491,7 @@ impl Store {
         let at = now_ts();
         let expires = ts_text(expires_at);
         let mut tx = self.begin_write().await?;
-        let row = sqlx::query(
+        let row = query(
             "INSERT INTO sessions (token_sha256, user_id, csrf_token, created_at, last_seen_at, \
              expires_at, revoked_at, client) VALUES ($1, $2, $3, $4, $4, $5, NULL, $6) \
              RETURNING id",
@@ -542,7 +543,7 @@ impl Store {
              LEFT JOIN companies co ON co.id = u.company_id \
              LEFT JOIN departments dp ON dp.id = u.department_id \
              LEFT JOIN compounds cp ON cp.id = u.compound_id WHERE se.token_sha256 = $1";
-        let row = sqlx::query(sql)
+        let row = query(sql)
             .bind(sha256_hex(token.as_bytes()))
             .fetch_optional(&self.pool)
             .await?;
@@ -564,7 +565,7 @@ impl Store {
 
     /// Records that a session was used now (not audited: it is not a change of anything).
     pub async fn touch_session(&self, session_id: i64) -> Result<()> {
-        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+        query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2 AND revoked_at IS NULL")
             .bind(now_ts())
             .bind(session_id)
             .execute(&self.pool)
@@ -577,7 +578,7 @@ impl Store {
         let at = now_ts();
         let mut tx = self.begin_write().await?;
         let done =
-            sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+            query("UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
                 .bind(at.clone())
                 .bind(session_id)
                 .execute(&mut *tx)
@@ -614,7 +615,7 @@ impl Store {
         let mut at = id;
         // The tree has four levels; the bound guards against a corrupt cycle.
         for _ in 0..8 {
-            let row = sqlx::query("SELECT parent_id FROM regions WHERE id = $1")
+            let row = query("SELECT parent_id FROM regions WHERE id = $1")
                 .bind(at)
                 .fetch_optional(&mut *conn)
                 .await?;
@@ -631,8 +632,8 @@ impl Store {
 }
 
 /// Revokes every open session of an account on the caller's transaction.
-async fn revoke_all(conn: &mut AnyConnection, user_id: i64, at: &str) -> Result<()> {
-    sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+async fn revoke_all(conn: &mut Conn, user_id: i64, at: &str) -> Result<()> {
+    query("UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
         .bind(at.to_string())
         .bind(user_id)
         .execute(&mut *conn)

@@ -9,14 +9,15 @@
 
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::fetch_compound;
+use crate::sql::query;
 use crate::sql::{Cols, date_text, dyn_query, now_ts, parse_date};
 use crate::surveys::new_token;
 use crate::{Result, Store, StoreError};
 use anju_core::vote::{Cast, Channel, Choice, Matter, VoteCount, VoteStatus, count};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use sqlx::AnyConnection;
-use sqlx::any::AnyRow;
+use crate::sql::Conn;
+use crate::sql::Row;
 
 pub(crate) const HOUSEHOLD: &str = "household";
 pub(crate) const VOTE: &str = "vote";
@@ -165,7 +166,7 @@ fn corrupt(what: &str, s: &str) -> StoreError {
     StoreError::Corrupt(format!("未知的{what} '{s}'"))
 }
 
-fn from_row(row: &AnyRow) -> Result<VoteRecord> {
+fn from_row(row: &Row) -> Result<VoteRecord> {
     let mut c = Cols::new(row);
     Ok(VoteRecord {
         id: c.i64()?,
@@ -204,7 +205,7 @@ fn from_row(row: &AnyRow) -> Result<VoteRecord> {
     })
 }
 
-async fn fetch(conn: &mut AnyConnection, id: i64) -> Result<VoteRecord> {
+async fn fetch(conn: &mut Conn, id: i64) -> Result<VoteRecord> {
     let row = dyn_query(format!("{SELECT} WHERE v.id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
@@ -215,8 +216,8 @@ async fn fetch(conn: &mut AnyConnection, id: i64) -> Result<VoteRecord> {
     Ok(v)
 }
 
-async fn options_of(conn: &mut AnyConnection, vote_id: i64) -> Result<Vec<VoteOption>> {
-    let rows = sqlx::query(
+async fn options_of(conn: &mut Conn, vote_id: i64) -> Result<Vec<VoteOption>> {
+    let rows = query(
         "SELECT no, label, company_id FROM vote_options WHERE vote_id = $1 ORDER BY no",
     )
     .bind(vote_id)
@@ -234,7 +235,7 @@ async fn options_of(conn: &mut AnyConnection, vote_id: i64) -> Result<Vec<VoteOp
         .collect()
 }
 
-fn household_from_row(row: &AnyRow) -> Result<Household> {
+fn household_from_row(row: &Row) -> Result<Household> {
     let mut c = Cols::new(row);
     Ok(Household {
         id: c.i64()?,
@@ -279,9 +280,9 @@ fn check_says(v: &VoteRecord, says: BallotChoice) -> Result<Option<i64>> {
 
 /// Takes the vote's row lock and checks it is open: a ballot and the closing never cross (on
 /// PostgreSQL the closing holds this row until it commits; SQLite writes one at a time).
-async fn lock_open(conn: &mut AnyConnection, vote_id: i64) -> Result<()> {
+async fn lock_open(conn: &mut Conn, vote_id: i64) -> Result<()> {
     let done =
-        sqlx::query("UPDATE votes SET updated_at = updated_at WHERE id = $1 AND status = 'open'")
+        query("UPDATE votes SET updated_at = updated_at WHERE id = $1 AND status = 'open'")
             .bind(vote_id)
             .execute(&mut *conn)
             .await?;
@@ -333,7 +334,7 @@ impl Store {
                     summary.unchanged += 1;
                 }
                 Some(old) => {
-                    sqlx::query(
+                    query(
                         "UPDATE households SET owner_name = $1, area_centi = $2, \
                          version = version + 1, updated_at = $3 WHERE id = $4",
                     )
@@ -359,7 +360,7 @@ impl Store {
                     });
                 }
                 None => {
-                    let row = sqlx::query(
+                    let row = query(
                         "INSERT INTO households (compound_id, unit, owner_name, area_centi, \
                          version, created_at, updated_at) VALUES ($1, $2, $3, $4, 1, $5, $5) \
                          RETURNING id",
@@ -391,7 +392,7 @@ impl Store {
                 }
             }
         }
-        let row = sqlx::query(
+        let row = query(
             "SELECT COUNT(*), CAST(COALESCE(SUM(area_centi), 0) AS BIGINT) FROM households \
              WHERE compound_id = $1",
         )
@@ -415,7 +416,7 @@ impl Store {
         let at = now_ts();
         let mut tx = self.begin_write().await?;
         fetch_compound(&mut tx, new.compound_id).await?;
-        let other = sqlx::query(
+        let other = query(
             "SELECT id FROM votes WHERE compound_id = $1 AND matter = $2 AND status = 'open'",
         )
         .bind(new.compound_id)
@@ -445,7 +446,7 @@ impl Store {
             ));
         }
         let area: i64 = households.iter().map(|h| h.area_centi).sum();
-        let row = sqlx::query(
+        let row = query(
             "INSERT INTO votes (compound_id, matter, question, owners_body_id, opens_on, \
              closes_on, status, owners, area_centi, created_by, version, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8, $9, 1, $10, $10) RETURNING id",
@@ -464,7 +465,7 @@ impl Store {
         .await?;
         let id = Cols::new(&row).i64()?;
         for (i, (label, company)) in new.options.iter().enumerate() {
-            sqlx::query(
+            query(
                 "INSERT INTO vote_options (vote_id, no, label, company_id) VALUES ($1, $2, $3, $4)",
             )
             .bind(id)
@@ -475,7 +476,7 @@ impl Store {
             .await?;
         }
         for h in &households {
-            sqlx::query(
+            query(
                 "INSERT INTO vote_ballots (vote_id, household_id, unit, area_centi, token) \
                  VALUES ($1, $2, $3, $4, $5)",
             )
@@ -530,7 +531,7 @@ impl Store {
 
     /// A vote's ballots by 房号 (whether cast and how they came in; never what they say).
     pub async fn vote_ballots(&self, vote_id: i64) -> Result<Vec<BallotRow>> {
-        let rows = sqlx::query(
+        let rows = query(
             "SELECT id, household_id, unit, area_centi, token, cast_at, channel, received_on, \
              evidence_sha, entered_by FROM vote_ballots WHERE vote_id = $1 ORDER BY unit",
         )
@@ -563,7 +564,7 @@ impl Store {
     pub async fn vote_by_token(&self, token: &str) -> Result<Option<TokenBallot>> {
         let token = token.trim().to_ascii_lowercase();
         let mut conn = self.pool.acquire().await?;
-        let Some(row) = sqlx::query(
+        let Some(row) = query(
             "SELECT vote_id, unit, area_centi, cast_at FROM vote_ballots WHERE token = $1",
         )
         .bind(token)
@@ -591,7 +592,7 @@ impl Store {
         let at = now_ts();
         let mut tx = self.begin_write().await?;
         let row =
-            sqlx::query("SELECT id, vote_id, unit, cast_at FROM vote_ballots WHERE token = $1")
+            query("SELECT id, vote_id, unit, cast_at FROM vote_ballots WHERE token = $1")
                 .bind(token)
                 .fetch_optional(&mut *tx)
                 .await?
@@ -623,7 +624,7 @@ impl Store {
         if cast {
             return Err(cast_refusal());
         }
-        let done = sqlx::query(
+        let done = query(
             "UPDATE vote_ballots SET cast_at = $1, choice = $2, option_no = $3, \
              channel = 'online' WHERE id = $4 AND cast_at IS NULL",
         )
@@ -681,7 +682,7 @@ impl Store {
                 ),
             });
         }
-        let row = sqlx::query(
+        let row = query(
             "SELECT id, unit, cast_at FROM vote_ballots WHERE vote_id = $1 AND household_id = $2",
         )
         .bind(vote_id)
@@ -700,7 +701,7 @@ impl Store {
             return Err(cast_refusal());
         }
         let option_no = check_says(&vote, paper.says)?;
-        let done = sqlx::query(
+        let done = query(
             "UPDATE vote_ballots SET cast_at = $1, choice = $2, option_no = $3, \
              channel = 'paper', received_on = $4, evidence_sha = $5, entered_by = $6 \
              WHERE id = $7 AND cast_at IS NULL",
@@ -750,7 +751,7 @@ impl Store {
     ) -> Result<VoteRecord> {
         let at = now_ts();
         let mut tx = self.begin_write().await?;
-        let done = sqlx::query(
+        let done = query(
             "UPDATE votes SET version = version + 1, updated_at = $1 \
              WHERE id = $2 AND version = $3 AND status = 'open'",
         )
@@ -780,7 +781,7 @@ impl Store {
                 en: format!("{on} is before the vote opened, {}", before.opens_on),
             });
         }
-        let rows = sqlx::query(
+        let rows = query(
             "SELECT area_centi, choice, option_no FROM vote_ballots \
              WHERE vote_id = $1 AND cast_at IS NOT NULL",
         )
@@ -808,7 +809,7 @@ impl Store {
             &casts,
         )
         .map_err(|e| StoreError::Corrupt(e.zh))?;
-        sqlx::query(
+        query(
             "UPDATE votes SET status = 'closed', closed_on = $1, result = $2, \
              carried_option = $3, updated_at = $4 WHERE id = $5",
         )
@@ -839,7 +840,7 @@ impl Store {
 
     /// Whether `sha` is the scan of a paper ballot of one of the compound's votes.
     pub async fn ballot_scan_of_compound(&self, compound_id: i64, sha: &str) -> Result<bool> {
-        let row = sqlx::query(
+        let row = query(
             "SELECT COUNT(*) FROM vote_ballots b JOIN votes v ON v.id = b.vote_id \
              WHERE v.compound_id = $1 AND b.evidence_sha = $2",
         )
@@ -866,7 +867,7 @@ impl Store {
                 "this vote's result has already been used",
             ));
         }
-        sqlx::query(
+        query(
             "UPDATE votes SET applied_note = $1, version = version + 1, updated_at = $2 \
              WHERE id = $3 AND applied_note IS NULL",
         )

@@ -351,23 +351,25 @@ fn the_ledger_works_the_same_on_postgresql() {
 /// Rows in every table a ledger import writes to: compounds, their mode history, regions,
 /// companies and the audit log.
 fn footprint(url: &str) -> Vec<i64> {
-    use sqlx::{Connection, Row};
-    sqlx::any::install_default_drivers();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("runtime");
     rt.block_on(async {
-        let mut c = sqlx::AnyConnection::connect(url).await.expect("connect");
-        let row = sqlx::query(
+        let s = anju_store::Store::connect_without_migrating(url)
+            .await
+            .expect("connect");
+        let row = anju_store::query(
             "SELECT (SELECT COUNT(*) FROM compounds), (SELECT COUNT(*) FROM compound_modes), \
              (SELECT COUNT(*) FROM regions), (SELECT COUNT(*) FROM companies), \
              (SELECT COUNT(*) FROM audit_log)",
         )
-        .fetch_one(&mut c)
+        .fetch_one(s.pool())
         .await
         .expect("count");
-        (0..5).map(|i| row.get::<i64, _>(i)).collect()
+        let counts = (0..5).map(|i| row.i64(i).expect("a count")).collect();
+        s.close().await;
+        counts
     })
 }
 

@@ -150,7 +150,7 @@ async fn archive_keeps_row_and_audit(db: TestDb) {
     assert!(err.to_string().contains("找不到小区"));
 
     // The database itself refuses hard deletes.
-    let del = sqlx::query("DELETE FROM compounds")
+    let del = anju_store::query("DELETE FROM compounds")
         .execute(db.store.pool())
         .await;
     assert!(del.is_err());

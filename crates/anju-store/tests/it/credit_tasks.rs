@@ -159,11 +159,11 @@ async fn credit_file_is_audited_and_graded(db: TestDb) {
     assert_eq!(s.all_company_records().await.unwrap().len(), 4);
 
     // The database refuses to change or delete a credit record.
-    let upd = sqlx::query("UPDATE company_records SET note = 'x'")
+    let upd = anju_store::query("UPDATE company_records SET note = 'x'")
         .execute(s.pool())
         .await;
     assert!(upd.is_err());
-    let del = sqlx::query("DELETE FROM company_records")
+    let del = anju_store::query("DELETE FROM company_records")
         .execute(s.pool())
         .await;
     assert!(del.is_err());
@@ -260,7 +260,7 @@ async fn tasks_are_overdue_the_day_after_the_deadline(db: TestDb) {
     assert_eq!(street.len(), 2);
     // Tasks are never deleted.
     assert!(
-        sqlx::query("DELETE FROM tasks")
+        anju_store::query("DELETE FROM tasks")
             .execute(s.pool())
             .await
             .is_err()

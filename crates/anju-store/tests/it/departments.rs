@@ -1060,13 +1060,13 @@ async fn foreign_keys_hold_on_every_pooled_connection(db: TestDb) {
     }
     for (i, conn) in conns.iter_mut().enumerate() {
         if db.store.engine() == anju_store::Engine::Sqlite {
-            let on: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
-                .fetch_one(&mut **conn)
+            let on = anju_store::query("PRAGMA foreign_keys")
+                .fetch_i64(&mut **conn)
                 .await
                 .unwrap();
             assert_eq!(on, 1, "connection {i}");
         }
-        let orphan = sqlx::query(
+        let orphan = anju_store::query(
             "INSERT INTO department_duties (department_id, category) VALUES (999999, '消防通道')",
         )
         .execute(&mut **conn)
@@ -1075,11 +1075,11 @@ async fn foreign_keys_hold_on_every_pooled_connection(db: TestDb) {
     }
     drop(conns);
     if db.store.engine() == anju_store::Engine::Sqlite {
-        let broken: Vec<(String,)> = sqlx::query_as("PRAGMA foreign_key_check")
+        let broken = anju_store::query("PRAGMA foreign_key_check")
             .fetch_all(pool)
             .await
             .unwrap();
-        assert!(broken.is_empty(), "{broken:?}");
+        assert!(broken.is_empty(), "{} rows break a foreign key", broken.len());
     }
 }
 
@@ -1089,12 +1089,11 @@ async fn foreign_keys_hold_on_every_pooled_connection(db: TestDb) {
 /// accounts still cannot be deleted, and a department's officer can be added.
 mod upgrade_to_0019 {
     use super::*;
-    use sqlx::any::AnyPoolOptions;
+    use anju_store::Db;
 
     const TOKEN: &str = "a-session-token-from-before-the-upgrade";
 
     async fn upgrade(url: &str, folder: &str) {
-        sqlx::any::install_default_drivers();
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("migrations")
             .join(folder);
@@ -1107,26 +1106,37 @@ mod upgrade_to_0019 {
             .collect();
         assert_eq!(upto.len(), 18);
         m.migrations = upto.into();
-        let pool = AnyPoolOptions::new()
-            .max_connections(1)
-            .connect(url)
-            .await
-            .unwrap();
-        m.run(&pool).await.unwrap();
+        let pool = if url.starts_with("sqlite:") {
+            let p = sqlx::sqlite::SqlitePoolOptions::new()
+                .max_connections(1)
+                .connect(url)
+                .await
+                .unwrap();
+            m.run(&p).await.unwrap();
+            Db::Sqlite(p)
+        } else {
+            let p = sqlx::postgres::PgPoolOptions::new()
+                .max_connections(1)
+                .connect(url)
+                .await
+                .unwrap();
+            m.run(&p).await.unwrap();
+            Db::Postgres(p)
+        };
         let at = "2026-01-05T08:00:00Z";
-        let region: i64 = sqlx::query_scalar(
+        let region = anju_store::query(
             "INSERT INTO regions (parent_id, level, name, created_at) \
              VALUES (NULL, 'street', '大沁他拉街道', $1) RETURNING id",
         )
         .bind(at)
-        .fetch_one(&pool)
+        .fetch_i64(&pool)
         .await
         .unwrap();
         for (name, role, region, version) in [
             ("admin", "admin", None, 1i64),
             ("liqiang", "street", Some(region), 3),
         ] {
-            sqlx::query(
+            anju_store::query(
                 "INSERT INTO users (username, display_name, password_hash, role, region_id, \
                  company_id, active, version, created_at, updated_at) \
                  VALUES ($1, $2, $3, $4, $5, NULL, 1, $6, $7, $7)",
@@ -1142,11 +1152,11 @@ mod upgrade_to_0019 {
             .await
             .unwrap();
         }
-        let user: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'liqiang'")
-            .fetch_one(&pool)
+        let user = anju_store::query("SELECT id FROM users WHERE username = 'liqiang'")
+            .fetch_i64(&pool)
             .await
             .unwrap();
-        sqlx::query(
+        anju_store::query(
             "INSERT INTO sessions (token_sha256, user_id, csrf_token, created_at, \
              last_seen_at, expires_at) VALUES ($1, $2, 'csrf', $3, $3, '2099-01-01T00:00:00Z')",
         )
@@ -1176,18 +1186,18 @@ mod upgrade_to_0019 {
         let session = s.session_by_token(TOKEN).await.unwrap().unwrap();
         assert_eq!(session.user, u);
         // Accounts are still never deleted.
-        let deleted = sqlx::query("DELETE FROM users WHERE username = 'liqiang'")
+        let deleted = anju_store::query("DELETE FROM users WHERE username = 'liqiang'")
             .execute(s.pool())
             .await;
         assert!(deleted.is_err(), "the no-delete trigger is gone");
         assert!(s.find_user("liqiang").await.unwrap().is_some());
         // A department's officer, with a department that exists (the column's foreign key).
-        let district = sqlx::query_scalar::<_, i64>(
+        let district = anju_store::query(
             "INSERT INTO regions (parent_id, level, name, created_at) \
              VALUES (NULL, 'district', '奈曼旗', $1) RETURNING id",
         )
         .bind(at)
-        .fetch_one(s.pool())
+        .fetch_i64(s.pool())
         .await
         .unwrap();
         let fire = add_dept(&s, district, "区消防救援大队", &["消防通道"]).await;
@@ -1209,7 +1219,7 @@ mod upgrade_to_0019 {
             .unwrap();
         assert!(officer.id > user);
         assert_eq!(officer.department_name.as_deref(), Some("区消防救援大队"));
-        let orphan = sqlx::query(
+        let orphan = anju_store::query(
             "INSERT INTO users (username, display_name, password_hash, role, region_id, \
              department_id, active, version, created_at, updated_at) \
              VALUES ('orphan', 'x', $1, 'department', $2, 999999, 1, 1, $3, $3)",
@@ -1221,11 +1231,11 @@ mod upgrade_to_0019 {
         .await;
         assert!(orphan.is_err(), "users.department_id is not a foreign key");
         if s.engine() == anju_store::Engine::Sqlite {
-            let broken: Vec<(String,)> = sqlx::query_as("PRAGMA foreign_key_check")
+            let broken = anju_store::query("PRAGMA foreign_key_check")
                 .fetch_all(s.pool())
                 .await
                 .unwrap();
-            assert!(broken.is_empty(), "{broken:?}");
+            assert!(broken.is_empty(), "{} rows break a foreign key", broken.len());
         }
         s.close().await;
     }

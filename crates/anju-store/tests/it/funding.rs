@@ -716,7 +716,7 @@ async fn a_computed_line_cannot_be_changed_in_the_database(db: TestDb) {
         "UPDATE subsidy_lines SET basis = '{}' WHERE id = $1",
         "UPDATE subsidy_lines SET explanation_zh = '改过' WHERE id = $1",
     ] {
-        let r = sqlx::query(sql).bind(l.id).execute(s.pool()).await;
+        let r = anju_store::query(sql).bind(l.id).execute(s.pool()).await;
         assert!(r.is_err(), "{sql} was accepted");
     }
     let walked = walk(s, l, &[Action::Apply]).await;

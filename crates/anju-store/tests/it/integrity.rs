@@ -2,17 +2,16 @@
 
 use crate::support::{TestDb, both, clerk, compound, date};
 use anju_store::{AuditFilter, Engine, Store};
-use sqlx::Row;
 
 both!(migrate_twice_is_a_no_op);
 async fn migrate_twice_is_a_no_op(db: TestDb) {
     let s = &db.store;
     let applied = |s: Store| async move {
-        let row = sqlx::query("SELECT COUNT(*) FROM _sqlx_migrations")
+        let row = anju_store::query("SELECT COUNT(*) FROM _sqlx_migrations")
             .fetch_one(s.pool())
             .await
             .unwrap();
-        row.try_get::<i64, _>(0).unwrap()
+        row.i64(0).unwrap()
     };
     let n = applied(s.clone()).await;
     assert!(n >= 1);
@@ -44,12 +43,12 @@ async fn audit_log_is_append_only(db: TestDb) {
     .unwrap();
     let n = s.audit_count().await.unwrap();
     assert!(n > 0);
-    let upd = sqlx::query("UPDATE audit_log SET actor = 'nobody'")
+    let upd = anju_store::query("UPDATE audit_log SET actor = 'nobody'")
         .execute(s.pool())
         .await;
     let err = upd.unwrap_err().to_string();
     assert!(err.contains("审计日志只能追加"), "{err}");
-    let del = sqlx::query("DELETE FROM audit_log").execute(s.pool()).await;
+    let del = anju_store::query("DELETE FROM audit_log").execute(s.pool()).await;
     assert!(del.unwrap_err().to_string().contains("审计日志只能追加"));
     assert_eq!(s.audit_count().await.unwrap(), n);
     let entries = s.audit_entries(&AuditFilter::default()).await.unwrap();
@@ -83,13 +82,13 @@ async fn regions_and_companies_are_not_deleted(db: TestDb) {
     .unwrap();
     s.upsert_company(&clerk(), "甲物业", None).await.unwrap();
     assert!(
-        sqlx::query("DELETE FROM regions")
+        anju_store::query("DELETE FROM regions")
             .execute(s.pool())
             .await
             .is_err()
     );
     assert!(
-        sqlx::query("DELETE FROM companies")
+        anju_store::query("DELETE FROM companies")
             .execute(s.pool())
             .await
             .is_err()

@@ -211,7 +211,7 @@ async fn submit_review_object_decide_and_final_is_immutable(db: TestDb) {
         .unwrap_err();
     assert!(err.to_string().contains("定案"), "{err}");
     assert!(
-        sqlx::query("UPDATE assessments SET assessor = 'x' WHERE id = $1")
+        anju_store::query("UPDATE assessments SET assessor = 'x' WHERE id = $1")
             .bind(a.id)
             .execute(s.pool())
             .await

@@ -5,7 +5,6 @@
 //! and INTEGER flags.)
 
 use crate::support::{run_postgres, run_sqlite};
-use sqlx::Row;
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 
@@ -21,13 +20,13 @@ struct Shape {
     indexes: BTreeSet<String>,
 }
 
-fn text(row: &sqlx::any::AnyRow, i: usize) -> String {
-    row.try_get::<String, _>(i).unwrap()
+fn text(row: &anju_store::Row, i: usize) -> String {
+    row.string(i).unwrap()
 }
 
-async fn sqlite_shape(pool: &sqlx::AnyPool) -> Shape {
+async fn sqlite_shape(pool: &anju_store::Db) -> Shape {
     let mut s = Shape::default();
-    let tables = sqlx::query(
+    let tables = anju_store::query(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
          AND name NOT LIKE '_sqlx%' ORDER BY name",
     )
@@ -35,7 +34,7 @@ async fn sqlite_shape(pool: &sqlx::AnyPool) -> Shape {
     .await
     .unwrap();
     for t in tables.iter().map(|r| text(r, 0)) {
-        let cols = sqlx::query(
+        let cols = anju_store::query(
             "SELECT name, CAST(\"notnull\" AS INTEGER), CAST(pk AS INTEGER) \
              FROM pragma_table_info($1)",
         )
@@ -45,7 +44,7 @@ async fn sqlite_shape(pool: &sqlx::AnyPool) -> Shape {
         .unwrap();
         for c in &cols {
             let not_null =
-                c.try_get::<i64, _>(1).unwrap() == 1 || c.try_get::<i64, _>(2).unwrap() > 0;
+                c.i64(1).unwrap() == 1 || c.i64(2).unwrap() > 0;
             s.columns.insert(format!(
                 "{t}.{} {}",
                 text(c, 0),
@@ -53,14 +52,14 @@ async fn sqlite_shape(pool: &sqlx::AnyPool) -> Shape {
             ));
         }
         let fks =
-            sqlx::query("SELECT \"table\", \"from\", \"to\" FROM pragma_foreign_key_list($1)")
+            anju_store::query("SELECT \"table\", \"from\", \"to\" FROM pragma_foreign_key_list($1)")
                 .bind(t.clone())
                 .fetch_all(pool)
                 .await
                 .unwrap();
         for f in &fks {
             // A reference without a column names the other table's primary key (id).
-            let to: Option<String> = f.try_get(2).unwrap();
+            let to: Option<String> = f.opt_string(2).unwrap();
             s.foreign_keys.insert(format!(
                 "{t}.{} -> {}.{}",
                 text(f, 1),
@@ -70,7 +69,7 @@ async fn sqlite_shape(pool: &sqlx::AnyPool) -> Shape {
         }
         s.tables.insert(t);
     }
-    let indexes = sqlx::query(
+    let indexes = anju_store::query(
         "SELECT tbl_name, name FROM sqlite_master WHERE type = 'index' \
          AND name NOT LIKE 'sqlite_autoindex%' AND tbl_name NOT LIKE '_sqlx%'",
     )
@@ -83,9 +82,9 @@ async fn sqlite_shape(pool: &sqlx::AnyPool) -> Shape {
     s
 }
 
-async fn postgres_shape(pool: &sqlx::AnyPool) -> Shape {
+async fn postgres_shape(pool: &anju_store::Db) -> Shape {
     let mut s = Shape::default();
-    let tables = sqlx::query(
+    let tables = anju_store::query(
         "SELECT table_name::text FROM information_schema.tables \
          WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' \
          AND table_name NOT LIKE '\\_sqlx%' ORDER BY table_name",
@@ -96,7 +95,7 @@ async fn postgres_shape(pool: &sqlx::AnyPool) -> Shape {
     for t in tables.iter().map(|r| text(r, 0)) {
         s.tables.insert(t);
     }
-    let cols = sqlx::query(
+    let cols = anju_store::query(
         "SELECT table_name::text, column_name::text, is_nullable::text \
          FROM information_schema.columns WHERE table_schema = current_schema() \
          AND table_name NOT LIKE '\\_sqlx%'",
@@ -116,7 +115,7 @@ async fn postgres_shape(pool: &sqlx::AnyPool) -> Shape {
             }
         ));
     }
-    let fks = sqlx::query(
+    let fks = anju_store::query(
         "SELECT cl.relname::text, a.attname::text, rl.relname::text, ra.attname::text \
          FROM pg_constraint k \
          JOIN pg_class cl ON cl.oid = k.conrelid \
@@ -140,7 +139,7 @@ async fn postgres_shape(pool: &sqlx::AnyPool) -> Shape {
         ));
     }
     // Indexes created by name: not those a PRIMARY KEY or UNIQUE constraint made.
-    let indexes = sqlx::query(
+    let indexes = anju_store::query(
         "SELECT tablename::text, indexname::text FROM pg_indexes i \
          WHERE schemaname = current_schema() AND tablename NOT LIKE '\\_sqlx%' \
          AND NOT EXISTS (SELECT 1 FROM pg_constraint k JOIN pg_class c ON c.oid = k.conindid \

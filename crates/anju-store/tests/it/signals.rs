@@ -132,7 +132,7 @@ async fn plant(s: &Store) {
     let gm = id_of(s, "光明家园").await;
     let xf = id_of(s, "幸福小区").await;
     let ts = "2023-07-01T00:00:00Z";
-    sqlx::query(
+    anju_store::query(
         "INSERT INTO assessments (compound_id, company_id, period, period_kind, period_start, \
          period_end, rubric_id, assessor_kind, assessor, status, events, scorecard, score_e2, \
          grade_code, passed, objection_days, version, created_at, updated_at) \
@@ -157,7 +157,7 @@ async fn plant(s: &Store) {
             1_000_000,
         ),
     ] {
-        sqlx::query(
+        anju_store::query(
             "INSERT INTO subsidy_lines (compound_id, company_id, contract_id, kind, policy_id, \
              period, period_start, period_end, eligible, amount_fen, retained_fen, approved_fen, \
              payers, explanation_zh, explanation_en, status, version, created_at, updated_at) \

@@ -97,10 +97,13 @@ async fn accounts_are_audited_without_the_hash_and_sessions_store_only_a_digest(
     assert_eq!(found.csrf_token, sess.csrf_token);
     assert!(!found.revoked);
     assert!(s.session_by_token("not-a-token").await.unwrap().is_none());
-    let stored: Vec<String> = sqlx::query_scalar::<_, String>("SELECT token_sha256 FROM sessions")
+    let stored: Vec<String> = anju_store::query("SELECT token_sha256 FROM sessions")
         .fetch_all(s.pool())
         .await
-        .unwrap();
+        .unwrap()
+        .iter()
+        .map(|r| r.string(0).unwrap())
+        .collect();
     assert_eq!(stored, vec![anju_store::sha256_hex(sess.token.as_bytes())]);
 
     // Password change: versioned, revokes sessions, audited without the hash.
@@ -150,7 +153,7 @@ async fn accounts_are_audited_without_the_hash_and_sessions_store_only_a_digest(
 
     // Users cannot be deleted.
     assert!(
-        sqlx::query("DELETE FROM users")
+        anju_store::query("DELETE FROM users")
             .execute(s.pool())
             .await
             .is_err()

@@ -300,7 +300,7 @@ async fn idle_and_expired_sessions_send_the_user_back_to_login(t: &TestApp) {
 
     // Idle: last seen 8 h 1 min ago (the default idle timeout is 8 h).
     let s = user_session(t, "li", Role::Street, UserScope::Region(DAQINTALA)).await;
-    sqlx::query("UPDATE sessions SET last_seen_at = $1")
+    anju_store::query("UPDATE sessions SET last_seen_at = $1")
         .bind(stamp(jiff::SignedDuration::from_mins(8 * 60 + 1)))
         .execute(pool)
         .await
@@ -311,7 +311,7 @@ async fn idle_and_expired_sessions_send_the_user_back_to_login(t: &TestApp) {
 
     // Idle 7 h 59 min: still fine (and the visit renews it).
     let s = login(t, "li", TEST_PASSWORD).await;
-    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE revoked_at IS NULL")
+    anju_store::query("UPDATE sessions SET last_seen_at = $1 WHERE revoked_at IS NULL")
         .bind(stamp(jiff::SignedDuration::from_mins(8 * 60 - 1)))
         .execute(pool)
         .await
@@ -320,7 +320,7 @@ async fn idle_and_expired_sessions_send_the_user_back_to_login(t: &TestApp) {
     assert_eq!(t.get_as(&s, "/ledger").await.status, StatusCode::OK);
 
     // Absolute lifetime: past its expiry, however recently used.
-    sqlx::query("UPDATE sessions SET expires_at = $1 WHERE revoked_at IS NULL")
+    anju_store::query("UPDATE sessions SET expires_at = $1 WHERE revoked_at IS NULL")
         .bind(stamp(jiff::SignedDuration::from_secs(1)))
         .execute(pool)
         .await

@@ -74,7 +74,7 @@ async fn the_map_shows_the_scope_its_layers_and_takes_coordinates(t: &TestApp) {
 
     // A compound loses its coordinates: it is listed beside the map, with a form.
     let target = mine[0];
-    sqlx::query("UPDATE compounds SET lat_e6 = NULL, lng_e6 = NULL WHERE id = $1")
+    anju_store::query("UPDATE compounds SET lat_e6 = NULL, lng_e6 = NULL WHERE id = $1")
         .bind(target.id)
         .execute(t.store.pool())
         .await
