@@ -19,7 +19,9 @@ use crate::compounds::{
 use crate::regions::{PathReq, RegionIds, RegionIndex, resolve_paths};
 use crate::sql::Conn;
 use crate::sql::query;
-use crate::sql::{Cols, Ph, Val, bind_all, dyn_query, fetch_json, now_ts, rows_per_statement};
+use crate::sql::{
+    Cols, Ph, Ty, Val, bind_all, dyn_query, fetch_json, insert_rows, now_ts, rows_per_statement,
+};
 use crate::{Result, Store, StoreError};
 use anju_core::{
     Area, Category, Compound, Coordinates, CreditCode, Infrastructure, ManagementMode, OwnersBody,
@@ -400,22 +402,35 @@ async fn insert_new(
     inserts: &[Planned],
 ) -> Result<()> {
     let new_ids = reserve_compound_ids(tx, inserts.len()).await?;
-    let insert_cols = DATA_COLS.len() + 5;
-    let per = rows_per_statement(insert_cols);
-    for (chunk, ids) in inserts.chunks(per).zip(new_ids.chunks(per)) {
-        let sql = format!(
-            "INSERT INTO compounds (id, {}, version, archived, created_at, updated_at) VALUES {}",
-            DATA_COLS.join(", "),
-            Ph::for_conn(tx).rows(chunk.len(), insert_cols)
-        );
-        let mut vals = Vec::with_capacity(chunk.len() * insert_cols);
-        for (p, id) in chunk.iter().zip(ids) {
-            vals.push(Val::int(*id));
-            data_vals(&p.compound, p.links, &mut vals);
-            vals.extend([Val::int(1), Val::int(0), Val::text(at), Val::text(at)]);
-        }
-        bind_all(dyn_query(sql), vals).execute(&mut *tx).await?;
+    // Each engine's bulk path (COPY on PostgreSQL: a 500-row VALUES list of 41 columns is
+    // planned again on every statement there, 3 s for 100,000 rows); the column types follow
+    // the values `data_vals` gives, which are typed even when NULL.
+    let mut rows = Vec::with_capacity(inserts.len());
+    for (p, id) in inserts.iter().zip(&new_ids) {
+        let mut vals = Vec::with_capacity(DATA_COLS.len() + 1);
+        vals.push(Val::int(*id));
+        data_vals(&p.compound, p.links, &mut vals);
+        rows.push(vals);
     }
+    let cols: Vec<(&str, Ty)> = std::iter::once("id")
+        .chain(DATA_COLS)
+        .zip(rows.first().into_iter().flatten())
+        .map(|(c, v)| {
+            let ty = match v {
+                Val::Int(_) => Ty::Int,
+                Val::Text(_) => Ty::Text,
+            };
+            (c, ty)
+        })
+        .collect();
+    let fixed = [
+        ("version", Val::int(1)),
+        ("archived", Val::int(0)),
+        ("created_at", Val::text(at)),
+        ("updated_at", Val::text(at)),
+    ];
+    insert_rows(tx, "compounds", &cols, &fixed, &rows).await?;
+    drop(rows);
     for (chunk, ids) in inserts.chunks(500).zip(new_ids.chunks(500)) {
         let mut chunk_audits = Vec::with_capacity(chunk.len());
         for (p, &id) in chunk.iter().zip(ids) {
