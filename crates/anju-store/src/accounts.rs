@@ -5,16 +5,13 @@
 
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::fetch_compound;
-use crate::sql::Conn;
-use crate::sql::query;
-use crate::sql::{Cols, dyn_query, now_ts};
+use crate::sql::{Cols, Conn, Row, dyn_query, now_ts, query};
 use crate::{Result, Store, StoreError};
 use anju_core::Fen;
 use anju_core::accounts::{EntryKind, Line, OwnersShare, Totals, totals};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::{Deserialize, Serialize};
-use crate::sql::Row;
 
 pub(crate) const ACCOUNT_ENTRY: &str = "account_entry";
 pub(crate) const PUBLIC_KEY: &str = "compound_public_key";
@@ -312,11 +309,10 @@ impl Store {
         let at = now_ts();
         let mut tx = self.begin_write().await?;
         fetch_compound(&mut tx, compound_id).await?;
-        let there =
-            query("SELECT public_key FROM compound_public_keys WHERE compound_id = $1")
-                .bind(compound_id)
-                .fetch_optional(&mut *tx)
-                .await?;
+        let there = query("SELECT public_key FROM compound_public_keys WHERE compound_id = $1")
+            .bind(compound_id)
+            .fetch_optional(&mut *tx)
+            .await?;
         if let Some(row) = there {
             return Cols::new(&row).string();
         }
@@ -395,10 +391,7 @@ pub struct OwnersShareRecord {
     pub updated_at: jiff::Timestamp,
 }
 
-async fn owners_share_on(
-    conn: &mut Conn,
-    compound_id: i64,
-) -> Result<Option<OwnersShareRecord>> {
+async fn owners_share_on(conn: &mut Conn, compound_id: i64) -> Result<Option<OwnersShareRecord>> {
     let row = query(
         "SELECT percent_e2, agreed_on, note, actor, updated_at FROM compound_owners_shares \
          WHERE compound_id = $1",

@@ -26,9 +26,7 @@
 //!
 //! [`ContractRecord::term_last_day`]: crate::ContractRecord::term_last_day
 
-use crate::sql::Row;
-use crate::sql::query;
-use crate::sql::{Cols, Val, bind_all, date_text, dyn_query, parse_date};
+use crate::sql::{Cols, Row, Val, bind_all, date_text, dyn_query, parse_date, query};
 use crate::{CompoundFilter, Result, Store};
 use anju_core::contract::{FILING_DAYS, FilingStatus, Term, days_between};
 use anju_core::fees::Month;
@@ -1248,11 +1246,10 @@ impl Store {
     /// street, in the write's own transaction; see migration 0017). They only count up, so a
     /// sum of some of them moves whenever any of them does.
     pub async fn figure_versions(&self) -> Result<FigureVersions> {
-        let rows = query(
-            "SELECT CAST(street_id AS BIGINT), CAST(version AS BIGINT) FROM figure_versions",
-        )
-        .fetch_all(&self.pool)
-        .await?;
+        let rows =
+            query("SELECT CAST(street_id AS BIGINT), CAST(version AS BIGINT) FROM figure_versions")
+                .fetch_all(&self.pool)
+                .await?;
         let mut out = FigureVersions::default();
         for row in &rows {
             let mut c = Cols::new(row);

@@ -8,11 +8,9 @@
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::fetch_compound;
 use crate::selections::street_id;
-use crate::sql::query;
-use crate::sql::{Cols, dyn_query, now_ts};
+use crate::sql::{Cols, Conn, dyn_query, now_ts, query};
 use crate::{Result, Store, StoreError};
 use serde::{Deserialize, Serialize};
-use crate::sql::Conn;
 
 pub(crate) const AREA: &str = "management_area";
 

@@ -9,8 +9,7 @@
 
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::fetch_compound;
-use crate::sql::query;
-use crate::sql::{Cols, Val, bind_all, date_text, dyn_query, now_ts, parse_date};
+use crate::sql::{Cols, Conn, Row, Val, bind_all, date_text, dyn_query, now_ts, parse_date, query};
 use crate::{Result, Store, StoreError};
 use anju_core::assessment::{
     AssessmentAction, AssessmentStatus, AssessorKind, Outcome, Period, PeriodKind, WorkflowFacts,
@@ -20,8 +19,6 @@ use anju_policy::rubric::{Event, Rubric, Scorecard, Survey, score};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::{Deserialize, Serialize};
-use crate::sql::Conn;
-use crate::sql::Row;
 
 pub(crate) const ASSESSMENT: &str = "assessment";
 pub(crate) const EVALUATOR_ASSIGNMENT: &str = "evaluator_assignment";
@@ -218,14 +215,12 @@ pub(crate) async fn link_evidence(
         .fetch_optional(&mut *conn)
         .await?;
         if dup.is_none() {
-            query(
-                "INSERT INTO oversight_evidence (entity, entity_id, sha256) VALUES ($1, $2, $3)",
-            )
-            .bind(entity.to_string())
-            .bind(entity_id)
-            .bind(h)
-            .execute(&mut *conn)
-            .await?;
+            query("INSERT INTO oversight_evidence (entity, entity_id, sha256) VALUES ($1, $2, $3)")
+                .bind(entity.to_string())
+                .bind(entity_id)
+                .bind(h)
+                .execute(&mut *conn)
+                .await?;
         }
     }
     Ok(())
@@ -287,13 +282,12 @@ fn tidy(s: Option<&str>) -> Option<String> {
 
 /// Whether the evaluator was commissioned for the compound.
 async fn is_assigned(conn: &mut Conn, evaluator: &str, compound_id: i64) -> Result<bool> {
-    let row = query(
-        "SELECT 1 FROM evaluator_assignments WHERE evaluator = $1 AND compound_id = $2",
-    )
-    .bind(evaluator.to_string())
-    .bind(compound_id)
-    .fetch_optional(&mut *conn)
-    .await?;
+    let row =
+        query("SELECT 1 FROM evaluator_assignments WHERE evaluator = $1 AND compound_id = $2")
+            .bind(evaluator.to_string())
+            .bind(compound_id)
+            .fetch_optional(&mut *conn)
+            .await?;
     Ok(row.is_some())
 }
 
@@ -373,12 +367,7 @@ async fn save(
 }
 
 /// A final assessment becomes an `assessment` record of the company's credit file.
-async fn feed_credit_file(
-    conn: &mut Conn,
-    actor: &Actor,
-    at: &str,
-    a: &Assessment,
-) -> Result<()> {
+async fn feed_credit_file(conn: &mut Conn, actor: &Actor, at: &str, a: &Assessment) -> Result<()> {
     let Some(company_id) = a.company_id else {
         return Ok(());
     };

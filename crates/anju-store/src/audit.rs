@@ -3,11 +3,9 @@
 //! Every write in this crate appends here inside its own transaction; the database refuses
 //! UPDATE and DELETE on `audit_log` (triggers in both migration folders).
 
-use crate::sql::query;
-use crate::sql::{Cols, Ty, Val, bind_all, dyn_query, insert_rows};
+use crate::sql::{Cols, Conn, Ty, Val, bind_all, dyn_query, insert_rows, query};
 use crate::{Result, Store, StoreError};
 use serde::{Deserialize, Serialize};
-use crate::sql::Conn;
 
 pub(crate) const COMPOUND: &str = "compound";
 pub(crate) const COMPANY: &str = "company";
@@ -262,10 +260,7 @@ pub(crate) const PENDING_TABLE: &str =
 /// record its street's, a selection's, target's or management area's its street's; a region, a
 /// city-wide record that feeds a figure, an entry without id, or a large batch the city's (0).
 /// Asked after the records the entries name are written.
-pub(crate) async fn note_placed(
-    conn: &mut Conn,
-    written: &[(&str, Option<i64>)],
-) -> Result<()> {
+pub(crate) async fn note_placed(conn: &mut Conn, written: &[(&str, Option<i64>)]) -> Result<()> {
     let mut city = written.len() > PLACE_AT_MOST;
     if !city {
         let mut by_entity: std::collections::BTreeMap<&str, Vec<i64>> = Default::default();

@@ -1,12 +1,10 @@
 //! 物业服务企业: property companies, named by ledgers and identified by their 统一社会信用代码.
 
 use crate::audit::{self, Actor, NewAudit, to_json};
-use crate::sql::query;
-use crate::sql::{Cols, now_ts};
+use crate::sql::{Cols, Conn, now_ts, query};
 use crate::{Result, Store, StoreError};
 use anju_core::CreditCode;
 use serde::{Deserialize, Serialize};
-use crate::sql::Conn;
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

@@ -6,15 +6,12 @@
 
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::fetch_compound;
-use crate::sql::query;
-use crate::sql::{Cols, Val, bind_all, date_text, dyn_query, now_ts, parse_date};
+use crate::sql::{Cols, Conn, Row, Val, bind_all, date_text, dyn_query, now_ts, parse_date, query};
 use crate::{CompanyRecord, NewCompanyRecord, Result, Store, StoreError};
 use anju_core::assessment::{Period, add_working_days};
 use anju_core::credit::{CreditRecord, RecordKind};
 use anju_core::oversight::{ComplaintSource, ComplaintStatus, ComplaintVerdict};
 use serde::{Deserialize, Serialize};
-use crate::sql::Conn;
-use crate::sql::Row;
 
 pub(crate) const COMPLAINT: &str = "complaint";
 pub(crate) const HOLIDAY: &str = "holiday";
@@ -473,15 +470,13 @@ impl Store {
                     Cols::new(&row).string()?
                 )));
             }
-            query(
-                "INSERT INTO holidays (day, name, actor, created_at) VALUES ($1, $2, $3, $4)",
-            )
-            .bind(date_text(day))
-            .bind(name.clone())
-            .bind(actor.name.clone())
-            .bind(at.clone())
-            .execute(&mut *tx)
-            .await?;
+            query("INSERT INTO holidays (day, name, actor, created_at) VALUES ($1, $2, $3, $4)")
+                .bind(date_text(day))
+                .bind(name.clone())
+                .bind(actor.name.clone())
+                .bind(at.clone())
+                .execute(&mut *tx)
+                .await?;
             let h = Holiday {
                 day,
                 name: name.clone(),

@@ -3,10 +3,9 @@
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::companies::CompanyIndex;
 use crate::regions::{PathReq, RegionIndex, resolve_paths};
-use crate::sql::query;
 use crate::sql::{
-    Cols, Ph, Val, bind_all, date_text, dyn_query, fetch_json, now_ts, parse_date, stored_category,
-    stored_mode, today_cn,
+    Cols, Conn, Ph, Row, Val, bind_all, date_text, dyn_query, fetch_json, now_ts, parse_date,
+    query, stored_category, stored_mode, today_cn,
 };
 use crate::{Engine, Result, Store, StoreError};
 use anju_core::lifecycle::{LifecycleState, Stage};
@@ -16,8 +15,6 @@ use anju_core::{
     OwnersBody,
 };
 use serde::{Deserialize, Serialize};
-use crate::sql::Conn;
-use crate::sql::Row;
 
 /// A compound as stored: the ledger's fields plus identity, version and archive flag.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -575,11 +572,7 @@ pub(crate) async fn open_modes(
     Ok(())
 }
 
-pub(crate) async fn current_version(
-    conn: &mut Conn,
-    entity: &'static str,
-    id: i64,
-) -> Result<i64> {
+pub(crate) async fn current_version(conn: &mut Conn, entity: &'static str, id: i64) -> Result<i64> {
     let sql = match entity {
         audit::COMPANY => "SELECT version FROM companies WHERE id = $1",
         _ => "SELECT version FROM compounds WHERE id = $1",

@@ -6,9 +6,9 @@
 
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::lifecycle::{StepRequest, Via, apply_step};
-use crate::sql::Row;
-use crate::sql::query;
-use crate::sql::{Cols, JsonSql, date_text, dyn_query, fetch_json, now_ts, parse_date};
+use crate::sql::{
+    Cols, Conn, JsonSql, Row, date_text, dyn_query, fetch_json, now_ts, parse_date, query,
+};
 use crate::{Result, Store, StoreError};
 use anju_core::contract::{DismissalSurvey, Fees, FilingStatus, ServiceLevel, Term};
 use anju_core::credit::{CreditRecord, RecordKind};
@@ -16,7 +16,6 @@ use anju_core::lifecycle::{Event, ExitKind, Signer};
 use anju_core::{Area, Fen};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use crate::sql::Conn;
 
 pub(crate) const CONTRACT: &str = "contract";
 pub(crate) const DISMISSAL: &str = "dismissal_proposal";
@@ -290,12 +289,11 @@ fn check_version(rec: &ContractRecord, expected: i64) -> Result<()> {
 }
 
 async fn bump(conn: &mut Conn, id: i64, version: i64) -> Result<()> {
-    let done =
-        query("UPDATE contracts SET version = version + 1 WHERE id = $1 AND version = $2")
-            .bind(id)
-            .bind(version)
-            .execute(&mut *conn)
-            .await?;
+    let done = query("UPDATE contracts SET version = version + 1 WHERE id = $1 AND version = $2")
+        .bind(id)
+        .bind(version)
+        .execute(&mut *conn)
+        .await?;
     if done.rows_affected() == 0 {
         return Err(StoreError::Conflict {
             entity: CONTRACT,
@@ -386,13 +384,11 @@ impl Store {
         .await?;
         let id = Cols::new(&row).i64()?;
         for cid in &ids {
-            query(
-                "INSERT INTO contract_compounds (contract_id, compound_id) VALUES ($1, $2)",
-            )
-            .bind(id)
-            .bind(*cid)
-            .execute(&mut *tx)
-            .await?;
+            query("INSERT INTO contract_compounds (contract_id, compound_id) VALUES ($1, $2)")
+                .bind(id)
+                .bind(*cid)
+                .execute(&mut *tx)
+                .await?;
             let req = StepRequest::new(
                 Event::SignContract {
                     contract_id: id,

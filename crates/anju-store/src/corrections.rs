@@ -40,13 +40,11 @@ use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::fetch_compound;
 use crate::contracts::{CONTRACT, fetch_contract};
 use crate::lifecycle::{LIFECYCLE, Lifecycle, StepRecord, load_state, load_steps};
-use crate::sql::query;
-use crate::sql::{Cols, date_text, now_ts, parse_date};
+use crate::sql::{Cols, Conn, date_text, now_ts, parse_date, query};
 use crate::{Result, Store, StoreError};
 use anju_core::lifecycle::{Event, LifecycleState, Stage, replay};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use crate::sql::Conn;
 use std::collections::HashMap;
 
 /// The audit entity of a step (its number in refusals).

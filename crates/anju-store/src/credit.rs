@@ -6,15 +6,12 @@
 
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::companies::{COMPANY_SELECT, Company, CompanyUpdate, company_from_row};
-use crate::sql::query;
-use crate::sql::{Cols, date_text, dyn_query, now_ts, parse_date};
+use crate::sql::{Cols, Conn, Row, date_text, dyn_query, now_ts, parse_date, query};
 use crate::{Result, Store, StoreError};
 use anju_core::credit::{CreditRecord, RecordKind};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::{Deserialize, Serialize};
-use crate::sql::Conn;
-use crate::sql::Row;
 
 pub(crate) const COMPANY_RECORD: &str = "company_record";
 

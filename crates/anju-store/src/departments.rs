@@ -5,16 +5,13 @@
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::complaints::holidays_on;
 use crate::compounds::fetch_compound;
-use crate::sql::query;
-use crate::sql::{Cols, Val, bind_all, date_text, dyn_query, now_ts, parse_date};
+use crate::sql::{Cols, Conn, Row, Val, bind_all, date_text, dyn_query, now_ts, parse_date, query};
 use crate::{Result, Store, StoreError};
 use anju_core::assessment::add_working_days;
 use anju_core::referral::{
     ReferralFacts, ReferralSource, ReferralStatus, ReferralStep, next as next_status,
 };
 use serde::{Deserialize, Serialize};
-use crate::sql::Conn;
-use crate::sql::Row;
 
 pub(crate) const DEPARTMENT: &str = "department";
 pub(crate) const REFERRAL: &str = "referral";
@@ -406,14 +403,13 @@ impl Store {
                 actual: before.version,
             });
         }
-        let taken = query(
-            "SELECT id FROM departments WHERE district_id = $1 AND name = $2 AND id <> $3",
-        )
-        .bind(before.district_id)
-        .bind(name.clone())
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?;
+        let taken =
+            query("SELECT id FROM departments WHERE district_id = $1 AND name = $2 AND id <> $3")
+                .bind(before.district_id)
+                .bind(name.clone())
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
         if taken.is_some() {
             return Err(StoreError::Duplicate(format!("本区已有部门“{name}”")));
         }
@@ -684,13 +680,12 @@ impl Store {
             if known.is_none() {
                 return Err(StoreError::Invalid(format!("找不到证明材料 {sha}")));
             }
-            let there = query(
-                "SELECT 1 FROM referral_evidence WHERE referral_id = $1 AND sha256 = $2",
-            )
-            .bind(id)
-            .bind(sha.clone())
-            .fetch_optional(&mut *tx)
-            .await?;
+            let there =
+                query("SELECT 1 FROM referral_evidence WHERE referral_id = $1 AND sha256 = $2")
+                    .bind(id)
+                    .bind(sha.clone())
+                    .fetch_optional(&mut *tx)
+                    .await?;
             if there.is_none() {
                 query(
                     "INSERT INTO referral_evidence (referral_id, sha256, created_at) \

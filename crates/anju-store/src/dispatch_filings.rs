@@ -3,12 +3,9 @@
 //! filing is written once and never changed (triggers); each write is audited.
 
 use crate::audit::{self, Actor, NewAudit, to_json};
-use crate::sql::query;
-use crate::sql::{Cols, Val, bind_all, date_text, dyn_query, now_ts, parse_date};
+use crate::sql::{Cols, Conn, Row, Val, bind_all, date_text, dyn_query, now_ts, parse_date, query};
 use crate::{Result, Store, StoreError};
 use serde::{Deserialize, Serialize};
-use crate::sql::Conn;
-use crate::sql::Row;
 
 pub(crate) const DISPATCH_SCHEDULE: &str = "dispatch_schedule";
 pub(crate) const DISPATCH_FILING: &str = "dispatch_filing";
@@ -75,10 +72,7 @@ fn filing_from(c: &mut Cols<'_>) -> Result<DispatchFiling> {
     })
 }
 
-async fn fetch_schedule(
-    conn: &mut Conn,
-    district_id: i64,
-) -> Result<Option<DispatchSchedule>> {
+async fn fetch_schedule(conn: &mut Conn, district_id: i64) -> Result<Option<DispatchSchedule>> {
     dyn_query(format!("{SCHEDULE_SELECT} WHERE s.district_id = $1"))
         .bind(district_id)
         .fetch_optional(&mut *conn)
@@ -217,13 +211,12 @@ impl Store {
     ) -> Result<DispatchFiling> {
         let at = now_ts();
         let mut tx = self.begin_write().await?;
-        let there = query(
-            "SELECT filed_on FROM dispatch_filings WHERE street_id = $1 AND due_on = $2",
-        )
-        .bind(street_id)
-        .bind(date_text(due_on))
-        .fetch_optional(&mut *tx)
-        .await?;
+        let there =
+            query("SELECT filed_on FROM dispatch_filings WHERE street_id = $1 AND due_on = $2")
+                .bind(street_id)
+                .bind(date_text(due_on))
+                .fetch_optional(&mut *tx)
+                .await?;
         if let Some(row) = there {
             let on = Cols::new(&row).string()?;
             return Err(StoreError::Duplicate(format!(

@@ -3,9 +3,7 @@
 //! audited, never deleted; beside each, how many compounds the evaluator is commissioned for.
 
 use crate::audit::{self, Actor, NewAudit, to_json};
-use crate::sql::Row;
-use crate::sql::query;
-use crate::sql::{Cols, date_text, now_ts, parse_date};
+use crate::sql::{Cols, Row, date_text, now_ts, parse_date, query};
 use crate::{Result, Store, StoreError};
 use anju_core::Fen;
 use serde::{Deserialize, Serialize};
@@ -137,10 +135,9 @@ impl Store {
 
     /// The evaluators commissioned for any compound, by name.
     pub async fn evaluators(&self) -> Result<Vec<String>> {
-        let rows =
-            query("SELECT DISTINCT evaluator FROM evaluator_assignments ORDER BY evaluator")
-                .fetch_all(&self.pool)
-                .await?;
+        let rows = query("SELECT DISTINCT evaluator FROM evaluator_assignments ORDER BY evaluator")
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(|r| Cols::new(r).string()).collect()
     }
 }

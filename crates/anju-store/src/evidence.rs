@@ -7,9 +7,7 @@
 //! and can retry with it.
 
 use crate::audit::{self, Actor, NewAudit, to_json};
-use crate::sql::Row;
-use crate::sql::query;
-use crate::sql::{Cols, now_ts};
+use crate::sql::{Cols, Row, now_ts, query};
 use crate::{Result, Store, StoreError};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};

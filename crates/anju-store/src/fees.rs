@@ -13,15 +13,12 @@
 
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::fetch_compound;
-use crate::sql::query;
-use crate::sql::{Cols, dyn_query, now_ts};
+use crate::sql::{Cols, Conn, Row, dyn_query, now_ts, query};
 use crate::{Result, Store, StoreError};
 use anju_core::Fen;
 use anju_core::fees::{Collection, FeeError, Month, MonthRange, collection_rate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use crate::sql::Conn;
-use crate::sql::Row;
 
 pub(crate) const FEE_MONTH: &str = "fee_month";
 pub(crate) const HOUSEHOLD_FEE: &str = "household_fee";
@@ -128,11 +125,7 @@ fn household_from_row(row: &Row) -> Result<HouseholdFee> {
     })
 }
 
-async fn has_household_detail(
-    conn: &mut Conn,
-    compound_id: i64,
-    month: Month,
-) -> Result<bool> {
+async fn has_household_detail(conn: &mut Conn, compound_id: i64, month: Month) -> Result<bool> {
     Ok(
         query("SELECT 1 FROM household_fees WHERE compound_id = $1 AND month = $2 LIMIT 1")
             .bind(compound_id)
@@ -244,11 +237,7 @@ fn fee_from_row(row: &Row) -> Result<FeeMonth> {
     })
 }
 
-async fn fetch_fee(
-    conn: &mut Conn,
-    compound_id: i64,
-    month: Month,
-) -> Result<Option<FeeMonth>> {
+async fn fetch_fee(conn: &mut Conn, compound_id: i64, month: Month) -> Result<Option<FeeMonth>> {
     let row = dyn_query(format!(
         "{FEE_SELECT} WHERE f.compound_id = $1 AND f.month = $2"
     ))

@@ -7,14 +7,11 @@
 
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::fetch_compound;
-use crate::sql::query;
-use crate::sql::{Cols, date_text, dyn_query, now_ts, parse_date};
+use crate::sql::{Cols, Conn, Row, date_text, dyn_query, now_ts, parse_date, query};
 use crate::{Engine, Result, Store, StoreError};
 use anju_core::Fen;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use crate::sql::Conn;
-use crate::sql::Row;
 
 pub(crate) const FUND_ENTRY: &str = "fund_entry";
 pub(crate) const FUND_USE: &str = "fund_use";

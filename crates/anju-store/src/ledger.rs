@@ -17,10 +17,9 @@ use crate::compounds::{
     stored_from_packed_all, tidy_owned,
 };
 use crate::regions::{PathReq, RegionIds, RegionIndex, resolve_paths};
-use crate::sql::Conn;
-use crate::sql::query;
 use crate::sql::{
-    Cols, Ph, Ty, Val, bind_all, dyn_query, fetch_json, insert_rows, now_ts, rows_per_statement,
+    Cols, Conn, Ph, Ty, Val, bind_all, dyn_query, fetch_json, insert_rows, now_ts, query,
+    rows_per_statement,
 };
 use crate::{Result, Store, StoreError};
 use anju_core::{

@@ -8,15 +8,12 @@
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::{change_modes, fetch_compound};
 use crate::corrections::{CORRECTION_COLS, StepCorrection, correction_from_cols};
-use crate::sql::Row;
-use crate::sql::query;
-use crate::sql::{Cols, date_text, dyn_query, now_ts, parse_date};
+use crate::sql::{Cols, Conn, Row, date_text, dyn_query, now_ts, parse_date, query};
 use crate::{Result, Store, StoreError, StoredCompound};
 use anju_core::lifecycle::{Event, LifecycleState, Stage, needs_company, transition};
 use anju_core::{ManagementMode, OwnersBody};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use crate::sql::Conn;
 
 pub(crate) const LIFECYCLE: &str = "lifecycle";
 
@@ -473,10 +470,7 @@ fn step_from_row(row: &Row) -> Result<StepRecord> {
     })
 }
 
-pub(crate) async fn load_steps(
-    conn: &mut Conn,
-    compound_id: i64,
-) -> Result<Vec<StepRecord>> {
+pub(crate) async fn load_steps(conn: &mut Conn, compound_id: i64) -> Result<Vec<StepRecord>> {
     let agg = if conn.is_sqlite() {
         "(SELECT group_concat(sha256, ',') FROM step_evidence e WHERE e.step_id = s.id)"
     } else {

@@ -2,11 +2,9 @@
 //! of the programme (the records it points to are audited): it is not audited itself. A notice
 //! with a `dedupe` key reaches each user once, however often it is raised.
 
-use crate::sql::query;
-use crate::sql::{Cols, Val, bind_all, dyn_query, now_ts, parse_ts};
+use crate::sql::{Cols, Row, Val, bind_all, dyn_query, now_ts, parse_ts, query};
 use crate::{Result, Store};
 use serde::{Deserialize, Serialize};
-use crate::sql::Row;
 
 /// A notice as read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -122,11 +120,10 @@ impl Store {
 
     /// How many of a user's notices are unread.
     pub async fn unread_notices(&self, user_id: i64) -> Result<i64> {
-        let row =
-            query("SELECT COUNT(*) FROM notices WHERE user_id = $1 AND read_at IS NULL")
-                .bind(user_id)
-                .fetch_one(&self.pool)
-                .await?;
+        let row = query("SELECT COUNT(*) FROM notices WHERE user_id = $1 AND read_at IS NULL")
+            .bind(user_id)
+            .fetch_one(&self.pool)
+            .await?;
         Cols::new(&row).i64()
     }
 

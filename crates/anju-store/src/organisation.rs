@@ -8,8 +8,7 @@
 //! 通报 and assignments that name it.
 
 use crate::audit::{self, Actor, NewAudit, to_json};
-use crate::sql::query;
-use crate::sql::{Cols, Val, bind_all, date_text, dyn_query, now_ts, parse_date};
+use crate::sql::{Cols, Conn, Row, Val, bind_all, date_text, dyn_query, now_ts, parse_date, query};
 use crate::{Result, Store, StoreError};
 use anju_core::organisation::{
     AssignmentSource, AssignmentStatus, AssignmentStep, CensureKind, GroupKind, MeetingKind,
@@ -17,8 +16,6 @@ use anju_core::organisation::{
 };
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use crate::sql::Conn;
-use crate::sql::Row;
 
 pub(crate) const GROUP: &str = "org_group";
 pub(crate) const MEETING: &str = "meeting";

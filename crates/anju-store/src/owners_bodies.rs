@@ -5,15 +5,12 @@
 
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::fetch_compound;
-use crate::sql::query;
-use crate::sql::{Cols, Val, bind_all, date_text, dyn_query, now_ts, parse_date};
+use crate::sql::{Cols, Conn, Row, Val, bind_all, date_text, dyn_query, now_ts, parse_date, query};
 use crate::{Result, Store, StoreError};
 use anju_core::OwnersBody;
 use anju_core::owners_body::{BodyRole, BodyStatus, BodyStep, next as next_status, term_last_day};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use crate::sql::Conn;
-use crate::sql::Row;
 
 pub(crate) const OWNERS_BODY: &str = "owners_body";
 
@@ -264,14 +261,13 @@ impl Store {
                 en: format!("the compound has a body being prepared or elected (#{other})"),
             });
         }
-        let predecessor = query(
-            "SELECT id FROM owners_bodies WHERE compound_id = $1 AND status = 'in_office'",
-        )
-        .bind(new.compound_id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .map(|r| Cols::new(&r).i64())
-        .transpose()?;
+        let predecessor =
+            query("SELECT id FROM owners_bodies WHERE compound_id = $1 AND status = 'in_office'")
+                .bind(new.compound_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .map(|r| Cols::new(&r).i64())
+                .transpose()?;
         let row = query(
             "INSERT INTO owners_bodies (compound_id, kind, status, prepared_on, term_years, \
              predecessor_id, note, version, created_at, updated_at) VALUES ($1, $2, 'preparing', \

@@ -9,8 +9,7 @@
 use crate::assessments::{evidence_of, link_evidence};
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::fetch_compound;
-use crate::sql::query;
-use crate::sql::{Cols, Val, bind_all, date_text, dyn_query, now_ts, parse_date};
+use crate::sql::{Cols, Conn, Row, Val, bind_all, date_text, dyn_query, now_ts, parse_date, query};
 use crate::{Result, Store, StoreError};
 use anju_core::assessment::Period;
 use anju_core::oversight::{
@@ -18,8 +17,6 @@ use anju_core::oversight::{
 };
 use anju_policy::rubric::Event;
 use serde::{Deserialize, Serialize};
-use crate::sql::Conn;
-use crate::sql::Row;
 
 pub(crate) const PATROL: &str = "patrol";
 pub(crate) const FINDING: &str = "patrol_finding";

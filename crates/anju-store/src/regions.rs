@@ -11,12 +11,10 @@
 //! 4. otherwise the region is created (audited).
 
 use crate::audit::{self, Actor, NewAudit, to_json};
-use crate::sql::query;
-use crate::sql::{Cols, Ph, Val, bind_all, dyn_query, now_ts, rows_per_statement};
+use crate::sql::{Cols, Conn, Ph, Val, bind_all, dyn_query, now_ts, query, rows_per_statement};
 use crate::{Result, Store, StoreError};
 use anju_core::RegionLevel;
 use serde::{Deserialize, Serialize};
-use crate::sql::Conn;
 use std::collections::HashMap;
 
 /// One node of the region tree.
@@ -72,11 +70,10 @@ enum Found {
 
 impl RegionIndex {
     pub(crate) async fn load(conn: &mut Conn) -> Result<RegionIndex> {
-        let rows = query(
-            "SELECT id, parent_id, level, name, code, created_at FROM regions ORDER BY id",
-        )
-        .fetch_all(&mut *conn)
-        .await?;
+        let rows =
+            query("SELECT id, parent_id, level, name, code, created_at FROM regions ORDER BY id")
+                .fetch_all(&mut *conn)
+                .await?;
         let mut idx = RegionIndex::default();
         for row in &rows {
             idx.insert(region_from_row(&mut Cols::new(row))?);
@@ -325,16 +322,15 @@ impl Store {
 
     /// One region.
     pub async fn get_region(&self, id: i64) -> Result<Region> {
-        let row = query(
-            "SELECT id, parent_id, level, name, code, created_at FROM regions WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or(StoreError::NotFound {
-            entity: crate::audit::REGION,
-            id,
-        })?;
+        let row =
+            query("SELECT id, parent_id, level, name, code, created_at FROM regions WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?
+                .ok_or(StoreError::NotFound {
+                    entity: crate::audit::REGION,
+                    id,
+                })?;
         region_from_row(&mut Cols::new(&row))
     }
 

@@ -8,16 +8,13 @@
 
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::fetch_compound;
-use crate::sql::query;
-use crate::sql::{Cols, date_text, dyn_query, now_ts, parse_date};
+use crate::sql::{Cols, Conn, Row, date_text, dyn_query, now_ts, parse_date, query};
 use crate::{Result, Store, StoreError};
 use anju_core::Fen;
 use anju_core::contract::Fees;
 use anju_core::renovation::{Commitments, Milestone, Milestones, PathDates};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use crate::sql::Conn;
-use crate::sql::Row;
 
 pub(crate) const RENOVATION: &str = "renovation_project";
 pub(crate) const HOUSEHOLD: &str = "renovation_household";

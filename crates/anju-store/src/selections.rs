@@ -4,8 +4,7 @@
 
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::lifecycle::{StepRequest, Via, apply_step};
-use crate::sql::query;
-use crate::sql::{Cols, date_text, now_ts, parse_date};
+use crate::sql::{Cols, Conn, date_text, now_ts, parse_date, query};
 use crate::{Result, Store, StoreError};
 use anju_core::lifecycle::Event;
 use anju_core::selection::{
@@ -13,7 +12,6 @@ use anju_core::selection::{
 };
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use crate::sql::Conn;
 
 pub(crate) const SELECTION: &str = "selection";
 
@@ -394,13 +392,11 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        query(
-            "UPDATE selections SET stage = 'shortlisted', shortlisted_on = $1 WHERE id = $2",
-        )
-        .bind(date_text(on))
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+        query("UPDATE selections SET stage = 'shortlisted', shortlisted_on = $1 WHERE id = $2")
+            .bind(date_text(on))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         let s = finish(&mut tx, actor, &at, "shortlist", Some(&before), id).await?;
         tx.commit().await?;
         Ok(s)

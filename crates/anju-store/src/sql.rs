@@ -270,7 +270,10 @@ pub(crate) fn bind_all(mut q: Sql, vals: impl IntoIterator<Item = Val>) -> Sql {
 }
 
 /// The statement for one engine's driver, its values bound in order.
-fn native<DB: Database>(text: Cow<'static, str>, args: Vec<Val>) -> Query<'static, DB, DB::Arguments>
+fn native<DB: Database>(
+    text: Cow<'static, str>,
+    args: Vec<Val>,
+) -> Query<'static, DB, DB::Arguments>
 where
     for<'a> Option<i64>: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
     for<'a> Option<String>: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
@@ -350,7 +353,10 @@ impl Sql {
         self,
         on: impl Into<On<'c>>,
     ) -> std::result::Result<Option<Row>, sqlx::Error> {
-        on_engine!(self, on, |q, ex| Ok(q.fetch_optional(ex).await?.map(Row::from)))
+        on_engine!(self, on, |q, ex| Ok(q
+            .fetch_optional(ex)
+            .await?
+            .map(Row::from)))
     }
 
     /// The first column of the one row, as an integer.
@@ -437,6 +443,7 @@ impl Row {
 /// its name, and SQLite's lookup is linear, so a 20,000-parameter batch costs 20,000² steps
 /// (two minutes for 100,000 rows instead of a second). Every placeholder of a statement must come
 /// from one `Ph`, and values must be bound in text order.
+#[derive(Clone)]
 pub(crate) struct Ph {
     numbered: bool,
     n: usize,
@@ -492,6 +499,67 @@ impl Ph {
             s.push(')');
         }
         s
+    }
+}
+
+/// The conditions of a WHERE clause, each written with its bind values: a condition that does
+/// not apply is never added, so its placeholder and its value cannot fall out of step (as they
+/// could with one `if` writing the condition and another binding the value).
+#[derive(Clone)]
+pub(crate) struct Filter {
+    ph: Ph,
+    sql: String,
+    vals: Vec<Val>,
+}
+
+impl Filter {
+    /// A filter whose placeholders are the statement's first.
+    pub(crate) fn new(conn: &Conn) -> Filter {
+        Filter {
+            ph: Ph::for_conn(conn),
+            sql: String::new(),
+            vals: Vec::new(),
+        }
+    }
+
+    /// `AND cond`, each `?` in `cond` the placeholder of the next of `vals`.
+    pub(crate) fn and(&mut self, cond: &str, vals: impl IntoIterator<Item = Val>) {
+        self.sql.push_str(" AND ");
+        let mut vals = vals.into_iter();
+        for (i, part) in cond.split('?').enumerate() {
+            if i > 0 {
+                self.sql.push_str(&self.ph.one());
+                self.vals.extend(vals.next());
+            }
+            self.sql.push_str(part);
+        }
+        debug_assert!(
+            vals.next().is_none(),
+            "more values than placeholders: {cond}"
+        );
+    }
+
+    /// `AND cond` when `v` is given, every `?` in it bound to `val(v)`.
+    pub(crate) fn and_some<T: Clone>(&mut self, v: Option<T>, cond: &str, val: impl Fn(T) -> Val) {
+        if let Some(v) = v {
+            let n = cond.matches('?').count();
+            self.and(cond, std::iter::repeat_n(v, n).map(val));
+        }
+    }
+
+    /// The conditions, each after ` AND ` (to follow `WHERE 1 = 1` or another condition).
+    pub(crate) fn sql(&self) -> &str {
+        &self.sql
+    }
+
+    /// The next placeholder after the conditions' (a LIMIT's, say).
+    pub(crate) fn next_placeholder(&mut self) -> String {
+        self.ph.one()
+    }
+
+    /// The values, in the order of their placeholders.
+    pub(crate) fn vals(&self) -> Vec<Val> {
+        self.vals.clone()
     }
 }
 
@@ -943,6 +1011,22 @@ mod tests {
         assert_eq!(q.rows(1, 2), "(?, ?)");
         assert_eq!(rows_per_statement(40), 500);
         assert_eq!(rows_per_statement(100), 300);
+    }
+
+    #[test]
+    fn a_filter_keeps_placeholders_and_values_together() {
+        let mut f = Filter {
+            ph: Ph::numbered(),
+            sql: String::new(),
+            vals: Vec::new(),
+        };
+        f.and_some(Some(7), "(a = ? OR b = ?)", Val::int);
+        f.and_some(None::<i64>, "c = ?", Val::int);
+        f.and("d <> 'x'", []);
+        f.and_some(Some("p"), "e = ?", Val::text);
+        assert_eq!(f.sql(), " AND (a = $1 OR b = $2) AND d <> 'x' AND e = $3");
+        assert_eq!(f.vals(), vec![Val::int(7), Val::int(7), Val::text("p")]);
+        assert_eq!(f.next_placeholder(), "$4");
     }
 
     #[test]

@@ -22,10 +22,9 @@
 
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::settle::{self, Basis, BasisPeriod, PolicyCache};
-use crate::sql::query;
 use crate::sql::{
-    Cols, JsonSql, Ph, PhaseClock, Ty, Val, date_text, dyn_query, fetch_json, insert_rows,
-    json_rows, now_ts, parse_date, stored_mode,
+    Cols, Conn, Filter, JsonSql, Ph, PhaseClock, Row, Ty, Val, bind_all, date_text, dyn_query,
+    fetch_json, insert_rows, json_rows, now_ts, parse_date, query, stored_mode,
 };
 use crate::{ContractRecord, Region, Result, Store, StoreError};
 use anju_core::assessment::AssessmentStatus;
@@ -37,8 +36,6 @@ use anju_policy::policy::{Anchor, From};
 use anju_policy::{Policy, PolicyError, Status};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use crate::sql::Conn;
-use crate::sql::Row;
 use std::collections::HashMap;
 
 pub(crate) const FUNDING_POLICY: &str = "funding_policy";
@@ -229,6 +226,10 @@ const LINE_COLS: &str = "l.id, l.run_id, l.compound_id, c.name, s.name, l.compan
      l.eligible, l.amount_fen, l.retained_fen, l.approved_fen, l.payers, l.reason_zh, \
      l.reason_en, l.explanation_zh, l.explanation_en, l.status, l.version, l.created_at, \
      l.updated_at, l.basis";
+/// How many lines [`Store::subsidy_lines`] reads a statement: 20,000, and 100 in a debug build
+/// so that the tests' lists cross a chunk's end.
+const LINES_PER_READ: i64 = if cfg!(debug_assertions) { 100 } else { 20_000 };
+
 const LINE_FROM: &str = " FROM subsidy_lines l JOIN compounds c ON c.id = l.compound_id \
      JOIN regions s ON s.id = c.street_id LEFT JOIN companies co ON co.id = l.company_id";
 
@@ -371,12 +372,7 @@ pub(crate) struct NewLine {
     pub explanation: (String, String),
 }
 
-async fn insert_line(
-    conn: &mut Conn,
-    run_id: Option<i64>,
-    l: &NewLine,
-    at: &str,
-) -> Result<i64> {
+async fn insert_line(conn: &mut Conn, run_id: Option<i64>, l: &NewLine, at: &str) -> Result<i64> {
     let row = query(
         "INSERT INTO subsidy_lines (run_id, compound_id, company_id, contract_id, kind, \
          policy_id, period, period_start, period_end, eligible, amount_fen, retained_fen, \
@@ -1223,68 +1219,49 @@ impl Store {
 
     /// Lines by filter, by street, compound and kind.
     pub async fn subsidy_lines(&self, f: &LineFilter) -> Result<Vec<SubsidyLine>> {
-        // Read packed as one JSON value (a district's run has 50,000 lines).
-        let mut conn = self.pool.acquire().await?;
-        let mut sql = format!(
-            "SELECT {}{LINE_FROM} WHERE 1 = 1",
-            JsonSql::for_conn(&conn).agg_rows(LINE_COLS, Some("s.name, c.name, l.id"))
+        // Read by keyset, LINES_PER_READ lines a statement in id order, in one snapshot, and
+        // sorted here (street, compound, id: the byte order both engines' ORDER BY gave): a
+        // city's lines over the years never have to fit in one value or one result.
+        let mut rx = self.begin_read().await?;
+        let mut w = Filter::new(&rx);
+        w.and_some(f.run_id, "l.run_id = ?", Val::int);
+        w.and_some(
+            f.region_id,
+            "(c.street_id = ? OR s.parent_id = ? OR c.community_id = ?)",
+            Val::int,
         );
-        let mut n = 0;
-        let mut ph = || {
-            n += 1;
-            format!("${n}")
-        };
-        if f.run_id.is_some() {
-            sql += &format!(" AND l.run_id = {}", ph());
-        }
-        if f.region_id.is_some() {
-            let (a, b, c) = (ph(), ph(), ph());
-            sql +=
-                &format!(" AND (c.street_id = {a} OR s.parent_id = {b} OR c.community_id = {c})");
-        }
-        if f.compound_id.is_some() {
-            sql += &format!(" AND l.compound_id = {}", ph());
-        }
-        if f.period.is_some() {
-            sql += &format!(" AND l.period = {}", ph());
-        }
-        if f.company_id.is_some() {
-            sql += &format!(" AND l.company_id = {}", ph());
-        }
-        if f.status.is_some() {
-            sql += &format!(" AND l.status = {}", ph());
-        }
+        w.and_some(f.compound_id, "l.compound_id = ?", Val::int);
+        w.and_some(f.period.as_deref(), "l.period = ?", Val::text);
+        w.and_some(f.company_id, "l.company_id = ?", Val::int);
+        w.and_some(f.status, "l.status = ?", |st| Val::text(st.code()));
         if !f.include_superseded {
-            sql += " AND l.status <> 'superseded'";
+            w.and("l.status <> 'superseded'", []);
         }
         if f.nothing {
-            sql += " AND 1 = 0";
+            w.and("1 = 0", []);
         }
-        let mut vals = Vec::new();
-        if let Some(r) = f.run_id {
-            vals.push(Val::int(r));
+        let mut lines: Vec<SubsidyLine> = Vec::new();
+        loop {
+            let mut chunk = w.clone();
+            chunk.and("l.id > ?", [Val::int(lines.last().map_or(0, |l| l.id))]);
+            let limit = chunk.next_placeholder();
+            let sql = format!(
+                "SELECT {LINE_COLS}{LINE_FROM} WHERE 1 = 1{} ORDER BY l.id LIMIT {limit}",
+                chunk.sql()
+            );
+            let rows = bind_all(dyn_query(sql), chunk.vals())
+                .bind(LINES_PER_READ)
+                .fetch_all(&mut rx)
+                .await?;
+            for row in &rows {
+                lines.push(line_from_row(row)?);
+            }
+            if rows.len() < LINES_PER_READ as usize {
+                break;
+            }
         }
-        if let Some(r) = f.region_id {
-            vals.extend([Val::int(r), Val::int(r), Val::int(r)]);
-        }
-        if let Some(c) = f.compound_id {
-            vals.push(Val::int(c));
-        }
-        if let Some(p) = &f.period {
-            vals.push(Val::text(p.as_str()));
-        }
-        if let Some(c) = f.company_id {
-            vals.push(Val::int(c));
-        }
-        if let Some(st) = f.status {
-            vals.push(Val::text(st.code()));
-        }
-        let rows: Vec<Vec<serde_json::Value>> = fetch_json(&mut conn, sql, vals).await?;
-        drop(conn);
-        let mut lines = rows
-            .iter()
-            .map(|r| line_from_cols(Cols::json(r, 0)))
-            .collect::<Result<Vec<_>>>()?;
+        rx.commit().await?;
+        lines.sort_by(|a, b| (&a.street, &a.compound, a.id).cmp(&(&b.street, &b.compound, b.id)));
         if !f.without_explanations {
             explain_all(&mut lines)?;
         }
@@ -1856,10 +1833,7 @@ pub(crate) struct RunCompound {
 
 /// The compounds (not archived) under a district, street or community, in id order: only the
 /// columns a run reads.
-async fn run_compounds(
-    conn: &mut Conn,
-    scope: &crate::CompoundFilter,
-) -> Result<Vec<RunCompound>> {
+async fn run_compounds(conn: &mut Conn, scope: &crate::CompoundFilter) -> Result<Vec<RunCompound>> {
     let mut vals = Vec::new();
     let sql = format!(
         "SELECT {} FROM compounds c{}",
@@ -1975,12 +1949,7 @@ async fn insert_lines(
 /// The audit copy of every line run `run_id` wrote, made by the database from the lines just
 /// written (one statement): every computed figure, without the explanation text or its basis,
 /// which stay on the line and which the database refuses to change (migration 0010).
-async fn audit_run_lines(
-    conn: &mut Conn,
-    actor: &Actor,
-    at: &str,
-    run_id: i64,
-) -> Result<()> {
+async fn audit_run_lines(conn: &mut Conn, actor: &Actor, at: &str, run_id: i64) -> Result<()> {
     let j = JsonSql::for_conn(conn);
     let after = j.obj(&format!(
         "'id', l.id, 'run_id', l.run_id, 'compound_id', l.compound_id, \
@@ -2289,11 +2258,9 @@ impl Store {
                 .await?,
         )
         .i64()?;
-        query(
-            "CREATE TEMP TABLE bench_new (compound_id INTEGER PRIMARY KEY, contract_id INTEGER)",
-        )
-        .execute(&mut *tx)
-        .await?;
+        query("CREATE TEMP TABLE bench_new (compound_id INTEGER PRIMARY KEY, contract_id INTEGER)")
+            .execute(&mut *tx)
+            .await?;
         query(
             "INSERT INTO bench_new (compound_id, contract_id) SELECT c.id, $1 + c.id FROM \
              compounds c WHERE c.archived = 0 AND NOT EXISTS (SELECT 1 FROM contract_compounds \
@@ -2410,9 +2377,7 @@ impl Store {
                 .rows_affected();
             }
         }
-        query("DROP TABLE bench_new")
-            .execute(&mut *tx)
-            .await?;
+        query("DROP TABLE bench_new").execute(&mut *tx).await?;
         tx.commit().await?;
         self.bench_analyze().await?;
         Ok(BenchFundingSeeded {

@@ -23,16 +23,15 @@
 
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::fetch_compound;
-use crate::sql::query;
-use crate::sql::{Cols, Val, bind_all, date_text, dyn_query, now_ts, parse_date, today_cn};
+use crate::sql::{
+    Cols, Conn, Row, Val, bind_all, date_text, dyn_query, now_ts, parse_date, query, today_cn,
+};
 use crate::{DismissalProposal, Result, Store, StoreError};
 use anju_core::contract::DismissalSurvey;
 use anju_policy::rubric::{Rubric, SatisfactionRate};
 use anju_policy::sampling::SampleRule;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use crate::sql::Conn;
-use crate::sql::Row;
 
 pub(crate) const SURVEY: &str = "survey";
 pub(crate) const SURVEY_RESPONSE: &str = "survey_response";
@@ -208,21 +207,16 @@ pub(crate) fn new_token() -> Result<String> {
     Ok(b.iter().map(|x| format!("{x:02x}")).collect())
 }
 
-async fn insert_tokens(
-    conn: &mut Conn,
-    survey_id: i64,
-    n: u32,
-) -> Result<Vec<IssuedToken>> {
+async fn insert_tokens(conn: &mut Conn, survey_id: i64, n: u32) -> Result<Vec<IssuedToken>> {
     let mut out = Vec::with_capacity(n as usize);
     for _ in 0..n {
         let token = new_token()?;
-        let row = query(
-            "INSERT INTO survey_tokens (survey_id, token) VALUES ($1, $2) RETURNING id",
-        )
-        .bind(survey_id)
-        .bind(token.clone())
-        .fetch_one(&mut *conn)
-        .await?;
+        let row =
+            query("INSERT INTO survey_tokens (survey_id, token) VALUES ($1, $2) RETURNING id")
+                .bind(survey_id)
+                .bind(token.clone())
+                .fetch_one(&mut *conn)
+                .await?;
         out.push(IssuedToken {
             id: Cols::new(&row).i64()?,
             token,

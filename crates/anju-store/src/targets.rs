@@ -3,8 +3,7 @@
 
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::selections::street_id;
-use crate::sql::query;
-use crate::sql::{Cols, date_text, now_ts, parse_date};
+use crate::sql::{Cols, date_text, now_ts, parse_date, query};
 use crate::{Result, Store, StoreError};
 use anju_core::ManagementMode;
 use anju_core::targets::{CompoundFacts, ModeSpan, Progress, Target, TargetKind, progress};

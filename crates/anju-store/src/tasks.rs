@@ -3,13 +3,10 @@
 
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::fetch_compound;
-use crate::sql::query;
-use crate::sql::{Cols, Val, bind_all, date_text, dyn_query, now_ts, parse_date};
+use crate::sql::{Cols, Conn, Row, Val, bind_all, date_text, dyn_query, now_ts, parse_date, query};
 use crate::{Result, Store, StoreError};
 use anju_core::task::{TaskStatus, is_overdue};
 use serde::{Deserialize, Serialize};
-use crate::sql::Conn;
-use crate::sql::Row;
 
 pub(crate) const TASK: &str = "task";
 

@@ -12,14 +12,11 @@
 //! to apply it. Logins and logouts are audited (never the token).
 
 use crate::audit::{self, Actor, NewAudit, to_json};
-use crate::sql::query;
-use crate::sql::{Cols, dyn_query, now_ts};
+use crate::sql::{Cols, Conn, Row, dyn_query, now_ts, query};
 use crate::{Result, Store, StoreError, sha256_hex};
 use anju_core::RegionLevel;
 use anju_core::access::Role;
 use serde::{Deserialize, Serialize};
-use crate::sql::Conn;
-use crate::sql::Row;
 
 pub(crate) const USER: &str = "user";
 pub(crate) const SESSION: &str = "session";
@@ -420,14 +417,12 @@ impl Store {
         if before.active == active {
             return Ok(before);
         }
-        query(
-            "UPDATE users SET active = $1, version = version + 1, updated_at = $2 WHERE id = $3",
-        )
-        .bind(i64::from(active))
-        .bind(at.clone())
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+        query("UPDATE users SET active = $1, version = version + 1, updated_at = $2 WHERE id = $3")
+            .bind(i64::from(active))
+            .bind(at.clone())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         if !active {
             revoke_all(&mut tx, id, &at).await?;
         }

@@ -9,15 +9,12 @@
 
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::fetch_compound;
-use crate::sql::query;
-use crate::sql::{Cols, date_text, dyn_query, now_ts, parse_date};
+use crate::sql::{Cols, Conn, Row, date_text, dyn_query, now_ts, parse_date, query};
 use crate::surveys::new_token;
 use crate::{Result, Store, StoreError};
 use anju_core::vote::{Cast, Channel, Choice, Matter, VoteCount, VoteStatus, count};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use crate::sql::Conn;
-use crate::sql::Row;
 
 pub(crate) const HOUSEHOLD: &str = "household";
 pub(crate) const VOTE: &str = "vote";
@@ -217,12 +214,11 @@ async fn fetch(conn: &mut Conn, id: i64) -> Result<VoteRecord> {
 }
 
 async fn options_of(conn: &mut Conn, vote_id: i64) -> Result<Vec<VoteOption>> {
-    let rows = query(
-        "SELECT no, label, company_id FROM vote_options WHERE vote_id = $1 ORDER BY no",
-    )
-    .bind(vote_id)
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows =
+        query("SELECT no, label, company_id FROM vote_options WHERE vote_id = $1 ORDER BY no")
+            .bind(vote_id)
+            .fetch_all(&mut *conn)
+            .await?;
     rows.iter()
         .map(|r| {
             let mut c = Cols::new(r);
@@ -281,11 +277,10 @@ fn check_says(v: &VoteRecord, says: BallotChoice) -> Result<Option<i64>> {
 /// Takes the vote's row lock and checks it is open: a ballot and the closing never cross (on
 /// PostgreSQL the closing holds this row until it commits; SQLite writes one at a time).
 async fn lock_open(conn: &mut Conn, vote_id: i64) -> Result<()> {
-    let done =
-        query("UPDATE votes SET updated_at = updated_at WHERE id = $1 AND status = 'open'")
-            .bind(vote_id)
-            .execute(&mut *conn)
-            .await?;
+    let done = query("UPDATE votes SET updated_at = updated_at WHERE id = $1 AND status = 'open'")
+        .bind(vote_id)
+        .execute(&mut *conn)
+        .await?;
     if done.rows_affected() == 1 {
         Ok(())
     } else {
@@ -564,12 +559,11 @@ impl Store {
     pub async fn vote_by_token(&self, token: &str) -> Result<Option<TokenBallot>> {
         let token = token.trim().to_ascii_lowercase();
         let mut conn = self.pool.acquire().await?;
-        let Some(row) = query(
-            "SELECT vote_id, unit, area_centi, cast_at FROM vote_ballots WHERE token = $1",
-        )
-        .bind(token)
-        .fetch_optional(&mut *conn)
-        .await?
+        let Some(row) =
+            query("SELECT vote_id, unit, area_centi, cast_at FROM vote_ballots WHERE token = $1")
+                .bind(token)
+                .fetch_optional(&mut *conn)
+                .await?
         else {
             return Ok(None);
         };
@@ -591,17 +585,16 @@ impl Store {
         let token = token.trim().to_ascii_lowercase();
         let at = now_ts();
         let mut tx = self.begin_write().await?;
-        let row =
-            query("SELECT id, vote_id, unit, cast_at FROM vote_ballots WHERE token = $1")
-                .bind(token)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or_else(|| {
-                    StoreError::refused(
-                        "表决链接无效，请核对链接或二维码",
-                        "This voting link is not valid; please check the link or QR code",
-                    )
-                })?;
+        let row = query("SELECT id, vote_id, unit, cast_at FROM vote_ballots WHERE token = $1")
+            .bind(token)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| {
+                StoreError::refused(
+                    "表决链接无效，请核对链接或二维码",
+                    "This voting link is not valid; please check the link or QR code",
+                )
+            })?;
         let mut c = Cols::new(&row);
         let (ballot_id, vote_id, unit, cast) =
             (c.i64()?, c.i64()?, c.string()?, c.opt_string()?.is_some());

@@ -1079,7 +1079,11 @@ async fn foreign_keys_hold_on_every_pooled_connection(db: TestDb) {
             .fetch_all(pool)
             .await
             .unwrap();
-        assert!(broken.is_empty(), "{} rows break a foreign key", broken.len());
+        assert!(
+            broken.is_empty(),
+            "{} rows break a foreign key",
+            broken.len()
+        );
     }
 }
 
@@ -1235,7 +1239,11 @@ mod upgrade_to_0019 {
                 .fetch_all(s.pool())
                 .await
                 .unwrap();
-            assert!(broken.is_empty(), "{} rows break a foreign key", broken.len());
+            assert!(
+                broken.is_empty(),
+                "{} rows break a foreign key",
+                broken.len()
+            );
         }
         s.close().await;
     }

@@ -698,6 +698,46 @@ async fn a_list_without_explanations_renders_them_on_demand(db: TestDb) {
     assert_eq!(bare, full);
 }
 
+both!(a_long_list_is_read_in_chunks_whole_and_in_order);
+/// The lines are read by keyset, 100 a statement in a debug build (20,000 in a release): a list
+/// longer than that comes back whole, each line once, by street, compound and id.
+async fn a_long_list_is_read_in_chunks_whole_and_in_order(db: TestDb) {
+    let s = &db.store;
+    for k in 0..45 {
+        // Named in the reverse of the order they are written, so id order is not name order.
+        contracted(s, &format!("分批小区{:02}", 44 - k), k, Term::years(10)).await;
+    }
+    let sid = street_id(s).await;
+    s.set_funding_policy(&officer(), sid, "liaocheng-2021", date(2021, 11, 15))
+        .await
+        .unwrap();
+    for period in ["cy1", "cy2", "cy3"] {
+        assert_eq!(run(s, period).await.len(), 45);
+    }
+    let all = s.subsidy_lines(&LineFilter::default()).await.unwrap();
+    assert_eq!(all.len(), 135);
+    let ids: std::collections::BTreeSet<i64> = all.iter().map(|l| l.id).collect();
+    assert_eq!(ids.len(), 135, "a line read twice");
+    let keys: Vec<(String, String, i64)> = all
+        .iter()
+        .map(|l| (l.street.clone(), l.compound.clone(), l.id))
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted);
+    assert_eq!(all[0].compound, "分批小区00");
+    assert_eq!(all[134].compound, "分批小区44");
+    // A filter still applies to every chunk.
+    let cy2 = s
+        .subsidy_lines(&LineFilter {
+            period: Some(RunPeriod::parse("cy2").unwrap().code()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(cy2.len(), 45);
+}
+
 both!(a_computed_line_cannot_be_changed_in_the_database);
 async fn a_computed_line_cannot_be_changed_in_the_database(db: TestDb) {
     let s = &db.store;

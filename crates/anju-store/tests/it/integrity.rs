@@ -48,7 +48,9 @@ async fn audit_log_is_append_only(db: TestDb) {
         .await;
     let err = upd.unwrap_err().to_string();
     assert!(err.contains("审计日志只能追加"), "{err}");
-    let del = anju_store::query("DELETE FROM audit_log").execute(s.pool()).await;
+    let del = anju_store::query("DELETE FROM audit_log")
+        .execute(s.pool())
+        .await;
     assert!(del.unwrap_err().to_string().contains("审计日志只能追加"));
     assert_eq!(s.audit_count().await.unwrap(), n);
     let entries = s.audit_entries(&AuditFilter::default()).await.unwrap();

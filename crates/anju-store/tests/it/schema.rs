@@ -43,20 +43,20 @@ async fn sqlite_shape(pool: &anju_store::Db) -> Shape {
         .await
         .unwrap();
         for c in &cols {
-            let not_null =
-                c.i64(1).unwrap() == 1 || c.i64(2).unwrap() > 0;
+            let not_null = c.i64(1).unwrap() == 1 || c.i64(2).unwrap() > 0;
             s.columns.insert(format!(
                 "{t}.{} {}",
                 text(c, 0),
                 if not_null { "NOT NULL" } else { "NULL" }
             ));
         }
-        let fks =
-            anju_store::query("SELECT \"table\", \"from\", \"to\" FROM pragma_foreign_key_list($1)")
-                .bind(t.clone())
-                .fetch_all(pool)
-                .await
-                .unwrap();
+        let fks = anju_store::query(
+            "SELECT \"table\", \"from\", \"to\" FROM pragma_foreign_key_list($1)",
+        )
+        .bind(t.clone())
+        .fetch_all(pool)
+        .await
+        .unwrap();
         for f in &fks {
             // A reference without a column names the other table's primary key (id).
             let to: Option<String> = f.opt_string(2).unwrap();
