@@ -9,7 +9,9 @@
 
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::fetch_compound;
-use crate::sql::{Cols, Conn, Row, Val, bind_all, date_text, dyn_query, now_ts, parse_date, query};
+use crate::sql::{
+    Cols, Conn, Filter, Row, Val, bind_all, date_text, dyn_query, now_ts, parse_date, query,
+};
 use crate::{Result, Store, StoreError};
 use anju_core::assessment::{
     AssessmentAction, AssessmentStatus, AssessorKind, Outcome, Period, PeriodKind, WorkflowFacts,
@@ -556,33 +558,19 @@ impl Store {
 
     /// Assessments matching the filter, by period then id.
     pub async fn list_assessments(&self, f: &AssessmentFilter) -> Result<Vec<Assessment>> {
-        let mut sql = format!("{SELECT} WHERE 1 = 1");
-        let mut vals = Vec::new();
-        if let Some(id) = f.compound_id {
-            vals.push(Val::int(id));
-            sql.push_str(&format!(" AND a.compound_id = ${}", vals.len()));
-        }
-        if let Some(p) = &f.period {
-            vals.push(Val::text(p.trim()));
-            sql.push_str(&format!(" AND a.period = ${}", vals.len()));
-        }
-        if let Some(st) = f.status {
-            vals.push(Val::text(st.code()));
-            sql.push_str(&format!(" AND a.status = ${}", vals.len()));
-        }
-        if let Some(e) = &f.as_evaluator {
-            vals.push(Val::text(e.trim()));
-            sql.push_str(&format!(
-                " AND a.compound_id IN (SELECT compound_id FROM evaluator_assignments \
-                 WHERE evaluator = ${})",
-                vals.len()
-            ));
-        }
-        if let Some(co) = f.as_company_id {
-            vals.push(Val::int(co));
-            sql.push_str(&format!(" AND a.company_id = ${}", vals.len()));
-        }
-        sql.push_str(&f.scope.condition(Some("a.company_id"), &mut vals));
+        let mut w = Filter::new();
+        w.and_some(f.compound_id, "a.compound_id = ?", Val::int);
+        w.and_some(f.period.as_deref(), "a.period = ?", |p| Val::text(p.trim()));
+        w.and_some(f.status, "a.status = ?", |st| Val::text(st.code()));
+        w.and_some(
+            f.as_evaluator.as_deref(),
+            "a.compound_id IN (SELECT compound_id FROM evaluator_assignments WHERE evaluator = ?)",
+            |e| Val::text(e.trim()),
+        );
+        w.and_some(f.as_company_id, "a.company_id = ?", Val::int);
+        w.scope(&f.scope, Some("a.company_id"));
+        let mut sql = format!("{SELECT} WHERE 1 = 1{}", w.sql());
+        let vals = w.into_vals();
         sql.push_str(" ORDER BY a.period_start, a.id");
         let rows = bind_all(dyn_query(sql), vals).fetch_all(&self.pool).await?;
         let mut out: Vec<Assessment> = rows.iter().map(from_row).collect::<Result<_>>()?;

@@ -6,7 +6,9 @@
 
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::fetch_compound;
-use crate::sql::{Cols, Conn, Row, Val, bind_all, date_text, dyn_query, now_ts, parse_date, query};
+use crate::sql::{
+    Cols, Conn, Filter, Row, Val, bind_all, date_text, dyn_query, now_ts, parse_date, query,
+};
 use crate::{CompanyRecord, NewCompanyRecord, Result, Store, StoreError};
 use anju_core::assessment::{Period, add_working_days};
 use anju_core::credit::{CreditRecord, RecordKind};
@@ -400,27 +402,19 @@ impl Store {
     }
 
     pub async fn list_complaints(&self, f: &ComplaintFilter) -> Result<Vec<Complaint>> {
-        let mut sql = format!("{SELECT} WHERE 1 = 1");
-        let mut vals = Vec::new();
-        if let Some(id) = f.compound_id {
-            vals.push(Val::int(id));
-            sql.push_str(&format!(" AND p.compound_id = ${}", vals.len()));
-        }
-        if let Some(id) = f.company_id {
-            vals.push(Val::int(id));
-            sql.push_str(&format!(" AND p.company_id = ${}", vals.len()));
-        }
-        if let Some(st) = f.status {
-            vals.push(Val::text(st.code()));
-            sql.push_str(&format!(" AND p.status = ${}", vals.len()));
-        }
+        let mut w = Filter::new();
+        w.and_some(f.compound_id, "p.compound_id = ?", Val::int);
+        w.and_some(f.company_id, "p.company_id = ?", Val::int);
+        w.and_some(f.status, "p.status = ?", |st| Val::text(st.code()));
         if let Some(p) = f.period {
-            vals.push(Val::text(date_text(p.start)));
-            sql.push_str(&format!(" AND p.received_on >= ${}", vals.len()));
-            vals.push(Val::text(date_text(p.end)));
-            sql.push_str(&format!(" AND p.received_on <= ${}", vals.len()));
+            w.and(
+                "p.received_on >= ? AND p.received_on <= ?",
+                [Val::text(date_text(p.start)), Val::text(date_text(p.end))],
+            );
         }
-        sql.push_str(&f.scope.condition(Some("p.company_id"), &mut vals));
+        w.scope(&f.scope, Some("p.company_id"));
+        let mut sql = format!("{SELECT} WHERE 1 = 1{}", w.sql());
+        let vals = w.into_vals();
         sql.push_str(" ORDER BY p.received_on, p.id");
         let rows = bind_all(dyn_query(sql), vals).fetch_all(&self.pool).await?;
         let mut list: Vec<Complaint> = rows.iter().map(from_row).collect::<Result<_>>()?;

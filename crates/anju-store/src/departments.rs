@@ -5,7 +5,9 @@
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::complaints::holidays_on;
 use crate::compounds::fetch_compound;
-use crate::sql::{Cols, Conn, Row, Val, bind_all, date_text, dyn_query, now_ts, parse_date, query};
+use crate::sql::{
+    Cols, Conn, Filter, Row, Val, bind_all, date_text, dyn_query, now_ts, parse_date, query,
+};
 use crate::{Result, Store, StoreError};
 use anju_core::assessment::add_working_days;
 use anju_core::referral::{
@@ -782,20 +784,10 @@ impl Store {
     }
 
     pub async fn list_referrals(&self, f: &ReferralFilter) -> Result<Vec<Referral>> {
-        let mut sql = format!("{SELECT} WHERE 1 = 1");
-        let mut vals = Vec::new();
-        if let Some(id) = f.department_id {
-            vals.push(Val::int(id));
-            sql.push_str(&format!(" AND f.department_id = ${}", vals.len()));
-        }
-        if let Some(id) = f.compound_id {
-            vals.push(Val::int(id));
-            sql.push_str(&format!(" AND f.compound_id = ${}", vals.len()));
-        }
-        if let Some(st) = f.status {
-            vals.push(Val::text(st.code()));
-            sql.push_str(&format!(" AND f.status = ${}", vals.len()));
-        }
+        let mut w = Filter::new();
+        w.and_some(f.department_id, "f.department_id = ?", Val::int);
+        w.and_some(f.compound_id, "f.compound_id = ?", Val::int);
+        w.and_some(f.status, "f.status = ?", |st| Val::text(st.code()));
         if f.open_only {
             // The codes of `ReferralStatus::is_open`, constants of the domain (not user input).
             let open: Vec<String> = ReferralStatus::ALL
@@ -803,23 +795,23 @@ impl Store {
                 .filter(|s| s.is_open())
                 .map(|s| format!("'{}'", s.code()))
                 .collect();
-            sql.push_str(&format!(" AND f.status IN ({})", open.join(", ")));
+            w.and(&format!("f.status IN ({})", open.join(", ")), []);
         }
         if let Some((src, id)) = f.source {
-            vals.push(Val::text(src.code()));
-            sql.push_str(&format!(" AND f.source = ${}", vals.len()));
-            vals.push(Val::int(id));
-            sql.push_str(&format!(" AND f.source_id = ${}", vals.len()));
+            w.and(
+                "f.source = ? AND f.source_id = ?",
+                [Val::text(src.code()), Val::int(id)],
+            );
         }
-        if let Some(d) = f.referred_from {
-            vals.push(Val::text(date_text(d)));
-            sql.push_str(&format!(" AND f.referred_on >= ${}", vals.len()));
-        }
-        if let Some(d) = f.referred_to {
-            vals.push(Val::text(date_text(d)));
-            sql.push_str(&format!(" AND f.referred_on <= ${}", vals.len()));
-        }
-        sql.push_str(&f.scope.condition(None, &mut vals));
+        w.and_some(f.referred_from, "f.referred_on >= ?", |d| {
+            Val::text(date_text(d))
+        });
+        w.and_some(f.referred_to, "f.referred_on <= ?", |d| {
+            Val::text(date_text(d))
+        });
+        w.scope(&f.scope, None);
+        let mut sql = format!("{SELECT} WHERE 1 = 1{}", w.sql());
+        let vals = w.into_vals();
         sql.push_str(" ORDER BY f.deadline, f.id");
         let rows = bind_all(dyn_query(sql), vals).fetch_all(&self.pool).await?;
         rows.iter().map(from_row).collect()

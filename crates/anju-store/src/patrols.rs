@@ -9,7 +9,9 @@
 use crate::assessments::{evidence_of, link_evidence};
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::fetch_compound;
-use crate::sql::{Cols, Conn, Row, Val, bind_all, date_text, dyn_query, now_ts, parse_date, query};
+use crate::sql::{
+    Cols, Conn, Filter, Row, Val, bind_all, date_text, dyn_query, now_ts, parse_date, query,
+};
 use crate::{Result, Store, StoreError};
 use anju_core::assessment::Period;
 use anju_core::oversight::{
@@ -418,35 +420,25 @@ impl Store {
 
     /// Orders matching the filter, by deadline then id.
     pub async fn list_orders(&self, f: &OrderFilter) -> Result<Vec<RectificationOrder>> {
-        let mut sql = format!("{ORDER_SELECT} WHERE 1 = 1");
-        let mut vals = Vec::new();
-        if let Some(id) = f.compound_id {
-            vals.push(Val::int(id));
-            sql.push_str(&format!(" AND o.compound_id = ${}", vals.len()));
-        }
-        if let Some(id) = f.company_id {
-            vals.push(Val::int(id));
-            sql.push_str(&format!(" AND o.company_id = ${}", vals.len()));
-        }
-        if let Some(st) = f.status {
-            vals.push(Val::text(st.code()));
-            sql.push_str(&format!(" AND o.status = ${}", vals.len()));
-        }
-        if let Some(d) = f.overdue_as_of {
-            // The deadline day itself is on time.
-            vals.push(Val::text(date_text(d)));
-            sql.push_str(&format!(
-                " AND o.status = 'open' AND o.deadline < ${}",
-                vals.len()
-            ));
-        }
+        let mut w = Filter::new();
+        w.and_some(f.compound_id, "o.compound_id = ?", Val::int);
+        w.and_some(f.company_id, "o.company_id = ?", Val::int);
+        w.and_some(f.status, "o.status = ?", |st| Val::text(st.code()));
+        // The deadline day itself is on time.
+        w.and_some(
+            f.overdue_as_of,
+            "o.status = 'open' AND o.deadline < ?",
+            |d| Val::text(date_text(d)),
+        );
         if let Some(p) = f.period {
-            vals.push(Val::text(date_text(p.start)));
-            sql.push_str(&format!(" AND o.deadline >= ${}", vals.len()));
-            vals.push(Val::text(date_text(p.end)));
-            sql.push_str(&format!(" AND o.deadline <= ${}", vals.len()));
+            w.and(
+                "o.deadline >= ? AND o.deadline <= ?",
+                [Val::text(date_text(p.start)), Val::text(date_text(p.end))],
+            );
         }
-        sql.push_str(&f.scope.condition(Some("o.company_id"), &mut vals));
+        w.scope(&f.scope, Some("o.company_id"));
+        let mut sql = format!("{ORDER_SELECT} WHERE 1 = 1{}", w.sql());
+        let vals = w.into_vals();
         sql.push_str(" ORDER BY o.deadline, o.id");
         let rows = bind_all(dyn_query(sql), vals).fetch_all(&self.pool).await?;
         let mut out: Vec<_> = rows.iter().map(order_from_row).collect::<Result<_>>()?;

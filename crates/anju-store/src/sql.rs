@@ -443,7 +443,6 @@ impl Row {
 /// its name, and SQLite's lookup is linear, so a 20,000-parameter batch costs 20,000² steps
 /// (two minutes for 100,000 rows instead of a second). Every placeholder of a statement must come
 /// from one `Ph`, and values must be bound in text order.
-#[derive(Clone)]
 pub(crate) struct Ph {
     numbered: bool,
     n: usize,
@@ -504,22 +503,18 @@ impl Ph {
 
 /// The conditions of a WHERE clause, each written with its bind values: a condition that does
 /// not apply is never added, so its placeholder and its value cannot fall out of step (as they
-/// could with one `if` writing the condition and another binding the value).
-#[derive(Clone)]
+/// could with one `if` writing the condition and another binding the value). Placeholders are
+/// numbered by the values bound so far (`$n`), as [`Scope::condition`](crate::Scope) numbers
+/// its own, so a scope's condition joins the same list ([`Filter::scope`]).
+#[derive(Clone, Default)]
 pub(crate) struct Filter {
-    ph: Ph,
     sql: String,
     vals: Vec<Val>,
 }
 
 impl Filter {
-    /// A filter whose placeholders are the statement's first.
-    pub(crate) fn new(conn: &Conn) -> Filter {
-        Filter {
-            ph: Ph::for_conn(conn),
-            sql: String::new(),
-            vals: Vec::new(),
-        }
+    pub(crate) fn new() -> Filter {
+        Filter::default()
     }
 
     /// `AND cond`, each `?` in `cond` the placeholder of the next of `vals`.
@@ -528,8 +523,10 @@ impl Filter {
         let mut vals = vals.into_iter();
         for (i, part) in cond.split('?').enumerate() {
             if i > 0 {
-                self.sql.push_str(&self.ph.one());
-                self.vals.extend(vals.next());
+                let v = vals.next();
+                debug_assert!(v.is_some(), "fewer values than placeholders: {cond}");
+                let ph = self.placeholder(v.unwrap_or(Val::Int(None)));
+                self.sql.push_str(&ph);
             }
             self.sql.push_str(part);
         }
@@ -547,19 +544,32 @@ impl Filter {
         }
     }
 
+    /// `AND cond` (no values) when `yes`.
+    pub(crate) fn and_if(&mut self, yes: bool, cond: &str) {
+        if yes {
+            self.and(cond, []);
+        }
+    }
+
+    /// The reader's scope over a record joined to its compound as `c` ([`crate::Scope`]).
+    pub(crate) fn scope(&mut self, scope: &crate::Scope, company_column: Option<&str>) {
+        let cond = scope.condition(company_column, &mut self.vals);
+        self.sql.push_str(&cond);
+    }
+
+    /// Binds `v` and returns its placeholder (a LIMIT's, say).
+    pub(crate) fn placeholder(&mut self, v: Val) -> String {
+        self.vals.push(v);
+        format!("${}", self.vals.len())
+    }
+
     /// The conditions, each after ` AND ` (to follow `WHERE 1 = 1` or another condition).
     pub(crate) fn sql(&self) -> &str {
         &self.sql
     }
 
-    /// The next placeholder after the conditions' (a LIMIT's, say).
-    pub(crate) fn next_placeholder(&mut self) -> String {
-        self.ph.one()
-    }
-
-    /// The values, in the order of their placeholders.
-    pub(crate) fn vals(&self) -> Vec<Val> {
-        self.vals.clone()
+    pub(crate) fn into_vals(self) -> Vec<Val> {
+        self.vals
     }
 }
 
@@ -1015,18 +1025,28 @@ mod tests {
 
     #[test]
     fn a_filter_keeps_placeholders_and_values_together() {
-        let mut f = Filter {
-            ph: Ph::numbered(),
-            sql: String::new(),
-            vals: Vec::new(),
-        };
+        let mut f = Filter::new();
         f.and_some(Some(7), "(a = ? OR b = ?)", Val::int);
         f.and_some(None::<i64>, "c = ?", Val::int);
-        f.and("d <> 'x'", []);
+        f.and_if(true, "d <> 'x'");
+        f.and_if(false, "never");
+        f.scope(&crate::Scope::Compound(9), None);
         f.and_some(Some("p"), "e = ?", Val::text);
-        assert_eq!(f.sql(), " AND (a = $1 OR b = $2) AND d <> 'x' AND e = $3");
-        assert_eq!(f.vals(), vec![Val::int(7), Val::int(7), Val::text("p")]);
-        assert_eq!(f.next_placeholder(), "$4");
+        assert_eq!(
+            f.sql(),
+            " AND (a = $1 OR b = $2) AND d <> 'x' AND c.id = $3 AND e = $4"
+        );
+        assert_eq!(f.placeholder(Val::int(50)), "$5");
+        assert_eq!(
+            f.into_vals(),
+            vec![
+                Val::int(7),
+                Val::int(7),
+                Val::int(9),
+                Val::text("p"),
+                Val::int(50)
+            ]
+        );
     }
 
     #[test]

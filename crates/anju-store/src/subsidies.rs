@@ -1223,7 +1223,7 @@ impl Store {
         // sorted here (street, compound, id: the byte order both engines' ORDER BY gave): a
         // city's lines over the years never have to fit in one value or one result.
         let mut rx = self.begin_read().await?;
-        let mut w = Filter::new(&rx);
+        let mut w = Filter::new();
         w.and_some(f.run_id, "l.run_id = ?", Val::int);
         w.and_some(
             f.region_id,
@@ -1234,23 +1234,18 @@ impl Store {
         w.and_some(f.period.as_deref(), "l.period = ?", Val::text);
         w.and_some(f.company_id, "l.company_id = ?", Val::int);
         w.and_some(f.status, "l.status = ?", |st| Val::text(st.code()));
-        if !f.include_superseded {
-            w.and("l.status <> 'superseded'", []);
-        }
-        if f.nothing {
-            w.and("1 = 0", []);
-        }
+        w.and_if(!f.include_superseded, "l.status <> 'superseded'");
+        w.and_if(f.nothing, "1 = 0");
         let mut lines: Vec<SubsidyLine> = Vec::new();
         loop {
             let mut chunk = w.clone();
             chunk.and("l.id > ?", [Val::int(lines.last().map_or(0, |l| l.id))]);
-            let limit = chunk.next_placeholder();
+            let limit = chunk.placeholder(Val::int(LINES_PER_READ));
             let sql = format!(
                 "SELECT {LINE_COLS}{LINE_FROM} WHERE 1 = 1{} ORDER BY l.id LIMIT {limit}",
                 chunk.sql()
             );
-            let rows = bind_all(dyn_query(sql), chunk.vals())
-                .bind(LINES_PER_READ)
+            let rows = bind_all(dyn_query(sql), chunk.into_vals())
                 .fetch_all(&mut rx)
                 .await?;
             for row in &rows {

@@ -3,7 +3,9 @@
 
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::fetch_compound;
-use crate::sql::{Cols, Conn, Row, Val, bind_all, date_text, dyn_query, now_ts, parse_date, query};
+use crate::sql::{
+    Cols, Conn, Filter, Row, Val, bind_all, date_text, dyn_query, now_ts, parse_date, query,
+};
 use crate::{Result, Store, StoreError};
 use anju_core::task::{TaskStatus, is_overdue};
 use serde::{Deserialize, Serialize};
@@ -209,29 +211,21 @@ impl Store {
 
     /// Tasks matching the filter, by deadline then id.
     pub async fn list_tasks(&self, filter: &TaskFilter) -> Result<Vec<Task>> {
-        let mut sql = format!("{TASK_SELECT} WHERE 1 = 1");
-        let mut vals = Vec::new();
-        if let Some(s) = &filter.street {
-            vals.push(Val::text(s.trim()));
-            sql.push_str(&format!(" AND s.name = ${}", vals.len()));
-        }
-        if let Some(id) = filter.compound_id {
-            vals.push(Val::int(id));
-            sql.push_str(&format!(" AND t.compound_id = ${}", vals.len()));
-        }
-        if let Some(st) = filter.status {
-            vals.push(Val::text(st.code()));
-            sql.push_str(&format!(" AND t.status = ${}", vals.len()));
-        }
-        if let Some(d) = filter.overdue_as_of {
-            // The deadline day itself is on time: overdue when deadline < as_of.
-            vals.push(Val::text(date_text(d)));
-            sql.push_str(&format!(
-                " AND t.status = 'open' AND t.deadline < ${}",
-                vals.len()
-            ));
-        }
-        sql.push_str(&filter.scope.condition(None, &mut vals));
+        let mut w = Filter::new();
+        w.and_some(filter.street.as_deref(), "s.name = ?", |s| {
+            Val::text(s.trim())
+        });
+        w.and_some(filter.compound_id, "t.compound_id = ?", Val::int);
+        w.and_some(filter.status, "t.status = ?", |st| Val::text(st.code()));
+        // The deadline day itself is on time: overdue when deadline < as_of.
+        w.and_some(
+            filter.overdue_as_of,
+            "t.status = 'open' AND t.deadline < ?",
+            |d| Val::text(date_text(d)),
+        );
+        w.scope(&filter.scope, None);
+        let mut sql = format!("{TASK_SELECT} WHERE 1 = 1{}", w.sql());
+        let vals = w.into_vals();
         sql.push_str(" ORDER BY t.deadline, t.id");
         let rows = bind_all(dyn_query(sql), vals).fetch_all(&self.pool).await?;
         rows.iter().map(task_from_row).collect()
