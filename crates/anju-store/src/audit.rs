@@ -3,7 +3,7 @@
 //! Every write in this crate appends here inside its own transaction; the database refuses
 //! UPDATE and DELETE on `audit_log` (triggers in both migration folders).
 
-use crate::sql::{Cols, Conn, Ty, Val, bind_all, dyn_query, insert_rows, query};
+use crate::sql::{Cols, Conn, Filter, Ty, Val, bind_all, dyn_query, insert_rows, query};
 use crate::{Result, Store, StoreError};
 use serde::{Deserialize, Serialize};
 
@@ -419,49 +419,36 @@ impl Store {
         offset: i64,
         limit: i64,
     ) -> Result<(Vec<AuditEntry>, i64)> {
-        let mut vals = Vec::new();
+        let mut w = Filter::new();
         let mut head = String::new();
-        let mut cond = String::from(" WHERE 1 = 1");
         if let Some(r) = filter.region_id {
-            vals.push(Val::int(r));
+            // The region is `$1`, which the WITH clause in front reads.
             head.push_str(REGION_CTE);
-            cond.push_str(&region_clause());
+            w.with_vals(|vals| {
+                vals.push(Val::int(r));
+                region_clause()
+            });
         }
-        if let Some(e) = &filter.entity {
-            vals.push(Val::text(e.as_str()));
-            cond.push_str(&format!(" AND entity = ${}", vals.len()));
-        }
-        if let Some(id) = filter.entity_id {
-            vals.push(Val::int(id));
-            cond.push_str(&format!(" AND entity_id = ${}", vals.len()));
-        }
-        if let Some(a) = &filter.actor {
-            vals.push(Val::text(a.as_str()));
-            cond.push_str(&format!(" AND actor = ${}", vals.len()));
-        }
+        w.and_some(filter.entity.as_deref(), "entity = ?", Val::text);
+        w.and_some(filter.entity_id, "entity_id = ?", Val::int);
+        w.and_some(filter.actor.as_deref(), "actor = ?", Val::text);
         // Stored instants are fixed-width RFC 3339 UTC text (`sql::ts_text`): they compare as
         // the instants do, on either engine.
-        if let Some(f) = from {
-            vals.push(Val::text(crate::sql::ts_text(f)));
-            cond.push_str(&format!(" AND at >= ${}", vals.len()));
-        }
-        if let Some(u) = until {
-            vals.push(Val::text(crate::sql::ts_text(u)));
-            cond.push_str(&format!(" AND at < ${}", vals.len()));
-        }
+        w.and_some(from, "at >= ?", |f| Val::text(crate::sql::ts_text(f)));
+        w.and_some(until, "at < ?", |u| Val::text(crate::sql::ts_text(u)));
+        let cond = format!(" WHERE 1 = 1{}", w.sql());
         let count_sql = format!("{head}SELECT COUNT(*) FROM audit_log{cond}");
-        let row = bind_all(dyn_query(count_sql), vals.clone())
+        let row = bind_all(dyn_query(count_sql), w.clone().into_vals())
             .fetch_one(&self.pool)
             .await?;
         let total = Cols::new(&row).i64()?;
-        vals.push(Val::int(limit.max(0)));
-        let lim = vals.len();
-        vals.push(Val::int(offset.max(0)));
-        let off = vals.len();
+        let lim = w.placeholder(Val::int(limit.max(0)));
+        let off = w.placeholder(Val::int(offset.max(0)));
         let sql = format!(
             "{head}SELECT id, at, actor, role, action, entity, entity_id, before, after \
-             FROM audit_log{cond} ORDER BY id DESC LIMIT ${lim} OFFSET ${off}"
+             FROM audit_log{cond} ORDER BY id DESC LIMIT {lim} OFFSET {off}"
         );
+        let vals = w.into_vals();
         let rows = bind_all(dyn_query(sql), vals).fetch_all(&self.pool).await?;
         let entries = rows
             .iter()

@@ -8,7 +8,9 @@
 //! 通报 and assignments that name it.
 
 use crate::audit::{self, Actor, NewAudit, to_json};
-use crate::sql::{Cols, Conn, Row, Val, bind_all, date_text, dyn_query, now_ts, parse_date, query};
+use crate::sql::{
+    Cols, Conn, Filter, Row, Val, bind_all, date_text, dyn_query, now_ts, parse_date, query,
+};
 use crate::{Result, Store, StoreError};
 use anju_core::organisation::{
     AssignmentSource, AssignmentStatus, AssignmentStep, CensureKind, GroupKind, MeetingKind,
@@ -951,29 +953,15 @@ impl Store {
         kind: Option<MeetingKind>,
         at_region: Option<i64>,
     ) -> Result<Vec<Meeting>> {
-        let mut vals = Vec::new();
-        let mut sql = format!("{MEETING_SELECT} WHERE 1 = 1");
-        sql.push_str(&scope.condition("t.region_id", None, &mut vals));
-        if let Some(g) = group_id {
-            vals.push(Val::int(g));
-            sql.push_str(&format!(" AND t.group_id = ${}", vals.len()));
-        }
-        if let Some(d) = from {
-            vals.push(Val::text(date_text(d)));
-            sql.push_str(&format!(" AND t.held_on >= ${}", vals.len()));
-        }
-        if let Some(k) = kind {
-            vals.push(Val::text(k.code()));
-            sql.push_str(&format!(" AND t.kind = ${}", vals.len()));
-        }
-        if let Some(r) = at_region {
-            vals.push(Val::int(r));
-            sql.push_str(&format!(" AND t.region_id = ${}", vals.len()));
-        }
-        if let Some(d) = to {
-            vals.push(Val::text(date_text(d)));
-            sql.push_str(&format!(" AND t.held_on <= ${}", vals.len()));
-        }
+        let mut w = Filter::new();
+        w.with_vals(|vals| scope.condition("t.region_id", None, vals));
+        w.and_some(group_id, "t.group_id = ?", Val::int);
+        w.and_some(from, "t.held_on >= ?", |d| Val::text(date_text(d)));
+        w.and_some(kind, "t.kind = ?", |k| Val::text(k.code()));
+        w.and_some(at_region, "t.region_id = ?", Val::int);
+        w.and_some(to, "t.held_on <= ?", |d| Val::text(date_text(d)));
+        let mut sql = format!("{MEETING_SELECT} WHERE 1 = 1{}", w.sql());
+        let vals = w.into_vals();
         sql.push_str(" ORDER BY t.held_on DESC, t.id DESC");
         let rows = bind_all(dyn_query(sql), vals).fetch_all(&self.pool).await?;
         rows.iter().map(meeting_from_row).collect()
@@ -1063,29 +1051,21 @@ impl Store {
 
     /// The assignments a filter names, by deadline.
     pub async fn list_assignments(&self, f: &AssignmentFilter) -> Result<Vec<Assignment>> {
-        let mut vals = Vec::new();
-        let mut sql = format!("{} WHERE 1 = 1", assignment_select());
-        sql.push_str(
-            &f.scope
-                .condition("a.region_id", Some("a.unit_company_id"), &mut vals),
-        );
+        let mut w = Filter::new();
+        w.with_vals(|vals| {
+            f.scope
+                .condition("a.region_id", Some("a.unit_company_id"), vals)
+        });
         if let Some(u) = f.unit {
             let col = match u.kind {
                 anju_core::organisation::UnitKind::Region => "a.unit_region_id",
                 anju_core::organisation::UnitKind::Department => "a.unit_department_id",
                 anju_core::organisation::UnitKind::Company => "a.unit_company_id",
             };
-            vals.push(Val::int(u.id));
-            sql.push_str(&format!(" AND {col} = ${}", vals.len()));
+            w.and(&format!("{col} = ?"), [Val::int(u.id)]);
         }
-        if let Some(id) = f.meeting_id {
-            vals.push(Val::int(id));
-            sql.push_str(&format!(" AND a.meeting_id = ${}", vals.len()));
-        }
-        if let Some(id) = f.censure_id {
-            vals.push(Val::int(id));
-            sql.push_str(&format!(" AND a.censure_id = ${}", vals.len()));
-        }
+        w.and_some(f.meeting_id, "a.meeting_id = ?", Val::int);
+        w.and_some(f.censure_id, "a.censure_id = ?", Val::int);
         if f.open_only {
             // The codes of `AssignmentStatus::is_open`, constants of the domain.
             let open: Vec<String> = AssignmentStatus::ALL
@@ -1093,21 +1073,19 @@ impl Store {
                 .filter(|s| s.is_open())
                 .map(|s| format!("'{}'", s.code()))
                 .collect();
-            sql.push_str(&format!(" AND a.status IN ({})", open.join(", ")));
+            w.and(&format!("a.status IN ({})", open.join(", ")), []);
         }
-        if f.reported_only {
-            sql.push_str(" AND a.status = 'reported'");
-        }
-        if let Some(r) = f.issued_under {
-            vals.push(Val::int(r));
-            let n = vals.len();
-            sql.push_str(&format!(
-                " AND a.region_id IN (SELECT g.id FROM regions g \
-                 LEFT JOIN regions g1 ON g1.id = g.parent_id \
-                 LEFT JOIN regions g2 ON g2.id = g1.parent_id \
-                 WHERE g.id = ${n} OR g1.id = ${n} OR g2.id = ${n} OR g2.parent_id = ${n})"
-            ));
-        }
+        w.and_if(f.reported_only, "a.status = 'reported'");
+        w.and_some(
+            f.issued_under,
+            "a.region_id IN (SELECT g.id FROM regions g \
+             LEFT JOIN regions g1 ON g1.id = g.parent_id \
+             LEFT JOIN regions g2 ON g2.id = g1.parent_id \
+             WHERE g.id = ? OR g1.id = ? OR g2.id = ? OR g2.parent_id = ?)",
+            Val::int,
+        );
+        let mut sql = format!("{} WHERE 1 = 1{}", assignment_select(), w.sql());
+        let vals = w.into_vals();
         sql.push_str(" ORDER BY a.deadline, a.id");
         let rows = bind_all(dyn_query(sql), vals).fetch_all(&self.pool).await?;
         rows.iter().map(assignment_from_row).collect()

@@ -553,7 +553,13 @@ impl Filter {
 
     /// The reader's scope over a record joined to its compound as `c` ([`crate::Scope`]).
     pub(crate) fn scope(&mut self, scope: &crate::Scope, company_column: Option<&str>) {
-        let cond = scope.condition(company_column, &mut self.vals);
+        self.with_vals(|vals| scope.condition(company_column, vals));
+    }
+
+    /// ` AND …` from a function that binds its own values, numbering each `$n` by the values
+    /// bound so far (the scopes' conditions).
+    pub(crate) fn with_vals(&mut self, cond: impl FnOnce(&mut Vec<Val>) -> String) {
+        let cond = cond(&mut self.vals);
         self.sql.push_str(&cond);
     }
 
