@@ -425,6 +425,18 @@ impl Row {
         }
     }
 
+    /// The row as a `T` whose fields are read by column name (`#[derive(sqlx::FromRow)]`;
+    /// on PostgreSQL an integer field needs a BIGINT column, as the schema's are).
+    pub fn decode<T>(&self) -> std::result::Result<T, sqlx::Error>
+    where
+        T: for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::FromRow<'r, PgRow>,
+    {
+        match self {
+            Row::Sqlite(r) => T::from_row(r),
+            Row::Postgres(r) => T::from_row(r),
+        }
+    }
+
     /// Column `i`, an integer that must be there.
     pub fn i64(&self, i: usize) -> Result<i64> {
         self.opt_i64(i)?

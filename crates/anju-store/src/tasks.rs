@@ -4,7 +4,8 @@
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::fetch_compound;
 use crate::sql::{
-    Cols, Conn, Filter, Row, Val, bind_all, date_text, dyn_query, now_ts, parse_date, query,
+    Cols, Conn, Filter, Row, Val, bind_all, date_text, dyn_query, now_ts, parse_date, parse_ts,
+    query,
 };
 use crate::{Result, Store, StoreError};
 use anju_core::task::{TaskStatus, is_overdue};
@@ -63,32 +64,48 @@ pub struct TaskFilter {
     pub scope: crate::Scope,
 }
 
-const TASK_SELECT: &str = "SELECT t.id, t.compound_id, c.name, s.name, cm.name, t.title, \
-     t.detail, t.responsible, t.deadline, t.status, t.done_on, t.version, t.created_at, \
-     t.updated_at FROM tasks t JOIN compounds c ON c.id = t.compound_id \
+const TASK_SELECT: &str = "SELECT t.id, t.compound_id, c.name AS compound, s.name AS street, \
+     cm.name AS community, t.title, t.detail, t.responsible, t.deadline, t.status, t.done_on, \
+     t.version, t.created_at, t.updated_at FROM tasks t JOIN compounds c ON c.id = t.compound_id \
      JOIN regions s ON s.id = c.street_id LEFT JOIN regions cm ON cm.id = c.community_id";
 
+/// A task as [`TASK_SELECT`] reads it, by column name.
+#[derive(sqlx::FromRow)]
+struct TaskRow {
+    id: i64,
+    compound_id: i64,
+    compound: String,
+    street: String,
+    community: Option<String>,
+    title: String,
+    detail: Option<String>,
+    responsible: String,
+    deadline: String,
+    status: String,
+    done_on: Option<String>,
+    version: i64,
+    created_at: String,
+    updated_at: String,
+}
+
 fn task_from_row(row: &Row) -> Result<Task> {
-    let mut c = Cols::new(row);
+    let r: TaskRow = row.decode()?;
     Ok(Task {
-        id: c.i64()?,
-        compound_id: c.i64()?,
-        compound: c.string()?,
-        street: c.string()?,
-        community: c.opt_string()?,
-        title: c.string()?,
-        detail: c.opt_string()?,
-        responsible: c.string()?,
-        deadline: parse_date(&c.string()?)?,
-        status: {
-            let s = c.string()?;
-            TaskStatus::from_code(&s)
-                .ok_or_else(|| StoreError::Corrupt(format!("未知的任务状态 '{s}'")))?
-        },
-        done_on: c.opt_string()?.map(|s| parse_date(&s)).transpose()?,
-        version: c.i64()?,
-        created_at: c.timestamp()?,
-        updated_at: c.timestamp()?,
+        id: r.id,
+        compound_id: r.compound_id,
+        compound: r.compound,
+        street: r.street,
+        community: r.community,
+        title: r.title,
+        detail: r.detail,
+        responsible: r.responsible,
+        deadline: parse_date(&r.deadline)?,
+        status: TaskStatus::from_code(&r.status)
+            .ok_or_else(|| StoreError::Corrupt(format!("未知的任务状态 '{}'", r.status)))?,
+        done_on: r.done_on.as_deref().map(parse_date).transpose()?,
+        version: r.version,
+        created_at: parse_ts(&r.created_at)?,
+        updated_at: parse_ts(&r.updated_at)?,
     })
 }
 
