@@ -7,7 +7,8 @@
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::fetch_compound;
 use crate::sql::{
-    Cols, Conn, Filter, Row, Val, bind_all, date_text, dyn_query, now_ts, parse_date, query,
+    Cols, Conn, Filter, Row, Val, bind_all, date_text, dyn_query, now_ts, parse_date, parse_ts,
+    query,
 };
 use crate::{CompanyRecord, NewCompanyRecord, Result, Store, StoreError};
 use anju_core::assessment::{Period, add_working_days};
@@ -182,58 +183,86 @@ impl ComplaintStage {
     }
 }
 
-const SELECT: &str = "SELECT p.id, p.compound_id, c.name, p.company_id, co.name, p.source, \
-     p.category, p.text, p.received_on, p.sign_deadline, p.answer_deadline, p.status, \
-     p.signed_on, p.answer, p.answered_on, p.rating, p.closed_on, p.contact, p.verdict, \
-     p.verdict_on, p.verdict_note, p.verdict_by, p.version, p.created_at, p.updated_at FROM complaints p JOIN compounds c ON c.id = p.compound_id \
+const SELECT: &str = "SELECT p.id, p.compound_id, c.name AS compound, p.company_id, \
+     co.name AS company, p.source, p.category, p.text, p.received_on, p.sign_deadline, \
+     p.answer_deadline, p.status, p.signed_on, p.answer, p.answered_on, p.rating, p.closed_on, \
+     p.contact, p.verdict, p.verdict_on, p.verdict_note, p.verdict_by, p.version, p.created_at, \
+     p.updated_at FROM complaints p JOIN compounds c ON c.id = p.compound_id \
      LEFT JOIN companies co ON co.id = p.company_id";
+
+/// A complaint as [`SELECT`] reads it, by column name.
+#[derive(sqlx::FromRow)]
+struct ComplaintRow {
+    id: i64,
+    compound_id: i64,
+    compound: String,
+    company_id: Option<i64>,
+    company: Option<String>,
+    source: String,
+    category: String,
+    text: String,
+    received_on: String,
+    sign_deadline: String,
+    answer_deadline: String,
+    status: String,
+    signed_on: Option<String>,
+    answer: Option<String>,
+    answered_on: Option<String>,
+    rating: Option<i64>,
+    closed_on: Option<String>,
+    contact: Option<String>,
+    verdict: Option<String>,
+    verdict_on: Option<String>,
+    verdict_note: Option<String>,
+    verdict_by: Option<String>,
+    version: i64,
+    created_at: String,
+    updated_at: String,
+}
 
 fn opt_date(s: Option<String>) -> Result<Option<jiff::civil::Date>> {
     s.map(|s| parse_date(&s)).transpose()
 }
 
 fn from_row(row: &Row) -> Result<Complaint> {
-    let mut c = Cols::new(row);
+    let r: ComplaintRow = row.decode()?;
+    let corrupt = |what: &str, v: &str| StoreError::Corrupt(format!("未知的{what} '{v}'"));
     Ok(Complaint {
-        id: c.i64()?,
-        compound_id: c.i64()?,
-        compound: c.string()?,
-        company_id: c.opt_i64()?,
-        company: c.opt_string()?,
-        source: {
-            let s = c.string()?;
-            ComplaintSource::from_code(&s)
-                .ok_or_else(|| StoreError::Corrupt(format!("未知的投诉来源 '{s}'")))?
-        },
-        category: c.string()?,
-        text: c.string()?,
-        received_on: parse_date(&c.string()?)?,
-        sign_deadline: parse_date(&c.string()?)?,
-        answer_deadline: parse_date(&c.string()?)?,
-        status: {
-            let s = c.string()?;
-            ComplaintStatus::from_code(&s)
-                .ok_or_else(|| StoreError::Corrupt(format!("未知的投诉状态 '{s}'")))?
-        },
-        signed_on: opt_date(c.opt_string()?)?,
-        answer: c.opt_string()?,
-        answered_on: opt_date(c.opt_string()?)?,
-        rating: c.opt_u32()?,
-        closed_on: opt_date(c.opt_string()?)?,
-        contact: c.opt_string()?,
-        verdict: match c.opt_string()? {
-            Some(v) => Some(
-                ComplaintVerdict::from_code(&v)
-                    .ok_or_else(|| StoreError::Corrupt(format!("未知的核实结论 '{v}'")))?,
-            ),
-            None => None,
-        },
-        verdict_on: opt_date(c.opt_string()?)?,
-        verdict_note: c.opt_string()?,
-        verdict_by: c.opt_string()?,
-        version: c.i64()?,
-        created_at: c.timestamp()?,
-        updated_at: c.timestamp()?,
+        id: r.id,
+        compound_id: r.compound_id,
+        compound: r.compound,
+        company_id: r.company_id,
+        company: r.company,
+        source: ComplaintSource::from_code(&r.source)
+            .ok_or_else(|| corrupt("投诉来源", &r.source))?,
+        category: r.category,
+        text: r.text,
+        received_on: parse_date(&r.received_on)?,
+        sign_deadline: parse_date(&r.sign_deadline)?,
+        answer_deadline: parse_date(&r.answer_deadline)?,
+        status: ComplaintStatus::from_code(&r.status)
+            .ok_or_else(|| corrupt("投诉状态", &r.status))?,
+        signed_on: opt_date(r.signed_on)?,
+        answer: r.answer,
+        answered_on: opt_date(r.answered_on)?,
+        rating: r
+            .rating
+            .map(|v| {
+                u32::try_from(v).map_err(|_| StoreError::Corrupt(format!("评价 {v} 超出范围")))
+            })
+            .transpose()?,
+        closed_on: opt_date(r.closed_on)?,
+        contact: r.contact,
+        verdict: r
+            .verdict
+            .map(|v| ComplaintVerdict::from_code(&v).ok_or_else(|| corrupt("核实结论", &v)))
+            .transpose()?,
+        verdict_on: opt_date(r.verdict_on)?,
+        verdict_note: r.verdict_note,
+        verdict_by: r.verdict_by,
+        version: r.version,
+        created_at: parse_ts(&r.created_at)?,
+        updated_at: parse_ts(&r.updated_at)?,
     })
 }
 
