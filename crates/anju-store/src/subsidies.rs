@@ -24,7 +24,7 @@ use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::settle::{self, Basis, BasisPeriod, PolicyCache};
 use crate::sql::{
     Cols, Conn, Filter, JsonSql, Ph, PhaseClock, Row, Ty, Val, bind_all, date_text, dyn_query,
-    fetch_json, insert_rows, json_rows, now_ts, parse_date, query, stored_mode,
+    fetch_json, insert_rows, json_rows, now_ts, parse_date, parse_ts, query, stored_mode,
 };
 use crate::{ContractRecord, Region, Result, Store, StoreError};
 use anju_core::assessment::AssessmentStatus;
@@ -220,12 +220,12 @@ fn refused(e: funding::FundingError) -> StoreError {
     StoreError::refused(e.zh, e.en)
 }
 
-/// A line's columns, in [`line_from_cols`]' order.
-const LINE_COLS: &str = "l.id, l.run_id, l.compound_id, c.name, s.name, l.company_id, \
-     co.name, l.contract_id, l.kind, l.policy_id, l.period, l.period_start, l.period_end, \
-     l.eligible, l.amount_fen, l.retained_fen, l.approved_fen, l.payers, l.reason_zh, \
-     l.reason_en, l.explanation_zh, l.explanation_en, l.status, l.version, l.created_at, \
-     l.updated_at, l.basis";
+/// A line's columns, read by name into [`LineRow`].
+const LINE_COLS: &str = "l.id, l.run_id, l.compound_id, c.name AS compound, s.name AS street, \
+     l.company_id, co.name AS company, l.contract_id, l.kind, l.policy_id, l.period, \
+     l.period_start, l.period_end, l.eligible, l.amount_fen, l.retained_fen, l.approved_fen, \
+     l.payers, l.reason_zh, l.reason_en, l.explanation_zh, l.explanation_en, l.status, \
+     l.version, l.created_at, l.updated_at, l.basis";
 /// How many lines [`Store::subsidy_lines`] reads a statement: 20,000, and 100 in a debug build
 /// so that the tests' lists cross a chunk's end.
 const LINES_PER_READ: i64 = if cfg!(debug_assertions) { 100 } else { 20_000 };
@@ -237,42 +237,71 @@ fn line_select() -> String {
     format!("SELECT {LINE_COLS}{LINE_FROM}")
 }
 
-fn line_from_row(row: &Row) -> Result<SubsidyLine> {
-    line_from_cols(Cols::new(row))
+/// A line as [`LINE_COLS`] reads it, by column name.
+#[derive(sqlx::FromRow)]
+struct LineRow {
+    id: i64,
+    run_id: Option<i64>,
+    compound_id: i64,
+    compound: String,
+    street: String,
+    company_id: Option<i64>,
+    company: Option<String>,
+    contract_id: Option<i64>,
+    kind: String,
+    policy_id: Option<String>,
+    period: String,
+    period_start: Option<String>,
+    period_end: Option<String>,
+    eligible: i64,
+    amount_fen: i64,
+    retained_fen: i64,
+    approved_fen: Option<i64>,
+    payers: String,
+    reason_zh: Option<String>,
+    reason_en: Option<String>,
+    explanation_zh: String,
+    explanation_en: String,
+    status: String,
+    version: i64,
+    created_at: String,
+    updated_at: String,
+    basis: Option<String>,
 }
 
 /// A line as stored (an explanation kept as its basis not yet rendered).
-fn line_from_cols(mut c: Cols<'_>) -> Result<SubsidyLine> {
+fn line_from_row(row: &Row) -> Result<SubsidyLine> {
+    let r: LineRow = row.decode()?;
     let corrupt = |w: &str| StoreError::Corrupt(w.to_string());
     let opt_date = |s: Option<String>| s.map(|s| parse_date(&s)).transpose();
     Ok(SubsidyLine {
-        id: c.i64()?,
-        run_id: c.opt_i64()?,
-        compound_id: c.i64()?,
-        compound: c.string()?,
-        street: c.string()?,
-        company_id: c.opt_i64()?,
-        company: c.opt_string()?,
-        contract_id: c.opt_i64()?,
-        kind: LineKind::from_code(&c.string()?).ok_or_else(|| corrupt("补贴行类型"))?,
-        policy_id: c.opt_string()?,
-        period: c.string()?,
-        period_start: opt_date(c.opt_string()?)?,
-        period_end: opt_date(c.opt_string()?)?,
-        eligible: c.flag()?,
-        amount: Fen(c.i64()?),
-        retained: Fen(c.i64()?),
-        approved: c.opt_i64()?.map(Fen),
-        payers: serde_json::from_str(&c.string()?).map_err(|_| corrupt("补贴行的出资方"))?,
-        reason_zh: c.opt_string()?,
-        reason_en: c.opt_string()?,
-        explanation_zh: c.string()?,
-        explanation_en: c.string()?,
-        status: LineStatus::from_code(&c.string()?).ok_or_else(|| corrupt("补贴行状态"))?,
-        version: c.i64()?,
-        created_at: c.timestamp()?,
-        updated_at: c.timestamp()?,
-        basis: c.opt_string()?.map(std::sync::Arc::from),
+        id: r.id,
+        run_id: r.run_id,
+        compound_id: r.compound_id,
+        compound: r.compound,
+        street: r.street,
+        company_id: r.company_id,
+        company: r.company,
+        contract_id: r.contract_id,
+        kind: LineKind::from_code(&r.kind).ok_or_else(|| corrupt("补贴行类型"))?,
+        policy_id: r.policy_id,
+        period: r.period,
+        period_start: opt_date(r.period_start)?,
+        period_end: opt_date(r.period_end)?,
+        eligible: r.eligible != 0,
+        amount: Fen(r.amount_fen),
+        retained: Fen(r.retained_fen),
+        approved: r.approved_fen.map(Fen),
+        payers: serde_json::from_str(&r.payers).map_err(|_| corrupt("补贴行的出资方"))?,
+        reason_zh: r.reason_zh,
+        reason_en: r.reason_en,
+        explanation_zh: r.explanation_zh,
+        explanation_en: r.explanation_en,
+        status: LineStatus::from_code(&r.status).ok_or_else(|| corrupt("补贴行状态"))?,
+        version: r.version,
+        created_at: parse_ts(&r.created_at)?,
+        updated_at: parse_ts(&r.updated_at)?,
+        basis: r.basis.map(std::sync::Arc::from),
     })
 }
 
