@@ -151,8 +151,17 @@ pub(crate) fn check_biff(stream: &[u8]) -> Result<(), LedgerError> {
                     if cf > 0xFF || cl < cf {
                         cf = 0;
                     }
-                    let declared = u64::from(rl.saturating_sub(rf).max(1))
-                        * u64::from(cl.saturating_sub(cf).max(1));
+                    // calamine reserves (last − first + 1) rows × columns in u32 arithmetic,
+                    // last being the record's bound − 1: a first row past the last wraps round
+                    // to some 4 billion rows (fuzzing found one: 4 TB asked of the allocator).
+                    let span = |first: u32, bound: u32| {
+                        u64::from((bound - 1).wrapping_sub(first).wrapping_add(1))
+                    };
+                    let declared = if rl >= 1 && cl >= 1 {
+                        span(rf, rl).saturating_mul(span(cf, cl))
+                    } else {
+                        1
+                    };
                     if declared > limits::XLS_CELLS {
                         return Err(too_many(declared));
                     }

@@ -826,8 +826,9 @@ fn copy_text(buf: &mut Vec<u8>, v: &Val) {
 
 /// Runs `sql`, whose one row and column is a JSON array of arrays (from [`JsonSql::agg_rows`]),
 /// and decodes each element as a `T` (a tuple, or a struct read in field order). One row back
-/// instead of one per record: sqlx-sqlite hands each row across threads, and the Any driver
-/// copies each value, which at 100,000 rows costs more than the query.
+/// instead of one per record: sqlx-sqlite hands each row across threads, which at 100,000 rows
+/// costs more than the query. One value has a ceiling (about 1 GB on either engine): a read
+/// that can grow past it goes by keyset instead, as [`crate::Store::subsidy_lines`] does.
 pub(crate) async fn fetch_json<T: serde::de::DeserializeOwned>(
     conn: &mut Conn,
     sql: String,

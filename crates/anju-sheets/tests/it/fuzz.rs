@@ -120,6 +120,19 @@ fn csv_text() -> impl Strategy<Value = String> {
         })
 }
 
+/// A case fuzzing found (an edited `good.xls`): a DIMENSIONS record whose first row (24,832)
+/// lies past its last (8), which calamine's u32 arithmetic wraps into 4 billion rows (4 TB
+/// asked of the allocator: the process aborted) and the guard took for one row. Refused in
+/// words now.
+#[test]
+fn an_xls_whose_dimensions_run_backwards_is_refused_not_a_crash() {
+    let bytes = fixture("inverted_dimensions.xls");
+    for kind in [FileKind::Xls, FileKind::Xlsx, FileKind::Csv] {
+        assert!(read_ledger_bytes(&bytes, kind, &opts()).is_err());
+        assert!(read_fee_sheet_bytes(&bytes, kind).is_err());
+    }
+}
+
 proptest! {
     #[test]
     fn fuzz_arbitrary_bytes(bytes in prop::collection::vec(any::<u8>(), 0..4096)) {
