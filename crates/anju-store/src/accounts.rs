@@ -5,7 +5,7 @@
 
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::fetch_compound;
-use crate::sql::{Cols, Conn, Row, dyn_query, now_ts, query};
+use crate::sql::{Cols, Conn, Row, now_ts, query};
 use crate::{Result, Store, StoreError};
 use anju_core::Fen;
 use anju_core::accounts::{EntryKind, Line, OwnersShare, Totals, totals};
@@ -142,7 +142,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         let id = Cols::new(&row).i64()?;
-        let stored = dyn_query(format!("{ENTRY_SELECT} WHERE id = $1"))
+        let stored = query(format!("{ENTRY_SELECT} WHERE id = $1"))
             .bind(id)
             .fetch_one(&mut *tx)
             .await?;
@@ -176,7 +176,7 @@ impl Store {
             OwnersShare::new(share_percent).map_err(|e| StoreError::Invalid(e.to_string()))?;
         let mut conn = self.pool.acquire().await?;
         let compound = fetch_compound(&mut conn, compound_id).await?;
-        let rows = dyn_query(format!(
+        let rows = query(format!(
             "{ENTRY_SELECT} WHERE compound_id = $1 AND period = $2 ORDER BY id"
         ))
         .bind(compound_id)

@@ -26,7 +26,7 @@
 //!
 //! [`ContractRecord::term_last_day`]: crate::ContractRecord::term_last_day
 
-use crate::sql::{Cols, Row, Val, bind_all, date_text, dyn_query, parse_date, query};
+use crate::sql::{Cols, Row, Val, bind_all, date_text, parse_date, query};
 use crate::{CompoundFilter, Result, Store};
 use anju_core::contract::{FILING_DAYS, FilingStatus, Term, days_between};
 use anju_core::fees::Month;
@@ -468,7 +468,7 @@ impl Store {
             "SELECT {select}, COUNT(*) OVER () FROM {from} {SCOPE_JOINS}{w} AND {cond} \
              ORDER BY {order}{lim}"
         );
-        let rows = bind_all(dyn_query(sql), vals).fetch_all(&self.pool).await?;
+        let rows = bind_all(query(sql), vals).fetch_all(&self.pool).await?;
         let total = match rows.first() {
             Some(r) => {
                 let n = r.i64(r.len() - 1)?;
@@ -1139,7 +1139,7 @@ impl Store {
              FROM compound_modes m JOIN compounds c ON c.id = m.compound_id {SCOPE_JOINS}{w} \
              AND m.mode IN ({covered}) GROUP BY 1, 2, 3"
         );
-        let rows = bind_all(dyn_query(sql), vals).fetch_all(&self.pool).await?;
+        let rows = bind_all(query(sql), vals).fetch_all(&self.pool).await?;
         let mut spans = Vec::with_capacity(rows.len());
         for row in &rows {
             let mut c = Cols::new(row);
@@ -1189,7 +1189,7 @@ impl Store {
              FROM compounds c{w} \
              GROUP BY c.street_id, c.community_id, c.mode, c.category"
         );
-        let rows = bind_all(dyn_query(sql), vals).fetch_all(&self.pool).await?;
+        let rows = bind_all(query(sql), vals).fetch_all(&self.pool).await?;
         let names: std::collections::HashMap<i64, String> =
             query("SELECT id, name FROM regions WHERE level IN ('street', 'community')")
                 .fetch_all(&self.pool)

@@ -8,7 +8,7 @@
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::fetch_compound;
 use crate::selections::street_id;
-use crate::sql::{Cols, Conn, dyn_query, now_ts, query};
+use crate::sql::{Cols, Conn, now_ts, query};
 use crate::{Result, Store, StoreError};
 use serde::{Deserialize, Serialize};
 
@@ -75,7 +75,7 @@ fn area_from_row(c: &mut Cols<'_>) -> Result<ManagementArea> {
 }
 
 async fn areas_of_street(conn: &mut Conn, street_id: i64) -> Result<Vec<ManagementArea>> {
-    let rows = dyn_query(format!(
+    let rows = query(format!(
         "SELECT {AREA_COLS} FROM management_areas WHERE street_id = $1 ORDER BY id"
     ))
     .bind(street_id)
@@ -185,7 +185,7 @@ impl Store {
                         && old.target_households == target
                         && old.explanation == area.explanation => {}
                 Some(old) => {
-                    let row = dyn_query(format!(
+                    let row = query(format!(
                         "UPDATE management_areas SET households = $1, compounds = $2, \
                          target_households = $3, explanation = $4, archived = 0, \
                          version = version + 1, updated_at = $5 WHERE id = $6 RETURNING {AREA_COLS}"
@@ -209,7 +209,7 @@ impl Store {
                     summary.areas_updated += 1;
                 }
                 None => {
-                    let row = dyn_query(format!(
+                    let row = query(format!(
                         "INSERT INTO management_areas (street_id, name, households, compounds, \
                          target_households, explanation, version, archived, created_at, updated_at) \
                          VALUES ($1, $2, $3, $4, $5, $6, 1, 0, $7, $7) RETURNING {AREA_COLS}"
@@ -239,7 +239,7 @@ impl Store {
             .iter()
             .filter(|o| !o.archived && !areas.iter().any(|a| a.name.trim() == o.name))
         {
-            let row = dyn_query(format!(
+            let row = query(format!(
                 "UPDATE management_areas SET archived = 1, version = version + 1, updated_at = $1 \
                  WHERE id = $2 RETURNING {AREA_COLS}"
             ))

@@ -10,7 +10,7 @@
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::fetch_compound;
 use crate::sql::{
-    Cols, Conn, Filter, Row, Val, bind_all, date_text, dyn_query, now_ts, parse_date, query,
+    Cols, Conn, Filter, Row, Val, bind_all, date_text, now_ts, opt_date, parse_date, query,
 };
 use crate::{Result, Store, StoreError};
 use anju_core::assessment::{
@@ -127,10 +127,6 @@ fn json<T: for<'de> Deserialize<'de>>(s: &str) -> Result<T> {
     serde_json::from_str(s).map_err(|e| StoreError::Corrupt(format!("考核数据不是 JSON：{e}")))
 }
 
-fn opt_date(s: Option<String>) -> Result<Option<jiff::civil::Date>> {
-    s.map(|s| parse_date(&s)).transpose()
-}
-
 fn outcome(s: Option<String>) -> Result<Option<Outcome>> {
     s.map(|s| Outcome::from_code(&s).ok_or_else(|| corrupt("处理结果", &s)))
         .transpose()
@@ -244,7 +240,7 @@ pub(crate) async fn evidence_of(
 }
 
 async fn fetch(conn: &mut Conn, id: i64) -> Result<Assessment> {
-    let row = dyn_query(format!("{SELECT} WHERE a.id = $1"))
+    let row = query(format!("{SELECT} WHERE a.id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?
@@ -572,7 +568,7 @@ impl Store {
         let mut sql = format!("{SELECT} WHERE 1 = 1{}", w.sql());
         let vals = w.into_vals();
         sql.push_str(" ORDER BY a.period_start, a.id");
-        let rows = bind_all(dyn_query(sql), vals).fetch_all(&self.pool).await?;
+        let rows = bind_all(query(sql), vals).fetch_all(&self.pool).await?;
         let mut out: Vec<Assessment> = rows.iter().map(from_row).collect::<Result<_>>()?;
         let mut conn = self.pool.acquire().await?;
         for a in &mut out {

@@ -3,7 +3,7 @@
 //! Every write in this crate appends here inside its own transaction; the database refuses
 //! UPDATE and DELETE on `audit_log` (triggers in both migration folders).
 
-use crate::sql::{Cols, Conn, Filter, Ty, Val, bind_all, dyn_query, insert_rows, query};
+use crate::sql::{Cols, Conn, Filter, Ty, Val, bind_all, insert_rows, query};
 use crate::{Result, Store, StoreError};
 use serde::{Deserialize, Serialize};
 
@@ -292,7 +292,7 @@ pub(crate) async fn note_placed(conn: &mut Conn, written: &[(&str, Option<i64>)]
                 continue;
             };
             bind_all(
-                dyn_query(format!("INSERT INTO figure_pending (street_id) {select}")),
+                query(format!("INSERT INTO figure_pending (street_id) {select}")),
                 ids.into_iter().map(Val::int),
             )
             .execute(&mut *conn)
@@ -312,7 +312,7 @@ pub(crate) async fn note_streets(conn: &mut Conn, streets: &[i64]) -> Result<()>
     }
     let ph = crate::sql::Ph::for_conn(conn).rows(streets.len(), 1);
     bind_all(
-        dyn_query(format!(
+        query(format!(
             "INSERT INTO figure_pending (street_id) VALUES {ph}"
         )),
         streets.iter().copied().map(Val::int),
@@ -438,7 +438,7 @@ impl Store {
         w.and_some(until, "at < ?", |u| Val::text(crate::sql::ts_text(u)));
         let cond = format!(" WHERE 1 = 1{}", w.sql());
         let count_sql = format!("{head}SELECT COUNT(*) FROM audit_log{cond}");
-        let row = bind_all(dyn_query(count_sql), w.clone().into_vals())
+        let row = bind_all(query(count_sql), w.clone().into_vals())
             .fetch_one(&self.pool)
             .await?;
         let total = Cols::new(&row).i64()?;
@@ -449,7 +449,7 @@ impl Store {
              FROM audit_log{cond} ORDER BY id DESC LIMIT {lim} OFFSET {off}"
         );
         let vals = w.into_vals();
-        let rows = bind_all(dyn_query(sql), vals).fetch_all(&self.pool).await?;
+        let rows = bind_all(query(sql), vals).fetch_all(&self.pool).await?;
         let entries = rows
             .iter()
             .map(|row| {

@@ -227,7 +227,7 @@ impl Store {
         let mut vals = Vec::new();
         let cond = crate::Scope::Region(region_id).condition(None, &mut vals);
         let rows = crate::sql::bind_all(
-            crate::sql::dyn_query(format!(
+            crate::sql::query(format!(
                 "SELECT DISTINCT co.id, co.name FROM companies co \
                  JOIN compounds c ON c.company_id = co.id WHERE 1 = 1{cond} ORDER BY co.name"
             )),

@@ -7,7 +7,7 @@
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::fetch_compound;
 use crate::sql::{
-    Cols, Conn, Filter, Row, Val, bind_all, date_text, dyn_query, now_ts, parse_date, parse_ts,
+    Cols, Conn, Filter, Row, Val, bind_all, date_text, now_ts, opt_date, parse_date, parse_ts,
     query,
 };
 use crate::{CompanyRecord, NewCompanyRecord, Result, Store, StoreError};
@@ -220,10 +220,6 @@ struct ComplaintRow {
     updated_at: String,
 }
 
-fn opt_date(s: Option<String>) -> Result<Option<jiff::civil::Date>> {
-    s.map(|s| parse_date(&s)).transpose()
-}
-
 fn from_row(row: &Row) -> Result<Complaint> {
     let r: ComplaintRow = row.decode()?;
     let corrupt = |what: &str, v: &str| StoreError::Corrupt(format!("未知的{what} '{v}'"));
@@ -267,7 +263,7 @@ fn from_row(row: &Row) -> Result<Complaint> {
 }
 
 async fn fetch(conn: &mut Conn, id: i64) -> Result<Complaint> {
-    let row = dyn_query(format!("{SELECT} WHERE p.id = $1"))
+    let row = query(format!("{SELECT} WHERE p.id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?
@@ -445,7 +441,7 @@ impl Store {
         let mut sql = format!("{SELECT} WHERE 1 = 1{}", w.sql());
         let vals = w.into_vals();
         sql.push_str(" ORDER BY p.received_on, p.id");
-        let rows = bind_all(dyn_query(sql), vals).fetch_all(&self.pool).await?;
+        let rows = bind_all(query(sql), vals).fetch_all(&self.pool).await?;
         let mut list: Vec<Complaint> = rows.iter().map(from_row).collect::<Result<_>>()?;
         if let Some(day) = f.overdue_on {
             list.retain(|c| c.sign_overdue(day) || c.answer_overdue(day));
@@ -852,7 +848,7 @@ impl Store {
     ) -> Result<Vec<CompanyRecord>> {
         let at = now_ts();
         let mut tx = self.begin_write().await?;
-        if self.engine == crate::Engine::Postgres {
+        if self.engine() == crate::Engine::Postgres {
             query("SELECT pg_advisory_xact_lock(7215001)")
                 .execute(&mut *tx)
                 .await?;

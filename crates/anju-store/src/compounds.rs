@@ -4,8 +4,8 @@ use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::companies::CompanyIndex;
 use crate::regions::{PathReq, RegionIndex, resolve_paths};
 use crate::sql::{
-    Cols, Conn, Ph, Row, Val, bind_all, date_text, dyn_query, fetch_json, now_ts, parse_date,
-    query, stored_category, stored_mode, today_cn,
+    Cols, Conn, Ph, Row, Val, bind_all, date_text, fetch_json, now_ts, parse_date, query,
+    stored_category, stored_mode, today_cn,
 };
 use crate::{Engine, Result, Store, StoreError};
 use anju_core::lifecycle::{LifecycleState, Stage};
@@ -510,7 +510,7 @@ pub(crate) async fn change_modes(
     for chunk in changes.chunks(500) {
         let ids = Ph::for_conn(conn).list(chunk.len());
         let rows = bind_all(
-            dyn_query(format!(
+            query(format!(
                 "SELECT compound_id, since FROM compound_modes WHERE until IS NULL AND compound_id IN ({ids})"
             )),
             chunk.iter().map(|(id, _)| Val::int(*id)),
@@ -528,7 +528,7 @@ pub(crate) async fn change_modes(
             }
         }
         bind_all(
-            dyn_query({
+            query({
                 let mut ph = Ph::for_conn(conn);
                 format!(
                     "UPDATE compound_modes SET until = {} WHERE until IS NULL AND compound_id IN ({})",
@@ -558,7 +558,7 @@ pub(crate) async fn open_modes(
             "INSERT INTO compound_modes (compound_id, mode, since, actor, created_at) VALUES {}",
             Ph::for_conn(conn).rows(chunk.len(), 5)
         );
-        let mut q = dyn_query(sql);
+        let mut q = query(sql);
         for (id, mode) in chunk {
             q = q
                 .bind(*id)
@@ -825,7 +825,7 @@ impl Store {
             let mut conn = self.pool.acquire().await?;
             let sql = format!(
                 "{}{}",
-                packed_select(&conn, Some(filter.sort.order_by(self.engine))),
+                packed_select(&conn, Some(filter.sort.order_by(self.engine()))),
                 filter.where_clause(&mut vals)
             );
             let rows: Vec<Packed> = fetch_json(&mut conn, sql, vals).await?;
@@ -838,7 +838,7 @@ impl Store {
         let mut sql = format!(
             "{COMPOUND_SELECT}{} ORDER BY {}",
             filter.where_clause(&mut vals),
-            filter.sort.order_by(self.engine)
+            filter.sort.order_by(self.engine())
         );
         if filter.limit.is_some() || filter.offset.is_some() {
             vals.push(Val::int(filter.limit.unwrap_or(i64::MAX).max(0)));
@@ -849,7 +849,7 @@ impl Store {
                 vals.len()
             ));
         }
-        let rows = bind_all(dyn_query(sql), vals).fetch_all(&self.pool).await?;
+        let rows = bind_all(query(sql), vals).fetch_all(&self.pool).await?;
         rows.iter().map(stored_from_row).collect()
     }
 
@@ -892,7 +892,7 @@ impl Store {
                 vals.len() - 1,
                 vals.len()
             ));
-            let rows = bind_all(dyn_query(sql), vals).fetch_all(&self.pool).await?;
+            let rows = bind_all(query(sql), vals).fetch_all(&self.pool).await?;
             for row in &rows {
                 out.push(stored_from_row(row)?);
             }
@@ -988,7 +988,7 @@ impl Store {
              GROUP BY c.street_id, c.community_id",
             filter.where_clause(&mut vals)
         );
-        let rows = bind_all(dyn_query(sql), vals).fetch_all(&self.pool).await?;
+        let rows = bind_all(query(sql), vals).fetch_all(&self.pool).await?;
         let counts = rows
             .iter()
             .map(|r| {
@@ -1058,7 +1058,7 @@ impl Store {
             small = anju_core::stats::SMALL_COMPOUND_HOUSEHOLDS,
             w = filter.where_clause(&mut vals)
         );
-        let rows = bind_all(dyn_query(sql), vals).fetch_all(&self.pool).await?;
+        let rows = bind_all(query(sql), vals).fetch_all(&self.pool).await?;
         let mut conn = self.pool.acquire().await?;
         let regions = RegionIndex::load(&mut conn).await?;
         drop(conn);
@@ -1114,7 +1114,7 @@ impl Store {
         let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
         let sql = format!("{COMPOUND_SELECT} WHERE c.id IN ({})", marks.join(", "));
         let vals: Vec<Val> = ids.iter().map(|id| Val::int(*id)).collect();
-        let rows = bind_all(dyn_query(sql), vals).fetch_all(&self.pool).await?;
+        let rows = bind_all(query(sql), vals).fetch_all(&self.pool).await?;
         let mut by_id: std::collections::HashMap<i64, StoredCompound> = rows
             .iter()
             .map(|r| stored_from_row(r).map(|c| (c.id, c)))
@@ -1136,7 +1136,7 @@ impl Store {
                 marks.join(", ")
             );
             let vals: Vec<Val> = chunk.iter().map(|id| Val::int(*id)).collect();
-            for r in bind_all(dyn_query(sql), vals).fetch_all(&self.pool).await? {
+            for r in bind_all(query(sql), vals).fetch_all(&self.pool).await? {
                 let mut c = Cols::new(&r);
                 out.insert(c.i64()?, c.string()?);
             }
@@ -1156,7 +1156,7 @@ impl Store {
              GROUP BY c.company_id",
             filter.where_clause(&mut vals)
         );
-        let rows = bind_all(dyn_query(sql), vals).fetch_all(&self.pool).await?;
+        let rows = bind_all(query(sql), vals).fetch_all(&self.pool).await?;
         rows.iter()
             .map(|row| {
                 let mut c = Cols::new(row);
@@ -1172,7 +1172,7 @@ impl Store {
             "SELECT COUNT(*) FROM compounds c{}",
             filter.where_clause(&mut vals)
         );
-        let row = bind_all(dyn_query(sql), vals).fetch_one(&self.pool).await?;
+        let row = bind_all(query(sql), vals).fetch_one(&self.pool).await?;
         Cols::new(&row).i64()
     }
 
@@ -1307,7 +1307,7 @@ impl Store {
             Val::int(id),
             Val::int(expected_version),
         ]);
-        let done = bind_all(dyn_query(sql), vals).execute(&mut *tx).await?;
+        let done = bind_all(query(sql), vals).execute(&mut *tx).await?;
         if done.rows_affected() == 0 {
             let actual = current_version(&mut tx, audit::COMPOUND, id).await?;
             return Err(StoreError::Conflict {

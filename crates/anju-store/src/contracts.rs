@@ -7,7 +7,7 @@
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::lifecycle::{StepRequest, Via, apply_step};
 use crate::sql::{
-    Cols, Conn, JsonSql, Row, date_text, dyn_query, fetch_json, now_ts, parse_date, query,
+    Cols, Conn, JsonSql, Row, date_text, fetch_json, now_ts, opt_date, parse_date, query,
 };
 use crate::{Result, Store, StoreError};
 use anju_core::contract::{DismissalSurvey, Fees, FilingStatus, ServiceLevel, Term};
@@ -156,7 +156,6 @@ pub(crate) fn contract_from_row(row: &Row) -> Result<ContractRecord> {
 /// A contract read from [`CONTRACT_COLS`] at `c`.
 pub(crate) fn contract_from_cols(mut c: Cols<'_>) -> Result<ContractRecord> {
     let corrupt = |what: &str| StoreError::Corrupt(what.to_string());
-    let opt_date = |s: Option<String>| s.map(|s| parse_date(&s)).transpose();
     Ok(ContractRecord {
         id: c.i64()?,
         version: c.i64()?,
@@ -190,7 +189,7 @@ pub(crate) fn contract_from_cols(mut c: Cols<'_>) -> Result<ContractRecord> {
 }
 
 pub(crate) async fn fetch_contract(conn: &mut Conn, id: i64) -> Result<ContractRecord> {
-    let row = dyn_query(format!(
+    let row = query(format!(
         "SELECT {CONTRACT_COLS} FROM contracts c JOIN companies co ON co.id = c.company_id \
          WHERE c.id = $1"
     ))
@@ -470,7 +469,7 @@ impl Store {
         } else {
             ""
         };
-        let mut q = dyn_query(format!(
+        let mut q = query(format!(
             "SELECT cc.contract_id FROM contract_compounds cc \
              JOIN contracts k ON k.id = cc.contract_id \
              WHERE cc.compound_id = $1{own} ORDER BY cc.contract_id DESC"

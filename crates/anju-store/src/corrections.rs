@@ -460,7 +460,7 @@ impl Store {
                         format!("the signing date cannot be after the contract's entry date {e}"),
                     ));
                 }
-                let done = crate::sql::dyn_query(format!(
+                let done = crate::sql::query(format!(
                     "UPDATE contracts SET {col} = $1, version = version + 1, updated_at = $2 \
                      WHERE id = $3"
                 ))

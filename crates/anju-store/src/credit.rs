@@ -6,7 +6,7 @@
 
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::companies::{COMPANY_SELECT, Company, CompanyUpdate, company_from_row};
-use crate::sql::{Cols, Conn, Row, date_text, dyn_query, now_ts, parse_date, query};
+use crate::sql::{Cols, Conn, Row, date_text, now_ts, parse_date, query};
 use crate::{Result, Store, StoreError};
 use anju_core::credit::{CreditRecord, RecordKind};
 use rust_decimal::Decimal;
@@ -86,7 +86,7 @@ fn record_from_row(row: &Row) -> Result<CompanyRecord> {
 }
 
 async fn fetch_company(conn: &mut Conn, id: i64) -> Result<Company> {
-    let row = dyn_query(format!("{COMPANY_SELECT} WHERE id = $1"))
+    let row = query(format!("{COMPANY_SELECT} WHERE id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?
@@ -178,7 +178,7 @@ impl Store {
 
     /// A company's credit file, oldest first.
     pub async fn company_records(&self, company_id: i64) -> Result<Vec<CompanyRecord>> {
-        let rows = dyn_query(format!(
+        let rows = query(format!(
             "{RECORD_SELECT} WHERE r.company_id = $1 ORDER BY r.happened_on, r.id"
         ))
         .bind(company_id)
@@ -194,7 +194,7 @@ impl Store {
         company_id: i64,
         compound_id: i64,
     ) -> Result<Vec<CompanyRecord>> {
-        let rows = dyn_query(format!(
+        let rows = query(format!(
             "{RECORD_SELECT} WHERE r.company_id = $1 AND r.compound_id = $2 \
              ORDER BY r.happened_on, r.id"
         ))
@@ -207,7 +207,7 @@ impl Store {
 
     /// Every company's credit records, by company then date (for grading all at once).
     pub async fn all_company_records(&self) -> Result<Vec<CompanyRecord>> {
-        let rows = dyn_query(format!(
+        let rows = query(format!(
             "{RECORD_SELECT} ORDER BY r.company_id, r.happened_on, r.id"
         ))
         .fetch_all(&self.pool)
@@ -273,7 +273,7 @@ pub(crate) async fn insert_company_record_from(
     .fetch_one(&mut *tx)
     .await?;
     let id = Cols::new(&row).i64()?;
-    let stored = dyn_query(format!("{RECORD_SELECT} WHERE r.id = $1"))
+    let stored = query(format!("{RECORD_SELECT} WHERE r.id = $1"))
         .bind(id)
         .fetch_one(&mut *tx)
         .await?;

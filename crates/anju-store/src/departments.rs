@@ -6,7 +6,7 @@ use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::complaints::holidays_on;
 use crate::compounds::fetch_compound;
 use crate::sql::{
-    Cols, Conn, Filter, Row, Val, bind_all, date_text, dyn_query, now_ts, parse_date, query,
+    Cols, Conn, Filter, Row, Val, bind_all, date_text, now_ts, opt_date, parse_date, query,
 };
 use crate::{Result, Store, StoreError};
 use anju_core::assessment::add_working_days;
@@ -152,10 +152,6 @@ const SELECT: &str = "SELECT f.id, f.compound_id, c.name, c.street_id, f.departm
      f.updated_at FROM referrals f JOIN compounds c ON c.id = f.compound_id \
      JOIN departments d ON d.id = f.department_id";
 
-fn opt_date(s: Option<String>) -> Result<Option<jiff::civil::Date>> {
-    s.map(|s| parse_date(&s)).transpose()
-}
-
 fn dept_from_row(row: &Row) -> Result<Department> {
     let mut c = Cols::new(row);
     Ok(Department {
@@ -219,7 +215,7 @@ async fn duties_of(conn: &mut Conn, ids: &[i64]) -> Result<Vec<(i64, String)>> {
         .collect::<Vec<_>>()
         .join(", ");
     let rows = bind_all(
-        dyn_query(format!(
+        query(format!(
             "SELECT department_id, category FROM department_duties \
              WHERE department_id IN ({list}) ORDER BY department_id, category"
         )),
@@ -236,7 +232,7 @@ async fn duties_of(conn: &mut Conn, ids: &[i64]) -> Result<Vec<(i64, String)>> {
 }
 
 async fn fetch_department(conn: &mut Conn, id: i64) -> Result<Department> {
-    let row = dyn_query(format!("{DEPT_SELECT} WHERE d.id = $1"))
+    let row = query(format!("{DEPT_SELECT} WHERE d.id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?
@@ -254,7 +250,7 @@ async fn fetch_department(conn: &mut Conn, id: i64) -> Result<Department> {
 }
 
 async fn fetch(conn: &mut Conn, id: i64) -> Result<Referral> {
-    let row = dyn_query(format!("{SELECT} WHERE f.id = $1"))
+    let row = query(format!("{SELECT} WHERE f.id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?
@@ -482,7 +478,7 @@ impl Store {
         }
         sql.push_str(" ORDER BY d.district_id, d.id");
         let mut conn = self.pool.acquire().await?;
-        let rows = bind_all(dyn_query(sql), vals).fetch_all(&mut *conn).await?;
+        let rows = bind_all(query(sql), vals).fetch_all(&mut *conn).await?;
         let mut list: Vec<Department> = rows.iter().map(dept_from_row).collect::<Result<_>>()?;
         let ids: Vec<i64> = list.iter().map(|d| d.id).collect();
         for (id, cat) in duties_of(&mut conn, &ids).await? {
@@ -648,7 +644,7 @@ impl Store {
         let v_n = vals.len();
         // The version in the condition: two steps at once on PostgreSQL cannot both pass.
         let done = bind_all(
-            dyn_query(format!(
+            query(format!(
                 "UPDATE referrals SET status = $1, {set}, version = version + 1, \
                  updated_at = ${at_n} WHERE id = ${id_n} AND version = ${v_n}"
             )),
@@ -813,7 +809,7 @@ impl Store {
         let mut sql = format!("{SELECT} WHERE 1 = 1{}", w.sql());
         let vals = w.into_vals();
         sql.push_str(" ORDER BY f.deadline, f.id");
-        let rows = bind_all(dyn_query(sql), vals).fetch_all(&self.pool).await?;
+        let rows = bind_all(query(sql), vals).fetch_all(&self.pool).await?;
         rows.iter().map(from_row).collect()
     }
 }

@@ -3,7 +3,7 @@
 //! filing is written once and never changed (triggers); each write is audited.
 
 use crate::audit::{self, Actor, NewAudit, to_json};
-use crate::sql::{Cols, Conn, Row, Val, bind_all, date_text, dyn_query, now_ts, parse_date, query};
+use crate::sql::{Cols, Conn, Row, Val, bind_all, date_text, now_ts, parse_date, query};
 use crate::{Result, Store, StoreError};
 use serde::{Deserialize, Serialize};
 
@@ -73,7 +73,7 @@ fn filing_from(c: &mut Cols<'_>) -> Result<DispatchFiling> {
 }
 
 async fn fetch_schedule(conn: &mut Conn, district_id: i64) -> Result<Option<DispatchSchedule>> {
-    dyn_query(format!("{SCHEDULE_SELECT} WHERE s.district_id = $1"))
+    query(format!("{SCHEDULE_SELECT} WHERE s.district_id = $1"))
         .bind(district_id)
         .fetch_optional(&mut *conn)
         .await?
@@ -83,7 +83,7 @@ async fn fetch_schedule(conn: &mut Conn, district_id: i64) -> Result<Option<Disp
 }
 
 async fn fetch_filing(conn: &mut Conn, id: i64) -> Result<DispatchFiling> {
-    let row = dyn_query(format!(
+    let row = query(format!(
         "SELECT {FILING_COLS}, f.sheet FROM dispatch_filings f \
          JOIN regions r ON r.id = f.street_id WHERE f.id = $1"
     ))
@@ -191,7 +191,7 @@ impl Store {
 
     /// Every district's schedule.
     pub async fn dispatch_schedules(&self) -> Result<Vec<DispatchSchedule>> {
-        let rows = dyn_query(format!("{SCHEDULE_SELECT} ORDER BY s.district_id"))
+        let rows = query(format!("{SCHEDULE_SELECT} ORDER BY s.district_id"))
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(schedule_from).collect()
@@ -290,7 +290,7 @@ impl Store {
             sql.push_str(&format!(" AND f.street_id IN ({})", list.join(", ")));
         }
         sql.push_str(" ORDER BY f.street_id, f.due_on");
-        let rows = bind_all(dyn_query(sql), vals).fetch_all(&self.pool).await?;
+        let rows = bind_all(query(sql), vals).fetch_all(&self.pool).await?;
         rows.iter()
             .map(|r| filing_from(&mut Cols::new(r)))
             .collect()

@@ -103,7 +103,7 @@ impl Store {
         .await?;
         let id = Cols::new(&row).i64()?;
         let after = from_row(
-            &crate::sql::dyn_query(format!("{SELECT} WHERE f.id = $1"))
+            &crate::sql::query(format!("{SELECT} WHERE f.id = $1"))
                 .bind(id)
                 .fetch_one(&mut *tx)
                 .await?,
@@ -127,7 +127,7 @@ impl Store {
 
     /// Every payment to evaluators, newest first.
     pub async fn evaluator_fees(&self) -> Result<Vec<EvaluatorFee>> {
-        let rows = crate::sql::dyn_query(format!("{SELECT} ORDER BY f.paid_on DESC, f.id DESC"))
+        let rows = crate::sql::query(format!("{SELECT} ORDER BY f.paid_on DESC, f.id DESC"))
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(from_row).collect()

@@ -208,7 +208,7 @@ impl Store {
     }
 
     pub async fn get_evidence(&self, sha256: &str) -> Result<Option<Evidence>> {
-        let row = crate::sql::dyn_query(format!(
+        let row = crate::sql::query(format!(
             "SELECT {EVIDENCE_COLS} FROM evidence WHERE sha256 = $1"
         ))
         .bind(sha256.to_string())
@@ -223,7 +223,7 @@ impl Store {
         &self,
         compound_id: i64,
     ) -> Result<std::collections::HashMap<String, Evidence>> {
-        let rows = crate::sql::dyn_query(format!(
+        let rows = crate::sql::query(format!(
             "SELECT DISTINCT {} FROM evidence e JOIN step_evidence s ON s.sha256 = e.sha256 \
              JOIN compound_steps cs ON cs.id = s.step_id WHERE cs.compound_id = $1",
             EVIDENCE_COLS
@@ -248,7 +248,7 @@ impl Store {
         let mut out = std::collections::HashMap::with_capacity(shas.len());
         for chunk in shas.chunks(1_000) {
             let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-            let mut q = crate::sql::dyn_query(format!(
+            let mut q = crate::sql::query(format!(
                 "SELECT {EVIDENCE_COLS} FROM evidence WHERE sha256 IN ({})",
                 marks.join(", ")
             ));
@@ -265,7 +265,7 @@ impl Store {
 
     /// The evidence linked to a step, by hash order.
     pub async fn step_evidence(&self, step_id: i64) -> Result<Vec<Evidence>> {
-        let rows = crate::sql::dyn_query(format!(
+        let rows = crate::sql::query(format!(
             "SELECT {} FROM evidence e JOIN step_evidence s ON s.sha256 = e.sha256 \
              WHERE s.step_id = $1 ORDER BY e.sha256",
             EVIDENCE_COLS

@@ -13,7 +13,7 @@
 
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::fetch_compound;
-use crate::sql::{Cols, Conn, Row, dyn_query, now_ts, query};
+use crate::sql::{Cols, Conn, Row, now_ts, query};
 use crate::{Result, Store, StoreError};
 use anju_core::Fen;
 use anju_core::fees::{Collection, FeeError, Month, MonthRange, collection_rate};
@@ -153,7 +153,7 @@ async fn write_household(
             input.month
         )));
     }
-    let row = dyn_query(format!(
+    let row = query(format!(
         "{HOUSEHOLD_SELECT} WHERE compound_id = $1 AND month = $2 AND household = $3"
     ))
     .bind(input.compound_id)
@@ -196,7 +196,7 @@ async fn write_household(
             Written::Inserted
         }
     };
-    let after = dyn_query(format!(
+    let after = query(format!(
         "{HOUSEHOLD_SELECT} WHERE compound_id = $1 AND month = $2 AND household = $3"
     ))
     .bind(input.compound_id)
@@ -238,7 +238,7 @@ fn fee_from_row(row: &Row) -> Result<FeeMonth> {
 }
 
 async fn fetch_fee(conn: &mut Conn, compound_id: i64, month: Month) -> Result<Option<FeeMonth>> {
-    let row = dyn_query(format!(
+    let row = query(format!(
         "{FEE_SELECT} WHERE f.compound_id = $1 AND f.month = $2"
     ))
     .bind(compound_id)
@@ -503,7 +503,7 @@ impl Store {
             Some(r) => (r.from.to_string(), r.to.to_string()),
             None => ("0000-00".to_string(), "9999-99".to_string()),
         };
-        let rows = dyn_query(format!(
+        let rows = query(format!(
             "{HOUSEHOLD_SELECT} WHERE compound_id = $1 AND month >= $2 AND month <= $3 \
              ORDER BY month, household"
         ))
@@ -525,7 +525,7 @@ impl Store {
             Some(r) => (r.from.to_string(), r.to.to_string()),
             None => ("0000-00".to_string(), "9999-99".to_string()),
         };
-        let rows = dyn_query(format!(
+        let rows = query(format!(
             "{FEE_SELECT} WHERE f.compound_id = $1 AND f.month >= $2 AND f.month <= $3 \
              ORDER BY f.month"
         ))

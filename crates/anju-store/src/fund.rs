@@ -7,7 +7,7 @@
 
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::fetch_compound;
-use crate::sql::{Cols, Conn, Row, date_text, dyn_query, now_ts, parse_date, query};
+use crate::sql::{Cols, Conn, Row, date_text, now_ts, opt_date, parse_date, query};
 use crate::{Engine, Result, Store, StoreError};
 use anju_core::Fen;
 use jiff::civil::Date;
@@ -121,10 +121,6 @@ const USE_SELECT: &str = "SELECT u.id, u.compound_id, c.name, u.title, u.cost_fe
      u.applied_on, u.status, u.vote_id, u.approved_on, u.approved_by, u.paid_on, u.paid_fen, \
      u.rejected_on, u.reason, u.version FROM fund_uses u JOIN compounds c ON c.id = u.compound_id";
 
-fn opt_date(s: Option<String>) -> Result<Option<Date>> {
-    s.map(|s| parse_date(&s)).transpose()
-}
-
 fn use_from_row(row: &Row) -> Result<FundUse> {
     let mut c = Cols::new(row);
     Ok(FundUse {
@@ -148,7 +144,7 @@ fn use_from_row(row: &Row) -> Result<FundUse> {
 }
 
 async fn fetch_use(conn: &mut Conn, id: i64) -> Result<FundUse> {
-    let row = dyn_query(format!("{USE_SELECT} WHERE u.id = $1"))
+    let row = query(format!("{USE_SELECT} WHERE u.id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?
@@ -202,7 +198,7 @@ impl Store {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        let uses = dyn_query(format!(
+        let uses = query(format!(
             "{USE_SELECT} WHERE u.compound_id = $1 ORDER BY u.id DESC"
         ))
         .bind(compound_id)
@@ -389,7 +385,7 @@ impl Store {
                         en: "the payment is more than the cost applied for".into(),
                     });
                 }
-                if self.engine == Engine::Postgres {
+                if self.engine() == Engine::Postgres {
                     query("SELECT pg_advisory_xact_lock(7215028, CAST($1 AS INTEGER))")
                         .bind(before.compound_id)
                         .execute(&mut *tx)
@@ -436,7 +432,7 @@ impl Store {
             n + 2,
             n + 3
         );
-        let mut query = dyn_query(q);
+        let mut query = query(q);
         query = crate::sql::bind_all(query, binds);
         let done = query
             .bind(at.clone())

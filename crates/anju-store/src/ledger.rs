@@ -18,8 +18,7 @@ use crate::compounds::{
 };
 use crate::regions::{PathReq, RegionIds, RegionIndex, resolve_paths};
 use crate::sql::{
-    Cols, Conn, Ph, Ty, Val, bind_all, dyn_query, fetch_json, insert_rows, now_ts, query,
-    rows_per_statement,
+    Cols, Conn, Ph, Ty, Val, bind_all, fetch_json, insert_rows, now_ts, query, rows_per_statement,
 };
 use crate::{Result, Store, StoreError};
 use anju_core::{
@@ -401,9 +400,9 @@ async fn insert_new(
     inserts: &[Planned],
 ) -> Result<()> {
     let new_ids = reserve_compound_ids(tx, inserts.len()).await?;
-    // Each engine's bulk path (COPY on PostgreSQL: a 500-row VALUES list of 41 columns is
-    // planned again on every statement there, 3 s for 100,000 rows); the column types follow
-    // the values `data_vals` gives, which are typed even when NULL.
+    // Each engine's bulk path (`insert_rows`: COPY on PostgreSQL, where 500-row VALUES
+    // statements took 0.63 s per 20,000 compounds; the import as a whole went from 8.1 to
+    // 7.7 s); the column types follow the values `data_vals` gives, typed even when NULL.
     let mut rows = Vec::with_capacity(inserts.len());
     for (p, id) in inserts.iter().zip(&new_ids) {
         let mut vals = Vec::with_capacity(DATA_COLS.len() + 1);
@@ -504,7 +503,7 @@ async fn update_changed(
             vals.extend([Val::int(u.before.id), Val::int(u.before.version)]);
             data_vals(&u.compound, u.links, &mut vals);
         }
-        let done = bind_all(dyn_query(sql), vals).execute(&mut *tx).await?;
+        let done = bind_all(query(sql), vals).execute(&mut *tx).await?;
         if done.rows_affected() != chunk.len() as u64 {
             return Err(first_conflict(tx, chunk).await);
         }

@@ -1,8 +1,9 @@
 //! Anju's storage: one behaviour on two engines, SQLite (embedded, the default) and PostgreSQL.
 //!
 //! Everything goes through one [`Store`] over the engine's native pool ([`Db`]), with statements
-//! written once for both engines and run by the thin layer in `sql.rs` ([`Sql`], [`Row`]). Each engine has its own migration folder (auto-increment keys and triggers differ),
-//! embedded in the binary and applied at start-up and by `anju migrate`.
+//! written once for both engines and run by the thin layer in `sql.rs` ([`Sql`], [`Row`]). Each
+//! engine has its own migration folder (auto-increment keys and triggers differ), embedded in
+//! the binary and applied at start-up and by `anju migrate`.
 //!
 //! Invariants:
 //! - every write appends to `audit_log` (who, when, entity, before, after) in the same
@@ -179,11 +180,10 @@ impl Engine {
 /// The default database: a SQLite file next to where `anju` runs.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://anju.db";
 
-/// The store: a connection pool and the engine it talks to. Cheap to clone.
+/// The store: a connection pool (of one engine or the other). Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: Db,
-    engine: Engine,
     /// The URL without its password: which database this is, for keying caches.
     identity: std::sync::Arc<str>,
 }
@@ -252,14 +252,13 @@ impl Store {
         };
         Ok(Store {
             pool,
-            engine,
             identity: without_password(url).into(),
         })
     }
 
     /// Applies the embedded migrations that are not yet applied. Running it again is a no-op.
     pub async fn migrate(&self) -> Result<()> {
-        let migrator = self.engine.migrator();
+        let migrator = self.engine().migrator();
         match &self.pool {
             Db::Sqlite(p) => migrator.run(p).await?,
             Db::Postgres(p) => migrator.run(p).await?,
@@ -268,7 +267,7 @@ impl Store {
     }
 
     pub fn engine(&self) -> Engine {
-        self.engine
+        self.pool.engine()
     }
 
     /// The underlying pool, for other crates' tables that live in the same database (sessions).
@@ -280,7 +279,7 @@ impl Store {
     /// server runs, and the copy is compacted). The file must not exist yet. PostgreSQL is
     /// backed up with its own tools (`pg_dump`), which the store refuses to stand in for.
     pub async fn backup_sqlite(&self, to: &std::path::Path) -> Result<()> {
-        if self.engine != Engine::Sqlite {
+        if self.engine() != Engine::Sqlite {
             return Err(StoreError::Invalid(
                 "PostgreSQL 数据库请用 pg_dump 备份（见 README“部署”）".into(),
             ));
@@ -303,7 +302,7 @@ impl Store {
     /// on an empty database's. Nothing on SQLite (its planner keeps no statistics unless asked,
     /// and the SQLite figures were measured without).
     pub async fn bench_analyze(&self) -> Result<()> {
-        if self.engine == Engine::Postgres {
+        if self.engine() == Engine::Postgres {
             query("ANALYZE").execute(&self.pool).await?;
         }
         Ok(())
@@ -318,7 +317,7 @@ impl Store {
     /// (in WAL mode the snapshot is taken at the first read and kept to the end), PostgreSQL's
     /// `REPEATABLE READ READ ONLY`.
     pub(crate) async fn begin_read(&self) -> Result<Hold> {
-        Ok(match self.engine {
+        Ok(match self.engine() {
             Engine::Sqlite => self.pool.begin_with("BEGIN").await?,
             Engine::Postgres => {
                 self.pool
@@ -332,7 +331,7 @@ impl Store {
     /// that two writers queue on `busy_timeout` instead of failing on a lock upgrade.
     pub(crate) async fn begin_write(&self) -> Result<WriteTx> {
         Ok(WriteTx {
-            tx: match self.engine {
+            tx: match self.engine() {
                 Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
                 Engine::Postgres => self.pool.begin_with("BEGIN").await?,
             },

@@ -8,7 +8,7 @@
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::{change_modes, fetch_compound};
 use crate::corrections::{CORRECTION_COLS, StepCorrection, correction_from_cols};
-use crate::sql::{Cols, Conn, Row, date_text, dyn_query, now_ts, parse_date, query};
+use crate::sql::{Cols, Conn, Row, date_text, now_ts, parse_date, query};
 use crate::{Result, Store, StoreError, StoredCompound};
 use anju_core::lifecycle::{Event, LifecycleState, Stage, needs_company, transition};
 use anju_core::{ManagementMode, OwnersBody};
@@ -476,7 +476,7 @@ pub(crate) async fn load_steps(conn: &mut Conn, compound_id: i64) -> Result<Vec<
     } else {
         "(SELECT string_agg(sha256, ',' ORDER BY sha256) FROM step_evidence e WHERE e.step_id = s.id)"
     };
-    let rows = dyn_query(format!(
+    let rows = query(format!(
         "SELECT s.id, s.compound_id, s.stage_from, s.stage_to, s.detail, s.happened_on, s.actor, \
          s.role, s.note, s.created_at, {agg}, s.corrects, {CORRECTION_COLS} \
          FROM compound_steps s LEFT JOIN step_corrections x ON x.step_id = s.id \
@@ -591,7 +591,7 @@ impl Store {
             marks.join(", ")
         );
         let rows = crate::sql::bind_all(
-            crate::sql::dyn_query(sql),
+            crate::sql::query(sql),
             ids.iter().map(|id| crate::sql::Val::int(*id)),
         )
         .fetch_all(&self.pool)

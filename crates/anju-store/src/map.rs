@@ -1,7 +1,7 @@
 //! 一张图: what the map draws of each compound in scope, in one query.
 
 use crate::compounds::CompoundFilter;
-use crate::sql::{Cols, Val, bind_all, date_text, dyn_query};
+use crate::sql::{Cols, Val, bind_all, date_text, query};
 use crate::{Result, Store};
 use anju_core::lifecycle::{LifecycleState, Stage};
 use anju_core::{Coordinates, ManagementMode, OwnersBody};
@@ -88,7 +88,7 @@ impl Store {
              LEFT JOIN compound_lifecycle lc ON lc.compound_id = c.id\
              {w}{only} ORDER BY s.name, c.name, c.id"
         );
-        let rows = bind_all(dyn_query(sql), vals).fetch_all(&self.pool).await?;
+        let rows = bind_all(query(sql), vals).fetch_all(&self.pool).await?;
         rows.iter()
             .map(|row| {
                 let mut c = Cols::new(row);

@@ -2,7 +2,7 @@
 //! of the programme (the records it points to are audited): it is not audited itself. A notice
 //! with a `dedupe` key reaches each user once, however often it is raised.
 
-use crate::sql::{Cols, Row, Val, bind_all, dyn_query, now_ts, parse_ts, query};
+use crate::sql::{Cols, Row, Val, bind_all, now_ts, parse_ts, query};
 use crate::{Result, Store};
 use serde::{Deserialize, Serialize};
 
@@ -84,7 +84,7 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
             let id = Cols::new(&row).i64()?;
-            let stored = dyn_query(format!("{SELECT} WHERE id = $1"))
+            let stored = query(format!("{SELECT} WHERE id = $1"))
                 .bind(id)
                 .fetch_one(&mut *tx)
                 .await?;
@@ -96,7 +96,7 @@ impl Store {
 
     /// A user's notices, newest first (at most `limit`).
     pub async fn notices_for(&self, user_id: i64, limit: i64) -> Result<Vec<Notice>> {
-        let rows = dyn_query(format!(
+        let rows = query(format!(
             "{SELECT} WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2"
         ))
         .bind(user_id)
@@ -108,7 +108,7 @@ impl Store {
 
     /// One of a user's notices (another user's is not found).
     pub async fn notice_of(&self, user_id: i64, id: i64) -> Result<Option<Notice>> {
-        dyn_query(format!("{SELECT} WHERE user_id = $1 AND id = $2"))
+        query(format!("{SELECT} WHERE user_id = $1 AND id = $2"))
             .bind(user_id)
             .bind(id)
             .fetch_optional(&self.pool)
@@ -145,7 +145,7 @@ impl Store {
                 .collect();
             sql.push_str(&format!(" AND id IN ({})", list.join(", ")));
         }
-        let done = bind_all(dyn_query(sql), vals).execute(&self.pool).await?;
+        let done = bind_all(query(sql), vals).execute(&self.pool).await?;
         Ok(done.rows_affected())
     }
 }

@@ -9,7 +9,7 @@
 
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::sql::{
-    Cols, Conn, Filter, Row, Val, bind_all, date_text, dyn_query, now_ts, parse_date, query,
+    Cols, Conn, Filter, Row, Val, bind_all, date_text, now_ts, opt_date, parse_date, query,
 };
 use crate::{Result, Store, StoreError};
 use anju_core::organisation::{
@@ -344,10 +344,6 @@ fn code<T>(s: String, from: fn(&str) -> Option<T>, what: &str) -> Result<T> {
     from(&s).ok_or_else(|| StoreError::Corrupt(format!("未知的{what} '{s}'")))
 }
 
-fn opt_date(s: Option<String>) -> Result<Option<Date>> {
-    s.map(|s| parse_date(&s)).transpose()
-}
-
 fn group_from_row(row: &Row) -> Result<OrgGroup> {
     let mut c = Cols::new(row);
     Ok(OrgGroup {
@@ -477,7 +473,7 @@ fn assignment_from_row(row: &Row) -> Result<Assignment> {
 }
 
 async fn fetch_group(conn: &mut Conn, id: i64) -> Result<OrgGroup> {
-    let row = dyn_query(format!("{GROUP_SELECT} WHERE g.id = $1"))
+    let row = query(format!("{GROUP_SELECT} WHERE g.id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?
@@ -486,7 +482,7 @@ async fn fetch_group(conn: &mut Conn, id: i64) -> Result<OrgGroup> {
 }
 
 async fn fetch_meeting(conn: &mut Conn, id: i64) -> Result<Meeting> {
-    let row = dyn_query(format!("{MEETING_SELECT} WHERE t.id = $1"))
+    let row = query(format!("{MEETING_SELECT} WHERE t.id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?
@@ -498,7 +494,7 @@ async fn fetch_meeting(conn: &mut Conn, id: i64) -> Result<Meeting> {
 }
 
 async fn fetch_censure(conn: &mut Conn, id: i64) -> Result<Censure> {
-    let row = dyn_query(format!("{} WHERE s.id = $1", censure_select()))
+    let row = query(format!("{} WHERE s.id = $1", censure_select()))
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?
@@ -510,7 +506,7 @@ async fn fetch_censure(conn: &mut Conn, id: i64) -> Result<Censure> {
 }
 
 async fn fetch_assignment(conn: &mut Conn, id: i64) -> Result<Assignment> {
-    let row = dyn_query(format!("{} WHERE a.id = $1", assignment_select()))
+    let row = query(format!("{} WHERE a.id = $1", assignment_select()))
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?
@@ -732,7 +728,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         // The version first: a stale form is a conflict whatever member it names.
         let before = self.bump_group(&mut tx, id, expected_version, &at).await?;
-        let row = dyn_query(format!(
+        let row = query(format!(
             "{MEMBER_SELECT} WHERE m.id = $1 AND m.group_id = $2"
         ))
         .bind(member_id)
@@ -825,7 +821,7 @@ impl Store {
 
     /// A body's members, current first by role, then those who left.
     pub async fn group_members(&self, id: i64) -> Result<Vec<OrgMember>> {
-        let rows = dyn_query(format!(
+        let rows = query(format!(
             "{MEMBER_SELECT} WHERE m.group_id = $1 ORDER BY (m.left_on IS NOT NULL), m.id"
         ))
         .bind(id)
@@ -841,7 +837,7 @@ impl Store {
         let mut vals = Vec::new();
         let cond = scope.condition("g.region_id", None, &mut vals);
         let rows = bind_all(
-            dyn_query(format!(
+            query(format!(
                 "{GROUP_SELECT} WHERE 1 = 1{cond} ORDER BY g.region_id, g.kind, g.id"
             )),
             vals,
@@ -963,7 +959,7 @@ impl Store {
         let mut sql = format!("{MEETING_SELECT} WHERE 1 = 1{}", w.sql());
         let vals = w.into_vals();
         sql.push_str(" ORDER BY t.held_on DESC, t.id DESC");
-        let rows = bind_all(dyn_query(sql), vals).fetch_all(&self.pool).await?;
+        let rows = bind_all(query(sql), vals).fetch_all(&self.pool).await?;
         rows.iter().map(meeting_from_row).collect()
     }
 
@@ -1033,7 +1029,7 @@ impl Store {
         let mut vals = Vec::new();
         let cond = scope.condition("s.region_id", Some("s.unit_company_id"), &mut vals);
         let rows = bind_all(
-            dyn_query(format!(
+            query(format!(
                 "{} WHERE 1 = 1{cond} ORDER BY s.on_day DESC, s.id DESC",
                 censure_select()
             )),
@@ -1087,7 +1083,7 @@ impl Store {
         let mut sql = format!("{} WHERE 1 = 1{}", assignment_select(), w.sql());
         let vals = w.into_vals();
         sql.push_str(" ORDER BY a.deadline, a.id");
-        let rows = bind_all(dyn_query(sql), vals).fetch_all(&self.pool).await?;
+        let rows = bind_all(query(sql), vals).fetch_all(&self.pool).await?;
         rows.iter().map(assignment_from_row).collect()
     }
 
@@ -1188,7 +1184,7 @@ impl Store {
         vals.push(Val::int(expected_version));
         let v_n = vals.len();
         let done = bind_all(
-            dyn_query(format!(
+            query(format!(
                 "UPDATE assignments SET status = $1, {set}, version = version + 1, \
                  updated_at = ${at_n} WHERE id = ${id_n} AND version = ${v_n}"
             )),

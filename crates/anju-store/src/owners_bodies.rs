@@ -5,7 +5,7 @@
 
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::fetch_compound;
-use crate::sql::{Cols, Conn, Row, Val, bind_all, date_text, dyn_query, now_ts, parse_date, query};
+use crate::sql::{Cols, Conn, Row, Val, bind_all, date_text, now_ts, opt_date, parse_date, query};
 use crate::{Result, Store, StoreError};
 use anju_core::OwnersBody;
 use anju_core::owners_body::{BodyRole, BodyStatus, BodyStep, next as next_status, term_last_day};
@@ -99,10 +99,6 @@ const SELECT: &str = "SELECT b.id, b.compound_id, c.name, c.street_id, b.kind, b
 const MEMBER_SELECT: &str = "SELECT id, body_id, name, role, party_member, contact, duties, \
      joined_on, left_on FROM owners_body_members";
 
-fn opt_date(s: Option<String>) -> Result<Option<Date>> {
-    s.map(|s| parse_date(&s)).transpose()
-}
-
 fn from_row(row: &Row) -> Result<OwnersBodyRecord> {
     let mut c = Cols::new(row);
     Ok(OwnersBodyRecord {
@@ -156,7 +152,7 @@ fn member_from_row(row: &Row) -> Result<OwnersBodyMember> {
 }
 
 async fn fetch(conn: &mut Conn, id: i64) -> Result<OwnersBodyRecord> {
-    let row = dyn_query(format!("{SELECT} WHERE b.id = $1"))
+    let row = query(format!("{SELECT} WHERE b.id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?
@@ -390,7 +386,7 @@ impl Store {
         vals.push(Val::int(expected_version));
         let v_n = vals.len();
         let done = bind_all(
-            dyn_query(format!(
+            query(format!(
                 "UPDATE owners_bodies SET status = $1, {set}, version = version + 1, \
                  updated_at = ${at_n} WHERE id = ${id_n} AND version = ${v_n}"
             )),
@@ -504,7 +500,7 @@ impl Store {
 
     /// A compound's bodies, the latest first.
     pub async fn owners_bodies_of(&self, compound_id: i64) -> Result<Vec<OwnersBodyRecord>> {
-        let rows = dyn_query(format!(
+        let rows = query(format!(
             "{SELECT} WHERE b.compound_id = $1 ORDER BY b.prepared_on DESC, b.id DESC"
         ))
         .bind(compound_id)
@@ -523,7 +519,7 @@ impl Store {
         let mut vals = vec![Val::text(date_text(until))];
         let cond = scope.condition(None, &mut vals);
         let rows = bind_all(
-            dyn_query(format!(
+            query(format!(
                 "{SELECT} WHERE b.status = 'in_office' AND b.term_last_day <= $1{cond} \
                  ORDER BY b.term_last_day, b.id"
             )),
@@ -536,7 +532,7 @@ impl Store {
 
     /// A body's members, current first (by role), then those who left.
     pub async fn owners_body_members(&self, id: i64) -> Result<Vec<OwnersBodyMember>> {
-        let rows = dyn_query(format!("{MEMBER_SELECT} WHERE body_id = $1 ORDER BY id"))
+        let rows = query(format!("{MEMBER_SELECT} WHERE body_id = $1 ORDER BY id"))
             .bind(id)
             .fetch_all(&self.pool)
             .await?;

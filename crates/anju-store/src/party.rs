@@ -5,7 +5,7 @@
 
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::fetch_compound;
-use crate::sql::{Cols, Conn, Row, date_text, dyn_query, now_ts, parse_date, query};
+use crate::sql::{Cols, Conn, Row, date_text, now_ts, parse_date, query};
 use crate::{Result, Store, StoreError};
 use anju_core::party::{PartyFact, PartyRecordKind};
 use jiff::civil::Date;
@@ -99,7 +99,7 @@ fn from_row(row: &Row) -> Result<PartyRecord> {
 }
 
 async fn fetch(conn: &mut Conn, id: i64) -> Result<PartyRecord> {
-    let row = dyn_query(format!("{SELECT} WHERE id = $1"))
+    let row = query(format!("{SELECT} WHERE id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?
@@ -113,7 +113,7 @@ async fn fetch(conn: &mut Conn, id: i64) -> Result<PartyRecord> {
 impl Store {
     /// A compound's red property records, by kind and date.
     pub async fn party_records(&self, compound_id: i64) -> Result<Vec<PartyRecord>> {
-        let rows = dyn_query(format!(
+        let rows = query(format!(
             "{SELECT} WHERE compound_id = $1 ORDER BY started_on DESC, id DESC"
         ))
         .bind(compound_id)

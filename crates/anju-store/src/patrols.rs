@@ -9,9 +9,7 @@
 use crate::assessments::{evidence_of, link_evidence};
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::fetch_compound;
-use crate::sql::{
-    Cols, Conn, Filter, Row, Val, bind_all, date_text, dyn_query, now_ts, parse_date, query,
-};
+use crate::sql::{Cols, Conn, Filter, Row, Val, bind_all, date_text, now_ts, parse_date, query};
 use crate::{Result, Store, StoreError};
 use anju_core::assessment::Period;
 use anju_core::oversight::{
@@ -189,7 +187,7 @@ fn order_from_row(row: &Row) -> Result<RectificationOrder> {
 }
 
 async fn fetch_order(conn: &mut Conn, id: i64) -> Result<RectificationOrder> {
-    let row = dyn_query(format!("{ORDER_SELECT} WHERE o.id = $1"))
+    let row = query(format!("{ORDER_SELECT} WHERE o.id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?
@@ -440,7 +438,7 @@ impl Store {
         let mut sql = format!("{ORDER_SELECT} WHERE 1 = 1{}", w.sql());
         let vals = w.into_vals();
         sql.push_str(" ORDER BY o.deadline, o.id");
-        let rows = bind_all(dyn_query(sql), vals).fetch_all(&self.pool).await?;
+        let rows = bind_all(query(sql), vals).fetch_all(&self.pool).await?;
         let mut out: Vec<_> = rows.iter().map(order_from_row).collect::<Result<_>>()?;
         let mut conn = self.pool.acquire().await?;
         for o in &mut out {

@@ -11,7 +11,7 @@
 //! 4. otherwise the region is created (audited).
 
 use crate::audit::{self, Actor, NewAudit, to_json};
-use crate::sql::{Cols, Conn, Ph, Val, bind_all, dyn_query, now_ts, query, rows_per_statement};
+use crate::sql::{Cols, Conn, Ph, Val, bind_all, now_ts, query, rows_per_statement};
 use crate::{Result, Store, StoreError};
 use anju_core::RegionLevel;
 use serde::{Deserialize, Serialize};
@@ -245,7 +245,7 @@ pub(crate) async fn resolve_paths(
                     Val::text(at),
                 ]
             });
-            let rows = bind_all(dyn_query(sql), vals).fetch_all(&mut *conn).await?;
+            let rows = bind_all(query(sql), vals).fetch_all(&mut *conn).await?;
             for row in &rows {
                 let r = region_from_row(&mut Cols::new(row))?;
                 audits.push(NewAudit {

@@ -8,7 +8,7 @@
 
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::fetch_compound;
-use crate::sql::{Cols, Conn, Row, date_text, dyn_query, now_ts, parse_date, query};
+use crate::sql::{Cols, Conn, Row, date_text, now_ts, opt_date, parse_date, query};
 use crate::{Result, Store, StoreError};
 use anju_core::Fen;
 use anju_core::contract::Fees;
@@ -154,10 +154,6 @@ const HOUSEHOLD_SELECT: &str = "SELECT id, project_id, house, owner, demolish, m
 const FEE_SELECT: &str = "SELECT id, compound_id, multi_fen, high_fen, doc_no, approved_on, \
      department, note, created_at FROM fee_standards";
 
-fn opt_date(s: Option<String>) -> Result<Option<Date>> {
-    s.map(|s| parse_date(&s)).transpose()
-}
-
 fn from_row(row: &Row) -> Result<RenovationRecord> {
     let mut c = Cols::new(row);
     Ok(RenovationRecord {
@@ -221,7 +217,7 @@ fn stored_milestone(s: &str) -> Result<Milestone> {
 }
 
 async fn fetch(conn: &mut Conn, id: i64) -> Result<RenovationRecord> {
-    let row = dyn_query(format!("{SELECT} WHERE p.id = $1"))
+    let row = query(format!("{SELECT} WHERE p.id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?
@@ -237,7 +233,7 @@ async fn fetch_household(
     project: i64,
     house: &str,
 ) -> Result<Option<HouseholdCommitment>> {
-    let row = dyn_query(format!(
+    let row = query(format!(
         "{HOUSEHOLD_SELECT} WHERE project_id = $1 AND house = $2"
     ))
     .bind(project)
@@ -399,7 +395,7 @@ impl Store {
             Milestone::Construction => "construction_on",
             Milestone::Acceptance => "acceptance_on",
         };
-        let done = dyn_query(format!(
+        let done = query(format!(
             "UPDATE renovation_projects SET {col} = $1, version = version + 1, updated_at = $2 \
              WHERE id = $3 AND version = $4"
         ))
@@ -464,7 +460,7 @@ impl Store {
 
     /// A compound's projects, the latest first.
     pub async fn renovations_of(&self, compound_id: i64) -> Result<Vec<RenovationRecord>> {
-        let rows = dyn_query(format!(
+        let rows = query(format!(
             "{SELECT} WHERE p.compound_id = $1 ORDER BY p.id DESC"
         ))
         .bind(compound_id)
@@ -505,7 +501,7 @@ impl Store {
         compound_id: i64,
         construction_on: Date,
     ) -> Result<PathDates> {
-        let row = dyn_query(format!("SELECT {}", path_dates_sql("$1", "$2")))
+        let row = query(format!("SELECT {}", path_dates_sql("$1", "$2")))
             .bind(compound_id)
             .bind(date_text(construction_on))
             .fetch_one(&self.pool)
@@ -594,7 +590,7 @@ impl Store {
 
     /// A project's households, by 房号.
     pub async fn commitments_of(&self, project: i64) -> Result<Vec<HouseholdCommitment>> {
-        let rows = dyn_query(format!(
+        let rows = query(format!(
             "{HOUSEHOLD_SELECT} WHERE project_id = $1 ORDER BY house, id"
         ))
         .bind(project)
@@ -627,7 +623,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         let id = Cols::new(&row).i64()?;
-        let row = dyn_query(format!("{FEE_SELECT} WHERE id = $1"))
+        let row = query(format!("{FEE_SELECT} WHERE id = $1"))
             .bind(id)
             .fetch_one(&mut *tx)
             .await?;
@@ -652,7 +648,7 @@ impl Store {
     /// A compound's approved fee standards, the latest in force first (approval day, then
     /// entry order), with who entered each (from the audit log).
     pub async fn fee_standards_of(&self, compound_id: i64) -> Result<Vec<FeeStandardRecord>> {
-        let rows = dyn_query(format!(
+        let rows = query(format!(
             "SELECT f.id, f.compound_id, f.multi_fen, f.high_fen, f.doc_no, f.approved_on, \
              f.department, f.note, f.created_at, \
              (SELECT a.actor FROM audit_log a WHERE a.entity = '{FEE_STANDARD}' \

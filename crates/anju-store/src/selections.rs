@@ -265,7 +265,7 @@ impl Store {
                 scope.condition(None, &mut vals)
             ),
         };
-        let rows = crate::sql::bind_all(crate::sql::dyn_query(sql), vals)
+        let rows = crate::sql::bind_all(crate::sql::query(sql), vals)
             .fetch_all(&mut *conn)
             .await?;
         let mut out = Vec::new();

@@ -7,7 +7,7 @@
 //! `subsidy_lines` of kind `subsidy` from 申报 (applied) onward; paid = the approved amount
 //! (else the computed one) once disbursed.
 
-use crate::sql::{Cols, dyn_query, parse_date};
+use crate::sql::{Cols, parse_date, query};
 use crate::{Result, Store};
 use anju_core::contract::Term;
 use anju_core::signals::{
@@ -42,7 +42,7 @@ impl Store {
         let mut facts = SignalFacts::default();
 
         // The ledger: names, addresses, coordinates (b).
-        let rows = dyn_query(format!(
+        let rows = query(format!(
             "SELECT c.id, c.name, s.name, d.name, c.address, c.lat_e6, c.lng_e6, co.name \
              FROM compounds c {REGIONS} LEFT JOIN companies co ON co.id = c.company_id \
              WHERE c.archived = 0 ORDER BY c.id"
@@ -75,7 +75,7 @@ impl Store {
         }
 
         // Contracts, one row per compound served: served vs census area (a), filing (d).
-        let rows = dyn_query(format!(
+        let rows = query(format!(
             "SELECT k.id, co.name, k.served_area, k.signed_on, k.filed_on, \
                     c.id, c.name, s.name, d.name, c.area, k.entry_on, k.term_months, k.ended_on \
              FROM contracts k JOIN companies co ON co.id = k.company_id \
@@ -150,7 +150,7 @@ impl Store {
 
         // Assessments and the company they assessed (c): the assessment's company, else the
         // compound's company at the time of reading.
-        let rows = dyn_query(format!(
+        let rows = query(format!(
             "SELECT a.id, c.id, c.name, s.name, d.name, co.name, co.contact_person, \
                     a.assessor, a.period \
              FROM assessments a JOIN compounds c ON c.id = a.compound_id {REGIONS} \
@@ -213,7 +213,7 @@ impl Store {
         spans: &BTreeMap<i64, Vec<(Date, ContractSpan)>>,
         facts: &mut SignalFacts,
     ) -> Result<()> {
-        let rows = dyn_query(
+        let rows = query(
             "SELECT compound_id, period_end, grade_code, passed FROM assessments \
              WHERE status = 'final' ORDER BY period_end, id"
                 .to_string(),
@@ -233,7 +233,7 @@ impl Store {
                 .or_default()
                 .push((end, grade, passed));
         }
-        let rows = dyn_query(format!(
+        let rows = query(format!(
             "SELECT l.id, c.id, c.name, s.name, d.name, co.name, l.period_start, l.period_end, \
                     l.status, l.amount_fen, l.approved_fen, l.contract_id \
              FROM subsidy_lines l JOIN compounds c ON c.id = l.compound_id {REGIONS} \

@@ -99,8 +99,12 @@ pub enum Db {
 }
 
 impl Db {
-    pub fn is_sqlite(&self) -> bool {
-        matches!(self, Db::Sqlite(_))
+    /// Which engine the pool talks to.
+    pub fn engine(&self) -> crate::Engine {
+        match self {
+            Db::Sqlite(_) => crate::Engine::Sqlite,
+            Db::Postgres(_) => crate::Engine::Postgres,
+        }
     }
 
     /// A connection of the pool (returned to it when dropped).
@@ -259,11 +263,6 @@ pub fn query(text: impl Into<Cow<'static, str>>) -> Sql {
     }
 }
 
-/// [`query`] over a string built at run time.
-pub(crate) fn dyn_query(sql: String) -> Sql {
-    query(sql)
-}
-
 pub(crate) fn bind_all(mut q: Sql, vals: impl IntoIterator<Item = Val>) -> Sql {
     q.args.extend(vals);
     q
@@ -406,8 +405,8 @@ impl Row {
                 if v.is_null() {
                     return Ok(None);
                 }
-                let ty = v.type_info().name().to_string();
-                Ok(Some(match ty.as_str() {
+                let ty = v.type_info();
+                Ok(Some(match ty.name() {
                     "INT4" => i64::from(r.try_get::<i32, _>(i)?),
                     "INT2" => i64::from(r.try_get::<i16, _>(i)?),
                     "BOOL" => i64::from(r.try_get::<bool, _>(i)?),
@@ -439,14 +438,20 @@ impl Row {
 
     /// Column `i`, an integer that must be there.
     pub fn i64(&self, i: usize) -> Result<i64> {
-        self.opt_i64(i)?
-            .ok_or_else(|| StoreError::Corrupt(format!("第 {} 列为空", i + 1)))
+        Cols {
+            row: Src::Db(self),
+            i,
+        }
+        .i64()
     }
 
     /// Column `i`, a text that must be there.
     pub fn string(&self, i: usize) -> Result<String> {
-        self.opt_string(i)?
-            .ok_or_else(|| StoreError::Corrupt(format!("第 {} 列为空", i + 1)))
+        Cols {
+            row: Src::Db(self),
+            i,
+        }
+        .string()
     }
 }
 
@@ -793,7 +798,7 @@ pub(crate) async fn insert_rows(
             .iter()
             .map(|(_, v)| v.clone())
             .chain([Val::text(param)]);
-        bind_all(dyn_query(sql.clone()), vals)
+        bind_all(query(sql.clone()), vals)
             .execute(&mut *conn)
             .await?;
     }
@@ -834,7 +839,7 @@ pub(crate) async fn fetch_json<T: serde::de::DeserializeOwned>(
     sql: String,
     vals: Vec<Val>,
 ) -> Result<Vec<T>> {
-    let row = bind_all(dyn_query(sql), vals).fetch_one(&mut *conn).await?;
+    let row = bind_all(query(sql), vals).fetch_one(&mut *conn).await?;
     match Cols::new(&row).opt_string()? {
         None => Ok(Vec::new()),
         Some(json) => serde_json::from_str(&json)
@@ -886,6 +891,11 @@ pub(crate) fn date_text(d: jiff::civil::Date) -> String {
 pub(crate) fn parse_date(s: &str) -> Result<jiff::civil::Date> {
     s.parse::<jiff::civil::Date>()
         .map_err(|e| StoreError::Corrupt(format!("日期 '{s}' 无法解析：{e}")))
+}
+
+/// A stored date that may be absent.
+pub(crate) fn opt_date(s: Option<String>) -> Result<Option<jiff::civil::Date>> {
+    s.map(|s| parse_date(&s)).transpose()
 }
 
 /// Times the phases of a long operation (a subsidy run, a report) and logs each at debug level

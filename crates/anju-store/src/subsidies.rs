@@ -23,8 +23,8 @@
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::settle::{self, Basis, BasisPeriod, PolicyCache};
 use crate::sql::{
-    Cols, Conn, Filter, JsonSql, Ph, PhaseClock, Row, Ty, Val, bind_all, date_text, dyn_query,
-    fetch_json, insert_rows, json_rows, now_ts, parse_date, parse_ts, query, stored_mode,
+    Cols, Conn, Filter, JsonSql, Ph, PhaseClock, Row, Ty, Val, bind_all, date_text, fetch_json,
+    insert_rows, json_rows, now_ts, opt_date, parse_date, parse_ts, query, stored_mode,
 };
 use crate::{ContractRecord, Region, Result, Store, StoreError};
 use anju_core::assessment::AssessmentStatus;
@@ -273,7 +273,6 @@ struct LineRow {
 fn line_from_row(row: &Row) -> Result<SubsidyLine> {
     let r: LineRow = row.decode()?;
     let corrupt = |w: &str| StoreError::Corrupt(w.to_string());
-    let opt_date = |s: Option<String>| s.map(|s| parse_date(&s)).transpose();
     Ok(SubsidyLine {
         id: r.id,
         run_id: r.run_id,
@@ -366,7 +365,7 @@ fn explain_all(lines: &mut [SubsidyLine]) -> Result<()> {
 }
 
 async fn fetch_line(conn: &mut Conn, id: i64) -> Result<SubsidyLine> {
-    let row = dyn_query(format!("{} WHERE l.id = $1", line_select()))
+    let row = query(format!("{} WHERE l.id = $1", line_select()))
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?
@@ -1274,7 +1273,7 @@ impl Store {
                 "SELECT {LINE_COLS}{LINE_FROM} WHERE 1 = 1{} ORDER BY l.id LIMIT {limit}",
                 chunk.sql()
             );
-            let rows = bind_all(dyn_query(sql), chunk.into_vals())
+            let rows = bind_all(query(sql), chunk.into_vals())
                 .fetch_all(&mut rx)
                 .await?;
             for row in &rows {
@@ -1347,7 +1346,7 @@ impl Store {
             // Applications for one compound are taken one at a time (SQLite's write lock; a
             // transaction-scoped advisory lock on the compound on PostgreSQL), so two arriving
             // together for the same days cannot both pass the check below.
-            if self.engine == crate::Engine::Postgres {
+            if self.engine() == crate::Engine::Postgres {
                 query("SELECT pg_advisory_xact_lock(7215002, CAST($1 AS INTEGER))")
                     .bind(before.compound_id)
                     .execute(&mut *tx)
@@ -1707,7 +1706,7 @@ async fn last_step_on(conn: &mut Conn, line_id: i64) -> Result<Option<Action>> {
 /// Refuses an application while another line claims the same compound and kind over any of
 /// the same days (seed 000 四（三）、002 七（四）: nothing paid twice).
 async fn check_double(conn: &mut Conn, line: &SubsidyLine) -> Result<()> {
-    let rows = dyn_query(format!(
+    let rows = query(format!(
         "{} WHERE l.compound_id = $1 AND l.kind = $2 AND l.id <> $3",
         line_select()
     ))
@@ -2309,7 +2308,7 @@ impl Store {
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        if self.engine == crate::Engine::Postgres {
+        if self.engine() == crate::Engine::Postgres {
             query(
                 "SELECT setval(pg_get_serial_sequence('contracts', 'id'), \
                  (SELECT MAX(id) FROM contracts))",

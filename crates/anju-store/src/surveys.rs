@@ -23,9 +23,7 @@
 
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::fetch_compound;
-use crate::sql::{
-    Cols, Conn, Row, Val, bind_all, date_text, dyn_query, now_ts, parse_date, query, today_cn,
-};
+use crate::sql::{Cols, Conn, Row, Val, bind_all, date_text, now_ts, parse_date, query, today_cn};
 use crate::{DismissalProposal, Result, Store, StoreError};
 use anju_core::contract::DismissalSurvey;
 use anju_policy::rubric::{Rubric, SatisfactionRate};
@@ -192,7 +190,7 @@ fn survey_from_row(row: &Row) -> Result<Survey> {
 }
 
 async fn fetch_survey(conn: &mut Conn, id: i64) -> Result<Survey> {
-    let row = dyn_query(format!("{SURVEY_SELECT} WHERE s.id = $1"))
+    let row = query(format!("{SURVEY_SELECT} WHERE s.id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?
@@ -532,7 +530,7 @@ impl Store {
         }
         sql.push_str(&f.scope.condition(None, &mut vals));
         sql.push_str(" ORDER BY s.id DESC");
-        let rows = bind_all(dyn_query(sql), vals).fetch_all(&self.pool).await?;
+        let rows = bind_all(query(sql), vals).fetch_all(&self.pool).await?;
         rows.iter().map(survey_from_row).collect()
     }
 
@@ -715,7 +713,7 @@ pub(crate) async fn closed_results_on(
     conn: &mut Conn,
     compounds: &std::collections::HashSet<i64>,
 ) -> Result<Vec<SurveyResult>> {
-    let rows = dyn_query(format!(
+    let rows = query(format!(
         "{SURVEY_SELECT} WHERE s.status = 'closed' ORDER BY s.id DESC"
     ))
     .fetch_all(&mut *conn)

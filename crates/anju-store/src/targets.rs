@@ -170,7 +170,7 @@ impl Store {
             visible.where_clause(&mut vals)
         );
         let seen: std::collections::HashSet<i64> =
-            crate::sql::bind_all(crate::sql::dyn_query(sql), vals)
+            crate::sql::bind_all(crate::sql::query(sql), vals)
                 .fetch_all(&self.pool)
                 .await?
                 .iter()

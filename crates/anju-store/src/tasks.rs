@@ -4,7 +4,7 @@
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::fetch_compound;
 use crate::sql::{
-    Cols, Conn, Filter, Row, Val, bind_all, date_text, dyn_query, now_ts, parse_date, parse_ts,
+    Cols, Conn, Filter, Row, Val, bind_all, date_text, now_ts, opt_date, parse_date, parse_ts,
     query,
 };
 use crate::{Result, Store, StoreError};
@@ -102,7 +102,7 @@ fn task_from_row(row: &Row) -> Result<Task> {
         deadline: parse_date(&r.deadline)?,
         status: TaskStatus::from_code(&r.status)
             .ok_or_else(|| StoreError::Corrupt(format!("未知的任务状态 '{}'", r.status)))?,
-        done_on: r.done_on.as_deref().map(parse_date).transpose()?,
+        done_on: opt_date(r.done_on)?,
         version: r.version,
         created_at: parse_ts(&r.created_at)?,
         updated_at: parse_ts(&r.updated_at)?,
@@ -110,7 +110,7 @@ fn task_from_row(row: &Row) -> Result<Task> {
 }
 
 async fn fetch_task(conn: &mut Conn, id: i64) -> Result<Task> {
-    let row = dyn_query(format!("{TASK_SELECT} WHERE t.id = $1"))
+    let row = query(format!("{TASK_SELECT} WHERE t.id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?
@@ -244,7 +244,7 @@ impl Store {
         let mut sql = format!("{TASK_SELECT} WHERE 1 = 1{}", w.sql());
         let vals = w.into_vals();
         sql.push_str(" ORDER BY t.deadline, t.id");
-        let rows = bind_all(dyn_query(sql), vals).fetch_all(&self.pool).await?;
+        let rows = bind_all(query(sql), vals).fetch_all(&self.pool).await?;
         rows.iter().map(task_from_row).collect()
     }
 

@@ -12,7 +12,7 @@
 //! to apply it. Logins and logouts are audited (never the token).
 
 use crate::audit::{self, Actor, NewAudit, to_json};
-use crate::sql::{Cols, Conn, Row, dyn_query, now_ts, query};
+use crate::sql::{Cols, Conn, Row, now_ts, query};
 use crate::{Result, Store, StoreError, sha256_hex};
 use anju_core::RegionLevel;
 use anju_core::access::Role;
@@ -130,7 +130,7 @@ fn user_from_row(row: &Row) -> Result<User> {
 }
 
 async fn fetch_user(conn: &mut Conn, id: i64) -> Result<User> {
-    let row = dyn_query(format!("{USER_SELECT} WHERE u.id = $1"))
+    let row = query(format!("{USER_SELECT} WHERE u.id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?
@@ -318,7 +318,7 @@ impl Store {
         company_id: Option<i64>,
         role_in_region: Option<(Role, i64)>,
     ) -> Result<Vec<User>> {
-        let rows = dyn_query(format!(
+        let rows = query(format!(
             "{USER_SELECT} WHERE u.active = 1 AND (u.department_id = $1 OR u.company_id = $2 \
              OR (u.role = $3 AND u.region_id = $4)) ORDER BY u.id"
         ))
@@ -333,7 +333,7 @@ impl Store {
 
     /// The account with this username (exact, after trimming), if any.
     pub async fn find_user(&self, username: &str) -> Result<Option<User>> {
-        let row = dyn_query(format!("{USER_SELECT} WHERE u.username = $1"))
+        let row = query(format!("{USER_SELECT} WHERE u.username = $1"))
             .bind(username.trim().to_string())
             .fetch_optional(&self.pool)
             .await?;
@@ -342,7 +342,7 @@ impl Store {
 
     /// Every account, by username.
     pub async fn list_users(&self) -> Result<Vec<User>> {
-        let rows = dyn_query(format!("{USER_SELECT} ORDER BY u.username"))
+        let rows = query(format!("{USER_SELECT} ORDER BY u.username"))
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(user_from_row).collect()

@@ -9,7 +9,7 @@
 
 use crate::audit::{self, Actor, NewAudit, to_json};
 use crate::compounds::fetch_compound;
-use crate::sql::{Cols, Conn, Row, date_text, dyn_query, now_ts, parse_date, query};
+use crate::sql::{Cols, Conn, Row, date_text, now_ts, parse_date, query};
 use crate::surveys::new_token;
 use crate::{Result, Store, StoreError};
 use anju_core::vote::{Cast, Channel, Choice, Matter, VoteCount, VoteStatus, count};
@@ -203,7 +203,7 @@ fn from_row(row: &Row) -> Result<VoteRecord> {
 }
 
 async fn fetch(conn: &mut Conn, id: i64) -> Result<VoteRecord> {
-    let row = dyn_query(format!("{SELECT} WHERE v.id = $1"))
+    let row = query(format!("{SELECT} WHERE v.id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?
@@ -291,7 +291,7 @@ async fn lock_open(conn: &mut Conn, vote_id: i64) -> Result<()> {
 impl Store {
     /// A compound's register, by 房号.
     pub async fn households_of(&self, compound_id: i64) -> Result<Vec<Household>> {
-        let rows = dyn_query(format!(
+        let rows = query(format!(
             "{HOUSEHOLD_SELECT} WHERE compound_id = $1 ORDER BY unit"
         ))
         .bind(compound_id)
@@ -315,7 +315,7 @@ impl Store {
         let mut summary = RegisterSummary::default();
         let mut entries = Vec::new();
         for h in rows {
-            let found = dyn_query(format!(
+            let found = query(format!(
                 "{HOUSEHOLD_SELECT} WHERE compound_id = $1 AND unit = $2"
             ))
             .bind(compound_id)
@@ -425,7 +425,7 @@ impl Store {
                 en: format!("the compound has an open vote on the same matter (#{id})"),
             });
         }
-        let households = dyn_query(format!(
+        let households = query(format!(
             "{HOUSEHOLD_SELECT} WHERE compound_id = $1 ORDER BY unit"
         ))
         .bind(new.compound_id)
@@ -509,7 +509,7 @@ impl Store {
     /// A compound's votes, the newest first.
     pub async fn votes_of(&self, compound_id: i64) -> Result<Vec<VoteRecord>> {
         let mut conn = self.pool.acquire().await?;
-        let rows = dyn_query(format!(
+        let rows = query(format!(
             "{SELECT} WHERE v.compound_id = $1 ORDER BY v.id DESC"
         ))
         .bind(compound_id)
